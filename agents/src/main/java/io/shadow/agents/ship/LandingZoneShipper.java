@@ -1,0 +1,108 @@
+package io.shadow.agents.ship;
+
+import io.shadow.agents.spool.Spool;
+import io.shadow.agents.spool.SpoolRecord;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ships spooled events to the landing zone through Hadoop {@link FileSystem} ({@code file://}
+ * by default, {@code hdfs://} on clusters). Each batch becomes one NDJSON file named after its
+ * sequence range, written under {@code _tmp/} and renamed into {@code events/}, so readers only
+ * ever see whole files. The cursor moves only after the rename; a crash in between re-ships the
+ * same range to the same name, which is detected and skipped.
+ */
+public final class LandingZoneShipper {
+    public static final String CONSUMER = "landing";
+    private static final Logger LOG = LoggerFactory.getLogger(LandingZoneShipper.class);
+
+    private final Spool spool;
+    private final FileSystem fs;
+    private final Path eventsDir;
+    private final Path tmpDir;
+    private final String agentId;
+    private final int batchRecords;
+
+    public LandingZoneShipper(Spool spool, String landingZone, String agentId, int batchRecords,
+            Configuration conf) {
+        if (!agentId.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("agent id '" + agentId + "' may only hold letters, digits, '.', '_' "
+                    + "and '-': it becomes part of landing-zone file names");
+        }
+        this.spool = spool;
+        this.agentId = agentId;
+        this.batchRecords = batchRecords;
+        try {
+            URI root = URI.create(landingZone.endsWith("/") ? landingZone : landingZone + "/");
+            this.fs = FileSystem.newInstance(root, conf);
+            this.fs.setWriteChecksum(false);
+            this.eventsDir = new Path(root.resolve("events/"));
+            this.tmpDir = new Path(root.resolve("_tmp/"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach landing zone " + landingZone, e);
+        }
+    }
+
+    /** Where shipped event files appear. */
+    public static String eventsDirectory(String landingZone) {
+        return (landingZone.endsWith("/") ? landingZone : landingZone + "/") + "events";
+    }
+
+    /**
+     * Ships one batch from the cursor.
+     *
+     * @return records shipped; 0 when the spool is drained
+     * @throws IOException when the landing zone is unavailable; nothing is lost, retry later
+     */
+    public int shipOnce() throws IOException {
+        long from = spool.cursor(CONSUMER);
+        List<SpoolRecord> batch = spool.read(from, batchRecords);
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        long first = batch.get(0).sequence();
+        long last = batch.get(batch.size() - 1).sequence();
+        String name = String.format("%s-%020d-%020d.ndjson", agentId, first, last);
+        Path target = new Path(eventsDir, name);
+        if (!fs.exists(target)) {
+            fs.mkdirs(tmpDir);
+            fs.mkdirs(eventsDir);
+            Path tmp = new Path(tmpDir, name);
+            try (OutputStream out = fs.create(tmp, true)) {
+                for (SpoolRecord r : batch) {
+                    out.write(r.payload());
+                    out.write('\n');
+                }
+            }
+            if (!fs.rename(tmp, target)) {
+                throw new IOException("rename " + tmp + " -> " + target + " failed");
+            }
+        } else {
+            LOG.info("landing file {} already present (re-ship after a restart); skipping the write", target);
+        }
+        spool.commitCursor(CONSUMER, last + 1);
+        return batch.size();
+    }
+
+    /** Ships until the spool is drained; returns the number of records shipped. */
+    public long drain() throws IOException {
+        long total = 0;
+        int n;
+        while ((n = shipOnce()) > 0) {
+            total += n;
+        }
+        return total;
+    }
+
+    public void close() throws IOException {
+        fs.close();
+    }
+}

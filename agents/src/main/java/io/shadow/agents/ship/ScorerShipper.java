@@ -1,0 +1,119 @@
+package io.shadow.agents.ship;
+
+import io.shadow.agents.spool.Spool;
+import io.shadow.agents.spool.SpoolRecord;
+import io.shadow.features.json.EventCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ships spooled events to the online scorer in NDJSON batches over HTTP(S) with a bearer token.
+ * Overload answers (429/503) are retried after {@code Retry-After}; network errors and other 5xx
+ * with backoff. The cursor moves only when the scorer accepted the batch; records the scorer
+ * rejects as malformed are counted and not re-sent (they also reach the landing zone, where
+ * ingest quarantines them with the reason).
+ */
+public final class ScorerShipper {
+    public static final String CONSUMER = "scorer";
+    private static final Logger LOG = LoggerFactory.getLogger(ScorerShipper.class);
+
+    private final Spool spool;
+    private final URI eventsUri;
+    private final String token;
+    private final int batchRecords;
+    private final HttpClient http;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30));
+    private long rejectedByScorer;
+
+    public ScorerShipper(Spool spool, URI scorerBase, String token, int batchRecords, HttpClient http) {
+        this.spool = spool;
+        this.eventsUri = scorerBase.resolve("/v1/events");
+        this.token = token;
+        this.batchRecords = batchRecords;
+        this.http = http;
+    }
+
+    /** Outcome of one attempt. */
+    public record Attempt(int shipped, Optional<Duration> retryAfter) {
+    }
+
+    /** Sends one batch from the cursor; on failure returns how long to wait, nothing lost. */
+    public Attempt shipOnce() {
+        long from = spool.cursor(CONSUMER);
+        List<SpoolRecord> batch = spool.read(from, batchRecords);
+        if (batch.isEmpty()) {
+            return new Attempt(0, Optional.empty());
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream(batch.size() * 300);
+        for (SpoolRecord r : batch) {
+            body.writeBytes(r.payload());
+            body.write('\n');
+        }
+        HttpRequest req = HttpRequest.newBuilder(eventsUri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-ndjson")
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build();
+        try {
+            HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+            int code = resp.statusCode();
+            if (code / 100 == 2) {
+                rejectedByScorer += countRejected(resp.body());
+                spool.commitCursor(CONSUMER, batch.get(batch.size() - 1).sequence() + 1);
+                backoff.reset();
+                return new Attempt(batch.size(), Optional.empty());
+            }
+            if (code == 429 || code == 503) {
+                long secs = resp.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
+                return new Attempt(0, Optional.of(Duration.ofSeconds(secs)));
+            }
+            if (code == 401 || code == 403) {
+                throw new IllegalStateException("scorer at " + eventsUri + " refused the agent token (HTTP " + code
+                        + "); set agent.scorer-token to a token with the agent role");
+            }
+            LOG.warn("scorer answered HTTP {} to a batch of {}; retrying: {}", code, batch.size(), resp.body());
+        } catch (IOException e) {
+            LOG.warn("scorer at {} unreachable ({}); retrying with backoff", eventsUri, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new Attempt(0, Optional.of(backoff.nextDelay()));
+    }
+
+    /** Ships everything spooled, waiting out overload and outages. */
+    public long drain() throws InterruptedException {
+        long total = 0;
+        while (true) {
+            Attempt a = shipOnce();
+            total += a.shipped();
+            if (a.retryAfter().isPresent()) {
+                Thread.sleep(a.retryAfter().get().toMillis());
+            } else if (a.shipped() == 0) {
+                return total;
+            }
+        }
+    }
+
+    /** Events the scorer rejected as malformed. */
+    public long rejectedByScorer() {
+        return rejectedByScorer;
+    }
+
+    private static long countRejected(String body) {
+        try {
+            return EventCodec.mapper().readTree(body).path("rejected").asLong(0);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

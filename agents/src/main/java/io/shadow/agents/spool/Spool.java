@@ -1,0 +1,389 @@
+package io.shadow.agents.spool;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A durable, append-only local spool. Records go into segment files as
+ * {@code [length:int][crc32c:int][payload]}; {@link #append} returns only after the batch is
+ * written and forced to disk (group commit), so an acknowledged event survives {@code kill -9}
+ * and power loss. On open, a torn or corrupt tail of the newest segment is detected and cut; a
+ * corrupt record in an older segment is reported and the rest of that segment skipped.
+ *
+ * <p>Each consumer (landing-zone shipper, scorer shipper) keeps its own cursor; segments every
+ * cursor has passed are deleted. When unshipped data reaches {@code maxBytes} new appends are
+ * refused with {@link SpoolFullException} (nothing acknowledged is ever dropped) and counted in
+ * {@link #refusedRecords()}.
+ */
+public final class Spool implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
+    private static final int HEADER = 8;
+    private static final String SEGMENT_PREFIX = "segment-";
+    private static final String SEGMENT_SUFFIX = ".log";
+    private static final String CURSOR_SUFFIX = ".cursor";
+
+    private final Path dir;
+    private final long segmentBytes;
+    private final long maxBytes;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** First sequence of each segment -> its file. */
+    private final TreeMap<Long, Path> segments = new TreeMap<>();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong corruptSkipped = new AtomicLong();
+    private FileChannel active;
+    private long activeSize;
+    private long nextSequence;
+    private long totalBytes;
+
+    private Spool(Path dir, long segmentBytes, long maxBytes) {
+        this.dir = dir;
+        this.segmentBytes = segmentBytes;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Opens (creating if needed) a spool, recovering from a crash.
+     *
+     * @param segmentBytes size at which a new segment starts
+     * @param maxBytes bound on unshipped data on disk
+     */
+    public static Spool open(Path dir, long segmentBytes, long maxBytes) {
+        if (segmentBytes <= HEADER || maxBytes < segmentBytes) {
+            throw new IllegalArgumentException("spool.segment-bytes (" + segmentBytes + ") must be > 8 and "
+                    + "<= spool.max-bytes (" + maxBytes + ")");
+        }
+        Spool s = new Spool(dir, segmentBytes, maxBytes);
+        try {
+            Files.createDirectories(dir);
+            s.recover();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open spool at " + dir + ": " + e.getMessage()
+                    + "; check the directory exists and is writable", e);
+        }
+        return s;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** Appends a batch durably; returns the sequence number of the first record. */
+    public long append(List<byte[]> payloads) {
+        lock.lock();
+        try {
+            long size = 0;
+            for (byte[] p : payloads) {
+                size += HEADER + p.length;
+            }
+            if (totalBytes + size > maxBytes) {
+                refused.addAndGet(payloads.size());
+                throw new SpoolFullException(totalBytes, maxBytes, dir.toString());
+            }
+            long first = nextSequence;
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE - 16));
+            for (byte[] p : payloads) {
+                if (activeSize > 0 && activeSize + buf.position() + HEADER + p.length > segmentBytes) {
+                    writeAndForce(buf);
+                    roll();
+                }
+                if (buf.remaining() < HEADER + p.length) {
+                    writeAndForce(buf);
+                }
+                buf.putInt(p.length).putInt(crc(p)).put(p);
+                nextSequence++;
+            }
+            writeAndForce(buf);
+            return first;
+        } catch (IOException e) {
+            throw new UncheckedIOException("spool write failed in " + dir + "; events not acknowledged", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long appendOne(byte[] payload) {
+        return append(List.of(payload));
+    }
+
+    /** Sequence number the next appended record will get. */
+    public long nextSequence() {
+        lock.lock();
+        try {
+            return nextSequence;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads up to {@code max} records with sequence ≥ {@code from}. */
+    public List<SpoolRecord> read(long from, int max) {
+        List<SpoolRecord> out = new ArrayList<>();
+        List<java.util.Map.Entry<Long, Path>> files;
+        lock.lock();
+        try {
+            Long floor = segments.floorKey(from);
+            files = new ArrayList<>((floor == null ? segments : segments.tailMap(floor, true)).entrySet());
+        } finally {
+            lock.unlock();
+        }
+        for (var seg : files) {
+            if (out.size() >= max) {
+                break;
+            }
+            readSegment(seg.getKey(), seg.getValue(), from, max, out);
+        }
+        return out;
+    }
+
+    private void readSegment(long firstSeq, Path file, long from, int max, List<SpoolRecord> out) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long seq = firstSeq;
+            long pos = 0;
+            long limit = ch.size();
+            ByteBuffer header = ByteBuffer.allocate(HEADER);
+            while (pos + HEADER <= limit && out.size() < max) {
+                header.clear();
+                ch.read(header, pos);
+                header.flip();
+                int len = header.getInt();
+                int crc = header.getInt();
+                if (len < 0 || pos + HEADER + len > limit) {
+                    reportCorrupt(file, pos, "length " + len + " runs past the end");
+                    return;
+                }
+                if (seq >= from) {
+                    ByteBuffer body = ByteBuffer.allocate(len);
+                    ch.read(body, pos + HEADER);
+                    byte[] payload = body.array();
+                    if (crc(payload) != crc) {
+                        reportCorrupt(file, pos, "checksum mismatch");
+                        return;
+                    }
+                    out.add(new SpoolRecord(seq, payload));
+                }
+                pos += HEADER + len;
+                seq++;
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // deleted by a concurrent trim: everything in it was shipped by every consumer
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read spool segment " + file, e);
+        }
+    }
+
+    private void reportCorrupt(Path file, long pos, String why) {
+        corruptSkipped.incrementAndGet();
+        LOG.error("spool segment {} is corrupt at byte {} ({}); the rest of this segment is skipped", file, pos, why);
+    }
+
+    /** The position a consumer has shipped up to (exclusive), 0 if it never shipped. */
+    public long cursor(String consumer) {
+        Path f = dir.resolve(consumer + CURSOR_SUFFIX);
+        try {
+            return Files.exists(f) ? Long.parseLong(Files.readString(f).trim()) : 0L;
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("spool cursor " + f + " is unreadable (" + e.getMessage()
+                    + "); delete it to re-ship from the oldest retained segment (downstream de-duplicates)", e);
+        }
+    }
+
+    /** Durably records that a consumer has shipped everything before {@code position}, then trims. */
+    public void commitCursor(String consumer, long position) {
+        Path f = dir.resolve(consumer + CURSOR_SUFFIX);
+        Path tmp = dir.resolve(consumer + CURSOR_SUFFIX + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(ByteBuffer.wrap(Long.toString(position).getBytes(StandardCharsets.US_ASCII)));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write spool cursor " + f, e);
+        }
+    }
+
+    /** Deletes segments that every listed consumer has fully shipped. */
+    public void trim(List<String> consumers) {
+        long min = Long.MAX_VALUE;
+        for (String c : consumers) {
+            min = Math.min(min, cursor(c));
+        }
+        lock.lock();
+        try {
+            while (segments.size() > 1) {
+                var first = segments.firstEntry();
+                Long nextStart = segments.higherKey(first.getKey());
+                if (nextStart == null || nextStart > min) {
+                    break;
+                }
+                long size = Files.size(first.getValue());
+                Files.deleteIfExists(first.getValue());
+                segments.pollFirstEntry();
+                totalBytes -= size;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot trim spool " + dir, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records refused because the spool was full. */
+    public long refusedRecords() {
+        return refused.get();
+    }
+
+    /** Corrupt regions found and skipped while reading or recovering. */
+    public long corruptRegions() {
+        return corruptSkipped.get();
+    }
+
+    public long sizeBytes() {
+        lock.lock();
+        try {
+            return totalBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (active != null) {
+                active.force(true);
+                active.close();
+                active = null;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void recover() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(p -> p.getFileName().toString().startsWith(SEGMENT_PREFIX)
+                            && p.getFileName().toString().endsWith(SEGMENT_SUFFIX))
+                    .forEach(p -> segments.put(parseStart(p), p));
+        }
+        for (Path p : segments.values()) {
+            totalBytes += Files.size(p);
+        }
+        if (segments.isEmpty()) {
+            nextSequence = 0;
+            openSegment(0);
+            return;
+        }
+        var last = segments.lastEntry();
+        long[] scan = scanValidPrefix(last.getValue());
+        long validBytes = scan[0];
+        long records = scan[1];
+        long size = Files.size(last.getValue());
+        if (validBytes < size) {
+            LOG.warn("spool segment {} has a torn or corrupt tail: cut {} bytes after {} good records",
+                    last.getValue(), size - validBytes, records);
+            corruptSkipped.incrementAndGet();
+            try (FileChannel ch = FileChannel.open(last.getValue(), StandardOpenOption.WRITE)) {
+                ch.truncate(validBytes);
+                ch.force(true);
+            }
+            totalBytes -= size - validBytes;
+        }
+        nextSequence = last.getKey() + records;
+        active = FileChannel.open(last.getValue(), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        activeSize = validBytes;
+    }
+
+    /** Returns {valid byte length, record count} of the longest valid prefix of a segment. */
+    private static long[] scanValidPrefix(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long pos = 0;
+            long n = 0;
+            long limit = ch.size();
+            ByteBuffer header = ByteBuffer.allocate(HEADER);
+            while (pos + HEADER <= limit) {
+                header.clear();
+                ch.read(header, pos);
+                header.flip();
+                int len = header.getInt();
+                int crc = header.getInt();
+                if (len < 0 || pos + HEADER + len > limit) {
+                    break;
+                }
+                ByteBuffer body = ByteBuffer.allocate(len);
+                ch.read(body, pos + HEADER);
+                if (crc(body.array()) != crc) {
+                    break;
+                }
+                pos += HEADER + len;
+                n++;
+            }
+            return new long[] {pos, n};
+        }
+    }
+
+    private void writeAndForce(ByteBuffer buf) throws IOException {
+        buf.flip();
+        while (buf.hasRemaining()) {
+            activeSize += active.write(buf);
+        }
+        active.force(false);
+        totalBytes += buf.limit();
+        buf.clear();
+    }
+
+    private void roll() throws IOException {
+        active.force(true);
+        active.close();
+        openSegment(nextSequence);
+    }
+
+    private void openSegment(long firstSequence) throws IOException {
+        Path p = dir.resolve(String.format("%s%020d%s", SEGMENT_PREFIX, firstSequence, SEGMENT_SUFFIX));
+        active = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        activeSize = active.size();
+        segments.put(firstSequence, p);
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException ignored) {
+            // directory fsync is not supported on every file system; the segment itself is forced
+        }
+    }
+
+    private static long parseStart(Path p) {
+        String n = p.getFileName().toString();
+        return Long.parseLong(n.substring(SEGMENT_PREFIX.length(), n.length() - SEGMENT_SUFFIX.length()));
+    }
+
+    private static int crc(byte[] payload) {
+        CRC32C c = new CRC32C();
+        c.update(payload);
+        return (int) c.getValue();
+    }
+}

@@ -1,0 +1,92 @@
+package io.shadow.features;
+
+/**
+ * The feature definitions, written once and used both offline (Spark maps every bronze event
+ * through {@link #contributions}) and online (the scorer feeds each live event through the same
+ * method into incremental state), so the two cannot drift apart.
+ */
+public final class FeatureDefinitions {
+
+    /** Receives one numeric contribution of an event to an entity's current bucket. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(EntityKey entity, Feature feature, double value);
+    }
+
+    /** Receives one categorical value of an event for novelty tracking. */
+    @FunctionalInterface
+    public interface NoveltySink {
+        void accept(EntityKey entity, NoveltyAttribute attribute, String value);
+    }
+
+    private FeatureDefinitions() {
+    }
+
+    public static void contributions(ActivityEvent e, Sink sink) {
+        if (e.eventClass() == EventClass.RESOURCE_USAGE) {
+            if (e.host() == null) {
+                return;
+            }
+            EntityKey host = EntityKey.host(e.tenant(), e.host());
+            if (e.cpuPct() != null) {
+                sink.accept(host, Feature.CPU_PCT, e.cpuPct());
+            }
+            if (e.memPct() != null) {
+                sink.accept(host, Feature.MEM_PCT, e.memPct());
+            }
+            sink.accept(host, Feature.NET_OUT, e.bytesOut());
+            return;
+        }
+        if (e.eventClass() == EventClass.PROCESS_ACTIVITY && e.host() != null
+                && Operations.isProcessStart(e.operation())) {
+            sink.accept(EntityKey.host(e.tenant(), e.host()), Feature.PROCESS_STARTS, 1);
+        }
+        if (e.principal() == null) {
+            return;
+        }
+        EntityKey p = EntityKey.principal(e.tenant(), e.principal());
+        sink.accept(p, Feature.EVENTS, 1);
+        sink.accept(p, Feature.BYTES_OUT, e.bytesOut());
+        sink.accept(p, Feature.BYTES_IN, e.bytesIn());
+        sink.accept(p, Feature.DELETES, Operations.isDelete(e.operation()) ? 1 : 0);
+        sink.accept(p, Feature.PRIVILEGED_OPS, Operations.isPrivileged(e.operation()) ? 1 : 0);
+        sink.accept(p, Feature.FAILURES, e.outcome() == Outcome.FAILURE ? 1 : 0);
+    }
+
+    public static void noveltyValues(ActivityEvent e, NoveltySink sink) {
+        if (e.eventClass() == EventClass.PROCESS_ACTIVITY && e.host() != null && e.resourceId() != null
+                && Operations.isProcessStart(e.operation())) {
+            sink.accept(EntityKey.host(e.tenant(), e.host()), NoveltyAttribute.PROCESS, processName(e.resourceId()));
+        }
+        if (e.principal() == null || e.eventClass() == EventClass.RESOURCE_USAGE) {
+            return;
+        }
+        EntityKey p = EntityKey.principal(e.tenant(), e.principal());
+        if (e.srcIp() != null) {
+            sink.accept(p, NoveltyAttribute.SOURCE_NETWORK, sourceNetwork(e.srcIp()));
+        }
+        if (e.userAgent() != null) {
+            sink.accept(p, NoveltyAttribute.USER_AGENT, e.userAgent());
+        }
+        sink.accept(p, NoveltyAttribute.OPERATION, e.operation());
+    }
+
+    /** The /24 of an IPv4 address or the /48 of an IPv6 one: where a request came from. */
+    public static String sourceNetwork(String ip) {
+        if (ip.indexOf(':') >= 0) {
+            String[] groups = ip.split(":", -1);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < Math.min(3, groups.length); i++) {
+                sb.append(groups[i].isEmpty() ? "0" : groups[i]).append(':');
+            }
+            return sb.append(":/48").toString();
+        }
+        int last = ip.lastIndexOf('.');
+        return last < 0 ? ip : ip.substring(0, last) + ".0/24";
+    }
+
+    public static String processName(String path) {
+        int slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+        return slash < 0 ? path : path.substring(slash + 1);
+    }
+}

@@ -1,0 +1,32 @@
+package io.shadow.features;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** Classifies operation names from CloudTrail, Kubernetes audit logs, hosts and applications. */
+public final class Operations {
+    private static final Set<String> PRIVILEGED = Set.of(
+            "attachuserpolicy", "attachrolepolicy", "attachgrouppolicy", "putuserpolicy", "putrolepolicy",
+            "putgrouppolicy", "createaccesskey", "createloginprofile", "updateloginprofile", "addusertogroup",
+            "createpolicyversion", "setdefaultpolicyversion", "updateassumerolepolicy", "passrole", "createuser",
+            "createrole", "setiampolicy", "escalate", "bind", "impersonate", "sudo");
+    private static final Set<String> DELETE_WORDS = Set.of("rm", "unlink", "rmdir", "drop", "truncate", "destroy",
+            "terminateinstances", "purge", "shred");
+    private static final Set<String> PROCESS_STARTS = Set.of("launch", "exec", "start", "spawn");
+
+    private Operations() {
+    }
+
+    public static boolean isDelete(String operation) {
+        String op = operation.toLowerCase(Locale.ROOT);
+        return op.startsWith("delete") || op.startsWith("remove") || DELETE_WORDS.contains(op);
+    }
+
+    public static boolean isPrivileged(String operation) {
+        return PRIVILEGED.contains(operation.toLowerCase(Locale.ROOT));
+    }
+
+    public static boolean isProcessStart(String operation) {
+        return PROCESS_STARTS.contains(operation.toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,30 @@
+package io.shadow.features.baseline;
+
+import io.shadow.features.EntityKey;
+import io.shadow.features.Feature;
+import io.shadow.features.NoveltyAttribute;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * All that is known of one entity's normal behaviour: a {@link FeatureBaseline} per feature and,
+ * per novelty attribute, the values it has shown with their counts.
+ */
+public record EntityBaseline(
+        EntityKey entity,
+        Map<Feature, FeatureBaseline> features,
+        Map<NoveltyAttribute, Map<String, Long>> usualValues) {
+
+    public EntityBaseline {
+        features = features.isEmpty() ? Map.of() : new EnumMap<>(features);
+        usualValues = usualValues.isEmpty() ? Map.of() : new EnumMap<>(usualValues);
+    }
+
+    public FeatureBaseline feature(Feature f) {
+        return features.get(f);
+    }
+
+    public Map<String, Long> usual(NoveltyAttribute a) {
+        return usualValues.getOrDefault(a, Map.of());
+    }
+}

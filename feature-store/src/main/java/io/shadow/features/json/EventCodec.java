@@ -1,0 +1,248 @@
+package io.shadow.features.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.EventClass;
+import io.shadow.features.EventIds;
+import io.shadow.features.Outcome;
+import io.shadow.features.ResourceType;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one JSON wire format of {@link ActivityEvent} (snake_case, ISO-8601 times), used by agents,
+ * the landing zone, Spark ingest and the scorer alike. Unknown fields go to {@code raw}; a record
+ * that breaks the schema raises {@link EventFormatException} naming the field.
+ */
+public final class EventCodec {
+    /** Largest accepted single event; bigger records are rejected, not truncated. */
+    public static final int MAX_EVENT_BYTES = 64 * 1024;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<String> KNOWN = Set.of("event_id", "time", "tenant", "class_uid", "operation",
+            "principal", "src_ip", "user_agent", "host", "resource_type", "resource_id", "outcome", "bytes_in",
+            "bytes_out", "cpu_pct", "mem_pct", "raw");
+
+    private EventCodec() {
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static ActivityEvent parse(String json) {
+        if (json.length() > MAX_EVENT_BYTES) {
+            throw new EventFormatException(null, "event of " + json.length() + " characters exceeds the limit of "
+                    + MAX_EVENT_BYTES + "; split it or move bulky data out of 'raw'");
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new EventFormatException(null, "not valid JSON (" + e.getOriginalMessage()
+                    + "); send one JSON object per event");
+        }
+        return fromNode(node);
+    }
+
+    public static ActivityEvent fromNode(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new EventFormatException(null, "expected a JSON object per event, got "
+                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
+        }
+        ObjectNode o = (ObjectNode) node;
+        Instant time = time(o);
+        String tenant = optText(o, "tenant", "default");
+        EventClass eventClass = eventClass(o);
+        String operation = requiredText(o, "operation");
+        String principal = optText(o, "principal", null);
+        String srcIp = optText(o, "src_ip", null);
+        String userAgent = optText(o, "user_agent", null);
+        String host = optText(o, "host", null);
+        ResourceType resourceType = enumField(o, "resource_type", ResourceType::fromWire, null);
+        if (resourceType == null) {
+            throw new EventFormatException("resource_type", "is required; one of data_storage, database, network, "
+                    + "compute, process, identity");
+        }
+        String resourceId = optText(o, "resource_id", null);
+        Outcome outcome = enumField(o, "outcome", Outcome::fromWire, Outcome.UNKNOWN);
+        long bytesIn = nonNegativeLong(o, "bytes_in");
+        long bytesOut = nonNegativeLong(o, "bytes_out");
+        Double cpu = percent(o, "cpu_pct");
+        Double mem = percent(o, "mem_pct");
+        if (principal == null && host == null) {
+            throw new EventFormatException("principal", "an event needs a principal or a host to attribute it to");
+        }
+        Map<String, String> raw = raw(o);
+        String eventId = optText(o, "event_id", null);
+        if (eventId == null) {
+            eventId = EventIds.derive(tenant, time, eventClass, operation, principal, host, resourceId, srcIp);
+        }
+        return new ActivityEvent(eventId, time, tenant, eventClass, operation, principal, srcIp, userAgent, host,
+                resourceType, resourceId, outcome, bytesIn, bytesOut, cpu, mem, raw);
+    }
+
+    public static String toJson(ActivityEvent e) {
+        try {
+            return MAPPER.writeValueAsString(toNode(e));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("cannot serialise event " + e.eventId(), ex);
+        }
+    }
+
+    public static ObjectNode toNode(ActivityEvent e) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("event_id", e.eventId());
+        o.put("time", e.time().toString());
+        o.put("tenant", e.tenant());
+        o.put("class_uid", e.eventClass().uid());
+        o.put("operation", e.operation());
+        putIfPresent(o, "principal", e.principal());
+        putIfPresent(o, "src_ip", e.srcIp());
+        putIfPresent(o, "user_agent", e.userAgent());
+        putIfPresent(o, "host", e.host());
+        o.put("resource_type", e.resourceType().wireName());
+        putIfPresent(o, "resource_id", e.resourceId());
+        o.put("outcome", e.outcome().wireName());
+        if (e.bytesIn() != 0) {
+            o.put("bytes_in", e.bytesIn());
+        }
+        if (e.bytesOut() != 0) {
+            o.put("bytes_out", e.bytesOut());
+        }
+        if (e.cpuPct() != null) {
+            o.put("cpu_pct", e.cpuPct());
+        }
+        if (e.memPct() != null) {
+            o.put("mem_pct", e.memPct());
+        }
+        if (!e.raw().isEmpty()) {
+            ObjectNode raw = o.putObject("raw");
+            e.raw().forEach(raw::put);
+        }
+        return o;
+    }
+
+    private static void putIfPresent(ObjectNode o, String field, String value) {
+        if (value != null) {
+            o.put(field, value);
+        }
+    }
+
+    private static Instant time(ObjectNode o) {
+        JsonNode t = o.get("time");
+        if (t == null || t.isNull()) {
+            throw new EventFormatException("time", "is required, as an ISO-8601 instant like 2026-11-25T10:15:30Z "
+                    + "or epoch milliseconds");
+        }
+        if (t.isIntegralNumber()) {
+            return Instant.ofEpochMilli(t.longValue());
+        }
+        try {
+            return Instant.parse(t.asText());
+        } catch (DateTimeParseException e) {
+            throw new EventFormatException("time", "'" + t.asText() + "' is not an ISO-8601 instant; use a form like "
+                    + "2026-11-25T10:15:30Z");
+        }
+    }
+
+    private static EventClass eventClass(ObjectNode o) {
+        JsonNode c = o.get("class_uid");
+        if (c == null || c.isNull()) {
+            throw new EventFormatException("class_uid", "is required (OCSF class: 6003 API activity, 6005 datastore, "
+                    + "1007 process, 1001 file, 4001 network, 99001 resource usage)");
+        }
+        if (!c.canConvertToInt() || !c.isIntegralNumber()) {
+            throw new EventFormatException("class_uid", "expected an integer, got " + c);
+        }
+        try {
+            return EventClass.fromUid(c.intValue());
+        } catch (IllegalArgumentException e) {
+            throw new EventFormatException("class_uid", e.getMessage());
+        }
+    }
+
+    private static String requiredText(ObjectNode o, String field) {
+        String v = optText(o, field, null);
+        if (v == null || v.isBlank()) {
+            throw new EventFormatException(field, "is required and must be a non-empty string");
+        }
+        return v;
+    }
+
+    private static String optText(ObjectNode o, String field, String dflt) {
+        JsonNode n = o.get(field);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (!n.isTextual()) {
+            throw new EventFormatException(field, "expected a string, got " + n.getNodeType().name().toLowerCase());
+        }
+        return n.textValue();
+    }
+
+    private static <T> T enumField(ObjectNode o, String field, java.util.function.Function<String, T> parse, T dflt) {
+        String v = optText(o, field, null);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return parse.apply(v);
+        } catch (IllegalArgumentException e) {
+            throw new EventFormatException(field, e.getMessage());
+        }
+    }
+
+    private static long nonNegativeLong(ObjectNode o, String field) {
+        JsonNode n = o.get(field);
+        if (n == null || n.isNull()) {
+            return 0L;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
+            throw new EventFormatException(field, "expected a non-negative integer number of bytes, got " + n);
+        }
+        return n.longValue();
+    }
+
+    private static Double percent(ObjectNode o, String field) {
+        JsonNode n = o.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isNumber() || n.doubleValue() < 0 || n.doubleValue() > 100 || Double.isNaN(n.doubleValue())) {
+            throw new EventFormatException(field, "expected a percentage between 0 and 100, got " + n);
+        }
+        return n.doubleValue();
+    }
+
+    private static Map<String, String> raw(ObjectNode o) {
+        Map<String, String> raw = new LinkedHashMap<>();
+        JsonNode r = o.get("raw");
+        if (r != null && !r.isNull()) {
+            if (r.getNodeType() != JsonNodeType.OBJECT) {
+                throw new EventFormatException("raw", "expected an object of extra fields, got "
+                        + r.getNodeType().name().toLowerCase());
+            }
+            r.fields().forEachRemaining(f -> raw.put(f.getKey(), text(f.getValue())));
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (!KNOWN.contains(f.getKey())) {
+                raw.put(f.getKey(), text(f.getValue()));
+            }
+        }
+        return raw;
+    }
+
+    private static String text(JsonNode n) {
+        return n.isValueNode() ? n.asText() : n.toString();
+    }
+}

@@ -1,0 +1,149 @@
+package io.shadow.features.table;
+
+import static io.shadow.features.table.Column.optional;
+import static io.shadow.features.table.Column.required;
+import static io.shadow.features.table.ColumnType.DATE;
+import static io.shadow.features.table.ColumnType.DOUBLE;
+import static io.shadow.features.table.ColumnType.INT;
+import static io.shadow.features.table.ColumnType.LONG;
+import static io.shadow.features.table.ColumnType.MAP_STRING_STRING;
+import static io.shadow.features.table.ColumnType.STRING;
+import static io.shadow.features.table.ColumnType.TIMESTAMP;
+
+import java.util.List;
+
+/**
+ * Every Delta table Shadow keeps: its layer, location under the warehouse root, columns and
+ * partitioning. Spark jobs create and write them from these definitions; the online path reads
+ * them with Delta Kernel.
+ */
+public enum ShadowTable {
+    EVENTS("bronze/events", List.of("event_date"), List.of(
+            required("event_id", STRING, "stable id; ingest de-duplicates on it"),
+            required("time", TIMESTAMP, "when the activity happened"),
+            required("event_date", DATE, "UTC date of time; the partition column"),
+            required("tenant", STRING, "client the event belongs to"),
+            required("class_uid", INT, "OCSF class"),
+            required("operation", STRING, "API call, query, process action or sample kind"),
+            optional("principal", STRING, "user or service id"),
+            optional("src_ip", STRING, "source address"),
+            optional("user_agent", STRING, "client user agent"),
+            optional("host", STRING, "host the activity ran on"),
+            required("resource_type", STRING, "data_storage, database, network, compute, process, identity"),
+            optional("resource_id", STRING, "bucket, table, executable, key id …"),
+            required("outcome", STRING, "success, failure or unknown"),
+            required("bytes_in", LONG, "bytes uploaded"),
+            required("bytes_out", LONG, "bytes downloaded / sent"),
+            optional("cpu_pct", DOUBLE, "CPU sample, resource-usage events"),
+            optional("mem_pct", DOUBLE, "memory sample, resource-usage events"),
+            optional("raw", MAP_STRING_STRING, "source fields not modelled above"),
+            required("ingested_at", TIMESTAMP, "when ingest wrote the row"))),
+    QUARANTINE("bronze/quarantine", List.of(), List.of(
+            required("received_at", TIMESTAMP, "when ingest saw the record"),
+            optional("source_file", STRING, "landing-zone file it came from"),
+            optional("field", STRING, "the field at fault, if one"),
+            required("reason", STRING, "why it was rejected"),
+            required("raw_text", STRING, "the record exactly as received"))),
+    FEATURES("silver/features", List.of("bucket_date"), List.of(
+            required("tenant", STRING, "client"),
+            required("entity_kind", STRING, "principal or host"),
+            required("entity_id", STRING, "principal or host name"),
+            required("bucket_start", TIMESTAMP, "start of the 5-minute bucket"),
+            required("bucket_date", DATE, "UTC date of bucket_start; the partition column"),
+            required("feature", STRING, "feature name, see Feature"),
+            required("value", DOUBLE, "bucket value (sum or mean)"))),
+    BASELINES("gold/baselines", List.of(), List.of(
+            required("tenant", STRING, "client"),
+            required("entity_kind", STRING, "principal or host"),
+            required("entity_id", STRING, "entity, or * for the population prior"),
+            required("feature", STRING, "feature name"),
+            required("hour", INT, "hour of day 0-23, or -1 for all hours"),
+            required("median", DOUBLE, "median bucket value"),
+            required("scale", DOUBLE, "1.4826 x MAD of bucket values"),
+            required("diff_median", DOUBLE, "median first difference (all hours only)"),
+            required("diff_scale", DOUBLE, "1.4826 x MAD of first differences (all hours only)"),
+            required("samples", LONG, "buckets the figures rest on"),
+            required("computed_at", TIMESTAMP, "when the nightly run computed it"))),
+    NOVELTY_PROFILES("gold/novelty_profiles", List.of(), List.of(
+            required("tenant", STRING, "client"),
+            required("entity_kind", STRING, "principal or host"),
+            required("entity_id", STRING, "entity"),
+            required("attribute", STRING, "see NoveltyAttribute"),
+            required("value", STRING, "a value the entity has shown"),
+            required("count", LONG, "how often"),
+            required("first_seen", TIMESTAMP, "first time"),
+            required("last_seen", TIMESTAMP, "last time"))),
+    INCIDENTS("gold/incidents", List.of(), List.of(
+            required("incident_id", STRING, "id in the mitigation store"),
+            required("tenant", STRING, "client"),
+            required("entity_kind", STRING, "principal or host"),
+            required("entity_id", STRING, "entity"),
+            required("start_time", TIMESTAMP, "first anomalous activity"),
+            required("end_time", TIMESTAMP, "last anomalous activity"),
+            required("pattern", STRING, "anomaly pattern, e.g. bytes_out@data_storage"),
+            required("label", INT, "1 confirmed incident, 0 benign (rejected)"),
+            required("decided_at", TIMESTAMP, "when a user or the import labelled it"))),
+    FEEDBACK("gold/feedback", List.of(), List.of(
+            required("feedback_id", STRING, "id in the mitigation store"),
+            required("mitigation_id", STRING, "the mitigation decided on"),
+            required("incident_id", STRING, "its incident"),
+            required("tenant", STRING, "client"),
+            required("entity_kind", STRING, "principal or host"),
+            required("entity_id", STRING, "entity"),
+            required("pattern", STRING, "anomaly pattern"),
+            required("decision", STRING, "approve, reject or modify"),
+            optional("comment", STRING, "what the user said"),
+            required("decided_by", STRING, "user id"),
+            required("decided_at", TIMESTAMP, "when"))),
+    PATTERN_STATS("gold/pattern_stats", List.of(), List.of(
+            required("tenant", STRING, "client"),
+            required("pattern", STRING, "anomaly pattern"),
+            required("confirmed", LONG, "confirmed incidents with this pattern"),
+            required("rejected", LONG, "mitigations of this pattern users rejected"),
+            required("computed_at", TIMESTAMP, "when"))),
+    TRAINING_SET("gold/training_set", List.of(), List.of(
+            required("tenant", STRING, "client"),
+            required("entity_kind", STRING, "principal or host"),
+            required("entity_id", STRING, "entity"),
+            required("time", TIMESTAMP, "when the anomaly was raised"),
+            required("pattern", STRING, "anomaly pattern"),
+            required("severity", DOUBLE, "severity factor 0-1"),
+            required("resource_risk", DOUBLE, "resource-type risk factor 0-1"),
+            required("prior_incidents", DOUBLE, "prior-incident factor 0-1"),
+            required("threat_intel", DOUBLE, "threat-intelligence factor 0-1"),
+            required("label", INT, "1 inside a confirmed incident, else 0"))),
+    THREAT_INDICATORS("threat_indicators", List.of(), List.of(
+            required("indicator", STRING, "IP, CIDR, domain, URL, hash or user agent"),
+            required("type", STRING, "ipv4, ipv6, cidr, domain, url, sha256, user_agent"),
+            required("confidence", DOUBLE, "0-1"),
+            required("source", STRING, "feed name"),
+            optional("valid_from", TIMESTAMP, "not before"),
+            optional("valid_until", TIMESTAMP, "not after"),
+            required("revoked", ColumnType.BOOLEAN, "withdrawn by the feed")));
+
+    private final String relativePath;
+    private final List<String> partitionColumns;
+    private final List<Column> columns;
+
+    ShadowTable(String relativePath, List<String> partitionColumns, List<Column> columns) {
+        this.relativePath = relativePath;
+        this.partitionColumns = partitionColumns;
+        this.columns = columns;
+    }
+
+    public String relativePath() {
+        return relativePath;
+    }
+
+    public List<String> partitionColumns() {
+        return partitionColumns;
+    }
+
+    public List<Column> columns() {
+        return columns;
+    }
+
+    public List<String> columnNames() {
+        return columns.stream().map(Column::name).toList();
+    }
+}
