@@ -3,7 +3,7 @@ package io.shadow.features;
 import java.util.Objects;
 
 /** The entity a baseline belongs to, within one tenant (client). */
-public record EntityKey(String tenant, EntityKind kind, String id) {
+public record EntityKey(String tenant, EntityKind kind, String id) implements java.io.Serializable {
     /** Entity id of a population prior: the whole tenant's entities of one kind. */
     public static final String POPULATION = "*";
 

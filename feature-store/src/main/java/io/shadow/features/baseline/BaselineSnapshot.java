@@ -10,12 +10,13 @@ import java.util.Map;
  *
  * @param version the Delta table version it was read at, or -1 when built in memory
  */
-public record BaselineSnapshot(long version, Instant computedAt, Map<EntityKey, EntityBaseline> entities) {
+public record BaselineSnapshot(long version, Instant computedAt, Map<EntityKey, EntityBaseline> entities)
+        implements java.io.Serializable {
 
     public static final BaselineSnapshot EMPTY = new BaselineSnapshot(-1, Instant.EPOCH, Map.of());
 
     public BaselineSnapshot {
-        entities = Map.copyOf(entities);
+        entities = new java.util.HashMap<>(entities);
     }
 
     public EntityBaseline entity(EntityKey key) {

@@ -13,11 +13,17 @@ import java.util.Map;
 public record EntityBaseline(
         EntityKey entity,
         Map<Feature, FeatureBaseline> features,
-        Map<NoveltyAttribute, Map<String, Long>> usualValues) {
+        Map<NoveltyAttribute, Map<String, Long>> usualValues) implements java.io.Serializable {
 
     public EntityBaseline {
-        features = features.isEmpty() ? Map.of() : new EnumMap<>(features);
-        usualValues = usualValues.isEmpty() ? Map.of() : new EnumMap<>(usualValues);
+        features = features.isEmpty() ? new EnumMap<>(Feature.class) : new EnumMap<>(features);
+        usualValues = usualValues.isEmpty() ? new EnumMap<>(NoveltyAttribute.class) : copy(usualValues);
+    }
+
+    private static Map<NoveltyAttribute, Map<String, Long>> copy(Map<NoveltyAttribute, Map<String, Long>> m) {
+        Map<NoveltyAttribute, Map<String, Long>> out = new EnumMap<>(NoveltyAttribute.class);
+        m.forEach((k, v) -> out.put(k, new java.util.HashMap<>(v)));
+        return out;
     }
 
     public FeatureBaseline feature(Feature f) {

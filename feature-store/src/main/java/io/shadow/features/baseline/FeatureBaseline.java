@@ -8,7 +8,8 @@ import java.util.Arrays;
  * of first differences between consecutive buckets). Spreads are 1.4826 × MAD, i.e. comparable
  * with a standard deviation.
  */
-public final class FeatureBaseline {
+public final class FeatureBaseline implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public static final int HOURS = 24;
 
     private final double[] hourMedian;

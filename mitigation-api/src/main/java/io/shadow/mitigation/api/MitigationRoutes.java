@@ -1,0 +1,201 @@
+package io.shadow.mitigation.api;
+
+import static io.shadow.mitigation.api.Role.AGENT;
+import static io.shadow.mitigation.api.Role.OPERATOR;
+import static io.shadow.mitigation.api.Role.SERVICE;
+import static io.shadow.mitigation.api.Role.USER;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.shadow.features.signal.Assessment;
+import io.shadow.mitigation.actuate.ActionType;
+import io.shadow.mitigation.actuate.GatewayDecision;
+import io.shadow.mitigation.engine.Decisions;
+import io.shadow.mitigation.engine.MitigationEngine;
+import io.shadow.mitigation.profile.ActionSpec;
+import io.shadow.mitigation.store.Incident;
+import io.shadow.mitigation.store.Mitigation;
+import io.shadow.mitigation.store.MitigationStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The mitigation API: incidents with their explanations, approve / reject / modify, feedback and
+ * audit for operators, the gateway decision endpoint, assessments from the scorer, agent commands
+ * and the hand-over of rotated keys.
+ */
+public final class MitigationRoutes {
+    private final MitigationEngine engine;
+    private final Decisions decisions;
+    private final MitigationStore store;
+
+    public MitigationRoutes(MitigationEngine engine) {
+        this.engine = engine;
+        this.decisions = new Decisions(engine);
+        this.store = engine.store();
+    }
+
+    public void register(JavalinConfig cfg) {
+        var r = cfg.routes;
+        r.get("/v1/decision", this::decision, SERVICE, AGENT);
+        r.post("/v1/assessments", this::assess, SERVICE);
+        r.get("/v1/incidents", this::incidents, USER, OPERATOR);
+        r.get("/v1/incidents/{id}", this::incident, USER, OPERATOR);
+        r.post("/v1/mitigations/{id}/approve", ctx -> decide(ctx, "approve"), USER, OPERATOR);
+        r.post("/v1/mitigations/{id}/reject", ctx -> decide(ctx, "reject"), USER, OPERATOR);
+        r.post("/v1/mitigations/{id}/modify", ctx -> decide(ctx, "modify"), USER, OPERATOR);
+        r.get("/v1/feedback", ctx -> ctx.json(store.feedback()), OPERATOR);
+        r.get("/v1/audit", ctx -> ctx.json(store.auditLog(ctx.queryParam("subject"))), OPERATOR);
+        r.get("/v1/notifications", this::notifications, USER, OPERATOR);
+        r.get("/v1/profiles", ctx -> ctx.json(engine.profiles()), OPERATOR);
+        r.get("/v1/agent/commands", ctx -> ctx.json(engine.actuators().agents().pending(
+                ctx.queryParamAsClass("tenant", String.class).getOrDefault("default"),
+                required(ctx, "host"))), AGENT);
+        r.post("/v1/agent/commands/{id}/ack", ctx -> {
+            if (!engine.actuators().agents().acknowledge(ctx.pathParam("id"))) {
+                throw new ApiError(409, "command " + ctx.pathParam("id") + " is unknown or not pending");
+            }
+            ctx.json(Map.of("acknowledged", ctx.pathParam("id")));
+        }, AGENT);
+        r.get("/v1/keys/{id}", this::collectKey, USER, OPERATOR);
+    }
+
+    /** nginx auth_request / Envoy ext_authz: 200 allow, 403 deny, 429 throttle (with Retry-After). */
+    private void decision(Context ctx) {
+        String principal = firstNonNull(ctx.header("X-Shadow-Principal"), ctx.queryParam("principal"));
+        String resource = firstNonNull(ctx.header("X-Shadow-Resource"), ctx.queryParam("resource"));
+        String host = firstNonNull(ctx.header("X-Shadow-Host"), ctx.queryParam("host"));
+        String tenant = firstNonNull(firstNonNull(ctx.header("X-Shadow-Tenant"), ctx.queryParam("tenant")), "default");
+        String key = ctx.header("X-Shadow-Key");
+        GatewayDecision d;
+        if (key != null && engine.actuators().keys().authenticate(key).isEmpty()) {
+            d = new GatewayDecision("deny", null, "access key revoked or unknown", 0);
+        } else {
+            d = engine.actuators().gateway().decide(tenant, principal, resource, host);
+        }
+        if (d.retryAfterSeconds() > 0) {
+            ctx.header("Retry-After", Long.toString(d.retryAfterSeconds()));
+        }
+        ctx.header("X-Shadow-Decision", d.verdict());
+        ctx.status(d.httpStatus()).json(d);
+    }
+
+    private void assess(Context ctx) throws Exception {
+        Assessment a = ServiceApp.JSON.readValue(ctx.body(), Assessment.class);
+        if (a == null || a.anomaly() == null || a.risk() == null) {
+            throw new ApiError(400, "body must be an assessment: {\"anomaly\": {...}, \"risk\": {...}}");
+        }
+        ctx.json(engine.handle(a));
+    }
+
+    private void incidents(Context ctx) {
+        Caller c = ServiceApp.caller(ctx);
+        int limit = ctx.queryParamAsClass("limit", Integer.class).check(n -> n > 0 && n <= 1000,
+                "limit must be 1..1000").getOrDefault(100);
+        ctx.json(store.incidents(c.seesEverything() ? ctx.queryParam("principal") : c.principal(), limit));
+    }
+
+    private void incident(Context ctx) {
+        Incident i = visibleIncident(ctx, ctx.pathParam("id"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("incident", i);
+        List<Map<String, Object>> ms = new ArrayList<>();
+        for (Mitigation m : store.mitigationsOf(i.incidentId())) {
+            Map<String, Object> mm = new LinkedHashMap<>();
+            mm.put("mitigation", m);
+            mm.put("actions", store.actionsOf(m.mitigationId()));
+            ms.add(mm);
+        }
+        out.put("mitigations", ms);
+        out.put("notifications", store.notifications(i.incidentId()));
+        ctx.json(out);
+    }
+
+    private void notifications(Context ctx) {
+        Caller c = ServiceApp.caller(ctx);
+        var all = store.notifications(ctx.queryParam("incident"));
+        ctx.json(c.seesEverything() ? all : all.stream().filter(n -> n.recipient().equals(c.principal())).toList());
+    }
+
+    private void decide(Context ctx, String what) throws Exception {
+        Caller c = ServiceApp.caller(ctx);
+        String id = ctx.pathParam("id");
+        Mitigation m = store.mitigation(id).orElseThrow(() -> new ApiError(404, "no mitigation " + id));
+        visibleIncident(ctx, m.incidentId());
+        JsonNode body = ctx.body().isBlank() ? ServiceApp.JSON.createObjectNode() : ServiceApp.JSON.readTree(ctx.body());
+        String comment = body.path("comment").isTextual() ? body.get("comment").asText() : null;
+        try {
+            Mitigation out = switch (what) {
+                case "approve" -> decisions.approve(id, c.name(), comment);
+                case "reject" -> decisions.reject(id, c.name(), comment);
+                default -> decisions.modify(id, c.name(), comment, actions(body.path("actions")));
+            };
+            ctx.json(Map.of("mitigation", out, "actions", store.actionsOf(id)));
+        } catch (Decisions.DecisionException e) {
+            throw new ApiError(e.status(), e.getMessage());
+        }
+    }
+
+    private void collectKey(Context ctx) {
+        Caller c = ServiceApp.caller(ctx);
+        String id = ctx.pathParam("id");
+        String secret = engine.actuators().keys().collect(id).orElseThrow(() -> new ApiError(404,
+                "no uncollected key " + id + " (a rotated key's secret can be collected once)"));
+        ctx.json(Map.of("key_id", id, "secret", secret, "collected_by", c.name()));
+    }
+
+    private Incident visibleIncident(Context ctx, String id) {
+        Caller c = ServiceApp.caller(ctx);
+        Incident i = store.incident(id).orElseThrow(() -> new ApiError(404, "no incident " + id));
+        if (!c.seesEverything() && (c.principal() == null || !c.principal().equals(i.principal()))) {
+            throw new ApiError(403, "incident " + id + " is not about you (" + c.principal() + "); ask an operator");
+        }
+        return i;
+    }
+
+    private static List<ActionSpec> actions(JsonNode list) {
+        if (!list.isArray() || list.isEmpty()) {
+            throw new ApiError(400, "modify needs \"actions\": [{\"type\": \"rate_limit\", \"params\": "
+                    + "{\"per_minute\": \"10\"}, \"expires\": \"PT1H\"}, ...]");
+        }
+        List<ActionSpec> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode a = list.get(i);
+            ActionType type;
+            try {
+                type = ActionType.fromWire(a.path("type").asText(""));
+            } catch (IllegalArgumentException e) {
+                throw new ApiError(400, "actions[" + i + "].type: " + e.getMessage());
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            a.path("params").fields().forEachRemaining(f -> params.put(f.getKey(), f.getValue().asText()));
+            Duration expires = null;
+            if (a.hasNonNull("expires")) {
+                try {
+                    expires = Duration.parse(a.get("expires").asText());
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new ApiError(400, "actions[" + i + "].expires: '" + a.get("expires").asText()
+                            + "' is not an ISO-8601 duration such as PT1H");
+                }
+            }
+            out.add(new ActionSpec(type, params, expires));
+        }
+        return out;
+    }
+
+    private static String required(Context ctx, String param) {
+        String v = ctx.queryParam(param);
+        if (v == null || v.isBlank()) {
+            throw new ApiError(400, "query parameter '" + param + "' is required");
+        }
+        return v;
+    }
+
+    private static String firstNonNull(String a, String b) {
+        return a != null ? a : b;
+    }
+}

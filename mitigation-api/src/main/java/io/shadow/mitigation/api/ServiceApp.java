@@ -1,0 +1,86 @@
+package io.shadow.mitigation.api;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import io.javalin.security.RouteRole;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP shell both services share: JSON with java.time, bearer-token auth checked against each
+ * route's roles, request size limits, and errors as {@code {"status", "error"}} bodies that say
+ * what to fix. Modules add their routes through {@code routes}.
+ */
+public final class ServiceApp {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceApp.class);
+    public static final String CALLER = "shadow.caller";
+    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private ServiceApp() {
+    }
+
+    /**
+     * @param maxRequestBytes larger bodies get 413
+     */
+    public static Javalin create(Tokens tokens, long maxRequestBytes, Consumer<JavalinConfig> routes) {
+        return Javalin.create(cfg -> {
+            cfg.jsonMapper(new JavalinJackson(JSON, false));
+            cfg.http.maxRequestSize = maxRequestBytes;
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens));
+            cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+            cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            cfg.routes.exception(com.fasterxml.jackson.core.JsonProcessingException.class, (e, ctx) -> error(ctx, 400,
+                    "request body is not valid JSON for this endpoint: " + e.getOriginalMessage()));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, 500, "internal error; the server log has the details");
+            });
+            cfg.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    error(ctx, 404, "no route " + ctx.method() + " " + ctx.path());
+                }
+            });
+            cfg.routes.error(413, ctx -> error(ctx, 413, "request body larger than " + maxRequestBytes
+                    + " bytes; send smaller batches"));
+            cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+            routes.accept(cfg);
+        });
+    }
+
+    public static void error(Context ctx, int status, String message) {
+        ctx.status(status).json(Map.of("status", status, "error", message == null ? "error" : message));
+    }
+
+    private static void authorize(Context ctx, Tokens tokens) {
+        Set<RouteRole> roles = ctx.routeRoles();
+        if (roles.isEmpty()) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        String token = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
+        Caller caller = tokens.caller(token).orElseThrow(() -> new ApiError(401, token == null
+                ? "missing 'Authorization: Bearer <token>' header" : "unknown token"));
+        if (caller.role() != Role.ADMIN && !roles.contains(caller.role())) {
+            throw new ApiError(403, "role " + caller.role().name().toLowerCase() + " may not call " + ctx.method()
+                    + " " + ctx.path() + "; allowed: " + roles.stream().map(r -> r.toString().toLowerCase())
+                    .sorted().toList());
+        }
+        ctx.attribute(CALLER, caller);
+    }
+
+    public static Caller caller(Context ctx) {
+        return ctx.attribute(CALLER);
+    }
+}

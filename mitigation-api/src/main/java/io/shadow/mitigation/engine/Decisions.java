@@ -1,0 +1,114 @@
+package io.shadow.mitigation.engine;
+
+import io.shadow.features.ResourceType;
+import io.shadow.features.EventIds;
+import io.shadow.mitigation.actuate.ActionTarget;
+import io.shadow.mitigation.profile.ActionSpec;
+import io.shadow.mitigation.store.ActionRecord;
+import io.shadow.mitigation.store.FeedbackRecord;
+import io.shadow.mitigation.store.Incident;
+import io.shadow.mitigation.store.Mitigation;
+import io.shadow.mitigation.store.MitigationStore;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A user's decision on a mitigation: approve (keep it, confirm the incident), reject (undo every
+ * action, mark it a false alarm) or modify (replace the action set: undo what is dropped, apply
+ * what is added). Each decision is recorded as feedback for the nightly job, and only the first of
+ * concurrent decisions on one mitigation takes effect.
+ */
+public final class Decisions {
+    private static final Set<String> OPEN = Set.of(Mitigation.APPLIED, Mitigation.DRY_RUN);
+
+    private final MitigationEngine engine;
+    private final MitigationStore store;
+
+    public Decisions(MitigationEngine engine) {
+        this.engine = engine;
+        this.store = engine.store();
+    }
+
+    /** The decision could not be taken: unknown mitigation or already decided. */
+    public static final class DecisionException extends RuntimeException {
+        private final int status;
+
+        DecisionException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    public Mitigation approve(String mitigationId, String user, String comment) {
+        Context c = context(mitigationId);
+        claim(c, Mitigation.APPROVED, FeedbackRecord.APPROVE, user, comment);
+        return store.mitigation(mitigationId).orElseThrow();
+    }
+
+    public Mitigation reject(String mitigationId, String user, String comment) {
+        Context c = context(mitigationId);
+        claim(c, Mitigation.REJECTED, FeedbackRecord.REJECT, user, comment);
+        for (ActionRecord r : store.actionsOf(mitigationId)) {
+            engine.undo(r, ActionRecord.UNDONE);
+        }
+        boolean othersInForce = store.mitigationsOf(c.incident.incidentId()).stream()
+                .anyMatch(m -> OPEN.contains(m.status()) || Mitigation.APPROVED.equals(m.status())
+                        || Mitigation.MODIFIED.equals(m.status()));
+        if (!othersInForce) {
+            store.setIncidentStatus(c.incident.incidentId(), Incident.RESOLVED);
+        }
+        return store.mitigation(mitigationId).orElseThrow();
+    }
+
+    public Mitigation modify(String mitigationId, String user, String comment, List<ActionSpec> actions) {
+        if (actions == null || actions.isEmpty()) {
+            throw new DecisionException(400, "modify needs a non-empty 'actions' list; to undo everything, reject");
+        }
+        Context c = context(mitigationId);
+        claim(c, Mitigation.MODIFIED, FeedbackRecord.MODIFY, user, comment);
+        Set<String> wanted = new java.util.HashSet<>(actions.stream().map(a -> a.type().wireName()).toList());
+        List<ActionRecord> current = store.actionsOf(mitigationId);
+        for (ActionRecord r : current) {
+            if (!wanted.contains(r.type())) {
+                engine.undo(r, ActionRecord.UNDONE);
+            }
+        }
+        Incident i = c.incident;
+        ActionTarget target = new ActionTarget(i.tenant(), i.principal(), i.host(),
+                ResourceType.fromWire(i.resourceType()), i.resourceId());
+        for (ActionSpec spec : actions) {
+            boolean inForce = current.stream().anyMatch(r -> r.type().equals(spec.type().wireName())
+                    && ActionRecord.APPLIED.equals(r.status()));
+            if (!inForce) {
+                engine.applyForModify(mitigationId, spec, target);
+            }
+        }
+        return store.mitigation(mitigationId).orElseThrow();
+    }
+
+    private record Context(Mitigation mitigation, Incident incident) {
+    }
+
+    private Context context(String mitigationId) {
+        Mitigation m = store.mitigation(mitigationId).orElseThrow(() -> new DecisionException(404,
+                "no mitigation " + mitigationId + "; list them with GET /v1/incidents"));
+        Incident i = store.incident(m.incidentId()).orElseThrow();
+        return new Context(m, i);
+    }
+
+    private void claim(Context c, String to, String decision, String user, String comment) {
+        Incident i = c.incident;
+        FeedbackRecord fb = new FeedbackRecord("fb-" + EventIds.derive("feedback", c.mitigation.mitigationId()),
+                c.mitigation.mitigationId(), i.incidentId(), i.tenant(), i.entityKind(), i.entityId(), i.pattern(),
+                decision, comment, user, engine.clock().instant());
+        if (!store.decide(c.mitigation.mitigationId(), OPEN, to, fb)) {
+            Mitigation now = store.mitigation(c.mitigation.mitigationId()).orElseThrow();
+            throw new DecisionException(409, "mitigation " + now.mitigationId() + " was already decided ("
+                    + now.status() + " by " + now.decidedBy() + " at " + now.decidedAt() + "); its decision stands");
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package io.shadow.mitigation.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.shadow.features.EventIds;
+import io.shadow.features.signal.Anomaly;
+import io.shadow.features.signal.Assessment;
+import io.shadow.mitigation.Band;
+import io.shadow.mitigation.actuate.ActionTarget;
+import io.shadow.mitigation.actuate.Actuator;
+import io.shadow.mitigation.actuate.Actuators;
+import io.shadow.mitigation.actuate.Applied;
+import io.shadow.mitigation.actuate.NotApplicableException;
+import io.shadow.mitigation.notify.Explanations;
+import io.shadow.mitigation.notify.Notifier;
+import io.shadow.mitigation.profile.ActionSpec;
+import io.shadow.mitigation.profile.MitigationProfile;
+import io.shadow.mitigation.profile.ProfileSet;
+import io.shadow.mitigation.store.ActionRecord;
+import io.shadow.mitigation.store.Incident;
+import io.shadow.mitigation.store.Mitigation;
+import io.shadow.mitigation.store.MitigationStore;
+import io.shadow.mitigation.store.NotificationRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trigger, as the spec's pseudocode has it: below the low threshold, observe; between the low
+ * and high thresholds, select the profile for the band and resource type, act, log, then notify;
+ * at or above the high threshold, emergency shutdown: act at once with the high-band profile, log,
+ * and only report afterwards, with no user interaction. Anomalies of an entity with an open
+ * incident join it; a higher band escalates it with the higher band's actions.
+ */
+public final class MitigationEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(MitigationEngine.class);
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final int STRIPES = 64;
+
+    private final MitigationStore store;
+    private final Actuators actuators;
+    private final List<Notifier> notifiers;
+    private final Clock clock;
+    private final Duration incidentWindow;
+    private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+    private volatile ProfileSet profiles;
+
+    /**
+     * @param incidentWindow anomalies of an entity within this much event time of its open incident's
+     *     last anomaly join that incident
+     */
+    public MitigationEngine(MitigationStore store, ProfileSet profiles, Actuators actuators, List<Notifier> notifiers,
+            Clock clock, Duration incidentWindow) {
+        this.store = store;
+        this.profiles = profiles;
+        this.actuators = actuators;
+        this.notifiers = List.copyOf(notifiers);
+        this.clock = clock;
+        this.incidentWindow = incidentWindow;
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    public ProfileSet profiles() {
+        return profiles;
+    }
+
+    public void updateProfiles(ProfileSet next, String actor) {
+        profiles = next;
+        store.audit(actor, "profiles.updated", "profiles", "version " + next.version() + " by " + next.author());
+    }
+
+    public Actuators actuators() {
+        return actuators;
+    }
+
+    public MitigationStore store() {
+        return store;
+    }
+
+    /** Acts on one assessment; see the class comment for the rules. */
+    public Outcome handle(Assessment assessment) {
+        Anomaly a = assessment.anomaly();
+        ProfileSet ps = profiles;
+        Band band = ps.band(assessment.risk().score());
+        if (band == Band.NONE) {
+            return Outcome.observed(band);
+        }
+        ReentrantLock lock = locks[Math.floorMod(a.entity().hashCode(), STRIPES)];
+        lock.lock();
+        try {
+            var open = store.openIncident(a.entity().tenant(), a.entity().kind().wireName(), a.entity().id(),
+                    a.time().minus(incidentWindow));
+            String explanation = explanation(assessment);
+            if (open.isPresent() && open.get().band().compareTo(band) >= 0) {
+                store.recordAnomaly(open.get().incidentId(), a.time(), assessment.risk().score(), open.get().band(),
+                        explanation);
+                return new Outcome("attached", open.get().band(), open.get().incidentId(), null);
+            }
+            String incidentId;
+            String kind;
+            if (open.isPresent()) {
+                incidentId = open.get().incidentId();
+                store.recordAnomaly(incidentId, a.time(), assessment.risk().score(), band, explanation);
+                store.audit("shadow", "incident.escalated", incidentId, open.get().band().wireName() + " -> "
+                        + band.wireName());
+                kind = "escalated";
+            } else {
+                incidentId = "inc-" + EventIds.derive("incident", a.anomalyId()).substring(0, 20);
+                store.insertIncident(new Incident(incidentId, a.entity().tenant(), a.entity().kind().wireName(),
+                        a.entity().id(), a.principal(), a.host(), a.resourceType().wireName(), a.resourceId(),
+                        a.pattern(), band, assessment.risk().score(), Incident.OPEN, a.time(), a.time(),
+                        clock.instant(), 1, explanation));
+                store.audit("shadow", "incident.opened", incidentId, a.entity() + " " + a.pattern());
+                kind = "mitigated";
+            }
+            String mitigationId = act(assessment, band, ps, incidentId, explanation);
+            return new Outcome(kind, band, incidentId, mitigationId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Applies the band's profile, records it, then notifies. Returns the mitigation id. */
+    private String act(Assessment assessment, Band band, ProfileSet ps, String incidentId, String explanation) {
+        Anomaly a = assessment.anomaly();
+        boolean emergency = band == Band.HIGH;
+        MitigationProfile profile = ps.select(band, a.resourceType());
+        String mitigationId = "mit-" + UUID.randomUUID();
+        ActionTarget target = new ActionTarget(a.entity().tenant(), a.principal(), a.host(), a.resourceType(),
+                a.resourceId());
+        List<ActionRecord> done = new ArrayList<>();
+        for (ActionSpec spec : profile.actions()) {
+            done.add(apply(mitigationId, spec, target, profile.dryRun()));
+        }
+        Instant appliedAt = clock.instant();
+        String status = profile.dryRun() ? Mitigation.DRY_RUN : Mitigation.APPLIED;
+        store.insertMitigation(new Mitigation(mitigationId, incidentId, profile.name(), band,
+                emergency ? Mitigation.EMERGENCY : Mitigation.STANDARD, assessment.risk().score(), status,
+                a.eventId(), a.time(), appliedAt, profile.dryRun(), null, null, explanation), done);
+        for (ActionRecord r : done) {
+            store.audit("shadow", "action." + r.status(), mitigationId, r.type() + ": " + r.detail());
+        }
+        store.audit("shadow", emergency ? "mitigation.emergency_shutdown" : "mitigation.applied", mitigationId,
+                "profile " + profile.name() + ", risk " + Math.round(assessment.risk().score()) + ", incident "
+                        + incidentId);
+        LOG.info("{} {} risk {} ({}): profile {} -> {}", emergency ? "EMERGENCY" : "mitigated", a.entity(),
+                Math.round(assessment.risk().score()), band.wireName(), profile.name(),
+                done.stream().map(r -> r.type() + "=" + r.status()).toList());
+        NotificationRecord n = new NotificationRecord("ntf-" + UUID.randomUUID(), incidentId, mitigationId,
+                emergency ? "emergency_shutdown" : "mitigation_applied", recipient(a),
+                Explanations.subject(a, band, emergency),
+                Explanations.body(a, assessment.risk(), band, profile.name(), emergency, done, mitigationId),
+                clock.instant());
+        for (Notifier notifier : notifiers) {
+            try {
+                notifier.send(n);
+            } catch (RuntimeException e) {
+                LOG.error("notifier {} failed for mitigation {}: {}", notifier.getClass().getSimpleName(),
+                        mitigationId, e.toString());
+            }
+        }
+        return mitigationId;
+    }
+
+    private ActionRecord apply(String mitigationId, ActionSpec spec, ActionTarget target, boolean dryRun) {
+        Instant now = clock.instant();
+        Instant expires = spec.expires() == null ? null : now.plus(spec.expires());
+        String id = "act-" + UUID.randomUUID();
+        String type = spec.type().wireName();
+        if (dryRun) {
+            return new ActionRecord(id, mitigationId, type, target.describe(), spec.params(), ActionRecord.DRY_RUN, now,
+                    expires, null, "", "dry run: would " + type + " " + target.describe());
+        }
+        Actuator actuator = actuators.get(spec.type());
+        try {
+            Applied applied = actuator.apply(target, spec.params(), expires);
+            return new ActionRecord(id, mitigationId, type, target.describe(), spec.params(), ActionRecord.APPLIED, now,
+                    expires, null, applied.handle(), applied.detail());
+        } catch (NotApplicableException e) {
+            return new ActionRecord(id, mitigationId, type, target.describe(), spec.params(), ActionRecord.SKIPPED, now,
+                    null, null, "", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("action {} on {} failed", type, target.describe(), e);
+            return new ActionRecord(id, mitigationId, type, target.describe(), spec.params(), ActionRecord.FAILED, now,
+                    null, null, "", "failed: " + e.getMessage());
+        }
+    }
+
+    private static String recipient(Anomaly a) {
+        return a.principal() != null ? a.principal() : "security-operators";
+    }
+
+    private static String explanation(Assessment assessment) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("anomaly", assessment.anomaly());
+        m.put("risk", assessment.risk());
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Undoes one recorded action if it is still in force; returns whether it was. */
+    boolean undo(ActionRecord r, String finalStatus) {
+        if (!ActionRecord.APPLIED.equals(r.status())) {
+            return false;
+        }
+        if (!store.finishAction(r.actionId(), finalStatus, clock.instant())) {
+            return false;
+        }
+        actuators.get(io.shadow.mitigation.actuate.ActionType.fromWire(r.type())).undo(r.handle());
+        store.audit("shadow", "action." + finalStatus, r.mitigationId(), r.type() + ": " + r.detail());
+        return true;
+    }
+
+    /** Undoes every applied action whose expiry has passed; returns how many. */
+    public int expire() {
+        int n = 0;
+        for (ActionRecord r : store.expiredActions(clock.instant())) {
+            if (undo(r, ActionRecord.EXPIRED)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    ActionRecord applyForModify(String mitigationId, ActionSpec spec, ActionTarget target) {
+        ActionRecord r = apply(mitigationId, spec, target, false);
+        store.insertAction(r);
+        store.audit("shadow", "action." + r.status(), mitigationId, r.type() + ": " + r.detail());
+        return r;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+}

@@ -1,0 +1,56 @@
+package io.shadow.mitigation.notify;
+
+import io.shadow.features.signal.Anomaly;
+import io.shadow.features.signal.Evidence;
+import io.shadow.features.signal.FactorContribution;
+import io.shadow.features.signal.RiskScore;
+import io.shadow.mitigation.Band;
+import io.shadow.mitigation.store.ActionRecord;
+import java.util.List;
+
+/** Writes the plain-language explanation a user reads: what happened, why, what was done, how to undo. */
+public final class Explanations {
+    private Explanations() {
+    }
+
+    public static String subject(Anomaly a, Band band, boolean emergency) {
+        String who = a.principal() != null ? a.principal() : a.entity().id();
+        return (emergency ? "[Shadow] Emergency shutdown: " : "[Shadow] Mitigated: ") + band.wireName() + " risk from "
+                + who + " on " + (a.resourceId() == null ? a.resourceType().wireName() : a.resourceId());
+    }
+
+    public static String body(Anomaly a, RiskScore risk, Band band, String profile, boolean emergency,
+            List<ActionRecord> actions, String mitigationId) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Shadow detected unusual activity of ").append(a.entity()).append(" on ")
+                .append(a.resourceType().wireName());
+        if (a.resourceId() != null) {
+            sb.append(' ').append(a.resourceId());
+        }
+        sb.append(" at ").append(a.time()).append(".\n\n");
+        sb.append(String.format("Why: risk %.0f/100 (%s band), from a baseline of %.0f:", risk.score(), band.wireName(),
+                risk.base()));
+        for (FactorContribution c : risk.contributions()) {
+            sb.append(String.format(" %s %+.0f (%.2f);", c.factor().replace('_', ' '), c.points(), c.value()));
+        }
+        sb.append(" model ").append(risk.model()).append(".\n");
+        sb.append("Evidence:\n");
+        for (Evidence e : a.evidence()) {
+            sb.append(" - ").append(e.describe()).append('\n');
+        }
+        sb.append("\nWhat was done").append(emergency
+                ? " (emergency path: applied at once, no approval asked)" : " (profile " + profile + ")").append(":\n");
+        for (ActionRecord r : actions) {
+            sb.append(" - ").append(r.type()).append(": ").append(r.detail());
+            if (r.expiresAt() != null) {
+                sb.append(" (until ").append(r.expiresAt()).append(')');
+            }
+            sb.append(" [").append(r.status()).append("]\n");
+        }
+        sb.append("\nHow to undo: reject mitigation ").append(mitigationId)
+                .append(" (POST /v1/mitigations/").append(mitigationId)
+                .append("/reject) to reverse every action, approve it to confirm the incident, or modify it to ")
+                .append("replace the actions.\n");
+        return sb.toString();
+    }
+}

@@ -1,0 +1,281 @@
+package io.shadow.mitigation.profile;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.shadow.features.ResourceType;
+import io.shadow.mitigation.Band;
+import io.shadow.mitigation.actuate.ActionType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and validates mitigation profiles from YAML. Every problem is reported with the line and
+ * the key it is at, all at once, so an operator fixes a file in one pass
+ * ({@code bin/shadow profiles check FILE}).
+ */
+public final class ProfileLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Set<String> TOP_KEYS = Set.of("version", "author", "thresholds", "profiles");
+    private static final Set<String> PROFILE_KEYS = Set.of("name", "band", "resource_types", "dry_run", "actions");
+    private static final Set<String> ACTION_KEYS = Set.of("type", "params", "expires");
+    public static final String DEFAULT_RESOURCE = "/io/shadow/mitigation/profiles/default.yaml";
+
+    private final String source;
+    private final Map<String, Integer> lines;
+    private final List<String> problems = new ArrayList<>();
+
+    private ProfileLoader(String source, Map<String, Integer> lines) {
+        this.source = source;
+        this.lines = lines;
+    }
+
+    public static ProfileSet load(Path file) {
+        try {
+            return parse(Files.readString(file), file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read profiles file " + file, e);
+        }
+    }
+
+    public static ProfileSet defaults() {
+        try (InputStream in = ProfileLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "default profiles");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses and validates; throws {@link ProfileException} listing every problem with its line. */
+    public static ProfileSet parse(String yaml, String source) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            JsonLocation loc = e.getLocation();
+            throw new ProfileException(List.of(source + " line " + (loc == null ? "?" : loc.getLineNr())
+                    + ": not valid YAML: " + e.getOriginalMessage()));
+        }
+        ProfileLoader l = new ProfileLoader(source, lineIndex(yaml));
+        ProfileSet set = l.read(root);
+        if (!l.problems.isEmpty()) {
+            throw new ProfileException(l.problems);
+        }
+        return set;
+    }
+
+    private ProfileSet read(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            problem("", "the file must be a mapping with version, author, thresholds and profiles");
+            return null;
+        }
+        unknownKeys(root, "", TOP_KEYS);
+        int version = root.path("version").asInt(-1);
+        if (version < 1) {
+            problem("/version", "version must be a positive integer, bumped on every change");
+        }
+        String author = text(root, "/author", "who made this change, e.g. 'alice@example.com'");
+        JsonNode t = root.path("thresholds");
+        double low = number(t, "/thresholds/low");
+        double medium = number(t, "/thresholds/medium");
+        double high = number(t, "/thresholds/high");
+        if (!(0 <= low && low < medium && medium < high && high <= 100)) {
+            problem("/thresholds", "thresholds must satisfy 0 <= low < medium < high <= 100, got low=" + low
+                    + " medium=" + medium + " high=" + high);
+        }
+        List<MitigationProfile> profiles = new ArrayList<>();
+        JsonNode ps = root.path("profiles");
+        if (!ps.isArray() || ps.isEmpty()) {
+            problem("/profiles", "profiles must be a non-empty list");
+        } else {
+            for (int i = 0; i < ps.size(); i++) {
+                MitigationProfile p = profile(ps.get(i), "/profiles/" + i);
+                if (p != null) {
+                    profiles.add(p);
+                }
+            }
+        }
+        coverage(profiles);
+        return new ProfileSet(version, author, low, medium, high, profiles);
+    }
+
+    private MitigationProfile profile(JsonNode p, String at) {
+        if (!p.isObject()) {
+            problem(at, "a profile must be a mapping with name, band, resource_types and actions");
+            return null;
+        }
+        unknownKeys(p, at, PROFILE_KEYS);
+        String name = text(p, at + "/name", "a unique profile name");
+        Band band = null;
+        try {
+            band = Band.fromWire(p.path("band").asText(""));
+            if (band == Band.NONE) {
+                problem(at + "/band", "band must be low, medium or high");
+            }
+        } catch (IllegalArgumentException e) {
+            problem(at + "/band", e.getMessage());
+        }
+        Set<ResourceType> types = EnumSet.noneOf(ResourceType.class);
+        JsonNode rt = p.path("resource_types");
+        if (!rt.isArray() || rt.isEmpty()) {
+            problem(at + "/resource_types", "resource_types must be a non-empty list, e.g. [data_storage, database]");
+        } else {
+            for (int i = 0; i < rt.size(); i++) {
+                try {
+                    types.add(ResourceType.fromWire(rt.get(i).asText()));
+                } catch (IllegalArgumentException e) {
+                    problem(at + "/resource_types/" + i, e.getMessage());
+                }
+            }
+        }
+        List<ActionSpec> actions = new ArrayList<>();
+        JsonNode as = p.path("actions");
+        if (!as.isArray() || as.isEmpty()) {
+            problem(at + "/actions", "actions must be a non-empty list");
+        } else {
+            for (int i = 0; i < as.size(); i++) {
+                ActionSpec a = action(as.get(i), at + "/actions/" + i);
+                if (a != null) {
+                    actions.add(a);
+                }
+            }
+        }
+        if (band == null || band == Band.NONE || types.isEmpty() || name == null) {
+            return null;
+        }
+        return new MitigationProfile(name, band, types, p.path("dry_run").asBoolean(false), actions);
+    }
+
+    private ActionSpec action(JsonNode a, String at) {
+        if (!a.isObject()) {
+            problem(at, "an action must be a mapping with type, optional params and expires");
+            return null;
+        }
+        unknownKeys(a, at, ACTION_KEYS);
+        ActionType type;
+        try {
+            type = ActionType.fromWire(a.path("type").asText(""));
+        } catch (IllegalArgumentException e) {
+            problem(at + "/type", e.getMessage());
+            return null;
+        }
+        Duration expires = null;
+        if (a.hasNonNull("expires")) {
+            try {
+                expires = Duration.parse(a.get("expires").asText());
+                if (expires.isNegative() || expires.isZero()) {
+                    problem(at + "/expires", "expires must be a positive ISO-8601 duration such as PT1H");
+                }
+            } catch (DateTimeParseException e) {
+                problem(at + "/expires", "'" + a.get("expires").asText() + "' is not an ISO-8601 duration; use "
+                        + "e.g. PT30M or PT4H");
+            }
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        JsonNode pm = a.path("params");
+        if (!pm.isMissingNode() && !pm.isNull()) {
+            if (!pm.isObject()) {
+                problem(at + "/params", "params must be a mapping");
+            } else {
+                pm.fields().forEachRemaining(f -> params.put(f.getKey(), f.getValue().asText()));
+            }
+        }
+        if (type == ActionType.RATE_LIMIT) {
+            String rate = params.get("per_minute");
+            if (rate == null || !rate.matches("[1-9][0-9]*")) {
+                problem(at + "/params", "rate_limit needs params.per_minute, a positive whole number of requests");
+            }
+        }
+        return new ActionSpec(type, params, expires);
+    }
+
+    private void coverage(List<MitigationProfile> profiles) {
+        List<String> missing = new ArrayList<>();
+        for (Band b : List.of(Band.LOW, Band.MEDIUM, Band.HIGH)) {
+            for (ResourceType t : ResourceType.values()) {
+                if (profiles.stream().noneMatch(p -> p.matches(b, t))) {
+                    missing.add(b.wireName() + "/" + t.wireName());
+                }
+            }
+        }
+        if (!missing.isEmpty() && problems.isEmpty()) {
+            problem("/profiles", "no profile covers " + missing + "; every band needs a profile for every resource "
+                    + "type");
+        }
+    }
+
+    private void unknownKeys(JsonNode node, String at, Set<String> allowed) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!allowed.contains(k)) {
+                problem(at + "/" + k, "unknown key '" + k + "'; allowed here: " + allowed.stream().sorted().toList());
+            }
+        }
+    }
+
+    private String text(JsonNode node, String pointer, String what) {
+        JsonNode v = node.at(JsonPointer.compile(pointer.substring(pointer.lastIndexOf('/'))));
+        if (!v.isTextual() || v.asText().isBlank()) {
+            problem(pointer, "missing " + pointer.substring(pointer.lastIndexOf('/') + 1) + ": " + what);
+            return null;
+        }
+        return v.asText();
+    }
+
+    private double number(JsonNode node, String pointer) {
+        JsonNode v = node.path(pointer.substring(pointer.lastIndexOf('/') + 1));
+        if (!v.isNumber()) {
+            problem(pointer, "missing or not a number: a risk score between 0 and 100");
+            return Double.NaN;
+        }
+        return v.asDouble();
+    }
+
+    private void problem(String pointer, String message) {
+        Integer line = null;
+        String p = pointer;
+        while (line == null && p != null) {
+            line = lines.get(p);
+            p = p.isEmpty() ? null : p.substring(0, Math.max(0, p.lastIndexOf('/')));
+        }
+        String key = pointer.isEmpty() ? "(top level)" : pointer.substring(1).replace('/', '.');
+        problems.add(source + " line " + (line == null ? 1 : line) + ", key " + key + ": " + message);
+    }
+
+    /** JSON pointer of every key and value → its line in the YAML text. */
+    private static Map<String, Integer> lineIndex(String yaml) {
+        Map<String, Integer> out = new HashMap<>();
+        try (JsonParser p = YAML.getFactory().createParser(yaml)) {
+            JsonToken tok;
+            while ((tok = p.nextToken()) != null) {
+                String pointer = p.getParsingContext().pathAsPointer().toString();
+                if (tok == JsonToken.FIELD_NAME || tok.isScalarValue() || tok == JsonToken.START_OBJECT
+                        || tok == JsonToken.START_ARRAY) {
+                    out.putIfAbsent(pointer, p.currentLocation().getLineNr());
+                }
+            }
+        } catch (IOException e) {
+            // parse errors were reported by readTree already
+        }
+        return out;
+    }
+}

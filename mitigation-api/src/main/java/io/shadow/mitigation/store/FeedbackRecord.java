@@ -1,0 +1,13 @@
+package io.shadow.mitigation.store;
+
+import java.time.Instant;
+
+/** A user's decision on a mitigation: the label the nightly job learns from. */
+public record FeedbackRecord(String feedbackId, String mitigationId, String incidentId, String tenant,
+        String entityKind, String entityId, String pattern, String decision, String comment, String decidedBy,
+        Instant decidedAt) {
+
+    public static final String APPROVE = "approve";
+    public static final String REJECT = "reject";
+    public static final String MODIFY = "modify";
+}

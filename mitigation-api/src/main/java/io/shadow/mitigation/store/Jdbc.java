@@ -1,0 +1,105 @@
+package io.shadow.mitigation.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** Plain JDBC with parameter binding that maps {@link Instant} to UTC timestamps. */
+final class Jdbc {
+    /** Maps a result-set row. */
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Work done in one transaction. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final DataSource ds;
+
+    Jdbc(DataSource ds) {
+        this.ds = ds;
+    }
+
+    <T> T transaction(Work<T> work) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T out = work.run(c);
+                c.commit();
+                return out;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    int update(String sql, Object... params) {
+        return transaction(c -> update(c, sql, params));
+    }
+
+    static int update(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            return ps.executeUpdate();
+        }
+    }
+
+    <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
+        return transaction(c -> query(c, sql, mapper, params));
+    }
+
+    static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
+            }
+        }
+    }
+
+    static Instant instant(ResultSet rs, String col) throws SQLException {
+        OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static void bind(PreparedStatement ps, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            Object p = params[i];
+            if (p instanceof Instant t) {
+                ps.setObject(i + 1, t.atOffset(ZoneOffset.UTC));
+            } else if (p instanceof Timestamp t) {
+                ps.setObject(i + 1, t.toInstant().atOffset(ZoneOffset.UTC));
+            } else if (p instanceof Enum<?> e) {
+                ps.setString(i + 1, e.name().toLowerCase(java.util.Locale.ROOT));
+            } else {
+                ps.setObject(i + 1, p);
+            }
+        }
+    }
+
+    /** A store failure; the message names the operation's SQL state. */
+    static final class StoreException extends RuntimeException {
+        StoreException(SQLException e) {
+            super("mitigation store error (SQL state " + e.getSQLState() + "): " + e.getMessage(), e);
+        }
+    }
+}

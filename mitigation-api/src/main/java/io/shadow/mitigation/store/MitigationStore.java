@@ -1,0 +1,298 @@
+package io.shadow.mitigation.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shadow.mitigation.Band;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Incidents, mitigations, actions, notifications, feedback and the audit log, in one JDBC
+ * database. State changes that must not interleave (a decision and its feedback and audit line)
+ * happen in one transaction, and decisions are compare-and-set on the mitigation's status, so two
+ * concurrent decisions on one mitigation yield exactly one outcome.
+ */
+public final class MitigationStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Jdbc jdbc;
+
+    public MitigationStore(Database db) {
+        this.jdbc = new Jdbc(db.dataSource());
+    }
+
+    // ---- incidents
+
+    public void insertIncident(Incident i) {
+        jdbc.update("INSERT INTO incidents (incident_id, tenant, entity_kind, entity_id, principal, host, resource_type, "
+                + "resource_id, pattern, band, risk, status, first_seen, last_seen, opened_at, anomalies, explanation) "
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", i.incidentId(), i.tenant(), i.entityKind(), i.entityId(),
+                i.principal(), i.host(), i.resourceType(), i.resourceId(), i.pattern(), i.band(), i.risk(), i.status(),
+                i.firstSeen(), i.lastSeen(), i.openedAt(), i.anomalies(), i.explanation());
+    }
+
+    /** Records one more anomaly on an incident, raising its band and risk if higher. */
+    public void recordAnomaly(String incidentId, Instant eventTime, double risk, Band band, String explanation) {
+        jdbc.update("UPDATE incidents SET anomalies = anomalies + 1, "
+                + "last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END, "
+                + "risk = CASE WHEN risk < ? THEN ? ELSE risk END, "
+                + "band = ?, explanation = ? WHERE incident_id = ?", eventTime, eventTime, risk, risk, band,
+                explanation, incidentId);
+    }
+
+    /** The open incident of an entity whose last anomaly is not older than {@code since}. */
+    public Optional<Incident> openIncident(String tenant, String kind, String id, Instant since) {
+        return jdbc.query("SELECT * FROM incidents WHERE tenant = ? AND entity_kind = ? AND entity_id = ? "
+                + "AND status = ? AND last_seen >= ? ORDER BY last_seen DESC", MitigationStore::incident, tenant, kind,
+                id, Incident.OPEN, since).stream().findFirst();
+    }
+
+    public Optional<Incident> incident(String id) {
+        return jdbc.query("SELECT * FROM incidents WHERE incident_id = ?", MitigationStore::incident, id).stream()
+                .findFirst();
+    }
+
+    /** Incidents, newest first; {@code principal} null for all. */
+    public List<Incident> incidents(String principal, int limit) {
+        if (principal == null) {
+            return jdbc.query("SELECT * FROM incidents ORDER BY opened_at DESC, incident_id FETCH FIRST " + limit
+                    + " ROWS ONLY", MitigationStore::incident);
+        }
+        return jdbc.query("SELECT * FROM incidents WHERE principal = ? ORDER BY opened_at DESC, incident_id FETCH FIRST "
+                + limit + " ROWS ONLY", MitigationStore::incident, principal);
+    }
+
+    public void setIncidentStatus(String incidentId, String status) {
+        jdbc.update("UPDATE incidents SET status = ? WHERE incident_id = ?", status, incidentId);
+    }
+
+    // ---- mitigations and actions
+
+    public void insertMitigation(Mitigation m, List<ActionRecord> actions) {
+        jdbc.transaction(c -> {
+            Jdbc.update(c, "INSERT INTO mitigations (mitigation_id, incident_id, profile, band, path, risk, status, "
+                    + "trigger_event, event_time, applied_at, dry_run, decided_at, decided_by, explanation) "
+                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", m.mitigationId(), m.incidentId(), m.profile(), m.band(),
+                    m.path(), m.risk(), m.status(), m.triggerEvent(), m.eventTime(), m.appliedAt(), m.dryRun(),
+                    m.decidedAt(), m.decidedBy(), m.explanation());
+            for (ActionRecord a : actions) {
+                insertAction(c, a);
+            }
+            return null;
+        });
+    }
+
+    public void insertAction(ActionRecord a) {
+        jdbc.transaction(c -> {
+            insertAction(c, a);
+            return null;
+        });
+    }
+
+    private static void insertAction(Connection c, ActionRecord a) throws SQLException {
+        Jdbc.update(c, "INSERT INTO actions (action_id, mitigation_id, type, target, params, status, applied_at, "
+                + "expires_at, undone_at, handle, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?)", a.actionId(),
+                a.mitigationId(), a.type(), a.target(), json(a.params()), a.status(), a.appliedAt(), a.expiresAt(),
+                a.undoneAt(), a.handle(), a.detail());
+    }
+
+    public Optional<Mitigation> mitigation(String id) {
+        return jdbc.query("SELECT * FROM mitigations WHERE mitigation_id = ?", MitigationStore::mitigation, id)
+                .stream().findFirst();
+    }
+
+    public List<Mitigation> mitigationsOf(String incidentId) {
+        return jdbc.query("SELECT * FROM mitigations WHERE incident_id = ? ORDER BY applied_at, mitigation_id",
+                MitigationStore::mitigation, incidentId);
+    }
+
+    public List<Mitigation> mitigations() {
+        return jdbc.query("SELECT * FROM mitigations ORDER BY applied_at, mitigation_id", MitigationStore::mitigation);
+    }
+
+    public List<ActionRecord> actionsOf(String mitigationId) {
+        return jdbc.query("SELECT * FROM actions WHERE mitigation_id = ? ORDER BY applied_at, action_id",
+                MitigationStore::action, mitigationId);
+    }
+
+    /** Applied actions whose expiry has passed. */
+    public List<ActionRecord> expiredActions(Instant now) {
+        return jdbc.query("SELECT * FROM actions WHERE status = ? AND expires_at IS NOT NULL AND expires_at <= ?",
+                MitigationStore::action, ActionRecord.APPLIED, now);
+    }
+
+    /** Moves an action from applied to a final status; false when another thread got there first. */
+    public boolean finishAction(String actionId, String status, Instant at) {
+        return jdbc.update("UPDATE actions SET status = ?, undone_at = ? WHERE action_id = ? AND status = ?", status, at,
+                actionId, ActionRecord.APPLIED) == 1;
+    }
+
+    /**
+     * Records a user's decision if the mitigation is still in one of {@code from}: the status change,
+     * the feedback row and the audit line commit together, or none does.
+     *
+     * @return false when the mitigation was already decided (by a concurrent call, say)
+     */
+    public boolean decide(String mitigationId, Set<String> from, String to, FeedbackRecord feedback) {
+        return jdbc.transaction(c -> {
+            String placeholders = String.join(",", from.stream().map(s -> "?").toList());
+            Object[] params = new Object[4 + from.size()];
+            params[0] = to;
+            params[1] = feedback.decidedAt();
+            params[2] = feedback.decidedBy();
+            params[3] = mitigationId;
+            int i = 4;
+            for (String s : from) {
+                params[i++] = s;
+            }
+            int n = Jdbc.update(c, "UPDATE mitigations SET status = ?, decided_at = ?, decided_by = ? "
+                    + "WHERE mitigation_id = ? AND status IN (" + placeholders + ")", params);
+            if (n != 1) {
+                return false;
+            }
+            Jdbc.update(c, "INSERT INTO feedback (feedback_id, mitigation_id, incident_id, tenant, entity_kind, "
+                    + "entity_id, pattern, decision, comment, decided_by, decided_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    feedback.feedbackId(), feedback.mitigationId(), feedback.incidentId(), feedback.tenant(),
+                    feedback.entityKind(), feedback.entityId(), feedback.pattern(), feedback.decision(),
+                    feedback.comment(), feedback.decidedBy(), feedback.decidedAt());
+            audit(c, feedback.decidedBy(), "mitigation." + feedback.decision(), mitigationId,
+                    feedback.comment() == null ? "" : feedback.comment());
+            return true;
+        });
+    }
+
+    public void setMitigationStatus(String mitigationId, String status) {
+        jdbc.update("UPDATE mitigations SET status = ? WHERE mitigation_id = ?", status, mitigationId);
+    }
+
+    // ---- notifications, feedback, audit
+
+    public void insertNotification(NotificationRecord n) {
+        jdbc.transaction(c -> {
+            Jdbc.update(c, "INSERT INTO notifications (notification_id, incident_id, mitigation_id, kind, recipient, "
+                    + "subject, body, created_at) VALUES (?,?,?,?,?,?,?,?)", n.notificationId(), n.incidentId(),
+                    n.mitigationId(), n.kind(), n.recipient(), n.subject(), n.body(), n.createdAt());
+            audit(c, "shadow", "notification.sent", n.incidentId(), n.kind() + " to " + n.recipient());
+            return null;
+        });
+    }
+
+    public List<NotificationRecord> notifications(String incidentId) {
+        String where = incidentId == null ? "" : " WHERE incident_id = ?";
+        Object[] params = incidentId == null ? new Object[0] : new Object[] {incidentId};
+        return jdbc.query("SELECT * FROM notifications" + where + " ORDER BY created_at, notification_id",
+                rs -> new NotificationRecord(rs.getString("notification_id"), rs.getString("incident_id"),
+                        rs.getString("mitigation_id"), rs.getString("kind"), rs.getString("recipient"),
+                        rs.getString("subject"), rs.getString("body"), Jdbc.instant(rs, "created_at")), params);
+    }
+
+    public List<FeedbackRecord> feedback() {
+        return jdbc.query("SELECT * FROM feedback ORDER BY decided_at, feedback_id", rs -> new FeedbackRecord(
+                rs.getString("feedback_id"), rs.getString("mitigation_id"), rs.getString("incident_id"),
+                rs.getString("tenant"), rs.getString("entity_kind"), rs.getString("entity_id"), rs.getString("pattern"),
+                rs.getString("decision"), rs.getString("comment"), rs.getString("decided_by"),
+                Jdbc.instant(rs, "decided_at")));
+    }
+
+    /** Appends to the audit log; returns the entry's sequence number. */
+    public void audit(String actor, String action, String subject, String detail) {
+        jdbc.transaction(c -> {
+            audit(c, actor, action, subject, detail);
+            return null;
+        });
+    }
+
+    private static void audit(Connection c, String actor, String action, String subject, String detail)
+            throws SQLException {
+        Jdbc.update(c, "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?,?,?,?,?)", Instant.now(),
+                actor, action, subject, detail);
+    }
+
+    public List<AuditEntry> auditLog(String subject) {
+        String where = subject == null ? "" : " WHERE subject = ?";
+        Object[] params = subject == null ? new Object[0] : new Object[] {subject};
+        return jdbc.query("SELECT * FROM audit_log" + where + " ORDER BY seq", rs -> new AuditEntry(rs.getLong("seq"),
+                Jdbc.instant(rs, "at"), rs.getString("actor"), rs.getString("action"), rs.getString("subject"),
+                rs.getString("detail")), params);
+    }
+
+    // ---- access keys Shadow issues
+
+    public void insertKey(String keyId, String tenant, String principal, String secretSha256, String status) {
+        jdbc.update("INSERT INTO access_keys (key_id, tenant, principal, secret_sha256, status, created_at) "
+                + "VALUES (?,?,?,?,?,?)", keyId, tenant, principal, secretSha256, status, Instant.now());
+    }
+
+    /** Keys of a principal in a status ({@code active}, {@code standby}, {@code revoked}). */
+    public List<String> keys(String tenant, String principal, String status) {
+        return jdbc.query("SELECT key_id FROM access_keys WHERE tenant = ? AND principal = ? AND status = ? "
+                + "ORDER BY created_at, key_id", rs -> rs.getString(1), tenant, principal, status);
+    }
+
+    public Optional<String[]> keyBySecretHash(String secretSha256) {
+        return jdbc.query("SELECT tenant, principal, status FROM access_keys WHERE secret_sha256 = ?",
+                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, secretSha256).stream()
+                .findFirst();
+    }
+
+    /** Revokes a principal's active keys and activates its standby key, in one transaction. */
+    public List<String> rotateKeys(String tenant, String principal, String standbyKeyId) {
+        return jdbc.transaction(c -> {
+            List<String> old = Jdbc.query(c, "SELECT key_id FROM access_keys WHERE tenant = ? AND principal = ? "
+                    + "AND status = 'active'", rs -> rs.getString(1), tenant, principal);
+            Jdbc.update(c, "UPDATE access_keys SET status = 'revoked', revoked_at = ? WHERE tenant = ? AND "
+                    + "principal = ? AND status = 'active'", Instant.now(), tenant, principal);
+            Jdbc.update(c, "UPDATE access_keys SET status = 'active' WHERE key_id = ? AND status = 'standby'",
+                    standbyKeyId);
+            return old;
+        });
+    }
+
+    // ---- mapping
+
+    private static Incident incident(ResultSet rs) throws SQLException {
+        return new Incident(rs.getString("incident_id"), rs.getString("tenant"), rs.getString("entity_kind"),
+                rs.getString("entity_id"), rs.getString("principal"), rs.getString("host"),
+                rs.getString("resource_type"), rs.getString("resource_id"), rs.getString("pattern"),
+                Band.fromWire(rs.getString("band")), rs.getDouble("risk"), rs.getString("status"),
+                Jdbc.instant(rs, "first_seen"), Jdbc.instant(rs, "last_seen"), Jdbc.instant(rs, "opened_at"),
+                rs.getInt("anomalies"), rs.getString("explanation"));
+    }
+
+    private static Mitigation mitigation(ResultSet rs) throws SQLException {
+        return new Mitigation(rs.getString("mitigation_id"), rs.getString("incident_id"), rs.getString("profile"),
+                Band.fromWire(rs.getString("band")), rs.getString("path"), rs.getDouble("risk"), rs.getString("status"),
+                rs.getString("trigger_event"), Jdbc.instant(rs, "event_time"), Jdbc.instant(rs, "applied_at"),
+                rs.getBoolean("dry_run"), Jdbc.instant(rs, "decided_at"), rs.getString("decided_by"),
+                rs.getString("explanation"));
+    }
+
+    private static ActionRecord action(ResultSet rs) throws SQLException {
+        return new ActionRecord(rs.getString("action_id"), rs.getString("mitigation_id"), rs.getString("type"),
+                rs.getString("target"), params(rs.getString("params")), rs.getString("status"),
+                Jdbc.instant(rs, "applied_at"), Jdbc.instant(rs, "expires_at"), Jdbc.instant(rs, "undone_at"),
+                rs.getString("handle"), rs.getString("detail"));
+    }
+
+    private static String json(Map<String, String> m) {
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> params(String s) {
+        try {
+            return JSON.readValue(s, new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt action params " + s, e);
+        }
+    }
+}

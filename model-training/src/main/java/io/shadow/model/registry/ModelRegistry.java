@@ -1,0 +1,32 @@
+package io.shadow.model.registry;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs, registered model versions and aliases, in MLflow's model. {@link LocalModelRegistry} keeps
+ * MLflow's file layout in a local directory (the embedded default); an MLflow tracking server
+ * backs the same interface at scale.
+ */
+public interface ModelRegistry {
+    /** The alias the online scorer serves. */
+    String CHAMPION = "champion";
+
+    /** Starts a run in an experiment (created if missing); returns the run id. */
+    String startRun(String experiment, Map<String, String> params);
+
+    void logMetrics(String runId, Map<String, Double> metrics);
+
+    /** A local directory to write an artifact into before {@link #finishRun}. */
+    Path artifactDirectory(String runId, String artifactPath);
+
+    void finishRun(String runId, boolean succeeded);
+
+    /** Registers the run's artifact as the next version of a model; returns the version number. */
+    int registerVersion(String modelName, String runId, String artifactPath);
+
+    void setAlias(String modelName, String alias, int version);
+
+    Optional<ModelVersion> version(String modelName, String alias);
+}

@@ -1,0 +1,172 @@
+package io.shadow.model.risk;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Trains the risk model in TensorFlow Java: a small MLP (4 → 16 → 8 → 1, ReLU, sigmoid) fitted with
+ * Adam on class-weighted binary cross-entropy, evaluated on a time-split hold-out (the latest
+ * {@code holdoutFraction} of examples), and exported as a SavedModel.
+ */
+public final class RiskModelTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(RiskModelTrainer.class);
+
+    /**
+     * @param steps full-batch Adam steps; default 800
+     * @param learningRate default 0.02
+     * @param holdoutFraction share of the latest examples kept for evaluation; default 0.25
+     * @param operatingThreshold probability at which precision and recall are reported; default 0.5
+     */
+    public record Settings(int steps, float learningRate, double holdoutFraction, double operatingThreshold,
+            long seed) {
+        public static Settings defaults() {
+            return new Settings(800, 0.02f, 0.25, 0.5, 7L);
+        }
+    }
+
+    private final Settings settings;
+
+    public RiskModelTrainer(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Trains on the examples, exports to {@code exportDir}, and returns hold-out metrics. */
+    public ModelMetrics train(List<TrainingExample> examples, Path exportDir) {
+        if (examples.stream().noneMatch(TrainingExample::incident)) {
+            throw new IllegalArgumentException("the training set has " + examples.size() + " rows but no confirmed "
+                    + "incident; the risk model cannot learn what an incident looks like. Keep the weighted "
+                    + "fallback until users confirm incidents (approve mitigations)");
+        }
+        List<TrainingExample> sorted = new ArrayList<>(examples);
+        sorted.sort(Comparator.comparing(TrainingExample::time));
+        int cut = (int) Math.floor(sorted.size() * (1 - settings.holdoutFraction()));
+        List<TrainingExample> train = sorted.subList(0, cut);
+        List<TrainingExample> holdout = sorted.subList(cut, sorted.size());
+        if (train.stream().noneMatch(TrainingExample::incident)) {
+            train = sorted;
+            LOG.warn("no incident before the time split; training on all {} rows, hold-out metrics are in-sample",
+                    sorted.size());
+        }
+        try (Graph g = new Graph()) {
+            Ops tf = Ops.create(g);
+            Placeholder<TFloat32> x = tf.withName(TensorFlowRiskModel.INPUT).placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(-1, RiskFactors.COUNT)));
+            Placeholder<TFloat32> y = tf.withName("label").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(-1, 1)));
+            Placeholder<TFloat32> w = tf.withName("weight").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(-1, 1)));
+            Random rnd = new Random(settings.seed());
+            Operand<TFloat32> h1 = tf.nn.relu(dense(tf, x, RiskFactors.COUNT, 16, rnd));
+            Operand<TFloat32> h2 = tf.nn.relu(dense(tf, h1, 16, 8, rnd));
+            Operand<TFloat32> logits = dense(tf, h2, 8, 1, rnd);
+            Operand<TFloat32> prob = tf.withName(TensorFlowRiskModel.OUTPUT).math.sigmoid(logits);
+            // numerically stable weighted binary cross-entropy on logits
+            Operand<TFloat32> bce = tf.math.add(tf.math.sub(tf.math.maximum(logits, tf.constant(0f)),
+                    tf.math.mul(logits, y)), tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(logits)))));
+            Operand<TFloat32> loss = tf.math.mean(tf.math.mul(bce, w), tf.constant(new int[] {0, 1}));
+            Adam adam = new Adam(g, settings.learningRate());
+            var minimize = adam.minimize(loss);
+            try (Session s = new Session(g)) {
+                s.initialize();
+                float[][] xs = features(train);
+                float[][] ys = labels(train);
+                float[][] ws = weights(train);
+                try (TFloat32 tx = matrix(xs); TFloat32 ty = matrix(ys); TFloat32 tw = matrix(ws)) {
+                    for (int step = 0; step < settings.steps(); step++) {
+                        s.runner().feed(x, tx).feed(y, ty).feed(w, tw).addTarget(minimize).run();
+                    }
+                    try (var r = s.runner().feed(x, tx).feed(y, ty).feed(w, tw).fetch(loss).run()) {
+                        LOG.info("risk model trained: {} rows, {} steps, final loss {}", train.size(), settings.steps(),
+                                ((TFloat32) r.get(0)).getFloat());
+                    }
+                }
+                SavedModelBundle.exporter(exportDir.toString()).withSession(s)
+                        .withSignature(Signature.builder().key(TensorFlowRiskModel.SIGNATURE)
+                                .input(TensorFlowRiskModel.INPUT, x).output(TensorFlowRiskModel.OUTPUT, prob).build())
+                        .export();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export the risk model to " + exportDir, e);
+        }
+        try (TensorFlowRiskModel m = TensorFlowRiskModel.load(exportDir, "candidate")) {
+            double[][] rows = holdout.stream().map(e -> e.factors().toArray()).toArray(double[][]::new);
+            double[] p = rows.length == 0 ? new double[0] : m.predict(rows);
+            return ModelMetrics.evaluate(train.size(), holdout, p, settings.operatingThreshold());
+        }
+    }
+
+    private static Operand<TFloat32> dense(Ops tf, Operand<TFloat32> in, int from, int to, Random rnd) {
+        float[][] init = new float[from][to];
+        double limit = Math.sqrt(6.0 / (from + to));
+        for (float[] row : init) {
+            for (int j = 0; j < to; j++) {
+                row[j] = (float) ((rnd.nextDouble() * 2 - 1) * limit);
+            }
+        }
+        Variable<TFloat32> weights = tf.variable(tf.constant(init));
+        Variable<TFloat32> bias = tf.variable(tf.constant(new float[to]));
+        return tf.math.add(tf.linalg.matMul(in, weights), bias);
+    }
+
+    private static float[][] features(List<TrainingExample> rows) {
+        float[][] m = new float[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            double[] d = rows.get(i).factors().toArray();
+            m[i] = new float[d.length];
+            for (int j = 0; j < d.length; j++) {
+                m[i][j] = (float) d[j];
+            }
+        }
+        return m;
+    }
+
+    private static float[][] labels(List<TrainingExample> rows) {
+        float[][] m = new float[rows.size()][1];
+        for (int i = 0; i < rows.size(); i++) {
+            m[i][0] = rows.get(i).incident() ? 1f : 0f;
+        }
+        return m;
+    }
+
+    /** Balances the classes: each class carries half of the total weight. */
+    private static float[][] weights(List<TrainingExample> rows) {
+        long pos = rows.stream().filter(TrainingExample::incident).count();
+        long neg = rows.size() - pos;
+        float wp = pos == 0 ? 0 : rows.size() / (2f * pos);
+        float wn = neg == 0 ? 0 : rows.size() / (2f * neg);
+        float[][] m = new float[rows.size()][1];
+        for (int i = 0; i < rows.size(); i++) {
+            m[i][0] = rows.get(i).incident() ? wp : wn;
+        }
+        return m;
+    }
+
+    private static TFloat32 matrix(float[][] m) {
+        int cols = m.length == 0 ? 1 : m[0].length;
+        return TFloat32.tensorOf(Shape.of(m.length, cols), t -> {
+            for (int r = 0; r < m.length; r++) {
+                for (int c = 0; c < cols; c++) {
+                    t.setFloat(m[r][c], r, c);
+                }
+            }
+        });
+    }
+}

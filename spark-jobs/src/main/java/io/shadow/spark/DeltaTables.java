@@ -1,0 +1,66 @@
+package io.shadow.spark;
+
+import io.delta.tables.DeltaTable;
+import io.shadow.features.table.Column;
+import io.shadow.features.table.ShadowTable;
+import io.shadow.features.table.TableCatalog;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** Spark's view of the table catalog: schemas from {@link ShadowTable}, creation, reads and writes. */
+public final class DeltaTables {
+    private DeltaTables() {
+    }
+
+    public static StructType schema(ShadowTable t) {
+        List<StructField> fields = new ArrayList<>();
+        for (Column c : t.columns()) {
+            fields.add(DataTypes.createStructField(c.name(), type(c), c.nullable()));
+        }
+        return DataTypes.createStructType(fields);
+    }
+
+    private static DataType type(Column c) {
+        return switch (c.type()) {
+            case STRING -> DataTypes.StringType;
+            case INT -> DataTypes.IntegerType;
+            case LONG -> DataTypes.LongType;
+            case DOUBLE -> DataTypes.DoubleType;
+            case BOOLEAN -> DataTypes.BooleanType;
+            case TIMESTAMP -> DataTypes.TimestampType;
+            case DATE -> DataTypes.DateType;
+            case MAP_STRING_STRING -> DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, true);
+        };
+    }
+
+    /** Creates the table at its catalog location when it does not exist yet. */
+    public static DeltaTable ensure(SparkSession spark, TableCatalog catalog, ShadowTable t) {
+        return DeltaTable.createIfNotExists(spark).location(catalog.path(t)).addColumns(schema(t))
+                .partitionedBy(t.partitionColumns().toArray(String[]::new)).execute();
+    }
+
+    public static Dataset<Row> read(SparkSession spark, TableCatalog catalog, ShadowTable t) {
+        ensure(spark, catalog, t);
+        return spark.read().format("delta").load(catalog.path(t));
+    }
+
+    /** Replaces the table's content in one commit (readers see the old or the new, never a mix). */
+    public static void overwrite(SparkSession spark, TableCatalog catalog, ShadowTable t, Dataset<Row> rows) {
+        ensure(spark, catalog, t);
+        rows.select(t.columnNames().stream().map(org.apache.spark.sql.functions::col)
+                        .toArray(org.apache.spark.sql.Column[]::new))
+                .write().format("delta").mode("overwrite").option("overwriteSchema", "false")
+                .save(catalog.path(t));
+    }
+
+    public static long count(SparkSession spark, TableCatalog catalog, ShadowTable t) {
+        return read(spark, catalog, t).count();
+    }
+}

@@ -1,0 +1,30 @@
+package io.shadow.spark;
+
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the Spark session every Shadow job runs in: Delta enabled, UTC, java.time values. */
+public final class SparkSessions {
+    private SparkSessions() {
+    }
+
+    /**
+     * @param master {@code local[*]} for the embedded default, a cluster URL under spark-submit
+     *     (pass null to take it from spark-submit)
+     */
+    public static SparkSession create(String appName, String master, int shufflePartitions) {
+        SparkSession.Builder b = SparkSession.builder().appName(appName)
+                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+                .config("spark.sql.session.timeZone", "UTC")
+                .config("spark.sql.datetime.java8API.enabled", "true")
+                .config("spark.sql.shuffle.partitions", Integer.toString(shufflePartitions))
+                .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.databricks.delta.snapshotPartitions", "2")
+                .config("spark.databricks.delta.schema.autoMerge.enabled", "false");
+        if (master != null) {
+            b.master(master).config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+        }
+        return b.getOrCreate();
+    }
+}

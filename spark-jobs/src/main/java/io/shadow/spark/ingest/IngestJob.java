@@ -1,0 +1,161 @@
+package io.shadow.spark.ingest;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.delta.tables.DeltaTable;
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.json.EventCodec;
+import io.shadow.features.json.EventFormatException;
+import io.shadow.features.table.ShadowTable;
+import io.shadow.features.table.TableCatalog;
+import io.shadow.spark.DeltaTables;
+import io.shadow.spark.EventRows;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Landing zone → bronze. A Structured Streaming query with {@code availableNow} reads every NDJSON
+ * file that arrived since the last run (the checkpoint remembers which), parses each line with
+ * the shared {@link EventCodec}, MERGEs valid events into {@code bronze/events} on
+ * {@code event_id} (so a re-sent or re-read event lands once), and appends lines that do not parse
+ * or validate to {@code bronze/quarantine} with the reason and the raw text. Good lines of a file
+ * land even when other lines of it are bad.
+ */
+public final class IngestJob {
+    private final SparkSession spark;
+    private final TableCatalog catalog;
+    private final String landingEvents;
+
+    /** Rows counted by one run. */
+    public record Result(long batches, long events, long quarantined) {
+    }
+
+    public IngestJob(SparkSession spark, TableCatalog catalog, String landingEventsDir) {
+        this.spark = spark;
+        this.catalog = catalog;
+        this.landingEvents = landingEventsDir;
+    }
+
+    public Result run() {
+        DeltaTables.ensure(spark, catalog, ShadowTable.EVENTS);
+        DeltaTables.ensure(spark, catalog, ShadowTable.QUARANTINE);
+        makeDirs(landingEvents);
+        long[] counts = new long[3];
+        Dataset<Row> lines = spark.readStream().format("text").option("maxFilesPerTrigger", 500)
+                .load(landingEvents)
+                .select(col("value"), col("_metadata.file_path").as("source_file"));
+        VoidFunction2<Dataset<Row>, Long> writeBatch = (batch, id) -> {
+            long[] c = writeBatch(batch);
+            counts[0]++;
+            counts[1] += c[0];
+            counts[2] += c[1];
+        };
+        try {
+            StreamingQuery q = lines.writeStream().queryName("shadow-ingest")
+                    .option("checkpointLocation", catalog.checkpoint("ingest"))
+                    .trigger(Trigger.AvailableNow())
+                    .foreachBatch(writeBatch)
+                    .start();
+            q.awaitTermination();
+        } catch (TimeoutException | StreamingQueryException e) {
+            throw new IllegalStateException("ingest from " + landingEvents + " failed: " + e.getMessage()
+                    + "; nothing past the last completed batch was committed, re-run to resume", e);
+        }
+        return new Result(counts[0], counts[1], counts[2]);
+    }
+
+    private void makeDirs(String dir) {
+        try {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir);
+            p.getFileSystem(spark.sparkContext().hadoopConfiguration()).mkdirs(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create landing zone " + dir, e);
+        }
+    }
+
+    /** Parses and writes one micro-batch; returns {events merged-in candidates, quarantined}. */
+    private long[] writeBatch(Dataset<Row> batch) {
+        StructType events = DeltaTables.schema(ShadowTable.EVENTS);
+        StructType parsed = events.add("__error", DataTypes.StringType, true)
+                .add("__field", DataTypes.StringType, true)
+                .add("__raw", DataTypes.StringType, true)
+                .add("__source", DataTypes.StringType, true);
+        Instant now = Instant.now();
+        Dataset<Row> rows = batch.mapPartitions((MapPartitionsFunction<Row, Row>) it -> parse(it, now, parsed),
+                Encoders.row(parsed)).persist();
+        try {
+            Dataset<Row> good = rows.filter(col("__error").isNull())
+                    .select(events.fieldNames()[0], java.util.Arrays.copyOfRange(events.fieldNames(), 1,
+                            events.fieldNames().length))
+                    .dropDuplicates("event_id");
+            Dataset<Row> bad = rows.filter(col("__error").isNotNull()).select(
+                    org.apache.spark.sql.functions.lit(java.sql.Timestamp.from(now)).cast("timestamp")
+                            .as("received_at"),
+                    col("__source").as("source_file"), col("__field").as("field"), col("__error").as("reason"),
+                    col("__raw").as("raw_text"));
+            long badCount = bad.count();
+            if (badCount > 0) {
+                bad.write().format("delta").mode("append").save(catalog.path(ShadowTable.QUARANTINE));
+            }
+            List<Object> dates = good.select("event_date").distinct().collectAsList().stream()
+                    .map(r -> r.get(0)).toList();
+            long goodCount = good.count();
+            if (goodCount > 0) {
+                org.apache.spark.sql.Column cond = col("t.event_id").equalTo(col("s.event_id"))
+                        .and(col("t.event_date").equalTo(col("s.event_date")))
+                        .and(col("t.event_date").isin(dates.toArray()));
+                DeltaTable.forPath(spark, catalog.path(ShadowTable.EVENTS)).as("t")
+                        .merge(good.as("s"), cond)
+                        .whenNotMatched().insertAll()
+                        .execute();
+            }
+            return new long[] {goodCount, badCount};
+        } finally {
+            rows.unpersist();
+        }
+    }
+
+    private static Iterator<Row> parse(Iterator<Row> in, Instant now, StructType parsed) {
+        int n = parsed.size();
+        List<Row> out = new ArrayList<>();
+        while (in.hasNext()) {
+            Row line = in.next();
+            String text = line.getString(0);
+            String source = line.getString(1);
+            if (text == null || text.isBlank()) {
+                continue;
+            }
+            Object[] v = new Object[n];
+            try {
+                ActivityEvent e = EventCodec.parse(text);
+                Object[] ev = EventRows.values(e, now);
+                System.arraycopy(ev, 0, v, 0, ev.length);
+            } catch (EventFormatException e) {
+                v[n - 4] = e.getMessage();
+                v[n - 3] = e.field();
+                v[n - 2] = text;
+            } catch (RuntimeException e) {
+                v[n - 4] = "unreadable event: " + e.getMessage();
+                v[n - 2] = text;
+            }
+            v[n - 1] = source;
+            out.add(RowFactory.create(v));
+        }
+        return out.iterator();
+    }
+}
