@@ -2,10 +2,15 @@ package io.shadow.features;
 
 import java.util.Locale;
 
-/** Whether the captured operation succeeded. */
+/**
+ * Whether the captured operation succeeded. {@code DENIED} is a request an enforcement point (a
+ * gateway asking Shadow, an agent) blocked: it counts as an attempt, but not as a failure of the
+ * principal's own doing, so Shadow's mitigations do not feed its own evidence.
+ */
 public enum Outcome {
     SUCCESS,
     FAILURE,
+    DENIED,
     UNKNOWN;
 
     public String wireName() {
@@ -16,7 +21,7 @@ public enum Outcome {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown outcome '" + name + "'; expected success, failure or unknown");
+            throw new IllegalArgumentException("unknown outcome '" + name + "'; expected success, failure, denied or unknown");
         }
     }
 }

@@ -12,8 +12,12 @@ import java.util.SplittableRandom;
 
 /** Shared state of one generation run: randomness, event ids, the events made and host load. */
 final class GenerationContext {
-    /** Extra CPU load on a host for a while, ramping up linearly over {@code rampSeconds}. */
-    record LoadWindow(String host, long start, long end, double cpu, long rampSeconds, double netBytesPerMinute) {
+    /**
+     * Extra CPU load on a host for a while, ramping up linearly over {@code rampSeconds};
+     * {@code malicious} when an attack causes it (samples then also get a counterfactual).
+     */
+    record LoadWindow(String host, long start, long end, double cpu, long rampSeconds, double netBytesPerMinute,
+            boolean malicious) {
         double cpuAt(long t, double base) {
             if (t < start || t >= end) {
                 return base;
@@ -28,6 +32,8 @@ final class GenerationContext {
     final long seed;
     final List<ActivityEvent> events = new ArrayList<>();
     final List<LoadWindow> load = new ArrayList<>();
+    /** For host samples an attack changed: the sample as it would have been without the attack. */
+    final java.util.Map<String, ActivityEvent> counterfactuals = new java.util.HashMap<>();
     private long counter;
 
     GenerationContext(long seed, String tenant) {

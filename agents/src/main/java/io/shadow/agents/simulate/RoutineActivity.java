@@ -3,6 +3,7 @@ package io.shadow.agents.simulate;
 import static io.shadow.features.ResourceType.DATABASE;
 import static io.shadow.features.ResourceType.DATA_STORAGE;
 
+import io.shadow.features.ActivityEvent;
 import io.shadow.features.EventClass;
 import io.shadow.features.ResourceType;
 import java.time.DayOfWeek;
@@ -74,7 +75,7 @@ final class RoutineActivity {
             ctx.add(ctx.event(ETL, ETL_WRITE, ctx.at(start + ctx.random.nextLong(seconds)), false));
         }
         ctx.load.add(new GenerationContext.LoadWindow(PersonaCatalog.BATCH_HOST, start, start + seconds + 300, 78,
-                120, 30e6));
+                120, 30e6, false));
     }
 
     /** Nightly backup: uploads, then deletes backups past retention ({@code rounds} times). */
@@ -140,7 +141,8 @@ final class RoutineActivity {
             }
             ctx.add(ctx.event(CI, CI_FETCH, ctx.at(start + 5), false));
             ctx.add(ctx.event(CI, CI_PUBLISH, ctx.at(start + 250), false));
-            ctx.load.add(new GenerationContext.LoadWindow(PersonaCatalog.CI_HOST, start, start + 300, 60, 30, 8e6));
+            ctx.load.add(new GenerationContext.LoadWindow(PersonaCatalog.CI_HOST, start, start + 300, 60, 30, 8e6,
+                    false));
         }
     }
 
@@ -151,17 +153,33 @@ final class RoutineActivity {
             for (long t = from; t < to; t += 60) {
                 double cpu = baseCpu(host, t) + 3 * ctx.random.nextGaussian();
                 double net = baseNet(host, t);
+                double benignCpu = cpu;
+                double benignNet = net;
+                boolean attacked = false;
                 for (GenerationContext.LoadWindow w : windows) {
                     if (t >= w.start() && t < w.end()) {
-                        cpu = w.cpuAt(t, cpu) + 2 * ctx.random.nextGaussian();
+                        double noise = 2 * ctx.random.nextGaussian();
+                        cpu = w.cpuAt(t, cpu) + noise;
                         net += w.netBytesPerMinute();
+                        if (w.malicious()) {
+                            attacked = true;
+                        } else {
+                            benignCpu = w.cpuAt(t, benignCpu) + noise;
+                            benignNet += w.netBytesPerMinute();
+                        }
                     }
                 }
                 double mem = (host.startsWith("db") ? 72 : 45) + 2 * ctx.random.nextGaussian();
-                ctx.add(ctx.builder(Instant.ofEpochSecond(t, ctx.random.nextInt(1000) * 1_000_000L)).host(host)
-                        .eventClass(EventClass.RESOURCE_USAGE).operation("sample").resourceType(ResourceType.COMPUTE)
-                        .resourceId("host:" + host).cpuPct(clamp(cpu)).memPct(clamp(mem))
-                        .bytesOut(Math.max(0, Math.round(net * (1 + 0.1 * ctx.random.nextGaussian())))).build());
+                double jitter = 1 + 0.1 * ctx.random.nextGaussian();
+                ActivityEvent sample = ctx.builder(Instant.ofEpochSecond(t, ctx.random.nextInt(1000) * 1_000_000L))
+                        .host(host).eventClass(EventClass.RESOURCE_USAGE).operation("sample")
+                        .resourceType(ResourceType.COMPUTE).resourceId("host:" + host).cpuPct(clamp(cpu))
+                        .memPct(clamp(mem)).bytesOut(Math.max(0, Math.round(net * jitter))).build();
+                ctx.add(sample);
+                if (attacked) {
+                    ctx.counterfactuals.put(sample.eventId(), sample.toBuilder().cpuPct(clamp(benignCpu))
+                            .bytesOut(Math.max(0, Math.round(benignNet * jitter))).build());
+                }
             }
         }
     }

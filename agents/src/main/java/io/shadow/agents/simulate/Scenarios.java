@@ -56,7 +56,7 @@ final class Scenarios {
     AttackScenario cryptoMining(String principalId, String hostId, String executable, long start, long end,
             Band band) {
         ctx.add(ctx.processStart(principalId, hostId, executable, ctx.at(start)));
-        ctx.load.add(new GenerationContext.LoadWindow(hostId, start + 60, end, 97, 20 * 60, 2e6));
+        ctx.load.add(new GenerationContext.LoadWindow(hostId, start + 60, end, 97, 20 * 60, 2e6, true));
         return new AttackScenario("crypto-mining", executable + " started by " + principalId + " on " + hostId,
                 Set.of(host(hostId), principal(principalId)), Instant.ofEpochSecond(start),
                 Instant.ofEpochSecond(end), band);

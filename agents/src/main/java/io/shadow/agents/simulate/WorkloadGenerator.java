@@ -62,12 +62,17 @@ public final class WorkloadGenerator {
                 principal(cfg, closer.id()), Instant.ofEpochSecond(live + 19 * 3600),
                 Instant.ofEpochSecond(live + 22 * 3600)));
 
+        // Expected bands follow what each band's default profile does: medium contains (restrict the
+        // principal on the resource and rotate its keys, or isolate the host), which is the right answer
+        // to a privilege escalation, a miner or an exfiltration by one principal; high shuts down
+        // (lock the user out, take the resource offline), which destruction in progress and
+        // credentials in an attacker's hands call for.
         List<AttackScenario> attacks = List.of(
                 scenarios.privilegeEscalation(byId.get("u-eng-07"), live + 10 * 3600, Band.MEDIUM),
                 scenarios.cryptoMining("u-eng-05", PersonaCatalog.DEV_HOST, "/tmp/.cache/xmrig", live + 11 * 3600
                         + 1800, end, Band.MEDIUM),
                 scenarios.exfiltration(byId.get("u-fin-02"), "s3://finance-reports", live + 13 * 3600, 45, 3e6,
-                        Band.HIGH),
+                        Band.MEDIUM),
                 scenarios.credentialMisuse(byId.get(salesId(cfg, 3)), Scenarios.TOR_EXIT, "python-requests/2.32.3",
                         List.of("s3://sales-decks", "s3://finance-reports"), live + 15 * 3600, Band.HIGH),
                 scenarios.massDeletion(byId.get("u-eng-04"), List.of("s3://eng-artifacts", "s3://eng-datasets"),
@@ -82,7 +87,7 @@ public final class WorkloadGenerator {
             split++;
         }
         return new Workload(cfg, List.copyOf(all.subList(0, split)), List.copyOf(all.subList(split, all.size())),
-                attacks, List.copyOf(benign), past, threatFeed());
+                attacks, List.copyOf(benign), past, threatFeed(), Map.copyOf(ctx.counterfactuals));
     }
 
     /** Episodes of the history week that the security team has already reviewed. */

@@ -36,20 +36,13 @@ public final class BaselineSnapshotReader {
             Builder b = features.computeIfAbsent(key, k -> new EnumMap<>(Feature.class))
                     .computeIfAbsent(f, x -> new Builder());
             int hour = r.intValue("hour");
-            double median = r.doubleValue("median");
-            double scale = r.doubleValue("scale");
-            long samples = r.longValue("samples");
+            FeatureBaseline.Stats stats = new FeatureBaseline.Stats(r.doubleValue("median"), r.doubleValue("scale"),
+                    r.doubleValue("mean"), r.doubleValue("variance"), r.doubleValue("diff_median"),
+                    r.doubleValue("diff_scale"), r.longValue("samples"));
             if (hour < 0) {
-                b.median = median;
-                b.scale = scale;
-                b.diffMedian = r.doubleValue("diff_median");
-                b.diffScale = r.doubleValue("diff_scale");
-                b.samples = samples;
+                b.all = stats;
             } else {
-                b.hourMedian[hour] = median;
-                b.hourScale[hour] = scale;
-                b.hourSamples[hour] = samples;
-                b.hourSeen[hour] = true;
+                b.hours[hour] = stats;
             }
             computedAt[0] = Math.max(computedAt[0], r.longValue("computed_at"));
         });
@@ -80,25 +73,11 @@ public final class BaselineSnapshotReader {
 
     /** Collects the hourly and all-hours rows of one entity-feature. */
     private static final class Builder {
-        final double[] hourMedian = new double[FeatureBaseline.HOURS];
-        final double[] hourScale = new double[FeatureBaseline.HOURS];
-        final long[] hourSamples = new long[FeatureBaseline.HOURS];
-        final boolean[] hourSeen = new boolean[FeatureBaseline.HOURS];
-        double median;
-        double scale;
-        double diffMedian;
-        double diffScale;
-        long samples;
+        final FeatureBaseline.Stats[] hours = new FeatureBaseline.Stats[FeatureBaseline.HOURS];
+        FeatureBaseline.Stats all = new FeatureBaseline.Stats(0, 0, 0, 0, 0, 0, 0);
 
         FeatureBaseline build() {
-            for (int h = 0; h < FeatureBaseline.HOURS; h++) {
-                if (!hourSeen[h]) {
-                    hourMedian[h] = median;
-                    hourScale[h] = scale;
-                }
-            }
-            return new FeatureBaseline(hourMedian, hourScale, hourSamples, median, scale, diffMedian, diffScale,
-                    samples);
+            return new FeatureBaseline(hours, all);
         }
     }
 }

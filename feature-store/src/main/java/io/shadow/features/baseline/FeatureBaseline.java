@@ -3,85 +3,82 @@ package io.shadow.features.baseline;
 import java.util.Arrays;
 
 /**
- * Robust statistics of one feature of one entity: the level (median and robust spread of bucket
- * values) per hour of day and over all hours, and the rate of change (median and robust spread
- * of first differences between consecutive buckets). Spreads are 1.4826 × MAD, i.e. comparable
- * with a standard deviation.
+ * Statistics of one feature of one entity, on the feature's scale, per hour of day and over all
+ * hours: the median and robust spread of bucket values (spread = the larger of 1.4826 × MAD and
+ * (p95 − median) / 1.645, both σ for normal data), their mean and
+ * variance (which count features use for their overdispersed-Poisson tail), and the median and
+ * robust spread of first differences between consecutive buckets (the rate of change).
  */
 public final class FeatureBaseline implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     public static final int HOURS = 24;
 
-    private final double[] hourMedian;
-    private final double[] hourScale;
-    private final long[] hourSamples;
-    private final double median;
-    private final double scale;
-    private final double diffMedian;
-    private final double diffScale;
-    private final long samples;
+    /** Figures of one hour of day, or of all hours; the change figures describe buckets ending in that hour. */
+    public record Stats(double median, double scale, double mean, double variance, double diffMedian,
+            double diffScale, long samples) implements java.io.Serializable {
+    }
 
-    public FeatureBaseline(double[] hourMedian, double[] hourScale, long[] hourSamples, double median, double scale,
-            double diffMedian, double diffScale, long samples) {
-        if (hourMedian.length != HOURS || hourScale.length != HOURS || hourSamples.length != HOURS) {
-            throw new IllegalArgumentException("hourly arrays must have 24 entries");
+    private final Stats[] hours;
+    private final Stats all;
+
+    public FeatureBaseline(Stats[] hours, Stats all) {
+        if (hours.length != HOURS) {
+            throw new IllegalArgumentException("a baseline needs 24 hourly figures, got " + hours.length);
         }
-        this.hourMedian = hourMedian.clone();
-        this.hourScale = hourScale.clone();
-        this.hourSamples = hourSamples.clone();
-        this.median = median;
-        this.scale = scale;
-        this.diffMedian = diffMedian;
-        this.diffScale = diffScale;
-        this.samples = samples;
+        this.hours = hours.clone();
+        for (int h = 0; h < HOURS; h++) {
+            Stats x = this.hours[h];
+            if (x == null) {
+                this.hours[h] = new Stats(all.median(), all.scale(), all.mean(), all.variance(), all.diffMedian(),
+                        all.diffScale(), 0);
+            } else if (x.diffScale() <= 0) {
+                // no bucket-to-bucket change seen in this hour: borrow the all-hours figures
+                this.hours[h] = new Stats(x.median(), x.scale(), x.mean(), x.variance(), all.diffMedian(),
+                        all.diffScale(), x.samples());
+            }
+        }
+        this.all = all;
     }
 
-    /** A baseline with the same level at every hour. */
-    public static FeatureBaseline flat(double median, double scale, double diffMedian, double diffScale, long samples) {
-        double[] m = new double[HOURS];
-        double[] s = new double[HOURS];
-        long[] n = new long[HOURS];
-        Arrays.fill(m, median);
-        Arrays.fill(s, scale);
-        Arrays.fill(n, samples / HOURS);
-        return new FeatureBaseline(m, s, n, median, scale, diffMedian, diffScale, samples);
+    /** A baseline with the same figures at every hour. */
+    public static FeatureBaseline flat(double median, double scale, double mean, double variance, double diffMedian,
+            double diffScale, long samples) {
+        Stats[] h = new Stats[HOURS];
+        Arrays.fill(h, new Stats(median, scale, mean, variance, diffMedian, diffScale, samples / HOURS));
+        return new FeatureBaseline(h, new Stats(median, scale, mean, variance, diffMedian, diffScale, samples));
     }
 
-    public double hourMedian(int hour) {
-        return hourMedian[hour];
+    public Stats hour(int hour) {
+        return hours[hour];
     }
 
-    public double hourScale(int hour) {
-        return hourScale[hour];
-    }
-
-    public long hourSamples(int hour) {
-        return hourSamples[hour];
+    public Stats all() {
+        return all;
     }
 
     public double median() {
-        return median;
+        return all.median();
     }
 
     public double scale() {
-        return scale;
-    }
-
-    public double diffMedian() {
-        return diffMedian;
-    }
-
-    public double diffScale() {
-        return diffScale;
+        return all.scale();
     }
 
     public long samples() {
-        return samples;
+        return all.samples();
+    }
+
+    public double diffMedian() {
+        return all.diffMedian();
+    }
+
+    public double diffScale() {
+        return all.diffScale();
     }
 
     @Override
     public String toString() {
-        return String.format("median=%.3g scale=%.3g diff=%.3g±%.3g n=%d", median, scale, diffMedian, diffScale,
-                samples);
+        return String.format("median=%.3g scale=%.3g mean=%.3g var=%.3g diff=%.3g±%.3g n=%d", all.median(),
+                all.scale(), all.mean(), all.variance(), all.diffMedian(), all.diffScale(), all.samples());
     }
 }

@@ -4,32 +4,37 @@ package io.shadow.model.detect;
  * Knobs of the online detector, one set for every tenant and entity.
  *
  * @param threshold anomaly score (in spreads, z-units) at or above which an anomaly is raised;
- *     default 6
+ *     default 5
  * @param hourPrior pseudo-buckets with which an hour-of-day level is shrunk towards the entity's
  *     all-hours level; default 24
  * @param populationPrior pseudo-buckets with which an entity's baseline is shrunk towards its
  *     population's; default 48 (a new entity follows its population, a week-old one itself)
  * @param realertFactor after an anomaly, another for the same entity is raised only when its
- *     score is this many times higher, or after {@code quietSeconds}; default 1.5
+ *     score is this many times higher, or after {@code quietSeconds}; default 1.25
  * @param quietSeconds see {@code realertFactor}; default 1800
+ * @param sustainedAllowance deviation (spreads) a bucket must exceed to add to an entity's
+ *     sustained-deviation sum (a CUSUM); quieter buckets drain it. Default 4
  */
 public record DetectorConfig(double threshold, double hourPrior, double populationPrior, double realertFactor,
-        long quietSeconds) implements java.io.Serializable {
+        long quietSeconds, double sustainedAllowance) implements java.io.Serializable {
 
     public DetectorConfig {
-        check(threshold > 0, "detector.threshold", threshold, "a positive number of spreads, e.g. 6");
+        check(threshold > 0, "detector.threshold", threshold, "a positive number of spreads, e.g. 5");
         check(hourPrior >= 0, "detector.hour-prior", hourPrior, "zero or more buckets");
         check(populationPrior >= 0, "detector.population-prior", populationPrior, "zero or more buckets");
         check(realertFactor >= 1, "detector.realert-factor", realertFactor, "1 or more");
         check(quietSeconds >= 0, "detector.quiet-seconds", quietSeconds, "zero or more seconds");
+        check(sustainedAllowance > 0 && sustainedAllowance <= threshold, "detector.sustained-allowance",
+                sustainedAllowance, "a positive number of spreads, at most the threshold");
     }
 
     public static DetectorConfig defaults() {
-        return new DetectorConfig(6.0, 24, 48, 1.5, 1800);
+        return new DetectorConfig(5.0, 24, 48, 1.25, 1800, 4.0);
     }
 
     public DetectorConfig withThreshold(double t) {
-        return new DetectorConfig(t, hourPrior, populationPrior, realertFactor, quietSeconds);
+        return new DetectorConfig(t, hourPrior, populationPrior, realertFactor, quietSeconds,
+                Math.min(sustainedAllowance * t / threshold, t));
     }
 
     private static void check(boolean ok, String key, Object value, String expected) {

@@ -27,6 +27,10 @@ final class EntityState {
     private static final Feature[] FEATURES = Feature.values();
     private static final int F = FEATURES.length;
     private static final int A = NoveltyAttribute.values().length;
+    /** Weight of the newest change in the trend average. */
+    static final double TREND_ALPHA = 0.5;
+    /** Spread of that average relative to one change's, for independent changes: sqrt(a / (2 - a)). */
+    static final double TREND_SPREAD = Math.sqrt(TREND_ALPHA / (2 - TREND_ALPHA));
 
     private final EntityKey key;
     private long bucket = Long.MIN_VALUE;
@@ -35,10 +39,18 @@ final class EntityState {
     private final double[] previous = new double[F];
     private final boolean[] previousKnown = new boolean[F];
     private final long[] since = new long[F];
+    /** Exponentially weighted bucket-to-bucket change, per feature, up to the previous bucket. */
+    private final double[] trend = new double[F];
     /** Values first seen online, per attribute, until the next snapshot includes them. */
     private Map<NoveltyAttribute, Set<String>> seenOnline;
     private final long[] onlineObservations = new long[A];
     private final long[] onlineDistinct = new long[A];
+    /** CUSUM of the entity's per-bucket deviation above the sustained allowance, up to the previous bucket. */
+    private double persistence;
+    /** Largest feature deviation seen in the current bucket. */
+    private double bucketMax;
+    private int persistentBuckets;
+    private double allowance = 4;
     private long lastAlertAt = Long.MIN_VALUE;
     private double lastAlertScore;
 
@@ -55,6 +67,7 @@ final class EntityState {
 
     Anomaly observe(ActivityEvent e, List<Contribution> numbers, List<Categorical> categories,
             EntityBaseline own, EntityBaseline population, DetectorConfig cfg) {
+        allowance = cfg.sustainedAllowance();
         long t = e.time().getEpochSecond();
         long b = Buckets.start(t);
         boolean late = b < bucket;
@@ -98,32 +111,61 @@ final class EntityState {
             }
         }
         double noveltyScore = novel.isEmpty() ? Double.NEGATIVE_INFINITY : NoveltyScoring.zFromLogTail(lnTail);
-        double score = Math.max(bestFeature, noveltyScore);
+        if (!late) {
+            bucketMax = Math.max(bucketMax, bestFeature);
+        }
+        double cusum = Math.max(0, persistence + Math.max(bucketMax, 0) - allowance);
+        double sustained = cusum > 0 && persistentBuckets > 0 ? allowance + cusum : Double.NEGATIVE_INFINITY;
+        if (sustained > bestFeature && sustained >= allowance) {
+            evidence.add(new Evidence("feature", "sustained", (persistentBuckets + 1) + " consecutive buckets above "
+                    + "normal", "deviation above " + allowance + " spreads accumulates", sustained,
+                    Instant.ofEpochSecond(bucket - persistentBuckets * Buckets.SECONDS)));
+        }
+        double score = Math.max(Math.max(bestFeature, sustained), noveltyScore);
         if (score < cfg.threshold() || !shouldAlert(t, score, cfg)) {
             return null;
         }
         lastAlertAt = t;
         lastAlertScore = score;
-        String what = bestFeature >= noveltyScore ? best.wireName() : "novel_" + String.join("+", novel);
+        String what = Math.max(bestFeature, sustained) >= noveltyScore && best != null ? best.wireName()
+                : "novel_" + String.join("+", novel);
         String pattern = what + "@" + e.resourceType().wireName();
         return new Anomaly(EventIds.derive("anomaly", e.eventId(), key), key, e.time(), e.eventId(), score, pattern,
                 e.resourceType(), e.resourceId(), e.principal(), e.host(), e.srcIp(), e.userAgent(), evidence);
     }
 
+    /**
+     * The feature's deviation: the level's, or, when the level is already high, the trend's (an
+     * exponentially weighted average of bucket-to-bucket changes, against the spread such an
+     * average has in normal times), capped at twice the level's. A moderately high level that
+     * rises fast thus alerts as early as a very high one, while a single spike, which the average
+     * halves, does not.
+     */
     private double deviation(Feature f, FeatureBaseline own, FeatureBaseline pop, int hour, DetectorConfig cfg,
             List<Evidence> evidence) {
         int i = f.ordinal();
-        Expectation exp = Expectation.of(f, own, pop, hour, cfg);
         double x = value(i);
-        double prev = previousKnown[i] ? previous[i] : exp.level();
-        double dev = Math.min(exp.levelDeviation(x), exp.rateDeviation(x, prev));
+        double xs = f.toScale(x);
+        if (Double.isNaN(xs)) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        Expectation exp = Expectation.of(f, own, pop, hour, cfg);
+        double ps = previousKnown[i] ? f.toScale(previous[i]) : Double.NaN;
+        if (Double.isNaN(ps)) {
+            ps = exp.level();
+        }
+        double zLevel = exp.levelDeviation(f, xs);
+        double trendNow = TREND_ALPHA * (xs - ps) + (1 - TREND_ALPHA) * trend[i];
+        double zTrend = exp.changeDeviation(trendNow) / TREND_SPREAD;
+        double dev = Math.max(zLevel, Math.min(zTrend, 2 * zLevel));
         if (dev >= cfg.threshold() / 2) {
             if (since[i] == 0) {
                 since[i] = bucket;
             }
             evidence.add(new Evidence("feature", f.wireName(), Units.format(f, x) + " in 5 min",
-                    exp.normalRange(f) + ", change from " + Units.format(f, prev), dev,
-                    Instant.ofEpochSecond(since[i])));
+                    exp.normalRange(f) + ", previous bucket " + Units.format(f, f.fromScale(ps))
+                            + (dev > zLevel ? String.format(", rising %.1f spreads faster than usual", zTrend) : ""),
+                    dev, Instant.ofEpochSecond(since[i])));
         }
         return dev;
     }
@@ -174,10 +216,18 @@ final class EntityState {
 
     private void roll(long newBucket) {
         boolean adjacent = bucket != Long.MIN_VALUE && newBucket - bucket == Buckets.SECONDS;
+        updatePersistence(adjacent);
         for (int i = 0; i < F; i++) {
-            boolean sumFeature = FEATURES[i].aggregation() == Feature.Aggregation.SUM;
-            if (adjacent && samples[i] > 0) {
-                previous[i] = value(i);
+            Feature f = FEATURES[i];
+            boolean sumFeature = f.aggregation() == Feature.Aggregation.SUM;
+            boolean hasValue = samples[i] > 0 || (sumFeature && bucket != Long.MIN_VALUE);
+            double finalValue = value(i);
+            double xs = hasValue ? f.toScale(finalValue) : Double.NaN;
+            double ps = previousKnown[i] ? f.toScale(previous[i]) : Double.NaN;
+            trend[i] = adjacent && !Double.isNaN(xs) && !Double.isNaN(ps)
+                    ? TREND_ALPHA * (xs - ps) + (1 - TREND_ALPHA) * trend[i] : 0;
+            if (adjacent && hasValue) {
+                previous[i] = finalValue;
                 previousKnown[i] = true;
             } else if (sumFeature && bucket != Long.MIN_VALUE) {
                 previous[i] = 0;
@@ -192,6 +242,20 @@ final class EntityState {
             samples[i] = 0;
         }
         bucket = newBucket;
+    }
+
+    /**
+     * Folds the finished bucket into the CUSUM: buckets whose deviation exceeds the allowance add
+     * their excess, quiet ones subtract. A gap (no activity) resets it.
+     */
+    private void updatePersistence(boolean adjacent) {
+        double next = Math.max(0, persistence + Math.max(bucketMax, 0) - allowance);
+        if (!adjacent) {
+            next = 0;
+        }
+        persistentBuckets = next > 0 ? persistentBuckets + 1 : 0;
+        persistence = next;
+        bucketMax = Double.NEGATIVE_INFINITY;
     }
 
     /** Forgets values learned online once a newer snapshot holds them. */

@@ -23,8 +23,13 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Trains the risk model in TensorFlow Java: a small MLP (4 → 16 → 8 → 1, ReLU, sigmoid) fitted with
- * Adam on class-weighted binary cross-entropy, evaluated on a time-split hold-out (the latest
+ * Adam on binary cross-entropy, evaluated on a time-split hold-out (the latest
  * {@code holdoutFraction} of examples), and exported as a SavedModel.
+ *
+ * <p>Labels are few (a handful of reviewed incidents a week), so the fit also sees
+ * {@code priorExamples} pseudo-examples whose soft labels are the analysts' transparent model
+ * ({@link WeightedRiskModel}), each weighing {@code priorWeight} of a real example: with little
+ * feedback the model stays close to that prior, and as labels accumulate they dominate it.
  */
 public final class RiskModelTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(RiskModelTrainer.class);
@@ -34,11 +39,14 @@ public final class RiskModelTrainer {
      * @param learningRate default 0.02
      * @param holdoutFraction share of the latest examples kept for evaluation; default 0.25
      * @param operatingThreshold probability at which precision and recall are reported; default 0.5
+     * @param priorExamples pseudo-examples drawn from the analysts' prior model; default 400
+     * @param priorWeight weight of each, relative to a real example; default 0.5
      */
     public record Settings(int steps, float learningRate, double holdoutFraction, double operatingThreshold,
-            long seed) {
+            long seed, int priorExamples, double priorWeight) {
+        /** 800 steps at 0.02, 25 % hold-out, threshold 0.5, 400 prior examples at half weight. */
         public static Settings defaults() {
-            return new Settings(800, 0.02f, 0.25, 0.5, 7L);
+            return new Settings(800, 0.02f, 0.25, 0.5, 7L, 400, 0.5);
         }
     }
 
@@ -86,9 +94,11 @@ public final class RiskModelTrainer {
             var minimize = adam.minimize(loss);
             try (Session s = new Session(g)) {
                 s.initialize();
-                float[][] xs = features(train);
-                float[][] ys = labels(train);
-                float[][] ws = weights(train);
+                List<double[]> priorRows = priorRows(settings.priorExamples(), settings.seed());
+                double[] priorLabels = WeightedRiskModel.defaults().batch(priorRows.toArray(double[][]::new));
+                float[][] xs = features(train, priorRows);
+                float[][] ys = labels(train, priorLabels);
+                float[][] ws = weights(train.size(), priorRows.size(), settings.priorWeight());
                 try (TFloat32 tx = matrix(xs); TFloat32 ty = matrix(ys); TFloat32 tw = matrix(ws)) {
                     for (int step = 0; step < settings.steps(); step++) {
                         s.runner().feed(x, tx).feed(y, ty).feed(w, tw).addTarget(minimize).run();
@@ -126,10 +136,22 @@ public final class RiskModelTrainer {
         return tf.math.add(tf.linalg.matMul(in, weights), bias);
     }
 
-    private static float[][] features(List<TrainingExample> rows) {
-        float[][] m = new float[rows.size()][];
-        for (int i = 0; i < rows.size(); i++) {
-            double[] d = rows.get(i).factors().toArray();
+    /** Factor vectors spread over the space the scorer sees: any severity, the resource types' risks. */
+    private static List<double[]> priorRows(int n, long seed) {
+        Random r = new Random(seed * 31 + 1);
+        double[] resources = {0.5, 0.6, 0.8, 0.9};
+        List<double[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new double[] {r.nextDouble(), resources[r.nextInt(resources.length)], r.nextDouble() * 0.6,
+                r.nextDouble() < 0.2 ? 0.5 + r.nextDouble() * 0.5 : 0});
+        }
+        return out;
+    }
+
+    private static float[][] features(List<TrainingExample> rows, List<double[]> prior) {
+        float[][] m = new float[rows.size() + prior.size()][];
+        for (int i = 0; i < m.length; i++) {
+            double[] d = i < rows.size() ? rows.get(i).factors().toArray() : prior.get(i - rows.size());
             m[i] = new float[d.length];
             for (int j = 0; j < d.length; j++) {
                 m[i][j] = (float) d[j];
@@ -138,23 +160,18 @@ public final class RiskModelTrainer {
         return m;
     }
 
-    private static float[][] labels(List<TrainingExample> rows) {
-        float[][] m = new float[rows.size()][1];
-        for (int i = 0; i < rows.size(); i++) {
-            m[i][0] = rows.get(i).incident() ? 1f : 0f;
+    private static float[][] labels(List<TrainingExample> rows, double[] prior) {
+        float[][] m = new float[rows.size() + prior.length][1];
+        for (int i = 0; i < m.length; i++) {
+            m[i][0] = i < rows.size() ? (rows.get(i).incident() ? 1f : 0f) : (float) prior[i - rows.size()];
         }
         return m;
     }
 
-    /** Balances the classes: each class carries half of the total weight. */
-    private static float[][] weights(List<TrainingExample> rows) {
-        long pos = rows.stream().filter(TrainingExample::incident).count();
-        long neg = rows.size() - pos;
-        float wp = pos == 0 ? 0 : rows.size() / (2f * pos);
-        float wn = neg == 0 ? 0 : rows.size() / (2f * neg);
-        float[][] m = new float[rows.size()][1];
-        for (int i = 0; i < rows.size(); i++) {
-            m[i][0] = rows.get(i).incident() ? wp : wn;
+    private static float[][] weights(int real, int prior, double priorWeight) {
+        float[][] m = new float[real + prior][1];
+        for (int i = 0; i < m.length; i++) {
+            m[i][0] = i < real ? 1f : (float) priorWeight;
         }
         return m;
     }

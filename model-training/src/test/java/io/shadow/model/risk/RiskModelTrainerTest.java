@@ -65,14 +65,18 @@ class RiskModelTrainerTest {
     }
 
     @Test
-    void weightedFallbackIsTheWeightedSumAndSaysWhy() {
-        RiskScore s = WeightedRiskModel.defaults().score(new RiskFactors(1, 0.5, 0, 1));
-        assertThat(s.score()).isCloseTo(100 * (0.5 + 0.1 + 0.2), within(1e-9));
-        assertThat(s.base()).isZero();
-        assertThat(s.contributions()).extracting(FactorContribution::points)
-                .usingElementComparator((a, b) -> Math.abs(a - b) < 1e-9 ? 0 : Double.compare(a, b))
-                .containsExactly(50.0, 10.0, 0.0, 20.0);
-        assertThatThrownBy(() -> new WeightedRiskModel(0.5, 0.5, 0.5, 0))
-                .hasMessageContaining("sum to 1");
+    void weightedFallbackIsALogisticOfTheWeightedFactorsAndSaysWhy() {
+        WeightedRiskModel m = WeightedRiskModel.defaults();
+        RiskScore s = m.score(new RiskFactors(1, 0.5, 0, 1));
+        assertThat(s.score()).isCloseTo(100 / (1 + Math.exp(-(-6 + 6 + 1.5 + 5))), within(1e-9));
+        assertThat(s.base()).isCloseTo(100 / (1 + Math.exp(6)), within(1e-9));
+        assertThat(s.base() + s.contributions().stream().mapToDouble(FactorContribution::points).sum())
+                .isCloseTo(s.score(), within(1e-9));
+        assertThat(s.contributions()).filteredOn(c -> c.factor().equals("prior_incidents"))
+                .singleElement().extracting(FactorContribution::points).isEqualTo(0.0);
+        RiskScore mild = m.score(new RiskFactors(0.3, 0.5, 0, 0));
+        assertThat(mild.score()).as("a mild anomaly alone stays below the low band").isLessThan(30);
+        assertThatThrownBy(() -> new WeightedRiskModel(-6, 1, -1, 0, 0))
+                .hasMessageContaining("non-negative");
     }
 }

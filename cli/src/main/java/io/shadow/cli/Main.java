@@ -1,0 +1,31 @@
+package io.shadow.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/shadow}: one entry point, a subcommand per task. Parsing and wiring only. */
+@Command(name = "shadow", mixinStandardHelpOptions = true, version = "shadow 0.1.0",
+        description = "Predictive security mitigation: learn normal behaviour, detect deviations early, act, "
+                + "then explain.",
+        subcommands = {DemoCommand.class, ServeCommand.class, NightlyCommand.class, ProfilesCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("error: " + e.getMessage());
+                    if (Boolean.getBoolean("shadow.debug")) {
+                        e.printStackTrace(cmd.getErr());
+                    }
+                    return e instanceof IllegalArgumentException ? 2 : 1;
+                })
+                .execute(args);
+        System.exit(code);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

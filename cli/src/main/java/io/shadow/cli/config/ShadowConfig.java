@@ -1,0 +1,63 @@
+package io.shadow.cli.config;
+
+import java.util.List;
+
+/**
+ * The whole configuration of one Shadow installation, read from YAML (kebab-case keys), then
+ * {@code SHADOW_*} environment variables, then {@code --set key=value} flags. Every key has a
+ * default (see {@code docs/configuration.md} and {@link ConfigLoader#DEFAULTS}); unknown keys are
+ * an error.
+ */
+public record ShadowConfig(
+        String dataDir,
+        String warehouse,
+        String registry,
+        Store store,
+        Server server,
+        Auth auth,
+        Detector detector,
+        Intel intel,
+        String profiles,
+        Spark spark,
+        Mitigation mitigation) {
+
+    /** The mitigation store. Empty jdbc-url: an H2 file database under data-dir. */
+    public record Store(String jdbcUrl, String user, String password) {
+    }
+
+    /** Where the HTTP services listen; 0 picks a free port. */
+    public record Server(String host, int port, long maxRequestBytes) {
+    }
+
+    /** Bearer tokens; an empty list in {@code serve} is refused (every API needs a token). */
+    public record Auth(List<Token> tokens) {
+    }
+
+    /** One token: who it is, its role, and for users the principal it speaks for. */
+    public record Token(String name, String token, String role, String principal) {
+    }
+
+    /** See {@code io.shadow.model.detect.DetectorConfig}. */
+    public record Detector(double threshold, double hourPrior, double populationPrior, double realertFactor,
+            long quietSeconds, double sustainedAllowance) {
+        public io.shadow.model.detect.DetectorConfig toDetectorConfig() {
+            return new io.shadow.model.detect.DetectorConfig(threshold, hourPrior, populationPrior, realertFactor,
+                    quietSeconds, sustainedAllowance);
+        }
+    }
+
+    /** Plain blocklist files (one IP or CIDR a line). */
+    public record Intel(List<String> feeds) {
+    }
+
+    /** Spark master and shuffle width for nightly jobs. */
+    public record Spark(String master, int shufflePartitions) {
+    }
+
+    /**
+     * @param incidentWindow ISO-8601 duration: anomalies of an entity this close to its open incident join it
+     * @param expirySweep ISO-8601 duration between sweeps that undo expired actions
+     */
+    public record Mitigation(String incidentWindow, String expirySweep) {
+    }
+}

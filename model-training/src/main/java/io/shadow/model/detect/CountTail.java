@@ -1,0 +1,70 @@
+package io.shadow.model.detect;
+
+/**
+ * Upper-tail probabilities of counts under an overdispersed Poisson (negative binomial) with a
+ * given mean and variance, by the method of moments; plain Poisson when the variance does not
+ * exceed the mean. Bursty counts (a CI job starting five processes at once) get heavy tails, and
+ * counts that are almost always zero (privileged operations of a non-admin) get a light one, so
+ * six of them in five minutes is as improbable as it looks.
+ */
+final class CountTail {
+    private static final double[] LANCZOS = {676.5203681218851, -1259.1392167224028, 771.32342877765313,
+        -176.61503916999185, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+        1.5056327351493116e-7};
+
+    private CountTail() {
+    }
+
+    /** ln P(X ≥ x); 0 when x is not above the mean. */
+    static double lnUpperTail(double x, double mean, double variance) {
+        int k0 = (int) Math.ceil(x - 1e-9);
+        if (k0 <= 0 || x <= mean) {
+            return 0;
+        }
+        boolean poisson = variance <= mean * 1.05;
+        double r = poisson ? 0 : mean * mean / (variance - mean);
+        double lnP = poisson ? 0 : Math.log(r / (r + mean));
+        double ln1mP = poisson ? 0 : Math.log(mean / (r + mean));
+        double lnSum = Double.NEGATIVE_INFINITY;
+        for (int k = k0; k < k0 + 5000; k++) {
+            double term = poisson ? k * Math.log(mean) - mean - lnGamma(k + 1)
+                    : lnGamma(k + r) - lnGamma(r) - lnGamma(k + 1) + r * lnP + k * ln1mP;
+            lnSum = logAdd(lnSum, term);
+            if (term < lnSum - 37) {
+                break;
+            }
+        }
+        return Math.min(0, lnSum);
+    }
+
+    /** The smallest count whose upper tail is below {@code lnTail}: the top of the normal range. */
+    static int upperBound(double mean, double variance, double lnTail) {
+        int k = (int) Math.ceil(mean);
+        while (k < 100_000 && lnUpperTail(k, mean, variance) > lnTail) {
+            k++;
+        }
+        return k;
+    }
+
+    private static double logAdd(double a, double b) {
+        if (a == Double.NEGATIVE_INFINITY) {
+            return b;
+        }
+        double hi = Math.max(a, b);
+        return hi + Math.log1p(Math.exp(Math.min(a, b) - hi));
+    }
+
+    /** ln Γ(x) for x > 0 (Lanczos, g = 7). */
+    static double lnGamma(double x) {
+        if (x < 0.5) {
+            return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
+        }
+        double xx = x - 1;
+        double a = 0.99999999999980993;
+        double t = xx + 7.5;
+        for (int i = 0; i < LANCZOS.length; i++) {
+            a += LANCZOS[i] / (xx + i + 1);
+        }
+        return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
+    }
+}

@@ -1,0 +1,64 @@
+package io.shadow.spark.feedback;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.when;
+
+import io.shadow.features.table.ShadowTable;
+import io.shadow.features.table.TableCatalog;
+import io.shadow.spark.DeltaTables;
+import java.util.Properties;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Mitigation store → gold {@code feedback} and {@code incidents}. Users' decisions are read over
+ * JDBC (H2 or PostgreSQL) and become labels: an incident any of whose mitigations was approved or
+ * modified is confirmed (label 1); one whose mitigations were all rejected is benign (label 0).
+ * Both tables are rewritten from the store, which stays the source of truth, so the import is
+ * idempotent.
+ */
+public final class FeedbackImportJob {
+    private final SparkSession spark;
+    private final TableCatalog catalog;
+    private final String jdbcUrl;
+    private final Properties props = new Properties();
+
+    /** Rows written. */
+    public record Result(long feedback, long incidents, long confirmed) {
+    }
+
+    public FeedbackImportJob(SparkSession spark, TableCatalog catalog, String jdbcUrl, String user, String password) {
+        this.spark = spark;
+        this.catalog = catalog;
+        this.jdbcUrl = jdbcUrl;
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("driver", jdbcUrl.startsWith("jdbc:h2:") ? "org.h2.Driver" : "org.postgresql.Driver");
+    }
+
+    public Result run() {
+        Dataset<Row> feedback = spark.read().jdbc(jdbcUrl, "feedback", props).cache();
+        Dataset<Row> incidents = spark.read().jdbc(jdbcUrl, "incidents", props);
+        try {
+            DeltaTables.overwrite(spark, catalog, ShadowTable.FEEDBACK, feedback);
+            Dataset<Row> labels = feedback.groupBy("incident_id")
+                    .agg(max(when(col("decision").equalTo("reject"), 0).otherwise(1)).as("label"),
+                            max("decided_at").as("decided_at"));
+            Dataset<Row> labelled = incidents.join(labels, "incident_id")
+                    .select(col("incident_id"), col("tenant"), col("entity_kind"), col("entity_id"),
+                            col("first_seen").as("start_time"), col("last_seen").as("end_time"), col("pattern"),
+                            col("label"), col("decided_at"));
+            DeltaTables.overwrite(spark, catalog, ShadowTable.INCIDENTS, labelled);
+            Dataset<Row> written = DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS);
+            return new Result(feedback.count(), written.count(), written.filter(col("label").equalTo(1)).count());
+        } finally {
+            feedback.unpersist();
+        }
+    }
+}

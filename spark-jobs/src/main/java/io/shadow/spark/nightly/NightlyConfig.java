@@ -1,0 +1,21 @@
+package io.shadow.spark.nightly;
+
+import io.shadow.features.table.TableCatalog;
+import io.shadow.model.detect.DetectorConfig;
+import io.shadow.model.registry.ModelRegistry;
+import io.shadow.model.risk.ResourceRisk;
+import io.shadow.model.risk.RiskModelTrainer;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything the nightly pipeline needs.
+ *
+ * @param landingEvents directory the agents ship NDJSON files to
+ * @param storeJdbcUrl the mitigation store, for the feedback import (null skips the import)
+ * @param threatFeeds plain blocklists matched against anomalies' source addresses
+ */
+public record NightlyConfig(TableCatalog catalog, String landingEvents, String storeJdbcUrl, String storeUser,
+        String storePassword, ModelRegistry registry, List<Path> threatFeeds, DetectorConfig detector,
+        ResourceRisk resourceRisk, RiskModelTrainer.Settings training) {
+}

@@ -1,0 +1,186 @@
+package io.shadow.spark.training;
+
+import io.shadow.features.EntityKey;
+import io.shadow.features.EntityKind;
+import io.shadow.features.ResourceType;
+import io.shadow.features.baseline.BaselineSnapshot;
+import io.shadow.features.baseline.BaselineSnapshotReader;
+import io.shadow.features.signal.Anomaly;
+import io.shadow.features.table.KernelTableReader;
+import io.shadow.features.table.ShadowTable;
+import io.shadow.features.table.TableCatalog;
+import io.shadow.model.detect.DetectorConfig;
+import io.shadow.model.intel.ThreatIntel;
+import io.shadow.model.risk.PatternHistory;
+import io.shadow.model.risk.ResourceRisk;
+import io.shadow.model.risk.RiskFactorExtractor;
+import io.shadow.model.risk.RiskFactors;
+import io.shadow.spark.DeltaTables;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Bronze history → gold {@code training_set} and {@code pattern_stats}. The whole history is
+ * replayed, entity by entity, through the online detector (at a lower candidate threshold, so the
+ * model also sees the mild anomalies it must learn to score low) against the fresh baselines. Each
+ * anomaly gets the same four risk factors the scorer computes, with the prior-incident factor
+ * taken causally (only incidents that ended before it, never its own), and the label of the
+ * reviewed incident it falls in (confirmed 1, rejected or none 0).
+ */
+public final class TrainingSetJob {
+    /** Anomalies within this much time around a reviewed incident's window take its label. */
+    public static final Duration LABEL_SLACK = Duration.ofMinutes(10);
+
+    private final SparkSession spark;
+    private final TableCatalog catalog;
+    private final DetectorConfig online;
+    private final double candidateFactor;
+    private final ThreatIntel intel;
+    private final ResourceRisk resourceRisk;
+
+    /** Rows written. */
+    public record Result(long rows, long positives, long patterns) {
+    }
+
+    /**
+     * @param candidateFactor candidates are anomalies at {@code candidateFactor × threshold}; default 0.5
+     */
+    public TrainingSetJob(SparkSession spark, TableCatalog catalog, DetectorConfig online, double candidateFactor,
+            ThreatIntel intel, ResourceRisk resourceRisk) {
+        this.spark = spark;
+        this.catalog = catalog;
+        this.online = online;
+        this.candidateFactor = candidateFactor;
+        this.intel = intel;
+        this.resourceRisk = resourceRisk;
+    }
+
+    private record Reviewed(String id, EntityKey entity, Instant start, Instant end, int label) {
+    }
+
+    public Result run() {
+        BaselineSnapshot snapshot = new BaselineSnapshotReader(
+                new KernelTableReader(spark.sparkContext().hadoopConfiguration()), catalog).read();
+        Broadcast<BaselineSnapshot> snap = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(snapshot);
+        DetectorConfig candidates = online.withThreshold(online.threshold() * candidateFactor);
+
+        Dataset<Row> events = DeltaTables.read(spark, catalog, ShadowTable.EVENTS);
+        StructType keyed = events.schema().add("__entity", DataTypes.StringType, false);
+        Dataset<Row> withEntity = events.flatMap((FlatMapFunction<Row, Row>) r -> {
+            List<Row> out = new ArrayList<>(2);
+            Object[] values = new Object[r.size() + 1];
+            for (int i = 0; i < r.size(); i++) {
+                values[i] = r.get(i);
+            }
+            for (String k : EntityReplay.entityKeys(io.shadow.spark.EventRows.event(r))) {
+                Object[] v = values.clone();
+                v[r.size()] = k;
+                out.add(RowFactory.create(v));
+            }
+            return out.iterator();
+        }, Encoders.row(keyed));
+        List<Row> anomalies = withEntity
+                .groupByKey((MapFunction<Row, String>) r -> r.getString(r.size() - 1), Encoders.STRING())
+                .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (k, it) ->
+                        EntityReplay.replay(k, it, snap.value(), candidates), Encoders.row(EntityReplay.ANOMALY))
+                .collectAsList();
+        snap.destroy();
+
+        List<Reviewed> reviewed = DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS).collectAsList().stream()
+                .map(r -> new Reviewed(r.getAs("incident_id"), new EntityKey(r.getAs("tenant"),
+                        EntityKind.fromWire(r.getAs("entity_kind")), r.getAs("entity_id")), r.getAs("start_time"),
+                        r.getAs("end_time"), r.<Integer>getAs("label")))
+                .toList();
+
+        // which reviewed incident each anomaly falls in, and the patterns of each incident
+        Map<Row, Reviewed> incidentOf = new HashMap<>();
+        Map<String, Set<String>> patternsOf = new HashMap<>();
+        for (Row a : anomalies) {
+            EntityKey e = entity(a);
+            Instant t = EntityReplay.time(a);
+            for (Reviewed rv : reviewed) {
+                if (rv.entity().equals(e) && !t.isBefore(rv.start().minus(LABEL_SLACK))
+                        && !t.isAfter(rv.end().plus(LABEL_SLACK))) {
+                    incidentOf.put(a, rv);
+                    patternsOf.computeIfAbsent(rv.id(), x -> new HashSet<>()).add(a.getAs("pattern"));
+                    break;
+                }
+            }
+        }
+        RiskFactorExtractor extractor = new RiskFactorExtractor(online.threshold(), resourceRisk, intel,
+                PatternHistory.EMPTY);
+        List<Row> training = new ArrayList<>();
+        long positives = 0;
+        for (Row a : anomalies) {
+            Reviewed own = incidentOf.get(a);
+            Instant t = EntityReplay.time(a);
+            String tenant = a.getAs("tenant");
+            String pattern = a.getAs("pattern");
+            long confirmed = 0;
+            long rejected = 0;
+            for (Reviewed rv : reviewed) {
+                if (rv != own && rv.entity().tenant().equals(tenant) && rv.end().isBefore(t)
+                        && patternsOf.getOrDefault(rv.id(), Set.of()).contains(pattern)) {
+                    if (rv.label() == 1) {
+                        confirmed++;
+                    } else {
+                        rejected++;
+                    }
+                }
+            }
+            RiskFactors f = extractor.extract(anomaly(a)).factors();
+            double prior = confirmed / (confirmed + rejected + 1.0);
+            int label = own == null ? 0 : own.label();
+            positives += label;
+            training.add(RowFactory.create(tenant, a.getAs("entity_kind"), a.getAs("entity_id"), t, pattern,
+                    f.severity(), f.resourceRisk(), prior, f.threatIntel(), label));
+        }
+        DeltaTables.overwrite(spark, catalog, ShadowTable.TRAINING_SET,
+                spark.createDataFrame(training, DeltaTables.schema(ShadowTable.TRAINING_SET)));
+
+        Map<String, long[]> stats = new HashMap<>();
+        for (Reviewed rv : reviewed) {
+            for (String p : patternsOf.getOrDefault(rv.id(), Set.of())) {
+                long[] c = stats.computeIfAbsent(rv.entity().tenant() + "\u0000" + p, x -> new long[2]);
+                c[rv.label() == 1 ? 0 : 1]++;
+            }
+        }
+        Instant now = Instant.now();
+        List<Row> statRows = new ArrayList<>();
+        stats.forEach((k, c) -> {
+            String[] tp = k.split("\u0000", 2);
+            statRows.add(RowFactory.create(tp[0], tp[1], c[0], c[1], now));
+        });
+        DeltaTables.overwrite(spark, catalog, ShadowTable.PATTERN_STATS,
+                spark.createDataFrame(statRows, DeltaTables.schema(ShadowTable.PATTERN_STATS)));
+        return new Result(training.size(), positives, statRows.size());
+    }
+
+    private static EntityKey entity(Row a) {
+        return new EntityKey(a.getAs("tenant"), EntityKind.fromWire(a.getAs("entity_kind")), a.getAs("entity_id"));
+    }
+
+    private static Anomaly anomaly(Row a) {
+        return new Anomaly("", entity(a), a.getAs("time"), a.getAs("event_id"), a.<Double>getAs("score"),
+                a.getAs("pattern"), ResourceType.fromWire(a.getAs("resource_type")), null, a.getAs("principal"),
+                a.getAs("host"), a.getAs("src_ip"), a.getAs("user_agent"), List.of());
+    }
+}
