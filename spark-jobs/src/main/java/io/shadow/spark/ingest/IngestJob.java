@@ -91,7 +91,11 @@ public final class IngestJob {
     /** Parses and writes one micro-batch; returns {events merged-in candidates, quarantined}. */
     private long[] writeBatch(Dataset<Row> batch) {
         StructType events = DeltaTables.schema(ShadowTable.EVENTS);
-        StructType parsed = events.add("__error", DataTypes.StringType, true)
+        // a parsed line is either an event or an error, so every column may be null here
+        StructType parsed = new StructType(java.util.Arrays.stream(events.fields())
+                .map(f -> f.copy(f.name(), f.dataType(), true, f.metadata()))
+                .toArray(org.apache.spark.sql.types.StructField[]::new))
+                .add("__error", DataTypes.StringType, true)
                 .add("__field", DataTypes.StringType, true)
                 .add("__raw", DataTypes.StringType, true)
                 .add("__source", DataTypes.StringType, true);

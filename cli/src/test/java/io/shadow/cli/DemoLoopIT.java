@@ -1,0 +1,122 @@
+package io.shadow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shadow.agents.simulate.ScenarioScorecard;
+import io.shadow.agents.simulate.WorkloadConfig;
+import io.shadow.cli.config.ResolvedPaths;
+import io.shadow.cli.demo.Demo;
+import io.shadow.features.table.KernelTableReader;
+import io.shadow.features.table.ShadowTable;
+import io.shadow.mitigation.Band;
+import io.shadow.mitigation.store.AuditEntry;
+import io.shadow.mitigation.store.Database;
+import io.shadow.mitigation.store.Mitigation;
+import io.shadow.mitigation.store.MitigationStore;
+import io.shadow.mitigation.store.NotificationRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole loop in-process, exactly as {@code bin/shadow demo} runs it: workload → spool →
+ * landing zone → Spark ingest, features, baselines, training set → TF model in the registry →
+ * scorer and mitigation API on a real port → live day over HTTP with enforcement → decisions →
+ * feedback in Delta. Runs once; each test checks one promise of the loop.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DemoLoopIT {
+    @TempDir
+    Path work;
+
+    private Demo.Result result;
+    private String output;
+    private ResolvedPaths paths;
+
+    @BeforeAll
+    void runTheLoop() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        result = new Demo(new Demo.Options(work.resolve("demo"), WorkloadConfig.defaults(), "local[2]", 500),
+                new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
+        output = buf.toString(StandardCharsets.UTF_8);
+        paths = ResolvedPaths.of(result.config());
+    }
+
+    @Test
+    void everyInjectedScenarioIsMitigatedAtItsExpectedBand() {
+        for (ScenarioScorecard.Row row : result.scorecard().rows()) {
+            assertThat(row.detected()).as(row.scenario().name() + " detected").isTrue();
+            assertThat(row.bandAsExpected()).as(row.scenario().name() + " reached band "
+                    + row.scenario().expectedBand() + ", got " + row.bands()).isTrue();
+            assertThat(row.secondsToMitigation()).as(row.scenario().name() + " mitigated within 30 simulated minutes")
+                    .isBetween(0L, 1800L);
+        }
+        assertThat(output).contains("[9] Summary").contains("false mitigations on benign activity");
+    }
+
+    @Test
+    void benignButUnusualActivityCostsAtMostOneFalseMitigation() {
+        assertThat(result.scorecard().falseMitigations()).hasSizeLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void actionsTakeEffectBeforeTheUserIsNotifiedAndTheHighestRiskSkipsTheUser() {
+        try (Database db = Database.open(paths.jdbcUrl(), "sa", "")) {
+            MitigationStore store = new MitigationStore(db);
+            List<Mitigation> emergencies = new ArrayList<>();
+            for (Mitigation m : result.mitigations()) {
+                List<NotificationRecord> notes = store.notifications(m.incidentId()).stream()
+                        .filter(n -> m.mitigationId().equals(n.mitigationId())).toList();
+                assertThat(notes).as("notification of " + m.mitigationId()).hasSize(1);
+                assertThat(notes.get(0).createdAt()).isAfterOrEqualTo(m.appliedAt());
+                List<AuditEntry> audit = store.auditLog(null);
+                long applied = audit.stream().filter(e -> e.subject().equals(m.mitigationId())
+                        && e.action().startsWith("mitigation.") && !e.action().equals("mitigation.approve")
+                        && !e.action().equals("mitigation.reject")).findFirst().orElseThrow().seq();
+                long notified = audit.stream().filter(e -> e.subject().equals(m.incidentId())
+                        && e.action().equals("notification.sent") && e.seq() > applied).findFirst().orElseThrow()
+                        .seq();
+                assertThat(applied).isLessThan(notified);
+                if (m.band() == Band.HIGH) {
+                    emergencies.add(m);
+                }
+            }
+            assertThat(emergencies).as("the highest risks went through emergency shutdown").isNotEmpty()
+                    .allSatisfy(m -> {
+                        assertThat(m.path()).isEqualTo(Mitigation.EMERGENCY);
+                        assertThat(store.mitigation(m.mitigationId()).orElseThrow().decidedBy())
+                                .as("no user step before acting").isIn(null, "demo-operator");
+                        assertThat(store.notifications(m.incidentId())).anyMatch(n -> n.kind()
+                                .equals("emergency_shutdown"));
+                    });
+        }
+    }
+
+    @Test
+    void theUsersDecisionsAreStoredWhereTheNightlyJobReadsThem() {
+        assertThat(result.rejected()).isNotNull();
+        assertThat(result.approved()).isNotNull();
+        List<Map<String, String>> rows = new ArrayList<>();
+        new KernelTableReader().scan(paths.catalog().path(ShadowTable.FEEDBACK), r -> rows.add(Map.of(
+                "mitigation_id", r.string("mitigation_id"), "decision", r.string("decision"))));
+        assertThat(rows).contains(Map.of("mitigation_id", result.rejected(), "decision", "reject"),
+                Map.of("mitigation_id", result.approved(), "decision", "approve"));
+        assertThat(result.feedbackRows()).isEqualTo(rows.size());
+    }
+
+    @Test
+    void theRiskModelServingTheLiveDayIsTheTrainedTensorFlowChampion() {
+        assertThat(result.mitigations()).isNotEmpty();
+        assertThat(output).contains("model shadow-risk:1");
+        assertThat(result.mitigations()).allSatisfy(m -> assertThat(m.explanation())
+                .contains("\"model\":\"shadow-risk:1\""));
+    }
+}

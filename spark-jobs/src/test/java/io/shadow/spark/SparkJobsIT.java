@@ -1,0 +1,210 @@
+package io.shadow.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.Buckets;
+import io.shadow.features.EntityKey;
+import io.shadow.features.EventClass;
+import io.shadow.features.Feature;
+import io.shadow.features.FeatureDefinitions;
+import io.shadow.features.Outcome;
+import io.shadow.features.ResourceType;
+import io.shadow.features.baseline.BaselineSnapshot;
+import io.shadow.features.baseline.BaselineSnapshotReader;
+import io.shadow.features.json.EventCodec;
+import io.shadow.features.table.KernelTableReader;
+import io.shadow.features.table.ShadowTable;
+import io.shadow.features.table.TableCatalog;
+import io.shadow.mitigation.Band;
+import io.shadow.mitigation.store.Database;
+import io.shadow.mitigation.store.FeedbackRecord;
+import io.shadow.mitigation.store.Incident;
+import io.shadow.mitigation.store.Mitigation;
+import io.shadow.mitigation.store.MitigationStore;
+import io.shadow.spark.baseline.BaselineJob;
+import io.shadow.spark.features.FeatureJob;
+import io.shadow.spark.feedback.FeedbackImportJob;
+import io.shadow.spark.ingest.IngestJob;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Spark jobs on real Delta tables in a temp dir, one shared local[2] session. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SparkJobsIT {
+    private SparkSession spark;
+
+    @BeforeAll
+    void session() {
+        spark = SparkSessions.create("shadow-test", "local[2]", 2);
+        spark.sparkContext().setLogLevel("ERROR");
+    }
+
+    @AfterAll
+    void stop() {
+        spark.stop();
+    }
+
+    private static void land(Path landingEvents, String fixture) throws Exception {
+        Files.createDirectories(landingEvents);
+        try (var in = SparkJobsIT.class.getResourceAsStream("/landing/" + fixture)) {
+            Files.write(landingEvents.resolve(fixture), in.readAllBytes());
+        }
+    }
+
+    @Test
+    void ingestLandsEveryGoodEventOnceAndQuarantinesTheRestWithTheReason(@TempDir Path dir) throws Exception {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        Path landing = dir.resolve("landing/events");
+        IngestJob ingest = new IngestJob(spark, catalog, landing.toUri().toString());
+
+        land(landing, "cloud-api-batch-1.ndjson");
+        IngestJob.Result first = ingest.run();
+        assertThat(first.events()).isEqualTo(4);
+        assertThat(first.quarantined()).isEqualTo(2);
+
+        land(landing, "cloud-api-batch-2.ndjson");
+        IngestJob.Result second = ingest.run();
+        assertThat(second.quarantined()).isEqualTo(1);
+        IngestJob.Result third = ingest.run();
+        assertThat(third.batches()).as("nothing new: the checkpoint remembers every file").isZero();
+
+        List<Row> events = DeltaTables.read(spark, catalog, ShadowTable.EVENTS).orderBy("event_id").collectAsList();
+        assertThat(events).extracting(r -> r.<String>getAs("event_id"))
+                .containsExactly("ct-0001", "ct-0002", "ct-0004", "ct-0005", "ct-0006");
+        Row getObject = events.get(0);
+        assertThat(scala.jdk.javaapi.CollectionConverters.asJava(getObject.<String, String>getMap(
+                getObject.fieldIndex("raw")))).containsEntry("awsRegion", "eu-west-1");
+        assertThat(getObject.<Object>getAs("event_date").toString()).isEqualTo("2026-11-09");
+
+        List<Row> quarantine = DeltaTables.read(spark, catalog, ShadowTable.QUARANTINE).orderBy("reason")
+                .collectAsList();
+        assertThat(quarantine).hasSize(3);
+        assertThat(quarantine).extracting(r -> r.<String>getAs("field")).containsExactlyInAnyOrder("time",
+                null, "resource_type");
+        assertThat(quarantine).filteredOn(r -> r.getAs("field") == null).singleElement()
+                .satisfies(r -> assertThat(r.<String>getAs("reason")).startsWith("not valid JSON"));
+        assertThat(quarantine).filteredOn(r -> "resource_type".equals(r.getAs("field"))).singleElement()
+                .satisfies(r -> assertThat(r.<String>getAs("reason")).contains("unknown resource_type "
+                        + "'quantum_storage'"));
+        Row badTime = quarantine.stream().filter(r -> "time".equals(r.getAs("field"))).findFirst().orElseThrow();
+        assertThat(badTime.<String>getAs("reason")).isEqualTo("field 'time': 'not-a-time' is not an ISO-8601 "
+                + "instant; use a form like 2026-11-25T10:15:30Z");
+        assertThat(badTime.<String>getAs("raw_text")).contains("\"event_id\":\"ct-0003\"");
+        assertThat(badTime.<String>getAs("source_file")).endsWith("cloud-api-batch-1.ndjson");
+    }
+
+    private static List<ActivityEvent> smallWorkload() {
+        Instant t0 = Instant.parse("2026-11-09T10:00:00Z");
+        List<ActivityEvent> out = new ArrayList<>();
+        int[] perBucket = {3, 0, 5, 1};
+        for (int b = 0; b < perBucket.length; b++) {
+            for (int i = 0; i < perBucket[b]; i++) {
+                out.add(ActivityEvent.builder().tenant("acme").time(t0.plusSeconds(b * 300L + i * 20L))
+                        .eventClass(EventClass.API_ACTIVITY).operation(i == 0 ? "DeleteObject" : "GetObject")
+                        .principal("u-1").srcIp("10.0.0." + (b + 1)).resourceType(ResourceType.DATA_STORAGE)
+                        .resourceId("s3://b").outcome(i == 1 ? Outcome.FAILURE : Outcome.SUCCESS)
+                        .bytesOut(1000L * (i + 1)).build());
+            }
+        }
+        for (int m = 0; m < 20; m++) {
+            out.add(ActivityEvent.builder().tenant("acme").time(t0.plusSeconds(m * 60L))
+                    .eventClass(EventClass.RESOURCE_USAGE).operation("sample").host("dev-1")
+                    .resourceType(ResourceType.COMPUTE).cpuPct(10.0 + m).memPct(50.0).bytesOut(100).build());
+        }
+        return out;
+    }
+
+    @Test
+    void offlineFeaturesEqualTheOnlineDefinitionsAndBaselinesAreReadableWithoutSpark(@TempDir Path dir)
+            throws Exception {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        Path landing = dir.resolve("landing/events");
+        Files.createDirectories(landing);
+        List<ActivityEvent> events = smallWorkload();
+        Files.write(landing.resolve("small.ndjson"), events.stream().map(EventCodec::toJson)
+                .collect(Collectors.joining("\n")).getBytes(StandardCharsets.UTF_8));
+        new IngestJob(spark, catalog, landing.toUri().toString()).run();
+        new FeatureJob(spark, catalog).run();
+
+        // the same bucket values computed in plain Java with the definitions the scorer uses
+        Map<String, double[]> online = new TreeMap<>();
+        for (ActivityEvent e : events) {
+            long bucket = Buckets.start(e.time());
+            FeatureDefinitions.contributions(e, (k, f, v) -> {
+                double[] acc = online.computeIfAbsent(k.id() + "|" + f.wireName() + "|" + bucket, x -> new double[2]);
+                acc[0] += v;
+                acc[1]++;
+            });
+        }
+        Map<String, Double> expected = new TreeMap<>();
+        online.forEach((k, acc) -> {
+            Feature f = Feature.fromWire(k.split("\\|")[1]);
+            expected.put(k, f.aggregation() == Feature.Aggregation.MEAN ? acc[0] / acc[1] : acc[0]);
+        });
+        Map<String, Double> offline = new TreeMap<>();
+        for (Row r : DeltaTables.read(spark, catalog, ShadowTable.FEATURES).collectAsList()) {
+            offline.put(r.getAs("entity_id") + "|" + r.getAs("feature") + "|"
+                    + r.<Instant>getAs("bucket_start").getEpochSecond(), r.<Double>getAs("value"));
+        }
+        expected.forEach((k, v) -> assertThat(offline.get(k)).as(k).isCloseTo(v, org.assertj.core.data.Offset
+                .offset(1e-9)));
+        long quietBucket = Instant.parse("2026-11-09T10:05:00Z").getEpochSecond();
+        assertThat(offline).as("the quiet bucket is a zero, not a gap").containsEntry("u-1|events|" + quietBucket, 0.0);
+
+        new BaselineJob(spark, catalog).run();
+        BaselineSnapshot snap = new BaselineSnapshotReader(new KernelTableReader(), catalog).read();
+        assertThat(snap.version()).isGreaterThanOrEqualTo(0);
+        var events1 = snap.entity(EntityKey.principal("acme", "u-1")).feature(Feature.EVENTS);
+        assertThat(events1.samples()).isEqualTo(4);
+        assertThat(events1.all().mean()).isCloseTo((3 + 0 + 5 + 1) / 4.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(snap.population(EntityKey.principal("acme", "new-hire")).feature(Feature.EVENTS)).isNotNull();
+        assertThat(snap.entity(EntityKey.host("acme", "dev-1")).feature(Feature.CPU_PCT).median()).isBetween(15.0,
+                25.0);
+    }
+
+    @Test
+    void feedbackImportTurnsUserDecisionsIntoLabels(@TempDir Path dir) {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        String url = Database.h2Url(dir.resolve("store"));
+        Instant t = Instant.parse("2026-11-09T10:00:00Z");
+        try (Database db = Database.open(url, "sa", "")) {
+            MitigationStore store = new MitigationStore(db);
+            for (String[] c : new String[][] {{"inc-a", "u-1", "approve"}, {"inc-b", "u-2", "reject"}}) {
+                store.insertIncident(new Incident(c[0], "acme", "principal", c[1], c[1], null, "data_storage",
+                        "s3://b", "deletes@data_storage", Band.MEDIUM, 70, Incident.OPEN, t, t.plusSeconds(60), t, 3,
+                        "{}"));
+                store.insertMitigation(new Mitigation("mit-" + c[0], c[0], "p", Band.MEDIUM, Mitigation.STANDARD, 70,
+                        Mitigation.APPLIED, "e", t, t, false, null, null, "{}"), List.of());
+                store.decide("mit-" + c[0], Set.of(Mitigation.APPLIED), c[2].equals("approve") ? Mitigation.APPROVED
+                        : Mitigation.REJECTED, new FeedbackRecord("fb-" + c[0], "mit-" + c[0], c[0], "acme",
+                        "principal", c[1], "deletes@data_storage", c[2], "because", "alice", t.plusSeconds(600)));
+            }
+        }
+        FeedbackImportJob.Result r = new FeedbackImportJob(spark, catalog, url, "sa", "").run();
+
+        assertThat(r.feedback()).isEqualTo(2);
+        assertThat(r.incidents()).isEqualTo(2);
+        assertThat(r.confirmed()).isEqualTo(1);
+        Map<String, Integer> labels = new HashMap<>();
+        new KernelTableReader().scan(catalog.path(ShadowTable.INCIDENTS), row ->
+                labels.put(row.string("entity_id"), row.intValue("label")));
+        assertThat(labels).containsExactlyInAnyOrderEntriesOf(Map.of("u-1", 1, "u-2", 0));
+    }
+}
