@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoLoopIT {
     @TempDir
-    Path work;
+    static Path work;
 
     private Demo.Result result;
     private String output;

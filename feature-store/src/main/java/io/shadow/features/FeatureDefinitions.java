@@ -74,10 +74,13 @@ public final class FeatureDefinitions {
     /** The /24 of an IPv4 address or the /48 of an IPv6 one: where a request came from. */
     public static String sourceNetwork(String ip) {
         if (ip.indexOf(':') >= 0) {
-            String[] groups = ip.split(":", -1);
+            // "::" stands for as many zero groups as are missing: 2001::1 is 2001:0:0:…:1
+            int gap = ip.indexOf("::");
+            String[] head = (gap < 0 ? ip : ip.substring(0, gap)).split(":", -1);
             StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < Math.min(3, groups.length); i++) {
-                sb.append(groups[i].isEmpty() ? "0" : groups[i]).append(':');
+            for (int i = 0; i < 3; i++) {
+                String g = i < head.length ? head[i] : "";
+                sb.append(g.isEmpty() ? "0" : g).append(':');
             }
             return sb.append(":/48").toString();
         }

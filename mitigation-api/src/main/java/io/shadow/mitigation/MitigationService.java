@@ -32,8 +32,9 @@ public final class MitigationService implements AutoCloseable {
         Actuators actuators = new Actuators(store, clock);
         this.engine = new MitigationEngine(store, profiles, actuators, List.of(new StoreNotifier(store)), clock,
                 incidentWindow);
+        int restored = engine.restore();
         store.audit("shadow", "service.started", "mitigation-api", "profiles v" + profiles.version() + " by "
-                + profiles.author());
+                + profiles.author() + ", " + restored + " action(s) in force restored");
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "shadow-expiry");
             t.setDaemon(true);

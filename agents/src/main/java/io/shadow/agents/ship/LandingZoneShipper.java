@@ -38,6 +38,7 @@ public final class LandingZoneShipper {
                     + "and '-': it becomes part of landing-zone file names");
         }
         this.spool = spool;
+        spool.registerConsumer(CONSUMER);
         this.agentId = agentId;
         this.batchRecords = batchRecords;
         try {

@@ -36,6 +36,7 @@ public final class ScorerShipper {
 
     public ScorerShipper(Spool spool, URI scorerBase, String token, int batchRecords, HttpClient http) {
         this.spool = spool;
+        spool.registerConsumer(CONSUMER);
         this.eventsUri = scorerBase.resolve("/v1/events");
         this.token = token;
         this.batchRecords = batchRecords;

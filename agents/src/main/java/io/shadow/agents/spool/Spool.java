@@ -100,7 +100,9 @@ public final class Spool implements Closeable {
             long first = nextSequence;
             ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE - 16));
             for (byte[] p : payloads) {
-                if (activeSize > 0 && activeSize + buf.position() + HEADER + p.length > segmentBytes) {
+                // records already buffered count too, or a batch into an empty segment would never roll
+                long pending = activeSize + buf.position();
+                if (pending > 0 && pending + HEADER + p.length > segmentBytes) {
                     writeAndForce(buf);
                     roll();
                 }
@@ -160,20 +162,14 @@ public final class Spool implements Closeable {
             long limit = ch.size();
             ByteBuffer header = ByteBuffer.allocate(HEADER);
             while (pos + HEADER <= limit && out.size() < max) {
-                header.clear();
-                ch.read(header, pos);
-                header.flip();
-                int len = header.getInt();
-                int crc = header.getInt();
-                if (len < 0 || pos + HEADER + len > limit) {
-                    reportCorrupt(file, pos, "length " + len + " runs past the end");
+                int len = lengthAt(ch, pos, limit, header);
+                if (len < 0) {
+                    reportCorrupt(file, pos, "record length runs past the end");
                     return;
                 }
                 if (seq >= from) {
-                    ByteBuffer body = ByteBuffer.allocate(len);
-                    ch.read(body, pos + HEADER);
-                    byte[] payload = body.array();
-                    if (crc(payload) != crc) {
+                    byte[] payload = payloadAt(ch, pos, len, header.getInt(4));
+                    if (payload == null) {
                         reportCorrupt(file, pos, "checksum mismatch");
                         return;
                     }
@@ -187,6 +183,22 @@ public final class Spool implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read spool segment " + file, e);
         }
+    }
+
+    /** The payload length of the record at {@code pos} (header left in {@code header}), or -1 if it runs past the end. */
+    private static int lengthAt(FileChannel ch, long pos, long limit, ByteBuffer header) throws IOException {
+        header.clear();
+        ch.read(header, pos);
+        int len = header.getInt(0);
+        return len < 0 || pos + HEADER + len > limit ? -1 : len;
+    }
+
+    /** The payload of the record at {@code pos}, or null when it does not match its checksum. */
+    private static byte[] payloadAt(FileChannel ch, long pos, int len, int crc) throws IOException {
+        ByteBuffer body = ByteBuffer.allocate(len);
+        ch.read(body, pos + HEADER);
+        byte[] payload = body.array();
+        return crc(payload) == crc ? payload : null;
     }
 
     private void reportCorrupt(Path file, long pos, String why) {
@@ -205,8 +217,44 @@ public final class Spool implements Closeable {
         }
     }
 
-    /** Durably records that a consumer has shipped everything before {@code position}, then trims. */
+    /**
+     * Makes a consumer known to the spool, starting from the oldest retained record if it has no
+     * cursor yet. Register every consumer before appending: segments are deleted once every
+     * registered consumer has passed them.
+     */
+    public void registerConsumer(String consumer) {
+        if (Files.notExists(dir.resolve(consumer + CURSOR_SUFFIX))) {
+            lock.lock();
+            long oldest;
+            try {
+                oldest = segments.isEmpty() ? nextSequence : segments.firstKey();
+            } finally {
+                lock.unlock();
+            }
+            writeCursor(consumer, oldest);
+        }
+    }
+
+    /** Consumers with a cursor in this spool. */
+    public List<String> consumers() {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(CURSOR_SUFFIX))
+                    .map(n -> n.substring(0, n.length() - CURSOR_SUFFIX.length())).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list spool cursors in " + dir, e);
+        }
+    }
+
+    /**
+     * Durably records that a consumer has shipped everything before {@code position}, then deletes
+     * the segments every registered consumer has passed.
+     */
     public void commitCursor(String consumer, long position) {
+        writeCursor(consumer, position);
+        trim(consumers());
+    }
+
+    private void writeCursor(String consumer, long position) {
         Path f = dir.resolve(consumer + CURSOR_SUFFIX);
         Path tmp = dir.resolve(consumer + CURSOR_SUFFIX + ".tmp");
         try {
@@ -328,17 +376,8 @@ public final class Spool implements Closeable {
             long limit = ch.size();
             ByteBuffer header = ByteBuffer.allocate(HEADER);
             while (pos + HEADER <= limit) {
-                header.clear();
-                ch.read(header, pos);
-                header.flip();
-                int len = header.getInt();
-                int crc = header.getInt();
-                if (len < 0 || pos + HEADER + len > limit) {
-                    break;
-                }
-                ByteBuffer body = ByteBuffer.allocate(len);
-                ch.read(body, pos + HEADER);
-                if (crc(body.array()) != crc) {
+                int len = lengthAt(ch, pos, limit, header);
+                if (len < 0 || payloadAt(ch, pos, len, header.getInt(4)) == null) {
                     break;
                 }
                 pos += HEADER + len;

@@ -190,6 +190,8 @@ public final class Demo {
         try (Spool spool = Spool.open(work.resolve("agent/spool-live"), 64L << 20, 4L << 30)) {
             ScorerShipper shipper = new ScorerShipper(spool, URI.create(rt.baseUrl()), agentToken,
                     options.batchSize(), http);
+            LandingZoneShipper landing = new LandingZoneShipper(spool, paths.catalog().landingZone(), "demo-agent",
+                    5_000, new org.apache.hadoop.conf.Configuration());
             MitigationStore store = rt.mitigation().store();
             int printed = 0;
             int batches = 0;
@@ -211,8 +213,6 @@ public final class Demo {
             say("%d events scored, %d rejected as malformed; %d mitigations; enforcement: %d requests denied and "
                     + "%d throttled at the gateway, %d agent commands executed", st.events(), shipper.rejectedByScorer(),
                     printed, st.denied(), st.throttled(), st.agentCommands());
-            LandingZoneShipper landing = new LandingZoneShipper(spool, paths.catalog().landingZone(), "demo-agent",
-                    5_000, new org.apache.hadoop.conf.Configuration());
             landing.drain();
             landing.close();
         }

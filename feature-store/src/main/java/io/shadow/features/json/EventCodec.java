@@ -39,9 +39,13 @@ public final class EventCodec {
     }
 
     public static ActivityEvent parse(String json) {
-        if (json.length() > MAX_EVENT_BYTES) {
-            throw new EventFormatException(null, "event of " + json.length() + " characters exceeds the limit of "
-                    + MAX_EVENT_BYTES + "; split it or move bulky data out of 'raw'");
+        // UTF-8 needs at most 3 bytes per char, so only long strings need counting
+        if (json.length() > MAX_EVENT_BYTES / 3) {
+            int bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > MAX_EVENT_BYTES) {
+                throw new EventFormatException(null, "event of " + bytes + " bytes exceeds the limit of "
+                        + MAX_EVENT_BYTES + "; split it or move bulky data out of 'raw'");
+            }
         }
         JsonNode node;
         try {

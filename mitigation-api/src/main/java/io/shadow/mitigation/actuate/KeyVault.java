@@ -43,6 +43,11 @@ public final class KeyVault implements Actuator {
         return store.keyBySecretHash(sha256(secret)).filter(k -> "active".equals(k[2])).map(k -> k[1]);
     }
 
+    /** The principal a key belongs to. */
+    public Optional<String> owner(String keyId) {
+        return store.keyPrincipal(keyId);
+    }
+
     /** Hands a rotated key's secret to its owner, once. */
     public Optional<String> collect(String keyId) {
         return Optional.ofNullable(secrets.remove(keyId));

@@ -94,7 +94,7 @@ public final class MitigationRoutes {
 
     private void incidents(Context ctx) {
         Caller c = ServiceApp.caller(ctx);
-        int limit = ctx.queryParamAsClass("limit", Integer.class).check(n -> n > 0 && n <= 1000,
+        int limit = ctx.queryParamAsClass("limit", Integer.class).check(n -> n == null || (n > 0 && n <= 1000),
                 "limit must be 1..1000").getOrDefault(100);
         ctx.json(store.incidents(c.seesEverything() ? ctx.queryParam("principal") : c.principal(), limit));
     }
@@ -143,6 +143,10 @@ public final class MitigationRoutes {
     private void collectKey(Context ctx) {
         Caller c = ServiceApp.caller(ctx);
         String id = ctx.pathParam("id");
+        if (!c.seesEverything() && engine.actuators().keys().owner(id).filter(o -> !o.equals(c.principal()))
+                .isPresent()) {
+            throw new ApiError(403, "key " + id + " is not yours (" + c.principal() + "); ask an operator");
+        }
         String secret = engine.actuators().keys().collect(id).orElseThrow(() -> new ApiError(404,
                 "no uncollected key " + id + " (a rotated key's secret can be collected once)"));
         ctx.json(Map.of("key_id", id, "secret", secret, "collected_by", c.name()));

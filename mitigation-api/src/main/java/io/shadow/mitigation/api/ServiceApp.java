@@ -47,11 +47,8 @@ public final class ServiceApp {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal error; the server log has the details");
             });
-            cfg.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
-                    error(ctx, 404, "no route " + ctx.method() + " " + ctx.path());
-                }
-            });
+            cfg.routes.exception(io.javalin.router.EndpointNotFound.class, (e, ctx) -> error(ctx, 404,
+                    "no route " + ctx.method() + " " + ctx.path()));
             cfg.routes.error(413, ctx -> error(ctx, 413, "request body larger than " + maxRequestBytes
                     + " bytes; send smaller batches"));
             cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));

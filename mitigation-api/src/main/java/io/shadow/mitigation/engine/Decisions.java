@@ -70,10 +70,12 @@ public final class Decisions {
         }
         Context c = context(mitigationId);
         claim(c, Mitigation.MODIFIED, FeedbackRecord.MODIFY, user, comment);
-        Set<String> wanted = new java.util.HashSet<>(actions.stream().map(a -> a.type().wireName()).toList());
-        List<ActionRecord> current = store.actionsOf(mitigationId);
-        for (ActionRecord r : current) {
-            if (!wanted.contains(r.type())) {
+        // An action in force is kept only if asked for with the same params (a new rate replaces the old one).
+        List<ActionRecord> kept = new java.util.ArrayList<>();
+        for (ActionRecord r : store.actionsOf(mitigationId)) {
+            if (ActionRecord.APPLIED.equals(r.status()) && actions.stream().anyMatch(a -> same(a, r))) {
+                kept.add(r);
+            } else {
                 engine.undo(r, ActionRecord.UNDONE);
             }
         }
@@ -81,13 +83,15 @@ public final class Decisions {
         ActionTarget target = new ActionTarget(i.tenant(), i.principal(), i.host(),
                 ResourceType.fromWire(i.resourceType()), i.resourceId());
         for (ActionSpec spec : actions) {
-            boolean inForce = current.stream().anyMatch(r -> r.type().equals(spec.type().wireName())
-                    && ActionRecord.APPLIED.equals(r.status()));
-            if (!inForce) {
+            if (kept.stream().noneMatch(r -> same(spec, r))) {
                 engine.applyForModify(mitigationId, spec, target);
             }
         }
         return store.mitigation(mitigationId).orElseThrow();
+    }
+
+    private static boolean same(ActionSpec spec, ActionRecord r) {
+        return r.type().equals(spec.type().wireName()) && r.params().equals(spec.params());
     }
 
     private record Context(Mitigation mitigation, Incident incident) {

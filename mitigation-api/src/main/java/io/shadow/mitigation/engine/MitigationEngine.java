@@ -227,6 +227,21 @@ public final class MitigationEngine {
         return true;
     }
 
+    /** Re-establishes the actions the store has in force (after a restart); returns how many. */
+    public int restore() {
+        int n = 0;
+        for (ActionRecord r : store.actionsInForce()) {
+            Mitigation m = store.mitigation(r.mitigationId()).orElseThrow();
+            Incident i = store.incident(m.incidentId()).orElseThrow();
+            ActionTarget target = new ActionTarget(i.tenant(), i.principal(), i.host(),
+                    io.shadow.features.ResourceType.fromWire(i.resourceType()), i.resourceId());
+            actuators.get(io.shadow.mitigation.actuate.ActionType.fromWire(r.type())).restore(target, r.params(),
+                    r.expiresAt(), r.handle());
+            n++;
+        }
+        return n;
+    }
+
     /** Undoes every applied action whose expiry has passed; returns how many. */
     public int expire() {
         int n = 0;

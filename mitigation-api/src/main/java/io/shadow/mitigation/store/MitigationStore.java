@@ -121,6 +121,12 @@ public final class MitigationStore {
                 MitigationStore::action, mitigationId);
     }
 
+    /** Actions currently in force (status applied), oldest first. */
+    public List<ActionRecord> actionsInForce() {
+        return jdbc.query("SELECT * FROM actions WHERE status = ? ORDER BY applied_at, action_id",
+                MitigationStore::action, ActionRecord.APPLIED);
+    }
+
     /** Applied actions whose expiry has passed. */
     public List<ActionRecord> expiredActions(Instant now) {
         return jdbc.query("SELECT * FROM actions WHERE status = ? AND expires_at IS NOT NULL AND expires_at <= ?",
@@ -233,6 +239,12 @@ public final class MitigationStore {
     public List<String> keys(String tenant, String principal, String status) {
         return jdbc.query("SELECT key_id FROM access_keys WHERE tenant = ? AND principal = ? AND status = ? "
                 + "ORDER BY created_at, key_id", rs -> rs.getString(1), tenant, principal, status);
+    }
+
+    /** The principal a key was issued to. */
+    public Optional<String> keyPrincipal(String keyId) {
+        return jdbc.query("SELECT principal FROM access_keys WHERE key_id = ?", rs -> rs.getString(1), keyId).stream()
+                .findFirst();
     }
 
     public Optional<String[]> keyBySecretHash(String secretSha256) {

@@ -1,0 +1,4 @@
+/**
+ * One running service: the online scorer and the mitigation API on one HTTP server.
+ */
+package io.shadow.cli.runtime;

@@ -1,0 +1,274 @@
+package io.shadow.features.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.EventClass;
+import io.shadow.features.Outcome;
+import io.shadow.features.ResourceType;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+
+    /** A minimal valid record; tests add or break one field at a time. */
+    private static final String VALID = """
+            {"time":"2026-11-25T10:15:30Z","class_uid":6003,"operation":"GetObject",
+             "principal":"u-eng-01","resource_type":"data_storage"}""";
+
+    private static EventFormatException rejected(String json) {
+        return catchThrowableOfType(EventFormatException.class, () -> EventCodec.parse(json));
+    }
+
+    private static String with(String fieldsJson) {
+        return VALID.substring(0, VALID.length() - 1) + "," + fieldsJson + "}";
+    }
+
+    @Test
+    void everyFieldSurvivesARoundTrip() {
+        ActivityEvent event = ActivityEvent.builder()
+                .eventId("evt-1")
+                .time(Instant.parse("2026-11-25T10:15:30.123456789Z"))
+                .tenant("acme")
+                .eventClass(EventClass.DATASTORE_ACTIVITY)
+                .operation("Query")
+                .principal("u-fin-02")
+                .srcIp("10.20.2.12")
+                .userAgent("psql/16.4")
+                .host("db-1")
+                .resourceType(ResourceType.DATABASE)
+                .resourceId("db://finance")
+                .outcome(Outcome.DENIED)
+                .bytesIn(512)
+                .bytesOut(4_000_000_000L)
+                .cpuPct(12.5)
+                .memPct(99.75)
+                .raw(Map.of("query_id", "q-77", "region", "eu-west-1"))
+                .build();
+
+        ActivityEvent back = EventCodec.parse(EventCodec.toJson(event));
+
+        assertThat(back).isEqualTo(event);
+    }
+
+    @Test
+    void writesTheSnakeCaseWireFormat() {
+        ActivityEvent event = EventCodec.parse(VALID);
+
+        assertThat(EventCodec.toNode(event).toString()).isEqualTo("{\"event_id\":\"" + event.eventId() + "\","
+                + "\"time\":\"2026-11-25T10:15:30Z\",\"tenant\":\"default\",\"class_uid\":6003,"
+                + "\"operation\":\"GetObject\",\"principal\":\"u-eng-01\",\"resource_type\":\"data_storage\","
+                + "\"outcome\":\"unknown\"}");
+    }
+
+    @Test
+    void unknownFieldsAreKeptInRawBesideTheSendersOwnRaw() {
+        ActivityEvent event = EventCodec.parse(with("""
+                "raw":{"cmdline":"aws s3 ls","attempt":2},"aws_region":"eu-west-1",
+                "request_parameters":{"bucketName":"eng-datasets"},"read_only":true"""));
+
+        assertThat(event.raw()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "cmdline", "aws s3 ls",
+                "attempt", "2",
+                "aws_region", "eu-west-1",
+                "request_parameters", "{\"bucketName\":\"eng-datasets\"}",
+                "read_only", "true"));
+    }
+
+    @Test
+    void defaultsTenantAndOutcomeAndAcceptsEpochMilliseconds() {
+        ActivityEvent event = EventCodec.parse(VALID.replace("\"2026-11-25T10:15:30Z\"", "1795601730000"));
+
+        assertThat(event.time()).isEqualTo(Instant.parse("2026-11-25T10:15:30Z"));
+        assertThat(event.tenant()).isEqualTo("default");
+        assertThat(event.outcome()).isEqualTo(Outcome.UNKNOWN);
+        assertThat(event.bytesOut()).isZero();
+        assertThat(event.cpuPct()).isNull();
+    }
+
+    @Test
+    void missingTimeNamesTheFieldAndTheAcceptedForms() {
+        EventFormatException e = rejected(VALID.replace("\"time\":\"2026-11-25T10:15:30Z\",", ""));
+
+        assertThat(e.field()).isEqualTo("time");
+        assertThat(e).hasMessage("field 'time': is required, as an ISO-8601 instant like 2026-11-25T10:15:30Z or "
+                + "epoch milliseconds");
+    }
+
+    @Test
+    void unparseableTimeQuotesTheValue() {
+        EventFormatException e = rejected(VALID.replace("2026-11-25T10:15:30Z", "25/11/2026 10:15"));
+
+        assertThat(e.field()).isEqualTo("time");
+        assertThat(e).hasMessage("field 'time': '25/11/2026 10:15' is not an ISO-8601 instant; use a form like "
+                + "2026-11-25T10:15:30Z");
+    }
+
+    @Test
+    void missingClassUidListsTheOcsfClasses() {
+        EventFormatException e = rejected(VALID.replace("\"class_uid\":6003,", ""));
+
+        assertThat(e.field()).isEqualTo("class_uid");
+        assertThat(e).hasMessage("field 'class_uid': is required (OCSF class: 6003 API activity, 6005 datastore, "
+                + "1007 process, 1001 file, 4001 network, 99001 resource usage)");
+    }
+
+    @Test
+    void unknownClassUidListsTheKnownOnes() {
+        EventFormatException e = rejected(VALID.replace("6003", "3002"));
+
+        assertThat(e.field()).isEqualTo("class_uid");
+        assertThat(e).hasMessage("field 'class_uid': unknown OCSF class_uid 3002; expected one of [1001 "
+                + "(file_activity), 1007 (process_activity), 4001 (network_activity), 6003 (api_activity), 6005 "
+                + "(datastore_activity), 99001 (resource_usage)]");
+    }
+
+    @Test
+    void classUidAsAStringIsRejected() {
+        EventFormatException e = rejected(VALID.replace("6003", "\"6003\""));
+
+        assertThat(e.field()).isEqualTo("class_uid");
+        assertThat(e).hasMessage("field 'class_uid': expected an integer, got \"6003\"");
+    }
+
+    @Test
+    void missingResourceTypeListsTheChoices() {
+        EventFormatException e = rejected(VALID.replace(",\"resource_type\":\"data_storage\"", ""));
+
+        assertThat(e.field()).isEqualTo("resource_type");
+        assertThat(e).hasMessage("field 'resource_type': is required; one of data_storage, database, network, "
+                + "compute, process, identity");
+    }
+
+    @Test
+    void unknownResourceTypeQuotesTheValue() {
+        EventFormatException e = rejected(VALID.replace("data_storage", "bucket"));
+
+        assertThat(e.field()).isEqualTo("resource_type");
+        assertThat(e).hasMessage("field 'resource_type': unknown resource_type 'bucket'; expected one of "
+                + "[data_storage, database, network, compute, process, identity]");
+    }
+
+    @Test
+    void negativeBytesAreRejected() {
+        EventFormatException e = rejected(with("\"bytes_out\":-5"));
+
+        assertThat(e.field()).isEqualTo("bytes_out");
+        assertThat(e).hasMessage("field 'bytes_out': expected a non-negative integer number of bytes, got -5");
+    }
+
+    @Test
+    void fractionalBytesAreRejected() {
+        EventFormatException e = rejected(with("\"bytes_in\":1.5"));
+
+        assertThat(e.field()).isEqualTo("bytes_in");
+        assertThat(e).hasMessage("field 'bytes_in': expected a non-negative integer number of bytes, got 1.5");
+    }
+
+    @Test
+    void cpuAbove100PercentIsRejected() {
+        EventFormatException e = rejected(with("\"cpu_pct\":150"));
+
+        assertThat(e.field()).isEqualTo("cpu_pct");
+        assertThat(e).hasMessage("field 'cpu_pct': expected a percentage between 0 and 100, got 150");
+    }
+
+    @Test
+    void anEventNeedsAPrincipalOrAHost() {
+        EventFormatException e = rejected(VALID.replace("\"principal\":\"u-eng-01\",", ""));
+
+        assertThat(e.field()).isEqualTo("principal");
+        assertThat(e).hasMessage("field 'principal': an event needs a principal or a host to attribute it to");
+    }
+
+    @Test
+    void aNumberWhereTextIsExpectedNamesTheField() {
+        EventFormatException e = rejected(VALID.replace("\"u-eng-01\"", "42"));
+
+        assertThat(e.field()).isEqualTo("principal");
+        assertThat(e).hasMessage("field 'principal': expected a string, got number");
+    }
+
+    @Test
+    void textThatIsNotJsonIsRejectedAsAWhole() {
+        EventFormatException e = rejected("time=2026-11-25T10:15:30Z op=GetObject");
+
+        assertThat(e.field()).isNull();
+        assertThat(e.getMessage()).startsWith("not valid JSON (").endsWith("); send one JSON object per event");
+    }
+
+    @Test
+    void anArrayOfEventsIsRejected() {
+        EventFormatException e = rejected("[" + VALID + "]");
+
+        assertThat(e.field()).isNull();
+        assertThat(e).hasMessage("expected a JSON object per event, got array");
+    }
+
+    @Test
+    void anEventOver64KiBIsRejectedNotTruncated() {
+        String big = with("\"raw\":{\"blob\":\"" + "x".repeat(EventCodec.MAX_EVENT_BYTES) + "\"}");
+
+        EventFormatException e = rejected(big);
+
+        assertThat(e.field()).isNull();
+        assertThat(e).hasMessage("event of " + big.length() + " bytes exceeds the limit of 65536; split it or "
+                + "move bulky data out of 'raw'");
+    }
+
+    @Test
+    void theLimitCountsUtf8BytesNotCharacters() {
+        String euros = with("\"raw\":{\"blob\":\"" + "\u20ac".repeat(EventCodec.MAX_EVENT_BYTES / 2) + "\"}");
+
+        EventFormatException e = rejected(euros);
+
+        assertThat(euros.length()).isLessThan(EventCodec.MAX_EVENT_BYTES);
+        assertThat(e).hasMessageStartingWith("event of " + euros.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                .length + " bytes exceeds the limit of 65536");
+    }
+
+    @Test
+    void anEventJustUnderTheLimitIsAccepted() {
+        String padded = with("\"raw\":{\"blob\":\"\"}");
+        String fits = padded.replace("\"blob\":\"\"",
+                "\"blob\":\"" + "x".repeat(EventCodec.MAX_EVENT_BYTES - padded.length()) + "\"");
+
+        assertThat(fits).hasSize(EventCodec.MAX_EVENT_BYTES);
+        assertThat(EventCodec.parse(fits).raw().get("blob")).hasSize(EventCodec.MAX_EVENT_BYTES - padded.length());
+    }
+
+    @Test
+    void aResentEventWithoutIdGetsTheSameDerivedId() {
+        ActivityEvent first = EventCodec.parse(with("\"src_ip\":\"10.20.1.11\""));
+        ActivityEvent again = EventCodec.parse(with("\"src_ip\":\"10.20.1.11\""));
+
+        assertThat(first.eventId()).matches("[0-9a-f]{32}").isEqualTo(again.eventId());
+    }
+
+    @Test
+    void theDerivedIdMatchesTheOneAnAgentsBuilderDerives() {
+        ActivityEvent parsed = EventCodec.parse(VALID);
+        ActivityEvent built = ActivityEvent.builder().time(Instant.parse("2026-11-25T10:15:30Z"))
+                .eventClass(EventClass.API_ACTIVITY).operation("GetObject").principal("u-eng-01")
+                .resourceType(ResourceType.DATA_STORAGE).build();
+
+        assertThat(parsed.eventId()).isEqualTo(built.eventId());
+    }
+
+    @Test
+    void eventsDifferingInAnIdentifyingFieldGetDifferentIds() {
+        String base = EventCodec.parse(VALID).eventId();
+
+        assertThat(EventCodec.parse(VALID.replace("GetObject", "PutObject")).eventId()).isNotEqualTo(base);
+        assertThat(EventCodec.parse(VALID.replace("10:15:30Z", "10:15:31Z")).eventId()).isNotEqualTo(base);
+        assertThat(EventCodec.parse(VALID.replace("u-eng-01", "u-eng-02")).eventId()).isNotEqualTo(base);
+        assertThat(EventCodec.parse(with("\"tenant\":\"globex\"")).eventId()).isNotEqualTo(base);
+    }
+
+    @Test
+    void aSuppliedIdIsKept() {
+        assertThat(EventCodec.parse(with("\"event_id\":\"cloudtrail-3f9a\"")).eventId()).isEqualTo("cloudtrail-3f9a");
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Mitigation profiles in YAML (risk band x resource type -> actions), validated with line and key.
+ */
+package io.shadow.mitigation.profile;

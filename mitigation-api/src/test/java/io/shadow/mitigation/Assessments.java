@@ -1,0 +1,73 @@
+package io.shadow.mitigation;
+
+import io.shadow.features.EntityKey;
+import io.shadow.features.ResourceType;
+import io.shadow.features.signal.Anomaly;
+import io.shadow.features.signal.Assessment;
+import io.shadow.features.signal.Evidence;
+import io.shadow.features.signal.FactorContribution;
+import io.shadow.features.signal.RiskScore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Assessments as the scorer hands them over: by default principal u-1 of tenant acme deleting
+ * objects in a finance bucket from host ws-17, with one piece of evidence and a risk split
+ * 20% base, 50% severity, 30% resource risk.
+ */
+public final class Assessments {
+    public static final String TENANT = "acme";
+    public static final Instant T0 = Instant.parse("2025-03-03T10:00:00Z");
+    public static final String BUCKET = "s3://acme-finance/reports";
+    public static final Evidence DELETES = new Evidence("feature", "deletes_per_hour", "412", "3 ± 1.5", 8.4,
+            Instant.parse("2025-02-01T00:00:00Z"));
+
+    private String principal = "u-1";
+    private String host = "ws-17";
+    private ResourceType resourceType = ResourceType.DATA_STORAGE;
+    private String resourceId = BUCKET;
+    private Instant time = T0;
+    private final double risk;
+
+    private Assessments(double risk) {
+        this.risk = risk;
+    }
+
+    /** An assessment with this 0–100 risk score; change the defaults with the other methods. */
+    public static Assessments risk(double risk) {
+        return new Assessments(risk);
+    }
+
+    public Assessments principal(String p) {
+        this.principal = p;
+        return this;
+    }
+
+    public Assessments host(String h) {
+        this.host = h;
+        return this;
+    }
+
+    public Assessments on(ResourceType type, String id) {
+        this.resourceType = type;
+        this.resourceId = id;
+        return this;
+    }
+
+    public Assessments later(Duration d) {
+        this.time = T0.plus(d);
+        return this;
+    }
+
+    public Assessment build() {
+        String eventId = "evt-" + UUID.randomUUID();
+        Anomaly a = new Anomaly("anm-" + UUID.randomUUID(), EntityKey.principal(TENANT, principal), time, eventId, 8.4,
+                "deletes@" + resourceType.wireName(), resourceType, resourceId, principal, host, "10.1.2.3",
+                "aws-cli/2.15", List.of(DELETES));
+        RiskScore score = new RiskScore(risk, risk * 0.2, List.of(new FactorContribution("severity", 0.8, risk * 0.5),
+                new FactorContribution("resource_risk", 0.6, risk * 0.3)), "risk:3");
+        return new Assessment(a, score);
+    }
+}

@@ -1,0 +1,105 @@
+package io.shadow.mitigation.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.engine.Outcome;
+import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.store.Mitigation;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bearer tokens, roles per route, and users seeing only incidents about themselves. */
+class AuthorizationTest {
+    @TempDir
+    Path dir;
+    private RunningApi api;
+    private Outcome ofU1;
+    private Outcome ofU2;
+
+    @BeforeEach
+    void start() {
+        api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0));
+        ofU1 = api.handle(Assessments.risk(40).build());
+        ofU2 = api.handle(Assessments.risk(40).principal("u-2").build());
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private static void assertError(HttpResponse<String> r, int status, String message) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        JsonNode body = RunningApi.json(r);
+        assertThat(body.path("status").asInt()).isEqualTo(status);
+        assertThat(body.path("error").asText()).isEqualTo(message);
+    }
+
+    @Test
+    void aRequestWithoutAKnownTokenIsUnauthorized() {
+        assertError(api.get("/v1/incidents", null), 401, "missing 'Authorization: Bearer <token>' header");
+        assertError(api.get("/v1/incidents", "not-a-token-we-ever-issued"), 401, "unknown token");
+        assertThat(api.get("/health", null).statusCode()).as("health needs no token").isEqualTo(200);
+    }
+
+    @Test
+    void aUserSeesOnlyIncidentsAboutThemselves() {
+        JsonNode mine = RunningApi.json(api.get("/v1/incidents?principal=u-2", RunningApi.USER_U1));
+        JsonNode all = RunningApi.json(api.get("/v1/incidents", RunningApi.OPERATOR));
+        JsonNode filtered = RunningApi.json(api.get("/v1/incidents?principal=u-2", RunningApi.OPERATOR));
+
+        assertThat(mine).extracting(i -> i.path("incidentId").asText()).containsExactly(ofU1.incidentId());
+        assertThat(all).extracting(i -> i.path("principal").asText()).containsExactlyInAnyOrder("u-1", "u-2");
+        assertThat(filtered).extracting(i -> i.path("incidentId").asText()).containsExactly(ofU2.incidentId());
+        HttpResponse<String> own = api.get("/v1/incidents/" + ofU1.incidentId(), RunningApi.USER_U1);
+        assertThat(own.statusCode()).isEqualTo(200);
+        assertThat(RunningApi.json(own).at("/mitigations/0/mitigation/mitigationId").asText())
+                .isEqualTo(ofU1.mitigationId());
+        assertThat(RunningApi.json(api.get("/v1/notifications", RunningApi.USER_U1)))
+                .extracting(n -> n.path("recipient").asText()).containsExactly("u-1");
+    }
+
+    @Test
+    void aUserCannotSeeOrDecideAnotherPrincipalsIncident() {
+        String notYours = "incident " + ofU2.incidentId() + " is not about you (u-1); ask an operator";
+
+        assertError(api.get("/v1/incidents/" + ofU2.incidentId(), RunningApi.USER_U1), 403, notYours);
+        assertError(api.post("/v1/mitigations/" + ofU2.mitigationId() + "/approve", RunningApi.USER_U1, ""), 403,
+                notYours);
+        assertError(api.post("/v1/mitigations/" + ofU2.mitigationId() + "/reject", RunningApi.USER_U1, ""), 403,
+                notYours);
+
+        assertThat(api.store().mitigation(ofU2.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.APPLIED);
+        assertThat(api.store().feedback()).isEmpty();
+        assertThat(api.post("/v1/mitigations/" + ofU1.mitigationId() + "/approve", RunningApi.USER_U1, "")
+                .statusCode()).as("their own, they may").isEqualTo(200);
+    }
+
+    @Test
+    void eachRouteAdmitsOnlyItsRoles() {
+        assertError(api.get("/v1/incidents", RunningApi.AGENT), 403,
+                "role agent may not call GET /v1/incidents; allowed: [operator, user]");
+        assertError(api.get("/v1/decision?principal=u-1", RunningApi.USER_U1), 403,
+                "role user may not call GET /v1/decision; allowed: [agent, service]");
+        assertError(api.get("/v1/feedback", RunningApi.USER_U1), 403,
+                "role user may not call GET /v1/feedback; allowed: [operator]");
+        assertThat(api.get("/v1/decision?principal=u-3", RunningApi.AGENT).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shortTokensAreRefusedWhenConfigured() {
+        assertThatThrownBy(() -> Tokens.of("ci-token-15chrs", new Caller("ci", Role.SERVICE, null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("auth token for 'ci' is shorter than 16 characters; use a long random token");
+        assertThat(Tokens.of("ci-token-16chars", new Caller("ci", Role.SERVICE, null)).caller("ci-token-16chars"))
+                .hasValueSatisfying(c -> assertThat(c.name()).isEqualTo("ci"));
+    }
+}

@@ -1,0 +1,119 @@
+package io.shadow.mitigation.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.engine.Outcome;
+import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.store.ActionRecord;
+import io.shadow.mitigation.store.AuditEntry;
+import java.net.URISyntaxException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gateway's view: GET /v1/decision answers 200, 403 or 429 as mitigations come and go. */
+class DecisionEndpointTest {
+    private static final String OTHER_BUCKET = "s3://acme-public/site";
+
+    @TempDir
+    Path dir;
+    private final ManualClock clock = new ManualClock(Assessments.T0);
+    private RunningApi api;
+
+    @AfterEach
+    void stop() {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    private RunningApi startWithDefaults() {
+        api = RunningApi.start(dir, ProfileLoader.defaults(), clock);
+        return api;
+    }
+
+    private static void assertVerdict(HttpResponse<String> r, int status, String verdict, String reason) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("X-Shadow-Decision")).hasValue(verdict);
+        JsonNode body = RunningApi.json(r);
+        assertThat(body.path("verdict").asText()).isEqualTo(verdict);
+        assertThat(body.path("reason").asText()).isEqualTo(reason);
+    }
+
+    @Test
+    void aLowBandRateLimitThrottlesThePrincipalPastTwentyRequestsAMinute() {
+        startWithDefaults();
+        assertVerdict(api.decision("u-1", Assessments.BUCKET), 200, "allow", "no rule applies");
+
+        api.handle(Assessments.risk(40).build());
+
+        for (int i = 1; i <= 20; i++) {
+            assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("request %d", i).isEqualTo(200);
+        }
+        HttpResponse<String> throttled = api.decision("u-1", OTHER_BUCKET);
+        assertVerdict(throttled, 429, "throttle", "rate limited");
+        assertThat(throttled.headers().firstValue("Retry-After")).hasValue("3");
+        assertThat(api.decision("u-2", Assessments.BUCKET).statusCode()).isEqualTo(200);
+
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("one token refilled").isEqualTo(200);
+        assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void aMediumRestrictionDeniesOnlyTheMisusedResource() {
+        startWithDefaults();
+        api.handle(Assessments.risk(60).build());
+
+        assertVerdict(api.decision("u-1", Assessments.BUCKET), 403, "deny", "restricted on " + Assessments.BUCKET);
+        assertVerdict(api.decision("u-1", OTHER_BUCKET), 200, "allow", "no rule applies");
+        assertVerdict(api.decision("u-2", Assessments.BUCKET), 200, "allow", "no rule applies");
+    }
+
+    @Test
+    void anEmergencyLockOutDeniesEverywhereUntilRejected() {
+        startWithDefaults();
+        Outcome o = api.handle(Assessments.risk(90).build());
+
+        assertVerdict(api.decision("u-1", OTHER_BUCKET), 403, "deny", "user locked out");
+        assertVerdict(api.decision("u-2", Assessments.BUCKET), 403, "deny", "resource shut down");
+        assertVerdict(api.decision("u-2", OTHER_BUCKET), 200, "allow", "no rule applies");
+
+        HttpResponse<String> rejected = api.post("/v1/mitigations/" + o.mitigationId() + "/reject", RunningApi.OPERATOR,
+                "{\"comment\": \"u-1 was cleaning up old reports\"}");
+
+        assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(200);
+        assertVerdict(api.decision("u-1", OTHER_BUCKET), 200, "allow", "no rule applies");
+        assertVerdict(api.decision("u-1", Assessments.BUCKET), 200, "allow", "no rule applies");
+        assertVerdict(api.decision("u-2", Assessments.BUCKET), 200, "allow", "no rule applies");
+    }
+
+    @Test
+    void anExpiredActionIsUndoneAndTheGatewayAllowsAgain() throws URISyntaxException {
+        api = RunningApi.start(dir, ProfileLoader.load(Path.of(getClass().getResource("/profiles/short-expiry.yaml")
+                .toURI())), clock);
+        Outcome o = api.handle(Assessments.risk(60).build());
+        assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).isEqualTo(403);
+
+        assertThat(api.service().engine().expire()).as("nothing has lapsed yet").isZero();
+        clock.advance(Duration.ofMillis(1500));
+        int undone = api.service().engine().expire();
+
+        assertThat(undone).isEqualTo(1);
+        assertThat(api.store().actionsOf(o.mitigationId())).singleElement().satisfies(a -> {
+            assertThat(a.type()).isEqualTo("restrict");
+            assertThat(a.status()).isEqualTo(ActionRecord.EXPIRED);
+            assertThat(a.undoneAt()).isEqualTo(clock.instant());
+        });
+        assertThat(api.service().engine().actuators().gateway().size()).isZero();
+        assertThat(api.store().auditLog(o.mitigationId())).extracting(AuditEntry::action).contains("action.expired");
+        assertVerdict(api.decision("u-1", Assessments.BUCKET), 200, "allow", "no rule applies");
+        assertThat(api.service().engine().expire()).as("undone once").isZero();
+    }
+}

@@ -1,0 +1,218 @@
+package io.shadow.mitigation.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.engine.Outcome;
+import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.store.ActionRecord;
+import io.shadow.mitigation.store.FeedbackRecord;
+import io.shadow.mitigation.store.Incident;
+import io.shadow.mitigation.store.Mitigation;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Approve, reject and modify over HTTP, and what each leaves in force and in the feedback table. */
+class DecisionRoutesTest {
+    @TempDir
+    Path dir;
+    private final ManualClock clock = new ManualClock(Assessments.T0);
+    private RunningApi api;
+    private Outcome low;
+
+    @BeforeEach
+    void start() {
+        api = RunningApi.start(dir, ProfileLoader.defaults(), clock);
+        low = api.handle(Assessments.risk(40).build());
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private HttpResponse<String> decide(String what, String body) {
+        return api.post("/v1/mitigations/" + low.mitigationId() + "/" + what, RunningApi.OPERATOR, body);
+    }
+
+    private Mitigation mitigation() {
+        return api.store().mitigation(low.mitigationId()).orElseThrow();
+    }
+
+    private int gatewayRules() {
+        return api.service().engine().actuators().gateway().size();
+    }
+
+    @Test
+    void approvingKeepsTheActionsAndRecordsFeedback() {
+        HttpResponse<String> r = decide("approve", "{\"comment\": \"not a planned clean-up\"}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = RunningApi.json(r);
+        assertThat(body.at("/mitigation/status").asText()).isEqualTo("approved");
+        assertThat(body.at("/mitigation/decidedBy").asText()).isEqualTo("olga@acme.example");
+        assertThat(body.path("actions")).extracting(a -> a.path("status").asText()).containsOnly("applied");
+        assertThat(gatewayRules()).isEqualTo(1);
+        assertThat(api.store().feedback()).singleElement().satisfies(fb -> {
+            assertThat(fb.decision()).isEqualTo(FeedbackRecord.APPROVE);
+            assertThat(fb.mitigationId()).isEqualTo(low.mitigationId());
+            assertThat(fb.incidentId()).isEqualTo(low.incidentId());
+            assertThat(fb.entityId()).isEqualTo("u-1");
+            assertThat(fb.pattern()).isEqualTo("deletes@data_storage");
+            assertThat(fb.comment()).isEqualTo("not a planned clean-up");
+            assertThat(fb.decidedBy()).isEqualTo("olga@acme.example");
+            assertThat(fb.decidedAt()).isEqualTo(Assessments.T0);
+        });
+    }
+
+    @Test
+    void rejectingUndoesEveryActionAndResolvesTheIncident() {
+        HttpResponse<String> r = decide("reject", "");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(mitigation().status()).isEqualTo(Mitigation.REJECTED);
+        assertThat(api.store().actionsOf(low.mitigationId())).extracting(ActionRecord::status)
+                .containsExactly("undone", "undone");
+        assertThat(gatewayRules()).isZero();
+        assertThat(api.store().incident(low.incidentId()).orElseThrow().status()).isEqualTo(Incident.RESOLVED);
+        assertThat(api.store().feedback()).extracting(FeedbackRecord::decision).containsExactly("reject");
+    }
+
+    @Test
+    void modifyingUndoesDroppedActionsAndAppliesTheNewOnes() {
+        HttpResponse<String> r = decide("modify", """
+                {"actions": [{"type": "rate_limit", "params": {"per_minute": "5"}, "expires": "PT1H"}],
+                 "comment": "throttle harder, keep the user working"}""");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(mitigation().status()).isEqualTo(Mitigation.MODIFIED);
+        assertThat(api.store().actionsOf(low.mitigationId()))
+                .extracting(ActionRecord::type, ActionRecord::params, ActionRecord::status)
+                .containsExactlyInAnyOrder(tuple("rate_limit", Map.of("per_minute", "20"), "undone"),
+                        tuple("log", Map.of(), "undone"),
+                        tuple("rate_limit", Map.of("per_minute", "5"), "applied"));
+        ActionRecord now = api.store().actionsOf(low.mitigationId()).stream()
+                .filter(a -> a.status().equals("applied")).findFirst().orElseThrow();
+        assertThat(now.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+        assertThat(gatewayRules()).isEqualTo(1);
+        for (int i = 1; i <= 5; i++) {
+            assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("request %d", i).isEqualTo(200);
+        }
+        assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).isEqualTo(429);
+        assertThat(api.store().feedback()).extracting(FeedbackRecord::decision).containsExactly("modify");
+    }
+
+    @Test
+    void modifyingKeepsAnActionAskedForUnchanged() {
+        ActionRecord rate = api.store().actionsOf(low.mitigationId()).stream()
+                .filter(a -> a.type().equals("rate_limit")).findFirst().orElseThrow();
+
+        HttpResponse<String> r = decide("modify",
+                "{\"actions\": [{\"type\": \"rate_limit\", \"params\": {\"per_minute\": \"20\"}}]}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(api.store().actionsOf(low.mitigationId()))
+                .extracting(ActionRecord::type, ActionRecord::status)
+                .containsExactlyInAnyOrder(tuple("rate_limit", "applied"), tuple("log", "undone"));
+        assertThat(api.store().actionsOf(low.mitigationId())).filteredOn(a -> a.type().equals("rate_limit"))
+                .singleElement().extracting(ActionRecord::actionId).as("the same action, not a new one")
+                .isEqualTo(rate.actionId());
+        assertThat(gatewayRules()).isEqualTo(1);
+    }
+
+    @Test
+    void aDecidedMitigationCannotBeDecidedAgain() {
+        assertThat(decide("approve", "").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> again = api.post("/v1/mitigations/" + low.mitigationId() + "/reject", RunningApi.USER_U1,
+                "");
+
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(RunningApi.json(again).path("error").asText()).isEqualTo("mitigation " + low.mitigationId()
+                + " was already decided (approved by olga@acme.example at 2025-03-03T10:00:00Z); its decision stands");
+        assertThat(mitigation().status()).isEqualTo(Mitigation.APPROVED);
+        assertThat(gatewayRules()).as("the approval stands, nothing undone").isEqualTo(1);
+        assertThat(api.store().feedback()).hasSize(1);
+    }
+
+    @Test
+    void ofConcurrentDecisionsExactlyOneTakesEffect() throws Exception {
+        int n = 20;
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                String what = i % 2 == 0 ? "approve" : "reject";
+                statuses.add(pool.submit(() -> {
+                    go.await();
+                    return decide(what, "").statusCode();
+                }));
+            }
+            go.countDown();
+            List<Integer> codes = new ArrayList<>();
+            for (Future<Integer> f : statuses) {
+                codes.add(f.get());
+            }
+
+            assertThat(codes).filteredOn(c -> c == 200).hasSize(1);
+            assertThat(codes).filteredOn(c -> c == 409).hasSize(n - 1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(api.store().feedback()).hasSize(1);
+        String decision = api.store().feedback().get(0).decision();
+        if (decision.equals("reject")) {
+            assertThat(mitigation().status()).isEqualTo(Mitigation.REJECTED);
+            assertThat(gatewayRules()).isZero();
+        } else {
+            assertThat(mitigation().status()).isEqualTo(Mitigation.APPROVED);
+            assertThat(gatewayRules()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aModifyWithoutActionsIsABadRequestAndChangesNothing() {
+        for (String body : List.of("", "{\"actions\": []}", "{\"comment\": \"less\"}")) {
+            HttpResponse<String> r = decide("modify", body);
+
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(RunningApi.json(r).path("error").asText()).isEqualTo("modify needs \"actions\": "
+                    + "[{\"type\": \"rate_limit\", \"params\": {\"per_minute\": \"10\"}, \"expires\": \"PT1H\"}, ...]");
+        }
+        HttpResponse<String> unknownType = decide("modify", "{\"actions\": [{\"type\": \"nap\"}]}");
+        assertThat(unknownType.statusCode()).isEqualTo(400);
+        assertThat(RunningApi.json(unknownType).path("error").asText()).startsWith("actions[0].type: unknown action "
+                + "'nap'; expected one of [log, rate_limit,");
+        HttpResponse<String> badExpiry = decide("modify", "{\"actions\": [{\"type\": \"log\", \"expires\": \"1h\"}]}");
+        assertThat(RunningApi.json(badExpiry).path("error").asText())
+                .isEqualTo("actions[0].expires: '1h' is not an ISO-8601 duration such as PT1H");
+
+        assertThat(mitigation().status()).isEqualTo(Mitigation.APPLIED);
+        assertThat(api.store().feedback()).isEmpty();
+        assertThat(gatewayRules()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnknownMitigationIsNotFound() {
+        HttpResponse<String> r = api.post("/v1/mitigations/mit-nope/approve", RunningApi.OPERATOR, "");
+
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(RunningApi.json(r).path("error").asText()).isEqualTo("no mitigation mit-nope");
+    }
+}

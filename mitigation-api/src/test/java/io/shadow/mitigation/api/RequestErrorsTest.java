@@ -1,0 +1,92 @@
+package io.shadow.mitigation.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.profile.ProfileLoader;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad requests get a JSON error that names the problem, and leave the store as it was. */
+class RequestErrorsTest {
+    @TempDir
+    Path dir;
+    private RunningApi api;
+
+    @BeforeEach
+    void start() {
+        api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0));
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private static String error(HttpResponse<String> r, int status) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/json"));
+        JsonNode body = RunningApi.json(r);
+        assertThat(body.path("status").asInt()).isEqualTo(status);
+        return body.path("error").asText();
+    }
+
+    @Test
+    void anAssessmentPostedOverHttpIsActedOn() throws Exception {
+        String body = ServiceApp.JSON.writeValueAsString(Assessments.risk(40).build());
+
+        HttpResponse<String> r = api.post("/v1/assessments", RunningApi.SERVICE, body);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(RunningApi.json(r).path("kind").asText()).isEqualTo("mitigated");
+        assertThat(api.store().incidents(null, 10)).hasSize(1);
+    }
+
+    @Test
+    void malformedJsonIsABadRequestThatSaysWhatIsWrong() throws Exception {
+        assertThat(error(api.post("/v1/assessments", RunningApi.SERVICE, "{\"anomaly\": "), 400))
+                .isEqualTo("request body is not valid JSON for this endpoint: "
+                        + "Unexpected end-of-input within/between Object entries");
+        String withTypo = ServiceApp.JSON.writeValueAsString(Assessments.risk(40).build())
+                .replace("\"risk\":", "\"riks\":");
+        assertThat(error(api.post("/v1/assessments", RunningApi.SERVICE, withTypo), 400))
+                .startsWith("request body is not valid JSON for this endpoint: Unrecognized field \"riks\"");
+        assertThat(error(api.post("/v1/assessments", RunningApi.SERVICE, "{}"), 400))
+                .isEqualTo("body must be an assessment: {\"anomaly\": {...}, \"risk\": {...}}");
+        assertThat(api.store().incidents(null, 10)).isEmpty();
+    }
+
+    @Test
+    void aBodyOverTheSizeLimitIsRefused() {
+        String tooBig = "{\"pad\": \"" + "x".repeat((int) RunningApi.MAX_REQUEST_BYTES) + "\"}";
+
+        assertThat(error(api.post("/v1/assessments", RunningApi.SERVICE, tooBig), 413))
+                .isEqualTo("request body larger than 65536 bytes; send smaller batches");
+    }
+
+    @Test
+    void anUnknownRouteIsAJson404() {
+        assertThat(error(api.get("/v1/nope", RunningApi.OPERATOR), 404)).isEqualTo("no route GET /v1/nope");
+        assertThat(error(api.get("/v1/incidents/inc-nope", RunningApi.OPERATOR), 404)).isEqualTo("no incident inc-nope");
+    }
+
+    @Test
+    void incidentsAreListedWithADefaultLimit() {
+        api.handle(Assessments.risk(40).build());
+        api.handle(Assessments.risk(40).principal("u-2").build());
+
+        HttpResponse<String> r = api.get("/v1/incidents", RunningApi.OPERATOR);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(RunningApi.json(r)).hasSize(2);
+        assertThat(RunningApi.json(api.get("/v1/incidents?limit=1", RunningApi.OPERATOR))).hasSize(1);
+        assertThat(api.get("/v1/incidents?limit=0", RunningApi.OPERATOR).statusCode()).isEqualTo(400);
+    }
+}

@@ -1,0 +1,123 @@
+package io.shadow.mitigation.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.shadow.features.signal.Assessment;
+import io.shadow.mitigation.MitigationService;
+import io.shadow.mitigation.engine.Outcome;
+import io.shadow.mitigation.profile.ProfileSet;
+import io.shadow.mitigation.store.Database;
+import io.shadow.mitigation.store.MitigationStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The mitigation service over a real H2 file in {@code dir}, served by a real Javalin on a free
+ * port, with one token per role; requests go over real HTTP.
+ */
+public final class RunningApi implements AutoCloseable {
+    public static final String SERVICE = "svc-token-0123456789abcdef";
+    public static final String AGENT = "agent-token-0123456789abcdef";
+    public static final String OPERATOR = "operator-token-0123456789abcdef";
+    /** A user token for principal u-1. */
+    public static final String USER_U1 = "user-u1-token-0123456789abcdef";
+    /** A user token for principal u-2. */
+    public static final String USER_U2 = "user-u2-token-0123456789abcdef";
+    public static final long MAX_REQUEST_BYTES = 64 * 1024;
+
+    private final MitigationService service;
+    private final Javalin app;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private RunningApi(MitigationService service) {
+        this.service = service;
+        Tokens tokens = Tokens.of(SERVICE, new Caller("gateway", Role.SERVICE, null),
+                AGENT, new Caller("agent-ws-17", Role.AGENT, null),
+                OPERATOR, new Caller("olga@acme.example", Role.OPERATOR, null),
+                USER_U1, new Caller("u-1@acme.example", Role.USER, "u-1"),
+                USER_U2, new Caller("u-2@acme.example", Role.USER, "u-2"));
+        this.app = ServiceApp.create(tokens, MAX_REQUEST_BYTES,
+                cfg -> new MitigationRoutes(service.engine()).register(cfg));
+        app.start("127.0.0.1", 0);
+    }
+
+    /** Expiry sweep every hour: tests undo expired actions with {@code engine().expire()} when they choose. */
+    public static RunningApi start(Path dir, ProfileSet profiles, Clock clock) {
+        Database db = Database.open(Database.h2Url(dir), "sa", "");
+        return new RunningApi(new MitigationService(db, profiles, clock, Duration.ofHours(1), Duration.ofHours(1)));
+    }
+
+    public MitigationService service() {
+        return service;
+    }
+
+    public MitigationStore store() {
+        return service.store();
+    }
+
+    /** Hands an assessment to the engine directly, as the in-process scorer does. */
+    public Outcome handle(Assessment a) {
+        return service.engine().handle(a);
+    }
+
+    /** Asks the gateway decision endpoint whether {@code principal} may reach {@code resource}. */
+    public HttpResponse<String> decision(String principal, String resource, String... extraHeaders) {
+        HttpRequest.Builder b = request("/v1/decision", SERVICE).header("X-Shadow-Tenant", "acme")
+                .header("X-Shadow-Principal", principal).header("X-Shadow-Resource", resource)
+                .header("X-Shadow-Host", "ws-17");
+        if (extraHeaders.length > 0) {
+            b.headers(extraHeaders);
+        }
+        return send(b.GET().build());
+    }
+
+    public HttpResponse<String> get(String path, String token) {
+        return send(request(path, token).GET().build());
+    }
+
+    public HttpResponse<String> post(String path, String token, String body) {
+        return send(request(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    public static JsonNode json(HttpResponse<String> r) {
+        try {
+            return ServiceApp.JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON: " + r.body(), e);
+        }
+    }
+
+    private HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
+                .timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    private HttpResponse<String> send(HttpRequest r) {
+        try {
+            return http.send(r, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        service.close();
+    }
+}

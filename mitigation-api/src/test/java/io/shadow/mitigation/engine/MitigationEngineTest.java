@@ -1,0 +1,177 @@
+package io.shadow.mitigation.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.Band;
+import io.shadow.mitigation.MitigationService;
+import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.store.ActionRecord;
+import io.shadow.mitigation.store.AuditEntry;
+import io.shadow.mitigation.store.Database;
+import io.shadow.mitigation.store.Incident;
+import io.shadow.mitigation.store.Mitigation;
+import io.shadow.mitigation.store.MitigationStore;
+import io.shadow.mitigation.store.NotificationRecord;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MitigationEngineTest {
+    @TempDir
+    Path dir;
+    private MitigationService service;
+    private MitigationEngine engine;
+    private MitigationStore store;
+
+    @BeforeEach
+    void open() {
+        service = new MitigationService(Database.open(Database.h2Url(dir), "sa", ""), ProfileLoader.defaults(),
+                Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1));
+        engine = service.engine();
+        store = service.store();
+    }
+
+    @AfterEach
+    void close() {
+        service.close();
+    }
+
+    private static List<String> actions(List<AuditEntry> log) {
+        return log.stream().map(AuditEntry::action).toList();
+    }
+
+    @Test
+    void riskBelowTheLowThresholdIsOnlyObserved() {
+        Outcome o = engine.handle(Assessments.risk(29.9).build());
+
+        assertThat(o).isEqualTo(new Outcome("observed", Band.NONE, null, null));
+        assertThat(store.incidents(null, 100)).isEmpty();
+        assertThat(store.mitigations()).isEmpty();
+        assertThat(store.notifications(null)).isEmpty();
+        assertThat(engine.actuators().gateway().size()).isZero();
+    }
+
+    @Test
+    void lowBandThrottlesAndLogsThenNotifies() {
+        Outcome o = engine.handle(Assessments.risk(40).build());
+
+        assertThat(o.kind()).isEqualTo("mitigated");
+        assertThat(o.band()).isEqualTo(Band.LOW);
+        Mitigation m = store.mitigation(o.mitigationId()).orElseThrow();
+        assertThat(m.incidentId()).isEqualTo(o.incidentId());
+        assertThat(m.profile()).isEqualTo("throttle");
+        assertThat(m.path()).isEqualTo(Mitigation.STANDARD);
+        assertThat(m.status()).isEqualTo(Mitigation.APPLIED);
+        List<ActionRecord> acts = store.actionsOf(m.mitigationId());
+        assertThat(acts).extracting(ActionRecord::type).containsExactlyInAnyOrder("rate_limit", "log");
+        assertThat(acts).extracting(ActionRecord::status).containsOnly(ActionRecord.APPLIED);
+        ActionRecord rate = acts.stream().filter(a -> a.type().equals("rate_limit")).findFirst().orElseThrow();
+        assertThat(rate.detail()).isEqualTo("gateway throttles u-1 to 20 requests/min");
+        assertThat(Duration.between(rate.appliedAt(), rate.expiresAt())).isEqualTo(Duration.ofHours(1));
+        assertThat(engine.actuators().gateway().size()).isEqualTo(1);
+
+        NotificationRecord n = store.notifications(o.incidentId()).get(0);
+        assertThat(n.kind()).isEqualTo("mitigation_applied");
+        assertThat(n.recipient()).isEqualTo("u-1");
+        assertThat(n.mitigationId()).isEqualTo(m.mitigationId());
+        assertThat(n.subject()).isEqualTo("[Shadow] Mitigated: low risk from u-1 on " + Assessments.BUCKET);
+        assertThat(n.createdAt()).isAfterOrEqualTo(m.appliedAt());
+
+        List<String> log = actions(store.auditLog(null));
+        assertThat(log).containsSubsequence("incident.opened", "action.applied", "action.applied",
+                "mitigation.applied", "notification.sent");
+        assertThat(log.lastIndexOf("action.applied")).isLessThan(log.indexOf("notification.sent"));
+    }
+
+    @Test
+    void highRiskShutsDownAtOnceWithoutAskingAndReportsAfterwards() {
+        Outcome o = engine.handle(Assessments.risk(90).build());
+
+        assertThat(o.kind()).isEqualTo("mitigated");
+        assertThat(o.band()).isEqualTo(Band.HIGH);
+        Mitigation m = store.mitigation(o.mitigationId()).orElseThrow();
+        assertThat(m.path()).isEqualTo(Mitigation.EMERGENCY);
+        assertThat(m.status()).as("no approval needed").isEqualTo(Mitigation.APPLIED);
+        assertThat(m.profile()).isEqualTo("emergency-data-shutdown");
+        assertThat(store.actionsOf(m.mitigationId())).extracting(ActionRecord::type, ActionRecord::status)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("lock_user", "applied"),
+                        org.assertj.core.groups.Tuple.tuple("shutdown_resource", "applied"),
+                        org.assertj.core.groups.Tuple.tuple("rotate_keys", "applied"));
+        assertThat(actions(store.auditLog(m.mitigationId()))).contains("mitigation.emergency_shutdown")
+                .doesNotContain("mitigation.applied");
+        List<String> log = actions(store.auditLog(null));
+        assertThat(log.indexOf("mitigation.emergency_shutdown")).isLessThan(log.indexOf("notification.sent"));
+
+        NotificationRecord n = store.notifications(o.incidentId()).get(0);
+        assertThat(n.kind()).isEqualTo("emergency_shutdown");
+        assertThat(n.subject()).isEqualTo("[Shadow] Emergency shutdown: high risk from u-1 on " + Assessments.BUCKET);
+        assertThat(n.body()).contains("What was done (emergency path: applied at once, no approval asked):");
+    }
+
+    @Test
+    void laterAnomaliesJoinTheOpenIncidentAndAHigherBandEscalatesIt() {
+        Outcome first = engine.handle(Assessments.risk(40).build());
+        Outcome same = engine.handle(Assessments.risk(45).later(Duration.ofMinutes(5)).build());
+        Outcome lower = engine.handle(Assessments.risk(31).later(Duration.ofMinutes(6)).build());
+
+        assertThat(same).isEqualTo(new Outcome("attached", Band.LOW, first.incidentId(), null));
+        assertThat(lower).isEqualTo(new Outcome("attached", Band.LOW, first.incidentId(), null));
+        assertThat(store.incident(first.incidentId()).orElseThrow().anomalies()).isEqualTo(3);
+        assertThat(store.mitigations()).hasSize(1);
+
+        Outcome higher = engine.handle(Assessments.risk(60).later(Duration.ofMinutes(10)).build());
+
+        assertThat(higher.kind()).isEqualTo("escalated");
+        assertThat(higher.band()).isEqualTo(Band.MEDIUM);
+        assertThat(higher.incidentId()).isEqualTo(first.incidentId());
+        assertThat(higher.mitigationId()).isNotNull().isNotEqualTo(first.mitigationId());
+        Incident i = store.incident(first.incidentId()).orElseThrow();
+        assertThat(i.band()).isEqualTo(Band.MEDIUM);
+        assertThat(i.anomalies()).isEqualTo(4);
+        assertThat(i.risk()).isEqualTo(60.0);
+        assertThat(store.mitigationsOf(i.incidentId())).extracting(Mitigation::profile)
+                .containsExactlyInAnyOrder("throttle", "contain-data-access");
+        assertThat(store.auditLog(i.incidentId())).filteredOn(e -> e.action().equals("incident.escalated"))
+                .singleElement().extracting(AuditEntry::detail).isEqualTo("low -> medium");
+
+        Outcome afterEscalation = engine.handle(Assessments.risk(40).later(Duration.ofMinutes(12)).build());
+        assertThat(afterEscalation).isEqualTo(new Outcome("attached", Band.MEDIUM, first.incidentId(), null));
+    }
+
+    @Test
+    void otherEntitiesAndAnomaliesAfterTheIncidentWindowOpenNewIncidents() {
+        Outcome first = engine.handle(Assessments.risk(40).build());
+        Outcome otherUser = engine.handle(Assessments.risk(40).principal("u-2").build());
+        Outcome muchLater = engine.handle(Assessments.risk(40).later(Duration.ofHours(2)).build());
+
+        assertThat(otherUser.kind()).isEqualTo("mitigated");
+        assertThat(muchLater.kind()).isEqualTo("mitigated");
+        assertThat(List.of(first.incidentId(), otherUser.incidentId(), muchLater.incidentId())).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theNotificationSaysWhatHappenedWhyWhatWasDoneAndHowToUndoIt() {
+        Outcome o = engine.handle(Assessments.risk(40).build());
+
+        String body = store.notifications(o.incidentId()).get(0).body();
+        String id = o.mitigationId();
+        assertThat(body).startsWith("Shadow detected unusual activity of acme/principal:u-1 on data_storage "
+                + Assessments.BUCKET + " at 2025-03-03T10:00:00Z.");
+        assertThat(body).contains("Why: risk 40/100 (low band), from a baseline of 8: severity +20 (0.80); "
+                + "resource risk +12 (0.60); model risk:3.");
+        assertThat(body).contains("Evidence:\n - deletes_per_hour = 412, expected 3 ± 1.5 (8.4 spreads out, "
+                + "since 2025-02-01T00:00:00Z)\n");
+        assertThat(body).contains("What was done (profile throttle):\n");
+        assertThat(body).containsPattern(" - rate_limit: gateway throttles u-1 to 20 requests/min \\(until \\S+\\) "
+                + "\\[applied\\]\n");
+        assertThat(body).contains(" - log: recorded in the audit log [applied]\n");
+        assertThat(body).contains("How to undo: reject mitigation " + id + " (POST /v1/mitigations/" + id
+                + "/reject) to reverse every action");
+    }
+}

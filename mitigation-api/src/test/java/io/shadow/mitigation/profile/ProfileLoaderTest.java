@@ -1,0 +1,156 @@
+package io.shadow.mitigation.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shadow.features.ResourceType;
+import io.shadow.mitigation.Band;
+import io.shadow.mitigation.actuate.ActionType;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProfileLoaderTest {
+
+    private static List<String> problems(String yaml) {
+        try {
+            ProfileLoader.parse(yaml, "profiles.yaml");
+        } catch (ProfileException e) {
+            assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems()));
+            return e.problems();
+        }
+        throw new AssertionError("expected the profiles to be rejected:\n" + yaml);
+    }
+
+    @Test
+    void bundledDefaultsDefineTheBandsAndCoverEveryBandAndResourceType() {
+        ProfileSet defaults = ProfileLoader.defaults();
+
+        assertThat(defaults.version()).isEqualTo(1);
+        assertThat(defaults.author()).isEqualTo("shadow-defaults");
+        assertThat(List.of(defaults.low(), defaults.medium(), defaults.high())).containsExactly(30.0, 55.0, 80.0);
+        assertThat(defaults.band(29.9)).isEqualTo(Band.NONE);
+        assertThat(defaults.band(30)).isEqualTo(Band.LOW);
+        assertThat(defaults.band(54.9)).isEqualTo(Band.LOW);
+        assertThat(defaults.band(55)).isEqualTo(Band.MEDIUM);
+        assertThat(defaults.band(80)).isEqualTo(Band.HIGH);
+        for (Band b : List.of(Band.LOW, Band.MEDIUM, Band.HIGH)) {
+            for (ResourceType t : ResourceType.values()) {
+                assertThat(defaults.select(b, t).band()).as("%s/%s", b, t).isEqualTo(b);
+            }
+        }
+        MitigationProfile throttle = defaults.select(Band.LOW, ResourceType.DATA_STORAGE);
+        assertThat(throttle.name()).isEqualTo("throttle");
+        assertThat(throttle.actions()).containsExactly(
+                new ActionSpec(ActionType.RATE_LIMIT, Map.of("per_minute", "20"), Duration.ofHours(1)),
+                new ActionSpec(ActionType.LOG, Map.of(), null));
+        assertThat(defaults.select(Band.MEDIUM, ResourceType.DATABASE).name()).isEqualTo("contain-data-access");
+        assertThat(defaults.select(Band.HIGH, ResourceType.IDENTITY).name()).isEqualTo("emergency-identity-lockout");
+    }
+
+    @Test
+    void loadsAProfilesFile() throws URISyntaxException {
+        Path file = Path.of(getClass().getResource("/profiles/short-expiry.yaml").toURI());
+
+        ProfileSet set = ProfileLoader.load(file);
+
+        assertThat(set.version()).isEqualTo(7);
+        assertThat(set.select(Band.LOW, ResourceType.NETWORK).actions().get(0).expires()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void reportsEveryProblemOfAFileWithItsLineAndKey() {
+        List<String> problems = problems("""
+                version: 2
+                author: alice@example.com
+                thresholds:
+                  low: 60
+                  medium: 50
+                  high: 80
+                profiles:
+                  - name: throttle
+                    band: lowish
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    colour: red
+                    actions:
+                      - type: rate_limit
+                        params: {burst: 5}
+                        expires: 1 hour
+                      - type: quarantine
+                """);
+
+        assertThat(problems).containsExactly(
+                "profiles.yaml line 3, key thresholds: thresholds must satisfy 0 <= low < medium < high <= 100, "
+                        + "got low=60.0 medium=50.0 high=80.0",
+                "profiles.yaml line 11, key profiles.0.colour: unknown key 'colour'; allowed here: "
+                        + "[actions, band, dry_run, name, resource_types]",
+                "profiles.yaml line 9, key profiles.0.band: unknown band 'lowish'; expected low, medium or high",
+                "profiles.yaml line 15, key profiles.0.actions.0.expires: '1 hour' is not an ISO-8601 duration; "
+                        + "use e.g. PT30M or PT4H",
+                "profiles.yaml line 14, key profiles.0.actions.0.params: rate_limit needs params.per_minute, "
+                        + "a positive whole number of requests",
+                "profiles.yaml line 16, key profiles.0.actions.1.type: unknown action 'quarantine'; expected one of "
+                        + "[log, rate_limit, restrict, lock_user, shutdown_resource, isolate_host, suspend_process, "
+                        + "rotate_keys]");
+    }
+
+    @Test
+    void namesUnknownTopLevelKeysAndMissingFields() {
+        List<String> problems = problems("""
+                author: alice@example.com
+                thresholds: {low: 30, medium: 55, high: 80}
+                profile:
+                  - name: throttle
+                """);
+
+        assertThat(problems).containsExactly(
+                "profiles.yaml line 3, key profile: unknown key 'profile'; allowed here: "
+                        + "[author, profiles, thresholds, version]",
+                "profiles.yaml line 1, key version: version must be a positive integer, bumped on every change",
+                "profiles.yaml line 1, key profiles: profiles must be a non-empty list");
+    }
+
+    @Test
+    void namesTheBandAndResourceTypePairsNoProfileCovers() {
+        List<String> problems = problems("""
+                version: 3
+                author: alice@example.com
+                thresholds: {low: 30, medium: 55, high: 80}
+                profiles:
+                  - name: throttle
+                    band: low
+                    resource_types: [data_storage, database, identity, compute, process]
+                    actions: [{type: log}]
+                  - name: contain
+                    band: medium
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: restrict}]
+                  - name: shutdown
+                    band: high
+                    resource_types: [data_storage, database, compute, process, network]
+                    actions: [{type: lock_user}]
+                """);
+
+        assertThat(problems).containsExactly("profiles.yaml line 4, key profiles: no profile covers "
+                + "[low/network, high/identity]; every band needs a profile for every resource type");
+    }
+
+    @Test
+    void refusesAFileThatIsNotYaml() {
+        assertThat(problems("version: 1\nprofiles: [unclosed\n")).singleElement().asString()
+                .startsWith("profiles.yaml line 2: not valid YAML: while parsing a flow sequence")
+                .contains("expected ',' or ']'");
+        assertThat(problems("just some words")).containsExactly("profiles.yaml line 1, key (top level): "
+                + "the file must be a mapping with version, author, thresholds and profiles");
+    }
+
+    @Test
+    void aRejectedFileIsAnIllegalArgumentSoTheApiAnswers400() {
+        assertThatThrownBy(() -> ProfileLoader.parse("version: 0", "x.yaml"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("x.yaml line 1, key version: version must be a positive integer");
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Threat intelligence indexed for online matching (CIDR-aware range map, no linear scan).
+ */
+package io.shadow.model.intel;

@@ -1,0 +1,73 @@
+package io.shadow.model.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class CountTailTest {
+
+    @Test
+    void poissonTailMatchesTheHandComputedSum() {
+        // P(X >= 5) for mean 2 = 1 - e^-2 (1 + 2 + 2 + 4/3 + 2/3) = 1 - 7 e^-2
+        double expected = 1 - 7 * Math.exp(-2);
+
+        assertThat(expected).isCloseTo(0.05265, within(1e-5));
+        assertThat(CountTail.lnUpperTail(5, 2, 2)).isCloseTo(Math.log(expected), within(1e-9));
+    }
+
+    @Test
+    void oneEventWhenAlmostNoneAreUsualIsAsLikelyAsAnyEventAtAll() {
+        assertThat(CountTail.lnUpperTail(1, 0.1, 0.1)).isCloseTo(Math.log(1 - Math.exp(-0.1)), within(1e-9));
+    }
+
+    @Test
+    void aFractionalCountIsJudgedAtTheNextWholeCount() {
+        assertThat(CountTail.lnUpperTail(4.2, 2, 2)).isEqualTo(CountTail.lnUpperTail(5, 2, 2));
+    }
+
+    @Test
+    void noTailAtOrBelowTheMean() {
+        assertThat(CountTail.lnUpperTail(2, 2, 2)).isZero();
+        assertThat(CountTail.lnUpperTail(1, 2, 9)).isZero();
+        assertThat(CountTail.lnUpperTail(0, 0.5, 0.5)).isZero();
+    }
+
+    @Test
+    void overdispersedCountsHaveTheNegativeBinomialsHeavierTail() {
+        // mean 2, variance 6: r = mean² / (variance - mean) = 1, a geometric with p = 1/3, so P(X >= 5) = (2/3)^5
+        double nb = CountTail.lnUpperTail(5, 2, 6);
+
+        assertThat(nb).isCloseTo(5 * Math.log(2.0 / 3), within(1e-9));
+        assertThat(Math.exp(nb)).isCloseTo(0.13169, within(1e-5));
+        assertThat(nb).isGreaterThan(CountTail.lnUpperTail(5, 2, 2));
+    }
+
+    @Test
+    void varianceWithinFivePercentOfTheMeanIsPoisson() {
+        assertThat(CountTail.lnUpperTail(5, 2, 2.1)).isEqualTo(CountTail.lnUpperTail(5, 2, 2));
+        assertThat(CountTail.lnUpperTail(5, 2, 1.0)).isEqualTo(CountTail.lnUpperTail(5, 2, 2));
+    }
+
+    @Test
+    void farTailsStayFiniteAndExact() {
+        // 40 deletes where 0.02 per bucket is usual: ln(0.02^40 e^-0.02 / 40!) (1 + 0.02/41 + ...)
+        double expected = 40 * Math.log(0.02) - 0.02 - 110.32063971475740 + Math.log1p(0.02 / 41 + 0.0004 / (41 * 42));
+
+        assertThat(CountTail.lnUpperTail(40, 0.02, 0.02)).isCloseTo(expected, within(1e-6));
+    }
+
+    @Test
+    void upperBoundIsTheFirstCountWithATailBelowTheLimit() {
+        // mean 2: P(X >= 7) = 0.0045 > 0.00135 >= P(X >= 8) = 0.0011
+        assertThat(CountTail.upperBound(2, 2, Math.log(0.0013499))).isEqualTo(8);
+        assertThat(CountTail.upperBound(0.02, 0.02, Math.log(0.0013499))).isEqualTo(2);
+    }
+
+    @Test
+    void lnGammaMatchesFactorials() {
+        assertThat(CountTail.lnGamma(5)).isCloseTo(Math.log(24), within(1e-12));
+        assertThat(CountTail.lnGamma(41)).isCloseTo(110.32063971475740, within(1e-9));
+        assertThat(CountTail.lnGamma(0.5)).isCloseTo(0.5 * Math.log(Math.PI), within(1e-12));
+    }
+}

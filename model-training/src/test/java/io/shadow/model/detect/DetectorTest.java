@@ -1,0 +1,304 @@
+package io.shadow.model.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.EntityKey;
+import io.shadow.features.Feature;
+import io.shadow.features.NoveltyAttribute;
+import io.shadow.features.ResourceType;
+import io.shadow.features.baseline.BaselineSnapshot;
+import io.shadow.features.baseline.EntityBaseline;
+import io.shadow.features.baseline.FeatureBaseline;
+import io.shadow.features.signal.Anomaly;
+import io.shadow.features.signal.Evidence;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DetectorTest {
+    private static final String TENANT = "acme";
+    /** A Monday, 10:00 UTC: inside everyone's working hours. */
+    private static final Instant T = Instant.parse("2026-11-09T10:00:00Z");
+    private static final String OFFICE_IP = "10.20.1.11";
+    private static final String FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+    /** A week of five-minute buckets. */
+    private static final long WEEK = 2016;
+
+    /** A count feature with the given per-bucket mean and variance. */
+    private static FeatureBaseline counts(double mean, double variance) {
+        return FeatureBaseline.flat(Math.round(mean), Math.sqrt(variance), mean, variance, 0,
+                Math.sqrt(2 * variance), WEEK);
+    }
+
+    /** A volume feature around the given bytes per bucket, on its log scale. */
+    private static FeatureBaseline volume(double bytesPerBucket) {
+        double level = Math.log1p(bytesPerBucket);
+        return FeatureBaseline.flat(level, 0.5, level, 0.25, 0, 0.5, WEEK);
+    }
+
+    /** An engineer's week: ten calls per bucket, about a megabyte out, deletes and privileged calls rare. */
+    private static Map<Feature, FeatureBaseline> engineerFeatures() {
+        Map<Feature, FeatureBaseline> f = new EnumMap<>(Feature.class);
+        f.put(Feature.EVENTS, counts(10, 15));
+        f.put(Feature.BYTES_OUT, volume(1e6));
+        f.put(Feature.DELETES, counts(0.02, 0.02));
+        f.put(Feature.PRIVILEGED_OPS, counts(0.01, 0.01));
+        f.put(Feature.FAILURES, counts(0.2, 0.25));
+        return f;
+    }
+
+    /** What a week-old profile has seen: one office network, two clients, the usual calls. */
+    private static Map<NoveltyAttribute, Map<String, Long>> engineerHabits() {
+        Map<NoveltyAttribute, Map<String, Long>> u = new EnumMap<>(NoveltyAttribute.class);
+        u.put(NoveltyAttribute.SOURCE_NETWORK, Map.of("10.20.1.0/24", 20_000L));
+        u.put(NoveltyAttribute.USER_AGENT, Map.of(FIREFOX, 15_000L, "aws-cli/2.22.4", 5_000L));
+        u.put(NoveltyAttribute.OPERATION, Map.of("GetObject", 12_000L, "ListObjects", 5_000L, "PutObject", 2_990L,
+                "DeleteObject", 10L));
+        return u;
+    }
+
+    private static EntityBaseline engineer(String id) {
+        EntityKey key = EntityKey.principal(TENANT, id);
+        return new EntityBaseline(key, engineerFeatures(), engineerHabits());
+    }
+
+    private static BaselineSnapshot snapshot(EntityBaseline... entities) {
+        Map<EntityKey, EntityBaseline> m = new HashMap<>();
+        for (EntityBaseline b : entities) {
+            m.put(b.entity(), b);
+        }
+        return new BaselineSnapshot(-1, T.minusSeconds(86_400), m);
+    }
+
+    private static ActivityEvent.Builder call(String principal, String operation, Instant at) {
+        return ActivityEvent.builder().tenant(TENANT).time(at).principal(principal).operation(operation)
+                .resourceType(ResourceType.DATA_STORAGE).resourceId("s3://eng-artifacts").srcIp(OFFICE_IP)
+                .userAgent(FIREFOX);
+    }
+
+    /** {@code n} deletes 1.5 s apart from {@code start}, all in one bucket. */
+    private static List<Anomaly> deleteBurst(Detector detector, String principal, Instant start, int n) {
+        List<Anomaly> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.addAll(detector.observe(call(principal, "DeleteObject", start.plusMillis(1500L * i)).build()));
+        }
+        return out;
+    }
+
+    @Test
+    void aNormalWorkingMorningRaisesNothing() {
+        Detector detector = new Detector(DetectorConfig.defaults(), snapshot(engineer("alice")));
+        String[] ops = {"GetObject", "ListObjects", "GetObject", "PutObject", "GetObject"};
+        List<Anomaly> raised = new ArrayList<>();
+
+        for (int i = 0; i < 24 * 10; i++) { // two hours, ten calls per bucket
+            ActivityEvent e = call("alice", ops[i % ops.length], T.plusSeconds(30L * i)).bytesOut(100_000)
+                    .userAgent(i % 4 == 0 ? "aws-cli/2.22.4" : FIREFOX).build();
+            raised.addAll(detector.observe(e));
+        }
+
+        assertThat(raised).isEmpty();
+        assertThat(detector.trackedEntities()).isEqualTo(1);
+    }
+
+    @Test
+    void aBurstOfDeletesRaisesADeletesAnomalyWithTheEvidence() {
+        Detector detector = new Detector(DetectorConfig.defaults(), snapshot(engineer("alice")));
+
+        List<Anomaly> raised = deleteBurst(detector, "alice", T, 40);
+
+        assertThat(raised).isNotEmpty().allSatisfy(a -> assertThat(a.pattern()).isEqualTo("deletes@data_storage"));
+        Anomaly first = raised.get(0);
+        assertThat(first.entity()).isEqualTo(EntityKey.principal(TENANT, "alice"));
+        assertThat(first.principal()).isEqualTo("alice");
+        assertThat(first.resourceId()).isEqualTo("s3://eng-artifacts");
+        assertThat(first.score()).isGreaterThanOrEqualTo(5.0);
+        assertThat(first.evidence()).singleElement().satisfies(ev -> {
+            assertThat(ev.kind()).isEqualTo("feature");
+            assertThat(ev.name()).isEqualTo("deletes");
+            assertThat(ev.observed()).isEqualTo("4 in 5 min");
+            assertThat(ev.expected()).isEqualTo("[0, 2], previous bucket 0");
+            assertThat(ev.since()).isEqualTo(T);
+        });
+        assertThat(first.evidence().get(0).describe())
+                .startsWith("deletes = 4 in 5 min, expected [0, 2], previous bucket 0 (");
+    }
+
+    @Test
+    void aBurstOfPrivilegeGrantsRaisesAPrivilegedOpsAnomaly() {
+        Detector detector = new Detector(DetectorConfig.defaults(), snapshot(engineer("bob")));
+        List<Anomaly> raised = new ArrayList<>();
+        String[] grants = {"CreateUser", "CreateAccessKey", "AttachUserPolicy", "AddUserToGroup", "PutUserPolicy",
+            "CreateLoginProfile"};
+
+        for (int i = 0; i < grants.length; i++) {
+            raised.addAll(detector.observe(call("bob", grants[i], T.plusSeconds(30L * i))
+                    .resourceType(ResourceType.IDENTITY).resourceId("iam:user/svc-backdoor").build()));
+        }
+
+        assertThat(raised).isNotEmpty();
+        assertThat(raised.get(0).pattern()).isEqualTo("privileged_ops@identity");
+        assertThat(raised.get(0).evidence()).filteredOn(ev -> ev.kind().equals("feature"))
+                .extracting(Evidence::name).contains("privileged_ops");
+    }
+
+    @Test
+    void aMatureProfileSeenFromANewNetworkWithANewClientRaisesANoveltyAnomaly() {
+        Detector detector = new Detector(DetectorConfig.defaults(), snapshot(engineer("carol")));
+
+        List<Anomaly> raised = detector.observe(call("carol", "GetObject", T).srcIp("185.220.101.47")
+                .userAgent("python-requests/2.32.3").build());
+
+        assertThat(raised).singleElement().satisfies(a -> {
+            assertThat(a.pattern()).isEqualTo("novel_source_network+user_agent@data_storage");
+            assertThat(a.srcIp()).isEqualTo("185.220.101.47");
+            assertThat(a.evidence()).allSatisfy(ev -> assertThat(ev.kind()).isEqualTo("novelty"))
+                    .extracting(Evidence::name, Evidence::observed)
+                    .containsExactly(tuple("source_network", "185.220.101.0/24"),
+                            tuple("user_agent", "python-requests/2.32.3"));
+        });
+    }
+
+    @Test
+    void aNewValueSeenOnceIsNotNewTheSecondTime() {
+        Detector detector = new Detector(DetectorConfig.defaults(), snapshot(engineer("carol")));
+        ActivityEvent.Builder fromTor = call("carol", "GetObject", T).srcIp("185.220.101.47")
+                .userAgent("python-requests/2.32.3");
+
+        assertThat(detector.observe(fromTor.build())).hasSize(1);
+        assertThat(detector.observe(fromTor.time(T.plusSeconds(3600)).build())).isEmpty();
+    }
+
+    /** A tenant whose people often script against S3 from the Tor /24 (a scraping team, say). */
+    private static EntityBaseline populationThatKnowsTheScriptingClient() {
+        EntityKey population = EntityKey.principal(TENANT, EntityKey.POPULATION);
+        Map<NoveltyAttribute, Map<String, Long>> seenInTenant = new EnumMap<>(NoveltyAttribute.class);
+        seenInTenant.put(NoveltyAttribute.SOURCE_NETWORK, Map.of("185.220.101.0/24", 300L, "10.20.1.0/24", 700L));
+        seenInTenant.put(NoveltyAttribute.USER_AGENT, Map.of("python-requests/2.32.3", 400L, FIREFOX, 600L));
+        seenInTenant.put(NoveltyAttribute.OPERATION, Map.of("GetObject", 1_000L));
+        return new EntityBaseline(population, engineerFeatures(), seenInTenant);
+    }
+
+    @Test
+    void theSameValuesForABrandNewPrincipalWhoseTenantKnowsThemRaiseNothing() {
+        Detector detector = new Detector(DetectorConfig.defaults(),
+                snapshot(engineer("carol"), populationThatKnowsTheScriptingClient()));
+
+        List<Anomaly> raised = detector.observe(call("dave", "GetObject", T).srcIp("185.220.101.47")
+                .userAgent("python-requests/2.32.3").build());
+
+        assertThat(raised).isEmpty();
+        assertThat(detector.trackedEntities()).isEqualTo(1);
+    }
+
+    @Test
+    void aValueCommonInTheTenantIsWeakEvidenceEvenForAMatureProfile() {
+        Detector detector = new Detector(DetectorConfig.defaults(),
+                snapshot(engineer("carol"), populationThatKnowsTheScriptingClient()));
+
+        List<Anomaly> raised = detector.observe(call("carol", "GetObject", T).srcIp("185.220.101.47")
+                .userAgent("python-requests/2.32.3").build());
+
+        assertThat(raised).isEmpty();
+    }
+
+    @Test
+    void aNewPrincipalIsJudgedAgainstItsPopulation() {
+        EntityKey population = EntityKey.principal(TENANT, EntityKey.POPULATION);
+        Detector quietTenant = new Detector(DetectorConfig.defaults(),
+                snapshot(new EntityBaseline(population, engineerFeatures(), engineerHabits())));
+
+        List<Anomaly> raised = deleteBurst(quietTenant, "erin", T, 40);
+
+        assertThat(raised).isNotEmpty();
+        assertThat(raised.get(0).entity()).isEqualTo(EntityKey.principal(TENANT, "erin"));
+        assertThat(raised.get(0).pattern()).isEqualTo("deletes@data_storage");
+        assertThat(raised.get(0).evidence()).filteredOn(ev -> ev.name().equals("deletes"))
+                .singleElement().extracting(Evidence::expected).asString().startsWith("[0, 2]");
+    }
+
+    @Test
+    void aBurstThatIsRoutineForThePopulationRaisesNothingForANewPrincipal() {
+        EntityKey population = EntityKey.principal(TENANT, EntityKey.POPULATION);
+        Map<Feature, FeatureBaseline> cleanupJobs = engineerFeatures();
+        cleanupJobs.put(Feature.EVENTS, counts(40, 80));
+        cleanupJobs.put(Feature.DELETES, counts(30, 60));
+        Detector busyTenant = new Detector(DetectorConfig.defaults(),
+                snapshot(new EntityBaseline(population, cleanupJobs, engineerHabits())));
+
+        assertThat(deleteBurst(busyTenant, "erin", T, 40)).isEmpty();
+    }
+
+    @Test
+    void anEntityNeitherItNorItsPopulationHasABaselineForIsNotJudged() {
+        Detector detector = new Detector(DetectorConfig.defaults(), snapshot(engineer("alice")));
+
+        assertThat(deleteBurst(detector, "mallory", T, 40)).isEmpty();
+    }
+
+    @Test
+    void aStillAnomalousBucketReAlertsOnlyWhenTheScoreGrowsByTheRealertFactor() {
+        DetectorConfig cfg = DetectorConfig.defaults();
+        Detector detector = new Detector(cfg, snapshot(engineer("alice")));
+
+        List<Anomaly> burst = deleteBurst(detector, "alice", T, 40);
+
+        assertThat(burst).hasSizeGreaterThan(1).hasSizeLessThan(20);
+        for (int i = 1; i < burst.size(); i++) {
+            assertThat(burst.get(i).score()).isGreaterThanOrEqualTo(cfg.realertFactor() * burst.get(i - 1).score());
+        }
+    }
+
+    @Test
+    void theSameBurstAgainWithinTheQuietPeriodIsNotRaisedTwice() {
+        DetectorConfig cfg = DetectorConfig.defaults();
+        Detector detector = new Detector(cfg, snapshot(engineer("alice")));
+        List<Anomaly> first = deleteBurst(detector, "alice", T, 40);
+
+        List<Anomaly> again = deleteBurst(detector, "alice", T.plusSeconds(600), 40);
+        List<Anomaly> afterQuiet = deleteBurst(detector, "alice", T.plusSeconds(60 + cfg.quietSeconds()), 40);
+
+        assertThat(first).isNotEmpty();
+        assertThat(again).isEmpty();
+        assertThat(afterQuiet).isNotEmpty();
+        assertThat(afterQuiet.get(0).score()).isEqualTo(first.get(0).score());
+    }
+
+    @Test
+    void aRealertFactorOfOneRaisesEveryEventAboveTheThreshold() {
+        DetectorConfig everyTime = new DetectorConfig(5, 24, 48, 1.0, 1800, 4);
+        Detector detector = new Detector(everyTime, snapshot(engineer("alice")));
+
+        List<Anomaly> raised = deleteBurst(detector, "alice", T, 40);
+
+        assertThat(raised).hasSize(40 - 3); // from the fourth delete on, see the evidence test
+    }
+
+    @Test
+    void aHigherThresholdRaisesLater() {
+        Detector strict = new Detector(DetectorConfig.defaults().withThreshold(10), snapshot(engineer("alice")));
+
+        List<Anomaly> raised = deleteBurst(strict, "alice", T, 40);
+
+        assertThat(raised).isNotEmpty();
+        assertThat(raised.get(0).score()).isGreaterThanOrEqualTo(10);
+        assertThat(raised.get(0).evidence()).extracting(Evidence::observed).doesNotContain("4 in 5 min");
+    }
+
+    @Test
+    void eachEventsAnomalyHasAStableId() {
+        List<String> ids = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            Detector detector = new Detector(DetectorConfig.defaults(), snapshot(engineer("alice")));
+            ids.add(deleteBurst(detector, "alice", T, 40).get(0).anomalyId());
+        }
+
+        assertThat(ids.get(0)).isEqualTo(ids.get(1));
+    }
+}

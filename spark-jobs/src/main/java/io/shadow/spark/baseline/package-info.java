@@ -1,0 +1,4 @@
+/**
+ * Nightly baselines and novelty profiles from history, with confirmed incidents left out.
+ */
+package io.shadow.spark.baseline;

@@ -1,0 +1,4 @@
+/**
+ * Users' decisions from the mitigation store -> Delta feedback and incident labels.
+ */
+package io.shadow.spark.feedback;
