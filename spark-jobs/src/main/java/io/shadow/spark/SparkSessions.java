@@ -20,6 +20,7 @@ public final class SparkSessions {
                 .config("spark.sql.shuffle.partitions", Integer.toString(shufflePartitions))
                 .config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.sql.debug.maxToStringFields", "200")
                 .config("spark.databricks.delta.snapshotPartitions", "2")
                 .config("spark.databricks.delta.schema.autoMerge.enabled", "false");
         if (master != null) {
