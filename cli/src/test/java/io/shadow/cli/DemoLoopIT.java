@@ -113,6 +113,20 @@ class DemoLoopIT {
     }
 
     @Test
+    void everyEventOfHistoryAndLiveDayReachedTheLandingZoneForTheNextNight() throws Exception {
+        var workload = io.shadow.agents.simulate.WorkloadGenerator.generate(WorkloadConfig.defaults());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        try (var files = java.nio.file.Files.list(Path.of(java.net.URI.create(paths.landingEvents())))) {
+            for (Path f : files.toList()) {
+                for (String line : java.nio.file.Files.readAllLines(f)) {
+                    ids.add(io.shadow.features.json.EventCodec.parse(line).eventId());
+                }
+            }
+        }
+        assertThat(ids).hasSize(workload.history().size() + workload.live().size());
+    }
+
+    @Test
     void theRiskModelServingTheLiveDayIsTheTrainedTensorFlowChampion() {
         assertThat(result.mitigations()).isNotEmpty();
         assertThat(output).contains("model shadow-risk:1");

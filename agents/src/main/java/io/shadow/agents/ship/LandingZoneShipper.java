@@ -71,7 +71,7 @@ public final class LandingZoneShipper {
         }
         long first = batch.get(0).sequence();
         long last = batch.get(batch.size() - 1).sequence();
-        String name = String.format("%s-%020d-%020d.ndjson", agentId, first, last);
+        String name = String.format("%s-%s-%020d-%020d.ndjson", agentId, spool.id(), first, last);
         Path target = new Path(eventsDir, name);
         if (!fs.exists(target)) {
             fs.mkdirs(tmpDir);

@@ -41,6 +41,7 @@ public final class Spool implements Closeable {
     private static final String CURSOR_SUFFIX = ".cursor";
 
     private final Path dir;
+    private String id;
     private final long segmentBytes;
     private final long maxBytes;
     private final ReentrantLock lock = new ReentrantLock();
@@ -74,11 +75,32 @@ public final class Spool implements Closeable {
         try {
             Files.createDirectories(dir);
             s.recover();
+            s.id = identity(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open spool at " + dir + ": " + e.getMessage()
                     + "; check the directory exists and is writable", e);
         }
         return s;
+    }
+
+    /**
+     * A random id made when the spool is created and kept with it: sequence numbers restart in a new
+     * spool, so anything named after them downstream also carries this id.
+     */
+    public String id() {
+        return id;
+    }
+
+    private static String identity(Path dir) throws IOException {
+        Path f = dir.resolve("spool.id");
+        if (Files.exists(f)) {
+            return Files.readString(f).trim();
+        }
+        String id = java.util.UUID.randomUUID().toString().substring(0, 8);
+        Path tmp = dir.resolve("spool.id.tmp");
+        Files.writeString(tmp, id);
+        Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE);
+        return id;
     }
 
     public Path directory() {

@@ -77,9 +77,9 @@ class LandingZoneShipperTest {
 
         Map<String, String> files = landedFiles();
         assertThat(files.keySet()).containsExactly(
-                "events/agent-7.eu_west-00000000000000000000-00000000000000000002.ndjson",
-                "events/agent-7.eu_west-00000000000000000003-00000000000000000005.ndjson",
-                "events/agent-7.eu_west-00000000000000000006-00000000000000000006.ndjson");
+                "events/agent-7.eu_west-" + spool.id() + "-00000000000000000000-00000000000000000002.ndjson",
+                "events/agent-7.eu_west-" + spool.id() + "-00000000000000000003-00000000000000000005.ndjson",
+                "events/agent-7.eu_west-" + spool.id() + "-00000000000000000006-00000000000000000006.ndjson");
         assertThat(files.values()).allMatch(content -> content.endsWith("\n"));
         assertThat(lines(files)).containsExactlyElementsOf(sent);
         assertThat(spool.cursor(LandingZoneShipper.CONSUMER)).isEqualTo(7);
@@ -95,7 +95,8 @@ class LandingZoneShipperTest {
         assertThat(shipper.shipOnce()).isZero();
 
         assertThat(landedFiles()).containsEntry(
-                "events/agent-7.eu_west-00000000000000000002-00000000000000000002.ndjson", "{\"event_id\":\"late\"}\n");
+                "events/agent-7.eu_west-" + spool.id() + "-00000000000000000002-00000000000000000002.ndjson",
+                "{\"event_id\":\"late\"}\n");
         assertThat(lines(landedFiles())).hasSize(3);
     }
 
@@ -114,6 +115,25 @@ class LandingZoneShipperTest {
         assertThat(lines(landedFiles())).containsExactlyElementsOf(sent);
         assertThat(spool.cursor(LandingZoneShipper.CONSUMER)).isEqualTo(7);
     }
+
+    @Test
+    void aNewSpoolOfTheSameAgentDoesNotCollideWithAnOldOnesFiles(@org.junit.jupiter.api.io.TempDir Path other)
+            throws IOException {
+        spoolEvents(events(3));
+        shipper.drain();
+        try (Spool second = Spool.open(other, 1 << 20, 1 << 22)) {
+            second.append(List.of("{\"event_id\":\"from-the-new-spool\"}".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8)));
+            LandingZoneShipper again = new LandingZoneShipper(second, landing.toUri().toString(), "agent-7.eu_west", 3,
+                    new Configuration());
+
+            assertThat(again.drain()).isEqualTo(1);
+        }
+
+        assertThat(lines(landedFiles())).contains("{\"event_id\":\"from-the-new-spool\"}");
+        assertThat(lines(landedFiles())).hasSize(4);
+    }
+
 
     @Test
     void anEmptySpoolShipsNothing() throws IOException {
