@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "shadow", mixinStandardHelpOptions = true, version = "shadow 0.1.0",
         description = "Predictive security mitigation: learn normal behaviour, detect deviations early, act, "
                 + "then explain.",
-        subcommands = {DemoCommand.class, ServeCommand.class, NightlyCommand.class, ProfilesCommand.class,
+        subcommands = {DemoCommand.class, AgentCommand.class, ServeCommand.class, NightlyCommand.class,
+            ProfilesCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

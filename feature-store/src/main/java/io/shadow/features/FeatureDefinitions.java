@@ -24,7 +24,8 @@ public final class FeatureDefinitions {
 
     public static void contributions(ActivityEvent e, Sink sink) {
         if (e.eventClass() == EventClass.RESOURCE_USAGE) {
-            if (e.host() == null) {
+            // host samples only; per-process samples are kept for investigation, not added to the host
+            if (e.host() == null || e.resourceType() != ResourceType.COMPUTE) {
                 return;
             }
             EntityKey host = EntityKey.host(e.tenant(), e.host());

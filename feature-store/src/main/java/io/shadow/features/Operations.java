@@ -3,7 +3,10 @@ package io.shadow.features;
 import java.util.Locale;
 import java.util.Set;
 
-/** Classifies operation names from CloudTrail, Kubernetes audit logs, hosts and applications. */
+/**
+ * Classifies operation names from CloudTrail ({@code AttachUserPolicy}), Kubernetes audit logs
+ * ({@code "create clusterrolebindings"}), hosts ({@code launch}) and applications.
+ */
 public final class Operations {
     private static final Set<String> PRIVILEGED = Set.of(
             "attachuserpolicy", "attachrolepolicy", "attachgrouppolicy", "putuserpolicy", "putrolepolicy",
@@ -13,6 +16,11 @@ public final class Operations {
     private static final Set<String> DELETE_WORDS = Set.of("rm", "unlink", "rmdir", "drop", "truncate", "destroy",
             "terminateinstances", "purge", "shred");
     private static final Set<String> PROCESS_STARTS = Set.of("launch", "exec", "start", "spawn");
+    /** Kubernetes: granting or using privileges ({@code "<verb> <resource>"}). */
+    private static final java.util.regex.Pattern K8S_PRIVILEGED = java.util.regex.Pattern.compile(
+            "(create|update|patch|bind|escalate) (roles|rolebindings|clusterroles|clusterrolebindings)"
+                    + "|create serviceaccounts/token|create certificatesigningrequests|impersonate .*|"
+                    + "(create|get) pods/exec");
 
     private Operations() {
     }
@@ -23,7 +31,8 @@ public final class Operations {
     }
 
     public static boolean isPrivileged(String operation) {
-        return PRIVILEGED.contains(operation.toLowerCase(Locale.ROOT));
+        String op = operation.toLowerCase(Locale.ROOT);
+        return PRIVILEGED.contains(op) || K8S_PRIVILEGED.matcher(op).matches();
     }
 
     public static boolean isProcessStart(String operation) {

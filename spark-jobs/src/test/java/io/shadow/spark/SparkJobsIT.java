@@ -39,7 +39,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -52,13 +51,7 @@ class SparkJobsIT {
 
     @BeforeAll
     void session() {
-        spark = SparkSessions.create("shadow-test", "local[2]", 2);
-        spark.sparkContext().setLogLevel("ERROR");
-    }
-
-    @AfterAll
-    void stop() {
-        spark.stop();
+        spark = SharedSpark.session();
     }
 
     private static void land(Path landingEvents, String fixture) throws Exception {

@@ -17,7 +17,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +47,8 @@ public final class Spool implements Closeable {
     /** First sequence of each segment -> its file. */
     private final TreeMap<Long, Path> segments = new TreeMap<>();
     private final AtomicLong refused = new AtomicLong();
+    /** Where recent reads ended: next sequence -> {segment first sequence, byte position}. */
+    private final java.util.Map<Long, long[]> readEnds = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong corruptSkipped = new AtomicLong();
     private FileChannel active;
     private long activeSize;
@@ -157,7 +158,11 @@ public final class Spool implements Closeable {
         }
     }
 
-    /** Reads up to {@code max} records with sequence ≥ {@code from}. */
+    /**
+     * Reads up to {@code max} records with sequence ≥ {@code from}. Consumers read forward, so where
+     * each read ended is remembered and the next read from there starts at that byte instead of
+     * walking the segment from its start.
+     */
     public List<SpoolRecord> read(long from, int max) {
         List<SpoolRecord> out = new ArrayList<>();
         List<java.util.Map.Entry<Long, Path>> files;
@@ -172,34 +177,36 @@ public final class Spool implements Closeable {
             if (out.size() >= max) {
                 break;
             }
-            readSegment(seg.getKey(), seg.getValue(), from, max, out);
+            long[] hint = readEnds.get(from);
+            long startSeq = seg.getKey();
+            long startPos = 0;
+            if (hint != null && hint[0] == seg.getKey() && out.isEmpty()) {
+                startSeq = from;
+                startPos = hint[1];
+            }
+            readSegment(seg.getKey(), seg.getValue(), startSeq, startPos, from, max, out);
         }
         return out;
     }
 
-    private void readSegment(long firstSeq, Path file, long from, int max, List<SpoolRecord> out) {
+    private void readSegment(long firstSeq, Path file, long startSeq, long startPos, long from, int max,
+            List<SpoolRecord> out) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long seq = firstSeq;
-            long pos = 0;
-            long limit = ch.size();
-            ByteBuffer header = ByteBuffer.allocate(HEADER);
-            while (pos + HEADER <= limit && out.size() < max) {
-                int len = lengthAt(ch, pos, limit, header);
-                if (len < 0) {
-                    reportCorrupt(file, pos, "record length runs past the end");
-                    return;
+            SegmentReader r = new SegmentReader(ch, startSeq, startPos);
+            while (out.size() < max) {
+                long seq = r.sequence();
+                byte[] payload = r.next(seq >= from);
+                if (payload == null) {
+                    if (r.problem() != null) {
+                        reportCorrupt(file, r.position(), r.problem());
+                    }
+                    break;
                 }
                 if (seq >= from) {
-                    byte[] payload = payloadAt(ch, pos, len, header.getInt(4));
-                    if (payload == null) {
-                        reportCorrupt(file, pos, "checksum mismatch");
-                        return;
-                    }
                     out.add(new SpoolRecord(seq, payload));
                 }
-                pos += HEADER + len;
-                seq++;
             }
+            rememberReadEnd(r.sequence(), firstSeq, r.position());
         } catch (java.nio.file.NoSuchFileException e) {
             // deleted by a concurrent trim: everything in it was shipped by every consumer
         } catch (IOException e) {
@@ -207,20 +214,11 @@ public final class Spool implements Closeable {
         }
     }
 
-    /** The payload length of the record at {@code pos} (header left in {@code header}), or -1 if it runs past the end. */
-    private static int lengthAt(FileChannel ch, long pos, long limit, ByteBuffer header) throws IOException {
-        header.clear();
-        ch.read(header, pos);
-        int len = header.getInt(0);
-        return len < 0 || pos + HEADER + len > limit ? -1 : len;
-    }
-
-    /** The payload of the record at {@code pos}, or null when it does not match its checksum. */
-    private static byte[] payloadAt(FileChannel ch, long pos, int len, int crc) throws IOException {
-        ByteBuffer body = ByteBuffer.allocate(len);
-        ch.read(body, pos + HEADER);
-        byte[] payload = body.array();
-        return crc(payload) == crc ? payload : null;
+    private void rememberReadEnd(long nextSeq, long segment, long pos) {
+        if (readEnds.size() > 16) {
+            readEnds.clear();
+        }
+        readEnds.put(nextSeq, new long[] {segment, pos});
     }
 
     private void reportCorrupt(Path file, long pos, String why) {
@@ -393,19 +391,11 @@ public final class Spool implements Closeable {
     /** Returns {valid byte length, record count} of the longest valid prefix of a segment. */
     private static long[] scanValidPrefix(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long pos = 0;
-            long n = 0;
-            long limit = ch.size();
-            ByteBuffer header = ByteBuffer.allocate(HEADER);
-            while (pos + HEADER <= limit) {
-                int len = lengthAt(ch, pos, limit, header);
-                if (len < 0 || payloadAt(ch, pos, len, header.getInt(4)) == null) {
-                    break;
-                }
-                pos += HEADER + len;
-                n++;
+            SegmentReader r = new SegmentReader(ch, 0, 0);
+            while (r.next(true) != null) {
+                continue;
             }
-            return new long[] {pos, n};
+            return new long[] {r.position(), r.sequence()};
         }
     }
 
@@ -443,8 +433,6 @@ public final class Spool implements Closeable {
     }
 
     private static int crc(byte[] payload) {
-        CRC32C c = new CRC32C();
-        c.update(payload);
-        return (int) c.getValue();
+        return SegmentReader.crc(payload);
     }
 }

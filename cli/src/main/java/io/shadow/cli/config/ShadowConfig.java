@@ -25,8 +25,11 @@ public record ShadowConfig(
     public record Store(String jdbcUrl, String user, String password) {
     }
 
-    /** Where the HTTP services listen; 0 picks a free port. */
-    public record Server(String host, int port, long maxRequestBytes) {
+    /**
+     * Where the HTTP services listen; 0 picks a free port. With {@code tls-key-store} (PKCS12) set,
+     * HTTPS only.
+     */
+    public record Server(String host, int port, long maxRequestBytes, String tlsKeyStore, String tlsPassword) {
     }
 
     /** Bearer tokens; an empty list in {@code serve} is refused (every API needs a token). */

@@ -12,6 +12,7 @@ import io.shadow.mitigation.api.Caller;
 import io.shadow.mitigation.api.MitigationRoutes;
 import io.shadow.mitigation.api.Role;
 import io.shadow.mitigation.api.ServiceApp;
+import io.shadow.mitigation.api.Tls;
 import io.shadow.mitigation.api.Tokens;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
@@ -49,6 +50,7 @@ public final class ShadowRuntime implements AutoCloseable {
     private final BaselineSnapshotReader baselines;
     private final KernelTableReader kernel;
     private final ThreatIntel intel;
+    private String scheme;
 
     private ShadowRuntime(ShadowConfig config, Tokens tokens) {
         this.config = config;
@@ -76,11 +78,18 @@ public final class ShadowRuntime implements AutoCloseable {
                 models.get().id(), snapshot.version(), snapshot.size(), intel.size());
         MitigationRoutes mitigationRoutes = new MitigationRoutes(mitigation.engine());
         ScorerRoutes scorerRoutes = new ScorerRoutes(scorer);
-        this.app = ServiceApp.create(tokens, config.server().maxRequestBytes(), cfg -> {
+        var srv = config.server();
+        Tls tls = srv.tlsKeyStore().isBlank() ? null : new Tls(Path.of(srv.tlsKeyStore()), srv.tlsPassword());
+        this.app = ServiceApp.create(tokens, srv.maxRequestBytes(), tls, srv.host(), srv.port(), cfg -> {
             scorerRoutes.register(cfg);
             mitigationRoutes.register(cfg);
         });
-        app.start(config.server().host(), config.server().port());
+        if (tls == null) {
+            app.start(srv.host(), srv.port());
+        } else {
+            app.start();
+        }
+        this.scheme = tls == null ? "http" : "https";
     }
 
     public static ShadowRuntime start(ShadowConfig config) {
@@ -110,11 +119,11 @@ public final class ShadowRuntime implements AutoCloseable {
     }
 
     public int port() {
-        return app.port();
+        return ServiceApp.port(app);
     }
 
     public String baseUrl() {
-        return "http://" + config.server().host() + ":" + app.port();
+        return scheme + "://" + config.server().host() + ":" + port();
     }
 
     public OnlineScorer scorer() {

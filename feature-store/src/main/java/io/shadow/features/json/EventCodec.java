@@ -26,6 +26,13 @@ public final class EventCodec {
     /** Largest accepted single event; bigger records are rejected, not truncated. */
     public static final int MAX_EVENT_BYTES = 64 * 1024;
 
+    /**
+     * Key of a line an agent wrote for a source record it could not map ({@link #rejected}); ingest
+     * quarantines it with the agent's reason and the original record, and keeps the good records
+     * of the same file.
+     */
+    public static final String REJECTED = "shadow_rejected";
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> KNOWN = Set.of("event_id", "time", "tenant", "class_uid", "operation",
             "principal", "src_ip", "user_agent", "host", "resource_type", "resource_id", "outcome", "bytes_in",
@@ -63,6 +70,12 @@ public final class EventCodec {
                     + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
         }
         ObjectNode o = (ObjectNode) node;
+        if (o.has(REJECTED)) {
+            JsonNode r = o.get(REJECTED);
+            throw new EventFormatException(r.path("field").isTextual() ? r.get("field").asText() : null,
+                    r.path("source").asText("agent") + " record: " + r.path("reason").asText("rejected by the agent"),
+                    r.path("record").asText(null));
+        }
         Instant time = time(o);
         String tenant = optText(o, "tenant", "default");
         EventClass eventClass = eventClass(o);
@@ -92,6 +105,19 @@ public final class EventCodec {
         }
         return new ActivityEvent(eventId, time, tenant, eventClass, operation, principal, srcIp, userAgent, host,
                 resourceType, resourceId, outcome, bytesIn, bytesOut, cpu, mem, raw);
+    }
+
+    /** The line an agent ships for a source record it could not map. */
+    public static String rejected(String source, String field, String reason, String record) {
+        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode r = o.putObject(REJECTED);
+        r.put("source", source);
+        if (field != null) {
+            r.put("field", field);
+        }
+        r.put("reason", reason);
+        r.put("record", record);
+        return o.toString();
     }
 
     public static String toJson(ActivityEvent e) {

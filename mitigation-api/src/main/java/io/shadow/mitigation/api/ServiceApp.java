@@ -34,7 +34,19 @@ public final class ServiceApp {
      * @param maxRequestBytes larger bodies get 413
      */
     public static Javalin create(Tokens tokens, long maxRequestBytes, Consumer<JavalinConfig> routes) {
+        return create(tokens, maxRequestBytes, null, null, 0, routes);
+    }
+
+    /**
+     * A service that, with {@code tls} set, listens with HTTPS only on {@code host:port}; start it
+     * with {@code app.start()} then (the connector carries the address).
+     */
+    public static Javalin create(Tokens tokens, long maxRequestBytes, Tls tls, String host, int port,
+            Consumer<JavalinConfig> routes) {
         return Javalin.create(cfg -> {
+            if (tls != null) {
+                cfg.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
+            }
             cfg.jsonMapper(new JavalinJackson(JSON, false));
             cfg.http.maxRequestSize = maxRequestBytes;
             cfg.startup.showJavalinBanner = false;
@@ -54,6 +66,16 @@ public final class ServiceApp {
             cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             routes.accept(cfg);
         });
+    }
+
+    /** The port a started service listens on (the HTTPS one when TLS is on). */
+    public static int port(Javalin app) {
+        for (var c : app.jettyServer().server().getConnectors()) {
+            if (c instanceof org.eclipse.jetty.server.ServerConnector sc && sc.getLocalPort() > 0) {
+                return sc.getLocalPort();
+            }
+        }
+        return app.port();
     }
 
     public static void error(Context ctx, int status, String message) {

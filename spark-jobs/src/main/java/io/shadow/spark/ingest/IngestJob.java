@@ -152,7 +152,7 @@ public final class IngestJob {
             } catch (EventFormatException e) {
                 v[n - 4] = e.getMessage();
                 v[n - 3] = e.field();
-                v[n - 2] = text;
+                v[n - 2] = e.rawRecord() != null ? e.rawRecord() : text;
             } catch (RuntimeException e) {
                 v[n - 4] = "unreadable event: " + e.getMessage();
                 v[n - 2] = text;

@@ -1,0 +1,258 @@
+package io.shadow.agents;
+
+import io.shadow.agents.capture.DropDirectorySource;
+import io.shadow.agents.capture.HostMetricsSource;
+import io.shadow.agents.capture.LogFileSource;
+import io.shadow.agents.capture.ProcessSource;
+import io.shadow.agents.capture.Source;
+import io.shadow.agents.intake.AgentIntake;
+import io.shadow.agents.ship.Backoff;
+import io.shadow.agents.ship.LandingZoneShipper;
+import io.shadow.agents.ship.ScorerShipper;
+import io.shadow.agents.ship.TlsTrust;
+import io.shadow.agents.spool.Spool;
+import io.shadow.agents.spool.SpoolFullException;
+import io.shadow.features.config.YamlConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Shadow agent: capture sources and the HTTP intake append to the durable spool; one loop ships
+ * the spool to the landing zone, another sends live batches to the scorer. Every loop survives
+ * outages (retry with backoff) and a restart resumes from the spool's cursors.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig cfg;
+    private final Spool spool;
+    private final List<Source> sources = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicLong captured = new AtomicLong();
+    private final AtomicLong landed = new AtomicLong();
+    private final AtomicLong scored = new AtomicLong();
+    private LandingZoneShipper landing;
+    private ScorerShipper scorer;
+    private AgentIntake intake;
+
+    public Agent(AgentConfig cfg) {
+        this.cfg = cfg;
+        String host = cfg.host().isBlank() ? hostname() : cfg.host();
+        String agentId = cfg.agentId().isBlank() ? host.replaceAll("[^A-Za-z0-9._-]", "-") : cfg.agentId();
+        this.spool = Spool.open(Path.of(cfg.spool().dir()), cfg.spool().segmentBytes(), cfg.spool().maxBytes());
+        Path state = Path.of(cfg.spool().dir()).resolve("sources");
+        if (!cfg.landing().uri().isBlank()) {
+            landing = new LandingZoneShipper(spool, cfg.landing().uri(), agentId, cfg.landing().batchRecords(),
+                    new org.apache.hadoop.conf.Configuration());
+        }
+        if (!cfg.scorer().url().isBlank()) {
+            HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+            if (!cfg.scorer().trustStore().isBlank()) {
+                http.sslContext(TlsTrust.fromTrustStore(Path.of(cfg.scorer().trustStore()),
+                        cfg.scorer().trustStorePassword().toCharArray()));
+            }
+            scorer = new ScorerShipper(spool, URI.create(cfg.scorer().url()), cfg.scorer().token(),
+                    cfg.scorer().batchRecords(), http.build());
+        }
+        var s = cfg.sources();
+        if (s.hostMetrics().enabled()) {
+            sources.add(new HostMetricsSource(cfg.tenant(), host,
+                    YamlConfig.duration("sources.host-metrics.interval", s.hostMetrics().interval()),
+                    s.hostMetrics().topProcesses(), Clock.systemUTC()));
+        }
+        if (s.processes().enabled()) {
+            sources.add(new ProcessSource(cfg.tenant(), host, Clock.systemUTC()));
+        }
+        int i = 0;
+        for (String d : s.cloudtrailDirs()) {
+            sources.add(new DropDirectorySource("cloudtrail-dir-" + i++, Path.of(d), state, null));
+        }
+        i = 0;
+        for (String f : s.cloudtrailLogs()) {
+            sources.add(LogFileSource.cloudTrailLines("cloudtrail-log-" + i++, Path.of(f), state, null));
+        }
+        i = 0;
+        for (String f : s.k8sAuditLogs()) {
+            sources.add(LogFileSource.kubernetesAudit("k8s-audit-" + i++, Path.of(f), state, cfg.tenant()));
+        }
+        if (cfg.intake().port() >= 0) {
+            intake = new AgentIntake(spool, cfg.intake().host(), cfg.intake().port(), cfg.intake().token(),
+                    cfg.intake().maxRequestBytes());
+        }
+        LOG.info("agent {} on {}: spool {}, {} source(s), landing {}, scorer {}, intake {}", agentId, host,
+                spool.directory(), sources.size(), landing == null ? "off" : cfg.landing().uri(),
+                scorer == null ? "off" : cfg.scorer().url(), intake == null ? "off" : "port " + intake.port());
+    }
+
+    /** Starts the loops; returns at once. */
+    public Agent start() {
+        Duration poll = YamlConfig.duration("sources.poll-interval", cfg.sources().pollInterval());
+        thread("capture", () -> captureLoop(poll));
+        if (landing != null) {
+            thread("ship-landing", this::landingLoop);
+        }
+        if (scorer != null) {
+            thread("ship-scorer", this::scorerLoop);
+        }
+        return this;
+    }
+
+    public int intakePort() {
+        return intake == null ? -1 : intake.port();
+    }
+
+    public Spool spool() {
+        return spool;
+    }
+
+    /** Blocks until {@link #close} is called (e.g. by a shutdown hook). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    private void captureLoop(Duration poll) {
+        while (running.get()) {
+            for (Source src : sources) {
+                try {
+                    captured.addAndGet(src.poll(lines -> spool.append(lines.stream()
+                            .map(l -> l.getBytes(StandardCharsets.UTF_8)).toList())));
+                } catch (SpoolFullException e) {
+                    LOG.warn("{}: {}", src.name(), e.getMessage());
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("source {} failed ({}); retrying next poll", src.name(), e.toString());
+                }
+            }
+            sleep(poll.toMillis());
+        }
+    }
+
+    private void landingLoop() {
+        Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(60));
+        long idle = YamlConfig.duration("landing.interval", cfg.landing().interval()).toMillis();
+        while (running.get()) {
+            try {
+                int n = landing.shipOnce();
+                landed.addAndGet(n);
+                backoff.reset();
+                if (n == 0) {
+                    sleep(idle);
+                }
+            } catch (IOException | RuntimeException e) {
+                long wait = backoff.nextDelay().toMillis();
+                LOG.warn("landing zone {} unavailable ({}); {} unshipped bytes stay in the spool, retry in {} ms",
+                        cfg.landing().uri(), e.toString(), spool.sizeBytes(), wait);
+                sleep(wait);
+            }
+        }
+    }
+
+    private void scorerLoop() {
+        while (running.get()) {
+            try {
+                ScorerShipper.Attempt a = scorer.shipOnce();
+                scored.addAndGet(a.shipped());
+                if (a.retryAfter().isPresent()) {
+                    sleep(a.retryAfter().get().toMillis());
+                } else if (a.shipped() == 0) {
+                    sleep(500);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("scorer shipping stopped: {}", e.getMessage());
+                sleep(30_000);
+            }
+        }
+    }
+
+    /** Counters: lines captured from sources, records shipped to the landing zone and to the scorer. */
+    public long[] counters() {
+        return new long[] {captured.get(), landed.get(), scored.get()};
+    }
+
+    private void thread(String name, Runnable r) {
+        Thread t = new Thread(r, "shadow-agent-" + name);
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+    }
+
+    private void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.set(false);
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (intake != null) {
+            intake.close();
+        }
+        for (Source s : sources) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                LOG.warn("closing source {}: {}", s.name(), e.toString());
+            }
+        }
+        try {
+            if (landing != null) {
+                landing.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("closing landing zone: {}", e.toString());
+        }
+        spool.close();
+        stopped.countDown();
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** {@code java … io.shadow.agents.Agent --config FILE}: runs until killed. */
+    public static void main(String[] args) throws Exception {
+        Path config = null;
+        List<String> sets = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                config = Path.of(args[++i]);
+            } else if (args[i].equals("--set") && i + 1 < args.length) {
+                sets.add(args[++i]);
+            }
+        }
+        Agent agent = new Agent(AgentConfig.load(config, System.getenv(), sets)).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
+        System.out.println("shadow agent running; intake port " + agent.intakePort());
+        agent.awaitStop();
+    }
+}

@@ -1,0 +1,121 @@
+package io.shadow.agents;
+
+import io.shadow.features.config.ConfigException;
+import io.shadow.features.config.YamlConfig;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An agent's configuration ({@code bin/shadow agent --config FILE}); every key with its default is
+ * in {@link #DEFAULTS}, environment variables are {@code SHADOW_AGENT_<KEY>}.
+ */
+public record AgentConfig(String agentId, String tenant, String host, Spool spool, Landing landing, Scorer scorer,
+        Intake intake, Sources sources) {
+
+    /** The durable spool. */
+    public record Spool(String dir, long segmentBytes, long maxBytes) {
+    }
+
+    /** Shipping to the landing zone; empty uri = off. */
+    public record Landing(String uri, int batchRecords, String interval) {
+    }
+
+    /** Live batches to the scorer; empty url = off. */
+    public record Scorer(String url, String token, int batchRecords, String trustStore, String trustStorePassword) {
+    }
+
+    /** The HTTP intake applications report to; port -1 = off, 0 = any free port. */
+    public record Intake(String host, int port, String token, long maxRequestBytes) {
+    }
+
+    /** Capture sources. */
+    public record Sources(String pollInterval, HostMetrics hostMetrics, Processes processes,
+            List<String> cloudtrailDirs, List<String> cloudtrailLogs, List<String> k8sAuditLogs) {
+    }
+
+    /** OSHI host and per-process samples. */
+    public record HostMetrics(boolean enabled, String interval, int topProcesses) {
+    }
+
+    /** Process starts and exits. */
+    public record Processes(boolean enabled) {
+    }
+
+    public static final String DEFAULTS = """
+            agent-id: ""
+            tenant: default
+            host: ""
+            spool:
+              dir: .shadow/agent/spool
+              segment-bytes: 67108864
+              max-bytes: 4294967296
+            landing:
+              uri: ""
+              batch-records: 5000
+              interval: PT5S
+            scorer:
+              url: ""
+              token: ""
+              batch-records: 500
+              trust-store: ""
+              trust-store-password: ""
+            intake:
+              host: 127.0.0.1
+              port: -1
+              token: ""
+              max-request-bytes: 10485760
+            sources:
+              poll-interval: PT1S
+              host-metrics:
+                enabled: true
+                interval: PT15S
+                top-processes: 5
+              processes:
+                enabled: true
+              cloudtrail-dirs: []
+              cloudtrail-logs: []
+              k8s-audit-logs: []
+            """;
+
+    public static AgentConfig load(Path file, Map<String, String> env, List<String> sets) {
+        AgentConfig c = YamlConfig.load(AgentConfig.class, DEFAULTS, file, env, "SHADOW_AGENT", sets);
+        c.validate();
+        return c;
+    }
+
+    private void validate() {
+        ConfigException.check(spool.segmentBytes() >= 1024, "spool.segment-bytes", spool.segmentBytes(),
+                "at least 1024");
+        ConfigException.check(spool.maxBytes() >= spool.segmentBytes(), "spool.max-bytes", spool.maxBytes(),
+                "at least spool.segment-bytes (" + spool.segmentBytes() + ")");
+        ConfigException.check(!landing.uri().isBlank() || !scorer.url().isBlank(), "landing.uri", "(empty)",
+                "a landing zone (file:///… or hdfs://…) or a scorer.url: the agent must ship somewhere");
+        if (!landing.uri().isBlank()) {
+            ConfigException.check(URI.create(landing.uri()).getScheme() != null, "landing.uri", landing.uri(),
+                    "a URI with a scheme, e.g. file:///var/lib/shadow/landing or hdfs://namenode:8020/shadow/landing");
+            YamlConfig.duration("landing.interval", landing.interval());
+        }
+        if (!scorer.url().isBlank()) {
+            ConfigException.check(scorer.url().startsWith("http://") || scorer.url().startsWith("https://"),
+                    "scorer.url", scorer.url(), "an http:// or https:// URL");
+            ConfigException.check(!scorer.token().isBlank(), "scorer.token", "(empty)",
+                    "the agent-role token the scorer issued");
+            if (!scorer.trustStore().isBlank()) {
+                ConfigException.check(Files.isReadable(Path.of(scorer.trustStore())), "scorer.trust-store",
+                        scorer.trustStore(), "a readable PKCS12 file");
+            }
+        }
+        if (intake.port() >= 0) {
+            ConfigException.check(intake.token().length() >= 16, "intake.token", "(hidden)",
+                    "a random token of at least 16 characters when the intake is on");
+        }
+        YamlConfig.duration("sources.poll-interval", sources.pollInterval());
+        YamlConfig.duration("sources.host-metrics.interval", sources.hostMetrics().interval());
+        for (String d : sources.cloudtrailDirs()) {
+            ConfigException.check(Files.isDirectory(Path.of(d)), "sources.cloudtrail-dirs", d, "an existing directory");
+        }
+    }
+}

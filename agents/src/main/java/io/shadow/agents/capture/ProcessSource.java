@@ -1,0 +1,89 @@
+package io.shadow.agents.capture;
+
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.EventClass;
+import io.shadow.features.ResourceType;
+import io.shadow.features.json.EventCodec;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import oshi.SystemInfo;
+import oshi.software.os.OSProcess;
+import oshi.software.os.OperatingSystem;
+
+/**
+ * Process starts and exits, found by comparing the process table between polls (OSHI): a new PID
+ * is a {@code launch} with its executable, command line, user and parent; a vanished one an
+ * {@code exit}. Processes that live shorter than the poll interval are missed, a documented limit
+ * of table polling (an eBPF or audit-subsystem source would see them). Processes running when the
+ * agent starts are not reported as launches.
+ */
+public final class ProcessSource implements Source {
+    private final String tenant;
+    private final String host;
+    private final Clock clock;
+    private final OperatingSystem os;
+    private Map<Integer, OSProcess> known = new HashMap<>();
+
+    public ProcessSource(String tenant, String host, Clock clock) {
+        this.tenant = tenant;
+        this.host = host;
+        this.clock = clock;
+        this.os = new SystemInfo().getOperatingSystem();
+        for (OSProcess p : os.getProcesses()) {
+            p.getCommandLine(); // OSHI reads it lazily; read it while the process is alive, for its exit event
+            known.put(p.getProcessID(), p);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "processes";
+    }
+
+    @Override
+    public int poll(Sink sink) {
+        Instant now = clock.instant();
+        Map<Integer, OSProcess> current = new HashMap<>();
+        for (OSProcess p : os.getProcesses()) {
+            current.put(p.getProcessID(), p);
+        }
+        List<String> lines = new ArrayList<>();
+        for (var e : current.entrySet()) {
+            OSProcess before = known.get(e.getKey());
+            OSProcess p = e.getValue();
+            if (before == null || before.getStartTime() != p.getStartTime()) {
+                lines.add(event("launch", p, now));
+            } else {
+                e.setValue(before); // keeps the command line read while it ran, for the exit event
+            }
+        }
+        for (var e : known.entrySet()) {
+            OSProcess after = current.get(e.getKey());
+            if (after == null || after.getStartTime() != e.getValue().getStartTime()) {
+                lines.add(event("exit", e.getValue(), now));
+            }
+        }
+        known = current;
+        if (!lines.isEmpty()) {
+            sink.accept(lines);
+        }
+        return lines.size();
+    }
+
+    private String event(String op, OSProcess p, Instant now) {
+        Map<String, String> raw = new HashMap<>();
+        raw.put("pid", Integer.toString(p.getProcessID()));
+        raw.put("ppid", Integer.toString(p.getParentProcessID()));
+        String cmd = p.getCommandLine();
+        raw.put("cmdline", cmd == null ? "" : cmd.length() > 2048 ? cmd.substring(0, 2048) : cmd);
+        String exe = p.getPath() == null || p.getPath().isEmpty() ? p.getName() : p.getPath();
+        String user = p.getUser() == null || p.getUser().isBlank() ? null : p.getUser();
+        return EventCodec.toJson(ActivityEvent.builder().tenant(tenant).time(now)
+                .eventClass(EventClass.PROCESS_ACTIVITY).operation(op).host(host).principal(user)
+                .resourceType(ResourceType.PROCESS).resourceId(exe).raw(raw).build());
+    }
+}

@@ -1,0 +1,174 @@
+package io.shadow.features.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Resolves a typed configuration object in one place: built-in defaults (YAML text listing every
+ * key), overlaid by a YAML file, by environment variables ({@code PREFIX_SERVER_PORT} for
+ * {@code server.port}) and by {@code key=value} overrides, in that order. A key the defaults do
+ * not have is an error naming it and the known keys; a value of the wrong type names the key.
+ */
+public final class YamlConfig {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private YamlConfig() {
+    }
+
+    public static <T> T load(Class<T> type, String defaults, Path file, Map<String, String> env, String envPrefix,
+            List<String> sets) {
+        ObjectNode tree = (ObjectNode) read(defaults, "defaults");
+        if (file != null) {
+            String text;
+            try {
+                text = Files.readString(file);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+            }
+            JsonNode user = read(text, file.toString());
+            if (user != null && !user.isNull() && !user.isMissingNode()) {
+                if (!user.isObject()) {
+                    throw new ConfigException(file + ": the config must be a mapping of keys");
+                }
+                merge(tree, (ObjectNode) user, "", file.toString());
+            }
+        }
+        List<String> leaves = new ArrayList<>();
+        leaves(tree, "", leaves);
+        for (var e : env.entrySet()) {
+            if (!e.getKey().startsWith(envPrefix + "_")) {
+                continue;
+            }
+            for (String key : leaves) {
+                if (envName(envPrefix, key).equals(e.getKey())) {
+                    set(tree, key, e.getValue());
+                }
+            }
+        }
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("--set '" + s + "' must look like key.path=value, e.g. server.port=9090");
+            }
+            String key = s.substring(0, eq).trim();
+            if (!leaves.contains(key)) {
+                throw new ConfigException("--set " + key + ": unknown key; known keys: " + leaves);
+            }
+            set(tree, key, s.substring(eq + 1));
+        }
+        try {
+            return YAML.treeToValue(tree, type);
+        } catch (JsonMappingException e) {
+            throw new ConfigException("config key '" + path(e) + "': " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException("config: " + e.getMessage());
+        }
+    }
+
+    /** The environment variable that overrides {@code key}. */
+    public static String envName(String prefix, String key) {
+        return prefix + "_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** Parses an ISO-8601 duration, positive, or fails naming the key. */
+    public static Duration duration(String key, String value) {
+        try {
+            Duration d = Duration.parse(value);
+            ConfigException.check(!d.isNegative() && !d.isZero(), key, value,
+                    "a positive ISO-8601 duration like PT30S");
+            return d;
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ConfigException("invalid " + key + " = " + value + "; expected an ISO-8601 duration like PT30S "
+                    + "or PT2H");
+        }
+    }
+
+    private static JsonNode read(String text, String source) {
+        try {
+            return YAML.readTree(text);
+        } catch (IOException e) {
+            throw new ConfigException(source + ": not valid YAML: " + e.getMessage());
+        }
+    }
+
+    private static void merge(ObjectNode base, ObjectNode user, String prefix, String source) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = user.fields(); it.hasNext(); ) {
+            var f = it.next();
+            String key = prefix + f.getKey();
+            JsonNode existing = base.get(f.getKey());
+            if (existing == null) {
+                List<String> known = new ArrayList<>();
+                base.fieldNames().forEachRemaining(n -> known.add(prefix + n));
+                throw new ConfigException(source + ": unknown key '" + key + "'; known keys here: " + known);
+            }
+            if (existing.isObject() && f.getValue().isObject()) {
+                merge((ObjectNode) existing, (ObjectNode) f.getValue(), key + ".", source);
+            } else {
+                base.set(f.getKey(), f.getValue());
+            }
+        }
+    }
+
+    private static void leaves(JsonNode node, String prefix, List<String> out) {
+        node.fields().forEachRemaining(f -> {
+            if (f.getValue().isObject()) {
+                leaves(f.getValue(), prefix + f.getKey() + ".", out);
+            } else {
+                out.add(prefix + f.getKey());
+            }
+        });
+    }
+
+    private static void set(ObjectNode tree, String key, String value) {
+        String[] parts = key.split("\\.");
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            node = (ObjectNode) node.get(parts[i]);
+        }
+        JsonNode old = node.get(parts[parts.length - 1]);
+        if (old != null && old.isArray()) {
+            var arr = YAML.createArrayNode();
+            for (String v : value.split(",")) {
+                if (!v.isBlank()) {
+                    arr.add(v.trim());
+                }
+            }
+            node.set(parts[parts.length - 1], arr);
+        } else {
+            node.set(parts[parts.length - 1], TextNode.valueOf(value));
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            return sb + " (unknown; known: " + u.getKnownPropertyIds() + ")";
+        }
+        return sb.toString();
+    }
+}
