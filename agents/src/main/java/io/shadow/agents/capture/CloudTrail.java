@@ -129,6 +129,9 @@ public final class CloudTrail {
         if ("Root".equals(text(id, "type"))) {
             return "root";
         }
+        if ("AWSService".equals(text(id, "type")) && text(id, "invokedBy") != null) {
+            return text(id, "invokedBy");
+        }
         String user = text(id, "userName");
         if (user != null) {
             return user;

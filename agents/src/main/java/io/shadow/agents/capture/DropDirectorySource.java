@@ -78,6 +78,10 @@ public final class DropDirectorySource implements Source {
 
     private static boolean delivered(Path p) {
         String n = p.getFileName().toString();
+        // digest files (CloudTrail-Digest/…) prove log integrity; they hold no activity
+        if (p.toString().contains("CloudTrail-Digest")) {
+            return false;
+        }
         return !n.startsWith(".") && (n.endsWith(".json") || n.endsWith(".json.gz") || n.endsWith(".jsonl")
                 || n.endsWith(".jsonl.gz"));
     }

@@ -49,6 +49,7 @@ public final class IntakeSink implements EventSink, AutoCloseable {
         }
     }
 
+    /** Reports lost: refused by the full queue, or by the agent (a 4xx such as a wrong token). */
     public long dropped() {
         return dropped.get();
     }
@@ -85,6 +86,7 @@ public final class IntakeSink implements EventSink, AutoCloseable {
                         }
                         LOG.warn("agent intake answered {}: {}", r.statusCode(), r.body());
                         if (r.statusCode() / 100 == 4) {
+                            dropped.addAndGet(batch.size());
                             break;
                         }
                     } catch (java.io.IOException e) {

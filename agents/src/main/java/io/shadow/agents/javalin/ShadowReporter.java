@@ -44,7 +44,10 @@ public final class ShadowReporter {
         cfg.routes.after(ctx -> {
             Long start = ctx.attribute(START);
             long micros = start == null ? 0 : (System.nanoTime() - start) / 1000;
-            String route = ctx.endpoint() == null ? ctx.path() : ctx.endpoint().path;
+            // ctx.endpoint() here is this after-handler ("*"); the route served is the matched HTTP endpoint
+            var served = ctx.endpoints().matchedHttpEndpoint();
+            // an unmatched path (a scanner probing) is one operation, not one per probed path
+            String route = served == null ? "<unmatched>" : served.path;
             int status = ctx.statusCode();
             sink.report(ActivityEvent.builder().tenant(options.tenant()).time(clock.instant())
                     .eventClass(EventClass.API_ACTIVITY).operation(ctx.method().name() + " " + route)

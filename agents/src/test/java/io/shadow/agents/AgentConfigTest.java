@@ -1,0 +1,173 @@
+package io.shadow.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shadow.features.config.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigTest {
+    private static final String LANDING = "landing.uri=file:///var/lib/shadow/landing";
+
+    @TempDir
+    Path tmp;
+
+    private static AgentConfig load(String... sets) {
+        return AgentConfig.load(null, Map.of(), List.of(sets));
+    }
+
+    private Path file(String yaml) throws IOException {
+        Path f = tmp.resolve("agent.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    @Test
+    void defaultsNeedOnlyADestination() {
+        AgentConfig c = load(LANDING);
+
+        assertThat(c.tenant()).isEqualTo("default");
+        assertThat(c.agentId()).isEmpty();
+        assertThat(c.spool()).isEqualTo(new AgentConfig.Spool(".shadow/agent/spool", 67_108_864L, 4_294_967_296L));
+        assertThat(c.landing()).isEqualTo(new AgentConfig.Landing("file:///var/lib/shadow/landing", 5000, "PT5S"));
+        assertThat(c.scorer().url()).isEmpty();
+        assertThat(c.intake()).isEqualTo(new AgentConfig.Intake("127.0.0.1", -1, "", 10_485_760L));
+        assertThat(c.sources().pollInterval()).isEqualTo("PT1S");
+        assertThat(c.sources().hostMetrics()).isEqualTo(new AgentConfig.HostMetrics(true, "PT15S", 5));
+        assertThat(c.sources().processes().enabled()).isTrue();
+        assertThat(c.sources().cloudtrailDirs()).isEmpty();
+        assertThat(c.sources().cloudtrailLogs()).isEmpty();
+        assertThat(c.sources().k8sAuditLogs()).isEmpty();
+    }
+
+    @Test
+    void aFileEnvironmentAndSetsOverlayInThatOrder() throws IOException {
+        Path f = file("""
+                tenant: acme
+                spool:
+                  dir: /from/file
+                sources:
+                  k8s-audit-logs: [/var/log/kubernetes/audit.log]
+                  host-metrics:
+                    top-processes: 10
+                """);
+
+        AgentConfig c = AgentConfig.load(f, Map.of("SHADOW_AGENT_SPOOL_DIR", "/var/lib/shadow/spool",
+                "SHADOW_AGENT_TENANT", "acme-env", "HOME", "/root"), List.of(LANDING, "tenant=acme-set"));
+
+        assertThat(c.spool().dir()).isEqualTo("/var/lib/shadow/spool");
+        assertThat(c.tenant()).isEqualTo("acme-set");
+        assertThat(c.sources().k8sAuditLogs()).containsExactly("/var/log/kubernetes/audit.log");
+        assertThat(c.sources().hostMetrics().topProcesses()).isEqualTo(10);
+        assertThat(c.sources().hostMetrics().enabled()).as("untouched default beside an override").isTrue();
+    }
+
+    @Test
+    void listsComeFromTheEnvironmentCommaSeparated() {
+        AgentConfig c = AgentConfig.load(null, Map.of("SHADOW_AGENT_SOURCES_CLOUDTRAIL_LOGS",
+                "/var/log/ct/a.jsonl, /var/log/ct/b.jsonl"), List.of(LANDING));
+
+        assertThat(c.sources().cloudtrailLogs()).containsExactly("/var/log/ct/a.jsonl", "/var/log/ct/b.jsonl");
+    }
+
+    @Test
+    void anUnknownKeyInTheFileIsNamedWithTheKnownOnes() throws IOException {
+        Path f = file("""
+                spool:
+                  dir: /var/lib/shadow/spool
+                  max-byte: 1000000
+                """);
+
+        assertThatThrownBy(() -> AgentConfig.load(f, Map.of(), List.of(LANDING)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(f + ": unknown key 'spool.max-byte'; known keys here: [spool.dir, spool.segment-bytes, "
+                        + "spool.max-bytes]");
+    }
+
+    @Test
+    void anUnknownSetKeyIsNamedWithAllKnownKeys() {
+        assertThatThrownBy(() -> load(LANDING, "intake.tokn=0123456789abcdef0"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("--set intake.tokn: unknown key; known keys: [agent-id, tenant, host, spool.dir,")
+                .hasMessageContaining("intake.token");
+    }
+
+    @Test
+    void anAgentThatShipsNowhereIsRefused() {
+        assertThatThrownBy(() -> load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid landing.uri = (empty); expected a landing zone (file:///… or hdfs://…) or a "
+                        + "scorer.url: the agent must ship somewhere");
+    }
+
+    @Test
+    void aScorerAloneIsEnoughButNeedsAToken() {
+        assertThat(load("scorer.url=https://scorer:8443", "scorer.token=agent-0123456789").scorer().url())
+                .isEqualTo("https://scorer:8443");
+        assertThatThrownBy(() -> load("scorer.url=https://scorer:8443"))
+                .hasMessage("invalid scorer.token = (empty); expected the agent-role token the scorer issued");
+        assertThatThrownBy(() -> load("scorer.url=scorer:8443", "scorer.token=agent-0123456789"))
+                .hasMessage("invalid scorer.url = scorer:8443; expected an http:// or https:// URL");
+    }
+
+    @Test
+    void aLandingUriNeedsAScheme() {
+        assertThatThrownBy(() -> load("landing.uri=/var/lib/shadow/landing"))
+                .hasMessage("invalid landing.uri = /var/lib/shadow/landing; expected a URI with a scheme, e.g. "
+                        + "file:///var/lib/shadow/landing or hdfs://namenode:8020/shadow/landing");
+    }
+
+    @Test
+    void anIntakeTokenTooShortIsRefusedWithoutShowingIt() {
+        assertThatThrownBy(() -> load(LANDING, "intake.port=8099", "intake.token=hunter2"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid intake.token = (hidden); expected a random token of at least 16 characters "
+                        + "when the intake is on")
+                .hasMessageNotContaining("hunter2");
+        assertThat(load(LANDING, "intake.port=0", "intake.token=0123456789abcdef").intake().port()).isZero();
+        assertThat(load(LANDING, "intake.token=short").intake().port()).as("intake off: token unused").isEqualTo(-1);
+    }
+
+    @Test
+    void aBadDurationNamesItsKey() {
+        assertThatThrownBy(() -> load(LANDING, "sources.poll-interval=1s"))
+                .hasMessage("invalid sources.poll-interval = 1s; expected an ISO-8601 duration like PT30S or PT2H");
+        assertThatThrownBy(() -> load(LANDING, "sources.host-metrics.interval=PT0S"))
+                .hasMessage("invalid sources.host-metrics.interval = PT0S; expected a positive ISO-8601 duration like "
+                        + "PT30S");
+        assertThatThrownBy(() -> load(LANDING, "landing.interval=5 seconds"))
+                .hasMessage("invalid landing.interval = 5 seconds; expected an ISO-8601 duration like PT30S or PT2H");
+    }
+
+    @Test
+    void aValueOfTheWrongTypeNamesItsKey() {
+        assertThatThrownBy(() -> load(LANDING, "intake.port=eighty"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("config key 'intake.port': ");
+    }
+
+    @Test
+    void spoolBoundsAreChecked() {
+        assertThatThrownBy(() -> load(LANDING, "spool.segment-bytes=100"))
+                .hasMessage("invalid spool.segment-bytes = 100; expected at least 1024");
+        assertThatThrownBy(() -> load(LANDING, "spool.segment-bytes=4096", "spool.max-bytes=2048"))
+                .hasMessage("invalid spool.max-bytes = 2048; expected at least spool.segment-bytes (4096)");
+    }
+
+    @Test
+    void aCloudTrailDirectoryMustExist() throws IOException {
+        Path missing = tmp.resolve("no-such-dir");
+        assertThatThrownBy(() -> load(LANDING, "sources.cloudtrail-dirs=" + missing))
+                .hasMessage("invalid sources.cloudtrail-dirs = " + missing + "; expected an existing directory");
+
+        Path dir = Files.createDirectories(tmp.resolve("cloudtrail"));
+        assertThat(load(LANDING, "sources.cloudtrail-dirs=" + dir).sources().cloudtrailDirs())
+                .containsExactly(dir.toString());
+    }
+}

@@ -1,0 +1,136 @@
+package io.shadow.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.ResourceType;
+import io.shadow.features.json.EventCodec;
+import io.shadow.features.json.EventFormatException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole agent: capture sources and the intake into the spool, the spool shipped to a file landing zone. */
+class AgentTest {
+    private static final String TOKEN = "intake-token-0123456789abcdef";
+
+    @TempDir
+    Path tmp;
+
+    private AgentConfig config() {
+        return AgentConfig.load(null, Map.of(), List.of(
+                "agent-id=ws-17", "host=ws-17", "tenant=acme",
+                "spool.dir=" + tmp.resolve("spool"),
+                "landing.uri=" + tmp.resolve("landing").toUri(), "landing.interval=PT0.1S",
+                "intake.port=0", "intake.token=" + TOKEN,
+                "sources.poll-interval=PT0.1S",
+                "sources.host-metrics.enabled=false", "sources.processes.enabled=false",
+                "sources.cloudtrail-dirs=" + tmp.resolve("drop"),
+                "sources.cloudtrail-logs=" + tmp.resolve("cloudtrail.jsonl"),
+                "sources.k8s-audit-logs=" + tmp.resolve("audit.log")));
+    }
+
+    private static Path resource(String name) {
+        try {
+            return Path.of(AgentTest.class.getClassLoader().getResource(name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Landed lines: events by id (a list, so duplicates show) and the number of quarantined rejections. */
+    private record Landed(List<ActivityEvent> events, int rejections) {
+    }
+
+    private Landed landed() {
+        List<ActivityEvent> events = new ArrayList<>();
+        int rejections = 0;
+        Path dir = tmp.resolve("landing/events");
+        if (!Files.isDirectory(dir)) {
+            return new Landed(events, 0);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.sorted().toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    try {
+                        events.add(EventCodec.parse(line));
+                    } catch (EventFormatException rejected) {
+                        rejections++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Landed(events, rejections);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static String appEvent() {
+        return EventCodec.toJson(ActivityEvent.builder().eventId("files-api-1").tenant("acme")
+                .time(Instant.parse("2026-11-09T10:30:00Z")).operation("GET /files/{id}").principal("alice")
+                .host("files-api").resourceType(ResourceType.DATA_STORAGE).resourceId("/files/42").build());
+    }
+
+    @Test
+    void everySourceAndTheIntakeLandOnceAcrossARestart() throws Exception {
+        Files.createDirectories(tmp.resolve("drop"));
+        Path delivered = resource("cloudtrail/123456789012_CloudTrail_eu-west-1_20261109T1000Z_ab12.json");
+        Files.copy(delivered, tmp.resolve("drop").resolve(delivered.getFileName()));
+        Files.copy(resource("cloudtrail/records.jsonl"), tmp.resolve("cloudtrail.jsonl"));
+        Files.copy(resource("k8s/audit.jsonl"), tmp.resolve("audit.log"));
+
+        try (Agent agent = new Agent(config()).start()) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + agent.intakePort() + "/v1/events"))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString(appEvent())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+
+            // 5 delivered + 3 CloudTrail lines + 4 audit events + 1 from the intake; 3 + 1 rejections
+            await("13 events and 4 rejections landed", () -> landed().events().size() == 13
+                    && landed().rejections() == 4);
+        }
+
+        Files.writeString(tmp.resolve("audit.log"), Files.readAllLines(resource("k8s/audit.jsonl")).get(1)
+                .replace("6f1c2b8e-3d4a-4f5b-9c6d-7e8f9a0b1c2d", "77777777-8888-4999-8aaa-bbbbbbbbbbbb") + "\n",
+                StandardOpenOption.APPEND);
+        try (Agent agent = new Agent(config()).start()) {
+            await("the line written while the agent was down", () -> landed().events().stream()
+                    .anyMatch(e -> e.eventId().equals("77777777-8888-4999-8aaa-bbbbbbbbbbbb")));
+        }
+
+        Landed landed = landed();
+        assertThat(landed.events()).extracting(ActivityEvent::eventId).doesNotHaveDuplicates().hasSize(14);
+        assertThat(landed.rejections()).isEqualTo(4);
+        assertThat(landed.events()).filteredOn(e -> e.operation().equals("AttachUserPolicy")).singleElement()
+                .satisfies(e -> assertThat(e.tenant()).isEqualTo("123456789012"));
+        assertThat(landed.events()).filteredOn(e -> e.operation().equals("create clusterrolebindings"))
+                .hasSize(2).allSatisfy(e -> assertThat(e.tenant()).isEqualTo("acme"));
+    }
+}

@@ -1,0 +1,103 @@
+package io.shadow.agents.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.EventClass;
+import io.shadow.features.ResourceType;
+import io.shadow.features.json.EventCodec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Real OSHI samples of the machine the test runs on (Linux). */
+class HostMetricsSourceTest {
+    private static final Instant T0 = Instant.parse("2026-11-09T10:00:00Z");
+    private static volatile long spun;
+    private final ManualClock clock = new ManualClock(T0);
+    private final HostMetricsSource source = new HostMetricsSource("acme", "ws-17", Duration.ofSeconds(15), 3, clock);
+
+    private List<ActivityEvent> poll() {
+        List<String> lines = new ArrayList<>();
+        int n = source.poll(lines::addAll);
+        assertThat(n).isEqualTo(lines.size());
+        return lines.stream().map(EventCodec::parse).toList();
+    }
+
+    /** Keeps this JVM busy for a while, so it is among the busiest processes of the next sample. */
+    private static void burnCpu(Duration d) throws InterruptedException {
+        long until = System.nanoTime() + d.toNanos();
+        Runnable spin = () -> {
+            while (System.nanoTime() < until) {
+                spun++;
+            }
+        };
+        Thread a = new Thread(spin);
+        Thread b = new Thread(spin);
+        a.start();
+        b.start();
+        a.join();
+        b.join();
+    }
+
+    @Test
+    void aHostSampleHasUtilisationAndNamesTheHost() {
+        ActivityEvent host = poll().get(0);
+
+        assertThat(host.eventClass()).isEqualTo(EventClass.RESOURCE_USAGE);
+        assertThat(host.operation()).isEqualTo("sample");
+        assertThat(host.resourceType()).isEqualTo(ResourceType.COMPUTE);
+        assertThat(host.host()).isEqualTo("ws-17");
+        assertThat(host.resourceId()).isEqualTo("host:ws-17");
+        assertThat(host.tenant()).isEqualTo("acme");
+        assertThat(host.time()).isEqualTo(T0);
+        assertThat(host.cpuPct()).isBetween(0.0, 100.0);
+        assertThat(host.memPct()).isGreaterThan(0.0).isLessThanOrEqualTo(100.0);
+        assertThat(Long.parseLong(host.raw().get("processes"))).isPositive();
+        assertThat(Long.parseLong(host.raw().get("disk_read_bytes"))).isNotNegative();
+        assertThat(Long.parseLong(host.raw().get("disk_write_bytes"))).isNotNegative();
+    }
+
+    @Test
+    void theBusiestProcessesAreSampledToo() throws InterruptedException {
+        poll();
+        clock.advance(Duration.ofSeconds(15));
+        burnCpu(Duration.ofMillis(1500));
+
+        List<ActivityEvent> events = poll();
+
+        assertThat(events.get(0).cpuPct()).as("host cpu while this JVM spun two threads").isPositive();
+        List<ActivityEvent> processes = events.subList(1, events.size());
+        assertThat(processes).hasSize(3).allSatisfy(p -> {
+            assertThat(p.resourceType()).isEqualTo(ResourceType.PROCESS);
+            assertThat(p.operation()).isEqualTo("process_sample");
+            assertThat(p.host()).isEqualTo("ws-17");
+            assertThat(p.cpuPct()).isBetween(0.0, 100.0);
+            assertThat(p.raw()).containsKeys("pid", "rss_bytes", "cmdline");
+        });
+        String me = Long.toString(ProcessHandle.current().pid());
+        assertThat(processes).filteredOn(p -> p.raw().get("pid").equals(me)).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.cpuPct()).isPositive();
+                    assertThat(Long.parseLong(p.raw().get("rss_bytes"))).isPositive();
+                    assertThat(p.raw().get("cmdline")).contains("java");
+                });
+    }
+
+    @Test
+    void samplesAreTakenOncePerInterval() {
+        assertThat(poll()).isNotEmpty();
+
+        clock.advance(Duration.ofSeconds(5));
+        List<String> early = new ArrayList<>();
+        assertThat(source.poll(early::addAll)).isZero();
+        assertThat(early).isEmpty();
+
+        clock.advance(Duration.ofSeconds(10));
+        List<ActivityEvent> next = poll();
+        assertThat(next).isNotEmpty();
+        assertThat(next.get(0).time()).isEqualTo(T0.plusSeconds(15));
+    }
+}

@@ -1,0 +1,102 @@
+package io.shadow.agents.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.EventClass;
+import io.shadow.features.Operations;
+import io.shadow.features.ResourceType;
+import io.shadow.features.json.EventCodec;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Real OSHI process tables of the machine the test runs on (Linux), with a real child process. */
+class ProcessSourceTest {
+    private static final Instant T0 = Instant.parse("2026-11-09T10:00:00Z");
+    private final ProcessSource source = new ProcessSource("acme", "ws-17", new ManualClock(T0));
+    private Process child;
+
+    @AfterEach
+    void stopChild() {
+        if (child != null) {
+            child.destroyForcibly();
+        }
+    }
+
+    private List<ActivityEvent> poll() {
+        List<String> lines = new ArrayList<>();
+        int n = source.poll(lines::addAll);
+        assertThat(n).isEqualTo(lines.size());
+        return lines.stream().map(EventCodec::parse).toList();
+    }
+
+    private static List<ActivityEvent> of(List<ActivityEvent> events, String operation, long pid) {
+        return events.stream().filter(e -> e.operation().equals(operation))
+                .filter(e -> e.raw().get("pid").equals(Long.toString(pid))).toList();
+    }
+
+    @Test
+    void aChildProcessIsReportedWhenItStartsAndWhenItExits() throws IOException, InterruptedException {
+        child = new ProcessBuilder("sleep", "30").start();
+
+        List<ActivityEvent> afterStart = poll();
+
+        assertThat(of(afterStart, "launch", child.pid())).singleElement().satisfies(e -> {
+            assertThat(Operations.isProcessStart(e.operation())).isTrue();
+            assertThat(e.eventClass()).isEqualTo(EventClass.PROCESS_ACTIVITY);
+            assertThat(e.resourceType()).isEqualTo(ResourceType.PROCESS);
+            assertThat(e.resourceId()).endsWith("sleep");
+            assertThat(e.host()).isEqualTo("ws-17");
+            assertThat(e.tenant()).isEqualTo("acme");
+            assertThat(e.time()).isEqualTo(T0);
+            assertThat(e.raw().get("cmdline")).contains("sleep 30");
+            assertThat(e.raw()).containsEntry("ppid", Long.toString(ProcessHandle.current().pid()));
+            assertThat(e.principal()).isEqualTo(System.getProperty("user.name"));
+        });
+        assertThat(of(poll(), "launch", child.pid())).as("a running process is reported once").isEmpty();
+
+        child.destroy();
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        List<ActivityEvent> afterExit = poll();
+        assertThat(of(afterExit, "exit", child.pid())).singleElement().satisfies(e -> {
+            assertThat(e.resourceType()).isEqualTo(ResourceType.PROCESS);
+            assertThat(e.raw().get("cmdline")).contains("sleep 30");
+        });
+        assertThat(of(poll(), "exit", child.pid())).as("an exit is reported once").isEmpty();
+    }
+
+    @Test
+    void aProcessRunningBeforeTheAgentIsNotALaunchButItsExitIsReported() throws IOException, InterruptedException {
+        child = new ProcessBuilder("sleep", "31").start();
+        ProcessSource started = new ProcessSource("acme", "ws-17", new ManualClock(T0));
+        List<ActivityEvent> events = new ArrayList<>();
+        started.poll(lines -> lines.forEach(l -> events.add(EventCodec.parse(l))));
+        assertThat(of(events, "launch", child.pid())).isEmpty();
+
+        child.destroy();
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        events.clear();
+        started.poll(lines -> lines.forEach(l -> events.add(EventCodec.parse(l))));
+
+        assertThat(of(events, "exit", child.pid())).singleElement()
+                .satisfies(e -> assertThat(e.raw().get("cmdline")).contains("sleep 31"));
+    }
+
+    @Test
+    void processesRunningBeforeTheAgentAreNotLaunches() {
+        long me = ProcessHandle.current().pid();
+
+        List<ActivityEvent> first = poll();
+        List<ActivityEvent> second = poll();
+
+        assertThat(of(first, "launch", me)).isEmpty();
+        assertThat(of(second, "launch", me)).isEmpty();
+        assertThat(of(second, "exit", me)).isEmpty();
+    }
+}

@@ -1,0 +1,243 @@
+package io.shadow.agents.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.agents.spool.Spool;
+import io.shadow.agents.spool.SpoolRecord;
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.EventClass;
+import io.shadow.features.Outcome;
+import io.shadow.features.ResourceType;
+import io.shadow.features.json.EventCodec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentIntakeTest {
+    private static final String TOKEN = "intake-token-0123456789abcdef";
+    private static final String UNAUTHORIZED = "missing or wrong 'Authorization: Bearer <token>' (intake.token of the "
+            + "agent)";
+    private static final long SEGMENT = 1 << 20;
+    private static final long ROOMY = 1 << 24;
+
+    @TempDir
+    Path tmp;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Spool spool;
+    private AgentIntake intake;
+
+    @AfterEach
+    void stop() {
+        if (intake != null) {
+            intake.close();
+        }
+        if (spool != null) {
+            spool.close();
+        }
+    }
+
+    private Path spoolDir() {
+        return tmp.resolve("spool");
+    }
+
+    private void start(long maxSpoolBytes) {
+        spool = Spool.open(spoolDir(), Math.min(SEGMENT, maxSpoolBytes), maxSpoolBytes);
+        intake = new AgentIntake(spool, "127.0.0.1", 0, TOKEN, 1 << 20);
+    }
+
+    private static String event(int i) {
+        return EventCodec.toJson(ActivityEvent.builder().eventId("files-api-" + i).tenant("acme")
+                .time(Instant.parse("2026-11-09T10:00:00Z").plusSeconds(i)).eventClass(EventClass.API_ACTIVITY)
+                .operation("GET /files/{id}").principal("alice").host("files-api").srcIp("10.0.0.8")
+                .resourceType(ResourceType.DATA_STORAGE).resourceId("/files/" + i).outcome(Outcome.SUCCESS)
+                .bytesOut(1024L * i).build());
+    }
+
+    private HttpResponse<String> post(String body, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + intake.port() + "/v1/events"))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> postAuthorized(String body) throws IOException, InterruptedException {
+        return post(body, "Authorization", "Bearer " + TOKEN, "Content-Type", "application/x-ndjson");
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws IOException {
+        return EventCodec.mapper().readTree(r.body());
+    }
+
+    /** What a restarted agent finds in its spool. */
+    private List<ActivityEvent> spooledAfterRestart() {
+        intake.close();
+        intake = null;
+        spool.close();
+        try (Spool reopened = Spool.open(spoolDir(), SEGMENT, ROOMY)) {
+            spool = null;
+            return reopened.read(0, 1000).stream()
+                    .map(r -> EventCodec.parse(new String(r.payload(), StandardCharsets.UTF_8))).toList();
+        }
+    }
+
+    private List<SpoolRecord> spooled() {
+        return spool.read(0, 1000);
+    }
+
+    @Test
+    void ndjsonEventsAreDurableWhenAccepted() throws Exception {
+        start(ROOMY);
+
+        HttpResponse<String> r = postAuthorized(event(1) + "\n" + event(2) + "\n");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r)).isEqualTo(EventCodec.mapper().readTree("{\"accepted\":2,\"rejected\":0,\"errors\":[]}"));
+        assertThat(spooledAfterRestart()).containsExactly(EventCodec.parse(event(1)), EventCodec.parse(event(2)));
+    }
+
+    @Test
+    void aJsonArrayIsAcceptedToo() throws Exception {
+        start(ROOMY);
+
+        HttpResponse<String> r = postAuthorized("[" + event(1) + ",\n " + event(2) + ", " + event(3) + "]");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).path("accepted").asInt()).isEqualTo(3);
+        assertThat(spooledAfterRestart()).extracting(ActivityEvent::eventId)
+                .containsExactly("files-api-1", "files-api-2", "files-api-3");
+    }
+
+    @Test
+    void eventsWithoutAnIdAreStoredWithAStableDerivedOne() throws Exception {
+        start(ROOMY);
+        String noId = event(1).replace("\"event_id\":\"files-api-1\",", "");
+
+        assertThat(postAuthorized(noId).statusCode()).isEqualTo(200);
+        assertThat(postAuthorized(noId).statusCode()).isEqualTo(200);
+
+        List<ActivityEvent> stored = spooledAfterRestart();
+        assertThat(stored).hasSize(2);
+        assertThat(stored.get(0).eventId()).isNotBlank().isEqualTo(stored.get(1).eventId());
+    }
+
+    @Test
+    void aWrongOrMissingTokenIsRefusedAndNothingIsKept() throws Exception {
+        start(ROOMY);
+
+        HttpResponse<String> wrong = post(event(1), "Authorization", "Bearer not-the-token-0123456789");
+        HttpResponse<String> basic = post(event(1), "Authorization", "Basic YWxpY2U6c2VjcmV0");
+        HttpResponse<String> missing = post(event(1));
+
+        for (HttpResponse<String> r : List.of(wrong, basic, missing)) {
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(json(r).path("error").asText()).isEqualTo(UNAUTHORIZED);
+        }
+        assertThat(spooled()).isEmpty();
+    }
+
+    @Test
+    void malformedLinesAreListedByIndexAndFieldWhileTheRestIsKept() throws Exception {
+        start(ROOMY);
+        String noTime = event(2).replaceFirst("\"time\":\"[^\"]+\",", "");
+        String body = String.join("\n", event(1), noTime, event(3), "{\"time\":", "");
+
+        HttpResponse<String> r = postAuthorized(body);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode out = json(r);
+        assertThat(out.path("accepted").asInt()).isEqualTo(2);
+        assertThat(out.path("rejected").asInt()).isEqualTo(2);
+        JsonNode first = out.path("errors").get(0);
+        assertThat(first.path("index").asInt()).isEqualTo(1);
+        assertThat(first.path("field").asText()).isEqualTo("time");
+        assertThat(first.path("error").asText()).isEqualTo("field 'time': is required, as an ISO-8601 instant like "
+                + "2026-11-25T10:15:30Z or epoch milliseconds");
+        JsonNode second = out.path("errors").get(1);
+        assertThat(second.path("index").asInt()).isEqualTo(3);
+        assertThat(second.path("field").isNull()).isTrue();
+        assertThat(second.path("error").asText()).startsWith("not valid JSON (")
+                .endsWith("); send one JSON object per event");
+        assertThat(spooledAfterRestart()).extracting(ActivityEvent::eventId)
+                .containsExactly("files-api-1", "files-api-3");
+    }
+
+    @Test
+    void aBodyWithNothingValidIs400() throws Exception {
+        start(ROOMY);
+
+        HttpResponse<String> r = postAuthorized(event(1).replace("\"resource_type\":\"data_storage\"",
+                "\"resource_type\":\"bucket\""));
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode out = json(r);
+        assertThat(out.path("accepted").asInt()).isZero();
+        assertThat(out.path("errors").get(0).path("field").asText()).isEqualTo("resource_type");
+        assertThat(out.path("errors").get(0).path("error").asText()).isEqualTo("field 'resource_type': unknown "
+                + "resource_type 'bucket'; expected one of [data_storage, database, network, compute, process, "
+                + "identity]");
+        assertThat(spooled()).isEmpty();
+    }
+
+    @Test
+    void aBrokenJsonArrayIs400WithWhatToSend() throws Exception {
+        start(ROOMY);
+
+        HttpResponse<String> r = postAuthorized("[" + event(1) + ",");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).path("error").asText()).isEqualTo("body starts like a JSON array but does not parse; "
+                + "send a JSON array of events or NDJSON");
+        assertThat(spooled()).isEmpty();
+    }
+
+    @Test
+    void aFullSpoolAnswers503WithRetryAfterAndKeepsNothingOfTheBatch() throws Exception {
+        start(1024);
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            big.append(event(i)).append('\n');
+        }
+        assertThat(big.length()).isGreaterThan(1024);
+
+        HttpResponse<String> r = postAuthorized(big.toString());
+
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(json(r).path("error").asText()).isEqualTo("spool " + spoolDir() + " is full (0 of 1024 bytes, "
+                + "unshipped); events were refused, not acknowledged. Restore the landing zone or scorer so "
+                + "shipping catches up, or raise spool.max-bytes");
+        assertThat(spooled()).isEmpty();
+        assertThat(spool.sizeBytes()).isZero();
+
+        assertThat(postAuthorized(event(1)).statusCode()).as("a batch that fits still lands").isEqualTo(200);
+        assertThat(spooled()).hasSize(1);
+    }
+
+    @Test
+    void healthReportsTheSpoolSize() throws Exception {
+        start(ROOMY);
+        postAuthorized(event(1));
+
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + intake.port() + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(EventCodec.mapper().convertValue(json(r), Map.class))
+                .containsEntry("status", "ok").containsEntry("spool_bytes", (int) spool.sizeBytes());
+        assertThat(spool.sizeBytes()).isPositive();
+    }
+}
