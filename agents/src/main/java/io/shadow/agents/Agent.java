@@ -239,7 +239,14 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** {@code java … io.shadow.agents.Agent --config FILE}: runs until killed. */
+    static final String USAGE = """
+            Usage: bin/shadow agent [--config FILE] [--set key=value]...
+            Run the Shadow agent: capture sources and the HTTP intake into a durable spool, shipped to the
+            landing zone and/or the scorer, until stopped. Keys and defaults: docs/agent.md; environment
+            variables SHADOW_AGENT_<KEY> override the file, --set overrides both.
+            """;
+
+    /** {@code bin/shadow agent --config FILE [--set key=value]}: runs until stopped. */
     public static void main(String[] args) throws Exception {
         Path config = null;
         List<String> sets = new ArrayList<>();
@@ -248,9 +255,23 @@ public final class Agent implements AutoCloseable {
                 config = Path.of(args[++i]);
             } else if (args[i].equals("--set") && i + 1 < args.length) {
                 sets.add(args[++i]);
+            } else if (args[i].equals("--help") || args[i].equals("-h")) {
+                System.out.print(USAGE);
+                return;
+            } else {
+                System.err.print("error: unknown argument '" + args[i] + "'\n" + USAGE);
+                System.exit(2);
             }
         }
-        Agent agent = new Agent(AgentConfig.load(config, System.getenv(), sets)).start();
+        AgentConfig cfg;
+        try {
+            cfg = AgentConfig.load(config, System.getenv(), sets);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Agent agent = new Agent(cfg).start();
         Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
         System.out.println("shadow agent running; intake port " + agent.intakePort());
         agent.awaitStop();

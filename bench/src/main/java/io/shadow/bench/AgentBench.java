@@ -18,17 +18,17 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * {@code bin/bench agent [rate] [seconds]}: a real agent process (its own JVM, the flags
- * {@code bin/shadow agent} uses) receives {@code rate} events/s on its HTTP intake, spools them
+ * {@code bin/bench agent [rate] [seconds]}: a real agent process (its own JVM with the flags and the
+ * lean classpath {@code bin/shadow agent} uses) receives {@code rate} events/s on its HTTP intake, spools them
  * durably and ships them to a {@code file://} landing zone; its CPU (from /proc, user + system)
  * and resident memory are measured over the steady part of the run. Goal: under 5 % of a core and
  * 150 MB at 10,000 events/s.
  */
 public final class AgentBench {
     private static final String TOKEN = "bench-intake-token-0123";
-    static final List<String> AGENT_JVM = List.of(System.getProperty("agent.jvm",
-            "-Xmx96m -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m "
-                    + "-XX:MaxDirectMemorySize=32m").split("[ |]"));
+    /** The flags {@code bin/shadow agent} uses, from {@code bin/agent-jvm-options} (passed by bin/bench). */
+    static final List<String> AGENT_JVM = List.of(System.getProperty("agent.jvm", "-Xms16m -Xmx96m "
+            + "-XX:+UseSerialGC").trim().split("[ |]+"));
 
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -51,14 +51,16 @@ public final class AgentBench {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         cmd.addAll(AGENT_JVM);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.shadow.agents.Agent", "--config",
-                config.toString()));
-        Process agent = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        cmd.addAll(List.of("-cp", System.getProperty("agent.classpath", System.getProperty("java.class.path")),
+                "io.shadow.agents.Agent", "--config", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("MALLOC_ARENA_MAX", "2");
+        Process agent = pb.start();
         try {
             int port = port(agent);
             HttpClient http = HttpClient.newHttpClient();
             URI intake = URI.create("http://127.0.0.1:" + port + "/v1/events");
-            long warmupEnd = System.nanoTime() + 5_000_000_000L;
+            long warmupEnd = System.nanoTime() + 15_000_000_000L;
             long measuredFrom = -1;
             double[] cpuAtStart = null;
             long sent = 0;
@@ -101,7 +103,7 @@ public final class AgentBench {
             long landed = landedLines(dir.resolve("landing/events"));
             new Report("agent")
                     .row("offered rate", String.format("%,d events/s in batches of %d over HTTP", rate, batch))
-                    .row("achieved rate", String.format("%,.0f events/s over %.0f s (after 5 s warm-up)", sent / wall,
+                    .row("achieved rate", String.format("%,.0f events/s over %.0f s (after 15 s warm-up)", sent / wall,
                             wall))
                     .row("agent CPU", String.format("%.1f %% of one core (user %.1f s, system %.1f s)",
                             100 * cpu / wall, cpuNow[0] - cpuAtStart[0], cpuNow[1] - cpuAtStart[1]))

@@ -5,10 +5,11 @@ import picocli.CommandLine.Command;
 
 /** {@code bin/shadow}: one entry point, a subcommand per task. Parsing and wiring only. */
 @Command(name = "shadow", mixinStandardHelpOptions = true, version = "shadow 0.1.0",
+        footer = "%n  agent     Run the agent (bin/shadow agent --help); it runs on the agents module's own small "
+                + "classpath.",
         description = "Predictive security mitigation: learn normal behaviour, detect deviations early, act, "
                 + "then explain.",
-        subcommands = {DemoCommand.class, AgentCommand.class, ServeCommand.class, NightlyCommand.class,
-            ProfilesCommand.class,
+        subcommands = {DemoCommand.class, ServeCommand.class, NightlyCommand.class, ProfilesCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
