@@ -25,7 +25,7 @@ public final class FeatureDefinitions {
     public static void contributions(ActivityEvent e, Sink sink) {
         if (e.eventClass() == EventClass.RESOURCE_USAGE) {
             // host samples only; per-process samples are kept for investigation, not added to the host
-            if (e.host() == null || e.resourceType() != ResourceType.COMPUTE) {
+            if (e.host() == null || e.resourceType() == ResourceType.PROCESS) {
                 return;
             }
             EntityKey host = EntityKey.host(e.tenant(), e.host());

@@ -87,6 +87,16 @@ class FeatureDefinitionsTest {
     }
 
     @Test
+    void aPerProcessSampleDoesNotCountTowardsItsHost() {
+        ActivityEvent sample = ActivityEvent.builder().tenant("acme").time(T).host("web-1").principal("www-data")
+                .eventClass(EventClass.RESOURCE_USAGE).operation("process_sample").resourceType(ResourceType.PROCESS)
+                .resourceId("/usr/sbin/nginx").cpuPct(35.0).build();
+
+        assertThat(contributions(sample)).isEmpty();
+        assertThat(novelty(sample)).isEmpty();
+    }
+
+    @Test
     void aProcessLaunchCountsForTheHostAndAsAnEventOfItsPrincipal() {
         ActivityEvent launch = ActivityEvent.builder().tenant("acme").time(T).principal("alice").host("dev-1")
                 .eventClass(EventClass.PROCESS_ACTIVITY).operation("launch").resourceType(ResourceType.PROCESS)
