@@ -5,9 +5,9 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.shadow.agents.spool.Spool;
 import io.shadow.agents.spool.SpoolFullException;
-import io.shadow.features.ActivityEvent;
 import io.shadow.features.json.EventCodec;
 import io.shadow.features.json.EventFormatException;
+import io.shadow.features.json.EventLineCheck;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -69,11 +69,13 @@ public final class AgentIntake implements AutoCloseable {
             if (line.isBlank()) {
                 continue;
             }
+            if (EventLineCheck.validWithId(line)) {
+                good.add(line.getBytes(StandardCharsets.UTF_8));
+                continue;
+            }
             try {
-                ActivityEvent e = EventCodec.parse(line);
-                // a line that already carries its id is kept as sent (no re-encoding); else the derived id is added
-                good.add((line.contains("\"event_id\"") && !e.raw().containsKey("event_id") ? line
-                        : EventCodec.toJson(e)).getBytes(StandardCharsets.UTF_8));
+                // not on the fast path: the full codec adds a derived id, or says what is wrong
+                good.add(EventCodec.toJson(EventCodec.parse(line)).getBytes(StandardCharsets.UTF_8));
             } catch (EventFormatException e) {
                 Map<String, Object> err = new LinkedHashMap<>();
                 err.put("index", i);
