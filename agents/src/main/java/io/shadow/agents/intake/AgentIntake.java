@@ -1,106 +1,191 @@
 package io.shadow.agents.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import io.shadow.agents.spool.Spool;
 import io.shadow.agents.spool.SpoolFullException;
 import io.shadow.features.json.EventCodec;
 import io.shadow.features.json.EventFormatException;
 import io.shadow.features.json.EventLineCheck;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The agent's HTTP intake for applications (the Javalin reporter, scripts): {@code POST /v1/events}
  * with a JSON array or NDJSON. Valid events are appended to the spool before the answer, so a 200
  * means durable; invalid ones are listed with the field at fault and not kept. A full spool answers
- * 503 with {@code Retry-After}.
+ * 503 with {@code Retry-After}. Served by the JDK's own HTTP server: the agent sits beside the
+ * workloads it watches and keeps its footprint small.
  */
 public final class AgentIntake implements AutoCloseable {
-    private final Javalin app;
+    private final HttpServer server;
+    private final ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "shadow-intake");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Spool spool;
+    private final byte[] expected;
+    private final long maxRequestBytes;
 
     public AgentIntake(Spool spool, String host, int port, String token, long maxRequestBytes) {
-        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-        this.app = Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.http.maxRequestSize = maxRequestBytes;
-            cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok", "spool_bytes", spool.sizeBytes())));
-            cfg.routes.post("/v1/events", ctx -> {
-                String auth = ctx.header("Authorization");
-                if (auth == null || !MessageDigest.isEqual(expected, auth.getBytes(StandardCharsets.UTF_8))) {
-                    ctx.status(401).json(Map.of("status", 401, "error", "missing or wrong 'Authorization: Bearer "
-                            + "<token>' (intake.token of the agent)"));
-                    return;
-                }
-                accept(ctx, spool);
-            });
-        }).start(host, port);
+        this.spool = spool;
+        this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.maxRequestBytes = maxRequestBytes;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("intake cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "); change intake.host / intake.port", e);
+        }
+        server.setExecutor(workers);
+        server.createContext("/health", ex -> {
+            ObjectNode o = EventCodec.mapper().createObjectNode().put("status", "ok")
+                    .put("spool_bytes", spool.sizeBytes());
+            send(ex, 200, o);
+        });
+        server.createContext("/v1/events", this::events);
+        server.start();
     }
 
     public int port() {
-        return app.port();
+        return server.getAddress().getPort();
     }
 
-    private static void accept(Context ctx, Spool spool) {
-        List<byte[]> good = new ArrayList<>();
-        List<Map<String, Object>> errors = new ArrayList<>();
-        String body = ctx.body();
-        List<String> items = new ArrayList<>();
-        if (body.stripLeading().startsWith("[")) {
-            try {
-                for (JsonNode n : EventCodec.mapper().readTree(body)) {
-                    items.add(n.toString());
-                }
-            } catch (Exception e) {
-                ctx.status(400).json(Map.of("status", 400, "error", "body starts like a JSON array but does not "
-                        + "parse; send a JSON array of events or NDJSON"));
+    private void events(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!"POST".equals(ex.getRequestMethod())) {
+                send(ex, 405, error(405, "use POST /v1/events"));
                 return;
             }
-        } else {
-            body.lines().forEach(items::add);
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            if (auth == null || !MessageDigest.isEqual(expected, auth.getBytes(StandardCharsets.UTF_8))) {
+                send(ex, 401, error(401, "missing or wrong 'Authorization: Bearer <token>' (intake.token of the "
+                        + "agent)"));
+                return;
+            }
+            byte[] body = read(ex.getRequestBody());
+            if (body == null) {
+                send(ex, 413, error(413, "request body larger than " + maxRequestBytes + " bytes; send smaller "
+                        + "batches"));
+                return;
+            }
+            accept(ex, body);
         }
-        for (int i = 0; i < items.size(); i++) {
-            String line = items.get(i);
-            if (line.isBlank()) {
-                continue;
-            }
-            if (EventLineCheck.validWithId(line)) {
-                good.add(line.getBytes(StandardCharsets.UTF_8));
-                continue;
-            }
+    }
+
+    private void accept(HttpExchange ex, byte[] body) throws IOException {
+        List<byte[]> good = new ArrayList<>();
+        ArrayNode errors = EventCodec.mapper().createArrayNode();
+        int first = 0;
+        while (first < body.length && Character.isWhitespace(body[first])) {
+            first++;
+        }
+        if (first < body.length && body[first] == '[') {
+            JsonNode array;
             try {
-                // not on the fast path: the full codec adds a derived id, or says what is wrong
-                good.add(EventCodec.toJson(EventCodec.parse(line)).getBytes(StandardCharsets.UTF_8));
-            } catch (EventFormatException e) {
-                Map<String, Object> err = new LinkedHashMap<>();
-                err.put("index", i);
-                err.put("field", e.field());
-                err.put("error", e.getMessage());
-                errors.add(err);
+                array = EventCodec.mapper().readTree(body);
+            } catch (IOException e) {
+                send(ex, 400, error(400, "body starts like a JSON array but does not parse; send a JSON array of "
+                        + "events or NDJSON"));
+                return;
+            }
+            int i = 0;
+            for (JsonNode n : array) {
+                take(n.toString(), i++, good, errors);
+            }
+        } else {
+            // NDJSON: lines are checked and kept as byte slices of the body, never decoded to strings
+            int index = 0;
+            for (int start = 0; start < body.length; index++) {
+                int end = start;
+                while (end < body.length && body[end] != '\n') {
+                    end++;
+                }
+                int stop = end > start && body[end - 1] == '\r' ? end - 1 : end;
+                if (stop > start && !blank(body, start, stop)) {
+                    if (EventLineCheck.validWithId(body, start, stop - start)) {
+                        good.add(java.util.Arrays.copyOfRange(body, start, stop));
+                    } else {
+                        take(new String(body, start, stop - start, StandardCharsets.UTF_8), index, good, errors);
+                    }
+                }
+                start = end + 1;
             }
         }
         if (!good.isEmpty()) {
             try {
                 spool.append(good);
             } catch (SpoolFullException e) {
-                ctx.header("Retry-After", "5").status(503).json(Map.of("status", 503, "error", e.getMessage()));
+                ex.getResponseHeaders().set("Retry-After", "5");
+                send(ex, 503, error(503, e.getMessage()));
                 return;
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
+        ObjectNode out = EventCodec.mapper().createObjectNode();
         out.put("accepted", good.size());
         out.put("rejected", errors.size());
-        out.put("errors", errors);
-        ctx.status(good.isEmpty() && !errors.isEmpty() ? 400 : 200).json(out);
+        out.set("errors", errors);
+        send(ex, good.isEmpty() && !errors.isEmpty() ? 400 : 200, out);
+    }
+
+    /** A line off the fast path: the full codec adds a derived id, or says what is wrong. */
+    private static void take(String line, int index, List<byte[]> good, ArrayNode errors) {
+        if (line.isBlank()) {
+            return;
+        }
+        if (EventLineCheck.validWithId(line)) {
+            good.add(line.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        try {
+            good.add(EventCodec.toJson(EventCodec.parse(line)).getBytes(StandardCharsets.UTF_8));
+        } catch (EventFormatException e) {
+            errors.addObject().put("index", index).put("field", e.field()).put("error", e.getMessage());
+        }
+    }
+
+    private static boolean blank(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Character.isWhitespace(b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private byte[] read(InputStream in) throws IOException {
+        byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxRequestBytes + 1));
+        return b.length > maxRequestBytes ? null : b;
+    }
+
+    private static ObjectNode error(int status, String message) {
+        return EventCodec.mapper().createObjectNode().put("status", status).put("error", message);
+    }
+
+    private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] bytes = EventCodec.mapper().writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
     }
 
     @Override
     public void close() {
-        app.stop();
+        server.stop(0);
+        workers.shutdownNow();
     }
 }

@@ -28,6 +28,26 @@ public final class EventLineCheck {
             return false;
         }
         try (JsonParser p = JSON.createParser(line)) {
+            return check(p);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The same for a UTF-8 line inside a buffer, without copying or decoding it. */
+    public static boolean validWithId(byte[] buf, int offset, int length) {
+        if (length > EventCodec.MAX_EVENT_BYTES) {
+            return false;
+        }
+        try (JsonParser p = JSON.createParser(buf, offset, length)) {
+            return check(p);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean check(JsonParser p) throws IOException {
+        {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return false;
             }
@@ -88,8 +108,6 @@ public final class EventLineCheck {
                 }
             }
             return t == JsonToken.END_OBJECT && p.nextToken() == null && id && time && cls && op && type && who;
-        } catch (IOException | RuntimeException e) {
-            return false;
         }
     }
 
