@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +35,9 @@ public final class Spool implements Closeable {
     private static final int HEADER = 8;
     private static final String SEGMENT_PREFIX = "segment-";
     private static final String SEGMENT_SUFFIX = ".log";
-    private static final String CURSOR_SUFFIX = ".cursor";
 
     private final Path dir;
+    private final Cursors cursors;
     private String id;
     private final long segmentBytes;
     private final long maxBytes;
@@ -57,6 +55,7 @@ public final class Spool implements Closeable {
 
     private Spool(Path dir, long segmentBytes, long maxBytes) {
         this.dir = dir;
+        this.cursors = new Cursors(dir);
         this.segmentBytes = segmentBytes;
         this.maxBytes = maxBytes;
     }
@@ -228,13 +227,7 @@ public final class Spool implements Closeable {
 
     /** The position a consumer has shipped up to (exclusive), 0 if it never shipped. */
     public long cursor(String consumer) {
-        Path f = dir.resolve(consumer + CURSOR_SUFFIX);
-        try {
-            return Files.exists(f) ? Long.parseLong(Files.readString(f).trim()) : 0L;
-        } catch (IOException | NumberFormatException e) {
-            throw new IllegalStateException("spool cursor " + f + " is unreadable (" + e.getMessage()
-                    + "); delete it to re-ship from the oldest retained segment (downstream de-duplicates)", e);
-        }
+        return cursors.read(consumer);
     }
 
     /**
@@ -243,7 +236,7 @@ public final class Spool implements Closeable {
      * registered consumer has passed them.
      */
     public void registerConsumer(String consumer) {
-        if (Files.notExists(dir.resolve(consumer + CURSOR_SUFFIX))) {
+        if (!cursors.exists(consumer)) {
             lock.lock();
             long oldest;
             try {
@@ -251,18 +244,13 @@ public final class Spool implements Closeable {
             } finally {
                 lock.unlock();
             }
-            writeCursor(consumer, oldest);
+            cursors.write(consumer, oldest);
         }
     }
 
     /** Consumers with a cursor in this spool. */
     public List<String> consumers() {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(CURSOR_SUFFIX))
-                    .map(n -> n.substring(0, n.length() - CURSOR_SUFFIX.length())).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list spool cursors in " + dir, e);
-        }
+        return cursors.names();
     }
 
     /**
@@ -270,27 +258,8 @@ public final class Spool implements Closeable {
      * the segments every registered consumer has passed.
      */
     public void commitCursor(String consumer, long position) {
-        writeCursor(consumer, position);
+        cursors.write(consumer, position);
         trim(consumers());
-    }
-
-    private void writeCursor(String consumer, long position) {
-        Path f = dir.resolve(consumer + CURSOR_SUFFIX);
-        Path tmp = dir.resolve(consumer + CURSOR_SUFFIX + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(ByteBuffer.wrap(Long.toString(position).getBytes(StandardCharsets.US_ASCII)));
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write spool cursor " + f, e);
-        }
     }
 
     /** Deletes segments that every listed consumer has fully shipped. */
