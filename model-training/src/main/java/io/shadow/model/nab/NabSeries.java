@@ -1,0 +1,76 @@
+package io.shadow.model.nab;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One NAB data file: {@code timestamp,value} rows in file order (NAB's real series step back an hour
+ * at daylight-saving changes; rows are taken as they come, as NAB does).
+ *
+ * @param key the corpus key, {@code <category>/<name>.csv} (as in windows.json)
+ * @param timestamps the timestamps as written in the file (copied verbatim into results)
+ * @param times the parsed timestamps
+ * @param values the values as written (copied verbatim) and parsed
+ */
+public record NabSeries(String key, List<String> timestamps, List<LocalDateTime> times, List<String> valueTexts,
+        double[] values) {
+
+    public int size() {
+        return values.length;
+    }
+
+    /** Reads a data file; every malformed line is reported with its number and the expected form. */
+    public static NabSeries read(String key, Path file) {
+        List<String> stamps = new ArrayList<>();
+        List<LocalDateTime> times = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = in.readLine();
+            if (header == null || !header.trim().toLowerCase().startsWith("timestamp,value")) {
+                throw new NabException(file + ": first line must be the header 'timestamp,value', found '" + header
+                        + "'");
+            }
+            String line;
+            int lineNo = 1;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] cells = line.split(",", -1);
+                LocalDateTime t = cells.length >= 2 ? NabTime.parseOrNull(cells[0]) : null;
+                Double v = cells.length >= 2 ? parseDouble(cells[1]) : null;
+                if (t == null || v == null) {
+                    throw new NabException(file + " line " + lineNo + ": expected 'YYYY-MM-DD HH:MM:SS,number', found '"
+                            + line + "'");
+                }
+                stamps.add(cells[0].trim());
+                times.add(t);
+                texts.add(cells[1].trim());
+                values.add(v);
+            }
+        } catch (IOException e) {
+            throw new NabException("cannot read NAB data file " + file + ": " + e.getMessage(), e);
+        }
+        double[] v = new double[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values.get(i);
+        }
+        return new NabSeries(key, List.copyOf(stamps), List.copyOf(times), List.copyOf(texts), v);
+    }
+
+    private static Double parseDouble(String s) {
+        try {
+            return Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
