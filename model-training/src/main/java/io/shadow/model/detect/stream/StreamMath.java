@@ -1,5 +1,6 @@
 package io.shadow.model.detect.stream;
 
+/** Tail probabilities of the standard normal. */
 final class StreamMath {
     private StreamMath() {
     }
@@ -9,7 +10,7 @@ final class StreamMath {
         return 0.5 * erfc(z / Math.sqrt(2));
     }
 
-    /** Complementary error function (Numerical Recipes' erfcc, relative error < 1.2e-7). */
+    /** Complementary error function (Numerical Recipes' erfcc, fractional error < 1.2e-7). */
     static double erfc(double x) {
         double z = Math.abs(x);
         double t = 1 / (1 + 0.5 * z);
