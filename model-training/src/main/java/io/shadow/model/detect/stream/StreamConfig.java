@@ -26,11 +26,14 @@ package io.shadow.model.detect.stream;
  * @param quietRows rows after a detection during which scores are held at 0, since only the
  *     first detection of an episode is news; default 200
  * @param quietLevel score at or above which a row counts as a detection; default 0.5
+ * @param realertFactor during a quiet period, a value beyond the range still alerts when its
+ *     improbability is this many times that of the detection that opened the period (a value
+ *     beyond the range by a whole range more, when a level check opened it); default 2
  */
 public record StreamConfig(double levelAlpha, double errorAlpha, double clip, double seasonalAlpha,
         int minEvidence, double rarityPrior, double rarityMemory, int likelihoodWindow, double likelihoodMemory,
         int likelihoodWarmup, double rawFloor, double rawSpan, double scoreDecades, double rangeTolerance,
-        int quietRows, double quietLevel) {
+        int quietRows, double quietLevel, double realertFactor) {
 
     public StreamConfig {
         check(levelAlpha > 0 && levelAlpha <= 1, "level-alpha", levelAlpha, "a weight in (0, 1]");
@@ -50,11 +53,12 @@ public record StreamConfig(double levelAlpha, double errorAlpha, double clip, do
         check(rangeTolerance >= 0, "range-tolerance", rangeTolerance, "a fraction of the range, 0 or more");
         check(quietRows >= 0, "quiet-rows", quietRows, "0 or more rows");
         check(quietLevel > 0 && quietLevel <= 1, "quiet-level", quietLevel, "a score in (0, 1]");
+        check(realertFactor >= 1, "realert-factor", realertFactor, "1 or more");
     }
 
     /** The one configuration used for every series; chosen on the shared NAB subset, globally. */
     public static StreamConfig defaults() {
-        return new StreamConfig(0.02, 0.01, 6, 0.2, 20, 50, 5000, 30, 5000, 100, 1, 3, 10, 0.02, 200, 0.5);
+        return new StreamConfig(0.02, 0.01, 6, 0.2, 20, 50, 5000, 30, 5000, 100, 1, 3, 10, 0.02, 200, 0.5, 2);
     }
 
     private static void check(boolean ok, String key, Object value, String expected) {

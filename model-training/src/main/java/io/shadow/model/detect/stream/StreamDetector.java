@@ -45,6 +45,8 @@ public final class StreamDetector {
     private double min = Double.NaN;
     private double max = Double.NaN;
     private int quiet;
+    private double quietDecades;
+    private double lastExcess;
     // what the last row was judged against, for explanations
     private double lastExpected = Double.NaN;
     private double lastDeviation;
@@ -77,16 +79,18 @@ public final class StreamDetector {
         double burst = Math.min(cfg.scoreDecades(), likelihood.observe(raw, cfg.likelihoodMemory(),
                 cfg.likelihoodWarmup()));
         boolean outside = outsideRange(x);
-        double decades = outside ? cfg.scoreDecades() : Math.max(point, burst);
+        // beyond the range: certain news, graded by how far beyond (in ranges) for the re-alert rule
+        double decades = outside ? cfg.scoreDecades() * (1 + lastExcess) : Math.max(point, burst);
         lastReason = outside ? Reason.LEVEL : decades == 0 ? Reason.NONE : burst >= point ? Reason.BURST
                 : changeDecades >= residualDecades ? Reason.RATE_OF_CHANGE : Reason.RESIDUAL;
         double score = Math.min(1, decades / cfg.scoreDecades());
-        if (quiet > 0) {
+        if (quiet > 0 && !(outside && decades >= cfg.realertFactor() * quietDecades)) {
             quiet--;
             lastReason = Reason.QUIET;
             return 0;
         }
         if (score >= cfg.quietLevel()) {
+            quietDecades = decades;
             quiet = cfg.quietRows();
         }
         return score;
@@ -151,7 +155,9 @@ public final class StreamDetector {
     /** The level check: beyond everything seen so far by more than the tolerance (then learned). */
     private boolean outsideRange(double x) {
         boolean outside = false;
-        if (max > min) {
+        lastExcess = 0;
+        if (max > min && rows > cfg.likelihoodWarmup()) {
+            lastExcess = Math.max(x - max, min - x) / (max - min);
             double tolerance = cfg.rangeTolerance() * (max - min);
             outside = x > max + tolerance || x < min - tolerance;
         }
