@@ -80,7 +80,8 @@ class NabCommandsIT {
     }
 
     private static double normalised(String table, String detector, String profile) {
-        Matcher m = Pattern.compile("(?m)^" + detector + "\\s+" + profile + "\\s+\\S+\\s+\\S+\\s+(\\S+)").matcher(table);
+        Matcher m = Pattern.compile("(?m)^" + detector + "\\s+" + profile + "\\s+\\S+\\s+\\S+\\s+(\\S+)")
+                .matcher(table);
         assertThat(m.find()).as("row %s %s in%n%s", detector, profile, table).isTrue();
         return Double.parseDouble(m.group(1));
     }

@@ -93,6 +93,7 @@ class NabEvaluationTest {
         Path p = dir.resolve("bad-profiles.json");
         Files.writeString(p, "{\"standard\": {\"CostMatrix\": {\"tpWeight\": 1.0, \"fnWeight\": 1.0}}}");
         assertThatThrownBy(() -> CostProfile.read(p))
-                .hasMessage("profiles file " + p + ", profile standard: CostMatrix.fpWeight is missing or not a number");
+                .hasMessage("profiles file " + p + ", profile standard: CostMatrix.fpWeight is missing or not a"
+                        + " number");
     }
 }

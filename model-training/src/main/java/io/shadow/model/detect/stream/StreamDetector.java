@@ -2,22 +2,27 @@ package io.shadow.model.detect.stream;
 
 /**
  * A univariate streaming anomaly detector: one instance per series (entity × feature), one
- * {@link #update} per observation, O(1) time and a fixed ~1.7 KB of state, causal (the score of a
- * row depends on that row and earlier ones only), one configuration for every series.
+ * {@link #update} per observation, O(1) time and a fixed ~1.9 KB of state ({@link StateSize}),
+ * causal (the score of a row depends on that row and earlier ones only), one configuration for
+ * every series.
  *
  * <p>Per row it asks three questions and keeps the most improbable answer, in decades
  * (-log10 of a tail probability):
  * <ol>
- * <li><b>rate of change</b>: the change since the previous row against the series' usual change;
+ * <li><b>rate of change</b>: the change since the previous row against the usual change (a slow
+ * drift) and its usual spread;
  * <li><b>seasonality-aware residual</b>: the value against the best of three expectations — its
  * recent level, its hour-of-day profile, its hour-of-week profile — whichever has lately erred
  * least, so a daily or weekly cycle is used where it exists and ignored where it does not;
- * <li><b>level</b>: a value beyond the range of all values seen so far (by more than a tolerance)
- * is taken as certain news, as people labelling anomalies do.
+ * <li><b>level</b>: once {@code likelihoodWarmup} rows have shown the range, a value beyond the
+ * range of all values seen so far (by more than a tolerance) is taken as certain news, as people
+ * labelling anomalies take it.
  * </ol>
  * Deviations are judged against the series' own history of deviations ({@link Rarity}), and the
  * point answers feed an anomaly likelihood ({@link AnomalyLikelihood}) that catches bursts. The
- * result is mapped to [0, 1]; after a detection, scores are held at 0 for a quiet period.
+ * result is mapped to [0, 1]; after a detection, scores are held at 0 for a quiet period (only the
+ * first detection of an episode is news), unless a value goes beyond the range by far more than
+ * what opened it.
  * Cold start: every spread is a running mean until it has {@code minEvidence} rows, and every
  * histogram starts from a prior, so the detector scores from its first rows.
  */
@@ -35,6 +40,8 @@ public final class StreamDetector {
     private double level;
     private double previous;
     private double magnitude;
+    /** The usual change per row (a slow drift), against which each change is judged. */
+    private double drift;
     private final RobustScale change = new RobustScale();
     private final RobustScale[] error = {new RobustScale(), new RobustScale(), new RobustScale()};
     private final SeasonalProfile daily = new SeasonalProfile(24);
@@ -64,7 +71,7 @@ public final class StreamDetector {
             return 0;
         }
         rows++;
-        magnitude = rows == 1 ? Math.abs(x) : magnitude + Math.max(1.0 / rows, cfg.errorAlpha()) * (Math.abs(x) - magnitude);
+        magnitude += Math.max(1.0 / rows, cfg.errorAlpha()) * (Math.abs(x) - magnitude);
         // spreads never fall below a millionth of the series' magnitude: constant series stay quiet
         double floor = 1e-6 * magnitude + 1e-12;
         int hod = SeasonalProfile.hourOfDay(epochSecond);
@@ -98,10 +105,14 @@ public final class StreamDetector {
 
     private double judgeChange(double d, double floor) {
         double decades = 0;
+        double excess = Math.abs(d - drift);
         if (change.ready(cfg.minEvidence())) {
-            decades = changeRarity.observe(Math.abs(d) / (change.size() + floor), cfg.rarityPrior(), cfg.rarityMemory());
+            decades = changeRarity.observe(excess / (change.size() + floor), cfg.rarityPrior(), cfg.rarityMemory());
         }
-        change.learn(Math.abs(d), cfg.errorAlpha(), cfg.clip(), floor);
+        change.learn(excess, cfg.errorAlpha(), cfg.clip(), floor);
+        // the drift learns from clipped changes only, so a jump does not pass for a trend
+        drift += cfg.errorAlpha() * (Math.max(-cfg.clip() * change.size(), Math.min(cfg.clip() * change.size(), d))
+                - drift);
         return decades;
     }
 
