@@ -31,7 +31,7 @@ final class AnomalyLikelihood {
         double decades = 0;
         if (count >= warmup) {
             double z = (average - Math.max(mean, MIN_MEAN)) / Math.sqrt(Math.max(variance, MIN_VARIANCE));
-            decades = z <= 0 ? 0 : -Math.log10(Math.max(1e-300, StreamMath.upperNormal(z)));
+            decades = z <= 0 ? 0 : -Math.log10(Math.max(1e-300, NormalTail.upper(z)));
         }
         count++;
         double a = Math.max(1.0 / count, 1.0 / memory);
