@@ -8,8 +8,9 @@ package io.shadow.model.detect.stream;
  * @param errorAlpha weight of the newest error in every spread; default 0.01 (≈ 100 rows)
  * @param clip errors above this many spreads are clipped before they update a spread, so one
  *     outlier does not inflate it; default 6
- * @param seasonalAlpha weight of the newest value in an hour-of-day or hour-of-week bin; default
- *     0.2 (≈ the last 5 days or weeks)
+ * @param seasonalAlpha weight of the newest value in its hour-of-day or hour-of-week bin; default
+ *     0.2 (a bin remembers about its last 5 values: the latest visit of that hour for 5-minute
+ *     rows, the last 5 days or weeks for hourly ones)
  * @param minEvidence rows a spread must rest on before its deviations count; default 20
  * @param rarityPrior pseudo-rows of a Laplace tail that a series' own deviation histogram
  *     starts from, so a young series judges by the prior and an old one by its history; default 50
