@@ -1,6 +1,5 @@
 package io.shadow.model.nab;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -54,48 +52,26 @@ public final class NabResults {
 
     static Scores read(Path file) {
         List<LocalDateTime> times = new ArrayList<>();
-        double[] scores = new double[1024];
-        int n = 0;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            List<String> cols = header == null ? List.of() : Arrays.asList(header.trim().split(","));
-            int ts = cols.indexOf("timestamp");
-            int sc = cols.indexOf("anomaly_score");
-            if (ts < 0 || sc < 0) {
+        List<Double> scores = new ArrayList<>();
+        int[] columns = new int[2];
+        NabCsv.read(file, "results file", header -> {
+            columns[0] = header.indexOf("timestamp");
+            columns[1] = header.indexOf("anomaly_score");
+            if (columns[0] < 0 || columns[1] < 0) {
                 throw new NabException("results file " + file + ": header must name 'timestamp' and 'anomaly_score'"
-                        + " columns, found '" + header + "'");
+                        + " columns, found '" + String.join(",", header) + "'");
             }
-            String line;
-            int lineNo = 1;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] cells = line.split(",", -1);
-                LocalDateTime t = cells.length > Math.max(ts, sc) ? NabTime.parseOrNull(cells[ts]) : null;
-                double s = t == null ? Double.NaN : parse(cells[sc]);
-                if (t == null || Double.isNaN(s)) {
-                    throw new NabException("results file " + file + " line " + lineNo + ": expected a timestamp and a"
-                            + " numeric anomaly_score, found '" + line + "'");
-                }
-                if (n == scores.length) {
-                    scores = Arrays.copyOf(scores, n * 2);
-                }
-                times.add(t);
-                scores[n++] = s;
+        }, (cells, line, lineNo) -> {
+            boolean wide = cells.length > Math.max(columns[0], columns[1]);
+            LocalDateTime t = wide ? NabTime.parseOrNull(cells[columns[0]]) : null;
+            double s = t == null ? Double.NaN : NabCsv.number(cells[columns[1]]);
+            if (t == null || Double.isNaN(s)) {
+                throw new NabException("results file " + file + " line " + lineNo + ": expected a timestamp and a"
+                        + " numeric anomaly_score, found '" + line + "'");
             }
-        } catch (IOException e) {
-            throw new NabException("cannot read results file " + file + ": " + e.getMessage(), e);
-        }
-        return new Scores(times, Arrays.copyOf(scores, n));
-    }
-
-    private static double parse(String s) {
-        try {
-            return Double.parseDouble(s.trim());
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
+            times.add(t);
+            scores.add(s);
+        });
+        return new Scores(times, scores.stream().mapToDouble(Double::doubleValue).toArray());
     }
 }

@@ -1,9 +1,5 @@
 package io.shadow.model.nab;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -31,46 +27,28 @@ public record NabSeries(String key, List<String> timestamps, List<LocalDateTime>
         List<LocalDateTime> times = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         List<Double> values = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (header == null || !header.trim().toLowerCase().startsWith("timestamp,value")) {
-                throw new NabException(file + ": first line must be the header 'timestamp,value', found '" + header
-                        + "'");
+        NabCsv.read(file, "NAB data file", header -> {
+            if (header.size() < 2 || !header.get(0).equalsIgnoreCase("timestamp")
+                    || !header.get(1).equalsIgnoreCase("value")) {
+                throw new NabException(file + ": first line must be the header 'timestamp,value', found '"
+                        + String.join(",", header) + "'");
             }
-            String line;
-            int lineNo = 1;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] cells = line.split(",", -1);
-                LocalDateTime t = cells.length >= 2 ? NabTime.parseOrNull(cells[0]) : null;
-                Double v = cells.length >= 2 ? parseDouble(cells[1]) : null;
-                if (t == null || v == null) {
-                    throw new NabException(file + " line " + lineNo + ": expected 'YYYY-MM-DD HH:MM:SS,number', found '"
-                            + line + "'");
-                }
-                stamps.add(cells[0].trim());
-                times.add(t);
-                texts.add(cells[1].trim());
-                values.add(v);
+        }, (cells, line, lineNo) -> {
+            LocalDateTime t = cells.length >= 2 ? NabTime.parseOrNull(cells[0]) : null;
+            double v = cells.length >= 2 ? NabCsv.number(cells[1]) : Double.NaN;
+            if (t == null || Double.isNaN(v)) {
+                throw new NabException(file + " line " + lineNo + ": expected 'YYYY-MM-DD HH:MM:SS,number', found '"
+                        + line + "'");
             }
-        } catch (IOException e) {
-            throw new NabException("cannot read NAB data file " + file + ": " + e.getMessage(), e);
-        }
+            stamps.add(cells[0].trim());
+            times.add(t);
+            texts.add(cells[1].trim());
+            values.add(v);
+        });
         double[] v = new double[values.size()];
         for (int i = 0; i < v.length; i++) {
             v[i] = values.get(i);
         }
         return new NabSeries(key, List.copyOf(stamps), List.copyOf(times), List.copyOf(texts), v);
-    }
-
-    private static Double parseDouble(String s) {
-        try {
-            return Double.parseDouble(s.trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }
