@@ -1,0 +1,33 @@
+package io.shadow.cli;
+
+import io.shadow.model.nab.NabRunner;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code shadow nab}: runs a streaming detector over a NAB-layout folder and writes NAB's results layout. */
+@Command(name = "nab", mixinStandardHelpOptions = true,
+        description = "Run a detector on every <category>/<name>.csv under --data and write "
+                + "<out>/<detector>/<category>/<detector>_<name>.csv (timestamp,value,anomaly_score,label).")
+final class NabCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, description = "Folder laid out like NAB's data/ (category folders).")
+    Path data;
+
+    @Option(names = "--out", required = true, description = "Results folder (created if missing).")
+    Path out;
+
+    @Option(names = "--detector", defaultValue = "shadow",
+            description = "Detector name, also the results sub-folder: shadow (default) or null.")
+    String detector;
+
+    @Override
+    public Integer call() {
+        NabRunner.Run run = NabRunner.run(data, out, detector);
+        System.out.printf("%s: %d files, %,d rows in %.1f s (%,.0f rows/s) -> %s; labels %s%n", run.detector(),
+                run.files(), run.rows(), run.seconds(), run.rows() / Math.max(run.seconds(), 1e-9),
+                out.resolve(run.detector()), run.labelled() ? "from windows.json beside the data folder"
+                        : "0 (no windows.json beside the data folder)");
+        return 0;
+    }
+}

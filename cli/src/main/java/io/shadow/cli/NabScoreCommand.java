@@ -1,0 +1,36 @@
+package io.shadow.cli;
+
+import io.shadow.model.nab.CostProfile;
+import io.shadow.model.nab.NabEvaluation;
+import io.shadow.model.nab.NabReport;
+import io.shadow.model.nab.NabWindows;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code shadow nab-score}: scores NAB results by NAB's rules and prints normalised scores per profile. */
+@Command(name = "nab-score", mixinStandardHelpOptions = true,
+        description = "Score the results of bin/shadow nab by NAB's rules (windows, probation, threshold optimised"
+                + " per profile over all files) and print normalised scores.")
+final class NabScoreCommand implements Callable<Integer> {
+    @Option(names = "--results", required = true, description = "The --out folder of bin/shadow nab.")
+    Path results;
+
+    @Option(names = "--windows", required = true, description = "NAB's windows.json for the data that was run.")
+    Path windows;
+
+    @Option(names = "--profiles", description = "NAB's profiles.json (default: NAB's three profiles).")
+    Path profiles;
+
+    @Option(names = "--per-file", description = "Also list each file's score under the first profile.")
+    boolean perFile;
+
+    @Override
+    public Integer call() {
+        List<CostProfile> ps = profiles == null ? CostProfile.nabDefaults() : CostProfile.read(profiles);
+        System.out.print(NabReport.table(NabEvaluation.score(results, NabWindows.read(windows), ps), perFile));
+        return 0;
+    }
+}

@@ -1,0 +1,46 @@
+package io.shadow.model.nab;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Formats NAB scores for people: one table row per detector and profile, optionally per file. */
+public final class NabReport {
+    private NabReport() {
+    }
+
+    public static String table(List<NabEvaluation.DetectorScore> scores, boolean perFile) {
+        StringBuilder out = new StringBuilder();
+        String head = String.format(Locale.ROOT, "%-12s %-20s %10s %9s %11s %9s %7s %8s%n", "detector", "profile",
+                "threshold", "raw", "normalised", "detected", "missed", "fp rows");
+        out.append(head).append("-".repeat(head.length() - 1)).append('\n');
+        for (NabEvaluation.DetectorScore d : scores) {
+            for (NabEvaluation.ProfileScore p : d.profiles()) {
+                out.append(String.format(Locale.ROOT, "%-12s %-20s %10s %9.3f %11.1f %9d %7d %8d%n", d.detector(),
+                        p.profile(), threshold(p.threshold()), p.raw(), p.normalised(), p.detectedWindows(),
+                        p.missedWindows(), p.falsePositives()));
+            }
+        }
+        for (NabEvaluation.DetectorScore d : scores) {
+            out.append(String.format(Locale.ROOT, "%n%s: %d files, %d windows; normalised", d.detector(), d.files(),
+                    d.windows()));
+            for (NabEvaluation.ProfileScore p : d.profiles()) {
+                out.append(String.format(Locale.ROOT, " %s %.1f", p.profile(), p.normalised()));
+            }
+            out.append('\n');
+            if (perFile && !d.profiles().isEmpty()) {
+                NabEvaluation.ProfileScore first = d.profiles().get(0);
+                out.append(String.format(Locale.ROOT, "  per file under %s (threshold %s):%n", first.profile(),
+                        threshold(first.threshold())));
+                for (NabScorer.FileScore f : first.files()) {
+                    out.append(String.format(Locale.ROOT, "  %-62s %7.3f  detected %d missed %d fp %d%n", f.key(),
+                            f.score(), f.detectedWindows(), f.missedWindows(), f.falsePositives()));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static String threshold(double t) {
+        return Double.isInfinite(t) ? "none" : String.format(Locale.ROOT, "%.4f", t);
+    }
+}

@@ -1,0 +1,154 @@
+package io.shadow.model.detect.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class StreamDetectorTest {
+    /** 2014-04-01 00:00:00 UTC, a Tuesday. */
+    private static final long START = 1_396_310_400L;
+    private static final long FIVE_MINUTES = 300;
+
+    private static double[] run(double[] values) {
+        StreamDetector d = new StreamDetector(StreamConfig.defaults());
+        double[] s = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            s[i] = d.update(START + i * FIVE_MINUTES, values[i]);
+        }
+        return s;
+    }
+
+    private static double[] noisy(int rows, long seed) {
+        Random r = new Random(seed);
+        double[] v = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            v[i] = 40 + 10 * Math.sin(2 * Math.PI * i / 288) + r.nextGaussian();
+        }
+        return v;
+    }
+
+    private static int firstAtOrAbove(double[] s, double level, int from) {
+        for (int i = from; i < s.length; i++) {
+            if (s[i] >= level) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void scoresUpToARowDoNotDependOnLaterRows() {
+        double[] base = noisy(3000, 1);
+        double[] scores = run(base);
+        Random r = new Random(2);
+        for (int cut : new int[] {1, 50, 400, 1500, 2999}) {
+            double[] changed = base.clone();
+            for (int i = cut + 1; i < changed.length; i++) {
+                changed[i] = r.nextDouble() < 0.1 ? 1e6 * r.nextGaussian() : -changed[i];
+            }
+            double[] again = run(changed);
+            for (int i = 0; i <= cut; i++) {
+                assertThat(again[i]).as("row %d after changing rows > %d", i, cut).isEqualTo(scores[i]);
+            }
+        }
+    }
+
+    @Test
+    void everyScoreIsInTheUnitInterval() {
+        double[] v = noisy(3000, 3);
+        v[1000] = 500;
+        v[2000] = -500;
+        for (double s : run(v)) {
+            assertThat(s).isBetween(0.0, 1.0);
+        }
+    }
+
+    @Test
+    void coldStartDetectsAJumpWithinTheFirstHundredRows() {
+        // 60 rows of a never-seen series, then its level quadruples
+        Random r = new Random(4);
+        double[] v = new double[100];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (i < 60 ? 10 : 40) + r.nextGaussian() * 0.5;
+        }
+        double[] s = run(v);
+        assertThat(firstAtOrAbove(s, 0.5, 0)).as("first detection").isEqualTo(60);
+        assertThat(firstAtOrAbove(s, 0.5, 1)).isEqualTo(60);
+    }
+
+    @Test
+    void aConstantSeriesNeverScores() {
+        double[] v = new double[2000];
+        java.util.Arrays.fill(v, 45.0);
+        assertThat(run(v)).containsOnly(0.0);
+    }
+
+    @Test
+    void aMissingDailyPeakIsFoundButRegularPeaksAreNot() {
+        // 12 days with a 09:00-18:00 plateau at 80 over a night level of 20; day 10 has no plateau
+        Random r = new Random(5);
+        int day = 288;
+        double[] v = new double[12 * day];
+        for (int i = 0; i < v.length; i++) {
+            int minute = (i % day) * 5;
+            boolean plateau = minute >= 9 * 60 && minute < 18 * 60 && i / day != 10;
+            v[i] = (plateau ? 80 : 20) + r.nextGaussian() * 2;
+        }
+        double[] s = run(v);
+        int missing = 10 * day + 9 * 12;
+        assertThat(firstAtOrAbove(s, 0.5, 5 * day)).as("first detection after day 5")
+                .isBetween(missing, missing + 24);
+        assertThat(firstAtOrAbove(s, 0.5, 11 * day + 12 * 12)).as("after the next regular morning").isEqualTo(-1);
+    }
+
+    @Test
+    void afterADetectionScoresAreHeldAtZeroForTheQuietPeriod() {
+        double[] v = noisy(1000, 6);
+        for (int i = 600; i < 1000; i++) {
+            v[i] += 500;
+        }
+        double[] s = run(v);
+        assertThat(s[600]).isEqualTo(1.0);
+        for (int i = 601; i <= 600 + StreamConfig.defaults().quietRows(); i++) {
+            assertThat(s[i]).isZero();
+        }
+    }
+
+    @Test
+    void explainsTheLastRow() {
+        StreamDetector d = new StreamDetector(StreamConfig.defaults());
+        double[] v = noisy(600, 7);
+        for (int i = 0; i < v.length; i++) {
+            d.update(START + i * FIVE_MINUTES, v[i]);
+        }
+        assertThat(d.lastExpected()).isBetween(25.0, 55.0);
+        assertThat(d.update(START + 600 * FIVE_MINUTES, 900)).isEqualTo(1.0);
+        assertThat(d.lastReason()).isEqualTo(StreamDetector.Reason.LEVEL);
+        assertThat(d.lastDeviation()).isGreaterThan(50);
+    }
+
+    @Test
+    void stateStaysWithinTwoKilobytesPerSeries() {
+        StreamDetector d = new StreamDetector(StreamConfig.defaults());
+        long fresh = StateSize.of(d);
+        double[] v = noisy(5000, 8);
+        for (int i = 0; i < v.length; i++) {
+            d.update(START + i * FIVE_MINUTES, v[i]);
+        }
+        // fixed-size state: nothing grows with the rows seen
+        assertThat(StateSize.of(d)).isEqualTo(fresh).isLessThanOrEqualTo(2048);
+    }
+
+    @Test
+    void aBadConfigurationNamesTheKnobAndTheFix() {
+        StreamConfig d = StreamConfig.defaults();
+        assertThatThrownBy(() -> new StreamConfig(d.levelAlpha(), d.errorAlpha(), d.clip(), d.seasonalAlpha(),
+                d.minEvidence(), d.rarityPrior(), d.rarityMemory(), 0, d.likelihoodMemory(), d.likelihoodWarmup(),
+                d.rawFloor(), d.rawSpan(), d.scoreDecades(), d.rangeTolerance(), d.quietRows(), d.quietLevel(),
+                d.realertFactor()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid stream-detector.likelihood-window = 0; expected 1 to 1000 rows");
+    }
+}

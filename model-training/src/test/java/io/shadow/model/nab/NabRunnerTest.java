@@ -1,0 +1,93 @@
+package io.shadow.model.nab;
+
+import static io.shadow.model.nab.NabFixtures.windowsJson;
+import static io.shadow.model.nab.NabFixtures.writeData;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NabRunnerTest {
+    @TempDir
+    Path dir;
+
+    private Path corpus() throws IOException {
+        double[] flat = new double[300];
+        double[] jump = new double[300];
+        for (int i = 0; i < 300; i++) {
+            flat[i] = 10 + (i % 7) * 0.1;
+            jump[i] = i < 250 ? 5 + (i % 5) * 0.2 : 50;
+        }
+        Path data = dir.resolve("nab/data");
+        writeData(data.resolve("realThings/flat.csv"), flat);
+        writeData(data.resolve("artificialJumps/jump.csv"), jump);
+        return data;
+    }
+
+    @Test
+    void writesNabsResultsLayoutForEveryCategoryFound() throws IOException {
+        Path data = corpus();
+        Files.writeString(dir.resolve("nab/windows.json"), windowsJson("realThings/flat.csv", new int[] {},
+                "artificialJumps/jump.csv", new int[] {245, 260}));
+
+        NabRunner.Run run = NabRunner.run(data, dir.resolve("out"), "shadow");
+
+        assertThat(run.files()).isEqualTo(2);
+        assertThat(run.rows()).isEqualTo(600);
+        assertThat(run.labelled()).isTrue();
+        Path jump = dir.resolve("out/shadow/artificialJumps/shadow_jump.csv");
+        Path flat = dir.resolve("out/shadow/realThings/shadow_flat.csv");
+        assertThat(jump).exists();
+        assertThat(flat).exists();
+        List<String> lines = Files.readAllLines(jump);
+        assertThat(lines).hasSize(301);
+        assertThat(lines.get(0)).isEqualTo("timestamp,value,anomaly_score,label");
+        assertThat(lines.get(1)).startsWith("2014-04-01 00:00:00,5.0,").endsWith(",0");
+        assertThat(lines.get(246)).endsWith(",1");
+        assertThat(lines.get(262)).endsWith(",0");
+        for (String l : lines.subList(1, lines.size())) {
+            double score = Double.parseDouble(l.split(",")[2]);
+            assertThat(score).isBetween(0.0, 1.0);
+        }
+        // the jump to 50 is far beyond everything seen before: detected at once
+        assertThat(Double.parseDouble(lines.get(251).split(",")[2])).isEqualTo(1.0);
+    }
+
+    @Test
+    void withoutWindowsNextToTheDataEveryLabelIsZero() throws IOException {
+        Path data = corpus();
+        NabRunner.Run run = NabRunner.run(data, dir.resolve("out"), "shadow");
+        assertThat(run.labelled()).isFalse();
+        assertThat(Files.readAllLines(dir.resolve("out/shadow/artificialJumps/shadow_jump.csv")).subList(1, 301))
+                .allMatch(l -> l.endsWith(",0"));
+    }
+
+    @Test
+    void aMissingDataFolderSaysWhatToPass() {
+        assertThatThrownBy(() -> NabRunner.run(dir.resolve("nope"), dir.resolve("out"), "shadow"))
+                .isInstanceOf(NabException.class)
+                .hasMessage("NAB data folder " + dir.resolve("nope") + " does not exist; pass --data pointing at a"
+                        + " folder with <category>/<name>.csv files (like NAB's data/)");
+    }
+
+    @Test
+    void anUnknownDetectorListsTheKnownOnes() throws IOException {
+        Path data = corpus();
+        assertThatThrownBy(() -> NabRunner.run(data, dir.resolve("out"), "htm"))
+                .hasMessage("unknown detector 'htm'; use one of [null, shadow]");
+    }
+
+    @Test
+    void aMalformedDataLineNamesFileAndLine() throws IOException {
+        Path data = corpus();
+        Path bad = data.resolve("realThings/flat.csv");
+        Files.writeString(bad, "timestamp,value\n2014-04-01 00:00:00,1\n2014-04-01 00:05:00,x\n");
+        assertThatThrownBy(() -> NabRunner.run(data, dir.resolve("out"), "shadow"))
+                .hasMessage(bad + " line 3: expected 'YYYY-MM-DD HH:MM:SS,number', found '2014-04-01 00:05:00,x'");
+    }
+}
