@@ -49,13 +49,31 @@ public final class OnlineScorer {
         RiskFactorExtractor x = extractor;
         for (Anomaly a : anomalies) {
             RiskFactorExtractor.Extraction ex = x.extract(a);
-            RiskScore risk = models.get().score(ex.factors());
+            RiskScore risk = models.score(ex.factors());
             Assessment assessment = new Assessment(ex.anomaly(), risk);
             assessments.add(assessment);
             outcomes.add(sink.accept(assessment));
         }
         return new ScoredEvent(e.eventId(), assessments, outcomes);
     }
+
+    /**
+     * Scores a batch in event-time order (stable for equal times), so an entity's events that
+     * arrive out of order within one batch still land in their own five-minute buckets. The
+     * results are in that order too.
+     */
+    public List<ScoredEvent> scoreAll(List<ActivityEvent> events) {
+        List<ActivityEvent> ordered = new ArrayList<>(events);
+        ordered.sort(BY_TIME);
+        List<ScoredEvent> out = new ArrayList<>(ordered.size());
+        for (ActivityEvent e : ordered) {
+            out.add(score(e));
+        }
+        return out;
+    }
+
+    private static final java.util.Comparator<ActivityEvent> BY_TIME = java.util.Comparator.comparing(
+            ActivityEvent::time);
 
     public Detector detector() {
         return detector;
