@@ -57,24 +57,6 @@ public final class OnlineScorer {
         return new ScoredEvent(e.eventId(), assessments, outcomes);
     }
 
-    /**
-     * Scores a batch in event-time order (stable for equal times), so an entity's events that
-     * arrive out of order within one batch still land in their own five-minute buckets. The
-     * results are in that order too.
-     */
-    public List<ScoredEvent> scoreAll(List<ActivityEvent> events) {
-        List<ActivityEvent> ordered = new ArrayList<>(events);
-        ordered.sort(BY_TIME);
-        List<ScoredEvent> out = new ArrayList<>(ordered.size());
-        for (ActivityEvent e : ordered) {
-            out.add(score(e));
-        }
-        return out;
-    }
-
-    private static final java.util.Comparator<ActivityEvent> BY_TIME = java.util.Comparator.comparing(
-            ActivityEvent::time);
-
     public Detector detector() {
         return detector;
     }

@@ -54,9 +54,9 @@ public final class ScorerRoutes {
                 OPERATOR, SERVICE);
     }
 
-    private void events(Context ctx) {
+    private void events(Context ctx) throws InterruptedException {
         EventBatch batch = EventBatch.parse(ctx.body());
-        List<ScoredEvent> scored = scorer.scoreAll(batch.events());
+        List<ScoredEvent> scored = service.shards().scoreAll(batch.events());
         Map<String, Object> out = Answers.batch(batch, scored);
         metrics.batch(batch.events().size(), batch.errors().size(), (Integer) out.get("anomalies"));
         if (batch.events().isEmpty()) {
@@ -70,7 +70,7 @@ public final class ScorerRoutes {
         ctx.json(out);
     }
 
-    private void score(Context ctx) {
+    private void score(Context ctx) throws InterruptedException {
         String body = ctx.body();
         if (body.isBlank()) {
             throw new ApiError(400, "request body is empty; send one event as a JSON object");
@@ -82,7 +82,7 @@ public final class ScorerRoutes {
             metrics.batch(0, 1, 0);
             throw new ApiError(400, "event rejected: " + ex.getMessage());
         }
-        ScoredEvent s = scorer.score(e);
+        ScoredEvent s = service.shards().score(e);
         metrics.batch(1, 0, s.assessments().size());
         ctx.json(Answers.scored(s, service.models().get().id()));
     }

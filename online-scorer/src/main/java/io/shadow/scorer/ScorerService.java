@@ -9,6 +9,7 @@ import io.shadow.model.risk.PatternHistory;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.scorer.load.Admission;
 import io.shadow.scorer.metrics.ScorerMetrics;
+import io.shadow.scorer.shard.EntityShards;
 import io.shadow.scorer.state.StateCheckpoints;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scorer while it serves: the {@link OnlineScorer} with its admission control, metrics,
+ * The scorer while it serves: the {@link OnlineScorer} on per-entity shards ({@link EntityShards},
+ * one thread per core by default) with its admission control, metrics,
  * per-entity state checkpoints (restored at start, written periodically and on close), memory
  * bound (least recently seen entities evicted beyond {@code max-entities}) and hot reload of
  * baselines and champion model. {@link #register} adds its HTTP routes to a service.
@@ -32,6 +34,7 @@ public final class ScorerService implements AutoCloseable {
     private final BaselineSource baselines;
     private final RiskModelHolder models;
     private final OnlineScorer scorer;
+    private final EntityShards shards;
     private final Admission admission;
     private final ScorerMetrics metrics;
     private final StateCheckpoints checkpoints;
@@ -64,6 +67,7 @@ public final class ScorerService implements AutoCloseable {
             LOG.warn("scorer starts with model {}: {}", models.get().id(), modelError);
         }
         this.scorer = new OnlineScorer(detectorConfig, g.snapshot(), intel, g.history(), resourceRisk, models, sink);
+        this.shards = new EntityShards(scorer, settings.effectiveShards());
         this.admission = new Admission(settings.maxInFlight(), settings.maxQueued(), settings.queueTimeout());
         this.metrics = new ScorerMetrics(new ScorerMetrics.Sources(admission::queued, admission::inFlight,
                 () -> scorer.detector().trackedEntities(), () -> scorer.detector().snapshot().version(),
@@ -83,9 +87,10 @@ public final class ScorerService implements AutoCloseable {
         if (checkpoints != null) {
             every(settings.checkpointInterval(), this::checkpoint);
         }
-        LOG.info("scorer ready={}: model {}, baselines v{} ({} entities), {} entities restored, max {} in flight, "
-                + "{} queued", readiness().ready(), models.get().id(), g.snapshot().version(), g.snapshot().size(),
-                scorer.detector().trackedEntities(), settings.maxInFlight(), settings.maxQueued());
+        LOG.info("scorer ready={}: model {}, baselines v{} ({} entities), {} entities restored, {} shards, max {} in "
+                + "flight, {} queued", readiness().ready(), models.get().id(), g.snapshot().version(),
+                g.snapshot().size(), scorer.detector().trackedEntities(), shards.shards(), settings.maxInFlight(),
+                settings.maxQueued());
     }
 
     public void register(JavalinConfig cfg) {
@@ -94,6 +99,10 @@ public final class ScorerService implements AutoCloseable {
 
     public OnlineScorer scorer() {
         return scorer;
+    }
+
+    public EntityShards shards() {
+        return shards;
     }
 
     public RiskModelHolder models() {
@@ -229,6 +238,7 @@ public final class ScorerService implements AutoCloseable {
             long n = checkpoint();
             LOG.info("scorer stopped; {} entities checkpointed to {}", n, checkpoints.file());
         }
+        shards.close();
         metrics.close();
         models.close();
     }

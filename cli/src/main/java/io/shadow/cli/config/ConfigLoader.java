@@ -48,6 +48,7 @@ public final class ConfigLoader {
               incident-window: PT2H
               expiry-sweep: PT30S
             scorer:
+              shards: 0
               max-in-flight: 8
               max-queued: 64
               queue-timeout: PT0.5S
