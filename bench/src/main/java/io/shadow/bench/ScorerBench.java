@@ -51,11 +51,9 @@ public final class ScorerBench {
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : 500;
         int employees = args.length > 3 ? Integer.parseInt(args[3]) : 200;
         Path dir = Files.createTempDirectory("shadow-scorer-bench");
-        List<ActivityEvent> week = WorkloadGenerator.generate(new WorkloadConfig(42L, "acme", employees, 7, 24,
-                WorkloadConfig.DEFAULT_START, 1.0)).history().stream()
-                .sorted(Comparator.comparing(ActivityEvent::time)).toList();
-        BaselineSnapshot snapshot = BenchBaselines.fit(week);
-        EventStream stream = new EventStream(week);
+        Prepared prepared = prepare(employees);
+        BaselineSnapshot snapshot = prepared.snapshot();
+        EventStream stream = prepared.stream();
         LocalModelRegistry registry = new LocalModelRegistry(dir.resolve("registry"));
         int[] champions = {train(registry, 1), train(registry, 2)};
         registry.setAlias("shadow-risk", ModelRegistry.CHAMPION, champions[0]);
@@ -152,6 +150,17 @@ public final class ScorerBench {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** Baselines fitted on the workload's week and the stream replaying it; the week itself is let go. */
+    private record Prepared(BaselineSnapshot snapshot, EventStream stream) {
+    }
+
+    private static Prepared prepare(int employees) {
+        List<ActivityEvent> week = WorkloadGenerator.generate(new WorkloadConfig(42L, "acme", employees, 7, 24,
+                WorkloadConfig.DEFAULT_START, 1.0)).history().stream()
+                .sorted(Comparator.comparing(ActivityEvent::time)).toList();
+        return new Prepared(BenchBaselines.fit(week), new EventStream(week));
     }
 
     /** A small TensorFlow risk model, registered; two seeds give two champions that score differently. */
