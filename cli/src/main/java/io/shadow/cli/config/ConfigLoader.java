@@ -47,6 +47,16 @@ public final class ConfigLoader {
             mitigation:
               incident-window: PT2H
               expiry-sweep: PT30S
+            scorer:
+              shards: 0
+              max-in-flight: 8
+              max-queued: 64
+              queue-timeout: PT0.5S
+              retry-after-seconds: 1
+              max-entities: 200000
+              checkpoint-dir: ""
+              checkpoint-interval: PT1M
+              reload-interval: PT1M
             """;
 
     private ConfigLoader() {
@@ -87,6 +97,7 @@ public final class ConfigLoader {
         }
         try {
             c.detector().toDetectorConfig();
+            c.scorer().toSettings(Path.of(c.dataDir()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -94,6 +105,11 @@ public final class ConfigLoader {
 
     public static Duration duration(String key, String value) {
         return YamlConfig.duration(key, value);
+    }
+
+    /** An ISO-8601 duration where {@code PT0S} means "off". */
+    public static Duration durationOrZero(String key, String value) {
+        return "PT0S".equals(value) || "0".equals(value) ? Duration.ZERO : YamlConfig.duration(key, value);
     }
 
     private static void check(boolean ok, String key, Object value, String expected) {

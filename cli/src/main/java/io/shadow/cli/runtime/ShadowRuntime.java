@@ -4,8 +4,6 @@ import io.javalin.Javalin;
 import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
-import io.shadow.features.baseline.BaselineSnapshot;
-import io.shadow.features.baseline.BaselineSnapshotReader;
 import io.shadow.features.table.KernelTableReader;
 import io.shadow.mitigation.MitigationService;
 import io.shadow.mitigation.api.Caller;
@@ -21,15 +19,17 @@ import io.shadow.mitigation.store.Database;
 import io.shadow.model.intel.ThreatFeeds;
 import io.shadow.model.intel.ThreatIntel;
 import io.shadow.model.registry.LocalModelRegistry;
-import io.shadow.model.risk.PatternHistory;
 import io.shadow.model.risk.ResourceRisk;
+import io.shadow.scorer.DeltaBaselines;
 import io.shadow.scorer.OnlineScorer;
 import io.shadow.scorer.RiskModelHolder;
 import io.shadow.scorer.ScorerRoutes;
+import io.shadow.scorer.ScorerService;
 import io.shadow.spark.training.TrainAndPromote;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,11 +44,8 @@ public final class ShadowRuntime implements AutoCloseable {
     private final ShadowConfig config;
     private final ResolvedPaths paths;
     private final MitigationService mitigation;
-    private final OnlineScorer scorer;
-    private final RiskModelHolder models;
+    private final ScorerService scorer;
     private final Javalin app;
-    private final BaselineSnapshotReader baselines;
-    private final KernelTableReader kernel;
     private final ThreatIntel intel;
     private String scheme;
 
@@ -61,28 +58,23 @@ public final class ShadowRuntime implements AutoCloseable {
         this.mitigation = new MitigationService(db, profiles, Clock.systemUTC(),
                 ConfigLoader.duration("mitigation.incident-window", config.mitigation().incidentWindow()),
                 ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()));
-        this.kernel = new KernelTableReader();
-        this.baselines = new BaselineSnapshotReader(kernel, paths.catalog());
         this.intel = ThreatFeeds.load(config.intel().feeds().stream().map(Path::of).toList());
-        this.models = new RiskModelHolder(new LocalModelRegistry(paths.registry()), TrainAndPromote.MODEL_NAME);
-        models.refresh();
-        BaselineSnapshot snapshot = baselines.read();
-        var d = config.detector();
-        this.scorer = new OnlineScorer(d.toDetectorConfig(), snapshot, intel,
-                PatternHistory.read(kernel, paths.catalog()),
-                ResourceRisk.defaults(), models, a -> {
+        RiskModelHolder models = new RiskModelHolder(new LocalModelRegistry(paths.registry()),
+                TrainAndPromote.MODEL_NAME);
+        this.scorer = new ScorerService(config.detector().toDetectorConfig(),
+                new DeltaBaselines(new KernelTableReader(), paths.catalog()), intel, ResourceRisk.defaults(), models,
+                a -> {
                     Outcome o = mitigation.engine().handle(a);
                     return o.kind() + " " + o.band().wireName();
-                });
-        LOG.info("scorer ready: model {}, baselines v{} ({} entities), {} threat indicators",
-                models.get().id(), snapshot.version(), snapshot.size(), intel.size());
+                }, config.scorer().toSettings(paths.dataDir()));
+        LOG.info("{} threat indicators loaded", intel.size());
         MitigationRoutes mitigationRoutes = new MitigationRoutes(mitigation.engine());
-        ScorerRoutes scorerRoutes = new ScorerRoutes(scorer);
         var srv = config.server();
         Tls tls = srv.tlsKeyStore().isBlank() ? null : new Tls(Path.of(srv.tlsKeyStore()), srv.tlsPassword());
         this.app = ServiceApp.create(tokens, srv.maxRequestBytes(), tls, srv.host(), srv.port(), cfg -> {
-            scorerRoutes.register(cfg);
+            scorer.register(cfg);
             mitigationRoutes.register(cfg);
+            ServiceApp.openApi(cfg, List.of(ScorerRoutes.OPENAPI));
         });
         if (tls == null) {
             app.start(srv.host(), srv.port());
@@ -104,18 +96,12 @@ public final class ShadowRuntime implements AutoCloseable {
         return new Tokens(m);
     }
 
-    /** Picks up newer baselines, pattern history and champion model; returns what changed. */
+    /**
+     * Picks up newer baselines, pattern history and champion model now (the scorer also does so
+     * every {@code scorer.reload-interval}); returns what changed.
+     */
     public String reload() {
-        StringBuilder changed = new StringBuilder();
-        long v = baselines.currentVersion();
-        if (v != scorer.detector().snapshot().version()) {
-            scorer.update(baselines.read(), null, PatternHistory.read(kernel, paths.catalog()));
-            changed.append("baselines v").append(v).append(' ');
-        }
-        if (models.refresh()) {
-            changed.append("model ").append(models.get().id());
-        }
-        return changed.toString().trim();
+        return scorer.reload();
     }
 
     public int port() {
@@ -127,6 +113,10 @@ public final class ShadowRuntime implements AutoCloseable {
     }
 
     public OnlineScorer scorer() {
+        return scorer.scorer();
+    }
+
+    public ScorerService scorerService() {
         return scorer;
     }
 
@@ -140,8 +130,9 @@ public final class ShadowRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        scorer.drain();
         app.stop();
-        models.close();
+        scorer.close();
         mitigation.close();
     }
 }

@@ -9,6 +9,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -101,5 +102,17 @@ public final class ServiceApp {
 
     public static Caller caller(Context ctx) {
         return ctx.attribute(CALLER);
+    }
+
+    // --- OpenAPI document (issue 8): modules contribute fragments, the shell serves their merge ---
+
+    /**
+     * Serves {@code GET /openapi.json} (no token needed): the shell's fragment merged with the
+     * modules' {@code fragments} (classpath resources, see {@link OpenApiFragments}). Call it from
+     * the {@code routes} consumer; conflicting fragments fail here, at start.
+     */
+    public static void openApi(JavalinConfig cfg, List<String> fragments) {
+        String doc = OpenApiFragments.merge(fragments).toString();
+        cfg.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(doc));
     }
 }
