@@ -63,12 +63,16 @@ public final class FeatureJob {
 
     /** Recomputes the features table from all bronze events; returns the number of feature rows. */
     public long run() {
-        Dataset<Row> observed = observed(DeltaTables.read(spark, catalog, ShadowTable.EVENTS));
-        Row end = observed.agg(max("bucket_start")).first();
-        Dataset<Row> filled = end.isNullAt(0) ? observed
-                : zeroFilled(observed, observed.groupBy(ENTITY_COLUMNS).agg(min("bucket_start").as("first")), end.getAs(0));
-        DeltaTables.overwrite(spark, catalog, ShadowTable.FEATURES,
-                filled.withColumn("bucket_date", to_date(col("bucket_start"))));
+        Dataset<Row> observed = observed(DeltaTables.read(spark, catalog, ShadowTable.EVENTS)).persist();
+        try {
+            Row end = observed.agg(max("bucket_start")).first();
+            Dataset<Row> filled = end.isNullAt(0) ? observed : zeroFilled(observed,
+                    observed.groupBy(ENTITY_COLUMNS).agg(min("bucket_start").as("first")), end.getAs(0));
+            DeltaTables.overwrite(spark, catalog, ShadowTable.FEATURES,
+                    filled.withColumn("bucket_date", to_date(col("bucket_start"))));
+        } finally {
+            observed.unpersist();
+        }
         return DeltaTables.count(spark, catalog, ShadowTable.FEATURES);
     }
 
@@ -80,8 +84,17 @@ public final class FeatureJob {
      * date's feature rows.
      */
     public long run(LocalDate date) {
+        // read three times below (entities' first buckets, sums, means): computed once
         Dataset<Row> observed = observed(DeltaTables.read(spark, catalog, ShadowTable.EVENTS)
-                .filter(col("event_date").equalTo(lit(date))));
+                .filter(col("event_date").equalTo(lit(date)))).persist();
+        try {
+            return writeDate(date, observed);
+        } finally {
+            observed.unpersist();
+        }
+    }
+
+    private long writeDate(LocalDate date, Dataset<Row> observed) {
         Instant midnight = date.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant last = midnight.plusSeconds(86_400L - Buckets.SECONDS);
         if (!date.isBefore(LocalDate.now(ZoneOffset.UTC))) {
