@@ -114,16 +114,18 @@ public final class NightlyBench {
                 "DATE'" + DAY + "' AS event_date",
                 "'acme' AS tenant",
                 String.format(h, 2, 10) + " AS r",
+                String.format(h, 4, PRINCIPALS) + " AS p",
                 "id");
         rows = rows.selectExpr("event_id", "time", "event_date", "tenant",
                 "CASE WHEN r = 0 THEN 99001 ELSE 6003 END AS class_uid",
                 "CASE WHEN r = 0 THEN 'sample' ELSE element_at(array('GetObject','PutObject','ListBucket',"
                         + "'DeleteObject','AssumeRole','Query'), cast(" + String.format(h, 3, 6) + " AS int) + 1) END"
                         + " AS operation",
-                "CASE WHEN r = 0 THEN NULL ELSE concat('u-', " + String.format(h, 4, PRINCIPALS) + ") END AS principal",
-                "concat('10.', " + String.format(h, 5, 4) + ", '.', " + String.format(h, 6, 200) + ", '.1') AS src_ip",
-                "element_at(array('aws-cli/2.15', 'Boto3/1.34', 'console'), cast(" + String.format(h, 7, 3)
-                        + " AS int) + 1) AS user_agent",
+                "CASE WHEN r = 0 THEN NULL ELSE concat('u-', p) END AS principal",
+                // each principal works from two networks with two clients, as people do
+                "concat('10.', pmod(p, 200), '.', pmod(p + " + String.format(h, 5, 2) + ", 250), '.1') AS src_ip",
+                "element_at(array('aws-cli/2.15', 'Boto3/1.34', 'console'), cast(pmod(p + " + String.format(h, 7, 2)
+                        + ", 3) AS int) + 1) AS user_agent",
                 "CASE WHEN r = 0 THEN concat('h-', " + String.format(h, 8, HOSTS) + ") ELSE NULL END AS host",
                 "CASE WHEN r = 0 THEN 'compute' ELSE 'data_storage' END AS resource_type",
                 "concat('s3://bucket-', " + String.format(h, 9, 50) + ") AS resource_id",

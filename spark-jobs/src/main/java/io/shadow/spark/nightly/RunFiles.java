@@ -33,7 +33,7 @@ public final class RunFiles {
 
     public RunFiles(Configuration hadoop, URI warehouseRoot, RunScope scope) {
         this.hadoop = hadoop;
-        this.dir = new Path(warehouseRoot.resolve("_reports/" + scope.key() + "/"));
+        this.dir = new Path(warehouseRoot.resolve("_reports/" + scope.key()));
     }
 
     /** The folder, e.g. {@code file:/var/shadow/warehouse/_reports/2026-11-24}. */
