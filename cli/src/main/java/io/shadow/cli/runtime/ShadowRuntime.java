@@ -76,7 +76,7 @@ public final class ShadowRuntime implements AutoCloseable {
                 });
         LOG.info("scorer ready: model {}, baselines v{} ({} entities), {} threat indicators",
                 models.get().id(), snapshot.version(), snapshot.size(), intel.size());
-        MitigationRoutes mitigationRoutes = new MitigationRoutes(mitigation.engine());
+        MitigationRoutes mitigationRoutes = new MitigationRoutes(mitigation);
         ScorerRoutes scorerRoutes = new ScorerRoutes(scorer);
         var srv = config.server();
         Tls tls = srv.tlsKeyStore().isBlank() ? null : new Tls(Path.of(srv.tlsKeyStore()), srv.tlsPassword());

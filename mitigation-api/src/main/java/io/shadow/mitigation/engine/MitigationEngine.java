@@ -127,6 +127,7 @@ public final class MitigationEngine {
                 kind = "mitigated";
             }
             String mitigationId = act(assessment, band, ps, incidentId, explanation);
+            prepareAhead(a, band, ps);
             return new Outcome(kind, band, incidentId, mitigationId);
         } finally {
             lock.unlock();
@@ -173,6 +174,27 @@ public final class MitigationEngine {
             }
         }
         return mitigationId;
+    }
+
+    /**
+     * Warm standby: readies what the higher bands' profiles would need for this target (standby
+     * keys, data keys, table pins), so that an escalation acts in milliseconds.
+     */
+    private void prepareAhead(Anomaly a, Band band, ProfileSet ps) {
+        ActionTarget target = new ActionTarget(a.entity().tenant(), a.principal(), a.host(), a.resourceType(),
+                a.resourceId());
+        for (MitigationProfile p : ps.profiles()) {
+            if (p.band().compareTo(band) > 0 && p.resourceTypes().contains(a.resourceType()) && !p.dryRun()) {
+                for (ActionSpec spec : p.actions()) {
+                    try {
+                        actuators.get(spec.type()).prepare(target);
+                    } catch (RuntimeException e) {
+                        LOG.warn("preparing {} for {} failed: {}", spec.type().wireName(), target.describe(),
+                                e.toString());
+                    }
+                }
+            }
+        }
     }
 
     private ActionRecord apply(String mitigationId, ActionSpec spec, ActionTarget target, boolean dryRun) {

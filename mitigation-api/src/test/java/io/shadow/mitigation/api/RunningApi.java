@@ -44,7 +44,7 @@ public final class RunningApi implements AutoCloseable {
                 USER_U1, new Caller("u-1@acme.example", Role.USER, "u-1"),
                 USER_U2, new Caller("u-2@acme.example", Role.USER, "u-2"));
         this.app = ServiceApp.create(tokens, MAX_REQUEST_BYTES,
-                cfg -> new MitigationRoutes(service.engine()).register(cfg));
+                cfg -> new MitigationRoutes(service).register(cfg));
         app.start("127.0.0.1", 0);
     }
 
