@@ -54,6 +54,10 @@ public final class RunningApi implements AutoCloseable {
         return new RunningApi(new MitigationService(db, profiles, clock, Duration.ofHours(1), Duration.ofHours(1)));
     }
 
+    public int port() {
+        return app.port();
+    }
+
     public MitigationService service() {
         return service;
     }
