@@ -60,7 +60,8 @@ public final class ShadowRuntime implements AutoCloseable {
         Database db = Database.open(paths.jdbcUrl(), config.store().user(), config.store().password());
         this.mitigation = new MitigationService(db, profiles, Clock.systemUTC(),
                 ConfigLoader.duration("mitigation.incident-window", config.mitigation().incidentWindow()),
-                ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()));
+                ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()),
+                MitigationWiring.options(config, paths, null));
         this.kernel = new KernelTableReader();
         this.baselines = new BaselineSnapshotReader(kernel, paths.catalog());
         this.intel = ThreatFeeds.load(config.intel().feeds().stream().map(Path::of).toList());

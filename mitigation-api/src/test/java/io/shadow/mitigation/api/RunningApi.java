@@ -3,6 +3,7 @@ package io.shadow.mitigation.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.shadow.features.signal.Assessment;
+import io.shadow.mitigation.MitigationOptions;
 import io.shadow.mitigation.MitigationService;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileSet;
@@ -50,8 +51,23 @@ public final class RunningApi implements AutoCloseable {
 
     /** Expiry sweep every hour: tests undo expired actions with {@code engine().expire()} when they choose. */
     public static RunningApi start(Path dir, ProfileSet profiles, Clock clock) {
+        return start(dir, profiles, clock, MitigationOptions.defaults(dir.resolve("keys")));
+    }
+
+    public static RunningApi start(Path dir, ProfileSet profiles, Clock clock, MitigationOptions options) {
         Database db = Database.open(Database.h2Url(dir), "sa", "");
-        return new RunningApi(new MitigationService(db, profiles, clock, Duration.ofHours(1), Duration.ofHours(1)));
+        return new RunningApi(new MitigationService(db, profiles, clock, Duration.ofHours(1), Duration.ofHours(1),
+                options));
+    }
+
+    /** Test profiles from {@code src/test/resources/profiles/NAME}. */
+    public static ProfileSet profiles(String name) {
+        try {
+            return io.shadow.mitigation.profile.ProfileLoader.load(Path.of(RunningApi.class.getResource(
+                    "/profiles/" + name).toURI()));
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public int port() {
