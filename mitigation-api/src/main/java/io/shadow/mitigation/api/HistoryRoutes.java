@@ -108,7 +108,7 @@ public final class HistoryRoutes {
     }
 
     private static int limit(Context ctx) {
-        return ctx.queryParamAsClass("limit", Integer.class).check(n -> n > 0 && n <= 1000, "limit must be 1..1000")
+        return ctx.queryParamAsClass("limit", Integer.class).check(n -> n == null || (n > 0 && n <= 1000), "limit must be 1..1000")
                 .getOrDefault(100);
     }
 }

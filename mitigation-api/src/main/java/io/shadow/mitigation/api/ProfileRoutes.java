@@ -35,7 +35,7 @@ public final class ProfileRoutes {
         try {
             var stored = versions.get(v);
             if ("yaml".equals(ctx.queryParam("format"))) {
-                ctx.contentType("application/yaml").result(stored.yaml());
+                ctx.contentType("application/yaml; charset=utf-8").result(stored.yaml());
             } else {
                 ctx.json(stored);
             }
@@ -45,7 +45,7 @@ public final class ProfileRoutes {
     }
 
     private void upload(Context ctx) {
-        String yaml = ctx.body();
+        String yaml = new String(ctx.bodyAsBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (yaml.isBlank()) {
             throw new ApiError(400, "body must be the profiles YAML (version, author, thresholds, profiles); "
                     + "check it first with bin/shadow profiles check FILE");

@@ -79,7 +79,10 @@ public final class ServiceApp {
     }
 
     public static void error(Context ctx, int status, String message) {
-        ctx.status(status).json(Map.of("status", status, "error", message == null ? "error" : message));
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("status", status);
+        body.put("error", message == null ? "error" : message);
+        ctx.status(status).json(body);
     }
 
     private static void authorize(Context ctx, Tokens tokens) {

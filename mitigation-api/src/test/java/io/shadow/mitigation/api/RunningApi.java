@@ -37,13 +37,17 @@ public final class RunningApi implements AutoCloseable {
     private final Javalin app;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** The admin token, named "admin". */
+    public static final String ADMIN = "admin-token-0123456789abcdef";
+
     private RunningApi(MitigationService service) {
         this.service = service;
         Tokens tokens = Tokens.of(SERVICE, new Caller("gateway", Role.SERVICE, null),
                 AGENT, new Caller("agent-ws-17", Role.AGENT, null),
                 OPERATOR, new Caller("olga@acme.example", Role.OPERATOR, null),
                 USER_U1, new Caller("u-1@acme.example", Role.USER, "u-1"),
-                USER_U2, new Caller("u-2@acme.example", Role.USER, "u-2"));
+                USER_U2, new Caller("u-2@acme.example", Role.USER, "u-2"),
+                ADMIN, new Caller("admin", Role.ADMIN, null));
         this.app = ServiceApp.create(tokens, MAX_REQUEST_BYTES,
                 cfg -> new MitigationRoutes(service).register(cfg));
         app.start("127.0.0.1", 0);
@@ -58,6 +62,14 @@ public final class RunningApi implements AutoCloseable {
         Database db = Database.open(Database.h2Url(dir), "sa", "");
         return new RunningApi(new MitigationService(db, profiles, clock, Duration.ofHours(1), Duration.ofHours(1),
                 options));
+    }
+
+    /** With the default profiles and a real clock; {@code adminToken} must be {@link #ADMIN}. */
+    public static RunningApi startWithAdmin(Path dir, String adminToken) {
+        if (!ADMIN.equals(adminToken)) {
+            throw new IllegalArgumentException("use RunningApi.ADMIN");
+        }
+        return start(dir, io.shadow.mitigation.profile.ProfileLoader.defaults(), Clock.systemUTC());
     }
 
     /** Test profiles from {@code src/test/resources/profiles/NAME}. */
