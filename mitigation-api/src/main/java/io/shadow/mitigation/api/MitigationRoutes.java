@@ -170,6 +170,7 @@ public final class MitigationRoutes {
         }
         String secret = engine.actuators().keys().collect(id).orElseThrow(() -> new ApiError(404,
                 "no uncollected key " + id + " (a rotated key's secret can be collected once)"));
+        store.audit(c.name(), "key.collected", id, "new secret handed to " + c.name());
         ctx.json(Map.of("key_id", id, "secret", secret, "collected_by", c.name()));
     }
 
