@@ -3,6 +3,7 @@ package io.shadow.mitigation.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.StoreBackend;
 import io.shadow.mitigation.ManualClock;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
@@ -15,10 +16,25 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Idempotency-Key: the same key gets the same answer and acts once; it survives a restart. */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"h2", "postgresql"})
 class IdempotencyTest {
+    @Parameter
+    String backend;
+    private StoreBackend store;
+
+    private StoreBackend store() {
+        if (store == null) {
+            store = StoreBackend.of(backend, dir);
+        }
+        return store;
+    }
     @TempDir
     Path dir;
     private RunningApi api;
@@ -26,7 +42,7 @@ class IdempotencyTest {
 
     @BeforeEach
     void start() {
-        api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0));
+        api = RunningApi.start(store(), ProfileLoader.defaults(), new ManualClock(Assessments.T0));
         low = api.handle(Assessments.risk(40).build());
     }
 
@@ -85,7 +101,7 @@ class IdempotencyTest {
         String path = "/v1/mitigations/" + low.mitigationId() + "/approve";
         HttpResponse<String> first = post(path, RunningApi.OPERATOR, "k-3", "");
         api.close();
-        api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0));
+        api = RunningApi.start(store(), ProfileLoader.defaults(), new ManualClock(Assessments.T0));
 
         HttpResponse<String> again = post(path, RunningApi.OPERATOR, "k-3", "");
 

@@ -5,6 +5,7 @@ import io.javalin.Javalin;
 import io.shadow.features.signal.Assessment;
 import io.shadow.mitigation.MitigationOptions;
 import io.shadow.mitigation.MitigationService;
+import io.shadow.mitigation.StoreBackend;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.store.Database;
@@ -59,9 +60,16 @@ public final class RunningApi implements AutoCloseable {
     }
 
     public static RunningApi start(Path dir, ProfileSet profiles, Clock clock, MitigationOptions options) {
-        Database db = Database.open(Database.h2Url(dir), "sa", "");
-        return new RunningApi(new MitigationService(db, profiles, clock, Duration.ofHours(1), Duration.ofHours(1),
-                options));
+        return start(new StoreBackend("h2", dir, Database.h2Url(dir), "sa"), profiles, clock, options);
+    }
+
+    public static RunningApi start(StoreBackend store, ProfileSet profiles, Clock clock) {
+        return start(store, profiles, clock, MitigationOptions.defaults(store.dir().resolve("keys")));
+    }
+
+    public static RunningApi start(StoreBackend store, ProfileSet profiles, Clock clock, MitigationOptions options) {
+        return new RunningApi(new MitigationService(store.open(), profiles, clock, Duration.ofHours(1),
+                Duration.ofHours(1), options));
     }
 
     /** With the default profiles and a real clock; {@code adminToken} must be {@link #ADMIN}. */
