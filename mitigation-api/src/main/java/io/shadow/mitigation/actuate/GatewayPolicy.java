@@ -73,12 +73,11 @@ public final class GatewayPolicy {
                 if ("deny".equals(r.effect())) {
                     return new GatewayDecision("deny", r.id(), r.reason(), 0);
                 }
-                if (throttled == null) {
+                if (throttled == null || "allow".equals(throttled.verdict())) {
                     TokenBucket b = buckets.get(r.id());
                     long wait = b == null ? 0 : b.tryTake();
-                    if (wait > 0) {
-                        throttled = new GatewayDecision("throttle", r.id(), r.reason(), wait);
-                    }
+                    throttled = wait > 0 ? new GatewayDecision("throttle", r.id(), r.reason(), wait)
+                            : new GatewayDecision("allow", r.id(), "within the rate limit", 0);
                 }
             }
         }
