@@ -36,6 +36,10 @@ public record FeedBatch(String source, boolean snapshot, List<Indicator> indicat
             this.snapshot = snapshot;
         }
 
+        public String source() {
+            return source;
+        }
+
         public Builder add(Indicator i) {
             indicators.add(i);
             return this;
