@@ -55,9 +55,9 @@ public final class TaxiiClient {
         }
         URI api = directory(discovery.resolve(root));
         JsonNode info = get(api).body();
-        if (info.has("versions") && !info.path("versions").toString().contains("taxii-2.1")) {
+        if (info.has("versions") && !info.path("versions").toString().contains("version=2.1")) {
             throw new TaxiiException(api.toString(), 200, "TAXII API root " + api + " supports " + info.get("versions")
-                    + ", not taxii-2.1");
+                    + ", not " + MEDIA_TYPE + "; use a TAXII 2.1 server");
         }
         return api;
     }
