@@ -18,8 +18,7 @@ import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.store.Database;
-import io.shadow.model.intel.ThreatFeeds;
-import io.shadow.model.intel.ThreatIntel;
+import io.shadow.model.intel.ThreatIndicatorTable;
 import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.risk.PatternHistory;
 import io.shadow.model.risk.ResourceRisk;
@@ -49,7 +48,8 @@ public final class ShadowRuntime implements AutoCloseable {
     private final Javalin app;
     private final BaselineSnapshotReader baselines;
     private final KernelTableReader kernel;
-    private final ThreatIntel intel;
+    private final java.util.List<Path> feeds;
+    private long intelVersion;
     private String scheme;
 
     private ShadowRuntime(ShadowConfig config, Tokens tokens) {
@@ -63,19 +63,21 @@ public final class ShadowRuntime implements AutoCloseable {
                 ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()));
         this.kernel = new KernelTableReader();
         this.baselines = new BaselineSnapshotReader(kernel, paths.catalog());
-        this.intel = ThreatFeeds.load(config.intel().feeds().stream().map(Path::of).toList());
+        this.feeds = config.intel().feeds().stream().map(Path::of).toList();
+        ThreatIndicatorTable.Loaded intel = ThreatIndicatorTable.load(kernel, paths.catalog(), feeds);
+        this.intelVersion = intel.tableVersion();
         this.models = new RiskModelHolder(new LocalModelRegistry(paths.registry()), TrainAndPromote.MODEL_NAME);
         models.refresh();
         BaselineSnapshot snapshot = baselines.read();
         var d = config.detector();
-        this.scorer = new OnlineScorer(d.toDetectorConfig(), snapshot, intel,
+        this.scorer = new OnlineScorer(d.toDetectorConfig(), snapshot, intel.intel(),
                 PatternHistory.read(kernel, paths.catalog()),
                 ResourceRisk.defaults(), models, a -> {
                     Outcome o = mitigation.engine().handle(a);
                     return o.kind() + " " + o.band().wireName();
                 });
-        LOG.info("scorer ready: model {}, baselines v{} ({} entities), {} threat indicators",
-                models.get().id(), snapshot.version(), snapshot.size(), intel.size());
+        LOG.info("scorer ready: model {}, baselines v{} ({} entities), {} threat indicators from {}",
+                models.get().id(), snapshot.version(), snapshot.size(), intel.intel().size(), intel.from());
         MitigationRoutes mitigationRoutes = new MitigationRoutes(mitigation.engine());
         ScorerRoutes scorerRoutes = new ScorerRoutes(scorer);
         var srv = config.server();
@@ -104,13 +106,19 @@ public final class ShadowRuntime implements AutoCloseable {
         return new Tokens(m);
     }
 
-    /** Picks up newer baselines, pattern history and champion model; returns what changed. */
+    /** Picks up newer baselines, pattern history, threat indicators and champion model; returns what changed. */
     public String reload() {
         StringBuilder changed = new StringBuilder();
         long v = baselines.currentVersion();
         if (v != scorer.detector().snapshot().version()) {
             scorer.update(baselines.read(), null, PatternHistory.read(kernel, paths.catalog()));
             changed.append("baselines v").append(v).append(' ');
+        }
+        if (ThreatIndicatorTable.currentVersion(kernel, paths.catalog()) != intelVersion) {
+            ThreatIndicatorTable.Loaded intel = ThreatIndicatorTable.load(kernel, paths.catalog(), feeds);
+            scorer.update(null, intel.intel(), null);
+            intelVersion = intel.tableVersion();
+            changed.append("threat indicators v").append(intelVersion).append(' ');
         }
         if (models.refresh()) {
             changed.append("model ").append(models.get().id());
