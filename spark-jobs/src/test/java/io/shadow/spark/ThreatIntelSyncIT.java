@@ -10,10 +10,14 @@ import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.model.intel.ThreatIndicatorTable;
 import io.shadow.model.intel.ThreatIntel;
+import io.shadow.model.intel.taxii.TaxiiSettings;
+import io.shadow.model.intel.taxii.TaxiiTestServer;
 import io.shadow.model.risk.PatternHistory;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskFactorExtractor;
 import io.shadow.spark.intel.ThreatIntelSyncJob;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -138,6 +142,54 @@ class ThreatIntelSyncIT {
                     }
                 }
             }
+        }
+    }
+
+    private static JsonNode bundle(String fixture) throws Exception {
+        try (var in = ThreatIntelSyncIT.class.getResourceAsStream("/intel/" + fixture)) {
+            return new ObjectMapper().readTree(in);
+        }
+    }
+
+    @Test
+    void aTaxiiCollectionSyncsIncrementallyFromTheCursorSavedAfterTheMerge(@TempDir Path dir) throws Exception {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        Path cursorFile = dir.resolve("warehouse/_state/taxii-cursors.json");
+        try (TaxiiTestServer server = new TaxiiTestServer(2)) {
+            server.addAll(bundle("cert-bundle-1.json"), Instant.parse("2026-11-18T00:00:00Z"));
+            TaxiiSettings taxii = new TaxiiSettings(server.discovery(), List.of("C2 indicators"), TaxiiTestServer.USER,
+                    TaxiiTestServer.PASSWORD, "");
+
+            ThreatIntelSyncJob.Result first = new ThreatIntelSyncJob(spark, catalog, List.of(), taxii,
+                    Clock.fixed(DAY1, ZoneOffset.UTC)).run();
+            assertThat(first.sources()).containsExactly("taxii:C2 indicators");
+            assertThat(first.fetched()).isEqualTo(4);
+            assertThat(first.skipped()).isEqualTo(1);
+            String lastAdded = server.objects().get(server.objects().size() - 1).added().toString();
+            assertThat(Files.readString(cursorFile)).contains(lastAdded);
+
+            // the feed publishes a revocation, a moved C2 and a new URL (and re-sends an unchanged indicator)
+            server.addAll(bundle("cert-bundle-2.json"), Instant.parse("2026-11-19T00:00:00Z"));
+            server.requests().clear();
+            ThreatIntelSyncJob.Result second = new ThreatIntelSyncJob(spark, catalog, List.of(), taxii,
+                    Clock.fixed(DAY2, ZoneOffset.UTC)).run();
+            assertThat(server.requests()).filteredOn(u -> u.getPath().endsWith("/objects/")).first()
+                    .extracting(java.net.URI::getQuery).asString().contains("added_after=" + lastAdded);
+            assertThat(second.fetched()).isEqualTo(5);
+            assertThat(table(catalog)).containsOnly(
+                    Map.entry("203.0.113.0/24", "active|taxii:C2 indicators|2026-10-01T00:00:00Z"),
+                    Map.entry("2001:db8:bad::/48", "active|taxii:C2 indicators|2026-10-01T00:00:00Z"),
+                    Map.entry("login-secure.example", "revoked|taxii:C2 indicators|2026-11-15T00:00:00Z"),
+                    Map.entry("198.51.100.10", "revoked|taxii:C2 indicators|2026-10-01T00:00:00Z"),
+                    Map.entry("198.51.100.20", "active|taxii:C2 indicators|2026-11-15T00:00:00Z"),
+                    Map.entry("https://cdn.payload-drop.example/files/invoice_2026.js",
+                            "active|taxii:C2 indicators|2026-11-15T00:00:00Z"));
+
+            ThreatIntelSyncJob.Result third = new ThreatIntelSyncJob(spark, catalog, List.of(), taxii,
+                    Clock.fixed(DAY2, ZoneOffset.UTC)).run();
+            assertThat(third.fetched()).as("nothing added since the cursor").isZero();
+            assertThat(third.active()).isEqualTo(4);
+            assertThat(third.revoked()).isEqualTo(2);
         }
     }
 }
