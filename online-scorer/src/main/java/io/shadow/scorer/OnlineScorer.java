@@ -49,7 +49,7 @@ public final class OnlineScorer {
         RiskFactorExtractor x = extractor;
         for (Anomaly a : anomalies) {
             RiskFactorExtractor.Extraction ex = x.extract(a);
-            RiskScore risk = models.get().score(ex.factors());
+            RiskScore risk = models.score(ex.factors());
             Assessment assessment = new Assessment(ex.anomaly(), risk);
             assessments.add(assessment);
             outcomes.add(sink.accept(assessment));

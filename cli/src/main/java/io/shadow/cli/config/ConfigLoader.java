@@ -53,6 +53,38 @@ public final class ConfigLoader {
             mitigation:
               incident-window: PT2H
               expiry-sweep: PT30S
+              encryption:
+                key-dir: ""
+                roots: []
+              rollback:
+                tables: []
+                pin-interval: PT1H
+              channels:
+                webhooks: []
+                delivery:
+                  attempts: 8
+                  backoff: PT1S
+                  max-backoff: PT5M
+                  timeout: PT10S
+                smtp:
+                  host: ""
+                  port: 25
+                  from: shadow@localhost
+                  username: ""
+                  password: ""
+                  starttls: false
+                  domain: ""
+                  operators: []
+            scorer:
+              shards: 0
+              max-in-flight: 8
+              max-queued: 64
+              queue-timeout: PT0.5S
+              retry-after-seconds: 1
+              max-entities: 200000
+              checkpoint-dir: ""
+              checkpoint-interval: PT1M
+              reload-interval: PT1M
             """;
 
     private ConfigLoader() {
@@ -76,6 +108,11 @@ public final class ConfigLoader {
                 "a positive number");
         duration("mitigation.incident-window", c.mitigation().incidentWindow());
         duration("mitigation.expiry-sweep", c.mitigation().expirySweep());
+        try {
+            io.shadow.cli.runtime.MitigationWiring.options(c, ResolvedPaths.of(c), null);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
         for (ShadowConfig.Token t : c.auth().tokens()) {
             check(t.token() != null && t.token().length() >= 16, "auth.tokens[" + t.name() + "].token", "(hidden)",
                     "a random string of at least 16 characters");
@@ -94,6 +131,7 @@ public final class ConfigLoader {
         }
         try {
             c.detector().toDetectorConfig();
+            c.scorer().toSettings(Path.of(c.dataDir()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -122,6 +160,11 @@ public final class ConfigLoader {
 
     public static Duration duration(String key, String value) {
         return YamlConfig.duration(key, value);
+    }
+
+    /** An ISO-8601 duration where {@code PT0S} means "off". */
+    public static Duration durationOrZero(String key, String value) {
+        return "PT0S".equals(value) || "0".equals(value) ? Duration.ZERO : YamlConfig.duration(key, value);
     }
 
     private static void check(boolean ok, String key, Object value, String expected) {

@@ -19,7 +19,8 @@ public record ShadowConfig(
         Intel intel,
         String profiles,
         Spark spark,
-        Mitigation mitigation) {
+        Mitigation mitigation,
+        Scorer scorer) {
 
     /** The mitigation store. Empty jdbc-url: an H2 file database under data-dir. */
     public record Store(String jdbcUrl, String user, String password) {
@@ -82,6 +83,52 @@ public record ShadowConfig(
      * @param incidentWindow ISO-8601 duration: anomalies of an entity this close to its open incident join it
      * @param expirySweep ISO-8601 duration between sweeps that undo expired actions
      */
-    public record Mitigation(String incidentWindow, String expirySweep) {
+    public record Mitigation(String incidentWindow, String expirySweep, Encryption encryption, Rollback rollback,
+            Channels channels) {
+    }
+
+    /** encrypt_data: the master key's directory (empty: data-dir/keys) and the only roots it may encrypt under. */
+    public record Encryption(String keyDir, List<String> roots) {
+    }
+
+    /** rollback_table: the Delta tables it may restore (pinned every pin-interval). */
+    public record Rollback(List<String> tables, String pinInterval) {
+    }
+
+    /** Signed webhooks and e-mail, with the outbox's retries. */
+    public record Channels(List<WebhookEntry> webhooks, Delivery delivery, Smtp smtp) {
+    }
+
+    /** One webhook receiver; uses: actions and/or notifications (empty: both). */
+    public record WebhookEntry(String name, String url, String secret, List<String> uses) {
+    }
+
+    /** Attempts per message, first backoff (doubling), its cap, and the timeout of one attempt. */
+    public record Delivery(int attempts, String backoff, String maxBackoff, String timeout) {
+    }
+
+    /** SMTP server; empty host: no e-mail. */
+    public record Smtp(String host, int port, String from, String username, String password, boolean starttls,
+            String domain, List<String> operators) {
+    }
+
+    /**
+     * Serving knobs of the online scorer (see {@code io.shadow.scorer.ScorerSettings}): scoring threads
+     * ({@code shards}, 0 for one per core), admission
+     * ({@code max-in-flight}, {@code max-queued}, {@code queue-timeout}, {@code retry-after-seconds}),
+     * memory bound ({@code max-entities}), state checkpoints ({@code checkpoint-dir}: empty for
+     * {@code <data-dir>/scorer}, {@code none} for no checkpoints; {@code checkpoint-interval}) and
+     * hot reload ({@code reload-interval}). Durations are ISO-8601; {@code PT0S} turns the periodic task off.
+     */
+    public record Scorer(int shards, int maxInFlight, int maxQueued, String queueTimeout, int retryAfterSeconds, int maxEntities,
+            String checkpointDir, String checkpointInterval, String reloadInterval) {
+        public io.shadow.scorer.ScorerSettings toSettings(java.nio.file.Path dataDir) {
+            java.nio.file.Path dir = checkpointDir.isBlank() ? dataDir.resolve("scorer")
+                    : checkpointDir.equals("none") ? null : java.nio.file.Path.of(checkpointDir);
+            return new io.shadow.scorer.ScorerSettings(shards, maxInFlight, maxQueued,
+                    ConfigLoader.durationOrZero("scorer.queue-timeout", queueTimeout), retryAfterSeconds, maxEntities, dir,
+                    ConfigLoader.durationOrZero("scorer.checkpoint-interval", checkpointInterval),
+                    ConfigLoader.durationOrZero("scorer.reload-interval", reloadInterval));
+        }
     }
 }

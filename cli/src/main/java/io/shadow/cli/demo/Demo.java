@@ -337,7 +337,8 @@ public final class Demo {
 
     private static ShadowConfig withTokens(ShadowConfig c, List<ShadowConfig.Token> tokens) {
         return new ShadowConfig(c.dataDir(), c.warehouse(), c.registry(), c.store(), c.server(),
-                new ShadowConfig.Auth(tokens), c.detector(), c.intel(), c.profiles(), c.spark(), c.mitigation());
+                new ShadowConfig.Auth(tokens), c.detector(), c.intel(), c.profiles(), c.spark(), c.mitigation(),
+                c.scorer());
     }
 
     private static String token() {
