@@ -19,12 +19,14 @@ import io.shadow.model.intel.ThreatIndicatorTable;
 import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.risk.PatternHistory;
 import io.shadow.model.risk.ResourceRisk;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +91,36 @@ class ScorerThreatIntelTest {
             assertThat(threatIntel(payload)).as("the resource is a URL indicator inside its window").isEqualTo(0.65);
         } finally {
             models.close();
+        }
+    }
+
+    @Test
+    void theServiceStartsOnTheFeedFilesAndSwitchesToTheTableOnceTheSyncWroteIt(@TempDir Path dir) throws Exception {
+        Path feed = Files.writeString(dir.resolve("c2.txt"), "198.51.100.10\n");
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        ScorerService service = new ScorerService(DetectorConfig.defaults(),
+                BaselineSource.fixed(quietPrincipals(), PatternHistory.EMPTY),
+                new DeltaThreatIntel(new KernelTableReader(), catalog, List.of(feed)), ResourceRisk.defaults(),
+                new RiskModelHolder(new LocalModelRegistry(dir.resolve("registry")), "shadow-risk"), a -> "observed",
+                ScorerSettings.defaults());
+        try {
+            assertThat(threatIntel(burst(service.scorer(), "u-7", "198.51.100.10", "s3://finance")))
+                    .as("no table yet: the configured feed file").isEqualTo(0.9);
+            assertThat(service.reload()).doesNotContain("threat indicators");
+
+            Path golden = Path.of(getClass().getResource("/tables/silver/threat_indicators").toURI());
+            Path table = Files.createDirectories(dir.resolve("warehouse/silver")).resolve("threat_indicators");
+            try (Stream<Path> files = Files.walk(golden)) {
+                for (Path p : files.toList()) {
+                    Files.copy(p, table.resolve(golden.relativize(p).toString()));
+                }
+            }
+            assertThat(service.reload()).contains("threat indicators v4");
+            assertThat(threatIntel(burst(service.scorer(), "u-8", "198.51.100.10", "s3://finance")))
+                    .as("superseded in the table").isZero();
+            assertThat(threatIntel(burst(service.scorer(), "u-9", "203.0.113.45", "s3://finance"))).isEqualTo(0.8);
+        } finally {
+            service.close();
         }
     }
 }
