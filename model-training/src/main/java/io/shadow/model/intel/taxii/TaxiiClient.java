@@ -101,7 +101,8 @@ public final class TaxiiClient {
         String next = null;
         String after = addedAfter;
         int pages = 0;
-        do {
+        boolean more = true;
+        while (more) {
             StringBuilder q = new StringBuilder();
             if (after != null) {
                 q.append("added_after=").append(URLEncoder.encode(after, StandardCharsets.UTF_8));
@@ -115,7 +116,7 @@ public final class TaxiiClient {
             pages++;
             StixBundleParser.addObjects(page.body().path("objects"), batch.source(), batch);
             last = page.dateAddedLast() != null ? page.dateAddedLast() : last;
-            boolean more = page.body().path("more").asBoolean(false);
+            more = page.body().path("more").asBoolean(false);
             next = more ? page.body().path("next").asText(null) : null;
             if (more && next == null) { // servers without 'next' page by added_after
                 if (page.dateAddedLast() == null || page.dateAddedLast().equals(after)) {
@@ -124,10 +125,7 @@ public final class TaxiiClient {
                 }
                 after = page.dateAddedLast();
             }
-            if (!more) {
-                break;
-            }
-        } while (true);
+        }
         return new CollectionSync(c, batch.build(), pages, last);
     }
 
