@@ -18,7 +18,6 @@ import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.store.Database;
 import io.shadow.model.intel.ThreatFeeds;
 import io.shadow.model.intel.ThreatIntel;
-import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.scorer.DeltaBaselines;
 import io.shadow.scorer.OnlineScorer;
@@ -59,7 +58,7 @@ public final class ShadowRuntime implements AutoCloseable {
                 ConfigLoader.duration("mitigation.incident-window", config.mitigation().incidentWindow()),
                 ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()));
         this.intel = ThreatFeeds.load(config.intel().feeds().stream().map(Path::of).toList());
-        RiskModelHolder models = new RiskModelHolder(new LocalModelRegistry(paths.registry()),
+        RiskModelHolder models = new RiskModelHolder(paths.openRegistry(),
                 TrainAndPromote.MODEL_NAME);
         this.scorer = new ScorerService(config.detector().toDetectorConfig(),
                 new DeltaBaselines(new KernelTableReader(), paths.catalog()), intel, ResourceRisk.defaults(), models,
