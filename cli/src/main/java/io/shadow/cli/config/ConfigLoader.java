@@ -48,6 +48,28 @@ public final class ConfigLoader {
             mitigation:
               incident-window: PT2H
               expiry-sweep: PT30S
+              encryption:
+                key-dir: ""
+                roots: []
+              rollback:
+                tables: []
+                pin-interval: PT1H
+              channels:
+                webhooks: []
+                delivery:
+                  attempts: 8
+                  backoff: PT1S
+                  max-backoff: PT5M
+                  timeout: PT10S
+                smtp:
+                  host: ""
+                  port: 25
+                  from: shadow@localhost
+                  username: ""
+                  password: ""
+                  starttls: false
+                  domain: ""
+                  operators: []
             scorer:
               shards: 0
               max-in-flight: 8
@@ -83,6 +105,11 @@ public final class ConfigLoader {
                 "a positive number");
         duration("mitigation.incident-window", c.mitigation().incidentWindow());
         duration("mitigation.expiry-sweep", c.mitigation().expirySweep());
+        try {
+            io.shadow.cli.runtime.MitigationWiring.options(c, ResolvedPaths.of(c), null);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
         for (ShadowConfig.Token t : c.auth().tokens()) {
             check(t.token() != null && t.token().length() >= 16, "auth.tokens[" + t.name() + "].token", "(hidden)",
                     "a random string of at least 16 characters");

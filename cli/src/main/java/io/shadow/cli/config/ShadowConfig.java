@@ -70,7 +70,33 @@ public record ShadowConfig(
      * @param incidentWindow ISO-8601 duration: anomalies of an entity this close to its open incident join it
      * @param expirySweep ISO-8601 duration between sweeps that undo expired actions
      */
-    public record Mitigation(String incidentWindow, String expirySweep) {
+    public record Mitigation(String incidentWindow, String expirySweep, Encryption encryption, Rollback rollback,
+            Channels channels) {
+    }
+
+    /** encrypt_data: the master key's directory (empty: data-dir/keys) and the only roots it may encrypt under. */
+    public record Encryption(String keyDir, List<String> roots) {
+    }
+
+    /** rollback_table: the Delta tables it may restore (pinned every pin-interval). */
+    public record Rollback(List<String> tables, String pinInterval) {
+    }
+
+    /** Signed webhooks and e-mail, with the outbox's retries. */
+    public record Channels(List<WebhookEntry> webhooks, Delivery delivery, Smtp smtp) {
+    }
+
+    /** One webhook receiver; uses: actions and/or notifications (empty: both). */
+    public record WebhookEntry(String name, String url, String secret, List<String> uses) {
+    }
+
+    /** Attempts per message, first backoff (doubling), its cap, and the timeout of one attempt. */
+    public record Delivery(int attempts, String backoff, String maxBackoff, String timeout) {
+    }
+
+    /** SMTP server; empty host: no e-mail. */
+    public record Smtp(String host, int port, String from, String username, String password, boolean starttls,
+            String domain, List<String> operators) {
     }
 
     /**

@@ -56,7 +56,8 @@ public final class ShadowRuntime implements AutoCloseable {
         Database db = Database.open(paths.jdbcUrl(), config.store().user(), config.store().password());
         this.mitigation = new MitigationService(db, profiles, Clock.systemUTC(),
                 ConfigLoader.duration("mitigation.incident-window", config.mitigation().incidentWindow()),
-                ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()));
+                ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()),
+                MitigationWiring.options(config, paths, null));
         this.intel = ThreatFeeds.load(config.intel().feeds().stream().map(Path::of).toList());
         RiskModelHolder models = new RiskModelHolder(paths.openRegistry(),
                 TrainAndPromote.MODEL_NAME);
@@ -67,13 +68,13 @@ public final class ShadowRuntime implements AutoCloseable {
                     return o.kind() + " " + o.band().wireName();
                 }, config.scorer().toSettings(paths.dataDir()));
         LOG.info("{} threat indicators loaded", intel.size());
-        MitigationRoutes mitigationRoutes = new MitigationRoutes(mitigation.engine());
+        MitigationRoutes mitigationRoutes = new MitigationRoutes(mitigation);
         var srv = config.server();
         Tls tls = srv.tlsKeyStore().isBlank() ? null : new Tls(Path.of(srv.tlsKeyStore()), srv.tlsPassword());
         this.app = ServiceApp.create(tokens, srv.maxRequestBytes(), tls, srv.host(), srv.port(), cfg -> {
             scorer.register(cfg);
             mitigationRoutes.register(cfg);
-            ServiceApp.openApi(cfg, List.of(ScorerRoutes.OPENAPI));
+            ServiceApp.openApi(cfg, List.of(ScorerRoutes.OPENAPI, MitigationRoutes.OPENAPI));
         });
         if (tls == null) {
             app.start(srv.host(), srv.port());

@@ -5,6 +5,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.StoreBackend;
 import io.shadow.mitigation.ManualClock;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
@@ -25,10 +26,25 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Approve, reject and modify over HTTP, and what each leaves in force and in the feedback table. */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"h2", "postgresql"})
 class DecisionRoutesTest {
+    @Parameter
+    String backend;
+    private StoreBackend store;
+
+    private StoreBackend store() {
+        if (store == null) {
+            store = StoreBackend.of(backend, dir);
+        }
+        return store;
+    }
     @TempDir
     Path dir;
     private final ManualClock clock = new ManualClock(Assessments.T0);
@@ -37,7 +53,7 @@ class DecisionRoutesTest {
 
     @BeforeEach
     void start() {
-        api = RunningApi.start(dir, ProfileLoader.defaults(), clock);
+        api = RunningApi.start(store(), ProfileLoader.defaults(), clock);
         low = api.handle(Assessments.risk(40).build());
     }
 

@@ -3,6 +3,7 @@ package io.shadow.mitigation.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.StoreBackend;
 import io.shadow.mitigation.Band;
 import io.shadow.mitigation.MitigationService;
 import io.shadow.mitigation.profile.ProfileLoader;
@@ -20,9 +21,24 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"h2", "postgresql"})
 class MitigationEngineTest {
+    @Parameter
+    String backend;
+    private StoreBackend backendStore;
+
+    private StoreBackend backendStore() {
+        if (backendStore == null) {
+            backendStore = StoreBackend.of(backend, dir);
+        }
+        return backendStore;
+    }
     @TempDir
     Path dir;
     private MitigationService service;
@@ -31,7 +47,7 @@ class MitigationEngineTest {
 
     @BeforeEach
     void open() {
-        service = new MitigationService(Database.open(Database.h2Url(dir), "sa", ""), ProfileLoader.defaults(),
+        service = new MitigationService(backendStore().open(), ProfileLoader.defaults(),
                 Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1));
         engine = service.engine();
         store = service.store();
