@@ -26,7 +26,7 @@ import java.util.Map;
 public final class PatternHistory {
     /** ln 4: one decision multiplies or divides the odds of the risk by four. */
     public static final double STEP = Math.log(4);
-    public static final int MAX_STEPS = 2;
+    public static final int MAX_STEPS = 3;
     /** The contribution an entity's decisions add to an explanation. */
     public static final String FEEDBACK_FACTOR = "feedback";
 
