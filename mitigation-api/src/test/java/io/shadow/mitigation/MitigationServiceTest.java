@@ -7,7 +7,6 @@ import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.AuditEntry;
-import io.shadow.mitigation.store.Database;
 import io.shadow.mitigation.store.FeedbackRecord;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
@@ -19,29 +18,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The service as a whole: what survives a restart, and the sweep that undoes expired actions. */
-@ParameterizedClass(name = "{0}")
-@ValueSource(strings = {"h2", "postgresql"})
-class MitigationServiceTest {
-    @Parameter
-    String backend;
-    private StoreBackend store;
-
-    private StoreBackend store() {
-        if (store == null) {
-            store = StoreBackend.of(backend, dir);
-        }
-        return store;
-    }
+class MitigationServiceTest extends OnEveryBackend {
     private static final String OTHER_BUCKET = "s3://acme-public/site";
 
-    @TempDir
-    Path dir;
     private final ManualClock clock = new ManualClock(Assessments.T0);
 
     private record Snapshot(List<Incident> incidents, List<Mitigation> mitigations, List<List<ActionRecord>> actions,

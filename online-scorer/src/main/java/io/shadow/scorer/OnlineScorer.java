@@ -1,6 +1,7 @@
 package io.shadow.scorer;
 
 import io.shadow.features.ActivityEvent;
+import io.shadow.features.EntityKey;
 import io.shadow.features.baseline.BaselineSnapshot;
 import io.shadow.features.signal.Anomaly;
 import io.shadow.features.signal.Assessment;
@@ -13,6 +14,7 @@ import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskFactorExtractor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The online path without HTTP: an event goes through the detector; each anomaly gets its risk
@@ -41,7 +43,12 @@ public final class OnlineScorer {
     }
 
     public ScoredEvent score(ActivityEvent e) {
-        List<Anomaly> anomalies = detector.observe(e);
+        return score(e, k -> true);
+    }
+
+    /** Scores an event for the entities {@code part} accepts only (see {@link Detector#observe(ActivityEvent, Predicate)}). */
+    public ScoredEvent score(ActivityEvent e, Predicate<EntityKey> part) {
+        List<Anomaly> anomalies = detector.observe(e, part);
         if (anomalies.isEmpty()) {
             return new ScoredEvent(e.eventId(), List.of(), List.of());
         }

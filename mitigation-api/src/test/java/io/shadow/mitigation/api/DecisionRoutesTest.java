@@ -1,11 +1,11 @@
 package io.shadow.mitigation.api;
 
+import io.shadow.mitigation.OnEveryBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shadow.mitigation.Assessments;
-import io.shadow.mitigation.StoreBackend;
 import io.shadow.mitigation.ManualClock;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
@@ -14,7 +14,6 @@ import io.shadow.mitigation.store.FeedbackRecord;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,27 +25,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Approve, reject and modify over HTTP, and what each leaves in force and in the feedback table. */
-@ParameterizedClass(name = "{0}")
-@ValueSource(strings = {"h2", "postgresql"})
-class DecisionRoutesTest {
-    @Parameter
-    String backend;
-    private StoreBackend store;
-
-    private StoreBackend store() {
-        if (store == null) {
-            store = StoreBackend.of(backend, dir);
-        }
-        return store;
-    }
-    @TempDir
-    Path dir;
+class DecisionRoutesTest extends OnEveryBackend {
     private final ManualClock clock = new ManualClock(Assessments.T0);
     private RunningApi api;
     private Outcome low;

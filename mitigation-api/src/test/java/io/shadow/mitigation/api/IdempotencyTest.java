@@ -1,9 +1,9 @@
 package io.shadow.mitigation.api;
 
+import io.shadow.mitigation.OnEveryBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shadow.mitigation.Assessments;
-import io.shadow.mitigation.StoreBackend;
 import io.shadow.mitigation.ManualClock;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
@@ -12,31 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Idempotency-Key: the same key gets the same answer and acts once; it survives a restart. */
-@ParameterizedClass(name = "{0}")
-@ValueSource(strings = {"h2", "postgresql"})
-class IdempotencyTest {
-    @Parameter
-    String backend;
-    private StoreBackend store;
-
-    private StoreBackend store() {
-        if (store == null) {
-            store = StoreBackend.of(backend, dir);
-        }
-        return store;
-    }
-    @TempDir
-    Path dir;
+class IdempotencyTest extends OnEveryBackend {
     private RunningApi api;
     private Outcome low;
 

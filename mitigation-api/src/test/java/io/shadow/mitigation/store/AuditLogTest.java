@@ -1,5 +1,6 @@
 package io.shadow.mitigation.store;
 
+import io.shadow.mitigation.OnEveryBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,29 +11,18 @@ import io.shadow.mitigation.StoreBackend;
 import io.shadow.mitigation.api.RunningApi;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** The audit log holds every action and decision, and the database itself refuses to change or delete a line. */
-@ParameterizedClass(name = "{0}")
-@ValueSource(strings = {"h2", "postgresql"})
-class AuditLogTest {
-    @TempDir
-    Path dir;
-    @Parameter
-    String backend;
+class AuditLogTest extends OnEveryBackend {
 
     @Test
     void everyActionDecisionAndCommandIsAuditedAndTheLogCannotBeRewritten() throws Exception {
-        StoreBackend store = StoreBackend.of(backend, dir);
+        StoreBackend store = store();
         try (RunningApi api = RunningApi.start(store, ProfileLoader.defaults(), new ManualClock(Assessments.T0))) {
             Outcome low = api.handle(Assessments.risk(40).build());
             api.post("/v1/mitigations/" + low.mitigationId() + "/reject", RunningApi.OPERATOR, "{\"comment\": \"ok\"}");
