@@ -3,7 +3,6 @@ package io.shadow.cli;
 import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
-import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.spark.SparkSessions;
@@ -22,11 +21,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code shadow nightly [--date D] [--from-step S | --restart]}: one event date through feedback
- * import, ingest, features, baselines, novelty profiles, training set, train and promote.
+ * import, profile suggestions, ingest, features, baselines, novelty profiles, threat intel, training
+ * set, train and promote.
  */
 @Command(name = "nightly", mixinStandardHelpOptions = true,
-        description = {"Run the nightly pipeline for one UTC event date: feedback-import -> ingest -> features -> "
-                + "baselines -> novelty-profiles -> training-set -> train-and-promote.",
+        description = {"Run the nightly pipeline for one UTC event date: feedback-import -> profile-suggestions -> "
+                + "ingest -> features -> baselines -> novelty-profiles -> threat-intel -> training-set -> "
+                + "train-and-promote.",
             "Re-running a date replaces its outputs. A run that failed resumes at the failed step; finished steps "
                 + "are kept in <warehouse>/_reports/<date>/state.json, the report in report.json and report.txt."})
 final class NightlyCommand implements Callable<Integer> {
@@ -35,8 +36,8 @@ final class NightlyCommand implements Callable<Integer> {
     String date;
 
     @Option(names = "--from-step", paramLabel = "STEP", description = "Start at this step whatever the run state "
-            + "says (steps: feedback-import, ingest, features, baselines, novelty-profiles, training-set, "
-            + "train-and-promote).")
+            + "says (steps: feedback-import, profile-suggestions, ingest, features, baselines, novelty-profiles, "
+            + "threat-intel, training-set, train-and-promote).")
     String fromStep;
 
     @Option(names = "--restart", description = "Ignore the run state of the date and run every step.")
@@ -54,8 +55,8 @@ final class NightlyCommand implements Callable<Integer> {
         ResolvedPaths paths = ResolvedPaths.of(cfg);
         var d = cfg.detector();
         NightlyConfig nightly = new NightlyConfig(paths.catalog(), paths.landingEvents(), paths.jdbcUrl(),
-                cfg.store().user(), cfg.store().password(), new LocalModelRegistry(paths.registry()),
-                cfg.intel().feeds().stream().map(Path::of).toList(),
+                cfg.store().user(), cfg.store().password(), paths.openRegistry(),
+                cfg.intel().feeds().stream().map(Path::of).toList(), cfg.intel().taxiiSettings(),
                 d.toDetectorConfig(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
         java.time.Clock clock = java.time.Clock.systemUTC();
         RunScope scope = date == null ? RunScope.yesterdayUtc(clock)

@@ -56,6 +56,9 @@ public final class ServiceApp {
             cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             cfg.routes.exception(com.fasterxml.jackson.core.JsonProcessingException.class, (e, ctx) -> error(ctx, 400,
                     "request body is not valid JSON for this endpoint: " + e.getOriginalMessage()));
+            cfg.routes.exception(io.javalin.validation.ValidationException.class, (e, ctx) -> error(ctx, 400,
+                    "invalid " + e.getErrors().entrySet().stream().map(f -> f.getKey() + ": " + f.getValue().stream()
+                            .map(v -> v.getMessage() + " (got '" + v.value + "')").toList()).toList()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal error; the server log has the details");
@@ -80,7 +83,10 @@ public final class ServiceApp {
     }
 
     public static void error(Context ctx, int status, String message) {
-        ctx.status(status).json(Map.of("status", status, "error", message == null ? "error" : message));
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("status", status);
+        body.put("error", message == null ? "error" : message);
+        ctx.status(status).json(body);
     }
 
     private static void authorize(Context ctx, Tokens tokens) {

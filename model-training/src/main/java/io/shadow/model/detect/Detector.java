@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The online detector: feeds each event through the shared feature definitions into per-entity
@@ -63,6 +64,15 @@ public final class Detector {
 
     /** Observes one event; returns the anomalies it raised (usually none). */
     public List<Anomaly> observe(ActivityEvent e) {
+        return observe(e, k -> true);
+    }
+
+    /**
+     * Observes one event for the entities {@code part} accepts only (an event can concern a
+     * principal and a host; a sharded scorer observes each entity on the thread that owns it, so
+     * that every entity sees its events in order). Returns the anomalies raised for them.
+     */
+    public List<Anomaly> observe(ActivityEvent e, Predicate<EntityKey> part) {
         Map<EntityKey, List<EntityState.Contribution>> numbers = new LinkedHashMap<>(4);
         Map<EntityKey, List<EntityState.Categorical>> categories = new LinkedHashMap<>(4);
         FeatureDefinitions.contributions(e, (k, f, v) ->
@@ -73,6 +83,9 @@ public final class Detector {
         BaselineSnapshot snap = snapshot;
         long now = System.currentTimeMillis();
         for (EntityKey k : keys(numbers, categories)) {
+            if (!part.test(k)) {
+                continue;
+            }
             Anomaly a;
             while (true) {
                 EntityState state = states.computeIfAbsent(k, EntityState::new);
@@ -168,6 +181,15 @@ public final class Detector {
             }
         }
         return evicted;
+    }
+
+    /** The entities an event concerns (its principal, its host, or both), in observation order. */
+    public static List<EntityKey> entities(ActivityEvent e) {
+        Map<EntityKey, Boolean> numbers = new LinkedHashMap<>(4);
+        Map<EntityKey, Boolean> categories = new LinkedHashMap<>(4);
+        FeatureDefinitions.contributions(e, (k, f, v) -> numbers.put(k, Boolean.TRUE));
+        FeatureDefinitions.noveltyValues(e, (k, a, v) -> categories.put(k, Boolean.TRUE));
+        return keys(numbers, categories);
     }
 
     private static List<EntityKey> keys(Map<EntityKey, ?> a, Map<EntityKey, ?> b) {

@@ -1,6 +1,9 @@
 package io.shadow.scorer.shard;
 
 import io.shadow.features.ActivityEvent;
+import io.shadow.features.EntityKey;
+import io.shadow.features.signal.Assessment;
+import io.shadow.model.detect.Detector;
 import io.shadow.scorer.OnlineScorer;
 import io.shadow.scorer.ScoredEvent;
 import java.util.ArrayList;
@@ -11,11 +14,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * Scores events on a fixed set of shard threads, each owning the entities whose key (tenant and
- * principal, or host for events without one) hashes to it. An entity's state is thus only touched
- * by its own shard: no lock contention between requests, and an entity's events are scored in
- * the order their requests arrived. A batch is sorted by event time, split by shard and scored on
- * every shard at once, so even one connection uses all cores; the results come back in time order.
+ * Scores events on a fixed set of shard threads, each owning the entities (principals and hosts)
+ * whose key hashes to it. An event that concerns a principal and a host is observed for each on
+ * its owner's thread, so an entity's state is only touched by its own shard: no lock contention
+ * between requests, and every entity sees its events in time order within a batch and in arrival
+ * order across requests. A batch is sorted by event time, split by shard and scored on every
+ * shard at once, so even one connection uses all cores; the results come back in time order.
  * The queues need no bound of their own: admission control bounds the requests in flight.
  */
 public final class EntityShards implements AutoCloseable {
@@ -39,10 +43,9 @@ public final class EntityShards implements AutoCloseable {
         return workers.length;
     }
 
-    /** The shard of an event's entity. */
-    public int shardOf(ActivityEvent e) {
-        String id = e.principal() != null ? e.principal() : e.host();
-        int h = e.tenant().hashCode() * 31 + (id == null ? 0 : id.hashCode());
+    /** The shard that owns an entity. */
+    public int shardOf(EntityKey k) {
+        int h = k.hashCode();
         return Math.floorMod(h ^ (h >>> 16), workers.length);
     }
 
@@ -57,26 +60,72 @@ public final class EntityShards implements AutoCloseable {
         }
         ActivityEvent[] ordered = events.toArray(new ActivityEvent[0]);
         Arrays.sort(ordered, BY_TIME);
-        ScoredEvent[] out = new ScoredEvent[ordered.length];
-        List<List<Integer>> byShard = new ArrayList<>(workers.length);
-        for (int i = 0; i < workers.length; i++) {
+        int n = workers.length;
+        // per event, the shards it concerns as a bit set (at most 64 shards are told apart; more
+        // shards simply share bits, which only costs a look at an entity another shard owns)
+        long[] shardsOf = new long[ordered.length];
+        List<List<Integer>> byShard = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
             byShard.add(new ArrayList<>());
         }
         for (int i = 0; i < ordered.length; i++) {
-            byShard.get(shardOf(ordered[i])).add(i);
+            List<EntityKey> keys = Detector.entities(ordered[i]);
+            if (keys.isEmpty()) {
+                shardsOf[i] = 1L; // nothing to observe: shard 0 answers it
+            }
+            for (EntityKey k : keys) {
+                shardsOf[i] |= 1L << (shardOf(k) & 63);
+            }
+            for (int s = 0; s < n; s++) {
+                if ((shardsOf[i] & (1L << (s & 63))) != 0) {
+                    byShard.get(s).add(i);
+                }
+            }
         }
-        int parts = (int) byShard.stream().filter(l -> !l.isEmpty()).count();
-        Part.Done done = new Part.Done(parts);
-        for (int s = 0; s < workers.length; s++) {
+        ScoredEvent[][] parts = new ScoredEvent[n][];
+        int busy = (int) byShard.stream().filter(l -> !l.isEmpty()).count();
+        Part.Done done = new Part.Done(busy);
+        for (int s = 0; s < n; s++) {
             if (!byShard.get(s).isEmpty()) {
-                workers[s].queue.add(new Part(ordered, byShard.get(s), out, done));
+                parts[s] = new ScoredEvent[ordered.length];
+                workers[s].queue.add(new Part(s, ordered, byShard.get(s), parts[s], done));
             }
         }
         done.latch.await();
         if (done.failure != null) {
             throw new IllegalStateException("scoring failed: " + done.failure.getMessage(), done.failure);
         }
+        ScoredEvent[] out = new ScoredEvent[ordered.length];
+        for (int i = 0; i < ordered.length; i++) {
+            out[i] = merge(ordered[i], parts, i);
+        }
         return Arrays.asList(out);
+    }
+
+    private static ScoredEvent merge(ActivityEvent e, ScoredEvent[][] parts, int i) {
+        ScoredEvent only = null;
+        List<Assessment> assessments = null;
+        List<String> outcomes = null;
+        for (ScoredEvent[] shard : parts) {
+            ScoredEvent p = shard == null ? null : shard[i];
+            if (p == null) {
+                continue;
+            }
+            if (only == null) {
+                only = p;
+            } else if (p.anomalous()) {
+                if (assessments == null) {
+                    assessments = new ArrayList<>(only.assessments());
+                    outcomes = new ArrayList<>(only.outcomes());
+                }
+                assessments.addAll(p.assessments());
+                outcomes.addAll(p.outcomes());
+            }
+        }
+        if (only == null) {
+            return new ScoredEvent(e.eventId(), List.of(), List.of());
+        }
+        return assessments == null ? only : new ScoredEvent(e.eventId(), assessments, outcomes);
     }
 
     @Override
@@ -86,8 +135,8 @@ public final class EntityShards implements AutoCloseable {
         }
     }
 
-    /** The events of one batch that fall to one shard, by position in the time-ordered batch. */
-    private record Part(ActivityEvent[] events, List<Integer> positions, ScoredEvent[] out, Done done) {
+    /** The events of one batch that concern one shard's entities, by position in the time-ordered batch. */
+    private record Part(int shard, ActivityEvent[] events, List<Integer> positions, ScoredEvent[] out, Done done) {
         static final class Done {
             final CountDownLatch latch;
             volatile Throwable failure;
@@ -116,8 +165,9 @@ public final class EntityShards implements AutoCloseable {
                     return;
                 }
                 try {
+                    int shard = p.shard();
                     for (int i : p.positions()) {
-                        p.out()[i] = scorer.score(p.events()[i]);
+                        p.out()[i] = scorer.score(p.events()[i], k -> shardOf(k) == shard);
                     }
                 } catch (RuntimeException | Error e) {
                     p.done().failure = e;

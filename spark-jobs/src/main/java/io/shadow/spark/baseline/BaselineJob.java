@@ -53,9 +53,6 @@ public final class BaselineJob {
                 .withColumn("value", when(col("feature").isin(logFeatures), log1p(col("value")))
                         .otherwise(col("value")))
                 .withColumn("hour", hour(col("bucket_start")))
-                // partitioned by entity and feature once: the change window and the entity statistics
-                // below group by these columns (plus hour), so they need no further shuffle
-                .repartition(col("tenant"), col("entity_kind"), col("entity_id"), col("feature"))
                 .cache();
         try {
             WindowSpec w = Window.partitionBy("tenant", "entity_kind", "entity_id", "feature").orderBy("bucket_start");
@@ -68,12 +65,12 @@ public final class BaselineJob {
                     .select("tenant", "entity_kind", "entity_id", "feature", "hour", "diff")
                     .persist(); // four groupings read it; the window sort is the expensive part
 
-            Dataset<Row> entityAll = RobustStats.ofEntities(features, "value", "", ENTITY)
-                    .join(RobustStats.ofEntities(diffs, "diff", "diff_", ENTITY).drop("samples", "diff_mean", "diff_variance"),
+            Dataset<Row> entityAll = RobustStats.of(features, "value", "", ENTITY)
+                    .join(RobustStats.of(diffs, "diff", "diff_", ENTITY).drop("samples", "diff_mean", "diff_variance"),
                             seq(ENTITY), "left")
                     .withColumn("hour", lit(-1));
-            Dataset<Row> entityHour = RobustStats.ofEntities(features, "value", "", with(ENTITY, "hour"))
-                    .join(RobustStats.ofEntities(diffs, "diff", "diff_", with(ENTITY, "hour"))
+            Dataset<Row> entityHour = RobustStats.of(features, "value", "", with(ENTITY, "hour"))
+                    .join(RobustStats.of(diffs, "diff", "diff_", with(ENTITY, "hour"))
                             .drop("samples", "diff_mean", "diff_variance"), seq(with(ENTITY, "hour")), "left");
             Dataset<Row> popAll = RobustStats.of(features, "value", "", POPULATION)
                     .join(RobustStats.of(diffs, "diff", "diff_", POPULATION)

@@ -49,28 +49,4 @@ final class RobustStats {
                 .withColumn(prefix + "scale", org.apache.spark.sql.functions.greatest(col("__mad"), col("__upper")))
                 .drop("__mad", "__upper");
     }
-
-    /**
-     * The same figures for many small groups (one per entity, or entity and hour) in one pass: the
-     * median comes from a window over the group, so the deviations from it are aggregated in the
-     * same grouping instead of joining every row back to its group's median. Rows already
-     * partitioned by a prefix of {@code groups} are not shuffled at all. For a few huge groups
-     * (the population) use {@link #of}, whose partial aggregation spreads each group over tasks.
-     */
-    static Dataset<Row> ofEntities(Dataset<Row> rows, String value, String prefix, String... groups) {
-        Column[] g = Arrays.stream(groups).map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-        Column median = percentile_approx(col(value), lit(0.5), lit(ACCURACY));
-        return rows.withColumn("__med", median.over(org.apache.spark.sql.expressions.Window.partitionBy(g)))
-                .groupBy(g).agg(
-                        org.apache.spark.sql.functions.first(col("__med")).as(prefix + "median"),
-                        percentile_approx(col(value), lit(0.95), lit(ACCURACY)).as("__p95"),
-                        org.apache.spark.sql.functions.avg(col(value)).as(prefix + "mean"),
-                        org.apache.spark.sql.functions.var_pop(col(value)).as(prefix + "variance"),
-                        count(lit(1)).as("samples"),
-                        percentile_approx(abs(col(value).minus(col("__med"))), lit(0.5), lit(ACCURACY))
-                                .multiply(MAD_TO_SIGMA).as("__mad"))
-                .withColumn(prefix + "scale", org.apache.spark.sql.functions.greatest(col("__mad"),
-                        col("__p95").minus(col(prefix + "median")).divide(UPPER_TO_SIGMA)))
-                .drop("__mad", "__p95");
-    }
 }

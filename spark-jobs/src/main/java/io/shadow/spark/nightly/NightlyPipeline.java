@@ -1,11 +1,15 @@
 package io.shadow.spark.nightly;
 
-import io.shadow.model.intel.ThreatFeeds;
+import io.shadow.features.table.KernelTableReader;
+import io.shadow.model.intel.ThreatIndicatorTable;
+import io.shadow.model.intel.taxii.TaxiiException;
 import io.shadow.spark.baseline.BaselineJob;
 import io.shadow.spark.baseline.NoveltyProfileJob;
 import io.shadow.spark.features.FeatureJob;
 import io.shadow.spark.feedback.FeedbackImportJob;
+import io.shadow.spark.feedback.ProfileSuggestionJob;
 import io.shadow.spark.ingest.IngestJob;
+import io.shadow.spark.intel.ThreatIntelSyncJob;
 import io.shadow.spark.training.TrainAndPromote;
 import io.shadow.spark.training.TrainingSetJob;
 import java.time.Clock;
@@ -15,11 +19,12 @@ import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The nightly run as a list of named steps: feedback import → ingest → features → baselines →
- * novelty profiles → training set → train and promote. Each step replaces its outputs (features
- * only the run's event date), so a re-run of a date gives the same tables, not more rows; a
- * {@link NightlyRun} records finished steps in the date's run state, so a failed run resumes at the
- * step that failed. Progress goes to {@code progress}; the report to {@code _reports/<date>/}.
+ * The nightly run as a list of named steps: feedback import → profile suggestions (printed for
+ * operators) → ingest → features → baselines → novelty profiles → threat intel → training set →
+ * train and promote. Each step replaces its outputs (features only the run's event date), so a
+ * re-run of a date gives the same tables, not more rows; a {@link NightlyRun} records finished
+ * steps in the date's run state, so a failed run resumes at the step that failed. Progress goes to
+ * {@code progress}; the report to {@code _reports/<date>/}.
  */
 public final class NightlyPipeline {
     private final SparkSession spark;
@@ -38,6 +43,12 @@ public final class NightlyPipeline {
         if (cfg.storeJdbcUrl() != null) {
             steps.add(new NightlyStep("feedback-import", scope -> new FeedbackImportJob(spark, cfg.catalog(),
                     cfg.storeJdbcUrl(), cfg.storeUser(), cfg.storePassword()).run()));
+            steps.add(new NightlyStep("profile-suggestions", scope -> {
+                ProfileSuggestionJob.Result r = new ProfileSuggestionJob(spark, cfg.catalog(), cfg.storeJdbcUrl(),
+                        cfg.storeUser(), cfg.storePassword(), 2).run();
+                r.suggestions().forEach(s -> progress.accept("      " + s.line()));
+                return r;
+            }));
         }
         steps.add(new NightlyStep("ingest", scope -> new IngestJob(spark, cfg.catalog(), cfg.landingEvents()).run()));
         steps.add(new NightlyStep("features", scope -> scope.allDates()
@@ -47,11 +58,25 @@ public final class NightlyPipeline {
                 + " entity-feature baselines"));
         steps.add(new NightlyStep("novelty-profiles", scope -> new NoveltyProfileJob(spark, cfg.catalog()).run()
                 + " entity-attribute values"));
+        if (!cfg.threatFeeds().isEmpty() || cfg.taxii() != null) {
+            steps.add(new NightlyStep("threat-intel", scope -> syncThreatIntel()));
+        }
         steps.add(new NightlyStep("training-set", scope -> new TrainingSetJob(spark, cfg.catalog(), cfg.detector(),
-                0.5, ThreatFeeds.load(cfg.threatFeeds()), cfg.resourceRisk()).run()));
+                0.5, ThreatIndicatorTable.load(new KernelTableReader(spark.sparkContext().hadoopConfiguration()),
+                        cfg.catalog(), cfg.threatFeeds()).intel(), cfg.resourceRisk()).run()));
         steps.add(new NightlyStep("train-and-promote", scope -> new TrainAndPromote(spark, cfg.catalog(),
                 cfg.registry(), cfg.training()).run()));
         return steps;
+    }
+
+    /** A TAXII outage must not cost the night's training: the previous table stays in use, and the report says so. */
+    private Object syncThreatIntel() {
+        try {
+            return new ThreatIntelSyncJob(spark, cfg.catalog(), cfg.threatFeeds(), cfg.taxii(),
+                    java.time.Clock.systemUTC()).run();
+        } catch (TaxiiException e) {
+            return "FAILED, the previous threat_indicators table stays in use: " + e.getMessage();
+        }
     }
 
     /** Refuses a request before Spark starts: an unknown {@code --from-step} is named with the valid steps. */

@@ -2,7 +2,8 @@ package io.shadow.spark.nightly;
 
 import io.shadow.features.table.TableCatalog;
 import io.shadow.model.detect.DetectorConfig;
-import io.shadow.model.registry.LocalModelRegistry;
+import io.shadow.model.registry.ModelRegistries;
+import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.spark.SparkSessions;
@@ -34,7 +35,8 @@ public final class NightlySubmit {
             usage: spark-submit [spark options] --class io.shadow.spark.nightly.NightlySubmit SHADED_JAR \\
                      --warehouse URI [options]
               --warehouse URI          warehouse root (file:///..., hdfs://..., s3a://...); required
-              --registry DIR           model registry directory (default: 'registry' beside a file:// warehouse)
+              --registry DIR|URI       model registry: a directory on the driver or an MLflow server's
+                                       http(s):// URI (default: 'registry' beside a file:// warehouse)
               --landing URI            landing zone event files (default: <warehouse>/landing/events)
               --store-jdbc-url URL     mitigation store for the feedback import (default: no feedback import)
               --store-user USER        --store-password PASSWORD
@@ -111,14 +113,19 @@ public final class NightlySubmit {
             throw new IllegalArgumentException("--warehouse is required, e.g. --warehouse hdfs://nn:8020/shadow/warehouse");
         }
         TableCatalog catalog = new TableCatalog(URI.create(warehouse));
-        Path registry;
-        if (one(opts, "--registry") != null) {
-            registry = Path.of(one(opts, "--registry")).toAbsolutePath();
-        } else if ("file".equals(catalog.root().getScheme())) {
-            registry = Path.of(catalog.root()).getParent().resolve("registry");
-        } else {
+        String registryUri = one(opts, "--registry");
+        Path registryDir = "file".equals(catalog.root().getScheme())
+                ? Path.of(catalog.root()).getParent().resolve("registry")
+                : Path.of(System.getProperty("java.io.tmpdir"), "shadow-registry");
+        if (registryUri == null && !"file".equals(catalog.root().getScheme())) {
             throw new IllegalArgumentException("--registry is required with a " + catalog.root().getScheme()
-                    + ":// warehouse: give a directory on the driver for the model registry");
+                    + ":// warehouse: a directory on the driver or an MLflow server's http(s):// URI");
+        }
+        ModelRegistry registry;
+        try {
+            registry = ModelRegistries.open(registryUri, registryDir);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--registry: " + e.getMessage(), e);
         }
         List<Path> feeds = opts.getOrDefault("--threat-feed", List.of()).stream().map(Path::of).toList();
         for (Path f : feeds) {
@@ -129,7 +136,7 @@ public final class NightlySubmit {
         // the agents' landing-zone layout: event files under <landing zone>/events
         String landing = one(opts, "--landing") != null ? one(opts, "--landing") : catalog.landingZone() + "events";
         return new NightlyConfig(catalog, landing, one(opts, "--store-jdbc-url"), one(opts, "--store-user"),
-                one(opts, "--store-password"), new LocalModelRegistry(registry), feeds, DetectorConfig.defaults(),
+                one(opts, "--store-password"), registry, feeds, DetectorConfig.defaults(),
                 ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
     }
 

@@ -74,18 +74,19 @@ class NightlyPipelineIT {
                         + "simulated unreadable file");
         RunFiles files = new RunFiles(spark.sparkContext().hadoopConfiguration(), f.catalog.root(),
                 RunScope.of(NightlyFixture.DAY));
-        assertThat(files.readState().orElseThrow().finished()).containsExactly("feedback-import", "ingest",
-                "features");
+        assertThat(files.readState().orElseThrow().finished()).containsExactly("feedback-import",
+                "profile-suggestions", "ingest", "features");
         long featuresVersion = version(f, ShadowTable.FEATURES);
         long eventsVersion = version(f, ShadowTable.EVENTS);
 
         RunReport resumed = pipeline.run(request);
-        assertThat(resumed.skipped()).containsExactly("feedback-import", "ingest", "features");
+        assertThat(resumed.skipped()).containsExactly("feedback-import", "profile-suggestions", "ingest",
+                "features");
         assertThat(resumed.ran()).containsExactly("baselines", "novelty-profiles", "training-set",
                 "train-and-promote");
         assertThat(version(f, ShadowTable.FEATURES)).as("features were not recomputed").isEqualTo(featuresVersion);
         assertThat(version(f, ShadowTable.EVENTS)).as("nothing was ingested again").isEqualTo(eventsVersion);
-        assertThat(progress).contains("  [3/7] features: skipped (finished in the earlier run)");
+        assertThat(progress).contains("  [4/8] features: skipped (finished in the earlier run)");
         Counts first = counts(f);
         assertThat(first.eventsOnDay()).isEqualTo(f.eventsOn(NightlyFixture.DAY));
         assertThat(first.events()).isEqualTo(f.workload.history().size());
@@ -100,7 +101,7 @@ class NightlyPipelineIT {
         f.land("resent.ndjson", f.workload.history().stream()
                 .filter(e -> e.time().toString().startsWith(NightlyFixture.DAY.toString())).toList());
         RunReport again = pipeline.run(request);
-        assertThat(again.ran()).hasSize(7);
+        assertThat(again.ran()).hasSize(8);
         assertThat(again.plan()).contains("succeeded").contains("running every step again");
         assertThat(counts(f)).as("a re-run replaces the date's outputs").isEqualTo(first);
         assertThat(files.read(RunFiles.REPORT_TEXT).orElseThrow()).startsWith("nightly run of 2026-11-04: succeeded");

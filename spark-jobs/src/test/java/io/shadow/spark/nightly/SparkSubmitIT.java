@@ -54,7 +54,7 @@ class SparkSubmitIT {
         }
         String out = Files.readString(log);
         out.lines().filter(l -> l.startsWith("  [") || l.startsWith("nightly run")).forEach(System.out::println);
-        assertThat(out).contains("Spark spark://127.0.0.1:").contains("[7/7] train-and-promote done in");
+        assertThat(out).contains("Spark spark://127.0.0.1:").contains("[8/8] train-and-promote done in");
 
         long[] baselines = new long[1];
         assertThat(new KernelTableReader().scan(f.catalog.path(ShadowTable.BASELINES), row -> baselines[0]++))
@@ -65,6 +65,6 @@ class SparkSubmitIT {
         JsonNode report = RunFiles.JSON.readTree(f.dir.resolve("warehouse/_reports/" + NightlyFixture.DAY
                 + "/report.json").toFile());
         assertThat(report.get("status").asText()).isEqualTo("succeeded");
-        assertThat(report.get("steps")).hasSize(7);
+        assertThat(report.get("steps")).hasSize(8);
     }
 }
