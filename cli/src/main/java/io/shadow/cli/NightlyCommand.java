@@ -3,7 +3,6 @@ package io.shadow.cli;
 import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
-import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.spark.SparkSessions;
@@ -34,7 +33,7 @@ final class NightlyCommand implements Callable<Integer> {
         ResolvedPaths paths = ResolvedPaths.of(cfg);
         var d = cfg.detector();
         NightlyConfig nightly = new NightlyConfig(paths.catalog(), paths.landingEvents(), paths.jdbcUrl(),
-                cfg.store().user(), cfg.store().password(), new LocalModelRegistry(paths.registry()),
+                cfg.store().user(), cfg.store().password(), paths.openRegistry(),
                 cfg.intel().feeds().stream().map(Path::of).toList(), cfg.intel().taxiiSettings(),
                 d.toDetectorConfig(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
         SparkSession spark = SparkSessions.create("shadow-nightly", cfg.spark().master(),

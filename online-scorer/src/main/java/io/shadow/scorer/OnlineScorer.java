@@ -18,7 +18,8 @@ import java.util.function.Predicate;
 
 /**
  * The online path without HTTP: an event goes through the detector; each anomaly gets its risk
- * factors (threat intelligence matched on the way) and a score from the champion model, and the
+ * factors (threat intelligence matched on the way) and a score from the champion model, moved by
+ * users' earlier decisions on the same entity and pattern ({@link PatternHistory#adjust}), and the
  * assessment is handed to the mitigation side before the call returns.
  */
 public final class OnlineScorer {
@@ -54,9 +55,10 @@ public final class OnlineScorer {
         List<Assessment> assessments = new ArrayList<>(anomalies.size());
         List<String> outcomes = new ArrayList<>(anomalies.size());
         RiskFactorExtractor x = extractor;
+        PatternHistory h = history;
         for (Anomaly a : anomalies) {
             RiskFactorExtractor.Extraction ex = x.extract(a);
-            RiskScore risk = models.score(ex.factors());
+            RiskScore risk = h.adjust(models.score(ex.factors()), a.entity(), a.pattern());
             Assessment assessment = new Assessment(ex.anomaly(), risk);
             assessments.add(assessment);
             outcomes.add(sink.accept(assessment));

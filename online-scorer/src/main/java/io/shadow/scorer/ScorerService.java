@@ -98,6 +98,7 @@ public final class ScorerService implements AutoCloseable {
         });
         maintenance.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         every(settings.reloadInterval(), this::reload);
+        every(settings.modelPoll(), this::reloadModel);
         if (checkpoints != null) {
             every(settings.checkpointInterval(), this::checkpoint);
         }
@@ -186,23 +187,38 @@ public final class ScorerService implements AutoCloseable {
             metrics.reload("threat_intel", "failed");
             LOG.warn("reload: threat indicators did not load ({}); still serving the previous ones", e.getMessage(), e);
         }
-        try {
-            if (models.refresh()) {
-                changed.add("model " + models.get().id());
-                metrics.reload("model", "switched");
-                metrics.model(models.get().id());
-            }
-            modelError = null;
-        } catch (RuntimeException e) {
-            modelError = e.getMessage();
-            metrics.reload("model", "failed");
-            LOG.warn("reload: {}", modelError, e);
+        if (reloadModel()) {
+            changed.add("model " + models.get().id());
         }
         String what = String.join(" ", changed);
         if (!what.isEmpty()) {
             LOG.info("scorer reloaded {}", what);
         }
         return what;
+    }
+
+    /**
+     * Looks at the registry's champion alias and swaps in the model it points to if that is not the
+     * one served (every {@code scorer.model.poll}, and at each reload); requests in flight finish on
+     * the model they started with. Returns whether it switched; a champion that does not load leaves
+     * the model served and is reported by {@link #readiness}.
+     */
+    public boolean reloadModel() {
+        try {
+            boolean switched = models.refresh();
+            if (switched) {
+                metrics.reload("model", "switched");
+                metrics.model(models.get().id());
+                LOG.info("scorer now serves model {}", models.get().id());
+            }
+            modelError = null;
+            return switched;
+        } catch (RuntimeException e) {
+            modelError = e.getMessage();
+            metrics.reload("model", "failed");
+            LOG.warn("model reload: {}", modelError, e);
+            return false;
+        }
     }
 
     /** Writes a checkpoint of the per-entity state now; returns how many entities it holds (-1: none kept). */

@@ -18,9 +18,12 @@ import java.time.Duration;
  * @param checkpointInterval time between checkpoints while serving (one is also written on shutdown);
  *     zero: only on shutdown
  * @param reloadInterval time between looks for new baselines and a new champion model; zero: no periodic reload
+ * @param modelPoll time between looks at the registry's {@code champion} alias alone (one small
+ *     registry call; the model is downloaded and swapped in only when the alias moved); zero: only at reloads
  */
 public record ScorerSettings(int shards, int maxInFlight, int maxQueued, Duration queueTimeout, int retryAfterSeconds,
-        int maxEntities, Path checkpointDir, Duration checkpointInterval, Duration reloadInterval) {
+        int maxEntities, Path checkpointDir, Duration checkpointInterval, Duration reloadInterval,
+        Duration modelPoll) {
 
     public ScorerSettings {
         check(shards >= 0, "scorer.shards", shards, "0 (one per core) or more");
@@ -33,36 +36,42 @@ public record ScorerSettings(int shards, int maxInFlight, int maxQueued, Duratio
                 "a duration of 0 or more, e.g. PT1M");
         check(!reloadInterval.isNegative(), "scorer.reload-interval", reloadInterval,
                 "a duration of 0 or more, e.g. PT1M");
+        check(!modelPoll.isNegative(), "scorer.model.poll", modelPoll, "a duration of 0 or more, e.g. PT15S");
     }
 
     public static ScorerSettings defaults() {
         return new ScorerSettings(0, 8, 64, Duration.ofMillis(500), 1, 200_000, null, Duration.ofMinutes(1),
-                Duration.ofMinutes(1));
+                Duration.ofMinutes(1), Duration.ofSeconds(15));
     }
 
     public ScorerSettings withCheckpointDir(Path dir) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities, dir,
-                checkpointInterval, reloadInterval);
+                checkpointInterval, reloadInterval, modelPoll);
     }
 
     public ScorerSettings withAdmission(int inFlight, int queued, Duration timeout) {
         return new ScorerSettings(shards, inFlight, queued, timeout, retryAfterSeconds, maxEntities, checkpointDir,
-                checkpointInterval, reloadInterval);
+                checkpointInterval, reloadInterval, modelPoll);
     }
 
     public ScorerSettings withMaxEntities(int max) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, max, checkpointDir,
-                checkpointInterval, reloadInterval);
+                checkpointInterval, reloadInterval, modelPoll);
     }
 
     public ScorerSettings withIntervals(Duration checkpoint, Duration reload) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
-                checkpointDir, checkpoint, reload);
+                checkpointDir, checkpoint, reload, modelPoll);
     }
 
     public ScorerSettings withShards(int n) {
         return new ScorerSettings(n, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
-                checkpointDir, checkpointInterval, reloadInterval);
+                checkpointDir, checkpointInterval, reloadInterval, modelPoll);
+    }
+
+    public ScorerSettings withModelPoll(Duration poll) {
+        return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
+                checkpointDir, checkpointInterval, reloadInterval, poll);
     }
 
     /** The shard count in force: {@code shards}, or one per core when 0. */

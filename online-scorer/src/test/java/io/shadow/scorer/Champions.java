@@ -1,6 +1,6 @@
 package io.shadow.scorer;
 
-import io.shadow.model.registry.LocalModelRegistry;
+import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.risk.RiskFactors;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.model.risk.TrainingExample;
@@ -18,7 +18,11 @@ final class Champions {
      * Trains and registers a {@code shadow-risk} version; two models that disagree on threat
      * intelligence: one learned it means an incident, one that it does not. Returns the version.
      */
-    static int train(LocalModelRegistry registry, boolean intelMeansIncident) {
+    static int train(ModelRegistry registry, boolean intelMeansIncident) {
+        return train(registry, "shadow-risk", intelMeansIncident);
+    }
+
+    static int train(ModelRegistry registry, String modelName, boolean intelMeansIncident) {
         Random r = new Random(intelMeansIncident ? 1 : 2);
         List<TrainingExample> ex = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
@@ -30,6 +34,6 @@ final class Champions {
         new RiskModelTrainer(new RiskModelTrainer.Settings(400, 0.02f, 0.25, 0.5, 3, 0, 0))
                 .train(ex, registry.artifactDirectory(run, "model"));
         registry.finishRun(run, true);
-        return registry.registerVersion("shadow-risk", run, "model");
+        return registry.registerVersion(modelName, run, "model");
     }
 }

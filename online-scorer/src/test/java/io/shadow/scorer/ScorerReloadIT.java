@@ -49,7 +49,8 @@ class ScorerReloadIT {
                 return new Generation(s, PatternHistory.EMPTY);
             }
         };
-        ScorerSettings manual = ScorerSettings.defaults().withIntervals(Duration.ZERO, Duration.ZERO);
+        ScorerSettings manual = ScorerSettings.defaults().withIntervals(Duration.ZERO, Duration.ZERO)
+                .withModelPoll(Duration.ZERO);
         try (TestServer server = new TestServer(registry, nightly, manual, 4 << 20)) {
             Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
             AtomicBoolean stop = new AtomicBoolean();

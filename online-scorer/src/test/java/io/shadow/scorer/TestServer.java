@@ -50,9 +50,14 @@ final class TestServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     TestServer(ModelRegistry registry, BaselineSource baselines, ScorerSettings settings, long maxRequestBytes) {
+        this(registry, "shadow-risk", baselines, settings, maxRequestBytes);
+    }
+
+    TestServer(ModelRegistry registry, String modelName, BaselineSource baselines, ScorerSettings settings,
+            long maxRequestBytes) {
         ThreatIntel intel = ThreatIntel.fromBlocklist(List.of("185.220.101.0/24"), "tor-exits", 0.9);
         service = new ScorerService(DetectorConfig.defaults(), baselines, intel, ResourceRisk.defaults(),
-                new RiskModelHolder(registry, "shadow-risk"), a -> {
+                new RiskModelHolder(registry, modelName), a -> {
                     handed.add(a);
                     return "observed";
                 }, settings);

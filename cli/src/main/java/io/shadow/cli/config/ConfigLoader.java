@@ -18,7 +18,8 @@ public final class ConfigLoader {
     public static final String DEFAULTS = """
             data-dir: .shadow/data
             warehouse: ""
-            registry: ""
+            registry:
+              uri: ""
             store:
               jdbc-url: ""
               user: sa
@@ -85,6 +86,8 @@ public final class ConfigLoader {
               checkpoint-dir: ""
               checkpoint-interval: PT1M
               reload-interval: PT1M
+              model:
+                poll: PT15S
             """;
 
     private ConfigLoader() {
@@ -122,6 +125,10 @@ public final class ConfigLoader {
                 throw new ConfigException("auth.tokens[" + t.name() + "].role: " + e.getMessage());
             }
         }
+        String registry = c.registry().uri().trim();
+        check(registry.isEmpty() || !registry.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || registry.startsWith("http://")
+                || registry.startsWith("https://") || registry.startsWith("file:"), "registry.uri", registry,
+                "empty (<data-dir>/registry), a directory, file:///dir, or http(s)://host:port of an MLflow server");
         for (String f : c.intel().feeds()) {
             check(Files.isReadable(Path.of(f)), "intel.feeds", f, "a readable file");
         }

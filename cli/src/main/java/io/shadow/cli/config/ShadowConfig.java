@@ -11,7 +11,7 @@ import java.util.List;
 public record ShadowConfig(
         String dataDir,
         String warehouse,
-        String registry,
+        Registry registry,
         Store store,
         Server server,
         Auth auth,
@@ -21,6 +21,14 @@ public record ShadowConfig(
         Spark spark,
         Mitigation mitigation,
         Scorer scorer) {
+
+    /**
+     * The model registry: {@code uri} empty for a local directory under {@code data-dir} (MLflow's
+     * file layout), a directory or {@code file:} URI for one elsewhere, {@code http(s)://host:port}
+     * for an MLflow tracking server started with {@code --serve-artifacts}.
+     */
+    public record Registry(String uri) {
+    }
 
     /** The mitigation store. Empty jdbc-url: an H2 file database under data-dir. */
     public record Store(String jdbcUrl, String user, String password) {
@@ -118,17 +126,23 @@ public record ShadowConfig(
      * ({@code max-in-flight}, {@code max-queued}, {@code queue-timeout}, {@code retry-after-seconds}),
      * memory bound ({@code max-entities}), state checkpoints ({@code checkpoint-dir}: empty for
      * {@code <data-dir>/scorer}, {@code none} for no checkpoints; {@code checkpoint-interval}) and
-     * hot reload ({@code reload-interval}). Durations are ISO-8601; {@code PT0S} turns the periodic task off.
+     * hot reload ({@code reload-interval}; {@code model.poll} for the champion alias alone). Durations are
+     * ISO-8601; {@code PT0S} turns the periodic task off.
      */
     public record Scorer(int shards, int maxInFlight, int maxQueued, String queueTimeout, int retryAfterSeconds, int maxEntities,
-            String checkpointDir, String checkpointInterval, String reloadInterval) {
+            String checkpointDir, String checkpointInterval, String reloadInterval, Model model) {
         public io.shadow.scorer.ScorerSettings toSettings(java.nio.file.Path dataDir) {
             java.nio.file.Path dir = checkpointDir.isBlank() ? dataDir.resolve("scorer")
                     : checkpointDir.equals("none") ? null : java.nio.file.Path.of(checkpointDir);
             return new io.shadow.scorer.ScorerSettings(shards, maxInFlight, maxQueued,
                     ConfigLoader.durationOrZero("scorer.queue-timeout", queueTimeout), retryAfterSeconds, maxEntities, dir,
                     ConfigLoader.durationOrZero("scorer.checkpoint-interval", checkpointInterval),
-                    ConfigLoader.durationOrZero("scorer.reload-interval", reloadInterval));
+                    ConfigLoader.durationOrZero("scorer.reload-interval", reloadInterval),
+                    ConfigLoader.durationOrZero("scorer.model.poll", model.poll()));
         }
+    }
+
+    /** @param poll ISO-8601 time between looks at the registry's champion alias; {@code PT0S}: only at reloads */
+    public record Model(String poll) {
     }
 }

@@ -16,7 +16,6 @@ import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.store.Database;
-import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.scorer.DeltaBaselines;
 import io.shadow.scorer.DeltaThreatIntel;
@@ -53,7 +52,7 @@ public final class ShadowRuntime implements AutoCloseable {
                 ConfigLoader.duration("mitigation.incident-window", config.mitigation().incidentWindow()),
                 ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()),
                 MitigationWiring.options(config, paths, null));
-        RiskModelHolder models = new RiskModelHolder(new LocalModelRegistry(paths.registry()),
+        RiskModelHolder models = new RiskModelHolder(paths.openRegistry(),
                 TrainAndPromote.MODEL_NAME);
         KernelTableReader kernel = new KernelTableReader();
         this.scorer = new ScorerService(config.detector().toDetectorConfig(),

@@ -9,6 +9,7 @@ import io.shadow.spark.baseline.BaselineJob;
 import io.shadow.spark.baseline.NoveltyProfileJob;
 import io.shadow.spark.features.FeatureJob;
 import io.shadow.spark.feedback.FeedbackImportJob;
+import io.shadow.spark.feedback.ProfileSuggestionJob;
 import io.shadow.spark.ingest.IngestJob;
 import io.shadow.spark.intel.ThreatIntelSyncJob;
 import io.shadow.spark.training.TrainAndPromote;
@@ -24,10 +25,11 @@ import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The nightly run: feedback import → ingest → features → baselines → novelty profiles → threat
- * intel → training set → train → promote. Each step rewrites its outputs from its inputs, so re-running a step (or
- * the whole run) is safe; progress goes to {@code progress} as steps start and finish, and a run
- * report (steps, durations, figures) is returned and written under {@code _reports/}.
+ * The nightly run: feedback import → profile suggestions (printed for operators) → ingest →
+ * features → baselines → novelty profiles → threat intel → training set → train → promote. Each step rewrites its
+ * outputs from its inputs, so re-running a step (or the whole run) is safe; progress goes to
+ * {@code progress} as steps start and finish, and a run report (steps, durations, figures) is
+ * returned and written under {@code _reports/}.
  */
 public final class NightlyPipeline {
     private final SparkSession spark;
@@ -49,6 +51,11 @@ public final class NightlyPipeline {
         if (cfg.storeJdbcUrl() != null) {
             steps.add(step(steps, "feedback import", () -> new FeedbackImportJob(spark, cfg.catalog(),
                     cfg.storeJdbcUrl(), cfg.storeUser(), cfg.storePassword()).run()));
+            Step suggestions = step(steps, "profile suggestions", () -> new ProfileSuggestionJob(spark, cfg.catalog(),
+                    cfg.storeJdbcUrl(), cfg.storeUser(), cfg.storePassword(), 2).run());
+            steps.add(suggestions);
+            ((ProfileSuggestionJob.Result) suggestions.result()).suggestions()
+                    .forEach(s -> progress.accept("      " + s.line()));
         }
         steps.add(step(steps, "ingest", () -> new IngestJob(spark, cfg.catalog(), cfg.landingEvents()).run()));
         steps.add(step(steps, "features", () -> new FeatureJob(spark, cfg.catalog()).run() + " feature rows"));

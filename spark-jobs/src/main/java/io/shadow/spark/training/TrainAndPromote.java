@@ -2,12 +2,11 @@ package io.shadow.spark.training;
 
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
+import io.shadow.model.promotion.ChampionPromotion;
 import io.shadow.model.registry.ModelRegistry;
-import io.shadow.model.registry.ModelVersion;
 import io.shadow.model.risk.ModelMetrics;
 import io.shadow.model.risk.RiskFactors;
 import io.shadow.model.risk.RiskModelTrainer;
-import io.shadow.model.risk.TensorFlowRiskModel;
 import io.shadow.model.risk.TrainingExample;
 import io.shadow.spark.DeltaTables;
 import java.time.Instant;
@@ -15,15 +14,14 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Gold training set → a new risk model version in the registry. The model is trained in TensorFlow
  * Java, logged as a run with its parameters, hold-out metrics and SavedModel artifact, registered,
- * and made {@code champion} only if there is none yet or it beats the current champion's PR-AUC on
- * the same hold-out.
+ * and made {@code champion} by {@link ChampionPromotion}: only if there is none yet or it beats the
+ * current champion's PR-AUC on the same time-split hold-out (a tie keeps the champion).
  */
 public final class TrainAndPromote {
     public static final String MODEL_NAME = "shadow-risk";
@@ -34,10 +32,6 @@ public final class TrainAndPromote {
     private final ModelRegistry registry;
     private final RiskModelTrainer.Settings settings;
 
-    /** What happened. */
-    public record Result(int version, boolean promoted, ModelMetrics metrics, Double championPrAuc, String reason) {
-    }
-
     public TrainAndPromote(SparkSession spark, TableCatalog catalog, ModelRegistry registry,
             RiskModelTrainer.Settings settings) {
         this.spark = spark;
@@ -46,7 +40,8 @@ public final class TrainAndPromote {
         this.settings = settings;
     }
 
-    public Result run() {
+    /** Trains, logs and registers a challenger; the decision, with both models' metrics, goes to the run report. */
+    public ChampionPromotion.Decision run() {
         List<TrainingExample> examples = DeltaTables.read(spark, catalog, ShadowTable.TRAINING_SET).collectAsList()
                 .stream().map(TrainAndPromote::example)
                 .sorted(Comparator.comparing(TrainingExample::time)).toList();
@@ -61,33 +56,12 @@ public final class TrainAndPromote {
         ModelMetrics metrics;
         try {
             metrics = new RiskModelTrainer(settings).train(examples, registry.artifactDirectory(run, "model"));
-            registry.logMetrics(run, metrics.asMap());
-            registry.finishRun(run, true);
         } catch (RuntimeException e) {
             registry.finishRun(run, false);
             throw e;
         }
-        int version = registry.registerVersion(MODEL_NAME, run, "model");
-        Optional<ModelVersion> champion = registry.version(MODEL_NAME, ModelRegistry.CHAMPION);
-        if (champion.isEmpty()) {
-            registry.setAlias(MODEL_NAME, ModelRegistry.CHAMPION, version);
-            return new Result(version, true, metrics, null, "first model: becomes champion");
-        }
-        List<TrainingExample> holdout = examples.subList(examples.size() - metrics.holdoutRows(), examples.size());
-        double championAuc;
-        try (TensorFlowRiskModel m = TensorFlowRiskModel.load(champion.get().localPath(), champion.get().id())) {
-            double[][] rows = holdout.stream().map(e -> e.factors().toArray()).toArray(double[][]::new);
-            championAuc = ModelMetrics.evaluate(0, holdout, rows.length == 0 ? new double[0] : m.predict(rows),
-                    settings.operatingThreshold()).prAuc();
-        }
-        boolean better = !Double.isNaN(metrics.prAuc())
-                && (Double.isNaN(championAuc) || metrics.prAuc() > championAuc);
-        if (better) {
-            registry.setAlias(MODEL_NAME, ModelRegistry.CHAMPION, version);
-        }
-        String reason = String.format("challenger PR-AUC %.3f vs champion %s %.3f on the same hold-out: %s",
-                metrics.prAuc(), champion.get().id(), championAuc, better ? "promoted" : "champion kept");
-        return new Result(version, better, metrics, championAuc, reason);
+        return new ChampionPromotion(registry, MODEL_NAME, settings.operatingThreshold()).challenge(run, "model",
+                metrics, RiskModelTrainer.holdout(examples, settings.holdoutFraction()));
     }
 
     private static TrainingExample example(Row r) {
