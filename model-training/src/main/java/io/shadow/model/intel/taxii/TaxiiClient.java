@@ -96,7 +96,7 @@ public final class TaxiiClient {
 
     /** All objects of a collection added after {@code addedAfter} (null: all), following pagination. */
     public CollectionSync fetch(Collection c, String addedAfter) {
-        FeedBatch.Builder batch = new FeedBatch.Builder("taxii:" + c.title(), false);
+        FeedBatch.Builder batch = new FeedBatch.Builder("taxii:" + c.title());
         String last = null;
         String next = null;
         String after = addedAfter;
