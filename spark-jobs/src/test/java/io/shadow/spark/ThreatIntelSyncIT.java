@@ -107,6 +107,12 @@ class ThreatIntelSyncIT {
         assertThat(second.active()).isEqualTo(6);
         assertThat(second.revoked()).isEqualTo(3);
 
+        // a list that arrives empty (a failed download) is refused: what it listed before stays active
+        Files.writeString(drop, "; Spamhaus DROP List 2026/11/16\n");
+        ThreatIntelSyncJob.Result broken = job(spark, catalog, List.of(cert, drop), DAY2).run();
+        assertThat(broken.problems()).anySatisfy(p -> assertThat(p).contains("drop.txt lists no indicator"));
+        assertThat(table(catalog)).as("nothing withdrawn").isEqualTo(afterSecond);
+
         // the scorer's path: Delta Kernel, no Spark
         ThreatIndicatorTable.Loaded loaded = ThreatIndicatorTable.load(new KernelTableReader(), catalog, List.of());
         assertThat(loaded.tableVersion()).isPositive();

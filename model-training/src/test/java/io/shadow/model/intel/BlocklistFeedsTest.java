@@ -66,4 +66,18 @@ class BlocklistFeedsTest {
         assertThatThrownBy(() -> ThreatFeeds.read(missing)).hasMessageContaining(missing.toString())
                 .hasMessageContaining("fix intel.feeds");
     }
+
+    @Test
+    void aListReadAsEmptyOrMostlyUnusableIsRefusedRatherThanWithdrawingWhatItListed(@TempDir Path dir)
+            throws Exception {
+        Path empty = dir.resolve("drop.txt");
+        Files.writeString(empty, "; Spamhaus DROP List 2026/11/16\n; Expires: Mon, 17 Nov 2026\n");
+        assertThatThrownBy(() -> ThreatFeeds.read(empty)).hasMessage("threat feed " + empty
+                + " lists no indicator (empty, or comments only: a failed download?); fix the file or remove it "
+                + "from intel.feeds");
+        Path changed = dir.resolve("ips.txt");
+        Files.writeString(changed, "192.0.2.1\n<html>\n<body>502 Bad Gateway</body>\n</html>\n");
+        assertThatThrownBy(() -> ThreatFeeds.read(changed)).hasMessageStartingWith("threat feed " + changed
+                + ": 3 of 4 entries are unusable");
+    }
 }

@@ -1,6 +1,8 @@
 package io.shadow.spark.intel;
 
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 
 import io.delta.tables.DeltaTable;
 import io.shadow.features.table.ShadowTable;
@@ -65,7 +67,17 @@ public final class ThreatIntelSyncJob {
     }
 
     public Result run() {
-        List<FeedBatch> batches = new ArrayList<>(ThreatFeeds.readAll(feeds));
+        List<FeedBatch> batches = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>(); // their rows stay as they are, not withdrawn
+        for (Path f : feeds) {
+            try {
+                batches.add(ThreatFeeds.read(f));
+            } catch (RuntimeException e) {
+                unreadable.add(f.getFileName().toString());
+                problems.add(e.getMessage());
+            }
+        }
         TaxiiCursorFile cursorFile = new TaxiiCursorFile(catalog, spark.sparkContext().hadoopConfiguration());
         TaxiiCursors cursors = taxii == null ? null : cursorFile.read();
         List<TaxiiClient.CollectionSync> syncs = taxii == null ? List.of() : new TaxiiClient(taxii).sync(cursors);
@@ -74,7 +86,6 @@ public final class ThreatIntelSyncJob {
         Instant now = clock.instant();
         Map<String, Indicator> latest = new LinkedHashMap<>(); // a MERGE source must hold each key once
         Map<String, Instant> versions = new HashMap<>();
-        List<String> problems = new ArrayList<>();
         int skipped = 0;
         for (FeedBatch b : batches) {
             for (Indicator i : b.indicators()) {
@@ -84,7 +95,7 @@ public final class ThreatIntelSyncJob {
             skipped += b.skipped().size();
             b.skipped().stream().limit(Math.max(0, 5 - problems.size())).forEach(problems::add);
         }
-        merge(latest.values(), now);
+        merge(latest.values(), unreadable, now);
         supersede(versions, now);
         if (taxii != null) {
             syncs.forEach(s -> cursors.advance(s.collection().objectsUrl().toString(), s.dateAddedLast()));
@@ -102,7 +113,7 @@ public final class ThreatIntelSyncJob {
         return b.modified() == null || (a.modified() != null && !a.modified().isBefore(b.modified()));
     }
 
-    private void merge(java.util.Collection<Indicator> indicators, Instant now) {
+    private void merge(java.util.Collection<Indicator> indicators, List<String> unreadable, Instant now) {
         DeltaTables.ensure(spark, catalog, ShadowTable.THREAT_INDICATORS);
         StructType schema = DeltaTables.schema(ShadowTable.THREAT_INDICATORS);
         List<Row> rows = indicators.stream().map(i -> RowFactory.create(i.id(), i.objectId(), i.type().wireName(),
@@ -116,7 +127,8 @@ public final class ThreatIntelSyncJob {
                 .whenNotMatched().insertAll()
                 // list entries, the only rows without a version, are re-read in full every night: one no
                 // list names any more was delisted, or its file left intel.feeds
-                .whenNotMatchedBySource("t.modified IS NULL AND NOT t.revoked")
+                .whenNotMatchedBySource(col("t.modified").isNull().and(col("t.revoked").equalTo(false))
+                        .and(unreadable.isEmpty() ? lit(true) : not(col("t.source").isin(unreadable.toArray()))))
                 .update(Map.of("revoked", lit(true), "synced_at", lit(now)))
                 .execute();
     }
