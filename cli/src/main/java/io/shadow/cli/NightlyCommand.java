@@ -16,10 +16,10 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code shadow nightly}: feedback import, ingest, features, baselines, training set, train, promote. */
+/** {@code shadow nightly}: feedback import, ingest, features, baselines, threat intel, training set, train, promote. */
 @Command(name = "nightly", mixinStandardHelpOptions = true,
         description = "Run the nightly pipeline: feedback import -> ingest -> features -> baselines -> novelty "
-                + "profiles -> training set -> train -> promote.")
+                + "profiles -> threat intel -> training set -> train -> promote.")
 final class NightlyCommand implements Callable<Integer> {
     @Option(names = "--config", description = "YAML config file (keys: docs/configuration.md).")
     Path config;
@@ -34,7 +34,7 @@ final class NightlyCommand implements Callable<Integer> {
         var d = cfg.detector();
         NightlyConfig nightly = new NightlyConfig(paths.catalog(), paths.landingEvents(), paths.jdbcUrl(),
                 cfg.store().user(), cfg.store().password(), paths.openRegistry(),
-                cfg.intel().feeds().stream().map(Path::of).toList(),
+                cfg.intel().feeds().stream().map(Path::of).toList(), cfg.intel().taxiiSettings(),
                 d.toDetectorConfig(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
         SparkSession spark = SparkSessions.create("shadow-nightly", cfg.spark().master(),
                 cfg.spark().shufflePartitions());

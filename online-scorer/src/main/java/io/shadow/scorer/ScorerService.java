@@ -32,6 +32,8 @@ public final class ScorerService implements AutoCloseable {
 
     private final ScorerSettings settings;
     private final BaselineSource baselines;
+    private final ThreatIntelSource intel;
+    private volatile long intelVersion;
     private final RiskModelHolder models;
     private final OnlineScorer scorer;
     private final EntityShards shards;
@@ -48,10 +50,18 @@ public final class ScorerService implements AutoCloseable {
     public record Readiness(boolean ready, List<String> reasons, String model, long baselinesVersion) {
     }
 
+    /** With a fixed threat-intel index. */
     public ScorerService(DetectorConfig detectorConfig, BaselineSource baselines, ThreatIntel intel,
+            ResourceRisk resourceRisk, RiskModelHolder models, AssessmentSink sink, ScorerSettings settings) {
+        this(detectorConfig, baselines, ThreatIntelSource.fixed(intel), resourceRisk, models, sink, settings);
+    }
+
+    /** Threat intelligence is reloaded with the baselines when {@code intel} has a newer version. */
+    public ScorerService(DetectorConfig detectorConfig, BaselineSource baselines, ThreatIntelSource intel,
             ResourceRisk resourceRisk, RiskModelHolder models, AssessmentSink sink, ScorerSettings settings) {
         this.settings = settings;
         this.baselines = baselines;
+        this.intel = intel;
         this.models = models;
         BaselineSource.Generation g = new BaselineSource.Generation(BaselineSnapshot.EMPTY, PatternHistory.EMPTY);
         try {
@@ -66,7 +76,11 @@ public final class ScorerService implements AutoCloseable {
             modelError = e.getMessage();
             LOG.warn("scorer starts with model {}: {}", models.get().id(), modelError);
         }
-        this.scorer = new OnlineScorer(detectorConfig, g.snapshot(), intel, g.history(), resourceRisk, models, sink);
+        ThreatIntelSource.Generation ti = intel.read(); // a broken table is an error at start, like bad config
+        this.intelVersion = ti.version();
+        LOG.info("{} threat indicators from {}", ti.intel().size(), ti.from());
+        this.scorer = new OnlineScorer(detectorConfig, g.snapshot(), ti.intel(), g.history(), resourceRisk, models,
+                sink);
         this.shards = new EntityShards(scorer, settings.effectiveShards());
         this.admission = new Admission(settings.maxInFlight(), settings.maxQueued(), settings.queueTimeout());
         this.metrics = new ScorerMetrics(new ScorerMetrics.Sources(admission::queued, admission::inFlight,
@@ -141,8 +155,8 @@ public final class ScorerService implements AutoCloseable {
     }
 
     /**
-     * Picks up newer baselines (with their pattern history) and a new champion model while
-     * serving; a source that fails leaves what is served unchanged. Returns what changed.
+     * Picks up newer baselines (with their pattern history), threat indicators and a new champion
+     * model while serving; a source that fails leaves what is served unchanged. Returns what changed.
      */
     public synchronized String reload() {
         List<String> changed = new ArrayList<>(2);
@@ -160,6 +174,18 @@ public final class ScorerService implements AutoCloseable {
                     + scorer.detector().snapshot().version();
             metrics.reload("baselines", "failed");
             LOG.warn("reload: {}", baselinesError, e);
+        }
+        try {
+            if (intel.currentVersion() != intelVersion) {
+                ThreatIntelSource.Generation ti = intel.read();
+                scorer.update(null, ti.intel(), null);
+                intelVersion = ti.version();
+                changed.add("threat indicators v" + ti.version());
+                metrics.reload("threat_intel", "switched");
+            }
+        } catch (RuntimeException e) {
+            metrics.reload("threat_intel", "failed");
+            LOG.warn("reload: threat indicators did not load ({}); still serving the previous ones", e.getMessage(), e);
         }
         if (reloadModel()) {
             changed.add("model " + models.get().id());

@@ -41,6 +41,12 @@ public final class ConfigLoader {
               sustained-allowance: 4.0
             intel:
               feeds: []
+              taxii:
+                url: ""
+                collections: []
+                user: ""
+                password: ""
+                token: ""
             profiles: ""
             spark:
               master: local[*]
@@ -126,6 +132,7 @@ public final class ConfigLoader {
         for (String f : c.intel().feeds()) {
             check(Files.isReadable(Path.of(f)), "intel.feeds", f, "a readable file");
         }
+        validateTaxii(c.intel().taxii());
         if (!c.profiles().isBlank()) {
             check(Files.isReadable(Path.of(c.profiles())), "profiles", c.profiles(), "a readable YAML file");
         }
@@ -135,6 +142,27 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+    }
+
+    private static void validateTaxii(ShadowConfig.Taxii t) {
+        if (t.url().isBlank()) {
+            check(t.collections().isEmpty() && t.user().isBlank() && t.token().isBlank(), "intel.taxii.url", "(empty)",
+                    "a TAXII discovery URL when intel.taxii.collections, user or token are set");
+            return;
+        }
+        java.net.URI u;
+        try {
+            u = java.net.URI.create(t.url().strip());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("intel.taxii.url: '" + t.url() + "' is not a URL (" + e.getMessage()
+                    + "); expected e.g. https://taxii.example.org/taxii2/");
+        }
+        check("https".equals(u.getScheme()) || "http".equals(u.getScheme()), "intel.taxii.url", t.url(),
+                "an http(s) URL of the TAXII discovery endpoint, e.g. https://taxii.example.org/taxii2/");
+        check(t.user().isBlank() || t.token().isBlank(), "intel.taxii.token", "(hidden)",
+                "empty when intel.taxii.user is set (basic auth or a bearer token, not both)");
+        check(t.password().isBlank() || !t.user().isBlank(), "intel.taxii.user", "(empty)",
+                "set when intel.taxii.password is");
     }
 
     public static Duration duration(String key, String value) {

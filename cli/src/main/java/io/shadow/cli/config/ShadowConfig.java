@@ -58,8 +58,29 @@ public record ShadowConfig(
         }
     }
 
-    /** Plain blocklist files (one IP or CIDR a line). */
-    public record Intel(List<String> feeds) {
+    /**
+     * Threat-intelligence feeds, synced nightly into the {@code threat_indicators} table.
+     *
+     * @param feeds files: STIX 2.1 bundles, abuse.ch-style CSV, or plain lists (IP, CIDR, URL or domain a line)
+     */
+    public record Intel(List<String> feeds, Taxii taxii) {
+        /** The TAXII server to sync, or null when {@code intel.taxii.url} is empty. */
+        public io.shadow.model.intel.taxii.TaxiiSettings taxiiSettings() {
+            if (taxii == null || taxii.url().isBlank()) {
+                return null;
+            }
+            return new io.shadow.model.intel.taxii.TaxiiSettings(java.net.URI.create(taxii.url().strip()),
+                    taxii.collections(), taxii.user(), taxii.password(), taxii.token());
+        }
+    }
+
+    /**
+     * A TAXII 2.1 server.
+     *
+     * @param url discovery endpoint, e.g. {@code https://taxii.example.org/taxii2/}; empty: no TAXII
+     * @param collections ids or titles; empty: every readable collection
+     */
+    public record Taxii(String url, List<String> collections, String user, String password, String token) {
     }
 
     /** Spark master and shuffle width for nightly jobs. */

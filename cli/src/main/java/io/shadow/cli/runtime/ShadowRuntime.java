@@ -16,10 +16,9 @@ import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.store.Database;
-import io.shadow.model.intel.ThreatFeeds;
-import io.shadow.model.intel.ThreatIntel;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.scorer.DeltaBaselines;
+import io.shadow.scorer.DeltaThreatIntel;
 import io.shadow.scorer.OnlineScorer;
 import io.shadow.scorer.RiskModelHolder;
 import io.shadow.scorer.ScorerRoutes;
@@ -30,22 +29,17 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One running Shadow service: the online scorer and the mitigation API in one process and one
  * HTTP server, the scorer handing assessments to the engine in-process. Wiring only.
  */
 public final class ShadowRuntime implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ShadowRuntime.class);
-
     private final ShadowConfig config;
     private final ResolvedPaths paths;
     private final MitigationService mitigation;
     private final ScorerService scorer;
     private final Javalin app;
-    private final ThreatIntel intel;
     private String scheme;
 
     private ShadowRuntime(ShadowConfig config, Tokens tokens) {
@@ -58,16 +52,16 @@ public final class ShadowRuntime implements AutoCloseable {
                 ConfigLoader.duration("mitigation.incident-window", config.mitigation().incidentWindow()),
                 ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()),
                 MitigationWiring.options(config, paths, null));
-        this.intel = ThreatFeeds.load(config.intel().feeds().stream().map(Path::of).toList());
         RiskModelHolder models = new RiskModelHolder(paths.openRegistry(),
                 TrainAndPromote.MODEL_NAME);
+        KernelTableReader kernel = new KernelTableReader();
         this.scorer = new ScorerService(config.detector().toDetectorConfig(),
-                new DeltaBaselines(new KernelTableReader(), paths.catalog()), intel, ResourceRisk.defaults(), models,
+                new DeltaBaselines(kernel, paths.catalog()), new DeltaThreatIntel(kernel, paths.catalog(),
+                        config.intel().feeds().stream().map(Path::of).toList()), ResourceRisk.defaults(), models,
                 a -> {
                     Outcome o = mitigation.engine().handle(a);
                     return o.kind() + " " + o.band().wireName();
                 }, config.scorer().toSettings(paths.dataDir()));
-        LOG.info("{} threat indicators loaded", intel.size());
         MitigationRoutes mitigationRoutes = new MitigationRoutes(mitigation);
         var srv = config.server();
         Tls tls = srv.tlsKeyStore().isBlank() ? null : new Tls(Path.of(srv.tlsKeyStore()), srv.tlsPassword());
@@ -97,7 +91,7 @@ public final class ShadowRuntime implements AutoCloseable {
     }
 
     /**
-     * Picks up newer baselines, pattern history and champion model now (the scorer also does so
+     * Picks up newer baselines, pattern history, threat indicators and champion model now (the scorer also does so
      * every {@code scorer.reload-interval}); returns what changed.
      */
     public String reload() {

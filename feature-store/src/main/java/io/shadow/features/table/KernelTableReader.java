@@ -68,6 +68,17 @@ public final class KernelTableReader {
             return row.getBoolean(ordinal(column));
         }
 
+        /** A TIMESTAMP column (microseconds since the epoch), or null. */
+        public java.time.Instant instant(String column) {
+            int i = ordinal(column);
+            if (row.isNullAt(i)) {
+                return null;
+            }
+            long micros = row.getLong(i);
+            return java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                    Math.floorMod(micros, 1_000_000L) * 1000);
+        }
+
         public boolean isNull(String column) {
             return row.isNullAt(ordinal(column));
         }

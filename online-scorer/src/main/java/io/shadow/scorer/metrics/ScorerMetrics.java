@@ -122,7 +122,7 @@ public final class ScorerMetrics implements AutoCloseable {
 
     public void reload(String what, String result) {
         Counter.builder("shadow.scorer.reloads").tags("what", what, "result", result)
-                .description("reloads of baselines and model: switched or failed").register(registry).increment();
+                .description("reloads of baselines, threat indicators and model: switched or failed").register(registry).increment();
     }
 
     public void model(String id) {
