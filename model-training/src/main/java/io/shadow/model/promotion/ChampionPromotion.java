@@ -44,6 +44,12 @@ public final class ChampionPromotion {
             m.put("reason", reason);
             return m;
         }
+
+        /** One line for the nightly progress output; the report keeps every figure. */
+        @Override
+        public String toString() {
+            return "version " + version + (promoted ? " promoted" : " not promoted") + ": " + reason;
+        }
     }
 
     /** @param threshold operating threshold (probability) at which precision and recall are reported */
