@@ -99,11 +99,12 @@ public final class ChampionPromotion {
         if (current.isEmpty()) {
             promote = true;
             reason = "first model: becomes champion";
-        } else if (champion == null) {
+        } else if (champion == null && !Double.isNaN(challenger.prAuc())) {
             promote = true;
             reason = String.format("champion %s did not load on the hold-out (%s): challenger promoted", championId,
                     championError);
         } else if (Double.isNaN(challenger.prAuc())) {
+            // also when the champion did not load: an unmeasured challenger does not replace it
             promote = false;
             reason = String.format("the hold-out of %d rows has no confirmed incident, so PR-AUC cannot rank the "
                     + "models: champion %s kept", holdout.size(), championId);
