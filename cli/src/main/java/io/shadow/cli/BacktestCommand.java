@@ -13,6 +13,7 @@ import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.model.intel.ThreatFeeds;
 import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +21,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code shadow backtest}: what candidate profiles would have done on stored history, against the current ones. */
 @Command(name = "backtest", mixinStandardHelpOptions = true,
@@ -63,8 +66,13 @@ final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Also write the full report as JSON to this file.")
     Path out;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
         Window window = Window.parse(from, to);
         Path cfgFile = config;
         List<String> overrides = new ArrayList<>();
@@ -85,7 +93,7 @@ final class BacktestCommand implements Callable<Integer> {
             ProfileSet currentSet = cur == null ? ProfileLoader.defaults() : ProfileLoader.load(cur);
             profileSets.add(new Backtest.Profiles("current", cur == null ? "built-in defaults" : cur.toString(), currentSet));
         } catch (ProfileException e) {
-            e.problems().forEach(System.err::println);
+            e.problems().forEach(stderr::println);
             return 2;
         }
         Path labelFile = labels != null ? labels : paths.dataDir().resolve(ScenarioLabels.FILE);
@@ -98,12 +106,16 @@ final class BacktestCommand implements Callable<Integer> {
                 cfg.detector().toDetectorConfig(), ThreatFeeds.load(cfg.intel().feeds().stream().map(Path::of).toList()),
                 ResourceRisk.defaults(), ConfigLoader.duration("mitigation.incident-window",
                         cfg.mitigation().incidentWindow()), truth);
-        BacktestReport report = new Backtest(inputs, System.err::println).run(window.from(), window.to(), profileSets);
-        System.out.print(report.table());
+        BacktestReport report = new Backtest(inputs, line -> {
+            stderr.println(line);
+            stderr.flush();
+        }).run(window.from(), window.to(), profileSets);
+        stdout.print(report.table());
         if (out != null) {
             report.writeJson(out);
-            System.out.println("report written to " + out);
+            stdout.println("report written to " + out);
         }
+        stdout.flush();
         return 0;
     }
 }

@@ -89,7 +89,7 @@ public record BacktestReport(Instant from, Instant to, String model, long baseli
                     h != null && "emergency".equals(h.path()), h == null ? null : h.actions(), row.all().size());
         }
 
-        Optional<CaseResult> find(String name) {
+        public Optional<CaseResult> find(String name) {
             return cases.stream().filter(c -> c.name().equals(name)).findFirst();
         }
     }

@@ -1,0 +1,151 @@
+package io.shadow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shadow.agents.simulate.ObservedMitigation;
+import io.shadow.agents.simulate.ScenarioLabels;
+import io.shadow.agents.simulate.ScenarioScorecard;
+import io.shadow.cli.backtest.Backtest;
+import io.shadow.cli.backtest.BacktestReport;
+import io.shadow.cli.config.ConfigLoader;
+import io.shadow.cli.config.ResolvedPaths;
+import io.shadow.cli.config.ShadowConfig;
+import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.model.intel.ThreatFeeds;
+import io.shadow.model.registry.LocalModelRegistry;
+import io.shadow.model.risk.ResourceRisk;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import picocli.CommandLine;
+
+/**
+ * The backtest against the live replay it must reproduce: the demo mitigates its live day through
+ * HTTP with enforcement ({@link DemoFixture}); the backtest replays the stored live day through the
+ * same profiles without acting, and every figure must match. Then a tightened candidate, through
+ * the command line, must change the report the way its threshold says.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BacktestIT {
+    private DemoFixture.Run demo;
+    private ScenarioLabels labels;
+    private BacktestReport report;
+
+    @BeforeAll
+    void replayTheLiveDay() throws Exception {
+        demo = DemoFixture.get();
+        ShadowConfig cfg = demo.result().config();
+        ResolvedPaths paths = ResolvedPaths.of(cfg);
+        labels = ScenarioLabels.read(paths.dataDir().resolve(ScenarioLabels.FILE));
+        Backtest.Inputs in = new Backtest.Inputs(paths.catalog(), new LocalModelRegistry(paths.registry()),
+                cfg.detector().toDetectorConfig(), ThreatFeeds.load(cfg.intel().feeds().stream().map(Path::of)
+                        .toList()), ResourceRisk.defaults(),
+                ConfigLoader.duration("k", cfg.mitigation().incidentWindow()), Optional.of(labels));
+        List<String> progress = new ArrayList<>();
+        report = new Backtest(in, progress::add).run(labels.from(), labels.to(),
+                List.of(new Backtest.Profiles("current", "built-in defaults", ProfileLoader.defaults())));
+        assertThat(progress).anyMatch(l -> l.contains("100%"));
+    }
+
+    @Test
+    void everyScenarioIsCaughtExactlyAsTheLiveReplayCaughtIt() {
+        ScenarioScorecard live = demo.result().scorecard();
+        BacktestReport.ProfileOutcome bt = report.profile("current");
+        assertThat(bt.cases()).hasSize(live.rows().size()).isNotEmpty();
+        for (ScenarioScorecard.Row row : live.rows()) {
+            BacktestReport.CaseResult c = bt.find(row.scenario().name()).orElseThrow();
+            String name = row.scenario().name();
+            assertThat(c.caught()).as(name + " caught").isEqualTo(row.detected()).isTrue();
+            assertThat(c.source()).isEqualTo("scenario");
+            assertThat(c.bands()).as(name + " bands").isEqualTo(row.bands());
+            assertThat(c.secondsToMitigate()).as(name + " time to mitigate").isEqualTo(row.secondsToMitigation());
+            assertThat(c.mitigations()).as(name + " mitigations").isEqualTo(row.all().size());
+            ObservedMitigation top = row.highest().orElseThrow();
+            assertThat(c.maxRisk()).as(name + " risk").isCloseTo(top.risk(), within(1e-9));
+            assertThat(c.topProfile()).as(name + " profile").isEqualTo(top.profile());
+            assertThat(c.emergency()).isEqualTo("emergency".equals(top.path()));
+        }
+        assertThat(bt.caught()).isEqualTo(live.rows().size());
+    }
+
+    @Test
+    void falseMitigationsMatchTheLiveReplayEntityByEntity() {
+        BacktestReport.ProfileOutcome bt = report.profile("current");
+        List<String> live = demo.result().scorecard().falseMitigations().stream()
+                .map(m -> m.entity() + "@" + m.eventTime() + "/" + m.band()).sorted().toList();
+        List<String> replayed = bt.falseMitigations().stream()
+                .map(m -> m.entity() + "@" + m.eventTime() + "/" + m.band()).sorted().toList();
+        assertThat(replayed).isEqualTo(live);
+        assertThat(bt.falseCount()).isEqualTo(live.size());
+        assertThat(bt.unreviewedCount()).as("labels cover the whole live day").isZero();
+        assertThat(bt.mitigations()).isEqualTo(demo.result().mitigations().size());
+    }
+
+    @Test
+    void aTightenedLowThresholdDropsTheLowBandAndTheDiffSaysSo() throws Exception {
+        Path dir = DemoFixture.ROOT.resolve("backtest-it");
+        Files.createDirectories(dir);
+        String defaults;
+        try (InputStream in = ProfileLoader.class.getResourceAsStream(ProfileLoader.DEFAULT_RESOURCE)) {
+            defaults = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        double medium = ProfileLoader.defaults().medium();
+        double tightLow = medium - 0.01;
+        Path tight = dir.resolve("tight.yaml");
+        Files.writeString(tight, defaults.replaceFirst("(?m)^  low: .*$", "  low: " + tightLow));
+        Path json = dir.resolve("tight.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute("backtest",
+                "--profiles", tight.toString(), "--data", demo.dataDir().toString(),
+                "--from", labels.from().toString(), "--to", labels.to().toString(), "--out", json.toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("== candidate: " + tight, "== current: built-in defaults",
+                "== candidate against current", "newly missed:", "false mitigations added:");
+        assertThat(err.toString()).contains("100%");
+
+        JsonNode r = new ObjectMapper().readTree(json.toFile());
+        JsonNode cand = r.path("profiles").get(0);
+        JsonNode cur = r.path("profiles").get(1);
+        assertThat(cand.path("low").asDouble()).isEqualTo(tightLow);
+        assertThat(cur.path("caught").asInt()).as("the current profiles, from the CLI, as in the library run")
+                .isEqualTo(report.profile("current").caught());
+        assertThat(cand.path("mitigations").asInt()).as("fewer mitigations once the low band shrinks")
+                .isLessThan(cur.path("mitigations").asInt());
+        for (JsonNode c : cand.path("cases")) {
+            assertThat(c.path("bands").asText()).as(c.path("name").asText() + " bands").doesNotContain("low");
+        }
+        for (JsonNode f : cand.path("false_mitigations")) {
+            assertThat(f.path("risk").asDouble()).isGreaterThanOrEqualTo(tightLow);
+        }
+        JsonNode diff = r.path("diff");
+        assertThat(diff.path("newly_caught")).as("a higher threshold catches nothing new").isEmpty();
+        assertThat(diff.path("caught_delta").asInt())
+                .isEqualTo(cand.path("caught").asInt() - cur.path("caught").asInt())
+                .isEqualTo(-diff.path("newly_missed").size());
+        assertThat(diff.path("false_delta").asInt())
+                .isEqualTo(diff.path("false_added").asInt() - diff.path("false_removed").asInt())
+                .isEqualTo(cand.path("false_count").asInt() - cur.path("false_count").asInt());
+        List<String> lowOnlyBefore = new ArrayList<>();
+        cur.path("cases").forEach(c -> {
+            if (c.path("caught").asBoolean() && c.path("bands").asText().matches("low(>low)*")) {
+                lowOnlyBefore.add(c.path("name").asText());
+            }
+        });
+        List<String> missed = new ArrayList<>();
+        diff.path("newly_missed").forEach(n -> missed.add(n.asText()));
+        assertThat(missed).as("cases only the low band caught are the ones lost").containsAll(lowOnlyBefore);
+    }
+}
