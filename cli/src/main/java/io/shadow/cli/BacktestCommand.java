@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,8 +34,10 @@ import picocli.CommandLine.Spec;
             "Ground truth: the scenario labels the demo writes (<data-dir>/" + ScenarioLabels.FILE + "), and "
                 + "elsewhere the incidents users confirmed or rejected (gold/incidents)."})
 final class BacktestCommand implements Callable<Integer> {
-    @Option(names = "--profiles", required = true, description = "Candidate profiles YAML.")
-    Path profiles;
+    @Option(names = "--profiles", required = true, arity = "1..*",
+            description = "Candidate profiles YAML; several (repeat the option or list them) run in the same pass, "
+                    + "each labelled with its file name and compared with the current profiles.")
+    List<Path> profiles;
 
     @Option(names = "--current",
             description = "Profiles to compare with (default: the config's `profiles` key, else the built-in "
@@ -49,15 +52,8 @@ final class BacktestCommand implements Callable<Integer> {
             description = "End: a UTC date (inclusive: up to the end of that day) or an instant (exclusive).")
     String to;
 
-    @Option(names = "--data", description = "Data directory of the installation (sets data-dir); a shadow.yaml "
-            + "in it, as the demo leaves, is read as --config when none is given.")
-    Path data;
-
-    @Option(names = "--config", description = "YAML config file (keys: docs/configuration.md).")
-    Path config;
-
-    @Option(names = "--set", description = "Override a config key, e.g. --set detector.threshold=6 (repeatable).")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    InstallationOptions installation = new InstallationOptions();
 
     @Option(names = "--labels", description = "Scenario labels JSON (default: <data-dir>/" + ScenarioLabels.FILE
             + " when it exists).")
@@ -69,26 +65,31 @@ final class BacktestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** A candidate's label: its file name without extension, made unique. */
+    private static String label(Path file, List<Backtest.Profiles> taken) {
+        String stem = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        java.util.Set<String> used = new java.util.HashSet<>(List.of("current"));
+        taken.forEach(t -> used.add(t.label()));
+        String label = stem;
+        for (int n = 2; used.contains(label); n++) {
+            label = stem + "-" + n;
+        }
+        return label;
+    }
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         Window window = Window.parse(from, to);
-        Path cfgFile = config;
-        List<String> overrides = new ArrayList<>();
-        if (data != null) {
-            overrides.add("data-dir=" + data.toAbsolutePath());
-            if (cfgFile == null && Files.isRegularFile(data.resolve("shadow.yaml"))) {
-                cfgFile = data.resolve("shadow.yaml");
-            }
-        }
-        overrides.addAll(sets);
-        ShadowConfig cfg = ConfigLoader.load(cfgFile, System.getenv(), overrides);
+        ShadowConfig cfg = installation.load();
         ResolvedPaths paths = ResolvedPaths.of(cfg);
         List<Backtest.Profiles> profileSets;
         try {
-            profileSets = new ArrayList<>(List.of(new Backtest.Profiles("candidate", profiles.toString(),
-                    ProfileLoader.load(profiles))));
+            profileSets = new ArrayList<>();
+            for (Path p : profiles) {
+                profileSets.add(new Backtest.Profiles(label(p, profileSets), p.toString(), ProfileLoader.load(p)));
+            }
             Path cur = current != null ? current : cfg.profiles().isBlank() ? null : Path.of(cfg.profiles());
             ProfileSet currentSet = cur == null ? ProfileLoader.defaults() : ProfileLoader.load(cur);
             profileSets.add(new Backtest.Profiles("current", cur == null ? "built-in defaults" : cur.toString(), currentSet));

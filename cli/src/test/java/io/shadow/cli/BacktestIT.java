@@ -112,8 +112,8 @@ class BacktestIT {
                 "--profiles", tight.toString(), "--data", demo.dataDir().toString(),
                 "--from", labels.from().toString(), "--to", labels.to().toString(), "--out", json.toString());
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("== candidate: " + tight, "== current: built-in defaults",
-                "== candidate against current", "newly missed:", "false mitigations added:");
+        assertThat(out.toString()).contains("== tight: " + tight, "== current: built-in defaults",
+                "== tight against current", "newly missed:", "false mitigations added:");
         assertThat(err.toString()).contains("100%");
 
         JsonNode r = new ObjectMapper().readTree(json.toFile());
@@ -130,7 +130,7 @@ class BacktestIT {
         for (JsonNode f : cand.path("false_mitigations")) {
             assertThat(f.path("risk").asDouble()).isGreaterThanOrEqualTo(tightLow);
         }
-        JsonNode diff = r.path("diff");
+        JsonNode diff = r.path("diffs").get(0);
         assertThat(diff.path("newly_caught")).as("a higher threshold catches nothing new").isEmpty();
         assertThat(diff.path("caught_delta").asInt())
                 .isEqualTo(cand.path("caught").asInt() - cur.path("caught").asInt())

@@ -39,7 +39,7 @@ public final class Backtest {
             ResourceRisk resourceRisk, Duration incidentWindow, Optional<ScenarioLabels> labels) {
     }
 
-    /** One profile set to try; the first is the candidate, a second one the current profiles. */
+    /** One profile set to try; the last of several is the current one the others are compared with. */
     public record Profiles(String label, String source, ProfileSet set) {
     }
 
@@ -97,10 +97,12 @@ public final class Backtest {
             GroundTruth truth = GroundTruth.load(kernel, in.catalog(), in.labels());
             List<BacktestReport.ProfileOutcome> outcomes = replays.stream()
                     .map(r -> BacktestReport.ProfileOutcome.grade(r, truth, from, to)).toList();
-            BacktestReport.Diff diff = outcomes.size() > 1 ? BacktestReport.Diff.of(outcomes.get(0), outcomes.get(1))
-                    : null;
+            List<BacktestReport.Diff> diffs = new ArrayList<>();
+            for (int i = 0; i < outcomes.size() - 1; i++) {
+                diffs.add(BacktestReport.Diff.of(outcomes.get(i), outcomes.get(outcomes.size() - 1)));
+            }
             return new BacktestReport(from, to, models.get().id(), snapshot.version(), truth.describe(),
-                    history.size(), anomalies[0], outcomes, diff);
+                    history.size(), anomalies[0], outcomes, diffs);
         } finally {
             replays.forEach(ProfileReplay::close);
         }

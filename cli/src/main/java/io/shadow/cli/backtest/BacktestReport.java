@@ -1,14 +1,8 @@
 package io.shadow.cli.backtest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.shadow.agents.simulate.ObservedMitigation;
 import io.shadow.agents.simulate.ScenarioScorecard;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.shadow.cli.runtime.JsonReports;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,10 +18,10 @@ import java.util.TreeMap;
  *
  * @param events stored events replayed
  * @param anomalies anomalies the detector raised (the same for every profile set)
- * @param diff the first profile set against the second; null with one profile set
+ * @param diffs each candidate against the current profiles (the last set); empty with one profile set
  */
 public record BacktestReport(Instant from, Instant to, String model, long baselinesVersion, String groundTruth,
-        long events, long anomalies, List<ProfileOutcome> profiles, Diff diff) {
+        long events, long anomalies, List<ProfileOutcome> profiles, List<Diff> diffs) {
 
     /** One true case under one profile set. */
     public record CaseResult(String name, String source, String expectedBand, Instant firstMaliciousEvent,
@@ -94,7 +88,7 @@ public record BacktestReport(Instant from, Instant to, String model, long baseli
         }
     }
 
-    /** The candidate (first profile set) against the current one (second). */
+    /** One candidate profile set against the current one. */
     public record Diff(String candidate, String current, List<String> newlyCaught, List<String> newlyMissed,
             List<String> bandsChanged, int falseAdded, int falseRemoved, List<Flagged> falseAddedList,
             List<Flagged> falseRemovedList, int caughtDelta, int falseDelta) {
@@ -142,25 +136,10 @@ public record BacktestReport(Instant from, Instant to, String model, long baseli
     }
 
     public String toJson() {
-        try {
-            return MAPPER.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return JsonReports.toJson(this);
     }
 
     public void writeJson(Path file) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Files.writeString(file, toJson() + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the backtest report to " + file, e);
-        }
+        JsonReports.write(this, file);
     }
-
-    private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 }

@@ -37,8 +37,7 @@ final class BacktestTable {
                             : ""));
             p.falseByEntity().forEach((entity, n) -> sb.append(String.format("  false on %-30s %d%n", entity, n)));
         }
-        if (r.diff() != null) {
-            BacktestReport.Diff d = r.diff();
+        for (BacktestReport.Diff d : r.diffs()) {
             sb.append('\n').append(String.format("== %s against %s%n", d.candidate(), d.current()));
             sb.append(String.format("caught %+d, false mitigations %+d%n", d.caughtDelta(), d.falseDelta()));
             line(sb, "newly caught", d.newlyCaught());

@@ -35,7 +35,7 @@ record GroundTruth(Optional<ScenarioLabels> labels, List<Reviewed> reviewed) {
         List<Reviewed> reviewed = new ArrayList<>();
         reader.scan(catalog.path(ShadowTable.INCIDENTS), r -> reviewed.add(new Reviewed(r.string("incident_id"),
                 new EntityKey(r.string("tenant"), EntityKind.fromWire(r.string("entity_kind")), r.string("entity_id")),
-                micros(r.longValue("start_time")), micros(r.longValue("end_time")), r.string("pattern"),
+                r.instant("start_time"), r.instant("end_time"), r.string("pattern"),
                 r.intValue("label") == 1)));
         return new GroundTruth(labels, List.copyOf(reviewed));
     }
@@ -82,10 +82,6 @@ record GroundTruth(Optional<ScenarioLabels> labels, List<Reviewed> reviewed) {
 
     private static boolean overlaps(Instant start, Instant end, Instant from, Instant to) {
         return start.isBefore(to) && !end.isBefore(from);
-    }
-
-    private static Instant micros(long us) {
-        return Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1_000L);
     }
 
     /** A true case to catch; {@code expectedBand} null when nobody said which band it deserves. */

@@ -50,7 +50,7 @@ public final class EventTableReader {
                 new Predicate("<=", date, Literal.ofDate(lastDay)));
         List<ActivityEvent> out = new ArrayList<>();
         reader.scan(path(), window, r -> {
-            Instant t = micros(r.longValue("time"));
+            Instant t = r.instant("time");
             if (!t.isBefore(from) && t.isBefore(to)) {
                 out.add(event(r, t));
             }
@@ -61,13 +61,13 @@ public final class EventTableReader {
 
     /** The earliest and latest event time stored, or null for an empty table (reads every file). */
     public Instant[] range() {
-        long[] minMax = {Long.MAX_VALUE, Long.MIN_VALUE};
+        Instant[] range = {null, null};
         reader.scan(path(), r -> {
-            long t = r.longValue("time");
-            minMax[0] = Math.min(minMax[0], t);
-            minMax[1] = Math.max(minMax[1], t);
+            Instant t = r.instant("time");
+            range[0] = range[0] == null || t.isBefore(range[0]) ? t : range[0];
+            range[1] = range[1] == null || t.isAfter(range[1]) ? t : range[1];
         });
-        return minMax[0] > minMax[1] ? null : new Instant[] {micros(minMax[0]), micros(minMax[1])};
+        return range[0] == null ? null : range;
     }
 
     private static ActivityEvent event(KernelTableReader.NamedRow r, Instant time) {
@@ -104,9 +104,5 @@ public final class EventTableReader {
             }
         }
         return out;
-    }
-
-    private static Instant micros(long us) {
-        return Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1_000L);
     }
 }

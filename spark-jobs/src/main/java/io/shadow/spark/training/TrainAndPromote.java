@@ -3,19 +3,16 @@ package io.shadow.spark.training;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.model.registry.ModelRegistry;
-import io.shadow.model.registry.ModelVersion;
+import io.shadow.model.risk.ChampionChallenger;
 import io.shadow.model.risk.ModelMetrics;
 import io.shadow.model.risk.RiskFactors;
 import io.shadow.model.risk.RiskModelTrainer;
-import io.shadow.model.risk.TensorFlowRiskModel;
 import io.shadow.model.risk.TrainingExample;
 import io.shadow.spark.DeltaTables;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -50,44 +47,9 @@ public final class TrainAndPromote {
         List<TrainingExample> examples = DeltaTables.read(spark, catalog, ShadowTable.TRAINING_SET).collectAsList()
                 .stream().map(TrainAndPromote::example)
                 .sorted(Comparator.comparing(TrainingExample::time)).toList();
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("rows", Integer.toString(examples.size()));
-        params.put("positives", Long.toString(examples.stream().filter(TrainingExample::incident).count()));
-        params.put("steps", Integer.toString(settings.steps()));
-        params.put("learning_rate", Float.toString(settings.learningRate()));
-        params.put("holdout_fraction", Double.toString(settings.holdoutFraction()));
-        params.put("architecture", "mlp-4-16-8-1");
-        String run = registry.startRun(EXPERIMENT, params);
-        ModelMetrics metrics;
-        try {
-            metrics = new RiskModelTrainer(settings).train(examples, registry.artifactDirectory(run, "model"));
-            registry.logMetrics(run, metrics.asMap());
-            registry.finishRun(run, true);
-        } catch (RuntimeException e) {
-            registry.finishRun(run, false);
-            throw e;
-        }
-        int version = registry.registerVersion(MODEL_NAME, run, "model");
-        Optional<ModelVersion> champion = registry.version(MODEL_NAME, ModelRegistry.CHAMPION);
-        if (champion.isEmpty()) {
-            registry.setAlias(MODEL_NAME, ModelRegistry.CHAMPION, version);
-            return new Result(version, true, metrics, null, "first model: becomes champion");
-        }
-        List<TrainingExample> holdout = examples.subList(examples.size() - metrics.holdoutRows(), examples.size());
-        double championAuc;
-        try (TensorFlowRiskModel m = TensorFlowRiskModel.load(champion.get().localPath(), champion.get().id())) {
-            double[][] rows = holdout.stream().map(e -> e.factors().toArray()).toArray(double[][]::new);
-            championAuc = ModelMetrics.evaluate(0, holdout, rows.length == 0 ? new double[0] : m.predict(rows),
-                    settings.operatingThreshold()).prAuc();
-        }
-        boolean better = !Double.isNaN(metrics.prAuc())
-                && (Double.isNaN(championAuc) || metrics.prAuc() > championAuc);
-        if (better) {
-            registry.setAlias(MODEL_NAME, ModelRegistry.CHAMPION, version);
-        }
-        String reason = String.format("challenger PR-AUC %.3f vs champion %s %.3f on the same hold-out: %s",
-                metrics.prAuc(), champion.get().id(), championAuc, better ? "promoted" : "champion kept");
-        return new Result(version, better, metrics, championAuc, reason);
+        ChampionChallenger.Result r = new ChampionChallenger(registry, settings, MODEL_NAME, EXPERIMENT)
+                .run(examples, Map.of(), ChampionChallenger.Policy.IF_BETTER);
+        return new Result(r.version(), r.promoted(), r.metrics(), r.championPrAuc(), r.reason());
     }
 
     private static TrainingExample example(Row r) {
