@@ -85,10 +85,12 @@ public final class Backtest {
             progress.accept(String.format("replaying %d events through the detector (baselines v%d, %d entities), "
                     + "model %s and %d profile set(s), acting on nothing", history.size(), snapshot.version(),
                     snapshot.size(), models.get().id(), replays.size()));
-            int step = Math.max(1, history.size() / 10);
+            long reported = 0;
             for (int i = 0; i < history.size(); i++) {
                 scorer.score(history.get(i));
-                if ((i + 1) % step == 0 || i + 1 == history.size()) {
+                long tenths = (i + 1) * 10L / history.size();
+                if (tenths > reported) {
+                    reported = tenths;
                     progress.accept(String.format("  %3d%%  %d / %d events (up to %s), %d anomalies",
                             (i + 1) * 100L / history.size(), i + 1, history.size(), history.get(i).time(),
                             anomalies[0]));

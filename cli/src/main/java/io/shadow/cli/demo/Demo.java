@@ -360,7 +360,8 @@ public final class Demo {
         out.println(args.length == 0 ? fmt : String.format(fmt, args));
     }
 
-    static void deleteRecursively(Path p) throws IOException {
+    /** Deletes a directory tree; nothing when it does not exist. */
+    public static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }
