@@ -22,8 +22,14 @@ final class ModelsCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    static String describe(Optional<ModelVersion> v) {
+    /** The champion as one line: version, run and hold-out metrics. */
+    static String champion(ModelRegistry registry) {
+        Optional<ModelVersion> v = registry.version(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION);
         return v.map(x -> x.id() + " (run " + x.runId() + ", " + x.metrics() + ")").orElse("none");
+    }
+
+    static ModelRegistry registry(InstallationOptions installation) {
+        return new LocalModelRegistry(ResolvedPaths.of(installation.load()).registry());
     }
 
     @Command(name = "champion", mixinStandardHelpOptions = true,
@@ -37,9 +43,7 @@ final class ModelsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ModelRegistry registry = new LocalModelRegistry(ResolvedPaths.of(installation.load()).registry());
-            spec.commandLine().getOut().println("champion: " + describe(registry.version(TrainAndPromote.MODEL_NAME,
-                    ModelRegistry.CHAMPION)));
+            spec.commandLine().getOut().println("champion: " + champion(registry(installation)));
             spec.commandLine().getOut().flush();
             return 0;
         }
@@ -60,11 +64,10 @@ final class ModelsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ModelRegistry registry = new LocalModelRegistry(ResolvedPaths.of(installation.load()).registry());
-            String before = describe(registry.version(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION));
+            ModelRegistry registry = registry(installation);
+            String before = champion(registry);
             registry.setAlias(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION, version);
-            spec.commandLine().getOut().println("champion: " + before + " -> " + describe(registry.version(
-                    TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION)));
+            spec.commandLine().getOut().println("champion: " + before + " -> " + champion(registry));
             spec.commandLine().getOut().flush();
             return 0;
         }
