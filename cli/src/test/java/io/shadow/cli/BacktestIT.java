@@ -14,6 +14,7 @@ import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
 import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.model.intel.ThreatFeeds;
 import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
@@ -43,13 +44,15 @@ class BacktestIT {
     private ScenarioLabels labels;
     private BacktestReport report;
 
+    private Backtest.Inputs in;
+
     @BeforeAll
     void replayTheLiveDay() throws Exception {
         demo = DemoFixture.get();
         ShadowConfig cfg = demo.result().config();
         ResolvedPaths paths = ResolvedPaths.of(cfg);
         labels = ScenarioLabels.read(paths.dataDir().resolve(ScenarioLabels.FILE));
-        Backtest.Inputs in = new Backtest.Inputs(paths.catalog(), new LocalModelRegistry(paths.registry()),
+        in = new Backtest.Inputs(paths.catalog(), new LocalModelRegistry(paths.registry()),
                 cfg.detector().toDetectorConfig(), ThreatFeeds.load(cfg.intel().feeds().stream().map(Path::of)
                         .toList()), ResourceRisk.defaults(),
                 ConfigLoader.duration("k", cfg.mitigation().incidentWindow()), Optional.of(labels));
@@ -91,6 +94,42 @@ class BacktestIT {
         assertThat(bt.falseCount()).isEqualTo(live.size());
         assertThat(bt.unreviewedCount()).as("labels cover the whole live day").isZero();
         assertThat(bt.mitigations()).isEqualTo(demo.result().mitigations().size());
+    }
+
+    @Test
+    void severalCandidatesInOnePassEachAgainstTheCurrentProfiles() {
+        ProfileSet cur = ProfileLoader.defaults();
+        ProfileSet loose = withLow(cur, cur.low() / 3);
+        ProfileSet same = withLow(cur, cur.low());
+        BacktestReport r = new Backtest(in, line -> { }).run(labels.from(), labels.to(), List.of(
+                new Backtest.Profiles("loose", "test", loose), new Backtest.Profiles("same", "test", same),
+                new Backtest.Profiles("current", "built-in defaults", cur)));
+        assertThat(r.diffs()).extracting(BacktestReport.Diff::candidate).containsExactly("loose", "same");
+        BacktestReport.Diff sameDiff = r.diffs().get(1);
+        assertThat(sameDiff.caughtDelta()).isZero();
+        assertThat(sameDiff.falseAdded() + sameDiff.falseRemoved()).isZero();
+        assertThat(sameDiff.bandsChanged()).isEmpty();
+
+        BacktestReport.Diff looseDiff = r.diffs().get(0);
+        BacktestReport.ProfileOutcome l = r.profile("loose");
+        assertThat(looseDiff.newlyMissed()).as("a lower threshold misses nothing the current one caught").isEmpty();
+        assertThat(l.mitigations()).isGreaterThanOrEqualTo(r.profile("current").mitigations());
+        assertThat(looseDiff.falseAdded()).as("benign-but-unusual activity the low band now reaches")
+                .isPositive().isEqualTo(looseDiff.falseAddedList().size());
+        assertThat(looseDiff.falseDelta()).isEqualTo(l.falseCount() - r.profile("current").falseCount());
+        java.util.Set<String> attackers = new java.util.HashSet<>();
+        labels.attacks().forEach(a -> a.entities().forEach(e -> attackers.add(e.toString())));
+        for (BacktestReport.Flagged f : looseDiff.falseAddedList()) {
+            assertThat(f.risk()).isGreaterThanOrEqualTo(loose.low()).isLessThan(cur.low());
+            assertThat(attackers.contains(f.entity()) && labels.attacks().stream().anyMatch(a -> !f.eventTime()
+                    .isBefore(a.firstMaliciousEvent()) && !f.eventTime().isAfter(a.end()
+                    .plus(ScenarioScorecard.GRACE)))).as(f + " is outside every attack").isFalse();
+        }
+        assertThat(l.falseByEntity().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(l.falseCount());
+    }
+
+    private static ProfileSet withLow(ProfileSet p, double low) {
+        return new ProfileSet(p.version() + 1, "test", low, p.medium(), p.high(), p.profiles());
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /** Renders a {@link BacktestReport} as the tables {@code bin/shadow backtest} prints. */
 final class BacktestTable {
-    private static final String ROW = "%-26s %-7s %-8s %-16s %5s %8s  %-28s %s%n";
+    private static final String ROW = "%-34s %-7s %-8s %-16s %5s %8s  %-28s %s%n";
 
     private BacktestTable() {
     }
@@ -21,9 +21,9 @@ final class BacktestTable {
                     p.version(), p.low(), p.medium(), p.high()));
             sb.append(String.format(ROW, "case", "caught", "expected", "bands", "risk", "to-act", "top profile",
                     "actions"));
-            sb.append("-".repeat(118)).append('\n');
+            sb.append("-".repeat(126)).append('\n');
             for (BacktestReport.CaseResult c : p.cases()) {
-                sb.append(String.format(Locale.ROOT, ROW, trim(c.name(), 26), c.caught() ? "yes" : "NO",
+                sb.append(String.format(Locale.ROOT, ROW, trim(c.name(), 34), c.caught() ? "yes" : "NO",
                         c.expectedBand() == null ? "any" : c.expectedBand(),
                         c.bands() + (c.caught() && !c.bandAsExpected() ? " (!)" : ""),
                         c.caught() ? String.format(Locale.ROOT, "%.0f", c.maxRisk()) : "-",
@@ -36,6 +36,10 @@ final class BacktestTable {
                     p.unreviewedCount() > 0 ? "; unreviewed (no label, no user decision): " + p.unreviewedCount()
                             : ""));
             p.falseByEntity().forEach((entity, n) -> sb.append(String.format("  false on %-30s %d%n", entity, n)));
+            for (BacktestReport.Flagged u : p.unreviewed()) {
+                sb.append(String.format(Locale.ROOT, "  unreviewed: %s at %s, %s risk %.0f (%s)%n", u.entity(),
+                        u.eventTime(), u.band(), u.risk(), u.profile()));
+            }
         }
         for (BacktestReport.Diff d : r.diffs()) {
             sb.append('\n').append(String.format("== %s against %s%n", d.candidate(), d.current()));

@@ -48,11 +48,16 @@ record GroundTruth(Optional<ScenarioLabels> labels, List<Reviewed> reviewed) {
         List<Case> out = new ArrayList<>();
         labels.ifPresent(l -> l.attacks().stream().filter(a -> overlaps(a.firstMaliciousEvent(), a.end(), from, to))
                 .forEach(a -> out.add(new Case(a, "scenario", a.expectedBand().name().toLowerCase()))));
+        Set<String> names = new java.util.HashSet<>(out.stream().map(c -> c.scenario().name()).toList());
         for (Reviewed r : reviewed) {
             if (r.confirmed() && overlaps(r.start(), r.end(), from, to) && !labelled(r.start())) {
+                String name = r.entity().id() + " " + r.pattern();
+                for (int n = 2; !names.add(name); n++) {
+                    name = r.entity().id() + " " + r.pattern() + " #" + n;
+                }
                 // expected band: any; the scorecard needs one, the report shows none
-                out.add(new Case(new AttackScenario("incident " + r.incidentId(), r.pattern(), Set.of(r.entity()),
-                        r.start(), r.end(), Band.LOW), "reviewed incident", null));
+                out.add(new Case(new AttackScenario(name, r.incidentId(), Set.of(r.entity()), r.start(), r.end(),
+                        Band.LOW), "reviewed incident " + r.incidentId(), null));
             }
         }
         return out;
