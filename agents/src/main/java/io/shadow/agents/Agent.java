@@ -1,5 +1,8 @@
 package io.shadow.agents;
 
+import io.shadow.agents.act.CommandExecutor;
+import io.shadow.agents.act.HostIsolation;
+import io.shadow.agents.act.ProcessControl;
 import io.shadow.agents.capture.DropDirectorySource;
 import io.shadow.agents.capture.HostMetricsSource;
 import io.shadow.agents.capture.LogFileSource;
@@ -49,6 +52,7 @@ public final class Agent implements AutoCloseable {
     private LandingZoneShipper landing;
     private ScorerShipper scorer;
     private AgentIntake intake;
+    private CommandExecutor executor;
 
     public Agent(AgentConfig cfg) {
         this.cfg = cfg;
@@ -90,6 +94,9 @@ public final class Agent implements AutoCloseable {
         for (String f : s.k8sAuditLogs()) {
             sources.add(LogFileSource.kubernetesAudit("k8s-audit-" + i++, Path.of(f), state, cfg.tenant()));
         }
+        if (cfg.actions().enabled()) {
+            executor = executor(cfg, host);
+        }
         if (cfg.intake().port() >= 0) {
             intake = new AgentIntake(spool, cfg.intake().host(), cfg.intake().port(), cfg.intake().token(),
                     cfg.intake().maxRequestBytes());
@@ -108,6 +115,10 @@ public final class Agent implements AutoCloseable {
         }
         if (scorer != null) {
             thread("ship-scorer", this::scorerLoop);
+        }
+        if (executor != null) {
+            long every = YamlConfig.duration("actions.poll-interval", cfg.actions().pollInterval()).toMillis();
+            thread("actions", () -> actionsLoop(every));
         }
         return this;
     }
@@ -175,6 +186,53 @@ public final class Agent implements AutoCloseable {
                 LOG.error("scorer shipping stopped: {}", e.getMessage());
                 sleep(30_000);
             }
+        }
+    }
+
+    private void actionsLoop(long everyMs) {
+        Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(60));
+        while (running.get()) {
+            try {
+                executor.pollOnce();
+                backoff.reset();
+                sleep(everyMs);
+            } catch (IOException | RuntimeException e) {
+                long wait = backoff.nextDelay().toMillis();
+                LOG.warn("Shadow commands unavailable ({}); retry in {} ms", e.toString(), wait);
+                sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static CommandExecutor executor(AgentConfig cfg, String host) {
+        var a = cfg.actions();
+        URI api = URI.create(a.effectiveUrl(cfg.scorer()));
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (!cfg.scorer().trustStore().isBlank()) {
+            http.sslContext(TlsTrust.fromTrustStore(Path.of(cfg.scorer().trustStore()),
+                    cfg.scorer().trustStorePassword().toCharArray()));
+        }
+        HostIsolation isolation = null;
+        if (a.isolation().equals("nftables")) {
+            List<String> allow = new ArrayList<>(a.allow());
+            allow.add(address(api));
+            isolation = new HostIsolation(a.nft(), a.netns(), allow);
+        }
+        return new CommandExecutor(api, a.effectiveToken(cfg.scorer()), cfg.tenant(), host, http.build(),
+                new ProcessControl(), isolation);
+    }
+
+    /** Shadow's API as address:port, kept reachable while the host is isolated. */
+    private static String address(URI api) {
+        int port = api.getPort() > 0 ? api.getPort() : api.getScheme().equals("https") ? 443 : 80;
+        try {
+            String ip = InetAddress.getByName(api.getHost()).getHostAddress();
+            return ip.contains(":") ? "[" + ip + "]:" + port : ip + ":" + port;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("actions.url host " + api.getHost() + " does not resolve", e);
         }
     }
 

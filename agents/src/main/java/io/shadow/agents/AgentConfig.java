@@ -13,7 +13,7 @@ import java.util.Map;
  * in {@link #DEFAULTS}, environment variables are {@code SHADOW_AGENT_<KEY>}.
  */
 public record AgentConfig(String agentId, String tenant, String host, Spool spool, Landing landing, Scorer scorer,
-        Intake intake, Sources sources) {
+        Intake intake, Sources sources, Actions actions) {
 
     /** The durable spool. */
     public record Spool(String dir, long segmentBytes, long maxBytes) {
@@ -38,6 +38,22 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
 
     /** OSHI host and per-process samples. */
     public record HostMetrics(boolean enabled, String interval, int topProcesses) {
+    }
+
+    /**
+     * Executing Shadow's commands for this host: url and token default to the scorer's (one server
+     * serves both); isolation {@code nftables} or {@code off}; {@code netns} puts the isolation rules
+     * into a network namespace; {@code allow} lists extra addresses that stay reachable when isolated.
+     */
+    public record Actions(boolean enabled, String url, String token, String pollInterval, String isolation,
+            String nft, String netns, List<String> allow) {
+        public String effectiveUrl(Scorer s) {
+            return url.isBlank() ? s.url() : url;
+        }
+
+        public String effectiveToken(Scorer s) {
+            return token.isBlank() ? s.token() : token;
+        }
     }
 
     /** Process starts and exits. */
@@ -78,6 +94,15 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
               cloudtrail-dirs: []
               cloudtrail-logs: []
               k8s-audit-logs: []
+            actions:
+              enabled: false
+              url: ""
+              token: ""
+              poll-interval: PT2S
+              isolation: "off"
+              nft: nft
+              netns: ""
+              allow: []
             """;
 
     public static AgentConfig load(Path file, Map<String, String> env, List<String> sets) {
@@ -113,6 +138,16 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
                     "a random token of at least 16 characters when the intake is on");
         }
         YamlConfig.duration("sources.poll-interval", sources.pollInterval());
+        if (actions.enabled()) {
+            String url = actions.effectiveUrl(scorer);
+            ConfigException.check(url.startsWith("http://") || url.startsWith("https://"), "actions.url", url,
+                    "the Shadow API's http:// or https:// URL (or set scorer.url)");
+            ConfigException.check(!actions.effectiveToken(scorer).isBlank(), "actions.token", "(empty)",
+                    "an agent-role token of the Shadow API (or set scorer.token)");
+            YamlConfig.duration("actions.poll-interval", actions.pollInterval());
+            ConfigException.check(actions.isolation().equals("off") || actions.isolation().equals("nftables"),
+                    "actions.isolation", actions.isolation(), "off or nftables");
+        }
         YamlConfig.duration("sources.host-metrics.interval", sources.hostMetrics().interval());
         for (String d : sources.cloudtrailDirs()) {
             ConfigException.check(Files.isDirectory(Path.of(d)), "sources.cloudtrail-dirs", d, "an existing directory");

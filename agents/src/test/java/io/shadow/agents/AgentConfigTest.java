@@ -117,6 +117,22 @@ class AgentConfigTest {
     }
 
     @Test
+    void actionsTakeTheScorersUrlAndTokenUnlessTheirOwnAreSetAndNameWhatIsMissing() {
+        AgentConfig c = load("scorer.url=https://shadow:8443", "scorer.token=agent-0123456789", "actions.enabled=true");
+        assertThat(c.actions().effectiveUrl(c.scorer())).isEqualTo("https://shadow:8443");
+        assertThat(c.actions().isolation()).as("isolation is off unless asked for").isEqualTo("off");
+        assertThatThrownBy(() -> load(LANDING, "actions.enabled=true"))
+                .hasMessage("invalid actions.url = ; expected the Shadow API's http:// or https:// URL (or set "
+                        + "scorer.url)");
+        assertThatThrownBy(() -> load(LANDING, "actions.enabled=true", "actions.url=http://shadow:8080"))
+                .hasMessage("invalid actions.token = (empty); expected an agent-role token of the Shadow API (or set "
+                        + "scorer.token)");
+        assertThatThrownBy(() -> load(LANDING, "actions.enabled=true", "actions.url=http://shadow:8080",
+                "actions.token=agent-0123456789", "actions.isolation=iptables"))
+                .hasMessage("invalid actions.isolation = iptables; expected off or nftables");
+    }
+
+    @Test
     void aLandingUriNeedsAScheme() {
         assertThatThrownBy(() -> load("landing.uri=/var/lib/shadow/landing"))
                 .hasMessage("invalid landing.uri = /var/lib/shadow/landing; expected a URI with a scheme, e.g. "

@@ -11,7 +11,6 @@ import io.shadow.mitigation.profile.ProfileException;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.model.intel.ThreatFeeds;
-import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -103,7 +102,7 @@ final class BacktestCommand implements Callable<Integer> {
         }
         Optional<ScenarioLabels> truth = Files.isRegularFile(labelFile) ? Optional.of(ScenarioLabels.read(labelFile))
                 : Optional.empty();
-        Backtest.Inputs inputs = new Backtest.Inputs(paths.catalog(), new LocalModelRegistry(paths.registry()),
+        Backtest.Inputs inputs = new Backtest.Inputs(paths.catalog(), paths.openRegistry(),
                 cfg.detector().toDetectorConfig(), ThreatFeeds.load(cfg.intel().feeds().stream().map(Path::of).toList()),
                 ResourceRisk.defaults(), ConfigLoader.duration("mitigation.incident-window",
                         cfg.mitigation().incidentWindow()), truth);

@@ -1,7 +1,6 @@
 package io.shadow.cli;
 
 import io.shadow.cli.config.ResolvedPaths;
-import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.registry.ModelVersion;
 import io.shadow.spark.training.TrainAndPromote;
@@ -29,7 +28,7 @@ final class ModelsCommand implements Runnable {
     }
 
     static ModelRegistry registry(InstallationOptions installation) {
-        return new LocalModelRegistry(ResolvedPaths.of(installation.load()).registry());
+        return ResolvedPaths.of(installation.load()).openRegistry();
     }
 
     @Command(name = "champion", mixinStandardHelpOptions = true,

@@ -3,7 +3,6 @@ package io.shadow.cli;
 import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
-import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.spark.SparkSessions;
@@ -17,10 +16,10 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code shadow nightly}: feedback import, ingest, features, baselines, training set, train, promote. */
+/** {@code shadow nightly}: feedback import, ingest, features, baselines, threat intel, training set, train, promote. */
 @Command(name = "nightly", mixinStandardHelpOptions = true,
         description = "Run the nightly pipeline: feedback import -> ingest -> features -> baselines -> novelty "
-                + "profiles -> training set -> train -> promote.")
+                + "profiles -> threat intel -> training set -> train -> promote.")
 final class NightlyCommand implements Callable<Integer> {
     @Option(names = "--config", description = "YAML config file (keys: docs/configuration.md).")
     Path config;
@@ -34,8 +33,8 @@ final class NightlyCommand implements Callable<Integer> {
         ResolvedPaths paths = ResolvedPaths.of(cfg);
         var d = cfg.detector();
         NightlyConfig nightly = new NightlyConfig(paths.catalog(), paths.landingEvents(), paths.jdbcUrl(),
-                cfg.store().user(), cfg.store().password(), new LocalModelRegistry(paths.registry()),
-                cfg.intel().feeds().stream().map(Path::of).toList(),
+                cfg.store().user(), cfg.store().password(), paths.openRegistry(),
+                cfg.intel().feeds().stream().map(Path::of).toList(), cfg.intel().taxiiSettings(),
                 d.toDetectorConfig(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
         SparkSession spark = SparkSessions.create("shadow-nightly", cfg.spark().master(),
                 cfg.spark().shufflePartitions());

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,27 +22,38 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--set", description = "Override a config key, e.g. --set server.port=9090 (repeatable).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--reload-seconds", defaultValue = "60",
-            description = "How often to look for new baselines and a new champion model (default: ${DEFAULT-VALUE}).")
-    long reloadSeconds;
+    @Option(names = "--reload-seconds",
+            description = "How often to look for new baselines and a new champion model; overrides "
+                    + "scorer.reload-interval (default PT1M).")
+    Long reloadSeconds;
 
     @Override
     public Integer call() throws Exception {
-        ShadowConfig cfg = ConfigLoader.load(config, System.getenv(), sets);
+        List<String> all = new ArrayList<>(sets);
+        if (reloadSeconds != null) {
+            all.add("scorer.reload-interval=PT" + reloadSeconds + "S");
+        }
+        ShadowConfig cfg = ConfigLoader.load(config, System.getenv(), all);
         if (cfg.auth().tokens().isEmpty()) {
             throw new IllegalArgumentException("auth.tokens is empty: every API needs a bearer token. Add tokens to "
                     + "the config file (see docs/configuration.md)");
         }
         CountDownLatch stop = new CountDownLatch(1);
-        try (ShadowRuntime rt = ShadowRuntime.start(cfg)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            System.out.println("shadow serving on " + rt.baseUrl());
-            while (!stop.await(reloadSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
-                String changed = rt.reload();
-                if (!changed.isEmpty()) {
-                    System.out.println("reloaded " + changed);
-                }
+        CountDownLatch stopped = new CountDownLatch(1);
+        // the JVM halts once shutdown hooks return: wait in the hook until the scorer wrote its last checkpoint
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+        }, "shadow-serve-shutdown"));
+        try (ShadowRuntime rt = ShadowRuntime.start(cfg)) {
+            System.out.println("shadow serving on " + rt.baseUrl());
+            stop.await();
+        } finally {
+            stopped.countDown();
         }
         return 0;
     }

@@ -5,8 +5,8 @@ import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
 import io.shadow.cli.runtime.JsonReports;
 import io.shadow.features.table.KernelTableReader;
-import io.shadow.model.registry.LocalModelRegistry;
-import io.shadow.model.risk.ChampionChallenger;
+import io.shadow.model.promotion.ChampionChallenger;
+import io.shadow.model.promotion.ChampionPromotion;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.model.risk.TrainingExample;
 import io.shadow.model.risk.TrainingSetReader;
@@ -56,7 +56,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
-        ChampionChallenger.Policy policy = ChampionChallenger.Policy.fromWire(promote);
+        ChampionPromotion.Policy policy = ChampionPromotion.Policy.fromWire(promote);
         Instant f = null;
         Instant t = null;
         if (from != null || to != null) {
@@ -78,13 +78,13 @@ final class TrainCommand implements Callable<Integer> {
         stdout.printf("training a challenger on %d examples (%d incidents) from %s%n", examples.size(),
                 examples.stream().filter(TrainingExample::incident).count(), paths.catalog().root());
         stdout.flush();
-        ChampionChallenger.Result r = new ChampionChallenger(new LocalModelRegistry(paths.registry()),
-                RiskModelTrainer.Settings.defaults(), TrainAndPromote.MODEL_NAME, TrainAndPromote.EXPERIMENT)
-                .run(examples, params, policy);
+        ChampionChallenger.Result r = new ChampionChallenger(paths.openRegistry(), RiskModelTrainer.Settings.defaults(),
+                TrainAndPromote.MODEL_NAME, TrainAndPromote.EXPERIMENT).run(examples, params, policy);
+        ChampionPromotion.Decision d = r.decision();
         stdout.printf(Locale.ROOT, "registered %s:%d (run %s): hold-out PR-AUC %.3f, precision %.3f, recall %.3f%n",
-                TrainAndPromote.MODEL_NAME, r.version(), r.runId(), r.metrics().prAuc(), r.metrics().precision(),
-                r.metrics().recall());
-        stdout.println(r.reason());
+                TrainAndPromote.MODEL_NAME, d.version(), r.runId(), d.challenger().prAuc(), d.challenger().precision(),
+                d.challenger().recall());
+        stdout.println(d.reason());
         if (out != null) {
             JsonReports.write(r, out);
             stdout.println("result written to " + out);

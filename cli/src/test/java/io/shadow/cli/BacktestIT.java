@@ -16,7 +16,6 @@ import io.shadow.cli.config.ShadowConfig;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.model.intel.ThreatFeeds;
-import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -52,7 +51,7 @@ class BacktestIT {
         ShadowConfig cfg = demo.result().config();
         ResolvedPaths paths = ResolvedPaths.of(cfg);
         labels = ScenarioLabels.read(paths.dataDir().resolve(ScenarioLabels.FILE));
-        in = new Backtest.Inputs(paths.catalog(), new LocalModelRegistry(paths.registry()),
+        in = new Backtest.Inputs(paths.catalog(), paths.openRegistry(),
                 cfg.detector().toDetectorConfig(), ThreatFeeds.load(cfg.intel().feeds().stream().map(Path::of)
                         .toList()), ResourceRisk.defaults(),
                 ConfigLoader.duration("k", cfg.mitigation().incidentWindow()), Optional.of(labels));

@@ -2,12 +2,25 @@ package io.shadow.mitigation;
 
 import io.shadow.mitigation.actuate.Actuators;
 import io.shadow.mitigation.engine.MitigationEngine;
+import io.shadow.mitigation.notify.Courier;
+import io.shadow.mitigation.notify.EmailCourier;
+import io.shadow.mitigation.notify.EmailNotifier;
+import io.shadow.mitigation.notify.NotificationStream;
+import io.shadow.mitigation.notify.Notifier;
+import io.shadow.mitigation.notify.Outbox;
 import io.shadow.mitigation.notify.StoreNotifier;
+import io.shadow.mitigation.notify.WebhookCourier;
+import io.shadow.mitigation.notify.WebhookNotifier;
 import io.shadow.mitigation.profile.ProfileSet;
+import io.shadow.mitigation.profile.ProfileVersions;
 import io.shadow.mitigation.store.Database;
 import io.shadow.mitigation.store.MitigationStore;
+import io.shadow.mitigation.store.OutboxStore;
+import io.shadow.mitigation.store.ProfileStore;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,25 +29,53 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mitigation side wired together: store (migrated), actuators, engine, and the sweep that undoes
- * expired actions every {@code expirySweep}.
+ * The mitigation side wired together: store (migrated), profile versions, outbox (webhooks,
+ * e-mail), actuators, notifiers (store, SSE, webhooks, e-mail), engine, the sweep that undoes
+ * expired actions every {@code expirySweep}, and the pinning of rollback tables (warm standby).
  */
 public final class MitigationService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MitigationService.class);
     private final Database db;
     private final MitigationEngine engine;
+    private final ProfileVersions profileVersions;
+    private final NotificationStream stream = new NotificationStream();
+    private final Outbox outbox;
     private final ScheduledExecutorService sweeper;
 
+    /** With default options: keys under the system temp directory, no webhooks, no e-mail, no rollback. */
     public MitigationService(Database db, ProfileSet profiles, Clock clock, Duration incidentWindow,
             Duration expirySweep) {
+        this(db, profiles, clock, incidentWindow, expirySweep,
+                MitigationOptions.defaults(Path.of(System.getProperty("java.io.tmpdir"), "shadow-keys")));
+    }
+
+    public MitigationService(Database db, ProfileSet profiles, Clock clock, Duration incidentWindow,
+            Duration expirySweep, MitigationOptions options) {
         this.db = db;
         MitigationStore store = new MitigationStore(db);
-        Actuators actuators = new Actuators(store, clock);
-        this.engine = new MitigationEngine(store, profiles, actuators, List.of(new StoreNotifier(store)), clock,
-                incidentWindow);
+        List<Courier> couriers = new ArrayList<>();
+        if (!options.webhooks().isEmpty()) {
+            couriers.add(new WebhookCourier(options.webhooks(), options.delivery()));
+        }
+        if (options.smtp().enabled()) {
+            couriers.add(new EmailCourier(options.smtp(), options.delivery()));
+        }
+        this.outbox = new Outbox(new OutboxStore(db), options.delivery(), couriers);
+        List<Notifier> notifiers = new ArrayList<>(List.of(new StoreNotifier(store), stream));
+        if (!options.webhooks().isEmpty()) {
+            notifiers.add(new WebhookNotifier(outbox, options.webhooks()));
+        }
+        if (options.smtp().enabled()) {
+            notifiers.add(new EmailNotifier(outbox, options.smtp()));
+        }
+        this.profileVersions = new ProfileVersions(new ProfileStore(db));
+        ProfileSet inForce = profileVersions.startWith(profiles);
+        Actuators actuators = new Actuators(store, db, clock, options, outbox);
+        this.engine = new MitigationEngine(store, inForce, actuators, notifiers, clock, incidentWindow);
+        profileVersions.onChange(engine::updateProfiles);
         int restored = engine.restore();
-        store.audit("shadow", "service.started", "mitigation-api", "profiles v" + profiles.version() + " by "
-                + profiles.author() + ", " + restored + " action(s) in force restored");
+        store.audit("shadow", "service.started", "mitigation-api", "profiles v" + inForce.version() + " by "
+                + inForce.author() + ", " + restored + " action(s) in force restored");
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "shadow-expiry");
             t.setDaemon(true);
@@ -50,6 +91,15 @@ public final class MitigationService implements AutoCloseable {
                 LOG.error("expiry sweep failed", e);
             }
         }, expirySweep.toMillis(), expirySweep.toMillis(), TimeUnit.MILLISECONDS);
+        if (options.tableRollback() != null && !options.rollbackTables().isEmpty()) {
+            sweeper.scheduleWithFixedDelay(() -> {
+                try {
+                    actuators.rollback().pinAll();
+                } catch (RuntimeException e) {
+                    LOG.error("pinning rollback tables failed", e);
+                }
+            }, 0, options.pinInterval().toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     public MitigationEngine engine() {
@@ -64,9 +114,22 @@ public final class MitigationService implements AutoCloseable {
         return db;
     }
 
+    public ProfileVersions profileVersions() {
+        return profileVersions;
+    }
+
+    public NotificationStream stream() {
+        return stream;
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
     @Override
     public void close() {
         sweeper.shutdownNow();
+        outbox.close();
         db.close();
     }
 }

@@ -7,7 +7,6 @@ import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.AuditEntry;
-import io.shadow.mitigation.store.Database;
 import io.shadow.mitigation.store.FeedbackRecord;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
@@ -19,14 +18,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The service as a whole: what survives a restart, and the sweep that undoes expired actions. */
-class MitigationServiceTest {
+class MitigationServiceTest extends OnEveryBackend {
     private static final String OTHER_BUCKET = "s3://acme-public/site";
 
-    @TempDir
-    Path dir;
     private final ManualClock clock = new ManualClock(Assessments.T0);
 
     private record Snapshot(List<Incident> incidents, List<Mitigation> mitigations, List<List<ActionRecord>> actions,
@@ -39,7 +35,7 @@ class MitigationServiceTest {
     }
 
     private RunningApi start() {
-        return RunningApi.start(dir, ProfileLoader.defaults(), clock);
+        return RunningApi.start(store(), ProfileLoader.defaults(), clock);
     }
 
     @Test
@@ -100,9 +96,29 @@ class MitigationServiceTest {
     }
 
     @Test
+    void anExpiryRunningAtARestartIsStillEnforcedAndThenUndoneOnTime() {
+        Outcome o;
+        try (RunningApi api = RunningApi.start(store(), RunningApi.profiles("short-expiry.yaml"), clock)) {
+            o = api.handle(Assessments.risk(60).build());
+            assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).isEqualTo(403);
+        }
+        try (RunningApi api = RunningApi.start(store(), RunningApi.profiles("short-expiry.yaml"), clock)) {
+            assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("restored, not yet expired")
+                    .isEqualTo(403);
+            assertThat(api.service().engine().expire()).isZero();
+            clock.advance(Duration.ofSeconds(2));
+
+            assertThat(api.service().engine().expire()).isEqualTo(1);
+            assertThat(api.store().actionsOf(o.mitigationId())).extracting(ActionRecord::status)
+                    .containsExactly(ActionRecord.EXPIRED);
+            assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void theSweepUndoesExpiredActionsOnItsOwn() throws Exception {
         Path profiles = Path.of(getClass().getResource("/profiles/short-expiry.yaml").toURI());
-        try (MitigationService service = new MitigationService(Database.open(Database.h2Url(dir), "sa", ""),
+        try (MitigationService service = new MitigationService(store().open(),
                 ProfileLoader.load(profiles), clock, Duration.ofHours(1), Duration.ofMillis(50))) {
             Outcome o = service.engine().handle(Assessments.risk(60).build());
             assertThat(service.engine().actuators().gateway().decide("acme", "u-1", Assessments.BUCKET, null)

@@ -1,6 +1,7 @@
 package io.shadow.scorer;
 
 import io.shadow.features.ActivityEvent;
+import io.shadow.features.EntityKey;
 import io.shadow.features.baseline.BaselineSnapshot;
 import io.shadow.features.signal.Anomaly;
 import io.shadow.features.signal.Assessment;
@@ -13,10 +14,12 @@ import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskFactorExtractor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The online path without HTTP: an event goes through the detector; each anomaly gets its risk
- * factors (threat intelligence matched on the way) and a score from the champion model, and the
+ * factors (threat intelligence matched on the way) and a score from the champion model, moved by
+ * users' earlier decisions on the same entity and pattern ({@link PatternHistory#adjust}), and the
  * assessment is handed to the mitigation side before the call returns.
  */
 public final class OnlineScorer {
@@ -40,16 +43,22 @@ public final class OnlineScorer {
     }
 
     public ScoredEvent score(ActivityEvent e) {
-        List<Anomaly> anomalies = detector.observe(e);
+        return score(e, k -> true);
+    }
+
+    /** Scores an event for the entities {@code part} accepts only (see {@link Detector#observe(ActivityEvent, Predicate)}). */
+    public ScoredEvent score(ActivityEvent e, Predicate<EntityKey> part) {
+        List<Anomaly> anomalies = detector.observe(e, part);
         if (anomalies.isEmpty()) {
             return new ScoredEvent(e.eventId(), List.of(), List.of());
         }
         List<Assessment> assessments = new ArrayList<>(anomalies.size());
         List<String> outcomes = new ArrayList<>(anomalies.size());
         RiskFactorExtractor x = extractor;
+        PatternHistory h = history;
         for (Anomaly a : anomalies) {
             RiskFactorExtractor.Extraction ex = x.extract(a);
-            RiskScore risk = models.get().score(ex.factors());
+            RiskScore risk = h.adjust(models.score(ex.factors()), a.entity(), a.pattern());
             Assessment assessment = new Assessment(ex.anomaly(), risk);
             assessments.add(assessment);
             outcomes.add(sink.accept(assessment));

@@ -1,60 +1,111 @@
 package io.shadow.scorer;
 
+import io.shadow.features.signal.RiskScore;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.registry.ModelVersion;
+import io.shadow.model.risk.RiskFactors;
 import io.shadow.model.risk.RiskModel;
 import io.shadow.model.risk.TensorFlowRiskModel;
 import io.shadow.model.risk.WeightedRiskModel;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves the current champion risk model and swaps in a new one without failing a request: the
- * new model is loaded beside the old, swapped atomically, and the old one closed after a grace
- * period so in-flight scores finish on it. Without a champion, the weighted fallback serves.
+ * new model is loaded beside the old and swapped atomically; every score holds a lease on the model
+ * it uses, and the old model is closed when its last lease ends. Without a champion, the weighted
+ * fallback serves; a champion that fails to load leaves the model served unchanged.
  */
 public final class RiskModelHolder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RiskModelHolder.class);
     private final ModelRegistry registry;
     private final String modelName;
-    private final AtomicReference<RiskModel> current = new AtomicReference<>(WeightedRiskModel.defaults());
-    private final ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "shadow-model-closer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final AtomicReference<Served> current = new AtomicReference<>(new Served(WeightedRiskModel.defaults()));
 
     public RiskModelHolder(ModelRegistry registry, String modelName) {
         this.registry = registry;
         this.modelName = modelName;
     }
 
+    /** The model served now (for its id); score through {@link #score}, which keeps it open meanwhile. */
     public RiskModel get() {
-        return current.get();
+        return current.get().model;
     }
 
-    /** Loads the champion if it differs from the model served; returns whether it switched. */
+    public RiskScore score(RiskFactors factors) {
+        Served s = lease();
+        try {
+            return s.model.score(factors);
+        } finally {
+            s.release();
+        }
+    }
+
+    /**
+     * Loads the champion if it differs from the model served; returns whether it switched. Throws,
+     * naming the version and path, when the champion does not load; the model served stays.
+     */
     public synchronized boolean refresh() {
         Optional<ModelVersion> champion = registry.version(modelName, ModelRegistry.CHAMPION);
-        if (champion.isEmpty() || champion.get().id().equals(current.get().id())) {
+        if (champion.isEmpty() || champion.get().id().equals(current.get().model.id())) {
             return false;
         }
         ModelVersion v = champion.get();
-        RiskModel next = TensorFlowRiskModel.load(v.localPath(), v.id());
-        RiskModel old = current.getAndSet(next);
-        LOG.info("risk model switched {} -> {}", old.id(), next.id());
-        closer.schedule(old::close, 30, TimeUnit.SECONDS);
+        RiskModel next;
+        try {
+            next = TensorFlowRiskModel.load(v.localPath(), v.id());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("champion " + v.id() + " at " + v.localPath() + " did not load ("
+                    + e.getMessage() + "); still serving " + get().id() + ". Promote a working version", e);
+        }
+        Served old = current.getAndSet(new Served(next));
+        LOG.info("risk model switched {} -> {}", old.model.id(), next.id());
+        old.release();
         return true;
     }
 
     @Override
     public void close() {
-        closer.shutdownNow();
-        current.get().close();
+        current.get().release();
+    }
+
+    private Served lease() {
+        while (true) {
+            Served s = current.get();
+            if (s.retain()) {
+                return s;
+            }
+        }
+    }
+
+    /** A model with a reference count: one for being current, one per score in progress. */
+    private static final class Served {
+        final RiskModel model;
+        final AtomicInteger refs = new AtomicInteger(1);
+
+        Served(RiskModel model) {
+            this.model = model;
+        }
+
+        boolean retain() {
+            while (true) {
+                int n = refs.get();
+                if (n == 0) {
+                    return false;
+                }
+                if (refs.compareAndSet(n, n + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        void release() {
+            if (refs.decrementAndGet() == 0) {
+                model.close();
+            }
+        }
     }
 }

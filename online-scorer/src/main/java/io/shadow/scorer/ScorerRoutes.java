@@ -4,110 +4,157 @@ import static io.shadow.mitigation.api.Role.AGENT;
 import static io.shadow.mitigation.api.Role.OPERATOR;
 import static io.shadow.mitigation.api.Role.SERVICE;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.json.EventCodec;
 import io.shadow.features.json.EventFormatException;
 import io.shadow.mitigation.api.ApiError;
-import java.util.ArrayList;
+import io.shadow.mitigation.api.ServiceApp;
+import io.shadow.scorer.intake.Answers;
+import io.shadow.scorer.intake.EventBatch;
+import io.shadow.scorer.load.Admission;
+import io.shadow.scorer.metrics.ScorerMetrics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Scorer intake: {@code POST /v1/events} takes a JSON array or NDJSON batch and scores every
- * valid event, listing the invalid ones with the field at fault (the rest of the batch is still
- * processed); {@code POST /v1/score} scores one event and answers with its anomalies, risk and
- * explanation.
+ * The scorer's HTTP routes. Intake: {@code POST /v1/events} takes a JSON array or NDJSON batch and
+ * scores every valid event, listing the invalid ones with the field at fault (the rest of the batch
+ * is still processed); {@code POST /v1/score} scores one event and answers with its anomalies, risk
+ * and explanation. Both pass {@link Admission}: overload is answered 429 or 503 with
+ * {@code Retry-After}. Operations: {@code GET /v1/scorer/status}, {@code GET /ready},
+ * {@code GET /metrics} (Prometheus); the OpenAPI fragment is {@link #OPENAPI}.
  */
 public final class ScorerRoutes {
-    private final OnlineScorer scorer;
+    /** Classpath resource of the scorer's OpenAPI fragment, for {@code ServiceApp.openApi}. */
+    public static final String OPENAPI = "openapi/scorer.json";
 
-    public ScorerRoutes(OnlineScorer scorer) {
-        this.scorer = scorer;
+    private final ScorerService service;
+    private final OnlineScorer scorer;
+    private final Admission admission;
+    private final ScorerMetrics metrics;
+
+    public ScorerRoutes(ScorerService service) {
+        this.service = service;
+        this.scorer = service.scorer();
+        this.admission = service.admission();
+        this.metrics = service.metrics();
     }
 
     public void register(JavalinConfig cfg) {
-        cfg.routes.post("/v1/events", this::events, AGENT, SERVICE);
-        cfg.routes.post("/v1/score", this::score, AGENT, SERVICE);
-        cfg.routes.get("/v1/scorer/status", ctx -> ctx.json(Map.of(
-                "model", scorer.models().get().id(),
-                "baselines_version", scorer.detector().snapshot().version(),
-                "baseline_entities", scorer.detector().snapshot().size(),
-                "tracked_entities", scorer.detector().trackedEntities())), OPERATOR, SERVICE);
+        cfg.routes.post("/v1/events", admitted("/v1/events", this::events), AGENT, SERVICE);
+        cfg.routes.post("/v1/score", admitted("/v1/score", this::score), AGENT, SERVICE);
+        cfg.routes.get("/v1/scorer/status", this::status, OPERATOR, SERVICE);
+        cfg.routes.get("/ready", this::ready);
+        cfg.routes.get("/metrics", ctx -> ctx.contentType(ScorerMetrics.CONTENT_TYPE).result(metrics.scrape()),
+                OPERATOR, SERVICE);
     }
 
-    private void events(Context ctx) {
+    private void events(Context ctx) throws InterruptedException {
+        EventBatch batch = EventBatch.parse(ctx.body());
+        List<ScoredEvent> scored = service.shards().scoreAll(batch.events());
+        Map<String, Object> out = Answers.batch(batch, scored);
+        metrics.batch(batch.events().size(), batch.errors().size(), (Integer) out.get("anomalies"));
+        if (batch.events().isEmpty()) {
+            Map<String, Object> rejected = new LinkedHashMap<>();
+            rejected.put("status", 400);
+            rejected.put("error", "no valid event in the batch; 'errors' names each one's problem");
+            rejected.putAll(out);
+            ctx.status(400).json(rejected);
+            return;
+        }
+        ctx.json(out);
+    }
+
+    private void score(Context ctx) throws InterruptedException {
         String body = ctx.body();
-        List<Map<String, Object>> errors = new ArrayList<>();
-        List<ActivityEvent> events = new ArrayList<>();
-        String trimmed = body.stripLeading();
-        if (trimmed.startsWith("[")) {
-            JsonNode arr;
-            try {
-                arr = EventCodec.mapper().readTree(trimmed);
-            } catch (Exception e) {
-                throw new ApiError(400, "body starts like a JSON array but does not parse; send a JSON array of "
-                        + "events or one JSON event per line (NDJSON)");
-            }
-            for (int i = 0; i < arr.size(); i++) {
-                JsonNode node = arr.get(i);
-                parse(() -> EventCodec.fromNode(node), i, events, errors);
-            }
-        } else {
-            int i = 0;
-            for (String line : (Iterable<String>) body.lines()::iterator) {
-                if (!line.isBlank()) {
-                    String l = line;
-                    parse(() -> EventCodec.parse(l), i, events, errors);
-                }
-                i++;
-            }
+        if (body.isBlank()) {
+            throw new ApiError(400, "request body is empty; send one event as a JSON object");
         }
-        int anomalies = 0;
-        List<Object> mitigations = new ArrayList<>();
-        for (ActivityEvent e : events) {
-            ScoredEvent s = scorer.score(e);
-            anomalies += s.assessments().size();
-            for (int k = 0; k < s.assessments().size(); k++) {
-                if (!s.outcomes().get(k).startsWith("observed")) {
-                    mitigations.add(Map.of("event_id", e.eventId(), "entity", s.assessments().get(k).anomaly()
-                            .entity().toString(), "risk", Math.round(s.assessments().get(k).risk().score()),
-                            "outcome", s.outcomes().get(k)));
-                }
-            }
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("accepted", events.size());
-        out.put("rejected", errors.size());
-        out.put("errors", errors);
-        out.put("anomalies", anomalies);
-        out.put("mitigations", mitigations);
-        ctx.status(events.isEmpty() && !errors.isEmpty() ? 400 : 200).json(out);
-    }
-
-    private void score(Context ctx) {
         ActivityEvent e;
         try {
-            e = EventCodec.parse(ctx.body());
+            e = EventCodec.parse(body);
         } catch (EventFormatException ex) {
+            metrics.batch(0, 1, 0);
             throw new ApiError(400, "event rejected: " + ex.getMessage());
         }
-        ctx.json(scorer.score(e));
+        ScoredEvent s = service.shards().score(e);
+        metrics.batch(1, 0, s.assessments().size());
+        ctx.json(Answers.scored(s, service.models().get().id()));
     }
 
-    private static void parse(java.util.function.Supplier<ActivityEvent> p, int index, List<ActivityEvent> ok,
-            List<Map<String, Object>> errors) {
-        try {
-            ok.add(p.get());
-        } catch (EventFormatException e) {
-            Map<String, Object> err = new LinkedHashMap<>();
-            err.put("index", index);
-            err.put("field", e.field());
-            err.put("error", e.getMessage());
-            errors.add(err);
+    private void status(Context ctx) {
+        var d = scorer.detector();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", service.models().get().id());
+        out.put("baselines_version", d.snapshot().version());
+        out.put("baseline_entities", d.snapshot().size());
+        out.put("tracked_entities", d.trackedEntities());
+        out.put("max_entities", service.settings().maxEntities());
+        out.put("in_flight", admission.inFlight());
+        out.put("queued", admission.queued());
+        out.put("ready", service.readiness().ready());
+        ctx.json(out);
+    }
+
+    private void ready(Context ctx) {
+        ScorerService.Readiness r = service.readiness();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", r.ready() ? 200 : 503);
+        out.put("ready", r.ready());
+        if (!r.ready()) {
+            out.put("error", "not ready: " + String.join("; ", r.reasons()));
         }
+        out.put("model", r.model());
+        out.put("baselines_version", r.baselinesVersion());
+        ctx.status(r.ready() ? 200 : 503).json(out);
+    }
+
+    /** Wraps a scoring handler in admission control and request metrics. */
+    private Handler admitted(String route, Handler handler) {
+        return ctx -> {
+            long t0 = System.nanoTime();
+            Admission.Verdict v = admission.enter();
+            if (v != Admission.Verdict.ADMITTED) {
+                int status = v == Admission.Verdict.QUEUE_FULL ? 429 : 503;
+                overloaded(ctx, status);
+                metrics.overload(status);
+                metrics.request(route, status, System.nanoTime() - t0);
+                return;
+            }
+            int status = 500;
+            try {
+                handler.handle(ctx);
+                status = ctx.statusCode();
+            } catch (ApiError e) {
+                status = e.status();
+                throw e;
+            } catch (HttpResponseException e) {
+                status = e.getStatus();
+                throw e;
+            } catch (IllegalArgumentException e) {
+                status = 400;
+                throw e;
+            } finally {
+                admission.leave();
+                metrics.request(route, status, System.nanoTime() - t0);
+                service.afterScoring();
+            }
+        };
+    }
+
+    private void overloaded(Context ctx, int status) {
+        int after = service.settings().retryAfterSeconds();
+        ctx.header("Retry-After", Integer.toString(after));
+        ServiceApp.error(ctx, status, status == 429
+                ? "too many scoring requests at once (" + admission.maxInFlight() + " in flight, "
+                        + service.settings().maxQueued() + " queued); retry after " + after + " s, and send fewer, "
+                        + "larger batches"
+                : "the scorer is overloaded (no scoring slot within " + service.settings().queueTimeout()
+                        .toMillis() + " ms); retry after " + after + " s");
     }
 }

@@ -3,116 +3,55 @@ package io.shadow.scorer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.Javalin;
-import io.shadow.features.ActivityEvent;
-import io.shadow.features.EntityKey;
-import io.shadow.features.EventClass;
-import io.shadow.features.Feature;
-import io.shadow.features.ResourceType;
-import io.shadow.features.baseline.BaselineSnapshot;
-import io.shadow.features.baseline.EntityBaseline;
-import io.shadow.features.baseline.FeatureBaseline;
 import io.shadow.features.json.EventCodec;
 import io.shadow.features.signal.Assessment;
-import io.shadow.mitigation.api.Caller;
-import io.shadow.mitigation.api.Role;
-import io.shadow.mitigation.api.ServiceApp;
-import io.shadow.mitigation.api.Tokens;
-import io.shadow.model.detect.DetectorConfig;
-import io.shadow.model.intel.ThreatIntel;
 import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.registry.ModelRegistry;
-import io.shadow.model.risk.PatternHistory;
-import io.shadow.model.risk.ResourceRisk;
-import io.shadow.model.risk.RiskFactors;
-import io.shadow.model.risk.RiskModelTrainer;
-import io.shadow.model.risk.TrainingExample;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The scorer on a real port: intake, bad input, and the champion model it loads from the registry. */
+/** The scorer on a real port: intake, bad input, answers, and the champion model it loads from the registry. */
 class ScorerHttpTest {
-    private static final String TOKEN = "agent-token-0123456789";
-    private static final Instant T0 = Instant.parse("2026-11-09T10:00:00Z");
+    private static final String TOKEN = TestServer.AGENT;
+    private static final Instant T0 = TestServer.T0;
 
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final List<Assessment> handed = new CopyOnWriteArrayList<>();
     private LocalModelRegistry registry;
+    private TestServer server;
+    private List<Assessment> handed;
     private RiskModelHolder models;
-    private Javalin app;
 
     @BeforeEach
     void start() {
         registry = new LocalModelRegistry(dir.resolve("registry"));
-        models = new RiskModelHolder(registry, "shadow-risk");
-        ThreatIntel intel = ThreatIntel.fromBlocklist(List.of("185.220.101.0/24"), "tor-exits", 0.9);
-        OnlineScorer scorer = new OnlineScorer(DetectorConfig.defaults(), snapshot(), intel, PatternHistory.EMPTY,
-                ResourceRisk.defaults(), models, a -> {
-                    handed.add(a);
-                    return "observed";
-                });
-        Tokens tokens = Tokens.of(TOKEN, new Caller("agent-1", Role.AGENT, null));
-        app = ServiceApp.create(tokens, 64 * 1024, cfg -> new ScorerRoutes(scorer).register(cfg));
-        app.start("127.0.0.1", 0);
+        server = new TestServer(registry, TestServer.baselines(1), ScorerSettings.defaults(), 64 * 1024);
+        handed = server.handed;
+        models = server.service.models();
     }
 
     @AfterEach
     void stop() {
-        app.stop();
-        models.close();
-    }
-
-    /** Principals that never delete anything, and a population that rarely does. */
-    private static BaselineSnapshot snapshot() {
-        Map<EntityKey, EntityBaseline> m = new java.util.HashMap<>();
-        for (String p : List.of("u-1", "u-2", "*")) {
-            Map<Feature, FeatureBaseline> f = new EnumMap<>(Feature.class);
-            f.put(Feature.EVENTS, FeatureBaseline.flat(3, 2, 3, 6, 0, 2, 2000));
-            f.put(Feature.DELETES, FeatureBaseline.flat(0, 0, 0.01, 0.01, 0, 0.1, 2000));
-            EntityKey k = EntityKey.principal("acme", p);
-            m.put(k, new EntityBaseline(k, f, Map.of()));
-        }
-        return new BaselineSnapshot(1, T0, m);
+        server.close();
     }
 
     private static String deletes(String principal, String ip, int n) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            sb.append(EventCodec.toJson(ActivityEvent.builder().tenant("acme").time(T0.plusSeconds(i))
-                    .eventClass(EventClass.API_ACTIVITY).operation("DeleteObject").principal(principal).srcIp(ip)
-                    .resourceType(ResourceType.DATA_STORAGE).resourceId("s3://finance").build())).append('\n');
-        }
-        return sb.toString();
+        return TestServer.deletes(principal, ip, n);
     }
 
     private HttpResponse<String> post(String path, String body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return server.post(path, body, token);
     }
 
     private static JsonNode json(HttpResponse<String> r) throws Exception {
-        return EventCodec.mapper().readTree(r.body());
+        return TestServer.json(r);
     }
 
     @Test
@@ -128,6 +67,32 @@ class ScorerHttpTest {
         assertThat(first.risk().model()).isEqualTo("weighted-fallback");
         assertThat(first.risk().contributions()).extracting(c -> c.factor())
                 .containsExactly("severity", "resource_risk", "prior_incidents", "threat_intel");
+    }
+
+    @Test
+    void oneEventIsAnsweredWithItsAnomalyRiskAndExplanation() throws Exception {
+        String fromTor = EventCodec.toJson(TestServer.delete("u-1", "185.220.101.47", T0).toBuilder().eventId(null)
+                .userAgent("python-requests/2.32.3").build());
+
+        HttpResponse<String> r = post("/v1/score", fromTor, TOKEN);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode out = json(r);
+        assertThat(out.get("anomalous").asBoolean()).isTrue();
+        assertThat(out.get("model").asText()).isEqualTo("weighted-fallback");
+        JsonNode a = out.get("anomalies").get(0);
+        assertThat(a.get("entity").asText()).isEqualTo("acme/principal:u-1");
+        assertThat(a.get("evidence")).anySatisfy(e -> assertThat(e.get("kind").asText()).isEqualTo("threat_intel"));
+        assertThat(a.get("risk").get("contributions")).hasSize(4);
+        assertThat(out.get("risk").asDouble()).isEqualTo(a.get("risk").get("score").asDouble()).isPositive();
+        assertThat(a.get("explanation").asText()).contains("is listed in tor-exits")
+                .contains("Risk ").contains("threat_intel +");
+        assertThat(a.get("outcome").asText()).isEqualTo("observed");
+
+        HttpResponse<String> quiet = post("/v1/score", EventCodec.toJson(TestServer.delete("u-2", "10.0.0.9", T0)
+                .toBuilder().eventId(null).operation("GetObject").build()), TOKEN);
+        assertThat(json(quiet).get("anomalous").asBoolean()).isFalse();
+        assertThat(json(quiet).get("risk").asDouble()).isZero();
     }
 
     @Test
@@ -150,6 +115,40 @@ class ScorerHttpTest {
 
         HttpResponse<String> allBad = post("/v1/events", "nope\n", TOKEN);
         assertThat(allBad.statusCode()).isEqualTo(400);
+        assertThat(json(allBad).get("error").asText()).startsWith("no valid event in the batch");
+        assertThat(json(allBad).get("errors").get(0).get("index").asInt()).isZero();
+    }
+
+    @Test
+    void aJsonArrayIsReadElementByElementAndABrokenTailNamesWhereItBroke() throws Exception {
+        String good = EventCodec.toJson(TestServer.delete("u-1", "10.0.0.5", T0));
+        String noResourceType = "{\"time\":\"2026-11-09T10:00:01Z\",\"class_uid\":6003,\"operation\":\"x\","
+                + "\"principal\":\"u-1\"}";
+
+        HttpResponse<String> r = post("/v1/events", "[" + good + ", 17, " + noResourceType + ", " + good + ", {\"time\": ]",
+                TOKEN);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode out = json(r);
+        assertThat(out.get("accepted").asInt()).isEqualTo(2);
+        assertThat(out.get("errors")).extracting(e -> e.get("index").asInt()).containsExactly(1, 2, 4);
+        assertThat(out.get("errors").get(0).get("error").asText()).contains("expected a JSON object per event");
+        assertThat(out.get("errors").get(1).get("field").asText()).isEqualTo("resource_type");
+        assertThat(out.get("errors").get(2).get("error").asText()).startsWith("not valid JSON at line 1")
+                .endsWith("the events before it were read, the rest of the array was not");
+    }
+
+    @Test
+    void emptyAndBadSingleEventsGetA400ThatSaysWhatToSend() throws Exception {
+        HttpResponse<String> empty = post("/v1/events", "  \n", TOKEN);
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(json(empty).get("error").asText()).startsWith("request body is empty; send a JSON array");
+
+        HttpResponse<String> bad = post("/v1/score", "{\"time\":\"2026-11-09T10:00:00Z\",\"class_uid\":6003,"
+                + "\"operation\":\"x\",\"principal\":\"u\",\"resource_type\":\"volcano\"}", TOKEN);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json(bad).get("error").asText()).startsWith("event rejected: field 'resource_type': unknown "
+                + "resource_type 'volcano'; expected one of [data_storage");
     }
 
     @Test
@@ -161,33 +160,19 @@ class ScorerHttpTest {
         HttpResponse<String> anonymous = post("/v1/events", deletes("u-1", "10.0.0.5", 1), null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(json(anonymous).get("error").asText()).contains("Authorization: Bearer");
-    }
-
-    /** Two models that disagree on threat intelligence: one learned it means an incident, one that it does not. */
-    private int train(boolean intelMeansIncident) {
-        Random r = new Random(intelMeansIncident ? 1 : 2);
-        List<TrainingExample> ex = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
-            RiskFactors f = new RiskFactors(r.nextDouble(), r.nextDouble(), 0, r.nextDouble() < 0.3 ? 0.9 : 0);
-            boolean incident = f.threatIntel() > 0 ? intelMeansIncident : f.severity() > 0.8;
-            ex.add(new TrainingExample(T0.plusSeconds(i), f, incident));
-        }
-        String run = registry.startRun("test", Map.of());
-        new RiskModelTrainer(new RiskModelTrainer.Settings(400, 0.02f, 0.25, 0.5, 3, 0, 0))
-                .train(ex, registry.artifactDirectory(run, "model"));
-        registry.finishRun(run, true);
-        return registry.registerVersion("shadow-risk", run, "model");
+        assertThat(post("/v1/events", deletes("u-1", "10.0.0.5", 1), TestServer.OPERATOR).statusCode())
+                .as("operators read status, they do not send events").isEqualTo(403);
     }
 
     @Test
     void theScorerServesTheRegisteredChampionAndSwitchesWhenItChanges() throws Exception {
-        int v1 = train(true);
+        int v1 = Champions.train(registry, true);
         registry.setAlias("shadow-risk", ModelRegistry.CHAMPION, v1);
         assertThat(models.refresh()).isTrue();
         post("/v1/events", deletes("u-1", "185.220.101.47", 30), TOKEN);
         Assessment withV1 = handed.get(handed.size() - 1);
 
-        int v2 = train(false);
+        int v2 = Champions.train(registry, false);
         registry.setAlias("shadow-risk", ModelRegistry.CHAMPION, v2);
         assertThat(models.refresh()).isTrue();
         assertThat(models.refresh()).as("no switch without a new champion").isFalse();

@@ -4,7 +4,7 @@ import io.shadow.agents.simulate.ObservedMitigation;
 import io.shadow.features.EntityKey;
 import io.shadow.features.EntityKind;
 import io.shadow.features.signal.Assessment;
-import io.shadow.mitigation.actuate.Actuators;
+import io.shadow.mitigation.MitigationService;
 import io.shadow.mitigation.engine.MitigationEngine;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.MitigationProfile;
@@ -32,7 +32,7 @@ final class ProfileReplay implements AutoCloseable {
     private final String label;
     private final String source;
     private final ProfileSet profiles;
-    private final Database db;
+    private final MitigationService service;
     private final MitigationEngine engine;
     private final EventClock clock = new EventClock();
 
@@ -40,10 +40,10 @@ final class ProfileReplay implements AutoCloseable {
         this.label = label;
         this.source = source;
         this.profiles = profiles;
-        this.db = Database.open("jdbc:h2:mem:backtest-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        MitigationStore store = new MitigationStore(db);
-        this.engine = new MitigationEngine(store, noAct(profiles), new Actuators(store, clock), List.of(), clock,
-                incidentWindow);
+        Database db = Database.open("jdbc:h2:mem:backtest-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        // no webhooks, e-mail, encryption roots or rollback tables: with every profile in dry run, nothing acts
+        this.service = new MitigationService(db, noAct(profiles), clock, incidentWindow, Duration.ofDays(1));
+        this.engine = service.engine();
     }
 
     String label() {
@@ -92,7 +92,7 @@ final class ProfileReplay implements AutoCloseable {
 
     @Override
     public void close() {
-        db.close();
+        service.close();
     }
 
     /** The engine's clock follows the replayed event time, so records read as they would have live. */

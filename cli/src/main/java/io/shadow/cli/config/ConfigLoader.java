@@ -18,7 +18,8 @@ public final class ConfigLoader {
     public static final String DEFAULTS = """
             data-dir: .shadow/data
             warehouse: ""
-            registry: ""
+            registry:
+              uri: ""
             store:
               jdbc-url: ""
               user: sa
@@ -40,6 +41,12 @@ public final class ConfigLoader {
               sustained-allowance: 4.0
             intel:
               feeds: []
+              taxii:
+                url: ""
+                collections: []
+                user: ""
+                password: ""
+                token: ""
             profiles: ""
             spark:
               master: local[*]
@@ -47,6 +54,40 @@ public final class ConfigLoader {
             mitigation:
               incident-window: PT2H
               expiry-sweep: PT30S
+              encryption:
+                key-dir: ""
+                roots: []
+              rollback:
+                tables: []
+                pin-interval: PT1H
+              channels:
+                webhooks: []
+                delivery:
+                  attempts: 8
+                  backoff: PT1S
+                  max-backoff: PT5M
+                  timeout: PT10S
+                smtp:
+                  host: ""
+                  port: 25
+                  from: shadow@localhost
+                  username: ""
+                  password: ""
+                  starttls: false
+                  domain: ""
+                  operators: []
+            scorer:
+              shards: 0
+              max-in-flight: 8
+              max-queued: 64
+              queue-timeout: PT0.5S
+              retry-after-seconds: 1
+              max-entities: 200000
+              checkpoint-dir: ""
+              checkpoint-interval: PT1M
+              reload-interval: PT1M
+              model:
+                poll: PT15S
             """;
 
     private ConfigLoader() {
@@ -70,6 +111,11 @@ public final class ConfigLoader {
                 "a positive number");
         duration("mitigation.incident-window", c.mitigation().incidentWindow());
         duration("mitigation.expiry-sweep", c.mitigation().expirySweep());
+        try {
+            io.shadow.cli.runtime.MitigationWiring.options(c, ResolvedPaths.of(c), null);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
         for (ShadowConfig.Token t : c.auth().tokens()) {
             check(t.token() != null && t.token().length() >= 16, "auth.tokens[" + t.name() + "].token", "(hidden)",
                     "a random string of at least 16 characters");
@@ -79,21 +125,53 @@ public final class ConfigLoader {
                 throw new ConfigException("auth.tokens[" + t.name() + "].role: " + e.getMessage());
             }
         }
+        String registry = c.registry().uri().trim();
+        check(registry.isEmpty() || !registry.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || registry.startsWith("http://")
+                || registry.startsWith("https://") || registry.startsWith("file:"), "registry.uri", registry,
+                "empty (<data-dir>/registry), a directory, file:///dir, or http(s)://host:port of an MLflow server");
         for (String f : c.intel().feeds()) {
             check(Files.isReadable(Path.of(f)), "intel.feeds", f, "a readable file");
         }
+        validateTaxii(c.intel().taxii());
         if (!c.profiles().isBlank()) {
             check(Files.isReadable(Path.of(c.profiles())), "profiles", c.profiles(), "a readable YAML file");
         }
         try {
             c.detector().toDetectorConfig();
+            c.scorer().toSettings(Path.of(c.dataDir()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
     }
 
+    private static void validateTaxii(ShadowConfig.Taxii t) {
+        if (t.url().isBlank()) {
+            check(t.collections().isEmpty() && t.user().isBlank() && t.token().isBlank(), "intel.taxii.url", "(empty)",
+                    "a TAXII discovery URL when intel.taxii.collections, user or token are set");
+            return;
+        }
+        java.net.URI u;
+        try {
+            u = java.net.URI.create(t.url().strip());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("intel.taxii.url: '" + t.url() + "' is not a URL (" + e.getMessage()
+                    + "); expected e.g. https://taxii.example.org/taxii2/");
+        }
+        check("https".equals(u.getScheme()) || "http".equals(u.getScheme()), "intel.taxii.url", t.url(),
+                "an http(s) URL of the TAXII discovery endpoint, e.g. https://taxii.example.org/taxii2/");
+        check(t.user().isBlank() || t.token().isBlank(), "intel.taxii.token", "(hidden)",
+                "empty when intel.taxii.user is set (basic auth or a bearer token, not both)");
+        check(t.password().isBlank() || !t.user().isBlank(), "intel.taxii.user", "(empty)",
+                "set when intel.taxii.password is");
+    }
+
     public static Duration duration(String key, String value) {
         return YamlConfig.duration(key, value);
+    }
+
+    /** An ISO-8601 duration where {@code PT0S} means "off". */
+    public static Duration durationOrZero(String key, String value) {
+        return "PT0S".equals(value) || "0".equals(value) ? Duration.ZERO : YamlConfig.duration(key, value);
     }
 
     private static void check(boolean ok, String key, Object value, String expected) {

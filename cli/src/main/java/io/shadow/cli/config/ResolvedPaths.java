@@ -2,19 +2,31 @@ package io.shadow.cli.config;
 
 import io.shadow.features.table.TableCatalog;
 import io.shadow.mitigation.store.Database;
+import io.shadow.model.registry.ModelRegistries;
+import io.shadow.model.registry.ModelRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 
-/** The locations a config resolves to, with the embedded defaults under {@code data-dir}. */
-public record ResolvedPaths(Path dataDir, TableCatalog catalog, Path registry, String jdbcUrl) {
+/**
+ * The locations a config resolves to, with the embedded defaults under {@code data-dir}.
+ *
+ * @param registry the local registry directory ({@code <data-dir>/registry} unless {@code registry.uri}
+ *     names another); with an MLflow {@code registry.uri}, downloaded versions are cached beside it
+ */
+public record ResolvedPaths(Path dataDir, TableCatalog catalog, Path registry, String registryUri, String jdbcUrl) {
 
     public static ResolvedPaths of(ShadowConfig c) {
         Path data = Path.of(c.dataDir()).toAbsolutePath().normalize();
         TableCatalog catalog = c.warehouse().isBlank() ? TableCatalog.local(data.resolve("warehouse"))
                 : new TableCatalog(URI.create(c.warehouse()));
-        Path registry = c.registry().isBlank() ? data.resolve("registry") : Path.of(c.registry()).toAbsolutePath();
+        Path registry = data.resolve("registry");
         String jdbc = c.store().jdbcUrl().isBlank() ? Database.h2Url(data.resolve("store")) : c.store().jdbcUrl();
-        return new ResolvedPaths(data, catalog, registry, jdbc);
+        return new ResolvedPaths(data, catalog, registry, c.registry().uri().trim(), jdbc);
+    }
+
+    /** The registry {@code registry.uri} names (see {@link ModelRegistries#open}). */
+    public ModelRegistry openRegistry() {
+        return ModelRegistries.open(registryUri, registry);
     }
 
     /** Where agents ship event files and ingest reads them. */

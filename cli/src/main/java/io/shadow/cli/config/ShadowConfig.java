@@ -11,7 +11,7 @@ import java.util.List;
 public record ShadowConfig(
         String dataDir,
         String warehouse,
-        String registry,
+        Registry registry,
         Store store,
         Server server,
         Auth auth,
@@ -19,7 +19,16 @@ public record ShadowConfig(
         Intel intel,
         String profiles,
         Spark spark,
-        Mitigation mitigation) {
+        Mitigation mitigation,
+        Scorer scorer) {
+
+    /**
+     * The model registry: {@code uri} empty for a local directory under {@code data-dir} (MLflow's
+     * file layout), a directory or {@code file:} URI for one elsewhere, {@code http(s)://host:port}
+     * for an MLflow tracking server started with {@code --serve-artifacts}.
+     */
+    public record Registry(String uri) {
+    }
 
     /** The mitigation store. Empty jdbc-url: an H2 file database under data-dir. */
     public record Store(String jdbcUrl, String user, String password) {
@@ -49,8 +58,29 @@ public record ShadowConfig(
         }
     }
 
-    /** Plain blocklist files (one IP or CIDR a line). */
-    public record Intel(List<String> feeds) {
+    /**
+     * Threat-intelligence feeds, synced nightly into the {@code threat_indicators} table.
+     *
+     * @param feeds files: STIX 2.1 bundles, abuse.ch-style CSV, or plain lists (IP, CIDR, URL or domain a line)
+     */
+    public record Intel(List<String> feeds, Taxii taxii) {
+        /** The TAXII server to sync, or null when {@code intel.taxii.url} is empty. */
+        public io.shadow.model.intel.taxii.TaxiiSettings taxiiSettings() {
+            if (taxii == null || taxii.url().isBlank()) {
+                return null;
+            }
+            return new io.shadow.model.intel.taxii.TaxiiSettings(java.net.URI.create(taxii.url().strip()),
+                    taxii.collections(), taxii.user(), taxii.password(), taxii.token());
+        }
+    }
+
+    /**
+     * A TAXII 2.1 server.
+     *
+     * @param url discovery endpoint, e.g. {@code https://taxii.example.org/taxii2/}; empty: no TAXII
+     * @param collections ids or titles; empty: every readable collection
+     */
+    public record Taxii(String url, List<String> collections, String user, String password, String token) {
     }
 
     /** Spark master and shuffle width for nightly jobs. */
@@ -61,6 +91,58 @@ public record ShadowConfig(
      * @param incidentWindow ISO-8601 duration: anomalies of an entity this close to its open incident join it
      * @param expirySweep ISO-8601 duration between sweeps that undo expired actions
      */
-    public record Mitigation(String incidentWindow, String expirySweep) {
+    public record Mitigation(String incidentWindow, String expirySweep, Encryption encryption, Rollback rollback,
+            Channels channels) {
+    }
+
+    /** encrypt_data: the master key's directory (empty: data-dir/keys) and the only roots it may encrypt under. */
+    public record Encryption(String keyDir, List<String> roots) {
+    }
+
+    /** rollback_table: the Delta tables it may restore (pinned every pin-interval). */
+    public record Rollback(List<String> tables, String pinInterval) {
+    }
+
+    /** Signed webhooks and e-mail, with the outbox's retries. */
+    public record Channels(List<WebhookEntry> webhooks, Delivery delivery, Smtp smtp) {
+    }
+
+    /** One webhook receiver; uses: actions and/or notifications (empty: both). */
+    public record WebhookEntry(String name, String url, String secret, List<String> uses) {
+    }
+
+    /** Attempts per message, first backoff (doubling), its cap, and the timeout of one attempt. */
+    public record Delivery(int attempts, String backoff, String maxBackoff, String timeout) {
+    }
+
+    /** SMTP server; empty host: no e-mail. */
+    public record Smtp(String host, int port, String from, String username, String password, boolean starttls,
+            String domain, List<String> operators) {
+    }
+
+    /**
+     * Serving knobs of the online scorer (see {@code io.shadow.scorer.ScorerSettings}): scoring threads
+     * ({@code shards}, 0 for one per core), admission
+     * ({@code max-in-flight}, {@code max-queued}, {@code queue-timeout}, {@code retry-after-seconds}),
+     * memory bound ({@code max-entities}), state checkpoints ({@code checkpoint-dir}: empty for
+     * {@code <data-dir>/scorer}, {@code none} for no checkpoints; {@code checkpoint-interval}) and
+     * hot reload ({@code reload-interval}; {@code model.poll} for the champion alias alone). Durations are
+     * ISO-8601; {@code PT0S} turns the periodic task off.
+     */
+    public record Scorer(int shards, int maxInFlight, int maxQueued, String queueTimeout, int retryAfterSeconds, int maxEntities,
+            String checkpointDir, String checkpointInterval, String reloadInterval, Model model) {
+        public io.shadow.scorer.ScorerSettings toSettings(java.nio.file.Path dataDir) {
+            java.nio.file.Path dir = checkpointDir.isBlank() ? dataDir.resolve("scorer")
+                    : checkpointDir.equals("none") ? null : java.nio.file.Path.of(checkpointDir);
+            return new io.shadow.scorer.ScorerSettings(shards, maxInFlight, maxQueued,
+                    ConfigLoader.durationOrZero("scorer.queue-timeout", queueTimeout), retryAfterSeconds, maxEntities, dir,
+                    ConfigLoader.durationOrZero("scorer.checkpoint-interval", checkpointInterval),
+                    ConfigLoader.durationOrZero("scorer.reload-interval", reloadInterval),
+                    ConfigLoader.durationOrZero("scorer.model.poll", model.poll()));
+        }
+    }
+
+    /** @param poll ISO-8601 time between looks at the registry's champion alias; {@code PT0S}: only at reloads */
+    public record Model(String poll) {
     }
 }

@@ -25,7 +25,7 @@ import io.shadow.mitigation.store.Database;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.MitigationStore;
-import io.shadow.model.registry.LocalModelRegistry;
+import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.spark.DeltaTables;
@@ -131,15 +131,15 @@ public final class Demo {
         SparkSession spark = SparkSessions.create("shadow-demo", options.sparkMaster(), 4);
         spark.sparkContext().setLogLevel("ERROR");
         try {
-            LocalModelRegistry registry = new LocalModelRegistry(paths.registry());
+            ModelRegistry registry = paths.openRegistry();
             NightlyConfig nightly = new NightlyConfig(paths.catalog(), paths.landingEvents(), paths.jdbcUrl(),
                     cfg.store().user(), cfg.store().password(), registry, List.of(feed),
                     cfg.detector().toDetectorConfig(),
                     ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
             new NightlyPipeline(spark, nightly, out::println).run();
-            say("registry %s: champion %s", registry.root(), registry.version(
-                    io.shadow.spark.training.TrainAndPromote.MODEL_NAME, "champion").map(v -> v.id() + " "
-                    + v.metrics()).orElse("none"));
+            say("registry %s: champion %s", paths.registryUri().isEmpty() ? paths.registry() : paths.registryUri(),
+                    registry.version(io.shadow.spark.training.TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION)
+                            .map(v -> v.id() + " " + v.metrics()).orElse("none"));
 
             header("Scorer and mitigation API");
             Result result;
@@ -342,7 +342,8 @@ public final class Demo {
 
     private static ShadowConfig withTokens(ShadowConfig c, List<ShadowConfig.Token> tokens) {
         return new ShadowConfig(c.dataDir(), c.warehouse(), c.registry(), c.store(), c.server(),
-                new ShadowConfig.Auth(tokens), c.detector(), c.intel(), c.profiles(), c.spark(), c.mitigation());
+                new ShadowConfig.Auth(tokens), c.detector(), c.intel(), c.profiles(), c.spark(), c.mitigation(),
+                c.scorer());
     }
 
     private static String token() {

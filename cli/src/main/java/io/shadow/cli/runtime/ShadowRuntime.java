@@ -4,8 +4,6 @@ import io.javalin.Javalin;
 import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
-import io.shadow.features.baseline.BaselineSnapshot;
-import io.shadow.features.baseline.BaselineSnapshotReader;
 import io.shadow.features.table.KernelTableReader;
 import io.shadow.mitigation.MitigationService;
 import io.shadow.mitigation.api.Caller;
@@ -18,38 +16,30 @@ import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.store.Database;
-import io.shadow.model.intel.ThreatFeeds;
-import io.shadow.model.intel.ThreatIntel;
-import io.shadow.model.registry.LocalModelRegistry;
-import io.shadow.model.risk.PatternHistory;
 import io.shadow.model.risk.ResourceRisk;
+import io.shadow.scorer.DeltaBaselines;
+import io.shadow.scorer.DeltaThreatIntel;
 import io.shadow.scorer.OnlineScorer;
 import io.shadow.scorer.RiskModelHolder;
 import io.shadow.scorer.ScorerRoutes;
+import io.shadow.scorer.ScorerService;
 import io.shadow.spark.training.TrainAndPromote;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One running Shadow service: the online scorer and the mitigation API in one process and one
  * HTTP server, the scorer handing assessments to the engine in-process. Wiring only.
  */
 public final class ShadowRuntime implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ShadowRuntime.class);
-
     private final ShadowConfig config;
     private final ResolvedPaths paths;
     private final MitigationService mitigation;
-    private final OnlineScorer scorer;
-    private final RiskModelHolder models;
+    private final ScorerService scorer;
     private final Javalin app;
-    private final BaselineSnapshotReader baselines;
-    private final KernelTableReader kernel;
-    private final ThreatIntel intel;
     private String scheme;
 
     private ShadowRuntime(ShadowConfig config, Tokens tokens) {
@@ -60,29 +50,25 @@ public final class ShadowRuntime implements AutoCloseable {
         Database db = Database.open(paths.jdbcUrl(), config.store().user(), config.store().password());
         this.mitigation = new MitigationService(db, profiles, Clock.systemUTC(),
                 ConfigLoader.duration("mitigation.incident-window", config.mitigation().incidentWindow()),
-                ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()));
-        this.kernel = new KernelTableReader();
-        this.baselines = new BaselineSnapshotReader(kernel, paths.catalog());
-        this.intel = ThreatFeeds.load(config.intel().feeds().stream().map(Path::of).toList());
-        this.models = new RiskModelHolder(new LocalModelRegistry(paths.registry()), TrainAndPromote.MODEL_NAME);
-        models.refresh();
-        BaselineSnapshot snapshot = baselines.read();
-        var d = config.detector();
-        this.scorer = new OnlineScorer(d.toDetectorConfig(), snapshot, intel,
-                PatternHistory.read(kernel, paths.catalog()),
-                ResourceRisk.defaults(), models, a -> {
+                ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()),
+                MitigationWiring.options(config, paths, null));
+        RiskModelHolder models = new RiskModelHolder(paths.openRegistry(),
+                TrainAndPromote.MODEL_NAME);
+        KernelTableReader kernel = new KernelTableReader();
+        this.scorer = new ScorerService(config.detector().toDetectorConfig(),
+                new DeltaBaselines(kernel, paths.catalog()), new DeltaThreatIntel(kernel, paths.catalog(),
+                        config.intel().feeds().stream().map(Path::of).toList()), ResourceRisk.defaults(), models,
+                a -> {
                     Outcome o = mitigation.engine().handle(a);
                     return o.kind() + " " + o.band().wireName();
-                });
-        LOG.info("scorer ready: model {}, baselines v{} ({} entities), {} threat indicators",
-                models.get().id(), snapshot.version(), snapshot.size(), intel.size());
-        MitigationRoutes mitigationRoutes = new MitigationRoutes(mitigation.engine());
-        ScorerRoutes scorerRoutes = new ScorerRoutes(scorer);
+                }, config.scorer().toSettings(paths.dataDir()));
+        MitigationRoutes mitigationRoutes = new MitigationRoutes(mitigation);
         var srv = config.server();
         Tls tls = srv.tlsKeyStore().isBlank() ? null : new Tls(Path.of(srv.tlsKeyStore()), srv.tlsPassword());
         this.app = ServiceApp.create(tokens, srv.maxRequestBytes(), tls, srv.host(), srv.port(), cfg -> {
-            scorerRoutes.register(cfg);
+            scorer.register(cfg);
             mitigationRoutes.register(cfg);
+            ServiceApp.openApi(cfg, List.of(ScorerRoutes.OPENAPI, MitigationRoutes.OPENAPI));
         });
         if (tls == null) {
             app.start(srv.host(), srv.port());
@@ -104,18 +90,12 @@ public final class ShadowRuntime implements AutoCloseable {
         return new Tokens(m);
     }
 
-    /** Picks up newer baselines, pattern history and champion model; returns what changed. */
+    /**
+     * Picks up newer baselines, pattern history, threat indicators and champion model now (the scorer also does so
+     * every {@code scorer.reload-interval}); returns what changed.
+     */
     public String reload() {
-        StringBuilder changed = new StringBuilder();
-        long v = baselines.currentVersion();
-        if (v != scorer.detector().snapshot().version()) {
-            scorer.update(baselines.read(), null, PatternHistory.read(kernel, paths.catalog()));
-            changed.append("baselines v").append(v).append(' ');
-        }
-        if (models.refresh()) {
-            changed.append("model ").append(models.get().id());
-        }
-        return changed.toString().trim();
+        return scorer.reload();
     }
 
     public int port() {
@@ -127,6 +107,10 @@ public final class ShadowRuntime implements AutoCloseable {
     }
 
     public OnlineScorer scorer() {
+        return scorer.scorer();
+    }
+
+    public ScorerService scorerService() {
         return scorer;
     }
 
@@ -140,8 +124,9 @@ public final class ShadowRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        scorer.drain();
         app.stop();
-        models.close();
+        scorer.close();
         mitigation.close();
     }
 }

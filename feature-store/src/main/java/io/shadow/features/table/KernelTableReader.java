@@ -65,14 +65,19 @@ public final class KernelTableReader {
             return row.getDouble(ordinal(column));
         }
 
-        /** A TIMESTAMP column (microseconds since the epoch in Delta) as an instant. */
-        public java.time.Instant instant(String column) {
-            long us = row.getLong(ordinal(column));
-            return java.time.Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1_000L);
-        }
-
         public boolean booleanValue(String column) {
             return row.getBoolean(ordinal(column));
+        }
+
+        /** A TIMESTAMP column (microseconds since the epoch), or null. */
+        public java.time.Instant instant(String column) {
+            int i = ordinal(column);
+            if (row.isNullAt(i)) {
+                return null;
+            }
+            long micros = row.getLong(i);
+            return java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                    Math.floorMod(micros, 1_000_000L) * 1000);
         }
 
         public boolean isNull(String column) {

@@ -103,6 +103,24 @@ public enum ShadowTable {
             required("confirmed", LONG, "confirmed incidents with this pattern"),
             required("rejected", LONG, "mitigations of this pattern users rejected"),
             required("computed_at", TIMESTAMP, "when"))),
+    ENTITY_PATTERN_STATS("gold/entity_pattern_stats", List.of(), List.of(
+            required("tenant", STRING, "client"),
+            required("entity_kind", STRING, "principal or host"),
+            required("entity_id", STRING, "entity"),
+            required("pattern", STRING, "anomaly pattern"),
+            required("confirmed", LONG, "this entity's confirmed incidents (approved or modified mitigations)"),
+            required("rejected", LONG, "this entity's incidents whose mitigations users rejected"),
+            required("computed_at", TIMESTAMP, "when"))),
+    PROFILE_SUGGESTIONS("gold/profile_suggestions", List.of(), List.of(
+            required("tenant", STRING, "client"),
+            required("profile", STRING, "mitigation profile users keep modifying"),
+            required("modifications", LONG, "mitigations of this profile users modified"),
+            required("mitigations", LONG, "mitigations of this profile users decided on"),
+            required("users", LONG, "distinct users who modified it"),
+            required("removed", STRING, "actions users took out, with how often"),
+            required("added", STRING, "actions users put in, with how often"),
+            required("suggestion", STRING, "the change to the profile the modifications point to"),
+            required("computed_at", TIMESTAMP, "when"))),
     TRAINING_SET("gold/training_set", List.of(), List.of(
             required("tenant", STRING, "client"),
             required("entity_kind", STRING, "principal or host"),
@@ -114,14 +132,18 @@ public enum ShadowTable {
             required("prior_incidents", DOUBLE, "prior-incident factor 0-1"),
             required("threat_intel", DOUBLE, "threat-intelligence factor 0-1"),
             required("label", INT, "1 inside a confirmed incident, else 0"))),
-    THREAT_INDICATORS("threat_indicators", List.of(), List.of(
-            required("indicator", STRING, "IP, CIDR, domain, URL, hash or user agent"),
-            required("type", STRING, "ipv4, ipv6, cidr, domain, url, sha256, user_agent"),
-            required("confidence", DOUBLE, "0-1"),
-            required("source", STRING, "feed name"),
-            optional("valid_from", TIMESTAMP, "not before"),
-            optional("valid_until", TIMESTAMP, "not after"),
-            required("revoked", ColumnType.BOOLEAN, "withdrawn by the feed")));
+    THREAT_INDICATORS("silver/threat_indicators", List.of(), List.of(
+            required("indicator_id", STRING, "stable key: feed object id and value; MERGE key of the sync"),
+            required("object_id", STRING, "feed object (STIX indicator id, or indicator_id for list entries)"),
+            required("type", STRING, "ipv4, ipv6, cidr, domain, url, md5, sha1, sha256, user_agent"),
+            required("value", STRING, "normalised value: canonical CIDR, lower-case domain, hash, URL"),
+            required("source", STRING, "feed name: file name or taxii:<collection title>"),
+            required("confidence", DOUBLE, "0-1 (STIX confidence / 100)"),
+            optional("valid_from", TIMESTAMP, "not before; null: always"),
+            optional("valid_until", TIMESTAMP, "not from (exclusive); null: open-ended"),
+            required("revoked", ColumnType.BOOLEAN, "withdrawn by the feed or superseded by a newer version"),
+            optional("modified", TIMESTAMP, "version of the feed object; null for unversioned lists"),
+            required("synced_at", TIMESTAMP, "when the sync last wrote the row")));
 
     private final String relativePath;
     private final List<String> partitionColumns;

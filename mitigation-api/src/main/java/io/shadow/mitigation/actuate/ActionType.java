@@ -17,10 +17,18 @@ public enum ActionType {
     SHUTDOWN_RESOURCE,
     /** Gateway denies traffic from the host and its agent cuts its network. */
     ISOLATE_HOST,
-    /** The host's agent suspends the offending process. */
+    /** The host's agent suspends the offending process (SIGSTOP; undo: SIGCONT). */
     SUSPEND_PROCESS,
+    /** The host's agent kills the offending process (cannot be undone). */
+    KILL_PROCESS,
     /** Shadow-issued access keys of the principal are revoked and replaced. */
-    ROTATE_KEYS;
+    ROTATE_KEYS,
+    /** The files of a data location are encrypted in place (AES-GCM) with a key Shadow holds. */
+    ENCRYPT_DATA,
+    /** A Delta table is restored to the version pinned ahead (warm standby). */
+    ROLLBACK_TABLE,
+    /** A signed webhook tells a system Shadow does not drive itself to act (and to stop, on undo). */
+    NOTIFY_EXTERNAL;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,28 +1,40 @@
 package io.shadow.mitigation.actuate;
 
+import io.shadow.mitigation.MitigationOptions;
+import io.shadow.mitigation.notify.Outbox;
+import io.shadow.mitigation.store.CommandStore;
+import io.shadow.mitigation.store.Database;
 import io.shadow.mitigation.store.MitigationStore;
+import io.shadow.mitigation.store.StandbyStore;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** The actuator of every action type, wired to one gateway policy, agent queue and key vault. */
+/** The actuator of every action type, wired to one gateway policy, agent queue, key vault and outbox. */
 public final class Actuators {
     private final Map<ActionType, Actuator> byType = new EnumMap<>(ActionType.class);
     private final GatewayPolicy gateway;
     private final AgentCommands agents;
     private final KeyVault keys;
+    private final RollbackActuator rollback;
 
-    public Actuators(MitigationStore store, Clock clock) {
+    public Actuators(MitigationStore store, Database db, Clock clock, MitigationOptions options, Outbox outbox) {
         this.gateway = new GatewayPolicy(clock);
-        this.agents = new AgentCommands(clock);
+        this.agents = new AgentCommands(new CommandStore(db), clock);
         this.keys = new KeyVault(store);
+        StandbyStore standby = new StandbyStore(db);
+        this.rollback = new RollbackActuator(options.tableRollback(), standby, options.rollbackTables(), clock);
         register(new LogActuator());
         for (ActionType t : new ActionType[] {ActionType.RATE_LIMIT, ActionType.RESTRICT, ActionType.LOCK_USER,
             ActionType.SHUTDOWN_RESOURCE, ActionType.ISOLATE_HOST}) {
             register(new GatewayActuator(t, gateway, agents));
         }
-        register(new AgentActuator(agents));
+        register(new AgentActuator(ActionType.SUSPEND_PROCESS, agents));
+        register(new AgentActuator(ActionType.KILL_PROCESS, agents));
         register(keys);
+        register(new EncryptActuator(new DataKeys(standby, options.keyDir(), clock), options.encryptionRoots()));
+        register(rollback);
+        register(new NotifyExternalActuator(outbox, options.webhooks()));
         for (ActionType t : ActionType.values()) {
             if (!byType.containsKey(t)) {
                 throw new IllegalStateException("no actuator for " + t);
@@ -48,5 +60,9 @@ public final class Actuators {
 
     public KeyVault keys() {
         return keys;
+    }
+
+    public RollbackActuator rollback() {
+        return rollback;
     }
 }

@@ -1,79 +1,103 @@
 package io.shadow.mitigation.actuate;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shadow.mitigation.store.CommandStore;
+import io.shadow.mitigation.store.CommandStore.Command;
+import java.io.IOException;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Commands for host agents (isolate a host, suspend a process), which agents poll for and
- * acknowledge. A revoked command that an agent already executed is answered by its reverse
- * ({@code release_host}, {@code resume_process}).
+ * Commands for host agents (isolate a host, suspend or kill a process), which agents poll for and
+ * acknowledge with what they did. Kept in the store, so a restart neither loses nor repeats one.
+ * A revoked command that an agent already executed is answered by its reverse ({@code release_host},
+ * {@code resume_process} for the very processes it suspended).
  */
 public final class AgentCommands {
-    /** A command for the agent on {@code host}. */
-    public record Command(String id, String tenant, String host, String action, Map<String, String> params,
-            Instant issuedAt, String status) {
-    }
+    public static final String PENDING = "pending";
+    public static final String DONE = "done";
+    public static final String FAILED = "failed";
+    public static final String CANCELLED = "cancelled";
+    public static final String REVERTED = "reverted";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> REVERSE = Map.of("isolate_host", "release_host",
+            "suspend_process", "resume_process");
 
+    private final CommandStore store;
     private final Clock clock;
-    private final Map<String, Command> commands = new ConcurrentHashMap<>();
 
-    public AgentCommands(Clock clock) {
+    public AgentCommands(CommandStore store, Clock clock) {
+        this.store = store;
         this.clock = clock;
     }
 
     public String issue(String tenant, String host, String action, Map<String, String> params) {
         String id = "cmd-" + UUID.randomUUID();
-        commands.put(id, new Command(id, tenant, host, action, Map.copyOf(params), clock.instant(), "pending"));
+        store.insert(new Command(id, tenant, host, action, Map.copyOf(params), clock.instant(), PENDING, null, null));
         return id;
     }
 
-    /** Withdraws a command: pending ones are cancelled, executed ones get a reversing command. */
+    /**
+     * Withdraws a command: a pending one is cancelled, an executed one gets a reversing command (a
+     * killed process cannot be brought back: nothing is issued for it).
+     */
     public void revoke(String id) {
-        Command c = commands.get(id);
-        if (c == null) {
+        Optional<Command> found = store.get(id);
+        if (found.isEmpty()) {
             return;
         }
-        if ("pending".equals(c.status())) {
-            commands.put(id, withStatus(c, "cancelled"));
-        } else if ("done".equals(c.status())) {
-            String reverse = c.action().equals("isolate_host") ? "release_host" : "resume_process";
-            issue(c.tenant(), c.host(), reverse, c.params());
-            commands.put(id, withStatus(c, "reverted"));
+        Command c = found.get();
+        if (store.transition(id, PENDING, CANCELLED, "shadow", null, null)) {
+            return;
+        }
+        String reverse = REVERSE.get(c.action());
+        if (reverse != null && store.transition(id, DONE, REVERTED, "shadow", null, null)) {
+            Map<String, String> params = new LinkedHashMap<>(c.params());
+            String pids = resultField(c, "pids");
+            if (pids != null && !pids.isBlank()) {
+                params.put("pid", pids);
+            }
+            issue(c.tenant(), c.host(), reverse, params);
         }
     }
 
     /** Pending commands for a host, oldest first. */
     public List<Command> pending(String tenant, String host) {
-        List<Command> out = new ArrayList<>();
-        for (Command c : commands.values()) {
-            if (c.tenant().equals(tenant) && c.host().equals(host) && "pending".equals(c.status())) {
-                out.add(c);
+        return store.withStatus(tenant, host, PENDING);
+    }
+
+    /**
+     * An agent reports a command executed ({@code ok}) or failed, with what it did (JSON object:
+     * {@code detail}, {@code pids}).
+     */
+    public boolean acknowledge(String id, String agent, boolean ok, String resultJson) {
+        return store.transition(id, PENDING, ok ? DONE : FAILED, agent, clock.instant(),
+                resultJson == null ? "{}" : resultJson);
+    }
+
+    public Optional<Command> get(String id) {
+        return store.get(id);
+    }
+
+    private static String resultField(Command c, String field) {
+        if (c.result() == null) {
+            return null;
+        }
+        try {
+            JsonNode n = JSON.readTree(c.result()).path(field);
+            if (n.isArray()) {
+                StringBuilder sb = new StringBuilder();
+                n.forEach(x -> sb.append(sb.isEmpty() ? "" : ",").append(x.asText()));
+                return sb.toString();
             }
+            return n.isMissingNode() || n.isNull() ? null : n.asText();
+        } catch (IOException e) {
+            return null;
         }
-        out.sort((a, b) -> a.issuedAt().compareTo(b.issuedAt()));
-        return out;
-    }
-
-    /** An agent reports a command executed. */
-    public boolean acknowledge(String id) {
-        Command c = commands.get(id);
-        if (c == null || !"pending".equals(c.status())) {
-            return false;
-        }
-        commands.put(id, withStatus(c, "done"));
-        return true;
-    }
-
-    public Command get(String id) {
-        return commands.get(id);
-    }
-
-    private static Command withStatus(Command c, String status) {
-        return new Command(c.id(), c.tenant(), c.host(), c.action(), c.params(), c.issuedAt(), status);
     }
 }

@@ -64,7 +64,7 @@ public final class GatewayPolicy {
     public GatewayDecision decide(String tenant, String principal, String resource, String host) {
         Instant now = clock.instant();
         GatewayDecision throttled = null;
-        for (List<Rule> rules : List.of(get(byPrincipal, tenant, principal), get(byResource, tenant, resource),
+        for (List<Rule> rules : List.of(get(byPrincipal, tenant, principal), resourceRules(tenant, resource),
                 get(byHost, tenant, host))) {
             for (Rule r : rules) {
                 if (!matches(r, principal, resource, host, now)) {
@@ -73,12 +73,11 @@ public final class GatewayPolicy {
                 if ("deny".equals(r.effect())) {
                     return new GatewayDecision("deny", r.id(), r.reason(), 0);
                 }
-                if (throttled == null) {
+                if (throttled == null || "allow".equals(throttled.verdict())) {
                     TokenBucket b = buckets.get(r.id());
                     long wait = b == null ? 0 : b.tryTake();
-                    if (wait > 0) {
-                        throttled = new GatewayDecision("throttle", r.id(), r.reason(), wait);
-                    }
+                    throttled = wait > 0 ? new GatewayDecision("throttle", r.id(), r.reason(), wait)
+                            : new GatewayDecision("allow", r.id(), "within the rate limit", 0);
                 }
             }
         }
@@ -90,8 +89,26 @@ public final class GatewayPolicy {
             return false;
         }
         return (r.principal() == null || r.principal().equals(principal))
-                && (r.resource() == null || r.resource().equals(resource))
+                && (r.resource() == null || within(resource, r.resource()))
                 && (r.host() == null || r.host().equals(host));
+    }
+
+    /** A rule on a resource covers everything under it: {@code /finance} covers {@code /finance/q1.csv}. */
+    static boolean within(String resource, String ruleResource) {
+        return resource != null && (resource.equals(ruleResource) || (resource.startsWith(ruleResource)
+                && (ruleResource.endsWith("/") || resource.charAt(ruleResource.length()) == '/')));
+    }
+
+    /** Rules on the resource and on each of its ancestors ({@code a/b/c}, {@code a/b}, {@code a}). */
+    private List<Rule> resourceRules(String tenant, String resource) {
+        if (resource == null || byResource.isEmpty()) {
+            return List.of();
+        }
+        List<Rule> out = new java.util.ArrayList<>(get(byResource, tenant, resource));
+        for (int i = resource.lastIndexOf('/'); i > 0; i = resource.lastIndexOf('/', i - 1)) {
+            out.addAll(get(byResource, tenant, resource.substring(0, i)));
+        }
+        return out;
     }
 
     private static List<Rule> get(Map<String, List<Rule>> index, String tenant, String value) {

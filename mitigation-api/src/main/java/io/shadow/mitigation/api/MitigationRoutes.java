@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.shadow.features.signal.Assessment;
+import io.shadow.mitigation.MitigationService;
 import io.shadow.mitigation.actuate.ActionType;
 import io.shadow.mitigation.actuate.GatewayDecision;
 import io.shadow.mitigation.engine.Decisions;
@@ -16,6 +17,7 @@ import io.shadow.mitigation.engine.MitigationEngine;
 import io.shadow.mitigation.profile.ActionSpec;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
+import io.shadow.mitigation.store.IdempotencyStore;
 import io.shadow.mitigation.store.MitigationStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,42 +31,65 @@ import java.util.Map;
  * and the hand-over of rotated keys.
  */
 public final class MitigationRoutes {
+    /** This module's OpenAPI fragment (see {@link OpenApiFragments}). */
+    public static final String OPENAPI = "openapi/mitigation.json";
+    private final MitigationService service;
     private final MitigationEngine engine;
     private final Decisions decisions;
     private final MitigationStore store;
+    private final Idempotency idempotency;
 
-    public MitigationRoutes(MitigationEngine engine) {
-        this.engine = engine;
+    public MitigationRoutes(MitigationService service) {
+        this.service = service;
+        this.engine = service.engine();
         this.decisions = new Decisions(engine);
         this.store = engine.store();
+        this.idempotency = new Idempotency(new IdempotencyStore(service.database()));
     }
 
     public void register(JavalinConfig cfg) {
         var r = cfg.routes;
         r.get("/v1/decision", this::decision, SERVICE, AGENT);
-        r.post("/v1/assessments", this::assess, SERVICE);
+        r.post("/v1/assessments", idempotency.wrap(this::assess), SERVICE);
         r.get("/v1/incidents", this::incidents, USER, OPERATOR);
         r.get("/v1/incidents/{id}", this::incident, USER, OPERATOR);
-        r.post("/v1/mitigations/{id}/approve", ctx -> decide(ctx, "approve"), USER, OPERATOR);
-        r.post("/v1/mitigations/{id}/reject", ctx -> decide(ctx, "reject"), USER, OPERATOR);
-        r.post("/v1/mitigations/{id}/modify", ctx -> decide(ctx, "modify"), USER, OPERATOR);
+        r.post("/v1/mitigations/{id}/approve", idempotency.wrap(ctx -> decide(ctx, "approve")), USER, OPERATOR);
+        r.post("/v1/mitigations/{id}/reject", idempotency.wrap(ctx -> decide(ctx, "reject")), USER, OPERATOR);
+        r.post("/v1/mitigations/{id}/modify", idempotency.wrap(ctx -> decide(ctx, "modify")), USER, OPERATOR);
         r.get("/v1/feedback", ctx -> ctx.json(store.feedback()), OPERATOR);
         r.get("/v1/audit", ctx -> ctx.json(store.auditLog(ctx.queryParam("subject"))), OPERATOR);
-        r.get("/v1/notifications", this::notifications, USER, OPERATOR);
-        r.get("/v1/profiles", ctx -> ctx.json(engine.profiles()), OPERATOR);
         r.get("/v1/agent/commands", ctx -> ctx.json(engine.actuators().agents().pending(
                 ctx.queryParamAsClass("tenant", String.class).getOrDefault("default"),
                 required(ctx, "host"))), AGENT);
-        r.post("/v1/agent/commands/{id}/ack", ctx -> {
-            if (!engine.actuators().agents().acknowledge(ctx.pathParam("id"))) {
-                throw new ApiError(409, "command " + ctx.pathParam("id") + " is unknown or not pending");
-            }
-            ctx.json(Map.of("acknowledged", ctx.pathParam("id")));
-        }, AGENT);
+        r.post("/v1/agent/commands/{id}/ack", idempotency.wrap(this::ack), AGENT);
         r.get("/v1/keys/{id}", this::collectKey, USER, OPERATOR);
+        String doc = OpenApiFragments.merge(List.of(OPENAPI)).toString();
+        r.get("/v1/openapi/mitigation.json", ctx -> ctx.contentType("application/json").result(doc));
+        new NotificationRoutes(store, service.stream()).register(cfg);
+        new HistoryRoutes(store).register(cfg);
+        new ProfileRoutes(engine, service.profileVersions(), idempotency).register(cfg);
+        WebUi.register(cfg);
     }
 
-    /** nginx auth_request / Envoy ext_authz: 200 allow, 403 deny, 429 throttle (with Retry-After). */
+    private void ack(Context ctx) throws Exception {
+        String id = ctx.pathParam("id");
+        JsonNode body = ctx.body().isBlank() ? ServiceApp.JSON.createObjectNode() : ServiceApp.JSON.readTree(ctx.body());
+        if (!body.isObject()) {
+            throw new ApiError(400, "ack body must be an object: {\"ok\": true, \"detail\": \"...\", \"pids\": [..]}");
+        }
+        boolean ok = body.path("ok").asBoolean(true);
+        Caller c = ServiceApp.caller(ctx);
+        if (!engine.actuators().agents().acknowledge(id, c.name(), ok, body.toString())) {
+            throw new ApiError(409, "command " + id + " is unknown or not pending");
+        }
+        ctx.json(Map.of("acknowledged", id, "status", ok ? "done" : "failed"));
+    }
+
+    /**
+     * nginx auth_request / Envoy ext_authz: 200 allow, 403 deny, 429 throttle (with Retry-After). A
+     * gateway that passes only 2xx/401/403 on (nginx auth_request) sends {@code X-Shadow-Throttle-Status: 403}
+     * and maps 403 with {@code X-Shadow-Decision: throttle} back to 429 itself.
+     */
     private void decision(Context ctx) {
         String principal = firstNonNull(ctx.header("X-Shadow-Principal"), ctx.queryParam("principal"));
         String resource = firstNonNull(ctx.header("X-Shadow-Resource"), ctx.queryParam("resource"));
@@ -81,7 +106,11 @@ public final class MitigationRoutes {
             ctx.header("Retry-After", Long.toString(d.retryAfterSeconds()));
         }
         ctx.header("X-Shadow-Decision", d.verdict());
-        ctx.status(d.httpStatus()).json(d);
+        int status = d.httpStatus();
+        if (status == 429 && "403".equals(ctx.header("X-Shadow-Throttle-Status"))) {
+            status = 403;
+        }
+        ctx.status(status).json(d);
     }
 
     private void assess(Context ctx) throws Exception {
@@ -115,12 +144,6 @@ public final class MitigationRoutes {
         ctx.json(out);
     }
 
-    private void notifications(Context ctx) {
-        Caller c = ServiceApp.caller(ctx);
-        var all = store.notifications(ctx.queryParam("incident"));
-        ctx.json(c.seesEverything() ? all : all.stream().filter(n -> n.recipient().equals(c.principal())).toList());
-    }
-
     private void decide(Context ctx, String what) throws Exception {
         Caller c = ServiceApp.caller(ctx);
         String id = ctx.pathParam("id");
@@ -149,6 +172,7 @@ public final class MitigationRoutes {
         }
         String secret = engine.actuators().keys().collect(id).orElseThrow(() -> new ApiError(404,
                 "no uncollected key " + id + " (a rotated key's secret can be collected once)"));
+        store.audit(c.name(), "key.collected", id, "new secret handed to " + c.name());
         ctx.json(Map.of("key_id", id, "secret", secret, "collected_by", c.name()));
     }
 

@@ -9,6 +9,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -55,6 +56,9 @@ public final class ServiceApp {
             cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             cfg.routes.exception(com.fasterxml.jackson.core.JsonProcessingException.class, (e, ctx) -> error(ctx, 400,
                     "request body is not valid JSON for this endpoint: " + e.getOriginalMessage()));
+            cfg.routes.exception(io.javalin.validation.ValidationException.class, (e, ctx) -> error(ctx, 400,
+                    "invalid " + e.getErrors().entrySet().stream().map(f -> f.getKey() + ": " + f.getValue().stream()
+                            .map(v -> v.getMessage() + " (got '" + v.value + "')").toList()).toList()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal error; the server log has the details");
@@ -79,7 +83,10 @@ public final class ServiceApp {
     }
 
     public static void error(Context ctx, int status, String message) {
-        ctx.status(status).json(Map.of("status", status, "error", message == null ? "error" : message));
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("status", status);
+        body.put("error", message == null ? "error" : message);
+        ctx.status(status).json(body);
     }
 
     private static void authorize(Context ctx, Tokens tokens) {
@@ -101,5 +108,17 @@ public final class ServiceApp {
 
     public static Caller caller(Context ctx) {
         return ctx.attribute(CALLER);
+    }
+
+    // --- OpenAPI document (issue 8): modules contribute fragments, the shell serves their merge ---
+
+    /**
+     * Serves {@code GET /openapi.json} (no token needed): the shell's fragment merged with the
+     * modules' {@code fragments} (classpath resources, see {@link OpenApiFragments}). Call it from
+     * the {@code routes} consumer; conflicting fragments fail here, at start.
+     */
+    public static void openApi(JavalinConfig cfg, List<String> fragments) {
+        String doc = OpenApiFragments.merge(fragments).toString();
+        cfg.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(doc));
     }
 }

@@ -109,32 +109,37 @@ public final class MitigationEngine {
                         explanation);
                 return new Outcome("attached", open.get().band(), open.get().incidentId(), null);
             }
-            String incidentId;
-            String kind;
-            if (open.isPresent()) {
-                incidentId = open.get().incidentId();
-                store.recordAnomaly(incidentId, a.time(), assessment.risk().score(), band, explanation);
-                store.audit("shadow", "incident.escalated", incidentId, open.get().band().wireName() + " -> "
-                        + band.wireName());
-                kind = "escalated";
-            } else {
-                incidentId = "inc-" + EventIds.derive("incident", a.anomalyId()).substring(0, 20);
-                store.insertIncident(new Incident(incidentId, a.entity().tenant(), a.entity().kind().wireName(),
-                        a.entity().id(), a.principal(), a.host(), a.resourceType().wireName(), a.resourceId(),
-                        a.pattern(), band, assessment.risk().score(), Incident.OPEN, a.time(), a.time(),
-                        clock.instant(), 1, explanation));
-                store.audit("shadow", "incident.opened", incidentId, a.entity() + " " + a.pattern());
-                kind = "mitigated";
-            }
-            String mitigationId = act(assessment, band, ps, incidentId, explanation);
+            // act first (the spec's order: act, log, notify): the incident is recorded once the actions are in force
+            String incidentId = open.isPresent() ? open.get().incidentId()
+                    : "inc-" + EventIds.derive("incident", a.anomalyId()).substring(0, 20);
+            String kind = open.isPresent() ? "escalated" : "mitigated";
+            Runnable record = () -> {
+                if (open.isPresent()) {
+                    store.recordAnomaly(incidentId, a.time(), assessment.risk().score(), band, explanation);
+                    store.audit("shadow", "incident.escalated", incidentId, open.get().band().wireName() + " -> "
+                            + band.wireName());
+                } else {
+                    store.insertIncident(new Incident(incidentId, a.entity().tenant(), a.entity().kind().wireName(),
+                            a.entity().id(), a.principal(), a.host(), a.resourceType().wireName(), a.resourceId(),
+                            a.pattern(), band, assessment.risk().score(), Incident.OPEN, a.time(), a.time(),
+                            clock.instant(), 1, explanation));
+                    store.audit("shadow", "incident.opened", incidentId, a.entity() + " " + a.pattern());
+                }
+            };
+            String mitigationId = act(assessment, band, ps, incidentId, explanation, record);
+            prepareAhead(a, band, ps);
             return new Outcome(kind, band, incidentId, mitigationId);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Applies the band's profile, records it, then notifies. Returns the mitigation id. */
-    private String act(Assessment assessment, Band band, ProfileSet ps, String incidentId, String explanation) {
+    /**
+     * Applies the band's profile, then records the incident ({@code record}) and the mitigation, then
+     * notifies. Returns the mitigation id.
+     */
+    private String act(Assessment assessment, Band band, ProfileSet ps, String incidentId, String explanation,
+            Runnable record) {
         Anomaly a = assessment.anomaly();
         boolean emergency = band == Band.HIGH;
         MitigationProfile profile = ps.select(band, a.resourceType());
@@ -146,6 +151,7 @@ public final class MitigationEngine {
             done.add(apply(mitigationId, spec, target, profile.dryRun()));
         }
         Instant appliedAt = clock.instant();
+        record.run();
         String status = profile.dryRun() ? Mitigation.DRY_RUN : Mitigation.APPLIED;
         store.insertMitigation(new Mitigation(mitigationId, incidentId, profile.name(), band,
                 emergency ? Mitigation.EMERGENCY : Mitigation.STANDARD, assessment.risk().score(), status,
@@ -173,6 +179,27 @@ public final class MitigationEngine {
             }
         }
         return mitigationId;
+    }
+
+    /**
+     * Warm standby: readies what the higher bands' profiles would need for this target (standby
+     * keys, data keys, table pins), so that an escalation acts in milliseconds.
+     */
+    private void prepareAhead(Anomaly a, Band band, ProfileSet ps) {
+        ActionTarget target = new ActionTarget(a.entity().tenant(), a.principal(), a.host(), a.resourceType(),
+                a.resourceId());
+        for (MitigationProfile p : ps.profiles()) {
+            if (p.band().compareTo(band) > 0 && p.resourceTypes().contains(a.resourceType()) && !p.dryRun()) {
+                for (ActionSpec spec : p.actions()) {
+                    try {
+                        actuators.get(spec.type()).prepare(target);
+                    } catch (RuntimeException e) {
+                        LOG.warn("preparing {} for {} failed: {}", spec.type().wireName(), target.describe(),
+                                e.toString());
+                    }
+                }
+            }
+        }
     }
 
     private ActionRecord apply(String mitigationId, ActionSpec spec, ActionTarget target, boolean dryRun) {

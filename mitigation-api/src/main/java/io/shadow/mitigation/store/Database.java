@@ -36,7 +36,9 @@ public final class Database implements Closeable {
             throw new IllegalStateException("cannot connect to the mitigation store at " + jdbcUrl + ": "
                     + rootMessage(e) + "; check store.jdbc-url, store.user and store.password", e);
         }
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        String vendor = jdbcUrl.startsWith("jdbc:h2:") ? "h2" : "postgresql";
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/" + vendor).load()
+                .migrate();
         return new Database(ds);
     }
 

@@ -68,6 +68,12 @@ public final class MitigationStore {
                 + limit + " ROWS ONLY", MitigationStore::incident, principal);
     }
 
+    /** Incidents on a resource, newest first. */
+    public List<Incident> incidentsOn(String resourceId, int limit) {
+        return jdbc.query("SELECT * FROM incidents WHERE resource_id = ? ORDER BY opened_at DESC, incident_id FETCH "
+                + "FIRST " + limit + " ROWS ONLY", MitigationStore::incident, resourceId);
+    }
+
     public void setIncidentStatus(String incidentId, String status) {
         jdbc.update("UPDATE incidents SET status = ? WHERE incident_id = ?", status, incidentId);
     }
@@ -214,7 +220,7 @@ public final class MitigationStore {
         });
     }
 
-    private static void audit(Connection c, String actor, String action, String subject, String detail)
+    static void audit(Connection c, String actor, String action, String subject, String detail)
             throws SQLException {
         Jdbc.update(c, "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?,?,?,?,?)", Instant.now(),
                 actor, action, subject, detail);

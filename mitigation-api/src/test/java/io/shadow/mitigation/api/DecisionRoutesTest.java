@@ -1,5 +1,6 @@
 package io.shadow.mitigation.api;
 
+import io.shadow.mitigation.OnEveryBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -13,7 +14,6 @@ import io.shadow.mitigation.store.FeedbackRecord;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,19 +25,16 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Approve, reject and modify over HTTP, and what each leaves in force and in the feedback table. */
-class DecisionRoutesTest {
-    @TempDir
-    Path dir;
+class DecisionRoutesTest extends OnEveryBackend {
     private final ManualClock clock = new ManualClock(Assessments.T0);
     private RunningApi api;
     private Outcome low;
 
     @BeforeEach
     void start() {
-        api = RunningApi.start(dir, ProfileLoader.defaults(), clock);
+        api = RunningApi.start(store(), ProfileLoader.defaults(), clock);
         low = api.handle(Assessments.risk(40).build());
     }
 

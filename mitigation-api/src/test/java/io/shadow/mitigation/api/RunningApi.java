@@ -3,7 +3,9 @@ package io.shadow.mitigation.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.shadow.features.signal.Assessment;
+import io.shadow.mitigation.MitigationOptions;
 import io.shadow.mitigation.MitigationService;
+import io.shadow.mitigation.StoreBackend;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.store.Database;
@@ -36,22 +38,60 @@ public final class RunningApi implements AutoCloseable {
     private final Javalin app;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** The admin token, named "admin". */
+    public static final String ADMIN = "admin-token-0123456789abcdef";
+
     private RunningApi(MitigationService service) {
         this.service = service;
         Tokens tokens = Tokens.of(SERVICE, new Caller("gateway", Role.SERVICE, null),
                 AGENT, new Caller("agent-ws-17", Role.AGENT, null),
                 OPERATOR, new Caller("olga@acme.example", Role.OPERATOR, null),
                 USER_U1, new Caller("u-1@acme.example", Role.USER, "u-1"),
-                USER_U2, new Caller("u-2@acme.example", Role.USER, "u-2"));
+                USER_U2, new Caller("u-2@acme.example", Role.USER, "u-2"),
+                ADMIN, new Caller("admin", Role.ADMIN, null));
         this.app = ServiceApp.create(tokens, MAX_REQUEST_BYTES,
-                cfg -> new MitigationRoutes(service.engine()).register(cfg));
+                cfg -> new MitigationRoutes(service).register(cfg));
         app.start("127.0.0.1", 0);
     }
 
     /** Expiry sweep every hour: tests undo expired actions with {@code engine().expire()} when they choose. */
     public static RunningApi start(Path dir, ProfileSet profiles, Clock clock) {
-        Database db = Database.open(Database.h2Url(dir), "sa", "");
-        return new RunningApi(new MitigationService(db, profiles, clock, Duration.ofHours(1), Duration.ofHours(1)));
+        return start(dir, profiles, clock, MitigationOptions.defaults(dir.resolve("keys")));
+    }
+
+    public static RunningApi start(Path dir, ProfileSet profiles, Clock clock, MitigationOptions options) {
+        return start(new StoreBackend("h2", dir, Database.h2Url(dir), "sa"), profiles, clock, options);
+    }
+
+    public static RunningApi start(StoreBackend store, ProfileSet profiles, Clock clock) {
+        return start(store, profiles, clock, MitigationOptions.defaults(store.dir().resolve("keys")));
+    }
+
+    public static RunningApi start(StoreBackend store, ProfileSet profiles, Clock clock, MitigationOptions options) {
+        return new RunningApi(new MitigationService(store.open(), profiles, clock, Duration.ofHours(1),
+                Duration.ofHours(1), options));
+    }
+
+    /** With the default profiles and a real clock; {@code adminToken} must be {@link #ADMIN}. */
+    public static RunningApi startWithAdmin(Path dir, String adminToken) {
+        if (!ADMIN.equals(adminToken)) {
+            throw new IllegalArgumentException("use RunningApi.ADMIN");
+        }
+        return start(dir, io.shadow.mitigation.profile.ProfileLoader.defaults(), Clock.systemUTC());
+    }
+
+    /** Test profiles from {@code src/test/resources/profiles/NAME}. */
+    public static ProfileSet profiles(String name) {
+        try {
+            return io.shadow.mitigation.profile.ProfileLoader.load(Path.of(RunningApi.class.getResource(
+                    "/profiles/" + name).toURI()));
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return app.port();
     }
 
     public MitigationService service() {

@@ -1,5 +1,6 @@
 package io.shadow.mitigation.engine;
 
+import io.shadow.mitigation.OnEveryBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shadow.mitigation.Assessments;
@@ -8,30 +9,25 @@ import io.shadow.mitigation.MitigationService;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.AuditEntry;
-import io.shadow.mitigation.store.Database;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.MitigationStore;
 import io.shadow.mitigation.store.NotificationRecord;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class MitigationEngineTest {
-    @TempDir
-    Path dir;
+class MitigationEngineTest extends OnEveryBackend {
     private MitigationService service;
     private MitigationEngine engine;
     private MitigationStore store;
 
     @BeforeEach
     void open() {
-        service = new MitigationService(Database.open(Database.h2Url(dir), "sa", ""), ProfileLoader.defaults(),
+        service = new MitigationService(super.store().open(), ProfileLoader.defaults(),
                 Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1));
         engine = service.engine();
         store = service.store();

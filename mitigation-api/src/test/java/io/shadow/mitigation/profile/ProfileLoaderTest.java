@@ -94,7 +94,7 @@ class ProfileLoaderTest {
                         + "a positive whole number of requests",
                 "profiles.yaml line 16, key profiles.0.actions.1.type: unknown action 'quarantine'; expected one of "
                         + "[log, rate_limit, restrict, lock_user, shutdown_resource, isolate_host, suspend_process, "
-                        + "rotate_keys]");
+                        + "kill_process, rotate_keys, encrypt_data, rollback_table, notify_external]");
     }
 
     @Test

@@ -12,11 +12,32 @@ final class CountTail {
         -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
         1.5056327351493116e-7};
 
+    /**
+     * Per-thread memo of recent results (a direct-mapped table): the arguments repeat within an
+     * entity's bucket and hour, and {@link #upperBound} alone re-sums tails O(bound²) times. A hit
+     * returns exactly what the computation would; memory stays at two small tables per thread.
+     */
+    private static final ThreadLocal<Memo> MEMO = ThreadLocal.withInitial(Memo::new);
+
     private CountTail() {
     }
 
     /** ln P(X ≥ x); 0 when x is not above the mean. */
     static double lnUpperTail(double x, double mean, double variance) {
+        Memo m = MEMO.get();
+        int slot = Memo.slot(x, mean, variance);
+        if (m.tailKeys[3 * slot] == x && m.tailKeys[3 * slot + 1] == mean && m.tailKeys[3 * slot + 2] == variance) {
+            return m.tails[slot];
+        }
+        double v = computeLnUpperTail(x, mean, variance);
+        m.tailKeys[3 * slot] = x;
+        m.tailKeys[3 * slot + 1] = mean;
+        m.tailKeys[3 * slot + 2] = variance;
+        m.tails[slot] = v;
+        return v;
+    }
+
+    static double computeLnUpperTail(double x, double mean, double variance) {
         int k0 = (int) Math.ceil(x - 1e-9);
         if (k0 <= 0 || x <= mean) {
             return 0;
@@ -39,8 +60,23 @@ final class CountTail {
 
     /** The smallest count whose upper tail is below {@code lnTail}: the top of the normal range. */
     static int upperBound(double mean, double variance, double lnTail) {
+        Memo m = MEMO.get();
+        int slot = Memo.slot(mean, variance, lnTail);
+        if (m.boundKeys[3 * slot] == mean && m.boundKeys[3 * slot + 1] == variance
+                && m.boundKeys[3 * slot + 2] == lnTail) {
+            return m.bounds[slot];
+        }
+        int k = computeUpperBound(mean, variance, lnTail);
+        m.boundKeys[3 * slot] = mean;
+        m.boundKeys[3 * slot + 1] = variance;
+        m.boundKeys[3 * slot + 2] = lnTail;
+        m.bounds[slot] = k;
+        return k;
+    }
+
+    static int computeUpperBound(double mean, double variance, double lnTail) {
         int k = (int) Math.ceil(mean);
-        while (k < 100_000 && lnUpperTail(k, mean, variance) > lnTail) {
+        while (k < 100_000 && computeLnUpperTail(k, mean, variance) > lnTail) {
             k++;
         }
         return k;
@@ -66,5 +102,27 @@ final class CountTail {
             a += LANCZOS[i] / (xx + i + 1);
         }
         return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
+    }
+
+    /** Recent results of one thread; NaN keys never match, so empty slots miss. */
+    private static final class Memo {
+        static final int SIZE = 1024;
+        final double[] tailKeys = filled(3 * SIZE);
+        final double[] tails = new double[SIZE];
+        final double[] boundKeys = filled(3 * SIZE);
+        final int[] bounds = new int[SIZE];
+
+        static int slot(double a, double b, double c) {
+            long h = Double.doubleToLongBits(a) * 0x9E3779B97F4A7C15L;
+            h = (h ^ Double.doubleToLongBits(b)) * 0x9E3779B97F4A7C15L;
+            h = (h ^ Double.doubleToLongBits(c)) * 0x9E3779B97F4A7C15L;
+            return (int) (h >>> 54);
+        }
+
+        private static double[] filled(int n) {
+            double[] d = new double[n];
+            java.util.Arrays.fill(d, Double.NaN);
+            return d;
+        }
     }
 }

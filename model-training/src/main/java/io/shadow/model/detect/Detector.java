@@ -5,11 +5,18 @@ import io.shadow.features.EntityKey;
 import io.shadow.features.FeatureDefinitions;
 import io.shadow.features.baseline.BaselineSnapshot;
 import io.shadow.features.signal.Anomaly;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The online detector: feeds each event through the shared feature definitions into per-entity
@@ -17,6 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * and its rate of change are both unusual (the smaller of the two deviations counts, so noise in
  * either alone does not alert), or when first-seen values are improbable enough. Thread-safe:
  * entities are independent and each is locked on its own.
+ *
+ * <p>Serving support (issue 8): the per-entity state can be exported and imported
+ * ({@link #exportState}, {@link #importState}) so a restarted scorer resumes where it stopped, and
+ * the least recently seen entities can be evicted ({@link #evictLeastRecentlySeen}) to bound memory.
+ * None of this changes how an event is judged.
  */
 public final class Detector {
     private final DetectorConfig config;
@@ -52,6 +64,15 @@ public final class Detector {
 
     /** Observes one event; returns the anomalies it raised (usually none). */
     public List<Anomaly> observe(ActivityEvent e) {
+        return observe(e, k -> true);
+    }
+
+    /**
+     * Observes one event for the entities {@code part} accepts only (an event can concern a
+     * principal and a host; a sharded scorer observes each entity on the thread that owns it, so
+     * that every entity sees its events in order). Returns the anomalies raised for them.
+     */
+    public List<Anomaly> observe(ActivityEvent e, Predicate<EntityKey> part) {
         Map<EntityKey, List<EntityState.Contribution>> numbers = new LinkedHashMap<>(4);
         Map<EntityKey, List<EntityState.Categorical>> categories = new LinkedHashMap<>(4);
         FeatureDefinitions.contributions(e, (k, f, v) ->
@@ -60,12 +81,23 @@ public final class Detector {
                 categories.computeIfAbsent(k, x -> new ArrayList<>(4)).add(new EntityState.Categorical(a, v)));
         List<Anomaly> out = List.of();
         BaselineSnapshot snap = snapshot;
+        long now = System.currentTimeMillis();
         for (EntityKey k : keys(numbers, categories)) {
-            EntityState state = states.computeIfAbsent(k, EntityState::new);
+            if (!part.test(k)) {
+                continue;
+            }
             Anomaly a;
-            synchronized (state) {
-                a = state.observe(e, numbers.getOrDefault(k, List.of()), categories.getOrDefault(k, List.of()),
-                        snap.entity(k), snap.population(k), config);
+            while (true) {
+                EntityState state = states.computeIfAbsent(k, EntityState::new);
+                synchronized (state) {
+                    if (state.evicted()) {
+                        continue; // evicted between the look-up and the lock: the next look-up makes a new one
+                    }
+                    state.touch(now);
+                    a = state.observe(e, numbers.getOrDefault(k, List.of()), categories.getOrDefault(k, List.of()),
+                            snap.entity(k), snap.population(k), config);
+                }
+                break;
             }
             if (a != null) {
                 if (out.isEmpty()) {
@@ -75,6 +107,89 @@ public final class Detector {
             }
         }
         return out;
+    }
+
+    /**
+     * Writes every entity's online state (format: {@code StateFormat}). Each entity is written
+     * under its lock, so it is consistent on its own; entities observed meanwhile may be written
+     * before or after their update. Returns how many entities were written.
+     */
+    public long exportState(OutputStream out) throws IOException {
+        DataOutputStream data = new DataOutputStream(out);
+        long n = StateFormat.write(data, snapshot.version(), states);
+        data.flush();
+        return n;
+    }
+
+    /**
+     * Loads state written by {@link #exportState}, replacing the state of the entities it holds.
+     * State built against other baselines than the current snapshot forgets the values it learned
+     * online, as {@link #updateSnapshot} does. Returns how many entities were loaded.
+     */
+    public long importState(InputStream in) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        StateFormat.Header h = StateFormat.readHeader(data);
+        boolean otherBaselines = h.baselinesVersion() != snapshot.version();
+        return StateFormat.readStates(data, h, s -> {
+            if (otherBaselines) {
+                s.resetOnlineNovelty();
+            }
+            EntityState old = states.put(s.key(), s);
+            if (old != null) {
+                synchronized (old) {
+                    old.markEvicted();
+                }
+            }
+        });
+    }
+
+    /**
+     * Forgets the least recently observed entities until at most {@code keep} remain; returns how
+     * many were forgotten. A forgotten entity that shows up again starts from its baseline, like a
+     * new one.
+     */
+    public int evictLeastRecentlySeen(int keep) {
+        int size = states.size();
+        if (size <= keep) {
+            return 0;
+        }
+        long[] seen = new long[size + 64];
+        int n = 0;
+        for (EntityState s : states.values()) {
+            if (n == seen.length) {
+                break;
+            }
+            seen[n++] = s.lastSeen();
+        }
+        Arrays.sort(seen, 0, n);
+        int excess = Math.max(0, n - keep);
+        if (excess == 0) {
+            return 0;
+        }
+        long cutoff = seen[excess - 1];
+        int evicted = 0;
+        for (Map.Entry<EntityKey, EntityState> e : states.entrySet()) {
+            if (evicted >= excess) {
+                break;
+            }
+            EntityState s = e.getValue();
+            synchronized (s) {
+                if (s.lastSeen() <= cutoff && !s.evicted() && states.remove(e.getKey(), s)) {
+                    s.markEvicted();
+                    evicted++;
+                }
+            }
+        }
+        return evicted;
+    }
+
+    /** The entities an event concerns (its principal, its host, or both), in observation order. */
+    public static List<EntityKey> entities(ActivityEvent e) {
+        Map<EntityKey, Boolean> numbers = new LinkedHashMap<>(4);
+        Map<EntityKey, Boolean> categories = new LinkedHashMap<>(4);
+        FeatureDefinitions.contributions(e, (k, f, v) -> numbers.put(k, Boolean.TRUE));
+        FeatureDefinitions.noveltyValues(e, (k, a, v) -> categories.put(k, Boolean.TRUE));
+        return keys(numbers, categories);
     }
 
     private static List<EntityKey> keys(Map<EntityKey, ?> a, Map<EntityKey, ?> b) {

@@ -10,6 +10,9 @@ import io.shadow.features.baseline.EntityBaseline;
 import io.shadow.features.baseline.FeatureBaseline;
 import io.shadow.features.signal.Anomaly;
 import io.shadow.features.signal.Evidence;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,6 +56,10 @@ final class EntityState {
     private double allowance = 4;
     private long lastAlertAt = Long.MIN_VALUE;
     private double lastAlertScore;
+    /** Wall-clock milliseconds of the last observation: the eviction order. */
+    private long lastSeen;
+    /** Set under the lock when {@link Detector} evicted this state; a caller holding it looks again. */
+    private boolean evicted;
 
     EntityState(EntityKey key) {
         this.key = key;
@@ -263,5 +270,107 @@ final class EntityState {
         seenOnline = null;
         java.util.Arrays.fill(onlineObservations, 0);
         java.util.Arrays.fill(onlineDistinct, 0);
+    }
+
+    EntityKey key() {
+        return key;
+    }
+
+    long lastSeen() {
+        return lastSeen;
+    }
+
+    void touch(long nowMillis) {
+        lastSeen = nowMillis;
+    }
+
+    boolean evicted() {
+        return evicted;
+    }
+
+    void markEvicted() {
+        evicted = true;
+    }
+
+    /** Writes the state in the order of {@link StateFormat}'s header (features and attributes by ordinal). */
+    void write(DataOutput out) throws IOException {
+        out.writeLong(lastSeen);
+        out.writeLong(bucket);
+        for (int i = 0; i < F; i++) {
+            out.writeDouble(sum[i]);
+            out.writeInt(samples[i]);
+            out.writeDouble(previous[i]);
+            out.writeBoolean(previousKnown[i]);
+            out.writeLong(since[i]);
+            out.writeDouble(trend[i]);
+        }
+        out.writeDouble(persistence);
+        out.writeDouble(bucketMax);
+        out.writeInt(persistentBuckets);
+        out.writeDouble(allowance);
+        out.writeLong(lastAlertAt);
+        out.writeDouble(lastAlertScore);
+        for (NoveltyAttribute a : NoveltyAttribute.values()) {
+            out.writeLong(onlineObservations[a.ordinal()]);
+            out.writeLong(onlineDistinct[a.ordinal()]);
+            Set<String> seen = seenOnline == null ? Set.of() : seenOnline.getOrDefault(a, Set.of());
+            out.writeInt(seen.size());
+            for (String v : seen) {
+                StateFormat.writeString(out, v);
+            }
+        }
+    }
+
+    /**
+     * Reads a state {@link #write} wrote, possibly by a build with other features or attributes:
+     * {@code features[i]} / {@code attributes[i]} is the current ordinal of the file's i-th one, or -1
+     * when it no longer exists (its values are skipped; features new since then start empty).
+     */
+    static EntityState read(DataInput in, EntityKey key, int[] features, int[] attributes) throws IOException {
+        EntityState s = new EntityState(key);
+        s.lastSeen = in.readLong();
+        s.bucket = in.readLong();
+        for (int fileIndex : features) {
+            double sum = in.readDouble();
+            int samples = in.readInt();
+            double previous = in.readDouble();
+            boolean previousKnown = in.readBoolean();
+            long since = in.readLong();
+            double trend = in.readDouble();
+            if (fileIndex >= 0) {
+                s.sum[fileIndex] = sum;
+                s.samples[fileIndex] = samples;
+                s.previous[fileIndex] = previous;
+                s.previousKnown[fileIndex] = previousKnown;
+                s.since[fileIndex] = since;
+                s.trend[fileIndex] = trend;
+            }
+        }
+        s.persistence = in.readDouble();
+        s.bucketMax = in.readDouble();
+        s.persistentBuckets = in.readInt();
+        s.allowance = in.readDouble();
+        s.lastAlertAt = in.readLong();
+        s.lastAlertScore = in.readDouble();
+        for (int a : attributes) {
+            long observations = in.readLong();
+            long distinct = in.readLong();
+            int n = in.readInt();
+            Set<String> seen = new HashSet<>(Math.max(4, n * 2));
+            for (int k = 0; k < n; k++) {
+                seen.add(StateFormat.readString(in));
+            }
+            if (a >= 0) {
+                s.onlineObservations[a] = observations;
+                s.onlineDistinct[a] = distinct;
+                if (!seen.isEmpty()) {
+                    if (s.seenOnline == null) {
+                        s.seenOnline = new HashMap<>();
+                    }
+                    s.seenOnline.put(NoveltyAttribute.values()[a], seen);
+                }
+            }
+        }
+        return s;
     }
 }

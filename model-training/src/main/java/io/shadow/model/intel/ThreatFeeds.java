@@ -1,29 +1,88 @@
 package io.shadow.model.intel;
 
+import io.shadow.model.intel.feed.BlocklistParser;
+import io.shadow.model.intel.feed.CsvFeedParser;
+import io.shadow.model.intel.stix.StixBundleParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
-/** Loads plain blocklist feeds (one IP or CIDR per line) from files into one index. */
+/**
+ * Reads feed files, telling the format from the content: a JSON document is a STIX 2.1 bundle, a
+ * file whose comment header or first line names CSV columns is an abuse.ch-style CSV, anything
+ * else a plain list (IPs, CIDR ranges, URLs or domains, one a line). Each feed's source name is
+ * its file name.
+ */
 public final class ThreatFeeds {
-    /** Confidence given to entries of a plain blocklist, which carries none of its own. */
+    /** Confidence given to entries of a plain or CSV list, which carries none of its own. */
     public static final double BLOCKLIST_CONFIDENCE = 0.9;
 
     private ThreatFeeds() {
     }
 
+    /** All files in one index; unreadable files fail naming the file and the config key. */
     public static ThreatIntel load(List<Path> files) {
         ThreatIntel.Builder b = ThreatIntel.builder();
         for (Path f : files) {
-            try {
-                b.addAll(ThreatIntel.fromBlocklist(Files.readAllLines(f), f.getFileName().toString(),
-                        BLOCKLIST_CONFIDENCE));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read threat feed " + f + "; fix intel.feeds", e);
-            }
+            b.addAll(read(f));
         }
         return b.build();
+    }
+
+    public static List<FeedBatch> readAll(List<Path> files) {
+        List<FeedBatch> out = new ArrayList<>(files.size());
+        for (Path f : files) {
+            out.add(read(f));
+        }
+        return out;
+    }
+
+    public static FeedBatch read(Path f) {
+        String source = f.getFileName().toString();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read threat feed " + f + " (" + e.getMessage()
+                    + "); fix intel.feeds", e);
+        }
+        String first = lines.stream().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+        FeedBatch batch;
+        try {
+            if (first.startsWith("{") || first.startsWith("[")) {
+                batch = StixBundleParser.parse(f);
+            } else if (looksLikeCsv(lines, source)) {
+                batch = CsvFeedParser.parse(lines, source, BLOCKLIST_CONFIDENCE);
+            } else {
+                batch = BlocklistParser.parse(lines, source, BLOCKLIST_CONFIDENCE);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("threat feed " + f + ": " + e.getMessage() + "; fix the file or "
+                    + "remove it from intel.feeds", e);
+        }
+        if (batch.indicators().isEmpty() && !batch.skipped().isEmpty()) {
+            throw new IllegalArgumentException("threat feed " + f + " has no usable entry; first problem: "
+                    + batch.skipped().get(0) + ". Supported: STIX 2.1 JSON, abuse.ch CSV, or one IP/CIDR/URL/domain "
+                    + "a line");
+        }
+        return batch;
+    }
+
+    private static boolean looksLikeCsv(List<String> lines, String source) {
+        if (source.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+            return true;
+        }
+        for (String l : lines) {
+            String s = l.strip();
+            if (!s.isEmpty() && !s.startsWith("#")) {
+                return s.startsWith("\"") && s.contains("\",\"");
+            }
+        }
+        return false;
     }
 }

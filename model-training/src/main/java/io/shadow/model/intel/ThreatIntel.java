@@ -1,34 +1,44 @@
 package io.shadow.model.intel;
 
-import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.shadow.model.intel.feed.BlocklistParser;
+import io.shadow.model.intel.index.IpRangeIndex;
+import io.shadow.model.intel.index.ValueIndex;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
- * Threat indicators indexed for online matching: IPv4/IPv6 addresses and CIDR ranges in a sorted
- * range map (a lookup is a floor search, not a scan; overlapping ranges are merged at build time
- * keeping the highest confidence), user agents by exact value.
+ * Threat indicators indexed for online matching. IPs and CIDR ranges (IPv4 and IPv6) sit in a
+ * sorted nested-range index, everything else in hash maps, so a look-up never scans. Each indicator
+ * matches only inside its validity window at the observed time; revoked ones and versions superseded
+ * by a newer {@code modified} of the same feed object are dropped when the index is built. When
+ * several indicators match, the highest confidence wins (ties: the most specific).
+ *
+ * <p>Domains match exactly or as a parent: indicator {@code example.com} matches
+ * {@code evil.example.com}, never the other way round.
  */
 public final class ThreatIntel {
-    private static final Pattern IP_CHARS = Pattern.compile("[0-9A-Fa-f:.]+(/\\d{1,3})?");
     public static final ThreatIntel EMPTY = new Builder().build();
 
-    private record Range(BigInteger start, BigInteger end, ThreatMatch match) {
-    }
+    private final List<Indicator> indicators;
+    private final IpRangeIndex networks;
+    private final Map<IndicatorType, ValueIndex> values;
 
-    private final TreeMap<BigInteger, Range> ranges;
-    private final Map<String, ThreatMatch> userAgents;
-
-    private ThreatIntel(TreeMap<BigInteger, Range> ranges, Map<String, ThreatMatch> userAgents) {
-        this.ranges = ranges;
-        this.userAgents = userAgents;
+    private ThreatIntel(List<Indicator> indicators) {
+        this.indicators = List.copyOf(indicators);
+        this.networks = IpRangeIndex.of(this.indicators);
+        Map<IndicatorType, List<Indicator>> byType = new EnumMap<>(IndicatorType.class);
+        for (Indicator i : this.indicators) {
+            if (!i.type().isNetwork()) {
+                byType.computeIfAbsent(i.type(), t -> new ArrayList<>()).add(i);
+            }
+        }
+        this.values = new EnumMap<>(IndicatorType.class);
+        byType.forEach((t, l) -> values.put(t, ValueIndex.of(l)));
     }
 
     public static Builder builder() {
@@ -37,126 +47,139 @@ public final class ThreatIntel {
 
     /** Parses a plain blocklist: one IP or CIDR per line, '#' or ';' comments, blank lines ignored. */
     public static ThreatIntel fromBlocklist(List<String> lines, String source, double confidence) {
-        Builder b = builder();
-        int n = 0;
-        for (String raw : lines) {
-            n++;
-            String line = raw.strip();
-            int hash = line.indexOf('#');
-            int semi = line.indexOf(';');
-            int cut = hash < 0 ? semi : semi < 0 ? hash : Math.min(hash, semi);
-            if (cut >= 0) {
-                line = line.substring(0, cut).strip();
-            }
-            if (line.isEmpty()) {
-                continue;
-            }
-            try {
-                b.addNetwork(line, source, confidence);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("threat feed " + source + " line " + n + ": " + e.getMessage(), e);
-            }
-        }
-        return b.build();
+        return builder().addAll(BlocklistParser.parse(lines, source, confidence)).build();
     }
 
+    /** Matches now; see {@link #matchIp(String, Instant)}. */
     public Optional<ThreatMatch> matchIp(String ip) {
-        if (ip == null || ranges.isEmpty()) {
-            return Optional.empty();
-        }
-        BigInteger v;
-        try {
-            v = toNumber(ip);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        var floor = ranges.floorEntry(v);
-        if (floor != null && floor.getValue().end().compareTo(v) >= 0) {
-            return Optional.of(floor.getValue().match());
-        }
-        return Optional.empty();
+        return matchIp(ip, Instant.now());
     }
 
+    public Optional<ThreatMatch> matchIp(String ip, Instant at) {
+        return result(networks.match(ip, at));
+    }
+
+    /** Exact domain or a subdomain of an indicator domain. */
+    public Optional<ThreatMatch> matchDomain(String domain, Instant at) {
+        ValueIndex ix = values.get(IndicatorType.DOMAIN);
+        String d = normalized(IndicatorType.DOMAIN, domain);
+        return ix == null || d == null ? Optional.empty() : result(ix.domainOrParent(d, at));
+    }
+
+    /** The URL itself (normalised), else its host as an IP or domain. */
+    public Optional<ThreatMatch> matchUrl(String url, Instant at) {
+        ValueIndex ix = values.get(IndicatorType.URL);
+        String u = normalized(IndicatorType.URL, url);
+        Optional<ThreatMatch> exact = ix == null || u == null ? Optional.empty() : result(ix.exact(u, at));
+        if (exact.isPresent()) {
+            return exact;
+        }
+        String host = Observables.urlHost(url);
+        Optional<ThreatMatch> byIp = matchIp(host, at);
+        return byIp.isPresent() ? byIp : matchDomain(host, at);
+    }
+
+    /** An MD5, SHA-1 or SHA-256 hash, told apart by length. */
+    public Optional<ThreatMatch> matchHash(String hash, Instant at) {
+        IndicatorType t = Observables.guess(hash);
+        if (t == null || !t.isHash() || !values.containsKey(t)) {
+            return Optional.empty();
+        }
+        return result(values.get(t).exact(normalized(t, hash), at));
+    }
+
+    /** Matches now; see {@link #matchUserAgent(String, Instant)}. */
     public Optional<ThreatMatch> matchUserAgent(String ua) {
-        return ua == null ? Optional.empty() : Optional.ofNullable(userAgents.get(ua));
+        return matchUserAgent(ua, Instant.now());
     }
 
+    /** The exact user-agent string (leading and trailing blanks ignored). */
+    public Optional<ThreatMatch> matchUserAgent(String ua, Instant at) {
+        ValueIndex ix = values.get(IndicatorType.USER_AGENT);
+        return ix == null || ua == null || ua.isBlank() ? Optional.empty() : result(ix.exact(ua.strip(), at));
+    }
+
+    /** A free-form value (e.g. a resource id) matched as whatever it looks like: URL, hash, IP or domain. */
+    public Optional<ThreatMatch> matchObservable(String value, Instant at) {
+        IndicatorType t = Observables.guess(value);
+        if (t == null) {
+            return Optional.empty();
+        }
+        return switch (t) {
+            case URL -> matchUrl(value, at);
+            case MD5, SHA1, SHA256 -> matchHash(value, at);
+            case IPV4, IPV6, CIDR -> matchIp(value, at);
+            case DOMAIN -> matchDomain(value, at);
+            case USER_AGENT -> Optional.empty();
+        };
+    }
+
+    /** Indicators held (active or not at any given time). */
     public int size() {
-        return ranges.size() + userAgents.size();
+        return indicators.size();
     }
 
-    /** IPv4 addresses map into the IPv4-mapped IPv6 space so both families share one index. */
-    static BigInteger toNumber(String ip) {
-        if (!IP_CHARS.matcher(ip).matches()) {
-            throw new IllegalArgumentException("'" + ip + "' is not an IP address");
-        }
+    public List<Indicator> indicators() {
+        return indicators;
+    }
+
+    private static String normalized(IndicatorType t, String value) {
         try {
-            byte[] b = InetAddress.getByName(ip).getAddress();
-            BigInteger v = new BigInteger(1, b);
-            return b.length == 4 ? v.or(BigInteger.valueOf(0xffffL).shiftLeft(32)) : v;
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("'" + ip + "' is not an IP address");
+            return value == null ? null : Observables.normalize(t, value);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
-    /** Collects indicators, then builds the merged index. */
-    public static final class Builder {
-        private final List<Range> pending = new ArrayList<>();
-        private final Map<String, ThreatMatch> userAgents = new HashMap<>();
+    private static Optional<ThreatMatch> result(Indicator i) {
+        return i == null ? Optional.empty() : Optional.of(i.toMatch());
+    }
 
-        public Builder addNetwork(String indicator, String source, double confidence) {
-            String s = indicator.strip();
-            int slash = s.indexOf('/');
-            String addr = slash < 0 ? s : s.substring(0, slash);
-            if (!IP_CHARS.matcher(s).matches()) {
-                throw new IllegalArgumentException("'" + s + "' is neither an IP address nor a CIDR range");
-            }
-            boolean v4 = addr.indexOf(':') < 0;
-            int bits = v4 ? 32 : 128;
-            int prefix = slash < 0 ? bits : Integer.parseInt(s.substring(slash + 1));
-            if (prefix < 0 || prefix > bits) {
-                throw new IllegalArgumentException("prefix /" + prefix + " of '" + s + "' is out of range 0-" + bits);
-            }
-            BigInteger base = toNumber(addr);
-            BigInteger hostMask = BigInteger.ONE.shiftLeft(bits - prefix).subtract(BigInteger.ONE);
-            BigInteger start = base.andNot(hostMask);
-            pending.add(new Range(start, start.or(hostMask),
-                    new ThreatMatch(s, slash < 0 ? (v4 ? "ipv4" : "ipv6") : "cidr", source, confidence)));
+    /** Collects indicators, keeps the newest version of each feed object, then builds the index. */
+    public static final class Builder {
+        private final List<Indicator> pending = new ArrayList<>();
+
+        public Builder add(Indicator i) {
+            pending.add(i);
             return this;
         }
 
+        /** An IP or CIDR from a list without versions or windows. */
+        public Builder addNetwork(String indicator, String source, double confidence) {
+            IndicatorType t = Observables.networkType(indicator);
+            return add(Indicator.listed(t, Observables.normalize(t, indicator), source, confidence));
+        }
+
         public Builder addUserAgent(String ua, String source, double confidence) {
-            userAgents.put(ua, new ThreatMatch(ua, "user_agent", source, confidence));
+            return add(Indicator.listed(IndicatorType.USER_AGENT, ua.strip(), source, confidence));
+        }
+
+        public Builder addAll(FeedBatch batch) {
+            pending.addAll(batch.indicators());
             return this;
         }
 
         public Builder addAll(ThreatIntel other) {
-            pending.addAll(other.ranges.values());
-            userAgents.putAll(other.userAgents);
+            pending.addAll(other.indicators);
             return this;
         }
 
         public ThreatIntel build() {
-            List<Range> sorted = new ArrayList<>(pending);
-            sorted.sort((a, b) -> a.start().compareTo(b.start()));
-            TreeMap<BigInteger, Range> merged = new TreeMap<>();
-            Range cur = null;
-            for (Range r : sorted) {
-                if (cur != null && r.start().compareTo(cur.end().add(BigInteger.ONE)) <= 0) {
-                    BigInteger end = cur.end().max(r.end());
-                    ThreatMatch keep = r.match().confidence() > cur.match().confidence() ? r.match() : cur.match();
-                    cur = new Range(cur.start(), end, keep);
-                } else {
-                    if (cur != null) {
-                        merged.put(cur.start(), cur);
-                    }
-                    cur = r;
+            Map<String, Instant> newest = new HashMap<>();
+            for (Indicator i : pending) {
+                if (i.modified() != null) {
+                    newest.merge(i.objectId(), i.modified(), (a, b) -> a.isAfter(b) ? a : b);
                 }
             }
-            if (cur != null) {
-                merged.put(cur.start(), cur);
+            Map<String, Indicator> live = new HashMap<>();
+            for (Indicator i : pending) {
+                Instant v = newest.get(i.objectId());
+                boolean superseded = v != null && (i.modified() == null || i.modified().isBefore(v));
+                if (!superseded) {
+                    live.put(i.id(), i);
+                }
             }
-            return new ThreatIntel(merged, Map.copyOf(userAgents));
+            return new ThreatIntel(live.values().stream().filter(i -> !i.revoked()).toList());
         }
     }
 }

@@ -89,6 +89,26 @@ public final class LocalModelRegistry implements ModelRegistry {
     }
 
     @Override
+    public void setTag(String runId, String key, String value) {
+        checkName(key);
+        try {
+            Files.writeString(runDir(runId).resolve("tags").resolve(key), value, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write tag " + key + " of run " + runId + " in " + root, e);
+        }
+    }
+
+    /** A tag of a run, if set. */
+    public Optional<String> tag(String runId, String key) {
+        Path f = runDir(runId).resolve("tags").resolve(key);
+        try {
+            return Files.isRegularFile(f) ? Optional.of(Files.readString(f)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
     public Path artifactDirectory(String runId, String artifactPath) {
         return runDir(runId).resolve("artifacts").resolve(artifactPath);
     }

@@ -6,8 +6,9 @@ import java.util.Optional;
 
 /**
  * Runs, registered model versions and aliases, in MLflow's model. {@link LocalModelRegistry} keeps
- * MLflow's file layout in a local directory (the embedded default); an MLflow tracking server
- * backs the same interface at scale.
+ * MLflow's file layout in a local directory (the embedded default); {@link MlflowModelRegistry}
+ * backs the same interface with an MLflow tracking server at scale. {@link ModelRegistries#open}
+ * picks one from {@code registry.uri}.
  */
 public interface ModelRegistry {
     /** The alias the online scorer serves. */
@@ -17,6 +18,9 @@ public interface ModelRegistry {
     String startRun(String experiment, Map<String, String> params);
 
     void logMetrics(String runId, Map<String, Double> metrics);
+
+    /** Sets a tag on a run (also after it finished), e.g. the promotion decision. */
+    void setTag(String runId, String key, String value);
 
     /** A local directory to write an artifact into before {@link #finishRun}. */
     Path artifactDirectory(String runId, String artifactPath);

@@ -1,35 +1,72 @@
 package io.shadow.model.risk;
 
+import io.shadow.features.EntityKey;
+import io.shadow.features.signal.FactorContribution;
+import io.shadow.features.signal.RiskScore;
 import io.shadow.features.table.KernelTableReader;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * How anomalies of each pattern turned out before, per tenant: confirmed incidents and rejected
- * mitigations. The prior-incident factor is {@code confirmed / (confirmed + rejected + 1)}, so a
- * pattern users keep rejecting loses weight and one they confirm gains it.
+ * How anomalies of each pattern turned out before: confirmed incidents (a mitigation approved or
+ * modified) and rejected mitigations, per tenant and per entity.
+ *
+ * <p>Per tenant they set the prior-incident factor, {@code confirmed / (confirmed + rejected + 1)},
+ * a model input. Per entity they adjust the score itself ({@link #adjust}): each net decision for the
+ * same entity and pattern moves the risk's log-odds by {@link #STEP} (×4 or ÷4 on the odds), at
+ * most {@link #MAX_STEPS} steps either way. A user who rejected the mitigation of a pattern on an
+ * entity sees the next one of that pattern on that entity stepped down a band; one who approved it
+ * sees it stepped up. The cap keeps an attack on an entity with a rejected history above the
+ * observe-only band when its model score is high.
  */
 public final class PatternHistory {
+    /** ln 4: one decision multiplies or divides the odds of the risk by four. */
+    public static final double STEP = Math.log(4);
+    public static final int MAX_STEPS = 3;
+    /** The contribution an entity's decisions add to an explanation. */
+    public static final String FEEDBACK_FACTOR = "feedback";
+
     /** Outcomes of one pattern. */
     public record Outcomes(long confirmed, long rejected) {
     }
 
     public static final PatternHistory EMPTY = new PatternHistory(Map.of());
+    private static final Outcomes NONE = new Outcomes(0, 0);
 
     private final Map<String, Outcomes> byKey;
+    private final Map<String, Outcomes> byEntity;
 
     public PatternHistory(Map<String, Outcomes> byTenantAndPattern) {
+        this(byTenantAndPattern, Map.of());
+    }
+
+    /**
+     * @param byTenantAndPattern keyed by {@link #key(String, String)}
+     * @param byEntityAndPattern keyed by {@link #key(EntityKey, String)}
+     */
+    public PatternHistory(Map<String, Outcomes> byTenantAndPattern, Map<String, Outcomes> byEntityAndPattern) {
         this.byKey = Map.copyOf(byTenantAndPattern);
+        this.byEntity = Map.copyOf(byEntityAndPattern);
     }
 
     public static String key(String tenant, String pattern) {
         return tenant + "\u0000" + pattern;
     }
 
+    public static String key(EntityKey entity, String pattern) {
+        return entity.tenant() + "\u0000" + entity.kind().wireName() + "\u0000" + entity.id() + "\u0000" + pattern;
+    }
+
     public Outcomes outcomes(String tenant, String pattern) {
-        return byKey.getOrDefault(key(tenant, pattern), new Outcomes(0, 0));
+        return byKey.getOrDefault(key(tenant, pattern), NONE);
+    }
+
+    public Outcomes outcomes(EntityKey entity, String pattern) {
+        return byEntity.getOrDefault(key(entity, pattern), NONE);
     }
 
     public double priorFactor(String tenant, String pattern) {
@@ -37,15 +74,44 @@ public final class PatternHistory {
         return o.confirmed() / (o.confirmed() + o.rejected() + 1.0);
     }
 
-    public int size() {
-        return byKey.size();
+    /** Net decisions for the entity and pattern (confirmed − rejected), capped at ±{@link #MAX_STEPS}. */
+    public long netDecisions(EntityKey entity, String pattern) {
+        Outcomes o = outcomes(entity, pattern);
+        return Math.max(-MAX_STEPS, Math.min(MAX_STEPS, o.confirmed() - o.rejected()));
     }
 
-    /** Reads the gold pattern_stats table with Delta Kernel; empty when no nightly run wrote it yet. */
+    /**
+     * The score moved by the entity's decisions on this pattern; unchanged without any. The move is
+     * added to the explanation as the {@value #FEEDBACK_FACTOR} contribution (its value: the net
+     * decisions), so base plus contributions still equals the score.
+     */
+    public RiskScore adjust(RiskScore s, EntityKey entity, String pattern) {
+        long net = netDecisions(entity, pattern);
+        if (net == 0) {
+            return s;
+        }
+        double p = Math.min(1 - 1e-9, Math.max(1e-9, s.score() / 100));
+        double z = Math.log(p / (1 - p)) + net * STEP;
+        double adjusted = 100 / (1 + Math.exp(-z));
+        List<FactorContribution> c = new ArrayList<>(s.contributions());
+        c.add(new FactorContribution(FEEDBACK_FACTOR, net, adjusted - s.score()));
+        return new RiskScore(adjusted, s.base(), c, s.model());
+    }
+
+    public int size() {
+        return byKey.size() + byEntity.size();
+    }
+
+    /** Reads the gold pattern-stats tables with Delta Kernel; empty when no nightly run wrote them yet. */
     public static PatternHistory read(KernelTableReader reader, TableCatalog catalog) {
-        Map<String, Outcomes> m = new HashMap<>();
-        reader.scan(catalog.path(ShadowTable.PATTERN_STATS), r -> m.put(key(r.string("tenant"), r.string("pattern")),
+        Map<String, Outcomes> tenants = new HashMap<>();
+        reader.scan(catalog.path(ShadowTable.PATTERN_STATS), r -> tenants.put(key(r.string("tenant"),
+                r.string("pattern")), new Outcomes(r.longValue("confirmed"), r.longValue("rejected"))));
+        Map<String, Outcomes> entities = new HashMap<>();
+        reader.scan(catalog.path(ShadowTable.ENTITY_PATTERN_STATS), r -> entities.put(key(new EntityKey(
+                r.string("tenant"), io.shadow.features.EntityKind.fromWire(r.string("entity_kind")),
+                r.string("entity_id")), r.string("pattern")),
                 new Outcomes(r.longValue("confirmed"), r.longValue("rejected"))));
-        return new PatternHistory(m);
+        return new PatternHistory(tenants, entities);
     }
 }

@@ -33,16 +33,23 @@ public final class RiskFactorExtractor {
     public Extraction extract(Anomaly a) {
         List<Evidence> extra = new ArrayList<>(1);
         double ti = 0;
-        Optional<ThreatMatch> ip = intel.matchIp(a.srcIp());
+        Optional<ThreatMatch> ip = intel.matchIp(a.srcIp(), a.time()); // indicators valid at the event's time
         if (ip.isPresent()) {
             ti = Math.max(ti, ip.get().confidence());
             extra.add(new Evidence("threat_intel", "src_ip", a.srcIp(),
                     ip.get().source() + " (" + ip.get().indicator() + ")", 0, a.time()));
         }
-        Optional<ThreatMatch> ua = intel.matchUserAgent(a.userAgent());
+        Optional<ThreatMatch> ua = intel.matchUserAgent(a.userAgent(), a.time());
         if (ua.isPresent()) {
             ti = Math.max(ti, ua.get().confidence());
             extra.add(new Evidence("threat_intel", "user_agent", a.userAgent(), ua.get().source(), 0, a.time()));
+        }
+        // a resource id that is a URL, domain or file hash (downloads, executables) can be an indicator too
+        Optional<ThreatMatch> res = intel.matchObservable(a.resourceId(), a.time());
+        if (res.isPresent()) {
+            ti = Math.max(ti, res.get().confidence());
+            extra.add(new Evidence("threat_intel", "resource_id", a.resourceId(),
+                    res.get().source() + " (" + res.get().indicator() + ")", 0, a.time()));
         }
         RiskFactors f = new RiskFactors(RiskFactors.severityOf(a.score(), threshold),
                 resourceRisk.of(a.resourceType()), history.priorFactor(a.entity().tenant(), a.pattern()), ti);

@@ -65,9 +65,8 @@ public final class RiskModelTrainer {
         }
         List<TrainingExample> sorted = new ArrayList<>(examples);
         sorted.sort(Comparator.comparing(TrainingExample::time));
-        int cut = (int) Math.floor(sorted.size() * (1 - settings.holdoutFraction()));
-        List<TrainingExample> train = sorted.subList(0, cut);
-        List<TrainingExample> holdout = sorted.subList(cut, sorted.size());
+        List<TrainingExample> holdout = holdout(sorted, settings.holdoutFraction());
+        List<TrainingExample> train = sorted.subList(0, sorted.size() - holdout.size());
         if (train.stream().noneMatch(TrainingExample::incident)) {
             train = sorted;
             LOG.warn("no incident before the time split; training on all {} rows, hold-out metrics are in-sample",
@@ -121,6 +120,17 @@ public final class RiskModelTrainer {
             double[] p = rows.length == 0 ? new double[0] : m.predict(rows);
             return ModelMetrics.evaluate(train.size(), holdout, p, settings.operatingThreshold());
         }
+    }
+
+    /**
+     * The time-split hold-out: the latest {@code fraction} of the examples. Training and promotion
+     * both use it, so a challenger and the champion are judged on the same rows.
+     */
+    public static List<TrainingExample> holdout(List<TrainingExample> examples, double fraction) {
+        List<TrainingExample> sorted = new ArrayList<>(examples);
+        sorted.sort(Comparator.comparing(TrainingExample::time));
+        int cut = (int) Math.floor(sorted.size() * (1 - fraction));
+        return List.copyOf(sorted.subList(cut, sorted.size()));
     }
 
     private static Operand<TFloat32> dense(Ops tf, Operand<TFloat32> in, int from, int to, Random rnd) {

@@ -1,21 +1,36 @@
 package io.shadow.spark.baseline;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.DeltaTables;
+import java.time.Duration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Removes activity inside confirmed incidents, so attacks never become part of "normal". */
-final class IncidentWindows {
+/**
+ * Removes activity inside confirmed incidents, so attacks never become part of "normal". An
+ * incident's recorded window runs from its first to its last anomaly, but an attack starts before
+ * it is detected and goes on while users decide: the window is widened by {@link #LEAD} before and
+ * {@link #TRAIL} after, at the cost of an hour or two of the entity's benign activity.
+ */
+public final class IncidentWindows {
+    /** Activity this long before an incident's first anomaly counts as part of it. */
+    public static final Duration LEAD = Duration.ofHours(1);
+    /** Activity this long after an incident's last anomaly counts as part of it. */
+    public static final Duration TRAIL = Duration.ofHours(1);
+
     private IncidentWindows() {
     }
 
-    /** {@code rows} without those whose {@code timeColumn} falls in a confirmed incident of their entity. */
+    /**
+     * {@code rows} without those whose {@code timeColumn} falls in a confirmed incident of their
+     * entity; {@code slackSeconds} widens the lead further (a bucket starting before the incident).
+     */
     static Dataset<Row> exclude(SparkSession spark, TableCatalog catalog, Dataset<Row> rows, String timeColumn,
             long slackSeconds) {
         Dataset<Row> confirmed = DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS)
@@ -25,9 +40,9 @@ final class IncidentWindows {
         Column inWindow = col("tenant").equalTo(col("i_tenant"))
                 .and(col("entity_kind").equalTo(col("i_kind")))
                 .and(col("entity_id").equalTo(col("i_id")))
-                .and(col(timeColumn).geq(col("i_start").minus(org.apache.spark.sql.functions.expr(
-                        "INTERVAL " + slackSeconds + " SECONDS"))))
-                .and(col(timeColumn).leq(col("i_end")));
+                .and(col(timeColumn).geq(col("i_start").minus(expr("INTERVAL " + (LEAD.toSeconds() + slackSeconds)
+                        + " SECONDS"))))
+                .and(col(timeColumn).leq(col("i_end").plus(expr("INTERVAL " + TRAIL.toSeconds() + " SECONDS"))));
         return rows.join(org.apache.spark.sql.functions.broadcast(confirmed), inWindow, "left_anti");
     }
 }

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.when;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.DeltaTables;
-import java.util.Properties;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -22,8 +21,7 @@ import org.apache.spark.sql.SparkSession;
 public final class FeedbackImportJob {
     private final SparkSession spark;
     private final TableCatalog catalog;
-    private final String jdbcUrl;
-    private final Properties props = new Properties();
+    private final MitigationStoreTables store;
 
     /** Rows written. */
     public record Result(long feedback, long incidents, long confirmed) {
@@ -32,19 +30,12 @@ public final class FeedbackImportJob {
     public FeedbackImportJob(SparkSession spark, TableCatalog catalog, String jdbcUrl, String user, String password) {
         this.spark = spark;
         this.catalog = catalog;
-        this.jdbcUrl = jdbcUrl;
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        if (password != null) {
-            props.setProperty("password", password);
-        }
-        props.setProperty("driver", jdbcUrl.startsWith("jdbc:h2:") ? "org.h2.Driver" : "org.postgresql.Driver");
+        this.store = MitigationStoreTables.of(jdbcUrl, user, password);
     }
 
     public Result run() {
-        Dataset<Row> feedback = spark.read().jdbc(jdbcUrl, "feedback", props).cache();
-        Dataset<Row> incidents = spark.read().jdbc(jdbcUrl, "incidents", props);
+        Dataset<Row> feedback = store.read(spark, "feedback").cache();
+        Dataset<Row> incidents = store.read(spark, "incidents");
         try {
             DeltaTables.overwrite(spark, catalog, ShadowTable.FEEDBACK, feedback);
             Dataset<Row> labels = feedback.groupBy("incident_id")

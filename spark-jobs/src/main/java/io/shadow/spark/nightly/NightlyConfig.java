@@ -2,6 +2,7 @@ package io.shadow.spark.nightly;
 
 import io.shadow.features.table.TableCatalog;
 import io.shadow.model.detect.DetectorConfig;
+import io.shadow.model.intel.taxii.TaxiiSettings;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskModelTrainer;
@@ -13,9 +14,18 @@ import java.util.List;
  *
  * @param landingEvents directory the agents ship NDJSON files to
  * @param storeJdbcUrl the mitigation store, for the feedback import (null skips the import)
- * @param threatFeeds plain blocklists matched against anomalies' source addresses
+ * @param threatFeeds feed files (STIX bundles, plain or CSV lists) synced into {@code threat_indicators}
+ * @param taxii the TAXII server to sync too, or null
  */
 public record NightlyConfig(TableCatalog catalog, String landingEvents, String storeJdbcUrl, String storeUser,
-        String storePassword, ModelRegistry registry, List<Path> threatFeeds, DetectorConfig detector,
-        ResourceRisk resourceRisk, RiskModelTrainer.Settings training) {
+        String storePassword, ModelRegistry registry, List<Path> threatFeeds, TaxiiSettings taxii,
+        DetectorConfig detector, ResourceRisk resourceRisk, RiskModelTrainer.Settings training) {
+
+    /** Without a TAXII server. */
+    public NightlyConfig(TableCatalog catalog, String landingEvents, String storeJdbcUrl, String storeUser,
+            String storePassword, ModelRegistry registry, List<Path> threatFeeds, DetectorConfig detector,
+            ResourceRisk resourceRisk, RiskModelTrainer.Settings training) {
+        this(catalog, landingEvents, storeJdbcUrl, storeUser, storePassword, registry, threatFeeds, null, detector,
+                resourceRisk, training);
+    }
 }

@@ -2,9 +2,9 @@ package io.shadow.spark.training;
 
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
+import io.shadow.model.promotion.ChampionChallenger;
+import io.shadow.model.promotion.ChampionPromotion;
 import io.shadow.model.registry.ModelRegistry;
-import io.shadow.model.risk.ChampionChallenger;
-import io.shadow.model.risk.ModelMetrics;
 import io.shadow.model.risk.RiskFactors;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.model.risk.TrainingExample;
@@ -19,8 +19,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Gold training set → a new risk model version in the registry. The model is trained in TensorFlow
  * Java, logged as a run with its parameters, hold-out metrics and SavedModel artifact, registered,
- * and made {@code champion} only if there is none yet or it beats the current champion's PR-AUC on
- * the same hold-out.
+ * and made {@code champion} by {@link ChampionPromotion}: only if there is none yet or it beats the
+ * current champion's PR-AUC on the same time-split hold-out (a tie keeps the champion).
  */
 public final class TrainAndPromote {
     public static final String MODEL_NAME = "shadow-risk";
@@ -31,10 +31,6 @@ public final class TrainAndPromote {
     private final ModelRegistry registry;
     private final RiskModelTrainer.Settings settings;
 
-    /** What happened. */
-    public record Result(int version, boolean promoted, ModelMetrics metrics, Double championPrAuc, String reason) {
-    }
-
     public TrainAndPromote(SparkSession spark, TableCatalog catalog, ModelRegistry registry,
             RiskModelTrainer.Settings settings) {
         this.spark = spark;
@@ -43,13 +39,13 @@ public final class TrainAndPromote {
         this.settings = settings;
     }
 
-    public Result run() {
+    /** Trains, logs and registers a challenger; the decision, with both models' metrics, goes to the run report. */
+    public ChampionPromotion.Decision run() {
         List<TrainingExample> examples = DeltaTables.read(spark, catalog, ShadowTable.TRAINING_SET).collectAsList()
                 .stream().map(TrainAndPromote::example)
                 .sorted(Comparator.comparing(TrainingExample::time)).toList();
-        ChampionChallenger.Result r = new ChampionChallenger(registry, settings, MODEL_NAME, EXPERIMENT)
-                .run(examples, Map.of(), ChampionChallenger.Policy.IF_BETTER);
-        return new Result(r.version(), r.promoted(), r.metrics(), r.championPrAuc(), r.reason());
+        return new ChampionChallenger(registry, settings, MODEL_NAME, EXPERIMENT)
+                .run(examples, Map.of(), ChampionPromotion.Policy.IF_BETTER).decision();
     }
 
     private static TrainingExample example(Row r) {

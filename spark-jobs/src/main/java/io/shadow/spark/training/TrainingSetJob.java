@@ -43,7 +43,9 @@ import org.apache.spark.sql.types.StructType;
  * model also sees the mild anomalies it must learn to score low) against the fresh baselines. Each
  * anomaly gets the same four risk factors the scorer computes, with the prior-incident factor
  * taken causally (only incidents that ended before it, never its own), and the label of the
- * reviewed incident it falls in (confirmed 1, rejected or none 0).
+ * reviewed incident it falls in (confirmed 1, rejected or none 0). The reviewed incidents' outcomes
+ * per pattern go to {@code pattern_stats} (per tenant: the prior-incident factor) and
+ * {@code entity_pattern_stats} (per entity: the feedback adjustment of the score).
  */
 public final class TrainingSetJob {
     /** Anomalies within this much time around a reviewed incident's window take its label. */
@@ -56,8 +58,8 @@ public final class TrainingSetJob {
     private final ThreatIntel intel;
     private final ResourceRisk resourceRisk;
 
-    /** Rows written. */
-    public record Result(long rows, long positives, long patterns) {
+    /** Rows written: training examples, of which positives, tenant patterns, entity patterns. */
+    public record Result(long rows, long positives, long patterns, long entityPatterns) {
     }
 
     /**
@@ -73,7 +75,7 @@ public final class TrainingSetJob {
         this.resourceRisk = resourceRisk;
     }
 
-    private record Reviewed(String id, EntityKey entity, Instant start, Instant end, int label) {
+    private record Reviewed(String id, EntityKey entity, Instant start, Instant end, String pattern, int label) {
     }
 
     public Result run() {
@@ -107,7 +109,7 @@ public final class TrainingSetJob {
         List<Reviewed> reviewed = DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS).collectAsList().stream()
                 .map(r -> new Reviewed(r.getAs("incident_id"), new EntityKey(r.getAs("tenant"),
                         EntityKind.fromWire(r.getAs("entity_kind")), r.getAs("entity_id")), r.getAs("start_time"),
-                        r.getAs("end_time"), r.<Integer>getAs("label")))
+                        r.getAs("end_time"), r.getAs("pattern"), r.<Integer>getAs("label")))
                 .toList();
 
         // which reviewed incident each anomaly falls in, and the patterns of each incident
@@ -171,7 +173,30 @@ public final class TrainingSetJob {
         });
         DeltaTables.overwrite(spark, catalog, ShadowTable.PATTERN_STATS,
                 spark.createDataFrame(statRows, DeltaTables.schema(ShadowTable.PATTERN_STATS)));
-        return new Result(training.size(), positives, statRows.size());
+        List<Row> entityRows = entityStats(reviewed, patternsOf, now);
+        DeltaTables.overwrite(spark, catalog, ShadowTable.ENTITY_PATTERN_STATS,
+                spark.createDataFrame(entityRows, DeltaTables.schema(ShadowTable.ENTITY_PATTERN_STATS)));
+        return new Result(training.size(), positives, statRows.size(), entityRows.size());
+    }
+
+    /**
+     * Decisions per entity and pattern: each reviewed incident counts once for its own pattern (the
+     * one the store opened it with) and for every pattern replayed inside its window.
+     */
+    private static List<Row> entityStats(List<Reviewed> reviewed, Map<String, Set<String>> patternsOf, Instant now) {
+        Map<List<String>, long[]> counts = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
+        for (Reviewed rv : reviewed) {
+            Set<String> patterns = new java.util.TreeSet<>(patternsOf.getOrDefault(rv.id(), Set.of()));
+            patterns.add(rv.pattern());
+            for (String p : patterns) {
+                EntityKey e = rv.entity();
+                counts.computeIfAbsent(List.of(e.tenant(), e.kind().wireName(), e.id(), p), x -> new long[2])
+                        [rv.label() == 1 ? 0 : 1]++;
+            }
+        }
+        List<Row> rows = new ArrayList<>(counts.size());
+        counts.forEach((k, c) -> rows.add(RowFactory.create(k.get(0), k.get(1), k.get(2), k.get(3), c[0], c[1], now)));
+        return rows;
     }
 
     private static EntityKey entity(Row a) {

@@ -1,10 +1,14 @@
-package io.shadow.model.risk;
+package io.shadow.model.promotion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.registry.ModelRegistry;
+import io.shadow.model.risk.ModelMetrics;
+import io.shadow.model.risk.RiskFactors;
+import io.shadow.model.risk.RiskModelTrainer;
+import io.shadow.model.risk.TrainingExample;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,35 +39,36 @@ class ChampionChallengerTest {
         ChampionChallenger cc = new ChampionChallenger(registry, FAST, "risk", "exp");
         List<TrainingExample> data = examples(240, 3);
 
-        ChampionChallenger.Result first = cc.run(data, Map.of("window_from", "all"), ChampionChallenger.Policy.IF_BETTER);
-        assertThat(first.promoted()).isTrue();
-        assertThat(first.championId()).isNull();
-        assertThat(first.holdout()).hasSize(first.metrics().holdoutRows())
+        ChampionChallenger.Result first = cc.run(data, Map.of("window_from", "all"),
+                ChampionPromotion.Policy.IF_BETTER);
+        assertThat(first.decision().promoted()).isTrue();
+        assertThat(first.decision().championId()).isNull();
+        assertThat(first.holdout()).hasSize(first.decision().challenger().holdoutRows())
                 .allSatisfy(h -> assertThat(h.champion()).isNull());
         assertThat(registry.version("risk", ModelRegistry.CHAMPION).orElseThrow().version()).isEqualTo(1);
 
-        ChampionChallenger.Result second = cc.run(data, Map.of(), ChampionChallenger.Policy.NEVER);
-        assertThat(second.version()).isEqualTo(2);
-        assertThat(second.promoted()).isFalse();
-        assertThat(second.championId()).isEqualTo("risk:1");
-        assertThat(second.holdout()).hasSize(second.metrics().holdoutRows())
+        ChampionChallenger.Result second = cc.run(data, Map.of(), ChampionPromotion.Policy.NEVER);
+        assertThat(second.decision().version()).isEqualTo(2);
+        assertThat(second.decision().promoted()).isFalse();
+        assertThat(second.decision().championId()).isEqualTo("risk:1");
+        assertThat(second.holdout()).hasSize(second.decision().challenger().holdoutRows())
                 .allSatisfy(h -> assertThat(h.champion()).isBetween(0.0, 1.0));
-        assertThat(second.championPrAuc()).isEqualTo(ModelMetrics.evaluate(0,
-                data.subList(data.size() - second.holdout().size(), data.size()),
-                second.holdout().stream().mapToDouble(ChampionChallenger.HoldoutScore::champion).toArray(), 0.5)
-                .prAuc());
+        double[] championScores = second.holdout().stream().mapToDouble(ChampionChallenger.HoldoutScore::champion)
+                .toArray();
+        assertThat(second.decision().champion().prAuc()).as("the curves plot what the decision compared")
+                .isEqualTo(ModelMetrics.evaluate(0, data.subList(data.size() - championScores.length, data.size()),
+                        championScores, FAST.operatingThreshold()).prAuc());
         assertThat(registry.version("risk", ModelRegistry.CHAMPION).orElseThrow().version()).isEqualTo(1);
 
-        ChampionChallenger.Result third = cc.run(data, Map.of(), ChampionChallenger.Policy.ALWAYS);
-        assertThat(third.promoted()).isTrue();
-        assertThat(third.reason()).endsWith("promoted");
+        ChampionChallenger.Result third = cc.run(data, Map.of(), ChampionPromotion.Policy.ALWAYS);
+        assertThat(third.decision().promoted()).isTrue();
         assertThat(registry.version("risk", ModelRegistry.CHAMPION).orElseThrow().version()).isEqualTo(3);
     }
 
     @Test
     void anUnknownPolicyNamesTheChoices() {
-        assertThat(ChampionChallenger.Policy.fromWire("if-better")).isEqualTo(ChampionChallenger.Policy.IF_BETTER);
-        assertThatThrownBy(() -> ChampionChallenger.Policy.fromWire("sometimes"))
+        assertThat(ChampionPromotion.Policy.fromWire("if-better")).isEqualTo(ChampionPromotion.Policy.IF_BETTER);
+        assertThatThrownBy(() -> ChampionPromotion.Policy.fromWire("sometimes"))
                 .hasMessage("unknown promotion policy 'sometimes'; use if-better, never or always");
     }
 }

@@ -1,0 +1,138 @@
+package io.shadow.agents.act;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes the commands Shadow issues for this host: polls {@code GET /v1/agent/commands}, acts
+ * (suspend, resume or kill processes; isolate or release the host), and acknowledges each with
+ * {@code {ok, detail, pids}} so Shadow knows what to reverse on undo. A command that cannot be
+ * carried out is acknowledged as failed with the reason, never left pending.
+ */
+public final class CommandExecutor {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandExecutor.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final URI base;
+    private final String token;
+    private final String tenant;
+    private final String host;
+    private final HttpClient http;
+    private final ProcessControl processes;
+    private final HostIsolation isolation;
+
+    /** @param isolation null when host isolation is off on this agent */
+    public CommandExecutor(URI base, String token, String tenant, String host, HttpClient http,
+            ProcessControl processes, HostIsolation isolation) {
+        this.base = base;
+        this.token = token;
+        this.tenant = tenant;
+        this.host = host;
+        this.http = http;
+        this.processes = processes;
+        this.isolation = isolation;
+    }
+
+    /** What one command did. */
+    public record Result(String commandId, String action, boolean ok, String detail, List<Long> pids) {
+    }
+
+    /** Fetches and executes the pending commands once; returns what each did. */
+    public List<Result> pollOnce() throws IOException, InterruptedException {
+        String q = "/v1/agent/commands?tenant=" + enc(tenant) + "&host=" + enc(host);
+        HttpResponse<String> r = send(HttpRequest.newBuilder(base.resolve(q)).GET());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + q + " answered HTTP " + r.statusCode() + ": " + r.body()
+                    + (r.statusCode() == 401 || r.statusCode() == 403 ? " (actions.token must be an agent-role token)"
+                    : ""));
+        }
+        List<Result> results = new java.util.ArrayList<>();
+        for (JsonNode c : JSON.readTree(r.body())) {
+            Result res = execute(c.path("id").asText(), c.path("action").asText(), params(c.path("params")));
+            ack(res);
+            results.add(res);
+        }
+        return results;
+    }
+
+    Result execute(String id, String action, Map<String, String> params) {
+        try {
+            return switch (action) {
+                case "suspend_process" -> signal(id, action, params, "STOP", "suspended");
+                case "resume_process" -> signal(id, action, params, "CONT", "resumed");
+                case "kill_process" -> signal(id, action, params, "KILL", "killed");
+                case "isolate_host", "release_host" -> network(id, action);
+                default -> new Result(id, action, false, "this agent does not know action '" + action
+                        + "'; upgrade the agent", List.of());
+            };
+        } catch (RuntimeException e) {
+            LOG.error("command {} ({}) failed: {}", id, action, e.getMessage());
+            return new Result(id, action, false, e.getMessage(), List.of());
+        }
+    }
+
+    private Result signal(String id, String action, Map<String, String> params, String signal, String verb) {
+        List<Long> pids = processes.select(params);
+        if (pids.isEmpty()) {
+            return new Result(id, action, false, "no running process matches " + params, List.of());
+        }
+        List<Long> done = processes.signal(pids, signal);
+        LOG.info("command {}: {} process(es) {} ({})", id, verb, done, params);
+        return new Result(id, action, true, verb + " process(es) " + done + " selected by " + params, done);
+    }
+
+    private Result network(String id, String action) {
+        if (isolation == null) {
+            return new Result(id, action, false, "host isolation is off on this agent (actions.isolation: off); set "
+                    + "actions.isolation: nftables (needs root and nft) to let Shadow isolate " + host, List.of());
+        }
+        if (action.equals("isolate_host")) {
+            isolation.isolate();
+        } else {
+            isolation.release();
+        }
+        String verb = action.equals("isolate_host") ? "isolated (nftables: only Shadow stays reachable)" : "released";
+        LOG.info("command {}: host {} {}", id, host, verb);
+        return new Result(id, action, true, "host " + host + " " + verb, List.of());
+    }
+
+    private void ack(Result res) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode().put("ok", res.ok()).put("detail", res.detail());
+        res.pids().forEach(body.putArray("pids")::add);
+        HttpResponse<String> r = send(HttpRequest.newBuilder(base.resolve("/v1/agent/commands/" + enc(res.commandId())
+                + "/ack")).header("Content-Type", "application/json")
+                .header("Idempotency-Key", "ack-" + res.commandId())
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+        if (r.statusCode() != 200) {
+            LOG.warn("ack of command {} answered HTTP {}: {}", res.commandId(), r.statusCode(), r.body());
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+        return http.send(b.header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Map<String, String> params(JsonNode n) {
+        Map<String, String> m = new LinkedHashMap<>();
+        n.fields().forEachRemaining(f -> m.put(f.getKey(), f.getValue().asText()));
+        return m;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

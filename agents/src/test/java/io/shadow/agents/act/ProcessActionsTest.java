@@ -1,0 +1,123 @@
+package io.shadow.agents.act;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shadow.features.ResourceType;
+import io.shadow.mitigation.engine.Decisions;
+import io.shadow.mitigation.engine.Outcome;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent executes Shadow's process commands on a real child process: a medium-band anomaly on
+ * it suspends it (SIGSTOP, state T), rejecting the mitigation resumes it (SIGCONT), a high-band one
+ * kills it; the busiest process is found for {@code top_cpu}.
+ */
+class ProcessActionsTest {
+    private static final String HOST = "ws-test";
+    @TempDir
+    Path dir;
+    private ShadowApi api;
+    private CommandExecutor agent;
+    private Process victim;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = new ShadowApi(dir.resolve("store"), HOST);
+        agent = new CommandExecutor(api.base(), ShadowApi.AGENT_TOKEN, ShadowApi.TENANT, HOST,
+                HttpClient.newHttpClient(), new ProcessControl(), null);
+    }
+
+    @AfterEach
+    void stop() {
+        if (victim != null) {
+            victim.destroyForcibly();
+        }
+        api.close();
+    }
+
+    /** A copy of sleep under a unique name, so that selecting by executable finds only this child. */
+    private Path uniqueSleep() throws Exception {
+        Path exe = dir.resolve("shadow-victim-" + System.nanoTime());
+        Files.copy(Path.of("/bin/sleep"), exe, StandardCopyOption.COPY_ATTRIBUTES);
+        return exe;
+    }
+
+    private static Optional<Character> awaitState(long pid, char state) throws InterruptedException {
+        for (int i = 0; i < 100 && !ProcessControl.state(pid).equals(Optional.of(state)); i++) {
+            Thread.sleep(20);
+        }
+        return ProcessControl.state(pid);
+    }
+
+    @Test
+    void aSuspendedProcessStopsAndRejectingResumesIt() throws Exception {
+        Path exe = uniqueSleep();
+        victim = new ProcessBuilder(exe.toString(), "300").start();
+        long pid = victim.pid();
+        assertThat(awaitState(pid, 'S')).hasValue('S');
+
+        Outcome o = api.anomaly(HOST, 60, ResourceType.PROCESS, exe.toString());
+        List<CommandExecutor.Result> done = agent.pollOnce();
+
+        assertThat(done).singleElement().satisfies(r -> {
+            assertThat(r.action()).isEqualTo("suspend_process");
+            assertThat(r.ok()).as(r.detail()).isTrue();
+            assertThat(r.pids()).containsExactly(pid);
+        });
+        assertThat(awaitState(pid, 'T')).as("SIGSTOP").hasValue('T');
+        assertThat(api.service.engine().actuators().agents().pending(ShadowApi.TENANT, HOST)).isEmpty();
+
+        new Decisions(api.service.engine()).reject(o.mitigationId(), "olga", "a build, not mining");
+        List<CommandExecutor.Result> undone = agent.pollOnce();
+
+        assertThat(undone).singleElement().satisfies(r -> {
+            assertThat(r.action()).isEqualTo("resume_process");
+            assertThat(r.pids()).containsExactly(pid);
+        });
+        assertThat(awaitState(pid, 'S')).as("SIGCONT").hasValue('S');
+        assertThat(api.service.store().auditLog(null)).extracting(e -> e.action())
+                .contains("agent.command_issued", "agent.command_done", "agent.command_reverted");
+    }
+
+    @Test
+    void aHighRiskKillsTheProcess() throws Exception {
+        Path exe = uniqueSleep();
+        victim = new ProcessBuilder(exe.toString(), "300").start();
+
+        api.anomaly(HOST, 90, ResourceType.PROCESS, exe.toString());
+        List<CommandExecutor.Result> done = agent.pollOnce();
+
+        assertThat(done).singleElement().satisfies(r -> assertThat(r.detail()).startsWith("killed process(es) ["
+                + victim.pid() + "]"));
+        assertThat(victim.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(victim.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+    }
+
+    @Test
+    void theBusiestProcessIsSelectedForTopCpuAndNothingUnknownIsTouched() throws Exception {
+        victim = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+        Thread.sleep(1500);
+        ProcessControl control = new ProcessControl();
+
+        assertThat(control.select(Map.of("top_cpu", "1"))).containsExactly(victim.pid());
+        assertThat(control.select(Map.of("pid", Long.toString(ProcessHandle.current().pid()))))
+                .as("never the agent itself").isEmpty();
+        assertThat(control.select(Map.of("exe", dir.resolve("nothing-runs-this").toString()))).isEmpty();
+        CommandExecutor.Result r = agent.execute("cmd-x", "suspend_process", Map.of("exe", "/nothing/runs/this"));
+        assertThat(r.ok()).isFalse();
+        assertThat(r.detail()).isEqualTo("no running process matches {exe=/nothing/runs/this}");
+        assertThat(agent.execute("cmd-y", "isolate_host", Map.of()).detail()).startsWith(
+                "host isolation is off on this agent (actions.isolation: off)");
+    }
+}

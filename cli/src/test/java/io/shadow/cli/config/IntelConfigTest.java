@@ -1,0 +1,47 @@
+package io.shadow.cli.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shadow.features.config.ConfigException;
+import io.shadow.model.intel.taxii.TaxiiSettings;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The intel.* keys: defaults, environment and flags, and errors that name the key. */
+class IntelConfigTest {
+
+    private static ShadowConfig load(Map<String, String> env, String... sets) {
+        return ConfigLoader.load(null, env, List.of(sets));
+    }
+
+    @Test
+    void noTaxiiServerByDefault() {
+        ShadowConfig c = load(Map.of());
+        assertThat(c.intel().feeds()).isEmpty();
+        assertThat(c.intel().taxiiSettings()).isNull();
+    }
+
+    @Test
+    void aTaxiiServerComesFromFlagsAndEnvironment() {
+        ShadowConfig c = load(Map.of("SHADOW_INTEL_TAXII_COLLECTIONS", "C2 indicators,phishing"),
+                "intel.taxii.url=https://taxii.example.org/taxii2/", "intel.taxii.token=tok-0123456789");
+        TaxiiSettings t = c.intel().taxiiSettings();
+        assertThat(t.url()).hasToString("https://taxii.example.org/taxii2/");
+        assertThat(t.collections()).containsExactly("C2 indicators", "phishing");
+        assertThat(t.toString()).contains("auth=bearer").doesNotContain("tok-0123456789");
+    }
+
+    @Test
+    void badTaxiiSettingsNameTheKey() {
+        assertThatThrownBy(() -> load(Map.of(), "intel.taxii.url=ftp://taxii.example.org/"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(
+                        "invalid intel.taxii.url = ftp://taxii.example.org/; expected an http(s) URL");
+        assertThatThrownBy(() -> load(Map.of(), "intel.taxii.url=https://t.example/taxii2/", "intel.taxii.user=u",
+                "intel.taxii.token=t")).hasMessageStartingWith("invalid intel.taxii.token = (hidden); expected empty "
+                + "when intel.taxii.user is set");
+        assertThatThrownBy(() -> load(Map.of(), "intel.taxii.collections=C2 indicators"))
+                .hasMessageStartingWith("invalid intel.taxii.url = (empty); expected a TAXII discovery URL");
+    }
+}

@@ -1,0 +1,60 @@
+package io.shadow.mitigation;
+
+import io.shadow.mitigation.actuate.TableRollback;
+import io.shadow.mitigation.notify.DeliveryPolicy;
+import io.shadow.mitigation.notify.Smtp;
+import io.shadow.mitigation.notify.Webhook;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the mitigation side needs beyond its store and profiles; every field has a default
+ * ({@link #defaults}), documented in {@code docs/configuration.md}.
+ *
+ * @param keyDir where the master key of data keys lives ({@code mitigation.encryption.key-dir})
+ * @param encryptionRoots the only directories under which {@code encrypt_data} may act
+ * @param tableRollback Delta {@code RESTORE}, wired in by the CLI; null when Spark is not there
+ * @param rollbackTables the only tables {@code rollback_table} may restore; pinned ahead
+ * @param pinInterval how often the rollback tables' versions are pinned (warm standby)
+ * @param webhooks signed webhook receivers (actions and/or notifications)
+ * @param delivery retries and backoff of webhooks and e-mails
+ * @param smtp e-mail notifications; an empty host turns them off
+ */
+public record MitigationOptions(Path keyDir, List<Path> encryptionRoots, TableRollback tableRollback,
+        List<String> rollbackTables, Duration pinInterval, List<Webhook> webhooks, DeliveryPolicy delivery, Smtp smtp) {
+
+    public MitigationOptions {
+        encryptionRoots = List.copyOf(encryptionRoots);
+        rollbackTables = List.copyOf(rollbackTables);
+        webhooks = List.copyOf(webhooks);
+        if (webhooks.stream().map(Webhook::name).distinct().count() != webhooks.size()) {
+            throw new IllegalArgumentException("notify.webhooks: two webhooks share a name; names must be unique");
+        }
+    }
+
+    /** Nothing configured: keys under {@code keyDir}, no encryption roots, no rollback, no webhooks, no e-mail. */
+    public static MitigationOptions defaults(Path keyDir) {
+        return new MitigationOptions(keyDir, List.of(), null, List.of(), Duration.ofHours(1), List.of(),
+                DeliveryPolicy.DEFAULT, new Smtp("", 25, "shadow@localhost", "", "", false, "", List.of()));
+    }
+
+    public MitigationOptions withEncryptionRoots(List<Path> roots) {
+        return new MitigationOptions(keyDir, roots, tableRollback, rollbackTables, pinInterval, webhooks, delivery,
+                smtp);
+    }
+
+    public MitigationOptions withRollback(TableRollback rollback, List<String> tables, Duration interval) {
+        return new MitigationOptions(keyDir, encryptionRoots, rollback, tables, interval, webhooks, delivery, smtp);
+    }
+
+    public MitigationOptions withWebhooks(List<Webhook> hooks, DeliveryPolicy policy) {
+        return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, hooks,
+                policy, smtp);
+    }
+
+    public MitigationOptions withSmtp(Smtp mail) {
+        return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
+                delivery, mail);
+    }
+}

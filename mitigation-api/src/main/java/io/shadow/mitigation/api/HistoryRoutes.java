@@ -1,0 +1,114 @@
+package io.shadow.mitigation.api;
+
+import static io.shadow.mitigation.api.Role.OPERATOR;
+import static io.shadow.mitigation.api.Role.USER;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.shadow.mitigation.store.Incident;
+import io.shadow.mitigation.store.Mitigation;
+import io.shadow.mitigation.store.MitigationStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * History per user and per resource: every incident, newest first, with what was done (emergency
+ * shutdowns included), who decided what, and when each action ended.
+ */
+public final class HistoryRoutes {
+    private final MitigationStore store;
+
+    public HistoryRoutes(MitigationStore store) {
+        this.store = store;
+    }
+
+    public void register(JavalinConfig cfg) {
+        cfg.routes.get("/v1/history/users/{principal}", this::ofUser, USER, OPERATOR);
+        cfg.routes.get("/v1/history/resources", this::ofResource, USER, OPERATOR);
+    }
+
+    private void ofUser(Context ctx) {
+        Caller c = ServiceApp.caller(ctx);
+        String principal = ctx.pathParam("principal");
+        if (!c.seesEverything() && !principal.equals(c.principal())) {
+            throw new ApiError(403, "history of " + principal + " is not yours (" + c.principal()
+                    + "); ask an operator");
+        }
+        ctx.json(history("principal", principal, store.incidents(principal, limit(ctx))));
+    }
+
+    private void ofResource(Context ctx) {
+        Caller c = ServiceApp.caller(ctx);
+        String resource = ctx.queryParam("id");
+        if (resource == null || resource.isBlank()) {
+            throw new ApiError(400, "query parameter 'id' (the resource id, e.g. s3://bucket/prefix) is required");
+        }
+        List<Incident> incidents = store.incidentsOn(resource, limit(ctx));
+        if (!c.seesEverything()) {
+            incidents = incidents.stream().filter(i -> c.principal() != null && c.principal().equals(i.principal()))
+                    .toList();
+        }
+        ctx.json(history("resource", resource, incidents));
+    }
+
+    private Map<String, Object> history(String kind, String subject, List<Incident> incidents) {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (Incident i : incidents) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("incident", summary(i));
+            List<Map<String, Object>> ms = new ArrayList<>();
+            for (Mitigation m : store.mitigationsOf(i.incidentId())) {
+                Map<String, Object> mm = new LinkedHashMap<>();
+                mm.put("mitigationId", m.mitigationId());
+                mm.put("profile", m.profile());
+                mm.put("band", m.band().wireName());
+                mm.put("path", m.path());
+                mm.put("status", m.status());
+                mm.put("appliedAt", m.appliedAt());
+                mm.put("decidedBy", m.decidedBy());
+                mm.put("decidedAt", m.decidedAt());
+                mm.put("actions", store.actionsOf(m.mitigationId()).stream().map(a -> {
+                    Map<String, Object> am = new LinkedHashMap<>();
+                    am.put("type", a.type());
+                    am.put("status", a.status());
+                    am.put("detail", a.detail());
+                    am.put("appliedAt", a.appliedAt());
+                    am.put("expiresAt", a.expiresAt());
+                    am.put("undoneAt", a.undoneAt());
+                    return am;
+                }).toList());
+                ms.add(mm);
+            }
+            e.put("mitigations", ms);
+            entries.add(e);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(kind, subject);
+        out.put("incidents", entries);
+        return out;
+    }
+
+    private static Map<String, Object> summary(Incident i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("incidentId", i.incidentId());
+        m.put("principal", i.principal());
+        m.put("host", i.host());
+        m.put("resourceType", i.resourceType());
+        m.put("resourceId", i.resourceId());
+        m.put("pattern", i.pattern());
+        m.put("band", i.band().wireName());
+        m.put("risk", i.risk());
+        m.put("status", i.status());
+        m.put("firstSeen", i.firstSeen());
+        m.put("lastSeen", i.lastSeen());
+        m.put("anomalies", i.anomalies());
+        return m;
+    }
+
+    private static int limit(Context ctx) {
+        return ctx.queryParamAsClass("limit", Integer.class).check(n -> n == null || (n > 0 && n <= 1000), "limit must be 1..1000")
+                .getOrDefault(100);
+    }
+}

@@ -1,0 +1,128 @@
+package io.shadow.mitigation.profile;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.shadow.features.ResourceType;
+import io.shadow.mitigation.store.ProfileStore;
+import io.shadow.mitigation.store.ProfileStore.Version;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Versions of the mitigation profiles: each upload is validated, must carry the next version
+ * number, and is stored with its author and uploader; the newest stored version is in force, also
+ * after a restart (a configured file only wins when its version is newer).
+ */
+public final class ProfileVersions {
+    private static final Logger LOG = LoggerFactory.getLogger(ProfileVersions.class);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private final ProfileStore store;
+    private BiConsumer<ProfileSet, String> listener = (p, a) -> { };
+
+    /** An upload that cannot be taken, with the HTTP status that says why. */
+    public static final class Rejected extends RuntimeException {
+        private final int status;
+
+        Rejected(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    public ProfileVersions(ProfileStore store) {
+        this.store = store;
+    }
+
+    public void onChange(BiConsumer<ProfileSet, String> l) {
+        this.listener = l;
+    }
+
+    /** The profiles to start with: the configured ones if newer than the stored ones (then stored), else the stored. */
+    public ProfileSet startWith(ProfileSet configured) {
+        var latest = store.latest();
+        if (latest.isEmpty() || configured.version() > latest.get().version()) {
+            store.insert(new Version(configured.version(), configured.author(), "configuration", Instant.now(),
+                    toYaml(configured)));
+            return configured;
+        }
+        if (configured.version() < latest.get().version()) {
+            LOG.info("profiles v{} from the store are newer than the configured v{}; keeping v{}",
+                    latest.get().version(), configured.version(), latest.get().version());
+        }
+        return ProfileLoader.parse(latest.get().yaml(), "stored profiles v" + latest.get().version());
+    }
+
+    /** Validates and stores a new version, then puts it in force; returns it. */
+    public ProfileSet upload(String yaml, String uploadedBy) {
+        ProfileSet next;
+        try {
+            next = ProfileLoader.parse(yaml, "uploaded profiles");
+        } catch (ProfileException e) {
+            throw new Rejected(400, e.getMessage());
+        }
+        int expected = store.latest().map(v -> v.version() + 1).orElse(1);
+        if (next.version() != expected || !store.insert(new Version(next.version(), next.author(), uploadedBy,
+                Instant.now(), yaml))) {
+            throw new Rejected(409, "profiles version " + next.version() + " cannot be stored: the next version is "
+                    + expected + "; set 'version: " + expected + "' and upload again");
+        }
+        listener.accept(next, uploadedBy);
+        return next;
+    }
+
+    public List<Version> list() {
+        return store.list();
+    }
+
+    public Version get(int version) {
+        return store.get(version).orElseThrow(() -> new Rejected(404, "no profiles version " + version
+                + "; list them with GET /v1/profiles/versions"));
+    }
+
+    /** The profile file format of a set (for storing a set that came from a file or the defaults). */
+    static String toYaml(ProfileSet s) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("version", s.version());
+        root.put("author", s.author());
+        root.put("thresholds", Map.of("low", s.low(), "medium", s.medium(), "high", s.high()));
+        List<Object> profiles = new ArrayList<>();
+        for (MitigationProfile p : s.profiles()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", p.name());
+            m.put("band", p.band().wireName());
+            m.put("resource_types", p.resourceTypes().stream().map(ResourceType::wireName).sorted().toList());
+            m.put("dry_run", p.dryRun());
+            List<Object> actions = new ArrayList<>();
+            for (ActionSpec a : p.actions()) {
+                Map<String, Object> am = new LinkedHashMap<>();
+                am.put("type", a.type().wireName());
+                if (!a.params().isEmpty()) {
+                    am.put("params", a.params());
+                }
+                if (a.expires() != null) {
+                    am.put("expires", a.expires().toString());
+                }
+                actions.add(am);
+            }
+            m.put("actions", actions);
+            profiles.add(m);
+        }
+        root.put("profiles", profiles);
+        try {
+            return YAML.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

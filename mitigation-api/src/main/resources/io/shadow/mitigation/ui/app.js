@@ -1,0 +1,155 @@
+// Shadow web UI: incidents with their explanation, approve / reject / modify, history, profiles.
+// Talks to the API with the token the user entered (kept in this tab's session storage only).
+"use strict";
+const view = document.getElementById("view");
+const statusLine = document.getElementById("status");
+const tokenKey = "shadow.token";
+
+function token() { return sessionStorage.getItem(tokenKey); }
+function say(text) { statusLine.textContent = text || ""; }
+function esc(s) {
+  return String(s == null ? "" : s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"}[c]));
+}
+
+async function api(method, path, body, contentType) {
+  const headers = {"Authorization": "Bearer " + token()};
+  if (body !== undefined) {
+    headers["Content-Type"] = contentType || "application/json";
+    headers["Idempotency-Key"] = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
+  }
+  const r = await fetch(path, {method, headers, body: body === undefined ? undefined
+    : (typeof body === "string" ? body : JSON.stringify(body))});
+  const text = await r.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (e) { data = text; }
+  if (!r.ok) { throw new Error((data && data.error) || ("HTTP " + r.status)); }
+  return data;
+}
+
+function band(b) { const n = String(b || "").toLowerCase(); return `<span class="band band-${esc(n)}">${esc(n)}</span>`; }
+
+async function showIncidents() {
+  const incidents = await api("GET", "/v1/incidents?limit=200");
+  view.innerHTML = `<h2>Incidents</h2>
+    <table id="incidents"><thead><tr><th>Opened</th><th>Who</th><th>Resource</th><th>Band</th><th>Risk</th>
+    <th>Status</th><th>Pattern</th></tr></thead><tbody>${incidents.map(i => `
+      <tr class="incident" data-id="${esc(i.incidentId)}"><td>${esc(i.openedAt)}</td><td>${esc(i.principal || i.entityId)}</td>
+      <td>${esc(i.resourceId)}</td><td>${band(i.band)}</td><td>${Math.round(i.risk)}</td><td class="incident-status">${esc(i.status)}</td>
+      <td>${esc(i.pattern)}</td></tr>`).join("")}</tbody></table>
+    ${incidents.length ? "" : "<p class='muted'>No incidents.</p>"}`;
+  view.querySelectorAll("tr.incident").forEach(tr => tr.addEventListener("click", () => {
+    location.hash = "#incident/" + tr.dataset.id;
+  }));
+}
+
+function mitigationCard(m) {
+  const mit = m.mitigation;
+  const open = mit.status === "applied" || mit.status === "dry_run";
+  return `<div class="card mitigation" data-id="${esc(mit.mitigationId)}">
+    <h3>${esc(mit.profile)} ${band(mit.band)} <span class="muted">${esc(mit.path)} path, applied ${esc(mit.appliedAt)}</span></h3>
+    <p>Status: <strong class="mitigation-status">${esc(mit.status)}</strong>${mit.decidedBy ? " by " + esc(mit.decidedBy) : ""}</p>
+    <ul>${m.actions.map(a => `<li><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
+      ${a.expiresAt ? "<span class='muted'>(until " + esc(a.expiresAt) + ")</span>" : ""}</li>`).join("")}</ul>
+    ${open ? `<div class="actions">
+      <button class="approve">Approve</button><button class="reject">Reject (undo all)</button>
+      <button class="modify">Modify…</button></div>
+      <div class="modify-form" hidden><p>Replace the actions (JSON):</p>
+      <textarea rows="4">${esc(JSON.stringify(m.actions.filter(a => a.status === "applied").map(a =>
+        ({type: a.type, params: a.params})), null, 1))}</textarea>
+      <button class="modify-send">Apply</button></div>` : ""}
+  </div>`;
+}
+
+async function showIncident(id) {
+  const d = await api("GET", "/v1/incidents/" + encodeURIComponent(id));
+  const i = d.incident;
+  const note = d.notifications.length ? d.notifications[d.notifications.length - 1] : null;
+  view.innerHTML = `<h2>Incident ${esc(i.incidentId)} ${band(i.band)}</h2>
+    <p>${esc(i.principal || i.entityId)} on ${esc(i.resourceType)} <strong>${esc(i.resourceId)}</strong>
+      from host ${esc(i.host)} — risk ${Math.round(i.risk)}, ${esc(i.anomalies)} anomal${i.anomalies === 1 ? "y" : "ies"},
+      status <strong>${esc(i.status)}</strong></p>
+    <div class="card"><h3>${note ? esc(note.subject) : "Explanation"}</h3>
+      <pre class="explanation" id="explanation">${esc(note ? note.body : i.explanation)}</pre></div>
+    <h3>What was done</h3>${d.mitigations.map(mitigationCard).join("")}
+    <p><a href="#history/${encodeURIComponent(i.principal || "")}">History of ${esc(i.principal)}</a></p>`;
+  view.querySelectorAll(".mitigation").forEach(card => {
+    const mid = card.dataset.id;
+    const decide = async (what, body) => {
+      try {
+        await api("POST", `/v1/mitigations/${encodeURIComponent(mid)}/${what}`, body || {});
+        say(what === "reject" ? "Rejected: every action was undone." : what === "approve" ? "Approved." : "Modified.");
+        await showIncident(id);
+      } catch (e) { say(e.message); }
+    };
+    const q = sel => card.querySelector(sel);
+    if (q(".approve")) {
+      q(".approve").addEventListener("click", () => decide("approve"));
+      q(".reject").addEventListener("click", () => decide("reject"));
+      q(".modify").addEventListener("click", () => { q(".modify-form").hidden = false; });
+      q(".modify-send").addEventListener("click", () => {
+        let actions;
+        try { actions = JSON.parse(q("textarea").value); } catch (e) { say("The actions are not valid JSON: " + e.message); return; }
+        decide("modify", {actions});
+      });
+    }
+  });
+}
+
+async function showHistory(principal) {
+  if (!principal) {
+    view.innerHTML = `<h2>History</h2><form id="history-form"><input id="history-user" placeholder="principal">
+      <button type="submit">Show</button></form>`;
+    document.getElementById("history-form").addEventListener("submit", e => {
+      e.preventDefault();
+      location.hash = "#history/" + encodeURIComponent(document.getElementById("history-user").value);
+    });
+    return;
+  }
+  const h = await api("GET", "/v1/history/users/" + encodeURIComponent(principal));
+  view.innerHTML = `<h2>History of ${esc(h.principal)}</h2>${h.incidents.map(e => `<div class="card">
+    <h3><a href="#incident/${esc(e.incident.incidentId)}">${esc(e.incident.incidentId)}</a> ${band(e.incident.band)}
+      <span class="muted">${esc(e.incident.resourceId)} — ${esc(e.incident.status)}</span></h3>
+    <ul>${e.mitigations.map(m => `<li>${esc(m.appliedAt)}: ${esc(m.profile)} (${esc(m.path)}) — <strong>${esc(m.status)}</strong>
+      ${m.decidedBy ? "by " + esc(m.decidedBy) : ""}: ${m.actions.map(a => esc(a.type) + " [" + esc(a.status) + "]").join(", ")}</li>`).join("")}
+    </ul></div>`).join("") || "<p class='muted'>Nothing yet.</p>"}`;
+}
+
+async function showProfiles() {
+  const [p, versions] = await Promise.all([api("GET", "/v1/profiles"), api("GET", "/v1/profiles/versions")]);
+  view.innerHTML = `<h2>Profiles v${esc(p.version)} <span class="muted">by ${esc(p.author)}</span></h2>
+    <p>Thresholds: low ${esc(p.low)}, medium ${esc(p.medium)}, high ${esc(p.high)} (emergency path)</p>
+    <table><thead><tr><th>Profile</th><th>Band</th><th>Resource types</th><th>Actions</th></tr></thead><tbody>
+    ${p.profiles.map(x => `<tr><td>${esc(x.name)}${x.dryRun ? " (dry run)" : ""}</td><td>${band(x.band)}</td>
+      <td>${esc(x.resourceTypes.join(", "))}</td><td>${x.actions.map(a => esc(a.type.toLowerCase())
+        + (a.expires ? " for " + esc(a.expires) : "")).join(", ")}</td></tr>`).join("")}</tbody></table>
+    <h3>Versions</h3><ul>${versions.map(v => `<li>v${esc(v.version)} by ${esc(v.author)}, uploaded by
+      ${esc(v.uploadedBy)} at ${esc(v.uploadedAt)}</li>`).join("")}</ul>`;
+}
+
+async function route() {
+  if (!token()) {
+    view.innerHTML = "<p class='muted'>Enter your API token to sign in.</p>";
+    return;
+  }
+  const [what, arg] = location.hash.replace(/^#/, "").split("/");
+  say("");
+  try {
+    if (what === "incident" && arg) { await showIncident(decodeURIComponent(arg)); }
+    else if (what === "history") { await showHistory(arg ? decodeURIComponent(arg) : ""); }
+    else if (what === "profiles") { await showProfiles(); }
+    else { await showIncidents(); }
+  } catch (e) {
+    say(e.message);
+    view.innerHTML = "";
+  }
+}
+
+document.getElementById("login").addEventListener("submit", e => {
+  e.preventDefault();
+  sessionStorage.setItem(tokenKey, document.getElementById("token").value.trim());
+  document.getElementById("token").value = "";
+  route();
+});
+document.getElementById("sign-out").addEventListener("click", () => { sessionStorage.removeItem(tokenKey); route(); });
+window.addEventListener("hashchange", route);
+route();

@@ -1,0 +1,90 @@
+package io.shadow.mitigation.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.engine.Outcome;
+import io.shadow.mitigation.profile.ProfileLoader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** GET /v1/notifications/stream: notifications pushed as server-sent events to those allowed to see them. */
+class NotificationStreamTest {
+    @TempDir
+    Path dir;
+
+    /** Opens a stream with {@code token}; its lines arrive in the returned queue. */
+    private static BlockingQueue<String> open(RunningApi api, String token) throws Exception {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        HttpResponse<Stream<String>> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + api.port() + "/v1/notifications/stream")).header("Authorization", "Bearer "
+                + token).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("text/event-stream"));
+        Thread t = new Thread(() -> r.body().forEach(lines::add));
+        t.setDaemon(true);
+        t.start();
+        return lines;
+    }
+
+    /** The data line of the next notification event, or null after 10 s. */
+    private static String nextEvent(BlockingQueue<String> lines, long waitMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + waitMs;
+        boolean inEvent = false;
+        String line;
+        while ((line = lines.poll(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) != null) {
+            if (line.equals("event: notification")) {
+                inEvent = true;
+            } else if (inEvent && line.startsWith("data: ")) {
+                return line.substring(6);
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void notificationsArePushedAtOnceToOperatorsAndToTheUserTheyAreAbout() throws Exception {
+        try (RunningApi api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0))) {
+            BlockingQueue<String> operator = open(api, RunningApi.OPERATOR);
+            BlockingQueue<String> u1 = open(api, RunningApi.USER_U1);
+            BlockingQueue<String> u2 = open(api, RunningApi.USER_U2);
+            long deadline = System.currentTimeMillis() + 5000;
+            while (api.service().stream().clients() < 3 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+
+            Outcome ofU1 = api.handle(Assessments.risk(40).build());
+
+            String seen = nextEvent(operator, 10_000);
+            assertThat(seen).contains("\"incidentId\":\"" + ofU1.incidentId() + "\"", "\"recipient\":\"u-1\"",
+                    "How to undo");
+            assertThat(nextEvent(u1, 10_000)).contains(ofU1.incidentId());
+
+            Outcome ofU2 = api.handle(Assessments.risk(40).principal("u-2").build());
+            assertThat(nextEvent(u2, 10_000)).as("u-2 got nothing about u-1 before its own")
+                    .contains(ofU2.incidentId());
+        }
+    }
+
+    @Test
+    void theStreamNeedsAUserOrOperatorToken() {
+        try (RunningApi api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0))) {
+            assertThat(api.get("/v1/notifications/stream", null).statusCode()).isEqualTo(401);
+            HttpResponse<String> agent = api.get("/v1/notifications/stream", RunningApi.AGENT);
+            assertThat(agent.statusCode()).isEqualTo(403);
+            assertThat(RunningApi.json(agent).path("error").asText()).isEqualTo(
+                    "role agent may not call GET /v1/notifications/stream; allowed: [operator, user]");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.shadow.mitigation.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.javalin.Javalin;
+import io.shadow.features.ResourceType;
+import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.TestEnv;
+import io.shadow.mitigation.actuate.KeyVault;
+import io.shadow.mitigation.api.RunningApi;
+import io.shadow.mitigation.engine.Outcome;
+import io.shadow.mitigation.profile.ProfileLoader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real nginx, configured with docs/nginx-shadow.conf, in front of a sample application: its
+ * auth_request asks Shadow's decision endpoint, so mitigations change what callers get — 429
+ * beyond the rate after a rate limit, 403 after a restriction or lock-out or key rotation, and 200
+ * again after the mitigation is rejected.
+ */
+class NginxGatewayIT {
+    private static final String REPORTS = "/finance/reports";
+
+    @TempDir
+    Path dir;
+    private final ManualClock clock = new ManualClock(Assessments.T0);
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final AtomicInteger upstreamHits = new AtomicInteger();
+    private RunningApi api;
+    private Javalin app;
+    private NginxProcess nginx;
+
+    @BeforeEach
+    void start() throws IOException {
+        String binary = TestEnv.require("SHADOW_TEST_NGINX");
+        api = RunningApi.start(dir.resolve("store"), ProfileLoader.defaults(), clock);
+        app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.get("/*", ctx -> {
+                upstreamHits.incrementAndGet();
+                ctx.result("hello " + ctx.header("X-User") + " from " + ctx.path());
+            });
+        }).start("127.0.0.1", 0);
+        nginx = NginxProcess.start(binary, dir.resolve("nginx"), Map.of("APP_UPSTREAM", "127.0.0.1:" + app.port(),
+                "SHADOW_API", "127.0.0.1:" + api.port(), "SHADOW_GATEWAY_TOKEN", RunningApi.SERVICE,
+                "SHADOW_TENANT", Assessments.TENANT));
+    }
+
+    @AfterEach
+    void stop() {
+        if (nginx != null) {
+            nginx.close();
+        }
+        if (app != null) {
+            app.stop();
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    private HttpResponse<String> get(String user, String path, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginx.port() + path))
+                .timeout(Duration.ofSeconds(10)).header("X-User", user);
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        try {
+            return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("nginx on " + nginx.port() + " unreachable: " + nginx.errorLog(), e);
+        }
+    }
+
+    private Outcome mitigate(double risk) {
+        return api.handle(Assessments.risk(risk).on(ResourceType.DATA_STORAGE, REPORTS).build());
+    }
+
+    private void reject(Outcome o) {
+        HttpResponse<String> r = api.post("/v1/mitigations/" + o.mitigationId() + "/reject", RunningApi.OPERATOR, "");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aRateLimitedPrincipalGets429BeyondItsRateAnd200AfterUndo() {
+        HttpResponse<String> before = get("u-1", REPORTS + "/q1.csv");
+        assertThat(before.statusCode()).as(nginx.errorLog()).isEqualTo(200);
+        assertThat(before.body()).isEqualTo("hello u-1 from /finance/reports/q1.csv");
+
+        Outcome low = mitigate(40);
+        for (int i = 1; i <= 20; i++) {
+            assertThat(get("u-1", REPORTS + "/q" + i + ".csv").statusCode()).as("request %d of 20 a minute", i)
+                    .isEqualTo(200);
+        }
+        int hits = upstreamHits.get();
+        HttpResponse<String> throttled = get("u-1", "/elsewhere");
+        assertThat(throttled.statusCode()).as(throttled.body()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("Retry-After")).hasValue("3");
+        assertThat(throttled.body()).contains("rate limited by Shadow");
+        assertThat(upstreamHits.get()).as("a throttled request never reaches the application").isEqualTo(hits);
+        assertThat(get("u-2", REPORTS).statusCode()).as("other principals pass").isEqualTo(200);
+
+        reject(low);
+        assertThat(get("u-1", REPORTS).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRestrictionDeniesTheResourceWith403AndARotatedKeyStopsAtOnce() {
+        KeyVault.IssuedKey key = api.service().engine().actuators().keys().issue(Assessments.TENANT, "u-1");
+        assertThat(get("u-1", "/public", "X-Api-Key", key.secret()).statusCode()).isEqualTo(200);
+
+        Outcome medium = mitigate(60);
+
+        HttpResponse<String> denied = get("u-1", REPORTS + "/q1.csv");
+        assertThat(denied.statusCode()).as(denied.body()).isEqualTo(403);
+        assertThat(denied.body()).contains("denied by Shadow");
+        assertThat(get("u-1", "/public").statusCode()).as("only the misused resource").isEqualTo(200);
+        assertThat(get("u-2", REPORTS).statusCode()).as("only the principal").isEqualTo(200);
+        assertThat(get("u-1", "/public", "X-Api-Key", key.secret()).statusCode()).as("the rotated key")
+                .isEqualTo(403);
+
+        reject(medium);
+        assertThat(get("u-1", REPORTS + "/q1.csv").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anEmergencyLockOutDeniesThePrincipalEverywhereAndTheResourceToEveryoneUntilRejected() {
+        Outcome high = mitigate(90);
+
+        assertThat(get("u-1", "/public").statusCode()).isEqualTo(403);
+        assertThat(get("u-2", REPORTS + "/q1.csv").statusCode()).as("resource shut down").isEqualTo(403);
+        assertThat(get("u-2", "/public").statusCode()).isEqualTo(200);
+        int hits = upstreamHits.get();
+        get("u-1", "/public");
+        assertThat(upstreamHits.get()).as("a denied request never reaches the application").isEqualTo(hits);
+
+        reject(high);
+        assertThat(get("u-1", "/public").statusCode()).isEqualTo(200);
+        assertThat(get("u-2", REPORTS + "/q1.csv").statusCode()).isEqualTo(200);
+    }
+}

@@ -1,0 +1,137 @@
+package io.shadow.mitigation.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.shadow.features.ResourceType;
+import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.MitigationOptions;
+import io.shadow.mitigation.api.RunningApi;
+import io.shadow.mitigation.engine.Outcome;
+import io.shadow.mitigation.store.ActionRecord;
+import io.shadow.mitigation.store.OutboxStore;
+import jakarta.mail.internet.MimeMessage;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The outbound channels against real receivers: signed webhooks (as the notify_external action
+ * and as a notification channel) reach a receiver that verifies the signature and fails the first
+ * attempts, with backoff between attempts; e-mail reaches a real SMTP server (GreenMail).
+ */
+class NotificationChannelsIT {
+    private static final String SECRET = "whsec-0123456789abcdef-shared";
+    private static final DeliveryPolicy FAST = new DeliveryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(2),
+            Duration.ofSeconds(5));
+    @TempDir
+    Path dir;
+
+    private static void await(BooleanSupplier done, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!done.getAsBoolean() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(25);
+        }
+        assertThat(done.getAsBoolean()).as(what).isTrue();
+    }
+
+    @Test
+    void notifyExternalSendsASignedWebhookRetriedWithBackoffAndAStandDownOnUndo() throws Exception {
+        try (SignedReceiver soc = new SignedReceiver(SECRET, 2);
+             RunningApi api = RunningApi.start(dir, RunningApi.profiles("data-actions.yaml"),
+                     new ManualClock(Assessments.T0), MitigationOptions.defaults(dir.resolve("keys")).withWebhooks(
+                             List.of(new Webhook("soc", URI.create(soc.url()), SECRET, Set.of(Webhook.ACTIONS))),
+                             FAST))) {
+            Outcome o = api.handle(Assessments.risk(90).on(ResourceType.DATABASE, "pg://crm/customers").build());
+            assertThat(api.store().actionsOf(o.mitigationId())).singleElement().satisfies(a -> {
+                assertThat(a.type()).isEqualTo("notify_external");
+                assertThat(a.status()).as(a.detail()).isEqualTo(ActionRecord.APPLIED);
+            });
+
+            await(() -> soc.received.stream().anyMatch(r -> r.answered() == 204), "delivered after two failures");
+            List<SignedReceiver.Received> got = soc.received;
+            assertThat(got).extracting(SignedReceiver.Received::answered).containsExactly(503, 503, 204);
+            assertThat(got).extracting(SignedReceiver.Received::attempt).containsExactly("1", "2", "3");
+            assertThat(got).allSatisfy(r -> {
+                assertThat(r.signatureValid()).isTrue();
+                assertThat(r.event()).isEqualTo("mitigation.action.applied");
+                assertThat(r.body()).contains("\"resource_id\":\"pg://crm/customers\"", "\"principal\":\"u-1\"");
+            });
+            assertThat(got.get(1).atMillis() - got.get(0).atMillis()).as("first backoff").isGreaterThanOrEqualTo(190);
+            assertThat(got.get(2).atMillis() - got.get(1).atMillis()).as("doubled").isGreaterThanOrEqualTo(390);
+            assertThat(api.store().auditLog(null)).anySatisfy(e -> {
+                assertThat(e.action()).isEqualTo("webhook.delivered");
+                assertThat(e.detail()).isEqualTo("mitigation.action.applied to soc after 3 attempt(s)");
+            });
+
+            api.post("/v1/mitigations/" + o.mitigationId() + "/reject", RunningApi.OPERATOR, "");
+            await(() -> soc.received.stream().anyMatch(r -> "mitigation.action.undone".equals(r.event())
+                    && r.answered() == 204), "stand-down delivered");
+        }
+    }
+
+    @Test
+    void aForgedOrWrongSecretIsRefusedByTheReceiverAndShadowGivesUpAfterItsAttempts() throws Exception {
+        try (SignedReceiver soc = new SignedReceiver("a-different-secret-0123456789", 0);
+             RunningApi api = RunningApi.start(dir, RunningApi.profiles("data-actions.yaml"),
+                     new ManualClock(Assessments.T0), MitigationOptions.defaults(dir.resolve("keys")).withWebhooks(
+                             List.of(new Webhook("soc", URI.create(soc.url()), SECRET, Set.of(Webhook.ACTIONS))),
+                             new DeliveryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(50),
+                                     Duration.ofSeconds(5))))) {
+            api.handle(Assessments.risk(90).on(ResourceType.DATABASE, "pg://crm/customers").build());
+
+            OutboxStore outbox = api.service().outbox().store();
+            await(() -> outbox.all("webhook").stream().allMatch(d -> d.status().equals(OutboxStore.FAILED)),
+                    "given up");
+            assertThat(soc.received).extracting(SignedReceiver.Received::signatureValid).containsExactly(false, false);
+            assertThat(outbox.all("webhook")).singleElement().satisfies(d -> assertThat(d.lastError())
+                    .isEqualTo("webhook soc at " + soc.url() + " answered HTTP 401"));
+        }
+    }
+
+    @Test
+    void everyNotificationIsMailedToItsRecipientAndTheOperatorsAndPostedToNotificationWebhooks() throws Exception {
+        GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
+        smtp.start();
+        try (SignedReceiver hook = new SignedReceiver(SECRET, 1);
+             RunningApi api = RunningApi.start(dir, RunningApi.profiles("data-actions.yaml"),
+                     new ManualClock(Assessments.T0), MitigationOptions.defaults(dir.resolve("keys"))
+                             .withWebhooks(List.of(new Webhook("chat", URI.create(hook.url()), SECRET,
+                                     Set.of(Webhook.NOTIFICATIONS))), FAST)
+                             .withSmtp(new Smtp("127.0.0.1", smtp.getSmtp().getPort(), "shadow@acme.example", "", "",
+                                     false, "acme.example", List.of("soc@acme.example"))))) {
+            Outcome o = api.handle(Assessments.risk(40).build());
+
+            await(() -> smtp.getReceivedMessages().length == 2, "two e-mails");
+            MimeMessage[] mails = smtp.getReceivedMessages();
+            assertThat(Arrays.stream(mails).map(m -> {
+                try {
+                    return m.getAllRecipients()[0].toString();
+                } catch (jakarta.mail.MessagingException e) {
+                    throw new IllegalStateException(e);
+                }
+            })).containsExactlyInAnyOrder("u-1@acme.example", "soc@acme.example");
+            assertThat(mails[0].getSubject()).isEqualTo("[Shadow] Mitigated: low risk from u-1 on "
+                    + Assessments.BUCKET);
+            assertThat(mails[0].getFrom()[0].toString()).isEqualTo("shadow@acme.example");
+            String body = ((String) mails[0].getContent()).replace("\r\n", "\n");
+            assertThat(body).contains("Why: risk 40/100", "deletes_per_hour", "What was done",
+                    "log: recorded in the audit log", "How to undo: reject mitigation " + o.mitigationId());
+
+            await(() -> hook.received.stream().anyMatch(r -> r.answered() == 204), "notification webhook");
+            assertThat(hook.received).extracting(SignedReceiver.Received::event)
+                    .containsOnly("notification.mitigation_applied");
+            assertThat(hook.received.get(1).body()).contains(o.incidentId(), "How to undo");
+        } finally {
+            smtp.stop();
+        }
+    }
+}

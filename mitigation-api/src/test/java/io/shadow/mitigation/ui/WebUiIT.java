@@ -1,0 +1,131 @@
+package io.shadow.mitigation.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.TestEnv;
+import io.shadow.mitigation.api.RunningApi;
+import io.shadow.mitigation.engine.Outcome;
+import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.store.FeedbackRecord;
+import io.shadow.mitigation.store.Mitigation;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web UI in a real headless Chromium (Selenium, chromedriver): sign in with a token, list the
+ * incidents, open one with its plain explanation (screenshot: target/ui-incident.png), reject it
+ * (the actions are undone and the decision is feedback), see the history and the profiles; a user
+ * sees only their own incidents.
+ */
+class WebUiIT {
+    @TempDir
+    Path dir;
+    private RunningApi api;
+    private ChromeDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach
+    void start() {
+        String chromium = TestEnv.require("SHADOW_TEST_CHROMIUM");
+        String chromedriver = TestEnv.require("SHADOW_TEST_CHROMEDRIVER");
+        api = RunningApi.start(dir.resolve("store"), ProfileLoader.defaults(), new ManualClock(Assessments.T0));
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium);
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + dir.resolve("profile"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(chromedriver))
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    private void signIn(String token) {
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html");
+        browser.findElement(By.id("token")).sendKeys(token);
+        browser.findElement(By.id("sign-in")).click();
+    }
+
+    @Test
+    void anOperatorReadsTheExplanationRejectsTheMitigationAndSeesHistoryAndProfiles() throws Exception {
+        Outcome ofU1 = api.handle(Assessments.risk(60).build());
+        api.handle(Assessments.risk(90).principal("u-2").on(io.shadow.features.ResourceType.DATA_STORAGE,
+                "s3://acme-hr/payroll").build());
+        assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).isEqualTo(403);
+
+        signIn(RunningApi.OPERATOR);
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr.incident"), 2));
+        browser.findElement(By.cssSelector("tr.incident[data-id='" + ofU1.incidentId() + "']")).click();
+        WebElement explanation = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("explanation")));
+
+        assertThat(explanation.getText()).contains("Shadow detected unusual activity of acme/principal:u-1",
+                "deletes_per_hour = 412", "What was done (profile contain-data-access)", "restrict",
+                "How to undo: reject mitigation " + ofU1.mitigationId());
+        Path shot = Path.of("target", "ui-incident.png");
+        Files.createDirectories(shot.getParent());
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.size(shot)).as("a screenshot of the incident page").isGreaterThan(20_000);
+        assertThat(Files.readAllBytes(shot)).startsWith(0x89, 'P', 'N', 'G');
+
+        browser.findElement(By.cssSelector(".mitigation .reject")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector(".mitigation-status"), "rejected"));
+        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Rejected: every action was undone.");
+        assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("undone for real").isEqualTo(200);
+        assertThat(api.store().mitigation(ofU1.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.REJECTED);
+        assertThat(api.store().feedback()).extracting(FeedbackRecord::decision).containsExactly("reject");
+
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#history/u-1");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h2"), "History of u-1"));
+        assertThat(browser.findElement(By.id("view")).getText()).contains("contain-data-access (standard)",
+                "rejected by olga@acme.example", "restrict [undone]");
+
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#profiles");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h2"), "Profiles v1"));
+        assertThat(browser.findElement(By.id("view")).getText()).contains("emergency-data-shutdown",
+                "v1 by shadow-defaults, uploaded by configuration");
+    }
+
+    @Test
+    void aUserSeesOnlyTheirOwnIncidentsAndIsToldWhatIsRefused() {
+        Outcome ofU1 = api.handle(Assessments.risk(40).build());
+        Outcome ofU2 = api.handle(Assessments.risk(40).principal("u-2").build());
+
+        signIn(RunningApi.USER_U1);
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr.incident"), 1));
+        List<WebElement> rows = browser.findElements(By.cssSelector("tr.incident"));
+        assertThat(rows.get(0).getAttribute("data-id")).isEqualTo(ofU1.incidentId());
+
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#incident/" + ofU2.incidentId());
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "not about you"));
+        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("incident " + ofU2.incidentId()
+                + " is not about you (u-1); ask an operator");
+    }
+}

@@ -1,0 +1,45 @@
+package io.shadow.model.intel;
+
+import io.shadow.features.table.KernelTableReader;
+import io.shadow.features.table.ShadowTable;
+import io.shadow.features.table.TableCatalog;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Loads the index from the {@code threat_indicators} Delta table with Delta Kernel (no Spark, so the
+ * scorer can call it), falling back to the configured feed files while the nightly sync has not
+ * written the table yet.
+ */
+public final class ThreatIndicatorTable {
+    private ThreatIndicatorTable() {
+    }
+
+    /** What was loaded and from where. */
+    public record Loaded(ThreatIntel intel, long tableVersion, String from) {
+    }
+
+    /** The table's active rows, or {@code fallbackFeeds} when the table does not exist. */
+    public static Loaded load(KernelTableReader reader, TableCatalog catalog, List<Path> fallbackFeeds) {
+        ThreatIntel.Builder b = ThreatIntel.builder();
+        String path = catalog.path(ShadowTable.THREAT_INDICATORS);
+        long version = reader.scan(path, r -> {
+            if (!r.booleanValue("revoked")) {
+                b.add(new Indicator(r.string("indicator_id"), r.string("object_id"),
+                        IndicatorType.fromWire(r.string("type")), r.string("value"), r.string("source"),
+                        r.doubleValue("confidence"), r.instant("valid_from"), r.instant("valid_until"), false,
+                        r.instant("modified")));
+            }
+        });
+        if (version < 0) {
+            return new Loaded(ThreatFeeds.load(fallbackFeeds), -1, fallbackFeeds.isEmpty() ? "no feeds"
+                    : "files " + fallbackFeeds);
+        }
+        return new Loaded(b.build(), version, path + " v" + version);
+    }
+
+    /** The table's current version, or -1 when it does not exist: cheap check before reloading. */
+    public static long currentVersion(KernelTableReader reader, TableCatalog catalog) {
+        return reader.latestVersion(catalog.path(ShadowTable.THREAT_INDICATORS)).orElse(-1L);
+    }
+}

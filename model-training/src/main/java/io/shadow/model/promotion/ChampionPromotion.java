@@ -1,0 +1,156 @@
+package io.shadow.model.promotion;
+
+import io.shadow.model.registry.ModelRegistry;
+import io.shadow.model.registry.ModelVersion;
+import io.shadow.model.risk.ModelMetrics;
+import io.shadow.model.risk.TensorFlowRiskModel;
+import io.shadow.model.risk.TrainingExample;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides whether a freshly trained risk model (the challenger) becomes {@code champion}. Both
+ * models are scored on the same time-split hold-out (the latest rows, which neither was trained
+ * on); both sets of metrics (PR-AUC, precision and recall at the operating threshold) go to the
+ * challenger's run. The rule:
+ * <ul>
+ *   <li>no champion yet (or it no longer loads, so the scorer could not serve it either): promote;</li>
+ *   <li>a hold-out without a confirmed incident cannot rank models: keep the champion;</li>
+ *   <li>otherwise promote only if the challenger's PR-AUC is strictly higher. A tie keeps the
+ *       champion: a switch costs a reload and changes every explanation for no measured gain.</li>
+ * </ul>
+ * The decision is tagged on the run ({@value #DECISION_TAG}) and returned for the run report.
+ */
+public final class ChampionPromotion {
+    public static final String DECISION_TAG = "shadow.promotion";
+    public static final String CHAMPION_PREFIX = "champion_";
+
+    private final ModelRegistry registry;
+    private final String modelName;
+    private final double threshold;
+
+    /** Whether the rule above moves the alias (the nightly run), or a person decides (bin/shadow train). */
+    public enum Policy {
+        /** the rule above */
+        IF_BETTER,
+        /** register and compare only; promote later ({@code bin/shadow models promote}) */
+        NEVER,
+        /** promote whatever the comparison says */
+        ALWAYS;
+
+        public static Policy fromWire(String s) {
+            try {
+                return valueOf(s.trim().replace('-', '_').toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown promotion policy '" + s + "'; use if-better, never or "
+                        + "always");
+            }
+        }
+    }
+
+    /** What was decided, for the nightly run report. {@code champion} is null without a comparable champion. */
+    public record Decision(int version, boolean promoted, ModelMetrics challenger, String championId,
+            ModelMetrics champion, String reason) {
+        public Map<String, Object> report() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("version", version);
+            m.put("promoted", promoted);
+            m.put("challenger", challenger.asMap());
+            m.put("champion_id", championId);
+            m.put("champion", champion == null ? null : champion.asMap());
+            m.put("reason", reason);
+            return m;
+        }
+    }
+
+    /** @param threshold operating threshold (probability) at which precision and recall are reported */
+    public ChampionPromotion(ModelRegistry registry, String modelName, double threshold) {
+        this.registry = registry;
+        this.modelName = modelName;
+        this.threshold = threshold;
+    }
+
+    /**
+     * Judges the model of a run that is still open (its artifact written to
+     * {@code artifactDirectory(runId, artifactPath)}): logs the champion's hold-out metrics beside
+     * the challenger's, finishes the run, registers the model as the next version and moves the
+     * alias if the challenger wins.
+     *
+     * @param challenger the challenger's metrics on {@code holdout}, as {@link
+     *     io.shadow.model.risk.RiskModelTrainer#train} returned them
+     */
+    public Decision challenge(String runId, String artifactPath, ModelMetrics challenger,
+            List<TrainingExample> holdout) {
+        return challenge(runId, artifactPath, challenger, holdout, Policy.IF_BETTER);
+    }
+
+    /** As {@link #challenge(String, String, ModelMetrics, List)}, the alias moved according to {@code policy}. */
+    public Decision challenge(String runId, String artifactPath, ModelMetrics challenger,
+            List<TrainingExample> holdout, Policy policy) {
+        if (challenger.holdoutRows() != holdout.size()) {
+            throw new IllegalArgumentException("the challenger was evaluated on " + challenger.holdoutRows()
+                    + " hold-out rows but " + holdout.size() + " were given; pass the same time-split hold-out "
+                    + "(RiskModelTrainer.holdout) so both models are judged on the same rows");
+        }
+        Optional<ModelVersion> current = registry.version(modelName, ModelRegistry.CHAMPION);
+        ModelMetrics champion = null;
+        String championError = null;
+        if (current.isPresent()) {
+            try {
+                champion = evaluate(current.get(), holdout);
+            } catch (RuntimeException e) {
+                championError = e.getMessage();
+            }
+        }
+        Map<String, Double> logged = new LinkedHashMap<>(challenger.asMap());
+        if (champion != null) {
+            champion.asMap().forEach((k, v) -> logged.put(CHAMPION_PREFIX + k, v));
+        }
+        registry.logMetrics(runId, logged);
+        registry.finishRun(runId, true);
+        int version = registry.registerVersion(modelName, runId, artifactPath);
+
+        String championId = current.map(ModelVersion::id).orElse(null);
+        boolean promote;
+        String reason;
+        if (current.isEmpty()) {
+            promote = true;
+            reason = "first model: becomes champion";
+        } else if (champion == null) {
+            promote = true;
+            reason = String.format("champion %s did not load on the hold-out (%s): challenger promoted", championId,
+                    championError);
+        } else if (Double.isNaN(challenger.prAuc())) {
+            promote = false;
+            reason = String.format("the hold-out of %d rows has no confirmed incident, so PR-AUC cannot rank the "
+                    + "models: champion %s kept", holdout.size(), championId);
+        } else {
+            promote = Double.isNaN(champion.prAuc()) || challenger.prAuc() > champion.prAuc();
+            reason = String.format("challenger PR-AUC %.4f (precision %.3f, recall %.3f) vs champion %s PR-AUC %.4f "
+                    + "(precision %.3f, recall %.3f) on the same %d hold-out rows at threshold %.2f: %s",
+                    challenger.prAuc(), challenger.precision(), challenger.recall(), championId, champion.prAuc(),
+                    champion.precision(), champion.recall(), holdout.size(), threshold,
+                    promote ? "promoted" : challenger.prAuc() == champion.prAuc() ? "tie, champion kept"
+                            : "champion kept");
+        }
+        if (policy != Policy.IF_BETTER && promote != (policy == Policy.ALWAYS)) {
+            reason += promote ? "; not promoted (policy never)" : "; promoted anyway (policy always)";
+            promote = policy == Policy.ALWAYS;
+        }
+        if (promote) {
+            registry.setAlias(modelName, ModelRegistry.CHAMPION, version);
+        }
+        registry.setTag(runId, DECISION_TAG, (promote ? "promoted " : "not promoted ") + modelName + ":" + version
+                + ": " + reason);
+        return new Decision(version, promote, challenger, championId, champion, reason);
+    }
+
+    private ModelMetrics evaluate(ModelVersion v, List<TrainingExample> holdout) {
+        try (TensorFlowRiskModel m = TensorFlowRiskModel.load(v.localPath(), v.id())) {
+            double[][] rows = holdout.stream().map(e -> e.factors().toArray()).toArray(double[][]::new);
+            return ModelMetrics.evaluate(0, holdout, rows.length == 0 ? new double[0] : m.predict(rows), threshold);
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package io.shadow.model.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The registry on an MLflow tracking server (2.x or 3.x REST API), for {@code registry.uri =
+ * http(s)://...}. Runs carry params, metrics, tags and the model directory as artifacts (uploaded
+ * through the server's artifact proxy, so the server must run with {@code --serve-artifacts});
+ * versions and the {@code champion} alias live in MLflow's model registry. A version is
+ * downloaded once into {@code cacheDir} and loaded from there; versions are immutable, so the
+ * cache never goes stale.
+ *
+ * <p>Artifacts are written to a local staging directory ({@link #artifactDirectory}) and uploaded
+ * by {@link #finishRun}, so a run that fails leaves no half-written model on the server.
+ */
+public final class MlflowModelRegistry implements ModelRegistry {
+    private final MlflowRest rest;
+    private final Path cacheDir;
+    private final Map<String, String> artifactRoots = new ConcurrentHashMap<>();
+
+    public MlflowModelRegistry(URI trackingUri, Path cacheDir) {
+        this(trackingUri, cacheDir, Duration.ofSeconds(30));
+    }
+
+    public MlflowModelRegistry(URI trackingUri, Path cacheDir, Duration timeout) {
+        String scheme = trackingUri.getScheme();
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
+            throw new IllegalArgumentException("registry.uri " + trackingUri + " is not an MLflow tracking server; "
+                    + "use http(s)://host:port, or a directory for the local registry");
+        }
+        this.rest = new MlflowRest(trackingUri, timeout);
+        this.cacheDir = cacheDir.toAbsolutePath();
+    }
+
+    public URI uri() {
+        return rest.base();
+    }
+
+    @Override
+    public String startRun(String experiment, Map<String, String> params) {
+        long now = System.currentTimeMillis();
+        JsonNode run = rest.post("runs/create", Map.of("experiment_id", experimentId(experiment),
+                "start_time", now, "run_name", experiment + "-" + now)).path("run").path("info");
+        String runId = run.path("run_id").asText();
+        artifactRoots.put(runId, run.path("artifact_uri").asText());
+        List<Map<String, String>> p = new ArrayList<>();
+        params.forEach((k, v) -> p.add(Map.of("key", k, "value", v)));
+        if (!p.isEmpty()) {
+            rest.post("runs/log-batch", Map.of("run_id", runId, "params", p));
+        }
+        return runId;
+    }
+
+    @Override
+    public void logMetrics(String runId, Map<String, Double> metrics) {
+        long now = System.currentTimeMillis();
+        List<Map<String, Object>> m = new ArrayList<>();
+        // MLflow takes NaN as the JSON string "NaN" (Jackson's default for non-finite doubles)
+        metrics.forEach((k, v) -> m.add(Map.of("key", k, "value", v, "timestamp", now, "step", 0)));
+        if (!m.isEmpty()) {
+            rest.post("runs/log-batch", Map.of("run_id", runId, "metrics", m));
+        }
+    }
+
+    @Override
+    public void setTag(String runId, String key, String value) {
+        rest.post("runs/set-tag", Map.of("run_id", runId, "key", key, "value", value));
+    }
+
+    @Override
+    public Path artifactDirectory(String runId, String artifactPath) {
+        if (!artifactRoots.containsKey(runId)) {
+            throw new IllegalStateException("run " + runId + " was not started by this registry instance; artifacts "
+                    + "are staged locally and uploaded by finishRun of the instance that started the run");
+        }
+        Path dir = staging(runId).resolve(artifactPath);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the artifact staging directory " + dir, e);
+        }
+        return dir;
+    }
+
+    @Override
+    public void finishRun(String runId, boolean succeeded) {
+        Path staged = staging(runId);
+        try {
+            if (succeeded && Files.isDirectory(staged)) {
+                String root = proxyPath(runId, artifactRoots.get(runId));
+                try (Stream<Path> files = Files.walk(staged)) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        rest.upload(root + "/" + staged.relativize(f).toString().replace('\\', '/'), f);
+                    }
+                }
+            }
+            rest.post("runs/update", Map.of("run_id", runId, "status", succeeded ? "FINISHED" : "FAILED",
+                    "end_time", System.currentTimeMillis()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot upload the artifacts of run " + runId + " from " + staged
+                    + " to " + rest.base(), e);
+        } finally {
+            artifactRoots.remove(runId);
+            deleteRecursively(staged);
+        }
+    }
+
+    @Override
+    public int registerVersion(String modelName, String runId, String artifactPath) {
+        try {
+            rest.post("registered-models/create", Map.of("name", modelName));
+        } catch (MlflowRest.Failure e) {
+            if (!"RESOURCE_ALREADY_EXISTS".equals(e.errorCode)) {
+                throw e;
+            }
+        }
+        JsonNode v = rest.post("model-versions/create", Map.of("name", modelName,
+                "source", "runs:/" + runId + "/" + artifactPath, "run_id", runId)).path("model_version");
+        return Integer.parseInt(v.path("version").asText());
+    }
+
+    @Override
+    public void setAlias(String modelName, String alias, int version) {
+        rest.post("registered-models/alias", Map.of("name", modelName, "alias", alias,
+                "version", Integer.toString(version)));
+    }
+
+    @Override
+    public Optional<ModelVersion> version(String modelName, String alias) {
+        JsonNode v;
+        try {
+            v = rest.get("registered-models/alias", Map.of("name", modelName, "alias", alias)).path("model_version");
+        } catch (MlflowRest.Failure e) {
+            // a missing model is 404 RESOURCE_DOES_NOT_EXIST; a missing alias is 400 INVALID_PARAMETER_VALUE
+            if ("RESOURCE_DOES_NOT_EXIST".equals(e.errorCode) || ("INVALID_PARAMETER_VALUE".equals(e.errorCode)
+                    && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("not found"))) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        int number = Integer.parseInt(v.path("version").asText());
+        String runId = v.path("run_id").asText();
+        JsonNode run = rest.get("runs/get", Map.of("run_id", runId)).path("run");
+        String root = proxyPath(runId, run.path("info").path("artifact_uri").asText());
+        Path local = download(modelName, number, root + "/" + artifactPath(v.path("source").asText(), runId));
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (JsonNode m : run.path("data").path("metrics")) {
+            metrics.put(m.path("key").asText(), m.path("value").asDouble());
+        }
+        return Optional.of(new ModelVersion(modelName, number, runId, local, metrics));
+    }
+
+    /** The version's artifacts in the local cache, downloaded on first use. */
+    private Path download(String modelName, int version, String artifact) {
+        Path target = cacheDir.resolve(modelName).resolve("version-" + version);
+        if (Files.isDirectory(target)) {
+            return target;
+        }
+        Path tmp = cacheDir.resolve(modelName).resolve(".download-" + version + "-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(tmp);
+            long files = fetch(artifact, tmp);
+            if (files == 0) {
+                throw new IllegalStateException("version " + version + " of " + modelName + " has no artifacts at "
+                        + artifact + " on " + rest.base() + "; register a run that logged its model");
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException raced) {
+                if (!Files.isDirectory(target)) {
+                    Files.move(tmp, target);
+                }
+            } catch (IOException maybeRaced) {
+                if (!Files.isDirectory(target)) {
+                    throw maybeRaced;
+                }
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot download " + artifact + " from " + rest.base() + " into "
+                    + cacheDir + "; check that the directory is writable", e);
+        } finally {
+            deleteRecursively(tmp);
+        }
+    }
+
+    private long fetch(String remote, Path local) throws IOException {
+        long n = 0;
+        for (JsonNode f : rest.listArtifacts(remote).path("files")) {
+            String path = f.path("path").asText();
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            if (f.path("is_dir").asBoolean()) {
+                Files.createDirectories(local.resolve(name));
+                n += fetch(remote + "/" + name, local.resolve(name));
+            } else {
+                rest.download(remote + "/" + name, local.resolve(name));
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private String experimentId(String name) {
+        try {
+            return rest.get("experiments/get-by-name", Map.of("experiment_name", name))
+                    .path("experiment").path("experiment_id").asText();
+        } catch (MlflowRest.Failure e) {
+            if (!"RESOURCE_DOES_NOT_EXIST".equals(e.errorCode)) {
+                throw e;
+            }
+        }
+        try {
+            return rest.post("experiments/create", Map.of("name", name)).path("experiment_id").asText();
+        } catch (MlflowRest.Failure e) {
+            if ("RESOURCE_ALREADY_EXISTS".equals(e.errorCode)) {
+                return experimentId(name);
+            }
+            throw e;
+        }
+    }
+
+    /** The path of a run's artifact root under the server's artifact proxy. */
+    private String proxyPath(String runId, String artifactUri) {
+        URI u = URI.create(artifactUri);
+        if (!"mlflow-artifacts".equals(u.getScheme())) {
+            throw new IllegalStateException("run " + runId + " stores its artifacts at " + artifactUri + ", which "
+                    + "only the server can reach; start the MLflow server at " + rest.base() + " with "
+                    + "--serve-artifacts (artifact root mlflow-artifacts:/)");
+        }
+        return u.getPath().replaceAll("^/+", "").replaceAll("/+$", "");
+    }
+
+    /** The artifact path inside the run of a version's {@code runs:/<run>/<path>} (or full URI) source. */
+    private static String artifactPath(String source, String runId) {
+        int at = source.indexOf(runId + "/");
+        if (at < 0) {
+            throw new IllegalStateException("model version source " + source + " does not name run " + runId);
+        }
+        String rest = source.substring(at + runId.length() + 1);
+        return rest.startsWith("artifacts/") && !source.startsWith("runs:/") ? rest.substring("artifacts/".length())
+                : rest;
+    }
+
+    private Path staging(String runId) {
+        return cacheDir.resolve(".staging").resolve(runId);
+    }
+
+    private static void deleteRecursively(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + p, e);
+        }
+    }
+}

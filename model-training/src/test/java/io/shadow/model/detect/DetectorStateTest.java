@@ -1,0 +1,145 @@
+package io.shadow.model.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.EntityKey;
+import io.shadow.features.Feature;
+import io.shadow.features.NoveltyAttribute;
+import io.shadow.features.ResourceType;
+import io.shadow.features.baseline.BaselineSnapshot;
+import io.shadow.features.baseline.EntityBaseline;
+import io.shadow.features.baseline.FeatureBaseline;
+import io.shadow.features.signal.Anomaly;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Export, import and eviction of per-entity state: what the scorer's checkpoints and memory bound rely on. */
+class DetectorStateTest {
+    private static final Instant T = Instant.parse("2026-11-09T10:00:00Z");
+
+    private static BaselineSnapshot snapshot(long version) {
+        Map<Feature, FeatureBaseline> f = new EnumMap<>(Feature.class);
+        f.put(Feature.EVENTS, FeatureBaseline.flat(10, 4, 10, 15, 0, 5, 2016));
+        f.put(Feature.DELETES, FeatureBaseline.flat(0, 0.15, 0.02, 0.02, 0, 0.2, 2016));
+        Map<NoveltyAttribute, Map<String, Long>> usual = new EnumMap<>(NoveltyAttribute.class);
+        usual.put(NoveltyAttribute.SOURCE_NETWORK, Map.of("10.20.1.0/24", 20_000L));
+        usual.put(NoveltyAttribute.OPERATION, Map.of("GetObject", 12_000L, "DeleteObject", 10L));
+        Map<EntityKey, EntityBaseline> m = new java.util.HashMap<>();
+        for (String p : List.of("alice", "bob")) {
+            EntityKey k = EntityKey.principal("acme", p);
+            m.put(k, new EntityBaseline(k, f, usual));
+        }
+        return new BaselineSnapshot(version, T.minusSeconds(86_400), m);
+    }
+
+    /** Calls, then a delete burst from a new network, spread over three buckets. */
+    private static List<ActivityEvent> day(String principal) {
+        List<ActivityEvent> out = new ArrayList<>();
+        for (int i = 0; i < 90; i++) {
+            boolean attack = i >= 30;
+            out.add(ActivityEvent.builder().tenant("acme").time(T.plusSeconds(10L * i)).principal(principal)
+                    .operation(attack ? "DeleteObject" : "GetObject").srcIp(attack ? "203.0.113.7" : "10.20.1.11")
+                    .resourceType(ResourceType.DATA_STORAGE).resourceId("s3://finance").build());
+        }
+        return out;
+    }
+
+    private static List<String> judge(Detector d, List<ActivityEvent> events) {
+        List<String> out = new ArrayList<>();
+        for (ActivityEvent e : events) {
+            for (Anomaly a : d.observe(e)) {
+                out.add(e.eventId() + " " + a.pattern() + " " + a.score());
+            }
+        }
+        return out;
+    }
+
+    private static byte[] export(Detector d) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        d.exportState(out);
+        return out.toByteArray();
+    }
+
+    @Test
+    void aDetectorRestoredFromExportedStateJudgesTheRestOfTheDayAsIfItHadNeverStopped() throws IOException {
+        List<ActivityEvent> day = day("alice");
+        List<ActivityEvent> before = day.subList(0, 45);
+        List<ActivityEvent> after = day.subList(45, day.size());
+        Detector uninterrupted = new Detector(DetectorConfig.defaults(), snapshot(7));
+        judge(uninterrupted, before);
+        List<String> expected = judge(uninterrupted, after);
+
+        Detector first = new Detector(DetectorConfig.defaults(), snapshot(7));
+        judge(first, before);
+        byte[] state = export(first);
+        Detector restored = new Detector(DetectorConfig.defaults(), snapshot(7));
+        assertThat(restored.importState(new ByteArrayInputStream(state))).isEqualTo(1);
+        Detector cold = new Detector(DetectorConfig.defaults(), snapshot(7));
+
+        assertThat(judge(restored, after)).isEqualTo(expected);
+        assertThat(judge(cold, after)).as("without the state the rest of the day reads differently")
+                .isNotEqualTo(expected);
+    }
+
+    @Test
+    void stateBuiltAgainstOtherBaselinesForgetsWhatItLearnedOnline() throws IOException {
+        DetectorConfig alertAlways = new DetectorConfig(5.0, 24, 48, 1.0, 0, 4.0);
+        Detector old = new Detector(alertAlways, snapshot(7));
+        judge(old, day("alice").subList(0, 45));
+        ActivityEvent again = day("alice").get(60);
+
+        Detector sameBaselines = new Detector(alertAlways, snapshot(7));
+        sameBaselines.importState(new ByteArrayInputStream(export(old)));
+        Detector newerBaselines = new Detector(alertAlways, snapshot(8));
+        newerBaselines.importState(new ByteArrayInputStream(export(old)));
+
+        assertThat(novelNetworks(sameBaselines.observe(again))).as("learned online before the restart").isEmpty();
+        assertThat(novelNetworks(newerBaselines.observe(again))).containsExactly("203.0.113.0/24");
+    }
+
+    private static List<String> novelNetworks(List<Anomaly> anomalies) {
+        return anomalies.stream().flatMap(a -> a.evidence().stream())
+                .filter(e -> e.kind().equals("novelty") && e.name().equals("source_network"))
+                .map(e -> e.observed()).toList();
+    }
+
+    @Test
+    void evictionForgetsTheLeastRecentlySeenEntities() throws Exception {
+        Detector d = new Detector(DetectorConfig.defaults(), snapshot(7));
+        for (String p : List.of("alice", "bob", "carol", "dave")) {
+            d.observe(day(p).get(0));
+            Thread.sleep(5);
+        }
+        d.observe(day("alice").get(1));
+
+        assertThat(d.evictLeastRecentlySeen(2)).isEqualTo(2);
+        assertThat(d.trackedEntities()).isEqualTo(2);
+        assertThat(ids(export(d))).containsExactlyInAnyOrder("alice", "dave");
+        assertThat(d.evictLeastRecentlySeen(2)).isZero();
+    }
+
+    @Test
+    void aFileThatIsNotDetectorStateIsRefusedWithTheReason() {
+        Detector d = new Detector(DetectorConfig.defaults(), snapshot(7));
+        assertThatThrownBy(() -> d.importState(new ByteArrayInputStream("hello world, not state".getBytes())))
+                .isInstanceOf(IOException.class).hasMessageStartingWith("not a detector state file");
+        assertThat(d.trackedEntities()).isZero();
+    }
+
+    private static List<String> ids(byte[] state) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
+        List<String> ids = new ArrayList<>();
+        StateFormat.readStates(in, StateFormat.readHeader(in), s -> ids.add(s.key().id()));
+        return ids;
+    }
+}

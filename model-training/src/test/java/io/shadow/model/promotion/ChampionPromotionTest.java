@@ -1,0 +1,134 @@
+package io.shadow.model.promotion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shadow.model.registry.LocalModelRegistry;
+import io.shadow.model.registry.ModelRegistry;
+import io.shadow.model.risk.ModelMetrics;
+import io.shadow.model.risk.RiskFactors;
+import io.shadow.model.risk.RiskModelTrainer;
+import io.shadow.model.risk.TrainingExample;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real TF models in a real local registry: the alias moves only for a challenger that wins on the same hold-out. */
+class ChampionPromotionTest {
+    private static final String MODEL = "shadow-risk";
+    private static final RiskModelTrainer.Settings SETTINGS = new RiskModelTrainer.Settings(300, 0.02f, 0.25, 0.5,
+            3, 0, 0);
+
+    @TempDir
+    Path dir;
+
+    private LocalModelRegistry registry;
+    private ChampionPromotion promotion;
+    private List<TrainingExample> examples;
+
+    @BeforeEach
+    void setUp() {
+        registry = new LocalModelRegistry(dir);
+        promotion = new ChampionPromotion(registry, MODEL, SETTINGS.operatingThreshold());
+        examples = examples(600, 11);
+    }
+
+    /** Incidents are severe anomalies on risky resources, or any threat-intel match. */
+    private static List<TrainingExample> examples(int n, long seed) {
+        Random r = new Random(seed);
+        List<TrainingExample> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            RiskFactors f = new RiskFactors(r.nextDouble(), r.nextDouble(), r.nextDouble() * 0.5,
+                    r.nextDouble() < 0.1 ? 0.9 : 0);
+            boolean incident = (f.severity() > 0.7 && f.resourceRisk() > 0.5) || f.threatIntel() > 0;
+            out.add(new TrainingExample(Instant.ofEpochSecond(i * 60L), f, incident));
+        }
+        return out;
+    }
+
+    /** The same rows with the labels of the training part shuffled; the hold-out keeps the true labels. */
+    private List<TrainingExample> shuffledTrainingLabels() {
+        int train = examples.size() - RiskModelTrainer.holdout(examples, SETTINGS.holdoutFraction()).size();
+        List<Boolean> labels = new ArrayList<>(examples.subList(0, train).stream().map(TrainingExample::incident)
+                .toList());
+        Collections.shuffle(labels, new Random(5));
+        List<TrainingExample> out = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            TrainingExample e = examples.get(i);
+            out.add(i < train ? new TrainingExample(e.time(), e.factors(), labels.get(i)) : e);
+        }
+        return out;
+    }
+
+    private record Round(String run, ChampionPromotion.Decision decision) {
+    }
+
+    private Round challenge(List<TrainingExample> trainOn) {
+        String run = registry.startRun("promotion-test", Map.of());
+        ModelMetrics m = new RiskModelTrainer(SETTINGS).train(trainOn, registry.artifactDirectory(run, "model"));
+        return new Round(run, promotion.challenge(run, "model", m,
+                RiskModelTrainer.holdout(trainOn, SETTINGS.holdoutFraction())));
+    }
+
+    private int champion() {
+        return registry.version(MODEL, ModelRegistry.CHAMPION).orElseThrow().version();
+    }
+
+    @Test
+    void aChallengerTrainedOnShuffledLabelsIsNotPromoted() {
+        Round first = challenge(examples);
+        Round worse = challenge(shuffledTrainingLabels());
+
+        assertThat(first.decision().promoted()).isTrue();
+        assertThat(first.decision().reason()).isEqualTo("first model: becomes champion");
+        assertThat(worse.decision().promoted()).isFalse();
+        assertThat(worse.decision().version()).isEqualTo(2);
+        assertThat(champion()).as("the alias stays on the better model").isEqualTo(1);
+        assertThat(worse.decision().champion().prAuc()).isGreaterThan(worse.decision().challenger().prAuc() + 0.1);
+        assertThat(worse.decision().reason()).contains("vs champion shadow-risk:1").endsWith("champion kept");
+        assertThat(registry.metrics(worse.run())).containsKeys("pr_auc", "precision", "recall", "champion_pr_auc",
+                "champion_precision", "champion_recall");
+        assertThat(registry.metrics(worse.run()).get("champion_pr_auc"))
+                .isEqualTo(worse.decision().champion().prAuc());
+        assertThat(registry.tag(worse.run(), ChampionPromotion.DECISION_TAG)).hasValueSatisfying(t ->
+                assertThat(t).startsWith("not promoted shadow-risk:2: challenger PR-AUC"));
+    }
+
+    @Test
+    void aChallengerThatBeatsTheChampionOnTheSameHoldOutTakesTheAlias() {
+        Round weak = challenge(shuffledTrainingLabels());
+        Round better = challenge(examples);
+
+        assertThat(weak.decision().promoted()).as("the first model is champion whatever its quality").isTrue();
+        assertThat(better.decision().promoted()).isTrue();
+        assertThat(champion()).isEqualTo(2);
+        assertThat(better.decision().challenger().prAuc()).isGreaterThan(better.decision().champion().prAuc());
+        assertThat(better.decision().challenger().holdoutRows()).isEqualTo(better.decision().champion().holdoutRows())
+                .isEqualTo(150);
+        assertThat(registry.tag(better.run(), ChampionPromotion.DECISION_TAG)).hasValueSatisfying(t ->
+                assertThat(t).startsWith("promoted shadow-risk:2").endsWith(": promoted"));
+    }
+
+    @Test
+    void aTieKeepsTheChampionAndAMismatchedHoldOutIsRefused() {
+        challenge(examples);
+        Round same = challenge(examples);
+        assertThat(same.decision().challenger().prAuc()).as("same data, same seed: same model")
+                .isEqualTo(same.decision().champion().prAuc());
+        assertThat(same.decision().promoted()).isFalse();
+        assertThat(same.decision().reason()).endsWith("tie, champion kept");
+        assertThat(champion()).isEqualTo(1);
+
+        String run = registry.startRun("promotion-test", Map.of());
+        ModelMetrics m = new RiskModelTrainer(SETTINGS).train(examples, registry.artifactDirectory(run, "model"));
+        assertThatThrownBy(() -> promotion.challenge(run, "model", m, examples.subList(0, 10)))
+                .hasMessageContaining("evaluated on 150 hold-out rows but 10 were given");
+    }
+}

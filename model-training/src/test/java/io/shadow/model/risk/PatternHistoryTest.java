@@ -1,0 +1,55 @@
+package io.shadow.model.risk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.shadow.features.EntityKey;
+import io.shadow.features.signal.FactorContribution;
+import io.shadow.features.signal.RiskScore;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Users' decisions on an entity and pattern move that entity's later scores of the pattern, and nothing else. */
+class PatternHistoryTest {
+    private static final EntityKey ETL = EntityKey.principal("acme", "svc-etl");
+    private static final EntityKey ANALYST = EntityKey.principal("acme", "u-fin-01");
+    private static final EntityKey OTHER = EntityKey.principal("acme", "u-eng-02");
+    private static final String EXPORT = "bytes_out@data_storage";
+
+    private final PatternHistory history = new PatternHistory(Map.of(), Map.of(
+            PatternHistory.key(ETL, EXPORT), new PatternHistory.Outcomes(0, 1),
+            PatternHistory.key(ANALYST, EXPORT), new PatternHistory.Outcomes(1, 0),
+            PatternHistory.key(OTHER, EXPORT), new PatternHistory.Outcomes(0, 5)));
+    private final RiskScore medium = WeightedRiskModel.defaults().score(new RiskFactors(0.8, 0.6, 0, 0));
+
+    @Test
+    void aRejectionStepsTheSamePatternOnTheSameEntityDownAndAnApprovalStepsItUp() {
+        RiskScore rejected = history.adjust(medium, ETL, EXPORT);
+        RiskScore approved = history.adjust(medium, ANALYST, EXPORT);
+
+        assertThat(medium.score()).as("a medium-band risk before any decision").isBetween(55.0, 80.0);
+        assertThat(odds(rejected.score())).isCloseTo(odds(medium.score()) / 4, within(1e-9));
+        assertThat(rejected.score()).as("one rejection takes it below the medium band").isLessThan(55);
+        assertThat(odds(approved.score())).isCloseTo(odds(medium.score()) * 4, within(1e-9));
+        assertThat(rejected.contributions()).last().isEqualTo(new FactorContribution("feedback", -1,
+                rejected.score() - medium.score()));
+        assertThat(rejected.base() + rejected.contributions().stream().mapToDouble(FactorContribution::points).sum())
+                .isCloseTo(rejected.score(), within(1e-9));
+    }
+
+    @Test
+    void otherPatternsAndEntitiesAreUntouchedAndRepeatedRejectionsAreCapped() {
+        assertThat(history.adjust(medium, ETL, "deletes@data_storage")).isSameAs(medium);
+        assertThat(history.adjust(medium, EntityKey.principal("other-tenant", "svc-etl"), EXPORT)).isSameAs(medium);
+        assertThat(history.netDecisions(OTHER, EXPORT)).isEqualTo(-PatternHistory.MAX_STEPS);
+        RiskScore emergency = WeightedRiskModel.defaults().score(new RiskFactors(1, 0.9, 0, 1));
+        assertThat(emergency.score()).isGreaterThan(99);
+        assertThat(history.adjust(emergency, OTHER, EXPORT).score())
+                .as("five rejections (capped at three steps) still leave a near-certain attack in the medium band")
+                .isGreaterThan(55);
+    }
+
+    private static double odds(double score) {
+        return score / (100 - score);
+    }
+}

@@ -1,0 +1,87 @@
+package io.shadow.scorer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The serving knobs of the scorer (configuration keys {@code scorer.*}, see
+ * {@code docs/configuration.md}); {@link #defaults()} holds the documented defaults.
+ *
+ * @param shards threads that score, each owning the entities whose key hashes to it; 0: one per core
+ * @param maxInFlight scoring requests processed at once; more wait in the queue
+ * @param maxQueued requests that may wait for a slot; one more is answered 429 with {@code Retry-After}
+ * @param queueTimeout how long a request may wait for a slot before it is answered 503 with {@code Retry-After}
+ * @param retryAfterSeconds the {@code Retry-After} of overload answers
+ * @param maxEntities entities whose online state is kept; beyond it the least recently seen are forgotten
+ *     until 90 % remain
+ * @param checkpointDir where the per-entity state is checkpointed; null: no checkpoints (a restart starts cold)
+ * @param checkpointInterval time between checkpoints while serving (one is also written on shutdown);
+ *     zero: only on shutdown
+ * @param reloadInterval time between looks for new baselines and a new champion model; zero: no periodic reload
+ * @param modelPoll time between looks at the registry's {@code champion} alias alone (one small
+ *     registry call; the model is downloaded and swapped in only when the alias moved); zero: only at reloads
+ */
+public record ScorerSettings(int shards, int maxInFlight, int maxQueued, Duration queueTimeout, int retryAfterSeconds,
+        int maxEntities, Path checkpointDir, Duration checkpointInterval, Duration reloadInterval,
+        Duration modelPoll) {
+
+    public ScorerSettings {
+        check(shards >= 0, "scorer.shards", shards, "0 (one per core) or more");
+        check(maxInFlight >= 1, "scorer.max-in-flight", maxInFlight, "at least 1");
+        check(maxQueued >= 0, "scorer.max-queued", maxQueued, "0 or more");
+        check(!queueTimeout.isNegative(), "scorer.queue-timeout", queueTimeout, "a duration of 0 or more, e.g. PT0.5S");
+        check(retryAfterSeconds >= 1, "scorer.retry-after-seconds", retryAfterSeconds, "at least 1");
+        check(maxEntities >= 10, "scorer.max-entities", maxEntities, "at least 10");
+        check(!checkpointInterval.isNegative(), "scorer.checkpoint-interval", checkpointInterval,
+                "a duration of 0 or more, e.g. PT1M");
+        check(!reloadInterval.isNegative(), "scorer.reload-interval", reloadInterval,
+                "a duration of 0 or more, e.g. PT1M");
+        check(!modelPoll.isNegative(), "scorer.model.poll", modelPoll, "a duration of 0 or more, e.g. PT15S");
+    }
+
+    public static ScorerSettings defaults() {
+        return new ScorerSettings(0, 8, 64, Duration.ofMillis(500), 1, 200_000, null, Duration.ofMinutes(1),
+                Duration.ofMinutes(1), Duration.ofSeconds(15));
+    }
+
+    public ScorerSettings withCheckpointDir(Path dir) {
+        return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities, dir,
+                checkpointInterval, reloadInterval, modelPoll);
+    }
+
+    public ScorerSettings withAdmission(int inFlight, int queued, Duration timeout) {
+        return new ScorerSettings(shards, inFlight, queued, timeout, retryAfterSeconds, maxEntities, checkpointDir,
+                checkpointInterval, reloadInterval, modelPoll);
+    }
+
+    public ScorerSettings withMaxEntities(int max) {
+        return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, max, checkpointDir,
+                checkpointInterval, reloadInterval, modelPoll);
+    }
+
+    public ScorerSettings withIntervals(Duration checkpoint, Duration reload) {
+        return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
+                checkpointDir, checkpoint, reload, modelPoll);
+    }
+
+    public ScorerSettings withShards(int n) {
+        return new ScorerSettings(n, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
+                checkpointDir, checkpointInterval, reloadInterval, modelPoll);
+    }
+
+    public ScorerSettings withModelPoll(Duration poll) {
+        return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
+                checkpointDir, checkpointInterval, reloadInterval, poll);
+    }
+
+    /** The shard count in force: {@code shards}, or one per core when 0. */
+    public int effectiveShards() {
+        return shards > 0 ? shards : Runtime.getRuntime().availableProcessors();
+    }
+
+    private static void check(boolean ok, String key, Object value, String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException("invalid " + key + " = " + value + "; expected " + expected);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.shadow.scorer.intake;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.json.EventCodec;
+import io.shadow.features.json.EventFormatException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A request body read as events: a JSON array of events (read element by element, never as one
+ * tree) or NDJSON (one event per line; blank lines skipped, still counted for the index), or one
+ * pretty-printed event. Malformed events are listed with their index and the field at fault; the
+ * valid ones are kept.
+ */
+public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
+
+    /** One malformed event: its position in the batch (array index or line number from 0). */
+    public record Rejected(int index, String field, String error) {
+    }
+
+    public static EventBatch parse(String body) {
+        String trimmed = body.stripLeading();
+        if (trimmed.isEmpty()) {
+            throw new IllegalArgumentException("request body is empty; send a JSON array of events or one JSON "
+                    + "event per line (NDJSON)");
+        }
+        if (trimmed.charAt(0) == '[') {
+            return array(trimmed);
+        }
+        EventBatch lines = lines(body);
+        if (lines.events.isEmpty() && trimmed.charAt(0) == '{' && lines.errors.size() > 1) {
+            EventBatch single = single(trimmed);
+            if (single != null) {
+                return single;
+            }
+        }
+        return lines;
+    }
+
+    private static EventBatch array(String body) {
+        List<ActivityEvent> ok = new ArrayList<>();
+        List<Rejected> errors = new ArrayList<>();
+        int i = 0;
+        try (JsonParser p = EventCodec.mapper().createParser(body)) {
+            p.nextToken();
+            while (true) {
+                JsonToken t = p.nextToken();
+                if (t == null) {
+                    errors.add(new Rejected(i, null, "the JSON array is not closed; the events before were read"));
+                    break;
+                }
+                if (t == JsonToken.END_ARRAY) {
+                    break;
+                }
+                JsonNode node = p.readValueAsTree();
+                try {
+                    ok.add(EventCodec.fromNode(node));
+                } catch (EventFormatException e) {
+                    errors.add(new Rejected(i, e.field(), e.getMessage()));
+                }
+                i++;
+            }
+        } catch (JsonProcessingException e) {
+            errors.add(new Rejected(i, null, "not valid JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + " (" + e.getOriginalMessage() + "); the events before it were "
+                    + "read, the rest of the array was not"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new EventBatch(ok, errors);
+    }
+
+    private static EventBatch lines(String body) {
+        List<ActivityEvent> ok = new ArrayList<>();
+        List<Rejected> errors = new ArrayList<>();
+        int i = 0;
+        int start = 0;
+        int n = body.length();
+        while (start < n) {
+            int end = body.indexOf('\n', start);
+            if (end < 0) {
+                end = n;
+            }
+            String line = body.substring(start, end > start && body.charAt(end - 1) == '\r' ? end - 1 : end);
+            if (!line.isBlank()) {
+                try {
+                    ok.add(EventCodec.parse(line));
+                } catch (EventFormatException e) {
+                    errors.add(new Rejected(i, e.field(), e.getMessage()));
+                }
+            }
+            i++;
+            start = end + 1;
+        }
+        return new EventBatch(ok, errors);
+    }
+
+    /** One event spread over several lines, or null when the body is not one JSON object. */
+    private static EventBatch single(String body) {
+        JsonNode node;
+        try {
+            node = EventCodec.mapper().readTree(body);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+        try {
+            return new EventBatch(List.of(EventCodec.fromNode(node)), List.of());
+        } catch (EventFormatException e) {
+            return new EventBatch(List.of(), List.of(new Rejected(0, e.field(), e.getMessage())));
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.shadow.scorer.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The scorer's Prometheus metrics (Micrometer), served by {@code GET /metrics}: request rates and
+ * latencies per route and status (histograms), events scored and rejected, anomalies, overload
+ * answers, queue depth and requests in flight, entities tracked and evicted, checkpoints, reloads,
+ * and the model and baselines served; plus JVM memory, GC, threads and CPU.
+ */
+public final class ScorerMetrics implements AutoCloseable {
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, Timer> requests = new ConcurrentHashMap<>();
+    private final Counter scored;
+    private final Counter rejected;
+    private final Counter anomalies;
+    private final Counter queueFull;
+    private final Counter timedOut;
+    private final Counter evicted;
+    private final Counter checkpointFailures;
+    private final Timer checkpoints;
+    private final DistributionSummary batchSize;
+    private final MultiGauge modelInfo;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private volatile long checkpointEntities;
+
+    /** Gauges read these when scraped. */
+    public record Sources(Supplier<Number> queued, Supplier<Number> inFlight, Supplier<Number> trackedEntities,
+            Supplier<Number> baselinesVersion, Supplier<Number> ready) {
+    }
+
+    public ScorerMetrics(Sources sources) {
+        scored = Counter.builder("shadow.scorer.events").tag("result", "scored")
+                .description("events scored").register(registry);
+        rejected = Counter.builder("shadow.scorer.events").tag("result", "rejected")
+                .description("malformed events rejected (answered with the field at fault)").register(registry);
+        anomalies = Counter.builder("shadow.scorer.anomalies").description("anomalies raised").register(registry);
+        queueFull = Counter.builder("shadow.scorer.overload").tag("answer", "429")
+                .description("requests turned away: queue full (429) or waited too long (503)").register(registry);
+        timedOut = Counter.builder("shadow.scorer.overload").tag("answer", "503").register(registry);
+        evicted = Counter.builder("shadow.scorer.entities.evicted")
+                .description("entities whose online state was forgotten to bound memory").register(registry);
+        checkpointFailures = Counter.builder("shadow.scorer.checkpoint.failures").register(registry);
+        checkpoints = Timer.builder("shadow.scorer.checkpoint").description("time to write a state checkpoint")
+                .register(registry);
+        batchSize = DistributionSummary.builder("shadow.scorer.batch.events").description("events per batch")
+                .serviceLevelObjectives(1, 10, 100, 1_000, 10_000).register(registry);
+        Gauge.builder("shadow.scorer.queue.depth", sources.queued()).strongReference(true)
+                .description("requests waiting for a scoring slot").register(registry);
+        Gauge.builder("shadow.scorer.in.flight", sources.inFlight()).strongReference(true)
+                .description("requests being scored").register(registry);
+        Gauge.builder("shadow.scorer.entities.tracked", sources.trackedEntities()).strongReference(true)
+                .description("entities with online state").register(registry);
+        Gauge.builder("shadow.scorer.baselines.version", sources.baselinesVersion()).strongReference(true)
+                .description("Delta version of the baselines served (-1: none)").register(registry);
+        Gauge.builder("shadow.scorer.ready", sources.ready()).strongReference(true)
+                .description("1 when model and baselines are loaded and the scorer is not draining").register(registry);
+        Gauge.builder("shadow.scorer.checkpoint.entities", () -> checkpointEntities).strongReference(true)
+                .description("entities in the last checkpoint").register(registry);
+        modelInfo = MultiGauge.builder("shadow.scorer.model.info")
+                .description("1 for the risk model served, tagged with its id").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
+    public void request(String route, int status, long nanos) {
+        requests.computeIfAbsent(route + ' ' + status, k -> Timer.builder("shadow.scorer.requests")
+                .tags("route", route, "status", Integer.toString(status))
+                .description("scorer requests by route and status")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry))
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public void batch(int accepted, int malformed, int anomalyCount) {
+        scored.increment(accepted);
+        if (malformed > 0) {
+            rejected.increment(malformed);
+        }
+        if (anomalyCount > 0) {
+            anomalies.increment(anomalyCount);
+        }
+        batchSize.record(accepted + malformed);
+    }
+
+    public void overload(int status) {
+        (status == 429 ? queueFull : timedOut).increment();
+    }
+
+    public void evicted(int n) {
+        evicted.increment(n);
+    }
+
+    public void checkpoint(long entities, long nanos) {
+        checkpointEntities = entities;
+        checkpoints.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public void checkpointFailed() {
+        checkpointFailures.increment();
+    }
+
+    public void reload(String what, String result) {
+        Counter.builder("shadow.scorer.reloads").tags("what", what, "result", result)
+                .description("reloads of baselines, threat indicators and model: switched or failed").register(registry).increment();
+    }
+
+    public void model(String id) {
+        modelInfo.register(List.of(MultiGauge.Row.of(Tags.of("model", id), 1)), true);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

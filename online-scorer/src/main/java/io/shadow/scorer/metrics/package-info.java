@@ -1,0 +1,2 @@
+/** Prometheus metrics of the scorer (Micrometer). */
+package io.shadow.scorer.metrics;

@@ -1,0 +1,180 @@
+package io.shadow.scorer.shard;
+
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.EntityKey;
+import io.shadow.features.signal.Assessment;
+import io.shadow.model.detect.Detector;
+import io.shadow.scorer.OnlineScorer;
+import io.shadow.scorer.ScoredEvent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Scores events on a fixed set of shard threads, each owning the entities (principals and hosts)
+ * whose key hashes to it. An event that concerns a principal and a host is observed for each on
+ * its owner's thread, so an entity's state is only touched by its own shard: no lock contention
+ * between requests, and every entity sees its events in time order within a batch and in arrival
+ * order across requests. A batch is sorted by event time, split by shard and scored on every
+ * shard at once, so even one connection uses all cores; the results come back in time order.
+ * The queues need no bound of their own: admission control bounds the requests in flight.
+ */
+public final class EntityShards implements AutoCloseable {
+    private static final Comparator<ActivityEvent> BY_TIME = Comparator.comparing(ActivityEvent::time);
+    private final OnlineScorer scorer;
+    private final Worker[] workers;
+
+    public EntityShards(OnlineScorer scorer, int shards) {
+        if (shards < 1) {
+            throw new IllegalArgumentException("invalid scorer.shards = " + shards + "; expected at least 1");
+        }
+        this.scorer = scorer;
+        this.workers = new Worker[shards];
+        for (int i = 0; i < shards; i++) {
+            workers[i] = new Worker("shadow-scorer-shard-" + i);
+            workers[i].start();
+        }
+    }
+
+    public int shards() {
+        return workers.length;
+    }
+
+    /** The shard that owns an entity. */
+    public int shardOf(EntityKey k) {
+        int h = k.hashCode();
+        return Math.floorMod(h ^ (h >>> 16), workers.length);
+    }
+
+    public ScoredEvent score(ActivityEvent e) throws InterruptedException {
+        return scoreAll(List.of(e)).get(0);
+    }
+
+    /** Scores a batch in event-time order; returns the results in that order. */
+    public List<ScoredEvent> scoreAll(List<ActivityEvent> events) throws InterruptedException {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        ActivityEvent[] ordered = events.toArray(new ActivityEvent[0]);
+        Arrays.sort(ordered, BY_TIME);
+        int n = workers.length;
+        // per event, the shards it concerns as a bit set (at most 64 shards are told apart; more
+        // shards simply share bits, which only costs a look at an entity another shard owns)
+        long[] shardsOf = new long[ordered.length];
+        List<List<Integer>> byShard = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byShard.add(new ArrayList<>());
+        }
+        for (int i = 0; i < ordered.length; i++) {
+            List<EntityKey> keys = Detector.entities(ordered[i]);
+            if (keys.isEmpty()) {
+                shardsOf[i] = 1L; // nothing to observe: shard 0 answers it
+            }
+            for (EntityKey k : keys) {
+                shardsOf[i] |= 1L << (shardOf(k) & 63);
+            }
+            for (int s = 0; s < n; s++) {
+                if ((shardsOf[i] & (1L << (s & 63))) != 0) {
+                    byShard.get(s).add(i);
+                }
+            }
+        }
+        ScoredEvent[][] parts = new ScoredEvent[n][];
+        int busy = (int) byShard.stream().filter(l -> !l.isEmpty()).count();
+        Part.Done done = new Part.Done(busy);
+        for (int s = 0; s < n; s++) {
+            if (!byShard.get(s).isEmpty()) {
+                parts[s] = new ScoredEvent[ordered.length];
+                workers[s].queue.add(new Part(s, ordered, byShard.get(s), parts[s], done));
+            }
+        }
+        done.latch.await();
+        if (done.failure != null) {
+            throw new IllegalStateException("scoring failed: " + done.failure.getMessage(), done.failure);
+        }
+        ScoredEvent[] out = new ScoredEvent[ordered.length];
+        for (int i = 0; i < ordered.length; i++) {
+            out[i] = merge(ordered[i], parts, i);
+        }
+        return Arrays.asList(out);
+    }
+
+    private static ScoredEvent merge(ActivityEvent e, ScoredEvent[][] parts, int i) {
+        ScoredEvent only = null;
+        List<Assessment> assessments = null;
+        List<String> outcomes = null;
+        for (ScoredEvent[] shard : parts) {
+            ScoredEvent p = shard == null ? null : shard[i];
+            if (p == null) {
+                continue;
+            }
+            if (only == null) {
+                only = p;
+            } else if (p.anomalous()) {
+                if (assessments == null) {
+                    assessments = new ArrayList<>(only.assessments());
+                    outcomes = new ArrayList<>(only.outcomes());
+                }
+                assessments.addAll(p.assessments());
+                outcomes.addAll(p.outcomes());
+            }
+        }
+        if (only == null) {
+            return new ScoredEvent(e.eventId(), List.of(), List.of());
+        }
+        return assessments == null ? only : new ScoredEvent(e.eventId(), assessments, outcomes);
+    }
+
+    @Override
+    public void close() {
+        for (Worker w : workers) {
+            w.interrupt();
+        }
+    }
+
+    /** The events of one batch that concern one shard's entities, by position in the time-ordered batch. */
+    private record Part(int shard, ActivityEvent[] events, List<Integer> positions, ScoredEvent[] out, Done done) {
+        static final class Done {
+            final CountDownLatch latch;
+            volatile Throwable failure;
+
+            Done(int parts) {
+                latch = new CountDownLatch(parts);
+            }
+        }
+    }
+
+    private final class Worker extends Thread {
+        final LinkedBlockingQueue<Part> queue = new LinkedBlockingQueue<>();
+
+        Worker(String name) {
+            super(name);
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            while (!isInterrupted()) {
+                Part p;
+                try {
+                    p = queue.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    int shard = p.shard();
+                    for (int i : p.positions()) {
+                        p.out()[i] = scorer.score(p.events()[i], k -> shardOf(k) == shard);
+                    }
+                } catch (RuntimeException | Error e) {
+                    p.done().failure = e;
+                } finally {
+                    p.done().latch.countDown();
+                }
+            }
+        }
+    }
+}

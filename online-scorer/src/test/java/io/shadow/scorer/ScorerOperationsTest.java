@@ -1,0 +1,120 @@
+package io.shadow.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.HandlerType;
+import io.javalin.router.ParsedEndpoint;
+import io.shadow.features.baseline.BaselineSnapshot;
+import io.shadow.model.registry.LocalModelRegistry;
+import io.shadow.model.risk.PatternHistory;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Readiness, health, Prometheus metrics and the OpenAPI document, on a real port. */
+class ScorerOperationsTest {
+    private static final Set<HandlerType> VERBS = Set.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
+            HandlerType.PATCH, HandlerType.DELETE);
+
+    @TempDir
+    Path dir;
+
+    private TestServer server(BaselineSource baselines) {
+        return new TestServer(new LocalModelRegistry(dir.resolve("registry")), baselines, ScorerSettings.defaults(),
+                1 << 20);
+    }
+
+    @Test
+    void readyOnlyWithBaselinesLoadedAndReadyAgainAfterTheyArrive() throws Exception {
+        AtomicLong version = new AtomicLong(-1);
+        BaselineSource nightly = new BaselineSource() {
+            @Override
+            public long currentVersion() {
+                return version.get();
+            }
+
+            @Override
+            public Generation read() {
+                return new Generation(version.get() < 0 ? BaselineSnapshot.EMPTY : TestServer.snapshot(version.get()),
+                        PatternHistory.EMPTY);
+            }
+        };
+        try (TestServer s = server(nightly)) {
+            HttpResponse<String> notYet = s.get("/ready", null);
+            assertThat(notYet.statusCode()).isEqualTo(503);
+            assertThat(TestServer.json(notYet).get("error").asText())
+                    .isEqualTo("not ready: no baselines yet: run 'bin/shadow nightly' to build them; they are picked "
+                            + "up at the next reload");
+            assertThat(s.get("/health", null).statusCode()).as("alive all the same").isEqualTo(200);
+
+            version.set(4);
+            assertThat(s.service.reload()).isEqualTo("baselines v4");
+            HttpResponse<String> ready = s.get("/ready", null);
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(TestServer.json(ready).get("baselines_version").asLong()).isEqualTo(4);
+            assertThat(TestServer.json(ready).get("model").asText()).isEqualTo("weighted-fallback");
+
+            s.service.drain();
+            assertThat(TestServer.json(s.get("/ready", null)).get("error").asText()).contains("shutting down");
+        }
+    }
+
+    @Test
+    void prometheusMetricsCountEventsAnomaliesLatenciesAndTheModelServed() throws Exception {
+        try (TestServer s = server(TestServer.baselines(3))) {
+            s.post("/v1/events", TestServer.deletes("u-1", "10.0.0.5", 30) + "broken\n", TestServer.AGENT);
+
+            assertThat(s.get("/metrics", null).statusCode()).isEqualTo(401);
+            HttpResponse<String> r = s.get("/metrics", TestServer.OPERATOR);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+            assertThat(r.body())
+                    .contains("shadow_scorer_events_total{result=\"scored\"} 30.0")
+                    .contains("shadow_scorer_events_total{result=\"rejected\"} 1.0")
+                    .containsPattern("shadow_scorer_anomalies_total [1-9]")
+                    .containsPattern("shadow_scorer_requests_seconds_bucket\\{route=\"/v1/events\",status=\"200\","
+                            + "le=\"[0-9.]+\"\\} 1")
+                    .contains("shadow_scorer_requests_seconds_count{route=\"/v1/events\",status=\"200\"} 1")
+                    .contains("shadow_scorer_queue_depth 0.0")
+                    .contains("shadow_scorer_in_flight 0.0")
+                    .contains("shadow_scorer_model_info{model=\"weighted-fallback\"} 1\n")
+                    .contains("shadow_scorer_baselines_version 3.0")
+                    .contains("shadow_scorer_entities_tracked 1.0")
+                    .contains("shadow_scorer_ready 1.0")
+                    .contains("jvm_memory_used_bytes");
+        }
+    }
+
+    @Test
+    void everyRouteTheServerRegistersIsInTheOpenApiDocumentAndNothingElse() throws Exception {
+        try (TestServer s = server(TestServer.baselines(1))) {
+            HttpResponse<String> r = s.get("/openapi.json", null);
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode doc = TestServer.json(r);
+            assertThat(doc.get("openapi").asText()).startsWith("3.0");
+
+            Set<String> registered = new TreeSet<>();
+            for (ParsedEndpoint e : s.app.unsafe.internalRouter.allHttpHandlers()) {
+                if (VERBS.contains(e.endpoint.method)) {
+                    registered.add(e.endpoint.method.name().toLowerCase() + " " + e.endpoint.path);
+                }
+            }
+            Set<String> documented = new TreeSet<>();
+            doc.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
+                    .forEachRemaining(m -> documented.add(m + " " + p.getKey())));
+
+            assertThat(registered).contains("post /v1/events", "post /v1/score", "get /metrics", "get /ready",
+                    "get /health", "get /openapi.json");
+            assertThat(documented).isEqualTo(registered);
+            List<String> refs = doc.findValuesAsText("$ref");
+            assertThat(refs).isNotEmpty().allSatisfy(ref -> assertThat(doc.at(ref.substring(1)).isMissingNode())
+                    .as("%s resolves", ref).isFalse());
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.shadow.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.EventClass;
+import io.shadow.features.ResourceType;
+import io.shadow.features.json.EventCodec;
+import io.shadow.model.detect.Detector;
+import io.shadow.model.detect.DetectorConfig;
+import io.shadow.model.registry.LocalModelRegistry;
+import io.shadow.scorer.state.StateCheckpoints;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Per-entity state across restarts (checkpoints) and under its memory bound (eviction). */
+class ScorerStateTest {
+    @TempDir
+    Path dir;
+
+    private TestServer server(ScorerSettings settings) {
+        return new TestServer(new LocalModelRegistry(dir.resolve("registry")), TestServer.baselines(1), settings,
+                4 << 20);
+    }
+
+    /** A morning of u-1's usual reads, then deletes from a new network, 10 s apart over three buckets. */
+    private static List<ActivityEvent> morning() {
+        List<ActivityEvent> out = new ArrayList<>();
+        for (int i = 0; i < 90; i++) {
+            boolean attack = i >= 30;
+            out.add(ActivityEvent.builder().tenant("acme").time(TestServer.T0.plusSeconds(10L * i))
+                    .eventClass(EventClass.API_ACTIVITY).principal("u-1").operation(attack ? "DeleteObject" : "GetObject")
+                    .srcIp(attack ? "203.0.113.7" : "10.0.0.5").userAgent("aws-cli/2.22.4")
+                    .resourceType(ResourceType.DATA_STORAGE).resourceId("s3://finance").build());
+        }
+        return out;
+    }
+
+    private static String ndjson(List<ActivityEvent> events) {
+        StringBuilder sb = new StringBuilder();
+        events.forEach(e -> sb.append(EventCodec.toJson(e)).append('\n'));
+        return sb.toString();
+    }
+
+    /** Each event of {@code events} scored alone, as the answers say. */
+    private static List<JsonNode> judge(TestServer s, List<ActivityEvent> events) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (ActivityEvent e : events) {
+            out.add(TestServer.json(s.post("/v1/score", EventCodec.toJson(e), TestServer.AGENT)));
+        }
+        return out;
+    }
+
+    @Test
+    void aRestartedScorerJudgesAnEntityAsIfItHadNeverStopped() throws Exception {
+        List<ActivityEvent> before = morning().subList(0, 45);
+        List<ActivityEvent> after = morning().subList(45, 90);
+        ScorerSettings checkpointed = ScorerSettings.defaults().withCheckpointDir(dir.resolve("state"));
+        List<JsonNode> expected;
+        try (TestServer uninterrupted = server(ScorerSettings.defaults())) {
+            uninterrupted.post("/v1/events", ndjson(before), TestServer.AGENT);
+            expected = judge(uninterrupted, after);
+        }
+        assertThat(expected).anyMatch(a -> a.get("anomalous").asBoolean());
+
+        try (TestServer first = server(checkpointed)) {
+            assertThat(first.post("/v1/events", ndjson(before), TestServer.AGENT).statusCode()).isEqualTo(200);
+        }
+        assertThat(dir.resolve("state").resolve(StateCheckpoints.FILE)).isRegularFile();
+        List<JsonNode> resumed;
+        try (TestServer second = server(checkpointed)) {
+            assertThat(TestServer.json(second.get("/v1/scorer/status", TestServer.OPERATOR))
+                    .get("tracked_entities").asInt()).as("restored at start").isEqualTo(1);
+            resumed = judge(second, after);
+        }
+        List<JsonNode> cold;
+        try (TestServer fresh = server(ScorerSettings.defaults())) {
+            cold = judge(fresh, after);
+        }
+
+        assertThat(resumed).isEqualTo(expected);
+        assertThat(cold).as("a cold start judges the same events differently").isNotEqualTo(expected);
+    }
+
+    @Test
+    void stateIsCheckpointedPeriodicallyWhileServing() throws Exception {
+        ScorerSettings often = ScorerSettings.defaults().withCheckpointDir(dir.resolve("state"))
+                .withIntervals(Duration.ofMillis(100), Duration.ZERO);
+        try (TestServer s = server(often)) {
+            s.post("/v1/events", TestServer.deletes("u-1", "10.0.0.5", 3) + TestServer.deletes("u-2", "10.0.0.5", 3),
+                    TestServer.AGENT);
+            Path file = dir.resolve("state").resolve(StateCheckpoints.FILE);
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (entitiesIn(file) < 2 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(entitiesIn(file)).as("written without a shutdown").isEqualTo(2);
+            assertThat(s.get("/metrics", TestServer.OPERATOR).body()).contains("shadow_scorer_checkpoint_entities 2.0");
+        }
+    }
+
+    @Test
+    void anUnreadableCheckpointIsSetAsideAndTheScorerStartsFromItsBaselines() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Files.writeString(state.resolve(StateCheckpoints.FILE), "half a file");
+        try (TestServer s = server(ScorerSettings.defaults().withCheckpointDir(state))) {
+            assertThat(s.get("/ready", null).statusCode()).isEqualTo(200);
+            assertThat(s.service.scorer().detector().trackedEntities()).isZero();
+            try (Stream<Path> files = Files.list(state)) {
+                assertThat(files.map(p -> p.getFileName().toString()))
+                        .anyMatch(n -> n.startsWith(StateCheckpoints.FILE + ".unreadable-"));
+            }
+        }
+    }
+
+    @Test
+    void memoryIsBoundedByForgettingTheLeastRecentlySeenEntities() throws Exception {
+        try (TestServer s = server(ScorerSettings.defaults().withMaxEntities(10))) {
+            for (int i = 0; i < 50; i++) {
+                s.post("/v1/events", TestServer.deletes("p-" + i, "10.0.0.5", 1), TestServer.AGENT);
+            }
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (s.service.scorer().detector().trackedEntities() > 10 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(s.service.scorer().detector().trackedEntities()).isBetween(1, 10);
+            assertThat(s.get("/metrics", TestServer.OPERATOR).body())
+                    .containsPattern("shadow_scorer_entities_evicted_total (4[0-9]|[5-9][0-9])\\.0");
+        }
+    }
+
+    private static long entitiesIn(Path file) throws Exception {
+        if (!Files.isRegularFile(file)) {
+            return 0;
+        }
+        Detector d = new Detector(DetectorConfig.defaults(), TestServer.snapshot(1));
+        try (InputStream in = Files.newInputStream(file)) {
+            return d.importState(in);
+        } catch (java.io.IOException partial) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.shadow.spark.intel;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.delta.tables.DeltaTable;
+import io.shadow.features.table.ShadowTable;
+import io.shadow.features.table.TableCatalog;
+import io.shadow.model.intel.FeedBatch;
+import io.shadow.model.intel.Indicator;
+import io.shadow.model.intel.ThreatFeeds;
+import io.shadow.model.intel.taxii.TaxiiClient;
+import io.shadow.model.intel.taxii.TaxiiCursors;
+import io.shadow.model.intel.taxii.TaxiiSettings;
+import io.shadow.spark.DeltaTables;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Feeds → {@code threat_indicators}. Reads the configured files (STIX bundles, plain and CSV lists)
+ * and TAXII collections (only objects added since the last sync), and MERGEs them keyed by
+ * {@code indicator_id}, so a re-run changes nothing and a newer version of a feed object updates its
+ * rows. Three things withdraw an indicator ({@code revoked = true}, kept for the record): a revoked
+ * STIX version, a newer version of the same object that no longer names the value, and, for list
+ * feeds (full snapshots), the value missing from the current list. TAXII cursors are saved only
+ * after the MERGE committed.
+ */
+public final class ThreatIntelSyncJob {
+    private final SparkSession spark;
+    private final TableCatalog catalog;
+    private final List<Path> feeds;
+    private final TaxiiSettings taxii;
+    private final Clock clock;
+
+    /** What a sync did. {@code skipped} counts unsupported patterns and unusable lines; {@code problems} shows the first. */
+    public record Result(int fetched, int skipped, long active, long revoked, List<String> sources,
+            List<String> problems) {
+        @Override
+        public String toString() {
+            return fetched + " indicators fetched from " + sources + ", " + skipped + " skipped" + (problems.isEmpty()
+                    ? "" : " (e.g. " + problems.get(0) + ")") + "; table: " + active + " active, " + revoked
+                    + " revoked";
+        }
+    }
+
+    /** @param taxii null when no TAXII server is configured */
+    public ThreatIntelSyncJob(SparkSession spark, TableCatalog catalog, List<Path> feeds, TaxiiSettings taxii,
+            Clock clock) {
+        this.spark = spark;
+        this.catalog = catalog;
+        this.feeds = List.copyOf(feeds);
+        this.taxii = taxii;
+        this.clock = clock;
+    }
+
+    public Result run() {
+        List<FeedBatch> batches = new ArrayList<>(ThreatFeeds.readAll(feeds));
+        TaxiiCursorFile cursorFile = new TaxiiCursorFile(catalog, spark.sparkContext().hadoopConfiguration());
+        TaxiiCursors cursors = taxii == null ? null : cursorFile.read();
+        List<TaxiiClient.CollectionSync> syncs = taxii == null ? List.of() : new TaxiiClient(taxii).sync(cursors);
+        syncs.forEach(s -> batches.add(s.batch()));
+
+        Instant now = clock.instant();
+        Map<String, Indicator> latest = new LinkedHashMap<>(); // a MERGE source must hold each key once
+        Map<String, Instant> versions = new HashMap<>();
+        List<String> snapshotSources = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int skipped = 0;
+        for (FeedBatch b : batches) {
+            for (Indicator i : b.indicators()) {
+                latest.merge(i.id(), i, (old, neu) -> newer(neu, old) ? neu : old);
+            }
+            b.versions().forEach((id, v) -> versions.merge(id, v, (x, y) -> x.isAfter(y) ? x : y));
+            if (b.snapshot()) {
+                snapshotSources.add(b.source());
+            }
+            skipped += b.skipped().size();
+            b.skipped().stream().limit(Math.max(0, 5 - problems.size())).forEach(problems::add);
+        }
+        merge(latest.values(), snapshotSources, now);
+        supersede(versions, now);
+        if (taxii != null) {
+            syncs.forEach(s -> cursors.advance(s.collection().objectsUrl().toString(), s.dateAddedLast()));
+            cursorFile.write(cursors);
+        }
+        List<Row> counts = DeltaTables.read(spark, catalog, ShadowTable.THREAT_INDICATORS).groupBy("revoked").count()
+                .collectAsList();
+        long active = counts.stream().filter(r -> !r.getBoolean(0)).mapToLong(r -> r.getLong(1)).sum();
+        long revoked = counts.stream().filter(r -> r.getBoolean(0)).mapToLong(r -> r.getLong(1)).sum();
+        return new Result(latest.size(), skipped, active, revoked, batches.stream().map(FeedBatch::source).toList(),
+                problems);
+    }
+
+    private static boolean newer(Indicator a, Indicator b) {
+        return b.modified() == null || (a.modified() != null && !a.modified().isBefore(b.modified()));
+    }
+
+    private void merge(java.util.Collection<Indicator> indicators, List<String> snapshotSources, Instant now) {
+        DeltaTables.ensure(spark, catalog, ShadowTable.THREAT_INDICATORS);
+        StructType schema = DeltaTables.schema(ShadowTable.THREAT_INDICATORS);
+        List<Row> rows = indicators.stream().map(i -> RowFactory.create(i.id(), i.objectId(), i.type().wireName(),
+                i.value(), i.source(), i.confidence(), i.validFrom(), i.validUntil(), i.revoked(), i.modified(), now))
+                .toList();
+        Dataset<Row> source = spark.createDataFrame(rows, schema);
+        var merge = DeltaTable.forPath(spark, catalog.path(ShadowTable.THREAT_INDICATORS)).as("t")
+                .merge(source.as("s"), "t.indicator_id = s.indicator_id")
+                // an older version fetched again (a TAXII replay) must not undo a newer one
+                .whenMatched("s.modified IS NULL OR t.modified IS NULL OR s.modified >= t.modified").updateAll()
+                .whenNotMatched().insertAll();
+        if (!snapshotSources.isEmpty()) {
+            merge = merge.whenNotMatchedBySource(col("t.source").isin(snapshotSources.toArray())
+                            .and(col("t.revoked").equalTo(false)))
+                    .update(Map.of("revoked", lit(true), "synced_at", lit(now)));
+        }
+        merge.execute();
+    }
+
+    /** Rows of a feed object older than its newest version seen in this sync are withdrawn. */
+    private void supersede(Map<String, Instant> versions, Instant now) {
+        if (versions.isEmpty()) {
+            return;
+        }
+        StructType schema = new StructType().add("object_id", DataTypes.StringType, false)
+                .add("modified", DataTypes.TimestampType, false);
+        List<Row> rows = versions.entrySet().stream().map(e -> RowFactory.create(e.getKey(), e.getValue())).toList();
+        DeltaTable.forPath(spark, catalog.path(ShadowTable.THREAT_INDICATORS)).as("t")
+                .merge(spark.createDataFrame(rows, schema).as("v"),
+                        "t.object_id = v.object_id AND t.modified < v.modified AND NOT t.revoked")
+                .whenMatched().update(Map.of("revoked", lit(true), "synced_at", lit(now)))
+                .execute();
+    }
+}

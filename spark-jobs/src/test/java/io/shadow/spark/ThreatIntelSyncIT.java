@@ -1,0 +1,195 @@
+package io.shadow.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shadow.features.EntityKey;
+import io.shadow.features.ResourceType;
+import io.shadow.features.signal.Anomaly;
+import io.shadow.features.table.KernelTableReader;
+import io.shadow.features.table.ShadowTable;
+import io.shadow.features.table.TableCatalog;
+import io.shadow.model.intel.ThreatIndicatorTable;
+import io.shadow.model.intel.ThreatIntel;
+import io.shadow.model.intel.taxii.TaxiiSettings;
+import io.shadow.model.intel.taxii.TaxiiTestServer;
+import io.shadow.model.risk.PatternHistory;
+import io.shadow.model.risk.ResourceRisk;
+import io.shadow.model.risk.RiskFactorExtractor;
+import io.shadow.spark.intel.ThreatIntelSyncJob;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The threat-intel sync on a real Delta table: two nightly syncs, then the scorer's Kernel read of the result. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ThreatIntelSyncIT {
+    private static final Instant DAY1 = Instant.parse("2026-11-19T02:00:00Z");
+    private static final Instant DAY2 = Instant.parse("2026-11-20T02:00:00Z");
+    private SparkSession spark;
+
+    @BeforeAll
+    void session() {
+        spark = SharedSpark.session();
+    }
+
+    private static void feed(String fixture, Path to) throws Exception {
+        Files.createDirectories(to.getParent());
+        try (var in = ThreatIntelSyncIT.class.getResourceAsStream("/intel/" + fixture)) {
+            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** value → "revoked|source|modified" for every row. */
+    private Map<String, String> table(TableCatalog catalog) {
+        Map<String, String> m = new TreeMap<>();
+        for (Row r : DeltaTables.read(spark, catalog, ShadowTable.THREAT_INDICATORS).collectAsList()) {
+            m.put(r.<String>getAs("value"), (r.<Boolean>getAs("revoked") ? "revoked" : "active") + "|"
+                    + r.getAs("source") + "|" + r.getAs("modified"));
+        }
+        return m;
+    }
+
+    private static ThreatIntelSyncJob job(SparkSession spark, TableCatalog catalog, List<Path> feeds, Instant at) {
+        return new ThreatIntelSyncJob(spark, catalog, feeds, null, Clock.fixed(at, ZoneOffset.UTC));
+    }
+
+    @Test
+    void twoSyncsAddRevokeAndSupersedeIndicatorsAndTheScorerMatchesTheSyncedCidr(@TempDir Path dir) throws Exception {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        Path cert = dir.resolve("feeds/cert.json");
+        Path drop = dir.resolve("feeds/drop.txt");
+        feed("cert-bundle-1.json", cert);
+        feed("drop-1.txt", drop);
+
+        ThreatIntelSyncJob.Result first = job(spark, catalog, List.of(cert, drop), DAY1).run();
+        assertThat(first.fetched()).isEqualTo(6);
+        assertThat(first.skipped()).isEqualTo(1);
+        assertThat(first.problems()).singleElement().asString().contains("process:name");
+        assertThat(first.active()).isEqualTo(6);
+        assertThat(first.revoked()).isZero();
+        assertThat(table(catalog)).containsEntry("login-secure.example",
+                "active|cert.json|2026-10-01T00:00:00Z").containsEntry("2.56.192.0/22", "active|drop.txt|null");
+
+        feed("cert-bundle-2.json", cert);
+        feed("drop-2.txt", drop);
+        ThreatIntelSyncJob.Result second = job(spark, catalog, List.of(cert, drop), DAY2).run();
+        Map<String, String> afterSecond = table(catalog);
+        ThreatIntelSyncJob.Result again = job(spark, catalog, List.of(cert, drop), DAY2).run();
+
+        assertThat(table(catalog)).as("a re-run changes nothing").isEqualTo(afterSecond);
+        assertThat(again.active()).isEqualTo(second.active());
+        assertThat(afterSecond).containsOnly(
+                Map.entry("203.0.113.0/24", "active|cert.json|2026-10-01T00:00:00Z"),
+                Map.entry("2001:db8:bad::/48", "active|cert.json|2026-10-01T00:00:00Z"),
+                Map.entry("login-secure.example", "revoked|cert.json|2026-11-15T00:00:00Z"),
+                Map.entry("198.51.100.10", "revoked|cert.json|2026-10-01T00:00:00Z"),
+                Map.entry("198.51.100.20", "active|cert.json|2026-11-15T00:00:00Z"),
+                Map.entry("https://cdn.payload-drop.example/files/invoice_2026.js",
+                        "active|cert.json|2026-11-15T00:00:00Z"),
+                Map.entry("1.10.16.0/20", "active|drop.txt|null"),
+                Map.entry("2.56.192.0/22", "revoked|drop.txt|null"),
+                Map.entry("5.134.128.0/19", "active|drop.txt|null"));
+        assertThat(second.active()).isEqualTo(6);
+        assertThat(second.revoked()).isEqualTo(3);
+
+        // the scorer's path: Delta Kernel, no Spark
+        ThreatIndicatorTable.Loaded loaded = ThreatIndicatorTable.load(new KernelTableReader(), catalog, List.of());
+        assertThat(loaded.tableVersion()).isPositive();
+        ThreatIntel intel = loaded.intel();
+        assertThat(intel.size()).isEqualTo(6);
+        assertThat(intel.matchIp("198.51.100.10", DAY2)).isEmpty();
+        assertThat(intel.matchDomain("www.login-secure.example", DAY2)).isEmpty();
+        assertThat(intel.matchUrl("https://cdn.payload-drop.example/files/invoice_2026.js", DAY2)).isPresent();
+        assertThat(intel.matchUrl("https://cdn.payload-drop.example/files/invoice_2026.js",
+                Instant.parse("2026-12-15T00:00:00Z"))).as("after valid_until").isEmpty();
+
+        Anomaly a = new Anomaly("a-1", EntityKey.principal("acme", "u-1"), DAY2, "e-1", 9.0, "bytes_out@data_storage",
+                ResourceType.DATA_STORAGE, "s3://finance", "u-1", null, "203.0.113.45", "aws-cli/2.15", List.of());
+        RiskFactorExtractor.Extraction x = new RiskFactorExtractor(5.0, ResourceRisk.defaults(), intel,
+                PatternHistory.EMPTY).extract(a);
+        assertThat(x.factors().threatIntel()).isEqualTo(0.8);
+        assertThat(x.anomaly().evidence()).anySatisfy(e -> {
+            assertThat(e.kind()).isEqualTo("threat_intel");
+            assertThat(e.observed()).isEqualTo("203.0.113.45");
+            assertThat(e.expected()).isEqualTo("cert.json (203.0.113.0/24)");
+        });
+
+        String out = System.getProperty("shadow.intel.golden-table");
+        if (out != null) { // regenerates online-scorer's golden table: -Dshadow.intel.golden-table=DIR
+            Path table = dir.resolve("warehouse").resolve(ShadowTable.THREAT_INDICATORS.relativePath());
+            try (Stream<Path> files = Files.walk(table)) {
+                for (Path p : files.toList()) {
+                    Path target = Path.of(out).resolve(table.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+    }
+
+    private static JsonNode bundle(String fixture) throws Exception {
+        try (var in = ThreatIntelSyncIT.class.getResourceAsStream("/intel/" + fixture)) {
+            return new ObjectMapper().readTree(in);
+        }
+    }
+
+    @Test
+    void aTaxiiCollectionSyncsIncrementallyFromTheCursorSavedAfterTheMerge(@TempDir Path dir) throws Exception {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        Path cursorFile = dir.resolve("warehouse/_state/taxii-cursors.json");
+        try (TaxiiTestServer server = new TaxiiTestServer(2)) {
+            server.addAll(bundle("cert-bundle-1.json"), Instant.parse("2026-11-18T00:00:00Z"));
+            TaxiiSettings taxii = new TaxiiSettings(server.discovery(), List.of("C2 indicators"), TaxiiTestServer.USER,
+                    TaxiiTestServer.PASSWORD, "");
+
+            ThreatIntelSyncJob.Result first = new ThreatIntelSyncJob(spark, catalog, List.of(), taxii,
+                    Clock.fixed(DAY1, ZoneOffset.UTC)).run();
+            assertThat(first.sources()).containsExactly("taxii:C2 indicators");
+            assertThat(first.fetched()).isEqualTo(4);
+            assertThat(first.skipped()).isEqualTo(1);
+            String lastAdded = server.objects().get(server.objects().size() - 1).added().toString();
+            assertThat(Files.readString(cursorFile)).contains(lastAdded);
+
+            // the feed publishes a revocation, a moved C2 and a new URL (and re-sends an unchanged indicator)
+            server.addAll(bundle("cert-bundle-2.json"), Instant.parse("2026-11-19T00:00:00Z"));
+            server.requests().clear();
+            ThreatIntelSyncJob.Result second = new ThreatIntelSyncJob(spark, catalog, List.of(), taxii,
+                    Clock.fixed(DAY2, ZoneOffset.UTC)).run();
+            assertThat(server.requests()).filteredOn(u -> u.getPath().endsWith("/objects/")).first()
+                    .extracting(java.net.URI::getQuery).asString().contains("added_after=" + lastAdded);
+            assertThat(second.fetched()).isEqualTo(5);
+            assertThat(table(catalog)).containsOnly(
+                    Map.entry("203.0.113.0/24", "active|taxii:C2 indicators|2026-10-01T00:00:00Z"),
+                    Map.entry("2001:db8:bad::/48", "active|taxii:C2 indicators|2026-10-01T00:00:00Z"),
+                    Map.entry("login-secure.example", "revoked|taxii:C2 indicators|2026-11-15T00:00:00Z"),
+                    Map.entry("198.51.100.10", "revoked|taxii:C2 indicators|2026-10-01T00:00:00Z"),
+                    Map.entry("198.51.100.20", "active|taxii:C2 indicators|2026-11-15T00:00:00Z"),
+                    Map.entry("https://cdn.payload-drop.example/files/invoice_2026.js",
+                            "active|taxii:C2 indicators|2026-11-15T00:00:00Z"));
+
+            ThreatIntelSyncJob.Result third = new ThreatIntelSyncJob(spark, catalog, List.of(), taxii,
+                    Clock.fixed(DAY2, ZoneOffset.UTC)).run();
+            assertThat(third.fetched()).as("nothing added since the cursor").isZero();
+            assertThat(third.active()).isEqualTo(4);
+            assertThat(third.revoked()).isEqualTo(2);
+        }
+    }
+}
