@@ -3,13 +3,13 @@ package io.shadow.cli;
 import io.shadow.agents.simulate.ScenarioLabels;
 import io.shadow.cli.backtest.Backtest;
 import io.shadow.cli.backtest.BacktestReport;
+import io.shadow.cli.backtest.CurrentProfiles;
 import io.shadow.cli.backtest.Window;
 import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
 import io.shadow.mitigation.profile.ProfileException;
 import io.shadow.mitigation.profile.ProfileLoader;
-import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.model.intel.ThreatFeeds;
 import io.shadow.model.risk.ResourceRisk;
 import java.io.PrintWriter;
@@ -39,8 +39,9 @@ final class BacktestCommand implements Callable<Integer> {
     List<Path> profiles;
 
     @Option(names = "--current",
-            description = "Profiles to compare with (default: the config's `profiles` key, else the built-in "
-                    + "defaults the service runs with).")
+            description = "Profiles to compare with (default: those the service runs with: the config's `profiles` "
+                    + "key, else the built-in defaults, unless the mitigation store holds a newer version uploaded "
+                    + "through the API).")
     Path current;
 
     @Option(names = "--from", required = true,
@@ -89,9 +90,9 @@ final class BacktestCommand implements Callable<Integer> {
             for (Path p : profiles) {
                 profileSets.add(new Backtest.Profiles(label(p, profileSets), p.toString(), ProfileLoader.load(p)));
             }
-            Path cur = current != null ? current : cfg.profiles().isBlank() ? null : Path.of(cfg.profiles());
-            ProfileSet currentSet = cur == null ? ProfileLoader.defaults() : ProfileLoader.load(cur);
-            profileSets.add(new Backtest.Profiles("current", cur == null ? "built-in defaults" : cur.toString(), currentSet));
+            profileSets.add(current != null
+                    ? new Backtest.Profiles("current", current.toString(), ProfileLoader.load(current))
+                    : CurrentProfiles.resolve(cfg, paths));
         } catch (ProfileException e) {
             e.problems().forEach(stderr::println);
             return 2;

@@ -150,7 +150,7 @@ class BacktestIT {
                 "--profiles", tight.toString(), "--data", demo.dataDir().toString(),
                 "--from", labels.from().toString(), "--to", labels.to().toString(), "--out", json.toString());
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("== tight: " + tight, "== current: built-in defaults",
+        assertThat(out.toString()).contains("== tight: " + tight, "== current: mitigation store, profiles v1 by shadow-defaults",
                 "== tight against current", "newly missed:", "false mitigations added:");
         assertThat(err.toString()).contains("100%");
 
