@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         description = "Predictive security mitigation: learn normal behaviour, detect deviations early, act, "
                 + "then explain.",
         subcommands = {DemoCommand.class, ServeCommand.class, NightlyCommand.class, ProfilesCommand.class,
-            NabCommand.class, NabScoreCommand.class, BacktestCommand.class, TrainCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+            NabCommand.class, NabScoreCommand.class, BacktestCommand.class, TrainCommand.class, ModelsCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
