@@ -8,6 +8,7 @@ import io.shadow.cli.backtest.Window;
 import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
+import io.shadow.mitigation.engine.MitigationEngine;
 import io.shadow.mitigation.profile.ProfileException;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.model.intel.ThreatFeeds;
@@ -19,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -103,6 +106,8 @@ final class BacktestCommand implements Callable<Integer> {
         }
         Optional<ScenarioLabels> truth = Files.isRegularFile(labelFile) ? Optional.of(ScenarioLabels.read(labelFile))
                 : Optional.empty();
+        // the no-act engine logs every mitigation it would take; the report lists them, stderr keeps the progress
+        Configurator.setLevel(MitigationEngine.class.getName(), Level.WARN);
         Backtest.Inputs inputs = new Backtest.Inputs(paths.catalog(), paths.openRegistry(),
                 cfg.detector().toDetectorConfig(), ThreatFeeds.load(cfg.intel().feeds().stream().map(Path::of).toList()),
                 ResourceRisk.defaults(), ConfigLoader.duration("mitigation.incident-window",

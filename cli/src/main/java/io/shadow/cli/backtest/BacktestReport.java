@@ -90,26 +90,32 @@ public record BacktestReport(Instant from, Instant to, String model, long baseli
 
     /** One candidate profile set against the current one. */
     public record Diff(String candidate, String current, List<String> newlyCaught, List<String> newlyMissed,
-            List<String> bandsChanged, int falseAdded, int falseRemoved, List<Flagged> falseAddedList,
+            List<String> bandsChanged, List<String> timeToActChanged, int falseAdded, int falseRemoved, List<Flagged> falseAddedList,
             List<Flagged> falseRemovedList, int caughtDelta, int falseDelta) {
 
         static Diff of(ProfileOutcome cand, ProfileOutcome cur) {
             List<String> caught = new ArrayList<>();
             List<String> missed = new ArrayList<>();
             List<String> bands = new ArrayList<>();
+            List<String> times = new ArrayList<>();
             for (CaseResult c : cand.cases()) {
                 CaseResult o = cur.find(c.name()).orElseThrow();
                 if (c.caught() && !o.caught()) {
                     caught.add(c.name());
                 } else if (!c.caught() && o.caught()) {
                     missed.add(c.name());
-                } else if (c.caught() && !c.bands().equals(o.bands())) {
-                    bands.add(c.name() + ": " + o.bands() + " -> " + c.bands());
+                } else if (c.caught()) {
+                    if (!c.bands().equals(o.bands())) {
+                        bands.add(c.name() + ": " + o.bands() + " -> " + c.bands());
+                    }
+                    if (c.secondsToMitigate() != o.secondsToMitigate()) {
+                        times.add(c.name() + ": " + o.secondsToMitigate() + " s -> " + c.secondsToMitigate() + " s");
+                    }
                 }
             }
             List<Flagged> added = minus(cand.falseMitigations(), cur.falseMitigations());
             List<Flagged> removed = minus(cur.falseMitigations(), cand.falseMitigations());
-            return new Diff(cand.label(), cur.label(), caught, missed, bands, added.size(), removed.size(), added,
+            return new Diff(cand.label(), cur.label(), caught, missed, bands, times, added.size(), removed.size(), added,
                     removed, cand.caught() - cur.caught(), cand.falseCount() - cur.falseCount());
         }
 

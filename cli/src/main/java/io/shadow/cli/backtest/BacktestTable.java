@@ -47,6 +47,7 @@ final class BacktestTable {
             line(sb, "newly caught", d.newlyCaught());
             line(sb, "newly missed", d.newlyMissed());
             line(sb, "bands changed", d.bandsChanged());
+            line(sb, "time to act changed", d.timeToActChanged());
             sb.append(String.format("false mitigations added: %d, removed: %d%n", d.falseAdded(), d.falseRemoved()));
             for (BacktestReport.Flagged f : d.falseAddedList()) {
                 sb.append(String.format(Locale.ROOT, "  + %s at %s: %s risk %.0f (%s)%n", f.entity(), f.eventTime(),
