@@ -8,11 +8,13 @@ import io.shadow.cli.backtest.Window;
 import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
+import io.shadow.features.table.KernelTableReader;
 import io.shadow.mitigation.engine.MitigationEngine;
 import io.shadow.mitigation.profile.ProfileException;
 import io.shadow.mitigation.profile.ProfileLoader;
-import io.shadow.model.intel.ThreatFeeds;
 import io.shadow.model.risk.ResourceRisk;
+import io.shadow.scorer.DeltaBaselines;
+import io.shadow.scorer.DeltaThreatIntel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,8 +110,10 @@ final class BacktestCommand implements Callable<Integer> {
                 : Optional.empty();
         // the no-act engine logs every mitigation it would take; the report lists them, stderr keeps the progress
         Configurator.setLevel(MitigationEngine.class.getName(), Level.WARN);
+        KernelTableReader kernel = new KernelTableReader();
         Backtest.Inputs inputs = new Backtest.Inputs(paths.catalog(), paths.openRegistry(),
-                cfg.detector().toDetectorConfig(), ThreatFeeds.load(cfg.intel().feeds().stream().map(Path::of).toList()),
+                cfg.detector().toDetectorConfig(), new DeltaBaselines(kernel, paths.catalog()),
+                new DeltaThreatIntel(kernel, paths.catalog(), cfg.intel().feeds().stream().map(Path::of).toList()),
                 ResourceRisk.defaults(), ConfigLoader.duration("mitigation.incident-window",
                         cfg.mitigation().incidentWindow()), truth);
         BacktestReport report = new Backtest(inputs, line -> {

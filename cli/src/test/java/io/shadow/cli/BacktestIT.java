@@ -15,8 +15,10 @@ import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.profile.ProfileSet;
-import io.shadow.model.intel.ThreatFeeds;
+import io.shadow.features.table.KernelTableReader;
 import io.shadow.model.risk.ResourceRisk;
+import io.shadow.scorer.DeltaBaselines;
+import io.shadow.scorer.DeltaThreatIntel;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -51,9 +53,10 @@ class BacktestIT {
         ShadowConfig cfg = demo.result().config();
         ResolvedPaths paths = ResolvedPaths.of(cfg);
         labels = ScenarioLabels.read(paths.dataDir().resolve(ScenarioLabels.FILE));
-        in = new Backtest.Inputs(paths.catalog(), paths.openRegistry(),
-                cfg.detector().toDetectorConfig(), ThreatFeeds.load(cfg.intel().feeds().stream().map(Path::of)
-                        .toList()), ResourceRisk.defaults(),
+        KernelTableReader kernel = new KernelTableReader();
+        in = new Backtest.Inputs(paths.catalog(), paths.openRegistry(), cfg.detector().toDetectorConfig(),
+                new DeltaBaselines(kernel, paths.catalog()), new DeltaThreatIntel(kernel, paths.catalog(),
+                        cfg.intel().feeds().stream().map(Path::of).toList()), ResourceRisk.defaults(),
                 ConfigLoader.duration("k", cfg.mitigation().incidentWindow()), Optional.of(labels));
         List<String> progress = new ArrayList<>();
         report = new Backtest(in, progress::add).run(labels.from(), labels.to(),

@@ -3,7 +3,6 @@ package io.shadow.cli.backtest;
 import io.shadow.agents.simulate.ScenarioLabels;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.baseline.BaselineSnapshot;
-import io.shadow.features.baseline.BaselineSnapshotReader;
 import io.shadow.features.signal.Assessment;
 import io.shadow.features.table.EventTableReader;
 import io.shadow.features.table.KernelTableReader;
@@ -12,12 +11,12 @@ import io.shadow.features.table.TableCatalog;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.model.detect.DetectorConfig;
-import io.shadow.model.intel.ThreatIntel;
 import io.shadow.model.registry.ModelRegistry;
-import io.shadow.model.risk.PatternHistory;
 import io.shadow.model.risk.ResourceRisk;
+import io.shadow.scorer.BaselineSource;
 import io.shadow.scorer.OnlineScorer;
 import io.shadow.scorer.RiskModelHolder;
+import io.shadow.scorer.ThreatIntelSource;
 import io.shadow.spark.training.TrainAndPromote;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,13 +29,18 @@ import java.util.function.Consumer;
  * Replays stored history through the live path without acting: events of {@code [from, to)} are
  * read from {@code bronze/events} with Delta Kernel, in time order, and scored once by the same
  * {@link OnlineScorer} the service runs (detector on the baseline snapshot, risk model from the
- * registry's champion, threat intelligence, pattern history); every assessment then goes to each
+ * registry's champion, threat intelligence, pattern history, each read as the service reads it); every assessment then goes to each
  * profile set's trigger in no-act mode. The result is graded against the ground truth.
  */
 public final class Backtest {
-    /** The installation a backtest reads: tables, registry and the scorer's settings. */
-    public record Inputs(TableCatalog catalog, ModelRegistry registry, DetectorConfig detector, ThreatIntel intel,
-            ResourceRisk resourceRisk, Duration incidentWindow, Optional<ScenarioLabels> labels) {
+    /**
+     * The installation a backtest reads: tables, registry and the scorer's settings, with baselines
+     * and threat intelligence from the same sources the service reads ({@code DeltaBaselines},
+     * {@code DeltaThreatIntel}).
+     */
+    public record Inputs(TableCatalog catalog, ModelRegistry registry, DetectorConfig detector,
+            BaselineSource baselines, ThreatIntelSource intel, ResourceRisk resourceRisk, Duration incidentWindow,
+            Optional<ScenarioLabels> labels) {
     }
 
     /** One profile set to try; the last of several is the current one the others are compared with. */
@@ -69,7 +73,9 @@ public final class Backtest {
         if (history.isEmpty()) {
             throw BacktestErrors.noEvents(from, to, events.path(), span(events));
         }
-        BaselineSnapshot snapshot = new BaselineSnapshotReader(kernel, in.catalog()).read();
+        BaselineSource.Generation baselines = in.baselines().read();
+        BaselineSnapshot snapshot = baselines.snapshot();
+        ThreatIntelSource.Generation intel = in.intel().read();
         List<ProfileReplay> replays = new ArrayList<>();
         try (RiskModelHolder models = new RiskModelHolder(in.registry(), TrainAndPromote.MODEL_NAME)) {
             models.refresh();
@@ -77,14 +83,15 @@ public final class Backtest {
                 replays.add(new ProfileReplay(p.label(), p.source(), p.set(), in.incidentWindow()));
             }
             long[] anomalies = {0};
-            OnlineScorer scorer = new OnlineScorer(in.detector(), snapshot, in.intel(),
-                    PatternHistory.read(kernel, in.catalog()), in.resourceRisk(), models, a -> {
+            OnlineScorer scorer = new OnlineScorer(in.detector(), snapshot, intel.intel(), baselines.history(),
+                    in.resourceRisk(), models, a -> {
                         anomalies[0]++;
                         return fanOut(replays, a);
                     });
             progress.accept(String.format("replaying %d events through the detector (baselines v%d, %d entities), "
-                    + "model %s and %d profile set(s), acting on nothing", history.size(), snapshot.version(),
-                    snapshot.size(), models.get().id(), replays.size()));
+                    + "model %s, %d threat indicators (%s) and %d profile set(s), acting on nothing", history.size(),
+                    snapshot.version(), snapshot.size(), models.get().id(), intel.intel().size(), intel.from(),
+                    replays.size()));
             long reported = 0;
             for (int i = 0; i < history.size(); i++) {
                 scorer.score(history.get(i));
