@@ -1,6 +1,7 @@
 package io.shadow.agents;
 
 import io.shadow.agents.act.CommandExecutor;
+import io.shadow.agents.act.CommandJournal;
 import io.shadow.agents.act.HostIsolation;
 import io.shadow.agents.act.ProcessControl;
 import io.shadow.agents.capture.DropDirectorySource;
@@ -222,7 +223,8 @@ public final class Agent implements AutoCloseable {
             isolation = new HostIsolation(a.nft(), a.netns(), allow);
         }
         return new CommandExecutor(api, a.effectiveToken(cfg.scorer()), cfg.tenant(), host, http.build(),
-                new ProcessControl(), isolation);
+                new ProcessControl(), isolation,
+                new CommandJournal(Path.of(cfg.spool().dir()).resolve("commands").resolve("journal.jsonl")));
     }
 
     /** Shadow's API as address:port, kept reachable while the host is isolated. */

@@ -29,7 +29,7 @@ public record MitigationOptions(Path keyDir, List<Path> encryptionRoots, TableRo
         rollbackTables = List.copyOf(rollbackTables);
         webhooks = List.copyOf(webhooks);
         if (webhooks.stream().map(Webhook::name).distinct().count() != webhooks.size()) {
-            throw new IllegalArgumentException("notify.webhooks: two webhooks share a name; names must be unique");
+            throw new IllegalArgumentException("mitigation.channels.webhooks: two webhooks share a name; names must be unique");
         }
     }
 

@@ -76,8 +76,9 @@ public final class MitigationService implements AutoCloseable {
         int restored = engine.restore();
         store.audit("shadow", "service.started", "mitigation-api", "profiles v" + inForce.version() + " by "
                 + inForce.author() + ", " + restored + " action(s) in force restored");
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "shadow-expiry");
+        // two threads: pinning rollback tables (a Spark job) never delays undoing expired actions
+        this.sweeper = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "shadow-sweeper");
             t.setDaemon(true);
             return t;
         });

@@ -107,6 +107,12 @@ class ThreatIntelSyncIT {
         assertThat(second.active()).isEqualTo(6);
         assertThat(second.revoked()).isEqualTo(3);
 
+        // a list that arrives empty (a failed download) is refused: what it listed before stays active
+        Files.writeString(drop, "; Spamhaus DROP List 2026/11/16\n");
+        ThreatIntelSyncJob.Result broken = job(spark, catalog, List.of(cert, drop), DAY2).run();
+        assertThat(broken.problems()).anySatisfy(p -> assertThat(p).contains("drop.txt lists no indicator"));
+        assertThat(table(catalog)).as("nothing withdrawn").isEqualTo(afterSecond);
+
         // the scorer's path: Delta Kernel, no Spark
         ThreatIndicatorTable.Loaded loaded = ThreatIndicatorTable.load(new KernelTableReader(), catalog, List.of());
         assertThat(loaded.tableVersion()).isPositive();
@@ -155,20 +161,23 @@ class ThreatIntelSyncIT {
     void aTaxiiCollectionSyncsIncrementallyFromTheCursorSavedAfterTheMerge(@TempDir Path dir) throws Exception {
         TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
         Path cursorFile = dir.resolve("warehouse/_state/taxii-cursors.json");
+        Path drop = dir.resolve("feeds/drop.txt");
+        feed("drop-1.txt", drop);
         try (TaxiiTestServer server = new TaxiiTestServer(2)) {
             server.addAll(bundle("cert-bundle-1.json"), Instant.parse("2026-11-18T00:00:00Z"));
             TaxiiSettings taxii = new TaxiiSettings(server.discovery(), List.of("C2 indicators"), TaxiiTestServer.USER,
                     TaxiiTestServer.PASSWORD, "");
 
-            ThreatIntelSyncJob.Result first = new ThreatIntelSyncJob(spark, catalog, List.of(), taxii,
+            ThreatIntelSyncJob.Result first = new ThreatIntelSyncJob(spark, catalog, List.of(drop), taxii,
                     Clock.fixed(DAY1, ZoneOffset.UTC)).run();
-            assertThat(first.sources()).containsExactly("taxii:C2 indicators");
-            assertThat(first.fetched()).isEqualTo(4);
+            assertThat(first.sources()).containsExactly("drop.txt", "taxii:C2 indicators");
+            assertThat(first.fetched()).isEqualTo(6);
             assertThat(first.skipped()).isEqualTo(1);
             String lastAdded = server.objects().get(server.objects().size() - 1).added().toString();
             assertThat(Files.readString(cursorFile)).contains(lastAdded);
 
-            // the feed publishes a revocation, a moved C2 and a new URL (and re-sends an unchanged indicator)
+            // the feed publishes a revocation, a moved C2 and a new URL (and re-sends an unchanged indicator);
+            // the DROP list leaves intel.feeds
             server.addAll(bundle("cert-bundle-2.json"), Instant.parse("2026-11-19T00:00:00Z"));
             server.requests().clear();
             ThreatIntelSyncJob.Result second = new ThreatIntelSyncJob(spark, catalog, List.of(), taxii,
@@ -183,13 +192,15 @@ class ThreatIntelSyncIT {
                     Map.entry("198.51.100.10", "revoked|taxii:C2 indicators|2026-10-01T00:00:00Z"),
                     Map.entry("198.51.100.20", "active|taxii:C2 indicators|2026-11-15T00:00:00Z"),
                     Map.entry("https://cdn.payload-drop.example/files/invoice_2026.js",
-                            "active|taxii:C2 indicators|2026-11-15T00:00:00Z"));
+                            "active|taxii:C2 indicators|2026-11-15T00:00:00Z"),
+                    Map.entry("1.10.16.0/20", "revoked|drop.txt|null"),
+                    Map.entry("2.56.192.0/22", "revoked|drop.txt|null"));
 
             ThreatIntelSyncJob.Result third = new ThreatIntelSyncJob(spark, catalog, List.of(), taxii,
                     Clock.fixed(DAY2, ZoneOffset.UTC)).run();
             assertThat(third.fetched()).as("nothing added since the cursor").isZero();
             assertThat(third.active()).isEqualTo(4);
-            assertThat(third.revoked()).isEqualTo(2);
+            assertThat(third.revoked()).isEqualTo(4);
         }
     }
 }

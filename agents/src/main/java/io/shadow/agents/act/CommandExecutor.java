@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Executes the commands Shadow issues for this host: polls {@code GET /v1/agent/commands}, acts
  * (suspend, resume or kill processes; isolate or release the host), and acknowledges each with
  * {@code {ok, detail, pids}} so Shadow knows what to reverse on undo. A command that cannot be
- * carried out is acknowledged as failed with the reason, never left pending.
+ * carried out is acknowledged as failed with the reason, never left pending; a command is run at
+ * most once ({@link CommandJournal}), however often its acknowledgement has to be repeated.
  */
 public final class CommandExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(CommandExecutor.class);
@@ -33,10 +34,14 @@ public final class CommandExecutor {
     private final HttpClient http;
     private final ProcessControl processes;
     private final HostIsolation isolation;
+    private final CommandJournal journal;
 
-    /** @param isolation null when host isolation is off on this agent */
+    /**
+     * @param isolation null when host isolation is off on this agent
+     * @param journal where executed commands are remembered, so that none runs twice
+     */
     public CommandExecutor(URI base, String token, String tenant, String host, HttpClient http,
-            ProcessControl processes, HostIsolation isolation) {
+            ProcessControl processes, HostIsolation isolation, CommandJournal journal) {
         this.base = base;
         this.token = token;
         this.tenant = tenant;
@@ -44,6 +49,7 @@ public final class CommandExecutor {
         this.http = http;
         this.processes = processes;
         this.isolation = isolation;
+        this.journal = journal;
     }
 
     /** What one command did. */
@@ -61,7 +67,15 @@ public final class CommandExecutor {
         }
         List<Result> results = new java.util.ArrayList<>();
         for (JsonNode c : JSON.readTree(r.body())) {
-            Result res = execute(c.path("id").asText(), c.path("action").asText(), params(c.path("params")));
+            String id = c.path("id").asText();
+            String action = c.path("action").asText();
+            // a command seen before (its ack was lost, or the agent restarted) is acknowledged, not run again
+            Result res = journal.outcome(id, action).orElse(null);
+            if (res == null) {
+                journal.started(id, action);
+                res = execute(id, action, params(c.path("params")));
+                journal.done(res);
+            }
             ack(res);
             results.add(res);
         }

@@ -105,7 +105,7 @@ class HostIsolationIT {
         assertThat(hostReaches(otherPort)).isTrue();
         HostIsolation isolation = new HostIsolation(nft, ns, List.of(hostIp + ":" + shadowPort));
         CommandExecutor agent = new CommandExecutor(api.base(), ShadowApi.AGENT_TOKEN, ShadowApi.TENANT, HOST,
-                HttpClient.newHttpClient(), new ProcessControl(), isolation);
+                HttpClient.newHttpClient(), new ProcessControl(), isolation, new CommandJournal(dir.resolve("journal.jsonl")));
 
         Outcome o = api.anomaly(HOST, 60, ResourceType.COMPUTE, "host:" + HOST);
         List<CommandExecutor.Result> done = agent.pollOnce();

@@ -35,7 +35,7 @@ class ProcessActionsTest {
     void start() throws Exception {
         api = new ShadowApi(dir.resolve("store"), HOST);
         agent = new CommandExecutor(api.base(), ShadowApi.AGENT_TOKEN, ShadowApi.TENANT, HOST,
-                HttpClient.newHttpClient(), new ProcessControl(), null);
+                HttpClient.newHttpClient(), new ProcessControl(), null, new CommandJournal(dir.resolve("journal.jsonl")));
     }
 
     @AfterEach
@@ -119,5 +119,32 @@ class ProcessActionsTest {
         assertThat(r.detail()).isEqualTo("no running process matches {exe=/nothing/runs/this}");
         assertThat(agent.execute("cmd-y", "isolate_host", Map.of()).detail()).startsWith(
                 "host isolation is off on this agent (actions.isolation: off)");
+    }
+
+    @Test
+    void aCommandIsRunAtMostOnceEvenWhenItsAckWasLostOrTheAgentDiedRunningIt() throws Exception {
+        Path exe = uniqueSleep();
+        victim = new ProcessBuilder(exe.toString(), "300").start();
+        long pid = victim.pid();
+        assertThat(awaitState(pid, 'S')).hasValue('S');
+        api.anomaly(HOST, 60, ResourceType.PROCESS, exe.toString());
+        String id = api.service.engine().actuators().agents().pending(ShadowApi.TENANT, HOST).get(0).id();
+
+        // the agent journalled the command as started, then died before it had a result
+        CommandJournal journal = new CommandJournal(dir.resolve("restarted/journal.jsonl"));
+        journal.started(id, "suspend_process");
+        CommandExecutor restarted = new CommandExecutor(api.base(), ShadowApi.AGENT_TOKEN, ShadowApi.TENANT, HOST,
+                HttpClient.newHttpClient(), new ProcessControl(), null,
+                new CommandJournal(dir.resolve("restarted/journal.jsonl")));
+
+        List<CommandExecutor.Result> done = restarted.pollOnce();
+
+        assertThat(done).singleElement().satisfies(r -> {
+            assertThat(r.ok()).isFalse();
+            assertThat(r.detail()).startsWith("the agent stopped while executing this command; it was not run again");
+        });
+        assertThat(awaitState(pid, 'S')).as("not suspended blind").hasValue('S');
+        assertThat(api.service.engine().actuators().agents().pending(ShadowApi.TENANT, HOST)).isEmpty();
+        assertThat(restarted.pollOnce()).isEmpty();
     }
 }

@@ -37,8 +37,20 @@ public final class EncryptActuator implements Actuator {
     @Override
     public Applied apply(ActionTarget t, Map<String, String> params, Instant expiresAt) {
         Path location = location(t, params, true);
+        if (FileEncryption.anyEncrypted(location)) {
+            throw new NotApplicableException("encrypt_data: " + location + " already holds files Shadow encrypted "
+                    + "(an earlier encrypt_data is still in force); undo that one first");
+        }
         String keyId = keys.activate(location.toString());
-        int n = FileEncryption.encryptTree(location, keys.key(keyId));
+        int n;
+        try {
+            n = FileEncryption.encryptTree(location, keys.key(keyId));
+        } catch (RuntimeException e) {
+            // leave nothing half-done: decrypt what was encrypted, then give the key up
+            FileEncryption.decryptTree(location, keys.key(keyId));
+            keys.retire(keyId);
+            throw e;
+        }
         keys.prepare(location.toString());
         return new Applied(keyId + " " + location, "encrypted " + n + " file(s) under " + location
                 + " with data key " + keyId + " (AES-256-GCM); undo decrypts them");
@@ -65,8 +77,9 @@ public final class EncryptActuator implements Actuator {
             }
             return null;
         }
-        Path p = (raw.startsWith("file:") ? Path.of(URI.create(raw)) : Path.of(raw)).toAbsolutePath().normalize();
-        if (roots.stream().noneMatch(p::startsWith)) {
+        Path p = real((raw.startsWith("file:") ? Path.of(URI.create(raw)) : Path.of(raw)).toAbsolutePath().normalize());
+        // compared as real paths: a symbolic link under a root cannot lead outside it
+        if (roots.stream().map(EncryptActuator::real).noneMatch(p::startsWith)) {
             if (required) {
                 throw new NotApplicableException("encrypt_data refuses " + p + ": it is not under "
                         + "mitigation.encryption.roots " + roots + "; add its parent there to allow it");
@@ -77,5 +90,14 @@ public final class EncryptActuator implements Actuator {
             throw new NotApplicableException("encrypt_data: data location " + p + " is not a directory");
         }
         return p;
+    }
+
+    /** The path with symbolic links resolved, or as given while it does not exist. */
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (java.io.IOException e) {
+            return p;
+        }
     }
 }

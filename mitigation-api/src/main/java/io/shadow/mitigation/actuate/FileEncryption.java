@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
@@ -59,6 +60,11 @@ public final class FileEncryption {
         return n;
     }
 
+    /** Whether any file under {@code root} is already encrypted. */
+    public static boolean anyEncrypted(Path root) {
+        return files(root).stream().anyMatch(FileEncryption::isEncrypted);
+    }
+
     public static boolean isEncrypted(Path f) {
         try (InputStream in = Files.newInputStream(f)) {
             return Arrays.equals(in.readNBytes(MAGIC.length), MAGIC);
@@ -72,7 +78,8 @@ public final class FileEncryption {
             throw new IllegalArgumentException("data location " + root + " is not a directory");
         }
         try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().endsWith(".shadow-tmp"))
+            // symbolic links are neither followed nor replaced: only the location's own files are touched
+            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).filter(p -> !p.getFileName().toString().endsWith(".shadow-tmp"))
                     .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list data location " + root, e);

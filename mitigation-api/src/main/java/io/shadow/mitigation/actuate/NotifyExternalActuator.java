@@ -38,7 +38,7 @@ public final class NotifyExternalActuator implements Actuator {
                 : webhooks.stream().map(Webhook::name).toList();
         if (to.isEmpty()) {
             throw new NotApplicableException("notify_external: no webhook is configured for actions "
-                    + "(notify.webhooks with uses: [actions])");
+                    + "(mitigation.channels.webhooks with uses: [actions])");
         }
         for (String name : to) {
             if (webhooks.stream().noneMatch(w -> w.name().equals(name))) {

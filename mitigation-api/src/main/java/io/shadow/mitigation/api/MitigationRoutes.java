@@ -58,9 +58,12 @@ public final class MitigationRoutes {
         r.post("/v1/mitigations/{id}/modify", idempotency.wrap(ctx -> decide(ctx, "modify")), USER, OPERATOR);
         r.get("/v1/feedback", ctx -> ctx.json(store.feedback()), OPERATOR);
         r.get("/v1/audit", ctx -> ctx.json(store.auditLog(ctx.queryParam("subject"))), OPERATOR);
-        r.get("/v1/agent/commands", ctx -> ctx.json(engine.actuators().agents().pending(
-                ctx.queryParamAsClass("tenant", String.class).getOrDefault("default"),
-                required(ctx, "host"))), AGENT);
+        r.get("/v1/agent/commands", ctx -> {
+            String host = required(ctx, "host");
+            ownHost(ServiceApp.caller(ctx), host);
+            ctx.json(engine.actuators().agents().pending(
+                    ctx.queryParamAsClass("tenant", String.class).getOrDefault("default"), host));
+        }, AGENT);
         r.post("/v1/agent/commands/{id}/ack", idempotency.wrap(this::ack), AGENT);
         r.get("/v1/keys/{id}", this::collectKey, USER, OPERATOR);
         String doc = OpenApiFragments.merge(List.of(OPENAPI)).toString();
@@ -79,10 +82,22 @@ public final class MitigationRoutes {
         }
         boolean ok = body.path("ok").asBoolean(true);
         Caller c = ServiceApp.caller(ctx);
+        engine.actuators().agents().get(id).ifPresent(cmd -> ownHost(c, cmd.host()));
         if (!engine.actuators().agents().acknowledge(id, c.name(), ok, body.toString())) {
             throw new ApiError(409, "command " + id + " is unknown or not pending");
         }
         ctx.json(Map.of("acknowledged", id, "status", ok ? "done" : "failed"));
+    }
+
+    /**
+     * An agent token bound to a host ({@code principal} of its {@code auth.tokens} entry) sees and
+     * acknowledges that host's commands only; an unbound agent token serves every host.
+     */
+    private static void ownHost(Caller c, String host) {
+        if (c.principal() != null && !c.principal().isBlank() && !c.principal().equals(host)) {
+            throw new ApiError(403, "agent token '" + c.name() + "' is bound to host " + c.principal()
+                    + " and may not read or acknowledge the commands of host " + host);
+        }
     }
 
     /**

@@ -52,16 +52,35 @@ public final class Decisions {
     public Mitigation reject(String mitigationId, String user, String comment) {
         Context c = context(mitigationId);
         claim(c, Mitigation.REJECTED, FeedbackRecord.REJECT, user, comment);
+        List<String> failed = new java.util.ArrayList<>();
         for (ActionRecord r : store.actionsOf(mitigationId)) {
-            engine.undo(r, ActionRecord.UNDONE);
+            undo(r, failed);
         }
         boolean othersInForce = store.mitigationsOf(c.incident.incidentId()).stream()
                 .anyMatch(m -> OPEN.contains(m.status()) || Mitigation.APPROVED.equals(m.status())
                         || Mitigation.MODIFIED.equals(m.status()));
-        if (!othersInForce) {
+        if (!othersInForce && failed.isEmpty()) {
             store.setIncidentStatus(c.incident.incidentId(), Incident.RESOLVED);
         }
+        throwIfFailed(mitigationId, "rejected", failed);
         return store.mitigation(mitigationId).orElseThrow();
+    }
+
+    /** Undoes one action; a failure is collected (the action stays in force) so the others are still undone. */
+    private void undo(ActionRecord r, List<String> failed) {
+        try {
+            engine.undo(r, ActionRecord.UNDONE);
+        } catch (RuntimeException e) {
+            failed.add(r.type() + " (" + r.actionId() + "): " + e.getMessage());
+        }
+    }
+
+    private static void throwIfFailed(String mitigationId, String what, List<String> failed) {
+        if (!failed.isEmpty()) {
+            throw new DecisionException(500, "mitigation " + mitigationId + " was " + what + ", but undoing "
+                    + String.join("; ", failed) + " failed; those actions stay in force (audit: action.undo_failed)"
+                    + " until an operator fixes the cause and they expire or are undone");
+        }
     }
 
     public Mitigation modify(String mitigationId, String user, String comment, List<ActionSpec> actions) {
@@ -72,11 +91,12 @@ public final class Decisions {
         claim(c, Mitigation.MODIFIED, FeedbackRecord.MODIFY, user, comment);
         // An action in force is kept only if asked for with the same params (a new rate replaces the old one).
         List<ActionRecord> kept = new java.util.ArrayList<>();
+        List<String> failed = new java.util.ArrayList<>();
         for (ActionRecord r : store.actionsOf(mitigationId)) {
             if (ActionRecord.APPLIED.equals(r.status()) && actions.stream().anyMatch(a -> same(a, r))) {
                 kept.add(r);
             } else {
-                engine.undo(r, ActionRecord.UNDONE);
+                undo(r, failed);
             }
         }
         Incident i = c.incident;
@@ -87,6 +107,7 @@ public final class Decisions {
                 engine.applyForModify(mitigationId, spec, target);
             }
         }
+        throwIfFailed(mitigationId, "modified", failed);
         return store.mitigation(mitigationId).orElseThrow();
     }
 

@@ -241,7 +241,11 @@ public final class MitigationEngine {
         }
     }
 
-    /** Undoes one recorded action if it is still in force; returns whether it was. */
+    /**
+     * Undoes one recorded action if it is still in force; returns whether it was. The status moves
+     * first (so of concurrent undos exactly one acts); if the actuator's undo then fails, the
+     * action is put back in force, audited as {@code action.undo_failed}, and the failure rethrown.
+     */
     boolean undo(ActionRecord r, String finalStatus) {
         if (!ActionRecord.APPLIED.equals(r.status())) {
             return false;
@@ -249,7 +253,14 @@ public final class MitigationEngine {
         if (!store.finishAction(r.actionId(), finalStatus, clock.instant())) {
             return false;
         }
-        actuators.get(io.shadow.mitigation.actuate.ActionType.fromWire(r.type())).undo(r.handle());
+        try {
+            actuators.get(io.shadow.mitigation.actuate.ActionType.fromWire(r.type())).undo(r.handle());
+        } catch (RuntimeException e) {
+            store.reopenAction(r.actionId(), finalStatus);
+            store.audit("shadow", "action.undo_failed", r.mitigationId(), r.type() + ": " + e.getMessage()
+                    + "; the action stays in force");
+            throw e;
+        }
         store.audit("shadow", "action." + finalStatus, r.mitigationId(), r.type() + ": " + r.detail());
         return true;
     }

@@ -12,11 +12,11 @@ public record DeliveryPolicy(int attempts, Duration initialBackoff, Duration max
 
     public DeliveryPolicy {
         if (attempts < 1) {
-            throw new IllegalArgumentException("notify.delivery-attempts " + attempts + " must be at least 1");
+            throw new IllegalArgumentException("mitigation.channels.delivery.attempts " + attempts + " must be at least 1");
         }
         if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
-            throw new IllegalArgumentException("notify.delivery-backoff " + initialBackoff + " must be >= 0 and <= "
-                    + "notify.delivery-max-backoff " + maxBackoff);
+            throw new IllegalArgumentException("mitigation.channels.delivery.backoff " + initialBackoff + " must be >= 0 and <= "
+                    + "mitigation.channels.delivery.max-backoff " + maxBackoff);
         }
     }
 

@@ -15,10 +15,10 @@ public record Smtp(String host, int port, String from, String username, String p
         operators = operators == null ? List.of() : List.copyOf(operators);
         if (host != null && !host.isBlank()) {
             if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("notify.smtp.port " + port + " is not a port (1-65535)");
+                throw new IllegalArgumentException("mitigation.channels.smtp.port " + port + " is not a port (1-65535)");
             }
             if (from == null || !from.contains("@")) {
-                throw new IllegalArgumentException("notify.smtp.from '" + from + "' is not an e-mail address");
+                throw new IllegalArgumentException("mitigation.channels.smtp.from '" + from + "' is not an e-mail address");
             }
         }
     }

@@ -17,20 +17,20 @@ public record Webhook(String name, URI url, String secret, Set<String> uses) {
 
     public Webhook {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("notify.webhooks[]: name is required");
+            throw new IllegalArgumentException("mitigation.channels.webhooks[]: name is required");
         }
         if (url == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
-            throw new IllegalArgumentException("notify.webhooks[" + name + "].url '" + url
+            throw new IllegalArgumentException("mitigation.channels.webhooks[" + name + "].url '" + url
                     + "' is not an http:// or https:// URL");
         }
         if (secret == null || secret.length() < 16) {
-            throw new IllegalArgumentException("notify.webhooks[" + name + "].secret is shorter than 16 characters; "
+            throw new IllegalArgumentException("mitigation.channels.webhooks[" + name + "].secret is shorter than 16 characters; "
                     + "use a long random secret shared with the receiver");
         }
         uses = uses == null || uses.isEmpty() ? Set.of(ACTIONS, NOTIFICATIONS) : Set.copyOf(uses);
         for (String u : uses) {
             if (!u.equals(ACTIONS) && !u.equals(NOTIFICATIONS)) {
-                throw new IllegalArgumentException("notify.webhooks[" + name + "].uses: unknown '" + u
+                throw new IllegalArgumentException("mitigation.channels.webhooks[" + name + "].uses: unknown '" + u
                         + "'; expected actions and/or notifications");
             }
         }

@@ -1,6 +1,5 @@
 package io.shadow.mitigation.store;
 
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -28,7 +27,7 @@ public final class IdempotencyStore {
                     + "VALUES (?,?,?,?,?)", caller, key, requestSha256, IN_PROGRESS, now);
             return Optional.empty();
         } catch (Jdbc.StoreException e) {
-            if (!(e.getCause() instanceof SQLException s) || !"23505".equals(s.getSQLState())) {
+            if (!Jdbc.isUniqueViolation(e)) {
                 throw e;
             }
         }

@@ -32,6 +32,11 @@ final class Jdbc {
         this.ds = ds;
     }
 
+    /** Whether a store failure is a unique-key violation (SQLState 23505 on H2 and PostgreSQL). */
+    static boolean isUniqueViolation(StoreException e) {
+        return e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState());
+    }
+
     <T> T transaction(Work<T> work) {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);

@@ -146,6 +146,15 @@ public final class MitigationStore {
     }
 
     /**
+     * Puts an action whose undo failed back in force ({@code status} was set by
+     * {@link #finishAction}), so it shows as applied and a later undo or expiry sweep retries it.
+     */
+    public void reopenAction(String actionId, String status) {
+        jdbc.update("UPDATE actions SET status = ?, undone_at = NULL WHERE action_id = ? AND status = ?",
+                ActionRecord.APPLIED, actionId, status);
+    }
+
+    /**
      * Records a user's decision if the mitigation is still in one of {@code from}: the status change,
      * the feedback row and the audit line commit together, or none does.
      *

@@ -34,8 +34,19 @@ public final class ProfileStore {
                 + "ORDER BY version DESC", ProfileStore::map);
     }
 
-    /** Stores a version; false when that version number exists already. */
+    /** Stores a version; false when that version number exists already (also when stored concurrently). */
     public boolean insert(Version v) {
+        try {
+            return insertOnce(v);
+        } catch (Jdbc.StoreException e) {
+            if (Jdbc.isUniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private boolean insertOnce(Version v) {
         return jdbc.transaction(c -> {
             if (!Jdbc.query(c, "SELECT version FROM profile_versions WHERE version = ?", rs -> rs.getInt(1),
                     v.version()).isEmpty()) {

@@ -100,4 +100,54 @@ class EncryptDataTest {
                 + "mitigation.encryption.roots [" + dir.resolve("data") + "]; add its parent there to allow it");
         assertThat(Files.readAllBytes(elsewhere.resolve("notes.txt"))).isEqualTo(SECRET);
     }
+
+    @Test
+    void aSymbolicLinkCannotLeadEncryptionOutOfTheRootsAndLinkedFilesAreLeftAlone() throws Exception {
+        Path outside = dir.resolve("etc");
+        Files.createDirectories(outside);
+        Files.write(outside.resolve("passwd"), SECRET);
+        Files.createSymbolicLink(dir.resolve("data/shortcut"), outside);
+        Files.createSymbolicLink(data.resolve("linked-passwd"), outside.resolve("passwd"));
+
+        Outcome escaped = anomalyOn(dir.resolve("data/shortcut").toString(), 60);
+        ActionRecord refused = api.store().actionsOf(escaped.mitigationId()).get(0);
+        assertThat(refused.status()).isEqualTo(ActionRecord.SKIPPED);
+        assertThat(refused.detail()).startsWith("encrypt_data refuses " + outside.toRealPath());
+        Outcome dotted = api.handle(Assessments.risk(60).principal("u-2").on(ResourceType.DATA_STORAGE,
+                data.toUri() + "/../../etc").build());
+        assertThat(api.store().actionsOf(dotted.mitigationId()).get(0).status()).isEqualTo(ActionRecord.SKIPPED);
+
+        Outcome o = api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.DATA_STORAGE, data.toString())
+                .build());
+        assertThat(api.store().actionsOf(o.mitigationId()).get(0).detail()).startsWith("encrypted 3 file(s)");
+        assertThat(Files.isSymbolicLink(data.resolve("linked-passwd"))).as("the link is kept").isTrue();
+        assertThat(Files.readAllBytes(outside.resolve("passwd"))).isEqualTo(SECRET);
+    }
+
+    @Test
+    void aSecondEncryptionOfAnEncryptedLocationIsRefusedAndAFailedUndoLeavesTheActionInForce() throws Exception {
+        Outcome first = anomalyOn(data.toString(), 60);
+        Outcome second = api.handle(Assessments.risk(60).principal("u-2").on(ResourceType.DATA_STORAGE,
+                data.toString()).build());
+        ActionRecord refused = api.store().actionsOf(second.mitigationId()).get(0);
+        assertThat(refused.status()).isEqualTo(ActionRecord.SKIPPED);
+        assertThat(refused.detail()).contains("already holds files Shadow encrypted");
+
+        // the ciphertext of one file is altered while encrypted: its undo cannot succeed
+        Path ledger = data.resolve("2025/q1/ledger.csv");
+        byte[] c = Files.readAllBytes(ledger);
+        c[c.length - 1] ^= 1;
+        Files.write(ledger, c);
+        Outcome third = api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.DATA_STORAGE,
+                dir.resolve("data").toString()).build());
+        assertThat(api.store().actionsOf(third.mitigationId()).get(0).status()).isEqualTo(ActionRecord.SKIPPED);
+
+        var answer = api.post("/v1/mitigations/" + first.mitigationId() + "/reject", RunningApi.OPERATOR, "");
+
+        assertThat(answer.statusCode()).isEqualTo(500);
+        assertThat(answer.body()).contains("encrypt_data", "stay in force");
+        assertThat(api.store().actionsOf(first.mitigationId())).extracting(ActionRecord::status)
+                .containsExactly(ActionRecord.APPLIED);
+        assertThat(api.store().auditLog(null)).anyMatch(e -> e.action().equals("action.undo_failed"));
+    }
 }

@@ -51,6 +51,25 @@ class AuthorizationTest {
     }
 
     @Test
+    void anAgentTokenBoundToAHostSeesAndAcknowledgesOnlyThatHostsCommands() {
+        api.handle(Assessments.risk(60).principal("u-3").on(io.shadow.features.ResourceType.PROCESS,
+                "/usr/bin/xmrig").build());
+        String cmd = RunningApi.json(api.get("/v1/agent/commands?tenant=acme&host=ws-17", RunningApi.AGENT))
+                .get(0).path("id").asText();
+
+        assertError(api.get("/v1/agent/commands?tenant=acme&host=ws-17", RunningApi.AGENT_WS99), 403,
+                "agent token 'agent-ws-99' is bound to host ws-99 and may not read or acknowledge the commands of "
+                        + "host ws-17");
+        assertError(api.post("/v1/agent/commands/" + cmd + "/ack", RunningApi.AGENT_WS99, "{\"ok\": true}"), 403,
+                "agent token 'agent-ws-99' is bound to host ws-99 and may not read or acknowledge the commands of "
+                        + "host ws-17");
+        assertThat(RunningApi.json(api.get("/v1/agent/commands?tenant=acme&host=ws-99", RunningApi.AGENT_WS99)))
+                .isEmpty();
+        assertThat(RunningApi.json(api.get("/v1/agent/commands?tenant=acme&host=ws-17", RunningApi.AGENT)))
+                .as("still pending for the right agent").anyMatch(c -> c.path("id").asText().equals(cmd));
+    }
+
+    @Test
     void aUserSeesOnlyIncidentsAboutThemselves() {
         JsonNode mine = RunningApi.json(api.get("/v1/incidents?principal=u-2", RunningApi.USER_U1));
         JsonNode all = RunningApi.json(api.get("/v1/incidents", RunningApi.OPERATOR));

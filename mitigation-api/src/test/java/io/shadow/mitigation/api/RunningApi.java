@@ -38,6 +38,8 @@ public final class RunningApi implements AutoCloseable {
     private final Javalin app;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** An agent token bound to host ws-99 (its principal). */
+    public static final String AGENT_WS99 = "agent-ws99-token-0123456789ab";
     /** The admin token, named "admin". */
     public static final String ADMIN = "admin-token-0123456789abcdef";
 
@@ -48,7 +50,8 @@ public final class RunningApi implements AutoCloseable {
                 OPERATOR, new Caller("olga@acme.example", Role.OPERATOR, null),
                 USER_U1, new Caller("u-1@acme.example", Role.USER, "u-1"),
                 USER_U2, new Caller("u-2@acme.example", Role.USER, "u-2"),
-                ADMIN, new Caller("admin", Role.ADMIN, null));
+                ADMIN, new Caller("admin", Role.ADMIN, null),
+                AGENT_WS99, new Caller("agent-ws-99", Role.AGENT, "ws-99"));
         this.app = ServiceApp.create(tokens, MAX_REQUEST_BYTES,
                 cfg -> new MitigationRoutes(service).register(cfg));
         app.start("127.0.0.1", 0);

@@ -10,11 +10,8 @@ import java.util.Map;
  * What one read of a feed produced: its indicators, the versions of the feed objects seen (so that a
  * newer version, even a revoked one without a usable pattern, supersedes older rows), and what had
  * to be skipped, each with the reason.
- *
- * @param snapshot true when the feed lists everything it currently holds (plain and CSV lists), so an
- *     entry missing from it is withdrawn; false for incremental feeds (STIX, TAXII)
  */
-public record FeedBatch(String source, boolean snapshot, List<Indicator> indicators, Map<String, Instant> versions,
+public record FeedBatch(String source, List<Indicator> indicators, Map<String, Instant> versions,
         List<String> skipped) {
 
     public FeedBatch {
@@ -26,14 +23,12 @@ public record FeedBatch(String source, boolean snapshot, List<Indicator> indicat
     /** Collects a batch. */
     public static final class Builder {
         private final String source;
-        private final boolean snapshot;
         private final List<Indicator> indicators = new ArrayList<>();
         private final Map<String, Instant> versions = new LinkedHashMap<>();
         private final List<String> skipped = new ArrayList<>();
 
-        public Builder(String source, boolean snapshot) {
+        public Builder(String source) {
             this.source = source;
-            this.snapshot = snapshot;
         }
 
         public String source() {
@@ -58,7 +53,7 @@ public record FeedBatch(String source, boolean snapshot, List<Indicator> indicat
         }
 
         public FeedBatch build() {
-            return new FeedBatch(source, snapshot, indicators, versions, skipped);
+            return new FeedBatch(source, indicators, versions, skipped);
         }
     }
 }

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -34,14 +33,6 @@ public final class ThreatFeeds {
         return b.build();
     }
 
-    public static List<FeedBatch> readAll(List<Path> files) {
-        List<FeedBatch> out = new ArrayList<>(files.size());
-        for (Path f : files) {
-            out.add(read(f));
-        }
-        return out;
-    }
-
     public static FeedBatch read(Path f) {
         String source = f.getFileName().toString();
         List<String> lines;
@@ -64,6 +55,19 @@ public final class ThreatFeeds {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("threat feed " + f + ": " + e.getMessage() + "; fix the file or "
                     + "remove it from intel.feeds", e);
+        }
+        boolean list = !(first.startsWith("{") || first.startsWith("["));
+        // a list is a full snapshot: read as empty or mostly unusable (a failed download, a changed
+        // format) it would withdraw everything it listed before, so it is refused instead
+        if (list && batch.indicators().isEmpty() && batch.skipped().isEmpty()) {
+            throw new IllegalArgumentException("threat feed " + f + " lists no indicator (empty, or comments only: "
+                    + "a failed download?); fix the file or remove it from intel.feeds");
+        }
+        if (list && batch.skipped().size() > batch.indicators().size() && !batch.indicators().isEmpty()) {
+            throw new IllegalArgumentException("threat feed " + f + ": " + batch.skipped().size() + " of "
+                    + (batch.skipped().size() + batch.indicators().size()) + " entries are unusable (first: "
+                    + batch.skipped().get(0) + "); its format may have changed; fix the file or remove it from "
+                    + "intel.feeds");
         }
         if (batch.indicators().isEmpty() && !batch.skipped().isEmpty()) {
             throw new IllegalArgumentException("threat feed " + f + " has no usable entry; first problem: "

@@ -19,7 +19,6 @@ class BlocklistFeedsTest {
     void dropListReadsCidrsWithSemicolonAndHashCommentsAndReportsBadLines() throws Exception {
         FeedBatch b = ThreatFeeds.read(fixture("spamhaus-drop.txt"));
 
-        assertThat(b.snapshot()).isTrue();
         assertThat(b.indicators()).extracting(Indicator::value).containsExactly("1.10.16.0/20", "2.56.192.0/22",
                 "5.134.128.0/19", "2001:db8:dead::/48", "192.0.2.77");
         assertThat(b.skipped()).singleElement().asString().startsWith("spamhaus-drop.txt line 11: ");
@@ -66,5 +65,19 @@ class BlocklistFeedsTest {
         Path missing = dir.resolve("missing.txt");
         assertThatThrownBy(() -> ThreatFeeds.read(missing)).hasMessageContaining(missing.toString())
                 .hasMessageContaining("fix intel.feeds");
+    }
+
+    @Test
+    void aListReadAsEmptyOrMostlyUnusableIsRefusedRatherThanWithdrawingWhatItListed(@TempDir Path dir)
+            throws Exception {
+        Path empty = dir.resolve("drop.txt");
+        Files.writeString(empty, "; Spamhaus DROP List 2026/11/16\n; Expires: Mon, 17 Nov 2026\n");
+        assertThatThrownBy(() -> ThreatFeeds.read(empty)).hasMessage("threat feed " + empty
+                + " lists no indicator (empty, or comments only: a failed download?); fix the file or remove it "
+                + "from intel.feeds");
+        Path changed = dir.resolve("ips.txt");
+        Files.writeString(changed, "192.0.2.1\n<html>\n<body>502 Bad Gateway</body>\n</html>\n");
+        assertThatThrownBy(() -> ThreatFeeds.read(changed)).hasMessageStartingWith("threat feed " + changed
+                + ": 3 of 4 entries are unusable");
     }
 }

@@ -113,4 +113,22 @@ class TaxiiClientTest {
         assertThatThrownBy(() -> new TaxiiClient(wrong).apiRoot()).hasMessageContaining("HTTP 404")
                 .hasMessageContaining("check intel.taxii.url");
     }
+
+    @Test
+    void aServerWithoutNextTokensIsPagedByAddedAfter() throws Exception {
+        try (TaxiiTestServer dated = new TaxiiTestServer(PAGE, false)) {
+            dated.addAll(new ObjectMapper().readTree(StixBundleParserTest.fixture("stix-bundle.json").toFile()), T0);
+            TaxiiSettings s = new TaxiiSettings(dated.discovery(), List.of(), TaxiiTestServer.USER,
+                    TaxiiTestServer.PASSWORD, "");
+            TaxiiClient.CollectionSync sync = new TaxiiClient(s).sync(TaxiiCursors.empty()).get(0);
+            assertThat(sync.pages()).isEqualTo((dated.objects().size() + PAGE - 1) / PAGE);
+            assertThat(sync.batch().indicators()).extracting(Indicator::value).contains("198.51.100.7",
+                    "185.220.102.9");
+            assertThat(dated.requests()).filteredOn(u -> u.getPath().endsWith("/objects/")).extracting(URI::getQuery)
+                    .as("each page asks for what was added after the previous one").containsExactly(null,
+                            "added_after=" + T0.plusSeconds(PAGE - 1), "added_after=" + T0.plusSeconds(2 * PAGE - 1),
+                            "added_after=" + T0.plusSeconds(3 * PAGE - 1), "added_after=" + T0.plusSeconds(4 * PAGE - 1),
+                            "added_after=" + T0.plusSeconds(5 * PAGE - 1));
+        }
+    }
 }

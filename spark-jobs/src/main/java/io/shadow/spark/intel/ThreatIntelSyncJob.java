@@ -2,6 +2,7 @@ package io.shadow.spark.intel;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 
 import io.delta.tables.DeltaTable;
 import io.shadow.features.table.ShadowTable;
@@ -34,7 +35,7 @@ import org.apache.spark.sql.types.StructType;
  * {@code indicator_id}, so a re-run changes nothing and a newer version of a feed object updates its
  * rows. Three things withdraw an indicator ({@code revoked = true}, kept for the record): a revoked
  * STIX version, a newer version of the same object that no longer names the value, and, for list
- * feeds (full snapshots), the value missing from the current list. TAXII cursors are saved only
+ * feeds (full snapshots), the value missing from the current lists (or its file gone from the config). TAXII cursors are saved only
  * after the MERGE committed.
  */
 public final class ThreatIntelSyncJob {
@@ -66,7 +67,17 @@ public final class ThreatIntelSyncJob {
     }
 
     public Result run() {
-        List<FeedBatch> batches = new ArrayList<>(ThreatFeeds.readAll(feeds));
+        List<FeedBatch> batches = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>(); // their rows stay as they are, not withdrawn
+        for (Path f : feeds) {
+            try {
+                batches.add(ThreatFeeds.read(f));
+            } catch (RuntimeException e) {
+                unreadable.add(f.getFileName().toString());
+                problems.add(e.getMessage());
+            }
+        }
         TaxiiCursorFile cursorFile = new TaxiiCursorFile(catalog, spark.sparkContext().hadoopConfiguration());
         TaxiiCursors cursors = taxii == null ? null : cursorFile.read();
         List<TaxiiClient.CollectionSync> syncs = taxii == null ? List.of() : new TaxiiClient(taxii).sync(cursors);
@@ -75,21 +86,16 @@ public final class ThreatIntelSyncJob {
         Instant now = clock.instant();
         Map<String, Indicator> latest = new LinkedHashMap<>(); // a MERGE source must hold each key once
         Map<String, Instant> versions = new HashMap<>();
-        List<String> snapshotSources = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
         int skipped = 0;
         for (FeedBatch b : batches) {
             for (Indicator i : b.indicators()) {
                 latest.merge(i.id(), i, (old, neu) -> newer(neu, old) ? neu : old);
             }
             b.versions().forEach((id, v) -> versions.merge(id, v, (x, y) -> x.isAfter(y) ? x : y));
-            if (b.snapshot()) {
-                snapshotSources.add(b.source());
-            }
             skipped += b.skipped().size();
             b.skipped().stream().limit(Math.max(0, 5 - problems.size())).forEach(problems::add);
         }
-        merge(latest.values(), snapshotSources, now);
+        merge(latest.values(), unreadable, now);
         supersede(versions, now);
         if (taxii != null) {
             syncs.forEach(s -> cursors.advance(s.collection().objectsUrl().toString(), s.dateAddedLast()));
@@ -107,24 +113,24 @@ public final class ThreatIntelSyncJob {
         return b.modified() == null || (a.modified() != null && !a.modified().isBefore(b.modified()));
     }
 
-    private void merge(java.util.Collection<Indicator> indicators, List<String> snapshotSources, Instant now) {
+    private void merge(java.util.Collection<Indicator> indicators, List<String> unreadable, Instant now) {
         DeltaTables.ensure(spark, catalog, ShadowTable.THREAT_INDICATORS);
         StructType schema = DeltaTables.schema(ShadowTable.THREAT_INDICATORS);
         List<Row> rows = indicators.stream().map(i -> RowFactory.create(i.id(), i.objectId(), i.type().wireName(),
                 i.value(), i.source(), i.confidence(), i.validFrom(), i.validUntil(), i.revoked(), i.modified(), now))
                 .toList();
         Dataset<Row> source = spark.createDataFrame(rows, schema);
-        var merge = DeltaTable.forPath(spark, catalog.path(ShadowTable.THREAT_INDICATORS)).as("t")
+        DeltaTable.forPath(spark, catalog.path(ShadowTable.THREAT_INDICATORS)).as("t")
                 .merge(source.as("s"), "t.indicator_id = s.indicator_id")
                 // an older version fetched again (a TAXII replay) must not undo a newer one
                 .whenMatched("s.modified IS NULL OR t.modified IS NULL OR s.modified >= t.modified").updateAll()
-                .whenNotMatched().insertAll();
-        if (!snapshotSources.isEmpty()) {
-            merge = merge.whenNotMatchedBySource(col("t.source").isin(snapshotSources.toArray())
-                            .and(col("t.revoked").equalTo(false)))
-                    .update(Map.of("revoked", lit(true), "synced_at", lit(now)));
-        }
-        merge.execute();
+                .whenNotMatched().insertAll()
+                // list entries, the only rows without a version, are re-read in full every night: one no
+                // list names any more was delisted, or its file left intel.feeds
+                .whenNotMatchedBySource(col("t.modified").isNull().and(col("t.revoked").equalTo(false))
+                        .and(unreadable.isEmpty() ? lit(true) : not(col("t.source").isin(unreadable.toArray()))))
+                .update(Map.of("revoked", lit(true), "synced_at", lit(now)))
+                .execute();
     }
 
     /** Rows of a feed object older than its newest version seen in this sync are withdrawn. */

@@ -16,7 +16,7 @@ public final class BlocklistParser {
     }
 
     public static FeedBatch parse(List<String> lines, String source, double confidence) {
-        FeedBatch.Builder b = new FeedBatch.Builder(source, true);
+        FeedBatch.Builder b = new FeedBatch.Builder(source);
         int n = 0;
         for (String raw : lines) {
             n++;

@@ -30,7 +30,7 @@ public final class CsvFeedParser {
     }
 
     public static FeedBatch parse(List<String> lines, String source, double confidence) {
-        FeedBatch.Builder b = new FeedBatch.Builder(source, true);
+        FeedBatch.Builder b = new FeedBatch.Builder(source);
         List<String> header = null;
         int valueColumn = -1;
         int n = 0;

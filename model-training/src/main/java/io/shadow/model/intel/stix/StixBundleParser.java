@@ -54,7 +54,7 @@ public final class StixBundleParser {
     }
 
     public static FeedBatch parse(JsonNode root, String source) {
-        FeedBatch.Builder b = new FeedBatch.Builder(source, false);
+        FeedBatch.Builder b = new FeedBatch.Builder(source);
         JsonNode objects = root.isArray() ? root : root.path("objects");
         if (!objects.isArray()) {
             throw new IllegalArgumentException("STIX input " + source + " has no 'objects' array; expected a "

@@ -96,12 +96,13 @@ public final class TaxiiClient {
 
     /** All objects of a collection added after {@code addedAfter} (null: all), following pagination. */
     public CollectionSync fetch(Collection c, String addedAfter) {
-        FeedBatch.Builder batch = new FeedBatch.Builder("taxii:" + c.title(), false);
+        FeedBatch.Builder batch = new FeedBatch.Builder("taxii:" + c.title());
         String last = null;
         String next = null;
         String after = addedAfter;
         int pages = 0;
         boolean more = true;
+        java.util.Set<String> seen = new java.util.HashSet<>();
         while (more) {
             StringBuilder q = new StringBuilder();
             if (after != null) {
@@ -118,6 +119,10 @@ public final class TaxiiClient {
             last = page.dateAddedLast() != null ? page.dateAddedLast() : last;
             more = page.body().path("more").asBoolean(false);
             next = more ? page.body().path("next").asText(null) : null;
+            if (next != null && !seen.add(next)) { // a server that hands out the same page again would loop
+                throw new TaxiiException(url.toString(), 200, "TAXII " + url + " repeats next=" + next + " after "
+                        + pages + " page(s); cannot page through collection " + c.id() + " (a server bug?)");
+            }
             if (more && next == null) { // servers without 'next' page by added_after
                 if (page.dateAddedLast() == null || page.dateAddedLast().equals(after)) {
                     throw new TaxiiException(url.toString(), 200, "TAXII " + url + " says more=true but gives neither "

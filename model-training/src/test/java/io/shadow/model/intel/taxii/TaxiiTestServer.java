@@ -37,10 +37,17 @@ public final class TaxiiTestServer implements AutoCloseable {
     private final List<Stored> objects = new CopyOnWriteArrayList<>();
     private final List<URI> requests = new CopyOnWriteArrayList<>();
     private final int pageSize;
+    private final boolean withNext;
     private final HttpServer server;
 
     public TaxiiTestServer(int pageSize) {
+        this(pageSize, true);
+    }
+
+    /** @param withNext false: say {@code more} without a {@code next} token, as servers that page by date do */
+    public TaxiiTestServer(int pageSize, boolean withNext) {
         this.pageSize = pageSize;
+        this.withNext = withNext;
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -129,7 +136,7 @@ public final class TaxiiTestServer implements AutoCloseable {
         ObjectNode env = JSON.createObjectNode();
         boolean more = from + pageSize < matching.size();
         env.put("more", more);
-        if (more) {
+        if (more && withNext) {
             env.put("next", String.valueOf(from + pageSize));
         }
         ArrayNode arr = env.putArray("objects");
