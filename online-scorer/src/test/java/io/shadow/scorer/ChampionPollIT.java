@@ -10,11 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,25 +41,7 @@ class ChampionPollIT {
         try (TestServer server = new TestServer(new MlflowModelRegistry(URI.create(uri), dir.resolve("scorer")),
                 model, TestServer.baselines(1), pollOnly, 4 << 20)) {
             assertThat(server.service.models().get().id()).isEqualTo(model + ":" + v1);
-            Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-            AtomicBoolean stop = new AtomicBoolean();
-            Thread[] clients = new Thread[3];
-            for (int t = 0; t < clients.length; t++) {
-                int id = t;
-                clients[t] = new Thread(() -> {
-                    for (int n = 0; !stop.get(); n++) {
-                        int status;
-                        try {
-                            status = server.post("/v1/events", TestServer.deletes("p-" + id + "-" + n,
-                                    "185.220.101.47", 20), TestServer.AGENT).statusCode();
-                        } catch (Exception e) {
-                            status = -1;
-                        }
-                        statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-                    }
-                }, "load-" + t);
-                clients[t].start();
-            }
+            ThreatLoad load = new ThreatLoad(server, 3);
             Thread.sleep(1000);
             int beforeSwitch = server.handed.size();
             long moved = System.nanoTime();
@@ -75,13 +53,7 @@ class ChampionPollIT {
             double switchMs = (System.nanoTime() - moved) / 1e6;
             int atSwitch = server.handed.size();
             Thread.sleep(1000);
-            stop.set(true);
-            for (Thread c : clients) {
-                c.join(30_000);
-            }
-
-            Map<Integer, Integer> seen = new TreeMap<>();
-            statuses.forEach((k, v) -> seen.put(k, v.get()));
+            Map<Integer, Integer> seen = load.stop();
             List<Assessment> all = List.copyOf(server.handed);
             double before = mean(all.subList(0, beforeSwitch), model + ":" + v1);
             double after = mean(all.subList(atSwitch, all.size()), model + ":" + v2);

@@ -12,10 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -52,27 +48,7 @@ class ScorerReloadIT {
         ScorerSettings manual = ScorerSettings.defaults().withIntervals(Duration.ZERO, Duration.ZERO)
                 .withModelPoll(Duration.ZERO);
         try (TestServer server = new TestServer(registry, nightly, manual, 4 << 20)) {
-            Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicInteger sent = new AtomicInteger();
-            Thread[] clients = new Thread[3];
-            for (int t = 0; t < clients.length; t++) {
-                int id = t;
-                clients[t] = new Thread(() -> {
-                    for (int n = 0; !stop.get(); n++) {
-                        int status;
-                        try {
-                            status = server.post("/v1/events", TestServer.deletes("l-" + id + "-" + n,
-                                    "185.220.101.47", 20), TestServer.AGENT).statusCode();
-                        } catch (Exception e) {
-                            status = -1;
-                        }
-                        statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-                        sent.incrementAndGet();
-                    }
-                }, "load-" + t);
-                clients[t].start();
-            }
+            ThreatLoad load = new ThreatLoad(server, 3);
             for (int i = 1; i <= 10; i++) {
                 Thread.sleep(200);
                 registry.setAlias("shadow-risk", ModelRegistry.CHAMPION, i % 2 == 1 ? v2 : v1);
@@ -81,15 +57,10 @@ class ScorerReloadIT {
                         + (i % 2 == 1 ? v2 : v1));
             }
             Thread.sleep(200);
-            stop.set(true);
-            for (Thread c : clients) {
-                c.join(30_000);
-            }
+            Map<Integer, Integer> seen = load.stop();
 
-            Map<Integer, Integer> seen = new TreeMap<>();
-            statuses.forEach((k, v) -> seen.put(k, v.get()));
             assertThat(seen).as("every request during the reloads").containsOnlyKeys(200);
-            assertThat(sent.get()).isGreaterThan(30);
+            assertThat(load.sent()).isGreaterThan(30);
             Set<String> models = server.handed.stream().map(Assessment::risk).map(r -> r.model())
                     .collect(Collectors.toSet());
             assertThat(models).containsExactlyInAnyOrder("shadow-risk:1", "shadow-risk:2");

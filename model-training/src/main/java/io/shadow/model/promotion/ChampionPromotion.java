@@ -63,6 +63,12 @@ public final class ChampionPromotion {
             m.put("reason", reason);
             return m;
         }
+
+        /** One line for the nightly progress output; the report keeps every figure. */
+        @Override
+        public String toString() {
+            return "version " + version + (promoted ? " promoted" : " not promoted") + ": " + reason;
+        }
     }
 
     /** @param threshold operating threshold (probability) at which precision and recall are reported */
@@ -118,11 +124,12 @@ public final class ChampionPromotion {
         if (current.isEmpty()) {
             promote = true;
             reason = "first model: becomes champion";
-        } else if (champion == null) {
+        } else if (champion == null && !Double.isNaN(challenger.prAuc())) {
             promote = true;
             reason = String.format("champion %s did not load on the hold-out (%s): challenger promoted", championId,
                     championError);
         } else if (Double.isNaN(challenger.prAuc())) {
+            // also when the champion did not load: an unmeasured challenger does not replace it
             promote = false;
             reason = String.format("the hold-out of %d rows has no confirmed incident, so PR-AUC cannot rank the "
                     + "models: champion %s kept", holdout.size(), championId);

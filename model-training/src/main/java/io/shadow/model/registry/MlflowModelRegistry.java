@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  * http(s)://...}. Runs carry params, metrics, tags and the model directory as artifacts (uploaded
  * through the server's artifact proxy, so the server must run with {@code --serve-artifacts});
  * versions and the {@code champion} alias live in MLflow's model registry. A version is
- * downloaded once into {@code cacheDir} and loaded from there; versions are immutable, so the
- * cache never goes stale.
+ * downloaded once into {@code cacheDir} and loaded from there; the cache is keyed by version and
+ * run id, so a reset or different server whose version N is another run is fetched afresh.
  *
  * <p>Artifacts are written to a local staging directory ({@link #artifactDirectory}) and uploaded
  * by {@link #finishRun}, so a run that fails leaves no half-written model on the server.
@@ -160,7 +160,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
         String runId = v.path("run_id").asText();
         JsonNode run = rest.get("runs/get", Map.of("run_id", runId)).path("run");
         String root = proxyPath(runId, run.path("info").path("artifact_uri").asText());
-        Path local = download(modelName, number, root + "/" + artifactPath(v.path("source").asText(), runId));
+        Path local = download(modelName, number, runId, root + "/" + artifactPath(v.path("source").asText(), runId));
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (JsonNode m : run.path("data").path("metrics")) {
             metrics.put(m.path("key").asText(), m.path("value").asDouble());
@@ -168,9 +168,12 @@ public final class MlflowModelRegistry implements ModelRegistry {
         return Optional.of(new ModelVersion(modelName, number, runId, local, metrics));
     }
 
-    /** The version's artifacts in the local cache, downloaded on first use. */
-    private Path download(String modelName, int version, String artifact) {
-        Path target = cacheDir.resolve(modelName).resolve("version-" + version);
+    /**
+     * The version's artifacts in the local cache, downloaded on first use. Keyed by version and run,
+     * so a reset server (or another one) whose version N is another run is never served from cache.
+     */
+    private Path download(String modelName, int version, String runId, String artifact) {
+        Path target = cacheDir.resolve(modelName).resolve("version-" + version + "-" + runId);
         if (Files.isDirectory(target)) {
             return target;
         }

@@ -6,11 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.risk.ModelMetrics;
-import io.shadow.model.risk.RiskFactors;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.model.risk.TrainingExample;
+import io.shadow.model.risk.TrainingFixtures;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -37,20 +36,7 @@ class ChampionPromotionTest {
     void setUp() {
         registry = new LocalModelRegistry(dir);
         promotion = new ChampionPromotion(registry, MODEL, SETTINGS.operatingThreshold());
-        examples = examples(600, 11);
-    }
-
-    /** Incidents are severe anomalies on risky resources, or any threat-intel match. */
-    private static List<TrainingExample> examples(int n, long seed) {
-        Random r = new Random(seed);
-        List<TrainingExample> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            RiskFactors f = new RiskFactors(r.nextDouble(), r.nextDouble(), r.nextDouble() * 0.5,
-                    r.nextDouble() < 0.1 ? 0.9 : 0);
-            boolean incident = (f.severity() > 0.7 && f.resourceRisk() > 0.5) || f.threatIntel() > 0;
-            out.add(new TrainingExample(Instant.ofEpochSecond(i * 60L), f, incident));
-        }
-        return out;
+        examples = TrainingFixtures.examples(600, 11);
     }
 
     /** The same rows with the labels of the training part shuffled; the hold-out keeps the true labels. */

@@ -7,32 +7,16 @@ import static org.assertj.core.api.Assertions.within;
 import io.shadow.features.signal.FactorContribution;
 import io.shadow.features.signal.RiskScore;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RiskModelTrainerTest {
 
-    /** Incidents are severe anomalies on risky resources, or any threat-intel match. */
-    private static List<TrainingExample> examples(int n, long seed) {
-        Random r = new Random(seed);
-        List<TrainingExample> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            RiskFactors f = new RiskFactors(r.nextDouble(), r.nextDouble(), r.nextDouble() * 0.5,
-                    r.nextDouble() < 0.1 ? 0.9 : 0);
-            boolean incident = (f.severity() > 0.7 && f.resourceRisk() > 0.5) || f.threatIntel() > 0;
-            out.add(new TrainingExample(Instant.ofEpochSecond(i * 60L), f, incident));
-        }
-        return out;
-    }
-
     @Test
     void learnsTheLabelsAndExplainsEachScore(@TempDir Path dir) {
         ModelMetrics metrics = new RiskModelTrainer(RiskModelTrainer.Settings.defaults())
-                .train(examples(600, 1), dir.resolve("model"));
+                .train(TrainingFixtures.examples(600, 1), dir.resolve("model"));
 
         assertThat(metrics.holdoutRows()).isEqualTo(150);
         assertThat(metrics.prAuc()).isGreaterThan(0.8);
@@ -56,7 +40,7 @@ class RiskModelTrainerTest {
 
     @Test
     void refusesATrainingSetWithoutIncidents(@TempDir Path dir) {
-        List<TrainingExample> benignOnly = examples(50, 2).stream()
+        List<TrainingExample> benignOnly = TrainingFixtures.examples(50, 2).stream()
                 .map(e -> new TrainingExample(e.time(), e.factors(), false)).toList();
         assertThatThrownBy(() -> new RiskModelTrainer(RiskModelTrainer.Settings.defaults())
                 .train(benignOnly, dir.resolve("m")))

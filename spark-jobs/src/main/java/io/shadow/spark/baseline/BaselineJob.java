@@ -48,7 +48,7 @@ public final class BaselineJob {
         Object[] logFeatures = java.util.Arrays.stream(Feature.values()).filter(f -> f.scale() == Feature.Scale.LOG)
                 .map(Feature::wireName).toArray();
         Dataset<Row> features = IncidentWindows.exclude(spark, catalog,
-                DeltaTables.read(spark, catalog, ShadowTable.FEATURES), "bucket_start", Buckets.SECONDS)
+                DeltaTables.read(spark, catalog, ShadowTable.FEATURES), "bucket_start", Buckets.SECONDS, 0)
                 .filter(not(col("feature").isin(logFeatures)).or(col("value").gt(0)))
                 .withColumn("value", when(col("feature").isin(logFeatures), log1p(col("value")))
                         .otherwise(col("value")))

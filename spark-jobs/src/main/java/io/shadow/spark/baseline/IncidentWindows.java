@@ -15,13 +15,15 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Removes activity inside confirmed incidents, so attacks never become part of "normal". An
  * incident's recorded window runs from its first to its last anomaly, but an attack starts before
- * it is detected and goes on while users decide: the window is widened by {@link #LEAD} before and
- * {@link #TRAIL} after, at the cost of an hour or two of the entity's benign activity.
+ * it is detected and goes on while users decide. Novelty profiles widen the window by {@link #LEAD}
+ * before and {@link #TRAIL} after: one sighting of an attacker's address or client would make it
+ * "usual" next time. Baselines (robust statistics that a few buckets barely move) keep the recorded
+ * window plus one bucket, so an entity's benign activity around an incident still counts.
  */
 public final class IncidentWindows {
-    /** Activity this long before an incident's first anomaly counts as part of it. */
+    /** For novelty: activity this long before an incident's first anomaly counts as part of it. */
     public static final Duration LEAD = Duration.ofHours(1);
-    /** Activity this long after an incident's last anomaly counts as part of it. */
+    /** For novelty: activity this long after an incident's last anomaly counts as part of it. */
     public static final Duration TRAIL = Duration.ofHours(1);
 
     private IncidentWindows() {
@@ -29,10 +31,10 @@ public final class IncidentWindows {
 
     /**
      * {@code rows} without those whose {@code timeColumn} falls in a confirmed incident of their
-     * entity; {@code slackSeconds} widens the lead further (a bucket starting before the incident).
+     * entity, widened by {@code leadSeconds} before its first anomaly and {@code trailSeconds} after its last.
      */
     static Dataset<Row> exclude(SparkSession spark, TableCatalog catalog, Dataset<Row> rows, String timeColumn,
-            long slackSeconds) {
+            long leadSeconds, long trailSeconds) {
         Dataset<Row> confirmed = DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS)
                 .filter(col("label").equalTo(1))
                 .select(col("tenant").as("i_tenant"), col("entity_kind").as("i_kind"), col("entity_id").as("i_id"),
@@ -40,9 +42,8 @@ public final class IncidentWindows {
         Column inWindow = col("tenant").equalTo(col("i_tenant"))
                 .and(col("entity_kind").equalTo(col("i_kind")))
                 .and(col("entity_id").equalTo(col("i_id")))
-                .and(col(timeColumn).geq(col("i_start").minus(expr("INTERVAL " + (LEAD.toSeconds() + slackSeconds)
-                        + " SECONDS"))))
-                .and(col(timeColumn).leq(col("i_end").plus(expr("INTERVAL " + TRAIL.toSeconds() + " SECONDS"))));
+                .and(col(timeColumn).geq(col("i_start").minus(expr("INTERVAL " + leadSeconds + " SECONDS"))))
+                .and(col(timeColumn).leq(col("i_end").plus(expr("INTERVAL " + trailSeconds + " SECONDS"))));
         return rows.join(org.apache.spark.sql.functions.broadcast(confirmed), inWindow, "left_anti");
     }
 }

@@ -28,8 +28,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Bronze events → gold novelty profiles: for every entity and categorical attribute (source
  * network, user agent, operation, process), the values it has shown with counts and first/last
- * sighting, plus the population's counts. Activity inside confirmed incidents is left out, so an
- * attacker's address never becomes "usual".
+ * sighting, plus the population's counts. Activity inside confirmed incidents (from an hour before
+ * their first anomaly to an hour after their last) is left out, so an attacker's address never
+ * becomes "usual".
  */
 public final class NoveltyProfileJob {
     private static final StructType VALUES = new StructType()
@@ -51,7 +52,8 @@ public final class NoveltyProfileJob {
     public long run() {
         Dataset<Row> values = DeltaTables.read(spark, catalog, ShadowTable.EVENTS)
                 .flatMap((FlatMapFunction<Row, Row>) NoveltyProfileJob::values, Encoders.row(VALUES));
-        Dataset<Row> kept = IncidentWindows.exclude(spark, catalog, values, "time", 0);
+        Dataset<Row> kept = IncidentWindows.exclude(spark, catalog, values, "time",
+                IncidentWindows.LEAD.toSeconds(), IncidentWindows.TRAIL.toSeconds());
         Dataset<Row> perEntity = kept.groupBy("tenant", "entity_kind", "entity_id", "attribute", "value")
                 .agg(count(lit(1)).as("count"), min("time").as("first_seen"), max("time").as("last_seen"))
                 .cache();
