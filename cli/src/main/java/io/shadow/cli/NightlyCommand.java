@@ -8,6 +8,9 @@ import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.spark.SparkSessions;
 import io.shadow.spark.nightly.NightlyConfig;
 import io.shadow.spark.nightly.NightlyPipeline;
+import io.shadow.spark.nightly.RunReport;
+import io.shadow.spark.nightly.RunRequest;
+import io.shadow.spark.nightly.RunScope;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +19,30 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code shadow nightly}: feedback import, ingest, features, baselines, threat intel, training set, train, promote. */
+/**
+ * {@code shadow nightly [--date D] [--from-step S | --restart]}: one event date through feedback
+ * import, profile suggestions, ingest, features, baselines, novelty profiles, threat intel, training
+ * set, train and promote.
+ */
 @Command(name = "nightly", mixinStandardHelpOptions = true,
-        description = "Run the nightly pipeline: feedback import -> ingest -> features -> baselines -> novelty "
-                + "profiles -> threat intel -> training set -> train -> promote.")
+        description = {"Run the nightly pipeline for one UTC event date: feedback-import -> profile-suggestions -> "
+                + "ingest -> features -> baselines -> novelty-profiles -> threat-intel -> training-set -> "
+                + "train-and-promote.",
+            "Re-running a date replaces its outputs. A run that failed resumes at the failed step; finished steps "
+                + "are kept in <warehouse>/_reports/<date>/state.json, the report in report.json and report.txt."})
 final class NightlyCommand implements Callable<Integer> {
+    @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "Event date to process (UTC; default: "
+            + "yesterday).")
+    String date;
+
+    @Option(names = "--from-step", paramLabel = "STEP", description = "Start at this step whatever the run state "
+            + "says (steps: feedback-import, profile-suggestions, ingest, features, baselines, novelty-profiles, "
+            + "threat-intel, training-set, train-and-promote).")
+    String fromStep;
+
+    @Option(names = "--restart", description = "Ignore the run state of the date and run every step.")
+    boolean restart;
+
     @Option(names = "--config", description = "YAML config file (keys: docs/configuration.md).")
     Path config;
 
@@ -36,11 +58,17 @@ final class NightlyCommand implements Callable<Integer> {
                 cfg.store().user(), cfg.store().password(), paths.openRegistry(),
                 cfg.intel().feeds().stream().map(Path::of).toList(), cfg.intel().taxiiSettings(),
                 d.toDetectorConfig(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        RunScope scope = date == null ? RunScope.yesterdayUtc(clock)
+                : RunScope.parse(date, java.time.LocalDate.now(clock));
+        RunRequest request = new RunRequest(scope, fromStep, restart);
+        NightlyPipeline.check(nightly, request);
         SparkSession spark = SparkSessions.create("shadow-nightly", cfg.spark().master(),
                 cfg.spark().shufflePartitions());
         try {
-            System.out.println("nightly run on " + paths.catalog().root());
-            new NightlyPipeline(spark, nightly, System.out::println).run();
+            System.out.println("warehouse " + paths.catalog().root() + ", Spark " + spark.sparkContext().master());
+            RunReport report = new NightlyPipeline(spark, nightly, System.out::println).run(request);
+            System.out.print(report.table());
         } finally {
             spark.stop();
         }

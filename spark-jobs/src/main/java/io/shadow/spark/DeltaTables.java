@@ -60,6 +60,19 @@ public final class DeltaTables {
                 .save(catalog.path(t));
     }
 
+    /**
+     * Replaces the rows matching {@code predicate} (e.g. one partition) with {@code rows} in one commit;
+     * Delta refuses the write if a row falls outside the predicate.
+     */
+    public static void overwriteWhere(SparkSession spark, TableCatalog catalog, ShadowTable t, Dataset<Row> rows,
+            String predicate) {
+        ensure(spark, catalog, t);
+        rows.select(t.columnNames().stream().map(org.apache.spark.sql.functions::col)
+                        .toArray(org.apache.spark.sql.Column[]::new))
+                .write().format("delta").mode("overwrite").option("replaceWhere", predicate)
+                .save(catalog.path(t));
+    }
+
     public static long count(SparkSession spark, TableCatalog catalog, ShadowTable t) {
         return read(spark, catalog, t).count();
     }

@@ -20,6 +20,8 @@ import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.DeltaTables;
 import io.shadow.spark.EventRows;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -48,6 +50,9 @@ public final class FeatureJob {
             .add("feature", DataTypes.StringType, false)
             .add("value", DataTypes.DoubleType, false);
 
+    private static final org.apache.spark.sql.Column[] ENTITY_COLUMNS = {col("tenant"), col("entity_kind"),
+        col("entity_id")};
+
     private final SparkSession spark;
     private final TableCatalog catalog;
 
@@ -58,27 +63,69 @@ public final class FeatureJob {
 
     /** Recomputes the features table from all bronze events; returns the number of feature rows. */
     public long run() {
-        Dataset<Row> events = DeltaTables.read(spark, catalog, ShadowTable.EVENTS);
+        Dataset<Row> observed = observed(DeltaTables.read(spark, catalog, ShadowTable.EVENTS)).persist();
+        try {
+            Row end = observed.agg(max("bucket_start")).first();
+            Dataset<Row> filled = end.isNullAt(0) ? observed : zeroFilled(observed,
+                    observed.groupBy(ENTITY_COLUMNS).agg(min("bucket_start").as("first")), end.getAs(0));
+            DeltaTables.overwrite(spark, catalog, ShadowTable.FEATURES,
+                    filled.withColumn("bucket_date", to_date(col("bucket_start"))));
+        } finally {
+            observed.unpersist();
+        }
+        return DeltaTables.count(spark, catalog, ShadowTable.FEATURES);
+    }
+
+    /**
+     * Recomputes one date's partition of the features table from that date's bronze events,
+     * replacing what an earlier run wrote for it (other dates stay as they are). Entities seen on
+     * earlier dates get zero buckets from midnight, new ones from their first bucket; a past date
+     * is filled to its last bucket, today only to the last bucket seen so far. Returns that
+     * date's feature rows.
+     */
+    public long run(LocalDate date) {
+        // read three times below (entities' first buckets, sums, means): computed once
+        Dataset<Row> observed = observed(DeltaTables.read(spark, catalog, ShadowTable.EVENTS)
+                .filter(col("event_date").equalTo(lit(date)))).persist();
+        try {
+            return writeDate(date, observed);
+        } finally {
+            observed.unpersist();
+        }
+    }
+
+    private long writeDate(LocalDate date, Dataset<Row> observed) {
+        Instant midnight = date.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant last = midnight.plusSeconds(86_400L - Buckets.SECONDS);
+        if (!date.isBefore(LocalDate.now(ZoneOffset.UTC))) {
+            Row end = observed.agg(max("bucket_start")).first();
+            last = end.isNullAt(0) ? midnight : end.getAs(0);
+        }
+        Dataset<Row> known = DeltaTables.read(spark, catalog, ShadowTable.FEATURES)
+                .filter(col("bucket_date").lt(lit(date))).select(ENTITY_COLUMNS).distinct()
+                .withColumn("first", lit(midnight));
+        Dataset<Row> firsts = observed.groupBy(ENTITY_COLUMNS).agg(min("bucket_start").as("first")).unionByName(known)
+                .groupBy(ENTITY_COLUMNS).agg(min("first").as("first"));
+        Dataset<Row> out = zeroFilled(observed, firsts, last).withColumn("bucket_date", lit(date));
+        DeltaTables.overwriteWhere(spark, catalog, ShadowTable.FEATURES, out, "bucket_date = DATE'" + date + "'");
+        return DeltaTables.read(spark, catalog, ShadowTable.FEATURES).filter(col("bucket_date").equalTo(lit(date)))
+                .count();
+    }
+
+    /** Contributions of the events, summed or averaged per entity, feature and bucket. */
+    private Dataset<Row> observed(Dataset<Row> events) {
         Dataset<Row> contributions = events.flatMap(
                 (FlatMapFunction<Row, Row>) FeatureJob::contributions, Encoders.row(CONTRIBUTION));
-        Dataset<Row> observed = contributions
+        return contributions
                 .groupBy("tenant", "entity_kind", "entity_id", "bucket_start", "feature")
                 .agg(sum("value").as("total"), count(lit(1)).as("n"))
                 .withColumn("value", when(col("feature").isin(meanFeatures()), col("total").divide(col("n")))
                         .otherwise(col("total")))
                 .drop("total", "n");
-        Dataset<Row> filled = zeroFilled(observed);
-        Dataset<Row> out = filled.withColumn("bucket_date", to_date(col("bucket_start")));
-        DeltaTables.overwrite(spark, catalog, ShadowTable.FEATURES, out);
-        return DeltaTables.count(spark, catalog, ShadowTable.FEATURES);
     }
 
-    private Dataset<Row> zeroFilled(Dataset<Row> observed) {
-        Row end = observed.agg(max("bucket_start")).first();
-        if (end.isNullAt(0)) {
-            return observed;
-        }
-        Instant last = end.getAs(0);
+    /** Sum features get a zero for every quiet bucket from each entity's {@code first} bucket to {@code last}. */
+    private Dataset<Row> zeroFilled(Dataset<Row> observed, Dataset<Row> firsts, Instant last) {
         List<Row> kindFeatures = new ArrayList<>();
         for (Feature f : Feature.values()) {
             if (f.aggregation() == Feature.Aggregation.SUM) {
@@ -87,7 +134,7 @@ public final class FeatureJob {
         }
         Dataset<Row> sumFeatures = spark.createDataFrame(kindFeatures, new StructType()
                 .add("entity_kind", DataTypes.StringType).add("feature", DataTypes.StringType));
-        Dataset<Row> grid = observed.groupBy("tenant", "entity_kind", "entity_id").agg(min("bucket_start").as("first"))
+        Dataset<Row> grid = firsts.filter(col("first").leq(lit(last)))
                 .withColumn("bucket_start", explode(sequence(col("first"), lit(last),
                         expr("INTERVAL " + Buckets.SECONDS + " SECONDS"))))
                 .drop("first")

@@ -1,7 +1,5 @@
 package io.shadow.spark.nightly;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.shadow.features.table.KernelTableReader;
 import io.shadow.model.intel.ThreatIndicatorTable;
 import io.shadow.model.intel.taxii.TaxiiException;
@@ -14,31 +12,24 @@ import io.shadow.spark.ingest.IngestJob;
 import io.shadow.spark.intel.ThreatIntelSyncJob;
 import io.shadow.spark.training.TrainAndPromote;
 import io.shadow.spark.training.TrainingSetJob;
-import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The nightly run: feedback import → profile suggestions (printed for operators) → ingest →
- * features → baselines → novelty profiles → threat intel → training set → train → promote. Each step rewrites its
- * outputs from its inputs, so re-running a step (or the whole run) is safe; progress goes to
- * {@code progress} as steps start and finish, and a run report (steps, durations, figures) is
- * returned and written under {@code _reports/}.
+ * The nightly run as a list of named steps: feedback import → profile suggestions (printed for
+ * operators) → ingest → features → baselines → novelty profiles → threat intel → training set →
+ * train and promote. Each step replaces its outputs (features only the run's event date), so a
+ * re-run of a date gives the same tables, not more rows; a {@link NightlyRun} records finished
+ * steps in the date's run state, so a failed run resumes at the step that failed. Progress goes to
+ * {@code progress}; the report to {@code _reports/<date>/}.
  */
 public final class NightlyPipeline {
     private final SparkSession spark;
     private final NightlyConfig cfg;
     private final Consumer<String> progress;
-
-    /** One finished step. */
-    public record Step(String name, double seconds, Object result) {
-    }
 
     public NightlyPipeline(SparkSession spark, NightlyConfig cfg, Consumer<String> progress) {
         this.spark = spark;
@@ -46,32 +37,35 @@ public final class NightlyPipeline {
         this.progress = progress;
     }
 
-    public List<Step> run() {
-        List<Step> steps = new ArrayList<>();
+    /** The steps in order. Add a step here (a name and a body) and it gets state, resume and reporting. */
+    public List<NightlyStep> steps() {
+        List<NightlyStep> steps = new ArrayList<>();
         if (cfg.storeJdbcUrl() != null) {
-            steps.add(step(steps, "feedback import", () -> new FeedbackImportJob(spark, cfg.catalog(),
+            steps.add(new NightlyStep("feedback-import", scope -> new FeedbackImportJob(spark, cfg.catalog(),
                     cfg.storeJdbcUrl(), cfg.storeUser(), cfg.storePassword()).run()));
-            Step suggestions = step(steps, "profile suggestions", () -> new ProfileSuggestionJob(spark, cfg.catalog(),
-                    cfg.storeJdbcUrl(), cfg.storeUser(), cfg.storePassword(), 2).run());
-            steps.add(suggestions);
-            ((ProfileSuggestionJob.Result) suggestions.result()).suggestions()
-                    .forEach(s -> progress.accept("      " + s.line()));
+            steps.add(new NightlyStep("profile-suggestions", scope -> {
+                ProfileSuggestionJob.Result r = new ProfileSuggestionJob(spark, cfg.catalog(), cfg.storeJdbcUrl(),
+                        cfg.storeUser(), cfg.storePassword(), 2).run();
+                r.suggestions().forEach(s -> progress.accept("      " + s.line()));
+                return r;
+            }));
         }
-        steps.add(step(steps, "ingest", () -> new IngestJob(spark, cfg.catalog(), cfg.landingEvents()).run()));
-        steps.add(step(steps, "features", () -> new FeatureJob(spark, cfg.catalog()).run() + " feature rows"));
-        steps.add(step(steps, "baselines", () -> new BaselineJob(spark, cfg.catalog()).run()
+        steps.add(new NightlyStep("ingest", scope -> new IngestJob(spark, cfg.catalog(), cfg.landingEvents()).run()));
+        steps.add(new NightlyStep("features", scope -> scope.allDates()
+                ? new FeatureJob(spark, cfg.catalog()).run() + " feature rows, every date"
+                : new FeatureJob(spark, cfg.catalog()).run(scope.date()) + " feature rows for " + scope.date()));
+        steps.add(new NightlyStep("baselines", scope -> new BaselineJob(spark, cfg.catalog()).run()
                 + " entity-feature baselines"));
-        steps.add(step(steps, "novelty profiles", () -> new NoveltyProfileJob(spark, cfg.catalog()).run()
+        steps.add(new NightlyStep("novelty-profiles", scope -> new NoveltyProfileJob(spark, cfg.catalog()).run()
                 + " entity-attribute values"));
         if (!cfg.threatFeeds().isEmpty() || cfg.taxii() != null) {
-            steps.add(step(steps, "threat intel", this::syncThreatIntel));
+            steps.add(new NightlyStep("threat-intel", scope -> syncThreatIntel()));
         }
-        steps.add(step(steps, "training set", () -> new TrainingSetJob(spark, cfg.catalog(), cfg.detector(), 0.5,
-                ThreatIndicatorTable.load(new KernelTableReader(spark.sparkContext().hadoopConfiguration()),
+        steps.add(new NightlyStep("training-set", scope -> new TrainingSetJob(spark, cfg.catalog(), cfg.detector(),
+                0.5, ThreatIndicatorTable.load(new KernelTableReader(spark.sparkContext().hadoopConfiguration()),
                         cfg.catalog(), cfg.threatFeeds()).intel(), cfg.resourceRisk()).run()));
-        steps.add(step(steps, "train and promote", () -> new TrainAndPromote(spark, cfg.catalog(), cfg.registry(),
-                cfg.training()).run()));
-        writeReport(steps);
+        steps.add(new NightlyStep("train-and-promote", scope -> new TrainAndPromote(spark, cfg.catalog(),
+                cfg.registry(), cfg.training()).run()));
         return steps;
     }
 
@@ -85,30 +79,28 @@ public final class NightlyPipeline {
         }
     }
 
-    private Step step(List<Step> done, String name, Supplier<Object> work) {
-        progress.accept(String.format("  [%d] %s ...", done.size() + 1, name));
-        Instant t0 = Instant.now();
-        Object result = work.get();
-        double s = Duration.between(t0, Instant.now()).toMillis() / 1000.0;
-        progress.accept(String.format("  [%d] %s done in %.1f s: %s", done.size() + 1, name, s, result));
-        return new Step(name, s, result);
+    /** Refuses a request before Spark starts: an unknown {@code --from-step} is named with the valid steps. */
+    public static void check(NightlyConfig cfg, RunRequest request) {
+        if (request.fromStep() != null) {
+            RunPlan.checkStep(new NightlyPipeline(null, cfg, s -> { }).steps().stream().map(NightlyStep::name)
+                    .toList(), request.fromStep());
+        }
     }
 
-    private void writeReport(List<Step> steps) {
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("finished_at", Instant.now().toString());
-        report.put("steps", steps);
-        try {
-            String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writeValueAsString(report);
-            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(cfg.catalog().root().resolve(
-                    "_reports/nightly-" + Instant.now().toString().replace(':', '-') + ".json"));
-            try (var out = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(p, true)) {
-                out.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-        } catch (java.io.IOException e) {
-            progress.accept("  could not write the run report: " + e.getMessage());
-        }
+    /** Runs every step over every event date (the demo's full recompute). */
+    public RunReport run() {
+        return run(new RunRequest(RunScope.ALL_DATES, null, true));
+    }
+
+    public RunReport run(RunRequest request) {
+        return run(request, steps());
+    }
+
+    /** Runs the given steps (normally {@link #steps()}) with the scope's run state and report. */
+    public RunReport run(RunRequest request, List<NightlyStep> steps) {
+        RunFiles files = new RunFiles(spark.sparkContext().hadoopConfiguration(), cfg.catalog().root(),
+                request.scope());
+        spark.sparkContext().setJobGroup("shadow-nightly", "nightly " + request.scope().key(), false);
+        return new NightlyRun(files, progress, Clock.systemUTC()).run(steps, request);
     }
 }

@@ -1,0 +1,169 @@
+package io.shadow.spark.nightly;
+
+import io.shadow.features.table.TableCatalog;
+import io.shadow.model.detect.DetectorConfig;
+import io.shadow.model.registry.ModelRegistries;
+import io.shadow.model.registry.ModelRegistry;
+import io.shadow.model.risk.ResourceRisk;
+import io.shadow.model.risk.RiskModelTrainer;
+import io.shadow.spark.SparkSessions;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Main class of the shaded jar: the same {@link NightlyPipeline} as {@code bin/shadow nightly},
+ * started by {@code spark-submit}, which supplies the master and the Spark, Scala and Hadoop jars.
+ *
+ * <pre>
+ * spark-submit --master spark://host:7077 --class io.shadow.spark.nightly.NightlySubmit \
+ *   shadow-spark-jobs-VERSION-shaded.jar --warehouse hdfs://nn:8020/shadow/warehouse \
+ *   --registry /srv/shadow/registry [--date 2026-11-24] [--from-step STEP | --restart]
+ * </pre>
+ *
+ * Exit codes: 0 done, 1 a step failed (re-run the same command to resume), 2 bad arguments.
+ */
+public final class NightlySubmit {
+    static final String USAGE = """
+            usage: spark-submit [spark options] --class io.shadow.spark.nightly.NightlySubmit SHADED_JAR \\
+                     --warehouse URI [options]
+              --warehouse URI          warehouse root (file:///..., hdfs://..., s3a://...); required
+              --registry DIR|URI       model registry: a directory on the driver or an MLflow server's
+                                       http(s):// URI (default: 'registry' beside a file:// warehouse)
+              --landing URI            landing zone event files (default: <warehouse>/landing/events)
+              --store-jdbc-url URL     mitigation store for the feedback import (default: no feedback import)
+              --store-user USER        --store-password PASSWORD
+              --threat-feed FILE       blocklist file, repeatable
+              --date YYYY-MM-DD        event date to process (UTC; default: yesterday)
+              --from-step STEP         start at this step whatever the run state says
+              --restart                ignore the run state and run every step
+              --shuffle-partitions N   default: spark.sql.shuffle.partitions from spark-submit, else 8
+            """;
+    private static final List<String> VALUED = List.of("--warehouse", "--registry", "--landing", "--store-jdbc-url",
+            "--store-user", "--store-password", "--threat-feed", "--date", "--from-step", "--shuffle-partitions");
+
+    private NightlySubmit() {
+    }
+
+    public static void main(String[] args) {
+        Map<String, List<String>> opts;
+        NightlyConfig cfg;
+        RunRequest request;
+        int partitions;
+        try {
+            opts = parse(args);
+            cfg = config(opts);
+            Clock clock = Clock.systemUTC();
+            request = new RunRequest(one(opts, "--date") == null ? RunScope.yesterdayUtc(clock)
+                    : RunScope.parse(one(opts, "--date"), LocalDate.now(clock)), one(opts, "--from-step"),
+                    opts.containsKey("--restart"));
+            NightlyPipeline.check(cfg, request);
+            partitions = partitions(opts);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        // under spark-submit the master comes from --master; run directly, the machine's cores
+        String master = System.getProperty("spark.master") != null ? null : "local[*]";
+        SparkSession spark = SparkSessions.create("shadow-nightly", master, partitions);
+        int code = 0;
+        try {
+            System.out.println("warehouse " + cfg.catalog().root() + ", Spark " + spark.sparkContext().master());
+            RunReport report = new NightlyPipeline(spark, cfg, System.out::println).run(request);
+            System.out.print(report.table());
+        } catch (NightlyRun.StepFailedException e) {
+            System.err.println("error: " + e.getMessage());
+            code = 1;
+        } finally {
+            spark.stop();
+        }
+        System.exit(code);
+    }
+
+    static Map<String, List<String>> parse(String[] args) {
+        Map<String, List<String>> opts = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--restart")) {
+                opts.put(a, List.of());
+            } else if (VALUED.contains(a)) {
+                if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                    throw new IllegalArgumentException(a + " needs a value");
+                }
+                opts.computeIfAbsent(a, k -> new ArrayList<>()).add(args[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown argument '" + a + "'");
+            }
+        }
+        return opts;
+    }
+
+    static NightlyConfig config(Map<String, List<String>> opts) {
+        String warehouse = one(opts, "--warehouse");
+        if (warehouse == null) {
+            throw new IllegalArgumentException("--warehouse is required, e.g. --warehouse hdfs://nn:8020/shadow/warehouse");
+        }
+        TableCatalog catalog = new TableCatalog(URI.create(warehouse));
+        String registryUri = one(opts, "--registry");
+        Path registryDir = "file".equals(catalog.root().getScheme())
+                ? Path.of(catalog.root()).getParent().resolve("registry")
+                : Path.of(System.getProperty("java.io.tmpdir"), "shadow-registry");
+        if (registryUri == null && !"file".equals(catalog.root().getScheme())) {
+            throw new IllegalArgumentException("--registry is required with a " + catalog.root().getScheme()
+                    + ":// warehouse: a directory on the driver or an MLflow server's http(s):// URI");
+        }
+        ModelRegistry registry;
+        try {
+            registry = ModelRegistries.open(registryUri, registryDir);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--registry: " + e.getMessage(), e);
+        }
+        List<Path> feeds = opts.getOrDefault("--threat-feed", List.of()).stream().map(Path::of).toList();
+        for (Path f : feeds) {
+            if (!Files.isReadable(f)) {
+                throw new IllegalArgumentException("--threat-feed " + f + " is not a readable file");
+            }
+        }
+        // the agents' landing-zone layout: event files under <landing zone>/events
+        String landing = one(opts, "--landing") != null ? one(opts, "--landing") : catalog.landingZone() + "events";
+        return new NightlyConfig(catalog, landing, one(opts, "--store-jdbc-url"), one(opts, "--store-user"),
+                one(opts, "--store-password"), registry, feeds, DetectorConfig.defaults(),
+                ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
+    }
+
+    private static int partitions(Map<String, List<String>> opts) {
+        String v = one(opts, "--shuffle-partitions");
+        if (v == null) {
+            v = System.getProperty("spark.sql.shuffle.partitions", "8");
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--shuffle-partitions '" + v + "' must be a positive whole number");
+    }
+
+    private static String one(Map<String, List<String>> opts, String key) {
+        List<String> v = opts.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (v.size() > 1) {
+            throw new IllegalArgumentException(key + " given " + v.size() + " times; give it once");
+        }
+        return v.get(0);
+    }
+}

@@ -1,0 +1,109 @@
+package io.shadow.spark.nightly;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.delta.tables.DeltaTable;
+import io.shadow.features.table.ShadowTable;
+import io.shadow.model.registry.LocalModelRegistry;
+import io.shadow.model.registry.ModelRegistry;
+import io.shadow.spark.DeltaTables;
+import io.shadow.spark.SharedSpark;
+import io.shadow.spark.training.TrainAndPromote;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real nightly steps on a generated week, local[2]: resume after a failure, and re-running a date. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NightlyPipelineIT {
+    private SparkSession spark;
+
+    @BeforeAll
+    void session() {
+        spark = SharedSpark.session();
+    }
+
+    /** What a run leaves in the warehouse, table by table. */
+    record Counts(long events, long eventsOnDay, long features, long featuresOnDay, long otherFeatureDates,
+            long baselines, long novelty, long trainingSet, long incidents, long feedback) {
+    }
+
+    private Counts counts(NightlyFixture f) {
+        var events = DeltaTables.read(spark, f.catalog, ShadowTable.EVENTS);
+        var features = DeltaTables.read(spark, f.catalog, ShadowTable.FEATURES);
+        return new Counts(events.count(), events.filter(col("event_date").equalTo(lit(NightlyFixture.DAY))).count(),
+                features.count(), features.filter(col("bucket_date").equalTo(lit(NightlyFixture.DAY))).count(),
+                features.filter(col("bucket_date").notEqual(lit(NightlyFixture.DAY))).count(),
+                DeltaTables.count(spark, f.catalog, ShadowTable.BASELINES),
+                DeltaTables.count(spark, f.catalog, ShadowTable.NOVELTY_PROFILES),
+                DeltaTables.count(spark, f.catalog, ShadowTable.TRAINING_SET),
+                DeltaTables.count(spark, f.catalog, ShadowTable.INCIDENTS),
+                DeltaTables.count(spark, f.catalog, ShadowTable.FEEDBACK));
+    }
+
+    private long version(NightlyFixture f, ShadowTable t) {
+        return DeltaTable.forPath(spark, f.catalog.path(t)).history(1).first().getAs("version");
+    }
+
+    @Test
+    void aFailedRunResumesAtTheFailedStepAndRerunningTheDateReplacesItsOutputs(@TempDir Path dir) throws Exception {
+        NightlyFixture f = new NightlyFixture(dir);
+        List<String> progress = new ArrayList<>();
+        NightlyPipeline pipeline = new NightlyPipeline(spark, f.config(), line -> {
+            progress.add(line);
+            System.out.println(line);
+        });
+        RunRequest request = RunRequest.resumeOrRun(RunScope.of(NightlyFixture.DAY));
+
+        // the baselines step fails (a stand-in for a corrupt input or a lost executor)
+        List<NightlyStep> failing = pipeline.steps().stream().map(s -> !s.name().equals("baselines") ? s
+                : new NightlyStep("baselines", scope -> {
+                    throw new IllegalStateException("silver/features: simulated unreadable file");
+                })).toList();
+        assertThatThrownBy(() -> pipeline.run(request, failing))
+                .isInstanceOf(NightlyRun.StepFailedException.class)
+                .hasMessageStartingWith("nightly step 'baselines' failed for event date 2026-11-04: silver/features: "
+                        + "simulated unreadable file");
+        RunFiles files = new RunFiles(spark.sparkContext().hadoopConfiguration(), f.catalog.root(),
+                RunScope.of(NightlyFixture.DAY));
+        assertThat(files.readState().orElseThrow().finished()).containsExactly("feedback-import",
+                "profile-suggestions", "ingest", "features");
+        long featuresVersion = version(f, ShadowTable.FEATURES);
+        long eventsVersion = version(f, ShadowTable.EVENTS);
+
+        RunReport resumed = pipeline.run(request);
+        assertThat(resumed.skipped()).containsExactly("feedback-import", "profile-suggestions", "ingest",
+                "features");
+        assertThat(resumed.ran()).containsExactly("baselines", "novelty-profiles", "training-set",
+                "train-and-promote");
+        assertThat(version(f, ShadowTable.FEATURES)).as("features were not recomputed").isEqualTo(featuresVersion);
+        assertThat(version(f, ShadowTable.EVENTS)).as("nothing was ingested again").isEqualTo(eventsVersion);
+        assertThat(progress).contains("  [4/8] features: skipped (finished in the earlier run)");
+        Counts first = counts(f);
+        assertThat(first.eventsOnDay()).isEqualTo(f.eventsOn(NightlyFixture.DAY));
+        assertThat(first.events()).isEqualTo(f.workload.history().size());
+        assertThat(first.featuresOnDay()).isPositive();
+        assertThat(first.otherFeatureDates()).as("only the run's date gets features").isZero();
+        assertThat(first.baselines()).isPositive();
+        assertThat(first.trainingSet()).isPositive();
+        assertThat(new LocalModelRegistry(f.registry).version(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION))
+                .isPresent();
+
+        // an agent re-sends the day's events under another file name; the date runs again
+        f.land("resent.ndjson", f.workload.history().stream()
+                .filter(e -> e.time().toString().startsWith(NightlyFixture.DAY.toString())).toList());
+        RunReport again = pipeline.run(request);
+        assertThat(again.ran()).hasSize(8);
+        assertThat(again.plan()).contains("succeeded").contains("running every step again");
+        assertThat(counts(f)).as("a re-run replaces the date's outputs").isEqualTo(first);
+        assertThat(files.read(RunFiles.REPORT_TEXT).orElseThrow()).startsWith("nightly run of 2026-11-04: succeeded");
+    }
+}

@@ -1,0 +1,147 @@
+package io.shadow.spark.nightly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The run state, resume, --from-step and --restart and the report, with plain steps and real files. */
+class NightlyRunTest {
+    private static final RunScope DAY = RunScope.of(LocalDate.parse("2026-11-09"));
+
+    @TempDir
+    Path warehouse;
+
+    private final List<String> ran = new ArrayList<>();
+    private final List<String> progress = new ArrayList<>();
+    private String failAt;
+
+    @BeforeEach
+    void reset() {
+        ran.clear();
+        failAt = null;
+    }
+
+    private List<NightlyStep> steps() {
+        List<NightlyStep> steps = new ArrayList<>();
+        for (String name : List.of("ingest", "features", "baselines", "training-set")) {
+            steps.add(new NightlyStep(name, scope -> {
+                if (name.equals(failAt)) {
+                    throw new IllegalStateException("input of " + name + " is corrupt");
+                }
+                ran.add(name);
+                return name + " for " + scope.key();
+            }));
+        }
+        return steps;
+    }
+
+    private RunFiles files() {
+        return new RunFiles(new Configuration(), warehouse.toUri(), DAY);
+    }
+
+    private RunReport run(RunRequest request) {
+        return new NightlyRun(files(), progress::add, Clock.systemUTC()).run(steps(), request);
+    }
+
+    @Test
+    void aFailedRunResumesAtTheFailedStepAndSkipsTheFinishedOnes() throws Exception {
+        failAt = "baselines";
+        assertThatThrownBy(() -> run(RunRequest.resumeOrRun(DAY)))
+                .isInstanceOf(NightlyRun.StepFailedException.class)
+                .hasMessageStartingWith("nightly step 'baselines' failed for event date 2026-11-09: input of "
+                        + "baselines is corrupt; finished steps are recorded in ")
+                .hasMessageContaining("the same command resumes at 'baselines'");
+        assertThat(ran).containsExactly("ingest", "features");
+        RunState state = files().readState().orElseThrow();
+        assertThat(state.status()).isEqualTo(RunState.FAILED);
+        assertThat(state.finished()).containsExactly("ingest", "features");
+        assertThat(state.failedStep()).isEqualTo("baselines");
+        JsonNode failedReport = RunFiles.JSON.readTree(files().read(RunFiles.REPORT_JSON).orElseThrow());
+        assertThat(failedReport.get("status").asText()).isEqualTo("failed");
+        assertThat(failedReport.get("steps").findValuesAsText("status"))
+                .containsExactly("ran", "ran", "failed", "not run");
+
+        failAt = null;
+        ran.clear();
+        RunReport resumed = run(RunRequest.resumeOrRun(DAY));
+        assertThat(ran).containsExactly("baselines", "training-set");
+        assertThat(resumed.skipped()).containsExactly("ingest", "features");
+        assertThat(resumed.plan()).startsWith("resuming the failed run of event date 2026-11-09 at 'baselines' "
+                + "(it failed there: input of baselines is corrupt); skipping ingest, features");
+        assertThat(files().readState().orElseThrow().finished())
+                .containsExactly("ingest", "features", "baselines", "training-set");
+        assertThat(progress).contains("  [1/4] ingest: skipped (finished in the earlier run)",
+                "  [3/4] baselines ...");
+
+        ran.clear();
+        RunReport again = run(RunRequest.resumeOrRun(DAY));
+        assertThat(ran).as("a succeeded date runs every step again").containsExactly("ingest", "features",
+                "baselines", "training-set");
+        assertThat(again.plan()).contains("succeeded").contains("running every step again");
+    }
+
+    @Test
+    void fromStepAndRestartOverrideTheRunState() {
+        failAt = "training-set";
+        assertThatThrownBy(() -> run(RunRequest.resumeOrRun(DAY))).isInstanceOf(NightlyRun.StepFailedException.class);
+        failAt = null;
+        ran.clear();
+        run(new RunRequest(DAY, "features", false));
+        assertThat(ran).containsExactly("features", "baselines", "training-set");
+
+        failAt = "training-set";
+        assertThatThrownBy(() -> run(RunRequest.resumeOrRun(DAY))).isInstanceOf(NightlyRun.StepFailedException.class);
+        failAt = null;
+        ran.clear();
+        RunReport restarted = run(new RunRequest(DAY, null, true));
+        assertThat(ran).containsExactly("ingest", "features", "baselines", "training-set");
+        assertThat(restarted.plan()).isEqualTo("running every step (--restart)");
+    }
+
+    @Test
+    void badRequestsNameTheFlag() {
+        assertThatThrownBy(() -> run(new RunRequest(DAY, "baseline", false)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--from-step 'baseline' is not a nightly step; steps in order: ingest, features, "
+                        + "baselines, training-set");
+        assertThatThrownBy(() -> new RunRequest(DAY, "features", true))
+                .hasMessageStartingWith("--from-step features and --restart contradict each other");
+        LocalDate today = LocalDate.parse("2026-11-25");
+        assertThatThrownBy(() -> RunScope.parse("2026-11-31", today))
+                .hasMessage("--date '2026-11-31' is not a date; use YYYY-MM-DD, e.g. 2026-11-24");
+        assertThatThrownBy(() -> RunScope.parse("2026-11-26", today))
+                .hasMessageStartingWith("--date 2026-11-26 is in the future (today is 2026-11-25 UTC)");
+        assertThat(RunScope.parse("2026-11-24", today).key()).isEqualTo("2026-11-24");
+        assertThat(RunScope.yesterdayUtc(Clock.fixed(java.time.Instant.parse("2026-11-25T00:30:00Z"),
+                java.time.ZoneOffset.UTC)).date()).isEqualTo(LocalDate.parse("2026-11-24"));
+        assertThat(ran).isEmpty();
+    }
+
+    @Test
+    void theReportHasAJsonAndATableUnderTheDatesFolder() throws Exception {
+        RunReport r = run(RunRequest.resumeOrRun(DAY));
+        Path dir = warehouse.resolve("_reports/2026-11-09");
+        assertThat(dir.resolve("report.json")).exists();
+        assertThat(dir.resolve("state.json")).exists();
+        String table = Files.readString(dir.resolve("report.txt"));
+        assertThat(table).startsWith("nightly run of 2026-11-09: succeeded in ");
+        assertThat(table).containsPattern("(?m)^features +ran +[0-9.]+  features for 2026-11-09$");
+        JsonNode json = RunFiles.JSON.readTree(dir.resolve("report.json").toFile());
+        assertThat(json.get("scope").asText()).isEqualTo("2026-11-09");
+        assertThat(json.get("steps").get(0).get("result").asText()).isEqualTo("ingest for 2026-11-09");
+        assertThat(r.ran()).hasSize(4);
+        assertThat(Optional.ofNullable(json.get("error")).map(JsonNode::isNull).orElse(true)).isTrue();
+    }
+}
