@@ -10,20 +10,24 @@ import picocli.CommandLine.Command;
         description = "Predictive security mitigation: learn normal behaviour, detect deviations early, act, "
                 + "then explain.",
         subcommands = {DemoCommand.class, ServeCommand.class, NightlyCommand.class, ProfilesCommand.class,
-            NabCommand.class, NabScoreCommand.class, CommandLine.HelpCommand.class})
+            NabCommand.class, NabScoreCommand.class, BacktestCommand.class, TrainCommand.class, ModelsCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Main())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its error handling: a user's mistake exits 2, anything else 1. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("error: " + e.getMessage());
                     if (Boolean.getBoolean("shadow.debug")) {
                         e.printStackTrace(cmd.getErr());
                     }
                     return e instanceof IllegalArgumentException ? 2 : 1;
-                })
-                .execute(args);
-        System.exit(code);
+                });
     }
 
     @Override

@@ -14,9 +14,6 @@ import io.shadow.mitigation.store.Database;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.MitigationStore;
 import io.shadow.mitigation.store.NotificationRecord;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,29 +21,25 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole loop in-process, exactly as {@code bin/shadow demo} runs it: workload → spool →
  * landing zone → Spark ingest, features, baselines, training set → TF model in the registry →
  * scorer and mitigation API on a real port → live day over HTTP with enforcement → decisions →
- * feedback in Delta. Runs once; each test checks one promise of the loop.
+ * feedback in Delta. Runs once ({@link DemoFixture}, shared with the backtest and notebook tests);
+ * each test checks one promise of the loop.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoLoopIT {
-    @TempDir
-    static Path work;
-
     private Demo.Result result;
     private String output;
     private ResolvedPaths paths;
 
     @BeforeAll
     void runTheLoop() throws Exception {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        result = new Demo(new Demo.Options(work.resolve("demo"), WorkloadConfig.defaults(), "local[2]", 500),
-                new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
-        output = buf.toString(StandardCharsets.UTF_8);
+        DemoFixture.Run run = DemoFixture.get();
+        result = run.result();
+        output = run.output();
         paths = ResolvedPaths.of(result.config());
     }
 

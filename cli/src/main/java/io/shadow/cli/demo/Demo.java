@@ -103,6 +103,7 @@ public final class Demo {
                 options.workload().liveStart().toString().substring(0, 10));
         say("injected attacks: %s", w.attacks().stream().map(a -> a.name()).toList());
         say("benign but unusual: %s", w.benign().stream().map(b -> b.name()).toList());
+        say("ground truth for grading (never shown to the detector): %s", DemoData.write(work, w, feed));
 
         header("Agent: durable spool -> landing zone");
         long shipped;
@@ -171,11 +172,15 @@ public final class Demo {
                             r.getAs("entity_kind"), r.getAs("entity_id"), r.getAs("pattern"), r.getAs("decided_by"),
                             r.getAs("comment"));
                 }
+                // the live day joins the stored history, so backtests and notebooks can replay it
+                var ingested = new io.shadow.spark.ingest.IngestJob(spark, paths.catalog(), paths.landingEvents()).run();
+                say("live day ingested for replay: %d events into %s", ingested.events(),
+                        paths.catalog().path(ShadowTable.EVENTS));
                 result = new Result(card, mitigations, cfg, decided[0], decided[1], imported.feedback());
                 header("Summary");
                 out.print(card.table());
-                out.printf("demo finished in %d s; data in %s%n", Duration.between(started, Instant.now())
-                        .getSeconds(), work);
+                out.printf("demo finished in %d s; data in %s (config %s)%n", Duration.between(started, Instant.now())
+                        .getSeconds(), work, work.resolve(DemoData.CONFIG));
             }
             return result;
         } finally {
@@ -356,7 +361,8 @@ public final class Demo {
         out.println(args.length == 0 ? fmt : String.format(fmt, args));
     }
 
-    static void deleteRecursively(Path p) throws IOException {
+    /** Deletes a directory tree; nothing when it does not exist. */
+    public static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }

@@ -10,6 +10,7 @@ import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.engine.FileReadResult;
 import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.expressions.Predicate;
 import io.delta.kernel.internal.InternalScanFileUtils;
 import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.internal.util.Utils;
@@ -99,13 +100,23 @@ public final class KernelTableReader {
      * @return the version read, or -1 when the table does not exist (no rows are passed then)
      */
     public long scan(String tablePath, Consumer<NamedRow> consumer) {
+        return scan(tablePath, null, consumer);
+    }
+
+    /**
+     * Like {@link #scan(String, Consumer)}, with a filter Kernel uses to skip files (partition values
+     * and column statistics); rows of the files kept may still fall outside it, so callers check
+     * each row.
+     */
+    public long scan(String tablePath, Predicate skipFilesOutside, Consumer<NamedRow> consumer) {
         Snapshot snapshot;
         try {
             snapshot = TableManager.loadSnapshot(tablePath).build(engine);
         } catch (TableNotFoundException e) {
             return -1;
         }
-        Scan scan = snapshot.getScanBuilder().build();
+        var builder = snapshot.getScanBuilder();
+        Scan scan = (skipFilesOutside == null ? builder : builder.withFilter(skipFilesOutside)).build();
         Row scanState = scan.getScanState(engine);
         StructType logicalSchema = ScanStateRow.getLogicalSchema(scanState);
         StructType physicalSchema = ScanStateRow.getPhysicalDataReadSchema(scanState);

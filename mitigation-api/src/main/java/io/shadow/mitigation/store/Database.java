@@ -18,6 +18,19 @@ public final class Database implements Closeable {
     }
 
     public static Database open(String jdbcUrl, String user, String password) {
+        HikariDataSource ds = pool(jdbcUrl, user, password);
+        String vendor = jdbcUrl.startsWith("jdbc:h2:") ? "h2" : "postgresql";
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/" + vendor).load()
+                .migrate();
+        return new Database(ds);
+    }
+
+    /** Connects to an existing store without migrating it, for readers that must leave it as it is (backtests). */
+    public static Database openExisting(String jdbcUrl, String user, String password) {
+        return new Database(pool(jdbcUrl, user, password));
+    }
+
+    private static HikariDataSource pool(String jdbcUrl, String user, String password) {
         if (jdbcUrl == null || !(jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.startsWith("jdbc:postgresql:"))) {
             throw new IllegalArgumentException("store.jdbc-url '" + jdbcUrl + "' is not supported; use "
                     + "jdbc:h2:file:/path/to/shadow (default) or jdbc:postgresql://host:5432/db");
@@ -29,17 +42,12 @@ public final class Database implements Closeable {
         cfg.setMaximumPoolSize(8);
         cfg.setPoolName("shadow-store");
         cfg.setInitializationFailTimeout(10_000);
-        HikariDataSource ds;
         try {
-            ds = new HikariDataSource(cfg);
+            return new HikariDataSource(cfg);
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot connect to the mitigation store at " + jdbcUrl + ": "
                     + rootMessage(e) + "; check store.jdbc-url, store.user and store.password", e);
         }
-        String vendor = jdbcUrl.startsWith("jdbc:h2:") ? "h2" : "postgresql";
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/" + vendor).load()
-                .migrate();
-        return new Database(ds);
     }
 
     /** An H2 file database under {@code dir}, readable by other processes (nightly import) while open. */

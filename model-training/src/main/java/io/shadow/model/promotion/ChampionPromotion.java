@@ -31,6 +31,25 @@ public final class ChampionPromotion {
     private final String modelName;
     private final double threshold;
 
+    /** Whether the rule above moves the alias (the nightly run), or a person decides (bin/shadow train). */
+    public enum Policy {
+        /** the rule above */
+        IF_BETTER,
+        /** register and compare only; promote later ({@code bin/shadow models promote}) */
+        NEVER,
+        /** promote whatever the comparison says */
+        ALWAYS;
+
+        public static Policy fromWire(String s) {
+            try {
+                return valueOf(s.trim().replace('-', '_').toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown promotion policy '" + s + "'; use if-better, never or "
+                        + "always");
+            }
+        }
+    }
+
     /** What was decided, for the nightly run report. {@code champion} is null without a comparable champion. */
     public record Decision(int version, boolean promoted, ModelMetrics challenger, String championId,
             ModelMetrics champion, String reason) {
@@ -70,6 +89,12 @@ public final class ChampionPromotion {
      */
     public Decision challenge(String runId, String artifactPath, ModelMetrics challenger,
             List<TrainingExample> holdout) {
+        return challenge(runId, artifactPath, challenger, holdout, Policy.IF_BETTER);
+    }
+
+    /** As {@link #challenge(String, String, ModelMetrics, List)}, the alias moved according to {@code policy}. */
+    public Decision challenge(String runId, String artifactPath, ModelMetrics challenger,
+            List<TrainingExample> holdout, Policy policy) {
         if (challenger.holdoutRows() != holdout.size()) {
             throw new IllegalArgumentException("the challenger was evaluated on " + challenger.holdoutRows()
                     + " hold-out rows but " + holdout.size() + " were given; pass the same time-split hold-out "
@@ -116,6 +141,10 @@ public final class ChampionPromotion {
                     champion.precision(), champion.recall(), holdout.size(), threshold,
                     promote ? "promoted" : challenger.prAuc() == champion.prAuc() ? "tie, champion kept"
                             : "champion kept");
+        }
+        if (policy != Policy.IF_BETTER && promote != (policy == Policy.ALWAYS)) {
+            reason += promote ? "; not promoted (policy never)" : "; promoted anyway (policy always)";
+            promote = policy == Policy.ALWAYS;
         }
         if (promote) {
             registry.setAlias(modelName, ModelRegistry.CHAMPION, version);

@@ -2,16 +2,15 @@ package io.shadow.spark.training;
 
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
+import io.shadow.model.promotion.ChampionChallenger;
 import io.shadow.model.promotion.ChampionPromotion;
 import io.shadow.model.registry.ModelRegistry;
-import io.shadow.model.risk.ModelMetrics;
 import io.shadow.model.risk.RiskFactors;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.model.risk.TrainingExample;
 import io.shadow.spark.DeltaTables;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -45,23 +44,8 @@ public final class TrainAndPromote {
         List<TrainingExample> examples = DeltaTables.read(spark, catalog, ShadowTable.TRAINING_SET).collectAsList()
                 .stream().map(TrainAndPromote::example)
                 .sorted(Comparator.comparing(TrainingExample::time)).toList();
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("rows", Integer.toString(examples.size()));
-        params.put("positives", Long.toString(examples.stream().filter(TrainingExample::incident).count()));
-        params.put("steps", Integer.toString(settings.steps()));
-        params.put("learning_rate", Float.toString(settings.learningRate()));
-        params.put("holdout_fraction", Double.toString(settings.holdoutFraction()));
-        params.put("architecture", "mlp-4-16-8-1");
-        String run = registry.startRun(EXPERIMENT, params);
-        ModelMetrics metrics;
-        try {
-            metrics = new RiskModelTrainer(settings).train(examples, registry.artifactDirectory(run, "model"));
-        } catch (RuntimeException e) {
-            registry.finishRun(run, false);
-            throw e;
-        }
-        return new ChampionPromotion(registry, MODEL_NAME, settings.operatingThreshold()).challenge(run, "model",
-                metrics, RiskModelTrainer.holdout(examples, settings.holdoutFraction()));
+        return new ChampionChallenger(registry, settings, MODEL_NAME, EXPERIMENT)
+                .run(examples, Map.of(), ChampionPromotion.Policy.IF_BETTER).decision();
     }
 
     private static TrainingExample example(Row r) {

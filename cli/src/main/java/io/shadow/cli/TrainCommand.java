@@ -1,0 +1,95 @@
+package io.shadow.cli;
+
+import io.shadow.cli.backtest.Window;
+import io.shadow.cli.config.ResolvedPaths;
+import io.shadow.cli.config.ShadowConfig;
+import io.shadow.cli.runtime.JsonReports;
+import io.shadow.features.table.KernelTableReader;
+import io.shadow.model.promotion.ChampionChallenger;
+import io.shadow.model.promotion.ChampionPromotion;
+import io.shadow.model.risk.RiskModelTrainer;
+import io.shadow.model.risk.TrainingExample;
+import io.shadow.model.risk.TrainingSetReader;
+import io.shadow.spark.training.TrainAndPromote;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code shadow train}: a challenger risk model from the gold training set, compared with the champion. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a challenger risk model on the gold training set (optionally one window of it), log it "
+                + "as a run in the model registry, register it, score the same hold-out with the champion, and "
+                + "promote it according to --promote.")
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    InstallationOptions installation = new InstallationOptions();
+
+    @Option(names = "--from", description = "Only examples from this UTC date or instant on (default: all).")
+    String from;
+
+    @Option(names = "--to", description = "Only examples up to this UTC date (inclusive) or instant (exclusive) "
+            + "(default: all).")
+    String to;
+
+    @Option(names = "--promote", defaultValue = "if-better",
+            description = "if-better (the nightly rule), never (register only; promote later with `bin/shadow "
+                    + "models promote`) or always (default: ${DEFAULT-VALUE}).")
+    String promote;
+
+    @Option(names = "--out", description = "Also write the result, with every hold-out example scored by both "
+            + "models (for PR curves), as JSON to this file.")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        ChampionPromotion.Policy policy = ChampionPromotion.Policy.fromWire(promote);
+        Instant f = null;
+        Instant t = null;
+        if (from != null || to != null) {
+            Window w = Window.parse(from == null ? "1970-01-01" : from, to == null ? "9999-12-31" : to);
+            f = w.from();
+            t = w.to();
+        }
+        ShadowConfig cfg = installation.load();
+        ResolvedPaths paths = ResolvedPaths.of(cfg);
+        List<TrainingExample> examples = TrainingSetReader.read(new KernelTableReader(), paths.catalog(), f, t);
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("the training set at " + paths.catalog().root() + " has no examples "
+                    + "between " + f + " and " + t + "; widen --from/--to");
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("window_from", f == null ? "all" : f.toString());
+        params.put("window_to", t == null ? "all" : t.toString());
+        params.put("trigger", "bin/shadow train");
+        stdout.printf("training a challenger on %d examples (%d incidents) from %s%n", examples.size(),
+                examples.stream().filter(TrainingExample::incident).count(), paths.catalog().root());
+        stdout.flush();
+        ChampionChallenger.Result r = new ChampionChallenger(paths.openRegistry(), RiskModelTrainer.Settings.defaults(),
+                TrainAndPromote.MODEL_NAME, TrainAndPromote.EXPERIMENT).run(examples, params, policy);
+        ChampionPromotion.Decision d = r.decision();
+        stdout.printf(Locale.ROOT, "registered %s:%d (run %s): hold-out PR-AUC %.3f, precision %.3f, recall %.3f%n",
+                TrainAndPromote.MODEL_NAME, d.version(), r.runId(), d.challenger().prAuc(), d.challenger().precision(),
+                d.challenger().recall());
+        stdout.println(d.reason());
+        if (out != null) {
+            JsonReports.write(r, out);
+            stdout.println("result written to " + out);
+        }
+        stdout.flush();
+        return 0;
+    }
+}

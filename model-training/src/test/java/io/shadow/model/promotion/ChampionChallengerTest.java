@@ -1,0 +1,74 @@
+package io.shadow.model.promotion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shadow.model.registry.LocalModelRegistry;
+import io.shadow.model.registry.ModelRegistry;
+import io.shadow.model.risk.ModelMetrics;
+import io.shadow.model.risk.RiskFactors;
+import io.shadow.model.risk.RiskModelTrainer;
+import io.shadow.model.risk.TrainingExample;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The champion/challenger step shared by the nightly run and {@code bin/shadow train}. */
+class ChampionChallengerTest {
+    private static final RiskModelTrainer.Settings FAST = new RiskModelTrainer.Settings(200, 0.05f, 0.25, 0.5, 7L,
+            100, 0.5);
+
+    private static List<TrainingExample> examples(int n, long seed) {
+        Random r = new Random(seed);
+        List<TrainingExample> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            RiskFactors f = new RiskFactors(r.nextDouble(), r.nextDouble(), r.nextDouble() * 0.5, 0);
+            out.add(new TrainingExample(Instant.ofEpochSecond(i * 60L), f, f.severity() > 0.7 && f.resourceRisk() > 0.4));
+        }
+        return out;
+    }
+
+    @Test
+    void theFirstModelBecomesChampionAndLaterOnesFollowThePolicy(@TempDir Path dir) {
+        LocalModelRegistry registry = new LocalModelRegistry(dir);
+        ChampionChallenger cc = new ChampionChallenger(registry, FAST, "risk", "exp");
+        List<TrainingExample> data = examples(240, 3);
+
+        ChampionChallenger.Result first = cc.run(data, Map.of("window_from", "all"),
+                ChampionPromotion.Policy.IF_BETTER);
+        assertThat(first.decision().promoted()).isTrue();
+        assertThat(first.decision().championId()).isNull();
+        assertThat(first.holdout()).hasSize(first.decision().challenger().holdoutRows())
+                .allSatisfy(h -> assertThat(h.champion()).isNull());
+        assertThat(registry.version("risk", ModelRegistry.CHAMPION).orElseThrow().version()).isEqualTo(1);
+
+        ChampionChallenger.Result second = cc.run(data, Map.of(), ChampionPromotion.Policy.NEVER);
+        assertThat(second.decision().version()).isEqualTo(2);
+        assertThat(second.decision().promoted()).isFalse();
+        assertThat(second.decision().championId()).isEqualTo("risk:1");
+        assertThat(second.holdout()).hasSize(second.decision().challenger().holdoutRows())
+                .allSatisfy(h -> assertThat(h.champion()).isBetween(0.0, 1.0));
+        double[] championScores = second.holdout().stream().mapToDouble(ChampionChallenger.HoldoutScore::champion)
+                .toArray();
+        assertThat(second.decision().champion().prAuc()).as("the curves plot what the decision compared")
+                .isEqualTo(ModelMetrics.evaluate(0, data.subList(data.size() - championScores.length, data.size()),
+                        championScores, FAST.operatingThreshold()).prAuc());
+        assertThat(registry.version("risk", ModelRegistry.CHAMPION).orElseThrow().version()).isEqualTo(1);
+
+        ChampionChallenger.Result third = cc.run(data, Map.of(), ChampionPromotion.Policy.ALWAYS);
+        assertThat(third.decision().promoted()).isTrue();
+        assertThat(registry.version("risk", ModelRegistry.CHAMPION).orElseThrow().version()).isEqualTo(3);
+    }
+
+    @Test
+    void anUnknownPolicyNamesTheChoices() {
+        assertThat(ChampionPromotion.Policy.fromWire("if-better")).isEqualTo(ChampionPromotion.Policy.IF_BETTER);
+        assertThatThrownBy(() -> ChampionPromotion.Policy.fromWire("sometimes"))
+                .hasMessage("unknown promotion policy 'sometimes'; use if-better, never or always");
+    }
+}
