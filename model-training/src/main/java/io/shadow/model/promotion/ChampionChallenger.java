@@ -9,7 +9,6 @@ import io.shadow.model.risk.TrainingExample;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,7 @@ public final class ChampionChallenger {
     public Result run(List<TrainingExample> examples, Map<String, String> extraParams,
             ChampionPromotion.Policy policy) {
         List<TrainingExample> sorted = new ArrayList<>(examples);
-        sorted.sort(Comparator.comparing(TrainingExample::time));
+        sorted.sort(TrainingExample.ORDER);
         Map<String, String> params = new LinkedHashMap<>();
         params.put("rows", Integer.toString(sorted.size()));
         params.put("positives", Long.toString(sorted.stream().filter(TrainingExample::incident).count()));

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.slf4j.Logger;
@@ -64,7 +63,7 @@ public final class RiskModelTrainer {
                     + "fallback until users confirm incidents (approve mitigations)");
         }
         List<TrainingExample> sorted = new ArrayList<>(examples);
-        sorted.sort(Comparator.comparing(TrainingExample::time));
+        sorted.sort(TrainingExample.ORDER);
         List<TrainingExample> holdout = holdout(sorted, settings.holdoutFraction());
         List<TrainingExample> train = sorted.subList(0, sorted.size() - holdout.size());
         if (train.stream().noneMatch(TrainingExample::incident)) {
@@ -128,7 +127,7 @@ public final class RiskModelTrainer {
      */
     public static List<TrainingExample> holdout(List<TrainingExample> examples, double fraction) {
         List<TrainingExample> sorted = new ArrayList<>(examples);
-        sorted.sort(Comparator.comparing(TrainingExample::time));
+        sorted.sort(TrainingExample.ORDER);
         int cut = (int) Math.floor(sorted.size() * (1 - fraction));
         return List.copyOf(sorted.subList(cut, sorted.size()));
     }

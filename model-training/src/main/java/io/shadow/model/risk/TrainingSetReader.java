@@ -5,7 +5,6 @@ import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /** Reads the gold training set with Delta Kernel (no Spark), optionally for a window of anomaly times. */
@@ -34,7 +33,7 @@ public final class TrainingSetReader {
             throw new IllegalStateException("no training set at " + path + "; `bin/shadow nightly --config FILE` "
                     + "(or `bin/shadow demo`) builds it");
         }
-        out.sort(Comparator.comparing(TrainingExample::time));
+        out.sort(TrainingExample.ORDER);
         return out;
     }
 }

@@ -10,7 +10,6 @@ import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.model.risk.TrainingExample;
 import io.shadow.spark.DeltaTables;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -43,7 +42,7 @@ public final class TrainAndPromote {
     public ChampionPromotion.Decision run() {
         List<TrainingExample> examples = DeltaTables.read(spark, catalog, ShadowTable.TRAINING_SET).collectAsList()
                 .stream().map(TrainAndPromote::example)
-                .sorted(Comparator.comparing(TrainingExample::time)).toList();
+                .sorted(TrainingExample.ORDER).toList();
         return new ChampionChallenger(registry, settings, MODEL_NAME, EXPERIMENT)
                 .run(examples, Map.of(), ChampionPromotion.Policy.IF_BETTER).decision();
     }
