@@ -52,18 +52,44 @@ public final class ProcessControl {
             ProcessHandle.allProcesses().filter(h -> h.info().command().map(exe::equals).orElse(false))
                     .forEach(h -> out.add(h.pid()));
         } else if (selector.containsKey("top_cpu")) {
-            for (OSProcess p : os.getProcesses(null, OperatingSystem.ProcessSorting.CPU_DESC, 16)) {
-                if (!protectedPids.contains((long) p.getProcessID()) && p.getUserID() != null
-                        && !p.getPath().isEmpty()) {
-                    out.add((long) p.getProcessID());
-                    break;
-                }
-            }
+            busiestNow().ifPresent(out::add);
         } else {
             throw new IllegalArgumentException("no process selector in " + selector + "; expected pid, exe or top_cpu");
         }
         out.removeIf(protectedPids::contains);
         return out;
+    }
+
+    /**
+     * The process using the most CPU right now: load measured between two samples half a second
+     * apart (a lifetime average would pick a long-running service over a miner that just started).
+     */
+    private Optional<Long> busiestNow() {
+        Map<Integer, OSProcess> before = new java.util.HashMap<>();
+        for (OSProcess p : os.getProcesses()) {
+            before.put(p.getProcessID(), p);
+        }
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        long best = -1;
+        double load = -1;
+        for (OSProcess p : os.getProcesses()) {
+            OSProcess prior = before.get(p.getProcessID());
+            if (prior == null || protectedPids.contains((long) p.getProcessID()) || p.getUserID() == null
+                    || p.getPath().isEmpty()) {
+                continue;
+            }
+            double l = p.getProcessCpuLoadBetweenTicks(prior);
+            if (l > load) {
+                load = l;
+                best = p.getProcessID();
+            }
+        }
+        return best < 0 ? Optional.empty() : Optional.of(best);
     }
 
     /** Sends {@code signal} (STOP, CONT, KILL, TERM) to each pid; returns those that got it. */
