@@ -148,6 +148,13 @@ public final class ScorerRoutes {
     }
 
     private void overloaded(Context ctx, int status) {
+        // read the refused body first (its size is bounded by server.max-request-bytes): a connection
+        // closed on unread bytes is reset, and the client would see no answer instead of this one
+        try {
+            ctx.req().getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.io.IOException | RuntimeException e) {
+            // the client went away, or sent too much: the answer below is all it gets either way
+        }
         int after = service.settings().retryAfterSeconds();
         ctx.header("Retry-After", Integer.toString(after));
         ServiceApp.error(ctx, status, status == 429

@@ -183,15 +183,6 @@ public final class Detector {
         return evicted;
     }
 
-    /** The entities an event concerns (its principal, its host, or both), in observation order. */
-    public static List<EntityKey> entities(ActivityEvent e) {
-        Map<EntityKey, Boolean> numbers = new LinkedHashMap<>(4);
-        Map<EntityKey, Boolean> categories = new LinkedHashMap<>(4);
-        FeatureDefinitions.contributions(e, (k, f, v) -> numbers.put(k, Boolean.TRUE));
-        FeatureDefinitions.noveltyValues(e, (k, a, v) -> categories.put(k, Boolean.TRUE));
-        return keys(numbers, categories);
-    }
-
     private static List<EntityKey> keys(Map<EntityKey, ?> a, Map<EntityKey, ?> b) {
         List<EntityKey> keys = new ArrayList<>(a.keySet());
         for (EntityKey k : b.keySet()) {

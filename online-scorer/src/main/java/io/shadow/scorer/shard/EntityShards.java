@@ -3,7 +3,6 @@ package io.shadow.scorer.shard;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.EntityKey;
 import io.shadow.features.signal.Assessment;
-import io.shadow.model.detect.Detector;
 import io.shadow.scorer.OnlineScorer;
 import io.shadow.scorer.ScoredEvent;
 import java.util.ArrayList;
@@ -69,12 +68,17 @@ public final class EntityShards implements AutoCloseable {
             byShard.add(new ArrayList<>());
         }
         for (int i = 0; i < ordered.length; i++) {
-            List<EntityKey> keys = Detector.entities(ordered[i]);
-            if (keys.isEmpty()) {
-                shardsOf[i] = 1L; // nothing to observe: shard 0 answers it
+            // the entities an event can concern: its principal and its host (a shard that finds
+            // nothing of its own to observe in it simply answers nothing)
+            ActivityEvent e = ordered[i];
+            if (e.principal() != null) {
+                shardsOf[i] |= 1L << (shardOf(EntityKey.principal(e.tenant(), e.principal())) & 63);
             }
-            for (EntityKey k : keys) {
-                shardsOf[i] |= 1L << (shardOf(k) & 63);
+            if (e.host() != null) {
+                shardsOf[i] |= 1L << (shardOf(EntityKey.host(e.tenant(), e.host())) & 63);
+            }
+            if (shardsOf[i] == 0) {
+                shardsOf[i] = 1L; // nothing to observe: shard 0 answers it
             }
             for (int s = 0; s < n; s++) {
                 if ((shardsOf[i] & (1L << (s & 63))) != 0) {
