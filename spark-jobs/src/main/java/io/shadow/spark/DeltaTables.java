@@ -51,12 +51,17 @@ public final class DeltaTables {
         return spark.read().format("delta").load(catalog.path(t));
     }
 
-    /** Replaces the table's content in one commit (readers see the old or the new, never a mix). */
+    /**
+     * Replaces the table's content in one commit (readers see the old or the new, never a mix). A
+     * column added to {@link ShadowTable} since the table was created is added to it (merge schema);
+     * nothing else about the schema may change.
+     */
     public static void overwrite(SparkSession spark, TableCatalog catalog, ShadowTable t, Dataset<Row> rows) {
         ensure(spark, catalog, t);
         rows.select(t.columnNames().stream().map(org.apache.spark.sql.functions::col)
                         .toArray(org.apache.spark.sql.Column[]::new))
                 .write().format("delta").mode("overwrite").option("overwriteSchema", "false")
+                .option("mergeSchema", "true")
                 .save(catalog.path(t));
     }
 

@@ -198,7 +198,7 @@ class AdaptiveLearningIT {
             String decision = p.confirmed() ? "approve" : "reject";
             mitigation.store().decide("mit-" + id, Set.of(Mitigation.APPLIED), p.confirmed() ? Mitigation.APPROVED
                     : Mitigation.REJECTED, new FeedbackRecord("fb-" + id, "mit-" + id, "inc-" + id, p.entity().tenant(),
-                    kind, p.entity().id(), "reviewed:" + p.name(), decision, p.name(), "security-team",
+                    kind, p.entity().id(), "reviewed:" + p.name(), decision, p.name(), "security-team", false,
                     p.end().plus(Duration.ofHours(1))));
         }
     }

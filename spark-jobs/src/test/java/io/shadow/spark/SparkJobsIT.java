@@ -179,7 +179,9 @@ class SparkJobsIT {
         Instant t = Instant.parse("2026-11-09T10:00:00Z");
         try (Database db = Database.open(url, "sa", "")) {
             MitigationStore store = new MitigationStore(db);
-            for (String[] c : new String[][] {{"inc-a", "u-1", "approve"}, {"inc-b", "u-2", "reject"}}) {
+            // u-3 rejects the mitigation of their own activity: kept as feedback, labels nothing
+            for (String[] c : new String[][] {{"inc-a", "u-1", "approve", "alice"}, {"inc-b", "u-2", "reject", "alice"},
+                    {"inc-c", "u-3", "reject", "u-3"}}) {
                 store.insertIncident(new Incident(c[0], "acme", "principal", c[1], c[1], null, "data_storage",
                         "s3://b", "deletes@data_storage", Band.MEDIUM, 70, Incident.OPEN, t, t.plusSeconds(60), t, 3,
                         "{}"));
@@ -187,17 +189,23 @@ class SparkJobsIT {
                         Mitigation.APPLIED, "e", t, t, false, null, null, "{}"), List.of());
                 store.decide("mit-" + c[0], Set.of(Mitigation.APPLIED), c[2].equals("approve") ? Mitigation.APPROVED
                         : Mitigation.REJECTED, new FeedbackRecord("fb-" + c[0], "mit-" + c[0], c[0], "acme",
-                        "principal", c[1], "deletes@data_storage", c[2], "because", "alice", t.plusSeconds(600)));
+                        "principal", c[1], "deletes@data_storage", c[2], "because", c[3], c[3].equals(c[1]),
+                        t.plusSeconds(600)));
             }
         }
         FeedbackImportJob.Result r = new FeedbackImportJob(spark, catalog, url, "sa", "").run();
 
-        assertThat(r.feedback()).isEqualTo(2);
-        assertThat(r.incidents()).isEqualTo(2);
+        assertThat(r.feedback()).isEqualTo(3);
+        assertThat(r.incidents()).as("the self-rejected incident stays unlabelled").isEqualTo(2);
         assertThat(r.confirmed()).isEqualTo(1);
         Map<String, Integer> labels = new HashMap<>();
         new KernelTableReader().scan(catalog.path(ShadowTable.INCIDENTS), row ->
                 labels.put(row.string("entity_id"), row.intValue("label")));
         assertThat(labels).containsExactlyInAnyOrderEntriesOf(Map.of("u-1", 1, "u-2", 0));
+        Map<String, Boolean> own = new HashMap<>();
+        new KernelTableReader().scan(catalog.path(ShadowTable.FEEDBACK), row ->
+                own.put(row.string("decided_by") + "/" + row.string("entity_id"), row.booleanValue("own_activity")));
+        assertThat(own).containsExactlyInAnyOrderEntriesOf(Map.of("alice/u-1", false, "alice/u-2", false,
+                "u-3/u-3", true));
     }
 }

@@ -83,7 +83,8 @@ public enum ShadowTable {
             required("start_time", TIMESTAMP, "first anomalous activity"),
             required("end_time", TIMESTAMP, "last anomalous activity"),
             required("pattern", STRING, "anomaly pattern, e.g. bytes_out@data_storage"),
-            required("label", INT, "1 confirmed incident, 0 benign (rejected)"),
+            required("label", INT, "1 confirmed incident, 0 benign (rejected by someone other than the "
+                    + "entity itself)"),
             required("decided_at", TIMESTAMP, "when a user or the import labelled it"))),
     FEEDBACK("gold/feedback", List.of(), List.of(
             required("feedback_id", STRING, "id in the mitigation store"),
@@ -96,6 +97,8 @@ public enum ShadowTable {
             required("decision", STRING, "approve, reject or modify"),
             optional("comment", STRING, "what the user said"),
             required("decided_by", STRING, "user id"),
+            required("own_activity", ColumnType.BOOLEAN, "the decider decided on their own activity (not a "
+                    + "security review: such a rejection does not label the incident benign)"),
             required("decided_at", TIMESTAMP, "when"))),
     PATTERN_STATS("gold/pattern_stats", List.of(), List.of(
             required("tenant", STRING, "client"),

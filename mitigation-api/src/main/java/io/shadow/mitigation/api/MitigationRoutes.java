@@ -12,6 +12,7 @@ import io.shadow.features.signal.Assessment;
 import io.shadow.mitigation.MitigationService;
 import io.shadow.mitigation.actuate.ActionType;
 import io.shadow.mitigation.actuate.GatewayDecision;
+import io.shadow.mitigation.engine.Decider;
 import io.shadow.mitigation.engine.Decisions;
 import io.shadow.mitigation.engine.MitigationEngine;
 import io.shadow.mitigation.profile.ActionSpec;
@@ -166,11 +167,12 @@ public final class MitigationRoutes {
         visibleIncident(ctx, m.incidentId());
         JsonNode body = ctx.body().isBlank() ? ServiceApp.JSON.createObjectNode() : ServiceApp.JSON.readTree(ctx.body());
         String comment = body.path("comment").isTextual() ? body.get("comment").asText() : null;
+        Decider decider = new Decider(c.name(), c.principal());
         try {
             Mitigation out = switch (what) {
-                case "approve" -> decisions.approve(id, c.name(), comment);
-                case "reject" -> decisions.reject(id, c.name(), comment);
-                default -> decisions.modify(id, c.name(), comment, actions(body.path("actions")));
+                case "approve" -> decisions.approve(id, decider, comment);
+                case "reject" -> decisions.reject(id, decider, comment);
+                default -> decisions.modify(id, decider, comment, actions(body.path("actions")));
             };
             ctx.json(Map.of("mitigation", out, "actions", store.actionsOf(id)));
         } catch (Decisions.DecisionException e) {

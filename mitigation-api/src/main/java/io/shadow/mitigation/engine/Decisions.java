@@ -44,14 +44,27 @@ public final class Decisions {
     }
 
     public Mitigation approve(String mitigationId, String user, String comment) {
+        return approve(mitigationId, Decider.reviewer(user), comment);
+    }
+
+    public Mitigation approve(String mitigationId, Decider decider, String comment) {
         Context c = context(mitigationId);
-        claim(c, Mitigation.APPROVED, FeedbackRecord.APPROVE, user, comment);
+        claim(c, Mitigation.APPROVED, FeedbackRecord.APPROVE, decider, comment);
         return store.mitigation(mitigationId).orElseThrow();
     }
 
     public Mitigation reject(String mitigationId, String user, String comment) {
+        return reject(mitigationId, Decider.reviewer(user), comment);
+    }
+
+    /**
+     * Undoes the mitigation's actions. An emergency mitigation of the decider's own activity is
+     * refused (403): lifting a lock-out or shutdown takes someone other than the locked-out account.
+     */
+    public Mitigation reject(String mitigationId, Decider decider, String comment) {
         Context c = context(mitigationId);
-        claim(c, Mitigation.REJECTED, FeedbackRecord.REJECT, user, comment);
+        refuseLiftingOwnEmergency(c, decider, "reject");
+        claim(c, Mitigation.REJECTED, FeedbackRecord.REJECT, decider, comment);
         List<String> failed = new java.util.ArrayList<>();
         for (ActionRecord r : store.actionsOf(mitigationId)) {
             undo(r, failed);
@@ -84,11 +97,17 @@ public final class Decisions {
     }
 
     public Mitigation modify(String mitigationId, String user, String comment, List<ActionSpec> actions) {
+        return modify(mitigationId, Decider.reviewer(user), comment, actions);
+    }
+
+    /** Replaces the actions in force with {@code actions}; refused like {@link #reject} for one's own emergency. */
+    public Mitigation modify(String mitigationId, Decider decider, String comment, List<ActionSpec> actions) {
         if (actions == null || actions.isEmpty()) {
             throw new DecisionException(400, "modify needs a non-empty 'actions' list; to undo everything, reject");
         }
         Context c = context(mitigationId);
-        claim(c, Mitigation.MODIFIED, FeedbackRecord.MODIFY, user, comment);
+        refuseLiftingOwnEmergency(c, decider, "modify");
+        claim(c, Mitigation.MODIFIED, FeedbackRecord.MODIFY, decider, comment);
         // An action in force is kept only if asked for with the same params (a new rate replaces the old one).
         List<ActionRecord> kept = new java.util.ArrayList<>();
         List<String> failed = new java.util.ArrayList<>();
@@ -125,11 +144,19 @@ public final class Decisions {
         return new Context(m, i);
     }
 
-    private void claim(Context c, String to, String decision, String user, String comment) {
+    private static void refuseLiftingOwnEmergency(Context c, Decider decider, String what) {
+        if (decider.concerns(c.incident) && Mitigation.EMERGENCY.equals(c.mitigation.path())) {
+            throw new DecisionException(403, "mitigation " + c.mitigation.mitigationId() + " is an emergency "
+                    + "mitigation of your own activity (" + decider.principal() + "); you may approve it, but to "
+                    + what + " it ask an operator or your security team");
+        }
+    }
+
+    private void claim(Context c, String to, String decision, Decider decider, String comment) {
         Incident i = c.incident;
         FeedbackRecord fb = new FeedbackRecord("fb-" + EventIds.derive("feedback", c.mitigation.mitigationId()),
                 c.mitigation.mitigationId(), i.incidentId(), i.tenant(), i.entityKind(), i.entityId(), i.pattern(),
-                decision, comment, user, engine.clock().instant());
+                decision, comment, decider.name(), decider.concerns(i), engine.clock().instant());
         if (!store.decide(c.mitigation.mitigationId(), OPEN, to, fb)) {
             Mitigation now = store.mitigation(c.mitigation.mitigationId()).orElseThrow();
             throw new DecisionException(409, "mitigation " + now.mitigationId() + " was already decided ("

@@ -178,12 +178,14 @@ public final class MitigationStore {
                 return false;
             }
             Jdbc.update(c, "INSERT INTO feedback (feedback_id, mitigation_id, incident_id, tenant, entity_kind, "
-                    + "entity_id, pattern, decision, comment, decided_by, decided_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    + "entity_id, pattern, decision, comment, decided_by, own_activity, decided_at) "
+                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     feedback.feedbackId(), feedback.mitigationId(), feedback.incidentId(), feedback.tenant(),
                     feedback.entityKind(), feedback.entityId(), feedback.pattern(), feedback.decision(),
-                    feedback.comment(), feedback.decidedBy(), feedback.decidedAt());
+                    feedback.comment(), feedback.decidedBy(), feedback.ownActivity(), feedback.decidedAt());
+            String comment = feedback.comment() == null ? "" : feedback.comment();
             audit(c, feedback.decidedBy(), "mitigation." + feedback.decision(), mitigationId,
-                    feedback.comment() == null ? "" : feedback.comment());
+                    feedback.ownActivity() ? ("on own activity" + (comment.isEmpty() ? "" : ": " + comment)) : comment);
             return true;
         });
     }
@@ -218,7 +220,7 @@ public final class MitigationStore {
                 rs.getString("feedback_id"), rs.getString("mitigation_id"), rs.getString("incident_id"),
                 rs.getString("tenant"), rs.getString("entity_kind"), rs.getString("entity_id"), rs.getString("pattern"),
                 rs.getString("decision"), rs.getString("comment"), rs.getString("decided_by"),
-                Jdbc.instant(rs, "decided_at")));
+                rs.getBoolean("own_activity"), Jdbc.instant(rs, "decided_at")));
     }
 
     /** Appends to the audit log; returns the entry's sequence number. */

@@ -73,8 +73,51 @@ class DecisionRoutesTest extends OnEveryBackend {
             assertThat(fb.pattern()).isEqualTo("deletes@data_storage");
             assertThat(fb.comment()).isEqualTo("not a planned clean-up");
             assertThat(fb.decidedBy()).isEqualTo("olga@acme.example");
+            assertThat(fb.ownActivity()).as("an operator reviewing someone else's activity").isFalse();
             assertThat(fb.decidedAt()).isEqualTo(Assessments.T0);
         });
+    }
+
+    @Test
+    void aUserRejectingAMitigationOfTheirOwnActivityIsRecordedAsSuch() {
+        HttpResponse<String> r = api.post("/v1/mitigations/" + low.mitigationId() + "/reject", RunningApi.USER_U1,
+                "{\"comment\": \"that was me\"}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gatewayRules()).as("the user's own low-band mitigation is lifted").isZero();
+        assertThat(api.store().feedback()).singleElement().satisfies(fb -> {
+            assertThat(fb.decidedBy()).isEqualTo("u-1@acme.example");
+            assertThat(fb.ownActivity()).as("not a security review: labels nothing at night").isTrue();
+        });
+        assertThat(api.store().auditLog(low.mitigationId())).filteredOn(e -> e.action().equals("mitigation.reject"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo("on own activity: that was me"));
+    }
+
+    @Test
+    void aUserCannotLiftAnEmergencyMitigationOfTheirOwnActivityButAnOperatorCan() {
+        Outcome high = api.handle(Assessments.risk(95).build());
+        Mitigation m = api.store().mitigation(high.mitigationId()).orElseThrow();
+        assertThat(m.path()).isEqualTo(Mitigation.EMERGENCY);
+        List<String> inForce = api.store().actionsOf(high.mitigationId()).stream().map(ActionRecord::status).toList();
+        String path = "/v1/mitigations/" + high.mitigationId();
+
+        for (String what : List.of("reject", "modify")) {
+            HttpResponse<String> r = api.post(path + "/" + what, RunningApi.USER_U1,
+                    "{\"actions\": [{\"type\": \"log\"}]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+            assertThat(RunningApi.json(r).path("error").asText()).isEqualTo("mitigation " + high.mitigationId()
+                    + " is an emergency mitigation of your own activity (u-1); you may approve it, but to " + what
+                    + " it ask an operator or your security team");
+        }
+        assertThat(api.store().mitigation(high.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.APPLIED);
+        assertThat(api.store().actionsOf(high.mitigationId())).extracting(ActionRecord::status)
+                .as("nothing undone").isEqualTo(inForce);
+        assertThat(api.store().feedback()).isEmpty();
+
+        HttpResponse<String> byOperator = api.post(path + "/reject", RunningApi.OPERATOR, "");
+        assertThat(byOperator.statusCode()).as(byOperator.body()).isEqualTo(200);
+        assertThat(api.store().actionsOf(high.mitigationId())).extracting(ActionRecord::status).containsOnly("undone");
     }
 
     @Test

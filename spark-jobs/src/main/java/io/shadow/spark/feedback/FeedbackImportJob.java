@@ -14,9 +14,11 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Mitigation store → gold {@code feedback} and {@code incidents}. Users' decisions are read over
  * JDBC (H2 or PostgreSQL) and become labels: an incident any of whose mitigations was approved or
- * modified is confirmed (label 1); one whose mitigations were all rejected is benign (label 0).
- * Both tables are rewritten from the store, which stays the source of truth, so the import is
- * idempotent.
+ * modified is confirmed (label 1); one whose mitigations were all rejected is benign (label 0). A
+ * rejection by the person whose own activity the incident is about ({@code own_activity}) is kept in
+ * {@code feedback} but labels nothing: an attacker holding the account would reject too, so only
+ * someone else's rejection teaches the nightly run that the activity was benign. Both tables are
+ * rewritten from the store, which stays the source of truth, so the import is idempotent.
  */
 public final class FeedbackImportJob {
     private final SparkSession spark;
@@ -38,7 +40,9 @@ public final class FeedbackImportJob {
         Dataset<Row> incidents = store.read(spark, "incidents");
         try {
             DeltaTables.overwrite(spark, catalog, ShadowTable.FEEDBACK, feedback);
-            Dataset<Row> labels = feedback.groupBy("incident_id")
+            Dataset<Row> labels = feedback
+                    .filter(col("decision").notEqual("reject").or(col("own_activity").equalTo(false)))
+                    .groupBy("incident_id")
                     .agg(max(when(col("decision").equalTo("reject"), 0).otherwise(1)).as("label"),
                             max("decided_at").as("decided_at"));
             Dataset<Row> labelled = incidents.join(labels, "incident_id")

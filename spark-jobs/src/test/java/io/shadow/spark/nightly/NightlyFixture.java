@@ -95,7 +95,7 @@ final class NightlyFixture {
                 store.decide("mit-" + n, Set.of(Mitigation.APPLIED), p.confirmed() ? Mitigation.APPROVED
                         : Mitigation.REJECTED, new FeedbackRecord("fb-" + n, "mit-" + n, id, p.entity().tenant(),
                         kind, p.entity().id(), "reviewed:" + p.name(), p.confirmed() ? "approve" : "reject",
-                        p.name(), "security-team", p.end().plusSeconds(600)));
+                        p.name(), "security-team", false, p.end().plusSeconds(600)));
             }
         }
     }

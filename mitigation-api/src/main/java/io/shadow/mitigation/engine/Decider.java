@@ -1,0 +1,28 @@
+package io.shadow.mitigation.engine;
+
+import io.shadow.mitigation.store.Incident;
+
+/**
+ * Who decides on a mitigation.
+ *
+ * @param name the caller's name, recorded as {@code decided_by}
+ * @param principal the caller's own principal in the monitored activity, or null (a security
+ *     reviewer or service account with no activity of its own)
+ */
+public record Decider(String name, String principal) {
+
+    /** A reviewer deciding on someone else's activity (operators, the security team, tests). */
+    public static Decider reviewer(String name) {
+        return new Decider(name, null);
+    }
+
+    /**
+     * Whether the incident is about the decider's own activity. Such a decision is recorded but is
+     * not a security review: an attacker holding the account would reject every mitigation of their
+     * own activity, so it neither lifts an emergency mitigation nor teaches the nightly run that the
+     * activity is benign.
+     */
+    public boolean concerns(Incident incident) {
+        return principal != null && principal.equals(incident.principal());
+    }
+}
