@@ -2,6 +2,7 @@ package io.shadow.spark.nightly;
 
 import io.shadow.features.table.TableCatalog;
 import io.shadow.model.detect.DetectorConfig;
+import io.shadow.model.intel.taxii.TaxiiSettings;
 import io.shadow.model.registry.ModelRegistries;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
@@ -25,7 +26,8 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  * spark-submit --master spark://host:7077 --class io.shadow.spark.nightly.NightlySubmit \
  *   shadow-spark-jobs-VERSION-shaded.jar --warehouse hdfs://nn:8020/shadow/warehouse \
- *   --registry /srv/shadow/registry [--date 2026-11-24] [--from-step STEP | --restart]
+ *   --registry /srv/shadow/registry [--date 2026-11-24] [--from-step STEP | --restart] \
+ *   [--threat-feed FILE]... [--taxii-url URL [--taxii-collection ID]...]
  * </pre>
  *
  * Exit codes: 0 done, 1 a step failed (re-run the same command to resume), 2 bad arguments.
@@ -41,13 +43,18 @@ public final class NightlySubmit {
               --store-jdbc-url URL     mitigation store for the feedback import (default: no feedback import)
               --store-user USER        --store-password PASSWORD
               --threat-feed FILE       blocklist file, repeatable
+              --taxii-url URL          TAXII 2.1 discovery endpoint to sync (default: none)
+              --taxii-collection ID    collection id or title, repeatable (default: every readable one)
+                                       credentials from the environment: SHADOW_INTEL_TAXII_TOKEN, or
+                                       SHADOW_INTEL_TAXII_USER and SHADOW_INTEL_TAXII_PASSWORD
               --date YYYY-MM-DD        event date to process (UTC; default: yesterday)
               --from-step STEP         start at this step whatever the run state says
               --restart                ignore the run state and run every step
               --shuffle-partitions N   default: spark.sql.shuffle.partitions from spark-submit, else 8
             """;
     private static final List<String> VALUED = List.of("--warehouse", "--registry", "--landing", "--store-jdbc-url",
-            "--store-user", "--store-password", "--threat-feed", "--date", "--from-step", "--shuffle-partitions");
+            "--store-user", "--store-password", "--threat-feed", "--taxii-url", "--taxii-collection", "--date", "--from-step",
+            "--shuffle-partitions");
 
     private NightlySubmit() {
     }
@@ -59,7 +66,7 @@ public final class NightlySubmit {
         int partitions;
         try {
             opts = parse(args);
-            cfg = config(opts);
+            cfg = config(opts, System.getenv());
             Clock clock = Clock.systemUTC();
             request = new RunRequest(one(opts, "--date") == null ? RunScope.yesterdayUtc(clock)
                     : RunScope.parse(one(opts, "--date"), LocalDate.now(clock)), one(opts, "--from-step"),
@@ -107,7 +114,7 @@ public final class NightlySubmit {
         return opts;
     }
 
-    static NightlyConfig config(Map<String, List<String>> opts) {
+    static NightlyConfig config(Map<String, List<String>> opts, Map<String, String> env) {
         String warehouse = one(opts, "--warehouse");
         if (warehouse == null) {
             throw new IllegalArgumentException("--warehouse is required, e.g. --warehouse hdfs://nn:8020/shadow/warehouse");
@@ -136,8 +143,38 @@ public final class NightlySubmit {
         // the agents' landing-zone layout: event files under <landing zone>/events
         String landing = one(opts, "--landing") != null ? one(opts, "--landing") : catalog.landingZone() + "events";
         return new NightlyConfig(catalog, landing, one(opts, "--store-jdbc-url"), one(opts, "--store-user"),
-                one(opts, "--store-password"), registry, feeds, DetectorConfig.defaults(),
+                one(opts, "--store-password"), registry, feeds, taxii(opts, env), DetectorConfig.defaults(),
                 ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
+    }
+
+    /** The TAXII server from {@code --taxii-url}, credentials from the environment (not the process list). */
+    static TaxiiSettings taxii(Map<String, List<String>> opts, Map<String, String> env) {
+        String url = one(opts, "--taxii-url");
+        List<String> collections = opts.getOrDefault("--taxii-collection", List.of());
+        if (url == null) {
+            if (!collections.isEmpty()) {
+                throw new IllegalArgumentException("--taxii-collection needs --taxii-url (the server's discovery "
+                        + "endpoint, e.g. https://taxii.example.org/taxii2/)");
+            }
+            return null;
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("--taxii-url '" + url + "' is not a URI: " + e.getReason(), e);
+        }
+        if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("--taxii-url '" + url + "' must be an http(s):// discovery endpoint, "
+                    + "e.g. https://taxii.example.org/taxii2/");
+        }
+        String user = env.get("SHADOW_INTEL_TAXII_USER");
+        String token = env.get("SHADOW_INTEL_TAXII_TOKEN");
+        if (user != null && !user.isEmpty() && token != null && !token.isEmpty()) {
+            throw new IllegalArgumentException("SHADOW_INTEL_TAXII_USER and SHADOW_INTEL_TAXII_TOKEN are both set; "
+                    + "the TAXII server takes either basic auth (user and SHADOW_INTEL_TAXII_PASSWORD) or a token");
+        }
+        return new TaxiiSettings(uri, collections, user, env.get("SHADOW_INTEL_TAXII_PASSWORD"), token);
     }
 
     private static int partitions(Map<String, List<String>> opts) {

@@ -1,0 +1,55 @@
+package io.shadow.spark.nightly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shadow.model.intel.taxii.TaxiiSettings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The spark-submit entry point's arguments: what an operator's command line turns into, and its errors. */
+class NightlySubmitTest {
+    @TempDir
+    Path dir;
+
+    private NightlyConfig config(Map<String, String> env, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("--warehouse", dir.resolve("warehouse").toUri().toString()));
+        args.addAll(List.of(extra));
+        return NightlySubmit.config(NightlySubmit.parse(args.toArray(String[]::new)), env);
+    }
+
+    @Test
+    void aTaxiiServerIsSyncedWithItsCollectionsAndATokenFromTheEnvironment() {
+        NightlyConfig cfg = config(Map.of("SHADOW_INTEL_TAXII_TOKEN", "t0ken"), "--taxii-url",
+                "https://taxii.example.org/taxii2/", "--taxii-collection", "indicators", "--taxii-collection", "c2");
+
+        TaxiiSettings taxii = cfg.taxii();
+        assertThat(taxii.url()).isEqualTo(URI.create("https://taxii.example.org/taxii2/"));
+        assertThat(taxii.collections()).containsExactly("indicators", "c2");
+        assertThat(taxii.token()).isEqualTo("t0ken");
+        assertThat(taxii.user()).isEmpty();
+    }
+
+    @Test
+    void withoutATaxiiUrlNothingIsSynced() {
+        assertThat(config(Map.of("SHADOW_INTEL_TAXII_TOKEN", "t0ken")).taxii()).isNull();
+    }
+
+    @Test
+    void taxiiMistakesNameTheArgumentOrVariable() {
+        assertThatThrownBy(() -> config(Map.of(), "--taxii-collection", "c2"))
+                .hasMessageStartingWith("--taxii-collection needs --taxii-url");
+        assertThatThrownBy(() -> config(Map.of(), "--taxii-url", "ftp://taxii.example.org/"))
+                .hasMessage("--taxii-url 'ftp://taxii.example.org/' must be an http(s):// discovery endpoint, "
+                        + "e.g. https://taxii.example.org/taxii2/");
+        assertThatThrownBy(() -> config(Map.of("SHADOW_INTEL_TAXII_USER", "u", "SHADOW_INTEL_TAXII_TOKEN", "t"),
+                "--taxii-url", "https://taxii.example.org/taxii2/"))
+                .hasMessageStartingWith("SHADOW_INTEL_TAXII_USER and SHADOW_INTEL_TAXII_TOKEN are both set");
+        assertThatThrownBy(() -> config(Map.of(), "--taxii-url"))
+                .hasMessage("--taxii-url needs a value");
+    }
+}
