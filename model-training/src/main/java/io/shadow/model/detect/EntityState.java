@@ -42,6 +42,8 @@ final class EntityState {
     private final int[] samples = new int[F];
     private final double[] previous = new double[F];
     private final boolean[] previousKnown = new boolean[F];
+    /** {@code previous} on the feature's scale, kept beside it: every event compares with it. */
+    private final double[] previousScaled = new double[F];
     private final long[] since = new long[F];
     /** Exponentially weighted bucket-to-bucket change, per feature, up to the previous bucket. */
     private final double[] trend = new double[F];
@@ -165,7 +167,7 @@ final class EntityState {
             return Double.NEGATIVE_INFINITY;
         }
         Expectation exp = Expectation.of(f, own, pop, hour, cfg);
-        double ps = previousKnown[i] ? f.toScale(previous[i]) : Double.NaN;
+        double ps = previousKnown[i] ? previousScaled[i] : Double.NaN;
         if (Double.isNaN(ps)) {
             ps = exp.level();
         }
@@ -254,14 +256,16 @@ final class EntityState {
             boolean hasValue = samples[i] > 0 || (sumFeature && bucket != Long.MIN_VALUE);
             double finalValue = value(i);
             double xs = hasValue ? f.toScale(finalValue) : Double.NaN;
-            double ps = previousKnown[i] ? f.toScale(previous[i]) : Double.NaN;
+            double ps = previousKnown[i] ? previousScaled[i] : Double.NaN;
             trend[i] = adjacent && !Double.isNaN(xs) && !Double.isNaN(ps)
                     ? TREND_ALPHA * (xs - ps) + (1 - TREND_ALPHA) * trend[i] : 0;
             if (adjacent && hasValue) {
                 previous[i] = finalValue;
+                previousScaled[i] = f.toScale(finalValue);
                 previousKnown[i] = true;
             } else if (sumFeature && bucket != Long.MIN_VALUE) {
                 previous[i] = 0;
+                previousScaled[i] = f.toScale(0);
                 previousKnown[i] = true;
             } else {
                 previousKnown[i] = false;
@@ -365,6 +369,7 @@ final class EntityState {
                 s.sum[fileIndex] = sum;
                 s.samples[fileIndex] = samples;
                 s.previous[fileIndex] = previous;
+                s.previousScaled[fileIndex] = FEATURES[fileIndex].toScale(previous);
                 s.previousKnown[fileIndex] = previousKnown;
                 s.since[fileIndex] = since;
                 s.trend[fileIndex] = trend;
