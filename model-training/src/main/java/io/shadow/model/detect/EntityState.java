@@ -81,7 +81,7 @@ final class EntityState {
             roll(b);
         }
         // evidence is only put into words when the event raises an anomaly
-        List<Supplier<Evidence>> evidence = new ArrayList<>(4);
+        List<Supplier<Evidence>> evidence = new ArrayList<>(0);
         double bestFeature = Double.NEGATIVE_INFINITY;
         Feature best = null;
         boolean judgeable = own != null || population != null;
@@ -180,9 +180,9 @@ final class EntityState {
                 since[i] = bucket;
             }
             long from = since[i];
-            double previousScaled = ps;
+            double before = ps;
             evidence.add(() -> new Evidence("feature", f.wireName(), Units.format(f, x) + " in 5 min",
-                    exp.normalRange(f) + ", previous bucket " + Units.format(f, f.fromScale(previousScaled))
+                    exp.normalRange(f) + ", previous bucket " + Units.format(f, f.fromScale(before))
                             + (dev > zLevel ? String.format(", rising %.1f spreads faster than usual", zTrend) : ""),
                     dev, Instant.ofEpochSecond(from)));
         }
