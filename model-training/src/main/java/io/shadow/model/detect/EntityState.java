@@ -181,8 +181,10 @@ final class EntityState {
             }
             long from = since[i];
             double before = ps;
+            // the words recompute the expectation: capturing it would keep it on the heap for every event
             evidence.add(() -> new Evidence("feature", f.wireName(), Units.format(f, x) + " in 5 min",
-                    exp.normalRange(f) + ", previous bucket " + Units.format(f, f.fromScale(before))
+                    Expectation.of(f, own, pop, hour, cfg).normalRange(f) + ", previous bucket "
+                            + Units.format(f, f.fromScale(before))
                             + (dev > zLevel ? String.format(", rising %.1f spreads faster than usual", zTrend) : ""),
                     dev, Instant.ofEpochSecond(from)));
         }
