@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,7 +31,9 @@ final class BenchBaselines {
     }
 
     static BaselineSnapshot fit(List<ActivityEvent> history) {
-        Map<EntityKey, Map<Feature, TreeMap<Long, double[]>>> buckets = new HashMap<>();
+        // entities in order of first appearance: the population pools their buckets in this order,
+        // and its change statistics depend on it (a hash order would vary from JVM to JVM)
+        Map<EntityKey, Map<Feature, TreeMap<Long, double[]>>> buckets = new LinkedHashMap<>();
         Map<EntityKey, Map<NoveltyAttribute, Map<String, Long>>> usual = new HashMap<>();
         for (ActivityEvent e : history) {
             long b = Buckets.start(e.time());

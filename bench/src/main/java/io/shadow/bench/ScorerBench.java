@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  * port, fed the workload's week replayed forward in time (baselines fitted on that week, two
  * TensorFlow champions in a local registry, anomalies handed to a counting sink). Measured in one
  * run: (1) batch intake events/s, against a bare Javalin endpoint in the same JVM that only parses
- * the same NDJSON payload (rounds alternate, means reported); (2) the same load while the champion
+ * the same NDJSON payload (rounds alternate, means reported), also per CPU-second the JVM used, which
+ * the load of other processes on the machine does not skew; (2) the same load while the champion
  * is reloaded 10 times, counting failed requests; (3) single events: the maximum rate, then the
  * latency (p50/p99 from when each request was due) at half of it.
  */
@@ -89,6 +90,9 @@ public final class ScorerBench {
             }
             double baseRate = (base[0].eventsPerSecond() + base[1].eventsPerSecond()) / 2;
             double rate = (scored[0].eventsPerSecond() + scored[1].eventsPerSecond()) / 2;
+            double baseCpuRate = (base[0].events() + base[1].events()) / (base[0].cpuSeconds() + base[1].cpuSeconds());
+            double cpuRate = (scored[0].events() + scored[1].events())
+                    / (scored[0].cpuSeconds() + scored[1].cpuSeconds());
             long batchFailures = scored[0].failed() + scored[1].failed() + base[0].failed() + base[1].failed();
 
             List<String> reloads = new ArrayList<>();
@@ -117,6 +121,9 @@ public final class ScorerBench {
                     .row("bare parse (same payload)", String.format("%,.0f events/s (rounds %,.0f / %,.0f)", baseRate,
                             base[0].eventsPerSecond(), base[1].eventsPerSecond()))
                     .row("ratio scorer / bare", String.format("%.2f", rate / baseRate))
+                    .row("per CPU-second (whole JVM)", String.format("scorer %,.0f, bare %,.0f events; ratio %.2f "
+                            + "(the comparison other processes' load does not skew)", cpuRate, baseCpuRate,
+                            cpuRate / baseCpuRate))
                     .row("failed batch requests", Long.toString(batchFailures))
                     .row("during 10 reloads", String.format("%,.0f events/s, %d failed of %,d requests; %s",
                             duringReloads.eventsPerSecond(), duringReloads.failed(), duringReloads.requests(),
@@ -133,6 +140,9 @@ public final class ScorerBench {
                     .figure("events_per_s", rate)
                     .figure("baseline_events_per_s", baseRate)
                     .figure("ratio", rate / baseRate)
+                    .figure("events_per_cpu_s", cpuRate)
+                    .figure("baseline_events_per_cpu_s", baseCpuRate)
+                    .figure("cpu_ratio", cpuRate / baseCpuRate)
                     .figure("reload_events_per_s", duringReloads.eventsPerSecond())
                     .figure("reload_failed_requests", duringReloads.failed())
                     .figure("reloads", reloads.stream().filter(r -> r.contains("model")).count())

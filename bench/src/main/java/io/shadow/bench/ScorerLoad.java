@@ -16,10 +16,18 @@ final class ScorerLoad {
     private ScorerLoad() {
     }
 
-    /** What a run measured; {@code failed} counts answers other than 200 and broken connections. */
-    record Run(double seconds, long requests, long events, long failed, long[] latencyNanos) {
+    /**
+     * What a run measured; {@code failed} counts answers other than 200 and broken connections;
+     * {@code cpuSeconds} is the CPU the whole JVM (server and load threads) used while measuring.
+     */
+    record Run(double seconds, long requests, long events, long failed, long[] latencyNanos, double cpuSeconds) {
         double eventsPerSecond() {
             return events / seconds;
+        }
+
+        /** Events per second of CPU: unlike events/s, not inflated or deflated by other processes' load. */
+        double eventsPerCpuSecond() {
+            return events / cpuSeconds;
         }
 
         double requestsPerSecond() {
@@ -67,10 +75,14 @@ final class ScorerLoad {
             t.start();
             threads.add(t);
         }
+        sleepUntil(measureFrom);
+        double cpuFrom = processCpuSeconds();
+        sleepUntil(end);
+        double cpu = processCpuSeconds() - cpuFrom;
         for (Thread t : threads) {
             t.join();
         }
-        return new Run(seconds, requests.get(), requests.get() * eventsPerRequest, failed.get(), new long[0]);
+        return new Run(seconds, requests.get(), requests.get() * eventsPerRequest, failed.get(), new long[0], cpu);
     }
 
     /** {@code rate} requests/s spread over {@code clients} connections; latency from the due time. */
@@ -118,6 +130,18 @@ final class ScorerLoad {
             t.join();
         }
         long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-        return new Run(seconds, all.length, all.length, failed.get(), all);
+        return new Run(seconds, all.length, all.length, failed.get(), all, Double.NaN);
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long wait;
+        while ((wait = nanoTime - System.nanoTime()) > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+    }
+
+    private static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 }

@@ -1,7 +1,6 @@
 package io.shadow.features;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 /** Fixed five-minute time buckets in UTC: the grain of every numeric feature and baseline. */
 public final class Buckets {
@@ -18,7 +17,8 @@ public final class Buckets {
         return Math.floorDiv(epochSecond, SECONDS) * SECONDS;
     }
 
+    /** The UTC hour of day, 0–23 (plain arithmetic: UTC has no offsets to look up). */
     public static int hourOfDay(long epochSecond) {
-        return Instant.ofEpochSecond(epochSecond).atOffset(ZoneOffset.UTC).getHour();
+        return (int) (Math.floorMod(epochSecond, 86_400L) / 3_600);
     }
 }

@@ -1,7 +1,9 @@
 package io.shadow.features;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Classifies operation names from CloudTrail ({@code AttachUserPolicy}), Kubernetes audit logs
@@ -22,20 +24,56 @@ public final class Operations {
                     + "|create serviceaccounts/token|create certificatesigningrequests|impersonate .*|"
                     + "(create|get) pods/exec");
 
+    private static final int DELETE = 1;
+    private static final int PRIVILEGE = 2;
+    private static final int PROCESS_START = 4;
+    /**
+     * Classes of operation names seen so far: every event of the online path asks about its
+     * operation, and a service's vocabulary is small. Bounded in count and name length, so odd
+     * names cost a classification each time, never memory.
+     */
+    private static final Map<String, Integer> KNOWN = new ConcurrentHashMap<>();
+    private static final int MAX_KNOWN = 4096;
+    private static final int MAX_KNOWN_LENGTH = 100;
+
     private Operations() {
     }
 
     public static boolean isDelete(String operation) {
-        String op = operation.toLowerCase(Locale.ROOT);
-        return op.startsWith("delete") || op.startsWith("remove") || DELETE_WORDS.contains(op);
+        return (classes(operation) & DELETE) != 0;
     }
 
     public static boolean isPrivileged(String operation) {
-        String op = operation.toLowerCase(Locale.ROOT);
-        return PRIVILEGED.contains(op) || K8S_PRIVILEGED.matcher(op).matches();
+        return (classes(operation) & PRIVILEGE) != 0;
     }
 
     public static boolean isProcessStart(String operation) {
-        return PROCESS_STARTS.contains(operation.toLowerCase(Locale.ROOT));
+        return (classes(operation) & PROCESS_START) != 0;
+    }
+
+    private static int classes(String operation) {
+        Integer known = KNOWN.get(operation);
+        if (known != null) {
+            return known;
+        }
+        int c = classify(operation.toLowerCase(Locale.ROOT));
+        if (operation.length() <= MAX_KNOWN_LENGTH && KNOWN.size() < MAX_KNOWN) {
+            KNOWN.put(operation, c);
+        }
+        return c;
+    }
+
+    private static int classify(String op) {
+        int c = 0;
+        if (op.startsWith("delete") || op.startsWith("remove") || DELETE_WORDS.contains(op)) {
+            c |= DELETE;
+        }
+        if (PRIVILEGED.contains(op) || K8S_PRIVILEGED.matcher(op).matches()) {
+            c |= PRIVILEGE;
+        }
+        if (PROCESS_STARTS.contains(op)) {
+            c |= PROCESS_START;
+        }
+        return c;
     }
 }

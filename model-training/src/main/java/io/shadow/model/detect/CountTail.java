@@ -18,6 +18,8 @@ final class CountTail {
      * returns exactly what the computation would; memory stays at two small tables per thread.
      */
     private static final ThreadLocal<Memo> MEMO = ThreadLocal.withInitial(Memo::new);
+    /** A term below this share of the sum no longer changes it (e^-37, under a double's precision). */
+    private static final double NEGLIGIBLE = Math.exp(-37);
 
     private CountTail() {
     }
@@ -37,6 +39,11 @@ final class CountTail {
         return v;
     }
 
+    /**
+     * Sums the probabilities of {@code k0, k0 + 1, …} until a term adds less than e^-37 of the sum.
+     * Only the first term needs ln Γ: each next one is the previous times the distribution's ratio
+     * P(k + 1) / P(k), which is below 1 above the mean, so the sum runs in plain arithmetic.
+     */
     static double computeLnUpperTail(double x, double mean, double variance) {
         int k0 = (int) Math.ceil(x - 1e-9);
         if (k0 <= 0 || x <= mean) {
@@ -44,18 +51,19 @@ final class CountTail {
         }
         boolean poisson = variance <= mean * 1.05;
         double r = poisson ? 0 : mean * mean / (variance - mean);
-        double lnP = poisson ? 0 : Math.log(r / (r + mean));
-        double ln1mP = poisson ? 0 : Math.log(mean / (r + mean));
-        double lnSum = Double.NEGATIVE_INFINITY;
-        for (int k = k0; k < k0 + 5000; k++) {
-            double term = poisson ? k * Math.log(mean) - mean - lnGamma(k + 1)
-                    : lnGamma(k + r) - lnGamma(r) - lnGamma(k + 1) + r * lnP + k * ln1mP;
-            lnSum = logAdd(lnSum, term);
-            if (term < lnSum - 37) {
+        double q = poisson ? 0 : mean / (r + mean); // the failure probability 1 - p of the negative binomial
+        double first = poisson ? k0 * Math.log(mean) - mean - lnGamma(k0 + 1)
+                : lnGamma(k0 + r) - lnGamma(r) - lnGamma(k0 + 1) + r * Math.log(r / (r + mean)) + k0 * Math.log(q);
+        double sum = 1;
+        double term = 1;
+        for (int k = k0; k < k0 + 4999; k++) {
+            term *= poisson ? mean / (k + 1) : (k + r) / (k + 1) * q;
+            sum += term;
+            if (term < sum * NEGLIGIBLE) {
                 break;
             }
         }
-        return Math.min(0, lnSum);
+        return Math.min(0, first + Math.log(sum));
     }
 
     /** The smallest count whose upper tail is below {@code lnTail}: the top of the normal range. */
@@ -80,14 +88,6 @@ final class CountTail {
             k++;
         }
         return k;
-    }
-
-    private static double logAdd(double a, double b) {
-        if (a == Double.NEGATIVE_INFINITY) {
-            return b;
-        }
-        double hi = Math.max(a, b);
-        return hi + Math.log1p(Math.exp(Math.min(a, b) - hi));
     }
 
     /** ln Γ(x) for x > 0 (Lanczos, g = 7). */

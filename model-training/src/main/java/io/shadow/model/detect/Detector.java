@@ -2,7 +2,6 @@ package io.shadow.model.detect;
 
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.EntityKey;
-import io.shadow.features.FeatureDefinitions;
 import io.shadow.features.baseline.BaselineSnapshot;
 import io.shadow.features.signal.Anomaly;
 import java.io.DataInputStream;
@@ -12,7 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +29,8 @@ import java.util.function.Predicate;
  * None of this changes how an event is judged.
  */
 public final class Detector {
+    /** Each thread's collector of an event's parts, reused from event to event. */
+    private static final ThreadLocal<EventParts> PARTS = ThreadLocal.withInitial(EventParts::new);
     private final DetectorConfig config;
     private final Map<EntityKey, EntityState> states = new ConcurrentHashMap<>();
     private volatile BaselineSnapshot snapshot;
@@ -73,29 +73,27 @@ public final class Detector {
      * that every entity sees its events in order). Returns the anomalies raised for them.
      */
     public List<Anomaly> observe(ActivityEvent e, Predicate<EntityKey> part) {
-        Map<EntityKey, List<EntityState.Contribution>> numbers = new LinkedHashMap<>(4);
-        Map<EntityKey, List<EntityState.Categorical>> categories = new LinkedHashMap<>(4);
-        FeatureDefinitions.contributions(e, (k, f, v) ->
-                numbers.computeIfAbsent(k, x -> new ArrayList<>(8)).add(new EntityState.Contribution(f, v)));
-        FeatureDefinitions.noveltyValues(e, (k, a, v) ->
-                categories.computeIfAbsent(k, x -> new ArrayList<>(4)).add(new EntityState.Categorical(a, v)));
+        EventParts parts = PARTS.get().of(e);
         List<Anomaly> out = List.of();
         BaselineSnapshot snap = snapshot;
         long now = System.currentTimeMillis();
-        for (EntityKey k : keys(numbers, categories)) {
+        for (int p = 0; p < parts.entities(); p++) {
+            EntityKey k = parts.key(p);
             if (!part.test(k)) {
                 continue;
             }
             Anomaly a;
             while (true) {
-                EntityState state = states.computeIfAbsent(k, EntityState::new);
+                EntityState state = states.get(k);
+                if (state == null) {
+                    state = states.computeIfAbsent(k, EntityState::new);
+                }
                 synchronized (state) {
                     if (state.evicted()) {
                         continue; // evicted between the look-up and the lock: the next look-up makes a new one
                     }
                     state.touch(now);
-                    a = state.observe(e, numbers.getOrDefault(k, List.of()), categories.getOrDefault(k, List.of()),
-                            snap.entity(k), snap.population(k), config);
+                    a = state.observe(e, parts, p, snap.entity(k), snap.population(k), config);
                 }
                 break;
             }
@@ -181,15 +179,5 @@ public final class Detector {
             }
         }
         return evicted;
-    }
-
-    private static List<EntityKey> keys(Map<EntityKey, ?> a, Map<EntityKey, ?> b) {
-        List<EntityKey> keys = new ArrayList<>(a.keySet());
-        for (EntityKey k : b.keySet()) {
-            if (!a.containsKey(k)) {
-                keys.add(k);
-            }
-        }
-        return keys;
     }
 }

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Incremental state of one entity: the running values of the current five-minute bucket, the
@@ -41,6 +42,8 @@ final class EntityState {
     private final int[] samples = new int[F];
     private final double[] previous = new double[F];
     private final boolean[] previousKnown = new boolean[F];
+    /** {@code previous} on the feature's scale, kept beside it: every event compares with it. */
+    private final double[] previousScaled = new double[F];
     private final long[] since = new long[F];
     /** Exponentially weighted bucket-to-bucket change, per feature, up to the previous bucket. */
     private final double[] trend = new double[F];
@@ -58,6 +61,9 @@ final class EntityState {
     private double lastAlertScore;
     /** Wall-clock milliseconds of the last observation: the eviction order. */
     private long lastSeen;
+    /** {@link #usualTotals} are those of this baseline (derived, not part of the state written out). */
+    private EntityBaseline usualTotalsOf;
+    private final long[] usualTotals = new long[A];
     /** Set under the lock when {@link Detector} evicted this state; a caller holding it looks again. */
     private boolean evicted;
 
@@ -65,15 +71,8 @@ final class EntityState {
         this.key = key;
     }
 
-    /** A numeric contribution and a categorical value of the current event, collected per entity. */
-    record Contribution(Feature feature, double value) {
-    }
-
-    record Categorical(NoveltyAttribute attribute, String value) {
-    }
-
-    Anomaly observe(ActivityEvent e, List<Contribution> numbers, List<Categorical> categories,
-            EntityBaseline own, EntityBaseline population, DetectorConfig cfg) {
+    Anomaly observe(ActivityEvent e, EventParts parts, int entity, EntityBaseline own, EntityBaseline population,
+            DetectorConfig cfg) {
         allowance = cfg.sustainedAllowance();
         long t = e.time().getEpochSecond();
         long b = Buckets.start(t);
@@ -81,19 +80,21 @@ final class EntityState {
         if (b > bucket) {
             roll(b);
         }
-        List<Evidence> evidence = new ArrayList<>(4);
+        // evidence is only put into words when the event raises an anomaly
+        List<Supplier<Evidence>> evidence = new ArrayList<>(0);
         double bestFeature = Double.NEGATIVE_INFINITY;
         Feature best = null;
         boolean judgeable = own != null || population != null;
+        int numbers = parts.numbers(entity);
         if (!late) {
-            for (Contribution c : numbers) {
-                int i = c.feature().ordinal();
-                sum[i] += c.value();
+            for (int c = 0; c < numbers; c++) {
+                int i = parts.feature(entity, c).ordinal();
+                sum[i] += parts.value(entity, c);
                 samples[i]++;
             }
             int hour = Buckets.hourOfDay(t);
-            for (Contribution c : numbers) {
-                Feature f = c.feature();
+            for (int c = 0; c < numbers; c++) {
+                Feature f = parts.feature(entity, c);
                 FeatureBaseline fo = own == null ? null : own.feature(f);
                 FeatureBaseline fp = population == null ? null : population.feature(f);
                 if (!judgeable || (fo == null && fp == null)) {
@@ -107,13 +108,18 @@ final class EntityState {
             }
         }
         double lnTail = 0;
-        List<String> novel = new ArrayList<>(2);
-        for (Categorical c : categories) {
-            double lnP = novelty(c, own, population);
+        List<String> novel = List.of();
+        for (int c = 0; c < parts.categorical(entity); c++) {
+            NoveltyAttribute attribute = parts.attribute(entity, c);
+            String value = parts.category(entity, c);
+            double lnP = novelty(attribute, value, own, population);
             if (lnP < 0) {
                 lnTail += lnP;
-                novel.add(c.attribute().wireName());
-                evidence.add(new Evidence("novelty", c.attribute().wireName(), c.value(),
+                if (novel.isEmpty()) {
+                    novel = new ArrayList<>(2);
+                }
+                novel.add(attribute.wireName());
+                evidence.add(() -> new Evidence("novelty", attribute.wireName(), value,
                         String.format("chance of a new value %.2g", Math.exp(lnP)), 0, e.time()));
             }
         }
@@ -123,14 +129,18 @@ final class EntityState {
         }
         double cusum = Math.max(0, persistence + Math.max(bucketMax, 0) - allowance);
         double sustained = cusum > 0 && persistentBuckets > 0 ? allowance + cusum : Double.NEGATIVE_INFINITY;
-        if (sustained > bestFeature && sustained >= allowance) {
-            evidence.add(new Evidence("feature", "sustained", (persistentBuckets + 1) + " consecutive buckets above "
-                    + "normal", "deviation above " + allowance + " spreads accumulates", sustained,
-                    Instant.ofEpochSecond(bucket - persistentBuckets * Buckets.SECONDS)));
-        }
         double score = Math.max(Math.max(bestFeature, sustained), noveltyScore);
         if (score < cfg.threshold() || !shouldAlert(t, score, cfg)) {
             return null;
+        }
+        List<Evidence> said = new ArrayList<>(evidence.size() + 1);
+        for (Supplier<Evidence> x : evidence) {
+            said.add(x.get());
+        }
+        if (sustained > bestFeature && sustained >= allowance) {
+            said.add(new Evidence("feature", "sustained", (persistentBuckets + 1) + " consecutive buckets above "
+                    + "normal", "deviation above " + allowance + " spreads accumulates", sustained,
+                    Instant.ofEpochSecond(bucket - persistentBuckets * Buckets.SECONDS)));
         }
         lastAlertAt = t;
         lastAlertScore = score;
@@ -138,7 +148,7 @@ final class EntityState {
                 : "novel_" + String.join("+", novel);
         String pattern = what + "@" + e.resourceType().wireName();
         return new Anomaly(EventIds.derive("anomaly", e.eventId(), key), key, e.time(), e.eventId(), score, pattern,
-                e.resourceType(), e.resourceId(), e.principal(), e.host(), e.srcIp(), e.userAgent(), evidence);
+                e.resourceType(), e.resourceId(), e.principal(), e.host(), e.srcIp(), e.userAgent(), said);
     }
 
     /**
@@ -149,7 +159,7 @@ final class EntityState {
      * halves, does not.
      */
     private double deviation(Feature f, FeatureBaseline own, FeatureBaseline pop, int hour, DetectorConfig cfg,
-            List<Evidence> evidence) {
+            List<Supplier<Evidence>> evidence) {
         int i = f.ordinal();
         double x = value(i);
         double xs = f.toScale(x);
@@ -157,7 +167,7 @@ final class EntityState {
             return Double.NEGATIVE_INFINITY;
         }
         Expectation exp = Expectation.of(f, own, pop, hour, cfg);
-        double ps = previousKnown[i] ? f.toScale(previous[i]) : Double.NaN;
+        double ps = previousKnown[i] ? previousScaled[i] : Double.NaN;
         if (Double.isNaN(ps)) {
             ps = exp.level();
         }
@@ -169,44 +179,62 @@ final class EntityState {
             if (since[i] == 0) {
                 since[i] = bucket;
             }
-            evidence.add(new Evidence("feature", f.wireName(), Units.format(f, x) + " in 5 min",
-                    exp.normalRange(f) + ", previous bucket " + Units.format(f, f.fromScale(ps))
+            long from = since[i];
+            double before = ps;
+            // the words recompute the expectation: capturing it would keep it on the heap for every event
+            evidence.add(() -> new Evidence("feature", f.wireName(), Units.format(f, x) + " in 5 min",
+                    Expectation.of(f, own, pop, hour, cfg).normalRange(f) + ", previous bucket "
+                            + Units.format(f, f.fromScale(before))
                             + (dev > zLevel ? String.format(", rising %.1f spreads faster than usual", zTrend) : ""),
-                    dev, Instant.ofEpochSecond(since[i])));
+                    dev, Instant.ofEpochSecond(from)));
         }
         return dev;
     }
 
     /** ln of the evidence a value carries: 0 when the value is known, negative when it is new. */
-    private double novelty(Categorical c, EntityBaseline own, EntityBaseline population) {
-        int a = c.attribute().ordinal();
-        Map<String, Long> usual = own == null ? Map.of() : own.usual(c.attribute());
-        Set<String> online = seenOnline == null ? Set.of() : seenOnline.getOrDefault(c.attribute(), Set.of());
-        long observations = onlineObservations[a];
-        long distinct = onlineDistinct[a];
-        for (long n : usual.values()) {
-            observations += n;
-        }
-        distinct += usual.size();
+    private double novelty(NoveltyAttribute attribute, String value, EntityBaseline own, EntityBaseline population) {
+        int a = attribute.ordinal();
+        Map<String, Long> usual = own == null ? Map.of() : own.usual(attribute);
+        Set<String> online = seenOnline == null ? Set.of() : seenOnline.getOrDefault(attribute, Set.of());
+        long observations = onlineObservations[a] + usualObservations(own, a);
+        long distinct = onlineDistinct[a] + usual.size();
         onlineObservations[a]++;
-        if (usual.containsKey(c.value()) || online.contains(c.value())) {
+        if (usual.containsKey(value) || online.contains(value)) {
             return 0;
         }
         if (seenOnline == null) {
             seenOnline = new HashMap<>();
         }
-        seenOnline.computeIfAbsent(c.attribute(), x -> new HashSet<>()).add(c.value());
+        seenOnline.computeIfAbsent(attribute, x -> new HashSet<>()).add(value);
         onlineDistinct[a]++;
         double p = NoveltyScoring.newValueProbability(observations, distinct);
         if (population != null) {
-            Map<String, Long> pop = population.usual(c.attribute());
+            Map<String, Long> pop = population.usual(attribute);
             long total = 0;
             for (long n : pop.values()) {
                 total += n;
             }
-            p = Math.max(p, NoveltyScoring.populationShare(pop.getOrDefault(c.value(), 0L), total));
+            p = Math.max(p, NoveltyScoring.populationShare(pop.getOrDefault(value, 0L), total));
         }
         return Math.log(Math.min(1, p));
+    }
+
+    /** The observations behind the baseline's usual values of attribute {@code a}, summed once per baseline. */
+    private long usualObservations(EntityBaseline own, int a) {
+        if (own == null) {
+            return 0;
+        }
+        if (own != usualTotalsOf) {
+            for (NoveltyAttribute attribute : NoveltyAttribute.values()) {
+                long total = 0;
+                for (long n : own.usual(attribute).values()) {
+                    total += n;
+                }
+                usualTotals[attribute.ordinal()] = total;
+            }
+            usualTotalsOf = own;
+        }
+        return usualTotals[a];
     }
 
     private boolean shouldAlert(long t, double score, DetectorConfig cfg) {
@@ -230,14 +258,16 @@ final class EntityState {
             boolean hasValue = samples[i] > 0 || (sumFeature && bucket != Long.MIN_VALUE);
             double finalValue = value(i);
             double xs = hasValue ? f.toScale(finalValue) : Double.NaN;
-            double ps = previousKnown[i] ? f.toScale(previous[i]) : Double.NaN;
+            double ps = previousKnown[i] ? previousScaled[i] : Double.NaN;
             trend[i] = adjacent && !Double.isNaN(xs) && !Double.isNaN(ps)
                     ? TREND_ALPHA * (xs - ps) + (1 - TREND_ALPHA) * trend[i] : 0;
             if (adjacent && hasValue) {
                 previous[i] = finalValue;
+                previousScaled[i] = f.toScale(finalValue);
                 previousKnown[i] = true;
             } else if (sumFeature && bucket != Long.MIN_VALUE) {
                 previous[i] = 0;
+                previousScaled[i] = f.toScale(0);
                 previousKnown[i] = true;
             } else {
                 previousKnown[i] = false;
@@ -341,6 +371,7 @@ final class EntityState {
                 s.sum[fileIndex] = sum;
                 s.samples[fileIndex] = samples;
                 s.previous[fileIndex] = previous;
+                s.previousScaled[fileIndex] = FEATURES[fileIndex].toScale(previous);
                 s.previousKnown[fileIndex] = previousKnown;
                 s.since[fileIndex] = since;
                 s.trend[fileIndex] = trend;

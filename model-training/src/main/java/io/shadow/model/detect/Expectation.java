@@ -21,13 +21,15 @@ public record Expectation(double level, double levelScale, double mean, double v
 
     public static Expectation of(Feature f, FeatureBaseline own, FeatureBaseline population, int hour,
             DetectorConfig cfg) {
-        double[] o = own == null ? null : figures(own, hour, cfg.hourPrior());
-        double[] p = population == null ? null : figures(population, hour, cfg.hourPrior());
-        double[] e;
+        // figure by figure, the arithmetic of blending whole vectors, in small records the JIT can
+        // keep in registers (every event of every entity asks for several expectations)
+        Figures o = own == null ? null : new Figures(own, hour, cfg.hourPrior());
+        Figures p = population == null ? null : new Figures(population, hour, cfg.hourPrior());
+        Figures e;
         double samples;
         if (o != null && p != null) {
             samples = own.samples();
-            e = blend(o, samples, p, cfg.populationPrior());
+            e = o.blend(samples, p, cfg.populationPrior());
         } else if (o != null) {
             samples = own.samples();
             e = o;
@@ -36,31 +38,45 @@ public record Expectation(double level, double levelScale, double mean, double v
             e = p;
         } else {
             samples = 0;
-            e = new double[6];
+            e = new Figures(0, 0, 0, 0, 0, 0);
         }
         double floor = f.resolution();
         double n = Math.max(samples, population == null ? 0 : population.samples());
         // Jeffreys-style posterior mean: a rate never seen is still not exactly zero
-        double mean = (Math.max(e[2], 0) * n + 0.5) / (n + 1);
-        return new Expectation(e[0], Math.max(Math.sqrt(e[1]), floor), mean, Math.max(e[3], mean), samples, e[4],
-                Math.max(Math.sqrt(e[5]), floor));
+        double mean = (Math.max(e.mean, 0) * n + 0.5) / (n + 1);
+        return new Expectation(e.median, Math.max(Math.sqrt(e.scale2), floor), mean, Math.max(e.variance, mean),
+                samples, e.diffMedian, Math.max(Math.sqrt(e.diffScale2), floor));
     }
 
-    /** {median, scale², mean, variance, diffMedian, diffScale²} of an hour, shrunk towards all hours. */
-    private static double[] figures(FeatureBaseline b, int hour, double prior) {
-        FeatureBaseline.Stats h = b.hour(hour);
-        FeatureBaseline.Stats a = b.all();
-        double[] hv = {h.median(), sq(h.scale()), h.mean(), h.variance(), h.diffMedian(), sq(h.diffScale())};
-        double[] av = {a.median(), sq(a.scale()), a.mean(), a.variance(), a.diffMedian(), sq(a.diffScale())};
-        return blend(hv, h.samples(), av, prior);
-    }
+    /** {median, scale², mean, variance, diffMedian, diffScale²} of one hour, or a blend of such figures. */
+    private record Figures(double median, double scale2, double mean, double variance, double diffMedian,
+            double diffScale2) {
 
-    private static double[] blend(double[] a, double wa, double[] b, double wb) {
-        double[] out = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = wa + wb == 0 ? b[i] : (wa * a[i] + wb * b[i]) / (wa + wb);
+        /** An hour's figures shrunk towards all hours' with {@code prior} pseudo-buckets. */
+        Figures(FeatureBaseline b, int hour, double prior) {
+            this(b.hour(hour), b.all(), prior);
         }
-        return out;
+
+        private Figures(FeatureBaseline.Stats h, FeatureBaseline.Stats a, double prior) {
+            this(mix(h.median(), h.samples(), a.median(), prior),
+                    mix(sq(h.scale()), h.samples(), sq(a.scale()), prior),
+                    mix(h.mean(), h.samples(), a.mean(), prior),
+                    mix(h.variance(), h.samples(), a.variance(), prior),
+                    mix(h.diffMedian(), h.samples(), a.diffMedian(), prior),
+                    mix(sq(h.diffScale()), h.samples(), sq(a.diffScale()), prior));
+        }
+
+        Figures blend(double wa, Figures b, double wb) {
+            return new Figures(mix(median, wa, b.median, wb), mix(scale2, wa, b.scale2, wb),
+                    mix(mean, wa, b.mean, wb), mix(variance, wa, b.variance, wb),
+                    mix(diffMedian, wa, b.diffMedian, wb),
+                    mix(diffScale2, wa, b.diffScale2, wb));
+        }
+    }
+
+    /** The weighted mean of {@code a} and {@code b}; {@code b} when neither has weight. */
+    private static double mix(double a, double wa, double b, double wb) {
+        return wa + wb == 0 ? b : (wa * a + wb * b) / (wa + wb);
     }
 
     /**

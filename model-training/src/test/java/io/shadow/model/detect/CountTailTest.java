@@ -70,4 +70,40 @@ class CountTailTest {
         assertThat(CountTail.lnGamma(41)).isCloseTo(110.32063971475740, within(1e-9));
         assertThat(CountTail.lnGamma(0.5)).isCloseTo(0.5 * Math.log(Math.PI), within(1e-12));
     }
+
+    @Test
+    void theRatioRecurrenceGivesWhatSummingEveryTermWithLnGammaGives() {
+        // means from rare to busy, Poisson and overdispersed, counts just above the mean to far out
+        for (double mean : new double[] {0.01, 0.3, 1, 2.5, 12, 80, 400}) {
+            for (double dispersion : new double[] {1, 1.2, 3, 20}) {
+                double variance = mean * dispersion;
+                for (double over : new double[] {0.5, 1, 3, 10, 40}) {
+                    double x = Math.floor(mean + over * Math.sqrt(variance)) + 1;
+                    double expected = termByTerm(x, mean, variance);
+                    assertThat(CountTail.computeLnUpperTail(x, mean, variance))
+                            .as("x=%s mean=%s variance=%s", x, mean, variance)
+                            .isCloseTo(expected, within(1e-10 * Math.max(1, Math.abs(expected))));
+                }
+            }
+        }
+    }
+
+    /** The tail as a sum of every term, each from ln Γ: the definition the recurrence must reproduce. */
+    private static double termByTerm(double x, double mean, double variance) {
+        int k0 = (int) Math.ceil(x - 1e-9);
+        boolean poisson = variance <= mean * 1.05;
+        double r = poisson ? 0 : mean * mean / (variance - mean);
+        double lnSum = Double.NEGATIVE_INFINITY;
+        for (int k = k0; k < k0 + 5000; k++) {
+            double term = poisson ? k * Math.log(mean) - mean - CountTail.lnGamma(k + 1)
+                    : CountTail.lnGamma(k + r) - CountTail.lnGamma(r) - CountTail.lnGamma(k + 1)
+                            + r * Math.log(r / (r + mean)) + k * Math.log(mean / (r + mean));
+            double hi = Math.max(lnSum, term);
+            lnSum = lnSum == Double.NEGATIVE_INFINITY ? term : hi + Math.log1p(Math.exp(Math.min(lnSum, term) - hi));
+            if (term < lnSum - 37) {
+                break;
+            }
+        }
+        return Math.min(0, lnSum);
+    }
 }

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Predicate;
 
 /**
  * Scores events on a fixed set of shard threads, each owning the entities (principals and hosts)
@@ -63,10 +64,8 @@ public final class EntityShards implements AutoCloseable {
         // per event, the shards it concerns as a bit set (at most 64 shards are told apart; more
         // shards simply share bits, which only costs a look at an entity another shard owns)
         long[] shardsOf = new long[ordered.length];
-        List<List<Integer>> byShard = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            byShard.add(new ArrayList<>());
-        }
+        int[][] byShard = new int[n][];
+        int[] counts = new int[n];
         for (int i = 0; i < ordered.length; i++) {
             // the entities an event can concern: its principal and its host (a shard that finds
             // nothing of its own to observe in it simply answers nothing)
@@ -82,17 +81,23 @@ public final class EntityShards implements AutoCloseable {
             }
             for (int s = 0; s < n; s++) {
                 if ((shardsOf[i] & (1L << (s & 63))) != 0) {
-                    byShard.get(s).add(i);
+                    if (byShard[s] == null) {
+                        byShard[s] = new int[ordered.length];
+                    }
+                    byShard[s][counts[s]++] = i;
                 }
             }
         }
         ScoredEvent[][] parts = new ScoredEvent[n][];
-        int busy = (int) byShard.stream().filter(l -> !l.isEmpty()).count();
+        int busy = 0;
+        for (int c : counts) {
+            busy += c > 0 ? 1 : 0;
+        }
         Part.Done done = new Part.Done(busy);
         for (int s = 0; s < n; s++) {
-            if (!byShard.get(s).isEmpty()) {
+            if (counts[s] > 0) {
                 parts[s] = new ScoredEvent[ordered.length];
-                workers[s].queue.add(new Part(s, ordered, byShard.get(s), parts[s], done));
+                workers[s].queue.add(new Part(s, ordered, byShard[s], counts[s], parts[s], done));
             }
         }
         done.latch.await();
@@ -140,7 +145,7 @@ public final class EntityShards implements AutoCloseable {
     }
 
     /** The events of one batch that concern one shard's entities, by position in the time-ordered batch. */
-    private record Part(int shard, ActivityEvent[] events, List<Integer> positions, ScoredEvent[] out, Done done) {
+    private record Part(int shard, ActivityEvent[] events, int[] positions, int count, ScoredEvent[] out, Done done) {
         static final class Done {
             final CountDownLatch latch;
             volatile Throwable failure;
@@ -170,8 +175,10 @@ public final class EntityShards implements AutoCloseable {
                 }
                 try {
                     int shard = p.shard();
-                    for (int i : p.positions()) {
-                        p.out()[i] = scorer.score(p.events()[i], k -> shardOf(k) == shard);
+                    Predicate<EntityKey> owned = k -> shardOf(k) == shard;
+                    for (int j = 0; j < p.count(); j++) {
+                        int i = p.positions()[j];
+                        p.out()[i] = scorer.score(p.events()[i], owned);
                     }
                 } catch (RuntimeException | Error e) {
                     p.done().failure = e;
