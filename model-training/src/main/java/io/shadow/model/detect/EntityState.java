@@ -58,6 +58,8 @@ final class EntityState {
     private double lastAlertScore;
     /** Wall-clock milliseconds of the last observation: the eviction order. */
     private long lastSeen;
+    /** How the entity's features usually move together; null until its first judged bucket. */
+    private FeatureCombination combination;
     /** Set under the lock when {@link Detector} evicted this state; a caller holding it looks again. */
     private boolean evicted;
 
@@ -118,6 +120,14 @@ final class EntityState {
             }
         }
         double noveltyScore = novel.isEmpty() ? Double.NEGATIVE_INFINITY : NoveltyScoring.zFromLogTail(lnTail);
+        double combined = Double.NEGATIVE_INFINITY;
+        FeatureCombination.Judgement mix = !late && combination != null ? combination.judge() : null;
+        if (mix != null) {
+            combined = mix.z();
+            if (combined >= cfg.threshold() / 2) {
+                evidence.add(combinationEvidence(mix));
+            }
+        }
         if (!late) {
             bucketMax = Math.max(bucketMax, bestFeature);
         }
@@ -128,14 +138,15 @@ final class EntityState {
                     + "normal", "deviation above " + allowance + " spreads accumulates", sustained,
                     Instant.ofEpochSecond(bucket - persistentBuckets * Buckets.SECONDS)));
         }
-        double score = Math.max(Math.max(bestFeature, sustained), noveltyScore);
+        double numeric = Math.max(bestFeature, sustained);
+        double score = Math.max(Math.max(numeric, noveltyScore), combined);
         if (score < cfg.threshold() || !shouldAlert(t, score, cfg)) {
             return null;
         }
         lastAlertAt = t;
         lastAlertScore = score;
-        String what = Math.max(bestFeature, sustained) >= noveltyScore && best != null ? best.wireName()
-                : "novel_" + String.join("+", novel);
+        String what = combined > Math.max(numeric, noveltyScore) ? "combination"
+                : numeric >= noveltyScore && best != null ? best.wireName() : "novel_" + String.join("+", novel);
         String pattern = what + "@" + e.resourceType().wireName();
         return new Anomaly(EventIds.derive("anomaly", e.eventId(), key), key, e.time(), e.eventId(), score, pattern,
                 e.resourceType(), e.resourceId(), e.principal(), e.host(), e.srcIp(), e.userAgent(), evidence);
@@ -162,6 +173,11 @@ final class EntityState {
             ps = exp.level();
         }
         double zLevel = exp.levelDeviation(f, xs);
+        if (combination == null) {
+            combination = new FeatureCombination();
+        }
+        // signed and on every feature's own scale (a count's tail z is one-sided): the combination's input
+        combination.observe(f, (xs - exp.level()) / exp.levelScale());
         double trendNow = TREND_ALPHA * (xs - ps) + (1 - TREND_ALPHA) * trend[i];
         double zTrend = exp.changeDeviation(trendNow) / TREND_SPREAD;
         double dev = Math.max(zLevel, Math.min(zTrend, 2 * zLevel));
@@ -175,6 +191,18 @@ final class EntityState {
                     dev, Instant.ofEpochSecond(since[i])));
         }
         return dev;
+    }
+
+    /** "combination of features unusual": which feature broke with which, in the user's words. */
+    private Evidence combinationEvidence(FeatureCombination.Judgement j) {
+        String observed = String.format("%s %+.1f spreads, %s %+.1f spreads", j.driver().wireName(),
+                j.driverDeviation(), j.broken().wireName(), j.brokenDeviation());
+        String expected = String.format("%s and %s usually move %s (correlation"
+                + " %.2f over the last %.0f active buckets)", j.driver().wireName(), j.broken().wireName(),
+                j.correlation() >= 0 ? "together" : "in opposite directions", j.correlation(),
+                Math.min(combination.buckets(), FeatureCombination.MEMORY));
+        return new Evidence("combination", j.driver().wireName() + "+" + j.broken().wireName(), observed, expected,
+                j.z(), Instant.ofEpochSecond(bucket));
     }
 
     /** ln of the evidence a value carries: 0 when the value is known, negative when it is new. */
@@ -223,6 +251,9 @@ final class EntityState {
 
     private void roll(long newBucket) {
         boolean adjacent = bucket != Long.MIN_VALUE && newBucket - bucket == Buckets.SECONDS;
+        if (combination != null) {
+            combination.finishBucket();
+        }
         updatePersistence(adjacent);
         for (int i = 0; i < F; i++) {
             Feature f = FEATURES[i];
@@ -319,14 +350,20 @@ final class EntityState {
                 StateFormat.writeString(out, v);
             }
         }
+        out.writeBoolean(combination != null);
+        if (combination != null) {
+            combination.write(out);
+        }
     }
 
     /**
      * Reads a state {@link #write} wrote, possibly by a build with other features or attributes:
      * {@code features[i]} / {@code attributes[i]} is the current ordinal of the file's i-th one, or -1
-     * when it no longer exists (its values are skipped; features new since then start empty).
+     * when it no longer exists (its values are skipped; features new since then start empty). Format 1
+     * had no feature combination: it starts empty.
      */
-    static EntityState read(DataInput in, EntityKey key, int[] features, int[] attributes) throws IOException {
+    static EntityState read(DataInput in, EntityKey key, int version, int[] features, int[] attributes)
+            throws IOException {
         EntityState s = new EntityState(key);
         s.lastSeen = in.readLong();
         s.bucket = in.readLong();
@@ -370,6 +407,9 @@ final class EntityState {
                     s.seenOnline.put(NoveltyAttribute.values()[a], seen);
                 }
             }
+        }
+        if (version >= 2 && in.readBoolean()) {
+            s.combination = FeatureCombination.read(in, features);
         }
         return s;
     }

@@ -1,0 +1,148 @@
+package io.shadow.model.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.EntityKey;
+import io.shadow.features.Feature;
+import io.shadow.features.NoveltyAttribute;
+import io.shadow.features.ResourceType;
+import io.shadow.features.baseline.BaselineSnapshot;
+import io.shadow.features.baseline.EntityBaseline;
+import io.shadow.features.baseline.FeatureBaseline;
+import io.shadow.features.signal.Anomaly;
+import io.shadow.features.signal.Evidence;
+import io.shadow.model.detect.stream.NormalTail;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The density check on an entity's feature vector, through the real {@link Detector}: a principal
+ * whose calls and bytes sent always move together (each call sends about 100 kB).
+ */
+class FeatureCombinationTest {
+    private static final String TENANT = "acme";
+    /** A Monday, 00:00 UTC. */
+    private static final Instant T = Instant.parse("2026-11-09T00:00:00Z");
+    private static final long WEEK = 2016;
+    private static final double PER_CALL = 100_000;
+
+    private static BaselineSnapshot snapshot() {
+        Map<Feature, FeatureBaseline> f = new EnumMap<>(Feature.class);
+        f.put(Feature.EVENTS, FeatureBaseline.flat(10, Math.sqrt(15), 10, 15, 0, Math.sqrt(30), WEEK));
+        double level = Math.log1p(10 * PER_CALL);
+        f.put(Feature.BYTES_OUT, FeatureBaseline.flat(level, 0.5, level, 0.25, 0, 0.5, WEEK));
+        f.put(Feature.DELETES, FeatureBaseline.flat(0, 0.15, 0.02, 0.02, 0, 0.2, WEEK));
+        Map<NoveltyAttribute, Map<String, Long>> usual = new EnumMap<>(NoveltyAttribute.class);
+        usual.put(NoveltyAttribute.SOURCE_NETWORK, Map.of("10.20.1.0/24", 20_000L));
+        usual.put(NoveltyAttribute.OPERATION, Map.of("GetObject", 20_000L));
+        Map<EntityKey, EntityBaseline> m = new java.util.HashMap<>();
+        for (String p : List.of("erin", "frank")) {
+            EntityKey k = EntityKey.principal(TENANT, p);
+            m.put(k, new EntityBaseline(k, f, usual));
+        }
+        return new BaselineSnapshot(1, T.minusSeconds(86_400), m);
+    }
+
+    /** One five-minute bucket of {@code calls} downloads sending {@code bytesPerCall} each. */
+    private static List<Anomaly> bucket(Detector d, String principal, int index, int calls, double bytesPerCall) {
+        List<Anomaly> out = new ArrayList<>();
+        Instant start = T.plusSeconds(300L * index);
+        for (int i = 0; i < calls; i++) {
+            ActivityEvent e = ActivityEvent.builder().tenant(TENANT).time(start.plusSeconds(280L * i / calls))
+                    .principal(principal).operation("GetObject").srcIp("10.20.1.11")
+                    .resourceType(ResourceType.DATA_STORAGE).resourceId("s3://eng-artifacts")
+                    .bytesOut((long) bytesPerCall).build();
+            out.addAll(d.observe(e));
+        }
+        return out;
+    }
+
+    /** A day of ordinary work: 5 to 15 calls per bucket, each sending about 100 kB. */
+    private static List<Anomaly> ordinaryDay(Detector d, String principal, int buckets, long seed) {
+        Random r = new Random(seed);
+        List<Anomaly> out = new ArrayList<>();
+        for (int b = 0; b < buckets; b++) {
+            out.addAll(bucket(d, principal, b, 5 + r.nextInt(11), PER_CALL * (0.9 + 0.2 * r.nextDouble())));
+        }
+        return out;
+    }
+
+    @Test
+    void normalCorrelatedVariationRaisesNothing() {
+        Detector d = new Detector(DetectorConfig.defaults(), snapshot());
+
+        assertThat(ordinaryDay(d, "erin", 288, 1)).isEmpty();
+        // busier than ever, calls and bytes together: still the usual combination
+        assertThat(bucket(d, "erin", 288, 17, PER_CALL)).isEmpty();
+        // quieter than ever, together
+        assertThat(bucket(d, "erin", 289, 3, PER_CALL)).isEmpty();
+    }
+
+    @Test
+    void aCombinationNeverSeenIsCaughtWhereEveryFeatureAloneIsWithinRange() {
+        Detector learned = new Detector(DetectorConfig.defaults(), snapshot());
+        ordinaryDay(learned, "erin", 288, 2);
+        Detector fresh = new Detector(DetectorConfig.defaults(), snapshot());
+
+        // the usual ten calls, but each sends 700 kB: 7 MB out in the bucket, within 4 spreads of the
+        // usual megabyte on its own; a quiet principal's calls never carried that much together
+        List<Anomaly> raised = bucket(learned, "erin", 288, 10, 7 * PER_CALL);
+        List<Anomaly> perFeatureOnly = bucket(fresh, "erin", 288, 10, 7 * PER_CALL);
+
+        assertThat(perFeatureOnly).as("the per-feature checks alone").isEmpty();
+        assertThat(raised).isNotEmpty();
+        Anomaly a = raised.get(0);
+        assertThat(a.pattern()).isEqualTo("combination@data_storage");
+        assertThat(a.score()).isGreaterThanOrEqualTo(DetectorConfig.defaults().threshold());
+        assertThat(a.evidence()).filteredOn(e -> e.kind().equals("feature"))
+                .allSatisfy(e -> assertThat(e.deviations()).isLessThan(DetectorConfig.defaults().threshold()));
+        Evidence why = a.evidence().stream().filter(e -> e.kind().equals("combination")).findFirst().orElseThrow();
+        assertThat(why.name()).isEqualTo("bytes_out+events");
+        assertThat(why.describe()).startsWith("combination of features unusual: bytes_out +")
+                .contains("bytes_out and events usually move together (correlation 0.");
+        assertThat(why.deviations()).isEqualTo(a.score());
+    }
+
+    @Test
+    void aRestoredDetectorRemembersTheCombinationsItLearned() throws IOException {
+        Detector learned = new Detector(DetectorConfig.defaults(), snapshot());
+        ordinaryDay(learned, "frank", 288, 3);
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        learned.exportState(state);
+        Detector restored = new Detector(DetectorConfig.defaults(), snapshot());
+        restored.importState(new ByteArrayInputStream(state.toByteArray()));
+
+        assertThat(bucket(restored, "frank", 288, 10, 7 * PER_CALL)).extracting(Anomaly::pattern)
+                .contains("combination@data_storage");
+    }
+
+    @Test
+    void theDistanceIsTheMahalanobisDistance() {
+        // S = [[1, 0.9], [0.9, 1]]: x = (1, -1) is far against the correlation, (1, 1) near along it
+        double[][] s = {{1, 0.9}, {0.9, 1}};
+        assertThat(FeatureCombination.mahalanobis(s, new double[] {1, -1}, 2)).isCloseTo(2 / 0.1, within(1e-9));
+        assertThat(FeatureCombination.mahalanobis(s, new double[] {1, 1}, 2)).isCloseTo(2 / 1.9, within(1e-9));
+    }
+
+    @Test
+    void chiSquareTailsMapToTheNormalScaleOfTheOtherChecks() {
+        // one degree of freedom: q = z² has twice the one-sided normal tail of z
+        double z1 = FeatureCombination.chiSquareZ(25, 1);
+        assertThat(NormalTail.upper(z1)).isCloseTo(2 * NormalTail.upper(5), within(1e-10));
+        // two: P(χ²₂ > q) = e^(-q/2)
+        assertThat(NormalTail.upper(FeatureCombination.chiSquareZ(20, 2))).isCloseTo(Math.exp(-10), within(1e-8));
+        // many: the median of χ²_ν is about ν(1 - 2/(9ν))³, i.e. z ≈ 0
+        assertThat(FeatureCombination.chiSquareZ(5 * Math.pow(1 - 2.0 / 45, 3), 5)).isCloseTo(0, within(1e-9));
+        assertThat(FeatureCombination.chiSquareZ(40, 5)).isGreaterThan(FeatureCombination.chiSquareZ(30, 5));
+    }
+}
