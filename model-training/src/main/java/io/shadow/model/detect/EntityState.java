@@ -56,6 +56,8 @@ final class EntityState {
     private double allowance = 4;
     private long lastAlertAt = Long.MIN_VALUE;
     private double lastAlertScore;
+    private long lastMixAlertAt = Long.MIN_VALUE;
+    private double lastMixAlertScore;
     /** Wall-clock milliseconds of the last observation: the eviction order. */
     private long lastSeen;
     /** How the entity's features usually move together; null until its first judged bucket. */
@@ -139,14 +141,24 @@ final class EntityState {
                     Instant.ofEpochSecond(bucket - persistentBuckets * Buckets.SECONDS)));
         }
         double numeric = Math.max(bestFeature, sustained);
-        double score = Math.max(Math.max(numeric, noveltyScore), combined);
-        if (score < cfg.threshold() || !shouldAlert(t, score, cfg)) {
+        double single = Math.max(numeric, noveltyScore);
+        // the combination keeps its own quiet period: an unusual mix must not silence the feature that
+        // later goes out of range (a different, usually better-known pattern), nor the other way round
+        String what;
+        double score;
+        if (single >= cfg.threshold() && shouldAlert(t, single, lastAlertAt, lastAlertScore, cfg)) {
+            score = single;
+            lastAlertAt = t;
+            lastAlertScore = score;
+            what = numeric >= noveltyScore && best != null ? best.wireName() : "novel_" + String.join("+", novel);
+        } else if (combined >= cfg.threshold() && shouldAlert(t, combined, lastMixAlertAt, lastMixAlertScore, cfg)) {
+            score = combined;
+            lastMixAlertAt = t;
+            lastMixAlertScore = score;
+            what = "combination";
+        } else {
             return null;
         }
-        lastAlertAt = t;
-        lastAlertScore = score;
-        String what = combined > Math.max(numeric, noveltyScore) ? "combination"
-                : numeric >= noveltyScore && best != null ? best.wireName() : "novel_" + String.join("+", novel);
         String pattern = what + "@" + e.resourceType().wireName();
         return new Anomaly(EventIds.derive("anomaly", e.eventId(), key), key, e.time(), e.eventId(), score, pattern,
                 e.resourceType(), e.resourceId(), e.principal(), e.host(), e.srcIp(), e.userAgent(), evidence);
@@ -237,9 +249,8 @@ final class EntityState {
         return Math.log(Math.min(1, p));
     }
 
-    private boolean shouldAlert(long t, double score, DetectorConfig cfg) {
-        return lastAlertAt == Long.MIN_VALUE || t - lastAlertAt >= cfg.quietSeconds()
-                || score >= cfg.realertFactor() * lastAlertScore;
+    private static boolean shouldAlert(long t, double score, long lastAt, double lastScore, DetectorConfig cfg) {
+        return lastAt == Long.MIN_VALUE || t - lastAt >= cfg.quietSeconds() || score >= cfg.realertFactor() * lastScore;
     }
 
     private double value(int i) {
@@ -353,6 +364,8 @@ final class EntityState {
         out.writeBoolean(combination != null);
         if (combination != null) {
             combination.write(out);
+            out.writeLong(lastMixAlertAt);
+            out.writeDouble(lastMixAlertScore);
         }
     }
 
@@ -410,6 +423,8 @@ final class EntityState {
         }
         if (version >= 2 && in.readBoolean()) {
             s.combination = FeatureCombination.read(in, features);
+            s.lastMixAlertAt = in.readLong();
+            s.lastMixAlertScore = in.readDouble();
         }
         return s;
     }

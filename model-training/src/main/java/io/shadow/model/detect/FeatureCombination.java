@@ -25,8 +25,8 @@ import java.util.Arrays;
  * can only grow), so an unfinished bucket does not look like a drop in every count.
  *
  * <p>State: F means, F(F+1)/2 covariances, F current deviations and a count, F = {@link Feature}
- * count (10): 75 doubles, 664 bytes with array headers, allocated on an entity's first judged
- * bucket.
+ * count (10): 75 doubles, 680 bytes in object layout (headers and padding included), allocated on
+ * an entity's first judged bucket.
  */
 final class FeatureCombination {
     static final int F = Feature.values().length;
@@ -34,8 +34,11 @@ final class FeatureCombination {
     static final double CLIP = 8;
     /** Active buckets the mean and covariance remember (a week of five-minute buckets). */
     static final double MEMORY = 2016;
-    /** Finished buckets the entity must have shown before its combinations are judged. */
-    static final double MIN_BUCKETS = 36;
+    /**
+     * Finished buckets the entity must have shown before its combinations are judged: a day of
+     * activity, so the first working hour after a quiet night is not an unseen combination.
+     */
+    static final double MIN_BUCKETS = 288;
     /** Pseudo-buckets of "no correlation" the learned correlations are shrunk towards. */
     static final double SHRINK = 50;
     /** Smallest variance of a deviation (in spreads²): a feature that never moved does not make any move infinite. */

@@ -35,6 +35,8 @@ class FeatureCombinationTest {
     private static final Instant T = Instant.parse("2026-11-09T00:00:00Z");
     private static final long WEEK = 2016;
     private static final double PER_CALL = 100_000;
+    /** Buckets of ordinary work before the test's bucket: a day and a half, more than the check waits for. */
+    private static final int HISTORY = 432;
 
     private static BaselineSnapshot snapshot() {
         Map<Feature, FeatureBaseline> f = new EnumMap<>(Feature.class);
@@ -67,8 +69,8 @@ class FeatureCombinationTest {
         return out;
     }
 
-    /** A day of ordinary work: 5 to 15 calls per bucket, each sending about 100 kB. */
-    private static List<Anomaly> ordinaryDay(Detector d, String principal, int buckets, long seed) {
+    /** Ordinary work: 5 to 15 calls per bucket, each sending about 100 kB. */
+    private static List<Anomaly> ordinaryWork(Detector d, String principal, int buckets, long seed) {
         Random r = new Random(seed);
         List<Anomaly> out = new ArrayList<>();
         for (int b = 0; b < buckets; b++) {
@@ -81,23 +83,23 @@ class FeatureCombinationTest {
     void normalCorrelatedVariationRaisesNothing() {
         Detector d = new Detector(DetectorConfig.defaults(), snapshot());
 
-        assertThat(ordinaryDay(d, "erin", 288, 1)).isEmpty();
+        assertThat(ordinaryWork(d, "erin", HISTORY, 1)).isEmpty();
         // busier than ever, calls and bytes together: still the usual combination
-        assertThat(bucket(d, "erin", 288, 17, PER_CALL)).isEmpty();
+        assertThat(bucket(d, "erin", HISTORY, 17, PER_CALL)).isEmpty();
         // quieter than ever, together
-        assertThat(bucket(d, "erin", 289, 3, PER_CALL)).isEmpty();
+        assertThat(bucket(d, "erin", HISTORY + 1, 3, PER_CALL)).isEmpty();
     }
 
     @Test
     void aCombinationNeverSeenIsCaughtWhereEveryFeatureAloneIsWithinRange() {
         Detector learned = new Detector(DetectorConfig.defaults(), snapshot());
-        ordinaryDay(learned, "erin", 288, 2);
+        ordinaryWork(learned, "erin", HISTORY, 2);
         Detector fresh = new Detector(DetectorConfig.defaults(), snapshot());
 
         // the usual ten calls, but each sends 700 kB: 7 MB out in the bucket, within 4 spreads of the
         // usual megabyte on its own; a quiet principal's calls never carried that much together
-        List<Anomaly> raised = bucket(learned, "erin", 288, 10, 7 * PER_CALL);
-        List<Anomaly> perFeatureOnly = bucket(fresh, "erin", 288, 10, 7 * PER_CALL);
+        List<Anomaly> raised = bucket(learned, "erin", HISTORY, 10, 7 * PER_CALL);
+        List<Anomaly> perFeatureOnly = bucket(fresh, "erin", HISTORY, 10, 7 * PER_CALL);
 
         assertThat(perFeatureOnly).as("the per-feature checks alone").isEmpty();
         assertThat(raised).isNotEmpty();
@@ -114,15 +116,42 @@ class FeatureCombinationTest {
     }
 
     @Test
+    void combinationsAreJudgedOnlyAfterADayOfTheEntitysOwnActivity() {
+        Detector young = new Detector(DetectorConfig.defaults(), snapshot());
+        ordinaryWork(young, "erin", 200, 5);
+
+        assertThat(bucket(young, "erin", 200, 10, 7 * PER_CALL)).isEmpty();
+    }
+
+    @Test
+    void anUnusualCombinationDoesNotSilenceAFeatureThatThenGoesOutOfRange() {
+        Detector d = new Detector(DetectorConfig.defaults(), snapshot());
+        ordinaryWork(d, "erin", HISTORY, 4);
+        assertThat(bucket(d, "erin", HISTORY, 10, 7 * PER_CALL)).extracting(Anomaly::pattern)
+                .contains("combination@data_storage");
+
+        // ten minutes later, within the quiet period of the combination's alert: a burst of deletes
+        List<Anomaly> raised = new ArrayList<>();
+        Instant start = T.plusSeconds(300L * (HISTORY + 2));
+        for (int i = 0; i < 40; i++) {
+            raised.addAll(d.observe(ActivityEvent.builder().tenant(TENANT).time(start.plusMillis(1500L * i))
+                    .principal("erin").operation("DeleteObject").srcIp("10.20.1.11")
+                    .resourceType(ResourceType.DATA_STORAGE).resourceId("s3://eng-artifacts").build()));
+        }
+
+        assertThat(raised).extracting(Anomaly::pattern).contains("deletes@data_storage");
+    }
+
+    @Test
     void aRestoredDetectorRemembersTheCombinationsItLearned() throws IOException {
         Detector learned = new Detector(DetectorConfig.defaults(), snapshot());
-        ordinaryDay(learned, "frank", 288, 3);
+        ordinaryWork(learned, "frank", HISTORY, 3);
         ByteArrayOutputStream state = new ByteArrayOutputStream();
         learned.exportState(state);
         Detector restored = new Detector(DetectorConfig.defaults(), snapshot());
         restored.importState(new ByteArrayInputStream(state.toByteArray()));
 
-        assertThat(bucket(restored, "frank", 288, 10, 7 * PER_CALL)).extracting(Anomaly::pattern)
+        assertThat(bucket(restored, "frank", HISTORY, 10, 7 * PER_CALL)).extracting(Anomaly::pattern)
                 .contains("combination@data_storage");
     }
 
