@@ -60,6 +60,8 @@ final class EntityState {
     private double lastMixAlertScore;
     /** Wall-clock milliseconds of the last observation: the eviction order. */
     private long lastSeen;
+    /** The stream detector's likelihood stage per feature; null until the entity's first judged feature. */
+    private FeatureBursts bursts;
     /** How the entity's features usually move together; null until its first judged bucket. */
     private FeatureCombination combination;
     /** Set under the lock when {@link Detector} evicted this state; a caller holding it looks again. */
@@ -88,6 +90,8 @@ final class EntityState {
         List<Evidence> evidence = new ArrayList<>(4);
         double bestFeature = Double.NEGATIVE_INFINITY;
         Feature best = null;
+        double bestBurst = Double.NEGATIVE_INFINITY;
+        Feature burstFeature = null;
         boolean judgeable = own != null || population != null;
         if (!late) {
             for (Contribution c : numbers) {
@@ -107,6 +111,11 @@ final class EntityState {
                 if (dev > bestFeature) {
                     bestFeature = dev;
                     best = f;
+                }
+                double burst = burst(f, dev, cfg, evidence);
+                if (burst > bestBurst) {
+                    bestBurst = burst;
+                    burstFeature = f;
                 }
             }
         }
@@ -140,7 +149,10 @@ final class EntityState {
                     + "normal", "deviation above " + allowance + " spreads accumulates", sustained,
                     Instant.ofEpochSecond(bucket - persistentBuckets * Buckets.SECONDS)));
         }
-        double numeric = Math.max(bestFeature, sustained);
+        double numeric = Math.max(Math.max(bestFeature, sustained), bestBurst);
+        if (bestBurst > Math.max(bestFeature, sustained)) {
+            best = burstFeature;
+        }
         double single = Math.max(numeric, noveltyScore);
         // the combination keeps its own quiet period: an unusual mix must not silence the feature that
         // later goes out of range (a different, usually better-known pattern), nor the other way round
@@ -205,6 +217,27 @@ final class EntityState {
         return dev;
     }
 
+    /**
+     * The feature's anomaly likelihood (the stream detector's stage over buckets), in spreads; its
+     * evidence when it is what makes the feature unusual.
+     */
+    private double burst(Feature f, double dev, DetectorConfig cfg, List<Evidence> evidence) {
+        if (bursts == null) {
+            bursts = new FeatureBursts();
+        }
+        FeatureBursts.Burst b = bursts.judge(f, dev);
+        if (b == null) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        if (b.z() > dev && b.z() >= cfg.threshold() / 2) {
+            evidence.add(new Evidence("feature", f.wireName(), "above normal in " + b.unusualBuckets() + " of the last "
+                    + b.window() + " buckets", "an occasional bucket above normal (anomaly likelihood of the last "
+                    + b.window() + " buckets against the entity's usual)", b.z(),
+                    Instant.ofEpochSecond(bucket - (b.window() - 1L) * Buckets.SECONDS)));
+        }
+        return b.z();
+    }
+
     /** "combination of features unusual": which feature broke with which, in the user's words. */
     private Evidence combinationEvidence(FeatureCombination.Judgement j) {
         String observed = String.format("%s %+.1f spreads, %s %+.1f spreads", j.driver().wireName(),
@@ -264,6 +297,9 @@ final class EntityState {
         boolean adjacent = bucket != Long.MIN_VALUE && newBucket - bucket == Buckets.SECONDS;
         if (combination != null) {
             combination.finishBucket();
+        }
+        if (bursts != null) {
+            bursts.finishBucket();
         }
         updatePersistence(adjacent);
         for (int i = 0; i < F; i++) {
@@ -367,6 +403,10 @@ final class EntityState {
             out.writeLong(lastMixAlertAt);
             out.writeDouble(lastMixAlertScore);
         }
+        out.writeBoolean(bursts != null);
+        if (bursts != null) {
+            bursts.write(out);
+        }
     }
 
     /**
@@ -425,6 +465,9 @@ final class EntityState {
             s.combination = FeatureCombination.read(in, features);
             s.lastMixAlertAt = in.readLong();
             s.lastMixAlertScore = in.readDouble();
+        }
+        if (version >= 2 && in.readBoolean()) {
+            s.bursts = FeatureBursts.read(in, features);
         }
         return s;
     }

@@ -26,10 +26,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The density check on an entity's feature vector, through the real {@link Detector}: a principal
- * whose calls and bytes sent always move together (each call sends about 100 kB).
+ * The checks that rest on an entity's own online history — the density check on its feature vector
+ * and the per-feature anomaly likelihood — through the real {@link Detector}: a principal whose
+ * calls and bytes sent always move together (each call sends about 100 kB).
  */
-class FeatureCombinationTest {
+class EntityHistoryChecksTest {
     private static final String TENANT = "acme";
     /** A Monday, 00:00 UTC. */
     private static final Instant T = Instant.parse("2026-11-09T00:00:00Z");
@@ -153,6 +154,44 @@ class FeatureCombinationTest {
 
         assertThat(bucket(restored, "frank", HISTORY, 10, 7 * PER_CALL)).extracting(Anomaly::pattern)
                 .contains("combination@data_storage");
+    }
+
+    @Test
+    void anHourOfModeratelyBusyBucketsRaisesTheFeaturesLikelihoodWhereNoBucketAloneDoes() {
+        Detector learned = new Detector(DetectorConfig.defaults(), snapshot());
+        ordinaryWork(learned, "erin", HISTORY, 6);
+        Detector fresh = new Detector(DetectorConfig.defaults(), snapshot());
+
+        // 19 calls a bucket (about 2 spreads above the usual 10), calls and bytes together
+        List<Anomaly> raised = new ArrayList<>();
+        List<Anomaly> withoutHistory = new ArrayList<>();
+        int firstRaised = -1;
+        for (int b = 0; b < 24; b++) { // two hours
+            List<Anomaly> now = bucket(learned, "erin", HISTORY + b, 19, PER_CALL);
+            if (firstRaised < 0 && !now.isEmpty()) {
+                firstRaised = b;
+            }
+            raised.addAll(now);
+            withoutHistory.addAll(bucket(fresh, "erin", HISTORY + b, 19, PER_CALL));
+        }
+
+        assertThat(withoutHistory).as("bucket, trend and sustained checks alone").isEmpty();
+        assertThat(firstRaised).as("buckets until the likelihood raises it").isBetween(6, 23);
+        Anomaly a = raised.get(0);
+        assertThat(a.pattern()).isEqualTo("events@data_storage");
+        assertThat(a.score()).isGreaterThanOrEqualTo(DetectorConfig.defaults().threshold());
+        assertThat(a.evidence()).anySatisfy(e -> {
+            assertThat(e.name()).isEqualTo("events");
+            assertThat(e.observed()).matches("above normal in \\d+ of the last 30 buckets");
+            assertThat(e.deviations()).isEqualTo(a.score());
+        });
+    }
+
+    @Test
+    void ordinaryBucketsAfterTheWarmUpRaiseNoLikelihood() {
+        Detector d = new Detector(DetectorConfig.defaults(), snapshot());
+
+        assertThat(ordinaryWork(d, "erin", 2 * HISTORY, 7)).isEmpty();
     }
 
     @Test
