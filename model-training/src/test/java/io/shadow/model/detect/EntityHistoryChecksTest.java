@@ -188,6 +188,35 @@ class EntityHistoryChecksTest {
     }
 
     @Test
+    void aRestoredDetectorContinuesTheLikelihoodsItWasBuilding() throws IOException {
+        Detector uninterrupted = new Detector(DetectorConfig.defaults(), snapshot());
+        Detector first = new Detector(DetectorConfig.defaults(), snapshot());
+        for (Detector d : List.of(uninterrupted, first)) {
+            ordinaryWork(d, "frank", HISTORY, 8);
+            for (int b = 0; b < 5; b++) {
+                bucket(d, "frank", HISTORY + b, 19, PER_CALL);
+            }
+        }
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        first.exportState(state);
+        Detector restored = new Detector(DetectorConfig.defaults(), snapshot());
+        restored.importState(new ByteArrayInputStream(state.toByteArray()));
+
+        List<String> expected = new ArrayList<>();
+        List<String> actual = new ArrayList<>();
+        for (int b = 5; b < 24; b++) {
+            for (Anomaly a : bucket(uninterrupted, "frank", HISTORY + b, 19, PER_CALL)) {
+                expected.add(b + " " + a.pattern() + " " + a.score());
+            }
+            for (Anomaly a : bucket(restored, "frank", HISTORY + b, 19, PER_CALL)) {
+                actual.add(b + " " + a.pattern() + " " + a.score());
+            }
+        }
+        assertThat(expected).isNotEmpty();
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
     void ordinaryBucketsAfterTheWarmUpRaiseNoLikelihood() {
         Detector d = new Detector(DetectorConfig.defaults(), snapshot());
 
