@@ -24,9 +24,13 @@ import java.util.Arrays;
  * <p>The current bucket is judged while it fills: a sum still below its usual counts as usual (it
  * can only grow), so an unfinished bucket does not look like a drop in every count.
  *
- * <p>State: F means, F(F+1)/2 covariances, F current deviations and a count, F = {@link Feature}
- * count (10): 75 doubles, 680 bytes in object layout (headers and padding included), allocated on
- * an entity's first judged bucket.
+ * <p>The χ² tail is trusted unless the entity's own finished buckets show such distances more often
+ * (a decaying histogram of them, kept from its 36th bucket): an entity whose mix is often odd is
+ * judged by its own history, as the stream detector judges a heavy-tailed series.
+ *
+ * <p>State: F means, F(F+1)/2 covariances, F current deviations and two counts (F = {@link Feature}
+ * count, 10) and a 32-float histogram: 840 bytes in object layout (headers and padding included),
+ * allocated on an entity's first judged bucket.
  */
 final class FeatureCombination {
     static final int F = Feature.values().length;
@@ -41,6 +45,12 @@ final class FeatureCombination {
     static final double MIN_BUCKETS = 288;
     /** Pseudo-buckets of "no correlation" the learned correlations are shrunk towards. */
     static final double SHRINK = 50;
+    /** Buckets after which the entity's own history of combination distances starts being kept. */
+    static final double HISTORY_FROM = 36;
+    /** Pseudo-buckets of the χ² tail the history of distances starts from (the stream detector's rarity prior). */
+    static final double HISTORY_PRIOR = 50;
+    private static final int HISTORY_BINS = 32;
+    private static final double HISTORY_BIN_WIDTH = 0.5;
     /** Smallest variance of a deviation (in spreads²): a feature that never moved does not make any move infinite. */
     static final double VARIANCE_FLOOR = 0.1;
 
@@ -48,6 +58,9 @@ final class FeatureCombination {
     private final double[] cov = new double[F * (F + 1) / 2];
     private final double[] current = new double[F];
     private double buckets;
+    /** Decaying histogram of finished buckets' combination distances (spreads, 0.5 wide bins). */
+    private final float[] history = new float[HISTORY_BINS];
+    private double historyTotal;
 
     FeatureCombination() {
         Arrays.fill(current, Double.NaN);
@@ -77,6 +90,39 @@ final class FeatureCombination {
         if (buckets < MIN_BUCKETS) {
             return null;
         }
+        Judgement j = judge(true);
+        return j == null ? null : new Judgement(calibrated(j.z()), j.driver(), j.broken(), j.driverDeviation(),
+                j.brokenDeviation(), j.correlation(), j.features());
+    }
+
+    /**
+     * The χ² tail of a distance, unless the entity's own finished buckets show such distances more
+     * often: then their rate (with {@link #HISTORY_PRIOR} pseudo-buckets of the χ² tail), so an entity
+     * whose mix is often odd is not flagged for being itself (the stream detector's rarity principle).
+     */
+    private double calibrated(double z) {
+        if (!(z > 0)) {
+            return z;
+        }
+        double model = NormalTail.upper(z);
+        int b = historyBin(z);
+        double above = history[b] * Math.max(0, Math.min(1, ((b + 1) * HISTORY_BIN_WIDTH - z) / HISTORY_BIN_WIDTH));
+        for (int k = b + 1; k < HISTORY_BINS; k++) {
+            above += history[k];
+        }
+        double own = (above + HISTORY_PRIOR * model) / (historyTotal + HISTORY_PRIOR);
+        return own > model ? NormalTail.zFromLogTail(Math.log(own)) : z;
+    }
+
+    private static int historyBin(double z) {
+        return (int) Math.max(0, Math.min(HISTORY_BINS - 1, Math.floor(z / HISTORY_BIN_WIDTH)));
+    }
+
+    /**
+     * The judgement of the current values by the χ² tail alone (null as {@link #judge()});
+     * {@code filling}: sums below their usual count as usual.
+     */
+    Judgement judge(boolean filling) {
         int[] dims = new int[F];
         double[] x = new double[F];
         int k = 0;
@@ -85,7 +131,7 @@ final class FeatureCombination {
                 continue;
             }
             double v = current[i];
-            if (Feature.values()[i].aggregation() == Feature.Aggregation.SUM) {
+            if (filling && Feature.values()[i].aggregation() == Feature.Aggregation.SUM) {
                 v = Math.max(v, mean[i]); // a sum still filling is a lower bound: below usual is not news yet
             }
             dims[k] = i;
@@ -131,6 +177,17 @@ final class FeatureCombination {
 
     /** Learns the finished bucket's vector (unknown features at their mean) and starts a new bucket. */
     void finishBucket() {
+        if (buckets >= HISTORY_FROM) {
+            Judgement finished = judge(false);
+            if (finished != null) {
+                float keep = (float) (1 - 1 / MEMORY);
+                for (int k = 0; k < HISTORY_BINS; k++) {
+                    history[k] *= keep;
+                }
+                history[historyBin(finished.z())] += 1;
+                historyTotal = historyTotal * keep + 1;
+            }
+        }
         int known = 0;
         double[] x = new double[F];
         for (int i = 0; i < F; i++) {
@@ -262,6 +319,10 @@ final class FeatureCombination {
                 out.writeDouble(cov[index(i, j)]);
             }
         }
+        out.writeDouble(historyTotal);
+        for (float h : history) {
+            out.writeFloat(h);
+        }
     }
 
     /**
@@ -286,6 +347,10 @@ final class FeatureCombination {
                     c.cov[index(features[i], features[j])] = v;
                 }
             }
+        }
+        c.historyTotal = in.readDouble();
+        for (int k = 0; k < HISTORY_BINS; k++) {
+            c.history[k] = in.readFloat();
         }
         return c;
     }

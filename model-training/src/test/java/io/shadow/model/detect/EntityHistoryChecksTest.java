@@ -117,6 +117,34 @@ class EntityHistoryChecksTest {
     }
 
     @Test
+    void anEntityWhoseMixIsOftenOddIsJudgedByItsOwnHistoryNotTheGaussianTail() {
+        // calls and bytes tightly correlated; for one of them, one bucket in 100 is a backup (usual calls, far more bytes)
+        FeatureCombination steady = new FeatureCombination();
+        FeatureCombination withBackups = new FeatureCombination();
+        Random r = new Random(10);
+        for (int b = 0; b < 600; b++) {
+            double calls = r.nextGaussian();
+            double bytes = calls + 0.3 * r.nextGaussian();
+            steady.observe(Feature.EVENTS, calls);
+            steady.observe(Feature.BYTES_OUT, bytes);
+            steady.finishBucket();
+            boolean backup = b % 100 == 99;
+            withBackups.observe(Feature.EVENTS, backup ? 0 : calls);
+            withBackups.observe(Feature.BYTES_OUT, backup ? 3 : bytes);
+            withBackups.finishBucket();
+        }
+        for (FeatureCombination c : List.of(steady, withBackups)) {
+            c.observe(Feature.EVENTS, 0);
+            c.observe(Feature.BYTES_OUT, 3);
+        }
+
+        assertThat(steady.judge().z()).isEqualTo(steady.judge(true).z()).isGreaterThan(5);
+        // a backup is a 1-in-100 bucket for this entity, not a 1-in-a-million one
+        assertThat(withBackups.judge(true).z()).as("the Gaussian tail alone").isGreaterThan(4);
+        assertThat(withBackups.judge().z()).as("against its own history").isBetween(1.5, 3.0);
+    }
+
+    @Test
     void combinationsAreJudgedOnlyAfterADayOfTheEntitysOwnActivity() {
         Detector young = new Detector(DetectorConfig.defaults(), snapshot());
         ordinaryWork(young, "erin", 200, 5);
