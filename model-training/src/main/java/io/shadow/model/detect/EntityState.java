@@ -64,6 +64,9 @@ final class EntityState {
     private FeatureBursts bursts;
     /** How the entity's features usually move together; null until its first judged bucket. */
     private FeatureCombination combination;
+    /** The combination's verdict on the bucket just finished, for the event that finished it (not state). */
+    private FeatureCombination.Judgement finishedMix;
+    private long finishedMixBucket;
     /** Set under the lock when {@link Detector} evicted this state; a caller holding it looks again. */
     private boolean evicted;
 
@@ -132,7 +135,9 @@ final class EntityState {
         }
         double noveltyScore = novel.isEmpty() ? Double.NEGATIVE_INFINITY : NoveltyScoring.zFromLogTail(lnTail);
         double combined = Double.NEGATIVE_INFINITY;
-        FeatureCombination.Judgement mix = !late && combination != null ? combination.judge() : null;
+        // the bucket this event closed, judged whole (null when the event did not close one)
+        FeatureCombination.Judgement mix = finishedMix;
+        finishedMix = null;
         if (mix != null) {
             combined = mix.z();
             if (combined >= cfg.threshold() / 2) {
@@ -247,7 +252,7 @@ final class EntityState {
                 j.correlation() >= 0 ? "together" : "in opposite directions", j.correlation(),
                 Math.min(combination.buckets(), FeatureCombination.MEMORY));
         return new Evidence("combination", j.driver().wireName() + "+" + j.broken().wireName(), observed, expected,
-                j.z(), Instant.ofEpochSecond(bucket));
+                j.z(), Instant.ofEpochSecond(finishedMixBucket));
     }
 
     /** ln of the evidence a value carries: 0 when the value is known, negative when it is new. */
@@ -296,7 +301,8 @@ final class EntityState {
     private void roll(long newBucket) {
         boolean adjacent = bucket != Long.MIN_VALUE && newBucket - bucket == Buckets.SECONDS;
         if (combination != null) {
-            combination.finishBucket();
+            finishedMix = combination.finishBucket();
+            finishedMixBucket = bucket;
         }
         if (bursts != null) {
             bursts.finishBucket();

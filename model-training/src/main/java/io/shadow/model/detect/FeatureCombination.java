@@ -21,8 +21,9 @@ import java.util.Arrays;
  * per-feature check's news, not this one's; features that rise together as usual score nothing;
  * features each within their range whose combination breaks the entity's usual correlation do.
  *
- * <p>The current bucket is judged while it fills: a sum still below its usual counts as usual (it
- * can only grow), so an unfinished bucket does not look like a drop in every count.
+ * <p>Buckets are judged when they are finished (a bucket still filling has partial sums and
+ * one-sample means, noisier than the finished buckets the covariance knows), so the news comes with
+ * the entity's first event after the bucket, up to five minutes late.
  *
  * <p>The χ² tail is trusted unless the entity's own finished buckets show such distances more often
  * (a decaying histogram of them, kept from its 36th bucket): an entity whose mix is often odd is
@@ -83,19 +84,6 @@ final class FeatureCombination {
     }
 
     /**
-     * Judges the current bucket so far; null until the entity has {@link #MIN_BUCKETS} buckets of
-     * history or when fewer than two of its features are known.
-     */
-    Judgement judge() {
-        if (buckets < MIN_BUCKETS) {
-            return null;
-        }
-        Judgement j = judge(true);
-        return j == null ? null : new Judgement(calibrated(j.z()), j.driver(), j.broken(), j.driverDeviation(),
-                j.brokenDeviation(), j.correlation(), j.features());
-    }
-
-    /**
      * The χ² tail of a distance, unless the entity's own finished buckets show such distances more
      * often: then their rate (with {@link #HISTORY_PRIOR} pseudo-buckets of the χ² tail), so an entity
      * whose mix is often odd is not flagged for being itself (the stream detector's rarity principle).
@@ -118,11 +106,8 @@ final class FeatureCombination {
         return (int) Math.max(0, Math.min(HISTORY_BINS - 1, Math.floor(z / HISTORY_BIN_WIDTH)));
     }
 
-    /**
-     * The judgement of the current values by the χ² tail alone (null as {@link #judge()});
-     * {@code filling}: sums below their usual count as usual.
-     */
-    Judgement judge(boolean filling) {
+    /** The current bucket's values by the χ² tail alone; null when fewer than two features are known. */
+    Judgement judgeCurrent() {
         int[] dims = new int[F];
         double[] x = new double[F];
         int k = 0;
@@ -130,12 +115,8 @@ final class FeatureCombination {
             if (Double.isNaN(current[i]) || cov[index(i, i)] <= 0) {
                 continue;
             }
-            double v = current[i];
-            if (filling && Feature.values()[i].aggregation() == Feature.Aggregation.SUM) {
-                v = Math.max(v, mean[i]); // a sum still filling is a lower bound: below usual is not news yet
-            }
             dims[k] = i;
-            x[k] = v - mean[i];
+            x[k] = current[i] - mean[i];
             k++;
         }
         if (k < 2) {
@@ -175,10 +156,20 @@ final class FeatureCombination {
                 x[broken] + mean[dims[broken]], rho, k);
     }
 
-    /** Learns the finished bucket's vector (unknown features at their mean) and starts a new bucket. */
-    void finishBucket() {
+    /**
+     * Judges the finished bucket (null until the entity has {@link #MIN_BUCKETS} buckets of history
+     * or when fewer than two of its features are known), then adds its distance to the history,
+     * learns its vector (unknown features at their mean) and starts a new bucket.
+     */
+    Judgement finishBucket() {
+        Judgement verdict = null;
         if (buckets >= HISTORY_FROM) {
-            Judgement finished = judge(false);
+            Judgement finished = judgeCurrent();
+            if (finished != null && buckets >= MIN_BUCKETS) {
+                verdict = new Judgement(calibrated(finished.z()), finished.driver(), finished.broken(),
+                        finished.driverDeviation(), finished.brokenDeviation(), finished.correlation(),
+                        finished.features());
+            }
             if (finished != null) {
                 float keep = (float) (1 - 1 / MEMORY);
                 for (int k = 0; k < HISTORY_BINS; k++) {
@@ -200,6 +191,7 @@ final class FeatureCombination {
             learn(x);
         }
         Arrays.fill(current, Double.NaN);
+        return verdict;
     }
 
     private void learn(double[] x) {

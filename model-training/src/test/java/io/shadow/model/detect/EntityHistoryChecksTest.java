@@ -70,6 +70,11 @@ class EntityHistoryChecksTest {
         return out;
     }
 
+    /** A bucket of ten usual downloads; its first event closes the previous bucket, which is then judged whole. */
+    private static List<Anomaly> usualBucket(Detector d, String principal, int index) {
+        return bucket(d, principal, index, 10, PER_CALL);
+    }
+
     /** Ordinary work: 5 to 15 calls per bucket, each sending about 100 kB. */
     private static List<Anomaly> ordinaryWork(Detector d, String principal, int buckets, long seed) {
         Random r = new Random(seed);
@@ -89,6 +94,7 @@ class EntityHistoryChecksTest {
         assertThat(bucket(d, "erin", HISTORY, 17, PER_CALL)).isEmpty();
         // quieter than ever, together
         assertThat(bucket(d, "erin", HISTORY + 1, 3, PER_CALL)).isEmpty();
+        assertThat(usualBucket(d, "erin", HISTORY + 2)).isEmpty();
     }
 
     @Test
@@ -99,8 +105,11 @@ class EntityHistoryChecksTest {
 
         // the usual ten calls, but each sends 700 kB: 7 MB out in the bucket, within 4 spreads of the
         // usual megabyte on its own; a quiet principal's calls never carried that much together
-        List<Anomaly> raised = bucket(learned, "erin", HISTORY, 10, 7 * PER_CALL);
-        List<Anomaly> perFeatureOnly = bucket(fresh, "erin", HISTORY, 10, 7 * PER_CALL);
+        List<Anomaly> raised = new ArrayList<>(bucket(learned, "erin", HISTORY, 10, 7 * PER_CALL));
+        List<Anomaly> perFeatureOnly = new ArrayList<>(bucket(fresh, "erin", HISTORY, 10, 7 * PER_CALL));
+        // the bucket is judged whole, with the first event after it
+        raised.addAll(usualBucket(learned, "erin", HISTORY + 1));
+        perFeatureOnly.addAll(usualBucket(fresh, "erin", HISTORY + 1));
 
         assertThat(perFeatureOnly).as("the per-feature checks alone").isEmpty();
         assertThat(raised).isNotEmpty();
@@ -133,15 +142,20 @@ class EntityHistoryChecksTest {
             withBackups.observe(Feature.BYTES_OUT, backup ? 3 : bytes);
             withBackups.finishBucket();
         }
-        for (FeatureCombination c : List.of(steady, withBackups)) {
-            c.observe(Feature.EVENTS, 0);
-            c.observe(Feature.BYTES_OUT, 3);
+        double[] gaussian = new double[2];
+        double[] judged = new double[2];
+        List<FeatureCombination> both = List.of(steady, withBackups);
+        for (int k = 0; k < 2; k++) {
+            both.get(k).observe(Feature.EVENTS, 0);
+            both.get(k).observe(Feature.BYTES_OUT, 3);
+            gaussian[k] = both.get(k).judgeCurrent().z();
+            judged[k] = both.get(k).finishBucket().z();
         }
 
-        assertThat(steady.judge().z()).isEqualTo(steady.judge(true).z()).isGreaterThan(5);
+        assertThat(judged[0]).isEqualTo(gaussian[0]).isGreaterThan(5);
         // a backup is a 1-in-100 bucket for this entity, not a 1-in-a-million one
-        assertThat(withBackups.judge(true).z()).as("the Gaussian tail alone").isGreaterThan(4);
-        assertThat(withBackups.judge().z()).as("against its own history").isBetween(1.5, 3.0);
+        assertThat(gaussian[1]).as("the Gaussian tail alone").isGreaterThan(4);
+        assertThat(judged[1]).as("against its own history").isBetween(1.5, 3.5);
     }
 
     @Test
@@ -150,16 +164,18 @@ class EntityHistoryChecksTest {
         ordinaryWork(young, "erin", 200, 5);
 
         assertThat(bucket(young, "erin", 200, 10, 7 * PER_CALL)).isEmpty();
+        assertThat(usualBucket(young, "erin", 201)).isEmpty();
     }
 
     @Test
     void anUnusualCombinationDoesNotSilenceAFeatureThatThenGoesOutOfRange() {
         Detector d = new Detector(DetectorConfig.defaults(), snapshot());
         ordinaryWork(d, "erin", HISTORY, 4);
-        assertThat(bucket(d, "erin", HISTORY, 10, 7 * PER_CALL)).extracting(Anomaly::pattern)
+        bucket(d, "erin", HISTORY, 10, 7 * PER_CALL);
+        assertThat(usualBucket(d, "erin", HISTORY + 1)).extracting(Anomaly::pattern)
                 .contains("combination@data_storage");
 
-        // ten minutes later, within the quiet period of the combination's alert: a burst of deletes
+        // five minutes later, within the quiet period of the combination's alert: a burst of deletes
         List<Anomaly> raised = new ArrayList<>();
         Instant start = T.plusSeconds(300L * (HISTORY + 2));
         for (int i = 0; i < 40; i++) {
@@ -180,7 +196,8 @@ class EntityHistoryChecksTest {
         Detector restored = new Detector(DetectorConfig.defaults(), snapshot());
         restored.importState(new ByteArrayInputStream(state.toByteArray()));
 
-        assertThat(bucket(restored, "frank", HISTORY, 10, 7 * PER_CALL)).extracting(Anomaly::pattern)
+        bucket(restored, "frank", HISTORY, 10, 7 * PER_CALL);
+        assertThat(usualBucket(restored, "frank", HISTORY + 1)).extracting(Anomaly::pattern)
                 .contains("combination@data_storage");
     }
 
