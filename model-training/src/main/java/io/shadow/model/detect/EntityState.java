@@ -59,11 +59,20 @@ final class EntityState {
     private double allowance = 4;
     private long lastAlertAt = Long.MIN_VALUE;
     private double lastAlertScore;
+    private long lastMixAlertAt = Long.MIN_VALUE;
+    private double lastMixAlertScore;
     /** Wall-clock milliseconds of the last observation: the eviction order. */
     private long lastSeen;
     /** {@link #usualTotals} are those of this baseline (derived, not part of the state written out). */
     private EntityBaseline usualTotalsOf;
     private final long[] usualTotals = new long[A];
+    /** The stream detector's likelihood stage per feature; null until the entity's first judged feature. */
+    private FeatureBursts bursts;
+    /** How the entity's features usually move together; null until its first judged bucket. */
+    private FeatureCombination combination;
+    /** The combination's verdict on the bucket just finished, for the event that finished it (not state). */
+    private FeatureCombination.Judgement finishedMix;
+    private long finishedMixBucket;
     /** Set under the lock when {@link Detector} evicted this state; a caller holding it looks again. */
     private boolean evicted;
 
@@ -84,6 +93,8 @@ final class EntityState {
         List<Supplier<Evidence>> evidence = new ArrayList<>(0);
         double bestFeature = Double.NEGATIVE_INFINITY;
         Feature best = null;
+        double bestBurst = Double.NEGATIVE_INFINITY;
+        Feature burstFeature = null;
         boolean judgeable = own != null || population != null;
         int numbers = parts.numbers(entity);
         if (!late) {
@@ -105,6 +116,11 @@ final class EntityState {
                     bestFeature = dev;
                     best = f;
                 }
+                double burst = burst(f, dev, cfg, evidence);
+                if (burst > bestBurst) {
+                    bestBurst = burst;
+                    burstFeature = f;
+                }
             }
         }
         double lnTail = 0;
@@ -124,13 +140,42 @@ final class EntityState {
             }
         }
         double noveltyScore = novel.isEmpty() ? Double.NEGATIVE_INFINITY : NoveltyScoring.zFromLogTail(lnTail);
+        double combined = Double.NEGATIVE_INFINITY;
+        // the bucket this event closed, judged whole (null when the event did not close one)
+        FeatureCombination.Judgement mix = finishedMix;
+        finishedMix = null;
+        if (mix != null) {
+            combined = mix.z();
+            if (combined >= cfg.threshold() / 2) {
+                FeatureCombination.Judgement judged = mix;
+                evidence.add(() -> combinationEvidence(judged));
+            }
+        }
         if (!late) {
             bucketMax = Math.max(bucketMax, bestFeature);
         }
         double cusum = Math.max(0, persistence + Math.max(bucketMax, 0) - allowance);
         double sustained = cusum > 0 && persistentBuckets > 0 ? allowance + cusum : Double.NEGATIVE_INFINITY;
-        double score = Math.max(Math.max(bestFeature, sustained), noveltyScore);
-        if (score < cfg.threshold() || !shouldAlert(t, score, cfg)) {
+        double numeric = Math.max(Math.max(bestFeature, sustained), bestBurst);
+        if (bestBurst > Math.max(bestFeature, sustained)) {
+            best = burstFeature;
+        }
+        double single = Math.max(numeric, noveltyScore);
+        // the combination keeps its own quiet period: an unusual mix must not silence the feature that
+        // later goes out of range (a different, usually better-known pattern), nor the other way round
+        String what;
+        double score;
+        if (single >= cfg.threshold() && shouldAlert(t, single, lastAlertAt, lastAlertScore, cfg)) {
+            score = single;
+            lastAlertAt = t;
+            lastAlertScore = score;
+            what = numeric >= noveltyScore && best != null ? best.wireName() : "novel_" + String.join("+", novel);
+        } else if (combined >= cfg.threshold() && shouldAlert(t, combined, lastMixAlertAt, lastMixAlertScore, cfg)) {
+            score = combined;
+            lastMixAlertAt = t;
+            lastMixAlertScore = score;
+            what = "combination";
+        } else {
             return null;
         }
         List<Evidence> said = new ArrayList<>(evidence.size() + 1);
@@ -142,10 +187,6 @@ final class EntityState {
                     + "normal", "deviation above " + allowance + " spreads accumulates", sustained,
                     Instant.ofEpochSecond(bucket - persistentBuckets * Buckets.SECONDS)));
         }
-        lastAlertAt = t;
-        lastAlertScore = score;
-        String what = Math.max(bestFeature, sustained) >= noveltyScore && best != null ? best.wireName()
-                : "novel_" + String.join("+", novel);
         String pattern = what + "@" + e.resourceType().wireName();
         return new Anomaly(EventIds.derive("anomaly", e.eventId(), key), key, e.time(), e.eventId(), score, pattern,
                 e.resourceType(), e.resourceId(), e.principal(), e.host(), e.srcIp(), e.userAgent(), said);
@@ -172,6 +213,11 @@ final class EntityState {
             ps = exp.level();
         }
         double zLevel = exp.levelDeviation(f, xs);
+        if (combination == null) {
+            combination = new FeatureCombination();
+        }
+        // signed and on every feature's own scale (a count's tail z is one-sided): the combination's input
+        combination.observe(f, (xs - exp.level()) / exp.levelScale());
         double trendNow = TREND_ALPHA * (xs - ps) + (1 - TREND_ALPHA) * trend[i];
         double zTrend = exp.changeDeviation(trendNow) / TREND_SPREAD;
         double dev = Math.max(zLevel, Math.min(zTrend, 2 * zLevel));
@@ -189,6 +235,39 @@ final class EntityState {
                     dev, Instant.ofEpochSecond(from)));
         }
         return dev;
+    }
+
+    /**
+     * The feature's anomaly likelihood (the stream detector's stage over buckets), in spreads; its
+     * evidence when it is what makes the feature unusual.
+     */
+    private double burst(Feature f, double dev, DetectorConfig cfg, List<Supplier<Evidence>> evidence) {
+        if (bursts == null) {
+            bursts = new FeatureBursts();
+        }
+        FeatureBursts.Burst b = bursts.judge(f, dev);
+        if (b == null) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        if (b.z() > dev && b.z() >= cfg.threshold() / 2) {
+            evidence.add(() -> new Evidence("feature", f.wireName(), "above normal in " + b.unusualBuckets()
+                    + " of the last " + b.window() + " buckets", "an occasional bucket above normal (anomaly "
+                    + "likelihood of the last " + b.window() + " buckets against the entity's usual)", b.z(),
+                    Instant.ofEpochSecond(bucket - (b.window() - 1L) * Buckets.SECONDS)));
+        }
+        return b.z();
+    }
+
+    /** "combination of features unusual": which feature broke with which, in the user's words. */
+    private Evidence combinationEvidence(FeatureCombination.Judgement j) {
+        String observed = String.format("%s %+.1f spreads, %s %+.1f spreads", j.driver().wireName(),
+                j.driverDeviation(), j.broken().wireName(), j.brokenDeviation());
+        String expected = String.format("%s and %s usually move %s (correlation"
+                + " %.2f over the last %.0f active buckets)", j.driver().wireName(), j.broken().wireName(),
+                j.correlation() >= 0 ? "together" : "in opposite directions", j.correlation(),
+                Math.min(combination.buckets(), FeatureCombination.MEMORY));
+        return new Evidence("combination", j.driver().wireName() + "+" + j.broken().wireName(), observed, expected,
+                j.z(), Instant.ofEpochSecond(finishedMixBucket));
     }
 
     /** ln of the evidence a value carries: 0 when the value is known, negative when it is new. */
@@ -237,9 +316,8 @@ final class EntityState {
         return usualTotals[a];
     }
 
-    private boolean shouldAlert(long t, double score, DetectorConfig cfg) {
-        return lastAlertAt == Long.MIN_VALUE || t - lastAlertAt >= cfg.quietSeconds()
-                || score >= cfg.realertFactor() * lastAlertScore;
+    private static boolean shouldAlert(long t, double score, long lastAt, double lastScore, DetectorConfig cfg) {
+        return lastAt == Long.MIN_VALUE || t - lastAt >= cfg.quietSeconds() || score >= cfg.realertFactor() * lastScore;
     }
 
     private double value(int i) {
@@ -251,6 +329,13 @@ final class EntityState {
 
     private void roll(long newBucket) {
         boolean adjacent = bucket != Long.MIN_VALUE && newBucket - bucket == Buckets.SECONDS;
+        if (combination != null) {
+            finishedMix = combination.finishBucket();
+            finishedMixBucket = bucket;
+        }
+        if (bursts != null) {
+            bursts.finishBucket();
+        }
         updatePersistence(adjacent);
         for (int i = 0; i < F; i++) {
             Feature f = FEATURES[i];
@@ -349,14 +434,26 @@ final class EntityState {
                 StateFormat.writeString(out, v);
             }
         }
+        out.writeBoolean(combination != null);
+        if (combination != null) {
+            combination.write(out);
+            out.writeLong(lastMixAlertAt);
+            out.writeDouble(lastMixAlertScore);
+        }
+        out.writeBoolean(bursts != null);
+        if (bursts != null) {
+            bursts.write(out);
+        }
     }
 
     /**
      * Reads a state {@link #write} wrote, possibly by a build with other features or attributes:
      * {@code features[i]} / {@code attributes[i]} is the current ordinal of the file's i-th one, or -1
-     * when it no longer exists (its values are skipped; features new since then start empty).
+     * when it no longer exists (its values are skipped; features new since then start empty). Format 1
+     * had no feature combination: it starts empty.
      */
-    static EntityState read(DataInput in, EntityKey key, int[] features, int[] attributes) throws IOException {
+    static EntityState read(DataInput in, EntityKey key, int version, int[] features, int[] attributes)
+            throws IOException {
         EntityState s = new EntityState(key);
         s.lastSeen = in.readLong();
         s.bucket = in.readLong();
@@ -401,6 +498,14 @@ final class EntityState {
                     s.seenOnline.put(NoveltyAttribute.values()[a], seen);
                 }
             }
+        }
+        if (version >= 2 && in.readBoolean()) {
+            s.combination = FeatureCombination.read(in, features);
+            s.lastMixAlertAt = in.readLong();
+            s.lastMixAlertScore = in.readDouble();
+        }
+        if (version >= 2 && in.readBoolean()) {
+            s.bursts = FeatureBursts.read(in, features);
         }
         return s;
     }

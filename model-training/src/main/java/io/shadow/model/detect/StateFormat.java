@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  */
 final class StateFormat {
     static final int MAGIC = 0x53484453;
-    static final int VERSION = 1;
+    /** 2 added each entity's feature combination (mean and covariance); 1 is still read (it starts empty). */
+    static final int VERSION = 2;
+    private static final int OLDEST_READABLE = 1;
     private static final int MAX_STRING_BYTES = 1 << 20;
 
     private StateFormat() {
@@ -57,7 +59,7 @@ final class StateFormat {
     }
 
     /** Header of a file being read. */
-    record Header(long baselinesVersion, int[] features, int[] attributes) {
+    record Header(int version, long baselinesVersion, int[] features, int[] attributes) {
     }
 
     static Header readHeader(DataInput in) throws IOException {
@@ -66,9 +68,9 @@ final class StateFormat {
             throw new IOException("not a detector state file (magic " + Integer.toHexString(magic) + ")");
         }
         int version = in.readInt();
-        if (version != VERSION) {
+        if (version < OLDEST_READABLE || version > VERSION) {
             throw new IOException("detector state format " + version + " is not supported (this build reads "
-                    + VERSION + "); delete the file to start from the baselines");
+                    + OLDEST_READABLE + " to " + VERSION + "); delete the file to start from the baselines");
         }
         long baselines = in.readLong();
         int[] features = new int[count(in)];
@@ -79,7 +81,7 @@ final class StateFormat {
         for (int i = 0; i < attributes.length; i++) {
             attributes[i] = ordinal(readString(in), NoveltyAttribute.values(), NoveltyAttribute::wireName);
         }
-        return new Header(baselines, features, attributes);
+        return new Header(version, baselines, features, attributes);
     }
 
     /** Reads the records after the header, handing each entity to {@code sink}; returns how many. */
@@ -95,7 +97,7 @@ final class StateFormat {
                 throw new IOException("unknown entity kind '" + kindName + "' in detector state", e);
             }
             EntityKey key = new EntityKey(tenant, kind, readString(in));
-            sink.accept(EntityState.read(in, key, h.features(), h.attributes()));
+            sink.accept(EntityState.read(in, key, h.version(), h.features(), h.attributes()));
             n++;
         }
         return n;

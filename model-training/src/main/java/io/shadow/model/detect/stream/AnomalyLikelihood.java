@@ -6,8 +6,10 @@ package io.shadow.model.detect.stream;
  * where no single row does. As in Numenta's implementation, the Gaussian's mean is at least 0.03
  * and its variance at least 0.0003, so a series that is almost always predictable does not turn
  * every blip into certainty. Returns decades (-log10 of the upper tail).
+ *
+ * <p>Shared with the entity detector, which runs one per feature over five-minute buckets.
  */
-final class AnomalyLikelihood {
+public final class AnomalyLikelihood {
     private static final double MIN_MEAN = 0.03;
     private static final double MIN_VARIANCE = 0.0003;
     private final float[] recent;
@@ -18,11 +20,12 @@ final class AnomalyLikelihood {
     private double variance;
     private long count;
 
-    AnomalyLikelihood(int window) {
+    public AnomalyLikelihood(int window) {
         recent = new float[window];
     }
 
-    double observe(double raw, double memory, int warmup) {
+    /** Decades for {@code raw} as the newest score, then {@code raw} joins the window and the Gaussian. */
+    public double observe(double raw, double memory, int warmup) {
         sum += raw - recent[next];
         recent[next] = (float) raw;
         next = (next + 1) % recent.length;
@@ -39,5 +42,65 @@ final class AnomalyLikelihood {
         mean += a * d;
         variance = (1 - a) * (variance + a * d * d);
         return decades;
+    }
+
+    /**
+     * Decades {@link #observe} would return for {@code raw}, without learning it: the judgement of a
+     * period still in progress (the entity detector's current bucket).
+     */
+    public double peek(double raw, int warmup) {
+        if (count < warmup) {
+            return 0;
+        }
+        int n = Math.min(filled + 1, recent.length);
+        double s = sum + raw - (filled == recent.length ? recent[next] : 0);
+        double z = (s / n - Math.max(mean, MIN_MEAN)) / Math.sqrt(Math.max(variance, MIN_VARIANCE));
+        return z <= 0 ? 0 : -Math.log10(Math.max(1e-300, NormalTail.upper(z)));
+    }
+
+    /** How many of the last {@code window - 1} scores were above 0 (for explanations). */
+    public int recentAboveZero() {
+        int n = 0;
+        for (int k = 1; k < recent.length; k++) {
+            if (recent[(next + k) % recent.length] > 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public int window() {
+        return recent.length;
+    }
+
+    public void write(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(recent.length);
+        for (float r : recent) {
+            out.writeFloat(r);
+        }
+        out.writeInt(next);
+        out.writeInt(filled);
+        out.writeDouble(sum);
+        out.writeDouble(mean);
+        out.writeDouble(variance);
+        out.writeLong(count);
+    }
+
+    public static AnomalyLikelihood read(java.io.DataInput in) throws java.io.IOException {
+        int window = in.readInt();
+        if (window < 1 || window > 100_000) {
+            throw new java.io.IOException("corrupt detector state: likelihood window of " + window + " rows");
+        }
+        AnomalyLikelihood l = new AnomalyLikelihood(window);
+        for (int k = 0; k < window; k++) {
+            l.recent[k] = in.readFloat();
+        }
+        l.next = Math.floorMod(in.readInt(), window);
+        l.filled = Math.max(0, Math.min(window, in.readInt()));
+        l.sum = in.readDouble();
+        l.mean = in.readDouble();
+        l.variance = in.readDouble();
+        l.count = in.readLong();
+        return l;
     }
 }
