@@ -62,8 +62,7 @@ public final class Agent implements AutoCloseable {
         this.spool = Spool.open(Path.of(cfg.spool().dir()), cfg.spool().segmentBytes(), cfg.spool().maxBytes());
         Path state = Path.of(cfg.spool().dir()).resolve("sources");
         if (!cfg.landing().uri().isBlank()) {
-            landing = new LandingZoneShipper(spool, cfg.landing().uri(), agentId, cfg.landing().batchRecords(),
-                    new org.apache.hadoop.conf.Configuration());
+            landing = new LandingZoneShipper(spool, cfg.landing().uri(), agentId, cfg.landing().batchRecords());
         }
         if (!cfg.scorer().url().isBlank()) {
             HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));

@@ -4,6 +4,8 @@ import io.shadow.features.ActivityEvent;
 import io.shadow.features.EventClass;
 import io.shadow.features.ResourceType;
 import io.shadow.features.json.EventCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +26,9 @@ import oshi.software.os.OperatingSystem;
  * memory utilisation, bytes sent and received and disk bytes read and written since the last
  * sample) and one per busiest process (CPU share, resident memory, user, command line). Host
  * samples feed the host's features; per-process samples ({@code resource_type = process}) are kept
- * for investigation.
+ * for investigation. On Linux the per-tick figures that would otherwise read every process's files
+ * (CPU time of all processes, disk counters) come from {@link ProcFs}; OSHI's full attributes are
+ * read for the busiest processes only.
  */
 public final class HostMetricsSource implements Source {
     private final String tenant;
@@ -40,7 +44,10 @@ public final class HostMetricsSource implements Source {
     private long netRecv;
     private long diskRead;
     private long diskWrite;
-    private Map<Integer, OSProcess> previous = new HashMap<>();
+    private final boolean procFs = ProcFs.available();
+    private final long ticksPerSecond;
+    private Map<Integer, Long> previousCpu;
+    private long previousNanos;
     private Instant last = Instant.MIN;
 
     public HostMetricsSource(String tenant, String host, Duration interval, int topProcesses, Clock clock) {
@@ -60,9 +67,9 @@ public final class HostMetricsSource implements Source {
         long[] disk = disks();
         diskRead = disk[0];
         diskWrite = disk[1];
-        for (OSProcess p : os.getProcesses()) {
-            previous.put(p.getProcessID(), p);
-        }
+        this.ticksPerSecond = procFs ? oshi.software.os.linux.LinuxOperatingSystemJNA.hz() : 0;
+        previousCpu = processCpu();
+        previousNanos = System.nanoTime();
     }
 
     @Override
@@ -87,7 +94,9 @@ public final class HostMetricsSource implements Source {
         Map<String, String> raw = new HashMap<>();
         raw.put("disk_read_bytes", Long.toString(Math.max(0, disk[0] - diskRead)));
         raw.put("disk_write_bytes", Long.toString(Math.max(0, disk[1] - diskWrite)));
-        raw.put("processes", Integer.toString(os.getProcessCount()));
+        Map<Integer, Long> cpuNow = processCpu();
+        long nanos = System.nanoTime();
+        raw.put("processes", Integer.toString(cpuNow.size()));
         lines.add(EventCodec.toJson(ActivityEvent.builder().tenant(tenant).time(now)
                 .eventClass(EventClass.RESOURCE_USAGE).operation("sample").host(host)
                 .resourceType(ResourceType.COMPUTE).resourceId("host:" + host)
@@ -97,32 +106,52 @@ public final class HostMetricsSource implements Source {
         netRecv = net[1];
         diskRead = disk[0];
         diskWrite = disk[1];
-        Map<Integer, OSProcess> current = new HashMap<>();
-        for (OSProcess p : os.getProcesses()) {
-            current.put(p.getProcessID(), p);
-        }
-        List<OSProcess> busiest = current.values().stream()
-                .sorted((a, b) -> Double.compare(load(b), load(a))).limit(topProcesses).toList();
+        // share of one core each process used since the last sample; new processes count from the next one
+        double elapsedMs = Math.max(1, (nanos - previousNanos) / 1e6);
+        Map<Integer, Double> load = new HashMap<>();
+        cpuNow.forEach((pid, ms) -> {
+            Long before = previousCpu.get(pid);
+            load.put(pid, before == null ? 0 : Math.max(0, ms - before) / elapsedMs);
+        });
+        previousCpu = cpuNow;
+        previousNanos = nanos;
+        List<Integer> busiest = load.entrySet().stream()
+                .sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(topProcesses)
+                .map(Map.Entry::getKey).toList();
         int cores = Math.max(1, cpu.getLogicalProcessorCount());
-        for (OSProcess p : busiest) {
+        for (int pid : busiest) {
+            OSProcess p = os.getProcess(pid);
+            if (p == null) {
+                continue; // exited since
+            }
             Map<String, String> praw = new HashMap<>();
-            praw.put("pid", Integer.toString(p.getProcessID()));
+            praw.put("pid", Integer.toString(pid));
             praw.put("rss_bytes", Long.toString(p.getResidentMemory()));
             praw.put("cmdline", truncate(p.getCommandLine(), 1024));
             lines.add(EventCodec.toJson(ActivityEvent.builder().tenant(tenant).time(now)
                     .eventClass(EventClass.RESOURCE_USAGE).operation("process_sample").host(host)
                     .principal(emptyToNull(p.getUser())).resourceType(ResourceType.PROCESS)
                     .resourceId(p.getPath() == null || p.getPath().isEmpty() ? p.getName() : p.getPath())
-                    .cpuPct(clamp(100 * load(p) / cores)).raw(praw).build()));
+                    .cpuPct(clamp(100 * load.get(pid) / cores)).raw(praw).build()));
         }
-        previous = current;
         sink.accept(lines);
         return lines.size();
     }
 
-    private double load(OSProcess p) {
-        OSProcess before = previous.get(p.getProcessID());
-        return before == null ? 0 : p.getProcessCpuLoadBetweenTicks(before);
+    /** CPU time (ms) of every process by pid: from /proc on Linux, else from OSHI's process list. */
+    private Map<Integer, Long> processCpu() {
+        if (procFs) {
+            try {
+                return ProcFs.cpuMillis(ticksPerSecond);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list /proc", e);
+            }
+        }
+        Map<Integer, Long> out = new HashMap<>();
+        for (OSProcess p : os.getProcesses()) {
+            out.put(p.getProcessID(), p.getKernelTime() + p.getUserTime());
+        }
+        return out;
     }
 
     private long[] network() {
@@ -137,6 +166,13 @@ public final class HostMetricsSource implements Source {
     }
 
     private long[] disks() {
+        if (procFs) {
+            try {
+                return ProcFs.diskBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read /proc/diskstats", e);
+            }
+        }
         long read = 0;
         long write = 0;
         for (HWDiskStore d : hal.getDiskStores()) {

@@ -3,19 +3,16 @@ package io.shadow.agents.ship;
 import io.shadow.agents.spool.Spool;
 import io.shadow.agents.spool.SpoolRecord;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ships spooled events to the landing zone through Hadoop {@link FileSystem} ({@code file://}
- * by default, {@code hdfs://} on clusters). Each batch becomes one NDJSON file named after its
+ * Ships spooled events to the landing zone ({@code file://} by default, {@code hdfs://} or another
+ * Hadoop FileSystem on clusters). Each batch becomes one NDJSON file named after its
  * sequence range, written under {@code _tmp/} and renamed into {@code events/}, so readers only
  * ever see whole files. The cursor moves only after the rename; a crash in between re-ships the
  * same range to the same name, which is detected and skipped.
@@ -25,12 +22,16 @@ public final class LandingZoneShipper {
     private static final Logger LOG = LoggerFactory.getLogger(LandingZoneShipper.class);
 
     private final Spool spool;
-    private final FileSystem fs;
-    private final Path eventsDir;
-    private final Path tmpDir;
+    private final LandingZone zone;
     private final String agentId;
     private final int batchRecords;
 
+    /** A shipper for a landing-zone URI; Hadoop (with its default configuration) only for non-file schemes. */
+    public LandingZoneShipper(Spool spool, String landingZone, String agentId, int batchRecords) {
+        this(spool, landingZone, agentId, batchRecords, null);
+    }
+
+    /** The same, with the Hadoop configuration used for non-file schemes (null: Hadoop's defaults). */
     public LandingZoneShipper(Spool spool, String landingZone, String agentId, int batchRecords,
             Configuration conf) {
         if (!agentId.matches("[A-Za-z0-9._-]+")) {
@@ -43,10 +44,7 @@ public final class LandingZoneShipper {
         this.batchRecords = batchRecords;
         try {
             URI root = URI.create(landingZone.endsWith("/") ? landingZone : landingZone + "/");
-            this.fs = FileSystem.newInstance(root, conf);
-            this.fs.setWriteChecksum(false);
-            this.eventsDir = new Path(root.resolve("events/"));
-            this.tmpDir = new Path(root.resolve("_tmp/"));
+            this.zone = LandingZone.open(root, conf);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach landing zone " + landingZone, e);
         }
@@ -72,22 +70,10 @@ public final class LandingZoneShipper {
         long first = batch.get(0).sequence();
         long last = batch.get(batch.size() - 1).sequence();
         String name = String.format("%s-%s-%020d-%020d.ndjson", agentId, spool.id(), first, last);
-        Path target = new Path(eventsDir, name);
-        if (!fs.exists(target)) {
-            fs.mkdirs(tmpDir);
-            fs.mkdirs(eventsDir);
-            Path tmp = new Path(tmpDir, name);
-            try (OutputStream out = fs.create(tmp, true)) {
-                for (SpoolRecord r : batch) {
-                    out.write(r.payload());
-                    out.write('\n');
-                }
-            }
-            if (!fs.rename(tmp, target)) {
-                throw new IOException("rename " + tmp + " -> " + target + " failed");
-            }
+        if (!zone.exists(name)) {
+            zone.publish(name, batch);
         } else {
-            LOG.info("landing file {} already present (re-ship after a restart); skipping the write", target);
+            LOG.info("landing file events/{} already present (re-ship after a restart); skipping the write", name);
         }
         spool.commitCursor(CONSUMER, last + 1);
         return batch.size();
@@ -104,6 +90,6 @@ public final class LandingZoneShipper {
     }
 
     public void close() throws IOException {
-        fs.close();
+        zone.close();
     }
 }

@@ -1,5 +1,5 @@
 /**
- * Delivery of spooled events: to the landing zone through Hadoop FileSystem (atomic files), and to the
- * online scorer over HTTP(S) with a token, retry and backoff.
+ * Delivery of spooled events: to the landing zone as whole files (local file I/O, or Hadoop
+ * FileSystem for {@code hdfs://}), and to the online scorer over HTTP(S) with a token, retry and backoff.
  */
 package io.shadow.agents.ship;

@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,7 @@ public final class Spool implements Closeable {
     private static final int HEADER = 8;
     private static final String SEGMENT_PREFIX = "segment-";
     private static final String SEGMENT_SUFFIX = ".log";
+    private static final int WRITE_BUFFER = 1 << 18;
 
     private final Path dir;
     private final Cursors cursors;
@@ -49,6 +53,7 @@ public final class Spool implements Closeable {
     private final java.util.Map<Long, long[]> readEnds = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong corruptSkipped = new AtomicLong();
     private FileChannel active;
+    private ByteBuffer writeBuffer;
     private long activeSize;
     private long nextSequence;
     private long totalBytes;
@@ -109,38 +114,69 @@ public final class Spool implements Closeable {
 
     /** Appends a batch durably; returns the sequence number of the first record. */
     public long append(List<byte[]> payloads) {
+        return append(payloads.size(), payloads::get, i -> 0, i -> payloads.get(i).length);
+    }
+
+    /**
+     * The same for {@code count} records that are slices of one buffer (an intake's request body):
+     * record {@code i} is {@code buf[bounds[2i] .. bounds[2i+1])}, so nothing is copied out first.
+     */
+    public long append(byte[] buf, int[] bounds, int count) {
+        return append(count, i -> buf, i -> bounds[2 * i], i -> bounds[2 * i + 1] - bounds[2 * i]);
+    }
+
+    private long append(int count, IntFunction<byte[]> array, IntUnaryOperator offset, IntUnaryOperator length) {
         lock.lock();
         try {
             long size = 0;
-            for (byte[] p : payloads) {
-                size += HEADER + p.length;
+            for (int i = 0; i < count; i++) {
+                size += HEADER + length.applyAsInt(i);
             }
             if (totalBytes + size > maxBytes) {
-                refused.addAndGet(payloads.size());
+                refused.addAndGet(count);
                 throw new SpoolFullException(totalBytes, maxBytes, dir.toString());
             }
             long first = nextSequence;
-            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE - 16));
-            for (byte[] p : payloads) {
+            ByteBuffer buf = writeBuffer();
+            buf.clear();
+            for (int i = 0; i < count; i++) {
+                byte[] a = array.apply(i);
+                int off = offset.applyAsInt(i);
+                int len = length.applyAsInt(i);
                 // records already buffered count too, or a batch into an empty segment would never roll
                 long pending = activeSize + buf.position();
-                if (pending > 0 && pending + HEADER + p.length > segmentBytes) {
-                    writeAndForce(buf);
+                if (pending > 0 && pending + HEADER + len > segmentBytes) {
+                    write(buf);
                     roll();
                 }
-                if (buf.remaining() < HEADER + p.length) {
-                    writeAndForce(buf);
+                if (buf.remaining() < HEADER + len) {
+                    write(buf);
                 }
-                buf.putInt(p.length).putInt(crc(p)).put(p);
+                buf.putInt(len).putInt(crc(a, off, len));
+                if (len > buf.remaining()) {
+                    write(buf);
+                    writeFully(ByteBuffer.wrap(a, off, len));
+                } else {
+                    buf.put(a, off, len);
+                }
                 nextSequence++;
             }
-            writeAndForce(buf);
+            write(buf);
+            active.force(false);
             return first;
         } catch (IOException e) {
             throw new UncheckedIOException("spool write failed in " + dir + "; events not acknowledged", e);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** One direct buffer reused by every append (the JDK would copy a heap buffer into one anyway). */
+    private ByteBuffer writeBuffer() {
+        if (writeBuffer == null) {
+            writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
+        }
+        return writeBuffer;
     }
 
     public long appendOne(byte[] payload) {
@@ -368,14 +404,19 @@ public final class Spool implements Closeable {
         }
     }
 
-    private void writeAndForce(ByteBuffer buf) throws IOException {
+    /** Writes what is buffered to the active segment (forced by the caller, once per batch). */
+    private void write(ByteBuffer buf) throws IOException {
         buf.flip();
-        while (buf.hasRemaining()) {
-            activeSize += active.write(buf);
-        }
-        active.force(false);
-        totalBytes += buf.limit();
+        writeFully(buf);
         buf.clear();
+    }
+
+    private void writeFully(ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            int n = active.write(b);
+            activeSize += n;
+            totalBytes += n;
+        }
     }
 
     private void roll() throws IOException {
@@ -401,7 +442,9 @@ public final class Spool implements Closeable {
         return Long.parseLong(n.substring(SEGMENT_PREFIX.length(), n.length() - SEGMENT_SUFFIX.length()));
     }
 
-    private static int crc(byte[] payload) {
-        return SegmentReader.crc(payload);
+    private static int crc(byte[] a, int off, int len) {
+        CRC32C c = new CRC32C();
+        c.update(a, off, len);
+        return (int) c.getValue();
     }
 }

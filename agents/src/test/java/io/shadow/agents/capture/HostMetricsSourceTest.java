@@ -9,7 +9,9 @@ import io.shadow.features.json.EventCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /** Real OSHI samples of the machine the test runs on (Linux). */
@@ -62,11 +64,17 @@ class HostMetricsSourceTest {
 
     @Test
     void theBusiestProcessesAreSampledToo() throws InterruptedException {
+        // every process with its share (this JVM need not be among the 3 busiest of a shared machine)
+        HostMetricsSource all = new HostMetricsSource("acme", "ws-17", Duration.ofSeconds(15), 100_000, clock);
         poll();
+        all.poll(lines -> { });
         clock.advance(Duration.ofSeconds(15));
         burnCpu(Duration.ofMillis(1500));
 
         List<ActivityEvent> events = poll();
+        List<String> everyLine = new ArrayList<>();
+        all.poll(everyLine::addAll);
+        List<ActivityEvent> every = everyLine.stream().map(EventCodec::parse).toList();
 
         assertThat(events.get(0).cpuPct()).as("host cpu while this JVM spun two threads").isPositive();
         List<ActivityEvent> processes = events.subList(1, events.size());
@@ -77,8 +85,12 @@ class HostMetricsSourceTest {
             assertThat(p.cpuPct()).isBetween(0.0, 100.0);
             assertThat(p.raw()).containsKeys("pid", "rss_bytes", "cmdline");
         });
+        assertThat(processes).extracting(ActivityEvent::cpuPct).isSortedAccordingTo(Comparator.reverseOrder());
+        List<ActivityEvent> ranked = every.subList(1, every.size());
+        assertThat(ranked).extracting(ActivityEvent::cpuPct).isSortedAccordingTo(Comparator.reverseOrder());
+        assertThat(ranked.size()).isCloseTo(Integer.parseInt(every.get(0).raw().get("processes")), Offset.offset(5));
         String me = Long.toString(ProcessHandle.current().pid());
-        assertThat(processes).filteredOn(p -> p.raw().get("pid").equals(me)).singleElement()
+        assertThat(ranked).filteredOn(p -> p.raw().get("pid").equals(me)).singleElement()
                 .satisfies(p -> {
                     assertThat(p.cpuPct()).isPositive();
                     assertThat(Long.parseLong(p.raw().get("rss_bytes"))).isPositive();

@@ -175,6 +175,38 @@ class AgentIntakeTest {
     }
 
     @Test
+    void linesThatNeedTheFullCodecKeepTheirPlaceInTheBatch() throws Exception {
+        start(ROOMY);
+        String noId = event(2).replace("\"event_id\":\"files-api-2\",", "");
+
+        HttpResponse<String> r = postAuthorized(String.join("\r\n", event(1), noId, event(3), event(4)));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).path("accepted").asInt()).isEqualTo(4);
+        List<ActivityEvent> stored = spooledAfterRestart();
+        assertThat(stored).extracting(ActivityEvent::eventId).startsWith("files-api-1").endsWith("files-api-3",
+                "files-api-4");
+        assertThat(stored.get(1).eventId()).isNotBlank().isNotEqualTo("files-api-2");
+        assertThat(stored.get(1).time()).isEqualTo(EventCodec.parse(noId).time());
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413AndNothingIsKept() throws Exception {
+        start(ROOMY);
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; body.length() <= 1 << 20; i++) {
+            body.append(event(i)).append('\n');
+        }
+
+        HttpResponse<String> r = postAuthorized(body.toString());
+
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(json(r).path("error").asText()).isEqualTo("request body larger than 1048576 bytes; send smaller "
+                + "batches");
+        assertThat(spooled()).isEmpty();
+    }
+
+    @Test
     void aBodyWithNothingValidIs400() throws Exception {
         start(ROOMY);
 

@@ -49,4 +49,30 @@ class EventLineCheckTest {
         assertThat(EventLineCheck.validWithId(EventCodec.rejected("cloudtrail", "eventTime", "missing", "{}")))
                 .isFalse();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "2026-11-09T10:00:00Z", "2026-11-09T10:00:00.073Z", "2026-11-09T10:00:00.123456789Z", "2024-02-29T23:59:59Z",
+        "2000-02-29T00:00:00Z", "2026-11-09T10:00:00+01:00", "2026-11-09T10:00:00.5+00:00", "2026-02-29T10:00:00Z",
+        "1900-02-29T10:00:00Z", "2026-04-31T10:00:00Z", "2026-13-01T10:00:00Z", "2026-11-09T24:00:00Z",
+        "2026-11-09T10:60:00Z", "2026-11-09T10:00:61Z", "2026-11-09T10:00:00.Z", "2026-11-09T10:00:00.1234567890Z",
+        "2026-11-09 10:00:00Z", "2026-11-09T10:00:00", "2026-1a-09T10:00:00Z", "2026-11-09T10:00:00.07aZ"})
+    void timesPassExactlyWhenTheFullCodecAcceptsThem(String time) {
+        String line = VALID.replace("2026-11-09T10:00:00Z", time);
+        boolean parses;
+        try {
+            parses = EventCodec.parse(line).time().equals(Instant.parse(time));
+        } catch (EventFormatException e) {
+            parses = false;
+        }
+        assertThat(EventLineCheck.validWithId(line)).as(time).isEqualTo(parses);
+        assertThat(EventLineCheck.validWithId(line.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0,
+                line.length())).as(time).isEqualTo(parses);
+    }
+
+    @Test
+    void otherSpellingsOfResourceTypesAndOutcomesStillPass() {
+        assertThat(EventLineCheck.validWithId(VALID.replace("\"data_storage\"", "\"DATA_STORAGE\""))).isTrue();
+        assertThat(EventLineCheck.validWithId(VALID.replace("\"success\"", "\"Success\""))).isTrue();
+    }
 }
