@@ -7,6 +7,11 @@ import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.DeltaTables;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,6 +32,31 @@ public final class IncidentWindows {
     public static final Duration TRAIL = Duration.ofHours(1);
 
     private IncidentWindows() {
+    }
+
+    /**
+     * The confirmed incidents' windows per entity ({@link #entityKey}), widened as {@link #exclude}
+     * does, as {@code [from, to]} epoch microseconds: few enough to ship to every task.
+     */
+    static Map<String, List<long[]>> confirmed(SparkSession spark, TableCatalog catalog, long leadSeconds,
+            long trailSeconds) {
+        Map<String, List<long[]>> out = new HashMap<>();
+        for (Row r : DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS).filter(col("label").equalTo(1))
+                .select("tenant", "entity_kind", "entity_id", "start_time", "end_time").collectAsList()) {
+            long from = micros(r.getAs("start_time")) - leadSeconds * 1_000_000L;
+            long to = micros(r.getAs("end_time")) + trailSeconds * 1_000_000L;
+            out.computeIfAbsent(entityKey(r.getString(0), r.getString(1), r.getString(2)), k -> new ArrayList<>())
+                    .add(new long[] {from, to});
+        }
+        return out;
+    }
+
+    static String entityKey(String tenant, String kind, String id) {
+        return tenant + '\u0001' + kind + '\u0001' + id;
+    }
+
+    static long micros(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
     }
 
     /**

@@ -51,6 +51,7 @@ public final class NoveltyProfileJob {
 
     public long run() {
         Dataset<Row> values = DeltaTables.read(spark, catalog, ShadowTable.EVENTS)
+                .selectExpr(EventRows.DEFINITION_COLUMNS)
                 .flatMap((FlatMapFunction<Row, Row>) NoveltyProfileJob::values, Encoders.row(VALUES));
         Dataset<Row> kept = IncidentWindows.exclude(spark, catalog, values, "time",
                 IncidentWindows.LEAD.toSeconds(), IncidentWindows.TRAIL.toSeconds());
