@@ -1,7 +1,6 @@
 package io.shadow.spark.baseline;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
 
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
@@ -12,8 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -35,8 +32,9 @@ public final class IncidentWindows {
     }
 
     /**
-     * The confirmed incidents' windows per entity ({@link #entityKey}), widened as {@link #exclude}
-     * does, as {@code [from, to]} epoch microseconds: few enough to ship to every task.
+     * The confirmed incidents' windows per entity ({@link #entityKey}), widened by {@code leadSeconds}
+     * before their first anomaly and {@code trailSeconds} after their last, as inclusive
+     * {@code [from, to]} epoch microseconds: few enough to ship to every task.
      */
     static Map<String, List<long[]>> confirmed(SparkSession spark, TableCatalog catalog, long leadSeconds,
             long trailSeconds) {
@@ -57,23 +55,5 @@ public final class IncidentWindows {
 
     static long micros(Instant t) {
         return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
-    }
-
-    /**
-     * {@code rows} without those whose {@code timeColumn} falls in a confirmed incident of their
-     * entity, widened by {@code leadSeconds} before its first anomaly and {@code trailSeconds} after its last.
-     */
-    static Dataset<Row> exclude(SparkSession spark, TableCatalog catalog, Dataset<Row> rows, String timeColumn,
-            long leadSeconds, long trailSeconds) {
-        Dataset<Row> confirmed = DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS)
-                .filter(col("label").equalTo(1))
-                .select(col("tenant").as("i_tenant"), col("entity_kind").as("i_kind"), col("entity_id").as("i_id"),
-                        col("start_time").as("i_start"), col("end_time").as("i_end"));
-        Column inWindow = col("tenant").equalTo(col("i_tenant"))
-                .and(col("entity_kind").equalTo(col("i_kind")))
-                .and(col("entity_id").equalTo(col("i_id")))
-                .and(col(timeColumn).geq(col("i_start").minus(expr("INTERVAL " + leadSeconds + " SECONDS"))))
-                .and(col(timeColumn).leq(col("i_end").plus(expr("INTERVAL " + trailSeconds + " SECONDS"))));
-        return rows.join(org.apache.spark.sql.functions.broadcast(confirmed), inWindow, "left_anti");
     }
 }

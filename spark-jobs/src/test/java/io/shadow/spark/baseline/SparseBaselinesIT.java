@@ -3,6 +3,7 @@ package io.shadow.spark.baseline;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.lag;
@@ -213,7 +214,14 @@ class SparseBaselinesIT {
     private static Dataset<Row> denseBaselines(SparkSession spark, TableCatalog catalog, Dataset<Row> dense) {
         Object[] logFeatures = Arrays.stream(Feature.values()).filter(f -> f.scale() == Feature.Scale.LOG)
                 .map(Feature::wireName).toArray();
-        Dataset<Row> features = IncidentWindows.exclude(spark, catalog, dense, "bucket_start", Buckets.SECONDS, 0)
+        Dataset<Row> confirmed = DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS).filter(col("label").equalTo(1))
+                .select(col("tenant").as("i_tenant"), col("entity_kind").as("i_kind"), col("entity_id").as("i_id"),
+                        col("start_time").as("i_start"), col("end_time").as("i_end"));
+        Column inIncident = col("tenant").equalTo(col("i_tenant")).and(col("entity_kind").equalTo(col("i_kind")))
+                .and(col("entity_id").equalTo(col("i_id")))
+                .and(col("bucket_start").geq(col("i_start").minus(expr("INTERVAL " + Buckets.SECONDS + " SECONDS"))))
+                .and(col("bucket_start").leq(col("i_end")));
+        Dataset<Row> features = dense.join(confirmed, inIncident, "left_anti")
                 .filter(not(col("feature").isin(logFeatures)).or(col("value").gt(0)))
                 .withColumn("value", when(col("feature").isin(logFeatures), log1p(col("value")))
                         .otherwise(col("value")))
