@@ -32,7 +32,8 @@ public final class Operations {
 
     public static boolean isPrivileged(String operation) {
         String op = operation.toLowerCase(Locale.ROOT);
-        return PRIVILEGED.contains(op) || K8S_PRIVILEGED.matcher(op).matches();
+        // every Kubernetes form is "<verb> <resource>": a name without a space skips the pattern (hot path offline)
+        return PRIVILEGED.contains(op) || op.indexOf(' ') >= 0 && K8S_PRIVILEGED.matcher(op).matches();
     }
 
     public static boolean isProcessStart(String operation) {

@@ -40,11 +40,10 @@ public final class EventRows {
      * only gives an event with an empty id and no raw fields.
      */
     public static ActivityEvent event(Row r) {
-        java.util.List<String> fields = java.util.Arrays.asList(r.schema().fieldNames());
-        int rawField = fields.indexOf("raw");
-        Map<String, String> raw = rawField < 0 || r.isNullAt(rawField) ? Map.of()
-                : scala.jdk.javaapi.CollectionConverters.asJava(r.<String, String>getMap(rawField));
-        String id = fields.contains("event_id") ? r.getAs("event_id") : "";
+        scala.Option<Object> rawField = r.schema().getFieldIndex("raw");
+        Map<String, String> raw = rawField.isEmpty() || r.isNullAt((Integer) rawField.get()) ? Map.of()
+                : scala.jdk.javaapi.CollectionConverters.asJava(r.<String, String>getMap((Integer) rawField.get()));
+        String id = r.schema().getFieldIndex("event_id").isDefined() ? r.getAs("event_id") : "";
         return new ActivityEvent(id, r.getAs("time"), r.getAs("tenant"),
                 EventClass.fromUid(r.<Integer>getAs("class_uid")), r.getAs("operation"), r.getAs("principal"),
                 r.getAs("src_ip"), r.getAs("user_agent"), r.getAs("host"),

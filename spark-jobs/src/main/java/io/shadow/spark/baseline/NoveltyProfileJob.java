@@ -1,6 +1,5 @@
 package io.shadow.spark.baseline;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -8,6 +7,7 @@ import static org.apache.spark.sql.functions.sum;
 
 import io.shadow.features.EntityKey;
 import io.shadow.features.FeatureDefinitions;
+import io.shadow.features.NoveltyAttribute;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.DeltaTables;
@@ -80,31 +80,42 @@ public final class NoveltyProfileJob {
      * whenever it reaches {@link #PARTIAL_KEYS} all the same.
      */
     private static Iterator<Row> partial(Iterator<Row> rows, Map<String, List<long[]>> incidents) {
-        Map<List<String>, long[]> seen = new HashMap<>();
+        Map<Seen, long[]> seen = new HashMap<>();
         List<Row> out = new ArrayList<>();
         while (rows.hasNext()) {
             var e = EventRows.event(rows.next());
             long micros = IncidentWindows.micros(e.time());
             FeatureDefinitions.noveltyValues(e, (k, a, v) -> {
-                for (long[] w : incidents.getOrDefault(IncidentWindows.entityKey(k.tenant(), k.kind().wireName(),
-                        k.id()), List.of())) {
-                    if (micros >= w[0] && micros <= w[1]) {
-                        return;
-                    }
+                if (!incidents.isEmpty() && inIncident(incidents.get(IncidentWindows.entityKey(k.tenant(),
+                        k.kind().wireName(), k.id())), micros)) {
+                    return;
                 }
-                long[] c = seen.computeIfAbsent(List.of(k.tenant(), k.kind().wireName(), k.id(), a.wireName(), v),
-                        x -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
+                long[] c = seen.computeIfAbsent(new Seen(k, a, v), x -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
                 c[0]++;
                 c[1] = Math.min(c[1], micros);
                 c[2] = Math.max(c[2], micros);
             });
             if (seen.size() >= PARTIAL_KEYS || !rows.hasNext()) {
-                seen.forEach((k, c) -> out.add(RowFactory.create(k.get(0), k.get(1), k.get(2), k.get(3), k.get(4),
-                        c[0], instant(c[1]), instant(c[2]))));
+                seen.forEach((k, c) -> out.add(RowFactory.create(k.entity().tenant(), k.entity().kind().wireName(),
+                        k.entity().id(), k.attribute().wireName(), k.value(), c[0], instant(c[1]), instant(c[2]))));
                 seen.clear();
             }
         }
         return out.iterator();
+    }
+
+    private record Seen(EntityKey entity, NoveltyAttribute attribute, String value) {
+    }
+
+    private static boolean inIncident(List<long[]> windows, long micros) {
+        if (windows != null) {
+            for (long[] w : windows) {
+                if (micros >= w[0] && micros <= w[1]) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Instant instant(long micros) {

@@ -157,30 +157,27 @@ public final class FeatureJob {
     private static Iterator<Row> contributions(Row row) {
         var e = EventRows.event(row);
         Instant bucket = Instant.ofEpochSecond(Buckets.start(e.time()));
-        // an event counts for at most a principal and a host: one row each, a column per feature
-        Map<EntityKey, Object[]> perEntity = new LinkedHashMap<>(2);
+        // an event counts for at most a principal and a host: one row each, a sum and a count per feature
+        Map<EntityKey, double[]> perEntity = new LinkedHashMap<>(2);
         FeatureDefinitions.contributions(e, (k, f, v) -> {
-            Object[] values = perEntity.computeIfAbsent(k, x -> newRow(x, bucket));
-            int i = 4 + 2 * f.ordinal();
-            values[i] = (Double) values[i] + v;
-            values[i + 1] = (Long) values[i + 1] + 1;
+            double[] acc = perEntity.computeIfAbsent(k, x -> new double[2 * FEATURES.length]);
+            acc[2 * f.ordinal()] += v;
+            acc[2 * f.ordinal() + 1]++;
         });
         List<Row> out = new ArrayList<>(perEntity.size());
-        perEntity.values().forEach(v -> out.add(RowFactory.create(v)));
+        perEntity.forEach((k, acc) -> {
+            Object[] v = new Object[4 + acc.length];
+            v[0] = k.tenant();
+            v[1] = k.kind().wireName();
+            v[2] = k.id();
+            v[3] = bucket;
+            for (int i = 0; i < acc.length; i += 2) {
+                v[4 + i] = acc[i];
+                v[5 + i] = (long) acc[i + 1];
+            }
+            out.add(RowFactory.create(v));
+        });
         return out.iterator();
-    }
-
-    private static Object[] newRow(EntityKey k, Instant bucket) {
-        Object[] v = new Object[4 + 2 * FEATURES.length];
-        v[0] = k.tenant();
-        v[1] = k.kind().wireName();
-        v[2] = k.id();
-        v[3] = bucket;
-        for (int i = 4; i < v.length; i += 2) {
-            v[i] = 0.0;
-            v[i + 1] = 0L;
-        }
-        return v;
     }
 
     private static StructType contributionSchema() {
