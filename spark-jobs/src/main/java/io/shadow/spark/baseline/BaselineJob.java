@@ -36,8 +36,9 @@ import org.apache.spark.sql.types.StructType;
  * buckets, see {@link Feature.Scale}). The same per tenant and entity kind over all entities gives the
  * population prior (entity id {@code *}) that new entities start from. Buckets inside confirmed
  * incidents are left out. Each entity's series is rebuilt in one task from its sparse feature
- * rows and spans ({@link EntitySeries}); the population's figures come from the entities' value
- * counts per hour, so neither the zeros nor the raw series cross the network twice.
+ * rows and spans ({@link EntitySeries}) and summarised exactly ({@link RobustSummary}); the
+ * population's figures come from the entities' hourly value counts. The zeros are counted, never
+ * stored or shuffled.
  */
 public final class BaselineJob {
     private static final String VALUE = "value";
