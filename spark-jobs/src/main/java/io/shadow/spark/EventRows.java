@@ -27,11 +27,24 @@ public final class EventRows {
         return RowFactory.create(values(e, ingestedAt));
     }
 
-    /** Reads an event back from a bronze row (columns by name). */
+    /**
+     * The bronze columns feature and novelty definitions read: every modelled field but the id,
+     * {@code raw} and the ingest time, which are the costly ones to read and never a feature.
+     */
+    public static final String[] DEFINITION_COLUMNS = {"time", "tenant", "class_uid", "operation", "principal",
+        "src_ip", "user_agent", "host", "resource_type", "resource_id", "outcome", "bytes_in", "bytes_out",
+        "cpu_pct", "mem_pct"};
+
+    /**
+     * Reads an event back from a bronze row (columns by name). A row of {@link #DEFINITION_COLUMNS}
+     * only gives an event with an empty id and no raw fields.
+     */
     public static ActivityEvent event(Row r) {
-        Map<String, String> raw = r.isNullAt(r.fieldIndex("raw")) ? Map.of()
-                : scala.jdk.javaapi.CollectionConverters.asJava(r.<String, String>getMap(r.fieldIndex("raw")));
-        return new ActivityEvent(r.getAs("event_id"), r.getAs("time"), r.getAs("tenant"),
+        scala.Option<Object> rawField = r.schema().getFieldIndex("raw");
+        Map<String, String> raw = rawField.isEmpty() || r.isNullAt((Integer) rawField.get()) ? Map.of()
+                : scala.jdk.javaapi.CollectionConverters.asJava(r.<String, String>getMap((Integer) rawField.get()));
+        String id = r.schema().getFieldIndex("event_id").isDefined() ? r.getAs("event_id") : "";
+        return new ActivityEvent(id, r.getAs("time"), r.getAs("tenant"),
                 EventClass.fromUid(r.<Integer>getAs("class_uid")), r.getAs("operation"), r.getAs("principal"),
                 r.getAs("src_ip"), r.getAs("user_agent"), r.getAs("host"),
                 ResourceType.fromWire(r.getAs("resource_type")), r.getAs("resource_id"),

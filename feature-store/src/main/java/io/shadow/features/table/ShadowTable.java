@@ -51,7 +51,16 @@ public enum ShadowTable {
             required("bucket_start", TIMESTAMP, "start of the 5-minute bucket"),
             required("bucket_date", DATE, "UTC date of bucket_start; the partition column"),
             required("feature", STRING, "feature name, see Feature"),
-            required("value", DOUBLE, "bucket value (sum or mean)"))),
+            required("value", DOUBLE, "bucket value (sum or mean); sparse: a sum feature's zero buckets have no "
+                    + "row, they are the buckets of the entity's feature_spans without one"))),
+    FEATURE_SPANS("silver/feature_spans", List.of("bucket_date"), List.of(
+            required("tenant", STRING, "client"),
+            required("entity_kind", STRING, "principal or host"),
+            required("entity_id", STRING, "principal or host name"),
+            required("bucket_date", DATE, "UTC date the span lies in; the partition column"),
+            required("first_bucket", TIMESTAMP, "first 5-minute bucket the entity's features cover on that date"),
+            required("last_bucket", TIMESTAMP, "last bucket covered; sum features are zero in covered buckets "
+                    + "without a features row"))),
     BASELINES("gold/baselines", List.of(), List.of(
             required("tenant", STRING, "client"),
             required("entity_kind", STRING, "principal or host"),

@@ -1,13 +1,9 @@
 package io.shadow.spark.baseline;
 
+import static org.apache.spark.sql.functions.arrays_zip;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.hour;
-import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.log1p;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.unix_timestamp;
 
 import io.shadow.features.Buckets;
 import io.shadow.features.EntityKey;
@@ -16,11 +12,21 @@ import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.DeltaTables;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.CoGroupFunction;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Silver features → gold baselines. Per entity and feature, for each hour of day and over all
@@ -29,11 +35,19 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * at 02:00 makes a large change normal at that hour), on each feature's scale (volumes as ln(1 + bytes) over active
  * buckets, see {@link Feature.Scale}). The same per tenant and entity kind over all entities gives the
  * population prior (entity id {@code *}) that new entities start from. Buckets inside confirmed
- * incidents are left out.
+ * incidents are left out. Each entity's series is rebuilt in one task from its sparse feature
+ * rows and spans ({@link EntitySeries}) and summarised exactly ({@link RobustSummary}); the
+ * population's figures come from the entities' hourly value counts. The zeros are counted, never
+ * stored or shuffled.
  */
 public final class BaselineJob {
-    private static final String[] ENTITY = {"tenant", "entity_kind", "entity_id", "feature"};
-    private static final String[] POPULATION = {"tenant", "entity_kind", "feature"};
+    private static final String VALUE = "value";
+    private static final String DIFF = "diff";
+    static final StructType ENTITY_BASELINE = DeltaTables.schema(ShadowTable.BASELINES).add("value_x",
+            DataTypes.createArrayType(DataTypes.DoubleType, false)).add("value_n",
+            DataTypes.createArrayType(DataTypes.LongType, false)).add("diff_x",
+            DataTypes.createArrayType(DataTypes.DoubleType, false)).add("diff_n",
+            DataTypes.createArrayType(DataTypes.LongType, false));
 
     private final SparkSession spark;
     private final TableCatalog catalog;
@@ -45,62 +59,150 @@ public final class BaselineJob {
 
     /** Recomputes the baselines table; returns the number of entity-features with a baseline. */
     public long run() {
-        Object[] logFeatures = java.util.Arrays.stream(Feature.values()).filter(f -> f.scale() == Feature.Scale.LOG)
-                .map(Feature::wireName).toArray();
-        Dataset<Row> features = IncidentWindows.exclude(spark, catalog,
-                DeltaTables.read(spark, catalog, ShadowTable.FEATURES), "bucket_start", Buckets.SECONDS, 0)
-                .filter(not(col("feature").isin(logFeatures)).or(col("value").gt(0)))
-                .withColumn("value", when(col("feature").isin(logFeatures), log1p(col("value")))
-                        .otherwise(col("value")))
-                .withColumn("hour", hour(col("bucket_start")))
-                .cache();
+        Map<String, List<long[]>> incidents = IncidentWindows.confirmed(spark, catalog, Buckets.SECONDS, 0);
+        Instant computedAt = Instant.now();
+        MapFunction<Row, String> key = r -> IncidentWindows.entityKey(r.getString(0), r.getString(1), r.getString(2));
+        var features = DeltaTables.read(spark, catalog, ShadowTable.FEATURES)
+                .select("tenant", "entity_kind", "entity_id", "feature", "bucket_start", "value")
+                .groupByKey(key, Encoders.STRING());
+        var spans = DeltaTables.read(spark, catalog, ShadowTable.FEATURE_SPANS)
+                .select("tenant", "entity_kind", "entity_id", "first_bucket", "last_bucket")
+                .groupByKey(key, Encoders.STRING());
+        Dataset<Row> entities = features.cogroup(spans, (CoGroupFunction<String, Row, Row, Row>) (k, rows, covered) ->
+                        entity(k, rows, covered, incidents, computedAt), Encoders.row(ENTITY_BASELINE))
+                .persist(); // written, and its hourly value counts feed the population
         try {
-            WindowSpec w = Window.partitionBy("tenant", "entity_kind", "entity_id", "feature").orderBy("bucket_start");
-            Dataset<Row> diffs = features
-                    .withColumn("prev_value", lag(col("value"), 1).over(w))
-                    .withColumn("prev_bucket", lag(col("bucket_start"), 1).over(w))
-                    .filter(unix_timestamp(col("bucket_start")).minus(unix_timestamp(col("prev_bucket")))
-                            .equalTo(Buckets.SECONDS))
-                    .withColumn("diff", col("value").minus(col("prev_value")))
-                    .select("tenant", "entity_kind", "entity_id", "feature", "hour", "diff")
-                    .persist(); // four groupings read it; the window sort is the expensive part
-
-            Dataset<Row> entityAll = RobustStats.of(features, "value", "", ENTITY)
-                    .join(RobustStats.of(diffs, "diff", "diff_", ENTITY).drop("samples", "diff_mean", "diff_variance"),
-                            seq(ENTITY), "left")
-                    .withColumn("hour", lit(-1));
-            Dataset<Row> entityHour = RobustStats.of(features, "value", "", with(ENTITY, "hour"))
-                    .join(RobustStats.of(diffs, "diff", "diff_", with(ENTITY, "hour"))
-                            .drop("samples", "diff_mean", "diff_variance"), seq(with(ENTITY, "hour")), "left");
-            Dataset<Row> popAll = RobustStats.of(features, "value", "", POPULATION)
-                    .join(RobustStats.of(diffs, "diff", "diff_", POPULATION)
-                            .drop("samples", "diff_mean", "diff_variance"), seq(POPULATION), "left")
-                    .withColumn("hour", lit(-1)).withColumn("entity_id", lit(EntityKey.POPULATION));
-            Dataset<Row> popHour = RobustStats.of(features, "value", "", with(POPULATION, "hour"))
-                    .join(RobustStats.of(diffs, "diff", "diff_", with(POPULATION, "hour"))
-                            .drop("samples", "diff_mean", "diff_variance"), seq(with(POPULATION, "hour")), "left")
-                    .withColumn("entity_id", lit(EntityKey.POPULATION));
-
-            Dataset<Row> all = entityAll.unionByName(entityHour).unionByName(popAll).unionByName(popHour)
-                    .na().fill(0.0, new String[] {"diff_median", "diff_scale", "variance"})
-                    .withColumn("computed_at", lit(Instant.now()));
-            DeltaTables.overwrite(spark, catalog, ShadowTable.BASELINES, all);
-            diffs.unpersist();
-            // counted from the written table: recounting entityAll would recompute its statistics
-            return DeltaTables.read(spark, catalog, ShadowTable.BASELINES).filter(col("hour").equalTo(-1)
-                    .and(col("entity_id").notEqual(EntityKey.POPULATION))).count();
+            // merged in the population's task: summing counts first saves little, most values are distinct
+            Dataset<Row> counts = counts(entities, VALUE).unionByName(counts(entities, DIFF));
+            Dataset<Row> population = counts.groupByKey((MapFunction<Row, String>) r -> r.getString(0) + '\u0001'
+                            + r.getString(1) + '\u0001' + r.getString(2), Encoders.STRING())
+                    .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (k, rows) -> population(rows,
+                            computedAt), Encoders.row(DeltaTables.schema(ShadowTable.BASELINES)));
+            DeltaTables.overwrite(spark, catalog, ShadowTable.BASELINES, entities.drop("value_x", "value_n", "diff_x",
+                    "diff_n").unionByName(population));
         } finally {
-            features.unpersist();
+            entities.unpersist();
         }
+        // counted from the written table: a count of the entities would be another pass
+        return DeltaTables.read(spark, catalog, ShadowTable.BASELINES).filter(col("hour").equalTo(-1)
+                .and(col("entity_id").notEqual(EntityKey.POPULATION))).count();
     }
 
-    private static String[] with(String[] a, String b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + 1);
-        out[a.length] = b;
-        return out;
+    /** The hourly value (or difference) counts of every entity, one row per distinct value. */
+    private static Dataset<Row> counts(Dataset<Row> entities, String series) {
+        return entities.filter(col("hour").geq(0))
+                .select(col("tenant"), col("entity_kind"), col("feature"), col("hour"), lit(series).as("series"),
+                        explode(arrays_zip(col(series + "_x"), col(series + "_n"))).as("c"))
+                .select(col("tenant"), col("entity_kind"), col("feature"), col("hour"), col("series"),
+                        col("c." + series + "_x").as("x"), col("c." + series + "_n").as("n"));
     }
 
-    private static scala.collection.immutable.Seq<String> seq(String[] cols) {
-        return scala.jdk.javaapi.CollectionConverters.asScala(java.util.Arrays.asList(cols)).toList();
+    private static Iterator<Row> entity(String key, Iterator<Row> rows, Iterator<Row> covered,
+            Map<String, List<long[]>> incidents, Instant computedAt) {
+        String[] k = key.split("\u0001", 3);
+        EntitySeries series = new EntitySeries(k[1], incidents.getOrDefault(key, List.of()));
+        while (rows.hasNext()) {
+            Row r = rows.next();
+            series.observe(Feature.fromWire(r.getString(3)), r.<Instant>getAs(4).getEpochSecond(), r.getDouble(5));
+        }
+        while (covered.hasNext()) {
+            Row r = covered.next();
+            series.cover(r.<Instant>getAs(3).getEpochSecond(), r.<Instant>getAs(4).getEpochSecond());
+        }
+        Map<Feature, Groups> groups = new EnumMap<>(Feature.class);
+        series.points((f, hour, value, diff) -> groups.computeIfAbsent(f, x -> new Groups()).add(hour, value, diff));
+        List<Row> out = new ArrayList<>();
+        groups.forEach((f, g) -> g.rows(k[0], k[1], k[2], f, computedAt, true, out));
+        return out.iterator();
+    }
+
+    private static Iterator<Row> population(Iterator<Row> counts, Instant computedAt) {
+        Groups g = new Groups();
+        String tenant = null;
+        String kind = null;
+        Feature feature = null;
+        while (counts.hasNext()) {
+            Row r = counts.next();
+            tenant = r.getString(0);
+            kind = r.getString(1);
+            feature = Feature.fromWire(r.getString(2));
+            g.add(r.<Integer>getAs("hour"), r.<String>getAs("series").equals(VALUE), r.<Double>getAs("x"),
+                    r.<Long>getAs("n"));
+        }
+        List<Row> out = new ArrayList<>();
+        g.rows(tenant, kind, EntityKey.POPULATION, feature, computedAt, false, out);
+        return out.iterator();
+    }
+
+    /** Values and first differences of one feature, per hour of day. */
+    private static final class Groups {
+        final RobustSummary.Histogram[] values = new RobustSummary.Histogram[24];
+        final RobustSummary.Histogram[] diffs = new RobustSummary.Histogram[24];
+
+        void add(int hour, double value, double diff) {
+            add(hour, true, value, 1);
+            if (!Double.isNaN(diff)) {
+                add(hour, false, diff, 1);
+            }
+        }
+
+        void add(int hour, boolean value, double x, long n) {
+            RobustSummary.Histogram[] h = value ? values : diffs;
+            if (h[hour] == null) {
+                h[hour] = new RobustSummary.Histogram(16);
+            }
+            h[hour].add(x, n);
+        }
+
+        /** Rows for every hour with values and for all hours; entity rows ({@code withCounts}) carry the hourly counts. */
+        void rows(String tenant, String kind, String id, Feature f, Instant computedAt, boolean withCounts,
+                List<Row> out) {
+            RobustSummary.Histogram allValues = new RobustSummary.Histogram(64);
+            RobustSummary.Histogram allDiffs = new RobustSummary.Histogram(64);
+            for (int h = 0; h < 24; h++) {
+                if (values[h] == null) {
+                    continue;
+                }
+                values[h].compact();
+                RobustSummary.Histogram d = diffs[h];
+                if (d != null) {
+                    d.compact();
+                }
+                out.add(row(tenant, kind, id, f, h, values[h], d, computedAt, withCounts));
+                merge(allValues, values[h]);
+                if (d != null) {
+                    merge(allDiffs, d);
+                }
+            }
+            if (!allValues.isEmpty()) {
+                out.add(row(tenant, kind, id, f, -1, allValues, allDiffs.isEmpty() ? null : allDiffs, computedAt,
+                        withCounts));
+            }
+        }
+
+        private static void merge(RobustSummary.Histogram into, RobustSummary.Histogram from) {
+            for (int i = 0; i < from.size; i++) {
+                into.add(from.values[i], from.counts[i]);
+            }
+        }
+
+        private static Row row(String tenant, String kind, String id, Feature f, int hour,
+                RobustSummary.Histogram values, RobustSummary.Histogram diffs, Instant computedAt,
+                boolean withCounts) {
+            RobustSummary v = values.summary();
+            RobustSummary d = diffs == null ? null : diffs.summary();
+            List<Object> cells = new ArrayList<>(List.of(tenant, kind, id, f.wireName(), hour, v.median(), v.scale(),
+                    v.mean(), v.variance(), d == null ? 0.0 : d.median(), d == null ? 0.0 : d.scale(), v.samples(),
+                    computedAt));
+            if (withCounts) {
+                // an entity's hourly rows carry its value counts to the population figures
+                boolean hourly = hour >= 0;
+                cells.add(hourly ? values.values : null);
+                cells.add(hourly ? values.counts : null);
+                cells.add(hourly ? (diffs == null ? new double[0] : diffs.values) : null);
+                cells.add(hourly ? (diffs == null ? new long[0] : diffs.counts) : null);
+            }
+            return RowFactory.create(cells.toArray());
+        }
     }
 }

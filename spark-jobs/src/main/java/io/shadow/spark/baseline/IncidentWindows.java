@@ -1,14 +1,16 @@
 package io.shadow.spark.baseline;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
 
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.DeltaTables;
 import java.time.Duration;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -30,20 +32,28 @@ public final class IncidentWindows {
     }
 
     /**
-     * {@code rows} without those whose {@code timeColumn} falls in a confirmed incident of their
-     * entity, widened by {@code leadSeconds} before its first anomaly and {@code trailSeconds} after its last.
+     * The confirmed incidents' windows per entity ({@link #entityKey}), widened by {@code leadSeconds}
+     * before their first anomaly and {@code trailSeconds} after their last, as inclusive
+     * {@code [from, to]} epoch microseconds: few enough to ship to every task.
      */
-    static Dataset<Row> exclude(SparkSession spark, TableCatalog catalog, Dataset<Row> rows, String timeColumn,
-            long leadSeconds, long trailSeconds) {
-        Dataset<Row> confirmed = DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS)
-                .filter(col("label").equalTo(1))
-                .select(col("tenant").as("i_tenant"), col("entity_kind").as("i_kind"), col("entity_id").as("i_id"),
-                        col("start_time").as("i_start"), col("end_time").as("i_end"));
-        Column inWindow = col("tenant").equalTo(col("i_tenant"))
-                .and(col("entity_kind").equalTo(col("i_kind")))
-                .and(col("entity_id").equalTo(col("i_id")))
-                .and(col(timeColumn).geq(col("i_start").minus(expr("INTERVAL " + leadSeconds + " SECONDS"))))
-                .and(col(timeColumn).leq(col("i_end").plus(expr("INTERVAL " + trailSeconds + " SECONDS"))));
-        return rows.join(org.apache.spark.sql.functions.broadcast(confirmed), inWindow, "left_anti");
+    static Map<String, List<long[]>> confirmed(SparkSession spark, TableCatalog catalog, long leadSeconds,
+            long trailSeconds) {
+        Map<String, List<long[]>> out = new HashMap<>();
+        for (Row r : DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS).filter(col("label").equalTo(1))
+                .select("tenant", "entity_kind", "entity_id", "start_time", "end_time").collectAsList()) {
+            long from = micros(r.getAs("start_time")) - leadSeconds * 1_000_000L;
+            long to = micros(r.getAs("end_time")) + trailSeconds * 1_000_000L;
+            out.computeIfAbsent(entityKey(r.getString(0), r.getString(1), r.getString(2)), k -> new ArrayList<>())
+                    .add(new long[] {from, to});
+        }
+        return out;
+    }
+
+    static String entityKey(String tenant, String kind, String id) {
+        return tenant + '\u0001' + kind + '\u0001' + id;
+    }
+
+    static long micros(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
     }
 }

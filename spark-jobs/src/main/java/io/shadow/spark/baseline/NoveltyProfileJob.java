@@ -1,7 +1,5 @@
 package io.shadow.spark.baseline;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -9,14 +7,18 @@ import static org.apache.spark.sql.functions.sum;
 
 import io.shadow.features.EntityKey;
 import io.shadow.features.FeatureDefinitions;
+import io.shadow.features.NoveltyAttribute;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.DeltaTables;
 import io.shadow.spark.EventRows;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -33,13 +35,17 @@ import org.apache.spark.sql.types.StructType;
  * becomes "usual".
  */
 public final class NoveltyProfileJob {
+    /** Partial counts, per partition of events. */
     private static final StructType VALUES = new StructType()
             .add("tenant", DataTypes.StringType, false)
             .add("entity_kind", DataTypes.StringType, false)
             .add("entity_id", DataTypes.StringType, false)
             .add("attribute", DataTypes.StringType, false)
             .add("value", DataTypes.StringType, false)
-            .add("time", DataTypes.TimestampType, false);
+            .add("count", DataTypes.LongType, false)
+            .add("first_seen", DataTypes.TimestampType, false)
+            .add("last_seen", DataTypes.TimestampType, false);
+    private static final int PARTIAL_KEYS = 200_000;
 
     private final SparkSession spark;
     private final TableCatalog catalog;
@@ -50,12 +56,14 @@ public final class NoveltyProfileJob {
     }
 
     public long run() {
-        Dataset<Row> values = DeltaTables.read(spark, catalog, ShadowTable.EVENTS)
-                .flatMap((FlatMapFunction<Row, Row>) NoveltyProfileJob::values, Encoders.row(VALUES));
-        Dataset<Row> kept = IncidentWindows.exclude(spark, catalog, values, "time",
+        Map<String, List<long[]>> incidents = IncidentWindows.confirmed(spark, catalog,
                 IncidentWindows.LEAD.toSeconds(), IncidentWindows.TRAIL.toSeconds());
-        Dataset<Row> perEntity = kept.groupBy("tenant", "entity_kind", "entity_id", "attribute", "value")
-                .agg(count(lit(1)).as("count"), min("time").as("first_seen"), max("time").as("last_seen"))
+        Dataset<Row> partial = DeltaTables.read(spark, catalog, ShadowTable.EVENTS)
+                .selectExpr(EventRows.DEFINITION_COLUMNS)
+                .mapPartitions((MapPartitionsFunction<Row, Row>) rows -> partial(rows, incidents),
+                        Encoders.row(VALUES));
+        Dataset<Row> perEntity = partial.groupBy("tenant", "entity_kind", "entity_id", "attribute", "value")
+                .agg(sum("count").as("count"), min("first_seen").as("first_seen"), max("last_seen").as("last_seen"))
                 .cache();
         Dataset<Row> population = perEntity.groupBy("tenant", "entity_kind", "attribute", "value")
                 .agg(sum("count").as("count"), min("first_seen").as("first_seen"), max("last_seen").as("last_seen"))
@@ -66,11 +74,51 @@ public final class NoveltyProfileJob {
         return n;
     }
 
-    private static Iterator<Row> values(Row row) {
-        List<Row> out = new ArrayList<>(4);
-        var e = EventRows.event(row);
-        FeatureDefinitions.noveltyValues(e, (k, a, v) -> out.add(RowFactory.create(k.tenant(), k.kind().wireName(),
-                k.id(), a.wireName(), v, e.time())));
+    /**
+     * Counts and first/last sightings of one partition's values, outside confirmed incidents. An
+     * entity shows a handful of values, so the partition's map stays small; it is handed on
+     * whenever it reaches {@link #PARTIAL_KEYS} all the same.
+     */
+    private static Iterator<Row> partial(Iterator<Row> rows, Map<String, List<long[]>> incidents) {
+        Map<Seen, long[]> seen = new HashMap<>();
+        List<Row> out = new ArrayList<>();
+        while (rows.hasNext()) {
+            var e = EventRows.event(rows.next());
+            long micros = IncidentWindows.micros(e.time());
+            FeatureDefinitions.noveltyValues(e, (k, a, v) -> {
+                if (!incidents.isEmpty() && inIncident(incidents.get(IncidentWindows.entityKey(k.tenant(),
+                        k.kind().wireName(), k.id())), micros)) {
+                    return;
+                }
+                long[] c = seen.computeIfAbsent(new Seen(k, a, v), x -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
+                c[0]++;
+                c[1] = Math.min(c[1], micros);
+                c[2] = Math.max(c[2], micros);
+            });
+            if (seen.size() >= PARTIAL_KEYS || !rows.hasNext()) {
+                seen.forEach((k, c) -> out.add(RowFactory.create(k.entity().tenant(), k.entity().kind().wireName(),
+                        k.entity().id(), k.attribute().wireName(), k.value(), c[0], instant(c[1]), instant(c[2]))));
+                seen.clear();
+            }
+        }
         return out.iterator();
+    }
+
+    private record Seen(EntityKey entity, NoveltyAttribute attribute, String value) {
+    }
+
+    private static boolean inIncident(List<long[]> windows, long micros) {
+        if (windows != null) {
+            for (long[] w : windows) {
+                if (micros >= w[0] && micros <= w[1]) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
 }
