@@ -204,6 +204,12 @@ class SparkJobsIT {
                         t.plusSeconds(600)));
             }
         }
+        // a warehouse written before decisions carried own_activity: the import adds the column
+        io.delta.tables.DeltaTable.createIfNotExists(spark).location(catalog.path(ShadowTable.FEEDBACK))
+                .addColumns(new org.apache.spark.sql.types.StructType(java.util.Arrays.stream(
+                        DeltaTables.schema(ShadowTable.FEEDBACK).fields())
+                        .filter(f -> !f.name().equals("own_activity"))
+                        .toArray(org.apache.spark.sql.types.StructField[]::new))).execute();
         FeedbackImportJob.Result r = new FeedbackImportJob(spark, catalog, url, "sa", "").run();
 
         assertThat(r.feedback()).isEqualTo(3);
