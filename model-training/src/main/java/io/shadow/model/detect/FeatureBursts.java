@@ -31,6 +31,12 @@ final class FeatureBursts {
     private final AnomalyLikelihood[] likelihood = new AnomalyLikelihood[F];
     /** Largest deviation of each feature in the current bucket, -∞ when it has none. */
     private final double[] bucketDeviation = new double[F];
+    /**
+     * The verdict on the current bucket's largest deviation so far (derived, not written out): it
+     * changes only when that deviation grows or the bucket finishes, so most events reuse it.
+     */
+    private final Burst[] verdict = new Burst[F];
+    private final boolean[] judged = new boolean[F];
 
     FeatureBursts() {
         Arrays.fill(bucketDeviation, Double.NEGATIVE_INFINITY);
@@ -51,7 +57,15 @@ final class FeatureBursts {
         }
         if (deviation > bucketDeviation[i]) {
             bucketDeviation[i] = deviation;
+        } else if (judged[i]) {
+            return verdict[i];
         }
+        judged[i] = true;
+        verdict[i] = verdict(i);
+        return verdict[i];
+    }
+
+    private Burst verdict(int i) {
         double raw = raw(bucketDeviation[i]);
         double decades = Math.min(STREAM.scoreDecades(), likelihood[i].peek(raw, STREAM.likelihoodWarmup()));
         if (decades <= 0) {
@@ -68,6 +82,8 @@ final class FeatureBursts {
                 likelihood[i].observe(raw(bucketDeviation[i]), STREAM.likelihoodMemory(), STREAM.likelihoodWarmup());
             }
             bucketDeviation[i] = Double.NEGATIVE_INFINITY;
+            judged[i] = false;
+            verdict[i] = null;
         }
     }
 

@@ -39,7 +39,10 @@ final class EntitySeries {
         spans.add(new long[] {first, last});
     }
 
-    /** Receives one series point: the feature, the bucket's hour of day, the value on the feature's scale and the first difference into it (NaN if none). */
+    /**
+     * Receives one series point: the feature, the bucket's hour of day, the value on the feature's
+     * scale and the first difference into it (NaN if none).
+     */
     interface PointSink {
         void accept(Feature f, int hour, double value, double diff);
     }
