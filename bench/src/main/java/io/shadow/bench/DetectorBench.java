@@ -11,11 +11,12 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * {@code bin/bench detector [seconds] [series]}: stream-detector updates per CPU-second of one
+ * {@code bin/bench detector [seconds] [series] [employees] [copies]}: stream-detector updates per CPU-second of one
  * thread, round-robin over many series (so state comes from memory, not a hot cache line), against
  * a bare baseline in the same run: one EWMA per series over the same inputs. State per
  * entity-feature is measured twice: by {@link StateSize} (object layout) and from the heap growth
- * of allocating the detectors; 1M entities are extrapolated from it.
+ * of allocating the detectors. The scorer's whole state per entity is measured as well
+ * ({@link EntityStateSize}: {@code copies} organisations of {@code employees} people for a week).
  */
 public final class DetectorBench {
     private static final long START = 1_396_310_400L;
@@ -23,6 +24,8 @@ public final class DetectorBench {
     public static void main(String[] args) {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int series = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+        int entityEmployees = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        int entityCopies = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         double[] inputs = inputs(1 << 16);
         StreamConfig cfg = StreamConfig.defaults();
 
@@ -40,7 +43,9 @@ public final class DetectorBench {
 
         int featuresPerEntity = (int) Arrays.stream(Feature.values())
                 .filter(f -> f.entityKind() == EntityKind.PRINCIPAL).count();
-        double millionEntitiesGb = 1e6 * featuresPerEntity * layoutBytes / 1e9;
+        double streamMillionEntitiesGb = 1e6 * featuresPerEntity * layoutBytes / 1e9;
+        EntityStateSize scorerState = EntityStateSize.measure(entityEmployees, entityCopies);
+        double millionEntitiesGb = 1e6 * scorerState.bytesPerEntity() / 1e9;
         new Report("detector")
                 .row("series (entity-features)", String.format("%,d, round robin, %d s per loop", series, seconds))
                 .row("stream detector, per core", String.format("%,.0f updates/s (CPU-seconds of the thread)",
@@ -51,14 +56,19 @@ public final class DetectorBench {
                 .row("state per entity-feature", String.format("%,d bytes (object layout); %,d bytes (heap growth)",
                         layoutBytes, heapPerSeries))
                 .row("1M entity-features", String.format("%.2f GB heap", 1e6 * layoutBytes / 1e9))
-                .row("1M entities", String.format("%.1f GB heap (%d features per principal)", millionEntitiesGb,
-                        featuresPerEntity))
+                .row("1M entities, stream detector per feature", String.format("%.1f GB heap (%d features per "
+                        + "principal)", streamMillionEntitiesGb, featuresPerEntity))
+                .row("scorer's state per entity (measured)", String.format("%,.0f bytes: %,d entities after a "
+                        + "simulated week, %,d events", scorerState.bytesPerEntity(), scorerState.entities(),
+                        scorerState.events()))
+                .row("1M entities in the scorer", String.format("%.2f GB heap", millionEntitiesGb))
                 .row("goal", "<= 2 KB per entity-feature; 1M entities in one scorer's heap")
                 .row("checksum", String.format("%.3f", detect.checksum() + bare.checksum()))
                 .figure("updates_per_s", detect.perCpuSecond())
                 .figure("baseline_updates_per_s", bare.perCpuSecond())
                 .figure("bytes_per_entity_feature", layoutBytes)
                 .figure("heap_bytes_per_entity_feature", heapPerSeries)
+                .figure("bytes_per_entity", scorerState.bytesPerEntity())
                 .figure("gb_per_million_entities", millionEntitiesGb)
                 .print();
     }
@@ -117,7 +127,7 @@ public final class DetectorBench {
         return new Result(updates, (mx.getCurrentThreadCpuTime() - cpu0) / 1e9, sink);
     }
 
-    private static long usedHeap() {
+    static long usedHeap() {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }

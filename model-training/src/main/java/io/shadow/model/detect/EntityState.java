@@ -15,11 +15,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -30,7 +26,6 @@ import java.util.function.Supplier;
 final class EntityState {
     private static final Feature[] FEATURES = Feature.values();
     private static final int F = FEATURES.length;
-    private static final int A = NoveltyAttribute.values().length;
     /** Weight of the newest change in the trend average. */
     static final double TREND_ALPHA = 0.5;
     /** Spread of that average relative to one change's, for independent changes: sqrt(a / (2 - a)). */
@@ -47,10 +42,8 @@ final class EntityState {
     private final long[] since = new long[F];
     /** Exponentially weighted bucket-to-bucket change, per feature, up to the previous bucket. */
     private final double[] trend = new double[F];
-    /** Values first seen online, per attribute, until the next snapshot includes them. */
-    private Map<NoveltyAttribute, Set<String>> seenOnline;
-    private final long[] onlineObservations = new long[A];
-    private final long[] onlineDistinct = new long[A];
+    /** Values first seen online, until the next snapshot includes them. */
+    private final OnlineNovelty novelty = new OnlineNovelty();
     /** CUSUM of the entity's per-bucket deviation above the sustained allowance, up to the previous bucket. */
     private double persistence;
     /** Largest feature deviation seen in the current bucket. */
@@ -63,9 +56,6 @@ final class EntityState {
     private double lastMixAlertScore;
     /** Wall-clock milliseconds of the last observation: the eviction order. */
     private long lastSeen;
-    /** {@link #usualTotals} are those of this baseline (derived, not part of the state written out). */
-    private EntityBaseline usualTotalsOf;
-    private final long[] usualTotals = new long[A];
     /** The stream detector's likelihood stage per feature; null until the entity's first judged feature. */
     private FeatureBursts bursts;
     /** How the entity's features usually move together; null until its first judged bucket. */
@@ -128,7 +118,7 @@ final class EntityState {
         for (int c = 0; c < parts.categorical(entity); c++) {
             NoveltyAttribute attribute = parts.attribute(entity, c);
             String value = parts.category(entity, c);
-            double lnP = novelty(attribute, value, own, population);
+            double lnP = novelty.lnEvidence(attribute, value, own, population);
             if (lnP < 0) {
                 lnTail += lnP;
                 if (novel.isEmpty()) {
@@ -270,52 +260,6 @@ final class EntityState {
                 j.z(), Instant.ofEpochSecond(finishedMixBucket));
     }
 
-    /** ln of the evidence a value carries: 0 when the value is known, negative when it is new. */
-    private double novelty(NoveltyAttribute attribute, String value, EntityBaseline own, EntityBaseline population) {
-        int a = attribute.ordinal();
-        Map<String, Long> usual = own == null ? Map.of() : own.usual(attribute);
-        Set<String> online = seenOnline == null ? Set.of() : seenOnline.getOrDefault(attribute, Set.of());
-        long observations = onlineObservations[a] + usualObservations(own, a);
-        long distinct = onlineDistinct[a] + usual.size();
-        onlineObservations[a]++;
-        if (usual.containsKey(value) || online.contains(value)) {
-            return 0;
-        }
-        if (seenOnline == null) {
-            seenOnline = new HashMap<>();
-        }
-        seenOnline.computeIfAbsent(attribute, x -> new HashSet<>()).add(value);
-        onlineDistinct[a]++;
-        double p = NoveltyScoring.newValueProbability(observations, distinct);
-        if (population != null) {
-            Map<String, Long> pop = population.usual(attribute);
-            long total = 0;
-            for (long n : pop.values()) {
-                total += n;
-            }
-            p = Math.max(p, NoveltyScoring.populationShare(pop.getOrDefault(value, 0L), total));
-        }
-        return Math.log(Math.min(1, p));
-    }
-
-    /** The observations behind the baseline's usual values of attribute {@code a}, summed once per baseline. */
-    private long usualObservations(EntityBaseline own, int a) {
-        if (own == null) {
-            return 0;
-        }
-        if (own != usualTotalsOf) {
-            for (NoveltyAttribute attribute : NoveltyAttribute.values()) {
-                long total = 0;
-                for (long n : own.usual(attribute).values()) {
-                    total += n;
-                }
-                usualTotals[attribute.ordinal()] = total;
-            }
-            usualTotalsOf = own;
-        }
-        return usualTotals[a];
-    }
-
     private static boolean shouldAlert(long t, double score, long lastAt, double lastScore, DetectorConfig cfg) {
         return lastAt == Long.MIN_VALUE || t - lastAt >= cfg.quietSeconds() || score >= cfg.realertFactor() * lastScore;
     }
@@ -382,9 +326,7 @@ final class EntityState {
 
     /** Forgets values learned online once a newer snapshot holds them. */
     void resetOnlineNovelty() {
-        seenOnline = null;
-        java.util.Arrays.fill(onlineObservations, 0);
-        java.util.Arrays.fill(onlineDistinct, 0);
+        novelty.reset();
     }
 
     EntityKey key() {
@@ -425,15 +367,7 @@ final class EntityState {
         out.writeDouble(allowance);
         out.writeLong(lastAlertAt);
         out.writeDouble(lastAlertScore);
-        for (NoveltyAttribute a : NoveltyAttribute.values()) {
-            out.writeLong(onlineObservations[a.ordinal()]);
-            out.writeLong(onlineDistinct[a.ordinal()]);
-            Set<String> seen = seenOnline == null ? Set.of() : seenOnline.getOrDefault(a, Set.of());
-            out.writeInt(seen.size());
-            for (String v : seen) {
-                StateFormat.writeString(out, v);
-            }
-        }
+        novelty.write(out);
         out.writeBoolean(combination != null);
         if (combination != null) {
             combination.write(out);
@@ -480,25 +414,7 @@ final class EntityState {
         s.allowance = in.readDouble();
         s.lastAlertAt = in.readLong();
         s.lastAlertScore = in.readDouble();
-        for (int a : attributes) {
-            long observations = in.readLong();
-            long distinct = in.readLong();
-            int n = in.readInt();
-            Set<String> seen = new HashSet<>(Math.max(4, n * 2));
-            for (int k = 0; k < n; k++) {
-                seen.add(StateFormat.readString(in));
-            }
-            if (a >= 0) {
-                s.onlineObservations[a] = observations;
-                s.onlineDistinct[a] = distinct;
-                if (!seen.isEmpty()) {
-                    if (s.seenOnline == null) {
-                        s.seenOnline = new HashMap<>();
-                    }
-                    s.seenOnline.put(NoveltyAttribute.values()[a], seen);
-                }
-            }
-        }
+        s.novelty.read(in, attributes);
         if (version >= 2 && in.readBoolean()) {
             s.combination = FeatureCombination.read(in, features);
             s.lastMixAlertAt = in.readLong();
