@@ -2,7 +2,7 @@ package io.shadow.model.detect.stream;
 
 /**
  * A univariate streaming anomaly detector: one instance per series (entity × feature), one
- * {@link #update} per observation, O(1) time and a fixed ~1.9 KB of state ({@link StateSize}),
+ * {@link #update} per observation, O(1) time and a fixed ~2 KB of state ({@link StateSize}),
  * causal (the score of a row depends on that row and earlier ones only), one configuration for
  * every series.
  *
@@ -19,8 +19,11 @@ package io.shadow.model.detect.stream;
  * labelling anomalies take it.
  * </ol>
  * Deviations are judged against the series' own history of deviations ({@link Rarity}), and the
- * point answers feed an anomaly likelihood ({@link AnomalyLikelihood}) that catches bursts. The
- * result is mapped to [0, 1]; after a detection, scores are held at 0 for a quiet period (only the
+ * point answers feed an anomaly likelihood ({@link AnomalyLikelihood}) that catches bursts. A
+ * coarser scale ({@link MeanShift}) asks the residual question of the mean of the last
+ * {@code meanWindow} rows, with a likelihood of its own, for shifts, drifts and denser spikes that no
+ * single row shows; the two likelihoods are one question asked twice, so the larger counts at half
+ * its tail probability (a union bound). The result is mapped to [0, 1]; after a detection, scores are held at 0 for a quiet period (only the
  * first detection of an episode is news), unless a value goes beyond the range by far more than
  * what opened it.
  * Cold start: every spread is a running mean until it has {@code minEvidence} rows, and every
@@ -28,7 +31,11 @@ package io.shadow.model.detect.stream;
  */
 public final class StreamDetector {
     /** Which question produced the last score. */
-    public enum Reason { NONE, RATE_OF_CHANGE, RESIDUAL, BURST, LEVEL, QUIET }
+    /**
+     * Which question produced the last score: {@code BURST} is the row-level likelihood,
+     * {@code SHIFT} the recent mean's ({@link MeanShift}).
+     */
+    public enum Reason { NONE, RATE_OF_CHANGE, RESIDUAL, BURST, SHIFT, LEVEL, QUIET }
 
     private static final int LEVEL = 0;
     private static final int HOUR_OF_DAY = 1;
@@ -49,6 +56,7 @@ public final class StreamDetector {
     private final Rarity changeRarity = new Rarity();
     private final Rarity residualRarity = new Rarity();
     private final AnomalyLikelihood likelihood;
+    private final MeanShift shift;
     private double min = Double.NaN;
     private double max = Double.NaN;
     private int quiet;
@@ -62,6 +70,7 @@ public final class StreamDetector {
     public StreamDetector(StreamConfig cfg) {
         this.cfg = cfg;
         this.likelihood = new AnomalyLikelihood(cfg.likelihoodWindow());
+        this.shift = cfg.meanWindow() > 0 ? new MeanShift() : null;
     }
 
     /** Scores one observation in [0, 1]; NaN values are skipped (score 0, nothing learned). */
@@ -85,10 +94,17 @@ public final class StreamDetector {
         double raw = Math.max(0, Math.min(1, (point - cfg.rawFloor()) / cfg.rawSpan()));
         double burst = Math.min(cfg.scoreDecades(), likelihood.observe(raw, cfg.likelihoodMemory(),
                 cfg.likelihoodWarmup()));
+        boolean shifted = false;
+        if (shift != null) {
+            double s = Math.min(cfg.scoreDecades(), shift.observe(x, rows, floor, cfg));
+            shifted = s > burst;
+            burst = Math.max(0, Math.max(burst, s) - LOG10_TWO);
+        }
         boolean outside = outsideRange(x);
         // beyond the range: certain news, graded by how far beyond (in ranges) for the re-alert rule
         double decades = outside ? cfg.scoreDecades() * (1 + lastExcess) : Math.max(point, burst);
-        lastReason = outside ? Reason.LEVEL : decades == 0 ? Reason.NONE : burst >= point ? Reason.BURST
+        lastReason = outside ? Reason.LEVEL : decades == 0 ? Reason.NONE : burst >= point
+                ? shifted ? Reason.SHIFT : Reason.BURST
                 : changeDecades >= residualDecades ? Reason.RATE_OF_CHANGE : Reason.RESIDUAL;
         double score = Math.min(1, decades / cfg.scoreDecades());
         if (quiet > 0 && !(outside && decades >= cfg.realertFactor() * quietDecades)) {
