@@ -11,7 +11,7 @@ package io.shadow.model.detect.stream;
  * about the last {@code likelihoodWindow} raw scores against a Gaussian of such averages, as
  * {@link AnomalyLikelihood} does with a window), which answers in decades.
  *
- * <p>State: seven numbers and a 16-bin histogram (deviations of a recent mean beyond 16 spreads
+ * <p>State: six numbers and a 16-bin histogram (deviations of a recent mean beyond 16 spreads
  * share the top bin; the raw score has long saturated there).
  */
 final class MeanShift {
@@ -25,7 +25,6 @@ final class MeanShift {
     private double recent;
     private double baseline;
     private double spread;
-    private int spreadCount;
     private double average;
     private double mean;
     private double variance;
@@ -41,13 +40,13 @@ final class MeanShift {
         baseline = rows == 1 ? x : baseline;
         double shift = Math.abs(recent - baseline);
         double decades = 0;
-        if (rows > cfg.meanWindow() && spreadCount >= cfg.minEvidence()) {
+        // the spread has learned one shift per earlier row
+        if (rows > cfg.meanWindow() && rows > cfg.minEvidence()) {
             decades = rarity.observe(shift / (spread + floor), cfg.rarityPrior(), cfg.rarityMemory());
         }
         // the spread of the shift, clipped like every other spread (RobustScale's rule, inlined)
-        double v = spreadCount == 0 ? shift : Math.min(shift, cfg.clip() * spread + floor);
-        spreadCount = spreadCount == Integer.MAX_VALUE ? spreadCount : spreadCount + 1;
-        spread += Math.max(1.0 / spreadCount, cfg.errorAlpha()) * (v - spread);
+        double v = rows == 1 ? shift : Math.min(shift, cfg.clip() * spread + floor);
+        spread += Math.max(1.0 / rows, cfg.errorAlpha()) * (v - spread);
         baseline += Math.max(1.0 / rows, alpha / BASELINE_FACTOR) * (recent - baseline);
         double raw = Math.max(0, Math.min(1, (decades - LOG10_TWO - cfg.rawFloor()) / cfg.rawSpan()));
         return likelihood(raw, rows, cfg);

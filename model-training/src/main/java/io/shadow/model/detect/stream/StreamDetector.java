@@ -61,7 +61,6 @@ public final class StreamDetector {
     private double max = Double.NaN;
     private int quiet;
     private double quietDecades;
-    private double lastExcess;
     // what the last row was judged against, for explanations
     private double lastExpected = Double.NaN;
     private double lastDeviation;
@@ -100,9 +99,10 @@ public final class StreamDetector {
             shifted = s > burst;
             burst = Math.max(0, Math.max(burst, s) - LOG10_TWO);
         }
-        boolean outside = outsideRange(x);
+        double excess = beyondRange(x);
+        boolean outside = !Double.isNaN(excess);
         // beyond the range: certain news, graded by how far beyond (in ranges) for the re-alert rule
-        double decades = outside ? cfg.scoreDecades() * (1 + lastExcess) : Math.max(point, burst);
+        double decades = outside ? cfg.scoreDecades() * (1 + excess) : Math.max(point, burst);
         lastReason = outside ? Reason.LEVEL : decades == 0 ? Reason.NONE : burst >= point
                 ? shifted ? Reason.SHIFT : Reason.BURST
                 : changeDecades >= residualDecades ? Reason.RATE_OF_CHANGE : Reason.RESIDUAL;
@@ -179,18 +179,21 @@ public final class StreamDetector {
         weekly.learn(how, x, cfg.seasonalAlpha());
     }
 
-    /** The level check: beyond everything seen so far by more than the tolerance (then learned). */
-    private boolean outsideRange(double x) {
-        boolean outside = false;
-        lastExcess = 0;
+    /**
+     * The level check: how far beyond everything seen so far {@code x} is, in ranges, when beyond it
+     * by more than the tolerance; else NaN. Then {@code x} joins the range.
+     */
+    private double beyondRange(double x) {
+        double excess = Double.NaN;
         if (max > min && rows > cfg.likelihoodWarmup()) {
-            lastExcess = Math.max(x - max, min - x) / (max - min);
             double tolerance = cfg.rangeTolerance() * (max - min);
-            outside = x > max + tolerance || x < min - tolerance;
+            if (x > max + tolerance || x < min - tolerance) {
+                excess = Math.max(x - max, min - x) / (max - min);
+            }
         }
         min = Double.isNaN(min) ? x : Math.min(min, x);
         max = Double.isNaN(max) ? x : Math.max(max, x);
-        return outside;
+        return excess;
     }
 
     /** What the last row was compared with (NaN before any expectation has evidence). */
