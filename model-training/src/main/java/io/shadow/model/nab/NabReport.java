@@ -12,7 +12,10 @@ public final class NabReport {
         return table(scores, perFile, false);
     }
 
-    /** With {@code halves}, also the even- and odd-indexed files scored apart (see {@link NabEvaluation.DetectorScore}). */
+    /**
+     * With {@code halves}, also the even- and odd-indexed files scored apart (see
+     * {@link NabEvaluation.DetectorScore}).
+     */
     public static String table(List<NabEvaluation.DetectorScore> scores, boolean perFile, boolean halves) {
         StringBuilder out = new StringBuilder();
         String head = String.format(Locale.ROOT, "%-12s %-20s %10s %9s %11s %9s %7s %8s%n", "detector", "profile",

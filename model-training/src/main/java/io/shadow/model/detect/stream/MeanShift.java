@@ -18,8 +18,6 @@ final class MeanShift {
     /** The baseline remembers this many times as many rows as the recent mean. */
     static final int BASELINE_FACTOR = 10;
     private static final int BINS = 16;
-    private static final double MIN_MEAN = 0.03;
-    private static final double MIN_VARIANCE = 0.0003;
     private static final double LOG10_TWO = Math.log10(2);
 
     private double recent;
@@ -54,11 +52,7 @@ final class MeanShift {
 
     private double likelihood(double raw, long rows, StreamConfig cfg) {
         average += Math.max(1.0 / rows, 1.0 / cfg.likelihoodWindow()) * (raw - average);
-        double decades = 0;
-        if (rows > cfg.likelihoodWarmup()) {
-            double z = (average - Math.max(mean, MIN_MEAN)) / Math.sqrt(Math.max(variance, MIN_VARIANCE));
-            decades = z <= 0 ? 0 : -Math.log10(Math.max(1e-300, NormalTail.upper(z)));
-        }
+        double decades = rows > cfg.likelihoodWarmup() ? AnomalyLikelihood.decades(average, mean, variance) : 0;
         double a = Math.max(1.0 / rows, 1.0 / cfg.likelihoodMemory());
         double d = average - mean;
         mean += a * d;

@@ -21,16 +21,15 @@ package io.shadow.model.detect.stream;
  * Deviations are judged against the series' own history of deviations ({@link Rarity}), and the
  * point answers feed an anomaly likelihood ({@link AnomalyLikelihood}) that catches bursts. A
  * coarser scale ({@link MeanShift}) asks the residual question of the mean of the last
- * {@code meanWindow} rows, with a likelihood of its own, for shifts, drifts and denser spikes that no
- * single row shows; the two likelihoods are one question asked twice, so the larger counts at half
- * its tail probability (a union bound). The result is mapped to [0, 1]; after a detection, scores are held at 0 for a quiet period (only the
- * first detection of an episode is news), unless a value goes beyond the range by far more than
- * what opened it.
+ * {@code meanWindow} rows, with a likelihood of its own, for shifts, drifts and denser spikes that
+ * no single row shows; the two likelihoods are one question asked twice, so the larger counts at
+ * half its tail probability (a union bound). The result is mapped to [0, 1]; after a detection,
+ * scores are held at 0 for a quiet period (only the first detection of an episode is news), unless
+ * a value goes beyond the range by far more than what opened it.
  * Cold start: every spread is a running mean until it has {@code minEvidence} rows, and every
  * histogram starts from a prior, so the detector scores from its first rows.
  */
 public final class StreamDetector {
-    /** Which question produced the last score. */
     /**
      * Which question produced the last score: {@code BURST} is the row-level likelihood,
      * {@code SHIFT} the recent mean's ({@link MeanShift}).
