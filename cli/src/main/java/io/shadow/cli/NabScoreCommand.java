@@ -27,10 +27,16 @@ final class NabScoreCommand implements Callable<Integer> {
     @Option(names = "--per-file", description = "Also list each file's score under the first profile.")
     boolean perFile;
 
+    @Option(names = "--halves", description = "Also score the even- and odd-indexed files (by category/name) apart"
+            + " under the first profile, each half with its own optimised threshold: a change tuned to some files"
+            + " shows as the halves moving apart.")
+    boolean halves;
+
     @Override
     public Integer call() {
         List<CostProfile> ps = profiles == null ? CostProfile.nabDefaults() : CostProfile.read(profiles);
-        System.out.print(NabReport.table(NabEvaluation.score(results, NabWindows.read(windows), ps), perFile));
+        System.out.print(NabReport.table(NabEvaluation.score(results, NabWindows.read(windows), ps), perFile,
+                halves));
         return 0;
     }
 }

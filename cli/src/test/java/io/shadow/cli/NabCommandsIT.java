@@ -107,6 +107,12 @@ class NabCommandsIT {
             // both anomalies found at once (the spike and the shift are far outside anything seen)
             assertThat(normalised(score.out(), "shadow", profile)).isGreaterThan(80.0);
         }
+        // three files: the even half holds two (the first and the third by name), the odd half one
+        Outcome halves = shadow("nab-score", "--results", out.toString(), "--windows",
+                dir.resolve("nab/windows.json").toString(), "--halves");
+        assertThat(halves.code()).as(halves.err()).isZero();
+        assertThat(halves.out()).containsPattern("  even files \\(2, \\d+ windows\\), own threshold \\S+: standard ")
+                .containsPattern("  odd files \\(1, \\d+ windows\\), own threshold \\S+: standard ");
     }
 
     @Test

@@ -23,7 +23,17 @@ public final class NabEvaluation {
             int missedWindows, int falsePositives, List<NabScorer.FileScore> files) {
     }
 
-    public record DetectorScore(String detector, int files, int windows, List<ProfileScore> profiles) {
+    /**
+     * @param halves the even- and odd-indexed files (in {@code category/name} order) scored apart under
+     *     the first profile, each half with the threshold optimised on it alone: a change that helps
+     *     only the files it was tuned on shows as the halves moving apart
+     */
+    public record DetectorScore(String detector, int files, int windows, List<ProfileScore> profiles,
+            List<HalfScore> halves) {
+    }
+
+    /** One half of the files under one profile, with its own optimised threshold. */
+    public record HalfScore(String half, String profile, int files, int windows, double threshold, double normalised) {
     }
 
     public static List<DetectorScore> score(Path resultsDir, NabWindows windows, List<CostProfile> profiles) {
@@ -66,7 +76,21 @@ public final class NabEvaluation {
                     perFile.stream().mapToInt(NabScorer.FileScore::missedWindows).sum(),
                     perFile.stream().mapToInt(NabScorer.FileScore::falsePositives).sum(), perFile));
         }
-        return new DetectorScore(detector, scored.size(), windowCount, ps);
+        List<HalfScore> halves = new ArrayList<>();
+        if (!profiles.isEmpty()) {
+            for (int h = 0; h < 2; h++) {
+                List<ScoredFile> half = new ArrayList<>();
+                for (int i = h; i < scored.size(); i += 2) {
+                    half.add(scored.get(i));
+                }
+                CostProfile p = profiles.get(0);
+                ThresholdSweep.Best best = ThresholdSweep.optimise(half, p);
+                int w = half.stream().mapToInt(ScoredFile::windowCount).sum();
+                halves.add(new HalfScore(h == 0 ? "even" : "odd", p.name(), half.size(), w, best.threshold(),
+                        NabScorer.normalised(best.raw(), w, p)));
+            }
+        }
+        return new DetectorScore(detector, scored.size(), windowCount, ps, halves);
     }
 
     /** Detector name → corpus key → results file. */

@@ -9,6 +9,14 @@ public final class NabReport {
     }
 
     public static String table(List<NabEvaluation.DetectorScore> scores, boolean perFile) {
+        return table(scores, perFile, false);
+    }
+
+    /**
+     * With {@code halves}, also the even- and odd-indexed files scored apart (see
+     * {@link NabEvaluation.DetectorScore}).
+     */
+    public static String table(List<NabEvaluation.DetectorScore> scores, boolean perFile, boolean halves) {
         StringBuilder out = new StringBuilder();
         String head = String.format(Locale.ROOT, "%-12s %-20s %10s %9s %11s %9s %7s %8s%n", "detector", "profile",
                 "threshold", "raw", "normalised", "detected", "missed", "fp rows");
@@ -27,6 +35,12 @@ public final class NabReport {
                 out.append(String.format(Locale.ROOT, " %s %.1f", p.profile(), p.normalised()));
             }
             out.append('\n');
+            if (halves) {
+                for (NabEvaluation.HalfScore h : d.halves()) {
+                    out.append(String.format(Locale.ROOT, "  %s files (%d, %d windows), own threshold %s: %s %.1f%n",
+                            h.half(), h.files(), h.windows(), threshold(h.threshold()), h.profile(), h.normalised()));
+                }
+            }
             if (perFile && !d.profiles().isEmpty()) {
                 NabEvaluation.ProfileScore first = d.profiles().get(0);
                 out.append(String.format(Locale.ROOT, "  per file under %s (threshold %s):%n", first.profile(),

@@ -60,6 +60,34 @@ class NabEvaluationTest {
     }
 
     @Test
+    void theEvenAndOddFilesAreAlsoScoredApartEachWithItsOwnThreshold() throws IOException {
+        double[] a = new double[40];
+        a[20] = 0.6;
+        a[10] = 0.9;
+        double[] b = new double[40];
+        b[15] = 0.7;
+        NabEvaluation.DetectorScore det = NabEvaluation.score(dir.resolve("results"), corpus(a, b),
+                CostProfile.read(dir.resolve("profiles.json"))).get(0);
+
+        // even = [a]: θ = 0.6 detects the window (+1) and row 10 (-0.11) -> 100 × 1.89 / 2
+        NabEvaluation.HalfScore even = det.halves().get(0);
+        assertThat(even.half()).isEqualTo("even");
+        assertThat(even.profile()).isEqualTo("standard");
+        assertThat(even.files()).isEqualTo(1);
+        assertThat(even.windows()).isEqualTo(1);
+        assertThat(even.threshold()).isEqualTo(0.6);
+        assertThat(even.normalised()).isCloseTo(94.5, within(1e-9));
+        // odd = [b]: no window, so detecting nothing is best; a half without windows normalises to 0
+        NabEvaluation.HalfScore odd = det.halves().get(1);
+        assertThat(odd.files()).isEqualTo(1);
+        assertThat(odd.threshold()).isInfinite();
+        assertThat(odd.normalised()).isZero();
+        assertThat(NabReport.table(List.of(det), false, true))
+                .contains("even files (1, 1 windows), own threshold 0.6000: standard 94.5")
+                .contains("odd files (1, 0 windows), own threshold none: standard 0.0");
+    }
+
+    @Test
     void aResultsFileTheWindowsDoNotListIsAnError() throws IOException {
         NabWindows windows = corpus(new double[40], new double[40]);
         writeResults(dir.resolve("results/det/cat/det_extra.csv"), new double[40]);

@@ -31,11 +31,7 @@ public final class AnomalyLikelihood {
         next = (next + 1) % recent.length;
         filled = Math.min(filled + 1, recent.length);
         double average = sum / filled;
-        double decades = 0;
-        if (count >= warmup) {
-            double z = (average - Math.max(mean, MIN_MEAN)) / Math.sqrt(Math.max(variance, MIN_VARIANCE));
-            decades = z <= 0 ? 0 : -Math.log10(Math.max(1e-300, NormalTail.upper(z)));
-        }
+        double decades = count >= warmup ? decades(average, mean, variance) : 0;
         count++;
         double a = Math.max(1.0 / count, 1.0 / memory);
         double d = average - mean;
@@ -54,7 +50,15 @@ public final class AnomalyLikelihood {
         }
         int n = Math.min(filled + 1, recent.length);
         double s = sum + raw - (filled == recent.length ? recent[next] : 0);
-        double z = (s / n - Math.max(mean, MIN_MEAN)) / Math.sqrt(Math.max(variance, MIN_VARIANCE));
+        return decades(s / n, mean, variance);
+    }
+
+    /**
+     * Decades of an average of raw scores above a Gaussian of such averages, with Numenta's floors
+     * (shared with {@link MeanShift}'s likelihood).
+     */
+    static double decades(double average, double mean, double variance) {
+        double z = (average - Math.max(mean, MIN_MEAN)) / Math.sqrt(Math.max(variance, MIN_VARIANCE));
         return z <= 0 ? 0 : -Math.log10(Math.max(1e-300, NormalTail.upper(z)));
     }
 

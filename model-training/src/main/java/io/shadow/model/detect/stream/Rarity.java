@@ -22,15 +22,32 @@ final class Rarity {
         }
     }
 
-    private final float[] hist = new float[BINS];
+    private final float[] hist;
     private float total;
     private float weight = 1;
 
+    /** A histogram of all {@link #BINS} bins (deviations up to ~600 spreads told apart). */
+    Rarity() {
+        this(BINS);
+    }
+
+    /** A histogram of the first {@code bins} bins: deviations beyond the last edge share its bin. */
+    Rarity(int bins) {
+        if (bins < 2 || bins > BINS) {
+            throw new IllegalArgumentException("a rarity histogram has 2 to " + BINS + " bins, not " + bins);
+        }
+        hist = new float[bins];
+    }
+
     static int bin(double z) {
+        return bin(z, BINS);
+    }
+
+    static int bin(double z, int bins) {
         if (!(z >= 0.5)) {
             return 0;
         }
-        return (int) Math.min(BINS - 1, 1 + Math.floor(STEPS_PER_DOUBLING * Math.log(z / 0.5) / Math.log(2)));
+        return (int) Math.min(bins - 1, 1 + Math.floor(STEPS_PER_DOUBLING * Math.log(z / 0.5) / Math.log(2)));
     }
 
     static double lowerEdge(int k) {
@@ -39,13 +56,14 @@ final class Rarity {
 
     /** Decades of improbability of z given what came before; then z joins the history. */
     double observe(double z, double prior, double memory) {
-        int b = bin(z);
+        int bins = hist.length;
+        int b = bin(z, bins);
         double above = 0;
-        for (int k = b + 1; k < BINS; k++) {
+        for (int k = b + 1; k < bins; k++) {
             above += hist[k];
         }
         // the part of z's own bin above z, assuming mass spread evenly across the bin
-        double within = b == BINS - 1 ? 0.5 : Math.max(0, Math.min(1, (EDGES[b + 1] - z) / (EDGES[b + 1] - EDGES[b])));
+        double within = b == bins - 1 ? 0.5 : Math.max(0, Math.min(1, (EDGES[b + 1] - z) / (EDGES[b + 1] - EDGES[b])));
         above += hist[b] * within;
         // counts are kept in units of the current weight: divide to get decayed row counts
         double tail = (above / weight + prior * Math.exp(-z)) / (total / weight + prior);
@@ -53,7 +71,7 @@ final class Rarity {
         hist[b] += weight;
         total += weight;
         if (weight > RESCALE_AT) {
-            for (int k = 0; k < BINS; k++) {
+            for (int k = 0; k < bins; k++) {
                 hist[k] /= weight;
             }
             total /= weight;

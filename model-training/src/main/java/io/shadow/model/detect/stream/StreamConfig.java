@@ -30,11 +30,14 @@ package io.shadow.model.detect.stream;
  * @param realertFactor during a quiet period, a value beyond the range still alerts when its
  *     improbability is this many times that of the detection that opened the period (a value
  *     beyond the range by a whole range more, when a level check opened it); default 2
+ * @param meanWindow rows in the recent mean of the coarser scale ({@link MeanShift}: the mean of about
+ *     the last this many rows against a baseline ten times slower, through its own likelihood); 0
+ *     turns that scale off; default 32
  */
 public record StreamConfig(double levelAlpha, double errorAlpha, double clip, double seasonalAlpha,
         int minEvidence, double rarityPrior, double rarityMemory, int likelihoodWindow, double likelihoodMemory,
         int likelihoodWarmup, double rawFloor, double rawSpan, double scoreDecades, double rangeTolerance,
-        int quietRows, double quietLevel, double realertFactor) {
+        int quietRows, double quietLevel, double realertFactor, int meanWindow) {
 
     public StreamConfig {
         check(levelAlpha > 0 && levelAlpha <= 1, "level-alpha", levelAlpha, "a weight in (0, 1]");
@@ -55,11 +58,20 @@ public record StreamConfig(double levelAlpha, double errorAlpha, double clip, do
         check(quietRows >= 0, "quiet-rows", quietRows, "0 or more rows");
         check(quietLevel > 0 && quietLevel <= 1, "quiet-level", quietLevel, "a score in (0, 1]");
         check(realertFactor >= 1, "realert-factor", realertFactor, "1 or more");
+        check(meanWindow == 0 || meanWindow >= 2, "mean-window", meanWindow, "0 (off) or 2 or more rows");
     }
 
     /** The one configuration used for every series; chosen on the shared NAB subset, globally. */
     public static StreamConfig defaults() {
-        return new StreamConfig(0.02, 0.01, 6, 0.2, 20, 50, 5000, 30, 5000, 100, 1, 3, 10, 0.02, 200, 0.5, 2);
+        return new StreamConfig(0.02, 0.01, 6, 0.2, 20, 50, 5000, 30, 5000, 100, 1, 3, 10, 0.02, 200, 0.5, 2,
+                32);
+    }
+
+    /** The same configuration with another {@code meanWindow} (0: without the coarser scale). */
+    public StreamConfig withMeanWindow(int rows) {
+        return new StreamConfig(levelAlpha, errorAlpha, clip, seasonalAlpha, minEvidence, rarityPrior, rarityMemory,
+                likelihoodWindow, likelihoodMemory, likelihoodWarmup, rawFloor, rawSpan, scoreDecades, rangeTolerance,
+                quietRows, quietLevel, realertFactor, rows);
     }
 
     private static void check(boolean ok, String key, Object value, String expected) {

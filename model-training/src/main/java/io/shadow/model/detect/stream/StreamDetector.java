@@ -2,7 +2,7 @@ package io.shadow.model.detect.stream;
 
 /**
  * A univariate streaming anomaly detector: one instance per series (entity × feature), one
- * {@link #update} per observation, O(1) time and a fixed ~1.9 KB of state ({@link StateSize}),
+ * {@link #update} per observation, O(1) time and a fixed ~2 KB of state ({@link StateSize}),
  * causal (the score of a row depends on that row and earlier ones only), one configuration for
  * every series.
  *
@@ -19,16 +19,22 @@ package io.shadow.model.detect.stream;
  * labelling anomalies take it.
  * </ol>
  * Deviations are judged against the series' own history of deviations ({@link Rarity}), and the
- * point answers feed an anomaly likelihood ({@link AnomalyLikelihood}) that catches bursts. The
- * result is mapped to [0, 1]; after a detection, scores are held at 0 for a quiet period (only the
- * first detection of an episode is news), unless a value goes beyond the range by far more than
- * what opened it.
+ * point answers feed an anomaly likelihood ({@link AnomalyLikelihood}) that catches bursts. A
+ * coarser scale ({@link MeanShift}) asks the residual question of the mean of the last
+ * {@code meanWindow} rows, with a likelihood of its own, for shifts, drifts and denser spikes that
+ * no single row shows; the two likelihoods are one question asked twice, so the larger counts at
+ * half its tail probability (a union bound). The result is mapped to [0, 1]; after a detection,
+ * scores are held at 0 for a quiet period (only the first detection of an episode is news), unless
+ * a value goes beyond the range by far more than what opened it.
  * Cold start: every spread is a running mean until it has {@code minEvidence} rows, and every
  * histogram starts from a prior, so the detector scores from its first rows.
  */
 public final class StreamDetector {
-    /** Which question produced the last score. */
-    public enum Reason { NONE, RATE_OF_CHANGE, RESIDUAL, BURST, LEVEL, QUIET }
+    /**
+     * Which question produced the last score: {@code BURST} is the row-level likelihood,
+     * {@code SHIFT} the recent mean's ({@link MeanShift}).
+     */
+    public enum Reason { NONE, RATE_OF_CHANGE, RESIDUAL, BURST, SHIFT, LEVEL, QUIET }
 
     private static final int LEVEL = 0;
     private static final int HOUR_OF_DAY = 1;
@@ -49,11 +55,11 @@ public final class StreamDetector {
     private final Rarity changeRarity = new Rarity();
     private final Rarity residualRarity = new Rarity();
     private final AnomalyLikelihood likelihood;
+    private final MeanShift shift;
     private double min = Double.NaN;
     private double max = Double.NaN;
     private int quiet;
     private double quietDecades;
-    private double lastExcess;
     // what the last row was judged against, for explanations
     private double lastExpected = Double.NaN;
     private double lastDeviation;
@@ -62,6 +68,7 @@ public final class StreamDetector {
     public StreamDetector(StreamConfig cfg) {
         this.cfg = cfg;
         this.likelihood = new AnomalyLikelihood(cfg.likelihoodWindow());
+        this.shift = cfg.meanWindow() > 0 ? new MeanShift() : null;
     }
 
     /** Scores one observation in [0, 1]; NaN values are skipped (score 0, nothing learned). */
@@ -85,10 +92,18 @@ public final class StreamDetector {
         double raw = Math.max(0, Math.min(1, (point - cfg.rawFloor()) / cfg.rawSpan()));
         double burst = Math.min(cfg.scoreDecades(), likelihood.observe(raw, cfg.likelihoodMemory(),
                 cfg.likelihoodWarmup()));
-        boolean outside = outsideRange(x);
+        boolean shifted = false;
+        if (shift != null) {
+            double s = Math.min(cfg.scoreDecades(), shift.observe(x, rows, floor, cfg));
+            shifted = s > burst;
+            burst = Math.max(0, Math.max(burst, s) - LOG10_TWO);
+        }
+        double excess = beyondRange(x);
+        boolean outside = !Double.isNaN(excess);
         // beyond the range: certain news, graded by how far beyond (in ranges) for the re-alert rule
-        double decades = outside ? cfg.scoreDecades() * (1 + lastExcess) : Math.max(point, burst);
-        lastReason = outside ? Reason.LEVEL : decades == 0 ? Reason.NONE : burst >= point ? Reason.BURST
+        double decades = outside ? cfg.scoreDecades() * (1 + excess) : Math.max(point, burst);
+        lastReason = outside ? Reason.LEVEL : decades == 0 ? Reason.NONE : burst >= point
+                ? shifted ? Reason.SHIFT : Reason.BURST
                 : changeDecades >= residualDecades ? Reason.RATE_OF_CHANGE : Reason.RESIDUAL;
         double score = Math.min(1, decades / cfg.scoreDecades());
         if (quiet > 0 && !(outside && decades >= cfg.realertFactor() * quietDecades)) {
@@ -163,18 +178,21 @@ public final class StreamDetector {
         weekly.learn(how, x, cfg.seasonalAlpha());
     }
 
-    /** The level check: beyond everything seen so far by more than the tolerance (then learned). */
-    private boolean outsideRange(double x) {
-        boolean outside = false;
-        lastExcess = 0;
+    /**
+     * The level check: how far beyond everything seen so far {@code x} is, in ranges, when beyond it
+     * by more than the tolerance; else NaN. Then {@code x} joins the range.
+     */
+    private double beyondRange(double x) {
+        double excess = Double.NaN;
         if (max > min && rows > cfg.likelihoodWarmup()) {
-            lastExcess = Math.max(x - max, min - x) / (max - min);
             double tolerance = cfg.rangeTolerance() * (max - min);
-            outside = x > max + tolerance || x < min - tolerance;
+            if (x > max + tolerance || x < min - tolerance) {
+                excess = Math.max(x - max, min - x) / (max - min);
+            }
         }
         min = Double.isNaN(min) ? x : Math.min(min, x);
         max = Double.isNaN(max) ? x : Math.max(max, x);
-        return outside;
+        return excess;
     }
 
     /** What the last row was compared with (NaN before any expectation has evidence). */

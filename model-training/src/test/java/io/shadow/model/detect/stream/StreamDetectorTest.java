@@ -104,6 +104,37 @@ class StreamDetectorTest {
     }
 
     @Test
+    void aLastingShiftInsideTheRangeSeenIsFoundByTheRecentMean() {
+        // 3000 rows around 40 (noise of one spread, clipped at three) with a spike to 55 every 150
+        // rows, then the level moves up three spreads: every new value is inside the range the
+        // spikes set and no further from the level than the spikes were; only the recent mean moved
+        int found = 0;
+        for (long seed = 1; seed <= 10; seed++) {
+            Random r = new Random(seed);
+            double[] v = new double[4000];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = i % 150 == 75 ? 55 : 40 + Math.max(-3, Math.min(3, r.nextGaussian())) + (i >= 3000 ? 3 : 0);
+            }
+            StreamDetector with = new StreamDetector(StreamConfig.defaults());
+            StreamDetector without = new StreamDetector(StreamConfig.defaults().withMeanWindow(0));
+            int first = -1;
+            for (int i = 0; i < v.length; i++) {
+                double s = with.update(START + i * FIVE_MINUTES, v[i]);
+                if (first < 0 && i >= 3000 && s >= 0.5) {
+                    first = i;
+                    assertThat(with.lastReason()).as("seed %d, row %d", seed, i)
+                            .isEqualTo(StreamDetector.Reason.SHIFT);
+                }
+                assertThat(without.update(START + i * FIVE_MINUTES, v[i]))
+                        .as("seed %d, row %d, one scale only", seed, i).isLessThan(i >= 3000 ? 0.5 : 1.01);
+            }
+            found += first >= 3000 && first <= 3040 ? 1 : 0;
+        }
+        // one seed in ten may still be in the quiet period of an earlier detection
+        assertThat(found).as("seeds whose shift is found within 40 rows").isGreaterThanOrEqualTo(9);
+    }
+
+    @Test
     void afterADetectionScoresAreHeldAtZeroForTheQuietPeriod() {
         double[] v = noisy(1000, 6);
         for (int i = 600; i < 1000; i++) {
@@ -147,7 +178,7 @@ class StreamDetectorTest {
         assertThatThrownBy(() -> new StreamConfig(d.levelAlpha(), d.errorAlpha(), d.clip(), d.seasonalAlpha(),
                 d.minEvidence(), d.rarityPrior(), d.rarityMemory(), 0, d.likelihoodMemory(), d.likelihoodWarmup(),
                 d.rawFloor(), d.rawSpan(), d.scoreDecades(), d.rangeTolerance(), d.quietRows(), d.quietLevel(),
-                d.realertFactor()))
+                d.realertFactor(), d.meanWindow()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("invalid stream-detector.likelihood-window = 0; expected 1 to 1000 rows");
     }
