@@ -30,6 +30,8 @@ import java.util.concurrent.Executors;
  * workloads it watches and keeps its footprint small.
  */
 public final class AgentIntake implements AutoCloseable {
+    /** How much of an oversized body is read and dropped so its sender gets the 413 (16 MiB). */
+    static final long DRAIN_LIMIT = 16L << 20;
     private final HttpServer server;
     private final ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "shadow-intake");
@@ -78,6 +80,8 @@ public final class AgentIntake implements AutoCloseable {
             }
             byte[] body = read(ex);
             if (body == null) {
+                // read the rest before answering: a client still sending would otherwise get a reset, not the 413
+                discard(ex.getRequestBody());
                 send(ex, 413, error(413, "request body larger than " + maxRequestBytes + " bytes; send smaller "
                         + "batches"));
                 return;
@@ -209,6 +213,19 @@ public final class AgentIntake implements AutoCloseable {
         }
         byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxRequestBytes + 1));
         return b.length > maxRequestBytes ? null : b;
+    }
+
+    /**
+     * Reads and drops what is left of an oversized body, up to {@link #DRAIN_LIMIT} bytes; beyond
+     * that the connection is closed unread (the client then sees a reset instead of the 413).
+     */
+    private static void discard(InputStream in) throws IOException {
+        byte[] sink = new byte[1 << 16];
+        long left = DRAIN_LIMIT;
+        int n;
+        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+            left -= n;
+        }
     }
 
     private static long contentLength(HttpExchange ex) {
