@@ -51,6 +51,11 @@ public final class DeltaTables {
         return spark.read().format("delta").load(catalog.path(t));
     }
 
+    /** The table as it was at {@code version} (a snapshot listed elsewhere, e.g. with Delta Kernel). */
+    public static Dataset<Row> readVersion(SparkSession spark, TableCatalog catalog, ShadowTable t, long version) {
+        return spark.read().format("delta").option("versionAsOf", version).load(catalog.path(t));
+    }
+
     /**
      * Replaces the table's content in one commit (readers see the old or the new, never a mix). A
      * column added to {@link ShadowTable} since the table was created is added to it (merge schema);
