@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.to_timestamp;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.Buckets;
 import io.shadow.features.EntityKey;
+import io.shadow.features.EntityKind;
 import io.shadow.features.Feature;
 import io.shadow.features.FeatureDefinitions;
 import io.shadow.features.table.ShadowTable;
@@ -29,6 +30,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +63,8 @@ public final class FeatureJob {
      * {@code event_date} set).
      */
     static final StructType SCAN = scanSchema();
+    private static final Double NO_SUM = 0.0;
+    private static final Long NO_SAMPLES = 0L;
 
     private final SparkSession spark;
     private final TableCatalog catalog;
@@ -207,16 +211,21 @@ public final class FeatureJob {
                 .filter(col("value").isNotNull());
     }
 
-    /** One task of the scan: its events' contribution rows, then its novelty counts. */
+    /**
+     * One task of the scan: its events' feature contributions summed per entity and bucket in
+     * {@link BucketSums} and its novelty counts, handed to Spark's aggregation (which merges the
+     * tasks) when a map is full and at the end. Sums follow the events' order, as Spark's own
+     * map-side aggregation of per-event rows did.
+     */
     private static final class Scan implements Iterator<Row> {
         private final Iterator<Row> rows;
         private final EventRows.Reader reader;
         private final int date;
         private final NoveltyPartials.Counter novelty;
         private final NoveltyPartials.Sink noveltyRows;
+        private final BucketSums sums = new BucketSums();
         private final ArrayDeque<Row> pending = new ArrayDeque<>();
-        private final EntityKey[] entities = new EntityKey[2];
-        private final double[][] acc = new double[2][2 * FEATURES.length];
+        private Iterator<Row> drain = java.util.Collections.emptyIterator();
         private boolean flushed;
 
         Scan(Iterator<Row> rows, StructType schema, Map<String, List<long[]>> incidents) {
@@ -233,8 +242,8 @@ public final class FeatureJob {
                 r[5] = v;
                 r[6] = d;
                 for (int i = 0; i < FEATURES.length; i++) {
-                    r[7 + 2 * i] = 0.0;
-                    r[8 + 2 * i] = 0L;
+                    r[7 + 2 * i] = NO_SUM;
+                    r[8 + 2 * i] = NO_SAMPLES;
                 }
                 r[7 + 2 * FEATURES.length] = n;
                 r[8 + 2 * FEATURES.length] = first;
@@ -245,14 +254,18 @@ public final class FeatureJob {
 
         @Override
         public boolean hasNext() {
-            while (pending.isEmpty()) {
+            while (pending.isEmpty() && !drain.hasNext()) {
                 if (rows.hasNext()) {
                     Row r = rows.next();
                     ActivityEvent e = reader.event(r);
-                    contributions(e);
+                    sums.add(e);
+                    if (sums.full()) {
+                        drain = sums.drain();
+                    }
                     novelty.add(e, r.get(date), noveltyRows);
                 } else if (!flushed) {
                     flushed = true;
+                    drain = sums.drain();
                     novelty.flush(noveltyRows);
                 } else {
                     return false;
@@ -266,39 +279,129 @@ public final class FeatureJob {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            return pending.poll();
+            return drain.hasNext() ? drain.next() : pending.poll();
+        }
+    }
+
+    /**
+     * A task's feature contributions per entity and UTC day: a block of the day's five-minute
+     * buckets, each a sum and a sample count per feature of the entity's kind. An entity is active
+     * on a few days in a task, so blocks are few; they are handed on when they hold
+     * {@link #MAX_CELLS} numbers (128 MB).
+     */
+    static final class BucketSums {
+        static final int PER_DAY = (int) (86_400L / Buckets.SECONDS);
+        static final long MAX_CELLS = 16L << 20;
+        /** A feature's place among the features of its entity kind. */
+        private static final int[] SLOT = new int[FEATURES.length];
+        private static final Map<EntityKind, Feature[]> OF_KIND = new java.util.EnumMap<>(EntityKind.class);
+
+        static {
+            for (EntityKind k : EntityKind.values()) {
+                Feature[] of = java.util.Arrays.stream(FEATURES).filter(f -> f.entityKind() == k).toArray(Feature[]::new);
+                OF_KIND.put(k, of);
+                for (int i = 0; i < of.length; i++) {
+                    SLOT[of[i].ordinal()] = i;
+                }
+            }
         }
 
-        /** An event counts for at most a principal and a host: one row each, a sum and a count per feature. */
-        private void contributions(ActivityEvent e) {
-            entities[0] = null;
-            entities[1] = null;
+        private final Map<Block, double[]> blocks = new HashMap<>();
+        private long cells;
+        private EntityKey lastEntity;
+        private double[] lastBlock;
+        private int lastOffset;
+
+        private record Block(EntityKey entity, long day) {
+        }
+
+        void add(ActivityEvent e) {
+            long bucket = Buckets.start(e.time());
+            long day = Math.floorDiv(bucket, 86_400L);
+            int slot = (int) ((bucket - day * 86_400L) / Buckets.SECONDS);
+            lastEntity = null;
             FeatureDefinitions.contributions(e, (k, f, v) -> {
-                int slot = entities[0] == null || entities[0].equals(k) ? 0 : 1;
-                if (entities[slot] == null) {
-                    entities[slot] = k;
-                    java.util.Arrays.fill(acc[slot], 0);
-                } else if (slot == 1 && !entities[1].equals(k)) {
-                    throw new IllegalStateException("an event contributes to more than two entities: " + e);
+                if (k != lastEntity) { // the definitions pass one key object per entity and event
+                    lastEntity = k;
+                    int width = 2 * OF_KIND.get(k.kind()).length;
+                    lastBlock = blocks.computeIfAbsent(new Block(k, day), x -> {
+                        cells += (long) PER_DAY * width;
+                        return new double[PER_DAY * width];
+                    });
+                    lastOffset = slot * width;
                 }
-                acc[slot][2 * f.ordinal()] += v;
-                acc[slot][2 * f.ordinal() + 1]++;
+                if (f.entityKind() != k.kind()) {
+                    throw new IllegalStateException("feature " + f.wireName() + " is a " + f.entityKind()
+                            + " feature, but an event contributed it to " + k);
+                }
+                lastBlock[lastOffset + 2 * SLOT[f.ordinal()]] += v;
+                lastBlock[lastOffset + 2 * SLOT[f.ordinal()] + 1]++;
             });
-            Instant bucket = entities[0] == null ? null : Instant.ofEpochSecond(Buckets.start(e.time()));
-            for (int s = 0; s < 2 && entities[s] != null; s++) {
-                Object[] v = new Object[SCAN.size()];
-                v[0] = entities[s].tenant();
-                v[1] = entities[s].kind().wireName();
-                v[2] = entities[s].id();
-                v[3] = bucket;
-                double[] a = acc[s];
-                for (int i = 0; i < a.length; i += 2) {
-                    v[7 + i] = a[i];
-                    v[8 + i] = (long) a[i + 1];
+        }
+
+        boolean full() {
+            return cells >= MAX_CELLS;
+        }
+
+        /** One {@link #SCAN} row per entity and bucket with contributions, made as they are read; the sums start afresh. */
+        Iterator<Row> drain() {
+            Iterator<Map.Entry<Block, double[]>> held = new ArrayList<>(blocks.entrySet()).iterator();
+            blocks.clear();
+            cells = 0;
+            lastEntity = null;
+            return new Iterator<>() {
+                private Block block;
+                private Feature[] features;
+                private double[] sums;
+                private int width;
+                private int slot = PER_DAY;
+
+                @Override
+                public boolean hasNext() {
+                    while (true) {
+                        for (; slot < PER_DAY; slot++) {
+                            for (int i = slot * width + 1; i < (slot + 1) * width; i += 2) {
+                                if (sums[i] > 0) {
+                                    return true;
+                                }
+                            }
+                        }
+                        if (!held.hasNext()) {
+                            return false;
+                        }
+                        Map.Entry<Block, double[]> next = held.next();
+                        block = next.getKey();
+                        sums = next.getValue();
+                        features = OF_KIND.get(block.entity().kind());
+                        width = 2 * features.length;
+                        slot = 0;
+                    }
                 }
-                v[7 + a.length] = 0L;
-                pending.add(RowFactory.create(v));
-            }
+
+                @Override
+                public Row next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    Object[] v = new Object[SCAN.size()];
+                    v[0] = block.entity().tenant();
+                    v[1] = block.entity().kind().wireName();
+                    v[2] = block.entity().id();
+                    v[3] = Instant.ofEpochSecond(block.day() * 86_400L + slot * Buckets.SECONDS);
+                    for (int i = 0; i < FEATURES.length; i++) {
+                        v[7 + 2 * i] = NO_SUM;
+                        v[8 + 2 * i] = NO_SAMPLES;
+                    }
+                    int o = slot * width;
+                    for (int i = 0; i < features.length; i++) {
+                        v[7 + 2 * features[i].ordinal()] = sums[o + 2 * i];
+                        v[8 + 2 * features[i].ordinal()] = (long) sums[o + 2 * i + 1];
+                    }
+                    v[7 + 2 * FEATURES.length] = NO_SAMPLES;
+                    slot++;
+                    return RowFactory.create(v);
+                }
+            };
         }
     }
 
