@@ -46,9 +46,33 @@ public final class DeltaTables {
                 .partitionedBy(t.partitionColumns().toArray(String[]::new)).execute();
     }
 
-    public static Dataset<Row> read(SparkSession spark, TableCatalog catalog, ShadowTable t) {
+    /**
+     * Like {@link #ensure} without its cost when the table's log plainly exists (its first commit
+     * or a checkpoint is there): creating a table that exists reads and checks its whole log, and
+     * the jobs read and write tables dozens of times a night.
+     */
+    static void ensureExists(SparkSession spark, TableCatalog catalog, ShadowTable t) {
+        String log = catalog.path(t) + "/_delta_log/";
+        try {
+            org.apache.hadoop.fs.Path first = new org.apache.hadoop.fs.Path(log + "00000000000000000000.json");
+            org.apache.hadoop.fs.FileSystem fs = first.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs.exists(first) || fs.exists(new org.apache.hadoop.fs.Path(log + "_last_checkpoint"))) {
+                return;
+            }
+        } catch (java.io.IOException e) {
+            // cannot tell: let Delta decide
+        }
         ensure(spark, catalog, t);
+    }
+
+    public static Dataset<Row> read(SparkSession spark, TableCatalog catalog, ShadowTable t) {
+        ensureExists(spark, catalog, t);
         return spark.read().format("delta").load(catalog.path(t));
+    }
+
+    /** The table as it was at {@code version} (a snapshot listed elsewhere, e.g. with Delta Kernel). */
+    public static Dataset<Row> readVersion(SparkSession spark, TableCatalog catalog, ShadowTable t, long version) {
+        return spark.read().format("delta").option("versionAsOf", version).load(catalog.path(t));
     }
 
     /**
@@ -57,7 +81,7 @@ public final class DeltaTables {
      * nothing else about the schema may change.
      */
     public static void overwrite(SparkSession spark, TableCatalog catalog, ShadowTable t, Dataset<Row> rows) {
-        ensure(spark, catalog, t);
+        ensureExists(spark, catalog, t);
         rows.select(t.columnNames().stream().map(org.apache.spark.sql.functions::col)
                         .toArray(org.apache.spark.sql.Column[]::new))
                 .write().format("delta").mode("overwrite").option("overwriteSchema", "false")
@@ -71,7 +95,7 @@ public final class DeltaTables {
      */
     public static void overwriteWhere(SparkSession spark, TableCatalog catalog, ShadowTable t, Dataset<Row> rows,
             String predicate) {
-        ensure(spark, catalog, t);
+        ensureExists(spark, catalog, t);
         rows.select(t.columnNames().stream().map(org.apache.spark.sql.functions::col)
                         .toArray(org.apache.spark.sql.Column[]::new))
                 .write().format("delta").mode("overwrite").option("replaceWhere", predicate)

@@ -19,6 +19,11 @@ import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
@@ -150,5 +155,44 @@ public final class KernelTableReader {
                 }
             }
         }
+    }
+    /** A live data file of a snapshot: partition values (by physical column name), path, size, deletion vector id or null. */
+    public record DataFile(Map<String, String> partitionValues, String path, long size,
+            String deletionVector) {
+    }
+
+    /** The live data files of a table's latest snapshot, and that snapshot's version. */
+    public record TableFiles(long version, List<DataFile> files) {
+    }
+
+    /**
+     * Lists the data files of the latest snapshot from the log alone (no data is read): which files
+     * a reader of that version sees. Empty (version -1, no files) when there is no table at the path.
+     */
+    public TableFiles files(String tablePath) {
+        Snapshot snapshot;
+        try {
+            snapshot = TableManager.loadSnapshot(tablePath).build(engine);
+        } catch (TableNotFoundException e) {
+            return new TableFiles(-1, List.of());
+        }
+        List<DataFile> out = new ArrayList<>();
+        try (CloseableIterator<FilteredColumnarBatch> files = snapshot.getScanBuilder().build().getScanFiles(engine)) {
+            while (files.hasNext()) {
+                try (CloseableIterator<Row> fileRows = files.next().getRows()) {
+                    while (fileRows.hasNext()) {
+                        Row f = fileRows.next();
+                        FileStatus status = InternalScanFileUtils.getAddFileStatus(f);
+                        var dv = InternalScanFileUtils.getDeletionVectorDescriptorFromRow(f);
+                        out.add(new DataFile(Collections.unmodifiableMap(new HashMap<>(
+                                InternalScanFileUtils.getPartitionValues(f))),
+                                status.getPath(), status.getSize(), dv == null ? null : dv.getUniqueId()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the files of Delta table " + tablePath, e);
+        }
+        return new TableFiles(snapshot.getVersion(), List.copyOf(out));
     }
 }

@@ -61,6 +61,18 @@ public enum ShadowTable {
             required("first_bucket", TIMESTAMP, "first 5-minute bucket the entity's features cover on that date"),
             required("last_bucket", TIMESTAMP, "last bucket covered; sum features are zero in covered buckets "
                     + "without a features row"))),
+    NOVELTY_PARTIALS("silver/novelty_partials", List.of("event_date"), List.of(
+            required("tenant", STRING, "client"),
+            required("entity_kind", STRING, "principal or host"),
+            required("entity_id", STRING, "entity"),
+            required("attribute", STRING, "see NoveltyAttribute"),
+            required("value", STRING, "a value the entity showed on that date"),
+            required("count", LONG, "how often, outside confirmed incidents"),
+            required("first_seen", TIMESTAMP, "first time that date"),
+            required("last_seen", TIMESTAMP, "last time that date"),
+            required("event_date", DATE, "the bronze partition counted; the partition column"),
+            required("source", STRING, "fingerprint of what was counted (the date's bronze files and the incident "
+                    + "windows touching it); novelty profiles recount a date whose fingerprint changed"))),
     BASELINES("gold/baselines", List.of(), List.of(
             required("tenant", STRING, "client"),
             required("entity_kind", STRING, "principal or host"),

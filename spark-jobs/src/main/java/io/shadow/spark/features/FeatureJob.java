@@ -14,23 +14,25 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.to_timestamp;
 
+import io.shadow.features.ActivityEvent;
 import io.shadow.features.Buckets;
-import io.shadow.features.EntityKey;
 import io.shadow.features.Feature;
 import io.shadow.features.FeatureDefinitions;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.DeltaTables;
 import io.shadow.spark.EventRows;
+import io.shadow.spark.baseline.NoveltyPartials;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -52,8 +54,14 @@ import org.apache.spark.sql.types.StructType;
 public final class FeatureJob {
     private static final Feature[] FEATURES = Feature.values();
     private static final String[] ENTITY = {"tenant", "entity_kind", "entity_id"};
-    /** One row per event and entity: the event's contribution to every feature, and how many samples for means. */
-    static final StructType CONTRIBUTION = contributionSchema();
+    /**
+     * The scan's rows: an event's contribution to an entity's bucket (every feature's sum and sample
+     * count; {@code bucket_start} set) or a task's novelty count ({@code attribute}, {@code value},
+     * {@code event_date} set).
+     */
+    static final StructType SCAN = scanSchema();
+    static final Double NO_SUM = 0.0;
+    static final Long NO_SAMPLES = 0L;
 
     private final SparkSession spark;
     private final TableCatalog catalog;
@@ -63,9 +71,16 @@ public final class FeatureJob {
         this.catalog = catalog;
     }
 
-    /** Recomputes the features table from all bronze events; returns the number of feature rows. */
+    /**
+     * Recomputes the features table (and the novelty partials, {@link NoveltyPartials}) from all
+     * bronze events; returns the number of feature rows.
+     */
     public long run() {
-        Dataset<Row> buckets = buckets(DeltaTables.read(spark, catalog, ShadowTable.EVENTS)).persist();
+        Map<String, List<long[]>> incidents = NoveltyPartials.incidents(spark, catalog);
+        NoveltyPartials.Bronze bronze = NoveltyPartials.bronze(spark, catalog, incidents);
+        Dataset<Row> scan = scan(DeltaTables.readVersion(spark, catalog, ShadowTable.EVENTS, bronze.version()),
+                incidents).persist();
+        Dataset<Row> buckets = buckets(scan);
         try {
             Row end = buckets.agg(max("bucket_start")).first();
             if (!end.isNullAt(0)) {
@@ -84,8 +99,10 @@ public final class FeatureJob {
             }
             DeltaTables.overwrite(spark, catalog, ShadowTable.FEATURES,
                     sparse(buckets).withColumn("bucket_date", to_date(col("bucket_start"))));
+            DeltaTables.overwrite(spark, catalog, ShadowTable.NOVELTY_PARTIALS,
+                    NoveltyPartials.withSources(spark, partials(scan), bronze.sources()));
         } finally {
-            buckets.unpersist();
+            scan.unpersist();
         }
         return DeltaTables.count(spark, catalog, ShadowTable.FEATURES);
     }
@@ -94,13 +111,17 @@ public final class FeatureJob {
      * Recomputes one date's partition of the features table (and of the spans) from that date's
      * bronze events, replacing what an earlier run wrote for it (other dates stay as they are).
      * Entities seen on earlier dates are covered from midnight, new ones from their first bucket;
-     * a past date to its last bucket, today only to the last bucket seen so far. Returns that
+     * a past date to its last bucket, today only to the last bucket seen so far. The same pass
+     * counts the date's novelty partials ({@link NoveltyPartials}) and replaces them. Returns that
      * date's feature rows.
      */
     public long run(LocalDate date) {
-        // read twice below (spans, features): computed once
-        Dataset<Row> buckets = buckets(DeltaTables.read(spark, catalog, ShadowTable.EVENTS)
-                .filter(col("event_date").equalTo(lit(date)))).persist();
+        Map<String, List<long[]>> incidents = NoveltyPartials.incidents(spark, catalog);
+        NoveltyPartials.Bronze bronze = NoveltyPartials.bronze(spark, catalog, incidents);
+        // read three times below (spans, features, partials): computed once
+        Dataset<Row> scan = scan(DeltaTables.readVersion(spark, catalog, ShadowTable.EVENTS, bronze.version())
+                .filter(col("event_date").equalTo(lit(date))), incidents).persist();
+        Dataset<Row> buckets = buckets(scan);
         try {
             Instant midnight = date.atStartOfDay(ZoneOffset.UTC).toInstant();
             Instant last = midnight.plusSeconds(86_400L - Buckets.SECONDS);
@@ -118,24 +139,57 @@ public final class FeatureJob {
             DeltaTables.overwriteWhere(spark, catalog, ShadowTable.FEATURE_SPANS, spans, where);
             DeltaTables.overwriteWhere(spark, catalog, ShadowTable.FEATURES,
                     sparse(buckets).withColumn("bucket_date", lit(date)), where);
+            String source = bronze.sources().get(date);
+            if (source != null) { // no bronze files for the date: nothing counted, nothing the profiles read
+                DeltaTables.overwriteWhere(spark, catalog, ShadowTable.NOVELTY_PARTIALS, partials(scan)
+                        .withColumn("source", lit(source)), NoveltyPartials.datesPredicate(List.of(date)));
+            }
         } finally {
-            buckets.unpersist();
+            scan.unpersist();
         }
         return DeltaTables.read(spark, catalog, ShadowTable.FEATURES).filter(col("bucket_date").equalTo(lit(date)))
                 .count();
     }
 
-    /** Per entity and bucket: each feature's summed contributions ({@code s_<feature>}) and sample count ({@code n_<feature>}). */
-    private static Dataset<Row> buckets(Dataset<Row> events) {
-        List<Column> sums = new ArrayList<>();
+    /**
+     * One pass over bronze rows (definition columns and {@code event_date}) for two outputs, tagged
+     * by which key columns are set: per entity and bucket ({@code bucket_start} set), each feature's
+     * summed contributions ({@code s_<feature>}) and sample count ({@code n_<feature>}); per entity,
+     * attribute, value and date ({@code attribute} set), the novelty partial counts. Each task sums
+     * its events' contributions per entity and bucket ({@link BucketSums}) and counts novelty
+     * values in a map, and hands both to Spark's aggregation, which merges the tasks.
+     */
+    private static Dataset<Row> scan(Dataset<Row> events, Map<String, List<long[]>> incidents) {
+        List<Column> aggs = new ArrayList<>();
         for (Feature f : FEATURES) {
-            sums.add(sum("s_" + f.wireName()).as("s_" + f.wireName()));
-            sums.add(sum("n_" + f.wireName()).as("n_" + f.wireName()));
+            aggs.add(sum("s_" + f.wireName()).as("s_" + f.wireName()));
+            aggs.add(sum("n_" + f.wireName()).as("n_" + f.wireName()));
         }
-        return events.select(cols(EventRows.DEFINITION_COLUMNS))
-                .flatMap((FlatMapFunction<Row, Row>) FeatureJob::contributions, Encoders.row(CONTRIBUTION))
-                .groupBy(cols("tenant", "entity_kind", "entity_id", "bucket_start"))
-                .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
+        aggs.add(sum("count").as("count"));
+        aggs.add(min("first_seen").as("first_seen"));
+        aggs.add(max("last_seen").as("last_seen"));
+        Dataset<Row> input = events.select(cols(EventRows.DEFINITION_COLUMNS_AND_DATE));
+        StructType schema = input.schema();
+        return input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new Scan(rows, schema, incidents),
+                        Encoders.row(SCAN))
+                .groupBy(cols("tenant", "entity_kind", "entity_id", "bucket_start", "attribute", "value", "event_date"))
+                .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    }
+
+    /** The scan's feature rows: per entity and bucket, {@code s_<feature>} and {@code n_<feature>}. */
+    private static Dataset<Row> buckets(Dataset<Row> scan) {
+        List<Column> c = new ArrayList<>(List.of(cols("tenant", "entity_kind", "entity_id", "bucket_start")));
+        for (Feature f : FEATURES) {
+            c.add(col("s_" + f.wireName()));
+            c.add(col("n_" + f.wireName()));
+        }
+        return scan.filter(col("bucket_start").isNotNull()).select(c.toArray(Column[]::new));
+    }
+
+    /** The scan's novelty partials, per date (without the fingerprint). */
+    private static Dataset<Row> partials(Dataset<Row> scan) {
+        return scan.filter(col("attribute").isNotNull()).select(cols("tenant", "entity_kind", "entity_id",
+                "attribute", "value", "count", "first_seen", "last_seen", "event_date"));
     }
 
     /** One row per entity, bucket and feature: sums that are not zero, means that have samples. */
@@ -154,43 +208,94 @@ public final class FeatureJob {
                 .filter(col("value").isNotNull());
     }
 
-    private static Iterator<Row> contributions(Row row) {
-        var e = EventRows.event(row);
-        Instant bucket = Instant.ofEpochSecond(Buckets.start(e.time()));
-        // an event counts for at most a principal and a host: one row each, a sum and a count per feature
-        Map<EntityKey, double[]> perEntity = new LinkedHashMap<>(2);
-        FeatureDefinitions.contributions(e, (k, f, v) -> {
-            double[] acc = perEntity.computeIfAbsent(k, x -> new double[2 * FEATURES.length]);
-            acc[2 * f.ordinal()] += v;
-            acc[2 * f.ordinal() + 1]++;
-        });
-        List<Row> out = new ArrayList<>(perEntity.size());
-        perEntity.forEach((k, acc) -> {
-            Object[] v = new Object[4 + acc.length];
-            v[0] = k.tenant();
-            v[1] = k.kind().wireName();
-            v[2] = k.id();
-            v[3] = bucket;
-            for (int i = 0; i < acc.length; i += 2) {
-                v[4 + i] = acc[i];
-                v[5 + i] = (long) acc[i + 1];
+    /**
+     * One task of the scan: its events' feature contributions summed per entity and bucket in
+     * {@link BucketSums} and its novelty counts, handed to Spark's aggregation (which merges the
+     * tasks) when a map is full and at the end. Sums follow the events' order, as Spark's own
+     * map-side aggregation of per-event rows did.
+     */
+    private static final class Scan implements Iterator<Row> {
+        private final Iterator<Row> rows;
+        private final EventRows.Reader reader;
+        private final int date;
+        private final NoveltyPartials.Counter novelty;
+        private final NoveltyPartials.Sink noveltyRows;
+        private final BucketSums sums = new BucketSums();
+        private final ArrayDeque<Row> pending = new ArrayDeque<>();
+        private Iterator<Row> drain = java.util.Collections.emptyIterator();
+        private boolean flushed;
+
+        Scan(Iterator<Row> rows, StructType schema, Map<String, List<long[]>> incidents) {
+            this.rows = rows;
+            this.reader = new EventRows.Reader(schema);
+            this.date = schema.fieldIndex("event_date");
+            this.novelty = new NoveltyPartials.Counter(incidents);
+            this.noveltyRows = (k, a, v, d, n, first, last) -> {
+                Object[] r = new Object[SCAN.size()];
+                r[0] = k.tenant();
+                r[1] = k.kind().wireName();
+                r[2] = k.id();
+                r[4] = a.wireName();
+                r[5] = v;
+                r[6] = d;
+                for (int i = 0; i < FEATURES.length; i++) {
+                    r[7 + 2 * i] = NO_SUM;
+                    r[8 + 2 * i] = NO_SAMPLES;
+                }
+                r[7 + 2 * FEATURES.length] = n;
+                r[8 + 2 * FEATURES.length] = first;
+                r[9 + 2 * FEATURES.length] = last;
+                pending.add(RowFactory.create(r));
+            };
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (pending.isEmpty() && !drain.hasNext()) {
+                if (rows.hasNext()) {
+                    Row r = rows.next();
+                    ActivityEvent e = reader.event(r);
+                    sums.add(e);
+                    if (sums.full()) {
+                        drain = sums.drain();
+                    }
+                    novelty.add(e, r.get(date), noveltyRows);
+                } else if (!flushed) {
+                    flushed = true;
+                    drain = sums.drain();
+                    novelty.flush(noveltyRows);
+                } else {
+                    return false;
+                }
             }
-            out.add(RowFactory.create(v));
-        });
-        return out.iterator();
+            return true;
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return drain.hasNext() ? drain.next() : pending.poll();
+        }
     }
 
-    private static StructType contributionSchema() {
+    private static StructType scanSchema() {
         StructType s = new StructType()
                 .add("tenant", DataTypes.StringType, false)
                 .add("entity_kind", DataTypes.StringType, false)
                 .add("entity_id", DataTypes.StringType, false)
-                .add("bucket_start", DataTypes.TimestampType, false);
+                .add("bucket_start", DataTypes.TimestampType, true)
+                .add("attribute", DataTypes.StringType, true)
+                .add("value", DataTypes.StringType, true)
+                .add("event_date", DataTypes.DateType, true);
         for (Feature f : FEATURES) {
             s = s.add("s_" + f.wireName(), DataTypes.DoubleType, false).add("n_" + f.wireName(),
                     DataTypes.LongType, false);
         }
-        return s;
+        return s.add("count", DataTypes.LongType, false)
+                .add("first_seen", DataTypes.TimestampType, true)
+                .add("last_seen", DataTypes.TimestampType, true);
     }
 
     private static Column[] cols(String... names) {
