@@ -4,8 +4,11 @@ import io.delta.tables.DeltaTable;
 import io.shadow.features.table.Column;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -54,12 +57,12 @@ public final class DeltaTables {
     static void ensureExists(SparkSession spark, TableCatalog catalog, ShadowTable t) {
         String log = catalog.path(t) + "/_delta_log/";
         try {
-            org.apache.hadoop.fs.Path first = new org.apache.hadoop.fs.Path(log + "00000000000000000000.json");
-            org.apache.hadoop.fs.FileSystem fs = first.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (fs.exists(first) || fs.exists(new org.apache.hadoop.fs.Path(log + "_last_checkpoint"))) {
+            Path first = new Path(log + "00000000000000000000.json");
+            FileSystem fs = first.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs.exists(first) || fs.exists(new Path(log + "_last_checkpoint"))) {
                 return;
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // cannot tell: let Delta decide
         }
         ensure(spark, catalog, t);
@@ -82,9 +85,7 @@ public final class DeltaTables {
      */
     public static void overwrite(SparkSession spark, TableCatalog catalog, ShadowTable t, Dataset<Row> rows) {
         ensureExists(spark, catalog, t);
-        rows.select(t.columnNames().stream().map(org.apache.spark.sql.functions::col)
-                        .toArray(org.apache.spark.sql.Column[]::new))
-                .write().format("delta").mode("overwrite").option("overwriteSchema", "false")
+        inTableOrder(t, rows).write().format("delta").mode("overwrite").option("overwriteSchema", "false")
                 .option("mergeSchema", "true")
                 .save(catalog.path(t));
     }
@@ -96,10 +97,14 @@ public final class DeltaTables {
     public static void overwriteWhere(SparkSession spark, TableCatalog catalog, ShadowTable t, Dataset<Row> rows,
             String predicate) {
         ensureExists(spark, catalog, t);
-        rows.select(t.columnNames().stream().map(org.apache.spark.sql.functions::col)
-                        .toArray(org.apache.spark.sql.Column[]::new))
-                .write().format("delta").mode("overwrite").option("replaceWhere", predicate)
+        inTableOrder(t, rows).write().format("delta").mode("overwrite").option("replaceWhere", predicate)
                 .save(catalog.path(t));
+    }
+
+    /** The table's columns of {@code rows}, in the table's order (extra columns dropped). */
+    private static Dataset<Row> inTableOrder(ShadowTable t, Dataset<Row> rows) {
+        return rows.select(t.columnNames().stream().map(org.apache.spark.sql.functions::col)
+                .toArray(org.apache.spark.sql.Column[]::new));
     }
 
     public static long count(SparkSession spark, TableCatalog catalog, ShadowTable t) {

@@ -46,21 +46,12 @@ public final class EventRows {
      * only gives an event with an empty id and no raw fields.
      */
     public static ActivityEvent event(Row r) {
-        scala.Option<Object> rawField = r.schema().getFieldIndex("raw");
-        Map<String, String> raw = rawField.isEmpty() || r.isNullAt((Integer) rawField.get()) ? Map.of()
-                : scala.jdk.javaapi.CollectionConverters.asJava(r.<String, String>getMap((Integer) rawField.get()));
-        String id = r.schema().getFieldIndex("event_id").isDefined() ? r.getAs("event_id") : "";
-        return new ActivityEvent(id, r.getAs("time"), r.getAs("tenant"),
-                EventClass.fromUid(r.<Integer>getAs("class_uid")), r.getAs("operation"), r.getAs("principal"),
-                r.getAs("src_ip"), r.getAs("user_agent"), r.getAs("host"),
-                ResourceType.fromWire(r.getAs("resource_type")), r.getAs("resource_id"),
-                Outcome.fromWire(r.getAs("outcome")), r.<Long>getAs("bytes_in"), r.<Long>getAs("bytes_out"),
-                r.getAs("cpu_pct"), r.getAs("mem_pct"), raw);
+        return new Reader(r.schema()).event(r);
     }
+
     /**
      * Reads events from rows of one schema, with the columns' positions looked up once instead of by
-     * name for every field of every row (the offline scans read millions). Gives the same events as
-     * {@link #event(Row)}.
+     * name for every field of every row (the offline scans read millions).
      */
     public static final class Reader {
         private final int id;
