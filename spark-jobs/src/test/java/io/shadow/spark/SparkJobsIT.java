@@ -225,4 +225,36 @@ class SparkJobsIT {
         assertThat(own).containsExactlyInAnyOrderEntriesOf(Map.of("alice/u-1", false, "alice/u-2", false,
                 "u-3/u-3", true));
     }
+
+    @Test
+    void feedbackFromAStoreWithoutOwnActivityYetLabelsEveryDecision(@TempDir Path dir) throws Exception {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        String url = Database.h2Url(dir.resolve("store"));
+        Instant t = Instant.parse("2026-11-09T10:00:00Z");
+        try (Database db = Database.open(url, "sa", "")) {
+            MitigationStore store = new MitigationStore(db);
+            store.insertIncident(new Incident("inc-a", "acme", "principal", "u-1", "u-1", null, "data_storage",
+                    "s3://b", "deletes@data_storage", Band.MEDIUM, 70, Incident.OPEN, t, t.plusSeconds(60), t, 3,
+                    "{}"));
+            store.insertMitigation(new Mitigation("mit-a", "inc-a", "p", Band.MEDIUM, Mitigation.STANDARD, 70,
+                    Mitigation.APPLIED, "e", t, t, false, null, null, "{}"), List.of());
+            store.decide("mit-a", Set.of(Mitigation.APPLIED), Mitigation.REJECTED, new FeedbackRecord("fb-a",
+                    "mit-a", "inc-a", "acme", "principal", "u-1", "deletes@data_storage", "reject", "a backup job",
+                    "alice", false, t.plusSeconds(600)));
+            // the store as it was before migration V4 (the mitigation API not yet upgraded)
+            try (var c = db.dataSource().getConnection(); var st = c.createStatement()) {
+                st.execute("ALTER TABLE feedback DROP COLUMN own_activity");
+            }
+        }
+
+        FeedbackImportJob.Result r = new FeedbackImportJob(spark, catalog, url, "sa", "").run();
+
+        assertThat(r.feedback()).isEqualTo(1);
+        assertThat(r.incidents()).as("a rejection by someone: the incident is labelled benign").isEqualTo(1);
+        assertThat(r.confirmed()).isZero();
+        Map<String, Boolean> own = new HashMap<>();
+        new KernelTableReader().scan(catalog.path(ShadowTable.FEEDBACK), row ->
+                own.put(row.string("feedback_id"), row.booleanValue("own_activity")));
+        assertThat(own).containsExactlyEntriesOf(Map.of("fb-a", false));
+    }
 }

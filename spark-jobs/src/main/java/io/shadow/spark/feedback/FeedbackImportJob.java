@@ -1,12 +1,14 @@
 package io.shadow.spark.feedback;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.DeltaTables;
+import java.util.Arrays;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -18,7 +20,9 @@ import org.apache.spark.sql.SparkSession;
  * rejection by the person whose own activity the incident is about ({@code own_activity}) is kept in
  * {@code feedback} but labels nothing: an attacker holding the account would reject too, so only
  * someone else's rejection teaches the nightly run that the activity was benign. Both tables are
- * rewritten from the store, which stays the source of truth, so the import is idempotent.
+ * rewritten from the store, which stays the source of truth, so the import is idempotent. A store
+ * whose schema predates {@code own_activity} (store migration V4, applied when the mitigation API
+ * next starts) is read as if no decision were on one's own activity.
  */
 public final class FeedbackImportJob {
     private final SparkSession spark;
@@ -36,7 +40,7 @@ public final class FeedbackImportJob {
     }
 
     public Result run() {
-        Dataset<Row> feedback = store.read(spark, "feedback").cache();
+        Dataset<Row> feedback = withOwnActivity(store.read(spark, "feedback")).cache();
         Dataset<Row> incidents = store.read(spark, "incidents");
         try {
             DeltaTables.overwrite(spark, catalog, ShadowTable.FEEDBACK, feedback);
@@ -55,5 +59,11 @@ public final class FeedbackImportJob {
         } finally {
             feedback.unpersist();
         }
+    }
+
+    /** The store's feedback with {@code own_activity}, false for every decision when the store has no such column yet. */
+    private static Dataset<Row> withOwnActivity(Dataset<Row> feedback) {
+        boolean known = Arrays.stream(feedback.columns()).anyMatch(c -> c.equalsIgnoreCase("own_activity"));
+        return known ? feedback : feedback.withColumn("own_activity", lit(false));
     }
 }
