@@ -40,6 +40,12 @@ public final class FeedbackImportJob {
     }
 
     public Result run() {
+        try (MitigationStoreTables.Hold open = store.holdOpen()) {
+            return importStore();
+        }
+    }
+
+    private Result importStore() {
         Dataset<Row> feedback = withOwnActivity(store.read(spark, "feedback")).cache();
         Dataset<Row> incidents = store.read(spark, "incidents");
         try {

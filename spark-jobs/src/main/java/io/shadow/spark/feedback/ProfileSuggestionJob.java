@@ -70,6 +70,12 @@ public final class ProfileSuggestionJob {
     }
 
     public Result run() {
+        try (MitigationStoreTables.Hold open = store.holdOpen()) {
+            return suggest();
+        }
+    }
+
+    private Result suggest() {
         Map<String, String[]> mitigations = new HashMap<>();
         for (Row m : store.read(spark, "mitigations").select("mitigation_id", "profile").collectAsList()) {
             mitigations.put(m.getString(0), new String[] {m.getString(1)});
