@@ -88,7 +88,11 @@ public enum Feature {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    private static final java.util.Map<String, Feature> BY_WIRE_NAME = java.util.Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Feature::wireName, f -> f));
+
     public static Feature fromWire(String s) {
-        return valueOf(s.toUpperCase(Locale.ROOT));
+        Feature exact = BY_WIRE_NAME.get(s); // per row in the nightly baselines: no upper-case copy
+        return exact != null ? exact : valueOf(s.toUpperCase(Locale.ROOT));
     }
 }

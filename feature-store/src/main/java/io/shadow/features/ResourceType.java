@@ -16,7 +16,14 @@ public enum ResourceType {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    private static final java.util.Map<String, ResourceType> BY_WIRE_NAME = java.util.Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(ResourceType::wireName, v -> v));
+
     public static ResourceType fromWire(String name) {
+        ResourceType exact = BY_WIRE_NAME.get(name); // the usual spelling, without a trim and an upper-case copy per event
+        if (exact != null) {
+            return exact;
+        }
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

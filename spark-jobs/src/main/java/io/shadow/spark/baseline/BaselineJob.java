@@ -80,12 +80,11 @@ public final class BaselineJob {
                             computedAt), Encoders.row(DeltaTables.schema(ShadowTable.BASELINES)));
             DeltaTables.overwrite(spark, catalog, ShadowTable.BASELINES, entities.drop("value_x", "value_n", "diff_x",
                     "diff_n").unionByName(population));
+            // from the persisted entities (filled by the write): re-reading the table costs a snapshot
+            return entities.filter(col("hour").equalTo(-1)).count();
         } finally {
             entities.unpersist();
         }
-        // counted from the written table: a count of the entities would be another pass
-        return DeltaTables.read(spark, catalog, ShadowTable.BASELINES).filter(col("hour").equalTo(-1)
-                .and(col("entity_id").notEqual(EntityKey.POPULATION))).count();
     }
 
     /** The hourly value (or difference) counts of every entity, one row per distinct value. */
@@ -126,8 +125,8 @@ public final class BaselineJob {
             tenant = r.getString(0);
             kind = r.getString(1);
             feature = Feature.fromWire(r.getString(2));
-            g.add(r.<Integer>getAs("hour"), r.<String>getAs("series").equals(VALUE), r.<Double>getAs("x"),
-                    r.<Long>getAs("n"));
+            // by position, as counts() lays them out: tenant, entity_kind, feature, hour, series, x, n
+            g.add(r.getInt(3), r.getString(4).equals(VALUE), r.getDouble(5), r.getLong(6));
         }
         List<Row> out = new ArrayList<>();
         g.rows(tenant, kind, EntityKey.POPULATION, feature, computedAt, false, out);

@@ -1,17 +1,14 @@
 package io.shadow.spark.baseline;
 
-import static org.apache.spark.sql.functions.col;
-
+import io.shadow.features.table.KernelTableReader;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
-import io.shadow.spark.DeltaTables;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -34,18 +31,23 @@ public final class IncidentWindows {
     /**
      * The confirmed incidents' windows per entity ({@link #entityKey}), widened by {@code leadSeconds}
      * before their first anomaly and {@code trailSeconds} after their last, as inclusive
-     * {@code [from, to]} epoch microseconds: few enough to ship to every task.
+     * {@code [from, to]} epoch microseconds: few enough to ship to every task. Read on the driver
+     * with Delta Kernel: the table is small (one row per reviewed incident), and a Spark read would
+     * cost a snapshot and several small jobs in each of the three steps that call this.
      */
     static Map<String, List<long[]>> confirmed(SparkSession spark, TableCatalog catalog, long leadSeconds,
             long trailSeconds) {
         Map<String, List<long[]>> out = new HashMap<>();
-        for (Row r : DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS).filter(col("label").equalTo(1))
-                .select("tenant", "entity_kind", "entity_id", "start_time", "end_time").collectAsList()) {
-            long from = micros(r.getAs("start_time")) - leadSeconds * 1_000_000L;
-            long to = micros(r.getAs("end_time")) + trailSeconds * 1_000_000L;
-            out.computeIfAbsent(entityKey(r.getString(0), r.getString(1), r.getString(2)), k -> new ArrayList<>())
-                    .add(new long[] {from, to});
-        }
+        new KernelTableReader(spark.sparkContext().hadoopConfiguration()).scan(catalog.path(ShadowTable.INCIDENTS),
+                r -> {
+                    if (r.isNull("label") || r.intValue("label") != 1) {
+                        return;
+                    }
+                    long from = micros(r.instant("start_time")) - leadSeconds * 1_000_000L;
+                    long to = micros(r.instant("end_time")) + trailSeconds * 1_000_000L;
+                    out.computeIfAbsent(entityKey(r.string("tenant"), r.string("entity_kind"), r.string("entity_id")),
+                            k -> new ArrayList<>()).add(new long[] {from, to});
+                });
         return out;
     }
 

@@ -184,44 +184,74 @@ public final class NoveltyPartials {
 
     /**
      * One task's counts: (entity, attribute, value, date) → count, first, last, outside incidents.
-     * Handed on when it reaches {@link #PARTIAL_KEYS} keys and at the end.
+     * Held per entity and date, then per attribute and value: an event's values are one entity's,
+     * so an event costs one lookup of its entity and small ones of its values. Handed on when it
+     * holds {@link #PARTIAL_KEYS} keys and at the end.
      */
     public static final class Counter {
+        private static final NoveltyAttribute[] ATTRIBUTES = NoveltyAttribute.values();
         private final Map<String, List<long[]>> incidents;
-        private final Map<Seen, long[]> seen = new HashMap<>();
+        private final Map<EntityDate, Map<String, long[]>[]> seen = new HashMap<>();
+        private int keys;
+        private EntityKey lastEntity;
+        private Map<String, long[]>[] lastValues;
+        private List<long[]> lastWindows;
 
         public Counter(Map<String, List<long[]>> incidents) {
             this.incidents = incidents;
         }
 
         /** Counts one event of bronze date {@code date}; may hand counts on to {@code out}. */
+        @SuppressWarnings("unchecked")
         public void add(ActivityEvent e, Object date, Sink out) {
             long micros = IncidentWindows.micros(e.time());
+            lastEntity = null;
             FeatureDefinitions.noveltyValues(e, (k, a, v) -> {
-                if (!incidents.isEmpty() && inIncident(incidents.get(IncidentWindows.entityKey(k.tenant(),
-                        k.kind().wireName(), k.id())), micros)) {
+                if (k != lastEntity) { // the definitions pass one key object per entity and event
+                    lastEntity = k;
+                    lastWindows = incidents.isEmpty() ? null
+                            : incidents.get(IncidentWindows.entityKey(k.tenant(), k.kind().wireName(), k.id()));
+                    lastValues = seen.computeIfAbsent(new EntityDate(k, date), x -> new Map[ATTRIBUTES.length]);
+                }
+                if (lastWindows != null && inIncident(lastWindows, micros)) {
                     return;
                 }
-                long[] c = seen.computeIfAbsent(new Seen(k, a, v, date),
-                        x -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
+                Map<String, long[]> values = lastValues[a.ordinal()];
+                if (values == null) {
+                    values = lastValues[a.ordinal()] = new HashMap<>(8);
+                }
+                long[] c = values.get(v);
+                if (c == null) {
+                    values.put(v, c = new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
+                    keys++;
+                }
                 c[0]++;
                 c[1] = Math.min(c[1], micros);
                 c[2] = Math.max(c[2], micros);
             });
-            if (seen.size() >= PARTIAL_KEYS) {
+            if (keys >= PARTIAL_KEYS) {
                 flush(out);
             }
         }
 
         /** Hands on every count held. */
         public void flush(Sink out) {
-            seen.forEach((k, c) -> out.accept(k.entity(), k.attribute(), k.value(), k.date(), c[0], instant(c[1]),
-                    instant(c[2])));
+            seen.forEach((k, byAttribute) -> {
+                for (int a = 0; a < byAttribute.length; a++) {
+                    if (byAttribute[a] != null) {
+                        NoveltyAttribute attribute = ATTRIBUTES[a];
+                        byAttribute[a].forEach((v, c) -> out.accept(k.entity(), attribute, v, k.date(), c[0],
+                                instant(c[1]), instant(c[2])));
+                    }
+                }
+            });
             seen.clear();
+            keys = 0;
+            lastEntity = null;
         }
     }
 
-    private record Seen(EntityKey entity, NoveltyAttribute attribute, String value, Object date) {
+    private record EntityDate(EntityKey entity, Object date) {
     }
 
     private static boolean inIncident(List<long[]> windows, long micros) {

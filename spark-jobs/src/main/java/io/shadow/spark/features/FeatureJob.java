@@ -22,6 +22,7 @@ import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.DeltaTables;
 import io.shadow.spark.EventRows;
+import io.shadow.spark.SideBySide;
 import io.shadow.spark.baseline.NoveltyPartials;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -97,14 +98,15 @@ public final class FeatureJob {
                 DeltaTables.overwrite(spark, catalog, ShadowTable.FEATURE_SPANS,
                         spark.createDataFrame(List.of(), DeltaTables.schema(ShadowTable.FEATURE_SPANS)));
             }
-            DeltaTables.overwrite(spark, catalog, ShadowTable.FEATURES,
-                    sparse(buckets).withColumn("bucket_date", to_date(col("bucket_start"))));
-            DeltaTables.overwrite(spark, catalog, ShadowTable.NOVELTY_PARTIALS,
-                    NoveltyPartials.withSources(spark, partials(scan), bronze.sources()));
+            // the scan is persisted by now (the spans' write filled it): the other two tables side by side
+            SideBySide.run(() -> DeltaTables.overwrite(spark, catalog, ShadowTable.FEATURES,
+                            sparse(buckets).withColumn("bucket_date", to_date(col("bucket_start")))),
+                    () -> DeltaTables.overwrite(spark, catalog, ShadowTable.NOVELTY_PARTIALS,
+                            NoveltyPartials.withSources(spark, partials(scan), bronze.sources())));
+            return sparse(buckets).count(); // from the persisted scan: re-reading the table costs a snapshot
         } finally {
             scan.unpersist();
         }
-        return DeltaTables.count(spark, catalog, ShadowTable.FEATURES);
     }
 
     /**
@@ -137,18 +139,19 @@ public final class FeatureJob {
                     .unionByName(known).groupBy(cols(ENTITY)).agg(min("first").as("first_bucket"))
                     .withColumn("last_bucket", lit(last)).withColumn("bucket_date", lit(date));
             DeltaTables.overwriteWhere(spark, catalog, ShadowTable.FEATURE_SPANS, spans, where);
-            DeltaTables.overwriteWhere(spark, catalog, ShadowTable.FEATURES,
-                    sparse(buckets).withColumn("bucket_date", lit(date)), where);
+            // the scan is persisted by now (the spans' write filled it): the other two tables side by side
             String source = bronze.sources().get(date);
-            if (source != null) { // no bronze files for the date: nothing counted, nothing the profiles read
-                DeltaTables.overwriteWhere(spark, catalog, ShadowTable.NOVELTY_PARTIALS, partials(scan)
-                        .withColumn("source", lit(source)), NoveltyPartials.datesPredicate(List.of(date)));
-            }
+            SideBySide.run(() -> DeltaTables.overwriteWhere(spark, catalog, ShadowTable.FEATURES,
+                    sparse(buckets).withColumn("bucket_date", lit(date)), where), () -> {
+                        if (source != null) { // no bronze files for the date: nothing counted, nothing read
+                            DeltaTables.overwriteWhere(spark, catalog, ShadowTable.NOVELTY_PARTIALS, partials(scan)
+                                    .withColumn("source", lit(source)), NoveltyPartials.datesPredicate(List.of(date)));
+                        }
+                    });
+            return sparse(buckets).count(); // from the persisted scan: re-reading the table costs a snapshot
         } finally {
             scan.unpersist();
         }
-        return DeltaTables.read(spark, catalog, ShadowTable.FEATURES).filter(col("bucket_date").equalTo(lit(date)))
-                .count();
     }
 
     /**

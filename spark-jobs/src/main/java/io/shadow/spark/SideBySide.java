@@ -1,0 +1,63 @@
+package io.shadow.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs independent Spark actions (writes of different tables from one persisted input) at the same
+ * time, so one's driver-side work (planning, Delta log reads and commits) overlaps the other's
+ * tasks. Each action runs on a new thread started from the caller's, so it inherits the caller's
+ * Spark local properties (job group and description). Returns when all have finished; the first
+ * failure is rethrown with the others' failures suppressed.
+ */
+public final class SideBySide {
+    private SideBySide() {
+    }
+
+    public static void run(Runnable... actions) {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 1; i < actions.length; i++) {
+            Runnable a = actions[i];
+            Thread t = new Thread(() -> {
+                try {
+                    a.run();
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "shadow-side-by-side-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        try {
+            actions[0].run();
+        } catch (Throwable e) {
+            failures.add(0, e);
+        }
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (!failures.isEmpty()) {
+            Throwable first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            if (first instanceof RuntimeException r) {
+                throw r;
+            }
+            if (first instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(first);
+        }
+    }
+}
