@@ -56,8 +56,9 @@ public final class NightlyPipeline {
                 : new FeatureJob(spark, cfg.catalog()).run(scope.date()) + " feature rows for " + scope.date()));
         steps.add(new NightlyStep("baselines", scope -> new BaselineJob(spark, cfg.catalog()).run()
                 + " entity-feature baselines"));
+        // novelty reads the features step's partials, not the baselines: the two run side by side
         steps.add(new NightlyStep("novelty-profiles", scope -> new NoveltyProfileJob(spark, cfg.catalog()).run()
-                + " entity-attribute values"));
+                + " entity-attribute values").besidePreviousStep());
         if (!cfg.threatFeeds().isEmpty() || cfg.taxii() != null) {
             steps.add(new NightlyStep("threat-intel", scope -> syncThreatIntel()));
         }

@@ -20,7 +20,11 @@ public final class NightlyRun {
 
     public NightlyRun(RunFiles files, Consumer<String> progress, Clock clock) {
         this.files = files;
-        this.progress = progress;
+        this.progress = line -> {
+            synchronized (this) { // steps that run side by side report from their own threads
+                progress.accept(line);
+            }
+        };
         this.clock = clock;
     }
 
@@ -55,37 +59,40 @@ public final class NightlyRun {
             progress.accept(String.format("  [%d/%d] %s: skipped (%s)", i + 1, steps.size(), names.get(i),
                     plan.carriedOver().contains(names.get(i)) ? "finished in the earlier run" : "before --from-step"));
         }
-        for (int i = plan.start(); i < steps.size(); i++) {
-            NightlyStep step = steps.get(i);
-            progress.accept(String.format("  [%d/%d] %s ...", i + 1, steps.size(), step.name()));
-            Instant t0 = clock.instant();
-            Object result;
-            try {
-                result = step.work().run(request.scope());
-            } catch (Exception | LinkageError e) {
-                double s = seconds(t0);
-                String message = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
-                outcomes.add(new RunReport.StepOutcome(step.name(), RunReport.FAILED, s, null, message));
-                for (int j = i + 1; j < steps.size(); j++) {
+        int i = plan.start();
+        while (i < steps.size()) {
+            int end = i + 1;
+            while (end < steps.size() && steps.get(end).besidePrevious()) {
+                end++;
+            }
+            List<Done> group = runGroup(steps, i, end, request.scope());
+            for (Done d : group) {
+                if (d.failure() == null) {
+                    outcomes.add(new RunReport.StepOutcome(d.step().name(), RunReport.RAN, d.seconds(), d.json(), null));
+                    state = state.finishedStep(d.step().name(), clock.instant());
+                    files.writeState(state);
+                } else {
+                    outcomes.add(new RunReport.StepOutcome(d.step().name(), RunReport.FAILED, d.seconds(), null,
+                            message(d.failure())));
+                }
+            }
+            Done failed = group.stream().filter(d -> d.failure() != null).findFirst().orElse(null);
+            if (failed != null) {
+                Throwable e = failed.failure();
+                String message = message(e);
+                for (int j = end; j < steps.size(); j++) {
                     outcomes.add(new RunReport.StepOutcome(names.get(j), RunReport.NOT_RUN, 0, null, null));
                 }
-                files.writeState(state.failed(step.name(), message, clock.instant()));
+                files.writeState(state.failed(failed.step().name(), message, clock.instant()));
                 RunReport report = report(request, RunState.FAILED, started, plan, outcomes, message);
                 files.writeReport(report);
-                progress.accept(String.format("  [%d/%d] %s FAILED after %.1f s: %s", i + 1, steps.size(),
-                        step.name(), s, message));
-                throw new StepFailedException("nightly step '" + step.name() + "' failed for " + request.scope()
-                        + ": " + message + "; finished steps are recorded in " + files.directory() + "/"
-                        + RunFiles.STATE + ", so after fixing the cause the same command resumes at '" + step.name()
-                        + "' (report: " + files.directory() + "/" + RunFiles.REPORT_TEXT + ")", e, report);
+                throw new StepFailedException("nightly step '" + failed.step().name() + "' failed for "
+                        + request.scope() + ": " + message + "; finished steps are recorded in " + files.directory()
+                        + "/" + RunFiles.STATE + ", so after fixing the cause the same command resumes at '"
+                        + failed.step().name() + "' (report: " + files.directory() + "/" + RunFiles.REPORT_TEXT + ")",
+                        e, report);
             }
-            double s = seconds(t0);
-            JsonNode json = result == null ? null : RunFiles.JSON.valueToTree(result);
-            outcomes.add(new RunReport.StepOutcome(step.name(), RunReport.RAN, s, json, null));
-            state = state.finishedStep(step.name(), clock.instant());
-            files.writeState(state);
-            progress.accept(String.format("  [%d/%d] %s done in %.1f s: %s", i + 1, steps.size(), step.name(), s,
-                    result));
+            i = end;
         }
         files.writeState(state.succeeded(clock.instant()));
         RunReport report = report(request, RunState.SUCCEEDED, started, plan, outcomes, null);
@@ -93,6 +100,70 @@ public final class NightlyRun {
         progress.accept(String.format("nightly run of %s succeeded in %.1f s; report: %s/%s", request.scope(),
                 report.seconds(), files.directory(), RunFiles.REPORT_TEXT));
         return report;
+    }
+
+    /** How one step ended: its result as JSON, or what it threw. */
+    private record Done(NightlyStep step, double seconds, JsonNode json, Throwable failure) {
+    }
+
+    /**
+     * Runs steps {@code from} (inclusive) to {@code to} (exclusive) at the same time, each on its own
+     * thread started from this one (so a step inherits the caller's thread-local context, such as
+     * Spark's job group), and waits for all; one step runs on this thread. Progress lines are
+     * printed as each starts and ends.
+     */
+    private List<Done> runGroup(List<NightlyStep> steps, int from, int to, RunScope scope) {
+        Done[] done = new Done[to - from];
+        List<Thread> threads = new ArrayList<>();
+        for (int k = from + 1; k < to; k++) {
+            int at = k;
+            Thread t = new Thread(() -> {
+                try {
+                    done[at - from] = runStep(steps, at, scope);
+                } catch (Throwable e) { // an Error on a step's own thread still fails that step, visibly
+                    done[at - from] = new Done(steps.get(at), 0, null, e);
+                }
+            }, "nightly-" + steps.get(at).name());
+            t.start();
+            threads.add(t);
+        }
+        done[0] = runStep(steps, from, scope);
+        for (Thread t : threads) {
+            boolean interrupted = false;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return List.of(done);
+    }
+
+    private Done runStep(List<NightlyStep> steps, int i, RunScope scope) {
+        NightlyStep step = steps.get(i);
+        progress.accept(String.format("  [%d/%d] %s ...", i + 1, steps.size(), step.name()));
+        Instant t0 = clock.instant();
+        try {
+            Object result = step.work().run(scope);
+            double s = seconds(t0);
+            progress.accept(String.format("  [%d/%d] %s done in %.1f s: %s", i + 1, steps.size(), step.name(), s,
+                    result));
+            return new Done(step, s, result == null ? null : RunFiles.JSON.valueToTree(result), null);
+        } catch (Exception | LinkageError e) {
+            double s = seconds(t0);
+            progress.accept(String.format("  [%d/%d] %s FAILED after %.1f s: %s", i + 1, steps.size(), step.name(), s,
+                    message(e)));
+            return new Done(step, s, null, e);
+        }
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getName();
     }
 
     private RunReport report(RunRequest request, String status, Instant started, RunPlan plan,

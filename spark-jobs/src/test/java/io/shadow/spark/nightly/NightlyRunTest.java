@@ -144,4 +144,54 @@ class NightlyRunTest {
         assertThat(r.ran()).hasSize(4);
         assertThat(Optional.ofNullable(json.get("error")).map(JsonNode::isNull).orElse(true)).isTrue();
     }
+
+    @Test
+    void stepsBesideTheirPreviousRunAtTheSameTimeAndAFailureAmongThemKeepsTheOthersFinished() throws Exception {
+        // baselines and novelty each wait until the other has started: run one after the other, they time out
+        java.util.concurrent.CountDownLatch bothStarted = new java.util.concurrent.CountDownLatch(2);
+        List<String> sideBySide = java.util.Collections.synchronizedList(new ArrayList<>());
+        NightlyStep.Work meetTheOther = scope -> {
+            bothStarted.countDown();
+            return bothStarted.await(20, java.util.concurrent.TimeUnit.SECONDS) ? "met" : "alone";
+        };
+        List<NightlyStep> steps = List.of(new NightlyStep("features", scope -> "features"),
+                new NightlyStep("baselines", meetTheOther),
+                new NightlyStep("novelty-profiles", meetTheOther).besidePreviousStep(),
+                new NightlyStep("training-set", scope -> {
+                    sideBySide.add("training-set");
+                    return "done";
+                }));
+        RunReport report = new NightlyRun(files(), progress::add, Clock.systemUTC()).run(steps,
+                RunRequest.resumeOrRun(DAY));
+        assertThat(report.steps()).extracting(RunReport.StepOutcome::name).containsExactly("features", "baselines",
+                "novelty-profiles", "training-set");
+        assertThat(report.steps()).extracting(o -> o.result() == null ? null : o.result().asText())
+                .containsExactly("features", "met", "met", "done");
+
+        // the second time novelty fails while baselines succeeds: baselines is recorded, training does not run
+        java.util.concurrent.CountDownLatch again = new java.util.concurrent.CountDownLatch(2);
+        NightlyStep.Work meet = scope -> {
+            again.countDown();
+            return again.await(20, java.util.concurrent.TimeUnit.SECONDS) ? "met" : "alone";
+        };
+        List<NightlyStep> failing = List.of(new NightlyStep("features", scope -> "features"),
+                new NightlyStep("baselines", meet),
+                new NightlyStep("novelty-profiles", scope -> {
+                    meet.run(scope);
+                    throw new IllegalStateException("novelty partials are corrupt");
+                }).besidePreviousStep(),
+                new NightlyStep("training-set", scope -> {
+                    sideBySide.add("training-set (after a failure)");
+                    return "done";
+                }));
+        assertThatThrownBy(() -> new NightlyRun(files(), progress::add, Clock.systemUTC()).run(failing,
+                new RunRequest(DAY, null, true)))
+                .isInstanceOf(NightlyRun.StepFailedException.class)
+                .hasMessageContaining("nightly step 'novelty-profiles' failed")
+                .hasMessageContaining("resumes at 'novelty-profiles'");
+        RunState state = files().readState().orElseThrow();
+        assertThat(state.finished()).containsExactly("features", "baselines");
+        assertThat(state.failedStep()).isEqualTo("novelty-profiles");
+        assertThat(sideBySide).containsExactly("training-set");
+    }
 }
