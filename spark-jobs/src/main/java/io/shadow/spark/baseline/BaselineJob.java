@@ -1,9 +1,6 @@
 package io.shadow.spark.baseline;
 
-import static org.apache.spark.sql.functions.arrays_zip;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.lit;
 
 import io.shadow.features.Buckets;
 import io.shadow.features.EntityKey;
@@ -41,8 +38,6 @@ import org.apache.spark.sql.types.StructType;
  * stored or shuffled.
  */
 public final class BaselineJob {
-    private static final String VALUE = "value";
-    private static final String DIFF = "diff";
     static final StructType ENTITY_BASELINE = DeltaTables.schema(ShadowTable.BASELINES).add("value_x",
             DataTypes.createArrayType(DataTypes.DoubleType, false)).add("value_n",
             DataTypes.createArrayType(DataTypes.LongType, false)).add("diff_x",
@@ -72,8 +67,10 @@ public final class BaselineJob {
                         entity(k, rows, covered, incidents, computedAt), Encoders.row(ENTITY_BASELINE))
                 .persist(); // written, and its hourly value counts feed the population
         try {
-            // merged in the population's task: summing counts first saves little, most values are distinct
-            Dataset<Row> counts = counts(entities, VALUE).unionByName(counts(entities, DIFF));
+            // each entity-hour's value counts travel as its arrays (one row, not one per distinct value)
+            // and are merged in the population's task: summing counts first saves little, most values differ
+            Dataset<Row> counts = entities.filter(col("hour").geq(0)).select(col("tenant"), col("entity_kind"),
+                    col("feature"), col("hour"), col("value_x"), col("value_n"), col("diff_x"), col("diff_n"));
             Dataset<Row> population = counts.groupByKey((MapFunction<Row, String>) r -> r.getString(0) + '\u0001'
                             + r.getString(1) + '\u0001' + r.getString(2), Encoders.STRING())
                     .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (k, rows) -> population(rows,
@@ -85,15 +82,6 @@ public final class BaselineJob {
         } finally {
             entities.unpersist();
         }
-    }
-
-    /** The hourly value (or difference) counts of every entity, one row per distinct value. */
-    private static Dataset<Row> counts(Dataset<Row> entities, String series) {
-        return entities.filter(col("hour").geq(0))
-                .select(col("tenant"), col("entity_kind"), col("feature"), col("hour"), lit(series).as("series"),
-                        explode(arrays_zip(col(series + "_x"), col(series + "_n"))).as("c"))
-                .select(col("tenant"), col("entity_kind"), col("feature"), col("hour"), col("series"),
-                        col("c." + series + "_x").as("x"), col("c." + series + "_n").as("n"));
     }
 
     private static Iterator<Row> entity(String key, Iterator<Row> rows, Iterator<Row> covered,
@@ -115,22 +103,31 @@ public final class BaselineJob {
         return out.iterator();
     }
 
+    /** One tenant, kind and feature: every entity's hourly value and difference counts merged. */
     private static Iterator<Row> population(Iterator<Row> counts, Instant computedAt) {
         Groups g = new Groups();
-        String tenant = null;
-        String kind = null;
-        Feature feature = null;
+        Row r = null;
         while (counts.hasNext()) {
-            Row r = counts.next();
-            tenant = r.getString(0);
-            kind = r.getString(1);
-            feature = Feature.fromWire(r.getString(2));
-            // by position, as counts() lays them out: tenant, entity_kind, feature, hour, series, x, n
-            g.add(r.getInt(3), r.getString(4).equals(VALUE), r.getDouble(5), r.getLong(6));
+            // by position, as run() lays them out: tenant, entity_kind, feature, hour, value_x, value_n, diff_x, diff_n
+            r = counts.next();
+            int hour = r.getInt(3);
+            addAll(g, hour, true, r.getSeq(4), r.getSeq(5));
+            addAll(g, hour, false, r.getSeq(6), r.getSeq(7));
+        }
+        if (r == null) {
+            return java.util.Collections.emptyIterator();
         }
         List<Row> out = new ArrayList<>();
-        g.rows(tenant, kind, EntityKey.POPULATION, feature, computedAt, false, out);
+        g.rows(r.getString(0), r.getString(1), EntityKey.POPULATION, Feature.fromWire(r.getString(2)), computedAt,
+                false, out);
         return out.iterator();
+    }
+
+    private static void addAll(Groups g, int hour, boolean values, scala.collection.Seq<Object> x,
+            scala.collection.Seq<Object> n) {
+        for (int i = 0; i < x.length(); i++) {
+            g.add(hour, values, ((Number) x.apply(i)).doubleValue(), ((Number) n.apply(i)).longValue());
+        }
     }
 
     /** Values and first differences of one feature, per hour of day. */

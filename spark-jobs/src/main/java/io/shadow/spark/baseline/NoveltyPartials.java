@@ -191,10 +191,10 @@ public final class NoveltyPartials {
     public static final class Counter {
         private static final NoveltyAttribute[] ATTRIBUTES = NoveltyAttribute.values();
         private final Map<String, List<long[]>> incidents;
-        private final Map<EntityDate, Map<String, long[]>[]> seen = new HashMap<>();
+        private final Map<EntityDate, Values[]> seen = new HashMap<>();
         private int keys;
         private EntityKey lastEntity;
-        private Map<String, long[]>[] lastValues;
+        private Values[] lastValues;
         private List<long[]> lastWindows;
 
         public Counter(Map<String, List<long[]>> incidents) {
@@ -202,7 +202,6 @@ public final class NoveltyPartials {
         }
 
         /** Counts one event of bronze date {@code date}; may hand counts on to {@code out}. */
-        @SuppressWarnings("unchecked")
         public void add(ActivityEvent e, Object date, Sink out) {
             long micros = IncidentWindows.micros(e.time());
             lastEntity = null;
@@ -211,18 +210,18 @@ public final class NoveltyPartials {
                     lastEntity = k;
                     lastWindows = incidents.isEmpty() ? null
                             : incidents.get(IncidentWindows.entityKey(k.tenant(), k.kind().wireName(), k.id()));
-                    lastValues = seen.computeIfAbsent(new EntityDate(k, date), x -> new Map[ATTRIBUTES.length]);
+                    lastValues = seen.computeIfAbsent(new EntityDate(k, date), x -> new Values[ATTRIBUTES.length]);
                 }
                 if (lastWindows != null && inIncident(lastWindows, micros)) {
                     return;
                 }
-                Map<String, long[]> values = lastValues[a.ordinal()];
+                Values values = lastValues[a.ordinal()];
                 if (values == null) {
-                    values = lastValues[a.ordinal()] = new HashMap<>(8);
+                    values = lastValues[a.ordinal()] = new Values();
                 }
                 long[] c = values.get(v);
                 if (c == null) {
-                    values.put(v, c = new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
+                    c = values.add(v);
                     keys++;
                 }
                 c[0]++;
@@ -238,10 +237,11 @@ public final class NoveltyPartials {
         public void flush(Sink out) {
             seen.forEach((k, byAttribute) -> {
                 for (int a = 0; a < byAttribute.length; a++) {
-                    if (byAttribute[a] != null) {
-                        NoveltyAttribute attribute = ATTRIBUTES[a];
-                        byAttribute[a].forEach((v, c) -> out.accept(k.entity(), attribute, v, k.date(), c[0],
-                                instant(c[1]), instant(c[2])));
+                    Values values = byAttribute[a];
+                    for (int i = 0; values != null && i < values.size; i++) {
+                        long[] c = values.counts[i];
+                        out.accept(k.entity(), ATTRIBUTES[a], values.values[i], k.date(), c[0], instant(c[1]),
+                                instant(c[2]));
                     }
                 }
             });
@@ -252,6 +252,50 @@ public final class NoveltyPartials {
     }
 
     private record EntityDate(EntityKey entity, Object date) {
+    }
+
+    /**
+     * One entity's values of one attribute with their counts (count, first, last). Most entities
+     * show a handful of values, for which a list compared by content beats hashing each event's new
+     * string; past {@link #LINEAR} values (a host with many processes) a hash index takes over.
+     */
+    private static final class Values {
+        static final int LINEAR = 16;
+        String[] values = new String[4];
+        long[][] counts = new long[4][];
+        int size;
+        Map<String, Integer> index;
+
+        long[] get(String v) {
+            if (index != null) {
+                Integer i = index.get(v);
+                return i == null ? null : counts[i];
+            }
+            for (int i = 0; i < size; i++) {
+                if (values[i].equals(v)) {
+                    return counts[i];
+                }
+            }
+            return null;
+        }
+
+        long[] add(String v) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+                counts = java.util.Arrays.copyOf(counts, size * 2);
+            }
+            if (index == null && size == LINEAR) {
+                index = new HashMap<>();
+                for (int i = 0; i < size; i++) {
+                    index.put(values[i], i);
+                }
+            }
+            if (index != null) {
+                index.put(v, size);
+            }
+            values[size] = v;
+            return counts[size++] = new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE};
+        }
     }
 
     private static boolean inIncident(List<long[]> windows, long micros) {
