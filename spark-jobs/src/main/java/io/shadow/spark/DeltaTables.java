@@ -101,6 +101,29 @@ public final class DeltaTables {
                 .save(catalog.path(t));
     }
 
+    /**
+     * {@link #overwriteWhere} that returns how many rows it wrote, from its own commit's metrics
+     * (found by a tag in the commit's {@code userMetadata}, so another writer's commit is never
+     * taken for it); empty when the commit carries no row count. Counting the rows again would cost
+     * another pass over them.
+     */
+    public static java.util.OptionalLong overwriteWhereCounted(SparkSession spark, TableCatalog catalog,
+            ShadowTable t, Dataset<Row> rows, String predicate) {
+        ensureExists(spark, catalog, t);
+        String tag = "shadow " + t.name().toLowerCase(java.util.Locale.ROOT) + " " + predicate + " "
+                + java.util.UUID.randomUUID();
+        inTableOrder(t, rows).write().format("delta").mode("overwrite").option("replaceWhere", predicate)
+                .option("userMetadata", tag).save(catalog.path(t));
+        for (Row commit : DeltaTable.forPath(spark, catalog.path(t)).history(20)
+                .select("userMetadata", "operationMetrics").collectAsList()) {
+            if (tag.equals(commit.getString(0)) && !commit.isNullAt(1)) {
+                String n = commit.<String, String>getJavaMap(1).get("numOutputRows");
+                return n == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(Long.parseLong(n));
+            }
+        }
+        return java.util.OptionalLong.empty();
+    }
+
     /** The table's columns of {@code rows}, in the table's order (extra columns dropped). */
     private static Dataset<Row> inTableOrder(ShadowTable t, Dataset<Row> rows) {
         return rows.select(t.columnNames().stream().map(org.apache.spark.sql.functions::col)

@@ -141,14 +141,15 @@ public final class FeatureJob {
             DeltaTables.overwriteWhere(spark, catalog, ShadowTable.FEATURE_SPANS, spans, where);
             // the scan is persisted by now (the spans' write filled it): the other two tables side by side
             String source = bronze.sources().get(date);
-            SideBySide.run(() -> DeltaTables.overwriteWhere(spark, catalog, ShadowTable.FEATURES,
+            java.util.OptionalLong[] written = {java.util.OptionalLong.empty()};
+            SideBySide.run(() -> written[0] = DeltaTables.overwriteWhereCounted(spark, catalog, ShadowTable.FEATURES,
                     sparse(buckets).withColumn("bucket_date", lit(date)), where), () -> {
                         if (source != null) { // no bronze files for the date: nothing counted, nothing read
                             DeltaTables.overwriteWhere(spark, catalog, ShadowTable.NOVELTY_PARTIALS, partials(scan)
                                     .withColumn("source", lit(source)), NoveltyPartials.datesPredicate(List.of(date)));
                         }
                     });
-            return sparse(buckets).count(); // from the persisted scan: re-reading the table costs a snapshot
+            return written[0].orElseGet(() -> sparse(buckets).count()); // the commit's count; else from the scan
         } finally {
             scan.unpersist();
         }

@@ -87,9 +87,15 @@ class SparseBaselinesIT {
                         "events@data_storage", 0, incident.plusSeconds(3600))), DeltaTables.schema(ShadowTable.INCIDENTS)));
 
         FeatureJob features = new FeatureJob(spark, catalog);
-        features.run(DAY1);
-        features.run(DAY2);
-        new BaselineJob(spark, catalog).run();
+        long day1 = features.run(DAY1);
+        long day2 = features.run(DAY2);
+        long entityFeatures = new BaselineJob(spark, catalog).run();
+        // the counts the nightly run reports are the rows in the tables
+        Dataset<Row> written = DeltaTables.read(spark, catalog, ShadowTable.FEATURES);
+        assertThat(day1).isPositive().isEqualTo(written.filter(col("bucket_date").equalTo(lit(DAY1))).count());
+        assertThat(day2).isPositive().isEqualTo(written.filter(col("bucket_date").equalTo(lit(DAY2))).count());
+        assertThat(entityFeatures).isEqualTo(DeltaTables.read(spark, catalog, ShadowTable.BASELINES)
+                .filter(col("hour").equalTo(-1).and(col("entity_id").notEqual("*"))).count());
 
         Dataset<Row> dense = zeroFilled(spark, events);
         long zeros = dense.filter(col("value").equalTo(0)).count();
