@@ -114,15 +114,37 @@ public final class DeltaTables {
                 + java.util.UUID.randomUUID();
         inTableOrder(t, rows).write().format("delta").mode("overwrite").option("replaceWhere", predicate)
                 .option("userMetadata", tag).save(catalog.path(t));
-        for (Row commit : DeltaTable.forPath(spark, catalog.path(t)).history(20)
-                .select("userMetadata", "operationMetrics").collectAsList()) {
-            if (tag.equals(commit.getString(0)) && !commit.isNullAt(1)) {
-                String n = commit.<String, String>getJavaMap(1).get("numOutputRows");
-                return n == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(Long.parseLong(n));
+        return committedRows(spark, catalog.path(t), tag);
+    }
+
+    /**
+     * The {@code numOutputRows} of the commit tagged {@code tag}, read from the newest commit files
+     * of the log (no Spark job: the history API plans one).
+     */
+    private static java.util.OptionalLong committedRows(SparkSession spark, String table, String tag) {
+        var conf = spark.sparkContext().hadoopConfiguration();
+        java.util.Optional<Long> latest = new io.shadow.features.table.KernelTableReader(conf).latestVersion(table);
+        for (long v = latest.orElse(-1L); v >= 0 && v > latest.get() - 20; v--) {
+            Path commit = new Path(table + "/_delta_log/" + String.format("%020d.json", v));
+            try (var in = commit.getFileSystem(conf).open(commit);
+                    var lines = new java.io.BufferedReader(new java.io.InputStreamReader(in,
+                            java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    var info = COMMITS.readTree(line).path("commitInfo");
+                    if (tag.equals(info.path("userMetadata").asText(null))) {
+                        String n = info.path("operationMetrics").path("numOutputRows").asText(null);
+                        return n == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(Long.parseLong(n));
+                    }
+                }
+            } catch (IOException e) {
+                return java.util.OptionalLong.empty(); // cleaned up or unreadable: the caller counts
             }
         }
         return java.util.OptionalLong.empty();
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper COMMITS =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** The table's columns of {@code rows}, in the table's order (extra columns dropped). */
     private static Dataset<Row> inTableOrder(ShadowTable t, Dataset<Row> rows) {
