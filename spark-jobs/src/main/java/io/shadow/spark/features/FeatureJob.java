@@ -138,12 +138,13 @@ public final class FeatureJob {
             Dataset<Row> spans = buckets.groupBy(cols(ENTITY)).agg(min("bucket_start").as("first"))
                     .unionByName(known).groupBy(cols(ENTITY)).agg(min("first").as("first_bucket"))
                     .withColumn("last_bucket", lit(last)).withColumn("bucket_date", lit(date));
-            DeltaTables.overwriteWhere(spark, catalog, ShadowTable.FEATURE_SPANS, spans, where);
-            // the scan is persisted by now (the spans' write filled it): the other two tables side by side
+            // the three tables side by side: one table's Delta log work overlaps another's tasks, and
+            // the persisted scan is computed once (a task wanting a block being computed waits for it)
             String source = bronze.sources().get(date);
             java.util.OptionalLong[] written = {java.util.OptionalLong.empty()};
             SideBySide.run(() -> written[0] = DeltaTables.overwriteWhereCounted(spark, catalog, ShadowTable.FEATURES,
-                    sparse(buckets).withColumn("bucket_date", lit(date)), where), () -> {
+                    sparse(buckets).withColumn("bucket_date", lit(date)), where),
+                    () -> DeltaTables.overwriteWhere(spark, catalog, ShadowTable.FEATURE_SPANS, spans, where), () -> {
                         if (source != null) { // no bronze files for the date: nothing counted, nothing read
                             DeltaTables.overwriteWhere(spark, catalog, ShadowTable.NOVELTY_PARTIALS, partials(scan)
                                     .withColumn("source", lit(source)), NoveltyPartials.datesPredicate(List.of(date)));

@@ -74,8 +74,9 @@ class NightlyPipelineIT {
                         + "simulated unreadable file");
         RunFiles files = new RunFiles(spark.sparkContext().hadoopConfiguration(), f.catalog.root(),
                 RunScope.of(NightlyFixture.DAY));
+        // novelty-profiles runs beside baselines, so it finished; the resume still starts at baselines
         assertThat(files.readState().orElseThrow().finished()).containsExactly("feedback-import",
-                "profile-suggestions", "ingest", "features");
+                "profile-suggestions", "ingest", "features", "novelty-profiles");
         long featuresVersion = version(f, ShadowTable.FEATURES);
         long eventsVersion = version(f, ShadowTable.EVENTS);
 
