@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs independent Spark actions (writes of different tables from one persisted input) at the same
- * time, so one's driver-side work (planning, Delta log reads and commits) overlaps the other's
- * tasks. Each action runs on a new thread started from the caller's, so it inherits the caller's
- * Spark local properties (job group and description). Returns when all have finished; the first
- * failure is rethrown with the others' failures suppressed.
+ * Runs independent actions at the same time: writes of different tables from one persisted input
+ * (one's driver-side work, planning and Delta log reads and commits, overlaps the other's tasks),
+ * or nightly steps that do not read each other's output. The first action runs on the caller's
+ * thread, each other one on a new thread started from it, so it inherits the caller's Spark local
+ * properties (job group and description). Returns when all have finished; the first failure is
+ * rethrown with the others' failures suppressed.
  */
 public final class SideBySide {
     private SideBySide() {

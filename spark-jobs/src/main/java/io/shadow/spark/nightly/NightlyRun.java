@@ -1,6 +1,7 @@
 package io.shadow.spark.nightly;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.spark.SideBySide;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,40 +108,19 @@ public final class NightlyRun {
     }
 
     /**
-     * Runs steps {@code from} (inclusive) to {@code to} (exclusive) at the same time, each on its own
-     * thread started from this one (so a step inherits the caller's thread-local context, such as
-     * Spark's job group), and waits for all; one step runs on this thread. Progress lines are
+     * Runs steps {@code from} (inclusive) to {@code to} (exclusive) at the same time ({@link
+     * SideBySide}: each on its own thread started from this one, so a step inherits the caller's
+     * thread-local context, such as Spark's job group) and waits for all. Progress lines are
      * printed as each starts and ends.
      */
     private List<Done> runGroup(List<NightlyStep> steps, int from, int to, RunScope scope) {
         Done[] done = new Done[to - from];
-        List<Thread> threads = new ArrayList<>();
-        for (int k = from + 1; k < to; k++) {
+        Runnable[] group = new Runnable[to - from];
+        for (int k = from; k < to; k++) {
             int at = k;
-            Thread t = new Thread(() -> {
-                try {
-                    done[at - from] = runStep(steps, at, scope);
-                } catch (Throwable e) { // an Error on a step's own thread still fails that step, visibly
-                    done[at - from] = new Done(steps.get(at), 0, null, e);
-                }
-            }, "nightly-" + steps.get(at).name());
-            t.start();
-            threads.add(t);
+            group[at - from] = () -> done[at - from] = runStep(steps, at, scope);
         }
-        done[0] = runStep(steps, from, scope);
-        for (Thread t : threads) {
-            boolean interrupted = false;
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        SideBySide.run(group);
         return List.of(done);
     }
 
