@@ -1,14 +1,25 @@
 package io.shadow.spark;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.tables.DeltaTable;
 import io.shadow.features.table.Column;
+import io.shadow.features.table.KernelTableReader;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -96,9 +107,7 @@ public final class DeltaTables {
      */
     public static void overwriteWhere(SparkSession spark, TableCatalog catalog, ShadowTable t, Dataset<Row> rows,
             String predicate) {
-        ensureExists(spark, catalog, t);
-        inTableOrder(t, rows).write().format("delta").mode("overwrite").option("replaceWhere", predicate)
-                .save(catalog.path(t));
+        replaceWhere(spark, catalog, t, rows, predicate, null);
     }
 
     /**
@@ -107,44 +116,47 @@ public final class DeltaTables {
      * taken for it); empty when the commit carries no row count. Counting the rows again would cost
      * another pass over them.
      */
-    public static java.util.OptionalLong overwriteWhereCounted(SparkSession spark, TableCatalog catalog,
-            ShadowTable t, Dataset<Row> rows, String predicate) {
-        ensureExists(spark, catalog, t);
-        String tag = "shadow " + t.name().toLowerCase(java.util.Locale.ROOT) + " " + predicate + " "
-                + java.util.UUID.randomUUID();
-        inTableOrder(t, rows).write().format("delta").mode("overwrite").option("replaceWhere", predicate)
-                .option("userMetadata", tag).save(catalog.path(t));
+    public static OptionalLong overwriteWhereCounted(SparkSession spark, TableCatalog catalog, ShadowTable t,
+            Dataset<Row> rows, String predicate) {
+        String tag = "shadow " + t.name().toLowerCase(Locale.ROOT) + " " + predicate + " " + UUID.randomUUID();
+        replaceWhere(spark, catalog, t, rows, predicate, tag);
         return committedRows(spark, catalog.path(t), tag);
+    }
+
+    private static void replaceWhere(SparkSession spark, TableCatalog catalog, ShadowTable t, Dataset<Row> rows,
+            String predicate, String tag) {
+        ensureExists(spark, catalog, t);
+        DataFrameWriter<Row> write = inTableOrder(t, rows).write().format("delta").mode("overwrite")
+                .option("replaceWhere", predicate);
+        (tag == null ? write : write.option("userMetadata", tag)).save(catalog.path(t));
     }
 
     /**
      * The {@code numOutputRows} of the commit tagged {@code tag}, read from the newest commit files
      * of the log (no Spark job: the history API plans one).
      */
-    private static java.util.OptionalLong committedRows(SparkSession spark, String table, String tag) {
-        var conf = spark.sparkContext().hadoopConfiguration();
-        java.util.Optional<Long> latest = new io.shadow.features.table.KernelTableReader(conf).latestVersion(table);
-        for (long v = latest.orElse(-1L); v >= 0 && v > latest.get() - 20; v--) {
+    private static OptionalLong committedRows(SparkSession spark, String table, String tag) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        long latest = new KernelTableReader(conf).latestVersion(table).orElse(-1L);
+        for (long v = latest; v >= 0 && v > latest - 20; v--) {
             Path commit = new Path(table + "/_delta_log/" + String.format("%020d.json", v));
-            try (var in = commit.getFileSystem(conf).open(commit);
-                    var lines = new java.io.BufferedReader(new java.io.InputStreamReader(in,
-                            java.nio.charset.StandardCharsets.UTF_8))) {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(
+                    commit.getFileSystem(conf).open(commit), StandardCharsets.UTF_8))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    var info = COMMITS.readTree(line).path("commitInfo");
+                    JsonNode info = COMMITS.readTree(line).path("commitInfo");
                     if (tag.equals(info.path("userMetadata").asText(null))) {
                         String n = info.path("operationMetrics").path("numOutputRows").asText(null);
-                        return n == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(Long.parseLong(n));
+                        return n == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(n));
                     }
                 }
             } catch (IOException e) {
-                return java.util.OptionalLong.empty(); // cleaned up or unreadable: the caller counts
+                return OptionalLong.empty(); // cleaned up or unreadable: the caller counts
             }
         }
-        return java.util.OptionalLong.empty();
+        return OptionalLong.empty();
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper COMMITS =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper COMMITS = new ObjectMapper();
 
     /** The table's columns of {@code rows}, in the table's order (extra columns dropped). */
     private static Dataset<Row> inTableOrder(ShadowTable t, Dataset<Row> rows) {

@@ -1,6 +1,7 @@
 package io.shadow.spark;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -17,7 +18,7 @@ public final class SideBySide {
 
     public static void run(Runnable... actions) {
         List<Thread> threads = new ArrayList<>();
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         for (int i = 1; i < actions.length; i++) {
             Runnable a = actions[i];
             Thread t = new Thread(() -> {

@@ -10,6 +10,7 @@ import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.DeltaTables;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
@@ -115,7 +116,7 @@ public final class BaselineJob {
             addAll(g, hour, false, r.getSeq(6), r.getSeq(7));
         }
         if (r == null) {
-            return java.util.Collections.emptyIterator();
+            return Collections.emptyIterator();
         }
         List<Row> out = new ArrayList<>();
         g.rows(r.getString(0), r.getString(1), EntityKey.POPULATION, Feature.fromWire(r.getString(2)), computedAt,

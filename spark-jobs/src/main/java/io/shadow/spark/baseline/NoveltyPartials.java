@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -281,8 +282,8 @@ public final class NoveltyPartials {
 
         long[] add(String v) {
             if (size == values.length) {
-                values = java.util.Arrays.copyOf(values, size * 2);
-                counts = java.util.Arrays.copyOf(counts, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+                counts = Arrays.copyOf(counts, size * 2);
             }
             if (index == null && size == LINEAR) {
                 index = new HashMap<>();

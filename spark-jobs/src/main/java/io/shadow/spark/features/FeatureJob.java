@@ -33,6 +33,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.OptionalLong;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -141,7 +142,7 @@ public final class FeatureJob {
             // the three tables side by side: one table's Delta log work overlaps another's tasks, and
             // the persisted scan is computed once (a task wanting a block being computed waits for it)
             String source = bronze.sources().get(date);
-            java.util.OptionalLong[] written = {java.util.OptionalLong.empty()};
+            OptionalLong[] written = {OptionalLong.empty()};
             SideBySide.run(() -> written[0] = DeltaTables.overwriteWhereCounted(spark, catalog, ShadowTable.FEATURES,
                     sparse(buckets).withColumn("bucket_date", lit(date)), where),
                     () -> DeltaTables.overwriteWhere(spark, catalog, ShadowTable.FEATURE_SPANS, spans, where), () -> {

@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,11 +151,11 @@ class NightlyRunTest {
     @Test
     void stepsBesideTheirPreviousRunAtTheSameTimeAndAFailureAmongThemKeepsTheOthersFinished() throws Exception {
         // baselines and novelty each wait until the other has started: run one after the other, they time out
-        java.util.concurrent.CountDownLatch bothStarted = new java.util.concurrent.CountDownLatch(2);
-        List<String> sideBySide = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        List<String> sideBySide = Collections.synchronizedList(new ArrayList<>());
         NightlyStep.Work meetTheOther = scope -> {
             bothStarted.countDown();
-            return bothStarted.await(20, java.util.concurrent.TimeUnit.SECONDS) ? "met" : "alone";
+            return bothStarted.await(20, TimeUnit.SECONDS) ? "met" : "alone";
         };
         List<NightlyStep> steps = List.of(new NightlyStep("features", scope -> "features"),
                 new NightlyStep("baselines", meetTheOther),
@@ -169,10 +172,10 @@ class NightlyRunTest {
                 .containsExactly("features", "met", "met", "done");
 
         // the second time novelty fails while baselines succeeds: baselines is recorded, training does not run
-        java.util.concurrent.CountDownLatch again = new java.util.concurrent.CountDownLatch(2);
+        CountDownLatch again = new CountDownLatch(2);
         NightlyStep.Work meet = scope -> {
             again.countDown();
-            return again.await(20, java.util.concurrent.TimeUnit.SECONDS) ? "met" : "alone";
+            return again.await(20, TimeUnit.SECONDS) ? "met" : "alone";
         };
         List<NightlyStep> failing = List.of(new NightlyStep("features", scope -> "features"),
                 new NightlyStep("baselines", meet),
