@@ -52,10 +52,10 @@ public final class NightlyBench {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--events") && i + 1 < args.length) {
                 events = Long.parseLong(args[++i].replace("_", ""));
-            } else if (args[i].equals("--rounds") && i + 1 < args.length) {
+            } else if (args[i].equals("--rounds") && i + 1 < args.length && args[i + 1].matches("[1-9][0-9]*")) {
                 rounds = Integer.parseInt(args[++i]);
             } else {
-                System.err.println("usage: bin/bench nightly [--events N] [--rounds R]   (defaults 10000000 and 3)");
+                System.err.println("usage: bin/bench nightly [--events N] [--rounds R]   (defaults 10000000 and 3; R >= 1)");
                 System.exit(2);
             }
         }
