@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 /** {@code shadow nab}: runs a streaming detector over a NAB-layout folder and writes NAB's results layout. */
 @Command(name = "nab", mixinStandardHelpOptions = true,
         description = "Run a detector on every <category>/<name>.csv under --data and write "
-                + "<out>/<detector>/<category>/<detector>_<name>.csv (timestamp,value,anomaly_score,label).")
+                + "<out>/<detector>/<category>/<detector>_<name>.csv (timestamp,value,anomaly_score,label). "
+                + "Labels come from windows.json or labels/combined_windows.json beside --data (a clone of "
+                + "numenta/NAB works as it is), else 0; they are for scoring only.")
 final class NabCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "Folder laid out like NAB's data/ (category folders).")
     Path data;
@@ -26,8 +28,8 @@ final class NabCommand implements Callable<Integer> {
         NabRunner.Run run = NabRunner.run(data, out, detector);
         System.out.printf("%s: %d files, %,d rows in %.1f s (%,.0f rows/s) -> %s; labels %s%n", run.detector(),
                 run.files(), run.rows(), run.seconds(), run.rows() / Math.max(run.seconds(), 1e-9),
-                out.resolve(run.detector()), run.labelled() ? "from windows.json beside the data folder"
-                        : "0 (no windows.json beside the data folder)");
+                out.resolve(run.detector()), run.labelled() ? "from " + run.windows()
+                        : "0 (no " + String.join(" or ", NabRunner.WINDOWS_BESIDE_DATA) + " beside the data folder)");
         return 0;
     }
 }

@@ -95,7 +95,8 @@ class NabCommandsIT {
         Outcome none = shadow("nab", "--data", data.toString(), "--out", out.toString(), "--detector", "null");
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(none.code()).as(none.err()).isZero();
-        assertThat(run.out()).contains("shadow: 3 files, 6,000 rows").contains("labels from windows.json");
+        assertThat(run.out()).contains("shadow: 3 files, 6,000 rows")
+                .contains("labels from " + dir.resolve("nab/windows.json"));
         assertThat(out.resolve("shadow/synthetic/shadow_spike.csv")).exists();
         assertThat(out.resolve("null/synthetic/null_clean.csv")).exists();
 

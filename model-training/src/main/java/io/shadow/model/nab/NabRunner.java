@@ -7,24 +7,32 @@ import java.util.function.Supplier;
 
 /**
  * Runs a detector over every file of a NAB-layout corpus, one fresh detector per file, and writes
- * NAB's results layout. Labels come from {@code windows.json} beside the data folder when it is
- * there (for scoring only: the detector never sees them), else 0.
+ * NAB's results layout. Labels (for scoring only: the detector never sees them) come from the
+ * windows file found beside the data folder ({@link #windowsBeside}), else 0.
  */
 public final class NabRunner {
     private NabRunner() {
     }
 
-    /** What one run wrote. */
-    public record Run(String detector, int files, long rows, double seconds, Path resultsDir, boolean labelled) {
+    /**
+     * Where the windows of a data folder are looked for, in order: {@code windows.json} beside it (the
+     * shared subset's layout), then {@code labels/combined_windows.json} beside it (a clone of the
+     * numenta/NAB repository).
+     */
+    public static final List<String> WINDOWS_BESIDE_DATA = List.of("windows.json", "labels/combined_windows.json");
+
+    /** What one run wrote; {@code windows} is the file the labels came from, null when none was found. */
+    public record Run(String detector, int files, long rows, double seconds, Path resultsDir, Path windows) {
+        public boolean labelled() {
+            return windows != null;
+        }
     }
 
     public static Run run(Path dataDir, Path resultsDir, String detectorName) {
         Supplier<SeriesDetector> factory = SeriesDetector.named(detectorName);
         List<NabCorpus.Entry> entries = NabCorpus.list(dataDir);
-        Path windowsFile = dataDir.toAbsolutePath().getParent() == null ? null
-                : dataDir.toAbsolutePath().getParent().resolve("windows.json");
-        NabWindows windows = windowsFile != null && Files.isRegularFile(windowsFile) ? NabWindows.read(windowsFile)
-                : null;
+        Path windowsFile = windowsBeside(dataDir);
+        NabWindows windows = windowsFile == null ? null : NabWindows.read(windowsFile);
         long rows = 0;
         long t0 = System.nanoTime();
         for (NabCorpus.Entry e : entries) {
@@ -36,7 +44,17 @@ public final class NabRunner {
             rows += series.size();
         }
         return new Run(detectorName, entries.size(), rows, (System.nanoTime() - t0) / 1e9, resultsDir,
-                windows != null);
+                windowsFile);
+    }
+
+    /** The first of {@link #WINDOWS_BESIDE_DATA} that exists beside {@code dataDir}, else null. */
+    public static Path windowsBeside(Path dataDir) {
+        Path parent = dataDir.toAbsolutePath().normalize().getParent();
+        if (parent == null) {
+            return null;
+        }
+        return WINDOWS_BESIDE_DATA.stream().map(parent::resolve).filter(Files::isRegularFile).findFirst()
+                .orElse(null);
     }
 
     /** Feeds the series row by row; the score of row t is fixed before row t + 1 is read. */

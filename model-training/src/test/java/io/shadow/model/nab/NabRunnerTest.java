@@ -59,6 +59,37 @@ class NabRunnerTest {
     }
 
     @Test
+    void aCloneOfTheNabRepositoryIsLabelledFromItsCombinedWindows() throws IOException {
+        Path data = corpus();
+        Path combined = dir.resolve("nab/labels/combined_windows.json");
+        Files.createDirectories(combined.getParent());
+        Files.writeString(combined, windowsJson("realThings/flat.csv", new int[] {},
+                "artificialJumps/jump.csv", new int[] {245, 260}));
+
+        NabRunner.Run run = NabRunner.run(data, dir.resolve("out"), "shadow");
+
+        assertThat(run.windows()).isEqualTo(combined);
+        List<String> lines = Files.readAllLines(dir.resolve("out/shadow/artificialJumps/shadow_jump.csv"));
+        assertThat(lines.get(245)).endsWith(",0");
+        assertThat(lines.subList(246, 262)).allMatch(l -> l.endsWith(",1"));
+        assertThat(lines.get(262)).endsWith(",0");
+    }
+
+    @Test
+    void windowsJsonBesideTheDataComesBeforeNabsCombinedWindows() throws IOException {
+        Path data = corpus();
+        Files.createDirectories(dir.resolve("nab/labels"));
+        Files.writeString(dir.resolve("nab/labels/combined_windows.json"), "not read");
+        Files.writeString(dir.resolve("nab/windows.json"), windowsJson("artificialJumps/jump.csv", new int[] {}));
+
+        NabRunner.Run run = NabRunner.run(data, dir.resolve("out"), "shadow");
+
+        assertThat(run.windows()).isEqualTo(dir.resolve("nab/windows.json"));
+        assertThat(Files.readAllLines(dir.resolve("out/shadow/artificialJumps/shadow_jump.csv")).subList(1, 301))
+                .allMatch(l -> l.endsWith(",0"));
+    }
+
+    @Test
     void withoutWindowsNextToTheDataEveryLabelIsZero() throws IOException {
         Path data = corpus();
         NabRunner.Run run = NabRunner.run(data, dir.resolve("out"), "shadow");
