@@ -15,8 +15,9 @@ package io.shadow.model.detect.stream;
  * recent level, its hour-of-day profile, its hour-of-week profile — whichever has lately erred
  * least, so a daily or weekly cycle is used where it exists and ignored where it does not;
  * <li><b>level</b>: once {@code likelihoodWarmup} rows have shown the range, a value beyond the
- * range of all values seen so far (by more than a tolerance) is taken as certain news, as people
- * labelling anomalies take it.
+ * range of all values seen so far (by more than a tolerance, and by more than one step of the data's
+ * resolution: a count that reaches one more than ever before is not news) is taken as certain news,
+ * as people labelling anomalies take it.
  * </ol>
  * Deviations are judged against the series' own history of deviations ({@link Rarity}), and the
  * point answers feed an anomaly likelihood ({@link AnomalyLikelihood}) that catches bursts. A
@@ -56,6 +57,8 @@ public final class StreamDetector {
     private final Rarity residualRarity = new Rarity();
     private final AnomalyLikelihood likelihood;
     private final MeanShift shift;
+    /** The smallest step between two consecutive different values seen: the data's resolution. */
+    private double resolution = Double.POSITIVE_INFINITY;
     private double min = Double.NaN;
     private double max = Double.NaN;
     private int quiet;
@@ -85,6 +88,9 @@ public final class StreamDetector {
         int how = SeasonalProfile.hourOfWeek(epochSecond);
 
         double changeDecades = rows > 1 ? judgeChange(x - previous, floor) : 0;
+        if (rows > 1 && x != previous) {
+            resolution = Math.min(resolution, Math.abs(x - previous));
+        }
         double residualDecades = judgeResidual(x, hod, how, floor);
         learn(x, hod, how, floor);
 
@@ -180,12 +186,13 @@ public final class StreamDetector {
 
     /**
      * The level check: how far beyond everything seen so far {@code x} is, in ranges, when beyond it
-     * by more than the tolerance; else NaN. Then {@code x} joins the range.
+     * by more than the tolerance and by more than one step of the data's resolution (so integer counts
+     * that set a record by 1 on a small range are not news); else NaN. Then {@code x} joins the range.
      */
     private double beyondRange(double x) {
         double excess = Double.NaN;
         if (max > min && rows > cfg.likelihoodWarmup()) {
-            double tolerance = cfg.rangeTolerance() * (max - min);
+            double tolerance = Math.max(cfg.rangeTolerance() * (max - min), resolution);
             if (x > max + tolerance || x < min - tolerance) {
                 excess = Math.max(x - max, min - x) / (max - min);
             }

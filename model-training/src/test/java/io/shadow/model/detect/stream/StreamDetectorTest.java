@@ -79,6 +79,32 @@ class StreamDetectorTest {
     }
 
     @Test
+    void integerCountsSettingARecordByOneAreNotNewsButAJumpIs() {
+        // 5-minute counts around 20 (a range of about 35): over 15,000 rows the range grows by 1 now and
+        // then, 3 % of it, which a tolerance of 2 % of the range alone would take as certain news
+        Random r = new Random(1);
+        double[] v = new double[15_000];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.max(0, Math.round(20 + 5 * r.nextGaussian()));
+        }
+        v[12_000] = 423;
+        double[] s = run(v);
+        double max = 0;
+        double min = Double.MAX_VALUE;
+        int records = 0;
+        for (int i = 0; i < 12_000; i++) {
+            if (i > 100 && (v[i] == max + 1 || v[i] == min - 1)) {
+                records++;
+                assertThat(s[i]).as("row %d, %s after a range of %s to %s", i, v[i], min, max).isLessThan(0.5);
+            }
+            max = Math.max(max, v[i]);
+            min = Math.min(min, v[i]);
+        }
+        assertThat(records).as("records by one step in the fixture").isGreaterThanOrEqualTo(2);
+        assertThat(s[12_000]).isEqualTo(1.0);
+    }
+
+    @Test
     void aConstantSeriesNeverScores() {
         double[] v = new double[2000];
         java.util.Arrays.fill(v, 45.0);
