@@ -23,8 +23,8 @@ package io.shadow.model.detect.stream;
  * @param rawSpan decades above {@code rawFloor} at which the raw score reaches 1; default 3
  * @param scoreDecades decades of improbability that map to score 1; default 10
  * @param rangeTolerance a value beyond the range seen so far by more than this fraction of
- *     it (and by more than one step of the data's resolution, the smallest change seen) scores 1
- *     (the level check); default 0.02
+ *     it (and by more than one step of the data's resolution, the smallest change seen, while that
+ *     step is under a tenth of the range) scores 1 (the level check); default 0.02
  * @param quietRows rows after a detection during which scores are held at 0, since only the
  *     first detection of an episode is news; default 200
  * @param quietLevel score at or above which a row counts as a detection; default 0.5

@@ -16,8 +16,8 @@ package io.shadow.model.detect.stream;
  * least, so a daily or weekly cycle is used where it exists and ignored where it does not;
  * <li><b>level</b>: once {@code likelihoodWarmup} rows have shown the range, a value beyond the
  * range of all values seen so far (by more than a tolerance, and by more than one step of the data's
- * resolution: a count that reaches one more than ever before is not news) is taken as certain news,
- * as people labelling anomalies take it.
+ * resolution while that step is under a tenth of the range: a count that reaches one more than ever
+ * before is not news) is taken as certain news, as people labelling anomalies take it.
  * </ol>
  * Deviations are judged against the series' own history of deviations ({@link Rarity}), and the
  * point answers feed an anomaly likelihood ({@link AnomalyLikelihood}) that catches bursts. A
@@ -41,6 +41,8 @@ public final class StreamDetector {
     private static final int HOUR_OF_DAY = 1;
     private static final int HOUR_OF_WEEK = 2;
     private static final double LOG10_TWO = Math.log10(2);
+    /** The largest part of the range that one step of the data's resolution adds to the level check's tolerance. */
+    private static final double STEP_SHARE = 0.1;
 
     private final StreamConfig cfg;
     private long rows;
@@ -186,15 +188,19 @@ public final class StreamDetector {
 
     /**
      * The level check: how far beyond everything seen so far {@code x} is, in ranges, when beyond it
-     * by more than the tolerance and by more than one step of the data's resolution (so integer counts
-     * that set a record by 1 on a small range are not news); else NaN. Then {@code x} joins the range.
+     * by more than the tolerance and by more than one step of the data's resolution, up to a tenth of the
+     * range (so integer counts that set a record by 1 on a range of tens are not news); else NaN. Then
+     * {@code x} joins the range.
      */
     private double beyondRange(double x) {
         double excess = Double.NaN;
         if (max > min && rows > cfg.likelihoodWarmup()) {
-            double tolerance = Math.max(cfg.rangeTolerance() * (max - min), resolution);
+            double range = max - min;
+            // one step of the resolution counts while it is a small part of the range: a series that
+            // switches between two values and then goes a whole step further is news
+            double tolerance = Math.max(cfg.rangeTolerance() * range, Math.min(resolution, STEP_SHARE * range));
             if (x > max + tolerance || x < min - tolerance) {
-                excess = Math.max(x - max, min - x) / (max - min);
+                excess = Math.max(x - max, min - x) / range;
             }
         }
         min = Double.isNaN(min) ? x : Math.min(min, x);

@@ -105,6 +105,17 @@ class StreamDetectorTest {
     }
 
     @Test
+    void aSeriesOfTwoValuesGoingAWholeStepFurtherIsNews() {
+        // a switch between 0 and 10: its resolution is its whole range, so the step is not a tolerance
+        double[] v = new double[1000];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (i / 7) % 2 == 0 ? 0 : 10;
+        }
+        v[800] = 20;
+        assertThat(run(v)[800]).isEqualTo(1.0);
+    }
+
+    @Test
     void aConstantSeriesNeverScores() {
         double[] v = new double[2000];
         java.util.Arrays.fill(v, 45.0);
