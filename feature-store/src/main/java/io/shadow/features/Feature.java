@@ -88,11 +88,10 @@ public enum Feature {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    private static final java.util.Map<String, Feature> BY_WIRE_NAME = java.util.Arrays.stream(values())
-            .collect(java.util.stream.Collectors.toUnmodifiableMap(Feature::wireName, f -> f));
+    private static final WireNames<Feature> WIRE = new WireNames<>(Feature.class, Feature::wireName);
 
     public static Feature fromWire(String s) {
-        Feature exact = BY_WIRE_NAME.get(s); // per row in the nightly baselines: no upper-case copy
-        return exact != null ? exact : valueOf(s.toUpperCase(Locale.ROOT));
+        Feature f = WIRE.find(s); // per row in the nightly baselines
+        return f != null ? f : valueOf(s.toUpperCase(Locale.ROOT)); // not a feature: valueOf says so
     }
 }

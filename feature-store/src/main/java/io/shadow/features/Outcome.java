@@ -17,18 +17,13 @@ public enum Outcome {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    private static final java.util.Map<String, Outcome> BY_WIRE_NAME = java.util.Arrays.stream(values())
-            .collect(java.util.stream.Collectors.toUnmodifiableMap(Outcome::wireName, v -> v));
+    private static final WireNames<Outcome> WIRE = new WireNames<>(Outcome.class, Outcome::wireName);
 
     public static Outcome fromWire(String name) {
-        Outcome exact = BY_WIRE_NAME.get(name); // the usual spelling, without a trim and an upper-case copy per event
-        if (exact != null) {
-            return exact;
-        }
-        try {
-            return valueOf(name.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
+        Outcome o = WIRE.find(name);
+        if (o == null) {
             throw new IllegalArgumentException("unknown outcome '" + name + "'; expected success, failure, denied or unknown");
         }
+        return o;
     }
 }

@@ -16,19 +16,14 @@ public enum ResourceType {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    private static final java.util.Map<String, ResourceType> BY_WIRE_NAME = java.util.Arrays.stream(values())
-            .collect(java.util.stream.Collectors.toUnmodifiableMap(ResourceType::wireName, v -> v));
+    private static final WireNames<ResourceType> WIRE = new WireNames<>(ResourceType.class, ResourceType::wireName);
 
     public static ResourceType fromWire(String name) {
-        ResourceType exact = BY_WIRE_NAME.get(name); // the usual spelling, without a trim and an upper-case copy per event
-        if (exact != null) {
-            return exact;
-        }
-        try {
-            return valueOf(name.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
+        ResourceType t = WIRE.find(name);
+        if (t == null) {
             throw new IllegalArgumentException("unknown resource_type '" + name + "'; expected one of "
                     + Arrays.stream(values()).map(ResourceType::wireName).toList());
         }
+        return t;
     }
 }

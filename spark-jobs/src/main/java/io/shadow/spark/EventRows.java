@@ -42,18 +42,12 @@ public final class EventRows {
             .toArray(String[]::new);
 
     /**
-     * Reads an event back from a bronze row (columns by name). A row of {@link #DEFINITION_COLUMNS}
-     * only gives an event with an empty id and no raw fields.
+     * Reads events back from bronze rows of one schema, with the columns' positions looked up once
+     * instead of by name for every field of every row (the offline scans read millions). A row of
+     * {@link #DEFINITION_COLUMNS} only gives an event with an empty id and no raw fields. Serializable,
+     * so one built on the driver from a dataset's schema serves every task.
      */
-    public static ActivityEvent event(Row r) {
-        return new Reader(r.schema()).event(r);
-    }
-
-    /**
-     * Reads events from rows of one schema, with the columns' positions looked up once instead of by
-     * name for every field of every row (the offline scans read millions).
-     */
-    public static final class Reader {
+    public static final class Reader implements java.io.Serializable {
         private final int id;
         private final int raw;
         private final int[] at = new int[DEFINITION_COLUMNS.length];

@@ -64,7 +64,14 @@ final class EntityReplay {
     static Iterator<Row> replay(String key, Iterator<Row> rows, BaselineSnapshot snapshot, DetectorConfig cfg) {
         EntityKey entity = decode(key);
         List<ActivityEvent> events = new ArrayList<>();
-        rows.forEachRemaining(r -> events.add(EventRows.event(r)));
+        EventRows.Reader reader = null;
+        while (rows.hasNext()) {
+            Row r = rows.next();
+            if (reader == null) { // one group's rows share one schema: positions looked up once
+                reader = new EventRows.Reader(r.schema());
+            }
+            events.add(reader.event(r));
+        }
         events.sort(Comparator.comparing(ActivityEvent::time).thenComparing(ActivityEvent::eventId));
         Detector detector = new Detector(cfg, snapshot);
         List<Row> out = new ArrayList<>();

@@ -16,6 +16,7 @@ import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskFactorExtractor;
 import io.shadow.model.risk.RiskFactors;
 import io.shadow.spark.DeltaTables;
+import io.shadow.spark.EventRows;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,13 +87,14 @@ public final class TrainingSetJob {
 
         Dataset<Row> events = DeltaTables.read(spark, catalog, ShadowTable.EVENTS);
         StructType keyed = events.schema().add("__entity", DataTypes.StringType, false);
+        EventRows.Reader reader = new EventRows.Reader(events.schema());
         Dataset<Row> withEntity = events.flatMap((FlatMapFunction<Row, Row>) r -> {
             List<Row> out = new ArrayList<>(2);
             Object[] values = new Object[r.size() + 1];
             for (int i = 0; i < r.size(); i++) {
                 values[i] = r.get(i);
             }
-            for (String k : EntityReplay.entityKeys(io.shadow.spark.EventRows.event(r))) {
+            for (String k : EntityReplay.entityKeys(reader.event(r))) {
                 Object[] v = values.clone();
                 v[r.size()] = k;
                 out.add(RowFactory.create(v));
