@@ -66,12 +66,14 @@ public final class NabEvaluation {
             scored.add(new ScoredFile(f.getKey(), s.times(), s.scores(), windows.of(f.getKey())));
         }
         int windowCount = scored.stream().mapToInt(ScoredFile::windowCount).sum();
+        int scorable = scored.stream().mapToInt(ScoredFile::scorableWindowCount).sum();
         List<ProfileScore> ps = new ArrayList<>();
         for (CostProfile p : profiles) {
             ThresholdSweep.Best best = ThresholdSweep.optimise(scored, p);
             List<NabScorer.FileScore> perFile = NabScorer.scoreAll(scored, best.threshold(), p);
             double raw = perFile.stream().mapToDouble(NabScorer.FileScore::score).sum();
-            ps.add(new ProfileScore(p.name(), best.threshold(), raw, NabScorer.normalised(raw, windowCount, p),
+            ps.add(new ProfileScore(p.name(), best.threshold(), raw,
+                    NabScorer.normalised(raw, windowCount, scorable, p),
                     perFile.stream().mapToInt(NabScorer.FileScore::detectedWindows).sum(),
                     perFile.stream().mapToInt(NabScorer.FileScore::missedWindows).sum(),
                     perFile.stream().mapToInt(NabScorer.FileScore::falsePositives).sum(), perFile));
@@ -86,8 +88,9 @@ public final class NabEvaluation {
                 CostProfile p = profiles.get(0);
                 ThresholdSweep.Best best = ThresholdSweep.optimise(half, p);
                 int w = half.stream().mapToInt(ScoredFile::windowCount).sum();
+                int ws = half.stream().mapToInt(ScoredFile::scorableWindowCount).sum();
                 halves.add(new HalfScore(h == 0 ? "even" : "odd", p.name(), half.size(), w, best.threshold(),
-                        NabScorer.normalised(best.raw(), w, p)));
+                        NabScorer.normalised(best.raw(), w, ws, p)));
             }
         }
         return new DetectorScore(detector, scored.size(), windowCount, ps, halves);

@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * NAB's scoring rules, as its reference implementation ({@code nab/scorer.py}, {@code nab/util.py})
- * applies them. Inside a window only the first non-probationary detection counts and earns
- * {@code tpWeight · σ(−(end − i + 1) / length) / σ(−1)} (exactly tpWeight at the window's first row);
- * a window without one costs {@code −fnWeight}; every detection outside the windows costs
+ * NAB's scoring rules, as its reference implementation applies them ({@code nab/sweeper.py}, which
+ * the runner's optimise and score steps use). Inside a window only the first non-probationary
+ * detection counts and earns {@code tpWeight · σ(−(end − i + 1) / length) / σ(−1)} (exactly tpWeight
+ * at the window's first row); a window without one costs {@code −fnWeight}, and a window with no row
+ * after the probationary period is not scored at all; every detection outside the windows costs
  * {@code fpWeight · σ((i − end) / (length − 1))} of the window before it, or {@code −fpWeight} when no
- * window precedes it; σ(y) = 2 / (1 + e^(5y)) − 1, and −1 beyond 3 window lengths.
+ * window precedes it; σ(y) = 2 / (1 + e^(5y)) − 1, and −1 from 3 window lengths on.
  */
 public final class NabScorer {
     /** NAB: the first 15 % of a file is probationary, at most 15 % of 5000 rows. */
@@ -26,7 +27,7 @@ public final class NabScorer {
 
     /** NAB's scaled sigmoid of a position relative to a window's end, in window lengths. */
     public static double scaledSigmoid(double position) {
-        if (position > 3.0) {
+        if (position >= 3.0) {
             return -1.0;
         }
         return 2.0 / (1.0 + Math.exp(5.0 * position)) - 1.0;
@@ -57,6 +58,9 @@ public final class NabScorer {
         int missed = 0;
         int falsePositives = 0;
         for (int w = 0; w < f.windowCount(); w++) {
+            if (!f.scorable(w)) {
+                continue;
+            }
             int first = -1;
             for (int i = Math.max(f.windowStart(w), f.probation()); f.windowStart(w) >= 0 && i <= f.windowEnd(w); i++) {
                 if (f.windowOf(i) == w && f.score(i) >= threshold) {
@@ -90,10 +94,16 @@ public final class NabScorer {
         return out;
     }
 
-    /** NAB's normalisation: 100 for detecting every window at its first row, 0 for detecting nothing. */
-    public static double normalised(double raw, int windows, CostProfile p) {
+    /**
+     * NAB's normalisation ({@code nab/runner.py}): 100 for detecting every window at its first row, 0
+     * for what NAB's null detector scores, which is missing every scorable window.
+     *
+     * @param windows every window of the corpus (NAB's "perfect" counts them all)
+     * @param scorableWindows the windows with a row after the probationary period
+     */
+    public static double normalised(double raw, int windows, int scorableWindows, CostProfile p) {
         double perfect = windows * p.tpWeight();
-        double none = -windows * p.fnWeight();
+        double none = -scorableWindows * p.fnWeight();
         return perfect == none ? 0 : 100 * (raw - none) / (perfect - none);
     }
 

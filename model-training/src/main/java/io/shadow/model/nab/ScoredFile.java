@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * One results file prepared for NAB scoring: its anomaly scores, which rows are probationary, and
- * its windows as row ranges, with, for every row outside a window, the window before it.
+ * its windows as row ranges (as NAB's {@code nab/sweeper.py} finds them), with, for every row outside
+ * a window, the window before it.
  */
 public final class ScoredFile {
     private final String key;
@@ -35,19 +36,25 @@ public final class ScoredFile {
         this.windowLength = new int[windows.size()];
         Arrays.fill(windowStart, -1);
         Arrays.fill(windowEnd, -1);
-        // like NAB's scorer, a window is the set of rows whose timestamp lies in it, found row by row
-        // (real series may step back in time, so rows are not assumed sorted)
-        for (int i = 0; i < n; i++) {
-            for (int w = 0; w < windows.size(); w++) {
-                if (windows.get(w).contains(times.get(i))) {
-                    if (windowOf[i] >= 0) {
-                        throw new NabException(key + ": windows " + windows.get(windowOf[i]) + " and "
-                                + windows.get(w) + " overlap; merge them in the windows file");
+        int from = 0;
+        for (int w = 0; w < windows.size(); w++) {
+            NabWindows.Window window = windows.get(w);
+            // NAB's sweeper: a window opens at the row stamped with its start and closes at the next row
+            // stamped with its end, and every row between is in it whatever its own time (real series
+            // step back an hour at daylight-saving changes)
+            int first = indexOf(times, window.start(), from);
+            int end = first < 0 ? -1 : indexOf(times, window.end(), first);
+            if (end >= 0) {
+                for (int i = first; i <= end; i++) {
+                    assign(i, w, windows);
+                }
+                from = end + 1;
+            } else {
+                // ends that are not row timestamps (hand-made windows): the rows whose time lies in it
+                for (int i = 0; i < n; i++) {
+                    if (window.contains(times.get(i))) {
+                        assign(i, w, windows);
                     }
-                    windowOf[i] = w;
-                    windowStart[w] = windowStart[w] < 0 ? i : windowStart[w];
-                    windowEnd[w] = i;
-                    windowLength[w]++;
                 }
             }
         }
@@ -61,6 +68,26 @@ public final class ScoredFile {
             }
             preceding[i] = last;
         }
+    }
+
+    private void assign(int i, int w, List<NabWindows.Window> windows) {
+        if (windowOf[i] >= 0) {
+            throw new NabException(key + ": windows " + windows.get(windowOf[i]) + " and " + windows.get(w)
+                    + " overlap; merge them in the windows file");
+        }
+        windowOf[i] = w;
+        windowStart[w] = windowStart[w] < 0 ? i : Math.min(windowStart[w], i);
+        windowEnd[w] = Math.max(windowEnd[w], i);
+        windowLength[w]++;
+    }
+
+    private static int indexOf(List<LocalDateTime> times, LocalDateTime t, int from) {
+        for (int i = from; i < times.size(); i++) {
+            if (times.get(i).equals(t)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public String key() {
@@ -81,6 +108,23 @@ public final class ScoredFile {
 
     public int windowCount() {
         return windowStart.length;
+    }
+
+    /**
+     * Whether window w has a row after the probationary period: NAB scores only those (a window that
+     * ends in probation, or has no row in the file, is neither detected nor missed).
+     */
+    boolean scorable(int w) {
+        return windowEnd[w] >= probation;
+    }
+
+    /** Windows with a row after the probationary period. */
+    public int scorableWindowCount() {
+        int c = 0;
+        for (int w = 0; w < windowEnd.length; w++) {
+            c += scorable(w) ? 1 : 0;
+        }
+        return c;
     }
 
     int windowStart(int w) {

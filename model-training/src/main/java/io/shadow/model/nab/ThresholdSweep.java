@@ -26,7 +26,7 @@ public final class ThresholdSweep {
         int windows = 0;
         for (ScoredFile f : files) {
             rows += Math.max(0, f.size() - f.probation());
-            windows += f.windowCount();
+            windows += f.scorableWindowCount();
         }
         // rows packed as (file, row) pairs sorted by score, highest first
         long[] order = new long[rows];

@@ -111,26 +111,64 @@ class NabScorerTest {
     }
 
     @Test
-    void rowsSteppingBackInTimeStayInTheirWindowByTimestamp() {
-        // as at a daylight-saving change: rows 20..23 repeat the times of rows 16..19
+    void aWindowRunsFromTheRowStampedWithItsStartToTheNextRowStampedWithItsEnd() {
+        // as at a daylight-saving change: rows 20..23 repeat the times of rows 16..19; NAB's sweeper
+        // closes the window at row 19 (the first row stamped with its end), so the repeats are outside it
         List<java.time.LocalDateTime> t = new java.util.ArrayList<>(times(40));
         for (int i = 20; i < 40; i++) {
             t.set(i, t.get(i).minusMinutes(20));
         }
-        ScoredFile f = new ScoredFile("c/dst.csv", t, new double[40], List.of(window(16, 19)));
-        // window = every row whose time lies in [t16, t19]: rows 16..19 and 20..23
+        ScoredFile f = new ScoredFile("c/dst.csv", t, detectionsAt(40, 21), List.of(window(16, 19)));
         assertThat(f.windowStart(0)).isEqualTo(16);
-        assertThat(f.windowEnd(0)).isEqualTo(23);
-        assertThat(f.windowLength(0)).isEqualTo(8);
+        assertThat(f.windowEnd(0)).isEqualTo(19);
+        assertThat(f.windowLength(0)).isEqualTo(4);
+        // row 21 is a false positive just after the window: σ(|19 - 21| / 3) · fpWeight
+        NabScorer.FileScore s = NabScorer.score(f, 0.5, STANDARD);
+        assertThat(s.falsePositives()).isEqualTo(1);
+        assertThat(s.missedWindows()).isEqualTo(1);
+        assertThat(s.score()).isCloseTo(-1 + NabScorer.scaledSigmoid(2.0 / 3) * 0.11, within(1e-12));
+    }
+
+    @Test
+    void aWindowWhoseEndsAreNotRowTimestampsTakesTheRowsWhoseTimeLiesInIt() {
+        ScoredFile f = new ScoredFile("c/handmade.csv", times(40), new double[40], List.of(
+                new NabWindows.Window(NabFixtures.time(20).minusMinutes(2), NabFixtures.time(29).plusMinutes(2))));
+        assertThat(f.windowStart(0)).isEqualTo(20);
+        assertThat(f.windowEnd(0)).isEqualTo(29);
+        assertThat(f.windowLength(0)).isEqualTo(10);
+    }
+
+    @Test
+    void aWindowWithNoRowAfterProbationIsNeitherDetectedNorMissed() {
+        // probation is rows 0..5; the first window lies inside it, as NAB's sweeper leaves it unscored
+        ScoredFile f = new ScoredFile("c/early.csv", times(40), detectionsAt(40, 20),
+                List.of(window(1, 4), window(20, 29)));
+        NabScorer.FileScore s = NabScorer.score(f, 0.5, STANDARD);
+        assertThat(s.detectedWindows()).isEqualTo(1);
+        assertThat(s.missedWindows()).isZero();
+        assertThat(s.score()).isCloseTo(1.0, within(1e-12));
+        assertThat(f.windowCount()).isEqualTo(2);
+        assertThat(f.scorableWindowCount()).isEqualTo(1);
+        assertThat(ThresholdSweep.optimise(List.of(f), STANDARD).raw()).isCloseTo(1.0, within(1e-12));
+        // perfect counts both windows (NAB's runner), "nothing detected" only the scorable one
+        assertThat(NabScorer.normalised(-1, 2, 1, STANDARD)).isEqualTo(0.0);
+        assertThat(NabScorer.normalised(1, 2, 1, STANDARD)).isCloseTo(200.0 / 3, within(1e-12));
+    }
+
+    @Test
+    void aFalsePositiveThreeWindowLengthsAfterAWindowCostsTheFullFpWeight() {
+        // window rows 20..29 (10 rows): position |29 - i| / 9 reaches 3 at row 56
+        ScoredFile f = new ScoredFile("c/f.csv", times(60), detectionsAt(60, 56), List.of(window(20, 29)));
+        assertThat(NabScorer.score(f, 0.5, STANDARD).score()).isEqualTo(-1 - 0.11);
     }
 
     @Test
     void normalisationMapsNothingDetectedToZeroAndPerfectTo100() {
-        assertThat(NabScorer.normalised(-55, 55, STANDARD)).isEqualTo(0.0);
-        assertThat(NabScorer.normalised(55, 55, STANDARD)).isEqualTo(100.0);
-        assertThat(NabScorer.normalised(0, 55, STANDARD)).isCloseTo(50.0, within(1e-12));
+        assertThat(NabScorer.normalised(-55, 55, 55, STANDARD)).isEqualTo(0.0);
+        assertThat(NabScorer.normalised(55, 55, 55, STANDARD)).isEqualTo(100.0);
+        assertThat(NabScorer.normalised(0, 55, 55, STANDARD)).isCloseTo(50.0, within(1e-12));
         // low-FN profile: nothing detected = -2 per window
-        assertThat(NabScorer.normalised(-110, 55, LOW_FN)).isEqualTo(0.0);
-        assertThat(NabScorer.normalised(0, 55, LOW_FN)).isCloseTo(200.0 / 3, within(1e-9));
+        assertThat(NabScorer.normalised(-110, 55, 55, LOW_FN)).isEqualTo(0.0);
+        assertThat(NabScorer.normalised(0, 55, 55, LOW_FN)).isCloseTo(200.0 / 3, within(1e-9));
     }
 }
