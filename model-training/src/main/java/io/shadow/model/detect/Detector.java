@@ -18,10 +18,12 @@ import java.util.function.Predicate;
 
 /**
  * The online detector: feeds each event through the shared feature definitions into per-entity
- * state and compares it with the baseline snapshot. An anomaly is raised when a feature's level
- * and its rate of change are both unusual (the smaller of the two deviations counts, so noise in
- * either alone does not alert), or when first-seen values are improbable enough. Thread-safe:
- * entities are independent and each is locked on its own.
+ * state and compares it with the baseline snapshot. An anomaly is raised when a feature's level is
+ * unusual — its rate of change can raise the deviation up to twice the level's, so a fast rise
+ * counts before the level alone would, while a fast change at an ordinary level does not alert —
+ * when it stays above normal (sustained, or in many recent buckets), when the entity's features
+ * combine as they never do, or when first-seen values are improbable enough. Thread-safe: entities
+ * are independent and each is locked on its own.
  *
  * <p>Serving support (issue 8): the per-entity state can be exported and imported
  * ({@link #exportState}, {@link #importState}) so a restarted scorer resumes where it stopped, and

@@ -235,15 +235,15 @@ final class EntityState {
         if (bursts == null) {
             bursts = new FeatureBursts();
         }
-        FeatureBursts.Burst b = bursts.judge(f, dev);
+        FeatureBursts.Burst b = bursts.judge(f, dev, bucket);
         if (b == null) {
             return Double.NEGATIVE_INFINITY;
         }
         if (b.z() > dev && b.z() >= cfg.threshold() / 2) {
             evidence.add(() -> new Evidence("feature", f.wireName(), "above normal in " + b.unusualBuckets()
-                    + " of the last " + b.window() + " buckets", "an occasional bucket above normal (anomaly "
-                    + "likelihood of the last " + b.window() + " buckets against the entity's usual)", b.z(),
-                    Instant.ofEpochSecond(bucket - (b.window() - 1L) * Buckets.SECONDS)));
+                    + " of its last " + b.window() + " active buckets", "an occasional bucket above normal (anomaly "
+                    + "likelihood of the last " + b.window() + " five-minute buckets with activity against the"
+                    + " entity's usual)", b.z(), Instant.ofEpochSecond(b.since())));
         }
         return b.z();
     }
@@ -278,7 +278,7 @@ final class EntityState {
             finishedMixBucket = bucket;
         }
         if (bursts != null) {
-            bursts.finishBucket();
+            bursts.finishBucket(bucket);
         }
         updatePersistence(adjacent);
         for (int i = 0; i < F; i++) {
@@ -421,7 +421,7 @@ final class EntityState {
             s.lastMixAlertScore = in.readDouble();
         }
         if (version >= 2 && in.readBoolean()) {
-            s.bursts = FeatureBursts.read(in, features);
+            s.bursts = FeatureBursts.read(in, features, version);
         }
         return s;
     }

@@ -19,8 +19,12 @@ import java.util.function.Consumer;
  */
 final class StateFormat {
     static final int MAGIC = 0x53484453;
-    /** 2 added each entity's feature combination (mean and covariance); 1 is still read (it starts empty). */
-    static final int VERSION = 2;
+    /**
+     * 2 added each entity's feature combination (mean and covariance) and anomaly likelihoods; 3 the
+     * start times of the buckets in the likelihoods' windows. Older formats are still read (what they
+     * lack starts empty).
+     */
+    static final int VERSION = 3;
     private static final int OLDEST_READABLE = 1;
     private static final int MAX_STRING_BYTES = 1 << 20;
 

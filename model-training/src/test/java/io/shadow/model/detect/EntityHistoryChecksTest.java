@@ -227,9 +227,35 @@ class EntityHistoryChecksTest {
         assertThat(a.score()).isGreaterThanOrEqualTo(DetectorConfig.defaults().threshold());
         assertThat(a.evidence()).anySatisfy(e -> {
             assertThat(e.name()).isEqualTo("events");
-            assertThat(e.observed()).matches("above normal in \\d+ of the last 30 buckets");
+            assertThat(e.observed()).matches("above normal in \\d+ of its last 30 active buckets");
             assertThat(e.deviations()).isEqualTo(a.score());
         });
+    }
+
+    @Test
+    void theLikelihoodsEvidenceStartsAtTheOldestActiveBucketItWeighs() {
+        // one bucket of work an hour: the likelihood's 30 buckets span 30 hours, not two and a half
+        Detector d = new Detector(DetectorConfig.defaults(), snapshot());
+        int hour = 12;
+        Random r = new Random(9);
+        for (int k = 0; k < 200; k++) {
+            bucket(d, "erin", k * hour, 5 + r.nextInt(11), PER_CALL * (0.9 + 0.2 * r.nextDouble()));
+        }
+        Evidence burst = null;
+        int at = -1;
+        for (int k = 200; k < 240 && burst == null; k++) {
+            for (Anomaly a : bucket(d, "erin", k * hour, 19, PER_CALL)) {
+                for (Evidence e : a.evidence()) {
+                    if (burst == null && e.observed().startsWith("above normal in")) {
+                        burst = e;
+                        at = k;
+                    }
+                }
+            }
+        }
+
+        assertThat(burst).as("the likelihood raised the hourly busy buckets").isNotNull();
+        assertThat(burst.since()).isEqualTo(T.plusSeconds(300L * hour * (at - 29)));
     }
 
     @Test

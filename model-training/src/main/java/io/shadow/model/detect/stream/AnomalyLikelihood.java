@@ -77,6 +77,11 @@ public final class AnomalyLikelihood {
         return recent.length;
     }
 
+    /** How many raw scores the window holds (up to {@link #window()}). */
+    public int filled() {
+        return filled;
+    }
+
     public void write(java.io.DataOutput out) throws java.io.IOException {
         out.writeInt(recent.length);
         for (float r : recent) {
