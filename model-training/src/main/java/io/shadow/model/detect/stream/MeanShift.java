@@ -11,8 +11,8 @@ package io.shadow.model.detect.stream;
  * about the last {@code likelihoodWindow} raw scores against a Gaussian of such averages, as
  * {@link AnomalyLikelihood} does with a window), which answers in decades.
  *
- * <p>State: six numbers and a 16-bin histogram (deviations of a recent mean beyond 16 spreads
- * share the top bin; the raw score has long saturated there).
+ * <p>State: six numbers and a 16-bin histogram (deviations of a recent mean beyond about 12.7
+ * spreads share the top bin; the raw score has long saturated there).
  */
 final class MeanShift {
     /** The baseline remembers this many times as many rows as the recent mean. */

@@ -36,7 +36,10 @@ final class SeasonalProfile {
 
     void learn(int bin, double x, double alpha) {
         int c = count[bin];
-        mean[bin] += (float) (Math.max(1.0 / (c + 1), alpha) * (x - mean[bin]));
+        double m = mean[bin] + Math.max(1.0 / (c + 1), alpha) * (x - mean[bin]);
+        // a float holds up to ~3.4e38: beyond it the bin stays at the largest float, a poor expectation
+        // the detector then stops preferring, rather than an infinite one
+        mean[bin] = (float) Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, m));
         if (c < Byte.MAX_VALUE) {
             count[bin] = (byte) (c + 1);
         }

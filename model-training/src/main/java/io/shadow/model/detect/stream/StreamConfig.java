@@ -29,8 +29,9 @@ package io.shadow.model.detect.stream;
  *     first detection of an episode is news; default 200
  * @param quietLevel score at or above which a row counts as a detection; default 0.5
  * @param realertFactor during a quiet period, a value beyond the range still alerts when its
- *     improbability is this many times that of the detection that opened the period (a value
- *     beyond the range by a whole range more, when a level check opened it); default 2
+ *     improbability is this many times that of the detection that opened the period (a value e ranges
+ *     beyond the range counts {@code scoreDecades · (1 + e)} decades: with the default, after a level
+ *     check e0 ranges beyond, a value from 1 + 2 · e0 ranges beyond); default 2
  * @param meanWindow rows in the recent mean of the coarser scale ({@link MeanShift}: the mean of about
  *     the last this many rows against a baseline ten times slower, through its own likelihood); 0
  *     turns that scale off; default 32

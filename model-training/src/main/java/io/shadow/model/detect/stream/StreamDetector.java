@@ -28,7 +28,10 @@ package io.shadow.model.detect.stream;
  * scores are held at 0 for a quiet period (only the first detection of an episode is news), unless
  * a value goes beyond the range by far more than what opened it.
  * Cold start: every spread is a running mean until it has {@code minEvidence} rows, and every
- * histogram starts from a prior, so the detector scores from its first rows.
+ * histogram starts from a prior, so the detector scores from row {@code minEvidence} + 1 on (the 21st
+ * with the defaults) and the level check from row {@code likelihoodWarmup} + 1.
+ * The range seen never shrinks: after a value far beyond the usual, only values beyond it again are
+ * news to the level check (the other questions go on as before).
  */
 public final class StreamDetector {
     /**
@@ -41,6 +44,8 @@ public final class StreamDetector {
     private static final int HOUR_OF_DAY = 1;
     private static final int HOUR_OF_WEEK = 2;
     private static final double LOG10_TWO = Math.log10(2);
+    /** The largest magnitude taken as it is: twice it, and a spread of clip times it, stay finite. */
+    static final double LIMIT = 1e300;
     /** The largest part of the range that one step of the data's resolution adds to the level check's tolerance. */
     private static final double STEP_SHARE = 0.1;
 
@@ -76,16 +81,22 @@ public final class StreamDetector {
         this.shift = cfg.meanWindow() > 0 ? new MeanShift() : null;
     }
 
-    /** Scores one observation in [0, 1]; NaN values are skipped (score 0, nothing learned). */
-    public double update(long epochSecond, double x) {
-        if (!Double.isFinite(x)) {
+    /**
+     * Scores one observation in [0, 1]. NaN and infinite values are skipped (score 0, nothing learned);
+     * finite values beyond ±{@value #LIMIT} count as ±{@value #LIMIT}, so that no difference or spread
+     * overflows (such a value is far beyond any range, and scores as news).
+     */
+    public double update(long epochSecond, double value) {
+        if (!Double.isFinite(value)) {
             lastReason = Reason.NONE;
             return 0;
         }
+        double x = Math.max(-LIMIT, Math.min(LIMIT, value));
         rows++;
         magnitude += Math.max(1.0 / rows, cfg.errorAlpha()) * (Math.abs(x) - magnitude);
-        // spreads never fall below a millionth of the series' magnitude: constant series stay quiet
-        double floor = 1e-6 * magnitude + 1e-12;
+        // spreads never fall below a millionth of the series' magnitude, whatever its unit: constant
+        // series stay quiet, and a series of values around 1e-12 is judged as one around 1
+        double floor = Math.max(1e-6 * magnitude, Double.MIN_NORMAL);
         int hod = SeasonalProfile.hourOfDay(epochSecond);
         int how = SeasonalProfile.hourOfWeek(epochSecond);
 

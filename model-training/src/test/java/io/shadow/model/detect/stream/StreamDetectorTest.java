@@ -66,6 +66,39 @@ class StreamDetectorTest {
     }
 
     @Test
+    void extremeValuesNeverMakeAScoreLeaveTheUnitInterval() {
+        // values near the largest doubles, alternating in sign, then the whole range of magnitudes
+        StreamDetector d = new StreamDetector(StreamConfig.defaults());
+        Random r = new Random(11);
+        for (int i = 0; i < 6000; i++) {
+            double x = i < 2000 ? (i % 2 == 0 ? 1.5e308 : -1.5e308)
+                    : Math.signum(r.nextGaussian()) * Math.pow(10, -300 + 608 * r.nextDouble());
+            double s = d.update(START + i * FIVE_MINUTES, x);
+            assertThat(s).as("row %d (%s)", i, x).isBetween(0.0, 1.0);
+        }
+    }
+
+    @Test
+    void aSpikeInsideTheRangeScoresTheSameWhateverTheUnit() {
+        // a daily cycle of 10 ± 1 with a little noise, and a spike of 0.8 inside the range at row 2000
+        Random r = new Random(12);
+        double[] v = new double[3000];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = 10 + Math.sin(2 * Math.PI * i / 288) + 0.02 * r.nextGaussian() + (i == 2000 ? 0.8 : 0);
+        }
+        double atUnit = run(v)[2000];
+        assertThat(atUnit).isGreaterThan(0.5);
+        for (double unit : new double[] {1e-14, 1e-9, 1e9, 1e30}) {
+            double[] scaled = new double[v.length];
+            for (int i = 0; i < v.length; i++) {
+                scaled[i] = v[i] * unit;
+            }
+            assertThat(run(scaled)[2000]).as("values in units of %s", unit).isCloseTo(atUnit,
+                    org.assertj.core.api.Assertions.within(0.02));
+        }
+    }
+
+    @Test
     void coldStartDetectsAJumpWithinTheFirstHundredRows() {
         // 60 rows of a never-seen series, then its level quadruples
         Random r = new Random(4);
