@@ -20,6 +20,8 @@ final class CountTail {
     private static final ThreadLocal<Memo> MEMO = ThreadLocal.withInitial(Memo::new);
     /** A term below this share of the sum no longer changes it (e^-37, under a double's precision). */
     private static final double NEGLIGIBLE = Math.exp(-37);
+    /** Terms summed one by one before the rest of the tail is bounded as a whole. */
+    static final int MAX_TERMS = 5000;
 
     private CountTail() {
     }
@@ -40,9 +42,11 @@ final class CountTail {
     }
 
     /**
-     * Sums the probabilities of {@code k0, k0 + 1, …} until a term adds less than e^-37 of the sum.
-     * Only the first term needs ln Γ: each next one is the previous times the distribution's ratio
-     * P(k + 1) / P(k), which is below 1 above the mean, so the sum runs in plain arithmetic.
+     * Sums the probabilities of {@code k0, k0 + 1, …} until a term adds less than e^-37 of the sum; a
+     * tail that has not converged after {@link #MAX_TERMS} terms is computed whole instead (negative
+     * binomial) or its rest bounded by a geometric series (Poisson). Only the first term
+     * needs ln Γ: each next one is the previous times the distribution's ratio P(k + 1) / P(k), which is
+     * below 1 above the mean, so the sum runs in plain arithmetic.
      */
     static double computeLnUpperTail(double x, double mean, double variance) {
         int k0 = (int) Math.ceil(x - 1e-9);
@@ -56,12 +60,24 @@ final class CountTail {
                 : lnGamma(k0 + r) - lnGamma(r) - lnGamma(k0 + 1) + r * Math.log(r / (r + mean)) + k0 * Math.log(q);
         double sum = 1;
         double term = 1;
-        for (int k = k0; k < k0 + 4999; k++) {
+        int k = k0;
+        for (; k < k0 + MAX_TERMS; k++) {
             term *= poisson ? mean / (k + 1) : (k + r) / (k + 1) * q;
             sum += term;
             if (term < sum * NEGLIGIBLE) {
-                break;
+                return Math.min(0, first + Math.log(sum));
             }
+        }
+        if (!poisson) {
+            // a very overdispersed count (variance far above the mean): its terms shrink too slowly to sum,
+            // and P(X >= k0) of a negative binomial is the regularised incomplete beta I_q(k0, r)
+            return Math.min(0, lnRegularizedBeta(q, k0, r));
+        }
+        // a Poisson tail with a huge mean: every later ratio is below the next one, so a geometric
+        // series bounds the rest (from above: the tail is never made thinner than it is)
+        double ratio = mean / (k + 1);
+        if (ratio < 1) {
+            sum += term * ratio / (1 - ratio);
         }
         return Math.min(0, first + Math.log(sum));
     }
@@ -88,6 +104,53 @@ final class CountTail {
             k++;
         }
         return k;
+    }
+
+    /**
+     * ln I_x(a, b), the regularised incomplete beta function, by its continued fraction (Lentz's
+     * method, as in Numerical Recipes' {@code betacf}), through the symmetry I_x(a, b) = 1 − I_{1−x}(b, a)
+     * where the fraction converges slowly.
+     */
+    static double lnRegularizedBeta(double x, double a, double b) {
+        if (x <= 0) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        if (x >= 1) {
+            return 0;
+        }
+        double lnFront = a * Math.log(x) + b * Math.log1p(-x) - (lnGamma(a) + lnGamma(b) - lnGamma(a + b));
+        if (x < (a + 1) / (a + b + 2)) {
+            return lnFront + Math.log(betaFraction(x, a, b) / a);
+        }
+        return Math.log1p(-Math.exp(lnFront + Math.log(betaFraction(1 - x, b, a) / b)));
+    }
+
+    private static double betaFraction(double x, double a, double b) {
+        final double tiny = 1e-300;
+        double c = 1;
+        double d = 1 - (a + b) * x / (a + 1);
+        d = 1 / (Math.abs(d) < tiny ? tiny : d);
+        double h = d;
+        for (int m = 1; m <= 100_000; m++) {
+            int m2 = 2 * m;
+            double aa = m * (b - m) * x / ((a - 1 + m2) * (a + m2));
+            d = 1 + aa * d;
+            d = 1 / (Math.abs(d) < tiny ? tiny : d);
+            c = 1 + aa / c;
+            c = Math.abs(c) < tiny ? tiny : c;
+            h *= d * c;
+            aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1 + m2));
+            d = 1 + aa * d;
+            d = 1 / (Math.abs(d) < tiny ? tiny : d);
+            c = 1 + aa / c;
+            c = Math.abs(c) < tiny ? tiny : c;
+            double step = d * c;
+            h *= step;
+            if (Math.abs(step - 1) < 1e-15) {
+                break;
+            }
+        }
+        return h;
     }
 
     /** ln Γ(x) for x > 0 (Lanczos, g = 7). */

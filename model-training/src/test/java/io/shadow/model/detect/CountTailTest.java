@@ -50,6 +50,48 @@ class CountTailTest {
     }
 
     @Test
+    void aTailHeavierThanTheTermsSummedOneByOneIsStillWhole() {
+        // r = 1: a geometric with q = 1000/1001, so P(X >= k) = q^k exactly; its terms shrink so slowly
+        // that thousands of them are summed before the rest is bounded
+        double q = 1000.0 / 1001;
+        assertThat(CountTail.lnUpperTail(20_000, 1000, 1_001_000)).isCloseTo(20_000 * Math.log(q), within(1e-6));
+    }
+
+    @Test
+    void aVeryOverdispersedCountIsNotJudgedMoreImprobableThanItIs() {
+        // mean 100, variance 1e7 (r = 0.001): the tail summed term by term until it no longer changes
+        for (double x : new double[] {1_000, 300_000, 1_000_000}) {
+            double exact = lnTailByLongSum(x, 100, 1e7);
+            double tail = CountTail.lnUpperTail(x, 100, 1e7);
+            assertThat(tail).as("ln P(X >= %s)", x).isGreaterThanOrEqualTo(exact - 1e-9)
+                    .isCloseTo(exact, within(0.01 * Math.abs(exact)));
+        }
+    }
+
+    private static double lnTailByLongSum(double x, double mean, double variance) {
+        double r = mean * mean / (variance - mean);
+        double q = mean / (r + mean);
+        int k0 = (int) Math.ceil(x);
+        double first = CountTail.lnGamma(k0 + r) - CountTail.lnGamma(r) - CountTail.lnGamma(k0 + 1)
+                + r * Math.log(r / (r + mean)) + k0 * Math.log(q);
+        double sum = 1;
+        double term = 1;
+        for (long k = k0; term >= sum * 1e-17; k++) {
+            term *= (k + r) / (k + 1) * q;
+            sum += term;
+        }
+        return first + Math.log(sum);
+    }
+
+    @Test
+    void theIncompleteBetaMatchesClosedForms() {
+        // I_x(a, 1) = x^a; I_x(1, b) = 1 - (1 - x)^b; I_0.5(a, a) = 1/2
+        assertThat(CountTail.lnRegularizedBeta(0.3, 4, 1)).isCloseTo(4 * Math.log(0.3), within(1e-12));
+        assertThat(CountTail.lnRegularizedBeta(0.3, 1, 2.5)).isCloseTo(Math.log(1 - Math.pow(0.7, 2.5)), within(1e-12));
+        assertThat(CountTail.lnRegularizedBeta(0.5, 7, 7)).isCloseTo(Math.log(0.5), within(1e-12));
+    }
+
+    @Test
     void farTailsStayFiniteAndExact() {
         // 40 deletes where 0.02 per bucket is usual: ln(0.02^40 e^-0.02 / 40!) (1 + 0.02/41 + ...)
         double expected = 40 * Math.log(0.02) - 0.02 - 110.32063971475740 + Math.log1p(0.02 / 41 + 0.0004 / (41 * 42));
