@@ -26,8 +26,10 @@ public final class AnomalyLikelihood {
 
     /** Decades for {@code raw} as the newest score, then {@code raw} joins the window and the Gaussian. */
     public double observe(double raw, double memory, int warmup) {
-        sum += raw - recent[next];
-        recent[next] = (float) raw;
+        // the window keeps floats: add what is kept, so the running sum never drifts from the window's
+        float kept = (float) raw;
+        sum += kept - recent[next];
+        recent[next] = kept;
         next = (next + 1) % recent.length;
         filled = Math.min(filled + 1, recent.length);
         double average = sum / filled;
@@ -49,7 +51,7 @@ public final class AnomalyLikelihood {
             return 0;
         }
         int n = Math.min(filled + 1, recent.length);
-        double s = sum + raw - (filled == recent.length ? recent[next] : 0);
+        double s = sum + (float) raw - (filled == recent.length ? recent[next] : 0);
         return decades(s / n, mean, variance);
     }
 
