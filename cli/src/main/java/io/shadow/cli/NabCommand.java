@@ -16,7 +16,8 @@ final class NabCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "Folder laid out like NAB's data/ (category folders).")
     Path data;
 
-    @Option(names = "--out", required = true, description = "Results folder (created if missing).")
+    @Option(names = "--out", required = true, description = "Results folder (created if missing); results of an "
+            + "earlier run of the same detector in it are replaced.")
     Path out;
 
     @Option(names = "--detector", defaultValue = "shadow",
@@ -25,7 +26,14 @@ final class NabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (out.toString().isBlank()) {
+            throw new IllegalArgumentException("--out is empty; pass the folder to write the results to");
+        }
         NabRunner.Run run = NabRunner.run(data, out, detector);
+        if (run.replaced() > 0) {
+            System.out.printf("%s: removed %d results files of an earlier run from %s%n", run.detector(),
+                    run.replaced(), out.resolve(run.detector()));
+        }
         System.out.printf("%s: %d files, %,d rows in %.1f s (%,.0f rows/s) -> %s; labels %s%n", run.detector(),
                 run.files(), run.rows(), run.seconds(), run.rows() / Math.max(run.seconds(), 1e-9),
                 out.resolve(run.detector()), run.labelled() ? "from " + run.windows()

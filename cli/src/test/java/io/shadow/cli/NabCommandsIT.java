@@ -117,6 +117,13 @@ class NabCommandsIT {
     }
 
     @Test
+    void anEmptyOutputFolderIsAUsageError() throws IOException {
+        Outcome o = shadow("nab", "--data", corpus().toString(), "--out", "");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("--out is empty; pass the folder to write the results to");
+    }
+
+    @Test
     void aMissingFolderIsAUsageErrorThatSaysWhatToPass() {
         Outcome o = shadow("nab", "--data", dir.resolve("missing").toString(), "--out", dir.toString());
         assertThat(o.code()).isEqualTo(2);

@@ -21,6 +21,10 @@ public final class NabCorpus {
     }
 
     public static List<Entry> list(Path dataDir) {
+        if (Files.isRegularFile(dataDir)) {
+            throw new NabException("NAB data folder " + dataDir + " is a file; pass --data pointing at the folder"
+                    + " that holds the category folders of <category>/<name>.csv files (like NAB's data/)");
+        }
         if (!Files.isDirectory(dataDir)) {
             throw new NabException("NAB data folder " + dataDir + " does not exist; pass --data pointing at a folder"
                     + " with <category>/<name>.csv files (like NAB's data/)");

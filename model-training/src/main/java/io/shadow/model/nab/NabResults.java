@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * NAB's results layout: {@code <results>/<detector>/<category>/<detector>_<name>.csv} with columns
@@ -21,6 +22,37 @@ public final class NabResults {
 
     public static Path fileFor(Path resultsDir, String detector, String category, String name) {
         return resultsDir.resolve(detector).resolve(category).resolve(detector + "_" + name + ".csv");
+    }
+
+    /**
+     * Removes the results files an earlier run of {@code detector} left in {@code resultsDir} (only
+     * {@code <detector>/<category>/<detector>_*.csv}; anything else is left alone); returns how many.
+     */
+    static int removeEarlier(Path resultsDir, String detector) {
+        Path dir = resultsDir.resolve(detector);
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (Stream<Path> categories = Files.list(dir)) {
+            for (Path category : categories.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> files = Files.list(category)) {
+                    for (Path f : files.filter(p -> isResultsFile(p, detector)).toList()) {
+                        Files.delete(f);
+                        removed++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new NabException("cannot clear the earlier results in " + dir + ": " + e.getMessage()
+                    + "; remove them or pass another --out", e);
+        }
+        return removed;
+    }
+
+    private static boolean isResultsFile(Path p, String detector) {
+        String n = p.getFileName().toString();
+        return Files.isRegularFile(p) && n.startsWith(detector + "_") && n.endsWith(".csv");
     }
 
     static void write(Path file, NabSeries series, double[] scores, int[] labels) {

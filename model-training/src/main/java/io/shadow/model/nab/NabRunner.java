@@ -21,8 +21,12 @@ public final class NabRunner {
      */
     public static final List<String> WINDOWS_BESIDE_DATA = List.of("windows.json", "labels/combined_windows.json");
 
-    /** What one run wrote; {@code windows} is the file the labels came from, null when none was found. */
-    public record Run(String detector, int files, long rows, double seconds, Path resultsDir, Path windows) {
+    /**
+     * What one run wrote; {@code windows} is the file the labels came from, null when none was found;
+     * {@code replaced} how many results files of an earlier run of the same detector were removed first.
+     */
+    public record Run(String detector, int files, long rows, double seconds, Path resultsDir, Path windows,
+            int replaced) {
         public boolean labelled() {
             return windows != null;
         }
@@ -33,6 +37,8 @@ public final class NabRunner {
         List<NabCorpus.Entry> entries = NabCorpus.list(dataDir);
         Path windowsFile = windowsBeside(dataDir);
         NabWindows windows = windowsFile == null ? null : NabWindows.read(windowsFile);
+        // results of an earlier run on other data would otherwise be scored with these
+        int replaced = NabResults.removeEarlier(resultsDir, detectorName);
         long rows = 0;
         long t0 = System.nanoTime();
         for (NabCorpus.Entry e : entries) {
@@ -44,7 +50,7 @@ public final class NabRunner {
             rows += series.size();
         }
         return new Run(detectorName, entries.size(), rows, (System.nanoTime() - t0) / 1e9, resultsDir,
-                windowsFile);
+                windowsFile, replaced);
     }
 
     /** The first of {@link #WINDOWS_BESIDE_DATA} that exists beside {@code dataDir}, else null. */

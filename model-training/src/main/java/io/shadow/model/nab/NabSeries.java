@@ -37,8 +37,8 @@ public record NabSeries(String key, List<String> timestamps, List<LocalDateTime>
             LocalDateTime t = cells.length >= 2 ? NabTime.parseOrNull(cells[0]) : null;
             double v = cells.length >= 2 ? NabCsv.number(cells[1]) : Double.NaN;
             if (t == null || Double.isNaN(v)) {
-                throw new NabException(file + " line " + lineNo + ": expected 'YYYY-MM-DD HH:MM:SS,number', found '"
-                        + line + "'");
+                throw new NabException(file + " line " + lineNo + ": expected 'YYYY-MM-DD HH:MM:SS,number' (a finite"
+                        + " number), found '" + line + "'");
             }
             stamps.add(cells[0].trim());
             times.add(t);

@@ -119,6 +119,62 @@ class NabRunnerTest {
         Path bad = data.resolve("realThings/flat.csv");
         Files.writeString(bad, "timestamp,value\n2014-04-01 00:00:00,1\n2014-04-01 00:05:00,x\n");
         assertThatThrownBy(() -> NabRunner.run(data, dir.resolve("out"), "shadow"))
-                .hasMessage(bad + " line 3: expected 'YYYY-MM-DD HH:MM:SS,number', found '2014-04-01 00:05:00,x'");
+                .hasMessage(bad + " line 3: expected 'YYYY-MM-DD HH:MM:SS,number' (a finite number), found"
+                        + " '2014-04-01 00:05:00,x'");
+    }
+
+    @Test
+    void anInfiniteOrOverflowingValueIsRefusedLikeAnyOtherNonNumber() throws IOException {
+        Path data = corpus();
+        Path bad = data.resolve("realThings/flat.csv");
+        for (String v : List.of("Infinity", "1e400", "NaN")) {
+            Files.writeString(bad, "timestamp,value\n2014-04-01 00:00:00,1\n2014-04-01 00:05:00," + v + "\n");
+            assertThatThrownBy(() -> NabRunner.run(data, dir.resolve("out"), "shadow"))
+                    .hasMessageStartingWith(bad + " line 3: expected");
+        }
+    }
+
+    @Test
+    void aHeaderWithAByteOrderMarkIsRead() throws IOException {
+        Path data = corpus();
+        Path bom = data.resolve("realThings/flat.csv");
+        Files.writeString(bom, "\uFEFFtimestamp,value\n2014-04-01 00:00:00,1\n2014-04-01 00:05:00,2\n");
+
+        assertThat(NabRunner.run(data, dir.resolve("out"), "shadow").files()).isEqualTo(2);
+    }
+
+    @Test
+    void aFileThatIsNotTextSaysSo() throws IOException {
+        Path data = corpus();
+        Path binary = data.resolve("realThings/flat.csv");
+        Files.write(binary, new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF, 0, 1, 2});
+
+        assertThatThrownBy(() -> NabRunner.run(data, dir.resolve("out"), "shadow"))
+                .hasMessage("NAB data file " + binary + " is not UTF-8 text; expected a CSV file");
+    }
+
+    @Test
+    void aDataFolderThatIsAFileSaysWhatToPass() throws IOException {
+        Path file = Files.writeString(dir.resolve("data.csv"), "timestamp,value\n");
+
+        assertThatThrownBy(() -> NabRunner.run(file, dir.resolve("out"), "shadow"))
+                .hasMessageStartingWith("NAB data folder " + file + " is a file; pass --data pointing at the folder");
+    }
+
+    @Test
+    void aSecondRunReplacesTheFirstRunsResultsAndLeavesOtherFilesAlone() throws IOException {
+        Path data = corpus();
+        Path out = dir.resolve("out");
+        NabRunner.run(data, out, "shadow");
+        Path notes = Files.writeString(out.resolve("shadow/realThings/notes.txt"), "mine");
+        // the second run sees only one of the two files
+        Files.delete(data.resolve("realThings/flat.csv"));
+
+        NabRunner.Run second = NabRunner.run(data, out, "shadow");
+
+        assertThat(second.replaced()).isEqualTo(2);
+        assertThat(out.resolve("shadow/realThings/shadow_flat.csv")).doesNotExist();
+        assertThat(out.resolve("shadow/artificialJumps/shadow_jump.csv")).exists();
+        assertThat(notes).hasContent("mine");
     }
 }
