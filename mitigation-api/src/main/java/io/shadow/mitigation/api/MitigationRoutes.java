@@ -6,21 +6,20 @@ import static io.shadow.mitigation.api.Role.SERVICE;
 import static io.shadow.mitigation.api.Role.USER;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.shadow.features.signal.Assessment;
 import io.shadow.mitigation.MitigationService;
-import io.shadow.mitigation.actuate.ActionType;
 import io.shadow.mitigation.actuate.GatewayDecision;
 import io.shadow.mitigation.engine.Decider;
 import io.shadow.mitigation.engine.Decisions;
 import io.shadow.mitigation.engine.MitigationEngine;
-import io.shadow.mitigation.profile.ActionSpec;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.IdempotencyStore;
 import io.shadow.mitigation.store.MitigationStore;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +33,10 @@ import java.util.Map;
 public final class MitigationRoutes {
     /** This module's OpenAPI fragment (see {@link OpenApiFragments}). */
     public static final String OPENAPI = "openapi/mitigation.json";
+    private static final String MISSING_TENANT = "X-Shadow-Tenant header (or tenant query parameter) is required: the tenant "
+            + "whose rules decide, exactly as its events name it (tenant ids are case-sensitive; events without one "
+            + "belong to 'default'). Without it no rule could match and every request would pass, so Shadow does not "
+            + "decide; set it in the gateway (SHADOW_TENANT in docs/nginx-shadow.conf)";
     private final MitigationService service;
     private final MitigationEngine engine;
     private final Decisions decisions;
@@ -51,21 +54,20 @@ public final class MitigationRoutes {
     public void register(JavalinConfig cfg) {
         var r = cfg.routes;
         r.get("/v1/decision", this::decision, SERVICE, AGENT);
-        r.post("/v1/assessments", idempotency.wrap(this::assess), SERVICE);
+        r.post("/v1/assessments", json(idempotency.wrap(this::assess)), SERVICE);
         r.get("/v1/incidents", this::incidents, USER, OPERATOR);
         r.get("/v1/incidents/{id}", this::incident, USER, OPERATOR);
-        r.post("/v1/mitigations/{id}/approve", idempotency.wrap(ctx -> decide(ctx, "approve")), USER, OPERATOR);
-        r.post("/v1/mitigations/{id}/reject", idempotency.wrap(ctx -> decide(ctx, "reject")), USER, OPERATOR);
-        r.post("/v1/mitigations/{id}/modify", idempotency.wrap(ctx -> decide(ctx, "modify")), USER, OPERATOR);
+        r.post("/v1/mitigations/{id}/approve", json(idempotency.wrap(ctx -> decide(ctx, "approve"))), USER, OPERATOR);
+        r.post("/v1/mitigations/{id}/reject", json(idempotency.wrap(ctx -> decide(ctx, "reject"))), USER, OPERATOR);
+        r.post("/v1/mitigations/{id}/modify", json(idempotency.wrap(ctx -> decide(ctx, "modify"))), USER, OPERATOR);
         r.get("/v1/feedback", ctx -> ctx.json(store.feedback()), OPERATOR);
         r.get("/v1/audit", ctx -> ctx.json(store.auditLog(ctx.queryParam("subject"))), OPERATOR);
         r.get("/v1/agent/commands", ctx -> {
             String host = required(ctx, "host");
             ownHost(ServiceApp.caller(ctx), host);
-            ctx.json(engine.actuators().agents().pending(
-                    ctx.queryParamAsClass("tenant", String.class).getOrDefault("default"), host));
+            ctx.json(engine.actuators().agents().pending(required(ctx, "tenant"), host));
         }, AGENT);
-        r.post("/v1/agent/commands/{id}/ack", idempotency.wrap(this::ack), AGENT);
+        r.post("/v1/agent/commands/{id}/ack", json(idempotency.wrap(this::ack)), AGENT);
         r.get("/v1/keys/{id}", this::collectKey, USER, OPERATOR);
         String doc = OpenApiFragments.merge(List.of(OPENAPI)).toString();
         r.get("/v1/openapi/mitigation.json", ctx -> ctx.contentType("application/json").result(doc));
@@ -80,6 +82,14 @@ public final class MitigationRoutes {
         JsonNode body = ctx.body().isBlank() ? ServiceApp.JSON.createObjectNode() : ServiceApp.JSON.readTree(ctx.body());
         if (!body.isObject()) {
             throw new ApiError(400, "ack body must be an object: {\"ok\": true, \"detail\": \"...\", \"pids\": [..]}");
+        }
+        JsonNode detail = body.path("detail");
+        if (!detail.isMissingNode() && !detail.isNull() && !detail.isTextual()) {
+            throw new ApiError(400, "'detail' must be a string (what the agent did or why it could not)");
+        }
+        if (detail.isTextual()) {
+            // an agent cannot act on a refusal, and its acknowledgement must not be lost: a long detail is cut
+            ((ObjectNode) body).put("detail", RequestLimits.cut(detail.asText(), RequestLimits.MAX_ACK_DETAIL_CHARS));
         }
         boolean ok = body.path("ok").asBoolean(true);
         Caller c = ServiceApp.caller(ctx);
@@ -110,7 +120,11 @@ public final class MitigationRoutes {
         String principal = firstNonNull(ctx.header("X-Shadow-Principal"), ctx.queryParam("principal"));
         String resource = firstNonNull(ctx.header("X-Shadow-Resource"), ctx.queryParam("resource"));
         String host = firstNonNull(ctx.header("X-Shadow-Host"), ctx.queryParam("host"));
-        String tenant = firstNonNull(firstNonNull(ctx.header("X-Shadow-Tenant"), ctx.queryParam("tenant")), "default");
+        String tenant = firstNonNull(ctx.header("X-Shadow-Tenant"), ctx.queryParam("tenant"));
+        if (tenant == null || tenant.isBlank()) {
+            // without a tenant no rule can match and every request would pass: refuse to decide instead
+            throw new ApiError(400, MISSING_TENANT);
+        }
         String key = ctx.header("X-Shadow-Key");
         GatewayDecision d;
         if (key != null && engine.actuators().keys().authenticate(key).isEmpty()) {
@@ -165,14 +179,13 @@ public final class MitigationRoutes {
         String id = ctx.pathParam("id");
         Mitigation m = store.mitigation(id).orElseThrow(() -> new ApiError(404, "no mitigation " + id));
         visibleIncident(ctx, m.incidentId());
-        JsonNode body = ctx.body().isBlank() ? ServiceApp.JSON.createObjectNode() : ServiceApp.JSON.readTree(ctx.body());
-        String comment = body.path("comment").isTextual() ? body.get("comment").asText() : null;
+        DecisionRequest request = DecisionRequest.parse(what, ctx.body());
         Decider decider = new Decider(c.name(), c.principal());
         try {
             Mitigation out = switch (what) {
-                case "approve" -> decisions.approve(id, decider, comment);
-                case "reject" -> decisions.reject(id, decider, comment);
-                default -> decisions.modify(id, decider, comment, actions(body.path("actions")));
+                case "approve" -> decisions.approve(id, decider, request.comment());
+                case "reject" -> decisions.reject(id, decider, request.comment());
+                default -> decisions.modify(id, decider, request.comment(), request.actions());
             };
             ctx.json(Map.of("mitigation", out, "actions", store.actionsOf(id)));
         } catch (Decisions.DecisionException e) {
@@ -202,34 +215,8 @@ public final class MitigationRoutes {
         return i;
     }
 
-    private static List<ActionSpec> actions(JsonNode list) {
-        if (!list.isArray() || list.isEmpty()) {
-            throw new ApiError(400, "modify needs \"actions\": [{\"type\": \"rate_limit\", \"params\": "
-                    + "{\"per_minute\": \"10\"}, \"expires\": \"PT1H\"}, ...]");
-        }
-        List<ActionSpec> out = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode a = list.get(i);
-            ActionType type;
-            try {
-                type = ActionType.fromWire(a.path("type").asText(""));
-            } catch (IllegalArgumentException e) {
-                throw new ApiError(400, "actions[" + i + "].type: " + e.getMessage());
-            }
-            Map<String, String> params = new LinkedHashMap<>();
-            a.path("params").fields().forEachRemaining(f -> params.put(f.getKey(), f.getValue().asText()));
-            Duration expires = null;
-            if (a.hasNonNull("expires")) {
-                try {
-                    expires = Duration.parse(a.get("expires").asText());
-                } catch (java.time.format.DateTimeParseException e) {
-                    throw new ApiError(400, "actions[" + i + "].expires: '" + a.get("expires").asText()
-                            + "' is not an ISO-8601 duration such as PT1H");
-                }
-            }
-            out.add(new ActionSpec(type, params, expires));
-        }
-        return out;
+    private static Handler json(Handler h) {
+        return RequestLimits.bodyAtMost(RequestLimits.MAX_JSON_BYTES, h);
     }
 
     private static String required(Context ctx, String param) {

@@ -27,7 +27,8 @@ public final class ProfileRoutes {
         cfg.routes.get("/v1/profiles", ctx -> ctx.json(engine.profiles()), OPERATOR);
         cfg.routes.get("/v1/profiles/versions", ctx -> ctx.json(versions.list()), OPERATOR);
         cfg.routes.get("/v1/profiles/versions/{version}", this::version, OPERATOR);
-        cfg.routes.post("/v1/profiles", idempotency.wrap(this::upload), ADMIN);
+        cfg.routes.post("/v1/profiles", RequestLimits.bodyAtMost(RequestLimits.MAX_PROFILES_BYTES,
+                idempotency.wrap(this::upload)), ADMIN);
     }
 
     private void version(Context ctx) {

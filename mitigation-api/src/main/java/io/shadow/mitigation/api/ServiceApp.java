@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class ServiceApp {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceApp.class);
     public static final String CALLER = "shadow.caller";
+    private static final String ERROR_WRITTEN = "shadow.error-written";
     public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -50,6 +51,8 @@ public final class ServiceApp {
             }
             cfg.jsonMapper(new JavalinJackson(JSON, false));
             cfg.http.maxRequestSize = maxRequestBytes;
+            // a path that exists with other methods answers 405 with Allow, not 404
+            cfg.http.prefer405over404 = true;
             cfg.startup.showJavalinBanner = false;
             cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens));
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
@@ -65,8 +68,16 @@ public final class ServiceApp {
             });
             cfg.routes.exception(io.javalin.router.EndpointNotFound.class, (e, ctx) -> error(ctx, 404,
                     "no route " + ctx.method() + " " + ctx.path()));
-            cfg.routes.error(413, ctx -> error(ctx, 413, "request body larger than " + maxRequestBytes
-                    + " bytes; send smaller batches"));
+            cfg.routes.exception(io.javalin.http.MethodNotAllowedResponse.class, (e, ctx) -> {
+                String allowed = String.join(", ", e.getDetails().values());
+                ctx.header("Allow", allowed);
+                error(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path() + "; allowed: " + allowed);
+            });
+            cfg.routes.error(413, ctx -> {
+                if (ctx.attribute(ERROR_WRITTEN) == null) { // a route's own, smaller limit has said it already
+                    error(ctx, 413, "request body larger than " + maxRequestBytes + " bytes; send smaller batches");
+                }
+            });
             cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             routes.accept(cfg);
         });
@@ -86,6 +97,7 @@ public final class ServiceApp {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("status", status);
         body.put("error", message == null ? "error" : message);
+        ctx.attribute(ERROR_WRITTEN, true);
         ctx.status(status).json(body);
     }
 

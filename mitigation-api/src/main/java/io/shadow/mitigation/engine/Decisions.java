@@ -3,14 +3,17 @@ package io.shadow.mitigation.engine;
 import io.shadow.features.ResourceType;
 import io.shadow.features.EventIds;
 import io.shadow.mitigation.actuate.ActionTarget;
+import io.shadow.mitigation.profile.ActionRules;
 import io.shadow.mitigation.profile.ActionSpec;
 import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.FeedbackRecord;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.MitigationStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A user's decision on a mitigation: approve (keep it, confirm the incident), reject (undo every
@@ -65,7 +68,7 @@ public final class Decisions {
         Context c = context(mitigationId);
         refuseLiftingOwnEmergency(c, decider, "reject");
         claim(c, Mitigation.REJECTED, FeedbackRecord.REJECT, decider, comment);
-        List<String> failed = new java.util.ArrayList<>();
+        List<String> failed = new ArrayList<>();
         for (ActionRecord r : store.actionsOf(mitigationId)) {
             undo(r, failed);
         }
@@ -79,12 +82,16 @@ public final class Decisions {
         return store.mitigation(mitigationId).orElseThrow();
     }
 
-    /** Undoes one action; a failure is collected (the action stays in force) so the others are still undone. */
-    private void undo(ActionRecord r, List<String> failed) {
+    /**
+     * Undoes one action; returns whether it was in force and is no more. A failure is collected (the
+     * action stays in force) so the others are still undone.
+     */
+    private boolean undo(ActionRecord r, List<String> failed) {
         try {
-            engine.undo(r, ActionRecord.UNDONE);
+            return engine.undo(r, ActionRecord.UNDONE);
         } catch (RuntimeException e) {
             failed.add(r.type() + " (" + r.actionId() + "): " + e.getMessage());
+            return false;
         }
     }
 
@@ -100,34 +107,107 @@ public final class Decisions {
         return modify(mitigationId, Decider.reviewer(user), comment, actions);
     }
 
-    /** Replaces the actions in force with {@code actions}; refused like {@link #reject} for one's own emergency. */
+    /**
+     * Replaces the actions in force with {@code actions}; refused like {@link #reject} for one's own
+     * emergency, and with 400 (nothing undone or recorded) when an action breaks the rules profiles
+     * follow ({@link ActionRules}). The new actions are applied before the dropped ones are undone,
+     * except an action of the same type as a new one (a rate of 20 replaced by a rate of 5), which
+     * is undone first because the two would interfere. If a new action cannot be put in force the
+     * modify is withdrawn ({@link #withdraw}): a failed replacement never lifts the containment.
+     */
     public Mitigation modify(String mitigationId, Decider decider, String comment, List<ActionSpec> actions) {
         if (actions == null || actions.isEmpty()) {
             throw new DecisionException(400, "modify needs a non-empty 'actions' list; to undo everything, reject");
+        }
+        List<String> invalid = new ArrayList<>();
+        for (int i = 0; i < actions.size(); i++) {
+            String at = "actions[" + i + "] (" + actions.get(i).type().wireName() + ") ";
+            ActionRules.problems(actions.get(i)).forEach(p -> invalid.add(at + p));
+        }
+        if (!invalid.isEmpty()) {
+            throw new DecisionException(400, "modify refused, nothing was undone or recorded: "
+                    + String.join("; ", invalid));
         }
         Context c = context(mitigationId);
         refuseLiftingOwnEmergency(c, decider, "modify");
         claim(c, Mitigation.MODIFIED, FeedbackRecord.MODIFY, decider, comment);
         // An action in force is kept only if asked for with the same params (a new rate replaces the old one).
-        List<ActionRecord> kept = new java.util.ArrayList<>();
-        List<String> failed = new java.util.ArrayList<>();
-        for (ActionRecord r : store.actionsOf(mitigationId)) {
-            if (ActionRecord.APPLIED.equals(r.status()) && actions.stream().anyMatch(a -> same(a, r))) {
-                kept.add(r);
-            } else {
-                undo(r, failed);
+        List<ActionRecord> before = store.actionsOf(mitigationId);
+        List<ActionRecord> kept = before.stream()
+                .filter(r -> ActionRecord.APPLIED.equals(r.status()) && actions.stream().anyMatch(a -> same(a, r)))
+                .toList();
+        List<ActionRecord> dropped = before.stream().filter(r -> !kept.contains(r)).toList();
+        List<String> failed = new ArrayList<>();
+        List<ActionRecord> replaced = new ArrayList<>();
+        for (ActionRecord r : dropped) {
+            if (actions.stream().anyMatch(a -> a.type().wireName().equals(r.type())) && undo(r, failed)) {
+                replaced.add(r);
             }
         }
         Incident i = c.incident;
         ActionTarget target = new ActionTarget(i.tenant(), i.principal(), i.host(),
                 ResourceType.fromWire(i.resourceType()), i.resourceId());
+        List<ActionRecord> added = new ArrayList<>();
         for (ActionSpec spec : actions) {
-            if (kept.stream().noneMatch(r -> same(spec, r))) {
-                engine.applyForModify(mitigationId, spec, target);
+            if (kept.stream().noneMatch(r -> same(spec, r)) && added.stream().noneMatch(r -> same(spec, r))) {
+                added.add(engine.applyForModify(mitigationId, spec, target));
+            }
+        }
+        if (added.stream().anyMatch(r -> !ActionRecord.APPLIED.equals(r.status()))) {
+            withdraw(c, added, replaced, target);
+        }
+        for (ActionRecord r : dropped) {
+            if (!replaced.contains(r)) {
+                undo(r, failed);
             }
         }
         throwIfFailed(mitigationId, "modified", failed);
         return store.mitigation(mitigationId).orElseThrow();
+    }
+
+    /**
+     * Takes back a modify whose new actions could not all be put in force (failed, or not applicable
+     * to the target): the new ones that were applied are undone, the ones of the same type it had
+     * undone are applied again (with their old params and expiry), the rest were never undone; the
+     * mitigation is open for a decision again (its feedback row removed, the audit log says why) and
+     * the answer says what is in force. 422 when an action does not fit the target and everything
+     * was restored, else 500 (a retry may succeed; the key of an Idempotency-Key is freed).
+     */
+    private void withdraw(Context c, List<ActionRecord> added, List<ActionRecord> replaced, ActionTarget target) {
+        String id = c.mitigation.mitigationId();
+        List<String> stuck = new ArrayList<>();
+        for (ActionRecord r : added) {
+            undo(r, stuck);
+        }
+        List<String> problems = new ArrayList<>();
+        stuck.forEach(f -> problems.add("undoing the new " + f + " failed; it stays in force"));
+        for (ActionRecord r : replaced) {
+            ActionRecord again = engine.reapply(r, target);
+            if (!ActionRecord.APPLIED.equals(again.status())) {
+                problems.add(r.type() + " (" + r.actionId() + "), which the modify had undone, could not be applied "
+                        + "again (" + again.detail() + ") and is NOT in force");
+            }
+        }
+        String why = added.stream().filter(r -> !ActionRecord.APPLIED.equals(r.status())).map(Decisions::notApplied)
+                .collect(Collectors.joining("; "));
+        List<String> inForce = store.actionsOf(id).stream().filter(r -> ActionRecord.APPLIED.equals(r.status()))
+                .map(r -> r.type() + " (" + r.actionId() + ")").toList();
+        String state = (problems.isEmpty() ? "what was in force before is in force" : String.join("; ", problems))
+                + "; in force now: " + (inForce.isEmpty() ? "nothing" : String.join(", ", inForce));
+        store.withdrawDecision(id, Mitigation.MODIFIED, c.mitigation.status(), feedbackId(id), why + "; " + state);
+        boolean clean = problems.isEmpty() && added.stream().noneMatch(r -> ActionRecord.FAILED.equals(r.status()));
+        throw new DecisionException(clean ? 422 : 500, "mitigation " + id + " was not modified: " + why + "; "
+                + state + "; the mitigation is open for a decision again (audit: mitigation.modify_withdrawn)");
+    }
+
+    private static String notApplied(ActionRecord r) {
+        String detail = r.detail().startsWith("failed: ") ? r.detail().substring("failed: ".length()) : r.detail();
+        return ActionRecord.FAILED.equals(r.status()) ? "applying " + r.type() + " failed (" + detail + ")"
+                : r.type() + " does not apply to this target (" + detail + ")";
+    }
+
+    private static String feedbackId(String mitigationId) {
+        return "fb-" + EventIds.derive("feedback", mitigationId);
     }
 
     private static boolean same(ActionSpec spec, ActionRecord r) {
@@ -154,7 +234,7 @@ public final class Decisions {
 
     private void claim(Context c, String to, String decision, Decider decider, String comment) {
         Incident i = c.incident;
-        FeedbackRecord fb = new FeedbackRecord("fb-" + EventIds.derive("feedback", c.mitigation.mitigationId()),
+        FeedbackRecord fb = new FeedbackRecord(feedbackId(c.mitigation.mitigationId()),
                 c.mitigation.mitigationId(), i.incidentId(), i.tenant(), i.entityKind(), i.entityId(), i.pattern(),
                 decision, comment, decider.name(), decider.concerns(i), engine.clock().instant());
         if (!store.decide(c.mitigation.mitigationId(), OPEN, to, fb)) {

@@ -19,6 +19,7 @@ import io.shadow.mitigation.profile.ActionSpec;
 import io.shadow.mitigation.profile.MitigationProfile;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.store.ActionRecord;
+import io.shadow.mitigation.store.ColumnLimits;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.MitigationStore;
@@ -93,6 +94,7 @@ public final class MitigationEngine {
     /** Acts on one assessment; see the class comment for the rules. */
     public Outcome handle(Assessment assessment) {
         Anomaly a = assessment.anomaly();
+        requireStorable(a);
         ProfileSet ps = profiles;
         Band band = ps.band(assessment.risk().score());
         if (band == Band.NONE) {
@@ -204,7 +206,11 @@ public final class MitigationEngine {
 
     private ActionRecord apply(String mitigationId, ActionSpec spec, ActionTarget target, boolean dryRun) {
         Instant now = clock.instant();
-        Instant expires = spec.expires() == null ? null : now.plus(spec.expires());
+        return apply(mitigationId, spec, target, dryRun, now, spec.expires() == null ? null : now.plus(spec.expires()));
+    }
+
+    private ActionRecord apply(String mitigationId, ActionSpec spec, ActionTarget target, boolean dryRun, Instant now,
+            Instant expires) {
         String id = "act-" + UUID.randomUUID();
         String type = spec.type().wireName();
         if (dryRun) {
@@ -223,6 +229,29 @@ public final class MitigationEngine {
             LOG.error("action {} on {} failed", type, target.describe(), e);
             return new ActionRecord(id, mitigationId, type, target.describe(), spec.params(), ActionRecord.FAILED, now,
                     null, null, "", "failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses, before acting, an anomaly with a value the store cannot hold: recording it would fail
+     * once its actions are in force, leaving them unrecorded and impossible to undo from the API.
+     */
+    private static void requireStorable(Anomaly a) {
+        if (a.entity() == null || a.time() == null || a.pattern() == null || a.resourceType() == null) {
+            throw new IllegalArgumentException("assessment refused, nothing was done: anomaly.entity, anomaly.time, "
+                    + "anomaly.pattern and anomaly.resourceType are required");
+        }
+        List<String> tooLong = java.util.stream.Stream.of(
+                ColumnLimits.tooLong("anomaly.entity.tenant", a.entity().tenant(), ColumnLimits.TENANT),
+                ColumnLimits.tooLong("anomaly.entity.id", a.entity().id(), ColumnLimits.ENTITY_ID),
+                ColumnLimits.tooLong("anomaly.eventId", a.eventId(), ColumnLimits.EVENT_ID),
+                ColumnLimits.tooLong("anomaly.principal", a.principal(), ColumnLimits.PRINCIPAL),
+                ColumnLimits.tooLong("anomaly.host", a.host(), ColumnLimits.HOST),
+                ColumnLimits.tooLong("anomaly.resourceId", a.resourceId(), ColumnLimits.RESOURCE_ID),
+                ColumnLimits.tooLong("anomaly.pattern", a.pattern(), ColumnLimits.PATTERN))
+                .filter(java.util.Objects::nonNull).toList();
+        if (!tooLong.isEmpty()) {
+            throw new IllegalArgumentException("assessment refused, nothing was done: " + String.join("; ", tooLong));
         }
     }
 
@@ -296,6 +325,19 @@ public final class MitigationEngine {
         store.insertAction(r);
         store.audit("shadow", "action." + r.status(), mitigationId, r.type() + ": " + r.detail());
         return r;
+    }
+
+    /**
+     * Applies a recorded action again as a new action, with its params and its expiry (a withdrawn
+     * modify restores what it had undone).
+     */
+    ActionRecord reapply(ActionRecord r, ActionTarget target) {
+        ActionSpec spec = new ActionSpec(io.shadow.mitigation.actuate.ActionType.fromWire(r.type()), r.params(), null);
+        ActionRecord again = apply(r.mitigationId(), spec, target, false, clock.instant(), r.expiresAt());
+        store.insertAction(again);
+        store.audit("shadow", "action." + again.status(), r.mitigationId(), again.type() + " again (was "
+                + r.actionId() + "): " + again.detail());
+        return again;
     }
 
     Clock clock() {

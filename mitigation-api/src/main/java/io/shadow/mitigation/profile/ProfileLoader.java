@@ -10,20 +10,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.shadow.features.ResourceType;
 import io.shadow.mitigation.Band;
-import io.shadow.mitigation.actuate.ActionType;
+import io.shadow.mitigation.store.ColumnLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +33,6 @@ public final class ProfileLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP_KEYS = Set.of("version", "author", "thresholds", "profiles");
     private static final Set<String> PROFILE_KEYS = Set.of("name", "band", "resource_types", "dry_run", "actions");
-    private static final Set<String> ACTION_KEYS = Set.of("type", "params", "expires");
     public static final String DEFAULT_RESOURCE = "/io/shadow/mitigation/profiles/default.yaml";
 
     private final String source;
@@ -94,6 +89,7 @@ public final class ProfileLoader {
             problem("/version", "version must be a positive integer, bumped on every change");
         }
         String author = text(root, "/author", "who made this change, e.g. 'alice@example.com'");
+        fits("/author", author, ColumnLimits.AUTHOR);
         JsonNode t = root.path("thresholds");
         double low = number(t, "/thresholds/low");
         double medium = number(t, "/thresholds/medium");
@@ -125,6 +121,7 @@ public final class ProfileLoader {
         }
         unknownKeys(p, at, PROFILE_KEYS);
         String name = text(p, at + "/name", "a unique profile name");
+        fits(at + "/name", name, ColumnLimits.PROFILE_NAME);
         Band band = null;
         try {
             band = Band.fromWire(p.path("band").asText(""));
@@ -166,46 +163,7 @@ public final class ProfileLoader {
     }
 
     private ActionSpec action(JsonNode a, String at) {
-        if (!a.isObject()) {
-            problem(at, "an action must be a mapping with type, optional params and expires");
-            return null;
-        }
-        unknownKeys(a, at, ACTION_KEYS);
-        ActionType type;
-        try {
-            type = ActionType.fromWire(a.path("type").asText(""));
-        } catch (IllegalArgumentException e) {
-            problem(at + "/type", e.getMessage());
-            return null;
-        }
-        Duration expires = null;
-        if (a.hasNonNull("expires")) {
-            try {
-                expires = Duration.parse(a.get("expires").asText());
-                if (expires.isNegative() || expires.isZero()) {
-                    problem(at + "/expires", "expires must be a positive ISO-8601 duration such as PT1H");
-                }
-            } catch (DateTimeParseException e) {
-                problem(at + "/expires", "'" + a.get("expires").asText() + "' is not an ISO-8601 duration; use "
-                        + "e.g. PT30M or PT4H");
-            }
-        }
-        Map<String, String> params = new LinkedHashMap<>();
-        JsonNode pm = a.path("params");
-        if (!pm.isMissingNode() && !pm.isNull()) {
-            if (!pm.isObject()) {
-                problem(at + "/params", "params must be a mapping");
-            } else {
-                pm.fields().forEachRemaining(f -> params.put(f.getKey(), f.getValue().asText()));
-            }
-        }
-        if (type == ActionType.RATE_LIMIT) {
-            String rate = params.get("per_minute");
-            if (rate == null || !rate.matches("[1-9][0-9]*")) {
-                problem(at + "/params", "rate_limit needs params.per_minute, a positive whole number of requests");
-            }
-        }
-        return new ActionSpec(type, params, expires);
+        return ActionRules.read(a, (pointer, message) -> problem(at + pointer, message));
     }
 
     private void coverage(List<MitigationProfile> profiles) {
@@ -224,12 +182,7 @@ public final class ProfileLoader {
     }
 
     private void unknownKeys(JsonNode node, String at, Set<String> allowed) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!allowed.contains(k)) {
-                problem(at + "/" + k, "unknown key '" + k + "'; allowed here: " + allowed.stream().sorted().toList());
-            }
-        }
+        ActionRules.unknownKeys(node, at, allowed, this::problem);
     }
 
     private String text(JsonNode node, String pointer, String what) {
@@ -239,6 +192,13 @@ public final class ProfileLoader {
             return null;
         }
         return v.asText();
+    }
+
+    private void fits(String pointer, String value, int max) {
+        String tooLong = ColumnLimits.tooLong(pointer.substring(pointer.lastIndexOf('/') + 1), value, max);
+        if (tooLong != null) {
+            problem(pointer, tooLong);
+        }
     }
 
     private double number(JsonNode node, String pointer) {
@@ -257,7 +217,7 @@ public final class ProfileLoader {
             line = lines.get(p);
             p = p.isEmpty() ? null : p.substring(0, Math.max(0, p.lastIndexOf('/')));
         }
-        String key = pointer.isEmpty() ? "(top level)" : pointer.substring(1).replace('/', '.');
+        String key = pointer.isEmpty() ? "(top level)" : ActionRules.key(pointer);
         problems.add(source + " line " + (line == null ? 1 : line) + ", key " + key + ": " + message);
     }
 

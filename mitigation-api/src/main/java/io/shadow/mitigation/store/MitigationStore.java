@@ -190,6 +190,26 @@ public final class MitigationStore {
         });
     }
 
+    /**
+     * Takes back a decision that could not be carried out: the mitigation returns from {@code from}
+     * to {@code to}, undecided; its feedback row is removed (the nightly run must not learn from a
+     * decision that did not take effect) and the audit log says why. All of it commits, or none.
+     *
+     * @return false when the mitigation is no longer in {@code from}
+     */
+    public boolean withdrawDecision(String mitigationId, String from, String to, String feedbackId, String detail) {
+        return jdbc.transaction(c -> {
+            int n = Jdbc.update(c, "UPDATE mitigations SET status = ?, decided_at = NULL, decided_by = NULL "
+                    + "WHERE mitigation_id = ? AND status = ?", to, mitigationId, from);
+            if (n != 1) {
+                return false;
+            }
+            Jdbc.update(c, "DELETE FROM feedback WHERE feedback_id = ?", feedbackId);
+            audit(c, "shadow", "mitigation.modify_withdrawn", mitigationId, detail);
+            return true;
+        });
+    }
+
     public void setMitigationStatus(String mitigationId, String status) {
         jdbc.update("UPDATE mitigations SET status = ? WHERE mitigation_id = ?", status, mitigationId);
     }

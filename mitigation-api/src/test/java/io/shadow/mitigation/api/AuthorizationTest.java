@@ -110,7 +110,7 @@ class AuthorizationTest {
                 "role user may not call GET /v1/decision; allowed: [agent, service]");
         assertError(api.get("/v1/feedback", RunningApi.USER_U1), 403,
                 "role user may not call GET /v1/feedback; allowed: [operator]");
-        assertThat(api.get("/v1/decision?principal=u-3", RunningApi.AGENT).statusCode()).isEqualTo(200);
+        assertThat(api.get("/v1/decision?tenant=acme&principal=u-3", RunningApi.AGENT).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +93,27 @@ class DecisionEndpointTest {
         assertVerdict(api.decision("u-1", OTHER_BUCKET), 200, "allow", "no rule applies");
         assertVerdict(api.decision("u-1", Assessments.BUCKET), 200, "allow", "no rule applies");
         assertVerdict(api.decision("u-2", Assessments.BUCKET), 200, "allow", "no rule applies");
+    }
+
+    @Test
+    void aDecisionWithoutATenantIsRefusedSoAMisconfiguredGatewayFailsClosed() {
+        startWithDefaults();
+        api.handle(Assessments.risk(90).build());
+        assertVerdict(api.decisionWith("X-Shadow-Tenant", "acme", "X-Shadow-Principal", "u-1"), 403, "deny",
+                "user locked out");
+
+        for (HttpResponse<String> r : List.of(api.decisionWith("X-Shadow-Principal", "u-1"),
+                api.decisionWith("X-Shadow-Tenant", " ", "X-Shadow-Principal", "u-1"))) {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(r.headers().firstValue("X-Shadow-Decision")).as("no verdict to act on").isEmpty();
+            assertThat(RunningApi.json(r).path("error").asText())
+                    .startsWith("X-Shadow-Tenant header (or tenant query parameter) is required")
+                    .contains("tenant ids are case-sensitive", "SHADOW_TENANT in docs/nginx-shadow.conf");
+        }
+        HttpResponse<String> commands = api.get("/v1/agent/commands?host=ws-17", RunningApi.AGENT);
+        assertThat(commands.statusCode()).as(commands.body()).isEqualTo(400);
+        assertThat(RunningApi.json(commands).path("error").asText())
+                .isEqualTo("query parameter 'tenant' is required");
     }
 
     @Test

@@ -237,11 +237,11 @@ class DecisionRoutesTest extends OnEveryBackend {
         }
         HttpResponse<String> unknownType = decide("modify", "{\"actions\": [{\"type\": \"nap\"}]}");
         assertThat(unknownType.statusCode()).isEqualTo(400);
-        assertThat(RunningApi.json(unknownType).path("error").asText()).startsWith("actions[0].type: unknown action "
-                + "'nap'; expected one of [log, rate_limit,");
+        assertThat(RunningApi.json(unknownType).path("error").asText()).startsWith("modify refused, nothing was "
+                + "undone or recorded: actions[0].type: unknown action 'nap'; expected one of [log, rate_limit,");
         HttpResponse<String> badExpiry = decide("modify", "{\"actions\": [{\"type\": \"log\", \"expires\": \"1h\"}]}");
-        assertThat(RunningApi.json(badExpiry).path("error").asText())
-                .isEqualTo("actions[0].expires: '1h' is not an ISO-8601 duration such as PT1H");
+        assertThat(RunningApi.json(badExpiry).path("error").asText()).isEqualTo("modify refused, nothing was undone or "
+                + "recorded: actions[0].expires (log): '1h' is not an ISO-8601 duration; use e.g. PT30M or PT4H");
 
         assertThat(mitigation().status()).isEqualTo(Mitigation.APPLIED);
         assertThat(api.store().feedback()).isEmpty();

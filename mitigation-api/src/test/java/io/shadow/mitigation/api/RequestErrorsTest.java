@@ -64,17 +64,30 @@ class RequestErrorsTest {
     }
 
     @Test
-    void aBodyOverTheSizeLimitIsRefused() {
+    void aBodyOverTheServerSizeLimitIsRefused() {
         String tooBig = "{\"pad\": \"" + "x".repeat((int) RunningApi.MAX_REQUEST_BYTES) + "\"}";
 
-        assertThat(error(api.post("/v1/assessments", RunningApi.SERVICE, tooBig), 413))
-                .isEqualTo("request body larger than 65536 bytes; send smaller batches");
+        assertThat(error(api.postChunked("/v1/assessments", RunningApi.SERVICE, tooBig), 413))
+                .isEqualTo("request body larger than " + RunningApi.MAX_REQUEST_BYTES + " bytes; send smaller batches");
     }
 
     @Test
     void anUnknownRouteIsAJson404() {
         assertThat(error(api.get("/v1/nope", RunningApi.OPERATOR), 404)).isEqualTo("no route GET /v1/nope");
         assertThat(error(api.get("/v1/incidents/inc-nope", RunningApi.OPERATOR), 404)).isEqualTo("no incident inc-nope");
+    }
+
+    @Test
+    void aKnownPathCalledWithAnotherMethodIs405WithTheAllowedMethods() {
+        HttpResponse<String> delete = api.send("DELETE", "/v1/incidents", RunningApi.OPERATOR);
+        assertThat(error(delete, 405)).isEqualTo("method DELETE is not allowed on /v1/incidents; allowed: GET");
+        assertThat(delete.headers().firstValue("Allow")).hasValue("GET");
+
+        HttpResponse<String> get = api.get("/v1/mitigations/mit-x/approve", RunningApi.OPERATOR);
+        assertThat(error(get, 405)).isEqualTo("method GET is not allowed on /v1/mitigations/mit-x/approve; "
+                + "allowed: POST");
+        assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(error(api.send("PUT", "/v1/nope", RunningApi.OPERATOR), 404)).isEqualTo("no route PUT /v1/nope");
     }
 
     @Test

@@ -32,7 +32,8 @@ public final class RunningApi implements AutoCloseable {
     public static final String USER_U1 = "user-u1-token-0123456789abcdef";
     /** A user token for principal u-2. */
     public static final String USER_U2 = "user-u2-token-0123456789abcdef";
-    public static final long MAX_REQUEST_BYTES = 64 * 1024;
+    /** The server's body limit (server.max-request-bytes), above the mitigation routes' own limits. */
+    public static final long MAX_REQUEST_BYTES = 2 * 1024 * 1024;
 
     private final MitigationService service;
     private final Javalin app;
@@ -121,6 +122,19 @@ public final class RunningApi implements AutoCloseable {
         return send(b.GET().build());
     }
 
+    /** Asks the gateway decision endpoint with exactly these headers (name, value, ...), as a gateway would. */
+    public HttpResponse<String> decisionWith(String... headers) {
+        HttpRequest.Builder b = request("/v1/decision", SERVICE);
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return send(b.GET().build());
+    }
+
+    public HttpResponse<String> send(String method, String path, String token) {
+        return send(request(path, token).method(method, HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     public HttpResponse<String> get(String path, String token) {
         return send(request(path, token).GET().build());
     }
@@ -128,6 +142,13 @@ public final class RunningApi implements AutoCloseable {
     public HttpResponse<String> post(String path, String token, String body) {
         return send(request(path, token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** A POST whose body is streamed without a declared length (chunked), as a proxy may forward it. */
+    public HttpResponse<String> postChunked(String path, String token, String body) {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return send(request(path, token).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers
+                .ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))).build());
     }
 
     public static JsonNode json(HttpResponse<String> r) {

@@ -98,6 +98,40 @@ class ProfileLoaderTest {
     }
 
     @Test
+    void refusesRatesThatAreNotPositiveWholeNumbersAndNamesOrAuthorsTheStoreCannotHold() {
+        List<String> problems = problems("""
+                version: 2
+                author: %s
+                thresholds: {low: 30, medium: 55, high: 80}
+                profiles:
+                  - name: %s
+                    band: low
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions:
+                      - type: rate_limit
+                        params: {per_minute: abc}
+                  - name: contain
+                    band: medium
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: rate_limit, params: {per_minute: 2147483648}}]
+                  - name: shutdown
+                    band: high
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: lock_user, params: {pid: [1, 2]}}]
+                """.formatted("a".repeat(257), "n".repeat(129)));
+
+        assertThat(problems).containsExactly(
+                "profiles.yaml line 2, key author: author is 257 characters long; the store holds at most 256",
+                "profiles.yaml line 5, key profiles.0.name: name is 129 characters long; the store holds at most 128",
+                "profiles.yaml line 10, key profiles.0.actions.0.params.per_minute: 'abc' is not a positive whole "
+                        + "number of requests (1 to 2147483647); use e.g. 20",
+                "profiles.yaml line 14, key profiles.1.actions.0.params.per_minute: '2147483648' is not a positive "
+                        + "whole number of requests (1 to 2147483647); use e.g. 20",
+                "profiles.yaml line 18, key profiles.2.actions.0.params.pid: params.pid must be text or a number, "
+                        + "got [1,2]");
+    }
+
+    @Test
     void namesUnknownTopLevelKeysAndMissingFields() {
         List<String> problems = problems("""
                 author: alice@example.com

@@ -1,0 +1,69 @@
+package io.shadow.mitigation.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Handler;
+import java.util.Locale;
+
+/**
+ * What a client may send the mitigation API. Free text is stored and shown back to everyone who
+ * reads feedback, audit and history, so it is bounded; bodies are bounded far below the scorer's
+ * event batches ({@code server.max-request-bytes}). Documented in {@code docs/api.md}.
+ */
+public final class RequestLimits {
+    /** Characters of a decision's {@code comment} (approve, reject, modify). */
+    public static final int MAX_COMMENT_CHARS = 2000;
+    /** Characters of an agent acknowledgement's {@code detail} that are kept; the rest is cut, not refused. */
+    public static final int MAX_ACK_DETAIL_CHARS = 2000;
+    /** Actions of one modify. */
+    public static final int MAX_ACTIONS = 20;
+    /** Bytes of a JSON body: decisions, agent acknowledgements, assessments. */
+    public static final int MAX_JSON_BYTES = 64 * 1024;
+    /** Bytes of a profiles YAML upload. */
+    public static final int MAX_PROFILES_BYTES = 1024 * 1024;
+
+    private RequestLimits() {
+    }
+
+    /** {@code handler} behind a body size check: 413 naming the limit, before the body is read when its length is declared. */
+    static Handler bodyAtMost(int maxBytes, Handler handler) {
+        return ctx -> {
+            long declared = ctx.contentLength();
+            if (declared > maxBytes || (declared < 0 && ctx.bodyAsBytes().length > maxBytes)) {
+                throw new ApiError(413, "request body larger than " + maxBytes + " bytes, the limit of "
+                        + ctx.method() + " " + ctx.path() + "; see docs/api.md for the limits of each field");
+            }
+            handler.handle(ctx);
+        };
+    }
+
+    /**
+     * The optional text field {@code field} of a JSON object, at most {@code max} characters; null
+     * when absent. 400 naming the field and the limit when it is not a string or too long.
+     */
+    static String optionalText(JsonNode body, String field, int max) {
+        JsonNode v = body.path(field);
+        if (v.isMissingNode() || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            String kind = v.getNodeType().name().toLowerCase(Locale.ROOT);
+            throw new ApiError(400, "'" + field + "' must be a string of at most " + max + " characters, got "
+                    + ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind);
+        }
+        String s = v.asText();
+        int n = s.codePointCount(0, s.length());
+        if (n > max) {
+            throw new ApiError(400, "'" + field + "' is " + n + " characters long; at most " + max
+                    + " are allowed: shorten it (link to longer notes); nothing was changed");
+        }
+        return s;
+    }
+
+    /** {@code s} cut to {@code max} characters (code points), marked with an ellipsis when cut. */
+    static String cut(String s, int max) {
+        if (s.codePointCount(0, s.length()) <= max) {
+            return s;
+        }
+        return s.substring(0, s.offsetByCodePoints(0, max - 1)) + "…";
+    }
+}
