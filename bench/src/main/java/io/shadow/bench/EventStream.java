@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * An endless stream of NDJSON events for load: the workload's week replayed again and again, each
  * replay shifted by whole weeks (hour of week kept, event time always moving forward) and with its
  * own event ids, so the scorer sees a plausible continuation rather than the same events again.
- * Lines are stitched from pre-encoded parts, so making load costs the client little.
+ * The first replay lies about ten years before the workload, so that no event is ahead of the
+ * scorer's clock (it rejects those). Lines are stitched from pre-encoded parts, so making load costs
+ * the client little.
  */
 final class EventStream {
     private static final long WEEK = 7 * 86_400L;
@@ -21,6 +23,8 @@ final class EventStream {
     private final int[] nanos;
     private final String[] rest;
     private final long shift;
+    /** Replays between the first one and the workload's own week. */
+    private final long back;
     private final AtomicLong next = new AtomicLong();
 
     EventStream(List<ActivityEvent> events) {
@@ -44,6 +48,7 @@ final class EventStream {
             last = Math.max(last, seconds[i]);
         }
         shift = ((last - first) / WEEK + 1) * WEEK;
+        back = 520 * WEEK / shift + 1;
     }
 
     int size() {
@@ -69,6 +74,6 @@ final class EventStream {
         int i = (int) (k % ids.length);
         long pass = k / ids.length + 1;
         return sb.append("{\"event_id\":\"").append(ids[i]).append('-').append(pass).append("\",\"time\":\"")
-                .append(Instant.ofEpochSecond(seconds[i] + pass * shift, nanos[i])).append("\",").append(rest[i]);
+                .append(Instant.ofEpochSecond(seconds[i] + (pass - back) * shift, nanos[i])).append("\",").append(rest[i]);
     }
 }

@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,6 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve the online scorer and the mitigation API (one process, one port).")
 final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
     @Option(names = "--config", description = "YAML config file (keys: docs/configuration.md).")
     Path config;
 
@@ -40,7 +45,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        // the JVM halts once shutdown hooks return: wait in the hook until the scorer wrote its last checkpoint
+        onStopSignals(stop);
+        // other ways out (System.exit elsewhere, a signal not handled above): the JVM halts once shutdown hooks
+        // return, so wait in the hook until the scorer wrote its last checkpoint
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop.countDown();
             try {
@@ -56,5 +63,29 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }
         return 0;
+    }
+
+    /**
+     * SIGTERM and SIGINT (Ctrl-C) stop the service before the JVM's shutdown begins: H2 closes its
+     * databases in a shutdown hook of its own, which would race ours and close the store under the
+     * outbox and sweeps still using it (the embedded store's AUTO_SERVER rules out DB_CLOSE_ON_EXIT=FALSE).
+     * A second signal stops at once, without the last checkpoint.
+     */
+    private static void onStopSignals(CountDownLatch stop) {
+        AtomicBoolean stopping = new AtomicBoolean();
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
+                    if (stopping.compareAndSet(false, true)) {
+                        LOG.info("SIG{}: stopping (a second signal stops at once, without the last checkpoint)", name);
+                        stop.countDown();
+                    } else {
+                        Runtime.getRuntime().halt(128 + s.getNumber());
+                    }
+                });
+            } catch (IllegalArgumentException notOnThisPlatform) {
+                // the shutdown hook in call() still stops the service, racing H2's own close
+            }
+        }
     }
 }

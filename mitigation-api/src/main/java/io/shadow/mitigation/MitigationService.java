@@ -127,9 +127,19 @@ public final class MitigationService implements AutoCloseable {
         return outbox;
     }
 
+    /** Stops the sweeps (a running one may finish) and the outbox, then closes the store they use. */
     @Override
     public void close() {
-        sweeper.shutdownNow();
+        sweeper.shutdown();
+        try {
+            if (!sweeper.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("a sweep (expiry or rollback pinning) did not finish within 10 s; interrupted");
+                sweeper.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            sweeper.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         outbox.close();
         db.close();
     }

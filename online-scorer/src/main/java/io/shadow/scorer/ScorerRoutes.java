@@ -9,12 +9,12 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.shadow.features.ActivityEvent;
-import io.shadow.features.json.EventCodec;
 import io.shadow.features.json.EventFormatException;
 import io.shadow.mitigation.api.ApiError;
 import io.shadow.mitigation.api.ServiceApp;
 import io.shadow.scorer.intake.Answers;
 import io.shadow.scorer.intake.EventBatch;
+import io.shadow.scorer.intake.TenantCoverage;
 import io.shadow.scorer.load.Admission;
 import io.shadow.scorer.metrics.ScorerMetrics;
 import java.util.LinkedHashMap;
@@ -24,10 +24,11 @@ import java.util.Map;
 /**
  * The scorer's HTTP routes. Intake: {@code POST /v1/events} takes a JSON array or NDJSON batch and
  * scores every valid event, listing the invalid ones with the field at fault (the rest of the batch
- * is still processed); {@code POST /v1/score} scores one event and answers with its anomalies, risk
- * and explanation. Both pass {@link Admission}: overload is answered 429 or 503 with
- * {@code Retry-After}. Operations: {@code GET /v1/scorer/status}, {@code GET /ready},
- * {@code GET /metrics} (Prometheus); the OpenAPI fragment is {@link #OPENAPI}.
+ * is still processed; {@link io.shadow.scorer.intake.IntakeRules} say what is valid beyond the wire
+ * format) and counting those of tenants without baselines; {@code POST /v1/score} scores one event
+ * and answers with its anomalies, risk and explanation. Both pass {@link Admission}: overload is
+ * answered 429 or 503 with {@code Retry-After}. Operations: {@code GET /v1/scorer/status},
+ * {@code GET /ready}, {@code GET /metrics} (Prometheus); the OpenAPI fragment is {@link #OPENAPI}.
  */
 public final class ScorerRoutes {
     /** Classpath resource of the scorer's OpenAPI fragment, for {@code ServiceApp.openApi}. */
@@ -55,10 +56,12 @@ public final class ScorerRoutes {
     }
 
     private void events(Context ctx) throws InterruptedException {
-        EventBatch batch = EventBatch.parse(ctx.body());
+        EventBatch batch = EventBatch.parse(ctx.body(), service.intake());
         List<ScoredEvent> scored = service.shards().scoreAll(batch.events());
-        Map<String, Object> out = Answers.batch(batch, scored);
+        TenantCoverage.Gaps gaps = service.coverage().check(batch.events(), scorer.detector().snapshot());
+        Map<String, Object> out = Answers.batch(batch, scored, gaps);
         metrics.batch(batch.events().size(), batch.errors().size(), (Integer) out.get("anomalies"));
+        metrics.unjudged(gaps.events());
         if (batch.events().isEmpty()) {
             Map<String, Object> rejected = new LinkedHashMap<>();
             rejected.put("status", 400);
@@ -77,14 +80,16 @@ public final class ScorerRoutes {
         }
         ActivityEvent e;
         try {
-            e = EventCodec.parse(body);
+            e = service.intake().decode(body);
         } catch (EventFormatException ex) {
             metrics.batch(0, 1, 0);
             throw new ApiError(400, "event rejected: " + ex.getMessage());
         }
         ScoredEvent s = service.shards().score(e);
+        TenantCoverage.Gaps gaps = service.coverage().check(List.of(e), scorer.detector().snapshot());
         metrics.batch(1, 0, s.assessments().size());
-        ctx.json(Answers.scored(s, service.models().get().id()));
+        metrics.unjudged(gaps.events());
+        ctx.json(Answers.scored(s, service.models().get().id(), gaps));
     }
 
     private void status(Context ctx) {

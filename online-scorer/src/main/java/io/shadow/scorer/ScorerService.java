@@ -7,10 +7,13 @@ import io.shadow.model.detect.DetectorConfig;
 import io.shadow.model.intel.ThreatIntel;
 import io.shadow.model.risk.PatternHistory;
 import io.shadow.model.risk.ResourceRisk;
+import io.shadow.scorer.intake.IntakeRules;
+import io.shadow.scorer.intake.TenantCoverage;
 import io.shadow.scorer.load.Admission;
 import io.shadow.scorer.metrics.ScorerMetrics;
 import io.shadow.scorer.shard.EntityShards;
 import io.shadow.scorer.state.StateCheckpoints;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +43,8 @@ public final class ScorerService implements AutoCloseable {
     private final Admission admission;
     private final ScorerMetrics metrics;
     private final StateCheckpoints checkpoints;
+    private final IntakeRules intake;
+    private final TenantCoverage coverage = new TenantCoverage();
     private final ScheduledThreadPoolExecutor maintenance;
     private final AtomicBoolean evicting = new AtomicBoolean();
     private volatile String baselinesError;
@@ -60,6 +65,8 @@ public final class ScorerService implements AutoCloseable {
     public ScorerService(DetectorConfig detectorConfig, BaselineSource baselines, ThreatIntelSource intel,
             ResourceRisk resourceRisk, RiskModelHolder models, AssessmentSink sink, ScorerSettings settings) {
         this.settings = settings;
+        this.intake = new IntakeRules(settings.defaultTenant().isEmpty() ? null : settings.defaultTenant(),
+                settings.maxFutureSkew(), Clock.systemUTC());
         this.baselines = baselines;
         this.intel = intel;
         this.models = models;
@@ -89,7 +96,7 @@ public final class ScorerService implements AutoCloseable {
         metrics.model(models.get().id());
         this.checkpoints = settings.checkpointDir() == null ? null : new StateCheckpoints(settings.checkpointDir());
         if (checkpoints != null) {
-            checkpoints.restore(scorer.detector());
+            checkpoints.restore(scorer.detector(), intake.horizon());
         }
         this.maintenance = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "shadow-scorer-maintenance");
@@ -126,6 +133,16 @@ public final class ScorerService implements AutoCloseable {
 
     public ScorerSettings settings() {
         return settings;
+    }
+
+    /** What the intake accepts: tenant named (or defaulted), time not ahead of the scorer's clock. */
+    public IntakeRules intake() {
+        return intake;
+    }
+
+    /** Which tenants the baselines served cover. */
+    public TenantCoverage coverage() {
+        return coverage;
     }
 
     public Admission admission() {

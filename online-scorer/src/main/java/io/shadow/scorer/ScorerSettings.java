@@ -20,10 +20,18 @@ import java.time.Duration;
  * @param reloadInterval time between looks for new baselines and a new champion model; zero: no periodic reload
  * @param modelPoll time between looks at the registry's {@code champion} alias alone (one small
  *     registry call; the model is downloaded and swapped in only when the alias moved); zero: only at reloads
+ * @param maxFutureSkew how far ahead of the scorer's clock an event's time may be; later events are
+ *     rejected (one event dated in the future would move its entities' current bucket there and blind
+ *     their volume checks until then), from 1 second to 1 day
+ * @param defaultTenant the tenant of events that name none; empty: {@code tenant} is required (a
+ *     single-tenant installation may name its tenant here)
  */
 public record ScorerSettings(int shards, int maxInFlight, int maxQueued, Duration queueTimeout, int retryAfterSeconds,
         int maxEntities, Path checkpointDir, Duration checkpointInterval, Duration reloadInterval,
-        Duration modelPoll) {
+        Duration modelPoll, Duration maxFutureSkew, String defaultTenant) {
+
+    /** The longest {@link #maxFutureSkew}: a day covers any local time mislabelled as UTC. */
+    private static final Duration MAX_FUTURE_SKEW_LIMIT = Duration.ofDays(1);
 
     public ScorerSettings {
         check(shards >= 0, "scorer.shards", shards, "0 (one per core) or more");
@@ -37,41 +45,53 @@ public record ScorerSettings(int shards, int maxInFlight, int maxQueued, Duratio
         check(!reloadInterval.isNegative(), "scorer.reload-interval", reloadInterval,
                 "a duration of 0 or more, e.g. PT1M");
         check(!modelPoll.isNegative(), "scorer.model.poll", modelPoll, "a duration of 0 or more, e.g. PT15S");
+        check(maxFutureSkew != null && maxFutureSkew.compareTo(Duration.ofSeconds(1)) >= 0
+                && maxFutureSkew.compareTo(MAX_FUTURE_SKEW_LIMIT) <= 0, "scorer.max-future-skew", maxFutureSkew,
+                "a duration from PT1S to P1D, e.g. PT5M");
+        check(defaultTenant != null && defaultTenant.equals(defaultTenant.strip()), "scorer.default-tenant",
+                "'" + defaultTenant + "'", "empty (events must name their tenant) or a tenant id without surrounding "
+                        + "spaces; tenant ids are case-sensitive");
     }
 
     public static ScorerSettings defaults() {
         return new ScorerSettings(0, 8, 64, Duration.ofMillis(500), 1, 200_000, null, Duration.ofMinutes(1),
-                Duration.ofMinutes(1), Duration.ofSeconds(15));
+                Duration.ofMinutes(1), Duration.ofSeconds(15), Duration.ofMinutes(5), "");
     }
 
     public ScorerSettings withCheckpointDir(Path dir) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities, dir,
-                checkpointInterval, reloadInterval, modelPoll);
+                checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant);
     }
 
     public ScorerSettings withAdmission(int inFlight, int queued, Duration timeout) {
         return new ScorerSettings(shards, inFlight, queued, timeout, retryAfterSeconds, maxEntities, checkpointDir,
-                checkpointInterval, reloadInterval, modelPoll);
+                checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant);
     }
 
     public ScorerSettings withMaxEntities(int max) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, max, checkpointDir,
-                checkpointInterval, reloadInterval, modelPoll);
+                checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant);
     }
 
     public ScorerSettings withIntervals(Duration checkpoint, Duration reload) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
-                checkpointDir, checkpoint, reload, modelPoll);
+                checkpointDir, checkpoint, reload, modelPoll, maxFutureSkew, defaultTenant);
     }
 
     public ScorerSettings withShards(int n) {
         return new ScorerSettings(n, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
-                checkpointDir, checkpointInterval, reloadInterval, modelPoll);
+                checkpointDir, checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant);
     }
 
     public ScorerSettings withModelPoll(Duration poll) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
-                checkpointDir, checkpointInterval, reloadInterval, poll);
+                checkpointDir, checkpointInterval, reloadInterval, poll, maxFutureSkew, defaultTenant);
+    }
+
+    /** The intake's rules: how far ahead of the scorer's clock an event may be; the tenant of events without one. */
+    public ScorerSettings withIntake(Duration futureSkew, String tenant) {
+        return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
+                checkpointDir, checkpointInterval, reloadInterval, modelPoll, futureSkew, tenant);
     }
 
     /** The shard count in force: {@code shards}, or one per core when 0. */

@@ -122,8 +122,8 @@ class ScorerHttpTest {
     @Test
     void aJsonArrayIsReadElementByElementAndABrokenTailNamesWhereItBroke() throws Exception {
         String good = EventCodec.toJson(TestServer.delete("u-1", "10.0.0.5", T0));
-        String noResourceType = "{\"time\":\"2026-11-09T10:00:01Z\",\"class_uid\":6003,\"operation\":\"x\","
-                + "\"principal\":\"u-1\"}";
+        String noResourceType = "{\"time\":\"2026-11-09T10:00:01Z\",\"tenant\":\"acme\",\"class_uid\":6003,"
+                + "\"operation\":\"x\",\"principal\":\"u-1\"}";
 
         HttpResponse<String> r = post("/v1/events", "[" + good + ", 17, " + noResourceType + ", " + good + ", {\"time\": ]",
                 TOKEN);
@@ -144,8 +144,8 @@ class ScorerHttpTest {
         assertThat(empty.statusCode()).isEqualTo(400);
         assertThat(json(empty).get("error").asText()).startsWith("request body is empty; send a JSON array");
 
-        HttpResponse<String> bad = post("/v1/score", "{\"time\":\"2026-11-09T10:00:00Z\",\"class_uid\":6003,"
-                + "\"operation\":\"x\",\"principal\":\"u\",\"resource_type\":\"volcano\"}", TOKEN);
+        HttpResponse<String> bad = post("/v1/score", "{\"time\":\"2026-11-09T10:00:00Z\",\"tenant\":\"acme\","
+                + "\"class_uid\":6003,\"operation\":\"x\",\"principal\":\"u\",\"resource_type\":\"volcano\"}", TOKEN);
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(json(bad).get("error").asText()).startsWith("event rejected: field 'resource_type': unknown "
                 + "resource_type 'volcano'; expected one of [data_storage");

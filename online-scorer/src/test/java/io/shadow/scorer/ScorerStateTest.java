@@ -122,6 +122,26 @@ class ScorerStateTest {
     }
 
     @Test
+    void aCheckpointPoisonedByAnEventFromTheFutureIsLeftOutAtStart() throws Exception {
+        // as a scorer before the intake refused future events wrote it: u-1's current bucket in 2099
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Detector old = new Detector(DetectorConfig.defaults(), TestServer.snapshot(1));
+        old.observe(TestServer.delete("u-1", "10.0.0.5", java.time.Instant.parse("2099-01-01T00:00:00Z")));
+        old.observe(TestServer.delete("u-2", "10.0.0.5", TestServer.T0));
+        try (java.io.OutputStream out = Files.newOutputStream(state.resolve(StateCheckpoints.FILE))) {
+            old.exportState(out);
+        }
+
+        try (TestServer s = server(ScorerSettings.defaults().withCheckpointDir(state))) {
+            int restored = s.service.scorer().detector().trackedEntities();
+            JsonNode burst = TestServer.json(s.post("/v1/events",
+                    TestServer.deletes("u-1", "10.0.0.5", 60, TestServer.T0.plusSeconds(600)), TestServer.AGENT));
+            assertThat(burst.get("anomalies").asInt()).as("u-1's deletes are judged again").isPositive();
+            assertThat(restored).as("u-2 restored, u-1 left out").isEqualTo(1);
+        }
+    }
+
+    @Test
     void memoryIsBoundedByForgettingTheLeastRecentlySeenEntities() throws Exception {
         try (TestServer s = server(ScorerSettings.defaults().withMaxEntities(10))) {
             for (int i = 0; i < 50; i++) {

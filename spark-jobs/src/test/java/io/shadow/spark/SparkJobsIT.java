@@ -74,7 +74,7 @@ class SparkJobsIT {
 
         land(landing, "cloud-api-batch-2.ndjson");
         IngestJob.Result second = ingest.run();
-        assertThat(second.quarantined()).isEqualTo(1);
+        assertThat(second.quarantined()).as("an unknown resource type, and an event dated 2099").isEqualTo(2);
         IngestJob.Result third = ingest.run();
         assertThat(third.batches()).as("nothing new: the checkpoint remembers every file").isZero();
 
@@ -88,15 +88,19 @@ class SparkJobsIT {
 
         List<Row> quarantine = DeltaTables.read(spark, catalog, ShadowTable.QUARANTINE).orderBy("reason")
                 .collectAsList();
-        assertThat(quarantine).hasSize(3);
+        assertThat(quarantine).hasSize(4);
         assertThat(quarantine).extracting(r -> r.<String>getAs("field")).containsExactlyInAnyOrder("time",
-                null, "resource_type");
+                null, "resource_type", "time");
+        assertThat(quarantine).filteredOn(r -> r.<String>getAs("raw_text").contains("ct-0008")).singleElement()
+                .satisfies(r -> assertThat(r.<String>getAs("reason")).startsWith("field 'time': "
+                        + "2099-01-01T00:00:00Z is more than PT24H ahead of the ingest's clock (2"));
         assertThat(quarantine).filteredOn(r -> r.getAs("field") == null).singleElement()
                 .satisfies(r -> assertThat(r.<String>getAs("reason")).startsWith("not valid JSON"));
         assertThat(quarantine).filteredOn(r -> "resource_type".equals(r.getAs("field"))).singleElement()
                 .satisfies(r -> assertThat(r.<String>getAs("reason")).contains("unknown resource_type "
                         + "'quantum_storage'"));
-        Row badTime = quarantine.stream().filter(r -> "time".equals(r.getAs("field"))).findFirst().orElseThrow();
+        Row badTime = quarantine.stream().filter(r -> r.<String>getAs("raw_text").contains("ct-0003")).findFirst()
+                .orElseThrow();
         assertThat(badTime.<String>getAs("reason")).isEqualTo("field 'time': 'not-a-time' is not an ISO-8601 "
                 + "instant; use a form like 2026-11-25T10:15:30Z");
         assertThat(badTime.<String>getAs("raw_text")).contains("\"event_id\":\"ct-0003\"");

@@ -88,6 +88,8 @@ public final class ConfigLoader {
               reload-interval: PT1M
               model:
                 poll: PT15S
+              max-future-skew: PT5M
+              default-tenant: ""
             """;
 
     private ConfigLoader() {

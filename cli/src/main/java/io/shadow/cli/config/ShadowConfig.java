@@ -126,11 +126,14 @@ public record ShadowConfig(
      * ({@code max-in-flight}, {@code max-queued}, {@code queue-timeout}, {@code retry-after-seconds}),
      * memory bound ({@code max-entities}), state checkpoints ({@code checkpoint-dir}: empty for
      * {@code <data-dir>/scorer}, {@code none} for no checkpoints; {@code checkpoint-interval}) and
-     * hot reload ({@code reload-interval}; {@code model.poll} for the champion alias alone). Durations are
-     * ISO-8601; {@code PT0S} turns the periodic task off.
+     * hot reload ({@code reload-interval}; {@code model.poll} for the champion alias alone) and intake
+     * ({@code max-future-skew}: how far ahead of the scorer's clock an event may be; {@code default-tenant}:
+     * the tenant of events without one, empty to require it). Durations are ISO-8601; {@code PT0S} turns
+     * the periodic task off.
      */
     public record Scorer(int shards, int maxInFlight, int maxQueued, String queueTimeout, int retryAfterSeconds, int maxEntities,
-            String checkpointDir, String checkpointInterval, String reloadInterval, Model model) {
+            String checkpointDir, String checkpointInterval, String reloadInterval, Model model, String maxFutureSkew,
+            String defaultTenant) {
         public io.shadow.scorer.ScorerSettings toSettings(java.nio.file.Path dataDir) {
             java.nio.file.Path dir = checkpointDir.isBlank() ? dataDir.resolve("scorer")
                     : checkpointDir.equals("none") ? null : java.nio.file.Path.of(checkpointDir);
@@ -138,7 +141,8 @@ public record ShadowConfig(
                     ConfigLoader.durationOrZero("scorer.queue-timeout", queueTimeout), retryAfterSeconds, maxEntities, dir,
                     ConfigLoader.durationOrZero("scorer.checkpoint-interval", checkpointInterval),
                     ConfigLoader.durationOrZero("scorer.reload-interval", reloadInterval),
-                    ConfigLoader.durationOrZero("scorer.model.poll", model.poll()));
+                    ConfigLoader.durationOrZero("scorer.model.poll", model.poll()),
+                    ConfigLoader.duration("scorer.max-future-skew", maxFutureSkew), defaultTenant);
         }
     }
 

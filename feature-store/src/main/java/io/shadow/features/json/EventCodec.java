@@ -33,6 +33,9 @@ public final class EventCodec {
      */
     public static final String REJECTED = "shadow_rejected";
 
+    /** The tenant of an event that names none, where the reader allows that ({@link #parse(String)}). */
+    public static final String DEFAULT_TENANT = "default";
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> KNOWN = Set.of("event_id", "time", "tenant", "class_uid", "operation",
             "principal", "src_ip", "user_agent", "host", "resource_type", "resource_id", "outcome", "bytes_in",
@@ -45,7 +48,16 @@ public final class EventCodec {
         return MAPPER;
     }
 
+    /** One event; one without {@code tenant} belongs to {@link #DEFAULT_TENANT}. */
     public static ActivityEvent parse(String json) {
+        return parse(json, DEFAULT_TENANT);
+    }
+
+    /**
+     * One event; one without {@code tenant} belongs to {@code defaultTenant}, or is rejected naming
+     * {@code tenant} when that is null (readers that must not guess whose event it is).
+     */
+    public static ActivityEvent parse(String json, String defaultTenant) {
         // UTF-8 needs at most 3 bytes per char, so only long strings need counting
         if (json.length() > MAX_EVENT_BYTES / 3) {
             int bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
@@ -61,10 +73,15 @@ public final class EventCodec {
             throw new EventFormatException(null, "not valid JSON (" + e.getOriginalMessage()
                     + "); send one JSON object per event");
         }
-        return fromNode(node);
+        return fromNode(node, defaultTenant);
     }
 
     public static ActivityEvent fromNode(JsonNode node) {
+        return fromNode(node, DEFAULT_TENANT);
+    }
+
+    /** As {@link #parse(String, String)}, from a parsed tree. */
+    public static ActivityEvent fromNode(JsonNode node, String defaultTenant) {
         if (node == null || !node.isObject()) {
             throw new EventFormatException(null, "expected a JSON object per event, got "
                     + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
@@ -77,7 +94,7 @@ public final class EventCodec {
                     r.path("record").asText(null));
         }
         Instant time = time(o);
-        String tenant = optText(o, "tenant", "default");
+        String tenant = defaultTenant != null ? optText(o, "tenant", defaultTenant) : tenant(o);
         EventClass eventClass = eventClass(o);
         String operation = requiredText(o, "operation");
         String principal = optText(o, "principal", null);
@@ -182,6 +199,15 @@ public final class EventCodec {
             throw new EventFormatException("time", "'" + t.asText() + "' is not an ISO-8601 instant; use a form like "
                     + "2026-11-25T10:15:30Z");
         }
+    }
+
+    private static String tenant(ObjectNode o) {
+        String t = optText(o, "tenant", null);
+        if (t == null || t.isBlank()) {
+            throw new EventFormatException("tenant", "is required: the id of the tenant the event belongs to "
+                    + "(case-sensitive, e.g. \"acme\"); its events are judged against that tenant's baselines");
+        }
+        return t;
     }
 
     private static EventClass eventClass(ObjectNode o) {

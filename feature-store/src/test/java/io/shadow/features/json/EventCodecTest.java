@@ -89,6 +89,21 @@ class EventCodecTest {
     }
 
     @Test
+    void aReaderThatMustNotGuessTheTenantRejectsAnEventWithoutOneOrGivesItItsOwnDefault() {
+        for (String json : new String[] {VALID, with("\"tenant\":\"\""), with("\"tenant\":null")}) {
+            EventFormatException e = catchThrowableOfType(EventFormatException.class,
+                    () -> EventCodec.parse(json, null));
+            assertThat(e.field()).as(json).isEqualTo("tenant");
+            assertThat(e).hasMessage("field 'tenant': is required: the id of the tenant the event belongs to "
+                    + "(case-sensitive, e.g. \"acme\"); its events are judged against that tenant's baselines");
+        }
+        assertThat(EventCodec.parse(with("\"tenant\":\"Acme\""), null).tenant()).isEqualTo("Acme");
+        assertThat(EventCodec.parse(VALID, "acme").tenant()).isEqualTo("acme");
+        assertThat(EventCodec.parse(VALID, "acme").eventId()).as("the id is derived with the tenant the event got")
+                .isEqualTo(EventCodec.parse(with("\"tenant\":\"acme\"")).eventId());
+    }
+
+    @Test
     void missingTimeNamesTheFieldAndTheAcceptedForms() {
         EventFormatException e = rejected(VALID.replace("\"time\":\"2026-11-25T10:15:30Z\",", ""));
 

@@ -27,6 +27,7 @@ public final class Outbox implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService thread;
     private final AtomicBoolean kicked = new AtomicBoolean();
+    private volatile boolean closing;
 
     public Outbox(OutboxStore store, DeliveryPolicy policy, List<Courier> couriers) {
         this.store = store;
@@ -65,7 +66,13 @@ public final class Outbox implements AutoCloseable {
         try {
             drain();
         } catch (RuntimeException e) {
-            LOG.error("outbox sweep failed", e);
+            if (closing) {
+                // stopped mid-sweep: what was not recorded as delivered is attempted again at the next start
+                LOG.info("outbox stopped during a sweep ({}); undelivered messages are sent after the next start",
+                        e.getMessage());
+            } else {
+                LOG.error("outbox sweep failed", e);
+            }
         }
     }
 
@@ -104,6 +111,7 @@ public final class Outbox implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         thread.shutdownNow();
         try {
             thread.awaitTermination(5, TimeUnit.SECONDS);

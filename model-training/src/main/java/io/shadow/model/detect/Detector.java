@@ -9,6 +9,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -127,10 +128,29 @@ public final class Detector {
      * online, as {@link #updateSnapshot} does. Returns how many entities were loaded.
      */
     public long importState(InputStream in) throws IOException {
+        return importState(in, Instant.MAX).loaded();
+    }
+
+    /** What {@link #importState(InputStream, Instant)} did: entities loaded, and those left out. */
+    public record Imported(long loaded, long ahead) {
+    }
+
+    /**
+     * As {@link #importState(InputStream)}, leaving out entities whose current bucket starts after
+     * {@code horizon}: an event dated in the future moved it there (every later event would count as
+     * late and its volumes go unjudged), so they start from their baselines instead.
+     */
+    public Imported importState(InputStream in, Instant horizon) throws IOException {
         DataInputStream data = new DataInputStream(in);
         StateFormat.Header h = StateFormat.readHeader(data);
         boolean otherBaselines = h.baselinesVersion() != snapshot.version();
-        return StateFormat.readStates(data, h, s -> {
+        long latest = horizon.getEpochSecond();
+        long[] ahead = new long[1];
+        long read = StateFormat.readStates(data, h, s -> {
+            if (s.bucket() > latest) {
+                ahead[0]++;
+                return;
+            }
             if (otherBaselines) {
                 s.resetOnlineNovelty();
             }
@@ -141,6 +161,7 @@ public final class Detector {
                 }
             }
         });
+        return new Imported(read - ahead[0], ahead[0]);
     }
 
     /**

@@ -333,6 +333,11 @@ final class EntityState {
         return key;
     }
 
+    /** Start of the current bucket (epoch seconds); {@link Long#MIN_VALUE} before the first event. */
+    long bucket() {
+        return bucket;
+    }
+
     long lastSeen() {
         return lastSeen;
     }

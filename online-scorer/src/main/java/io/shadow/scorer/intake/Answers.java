@@ -16,7 +16,7 @@ public final class Answers {
     }
 
     /** {@code POST /v1/score}: the event's anomalies with evidence, risk with contributions, explanation, outcome. */
-    public static Map<String, Object> scored(ScoredEvent s, String model) {
+    public static Map<String, Object> scored(ScoredEvent s, String model, TenantCoverage.Gaps gaps) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("event_id", s.eventId());
         out.put("anomalous", s.anomalous());
@@ -30,11 +30,17 @@ public final class Answers {
         out.put("risk", round(risk));
         out.put("model", model);
         out.put("anomalies", anomalies);
+        if (gaps.events() > 0) {
+            out.put("warnings", gaps.warnings());
+        }
         return out;
     }
 
-    /** {@code POST /v1/events}: counts, the malformed events, and what the mitigation side did. */
-    public static Map<String, Object> batch(EventBatch batch, List<ScoredEvent> scored) {
+    /**
+     * {@code POST /v1/events}: counts, the malformed events, the events that could not be judged
+     * (tenant without baselines), and what the mitigation side did.
+     */
+    public static Map<String, Object> batch(EventBatch batch, List<ScoredEvent> scored, TenantCoverage.Gaps gaps) {
         int anomalies = 0;
         List<Object> mitigations = new ArrayList<>();
         for (ScoredEvent s : scored) {
@@ -57,6 +63,10 @@ public final class Answers {
         out.put("rejected", batch.errors().size());
         out.put("errors", batch.errors());
         out.put("anomalies", anomalies);
+        out.put("unjudged", gaps.events());
+        if (gaps.events() > 0) {
+            out.put("warnings", gaps.warnings());
+        }
         out.put("mitigations", mitigations);
         return out;
     }

@@ -3,6 +3,7 @@ package io.shadow.scorer.intake;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.json.EventCodec;
@@ -14,8 +15,8 @@ import java.util.List;
 /**
  * A request body read as events: a JSON array of events (read element by element, never as one
  * tree) or NDJSON (one event per line; blank lines skipped, still counted for the index), or one
- * pretty-printed event. Malformed events are listed with their index and the field at fault; the
- * valid ones are kept.
+ * pretty-printed event. Malformed events, and events the scorer's {@link IntakeRules} refuse, are
+ * listed with their index and the field at fault; the valid ones are kept.
  */
 public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
 
@@ -23,18 +24,24 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
     public record Rejected(int index, String field, String error) {
     }
 
+    /** The events as the wire format alone allows them (an event without tenant is the default tenant's). */
     public static EventBatch parse(String body) {
+        return parse(body, null);
+    }
+
+    /** The events the scorer accepts under {@code rules}; null: the wire format alone. */
+    public static EventBatch parse(String body, IntakeRules rules) {
         String trimmed = body.stripLeading();
         if (trimmed.isEmpty()) {
             throw new IllegalArgumentException("request body is empty; send a JSON array of events or one JSON "
                     + "event per line (NDJSON)");
         }
         if (trimmed.charAt(0) == '[') {
-            return array(trimmed);
+            return array(trimmed, rules);
         }
-        EventBatch lines = lines(body);
+        EventBatch lines = lines(body, rules);
         if (lines.events.isEmpty() && trimmed.charAt(0) == '{' && lines.errors.size() > 1) {
-            EventBatch single = single(trimmed);
+            EventBatch single = single(trimmed, rules);
             if (single != null) {
                 return single;
             }
@@ -42,7 +49,7 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
         return lines;
     }
 
-    private static EventBatch array(String body) {
+    private static EventBatch array(String body, IntakeRules rules) {
         List<ActivityEvent> ok = new ArrayList<>();
         List<Rejected> errors = new ArrayList<>();
         int i = 0;
@@ -59,7 +66,7 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
                 }
                 JsonNode node = p.readValueAsTree();
                 try {
-                    ok.add(EventCodec.fromNode(node));
+                    ok.add(rules == null ? EventCodec.fromNode(node) : rules.decode(node));
                 } catch (EventFormatException e) {
                     errors.add(new Rejected(i, e.field(), e.getMessage()));
                 }
@@ -75,7 +82,7 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
         return new EventBatch(ok, errors);
     }
 
-    private static EventBatch lines(String body) {
+    private static EventBatch lines(String body, IntakeRules rules) {
         List<ActivityEvent> ok = new ArrayList<>();
         List<Rejected> errors = new ArrayList<>();
         int i = 0;
@@ -89,7 +96,7 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
             String line = body.substring(start, end > start && body.charAt(end - 1) == '\r' ? end - 1 : end);
             if (!line.isBlank()) {
                 try {
-                    ok.add(EventCodec.parse(line));
+                    ok.add(rules == null ? EventCodec.parse(line) : rules.decode(line));
                 } catch (EventFormatException e) {
                     errors.add(new Rejected(i, e.field(), e.getMessage()));
                 }
@@ -100,16 +107,20 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
         return new EventBatch(ok, errors);
     }
 
-    /** One event spread over several lines, or null when the body is not one JSON object. */
-    private static EventBatch single(String body) {
+    /**
+     * One event spread over several lines, or null when the body is not one JSON object (NDJSON of
+     * several events that were all refused is answered line by line).
+     */
+    private static EventBatch single(String body, IntakeRules rules) {
         JsonNode node;
         try {
-            node = EventCodec.mapper().readTree(body);
+            node = EventCodec.mapper().readerFor(JsonNode.class)
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
         } catch (JsonProcessingException e) {
             return null;
         }
         try {
-            return new EventBatch(List.of(EventCodec.fromNode(node)), List.of());
+            return new EventBatch(List.of(rules == null ? EventCodec.fromNode(node) : rules.decode(node)), List.of());
         } catch (EventFormatException e) {
             return new EventBatch(List.of(), List.of(new Rejected(0, e.field(), e.getMessage())));
         }

@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * The scorer's Prometheus metrics (Micrometer), served by {@code GET /metrics}: request rates and
- * latencies per route and status (histograms), events scored and rejected, anomalies, overload
+ * latencies per route and status (histograms), events scored, rejected and unjudged (tenant
+ * without baselines), anomalies, overload
  * answers, queue depth and requests in flight, entities tracked and evicted, checkpoints, reloads,
  * and the model and baselines served; plus JVM memory, GC, threads and CPU.
  */
@@ -32,6 +33,7 @@ public final class ScorerMetrics implements AutoCloseable {
     private final Counter scored;
     private final Counter rejected;
     private final Counter anomalies;
+    private final Counter unjudged;
     private final Counter queueFull;
     private final Counter timedOut;
     private final Counter evicted;
@@ -53,6 +55,8 @@ public final class ScorerMetrics implements AutoCloseable {
         rejected = Counter.builder("shadow.scorer.events").tag("result", "rejected")
                 .description("malformed events rejected (answered with the field at fault)").register(registry);
         anomalies = Counter.builder("shadow.scorer.anomalies").description("anomalies raised").register(registry);
+        unjudged = Counter.builder("shadow.scorer.events.unjudged")
+                .description("events accepted for a tenant without baselines: not judged").register(registry);
         queueFull = Counter.builder("shadow.scorer.overload").tag("answer", "429")
                 .description("requests turned away: queue full (429) or waited too long (503)").register(registry);
         timedOut = Counter.builder("shadow.scorer.overload").tag("answer", "503").register(registry);
@@ -101,6 +105,13 @@ public final class ScorerMetrics implements AutoCloseable {
             anomalies.increment(anomalyCount);
         }
         batchSize.record(accepted + malformed);
+    }
+
+    /** Events of tenants the baselines do not cover. */
+    public void unjudged(int events) {
+        if (events > 0) {
+            unjudged.increment(events);
+        }
     }
 
     public void overload(int status) {

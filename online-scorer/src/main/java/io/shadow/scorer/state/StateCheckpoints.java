@@ -58,17 +58,26 @@ public final class StateCheckpoints {
         }
     }
 
-    /** Loads the last checkpoint into the detector, if there is one; returns how many entities it held. */
-    public synchronized long restore(Detector detector) {
+    /**
+     * Loads the last checkpoint into the detector, if there is one, except entities whose state is
+     * dated after {@code horizon} (see {@link Detector#importState(InputStream, Instant)}); returns
+     * how many entities were loaded.
+     */
+    public synchronized long restore(Detector detector, Instant horizon) {
         Path f = file();
         if (!Files.isRegularFile(f)) {
             LOG.info("no scorer checkpoint at {}: starting from the baselines", f);
             return 0;
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(f), 1 << 16)) {
-            long n = detector.importState(in);
-            LOG.info("scorer state restored from {}: {} entities", f, n);
-            return n;
+            Detector.Imported n = detector.importState(in, horizon);
+            LOG.info("scorer state restored from {}: {} entities", f, n.loaded());
+            if (n.ahead() > 0) {
+                LOG.warn("scorer checkpoint {}: {} entities left out, their state dated after {} (an event from the "
+                        + "future had moved their current bucket there and would have kept their volumes unjudged); "
+                        + "they start from their baselines", f, n.ahead(), horizon);
+            }
+            return n.loaded();
         } catch (IOException | RuntimeException e) {
             Path aside = dir.resolve(FILE + ".unreadable-" + Instant.now().toEpochMilli());
             LOG.warn("scorer checkpoint {} is unreadable ({}); moved to {}; {} entities restored before the damage, "

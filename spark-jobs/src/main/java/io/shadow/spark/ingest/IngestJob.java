@@ -34,9 +34,14 @@ import org.apache.spark.sql.types.StructType;
  * the shared {@link EventCodec}, MERGEs valid events into {@code bronze/events} on
  * {@code event_id} (so a re-sent or re-read event lands once), and appends lines that do not parse
  * or validate to {@code bronze/quarantine} with the reason and the raw text. Good lines of a file
- * land even when other lines of it are bad.
+ * land even when other lines of it are bad. An event dated more than {@link #MAX_AHEAD} after the
+ * run is quarantined too: the features' spans run to the newest bucket of the data, so one event
+ * dated 2099 would have every entity's baseline count quiet buckets until then.
  */
 public final class IngestJob {
+    /** How far ahead of the ingest's clock an event's time may be (agents' clocks drift; dates do not). */
+    public static final java.time.Duration MAX_AHEAD = java.time.Duration.ofDays(1);
+
     private final SparkSession spark;
     private final TableCatalog catalog;
     private final String landingEvents;
@@ -147,6 +152,10 @@ public final class IngestJob {
             Object[] v = new Object[n];
             try {
                 ActivityEvent e = EventCodec.parse(text);
+                if (e.time().isAfter(now.plus(MAX_AHEAD))) {
+                    throw new EventFormatException("time", e.time() + " is more than " + MAX_AHEAD + " ahead of the "
+                            + "ingest's clock (" + now + "); fix the sender's clock, then land the record again");
+                }
                 Object[] ev = EventRows.values(e, now);
                 System.arraycopy(ev, 0, v, 0, ev.length);
             } catch (EventFormatException e) {

@@ -1,0 +1,50 @@
+package io.shadow.cli.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shadow.features.config.ConfigException;
+import io.shadow.scorer.ScorerSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code scorer.max-future-skew} and {@code scorer.default-tenant}: documented defaults, bad values named. */
+class ScorerIntakeConfigTest {
+    @TempDir
+    Path dir;
+
+    private ScorerSettings settings(Map<String, String> env, String... sets) {
+        List<String> all = new ArrayList<>(List.of("data-dir=" + dir));
+        all.addAll(List.of(sets));
+        return ConfigLoader.load(null, env, all).scorer().toSettings(dir);
+    }
+
+    @Test
+    void eventsMayBeFiveMinutesAheadAndMustNameTheirTenantUnlessToldOtherwise() {
+        assertThat(settings(Map.of()).maxFutureSkew()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(settings(Map.of()).defaultTenant()).isEmpty();
+        assertThat(settings(Map.of("SHADOW_SCORER_MAX_FUTURE_SKEW", "PT30S"), "scorer.default-tenant=acme"))
+                .extracting(ScorerSettings::maxFutureSkew, ScorerSettings::defaultTenant)
+                .containsExactly(Duration.ofSeconds(30), "acme");
+    }
+
+    @Test
+    void aBadSkewOrTenantIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> settings(Map.of(), "scorer.max-future-skew=PT0S"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid scorer.max-future-skew = PT0S; expected a positive ISO-8601 duration like PT30S");
+        assertThatThrownBy(() -> settings(Map.of(), "scorer.max-future-skew=P30D"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid scorer.max-future-skew = PT720H; expected a duration from PT1S to P1D, e.g. PT5M");
+        assertThatThrownBy(() -> settings(Map.of(), "scorer.max-future-skew=five minutes"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("scorer.max-future-skew");
+        assertThatThrownBy(() -> settings(Map.of(), "scorer.default-tenant=acme "))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("invalid scorer.default-tenant = 'acme '; expected empty");
+    }
+}

@@ -1,0 +1,47 @@
+package io.shadow.scorer.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.json.EventCodec;
+import io.shadow.features.json.EventFormatException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What the scorer accepts beyond the wire format: an event names its tenant (unless the scorer is
+ * configured with a default one), and its time is at most {@code maxFutureSkew} ahead of the
+ * scorer's clock. Past times are fine (late and replayed events). An event from the future would
+ * move its entities' current bucket there, so that every real event after it counted as late and
+ * their volumes went unjudged until that time.
+ *
+ * @param defaultTenant the tenant of events that name none; null: {@code tenant} is required
+ */
+public record IntakeRules(String defaultTenant, Duration maxFutureSkew, Clock clock) {
+
+    /** Reads one event from its tree and applies the rules; {@link EventFormatException} names the field. */
+    public ActivityEvent decode(JsonNode node) {
+        return check(EventCodec.fromNode(node, defaultTenant));
+    }
+
+    /** Reads one event from its JSON text and applies the rules. */
+    public ActivityEvent decode(String json) {
+        return check(EventCodec.parse(json, defaultTenant));
+    }
+
+    /** The latest event time accepted now; also the horizon beyond which restored state is not trusted. */
+    public Instant horizon() {
+        return clock.instant().plus(maxFutureSkew);
+    }
+
+    private ActivityEvent check(ActivityEvent e) {
+        Instant now = clock.instant();
+        if (e.time().isAfter(now.plus(maxFutureSkew))) {
+            throw new EventFormatException("time", e.time() + " is more than " + maxFutureSkew + " ahead of the "
+                    + "scorer's clock (" + now + "); such an event would blind detection for its principal and host "
+                    + "until then. Fix the sender's clock, or raise scorer.max-future-skew if the scorer's clock is "
+                    + "behind");
+        }
+        return e;
+    }
+}

@@ -1,0 +1,190 @@
+package io.shadow.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.json.EventCodec;
+import io.shadow.model.registry.LocalModelRegistry;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the intake refuses beyond the wire format, on a real port: events dated ahead of the
+ * scorer's clock (one would blind volume detection for its principal) and events without a tenant
+ * (they would never be judged); and what it says about events of a tenant without baselines.
+ */
+class ScorerIntakeTest {
+    private static final String TOKEN = TestServer.AGENT;
+    private static final Instant FUTURE = Instant.parse("2099-01-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private TestServer server(ScorerSettings settings) {
+        return new TestServer(new LocalModelRegistry(dir.resolve("registry")), TestServer.baselines(1), settings,
+                4 << 20);
+    }
+
+    private static String line(ActivityEvent e) {
+        return EventCodec.toJson(e) + "\n";
+    }
+
+    /** The event as JSON without its tenant field (and without an id, so none names the tenant either). */
+    private static String withoutTenant(ActivityEvent e) {
+        ObjectNode o = EventCodec.toNode(e);
+        o.remove("tenant");
+        o.remove("event_id");
+        return o.toString();
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return TestServer.json(r);
+    }
+
+    @Test
+    void oneEventFromTheFutureIsRejectedAndTheBurstAfterItIsStillDetected() throws Exception {
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            HttpResponse<String> poison = s.post("/v1/events", line(TestServer.delete("u-1", "10.0.0.5", FUTURE)),
+                    TOKEN);
+            JsonNode poisoned = json(s.post("/v1/events", TestServer.deletes("u-1", "10.0.0.5", 60), TOKEN));
+            JsonNode clean = json(s.post("/v1/events", TestServer.deletes("u-2", "10.0.0.5", 60), TOKEN));
+
+            assertThat(clean.get("anomalies").asInt()).isPositive();
+            assertThat(poisoned.get("anomalies").asInt()).isEqualTo(clean.get("anomalies").asInt());
+            assertThat(poison.statusCode()).isEqualTo(400);
+            JsonNode error = json(poison).get("errors").get(0);
+            assertThat(error.get("index").asInt()).isZero();
+            assertThat(error.get("field").asText()).isEqualTo("time");
+            assertThat(error.get("error").asText())
+                    .startsWith("field 'time': 2099-01-01T00:00:00Z is more than PT5M ahead of the scorer's clock (2")
+                    .contains("Fix the sender's clock, or raise scorer.max-future-skew");
+        }
+    }
+
+    @Test
+    void aFutureEventInABatchIsNamedByIndexAndTheRestIsScored() throws Exception {
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            String body = TestServer.deletes("u-1", "10.0.0.5", 2)
+                    + line(TestServer.delete("u-1", "10.0.0.5", FUTURE))
+                    + TestServer.deletes("u-1", "10.0.0.5", 2, TestServer.T0.plusSeconds(10));
+            HttpResponse<String> r = s.post("/v1/events", body, TOKEN);
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(json(r).get("accepted").asInt()).isEqualTo(4);
+            assertThat(json(r).get("rejected").asInt()).isEqualTo(1);
+            assertThat(json(r).get("errors").get(0).get("index").asInt()).isEqualTo(2);
+
+            HttpResponse<String> one = s.post("/v1/score", EventCodec.toJson(TestServer.delete("u-2", "10.0.0.5",
+                    FUTURE)), TOKEN);
+            assertThat(one.statusCode()).isEqualTo(400);
+            assertThat(json(one).get("error").asText()).startsWith("event rejected: field 'time': 2099-01-01T00:00:00Z "
+                    + "is more than PT5M ahead of the scorer's clock");
+        }
+    }
+
+    @Test
+    void theAllowedSkewIsAKnobAndPastTimesAreAlwaysFine() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            assertThat(s.post("/v1/score", EventCodec.toJson(TestServer.delete("u-1", "10.0.0.5",
+                    now.plus(Duration.ofMinutes(3)))), TOKEN).statusCode()).isEqualTo(200);
+            assertThat(s.post("/v1/score", EventCodec.toJson(TestServer.delete("u-1", "10.0.0.5",
+                    now.plus(Duration.ofMinutes(30)))), TOKEN).statusCode()).isEqualTo(400);
+            assertThat(s.post("/v1/score", EventCodec.toJson(TestServer.delete("u-1", "10.0.0.5",
+                    Instant.parse("2001-01-01T00:00:00Z"))), TOKEN).statusCode()).isEqualTo(200);
+        }
+        try (TestServer s = server(ScorerSettings.defaults().withIntake(Duration.ofHours(1), ""))) {
+            assertThat(s.post("/v1/score", EventCodec.toJson(TestServer.delete("u-1", "10.0.0.5",
+                    now.plus(Duration.ofMinutes(30)))), TOKEN).statusCode()).isEqualTo(200);
+        }
+        assertThatThrownBy(() -> ScorerSettings.defaults().withIntake(Duration.ZERO, ""))
+                .hasMessage("invalid scorer.max-future-skew = PT0S; expected a duration from PT1S to P1D, e.g. PT5M");
+        assertThatThrownBy(() -> ScorerSettings.defaults().withIntake(Duration.ofDays(2), ""))
+                .hasMessage("invalid scorer.max-future-skew = PT48H; expected a duration from PT1S to P1D, e.g. PT5M");
+        assertThatThrownBy(() -> ScorerSettings.defaults().withIntake(Duration.ofMinutes(5), " acme"))
+                .hasMessageStartingWith("invalid scorer.default-tenant = ' acme'; expected empty");
+    }
+
+    @Test
+    void anEventWithoutTenantIsRejectedNamingTheField() throws Exception {
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            StringBuilder burst = new StringBuilder();
+            for (int i = 0; i < 60; i++) {
+                burst.append(withoutTenant(TestServer.delete("u-1", "10.0.0.5", TestServer.T0.plusSeconds(i))))
+                        .append('\n');
+            }
+            HttpResponse<String> r = s.post("/v1/events", burst.toString(), TOKEN);
+
+            assertThat(json(r).get("anomalies").asInt()).isZero();
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(json(r).get("accepted").asInt()).isZero();
+            assertThat(json(r).get("rejected").asInt()).isEqualTo(60);
+            assertThat(json(r).get("errors").get(59).get("index").asInt()).isEqualTo(59);
+            assertThat(json(r).get("errors").get(0).get("field").asText()).isEqualTo("tenant");
+            assertThat(json(r).get("errors").get(0).get("error").asText()).isEqualTo("field 'tenant': is required: the "
+                    + "id of the tenant the event belongs to (case-sensitive, e.g. \"acme\"); its events are judged "
+                    + "against that tenant's baselines");
+
+            HttpResponse<String> one = s.post("/v1/score", withoutTenant(TestServer.delete("u-1", "10.0.0.5",
+                    TestServer.T0)), TOKEN);
+            assertThat(one.statusCode()).isEqualTo(400);
+            assertThat(json(one).get("error").asText()).startsWith("event rejected: field 'tenant': is required");
+        }
+    }
+
+    @Test
+    void aSingleTenantInstallationNamesItsTenantAndEventsWithoutOneAreJudged() throws Exception {
+        try (TestServer s = server(ScorerSettings.defaults().withIntake(Duration.ofMinutes(5), "acme"))) {
+            StringBuilder burst = new StringBuilder();
+            for (int i = 0; i < 60; i++) {
+                burst.append(withoutTenant(TestServer.delete("u-1", "10.0.0.5", TestServer.T0.plusSeconds(i))))
+                        .append('\n');
+            }
+            JsonNode out = json(s.post("/v1/events", burst.toString(), TOKEN));
+
+            assertThat(out.get("accepted").asInt()).isEqualTo(60);
+            assertThat(out.get("unjudged").asInt()).isZero();
+            assertThat(out.get("anomalies").asInt()).isPositive();
+            assertThat(s.handed).allSatisfy(a -> assertThat(a.anomaly().entity().tenant()).isEqualTo("acme"));
+        }
+    }
+
+    @Test
+    void eventsOfATenantWithoutBaselinesAreCountedAndNamedNotSilentlyPassed() throws Exception {
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            StringBuilder burst = new StringBuilder();
+            for (int i = 0; i < 60; i++) {
+                burst.append(line(TestServer.delete("u-1", "10.0.0.5", TestServer.T0.plusSeconds(i)).toBuilder()
+                        .eventId(null).tenant("Acme").build()));
+            }
+            burst.append(TestServer.deletes("u-2", "10.0.0.5", 1));
+            JsonNode out = json(s.post("/v1/events", burst.toString(), TOKEN));
+
+            assertThat(out.get("accepted").asInt()).isEqualTo(61);
+            assertThat(out.get("unjudged").asInt()).isEqualTo(60);
+            assertThat(out.get("warnings")).hasSize(1);
+            assertThat(out.get("warnings").get(0).asText()).isEqualTo("no baselines exist for tenant 'Acme': its "
+                    + "events are accepted but not judged until the nightly run has built baselines from its history "
+                    + "(tenant ids are case-sensitive)");
+
+            JsonNode one = json(s.post("/v1/score", EventCodec.toJson(TestServer.delete("u-1", "10.0.0.5",
+                    TestServer.T0).toBuilder().eventId(null).tenant("Acme").build()), TOKEN));
+            assertThat(one.get("warnings").get(0).asText()).startsWith("no baselines exist for tenant 'Acme'");
+            JsonNode known = json(s.post("/v1/events", TestServer.deletes("u-2", "10.0.0.5", 1,
+                    TestServer.T0.plusSeconds(100)), TOKEN));
+            assertThat(known.get("unjudged").asInt()).isZero();
+            assertThat(known.has("warnings")).isFalse();
+
+            String metrics = s.get("/metrics", TestServer.OPERATOR).body();
+            assertThat(metrics).contains("shadow_scorer_events_unjudged_total 61.0");
+        }
+    }
+}
