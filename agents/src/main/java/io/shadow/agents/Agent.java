@@ -98,8 +98,8 @@ public final class Agent implements AutoCloseable {
             executor = executor(cfg, host);
         }
         if (cfg.intake().port() >= 0) {
-            intake = new AgentIntake(spool, cfg.intake().host(), cfg.intake().port(), cfg.intake().token(),
-                    cfg.intake().maxRequestBytes());
+            intake = new AgentIntake(spool, cfg.tenant(), cfg.intake().host(), cfg.intake().port(),
+                    cfg.intake().token(), cfg.intake().maxRequestBytes());
         }
         LOG.info("agent {} on {}: spool {}, {} source(s), landing {}, scorer {}, intake {}", agentId, host,
                 spool.directory(), sources.size(), landing == null ? "off" : cfg.landing().uri(),

@@ -25,8 +25,9 @@ import java.util.concurrent.Executors;
 /**
  * The agent's HTTP intake for applications (the Javalin reporter, scripts): {@code POST /v1/events}
  * with a JSON array or NDJSON. Valid events are appended to the spool before the answer, so a 200
- * means durable; invalid ones are listed with the field at fault and not kept. A full spool answers
- * 503 with {@code Retry-After}. Served by the JDK's own HTTP server: the agent sits beside the
+ * means durable; invalid ones are listed with the field at fault and not kept. An event that names
+ * no tenant is stamped with the agent's own ({@code tenant} of its configuration), as its other
+ * sources do. A full spool answers 503 with {@code Retry-After}. Served by the JDK's own HTTP server: the agent sits beside the
  * workloads it watches and keeps its footprint small.
  */
 public final class AgentIntake implements AutoCloseable {
@@ -41,9 +42,12 @@ public final class AgentIntake implements AutoCloseable {
     private final Spool spool;
     private final byte[] expected;
     private final long maxRequestBytes;
+    private final String tenant;
 
-    public AgentIntake(Spool spool, String host, int port, String token, long maxRequestBytes) {
+    /** @param tenant stamped on events that name none (the agent's configured tenant) */
+    public AgentIntake(Spool spool, String tenant, String host, int port, String token, long maxRequestBytes) {
         this.spool = spool;
+        this.tenant = tenant;
         this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.maxRequestBytes = maxRequestBytes;
         try {
@@ -175,8 +179,8 @@ public final class AgentIntake implements AutoCloseable {
         send(ex, accepted == 0 ? 400 : 200, out);
     }
 
-    /** A line off the fast path: the full codec adds a derived id, or says what is wrong. */
-    private static void take(String line, int index, List<byte[]> good, ArrayNode errors) {
+    /** A line off the fast path: the full codec adds a derived id and the agent's tenant, or says what is wrong. */
+    private void take(String line, int index, List<byte[]> good, ArrayNode errors) {
         if (line.isBlank()) {
             return;
         }
@@ -185,7 +189,7 @@ public final class AgentIntake implements AutoCloseable {
             return;
         }
         try {
-            good.add(EventCodec.toJson(EventCodec.parse(line)).getBytes(StandardCharsets.UTF_8));
+            good.add(EventCodec.toJson(EventCodec.parse(line, tenant)).getBytes(StandardCharsets.UTF_8));
         } catch (EventFormatException e) {
             errors.addObject().put("index", index).put("field", e.field()).put("error", e.getMessage());
         }

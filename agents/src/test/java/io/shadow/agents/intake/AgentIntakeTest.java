@@ -53,7 +53,7 @@ class AgentIntakeTest {
 
     private void start(long maxSpoolBytes) {
         spool = Spool.open(spoolDir(), Math.min(SEGMENT, maxSpoolBytes), maxSpoolBytes);
-        intake = new AgentIntake(spool, "127.0.0.1", 0, TOKEN, 1 << 20);
+        intake = new AgentIntake(spool, "acme", "127.0.0.1", 0, TOKEN, 1 << 20);
     }
 
     private static String event(int i) {
@@ -131,6 +131,20 @@ class AgentIntakeTest {
         List<ActivityEvent> stored = spooledAfterRestart();
         assertThat(stored).hasSize(2);
         assertThat(stored.get(0).eventId()).isNotBlank().isEqualTo(stored.get(1).eventId());
+    }
+
+    @Test
+    void anEventThatNamesNoTenantIsStampedWithTheAgentsOwn() throws Exception {
+        start(ROOMY);
+        // as an application's reporter sends it: no tenant (the scorer refuses events without one)
+        String line = event(4).replace("\"tenant\":\"acme\",", "");
+
+        HttpResponse<String> r = postAuthorized(line + "\n" + event(5).replace("\"acme\"", "\"globex\"") + "\n");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(spooledAfterRestart()).extracting(ActivityEvent::eventId, ActivityEvent::tenant)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("files-api-4", "acme"),
+                        org.assertj.core.groups.Tuple.tuple("files-api-5", "globex"));
     }
 
     @Test

@@ -13,10 +13,11 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * A streaming check that an event line is valid and already carries its {@code event_id}, without
- * building a tree or an object: the fast path of intakes that keep lines as sent. A line that fails
- * it is not necessarily invalid (it may lack an id, or use a form only the full codec accepts);
- * callers then fall back to {@link EventCodec#parse}, which also words the error.
+ * A streaming check that an event line is valid and already carries its {@code event_id} and its
+ * {@code tenant}, without building a tree or an object: the fast path of intakes that keep lines as
+ * sent. A line that fails it is not necessarily invalid (it may lack an id or a tenant, or use a form
+ * only the full codec accepts); callers then fall back to {@link EventCodec#parse}, which completes
+ * it or words the error.
  */
 public final class EventLineCheck {
     private static final JsonFactory JSON = new JsonFactory();
@@ -29,7 +30,7 @@ public final class EventLineCheck {
     private EventLineCheck() {
     }
 
-    /** True when the line is a valid event with an {@code event_id}, so it can be stored as it is. */
+    /** True when the line is a valid event with an {@code event_id} and a tenant, so it can be stored as it is. */
     public static boolean validWithId(String line) {
         if (line.length() > EventCodec.MAX_EVENT_BYTES / 3) {
             return false;
@@ -64,6 +65,7 @@ public final class EventLineCheck {
             boolean op = false;
             boolean type = false;
             boolean who = false;
+            boolean tenant = false;
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
@@ -82,7 +84,8 @@ public final class EventLineCheck {
                         }
                         who |= v == JsonToken.VALUE_STRING;
                     }
-                    case "tenant", "src_ip", "user_agent", "resource_id" -> {
+                    case "tenant" -> tenant = v == JsonToken.VALUE_STRING && !blank(p);
+                    case "src_ip", "user_agent", "resource_id" -> {
                         if (v != JsonToken.VALUE_STRING && v != JsonToken.VALUE_NULL) {
                             return false;
                         }
@@ -115,7 +118,8 @@ public final class EventLineCheck {
                     default -> p.skipChildren();
                 }
             }
-            return t == JsonToken.END_OBJECT && p.nextToken() == null && id && time && cls && op && type && who;
+            return t == JsonToken.END_OBJECT && p.nextToken() == null && id && time && cls && op && type && who
+                    && tenant;
         }
     }
 

@@ -42,6 +42,13 @@ class EventLineCheckTest {
     }
 
     @Test
+    void aLineWithoutItsTenantTakesTheFullCodecWhichNamesOrStampsIt() {
+        assertThat(EventLineCheck.validWithId(VALID.replace("\"tenant\":\"acme\",", ""))).isFalse();
+        assertThat(EventLineCheck.validWithId(VALID.replace("\"acme\"", "\" \""))).isFalse();
+        assertThat(EventLineCheck.validWithId(VALID.replace("\"acme\"", "null"))).isFalse();
+    }
+
+    @Test
     void trailingGarbageAndNonObjectsFail() {
         assertThat(EventLineCheck.validWithId(VALID + " {}")).isFalse();
         assertThat(EventLineCheck.validWithId("[" + VALID + "]")).isFalse();
