@@ -15,11 +15,16 @@ import java.util.Set;
  * One entity's first-seen values since the baseline snapshot: which values of each attribute it
  * showed online and how often it observed one, so a value is new only once and the chance of a new
  * value counts what the entity did since the snapshot as well as before it. Forgotten when a newer
- * snapshot (which holds them) arrives. Not thread-safe; its {@link EntityState} is locked.
+ * snapshot (which holds them) arrives. At most {@link #MAX_REMEMBERED} values are remembered per
+ * attribute: an entity that sprays new values (a scanner, a forged stream) cannot grow the scorer's
+ * memory without bound; beyond it new values are still judged (and, as the entity's count of distinct
+ * values grows, each weighs less) but not remembered. Not thread-safe; its {@link EntityState} is locked.
  */
 final class OnlineNovelty {
     private static final NoveltyAttribute[] ATTRIBUTES = NoveltyAttribute.values();
     private static final int A = ATTRIBUTES.length;
+    /** Values first seen online remembered per attribute until the next snapshot. */
+    static final int MAX_REMEMBERED = 1024;
 
     /** Values first seen online, per attribute; null until the first one. */
     private Map<NoveltyAttribute, Set<String>> seen;
@@ -46,7 +51,10 @@ final class OnlineNovelty {
         if (seen == null) {
             seen = new HashMap<>();
         }
-        seen.computeIfAbsent(attribute, x -> new HashSet<>()).add(value);
+        Set<String> remembered = seen.computeIfAbsent(attribute, x -> new HashSet<>());
+        if (remembered.size() < MAX_REMEMBERED) {
+            remembered.add(value);
+        }
         distinct[a]++;
         double p = NoveltyScoring.newValueProbability(n, d);
         if (population != null) {
@@ -107,9 +115,12 @@ final class OnlineNovelty {
             long n = in.readLong();
             long d = in.readLong();
             int count = in.readInt();
-            Set<String> values = new HashSet<>(Math.max(4, count * 2));
+            Set<String> values = new HashSet<>(Math.max(4, Math.min(count, MAX_REMEMBERED) * 2));
             for (int k = 0; k < count; k++) {
-                values.add(StateFormat.readString(in));
+                String v = StateFormat.readString(in);
+                if (values.size() < MAX_REMEMBERED) {
+                    values.add(v);
+                }
             }
             if (a >= 0) {
                 observations[a] = n;
