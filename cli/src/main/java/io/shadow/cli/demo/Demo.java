@@ -79,9 +79,7 @@ public final class Demo {
     }
 
     public Result run() throws IOException, InterruptedException {
-        Path work = options.workDir().toAbsolutePath().normalize();
-        deleteRecursively(work);
-        Files.createDirectories(work);
+        Path work = DemoWorkdir.standard().prepare(options.workDir());
         String operatorToken = token();
         String agentToken = token();
         String gatewayToken = token();
