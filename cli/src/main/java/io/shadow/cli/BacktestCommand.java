@@ -87,6 +87,16 @@ final class BacktestCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         Window window = Window.parse(from, to);
+        profiles.forEach(p -> FileArguments.input("--profiles", p));
+        if (current != null) {
+            FileArguments.input("--current", current);
+        }
+        if (labels != null) {
+            FileArguments.input("--labels", labels);
+        }
+        if (out != null) {
+            FileArguments.output("--out", out, "backtest.json"); // checked now: the replay takes minutes
+        }
         ShadowConfig cfg = installation.load();
         ResolvedPaths paths = ResolvedPaths.of(cfg);
         List<Backtest.Profiles> profileSets;
@@ -103,9 +113,6 @@ final class BacktestCommand implements Callable<Integer> {
             return 2;
         }
         Path labelFile = labels != null ? labels : paths.dataDir().resolve(ScenarioLabels.FILE);
-        if (labels != null && !Files.isRegularFile(labels)) {
-            throw new IllegalArgumentException("--labels " + labels + " is not a readable file");
-        }
         Optional<ScenarioLabels> truth = Files.isRegularFile(labelFile) ? Optional.of(ScenarioLabels.read(labelFile))
                 : Optional.empty();
         // the no-act engine logs every mitigation it would take; the report lists them, stderr keeps the progress

@@ -2,37 +2,63 @@ package io.shadow.cli;
 
 import io.shadow.agents.simulate.WorkloadConfig;
 import io.shadow.cli.demo.Demo;
+import io.shadow.cli.demo.DemoWorkdir;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code shadow demo}: the whole loop on embedded defaults, with a summary table. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole loop on embedded defaults: telemetry -> baselines -> model -> live scoring -> "
                 + "mitigation -> notification -> feedback, and print what happens.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--workdir", defaultValue = ".shadow/demo",
-            description = "Directory for the demo's tables, registry, store and spools; wiped first (default: ${DEFAULT-VALUE}).")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--workdir", defaultValue = DemoWorkdir.DEFAULT,
+            description = "Folder for the demo's tables, registry, store and spools, relative to the current folder "
+                    + "(default: ${DEFAULT-VALUE}). Emptied at every run, so it must be new, empty, or one an "
+                    + "earlier demo run created (it holds a " + DemoWorkdir.MARKER + " file); any other folder "
+                    + "is refused, never emptied.")
     Path workDir;
 
     @Option(names = "--seed", defaultValue = "42", description = "Workload seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--employees", defaultValue = "16",
-            description = "Human principals; four service accounts come on top (default: ${DEFAULT-VALUE}).")
     int employees;
-
-    @Option(names = "--history-days", defaultValue = "7", description = "Days of history (default: ${DEFAULT-VALUE}).")
     int historyDays;
+    String sparkMaster;
+    int batch;
+
+    @Option(names = "--employees", defaultValue = "16",
+            description = "Human principals, 12 to 1000; four service accounts come on top (default: "
+                    + "${DEFAULT-VALUE}).")
+    void employees(int n) {
+        employees = OptionValues.between(spec, "--employees", n, 12, 1000,
+                "human principals (the scenarios pick principals from every group)");
+    }
+
+    @Option(names = "--history-days", defaultValue = "7",
+            description = "Days of history, 7 to 90 (default: ${DEFAULT-VALUE}).")
+    void historyDays(int n) {
+        historyDays = OptionValues.between(spec, "--history-days", n, 7, 90, "days of history");
+    }
 
     @Option(names = "--spark-master", defaultValue = "local[2]",
-            description = "Spark master for the nightly run (default: ${DEFAULT-VALUE}).")
-    String sparkMaster;
+            description = "Spark master for the nightly run: local, local[N], local[*] or spark://host:port "
+                    + "(default: ${DEFAULT-VALUE}).")
+    void sparkMaster(String master) {
+        sparkMaster = OptionValues.sparkMaster(spec, "--spark-master", master);
+    }
 
     @Option(names = "--batch", defaultValue = "500",
-            description = "Events per HTTP batch in the live replay (default: ${DEFAULT-VALUE}).")
-    int batch;
+            description = "Events per HTTP batch in the live replay, 1 to 10000 (default: ${DEFAULT-VALUE}).")
+    void batch(int n) {
+        batch = OptionValues.between(spec, "--batch", n, 1, 10_000, "events per HTTP batch");
+    }
 
     @Override
     public Integer call() throws Exception {

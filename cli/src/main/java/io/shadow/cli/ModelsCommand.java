@@ -3,6 +3,7 @@ package io.shadow.cli;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.registry.ModelVersion;
+import io.shadow.model.risk.ModelMetrics;
 import io.shadow.spark.training.TrainAndPromote;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -24,11 +25,14 @@ final class ModelsCommand implements Runnable {
     /** The champion as one line: version, run and hold-out metrics. */
     static String champion(ModelRegistry registry) {
         Optional<ModelVersion> v = registry.version(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION);
-        return v.map(x -> x.id() + " (run " + x.runId() + ", " + x.metrics() + ")").orElse("none");
+        return v.map(x -> x.id() + " (run " + x.runId() + "; " + ModelMetrics.describe(x.metrics()) + ")")
+                .orElse("none");
     }
 
-    static ModelRegistry registry(InstallationOptions installation) {
-        return ResolvedPaths.of(installation.load()).openRegistry();
+    /** What to say when the installation has no registry yet: nothing was trained there. */
+    static String noRegistry(ResolvedPaths paths) {
+        return "no model registry at " + paths.registryLocation() + " yet (`bin/shadow nightly` or `bin/shadow "
+                + "train` creates it); --data DIR or --config FILE points at another installation";
     }
 
     @Command(name = "champion", mixinStandardHelpOptions = true,
@@ -42,7 +46,12 @@ final class ModelsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            spec.commandLine().getOut().println("champion: " + champion(registry(installation)));
+            ResolvedPaths paths = ResolvedPaths.of(installation.load());
+            // a read-only look: opening a local registry would create its directory
+            String line = !paths.registryExists() ? "champion: none (" + noRegistry(paths) + ")"
+                    : "champion: " + champion(paths.openRegistry()) + " in the model registry at "
+                            + paths.registryLocation();
+            spec.commandLine().getOut().println(line);
             spec.commandLine().getOut().flush();
             return 0;
         }
@@ -52,18 +61,26 @@ final class ModelsCommand implements Runnable {
             description = "Point the `champion` alias at a registered version; a running scorer picks it up at its "
                     + "next reload.")
     static final class Promote implements Callable<Integer> {
-        @Parameters(paramLabel = "VERSION", description = "Registered version number, e.g. 2.")
+        @Spec
+        CommandSpec spec;
+
         int version;
+
+        @Parameters(paramLabel = "VERSION", description = "Registered version number, e.g. 2.")
+        void version(int v) {
+            version = (int) OptionValues.atLeast(spec, "VERSION", v, 1, "(versions are numbered from 1)");
+        }
 
         @Mixin
         InstallationOptions installation = new InstallationOptions();
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() {
-            ModelRegistry registry = registry(installation);
+            ResolvedPaths paths = ResolvedPaths.of(installation.load());
+            if (!paths.registryExists()) {
+                throw new IllegalArgumentException("cannot promote version " + version + ": " + noRegistry(paths));
+            }
+            ModelRegistry registry = paths.openRegistry();
             String before = champion(registry);
             registry.setAlias(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION, version);
             spec.commandLine().getOut().println("champion: " + before + " -> " + champion(registry));

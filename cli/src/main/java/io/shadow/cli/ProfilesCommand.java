@@ -25,6 +25,7 @@ final class ProfilesCommand implements Runnable {
 
         @Override
         public Integer call() {
+            FileArguments.input("profiles file", file);
             try {
                 ProfileSet set = ProfileLoader.load(file);
                 System.out.printf("%s: valid, version %d by %s, thresholds low %.0f / medium %.0f / high %.0f, "

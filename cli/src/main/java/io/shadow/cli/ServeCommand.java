@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code shadow serve}: the scorer and mitigation API until interrupted. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -27,10 +29,17 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--set", description = "Override a config key, e.g. --set server.port=9090 (repeatable).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--reload-seconds",
-            description = "How often to look for new baselines and a new champion model; overrides "
-                    + "scorer.reload-interval (default PT1M).")
+    @Spec
+    CommandSpec spec;
+
     Long reloadSeconds;
+
+    @Option(names = "--reload-seconds",
+            description = "How often to look for new baselines and a new champion model, in seconds (0: never); "
+                    + "overrides scorer.reload-interval (default PT1M).")
+    void reloadSeconds(long seconds) {
+        reloadSeconds = OptionValues.atLeast(spec, "--reload-seconds", seconds, 0, "seconds (0: never reload)");
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -5,6 +5,7 @@ import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
 import io.shadow.cli.runtime.JsonReports;
 import io.shadow.features.table.KernelTableReader;
+import io.shadow.features.table.ShadowTable;
 import io.shadow.model.promotion.ChampionChallenger;
 import io.shadow.model.promotion.ChampionPromotion;
 import io.shadow.model.risk.RiskModelTrainer;
@@ -41,35 +42,44 @@ final class TrainCommand implements Callable<Integer> {
             + "(default: all).")
     String to;
 
+    @Spec
+    CommandSpec spec;
+
+    ChampionPromotion.Policy policy;
+
     @Option(names = "--promote", defaultValue = "if-better",
             description = "if-better (the nightly rule), never (register only; promote later with `bin/shadow "
                     + "models promote`) or always (default: ${DEFAULT-VALUE}).")
-    String promote;
+    void promote(String value) {
+        try {
+            policy = ChampionPromotion.Policy.fromWire(value);
+        } catch (IllegalArgumentException e) {
+            throw OptionValues.invalid(spec, "--promote", value, "if-better, never or always");
+        }
+    }
 
     @Option(names = "--out", description = "Also write the result, with every hold-out example scored by both "
             + "models (for PR curves), as JSON to this file.")
     Path out;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
-        ChampionPromotion.Policy policy = ChampionPromotion.Policy.fromWire(promote);
-        Instant f = null;
-        Instant t = null;
-        if (from != null || to != null) {
-            Window w = Window.parse(from == null ? "1970-01-01" : from, to == null ? "9999-12-31" : to);
-            f = w.from();
-            t = w.to();
+        Instant f = from == null ? null : Window.bound("--from", from, false);
+        Instant t = to == null ? null : Window.bound("--to", to, true);
+        if (f != null && t != null) {
+            Window.of(f, t); // refuses a window that ends before it starts
+        }
+        if (out != null) {
+            FileArguments.output("--out", out, "train.json");
         }
         ShadowConfig cfg = installation.load();
         ResolvedPaths paths = ResolvedPaths.of(cfg);
-        List<TrainingExample> examples = TrainingSetReader.read(new KernelTableReader(), paths.catalog(), f, t);
+        KernelTableReader kernel = new KernelTableReader();
+        List<TrainingExample> examples = TrainingSetReader.read(kernel, paths.catalog(), f, t);
         if (examples.isEmpty()) {
-            throw new IllegalArgumentException("the training set at " + paths.catalog().root() + " has no examples "
-                    + "between " + f + " and " + t + "; widen --from/--to");
+            throw noExamples(f == null && t == null ? examples : TrainingSetReader.read(kernel, paths.catalog(), null,
+                    null), paths.catalog().path(ShadowTable.TRAINING_SET));
         }
         Map<String, String> params = new LinkedHashMap<>();
         params.put("window_from", f == null ? "all" : f.toString());
@@ -81,9 +91,8 @@ final class TrainCommand implements Callable<Integer> {
         ChampionChallenger.Result r = new ChampionChallenger(paths.openRegistry(), RiskModelTrainer.Settings.defaults(),
                 TrainAndPromote.MODEL_NAME, TrainAndPromote.EXPERIMENT).run(examples, params, policy);
         ChampionPromotion.Decision d = r.decision();
-        stdout.printf(Locale.ROOT, "registered %s:%d (run %s): hold-out PR-AUC %.3f, precision %.3f, recall %.3f%n",
-                TrainAndPromote.MODEL_NAME, d.version(), r.runId(), d.challenger().prAuc(), d.challenger().precision(),
-                d.challenger().recall());
+        stdout.printf(Locale.ROOT, "registered %s:%d (run %s): hold-out %s%n", TrainAndPromote.MODEL_NAME,
+                d.version(), r.runId(), d.challenger().summary());
         stdout.println(d.reason());
         if (out != null) {
             JsonReports.write(r, out);
@@ -91,5 +100,18 @@ final class TrainCommand implements Callable<Integer> {
         }
         stdout.flush();
         return 0;
+    }
+
+    /** No example in the window: what the training set does hold, so the user can pick a window inside it. */
+    private IllegalArgumentException noExamples(List<TrainingExample> all, String table) {
+        if (all.isEmpty()) {
+            return new IllegalArgumentException("the training set at " + table + " has no examples yet; "
+                    + "`bin/shadow nightly` builds it from the stored events");
+        }
+        String window = from != null && to != null ? "between --from " + from + " and --to " + to
+                : from != null ? "from --from " + from + " on" : "up to --to " + to;
+        return new IllegalArgumentException("no training examples " + window + " in " + table + "; it holds "
+                + all.size() + " examples from " + all.get(0).time() + " to " + all.get(all.size() - 1).time()
+                + ": choose --from/--to inside that span, or leave them out to train on all");
     }
 }

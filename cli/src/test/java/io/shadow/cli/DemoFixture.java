@@ -2,6 +2,7 @@ package io.shadow.cli;
 
 import io.shadow.agents.simulate.WorkloadConfig;
 import io.shadow.cli.demo.Demo;
+import io.shadow.cli.demo.DemoWorkdir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,6 +31,9 @@ final class DemoFixture {
         if (run == null) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             Path data = ROOT.resolve("demo");
+            if (!Files.exists(data.resolve(DemoWorkdir.MARKER))) {
+                Demo.deleteRecursively(data); // left by a build from before the demo marked its folder
+            }
             Demo.Result r = new Demo(new Demo.Options(data, WorkloadConfig.defaults(), "local[2]", 500),
                     new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
             String output = buf.toString(StandardCharsets.UTF_8);

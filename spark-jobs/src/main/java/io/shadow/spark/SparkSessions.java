@@ -4,7 +4,19 @@ import org.apache.spark.sql.SparkSession;
 
 /** Builds the Spark session every Shadow job runs in: Delta enabled, UTC, java.time values. */
 public final class SparkSessions {
+    /** The masters a Shadow process can start Spark with, for messages. */
+    public static final String MASTERS = "local, local[N], local[*], local[N,F] (N threads, F task attempts) or "
+            + "spark://host:port of a standalone cluster (YARN and Kubernetes through spark-submit: "
+            + "docs/operations.md)";
+    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local|local\\[([1-9][0-9]*|\\*)(\\s*,\\s*[1-9][0-9]*)?]|spark://[^\\s/]+:[0-9]+(,[^\\s/]+:[0-9]+)*");
+
     private SparkSessions() {
+    }
+
+    /** Whether {@code master} is one of {@link #MASTERS}; Spark itself finds out only once the session starts. */
+    public static boolean isMaster(String master) {
+        return master != null && MASTER.matcher(master).matches();
     }
 
     /**

@@ -11,15 +11,22 @@ import java.time.format.DateTimeParseException;
  */
 public record Window(Instant from, Instant to) {
     public static Window parse(String from, String to) {
-        Instant f = parse("--from", from, false);
-        Instant t = parse("--to", to, true);
-        if (!f.isBefore(t)) {
-            throw BacktestErrors.emptyWindow(f, t);
-        }
-        return new Window(f, t);
+        return of(bound("--from", from, false), bound("--to", to, true));
     }
 
-    private static Instant parse(String option, String value, boolean endOfDay) {
+    /** The window from {@code from} (inclusive) to {@code to} (exclusive); refused when it is empty. */
+    public static Window of(Instant from, Instant to) {
+        if (!from.isBefore(to)) {
+            throw BacktestErrors.emptyWindow(from, to);
+        }
+        return new Window(from, to);
+    }
+
+    /**
+     * One end of a window as {@code option} gave it: a date is its UTC midnight, or with
+     * {@code endOfDay} the next one (an inclusive end date); an instant is itself.
+     */
+    public static Instant bound(String option, String value, boolean endOfDay) {
         String v = value.trim();
         try {
             if (v.length() == 10) {

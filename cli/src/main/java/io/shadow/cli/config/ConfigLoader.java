@@ -109,6 +109,8 @@ public final class ConfigLoader {
         check(c.server().port() >= 0 && c.server().port() <= 65535, "server.port", c.server().port(), "0-65535");
         check(c.server().maxRequestBytes() >= 1024, "server.max-request-bytes", c.server().maxRequestBytes(),
                 "at least 1024");
+        check(io.shadow.spark.SparkSessions.isMaster(c.spark().master()), "spark.master", c.spark().master(),
+                io.shadow.spark.SparkSessions.MASTERS);
         check(c.spark().shufflePartitions() > 0, "spark.shuffle-partitions", c.spark().shufflePartitions(),
                 "a positive number");
         duration("mitigation.incident-window", c.mitigation().incidentWindow());

@@ -2,6 +2,7 @@ package io.shadow.cli.config;
 
 import io.shadow.features.table.TableCatalog;
 import io.shadow.mitigation.store.Database;
+import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.registry.ModelRegistries;
 import io.shadow.model.registry.ModelRegistry;
 import java.net.URI;
@@ -27,6 +28,16 @@ public record ResolvedPaths(Path dataDir, TableCatalog catalog, Path registry, S
     /** The registry {@code registry.uri} names (see {@link ModelRegistries#open}). */
     public ModelRegistry openRegistry() {
         return ModelRegistries.open(registryUri, registry);
+    }
+
+    /** Where the registry is, for messages: the MLflow server, else the local directory. */
+    public String registryLocation() {
+        return ModelRegistries.localDirectory(registryUri, registry).map(Path::toString).orElse(registryUri);
+    }
+
+    /** Whether the registry can be read without creating it: an MLflow server, or a local one that exists. */
+    public boolean registryExists() {
+        return ModelRegistries.localDirectory(registryUri, registry).map(LocalModelRegistry::exists).orElse(true);
     }
 
     /** Where agents ship event files and ingest reads them. */

@@ -26,6 +26,7 @@ import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.MitigationStore;
 import io.shadow.model.registry.ModelRegistry;
+import io.shadow.model.risk.ModelMetrics;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.spark.DeltaTables;
@@ -79,9 +80,7 @@ public final class Demo {
     }
 
     public Result run() throws IOException, InterruptedException {
-        Path work = options.workDir().toAbsolutePath().normalize();
-        deleteRecursively(work);
-        Files.createDirectories(work);
+        Path work = DemoWorkdir.standard().prepare(options.workDir());
         String operatorToken = token();
         String agentToken = token();
         String gatewayToken = token();
@@ -139,7 +138,7 @@ public final class Demo {
             new NightlyPipeline(spark, nightly, out::println).run();
             say("registry %s: champion %s", paths.registryUri().isEmpty() ? paths.registry() : paths.registryUri(),
                     registry.version(io.shadow.spark.training.TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION)
-                            .map(v -> v.id() + " " + v.metrics()).orElse("none"));
+                            .map(v -> v.id() + " (" + ModelMetrics.describe(v.metrics()) + ")").orElse("none"));
 
             header("Scorer and mitigation API");
             Result result;

@@ -34,7 +34,21 @@ public final class JsonReports {
             Files.createDirectories(parent);
             Files.writeString(file, toJson(report) + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the report to " + file, e);
+            throw new UncheckedIOException("cannot write the report to " + file + ": " + reason(e), e);
         }
+    }
+
+    /** What went wrong, in words: the exception's name alone ({@code AccessDeniedException: /x}) says little. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied on " + e.getMessage();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return e.getMessage() + " does not exist";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason() + (f.getFile() == null ? "" : " (" + f.getFile() + ")");
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

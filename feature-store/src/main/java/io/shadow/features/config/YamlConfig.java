@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,8 +42,14 @@ public final class YamlConfig {
             String text;
             try {
                 text = Files.readString(file);
+            } catch (NoSuchFileException e) {
+                throw new ConfigException("config file " + file + " does not exist; give the path of a YAML config "
+                        + "file (keys: docs/configuration.md)");
+            } catch (AccessDeniedException e) {
+                throw new ConfigException("cannot read config file " + file + ": permission denied");
             } catch (IOException e) {
-                throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+                throw new ConfigException("cannot read config file " + file + ": " + (Files.isDirectory(file)
+                        ? "it is a folder, not a file" : e.getMessage()));
             }
             JsonNode user = read(text, file.toString());
             if (user != null && !user.isNull() && !user.isMissingNode()) {

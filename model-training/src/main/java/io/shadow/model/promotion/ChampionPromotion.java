@@ -120,30 +120,36 @@ public final class ChampionPromotion {
 
         String championId = current.map(ModelVersion::id).orElse(null);
         boolean promote;
-        String reason;
+        String basis;
+        String verdict;
         if (current.isEmpty()) {
             promote = true;
-            reason = "first model: becomes champion";
+            basis = "first model";
+            verdict = "becomes champion";
         } else if (champion == null && !Double.isNaN(challenger.prAuc())) {
             promote = true;
-            reason = String.format("champion %s did not load on the hold-out (%s): challenger promoted", championId,
-                    championError);
+            basis = String.format("champion %s did not load on the hold-out (%s)", championId, championError);
+            verdict = "challenger promoted";
         } else if (Double.isNaN(challenger.prAuc())) {
             // also when the champion did not load: an unmeasured challenger does not replace it
             promote = false;
-            reason = String.format("the hold-out of %d rows has no confirmed incident, so PR-AUC cannot rank the "
-                    + "models: champion %s kept", holdout.size(), championId);
+            basis = String.format("the hold-out of %d rows has no confirmed incident, so PR-AUC cannot rank the "
+                    + "models", holdout.size());
+            verdict = "champion " + championId + " kept";
         } else {
             promote = Double.isNaN(champion.prAuc()) || challenger.prAuc() > champion.prAuc();
-            reason = String.format("challenger PR-AUC %.4f (precision %.3f, recall %.3f) vs champion %s PR-AUC %.4f "
-                    + "(precision %.3f, recall %.3f) on the same %d hold-out rows at threshold %.2f: %s",
-                    challenger.prAuc(), challenger.precision(), challenger.recall(), championId, champion.prAuc(),
-                    champion.precision(), champion.recall(), holdout.size(), threshold,
-                    promote ? "promoted" : challenger.prAuc() == champion.prAuc() ? "tie, champion kept"
-                            : "champion kept");
+            basis = String.format(java.util.Locale.ROOT, "challenger PR-AUC %s (precision %s, recall %s) vs champion "
+                    + "%s PR-AUC %s (precision %s, recall %s) on the same %d hold-out rows at threshold %.2f",
+                    ModelMetrics.figure(challenger.prAuc(), 4, "n/a"), precision(challenger), recall(challenger),
+                    championId, ModelMetrics.figure(champion.prAuc(), 4, "n/a"), precision(champion),
+                    recall(champion), holdout.size(), threshold);
+            verdict = promote ? "promoted" : challenger.prAuc() == champion.prAuc() ? "tie, champion kept"
+                    : "champion kept";
         }
+        String reason = basis + ": " + verdict;
         if (policy != Policy.IF_BETTER && promote != (policy == Policy.ALWAYS)) {
-            reason += promote ? "; not promoted (policy never)" : "; promoted anyway (policy always)";
+            reason = basis + ": the if-better rule would " + (promote ? "promote it" : "keep the champion") + "; "
+                    + (promote ? "not promoted (policy never)" : "promoted anyway (policy always)");
             promote = policy == Policy.ALWAYS;
         }
         if (promote) {
@@ -152,6 +158,14 @@ public final class ChampionPromotion {
         registry.setTag(runId, DECISION_TAG, (promote ? "promoted " : "not promoted ") + modelName + ":" + version
                 + ": " + reason);
         return new Decision(version, promote, challenger, championId, champion, reason);
+    }
+
+    private static String precision(ModelMetrics m) {
+        return ModelMetrics.figure(m.precision(), 3, ModelMetrics.NO_POSITIVE);
+    }
+
+    private static String recall(ModelMetrics m) {
+        return ModelMetrics.figure(m.recall(), 3, ModelMetrics.NO_INCIDENT);
     }
 
     private ModelMetrics evaluate(ModelVersion v, List<TrainingExample> holdout) {

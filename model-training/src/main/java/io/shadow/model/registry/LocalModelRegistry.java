@@ -33,8 +33,13 @@ public final class LocalModelRegistry implements ModelRegistry {
             Files.createDirectories(this.root.resolve("models"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create model registry at " + this.root
-                    + "; set registry.path to a writable directory", e);
+                    + "; set registry.uri to a writable directory", e);
         }
+    }
+
+    /** Whether a registry was created in {@code dir} (the constructor creates one). */
+    public static boolean exists(Path dir) {
+        return Files.isDirectory(dir.toAbsolutePath().resolve("mlruns").resolve("models"));
     }
 
     public Path root() {

@@ -2,6 +2,7 @@ package io.shadow.model.risk;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -10,6 +11,10 @@ import java.util.Map;
  */
 public record ModelMetrics(int trainRows, int holdoutRows, int holdoutPositives, double prAuc, double precision,
         double recall, double threshold) {
+    /** Why a PR-AUC or recall is undefined. */
+    public static final String NO_INCIDENT = "n/a (no incident in the hold-out)";
+    /** Why a precision is undefined. */
+    public static final String NO_POSITIVE = "n/a (no positive predictions)";
 
     public Map<String, Double> asMap() {
         Map<String, Double> m = new LinkedHashMap<>();
@@ -21,6 +26,35 @@ public record ModelMetrics(int trainRows, int holdoutRows, int holdoutPositives,
         m.put("recall", recall);
         m.put("threshold", threshold);
         return m;
+    }
+
+    /**
+     * The figures as people read them: {@code PR-AUC 0.912, precision 0.750, recall 0.600}; one the
+     * hold-out cannot give says why instead of {@code NaN}.
+     */
+    public String summary() {
+        return summary(prAuc, precision, recall);
+    }
+
+    /** As {@link #summary()}, with the hold-out's size first, from metrics as {@link #asMap()} gives them. */
+    public static String describe(Map<String, Double> metrics) {
+        Double rows = metrics.get("holdout_rows");
+        Double positives = metrics.get("holdout_positives");
+        String holdout = rows == null || positives == null ? "" : String.format(Locale.ROOT,
+                "hold-out %d rows, %d incident%s: ", rows.longValue(), positives.longValue(),
+                positives.longValue() == 1 ? "" : "s");
+        return holdout + summary(metrics.getOrDefault("pr_auc", Double.NaN),
+                metrics.getOrDefault("precision", Double.NaN), metrics.getOrDefault("recall", Double.NaN));
+    }
+
+    private static String summary(double prAuc, double precision, double recall) {
+        return "PR-AUC " + figure(prAuc, 3, NO_INCIDENT) + ", precision " + figure(precision, 3, NO_POSITIVE)
+                + ", recall " + figure(recall, 3, NO_INCIDENT);
+    }
+
+    /** {@code value} with {@code decimals} digits, or {@code undefined} for NaN. */
+    public static String figure(double value, int decimals, String undefined) {
+        return Double.isNaN(value) ? undefined : String.format(Locale.ROOT, "%." + decimals + "f", value);
     }
 
     /** Evaluates probabilities against labels. */

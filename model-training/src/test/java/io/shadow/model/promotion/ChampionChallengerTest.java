@@ -66,6 +66,26 @@ class ChampionChallengerTest {
     }
 
     @Test
+    void aPolicyThatOverridesTheRuleSaysWhatTheRuleWouldHaveDone(@TempDir Path dir) {
+        LocalModelRegistry registry = new LocalModelRegistry(dir);
+        ChampionChallenger cc = new ChampionChallenger(registry, FAST, "risk", "exp");
+        List<TrainingExample> data = examples(240, 3);
+
+        ChampionChallenger.Result never = cc.run(data, Map.of(), ChampionPromotion.Policy.NEVER);
+        assertThat(never.decision().promoted()).isFalse();
+        assertThat(never.decision().reason())
+                .isEqualTo("first model: the if-better rule would promote it; not promoted (policy never)");
+        assertThat(registry.version("risk", ModelRegistry.CHAMPION)).isEmpty();
+
+        assertThat(cc.run(data, Map.of(), ChampionPromotion.Policy.IF_BETTER).decision().reason())
+                .isEqualTo("first model: becomes champion");
+        ChampionChallenger.Result always = cc.run(data, Map.of(), ChampionPromotion.Policy.ALWAYS);
+        assertThat(always.decision().promoted()).isTrue();
+        assertThat(always.decision().reason()).startsWith("challenger PR-AUC ").contains(" vs champion risk:2 ")
+                .endsWith(": the if-better rule would keep the champion; promoted anyway (policy always)");
+    }
+
+    @Test
     void anUnknownPolicyNamesTheChoices() {
         assertThat(ChampionPromotion.Policy.fromWire("if-better")).isEqualTo(ChampionPromotion.Policy.IF_BETTER);
         assertThatThrownBy(() -> ChampionPromotion.Policy.fromWire("sometimes"))

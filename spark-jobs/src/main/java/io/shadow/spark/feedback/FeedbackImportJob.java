@@ -29,8 +29,16 @@ public final class FeedbackImportJob {
     private final TableCatalog catalog;
     private final MitigationStoreTables store;
 
-    /** Rows written. */
-    public record Result(long feedback, long incidents, long confirmed) {
+    /**
+     * Rows written; or, with {@code skipped}, why nothing was imported (no store yet) and the gold
+     * tables were left as they were.
+     */
+    public record Result(long feedback, long incidents, long confirmed, String skipped) {
+        @Override
+        public String toString() {
+            return skipped != null ? skipped
+                    : "Result[feedback=" + feedback + ", incidents=" + incidents + ", confirmed=" + confirmed + "]";
+        }
     }
 
     public FeedbackImportJob(SparkSession spark, TableCatalog catalog, String jdbcUrl, String user, String password) {
@@ -39,7 +47,12 @@ public final class FeedbackImportJob {
         this.store = MitigationStoreTables.of(jdbcUrl, user, password);
     }
 
+    /** Imports the store; skips, creating nothing, when it does not exist yet or has no feedback table. */
     public Result run() {
+        var missing = store.missing("feedback", "incidents");
+        if (missing.isPresent()) {
+            return new Result(0, 0, 0, missing.get() + ": no feedback to import");
+        }
         try (MitigationStoreTables.Hold open = store.holdOpen()) {
             return importStore();
         }
@@ -61,7 +74,8 @@ public final class FeedbackImportJob {
                             col("label"), col("decided_at"));
             DeltaTables.overwrite(spark, catalog, ShadowTable.INCIDENTS, labelled);
             Dataset<Row> written = DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS);
-            return new Result(feedback.count(), written.count(), written.filter(col("label").equalTo(1)).count());
+            return new Result(feedback.count(), written.count(), written.filter(col("label").equalTo(1)).count(),
+                    null);
         } finally {
             feedback.unpersist();
         }

@@ -1,12 +1,17 @@
 package io.shadow.spark.feedback;
 
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.h2.api.ErrorCode;
 
 /** The mitigation store's tables as Spark reads them over JDBC (H2 embedded, PostgreSQL at scale). */
 record MitigationStoreTables(String jdbcUrl, Properties props) {
@@ -27,6 +32,61 @@ record MitigationStoreTables(String jdbcUrl, Properties props) {
         }
         p.setProperty("driver", h2(jdbcUrl) ? "org.h2.Driver" : "org.postgresql.Driver");
         return new MitigationStoreTables(jdbcUrl, p);
+    }
+
+    /**
+     * Why the store cannot be read yet, or empty when it can: no H2 database where the URL points (no
+     * service has run on this installation yet), or a database without one of {@code tables}. Looks
+     * without creating anything: H2 is opened with {@code IFEXISTS}, which refuses to create the file.
+     */
+    Optional<String> missing(String... tables) {
+        String url = h2(jdbcUrl) && !jdbcUrl.startsWith("jdbc:h2:mem:") ? jdbcUrl + ";IFEXISTS=TRUE" : jdbcUrl;
+        try {
+            if (h2(jdbcUrl)) {
+                Class.forName("org.h2.Driver");
+            }
+            try (Connection c = DriverManager.getConnection(url, props)) {
+                DatabaseMetaData meta = c.getMetaData();
+                for (String table : tables) {
+                    if (!hasTable(meta, table)) {
+                        return Optional.of("the mitigation store at " + location() + " has no " + table
+                                + " table yet (the mitigation API creates it when it first starts)");
+                    }
+                }
+                return Optional.empty();
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1
+                    || e.getErrorCode() == ErrorCode.DATABASE_NOT_FOUND_1) {
+                return Optional.of("no mitigation store yet at " + location());
+            }
+            throw new IllegalStateException("cannot open the mitigation store at " + jdbcUrl + ": " + e.getMessage()
+                    + "; check store.jdbc-url, store.user and store.password", e);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("no H2 driver on the classpath for " + jdbcUrl, e);
+        }
+    }
+
+    private static boolean hasTable(DatabaseMetaData meta, String table) throws SQLException {
+        // unquoted names: H2 keeps them upper case, PostgreSQL lower case
+        for (String name : new String[] {table.toUpperCase(Locale.ROOT), table.toLowerCase(Locale.ROOT)}) {
+            try (ResultSet r = meta.getTables(null, null, name, null)) {
+                if (r.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The store's file for an H2 file URL ({@code <path>.mv.db}), else the URL. */
+    private String location() {
+        String u = jdbcUrl.split(";", 2)[0];
+        if (!h2(u) || u.startsWith("jdbc:h2:mem:") || u.startsWith("jdbc:h2:tcp:") || u.startsWith("jdbc:h2:ssl:")) {
+            return u;
+        }
+        String path = u.substring("jdbc:h2:".length());
+        return (path.startsWith("file:") ? path.substring("file:".length()) : path) + ".mv.db";
     }
 
     Dataset<Row> read(SparkSession spark, String table) {

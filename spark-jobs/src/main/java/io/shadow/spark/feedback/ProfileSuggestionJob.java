@@ -43,11 +43,11 @@ public final class ProfileSuggestionJob {
         }
     }
 
-    /** The profiles to review, most modified first. */
-    public record Result(List<Suggestion> suggestions) {
+    /** The profiles to review, most modified first; with {@code skipped}, why none were looked for (no store yet). */
+    public record Result(List<Suggestion> suggestions, String skipped) {
         @Override
         public String toString() {
-            return suggestions.size() + " profile(s) users keep modifying"
+            return skipped != null ? skipped : suggestions.size() + " profile(s) users keep modifying"
                     + suggestions.stream().map(s -> s.profile).collect(Collectors.joining(", ", " [", "]"));
         }
     }
@@ -69,7 +69,12 @@ public final class ProfileSuggestionJob {
         final Map<String, Long> added = new TreeMap<>();
     }
 
+    /** Suggests; skips, creating nothing, when the store does not exist yet or lacks a table it reads. */
     public Result run() {
+        var missing = store.missing("mitigations", "actions", "feedback");
+        if (missing.isPresent()) {
+            return new Result(List.of(), missing.get() + ": no profile suggestions");
+        }
         try (MitigationStoreTables.Hold open = store.holdOpen()) {
             return suggest();
         }
@@ -123,7 +128,7 @@ public final class ProfileSuggestionJob {
                 s.mitigations(), s.users(), counts(s.removed()), counts(s.added()), s.suggestion(), now)).toList();
         DeltaTables.overwrite(spark, catalog, ShadowTable.PROFILE_SUGGESTIONS,
                 spark.createDataFrame(rows, DeltaTables.schema(ShadowTable.PROFILE_SUGGESTIONS)));
-        return new Result(List.copyOf(out));
+        return new Result(List.copyOf(out), null);
     }
 
     private static String suggestion(Tally t) {

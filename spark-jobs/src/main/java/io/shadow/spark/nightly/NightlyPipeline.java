@@ -41,13 +41,17 @@ public final class NightlyPipeline {
     public List<NightlyStep> steps() {
         List<NightlyStep> steps = new ArrayList<>();
         if (cfg.storeJdbcUrl() != null) {
-            steps.add(new NightlyStep("feedback-import", scope -> new FeedbackImportJob(spark, cfg.catalog(),
-                    cfg.storeJdbcUrl(), cfg.storeUser(), cfg.storePassword()).run()));
+            // a fresh installation has no store until the mitigation API first runs: both steps skip then
+            steps.add(new NightlyStep("feedback-import", scope -> {
+                FeedbackImportJob.Result r = new FeedbackImportJob(spark, cfg.catalog(), cfg.storeJdbcUrl(),
+                        cfg.storeUser(), cfg.storePassword()).run();
+                return r.skipped() != null ? r.skipped() : r;
+            }));
             steps.add(new NightlyStep("profile-suggestions", scope -> {
                 ProfileSuggestionJob.Result r = new ProfileSuggestionJob(spark, cfg.catalog(), cfg.storeJdbcUrl(),
                         cfg.storeUser(), cfg.storePassword(), 2).run();
                 r.suggestions().forEach(s -> progress.accept("      " + s.line()));
-                return r;
+                return r.skipped() != null ? r.skipped() : r;
             }));
         }
         steps.add(new NightlyStep("ingest", scope -> new IngestJob(spark, cfg.catalog(), cfg.landingEvents()).run()));

@@ -1,0 +1,66 @@
+package io.shadow.spark.nightly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shadow.features.table.TableCatalog;
+import io.shadow.mitigation.store.Database;
+import io.shadow.model.detect.DetectorConfig;
+import io.shadow.model.registry.LocalModelRegistry;
+import io.shadow.model.risk.ResourceRisk;
+import io.shadow.model.risk.RiskModelTrainer;
+import io.shadow.spark.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The nightly run on an installation whose mitigation API never ran: no store yet, or an empty one.
+ * The store's steps say so and the run goes on; no database file is created on the way.
+ */
+class FreshInstallationIT {
+    @TempDir
+    Path dir;
+
+    private RunReport runFirstSteps(String storeUrl, List<String> progress) throws Exception {
+        Path landing = Files.createDirectories(dir.resolve("warehouse/landing/events"));
+        NightlyConfig cfg = new NightlyConfig(TableCatalog.local(dir.resolve("warehouse")), landing.toUri().toString(),
+                storeUrl, "sa", "", new LocalModelRegistry(dir.resolve("registry")), List.of(),
+                DetectorConfig.defaults(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
+        NightlyPipeline pipeline = new NightlyPipeline(SharedSpark.session(), cfg, progress::add);
+        // the store's two steps and the step after them; the rest need events
+        return pipeline.run(RunRequest.resumeOrRun(RunScope.of(NightlyFixture.DAY)),
+                pipeline.steps().subList(0, 3));
+    }
+
+    @Test
+    void withoutAStoreTheFeedbackStepsAreSkippedAndNoDatabaseIsCreated() throws Exception {
+        List<String> progress = new ArrayList<>();
+        RunReport report = runFirstSteps(Database.h2Url(dir.resolve("store")), progress);
+
+        Path file = dir.resolve("store/shadow.mv.db");
+        assertThat(report.ran()).containsExactly("feedback-import", "profile-suggestions", "ingest");
+        assertThat(progress).anyMatch(l -> l.startsWith("  [1/3] feedback-import done in ")
+                && l.endsWith(" s: no mitigation store yet at " + file + ": no feedback to import"));
+        assertThat(progress).anyMatch(l -> l.startsWith("  [2/3] profile-suggestions done in ")
+                && l.endsWith(" s: no mitigation store yet at " + file + ": no profile suggestions"));
+        assertThat(dir.resolve("store")).as("no empty database left behind").doesNotExist();
+    }
+
+    @Test
+    void anEmptyStoreIsSkippedToo() throws Exception {
+        String url = Database.h2Url(dir.resolve("store"));
+        DriverManager.getConnection(url, "sa", "").close(); // what the import used to leave: a database, no tables
+        List<String> progress = new ArrayList<>();
+        RunReport report = runFirstSteps(url, progress);
+
+        assertThat(report.ran()).containsExactly("feedback-import", "profile-suggestions", "ingest");
+        assertThat(progress).anyMatch(l -> l.startsWith("  [1/3] feedback-import done in ")
+                && l.endsWith(" s: the mitigation store at " + dir.resolve("store/shadow.mv.db")
+                + " has no feedback table yet (the mitigation API creates it when it first starts): no feedback to "
+                + "import"));
+    }
+}
