@@ -70,7 +70,7 @@ public final class NightlyPipeline {
                 0.5, ThreatIndicatorTable.load(new KernelTableReader(spark.sparkContext().hadoopConfiguration()),
                         cfg.catalog(), cfg.threatFeeds()).intel(), cfg.resourceRisk()).run()));
         steps.add(new NightlyStep("train-and-promote", scope -> new TrainAndPromote(spark, cfg.catalog(),
-                cfg.registry(), cfg.training()).run()));
+                cfg.registry(), cfg.training()).runOrSkip()));
         return steps;
     }
 

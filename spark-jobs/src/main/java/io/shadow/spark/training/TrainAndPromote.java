@@ -40,9 +40,30 @@ public final class TrainAndPromote {
 
     /** Trains, logs and registers a challenger; the decision, with both models' metrics, goes to the run report. */
     public ChampionPromotion.Decision run() {
-        List<TrainingExample> examples = DeltaTables.read(spark, catalog, ShadowTable.TRAINING_SET).collectAsList()
-                .stream().map(TrainAndPromote::example)
-                .sorted(TrainingExample.ORDER).toList();
+        return train(examples());
+    }
+
+    /**
+     * {@link #run()}, or, while the training set holds no confirmed incident (a new installation, or no
+     * user has approved a mitigation yet), what the night leaves as it is: there is nothing to learn an
+     * incident from, which is not a failure of the run.
+     */
+    public Object runOrSkip() {
+        List<TrainingExample> examples = examples();
+        if (examples.stream().noneMatch(TrainingExample::incident)) {
+            return "skipped: the training set has " + examples.size() + " rows and no confirmed incident yet;"
+                    + " the current champion (or, without one, the weighted fallback) stays until users confirm"
+                    + " incidents";
+        }
+        return train(examples);
+    }
+
+    private List<TrainingExample> examples() {
+        return DeltaTables.read(spark, catalog, ShadowTable.TRAINING_SET).collectAsList().stream()
+                .map(TrainAndPromote::example).sorted(TrainingExample.ORDER).toList();
+    }
+
+    private ChampionPromotion.Decision train(List<TrainingExample> examples) {
         return new ChampionChallenger(registry, settings, MODEL_NAME, EXPERIMENT)
                 .run(examples, Map.of(), ChampionPromotion.Policy.IF_BETTER).decision();
     }

@@ -51,6 +51,24 @@ class FreshInstallationIT {
     }
 
     @Test
+    void aNightWithoutEventsOrIncidentsSucceedsAndLeavesTheModelAsItIs() throws Exception {
+        Path landing = Files.createDirectories(dir.resolve("warehouse/landing/events"));
+        NightlyConfig cfg = new NightlyConfig(TableCatalog.local(dir.resolve("warehouse")), landing.toUri().toString(),
+                Database.h2Url(dir.resolve("store")), "sa", "", new LocalModelRegistry(dir.resolve("registry")),
+                List.of(), DetectorConfig.defaults(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
+        List<String> progress = new ArrayList<>();
+        NightlyPipeline pipeline = new NightlyPipeline(SharedSpark.session(), cfg, progress::add);
+
+        RunReport report = pipeline.run(RunRequest.resumeOrRun(RunScope.of(NightlyFixture.DAY)));
+
+        assertThat(report.ran()).endsWith("train-and-promote");
+        assertThat(progress).anyMatch(l -> l.contains("train-and-promote done in ") && l.endsWith(
+                "skipped: the training set has 0 rows and no confirmed incident yet; the current champion (or,"
+                        + " without one, the weighted fallback) stays until users confirm incidents"));
+        assertThat(new LocalModelRegistry(dir.resolve("registry")).version("shadow-risk", "champion")).isEmpty();
+    }
+
+    @Test
     void anEmptyStoreIsSkippedToo() throws Exception {
         String url = Database.h2Url(dir.resolve("store"));
         DriverManager.getConnection(url, "sa", "").close(); // what the import used to leave: a database, no tables
