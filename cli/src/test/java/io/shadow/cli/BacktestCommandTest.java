@@ -2,8 +2,6 @@ package io.shadow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,12 +12,7 @@ class BacktestCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        return Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-    }
+    private final CliRun cli = new CliRun();
 
     private Path validProfiles() throws Exception {
         Path p = dir.resolve("profiles.yaml");
@@ -32,26 +25,26 @@ class BacktestCommandTest {
 
     @Test
     void aDateThatIsNotADateNamesTheOptionAndTheFormat() throws Exception {
-        int code = run("backtest", "--profiles", validProfiles().toString(), "--data", dir.toString(),
+        int code = cli.run("backtest", "--profiles", validProfiles().toString(), "--data", dir.toString(),
                 "--from", "09/11/2026", "--to", "2026-11-10");
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("--from '09/11/2026' is not a date or instant; use 2026-11-09");
+        assertThat(cli.err.toString()).contains("--from '09/11/2026' is not a date or instant; use 2026-11-09");
     }
 
     @Test
     void aWindowThatEndsBeforeItStartsIsRefused() throws Exception {
-        int code = run("backtest", "--profiles", validProfiles().toString(), "--data", dir.toString(),
+        int code = cli.run("backtest", "--profiles", validProfiles().toString(), "--data", dir.toString(),
                 "--from", "2026-11-10", "--to", "2026-11-09T00:00:00Z");
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("--from 2026-11-10T00:00:00Z is not before --to 2026-11-09T00:00:00Z");
+        assertThat(cli.err.toString()).contains("--from 2026-11-10T00:00:00Z is not before --to 2026-11-09T00:00:00Z");
     }
 
     @Test
     void missingTablesNameThePathAndTheCommandThatWritesThem() throws Exception {
-        int code = run("backtest", "--profiles", validProfiles().toString(), "--data", dir.toString(),
+        int code = cli.run("backtest", "--profiles", validProfiles().toString(), "--data", dir.toString(),
                 "--from", "2026-11-09", "--to", "2026-11-09");
         assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).contains("no events table at file:" + dir.resolve("warehouse/bronze/events"))
+        assertThat(cli.err.toString()).contains("no events table at file:" + dir.resolve("warehouse/bronze/events"))
                 .contains("bin/shadow nightly --config FILE").contains("bin/shadow demo");
     }
 
@@ -59,10 +52,10 @@ class BacktestCommandTest {
     void anInvalidProfileFileListsEveryProblemWithItsLineAndKey() throws Exception {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(validProfiles()).replaceFirst("(?m)^  low: .*$", "  low: 70"));
-        int code = run("backtest", "--profiles", bad.toString(), "--data", dir.toString(),
+        int code = cli.run("backtest", "--profiles", bad.toString(), "--data", dir.toString(),
                 "--from", "2026-11-09", "--to", "2026-11-09");
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains(bad + " line 7, key thresholds: thresholds must satisfy 0 <= low < medium "
+        assertThat(cli.err.toString()).contains(bad + " line 7, key thresholds: thresholds must satisfy 0 <= low < medium "
                 + "< high <= 100, got low=70.0");
     }
 }

@@ -2,8 +2,6 @@ package io.shadow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,25 +12,20 @@ class CommandErrorsTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        return Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-    }
+    private final CliRun cli = new CliRun();
 
     @Test
     void aMissingProfilesFileIsAUsageErrorNamingTheFile() {
         Path missing = dir.resolve("nonexistent.yaml");
-        assertThat(run("profiles", "check", missing.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("error: profiles file " + missing + " does not exist; check the path");
+        assertThat(cli.run("profiles", "check", missing.toString())).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("error: profiles file " + missing + " does not exist; check the path");
     }
 
     @Test
     void aMissingConfigFileIsSaidToBeMissing() {
         Path missing = dir.resolve("shadow.yaml");
-        assertThat(run("models", "champion", "--config", missing.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("error: config file " + missing + " does not exist; give the path of a "
+        assertThat(cli.run("models", "champion", "--config", missing.toString())).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("error: config file " + missing + " does not exist; give the path of a "
                 + "YAML config file (keys: docs/configuration.md)");
     }
 
@@ -51,27 +44,27 @@ class CommandErrorsTest {
                     + " cannot be created: " + file + " is a file, not a folder"},
         };
         for (String[] c : cases) {
-            err.getBuffer().setLength(0);
+            cli.err.getBuffer().setLength(0);
             // the data folder has no tables: a replay would fail on them first
-            assertThat(run("backtest", "--profiles", profiles.toString(), "--data", dir.toString(), "--from",
+            assertThat(cli.run("backtest", "--profiles", profiles.toString(), "--data", dir.toString(), "--from",
                     "2026-11-09", "--to", "2026-11-09", "--out", c[0])).as(c[0]).isEqualTo(2);
-            assertThat(err.toString()).as(c[0]).contains(c[1]);
+            assertThat(cli.err.toString()).as(c[0]).contains(c[1]);
         }
     }
 
     @Test
     void championSaysWhichRegistryItLookedInAndCreatesNothing() throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
-        assertThat(run("models", "champion", "--data", data.toString())).isZero();
-        assertThat(out.toString()).isEqualTo("champion: none (no model registry at " + data.resolve("registry")
+        assertThat(cli.run("models", "champion", "--data", data.toString())).isZero();
+        assertThat(cli.out.toString()).isEqualTo("champion: none (no model registry at " + data.resolve("registry")
                 + " yet (`bin/shadow nightly` or `bin/shadow train` creates it); --data DIR or --config FILE points "
                 + "at another installation)" + System.lineSeparator());
         try (var files = Files.list(data)) {
             assertThat(files).as("a read-only look creates no folder").isEmpty();
         }
 
-        assertThat(run("models", "promote", "1", "--data", data.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("error: cannot promote version 1: no model registry at "
+        assertThat(cli.run("models", "promote", "1", "--data", data.toString())).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("error: cannot promote version 1: no model registry at "
                 + data.resolve("registry") + " yet");
         try (var files = Files.list(data)) {
             assertThat(files).isEmpty();
@@ -80,8 +73,8 @@ class CommandErrorsTest {
 
     @Test
     void aSparkMasterSparkCannotParseIsAConfigErrorBeforeSparkStarts() {
-        assertThat(run("nightly", "--set", "data-dir=" + dir, "--set", "spark.master=bogus")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("error: invalid spark.master = bogus; expected local, local[N], "
+        assertThat(cli.run("nightly", "--set", "data-dir=" + dir, "--set", "spark.master=bogus")).isEqualTo(2);
+        assertThat(cli.err.toString()).startsWith("error: invalid spark.master = bogus; expected local, local[N], "
                 + "local[*], local[N,F] (N threads, F task attempts) or spark://host:port of a standalone cluster");
     }
 
@@ -94,10 +87,10 @@ class CommandErrorsTest {
             {"invalid VERSION 0; expected at least 1 (versions are numbered from 1)", "models", "promote", "0"},
         };
         for (String[] c : cases) {
-            err.getBuffer().setLength(0);
+            cli.err.getBuffer().setLength(0);
             String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
-            assertThat(run(args)).as(String.join(" ", args)).isEqualTo(2);
-            assertThat(err.toString()).as(String.join(" ", args)).startsWith(c[0]);
+            assertThat(cli.run(args)).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(cli.err.toString()).as(String.join(" ", args)).startsWith(c[0]);
         }
     }
 }

@@ -2,8 +2,6 @@ package io.shadow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,12 +15,7 @@ class DemoCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        return Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-    }
+    private final CliRun cli = new CliRun();
 
     @Test
     void badOptionValuesFailWhileParsingNamingTheOptionTheValueAndWhatIsAllowed() {
@@ -37,9 +30,9 @@ class DemoCommandTest {
             {"--history-days", "3", "invalid --history-days 3; expected 7 to 90 days of history"},
         };
         for (String[] c : cases) {
-            err.getBuffer().setLength(0);
-            assertThat(run("demo", "--workdir", work.toString(), c[0], c[1])).as(c[0] + " " + c[1]).isEqualTo(2);
-            assertThat(err.toString()).as(c[0] + " " + c[1]).startsWith(c[2]).contains("Usage: shadow demo");
+            cli.err.getBuffer().setLength(0);
+            assertThat(cli.run("demo", "--workdir", work.toString(), c[0], c[1])).as(c[0] + " " + c[1]).isEqualTo(2);
+            assertThat(cli.err.toString()).as(c[0] + " " + c[1]).startsWith(c[2]).contains("Usage: shadow demo");
             assertThat(work).as("nothing done for " + c[0] + " " + c[1]).doesNotExist();
         }
     }
@@ -50,8 +43,8 @@ class DemoCommandTest {
         Files.writeString(mine.resolve("notes.md"), "notes");
         Files.writeString(dir.resolve("x/important.txt"), "important");
 
-        assertThat(run("demo", "--workdir", dir.resolve("x").toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("error: --workdir " + dir.resolve("x") + " holds files the demo did not "
+        assertThat(cli.run("demo", "--workdir", dir.resolve("x").toString())).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("error: --workdir " + dir.resolve("x") + " holds files the demo did not "
                 + "write").contains("pick a new or empty folder, or delete " + dir.resolve("x") + " yourself");
         assertThat(dir.resolve("x/important.txt")).hasContent("important");
         assertThat(mine.resolve("notes.md")).hasContent("notes");
@@ -61,16 +54,16 @@ class DemoCommandTest {
     void aFileGivenAsWorkdirIsRefusedAndKept() throws Exception {
         Path file = Files.writeString(dir.resolve("file.txt"), "data");
 
-        assertThat(run("demo", "--workdir", file.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("error: --workdir " + file + " is a file, not a folder");
+        assertThat(cli.run("demo", "--workdir", file.toString())).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("error: --workdir " + file + " is a file, not a folder");
         assertThat(file).isRegularFile().hasContent("data");
     }
 
     @Test
     void theHelpSaysWhichFoldersTheDemoEmpties() {
-        assertThat(run("demo", "--help")).isZero();
+        assertThat(cli.run("demo", "--help")).isZero();
         // compared without white space: the help wraps lines wherever the terminal width says
-        assertThat(out.toString().replaceAll("\\s+", "")).contains(("relative to the current folder (default: "
+        assertThat(cli.out.toString().replaceAll("\\s+", "")).contains(("relative to the current folder (default: "
                 + ".shadow/demo). Emptied at every run, so it must be new, empty, or one an earlier demo run created "
                 + "(it holds a .shadow-demo file); any other folder is refused, never emptied.").replace(" ", ""));
     }

@@ -44,7 +44,7 @@ class DecisionRoutesTest extends OnEveryBackend {
     }
 
     private HttpResponse<String> decide(String what, String body) {
-        return api.post("/v1/mitigations/" + low.mitigationId() + "/" + what, RunningApi.OPERATOR, body);
+        return api.decide(low.mitigationId(), what, body);
     }
 
     private Mitigation mitigation() {

@@ -40,7 +40,7 @@ class RequestLimitsTest {
     }
 
     private HttpResponse<String> decide(String what, String body) {
-        return api.post("/v1/mitigations/" + low.mitigationId() + "/" + what, RunningApi.OPERATOR, body);
+        return api.decide(low.mitigationId(), what, body);
     }
 
     private static String error(HttpResponse<String> r, int status) {

@@ -144,6 +144,11 @@ public final class RunningApi implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** An operator's decision on a mitigation: {@code what} is approve, reject or modify. */
+    public HttpResponse<String> decide(String mitigationId, String what, String body) {
+        return post("/v1/mitigations/" + mitigationId + "/" + what, OPERATOR, body);
+    }
+
     /** A POST whose body is streamed without a declared length (chunked), as a proxy may forward it. */
     public HttpResponse<String> postChunked(String path, String token, String body) {
         byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
