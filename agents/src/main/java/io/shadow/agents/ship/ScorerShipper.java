@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Ships spooled events to the online scorer in NDJSON batches over HTTP(S) with a bearer token.
  * Overload answers (429/503) are retried after {@code Retry-After}; network errors and other 5xx
- * with backoff. The cursor moves only when the scorer accepted the batch; records the scorer
- * rejects as malformed are counted and not re-sent (they also reach the landing zone, where
- * ingest quarantines them with the reason).
+ * with backoff. The cursor moves only when the scorer answered for the batch's events: records the
+ * scorer rejects as malformed — some of a batch (200) or all of it (400 listing each one's problem) —
+ * are counted and not re-sent (they also reach the landing zone, where ingest quarantines them with
+ * the reason).
  */
 public final class ScorerShipper {
     public static final String CONSUMER = "scorer";
@@ -68,8 +69,16 @@ public final class ScorerShipper {
         try {
             HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
             int code = resp.statusCode();
-            if (code / 100 == 2) {
-                rejectedByScorer += countRejected(resp.body());
+            if (code / 100 == 2 || code == 400 && refusedEventByEvent(resp.body())) {
+                // a 400 that lists each event's problem refused them all as malformed (no tenant, a time
+                // ahead of the scorer's clock): sending them again cannot help, and would stall the stream
+                long rejected = countRejected(resp.body());
+                if (code == 400) {
+                    LOG.warn("scorer refused all {} events of a batch; moving on (they still reach the landing zone):"
+                            + " {}", batch.size(), resp.body().length() > 500 ? resp.body().substring(0, 500) + "…"
+                            : resp.body());
+                }
+                rejectedByScorer += rejected;
                 spool.commitCursor(CONSUMER, batch.get(batch.size() - 1).sequence() + 1);
                 backoff.reset();
                 return new Attempt(batch.size(), Optional.empty());
@@ -108,6 +117,15 @@ public final class ScorerShipper {
     /** Events the scorer rejected as malformed. */
     public long rejectedByScorer() {
         return rejectedByScorer;
+    }
+
+    /** A 400 whose body lists the events' problems one by one ({@code errors}), not a refusal of the request. */
+    private static boolean refusedEventByEvent(String body) {
+        try {
+            return EventCodec.mapper().readTree(body).path("errors").size() > 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static long countRejected(String body) {
