@@ -94,7 +94,7 @@ public final class EventCodec {
                     r.path("record").asText(null));
         }
         Instant time = time(o);
-        String tenant = defaultTenant != null ? optText(o, "tenant", defaultTenant) : tenant(o);
+        String tenant = tenant(o, defaultTenant);
         EventClass eventClass = eventClass(o);
         String operation = requiredText(o, "operation");
         String principal = optText(o, "principal", null);
@@ -201,8 +201,12 @@ public final class EventCodec {
         }
     }
 
-    private static String tenant(ObjectNode o) {
+    /** The event's tenant; a blank one is as good as none: {@code dflt}, or refused when there is none. */
+    private static String tenant(ObjectNode o, String dflt) {
         String t = optText(o, "tenant", null);
+        if ((t == null || t.isBlank()) && dflt != null) {
+            return dflt;
+        }
         if (t == null || t.isBlank()) {
             throw new EventFormatException("tenant", "is required: the id of the tenant the event belongs to "
                     + "(case-sensitive, e.g. \"acme\"); its events are judged against that tenant's baselines");

@@ -99,6 +99,8 @@ class EventCodecTest {
         }
         assertThat(EventCodec.parse(with("\"tenant\":\"Acme\""), null).tenant()).isEqualTo("Acme");
         assertThat(EventCodec.parse(VALID, "acme").tenant()).isEqualTo("acme");
+        assertThat(EventCodec.parse(with("\"tenant\":\"  \""), "acme").tenant()).as("a blank tenant is none")
+                .isEqualTo("acme");
         assertThat(EventCodec.parse(VALID, "acme").eventId()).as("the id is derived with the tenant the event got")
                 .isEqualTo(EventCodec.parse(with("\"tenant\":\"acme\"")).eventId());
     }

@@ -16,9 +16,11 @@ import java.util.Set;
  * showed online and how often it observed one, so a value is new only once and the chance of a new
  * value counts what the entity did since the snapshot as well as before it. Forgotten when a newer
  * snapshot (which holds them) arrives. At most {@link #MAX_REMEMBERED} values are remembered per
- * attribute: an entity that sprays new values (a scanner, a forged stream) cannot grow the scorer's
- * memory without bound; beyond it new values are still judged (and, as the entity's count of distinct
- * values grows, each weighs less) but not remembered. Not thread-safe; its {@link EntityState} is locked.
+ * attribute, so an entity that sprays new values (a scanner, a forged stream) cannot grow the scorer's
+ * memory without bound: once an attribute holds that many, a value it does not hold carries no
+ * evidence until the next snapshot. By then the entity's own history says new values are its habit
+ * (the chance of a new value, distinct over observed, is near 1), so they would weigh little anyway,
+ * and a value is never judged new twice. Not thread-safe; its {@link EntityState} is locked.
  */
 final class OnlineNovelty {
     private static final NoveltyAttribute[] ATTRIBUTES = NoveltyAttribute.values();
@@ -48,13 +50,13 @@ final class OnlineNovelty {
         if (usual.containsKey(value) || online.contains(value)) {
             return 0;
         }
+        if (online.size() >= MAX_REMEMBERED) {
+            return 0;
+        }
         if (seen == null) {
             seen = new HashMap<>();
         }
-        Set<String> remembered = seen.computeIfAbsent(attribute, x -> new HashSet<>());
-        if (remembered.size() < MAX_REMEMBERED) {
-            remembered.add(value);
-        }
+        seen.computeIfAbsent(attribute, x -> new HashSet<>()).add(value);
         distinct[a]++;
         double p = NoveltyScoring.newValueProbability(n, d);
         if (population != null) {

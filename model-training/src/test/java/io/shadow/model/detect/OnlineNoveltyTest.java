@@ -24,10 +24,16 @@ class OnlineNoveltyTest {
     }
 
     @Test
-    void anEntitySprayingNewValuesIsJudgedButRemembersAtMostTheCap() throws IOException {
+    void anEntitySprayingNewValuesRemembersAtMostTheCapAndNeverJudgesAValueNewTwice() throws IOException {
         OnlineNovelty n = new OnlineNovelty();
-        for (int i = 0; i < OnlineNovelty.MAX_REMEMBERED + 5000; i++) {
-            assertThat(n.lnEvidence(UA, "agent-" + i, null, null)).as("value %d is new", i).isLessThanOrEqualTo(0);
+        for (int i = 0; i < OnlineNovelty.MAX_REMEMBERED; i++) {
+            assertThat(n.lnEvidence(UA, "agent-" + i, null, null)).as("value %d is new", i).isNegative();
+        }
+        String beyond = "agent-" + (OnlineNovelty.MAX_REMEMBERED + 10);
+        assertThat(n.lnEvidence(UA, beyond, null, null)).as("beyond the cap: no evidence").isZero();
+        assertThat(n.lnEvidence(UA, beyond, null, null)).as("and not new the second time either").isZero();
+        for (int i = 0; i < 5000; i++) {
+            n.lnEvidence(UA, "more-" + i, null, null);
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         n.write(new DataOutputStream(bytes));
@@ -36,9 +42,7 @@ class OnlineNoveltyTest {
         Arrays.setAll(same, i -> i);
         restored.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), same);
 
-        // the first values are remembered, the rest only counted
-        assertThat(restored.lnEvidence(UA, "agent-0", null, null)).isZero();
-        assertThat(restored.lnEvidence(UA, "agent-" + (OnlineNovelty.MAX_REMEMBERED + 10), null, null)).isNegative();
+        assertThat(restored.lnEvidence(UA, "agent-0", null, null)).as("remembered across a restart").isZero();
         // the state written stays bounded: the cap's values and a few numbers per attribute
         assertThat(bytes.size()).isLessThan(OnlineNovelty.MAX_REMEMBERED * 20 + 1000);
     }
