@@ -127,6 +127,23 @@ class RequestLimitsTest {
     }
 
     @Test
+    void anAssessmentWithTheLongestValuesTheStoreTakesIsRecordedWithItsActions() throws Exception {
+        // each field within its column, the action's target and the notification's subject, composed of
+        // them, longer than 512 characters
+        String principal = "u-" + "p".repeat(250);
+        String bucket = "s3://acme-finance/" + "x".repeat(490);
+        String body = ServiceApp.JSON.writeValueAsString(Assessments.risk(60).principal(principal)
+                .host("h-" + "h".repeat(250)).on(io.shadow.features.ResourceType.DATA_STORAGE, bucket).build());
+
+        HttpResponse<String> r = api.post("/v1/assessments", RunningApi.SERVICE, body);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String mitigation = RunningApi.json(r).path("mitigationId").asText();
+        assertThat(api.store().actionsOf(mitigation)).isNotEmpty()
+                .allSatisfy(a -> assertThat(a.target()).hasSizeGreaterThan(512).contains(bucket));
+    }
+
+    @Test
     void anAssessmentTheStoreCannotHoldIsRefusedBeforeAnythingActs() throws Exception {
         String longName = "u-" + "9".repeat(300);
         String body = ServiceApp.JSON.writeValueAsString(Assessments.risk(90).principal(longName).build());
