@@ -4,6 +4,8 @@ import io.shadow.agents.simulate.WorkloadConfig;
 import io.shadow.cli.demo.Demo;
 import io.shadow.cli.demo.DemoWorkdir;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,9 +44,18 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     @Option(names = "--history-days", defaultValue = "7",
-            description = "Days of history, 7 to 90 (default: ${DEFAULT-VALUE}).")
+            description = "Days of history from 2026-11-02, 7 to 90, and few enough that the live day after "
+                    + "them is over by now (default: ${DEFAULT-VALUE}).")
     void historyDays(int n) {
-        historyDays = OptionValues.between(spec, "--history-days", n, 7, 90, "days of history");
+        historyDays = OptionValues.between(spec, "--history-days", n, 7, latestHistoryDays(Instant.now()),
+                "days of history (the live day after them must be over by now: the scorer refuses events dated "
+                        + "ahead of its clock)");
+    }
+
+    /** The most days of history whose live day, the day after them, has ended by {@code now} (at most 90). */
+    static int latestHistoryDays(Instant now) {
+        long days = Duration.between(WorkloadConfig.DEFAULT_START, now).toDays() - 1;
+        return (int) Math.max(7, Math.min(90, days));
     }
 
     @Option(names = "--spark-master", defaultValue = "local[2]",

@@ -27,7 +27,10 @@ class DemoCommandTest {
                     + "(N threads, F task attempts) or spark://host:port of a standalone cluster"},
             {"--spark-master", "local[0]", "invalid --spark-master local[0]; expected local, local[N]"},
             {"--employees", "5", "invalid --employees 5; expected 12 to 1000 human principals"},
-            {"--history-days", "3", "invalid --history-days 3; expected 7 to 90 days of history"},
+            {"--history-days", "3", "invalid --history-days 3; expected 7 to "
+                    + DemoCommand.latestHistoryDays(java.time.Instant.now()) + " days of history (the live day after"
+                    + " them must be over by now"},
+            {"--history-days", "95", "invalid --history-days 95; expected 7 to "},
         };
         for (String[] c : cases) {
             cli.err.getBuffer().setLength(0);
@@ -35,6 +38,14 @@ class DemoCommandTest {
             assertThat(cli.err.toString()).as(c[0] + " " + c[1]).startsWith(c[2]).contains("Usage: shadow demo");
             assertThat(work).as("nothing done for " + c[0] + " " + c[1]).doesNotExist();
         }
+    }
+
+    @Test
+    void theHistoryEndsSoThatTheLiveDayIsOverByNow() {
+        // the workload starts on 2026-11-02: on 2026-11-26 the live day after 23 days of history is 11-25
+        assertThat(DemoCommand.latestHistoryDays(java.time.Instant.parse("2026-11-26T08:00:00Z"))).isEqualTo(23);
+        assertThat(DemoCommand.latestHistoryDays(java.time.Instant.parse("2027-06-01T00:00:00Z"))).isEqualTo(90);
+        assertThat(DemoCommand.latestHistoryDays(java.time.Instant.parse("2026-11-10T00:00:00Z"))).isEqualTo(7);
     }
 
     @Test
