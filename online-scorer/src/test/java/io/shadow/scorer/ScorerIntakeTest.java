@@ -91,6 +91,23 @@ class ScorerIntakeTest {
     }
 
     @Test
+    void aNameTooLongToRecordAnAnomalyOnIsRefusedByIndexAndTheRestIsScored() throws Exception {
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            String longPrincipal = "u-" + "x".repeat(300);
+            String body = TestServer.deletes("u-1", "10.0.0.5", 2)
+                    + line(TestServer.delete(longPrincipal, "10.0.0.5", TestServer.T0.plusSeconds(5)));
+            HttpResponse<String> r = s.post("/v1/events", body, TOKEN);
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(json(r).get("accepted").asInt()).isEqualTo(2);
+            assertThat(json(r).get("errors").get(0).get("index").asInt()).isEqualTo(2);
+            assertThat(json(r).get("errors").get(0).get("field").asText()).isEqualTo("principal");
+            assertThat(json(r).get("errors").get(0).get("error").asText()).contains("is 302 characters long; at most"
+                    + " 256 are kept");
+        }
+    }
+
+    @Test
     void theAllowedSkewIsAKnobAndPastTimesAreAlwaysFine() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         try (TestServer s = server(ScorerSettings.defaults())) {

@@ -4,14 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.json.EventCodec;
 import io.shadow.features.json.EventFormatException;
+import io.shadow.mitigation.store.ColumnLimits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * What the scorer accepts beyond the wire format: an event names its tenant (unless the scorer is
- * configured with a default one), and its time is at most {@code maxFutureSkew} ahead of the
- * scorer's clock. Past times are fine (late and replayed events). An event from the future would
+ * configured with a default one), its names fit the mitigation store's columns, and its time is at
+ * most {@code maxFutureSkew} ahead of the scorer's clock. Past times are fine (late and replayed events). An event from the future would
  * move its entities' current bucket there, so that every real event after it counted as late and
  * their volumes went unjudged until that time.
  *
@@ -35,6 +36,13 @@ public record IntakeRules(String defaultTenant, Duration maxFutureSkew, Clock cl
     }
 
     private ActivityEvent check(ActivityEvent e) {
+        // an anomaly on this event must be recordable: a value the mitigation store cannot hold would
+        // fail the whole batch after scoring, and its sender would send it again and again
+        fits("tenant", e.tenant(), ColumnLimits.TENANT);
+        fits("principal", e.principal(), ColumnLimits.PRINCIPAL);
+        fits("host", e.host(), ColumnLimits.HOST);
+        fits("resource_id", e.resourceId(), ColumnLimits.RESOURCE_ID);
+        fits("event_id", e.eventId(), ColumnLimits.EVENT_ID);
         Instant now = clock.instant();
         if (e.time().isAfter(now.plus(maxFutureSkew))) {
             throw new EventFormatException("time", e.time() + " is more than " + maxFutureSkew + " ahead of the "
@@ -43,5 +51,12 @@ public record IntakeRules(String defaultTenant, Duration maxFutureSkew, Clock cl
                     + "behind");
         }
         return e;
+    }
+
+    private static void fits(String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw new EventFormatException(field, "is " + value.length() + " characters long; at most " + max
+                    + " are kept (an anomaly on it could not be recorded)");
+        }
     }
 }
