@@ -135,6 +135,10 @@ public final class MitigationService implements AutoCloseable {
             if (!sweeper.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.warn("a sweep (expiry or rollback pinning) did not finish within 10 s; interrupted");
                 sweeper.shutdownNow();
+                // an interrupted sweep still gets a moment to stop before the store closes under it
+                if (!sweeper.awaitTermination(5, TimeUnit.SECONDS)) {
+                    LOG.warn("a sweep still runs after its interrupt; closing the store anyway");
+                }
             }
         } catch (InterruptedException e) {
             sweeper.shutdownNow();

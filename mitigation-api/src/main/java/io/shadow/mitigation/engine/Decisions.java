@@ -194,10 +194,14 @@ public final class Decisions {
                 .map(r -> r.type() + " (" + r.actionId() + ")").toList();
         String state = (problems.isEmpty() ? "what was in force before is in force" : String.join("; ", problems))
                 + "; in force now: " + (inForce.isEmpty() ? "nothing" : String.join(", ", inForce));
-        store.withdrawDecision(id, Mitigation.MODIFIED, c.mitigation.status(), feedbackId(id), why + "; " + state);
+        boolean reopened = store.withdrawDecision(id, Mitigation.MODIFIED, c.mitigation.status(), feedbackId(id),
+                why + "; " + state);
         boolean clean = problems.isEmpty() && added.stream().noneMatch(r -> ActionRecord.FAILED.equals(r.status()));
+        String after = reopened ? "the mitigation is open for a decision again (audit: mitigation.modify_withdrawn)"
+                : "the mitigation's status changed meanwhile (now " + store.mitigation(id).map(Mitigation::status)
+                        .orElse("unknown") + "), so it was not reopened";
         throw new DecisionException(clean ? 422 : 500, "mitigation " + id + " was not modified: " + why + "; "
-                + state + "; the mitigation is open for a decision again (audit: mitigation.modify_withdrawn)");
+                + state + "; " + after);
     }
 
     private static String notApplied(ActionRecord r) {
