@@ -102,8 +102,8 @@ class ScorerIntakeTest {
             assertThat(json(r).get("accepted").asInt()).isEqualTo(2);
             assertThat(json(r).get("errors").get(0).get("index").asInt()).isEqualTo(2);
             assertThat(json(r).get("errors").get(0).get("field").asText()).isEqualTo("principal");
-            assertThat(json(r).get("errors").get(0).get("error").asText()).contains("is 302 characters long; at most"
-                    + " 256 are kept");
+            assertThat(json(r).get("errors").get(0).get("error").asText()).isEqualTo("field 'principal': principal is"
+                    + " 302 characters long; the store holds at most 256 (an anomaly on it could not be recorded)");
         }
     }
 

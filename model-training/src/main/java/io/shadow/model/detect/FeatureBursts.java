@@ -120,9 +120,7 @@ final class FeatureBursts {
      * @param bucket start (epoch second) of the bucket that finished
      */
     void finishBucket(long bucket) {
-        finished[nextFinished] = (int) Math.floorDiv(bucket, Buckets.SECONDS);
-        nextFinished = (nextFinished + 1) % finished.length;
-        finishedCount = Math.min(finishedCount + 1, finished.length);
+        remember((int) Math.floorDiv(bucket, Buckets.SECONDS));
         for (int i = 0; i < F; i++) {
             if (likelihood[i] != null) {
                 likelihood[i].observe(raw(bucketDeviation[i]), STREAM.likelihoodMemory(), STREAM.likelihoodWarmup());
@@ -140,6 +138,13 @@ final class FeatureBursts {
         }
         double decades = -Math.log10(Math.max(NormalTail.upper(deviation), 1e-300));
         return Math.max(0, Math.min(1, (decades - STREAM.rawFloor()) / STREAM.rawSpan()));
+    }
+
+    /** A finished bucket's start (in buckets since the epoch) joins the ring, the oldest leaving it. */
+    private void remember(int start) {
+        finished[nextFinished] = start;
+        nextFinished = (nextFinished + 1) % finished.length;
+        finishedCount = Math.min(finishedCount + 1, finished.length);
     }
 
     void write(DataOutput out) throws IOException {
@@ -176,12 +181,7 @@ final class FeatureBursts {
                 throw new IOException("corrupt detector state: " + n + " finished buckets");
             }
             for (int k = 0; k < n; k++) {
-                int start = in.readInt();
-                if (k >= n - b.finished.length) {
-                    b.finished[b.nextFinished] = start;
-                    b.nextFinished = (b.nextFinished + 1) % b.finished.length;
-                    b.finishedCount = Math.min(b.finishedCount + 1, b.finished.length);
-                }
+                b.remember(in.readInt());
             }
         }
         return b;

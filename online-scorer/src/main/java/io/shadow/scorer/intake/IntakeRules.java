@@ -54,9 +54,9 @@ public record IntakeRules(String defaultTenant, Duration maxFutureSkew, Clock cl
     }
 
     private static void fits(String field, String value, int max) {
-        if (value != null && value.length() > max) {
-            throw new EventFormatException(field, "is " + value.length() + " characters long; at most " + max
-                    + " are kept (an anomaly on it could not be recorded)");
+        String problem = ColumnLimits.tooLong(field, value, max);
+        if (problem != null) {
+            throw new EventFormatException(field, problem + " (an anomaly on it could not be recorded)");
         }
     }
 }
