@@ -22,27 +22,51 @@ public final class FeatureDefinitions {
     private FeatureDefinitions() {
     }
 
-    public static void contributions(ActivityEvent e, Sink sink) {
+    /**
+     * Whether {@code e} gives its principal any part ({@link #contributions} or
+     * {@link #noveltyValues}): every event with a principal except host samples. A scorer that
+     * routes events to the owners of their entities asks this and {@link #concernsHost} rather
+     * than looking at which fields are set.
+     */
+    public static boolean concernsPrincipal(ActivityEvent e) {
+        return e.principal() != null && e.eventClass() != EventClass.RESOURCE_USAGE;
+    }
+
+    /**
+     * Whether {@code e} gives its host any part: host samples (not per-process ones) and process
+     * starts. An API call that names the host it reached is the principal's activity only.
+     */
+    public static boolean concernsHost(ActivityEvent e) {
+        if (e.host() == null) {
+            return false;
+        }
         if (e.eventClass() == EventClass.RESOURCE_USAGE) {
             // host samples only; per-process samples are kept for investigation, not added to the host
-            if (e.host() == null || e.resourceType() == ResourceType.PROCESS) {
+            return e.resourceType() != ResourceType.PROCESS;
+        }
+        return e.eventClass() == EventClass.PROCESS_ACTIVITY && Operations.isProcessStart(e.operation());
+    }
+
+    public static void contributions(ActivityEvent e, Sink sink) {
+        boolean host = concernsHost(e);
+        if (e.eventClass() == EventClass.RESOURCE_USAGE) {
+            if (!host) {
                 return;
             }
-            EntityKey host = EntityKey.host(e.tenant(), e.host());
+            EntityKey h = EntityKey.host(e.tenant(), e.host());
             if (e.cpuPct() != null) {
-                sink.accept(host, Feature.CPU_PCT, e.cpuPct());
+                sink.accept(h, Feature.CPU_PCT, e.cpuPct());
             }
             if (e.memPct() != null) {
-                sink.accept(host, Feature.MEM_PCT, e.memPct());
+                sink.accept(h, Feature.MEM_PCT, e.memPct());
             }
-            sink.accept(host, Feature.NET_OUT, e.bytesOut());
+            sink.accept(h, Feature.NET_OUT, e.bytesOut());
             return;
         }
-        if (e.eventClass() == EventClass.PROCESS_ACTIVITY && e.host() != null
-                && Operations.isProcessStart(e.operation())) {
+        if (host) {
             sink.accept(EntityKey.host(e.tenant(), e.host()), Feature.PROCESS_STARTS, 1);
         }
-        if (e.principal() == null) {
+        if (!concernsPrincipal(e)) {
             return;
         }
         EntityKey p = EntityKey.principal(e.tenant(), e.principal());
@@ -55,11 +79,10 @@ public final class FeatureDefinitions {
     }
 
     public static void noveltyValues(ActivityEvent e, NoveltySink sink) {
-        if (e.eventClass() == EventClass.PROCESS_ACTIVITY && e.host() != null && e.resourceId() != null
-                && Operations.isProcessStart(e.operation())) {
+        if (e.eventClass() == EventClass.PROCESS_ACTIVITY && e.resourceId() != null && concernsHost(e)) {
             sink.accept(EntityKey.host(e.tenant(), e.host()), NoveltyAttribute.PROCESS, processName(e.resourceId()));
         }
-        if (e.principal() == null || e.eventClass() == EventClass.RESOURCE_USAGE) {
+        if (!concernsPrincipal(e)) {
             return;
         }
         EntityKey p = EntityKey.principal(e.tenant(), e.principal());

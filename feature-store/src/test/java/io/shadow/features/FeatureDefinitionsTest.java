@@ -167,4 +167,46 @@ class FeatureDefinitionsTest {
         assertThat(FeatureDefinitions.processName("C:\\Windows\\System32\\cmd.exe")).isEqualTo("cmd.exe");
         assertThat(FeatureDefinitions.processName("xmrig")).isEqualTo("xmrig");
     }
+    @Test
+    void theEntitiesAnEventConcernsAreExactlyThoseItGivesParts() {
+        // a scorer routes an event to the owners of the entities it concerns: an entity with a
+        // part left out of that would never be judged, one without a part costs a wasted visit
+        int checked = 0;
+        for (EventClass c : EventClass.values()) {
+            for (ResourceType r : ResourceType.values()) {
+                for (String op : List.of("GetObject", "DeleteObject", "process_start", "exec", "sample")) {
+                    for (int fields = 0; fields < 8; fields++) {
+                        ActivityEvent.Builder b = ActivityEvent.builder().tenant("acme").time(T).eventClass(c)
+                                .resourceType(r).operation(op).cpuPct(10.0).srcIp("10.1.2.3").userAgent("cli");
+                        b.principal((fields & 1) != 0 ? "alice" : null);
+                        b.host((fields & 2) != 0 ? "web-1" : null);
+                        b.resourceId((fields & 4) != 0 ? "/usr/bin/curl" : null);
+                        ActivityEvent e = b.build();
+                        java.util.Set<EntityKey> withParts = new java.util.HashSet<>();
+                        contributions(e).forEach(x -> withParts.add(x.entity()));
+                        novelty(e).forEach(x -> withParts.add(x.entity()));
+                        java.util.Set<EntityKey> concerned = new java.util.HashSet<>();
+                        if (FeatureDefinitions.concernsPrincipal(e)) {
+                            concerned.add(ALICE);
+                        }
+                        if (FeatureDefinitions.concernsHost(e)) {
+                            concerned.add(WEB1);
+                        }
+                        assertThat(concerned).as("%s", e).isEqualTo(withParts);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(100);
+    }
+
+    @Test
+    void anApiCallNamingItsHostIsThePrincipalsActivityOnly() {
+        ActivityEvent e = api("GetObject").host("web-1").build();
+
+        assertThat(FeatureDefinitions.concernsPrincipal(e)).isTrue();
+        assertThat(FeatureDefinitions.concernsHost(e)).isFalse();
+        assertThat(contributions(e)).allMatch(x -> x.entity().equals(ALICE));
+    }
 }

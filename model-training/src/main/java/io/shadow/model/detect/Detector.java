@@ -57,6 +57,7 @@ public final class Detector {
         for (EntityState s : states.values()) {
             synchronized (s) {
                 s.resetOnlineNovelty();
+                s.forgetBaselines();
             }
         }
     }
@@ -96,7 +97,7 @@ public final class Detector {
                         continue; // evicted between the look-up and the lock: the next look-up makes a new one
                     }
                     state.touch(now);
-                    a = state.observe(e, parts, p, snap.entity(k), snap.population(k), config);
+                    a = state.observe(e, parts, p, snap, config);
                 }
                 break;
             }

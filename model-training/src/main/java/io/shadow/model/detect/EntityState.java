@@ -6,6 +6,7 @@ import io.shadow.features.EntityKey;
 import io.shadow.features.EventIds;
 import io.shadow.features.Feature;
 import io.shadow.features.NoveltyAttribute;
+import io.shadow.features.baseline.BaselineSnapshot;
 import io.shadow.features.baseline.EntityBaseline;
 import io.shadow.features.baseline.FeatureBaseline;
 import io.shadow.features.signal.Anomaly;
@@ -63,6 +64,13 @@ final class EntityState {
     /** The combination's verdict on the bucket just finished, for the event that finished it (not state). */
     private FeatureCombination.Judgement finishedMix;
     private long finishedMixBucket;
+    /**
+     * The snapshot {@link #ownBaseline} and {@link #populationBaseline} were looked up in; null
+     * until the first event and after {@link #forgetBaselines} (not written with the state).
+     */
+    private BaselineSnapshot baselinesOf;
+    private EntityBaseline ownBaseline;
+    private EntityBaseline populationBaseline;
     /** Set under the lock when {@link Detector} evicted this state; a caller holding it looks again. */
     private boolean evicted;
 
@@ -70,8 +78,20 @@ final class EntityState {
         this.key = key;
     }
 
-    Anomaly observe(ActivityEvent e, EventParts parts, int entity, EntityBaseline own, EntityBaseline population,
-            DetectorConfig cfg) {
+    /**
+     * Observes the parts {@code e} gives this entity (number {@code entity} of {@code parts}),
+     * judged against its own baseline and its population's in {@code snapshot}; returns the
+     * anomaly it raised or null.
+     */
+    Anomaly observe(ActivityEvent e, EventParts parts, int entity, BaselineSnapshot snapshot, DetectorConfig cfg) {
+        if (snapshot != baselinesOf) {
+            // once per entity and snapshot rather than two map look-ups per event
+            ownBaseline = snapshot.entity(key);
+            populationBaseline = snapshot.population(key);
+            baselinesOf = snapshot;
+        }
+        EntityBaseline own = ownBaseline;
+        EntityBaseline population = populationBaseline;
         allowance = cfg.sustainedAllowance();
         long t = e.time().getEpochSecond();
         long b = Buckets.start(t);
@@ -322,6 +342,13 @@ final class EntityState {
         persistentBuckets = next > 0 ? persistentBuckets + 1 : 0;
         persistence = next;
         bucketMax = Double.NEGATIVE_INFINITY;
+    }
+
+    /** Drops the baselines looked up in an older snapshot, so an idle entity does not keep it in memory. */
+    void forgetBaselines() {
+        baselinesOf = null;
+        ownBaseline = null;
+        populationBaseline = null;
     }
 
     /** Forgets values learned online once a newer snapshot holds them. */

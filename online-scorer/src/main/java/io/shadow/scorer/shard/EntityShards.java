@@ -2,6 +2,7 @@ package io.shadow.scorer.shard;
 
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.EntityKey;
+import io.shadow.features.FeatureDefinitions;
 import io.shadow.features.signal.Assessment;
 import io.shadow.scorer.OnlineScorer;
 import io.shadow.scorer.ScoredEvent;
@@ -67,13 +68,13 @@ public final class EntityShards implements AutoCloseable {
         int[][] byShard = new int[n][];
         int[] counts = new int[n];
         for (int i = 0; i < ordered.length; i++) {
-            // the entities an event can concern: its principal and its host (a shard that finds
-            // nothing of its own to observe in it simply answers nothing)
+            // the entities the event gives parts to (an API call naming its host is its
+            // principal's only), so no shard takes an event it has nothing to observe in
             ActivityEvent e = ordered[i];
-            if (e.principal() != null) {
+            if (FeatureDefinitions.concernsPrincipal(e)) {
                 shardsOf[i] |= 1L << (shardOf(EntityKey.principal(e.tenant(), e.principal())) & 63);
             }
-            if (e.host() != null) {
+            if (FeatureDefinitions.concernsHost(e)) {
                 shardsOf[i] |= 1L << (shardOf(EntityKey.host(e.tenant(), e.host())) & 63);
             }
             if (shardsOf[i] == 0) {
