@@ -66,7 +66,7 @@ public final class ScorerService implements AutoCloseable {
             ResourceRisk resourceRisk, RiskModelHolder models, AssessmentSink sink, ScorerSettings settings) {
         this.settings = settings;
         this.intake = new IntakeRules(settings.defaultTenant().isEmpty() ? null : settings.defaultTenant(),
-                settings.maxFutureSkew(), Clock.systemUTC());
+                settings.maxFutureSkew(), settings.maxTransferBytes(), Clock.systemUTC());
         this.baselines = baselines;
         this.intel = intel;
         this.models = models;

@@ -1,5 +1,6 @@
 package io.shadow.scorer;
 
+import io.shadow.features.json.TransferLimit;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -25,10 +26,13 @@ import java.time.Duration;
  *     their volume checks until then), from 1 second to 1 day
  * @param defaultTenant the tenant of events that name none; empty: {@code tenant} is required (a
  *     single-tenant installation may name its tenant here)
+ * @param maxTransferBytes the most bytes an event may report in {@code bytes_in} or {@code bytes_out};
+ *     a larger value is rejected (one absurd value would weigh on its entities' volume statistics for
+ *     a long while), at least 1
  */
 public record ScorerSettings(int shards, int maxInFlight, int maxQueued, Duration queueTimeout, int retryAfterSeconds,
         int maxEntities, Path checkpointDir, Duration checkpointInterval, Duration reloadInterval,
-        Duration modelPoll, Duration maxFutureSkew, String defaultTenant) {
+        Duration modelPoll, Duration maxFutureSkew, String defaultTenant, long maxTransferBytes) {
 
     /** The longest {@link #maxFutureSkew}: a day covers any local time mislabelled as UTC. */
     private static final Duration MAX_FUTURE_SKEW_LIMIT = Duration.ofDays(1);
@@ -51,47 +55,58 @@ public record ScorerSettings(int shards, int maxInFlight, int maxQueued, Duratio
         check(defaultTenant != null && defaultTenant.equals(defaultTenant.strip()), "scorer.default-tenant",
                 "'" + defaultTenant + "'", "empty (events must name their tenant) or a tenant id without surrounding "
                         + "spaces; tenant ids are case-sensitive");
+        check(maxTransferBytes >= 1, "scorer.max-transfer-bytes", maxTransferBytes,
+                "a positive number of bytes, e.g. " + TransferLimit.DEFAULT_MAX_BYTES + " (1 TiB)");
     }
 
     public static ScorerSettings defaults() {
         return new ScorerSettings(0, 8, 64, Duration.ofMillis(500), 1, 200_000, null, Duration.ofMinutes(1),
-                Duration.ofMinutes(1), Duration.ofSeconds(15), Duration.ofMinutes(5), "");
+                Duration.ofMinutes(1), Duration.ofSeconds(15), Duration.ofMinutes(5), "",
+                TransferLimit.DEFAULT_MAX_BYTES);
     }
 
     public ScorerSettings withCheckpointDir(Path dir) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities, dir,
-                checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant);
+                checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant, maxTransferBytes);
     }
 
     public ScorerSettings withAdmission(int inFlight, int queued, Duration timeout) {
         return new ScorerSettings(shards, inFlight, queued, timeout, retryAfterSeconds, maxEntities, checkpointDir,
-                checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant);
+                checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant, maxTransferBytes);
     }
 
     public ScorerSettings withMaxEntities(int max) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, max, checkpointDir,
-                checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant);
+                checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant, maxTransferBytes);
     }
 
     public ScorerSettings withIntervals(Duration checkpoint, Duration reload) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
-                checkpointDir, checkpoint, reload, modelPoll, maxFutureSkew, defaultTenant);
+                checkpointDir, checkpoint, reload, modelPoll, maxFutureSkew, defaultTenant, maxTransferBytes);
     }
 
     public ScorerSettings withShards(int n) {
         return new ScorerSettings(n, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
-                checkpointDir, checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant);
+                checkpointDir, checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant,
+                maxTransferBytes);
     }
 
     public ScorerSettings withModelPoll(Duration poll) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
-                checkpointDir, checkpointInterval, reloadInterval, poll, maxFutureSkew, defaultTenant);
+                checkpointDir, checkpointInterval, reloadInterval, poll, maxFutureSkew, defaultTenant,
+                maxTransferBytes);
     }
 
     /** The intake's rules: how far ahead of the scorer's clock an event may be; the tenant of events without one. */
     public ScorerSettings withIntake(Duration futureSkew, String tenant) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
-                checkpointDir, checkpointInterval, reloadInterval, modelPoll, futureSkew, tenant);
+                checkpointDir, checkpointInterval, reloadInterval, modelPoll, futureSkew, tenant, maxTransferBytes);
+    }
+
+    /** The intake's limit on {@code bytes_in} and {@code bytes_out} of one event. */
+    public ScorerSettings withMaxTransferBytes(long max) {
+        return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
+                checkpointDir, checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant, max);
     }
 
     /** The shard count in force: {@code shards}, or one per core when 0. */

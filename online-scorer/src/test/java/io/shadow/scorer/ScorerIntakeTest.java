@@ -13,12 +13,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the intake refuses beyond the wire format, on a real port: events dated ahead of the
- * scorer's clock (one would blind volume detection for its principal) and events without a tenant
+ * scorer's clock (one would blind volume detection for its principal), events reporting absurd
+ * byte counts (one would weigh on its principal's volume statistics) and events without a tenant
  * (they would never be judged); and what it says about events of a tenant without baselines.
  */
 class ScorerIntakeTest {
@@ -105,6 +107,63 @@ class ScorerIntakeTest {
             assertThat(json(r).get("errors").get(0).get("error").asText()).isEqualTo("field 'principal': principal is"
                     + " 302 characters long; the store holds at most 256 (an anomaly on it could not be recorded)");
         }
+    }
+
+    @Test
+    void anEventReportingAbsurdBytesIsRefusedByNameAndTheRestOfItsBatchIsScored() throws Exception {
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            Instant t = TestServer.T0.plusSeconds(30);
+            String body = TestServer.deletes("u-1", "10.0.0.5", 30)
+                    + line(TestServer.delete("u-1", "10.0.0.5", t).toBuilder().bytesOut(9_000_000_000_000_000_000L)
+                            .build())
+                    + line(TestServer.delete("u-1", "10.0.0.5", t).toBuilder().bytesIn((1L << 40) + 1).build())
+                    + line(TestServer.delete("u-1", "10.0.0.5", t).toBuilder().bytesOut(1L << 40).build())
+                    + EventCodec.toJson(TestServer.delete("u-1", "10.0.0.5", t)).replace("}", ",\"bytes_in\":-5}")
+                    + "\n" + TestServer.deletes("u-1", "10.0.0.5", 29, t.plusSeconds(1));
+            HttpResponse<String> r = s.post("/v1/events", body, TOKEN);
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode out = json(r);
+            assertThat(out.get("accepted").asInt()).as("the 59 deletes and the event of exactly 1 TiB")
+                    .isEqualTo(60);
+            assertThat(out.get("anomalies").asInt()).isPositive();
+            assertThat(out.get("errors")).extracting(e -> e.get("index").asInt(), e -> e.get("field").asText())
+                    .containsExactly(Tuple.tuple(30, "bytes_out"),
+                            Tuple.tuple(31, "bytes_in"),
+                            Tuple.tuple(33, "bytes_in"));
+            assertThat(out.get("errors").get(0).get("error").asText()).isEqualTo("field 'bytes_out': "
+                    + "9000000000000000000 is more than 1099511627776 bytes (1 TiB), the most one event may report; "
+                    + "one such value would weigh on its principal's and host's volume statistics for a long while. "
+                    + "Fix the sender, or raise scorer.max-transfer-bytes if single transfers this large are real");
+            assertThat(out.get("errors").get(1).get("error").asText())
+                    .startsWith("field 'bytes_in': 1099511627777 is more than 1099511627776 bytes (1 TiB)");
+            assertThat(out.get("errors").get(2).get("error").asText())
+                    .isEqualTo("field 'bytes_in': expected a non-negative integer number of bytes, got -5");
+
+            HttpResponse<String> one = s.post("/v1/score", EventCodec.toJson(TestServer.delete("u-2", "10.0.0.5",
+                    t).toBuilder().bytesOut(9_000_000_000_000_000_000L).build()), TOKEN);
+            assertThat(one.statusCode()).isEqualTo(400);
+            assertThat(json(one).get("error").asText()).startsWith("event rejected: field 'bytes_out': "
+                    + "9000000000000000000 is more than 1099511627776 bytes (1 TiB)");
+        }
+    }
+
+    @Test
+    void theByteLimitIsAKnob() throws Exception {
+        String huge = EventCodec.toJson(TestServer.delete("u-1", "10.0.0.5", TestServer.T0).toBuilder()
+                .bytesOut(5L << 40).build());
+        try (TestServer s = server(ScorerSettings.defaults().withMaxTransferBytes(8L << 40))) {
+            assertThat(s.post("/v1/score", huge, TOKEN).statusCode()).isEqualTo(200);
+        }
+        try (TestServer s = server(ScorerSettings.defaults().withMaxTransferBytes(1_000_000))) {
+            HttpResponse<String> r = s.post("/v1/score", huge, TOKEN);
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(json(r).get("error").asText()).startsWith("event rejected: field 'bytes_out': 5497558138880 "
+                    + "is more than 1000000 bytes, the most one event may report");
+        }
+        assertThatThrownBy(() -> ScorerSettings.defaults().withMaxTransferBytes(0))
+                .hasMessage("invalid scorer.max-transfer-bytes = 0; expected a positive number of bytes, e.g. "
+                        + "1099511627776 (1 TiB)");
     }
 
     @Test

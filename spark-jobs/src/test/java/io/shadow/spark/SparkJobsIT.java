@@ -1,6 +1,7 @@
 package io.shadow.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.Buckets;
@@ -105,6 +106,36 @@ class SparkJobsIT {
                 + "instant; use a form like 2026-11-25T10:15:30Z");
         assertThat(badTime.<String>getAs("raw_text")).contains("\"event_id\":\"ct-0003\"");
         assertThat(badTime.<String>getAs("source_file")).endsWith("cloud-api-batch-1.ndjson");
+    }
+
+    @Test
+    void ingestQuarantinesEventsReportingAbsurdBytesWithTheFieldAndTheLimit(@TempDir Path dir) throws Exception {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        Path landing = dir.resolve("landing/events");
+        land(landing, "absurd-transfers.ndjson");
+
+        IngestJob.Result r = new IngestJob(spark, catalog, landing.toUri().toString()).run();
+
+        assertThat(r.events()).isEqualTo(3);
+        assertThat(r.quarantined()).isEqualTo(3);
+        List<Row> events = DeltaTables.read(spark, catalog, ShadowTable.EVENTS).orderBy("event_id").collectAsList();
+        assertThat(events).extracting(e -> e.<String>getAs("event_id"), e -> e.<Long>getAs("bytes_in"),
+                e -> e.<Long>getAs("bytes_out")).as("the good events, one of exactly 1 TiB").containsExactly(
+                        tuple("tx-0001", 0L, 524_288L), tuple("tx-0004", 1L << 40, 0L), tuple("tx-0006", 0L, 40_960L));
+        List<Row> quarantine = DeltaTables.read(spark, catalog, ShadowTable.QUARANTINE).collectAsList();
+        assertThat(quarantine).hasSize(3);
+        assertThat(quarantine).filteredOn(q -> q.<String>getAs("raw_text").contains("tx-0002")).singleElement()
+                .extracting(q -> q.getAs("field"), q -> q.getAs("reason")).containsExactly("bytes_out",
+                        "field 'bytes_out': 9000000000000000000 is more than 1099511627776 bytes (1 TiB), the most "
+                        + "one event may report; one such value would weigh on its principal's and host's volume "
+                        + "statistics for a long while. Fix the sender, then land the record again");
+        assertThat(quarantine).filteredOn(q -> q.<String>getAs("raw_text").contains("tx-0003")).singleElement()
+                .satisfies(q -> assertThat(q.<String>getAs("field")).isEqualTo("bytes_in"))
+                .satisfies(q -> assertThat(q.<String>getAs("reason")).startsWith("field 'bytes_in': 1099511627777 "
+                        + "is more than 1099511627776 bytes (1 TiB)"));
+        assertThat(quarantine).filteredOn(q -> q.<String>getAs("raw_text").contains("tx-0005")).singleElement()
+                .extracting(q -> q.getAs("field"), q -> q.getAs("reason")).containsExactly("bytes_out",
+                        "field 'bytes_out': expected a non-negative integer number of bytes, got -1");
     }
 
     private static List<ActivityEvent> smallWorkload() {

@@ -2,6 +2,7 @@ package io.shadow.cli.config;
 
 import io.shadow.features.config.ConfigException;
 import io.shadow.features.config.YamlConfig;
+import io.shadow.features.json.TransferLimit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +15,10 @@ import java.util.Map;
  * and by {@code --set key=value} flags, in that order; then validates, naming the key and bad value.
  */
 public final class ConfigLoader {
-    /** Every key with its default. */
+    /**
+     * Every key with its default; a default that belongs to a rule defined elsewhere
+     * ({@link TransferLimit#DEFAULT_MAX_BYTES}) is filled in from there, not copied.
+     */
     public static final String DEFAULTS = """
             data-dir: .shadow/data
             warehouse: ""
@@ -90,7 +94,8 @@ public final class ConfigLoader {
                 poll: PT15S
               max-future-skew: PT5M
               default-tenant: ""
-            """;
+              max-transfer-bytes: %d
+            """.formatted(TransferLimit.DEFAULT_MAX_BYTES);
 
     private ConfigLoader() {
     }

@@ -128,12 +128,13 @@ public record ShadowConfig(
      * {@code <data-dir>/scorer}, {@code none} for no checkpoints; {@code checkpoint-interval}) and
      * hot reload ({@code reload-interval}; {@code model.poll} for the champion alias alone) and intake
      * ({@code max-future-skew}: how far ahead of the scorer's clock an event may be; {@code default-tenant}:
-     * the tenant of events without one, empty to require it). Durations are ISO-8601; {@code PT0S} turns
-     * the periodic task off.
+     * the tenant of events without one, empty to require it; {@code max-transfer-bytes}: the most bytes
+     * an event may report in {@code bytes_in} or {@code bytes_out}). Durations are ISO-8601; {@code PT0S}
+     * turns the periodic task off.
      */
     public record Scorer(int shards, int maxInFlight, int maxQueued, String queueTimeout, int retryAfterSeconds, int maxEntities,
             String checkpointDir, String checkpointInterval, String reloadInterval, Model model, String maxFutureSkew,
-            String defaultTenant) {
+            String defaultTenant, long maxTransferBytes) {
         public io.shadow.scorer.ScorerSettings toSettings(java.nio.file.Path dataDir) {
             java.nio.file.Path dir = checkpointDir.isBlank() ? dataDir.resolve("scorer")
                     : checkpointDir.equals("none") ? null : java.nio.file.Path.of(checkpointDir);
@@ -142,7 +143,7 @@ public record ShadowConfig(
                     ConfigLoader.durationOrZero("scorer.checkpoint-interval", checkpointInterval),
                     ConfigLoader.durationOrZero("scorer.reload-interval", reloadInterval),
                     ConfigLoader.durationOrZero("scorer.model.poll", model.poll()),
-                    ConfigLoader.duration("scorer.max-future-skew", maxFutureSkew), defaultTenant);
+                    ConfigLoader.duration("scorer.max-future-skew", maxFutureSkew), defaultTenant, maxTransferBytes);
         }
     }
 

@@ -13,7 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code scorer.max-future-skew} and {@code scorer.default-tenant}: documented defaults, bad values named. */
+/**
+ * {@code scorer.max-future-skew}, {@code scorer.default-tenant} and {@code scorer.max-transfer-bytes}:
+ * documented defaults, bad values named.
+ */
 class ScorerIntakeConfigTest {
     @TempDir
     Path dir;
@@ -31,6 +34,20 @@ class ScorerIntakeConfigTest {
         assertThat(settings(Map.of("SHADOW_SCORER_MAX_FUTURE_SKEW", "PT30S"), "scorer.default-tenant=acme"))
                 .extracting(ScorerSettings::maxFutureSkew, ScorerSettings::defaultTenant)
                 .containsExactly(Duration.ofSeconds(30), "acme");
+    }
+
+    @Test
+    void anEventMayReportUpToOneTebibyteUnlessToldOtherwise() {
+        assertThat(settings(Map.of()).maxTransferBytes()).isEqualTo(1_099_511_627_776L);
+        assertThat(settings(Map.of("SHADOW_SCORER_MAX_TRANSFER_BYTES", "5497558138880")).maxTransferBytes())
+                .isEqualTo(5L << 40);
+        assertThat(settings(Map.of(), "scorer.max-transfer-bytes=1000000").maxTransferBytes()).isEqualTo(1_000_000L);
+        assertThatThrownBy(() -> settings(Map.of(), "scorer.max-transfer-bytes=0"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid scorer.max-transfer-bytes = 0; expected a positive number of bytes, e.g. "
+                        + "1099511627776 (1 TiB)");
+        assertThatThrownBy(() -> settings(Map.of(), "scorer.max-transfer-bytes=1 TiB"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("scorer.max-transfer-bytes");
     }
 
     @Test

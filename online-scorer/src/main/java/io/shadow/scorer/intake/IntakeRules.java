@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.json.EventCodec;
 import io.shadow.features.json.EventFormatException;
+import io.shadow.features.json.TransferLimit;
 import io.shadow.mitigation.store.ColumnLimits;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,14 +12,16 @@ import java.time.Instant;
 
 /**
  * What the scorer accepts beyond the wire format: an event names its tenant (unless the scorer is
- * configured with a default one), its names fit the mitigation store's columns, and its time is at
- * most {@code maxFutureSkew} ahead of the scorer's clock. Past times are fine (late and replayed events). An event from the future would
- * move its entities' current bucket there, so that every real event after it counted as late and
- * their volumes went unjudged until that time.
+ * configured with a default one), its names fit the mitigation store's columns, its time is at
+ * most {@code maxFutureSkew} ahead of the scorer's clock, and its {@code bytes_in} and
+ * {@code bytes_out} are at most {@code maxTransferBytes} ({@link TransferLimit}). Past times are
+ * fine (late and replayed events). An event from the future would move its entities' current
+ * bucket there, so that every real event after it counted as late and their volumes went
+ * unjudged until that time.
  *
  * @param defaultTenant the tenant of events that name none; null: {@code tenant} is required
  */
-public record IntakeRules(String defaultTenant, Duration maxFutureSkew, Clock clock) {
+public record IntakeRules(String defaultTenant, Duration maxFutureSkew, long maxTransferBytes, Clock clock) {
 
     /** Reads one event from its tree and applies the rules; {@link EventFormatException} names the field. */
     public ActivityEvent decode(JsonNode node) {
@@ -50,6 +53,8 @@ public record IntakeRules(String defaultTenant, Duration maxFutureSkew, Clock cl
                     + "until then. Fix the sender's clock, or raise scorer.max-future-skew if the scorer's clock is "
                     + "behind");
         }
+        TransferLimit.check(e, maxTransferBytes, "Fix the sender, or raise scorer.max-transfer-bytes if single "
+                + "transfers this large are real");
         return e;
     }
 

@@ -6,6 +6,7 @@ import io.delta.tables.DeltaTable;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.json.EventCodec;
 import io.shadow.features.json.EventFormatException;
+import io.shadow.features.json.TransferLimit;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.DeltaTables;
@@ -36,7 +37,9 @@ import org.apache.spark.sql.types.StructType;
  * or validate to {@code bronze/quarantine} with the reason and the raw text. Good lines of a file
  * land even when other lines of it are bad. An event dated more than {@link #MAX_AHEAD} after the
  * run is quarantined too: the features' spans run to the newest bucket of the data, so one event
- * dated 2099 would have every entity's baseline count quiet buckets until then.
+ * dated 2099 would have every entity's baseline count quiet buckets until then. So is an event
+ * reporting more than {@link TransferLimit#DEFAULT_MAX_BYTES} in {@code bytes_in} or
+ * {@code bytes_out}: one absurd value would stretch its entities' baselines.
  */
 public final class IngestJob {
     /** How far ahead of the ingest's clock an event's time may be (agents' clocks drift; dates do not). */
@@ -156,6 +159,7 @@ public final class IngestJob {
                     throw new EventFormatException("time", e.time() + " is more than " + MAX_AHEAD + " ahead of the "
                             + "ingest's clock (" + now + "); fix the sender's clock, then land the record again");
                 }
+                TransferLimit.check(e, TransferLimit.DEFAULT_MAX_BYTES, "Fix the sender, then land the record again");
                 Object[] ev = EventRows.values(e, now);
                 System.arraycopy(ev, 0, v, 0, ev.length);
             } catch (EventFormatException e) {
