@@ -2,18 +2,34 @@ package io.shadow.mitigation.actuate;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rules the gateway decision endpoint enforces, indexed by principal, resource and host so a
  * decision looks at only the rules that can match. Deny beats throttle beats allow; expired rules
  * are ignored (and removed by the expiry sweep). Throttling is a token bucket per rule: up to
  * {@code perMinute} requests a minute.
+ *
+ * <p>Tenant ids are compared as they are: {@code ACME} is not {@code acme}. A gateway that names a
+ * tenant without rules while a tenant differing only in case has some (most likely a mistyped
+ * SHADOW_TENANT, which lets every request pass) is still allowed, but the reason says so and a
+ * warning names the tenant once; at most {@link #MAX_WARNED_TENANTS} are remembered, as a gateway
+ * can name any string.
  */
 public final class GatewayPolicy {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayPolicy.class);
+    /** Tenants differing only in case warned about; past this many, their decisions still say so unlogged. */
+    static final int MAX_WARNED_TENANTS = 1024;
+
     /** One rule; null fields match anything. */
     public record Rule(String id, String effect, String tenant, String principal, String resource, String host,
             int perMinute, Instant expiresAt, String reason) {
@@ -25,13 +41,21 @@ public final class GatewayPolicy {
     private final Map<String, List<Rule>> byResource = new ConcurrentHashMap<>();
     private final Map<String, List<Rule>> byHost = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    /** Rules held per tenant, so a decision finds a tenant without rules in one look-up. */
+    private final Map<String, Integer> rulesPerTenant = new ConcurrentHashMap<>();
+    /** Guarded by {@link #warnOnce}'s lock. */
+    private final Set<String> warnedTenants = new HashSet<>();
 
     public GatewayPolicy(Clock clock) {
         this.clock = clock;
     }
 
     public void add(Rule r) {
-        byId.put(r.id(), r);
+        Rule replaced = byId.put(r.id(), r);
+        if (replaced != null) {
+            uncount(replaced);
+        }
+        rulesPerTenant.merge(tenant(r.tenant()), 1, Integer::sum);
         if (r.principal() != null) {
             byPrincipal.computeIfAbsent(key(r.tenant(), r.principal()), k -> new CopyOnWriteArrayList<>()).add(r);
         } else if (r.resource() != null) {
@@ -53,6 +77,7 @@ public final class GatewayPolicy {
             index.values().forEach(list -> list.removeIf(x -> x.id().equals(ruleId)));
         }
         buckets.remove(ruleId);
+        uncount(r);
         return true;
     }
 
@@ -81,11 +106,65 @@ public final class GatewayPolicy {
                 }
             }
         }
-        return throttled != null ? throttled : GatewayDecision.ALLOW;
+        return throttled != null ? throttled : noRuleApplies(tenant(tenant), now);
+    }
+
+    /**
+     * {@link GatewayDecision#ALLOW}, unless {@code tenant} has no rules and tenants differing from it
+     * only in case have rules in force: then an allow whose reason names them.
+     */
+    private GatewayDecision noRuleApplies(String tenant, Instant now) {
+        if (rulesPerTenant.isEmpty() || rulesPerTenant.containsKey(tenant)) {
+            return GatewayDecision.ALLOW;
+        }
+        Map<String, Integer> inForce = new TreeMap<>();
+        for (String t : rulesPerTenant.keySet()) {
+            if (t.equalsIgnoreCase(tenant)) {
+                inForce.put(t, 0);
+            }
+        }
+        if (inForce.isEmpty()) {
+            return GatewayDecision.ALLOW;
+        }
+        for (Rule r : byId.values()) {
+            if (inForce(r, now)) {
+                inForce.computeIfPresent(tenant(r.tenant()), (t, n) -> n + 1);
+            }
+        }
+        inForce.values().removeIf(n -> n == 0);
+        if (inForce.isEmpty()) {
+            return GatewayDecision.ALLOW;
+        }
+        List<String> counts = new ArrayList<>();
+        inForce.forEach((t, n) -> counts.add("tenant '" + t + "' has " + n + " active rule" + (n == 1 ? "" : "s")));
+        String reason = "no rule applies to tenant '" + tenant + "'; " + String.join(", ", counts)
+                + " (tenant ids are case-sensitive: check the gateway's SHADOW_TENANT)";
+        warnOnce(tenant, reason, inForce.keySet());
+        return new GatewayDecision("allow", null, reason, 0);
+    }
+
+    private synchronized void warnOnce(String tenant, String reason, Set<String> meant) {
+        if (warnedTenants.size() >= MAX_WARNED_TENANTS || !warnedTenants.add(tenant)) {
+            return;
+        }
+        LOG.warn("{} (gateway rules exist for {} tenant(s); did the gateway mean {}?)", reason, rulesPerTenant.size(),
+                String.join(" or ", meant));
+        if (warnedTenants.size() == MAX_WARNED_TENANTS) {
+            LOG.warn("warned about {} tenants that differ only in case from a tenant with gateway rules; further "
+                    + "ones are not logged, their decisions still say so", MAX_WARNED_TENANTS);
+        }
+    }
+
+    private void uncount(Rule r) {
+        rulesPerTenant.computeIfPresent(tenant(r.tenant()), (t, n) -> n > 1 ? n - 1 : null);
+    }
+
+    private static boolean inForce(Rule r, Instant now) {
+        return r.expiresAt() == null || now.isBefore(r.expiresAt());
     }
 
     private static boolean matches(Rule r, String principal, String resource, String host, Instant now) {
-        if (r.expiresAt() != null && !now.isBefore(r.expiresAt())) {
+        if (!inForce(r, now)) {
             return false;
         }
         return (r.principal() == null || r.principal().equals(principal))
@@ -116,7 +195,11 @@ public final class GatewayPolicy {
     }
 
     private static String key(String tenant, String v) {
-        return (tenant == null ? "default" : tenant) + "\u0000" + v;
+        return tenant(tenant) + "\u0000" + v;
+    }
+
+    private static String tenant(String tenant) {
+        return tenant == null ? "default" : tenant;
     }
 
     /** Refills {@code perMinute} tokens a minute, continuously. */

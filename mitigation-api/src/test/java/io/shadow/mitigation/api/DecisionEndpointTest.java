@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.LoggedWarnings;
 import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.actuate.GatewayPolicy;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.store.ActionRecord;
@@ -114,6 +116,33 @@ class DecisionEndpointTest {
         assertThat(commands.statusCode()).as(commands.body()).isEqualTo(400);
         assertThat(RunningApi.json(commands).path("error").asText())
                 .isEqualTo("query parameter 'tenant' is required");
+    }
+
+    @Test
+    void aTenantDifferingOnlyInCaseStillPassesButTheAnswerSaysSoAndTheLogWarnsOnce() {
+        startWithDefaults();
+        api.handle(Assessments.risk(90).build());
+        String hint = "no rule applies to tenant 'ACME'; tenant 'acme' has 2 active rules (tenant ids are "
+                + "case-sensitive: check the gateway's SHADOW_TENANT)";
+
+        try (LoggedWarnings warnings = LoggedWarnings.of(GatewayPolicy.class)) {
+            for (int i = 0; i < 3; i++) {
+                assertVerdict(api.decisionWith("X-Shadow-Tenant", "ACME", "X-Shadow-Principal", "u-1"), 200, "allow",
+                        hint);
+            }
+            assertVerdict(api.decisionWith("X-Shadow-Tenant", "Acme", "X-Shadow-Resource", OTHER_BUCKET), 200, "allow",
+                    hint.replace("'ACME'", "'Acme'"));
+            assertVerdict(api.decisionWith("X-Shadow-Tenant", "globex", "X-Shadow-Principal", "u-1"), 200, "allow",
+                    "no rule applies");
+            assertVerdict(api.decisionWith("X-Shadow-Tenant", "acme", "X-Shadow-Principal", "u-2", "X-Shadow-Resource",
+                    OTHER_BUCKET), 200, "allow", "no rule applies");
+            assertVerdict(api.decisionWith("X-Shadow-Tenant", "acme", "X-Shadow-Principal", "u-1"), 403, "deny",
+                    "user locked out");
+
+            assertThat(warnings.messages()).containsExactly(
+                    hint + " (gateway rules exist for 1 tenant(s); did the gateway mean acme?)",
+                    hint.replace("'ACME'", "'Acme'") + " (gateway rules exist for 1 tenant(s); did the gateway mean acme?)");
+        }
     }
 
     @Test

@@ -1,0 +1,77 @@
+package io.shadow.mitigation.actuate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.LoggedWarnings;
+import io.shadow.mitigation.ManualClock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the policy answers a gateway that names a tenant differing only in case from one with rules. */
+class GatewayPolicyTest {
+    private final ManualClock clock = new ManualClock(Assessments.T0);
+    private final GatewayPolicy policy = new GatewayPolicy(clock);
+
+    private static GatewayPolicy.Rule lockOut(String id, String tenant, String principal, Duration lasts) {
+        return new GatewayPolicy.Rule(id, "deny", tenant, principal, null, null, 0,
+                lasts == null ? null : Assessments.T0.plus(lasts), "user locked out");
+    }
+
+    @Test
+    void theHintCountsOnlyRulesInForceOfEveryTenantDifferingInCase() {
+        policy.add(lockOut("r-1", "acme", "u-1", null));
+        policy.add(lockOut("r-2", "acme", "u-2", Duration.ofMinutes(1)));
+        policy.add(lockOut("r-3", "Acme", "u-3", Duration.ofMinutes(1)));
+
+        assertThat(policy.decide("ACME", "u-1", null, null).reason()).isEqualTo("no rule applies to tenant 'ACME'; "
+                + "tenant 'Acme' has 1 active rule, tenant 'acme' has 2 active rules (tenant ids are case-sensitive: "
+                + "check the gateway's SHADOW_TENANT)");
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(policy.decide("ACME", "u-1", null, null).reason()).as("expired, not yet swept")
+                .isEqualTo("no rule applies to tenant 'ACME'; tenant 'acme' has 1 active rule (tenant ids are "
+                        + "case-sensitive: check the gateway's SHADOW_TENANT)");
+        policy.remove("r-1");
+        assertThat(policy.decide("ACME", "u-1", null, null)).isEqualTo(GatewayDecision.ALLOW);
+        assertThat(policy.decide("acme", "u-1", null, null)).isEqualTo(GatewayDecision.ALLOW);
+    }
+
+    @Test
+    void aGatewaySprayingCaseVariantsIsAnsweredEveryTimeButWarnedAboutOnlyUpToTheCap() {
+        String tenant = "tenant-abcdefghijkl";
+        policy.add(lockOut("r-1", tenant, "u-1", null));
+        int variants = GatewayPolicy.MAX_WARNED_TENANTS + 100;
+
+        try (LoggedWarnings warnings = LoggedWarnings.of(GatewayPolicy.class)) {
+            for (int i = 1; i <= variants; i++) {
+                String variant = caseVariant(tenant, i);
+                assertThat(policy.decide(variant, "u-1", null, null)).satisfies(d -> {
+                    assertThat(d.verdict()).isEqualTo("allow");
+                    assertThat(d.reason()).startsWith("no rule applies to tenant '" + variant + "'; tenant '" + tenant
+                            + "' has 1 active rule");
+                });
+                policy.decide(variant, "u-1", null, null);
+            }
+
+            List<String> logged = warnings.messages();
+            assertThat(logged).hasSize(GatewayPolicy.MAX_WARNED_TENANTS + 1).doesNotHaveDuplicates();
+            assertThat(logged.get(0)).startsWith("no rule applies to tenant '" + caseVariant(tenant, 1) + "'");
+            assertThat(logged.get(logged.size() - 1)).isEqualTo("warned about 1024 tenants that differ only in case "
+                    + "from a tenant with gateway rules; further ones are not logged, their decisions still say so");
+        }
+    }
+
+    /** {@code s} with the case of its letters flipped where the bits of {@code n} say. */
+    private static String caseVariant(String s, int n) {
+        StringBuilder b = new StringBuilder(s);
+        for (int i = 0, bit = 0; i < b.length(); i++) {
+            char c = b.charAt(i);
+            if (Character.isLetter(c) && ((n >> bit++) & 1) == 1) {
+                b.setCharAt(i, Character.toUpperCase(c));
+            }
+        }
+        return b.toString();
+    }
+}
