@@ -1,9 +1,25 @@
 package io.shadow.spark;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerApplicationEnd;
 import org.apache.spark.sql.SparkSession;
 
-/** Builds the Spark session every Shadow job runs in: Delta enabled, UTC, java.time values. */
+/**
+ * Builds the Spark session every Shadow job runs in: Delta enabled, UTC, java.time values. Shadow
+ * names its Delta tables by path and keeps no managed tables, so Spark's warehouse
+ * ({@code spark.sql.warehouse.dir}) is an empty temporary directory removed when the session stops,
+ * not {@code spark-warehouse/} in whatever directory the process was started from.
+ */
 public final class SparkSessions {
+    private static final String WAREHOUSE_PREFIX = "shadow-spark-warehouse-";
+    private static final String WAREHOUSE_DIR = "spark.sql.warehouse.dir";
     /** The masters a Shadow process can start Spark with, for messages. */
     public static final String MASTERS = "local, local[N], local[*], local[N,F] (N threads, F task attempts) or "
             + "spark://host:port of a standalone cluster (YARN and Kubernetes through spark-submit: "
@@ -24,7 +40,9 @@ public final class SparkSessions {
      *     (pass null to take it from spark-submit)
      */
     public static SparkSession create(String appName, String master, int shufflePartitions) {
+        Path warehouse = temporaryWarehouse();
         SparkSession.Builder b = SparkSession.builder().appName(appName)
+                .config(WAREHOUSE_DIR, warehouse.toUri().toString())
                 .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                 .config("spark.sql.session.timeZone", "UTC")
@@ -38,6 +56,40 @@ public final class SparkSessions {
         if (master != null) {
             b.master(master).config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
         }
-        return b.getOrCreate();
+        SparkSession session = b.getOrCreate();
+        URI inUse = URI.create(session.conf().get(WAREHOUSE_DIR));
+        if ("file".equals(inUse.getScheme()) && warehouse.equals(Path.of(inUse))) {
+            session.sparkContext().addSparkListener(new SparkListener() {
+                @Override
+                public void onApplicationEnd(SparkListenerApplicationEnd end) {
+                    delete(warehouse);
+                }
+            });
+        } else {
+            // an already running session was handed back, with the warehouse it started with
+            delete(warehouse);
+        }
+        return session;
+    }
+
+    private static Path temporaryWarehouse() {
+        try {
+            return Files.createTempDirectory(WAREHOUSE_PREFIX).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create Spark's warehouse directory under java.io.tmpdir "
+                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage() + "; make it writable or start "
+                    + "the JVM with -Djava.io.tmpdir=DIR", e);
+        }
+    }
+
+    /** Also what a managed table would have put there; Shadow creates none. */
+    private static void delete(Path warehouse) {
+        try (Stream<Path> walk = Files.walk(warehouse)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a leftover empty directory in java.io.tmpdir is no reason to fail a job that has finished
+        }
     }
 }
