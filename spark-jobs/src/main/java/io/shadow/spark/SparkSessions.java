@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerApplicationEnd;
 import org.apache.spark.sql.SparkSession;
@@ -15,7 +16,8 @@ import org.apache.spark.sql.SparkSession;
  * Builds the Spark session every Shadow job runs in: Delta enabled, UTC, java.time values. Shadow
  * names its Delta tables by path and keeps no managed tables, so Spark's warehouse
  * ({@code spark.sql.warehouse.dir}) is an empty temporary directory removed when the session stops,
- * not {@code spark-warehouse/} in whatever directory the process was started from.
+ * not {@code spark-warehouse/} in whatever directory the process was started from — unless one is
+ * set on purpose ({@code spark-submit --conf}, a system property), which is kept.
  */
 public final class SparkSessions {
     private static final String WAREHOUSE_PREFIX = "shadow-spark-warehouse-";
@@ -40,9 +42,9 @@ public final class SparkSessions {
      *     (pass null to take it from spark-submit)
      */
     public static SparkSession create(String appName, String master, int shufflePartitions) {
-        Path warehouse = temporaryWarehouse();
+        // one given on purpose (spark-submit --conf, -Dspark.sql.warehouse.dir) is kept as given
+        Path warehouse = new SparkConf().contains(WAREHOUSE_DIR) ? null : temporaryWarehouse();
         SparkSession.Builder b = SparkSession.builder().appName(appName)
-                .config(WAREHOUSE_DIR, warehouse.toUri().toString())
                 .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                 .config("spark.sql.session.timeZone", "UTC")
@@ -56,7 +58,13 @@ public final class SparkSessions {
         if (master != null) {
             b.master(master).config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
         }
+        if (warehouse != null) {
+            b.config(WAREHOUSE_DIR, warehouse.toUri().toString());
+        }
         SparkSession session = b.getOrCreate();
+        if (warehouse == null) {
+            return session;
+        }
         URI inUse = URI.create(session.conf().get(WAREHOUSE_DIR));
         if ("file".equals(inUse.getScheme()) && warehouse.equals(Path.of(inUse))) {
             session.sparkContext().addSparkListener(new SparkListener() {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Spark's warehouse ({@code spark.sql.warehouse.dir}, where managed tables and the default database
  * would live) is a temporary directory removed with the session, not {@code spark-warehouse/} in
  * whatever directory the process was started from; nor does a job leave Hive's
- * {@code metastore_db/} or {@code derby.log} there.
+ * {@code metastore_db/} or {@code derby.log} there. One set on purpose is kept as given.
  */
 class SparkWarehouseIT {
     private static final List<String> LITTER = List.of("spark-warehouse", "metastore_db", "derby.log");
@@ -49,9 +49,35 @@ class SparkWarehouseIT {
     void aJobLeavesNothingInItsWorkingDirectoryAndItsWarehouseGoesWithTheSession() throws Exception {
         Path cwd = Files.createDirectories(dir.resolve("cwd"));
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
+
+        List<String> lines = runJob(cwd, "-Djava.io.tmpdir=" + tmp);
+
+        Path warehouse = warehouseSaid(lines);
+        assertThat(warehouse.getParent()).isEqualTo(tmp);
+        assertThat(lines).contains("rows 3", "warehouse in use: true");
+        assertThat(warehouse).as("removed when the session stopped").doesNotExist();
+        try (Stream<Path> left = Files.list(cwd)) {
+            assertThat(left).as("what the job left where it ran").isEmpty();
+        }
+    }
+
+    @Test
+    void aWarehouseSetOnPurposeIsKeptAsGiven() throws Exception {
+        Path cwd = Files.createDirectories(dir.resolve("cwd"));
+        Path mine = Files.createDirectories(dir.resolve("my-warehouse"));
+        Files.writeString(mine.resolve("keep.txt"), "an operator's file");
+
+        List<String> lines = runJob(cwd, "-Dspark.sql.warehouse.dir=" + mine.toUri());
+
+        assertThat(warehouseSaid(lines)).isEqualTo(mine);
+        assertThat(mine.resolve("keep.txt")).as("not removed with the session").exists();
+    }
+
+    /** Runs {@link Job} in a JVM of its own started in {@code cwd}; returns its output. */
+    private List<String> runJob(Path cwd, String jvmOption) throws Exception {
         Path out = dir.resolve("job.out");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx1g", "-Djava.io.tmpdir=" + tmp));
+                .toString(), "-Xmx1g", jvmOption));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (a.startsWith("--add-opens") || a.startsWith("-Djdk.") || a.startsWith("-Dio.netty")) {
                 command.add(a);
@@ -66,14 +92,12 @@ class SparkWarehouseIT {
         assertThat(job.waitFor(3, TimeUnit.MINUTES)).as("the job finished").isTrue();
         List<String> lines = Files.readAllLines(out);
         assertThat(job.exitValue()).as("exit code; its output:%n%s", String.join("\n", lines)).isZero();
+        return lines;
+    }
+
+    private static Path warehouseSaid(List<String> lines) {
         String said = lines.stream().filter(l -> l.startsWith("warehouse ")).findFirst().orElseThrow();
-        Path warehouse = Path.of(URI.create(said.substring("warehouse ".length())));
-        assertThat(warehouse.getParent()).isEqualTo(tmp);
-        assertThat(lines).contains("rows 3", "warehouse in use: true");
-        assertThat(warehouse).as("removed when the session stopped").doesNotExist();
-        try (Stream<Path> left = Files.list(cwd)) {
-            assertThat(left).as("what the job left where it ran").isEmpty();
-        }
+        return Path.of(URI.create(said.substring("warehouse ".length())));
     }
 
     /** A small job as a Shadow process runs one, started by the test in a directory of its own. */
