@@ -43,6 +43,8 @@ public final class GatewayPolicy {
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     /** Rules held per tenant, so a decision finds a tenant without rules in one look-up. */
     private final Map<String, Integer> rulesPerTenant = new ConcurrentHashMap<>();
+    /** The same, by tenant in lower case: whether any tenant differs only in case is one look-up too. */
+    private final Map<String, Integer> rulesPerFoldedTenant = new ConcurrentHashMap<>();
     /** Guarded by {@link #warnOnce}'s lock. */
     private final Set<String> warnedTenants = new HashSet<>();
 
@@ -56,6 +58,7 @@ public final class GatewayPolicy {
             uncount(replaced);
         }
         rulesPerTenant.merge(tenant(r.tenant()), 1, Integer::sum);
+        rulesPerFoldedTenant.merge(folded(tenant(r.tenant())), 1, Integer::sum);
         if (r.principal() != null) {
             byPrincipal.computeIfAbsent(key(r.tenant(), r.principal()), k -> new CopyOnWriteArrayList<>()).add(r);
         } else if (r.resource() != null) {
@@ -114,12 +117,12 @@ public final class GatewayPolicy {
      * only in case have rules in force: then an allow whose reason names them.
      */
     private GatewayDecision noRuleApplies(String tenant, Instant now) {
-        if (rulesPerTenant.isEmpty() || rulesPerTenant.containsKey(tenant)) {
+        if (rulesPerTenant.containsKey(tenant) || !rulesPerFoldedTenant.containsKey(folded(tenant))) {
             return GatewayDecision.ALLOW;
         }
         Map<String, Integer> inForce = new TreeMap<>();
         for (String t : rulesPerTenant.keySet()) {
-            if (t.equalsIgnoreCase(tenant)) {
+            if (folded(t).equals(folded(tenant))) {
                 inForce.put(t, 0);
             }
         }
@@ -157,6 +160,11 @@ public final class GatewayPolicy {
 
     private void uncount(Rule r) {
         rulesPerTenant.computeIfPresent(tenant(r.tenant()), (t, n) -> n > 1 ? n - 1 : null);
+        rulesPerFoldedTenant.computeIfPresent(folded(tenant(r.tenant())), (t, n) -> n > 1 ? n - 1 : null);
+    }
+
+    private static String folded(String tenant) {
+        return tenant.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static boolean inForce(Rule r, Instant now) {
