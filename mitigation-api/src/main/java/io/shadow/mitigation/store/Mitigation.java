@@ -1,5 +1,6 @@
 package io.shadow.mitigation.store;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.shadow.mitigation.Band;
 import java.time.Instant;
 
@@ -12,10 +13,12 @@ import java.time.Instant;
  *     {@code expired} or {@code dry_run}
  * @param eventTime event time of the anomaly that triggered it
  * @param appliedAt wall-clock time the actions took effect
+ * @param explanation JSON, as {@link Incident#explanation()}: the triggering anomaly and its risk,
+ *     answered by the API as that object
  */
 public record Mitigation(String mitigationId, String incidentId, String profile, Band band, String path, double risk,
         String status, String triggerEvent, Instant eventTime, Instant appliedAt, boolean dryRun, Instant decidedAt,
-        String decidedBy, String explanation) {
+        String decidedBy, @JsonRawValue String explanation) {
 
     public static final String STANDARD = "standard";
     public static final String EMERGENCY = "emergency";

@@ -69,7 +69,7 @@ async function showIncident(id) {
       from host ${esc(i.host)} — risk ${Math.round(i.risk)}, ${esc(i.anomalies)} anomal${i.anomalies === 1 ? "y" : "ies"},
       status <strong>${esc(i.status)}</strong></p>
     <div class="card"><h3>${note ? esc(note.subject) : "Explanation"}</h3>
-      <pre class="explanation" id="explanation">${esc(note ? note.body : i.explanation)}</pre></div>
+      <pre class="explanation" id="explanation">${esc(note ? note.body : JSON.stringify(i.explanation, null, 2))}</pre></div>
     <h3>What was done</h3>${d.mitigations.map(mitigationCard).join("")}
     <p><a href="#history/${encodeURIComponent(i.principal || "")}">History of ${esc(i.principal)}</a></p>`;
   view.querySelectorAll(".mitigation").forEach(card => {

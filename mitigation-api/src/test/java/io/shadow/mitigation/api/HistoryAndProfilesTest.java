@@ -60,6 +60,24 @@ class HistoryAndProfilesTest {
     }
 
     @Test
+    void anIncidentsExplanationIsAnObjectWithTheAnomalyAndItsRiskNotAStringOfJson() {
+        try (RunningApi api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0))) {
+            Outcome o = api.handle(Assessments.risk(40).build());
+
+            JsonNode answer = RunningApi.json(api.get("/v1/incidents/" + o.incidentId(), RunningApi.OPERATOR));
+
+            for (JsonNode explanation : java.util.List.of(answer.at("/incident/explanation"),
+                    answer.at("/mitigations/0/mitigation/explanation"))) {
+                assertThat(explanation.isObject()).as("%s", explanation).isTrue();
+                assertThat(explanation.at("/anomaly/principal").asText()).isEqualTo("u-1");
+                assertThat(explanation.at("/risk/score").asDouble()).isEqualTo(40);
+            }
+            assertThat(RunningApi.json(api.get("/v1/incidents", RunningApi.OPERATOR)).at("/0/explanation/anomaly/principal")
+                    .asText()).as("the list answers it alike").isEqualTo("u-1");
+        }
+    }
+
+    @Test
     void aValidatedNewProfileVersionIsStoredWithItsAuthorAndStaysInForceAfterARestart() throws Exception {
         String v2 = Files.readString(Path.of(getClass().getResource("/io/shadow/mitigation/profiles/default.yaml")
                 .toURI())).replace("version: 1", "version: 2").replace("author: shadow-defaults", "author: alice")
