@@ -79,10 +79,26 @@ class ChampionChallengerTest {
 
         assertThat(cc.run(data, Map.of(), ChampionPromotion.Policy.IF_BETTER).decision().reason())
                 .isEqualTo("first model: becomes champion");
-        ChampionChallenger.Result always = cc.run(data, Map.of(), ChampionPromotion.Policy.ALWAYS);
+        // a challenger clearly worse than the champion on the same hold-out: trained on the same rows
+        // with their labels inverted (retraining on the same data would tie only up to TensorFlow's
+        // non-deterministic float sums, and either could come out ahead)
+        ChampionChallenger.Result always = cc.run(labelsInvertedBeforeHoldout(data), Map.of(),
+                ChampionPromotion.Policy.ALWAYS);
         assertThat(always.decision().promoted()).isTrue();
+        assertThat(always.decision().challenger().prAuc()).isLessThan(always.decision().champion().prAuc());
         assertThat(always.decision().reason()).startsWith("challenger PR-AUC ").contains(" vs champion risk:2 ")
                 .endsWith(": the if-better rule would keep the champion; promoted anyway (policy always)");
+    }
+
+    /** {@code data} (in time order) with the labels of every row before the hold-out inverted. */
+    private static List<TrainingExample> labelsInvertedBeforeHoldout(List<TrainingExample> data) {
+        int training = data.size() - RiskModelTrainer.holdout(data, FAST.holdoutFraction()).size();
+        List<TrainingExample> out = new ArrayList<>(data.size());
+        for (int i = 0; i < data.size(); i++) {
+            TrainingExample e = data.get(i);
+            out.add(i < training ? new TrainingExample(e.time(), e.factors(), !e.incident()) : e);
+        }
+        return out;
     }
 
     @Test
