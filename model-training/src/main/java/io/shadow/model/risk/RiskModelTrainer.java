@@ -13,11 +13,12 @@ import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
-import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -48,6 +49,14 @@ public final class RiskModelTrainer {
             return new Settings(800, 0.02f, 0.25, 0.5, 7L, 400, 0.5);
         }
     }
+
+    /**
+     * Training runs its ops on one thread, so that no sum's order can depend on how threads are
+     * scheduled ({@link OrderedAdam} fixes the order of each step's ops): the same rows with the
+     * same seed give the same model, float for float. The network is small; one thread costs little.
+     */
+    private static final ConfigProto ONE_THREAD = ConfigProto.newBuilder().setIntraOpParallelismThreads(1)
+            .setInterOpParallelismThreads(1).build();
 
     private final Settings settings;
 
@@ -80,17 +89,17 @@ public final class RiskModelTrainer {
             Placeholder<TFloat32> w = tf.withName("weight").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(-1, 1)));
             Random rnd = new Random(settings.seed());
-            Operand<TFloat32> h1 = tf.nn.relu(dense(tf, x, RiskFactors.COUNT, 16, rnd));
-            Operand<TFloat32> h2 = tf.nn.relu(dense(tf, h1, 16, 8, rnd));
-            Operand<TFloat32> logits = dense(tf, h2, 8, 1, rnd);
+            List<Variable<TFloat32>> variables = new ArrayList<>();
+            Operand<TFloat32> h1 = tf.nn.relu(dense(tf, x, RiskFactors.COUNT, 16, rnd, variables));
+            Operand<TFloat32> h2 = tf.nn.relu(dense(tf, h1, 16, 8, rnd, variables));
+            Operand<TFloat32> logits = dense(tf, h2, 8, 1, rnd, variables);
             Operand<TFloat32> prob = tf.withName(TensorFlowRiskModel.OUTPUT).math.sigmoid(logits);
             // numerically stable weighted binary cross-entropy on logits
             Operand<TFloat32> bce = tf.math.add(tf.math.sub(tf.math.maximum(logits, tf.constant(0f)),
                     tf.math.mul(logits, y)), tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(logits)))));
             Operand<TFloat32> loss = tf.math.mean(tf.math.mul(bce, w), tf.constant(new int[] {0, 1}));
-            Adam adam = new Adam(g, settings.learningRate());
-            var minimize = adam.minimize(loss);
-            try (Session s = new Session(g)) {
+            Op minimize = OrderedAdam.minimize(tf, loss, variables, settings.learningRate());
+            try (Session s = new Session(g, ONE_THREAD)) {
                 s.initialize();
                 List<double[]> priorRows = priorRows(settings.priorExamples(), settings.seed());
                 double[] priorLabels = WeightedRiskModel.defaults().batch(priorRows.toArray(double[][]::new));
@@ -132,7 +141,9 @@ public final class RiskModelTrainer {
         return List.copyOf(sorted.subList(cut, sorted.size()));
     }
 
-    private static Operand<TFloat32> dense(Ops tf, Operand<TFloat32> in, int from, int to, Random rnd) {
+    /** A fully connected layer; its weights and bias are added to {@code variables}. */
+    private static Operand<TFloat32> dense(Ops tf, Operand<TFloat32> in, int from, int to, Random rnd,
+            List<Variable<TFloat32>> variables) {
         float[][] init = new float[from][to];
         double limit = Math.sqrt(6.0 / (from + to));
         for (float[] row : init) {
@@ -142,6 +153,8 @@ public final class RiskModelTrainer {
         }
         Variable<TFloat32> weights = tf.variable(tf.constant(init));
         Variable<TFloat32> bias = tf.variable(tf.constant(new float[to]));
+        variables.add(weights);
+        variables.add(bias);
         return tf.math.add(tf.linalg.matMul(in, weights), bias);
     }
 

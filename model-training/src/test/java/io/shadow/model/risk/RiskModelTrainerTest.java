@@ -39,6 +39,41 @@ class RiskModelTrainerTest {
     }
 
     @Test
+    void theSameRowsAndSeedGiveTheSameModelPredictionForPrediction(@TempDir Path dir) throws Exception {
+        List<TrainingExample> rows = TrainingFixtures.examples(600, 1);
+        RiskModelTrainer trainer = new RiskModelTrainer(RiskModelTrainer.Settings.defaults());
+        double[][] probe = new double[200][];
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < probe.length; i++) {
+            probe[i] = new RiskFactors(r.nextDouble(), r.nextDouble(), r.nextDouble(), r.nextDouble() * 0.5).toArray();
+        }
+        // the second training runs while other threads keep the cores busy, as a nightly run on a loaded
+        // machine would: the order in which threads finish must not change a float of the model
+        trainer.train(rows, dir.resolve("a"));
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> busy = java.util.stream.IntStream.range(0, 2).mapToObj(i -> new Thread(() -> {
+            double x = 0;
+            while (!stop.get()) {
+                x += Math.sqrt(x + 1);
+            }
+        })).toList();
+        busy.forEach(Thread::start);
+        try {
+            trainer.train(rows, dir.resolve("b"));
+        } finally {
+            stop.set(true);
+            for (Thread t : busy) {
+                t.join();
+            }
+        }
+
+        try (TensorFlowRiskModel a = TensorFlowRiskModel.load(dir.resolve("a"), "risk:1");
+                TensorFlowRiskModel b = TensorFlowRiskModel.load(dir.resolve("b"), "risk:2")) {
+            assertThat(b.predict(probe)).containsExactly(a.predict(probe));
+        }
+    }
+
+    @Test
     void refusesATrainingSetWithoutIncidents(@TempDir Path dir) {
         List<TrainingExample> benignOnly = TrainingFixtures.examples(50, 2).stream()
                 .map(e -> new TrainingExample(e.time(), e.factors(), false)).toList();
