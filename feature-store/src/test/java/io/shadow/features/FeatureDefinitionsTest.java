@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class FeatureDefinitionsTest {
@@ -167,6 +169,7 @@ class FeatureDefinitionsTest {
         assertThat(FeatureDefinitions.processName("C:\\Windows\\System32\\cmd.exe")).isEqualTo("cmd.exe");
         assertThat(FeatureDefinitions.processName("xmrig")).isEqualTo("xmrig");
     }
+
     @Test
     void theEntitiesAnEventConcernsAreExactlyThoseItGivesParts() {
         // a scorer routes an event to the owners of the entities it concerns: an entity with a
@@ -182,10 +185,10 @@ class FeatureDefinitionsTest {
                         b.host((fields & 2) != 0 ? "web-1" : null);
                         b.resourceId((fields & 4) != 0 ? "/usr/bin/curl" : null);
                         ActivityEvent e = b.build();
-                        java.util.Set<EntityKey> withParts = new java.util.HashSet<>();
+                        Set<EntityKey> withParts = new HashSet<>();
                         contributions(e).forEach(x -> withParts.add(x.entity()));
                         novelty(e).forEach(x -> withParts.add(x.entity()));
-                        java.util.Set<EntityKey> concerned = new java.util.HashSet<>();
+                        Set<EntityKey> concerned = new HashSet<>();
                         if (FeatureDefinitions.concernsPrincipal(e)) {
                             concerned.add(ALICE);
                         }

@@ -47,12 +47,25 @@ public final class GatewayPolicy {
     private final Map<String, Integer> rulesPerFoldedTenant = new ConcurrentHashMap<>();
     /** Guarded by {@link #warnOnce}'s lock. */
     private final Set<String> warnedTenants = new HashSet<>();
+    /** Bumped by every change of the rules: a cached explanation of an earlier version is recomputed. */
+    private volatile long rulesVersion;
+    /** The explained allow per tenant differing only in case (at most {@link #MAX_WARNED_TENANTS}). */
+    private final Map<String, Explained> explained = new ConcurrentHashMap<>();
+
+    /** An explanation, good while the rules are those of {@code rulesVersion} and none it counted has expired. */
+    private record Explained(long rulesVersion, Instant validUntil, GatewayDecision decision) {
+        boolean holds(long version, Instant now) {
+            return rulesVersion == version && now.isBefore(validUntil);
+        }
+    }
 
     public GatewayPolicy(Clock clock) {
         this.clock = clock;
     }
 
-    public void add(Rule r) {
+    /** Adds (or replaces, by id) a rule; writers are serialised, decisions read without a lock. */
+    public synchronized void add(Rule r) {
+        rulesVersion++;
         Rule replaced = byId.put(r.id(), r);
         if (replaced != null) {
             uncount(replaced);
@@ -71,11 +84,12 @@ public final class GatewayPolicy {
         }
     }
 
-    public boolean remove(String ruleId) {
+    public synchronized boolean remove(String ruleId) {
         Rule r = byId.remove(ruleId);
         if (r == null) {
             return false;
         }
+        rulesVersion++;
         for (Map<String, List<Rule>> index : List.of(byPrincipal, byResource, byHost)) {
             index.values().forEach(list -> list.removeIf(x -> x.id().equals(ruleId)));
         }
@@ -120,30 +134,48 @@ public final class GatewayPolicy {
         if (rulesPerTenant.containsKey(tenant) || !rulesPerFoldedTenant.containsKey(folded(tenant))) {
             return GatewayDecision.ALLOW;
         }
+        // a misconfigured gateway asks this for every request: explain once per change of the rules
+        long version = rulesVersion;
+        Explained cached = explained.get(tenant);
+        if (cached != null && cached.holds(version, now)) {
+            return cached.decision();
+        }
+        Explained fresh = explain(tenant, version, now);
+        if (explained.size() < MAX_WARNED_TENANTS || explained.containsKey(tenant)) {
+            explained.put(tenant, fresh);
+        }
+        return fresh.decision();
+    }
+
+    private Explained explain(String tenant, long version, Instant now) {
         Map<String, Integer> inForce = new TreeMap<>();
         for (String t : rulesPerTenant.keySet()) {
             if (folded(t).equals(folded(tenant))) {
                 inForce.put(t, 0);
             }
         }
+        Instant validUntil = Instant.MAX;
         if (inForce.isEmpty()) {
-            return GatewayDecision.ALLOW;
+            return new Explained(version, validUntil, GatewayDecision.ALLOW);
         }
         for (Rule r : byId.values()) {
-            if (inForce(r, now)) {
-                inForce.computeIfPresent(tenant(r.tenant()), (t, n) -> n + 1);
+            if (inForce(r, now) && inForce.containsKey(tenant(r.tenant()))) {
+                inForce.merge(tenant(r.tenant()), 1, Integer::sum);
+                if (r.expiresAt() != null && r.expiresAt().isBefore(validUntil)) {
+                    validUntil = r.expiresAt();
+                }
             }
         }
         inForce.values().removeIf(n -> n == 0);
         if (inForce.isEmpty()) {
-            return GatewayDecision.ALLOW;
+            return new Explained(version, validUntil, GatewayDecision.ALLOW);
         }
         List<String> counts = new ArrayList<>();
         inForce.forEach((t, n) -> counts.add("tenant '" + t + "' has " + n + " active rule" + (n == 1 ? "" : "s")));
         String reason = "no rule applies to tenant '" + tenant + "'; " + String.join(", ", counts)
                 + " (tenant ids are case-sensitive: check the gateway's SHADOW_TENANT)";
         warnOnce(tenant, reason, inForce.keySet());
-        return new GatewayDecision("allow", null, reason, 0);
+        return new Explained(version, validUntil, new GatewayDecision("allow", null, reason, 0));
     }
 
     private synchronized void warnOnce(String tenant, String reason, Set<String> meant) {

@@ -79,7 +79,6 @@ public final class Detector {
     public List<Anomaly> observe(ActivityEvent e, Predicate<EntityKey> part) {
         EventParts parts = PARTS.get().of(e);
         List<Anomaly> out = List.of();
-        BaselineSnapshot snap = snapshot;
         long now = System.currentTimeMillis();
         for (int p = 0; p < parts.entities(); p++) {
             EntityKey k = parts.key(p);
@@ -97,7 +96,10 @@ public final class Detector {
                         continue; // evicted between the look-up and the lock: the next look-up makes a new one
                     }
                     state.touch(now);
-                    a = state.observe(e, parts, p, snap, config);
+                    // the snapshot is read under the entity's lock: a switch either comes before
+                    // (and this reads the new one) or forgets what this event cached afterwards, so
+                    // no entity keeps an old snapshot alive
+                    a = state.observe(e, parts, p, snapshot, config);
                 }
                 break;
             }

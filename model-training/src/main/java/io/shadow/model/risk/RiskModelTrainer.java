@@ -18,7 +18,6 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -49,14 +48,6 @@ public final class RiskModelTrainer {
             return new Settings(800, 0.02f, 0.25, 0.5, 7L, 400, 0.5);
         }
     }
-
-    /**
-     * Training runs its ops on one thread, so that no sum's order can depend on how threads are
-     * scheduled ({@link OrderedAdam} fixes the order of each step's ops): the same rows with the
-     * same seed give the same model, float for float. The network is small; one thread costs little.
-     */
-    private static final ConfigProto ONE_THREAD = ConfigProto.newBuilder().setIntraOpParallelismThreads(1)
-            .setInterOpParallelismThreads(1).build();
 
     private final Settings settings;
 
@@ -99,7 +90,7 @@ public final class RiskModelTrainer {
                     tf.math.mul(logits, y)), tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(logits)))));
             Operand<TFloat32> loss = tf.math.mean(tf.math.mul(bce, w), tf.constant(new int[] {0, 1}));
             Op minimize = OrderedAdam.minimize(tf, loss, variables, settings.learningRate());
-            try (Session s = new Session(g, ONE_THREAD)) {
+            try (Session s = new Session(g)) {
                 s.initialize();
                 List<double[]> priorRows = priorRows(settings.priorExamples(), settings.seed());
                 double[] priorLabels = WeightedRiskModel.defaults().batch(priorRows.toArray(double[][]::new));
