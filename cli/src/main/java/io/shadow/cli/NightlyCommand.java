@@ -57,7 +57,8 @@ final class NightlyCommand implements Callable<Integer> {
         NightlyConfig nightly = new NightlyConfig(paths.catalog(), paths.landingEvents(), paths.jdbcUrl(),
                 cfg.store().user(), cfg.store().password(), paths.openRegistry(),
                 cfg.intel().feeds().stream().map(Path::of).toList(), cfg.intel().taxiiSettings(),
-                d.toDetectorConfig(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
+                d.toDetectorConfig(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults(),
+                cfg.scorer().maxTransferBytes());
         java.time.Clock clock = java.time.Clock.systemUTC();
         RunScope scope = date == null ? RunScope.yesterdayUtc(clock)
                 : RunScope.parse(date, java.time.LocalDate.now(clock));

@@ -128,7 +128,8 @@ class SparkJobsIT {
                 .extracting(q -> q.getAs("field"), q -> q.getAs("reason")).containsExactly("bytes_out",
                         "field 'bytes_out': 9000000000000000000 is more than 1099511627776 bytes (1 TiB), the most "
                         + "one event may report; one such value would weigh on its principal's and host's volume "
-                        + "statistics for a long while. Fix the sender, then land the record again");
+                        + "statistics for a long while. Fix the sender (or raise scorer.max-transfer-bytes if single "
+                        + "transfers this large are real), then land the record again");
         assertThat(quarantine).filteredOn(q -> q.<String>getAs("raw_text").contains("tx-0003")).singleElement()
                 .satisfies(q -> assertThat(q.<String>getAs("field")).isEqualTo("bytes_in"))
                 .satisfies(q -> assertThat(q.<String>getAs("reason")).startsWith("field 'bytes_in': 1099511627777 "
@@ -136,6 +137,23 @@ class SparkJobsIT {
         assertThat(quarantine).filteredOn(q -> q.<String>getAs("raw_text").contains("tx-0005")).singleElement()
                 .extracting(q -> q.getAs("field"), q -> q.getAs("reason")).containsExactly("bytes_out",
                         "field 'bytes_out': expected a non-negative integer number of bytes, got -1");
+    }
+
+    @Test
+    void ingestKeepsTransfersUpToARaisedLimitAsTheScorerDoes(@TempDir Path dir) throws Exception {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        Path landing = dir.resolve("landing/events");
+        land(landing, "absurd-transfers.ndjson");
+
+        // scorer.max-transfer-bytes raised to 2 TiB: 1 TiB + 1 is a real transfer now, 9e18 still is not
+        IngestJob.Result r = new IngestJob(spark, catalog, landing.toUri().toString(), 2L << 40).run();
+
+        assertThat(r.events()).isEqualTo(4);
+        assertThat(DeltaTables.read(spark, catalog, ShadowTable.EVENTS).collectAsList())
+                .extracting(e -> e.<String>getAs("event_id")).contains("tx-0003");
+        assertThat(DeltaTables.read(spark, catalog, ShadowTable.QUARANTINE).collectAsList())
+                .extracting(q -> q.<String>getAs("reason")).anySatisfy(reason -> assertThat(reason)
+                        .startsWith("field 'bytes_out': 9000000000000000000 is more than 2199023255552 bytes (2 TiB)"));
     }
 
     private static List<ActivityEvent> smallWorkload() {

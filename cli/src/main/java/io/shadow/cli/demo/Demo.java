@@ -132,9 +132,9 @@ public final class Demo {
         try {
             ModelRegistry registry = paths.openRegistry();
             NightlyConfig nightly = new NightlyConfig(paths.catalog(), paths.landingEvents(), paths.jdbcUrl(),
-                    cfg.store().user(), cfg.store().password(), registry, List.of(feed),
-                    cfg.detector().toDetectorConfig(),
-                    ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
+                    cfg.store().user(), cfg.store().password(), registry, List.of(feed), null,
+                    cfg.detector().toDetectorConfig(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults(),
+                    cfg.scorer().maxTransferBytes());
             new NightlyPipeline(spark, nightly, out::println).run();
             say("registry %s: champion %s", paths.registryUri().isEmpty() ? paths.registry() : paths.registryUri(),
                     registry.version(io.shadow.spark.training.TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION)

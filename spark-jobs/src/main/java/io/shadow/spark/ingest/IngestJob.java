@@ -38,8 +38,8 @@ import org.apache.spark.sql.types.StructType;
  * land even when other lines of it are bad. An event dated more than {@link #MAX_AHEAD} after the
  * run is quarantined too: the features' spans run to the newest bucket of the data, so one event
  * dated 2099 would have every entity's baseline count quiet buckets until then. So is an event
- * reporting more than {@link TransferLimit#DEFAULT_MAX_BYTES} in {@code bytes_in} or
- * {@code bytes_out}: one absurd value would stretch its entities' baselines.
+ * reporting more than {@code maxTransferBytes} (default {@link TransferLimit#DEFAULT_MAX_BYTES}) in
+ * {@code bytes_in} or {@code bytes_out}: one absurd value would stretch its entities' baselines.
  */
 public final class IngestJob {
     /** How far ahead of the ingest's clock an event's time may be (agents' clocks drift; dates do not). */
@@ -48,15 +48,21 @@ public final class IngestJob {
     private final SparkSession spark;
     private final TableCatalog catalog;
     private final String landingEvents;
+    private final long maxTransferBytes;
 
     /** Rows counted by one run. */
     public record Result(long batches, long events, long quarantined) {
     }
 
     public IngestJob(SparkSession spark, TableCatalog catalog, String landingEventsDir) {
+        this(spark, catalog, landingEventsDir, TransferLimit.DEFAULT_MAX_BYTES);
+    }
+
+    public IngestJob(SparkSession spark, TableCatalog catalog, String landingEventsDir, long maxTransferBytes) {
         this.spark = spark;
         this.catalog = catalog;
         this.landingEvents = landingEventsDir;
+        this.maxTransferBytes = maxTransferBytes;
     }
 
     public Result run() {
@@ -108,7 +114,8 @@ public final class IngestJob {
                 .add("__raw", DataTypes.StringType, true)
                 .add("__source", DataTypes.StringType, true);
         Instant now = Instant.now();
-        Dataset<Row> rows = batch.mapPartitions((MapPartitionsFunction<Row, Row>) it -> parse(it, now, parsed),
+        long maxBytes = maxTransferBytes;
+        Dataset<Row> rows = batch.mapPartitions((MapPartitionsFunction<Row, Row>) it -> parse(it, now, maxBytes, parsed),
                 Encoders.row(parsed)).persist();
         try {
             Dataset<Row> good = rows.filter(col("__error").isNull())
@@ -142,7 +149,7 @@ public final class IngestJob {
         }
     }
 
-    private static Iterator<Row> parse(Iterator<Row> in, Instant now, StructType parsed) {
+    private static Iterator<Row> parse(Iterator<Row> in, Instant now, long maxTransferBytes, StructType parsed) {
         int n = parsed.size();
         List<Row> out = new ArrayList<>();
         while (in.hasNext()) {
@@ -159,7 +166,8 @@ public final class IngestJob {
                     throw new EventFormatException("time", e.time() + " is more than " + MAX_AHEAD + " ahead of the "
                             + "ingest's clock (" + now + "); fix the sender's clock, then land the record again");
                 }
-                TransferLimit.check(e, TransferLimit.DEFAULT_MAX_BYTES, "Fix the sender, then land the record again");
+                TransferLimit.check(e, maxTransferBytes, "Fix the sender (or raise scorer.max-transfer-bytes if single transfers "
+                        + "this large are real), then land the record again");
                 Object[] ev = EventRows.values(e, now);
                 System.arraycopy(ev, 0, v, 0, ev.length);
             } catch (EventFormatException e) {

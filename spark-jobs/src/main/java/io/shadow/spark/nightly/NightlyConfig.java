@@ -1,5 +1,6 @@
 package io.shadow.spark.nightly;
 
+import io.shadow.features.json.TransferLimit;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.model.detect.DetectorConfig;
 import io.shadow.model.intel.taxii.TaxiiSettings;
@@ -16,12 +17,30 @@ import java.util.List;
  * @param storeJdbcUrl the mitigation store, for the feedback import (null skips the import)
  * @param threatFeeds feed files (STIX bundles, plain or CSV lists) synced into {@code threat_indicators}
  * @param taxii the TAXII server to sync too, or null
+ * @param maxTransferBytes the most {@code bytes_in} / {@code bytes_out} one event may report; ingest
+ *     quarantines events above it (the scorer's {@code scorer.max-transfer-bytes}, so both judge alike)
  */
 public record NightlyConfig(TableCatalog catalog, String landingEvents, String storeJdbcUrl, String storeUser,
         String storePassword, ModelRegistry registry, List<Path> threatFeeds, TaxiiSettings taxii,
-        DetectorConfig detector, ResourceRisk resourceRisk, RiskModelTrainer.Settings training) {
+        DetectorConfig detector, ResourceRisk resourceRisk, RiskModelTrainer.Settings training,
+        long maxTransferBytes) {
 
-    /** Without a TAXII server. */
+    public NightlyConfig {
+        if (maxTransferBytes < 1) {
+            throw new IllegalArgumentException("invalid max-transfer-bytes = " + maxTransferBytes
+                    + "; expected a positive number of bytes (default " + TransferLimit.DEFAULT_MAX_BYTES + ")");
+        }
+    }
+
+    /** With the default transfer limit ({@link TransferLimit#DEFAULT_MAX_BYTES}). */
+    public NightlyConfig(TableCatalog catalog, String landingEvents, String storeJdbcUrl, String storeUser,
+            String storePassword, ModelRegistry registry, List<Path> threatFeeds, TaxiiSettings taxii,
+            DetectorConfig detector, ResourceRisk resourceRisk, RiskModelTrainer.Settings training) {
+        this(catalog, landingEvents, storeJdbcUrl, storeUser, storePassword, registry, threatFeeds, taxii, detector,
+                resourceRisk, training, TransferLimit.DEFAULT_MAX_BYTES);
+    }
+
+    /** Without a TAXII server, with the default transfer limit. */
     public NightlyConfig(TableCatalog catalog, String landingEvents, String storeJdbcUrl, String storeUser,
             String storePassword, ModelRegistry registry, List<Path> threatFeeds, DetectorConfig detector,
             ResourceRisk resourceRisk, RiskModelTrainer.Settings training) {

@@ -54,7 +54,8 @@ public final class NightlyPipeline {
                 return r.skipped() != null ? r.skipped() : r;
             }));
         }
-        steps.add(new NightlyStep("ingest", scope -> new IngestJob(spark, cfg.catalog(), cfg.landingEvents()).run()));
+        steps.add(new NightlyStep("ingest", scope -> new IngestJob(spark, cfg.catalog(), cfg.landingEvents(),
+                cfg.maxTransferBytes()).run()));
         steps.add(new NightlyStep("features", scope -> scope.allDates()
                 ? new FeatureJob(spark, cfg.catalog()).run() + " feature rows, every date"
                 : new FeatureJob(spark, cfg.catalog()).run(scope.date()) + " feature rows for " + scope.date()));

@@ -1,5 +1,6 @@
 package io.shadow.spark.nightly;
 
+import io.shadow.features.json.TransferLimit;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.model.detect.DetectorConfig;
 import io.shadow.model.intel.taxii.TaxiiSettings;
@@ -54,7 +55,7 @@ public final class NightlySubmit {
             """;
     private static final List<String> VALUED = List.of("--warehouse", "--registry", "--landing", "--store-jdbc-url",
             "--store-user", "--store-password", "--threat-feed", "--taxii-url", "--taxii-collection", "--date", "--from-step",
-            "--shuffle-partitions");
+            "--shuffle-partitions", "--max-transfer-bytes");
 
     private NightlySubmit() {
     }
@@ -144,7 +145,7 @@ public final class NightlySubmit {
         String landing = one(opts, "--landing") != null ? one(opts, "--landing") : catalog.landingZone() + "events";
         return new NightlyConfig(catalog, landing, one(opts, "--store-jdbc-url"), one(opts, "--store-user"),
                 one(opts, "--store-password"), registry, feeds, taxii(opts, env), DetectorConfig.defaults(),
-                ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
+                ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults(), maxTransferBytes(opts));
     }
 
     /** The TAXII server from {@code --taxii-url}, credentials from the environment (not the process list). */
@@ -175,6 +176,23 @@ public final class NightlySubmit {
                     + "the TAXII server takes either basic auth (user and SHADOW_INTEL_TAXII_PASSWORD) or a token");
         }
         return new TaxiiSettings(uri, collections, user, env.get("SHADOW_INTEL_TAXII_PASSWORD"), token);
+    }
+
+    private static long maxTransferBytes(Map<String, List<String>> opts) {
+        String v = one(opts, "--max-transfer-bytes");
+        if (v == null) {
+            return TransferLimit.DEFAULT_MAX_BYTES;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--max-transfer-bytes '" + v + "' must be a positive whole number of bytes "
+                + "(default " + TransferLimit.DEFAULT_MAX_BYTES + ", 1 TiB; the scorer's scorer.max-transfer-bytes)");
     }
 
     private static int partitions(Map<String, List<String>> opts) {

@@ -40,6 +40,15 @@ class NightlySubmitTest {
     }
 
     @Test
+    void theTransferLimitIsTheScorersDefaultUnlessGiven() {
+        assertThat(config(Map.of()).maxTransferBytes()).isEqualTo(1L << 40);
+        assertThat(config(Map.of(), "--max-transfer-bytes", "2199023255552").maxTransferBytes()).isEqualTo(2L << 40);
+        assertThatThrownBy(() -> config(Map.of(), "--max-transfer-bytes", "2TiB")).hasMessage("--max-transfer-bytes "
+                + "'2TiB' must be a positive whole number of bytes (default 1099511627776, 1 TiB; the scorer's "
+                + "scorer.max-transfer-bytes)");
+    }
+
+    @Test
     void taxiiMistakesNameTheArgumentOrVariable() {
         assertThatThrownBy(() -> config(Map.of(), "--taxii-collection", "c2"))
                 .hasMessageStartingWith("--taxii-collection needs --taxii-url");
