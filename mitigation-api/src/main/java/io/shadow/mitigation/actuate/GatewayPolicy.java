@@ -41,10 +41,11 @@ public final class GatewayPolicy {
     private final Map<String, List<Rule>> byResource = new ConcurrentHashMap<>();
     private final Map<String, List<Rule>> byHost = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
-    /** Rules held per tenant, so a decision finds a tenant without rules in one look-up. */
-    private final Map<String, Integer> rulesPerTenant = new ConcurrentHashMap<>();
-    /** The same, by tenant in lower case: whether any tenant differs only in case is one look-up too. */
-    private final Map<String, Integer> rulesPerFoldedTenant = new ConcurrentHashMap<>();
+    /**
+     * Rules held per tenant, grouped by the tenant in lower case: whether a tenant has rules, and
+     * which tenants differ from it only in case, is one look-up.
+     */
+    private final Map<String, Map<String, Integer>> rulesByFoldedTenant = new ConcurrentHashMap<>();
     /** Guarded by {@link #warnOnce}'s lock. */
     private final Set<String> warnedTenants = new HashSet<>();
     /** Bumped by every change of the rules: a cached explanation of an earlier version is recomputed. */
@@ -70,8 +71,8 @@ public final class GatewayPolicy {
         if (replaced != null) {
             uncount(replaced);
         }
-        rulesPerTenant.merge(tenant(r.tenant()), 1, Integer::sum);
-        rulesPerFoldedTenant.merge(folded(tenant(r.tenant())), 1, Integer::sum);
+        String t = tenant(r.tenant());
+        rulesByFoldedTenant.computeIfAbsent(folded(t), k -> new ConcurrentHashMap<>()).merge(t, 1, Integer::sum);
         if (r.principal() != null) {
             byPrincipal.computeIfAbsent(key(r.tenant(), r.principal()), k -> new CopyOnWriteArrayList<>()).add(r);
         } else if (r.resource() != null) {
@@ -131,7 +132,8 @@ public final class GatewayPolicy {
      * only in case have rules in force: then an allow whose reason names them.
      */
     private GatewayDecision noRuleApplies(String tenant, Instant now) {
-        if (rulesPerTenant.containsKey(tenant) || !rulesPerFoldedTenant.containsKey(folded(tenant))) {
+        Map<String, Integer> variants = rulesByFoldedTenant.get(folded(tenant));
+        if (variants == null || variants.containsKey(tenant)) {
             return GatewayDecision.ALLOW;
         }
         // a misconfigured gateway asks this for every request: explain once per change of the rules
@@ -140,24 +142,18 @@ public final class GatewayPolicy {
         if (cached != null && cached.holds(version, now)) {
             return cached.decision();
         }
-        Explained fresh = explain(tenant, version, now);
+        Explained fresh = explain(tenant, variants.keySet(), version, now);
         if (explained.size() < MAX_WARNED_TENANTS || explained.containsKey(tenant)) {
             explained.put(tenant, fresh);
         }
         return fresh.decision();
     }
 
-    private Explained explain(String tenant, long version, Instant now) {
+    /** The allow for {@code tenant}, naming the {@code variants} (same tenant but for case) with rules in force. */
+    private Explained explain(String tenant, Set<String> variants, long version, Instant now) {
         Map<String, Integer> inForce = new TreeMap<>();
-        for (String t : rulesPerTenant.keySet()) {
-            if (folded(t).equals(folded(tenant))) {
-                inForce.put(t, 0);
-            }
-        }
+        variants.forEach(t -> inForce.put(t, 0));
         Instant validUntil = Instant.MAX;
-        if (inForce.isEmpty()) {
-            return new Explained(version, validUntil, GatewayDecision.ALLOW);
-        }
         for (Rule r : byId.values()) {
             if (inForce(r, now) && inForce.containsKey(tenant(r.tenant()))) {
                 inForce.merge(tenant(r.tenant()), 1, Integer::sum);
@@ -182,7 +178,8 @@ public final class GatewayPolicy {
         if (warnedTenants.size() >= MAX_WARNED_TENANTS || !warnedTenants.add(tenant)) {
             return;
         }
-        LOG.warn("{} (gateway rules exist for {} tenant(s); did the gateway mean {}?)", reason, rulesPerTenant.size(),
+        int tenants = rulesByFoldedTenant.values().stream().mapToInt(Map::size).sum();
+        LOG.warn("{} (gateway rules exist for {} tenant(s); did the gateway mean {}?)", reason, tenants,
                 String.join(" or ", meant));
         if (warnedTenants.size() == MAX_WARNED_TENANTS) {
             LOG.warn("warned about {} tenants that differ only in case from a tenant with gateway rules; further "
@@ -191,8 +188,11 @@ public final class GatewayPolicy {
     }
 
     private void uncount(Rule r) {
-        rulesPerTenant.computeIfPresent(tenant(r.tenant()), (t, n) -> n > 1 ? n - 1 : null);
-        rulesPerFoldedTenant.computeIfPresent(folded(tenant(r.tenant())), (t, n) -> n > 1 ? n - 1 : null);
+        String t = tenant(r.tenant());
+        rulesByFoldedTenant.computeIfPresent(folded(t), (f, counts) -> {
+            counts.computeIfPresent(t, (k, n) -> n > 1 ? n - 1 : null);
+            return counts.isEmpty() ? null : counts;
+        });
     }
 
     private static String folded(String tenant) {

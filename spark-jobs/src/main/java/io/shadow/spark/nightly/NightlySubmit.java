@@ -180,9 +180,24 @@ public final class NightlySubmit {
 
     private static long maxTransferBytes(Map<String, List<String>> opts) {
         String v = one(opts, "--max-transfer-bytes");
+        return v == null ? TransferLimit.DEFAULT_MAX_BYTES : positive("--max-transfer-bytes", v,
+                " of bytes (default " + TransferLimit.DEFAULT_MAX_BYTES + ", 1 TiB; the scorer's scorer.max-transfer-bytes)");
+    }
+
+    private static int partitions(Map<String, List<String>> opts) {
+        String v = one(opts, "--shuffle-partitions");
         if (v == null) {
-            return TransferLimit.DEFAULT_MAX_BYTES;
+            v = System.getProperty("spark.sql.shuffle.partitions", "8");
         }
+        long n = positive("--shuffle-partitions", v, "");
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--shuffle-partitions '" + v + "' must be a positive whole number");
+        }
+        return (int) n;
+    }
+
+    /** {@code v} as a positive whole number; else an error naming {@code option}, the value and {@code unit}. */
+    private static long positive(String option, String v, String unit) {
         try {
             long n = Long.parseLong(v);
             if (n > 0) {
@@ -191,24 +206,7 @@ public final class NightlySubmit {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("--max-transfer-bytes '" + v + "' must be a positive whole number of bytes "
-                + "(default " + TransferLimit.DEFAULT_MAX_BYTES + ", 1 TiB; the scorer's scorer.max-transfer-bytes)");
-    }
-
-    private static int partitions(Map<String, List<String>> opts) {
-        String v = one(opts, "--shuffle-partitions");
-        if (v == null) {
-            v = System.getProperty("spark.sql.shuffle.partitions", "8");
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("--shuffle-partitions '" + v + "' must be a positive whole number");
+        throw new IllegalArgumentException(option + " '" + v + "' must be a positive whole number" + unit);
     }
 
     private static String one(Map<String, List<String>> opts, String key) {
