@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A real Spark standalone cluster (one master, one worker) from a Spark distribution, on free
@@ -23,6 +24,9 @@ import java.util.concurrent.TimeUnit;
 final class StandaloneCluster implements AutoCloseable {
     private static final String MASTER = "org.apache.spark.deploy.master.Master";
     private static final String WORKER = "org.apache.spark.deploy.worker.Worker";
+
+    /** Executors lost before {@link #submit} gives up; a healthy run of the nightly job loses none. */
+    private static final int MAX_LOST_EXECUTORS = 5;
 
     private final Path sparkHome;
     private final Path dir;
@@ -52,17 +56,36 @@ final class StandaloneCluster implements AutoCloseable {
         return dir.resolve("work");
     }
 
-    /** Runs spark-submit; returns its exit code, its output in {@code log}. */
+    /**
+     * Runs spark-submit; returns its exit code, its output in {@code log}. Fails early, naming the
+     * first executor's error, when executors keep being lost: the standalone master replaces an
+     * executor that dies after it started without limit, so a worker that cannot start one (a full
+     * disk, too little memory) would otherwise spin until the timeout.
+     */
     int submit(List<String> args, Path log, Duration timeout) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(sparkHome.resolve("bin/spark-submit").toString());
         cmd.addAll(args);
         Process p = process(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-            throw new AssertionError("spark-submit did not finish within " + timeout + "; its output:\n" + tail(log));
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!p.waitFor(2, TimeUnit.SECONDS)) {
+            List<String> lost = lostExecutors(log);
+            if (System.nanoTime() > end || lost.size() >= MAX_LOST_EXECUTORS) {
+                p.destroyForcibly().waitFor();
+                String why = lost.size() >= MAX_LOST_EXECUTORS
+                        ? lost.size() + " executors were lost; the first: " + lost.get(0)
+                        : "spark-submit did not finish within " + timeout;
+                throw new AssertionError(why + "\n(" + Files.getFileStore(dir).getUsableSpace() / (1 << 20)
+                        + " MiB free where the cluster keeps its files, " + dir + "); the output's end:\n" + tail(log));
+            }
         }
         return p.exitValue();
+    }
+
+    private static List<String> lostExecutors(Path log) throws IOException {
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains("Lost executor")).limit(MAX_LOST_EXECUTORS).toList();
+        }
     }
 
     static String tail(Path log) throws IOException {
@@ -97,6 +120,9 @@ final class StandaloneCluster implements AutoCloseable {
         env.put("SPARK_LOCAL_IP", "127.0.0.1");
         env.put("SPARK_PID_DIR", dir.toString());
         env.put("SPARK_LOG_DIR", dir.resolve("logs").toString());
+        // Executors' scratch space and their copies of the application jar (~190 MB each) go in
+        // this directory, not java.io.tmpdir, so they are removed with it.
+        env.put("SPARK_LOCAL_DIRS", dir.resolve("local").toString());
         env.put("SPARK_DAEMON_MEMORY", "512m");
         env.put("SPARK_CONF_DIR", dir.resolve("conf").toString());
         env.put("TF_CPP_MIN_LOG_LEVEL", "2");
