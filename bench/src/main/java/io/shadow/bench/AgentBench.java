@@ -2,6 +2,7 @@ package io.shadow.bench;
 
 import io.shadow.agents.simulate.WorkloadConfig;
 import io.shadow.agents.simulate.WorkloadGenerator;
+import io.shadow.features.files.FileTrees;
 import io.shadow.features.json.EventCodec;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -121,9 +121,7 @@ public final class AgentBench {
         } finally {
             agent.destroy();
             agent.waitFor();
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            FileTrees.deleteQuietly(dir);
         }
     }
 

@@ -5,6 +5,7 @@ import io.shadow.agents.simulate.WorkloadConfig;
 import io.shadow.agents.simulate.WorkloadGenerator;
 import io.shadow.agents.spool.Spool;
 import io.shadow.features.ActivityEvent;
+import io.shadow.features.files.FileTrees;
 import io.shadow.features.json.EventCodec;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.SparkSessions;
@@ -13,9 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -78,9 +77,7 @@ public final class IngestBench {
                 spark.stop();
             }
         } finally {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            FileTrees.deleteQuietly(dir);
         }
     }
 }

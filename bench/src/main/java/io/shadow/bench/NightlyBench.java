@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import io.shadow.features.files.FileTrees;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.model.detect.DetectorConfig;
@@ -25,10 +26,8 @@ import io.shadow.spark.nightly.RunScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -116,9 +115,7 @@ public final class NightlyBench {
                     .print();
         } finally {
             spark.stop();
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            FileTrees.deleteQuietly(dir);
         }
     }
 

@@ -5,6 +5,7 @@ import io.shadow.agents.simulate.WorkloadConfig;
 import io.shadow.agents.simulate.WorkloadGenerator;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.baseline.BaselineSnapshot;
+import io.shadow.features.files.FileTrees;
 import io.shadow.mitigation.api.Caller;
 import io.shadow.mitigation.api.Role;
 import io.shadow.mitigation.api.ServiceApp;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * {@code bin/bench scorer [seconds] [clients] [batch] [employees]}: the online scorer on a real
@@ -156,9 +156,7 @@ public final class ScorerBench {
             app.stop();
             bare.stop();
             scorer.close();
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            FileTrees.deleteQuietly(dir);
         }
     }
 

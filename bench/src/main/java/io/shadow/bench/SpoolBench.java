@@ -3,6 +3,7 @@ package io.shadow.bench;
 import io.shadow.agents.simulate.WorkloadConfig;
 import io.shadow.agents.simulate.WorkloadGenerator;
 import io.shadow.agents.spool.Spool;
+import io.shadow.features.files.FileTrees;
 import io.shadow.features.json.EventCodec;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -48,9 +48,7 @@ public final class SpoolBench {
                     .figure("batch", batch)
                     .print();
         } finally {
-            try (var walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            FileTrees.deleteQuietly(dir);
         }
     }
 

@@ -1,12 +1,11 @@
 package io.shadow.spark;
 
+import io.shadow.features.files.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerApplicationEnd;
@@ -90,14 +89,11 @@ public final class SparkSessions {
         }
     }
 
-    /** Also what a managed table would have put there; Shadow creates none. */
+    /**
+     * Also what a managed table would have put there (Shadow creates none); quietly, as a leftover
+     * empty directory in java.io.tmpdir is no reason to fail a job that has finished.
+     */
     private static void delete(Path warehouse) {
-        try (Stream<Path> walk = Files.walk(warehouse)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // a leftover empty directory in java.io.tmpdir is no reason to fail a job that has finished
-        }
+        FileTrees.deleteQuietly(warehouse);
     }
 }

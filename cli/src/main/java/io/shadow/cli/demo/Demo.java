@@ -16,6 +16,7 @@ import io.shadow.cli.runtime.ShadowRuntime;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.EntityKey;
 import io.shadow.features.EntityKind;
+import io.shadow.features.files.FileTrees;
 import io.shadow.features.json.EventCodec;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.mitigation.MitigationService;
@@ -362,13 +363,6 @@ public final class Demo {
 
     /** Deletes a directory tree; nothing when it does not exist. */
     public static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(x);
-            }
-        }
+        FileTrees.delete(p);
     }
 }

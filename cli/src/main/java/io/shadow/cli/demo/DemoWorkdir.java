@@ -1,12 +1,12 @@
 package io.shadow.cli.demo;
 
+import io.shadow.features.files.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -115,12 +115,6 @@ public record DemoWorkdir(Path defaultDir, List<Kept> keep) {
 
     /** Deletes what is inside {@code dir} (links themselves, never what they point to). */
     private static void empty(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                if (!p.equals(dir)) {
-                    Files.delete(p);
-                }
-            }
-        }
+        FileTrees.deleteContents(dir);
     }
 }

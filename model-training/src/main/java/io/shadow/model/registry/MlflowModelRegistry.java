@@ -1,6 +1,7 @@
 package io.shadow.model.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.features.files.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -267,13 +267,8 @@ public final class MlflowModelRegistry implements ModelRegistry {
     }
 
     private static void deleteRecursively(Path p) {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
+        try {
+            FileTrees.delete(p);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + p, e);
         }
