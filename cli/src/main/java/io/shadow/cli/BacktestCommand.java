@@ -122,7 +122,7 @@ final class BacktestCommand implements Callable<Integer> {
                 cfg.detector().toDetectorConfig(), new DeltaBaselines(kernel, paths.catalog()),
                 new DeltaThreatIntel(kernel, paths.catalog(), cfg.intel().feeds().stream().map(Path::of).toList()),
                 ResourceRisk.defaults(), ConfigLoader.duration("mitigation.incident-window",
-                        cfg.mitigation().incidentWindow()), truth);
+                        cfg.mitigation().incidentWindow()), truth, cfg.scorer().maxTransferBytes());
         BacktestReport report = new Backtest(inputs, line -> {
             stderr.println(line);
             stderr.flush();

@@ -13,6 +13,8 @@ import io.shadow.cli.backtest.BacktestReport;
 import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.table.EventTableReader;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.features.table.KernelTableReader;
@@ -57,7 +59,8 @@ class BacktestIT {
         in = new Backtest.Inputs(paths.catalog(), paths.openRegistry(), cfg.detector().toDetectorConfig(),
                 new DeltaBaselines(kernel, paths.catalog()), new DeltaThreatIntel(kernel, paths.catalog(),
                         cfg.intel().feeds().stream().map(Path::of).toList()), ResourceRisk.defaults(),
-                ConfigLoader.duration("k", cfg.mitigation().incidentWindow()), Optional.of(labels));
+                ConfigLoader.duration("k", cfg.mitigation().incidentWindow()), Optional.of(labels),
+                cfg.scorer().maxTransferBytes());
         List<String> progress = new ArrayList<>();
         report = new Backtest(in, progress::add).run(labels.from(), labels.to(),
                 List.of(new Backtest.Profiles("current", "built-in defaults", ProfileLoader.defaults())));
@@ -131,6 +134,26 @@ class BacktestIT {
                     .plus(ScenarioScorecard.GRACE)))).as(f + " is outside every attack").isFalse();
         }
         assertThat(l.falseByEntity().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(l.falseCount());
+    }
+
+    @Test
+    void storedEventsTheScorerWouldRefuseAreLeftOutAndCounted() {
+        List<ActivityEvent> stored = new EventTableReader(new KernelTableReader(), in.catalog())
+                .read(labels.from(), labels.to());
+        long largest = stored.stream().mapToLong(e -> Math.max(e.bytesIn(), e.bytesOut())).max().orElseThrow();
+        long limit = largest - 1;
+        long refused = stored.stream().filter(e -> e.bytesIn() > limit || e.bytesOut() > limit).count();
+        assertThat(refused).isPositive();
+        Backtest.Inputs tight = new Backtest.Inputs(in.catalog(), in.registry(), in.detector(), in.baselines(),
+                in.intel(), in.resourceRisk(), in.incidentWindow(), in.labels(), limit);
+        List<String> progress = new ArrayList<>();
+        BacktestReport r = new Backtest(tight, progress::add).run(labels.from(), labels.to(),
+                List.of(new Backtest.Profiles("current", "built-in defaults", ProfileLoader.defaults())));
+
+        assertThat(r.events()).isEqualTo(report.events() - refused).isEqualTo(stored.size() - refused);
+        assertThat(progress).anyMatch(l -> l.startsWith("left out " + refused + " stored event(s) reporting more "
+                + "than " + limit + " bytes"));
+        assertThat(report.events()).as("the default limit leaves every stored event in").isEqualTo(stored.size());
     }
 
     private static ProfileSet withLow(ProfileSet p, double low) {

@@ -37,10 +37,13 @@ public final class Backtest {
      * The installation a backtest reads: tables, registry and the scorer's settings, with baselines
      * and threat intelligence from the same sources the service reads ({@code DeltaBaselines},
      * {@code DeltaThreatIntel}).
+     *
+     * @param maxTransferBytes the scorer's {@code scorer.max-transfer-bytes}: stored events above it
+     *     (landed before ingest quarantined them) are skipped, as the scorer refuses them
      */
     public record Inputs(TableCatalog catalog, ModelRegistry registry, DetectorConfig detector,
             BaselineSource baselines, ThreatIntelSource intel, ResourceRisk resourceRisk, Duration incidentWindow,
-            Optional<ScenarioLabels> labels) {
+            Optional<ScenarioLabels> labels, long maxTransferBytes) {
     }
 
     /** One profile set to try; the last of several is the current one the others are compared with. */
@@ -69,7 +72,7 @@ public final class Backtest {
             throw BacktestErrors.missingTable("baselines", baselinesPath);
         }
         progress.accept("reading stored events " + from + " .. " + to + " from " + events.path());
-        List<ActivityEvent> history = events.read(from, to);
+        List<ActivityEvent> history = refusedLeftOut(events.read(from, to));
         if (history.isEmpty()) {
             throw BacktestErrors.noEvents(from, to, events.path(), span(events));
         }
@@ -115,6 +118,22 @@ public final class Backtest {
         } finally {
             replays.forEach(ProfileReplay::close);
         }
+    }
+
+    /** The events the scorer would take: those reporting more bytes than it accepts are left out, and counted. */
+    private List<ActivityEvent> refusedLeftOut(List<ActivityEvent> stored) {
+        List<ActivityEvent> kept = new ArrayList<>(stored.size());
+        for (ActivityEvent e : stored) {
+            if (e.bytesIn() <= in.maxTransferBytes() && e.bytesOut() <= in.maxTransferBytes()) {
+                kept.add(e);
+            }
+        }
+        if (kept.size() < stored.size()) {
+            progress.accept(String.format("left out %d stored event(s) reporting more than %d bytes in bytes_in or "
+                    + "bytes_out: the scorer refuses them (scorer.max-transfer-bytes), and ingest now quarantines them",
+                    stored.size() - kept.size(), in.maxTransferBytes()));
+        }
+        return kept;
     }
 
     private static String fanOut(List<ProfileReplay> replays, Assessment a) {
