@@ -99,7 +99,7 @@ public final class Agent implements AutoCloseable {
         }
         if (cfg.intake().port() >= 0) {
             intake = new AgentIntake(spool, cfg.tenant(), cfg.intake().host(), cfg.intake().port(),
-                    cfg.intake().token(), cfg.intake().maxRequestBytes());
+                    cfg.intake().token(), cfg.intake().maxRequestBytes(), cfg.intake().maxTransferBytes());
         }
         LOG.info("agent {} on {}: spool {}, {} source(s), landing {}, scorer {}, intake {}", agentId, host,
                 spool.directory(), sources.size(), landing == null ? "off" : cfg.landing().uri(),

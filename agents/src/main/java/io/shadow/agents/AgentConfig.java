@@ -27,8 +27,12 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
     public record Scorer(String url, String token, int batchRecords, String trustStore, String trustStorePassword) {
     }
 
-    /** The HTTP intake applications report to; port -1 = off, 0 = any free port. */
-    public record Intake(String host, int port, String token, long maxRequestBytes) {
+    /**
+     * The HTTP intake applications report to; port -1 = off, 0 = any free port; events reporting more
+     * than {@code max-transfer-bytes} in {@code bytes_in} or {@code bytes_out} are refused (keep it at
+     * the scorer's {@code scorer.max-transfer-bytes}: above it the scorer refuses and ingest quarantines).
+     */
+    public record Intake(String host, int port, String token, long maxRequestBytes, long maxTransferBytes) {
     }
 
     /** Capture sources. */
@@ -83,6 +87,7 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
               port: -1
               token: ""
               max-request-bytes: 10485760
+              max-transfer-bytes: 1099511627776
             sources:
               poll-interval: PT1S
               host-metrics:
@@ -137,6 +142,8 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
             ConfigException.check(intake.token().length() >= 16, "intake.token", "(hidden)",
                     "a random token of at least 16 characters when the intake is on");
         }
+        ConfigException.check(intake.maxTransferBytes() >= 1, "intake.max-transfer-bytes", intake.maxTransferBytes(),
+                "a positive number of bytes (default 1099511627776, 1 TiB: the scorer's scorer.max-transfer-bytes)");
         YamlConfig.duration("sources.poll-interval", sources.pollInterval());
         if (actions.enabled()) {
             String url = actions.effectiveUrl(scorer);

@@ -37,7 +37,7 @@ class AgentConfigTest {
         assertThat(c.spool()).isEqualTo(new AgentConfig.Spool(".shadow/agent/spool", 67_108_864L, 4_294_967_296L));
         assertThat(c.landing()).isEqualTo(new AgentConfig.Landing("file:///var/lib/shadow/landing", 5000, "PT5S"));
         assertThat(c.scorer().url()).isEmpty();
-        assertThat(c.intake()).isEqualTo(new AgentConfig.Intake("127.0.0.1", -1, "", 10_485_760L));
+        assertThat(c.intake()).isEqualTo(new AgentConfig.Intake("127.0.0.1", -1, "", 10_485_760L, 1L << 40));
         assertThat(c.sources().pollInterval()).isEqualTo("PT1S");
         assertThat(c.sources().hostMetrics()).isEqualTo(new AgentConfig.HostMetrics(true, "PT15S", 5));
         assertThat(c.sources().processes().enabled()).isTrue();

@@ -7,9 +7,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.shadow.agents.spool.Spool;
 import io.shadow.agents.spool.SpoolFullException;
+import io.shadow.features.ActivityEvent;
 import io.shadow.features.json.EventCodec;
 import io.shadow.features.json.EventFormatException;
 import io.shadow.features.json.EventLineCheck;
+import io.shadow.features.json.TransferLimit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,7 +29,8 @@ import java.util.concurrent.Executors;
  * with a JSON array or NDJSON. Valid events are appended to the spool before the answer, so a 200
  * means durable; invalid ones are listed with the field at fault and not kept. An event that names
  * no tenant is stamped with the agent's own ({@code tenant} of its configuration), as its other
- * sources do. A full spool answers 503 with {@code Retry-After}. Served by the JDK's own HTTP server: the agent sits beside the
+ * sources do, and one reporting more than {@code intake.max-transfer-bytes} in {@code bytes_in} or
+ * {@code bytes_out} is refused like a malformed one. A full spool answers 503 with {@code Retry-After}. Served by the JDK's own HTTP server: the agent sits beside the
  * workloads it watches and keeps its footprint small.
  */
 public final class AgentIntake implements AutoCloseable {
@@ -43,11 +46,18 @@ public final class AgentIntake implements AutoCloseable {
     private final byte[] expected;
     private final long maxRequestBytes;
     private final String tenant;
+    private final long maxTransferBytes;
 
-    /** @param tenant stamped on events that name none (the agent's configured tenant) */
-    public AgentIntake(Spool spool, String tenant, String host, int port, String token, long maxRequestBytes) {
+    /**
+     * @param tenant stamped on events that name none (the agent's configured tenant)
+     * @param maxTransferBytes events reporting more in {@code bytes_in} or {@code bytes_out} are refused
+     *     ({@code intake.max-transfer-bytes}; the scorer and ingest would refuse them too)
+     */
+    public AgentIntake(Spool spool, String tenant, String host, int port, String token, long maxRequestBytes,
+            long maxTransferBytes) {
         this.spool = spool;
         this.tenant = tenant;
+        this.maxTransferBytes = maxTransferBytes;
         this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.maxRequestBytes = maxRequestBytes;
         try {
@@ -127,7 +137,7 @@ public final class AgentIntake implements AutoCloseable {
                 }
                 int stop = end > start && body[end - 1] == '\r' ? end - 1 : end;
                 if (stop > start && !blank(body, start, stop)) {
-                    if (EventLineCheck.validWithId(body, start, stop - start)) {
+                    if (EventLineCheck.validWithId(body, start, stop - start, maxTransferBytes)) {
                         if (2 * sliced + 2 > slices.length) {
                             slices = Arrays.copyOf(slices, slices.length * 2);
                         }
@@ -184,12 +194,16 @@ public final class AgentIntake implements AutoCloseable {
         if (line.isBlank()) {
             return;
         }
-        if (EventLineCheck.validWithId(line)) {
+        if (EventLineCheck.validWithId(line, maxTransferBytes)) {
             good.add(line.getBytes(StandardCharsets.UTF_8));
             return;
         }
         try {
-            good.add(EventCodec.toJson(EventCodec.parse(line, tenant)).getBytes(StandardCharsets.UTF_8));
+            ActivityEvent event = EventCodec.parse(line, tenant);
+            TransferLimit.check(event, maxTransferBytes, "Fix the sender, or raise intake.max-transfer-bytes in the "
+                    + "agent's configuration (and scorer.max-transfer-bytes on the server) if single transfers "
+                    + "really are this large.");
+            good.add(EventCodec.toJson(event).getBytes(StandardCharsets.UTF_8));
         } catch (EventFormatException e) {
             errors.addObject().put("index", index).put("field", e.field()).put("error", e.getMessage());
         }

@@ -10,6 +10,7 @@ import io.shadow.features.EventClass;
 import io.shadow.features.Outcome;
 import io.shadow.features.ResourceType;
 import io.shadow.features.json.EventCodec;
+import io.shadow.features.json.TransferLimit;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,8 +53,12 @@ class AgentIntakeTest {
     }
 
     private void start(long maxSpoolBytes) {
+        start(maxSpoolBytes, TransferLimit.DEFAULT_MAX_BYTES);
+    }
+
+    private void start(long maxSpoolBytes, long maxTransferBytes) {
         spool = Spool.open(spoolDir(), Math.min(SEGMENT, maxSpoolBytes), maxSpoolBytes);
-        intake = new AgentIntake(spool, "acme", "127.0.0.1", 0, TOKEN, 1 << 20);
+        intake = new AgentIntake(spool, "acme", "127.0.0.1", 0, TOKEN, 1 << 20, maxTransferBytes);
     }
 
     private static String event(int i) {
@@ -106,6 +111,29 @@ class AgentIntakeTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(json(r)).isEqualTo(EventCodec.mapper().readTree("{\"accepted\":2,\"rejected\":0,\"errors\":[]}"));
         assertThat(spooledAfterRestart()).containsExactly(EventCodec.parse(event(1)), EventCodec.parse(event(2)));
+    }
+
+    @Test
+    void anEventReportingMoreBytesThanTheLimitIsRefusedNamingTheFieldAndTheKnob() throws Exception {
+        start(ROOMY, 3000);
+        // event(i) reports 1024 * i bytes out: the third is over the limit, with and without an event_id
+        String overNoId = event(4).replace("\"event_id\":\"files-api-4\",", "");
+
+        HttpResponse<String> nd = postAuthorized(event(1) + "\n" + event(3) + "\n" + event(2) + "\n" + overNoId);
+        HttpResponse<String> array = postAuthorized("[" + event(5) + "]");
+
+        assertThat(nd.statusCode()).isEqualTo(200);
+        JsonNode body = json(nd);
+        assertThat(body.path("accepted").asInt()).isEqualTo(2);
+        assertThat(body.path("rejected").asInt()).isEqualTo(2);
+        assertThat(body.path("errors")).extracting(e -> e.path("index").asInt()).containsExactly(1, 3);
+        JsonNode first = body.path("errors").get(0);
+        assertThat(first.path("field").asText()).isEqualTo("bytes_out");
+        assertThat(first.path("error").asText()).contains("3072 is more than 3000 bytes", "intake.max-transfer-bytes");
+        assertThat(array.statusCode()).as("nothing valid in the batch").isEqualTo(400);
+        assertThat(json(array).path("errors").get(0).path("field").asText()).isEqualTo("bytes_out");
+        assertThat(spooledAfterRestart()).extracting(ActivityEvent::eventId)
+                .containsExactly("files-api-1", "files-api-2");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.javalin.Javalin;
+import io.shadow.features.json.TransferLimit;
 import io.shadow.agents.intake.AgentIntake;
 import io.shadow.agents.spool.Spool;
 import io.shadow.features.ActivityEvent;
@@ -207,7 +208,7 @@ class ShadowReporterTest {
     @Test
     void anIntakeSinkDeliversToTheAgentsSpool() throws Exception {
         spool = Spool.open(tmp.resolve("agent-spool"), SEGMENT, ROOMY);
-        intake = new AgentIntake(spool, "acme", "127.0.0.1", 0, TOKEN, 1 << 20);
+        intake = new AgentIntake(spool, "acme", "127.0.0.1", 0, TOKEN, 1 << 20, TransferLimit.DEFAULT_MAX_BYTES);
         intakeSink = new IntakeSink(URI.create("http://127.0.0.1:" + intake.port()), TOKEN, 100);
         startService(intakeSink);
 
@@ -243,7 +244,7 @@ class ShadowReporterTest {
         assertThat(intakeSink.sent()).isZero();
 
         spool = Spool.open(tmp.resolve("agent-spool"), SEGMENT, ROOMY);
-        intake = new AgentIntake(spool, "acme", "127.0.0.1", port, TOKEN, 1 << 20);
+        intake = new AgentIntake(spool, "acme", "127.0.0.1", port, TOKEN, 1 << 20, TransferLimit.DEFAULT_MAX_BYTES);
         long kept = 200 - intakeSink.dropped();
         await(kept + " kept reports sent once the agent is back", () -> intakeSink.sent() == kept);
         assertThat(events(spool)).hasSize((int) kept);
@@ -252,7 +253,7 @@ class ShadowReporterTest {
     @Test
     void reportsTheAgentRefusesAreCountedAsDropped() throws Exception {
         spool = Spool.open(tmp.resolve("agent-spool"), SEGMENT, ROOMY);
-        intake = new AgentIntake(spool, "acme", "127.0.0.1", 0, TOKEN, 1 << 20);
+        intake = new AgentIntake(spool, "acme", "127.0.0.1", 0, TOKEN, 1 << 20, TransferLimit.DEFAULT_MAX_BYTES);
         intakeSink = new IntakeSink(URI.create("http://127.0.0.1:" + intake.port()), "not-the-agents-token-0000", 100);
         startService(intakeSink);
 

@@ -30,13 +30,22 @@ public final class EventLineCheck {
     private EventLineCheck() {
     }
 
-    /** True when the line is a valid event with an {@code event_id} and a tenant, so it can be stored as it is. */
+    /**
+     * True when the line is a valid event with an {@code event_id} and a tenant, reporting at most
+     * {@link TransferLimit#DEFAULT_MAX_BYTES} in {@code bytes_in} and {@code bytes_out}, so it can be
+     * stored as it is.
+     */
     public static boolean validWithId(String line) {
+        return validWithId(line, TransferLimit.DEFAULT_MAX_BYTES);
+    }
+
+    /** The same with {@code maxTransferBytes} for {@code bytes_in} and {@code bytes_out}. */
+    public static boolean validWithId(String line, long maxTransferBytes) {
         if (line.length() > EventCodec.MAX_EVENT_BYTES / 3) {
             return false;
         }
         try (JsonParser p = JSON.createParser(line)) {
-            return check(p);
+            return check(p, maxTransferBytes);
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -44,17 +53,22 @@ public final class EventLineCheck {
 
     /** The same for a UTF-8 line inside a buffer, without copying or decoding it. */
     public static boolean validWithId(byte[] buf, int offset, int length) {
+        return validWithId(buf, offset, length, TransferLimit.DEFAULT_MAX_BYTES);
+    }
+
+    /** The same with {@code maxTransferBytes} for {@code bytes_in} and {@code bytes_out}. */
+    public static boolean validWithId(byte[] buf, int offset, int length, long maxTransferBytes) {
         if (length > EventCodec.MAX_EVENT_BYTES) {
             return false;
         }
         try (JsonParser p = JSON.createParser(buf, offset, length)) {
-            return check(p);
+            return check(p, maxTransferBytes);
         } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
-    private static boolean check(JsonParser p) throws IOException {
+    private static boolean check(JsonParser p, long maxTransferBytes) throws IOException {
         {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return false;
@@ -96,7 +110,8 @@ public final class EventLineCheck {
                         }
                     }
                     case "bytes_in", "bytes_out" -> {
-                        if (v != JsonToken.VALUE_NULL && (v != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0)) {
+                        if (v != JsonToken.VALUE_NULL && (v != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0
+                                || p.getLongValue() > maxTransferBytes)) {
                             return false;
                         }
                     }

@@ -42,6 +42,17 @@ class EventLineCheckTest {
     }
 
     @Test
+    void byteCountsAboveTheLimitFailTheFastPathInBothForms() {
+        byte[] bytes = VALID.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(EventLineCheck.validWithId(VALID, 10)).isTrue();
+        assertThat(EventLineCheck.validWithId(VALID, 9)).isFalse();
+        assertThat(EventLineCheck.validWithId(bytes, 0, bytes.length, 10)).isTrue();
+        assertThat(EventLineCheck.validWithId(bytes, 0, bytes.length, 9)).isFalse();
+        String huge = VALID.replace("\"bytes_out\":10", "\"bytes_out\":" + (TransferLimit.DEFAULT_MAX_BYTES + 1));
+        assertThat(EventLineCheck.validWithId(huge)).as("the default limit").isFalse();
+    }
+
+    @Test
     void aLineWithoutItsTenantTakesTheFullCodecWhichNamesOrStampsIt() {
         assertThat(EventLineCheck.validWithId(VALID.replace("\"tenant\":\"acme\",", ""))).isFalse();
         assertThat(EventLineCheck.validWithId(VALID.replace("\"acme\"", "\" \""))).isFalse();
