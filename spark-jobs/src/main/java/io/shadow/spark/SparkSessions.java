@@ -4,8 +4,11 @@ import io.shadow.features.files.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerApplicationEnd;
@@ -16,16 +19,19 @@ import org.apache.spark.sql.SparkSession;
  * names its Delta tables by path and keeps no managed tables, so Spark's warehouse
  * ({@code spark.sql.warehouse.dir}) is an empty temporary directory removed when the session stops,
  * not {@code spark-warehouse/} in whatever directory the process was started from — unless one is
- * set on purpose ({@code spark-submit --conf}, a system property), which is kept.
+ * set on purpose ({@code spark-submit --conf}, a system property), which is kept. Warehouses left by
+ * processes that were killed are removed by the next process that creates one.
  */
 public final class SparkSessions {
     private static final String WAREHOUSE_PREFIX = "shadow-spark-warehouse-";
     private static final String WAREHOUSE_DIR = "spark.sql.warehouse.dir";
+    /** {@code shadow-spark-warehouse-PID-RANDOM}. */
+    private static final Pattern ABANDONED = Pattern.compile(Pattern.quote(WAREHOUSE_PREFIX) + "([0-9]{1,18})-[0-9]+");
     /** The masters a Shadow process can start Spark with, for messages. */
     public static final String MASTERS = "local, local[N], local[*], local[N,F] (N threads, F task attempts) or "
             + "spark://host:port of a standalone cluster (YARN and Kubernetes through spark-submit: "
             + "docs/operations.md)";
-    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+    private static final Pattern MASTER = Pattern.compile(
             "local|local\\[([1-9][0-9]*|\\*)(\\s*,\\s*[1-9][0-9]*)?]|spark://[^\\s/]+:[0-9]+(,[^\\s/]+:[0-9]+)*");
 
     private SparkSessions() {
@@ -80,12 +86,36 @@ public final class SparkSessions {
     }
 
     private static Path temporaryWarehouse() {
+        sweepAbandonedWarehouses(Path.of(System.getProperty("java.io.tmpdir")));
         try {
-            return Files.createTempDirectory(WAREHOUSE_PREFIX).toAbsolutePath();
+            // the process id in the name lets a later process tell an abandoned warehouse from a live one
+            return Files.createTempDirectory(WAREHOUSE_PREFIX + ProcessHandle.current().pid() + "-").toAbsolutePath();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create Spark's warehouse directory under java.io.tmpdir "
                     + System.getProperty("java.io.tmpdir") + ": " + e.getMessage() + "; make it writable or start "
                     + "the JVM with -Djava.io.tmpdir=DIR", e);
+        }
+    }
+
+    /**
+     * Removes the warehouses of processes that ended without stopping their session ({@code kill -9},
+     * a crash): empty directories named with a process id that is no longer running. A directory
+     * that is not empty, or whose process still runs (or whose id was reused), is left alone.
+     */
+    static void sweepAbandonedWarehouses(Path tmp) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, WAREHOUSE_PREFIX + "*")) {
+            for (Path d : dirs) {
+                Matcher m = ABANDONED.matcher(d.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    try {
+                        Files.delete(d);
+                    } catch (IOException notEmptyOrGone) {
+                        // not ours to judge further
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // housekeeping: an unreadable temporary directory is reported when the warehouse is created in it
         }
     }
 

@@ -73,6 +73,28 @@ class SparkWarehouseIT {
         assertThat(mine.resolve("keep.txt")).as("not removed with the session").exists();
     }
 
+    @Test
+    void warehousesOfKilledProcessesAreRemovedByTheNextJob() throws Exception {
+        Path cwd = Files.createDirectories(dir.resolve("cwd"));
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Process gone = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-version").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        gone.waitFor();
+        Path abandoned = Files.createDirectory(tmp.resolve("shadow-spark-warehouse-" + gone.pid() + "-42"));
+        Path live = Files.createDirectory(tmp.resolve("shadow-spark-warehouse-" + ProcessHandle.current().pid()
+                + "-42"));
+        Path notEmpty = Files.createDirectory(tmp.resolve("shadow-spark-warehouse-" + gone.pid() + "-43"));
+        Files.writeString(notEmpty.resolve("table"), "someone's data");
+        Path oldName = Files.createDirectory(tmp.resolve("shadow-spark-warehouse-17971675011532716277"));
+
+        runJob(cwd, "-Djava.io.tmpdir=" + tmp);
+
+        assertThat(abandoned).as("its process is gone").doesNotExist();
+        assertThat(live).as("its process runs").exists();
+        assertThat(notEmpty).as("holds something").exists();
+        assertThat(oldName).as("no process id to check").exists();
+    }
+
     /** Runs {@link Job} in a JVM of its own started in {@code cwd}; returns its output. */
     private List<String> runJob(Path cwd, String jvmOption) throws Exception {
         Path out = dir.resolve("job.out");
