@@ -32,10 +32,15 @@ final class NabScoreCommand implements Callable<Integer> {
             + " shows as the halves moving apart.")
     boolean halves;
 
+    @Option(names = "--only-run", description = "Score only the files that have results, leaving out the other"
+            + " files the windows file lists (a subset of a corpus; not comparable with scores over the whole"
+            + " corpus). Without it, a listed file without results is an error.")
+    boolean onlyRun;
+
     @Override
     public Integer call() {
         List<CostProfile> ps = profiles == null ? CostProfile.nabDefaults() : CostProfile.read(profiles);
-        System.out.print(NabReport.table(NabEvaluation.score(results, NabWindows.read(windows), ps), perFile,
+        System.out.print(NabReport.table(NabEvaluation.score(results, NabWindows.read(windows), ps, onlyRun), perFile,
                 halves));
         return 0;
     }

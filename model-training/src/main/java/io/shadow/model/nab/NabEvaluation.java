@@ -27,9 +27,10 @@ public final class NabEvaluation {
      * @param halves the even- and odd-indexed files (in {@code category/name} order) scored apart under
      *     the first profile, each half with the threshold optimised on it alone: a change that helps
      *     only the files it was tuned on shows as the halves moving apart
+     * @param leftOut files the windows file lists that had no results and were left out ({@code onlyRun})
      */
     public record DetectorScore(String detector, int files, int windows, List<ProfileScore> profiles,
-            List<HalfScore> halves) {
+            List<HalfScore> halves, int leftOut) {
     }
 
     /** One half of the files under one profile, with its own optimised threshold. */
@@ -37,16 +38,26 @@ public final class NabEvaluation {
     }
 
     public static List<DetectorScore> score(Path resultsDir, NabWindows windows, List<CostProfile> profiles) {
+        return score(resultsDir, windows, profiles, false);
+    }
+
+    /**
+     * @param onlyRun score only the files that have results, leaving out the others the windows file
+     *     lists (a subset of a corpus; its figures are not comparable with the whole corpus's); without
+     *     it a listed file without results is an error
+     */
+    public static List<DetectorScore> score(Path resultsDir, NabWindows windows, List<CostProfile> profiles,
+            boolean onlyRun) {
         Map<String, Map<String, Path>> detectors = findDetectors(resultsDir);
         List<DetectorScore> out = new ArrayList<>();
         for (Map.Entry<String, Map<String, Path>> d : detectors.entrySet()) {
-            out.add(scoreDetector(d.getKey(), d.getValue(), windows, profiles));
+            out.add(scoreDetector(d.getKey(), d.getValue(), windows, profiles, onlyRun));
         }
         return out;
     }
 
     static DetectorScore scoreDetector(String detector, Map<String, Path> files, NabWindows windows,
-            List<CostProfile> profiles) {
+            List<CostProfile> profiles, boolean onlyRun) {
         TreeSet<String> unknown = new TreeSet<>(files.keySet());
         unknown.removeAll(windows.all().keySet());
         TreeSet<String> missing = new TreeSet<>(windows.all().keySet());
@@ -56,9 +67,10 @@ public final class NabEvaluation {
                     + " windows file; pass the windows.json of the data that was run (a file without anomalies is"
                     + " listed with [])");
         }
-        if (!missing.isEmpty()) {
+        if (!missing.isEmpty() && !onlyRun) {
             throw new NabException("detector " + detector + ": no results for " + missing + " listed in the windows"
-                    + " file; run bin/shadow nab on the whole data folder that windows file describes");
+                    + " file; run bin/shadow nab on the whole data folder that windows file describes, or score"
+                    + " only the files that were run with nab-score --only-run");
         }
         List<ScoredFile> scored = new ArrayList<>();
         for (Map.Entry<String, Path> f : files.entrySet()) {
@@ -93,7 +105,7 @@ public final class NabEvaluation {
                         NabScorer.normalised(best.raw(), w, ws, p)));
             }
         }
-        return new DetectorScore(detector, scored.size(), windowCount, ps, halves);
+        return new DetectorScore(detector, scored.size(), windowCount, ps, halves, missing.size());
     }
 
     /** Detector name → corpus key → results file. */

@@ -35,6 +35,10 @@ public final class NabReport {
                 out.append(String.format(Locale.ROOT, " %s %.1f", p.profile(), p.normalised()));
             }
             out.append('\n');
+            if (d.leftOut() > 0) {
+                out.append(String.format(Locale.ROOT, "  only the files run: %d more in the windows file left out"
+                        + " (not comparable with scores over the whole corpus)%n", d.leftOut()));
+            }
             if (halves) {
                 for (NabEvaluation.HalfScore h : d.halves()) {
                     out.append(String.format(Locale.ROOT, "  %s files (%d, %d windows), own threshold %s: %s %.1f%n",

@@ -103,7 +103,26 @@ class NabEvaluationTest {
         assertThatThrownBy(() -> NabEvaluation.score(dir.resolve("results"), windows, CostProfile.nabDefaults()))
                 .isInstanceOf(NabException.class)
                 .hasMessage("detector det: no results for [cat/b.csv] listed in the windows file; run bin/shadow nab"
-                        + " on the whole data folder that windows file describes");
+                        + " on the whole data folder that windows file describes, or score only the files that were"
+                        + " run with nab-score --only-run");
+    }
+
+    @Test
+    void onlyTheFilesRunAreScoredWhenAskedAndTheReportSaysHowManyWereLeftOut() throws IOException {
+        NabWindows windows = corpus(new double[40], new double[40]);
+        List<NabEvaluation.DetectorScore> both = NabEvaluation.score(dir.resolve("results"), windows,
+                CostProfile.nabDefaults());
+        Files.delete(dir.resolve("results/det/cat/det_b.csv"));
+
+        NabEvaluation.DetectorScore det = NabEvaluation.score(dir.resolve("results"), windows,
+                CostProfile.nabDefaults(), true).get(0);
+
+        assertThat(det.files()).isEqualTo(1);
+        assertThat(det.leftOut()).isEqualTo(1);
+        assertThat(det.windows()).isLessThanOrEqualTo(both.get(0).windows());
+        assertThat(NabReport.table(List.of(det), false)).contains("det: 1 files",
+                "only the files run: 1 more in the windows file left out");
+        assertThat(NabReport.table(both, false)).doesNotContain("only the files run");
     }
 
     @Test
