@@ -1,5 +1,6 @@
 package io.shadow.cli.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shadow.features.config.ConfigException;
@@ -18,6 +19,21 @@ class ConfigLoaderTest {
     private ShadowConfig load(String yaml, String... sets) throws Exception {
         Path file = Files.writeString(dir.resolve("shadow.yaml"), "data-dir: " + dir.resolve("data") + "\n" + yaml);
         return ConfigLoader.load(file, Map.of(), List.of(sets));
+    }
+
+    @Test
+    void aDataDirOrCheckpointDirThatIsAFileIsRefusedNamingTheKeyAndCreatingNothing() throws Exception {
+        Path file = Files.writeString(dir.resolve("afile"), "x");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("data-dir=" + file)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid data-dir = " + file + "; expected a folder Shadow can write in, but " + file
+                        + " is a file, not a folder. Set data-dir to a writable folder (created if missing)");
+        assertThatThrownBy(() -> load("scorer: {checkpoint-dir: " + file.resolve("state") + "}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid scorer.checkpoint-dir = " + file.resolve("state") + "; expected a folder Shadow "
+                        + "can write in, but " + file + " is a file, not a folder. Set scorer.checkpoint-dir to a "
+                        + "writable folder (created if missing)");
+        assertThat(dir.resolve("data")).as("reading a config creates no folder").doesNotExist();
     }
 
     @Test
