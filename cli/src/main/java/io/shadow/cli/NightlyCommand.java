@@ -52,7 +52,7 @@ final class NightlyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ShadowConfig cfg = ConfigLoader.load(config, System.getenv(), sets);
-        ResolvedPaths paths = ResolvedPaths.of(cfg);
+        ResolvedPaths paths = ResolvedPaths.of(cfg).prepareDataDir();
         var d = cfg.detector();
         NightlyConfig nightly = new NightlyConfig(paths.catalog(), paths.landingEvents(), paths.jdbcUrl(),
                 cfg.store().user(), cfg.store().password(), paths.openRegistry(),

@@ -81,6 +81,7 @@ final class TrainCommand implements Callable<Integer> {
             throw noExamples(f == null && t == null ? examples : TrainingSetReader.read(kernel, paths.catalog(), null,
                     null), paths.catalog().path(ShadowTable.TRAINING_SET));
         }
+        paths.prepareDataDir(); // the registry is written after the training: check before it
         Map<String, String> params = new LinkedHashMap<>();
         params.put("window_from", f == null ? "all" : f.toString());
         params.put("window_to", t == null ? "all" : t.toString());

@@ -72,6 +72,32 @@ class CommandErrorsTest {
     }
 
     @Test
+    void aDataDirThatIsAFileIsOneErrorNamingItWithoutAStackTrace() throws Exception {
+        Path file = Files.writeString(dir.resolve("afile"), "x");
+        String expected = "error: invalid data-dir = " + file + "; expected a folder Shadow can write in, but " + file
+                + " is a file, not a folder. Set data-dir to a writable folder (created if missing)"
+                + System.lineSeparator();
+        for (String command : new String[] {"serve", "nightly"}) {
+            cli.err.getBuffer().setLength(0);
+            assertThat(cli.run(command, "--set", "data-dir=" + file)).as(command).isEqualTo(2);
+            assertThat(cli.err.toString()).as(command).isEqualTo(expected);
+        }
+        cli.err.getBuffer().setLength(0);
+        assertThat(cli.run("train", "--data", file.toString())).isEqualTo(2);
+        assertThat(cli.err.toString()).startsWith("error: invalid data-dir = " + file + ";");
+    }
+
+    @Test
+    void nightlyRefusesADataDirItCannotCreateBeforeSparkStarts() {
+        Path proc = Path.of("/proc");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(proc), "needs Linux /proc");
+        Path data = proc.resolve("shadow-data");
+        assertThat(cli.run("nightly", "--set", "data-dir=" + data, "--set", "spark.master=local[1]")).isEqualTo(2);
+        assertThat(cli.err.toString()).startsWith("error: invalid data-dir = " + data + "; expected a folder Shadow "
+                + "can write in, but it cannot be created: ");
+    }
+
+    @Test
     void aSparkMasterSparkCannotParseIsAConfigErrorBeforeSparkStarts() {
         assertThat(cli.run("nightly", "--set", "data-dir=" + dir, "--set", "spark.master=bogus")).isEqualTo(2);
         assertThat(cli.err.toString()).startsWith("error: invalid spark.master = bogus; expected local, local[N], "

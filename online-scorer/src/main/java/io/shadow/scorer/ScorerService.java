@@ -65,6 +65,8 @@ public final class ScorerService implements AutoCloseable {
     public ScorerService(DetectorConfig detectorConfig, BaselineSource baselines, ThreatIntelSource intel,
             ResourceRisk resourceRisk, RiskModelHolder models, AssessmentSink sink, ScorerSettings settings) {
         this.settings = settings;
+        // before anything loads: a folder the state cannot be written to is a config error, not a loss at shutdown
+        this.checkpoints = settings.checkpointDir() == null ? null : StateCheckpoints.open(settings.checkpointDir());
         this.intake = new IntakeRules(settings.defaultTenant().isEmpty() ? null : settings.defaultTenant(),
                 settings.maxFutureSkew(), settings.maxTransferBytes(), Clock.systemUTC());
         this.baselines = baselines;
@@ -94,7 +96,6 @@ public final class ScorerService implements AutoCloseable {
                 () -> scorer.detector().trackedEntities(), () -> scorer.detector().snapshot().version(),
                 () -> readiness().ready() ? 1 : 0));
         metrics.model(models.get().id());
-        this.checkpoints = settings.checkpointDir() == null ? null : new StateCheckpoints(settings.checkpointDir());
         if (checkpoints != null) {
             checkpoints.restore(scorer.detector(), intake.horizon());
         }
@@ -238,7 +239,7 @@ public final class ScorerService implements AutoCloseable {
         }
     }
 
-    /** Writes a checkpoint of the per-entity state now; returns how many entities it holds (-1: none kept). */
+    /** Writes a checkpoint of the per-entity state now; returns how many entities it holds (-1: checkpoints are off, or this one failed). */
     public long checkpoint() {
         if (checkpoints == null) {
             return -1;
@@ -295,7 +296,12 @@ public final class ScorerService implements AutoCloseable {
         }
         if (checkpoints != null) {
             long n = checkpoint();
-            LOG.info("scorer stopped; {} entities checkpointed to {}", n, checkpoints.file());
+            if (n >= 0) {
+                LOG.info("scorer stopped; {} entities checkpointed to {}", n, checkpoints.file());
+            } else {
+                LOG.warn("scorer stopped; the last checkpoint to {} failed (see above): a restart starts from the "
+                        + "previous checkpoint, if any", checkpoints.file());
+            }
         }
         shards.close();
         metrics.close();

@@ -1,11 +1,14 @@
 package io.shadow.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.EventClass;
 import io.shadow.features.ResourceType;
+import io.shadow.features.config.ConfigException;
+import io.shadow.features.files.FileTrees;
 import io.shadow.features.json.EventCodec;
 import io.shadow.model.detect.Detector;
 import io.shadow.model.detect.DetectorConfig;
@@ -17,7 +20,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Logger;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,6 +148,51 @@ class ScorerStateTest {
             assertThat(burst.get("anomalies").asInt()).as("u-1's deletes are judged again").isPositive();
             assertThat(restored).as("u-2 restored, u-1 left out").isEqualTo(1);
         }
+    }
+
+    @Test
+    void aCheckpointFolderThatCannotBeWrittenIsRefusedAtStart() throws Exception {
+        Path file = Files.writeString(dir.resolve("file.txt"), "x");
+        Path state = file.resolve("state");
+        assertThatThrownBy(() -> server(ScorerSettings.defaults().withCheckpointDir(state)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid scorer.checkpoint-dir = " + state + "; expected a folder Shadow can write in, but "
+                        + file + " is a file, not a folder. Set scorer.checkpoint-dir to a writable folder (created "
+                        + "if missing)");
+    }
+
+    @Test
+    void aMissingCheckpointFolderIsCreatedAtStart() throws Exception {
+        Path state = dir.resolve("new").resolve("state");
+        try (TestServer s = server(ScorerSettings.defaults().withCheckpointDir(state))) {
+            assertThat(state).isDirectory();
+        }
+    }
+
+    @Test
+    void aLastCheckpointThatFailsIsLoggedAsFailed() throws Exception {
+        Path state = dir.resolve("state");
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Logger logger = (Logger) LogManager.getLogger(ScorerService.class);
+        AbstractAppender appender = new AbstractAppender("scorer-log", null, null, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent e) {
+                logged.add(e.getLevel() + " " + e.getMessage().getFormattedMessage());
+            }
+        };
+        appender.start();
+        logger.addAppender(appender);
+        try (TestServer s = server(ScorerSettings.defaults().withCheckpointDir(state))) {
+            s.post("/v1/events", TestServer.deletes("u-1", "10.0.0.5", 3), TestServer.AGENT);
+            // the folder goes away while serving (a disk unmounted, a clean-up script): a file takes its place
+            FileTrees.delete(state);
+            Files.writeString(state, "not a folder");
+        } finally {
+            logger.removeAppender(appender);
+        }
+        assertThat(logged).noneMatch(m -> m.contains("-1 entities"))
+                .contains("WARN scorer stopped; the last checkpoint to " + state.resolve(StateCheckpoints.FILE)
+                        + " failed (see above): a restart starts from the previous checkpoint, if any");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.shadow.cli.config;
 
 import io.shadow.features.config.ConfigException;
+import io.shadow.features.config.ConfigFolders;
 import io.shadow.features.config.YamlConfig;
 import io.shadow.features.json.TransferLimit;
 import java.nio.file.Files;
@@ -111,6 +112,8 @@ public final class ConfigLoader {
     }
 
     private static void validate(ShadowConfig c) {
+        // a file in the way is wrong for every command; creating and writing is checked by those that write
+        ConfigFolders.checkPlace("data-dir", Path.of(c.dataDir()));
         check(c.server().port() >= 0 && c.server().port() <= 65535, "server.port", c.server().port(), "0-65535");
         check(c.server().maxRequestBytes() >= 1024, "server.max-request-bytes", c.server().maxRequestBytes(),
                 "at least 1024");
@@ -147,7 +150,10 @@ public final class ConfigLoader {
         }
         try {
             c.detector().toDetectorConfig();
-            c.scorer().toSettings(Path.of(c.dataDir()));
+            Path checkpoints = c.scorer().toSettings(Path.of(c.dataDir())).checkpointDir();
+            if (checkpoints != null) {
+                ConfigFolders.checkPlace("scorer.checkpoint-dir", checkpoints);
+            }
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

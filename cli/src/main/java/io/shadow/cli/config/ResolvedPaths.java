@@ -1,5 +1,6 @@
 package io.shadow.cli.config;
 
+import io.shadow.features.config.ConfigFolders;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.mitigation.store.Database;
 import io.shadow.model.registry.LocalModelRegistry;
@@ -23,6 +24,16 @@ public record ResolvedPaths(Path dataDir, TableCatalog catalog, Path registry, S
         Path registry = data.resolve("registry");
         String jdbc = c.store().jdbcUrl().isBlank() ? Database.h2Url(data.resolve("store")) : c.store().jdbcUrl();
         return new ResolvedPaths(data, catalog, registry, c.registry().uri().trim(), jdbc);
+    }
+
+    /**
+     * Creates {@code data-dir} if missing and checks Shadow can write in it, for commands that write
+     * there (store, tables, registry, checkpoints); a folder it cannot write in is a config error naming
+     * {@code data-dir}, not a failure of whatever writes first.
+     */
+    public ResolvedPaths prepareDataDir() {
+        ConfigFolders.prepare("data-dir", dataDir);
+        return this;
     }
 
     /** The registry {@code registry.uri} names (see {@link ModelRegistries#open}). */

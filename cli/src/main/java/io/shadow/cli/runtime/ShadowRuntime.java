@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
+import io.shadow.features.config.ConfigFolders;
 import io.shadow.features.table.KernelTableReader;
 import io.shadow.mitigation.MitigationService;
 import io.shadow.mitigation.api.Caller;
@@ -23,6 +24,8 @@ import io.shadow.scorer.OnlineScorer;
 import io.shadow.scorer.RiskModelHolder;
 import io.shadow.scorer.ScorerRoutes;
 import io.shadow.scorer.ScorerService;
+import io.shadow.scorer.ScorerSettings;
+import io.shadow.scorer.state.StateCheckpoints;
 import io.shadow.spark.training.TrainAndPromote;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,7 +47,12 @@ public final class ShadowRuntime implements AutoCloseable {
 
     private ShadowRuntime(ShadowConfig config, Tokens tokens) {
         this.config = config;
-        this.paths = ResolvedPaths.of(config);
+        this.paths = ResolvedPaths.of(config).prepareDataDir();
+        ScorerSettings scorerSettings = config.scorer().toSettings(paths.dataDir());
+        if (scorerSettings.checkpointDir() != null) {
+            // the scorer checks it too, but only after the store has opened: refuse before anything starts
+            ConfigFolders.prepare(StateCheckpoints.KEY, scorerSettings.checkpointDir());
+        }
         ProfileSet profiles = config.profiles().isBlank() ? ProfileLoader.defaults()
                 : ProfileLoader.load(Path.of(config.profiles()));
         Database db = Database.open(paths.jdbcUrl(), config.store().user(), config.store().password());
@@ -61,7 +69,7 @@ public final class ShadowRuntime implements AutoCloseable {
                 a -> {
                     Outcome o = mitigation.engine().handle(a);
                     return o.kind() + " " + o.band().wireName();
-                }, config.scorer().toSettings(paths.dataDir()));
+                }, scorerSettings);
         MitigationRoutes mitigationRoutes = new MitigationRoutes(mitigation);
         var srv = config.server();
         Tls tls = srv.tlsKeyStore().isBlank() ? null : new Tls(Path.of(srv.tlsKeyStore()), srv.tlsPassword());

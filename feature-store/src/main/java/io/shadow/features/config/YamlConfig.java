@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -25,7 +24,8 @@ import java.util.Map;
  * Resolves a typed configuration object in one place: built-in defaults (YAML text listing every
  * key), overlaid by a YAML file, by environment variables ({@code PREFIX_SERVER_PORT} for
  * {@code server.port}) and by {@code key=value} overrides, in that order. A key the defaults do
- * not have is an error naming it and the known keys; a value of the wrong type names the key.
+ * not have is an error naming it and the known keys; a value of the wrong type names the key, the
+ * value and what is expected in plain words (see {@link MappingErrors}).
  */
 public final class YamlConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -85,7 +85,7 @@ public final class YamlConfig {
         try {
             return YAML.treeToValue(tree, type);
         } catch (JsonMappingException e) {
-            throw new ConfigException("config key '" + path(e) + "': " + e.getOriginalMessage());
+            throw MappingErrors.explain(e, tree, file);
         } catch (IOException e) {
             throw new ConfigException("config: " + e.getMessage());
         }
@@ -163,20 +163,5 @@ public final class YamlConfig {
         } else {
             node.set(parts[parts.length - 1], TextNode.valueOf(value));
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
-            } else {
-                sb.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        if (e instanceof UnrecognizedPropertyException u) {
-            return sb + " (unknown; known: " + u.getKnownPropertyIds() + ")";
-        }
-        return sb.toString();
     }
 }

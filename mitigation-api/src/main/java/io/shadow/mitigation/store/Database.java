@@ -3,6 +3,9 @@ package io.shadow.mitigation.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -11,6 +14,7 @@ import org.flywaydb.core.Flyway;
  * {@code jdbc:h2:file:…} is the embedded default; {@code jdbc:postgresql://…} at scale.
  */
 public final class Database implements Closeable {
+    private static final String H2_FILE = "jdbc:h2:file:";
     private final HikariDataSource dataSource;
 
     private Database(HikariDataSource ds) {
@@ -35,6 +39,7 @@ public final class Database implements Closeable {
             throw new IllegalArgumentException("store.jdbc-url '" + jdbcUrl + "' is not supported; use "
                     + "jdbc:h2:file:/path/to/shadow (default) or jdbc:postgresql://host:5432/db");
         }
+        createH2Folder(jdbcUrl);
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(jdbcUrl);
         cfg.setUsername(user);
@@ -47,6 +52,28 @@ public final class Database implements Closeable {
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot connect to the mitigation store at " + jdbcUrl + ": "
                     + rootMessage(e) + "; check store.jdbc-url, store.user and store.password", e);
+        }
+    }
+
+    /**
+     * Creates the folder of an H2 file database before H2 tries: H2 fails on a folder it cannot create
+     * by printing a stack trace to stderr at every attempt of the pool (its trace file cannot be written
+     * either), and then names no cause a user can act on.
+     */
+    private static void createH2Folder(String jdbcUrl) {
+        if (!jdbcUrl.startsWith(H2_FILE)) {
+            return;
+        }
+        String file = jdbcUrl.substring(H2_FILE.length()).split(";", 2)[0];
+        Path folder = file.startsWith("~") ? null : Path.of(file).toAbsolutePath().getParent();
+        if (folder == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the folder " + folder + " of the mitigation store at "
+                    + jdbcUrl + " (" + e + "); check store.jdbc-url, or data-dir when store.jdbc-url is empty", e);
         }
     }
 

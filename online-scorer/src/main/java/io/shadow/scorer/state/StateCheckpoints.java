@@ -1,5 +1,7 @@
 package io.shadow.scorer.state;
 
+import io.shadow.features.config.ConfigException;
+import io.shadow.features.config.ConfigFolders;
 import io.shadow.model.detect.Detector;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -26,11 +28,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class StateCheckpoints {
     public static final String FILE = "detector-state.bin";
+    /** The config key naming the checkpoint folder, for messages. */
+    public static final String KEY = "scorer.checkpoint-dir";
     private static final Logger LOG = LoggerFactory.getLogger(StateCheckpoints.class);
     private final Path dir;
 
     public StateCheckpoints(Path dir) {
         this.dir = dir;
+    }
+
+    /**
+     * Checkpoints in {@code dir} (the value of {@code scorer.checkpoint-dir}), created if missing; refused
+     * with a {@link ConfigException} when no checkpoint could be written there: the state would be lost at
+     * every restart.
+     */
+    public static StateCheckpoints open(Path dir) {
+        return new StateCheckpoints(ConfigFolders.prepare(KEY, dir));
     }
 
     public Path file() {

@@ -1,0 +1,57 @@
+package io.shadow.cli.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shadow.features.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Mistakes in a real config file, as {@code serve --config FILE} reads it: each names the key and the fix. */
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private ShadowConfig load(String yaml, String... sets) throws Exception {
+        Path file = Files.writeString(dir.resolve("shadow.yaml"), "data-dir: " + dir.resolve("data") + "\n" + yaml);
+        return ConfigLoader.load(file, Map.of(), List.of(sets));
+    }
+
+    @Test
+    void aDataDirOrCheckpointDirThatIsAFileIsRefusedNamingTheKeyAndCreatingNothing() throws Exception {
+        Path file = Files.writeString(dir.resolve("afile"), "x");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("data-dir=" + file)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid data-dir = " + file + "; expected a folder Shadow can write in, but " + file
+                        + " is a file, not a folder. Set data-dir to a writable folder (created if missing)");
+        assertThatThrownBy(() -> load("scorer: {checkpoint-dir: " + file.resolve("state") + "}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid scorer.checkpoint-dir = " + file.resolve("state") + "; expected a folder Shadow "
+                        + "can write in, but " + file + " is a file, not a folder. Set scorer.checkpoint-dir to a "
+                        + "writable folder (created if missing)");
+        assertThat(dir.resolve("data")).as("reading a config creates no folder").doesNotExist();
+    }
+
+    @Test
+    void valuesOfTheWrongShapeSayWhatIsExpectedInPlainWords() {
+        assertThatThrownBy(() -> load("intel: {feeds: /etc/x}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid intel.feeds = /etc/x; expected a list, e.g. [/etc/x]");
+        assertThatThrownBy(() -> load("scorer: {max-in-flight: lots}\n"))
+                .hasMessage("invalid scorer.max-in-flight = lots; expected a whole number");
+        assertThatThrownBy(() -> load("", "mitigation.channels.smtp.starttls=maybe"))
+                .hasMessage("invalid mitigation.channels.smtp.starttls = maybe; expected true or false");
+    }
+
+    @Test
+    void aMistypedKeyInATokenIsNamedWithTheKeysATokenHas() {
+        assertThatThrownBy(() -> load("auth:\n  tokens: [{name: alice, principle: alice}]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("shadow.yaml") + ": unknown key 'auth.tokens[0].principle'; known keys here: "
+                        + "[auth.tokens[0].name, auth.tokens[0].token, auth.tokens[0].role, auth.tokens[0].principal]");
+    }
+}

@@ -1,0 +1,108 @@
+package io.shadow.features.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Values of the wrong type or shape, from a file, the environment or --set: the key, the value, what is expected. */
+class YamlConfigTest {
+    /** A small config with a value of each type, a list of values and a list of mappings. */
+    record Settings(int maxInFlight, double ratio, boolean starttls, String name, List<String> feeds,
+            List<Token> tokens, Limits limits) {
+    }
+
+    record Token(String name, String principal, String roleName) {
+    }
+
+    record Limits(long maxBytes) {
+    }
+
+    private static final String DEFAULTS = """
+            max-in-flight: 8
+            ratio: 0.5
+            starttls: false
+            name: shadow
+            feeds: []
+            tokens: []
+            limits:
+              max-bytes: 1024
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Settings load(String yaml, Map<String, String> env, String... sets) throws Exception {
+        Path file = yaml == null ? null : Files.writeString(dir.resolve("test.yaml"), yaml);
+        return YamlConfig.load(Settings.class, DEFAULTS, file, env, "TEST", List.of(sets));
+    }
+
+    private Settings load(String yaml) throws Exception {
+        return load(yaml, Map.of());
+    }
+
+    @Test
+    void aValueOfTheWrongTypeSaysWhatIsExpectedInPlainWords() {
+        assertThatThrownBy(() -> load("max-in-flight: lots"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid max-in-flight = lots; expected a whole number");
+        assertThatThrownBy(() -> load("ratio: half"))
+                .hasMessage("invalid ratio = half; expected a number");
+        assertThatThrownBy(() -> load("starttls: maybe"))
+                .hasMessage("invalid starttls = maybe; expected true or false");
+        assertThatThrownBy(() -> load("name: [a, b]"))
+                .hasMessage("invalid name = [a, b]; expected a text value");
+        assertThatThrownBy(() -> load("limits: {max-bytes: 1 KiB}"))
+                .hasMessage("invalid limits.max-bytes = 1 KiB; expected a whole number");
+        assertThatThrownBy(() -> load("max-in-flight: 99999999999"))
+                .hasMessage("invalid max-in-flight = 99999999999; expected a whole number from -2147483648 to "
+                        + "2147483647");
+    }
+
+    @Test
+    void aSingleValueWhereAListIsExpectedShowsTheList() {
+        assertThatThrownBy(() -> load("feeds: /etc/x"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid feeds = /etc/x; expected a list, e.g. [/etc/x]");
+        assertThatThrownBy(() -> load("tokens: [admin]"))
+                .hasMessage("invalid tokens[0] = admin; expected a mapping of the keys name, principal, role-name");
+    }
+
+    @Test
+    void anUnknownKeyInAListItemIsNamedWithTheKeysKnownThere() {
+        Path file = dir.resolve("test.yaml");
+        assertThatThrownBy(() -> load("tokens: [{name: a, principle: alice}]"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": unknown key 'tokens[0].principle'; known keys here: [tokens[0].name, "
+                        + "tokens[0].principal, tokens[0].role-name]");
+        // the top-level check says it the same way
+        assertThatThrownBy(() -> load("limits: {max-byte: 1}"))
+                .hasMessage(file + ": unknown key 'limits.max-byte'; known keys here: [limits.max-bytes]");
+    }
+
+    @Test
+    void environmentAndSetOverridesAreExplainedTheSameWay() {
+        assertThatThrownBy(() -> load(null, Map.of("TEST_MAX_IN_FLIGHT", "eight")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid max-in-flight = eight; expected a whole number");
+        assertThatThrownBy(() -> load(null, Map.of(), "starttls=yes please"))
+                .hasMessage("invalid starttls = yes please; expected true or false");
+        assertThatThrownBy(() -> load(null, Map.of(), "tokens=admin"))
+                .hasMessage("invalid tokens[0] = admin; expected a mapping of the keys name, principal, role-name");
+    }
+
+    @Test
+    void valuesOfTheRightTypeLoad() throws Exception {
+        Settings s = load("feeds: [/etc/x]\ntokens: [{name: a, role-name: admin}]\n", Map.of("TEST_RATIO", "0.25"),
+                "starttls=true");
+        assertThat(s.feeds()).containsExactly("/etc/x");
+        assertThat(s.tokens()).containsExactly(new Token("a", null, "admin"));
+        assertThat(s.ratio()).isEqualTo(0.25);
+        assertThat(s.starttls()).isTrue();
+    }
+}
