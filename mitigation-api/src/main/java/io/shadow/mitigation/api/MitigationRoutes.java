@@ -153,8 +153,7 @@ public final class MitigationRoutes {
 
     private void incidents(Context ctx) {
         Caller c = ServiceApp.caller(ctx);
-        int limit = ctx.queryParamAsClass("limit", Integer.class).check(n -> n == null || (n > 0 && n <= 1000),
-                "limit must be 1..1000").getOrDefault(100);
+        int limit = RequestLimits.listLimit(ctx);
         ctx.json(store.incidents(c.seesEverything() ? ctx.queryParam("principal") : c.principal(), limit));
     }
 

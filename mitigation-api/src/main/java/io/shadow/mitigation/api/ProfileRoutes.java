@@ -32,7 +32,8 @@ public final class ProfileRoutes {
     }
 
     private void version(Context ctx) {
-        int v = ctx.pathParamAsClass("version", Integer.class).get();
+        int v = RequestLimits.wholeNumber("path parameter 'version'", ctx.pathParam("version"), 1,
+                Integer.MAX_VALUE);
         try {
             var stored = versions.get(v);
             if ("yaml".equals(ctx.queryParam("format"))) {

@@ -102,4 +102,16 @@ class RequestErrorsTest {
         assertThat(RunningApi.json(api.get("/v1/incidents?limit=1", RunningApi.OPERATOR))).hasSize(1);
         assertThat(api.get("/v1/incidents?limit=0", RunningApi.OPERATOR).statusCode()).isEqualTo(400);
     }
+
+    @Test
+    void aBadNumberInTheQueryOrPathNamesTheParameterTheValueAndTheRange() {
+        assertThat(error(api.get("/v1/incidents?limit=abc", RunningApi.OPERATOR), 400))
+                .isEqualTo("query parameter 'limit' must be a whole number from 1 to 1000 (got 'abc')");
+        assertThat(error(api.get("/v1/history/users/u-1?limit=99999999999", RunningApi.OPERATOR), 400))
+                .isEqualTo("query parameter 'limit' must be a whole number from 1 to 1000 (got '99999999999')");
+        assertThat(error(api.get("/v1/history/resources?id=s3://b&limit=0", RunningApi.OPERATOR), 400))
+                .isEqualTo("query parameter 'limit' must be a whole number from 1 to 1000 (got '0')");
+        assertThat(error(api.get("/v1/profiles/versions/abc", RunningApi.OPERATOR), 400))
+                .isEqualTo("path parameter 'version' must be a whole number from 1 to 2147483647 (got 'abc')");
+    }
 }
