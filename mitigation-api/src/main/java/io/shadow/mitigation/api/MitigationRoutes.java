@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The mitigation API: incidents with their explanations, approve / reject / modify, feedback and
@@ -79,17 +80,15 @@ public final class MitigationRoutes {
 
     private void ack(Context ctx) throws Exception {
         String id = ctx.pathParam("id");
-        JsonNode body = ctx.body().isBlank() ? ServiceApp.JSON.createObjectNode() : ServiceApp.JSON.readTree(ctx.body());
-        if (!body.isObject()) {
-            throw new ApiError(400, "ack body must be an object: {\"ok\": true, \"detail\": \"...\", \"pids\": [..]}");
-        }
+        ObjectNode body = JsonBody.object(ctx.body(), "an agent ack", Set.of("ok", "detail", "pids"),
+                "{\"ok\": true, \"detail\": \"...\", \"pids\": [..]}");
         JsonNode detail = body.path("detail");
         if (!detail.isMissingNode() && !detail.isNull() && !detail.isTextual()) {
             throw new ApiError(400, "'detail' must be a string (what the agent did or why it could not)");
         }
         if (detail.isTextual()) {
             // an agent cannot act on a refusal, and its acknowledgement must not be lost: a long detail is cut
-            ((ObjectNode) body).put("detail", RequestLimits.cut(detail.asText(), RequestLimits.MAX_ACK_DETAIL_CHARS));
+            body.put("detail", RequestLimits.cut(detail.asText(), RequestLimits.MAX_ACK_DETAIL_CHARS));
         }
         boolean ok = body.path("ok").asBoolean(true);
         Caller c = ServiceApp.caller(ctx);

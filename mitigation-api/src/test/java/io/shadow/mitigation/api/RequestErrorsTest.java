@@ -3,9 +3,12 @@ package io.shadow.mitigation.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.features.ResourceType;
 import io.shadow.mitigation.Assessments;
 import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.store.Mitigation;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -113,5 +116,36 @@ class RequestErrorsTest {
                 .isEqualTo("query parameter 'limit' must be a whole number from 1 to 1000 (got '0')");
         assertThat(error(api.get("/v1/profiles/versions/abc", RunningApi.OPERATOR), 400))
                 .isEqualTo("path parameter 'version' must be a whole number from 1 to 2147483647 (got 'abc')");
+    }
+
+    @Test
+    void aMisspeltFieldInADecisionIsRefusedNamingItAndTheKnownOnesAndNothingIsDecided() {
+        Outcome o = api.handle(Assessments.risk(40).build());
+
+        assertThat(error(api.decide(o.mitigationId(), "approve", "{\"coment\": \"typo\"}"), 400)).isEqualTo(
+                "unknown field 'coment' in the body of approve; known fields: [comment]; nothing was changed");
+        assertThat(error(api.decide(o.mitigationId(), "reject", "{\"comment\": \"x\", \"actions\": []}"), 400))
+                .isEqualTo("unknown field 'actions' in the body of reject; known fields: [comment]; nothing was "
+                        + "changed");
+        assertThat(error(api.decide(o.mitigationId(), "modify", "{\"action\": [{\"type\": \"log\"}]}"), 400))
+                .isEqualTo("unknown field 'action' in the body of modify; known fields: [actions, comment]; nothing "
+                        + "was changed");
+
+        assertThat(api.store().mitigation(o.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.APPLIED);
+        assertThat(api.store().feedback()).isEmpty();
+    }
+
+    @Test
+    void aMisspeltFieldInAnAgentAckIsRefusedAndTheCommandStaysPending() {
+        api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig").build());
+        String commands = "/v1/agent/commands?tenant=acme&host=ws-17";
+        String cmd = RunningApi.json(api.get(commands, RunningApi.AGENT)).get(0).path("id").asText();
+
+        assertThat(error(api.post("/v1/agent/commands/" + cmd + "/ack", RunningApi.AGENT,
+                "{\"ok\": true, \"pid\": [42]}"), 400)).isEqualTo("unknown field 'pid' in the body of an agent "
+                        + "ack; known fields: [detail, ok, pids]; nothing was changed");
+
+        assertThat(RunningApi.json(api.get(commands, RunningApi.AGENT)))
+                .anyMatch(c -> c.path("id").asText().equals(cmd));
     }
 }
