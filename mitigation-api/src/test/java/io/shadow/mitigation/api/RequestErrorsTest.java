@@ -11,6 +11,7 @@ import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.store.Mitigation;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,5 +148,20 @@ class RequestErrorsTest {
 
         assertThat(RunningApi.json(api.get(commands, RunningApi.AGENT)))
                 .anyMatch(c -> c.path("id").asText().equals(cmd));
+    }
+
+    @Test
+    void aModifyActionWithoutATypeIsRefusedSayingTheTypeIsRequiredAndItsValues() {
+        Outcome o = api.handle(Assessments.risk(40).build());
+
+        for (String action : List.of("{\"params\": {\"per_minute\": \"5\"}}", "{\"type\": \"\"}",
+                "{\"type\": null}")) {
+            assertThat(error(api.decide(o.mitigationId(), "modify", "{\"actions\": [" + action + "]}"), 400))
+                    .as(action).isEqualTo("modify refused, nothing was undone or recorded: actions[0].type: required; "
+                            + "one of [log, rate_limit, restrict, lock_user, shutdown_resource, isolate_host, "
+                            + "suspend_process, kill_process, rotate_keys, encrypt_data, rollback_table, "
+                            + "notify_external]");
+        }
+        assertThat(api.store().mitigation(o.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.APPLIED);
     }
 }
