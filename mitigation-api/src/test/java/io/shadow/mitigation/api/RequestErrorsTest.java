@@ -164,4 +164,14 @@ class RequestErrorsTest {
         }
         assertThat(api.store().mitigation(o.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.APPLIED);
     }
+
+    @Test
+    void anUnknownProfilesVersionFormatIsRefusedNamingTheFormatsThereAre() {
+        assertThat(error(api.get("/v1/profiles/versions/1?format=xml", RunningApi.OPERATOR), 400))
+                .isEqualTo("query parameter 'format' must be json or yaml (got 'xml')");
+
+        HttpResponse<String> json = api.get("/v1/profiles/versions/1?format=json", RunningApi.OPERATOR);
+        assertThat(json.statusCode()).as(json.body()).isEqualTo(200);
+        assertThat(RunningApi.json(json).path("version").asInt()).isEqualTo(1);
+    }
 }
