@@ -153,7 +153,12 @@ public final class MitigationRoutes {
     private void incidents(Context ctx) {
         Caller c = ServiceApp.caller(ctx);
         int limit = RequestLimits.listLimit(ctx);
-        ctx.json(store.incidents(c.seesEverything() ? ctx.queryParam("principal") : c.principal(), limit));
+        String principal = ctx.queryParam("principal");
+        if (!c.seesEverything() && principal != null && !principal.equals(c.principal())) {
+            throw new ApiError(403, "a user sees only their own incidents (" + c.principal() + "), not those of "
+                    + principal + "; leave out 'principal' or ask an operator");
+        }
+        ctx.json(store.incidents(c.seesEverything() ? principal : c.principal(), limit));
     }
 
     private void incident(Context ctx) {
