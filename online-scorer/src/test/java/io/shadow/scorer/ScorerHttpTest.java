@@ -7,6 +7,8 @@ import io.shadow.features.json.EventCodec;
 import io.shadow.features.signal.Assessment;
 import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.registry.ModelRegistry;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -162,6 +164,18 @@ class ScorerHttpTest {
         assertThat(json(anonymous).get("error").asText()).contains("Authorization: Bearer");
         assertThat(post("/v1/events", deletes("u-1", "10.0.0.5", 1), TestServer.OPERATOR).statusCode())
                 .as("operators read status, they do not send events").isEqualTo(403);
+    }
+
+    @Test
+    void aTokenSentWithoutTheBearerSchemeIsRefusedSayingTheSchemeIsMissing() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri("/v1/events"))
+                .header("Authorization", TOKEN).POST(HttpRequest.BodyPublishers.ofString(deletes("u-1", "10.0.0.5",
+                        1))).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(json(r).get("error").asText()).isEqualTo("the Authorization header has no 'Bearer ' scheme; "
+                + "send 'Authorization: Bearer <token>'");
+        assertThat(handed).isEmpty();
     }
 
     @Test

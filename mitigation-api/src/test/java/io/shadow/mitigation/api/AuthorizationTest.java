@@ -51,6 +51,16 @@ class AuthorizationTest {
     }
 
     @Test
+    void aTokenSentWithoutTheBearerSchemeIsRefusedSayingTheSchemeIsMissing() {
+        assertError(api.get("/v1/incidents", null, "Authorization", RunningApi.OPERATOR), 401,
+                "the Authorization header has no 'Bearer ' scheme; send 'Authorization: Bearer <token>'");
+        assertError(api.get("/v1/incidents", null, "Authorization", "Basic b2xnYTpzZWNyZXQ="), 401,
+                "the Authorization header has the scheme 'Basic'; send 'Authorization: Bearer <token>'");
+        assertThat(api.get("/v1/incidents", null, "Authorization", "bearer " + RunningApi.OPERATOR).statusCode())
+                .as("the scheme is case-insensitive (RFC 9110)").isEqualTo(200);
+    }
+
+    @Test
     void anAgentTokenBoundToAHostSeesAndAcknowledgesOnlyThatHostsCommands() {
         api.handle(Assessments.risk(60).principal("u-3").on(io.shadow.features.ResourceType.PROCESS,
                 "/usr/bin/xmrig").build());
