@@ -141,10 +141,26 @@ class ScorerHttpTest {
     }
 
     @Test
+    void anEmptyBatchIsAcceptedWithNothingScored() throws Exception {
+        for (String body : List.of("[]", " [ ]\n", "", "  \n")) {
+            HttpResponse<String> r = post("/v1/events", body, TOKEN);
+
+            assertThat(r.statusCode()).as("'" + body + "': " + r.body()).isEqualTo(200);
+            JsonNode out = json(r);
+            assertThat(out.get("accepted").asInt()).isZero();
+            assertThat(out.get("rejected").asInt()).isZero();
+            assertThat(out.get("errors")).isEmpty();
+            assertThat(out.has("error")).isFalse();
+        }
+        assertThat(handed).isEmpty();
+    }
+
+    @Test
     void emptyAndBadSingleEventsGetA400ThatSaysWhatToSend() throws Exception {
-        HttpResponse<String> empty = post("/v1/events", "  \n", TOKEN);
+        HttpResponse<String> empty = post("/v1/score", "  \n", TOKEN);
         assertThat(empty.statusCode()).isEqualTo(400);
-        assertThat(json(empty).get("error").asText()).startsWith("request body is empty; send a JSON array");
+        assertThat(json(empty).get("error").asText()).isEqualTo("request body is empty; send one event as a JSON "
+                + "object");
 
         HttpResponse<String> bad = post("/v1/score", "{\"time\":\"2026-11-09T10:00:00Z\",\"tenant\":\"acme\","
                 + "\"class_uid\":6003,\"operation\":\"x\",\"principal\":\"u\",\"resource_type\":\"volcano\"}", TOKEN);
