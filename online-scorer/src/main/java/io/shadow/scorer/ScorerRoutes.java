@@ -62,7 +62,7 @@ public final class ScorerRoutes {
         Map<String, Object> out = Answers.batch(batch, scored, gaps);
         metrics.batch(batch.events().size(), batch.errors().size(), (Integer) out.get("anomalies"));
         metrics.unjudged(gaps.events());
-        if (batch.events().isEmpty()) {
+        if (batch.events().isEmpty() && !batch.errors().isEmpty()) {
             Map<String, Object> rejected = new LinkedHashMap<>();
             rejected.put("status", 400);
             rejected.put("error", "no valid event in the batch; 'errors' names each one's problem");

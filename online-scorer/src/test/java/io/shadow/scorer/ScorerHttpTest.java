@@ -7,6 +7,8 @@ import io.shadow.features.json.EventCodec;
 import io.shadow.features.signal.Assessment;
 import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.registry.ModelRegistry;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -139,10 +141,26 @@ class ScorerHttpTest {
     }
 
     @Test
+    void anEmptyBatchIsAcceptedWithNothingScored() throws Exception {
+        for (String body : List.of("[]", " [ ]\n", "", "  \n")) {
+            HttpResponse<String> r = post("/v1/events", body, TOKEN);
+
+            assertThat(r.statusCode()).as("'" + body + "': " + r.body()).isEqualTo(200);
+            JsonNode out = json(r);
+            assertThat(out.get("accepted").asInt()).isZero();
+            assertThat(out.get("rejected").asInt()).isZero();
+            assertThat(out.get("errors")).isEmpty();
+            assertThat(out.has("error")).isFalse();
+        }
+        assertThat(handed).isEmpty();
+    }
+
+    @Test
     void emptyAndBadSingleEventsGetA400ThatSaysWhatToSend() throws Exception {
-        HttpResponse<String> empty = post("/v1/events", "  \n", TOKEN);
+        HttpResponse<String> empty = post("/v1/score", "  \n", TOKEN);
         assertThat(empty.statusCode()).isEqualTo(400);
-        assertThat(json(empty).get("error").asText()).startsWith("request body is empty; send a JSON array");
+        assertThat(json(empty).get("error").asText()).isEqualTo("request body is empty; send one event as a JSON "
+                + "object");
 
         HttpResponse<String> bad = post("/v1/score", "{\"time\":\"2026-11-09T10:00:00Z\",\"tenant\":\"acme\","
                 + "\"class_uid\":6003,\"operation\":\"x\",\"principal\":\"u\",\"resource_type\":\"volcano\"}", TOKEN);
@@ -162,6 +180,18 @@ class ScorerHttpTest {
         assertThat(json(anonymous).get("error").asText()).contains("Authorization: Bearer");
         assertThat(post("/v1/events", deletes("u-1", "10.0.0.5", 1), TestServer.OPERATOR).statusCode())
                 .as("operators read status, they do not send events").isEqualTo(403);
+    }
+
+    @Test
+    void aTokenSentWithoutTheBearerSchemeIsRefusedSayingTheSchemeIsMissing() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri("/v1/events"))
+                .header("Authorization", TOKEN).POST(HttpRequest.BodyPublishers.ofString(deletes("u-1", "10.0.0.5",
+                        1))).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(json(r).get("error").asText()).isEqualTo("the Authorization header has no 'Bearer ' scheme; "
+                + "send 'Authorization: Bearer <token>'");
+        assertThat(handed).isEmpty();
     }
 
     @Test

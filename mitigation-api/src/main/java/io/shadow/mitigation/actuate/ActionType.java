@@ -1,6 +1,7 @@
 package io.shadow.mitigation.actuate;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /** Every action a mitigation profile can name; each has an {@link Actuator}. */
@@ -38,8 +39,12 @@ public enum ActionType {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown action '" + s + "'; expected one of "
-                    + Arrays.stream(values()).map(ActionType::wireName).toList());
+            throw new IllegalArgumentException("unknown action '" + s + "'; expected one of " + wireNames());
         }
+    }
+
+    /** Every action's wire name, in declaration order. */
+    public static List<String> wireNames() {
+        return Arrays.stream(values()).map(ActionType::wireName).toList();
     }
 }

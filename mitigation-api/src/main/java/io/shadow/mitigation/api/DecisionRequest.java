@@ -6,6 +6,7 @@ import io.shadow.mitigation.profile.ActionRules;
 import io.shadow.mitigation.profile.ActionSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The body of approve, reject and modify: an optional {@code comment} and, for modify, the
@@ -19,13 +20,11 @@ record DecisionRequest(String comment, List<ActionSpec> actions) {
             + "\"expires\": \"PT1H\"}, ...]";
 
     static DecisionRequest parse(String what, String body) throws JsonProcessingException {
-        JsonNode json = body.isBlank() ? ServiceApp.JSON.createObjectNode() : ServiceApp.JSON.readTree(body);
-        if (!json.isObject()) {
-            throw new ApiError(400, "the body of " + what + " must be a JSON object such as {\"comment\": \"...\"}"
-                    + ("modify".equals(what) ? " with \"actions\": " + ACTIONS_EXAMPLE : ""));
-        }
+        boolean modify = "modify".equals(what);
+        JsonNode json = JsonBody.object(body, what, modify ? Set.of("comment", "actions") : Set.of("comment"),
+                "{\"comment\": \"...\"}" + (modify ? " with \"actions\": " + ACTIONS_EXAMPLE : ""));
         String comment = RequestLimits.optionalText(json, "comment", RequestLimits.MAX_COMMENT_CHARS);
-        return new DecisionRequest(comment, "modify".equals(what) ? actions(json.path("actions")) : null);
+        return new DecisionRequest(comment, modify ? actions(json.path("actions")) : null);
     }
 
     private static List<ActionSpec> actions(JsonNode list) {

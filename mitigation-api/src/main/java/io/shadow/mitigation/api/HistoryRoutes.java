@@ -36,7 +36,7 @@ public final class HistoryRoutes {
             throw new ApiError(403, "history of " + principal + " is not yours (" + c.principal()
                     + "); ask an operator");
         }
-        ctx.json(history("principal", principal, store.incidents(principal, limit(ctx))));
+        ctx.json(history("principal", principal, store.incidents(principal, RequestLimits.listLimit(ctx))));
     }
 
     private void ofResource(Context ctx) {
@@ -45,7 +45,7 @@ public final class HistoryRoutes {
         if (resource == null || resource.isBlank()) {
             throw new ApiError(400, "query parameter 'id' (the resource id, e.g. s3://bucket/prefix) is required");
         }
-        List<Incident> incidents = store.incidentsOn(resource, limit(ctx));
+        List<Incident> incidents = store.incidentsOn(resource, RequestLimits.listLimit(ctx));
         if (!c.seesEverything()) {
             incidents = incidents.stream().filter(i -> c.principal() != null && c.principal().equals(i.principal()))
                     .toList();
@@ -105,10 +105,5 @@ public final class HistoryRoutes {
         m.put("lastSeen", i.lastSeen());
         m.put("anomalies", i.anomalies());
         return m;
-    }
-
-    private static int limit(Context ctx) {
-        return ctx.queryParamAsClass("limit", Integer.class).check(n -> n == null || (n > 0 && n <= 1000), "limit must be 1..1000")
-                .getOrDefault(100);
     }
 }

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The mitigation API: incidents with their explanations, approve / reject / modify, feedback and
@@ -79,17 +80,15 @@ public final class MitigationRoutes {
 
     private void ack(Context ctx) throws Exception {
         String id = ctx.pathParam("id");
-        JsonNode body = ctx.body().isBlank() ? ServiceApp.JSON.createObjectNode() : ServiceApp.JSON.readTree(ctx.body());
-        if (!body.isObject()) {
-            throw new ApiError(400, "ack body must be an object: {\"ok\": true, \"detail\": \"...\", \"pids\": [..]}");
-        }
+        ObjectNode body = JsonBody.object(ctx.body(), "an agent ack", Set.of("ok", "detail", "pids"),
+                "{\"ok\": true, \"detail\": \"...\", \"pids\": [..]}");
         JsonNode detail = body.path("detail");
         if (!detail.isMissingNode() && !detail.isNull() && !detail.isTextual()) {
             throw new ApiError(400, "'detail' must be a string (what the agent did or why it could not)");
         }
         if (detail.isTextual()) {
             // an agent cannot act on a refusal, and its acknowledgement must not be lost: a long detail is cut
-            ((ObjectNode) body).put("detail", RequestLimits.cut(detail.asText(), RequestLimits.MAX_ACK_DETAIL_CHARS));
+            body.put("detail", RequestLimits.cut(detail.asText(), RequestLimits.MAX_ACK_DETAIL_CHARS));
         }
         boolean ok = body.path("ok").asBoolean(true);
         Caller c = ServiceApp.caller(ctx);
@@ -153,9 +152,13 @@ public final class MitigationRoutes {
 
     private void incidents(Context ctx) {
         Caller c = ServiceApp.caller(ctx);
-        int limit = ctx.queryParamAsClass("limit", Integer.class).check(n -> n == null || (n > 0 && n <= 1000),
-                "limit must be 1..1000").getOrDefault(100);
-        ctx.json(store.incidents(c.seesEverything() ? ctx.queryParam("principal") : c.principal(), limit));
+        int limit = RequestLimits.listLimit(ctx);
+        String principal = ctx.queryParam("principal");
+        if (!c.seesEverything() && principal != null && !principal.equals(c.principal())) {
+            throw new ApiError(403, "a user sees only their own incidents (" + c.principal() + "), not those of "
+                    + principal + "; leave out 'principal' or ask an operator");
+        }
+        ctx.json(store.incidents(c.seesEverything() ? principal : c.principal(), limit));
     }
 
     private void incident(Context ctx) {

@@ -10,6 +10,7 @@ import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.profile.ProfileVersions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /** The profiles in force, their versions with authors, and uploads of a new version (admin). */
 public final class ProfileRoutes {
@@ -32,10 +33,15 @@ public final class ProfileRoutes {
     }
 
     private void version(Context ctx) {
-        int v = ctx.pathParamAsClass("version", Integer.class).get();
+        int v = RequestLimits.wholeNumber("path parameter 'version'", ctx.pathParam("version"), 1,
+                Integer.MAX_VALUE);
+        String format = Objects.requireNonNullElse(ctx.queryParam("format"), "json");
+        if (!format.equals("json") && !format.equals("yaml")) {
+            throw new ApiError(400, "query parameter 'format' must be json or yaml (got '" + format + "')");
+        }
         try {
             var stored = versions.get(v);
-            if ("yaml".equals(ctx.queryParam("format"))) {
+            if (format.equals("yaml")) {
                 ctx.contentType("application/yaml; charset=utf-8").result(stored.yaml());
             } else {
                 ctx.json(stored);

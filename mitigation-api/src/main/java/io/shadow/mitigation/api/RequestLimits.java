@@ -1,6 +1,7 @@
 package io.shadow.mitigation.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.Locale;
 
@@ -20,6 +21,9 @@ public final class RequestLimits {
     public static final int MAX_JSON_BYTES = 64 * 1024;
     /** Bytes of a profiles YAML upload. */
     public static final int MAX_PROFILES_BYTES = 1024 * 1024;
+    /** Entries of a list answer ({@code limit} of incidents and history); {@link #DEFAULT_LIST} when not given. */
+    public static final int MAX_LIST = 1000;
+    public static final int DEFAULT_LIST = 100;
 
     private RequestLimits() {
     }
@@ -34,6 +38,25 @@ public final class RequestLimits {
             }
             handler.handle(ctx);
         };
+    }
+
+    /** The {@code limit} query parameter of a list: 1 to {@link #MAX_LIST}, {@link #DEFAULT_LIST} when absent. */
+    static int listLimit(Context ctx) {
+        String limit = ctx.queryParam("limit");
+        return limit == null ? DEFAULT_LIST : wholeNumber("query parameter 'limit'", limit, 1, MAX_LIST);
+    }
+
+    /** {@code value} as a number; 400 naming {@code what}, the value and the range unless it is one from min to max. */
+    static int wholeNumber(String what, String value, int min, int max) {
+        try {
+            long n = Long.parseLong(value);
+            if (n >= min && n <= max) {
+                return (int) n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below, as for a number out of range
+        }
+        throw new ApiError(400, what + " must be a whole number from " + min + " to " + max + " (got '" + value + "')");
     }
 
     /**

@@ -106,16 +106,33 @@ public final class ServiceApp {
         if (roles.isEmpty()) {
             return;
         }
-        String header = ctx.header("Authorization");
-        String token = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
-        Caller caller = tokens.caller(token).orElseThrow(() -> new ApiError(401, token == null
-                ? "missing 'Authorization: Bearer <token>' header" : "unknown token"));
+        String token = bearerToken(ctx.header("Authorization"));
+        Caller caller = tokens.caller(token).orElseThrow(() -> new ApiError(401, "unknown token"));
         if (caller.role() != Role.ADMIN && !roles.contains(caller.role())) {
             throw new ApiError(403, "role " + caller.role().name().toLowerCase() + " may not call " + ctx.method()
                     + " " + ctx.path() + "; allowed: " + roles.stream().map(r -> r.toString().toLowerCase())
                     .sorted().toList());
         }
         ctx.attribute(CALLER, caller);
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header (any case of Bearer); else 401 saying why. */
+    private static String bearerToken(String header) {
+        String send = "; send 'Authorization: Bearer <token>'";
+        if (header == null || header.isBlank()) {
+            throw new ApiError(401, "missing 'Authorization: Bearer <token>' header");
+        }
+        String[] schemeAndToken = header.trim().split("\\s+", 2);
+        String scheme = schemeAndToken[0];
+        if (scheme.equalsIgnoreCase("Bearer")) {
+            if (schemeAndToken.length < 2) {
+                throw new ApiError(401, "the Authorization header has no token after 'Bearer '" + send);
+            }
+            return schemeAndToken[1].trim();
+        }
+        // a lone word is likely the token itself: never echoed
+        throw new ApiError(401, schemeAndToken.length < 2 ? "the Authorization header has no 'Bearer ' scheme" + send
+                : "the Authorization header has the scheme '" + scheme + "'" + send);
     }
 
     public static Caller caller(Context ctx) {

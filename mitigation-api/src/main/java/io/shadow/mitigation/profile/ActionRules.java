@@ -39,6 +39,10 @@ public final class ActionRules {
             return null;
         }
         unknownKeys(a, "", KEYS, problem);
+        if (a.path("type").asText("").isBlank()) {
+            problem.accept("/type", "required; one of " + ActionType.wireNames());
+            return null;
+        }
         ActionType type;
         try {
             type = ActionType.fromWire(a.path("type").asText(""));

@@ -51,6 +51,16 @@ class AuthorizationTest {
     }
 
     @Test
+    void aTokenSentWithoutTheBearerSchemeIsRefusedSayingTheSchemeIsMissing() {
+        assertError(api.get("/v1/incidents", null, "Authorization", RunningApi.OPERATOR), 401,
+                "the Authorization header has no 'Bearer ' scheme; send 'Authorization: Bearer <token>'");
+        assertError(api.get("/v1/incidents", null, "Authorization", "Basic b2xnYTpzZWNyZXQ="), 401,
+                "the Authorization header has the scheme 'Basic'; send 'Authorization: Bearer <token>'");
+        assertThat(api.get("/v1/incidents", null, "Authorization", "bearer " + RunningApi.OPERATOR).statusCode())
+                .as("the scheme is case-insensitive (RFC 9110)").isEqualTo(200);
+    }
+
+    @Test
     void anAgentTokenBoundToAHostSeesAndAcknowledgesOnlyThatHostsCommands() {
         api.handle(Assessments.risk(60).principal("u-3").on(io.shadow.features.ResourceType.PROCESS,
                 "/usr/bin/xmrig").build());
@@ -71,11 +81,13 @@ class AuthorizationTest {
 
     @Test
     void aUserSeesOnlyIncidentsAboutThemselves() {
-        JsonNode mine = RunningApi.json(api.get("/v1/incidents?principal=u-2", RunningApi.USER_U1));
+        JsonNode mine = RunningApi.json(api.get("/v1/incidents", RunningApi.USER_U1));
+        JsonNode mineByName = RunningApi.json(api.get("/v1/incidents?principal=u-1", RunningApi.USER_U1));
         JsonNode all = RunningApi.json(api.get("/v1/incidents", RunningApi.OPERATOR));
         JsonNode filtered = RunningApi.json(api.get("/v1/incidents?principal=u-2", RunningApi.OPERATOR));
 
         assertThat(mine).extracting(i -> i.path("incidentId").asText()).containsExactly(ofU1.incidentId());
+        assertThat(mineByName).isEqualTo(mine);
         assertThat(all).extracting(i -> i.path("principal").asText()).containsExactlyInAnyOrder("u-1", "u-2");
         assertThat(filtered).extracting(i -> i.path("incidentId").asText()).containsExactly(ofU2.incidentId());
         HttpResponse<String> own = api.get("/v1/incidents/" + ofU1.incidentId(), RunningApi.USER_U1);
@@ -84,6 +96,12 @@ class AuthorizationTest {
                 .isEqualTo(ofU1.mitigationId());
         assertThat(RunningApi.json(api.get("/v1/notifications", RunningApi.USER_U1)))
                 .extracting(n -> n.path("recipient").asText()).containsExactly("u-1");
+    }
+
+    @Test
+    void aUserFilteringIncidentsByAnotherPrincipalIsForbiddenRatherThanShownTheirOwn() {
+        assertError(api.get("/v1/incidents?principal=u-2", RunningApi.USER_U1), 403, "a user sees only their own "
+                + "incidents (u-1), not those of u-2; leave out 'principal' or ask an operator");
     }
 
     @Test

@@ -104,7 +104,7 @@ class DecisionRoutesTest extends OnEveryBackend {
 
         for (String what : List.of("reject", "modify")) {
             HttpResponse<String> r = api.post(path + "/" + what, RunningApi.USER_U1,
-                    "{\"actions\": [{\"type\": \"log\"}]}");
+                    what.equals("modify") ? "{\"actions\": [{\"type\": \"log\"}]}" : "{\"comment\": \"mine\"}");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
             assertThat(RunningApi.json(r).path("error").asText()).isEqualTo("mitigation " + high.mitigationId()
                     + " is an emergency mitigation of your own activity (u-1); you may approve it, but to " + what

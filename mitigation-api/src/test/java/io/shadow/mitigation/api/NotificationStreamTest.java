@@ -25,10 +25,19 @@ class NotificationStreamTest {
 
     /** Opens a stream with {@code token}; its lines arrive in the returned queue. */
     private static BlockingQueue<String> open(RunningApi api, String token) throws Exception {
+        return open(api, token, "text/event-stream");
+    }
+
+    /** As {@link #open(RunningApi, String)}, sending {@code accept} as the Accept header (none when null). */
+    private static BlockingQueue<String> open(RunningApi api, String token, String accept) throws Exception {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        HttpResponse<Stream<String>> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + api.port() + "/v1/notifications/stream")).header("Authorization", "Bearer "
-                + token).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port()
+                + "/v1/notifications/stream")).header("Authorization", "Bearer " + token);
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        HttpResponse<Stream<String>> r = HttpClient.newHttpClient().send(request.build(),
+                HttpResponse.BodyHandlers.ofLines());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
                 .startsWith("text/event-stream"));
@@ -85,6 +94,32 @@ class NotificationStreamTest {
             assertThat(agent.statusCode()).isEqualTo(403);
             assertThat(RunningApi.json(agent).path("error").asText()).isEqualTo(
                     "role agent may not call GET /v1/notifications/stream; allowed: [operator, user]");
+        }
+    }
+
+    @Test
+    void aClientThatSendsNoAcceptOrAcceptsAnythingGetsTheStream() throws Exception {
+        try (RunningApi api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0))) {
+            BlockingQueue<String> plain = open(api, RunningApi.OPERATOR, null);
+            BlockingQueue<String> curl = open(api, RunningApi.OPERATOR, "*/*");
+            assertThat(plain.poll(10, TimeUnit.SECONDS)).isEqualTo(": connected");
+            assertThat(curl.poll(10, TimeUnit.SECONDS)).isEqualTo(": connected");
+        }
+    }
+
+    @Test
+    void anAcceptThatExcludesEventStreamIs406SayingWhatToSend() {
+        try (RunningApi api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0))) {
+            HttpResponse<String> r = api.get("/v1/notifications/stream", RunningApi.OPERATOR, "Accept",
+                    "application/json");
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(406);
+            assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                    .startsWith("application/json"));
+            assertThat(RunningApi.json(r).path("error").asText()).isEqualTo("GET /v1/notifications/stream is a "
+                    + "stream of server-sent events and the request's Accept header (application/json) excludes "
+                    + "them; send 'Accept: text/event-stream' (GET /v1/notifications lists them as JSON)");
+            assertThat(api.service().stream().clients()).isZero();
         }
     }
 }

@@ -3,11 +3,15 @@ package io.shadow.mitigation.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.features.ResourceType;
 import io.shadow.mitigation.Assessments;
 import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.store.Mitigation;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,5 +105,73 @@ class RequestErrorsTest {
         assertThat(RunningApi.json(r)).hasSize(2);
         assertThat(RunningApi.json(api.get("/v1/incidents?limit=1", RunningApi.OPERATOR))).hasSize(1);
         assertThat(api.get("/v1/incidents?limit=0", RunningApi.OPERATOR).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aBadNumberInTheQueryOrPathNamesTheParameterTheValueAndTheRange() {
+        assertThat(error(api.get("/v1/incidents?limit=abc", RunningApi.OPERATOR), 400))
+                .isEqualTo("query parameter 'limit' must be a whole number from 1 to 1000 (got 'abc')");
+        assertThat(error(api.get("/v1/history/users/u-1?limit=99999999999", RunningApi.OPERATOR), 400))
+                .isEqualTo("query parameter 'limit' must be a whole number from 1 to 1000 (got '99999999999')");
+        assertThat(error(api.get("/v1/history/resources?id=s3://b&limit=0", RunningApi.OPERATOR), 400))
+                .isEqualTo("query parameter 'limit' must be a whole number from 1 to 1000 (got '0')");
+        assertThat(error(api.get("/v1/profiles/versions/abc", RunningApi.OPERATOR), 400))
+                .isEqualTo("path parameter 'version' must be a whole number from 1 to 2147483647 (got 'abc')");
+    }
+
+    @Test
+    void aMisspeltFieldInADecisionIsRefusedNamingItAndTheKnownOnesAndNothingIsDecided() {
+        Outcome o = api.handle(Assessments.risk(40).build());
+
+        assertThat(error(api.decide(o.mitigationId(), "approve", "{\"coment\": \"typo\"}"), 400)).isEqualTo(
+                "unknown field 'coment' in the body of approve; known fields: [comment]; nothing was changed");
+        assertThat(error(api.decide(o.mitigationId(), "reject", "{\"comment\": \"x\", \"actions\": []}"), 400))
+                .isEqualTo("unknown field 'actions' in the body of reject; known fields: [comment]; nothing was "
+                        + "changed");
+        assertThat(error(api.decide(o.mitigationId(), "modify", "{\"action\": [{\"type\": \"log\"}]}"), 400))
+                .isEqualTo("unknown field 'action' in the body of modify; known fields: [actions, comment]; nothing "
+                        + "was changed");
+
+        assertThat(api.store().mitigation(o.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.APPLIED);
+        assertThat(api.store().feedback()).isEmpty();
+    }
+
+    @Test
+    void aMisspeltFieldInAnAgentAckIsRefusedAndTheCommandStaysPending() {
+        api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig").build());
+        String commands = "/v1/agent/commands?tenant=acme&host=ws-17";
+        String cmd = RunningApi.json(api.get(commands, RunningApi.AGENT)).get(0).path("id").asText();
+
+        assertThat(error(api.post("/v1/agent/commands/" + cmd + "/ack", RunningApi.AGENT,
+                "{\"ok\": true, \"pid\": [42]}"), 400)).isEqualTo("unknown field 'pid' in the body of an agent "
+                        + "ack; known fields: [detail, ok, pids]; nothing was changed");
+
+        assertThat(RunningApi.json(api.get(commands, RunningApi.AGENT)))
+                .anyMatch(c -> c.path("id").asText().equals(cmd));
+    }
+
+    @Test
+    void aModifyActionWithoutATypeIsRefusedSayingTheTypeIsRequiredAndItsValues() {
+        Outcome o = api.handle(Assessments.risk(40).build());
+
+        for (String action : List.of("{\"params\": {\"per_minute\": \"5\"}}", "{\"type\": \"\"}",
+                "{\"type\": null}")) {
+            assertThat(error(api.decide(o.mitigationId(), "modify", "{\"actions\": [" + action + "]}"), 400))
+                    .as(action).isEqualTo("modify refused, nothing was undone or recorded: actions[0].type: required; "
+                            + "one of [log, rate_limit, restrict, lock_user, shutdown_resource, isolate_host, "
+                            + "suspend_process, kill_process, rotate_keys, encrypt_data, rollback_table, "
+                            + "notify_external]");
+        }
+        assertThat(api.store().mitigation(o.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.APPLIED);
+    }
+
+    @Test
+    void anUnknownProfilesVersionFormatIsRefusedNamingTheFormatsThereAre() {
+        assertThat(error(api.get("/v1/profiles/versions/1?format=xml", RunningApi.OPERATOR), 400))
+                .isEqualTo("query parameter 'format' must be json or yaml (got 'xml')");
+
+        HttpResponse<String> json = api.get("/v1/profiles/versions/1?format=json", RunningApi.OPERATOR);
+        assertThat(json.statusCode()).as(json.body()).isEqualTo(200);
+        assertThat(RunningApi.json(json).path("version").asInt()).isEqualTo(1);
     }
 }

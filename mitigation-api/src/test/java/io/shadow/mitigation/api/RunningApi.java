@@ -139,6 +139,11 @@ public final class RunningApi implements AutoCloseable {
         return send(request(path, token).GET().build());
     }
 
+    /** A GET with extra {@code headers} (name, value, ...). */
+    public HttpResponse<String> get(String path, String token, String... headers) {
+        return send(request(path, token).headers(headers).GET().build());
+    }
+
     public HttpResponse<String> post(String path, String token, String body) {
         return send(request(path, token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());

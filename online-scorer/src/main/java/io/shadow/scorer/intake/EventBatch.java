@@ -16,7 +16,8 @@ import java.util.List;
  * A request body read as events: a JSON array of events (read element by element, never as one
  * tree) or NDJSON (one event per line; blank lines skipped, still counted for the index), or one
  * pretty-printed event. Malformed events, and events the scorer's {@link IntakeRules} refuse, are
- * listed with their index and the field at fault; the valid ones are kept.
+ * listed with their index and the field at fault; the valid ones are kept. An empty body (or {@code []})
+ * is an empty batch, not an error.
  */
 public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
 
@@ -33,8 +34,7 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
     public static EventBatch parse(String body, IntakeRules rules) {
         String trimmed = body.stripLeading();
         if (trimmed.isEmpty()) {
-            throw new IllegalArgumentException("request body is empty; send a JSON array of events or one JSON "
-                    + "event per line (NDJSON)");
+            return new EventBatch(List.of(), List.of()); // an agent flushing an empty buffer
         }
         if (trimmed.charAt(0) == '[') {
             return array(trimmed, rules);
