@@ -131,11 +131,15 @@ public final class ConfigLoader {
         for (ShadowConfig.Token t : c.auth().tokens()) {
             check(t.token() != null && t.token().length() >= 16, "auth.tokens[" + t.name() + "].token", "(hidden)",
                     "a random string of at least 16 characters");
+            io.shadow.mitigation.api.Role role;
             try {
-                io.shadow.mitigation.api.Role.fromWire(t.role() == null ? "" : t.role());
+                role = io.shadow.mitigation.api.Role.fromWire(t.role() == null ? "" : t.role());
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("auth.tokens[" + t.name() + "].role: " + e.getMessage());
             }
+            check(role != io.shadow.mitigation.api.Role.USER || (t.principal() != null && !t.principal().isBlank()),
+                    "auth.tokens[" + t.name() + "].principal", "(empty)", "the principal this user token speaks for "
+                            + "(a user sees and decides only that principal's incidents)");
         }
         String registry = c.registry().uri().trim();
         check(registry.isEmpty() || !registry.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || registry.startsWith("http://")

@@ -48,6 +48,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aUserTokenWithoutItsPrincipalIsRefusedRatherThanShownEveryonesIncidents() throws Exception {
+        assertThatThrownBy(() -> load("auth:\n  tokens: [{name: alice, token: alice-token-0123456789, role: user}]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("invalid auth.tokens[alice].principal = (empty); expected the principal this "
+                        + "user token speaks for");
+        assertThat(load("auth:\n  tokens: [{name: ops, token: ops-token-0123456789abc, role: operator}]\n")
+                .auth().tokens()).as("operators need no principal").hasSize(1);
+    }
+
+    @Test
     void aMistypedKeyInATokenIsNamedWithTheKeysATokenHas() {
         assertThatThrownBy(() -> load("auth:\n  tokens: [{name: alice, principle: alice}]\n"))
                 .isInstanceOf(ConfigException.class)
