@@ -110,10 +110,11 @@ public final class ScorerService implements AutoCloseable {
         if (checkpoints != null) {
             every(settings.checkpointInterval(), this::checkpoint);
         }
-        LOG.info("scorer ready={}: model {}, baselines v{} ({} entities), {} entities restored, {} shards, max {} in "
-                + "flight, {} queued", readiness().ready(), models.get().id(), g.snapshot().version(),
-                g.snapshot().size(), scorer.detector().trackedEntities(), shards.shards(), settings.maxInFlight(),
-                settings.maxQueued());
+        LOG.info("scorer ready={}: model {}, {}, {} entities restored, {} shards, max {} in flight, {} queued",
+                readiness().ready(), models.get().id(), g.snapshot().version() < 0
+                        ? "no baselines yet (the first nightly run builds them)"
+                        : "baselines v" + g.snapshot().version() + " (" + g.snapshot().size() + " entities)",
+                scorer.detector().trackedEntities(), shards.shards(), settings.maxInFlight(), settings.maxQueued());
     }
 
     public void register(JavalinConfig cfg) {
