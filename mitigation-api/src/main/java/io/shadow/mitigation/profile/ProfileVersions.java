@@ -95,7 +95,11 @@ public final class ProfileVersions {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", s.version());
         root.put("author", s.author());
-        root.put("thresholds", Map.of("low", s.low(), "medium", s.medium(), "high", s.high()));
+        Map<String, Object> thresholds = new LinkedHashMap<>();
+        thresholds.put("low", s.low());
+        thresholds.put("medium", s.medium());
+        thresholds.put("high", s.high());
+        root.put("thresholds", thresholds);
         List<Object> profiles = new ArrayList<>();
         for (MitigationProfile p : s.profiles()) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -99,6 +99,11 @@ class HistoryAndProfilesTest {
             assertThat(versions).extracting(v -> v.path("version").asInt() + " " + v.path("author").asText() + " "
                     + v.path("uploadedBy").asText()).containsExactly("2 alice admin", "1 shadow-defaults configuration");
             assertThat(api.get("/v1/profiles/versions/2?format=yaml", RunningApi.OPERATOR).body()).isEqualTo(v2);
+            String v1 = api.get("/v1/profiles/versions/1?format=yaml", RunningApi.OPERATOR).body();
+            assertThat(v1).as("the bundled defaults, stored as read, thresholds in their order")
+                    .containsPattern("thresholds:\\s*\\n\\s*low: .*\\n\\s*medium: .*\\n\\s*high: ");
+            assertThat(io.shadow.mitigation.profile.ProfileLoader.parse(v1, "v1").profiles())
+                    .isEqualTo(io.shadow.mitigation.profile.ProfileLoader.defaults().profiles());
             assertThat(api.store().auditLog("profiles")).extracting(e -> e.action())
                     .contains("profiles.version_stored", "profiles.updated");
         }
