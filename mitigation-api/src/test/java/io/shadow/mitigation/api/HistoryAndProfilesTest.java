@@ -78,6 +78,23 @@ class HistoryAndProfilesTest {
     }
 
     @Test
+    void bandsAreLowerCaseInEveryAnswerAsInProfilesAndHistory() {
+        try (RunningApi api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0))) {
+            Outcome o = api.handle(Assessments.risk(40).build());
+
+            JsonNode one = RunningApi.json(api.get("/v1/incidents/" + o.incidentId(), RunningApi.OPERATOR));
+            assertThat(one.at("/incident/band").asText()).isEqualTo("low");
+            assertThat(one.at("/mitigations/0/mitigation/band").asText()).isEqualTo("low");
+            assertThat(RunningApi.json(api.get("/v1/incidents", RunningApi.OPERATOR)).at("/0/band").asText())
+                    .isEqualTo("low");
+            assertThat(RunningApi.json(api.get("/v1/history/users/u-1", RunningApi.USER_U1))
+                    .at("/incidents/0/incident/band").asText()).isEqualTo("low");
+            assertThat(RunningApi.json(api.get("/v1/profiles", RunningApi.OPERATOR)).findValuesAsText("band"))
+                    .isNotEmpty().allMatch(b -> b.equals(b.toLowerCase(java.util.Locale.ROOT)));
+        }
+    }
+
+    @Test
     void aValidatedNewProfileVersionIsStoredWithItsAuthorAndStaysInForceAfterARestart() throws Exception {
         String v2 = Files.readString(Path.of(getClass().getResource("/io/shadow/mitigation/profiles/default.yaml")
                 .toURI())).replace("version: 1", "version: 2").replace("author: shadow-defaults", "author: alice")
