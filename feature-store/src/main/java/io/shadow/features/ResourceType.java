@@ -1,5 +1,7 @@
 package io.shadow.features;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -12,12 +14,14 @@ public enum ResourceType {
     PROCESS,
     IDENTITY;
 
+    @JsonValue
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     private static final WireNames<ResourceType> WIRE = new WireNames<>(ResourceType.class, ResourceType::wireName);
 
+    @JsonCreator
     public static ResourceType fromWire(String name) {
         ResourceType t = WIRE.find(name);
         if (t == null) {

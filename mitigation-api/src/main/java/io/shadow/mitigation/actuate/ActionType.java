@@ -1,5 +1,7 @@
 package io.shadow.mitigation.actuate;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -31,10 +33,12 @@ public enum ActionType {
     /** A signed webhook tells a system Shadow does not drive itself to act (and to stop, on undo). */
     NOTIFY_EXTERNAL;
 
+    @JsonValue
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    @JsonCreator
     public static ActionType fromWire(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));

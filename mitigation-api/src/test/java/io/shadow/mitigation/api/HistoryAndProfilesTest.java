@@ -89,8 +89,25 @@ class HistoryAndProfilesTest {
                     .isEqualTo("low");
             assertThat(RunningApi.json(api.get("/v1/history/users/u-1", RunningApi.USER_U1))
                     .at("/incidents/0/incident/band").asText()).isEqualTo("low");
-            assertThat(RunningApi.json(api.get("/v1/profiles", RunningApi.OPERATOR)).findValuesAsText("band"))
-                    .isNotEmpty().allMatch(b -> b.equals(b.toLowerCase(java.util.Locale.ROOT)));
+            JsonNode profiles = RunningApi.json(api.get("/v1/profiles", RunningApi.OPERATOR));
+            assertThat(profiles.findValuesAsText("band")).isNotEmpty()
+                    .allMatch(b -> b.equals(b.toLowerCase(java.util.Locale.ROOT)));
+        }
+    }
+
+    @Test
+    void theProfilesInForceUseTheProfileFilesSpellings() {
+        try (RunningApi api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0))) {
+            JsonNode profiles = RunningApi.json(api.get("/v1/profiles", RunningApi.OPERATOR));
+
+            java.util.List<String> types = profiles.findValuesAsText("type");
+            assertThat(types).contains("rate_limit", "lock_user").allMatch(t -> t.matches("[a-z_]+"));
+            java.util.List<String> resources = new java.util.ArrayList<>();
+            profiles.findValues("resourceTypes").forEach(list -> list.forEach(r -> resources.add(r.asText())));
+            assertThat(resources).contains("data_storage").allMatch(t -> t.matches("[a-z_]+"));
+            java.util.List<JsonNode> expiries = profiles.findValues("expires").stream().filter(e -> !e.isNull())
+                    .toList();
+            assertThat(expiries).isNotEmpty().allMatch(e -> e.isTextual() && e.asText().startsWith("PT"));
         }
     }
 
