@@ -2,6 +2,7 @@ package io.shadow.mitigation.notify;
 
 import io.javalin.http.sse.SseClient;
 import io.shadow.mitigation.store.NotificationRecord;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -18,19 +19,36 @@ import org.slf4j.LoggerFactory;
  * Each client has its own bounded queue and sender thread, so a client that stops reading never
  * holds up the engine (which notifies while it acts) or the other clients; when a client's queue
  * is full its newest notifications are dropped for it (and counted) — they stay in the store,
- * where {@code GET /v1/notifications} and the web UI show them.
+ * where {@code GET /v1/notifications} and the web UI show them. A client that got nothing for
+ * {@link #PING} is sent a comment, which is how a connection closed by the client is noticed.
  */
 public final class NotificationStream implements Notifier {
     /** Notifications waiting per client before further ones are dropped for it. */
     static final int QUEUE = 256;
+    /** How long a client may go without a write before it gets a ping comment. */
+    public static final Duration PING = Duration.ofSeconds(15);
     private static final Logger LOG = LoggerFactory.getLogger(NotificationStream.class);
     private final Map<SseClient, Sender> clients = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
+    private final long pingNanos;
+
+    public NotificationStream() {
+        this(PING);
+    }
+
+    /**
+     * @param ping a client that got nothing for this long is sent a comment: a connection the client
+     *     closed is noticed only when a write fails, so without it a user who closed the page and gets
+     *     no notification would hold a sender thread and an open request for good
+     */
+    public NotificationStream(Duration ping) {
+        this.pingNanos = ping.toNanos();
+    }
 
     /** Keeps {@code client} open and sends it the notifications {@code visible} admits. */
     public void connect(SseClient client, Predicate<NotificationRecord> visible) {
         client.keepAlive();
-        Sender s = new Sender(client, visible);
+        Sender s = new Sender(client, visible, pingNanos);
         client.onClose(() -> {
             clients.remove(client);
             s.interrupt();
@@ -67,21 +85,30 @@ public final class NotificationStream implements Notifier {
         final SseClient client;
         final Predicate<NotificationRecord> visible;
         final BlockingQueue<NotificationRecord> queue = new ArrayBlockingQueue<>(QUEUE);
+        final long pingNanos;
 
-        Sender(SseClient client, Predicate<NotificationRecord> visible) {
+        Sender(SseClient client, Predicate<NotificationRecord> visible, long pingNanos) {
             super("shadow-sse-sender");
             setDaemon(true);
             this.client = client;
             this.visible = visible;
+            this.pingNanos = pingNanos;
         }
 
         @Override
         public void run() {
             try {
+                long lastWrite = System.nanoTime();
+                long pollNanos = Math.min(TimeUnit.SECONDS.toNanos(1), pingNanos);
                 while (!client.terminated()) {
-                    NotificationRecord n = queue.poll(1, TimeUnit.SECONDS);
+                    NotificationRecord n = queue.poll(pollNanos, TimeUnit.NANOSECONDS);
                     if (n != null) {
                         client.sendEvent("notification", n, n.notificationId());
+                        lastWrite = System.nanoTime();
+                    } else if (System.nanoTime() - lastWrite >= pingNanos) {
+                        // fails, and so ends this client, once the other side has closed the connection
+                        client.sendComment("ping");
+                        lastWrite = System.nanoTime();
                     }
                 }
             } catch (InterruptedException e) {
