@@ -25,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The mitigation API: incidents with their explanations, approve / reject / modify, feedback and
@@ -32,6 +34,9 @@ import java.util.Set;
  * and the hand-over of rotated keys.
  */
 public final class MitigationRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(MitigationRoutes.class);
+    /** The fields of an agent acknowledgement Shadow reads; others are kept and logged. */
+    private static final Set<String> ACK_FIELDS = Set.of("ok", "detail", "pids");
     /** This module's OpenAPI fragment (see {@link OpenApiFragments}). */
     public static final String OPENAPI = "openapi/mitigation.json";
     private static final String MISSING_TENANT = "X-Shadow-Tenant header (or tenant query parameter) is required: the tenant "
@@ -80,8 +85,14 @@ public final class MitigationRoutes {
 
     private void ack(Context ctx) throws Exception {
         String id = ctx.pathParam("id");
-        ObjectNode body = JsonBody.object(ctx.body(), "an agent ack", Set.of("ok", "detail", "pids"),
-                "{\"ok\": true, \"detail\": \"...\", \"pids\": [..]}");
+        ObjectNode body = JsonBody.anyObject(ctx.body(), "an agent ack", "{\"ok\": true, \"detail\": \"...\", "
+                + "\"pids\": [..]}");
+        List<String> unknown = JsonBody.unknown(body, ACK_FIELDS);
+        if (!unknown.isEmpty()) {
+            // kept with the acknowledgement: refusing it would lose it (see JsonBody)
+            LOG.warn("agent ack of command {} has fields Shadow does not know, kept as sent: {}; known: {}",
+                    ctx.pathParam("id"), unknown, ACK_FIELDS.stream().sorted().toList());
+        }
         JsonNode detail = body.path("detail");
         if (!detail.isMissingNode() && !detail.isNull() && !detail.isTextual()) {
             throw new ApiError(400, "'detail' must be a string (what the agent did or why it could not)");
