@@ -7,6 +7,8 @@ import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
@@ -25,6 +27,8 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkSessions {
     private static final String WAREHOUSE_PREFIX = "shadow-spark-warehouse-";
     private static final String WAREHOUSE_DIR = "spark.sql.warehouse.dir";
+    /** How old an empty warehouse of a process that no longer runs must be before it is removed. */
+    static final Duration ABANDONED_AFTER = Duration.ofHours(1);
     /** {@code shadow-spark-warehouse-PID-RANDOM}. */
     private static final Pattern ABANDONED = Pattern.compile(Pattern.quote(WAREHOUSE_PREFIX) + "([0-9]{1,18})-[0-9]+");
     /** The masters a Shadow process can start Spark with, for messages. */
@@ -99,14 +103,19 @@ public final class SparkSessions {
 
     /**
      * Removes the warehouses of processes that ended without stopping their session ({@code kill -9},
-     * a crash): empty directories named with a process id that is no longer running. A directory
-     * that is not empty, or whose process still runs (or whose id was reused), is left alone.
+     * a crash): empty directories older than an hour named with a process id that is no longer
+     * running. A directory that is not empty, is younger, or whose process still runs (or whose id
+     * was reused) is left alone. (Process ids are those of this PID namespace: a temporary directory
+     * shared with containers of their own can lose a live session's empty warehouse, which Spark
+     * creates again when it needs it.)
      */
     static void sweepAbandonedWarehouses(Path tmp) {
+        Instant before = Instant.now().minus(ABANDONED_AFTER);
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, WAREHOUSE_PREFIX + "*")) {
             for (Path d : dirs) {
                 Matcher m = ABANDONED.matcher(d.getFileName().toString());
-                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()
+                        && Files.getLastModifiedTime(d).toInstant().isBefore(before)) {
                     try {
                         Files.delete(d);
                     } catch (IOException notEmptyOrGone) {

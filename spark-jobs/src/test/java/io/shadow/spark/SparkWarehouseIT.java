@@ -6,6 +6,9 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +89,11 @@ class SparkWarehouseIT {
         Path notEmpty = Files.createDirectory(tmp.resolve("shadow-spark-warehouse-" + gone.pid() + "-43"));
         Files.writeString(notEmpty.resolve("table"), "someone's data");
         Path oldName = Files.createDirectory(tmp.resolve("shadow-spark-warehouse-17971675011532716277"));
+        Path recent = Files.createDirectory(tmp.resolve("shadow-spark-warehouse-" + gone.pid() + "-44"));
+        FileTime twoHoursAgo = FileTime.from(Instant.now().minus(Duration.ofHours(2)));
+        for (Path d : List.of(abandoned, live, notEmpty, oldName)) {
+            Files.setLastModifiedTime(d, twoHoursAgo);
+        }
 
         runJob(cwd, "-Djava.io.tmpdir=" + tmp);
 
@@ -93,6 +101,7 @@ class SparkWarehouseIT {
         assertThat(live).as("its process runs").exists();
         assertThat(notEmpty).as("holds something").exists();
         assertThat(oldName).as("no process id to check").exists();
+        assertThat(recent).as("younger than an hour: perhaps a live session of another PID namespace").exists();
     }
 
     /** Runs {@link Job} in a JVM of its own started in {@code cwd}; returns its output. */

@@ -22,6 +22,7 @@ public final class Database implements Closeable {
     }
 
     public static Database open(String jdbcUrl, String user, String password) {
+        createH2Folder(jdbcUrl);
         HikariDataSource ds = pool(jdbcUrl, user, password);
         String vendor = jdbcUrl.startsWith("jdbc:h2:") ? "h2" : "postgresql";
         Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/" + vendor).load()
@@ -39,7 +40,6 @@ public final class Database implements Closeable {
             throw new IllegalArgumentException("store.jdbc-url '" + jdbcUrl + "' is not supported; use "
                     + "jdbc:h2:file:/path/to/shadow (default) or jdbc:postgresql://host:5432/db");
         }
-        createH2Folder(jdbcUrl);
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(jdbcUrl);
         cfg.setUsername(user);
@@ -61,7 +61,7 @@ public final class Database implements Closeable {
      * either), and then names no cause a user can act on.
      */
     private static void createH2Folder(String jdbcUrl) {
-        if (!jdbcUrl.startsWith(H2_FILE)) {
+        if (jdbcUrl == null || !jdbcUrl.startsWith(H2_FILE)) {
             return;
         }
         String file = jdbcUrl.substring(H2_FILE.length()).split(";", 2)[0];
