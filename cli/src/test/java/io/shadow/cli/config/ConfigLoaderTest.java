@@ -58,6 +58,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSecretOfTheWrongShapeIsNotShownInTheMessage() {
+        assertThatThrownBy(() -> load("auth:\n  tokens: [{name: a, token: [s3cr3t-value-0123456789]}]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid auth.tokens[0].token = (hidden); expected a text value");
+        assertThatThrownBy(() -> load("store: {password: {x: s3cr3t}}\n"))
+                .hasMessageStartingWith("invalid store.password = (hidden)").hasMessageNotContaining("s3cr3t");
+    }
+
+    @Test
     void aMistypedKeyInATokenIsNamedWithTheKeysATokenHas() {
         assertThatThrownBy(() -> load("auth:\n  tokens: [{name: alice, principle: alice}]\n"))
                 .isInstanceOf(ConfigException.class)

@@ -40,7 +40,8 @@ final class MappingErrors {
         JsonNode given = at(tree, e.getPath());
         Class<?> type = e instanceof MismatchedInputException m ? m.getTargetType()
                 : e.getCause() instanceof InputCoercionException c ? c.getTargetType() : null;
-        return new ConfigException("invalid " + key + " = " + shown(given) + "; expected " + expected(type, given));
+        return new ConfigException("invalid " + key + " = " + (secret(key) ? "(hidden)" : shown(given)) + "; expected "
+                + expected(type, given));
     }
 
     private static String expected(Class<?> type, JsonNode given) {
@@ -101,6 +102,14 @@ final class MappingErrors {
             node = r.getFieldName() != null ? node.get(r.getFieldName()) : node.get(r.getIndex());
         }
         return node;
+    }
+
+    /** Keys whose values never appear in a message (they would end up in logs). */
+    private static boolean secret(String key) {
+        String last = key.substring(key.lastIndexOf('.') + 1).replaceAll("\\[\\d+]", "")
+                .toLowerCase(java.util.Locale.ROOT);
+        return last.equals("token") || last.endsWith("-token") || last.endsWith("password")
+                || last.endsWith("secret");
     }
 
     private static String shown(JsonNode given) {
