@@ -2,6 +2,7 @@ package io.shadow.agents.capture;
 
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.EventClass;
+import io.shadow.features.EventIds;
 import io.shadow.features.ResourceType;
 import io.shadow.features.json.EventCodec;
 import java.io.IOException;
@@ -128,10 +129,13 @@ public final class HostMetricsSource implements Source {
             praw.put("pid", Integer.toString(pid));
             praw.put("rss_bytes", Long.toString(p.getResidentMemory()));
             praw.put("cmdline", truncate(p.getCommandLine(), 1024));
+            String exe = p.getPath() == null || p.getPath().isEmpty() ? p.getName() : p.getPath();
+            // the pid is part of the id: samples of two processes of one executable are two events
             lines.add(EventCodec.toJson(ActivityEvent.builder().tenant(tenant).time(now)
+                    .eventId(EventIds.derive(tenant, now, "process_sample", host, pid, p.getStartTime(), exe))
                     .eventClass(EventClass.RESOURCE_USAGE).operation("process_sample").host(host)
                     .principal(emptyToNull(p.getUser())).resourceType(ResourceType.PROCESS)
-                    .resourceId(p.getPath() == null || p.getPath().isEmpty() ? p.getName() : p.getPath())
+                    .resourceId(exe)
                     .cpuPct(clamp(100 * load.get(pid) / cores)).raw(praw).build()));
         }
         sink.accept(lines);

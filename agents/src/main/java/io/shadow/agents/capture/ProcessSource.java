@@ -2,6 +2,7 @@ package io.shadow.agents.capture;
 
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.EventClass;
+import io.shadow.features.EventIds;
 import io.shadow.features.ResourceType;
 import io.shadow.features.json.EventCodec;
 import java.time.Clock;
@@ -82,7 +83,10 @@ public final class ProcessSource implements Source {
         raw.put("cmdline", cmd == null ? "" : cmd.length() > 2048 ? cmd.substring(0, 2048) : cmd);
         String exe = p.getPath() == null || p.getPath().isEmpty() ? p.getName() : p.getPath();
         String user = p.getUser() == null || p.getUser().isBlank() ? null : p.getUser();
+        // the pid and start time are part of the id: two processes of one executable starting in the same
+        // poll are two events (a derived id from the fields alone would make ingest keep one of them)
         return EventCodec.toJson(ActivityEvent.builder().tenant(tenant).time(now)
+                .eventId(EventIds.derive(tenant, now, "process", op, host, p.getProcessID(), p.getStartTime(), exe))
                 .eventClass(EventClass.PROCESS_ACTIVITY).operation(op).host(host).principal(user)
                 .resourceType(ResourceType.PROCESS).resourceId(exe).raw(raw).build());
     }

@@ -72,6 +72,24 @@ class ProcessSourceTest {
     }
 
     @Test
+    void twoProcessesOfOneExecutableStartingInOnePollAreTwoEventsWithTheirOwnIds() throws IOException {
+        child = new ProcessBuilder("sleep", "32").start();
+        Process second = new ProcessBuilder("sleep", "32").start();
+        try {
+            List<ActivityEvent> events = poll();
+
+            ActivityEvent a = of(events, "launch", child.pid()).get(0);
+            ActivityEvent b = of(events, "launch", second.pid()).get(0);
+            assertThat(a.resourceId()).isEqualTo(b.resourceId());
+            assertThat(a.time()).isEqualTo(b.time());
+            assertThat(a.eventId()).as("ingest de-duplicates by id: equal ids would lose one launch")
+                    .isNotEqualTo(b.eventId());
+        } finally {
+            second.destroyForcibly();
+        }
+    }
+
+    @Test
     void aProcessRunningBeforeTheAgentIsNotALaunchButItsExitIsReported() throws IOException, InterruptedException {
         child = new ProcessBuilder("sleep", "31").start();
         ProcessSource started = new ProcessSource("acme", "ws-17", new ManualClock(T0));
