@@ -330,9 +330,25 @@ public final class Agent implements AutoCloseable {
             System.exit(2);
             return;
         }
-        Agent agent = new Agent(cfg).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
-        System.out.println("shadow agent running; intake port " + agent.intakePort());
+        Agent agent;
+        try {
+            agent = new Agent(cfg).start();
+        } catch (RuntimeException e) {
+            // what the configuration names cannot be reached or opened (a landing zone, a port in use):
+            // the message says which key; the trace is in the log at DEBUG
+            LOG.debug("agent did not start", e);
+            System.err.println("error: the agent cannot start: " + e.getMessage()
+                    + (e.getCause() != null && e.getCause().getMessage() != null ? " (" + e.getCause().getMessage()
+                            + ")" : ""));
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            LOG.info("agent stopped");
+        }));
+        System.out.println(agent.intakePort() < 0 ? "shadow agent running; intake off"
+                : "shadow agent running; intake port " + agent.intakePort());
         agent.awaitStop();
     }
 }

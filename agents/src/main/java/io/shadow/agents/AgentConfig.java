@@ -110,6 +110,19 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
               allow: []
             """;
 
+    /** file:, or a scheme a Hadoop FileSystem on the class path serves (hdfs:, …); loads Hadoop only for those. */
+    private static boolean landingSchemeSupported(String scheme) {
+        if (scheme.equalsIgnoreCase("file")) {
+            return true;
+        }
+        try {
+            org.apache.hadoop.fs.FileSystem.getFileSystemClass(scheme, new org.apache.hadoop.conf.Configuration());
+            return true;
+        } catch (java.io.IOException | RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
     public static AgentConfig load(Path file, Map<String, String> env, List<String> sets) {
         AgentConfig c = YamlConfig.load(AgentConfig.class, DEFAULTS, file, env, "SHADOW_AGENT", sets);
         c.validate();
@@ -124,10 +137,22 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
         ConfigException.check(!landing.uri().isBlank() || !scorer.url().isBlank(), "landing.uri", "(empty)",
                 "a landing zone (file:///… or hdfs://…) or a scorer.url: the agent must ship somewhere");
         if (!landing.uri().isBlank()) {
-            ConfigException.check(URI.create(landing.uri()).getScheme() != null, "landing.uri", landing.uri(),
+            URI uri;
+            try {
+                uri = URI.create(landing.uri());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("invalid landing.uri = " + landing.uri() + "; expected a URI such as "
+                        + "file:///var/lib/shadow/landing (" + e.getMessage() + ")");
+            }
+            ConfigException.check(uri.getScheme() != null, "landing.uri", landing.uri(),
                     "a URI with a scheme, e.g. file:///var/lib/shadow/landing or hdfs://namenode:8020/shadow/landing");
+            ConfigException.check(landingSchemeSupported(uri.getScheme()), "landing.uri", landing.uri(),
+                    "a file:// or hdfs:// URI (no Hadoop file system for '" + uri.getScheme() + "' is on the "
+                            + "agent's class path; land on HDFS or a local folder another job copies)");
             YamlConfig.duration("landing.interval", landing.interval());
         }
+        ConfigException.check(intake.port() >= -1 && intake.port() <= 65_535, "intake.port", intake.port(),
+                "-1 (off), 0 (any free port) or a port from 1 to 65535");
         if (!scorer.url().isBlank()) {
             ConfigException.check(scorer.url().startsWith("http://") || scorer.url().startsWith("https://"),
                     "scorer.url", scorer.url(), "an http:// or https:// URL");

@@ -140,6 +140,21 @@ class AgentConfigTest {
     }
 
     @Test
+    void aLandingSchemeNoFileSystemServesAndAPortOutOfRangeAreConfigErrors() {
+        assertThatThrownBy(() -> load("landing.uri=s3a://bucket/landing"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("invalid landing.uri = s3a://bucket/landing; expected a file:// or hdfs:// URI "
+                        + "(no Hadoop file system for 's3a' is on the agent's class path");
+        assertThat(load("landing.uri=hdfs://namenode:8020/shadow/landing").landing().uri())
+                .as("hdfs is served (nothing is contacted while the config is read)")
+                .isEqualTo("hdfs://namenode:8020/shadow/landing");
+        assertThatThrownBy(() -> load(LANDING, "intake.port=99999", "intake.token=intake-token-0123456789"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid intake.port = 99999; expected -1 (off), 0 (any free port) or a port from 1 to "
+                        + "65535");
+    }
+
+    @Test
     void anIntakeTokenTooShortIsRefusedWithoutShowingIt() {
         assertThatThrownBy(() -> load(LANDING, "intake.port=8099", "intake.token=hunter2"))
                 .isInstanceOf(ConfigException.class)

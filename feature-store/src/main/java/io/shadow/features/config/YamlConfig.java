@@ -44,7 +44,8 @@ public final class YamlConfig {
                 text = Files.readString(file);
             } catch (NoSuchFileException e) {
                 throw new ConfigException("config file " + file + " does not exist; give the path of a YAML config "
-                        + "file (keys: docs/configuration.md)");
+                        + "file (keys: " + ("SHADOW_AGENT".equals(envPrefix) ? "docs/agent.md" : "docs/configuration.md")
+                        + ")");
             } catch (AccessDeniedException e) {
                 throw new ConfigException("cannot read config file " + file + ": permission denied");
             } catch (IOException e) {
