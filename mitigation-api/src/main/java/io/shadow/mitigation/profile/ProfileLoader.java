@@ -103,9 +103,16 @@ public final class ProfileLoader {
         if (!ps.isArray() || ps.isEmpty()) {
             problem("/profiles", "profiles must be a non-empty list");
         } else {
+            Map<String, Integer> firstByName = new HashMap<>();
             for (int i = 0; i < ps.size(); i++) {
                 MitigationProfile p = profile(ps.get(i), "/profiles/" + i);
                 if (p != null) {
+                    Integer first = firstByName.putIfAbsent(p.name(), i);
+                    if (first != null) {
+                        // mitigations, history and feedback name their profile: two with one name could not be told apart
+                        problem("/profiles/" + i + "/name", "profile name '" + p.name() + "' is already used by "
+                                + "profiles." + first + "; every profile needs a name of its own");
+                    }
                     profiles.add(p);
                 }
             }

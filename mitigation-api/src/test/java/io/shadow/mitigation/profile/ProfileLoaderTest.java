@@ -15,6 +15,31 @@ import org.junit.jupiter.api.Test;
 
 class ProfileLoaderTest {
 
+    @Test
+    void twoProfilesWithOneNameAreRefusedNamingBoth() {
+        List<String> problems = problems("""
+                version: 1
+                author: alice
+                thresholds: {low: 30, medium: 55, high: 80}
+                profiles:
+                  - name: contain
+                    band: low
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: log}]
+                  - name: contain
+                    band: medium
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: log}]
+                  - name: stop
+                    band: high
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: log}]
+                """);
+
+        assertThat(problems).containsExactly("profiles.yaml line 9, key profiles.1.name: profile name 'contain' is "
+                + "already used by profiles.0; every profile needs a name of its own");
+    }
+
     private static List<String> problems(String yaml) {
         try {
             ProfileLoader.parse(yaml, "profiles.yaml");
