@@ -118,7 +118,7 @@ final class BacktestCommand implements Callable<Integer> {
         // the no-act engine logs every mitigation it would take; the report lists them, stderr keeps the progress
         Configurator.setLevel(MitigationEngine.class.getName(), Level.WARN);
         KernelTableReader kernel = new KernelTableReader();
-        Backtest.Inputs inputs = new Backtest.Inputs(paths.catalog(), paths.openRegistry(),
+        Backtest.Inputs inputs = new Backtest.Inputs(paths.catalog(), paths::openRegistry,
                 cfg.detector().toDetectorConfig(), new DeltaBaselines(kernel, paths.catalog()),
                 new DeltaThreatIntel(kernel, paths.catalog(), cfg.intel().feeds().stream().map(Path::of).toList()),
                 ResourceRisk.defaults(), ConfigLoader.duration("mitigation.incident-window",

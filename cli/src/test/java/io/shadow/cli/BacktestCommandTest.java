@@ -40,12 +40,16 @@ class BacktestCommandTest {
     }
 
     @Test
-    void missingTablesNameThePathAndTheCommandThatWritesThem() throws Exception {
-        int code = cli.run("backtest", "--profiles", validProfiles().toString(), "--data", dir.toString(),
+    void missingTablesNameThePathAndTheCommandThatWritesThemAndCreateNothing() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        int code = cli.run("backtest", "--profiles", validProfiles().toString(), "--data", data.toString(),
                 "--from", "2026-11-09", "--to", "2026-11-09");
-        assertThat(code).isEqualTo(1);
-        assertThat(cli.err.toString()).contains("no events table at file:" + dir.resolve("warehouse/bronze/events"))
+        assertThat(code).as("a usage error, as the other wrong inputs").isEqualTo(2);
+        assertThat(cli.err.toString()).contains("no events table at file:" + data.resolve("warehouse/bronze/events"))
                 .contains("bin/shadow nightly --config FILE").contains("bin/shadow demo");
+        try (var files = Files.list(data)) {
+            assertThat(files).as("a failed backtest writes nothing, not even the registry folder").isEmpty();
+        }
     }
 
     @Test

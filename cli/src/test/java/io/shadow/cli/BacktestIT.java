@@ -56,7 +56,7 @@ class BacktestIT {
         ResolvedPaths paths = ResolvedPaths.of(cfg);
         labels = ScenarioLabels.read(paths.dataDir().resolve(ScenarioLabels.FILE));
         KernelTableReader kernel = new KernelTableReader();
-        in = new Backtest.Inputs(paths.catalog(), paths.openRegistry(), cfg.detector().toDetectorConfig(),
+        in = new Backtest.Inputs(paths.catalog(), paths::openRegistry, cfg.detector().toDetectorConfig(),
                 new DeltaBaselines(kernel, paths.catalog()), new DeltaThreatIntel(kernel, paths.catalog(),
                         cfg.intel().feeds().stream().map(Path::of).toList()), ResourceRisk.defaults(),
                 ConfigLoader.duration("k", cfg.mitigation().incidentWindow()), Optional.of(labels),

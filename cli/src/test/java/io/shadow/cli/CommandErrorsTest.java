@@ -53,6 +53,31 @@ class CommandErrorsTest {
     }
 
     @Test
+    void anOutputFolderWhereNothingCanBeWrittenIsRefusedBeforeTrainingOrReplay() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc")), "needs Linux /proc");
+        Path profiles = dir.resolve("profiles.yaml");
+        try (var in = io.shadow.mitigation.profile.ProfileLoader.class
+                .getResourceAsStream(io.shadow.mitigation.profile.ProfileLoader.DEFAULT_RESOURCE)) {
+            Files.write(profiles, in.readAllBytes());
+        }
+        Path data = Files.createDirectories(dir.resolve("data"));
+        String[][] runs = {
+            {"train", "--data", data.toString(), "--promote", "never", "--out", "/proc/nope/train.json"},
+            {"backtest", "--profiles", profiles.toString(), "--data", data.toString(), "--from", "2026-11-09",
+                "--to", "2026-11-09", "--out", "/proc/nope/train.json"},
+        };
+        for (String[] args : runs) {
+            cli.err.getBuffer().setLength(0);
+            assertThat(cli.run(args)).as(args[0]).isEqualTo(2);
+            assertThat(cli.err.toString()).as(args[0]).contains("error: --out /proc/nope/train.json cannot be written")
+                    .contains("give a file in a folder you can write in");
+            try (var files = Files.list(data)) {
+                assertThat(files).as(args[0] + " creates nothing").isEmpty();
+            }
+        }
+    }
+
+    @Test
     void championSaysWhichRegistryItLookedInAndCreatesNothing() throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
         assertThat(cli.run("models", "champion", "--data", data.toString())).isZero();

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Replays stored history through the live path without acting: events of {@code [from, to)} are
@@ -38,10 +39,11 @@ public final class Backtest {
      * and threat intelligence from the same sources the service reads ({@code DeltaBaselines},
      * {@code DeltaThreatIntel}).
      *
+     * @param registry opened only once the tables are found, so a failed backtest creates no registry folder
      * @param maxTransferBytes the scorer's {@code scorer.max-transfer-bytes}: stored events above it
      *     (landed before ingest quarantined them) are skipped, as the scorer refuses them
      */
-    public record Inputs(TableCatalog catalog, ModelRegistry registry, DetectorConfig detector,
+    public record Inputs(TableCatalog catalog, Supplier<ModelRegistry> registry, DetectorConfig detector,
             BaselineSource baselines, ThreatIntelSource intel, ResourceRisk resourceRisk, Duration incidentWindow,
             Optional<ScenarioLabels> labels, long maxTransferBytes) {
     }
@@ -80,7 +82,7 @@ public final class Backtest {
         BaselineSnapshot snapshot = baselines.snapshot();
         ThreatIntelSource.Generation intel = in.intel().read();
         List<ProfileReplay> replays = new ArrayList<>();
-        try (RiskModelHolder models = new RiskModelHolder(in.registry(), TrainAndPromote.MODEL_NAME)) {
+        try (RiskModelHolder models = new RiskModelHolder(in.registry().get(), TrainAndPromote.MODEL_NAME)) {
             models.refresh();
             for (Profiles p : sets) {
                 replays.add(new ProfileReplay(p.label(), p.source(), p.set(), in.incidentWindow()));

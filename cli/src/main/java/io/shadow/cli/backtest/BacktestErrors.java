@@ -12,8 +12,8 @@ final class BacktestErrors {
                 + "; give a window such as --from 2026-11-09 --to 2026-11-10");
     }
 
-    static IllegalStateException missingTable(String what, String path) {
-        return new IllegalStateException("no " + what + " table at " + path + "; `bin/shadow nightly --config FILE` "
+    static IllegalArgumentException missingTable(String what, String path) {
+        return new IllegalArgumentException("no " + what + " table at " + path + "; `bin/shadow nightly --config FILE` "
                 + "(or `bin/shadow demo`) writes it; point --data or --config at that installation's data");
     }
 

@@ -1,5 +1,10 @@
 package io.shadow.spark.nightly;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
 import io.shadow.features.table.KernelTableReader;
 import io.shadow.model.intel.ThreatIndicatorTable;
 import io.shadow.model.intel.taxii.TaxiiException;
@@ -12,11 +17,17 @@ import io.shadow.spark.ingest.IngestJob;
 import io.shadow.spark.intel.ThreatIntelSyncJob;
 import io.shadow.spark.training.TrainAndPromote;
 import io.shadow.spark.training.TrainingSetJob;
+import io.shadow.features.table.ShadowTable;
+import io.shadow.spark.DeltaTables;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+
 
 /**
  * The nightly run as a list of named steps: feedback import → profile suggestions (printed for
@@ -56,9 +67,13 @@ public final class NightlyPipeline {
         }
         steps.add(new NightlyStep("ingest", scope -> new IngestJob(spark, cfg.catalog(), cfg.landingEvents(),
                 cfg.maxTransferBytes()).run()));
-        steps.add(new NightlyStep("features", scope -> scope.allDates()
-                ? new FeatureJob(spark, cfg.catalog()).run() + " feature rows, every date"
-                : new FeatureJob(spark, cfg.catalog()).run(scope.date()) + " feature rows for " + scope.date()));
+        steps.add(new NightlyStep("features", scope -> {
+            if (scope.allDates()) {
+                return new FeatureJob(spark, cfg.catalog()).run() + " feature rows, every date";
+            }
+            warnIfNoEvents(scope.date());
+            return new FeatureJob(spark, cfg.catalog()).run(scope.date()) + " feature rows for " + scope.date();
+        }));
         steps.add(new NightlyStep("baselines", scope -> new BaselineJob(spark, cfg.catalog()).run()
                 + " entity-feature baselines"));
         // novelty reads the features step's partials, not the baselines: the two run side by side
@@ -73,6 +88,25 @@ public final class NightlyPipeline {
         steps.add(new NightlyStep("train-and-promote", scope -> new TrainAndPromote(spark, cfg.catalog(),
                 cfg.registry(), cfg.training()).runOrSkip()));
         return steps;
+    }
+
+    /**
+     * A date without stored events (after ingest) is most likely a wrong {@code --date}: said at once,
+     * with the stored range, rather than left to a "0 feature rows" in the report.
+     */
+    private void warnIfNoEvents(LocalDate date) {
+        if (!io.delta.tables.DeltaTable.isDeltaTable(spark, cfg.catalog().path(ShadowTable.EVENTS))) {
+            return; // a fresh installation: ingest said what it found
+        }
+        Dataset<Row> events = DeltaTables.read(spark, cfg.catalog(), ShadowTable.EVENTS);
+        if (!events.filter(col("event_date").equalTo(lit(date))).isEmpty()) {
+            return;
+        }
+        Row span = events.agg(min("time"), max("time")).first();
+        progress.accept("WARN: no stored events for " + date + " in " + cfg.catalog().path(ShadowTable.EVENTS)
+                + " (" + (span.isNullAt(0) ? "no events at all" : "events from " + span.get(0) + " to "
+                + span.get(1)) + "); this run recomputes the tables from the same "
+                + "events. Check --date, or the agents' shipping to " + cfg.landingEvents());
     }
 
     /** A TAXII outage must not cost the night's training: the previous table stays in use, and the report says so. */

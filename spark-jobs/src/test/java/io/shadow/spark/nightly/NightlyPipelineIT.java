@@ -107,4 +107,18 @@ class NightlyPipelineIT {
         assertThat(counts(f)).as("a re-run replaces the date's outputs").isEqualTo(first);
         assertThat(files.read(RunFiles.REPORT_TEXT).orElseThrow()).startsWith("nightly run of 2026-11-04: succeeded");
     }
+
+    @Test
+    void aDateWithoutStoredEventsIsWarnedAboutWithTheStoredRange(@TempDir Path dir) throws Exception {
+        NightlyFixture f = new NightlyFixture(dir);
+        List<String> progress = new ArrayList<>();
+        NightlyPipeline pipeline = new NightlyPipeline(spark, f.config(), progress::add);
+        List<NightlyStep> upToFeatures = pipeline.steps().stream()
+                .filter(s -> s.name().equals("ingest") || s.name().equals("features")).toList();
+        pipeline.run(RunRequest.resumeOrRun(RunScope.of(java.time.LocalDate.parse("2026-10-01"))), upToFeatures);
+        assertThat(progress).anySatisfy(line -> assertThat(line)
+                .startsWith("WARN: no stored events for 2026-10-01 in " + f.catalog.path(ShadowTable.EVENTS)
+                        + " (events from ")
+                .contains("Check --date"));
+    }
 }
