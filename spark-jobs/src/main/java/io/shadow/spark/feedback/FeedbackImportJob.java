@@ -37,7 +37,7 @@ public final class FeedbackImportJob {
         @Override
         public String toString() {
             return skipped != null ? skipped
-                    : "Result[feedback=" + feedback + ", incidents=" + incidents + ", confirmed=" + confirmed + "]";
+                    : feedback + " feedback rows, " + incidents + " reviewed incidents (" + confirmed + " confirmed)";
         }
     }
 

@@ -47,8 +47,9 @@ public final class ProfileSuggestionJob {
     public record Result(List<Suggestion> suggestions, String skipped) {
         @Override
         public String toString() {
-            return skipped != null ? skipped : suggestions.size() + " profile(s) users keep modifying"
-                    + suggestions.stream().map(s -> s.profile).collect(Collectors.joining(", ", " [", "]"));
+            return skipped != null ? skipped : suggestions.isEmpty() ? "no profile users keep modifying"
+                    : suggestions.size() + " profile(s) users keep modifying: "
+                            + suggestions.stream().map(s -> s.profile).collect(Collectors.joining(", "));
         }
     }
 

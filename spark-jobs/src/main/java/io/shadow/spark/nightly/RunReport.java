@@ -59,7 +59,7 @@ public record RunReport(String scope, String status, Instant startedAt, Instant 
         }
         StringBuilder b = new StringBuilder();
         result.fields().forEachRemaining(e -> {
-            if (e.getValue().isValueNode()) {
+            if (e.getValue().isValueNode() && !e.getValue().isNull()) {
                 b.append(b.length() > 0 ? ", " : "").append(e.getKey()).append(' ').append(e.getValue().asText());
             }
         });

@@ -1,0 +1,25 @@
+package io.shadow.spark.nightly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shadow.spark.feedback.FeedbackImportJob;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RunReportTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void theTableShowsAStepsFiguresWithoutFieldsItLeftEmpty() {
+        Instant t = Instant.parse("2026-11-09T02:00:00Z");
+        RunReport r = new RunReport("2026-11-08", RunReport.RAN, t, t.plusSeconds(5), 5, "first run",
+                List.of(new RunReport.StepOutcome("feedback-import", RunReport.RAN, 1.5,
+                        JSON.valueToTree(new FeedbackImportJob.Result(8, 7, 5, null)), null)), null);
+
+        assertThat(r.table()).contains("feedback 8, incidents 7, confirmed 5").doesNotContain("null");
+        assertThat(new FeedbackImportJob.Result(8, 7, 5, null)).hasToString("8 feedback rows, 7 reviewed incidents "
+                + "(5 confirmed)");
+    }
+}
