@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
 import io.shadow.features.table.KernelTableReader;
+import io.shadow.features.table.ShadowTable;
 import io.shadow.model.intel.ThreatIndicatorTable;
 import io.shadow.model.intel.taxii.TaxiiException;
 import io.shadow.spark.baseline.BaselineJob;
@@ -13,12 +14,11 @@ import io.shadow.spark.baseline.NoveltyProfileJob;
 import io.shadow.spark.features.FeatureJob;
 import io.shadow.spark.feedback.FeedbackImportJob;
 import io.shadow.spark.feedback.ProfileSuggestionJob;
+import io.shadow.spark.DeltaTables;
 import io.shadow.spark.ingest.IngestJob;
 import io.shadow.spark.intel.ThreatIntelSyncJob;
 import io.shadow.spark.training.TrainAndPromote;
 import io.shadow.spark.training.TrainingSetJob;
-import io.shadow.features.table.ShadowTable;
-import io.shadow.spark.DeltaTables;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -27,7 +27,6 @@ import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-
 
 /**
  * The nightly run as a list of named steps: feedback import → profile suggestions (printed for
