@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -15,11 +17,27 @@ import java.util.function.Consumer;
  * step and the command that resumes, and writes the report either way. Knows nothing of Spark.
  */
 public final class NightlyRun {
+    /** Set by a shutdown hook while a run is under way: the JVM is stopping (SIGTERM, Ctrl-C). */
+    private static final AtomicBoolean STOPPING = new AtomicBoolean();
+    private static final AtomicBoolean HOOKED = new AtomicBoolean();
+
     private final RunFiles files;
     private final Consumer<String> progress;
     private final Clock clock;
+    private final BooleanSupplier stopping;
 
     public NightlyRun(RunFiles files, Consumer<String> progress, Clock clock) {
+        this(files, progress, clock, STOPPING::get);
+        if (HOOKED.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> STOPPING.set(true), "shadow-nightly-stopping"));
+        }
+    }
+
+    /**
+     * @param stopping true once the process is being stopped: a step that fails then is recorded as
+     *     interrupted, not with the error its stopped Spark context raised (which reads like a bug)
+     */
+    NightlyRun(RunFiles files, Consumer<String> progress, Clock clock, BooleanSupplier stopping) {
         this.files = files;
         this.progress = line -> {
             synchronized (this) { // steps that run side by side report from their own threads
@@ -27,6 +45,7 @@ public final class NightlyRun {
             }
         };
         this.clock = clock;
+        this.stopping = stopping;
     }
 
     /** Thrown when a step fails; the report and state are written before it is. */
@@ -134,8 +153,14 @@ public final class NightlyRun {
             progress.accept(String.format("  [%d/%d] %s done in %.1f s: %s", i + 1, steps.size(), step.name(), s,
                     result));
             return new Done(step, s, result == null ? null : RunFiles.JSON.valueToTree(result), null);
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | LinkageError raised) {
             double s = seconds(t0);
+            Throwable e = raised;
+            if (stopping.getAsBoolean()) {
+                e = new InterruptedException("interrupted: the process was stopped (SIGTERM or Ctrl-C) while the "
+                        + "step ran");
+                e.initCause(raised);
+            }
             progress.accept(String.format("  [%d/%d] %s FAILED after %.1f s: %s", i + 1, steps.size(), step.name(), s,
                     message(e)));
             return new Done(step, s, null, e);

@@ -59,6 +59,20 @@ class NightlyRunTest {
     }
 
     @Test
+    void aStepThatFailsWhileTheProcessIsStoppedIsRecordedAsInterrupted() throws Exception {
+        failAt = "features"; // what a step throws when the stopping JVM has stopped its Spark context
+        NightlyRun run = new NightlyRun(files(), progress::add, Clock.systemUTC(), () -> true);
+
+        assertThatThrownBy(() -> run.run(steps(), RunRequest.resumeOrRun(DAY)))
+                .isInstanceOf(NightlyRun.StepFailedException.class)
+                .hasMessageContaining("interrupted: the process was stopped (SIGTERM or Ctrl-C) while the step ran")
+                .hasMessageNotContaining("corrupt");
+        RunState state = files().readState().orElseThrow();
+        assertThat(state.failedStep()).isEqualTo("features");
+        assertThat(state.error()).startsWith("interrupted: the process was stopped");
+    }
+
+    @Test
     void aFailedRunResumesAtTheFailedStepAndSkipsTheFinishedOnes() throws Exception {
         failAt = "baselines";
         assertThatThrownBy(() -> run(RunRequest.resumeOrRun(DAY)))
