@@ -28,6 +28,11 @@ final class InstallationOptions {
         Path file = config;
         List<String> overrides = new ArrayList<>();
         if (data != null) {
+            if (!Files.exists(data)) {
+                // every command taking --data reads an installation: a mistyped path is not "nothing there yet"
+                throw new IllegalArgumentException("--data " + data + ": no such folder; give the data folder of an "
+                        + "installation (data-dir of its shadow.yaml, e.g. .shadow/demo after bin/shadow demo)");
+            }
             overrides.add("data-dir=" + data.toAbsolutePath());
             if (file == null && Files.isRegularFile(data.resolve("shadow.yaml"))) {
                 file = data.resolve("shadow.yaml");

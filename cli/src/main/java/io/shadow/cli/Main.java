@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code bin/shadow}: one entry point, a subcommand per task. Parsing and wiring only. */
-@Command(name = "shadow", mixinStandardHelpOptions = true, version = "shadow 0.1.0",
+@Command(name = "bin/shadow", mixinStandardHelpOptions = true, version = "shadow 0.1.0",
         footer = "%n  agent     Run the agent (bin/shadow agent --help); it runs on the agents module's own small "
                 + "classpath.",
         description = "Predictive security mitigation: learn normal behaviour, detect deviations early, act, "

@@ -97,6 +97,14 @@ class CommandErrorsTest {
     }
 
     @Test
+    void aMistypedDataFolderIsAnErrorNotAnEmptyInstallation() {
+        Path missing = dir.resolve("no-such-installation");
+        assertThat(cli.run("models", "champion", "--data", missing.toString())).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("error: --data " + missing + ": no such folder");
+        assertThat(missing).doesNotExist();
+    }
+
+    @Test
     void aDataDirThatIsAFileIsOneErrorNamingItWithoutAStackTrace() throws Exception {
         Path file = Files.writeString(dir.resolve("afile"), "x");
         String expected = "error: invalid data-dir = " + file + "; expected a folder Shadow can write in, but " + file

@@ -35,7 +35,7 @@ class DemoCommandTest {
         for (String[] c : cases) {
             cli.err.getBuffer().setLength(0);
             assertThat(cli.run("demo", "--workdir", work.toString(), c[0], c[1])).as(c[0] + " " + c[1]).isEqualTo(2);
-            assertThat(cli.err.toString()).as(c[0] + " " + c[1]).startsWith(c[2]).contains("Usage: shadow demo");
+            assertThat(cli.err.toString()).as(c[0] + " " + c[1]).startsWith(c[2]).contains("Usage: bin/shadow demo");
             assertThat(work).as("nothing done for " + c[0] + " " + c[1]).doesNotExist();
         }
     }

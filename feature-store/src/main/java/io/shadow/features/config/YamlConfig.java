@@ -30,7 +30,11 @@ import java.util.Map;
 public final class YamlConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // a key given twice is a mistake (which one was meant?), not "the last one wins"
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+    private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile(
+            "Duplicate field '([^']*)'.*");
 
     private YamlConfig() {
     }
@@ -113,6 +117,14 @@ public final class YamlConfig {
     private static JsonNode read(String text, String source) {
         try {
             return YAML.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            java.util.regex.Matcher m = DUPLICATE.matcher(e.getOriginalMessage());
+            if (m.matches()) {
+                throw new ConfigException(source + ": key '" + m.group(1) + "' is given twice"
+                        + (e.getLocation() == null ? "" : " (the second at line " + e.getLocation().getLineNr() + ")")
+                        + "; give it once");
+            }
+            throw new ConfigException(source + ": not valid YAML: " + e.getMessage());
         } catch (IOException e) {
             throw new ConfigException(source + ": not valid YAML: " + e.getMessage());
         }

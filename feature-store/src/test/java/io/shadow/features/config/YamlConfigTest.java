@@ -47,6 +47,14 @@ class YamlConfigTest {
     }
 
     @Test
+    void aKeyGivenTwiceIsAnErrorNotTheLastOneWinning() {
+        assertThatThrownBy(() -> load("max-in-flight: 8\nname: a\nmax-in-flight: 16\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(dir.resolve("test.yaml") + ": key 'max-in-flight' is given twice")
+                .hasMessageEndingWith("; give it once");
+    }
+
+    @Test
     void aValueOfTheWrongTypeSaysWhatIsExpectedInPlainWords() {
         assertThatThrownBy(() -> load("max-in-flight: lots"))
                 .isInstanceOf(ConfigException.class)
