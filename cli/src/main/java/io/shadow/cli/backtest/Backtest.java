@@ -3,6 +3,7 @@ package io.shadow.cli.backtest;
 import io.shadow.agents.simulate.ScenarioLabels;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.baseline.BaselineSnapshot;
+import io.shadow.features.json.TransferLimit;
 import io.shadow.features.signal.Assessment;
 import io.shadow.features.table.EventTableReader;
 import io.shadow.features.table.KernelTableReader;
@@ -126,7 +127,7 @@ public final class Backtest {
     private List<ActivityEvent> refusedLeftOut(List<ActivityEvent> stored) {
         List<ActivityEvent> kept = new ArrayList<>(stored.size());
         for (ActivityEvent e : stored) {
-            if (e.bytesIn() <= in.maxTransferBytes() && e.bytesOut() <= in.maxTransferBytes()) {
+            if (TransferLimit.allows(e, in.maxTransferBytes())) {
                 kept.add(e);
             }
         }

@@ -27,6 +27,11 @@ public final class TransferLimit {
         within("bytes_out", e.bytesOut(), maxBytes, fix);
     }
 
+    /** Whether {@code e} reports at most {@code maxBytes} in {@code bytes_in} and {@code bytes_out}. */
+    public static boolean allows(ActivityEvent e, long maxBytes) {
+        return e.bytesIn() <= maxBytes && e.bytesOut() <= maxBytes;
+    }
+
     private static void within(String field, long value, long max, String fix) {
         if (value > max) {
             throw new EventFormatException(field, value + " is more than " + size(max) + ", the most one event may "
