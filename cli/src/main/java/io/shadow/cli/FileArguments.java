@@ -1,6 +1,6 @@
 package io.shadow.cli;
 
-import java.io.IOException;
+import io.shadow.features.files.WriteCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -44,41 +44,11 @@ final class FileArguments {
             return file;
         }
         Path parent = abs.getParent();
-        while (parent != null && !Files.exists(parent)) {
-            parent = parent.getParent();
-        }
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new IllegalArgumentException(option + " " + file + " cannot be created: " + parent + " is a file, "
-                    + "not a folder");
-        }
-        if (!Files.isWritable(parent)) {
-            throw new IllegalArgumentException(option + " " + file + " cannot be created: no permission to write in "
-                    + parent);
-        }
-        probe(option, file, abs.getParent(), parent);
+        WriteCheck.tryWrite(parent, false).ifPresent(why -> {
+            throw new IllegalArgumentException(option + " " + file + " cannot be written: " + why
+                    + "; give a file in a folder you can write in, e.g. " + option + " "
+                    + Path.of(System.getProperty("java.io.tmpdir")).resolve(file.getFileName()));
+        });
         return file;
-    }
-
-    /**
-     * Writes and deletes a file in {@code folder}, creating it on the way, so that folders where nothing
-     * can be made (e.g. /proc, a read-only mount, even for root) fail now; the folders made are removed.
-     */
-    private static void probe(String option, Path file, Path folder, Path existing) {
-        try {
-            Files.createDirectories(folder);
-            Files.delete(Files.createTempFile(folder, ".shadow-write-check", ".tmp"));
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new IllegalArgumentException(option + " " + file + " cannot be written (" + e.getClass()
-                    .getSimpleName() + ": " + e.getMessage() + "); give a file in a folder you can write in, e.g. "
-                    + option + " " + Path.of(System.getProperty("java.io.tmpdir")).resolve(file.getFileName()));
-        } finally {
-            for (Path p = folder; p != null && !p.equals(existing); p = p.getParent()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // a folder left behind is harmless; it is made again when the file is written
-                }
-            }
-        }
     }
 }

@@ -41,7 +41,7 @@ class CommandErrorsTest {
             {dir.toString(), "error: --out " + dir + " is a folder; give a file name, e.g. --out "
                     + dir.resolve("backtest.json")},
             {file.resolve("report.json").toString(), "error: --out " + file.resolve("report.json")
-                    + " cannot be created: " + file + " is a file, not a folder"},
+                    + " cannot be written: " + file + " is a file, not a folder"},
         };
         for (String[] c : cases) {
             cli.err.getBuffer().setLength(0);
