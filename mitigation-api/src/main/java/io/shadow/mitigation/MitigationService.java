@@ -89,7 +89,7 @@ public final class MitigationService implements AutoCloseable {
                     LOG.info("undid {} expired action(s)", n);
                 }
             } catch (RuntimeException e) {
-                LOG.error("expiry sweep failed", e);
+                io.shadow.mitigation.store.StoreException.logTaskFailure(LOG, "expiry sweep", e);
             }
         }, expirySweep.toMillis(), expirySweep.toMillis(), TimeUnit.MILLISECONDS);
         if (options.tableRollback() != null && !options.rollbackTables().isEmpty()) {

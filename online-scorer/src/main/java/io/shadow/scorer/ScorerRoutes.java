@@ -102,6 +102,8 @@ public final class ScorerRoutes {
         out.put("max_entities", service.settings().maxEntities());
         out.put("in_flight", admission.inFlight());
         out.put("queued", admission.queued());
+        out.put("mitigations_held", service.sink().held());
+        out.put("mitigations_dropped", service.sink().dropped());
         out.put("ready", service.readiness().ready());
         ctx.json(out);
     }

@@ -34,6 +34,7 @@ public final class ScorerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScorerService.class);
 
     private final ScorerSettings settings;
+    private final AssessmentSink sink;
     private final BaselineSource baselines;
     private final ThreatIntelSource intel;
     private volatile long intelVersion;
@@ -65,6 +66,7 @@ public final class ScorerService implements AutoCloseable {
     public ScorerService(DetectorConfig detectorConfig, BaselineSource baselines, ThreatIntelSource intel,
             ResourceRisk resourceRisk, RiskModelHolder models, AssessmentSink sink, ScorerSettings settings) {
         this.settings = settings;
+        this.sink = sink;
         // before anything loads: a folder the state cannot be written to is a config error, not a loss at shutdown
         this.checkpoints = settings.checkpointDir() == null ? null : StateCheckpoints.open(settings.checkpointDir());
         this.intake = new IntakeRules(settings.defaultTenant().isEmpty() ? null : settings.defaultTenant(),
@@ -94,7 +96,7 @@ public final class ScorerService implements AutoCloseable {
         this.admission = new Admission(settings.maxInFlight(), settings.maxQueued(), settings.queueTimeout());
         this.metrics = new ScorerMetrics(new ScorerMetrics.Sources(admission::queued, admission::inFlight,
                 () -> scorer.detector().trackedEntities(), () -> scorer.detector().snapshot().version(),
-                () -> readiness().ready() ? 1 : 0));
+                () -> readiness().ready() ? 1 : 0, sink::held, sink::dropped));
         metrics.model(models.get().id());
         if (checkpoints != null) {
             checkpoints.restore(scorer.detector(), intake.horizon());
@@ -131,6 +133,11 @@ public final class ScorerService implements AutoCloseable {
 
     public RiskModelHolder models() {
         return models;
+    }
+
+    /** Where assessments go; says how many wait for the mitigation store. */
+    public AssessmentSink sink() {
+        return sink;
     }
 
     public ScorerSettings settings() {

@@ -59,6 +59,8 @@ public final class ConfigLoader {
             mitigation:
               incident-window: PT2H
               expiry-sweep: PT30S
+              max-held: 10000
+              held-retry: PT1S
               encryption:
                 key-dir: ""
                 roots: []
@@ -123,6 +125,8 @@ public final class ConfigLoader {
                 "a positive number");
         duration("mitigation.incident-window", c.mitigation().incidentWindow());
         duration("mitigation.expiry-sweep", c.mitigation().expirySweep());
+        check(c.mitigation().maxHeld() >= 1, "mitigation.max-held", c.mitigation().maxHeld(), "at least 1");
+        duration("mitigation.held-retry", c.mitigation().heldRetry());
         try {
             io.shadow.cli.runtime.MitigationWiring.options(c, ResolvedPaths.of(c), null);
         } catch (IllegalArgumentException e) {

@@ -90,9 +90,11 @@ public record ShadowConfig(
     /**
      * @param incidentWindow ISO-8601 duration: anomalies of an entity this close to its open incident join it
      * @param expirySweep ISO-8601 duration between sweeps that undo expired actions
+     * @param maxHeld assessments the scorer holds in memory while the mitigation store is unavailable
+     * @param heldRetry ISO-8601 duration between attempts to hand held assessments over
      */
-    public record Mitigation(String incidentWindow, String expirySweep, Encryption encryption, Rollback rollback,
-            Channels channels) {
+    public record Mitigation(String incidentWindow, String expirySweep, int maxHeld, String heldRetry,
+            Encryption encryption, Rollback rollback, Channels channels) {
     }
 
     /** encrypt_data: the master key's directory (empty: data-dir/keys) and the only roots it may encrypt under. */

@@ -5,6 +5,7 @@ import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
 import io.shadow.features.config.ConfigFolders;
+import io.shadow.features.signal.Assessment;
 import io.shadow.features.table.KernelTableReader;
 import io.shadow.mitigation.MitigationService;
 import io.shadow.mitigation.api.Caller;
@@ -13,11 +14,13 @@ import io.shadow.mitigation.api.Role;
 import io.shadow.mitigation.api.ServiceApp;
 import io.shadow.mitigation.api.Tls;
 import io.shadow.mitigation.api.Tokens;
+import io.shadow.mitigation.engine.MitigationHandoff;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.store.Database;
 import io.shadow.model.risk.ResourceRisk;
+import io.shadow.scorer.AssessmentSink;
 import io.shadow.scorer.DeltaBaselines;
 import io.shadow.scorer.DeltaThreatIntel;
 import io.shadow.scorer.OnlineScorer;
@@ -38,9 +41,12 @@ import java.util.Map;
  * HTTP server, the scorer handing assessments to the engine in-process. Wiring only.
  */
 public final class ShadowRuntime implements AutoCloseable {
+    /** Under data-dir: assessments not yet mitigated when the service stopped during a store outage. */
+    public static final String HELD_FILE = "held-assessments.jsonl";
     private final ShadowConfig config;
     private final ResolvedPaths paths;
     private final MitigationService mitigation;
+    private final MitigationHandoff handoff;
     private final ScorerService scorer;
     private final Javalin app;
     private String scheme;
@@ -60,16 +66,17 @@ public final class ShadowRuntime implements AutoCloseable {
                 ConfigLoader.duration("mitigation.incident-window", config.mitigation().incidentWindow()),
                 ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()),
                 MitigationWiring.options(config, paths, null));
+        // assessments scored while the store is down are held and handed over when it is back
+        this.handoff = new MitigationHandoff(mitigation.engine(), config.mitigation().maxHeld(),
+                ConfigLoader.duration("mitigation.held-retry", config.mitigation().heldRetry()), Clock.systemUTC(),
+                paths.dataDir().resolve(HELD_FILE));
         RiskModelHolder models = new RiskModelHolder(paths.openRegistry(),
                 TrainAndPromote.MODEL_NAME);
         KernelTableReader kernel = new KernelTableReader();
         this.scorer = new ScorerService(config.detector().toDetectorConfig(),
                 new DeltaBaselines(kernel, paths.catalog()), new DeltaThreatIntel(kernel, paths.catalog(),
                         config.intel().feeds().stream().map(Path::of).toList()), ResourceRisk.defaults(), models,
-                a -> {
-                    Outcome o = mitigation.engine().handle(a);
-                    return o.kind() + " " + o.band().wireName();
-                }, scorerSettings);
+                new HandoffSink(handoff), scorerSettings);
         MitigationRoutes mitigationRoutes = new MitigationRoutes(mitigation);
         var srv = config.server();
         Tls tls = srv.tlsKeyStore().isBlank() ? null : new Tls(Path.of(srv.tlsKeyStore()), srv.tlsPassword());
@@ -135,6 +142,26 @@ public final class ShadowRuntime implements AutoCloseable {
         scorer.drain();
         app.stop();
         scorer.close();
+        handoff.close();
         mitigation.close();
+    }
+
+    /** The scorer's side of the hand-off: "mitigated high", "held high", … for its answer. */
+    private record HandoffSink(MitigationHandoff handoff) implements AssessmentSink {
+        @Override
+        public String accept(Assessment assessment) {
+            Outcome o = handoff.accept(assessment);
+            return o.kind() + " " + o.band().wireName();
+        }
+
+        @Override
+        public int held() {
+            return handoff.held();
+        }
+
+        @Override
+        public long dropped() {
+            return handoff.dropped();
+        }
     }
 }

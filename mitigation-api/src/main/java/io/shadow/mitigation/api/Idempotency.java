@@ -16,10 +16,13 @@ import java.util.Map;
  * answer (2xx or 4xx) is stored; a repeat by the same caller with the same key and request gets
  * that answer again, marked {@code Idempotent-Replayed: true}, and acts no more. The same key with
  * a different request is 422; a repeat while the first is still running is 409; a 5xx frees the
- * key for a retry.
+ * key for a retry. A key left reserved by a request that could not free it (the store went away
+ * mid-request) is taken over by a repeat of the same request after {@link #ABANDONED_AFTER}.
  */
 public final class Idempotency {
     public static final String HEADER = "Idempotency-Key";
+    /** How long a reservation may stay in progress before a repeat of its request takes it over. */
+    public static final java.time.Duration ABANDONED_AFTER = java.time.Duration.ofMinutes(2);
     private final IdempotencyStore store;
 
     public Idempotency(IdempotencyStore store) {
@@ -38,7 +41,8 @@ public final class Idempotency {
             }
             String caller = ServiceApp.caller(ctx).name();
             String hash = sha256(ctx.method() + " " + ctx.path() + "\n" + ctx.body());
-            var existing = store.reserve(caller, key, hash, Instant.now());
+            Instant now = Instant.now();
+            var existing = store.reserve(caller, key, hash, now, now.minus(ABANDONED_AFTER));
             if (existing.isPresent()) {
                 replay(ctx, key, hash, existing.get());
                 return;

@@ -25,6 +25,8 @@ public final class ServiceApp {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceApp.class);
     public static final String CALLER = "shadow.caller";
     private static final String ERROR_WRITTEN = "shadow.error-written";
+    /** Retry-After of a 503 answered while the mitigation store is unavailable. */
+    static final int STORE_RETRY_AFTER_SECONDS = 5;
     public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -62,6 +64,18 @@ public final class ServiceApp {
             cfg.routes.exception(io.javalin.validation.ValidationException.class, (e, ctx) -> error(ctx, 400,
                     "invalid " + e.getErrors().entrySet().stream().map(f -> f.getKey() + ": " + f.getValue().stream()
                             .map(v -> v.getMessage() + " (got '" + v.value + "')").toList()).toList()));
+            cfg.routes.exception(io.shadow.mitigation.store.StoreException.class, (e, ctx) -> {
+                if (!e.isTransient()) {
+                    LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                    error(ctx, 500, "internal error; the server log has the details");
+                    return;
+                }
+                // an outage (database stopped or unreachable, disk full): the client can retry later
+                LOG.warn("{} {}: the mitigation store is unavailable: {}", ctx.method(), ctx.path(), e.reason());
+                ctx.header("Retry-After", Integer.toString(STORE_RETRY_AFTER_SECONDS));
+                error(ctx, 503, "the mitigation store is unavailable: " + e.reason() + "; the request did not "
+                        + "complete, retry it after " + STORE_RETRY_AFTER_SECONDS + " s");
+            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal error; the server log has the details");

@@ -71,7 +71,7 @@ public final class Outbox implements AutoCloseable {
                 LOG.info("outbox stopped during a sweep ({}); undelivered messages are sent after the next start",
                         e.getMessage());
             } else {
-                LOG.error("outbox sweep failed", e);
+                io.shadow.mitigation.store.StoreException.logTaskFailure(LOG, "outbox sweep", e);
             }
         }
     }

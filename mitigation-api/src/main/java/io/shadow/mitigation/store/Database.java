@@ -15,6 +15,8 @@ import org.flywaydb.core.Flyway;
  */
 public final class Database implements Closeable {
     private static final String H2_FILE = "jdbc:h2:file:";
+    /** How long a store operation waits for a connection before failing as unavailable. */
+    static final long CONNECTION_TIMEOUT_MS = 5_000;
     private final HikariDataSource dataSource;
 
     private Database(HikariDataSource ds) {
@@ -47,6 +49,9 @@ public final class Database implements Closeable {
         cfg.setMaximumPoolSize(8);
         cfg.setPoolName("shadow-store");
         cfg.setInitializationFailTimeout(10_000);
+        // a request waits at most this long for a connection when the database is down, then is told so
+        // (503), and the scorer holds its assessments instead of stalling its shard threads
+        cfg.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
         try {
             return new HikariDataSource(cfg);
         } catch (RuntimeException e) {

@@ -20,16 +20,27 @@ public final class IdempotencyStore {
         this.jdbc = new Jdbc(db.dataSource());
     }
 
-    /** Reserves {@code key} for {@code caller}; empty when reserved now, else what was there already. */
-    public Optional<Entry> reserve(String caller, String key, String requestSha256, Instant now) {
+    /**
+     * Reserves {@code key} for {@code caller}; empty when reserved now, else what was there already.
+     * A reservation of the same request still in progress from before {@code abandonedBefore} is taken
+     * over (its request ended without freeing the key, e.g. the store went away mid-request), so a
+     * retry is not refused as "in progress" for good.
+     */
+    public Optional<Entry> reserve(String caller, String key, String requestSha256, Instant now,
+            Instant abandonedBefore) {
         try {
             jdbc.update("INSERT INTO idempotency_keys (caller, idem_key, request_sha256, state, created_at) "
                     + "VALUES (?,?,?,?,?)", caller, key, requestSha256, IN_PROGRESS, now);
             return Optional.empty();
-        } catch (Jdbc.StoreException e) {
+        } catch (StoreException e) {
             if (!Jdbc.isUniqueViolation(e)) {
                 throw e;
             }
+        }
+        if (jdbc.update("UPDATE idempotency_keys SET created_at = ? WHERE caller = ? AND idem_key = ? AND state = ? "
+                + "AND request_sha256 = ? AND created_at < ?", now, caller, key, IN_PROGRESS, requestSha256,
+                abandonedBefore) == 1) {
+            return Optional.empty();
         }
         return jdbc.query("SELECT * FROM idempotency_keys WHERE caller = ? AND idem_key = ?",
                 rs -> new Entry(rs.getString("request_sha256"), rs.getString("state"),

@@ -1,5 +1,6 @@
 package io.shadow.mitigation.store;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,18 +39,47 @@ final class Jdbc {
     }
 
     <T> T transaction(Work<T> work) {
-        try (Connection c = ds.getConnection()) {
+        Connection c = null;
+        try {
+            c = ds.getConnection();
             c.setAutoCommit(false);
             try {
                 T out = work.run(c);
                 c.commit();
                 return out;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                rollback(c, e);
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException(e);
+            StoreException failure = new StoreException(e);
+            if (failure.isTransient() && c != null && ds instanceof HikariDataSource pool) {
+                // the pool only drops connections whose failure it recognises (08xxx): a connection to a
+                // database that went away would otherwise be handed out again after it is back
+                pool.evictConnection(c);
+                c = null;
+                // and the idle ones broke with it: replaced as they come back rather than failing one request each
+                if (pool.getHikariPoolMXBean() != null) {
+                    pool.getHikariPoolMXBean().softEvictConnections();
+                }
+            }
+            throw failure;
+        } finally {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // returned to the pool broken: the pool checks it before handing it out again
+                }
+            }
+        }
+    }
+
+    private static void rollback(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e); // the connection is gone; the transaction with it
         }
     }
 
@@ -98,13 +128,6 @@ final class Jdbc {
             } else {
                 ps.setObject(i + 1, p);
             }
-        }
-    }
-
-    /** A store failure; the message names the operation's SQL state. */
-    static final class StoreException extends RuntimeException {
-        StoreException(SQLException e) {
-            super("mitigation store error (SQL state " + e.getSQLState() + "): " + e.getMessage(), e);
         }
     }
 }

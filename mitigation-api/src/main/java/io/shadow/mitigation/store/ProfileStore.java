@@ -38,7 +38,7 @@ public final class ProfileStore {
     public boolean insert(Version v) {
         try {
             return insertOnce(v);
-        } catch (Jdbc.StoreException e) {
+        } catch (StoreException e) {
             if (Jdbc.isUniqueViolation(e)) {
                 return false;
             }

@@ -46,7 +46,8 @@ public final class ScorerMetrics implements AutoCloseable {
 
     /** Gauges read these when scraped. */
     public record Sources(Supplier<Number> queued, Supplier<Number> inFlight, Supplier<Number> trackedEntities,
-            Supplier<Number> baselinesVersion, Supplier<Number> ready) {
+            Supplier<Number> baselinesVersion, Supplier<Number> ready, Supplier<Number> mitigationsHeld,
+            Supplier<Number> mitigationsDropped) {
     }
 
     public ScorerMetrics(Sources sources) {
@@ -77,6 +78,11 @@ public final class ScorerMetrics implements AutoCloseable {
                 .description("Delta version of the baselines served (-1: none)").register(registry);
         Gauge.builder("shadow.scorer.ready", sources.ready()).strongReference(true)
                 .description("1 when model and baselines are loaded and the scorer is not draining").register(registry);
+        Gauge.builder("shadow.scorer.mitigations.held", sources.mitigationsHeld()).strongReference(true)
+                .description("assessments waiting for the mitigation store to come back").register(registry);
+        Gauge.builder("shadow.scorer.mitigations.dropped", sources.mitigationsDropped()).strongReference(true)
+                .description("assessments given up since start: more than mitigation.max-held were waiting")
+                .register(registry);
         Gauge.builder("shadow.scorer.checkpoint.entities", () -> checkpointEntities).strongReference(true)
                 .description("entities in the last checkpoint").register(registry);
         modelInfo = MultiGauge.builder("shadow.scorer.model.info")

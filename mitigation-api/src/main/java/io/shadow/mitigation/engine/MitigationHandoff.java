@@ -1,0 +1,319 @@
+package io.shadow.mitigation.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.shadow.features.signal.Assessment;
+import io.shadow.mitigation.Band;
+import io.shadow.mitigation.store.StoreException;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands the scorer's assessments to the {@link MitigationEngine}, and keeps them when the store is
+ * unavailable (the database stopped or unreachable, its disk full) instead of failing the scoring
+ * request: such assessments are <em>held</em> in arrival order, in memory, and handed over again
+ * every {@code retryEvery} until the store answers, so an attack scored during a database restart is
+ * still mitigated once it is back. While any are held, new assessments queue behind them (an entity's
+ * anomalies keep their order). At most {@code capacity} are held; beyond that the lowest-risk one is
+ * dropped with an ERROR line naming its anomaly. {@link #close()} tries once more, then saves the
+ * ones it could not hand over to {@code heldFile} (JSON lines), which the next start reads and hands
+ * over first; the file is removed once they are all handed over. (A process killed outright loses
+ * what it held in memory.)
+ */
+public final class MitigationHandoff implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MitigationHandoff.class);
+    /** How often a WARN line repeats that assessments are still held. */
+    private static final Duration REMIND_EVERY = Duration.ofMinutes(1);
+    /** As the API reads assessments ({@code POST /v1/assessments}). */
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final Function<Assessment, Outcome> engine;
+    private final Function<Assessment, Band> bandOf;
+    private final int capacity;
+    private final Clock clock;
+    private final ArrayDeque<Assessment> held = new ArrayDeque<>();
+    private final ScheduledExecutorService retry;
+    /** Where held assessments are kept between runs; null: not kept. */
+    private final Path heldFile;
+    private boolean heldFileLoaded;
+    private long dropped;
+    /** Handed over late and dropped since the outage began, for the line that reports its end. */
+    private long handedInOutage;
+    private long droppedInOutage;
+    private Instant outageSince;
+    private Instant lastReminder;
+
+    /**
+     * @param heldFile where assessments still held at {@link #close()} are saved, and read back from
+     *     at the next start (null: not saved)
+     */
+    public MitigationHandoff(MitigationEngine engine, int capacity, Duration retryEvery, Clock clock, Path heldFile) {
+        this(engine::handle, a -> engine.profiles().band(a.risk().score()), capacity, retryEvery, clock, heldFile);
+    }
+
+    MitigationHandoff(Function<Assessment, Outcome> engine, Function<Assessment, Band> bandOf, int capacity,
+            Duration retryEvery, Clock clock, Path heldFile) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+        }
+        this.engine = engine;
+        this.bandOf = bandOf;
+        this.capacity = capacity;
+        this.clock = clock;
+        this.heldFile = heldFile;
+        loadHeldFile();
+        this.retry = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mitigation-handoff-retry");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, retryEvery.toMillis());
+        retry.scheduleWithFixedDelay(this::retryHeld, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Acts on {@code a} now, or holds it when the store is unavailable (or others are held); the
+     * outcome is then {@code held} with the band it will be acted on in. A store refusing the
+     * statement itself (not an outage) is thrown, as are invalid assessments.
+     */
+    public Outcome accept(Assessment a) {
+        synchronized (this) {
+            if (!held.isEmpty()) {
+                return hold(a);
+            }
+        }
+        try {
+            return engine.apply(a);
+        } catch (StoreException e) {
+            if (!e.isTransient()) {
+                throw e;
+            }
+            synchronized (this) {
+                if (outageSince == null) {
+                    outageSince = clock.instant();
+                    lastReminder = outageSince;
+                    LOG.warn("mitigation store unavailable: {}. Holding assessments in memory (up to {}) and handing "
+                            + "them over again until it answers", e.reason(), capacity);
+                }
+                return hold(a);
+            }
+        }
+    }
+
+    /** Assessments held now, waiting for the store. */
+    public synchronized int held() {
+        return held.size();
+    }
+
+    /** Assessments dropped because {@code capacity} were already held. */
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    /** Hands held assessments over, oldest first, until the store fails again; returns how many it handed over. */
+    int retryHeld() {
+        int done = 0;
+        while (true) {
+            Assessment next;
+            synchronized (this) {
+                next = held.peekFirst();
+                if (next == null) {
+                    recovered();
+                    return done;
+                }
+            }
+            try {
+                engine.apply(next);
+            } catch (StoreException e) {
+                if (e.isTransient()) {
+                    remind(e);
+                    return done;
+                }
+                LOG.error("held assessment of anomaly {} refused by the mitigation store, dropped: {}",
+                        next.anomaly().anomalyId(), e.getMessage());
+                drop(next);
+                continue;
+            } catch (RuntimeException e) {
+                LOG.error("held assessment of anomaly {} failed, dropped", next.anomaly().anomalyId(), e);
+                drop(next);
+                continue;
+            }
+            synchronized (this) {
+                removeIdentity(next);
+                handedInOutage++;
+            }
+            done++;
+        }
+    }
+
+    /** Stops retrying after one last attempt; names every assessment it could not hand over. */
+    @Override
+    public void close() {
+        retry.shutdownNow();
+        try {
+            retry.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        retryHeld();
+        List<String> lost;
+        synchronized (this) {
+            lost = held.stream().map(a -> a.anomaly().anomalyId() + " (" + a.anomaly().entity() + ", risk "
+                    + Math.round(a.risk().score()) + ")").toList();
+        }
+        if (lost.isEmpty()) {
+            return;
+        }
+        if (saveHeld()) {
+            LOG.warn("stopping with {} assessments not yet mitigated (the mitigation store unavailable since {}); "
+                    + "saved to {}, handed over at the next start: {}", lost.size(), outageSince, heldFile, lost);
+        } else {
+            LOG.error("stopping with {} assessments not mitigated: the mitigation store was unavailable since {}. "
+                    + "Re-score their events once it is back: {}", lost.size(), outageSince, lost);
+        }
+    }
+
+    /** Writes the held assessments to {@code heldFile} (whole or not at all); false when none could be kept. */
+    private synchronized boolean saveHeld() {
+        if (heldFile == null) {
+            return false;
+        }
+        Path tmp = heldFile.resolveSibling(heldFile.getFileName() + ".tmp");
+        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            for (Assessment a : held) {
+                w.write(JSON.writeValueAsString(a));
+                w.newLine();
+            }
+        } catch (IOException e) {
+            LOG.error("cannot save held assessments to {}: {}", heldFile, e.toString());
+            return false;
+        }
+        try {
+            Files.move(tmp, heldFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (IOException e) {
+            LOG.error("cannot save held assessments to {}: {}", heldFile, e.toString());
+            return false;
+        }
+    }
+
+    /** Reads what an earlier run saved, to hand it over first. */
+    private void loadHeldFile() {
+        if (heldFile == null || !Files.exists(heldFile)) {
+            return;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(heldFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.error("cannot read held assessments from {} ({}); they are not mitigated", heldFile, e.toString());
+            return;
+        }
+        int n = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            try {
+                held.addLast(JSON.readValue(lines.get(i), Assessment.class));
+                n++;
+            } catch (IOException e) {
+                LOG.error("{} line {} is not an assessment ({}); skipped", heldFile, i + 1, e.getMessage());
+            }
+        }
+        heldFileLoaded = true;
+        outageSince = clock.instant();
+        lastReminder = outageSince;
+        LOG.info("{} assessments held when the last run stopped (the mitigation store was unavailable) read from {}; "
+                + "handing them over now", n, heldFile);
+    }
+
+    private Outcome hold(Assessment a) {
+        if (held.size() >= capacity) {
+            Assessment lowest = a;
+            for (Assessment h : held) {
+                if (h.risk().score() < lowest.risk().score()) {
+                    lowest = h;
+                }
+            }
+            dropped++;
+            droppedInOutage++;
+            LOG.error("{} assessments already held while the mitigation store is unavailable; dropped the "
+                    + "lowest-risk one, anomaly {} ({}, risk {})", capacity, lowest.anomaly().anomalyId(),
+                    lowest.anomaly().entity(), Math.round(lowest.risk().score()));
+            if (lowest == a) {
+                return new Outcome("dropped", bandOf.apply(a), null, null);
+            }
+            removeIdentity(lowest);
+        }
+        held.addLast(a);
+        return new Outcome("held", bandOf.apply(a), null, null);
+    }
+
+    private synchronized void drop(Assessment a) {
+        removeIdentity(a);
+        dropped++;
+        droppedInOutage++;
+    }
+
+    private void removeIdentity(Assessment a) {
+        for (Iterator<Assessment> it = held.iterator(); it.hasNext(); ) {
+            if (it.next() == a) {
+                it.remove();
+                return;
+            }
+        }
+    }
+
+    private void recovered() {
+        if (heldFileLoaded) {
+            try {
+                Files.deleteIfExists(heldFile);
+                heldFileLoaded = false;
+            } catch (IOException e) {
+                LOG.warn("cannot remove {} after handing its assessments over ({}); delete it, or they are handed "
+                        + "over again at the next start", heldFile, e.toString());
+            }
+        }
+        if (outageSince != null) {
+            LOG.info("mitigation store available again after {} s; {} held assessments handed over, {} dropped",
+                    Duration.between(outageSince, clock.instant()).toSeconds(), handedInOutage, droppedInOutage);
+            outageSince = null;
+            handedInOutage = 0;
+            droppedInOutage = 0;
+        }
+    }
+
+    private synchronized void remind(StoreException e) {
+        Instant now = clock.instant();
+        if (lastReminder != null && Duration.between(lastReminder, now).compareTo(REMIND_EVERY) >= 0) {
+            lastReminder = now;
+            LOG.warn("mitigation store still unavailable ({}); {} assessments held since {}", e.reason(), held.size(),
+                    outageSince);
+        }
+    }
+
+    /** Held assessments, oldest first (a copy). */
+    synchronized List<Assessment> heldNow() {
+        return new ArrayList<>(held);
+    }
+}

@@ -1,0 +1,165 @@
+package io.shadow.mitigation.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.Band;
+import io.shadow.mitigation.StoreBackend;
+import io.shadow.mitigation.api.RunningApi;
+import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.store.Incident;
+import io.shadow.mitigation.store.Mitigation;
+import io.shadow.mitigation.store.StoreException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The mitigation store going away while Shadow runs: a real H2 database server is stopped and
+ * started again under a running mitigation API. Assessments scored meanwhile are held and acted on
+ * once it is back; API requests are told to retry (503 with Retry-After) instead of "internal error".
+ */
+class StoreOutageTest {
+    @TempDir
+    Path dir;
+    private Server h2;
+    private RunningApi api;
+    private MitigationHandoff handoff;
+
+    @AfterEach
+    void stop() {
+        if (handoff != null) {
+            handoff.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+        if (h2 != null) {
+            h2.stop();
+        }
+    }
+
+    private Server h2Server(int port) throws SQLException {
+        return Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir", dir.resolve("h2").toString(),
+                "-ifNotExists").start();
+    }
+
+    private void startOnH2Server() throws SQLException {
+        h2 = h2Server(0);
+        String url = "jdbc:h2:tcp://localhost:" + h2.getPort() + "/shadow";
+        api = RunningApi.start(new StoreBackend("h2-server", dir, url, "sa"), ProfileLoader.defaults(),
+                Clock.systemUTC());
+    }
+
+    @Test
+    void assessmentsScoredWhileTheStoreIsDownAreMitigatedOnceItIsBack() throws Exception {
+        startOnH2Server();
+        handoff = new MitigationHandoff(api.service().engine(), 100, Duration.ofMillis(200), Clock.systemUTC(),
+                null);
+        assertThat(handoff.accept(Assessments.risk(40).build()).kind()).isEqualTo("mitigated");
+
+        int port = h2.getPort();
+        h2.stop();
+        Outcome high = handoff.accept(Assessments.risk(90).principal("u-2").host("ws-2").build());
+        Outcome medium = handoff.accept(Assessments.risk(60).principal("u-3").host("ws-3").build());
+
+        assertThat(high).isEqualTo(new Outcome("held", Band.HIGH, null, null));
+        assertThat(medium).isEqualTo(new Outcome("held", Band.MEDIUM, null, null));
+        assertThat(handoff.held()).isEqualTo(2);
+        assertThatThrownBy(() -> api.store().incidents(null, 10)).isInstanceOfSatisfying(StoreException.class, e -> {
+            assertThat(e.isTransient()).isTrue();
+            assertThat(e.reason()).matches("it (cannot be reached|is closed or shutting down) \\(.*");
+        });
+
+        h2 = h2Server(port);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (handoff.held() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+
+        assertThat(handoff.held()).as("every held assessment handed over").isZero();
+        assertThat(handoff.dropped()).isZero();
+        assertThat(api.store().incidents(null, 10)).extracting(Incident::principal, Incident::band)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("u-1", Band.LOW),
+                        org.assertj.core.groups.Tuple.tuple("u-2", Band.HIGH),
+                        org.assertj.core.groups.Tuple.tuple("u-3", Band.MEDIUM));
+        assertThat(api.store().mitigations()).filteredOn(m -> m.band() == Band.HIGH).singleElement()
+                .satisfies(m -> {
+                    assertThat(m.path()).isEqualTo(Mitigation.EMERGENCY);
+                    assertThat(m.status()).isEqualTo(Mitigation.APPLIED);
+                });
+        assertThat(handoff.accept(Assessments.risk(40).principal("u-4").build()).kind())
+                .as("straight to the engine again").isEqualTo("mitigated");
+    }
+
+    @Test
+    void beyondItsCapacityTheLowestRiskAssessmentIsDropped() throws Exception {
+        startOnH2Server();
+        handoff = new MitigationHandoff(api.service().engine(), 2, Duration.ofHours(1), Clock.systemUTC(), null);
+        h2.stop();
+
+        assertThat(handoff.accept(Assessments.risk(70).principal("u-2").build()).kind()).isEqualTo("held");
+        assertThat(handoff.accept(Assessments.risk(35).principal("u-3").build()).kind()).isEqualTo("held");
+        assertThat(handoff.accept(Assessments.risk(95).principal("u-4").build()).kind())
+                .as("the 35 makes room").isEqualTo("held");
+        assertThat(handoff.accept(Assessments.risk(31).principal("u-5").build()))
+                .as("the lowest is the newcomer").isEqualTo(new Outcome("dropped", Band.LOW, null, null));
+
+        assertThat(handoff.held()).isEqualTo(2);
+        assertThat(handoff.dropped()).isEqualTo(2);
+        assertThat(handoff.heldNow()).extracting(a -> a.anomaly().principal()).containsExactly("u-2", "u-4");
+    }
+
+    @Test
+    void whatIsStillHeldWhenTheServiceStopsIsHandedOverAtTheNextStart() throws Exception {
+        startOnH2Server();
+        Path file = dir.resolve("held-assessments.jsonl");
+        handoff = new MitigationHandoff(api.service().engine(), 100, Duration.ofHours(1), Clock.systemUTC(), file);
+        int port = h2.getPort();
+        h2.stop();
+        handoff.accept(Assessments.risk(90).principal("u-2").host("ws-2").build());
+        handoff.accept(Assessments.risk(45).principal("u-3").host("ws-3").build());
+
+        handoff.close();
+        handoff = null;
+
+        assertThat(java.nio.file.Files.readAllLines(file)).as("one assessment per line").hasSize(2);
+        h2 = h2Server(port);
+        handoff = new MitigationHandoff(api.service().engine(), 100, Duration.ofMillis(100), Clock.systemUTC(), file);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (java.nio.file.Files.exists(file) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+
+        assertThat(file).as("removed once handed over").doesNotExist();
+        assertThat(handoff.held()).isZero();
+        assertThat(api.store().incidents(null, 10)).extracting(Incident::principal, Incident::band)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("u-3", Band.LOW),
+                        org.assertj.core.groups.Tuple.tuple("u-2", Band.HIGH));
+    }
+
+    @Test
+    void apiRequestsDuringTheOutageAreToldToRetry() throws Exception {
+        startOnH2Server();
+        assertThat(api.get("/v1/incidents", RunningApi.OPERATOR).statusCode()).isEqualTo(200);
+        int port = h2.getPort();
+        h2.stop();
+
+        HttpResponse<String> r = api.get("/v1/incidents", RunningApi.OPERATOR);
+
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).contains("5");
+        assertThat(RunningApi.json(r).get("error").asText()).startsWith("the mitigation store is unavailable: it ")
+                .endsWith("; the request did not complete, retry it after 5 s");
+
+        h2 = h2Server(port);
+        assertThat(api.get("/v1/incidents", RunningApi.OPERATOR).statusCode()).as("back").isEqualTo(200);
+    }
+}
