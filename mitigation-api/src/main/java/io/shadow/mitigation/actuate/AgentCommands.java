@@ -6,11 +6,17 @@ import io.shadow.mitigation.store.CommandStore;
 import io.shadow.mitigation.store.CommandStore.Command;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Commands for host agents (isolate a host, suspend or kill a process), which agents poll for and
@@ -24,6 +30,7 @@ public final class AgentCommands {
     public static final String FAILED = "failed";
     public static final String CANCELLED = "cancelled";
     public static final String REVERTED = "reverted";
+    private static final Logger LOG = LoggerFactory.getLogger(AgentCommands.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> REVERSE = Map.of("isolate_host", "release_host",
             "suspend_process", "resume_process");
@@ -44,7 +51,10 @@ public final class AgentCommands {
 
     /**
      * Withdraws a command: a pending one is cancelled, an executed one gets a reversing command (a
-     * killed process cannot be brought back: nothing is issued for it).
+     * killed process cannot be brought back: nothing is issued for it). The reversal is held back while
+     * another command of the same kind still holds the host (an isolation) or the process (a
+     * suspension), executed or about to be: e.g. a medium-band isolation expiring or rejected must not
+     * release a host that a later emergency isolated. The last one withdrawn releases it.
      */
     public void revoke(String id) {
         Optional<Command> found = store.get(id);
@@ -57,13 +67,67 @@ public final class AgentCommands {
         }
         String reverse = REVERSE.get(c.action());
         if (reverse != null && store.transition(id, DONE, REVERTED, "shadow", null, null)) {
+            List<Command> holders = holders(c);
             Map<String, String> params = new LinkedHashMap<>(c.params());
             String pids = resultField(c, "pids");
             if (pids != null && !pids.isBlank()) {
                 params.put("pid", pids);
             }
+            if ("isolate_host".equals(c.action())) {
+                if (!holders.isEmpty()) {
+                    LOG.info("host {} stays isolated: command {} still isolates it ({} withdrawn)", c.host(),
+                            holders.get(0).id(), id);
+                    return;
+                }
+            } else if (!holders.isEmpty()) {
+                String free = stillHeldRemoved(pids, holders);
+                if (free == null || free.isEmpty()) {
+                    LOG.info("processes {} on host {} stay suspended: command {} still suspends them ({} withdrawn)",
+                            pids == null ? c.params() : pids, c.host(), holders.get(0).id(), id);
+                    return;
+                }
+                params.put("pid", free);
+            }
             issue(c.tenant(), c.host(), reverse, params);
         }
+    }
+
+    /** Other commands of {@code c}'s kind on its host that are in force or about to be. */
+    private List<Command> holders(Command c) {
+        List<Command> out = new ArrayList<>();
+        for (String status : List.of(DONE, PENDING)) {
+            for (Command o : store.withStatus(c.tenant(), c.host(), status)) {
+                if (o.action().equals(c.action()) && !o.id().equals(c.id())) {
+                    out.add(o);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code pids} (comma-separated) less those another suspension holds; null when it cannot be
+     * told (a holder whose processes are not known yet, or no pids reported): then nothing is resumed.
+     */
+    private static String stillHeldRemoved(String pids, List<Command> holders) {
+        if (pids == null || pids.isBlank()) {
+            return null;
+        }
+        Set<String> held = new HashSet<>();
+        for (Command h : holders) {
+            String hp = resultField(h, "pids");
+            if (hp == null || hp.isBlank()) {
+                return null; // a pending suspension, or one without pids: it may hold any process
+            }
+            held.addAll(Arrays.asList(hp.split(",")));
+        }
+        StringBuilder free = new StringBuilder();
+        for (String pid : pids.split(",")) {
+            if (!held.contains(pid)) {
+                free.append(free.isEmpty() ? "" : ",").append(pid);
+            }
+        }
+        return free.toString();
     }
 
     /** Pending commands for a host, oldest first. */
