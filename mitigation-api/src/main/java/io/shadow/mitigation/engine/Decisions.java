@@ -10,6 +10,7 @@ import io.shadow.mitigation.store.FeedbackRecord;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.MitigationStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -131,7 +132,8 @@ public final class Decisions {
         Context c = context(mitigationId);
         refuseLiftingOwnEmergency(c, decider, "modify");
         claim(c, Mitigation.MODIFIED, FeedbackRecord.MODIFY, decider, comment);
-        // An action in force is kept only if asked for with the same params (a new rate replaces the old one).
+        // An action in force is kept only if asked for with the same params and expiry (a new rate or expiry
+    // replaces the old one).
         List<ActionRecord> before = store.actionsOf(mitigationId);
         List<ActionRecord> kept = before.stream()
                 .filter(r -> ActionRecord.APPLIED.equals(r.status()) && actions.stream().anyMatch(a -> same(a, r)))
@@ -214,8 +216,22 @@ public final class Decisions {
         return "fb-" + EventIds.derive("feedback", mitigationId);
     }
 
+    /**
+     * Whether {@code r} in force is what {@code spec} asks for: same type and params, and, when the
+     * spec gives {@code expires}, the same lifetime (duration from when it was applied; an action
+     * without expiry never matches one). A new {@code expires} thus replaces the action, so "lock_user
+     * for 5 minutes" on a lock without expiry is not answered 200 and ignored; leaving {@code expires}
+     * out keeps the action in force as it is.
+     */
     private static boolean same(ActionSpec spec, ActionRecord r) {
-        return r.type().equals(spec.type().wireName()) && r.params().equals(spec.params());
+        if (!r.type().equals(spec.type().wireName()) || !r.params().equals(spec.params())) {
+            return false;
+        }
+        if (spec.expires() == null) {
+            return true;
+        }
+        return r.expiresAt() != null && r.appliedAt() != null
+                && Duration.between(r.appliedAt(), r.expiresAt()).equals(spec.expires());
     }
 
     private record Context(Mitigation mitigation, Incident incident) {

@@ -176,6 +176,27 @@ class DecisionRoutesTest extends OnEveryBackend {
     }
 
     @Test
+    void aNewExpiryReplacesTheActionInForceRatherThanBeingIgnored() {
+        ActionRecord rate = api.store().actionsOf(low.mitigationId()).stream()
+                .filter(a -> a.type().equals("rate_limit")).findFirst().orElseThrow();
+        clock.advance(java.time.Duration.ofMinutes(10));
+
+        HttpResponse<String> r = decide("modify", "{\"actions\": [{\"type\": \"rate_limit\", \"params\": "
+                + "{\"per_minute\": \"20\"}, \"expires\": \"PT5M\"}]}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(api.store().actionsOf(low.mitigationId())).filteredOn(a -> a.type().equals("rate_limit")
+                && a.status().equals(ActionRecord.APPLIED)).singleElement().satisfies(a -> {
+                    assertThat(a.actionId()).as("a new action").isNotEqualTo(rate.actionId());
+                    assertThat(a.expiresAt()).isEqualTo(clock.instant().plus(java.time.Duration.ofMinutes(5)));
+                });
+        assertThat(gatewayRules()).isEqualTo(1);
+        clock.advance(java.time.Duration.ofMinutes(6));
+        api.service().engine().expire();
+        assertThat(gatewayRules()).as("the throttle ends at the new expiry").isZero();
+    }
+
+    @Test
     void aDecidedMitigationCannotBeDecidedAgain() {
         assertThat(decide("approve", "").statusCode()).isEqualTo(200);
 
