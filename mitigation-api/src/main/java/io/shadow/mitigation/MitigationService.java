@@ -70,7 +70,7 @@ public final class MitigationService implements AutoCloseable {
         }
         this.profileVersions = new ProfileVersions(new ProfileStore(db));
         ProfileSet inForce = profileVersions.startWith(profiles);
-        Actuators actuators = new Actuators(store, db, clock, options, outbox);
+        Actuators actuators = new Actuators(db, clock, options, outbox);
         this.engine = new MitigationEngine(store, inForce, actuators, notifiers, clock, incidentWindow);
         profileVersions.onChange(engine::updateProfiles);
         int restored = engine.restore();

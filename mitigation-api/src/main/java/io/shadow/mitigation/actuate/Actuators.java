@@ -4,7 +4,7 @@ import io.shadow.mitigation.MitigationOptions;
 import io.shadow.mitigation.notify.Outbox;
 import io.shadow.mitigation.store.CommandStore;
 import io.shadow.mitigation.store.Database;
-import io.shadow.mitigation.store.MitigationStore;
+import io.shadow.mitigation.store.KeyStore;
 import io.shadow.mitigation.store.StandbyStore;
 import java.time.Clock;
 import java.util.EnumMap;
@@ -16,12 +16,14 @@ public final class Actuators {
     private final GatewayPolicy gateway;
     private final AgentCommands agents;
     private final KeyVault keys;
+    private final Gatekeeper gatekeeper;
     private final RollbackActuator rollback;
 
-    public Actuators(MitigationStore store, Database db, Clock clock, MitigationOptions options, Outbox outbox) {
+    public Actuators(Database db, Clock clock, MitigationOptions options, Outbox outbox) {
         this.gateway = new GatewayPolicy(clock);
         this.agents = new AgentCommands(new CommandStore(db), clock);
-        this.keys = new KeyVault(store);
+        this.keys = new KeyVault(new KeyStore(db), clock);
+        this.gatekeeper = new Gatekeeper(gateway, keys);
         StandbyStore standby = new StandbyStore(db);
         this.rollback = new RollbackActuator(options.tableRollback(), standby, options.rollbackTables(), clock);
         register(new LogActuator());
@@ -52,6 +54,11 @@ public final class Actuators {
 
     public GatewayPolicy gateway() {
         return gateway;
+    }
+
+    /** The gateway decision: the rules for the named principal and for the owner of a presented key. */
+    public Gatekeeper gatekeeper() {
+        return gatekeeper;
     }
 
     public AgentCommands agents() {

@@ -9,6 +9,15 @@ package io.shadow.mitigation.actuate;
 public record GatewayDecision(String verdict, String ruleId, String reason, long retryAfterSeconds) {
     public static final GatewayDecision ALLOW = new GatewayDecision("allow", null, "no rule applies", 0);
 
+    /** How much this holds a request back: deny, then throttle, then an allow under a rule, then a plain allow. */
+    public int strictness() {
+        return switch (verdict) {
+            case "deny" -> 3;
+            case "throttle" -> 2;
+            default -> ruleId == null ? 0 : 1;
+        };
+    }
+
     public int httpStatus() {
         return switch (verdict) {
             case "deny" -> 403;

@@ -1,10 +1,12 @@
 package io.shadow.mitigation.actuate;
 
-import io.shadow.mitigation.store.MitigationStore;
+import io.shadow.mitigation.store.KeyStore;
+import io.shadow.mitigation.store.KeyStore.AccessKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -19,38 +21,146 @@ import java.util.concurrent.ConcurrentHashMap;
  * is stored. A standby key is prepared ahead (warm standby), so rotating is one transaction:
  * active keys are revoked, the standby becomes active, and its secret waits for its owner to
  * collect it once. An old key stops authenticating the moment the transaction commits.
+ *
+ * <p>Secrets not handed over yet live in this process's memory only (the store never holds a
+ * usable secret). A standby key whose secret this process does not hold (prepared before a
+ * restart) is therefore discarded, never activated; a rotated key whose secret a restart lost
+ * says so when its owner comes for it.
  */
 public final class KeyVault implements Actuator {
+    /** Why a standby key prepared before a restart is not put in use. */
+    static final String LOST_STANDBY = "its secret was lost when Shadow restarted before a rotation put it in use "
+            + "(secrets not yet handed over are kept in memory only); a fresh standby key replaces it";
     private static final SecureRandom RANDOM = new SecureRandom();
-    private final MitigationStore store;
+    private final KeyStore store;
+    private final Clock clock;
     /** Secrets of standby and freshly rotated keys, until the owner collects them. */
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
 
-    public KeyVault(MitigationStore store) {
+    public KeyVault(KeyStore store, Clock clock) {
         this.store = store;
+        this.clock = clock;
     }
 
     /** A newly issued key: its id and its secret (shown once). */
     public record IssuedKey(String keyId, String secret) {
     }
 
+    /**
+     * What a key presented at the gateway of a tenant says: nothing ({@link Kind#UNKNOWN}, a key
+     * Shadow never issued), who presents it ({@link Kind#OWNER}), or why it is refused.
+     */
+    public record KeyCheck(Kind kind, String owner, String reason) {
+        public enum Kind { UNKNOWN, OWNER, REFUSED }
+
+        static final KeyCheck UNKNOWN = new KeyCheck(Kind.UNKNOWN, null, null);
+    }
+
+    /** A key's secret that cannot be handed over, with the HTTP status that says why. */
+    public static final class NotCollectable extends RuntimeException {
+        private final int status;
+
+        NotCollectable(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    /** Issues an active key to {@code principal}, its secret handed over in the answer (so never collectable). */
     public IssuedKey issue(String tenant, String principal) {
-        return create(tenant, principal, "active");
+        return issue(tenant, principal, "shadow");
     }
 
-    /** The principal whose active key this is, if any. */
-    public Optional<String> authenticate(String secret) {
-        return store.keyBySecretHash(sha256(secret)).filter(k -> "active".equals(k[2])).map(k -> k[1]);
+    /** As {@link #issue(String, String)}, audited as issued by {@code actor}. */
+    public IssuedKey issue(String tenant, String principal, String actor) {
+        Instant now = clock.instant();
+        String secret = secret();
+        String id = "key-" + UUID.randomUUID();
+        store.insert(new AccessKey(id, tenant, principal, KeyStore.ACTIVE, now, null, now, null), sha256(secret),
+                actor, "key.issued", "for principal " + principal + " of tenant " + tenant);
+        return new IssuedKey(id, secret);
     }
 
-    /** The principal a key belongs to. */
-    public Optional<String> owner(String keyId) {
-        return store.keyPrincipal(keyId);
+    /**
+     * What {@code secret} presented at the gateway of {@code tenant} says. A key of another tenant
+     * never authenticates here; a key Shadow never issued has no say (the application may use
+     * keys of its own in the same header).
+     */
+    public KeyCheck check(String tenant, String secret) {
+        Optional<AccessKey> found = store.bySecretHash(sha256(secret));
+        if (found.isEmpty()) {
+            return KeyCheck.UNKNOWN;
+        }
+        AccessKey k = found.get();
+        if (!k.tenant().equals(tenant)) {
+            return refused("access key " + k.keyId() + " was issued for another tenant than '" + tenant
+                    + "'; a key authenticates only at the gateway of its own tenant");
+        }
+        return switch (k.status()) {
+            case KeyStore.ACTIVE -> new KeyCheck(KeyCheck.Kind.OWNER, k.principal(), null);
+            case KeyStore.REVOKED -> refused("access key revoked (" + k.keyId() + ")");
+            default -> refused("access key " + k.keyId() + " is not in use (" + k.status() + ")");
+        };
     }
 
-    /** Hands a rotated key's secret to its owner, once. */
-    public Optional<String> collect(String keyId) {
-        return Optional.ofNullable(secrets.remove(keyId));
+    /** The principal an active key of {@code tenant} belongs to, if {@code secret} is one. */
+    public Optional<String> authenticate(String tenant, String secret) {
+        return Optional.ofNullable(check(tenant, secret).owner());
+    }
+
+    public Optional<AccessKey> key(String keyId) {
+        return store.key(keyId);
+    }
+
+    /** The ids of a principal's keys in a status: active, standby, revoked or discarded. */
+    public List<String> keyIds(String tenant, String principal, String status) {
+        return store.keyIds(tenant, principal, status);
+    }
+
+    /**
+     * Hands a rotated key's secret to {@code actor}, once.
+     *
+     * @throws NotCollectable 404 for an unknown id, 409 for a standby key, 410 for a key whose secret
+     *         was handed over already, was lost in a restart, or that was revoked or discarded first
+     */
+    public synchronized String collect(String keyId, String actor) {
+        AccessKey k = store.key(keyId).orElseThrow(() -> new NotCollectable(404, "no key " + keyId + ": Shadow never "
+                + "issued one with this id; the new key's id is in the detail of the rotate_keys action of the "
+                + "incident (GET /v1/incidents/{id})"));
+        String newKey = "an admin issues a new key with POST /v1/keys";
+        if (k.collectedAt() != null) {
+            throw new NotCollectable(410, "the secret of key " + keyId + " was handed over already (at "
+                    + k.collectedAt() + "); a secret is shown once: if it was lost, " + newKey);
+        }
+        switch (k.status()) {
+            case KeyStore.STANDBY -> throw new NotCollectable(409, "key " + keyId + " is a standby key that no "
+                    + "rotation has put in use yet; its secret is handed over once one does");
+            case KeyStore.DISCARDED -> throw new NotCollectable(410, "key " + keyId + " was never put in use: "
+                    + k.reason());
+            case KeyStore.REVOKED -> {
+                secrets.remove(keyId);
+                throw new NotCollectable(410, "key " + keyId + " was revoked (" + k.reason() + ") before its "
+                        + "secret was collected; collect the key that replaced it, or " + newKey);
+            }
+            default -> {
+            }
+        }
+        String secret = secrets.remove(keyId);
+        if (secret == null) {
+            throw new NotCollectable(410, "the secret of key " + keyId + " was lost when Shadow restarted before it "
+                    + "was collected (secrets not yet handed over are kept in memory only); " + newKey);
+        }
+        try {
+            store.collected(keyId, actor, clock.instant());
+        } catch (RuntimeException e) {
+            secrets.put(keyId, secret); // not handed over: still there for the next try
+            throw e;
+        }
+        return secret;
     }
 
     @Override
@@ -60,8 +170,8 @@ public final class KeyVault implements Actuator {
 
     @Override
     public void prepare(ActionTarget t) {
-        if (t.principal() != null && store.keys(t.tenant(), t.principal(), "standby").isEmpty()) {
-            create(t.tenant(), t.principal(), "standby");
+        if (t.principal() != null) {
+            standby(t.tenant(), t.principal());
         }
     }
 
@@ -70,12 +180,23 @@ public final class KeyVault implements Actuator {
         if (t.principal() == null) {
             throw new NotApplicableException("rotate_keys needs a principal and the anomaly has none");
         }
-        prepare(t);
-        String standby = store.keys(t.tenant(), t.principal(), "standby").get(0);
-        List<String> revoked = store.rotateKeys(t.tenant(), t.principal(), standby);
-        prepare(t);
-        return new Applied(standby, "revoked " + revoked.size() + " key(s) of " + t.principal() + " " + revoked
-                + "; new key " + standby + " is waiting for its owner at GET /v1/keys/" + standby);
+        // a second try only when the standby was discarded meanwhile (by another process sharing the store)
+        for (int attempt = 1; ; attempt++) {
+            String standby = standby(t.tenant(), t.principal());
+            Optional<List<String>> revoked = store.rotate(t.tenant(), t.principal(), standby, clock.instant());
+            if (revoked.isPresent()) {
+                revoked.get().forEach(secrets::remove);
+                prepare(t);
+                return new Applied(standby, "revoked " + revoked.get().size() + " key(s) of " + t.principal() + " "
+                        + revoked.get() + "; new key " + standby + " is waiting for its owner at GET /v1/keys/"
+                        + standby);
+            }
+            secrets.remove(standby);
+            if (attempt == 2) {
+                throw new IllegalStateException("standby key " + standby + " of " + t.principal()
+                        + " was taken out of standby while rotating; nothing was rotated");
+            }
+        }
     }
 
     /** Rotation is not reversed on reject: the new key stays valid and the old one stays revoked. */
@@ -83,16 +204,43 @@ public final class KeyVault implements Actuator {
     public void undo(String handle) {
     }
 
-    private IssuedKey create(String tenant, String principal, String status) {
+    /**
+     * The principal's standby key whose secret this process holds, prepared if there is none.
+     * Standby keys whose secret it does not hold (prepared before a restart) are discarded.
+     */
+    private String standby(String tenant, String principal) {
+        String usable = null;
+        for (String id : store.keyIds(tenant, principal, KeyStore.STANDBY)) {
+            if (!secrets.containsKey(id)) {
+                store.discard(id, LOST_STANDBY, clock.instant());
+            } else if (usable == null) {
+                usable = id;
+            }
+        }
+        if (usable != null) {
+            return usable;
+        }
+        String secret = secret();
+        String id = "key-" + UUID.randomUUID();
+        secrets.put(id, secret); // before the insert: a concurrent prepare must not take it for one of a restart
+        try {
+            store.insert(new AccessKey(id, tenant, principal, KeyStore.STANDBY, clock.instant(), null, null, null),
+                    sha256(secret), "shadow", null, null);
+        } catch (RuntimeException e) {
+            secrets.remove(id);
+            throw e;
+        }
+        return id;
+    }
+
+    private static String secret() {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
-        String secret = "shk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        String id = "key-" + UUID.randomUUID();
-        store.insertKey(id, tenant, principal, sha256(secret), status);
-        if (!"active".equals(status)) {
-            secrets.put(id, secret);
-        }
-        return new IssuedKey(id, secret);
+        return "shk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    }
+
+    private static KeyCheck refused(String reason) {
+        return new KeyCheck(KeyCheck.Kind.REFUSED, null, reason);
     }
 
     static String sha256(String s) {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code Idempotency-Key} on state-changing calls: the first request with a key acts and its
@@ -30,6 +31,14 @@ public final class Idempotency {
     }
 
     public Handler wrap(Handler h) {
+        return wrap(h, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #wrap(Handler)}, storing {@code stored} of the answer for replays: an answer that
+     * shows a secret once is stored, and replayed, without it.
+     */
+    public Handler wrap(Handler h, UnaryOperator<String> stored) {
         return ctx -> {
             String key = ctx.header(HEADER);
             if (key == null) {
@@ -67,7 +76,7 @@ public final class Idempotency {
             if (status >= 500) {
                 store.release(caller, key);
             } else {
-                store.complete(caller, key, status, ctx.result());
+                store.complete(caller, key, status, ctx.result() == null ? null : stored.apply(ctx.result()));
             }
         };
     }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The mitigation API: incidents with their explanations, approve / reject / modify, feedback and
  * audit for operators, the gateway decision endpoint, assessments from the scorer, agent commands
- * and the hand-over of rotated keys.
+ * and access keys ({@link KeyRoutes}).
  */
 public final class MitigationRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(MitigationRoutes.class);
@@ -74,7 +74,7 @@ public final class MitigationRoutes {
             ctx.json(engine.actuators().agents().pending(required(ctx, "tenant"), host));
         }, AGENT);
         r.post("/v1/agent/commands/{id}/ack", json(idempotency.wrap(this::ack)), AGENT);
-        r.get("/v1/keys/{id}", this::collectKey, USER, OPERATOR);
+        new KeyRoutes(engine.actuators().keys(), idempotency).register(cfg);
         String doc = OpenApiFragments.merge(List.of(OPENAPI)).toString();
         r.get("/v1/openapi/mitigation.json", ctx -> ctx.contentType("application/json").result(doc));
         new NotificationRoutes(store, service.stream()).register(cfg);
@@ -135,13 +135,8 @@ public final class MitigationRoutes {
             // without a tenant no rule can match and every request would pass: refuse to decide instead
             throw new ApiError(400, MISSING_TENANT);
         }
-        String key = ctx.header("X-Shadow-Key");
-        GatewayDecision d;
-        if (key != null && engine.actuators().keys().authenticate(key).isEmpty()) {
-            d = new GatewayDecision("deny", null, "access key revoked or unknown", 0);
-        } else {
-            d = engine.actuators().gateway().decide(tenant, principal, resource, host);
-        }
+        GatewayDecision d = engine.actuators().gatekeeper().decide(tenant, principal, resource, host,
+                ctx.header("X-Shadow-Key"));
         if (d.retryAfterSeconds() > 0) {
             ctx.header("Retry-After", Long.toString(d.retryAfterSeconds()));
         }
@@ -205,19 +200,6 @@ public final class MitigationRoutes {
         } catch (Decisions.DecisionException e) {
             throw new ApiError(e.status(), e.getMessage());
         }
-    }
-
-    private void collectKey(Context ctx) {
-        Caller c = ServiceApp.caller(ctx);
-        String id = ctx.pathParam("id");
-        if (!c.seesEverything() && engine.actuators().keys().owner(id).filter(o -> !o.equals(c.principal()))
-                .isPresent()) {
-            throw new ApiError(403, "key " + id + " is not yours (" + c.principal() + "); ask an operator");
-        }
-        String secret = engine.actuators().keys().collect(id).orElseThrow(() -> new ApiError(404,
-                "no uncollected key " + id + " (a rotated key's secret can be collected once)"));
-        store.audit(c.name(), "key.collected", id, "new secret handed to " + c.name());
-        ctx.json(Map.of("key_id", id, "secret", secret, "collected_by", c.name()));
     }
 
     private Incident visibleIncident(Context ctx, String id) {

@@ -69,9 +69,7 @@ public final class RequestLimits {
             return null;
         }
         if (!v.isTextual()) {
-            String kind = v.getNodeType().name().toLowerCase(Locale.ROOT);
-            throw new ApiError(400, "'" + field + "' must be a string of at most " + max + " characters, got "
-                    + ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind);
+            throw notAString(field, max, v);
         }
         String s = v.asText();
         int n = s.codePointCount(0, s.length());
@@ -80,6 +78,44 @@ public final class RequestLimits {
                     + " are allowed: shorten it (link to longer notes); nothing was changed");
         }
         return s;
+    }
+
+    /**
+     * The required text field {@code field} of a JSON object, {@code what} the message calls it: 1
+     * to {@code max} characters, no control characters, no white space at either end (it is an id
+     * compared exactly). 400 naming the field, what is wrong and the limit otherwise.
+     */
+    static String requiredText(JsonNode body, String field, int max, String what) {
+        JsonNode v = body.path(field);
+        if (v.isMissingNode() || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
+            throw new ApiError(400, "'" + field + "' is required: " + what + ", a string of 1 to " + max
+                    + " characters; nothing was changed");
+        }
+        if (!v.isTextual()) {
+            throw notAString(field, max, v);
+        }
+        String s = v.asText();
+        int n = s.codePointCount(0, s.length());
+        if (n > max) {
+            throw new ApiError(400, "'" + field + "' is " + n + " characters long; at most " + max + " are allowed; "
+                    + "nothing was changed");
+        }
+        int control = s.codePoints().filter(Character::isISOControl).findFirst().orElse(-1);
+        if (control >= 0) {
+            throw new ApiError(400, "'" + field + "' contains the control character " + String.format("U+%04X", control)
+                    + ": it must be plain text (" + what + "); nothing was changed");
+        }
+        if (!s.equals(s.strip())) {
+            throw new ApiError(400, "'" + field + "' starts or ends with white space ('" + s + "'): it is compared "
+                    + "exactly, so remove it; nothing was changed");
+        }
+        return s;
+    }
+
+    private static ApiError notAString(String field, int max, JsonNode v) {
+        String kind = v.getNodeType().name().toLowerCase(Locale.ROOT);
+        return new ApiError(400, "'" + field + "' must be a string of at most " + max + " characters, got "
+                + ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind);
     }
 
     /** {@code s} cut to {@code max} characters (code points), marked with an ellipsis when cut. */

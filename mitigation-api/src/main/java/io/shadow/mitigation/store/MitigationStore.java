@@ -265,44 +265,6 @@ public final class MitigationStore {
                 rs.getString("detail")), params);
     }
 
-    // ---- access keys Shadow issues
-
-    public void insertKey(String keyId, String tenant, String principal, String secretSha256, String status) {
-        jdbc.update("INSERT INTO access_keys (key_id, tenant, principal, secret_sha256, status, created_at) "
-                + "VALUES (?,?,?,?,?,?)", keyId, tenant, principal, secretSha256, status, Instant.now());
-    }
-
-    /** Keys of a principal in a status ({@code active}, {@code standby}, {@code revoked}). */
-    public List<String> keys(String tenant, String principal, String status) {
-        return jdbc.query("SELECT key_id FROM access_keys WHERE tenant = ? AND principal = ? AND status = ? "
-                + "ORDER BY created_at, key_id", rs -> rs.getString(1), tenant, principal, status);
-    }
-
-    /** The principal a key was issued to. */
-    public Optional<String> keyPrincipal(String keyId) {
-        return jdbc.query("SELECT principal FROM access_keys WHERE key_id = ?", rs -> rs.getString(1), keyId).stream()
-                .findFirst();
-    }
-
-    public Optional<String[]> keyBySecretHash(String secretSha256) {
-        return jdbc.query("SELECT tenant, principal, status FROM access_keys WHERE secret_sha256 = ?",
-                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, secretSha256).stream()
-                .findFirst();
-    }
-
-    /** Revokes a principal's active keys and activates its standby key, in one transaction. */
-    public List<String> rotateKeys(String tenant, String principal, String standbyKeyId) {
-        return jdbc.transaction(c -> {
-            List<String> old = Jdbc.query(c, "SELECT key_id FROM access_keys WHERE tenant = ? AND principal = ? "
-                    + "AND status = 'active'", rs -> rs.getString(1), tenant, principal);
-            Jdbc.update(c, "UPDATE access_keys SET status = 'revoked', revoked_at = ? WHERE tenant = ? AND "
-                    + "principal = ? AND status = 'active'", Instant.now(), tenant, principal);
-            Jdbc.update(c, "UPDATE access_keys SET status = 'active' WHERE key_id = ? AND status = 'standby'",
-                    standbyKeyId);
-            return old;
-        });
-    }
-
     // ---- mapping
 
     private static Incident incident(ResultSet rs) throws SQLException {

@@ -5,32 +5,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shadow.mitigation.Assessments;
 import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.OnEveryBackend;
 import io.shadow.mitigation.api.RunningApi;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.store.ActionRecord;
+import io.shadow.mitigation.store.AuditEntry;
+import io.shadow.mitigation.store.KeyStore;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Access keys Shadow issues, rotated by the medium data-storage profile and handed over once. */
-class KeyVaultTest {
+/**
+ * Access keys Shadow issues, rotated by the medium data-storage profile and handed over once; what
+ * a restart, which loses the secrets not handed over yet, does to them. On H2 and PostgreSQL.
+ */
+class KeyVaultTest extends OnEveryBackend {
     private static final String OTHER_BUCKET = "s3://acme-public/site";
 
-    @TempDir
-    Path dir;
     private RunningApi api;
     private KeyVault keys;
     private KeyVault.IssuedKey original;
 
     @BeforeEach
     void start() {
-        api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0));
-        keys = api.service().engine().actuators().keys();
+        open();
         original = keys.issue(Assessments.TENANT, "u-1");
+    }
+
+    /** Opens the service on {@code dir}; again after {@link #restart()}, as after a restart of Shadow. */
+    private void open() {
+        api = RunningApi.start(store(), ProfileLoader.defaults(), new ManualClock(Assessments.T0));
+        keys = api.service().engine().actuators().keys();
+    }
+
+    private void restart() {
+        api.close();
+        open();
     }
 
     @AfterEach
@@ -43,10 +55,16 @@ class KeyVaultTest {
                 .findFirst().orElseThrow();
     }
 
+    private static void assertRefused(HttpResponse<String> r, int status, String error) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(RunningApi.json(r).path("error").asText()).isEqualTo(error);
+    }
+
     @Test
-    void anIssuedKeyAuthenticatesItsPrincipal() {
-        assertThat(keys.authenticate(original.secret())).hasValue("u-1");
-        assertThat(keys.authenticate("shk_made-up")).isEmpty();
+    void anIssuedKeyAuthenticatesItsPrincipalInItsTenantOnly() {
+        assertThat(keys.authenticate(Assessments.TENANT, original.secret())).hasValue("u-1");
+        assertThat(keys.authenticate(Assessments.TENANT, "shk_made-up")).isEmpty();
+        assertThat(keys.authenticate("globex", original.secret())).as("another tenant").isEmpty();
         assertThat(api.decision("u-1", OTHER_BUCKET, "X-Shadow-Key", original.secret()).statusCode()).isEqualTo(200);
     }
 
@@ -58,11 +76,13 @@ class KeyVaultTest {
         assertThat(r.status()).isEqualTo(ActionRecord.APPLIED);
         assertThat(r.detail()).isEqualTo("revoked 1 key(s) of u-1 [" + original.keyId() + "]; new key " + r.handle()
                 + " is waiting for its owner at GET /v1/keys/" + r.handle());
-        assertThat(keys.authenticate(original.secret())).isEmpty();
+        assertThat(keys.authenticate(Assessments.TENANT, original.secret())).isEmpty();
         HttpResponse<String> denied = api.decision("u-1", OTHER_BUCKET, "X-Shadow-Key", original.secret());
         assertThat(denied.statusCode()).isEqualTo(403);
-        assertThat(RunningApi.json(denied).path("reason").asText()).isEqualTo("access key revoked or unknown");
-        assertThat(api.store().keys(Assessments.TENANT, "u-1", "standby")).as("the next standby is ready")
+        assertThat(RunningApi.json(denied).path("reason").asText())
+                .isEqualTo("access key revoked (" + original.keyId() + ")");
+        assertThat(keys.key(original.keyId()).orElseThrow().reason()).isEqualTo("rotated: replaced by " + r.handle());
+        assertThat(keys.keyIds(Assessments.TENANT, "u-1", KeyStore.STANDBY)).as("the next standby is ready")
                 .hasSize(1).doesNotContain(r.handle());
     }
 
@@ -77,13 +97,27 @@ class KeyVaultTest {
         assertThat(body.path("key_id").asText()).isEqualTo(newKey);
         assertThat(body.path("collected_by").asText()).isEqualTo("u-1@acme.example");
         String secret = body.path("secret").asText();
-        assertThat(keys.authenticate(secret)).hasValue("u-1");
+        assertThat(keys.authenticate(Assessments.TENANT, secret)).hasValue("u-1");
         assertThat(api.decision("u-1", OTHER_BUCKET, "X-Shadow-Key", secret).statusCode()).isEqualTo(200);
 
         HttpResponse<String> second = api.get("/v1/keys/" + newKey, RunningApi.USER_U1);
-        assertThat(second.statusCode()).isEqualTo(404);
-        assertThat(RunningApi.json(second).path("error").asText()).isEqualTo("no uncollected key " + newKey
-                + " (a rotated key's secret can be collected once)");
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(410);
+        assertThat(RunningApi.json(second).path("error").asText()).startsWith("the secret of key " + newKey
+                + " was handed over already (at ").endsWith("); a secret is shown once: if it was lost, an admin "
+                + "issues a new key with POST /v1/keys");
+        assertThat(api.store().auditLog(newKey)).extracting(AuditEntry::action).containsExactly("key.collected");
+    }
+
+    @Test
+    void anUnknownKeyIdIs404AndAStandbyKeyIsNotHandedOverBeforeItIsInUse() {
+        assertRefused(api.get("/v1/keys/key-nope", RunningApi.OPERATOR), 404, "no key key-nope: Shadow never issued "
+                + "one with this id; the new key's id is in the detail of the rotate_keys action of the incident "
+                + "(GET /v1/incidents/{id})");
+        api.handle(Assessments.risk(40).build()); // prepares the higher bands' standby key
+        String standby = keys.keyIds(Assessments.TENANT, "u-1", KeyStore.STANDBY).get(0);
+
+        assertRefused(api.get("/v1/keys/" + standby, RunningApi.USER_U1), 409, "key " + standby + " is a standby key "
+                + "that no rotation has put in use yet; its secret is handed over once one does");
     }
 
     @Test
@@ -92,9 +126,7 @@ class KeyVaultTest {
 
         HttpResponse<String> r = api.get("/v1/keys/" + newKey, RunningApi.USER_U2);
 
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
-        assertThat(RunningApi.json(r).path("error").asText()).isEqualTo("key " + newKey
-                + " is not yours (u-2); ask an operator");
+        assertRefused(r, 403, "key " + newKey + " is not yours (u-2); ask an operator");
         assertThat(api.get("/v1/keys/" + newKey, RunningApi.USER_U1).statusCode()).as("still there for its owner")
                 .isEqualTo(200);
     }
@@ -107,8 +139,54 @@ class KeyVaultTest {
         assertThat(api.post("/v1/mitigations/" + o.mitigationId() + "/reject", RunningApi.OPERATOR, "").statusCode())
                 .isEqualTo(200);
 
-        assertThat(keys.authenticate(original.secret())).isEmpty();
+        assertThat(keys.authenticate(Assessments.TENANT, original.secret())).isEmpty();
         String secret = RunningApi.json(api.get("/v1/keys/" + newKey, RunningApi.OPERATOR)).path("secret").asText();
-        assertThat(keys.authenticate(secret)).hasValue("u-1");
+        assertThat(keys.authenticate(Assessments.TENANT, secret)).hasValue("u-1");
+    }
+
+    @Test
+    void aRotationAfterARestartDiscardsTheStandbyKeyWhoseSecretWasLostAndActivatesACollectableOne() {
+        api.handle(Assessments.risk(40).build()); // prepares the higher bands' standby key
+        String before = keys.keyIds(Assessments.TENANT, "u-1", KeyStore.STANDBY).get(0);
+        restart();
+
+        String newKey = rotation(api.handle(Assessments.risk(60).build())).handle();
+
+        assertThat(newKey).as("the standby key from before the restart is not put in use").isNotEqualTo(before);
+        KeyStore.AccessKey discarded = keys.key(before).orElseThrow();
+        assertThat(discarded.status()).isEqualTo(KeyStore.DISCARDED);
+        assertThat(discarded.reason()).isEqualTo("its secret was lost when Shadow restarted before a rotation put it "
+                + "in use (secrets not yet handed over are kept in memory only); a fresh standby key replaces it");
+        assertThat(api.store().auditLog(before)).extracting(AuditEntry::action).containsExactly("key.discarded");
+        assertRefused(api.get("/v1/keys/" + before, RunningApi.USER_U1), 410, "key " + before + " was never put in "
+                + "use: " + discarded.reason());
+        HttpResponse<String> collected = api.get("/v1/keys/" + newKey, RunningApi.USER_U1);
+        assertThat(collected.statusCode()).as(collected.body()).isEqualTo(200);
+        String secret = RunningApi.json(collected).path("secret").asText();
+        assertThat(keys.authenticate(Assessments.TENANT, secret)).as("the principal's only active key works")
+                .hasValue("u-1");
+        assertThat(keys.keyIds(Assessments.TENANT, "u-1", KeyStore.ACTIVE)).containsExactly(newKey);
+    }
+
+    @Test
+    void aRotatedKeyWhoseSecretARestartLostBeforeItWasCollectedIs410() {
+        String newKey = rotation(api.handle(Assessments.risk(60).build())).handle();
+        restart();
+
+        assertRefused(api.get("/v1/keys/" + newKey, RunningApi.USER_U1), 410, "the secret of key " + newKey
+                + " was lost when Shadow restarted before it was collected (secrets not yet handed over are kept in "
+                + "memory only); an admin issues a new key with POST /v1/keys");
+    }
+
+    @Test
+    void aRotatedKeyRevokedByTheNextRotationBeforeItWasCollectedIs410() {
+        String first = rotation(api.handle(Assessments.risk(60).build())).handle();
+        String second = rotation(api.handle(Assessments.risk(60).later(java.time.Duration.ofDays(1)).build()))
+                .handle();
+
+        assertRefused(api.get("/v1/keys/" + first, RunningApi.USER_U1), 410, "key " + first + " was revoked (rotated: "
+                + "replaced by " + second + ") before its secret was collected; collect the key that replaced it, or "
+                + "an admin issues a new key with POST /v1/keys");
+        assertThat(api.get("/v1/keys/" + second, RunningApi.USER_U1).statusCode()).isEqualTo(200);
     }
 }

@@ -73,7 +73,8 @@ class RouteRolesTest {
                     new Route("GET", "/v1/profiles/versions/1", Set.of("operator")),
                     new Route("GET", "/v1/agent/commands?host=ws-17", Set.of("agent")),
                     new Route("POST", "/v1/agent/commands/cmd-x/ack", Set.of("agent")),
-                    new Route("GET", "/v1/keys/key-x", Set.of("user", "operator")));
+                    new Route("GET", "/v1/keys/key-x", Set.of("user", "operator")),
+                    new Route("POST", "/v1/keys", Set.of()));
             List<String> checked = new ArrayList<>();
             for (Route r : routes) {
                 String bare = r.path().replaceAll("\\?.*", "");
@@ -96,7 +97,7 @@ class RouteRolesTest {
                 assertThat(call(api, r.method(), r.path(), RunningApi.ADMIN).statusCode())
                         .as("admin may call %s %s", r.method(), r.path()).isNotIn(401, 403);
             }
-            assertThat(checked).hasSize(50);
+            assertThat(checked).hasSize(54);
         }
     }
 
@@ -123,7 +124,8 @@ class RouteRolesTest {
             HttpResponse<String> own = call(api, "GET", "/v1/keys/" + keyOfU2, RunningApi.USER_U2);
             assertThat(own.statusCode()).as("the owner collects it").isEqualTo(200);
             KeyVault keys = api.service().engine().actuators().keys();
-            assertThat(keys.authenticate(RunningApi.json(own).path("secret").asText())).hasValue("u-2");
+            assertThat(keys.authenticate(Assessments.TENANT, RunningApi.json(own).path("secret").asText()))
+                    .hasValue("u-2");
         }
     }
 }

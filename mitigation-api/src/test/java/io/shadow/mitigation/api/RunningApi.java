@@ -149,6 +149,25 @@ public final class RunningApi implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** A POST with extra {@code headers} (name, value, ...), such as {@code Idempotency-Key}. */
+    public HttpResponse<String> post(String path, String token, String body, String... headers) {
+        HttpRequest.Builder b = request(path, token).header("Content-Type", "application/json");
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return send(b.POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** An admin's {@code POST /v1/keys}: the secret of a new active key of {@code principal} in tenant acme. */
+    public String issueKey(String principal) {
+        HttpResponse<String> r = post("/v1/keys", ADMIN, "{\"tenant\": \"acme\", \"principal\": \"" + principal
+                + "\"}");
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("POST /v1/keys answered " + r.statusCode() + ": " + r.body());
+        }
+        return json(r).path("secret").asText();
+    }
+
     /** An operator's decision on a mitigation: {@code what} is approve, reject or modify. */
     public HttpResponse<String> decide(String mitigationId, String what, String body) {
         return post("/v1/mitigations/" + mitigationId + "/" + what, OPERATOR, body);

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A real nginx, configured with docs/nginx-shadow.conf, in front of a sample application: its
  * auth_request asks Shadow's decision endpoint, so mitigations change what callers get — 429
  * beyond the rate after a rate limit, 403 after a restriction or lock-out or key rotation, and 200
- * again after the mitigation is rejected.
+ * again after the mitigation is rejected. A locked-out user's X-Api-Key is refused whoever the
+ * request claims to be; a key Shadow never issued (the application's own) has no say.
  */
 class NginxGatewayIT {
     private static final String REPORTS = "/finance/reports";
@@ -72,9 +73,13 @@ class NginxGatewayIT {
         }
     }
 
+    /** A request through nginx as {@code user} (no X-User header when null). */
     private HttpResponse<String> get(String user, String path, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginx.port() + path))
-                .timeout(Duration.ofSeconds(10)).header("X-User", user);
+                .timeout(Duration.ofSeconds(10));
+        if (user != null) {
+            b.header("X-User", user);
+        }
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -150,5 +155,26 @@ class NginxGatewayIT {
         reject(high);
         assertThat(get("u-1", "/public").statusCode()).isEqualTo(200);
         assertThat(get("u-2", REPORTS + "/q1.csv").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aLockedOutUsersKeyIsRefusedAloneAndUnderAnotherNameWhileKeysShadowNeverIssuedPass() {
+        String key = api.issueKey("u-1");
+        String appsOwnKey = "app-key-7f3a91";
+        assertThat(get(null, "/public", "X-Api-Key", appsOwnKey).statusCode()).as("a key Shadow never issued")
+                .isEqualTo(200);
+        assertThat(get("dave", "/public", "X-Api-Key", key).statusCode()).isEqualTo(200);
+
+        // the workload emergency locks u-1 out without rotating the key
+        api.handle(Assessments.risk(90).on(ResourceType.COMPUTE, "vm-7").host("ws-42").build());
+
+        assertThat(get("u-1", "/public", "X-Api-Key", key).statusCode()).isEqualTo(403);
+        HttpResponse<String> alone = get(null, "/public", "X-Api-Key", key);
+        assertThat(alone.statusCode()).as("the key alone").isEqualTo(403);
+        assertThat(alone.body()).contains("denied by Shadow");
+        assertThat(get("dave", "/public", "X-Api-Key", key).statusCode()).as("the key under another name")
+                .isEqualTo(403);
+        assertThat(get("dave", "/public").statusCode()).isEqualTo(200);
+        assertThat(get("dave", "/public", "X-Api-Key", appsOwnKey).statusCode()).isEqualTo(200);
     }
 }

@@ -1,0 +1,87 @@
+package io.shadow.mitigation.api;
+
+import static io.shadow.mitigation.api.Role.ADMIN;
+import static io.shadow.mitigation.api.Role.OPERATOR;
+import static io.shadow.mitigation.api.Role.USER;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.shadow.mitigation.actuate.KeyVault;
+import io.shadow.mitigation.store.ColumnLimits;
+import io.shadow.mitigation.store.KeyStore.AccessKey;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Access keys Shadow issues: {@code POST /v1/keys} (admin) issues one, its secret shown once in the
+ * answer; {@code GET /v1/keys/{id}} hands a rotated key's new secret to its owner, once.
+ */
+final class KeyRoutes {
+    private static final Set<String> ISSUE_FIELDS = Set.of("tenant", "principal");
+    private static final String ISSUE_EXAMPLE = "{\"tenant\": \"acme\", \"principal\": \"alice\"}";
+    /** Stands in for the secret when an answer is replayed for its Idempotency-Key. */
+    static final String SHOWN_ONCE = "the secret is shown once, in the first answer to this Idempotency-Key, and "
+            + "Shadow keeps only its SHA-256; if that answer was lost, issue another key with a new Idempotency-Key";
+    private final KeyVault keys;
+    private final Idempotency idempotency;
+
+    KeyRoutes(KeyVault keys, Idempotency idempotency) {
+        this.keys = keys;
+        this.idempotency = idempotency;
+    }
+
+    void register(JavalinConfig cfg) {
+        cfg.routes.post("/v1/keys", RequestLimits.bodyAtMost(RequestLimits.MAX_JSON_BYTES,
+                idempotency.wrap(this::issue, KeyRoutes::withoutSecret)), ADMIN);
+        cfg.routes.get("/v1/keys/{id}", this::collect, USER, OPERATOR);
+    }
+
+    private void issue(Context ctx) throws JsonProcessingException {
+        ObjectNode body = JsonBody.object(ctx.body(), "POST /v1/keys", ISSUE_FIELDS, ISSUE_EXAMPLE);
+        String tenant = RequestLimits.requiredText(body, "tenant", ColumnLimits.TENANT,
+                "the tenant whose gateway will see the key, exactly as its events name it (case-sensitive)");
+        String principal = RequestLimits.requiredText(body, "principal", ColumnLimits.PRINCIPAL,
+                "whom the key is for, as the gateway names them in X-Shadow-Principal");
+        KeyVault.IssuedKey k = keys.issue(tenant, principal, ServiceApp.caller(ctx).name());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("keyId", k.keyId());
+        out.put("secret", k.secret());
+        out.put("principal", principal);
+        out.put("tenant", tenant);
+        ctx.status(201).json(out);
+    }
+
+    /** The answer of an issue as stored for replays: the secret is not kept. */
+    static String withoutSecret(String answer) {
+        try {
+            JsonNode json = ServiceApp.JSON.readTree(answer);
+            if (json instanceof ObjectNode o && o.has("secret")) {
+                o.putNull("secret");
+                o.put("note", SHOWN_ONCE);
+                return o.toString();
+            }
+            return answer;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("answer of POST /v1/keys is not JSON", e);
+        }
+    }
+
+    private void collect(Context ctx) {
+        Caller c = ServiceApp.caller(ctx);
+        String id = ctx.pathParam("id");
+        if (!c.seesEverything() && keys.key(id).map(AccessKey::principal).filter(o -> !o.equals(c.principal()))
+                .isPresent()) {
+            throw new ApiError(403, "key " + id + " is not yours (" + c.principal() + "); ask an operator");
+        }
+        try {
+            String secret = keys.collect(id, c.name());
+            ctx.json(Map.of("key_id", id, "secret", secret, "collected_by", c.name()));
+        } catch (KeyVault.NotCollectable e) {
+            throw new ApiError(e.status(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.shadow.mitigation.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.features.ResourceType;
+import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.engine.Outcome;
+import io.shadow.mitigation.profile.ProfileLoader;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * GET /v1/decision with an access key (X-Shadow-Key): the rules in force for the key's owner apply
+ * as well as those for the principal the gateway names, the stricter verdict wins; a revoked key or
+ * one of another tenant is denied; a key Shadow never issued has no say.
+ */
+class KeyDecisionTest {
+    private static final String OWNER = " (principal 'u-1', the owner of the access key in X-Shadow-Key";
+    private static final String OTHER_BUCKET = "s3://acme-public/site";
+
+    @TempDir
+    Path dir;
+    private RunningApi api;
+    private String key;
+
+    @BeforeEach
+    void start() {
+        api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0));
+        key = api.issueKey("u-1");
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    /** A decision in tenant acme with these headers (name, value, ...) besides the tenant. */
+    private HttpResponse<String> ask(String... headers) {
+        List<String> all = new ArrayList<>(List.of("X-Shadow-Tenant", Assessments.TENANT));
+        all.addAll(List.of(headers));
+        return api.decisionWith(all.toArray(String[]::new));
+    }
+
+    private static void assertVerdict(HttpResponse<String> r, int status, String verdict, String reason) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("X-Shadow-Decision")).hasValue(verdict);
+        JsonNode body = RunningApi.json(r);
+        assertThat(body.path("verdict").asText()).isEqualTo(verdict);
+        assertThat(body.path("reason").asText()).isEqualTo(reason);
+    }
+
+    @Test
+    void aLockedOutUsersKeyIsDeniedAloneAndWithAnotherUsersHeader() {
+        // the workload emergency locks u-1 out without rotating keys: the key stays active
+        Outcome lockout = api.handle(Assessments.risk(90).on(ResourceType.COMPUTE, "vm-7").host("ws-42").build());
+        assertThat(api.service().engine().actuators().keys().authenticate(Assessments.TENANT, key)).hasValue("u-1");
+
+        assertVerdict(ask("X-Shadow-Principal", "u-1", "X-Shadow-Key", key), 403, "deny", "user locked out");
+        assertVerdict(ask("X-Shadow-Key", key), 403, "deny", "user locked out" + OWNER + ")");
+        assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", key), 403, "deny",
+                "user locked out" + OWNER + "; the request names 'dave')");
+        assertVerdict(ask("X-Shadow-Principal", "dave"), 200, "allow", "no rule applies");
+
+        assertThat(api.decide(lockout.mitigationId(), "reject", "").statusCode()).isEqualTo(200);
+        assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", key), 200, "allow", "no rule applies");
+    }
+
+    @Test
+    void theKeyOwnersRateLimitCountsWhoeverTheRequestNames() {
+        api.handle(Assessments.risk(40).build()); // u-1: 20 requests a minute
+
+        for (int i = 1; i <= 20; i++) {
+            assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", key), 200, "allow",
+                    "within the rate limit" + OWNER + "; the request names 'dave')");
+        }
+        HttpResponse<String> throttled = ask("X-Shadow-Key", key);
+        assertVerdict(throttled, 429, "throttle", "rate limited" + OWNER + ")");
+        assertThat(throttled.headers().firstValue("Retry-After")).hasValue("3");
+        assertVerdict(ask("X-Shadow-Principal", "dave"), 200, "allow", "no rule applies");
+    }
+
+    @Test
+    void anUnknownKeyHasNoSayWhileARevokedOneIsDenied() {
+        String appsOwnKey = "app-key-7f3a91";
+        assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", appsOwnKey), 200, "allow", "no rule applies");
+
+        api.handle(Assessments.risk(60).build()); // restricts u-1 on the bucket and rotates u-1's keys
+
+        String keyId = api.service().engine().actuators().keys().keyIds(Assessments.TENANT, "u-1", "revoked").get(0);
+        assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", key), 403, "deny",
+                "access key revoked (" + keyId + ")");
+        assertVerdict(ask("X-Shadow-Principal", "u-1", "X-Shadow-Resource", OTHER_BUCKET, "X-Shadow-Key", appsOwnKey),
+                200, "allow", "no rule applies");
+        assertVerdict(ask("X-Shadow-Principal", "u-1", "X-Shadow-Resource", Assessments.BUCKET, "X-Shadow-Key",
+                appsOwnKey), 403, "deny", "restricted on " + Assessments.BUCKET);
+    }
+
+    @Test
+    void aKeyOfAnotherTenantDoesNotAuthenticateThere() {
+        String keyId = api.service().engine().actuators().keys().keyIds(Assessments.TENANT, "u-1", "active").get(0);
+
+        assertVerdict(api.decisionWith("X-Shadow-Tenant", "globex", "X-Shadow-Principal", "dave", "X-Shadow-Key",
+                key), 403, "deny", "access key " + keyId + " was issued for another tenant than 'globex'; a key "
+                + "authenticates only at the gateway of its own tenant");
+        assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", key), 200, "allow", "no rule applies");
+    }
+}
