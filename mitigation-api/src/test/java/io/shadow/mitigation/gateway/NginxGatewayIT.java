@@ -34,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NginxGatewayIT {
     private static final String REPORTS = "/finance/reports";
+    /** The host name the test client's address (127.0.0.1) is mapped to. */
+    private static final String CLIENT_HOST = "ws-17";
 
     @TempDir
     Path dir;
@@ -55,9 +57,10 @@ class NginxGatewayIT {
                 ctx.result("hello " + ctx.header("X-User") + " from " + ctx.path());
             });
         }).start("127.0.0.1", 0);
+        // the test client's address is the default assessment's host, as an operator would map it
         nginx = NginxProcess.start(binary, dir.resolve("nginx"), Map.of("APP_UPSTREAM", "127.0.0.1:" + app.port(),
                 "SHADOW_API", "127.0.0.1:" + api.port(), "SHADOW_GATEWAY_TOKEN", RunningApi.SERVICE,
-                "SHADOW_TENANT", Assessments.TENANT));
+                "SHADOW_TENANT", Assessments.TENANT), Map.of("127.0.0.1", CLIENT_HOST));
     }
 
     @AfterEach
@@ -176,5 +179,20 @@ class NginxGatewayIT {
                 .isEqualTo(403);
         assertThat(get("dave", "/public").statusCode()).isEqualTo(200);
         assertThat(get("dave", "/public", "X-Api-Key", appsOwnKey).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anIsolatedHostIsDeniedThroughTheGatewayByTheHostNameItsAddressMapsTo() {
+        assertThat(get("u-1", "/public").statusCode()).isEqualTo(200);
+
+        Outcome medium = api.handle(Assessments.risk(60).host(CLIENT_HOST)
+                .on(ResourceType.COMPUTE, "i-0abc").build());
+
+        HttpResponse<String> denied = get("u-2", "/public");
+        assertThat(denied.statusCode()).as("every request from the isolated host: " + denied.body()).isEqualTo(403);
+        assertThat(denied.body()).contains("denied by Shadow");
+
+        reject(medium);
+        assertThat(get("u-2", "/public").statusCode()).isEqualTo(200);
     }
 }

@@ -27,8 +27,22 @@ final class NginxProcess implements AutoCloseable {
     }
 
     static NginxProcess start(String nginx, Path dir, Map<String, String> placeholders) throws IOException {
+        return start(nginx, dir, placeholders, Map.of());
+    }
+
+    /** With {@code hosts} (client address → host name) entered in the file's host map, as its comment says. */
+    static NginxProcess start(String nginx, Path dir, Map<String, String> placeholders, Map<String, String> hosts)
+            throws IOException {
         int port = freePort();
         String shadow = Files.readString(Path.of("..", "docs", "nginx-shadow.conf"));
+        String mapDefault = "    default $remote_addr;\n";
+        if (!hosts.isEmpty() && !shadow.contains(mapDefault)) {
+            throw new IllegalStateException("docs/nginx-shadow.conf has no host map with '" + mapDefault.trim() + "'");
+        }
+        StringBuilder entries = new StringBuilder(mapDefault);
+        hosts.forEach((address, host) -> entries.append("    ").append(address).append(' ').append(host)
+                .append(";\n"));
+        shadow = shadow.replace(mapDefault, entries.toString());
         for (var e : placeholders.entrySet()) {
             shadow = shadow.replace("${" + e.getKey() + "}", e.getValue());
         }
