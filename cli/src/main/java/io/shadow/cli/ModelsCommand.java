@@ -1,12 +1,14 @@
 package io.shadow.cli;
 
 import io.shadow.cli.config.ResolvedPaths;
+import io.shadow.model.registry.MissingRunException;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.registry.ModelVersion;
 import io.shadow.model.risk.ModelMetrics;
 import io.shadow.spark.training.TrainAndPromote;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,11 +24,25 @@ final class ModelsCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    /** The champion as one line: version, run and hold-out metrics. */
-    static String champion(ModelRegistry registry) {
-        Optional<ModelVersion> v = registry.version(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION);
+    /**
+     * The champion as one line: version, run and hold-out metrics. A champion whose run is missing
+     * from the registry is described as such and handed to {@code onMissing}, instead of failing.
+     */
+    static String champion(ModelRegistry registry, Consumer<MissingRunException> onMissing) {
+        Optional<ModelVersion> v;
+        try {
+            v = registry.version(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION);
+        } catch (MissingRunException e) {
+            onMissing.accept(e);
+            return e.versionId() + " (run " + e.runId() + " missing)";
+        }
         return v.map(x -> x.id() + " (run " + x.runId() + "; " + ModelMetrics.describe(x.metrics()) + ")")
                 .orElse("none");
+    }
+
+    private static void warn(CommandSpec spec, String line) {
+        spec.commandLine().getErr().println("warning: " + line);
+        spec.commandLine().getErr().flush();
     }
 
     /** What to say when the installation has no registry yet: nothing was trained there. */
@@ -49,7 +65,8 @@ final class ModelsCommand implements Runnable {
             ResolvedPaths paths = ResolvedPaths.of(installation.load());
             // a read-only look: opening a local registry would create its directory
             String line = !paths.registryExists() ? "champion: none (" + noRegistry(paths) + ")"
-                    : "champion: " + champion(paths.openRegistry()) + " in the model registry at "
+                    : "champion: " + champion(paths.openRegistry(), e -> warn(spec, e.getMessage()))
+                            + " in the model registry at "
                             + paths.registryLocation();
             spec.commandLine().getOut().println(line);
             spec.commandLine().getOut().flush();
@@ -81,9 +98,17 @@ final class ModelsCommand implements Runnable {
                 throw new IllegalArgumentException("cannot promote version " + version + ": " + noRegistry(paths));
             }
             ModelRegistry registry = paths.openRegistry();
-            String before = champion(registry);
+            // a champion that cannot be served any more is exactly what promoting replaces: warn and go on
+            String before = champion(registry, e -> {
+                if (!e.versionId().equals(TrainAndPromote.MODEL_NAME + ":" + version)) { // else setAlias says it
+                    warn(spec, "the champion " + e.versionId() + " cannot be served: " + e.missing()
+                            + "; promoting version " + version + " in its place");
+                }
+            });
             registry.setAlias(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION, version);
-            spec.commandLine().getOut().println("champion: " + before + " -> " + champion(registry));
+            spec.commandLine().getOut().println("champion: " + before + " -> " + champion(registry, e -> {
+                throw e; // setAlias refuses a version whose run is missing
+            }));
             spec.commandLine().getOut().flush();
             return 0;
         }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestFactory;
  * Executes every notebook under {@code notebooks/} top to bottom with papermill against the data the
  * demo leaves ({@link DemoFixture}), with the CLI the notebooks call run from this build's classes.
  * Any cell error fails the test; the executed notebooks and their plots land in
- * {@code target/notebook-output/<notebook>/}.
+ * {@code target/notebook-output/<notebook>/}. With an MLflow server ({@code SHADOW_TEST_MLFLOW_URI})
+ * the retraining notebook runs a second time without one, as it does for a data scientist by default.
  */
 class NotebooksIT {
     private static final Path NOTEBOOKS = Path.of("..", "notebooks").toAbsolutePath().normalize();
@@ -41,19 +42,30 @@ class NotebooksIT {
         Path data = copyWithoutSpools(DemoFixture.get().dataDir(), DemoFixture.ROOT.resolve("notebooks"));
         Files.createDirectories(OUTPUT);
         Path cli = shadowLauncher();
-        return notebooks.stream().map(nb -> DynamicTest.dynamicTest(nb.getFileName().toString(),
-                () -> execute(python, nb, data, cli)));
+        String mlflow = System.getenv("SHADOW_TEST_MLFLOW_URI");
+        Stream<DynamicTest> each = notebooks.stream().map(nb -> DynamicTest.dynamicTest(nb.getFileName().toString(),
+                () -> execute(python, nb, data, cli, nb.getFileName().toString().replace(".ipynb", ""), mlflow)));
+        if (mlflow == null || mlflow.isBlank()) {
+            return each; // the run above already used the default
+        }
+        // what a data scientist gets without an MLflow server: a sqlite store under output_dir (about a minute more)
+        Path retrain = NOTEBOOKS.resolve("retrain_and_promote.ipynb");
+        return Stream.concat(each, Stream.of(DynamicTest.dynamicTest("retrain_and_promote.ipynb, mlflow_uri empty",
+                () -> {
+                    execute(python, retrain, data, cli, "retrain_and_promote-default-mlflow", null);
+                    assertThat(OUTPUT.resolve("retrain_and_promote-default-mlflow").resolve("mlflow.db"))
+                            .as("the comparison run went to the sqlite store under output_dir").isNotEmptyFile();
+                })));
     }
 
-    private static void execute(String python, Path notebook, Path data, Path cli) throws Exception {
-        String name = notebook.getFileName().toString().replace(".ipynb", "");
+    private static void execute(String python, Path notebook, Path data, Path cli, String name, String mlflow)
+            throws Exception {
         Path out = OUTPUT.resolve(name);
         Files.createDirectories(out);
         List<String> cmd = new ArrayList<>(List.of(python, "-m", "papermill", notebook.toString(),
                 out.resolve(name + ".ipynb").toString(), "--cwd", NOTEBOOKS.toString(), "--log-output",
                 "-p", "data_dir", data.toString(), "-p", "output_dir", out.toString(),
                 "-p", "shadow_cmd", cli.toString()));
-        String mlflow = System.getenv("SHADOW_TEST_MLFLOW_URI");
         if (mlflow != null && !mlflow.isBlank()) {
             cmd.addAll(List.of("-p", "mlflow_uri", mlflow));
         }

@@ -80,14 +80,11 @@ public final class ChampionChallenger {
 
     /** The current champion's scores on the hold-out; null without one, or when it does not load. */
     private double[] championScores(List<TrainingExample> holdout) {
-        Optional<ModelVersion> c = registry.version(modelName, ModelRegistry.CHAMPION);
-        if (c.isEmpty()) {
-            return null;
-        }
         try {
-            return predict(c.get().localPath(), c.get().id(), holdout);
+            Optional<ModelVersion> c = registry.version(modelName, ModelRegistry.CHAMPION);
+            return c.isEmpty() ? null : predict(c.get().localPath(), c.get().id(), holdout);
         } catch (RuntimeException e) {
-            return null; // ChampionPromotion reports why it did not load
+            return null; // ChampionPromotion reports why it did not load (a missing run, a broken SavedModel)
         }
     }
 

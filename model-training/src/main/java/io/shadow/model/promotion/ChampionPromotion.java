@@ -1,5 +1,6 @@
 package io.shadow.model.promotion;
 
+import io.shadow.model.registry.MissingRunException;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.registry.ModelVersion;
 import io.shadow.model.risk.ModelMetrics;
@@ -16,7 +17,8 @@ import java.util.Optional;
  * on); both sets of metrics (PR-AUC, precision and recall at the operating threshold) go to the
  * challenger's run. The rule:
  * <ul>
- *   <li>no champion yet (or it no longer loads, so the scorer could not serve it either): promote;</li>
+ *   <li>no champion yet (or it no longer loads, e.g. its run is missing from the registry, so the scorer
+ *       could not serve it either): promote;</li>
  *   <li>a hold-out without a confirmed incident cannot rank models: keep the champion;</li>
  *   <li>otherwise promote only if the challenger's PR-AUC is strictly higher. A tie keeps the
  *       champion: a switch costs a reload and changes every explanation for no measured gain.</li>
@@ -100,9 +102,18 @@ public final class ChampionPromotion {
                     + " hold-out rows but " + holdout.size() + " were given; pass the same time-split hold-out "
                     + "(RiskModelTrainer.holdout) so both models are judged on the same rows");
         }
-        Optional<ModelVersion> current = registry.version(modelName, ModelRegistry.CHAMPION);
+        Optional<ModelVersion> current;
         ModelMetrics champion = null;
         String championError = null;
+        String championId;
+        try {
+            current = registry.version(modelName, ModelRegistry.CHAMPION);
+            championId = current.map(ModelVersion::id).orElse(null);
+        } catch (MissingRunException e) { // judged like a champion that does not load
+            current = Optional.empty();
+            championId = e.versionId();
+            championError = e.missing();
+        }
         if (current.isPresent()) {
             try {
                 champion = evaluate(current.get(), holdout);
@@ -118,11 +129,10 @@ public final class ChampionPromotion {
         registry.finishRun(runId, true);
         int version = registry.registerVersion(modelName, runId, artifactPath);
 
-        String championId = current.map(ModelVersion::id).orElse(null);
         boolean promote;
         String basis;
         String verdict;
-        if (current.isEmpty()) {
+        if (championId == null) {
             promote = true;
             basis = "first model";
             verdict = "becomes champion";

@@ -18,10 +18,11 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * A model registry in a local directory, laid out like MLflow's file store so MLflow tools can read
- * it: {@code mlruns/<experiment>/<run>/{meta.yaml,params,metrics,artifacts}} and
- * {@code mlruns/models/<name>/{meta.yaml,version-N/meta.yaml,aliases/<alias>}}. Version numbers
- * and alias moves are atomic on one file system.
+ * A model registry in a local directory, laid out like MLflow's file store:
+ * {@code mlruns/<experiment>/<run>/{meta.yaml,params,metrics,artifacts}} and
+ * {@code mlruns/models/<name>/{meta.yaml,version-N/meta.yaml,aliases/<alias>}} (MLflow 3 reads it
+ * only with {@code MLFLOW_ALLOW_FILE_STORE=true}: its file store is in maintenance mode). Version
+ * numbers and alias moves are atomic on one file system.
  */
 public final class LocalModelRegistry implements ModelRegistry {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -166,9 +167,15 @@ public final class LocalModelRegistry implements ModelRegistry {
     @Override
     public void setAlias(String modelName, String alias, int version) {
         Path model = root.resolve("models").resolve(modelName);
-        if (Files.notExists(model.resolve("version-" + version).resolve("meta.yaml"))) {
+        Path meta = model.resolve("version-" + version).resolve("meta.yaml");
+        if (Files.notExists(meta)) {
             throw new IllegalArgumentException("model " + modelName + " has no version " + version
                     + "; register it before pointing alias '" + alias + "' at it");
+        }
+        String runId = (String) readYaml(meta).get("run_id");
+        if (findRun(runId).isEmpty()) { // the scorer could not load it: refuse rather than serve nothing new
+            throw new MissingRunException(modelName + ":" + version, runId, root.toString(), "alias '" + alias
+                    + "' stays where it was; point it at a version whose run exists");
         }
         Path aliases = model.resolve("aliases");
         try {
@@ -197,6 +204,11 @@ public final class LocalModelRegistry implements ModelRegistry {
             Map<String, Object> meta = readYaml(root.resolve("models").resolve(modelName).resolve("version-" + v)
                     .resolve("meta.yaml"));
             String runId = (String) meta.get("run_id");
+            if (findRun(runId).isEmpty()) {
+                throw new MissingRunException(modelName + ":" + v, runId, root.toString(), "alias '" + alias
+                        + "' points at it; promote a version whose run exists (bin/shadow models promote VERSION)"
+                        + " or train a new one (bin/shadow train)");
+            }
             String source = (String) meta.get("source");
             String artifactPath = source.substring(source.indexOf(runId) + runId.length() + 1);
             return Optional.of(new ModelVersion(modelName, v, runId, artifactDirectory(runId, artifactPath),
@@ -258,17 +270,23 @@ public final class LocalModelRegistry implements ModelRegistry {
     }
 
     private Path runDir(String runId) {
+        // not a usage error: the registry lost a run it wrote (e.g. a directory deleted by hand)
+        return findRun(runId).orElseThrow(() -> new IllegalStateException("no run " + runId + " in registry " + root
+                + "; its directory was removed or the registry was copied without it"));
+    }
+
+    private Optional<Path> findRun(String runId) {
         try (Stream<Path> s = Files.list(root)) {
             for (Path exp : s.toList()) {
                 Path run = exp.resolve(runId);
                 if (Files.isDirectory(run)) {
-                    return run;
+                    return Optional.of(run);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        throw new IllegalArgumentException("no run " + runId + " in registry " + root);
+        return Optional.empty();
     }
 
     private static void checkName(String name) {

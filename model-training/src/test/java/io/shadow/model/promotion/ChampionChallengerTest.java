@@ -9,12 +9,16 @@ import io.shadow.model.risk.ModelMetrics;
 import io.shadow.model.risk.RiskFactors;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.model.risk.TrainingExample;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +67,27 @@ class ChampionChallengerTest {
         ChampionChallenger.Result third = cc.run(data, Map.of(), ChampionPromotion.Policy.ALWAYS);
         assertThat(third.decision().promoted()).isTrue();
         assertThat(registry.version("risk", ModelRegistry.CHAMPION).orElseThrow().version()).isEqualTo(3);
+    }
+
+    @Test
+    void aChampionWhoseRunDirectoryWasDeletedDoesNotStopTheNextRound(@TempDir Path dir) throws IOException {
+        LocalModelRegistry registry = new LocalModelRegistry(dir);
+        ChampionChallenger cc = new ChampionChallenger(registry, FAST, "risk", "exp");
+        List<TrainingExample> data = examples(240, 3);
+        String lost = cc.run(data, Map.of(), ChampionPromotion.Policy.IF_BETTER).runId();
+        try (Stream<Path> walk = Files.walk(registry.root().resolve("1").resolve(lost))) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+
+        ChampionChallenger.Result next = cc.run(data, Map.of(), ChampionPromotion.Policy.IF_BETTER);
+
+        assertThat(next.decision().promoted()).isTrue();
+        assertThat(next.decision().reason()).contains("its run " + lost + " is missing from the model registry at "
+                + registry.root()).endsWith(": challenger promoted");
+        assertThat(next.holdout()).isNotEmpty().allSatisfy(h -> assertThat(h.champion()).isNull());
+        assertThat(registry.version("risk", ModelRegistry.CHAMPION).orElseThrow().version()).isEqualTo(2);
     }
 
     @Test

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shadow.model.registry.LocalModelRegistry;
+import io.shadow.model.registry.MissingRunException;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.risk.ModelMetrics;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.model.risk.TrainingExample;
 import io.shadow.model.risk.TrainingFixtures;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -116,5 +120,35 @@ class ChampionPromotionTest {
         ModelMetrics m = new RiskModelTrainer(SETTINGS).train(examples, registry.artifactDirectory(run, "model"));
         assertThatThrownBy(() -> promotion.challenge(run, "model", m, examples.subList(0, 10)))
                 .hasMessageContaining("evaluated on 150 hold-out rows but 10 were given");
+    }
+
+    @Test
+    void aChampionWhoseRunIsMissingIsReplacedAndAVersionWithoutItsRunIsNeverPromoted() throws Exception {
+        Round first = challenge(shuffledTrainingLabels());
+        Path run = registry.root().resolve("1").resolve(first.run());
+        assertThat(run).isDirectory();
+        deleteRecursively(run); // e.g. removed by hand, or a registry copied without it
+
+        Round next = challenge(shuffledTrainingLabels()); // as good as the lost one: only its absence promotes it
+
+        assertThat(next.decision().promoted()).isTrue();
+        assertThat(next.decision().championId()).isEqualTo("shadow-risk:1");
+        assertThat(next.decision().reason()).isEqualTo("champion shadow-risk:1 did not load on the hold-out (its run "
+                + first.run() + " is missing from the model registry at " + registry.root() + "): challenger promoted");
+        assertThat(champion()).isEqualTo(2);
+        assertThatThrownBy(() -> registry.setAlias(MODEL, ModelRegistry.CHAMPION, 1))
+                .isInstanceOf(MissingRunException.class)
+                .hasMessage("shadow-risk:1 was registered from run " + first.run() + ", which is missing from the "
+                        + "model registry at " + registry.root() + "; alias 'champion' stays where it was; point it at "
+                        + "a version whose run exists");
+        assertThat(champion()).isEqualTo(2);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }

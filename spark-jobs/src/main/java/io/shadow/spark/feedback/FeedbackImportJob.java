@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
+import io.shadow.spark.Counts;
 import io.shadow.spark.DeltaTables;
 import java.util.Arrays;
 import org.apache.spark.sql.Dataset;
@@ -37,7 +38,8 @@ public final class FeedbackImportJob {
         @Override
         public String toString() {
             return skipped != null ? skipped
-                    : feedback + " feedback rows, " + incidents + " reviewed incidents (" + confirmed + " confirmed)";
+                    : Counts.of(feedback, "feedback row") + ", " + Counts.of(incidents, "reviewed incident") + " ("
+                            + Counts.number(confirmed) + " confirmed)";
         }
     }
 

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
+import io.shadow.spark.Counts;
 import io.shadow.spark.DeltaTables;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public final class ProfileSuggestionJob {
         @Override
         public String toString() {
             return skipped != null ? skipped : suggestions.isEmpty() ? "no profile users keep modifying"
-                    : suggestions.size() + " profile(s) users keep modifying: "
+                    : Counts.of(suggestions.size(), "profile") + " users keep modifying: "
                             + suggestions.stream().map(s -> s.profile).collect(Collectors.joining(", "));
         }
     }

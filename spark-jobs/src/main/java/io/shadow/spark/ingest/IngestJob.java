@@ -9,6 +9,7 @@ import io.shadow.features.json.EventFormatException;
 import io.shadow.features.json.TransferLimit;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
+import io.shadow.spark.Counts;
 import io.shadow.spark.DeltaTables;
 import io.shadow.spark.EventRows;
 import java.time.Instant;
@@ -52,6 +53,12 @@ public final class IngestJob {
 
     /** Rows counted by one run. */
     public record Result(long batches, long events, long quarantined) {
+        /** One line for the nightly progress output; the report keeps the fields. */
+        @Override
+        public String toString() {
+            return Counts.of(events, "event") + " in " + Counts.of(batches, "batch", "batches") + ", "
+                    + Counts.number(quarantined) + " quarantined";
+        }
     }
 
     public IngestJob(SparkSession spark, TableCatalog catalog, String landingEventsDir) {

@@ -13,6 +13,7 @@ import io.shadow.model.intel.ThreatFeeds;
 import io.shadow.model.intel.taxii.TaxiiClient;
 import io.shadow.model.intel.taxii.TaxiiCursors;
 import io.shadow.model.intel.taxii.TaxiiSettings;
+import io.shadow.spark.Counts;
 import io.shadow.spark.DeltaTables;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,9 +51,9 @@ public final class ThreatIntelSyncJob {
             List<String> problems) {
         @Override
         public String toString() {
-            return fetched + " indicators fetched from " + sources + ", " + skipped + " skipped" + (problems.isEmpty()
-                    ? "" : " (e.g. " + problems.get(0) + ")") + "; table: " + active + " active, " + revoked
-                    + " revoked";
+            return Counts.of(fetched, "indicator") + " fetched from " + String.join(", ", sources) + ", "
+                    + Counts.number(skipped) + " skipped" + (problems.isEmpty() ? "" : " (e.g. " + problems.get(0)
+                    + ")") + "; table: " + Counts.number(active) + " active, " + Counts.number(revoked) + " revoked";
         }
     }
 

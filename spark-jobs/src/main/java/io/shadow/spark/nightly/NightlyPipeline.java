@@ -9,6 +9,7 @@ import io.shadow.features.table.KernelTableReader;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.model.intel.ThreatIndicatorTable;
 import io.shadow.model.intel.taxii.TaxiiException;
+import io.shadow.spark.Counts;
 import io.shadow.spark.baseline.BaselineJob;
 import io.shadow.spark.baseline.NoveltyProfileJob;
 import io.shadow.spark.features.FeatureJob;
@@ -68,16 +69,17 @@ public final class NightlyPipeline {
                 cfg.maxTransferBytes()).run()));
         steps.add(new NightlyStep("features", scope -> {
             if (scope.allDates()) {
-                return new FeatureJob(spark, cfg.catalog()).run() + " feature rows, every date";
+                return Counts.of(new FeatureJob(spark, cfg.catalog()).run(), "feature row") + ", every date";
             }
             warnIfNoEvents(scope.date());
-            return new FeatureJob(spark, cfg.catalog()).run(scope.date()) + " feature rows for " + scope.date();
+            return Counts.of(new FeatureJob(spark, cfg.catalog()).run(scope.date()), "feature row") + " for "
+                    + scope.date();
         }));
-        steps.add(new NightlyStep("baselines", scope -> new BaselineJob(spark, cfg.catalog()).run()
-                + " entity-feature baselines"));
+        steps.add(new NightlyStep("baselines", scope -> Counts.of(new BaselineJob(spark, cfg.catalog()).run(),
+                "entity-feature baseline")));
         // novelty reads the features step's partials, not the baselines: the two run side by side
-        steps.add(new NightlyStep("novelty-profiles", scope -> new NoveltyProfileJob(spark, cfg.catalog()).run()
-                + " entity-attribute values").besidePreviousStep());
+        steps.add(new NightlyStep("novelty-profiles", scope -> Counts.of(new NoveltyProfileJob(spark,
+                cfg.catalog()).run(), "entity-attribute value")).besidePreviousStep());
         if (!cfg.threatFeeds().isEmpty() || cfg.taxii() != null) {
             steps.add(new NightlyStep("threat-intel", scope -> syncThreatIntel()));
         }

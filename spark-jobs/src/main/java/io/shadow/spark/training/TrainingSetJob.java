@@ -15,6 +15,7 @@ import io.shadow.model.risk.PatternHistory;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskFactorExtractor;
 import io.shadow.model.risk.RiskFactors;
+import io.shadow.spark.Counts;
 import io.shadow.spark.DeltaTables;
 import io.shadow.spark.EventRows;
 import java.time.Duration;
@@ -61,6 +62,13 @@ public final class TrainingSetJob {
 
     /** Rows written: training examples, of which positives, tenant patterns, entity patterns. */
     public record Result(long rows, long positives, long patterns, long entityPatterns) {
+        /** One line for the nightly progress output; the report keeps the fields. */
+        @Override
+        public String toString() {
+            return Counts.of(rows, "training row") + ", " + Counts.number(positives) + " of them in confirmed "
+                    + "incidents, " + Counts.of(patterns, "tenant pattern") + ", "
+                    + Counts.of(entityPatterns, "entity pattern");
+        }
     }
 
     /**

@@ -120,5 +120,9 @@ class NightlyPipelineIT {
                 .startsWith("WARN: no stored events for 2026-10-01 in " + f.catalog.path(ShadowTable.EVENTS)
                         + " (events from ")
                 .contains("Check --date"));
+        assertThat(progress).anySatisfy(line -> assertThat(line).matches("  \\[1/2] ingest done in [0-9.]+ s: "
+                + "[1-9][0-9]{0,2}(,[0-9]{3})* events in [1-9][0-9]* batch(es)?, 0 quarantined"));
+        assertThat(progress).anySatisfy(line -> assertThat(line).matches("  \\[2/2] features done in [0-9.]+ s: "
+                + "0 feature rows for 2026-10-01"));
     }
 }

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.spark.feedback.FeedbackImportJob;
+import io.shadow.spark.ingest.IngestJob;
+import io.shadow.spark.intel.ThreatIntelSyncJob;
+import io.shadow.spark.training.TrainingSetJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -210,5 +214,29 @@ class NightlyRunTest {
         assertThat(state.finished()).containsExactly("features", "baselines");
         assertThat(state.failedStep()).isEqualTo("novelty-profiles");
         assertThat(sideBySide).containsExactly("training-set");
+    }
+
+    @Test
+    void eachStepsProgressLineReadsAsFiguresAndTheReportKeepsTheFields() {
+        List<NightlyStep> steps = List.of(
+                new NightlyStep("feedback-import", scope -> new FeedbackImportJob.Result(1250, 7, 1, null)),
+                new NightlyStep("ingest", scope -> new IngestJob.Result(1, 105242, 0)),
+                new NightlyStep("threat-intel", scope -> new ThreatIntelSyncJob.Result(12004, 3, 11890, 1,
+                        List.of("feeds/blocklist.txt", "taxii:https://intel.example/api"), List.of())),
+                new NightlyStep("training-set", scope -> new TrainingSetJob.Result(438, 1, 12, 2051)));
+
+        RunReport report = new NightlyRun(files(), progress::add, Clock.systemUTC()).run(steps,
+                RunRequest.resumeOrRun(DAY));
+
+        assertThat(progress.stream().filter(l -> l.contains(" done in ")).map(l -> l.replaceFirst(
+                " done in [0-9.]+ s: ", " done: "))).containsExactly(
+                "  [1/4] feedback-import done: 1,250 feedback rows, 7 reviewed incidents (1 confirmed)",
+                "  [2/4] ingest done: 105,242 events in 1 batch, 0 quarantined",
+                "  [3/4] threat-intel done: 12,004 indicators fetched from feeds/blocklist.txt, "
+                        + "taxii:https://intel.example/api, 3 skipped; table: 11,890 active, 1 revoked",
+                "  [4/4] training-set done: 438 training rows, 1 of them in confirmed incidents, 12 tenant patterns, "
+                        + "2,051 entity patterns");
+        assertThat(report.steps().get(1).result().get("events").asLong()).as("report.json keeps the figures as "
+                + "numbers").isEqualTo(105242);
     }
 }
