@@ -41,18 +41,10 @@ class DecisionEndpointTest {
         return api;
     }
 
-    private static void assertVerdict(HttpResponse<String> r, int status, String verdict, String reason) {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        assertThat(r.headers().firstValue("X-Shadow-Decision")).hasValue(verdict);
-        JsonNode body = RunningApi.json(r);
-        assertThat(body.path("verdict").asText()).isEqualTo(verdict);
-        assertThat(body.path("reason").asText()).isEqualTo(reason);
-    }
-
     @Test
     void aLowBandRateLimitThrottlesThePrincipalPastTwentyRequestsAMinute() {
         startWithDefaults();
-        assertVerdict(api.decision("u-1", Assessments.BUCKET), 200, "allow", "no rule applies");
+        RunningApi.assertVerdict(api.decision("u-1", Assessments.BUCKET), 200, "allow", "no rule applies");
 
         api.handle(Assessments.risk(40).build());
 
@@ -60,7 +52,7 @@ class DecisionEndpointTest {
             assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("request %d", i).isEqualTo(200);
         }
         HttpResponse<String> throttled = api.decision("u-1", OTHER_BUCKET);
-        assertVerdict(throttled, 429, "throttle", "rate limited");
+        RunningApi.assertVerdict(throttled, 429, "throttle", "rate limited");
         assertThat(throttled.headers().firstValue("Retry-After")).hasValue("3");
         assertThat(api.decision("u-2", Assessments.BUCKET).statusCode()).isEqualTo(200);
 
@@ -74,9 +66,9 @@ class DecisionEndpointTest {
         startWithDefaults();
         api.handle(Assessments.risk(60).build());
 
-        assertVerdict(api.decision("u-1", Assessments.BUCKET), 403, "deny", "restricted on " + Assessments.BUCKET);
-        assertVerdict(api.decision("u-1", OTHER_BUCKET), 200, "allow", "no rule applies");
-        assertVerdict(api.decision("u-2", Assessments.BUCKET), 200, "allow", "no rule applies");
+        RunningApi.assertVerdict(api.decision("u-1", Assessments.BUCKET), 403, "deny", "restricted on " + Assessments.BUCKET);
+        RunningApi.assertVerdict(api.decision("u-1", OTHER_BUCKET), 200, "allow", "no rule applies");
+        RunningApi.assertVerdict(api.decision("u-2", Assessments.BUCKET), 200, "allow", "no rule applies");
     }
 
     @Test
@@ -84,24 +76,24 @@ class DecisionEndpointTest {
         startWithDefaults();
         Outcome o = api.handle(Assessments.risk(90).build());
 
-        assertVerdict(api.decision("u-1", OTHER_BUCKET), 403, "deny", "user locked out");
-        assertVerdict(api.decision("u-2", Assessments.BUCKET), 403, "deny", "resource shut down");
-        assertVerdict(api.decision("u-2", OTHER_BUCKET), 200, "allow", "no rule applies");
+        RunningApi.assertVerdict(api.decision("u-1", OTHER_BUCKET), 403, "deny", "user locked out");
+        RunningApi.assertVerdict(api.decision("u-2", Assessments.BUCKET), 403, "deny", "resource shut down");
+        RunningApi.assertVerdict(api.decision("u-2", OTHER_BUCKET), 200, "allow", "no rule applies");
 
         HttpResponse<String> rejected = api.post("/v1/mitigations/" + o.mitigationId() + "/reject", RunningApi.OPERATOR,
                 "{\"comment\": \"u-1 was cleaning up old reports\"}");
 
         assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(200);
-        assertVerdict(api.decision("u-1", OTHER_BUCKET), 200, "allow", "no rule applies");
-        assertVerdict(api.decision("u-1", Assessments.BUCKET), 200, "allow", "no rule applies");
-        assertVerdict(api.decision("u-2", Assessments.BUCKET), 200, "allow", "no rule applies");
+        RunningApi.assertVerdict(api.decision("u-1", OTHER_BUCKET), 200, "allow", "no rule applies");
+        RunningApi.assertVerdict(api.decision("u-1", Assessments.BUCKET), 200, "allow", "no rule applies");
+        RunningApi.assertVerdict(api.decision("u-2", Assessments.BUCKET), 200, "allow", "no rule applies");
     }
 
     @Test
     void aDecisionWithoutATenantIsRefusedSoAMisconfiguredGatewayFailsClosed() {
         startWithDefaults();
         api.handle(Assessments.risk(90).build());
-        assertVerdict(api.decisionWith("X-Shadow-Tenant", "acme", "X-Shadow-Principal", "u-1"), 403, "deny",
+        RunningApi.assertVerdict(api.decisionWith("X-Shadow-Tenant", "acme", "X-Shadow-Principal", "u-1"), 403, "deny",
                 "user locked out");
 
         for (HttpResponse<String> r : List.of(api.decisionWith("X-Shadow-Principal", "u-1"),
@@ -127,16 +119,16 @@ class DecisionEndpointTest {
 
         try (LoggedWarnings warnings = LoggedWarnings.of(GatewayPolicy.class)) {
             for (int i = 0; i < 3; i++) {
-                assertVerdict(api.decisionWith("X-Shadow-Tenant", "ACME", "X-Shadow-Principal", "u-1"), 200, "allow",
+                RunningApi.assertVerdict(api.decisionWith("X-Shadow-Tenant", "ACME", "X-Shadow-Principal", "u-1"), 200, "allow",
                         hint);
             }
-            assertVerdict(api.decisionWith("X-Shadow-Tenant", "Acme", "X-Shadow-Resource", OTHER_BUCKET), 200, "allow",
+            RunningApi.assertVerdict(api.decisionWith("X-Shadow-Tenant", "Acme", "X-Shadow-Resource", OTHER_BUCKET), 200, "allow",
                     hint.replace("'ACME'", "'Acme'"));
-            assertVerdict(api.decisionWith("X-Shadow-Tenant", "globex", "X-Shadow-Principal", "u-1"), 200, "allow",
+            RunningApi.assertVerdict(api.decisionWith("X-Shadow-Tenant", "globex", "X-Shadow-Principal", "u-1"), 200, "allow",
                     "no rule applies");
-            assertVerdict(api.decisionWith("X-Shadow-Tenant", "acme", "X-Shadow-Principal", "u-2", "X-Shadow-Resource",
+            RunningApi.assertVerdict(api.decisionWith("X-Shadow-Tenant", "acme", "X-Shadow-Principal", "u-2", "X-Shadow-Resource",
                     OTHER_BUCKET), 200, "allow", "no rule applies");
-            assertVerdict(api.decisionWith("X-Shadow-Tenant", "acme", "X-Shadow-Principal", "u-1"), 403, "deny",
+            RunningApi.assertVerdict(api.decisionWith("X-Shadow-Tenant", "acme", "X-Shadow-Principal", "u-1"), 403, "deny",
                     "user locked out");
 
             assertThat(warnings.messages()).containsExactly(
@@ -164,7 +156,7 @@ class DecisionEndpointTest {
         });
         assertThat(api.service().engine().actuators().gateway().size()).isZero();
         assertThat(api.store().auditLog(o.mitigationId())).extracting(AuditEntry::action).contains("action.expired");
-        assertVerdict(api.decision("u-1", Assessments.BUCKET), 200, "allow", "no rule applies");
+        RunningApi.assertVerdict(api.decision("u-1", Assessments.BUCKET), 200, "allow", "no rule applies");
         assertThat(api.service().engine().expire()).as("undone once").isZero();
     }
 }

@@ -49,28 +49,20 @@ class KeyDecisionTest {
         return api.decisionWith(all.toArray(String[]::new));
     }
 
-    private static void assertVerdict(HttpResponse<String> r, int status, String verdict, String reason) {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        assertThat(r.headers().firstValue("X-Shadow-Decision")).hasValue(verdict);
-        JsonNode body = RunningApi.json(r);
-        assertThat(body.path("verdict").asText()).isEqualTo(verdict);
-        assertThat(body.path("reason").asText()).isEqualTo(reason);
-    }
-
     @Test
     void aLockedOutUsersKeyIsDeniedAloneAndWithAnotherUsersHeader() {
         // the workload emergency locks u-1 out without rotating keys: the key stays active
         Outcome lockout = api.handle(Assessments.risk(90).on(ResourceType.COMPUTE, "vm-7").host("ws-42").build());
         assertThat(api.service().engine().actuators().keys().authenticate(Assessments.TENANT, key)).hasValue("u-1");
 
-        assertVerdict(ask("X-Shadow-Principal", "u-1", "X-Shadow-Key", key), 403, "deny", "user locked out");
-        assertVerdict(ask("X-Shadow-Key", key), 403, "deny", "user locked out" + OWNER + ")");
-        assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", key), 403, "deny",
+        RunningApi.assertVerdict(ask("X-Shadow-Principal", "u-1", "X-Shadow-Key", key), 403, "deny", "user locked out");
+        RunningApi.assertVerdict(ask("X-Shadow-Key", key), 403, "deny", "user locked out" + OWNER + ")");
+        RunningApi.assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", key), 403, "deny",
                 "user locked out" + OWNER + "; the request names 'dave')");
-        assertVerdict(ask("X-Shadow-Principal", "dave"), 200, "allow", "no rule applies");
+        RunningApi.assertVerdict(ask("X-Shadow-Principal", "dave"), 200, "allow", "no rule applies");
 
         assertThat(api.decide(lockout.mitigationId(), "reject", "").statusCode()).isEqualTo(200);
-        assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", key), 200, "allow", "no rule applies");
+        RunningApi.assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", key), 200, "allow", "no rule applies");
     }
 
     @Test
@@ -78,28 +70,28 @@ class KeyDecisionTest {
         api.handle(Assessments.risk(40).build()); // u-1: 20 requests a minute
 
         for (int i = 1; i <= 20; i++) {
-            assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", key), 200, "allow",
+            RunningApi.assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", key), 200, "allow",
                     "within the rate limit" + OWNER + "; the request names 'dave')");
         }
         HttpResponse<String> throttled = ask("X-Shadow-Key", key);
-        assertVerdict(throttled, 429, "throttle", "rate limited" + OWNER + ")");
+        RunningApi.assertVerdict(throttled, 429, "throttle", "rate limited" + OWNER + ")");
         assertThat(throttled.headers().firstValue("Retry-After")).hasValue("3");
-        assertVerdict(ask("X-Shadow-Principal", "dave"), 200, "allow", "no rule applies");
+        RunningApi.assertVerdict(ask("X-Shadow-Principal", "dave"), 200, "allow", "no rule applies");
     }
 
     @Test
     void anUnknownKeyHasNoSayWhileARevokedOneIsDenied() {
         String appsOwnKey = "app-key-7f3a91";
-        assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", appsOwnKey), 200, "allow", "no rule applies");
+        RunningApi.assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", appsOwnKey), 200, "allow", "no rule applies");
 
         api.handle(Assessments.risk(60).build()); // restricts u-1 on the bucket and rotates u-1's keys
 
         String keyId = api.service().engine().actuators().keys().keyIds(Assessments.TENANT, "u-1", "revoked").get(0);
-        assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", key), 403, "deny",
+        RunningApi.assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", key), 403, "deny",
                 "access key revoked (" + keyId + ")");
-        assertVerdict(ask("X-Shadow-Principal", "u-1", "X-Shadow-Resource", OTHER_BUCKET, "X-Shadow-Key", appsOwnKey),
+        RunningApi.assertVerdict(ask("X-Shadow-Principal", "u-1", "X-Shadow-Resource", OTHER_BUCKET, "X-Shadow-Key", appsOwnKey),
                 200, "allow", "no rule applies");
-        assertVerdict(ask("X-Shadow-Principal", "u-1", "X-Shadow-Resource", Assessments.BUCKET, "X-Shadow-Key",
+        RunningApi.assertVerdict(ask("X-Shadow-Principal", "u-1", "X-Shadow-Resource", Assessments.BUCKET, "X-Shadow-Key",
                 appsOwnKey), 403, "deny", "restricted on " + Assessments.BUCKET);
     }
 
@@ -107,9 +99,9 @@ class KeyDecisionTest {
     void aKeyOfAnotherTenantDoesNotAuthenticateThere() {
         String keyId = api.service().engine().actuators().keys().keyIds(Assessments.TENANT, "u-1", "active").get(0);
 
-        assertVerdict(api.decisionWith("X-Shadow-Tenant", "globex", "X-Shadow-Principal", "dave", "X-Shadow-Key",
+        RunningApi.assertVerdict(api.decisionWith("X-Shadow-Tenant", "globex", "X-Shadow-Principal", "dave", "X-Shadow-Key",
                 key), 403, "deny", "access key " + keyId + " was issued for another tenant than 'globex'; a key "
                 + "authenticates only at the gateway of its own tenant");
-        assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", key), 200, "allow", "no rule applies");
+        RunningApi.assertVerdict(ask("X-Shadow-Principal", "dave", "X-Shadow-Key", key), 200, "allow", "no rule applies");
     }
 }

@@ -180,6 +180,15 @@ public final class RunningApi implements AutoCloseable {
                 .ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))).build());
     }
 
+    /** A gateway decision's status, {@code X-Shadow-Decision} header, verdict and reason. */
+    public static void assertVerdict(HttpResponse<String> r, int status, String verdict, String reason) {
+        org.assertj.core.api.Assertions.assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        org.assertj.core.api.Assertions.assertThat(r.headers().firstValue("X-Shadow-Decision")).hasValue(verdict);
+        JsonNode body = json(r);
+        org.assertj.core.api.Assertions.assertThat(body.path("verdict").asText()).isEqualTo(verdict);
+        org.assertj.core.api.Assertions.assertThat(body.path("reason").asText()).isEqualTo(reason);
+    }
+
     public static JsonNode json(HttpResponse<String> r) {
         try {
             return ServiceApp.JSON.readTree(r.body());
