@@ -16,7 +16,7 @@ import java.util.UUID;
  * Commands for host agents (isolate a host, suspend or kill a process), which agents poll for and
  * acknowledge with what they did. Kept in the store, so a restart neither loses nor repeats one.
  * A revoked command that an agent already executed is answered by its reverse ({@code release_host},
- * {@code resume_process} for the very processes it suspended).
+ * {@code resume_process} for the very processes it suspended); an executed kill has no reverse.
  */
 public final class AgentCommands {
     public static final String PENDING = "pending";
@@ -45,18 +45,24 @@ public final class AgentCommands {
     /**
      * Withdraws a command: a pending one is cancelled, an executed one gets a reversing command (a
      * killed process cannot be brought back: nothing is issued for it).
+     *
+     * @return false when the command was executed and has no reverse (a kill), so its effect stays
      */
-    public void revoke(String id) {
+    public boolean revoke(String id) {
         Optional<Command> found = store.get(id);
         if (found.isEmpty()) {
-            return;
+            return true;
         }
         Command c = found.get();
         if (store.transition(id, PENDING, CANCELLED, "shadow", null, null)) {
-            return;
+            return true;
         }
         String reverse = REVERSE.get(c.action());
-        if (reverse != null && store.transition(id, DONE, REVERTED, "shadow", null, null)) {
+        if (reverse == null) {
+            // read again: the agent may have acknowledged it between the read above and the cancel
+            return !DONE.equals(store.get(id).map(Command::status).orElse(c.status()));
+        }
+        if (store.transition(id, DONE, REVERTED, "shadow", null, null)) {
             Map<String, String> params = new LinkedHashMap<>(c.params());
             String pids = resultField(c, "pids");
             if (pids != null && !pids.isBlank()) {
@@ -64,6 +70,7 @@ public final class AgentCommands {
             }
             issue(c.tenant(), c.host(), reverse, params);
         }
+        return true;
     }
 
     /** Pending commands for a host, oldest first. */
