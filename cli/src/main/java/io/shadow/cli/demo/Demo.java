@@ -274,9 +274,12 @@ public final class Demo {
         var r = api.post("/v1/mitigations/" + toReject.mitigationId() + "/reject",
                 "{\"comment\": \"" + rejectWhy + "\"}");
         var after = gateway(gatewayApi, ri);
-        say("reject %s (%s, risk %.0f): HTTP %d, status %s; actions undone: %s", toReject.mitigationId(), who,
-                toReject.risk(), r.status(), r.body().path("mitigation").path("status").asText(),
-                r.body().path("actions").findValuesAsText("status"));
+        List<String> outcomes = new ArrayList<>();
+        r.body().path("actions").forEach(a -> outcomes.add(a.path("type").asText() + " " + a.path("status").asText()));
+        say("reject %s (%s, risk %.0f): HTTP %d, status %s; actions: %s%s", toReject.mitigationId(), who,
+                toReject.risk(), r.status(), r.body().path("mitigation").path("status").asText(), outcomes,
+                outcomes.stream().anyMatch(o -> o.endsWith(" " + ActionRecord.KEPT))
+                        ? " (kept: a key rotation or a kill cannot be undone)" : "");
         say("  gateway decision for %s on %s: before %d, after %d%s", who, resource.isEmpty() ? "-" : resource,
                 before, after, after != 200 ? " (other mitigations of the incident are still in force)" : "");
         String approved = null;
@@ -317,7 +320,8 @@ public final class Demo {
         for (Mitigation m : ms) {
             Incident i = store.incident(m.incidentId()).orElseThrow();
             String actions = String.join(",", store.actionsOf(m.mitigationId()).stream()
-                    .filter(a -> ActionRecord.APPLIED.equals(a.status()) || ActionRecord.UNDONE.equals(a.status()))
+                    .filter(a -> ActionRecord.APPLIED.equals(a.status()) || ActionRecord.UNDONE.equals(a.status())
+                            || ActionRecord.KEPT.equals(a.status()))
                     .map(ActionRecord::type).toList());
             out.add(new ObservedMitigation(m.mitigationId(), new EntityKey(i.tenant(),
                     EntityKind.fromWire(i.entityKind()), i.entityId()), m.eventTime(), m.band().wireName(), m.risk(),

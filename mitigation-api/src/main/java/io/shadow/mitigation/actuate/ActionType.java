@@ -22,9 +22,9 @@ public enum ActionType {
     ISOLATE_HOST,
     /** The host's agent suspends the offending process (SIGSTOP; undo: SIGCONT). */
     SUSPEND_PROCESS,
-    /** The host's agent kills the offending process (cannot be undone). */
+    /** The host's agent kills the offending process (cannot be undone once carried out: kept). */
     KILL_PROCESS,
-    /** Shadow-issued access keys of the principal are revoked and replaced. */
+    /** Shadow-issued access keys of the principal are revoked and replaced (not reversed: kept). */
     ROTATE_KEYS,
     /** The files of a data location are encrypted in place (AES-GCM) with a key Shadow holds. */
     ENCRYPT_DATA,

@@ -3,12 +3,14 @@ package io.shadow.mitigation.actuate;
 import io.shadow.features.ResourceType;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Suspends or kills the offending process through the host's agent. The process is chosen by the
  * {@code pid} or {@code exe} param, else by the anomaly's process (its executable), else the
  * host's top CPU consumer ({@code top_cpu}). Suspension is undone by resuming the very processes
- * the agent stopped; a kill cannot be undone.
+ * the agent stopped; a kill cannot be undone once the agent has carried it out (a pending one is
+ * cancelled).
  */
 public final class AgentActuator implements Actuator {
     private final ActionType type;
@@ -53,7 +55,15 @@ public final class AgentActuator implements Actuator {
     }
 
     @Override
-    public void undo(String handle) {
-        agents.revoke(handle);
+    public boolean undo(String handle) {
+        return agents.revoke(handle);
+    }
+
+    @Override
+    public Optional<String> notReversible() {
+        return type == ActionType.KILL_PROCESS
+                ? Optional.of("a killed process cannot be brought back; only a kill the agent has not carried out yet "
+                        + "is cancelled")
+                : Optional.empty();
     }
 }

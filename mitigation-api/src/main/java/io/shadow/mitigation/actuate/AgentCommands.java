@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Commands for host agents (isolate a host, suspend or kill a process), which agents poll for and
  * acknowledge with what they did. Kept in the store, so a restart neither loses nor repeats one.
  * A revoked command that an agent already executed is answered by its reverse ({@code release_host},
- * {@code resume_process} for the very processes it suspended).
+ * {@code resume_process} for the very processes it suspended); an executed kill has no reverse.
  */
 public final class AgentCommands {
     public static final String PENDING = "pending";
@@ -55,18 +55,25 @@ public final class AgentCommands {
      * another command of the same kind still holds the host (an isolation) or the process (a
      * suspension), executed or about to be: e.g. a medium-band isolation expiring or rejected must not
      * release a host that a later emergency isolated. The last one withdrawn releases it.
+     *
+     * @return false when the command was executed and has no reverse (a kill), so its effect stays;
+     *     true otherwise (also when another command still holds what this one did: its own claim is gone)
      */
-    public void revoke(String id) {
+    public boolean revoke(String id) {
         Optional<Command> found = store.get(id);
         if (found.isEmpty()) {
-            return;
+            return true;
         }
         Command c = found.get();
         if (store.transition(id, PENDING, CANCELLED, "shadow", null, null)) {
-            return;
+            return true;
         }
         String reverse = REVERSE.get(c.action());
-        if (reverse != null && store.transition(id, DONE, REVERTED, "shadow", null, null)) {
+        if (reverse == null) {
+            // read again: the agent may have acknowledged it between the read above and the cancel
+            return !DONE.equals(store.get(id).map(Command::status).orElse(c.status()));
+        }
+        if (store.transition(id, DONE, REVERTED, "shadow", null, null)) {
             List<Command> holders = holders(c);
             Map<String, String> params = new LinkedHashMap<>(c.params());
             String pids = resultField(c, "pids");
@@ -77,19 +84,20 @@ public final class AgentCommands {
                 if (!holders.isEmpty()) {
                     LOG.info("host {} stays isolated: command {} still isolates it ({} withdrawn)", c.host(),
                             holders.get(0).id(), id);
-                    return;
+                    return true;
                 }
             } else if (!holders.isEmpty()) {
                 String free = stillHeldRemoved(pids, holders);
                 if (free == null || free.isEmpty()) {
                     LOG.info("processes {} on host {} stay suspended: command {} still suspends them ({} withdrawn)",
                             pids == null ? c.params() : pids, c.host(), holders.get(0).id(), id);
-                    return;
+                    return true;
                 }
                 params.put("pid", free);
             }
             issue(c.tenant(), c.host(), reverse, params);
         }
+        return true;
     }
 
     /** Other commands of {@code c}'s kind on its host that are in force or about to be. */

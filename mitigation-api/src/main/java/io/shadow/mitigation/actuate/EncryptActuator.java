@@ -57,11 +57,12 @@ public final class EncryptActuator implements Actuator {
     }
 
     @Override
-    public void undo(String handle) {
+    public boolean undo(String handle) {
         int space = handle.indexOf(' ');
         String keyId = handle.substring(0, space);
         FileEncryption.decryptTree(Path.of(handle.substring(space + 1)), keys.key(keyId));
         keys.retire(keyId);
+        return true;
     }
 
     private Path location(ActionTarget t, Map<String, String> params, boolean required) {

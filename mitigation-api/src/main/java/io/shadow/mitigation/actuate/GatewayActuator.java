@@ -49,12 +49,13 @@ public final class GatewayActuator implements Actuator {
     }
 
     @Override
-    public void undo(String handle) {
+    public boolean undo(String handle) {
         String[] parts = handle.split(" ");
         policy.remove(parts[0]);
         if (parts.length > 1) {
             agents.revoke(parts[1]);
         }
+        return true;
     }
 
     @Override

@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Access keys that Shadow issues to principals, and their rotation. Only a SHA-256 of each secret
  * is stored. A standby key is prepared ahead (warm standby), so rotating is one transaction:
  * active keys are revoked, the standby becomes active, and its secret waits for its owner to
- * collect it once. An old key stops authenticating the moment the transaction commits.
+ * collect it once. An old key stops authenticating the moment the transaction commits. A rotation
+ * is not reversed on reject, modify or expiry: the action is recorded as kept.
  *
  * <p>Secrets not handed over yet live in this process's memory only (the store never holds a
  * usable secret). A standby key whose secret this process does not hold (prepared before a
@@ -199,9 +200,15 @@ public final class KeyVault implements Actuator {
         }
     }
 
-    /** Rotation is not reversed on reject: the new key stays valid and the old one stays revoked. */
+    /** Rotation is not reversed: the old key may be in an attacker's hands, and its owner has the new one. */
     @Override
-    public void undo(String handle) {
+    public boolean undo(String handle) {
+        return false;
+    }
+
+    @Override
+    public Optional<String> notReversible() {
+        return Optional.of("key rotation is not reversed: the new key stays active and the old one revoked");
     }
 
     /**

@@ -65,7 +65,7 @@ public final class NotifyExternalActuator implements Actuator {
     }
 
     @Override
-    public void undo(String handle) {
+    public boolean undo(String handle) {
         try {
             JsonNode h = JSON.readTree(handle);
             Map<String, Object> body = JSON.convertValue(h.get("body"),
@@ -75,6 +75,7 @@ public final class NotifyExternalActuator implements Actuator {
             for (JsonNode name : h.get("to")) {
                 outbox.enqueue(WebhookCourier.CHANNEL, name.asText(), "mitigation.action.undone", null, json);
             }
+            return true;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("corrupt notify_external handle " + handle, e);
         }

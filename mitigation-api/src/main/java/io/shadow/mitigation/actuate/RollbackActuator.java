@@ -74,11 +74,12 @@ public final class RollbackActuator implements Actuator {
     }
 
     @Override
-    public void undo(String handle) {
+    public boolean undo(String handle) {
         if (handle.isEmpty()) {
-            return;
+            return true;
         }
         int space = handle.indexOf(' ');
         tables.restore(handle.substring(space + 1), Long.parseLong(handle.substring(0, space)));
+        return true;
     }
 }

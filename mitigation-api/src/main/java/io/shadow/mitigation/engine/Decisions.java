@@ -19,8 +19,9 @@ import java.util.stream.Collectors;
 /**
  * A user's decision on a mitigation: approve (keep it, confirm the incident), reject (undo every
  * action, mark it a false alarm) or modify (replace the action set: undo what is dropped, apply
- * what is added). Each decision is recorded as feedback for the nightly job, and only the first of
- * concurrent decisions on one mitigation takes effect.
+ * what is added). An action that cannot be reversed (a key rotation, a kill the agent carried out)
+ * is recorded as {@link ActionRecord#KEPT} instead of undone. Each decision is recorded as feedback
+ * for the nightly job, and only the first of concurrent decisions on one mitigation takes effect.
  */
 public final class Decisions {
     private static final Set<String> OPEN = Set.of(Mitigation.APPLIED, Mitigation.DRY_RUN);
@@ -62,8 +63,9 @@ public final class Decisions {
     }
 
     /**
-     * Undoes the mitigation's actions. An emergency mitigation of the decider's own activity is
-     * refused (403): lifting a lock-out or shutdown takes someone other than the locked-out account.
+     * Undoes the mitigation's actions (those that cannot be reversed are kept). An emergency
+     * mitigation of the decider's own activity is refused (403): lifting a lock-out or shutdown
+     * takes someone other than the locked-out account.
      */
     public Mitigation reject(String mitigationId, Decider decider, String comment) {
         Context c = context(mitigationId);
@@ -84,15 +86,16 @@ public final class Decisions {
     }
 
     /**
-     * Undoes one action; returns whether it was in force and is no more. A failure is collected (the
+     * Undoes one action; returns the status recorded ({@code undone}, or {@code kept} when it cannot
+     * be reversed), or null when it was not in force or its undo failed. A failure is collected (the
      * action stays in force) so the others are still undone.
      */
-    private boolean undo(ActionRecord r, List<String> failed) {
+    private String undo(ActionRecord r, List<String> failed) {
         try {
             return engine.undo(r, ActionRecord.UNDONE);
         } catch (RuntimeException e) {
             failed.add(r.type() + " (" + r.actionId() + "): " + e.getMessage());
-            return false;
+            return null;
         }
     }
 
@@ -132,17 +135,19 @@ public final class Decisions {
         Context c = context(mitigationId);
         refuseLiftingOwnEmergency(c, decider, "modify");
         claim(c, Mitigation.MODIFIED, FeedbackRecord.MODIFY, decider, comment);
-        // An action in force is kept only if asked for with the same params and expiry (a new rate or expiry
-    // replaces the old one).
+        // An action in force stays only if asked for with the same params and, when given, the same expiry
+        // (a new rate or expiry replaces the old one).
         List<ActionRecord> before = store.actionsOf(mitigationId);
-        List<ActionRecord> kept = before.stream()
+        List<ActionRecord> unchanged = before.stream()
                 .filter(r -> ActionRecord.APPLIED.equals(r.status()) && actions.stream().anyMatch(a -> same(a, r)))
                 .toList();
-        List<ActionRecord> dropped = before.stream().filter(r -> !kept.contains(r)).toList();
+        List<ActionRecord> dropped = before.stream().filter(r -> !unchanged.contains(r)).toList();
         List<String> failed = new ArrayList<>();
+        // only what was reversed is applied again if the modify is withdrawn (a kept rotation is not repeated)
         List<ActionRecord> replaced = new ArrayList<>();
         for (ActionRecord r : dropped) {
-            if (actions.stream().anyMatch(a -> a.type().wireName().equals(r.type())) && undo(r, failed)) {
+            if (actions.stream().anyMatch(a -> a.type().wireName().equals(r.type()))
+                    && ActionRecord.UNDONE.equals(undo(r, failed))) {
                 replaced.add(r);
             }
         }
@@ -151,7 +156,7 @@ public final class Decisions {
                 ResourceType.fromWire(i.resourceType()), i.resourceId());
         List<ActionRecord> added = new ArrayList<>();
         for (ActionSpec spec : actions) {
-            if (kept.stream().noneMatch(r -> same(spec, r)) && added.stream().noneMatch(r -> same(spec, r))) {
+            if (unchanged.stream().noneMatch(r -> same(spec, r)) && added.stream().noneMatch(r -> same(spec, r))) {
                 added.add(engine.applyForModify(mitigationId, spec, target));
             }
         }
@@ -169,17 +174,21 @@ public final class Decisions {
 
     /**
      * Takes back a modify whose new actions could not all be put in force (failed, or not applicable
-     * to the target): the new ones that were applied are undone, the ones of the same type it had
-     * undone are applied again (with their old params and expiry), the rest were never undone; the
-     * mitigation is open for a decision again (its feedback row removed, the audit log says why) and
-     * the answer says what is in force. 422 when an action does not fit the target and everything
-     * was restored, else 500 (a retry may succeed; the key of an Idempotency-Key is freed).
+     * to the target): the new ones that were applied are undone (or kept, and said so, when they
+     * cannot be reversed), the ones of the same type it had undone are applied again (with their old
+     * params and expiry), the rest were never undone; the mitigation is open for a decision again
+     * (its feedback row removed, the audit log says why) and the answer says what is in force. 422
+     * when an action does not fit the target and everything was restored, else 500 (a retry may
+     * succeed; the key of an Idempotency-Key is freed).
      */
     private void withdraw(Context c, List<ActionRecord> added, List<ActionRecord> replaced, ActionTarget target) {
         String id = c.mitigation.mitigationId();
         List<String> stuck = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
         for (ActionRecord r : added) {
-            undo(r, stuck);
+            if (ActionRecord.KEPT.equals(undo(r, stuck))) {
+                kept.add(r.type() + " (" + r.actionId() + ")");
+            }
         }
         List<String> problems = new ArrayList<>();
         stuck.forEach(f -> problems.add("undoing the new " + f + " failed; it stays in force"));
@@ -195,6 +204,8 @@ public final class Decisions {
         List<String> inForce = store.actionsOf(id).stream().filter(r -> ActionRecord.APPLIED.equals(r.status()))
                 .map(r -> r.type() + " (" + r.actionId() + ")").toList();
         String state = (problems.isEmpty() ? "what was in force before is in force" : String.join("; ", problems))
+                + (kept.isEmpty() ? "" : "; the new " + String.join(", ", kept) + " cannot be reversed and stays "
+                        + "(audit: action.kept)")
                 + "; in force now: " + (inForce.isEmpty() ? "nothing" : String.join(", ", inForce));
         boolean reopened = store.withdrawDecision(id, Mitigation.MODIFIED, c.mitigation.status(), feedbackId(id),
                 why + "; " + state);

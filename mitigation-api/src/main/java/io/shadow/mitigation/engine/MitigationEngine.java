@@ -9,6 +9,7 @@ import io.shadow.features.signal.Anomaly;
 import io.shadow.features.signal.Assessment;
 import io.shadow.mitigation.Band;
 import io.shadow.mitigation.actuate.ActionTarget;
+import io.shadow.mitigation.actuate.ActionType;
 import io.shadow.mitigation.actuate.Actuator;
 import io.shadow.mitigation.actuate.Actuators;
 import io.shadow.mitigation.actuate.Applied;
@@ -170,7 +171,8 @@ public final class MitigationEngine {
         NotificationRecord n = new NotificationRecord("ntf-" + UUID.randomUUID(), incidentId, mitigationId,
                 emergency ? "emergency_shutdown" : "mitigation_applied", recipient(a),
                 Explanations.subject(a, band, emergency),
-                Explanations.body(a, assessment.risk(), band, profile.name(), emergency, done, mitigationId),
+                Explanations.body(a, assessment.risk(), band, profile.name(), emergency, done, notReversible(done),
+                        mitigationId),
                 clock.instant());
         for (Notifier notifier : notifiers) {
             try {
@@ -181,6 +183,17 @@ public final class MitigationEngine {
             }
         }
         return mitigationId;
+    }
+
+    /** Why each applied action that a reject would not reverse stays, by action type. */
+    private Map<String, String> notReversible(List<ActionRecord> done) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (ActionRecord r : done) {
+            if (ActionRecord.APPLIED.equals(r.status())) {
+                actuators.get(ActionType.fromWire(r.type())).notReversible().ifPresent(why -> out.put(r.type(), why));
+            }
+        }
+        return out;
     }
 
     /**
@@ -271,27 +284,41 @@ public final class MitigationEngine {
     }
 
     /**
-     * Undoes one recorded action if it is still in force; returns whether it was. The status moves
-     * first (so of concurrent undos exactly one acts); if the actuator's undo then fails, the
-     * action is put back in force, audited as {@code action.undo_failed}, and the failure rethrown.
+     * Undoes one recorded action if it is still in force. The status moves first (so of concurrent
+     * undos exactly one acts); if the actuator's undo then fails, the action is put back in force,
+     * audited as {@code action.undo_failed}, and the failure rethrown. An action the actuator could
+     * not reverse (a rotation, a kill the agent carried out) is recorded and audited as
+     * {@link ActionRecord#KEPT}, never as undone.
+     *
+     * @return the status recorded ({@code finalStatus} or {@link ActionRecord#KEPT}), or null when
+     *     the action was not in force
      */
-    boolean undo(ActionRecord r, String finalStatus) {
+    String undo(ActionRecord r, String finalStatus) {
         if (!ActionRecord.APPLIED.equals(r.status())) {
-            return false;
+            return null;
         }
-        if (!store.finishAction(r.actionId(), finalStatus, clock.instant())) {
-            return false;
+        Actuator actuator = actuators.get(ActionType.fromWire(r.type()));
+        // one that may not be reversible is claimed as kept: it never shows as undone before it is
+        String claimed = actuator.notReversible().isPresent() ? ActionRecord.KEPT : finalStatus;
+        if (!store.finishAction(r.actionId(), claimed, clock.instant())) {
+            return null;
         }
+        boolean reversed;
         try {
-            actuators.get(io.shadow.mitigation.actuate.ActionType.fromWire(r.type())).undo(r.handle());
+            reversed = actuator.undo(r.handle());
         } catch (RuntimeException e) {
-            store.reopenAction(r.actionId(), finalStatus);
+            store.reopenAction(r.actionId(), claimed);
             store.audit("shadow", "action.undo_failed", r.mitigationId(), r.type() + ": " + e.getMessage()
                     + "; the action stays in force");
             throw e;
         }
-        store.audit("shadow", "action." + finalStatus, r.mitigationId(), r.type() + ": " + r.detail());
-        return true;
+        String status = reversed ? finalStatus : ActionRecord.KEPT;
+        if (!status.equals(claimed)) {
+            store.settleAction(r.actionId(), claimed, status);
+        }
+        store.audit("shadow", "action." + status, r.mitigationId(), r.type() + ": " + (reversed ? r.detail()
+                : actuator.notReversible().orElse("it cannot be reversed") + "; applied: " + r.detail()));
+        return status;
     }
 
     /** Re-establishes the actions the store has in force (after a restart); returns how many. */
@@ -302,18 +329,21 @@ public final class MitigationEngine {
             Incident i = store.incident(m.incidentId()).orElseThrow();
             ActionTarget target = new ActionTarget(i.tenant(), i.principal(), i.host(),
                     io.shadow.features.ResourceType.fromWire(i.resourceType()), i.resourceId());
-            actuators.get(io.shadow.mitigation.actuate.ActionType.fromWire(r.type())).restore(target, r.params(),
+            actuators.get(ActionType.fromWire(r.type())).restore(target, r.params(),
                     r.expiresAt(), r.handle());
             n++;
         }
         return n;
     }
 
-    /** Undoes every applied action whose expiry has passed; returns how many. */
+    /**
+     * Undoes every applied action whose expiry has passed; returns how many were undone (one that
+     * cannot be reversed is recorded as kept instead and not counted).
+     */
     public int expire() {
         int n = 0;
         for (ActionRecord r : store.expiredActions(clock.instant())) {
-            if (undo(r, ActionRecord.EXPIRED)) {
+            if (ActionRecord.EXPIRED.equals(undo(r, ActionRecord.EXPIRED))) {
                 n++;
             }
         }
@@ -332,7 +362,7 @@ public final class MitigationEngine {
      * modify restores what it had undone).
      */
     ActionRecord reapply(ActionRecord r, ActionTarget target) {
-        ActionSpec spec = new ActionSpec(io.shadow.mitigation.actuate.ActionType.fromWire(r.type()), r.params(), null);
+        ActionSpec spec = new ActionSpec(ActionType.fromWire(r.type()), r.params(), null);
         ActionRecord again = apply(r.mitigationId(), spec, target, false, clock.instant(), r.expiresAt());
         store.insertAction(again);
         store.audit("shadow", "action." + again.status(), r.mitigationId(), again.type() + " again (was "

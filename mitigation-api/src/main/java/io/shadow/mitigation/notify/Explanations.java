@@ -7,6 +7,8 @@ import io.shadow.features.signal.RiskScore;
 import io.shadow.mitigation.Band;
 import io.shadow.mitigation.store.ActionRecord;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Writes the plain-language explanation a user reads: what happened, why, what was done, how to undo. */
 public final class Explanations {
@@ -19,8 +21,12 @@ public final class Explanations {
                 + who + " on " + (a.resourceId() == null ? a.resourceType().wireName() : a.resourceId());
     }
 
+    /**
+     * @param notReversible why each applied action a reject would not reverse stays, by action type
+     *     (empty when every action can be undone)
+     */
     public static String body(Anomaly a, RiskScore risk, Band band, String profile, boolean emergency,
-            List<ActionRecord> actions, String mitigationId) {
+            List<ActionRecord> actions, Map<String, String> notReversible, String mitigationId) {
         StringBuilder sb = new StringBuilder();
         sb.append("Shadow detected unusual activity of ").append(a.entity()).append(" on ")
                 .append(a.resourceType().wireName());
@@ -48,9 +54,16 @@ public final class Explanations {
             sb.append(" [").append(r.status()).append("]\n");
         }
         sb.append("\nHow to undo: reject mitigation ").append(mitigationId)
-                .append(" (POST /v1/mitigations/").append(mitigationId)
-                .append("/reject) to reverse every action, approve it to confirm the incident, or modify it to ")
-                .append("replace the actions.\n");
+                .append(" (POST /v1/mitigations/").append(mitigationId).append("/reject) to reverse every action");
+        if (!notReversible.isEmpty()) {
+            boolean one = notReversible.size() == 1;
+            sb.append(" except ").append(String.join(" and ", notReversible.keySet()))
+                    .append(", which cannot be undone (")
+                    .append(notReversible.entrySet().stream().map(e -> one ? e.getValue() : e.getKey() + ": "
+                            + e.getValue()).collect(Collectors.joining("; ")))
+                    .append(one ? "; a reject records it as kept)" : "; a reject records them as kept)");
+        }
+        sb.append(", approve it to confirm the incident, or modify it to replace the actions.\n");
         return sb.toString();
     }
 }

@@ -9,7 +9,8 @@ import java.time.Instant;
  *
  * @param path {@code standard} (act, log, notify; awaiting the user's decision) or
  *     {@code emergency} (shut down with no user interaction; reported afterwards)
- * @param status {@code applied}, {@code approved}, {@code rejected} (undone), {@code modified},
+ * @param status {@code applied}, {@code approved}, {@code rejected} (its actions undone, or kept
+ *     where they cannot be reversed: see {@link ActionRecord#KEPT}), {@code modified},
  *     {@code expired} or {@code dry_run}
  * @param eventTime event time of the anomaly that triggered it
  * @param appliedAt wall-clock time the actions took effect

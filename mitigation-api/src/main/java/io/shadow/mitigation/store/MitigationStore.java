@@ -146,6 +146,15 @@ public final class MitigationStore {
     }
 
     /**
+     * Corrects the final status {@link #finishAction} gave an action once its undo showed what it
+     * did: {@link ActionRecord#KEPT} when it could not be reversed, or undone after all (a kill
+     * cancelled while still pending).
+     */
+    public void settleAction(String actionId, String from, String to) {
+        jdbc.update("UPDATE actions SET status = ? WHERE action_id = ? AND status = ?", to, actionId, from);
+    }
+
+    /**
      * Puts an action whose undo failed back in force ({@code status} was set by
      * {@link #finishAction}), so it shows as applied and a later undo or expiry sweep retries it.
      */

@@ -42,6 +42,16 @@ async function showIncidents() {
   }));
 }
 
+// What a decision did, in words: a rotation or a kill the agent carried out cannot be undone and is kept.
+function decided(what, answer) {
+  const kept = ((answer && answer.actions) || []).filter(a => a.status === "kept").map(a => a.type).join(", ");
+  const keptNote = kept ? ` Kept (cannot be undone): ${kept}.` : "";
+  if (what === "reject") {
+    return (kept ? "Rejected: every other action was undone." : "Rejected: every action was undone.") + keptNote;
+  }
+  return what === "approve" ? "Approved." : "Modified." + keptNote;
+}
+
 function mitigationCard(m) {
   const mit = m.mitigation;
   const open = mit.status === "applied" || mit.status === "dry_run";
@@ -49,9 +59,10 @@ function mitigationCard(m) {
     <h3>${esc(mit.profile)} ${band(mit.band)} <span class="muted">${esc(mit.path)} path, applied ${esc(mit.appliedAt)}</span></h3>
     <p>Status: <strong class="mitigation-status">${esc(mit.status)}</strong>${mit.decidedBy ? " by " + esc(mit.decidedBy) : ""}</p>
     <ul>${m.actions.map(a => `<li><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
-      ${a.expiresAt ? "<span class='muted'>(until " + esc(a.expiresAt) + ")</span>" : ""}</li>`).join("")}</ul>
+      ${a.expiresAt ? "<span class='muted'>(until " + esc(a.expiresAt) + ")</span>" : ""}
+      ${a.status === "kept" ? "<span class='muted'>(not reversed: this action cannot be undone; see the audit log)</span>" : ""}</li>`).join("")}</ul>
     ${open ? `<div class="actions">
-      <button class="approve">Approve</button><button class="reject">Reject (undo all)</button>
+      <button class="approve">Approve</button><button class="reject">Reject (undo the actions)</button>
       <button class="modify">Modify…</button></div>
       <div class="modify-form" hidden><p>Replace the actions (JSON):</p>
       <textarea rows="4">${esc(JSON.stringify(m.actions.filter(a => a.status === "applied").map(a =>
@@ -76,8 +87,8 @@ async function showIncident(id) {
     const mid = card.dataset.id;
     const decide = async (what, body) => {
       try {
-        await api("POST", `/v1/mitigations/${encodeURIComponent(mid)}/${what}`, body || {});
-        say(what === "reject" ? "Rejected: every action was undone." : what === "approve" ? "Approved." : "Modified.");
+        const done = await api("POST", `/v1/mitigations/${encodeURIComponent(mid)}/${what}`, body || {});
+        say(decided(what, done));
         await showIncident(id);
       } catch (e) { say(e.message); }
     };

@@ -7,9 +7,11 @@ import static org.assertj.core.groups.Tuple.tuple;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shadow.mitigation.Assessments;
 import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.actuate.KeyVault;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.store.ActionRecord;
+import io.shadow.mitigation.store.AuditEntry;
 import io.shadow.mitigation.store.FeedbackRecord;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
@@ -117,7 +119,9 @@ class DecisionRoutesTest extends OnEveryBackend {
 
         HttpResponse<String> byOperator = api.post(path + "/reject", RunningApi.OPERATOR, "");
         assertThat(byOperator.statusCode()).as(byOperator.body()).isEqualTo(200);
-        assertThat(api.store().actionsOf(high.mitigationId())).extracting(ActionRecord::status).containsOnly("undone");
+        assertThat(api.store().actionsOf(high.mitigationId())).extracting(ActionRecord::type, ActionRecord::status)
+                .containsExactlyInAnyOrder(tuple("lock_user", "undone"), tuple("shutdown_resource", "undone"),
+                        tuple("rotate_keys", "kept"));
     }
 
     @Test
@@ -131,6 +135,39 @@ class DecisionRoutesTest extends OnEveryBackend {
         assertThat(gatewayRules()).isZero();
         assertThat(api.store().incident(low.incidentId()).orElseThrow().status()).isEqualTo(Incident.RESOLVED);
         assertThat(api.store().feedback()).extracting(FeedbackRecord::decision).containsExactly("reject");
+    }
+
+    @Test
+    void rejectingKeepsAKeyRotationItCannotReverseAndUndoesTheRest() {
+        KeyVault keys = api.service().engine().actuators().keys();
+        KeyVault.IssuedKey old = keys.issue(Assessments.TENANT, "u-2");
+        Outcome medium = api.handle(Assessments.risk(60).principal("u-2").build());
+        String newKey = api.store().actionsOf(medium.mitigationId()).stream()
+                .filter(a -> a.type().equals("rotate_keys")).findFirst().orElseThrow().handle();
+
+        HttpResponse<String> r = api.decide(medium.mitigationId(), "reject", "{\"comment\": \"quarter-end clean-up\"}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(RunningApi.json(r).path("actions")).extracting(a -> a.path("type").asText(),
+                a -> a.path("status").asText()).containsExactlyInAnyOrder(tuple("restrict", "undone"),
+                tuple("rotate_keys", "kept"));
+        assertThat(api.store().auditLog(medium.mitigationId()))
+                .filteredOn(e -> e.action().startsWith("action.") && !e.action().equals("action.applied"))
+                .extracting(AuditEntry::action, AuditEntry::detail).containsExactlyInAnyOrder(
+                        tuple("action.undone", "restrict: gateway denies u-2 access to " + Assessments.BUCKET),
+                        tuple("action.kept", "rotate_keys: key rotation is not reversed: the new key stays active and "
+                                + "the old one revoked; applied: revoked 1 key(s) of u-2 [" + old.keyId() + "]; new "
+                                + "key " + newKey + " is waiting for its owner at GET /v1/keys/" + newKey));
+        assertThat(api.decision("u-2", Assessments.BUCKET).statusCode()).as("the restriction is lifted")
+                .isEqualTo(200);
+        assertThat(keys.authenticate(old.secret())).as("the old key stays revoked").isEmpty();
+        assertThat(keys.authenticate(keys.collect(newKey).orElseThrow())).as("the new key stays active")
+                .hasValue("u-2");
+        assertThat(api.store().incident(medium.incidentId()).orElseThrow().status()).isEqualTo(Incident.RESOLVED);
+        JsonNode history = RunningApi.json(api.get("/v1/history/users/u-2", RunningApi.OPERATOR));
+        assertThat(history.at("/incidents/0/mitigations/0/actions")).extracting(a -> a.path("type").asText(),
+                a -> a.path("status").asText()).containsExactlyInAnyOrder(tuple("restrict", "undone"),
+                tuple("rotate_keys", "kept"));
     }
 
     @Test

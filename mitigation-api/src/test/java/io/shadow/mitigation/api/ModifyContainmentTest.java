@@ -106,8 +106,8 @@ class ModifyContainmentTest {
 
         HttpResponse<String> valid = modify(o, "[{\"type\": \"rate_limit\", \"params\": {\"per_minute\": \"5\"}}]");
         assertThat(valid.statusCode()).as("a corrected request is still possible: " + valid.body()).isEqualTo(200);
-        assertThat(statuses(o)).containsExactlyInAnyOrder("restrict=undone", "rotate_keys=undone",
-                "rate_limit=applied");
+        assertThat(statuses(o)).as("a rotation cannot be reversed").containsExactlyInAnyOrder("restrict=undone",
+                "rotate_keys=kept", "rate_limit=applied");
     }
 
     @Test
@@ -161,6 +161,30 @@ class ModifyContainmentTest {
         assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
         assertThat(api.store().mitigation(o.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.MODIFIED);
         assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aWithdrawnModifySaysTheNewKeyRotationItCannotReverseStays() throws IOException {
+        Outcome o = api.handle(Assessments.risk(40).build());
+        damageTheMasterKey();
+
+        HttpResponse<String> r = modify(o, "[{\"type\": \"rotate_keys\"}, {\"type\": \"encrypt_data\", "
+                + "\"params\": {\"path\": \"" + data + "\"}}]");
+
+        List<ActionRecord> actions = api.store().actionsOf(o.mitigationId());
+        assertThat(actions).extracting(ActionRecord::type, ActionRecord::status).containsExactlyInAnyOrder(
+                tuple("rate_limit", "applied"), tuple("log", "applied"), tuple("rotate_keys", "kept"),
+                tuple("encrypt_data", "failed"));
+        String rotation = actions.stream().filter(a -> a.type().equals("rotate_keys")).findFirst().orElseThrow()
+                .actionId();
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(500);
+        assertThat(RunningApi.json(r).path("error").asText()).contains("; what was in force before is in force; "
+                + "the new rotate_keys (" + rotation + ") cannot be reversed and stays (audit: action.kept); "
+                + "in force now: ");
+        assertThat(api.store().auditLog(o.mitigationId())).extracting(AuditEntry::action)
+                .containsSubsequence("mitigation.modify", "action.applied", "action.failed", "action.kept",
+                        "mitigation.modify_withdrawn")
+                .doesNotContain("action.undone");
     }
 
     @Test

@@ -167,7 +167,36 @@ class MitigationEngineTest extends OnEveryBackend {
         assertThat(body).containsPattern(" - rate_limit: gateway throttles u-1 to 20 requests/min \\(until \\S+\\) "
                 + "\\[applied\\]\n");
         assertThat(body).contains(" - log: recorded in the audit log [applied]\n");
-        assertThat(body).contains("How to undo: reject mitigation " + id + " (POST /v1/mitigations/" + id
-                + "/reject) to reverse every action");
+        assertThat(body).endsWith("How to undo: reject mitigation " + id + " (POST /v1/mitigations/" + id
+                + "/reject) to reverse every action, approve it to confirm the incident, or modify it to replace the "
+                + "actions.\n");
+    }
+
+    @Test
+    void theNotificationDoesNotPromiseToUndoAKeyRotation() {
+        Outcome o = engine.handle(Assessments.risk(60).build());
+
+        String body = store.notifications(o.incidentId()).get(0).body();
+        String id = o.mitigationId();
+        assertThat(body).contains(" - rotate_keys: revoked 0 key(s) of u-1 []; new key ");
+        assertThat(body).endsWith("How to undo: reject mitigation " + id + " (POST /v1/mitigations/" + id
+                + "/reject) to reverse every action except rotate_keys, which cannot be undone (key rotation is not "
+                + "reversed: the new key stays active and the old one revoked; a reject records it as kept), approve "
+                + "it to confirm the incident, or modify it to replace the actions.\n");
+        assertThat(body).doesNotContain("reverse every action,");
+    }
+
+    @Test
+    void aRejectRecordsTheKeyRotationAsKeptAndUndoesTheRest() {
+        Outcome o = engine.handle(Assessments.risk(60).build());
+
+        new Decisions(engine).reject(o.mitigationId(), "olga@acme.example", "a planned clean-up");
+
+        assertThat(store.actionsOf(o.mitigationId())).extracting(ActionRecord::type, ActionRecord::status)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("restrict", ActionRecord.UNDONE),
+                        org.assertj.core.groups.Tuple.tuple("rotate_keys", ActionRecord.KEPT));
+        assertThat(actions(store.auditLog(o.mitigationId()))).containsOnlyOnce("action.undone", "action.kept");
+        assertThat(engine.actuators().gateway().size()).as("the restriction is lifted").isZero();
+        assertThat(store.keys(Assessments.TENANT, "u-1", "active")).as("the rotated key stays active").hasSize(1);
     }
 }

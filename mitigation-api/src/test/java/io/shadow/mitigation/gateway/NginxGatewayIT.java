@@ -142,6 +142,8 @@ class NginxGatewayIT {
 
         reject(medium);
         assertThat(get("u-1", REPORTS + "/q1.csv").statusCode()).isEqualTo(200);
+        assertThat(get("u-1", "/public", "X-Api-Key", key.secret()).statusCode())
+                .as("a rotation is kept on reject: the old key stays revoked").isEqualTo(403);
     }
 
     @Test

@@ -32,8 +32,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web UI in a real headless Chromium (Selenium, chromedriver): sign in with a token, list the
  * incidents, open one with its plain explanation (screenshot: target/ui-incident.png), reject it
- * (the actions are undone and the decision is feedback), see the history and the profiles; a user
- * sees only their own incidents.
+ * (the restriction is undone, the key rotation kept, and the decision is feedback), see the history
+ * and the profiles; a user sees only their own incidents.
  */
 class WebUiIT {
     @TempDir
@@ -88,7 +88,8 @@ class WebUiIT {
 
         assertThat(explanation.getText()).contains("Shadow detected unusual activity of acme/principal:u-1",
                 "deletes_per_hour = 412", "What was done (profile contain-data-access)", "restrict",
-                "How to undo: reject mitigation " + ofU1.mitigationId());
+                "How to undo: reject mitigation " + ofU1.mitigationId(), "every action except rotate_keys, which "
+                        + "cannot be undone (key rotation is not reversed");
         Path shot = Path.of("target", "ui-incident.png");
         Files.createDirectories(shot.getParent());
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
@@ -97,7 +98,8 @@ class WebUiIT {
 
         browser.findElement(By.cssSelector(".mitigation .reject")).click();
         wait.until(ExpectedConditions.textToBe(By.cssSelector(".mitigation-status"), "rejected"));
-        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Rejected: every action was undone.");
+        assertThat(browser.findElement(By.id("status")).getText())
+                .isEqualTo("Rejected: every other action was undone. Kept (cannot be undone): rotate_keys.");
         assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("undone for real").isEqualTo(200);
         assertThat(api.store().mitigation(ofU1.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.REJECTED);
         assertThat(api.store().feedback()).extracting(FeedbackRecord::decision).containsExactly("reject");
@@ -105,7 +107,7 @@ class WebUiIT {
         browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#history/u-1");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h2"), "History of u-1"));
         assertThat(browser.findElement(By.id("view")).getText()).contains("contain-data-access (standard)",
-                "rejected by olga@acme.example", "restrict [undone]");
+                "rejected by olga@acme.example", "restrict [undone]", "rotate_keys [kept]");
 
         browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#profiles");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h2"), "Profiles v1"));

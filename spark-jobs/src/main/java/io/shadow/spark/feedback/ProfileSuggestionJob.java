@@ -29,6 +29,11 @@ import org.apache.spark.sql.SparkSession;
  * out (put in) by at least half of the modifications becomes a suggested "drop" ("add").
  */
 public final class ProfileSuggestionJob {
+    /**
+     * Statuses of an action a decision took out of force: {@code undone}, or {@code kept} when it
+     * could not be reversed (a key rotation): the user still dropped it.
+     */
+    private static final Set<String> TAKEN_OUT = Set.of("undone", "kept");
     private final SparkSession spark;
     private final TableCatalog catalog;
     private final MitigationStoreTables store;
@@ -109,7 +114,7 @@ public final class ProfileSuggestionJob {
                 String action = describe(a.getString(1), a.getString(2));
                 Instant applied = instant(a.get(4));
                 Instant undone = a.isNullAt(5) ? null : instant(a.get(5));
-                if (applied.isBefore(decided) && "undone".equals(a.getString(3)) && undone != null
+                if (applied.isBefore(decided) && TAKEN_OUT.contains(a.getString(3)) && undone != null
                         && !undone.isBefore(decided)) {
                     t.removed.merge(action, 1L, Long::sum);
                 } else if (!applied.isBefore(decided)) {
