@@ -160,8 +160,8 @@ class DecisionRoutesTest extends OnEveryBackend {
                                 + "key " + newKey + " is waiting for its owner at GET /v1/keys/" + newKey));
         assertThat(api.decision("u-2", Assessments.BUCKET).statusCode()).as("the restriction is lifted")
                 .isEqualTo(200);
-        assertThat(keys.authenticate(old.secret())).as("the old key stays revoked").isEmpty();
-        assertThat(keys.authenticate(keys.collect(newKey).orElseThrow())).as("the new key stays active")
+        assertThat(keys.authenticate(Assessments.TENANT, old.secret())).as("the old key stays revoked").isEmpty();
+        assertThat(keys.authenticate(Assessments.TENANT, keys.collect(newKey, "u-2"))).as("the new key stays active")
                 .hasValue("u-2");
         assertThat(api.store().incident(medium.incidentId()).orElseThrow().status()).isEqualTo(Incident.RESOLVED);
         JsonNode history = RunningApi.json(api.get("/v1/history/users/u-2", RunningApi.OPERATOR));
