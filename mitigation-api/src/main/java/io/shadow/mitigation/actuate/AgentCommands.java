@@ -30,6 +30,8 @@ public final class AgentCommands {
     public static final String FAILED = "failed";
     public static final String CANCELLED = "cancelled";
     public static final String REVERTED = "reverted";
+    /** Executed, then withdrawn while another command still held what it did: its reversal is owed. */
+    public static final String WITHDRAWN = "withdrawn";
     private static final Logger LOG = LoggerFactory.getLogger(AgentCommands.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> REVERSE = Map.of("isolate_host", "release_host",
@@ -51,61 +53,95 @@ public final class AgentCommands {
 
     /**
      * Withdraws a command: a pending one is cancelled, an executed one gets a reversing command (a
-     * killed process cannot be brought back: nothing is issued for it). The reversal is held back while
-     * another command of the same kind still holds the host (an isolation) or the process (a
-     * suspension), executed or about to be: e.g. a medium-band isolation expiring or rejected must not
-     * release a host that a later emergency isolated. The last one withdrawn releases it.
+     * killed process cannot be brought back: nothing is issued for it). The reversal is owed, not
+     * issued, while another command of the same kind still holds the host (an isolation) or the
+     * process (a suspension), executed or about to be: e.g. a medium-band isolation expiring or
+     * rejected must not release a host that a later emergency isolated. Such a command is
+     * {@link #WITHDRAWN}; the reversal is issued when the last holder goes (withdrawn, cancelled, or
+     * failed on the agent), see {@link #settle}.
      *
      * @return false when the command was executed and has no reverse (a kill), so its effect stays;
      *     true otherwise (also when another command still holds what this one did: its own claim is gone)
      */
-    public boolean revoke(String id) {
+    public synchronized boolean revoke(String id) {
         Optional<Command> found = store.get(id);
         if (found.isEmpty()) {
             return true;
         }
         Command c = found.get();
         if (store.transition(id, PENDING, CANCELLED, "shadow", null, null)) {
+            settle(c); // it may have been what held back another command's reversal
             return true;
         }
-        String reverse = REVERSE.get(c.action());
-        if (reverse == null) {
+        if (!REVERSE.containsKey(c.action())) {
             // read again: the agent may have acknowledged it between the read above and the cancel
             return !DONE.equals(store.get(id).map(Command::status).orElse(c.status()));
         }
-        if (store.transition(id, DONE, REVERTED, "shadow", null, null)) {
-            List<Command> holders = holders(c);
-            Map<String, String> params = new LinkedHashMap<>(c.params());
-            String pids = resultField(c, "pids");
-            if (pids != null && !pids.isBlank()) {
-                params.put("pid", pids);
-            }
-            if ("isolate_host".equals(c.action())) {
-                if (!holders.isEmpty()) {
-                    LOG.info("host {} stays isolated: command {} still isolates it ({} withdrawn)", c.host(),
-                            holders.get(0).id(), id);
-                    return true;
-                }
-            } else if (!holders.isEmpty()) {
-                String free = stillHeldRemoved(pids, holders);
-                if (free == null || free.isEmpty()) {
-                    LOG.info("processes {} on host {} stay suspended: command {} still suspends them ({} withdrawn)",
-                            pids == null ? c.params() : pids, c.host(), holders.get(0).id(), id);
-                    return true;
-                }
-                params.put("pid", free);
-            }
-            issue(c.tenant(), c.host(), reverse, params);
+        if (store.transition(id, DONE, WITHDRAWN, "shadow", null, null)) {
+            settle(c);
         }
         return true;
     }
 
-    /** Other commands of {@code c}'s kind on its host that are in force or about to be. */
-    private List<Command> holders(Command c) {
+    /**
+     * Issues the reversals that withdrawn commands of {@code c}'s kind on its host owe, as far as no
+     * command of that kind still holds (executed, or pending: the agent will carry it out). An
+     * isolation is released when none holds the host; a suspension's processes are resumed as far as
+     * no other suspension holds them (one still pending, or without reported pids, holds them all).
+     */
+    private void settle(Command c) {
+        String reverse = REVERSE.get(c.action());
+        if (reverse == null) {
+            return;
+        }
+        List<Command> owed = store.withStatus(c.tenant(), c.host(), WITHDRAWN).stream()
+                .filter(w -> w.action().equals(c.action())).toList();
+        if (owed.isEmpty()) {
+            return;
+        }
+        List<Command> holders = holders(c.tenant(), c.host(), c.action());
+        if ("isolate_host".equals(c.action())) {
+            if (!holders.isEmpty()) {
+                LOG.info("host {} stays isolated: command {} still isolates it", c.host(), holders.get(0).id());
+                return;
+            }
+            owed.forEach(w -> store.transition(w.id(), WITHDRAWN, REVERTED, "shadow", null, null));
+            issue(c.tenant(), c.host(), reverse, owed.get(owed.size() - 1).params());
+            return;
+        }
+        Set<String> held = heldPids(holders);
+        for (Command w : owed) {
+            Map<String, String> params = new LinkedHashMap<>(w.params());
+            String pids = resultField(w, "pids");
+            if (pids == null || pids.isBlank()) {
+                if (holders.isEmpty()) { // which processes it stopped is not known: resume by its selector
+                    store.transition(w.id(), WITHDRAWN, REVERTED, "shadow", null, null);
+                    issue(w.tenant(), w.host(), reverse, params);
+                }
+                continue;
+            }
+            if (held == null) {
+                LOG.info("processes {} on host {} stay suspended: command {} still suspends processes not known yet",
+                        pids, w.host(), holders.get(0).id());
+                continue;
+            }
+            List<String> free = Arrays.stream(pids.split(",")).filter(p -> !held.contains(p)).toList();
+            if (free.size() == pids.split(",").length) {
+                store.transition(w.id(), WITHDRAWN, REVERTED, "shadow", null, null);
+            }
+            if (!free.isEmpty()) {
+                params.put("pid", String.join(",", free));
+                issue(w.tenant(), w.host(), reverse, params);
+            }
+        }
+    }
+
+    /** Commands of {@code action} on the host that are in force or about to be. */
+    private List<Command> holders(String tenant, String host, String action) {
         List<Command> out = new ArrayList<>();
         for (String status : List.of(DONE, PENDING)) {
-            for (Command o : store.withStatus(c.tenant(), c.host(), status)) {
-                if (o.action().equals(c.action()) && !o.id().equals(c.id())) {
+            for (Command o : store.withStatus(tenant, host, status)) {
+                if (o.action().equals(action)) {
                     out.add(o);
                 }
             }
@@ -113,29 +149,17 @@ public final class AgentCommands {
         return out;
     }
 
-    /**
-     * {@code pids} (comma-separated) less those another suspension holds; null when it cannot be
-     * told (a holder whose processes are not known yet, or no pids reported): then nothing is resumed.
-     */
-    private static String stillHeldRemoved(String pids, List<Command> holders) {
-        if (pids == null || pids.isBlank()) {
-            return null;
-        }
+    /** The pids suspensions hold; null when one may hold any (pending, or without reported pids). */
+    private static Set<String> heldPids(List<Command> holders) {
         Set<String> held = new HashSet<>();
         for (Command h : holders) {
-            String hp = resultField(h, "pids");
+            String hp = PENDING.equals(h.status()) ? null : resultField(h, "pids");
             if (hp == null || hp.isBlank()) {
-                return null; // a pending suspension, or one without pids: it may hold any process
+                return null;
             }
             held.addAll(Arrays.asList(hp.split(",")));
         }
-        StringBuilder free = new StringBuilder();
-        for (String pid : pids.split(",")) {
-            if (!held.contains(pid)) {
-                free.append(free.isEmpty() ? "" : ",").append(pid);
-            }
-        }
-        return free.toString();
+        return held;
     }
 
     /** Pending commands for a host, oldest first. */
@@ -147,9 +171,13 @@ public final class AgentCommands {
      * An agent reports a command executed ({@code ok}) or failed, with what it did (JSON object:
      * {@code detail}, {@code pids}).
      */
-    public boolean acknowledge(String id, String agent, boolean ok, String resultJson) {
-        return store.transition(id, PENDING, ok ? DONE : FAILED, agent, clock.instant(),
+    public synchronized boolean acknowledge(String id, String agent, boolean ok, String resultJson) {
+        boolean moved = store.transition(id, PENDING, ok ? DONE : FAILED, agent, clock.instant(),
                 resultJson == null ? "{}" : resultJson);
+        if (moved && !ok) {
+            store.get(id).ifPresent(this::settle); // a failed holder holds nothing
+        }
+        return moved;
     }
 
     public Optional<Command> get(String id) {

@@ -56,11 +56,34 @@ class AgentCommandsTest {
         agents.revoke(medium);
 
         assertThat(pendingActions()).as("the emergency still isolates h1").isEmpty();
-        assertThat(agents.get(medium).map(Command::status)).contains(AgentCommands.REVERTED);
+        assertThat(agents.get(medium).map(Command::status)).contains(AgentCommands.WITHDRAWN);
 
         agents.revoke(emergency);
 
         assertThat(pendingActions()).containsExactly("release_host {}");
+        assertThat(agents.get(medium).map(Command::status)).contains(AgentCommands.REVERTED);
+        assertThat(agents.get(emergency).map(Command::status)).contains(AgentCommands.REVERTED);
+    }
+
+    @Test
+    void aHoldingIsolationThatIsCancelledOrFailsReleasesWhatWasOwed() {
+        String done = executed("isolate_host", Map.of(), "[]");
+        String pending = agents.issue(TENANT, HOST, "isolate_host", Map.of());
+        agents.revoke(done);
+        assertThat(pendingActions()).containsExactly("isolate_host {}");
+
+        agents.revoke(pending);
+
+        assertThat(pendingActions()).as("the pending isolation was withdrawn before the agent ran it")
+                .containsExactly("release_host {}");
+
+        String again = executed("isolate_host", Map.of(), "[]");
+        String failing = agents.issue(TENANT, HOST, "isolate_host", Map.of());
+        agents.revoke(again);
+        agents.acknowledge(failing, "agent-h1", false, "{\"detail\":\"nft missing\"}");
+
+        assertThat(pendingActions()).as("a failed isolation holds nothing")
+                .containsExactly("release_host {}", "release_host {}");
     }
 
     @Test
@@ -84,8 +107,9 @@ class AgentCommandsTest {
 
         agents.revoke(emergency);
 
-        assertThat(pendingActions()).containsExactly("resume_process {pid=5000, top_cpu=1}",
-                "resume_process {pid=4711}");
+        assertThat(pendingActions()).as("4711 is free now; resuming 5000 again is harmless")
+                .containsExactly("resume_process {pid=5000, top_cpu=1}", "resume_process {pid=4711,5000, top_cpu=1}",
+                        "resume_process {pid=4711}");
     }
 
     @Test
