@@ -23,7 +23,7 @@ import java.util.function.UnaryOperator;
 public final class Idempotency {
     public static final String HEADER = "Idempotency-Key";
     /** How long a reservation may stay in progress before a repeat of its request takes it over. */
-    public static final java.time.Duration ABANDONED_AFTER = java.time.Duration.ofMinutes(2);
+    public static final java.time.Duration ABANDONED_AFTER = java.time.Duration.ofMinutes(15);
     private final IdempotencyStore store;
 
     public Idempotency(IdempotencyStore store) {

@@ -232,13 +232,15 @@ public final class Decisions {
      * spec gives {@code expires}, the same lifetime (duration from when it was applied; an action
      * without expiry never matches one). A new {@code expires} thus replaces the action, so "lock_user
      * for 5 minutes" on a lock without expiry is not answered 200 and ignored; leaving {@code expires}
-     * out keeps the action in force as it is.
+     * out keeps the action in force as it is. For an action that cannot be undone (a key rotation, a
+     * kill) a lifetime means nothing, and replacing it would do it a second time: {@code expires} is
+     * not compared.
      */
-    private static boolean same(ActionSpec spec, ActionRecord r) {
+    private boolean same(ActionSpec spec, ActionRecord r) {
         if (!r.type().equals(spec.type().wireName()) || !r.params().equals(spec.params())) {
             return false;
         }
-        if (spec.expires() == null) {
+        if (spec.expires() == null || engine.actuators().get(spec.type()).notReversible().isPresent()) {
             return true;
         }
         return r.expiresAt() != null && r.appliedAt() != null

@@ -25,6 +25,7 @@ import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.MitigationStore;
 import io.shadow.mitigation.store.NotificationRecord;
+import io.shadow.mitigation.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -154,17 +155,30 @@ public final class MitigationEngine {
             done.add(apply(mitigationId, spec, target, profile.dryRun()));
         }
         Instant appliedAt = clock.instant();
-        record.run();
-        String status = profile.dryRun() ? Mitigation.DRY_RUN : Mitigation.APPLIED;
-        store.insertMitigation(new Mitigation(mitigationId, incidentId, profile.name(), band,
-                emergency ? Mitigation.EMERGENCY : Mitigation.STANDARD, assessment.risk().score(), status,
-                a.eventId(), a.time(), appliedAt, profile.dryRun(), null, null, explanation), done);
-        for (ActionRecord r : done) {
-            store.audit("shadow", "action." + r.status(), mitigationId, r.type() + ": " + r.detail());
+        try {
+            record.run();
+            String status = profile.dryRun() ? Mitigation.DRY_RUN : Mitigation.APPLIED;
+            store.insertMitigation(new Mitigation(mitigationId, incidentId, profile.name(), band,
+                    emergency ? Mitigation.EMERGENCY : Mitigation.STANDARD, assessment.risk().score(), status,
+                    a.eventId(), a.time(), appliedAt, profile.dryRun(), null, null, explanation), done);
+            for (ActionRecord r : done) {
+                store.audit("shadow", "action." + r.status(), mitigationId, r.type() + ": " + r.detail());
+            }
+            store.audit("shadow", emergency ? "mitigation.emergency_shutdown" : "mitigation.applied", mitigationId,
+                    "profile " + profile.name() + ", risk " + Math.round(assessment.risk().score()) + ", incident "
+                            + incidentId);
+        } catch (StoreException e) {
+            List<String> inForce = done.stream().filter(r -> ActionRecord.APPLIED.equals(r.status()))
+                    .map(r -> r.type() + " (" + r.detail() + ")").toList();
+            if (inForce.isEmpty()) {
+                throw e; // nothing is in force: acting again later is safe
+            }
+            // acting again would repeat what is in force (a second rotation, commands no record can undo)
+            throw new IncompleteMitigationException("mitigation " + mitigationId + " of " + a.entity() + " (anomaly "
+                    + a.anomalyId() + ") is in force but could not be recorded: the store failed ("
+                    + e.reason() + "). In force without a record, so not undone by a reject: " + inForce
+                    + ". Undo them by hand once the store is back", e);
         }
-        store.audit("shadow", emergency ? "mitigation.emergency_shutdown" : "mitigation.applied", mitigationId,
-                "profile " + profile.name() + ", risk " + Math.round(assessment.risk().score()) + ", incident "
-                        + incidentId);
         LOG.info("{} {} risk {} ({}): profile {} -> {}", emergency ? "EMERGENCY" : "mitigated", a.entity(),
                 Math.round(assessment.risk().score()), band.wireName(), profile.name(),
                 done.stream().map(r -> r.type() + "=" + r.status()).toList());

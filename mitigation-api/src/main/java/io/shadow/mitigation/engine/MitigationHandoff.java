@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * request: such assessments are <em>held</em> in arrival order, in memory, and handed over again
  * every {@code retryEvery} until the store answers, so an attack scored during a database restart is
  * still mitigated once it is back. While any are held, new assessments queue behind them (an entity's
- * anomalies keep their order). At most {@code capacity} are held; beyond that the lowest-risk one is
+ * anomalies keep their order, except one that raced the first failure on another thread). Only
+ * assessments of which nothing was put in force are held: when actions were applied and the store
+ * failed before recording them, acting again would repeat them, so that is an ERROR naming what is
+ * in force ({@link IncompleteMitigationException}, outcome {@code incomplete}), not a retry. At most {@code capacity} are held; beyond that the lowest-risk one is
  * dropped with an ERROR line naming its anomaly. {@link #close()} tries once more, then saves the
  * ones it could not hand over to {@code heldFile} (JSON lines), which the next start reads and hands
  * over first; the file is removed once they are all handed over. (A process killed outright loses
@@ -87,7 +90,16 @@ public final class MitigationHandoff implements AutoCloseable {
             return t;
         });
         long every = Math.max(1, retryEvery.toMillis());
-        retry.scheduleWithFixedDelay(this::retryHeld, every, every, TimeUnit.MILLISECONDS);
+        retry.scheduleWithFixedDelay(this::retrySafely, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The scheduled retry: whatever it meets, it runs again at the next tick (a throw would end it for good). */
+    private void retrySafely() {
+        try {
+            retryHeld(Long.MAX_VALUE);
+        } catch (Throwable t) {
+            LOG.error("handing held assessments over failed; retried at the next tick", t);
+        }
     }
 
     /**
@@ -103,6 +115,9 @@ public final class MitigationHandoff implements AutoCloseable {
         }
         try {
             return engine.apply(a);
+        } catch (IncompleteMitigationException e) {
+            LOG.error(e.getMessage(), e);
+            return new Outcome("incomplete", bandOf.apply(a), null, null);
         } catch (StoreException e) {
             if (!e.isTransient()) {
                 throw e;
@@ -129,10 +144,13 @@ public final class MitigationHandoff implements AutoCloseable {
         return dropped;
     }
 
-    /** Hands held assessments over, oldest first, until the store fails again; returns how many it handed over. */
-    int retryHeld() {
+    /**
+     * Hands held assessments over, oldest first, until the store fails again, the thread is
+     * interrupted or {@code deadlineNanos} (System.nanoTime) passes; returns how many it handed over.
+     */
+    int retryHeld(long deadlineNanos) {
         int done = 0;
-        while (true) {
+        while (!Thread.currentThread().isInterrupted() && System.nanoTime() - deadlineNanos < 0) {
             Assessment next;
             synchronized (this) {
                 next = held.peekFirst();
@@ -148,12 +166,12 @@ public final class MitigationHandoff implements AutoCloseable {
                     remind(e);
                     return done;
                 }
-                LOG.error("held assessment of anomaly {} refused by the mitigation store, dropped: {}",
-                        next.anomaly().anomalyId(), e.getMessage());
+                LOG.error("held assessment of anomaly {} refused by the mitigation store, dropped: {}", idOf(next),
+                        e.getMessage());
                 drop(next);
                 continue;
             } catch (RuntimeException e) {
-                LOG.error("held assessment of anomaly {} failed, dropped", next.anomaly().anomalyId(), e);
+                LOG.error("held assessment of anomaly {} failed, dropped", idOf(next), e);
                 drop(next);
                 continue;
             }
@@ -163,22 +181,39 @@ public final class MitigationHandoff implements AutoCloseable {
             }
             done++;
         }
+        return done;
     }
 
-    /** Stops retrying after one last attempt; names every assessment it could not hand over. */
+    private static String idOf(Assessment a) {
+        return a.anomaly() == null ? "(none)" : a.anomaly().anomalyId();
+    }
+
+    /**
+     * Stops retrying: saves what is held first (so a stop that does not wait loses nothing), then
+     * hands over what it can within a few seconds and saves again what is left; names every
+     * assessment it could not hand over.
+     */
     @Override
     public void close() {
         retry.shutdownNow();
+        boolean stopped;
         try {
-            retry.awaitTermination(10, TimeUnit.SECONDS);
+            stopped = retry.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            stopped = false;
         }
-        retryHeld();
+        if (held() == 0) {
+            return; // a file an earlier run left was removed when its last assessment was handed over
+        }
+        saveHeld();
+        if (stopped) { // never two threads handing the same assessment over
+            retryHeld(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        }
         List<String> lost;
         synchronized (this) {
-            lost = held.stream().map(a -> a.anomaly().anomalyId() + " (" + a.anomaly().entity() + ", risk "
-                    + Math.round(a.risk().score()) + ")").toList();
+            lost = held.stream().map(a -> idOf(a) + " (" + (a.anomaly() == null ? "?" : a.anomaly().entity())
+                    + ", risk " + (a.risk() == null ? "?" : Math.round(a.risk().score())) + ")").toList();
         }
         if (lost.isEmpty()) {
             return;
@@ -209,6 +244,7 @@ public final class MitigationHandoff implements AutoCloseable {
         }
         try {
             Files.move(tmp, heldFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            heldFileLoaded = true; // the file now holds them: removed once they are all handed over
             return true;
         } catch (IOException e) {
             LOG.error("cannot save held assessments to {}: {}", heldFile, e.toString());
@@ -234,7 +270,12 @@ public final class MitigationHandoff implements AutoCloseable {
                 continue;
             }
             try {
-                held.addLast(JSON.readValue(lines.get(i), Assessment.class));
+                Assessment a = JSON.readValue(lines.get(i), Assessment.class);
+                if (a == null || a.anomaly() == null || a.risk() == null) {
+                    LOG.error("{} line {} has no anomaly or risk; skipped", heldFile, i + 1);
+                    continue;
+                }
+                held.addLast(a);
                 n++;
             } catch (IOException e) {
                 LOG.error("{} line {} is not an assessment ({}); skipped", heldFile, i + 1, e.getMessage());

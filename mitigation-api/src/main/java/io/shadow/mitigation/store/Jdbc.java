@@ -53,7 +53,7 @@ final class Jdbc {
             }
         } catch (SQLException e) {
             StoreException failure = new StoreException(e);
-            if (failure.isTransient() && c != null && ds instanceof HikariDataSource pool) {
+            if (failure.connectionLost() && c != null && ds instanceof HikariDataSource pool) {
                 // the pool only drops connections whose failure it recognises (08xxx): a connection to a
                 // database that went away would otherwise be handed out again after it is back
                 pool.evictConnection(c);

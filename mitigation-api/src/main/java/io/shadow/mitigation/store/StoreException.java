@@ -12,14 +12,22 @@ import java.util.Set;
  * the statement itself (bad data, a broken constraint, a missing table: retrying cannot help).
  */
 public final class StoreException extends RuntimeException {
-    /** SQLState classes of failures a statement does not cause: connection, resources, operator, rollback. */
-    private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "53", "57", "40", "58");
+    /**
+     * SQLState classes of failures a statement does not cause: connection, resources, rollback (lock
+     * conflicts), system errors; of class 57 only the server going away (57P01–57P03), not a statement
+     * cancelled for running too long (57014), which would fail the same way again.
+     */
+    private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "53", "40", "58");
+    private static final Set<String> SERVER_GONE = Set.of("57P01", "57P02", "57P03");
+    /** H2's codes for a connection or database gone (not lock timeouts or I/O errors of one statement). */
+    private static final Set<String> CONNECTION_LOST_H2 = Set.of("90067", "90098", "90121");
     /** H2's own codes for a broken connection, a closed or stopping database, file I/O and lock timeouts. */
     private static final Set<String> TRANSIENT_H2 = Set.of("90067", "90098", "90028", "90121", "90031", "90135",
             "HYT00");
 
     private final String sqlState;
     private final boolean transientFailure;
+    private final boolean connectionLost;
     private final String reason;
 
     StoreException(SQLException e) {
@@ -27,12 +35,21 @@ public final class StoreException extends RuntimeException {
         this.sqlState = e.getSQLState();
         String text = messages(e);
         this.transientFailure = isTransient(e, text);
+        this.connectionLost = connectionLost(e, text);
         this.reason = reason(e, text);
     }
 
     /** Whether the store is unavailable rather than refusing the statement: the same work may succeed later. */
     public boolean isTransient() {
         return transientFailure;
+    }
+
+    /**
+     * Whether the connection itself is gone (the database stopped, restarted or unreachable), so the
+     * pool should drop it and its idle siblings; not for lock conflicts or a full disk.
+     */
+    public boolean connectionLost() {
+        return connectionLost;
     }
 
     /** What went wrong in plain words, e.g. "its disk is full (No space left on device)". */
@@ -58,19 +75,37 @@ public final class StoreException extends RuntimeException {
     }
 
     private static boolean isTransient(SQLException e, String text) {
+        boolean stated = false;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
                 return true;
             }
             if (t instanceof SQLException s && s.getSQLState() != null) {
                 String state = s.getSQLState();
-                if (TRANSIENT_H2.contains(state) || state.length() >= 2
+                stated = true;
+                if (TRANSIENT_H2.contains(state) || SERVER_GONE.contains(state) || state.length() >= 2
                         && TRANSIENT_CLASSES.contains(state.substring(0, 2))) {
                     return true;
                 }
             }
         }
-        return diskFull(text) || text.contains("connection refused");
+        // the words only when no state says what it is (a refused statement's detail may quote any value)
+        return !stated && (diskFull(text) || text.contains("connection refused"));
+    }
+
+    private static boolean connectionLost(SQLException e, String text) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null) {
+                String state = s.getSQLState();
+                if (state.startsWith("08") || SERVER_GONE.contains(state) || CONNECTION_LOST_H2.contains(state)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String reason(SQLException e, String text) {

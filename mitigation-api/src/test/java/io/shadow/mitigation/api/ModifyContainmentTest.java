@@ -68,6 +68,18 @@ class ModifyContainmentTest {
     }
 
     @Test
+    void anExpiryOnAKeyRotationInForceDoesNotRotateAgain() {
+        Outcome o = api.handle(Assessments.risk(60).build());
+
+        HttpResponse<String> r = modify(o, "[{\"type\": \"restrict\", \"expires\": \"PT4H\"}, "
+                + "{\"type\": \"rotate_keys\", \"expires\": \"PT1H\"}]");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(statuses(o)).as("the same two actions, neither done again")
+                .containsExactlyInAnyOrder("restrict=applied", "rotate_keys=applied");
+    }
+
+    @Test
     void aRateTheProfilesWouldRefuseIsRefusedBeforeAnythingIsUndone() {
         Outcome o = api.handle(Assessments.risk(60).build());
         assertThat(statuses(o)).containsExactlyInAnyOrder("restrict=applied", "rotate_keys=applied");

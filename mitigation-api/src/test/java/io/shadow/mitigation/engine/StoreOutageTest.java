@@ -146,6 +146,30 @@ class StoreOutageTest {
     }
 
     @Test
+    void aHeldFileLineThatIsNoAssessmentIsSkippedAndTheRestIsHandedOver() throws Exception {
+        startOnH2Server();
+        Path file = dir.resolve("held-assessments.jsonl");
+        handoff = new MitigationHandoff(api.service().engine(), 100, Duration.ofHours(1), Clock.systemUTC(), file);
+        int port = h2.getPort();
+        h2.stop();
+        handoff.accept(Assessments.risk(90).principal("u-2").host("ws-2").build());
+        handoff.close();
+        handoff = null;
+        java.nio.file.Files.writeString(file, "{\"risk\": {\"score\": 50}}\nnot json\n"
+                + java.nio.file.Files.readString(file));
+
+        h2 = h2Server(port);
+        handoff = new MitigationHandoff(api.service().engine(), 100, Duration.ofMillis(100), Clock.systemUTC(), file);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (java.nio.file.Files.exists(file) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+
+        assertThat(file).doesNotExist();
+        assertThat(api.store().incidents(null, 10)).extracting(Incident::principal).containsExactly("u-2");
+    }
+
+    @Test
     void apiRequestsDuringTheOutageAreToldToRetry() throws Exception {
         startOnH2Server();
         assertThat(api.get("/v1/incidents", RunningApi.OPERATOR).statusCode()).isEqualTo(200);

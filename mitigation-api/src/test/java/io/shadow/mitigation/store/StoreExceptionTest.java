@@ -52,4 +52,28 @@ class StoreExceptionTest {
         assertThat(missingTable.isTransient()).isFalse();
         assertThat(appendOnly.isTransient()).isFalse();
     }
+
+    @Test
+    void aStatementCancelledForRunningTooLongOrQuotingOutageWordsIsNotAnOutage() {
+        StoreException timeout = new StoreException(new SQLException("ERROR: canceling statement due to statement "
+                + "timeout", "57014"));
+        StoreException quoting = new StoreException(new SQLException("duplicate key value violates unique "
+                + "constraint; Key (detail)=(No space left on device) already exists", "23505"));
+
+        assertThat(timeout.isTransient()).as("it would time out again").isFalse();
+        assertThat(quoting.isTransient()).as("the state says what it is").isFalse();
+    }
+
+    @Test
+    void onlyALostConnectionIsDroppedFromThePool() {
+        assertThat(new StoreException(new SQLException("Connection is broken: \"session closed\" [90067-232]",
+                "90067")).connectionLost()).isTrue();
+        assertThat(new StoreException(new SQLException("FATAL: terminating connection due to administrator command",
+                "57P01")).connectionLost()).isTrue();
+        StoreException lock = new StoreException(new SQLException("ERROR: deadlock detected", "40P01"));
+        assertThat(lock.isTransient()).isTrue();
+        assertThat(lock.connectionLost()).as("a lock conflict leaves the connection good").isFalse();
+        assertThat(new StoreException(new SQLException("IO Exception: \"No space left on device\" [90028-232]",
+                "90028")).connectionLost()).isFalse();
+    }
 }
