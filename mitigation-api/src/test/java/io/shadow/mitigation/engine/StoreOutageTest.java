@@ -58,6 +58,25 @@ class StoreOutageTest {
                 Clock.systemUTC());
     }
 
+    /** A hand-off saving to {@code file}, then the store stopped; returns its port. */
+    private int startWithTheStoreDown(Path file) throws SQLException {
+        startOnH2Server();
+        handoff = new MitigationHandoff(api.service().engine(), 100, Duration.ofHours(1), Clock.systemUTC(), file);
+        int port = h2.getPort();
+        h2.stop();
+        return port;
+    }
+
+    /** The store back on {@code port} and a new hand-off (a restart) reading {@code file}, until it is gone. */
+    private void startAgainWhenTheStoreIsBack(int port, Path file) throws Exception {
+        h2 = h2Server(port);
+        handoff = new MitigationHandoff(api.service().engine(), 100, Duration.ofMillis(100), Clock.systemUTC(), file);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (java.nio.file.Files.exists(file) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void assessmentsScoredWhileTheStoreIsDownAreMitigatedOnceItIsBack() throws Exception {
         startOnH2Server();
@@ -119,11 +138,8 @@ class StoreOutageTest {
 
     @Test
     void whatIsStillHeldWhenTheServiceStopsIsHandedOverAtTheNextStart() throws Exception {
-        startOnH2Server();
         Path file = dir.resolve("held-assessments.jsonl");
-        handoff = new MitigationHandoff(api.service().engine(), 100, Duration.ofHours(1), Clock.systemUTC(), file);
-        int port = h2.getPort();
-        h2.stop();
+        int port = startWithTheStoreDown(file);
         handoff.accept(Assessments.risk(90).principal("u-2").host("ws-2").build());
         handoff.accept(Assessments.risk(45).principal("u-3").host("ws-3").build());
 
@@ -131,12 +147,7 @@ class StoreOutageTest {
         handoff = null;
 
         assertThat(java.nio.file.Files.readAllLines(file)).as("one assessment per line").hasSize(2);
-        h2 = h2Server(port);
-        handoff = new MitigationHandoff(api.service().engine(), 100, Duration.ofMillis(100), Clock.systemUTC(), file);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (java.nio.file.Files.exists(file) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        startAgainWhenTheStoreIsBack(port, file);
 
         assertThat(file).as("removed once handed over").doesNotExist();
         assertThat(handoff.held()).isZero();
@@ -147,23 +158,15 @@ class StoreOutageTest {
 
     @Test
     void aHeldFileLineThatIsNoAssessmentIsSkippedAndTheRestIsHandedOver() throws Exception {
-        startOnH2Server();
         Path file = dir.resolve("held-assessments.jsonl");
-        handoff = new MitigationHandoff(api.service().engine(), 100, Duration.ofHours(1), Clock.systemUTC(), file);
-        int port = h2.getPort();
-        h2.stop();
+        int port = startWithTheStoreDown(file);
         handoff.accept(Assessments.risk(90).principal("u-2").host("ws-2").build());
         handoff.close();
         handoff = null;
         java.nio.file.Files.writeString(file, "{\"risk\": {\"score\": 50}}\nnot json\n"
                 + java.nio.file.Files.readString(file));
 
-        h2 = h2Server(port);
-        handoff = new MitigationHandoff(api.service().engine(), 100, Duration.ofMillis(100), Clock.systemUTC(), file);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (java.nio.file.Files.exists(file) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        startAgainWhenTheStoreIsBack(port, file);
 
         assertThat(file).doesNotExist();
         assertThat(api.store().incidents(null, 10)).extracting(Incident::principal).containsExactly("u-2");
