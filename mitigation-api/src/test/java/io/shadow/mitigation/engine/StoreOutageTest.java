@@ -173,6 +173,25 @@ class StoreOutageTest {
     }
 
     @Test
+    void actionsInForceThatCannotBeRecordedAreReportedNotDoneAgain() throws Exception {
+        startOnH2Server();
+        handoff = new MitigationHandoff(api.service().engine(), 100, Duration.ofMillis(100), Clock.systemUTC(),
+                null);
+        // the store refuses new incidents, after the engine has looked for an open one and acted
+        try (var c = java.sql.DriverManager.getConnection("jdbc:h2:tcp://localhost:" + h2.getPort() + "/shadow", "sa",
+                ""); var st = c.createStatement()) {
+            st.execute("ALTER TABLE incidents ADD CONSTRAINT no_new_incidents CHECK (incident_id = '') NOCHECK");
+        }
+
+        Outcome o = handoff.accept(Assessments.risk(40).build());
+
+        assertThat(o).isEqualTo(new Outcome("incomplete", Band.LOW, null, null));
+        assertThat(handoff.held()).as("acting again would throttle twice").isZero();
+        assertThat(api.service().engine().actuators().gateway().size()).as("the throttle is in force").isEqualTo(1);
+        assertThat(api.store().mitigations()).as("but not recorded").isEmpty();
+    }
+
+    @Test
     void apiRequestsDuringTheOutageAreToldToRetry() throws Exception {
         startOnH2Server();
         assertThat(api.get("/v1/incidents", RunningApi.OPERATOR).statusCode()).isEqualTo(200);
