@@ -125,8 +125,9 @@ public final class AgentCommands {
                         pids, w.host(), holders.get(0).id());
                 continue;
             }
-            List<String> free = Arrays.stream(pids.split(",")).filter(p -> !held.contains(p)).toList();
-            if (free.size() == pids.split(",").length) {
+            String[] all = pids.split(",");
+            List<String> free = Arrays.stream(all).filter(p -> !held.contains(p)).toList();
+            if (free.size() == all.length) {
                 store.transition(w.id(), WITHDRAWN, REVERTED, "shadow", null, null);
             }
             if (!free.isEmpty()) {

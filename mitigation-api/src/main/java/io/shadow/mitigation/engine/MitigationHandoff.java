@@ -124,8 +124,7 @@ public final class MitigationHandoff implements AutoCloseable {
             }
             synchronized (this) {
                 if (outageSince == null) {
-                    outageSince = clock.instant();
-                    lastReminder = outageSince;
+                    outageBegins();
                     LOG.warn("mitigation store unavailable: {}. Holding assessments in memory (up to {}) and handing "
                             + "them over again until it answers", e.reason(), capacity);
                 }
@@ -161,17 +160,13 @@ public final class MitigationHandoff implements AutoCloseable {
             }
             try {
                 engine.apply(next);
-            } catch (StoreException e) {
-                if (e.isTransient()) {
-                    remind(e);
+            } catch (RuntimeException e) {
+                if (e instanceof StoreException s && s.isTransient()) {
+                    remind(s);
                     return done;
                 }
-                LOG.error("held assessment of anomaly {} refused by the mitigation store, dropped: {}", idOf(next),
-                        e.getMessage());
-                drop(next);
-                continue;
-            } catch (RuntimeException e) {
-                LOG.error("held assessment of anomaly {} failed, dropped", idOf(next), e);
+                // refused by the store, invalid, or in force but unrecorded: another try cannot help
+                LOG.error("held assessment of anomaly {} could not be handed over, dropped", idOf(next), e);
                 drop(next);
                 continue;
             }
@@ -282,10 +277,14 @@ public final class MitigationHandoff implements AutoCloseable {
             }
         }
         heldFileLoaded = true;
-        outageSince = clock.instant();
-        lastReminder = outageSince;
+        outageBegins();
         LOG.info("{} assessments held when the last run stopped (the mitigation store was unavailable) read from {}; "
                 + "handing them over now", n, heldFile);
+    }
+
+    private void outageBegins() {
+        outageSince = clock.instant();
+        lastReminder = outageSince;
     }
 
     private Outcome hold(Assessment a) {
