@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,10 +37,16 @@ import org.slf4j.LoggerFactory;
  * assessments of which nothing was put in force are held: when actions were applied and the store
  * failed before recording them, acting again would repeat them, so that is an ERROR naming what is
  * in force ({@link IncompleteMitigationException}, outcome {@code incomplete}), not a retry. At most {@code capacity} are held; beyond that the lowest-risk one is
- * dropped with an ERROR line naming its anomaly. {@link #close()} tries once more, then saves the
- * ones it could not hand over to {@code heldFile} (JSON lines), which the next start reads and hands
- * over first; the file is removed once they are all handed over. (A process killed outright loses
- * what it held in memory.)
+ * dropped with an ERROR line naming its anomaly.
+ *
+ * <p>Held assessments are also kept in {@code heldFile} (JSON lines), so a process killed outright
+ * (SIGKILL, out of memory) loses none: each is appended, and flushed to the operating system, as it
+ * is held; the file is rewritten without those handed over or dropped after each retry, and removed
+ * once all are handed over. {@link #close()} tries once more and saves what is left. The next start
+ * reads the file and hands its assessments over first. After a kill, an assessment handed over
+ * since the last rewrite is handed over again: it finds the incident it opened and is attached to
+ * it, nothing is applied twice. (A machine that loses power can lose what the operating system had
+ * not yet written; the store's own outage is the case this is for.)
  */
 public final class MitigationHandoff implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MitigationHandoff.class);
@@ -58,6 +65,12 @@ public final class MitigationHandoff implements AutoCloseable {
     /** Where held assessments are kept between runs; null: not kept. */
     private final Path heldFile;
     private boolean heldFileLoaded;
+    /** Appends held assessments to {@code heldFile} while some are held; null when closed. */
+    private BufferedWriter journal;
+    /** {@code heldFile} still lists assessments handed over or dropped since it was last written whole. */
+    private boolean journalStale;
+    /** Appending failed in this outage (logged once). */
+    private boolean journalFailed;
     private long dropped;
     /** Handed over late and dropped since the outage began, for the line that reports its end. */
     private long handedInOutage;
@@ -97,6 +110,11 @@ public final class MitigationHandoff implements AutoCloseable {
     private void retrySafely() {
         try {
             retryHeld(Long.MAX_VALUE);
+            synchronized (this) {
+                if (journalStale && !held.isEmpty()) {
+                    saveHeld();
+                }
+            }
         } catch (Throwable t) {
             LOG.error("handing held assessments over failed; retried at the next tick", t);
         }
@@ -173,6 +191,7 @@ public final class MitigationHandoff implements AutoCloseable {
             synchronized (this) {
                 removeIdentity(next);
                 handedInOutage++;
+                journalStale = true;
             }
             done++;
         }
@@ -199,7 +218,7 @@ public final class MitigationHandoff implements AutoCloseable {
             stopped = false;
         }
         if (held() == 0) {
-            return; // a file an earlier run left was removed when its last assessment was handed over
+            return; // the file was removed when its last assessment was handed over
         }
         saveHeld();
         if (stopped) { // never two threads handing the same assessment over
@@ -227,6 +246,7 @@ public final class MitigationHandoff implements AutoCloseable {
         if (heldFile == null) {
             return false;
         }
+        closeJournal(); // the next append opens the new file
         Path tmp = heldFile.resolveSibling(heldFile.getFileName() + ".tmp");
         try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             for (Assessment a : held) {
@@ -240,6 +260,7 @@ public final class MitigationHandoff implements AutoCloseable {
         try {
             Files.move(tmp, heldFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             heldFileLoaded = true; // the file now holds them: removed once they are all handed over
+            journalStale = false;
             return true;
         } catch (IOException e) {
             LOG.error("cannot save held assessments to {}: {}", heldFile, e.toString());
@@ -277,6 +298,11 @@ public final class MitigationHandoff implements AutoCloseable {
             }
         }
         heldFileLoaded = true;
+        journalStale = n < lines.stream().filter(l -> !l.isBlank()).count();
+        while (held.size() > capacity) { // the file of a run with a larger capacity, or killed before a rewrite
+            dropLowest(null);
+            journalStale = true;
+        }
         outageBegins();
         LOG.info("{} assessments held when the last run stopped (the mitigation store was unavailable) read from {}; "
                 + "handing them over now", n, heldFile);
@@ -289,28 +315,74 @@ public final class MitigationHandoff implements AutoCloseable {
 
     private Outcome hold(Assessment a) {
         if (held.size() >= capacity) {
-            Assessment lowest = a;
-            for (Assessment h : held) {
-                if (h.risk().score() < lowest.risk().score()) {
-                    lowest = h;
-                }
-            }
-            dropped++;
-            droppedInOutage++;
-            LOG.error("{} assessments already held while the mitigation store is unavailable; dropped the "
-                    + "lowest-risk one, anomaly {} ({}, risk {})", capacity, lowest.anomaly().anomalyId(),
-                    lowest.anomaly().entity(), Math.round(lowest.risk().score()));
-            if (lowest == a) {
+            if (dropLowest(a) == a) {
                 return new Outcome("dropped", bandOf.apply(a), null, null);
             }
-            removeIdentity(lowest);
+            journalStale = true;
         }
         held.addLast(a);
+        append(a);
         return new Outcome("held", bandOf.apply(a), null, null);
+    }
+
+    /** Drops the lowest-risk of the held assessments and {@code newcomer} (if any); returns it. */
+    private Assessment dropLowest(Assessment newcomer) {
+        Assessment lowest = newcomer;
+        for (Assessment h : held) {
+            if (lowest == null || h.risk().score() < lowest.risk().score()) {
+                lowest = h;
+            }
+        }
+        dropped++;
+        droppedInOutage++;
+        LOG.error("{} assessments already held while the mitigation store is unavailable; dropped the "
+                + "lowest-risk one, anomaly {} ({}, risk {})", capacity, lowest.anomaly().anomalyId(),
+                lowest.anomaly().entity(), Math.round(lowest.risk().score()));
+        if (lowest != newcomer) {
+            removeIdentity(lowest);
+        }
+        return lowest;
+    }
+
+    /** Appends {@code a} to {@code heldFile}, so that a process killed outright does not lose it. */
+    private void append(Assessment a) {
+        if (heldFile == null) {
+            return;
+        }
+        try {
+            if (journal == null) {
+                journal = Files.newBufferedWriter(heldFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+                heldFileLoaded = true; // removed once they are all handed over
+            }
+            journal.write(JSON.writeValueAsString(a));
+            journal.newLine();
+            journal.flush();
+        } catch (IOException e) {
+            closeJournal();
+            if (!journalFailed) {
+                journalFailed = true;
+                LOG.error("cannot keep held assessments in {} ({}); they are held in memory only and lost if the "
+                        + "process is killed before the store is back", heldFile, e.toString());
+            }
+        }
+    }
+
+    private void closeJournal() {
+        if (journal == null) {
+            return;
+        }
+        try {
+            journal.close();
+        } catch (IOException e) {
+            LOG.warn("closing {} failed: {}", heldFile, e.toString());
+        }
+        journal = null;
     }
 
     private synchronized void drop(Assessment a) {
         removeIdentity(a);
+        journalStale = true;
         dropped++;
         droppedInOutage++;
     }
@@ -325,6 +397,9 @@ public final class MitigationHandoff implements AutoCloseable {
     }
 
     private void recovered() {
+        closeJournal();
+        journalStale = false;
+        journalFailed = false;
         if (heldFileLoaded) {
             try {
                 Files.deleteIfExists(heldFile);

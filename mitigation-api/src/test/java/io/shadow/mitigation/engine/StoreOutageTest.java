@@ -157,6 +157,47 @@ class StoreOutageTest {
     }
 
     @Test
+    void whatIsHeldWhenTheProcessIsKilledOutrightIsHandedOverAtTheNextStart() throws Exception {
+        Path file = dir.resolve("held-assessments.jsonl");
+        int port = startWithTheStoreDown(file);
+        handoff.accept(Assessments.risk(90).principal("u-2").host("ws-2").build());
+        handoff.accept(Assessments.risk(60).principal("u-3").host("ws-3").build());
+
+        // SIGKILL: no close(), so only what was written as each assessment was held survives
+        Path leftByTheKill = dir.resolve("killed.jsonl");
+        java.nio.file.Files.copy(file, leftByTheKill);
+        handoff.close();
+        handoff = null;
+        startAgainWhenTheStoreIsBack(port, leftByTheKill);
+
+        assertThat(leftByTheKill).as("removed once handed over").doesNotExist();
+        assertThat(api.store().incidents(null, 10)).extracting(Incident::principal, Incident::band)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("u-2", Band.HIGH),
+                        org.assertj.core.groups.Tuple.tuple("u-3", Band.MEDIUM));
+    }
+
+    @Test
+    void theHeldFileListsWhatIsHeldNotWhatWasDropped() throws Exception {
+        Path file = dir.resolve("held-assessments.jsonl");
+        startOnH2Server();
+        handoff = new MitigationHandoff(api.service().engine(), 2, Duration.ofMillis(100), Clock.systemUTC(), file);
+        h2.stop();
+
+        handoff.accept(Assessments.risk(70).principal("u-2").build());
+        handoff.accept(Assessments.risk(35).principal("u-3").build());
+        handoff.accept(Assessments.risk(95).principal("u-4").build());
+        assertThat(handoff.dropped()).isEqualTo(1);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (java.nio.file.Files.readAllLines(file).size() != 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(java.nio.file.Files.readAllLines(file)).as("rewritten at the next retry without the dropped one")
+                .hasSize(2).noneMatch(l -> l.contains("u-3")).anyMatch(l -> l.contains("u-2"))
+                .anyMatch(l -> l.contains("u-4"));
+    }
+
+    @Test
     void aHeldFileLineThatIsNoAssessmentIsSkippedAndTheRestIsHandedOver() throws Exception {
         Path file = dir.resolve("held-assessments.jsonl");
         int port = startWithTheStoreDown(file);
