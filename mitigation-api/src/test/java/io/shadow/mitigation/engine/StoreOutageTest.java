@@ -92,10 +92,11 @@ class StoreOutageTest {
         assertThat(high).isEqualTo(new Outcome("held", Band.HIGH, null, null));
         assertThat(medium).isEqualTo(new Outcome("held", Band.MEDIUM, null, null));
         assertThat(handoff.held()).isEqualTo(2);
-        assertThatThrownBy(() -> api.store().incidents(null, null, 10)).isInstanceOfSatisfying(StoreException.class, e -> {
-            assertThat(e.isTransient()).isTrue();
-            assertThat(e.reason()).matches("it (cannot be reached|is closed or shutting down) \\(.*");
-        });
+        assertThatThrownBy(() -> api.store().incidents(null, null, 10))
+                .isInstanceOfSatisfying(StoreException.class, e -> {
+                    assertThat(e.isTransient()).isTrue();
+                    assertThat(e.reason()).matches("it (cannot be reached|is closed or shutting down) \\(.*");
+                });
 
         h2 = h2Server(port);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
