@@ -84,7 +84,8 @@ class AgentTlsIT {
                 "server.port=0", "server.tls-key-store=" + server, "server.tls-password=changeit"));
         ShadowConfig cfg = new ShadowConfig(base.dataDir(), base.warehouse(), base.registry(), base.store(),
                 base.server(), new ShadowConfig.Auth(List.of(new ShadowConfig.Token("agents", AGENT_TOKEN, "agent",
-                null))), base.detector(), base.intel(), base.profiles(), base.spark(), base.mitigation(), base.scorer());
+                null, null))), base.detector(), base.intel(), base.profiles(), base.spark(), base.mitigation(),
+                base.scorer());
 
         try (ShadowRuntime rt = ShadowRuntime.start(cfg)) {
             assertThat(rt.baseUrl()).startsWith("https://127.0.0.1:");

@@ -121,6 +121,24 @@ class CommandErrorsTest {
     }
 
     @Test
+    void serveRefusesAUserTokenThatNamesNoTenantSayingWhichTokenAndWhatToAdd() throws Exception {
+        Path config = Files.writeString(dir.resolve("shadow.yaml"), """
+                data-dir: %s
+                server: {port: 0}
+                auth:
+                  tokens:
+                    - {name: alice, token: "alice-token-0123456789", role: user, principal: alice}
+                """.formatted(dir.resolve("data")));
+
+        assertThat(cli.run("serve", "--config", config.toString())).isEqualTo(2);
+
+        assertThat(cli.err.toString()).startsWith("error: invalid auth.tokens[alice].tenant = (empty); expected the "
+                + "tenant of the principal this user token speaks for, exactly as its events name it (case-sensitive), "
+                + "e.g. {name: alice, role: user, tenant: acme, principal: alice}");
+        assertThat(dir.resolve("data")).as("nothing was started").doesNotExist();
+    }
+
+    @Test
     void nightlyRefusesADataDirItCannotCreateBeforeSparkStarts() {
         Path proc = Path.of("/proc");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(proc), "needs Linux /proc");

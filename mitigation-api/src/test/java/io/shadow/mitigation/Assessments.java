@@ -24,6 +24,7 @@ public final class Assessments {
     public static final Evidence DELETES = new Evidence("feature", "deletes_per_hour", "412", "3 ± 1.5", 8.4,
             Instant.parse("2025-02-01T00:00:00Z"));
 
+    private String tenant = TENANT;
     private String principal = "u-1";
     private String host = "ws-17";
     private ResourceType resourceType = ResourceType.DATA_STORAGE;
@@ -38,6 +39,12 @@ public final class Assessments {
     /** An assessment with this 0–100 risk score; change the defaults with the other methods. */
     public static Assessments risk(double risk) {
         return new Assessments(risk);
+    }
+
+    /** Another tenant than acme, whose principals may share names with acme's. */
+    public Assessments tenant(String t) {
+        this.tenant = t;
+        return this;
     }
 
     public Assessments principal(String p) {
@@ -63,7 +70,7 @@ public final class Assessments {
 
     public Assessment build() {
         String eventId = "evt-" + UUID.randomUUID();
-        Anomaly a = new Anomaly("anm-" + UUID.randomUUID(), EntityKey.principal(TENANT, principal), time, eventId, 8.4,
+        Anomaly a = new Anomaly("anm-" + UUID.randomUUID(), EntityKey.principal(tenant, principal), time, eventId, 8.4,
                 "deletes@" + resourceType.wireName(), resourceType, resourceId, principal, host, "10.1.2.3",
                 "aws-cli/2.15", List.of(DELETES));
         RiskScore score = new RiskScore(risk, risk * 0.2, List.of(new FactorContribution("severity", 0.8, risk * 0.5),

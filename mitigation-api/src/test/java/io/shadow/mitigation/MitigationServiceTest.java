@@ -29,7 +29,8 @@ class MitigationServiceTest extends OnEveryBackend {
             List<NotificationRecord> notifications, List<FeedbackRecord> feedback, List<AuditEntry> audit) {
         static Snapshot of(MitigationStore s) {
             List<Mitigation> ms = s.mitigations();
-            return new Snapshot(s.incidents(null, 100), ms, ms.stream().map(m -> s.actionsOf(m.mitigationId())).toList(),
+            return new Snapshot(s.incidents(null, null, 100), ms,
+                    ms.stream().map(m -> s.actionsOf(m.mitigationId())).toList(),
                     s.notifications(null), s.feedback(), s.auditLog(null));
         }
     }

@@ -144,6 +144,24 @@ public final class ConfigLoader {
             check(role != io.shadow.mitigation.api.Role.USER || (t.principal() != null && !t.principal().isBlank()),
                     "auth.tokens[" + t.name() + "].principal", "(empty)", "the principal this user token speaks for "
                             + "(a user sees and decides only that principal's incidents)");
+            // a user token without a tenant once spoke for a principal of that name in every tenant
+            check(role != io.shadow.mitigation.api.Role.USER || (t.tenant() != null && !t.tenant().isBlank()),
+                    "auth.tokens[" + t.name() + "].tenant", "(empty)", "the tenant of the principal this user token "
+                            + "speaks for, exactly as its events name it (case-sensitive), e.g. {name: " + t.name()
+                            + ", role: user, tenant: acme, principal: " + t.principal() + "}: principals of different "
+                            + "tenants may share a name, and a user sees and decides only their own principal's "
+                            + "incidents in their own tenant");
+            check(role == io.shadow.mitigation.api.Role.USER || t.tenant() == null, "auth.tokens[" + t.name()
+                    + "].tenant", t.tenant(), "no tenant: only user tokens name one (role " + t.role() + " is not "
+                            + "confined to one tenant); remove the key");
+        }
+        Map<String, Long> named = c.auth().tokens().stream().collect(java.util.stream.Collectors.groupingBy(
+                t -> String.valueOf(t.name()), java.util.stream.Collectors.counting()));
+        for (ShadowConfig.Token t : c.auth().tokens()) {
+            // decisions and Idempotency-Keys are recorded under the token's name: a user's must be theirs alone
+            check(!"user".equalsIgnoreCase(t.role().trim()) || named.get(String.valueOf(t.name())) == 1,
+                    "auth.tokens[" + t.name() + "].name", t.name(), "a name no other token has (decisions and "
+                            + "Idempotency-Keys are recorded under a user token's name)");
         }
         String registry = c.registry().uri().trim();
         check(registry.isEmpty() || !registry.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || registry.startsWith("http://")

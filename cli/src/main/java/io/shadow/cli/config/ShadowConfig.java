@@ -45,8 +45,12 @@ public record ShadowConfig(
     public record Auth(List<Token> tokens) {
     }
 
-    /** One token: who it is, its role, and for users the principal it speaks for. */
-    public record Token(String name, String token, String role, String principal) {
+    /**
+     * One token: who it is, its role, and for users the principal it speaks for and that principal's
+     * tenant (principals of different tenants may share a name); for agents {@code principal} binds
+     * the token to a host.
+     */
+    public record Token(String name, String token, String role, String principal, String tenant) {
     }
 
     /** See {@code io.shadow.model.detect.DetectorConfig}. */

@@ -89,9 +89,9 @@ public final class Demo {
         Files.write(feed, WorkloadGenerator.threatFeed(), StandardCharsets.UTF_8);
         ShadowConfig cfg = withTokens(ConfigLoader.load(null, Map.of(), List.of("data-dir=" + work, "server.port=0",
                 "intel.feeds=" + feed, "spark.master=" + options.sparkMaster(), "spark.shuffle-partitions=4")),
-                List.of(new ShadowConfig.Token("demo-operator", operatorToken, "operator", null),
-                        new ShadowConfig.Token("demo-agent", agentToken, "agent", null),
-                        new ShadowConfig.Token("demo-gateway", gatewayToken, "service", null)));
+                List.of(new ShadowConfig.Token("demo-operator", operatorToken, "operator", null, null),
+                        new ShadowConfig.Token("demo-agent", agentToken, "agent", null, null),
+                        new ShadowConfig.Token("demo-gateway", gatewayToken, "service", null, null)));
         ResolvedPaths paths = ResolvedPaths.of(cfg);
 
         header("Generating the workload");

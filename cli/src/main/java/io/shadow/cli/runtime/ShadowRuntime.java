@@ -100,7 +100,7 @@ public final class ShadowRuntime implements AutoCloseable {
     public static Tokens tokens(ShadowConfig config) {
         Map<String, Caller> m = new HashMap<>();
         for (ShadowConfig.Token t : config.auth().tokens()) {
-            m.put(t.token(), new Caller(t.name(), Role.fromWire(t.role()), t.principal()));
+            m.put(t.token(), new Caller(t.name(), Role.fromWire(t.role()), t.tenant(), t.principal()));
         }
         return new Tokens(m);
     }

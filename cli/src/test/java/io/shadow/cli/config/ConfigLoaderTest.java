@@ -58,6 +58,40 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aUserTokenWithoutItsTenantIsRefusedRatherThanSpeakingForNamesakesInEveryTenant() throws Exception {
+        assertThatThrownBy(() -> load("auth:\n  tokens: [{name: alice, token: alice-token-0123456789, role: user, "
+                + "principal: alice}]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid auth.tokens[alice].tenant = (empty); expected the tenant of the principal this "
+                        + "user token speaks for, exactly as its events name it (case-sensitive), e.g. {name: alice, "
+                        + "role: user, tenant: acme, principal: alice}: principals of different tenants may share a "
+                        + "name, and a user sees and decides only their own principal's incidents in their own tenant");
+        assertThat(load("auth:\n  tokens: [{name: alice, token: alice-token-0123456789, role: user, tenant: acme, "
+                + "principal: alice}]\n").auth().tokens()).singleElement().satisfies(t -> {
+                    assertThat(t.tenant()).isEqualTo("acme");
+                    assertThat(t.principal()).isEqualTo("alice");
+                });
+    }
+
+    @Test
+    void onlyUserTokensNameATenantAndNoTwoTokensShareAUsersName() {
+        assertThatThrownBy(() -> load("auth:\n  tokens: [{name: ops, token: ops-token-0123456789abc, role: operator, "
+                + "tenant: acme}]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid auth.tokens[ops].tenant = acme; expected no tenant: only user tokens name one "
+                        + "(role operator is not confined to one tenant); remove the key");
+        assertThatThrownBy(() -> load("""
+                auth:
+                  tokens:
+                    - {name: alice, token: alice-acme-token-0123456789, role: user, tenant: acme, principal: alice}
+                    - {name: alice, token: alice-globex-token-0123456789, role: user, tenant: globex, principal: alice}
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid auth.tokens[alice].name = alice; expected a name no other token has (decisions "
+                        + "and Idempotency-Keys are recorded under a user token's name)");
+    }
+
+    @Test
     void aSecretOfTheWrongShapeIsNotShownInTheMessage() {
         assertThatThrownBy(() -> load("auth:\n  tokens: [{name: a, token: [s3cr3t-value-0123456789]}]\n"))
                 .isInstanceOf(ConfigException.class)
@@ -71,6 +105,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load("auth:\n  tokens: [{name: alice, principle: alice}]\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("shadow.yaml") + ": unknown key 'auth.tokens[0].principle'; known keys here: "
-                        + "[auth.tokens[0].name, auth.tokens[0].token, auth.tokens[0].role, auth.tokens[0].principal]");
+                        + "[auth.tokens[0].name, auth.tokens[0].token, auth.tokens[0].role, auth.tokens[0].principal, "
+                        + "auth.tokens[0].tenant]");
     }
 }

@@ -122,16 +122,25 @@ public final class KeyVault implements Actuator {
         return store.keyIds(tenant, principal, status);
     }
 
+    /** As {@link #collect(String, String, String)} for a key of any tenant. */
+    public String collect(String keyId, String actor) {
+        return collect(keyId, null, actor);
+    }
+
     /**
-     * Hands a rotated key's secret to {@code actor}, once.
+     * Hands a rotated key's secret to {@code actor}, once, if it is a key of {@code tenant} (null:
+     * of any tenant). A key of another tenant is answered as one that does not exist, so neither its
+     * secret nor that its id exists leaks across tenants.
      *
-     * @throws NotCollectable 404 for an unknown id, 409 for a standby key, 410 for a key whose secret
-     *         was handed over already, was lost in a restart, or that was revoked or discarded first
+     * @throws NotCollectable 404 for an unknown id or another tenant's, 409 for a standby key, 410 for
+     *         a key whose secret was handed over already, was lost in a restart, or that was revoked
+     *         or discarded first
      */
-    public synchronized String collect(String keyId, String actor) {
-        AccessKey k = store.key(keyId).orElseThrow(() -> new NotCollectable(404, "no key " + keyId + ": Shadow never "
-                + "issued one with this id; the new key's id is in the detail of the rotate_keys action of the "
-                + "incident (GET /v1/incidents/{id})"));
+    public synchronized String collect(String keyId, String tenant, String actor) {
+        AccessKey k = store.key(keyId).filter(key -> tenant == null || tenant.equals(key.tenant()))
+                .orElseThrow(() -> new NotCollectable(404, "no key " + keyId + ": Shadow never issued one with this "
+                        + "id; the new key's id is in the detail of the rotate_keys action of the incident "
+                        + "(GET /v1/incidents/{id})"));
         String newKey = "an admin issues a new key with POST /v1/keys";
         if (k.collectedAt() != null) {
             throw new NotCollectable(410, "the secret of key " + keyId + " was handed over already (at "

@@ -1,19 +1,54 @@
 package io.shadow.mitigation.api;
 
+import java.util.Objects;
+
 /**
- * The authenticated caller of a request. A user always speaks for one principal: every question a
- * user asks is answered about that principal only, so a user without one is refused here rather
- * than left to see everyone's incidents.
+ * The authenticated caller of a request. A user always speaks for one principal of one tenant:
+ * every question a user asks is answered about that principal of that tenant only (principals of
+ * different tenants may share a name), so a user without either is refused here rather than left
+ * to see other people's incidents. Only user tokens name a tenant: operators and admins see every
+ * tenant, and a tenant on their token would suggest a confinement that does not exist.
+ *
+ * @param tenant a user's tenant, exactly as its events name it (case-sensitive); null for other roles
+ * @param principal a user's principal; an agent's host it is bound to, or null
  */
-public record Caller(String name, Role role, String principal) {
+public record Caller(String name, Role role, String tenant, String principal) {
     public Caller {
         if (role == Role.USER && (principal == null || principal.isBlank())) {
             throw new IllegalArgumentException("the user token '" + name + "' names no principal; a user token "
                     + "must name the principal it speaks for (auth.tokens[].principal)");
         }
+        if (role == Role.USER && (tenant == null || tenant.isBlank())) {
+            throw new IllegalArgumentException("the user token '" + name + "' names no tenant; a user token must "
+                    + "name the tenant of the principal it speaks for (auth.tokens[].tenant, exactly as its events "
+                    + "name it): principals of different tenants may share a name");
+        }
+        if (role != Role.USER && tenant != null) {
+            throw new IllegalArgumentException("the " + role.name().toLowerCase(java.util.Locale.ROOT) + " token '"
+                    + name + "' names a tenant; only user tokens do (auth.tokens[].tenant): remove it, this role "
+                    + "is not confined to one tenant");
+        }
+    }
+
+    /** A caller that is not a user, so has no tenant: an operator, admin, service or agent. */
+    public Caller(String name, Role role, String principal) {
+        this(name, role, null, principal);
     }
 
     public boolean seesEverything() {
         return role == Role.OPERATOR || role == Role.ADMIN;
+    }
+
+    /**
+     * Whether objects of {@code tenant} exist for this caller at all. A user asking for another
+     * tenant's object is answered as for one that does not exist, so its ids do not leak.
+     */
+    public boolean sees(String tenant) {
+        return seesEverything() || Objects.equals(this.tenant, tenant);
+    }
+
+    /** Whether this caller may see and decide what is about {@code principal} of {@code tenant}. */
+    public boolean speaksFor(String tenant, String principal) {
+        return seesEverything() || (sees(tenant) && this.principal != null && this.principal.equals(principal));
     }
 }

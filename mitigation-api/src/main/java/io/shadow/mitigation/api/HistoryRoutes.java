@@ -36,7 +36,9 @@ public final class HistoryRoutes {
             throw new ApiError(403, "history of " + principal + " is not yours (" + c.principal()
                     + "); ask an operator");
         }
-        ctx.json(history("principal", principal, store.incidents(principal, RequestLimits.listLimit(ctx))));
+        // a user's own principal, in their own tenant only: a namesake in another tenant is someone else
+        ctx.json(history("principal", principal, store.incidents(c.seesEverything() ? null : c.tenant(), principal,
+                RequestLimits.listLimit(ctx))));
     }
 
     private void ofResource(Context ctx) {
@@ -45,11 +47,9 @@ public final class HistoryRoutes {
         if (resource == null || resource.isBlank()) {
             throw new ApiError(400, "query parameter 'id' (the resource id, e.g. s3://bucket/prefix) is required");
         }
-        List<Incident> incidents = store.incidentsOn(resource, RequestLimits.listLimit(ctx));
-        if (!c.seesEverything()) {
-            incidents = incidents.stream().filter(i -> c.principal() != null && c.principal().equals(i.principal()))
-                    .toList();
-        }
+        List<Incident> incidents = c.seesEverything() ? store.incidentsOn(resource, null, null,
+                RequestLimits.listLimit(ctx)) : store.incidentsOn(resource, c.tenant(), c.principal(),
+                RequestLimits.listLimit(ctx));
         ctx.json(history("resource", resource, incidents));
     }
 
@@ -93,6 +93,7 @@ public final class HistoryRoutes {
     private static Map<String, Object> summary(Incident i) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("incidentId", i.incidentId());
+        m.put("tenant", i.tenant());
         m.put("principal", i.principal());
         m.put("host", i.host());
         m.put("resourceType", i.resourceType());

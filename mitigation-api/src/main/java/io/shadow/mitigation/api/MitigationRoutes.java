@@ -164,11 +164,13 @@ public final class MitigationRoutes {
             throw new ApiError(403, "a user sees only their own incidents (" + c.principal() + "), not those of "
                     + principal + "; leave out 'principal' or ask an operator");
         }
-        ctx.json(store.incidents(c.seesEverything() ? principal : c.principal(), limit));
+        ctx.json(c.seesEverything() ? store.incidents(null, principal, limit)
+                : store.incidents(c.tenant(), c.principal(), limit));
     }
 
     private void incident(Context ctx) {
-        Incident i = visibleIncident(ctx, ctx.pathParam("id"));
+        String id = ctx.pathParam("id");
+        Incident i = visibleIncident(ServiceApp.caller(ctx), id, "no incident " + id);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("incident", i);
         List<Map<String, Object>> ms = new ArrayList<>();
@@ -186,10 +188,11 @@ public final class MitigationRoutes {
     private void decide(Context ctx, String what) throws Exception {
         Caller c = ServiceApp.caller(ctx);
         String id = ctx.pathParam("id");
-        Mitigation m = store.mitigation(id).orElseThrow(() -> new ApiError(404, "no mitigation " + id));
-        visibleIncident(ctx, m.incidentId());
+        String notFound = "no mitigation " + id;
+        Mitigation m = store.mitigation(id).orElseThrow(() -> new ApiError(404, notFound));
+        visibleIncident(c, m.incidentId(), notFound);
         DecisionRequest request = DecisionRequest.parse(what, ctx.body());
-        Decider decider = new Decider(c.name(), c.principal());
+        Decider decider = new Decider(c.name(), c.tenant(), c.principal());
         try {
             Mitigation out = switch (what) {
                 case "approve" -> decisions.approve(id, decider, request.comment());
@@ -202,10 +205,15 @@ public final class MitigationRoutes {
         }
     }
 
-    private Incident visibleIncident(Context ctx, String id) {
-        Caller c = ServiceApp.caller(ctx);
-        Incident i = store.incident(id).orElseThrow(() -> new ApiError(404, "no incident " + id));
-        if (!c.seesEverything() && (c.principal() == null || !c.principal().equals(i.principal()))) {
+    /**
+     * The incident {@code id} if the caller may see it. Another tenant's is answered with
+     * {@code notFound}, exactly as one that does not exist, so its ids do not leak; another
+     * principal's of the caller's own tenant is 403.
+     */
+    private Incident visibleIncident(Caller c, String id, String notFound) {
+        Incident i = store.incident(id).filter(x -> c.sees(x.tenant()))
+                .orElseThrow(() -> new ApiError(404, notFound));
+        if (!c.speaksFor(i.tenant(), i.principal())) {
             throw new ApiError(403, "incident " + id + " is not about you (" + c.principal() + "); ask an operator");
         }
         return i;

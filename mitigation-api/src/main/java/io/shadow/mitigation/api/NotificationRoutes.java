@@ -76,6 +76,6 @@ public final class NotificationRoutes {
     }
 
     private static Predicate<NotificationRecord> visibleTo(Caller c) {
-        return n -> c.seesEverything() || n.recipient().equals(c.principal());
+        return n -> c.speaksFor(n.tenant(), n.recipient());
     }
 }

@@ -6,14 +6,16 @@ import io.shadow.mitigation.store.Incident;
  * Who decides on a mitigation.
  *
  * @param name the caller's name, recorded as {@code decided_by}
+ * @param tenant the tenant of the caller's principal, or null when not known (then a principal of
+ *     that name in any tenant counts as the caller's own: the cautious reading)
  * @param principal the caller's own principal in the monitored activity, or null (a security
  *     reviewer or service account with no activity of its own)
  */
-public record Decider(String name, String principal) {
+public record Decider(String name, String tenant, String principal) {
 
     /** A reviewer deciding on someone else's activity (operators, the security team, tests). */
     public static Decider reviewer(String name) {
-        return new Decider(name, null);
+        return new Decider(name, null, null);
     }
 
     /**
@@ -23,6 +25,7 @@ public record Decider(String name, String principal) {
      * activity is benign.
      */
     public boolean concerns(Incident incident) {
-        return principal != null && principal.equals(incident.principal());
+        return principal != null && principal.equals(incident.principal())
+                && (tenant == null || tenant.equals(incident.tenant()));
     }
 }

@@ -183,7 +183,7 @@ public final class MitigationEngine {
                 Math.round(assessment.risk().score()), band.wireName(), profile.name(),
                 done.stream().map(r -> r.type() + "=" + r.status()).toList());
         NotificationRecord n = new NotificationRecord("ntf-" + UUID.randomUUID(), incidentId, mitigationId,
-                emergency ? "emergency_shutdown" : "mitigation_applied", recipient(a),
+                a.entity().tenant(), emergency ? "emergency_shutdown" : "mitigation_applied", recipient(a),
                 Explanations.subject(a, band, emergency),
                 Explanations.body(a, assessment.risk(), band, profile.name(), emergency, done, notReversible(done),
                         mitigationId),

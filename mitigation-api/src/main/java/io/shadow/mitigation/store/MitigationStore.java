@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,20 +59,36 @@ public final class MitigationStore {
                 .findFirst();
     }
 
-    /** Incidents, newest first; {@code principal} null for all. */
-    public List<Incident> incidents(String principal, int limit) {
-        if (principal == null) {
-            return jdbc.query("SELECT * FROM incidents ORDER BY opened_at DESC, incident_id FETCH FIRST " + limit
-                    + " ROWS ONLY", MitigationStore::incident);
-        }
-        return jdbc.query("SELECT * FROM incidents WHERE principal = ? ORDER BY opened_at DESC, incident_id FETCH FIRST "
-                + limit + " ROWS ONLY", MitigationStore::incident, principal);
+    /**
+     * Incidents of {@code principal} in {@code tenant}, newest first; a null tenant or principal
+     * does not narrow (principals of different tenants may share a name).
+     */
+    public List<Incident> incidents(String tenant, String principal, int limit) {
+        return scoped("", List.of(), tenant, principal, limit);
     }
 
-    /** Incidents on a resource, newest first. */
-    public List<Incident> incidentsOn(String resourceId, int limit) {
-        return jdbc.query("SELECT * FROM incidents WHERE resource_id = ? ORDER BY opened_at DESC, incident_id FETCH "
-                + "FIRST " + limit + " ROWS ONLY", MitigationStore::incident, resourceId);
+    /** Incidents on a resource about {@code principal} of {@code tenant}, newest first; null does not narrow. */
+    public List<Incident> incidentsOn(String resourceId, String tenant, String principal, int limit) {
+        return scoped("resource_id = ?", List.of(resourceId), tenant, principal, limit);
+    }
+
+    private List<Incident> scoped(String condition, List<Object> values, String tenant, String principal, int limit) {
+        List<String> where = new ArrayList<>();
+        List<Object> params = new ArrayList<>(values);
+        if (!condition.isEmpty()) {
+            where.add(condition);
+        }
+        if (tenant != null) {
+            where.add("tenant = ?");
+            params.add(tenant);
+        }
+        if (principal != null) {
+            where.add("principal = ?");
+            params.add(principal);
+        }
+        return jdbc.query("SELECT * FROM incidents" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                + " ORDER BY opened_at DESC, incident_id FETCH FIRST " + limit + " ROWS ONLY",
+                MitigationStore::incident, params.toArray());
     }
 
     public void setIncidentStatus(String incidentId, String status) {
@@ -235,13 +252,16 @@ public final class MitigationStore {
         });
     }
 
+    /** Notifications, oldest first, each with its incident's tenant; {@code incidentId} null for all. */
     public List<NotificationRecord> notifications(String incidentId) {
-        String where = incidentId == null ? "" : " WHERE incident_id = ?";
+        String where = incidentId == null ? "" : " WHERE n.incident_id = ?";
         Object[] params = incidentId == null ? new Object[0] : new Object[] {incidentId};
-        return jdbc.query("SELECT * FROM notifications" + where + " ORDER BY created_at, notification_id",
+        return jdbc.query("SELECT n.*, i.tenant AS incident_tenant FROM notifications n LEFT JOIN incidents i "
+                + "ON i.incident_id = n.incident_id" + where + " ORDER BY n.created_at, n.notification_id",
                 rs -> new NotificationRecord(rs.getString("notification_id"), rs.getString("incident_id"),
-                        rs.getString("mitigation_id"), rs.getString("kind"), rs.getString("recipient"),
-                        rs.getString("subject"), rs.getString("body"), Jdbc.instant(rs, "created_at")), params);
+                        rs.getString("mitigation_id"), rs.getString("incident_tenant"), rs.getString("kind"),
+                        rs.getString("recipient"), rs.getString("subject"), rs.getString("body"),
+                        Jdbc.instant(rs, "created_at")), params);
     }
 
     public List<FeedbackRecord> feedback() {

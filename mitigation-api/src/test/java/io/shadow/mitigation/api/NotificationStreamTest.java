@@ -87,6 +87,23 @@ class NotificationStreamTest {
     }
 
     @Test
+    void aUserIsNotPushedTheNotificationsOfANamesakeInAnotherTenant() throws Exception {
+        try (RunningApi api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0))) {
+            BlockingQueue<String> globex = open(api, RunningApi.USER_GLOBEX_U1);
+            long deadline = System.currentTimeMillis() + 5000;
+            while (api.service().stream().clients() < 1 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+
+            api.handle(Assessments.risk(40).build()); // u-1 of acme
+            Outcome own = api.handle(Assessments.risk(40).tenant("globex").build());
+
+            assertThat(nextEvent(globex, 10_000)).as("globex's u-1 got nothing about acme's u-1 before its own")
+                    .contains(own.incidentId(), "\"tenant\":\"globex\"");
+        }
+    }
+
+    @Test
     void theStreamNeedsAUserOrOperatorToken() {
         try (RunningApi api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0))) {
             assertThat(api.get("/v1/notifications/stream", null).statusCode()).isEqualTo(401);

@@ -50,7 +50,7 @@ class RequestErrorsTest {
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(RunningApi.json(r).path("kind").asText()).isEqualTo("mitigated");
-        assertThat(api.store().incidents(null, 10)).hasSize(1);
+        assertThat(api.store().incidents(null, null, 10)).hasSize(1);
     }
 
     @Test
@@ -64,7 +64,7 @@ class RequestErrorsTest {
                 .startsWith("request body is not valid JSON for this endpoint: Unrecognized field \"riks\"");
         assertThat(error(api.post("/v1/assessments", RunningApi.SERVICE, "{}"), 400))
                 .isEqualTo("body must be an assessment: {\"anomaly\": {...}, \"risk\": {...}}");
-        assertThat(api.store().incidents(null, 10)).isEmpty();
+        assertThat(api.store().incidents(null, null, 10)).isEmpty();
     }
 
     @Test

@@ -154,6 +154,6 @@ class RequestLimitsTest {
                 + "anomaly.principal is 302 characters long; the store holds at most 256");
         assertThat(api.service().engine().actuators().gateway().size()).as("no lock-out without a record")
                 .isEqualTo(rulesBefore);
-        assertThat(api.store().incidents(null, 10)).hasSize(1);
+        assertThat(api.store().incidents(null, null, 10)).hasSize(1);
     }
 }

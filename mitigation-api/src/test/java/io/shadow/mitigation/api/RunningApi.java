@@ -28,10 +28,12 @@ public final class RunningApi implements AutoCloseable {
     public static final String SERVICE = "svc-token-0123456789abcdef";
     public static final String AGENT = "agent-token-0123456789abcdef";
     public static final String OPERATOR = "operator-token-0123456789abcdef";
-    /** A user token for principal u-1. */
+    /** A user token for principal u-1 of tenant acme. */
     public static final String USER_U1 = "user-u1-token-0123456789abcdef";
-    /** A user token for principal u-2. */
+    /** A user token for principal u-2 of tenant acme. */
     public static final String USER_U2 = "user-u2-token-0123456789abcdef";
+    /** A user token for principal u-1 of tenant globex: a namesake of acme's u-1, and someone else. */
+    public static final String USER_GLOBEX_U1 = "user-globex-u1-token-0123456789";
     /** The server's body limit (server.max-request-bytes), above the mitigation routes' own limits. */
     public static final long MAX_REQUEST_BYTES = 2 * 1024 * 1024;
 
@@ -49,8 +51,9 @@ public final class RunningApi implements AutoCloseable {
         Tokens tokens = Tokens.of(SERVICE, new Caller("gateway", Role.SERVICE, null),
                 AGENT, new Caller("agent-ws-17", Role.AGENT, null),
                 OPERATOR, new Caller("olga@acme.example", Role.OPERATOR, null),
-                USER_U1, new Caller("u-1@acme.example", Role.USER, "u-1"),
-                USER_U2, new Caller("u-2@acme.example", Role.USER, "u-2"),
+                USER_U1, new Caller("u-1@acme.example", Role.USER, "acme", "u-1"),
+                USER_U2, new Caller("u-2@acme.example", Role.USER, "acme", "u-2"),
+                USER_GLOBEX_U1, new Caller("u-1@globex.example", Role.USER, "globex", "u-1"),
                 ADMIN, new Caller("admin", Role.ADMIN, null),
                 AGENT_WS99, new Caller("agent-ws-99", Role.AGENT, "ws-99"));
         this.app = ServiceApp.create(tokens, MAX_REQUEST_BYTES,

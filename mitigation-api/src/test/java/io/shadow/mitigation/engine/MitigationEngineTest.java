@@ -47,7 +47,7 @@ class MitigationEngineTest extends OnEveryBackend {
         Outcome o = engine.handle(Assessments.risk(29.9).build());
 
         assertThat(o).isEqualTo(new Outcome("observed", Band.NONE, null, null));
-        assertThat(store.incidents(null, 100)).isEmpty();
+        assertThat(store.incidents(null, null, 100)).isEmpty();
         assertThat(store.mitigations()).isEmpty();
         assertThat(store.notifications(null)).isEmpty();
         assertThat(engine.actuators().gateway().size()).isZero();

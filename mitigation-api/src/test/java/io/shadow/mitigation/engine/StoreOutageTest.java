@@ -92,10 +92,11 @@ class StoreOutageTest {
         assertThat(high).isEqualTo(new Outcome("held", Band.HIGH, null, null));
         assertThat(medium).isEqualTo(new Outcome("held", Band.MEDIUM, null, null));
         assertThat(handoff.held()).isEqualTo(2);
-        assertThatThrownBy(() -> api.store().incidents(null, 10)).isInstanceOfSatisfying(StoreException.class, e -> {
-            assertThat(e.isTransient()).isTrue();
-            assertThat(e.reason()).matches("it (cannot be reached|is closed or shutting down) \\(.*");
-        });
+        assertThatThrownBy(() -> api.store().incidents(null, null, 10))
+                .isInstanceOfSatisfying(StoreException.class, e -> {
+                    assertThat(e.isTransient()).isTrue();
+                    assertThat(e.reason()).matches("it (cannot be reached|is closed or shutting down) \\(.*");
+                });
 
         h2 = h2Server(port);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -105,7 +106,7 @@ class StoreOutageTest {
 
         assertThat(handoff.held()).as("every held assessment handed over").isZero();
         assertThat(handoff.dropped()).isZero();
-        assertThat(api.store().incidents(null, 10)).extracting(Incident::principal, Incident::band)
+        assertThat(api.store().incidents(null, null, 10)).extracting(Incident::principal, Incident::band)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("u-1", Band.LOW),
                         org.assertj.core.groups.Tuple.tuple("u-2", Band.HIGH),
                         org.assertj.core.groups.Tuple.tuple("u-3", Band.MEDIUM));
@@ -151,7 +152,7 @@ class StoreOutageTest {
 
         assertThat(file).as("removed once handed over").doesNotExist();
         assertThat(handoff.held()).isZero();
-        assertThat(api.store().incidents(null, 10)).extracting(Incident::principal, Incident::band)
+        assertThat(api.store().incidents(null, null, 10)).extracting(Incident::principal, Incident::band)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("u-3", Band.LOW),
                         org.assertj.core.groups.Tuple.tuple("u-2", Band.HIGH));
     }
@@ -210,7 +211,7 @@ class StoreOutageTest {
         startAgainWhenTheStoreIsBack(port, file);
 
         assertThat(file).doesNotExist();
-        assertThat(api.store().incidents(null, 10)).extracting(Incident::principal).containsExactly("u-2");
+        assertThat(api.store().incidents(null, null, 10)).extracting(Incident::principal).containsExactly("u-2");
     }
 
     @Test

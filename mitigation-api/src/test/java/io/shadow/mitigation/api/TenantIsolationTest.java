@@ -1,0 +1,159 @@
+package io.shadow.mitigation.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.actuate.KeyVault;
+import io.shadow.mitigation.engine.Outcome;
+import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.store.AuditEntry;
+import io.shadow.mitigation.store.Mitigation;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Principal u-1 exists in tenant acme and in tenant globex: two people who share a name. A user
+ * token speaks for one of them only, and another tenant's objects are answered as ones that do
+ * not exist (404, the same answer), so even their ids do not leak.
+ */
+class TenantIsolationTest {
+    private static final String GLOBEX = "globex";
+    private static final String MODIFY = "{\"actions\": [{\"type\": \"log\"}]}";
+
+    @TempDir
+    Path dir;
+    private RunningApi api;
+    private Outcome ofAcme;
+    private Outcome ofGlobex;
+
+    @BeforeEach
+    void start() {
+        api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0));
+        // medium band: a restriction and a key rotation, which a user may approve or reject
+        ofAcme = api.handle(Assessments.risk(60).build());
+        ofGlobex = api.handle(Assessments.risk(60).tenant(GLOBEX).build());
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private static void assertError(HttpResponse<String> r, int status, String error) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(RunningApi.json(r).path("error").asText()).isEqualTo(error);
+    }
+
+    private static List<String> incidentIds(JsonNode incidents) {
+        return incidents.findValuesAsText("incidentId");
+    }
+
+    private String newKeyOf(Outcome o) {
+        return api.store().actionsOf(o.mitigationId()).stream().filter(a -> a.type().equals("rotate_keys"))
+                .findFirst().orElseThrow().handle();
+    }
+
+    @Test
+    void aUserListsOnlyTheIncidentsOfTheirPrincipalInTheirOwnTenant() {
+        assertThat(incidentIds(RunningApi.json(api.get("/v1/incidents", RunningApi.USER_U1))))
+                .containsExactly(ofAcme.incidentId());
+        assertThat(incidentIds(RunningApi.json(api.get("/v1/incidents?principal=u-1", RunningApi.USER_U1))))
+                .containsExactly(ofAcme.incidentId());
+        assertThat(incidentIds(RunningApi.json(api.get("/v1/incidents", RunningApi.USER_GLOBEX_U1))))
+                .containsExactly(ofGlobex.incidentId());
+        assertThat(RunningApi.json(api.get("/v1/incidents?principal=u-1", RunningApi.OPERATOR)))
+                .as("operators see every tenant").extracting(i -> i.path("tenant").asText())
+                .containsExactlyInAnyOrder("acme", GLOBEX);
+
+        JsonNode history = RunningApi.json(api.get("/v1/history/users/u-1", RunningApi.USER_U1));
+        assertThat(incidentIds(history.path("incidents"))).containsExactly(ofAcme.incidentId());
+        assertThat(history.at("/incidents/0/incident/tenant").asText()).isEqualTo("acme");
+        assertThat(incidentIds(RunningApi.json(api.get("/v1/history/users/u-1", RunningApi.USER_GLOBEX_U1))
+                .path("incidents"))).containsExactly(ofGlobex.incidentId());
+        assertThat(incidentIds(RunningApi.json(api.get("/v1/history/resources?id=" + Assessments.BUCKET,
+                RunningApi.USER_U1)).path("incidents"))).containsExactly(ofAcme.incidentId());
+        assertThat(incidentIds(RunningApi.json(api.get("/v1/history/users/u-1", RunningApi.OPERATOR))
+                .path("incidents"))).containsExactlyInAnyOrder(ofAcme.incidentId(), ofGlobex.incidentId());
+
+        JsonNode notifications = RunningApi.json(api.get("/v1/notifications", RunningApi.USER_U1));
+        assertThat(notifications).isNotEmpty().allSatisfy(n -> {
+            assertThat(n.path("incidentId").asText()).isEqualTo(ofAcme.incidentId());
+            assertThat(n.path("tenant").asText()).isEqualTo("acme");
+        });
+        assertThat(RunningApi.json(api.get("/v1/notifications?incident=" + ofGlobex.incidentId(),
+                RunningApi.USER_U1))).isEmpty();
+        assertThat(RunningApi.json(api.get("/v1/notifications", RunningApi.USER_GLOBEX_U1)))
+                .isNotEmpty().allSatisfy(n -> assertThat(n.path("incidentId").asText())
+                        .isEqualTo(ofGlobex.incidentId()));
+    }
+
+    @Test
+    void anotherTenantsIncidentIsAnsweredAsOneThatDoesNotExist() {
+        assertError(api.get("/v1/incidents/" + ofGlobex.incidentId(), RunningApi.USER_U1), 404,
+                "no incident " + ofGlobex.incidentId());
+        assertError(api.get("/v1/incidents/inc-does-not-exist", RunningApi.USER_U1), 404,
+                "no incident inc-does-not-exist");
+
+        assertThat(api.get("/v1/incidents/" + ofAcme.incidentId(), RunningApi.USER_U1).statusCode())
+                .as("their own").isEqualTo(200);
+        assertThat(api.get("/v1/incidents/" + ofGlobex.incidentId(), RunningApi.USER_GLOBEX_U1).statusCode())
+                .as("the namesake's own").isEqualTo(200);
+        assertThat(api.get("/v1/incidents/" + ofGlobex.incidentId(), RunningApi.OPERATOR).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aUserCannotApproveRejectOrModifyAnotherTenantsMitigation() {
+        String path = "/v1/mitigations/" + ofGlobex.mitigationId() + "/";
+        List<AuditEntry> audited = api.store().auditLog(ofGlobex.mitigationId());
+        for (String what : List.of("approve", "reject", "modify")) {
+            String body = what.equals("modify") ? MODIFY : "{\"comment\": \"not mine\"}";
+            assertError(api.post(path + what, RunningApi.USER_U1, body), 404, "no mitigation "
+                    + ofGlobex.mitigationId());
+            assertError(api.post("/v1/mitigations/mit-does-not-exist/" + what, RunningApi.USER_U1, body), 404,
+                    "no mitigation mit-does-not-exist");
+        }
+
+        assertThat(api.store().mitigation(ofGlobex.mitigationId()).orElseThrow().status())
+                .isEqualTo(Mitigation.APPLIED);
+        assertThat(api.store().feedback()).isEmpty();
+        assertThat(api.store().auditLog(ofGlobex.mitigationId())).as("nothing decided").isEqualTo(audited);
+        assertThat(api.decisionWith("X-Shadow-Tenant", GLOBEX, "X-Shadow-Principal", "u-1", "X-Shadow-Resource",
+                Assessments.BUCKET).statusCode()).as("globex's restriction is still in force").isEqualTo(403);
+
+        assertThat(api.post("/v1/mitigations/" + ofAcme.mitigationId() + "/reject", RunningApi.USER_U1, "")
+                .statusCode()).as("their own, they may").isEqualTo(200);
+        HttpResponse<String> namesake = api.post(path + "approve", RunningApi.USER_GLOBEX_U1, "");
+        assertThat(namesake.statusCode()).as(namesake.body()).isEqualTo(200);
+        assertThat(api.store().mitigation(ofGlobex.mitigationId()).orElseThrow().decidedBy())
+                .isEqualTo("u-1@globex.example");
+    }
+
+    @Test
+    void aUserCannotCollectTheRotatedKeyOfANamesakeInAnotherTenant() {
+        KeyVault keys = api.service().engine().actuators().keys();
+        String globexKey = newKeyOf(ofGlobex);
+        String acmeKey = newKeyOf(ofAcme);
+
+        assertError(api.get("/v1/keys/" + globexKey, RunningApi.USER_U1), 404, "no key " + globexKey + ": Shadow "
+                + "never issued one with this id; the new key's id is in the detail of the rotate_keys action of the "
+                + "incident (GET /v1/incidents/{id})");
+        assertError(api.get("/v1/keys/key-does-not-exist", RunningApi.USER_U1), 404, "no key key-does-not-exist: "
+                + "Shadow never issued one with this id; the new key's id is in the detail of the rotate_keys action "
+                + "of the incident (GET /v1/incidents/{id})");
+        assertThat(api.store().auditLog(globexKey)).extracting(AuditEntry::action).doesNotContain("key.collected");
+
+        HttpResponse<String> own = api.get("/v1/keys/" + globexKey, RunningApi.USER_GLOBEX_U1);
+        assertThat(own.statusCode()).as("still there for its owner: " + own.body()).isEqualTo(200);
+        assertThat(keys.authenticate(GLOBEX, RunningApi.json(own).path("secret").asText())).hasValue("u-1");
+        assertThat(api.get("/v1/keys/" + acmeKey, RunningApi.USER_U1).statusCode()).as("their own key")
+                .isEqualTo(200);
+    }
+}
