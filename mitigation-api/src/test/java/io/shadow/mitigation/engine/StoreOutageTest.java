@@ -172,7 +172,7 @@ class StoreOutageTest {
         startAgainWhenTheStoreIsBack(port, leftByTheKill);
 
         assertThat(leftByTheKill).as("removed once handed over").doesNotExist();
-        assertThat(api.store().incidents(null, 10)).extracting(Incident::principal, Incident::band)
+        assertThat(api.store().incidents(null, null, 10)).extracting(Incident::principal, Incident::band)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("u-2", Band.HIGH),
                         org.assertj.core.groups.Tuple.tuple("u-3", Band.MEDIUM));
     }
