@@ -122,6 +122,38 @@ public final class KeyVault implements Actuator {
         return store.keyIds(tenant, principal, status);
     }
 
+    /** What {@link #revoke} did: the key as it is now, and whether this call revoked it. */
+    public record Revoked(AccessKey key, boolean changed) {
+    }
+
+    /**
+     * Revokes the active key {@code keyId} (a leaked key, a person who left): the gateway refuses it
+     * from the next request on, and a secret not yet collected is no longer handed over. Revoking a
+     * revoked key changes nothing.
+     *
+     * @throws NotCollectable 404 for an unknown id, 409 for a key that was never in use (standby or
+     *         discarded: nothing presents it)
+     */
+    public synchronized Revoked revoke(String keyId, String reason, String actor) {
+        AccessKey k = store.key(keyId).orElseThrow(() -> new NotCollectable(404, "no key " + keyId + ": Shadow never "
+                + "issued one with this id"));
+        switch (k.status()) {
+            case KeyStore.REVOKED -> {
+                return new Revoked(k, false);
+            }
+            case KeyStore.STANDBY, KeyStore.DISCARDED -> throw new NotCollectable(409, "key " + keyId + " is "
+                    + k.status() + ": it was never put in use, so no gateway accepts it and there is nothing to "
+                    + "revoke");
+            default -> {
+            }
+        }
+        if (!store.revoke(keyId, reason, actor, clock.instant())) { // rotated away meanwhile
+            return new Revoked(store.key(keyId).orElseThrow(), false);
+        }
+        secrets.remove(keyId);
+        return new Revoked(store.key(keyId).orElseThrow(), true);
+    }
+
     /** As {@link #collect(String, String, String)} for a key of any tenant. */
     public String collect(String keyId, String actor) {
         return collect(keyId, null, actor);

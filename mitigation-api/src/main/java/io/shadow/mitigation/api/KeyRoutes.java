@@ -17,11 +17,16 @@ import java.util.Set;
 
 /**
  * Access keys Shadow issues: {@code POST /v1/keys} (admin) issues one, its secret shown once in the
- * answer; {@code GET /v1/keys/{id}} hands a rotated key's new secret to its owner, once.
+ * answer; {@code GET /v1/keys/{id}} hands a rotated key's new secret to its owner, once;
+ * {@code POST /v1/keys/{id}/revoke} (operator, admin) revokes a key at once.
  */
 final class KeyRoutes {
     private static final Set<String> ISSUE_FIELDS = Set.of("tenant", "principal");
     private static final String ISSUE_EXAMPLE = "{\"tenant\": \"acme\", \"principal\": \"alice\"}";
+    private static final Set<String> REVOKE_FIELDS = Set.of("reason");
+    private static final String REVOKE_EXAMPLE = "{\"reason\": \"leaked in a build log\"}";
+    /** The longest reason kept with a revoked key. */
+    static final int REASON_CHARS = 500;
     /** Stands in for the secret when an answer is replayed for its Idempotency-Key. */
     static final String SHOWN_ONCE = "the secret is shown once, in the first answer to this Idempotency-Key, and "
             + "Shadow keeps only its SHA-256; if that answer was lost, issue another key with a new Idempotency-Key";
@@ -37,6 +42,32 @@ final class KeyRoutes {
         cfg.routes.post("/v1/keys", RequestLimits.bodyAtMost(RequestLimits.MAX_JSON_BYTES,
                 idempotency.wrap(this::issue, KeyRoutes::withoutSecret)), ADMIN);
         cfg.routes.get("/v1/keys/{id}", this::collect, USER, OPERATOR);
+        cfg.routes.post("/v1/keys/{id}/revoke", RequestLimits.bodyAtMost(RequestLimits.MAX_JSON_BYTES, this::revoke),
+                OPERATOR, ADMIN);
+    }
+
+    private void revoke(Context ctx) throws JsonProcessingException {
+        String id = ctx.pathParam("id");
+        String what = "POST /v1/keys/{id}/revoke";
+        ObjectNode body = JsonBody.object(ctx.body(), what, REVOKE_FIELDS, REVOKE_EXAMPLE);
+        String actor = ServiceApp.caller(ctx).name();
+        String reason = RequestLimits.optionalText(body, "reason", REASON_CHARS);
+        reason = reason == null || reason.isBlank() ? "revoked by " + actor : reason.strip() + " (" + actor + ")";
+        KeyVault.Revoked r;
+        try {
+            r = keys.revoke(id, reason, actor);
+        } catch (KeyVault.NotCollectable e) {
+            throw new ApiError(e.status(), e.getMessage());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("keyId", id);
+        out.put("tenant", r.key().tenant());
+        out.put("principal", r.key().principal());
+        out.put("status", r.key().status());
+        out.put("revokedAt", r.key().revokedAt());
+        out.put("reason", r.key().reason());
+        out.put("changed", r.changed());
+        ctx.json(out);
     }
 
     private void issue(Context ctx) throws JsonProcessingException {

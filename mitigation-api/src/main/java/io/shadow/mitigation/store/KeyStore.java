@@ -92,6 +92,21 @@ public final class KeyStore {
         });
     }
 
+    /**
+     * Revokes an active key at once, saying why (audited as {@code key.revoked} by {@code actor});
+     * false when it is not active.
+     */
+    public boolean revoke(String keyId, String reason, String actor, Instant at) {
+        return jdbc.transaction(c -> {
+            if (Jdbc.update(c, "UPDATE access_keys SET status = ?, revoked_at = ?, status_reason = ? WHERE key_id = ? "
+                    + "AND status = ?", REVOKED, at, cut(reason), keyId, ACTIVE) != 1) {
+                return false;
+            }
+            MitigationStore.audit(c, actor, "key.revoked", keyId, reason);
+            return true;
+        });
+    }
+
     /** Records that a key's secret was handed to {@code actor}; false when it was handed over before. */
     public boolean collected(String keyId, String actor, Instant at) {
         return jdbc.transaction(c -> {
