@@ -174,7 +174,7 @@ public final class LocalModelRegistry implements ModelRegistry {
         }
         String runId = (String) readYaml(meta).get("run_id");
         if (findRun(runId).isEmpty()) { // the scorer could not load it: refuse rather than serve nothing new
-            throw new MissingRunException(modelName + ":" + version, runId, root.toString(), "alias '" + alias
+            throw new MissingRunException(modelName + ":" + version, runId, missingFrom(), "alias '" + alias
                     + "' stays where it was; point it at a version whose run exists");
         }
         Path aliases = model.resolve("aliases");
@@ -205,7 +205,7 @@ public final class LocalModelRegistry implements ModelRegistry {
                     .resolve("meta.yaml"));
             String runId = (String) meta.get("run_id");
             if (findRun(runId).isEmpty()) {
-                throw new MissingRunException(modelName + ":" + v, runId, root.toString(), "alias '" + alias
+                throw new MissingRunException(modelName + ":" + v, runId, missingFrom(), "alias '" + alias
                         + "' points at it; promote a version whose run exists (bin/shadow models promote VERSION)"
                         + " or train a new one (bin/shadow train)");
             }
@@ -267,6 +267,10 @@ public final class LocalModelRegistry implements ModelRegistry {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private String missingFrom() {
+        return "is missing from the model registry at " + root;
     }
 
     private Path runDir(String runId) {

@@ -16,9 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registry on an MLflow tracking server (2.x or 3.x REST API), for {@code registry.uri =
@@ -30,11 +33,17 @@ import java.util.stream.Stream;
  *
  * <p>Artifacts are written to a local staging directory ({@link #artifactDirectory}) and uploaded
  * by {@link #finishRun}, so a run that fails leaves no half-written model on the server.
+ *
+ * <p>A version whose run is deleted, garbage-collected or without its model files is a {@link
+ * MissingRunException}, as a lost run directory is for {@link LocalModelRegistry}: checked at every
+ * look, also for a cached version, so every machine judges the champion alike.
  */
 public final class MlflowModelRegistry implements ModelRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(MlflowModelRegistry.class);
     private final MlflowRest rest;
     private final Path cacheDir;
     private final Map<String, String> artifactRoots = new ConcurrentHashMap<>();
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public MlflowModelRegistry(URI trackingUri, Path cacheDir) {
         this(trackingUri, cacheDir, Duration.ofSeconds(30));
@@ -139,6 +148,20 @@ public final class MlflowModelRegistry implements ModelRegistry {
 
     @Override
     public void setAlias(String modelName, String alias, int version) {
+        JsonNode v = null;
+        try {
+            v = rest.get("model-versions/get", Map.of("name", modelName, "version", Integer.toString(version)))
+                    .path("model_version");
+        } catch (MlflowRest.Failure e) {
+            if (!"RESOURCE_DOES_NOT_EXIST".equals(e.errorCode)) {
+                throw e;
+            }
+            // no such version: the alias call below fails with MLflow's own answer
+        }
+        if (v != null) { // the scorer could not load it: refuse rather than serve nothing new
+            loadable(modelName + ":" + version, v, "alias '" + alias + "' stays where it was; point it at a version "
+                    + "whose run exists");
+        }
         rest.post("registered-models/alias", Map.of("name", modelName, "alias", alias,
                 "version", Integer.toString(version)));
     }
@@ -158,9 +181,18 @@ public final class MlflowModelRegistry implements ModelRegistry {
         }
         int number = Integer.parseInt(v.path("version").asText());
         String runId = v.path("run_id").asText();
-        JsonNode run = rest.get("runs/get", Map.of("run_id", runId)).path("run");
-        String root = proxyPath(runId, run.path("info").path("artifact_uri").asText());
-        Path local = download(modelName, number, runId, root + "/" + artifactPath(v.path("source").asText(), runId));
+        Loadable found;
+        try {
+            found = loadable(modelName + ":" + number, v, "alias '" + alias + "' points at it; promote a version "
+                    + "whose run exists (bin/shadow models promote VERSION) or train a new one (bin/shadow train)");
+        } catch (MissingRunException e) {
+            if (warned.add(e.versionId() + " " + e.runId())) { // the scorer asks every few seconds: say it once
+                LOG.warn("alias '{}' of model {} cannot be served: {}", alias, modelName, e.getMessage());
+            }
+            throw e;
+        }
+        JsonNode run = found.run();
+        Path local = download(modelName, number, runId, found.artifact());
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (JsonNode m : run.path("data").path("metrics")) {
             metrics.put(m.path("key").asText(), m.path("value").asDouble());
@@ -180,10 +212,9 @@ public final class MlflowModelRegistry implements ModelRegistry {
         Path tmp = cacheDir.resolve(modelName).resolve(".download-" + version + "-" + UUID.randomUUID());
         try {
             Files.createDirectories(tmp);
-            long files = fetch(artifact, tmp);
-            if (files == 0) {
-                throw new IllegalStateException("version " + version + " of " + modelName + " has no artifacts at "
-                        + artifact + " on " + rest.base() + "; register a run that logged its model");
+            if (fetch(artifact, tmp) == 0) { // removed since loadable() looked
+                throw new MissingRunException(modelName + ":" + version, runId, noModelFiles(artifact),
+                        "promote a version whose run logged its model");
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -203,6 +234,44 @@ public final class MlflowModelRegistry implements ModelRegistry {
         } finally {
             deleteRecursively(tmp);
         }
+    }
+
+    /** A version's run and the proxy path of its model files. */
+    private record Loadable(JsonNode run, String artifact) {
+    }
+
+    /**
+     * The run a version was registered from and where its model files are, or a {@link
+     * MissingRunException} when MLflow no longer has the run (garbage-collected), has it deleted
+     * (in its trash until {@code mlflow gc}), or holds no model files for it.
+     */
+    private Loadable loadable(String versionId, JsonNode version, String fix) {
+        String runId = version.path("run_id").asText();
+        JsonNode run;
+        try {
+            run = rest.get("runs/get", Map.of("run_id", runId)).path("run");
+        } catch (MlflowRest.Failure e) {
+            if (!"RESOURCE_DOES_NOT_EXIST".equals(e.errorCode)) {
+                throw e;
+            }
+            throw new MissingRunException(versionId, runId, "is missing from the model registry at " + rest.base()
+                    + " (deleted and garbage-collected)", fix);
+        }
+        if ("deleted".equals(run.path("info").path("lifecycle_stage").asText())) {
+            throw new MissingRunException(versionId, runId, "is deleted in the model registry at " + rest.base()
+                    + " (in MLflow's trash until mlflow gc removes it; runs/restore brings it back)", fix);
+        }
+        String artifact = proxyPath(runId, run.path("info").path("artifact_uri").asText()) + "/"
+                + artifactPath(version.path("source").asText(), runId);
+        if (rest.listArtifacts(artifact).path("files").isEmpty()) {
+            throw new MissingRunException(versionId, runId, noModelFiles(artifact), fix);
+        }
+        return new Loadable(run, artifact);
+    }
+
+    private String noModelFiles(String artifact) {
+        return "has no model files in the model registry at " + rest.base() + " (nothing under artifact path "
+                + artifact + ")";
     }
 
     private long fetch(String remote, Path local) throws IOException {

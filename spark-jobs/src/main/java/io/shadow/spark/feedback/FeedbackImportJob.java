@@ -9,7 +9,10 @@ import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.Counts;
 import io.shadow.spark.DeltaTables;
+import io.shadow.spark.Figure;
+import io.shadow.spark.Figures;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -34,7 +37,15 @@ public final class FeedbackImportJob {
      * Rows written; or, with {@code skipped}, why nothing was imported (no store yet) and the gold
      * tables were left as they were.
      */
-    public record Result(long feedback, long incidents, long confirmed, String skipped) {
+    public record Result(long feedback, long incidents, long confirmed, String skipped) implements Figures {
+        @Override
+        public List<Figure> figures() {
+            return skipped != null ? List.of(new Figure("Skipped", skipped))
+                    : List.of(Figure.count("Feedback imported", feedback, "row"),
+                            Figure.count("Incidents reviewed", incidents, "incident"),
+                            Figure.count("Incidents confirmed", confirmed, "incident"));
+        }
+
         @Override
         public String toString() {
             return skipped != null ? skipped

@@ -6,6 +6,8 @@ import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.Counts;
 import io.shadow.spark.DeltaTables;
+import io.shadow.spark.Figure;
+import io.shadow.spark.Figures;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,7 +52,18 @@ public final class ProfileSuggestionJob {
     }
 
     /** The profiles to review, most modified first; with {@code skipped}, why none were looked for (no store yet). */
-    public record Result(List<Suggestion> suggestions, String skipped) {
+    public record Result(List<Suggestion> suggestions, String skipped) implements Figures {
+        @Override
+        public List<Figure> figures() {
+            if (skipped != null) {
+                return List.of(new Figure("Skipped", skipped));
+            }
+            List<Figure> out = new ArrayList<>();
+            out.add(Figure.count("Profiles users keep modifying", suggestions.size(), "profile"));
+            suggestions.forEach(s -> out.add(new Figure("Suggestion", s.line())));
+            return out;
+        }
+
         @Override
         public String toString() {
             return skipped != null ? skipped : suggestions.isEmpty() ? "no profile users keep modifying"

@@ -12,6 +12,8 @@ import io.shadow.features.table.TableCatalog;
 import io.shadow.spark.Counts;
 import io.shadow.spark.DeltaTables;
 import io.shadow.spark.EventRows;
+import io.shadow.spark.Figure;
+import io.shadow.spark.Figures;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -52,7 +54,14 @@ public final class IngestJob {
     private final long maxTransferBytes;
 
     /** Rows counted by one run. */
-    public record Result(long batches, long events, long quarantined) {
+    public record Result(long batches, long events, long quarantined) implements Figures {
+        @Override
+        public List<Figure> figures() {
+            return List.of(Figure.count("Events ingested", events, "event"),
+                    Figure.count("Landing batches read", batches, "batch", "batches"),
+                    Figure.count("Events quarantined", quarantined, "event"));
+        }
+
         /** One line for the nightly progress output; the report keeps the fields. */
         @Override
         public String toString() {

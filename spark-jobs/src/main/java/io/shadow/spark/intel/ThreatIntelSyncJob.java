@@ -15,6 +15,8 @@ import io.shadow.model.intel.taxii.TaxiiCursors;
 import io.shadow.model.intel.taxii.TaxiiSettings;
 import io.shadow.spark.Counts;
 import io.shadow.spark.DeltaTables;
+import io.shadow.spark.Figure;
+import io.shadow.spark.Figures;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,7 +50,20 @@ public final class ThreatIntelSyncJob {
 
     /** What a sync did. {@code skipped} counts unsupported patterns and unusable lines; {@code problems} shows the first. */
     public record Result(int fetched, int skipped, long active, long revoked, List<String> sources,
-            List<String> problems) {
+            List<String> problems) implements Figures {
+        @Override
+        public List<Figure> figures() {
+            List<Figure> out = new ArrayList<>(List.of(Figure.count("Indicators fetched", fetched, "indicator"),
+                    new Figure("Sources", sources.isEmpty() ? "none" : String.join(", ", sources)),
+                    Figure.count("Entries skipped", skipped, "entry", "entries"),
+                    Figure.count("Active in the table", active, "indicator"),
+                    Figure.count("Revoked in the table", revoked, "indicator")));
+            if (!problems.isEmpty()) {
+                out.add(new Figure("First problem", problems.get(0)));
+            }
+            return out;
+        }
+
         @Override
         public String toString() {
             return Counts.of(fetched, "indicator") + " fetched from " + String.join(", ", sources) + ", "

@@ -1,6 +1,8 @@
 package io.shadow.spark.nightly;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.spark.Figure;
+import io.shadow.spark.Figures;
 import io.shadow.spark.SideBySide;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,7 +90,8 @@ public final class NightlyRun {
             List<Done> group = runGroup(steps, i, end, request.scope());
             for (Done d : group) {
                 if (d.failure() == null) {
-                    outcomes.add(new RunReport.StepOutcome(d.step().name(), RunReport.RAN, d.seconds(), d.json(), null));
+                    outcomes.add(new RunReport.StepOutcome(d.step().name(), RunReport.RAN, d.seconds(), d.json(), null,
+                            d.figures()));
                     state = state.finishedStep(d.step().name(), clock.instant());
                     files.writeState(state);
                 } else {
@@ -122,8 +125,8 @@ public final class NightlyRun {
         return report;
     }
 
-    /** How one step ended: its result as JSON, or what it threw. */
-    private record Done(NightlyStep step, double seconds, JsonNode json, Throwable failure) {
+    /** How one step ended: its result as JSON (and as figures, if it gives them), or what it threw. */
+    private record Done(NightlyStep step, double seconds, JsonNode json, List<Figure> figures, Throwable failure) {
     }
 
     /**
@@ -152,7 +155,8 @@ public final class NightlyRun {
             double s = seconds(t0);
             progress.accept(String.format("  [%d/%d] %s done in %.1f s: %s", i + 1, steps.size(), step.name(), s,
                     result));
-            return new Done(step, s, result == null ? null : RunFiles.JSON.valueToTree(result), null);
+            return new Done(step, s, result == null ? null : RunFiles.JSON.valueToTree(result),
+                    result instanceof Figures f ? List.copyOf(f.figures()) : null, null);
         } catch (Exception | LinkageError raised) {
             double s = seconds(t0);
             Throwable e = raised;
@@ -163,7 +167,7 @@ public final class NightlyRun {
             }
             progress.accept(String.format("  [%d/%d] %s FAILED after %.1f s: %s", i + 1, steps.size(), step.name(), s,
                     message(e)));
-            return new Done(step, s, null, e);
+            return new Done(step, s, null, null, e);
         }
     }
 

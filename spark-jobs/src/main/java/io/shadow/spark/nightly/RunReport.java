@@ -1,12 +1,15 @@
 package io.shadow.spark.nightly;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.spark.Figure;
+import io.shadow.spark.Figures;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * What one nightly run did, written as {@code report.json} (for machines) and {@code report.txt}
- * (the table below, for people) under {@code _reports/<date>/}.
+ * ({@link #table()}, for people) under {@code _reports/<date>/}.
  *
  * @param status {@code succeeded} or {@code failed}
  * @param plan where the run started and why (first run, resume, --from-step, --restart)
@@ -23,8 +26,15 @@ public record RunReport(String scope, String status, Instant startedAt, Instant 
 
     /**
      * @param result the step's own figures (rows written, model version, …); null unless it ran
+     * @param figures the same as labelled lines for {@code report.txt}, when the result gave them
+     *     ({@link Figures}); else the text report labels the fields of {@code result}. Not in
+     *     {@code report.json}
      */
-    public record StepOutcome(String name, String status, double seconds, JsonNode result, String error) {
+    public record StepOutcome(String name, String status, double seconds, JsonNode result, String error,
+            @JsonIgnore List<Figure> figures) {
+        public StepOutcome(String name, String status, double seconds, JsonNode result, String error) {
+            this(name, status, seconds, result, error, null);
+        }
     }
 
     public List<String> ran() {
@@ -35,35 +45,8 @@ public record RunReport(String scope, String status, Instant startedAt, Instant 
         return steps.stream().filter(s -> SKIPPED.equals(s.status())).map(StepOutcome::name).toList();
     }
 
-    /** The human table: one line per step. */
+    /** The report an operator reads ({@code report.txt}): the run, then one section per step. */
     public String table() {
-        int w = Math.max(4, steps.stream().mapToInt(s -> s.name().length()).max().orElse(4));
-        StringBuilder b = new StringBuilder();
-        b.append(String.format("nightly run of %s: %s in %.1f s (%s to %s)%n", scope, status, seconds, startedAt,
-                finishedAt));
-        b.append(plan).append('\n');
-        String fmt = "%-" + w + "s  %-7s  %8s  %s%n";
-        b.append(String.format(fmt, "step", "status", "seconds", "result"));
-        b.append("-".repeat(w + 30)).append('\n');
-        for (StepOutcome s : steps) {
-            String result = s.error() != null ? "error: " + s.error() : s.result() == null ? "" : summary(s.result());
-            b.append(String.format(fmt, s.name(), s.status(), RAN.equals(s.status()) || FAILED.equals(s.status())
-                    ? String.format("%.1f", s.seconds()) : "-", result));
-        }
-        return b.toString();
-    }
-
-    private static String summary(JsonNode result) {
-        if (result.isTextual() || result.isNumber()) {
-            return result.asText();
-        }
-        StringBuilder b = new StringBuilder();
-        result.fields().forEachRemaining(e -> {
-            if (e.getValue().isValueNode() && !e.getValue().isNull()) {
-                b.append(b.length() > 0 ? ", " : "").append(e.getKey()).append(' ').append(e.getValue().asText());
-            }
-        });
-        String s = b.toString();
-        return s.length() > 100 ? s.substring(0, 97) + "..." : s;
+        return RunReportText.of(this);
     }
 }

@@ -1,16 +1,22 @@
 package io.shadow.spark.training;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.model.promotion.ChampionChallenger;
 import io.shadow.model.promotion.ChampionPromotion;
 import io.shadow.model.registry.ModelRegistry;
+import io.shadow.model.risk.ModelMetrics;
 import io.shadow.model.risk.RiskFactors;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.model.risk.TrainingExample;
+import io.shadow.spark.Counts;
 import io.shadow.spark.DeltaTables;
+import io.shadow.spark.Figure;
+import io.shadow.spark.Figures;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -44,6 +50,37 @@ public final class TrainAndPromote {
     }
 
     /**
+     * The night's decision in the run report: {@code report.json} holds the decision's fields as
+     * they are, {@code report.txt} the labelled figures.
+     */
+    public record Outcome(@JsonValue ChampionPromotion.Decision decision) implements Figures {
+        @Override
+        public List<Figure> figures() {
+            ChampionPromotion.Decision d = decision;
+            return List.of(new Figure("Version registered", MODEL_NAME + ":" + d.version()),
+                    new Figure("Promoted", d.promoted() ? "yes, now champion" : "no"),
+                    new Figure("Challenger", metrics(d.challenger())),
+                    new Figure("Champion before", d.championId() == null ? "none"
+                            : d.champion() == null ? d.championId() + ", did not load"
+                            : d.championId() + ", " + metrics(d.champion())),
+                    new Figure("Reason", d.reason()));
+        }
+
+        /** One line for the nightly progress output. */
+        @Override
+        public String toString() {
+            return decision.toString();
+        }
+
+        private static String metrics(ModelMetrics m) {
+            return m.summary() + " on " + Counts.of(m.holdoutRows(), "hold-out row") + " ("
+                    + Counts.of(m.holdoutPositives(), "incident") + ") at threshold "
+                    + String.format(Locale.ROOT, "%.2f", m.threshold())
+                    + (m.trainRows() > 0 ? ", trained on " + Counts.of(m.trainRows(), "row") : "");
+        }
+    }
+
+    /**
      * {@link #run()}, or, while the training set holds no confirmed incident (a new installation, or no
      * user has approved a mitigation yet), what the night leaves as it is: there is nothing to learn an
      * incident from, which is not a failure of the run.
@@ -55,7 +92,7 @@ public final class TrainAndPromote {
                     + " the current champion (or, without one, the weighted fallback) stays until users confirm"
                     + " incidents";
         }
-        return train(examples);
+        return new Outcome(train(examples));
     }
 
     private List<TrainingExample> examples() {

@@ -18,6 +18,8 @@ import io.shadow.model.risk.RiskFactors;
 import io.shadow.spark.Counts;
 import io.shadow.spark.DeltaTables;
 import io.shadow.spark.EventRows;
+import io.shadow.spark.Figure;
+import io.shadow.spark.Figures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +63,15 @@ public final class TrainingSetJob {
     private final ResourceRisk resourceRisk;
 
     /** Rows written: training examples, of which positives, tenant patterns, entity patterns. */
-    public record Result(long rows, long positives, long patterns, long entityPatterns) {
+    public record Result(long rows, long positives, long patterns, long entityPatterns) implements Figures {
+        @Override
+        public List<Figure> figures() {
+            return List.of(Figure.count("Training rows", rows, "row"),
+                    Figure.count("In confirmed incidents", positives, "row"),
+                    Figure.count("Tenant patterns", patterns, "pattern"),
+                    Figure.count("Entity patterns", entityPatterns, "pattern"));
+        }
+
         /** One line for the nightly progress output; the report keeps the fields. */
         @Override
         public String toString() {

@@ -88,6 +88,12 @@ class NightlyPipelineIT {
         assertThat(version(f, ShadowTable.FEATURES)).as("features were not recomputed").isEqualTo(featuresVersion);
         assertThat(version(f, ShadowTable.EVENTS)).as("nothing was ingested again").isEqualTo(eventsVersion);
         assertThat(progress).contains("  [4/8] features: skipped (finished in the earlier run)");
+        assertThat(files.read(RunFiles.REPORT_TEXT).orElseThrow())
+                .contains("\nStep 4 of 8, features: skipped (see Plan above)\n")
+                .containsPattern("\nStep 7 of 8, training-set: ran in [0-9]+\\.[0-9] s\n  Training rows: +[0-9,]+ rows\n")
+                .containsPattern("\nStep 8 of 8, train-and-promote: ran in [0-9]+\\.[0-9] s\n"
+                        + "  Version registered: +shadow-risk:1\n  Promoted: +yes, now champion\n")
+                .doesNotContainPattern("[A-Za-z]\\[[a-zA-Z]+=");
         Counts first = counts(f);
         assertThat(first.eventsOnDay()).isEqualTo(f.eventsOn(NightlyFixture.DAY));
         assertThat(first.events()).isEqualTo(f.workload.history().size());
@@ -105,7 +111,7 @@ class NightlyPipelineIT {
         assertThat(again.ran()).hasSize(8);
         assertThat(again.plan()).contains("succeeded").contains("running every step again");
         assertThat(counts(f)).as("a re-run replaces the date's outputs").isEqualTo(first);
-        assertThat(files.read(RunFiles.REPORT_TEXT).orElseThrow()).startsWith("nightly run of 2026-11-04: succeeded");
+        assertThat(files.read(RunFiles.REPORT_TEXT).orElseThrow()).startsWith("Nightly run of event date 2026-11-04: succeeded\n");
     }
 
     @Test

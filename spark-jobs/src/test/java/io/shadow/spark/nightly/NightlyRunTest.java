@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.model.promotion.ChampionPromotion;
+import io.shadow.model.risk.ModelMetrics;
 import io.shadow.spark.feedback.FeedbackImportJob;
 import io.shadow.spark.ingest.IngestJob;
 import io.shadow.spark.intel.ThreatIntelSyncJob;
+import io.shadow.spark.training.TrainAndPromote;
 import io.shadow.spark.training.TrainingSetJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +96,12 @@ class NightlyRunTest {
         assertThat(failedReport.get("status").asText()).isEqualTo("failed");
         assertThat(failedReport.get("steps").findValuesAsText("status"))
                 .containsExactly("ran", "ran", "failed", "not run");
+        assertThat(files().read(RunFiles.REPORT_TEXT).orElseThrow())
+                .startsWith("Nightly run of event date 2026-11-09: failed\n")
+                .contains("\n  Error:     input of baselines is corrupt\n")
+                .containsPattern("\nStep 3 of 4, baselines: failed after [0-9]+\\.[0-9] s\n"
+                        + "  Error:  input of baselines is corrupt\n")
+                .endsWith("\nStep 4 of 4, training-set: not run (a step before it failed)\n");
 
         failAt = null;
         ran.clear();
@@ -157,8 +166,11 @@ class NightlyRunTest {
         assertThat(dir.resolve("report.json")).exists();
         assertThat(dir.resolve("state.json")).exists();
         String table = Files.readString(dir.resolve("report.txt"));
-        assertThat(table).startsWith("nightly run of 2026-11-09: succeeded in ");
-        assertThat(table).containsPattern("(?m)^features +ran +[0-9.]+  features for 2026-11-09$");
+        assertThat(table).startsWith("Nightly run of event date 2026-11-09: succeeded\n  Started:   20")
+                .containsPattern("\n  Finished:  20[-0-9T:.]+Z\n  Duration:  [0-9]+\\.[0-9] s\n"
+                        + "  Plan:      first run of event date 2026-11-09\n")
+                .containsPattern("\nStep 2 of 4, features: ran in [0-9]+\\.[0-9] s\n"
+                        + "  Result:  features for 2026-11-09\n");
         JsonNode json = RunFiles.JSON.readTree(dir.resolve("report.json").toFile());
         assertThat(json.get("scope").asText()).isEqualTo("2026-11-09");
         assertThat(json.get("steps").get(0).get("result").asText()).isEqualTo("ingest for 2026-11-09");
@@ -223,20 +235,94 @@ class NightlyRunTest {
                 new NightlyStep("ingest", scope -> new IngestJob.Result(1, 105242, 0)),
                 new NightlyStep("threat-intel", scope -> new ThreatIntelSyncJob.Result(12004, 3, 11890, 1,
                         List.of("feeds/blocklist.txt", "taxii:https://intel.example/api"), List.of())),
-                new NightlyStep("training-set", scope -> new TrainingSetJob.Result(438, 1, 12, 2051)));
+                new NightlyStep("training-set", scope -> new TrainingSetJob.Result(438, 1, 12, 2051)),
+                new NightlyStep("train-and-promote", scope -> new TrainAndPromote.Outcome(PROMOTED)));
 
         RunReport report = new NightlyRun(files(), progress::add, Clock.systemUTC()).run(steps,
                 RunRequest.resumeOrRun(DAY));
 
         assertThat(progress.stream().filter(l -> l.contains(" done in ")).map(l -> l.replaceFirst(
                 " done in [0-9.]+ s: ", " done: "))).containsExactly(
-                "  [1/4] feedback-import done: 1,250 feedback rows, 7 reviewed incidents (1 confirmed)",
-                "  [2/4] ingest done: 105,242 events in 1 batch, 0 quarantined",
-                "  [3/4] threat-intel done: 12,004 indicators fetched from feeds/blocklist.txt, "
+                "  [1/5] feedback-import done: 1,250 feedback rows, 7 reviewed incidents (1 confirmed)",
+                "  [2/5] ingest done: 105,242 events in 1 batch, 0 quarantined",
+                "  [3/5] threat-intel done: 12,004 indicators fetched from feeds/blocklist.txt, "
                         + "taxii:https://intel.example/api, 3 skipped; table: 11,890 active, 1 revoked",
-                "  [4/4] training-set done: 438 training rows, 1 of them in confirmed incidents, 12 tenant patterns, "
-                        + "2,051 entity patterns");
+                "  [4/5] training-set done: 438 training rows, 1 of them in confirmed incidents, 12 tenant patterns, "
+                        + "2,051 entity patterns",
+                "  [5/5] train-and-promote done: version 5 promoted: " + PROMOTED.reason());
         assertThat(report.steps().get(1).result().get("events").asLong()).as("report.json keeps the figures as "
                 + "numbers").isEqualTo(105242);
+    }
+
+    private static final ChampionPromotion.Decision PROMOTED = new ChampionPromotion.Decision(5, true,
+            new ModelMetrics(450, 150, 29, 0.9123, 0.75, 0.6, 0.5), "shadow-risk:4",
+            new ModelMetrics(0, 150, 29, 0.8012, 0.7, 0.5, 0.5), "challenger PR-AUC 0.9123 vs champion 0.8012: promoted");
+
+    @Test
+    void theReportReadsAsLabelledFiguresOneSectionPerStepAndTheJsonKeepsTheResultsFields() throws Exception {
+        List<NightlyStep> steps = List.of(
+                new NightlyStep("feedback-import", scope -> new FeedbackImportJob.Result(1250, 7, 1, null)),
+                new NightlyStep("ingest", scope -> new IngestJob.Result(1, 105242, 0)),
+                new NightlyStep("features", scope -> "61,752 feature rows for 2026-11-09"),
+                new NightlyStep("threat-intel", scope -> new ThreatIntelSyncJob.Result(12004, 3, 11890, 1,
+                        List.of("feeds/blocklist.txt"), List.of("line 7: not an IP, CIDR, URL or domain"))),
+                new NightlyStep("training-set", scope -> new TrainingSetJob.Result(438, 1, 12, 2051)),
+                new NightlyStep("train-and-promote", scope -> new TrainAndPromote.Outcome(PROMOTED)));
+
+        new NightlyRun(files(), progress::add, Clock.systemUTC()).run(steps, RunRequest.resumeOrRun(DAY));
+
+        String text = files().read(RunFiles.REPORT_TEXT).orElseThrow().replaceAll("in [0-9]+\\.[0-9] s\n",
+                "in 1.0 s\n");
+        assertThat(text).contains("""
+                Step 1 of 6, feedback-import: ran in 1.0 s
+                  Feedback imported:    1,250 rows
+                  Incidents reviewed:   7 incidents
+                  Incidents confirmed:  1 incident
+
+                Step 2 of 6, ingest: ran in 1.0 s
+                  Events ingested:       105,242 events
+                  Landing batches read:  1 batch
+                  Events quarantined:    0 events
+
+                Step 3 of 6, features: ran in 1.0 s
+                  Result:  61,752 feature rows for 2026-11-09
+
+                Step 4 of 6, threat-intel: ran in 1.0 s
+                  Indicators fetched:    12,004 indicators
+                  Sources:               feeds/blocklist.txt
+                  Entries skipped:       3 entries
+                  Active in the table:   11,890 indicators
+                  Revoked in the table:  1 indicator
+                  First problem:         line 7: not an IP, CIDR, URL or domain
+
+                Step 5 of 6, training-set: ran in 1.0 s
+                  Training rows:           438 rows
+                  In confirmed incidents:  1 row
+                  Tenant patterns:         12 patterns
+                  Entity patterns:         2,051 patterns
+
+                Step 6 of 6, train-and-promote: ran in 1.0 s
+                  Version registered:  shadow-risk:5
+                  Promoted:            yes, now champion
+                  Challenger:          PR-AUC 0.912, precision 0.750, recall 0.600 on 150 hold-out rows (29 \
+                incidents) at threshold 0.50, trained on 450 rows
+                  Champion before:     shadow-risk:4, PR-AUC 0.801, precision 0.700, recall 0.500 on 150 hold-out \
+                rows (29 incidents) at threshold 0.50
+                  Reason:              challenger PR-AUC 0.9123 vs champion 0.8012: promoted
+                """);
+        assertThat(text).as("no record syntax, no field names").doesNotContainPattern("[A-Za-z]\\[[a-zA-Z]+=")
+                .doesNotContain("=", "entityPatterns", "holdout_rows", "championId", "prAuc", "null");
+        assertThat(text.lines().filter(l -> l.startsWith("  ")))
+                .allSatisfy(l -> assertThat(l).matches("  [A-Z][A-Za-z -]*: +\\S.*"));
+
+        JsonNode json = RunFiles.JSON.readTree(files().read(RunFiles.REPORT_JSON).orElseThrow());
+        assertThat(json.get("steps").get(1).get("result")).isEqualTo(RunFiles.JSON.readTree(RunFiles.json(
+                new IngestJob.Result(1, 105242, 0))));
+        assertThat(json.get("steps").get(1).get("result").fieldNames()).toIterable()
+                .containsExactly("batches", "events", "quarantined");
+        assertThat(json.get("steps").get(5).get("result")).as("the decision's own fields, as before")
+                .isEqualTo(RunFiles.JSON.readTree(RunFiles.json(PROMOTED)));
+        assertThat(json.get("steps").get(0).fieldNames()).toIterable()
+                .containsExactly("name", "status", "seconds", "result", "error");
     }
 }
