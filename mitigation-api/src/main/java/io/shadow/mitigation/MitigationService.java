@@ -127,9 +127,13 @@ public final class MitigationService implements AutoCloseable {
         return outbox;
     }
 
-    /** Stops the sweeps (a running one may finish) and the outbox, then closes the store they use. */
+    /**
+     * Ends the notification streams, stops the sweeps (a running one may finish) and the outbox, then
+     * closes the store they use.
+     */
     @Override
     public void close() {
+        stream.close(); // normally done before the HTTP server stopped; here for callers that did not
         sweeper.shutdown();
         try {
             if (!sweeper.awaitTermination(10, TimeUnit.SECONDS)) {

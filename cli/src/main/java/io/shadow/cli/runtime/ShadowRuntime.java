@@ -140,6 +140,7 @@ public final class ShadowRuntime implements AutoCloseable {
     @Override
     public void close() {
         scorer.drain();
+        mitigation.stream().close();
         app.stop();
         scorer.close();
         handoff.close();

@@ -36,9 +36,12 @@ public final class HistoryRoutes {
             throw new ApiError(403, "history of " + principal + " is not yours (" + c.principal()
                     + "); ask an operator");
         }
-        // a user's own principal, in their own tenant only: a namesake in another tenant is someone else
-        ctx.json(history("principal", principal, store.incidents(c.seesEverything() ? null : c.tenant(), principal,
-                RequestLimits.listLimit(ctx))));
+        // a user's own principal, in their own tenant only: a namesake in another tenant is someone else;
+        // an operator narrows to one tenant with ?tenant=
+        String tenant = ctx.queryParam("tenant");
+        List<Incident> incidents = tenant != null && !c.sees(tenant) ? List.of()
+                : store.incidents(c.seesEverything() ? tenant : c.tenant(), principal, RequestLimits.listLimit(ctx));
+        ctx.json(history("principal", principal, incidents));
     }
 
     private void ofResource(Context ctx) {
@@ -47,9 +50,10 @@ public final class HistoryRoutes {
         if (resource == null || resource.isBlank()) {
             throw new ApiError(400, "query parameter 'id' (the resource id, e.g. s3://bucket/prefix) is required");
         }
-        List<Incident> incidents = c.seesEverything() ? store.incidentsOn(resource, null, null,
-                RequestLimits.listLimit(ctx)) : store.incidentsOn(resource, c.tenant(), c.principal(),
-                RequestLimits.listLimit(ctx));
+        String tenant = ctx.queryParam("tenant");
+        List<Incident> incidents = tenant != null && !c.sees(tenant) ? List.of()
+                : c.seesEverything() ? store.incidentsOn(resource, tenant, null, RequestLimits.listLimit(ctx))
+                : store.incidentsOn(resource, c.tenant(), c.principal(), RequestLimits.listLimit(ctx));
         ctx.json(history("resource", resource, incidents));
     }
 

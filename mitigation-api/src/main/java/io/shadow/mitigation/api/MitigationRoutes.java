@@ -164,7 +164,12 @@ public final class MitigationRoutes {
             throw new ApiError(403, "a user sees only their own incidents (" + c.principal() + "), not those of "
                     + principal + "; leave out 'principal' or ask an operator");
         }
-        ctx.json(c.seesEverything() ? store.incidents(null, principal, limit)
+        String tenant = ctx.queryParam("tenant");
+        if (tenant != null && !c.sees(tenant)) {
+            ctx.json(List.of()); // another tenant's incidents do not exist for a user
+            return;
+        }
+        ctx.json(c.seesEverything() ? store.incidents(tenant, principal, limit)
                 : store.incidents(c.tenant(), c.principal(), limit));
     }
 

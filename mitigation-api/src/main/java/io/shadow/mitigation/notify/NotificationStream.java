@@ -81,6 +81,23 @@ public final class NotificationStream implements Notifier {
         });
     }
 
+    /**
+     * Ends every client's stream and its sender thread; for a stopping server, before the HTTP server
+     * stops (a sender left running would ping a connection the stopped server has already recycled).
+     * Clients may connect again once a server is back.
+     */
+    public void close() {
+        clients.forEach((client, s) -> {
+            clients.remove(client);
+            s.interrupt();
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                LOG.debug("SSE client already gone: {}", e.toString());
+            }
+        });
+    }
+
     private static final class Sender extends Thread {
         final SseClient client;
         final Predicate<NotificationRecord> visible;

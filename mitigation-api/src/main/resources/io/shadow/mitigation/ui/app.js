@@ -33,7 +33,7 @@ async function showIncidents() {
   view.innerHTML = `<h2>Incidents</h2>
     <table id="incidents"><thead><tr><th>Opened</th><th>Who</th><th>Resource</th><th>Band</th><th>Risk</th>
     <th>Status</th><th>Pattern</th></tr></thead><tbody>${incidents.map(i => `
-      <tr class="incident" data-id="${esc(i.incidentId)}"><td>${esc(i.openedAt)}</td><td>${esc(i.principal || i.entityId)}</td>
+      <tr class="incident" data-id="${esc(i.incidentId)}"><td>${esc(i.openedAt)}</td><td>${esc(i.principal || i.entityId)} <span class="muted">${esc(i.tenant)}</span></td>
       <td>${esc(i.resourceId)}</td><td>${band(i.band)}</td><td>${Math.round(i.risk)}</td><td class="incident-status">${esc(i.status)}</td>
       <td>${esc(i.pattern)}</td></tr>`).join("")}</tbody></table>
     ${incidents.length ? "" : "<p class='muted'>No incidents.</p>"}`;
@@ -76,13 +76,14 @@ async function showIncident(id) {
   const i = d.incident;
   const note = d.notifications.length ? d.notifications[d.notifications.length - 1] : null;
   view.innerHTML = `<h2>Incident ${esc(i.incidentId)} ${band(i.band)}</h2>
-    <p>${esc(i.principal || i.entityId)} on ${esc(i.resourceType)} <strong>${esc(i.resourceId)}</strong>
+    <p>${esc(i.principal || i.entityId)} <span class="muted">(tenant ${esc(i.tenant)})</span> on ${esc(i.resourceType)} <strong>${esc(i.resourceId)}</strong>
       from host ${esc(i.host)} — risk ${Math.round(i.risk)}, ${esc(i.anomalies)} anomal${i.anomalies === 1 ? "y" : "ies"},
       status <strong>${esc(i.status)}</strong></p>
     <div class="card"><h3>${note ? esc(note.subject) : "Explanation"}</h3>
       <pre class="explanation" id="explanation">${esc(note ? note.body : JSON.stringify(i.explanation, null, 2))}</pre></div>
     <h3>What was done</h3>${d.mitigations.map(mitigationCard).join("")}
-    <p><a href="#history/${encodeURIComponent(i.principal || "")}">History of ${esc(i.principal)}</a></p>`;
+    <p><a href="#history/${encodeURIComponent(i.principal || "")}/${encodeURIComponent(i.tenant || "")}">History of
+      ${esc(i.principal)} in ${esc(i.tenant)}</a></p>`;
   view.querySelectorAll(".mitigation").forEach(card => {
     const mid = card.dataset.id;
     const decide = async (what, body) => {
@@ -106,7 +107,8 @@ async function showIncident(id) {
   });
 }
 
-async function showHistory(principal) {
+// A principal's history; with a tenant, only in that tenant (principals of different tenants may share a name).
+async function showHistory(principal, tenant) {
   if (!principal) {
     view.innerHTML = `<h2>History</h2><form id="history-form"><input id="history-user" placeholder="principal">
       <button type="submit">Show</button></form>`;
@@ -116,8 +118,9 @@ async function showHistory(principal) {
     });
     return;
   }
-  const h = await api("GET", "/v1/history/users/" + encodeURIComponent(principal));
-  view.innerHTML = `<h2>History of ${esc(h.principal)}</h2>${h.incidents.map(e => `<div class="card">
+  const h = await api("GET", "/v1/history/users/" + encodeURIComponent(principal)
+    + (tenant ? "?tenant=" + encodeURIComponent(tenant) : ""));
+  view.innerHTML = `<h2>History of ${esc(h.principal)}${tenant ? ` <span class="muted">in ${esc(tenant)}</span>` : ""}</h2>${h.incidents.map(e => `<div class="card">
     <h3><a href="#incident/${esc(e.incident.incidentId)}">${esc(e.incident.incidentId)}</a> ${band(e.incident.band)}
       <span class="muted">${esc(e.incident.resourceId)} — ${esc(e.incident.status)}</span></h3>
     <ul>${e.mitigations.map(m => `<li>${esc(m.appliedAt)}: ${esc(m.profile)} (${esc(m.path)}) — <strong>${esc(m.status)}</strong>
@@ -142,11 +145,11 @@ async function route() {
     view.innerHTML = "<p class='muted'>Enter your API token to sign in.</p>";
     return;
   }
-  const [what, arg] = location.hash.replace(/^#/, "").split("/");
+  const [what, arg, arg2] = location.hash.replace(/^#/, "").split("/");
   say("");
   try {
     if (what === "incident" && arg) { await showIncident(decodeURIComponent(arg)); }
-    else if (what === "history") { await showHistory(arg ? decodeURIComponent(arg) : ""); }
+    else if (what === "history") { await showHistory(arg ? decodeURIComponent(arg) : "", arg2 ? decodeURIComponent(arg2) : ""); }
     else if (what === "profiles") { await showProfiles(); }
     else { await showIncidents(); }
   } catch (e) {

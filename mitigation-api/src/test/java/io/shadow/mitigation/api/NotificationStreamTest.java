@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** GET /v1/notifications/stream: notifications pushed as server-sent events to those allowed to see them. */
 class NotificationStreamTest {
+    /** Put in a stream's queue when the server ends the stream. */
+    private static final String END = "(end of stream)";
     @TempDir
     Path dir;
 
@@ -41,7 +43,10 @@ class NotificationStreamTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
                 .startsWith("text/event-stream"));
-        Thread t = new Thread(() -> r.body().forEach(lines::add));
+        Thread t = new Thread(() -> {
+            r.body().forEach(lines::add);
+            lines.add(END);
+        });
         t.setDaemon(true);
         t.start();
         return lines;
@@ -60,6 +65,34 @@ class NotificationStreamTest {
             }
         }
         return null;
+    }
+
+    @Test
+    void stoppingTheServiceEndsEveryStreamAndItsSender() throws Exception {
+        try (RunningApi api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0))) {
+            BlockingQueue<String> operator = open(api, RunningApi.OPERATOR);
+            long deadline = System.currentTimeMillis() + 5000;
+            while (api.service().stream().clients() < 1 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(api.service().stream().clients()).isEqualTo(1);
+
+            api.service().stream().close();
+
+            String line;
+            do {
+                line = operator.poll(10, TimeUnit.SECONDS);
+            } while (line != null && !line.equals(END));
+            assertThat(line).as("the client sees its stream end").isEqualTo(END);
+            assertThat(api.service().stream().clients()).isZero();
+            deadline = System.currentTimeMillis() + 5000;
+            while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("shadow-sse-sender"))
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                    .as("no sender left to ping a stopped server").doesNotContain("shadow-sse-sender");
+        }
     }
 
     @Test

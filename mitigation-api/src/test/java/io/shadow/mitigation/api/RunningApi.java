@@ -222,6 +222,7 @@ public final class RunningApi implements AutoCloseable {
 
     @Override
     public void close() {
+        service.stream().close();
         app.stop();
         service.close();
     }

@@ -95,6 +95,24 @@ class TenantIsolationTest {
     }
 
     @Test
+    void anOperatorNarrowsListsToOneTenantAndAUserNamingAnotherGetsNothing() {
+        assertThat(incidentIds(RunningApi.json(api.get("/v1/incidents?tenant=" + GLOBEX, RunningApi.OPERATOR))))
+                .containsExactly(ofGlobex.incidentId());
+        assertThat(incidentIds(RunningApi.json(api.get("/v1/history/users/u-1?tenant=acme", RunningApi.OPERATOR))
+                .path("incidents"))).containsExactly(ofAcme.incidentId());
+        assertThat(incidentIds(RunningApi.json(api.get("/v1/history/resources?id=" + Assessments.BUCKET
+                + "&tenant=" + GLOBEX, RunningApi.OPERATOR)).path("incidents"))).containsExactly(ofGlobex.incidentId());
+
+        assertThat(incidentIds(RunningApi.json(api.get("/v1/incidents?tenant=acme", RunningApi.USER_U1))))
+                .as("their own tenant").containsExactly(ofAcme.incidentId());
+        assertThat(RunningApi.json(api.get("/v1/incidents?tenant=" + GLOBEX, RunningApi.USER_U1))).isEmpty();
+        assertThat(RunningApi.json(api.get("/v1/history/users/u-1?tenant=" + GLOBEX, RunningApi.USER_U1))
+                .path("incidents")).isEmpty();
+        assertThat(RunningApi.json(api.get("/v1/history/resources?id=" + Assessments.BUCKET + "&tenant=" + GLOBEX,
+                RunningApi.USER_U1)).path("incidents")).isEmpty();
+    }
+
+    @Test
     void anotherTenantsIncidentIsAnsweredAsOneThatDoesNotExist() {
         assertError(api.get("/v1/incidents/" + ofGlobex.incidentId(), RunningApi.USER_U1), 404,
                 "no incident " + ofGlobex.incidentId());
