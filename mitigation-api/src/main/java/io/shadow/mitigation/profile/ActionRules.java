@@ -24,6 +24,11 @@ public final class ActionRules {
     public static final int MAX_PER_MINUTE = Integer.MAX_VALUE;
     /** Characters of one param value (a path, a table, an executable, a webhook name). */
     public static final int MAX_PARAM_CHARS = 1024;
+    /**
+     * The longest {@code expires}: a year. Longer is a mistake (an expiry beyond the last instant the
+     * engine can compute cannot be applied at all); an action meant to last is given no expiry.
+     */
+    public static final Duration MAX_EXPIRES = Duration.ofDays(365);
 
     private ActionRules() {
     }
@@ -54,9 +59,7 @@ public final class ActionRules {
         if (a.hasNonNull("expires")) {
             try {
                 expires = Duration.parse(a.get("expires").asText());
-                if (expires.isNegative() || expires.isZero()) {
-                    problem.accept("/expires", "expires must be a positive ISO-8601 duration such as PT1H");
-                }
+                expires(a.get("expires").asText(), expires, problem);
             } catch (DateTimeParseException e) {
                 problem.accept("/expires", "'" + a.get("expires").asText() + "' is not an ISO-8601 duration; use "
                         + "e.g. PT30M or PT4H");
@@ -83,13 +86,31 @@ public final class ActionRules {
         }
         ActionSpec spec = new ActionSpec(type, params, expires);
         if (badParams.isEmpty()) {
-            check(spec, problem);
+            params(spec, problem);
         }
         return spec;
     }
 
-    /** The rules on an action's params (read from a file, a request or code); problems as in {@link #read}. */
+    /** The rules on an action's expiry and params (read from a file, a request or code); problems as in {@link #read}. */
     public static void check(ActionSpec spec, BiConsumer<String, String> problem) {
+        if (spec.expires() != null) {
+            expires(spec.expires().toString(), spec.expires(), problem);
+        }
+        params(spec, problem);
+    }
+
+    /** {@code expires} (written as {@code text}) is positive and at most {@link #MAX_EXPIRES}. */
+    private static void expires(String text, Duration expires, BiConsumer<String, String> problem) {
+        if (expires.isNegative() || expires.isZero()) {
+            problem.accept("/expires", "expires must be a positive ISO-8601 duration such as PT1H");
+        } else if (expires.compareTo(MAX_EXPIRES) > 0) {
+            problem.accept("/expires", "'" + text + "' is longer than the longest expiry, " + MAX_EXPIRES.toDays()
+                    + " days (P" + MAX_EXPIRES.toDays() + "D); give a shorter one such as PT4H or P30D, or leave "
+                    + "expires out to keep the action until it is undone");
+        }
+    }
+
+    private static void params(ActionSpec spec, BiConsumer<String, String> problem) {
         spec.params().forEach((k, v) -> {
             if (v.length() > MAX_PARAM_CHARS) {
                 problem.accept("/params/" + k, "params." + k + " is " + v.length() + " characters long; at most "

@@ -225,4 +225,59 @@ class ModifyContainmentTest {
         }
         assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("throttled at 20 again").isEqualTo(429);
     }
+
+    @Test
+    void anExpiryBeyondTheLongestIsRefusedBeforeAnythingIsUndoneOrRecorded() {
+        Outcome o = api.handle(Assessments.risk(40).build());
+        String path = "/v1/mitigations/" + o.mitigationId() + "/modify";
+        String body = "{\"actions\": [{\"type\": \"rate_limit\", \"params\": {\"per_minute\": 5}, "
+                + "\"expires\": \"PT9999999999999H\"}]}";
+
+        HttpResponse<String> r = api.post(path, RunningApi.OPERATOR, body, "Idempotency-Key", "modify-1");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(RunningApi.json(r).path("error").asText()).isEqualTo("modify refused, nothing was undone or "
+                + "recorded: actions[0].expires (rate_limit): 'PT9999999999999H' is longer than the longest expiry, "
+                + "365 days (P365D); give a shorter one such as PT4H or P30D, or leave expires out to keep the action "
+                + "until it is undone");
+        assertThat(statuses(o)).as("nothing undone").containsExactlyInAnyOrder("rate_limit=applied", "log=applied");
+        assertThat(api.store().mitigation(o.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.APPLIED);
+        assertThat(api.store().feedback()).isEmpty();
+        assertThat(api.store().auditLog(o.mitigationId())).extracting(AuditEntry::action)
+                .doesNotContain("mitigation.modify", "action.undone");
+        HttpResponse<String> replay = api.post(path, RunningApi.OPERATOR, body, "Idempotency-Key", "modify-1");
+        assertThat(replay.statusCode()).isEqualTo(400);
+        assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        for (int i = 1; i <= 20; i++) {
+            assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("request %d", i).isEqualTo(200);
+        }
+        assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("still throttled at 20").isEqualTo(429);
+
+        HttpResponse<String> aYear = modify(o, "[{\"type\": \"rate_limit\", \"params\": {\"per_minute\": 5}, "
+                + "\"expires\": \"P365D\"}]");
+        assertThat(aYear.statusCode()).as("the longest expiry itself is fine: " + aYear.body()).isEqualTo(200);
+    }
+
+    @Test
+    void profilesCheckAndUploadRefuseAnExpiryBeyondTheLongestWithItsLineAndKey() throws IOException {
+        String yaml;
+        try (InputStream in = ProfileLoader.class.getResourceAsStream(ProfileLoader.DEFAULT_RESOURCE)) {
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("version: 1", "version: 2")
+                    .replaceFirst("expires: PT1H", "expires: PT9999999999999H");
+        }
+        String problem = "line 18, key profiles.0.actions.0.expires: 'PT9999999999999H' is longer than the longest "
+                + "expiry, 365 days (P365D); give a shorter one such as PT4H or P30D, or leave expires out to keep the "
+                + "action until it is undone";
+
+        try {
+            ProfileLoader.parse(yaml, "profiles.yaml");
+            throw new AssertionError("an expiry of a billion years was accepted");
+        } catch (ProfileException e) {
+            assertThat(e.problems()).containsExactly("profiles.yaml " + problem);
+        }
+        HttpResponse<String> upload = api.post("/v1/profiles", RunningApi.ADMIN, yaml);
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(400);
+        assertThat(RunningApi.json(upload).path("error").asText()).contains("uploaded profiles " + problem);
+        assertThat(api.service().engine().profiles().version()).isEqualTo(1);
+    }
 }
