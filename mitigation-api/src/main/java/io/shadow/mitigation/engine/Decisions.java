@@ -14,7 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A user's decision on a mitigation: approve (keep it, confirm the incident), reject (undo every
@@ -24,6 +25,7 @@ import java.util.stream.Collectors;
  * for the nightly job, and only the first of concurrent decisions on one mitigation takes effect.
  */
 public final class Decisions {
+    private static final Logger LOG = LoggerFactory.getLogger(Decisions.class);
     private static final Set<String> OPEN = Set.of(Mitigation.APPLIED, Mitigation.DRY_RUN);
 
     private final MitigationEngine engine;
@@ -39,7 +41,11 @@ public final class Decisions {
         private final int status;
 
         DecisionException(int status, String message) {
-            super(message);
+            this(status, message, null);
+        }
+
+        DecisionException(int status, String message, Throwable cause) {
+            super(message, cause);
             this.status = status;
         }
 
@@ -134,6 +140,9 @@ public final class Decisions {
         }
         Context c = context(mitigationId);
         refuseLiftingOwnEmergency(c, decider, "modify");
+        Incident i = c.incident;
+        ActionTarget target = new ActionTarget(i.tenant(), i.principal(), i.host(),
+                ResourceType.fromWire(i.resourceType()), i.resourceId());
         claim(c, Mitigation.MODIFIED, FeedbackRecord.MODIFY, decider, comment);
         // An action in force stays only if asked for with the same params and, when given, the same expiry
         // (a new rate or expiry replaces the old one).
@@ -145,23 +154,30 @@ public final class Decisions {
         List<String> failed = new ArrayList<>();
         // only what was reversed is applied again if the modify is withdrawn (a kept rotation is not repeated)
         List<ActionRecord> replaced = new ArrayList<>();
-        for (ActionRecord r : dropped) {
-            if (actions.stream().anyMatch(a -> a.type().wireName().equals(r.type()))
-                    && ActionRecord.UNDONE.equals(undo(r, failed))) {
-                replaced.add(r);
-            }
-        }
-        Incident i = c.incident;
-        ActionTarget target = new ActionTarget(i.tenant(), i.principal(), i.host(),
-                ResourceType.fromWire(i.resourceType()), i.resourceId());
         List<ActionRecord> added = new ArrayList<>();
-        for (ActionSpec spec : actions) {
-            if (unchanged.stream().noneMatch(r -> same(spec, r)) && added.stream().noneMatch(r -> same(spec, r))) {
-                added.add(engine.applyForModify(mitigationId, spec, target));
+        String step = "undoing the actions it replaces";
+        try {
+            for (ActionRecord r : dropped) {
+                if (actions.stream().anyMatch(a -> a.type().wireName().equals(r.type()))
+                        && ActionRecord.UNDONE.equals(undo(r, failed))) {
+                    replaced.add(r);
+                }
             }
+            for (ActionSpec spec : actions) {
+                if (unchanged.stream().noneMatch(r -> same(spec, r)) && added.stream().noneMatch(r -> same(spec, r))) {
+                    step = "applying " + spec.type().wireName();
+                    added.add(engine.applyForModify(mitigationId, spec, target));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            // not a failed record but an exception: the claim is taken and replaced actions may be undone, so
+            // the modify is withdrawn all the same; the target must never be left uncontained
+            LOG.error("modify of mitigation {} failed while {}; withdrawing it", mitigationId, step, e);
+            withdraw(c, added, replaced, target, step + " failed unexpectedly (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + "; the server log has the details)", e);
         }
         if (added.stream().anyMatch(r -> !ActionRecord.APPLIED.equals(r.status()))) {
-            withdraw(c, added, replaced, target);
+            withdraw(c, added, replaced, target, null, null);
         }
         for (ActionRecord r : dropped) {
             if (!replaced.contains(r)) {
@@ -180,8 +196,11 @@ public final class Decisions {
      * (its feedback row removed, the audit log says why) and the answer says what is in force. 422
      * when an action does not fit the target and everything was restored, else 500 (a retry may
      * succeed; the key of an Idempotency-Key is freed).
+     *
+     * @param thrown why, when applying or undoing threw instead of returning a failed record; else null
      */
-    private void withdraw(Context c, List<ActionRecord> added, List<ActionRecord> replaced, ActionTarget target) {
+    private void withdraw(Context c, List<ActionRecord> added, List<ActionRecord> replaced, ActionTarget target,
+            String thrown, Throwable cause) {
         String id = c.mitigation.mitigationId();
         List<String> stuck = new ArrayList<>();
         List<String> kept = new ArrayList<>();
@@ -193,14 +212,26 @@ public final class Decisions {
         List<String> problems = new ArrayList<>();
         stuck.forEach(f -> problems.add("undoing the new " + f + " failed; it stays in force"));
         for (ActionRecord r : replaced) {
-            ActionRecord again = engine.reapply(r, target);
-            if (!ActionRecord.APPLIED.equals(again.status())) {
+            String notAgain;
+            try {
+                ActionRecord again = engine.reapply(r, target);
+                notAgain = ActionRecord.APPLIED.equals(again.status()) ? null : again.detail();
+            } catch (RuntimeException e) {
+                LOG.error("applying {} ({}) again failed", r.type(), r.actionId(), e);
+                notAgain = e.getMessage();
+            }
+            if (notAgain != null) {
                 problems.add(r.type() + " (" + r.actionId() + "), which the modify had undone, could not be applied "
-                        + "again (" + again.detail() + ") and is NOT in force");
+                        + "again (" + notAgain + ") and is NOT in force");
             }
         }
-        String why = added.stream().filter(r -> !ActionRecord.APPLIED.equals(r.status())).map(Decisions::notApplied)
-                .collect(Collectors.joining("; "));
+        List<String> reasons = new ArrayList<>();
+        if (thrown != null) {
+            reasons.add(thrown);
+        }
+        added.stream().filter(r -> !ActionRecord.APPLIED.equals(r.status())).map(Decisions::notApplied)
+                .forEach(reasons::add);
+        String why = String.join("; ", reasons);
         List<String> inForce = store.actionsOf(id).stream().filter(r -> ActionRecord.APPLIED.equals(r.status()))
                 .map(r -> r.type() + " (" + r.actionId() + ")").toList();
         String state = (problems.isEmpty() ? "what was in force before is in force" : String.join("; ", problems))
@@ -209,12 +240,13 @@ public final class Decisions {
                 + "; in force now: " + (inForce.isEmpty() ? "nothing" : String.join(", ", inForce));
         boolean reopened = store.withdrawDecision(id, Mitigation.MODIFIED, c.mitigation.status(), feedbackId(id),
                 why + "; " + state);
-        boolean clean = problems.isEmpty() && added.stream().noneMatch(r -> ActionRecord.FAILED.equals(r.status()));
+        boolean clean = thrown == null && problems.isEmpty()
+                && added.stream().noneMatch(r -> ActionRecord.FAILED.equals(r.status()));
         String after = reopened ? "the mitigation is open for a decision again (audit: mitigation.modify_withdrawn)"
                 : "the mitigation's status changed meanwhile (now " + store.mitigation(id).map(Mitigation::status)
                         .orElse("unknown") + "), so it was not reopened";
         throw new DecisionException(clean ? 422 : 500, "mitigation " + id + " was not modified: " + why + "; "
-                + state + "; " + after);
+                + state + "; " + after, cause);
     }
 
     private static String notApplied(ActionRecord r) {

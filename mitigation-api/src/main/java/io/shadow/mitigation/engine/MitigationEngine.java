@@ -364,9 +364,26 @@ public final class MitigationEngine {
         return n;
     }
 
+    /**
+     * Applies and records one action of a modify. If it cannot be recorded it is undone again (without
+     * a record nothing could undo it later) and the failure rethrown, for the modify to be withdrawn.
+     */
     ActionRecord applyForModify(String mitigationId, ActionSpec spec, ActionTarget target) {
         ActionRecord r = apply(mitigationId, spec, target, false);
-        store.insertAction(r);
+        try {
+            store.insertAction(r);
+        } catch (RuntimeException e) {
+            if (ActionRecord.APPLIED.equals(r.status())) {
+                try {
+                    actuators.get(spec.type()).undo(r.handle());
+                } catch (RuntimeException u) {
+                    e.addSuppressed(u);
+                    LOG.error("{} on {} is in force without a record: undo it by hand ({})", r.type(),
+                            target.describe(), r.detail(), u);
+                }
+            }
+            throw e;
+        }
         store.audit("shadow", "action." + r.status(), mitigationId, r.type() + ": " + r.detail());
         return r;
     }

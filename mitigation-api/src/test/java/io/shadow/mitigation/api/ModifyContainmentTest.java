@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import io.shadow.mitigation.Assessments;
 import io.shadow.mitigation.ManualClock;
 import io.shadow.mitigation.MitigationOptions;
+import io.shadow.mitigation.actuate.TableRollback;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileException;
 import io.shadow.mitigation.profile.ProfileLoader;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -279,5 +281,57 @@ class ModifyContainmentTest {
         assertThat(upload.statusCode()).as(upload.body()).isEqualTo(400);
         assertThat(RunningApi.json(upload).path("error").asText()).contains("uploaded profiles " + problem);
         assertThat(api.service().engine().profiles().version()).isEqualTo(1);
+    }
+
+    @Test
+    void aModifyThatThrowsPartWayRestoresWhatItUndidAndLeavesTheMitigationOpen() {
+        // an actuator that throws instead of failing: Spark's classes missing where rollback_table runs
+        AtomicLong version = new AtomicLong(3);
+        TableRollback noSpark = new TableRollback() {
+            @Override
+            public long currentVersion(String table) {
+                return version.get();
+            }
+
+            @Override
+            public void restore(String table, long to) {
+                throw new NoClassDefFoundError("org/apache/spark/sql/SparkSession");
+            }
+        };
+        api.close();
+        api = RunningApi.start(dir.resolve("store-rollback"), ProfileLoader.defaults(), clock,
+                MitigationOptions.defaults(dir.resolve("keys")).withRollback(noSpark, List.of("finance.payroll"),
+                        Duration.ofHours(1)));
+        api.service().engine().actuators().rollback().pinAll();
+        version.set(5);
+        Outcome o = api.handle(Assessments.risk(40).build());
+
+        HttpResponse<String> r = modify(o, "[{\"type\": \"rollback_table\", \"params\": {\"table\": "
+                + "\"finance.payroll\"}}, {\"type\": \"rate_limit\", \"params\": {\"per_minute\": \"5\"}}]");
+
+        List<ActionRecord> actions = api.store().actionsOf(o.mitigationId());
+        assertThat(actions).extracting(ActionRecord::type, ActionRecord::params, ActionRecord::status)
+                .containsExactlyInAnyOrder(tuple("rate_limit", Map.of("per_minute", "20"), "undone"),
+                        tuple("log", Map.of(), "applied"), tuple("rate_limit", Map.of("per_minute", "20"), "applied"));
+        String inForce = String.join(", ", actions.stream().filter(a -> a.status().equals("applied"))
+                .map(a -> a.type() + " (" + a.actionId() + ")").toList());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(500);
+        assertThat(RunningApi.json(r).path("error").asText()).isEqualTo("mitigation " + o.mitigationId()
+                + " was not modified: applying rollback_table failed unexpectedly (NoClassDefFoundError: "
+                + "org/apache/spark/sql/SparkSession; the server log has the details); what was in force before is "
+                + "in force; in force now: " + inForce + "; the mitigation is open for a decision again "
+                + "(audit: mitigation.modify_withdrawn)");
+        for (int i = 1; i <= 20; i++) {
+            assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("request %d", i).isEqualTo(200);
+        }
+        assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("throttled at 20 again").isEqualTo(429);
+        assertThat(api.store().mitigation(o.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.APPLIED);
+        assertThat(api.store().feedback()).as("a decision that did not take effect teaches nothing").isEmpty();
+        assertThat(api.store().auditLog(o.mitigationId())).extracting(AuditEntry::action)
+                .containsSubsequence("mitigation.modify", "action.undone", "action.applied",
+                        "mitigation.modify_withdrawn");
+
+        HttpResponse<String> reject = api.decide(o.mitigationId(), "reject", "{\"comment\": \"false alarm\"}");
+        assertThat(reject.statusCode()).as("still open for a decision: " + reject.body()).isEqualTo(200);
     }
 }
