@@ -93,6 +93,14 @@ public final class MitigationRoutes {
             LOG.warn("agent ack of command {} has fields Shadow does not know, kept as sent: {}; known: {}",
                     ctx.pathParam("id"), unknown, ACK_FIELDS.stream().sorted().toList());
         }
+        JsonNode ok = body.path("ok");
+        if (!ok.isBoolean()) {
+            // "done" or "failed" decides whether Shadow believes the host contained: it is never guessed
+            throw new ApiError(400, "'ok' is required and must be a JSON boolean, true when the agent carried the "
+                    + "command out and false when it could not (got " + (ok.isMissingNode() ? "no 'ok'" : ok.toString())
+                    + "); send e.g. {\"ok\": false, \"detail\": \"nft missing\"}; command " + id
+                    + " stays pending");
+        }
         JsonNode detail = body.path("detail");
         if (!detail.isMissingNode() && !detail.isNull() && !detail.isTextual()) {
             throw new ApiError(400, "'detail' must be a string (what the agent did or why it could not)");
@@ -101,13 +109,12 @@ public final class MitigationRoutes {
             // an agent cannot act on a refusal, and its acknowledgement must not be lost: a long detail is cut
             body.put("detail", RequestLimits.cut(detail.asText(), RequestLimits.MAX_ACK_DETAIL_CHARS));
         }
-        boolean ok = body.path("ok").asBoolean(true);
         Caller c = ServiceApp.caller(ctx);
         engine.actuators().agents().get(id).ifPresent(cmd -> ownHost(c, cmd.host()));
-        if (!engine.actuators().agents().acknowledge(id, c.name(), ok, body.toString())) {
+        if (!engine.actuators().agents().acknowledge(id, c.name(), ok.booleanValue(), body.toString())) {
             throw new ApiError(409, "command " + id + " is unknown or not pending");
         }
-        ctx.json(Map.of("acknowledged", id, "status", ok ? "done" : "failed"));
+        ctx.json(Map.of("acknowledged", id, "status", ok.booleanValue() ? "done" : "failed"));
     }
 
     /**

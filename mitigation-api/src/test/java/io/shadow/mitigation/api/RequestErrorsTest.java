@@ -155,6 +155,37 @@ class RequestErrorsTest {
     }
 
     @Test
+    void anAgentAckWithoutABooleanOkIsRefusedAndTheCommandStaysPending() {
+        api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig").build());
+        String commands = "/v1/agent/commands?tenant=acme&host=ws-17";
+        JsonNode isolate = RunningApi.json(api.get(commands, RunningApi.AGENT)).get(0);
+        assertThat(isolate.path("action").asText()).isEqualTo("isolate_host");
+        String cmd = isolate.path("id").asText();
+        String ack = "/v1/agent/commands/" + cmd + "/ack";
+
+        for (String[] c : new String[][] {
+            {"{\"ok\": \"no\", \"detail\": \"nft missing\"}", "\"no\""},
+            {"{\"detial\": \"typo\"}", "no 'ok'"},
+            {"{}", "no 'ok'"},
+            {"", "no 'ok'"},
+            {"{\"ok\": \"true\"}", "\"true\""},
+            {"{\"ok\": 1}", "1"},
+            {"{\"ok\": null}", "null"}}) {
+            assertThat(error(api.post(ack, RunningApi.AGENT, c[0]), 400)).as(c[0]).isEqualTo("'ok' is required and "
+                    + "must be a JSON boolean, true when the agent carried the command out and false when it could not "
+                    + "(got " + c[1] + "); send e.g. {\"ok\": false, \"detail\": \"nft missing\"}; command " + cmd
+                    + " stays pending");
+        }
+        assertThat(RunningApi.json(api.get(commands, RunningApi.AGENT))).as("not acknowledged")
+                .anyMatch(c -> c.path("id").asText().equals(cmd));
+
+        HttpResponse<String> failed = api.post(ack, RunningApi.AGENT, "{\"ok\": false, \"detail\": \"nft missing\"}");
+        assertThat(failed.statusCode()).as(failed.body()).isEqualTo(200);
+        assertThat(RunningApi.json(failed).path("status").asText()).isEqualTo("failed");
+        assertThat(api.service().engine().actuators().agents().get(cmd).orElseThrow().status()).isEqualTo("failed");
+    }
+
+    @Test
     void aModifyActionWithoutATypeIsRefusedSayingTheTypeIsRequiredAndItsValues() {
         Outcome o = api.handle(Assessments.risk(40).build());
 
