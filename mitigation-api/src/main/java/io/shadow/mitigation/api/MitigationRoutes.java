@@ -156,7 +156,7 @@ public final class MitigationRoutes {
     }
 
     private void assess(Context ctx) throws Exception {
-        Assessment a = ServiceApp.JSON.readValue(ctx.body(), Assessment.class);
+        Assessment a = JsonBody.STRICT.forType(Assessment.class).readValue(ctx.body());
         if (a == null || a.anomaly() == null || a.risk() == null) {
             throw new ApiError(400, "body must be an assessment: {\"anomaly\": {...}, \"risk\": {...}}");
         }

@@ -60,7 +60,7 @@ public final class ServiceApp {
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             cfg.routes.exception(com.fasterxml.jackson.core.JsonProcessingException.class, (e, ctx) -> error(ctx, 400,
-                    "request body is not valid JSON for this endpoint: " + e.getOriginalMessage()));
+                    JsonBody.NOT_JSON + JsonBody.problem(e)));
             cfg.routes.exception(io.javalin.validation.ValidationException.class, (e, ctx) -> error(ctx, 400,
                     "invalid " + e.getErrors().entrySet().stream().map(f -> f.getKey() + ": " + f.getValue().stream()
                             .map(v -> v.getMessage() + " (got '" + v.value + "')").toList()).toList()));

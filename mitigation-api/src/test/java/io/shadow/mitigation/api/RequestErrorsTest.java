@@ -56,15 +56,51 @@ class RequestErrorsTest {
     @Test
     void malformedJsonIsABadRequestThatSaysWhatIsWrong() throws Exception {
         assertThat(error(api.post("/v1/assessments", RunningApi.SERVICE, "{\"anomaly\": "), 400))
-                .isEqualTo("request body is not valid JSON for this endpoint: "
-                        + "Unexpected end-of-input within/between Object entries");
+                .isEqualTo("request body is not valid JSON for this endpoint: unexpected end of input at line 1, "
+                        + "column 13: the JSON stops before an object, array or string is closed");
         String withTypo = ServiceApp.JSON.writeValueAsString(Assessments.risk(40).build())
                 .replace("\"risk\":", "\"riks\":");
         assertThat(error(api.post("/v1/assessments", RunningApi.SERVICE, withTypo), 400))
-                .startsWith("request body is not valid JSON for this endpoint: Unrecognized field \"riks\"");
+                .startsWith("request body is not valid JSON for this endpoint: unknown field 'riks' at line 1, ")
+                .endsWith("; known fields: [anomaly, risk]");
         assertThat(error(api.post("/v1/assessments", RunningApi.SERVICE, "{}"), 400))
                 .isEqualTo("body must be an assessment: {\"anomaly\": {...}, \"risk\": {...}}");
         assertThat(api.store().incidents(null, null, 10)).isEmpty();
+    }
+
+    @Test
+    void aBodyThatIsNotExactlyOneJsonObjectWithEachFieldOnceIsRefusedInPlainWords() throws Exception {
+        Outcome o = api.handle(Assessments.risk(40).build());
+        String notJson = "request body is not valid JSON for this endpoint: ";
+        String send = "; send a JSON object such as {\"comment\": \"...\"}";
+
+        assertThat(error(api.decide(o.mitigationId(), "approve", "{\"comment\": \"ok\"} {\"comment\": \"x\"}"), 400))
+                .isEqualTo(notJson + "more than one JSON value: another one follows the first at line 1, column 19; "
+                        + "the body must be exactly one" + send);
+        assertThat(error(api.decide(o.mitigationId(), "reject", "{\"comment\": \"a\", \"comment\": \"b\"}"), 400))
+                .isEqualTo(notJson + "field 'comment' appears twice at line 1, column 27; which one was meant is "
+                        + "unknown, so send each field once" + send);
+        assertThat(error(api.decide(o.mitigationId(), "approve", "{\"comment\":"), 400))
+                .isEqualTo(notJson + "unexpected end of input at line 1, column 12: the JSON stops before an object, "
+                        + "array or string is closed" + send);
+        assertThat(error(api.decide(o.mitigationId(), "approve", "{"), 400))
+                .startsWith(notJson + "unexpected end of input at line 1, column 2: ")
+                .doesNotContain("Source", "REDACTED", "StreamReadFeature");
+        assertThat(error(api.decide(o.mitigationId(), "approve", "{comment: 1}"), 400))
+                .startsWith(notJson + "unexpected character ('c' (code 99)): was expecting double-quote to start "
+                        + "field name at line 1, column 2" + send);
+        assertThat(error(api.decide(o.mitigationId(), "modify", "{\"actions\": [{\"type\": \"log\"}], "
+                + "\"actions\": [{\"type\": \"log\"}]}"), 400)).startsWith(notJson + "field 'actions' appears twice");
+        assertThat(error(api.post("/v1/keys", RunningApi.ADMIN, "{\"tenant\": \"acme\", \"principal\": \"alice\", "
+                + "\"principal\": \"mallory\"}"), 400)).startsWith(notJson + "field 'principal' appears twice");
+        String assessment = ServiceApp.JSON.writeValueAsString(Assessments.risk(40).principal("u-9").build());
+        assertThat(error(api.post("/v1/assessments", RunningApi.SERVICE, assessment + " " + assessment), 400))
+                .startsWith(notJson + "more than one JSON value");
+
+        assertThat(api.store().mitigation(o.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.APPLIED);
+        assertThat(api.store().feedback()).isEmpty();
+        assertThat(api.store().incidents(null, "u-9", 10)).isEmpty();
+        assertThat(api.store().auditLog(null)).extracting(a -> a.action()).doesNotContain("key.issued");
     }
 
     @Test
