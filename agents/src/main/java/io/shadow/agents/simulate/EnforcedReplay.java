@@ -128,8 +128,14 @@ public final class EnforcedReplay {
                     case "release_host", "resume_process" -> contained.remove(host);
                     default -> { }
                 }
-                send(HttpRequest.newBuilder(base.resolve("/v1/agent/commands/" + c.path("id").asText() + "/ack"))
-                        .POST(HttpRequest.BodyPublishers.noBody()), agentToken);
+                HttpResponse<String> ack = send(HttpRequest.newBuilder(base.resolve("/v1/agent/commands/"
+                        + c.path("id").asText() + "/ack")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"ok\": true, \"detail\": \"simulated\"}")),
+                        agentToken);
+                if (ack.statusCode() != 200) { // a command left pending would be pulled and counted again
+                    throw new IllegalStateException("ack of agent command " + c.path("id").asText() + " for " + host
+                            + " answered " + ack.statusCode() + ": " + ack.body());
+                }
                 commands++;
             }
         }
