@@ -1,6 +1,7 @@
 package io.shadow.scorer;
 
 import io.shadow.features.signal.RiskScore;
+import io.shadow.model.registry.MissingRunException;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.registry.ModelVersion;
 import io.shadow.model.risk.RiskFactors;
@@ -46,10 +47,21 @@ public final class RiskModelHolder implements AutoCloseable {
 
     /**
      * Loads the champion if it differs from the model served; returns whether it switched. Throws,
-     * naming the version and path, when the champion does not load; the model served stays.
+     * naming the version and path, when the champion does not load; the model served stays. A
+     * champion whose run the registry no longer has is not an error while it is the model served.
      */
     public synchronized boolean refresh() {
-        Optional<ModelVersion> champion = registry.version(modelName, ModelRegistry.CHAMPION);
+        Optional<ModelVersion> champion;
+        try {
+            champion = registry.version(modelName, ModelRegistry.CHAMPION);
+        } catch (MissingRunException e) {
+            if (e.versionId().equals(current.get().model.id())) {
+                // the model served is loaded and fine: its run being deleted in the registry (which the registry
+                // reports once) stops the next promotion from picking it, not this scorer from serving it
+                return false;
+            }
+            throw e;
+        }
         if (champion.isEmpty() || champion.get().id().equals(current.get().model.id())) {
             return false;
         }

@@ -215,4 +215,30 @@ class ScorerHttpTest {
         assertThat(withV1.risk().score() - withV2.risk().score())
                 .as("the model that learned intel means an incident scores the intel match higher").isGreaterThan(30);
     }
+
+    @Test
+    void aChampionWhoseRunIsDeletedKeepsBeingServedAndTheScorerStaysReady() throws Exception {
+        int v1 = Champions.train(registry, true);
+        registry.setAlias("shadow-risk", ModelRegistry.CHAMPION, v1);
+        assertThat(server.service.reloadModel()).isTrue();
+        String runId = registry.version("shadow-risk", ModelRegistry.CHAMPION).orElseThrow().runId();
+        try (java.util.stream.Stream<Path> runs = java.nio.file.Files.find(registry.root(), 2,
+                (p, a) -> a.isDirectory() && p.getFileName().toString().equals(runId))) {
+            for (Path run : runs.toList()) { // someone cleans up runs in the registry
+                try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(run)) {
+                    for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        java.nio.file.Files.delete(f);
+                    }
+                }
+            }
+        }
+
+        assertThat(server.service.reloadModel()).as("nothing to switch to").isFalse();
+
+        HttpResponse<String> ready = server.get("/ready", null);
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(TestServer.json(ready).get("model").asText()).isEqualTo("shadow-risk:1");
+        post("/v1/events", deletes("u-1", "185.220.101.47", 30), TOKEN);
+        assertThat(handed.get(handed.size() - 1).risk().model()).isEqualTo("shadow-risk:1");
+    }
 }
