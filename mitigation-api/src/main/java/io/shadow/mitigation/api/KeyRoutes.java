@@ -42,8 +42,8 @@ final class KeyRoutes {
         cfg.routes.post("/v1/keys", RequestLimits.bodyAtMost(RequestLimits.MAX_JSON_BYTES,
                 idempotency.wrap(this::issue, KeyRoutes::withoutSecret)), ADMIN);
         cfg.routes.get("/v1/keys/{id}", this::collect, USER, OPERATOR);
-        cfg.routes.post("/v1/keys/{id}/revoke", RequestLimits.bodyAtMost(RequestLimits.MAX_JSON_BYTES, this::revoke),
-                OPERATOR, ADMIN);
+        cfg.routes.post("/v1/keys/{id}/revoke", RequestLimits.bodyAtMost(RequestLimits.MAX_JSON_BYTES,
+                idempotency.wrap(this::revoke)), OPERATOR, ADMIN);
     }
 
     private void revoke(Context ctx) throws JsonProcessingException {

@@ -1,5 +1,6 @@
 package io.shadow.mitigation.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -18,8 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,12 +44,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Held assessments are also kept in {@code heldFile} (JSON lines), so a process killed outright
  * (SIGKILL, out of memory) loses none: each is appended, and flushed to the operating system, as it
- * is held; the file is rewritten without those handed over or dropped after each retry, and removed
- * once all are handed over. {@link #close()} tries once more and saves what is left. The next start
- * reads the file and hands its assessments over first. After a kill, an assessment handed over
- * since the last rewrite is handed over again: it finds the incident it opened and is attached to
- * it, nothing is applied twice. (A machine that loses power can lose what the operating system had
- * not yet written; the store's own outage is the case this is for.)
+ * is held, and each one handed over or dropped is followed by a line {@code {"done": "<anomaly
+ * id>"}}, so the next start hands over exactly those still held. The file is rewritten without
+ * them when the store fails again, and removed once all are handed over; {@link #close()} tries
+ * once more and saves what is left. Only an assessment being handed over at the very moment of a
+ * kill (acted on, its "done" line not yet written) can be handed over again. (A machine that
+ * loses power can lose what the operating system had not yet written; the store's own outage is
+ * the case this is for.)
  */
 public final class MitigationHandoff implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MitigationHandoff.class);
@@ -69,8 +73,10 @@ public final class MitigationHandoff implements AutoCloseable {
     private BufferedWriter journal;
     /** {@code heldFile} still lists assessments handed over or dropped since it was last written whole. */
     private boolean journalStale;
-    /** Appending failed in this outage (logged once). */
+    /** Writing {@code heldFile} failed in this outage (logged once). */
     private boolean journalFailed;
+    /** The field of a line saying the assessment of that anomaly was handed over or dropped. */
+    private static final String DONE = "done";
     private long dropped;
     /** Handed over late and dropped since the outage began, for the line that reports its end. */
     private long handedInOutage;
@@ -192,6 +198,7 @@ public final class MitigationHandoff implements AutoCloseable {
                 removeIdentity(next);
                 handedInOutage++;
                 journalStale = true;
+                appendDone(next);
             }
             done++;
         }
@@ -217,8 +224,12 @@ public final class MitigationHandoff implements AutoCloseable {
             Thread.currentThread().interrupt();
             stopped = false;
         }
-        if (held() == 0) {
-            return; // the file was removed when its last assessment was handed over
+        synchronized (this) {
+            if (held.isEmpty()) { // removed when the last was handed over, unless the stop interrupted that
+                closeJournal();
+                removeHeldFile();
+                return;
+            }
         }
         saveHeld();
         if (stopped) { // never two threads handing the same assessment over
@@ -254,7 +265,7 @@ public final class MitigationHandoff implements AutoCloseable {
                 w.newLine();
             }
         } catch (IOException e) {
-            LOG.error("cannot save held assessments to {}: {}", heldFile, e.toString());
+            journalFailure("cannot save held assessments to " + heldFile, e);
             return false;
         }
         try {
@@ -263,7 +274,7 @@ public final class MitigationHandoff implements AutoCloseable {
             journalStale = false;
             return true;
         } catch (IOException e) {
-            LOG.error("cannot save held assessments to {}: {}", heldFile, e.toString());
+            journalFailure("cannot save held assessments to " + heldFile, e);
             return false;
         }
     }
@@ -280,23 +291,34 @@ public final class MitigationHandoff implements AutoCloseable {
             LOG.error("cannot read held assessments from {} ({}); they are not mitigated", heldFile, e.toString());
             return;
         }
-        int n = 0;
+        List<Assessment> read = new ArrayList<>();
+        Set<String> done = new HashSet<>();
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
                 continue;
             }
             try {
-                Assessment a = JSON.readValue(lines.get(i), Assessment.class);
+                JsonNode line = JSON.readTree(lines.get(i));
+                if (line != null && line.path(DONE).isTextual()) {
+                    done.add(line.path(DONE).asText());
+                    continue;
+                }
+                Assessment a = JSON.treeToValue(line, Assessment.class);
                 if (a == null || a.anomaly() == null || a.risk() == null) {
                     LOG.error("{} line {} has no anomaly or risk; skipped", heldFile, i + 1);
                     continue;
                 }
-                held.addLast(a);
-                n++;
+                read.add(a);
             } catch (IOException e) {
                 LOG.error("{} line {} is not an assessment ({}); skipped", heldFile, i + 1, e.getMessage());
             }
         }
+        for (Assessment a : read) {
+            if (!done.contains(a.anomaly().anomalyId())) {
+                held.addLast(a);
+            }
+        }
+        int n = held.size();
         heldFileLoaded = true;
         journalStale = n < lines.stream().filter(l -> !l.isBlank()).count();
         while (held.size() > capacity) { // the file of a run with a larger capacity, or killed before a rewrite
@@ -340,31 +362,54 @@ public final class MitigationHandoff implements AutoCloseable {
                 lowest.anomaly().entity(), Math.round(lowest.risk().score()));
         if (lowest != newcomer) {
             removeIdentity(lowest);
+            appendDone(lowest);
         }
         return lowest;
     }
 
     /** Appends {@code a} to {@code heldFile}, so that a process killed outright does not lose it. */
     private void append(Assessment a) {
+        try {
+            appendLine(JSON.writeValueAsString(a));
+        } catch (IOException e) {
+            journalFailure("cannot keep held assessments in " + heldFile, e);
+        }
+    }
+
+    /** Notes in {@code heldFile} that {@code a} was handed over or dropped, so the next start skips it. */
+    private void appendDone(Assessment a) {
+        if (journal == null && !heldFileLoaded) {
+            return; // nothing of it was written
+        }
+        try {
+            appendLine(JSON.writeValueAsString(java.util.Map.of(DONE, idOf(a))));
+        } catch (IOException e) {
+            journalFailure("cannot note a handed-over assessment in " + heldFile, e);
+        }
+    }
+
+    private void appendLine(String line) throws IOException {
         if (heldFile == null) {
             return;
         }
-        try {
-            if (journal == null) {
-                journal = Files.newBufferedWriter(heldFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
-                heldFileLoaded = true; // removed once they are all handed over
-            }
-            journal.write(JSON.writeValueAsString(a));
-            journal.newLine();
-            journal.flush();
-        } catch (IOException e) {
-            closeJournal();
-            if (!journalFailed) {
-                journalFailed = true;
-                LOG.error("cannot keep held assessments in {} ({}); they are held in memory only and lost if the "
-                        + "process is killed before the store is back", heldFile, e.toString());
-            }
+        if (journal == null) {
+            journal = Files.newBufferedWriter(heldFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            heldFileLoaded = true; // removed once they are all handed over
+        }
+        journal.write(line);
+        journal.newLine();
+        journal.flush();
+    }
+
+    /** The file no longer says what is held: rewritten whole at the next retry; logged once per outage. */
+    private void journalFailure(String what, IOException e) {
+        closeJournal();
+        journalStale = true; // a torn last line is dropped by the rewrite
+        if (!journalFailed) {
+            journalFailed = true;
+            LOG.error("{} ({}); held assessments stay in memory, and a process killed before the file can be "
+                    + "written again loses them", what, e.toString());
         }
     }
 
@@ -383,6 +428,7 @@ public final class MitigationHandoff implements AutoCloseable {
     private synchronized void drop(Assessment a) {
         removeIdentity(a);
         journalStale = true;
+        appendDone(a);
         dropped++;
         droppedInOutage++;
     }
@@ -400,21 +446,26 @@ public final class MitigationHandoff implements AutoCloseable {
         closeJournal();
         journalStale = false;
         journalFailed = false;
-        if (heldFileLoaded) {
-            try {
-                Files.deleteIfExists(heldFile);
-                heldFileLoaded = false;
-            } catch (IOException e) {
-                LOG.warn("cannot remove {} after handing its assessments over ({}); delete it, or they are handed "
-                        + "over again at the next start", heldFile, e.toString());
-            }
-        }
+        removeHeldFile();
         if (outageSince != null) {
             LOG.info("mitigation store available again after {} s; {} held assessments handed over, {} dropped",
                     Duration.between(outageSince, clock.instant()).toSeconds(), handedInOutage, droppedInOutage);
             outageSince = null;
             handedInOutage = 0;
             droppedInOutage = 0;
+        }
+    }
+
+    private void removeHeldFile() {
+        if (!heldFileLoaded) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(heldFile);
+            heldFileLoaded = false;
+        } catch (IOException e) {
+            LOG.warn("cannot remove {} after handing its assessments over ({}); it lists them as done, so the next "
+                    + "start hands none of them over again", heldFile, e.toString());
         }
     }
 

@@ -30,6 +30,8 @@ public final class NotificationStream implements Notifier {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationStream.class);
     private final Map<SseClient, Sender> clients = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
+    /** Set by {@link #close()}: a client connecting afterwards is closed at once. */
+    private volatile boolean closed;
     private final long pingNanos;
 
     public NotificationStream() {
@@ -54,6 +56,11 @@ public final class NotificationStream implements Notifier {
             s.interrupt();
         });
         clients.put(client, s);
+        if (closed) { // connected while the service stops: no sender may outlive the server
+            clients.remove(client);
+            client.close();
+            return;
+        }
         client.sendComment("connected");
         s.start();
     }
@@ -84,9 +91,10 @@ public final class NotificationStream implements Notifier {
     /**
      * Ends every client's stream and its sender thread; for a stopping server, before the HTTP server
      * stops (a sender left running would ping a connection the stopped server has already recycled).
-     * Clients may connect again once a server is back.
+     * A client connecting afterwards is closed at once.
      */
     public void close() {
+        closed = true;
         clients.forEach((client, s) -> {
             clients.remove(client);
             s.interrupt();

@@ -122,7 +122,7 @@ async function showHistory(principal, tenant) {
     + (tenant ? "?tenant=" + encodeURIComponent(tenant) : ""));
   view.innerHTML = `<h2>History of ${esc(h.principal)}${tenant ? ` <span class="muted">in ${esc(tenant)}</span>` : ""}</h2>${h.incidents.map(e => `<div class="card">
     <h3><a href="#incident/${esc(e.incident.incidentId)}">${esc(e.incident.incidentId)}</a> ${band(e.incident.band)}
-      <span class="muted">${esc(e.incident.resourceId)} — ${esc(e.incident.status)}</span></h3>
+      <span class="muted">${esc(e.incident.tenant)}: ${esc(e.incident.resourceId)} — ${esc(e.incident.status)}</span></h3>
     <ul>${e.mitigations.map(m => `<li>${esc(m.appliedAt)}: ${esc(m.profile)} (${esc(m.path)}) — <strong>${esc(m.status)}</strong>
       ${m.decidedBy ? "by " + esc(m.decidedBy) : ""}: ${m.actions.map(a => esc(a.type) + " [" + esc(a.status) + "]").join(", ")}</li>`).join("")}
     </ul></div>`).join("") || "<p class='muted'>Nothing yet.</p>"}`;

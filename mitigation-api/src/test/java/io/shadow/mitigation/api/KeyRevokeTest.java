@@ -99,4 +99,31 @@ class KeyRevokeTest {
         }
         assertThat(keys.authenticate(Assessments.TENANT, secret)).as("still active").hasValue("u-1");
     }
+
+    @Test
+    void aRepeatWithTheSameIdempotencyKeyReplaysTheFirstAnswer() {
+        HttpResponse<String> first = api.post("/v1/keys/" + keyId + "/revoke", RunningApi.OPERATOR, "",
+                "Idempotency-Key", "revoke-1");
+        HttpResponse<String> again = api.post("/v1/keys/" + keyId + "/revoke", RunningApi.OPERATOR, "",
+                "Idempotency-Key", "revoke-1");
+
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(RunningApi.json(again).path("changed").asBoolean()).as("the first answer, replayed").isTrue();
+        assertThat(again.body()).isEqualTo(first.body());
+    }
+
+    @Test
+    void aRotatedKeyRevokedBeforeItsOwnerCollectedItIsNoLongerHandedOver() {
+        var o = api.handle(Assessments.risk(60).build()); // medium: a restriction and a key rotation
+        String rotated = api.store().actionsOf(o.mitigationId()).stream().filter(a -> a.type().equals("rotate_keys"))
+                .findFirst().orElseThrow().handle();
+
+        api.post("/v1/keys/" + rotated + "/revoke", RunningApi.OPERATOR, "{\"reason\": \"owner left\"}");
+
+        HttpResponse<String> r = api.get("/v1/keys/" + rotated, RunningApi.USER_U1);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(410);
+        assertThat(RunningApi.json(r).path("error").asText()).startsWith("key " + rotated + " was revoked (owner "
+                + "left (olga@acme.example)) before its secret was collected");
+    }
 }

@@ -92,6 +92,13 @@ class NotificationStreamTest {
             }
             assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
                     .as("no sender left to ping a stopped server").doesNotContain("shadow-sse-sender");
+
+            BlockingQueue<String> late = open(api, RunningApi.OPERATOR);
+            do {
+                line = late.poll(10, TimeUnit.SECONDS);
+            } while (line != null && !line.equals(END));
+            assertThat(line).as("a client connecting while the service stops is closed at once").isEqualTo(END);
+            assertThat(api.service().stream().clients()).isZero();
         }
     }
 
