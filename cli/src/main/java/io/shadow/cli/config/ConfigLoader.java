@@ -82,6 +82,7 @@ public final class ConfigLoader {
                   password: ""
                   starttls: false
                   domain: ""
+                  domains: []
                   operators: []
             scorer:
               shards: 0

@@ -121,9 +121,9 @@ public record ShadowConfig(
     public record Delivery(int attempts, String backoff, String maxBackoff, String timeout) {
     }
 
-    /** SMTP server; empty host: no e-mail. */
+    /** SMTP server; empty host: no e-mail. {@code domains}: {@code tenant=domain} entries, one per tenant. */
     public record Smtp(String host, int port, String from, String username, String password, boolean starttls,
-            String domain, List<String> operators) {
+            String domain, List<String> domains, List<String> operators) {
     }
 
     /**

@@ -37,7 +37,7 @@ public final class MitigationWiring {
                 w.secret(), w.uses() == null ? null : new HashSet<>(w.uses()))).toList();
         var s = m.channels().smtp();
         Smtp smtp = new Smtp(s.host(), s.port(), s.from(), s.username(), s.password(), s.starttls(), s.domain(),
-                s.operators());
+                s.domains(), s.operators());
         TableRollback tables = rollback;
         if (tables == null && !m.rollback().tables().isEmpty()) {
             DeltaRestore delta = new DeltaRestore(() -> SparkSessions.create("shadow-rollback", c.spark().master(),

@@ -1,18 +1,28 @@
 package io.shadow.mitigation.notify;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The SMTP server notifications are mailed through; an empty host turns e-mail off.
  *
  * @param domain a principal without {@code @} is mailed at {@code principal@domain} (empty: only
- *     principals that are addresses get mail)
+ *     principals that are addresses get mail). For one tenant: when {@code domains} is set it is not used
+ * @param domains {@code tenant=domain} entries: a principal without {@code @} of such a tenant is
+ *     mailed at {@code principal@domain}, one of a tenant not listed gets no mail (principals of
+ *     different tenants may share a name, so one domain for all would mail one tenant's
+ *     notifications to another tenant's namesake)
  * @param operators addresses that receive every notification
  */
 public record Smtp(String host, int port, String from, String username, String password, boolean startTls,
-        String domain, List<String> operators) {
+        String domain, List<String> domains, List<String> operators) {
+    private static final String DOMAINS = "mitigation.channels.smtp.domains";
+
     public Smtp {
         operators = operators == null ? List.of() : List.copyOf(operators);
+        domains = domains == null ? List.of() : List.copyOf(domains);
+        byTenant(domains); // refuses malformed entries at start
         if (host != null && !host.isBlank()) {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("mitigation.channels.smtp.port " + port + " is not a port (1-65535)");
@@ -23,18 +33,46 @@ public record Smtp(String host, int port, String from, String username, String p
         }
     }
 
+    /** As before per-tenant domains: one {@code domain} for every recipient. */
+    public Smtp(String host, int port, String from, String username, String password, boolean startTls,
+            String domain, List<String> operators) {
+        this(host, port, from, username, password, startTls, domain, List.of(), operators);
+    }
+
+    private static Map<String, String> byTenant(List<String> domains) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String entry : domains) {
+            int eq = entry == null ? -1 : entry.indexOf('=');
+            String tenant = eq < 0 ? "" : entry.substring(0, eq).trim();
+            String domain = eq < 0 ? "" : entry.substring(eq + 1).trim();
+            if (tenant.isEmpty() || domain.isEmpty() || domain.contains("@")) {
+                throw new IllegalArgumentException(DOMAINS + " entry '" + entry + "' is not tenant=domain, e.g. "
+                        + "acme=acme.example");
+            }
+            if (out.put(tenant, domain) != null) {
+                throw new IllegalArgumentException(DOMAINS + " names tenant '" + tenant + "' twice; give each tenant "
+                        + "one domain");
+            }
+        }
+        return out;
+    }
+
     public boolean enabled() {
         return host != null && !host.isBlank();
     }
 
-    /** The address for a notification's recipient, or null when there is none. */
-    public String addressOf(String recipient) {
+    /**
+     * The address for a notification's recipient in {@code tenant}, or null when there is none: a
+     * recipient that is an address as it is, else {@code recipient@} the tenant's domain.
+     */
+    public String addressOf(String tenant, String recipient) {
         if (recipient == null) {
             return null;
         }
         if (recipient.contains("@")) {
             return recipient;
         }
-        return domain == null || domain.isBlank() ? null : recipient + "@" + domain;
+        String d = domains.isEmpty() ? domain : byTenant(domains).get(tenant);
+        return d == null || d.isBlank() ? null : recipient + "@" + d;
     }
 }

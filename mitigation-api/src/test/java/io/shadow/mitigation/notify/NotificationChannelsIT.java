@@ -134,4 +134,29 @@ class NotificationChannelsIT {
             smtp.stop();
         }
     }
+
+    @Test
+    void withDomainsPerTenantANamesakeOfAnotherTenantIsNotMailedAtTheFirstTenantsDomain() throws Exception {
+        GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
+        smtp.start();
+        try (RunningApi api = RunningApi.start(dir, RunningApi.profiles("data-actions.yaml"),
+                new ManualClock(Assessments.T0), MitigationOptions.defaults(dir.resolve("keys"))
+                        .withSmtp(new Smtp("127.0.0.1", smtp.getSmtp().getPort(), "shadow@acme.example", "", "",
+                                false, "", List.of("acme=acme.example", "initech=initech.example"),
+                                List.of("soc@acme.example"))))) {
+            api.handle(Assessments.risk(40).build());
+            api.handle(Assessments.risk(40).tenant("globex").build());
+
+            await(() -> smtp.getReceivedMessages().length == 3, "three e-mails");
+            Thread.sleep(500); // a fourth would come as fast
+            List<String> to = new java.util.ArrayList<>();
+            for (MimeMessage m : smtp.getReceivedMessages()) {
+                to.add(m.getAllRecipients()[0].toString());
+            }
+            assertThat(to).as("globex's u-1 is not acme's u-1@acme.example; globex has no domain: only the operators")
+                    .containsExactlyInAnyOrder("u-1@acme.example", "soc@acme.example", "soc@acme.example");
+        } finally {
+            smtp.stop();
+        }
+    }
 }

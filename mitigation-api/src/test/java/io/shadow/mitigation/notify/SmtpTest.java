@@ -1,0 +1,38 @@
+package io.shadow.mitigation.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Where a notification for a principal is mailed, with one domain or a domain per tenant. */
+class SmtpTest {
+    private static Smtp smtp(String domain, List<String> domains) {
+        return new Smtp("mail.example", 25, "shadow@acme.example", "", "", false, domain, domains, List.of());
+    }
+
+    @Test
+    void oneDomainServesEveryTenantAndAnAddressIsKeptAsItIs() {
+        Smtp s = smtp("acme.example", List.of());
+        assertThat(s.addressOf("acme", "alice")).isEqualTo("alice@acme.example");
+        assertThat(s.addressOf("globex", "bob@globex.example")).isEqualTo("bob@globex.example");
+        assertThat(smtp("", List.of()).addressOf("acme", "alice")).as("no domain: no address").isNull();
+    }
+
+    @Test
+    void withDomainsPerTenantEachTenantsPrincipalsAreMailedAtItsOwnAndOthersNotAtAll() {
+        Smtp s = smtp("acme.example", List.of("acme=acme.example", "globex = globex.example"));
+        assertThat(s.addressOf("acme", "u-1")).isEqualTo("u-1@acme.example");
+        assertThat(s.addressOf("globex", "u-1")).isEqualTo("u-1@globex.example");
+        assertThat(s.addressOf("initech", "u-1")).as("not the single domain either").isNull();
+    }
+
+    @Test
+    void aMalformedOrRepeatedEntryIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> smtp("", List.of("acme.example"))).hasMessage("mitigation.channels.smtp.domains "
+                + "entry 'acme.example' is not tenant=domain, e.g. acme=acme.example");
+        assertThatThrownBy(() -> smtp("", List.of("acme=a.example", "acme=b.example"))).hasMessage(
+                "mitigation.channels.smtp.domains names tenant 'acme' twice; give each tenant one domain");
+    }
+}
