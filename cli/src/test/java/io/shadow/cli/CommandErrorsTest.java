@@ -139,6 +139,26 @@ class CommandErrorsTest {
     }
 
     @Test
+    void serveRefusesTwoEntriesSharingATokenRatherThanGivingOneOfThemTheOthersRole() throws Exception {
+        Path config = Files.writeString(dir.resolve("shadow.yaml"), """
+                data-dir: %s
+                server: {port: 0}
+                auth:
+                  tokens:
+                    - {name: alice, token: "shared-token-0123456789", role: user, tenant: acme, principal: alice}
+                    - {name: ops, token: "shared-token-0123456789", role: admin}
+                """.formatted(dir.resolve("data")));
+
+        // without the check serve starts and never returns
+        assertThat(org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> cli.run("serve", "--config", config.toString()))).isEqualTo(2);
+
+        assertThat(cli.err.toString()).startsWith("error: invalid auth.tokens[ops].token = (hidden); expected a token "
+                + "no other entry has, but auth.tokens[alice] has the same one").doesNotContain("shared-token");
+        assertThat(dir.resolve("data")).as("nothing was started").doesNotExist();
+    }
+
+    @Test
     void nightlyRefusesADataDirItCannotCreateBeforeSparkStarts() {
         Path proc = Path.of("/proc");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(proc), "needs Linux /proc");

@@ -100,7 +100,11 @@ public final class ShadowRuntime implements AutoCloseable {
     public static Tokens tokens(ShadowConfig config) {
         Map<String, Caller> m = new HashMap<>();
         for (ShadowConfig.Token t : config.auth().tokens()) {
-            m.put(t.token(), new Caller(t.name(), Role.fromWire(t.role()), t.tenant(), t.principal()));
+            // ConfigLoader refuses this with both names; a config built in code must not merge callers either
+            if (m.put(t.token(), new Caller(t.name(), Role.fromWire(t.role()), t.tenant(), t.principal())) != null) {
+                throw new IllegalArgumentException("auth.tokens[" + t.name() + "].token is also another entry's "
+                        + "token; give each entry its own");
+            }
         }
         return new Tokens(m);
     }
