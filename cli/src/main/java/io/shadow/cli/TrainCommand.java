@@ -68,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
         Instant f = from == null ? null : Window.bound("--from", from, false);
         Instant t = to == null ? null : Window.bound("--to", to, true);
         if (f != null && t != null) {
-            Window.of(f, t); // refuses a window that ends before it starts
+            Window.parse(from, to); // refuses a window that ends before it starts, quoting both
         }
         if (out != null) {
             FileArguments.output("--out", out, "train.json");

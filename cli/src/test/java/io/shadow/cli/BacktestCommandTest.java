@@ -36,7 +36,21 @@ class BacktestCommandTest {
         int code = cli.run("backtest", "--profiles", validProfiles().toString(), "--data", dir.toString(),
                 "--from", "2026-11-10", "--to", "2026-11-09T00:00:00Z");
         assertThat(code).isEqualTo(2);
-        assertThat(cli.err.toString()).contains("--from 2026-11-10T00:00:00Z is not before --to 2026-11-09T00:00:00Z");
+        assertThat(cli.err.toString()).contains("error: --from 2026-11-10 --to 2026-11-09T00:00:00Z is an empty "
+                + "window: it would run from 2026-11-10T00:00:00Z to 2026-11-09T00:00:00Z (an instant --to is "
+                + "exclusive). Give a --to later than --from");
+    }
+
+    @Test
+    void anEmptyWindowOfDatesQuotesTheDatesTypedAndSaysThatADateToIsInclusive() throws Exception {
+        int code = cli.run("backtest", "--profiles", validProfiles().toString(), "--data", dir.toString(),
+                "--from", "2026-11-10", "--to", "2026-11-09");
+        assertThat(code).isEqualTo(2);
+        // the --to the user typed, not the midnight after it that the window ends at
+        assertThat(cli.err.toString()).isEqualTo("error: --from 2026-11-10 --to 2026-11-09 is an empty window: it "
+                + "would run from 2026-11-10T00:00:00Z to 2026-11-10T00:00:00Z (a date --to is inclusive: the window "
+                + "ends at the end of that UTC day). Give a --to date on or after the --from date, e.g. --from "
+                + "2026-11-10 --to 2026-11-10 for that one day" + System.lineSeparator());
     }
 
     @Test

@@ -139,6 +139,97 @@ class CommandErrorsTest {
     }
 
     @Test
+    void serveRefusesTwoEntriesSharingATokenRatherThanGivingOneOfThemTheOthersRole() throws Exception {
+        Path config = Files.writeString(dir.resolve("shadow.yaml"), """
+                data-dir: %s
+                server: {port: 0}
+                auth:
+                  tokens:
+                    - {name: alice, token: "shared-token-0123456789", role: user, tenant: acme, principal: alice}
+                    - {name: ops, token: "shared-token-0123456789", role: admin}
+                """.formatted(dir.resolve("data")));
+
+        // without the check serve starts and never returns
+        assertThat(org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> cli.run("serve", "--config", config.toString()))).isEqualTo(2);
+
+        assertThat(cli.err.toString()).startsWith("error: invalid auth.tokens[ops].token = (hidden); expected a token "
+                + "no other entry has, but auth.tokens[alice] has the same one").doesNotContain("shared-token");
+        assertThat(dir.resolve("data")).as("nothing was started").doesNotExist();
+    }
+
+    private Path serveConfig(String server) throws Exception {
+        return Files.writeString(dir.resolve("shadow.yaml"), """
+                data-dir: %s
+                server: %s
+                auth:
+                  tokens:
+                    - {name: ops, token: "operator-token-0123456789", role: operator}
+                """.formatted(dir.resolve("data"), server));
+    }
+
+    private int serve(Path config, String... sets) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("serve", "--config",
+                config.toString()));
+        for (String set : sets) {
+            args.addAll(java.util.List.of("--set", set));
+        }
+        return org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> cli.run(args.toArray(String[]::new)));
+    }
+
+    @Test
+    void aTlsKeyStoreThatIsNotOneNamesTheKeyTheFileAndHowToMakeOne() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("server.yaml"), "server:\n  port: 8443\n");
+        Path config = serveConfig("{port: 0}");
+
+        assertThat(serve(config, "server.tls-key-store=" + yaml)).isEqualTo(2);
+
+        assertThat(cli.err.toString()).startsWith("error: invalid server.tls-key-store = " + yaml + "; expected a "
+                + "PKCS12 key store (a JKS one works too) with the server's private key and certificate, but the file "
+                + "is not a key store (")
+                .contains("Make one with keytool (keytool -genkeypair -alias shadow -keyalg EC")
+                .contains("openssl pkcs12 -export -in cert.pem -inkey key.pem -out shadow.p12")
+                .contains("set server.tls-password to its password");
+        assertThat(dir.resolve("data")).as("nothing was started").doesNotExist();
+    }
+
+    @Test
+    void aTlsPasswordThatDoesNotOpenTheKeyStoreNamesThePasswordKeyWithoutShowingIt() throws Exception {
+        Path store = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "shadow", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "right-password")
+                .redirectErrorStream(true).start();
+        keytool.getInputStream().readAllBytes();
+        assertThat(keytool.waitFor()).isZero();
+
+        assertThat(serve(serveConfig("{port: 0}"), "server.tls-key-store=" + store,
+                "server.tls-password=wrong-password")).isEqualTo(2);
+
+        assertThat(cli.err.toString()).isEqualTo("error: invalid server.tls-password = (hidden); expected the password "
+                + "of the key store " + store + " (server.tls-key-store), but it does not open it"
+                + System.lineSeparator());
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void aPortInUseNamesServerPortAndTheWayOut() throws Exception {
+        try (java.net.ServerSocket other = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = other.getLocalPort();
+
+            assertThat(serve(serveConfig("{host: 127.0.0.1, port: " + port + "}"))).isEqualTo(2);
+
+            assertThat(cli.err.toString()).isEqualTo("error: invalid server.port = " + port + "; expected a port no "
+                    + "other process listens on, but 127.0.0.1:" + port + " is in use. Stop the other process, or set "
+                    + "server.port to another port (--set server.port=" + (port + 1) + ", or 0 for any free one)"
+                    + System.lineSeparator());
+            assertThat(dir.resolve("data")).as("checked before the store is opened").doesNotExist();
+        }
+    }
+
+    @Test
     void nightlyRefusesADataDirItCannotCreateBeforeSparkStarts() {
         Path proc = Path.of("/proc");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(proc), "needs Linux /proc");

@@ -156,6 +156,41 @@ class SparkJobsIT {
                         .startsWith("field 'bytes_out': 9000000000000000000 is more than 2199023255552 bytes (2 TiB)"));
     }
 
+    @Test
+    void ingestQuarantinesEventsWithoutATenantAsTheScorerRejectsThem(@TempDir Path dir) throws Exception {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        Path landing = dir.resolve("landing/events");
+        land(landing, "without-tenant.ndjson");
+
+        IngestJob.Result r = new IngestJob(spark, catalog, landing.toUri().toString()).run();
+
+        // learned into a guessed tenant, these events would make baselines no live event is judged against
+        assertThat(r.events()).isEqualTo(2);
+        assertThat(r.quarantined()).isEqualTo(2);
+        assertThat(DeltaTables.read(spark, catalog, ShadowTable.EVENTS).collectAsList())
+                .extracting(e -> e.<String>getAs("event_id"), e -> e.<String>getAs("tenant"))
+                .containsExactlyInAnyOrder(tuple("nt-0001", "acme"), tuple("nt-0004", "acme"));
+        assertThat(DeltaTables.read(spark, catalog, ShadowTable.QUARANTINE).collectAsList())
+                .extracting(q -> q.<String>getAs("field"), q -> q.<String>getAs("reason"))
+                .as("the scorer's words for the same event (POST /v1/events)").containsOnly(tuple("tenant",
+                        "field 'tenant': is required: the id of the tenant the event belongs to (case-sensitive, "
+                        + "e.g. \"acme\"); its events are judged against that tenant's baselines"));
+    }
+
+    @Test
+    void ingestPutsEventsWithoutATenantInTheScorersDefaultTenantWhenOneIsSet(@TempDir Path dir) throws Exception {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        Path landing = dir.resolve("landing/events");
+        land(landing, "without-tenant.ndjson");
+
+        // scorer.default-tenant=acme: a single-tenant installation whose agents name no tenant
+        IngestJob.Result r = new IngestJob(spark, catalog, landing.toUri().toString(), 1L << 40, "acme").run();
+
+        assertThat(r.quarantined()).isZero();
+        assertThat(DeltaTables.read(spark, catalog, ShadowTable.EVENTS).collectAsList())
+                .extracting(e -> e.<String>getAs("tenant")).hasSize(4).containsOnly("acme");
+    }
+
     private static List<ActivityEvent> smallWorkload() {
         Instant t0 = Instant.parse("2026-11-09T10:00:00Z");
         List<ActivityEvent> out = new ArrayList<>();

@@ -69,6 +69,41 @@ class ThreatIntelSyncIT {
     }
 
     @Test
+    void aPartlyBadListSyncsItsUsableEntriesCountsTheRestAndWithdrawsNothingUntilItReadsCleanly(@TempDir Path dir)
+            throws Exception {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        Path good = dir.resolve("feeds/threat-feed.txt");
+        Path list = dir.resolve("feeds/list.txt");
+        feed("threat-feed.txt", good);
+        feed("list-1.txt", list);
+        assertThat(job(spark, catalog, List.of(good, list), DAY1).run().active()).isEqualTo(12);
+
+        feed("list-2-partly-bad.txt", list);
+        ThreatIntelSyncJob.Result partly = job(spark, catalog, List.of(good, list), DAY2).run();
+
+        assertThat(partly.fetched()).as("10 + list.txt's 3 usable entries").isEqualTo(13);
+        assertThat(partly.skipped()).as("list.txt's 4 unusable lines").isEqualTo(4);
+        assertThat(partly.sources()).containsExactly("threat-feed.txt", "list.txt");
+        assertThat(partly.refused()).isEmpty();
+        assertThat(partly.toString()).startsWith("13 indicators fetched from threat-feed.txt, list.txt, 4 skipped "
+                + "(e.g. threat feed " + list + ": 4 of 7 entries are unusable (first: list.txt line 3: ")
+                .contains("); its 3 usable ones are synced, and nothing it listed before is withdrawn until most of "
+                        + "it reads again; its format may have changed: fix the file or remove it from intel.feeds)")
+                .endsWith("; table: 14 active, 0 revoked");
+        assertThat(partly.problems()).as("then each unusable line").hasSize(5).element(1).asString()
+                .startsWith("list.txt line 3: ");
+        assertThat(table(catalog)).containsEntry("203.0.113.0/25", "active|list.txt|null")
+                .containsEntry("malware-c2.example", "active|list.txt|null")
+                .as("a broken download is no delisting").containsEntry("delisted-later.example", "active|list.txt|null");
+
+        feed("list-3.txt", list);
+        ThreatIntelSyncJob.Result clean = job(spark, catalog, List.of(good, list), DAY2).run();
+        assertThat(clean.toString()).isEqualTo("13 indicators fetched from threat-feed.txt, list.txt, 0 skipped; "
+                + "table: 13 active, 1 revoked");
+        assertThat(table(catalog)).containsEntry("delisted-later.example", "revoked|list.txt|null");
+    }
+
+    @Test
     void twoSyncsAddRevokeAndSupersedeIndicatorsAndTheScorerMatchesTheSyncedCidr(@TempDir Path dir) throws Exception {
         TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
         Path cert = dir.resolve("feeds/cert.json");
@@ -110,7 +145,9 @@ class ThreatIntelSyncIT {
         // a list that arrives empty (a failed download) is refused: what it listed before stays active
         Files.writeString(drop, "; Spamhaus DROP List 2026/11/16\n");
         ThreatIntelSyncJob.Result broken = job(spark, catalog, List.of(cert, drop), DAY2).run();
-        assertThat(broken.problems()).anySatisfy(p -> assertThat(p).contains("drop.txt lists no indicator"));
+        assertThat(broken.refused()).singleElement().asString().contains("drop.txt lists no indicator");
+        assertThat(broken.toString()).contains(", 0 skipped; 1 file refused, its indicators kept as last synced: "
+                + "threat feed " + drop + " lists no indicator");
         assertThat(table(catalog)).as("nothing withdrawn").isEqualTo(afterSecond);
 
         // the scorer's path: Delta Kernel, no Spark

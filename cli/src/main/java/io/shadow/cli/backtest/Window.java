@@ -10,8 +10,14 @@ import java.time.format.DateTimeParseException;
  * instants are exact ({@code --to} exclusive).
  */
 public record Window(Instant from, Instant to) {
+    /** The window {@code --from from --to to} as the user typed them; refused, quoting them, when it is empty. */
     public static Window parse(String from, String to) {
-        return of(bound("--from", from, false), bound("--to", to, true));
+        Instant f = bound("--from", from, false);
+        Instant t = bound("--to", to, true);
+        if (!f.isBefore(t)) {
+            throw BacktestErrors.emptyWindow(from.trim(), to.trim(), f, t);
+        }
+        return new Window(f, t);
     }
 
     /** The window from {@code from} (inclusive) to {@code to} (exclusive); refused when it is empty. */

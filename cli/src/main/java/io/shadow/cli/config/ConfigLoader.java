@@ -133,7 +133,35 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
-        for (ShadowConfig.Token t : c.auth().tokens()) {
+        validateTokens(c.auth().tokens());
+        String registry = c.registry().uri().trim();
+        check(registry.isEmpty() || !registry.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || registry.startsWith("http://")
+                || registry.startsWith("https://") || registry.startsWith("file:"), "registry.uri", registry,
+                "empty (<data-dir>/registry), a directory, file:///dir, or http(s)://host:port of an MLflow server");
+        for (String f : c.intel().feeds()) {
+            check(Files.isReadable(Path.of(f)), "intel.feeds", f, "a readable file");
+        }
+        validateTaxii(c.intel().taxii());
+        if (!c.profiles().isBlank()) {
+            check(Files.isReadable(Path.of(c.profiles())), "profiles", c.profiles(), "a readable YAML file");
+        }
+        try {
+            c.detector().toDetectorConfig();
+            Path checkpoints = c.scorer().toSettings(Path.of(c.dataDir())).checkpointDir();
+            if (checkpoints != null) {
+                ConfigFolders.checkPlace("scorer.checkpoint-dir", checkpoints);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private static void validateTokens(List<ShadowConfig.Token> tokens) {
+        for (int i = 0; i < tokens.size(); i++) {
+            check(tokens.get(i).name() != null && !tokens.get(i).name().isBlank(), "auth.tokens[" + i + "].name",
+                    "(empty)", "a name for the token (messages, decisions and the audit log name a caller by it)");
+        }
+        for (ShadowConfig.Token t : tokens) {
             check(t.token() != null && t.token().length() >= 16, "auth.tokens[" + t.name() + "].token", "(hidden)",
                     "a random string of at least 16 characters");
             io.shadow.mitigation.api.Role role;
@@ -156,33 +184,22 @@ public final class ConfigLoader {
                     + "].tenant", t.tenant(), "no tenant: only user tokens name one (role " + t.role() + " is not "
                             + "confined to one tenant); remove the key");
         }
-        Map<String, Long> named = c.auth().tokens().stream().collect(java.util.stream.Collectors.groupingBy(
-                t -> String.valueOf(t.name()), java.util.stream.Collectors.counting()));
-        for (ShadowConfig.Token t : c.auth().tokens()) {
-            // decisions and Idempotency-Keys are recorded under the token's name: a user's must be theirs alone
-            check(!"user".equalsIgnoreCase(t.role().trim()) || named.get(String.valueOf(t.name())) == 1,
-                    "auth.tokens[" + t.name() + "].name", t.name(), "a name no other token has (decisions and "
-                            + "Idempotency-Keys are recorded under a user token's name)");
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (ShadowConfig.Token t : tokens) {
+            // decisions, Idempotency-Keys and the audit log record a caller by its token's name
+            check(names.add(t.name()), "auth.tokens[" + t.name() + "].name", t.name(), "a name no other token has "
+                    + "(decisions, Idempotency-Keys and the audit log record a caller by its token's name)");
         }
-        String registry = c.registry().uri().trim();
-        check(registry.isEmpty() || !registry.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || registry.startsWith("http://")
-                || registry.startsWith("https://") || registry.startsWith("file:"), "registry.uri", registry,
-                "empty (<data-dir>/registry), a directory, file:///dir, or http(s)://host:port of an MLflow server");
-        for (String f : c.intel().feeds()) {
-            check(Files.isReadable(Path.of(f)), "intel.feeds", f, "a readable file");
-        }
-        validateTaxii(c.intel().taxii());
-        if (!c.profiles().isBlank()) {
-            check(Files.isReadable(Path.of(c.profiles())), "profiles", c.profiles(), "a readable YAML file");
-        }
-        try {
-            c.detector().toDetectorConfig();
-            Path checkpoints = c.scorer().toSettings(Path.of(c.dataDir())).checkpointDir();
-            if (checkpoints != null) {
-                ConfigFolders.checkPlace("scorer.checkpoint-dir", checkpoints);
+        // the API finds a caller by its token: a shared value would silently speak as whichever entry came last
+        Map<String, ShadowConfig.Token> byValue = new java.util.HashMap<>();
+        for (ShadowConfig.Token t : tokens) {
+            ShadowConfig.Token same = byValue.putIfAbsent(t.token(), t);
+            if (same != null) {
+                throw new ConfigException("invalid auth.tokens[" + t.name() + "].token = (hidden); expected a token no "
+                        + "other entry has, but auth.tokens[" + same.name() + "] has the same one: that one secret "
+                        + "would speak as " + same.name() + " (" + same.role() + ") and " + t.name() + " (" + t.role()
+                        + "). Give each entry its own random token (at least 16 characters)");
             }
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
         }
     }
 

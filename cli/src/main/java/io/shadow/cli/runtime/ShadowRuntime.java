@@ -53,6 +53,12 @@ public final class ShadowRuntime implements AutoCloseable {
 
     private ShadowRuntime(ShadowConfig config, Tokens tokens) {
         this.config = config;
+        var srv = config.server();
+        // before anything is created or opened: a taken port or a wrong key store is the user's to fix
+        ServerPort.checkFree(srv.host(), srv.port());
+        if (!srv.tlsKeyStore().isBlank()) {
+            ServerKeyStore.check(Path.of(srv.tlsKeyStore()), srv.tlsPassword());
+        }
         this.paths = ResolvedPaths.of(config).prepareDataDir();
         ScorerSettings scorerSettings = config.scorer().toSettings(paths.dataDir());
         if (scorerSettings.checkpointDir() != null) {
@@ -78,17 +84,24 @@ public final class ShadowRuntime implements AutoCloseable {
                         config.intel().feeds().stream().map(Path::of).toList()), ResourceRisk.defaults(), models,
                 new HandoffSink(handoff), scorerSettings);
         MitigationRoutes mitigationRoutes = new MitigationRoutes(mitigation);
-        var srv = config.server();
         Tls tls = srv.tlsKeyStore().isBlank() ? null : new Tls(Path.of(srv.tlsKeyStore()), srv.tlsPassword());
         this.app = ServiceApp.create(tokens, srv.maxRequestBytes(), tls, srv.host(), srv.port(), cfg -> {
             scorer.register(cfg);
             mitigationRoutes.register(cfg);
             ServiceApp.openApi(cfg, List.of(ScorerRoutes.OPENAPI, MitigationRoutes.OPENAPI));
         });
-        if (tls == null) {
-            app.start(srv.host(), srv.port());
-        } else {
-            app.start();
+        try {
+            if (tls == null) {
+                app.start(srv.host(), srv.port());
+            } else {
+                app.start();
+            }
+        } catch (io.javalin.util.JavalinBindException e) {
+            // another process took the port since ServerPort looked
+            scorer.close();
+            handoff.close();
+            mitigation.close();
+            throw ServerPort.inUse(srv.host(), srv.port());
         }
         this.scheme = tls == null ? "http" : "https";
     }
@@ -100,7 +113,11 @@ public final class ShadowRuntime implements AutoCloseable {
     public static Tokens tokens(ShadowConfig config) {
         Map<String, Caller> m = new HashMap<>();
         for (ShadowConfig.Token t : config.auth().tokens()) {
-            m.put(t.token(), new Caller(t.name(), Role.fromWire(t.role()), t.tenant(), t.principal()));
+            // ConfigLoader refuses this with both names; a config built in code must not merge callers either
+            if (m.put(t.token(), new Caller(t.name(), Role.fromWire(t.role()), t.tenant(), t.principal())) != null) {
+                throw new IllegalArgumentException("auth.tokens[" + t.name() + "].token is also another entry's "
+                        + "token; give each entry its own");
+            }
         }
         return new Tokens(m);
     }

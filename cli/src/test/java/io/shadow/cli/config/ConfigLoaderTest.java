@@ -87,8 +87,35 @@ class ConfigLoaderTest {
                     - {name: alice, token: alice-globex-token-0123456789, role: user, tenant: globex, principal: alice}
                 """))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid auth.tokens[alice].name = alice; expected a name no other token has (decisions "
-                        + "and Idempotency-Keys are recorded under a user token's name)");
+                .hasMessage("invalid auth.tokens[alice].name = alice; expected a name no other token has (decisions, "
+                        + "Idempotency-Keys and the audit log record a caller by its token's name)");
+        assertThatThrownBy(() -> load("""
+                auth:
+                  tokens:
+                    - {name: ops, token: ops-token-0123456789abc, role: operator}
+                    - {name: ops, token: ops-token-new-0123456789, role: admin}
+                """))
+                .as("operators and admins are audited by name too")
+                .hasMessageStartingWith("invalid auth.tokens[ops].name = ops; expected a name no other token has");
+        assertThatThrownBy(() -> load("auth:\n  tokens: [{token: nameless-token-0123456789, role: operator}]\n"))
+                .hasMessage("invalid auth.tokens[0].name = (empty); expected a name for the token (messages, "
+                        + "decisions and the audit log name a caller by it)");
+    }
+
+    @Test
+    void twoEntriesWithTheSameTokenAreRefusedNamingBothWithoutShowingTheToken() {
+        // the API looks a caller up by its token: the second entry used to replace the first, so alice was an admin
+        assertThatThrownBy(() -> load("""
+                auth:
+                  tokens:
+                    - {name: alice, token: "shared-token-0123456789", role: user, tenant: acme, principal: alice}
+                    - {name: ops, token: "shared-token-0123456789", role: admin}
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid auth.tokens[ops].token = (hidden); expected a token no other entry has, but "
+                        + "auth.tokens[alice] has the same one: that one secret would speak as alice (user) and ops "
+                        + "(admin). Give each entry its own random token (at least 16 characters)")
+                .hasMessageNotContaining("shared-token");
     }
 
     @Test

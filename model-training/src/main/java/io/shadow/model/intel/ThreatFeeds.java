@@ -57,17 +57,12 @@ public final class ThreatFeeds {
                     + "remove it from intel.feeds", e);
         }
         boolean list = !(first.startsWith("{") || first.startsWith("["));
-        // a list is a full snapshot: read as empty or mostly unusable (a failed download, a changed
-        // format) it would withdraw everything it listed before, so it is refused instead
+        // a list is a full snapshot: read as empty (a failed download) it would withdraw everything it
+        // listed before, so it is refused instead; a mostly unusable one is kept, and the sync does not
+        // let it withdraw anything (see mostlyUnusable)
         if (list && batch.indicators().isEmpty() && batch.skipped().isEmpty()) {
             throw new IllegalArgumentException("threat feed " + f + " lists no indicator (empty, or comments only: "
                     + "a failed download?); fix the file or remove it from intel.feeds");
-        }
-        if (list && batch.skipped().size() > batch.indicators().size() && !batch.indicators().isEmpty()) {
-            throw new IllegalArgumentException("threat feed " + f + ": " + batch.skipped().size() + " of "
-                    + (batch.skipped().size() + batch.indicators().size()) + " entries are unusable (first: "
-                    + batch.skipped().get(0) + "); its format may have changed; fix the file or remove it from "
-                    + "intel.feeds");
         }
         if (batch.indicators().isEmpty() && !batch.skipped().isEmpty()) {
             throw new IllegalArgumentException("threat feed " + f + " has no usable entry; first problem: "
@@ -75,6 +70,15 @@ public final class ThreatFeeds {
                     + "a line");
         }
         return batch;
+    }
+
+    /**
+     * Whether more of a feed's entries are unusable than usable: a changed format or a broken download
+     * rather than a few bad lines. Its usable entries still count, but as a snapshot it is not to be
+     * trusted to say what was delisted.
+     */
+    public static boolean mostlyUnusable(FeedBatch batch) {
+        return batch.skipped().size() > batch.indicators().size();
     }
 
     private static boolean looksLikeCsv(List<String> lines, String source) {

@@ -68,16 +68,24 @@ class BlocklistFeedsTest {
     }
 
     @Test
-    void aListReadAsEmptyOrMostlyUnusableIsRefusedRatherThanWithdrawingWhatItListed(@TempDir Path dir)
-            throws Exception {
+    void aListReadAsEmptyIsRefusedRatherThanWithdrawingWhatItListed(@TempDir Path dir) throws Exception {
         Path empty = dir.resolve("drop.txt");
         Files.writeString(empty, "; Spamhaus DROP List 2026/11/16\n; Expires: Mon, 17 Nov 2026\n");
         assertThatThrownBy(() -> ThreatFeeds.read(empty)).hasMessage("threat feed " + empty
                 + " lists no indicator (empty, or comments only: a failed download?); fix the file or remove it "
                 + "from intel.feeds");
+    }
+
+    @Test
+    void aMostlyUnusableListKeepsItsUsableEntriesAndSaysWhichAreNot(@TempDir Path dir) throws Exception {
         Path changed = dir.resolve("ips.txt");
         Files.writeString(changed, "192.0.2.1\n<html>\n<body>502 Bad Gateway</body>\n</html>\n");
-        assertThatThrownBy(() -> ThreatFeeds.read(changed)).hasMessageStartingWith("threat feed " + changed
-                + ": 3 of 4 entries are unusable");
+
+        FeedBatch b = ThreatFeeds.read(changed);
+
+        assertThat(b.indicators()).extracting(Indicator::value).containsExactly("192.0.2.1");
+        assertThat(b.skipped()).hasSize(3).first().asString().startsWith("ips.txt line 2: ");
+        assertThat(ThreatFeeds.mostlyUnusable(b)).as("not to be trusted as a snapshot").isTrue();
+        assertThat(ThreatFeeds.mostlyUnusable(ThreatFeeds.read(fixture("spamhaus-drop.txt")))).isFalse();
     }
 }

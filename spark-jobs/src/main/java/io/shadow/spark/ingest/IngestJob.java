@@ -43,6 +43,9 @@ import org.apache.spark.sql.types.StructType;
  * dated 2099 would have every entity's baseline count quiet buckets until then. So is an event
  * reporting more than {@code maxTransferBytes} (default {@link TransferLimit#DEFAULT_MAX_BYTES}) in
  * {@code bytes_in} or {@code bytes_out}: one absurd value would stretch its entities' baselines.
+ * An event without {@code tenant} is quarantined, naming the field as the scorer does, unless a
+ * default tenant is given (the scorer's {@code scorer.default-tenant}): baselines learned for a
+ * guessed tenant would never judge a live event.
  */
 public final class IngestJob {
     /** How far ahead of the ingest's clock an event's time may be (agents' clocks drift; dates do not). */
@@ -52,6 +55,7 @@ public final class IngestJob {
     private final TableCatalog catalog;
     private final String landingEvents;
     private final long maxTransferBytes;
+    private final String defaultTenant;
 
     /** Rows counted by one run. */
     public record Result(long batches, long events, long quarantined) implements Figures {
@@ -75,10 +79,17 @@ public final class IngestJob {
     }
 
     public IngestJob(SparkSession spark, TableCatalog catalog, String landingEventsDir, long maxTransferBytes) {
+        this(spark, catalog, landingEventsDir, maxTransferBytes, null);
+    }
+
+    /** @param defaultTenant the tenant of events that name none; null: such events are quarantined */
+    public IngestJob(SparkSession spark, TableCatalog catalog, String landingEventsDir, long maxTransferBytes,
+            String defaultTenant) {
         this.spark = spark;
         this.catalog = catalog;
         this.landingEvents = landingEventsDir;
         this.maxTransferBytes = maxTransferBytes;
+        this.defaultTenant = defaultTenant == null || defaultTenant.isBlank() ? null : defaultTenant;
     }
 
     public Result run() {
@@ -131,8 +142,10 @@ public final class IngestJob {
                 .add("__source", DataTypes.StringType, true);
         Instant now = Instant.now();
         long maxBytes = maxTransferBytes;
-        Dataset<Row> rows = batch.mapPartitions((MapPartitionsFunction<Row, Row>) it -> parse(it, now, maxBytes, parsed),
-                Encoders.row(parsed)).persist();
+        String tenant = defaultTenant;
+        Dataset<Row> rows = batch.mapPartitions(
+                (MapPartitionsFunction<Row, Row>) it -> parse(it, now, maxBytes, tenant, parsed), Encoders.row(parsed))
+                .persist();
         try {
             Dataset<Row> good = rows.filter(col("__error").isNull())
                     .select(events.fieldNames()[0], java.util.Arrays.copyOfRange(events.fieldNames(), 1,
@@ -165,7 +178,8 @@ public final class IngestJob {
         }
     }
 
-    private static Iterator<Row> parse(Iterator<Row> in, Instant now, long maxTransferBytes, StructType parsed) {
+    private static Iterator<Row> parse(Iterator<Row> in, Instant now, long maxTransferBytes, String defaultTenant,
+            StructType parsed) {
         int n = parsed.size();
         List<Row> out = new ArrayList<>();
         while (in.hasNext()) {
@@ -177,7 +191,8 @@ public final class IngestJob {
             }
             Object[] v = new Object[n];
             try {
-                ActivityEvent e = EventCodec.parse(text);
+                // the scorer's rule (IntakeRules): without a default tenant, an event must name its own
+                ActivityEvent e = EventCodec.parse(text, defaultTenant);
                 if (e.time().isAfter(now.plus(MAX_AHEAD))) {
                     throw new EventFormatException("time", e.time() + " is more than " + MAX_AHEAD + " ahead of the "
                             + "ingest's clock (" + now + "); fix the sender's clock, then land the record again");

@@ -48,9 +48,19 @@ public final class ThreatIntelSyncJob {
     private final TaxiiSettings taxii;
     private final Clock clock;
 
-    /** What a sync did. {@code skipped} counts unsupported patterns and unusable lines; {@code problems} shows the first. */
+    /**
+     * What a sync did. {@code skipped} counts the unusable entries (unsupported patterns, bad lines) of the
+     * feeds read, {@code problems} names the first of them; {@code refused} names each feed file not read at
+     * all (unreadable, or nothing usable in it), whose indicators stay as the last sync left them.
+     */
     public record Result(int fetched, int skipped, long active, long revoked, List<String> sources,
-            List<String> problems) implements Figures {
+            List<String> problems, List<String> refused) implements Figures {
+        public Result {
+            sources = List.copyOf(sources);
+            problems = List.copyOf(problems);
+            refused = List.copyOf(refused);
+        }
+
         @Override
         public List<Figure> figures() {
             List<Figure> out = new ArrayList<>(List.of(Figure.count("Indicators fetched", fetched, "indicator"),
@@ -61,14 +71,21 @@ public final class ThreatIntelSyncJob {
             if (!problems.isEmpty()) {
                 out.add(new Figure("First problem", problems.get(0)));
             }
+            if (!refused.isEmpty()) {
+                out.add(new Figure("Files refused", String.join("; ", refused)));
+            }
             return out;
         }
 
         @Override
         public String toString() {
-            return Counts.of(fetched, "indicator") + " fetched from " + String.join(", ", sources) + ", "
-                    + Counts.number(skipped) + " skipped" + (problems.isEmpty() ? "" : " (e.g. " + problems.get(0)
-                    + ")") + "; table: " + Counts.number(active) + " active, " + Counts.number(revoked) + " revoked";
+            return Counts.of(fetched, "indicator") + " fetched from " + (sources.isEmpty() ? "no feed"
+                    : String.join(", ", sources)) + ", " + Counts.number(skipped) + " skipped"
+                    + (problems.isEmpty() ? "" : " (e.g. " + problems.get(0) + ")")
+                    + (refused.isEmpty() ? "" : "; " + Counts.of(refused.size(), "file") + " refused, "
+                            + (refused.size() == 1 ? "its" : "their") + " indicators kept as last synced: "
+                            + String.join("; ", refused))
+                    + "; table: " + Counts.number(active) + " active, " + Counts.number(revoked) + " revoked";
         }
     }
 
@@ -85,13 +102,26 @@ public final class ThreatIntelSyncJob {
     public Result run() {
         List<FeedBatch> batches = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        List<String> unreadable = new ArrayList<>(); // their rows stay as they are, not withdrawn
+        List<String> refused = new ArrayList<>();
+        List<String> held = new ArrayList<>(); // sources whose rows are not withdrawn by this sync
         for (Path f : feeds) {
+            FeedBatch b;
             try {
-                batches.add(ThreatFeeds.read(f));
+                b = ThreatFeeds.read(f);
             } catch (RuntimeException e) {
-                unreadable.add(f.getFileName().toString());
-                problems.add(e.getMessage());
+                held.add(f.getFileName().toString());
+                refused.add(e.getMessage());
+                continue;
+            }
+            batches.add(b);
+            if (ThreatFeeds.mostlyUnusable(b)) {
+                // a changed format or a broken download: what it lacks was not necessarily delisted
+                held.add(b.source());
+                problems.add("threat feed " + f + ": " + b.skipped().size() + " of " + (b.skipped().size()
+                        + b.indicators().size()) + " entries are unusable (first: " + b.skipped().get(0) + "); its "
+                        + b.indicators().size() + " usable ones are synced, and nothing it listed before is "
+                        + "withdrawn until most of it reads again; its format may have changed: fix the file or "
+                        + "remove it from intel.feeds");
             }
         }
         TaxiiCursorFile cursorFile = new TaxiiCursorFile(catalog, spark.sparkContext().hadoopConfiguration());
@@ -111,7 +141,7 @@ public final class ThreatIntelSyncJob {
             skipped += b.skipped().size();
             b.skipped().stream().limit(Math.max(0, 5 - problems.size())).forEach(problems::add);
         }
-        merge(latest.values(), unreadable, now);
+        merge(latest.values(), held, now);
         supersede(versions, now);
         if (taxii != null) {
             syncs.forEach(s -> cursors.advance(s.collection().objectsUrl().toString(), s.dateAddedLast()));
@@ -122,14 +152,14 @@ public final class ThreatIntelSyncJob {
         long active = counts.stream().filter(r -> !r.getBoolean(0)).mapToLong(r -> r.getLong(1)).sum();
         long revoked = counts.stream().filter(r -> r.getBoolean(0)).mapToLong(r -> r.getLong(1)).sum();
         return new Result(latest.size(), skipped, active, revoked, batches.stream().map(FeedBatch::source).toList(),
-                problems);
+                problems, refused);
     }
 
     private static boolean newer(Indicator a, Indicator b) {
         return b.modified() == null || (a.modified() != null && !a.modified().isBefore(b.modified()));
     }
 
-    private void merge(java.util.Collection<Indicator> indicators, List<String> unreadable, Instant now) {
+    private void merge(java.util.Collection<Indicator> indicators, List<String> held, Instant now) {
         DeltaTables.ensure(spark, catalog, ShadowTable.THREAT_INDICATORS);
         StructType schema = DeltaTables.schema(ShadowTable.THREAT_INDICATORS);
         List<Row> rows = indicators.stream().map(i -> RowFactory.create(i.id(), i.objectId(), i.type().wireName(),
@@ -144,7 +174,7 @@ public final class ThreatIntelSyncJob {
                 // list entries, the only rows without a version, are re-read in full every night: one no
                 // list names any more was delisted, or its file left intel.feeds
                 .whenNotMatchedBySource(col("t.modified").isNull().and(col("t.revoked").equalTo(false))
-                        .and(unreadable.isEmpty() ? lit(true) : not(col("t.source").isin(unreadable.toArray()))))
+                        .and(held.isEmpty() ? lit(true) : not(col("t.source").isin(held.toArray()))))
                 .update(Map.of("revoked", lit(true), "synced_at", lit(now)))
                 .execute();
     }

@@ -19,17 +19,29 @@ import java.util.List;
  * @param taxii the TAXII server to sync too, or null
  * @param maxTransferBytes the most {@code bytes_in} / {@code bytes_out} one event may report; ingest
  *     quarantines events above it (the scorer's {@code scorer.max-transfer-bytes}, so both judge alike)
+ * @param defaultTenant the tenant of events that name none (the scorer's {@code scorer.default-tenant});
+ *     null or blank: ingest quarantines them, as the scorer rejects them
  */
 public record NightlyConfig(TableCatalog catalog, String landingEvents, String storeJdbcUrl, String storeUser,
         String storePassword, ModelRegistry registry, List<Path> threatFeeds, TaxiiSettings taxii,
         DetectorConfig detector, ResourceRisk resourceRisk, RiskModelTrainer.Settings training,
-        long maxTransferBytes) {
+        long maxTransferBytes, String defaultTenant) {
 
     public NightlyConfig {
         if (maxTransferBytes < 1) {
             throw new IllegalArgumentException("invalid max-transfer-bytes = " + maxTransferBytes
                     + "; expected a positive number of bytes (default " + TransferLimit.DEFAULT_MAX_BYTES + ")");
         }
+        defaultTenant = defaultTenant == null || defaultTenant.isBlank() ? null : defaultTenant;
+    }
+
+    /** Without a default tenant: events that name none are quarantined. */
+    public NightlyConfig(TableCatalog catalog, String landingEvents, String storeJdbcUrl, String storeUser,
+            String storePassword, ModelRegistry registry, List<Path> threatFeeds, TaxiiSettings taxii,
+            DetectorConfig detector, ResourceRisk resourceRisk, RiskModelTrainer.Settings training,
+            long maxTransferBytes) {
+        this(catalog, landingEvents, storeJdbcUrl, storeUser, storePassword, registry, threatFeeds, taxii, detector,
+                resourceRisk, training, maxTransferBytes, null);
     }
 
     /** With the default transfer limit ({@link TransferLimit#DEFAULT_MAX_BYTES}). */

@@ -66,7 +66,7 @@ public final class NightlyPipeline {
             }));
         }
         steps.add(new NightlyStep("ingest", scope -> new IngestJob(spark, cfg.catalog(), cfg.landingEvents(),
-                cfg.maxTransferBytes()).run()));
+                cfg.maxTransferBytes(), cfg.defaultTenant()).run()));
         steps.add(new NightlyStep("features", scope -> {
             if (scope.allDates()) {
                 return Counts.of(new FeatureJob(spark, cfg.catalog()).run(), "feature row") + ", every date";

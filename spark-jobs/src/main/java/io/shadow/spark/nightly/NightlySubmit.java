@@ -52,10 +52,14 @@ public final class NightlySubmit {
               --from-step STEP         start at this step whatever the run state says
               --restart                ignore the run state and run every step
               --shuffle-partitions N   default: spark.sql.shuffle.partitions from spark-submit, else 8
+              --max-transfer-bytes N   quarantine events reporting more in bytes_in or bytes_out
+                                       (default 1099511627776, 1 TiB; the scorer's scorer.max-transfer-bytes)
+              --default-tenant ID      the tenant of events that name none (the scorer's
+                                       scorer.default-tenant; default: such events are quarantined)
             """;
     private static final List<String> VALUED = List.of("--warehouse", "--registry", "--landing", "--store-jdbc-url",
             "--store-user", "--store-password", "--threat-feed", "--taxii-url", "--taxii-collection", "--date", "--from-step",
-            "--shuffle-partitions", "--max-transfer-bytes");
+            "--shuffle-partitions", "--max-transfer-bytes", "--default-tenant");
 
     private NightlySubmit() {
     }
@@ -145,7 +149,8 @@ public final class NightlySubmit {
         String landing = one(opts, "--landing") != null ? one(opts, "--landing") : catalog.landingZone() + "events";
         return new NightlyConfig(catalog, landing, one(opts, "--store-jdbc-url"), one(opts, "--store-user"),
                 one(opts, "--store-password"), registry, feeds, taxii(opts, env), DetectorConfig.defaults(),
-                ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults(), maxTransferBytes(opts));
+                ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults(), maxTransferBytes(opts),
+                one(opts, "--default-tenant"));
     }
 
     /** The TAXII server from {@code --taxii-url}, credentials from the environment (not the process list). */

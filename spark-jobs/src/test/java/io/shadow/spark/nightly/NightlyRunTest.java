@@ -234,7 +234,7 @@ class NightlyRunTest {
                 new NightlyStep("feedback-import", scope -> new FeedbackImportJob.Result(1250, 7, 1, null)),
                 new NightlyStep("ingest", scope -> new IngestJob.Result(1, 105242, 0)),
                 new NightlyStep("threat-intel", scope -> new ThreatIntelSyncJob.Result(12004, 3, 11890, 1,
-                        List.of("feeds/blocklist.txt", "taxii:https://intel.example/api"), List.of())),
+                        List.of("feeds/blocklist.txt", "taxii:https://intel.example/api"), List.of(), List.of())),
                 new NightlyStep("training-set", scope -> new TrainingSetJob.Result(438, 1, 12, 2051)),
                 new NightlyStep("train-and-promote", scope -> new TrainAndPromote.Outcome(PROMOTED)));
 
@@ -265,7 +265,7 @@ class NightlyRunTest {
                 new NightlyStep("ingest", scope -> new IngestJob.Result(1, 105242, 0)),
                 new NightlyStep("features", scope -> "61,752 feature rows for 2026-11-09"),
                 new NightlyStep("threat-intel", scope -> new ThreatIntelSyncJob.Result(12004, 3, 11890, 1,
-                        List.of("feeds/blocklist.txt"), List.of("line 7: not an IP, CIDR, URL or domain"))),
+                        List.of("feeds/blocklist.txt"), List.of("line 7: not an IP, CIDR, URL or domain"), List.of())),
                 new NightlyStep("training-set", scope -> new TrainingSetJob.Result(438, 1, 12, 2051)),
                 new NightlyStep("train-and-promote", scope -> new TrainAndPromote.Outcome(PROMOTED)));
 

@@ -49,6 +49,12 @@ class NightlySubmitTest {
     }
 
     @Test
+    void eventsWithoutATenantAreQuarantinedUnlessADefaultTenantIsGivenAsTheScorerDoes() {
+        assertThat(config(Map.of()).defaultTenant()).isNull();
+        assertThat(config(Map.of(), "--default-tenant", "acme").defaultTenant()).isEqualTo("acme");
+    }
+
+    @Test
     void taxiiMistakesNameTheArgumentOrVariable() {
         assertThatThrownBy(() -> config(Map.of(), "--taxii-collection", "c2"))
                 .hasMessageStartingWith("--taxii-collection needs --taxii-url");

@@ -1,0 +1,59 @@
+package io.shadow.cli.runtime;
+
+import io.shadow.features.config.ConfigException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.UnrecoverableKeyException;
+import java.util.Collections;
+
+/**
+ * Opens {@code server.tls-key-store} as the HTTPS connector will, before anything starts, so that a
+ * wrong file or password is one message naming the key and the fix rather than the TLS stack's
+ * words ({@code toDerInputStream rejects tag type 35}).
+ */
+final class ServerKeyStore {
+    static final String HOW_TO_MAKE = "Make one with keytool (keytool -genkeypair -alias shadow -keyalg EC "
+            + "-dname CN=shadow.example.org -validity 825 -storetype PKCS12 -keystore shadow.p12), or from PEM files "
+            + "with openssl (openssl pkcs12 -export -in cert.pem -inkey key.pem -out shadow.p12), and set "
+            + "server.tls-password to its password";
+
+    private ServerKeyStore() {
+    }
+
+    static void check(Path file, String password) {
+        String expected = "a PKCS12 key store (a JKS one works too) with the server's private key and certificate";
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new ConfigException("invalid server.tls-key-store = " + file + "; expected " + expected + ", but "
+                    + (Files.isDirectory(file) ? "it is a folder" : Files.exists(file) ? "it cannot be read"
+                            : "there is no such file") + ". " + HOW_TO_MAKE);
+        }
+        KeyStore store;
+        try (InputStream in = Files.newInputStream(file)) {
+            // the type the HTTPS connector uses; it also reads JKS files
+            store = KeyStore.getInstance("PKCS12");
+            store.load(in, password.toCharArray());
+        } catch (IOException | GeneralSecurityException e) {
+            if (e.getCause() instanceof UnrecoverableKeyException) {
+                throw new ConfigException("invalid server.tls-password = (hidden); expected the password of the key "
+                        + "store " + file + " (server.tls-key-store), but it does not open it");
+            }
+            throw new ConfigException("invalid server.tls-key-store = " + file + "; expected " + expected + ", but "
+                    + "the file is not a key store (" + e.getMessage() + "). " + HOW_TO_MAKE);
+        }
+        try {
+            for (String alias : Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias)) {
+                    return;
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot list the key store " + file + ": " + e.getMessage(), e);
+        }
+        throw new ConfigException("invalid server.tls-key-store = " + file + "; expected " + expected + ", but it "
+                + "holds no private key (a trust store?). " + HOW_TO_MAKE);
+    }
+}
