@@ -73,6 +73,13 @@ public final class Agent implements AutoCloseable {
             scorer = new ScorerShipper(spool, URI.create(cfg.scorer().url()), cfg.scorer().token(),
                     cfg.scorer().batchRecords(), http.build());
         }
+        for (Path stale : spool.unregisteredCursors()) {
+            LOG.warn("spool cursor {} belongs to a consumer this configuration does not ship to (landing.uri, "
+                    + "scorer.url); it is ignored and holds no spooled data back. Delete it if that consumer is gone "
+                    + "for good", stale);
+        }
+        // what only such a consumer still held is released now, not at the next shipped batch
+        spool.trim(spool.consumers());
         var s = cfg.sources();
         if (s.hostMetrics().enabled()) {
             sources.add(new HostMetricsSource(cfg.tenant(), host,

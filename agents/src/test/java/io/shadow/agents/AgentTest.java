@@ -2,6 +2,9 @@ package io.shadow.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shadow.agents.ship.LandingZoneShipper;
+import io.shadow.agents.ship.ScorerShipper;
+import io.shadow.agents.spool.Spool;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.ResourceType;
 import io.shadow.features.json.EventCodec;
@@ -95,6 +98,41 @@ class AgentTest {
         return EventCodec.toJson(ActivityEvent.builder().eventId("files-api-1").tenant("acme")
                 .time(Instant.parse("2026-11-09T10:30:00Z")).operation("GET /files/{id}").principal("alice")
                 .host("files-api").resourceType(ResourceType.DATA_STORAGE).resourceId("/files/42").build());
+    }
+
+    private HttpResponse<String> post(Agent agent, String body) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + agent.intakePort() + "/v1/events"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aScorerRemovedFromTheConfigurationNoLongerKeepsTheSpoolFull() throws Exception {
+        Path spoolDir = tmp.resolve("spool");
+        // shipped to the landing zone, never to the scorer the agent was configured with then: 4 of 4 KiB
+        try (Spool spool = Spool.open(spoolDir, 1024, 4096)) {
+            spool.registerConsumer(LandingZoneShipper.CONSUMER);
+            spool.registerConsumer(ScorerShipper.CONSUMER);
+            for (int i = 0; i < 40; i++) {
+                spool.appendOne(new byte[92]);
+            }
+            spool.commitCursor(LandingZoneShipper.CONSUMER, 40);
+            assertThat(spool.sizeBytes()).isEqualTo(4000);
+        }
+
+        AgentConfig landingOnly = AgentConfig.load(null, Map.of(), List.of("agent-id=ws-17", "host=ws-17",
+                "tenant=acme", "spool.dir=" + spoolDir, "spool.segment-bytes=1024", "spool.max-bytes=4096",
+                "landing.uri=" + tmp.resolve("landing").toUri(), "landing.interval=PT0.1S",
+                "intake.port=0", "intake.token=" + TOKEN,
+                "sources.host-metrics.enabled=false", "sources.processes.enabled=false"));
+        try (Agent agent = new Agent(landingOnly).start()) {
+            HttpResponse<String> r = post(agent, appEvent());
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            await("the event landed", () -> landed().events().size() == 1);
+            assertThat(agent.spool().unregisteredCursors()).containsExactly(spoolDir.resolve("scorer.cursor"));
+        }
     }
 
     @Test

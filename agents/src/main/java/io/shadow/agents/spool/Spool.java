@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * is acknowledged.
  *
  * <p>Each consumer (landing-zone shipper, scorer shipper) keeps its own cursor; segments every
- * cursor has passed are deleted. When unshipped data reaches {@code maxBytes} new appends are
- * refused with {@link SpoolFullException} (nothing acknowledged is ever dropped) and counted in
+ * registered cursor has passed are deleted (a cursor left by a consumer no longer registered holds
+ * nothing back). When unshipped data reaches {@code maxBytes} new appends are refused with
+ * {@link SpoolFullException} (nothing acknowledged is ever dropped) and counted in
  * {@link #refusedRecords()}.
  */
 public final class Spool implements Closeable {
@@ -55,6 +56,8 @@ public final class Spool implements Closeable {
     /** Where recent reads ended: next sequence -> {segment first sequence, byte position}. */
     private final java.util.Map<Long, long[]> readEnds = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong corruptSkipped = new AtomicLong();
+    /** Consumers of this process (the configured shippers): only their cursors hold segments. */
+    private final java.util.Set<String> registered = new java.util.concurrent.ConcurrentSkipListSet<>();
     private final SegmentOpener opener;
     /** Why appends are refused for good: a failed write that could not be rolled back. */
     private IOException broken;
@@ -156,7 +159,7 @@ public final class Spool implements Closeable {
             }
             if (totalBytes + size > maxBytes) {
                 refused.addAndGet(count);
-                throw new SpoolFullException(totalBytes, maxBytes, dir.toString());
+                throw new SpoolFullException(totalBytes, maxBytes, dir.toString(), oldestWaitsFor());
             }
             long first = nextSequence;
             long segment = segments.lastKey();
@@ -240,6 +243,23 @@ public final class Spool implements Closeable {
 
     private static String cause(IOException e) {
         return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /** The registered consumers whose cursor is furthest behind (they keep the oldest segment). */
+    private List<String> oldestWaitsFor() {
+        long min = Long.MAX_VALUE;
+        List<String> behind = new ArrayList<>();
+        for (String c : registered) {
+            long at = cursor(c);
+            if (at < min) {
+                min = at;
+                behind.clear();
+            }
+            if (at == min) {
+                behind.add(c);
+            }
+        }
+        return behind;
     }
 
     /** One direct buffer reused by every append (the JDK would copy a heap buffer into one anyway). */
@@ -344,9 +364,10 @@ public final class Spool implements Closeable {
     /**
      * Makes a consumer known to the spool, starting from the oldest retained record if it has no
      * cursor yet. Register every consumer before appending: segments are deleted once every
-     * registered consumer has passed them.
+     * registered consumer has passed them, whatever other cursors the directory holds.
      */
     public void registerConsumer(String consumer) {
+        registered.add(consumer);
         if (!cursors.exists(consumer)) {
             lock.lock();
             long oldest;
@@ -359,9 +380,17 @@ public final class Spool implements Closeable {
         }
     }
 
-    /** Consumers with a cursor in this spool. */
+    /** The consumers registered (or committing) in this process: the ones whose cursors hold segments. */
     public List<String> consumers() {
-        return cursors.names();
+        return List.copyOf(registered);
+    }
+
+    /**
+     * Cursor files of consumers not registered in this process (a shipper since removed from the
+     * configuration): they hold nothing back, and re-registering the consumer resumes from them.
+     */
+    public List<Path> unregisteredCursors() {
+        return cursors.names().stream().filter(c -> !registered.contains(c)).map(cursors::file).toList();
     }
 
     /**
@@ -369,12 +398,16 @@ public final class Spool implements Closeable {
      * the segments every registered consumer has passed.
      */
     public void commitCursor(String consumer, long position) {
+        registered.add(consumer);
         cursors.write(consumer, position);
         trim(consumers());
     }
 
-    /** Deletes segments that every listed consumer has fully shipped. */
+    /** Deletes segments that every listed consumer has fully shipped (none when no consumer is listed). */
     public void trim(List<String> consumers) {
+        if (consumers.isEmpty()) {
+            return;
+        }
         long min = Long.MAX_VALUE;
         for (String c : consumers) {
             min = Math.min(min, cursor(c));
