@@ -136,6 +136,28 @@ class AgentTest {
     }
 
     @Test
+    void withoutATenantCloudTrailEventsBelongToTheirAccountAndTheRestToTheDefault() throws Exception {
+        Files.createDirectories(tmp.resolve("drop"));
+        Path delivered = resource("cloudtrail/123456789012_CloudTrail_eu-west-1_20261109T1000Z_ab12.json");
+        Files.copy(delivered, tmp.resolve("drop").resolve(delivered.getFileName()));
+        Files.copy(resource("k8s/audit.jsonl"), tmp.resolve("audit.log"));
+        AgentConfig noTenant = AgentConfig.load(null, Map.of(), List.of("agent-id=ws-17", "host=ws-17", "tenant=",
+                "spool.dir=" + tmp.resolve("spool"), "landing.uri=" + tmp.resolve("landing").toUri(),
+                "landing.interval=PT0.1S", "sources.poll-interval=PT0.1S", "sources.host-metrics.enabled=false",
+                "sources.processes.enabled=false", "sources.cloudtrail-dirs=" + tmp.resolve("drop"),
+                "sources.k8s-audit-logs=" + tmp.resolve("audit.log")));
+
+        try (Agent agent = new Agent(noTenant).start()) {
+            await("5 CloudTrail and 4 audit events landed", () -> landed().events().size() == 9);
+        }
+
+        assertThat(landed().events()).filteredOn(e -> e.operation().equals("AttachUserPolicy")).singleElement()
+                .satisfies(e -> assertThat(e.tenant()).isEqualTo("123456789012"));
+        assertThat(landed().events()).filteredOn(e -> e.operation().equals("create clusterrolebindings"))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.tenant()).isEqualTo("default"));
+    }
+
+    @Test
     void everySourceAndTheIntakeLandOnceAcrossARestart() throws Exception {
         Files.createDirectories(tmp.resolve("drop"));
         Path delivered = resource("cloudtrail/123456789012_CloudTrail_eu-west-1_20261109T1000Z_ab12.json");
@@ -167,7 +189,9 @@ class AgentTest {
         assertThat(landed.events()).extracting(ActivityEvent::eventId).doesNotHaveDuplicates().hasSize(14);
         assertThat(landed.rejections()).isEqualTo(4);
         assertThat(landed.events()).filteredOn(e -> e.operation().equals("AttachUserPolicy")).singleElement()
-                .satisfies(e -> assertThat(e.tenant()).isEqualTo("123456789012"));
+                .satisfies(e -> assertThat(e.tenant()).as("the agent's tenant").isEqualTo("acme"))
+                .satisfies(e -> assertThat(e.raw()).containsEntry("recipientAccountId", "123456789012"));
+        assertThat(landed.events()).extracting(ActivityEvent::tenant).containsOnly("acme");
         assertThat(landed.events()).filteredOn(e -> e.operation().equals("create clusterrolebindings"))
                 .hasSize(2).allSatisfy(e -> assertThat(e.tenant()).isEqualTo("acme"));
     }
