@@ -158,6 +158,28 @@ class AgentTest {
     }
 
     @Test
+    void aFileLandingZoneThatCannotBeCreatedStopsTheAgentAtStartWithOneLine() throws Exception {
+        Path file = Files.writeString(tmp.resolve("not-a-directory"), "x");
+        Path landing = file.resolve("landing");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Agent.class.getName(),
+                "--set", "spool.dir=" + tmp.resolve("spool"), "--set", "landing.uri=" + landing.toUri(),
+                "--set", "sources.host-metrics.enabled=false", "--set", "sources.processes.enabled=false")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(tmp.resolve("stderr").toFile()).start();
+        boolean exited = p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly().waitFor();
+        }
+        String stderr = Files.readString(tmp.resolve("stderr"));
+
+        assertThat(exited).as("the agent exits at start; it was still running: " + stderr).isTrue();
+        assertThat(p.exitValue()).as(stderr).isEqualTo(1);
+        assertThat(stderr.lines().filter(l -> l.startsWith("error:"))).containsExactly("error: the agent cannot "
+                + "start: landing.uri " + landing.toUri() + " cannot be written: " + landing + ": Not a directory; "
+                + "make it a directory the agent can create and write, or change landing.uri");
+    }
+
+    @Test
     void everySourceAndTheIntakeLandOnceAcrossARestart() throws Exception {
         Files.createDirectories(tmp.resolve("drop"));
         Path delivered = resource("cloudtrail/123456789012_CloudTrail_eu-west-1_20261109T1000Z_ab12.json");
