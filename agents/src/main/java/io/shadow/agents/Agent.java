@@ -17,6 +17,7 @@ import io.shadow.agents.ship.TlsTrust;
 import io.shadow.agents.spool.Spool;
 import io.shadow.agents.spool.SpoolFullException;
 import io.shadow.features.config.YamlConfig;
+import io.shadow.features.json.EventCodec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -73,32 +74,43 @@ public final class Agent implements AutoCloseable {
             scorer = new ScorerShipper(spool, URI.create(cfg.scorer().url()), cfg.scorer().token(),
                     cfg.scorer().batchRecords(), http.build());
         }
+        for (Path stale : spool.unregisteredCursors()) {
+            LOG.warn("spool cursor {} belongs to a consumer this configuration does not ship to (landing.uri, "
+                    + "scorer.url); it is ignored and holds no spooled data back. Delete it if that consumer is gone "
+                    + "for good", stale);
+        }
+        // what only such a consumer still held is released now, not at the next shipped batch
+        spool.trim(spool.consumers());
+        // every source stamps the agent's tenant; with none configured (tenant: ""), CloudTrail records
+        // take their account (recipientAccountId) and the others EventCodec's default
+        String tenant = cfg.tenant().isBlank() ? EventCodec.DEFAULT_TENANT : cfg.tenant();
+        String cloudTrailTenant = cfg.tenant().isBlank() ? null : cfg.tenant();
         var s = cfg.sources();
         if (s.hostMetrics().enabled()) {
-            sources.add(new HostMetricsSource(cfg.tenant(), host,
+            sources.add(new HostMetricsSource(tenant, host,
                     YamlConfig.duration("sources.host-metrics.interval", s.hostMetrics().interval()),
                     s.hostMetrics().topProcesses(), Clock.systemUTC()));
         }
         if (s.processes().enabled()) {
-            sources.add(new ProcessSource(cfg.tenant(), host, Clock.systemUTC()));
+            sources.add(new ProcessSource(tenant, host, Clock.systemUTC()));
         }
         int i = 0;
         for (String d : s.cloudtrailDirs()) {
-            sources.add(new DropDirectorySource("cloudtrail-dir-" + i++, Path.of(d), state, null));
+            sources.add(new DropDirectorySource("cloudtrail-dir-" + i++, Path.of(d), state, cloudTrailTenant));
         }
         i = 0;
         for (String f : s.cloudtrailLogs()) {
-            sources.add(LogFileSource.cloudTrailLines("cloudtrail-log-" + i++, Path.of(f), state, null));
+            sources.add(LogFileSource.cloudTrailLines("cloudtrail-log-" + i++, Path.of(f), state, cloudTrailTenant));
         }
         i = 0;
         for (String f : s.k8sAuditLogs()) {
-            sources.add(LogFileSource.kubernetesAudit("k8s-audit-" + i++, Path.of(f), state, cfg.tenant()));
+            sources.add(LogFileSource.kubernetesAudit("k8s-audit-" + i++, Path.of(f), state, tenant));
         }
         if (cfg.actions().enabled()) {
-            executor = executor(cfg, host);
+            executor = executor(cfg, tenant, host);
         }
         if (cfg.intake().port() >= 0) {
-            intake = new AgentIntake(spool, cfg.tenant(), cfg.intake().host(), cfg.intake().port(),
+            intake = new AgentIntake(spool, tenant, cfg.intake().host(), cfg.intake().port(),
                     cfg.intake().token(), cfg.intake().maxRequestBytes(), cfg.intake().maxTransferBytes());
         }
         LOG.info("agent {} on {}: spool {}, {} source(s), landing {}, scorer {}, intake {}", agentId, host,
@@ -207,7 +219,7 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private static CommandExecutor executor(AgentConfig cfg, String host) {
+    private static CommandExecutor executor(AgentConfig cfg, String tenant, String host) {
         var a = cfg.actions();
         URI api = URI.create(a.effectiveUrl(cfg.scorer()));
         HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
@@ -221,7 +233,7 @@ public final class Agent implements AutoCloseable {
             allow.add(address(api));
             isolation = new HostIsolation(a.nft(), a.netns(), allow);
         }
-        return new CommandExecutor(api, a.effectiveToken(cfg.scorer()), cfg.tenant(), host, http.build(),
+        return new CommandExecutor(api, a.effectiveToken(cfg.scorer()), tenant, host, http.build(),
                 new ProcessControl(), isolation,
                 new CommandJournal(Path.of(cfg.spool().dir()).resolve("commands").resolve("journal.jsonl")));
     }

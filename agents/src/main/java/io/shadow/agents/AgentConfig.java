@@ -110,6 +110,9 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
               allow: []
             """;
 
+    /** The largest request body the intake can hold: one Java array. */
+    static final long MAX_REQUEST_BYTES = Integer.MAX_VALUE - 8;
+
     /** file:, or a scheme a Hadoop FileSystem on the class path serves (hdfs:, …); loads Hadoop only for those. */
     private static boolean landingSchemeSupported(String scheme) {
         if (scheme.equalsIgnoreCase("file")) {
@@ -134,6 +137,15 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
                 "at least 1024");
         ConfigException.check(spool.maxBytes() >= spool.segmentBytes(), "spool.max-bytes", spool.maxBytes(),
                 "at least spool.segment-bytes (" + spool.segmentBytes() + ")");
+        // a batch of 0 records ships nothing, ever: the spool would fill while the agent looks healthy
+        ConfigException.check(landing.batchRecords() >= 1, "landing.batch-records", landing.batchRecords(),
+                "at least 1");
+        ConfigException.check(scorer.batchRecords() >= 1, "scorer.batch-records", scorer.batchRecords(), "at least 1");
+        ConfigException.check(intake.maxRequestBytes() >= 1 && intake.maxRequestBytes() <= MAX_REQUEST_BYTES,
+                "intake.max-request-bytes", intake.maxRequestBytes(),
+                "from 1 to " + MAX_REQUEST_BYTES + " (a request body is held in memory)");
+        ConfigException.check(sources.hostMetrics().topProcesses() >= 0, "sources.host-metrics.top-processes",
+                sources.hostMetrics().topProcesses(), "0 (host figures only) or more");
         ConfigException.check(!landing.uri().isBlank() || !scorer.url().isBlank(), "landing.uri", "(empty)",
                 "a landing zone (file:///… or hdfs://…) or a scorer.url: the agent must ship somewhere");
         if (!landing.uri().isBlank()) {

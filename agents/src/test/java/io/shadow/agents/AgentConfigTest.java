@@ -192,6 +192,25 @@ class AgentConfigTest {
     }
 
     @Test
+    void countsThatWouldStopShippingOrIntakeAreRefusedByName() {
+        assertThatThrownBy(() -> load(LANDING, "landing.batch-records=0")).isInstanceOf(ConfigException.class)
+                .hasMessage("invalid landing.batch-records = 0; expected at least 1");
+        assertThatThrownBy(() -> load(LANDING, "landing.batch-records=-5"))
+                .hasMessage("invalid landing.batch-records = -5; expected at least 1");
+        assertThatThrownBy(() -> load("scorer.url=https://scorer:8443", "scorer.token=t", "scorer.batch-records=0"))
+                .hasMessage("invalid scorer.batch-records = 0; expected at least 1");
+        assertThatThrownBy(() -> load(LANDING, "intake.max-request-bytes=0"))
+                .hasMessage("invalid intake.max-request-bytes = 0; expected from 1 to 2147483639 (a request body is "
+                        + "held in memory)");
+        assertThatThrownBy(() -> load(LANDING, "intake.max-request-bytes=4294967296"))
+                .hasMessageStartingWith("invalid intake.max-request-bytes = 4294967296; expected from 1 to");
+        assertThatThrownBy(() -> load(LANDING, "sources.host-metrics.top-processes=-1"))
+                .hasMessage("invalid sources.host-metrics.top-processes = -1; expected 0 (host figures only) or more");
+        assertThat(load(LANDING, "landing.batch-records=1", "sources.host-metrics.top-processes=0").landing()
+                .batchRecords()).isEqualTo(1);
+    }
+
+    @Test
     void aCloudTrailDirectoryMustExist() throws IOException {
         Path missing = tmp.resolve("no-such-dir");
         assertThatThrownBy(() -> load(LANDING, "sources.cloudtrail-dirs=" + missing))

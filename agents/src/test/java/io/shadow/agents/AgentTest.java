@@ -2,6 +2,9 @@ package io.shadow.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shadow.agents.ship.LandingZoneShipper;
+import io.shadow.agents.ship.ScorerShipper;
+import io.shadow.agents.spool.Spool;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.ResourceType;
 import io.shadow.features.json.EventCodec;
@@ -97,6 +100,85 @@ class AgentTest {
                 .host("files-api").resourceType(ResourceType.DATA_STORAGE).resourceId("/files/42").build());
     }
 
+    private HttpResponse<String> post(Agent agent, String body) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + agent.intakePort() + "/v1/events"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aScorerRemovedFromTheConfigurationNoLongerKeepsTheSpoolFull() throws Exception {
+        Path spoolDir = tmp.resolve("spool");
+        // shipped to the landing zone, never to the scorer the agent was configured with then: 4 of 4 KiB
+        try (Spool spool = Spool.open(spoolDir, 1024, 4096)) {
+            spool.registerConsumer(LandingZoneShipper.CONSUMER);
+            spool.registerConsumer(ScorerShipper.CONSUMER);
+            for (int i = 0; i < 40; i++) {
+                spool.appendOne(new byte[92]);
+            }
+            spool.commitCursor(LandingZoneShipper.CONSUMER, 40);
+            assertThat(spool.sizeBytes()).isEqualTo(4000);
+        }
+
+        AgentConfig landingOnly = AgentConfig.load(null, Map.of(), List.of("agent-id=ws-17", "host=ws-17",
+                "tenant=acme", "spool.dir=" + spoolDir, "spool.segment-bytes=1024", "spool.max-bytes=4096",
+                "landing.uri=" + tmp.resolve("landing").toUri(), "landing.interval=PT0.1S",
+                "intake.port=0", "intake.token=" + TOKEN,
+                "sources.host-metrics.enabled=false", "sources.processes.enabled=false"));
+        try (Agent agent = new Agent(landingOnly).start()) {
+            HttpResponse<String> r = post(agent, appEvent());
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            await("the event landed", () -> landed().events().size() == 1);
+            assertThat(agent.spool().unregisteredCursors()).containsExactly(spoolDir.resolve("scorer.cursor"));
+        }
+    }
+
+    @Test
+    void withoutATenantCloudTrailEventsBelongToTheirAccountAndTheRestToTheDefault() throws Exception {
+        Files.createDirectories(tmp.resolve("drop"));
+        Path delivered = resource("cloudtrail/123456789012_CloudTrail_eu-west-1_20261109T1000Z_ab12.json");
+        Files.copy(delivered, tmp.resolve("drop").resolve(delivered.getFileName()));
+        Files.copy(resource("k8s/audit.jsonl"), tmp.resolve("audit.log"));
+        AgentConfig noTenant = AgentConfig.load(null, Map.of(), List.of("agent-id=ws-17", "host=ws-17", "tenant=",
+                "spool.dir=" + tmp.resolve("spool"), "landing.uri=" + tmp.resolve("landing").toUri(),
+                "landing.interval=PT0.1S", "sources.poll-interval=PT0.1S", "sources.host-metrics.enabled=false",
+                "sources.processes.enabled=false", "sources.cloudtrail-dirs=" + tmp.resolve("drop"),
+                "sources.k8s-audit-logs=" + tmp.resolve("audit.log")));
+
+        try (Agent agent = new Agent(noTenant).start()) {
+            await("5 CloudTrail and 4 audit events landed", () -> landed().events().size() == 9);
+        }
+
+        assertThat(landed().events()).filteredOn(e -> e.operation().equals("AttachUserPolicy")).singleElement()
+                .satisfies(e -> assertThat(e.tenant()).isEqualTo("123456789012"));
+        assertThat(landed().events()).filteredOn(e -> e.operation().equals("create clusterrolebindings"))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.tenant()).isEqualTo("default"));
+    }
+
+    @Test
+    void aFileLandingZoneThatCannotBeCreatedStopsTheAgentAtStartWithOneLine() throws Exception {
+        Path file = Files.writeString(tmp.resolve("not-a-directory"), "x");
+        Path landing = file.resolve("landing");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Agent.class.getName(),
+                "--set", "spool.dir=" + tmp.resolve("spool"), "--set", "landing.uri=" + landing.toUri(),
+                "--set", "sources.host-metrics.enabled=false", "--set", "sources.processes.enabled=false")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(tmp.resolve("stderr").toFile()).start();
+        boolean exited = p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly().waitFor();
+        }
+        String stderr = Files.readString(tmp.resolve("stderr"));
+
+        assertThat(exited).as("the agent exits at start; it was still running: " + stderr).isTrue();
+        assertThat(p.exitValue()).as(stderr).isEqualTo(1);
+        assertThat(stderr.lines().filter(l -> l.startsWith("error:"))).containsExactly("error: the agent cannot "
+                + "start: landing.uri " + landing.toUri() + " cannot be written: " + landing + ": Not a directory; "
+                + "make it a directory the agent can create and write, or change landing.uri");
+    }
+
     @Test
     void everySourceAndTheIntakeLandOnceAcrossARestart() throws Exception {
         Files.createDirectories(tmp.resolve("drop"));
@@ -129,7 +211,9 @@ class AgentTest {
         assertThat(landed.events()).extracting(ActivityEvent::eventId).doesNotHaveDuplicates().hasSize(14);
         assertThat(landed.rejections()).isEqualTo(4);
         assertThat(landed.events()).filteredOn(e -> e.operation().equals("AttachUserPolicy")).singleElement()
-                .satisfies(e -> assertThat(e.tenant()).isEqualTo("123456789012"));
+                .satisfies(e -> assertThat(e.tenant()).as("the agent's tenant").isEqualTo("acme"))
+                .satisfies(e -> assertThat(e.raw()).containsEntry("recipientAccountId", "123456789012"));
+        assertThat(landed.events()).extracting(ActivityEvent::tenant).containsOnly("acme");
         assertThat(landed.events()).filteredOn(e -> e.operation().equals("create clusterrolebindings"))
                 .hasSize(2).allSatisfy(e -> assertThat(e.tenant()).isEqualTo("acme"));
     }

@@ -15,6 +15,7 @@ import io.shadow.features.json.TransferLimit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,8 +31,9 @@ import java.util.concurrent.Executors;
  * means durable; invalid ones are listed with the field at fault and not kept. An event that names
  * no tenant is stamped with the agent's own ({@code tenant} of its configuration), as its other
  * sources do, and one reporting more than {@code intake.max-transfer-bytes} in {@code bytes_in} or
- * {@code bytes_out} is refused like a malformed one. A full spool answers 503 with {@code Retry-After}. Served by the JDK's own HTTP server: the agent sits beside the
- * workloads it watches and keeps its footprint small.
+ * {@code bytes_out} is refused like a malformed one. A full spool, or one that cannot write (a full
+ * disk), answers 503 with {@code Retry-After} and keeps none of the request. Served by the JDK's own
+ * HTTP server: the agent sits beside the workloads it watches and keeps its footprint small.
  */
 public final class AgentIntake implements AutoCloseable {
     /** How much of an oversized body is read and dropped so its sender gets the 413 (16 MiB). */
@@ -173,6 +175,11 @@ public final class AgentIntake implements AutoCloseable {
             } catch (SpoolFullException e) {
                 ex.getResponseHeaders().set("Retry-After", "5");
                 send(ex, 503, error(503, e.getMessage()));
+                return;
+            } catch (UncheckedIOException e) {
+                // the spool rolled the request's events back (a full disk): none of them is kept
+                ex.getResponseHeaders().set("Retry-After", "30");
+                send(ex, 503, error(503, "nothing of this request was acknowledged: " + e.getMessage()));
                 return;
             }
         }

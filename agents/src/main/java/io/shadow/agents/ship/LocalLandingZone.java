@@ -23,9 +23,31 @@ final class LocalLandingZone implements LandingZone {
     private final Path tmp;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 18);
 
+    /**
+     * Creates the zone's folders and writes a probe file: a local folder the agent cannot write is a
+     * configuration error to report at start, not an outage to retry (as a remote zone's would be).
+     */
     LocalLandingZone(Path root) {
         this.events = root.resolve("events");
         this.tmp = root.resolve("_tmp");
+        try {
+            Files.createDirectories(tmp);
+            Files.createDirectories(events);
+            Files.delete(Files.createTempFile(tmp, ".write-check-", ".tmp"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("landing.uri " + root.toUri() + " cannot be written: " + reason(e)
+                    + "; make it a directory the agent can create and write, or change landing.uri");
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + " is a file, not a directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException a) {
+            return "permission denied on " + a.getFile();
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     @Override

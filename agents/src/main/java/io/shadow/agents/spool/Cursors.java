@@ -96,7 +96,7 @@ final class Cursors {
         return List.copyOf(names);
     }
 
-    private Path file(String consumer) {
+    Path file(String consumer) {
         return dir.resolve(consumer + SUFFIX);
     }
 }

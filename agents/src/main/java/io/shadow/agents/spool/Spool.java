@@ -26,11 +26,15 @@ import org.slf4j.LoggerFactory;
  * {@code [length:int][crc32c:int][payload]}; {@link #append} returns only after the batch is
  * written and forced to disk (group commit), so an acknowledged event survives {@code kill -9}
  * and power loss. On open, a torn or corrupt tail of the newest segment is detected and cut; a
- * corrupt record in an older segment is reported and the rest of that segment skipped.
+ * corrupt record in an older segment is reported and the rest of that segment skipped. A write
+ * that fails part-way (a full disk) is rolled back to where the batch began, so the next batch
+ * lands right after the last acknowledged record, and readers never see a record before its batch
+ * is acknowledged.
  *
  * <p>Each consumer (landing-zone shipper, scorer shipper) keeps its own cursor; segments every
- * cursor has passed are deleted. When unshipped data reaches {@code maxBytes} new appends are
- * refused with {@link SpoolFullException} (nothing acknowledged is ever dropped) and counted in
+ * registered cursor has passed are deleted (a cursor left by a consumer no longer registered holds
+ * nothing back). When unshipped data reaches {@code maxBytes} new appends are refused with
+ * {@link SpoolFullException} (nothing acknowledged is ever dropped) and counted in
  * {@link #refusedRecords()}.
  */
 public final class Spool implements Closeable {
@@ -52,14 +56,25 @@ public final class Spool implements Closeable {
     /** Where recent reads ended: next sequence -> {segment first sequence, byte position}. */
     private final java.util.Map<Long, long[]> readEnds = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong corruptSkipped = new AtomicLong();
+    /** Consumers of this process (the configured shippers): only their cursors hold segments. */
+    private final java.util.Set<String> registered = new java.util.concurrent.ConcurrentSkipListSet<>();
+    private final SegmentOpener opener;
+    /** Why appends are refused for good: a failed write that could not be rolled back. */
+    private IOException broken;
     private FileChannel active;
     private ByteBuffer writeBuffer;
     private long activeSize;
     private long nextSequence;
     private long totalBytes;
 
-    private Spool(Path dir, long segmentBytes, long maxBytes) {
+    /** Opens a segment for appending; tests give one whose writes fail as on a full disk. */
+    interface SegmentOpener {
+        FileChannel open(Path segment) throws IOException;
+    }
+
+    private Spool(Path dir, long segmentBytes, long maxBytes, SegmentOpener opener) {
         this.dir = dir;
+        this.opener = opener;
         this.cursors = new Cursors(dir);
         this.segmentBytes = segmentBytes;
         this.maxBytes = maxBytes;
@@ -72,11 +87,16 @@ public final class Spool implements Closeable {
      * @param maxBytes bound on unshipped data on disk
      */
     public static Spool open(Path dir, long segmentBytes, long maxBytes) {
+        return open(dir, segmentBytes, maxBytes, p -> FileChannel.open(p, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+    }
+
+    static Spool open(Path dir, long segmentBytes, long maxBytes, SegmentOpener opener) {
         if (segmentBytes <= HEADER || maxBytes < segmentBytes) {
             throw new IllegalArgumentException("spool.segment-bytes (" + segmentBytes + ") must be > 8 and "
                     + "<= spool.max-bytes (" + maxBytes + ")");
         }
-        Spool s = new Spool(dir, segmentBytes, maxBytes);
+        Spool s = new Spool(dir, segmentBytes, maxBytes, opener);
         try {
             Files.createDirectories(dir);
             s.recover();
@@ -128,47 +148,118 @@ public final class Spool implements Closeable {
     private long append(int count, IntFunction<byte[]> array, IntUnaryOperator offset, IntUnaryOperator length) {
         lock.lock();
         try {
+            if (broken != null) {
+                throw new UncheckedIOException("spool " + dir + " refuses writes since a failed write could not be "
+                        + "rolled back (" + cause(broken) + "); nothing was acknowledged after it. Restart the agent: "
+                        + "on start the unacknowledged tail is cut", broken);
+            }
             long size = 0;
             for (int i = 0; i < count; i++) {
                 size += HEADER + length.applyAsInt(i);
             }
             if (totalBytes + size > maxBytes) {
                 refused.addAndGet(count);
-                throw new SpoolFullException(totalBytes, maxBytes, dir.toString());
+                throw new SpoolFullException(totalBytes, maxBytes, dir.toString(), oldestWaitsFor());
             }
             long first = nextSequence;
-            ByteBuffer buf = writeBuffer();
-            buf.clear();
-            for (int i = 0; i < count; i++) {
-                byte[] a = array.apply(i);
-                int off = offset.applyAsInt(i);
-                int len = length.applyAsInt(i);
-                // records already buffered count too, or a batch into an empty segment would never roll
-                long pending = activeSize + buf.position();
-                if (pending > 0 && pending + HEADER + len > segmentBytes) {
-                    write(buf);
-                    roll();
-                }
-                if (buf.remaining() < HEADER + len) {
-                    write(buf);
-                }
-                buf.putInt(len).putInt(crc(a, off, len));
-                if (len > buf.remaining()) {
-                    write(buf);
-                    writeFully(ByteBuffer.wrap(a, off, len));
-                } else {
-                    buf.put(a, off, len);
-                }
-                nextSequence++;
+            long segment = segments.lastKey();
+            long segmentSize = activeSize;
+            long total = totalBytes;
+            try {
+                writeBatch(count, array, offset, length);
+                return first;
+            } catch (IOException e) {
+                rollBack(first, segment, segmentSize, total, e);
+                throw new UncheckedIOException("spool " + dir + " could not store a batch of " + count
+                        + " event(s) (" + cause(e) + "); the batch was rolled back and none of it is acknowledged. "
+                        + "Free space where spool.dir is (or move spool.dir), then send it again", e);
             }
-            write(buf);
-            active.force(false);
-            return first;
-        } catch (IOException e) {
-            throw new UncheckedIOException("spool write failed in " + dir + "; events not acknowledged", e);
         } finally {
             lock.unlock();
         }
+    }
+
+    private void writeBatch(int count, IntFunction<byte[]> array, IntUnaryOperator offset, IntUnaryOperator length)
+            throws IOException {
+        ByteBuffer buf = writeBuffer();
+        buf.clear();
+        for (int i = 0; i < count; i++) {
+            byte[] a = array.apply(i);
+            int off = offset.applyAsInt(i);
+            int len = length.applyAsInt(i);
+            // records already buffered count too, or a batch into an empty segment would never roll
+            long pending = activeSize + buf.position();
+            if (pending > 0 && pending + HEADER + len > segmentBytes) {
+                write(buf);
+                roll();
+            }
+            if (buf.remaining() < HEADER + len) {
+                write(buf);
+            }
+            buf.putInt(len).putInt(crc(a, off, len));
+            if (len > buf.remaining()) {
+                write(buf);
+                writeFully(ByteBuffer.wrap(a, off, len));
+            } else {
+                buf.put(a, off, len);
+            }
+            nextSequence++;
+        }
+        write(buf);
+        active.force(false);
+    }
+
+    /**
+     * Undoes a batch that failed part-way: segments it started are deleted and the segment it began in
+     * is cut back to its length before the batch, so no partial record sits before later ones. If even
+     * that fails, appends are refused until a restart (whose recovery cuts the torn tail).
+     */
+    private void rollBack(long first, long segment, long segmentSize, long total, IOException cause) {
+        try {
+            boolean rolled = segments.lastKey() != segment;
+            while (segments.lastKey() != segment) {
+                Files.deleteIfExists(segments.pollLastEntry().getValue());
+            }
+            if (rolled || !active.isOpen()) {
+                if (active.isOpen()) {
+                    active.close();
+                }
+                active = opener.open(segments.get(segment));
+            }
+            active.truncate(segmentSize);
+            active.force(true);
+            activeSize = segmentSize;
+            totalBytes = total;
+            nextSequence = first;
+            LOG.warn("spool write failed in {} ({}); rolled back to sequence {}, {} bytes of {}", dir, cause(cause),
+                    first, segmentSize, segments.get(segment).getFileName());
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+            broken = cause;
+            LOG.error("spool {} could not roll back a failed write ({}); appends are refused until a restart", dir,
+                    e.toString());
+        }
+    }
+
+    private static String cause(IOException e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /** The registered consumers whose cursor is furthest behind (they keep the oldest segment). */
+    private List<String> oldestWaitsFor() {
+        long min = Long.MAX_VALUE;
+        List<String> behind = new ArrayList<>();
+        for (String c : registered) {
+            long at = cursor(c);
+            if (at < min) {
+                min = at;
+                behind.clear();
+            }
+            if (at == min) {
+                behind.add(c);
+            }
+        }
+        return behind;
     }
 
     /** One direct buffer reused by every append (the JDK would copy a heap buffer into one anyway). */
@@ -201,8 +292,12 @@ public final class Spool implements Closeable {
     public List<SpoolRecord> read(long from, int max) {
         List<SpoolRecord> out = new ArrayList<>();
         List<java.util.Map.Entry<Long, Path>> files;
+        long end;
         lock.lock();
         try {
+            // an append holds the lock until its batch is forced or rolled back: records from here on
+            // may still be undone, and a consumer that shipped one would skip its replacement
+            end = nextSequence;
             Long floor = segments.floorKey(from);
             files = new ArrayList<>((floor == null ? segments : segments.tailMap(floor, true)).entrySet());
         } finally {
@@ -219,16 +314,16 @@ public final class Spool implements Closeable {
                 startSeq = from;
                 startPos = hint[1];
             }
-            readSegment(seg.getKey(), seg.getValue(), startSeq, startPos, from, max, out);
+            readSegment(seg.getKey(), seg.getValue(), startSeq, startPos, from, max, end, out);
         }
         return out;
     }
 
-    private void readSegment(long firstSeq, Path file, long startSeq, long startPos, long from, int max,
+    private void readSegment(long firstSeq, Path file, long startSeq, long startPos, long from, int max, long end,
             List<SpoolRecord> out) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             SegmentReader r = new SegmentReader(ch, startSeq, startPos);
-            while (out.size() < max) {
+            while (out.size() < max && r.sequence() < end) {
                 long seq = r.sequence();
                 byte[] payload = r.next(seq >= from);
                 if (payload == null) {
@@ -269,9 +364,10 @@ public final class Spool implements Closeable {
     /**
      * Makes a consumer known to the spool, starting from the oldest retained record if it has no
      * cursor yet. Register every consumer before appending: segments are deleted once every
-     * registered consumer has passed them.
+     * registered consumer has passed them, whatever other cursors the directory holds.
      */
     public void registerConsumer(String consumer) {
+        registered.add(consumer);
         if (!cursors.exists(consumer)) {
             lock.lock();
             long oldest;
@@ -284,9 +380,17 @@ public final class Spool implements Closeable {
         }
     }
 
-    /** Consumers with a cursor in this spool. */
+    /** The consumers registered (or committing) in this process: the ones whose cursors hold segments. */
     public List<String> consumers() {
-        return cursors.names();
+        return List.copyOf(registered);
+    }
+
+    /**
+     * Cursor files of consumers not registered in this process (a shipper since removed from the
+     * configuration): they hold nothing back, and re-registering the consumer resumes from them.
+     */
+    public List<Path> unregisteredCursors() {
+        return cursors.names().stream().filter(c -> !registered.contains(c)).map(cursors::file).toList();
     }
 
     /**
@@ -294,12 +398,16 @@ public final class Spool implements Closeable {
      * the segments every registered consumer has passed.
      */
     public void commitCursor(String consumer, long position) {
+        registered.add(consumer);
         cursors.write(consumer, position);
         trim(consumers());
     }
 
-    /** Deletes segments that every listed consumer has fully shipped. */
+    /** Deletes segments that every listed consumer has fully shipped (none when no consumer is listed). */
     public void trim(List<String> consumers) {
+        if (consumers.isEmpty()) {
+            return;
+        }
         long min = Long.MAX_VALUE;
         for (String c : consumers) {
             min = Math.min(min, cursor(c));
@@ -389,7 +497,7 @@ public final class Spool implements Closeable {
             totalBytes -= size - validBytes;
         }
         nextSequence = last.getKey() + records;
-        active = FileChannel.open(last.getValue(), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        active = opener.open(last.getValue());
         activeSize = validBytes;
     }
 
@@ -427,7 +535,7 @@ public final class Spool implements Closeable {
 
     private void openSegment(long firstSequence) throws IOException {
         Path p = dir.resolve(String.format("%s%020d%s", SEGMENT_PREFIX, firstSequence, SEGMENT_SUFFIX));
-        active = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        active = opener.open(p);
         activeSize = active.size();
         segments.put(firstSequence, p);
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {

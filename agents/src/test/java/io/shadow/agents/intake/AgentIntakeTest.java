@@ -3,6 +3,7 @@ package io.shadow.agents.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.agents.spool.FillingDisk;
 import io.shadow.agents.spool.Spool;
 import io.shadow.agents.spool.SpoolRecord;
 import io.shadow.features.ActivityEvent;
@@ -298,6 +299,30 @@ class AgentIntakeTest {
 
         assertThat(postAuthorized(event(1)).statusCode()).as("a batch that fits still lands").isEqualTo(200);
         assertThat(spooled()).hasSize(1);
+    }
+
+    @Test
+    void aDiskThatFillsUpAnswers503NamingTheSpoolAndTheCauseAndKeepsNothingOfTheRequest() throws Exception {
+        FillingDisk disk = new FillingDisk();
+        spool = disk.open(spoolDir(), SEGMENT, ROOMY);
+        intake = new AgentIntake(spool, "acme", "127.0.0.1", 0, TOKEN, 1 << 20, TransferLimit.DEFAULT_MAX_BYTES);
+        assertThat(postAuthorized(event(1)).statusCode()).isEqualTo(200);
+        disk.room(100); // part of the next request's first event fits
+
+        HttpResponse<String> r = postAuthorized(event(2) + "\n" + event(3) + "\n");
+
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).hasValue("30");
+        assertThat(json(r).path("error").asText()).isEqualTo("nothing of this request was acknowledged: spool "
+                + spoolDir() + " could not store a batch of 2 event(s) (No space left on device); the batch was rolled "
+                + "back and none of it is acknowledged. Free space where spool.dir is (or move spool.dir), then send "
+                + "it again");
+        assertThat(spooled()).hasSize(1);
+
+        disk.freed();
+        assertThat(postAuthorized(event(4)).statusCode()).as("once there is room again").isEqualTo(200);
+        assertThat(spooledAfterRestart()).extracting(ActivityEvent::eventId)
+                .containsExactly("files-api-1", "files-api-4");
     }
 
     @Test

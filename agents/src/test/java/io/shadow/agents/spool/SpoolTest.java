@@ -242,6 +242,46 @@ class SpoolTest {
     }
 
     @Test
+    void aCursorLeftByAConsumerNoLongerRegisteredHoldsNothingBack() throws IOException {
+        try (Spool spool = Spool.open(dir, SEGMENT, ROOMY)) {
+            spool.registerConsumer("landing");
+            spool.registerConsumer("scorer");
+            spool.append(payloads(0, 12));
+            spool.commitCursor("landing", 12);
+            assertThat(segmentFiles()).as("the scorer shipped nothing").hasSize(3);
+        }
+
+        // the scorer was removed from the configuration
+        try (Spool reopened = Spool.open(dir, SEGMENT, ROOMY)) {
+            reopened.registerConsumer("landing");
+
+            assertThat(reopened.unregisteredCursors()).containsExactly(dir.resolve("scorer.cursor"));
+            assertThat(reopened.consumers()).containsExactly("landing");
+            reopened.trim(reopened.consumers());
+
+            assertThat(segmentFiles()).containsExactly("segment-00000000000000000008.log");
+            assertThat(reopened.cursor("scorer")).as("kept, should the scorer come back").isZero();
+        }
+    }
+
+    @Test
+    void aFullSpoolNamesTheConsumerThatHoldsTheOldestData() {
+        try (Spool spool = Spool.open(dir, SEGMENT, 2 * SEGMENT)) {
+            spool.registerConsumer("landing");
+            spool.registerConsumer("scorer");
+            spool.append(payloads(0, 8));
+            spool.commitCursor("landing", 8);
+            spool.commitCursor("scorer", 2);
+
+            assertThatThrownBy(() -> spool.appendOne(payload(8)))
+                    .isInstanceOf(SpoolFullException.class)
+                    .hasMessage("spool " + dir + " is full (144 of 144 bytes, unshipped; the oldest is still to be "
+                            + "shipped by consumer scorer); events were refused, not acknowledged. Restore the landing "
+                            + "zone or scorer so shipping catches up, or raise spool.max-bytes");
+        }
+    }
+
+    @Test
     void aConsumerRegisteredLateStartsAtTheOldestRetainedRecord() throws IOException {
         try (Spool spool = fillOneByOne(12, ROOMY)) {
             spool.registerConsumer("landing");

@@ -1,0 +1,119 @@
+package io.shadow.agents.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A disk that fills up under the spool: what failed is undone, what was acknowledged and what follows is kept. */
+class SpoolWriteFailureTest {
+    /** Every payload is 10 bytes, so a record is 18 bytes on disk and a 72-byte segment holds four. */
+    private static final int RECORD = 18;
+    private static final long SEGMENT = 4 * RECORD;
+    private static final long ROOMY = 1 << 20;
+
+    @TempDir
+    Path dir;
+    private final FillingDisk disk = new FillingDisk();
+
+    private static List<byte[]> payloads(int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> String.format("event-%04d", i)
+                .getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    private static List<String> texts(List<SpoolRecord> records) {
+        return records.stream().map(r -> new String(r.payload(), StandardCharsets.UTF_8)).toList();
+    }
+
+    private static List<String> expectedTexts(int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> String.format("event-%04d", i)).toList();
+    }
+
+    private Path segment(long firstSequence) {
+        return dir.resolve(String.format("segment-%020d.log", firstSequence));
+    }
+
+    private List<String> segmentFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("segment-")).sorted().toList();
+        }
+    }
+
+    @Test
+    void aWriteThatFailsPartWayIsRolledBackAndLaterBatchesAreKept() throws IOException {
+        try (Spool spool = disk.open(dir, SEGMENT, ROOMY)) {
+            spool.append(payloads(0, 2));
+            disk.room(RECORD + 5); // the next batch gets one record and a few bytes of the second on disk
+
+            assertThatThrownBy(() -> spool.append(payloads(2, 4)))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessage("spool " + dir + " could not store a batch of 2 event(s) (No space left on device); "
+                            + "the batch was rolled back and none of it is acknowledged. Free space where spool.dir "
+                            + "is (or move spool.dir), then send it again");
+            assertThat(Files.size(segment(0))).as("the partial batch is cut off").isEqualTo(2 * RECORD);
+            assertThat(spool.nextSequence()).isEqualTo(2);
+            assertThat(spool.sizeBytes()).isEqualTo(2 * RECORD);
+
+            disk.freed();
+            assertThat(spool.append(payloads(2, 4))).isEqualTo(2);
+
+            assertThat(texts(spool.read(0, 100))).containsExactlyElementsOf(expectedTexts(0, 4));
+            assertThat(spool.corruptRegions()).isZero();
+        }
+        try (Spool reopened = Spool.open(dir, SEGMENT, ROOMY)) {
+            assertThat(reopened.corruptRegions()).as("no torn tail to cut at restart").isZero();
+            assertThat(texts(reopened.read(0, 100))).containsExactlyElementsOf(expectedTexts(0, 4));
+        }
+    }
+
+    @Test
+    void aBatchThatFailsInTheSegmentItRolledToIsUndoneInBothSegments() throws IOException {
+        try (Spool spool = disk.open(dir, SEGMENT, ROOMY)) {
+            spool.append(payloads(0, 3));
+            // record 3 fills segment 0, records 4 and 5 start segment 4, where the disk runs out
+            disk.room(RECORD + RECORD + 3);
+
+            assertThatThrownBy(() -> spool.append(payloads(3, 6))).isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("(No space left on device)");
+
+            assertThat(segmentFiles()).containsExactly("segment-00000000000000000000.log");
+            assertThat(Files.size(segment(0))).isEqualTo(3 * RECORD);
+            assertThat(spool.read(0, 100)).hasSize(3);
+
+            disk.freed();
+            assertThat(spool.append(payloads(3, 6))).isEqualTo(3);
+            assertThat(segmentFiles()).hasSize(2);
+        }
+        try (Spool reopened = Spool.open(dir, SEGMENT, ROOMY)) {
+            assertThat(reopened.corruptRegions()).isZero();
+            assertThat(texts(reopened.read(0, 100))).containsExactlyElementsOf(expectedTexts(0, 6));
+        }
+    }
+
+    @Test
+    void aConsumerShipsEveryAcknowledgedRecordAfterTheDiskFilledUp() {
+        try (Spool spool = disk.open(dir, SEGMENT, ROOMY)) {
+            spool.registerConsumer("landing");
+            spool.append(payloads(0, 2));
+            disk.room(7);
+            assertThatThrownBy(() -> spool.append(payloads(2, 3))).isInstanceOf(UncheckedIOException.class);
+            assertThat(texts(spool.read(spool.cursor("landing"), 100))).containsExactlyElementsOf(expectedTexts(0, 2));
+            spool.commitCursor("landing", 2);
+
+            disk.freed();
+            spool.append(payloads(2, 5));
+
+            assertThat(texts(spool.read(spool.cursor("landing"), 100))).containsExactlyElementsOf(expectedTexts(2, 5));
+            assertThat(spool.corruptRegions()).isZero();
+        }
+    }
+}
