@@ -103,6 +103,46 @@ class ThreatIntelSyncIT {
         assertThat(table(catalog)).containsEntry("delisted-later.example", "revoked|list.txt|null");
     }
 
+    /** A plain list of {@code n} IPs, 198.18.0.1 on. */
+    private static void ips(Path to, int n) throws Exception {
+        StringBuilder b = new StringBuilder("# blocklist\n");
+        for (int i = 1; i <= n; i++) {
+            b.append("198.18.").append(i / 250).append('.').append(i % 250 + 1).append('\n');
+        }
+        Files.createDirectories(to.getParent());
+        Files.writeString(to, b);
+    }
+
+    private static long activeFrom(Map<String, String> table, String source) {
+        return table.values().stream().filter(v -> v.equals("active|" + source + "|null")).count();
+    }
+
+    @Test
+    void aListCutToLessThanHalfWithdrawsNothingButOneShrinkingByLessWithdrawsWhatItDropped(@TempDir Path dir)
+            throws Exception {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        Path list = dir.resolve("feeds/blocklist.txt");
+        ips(list, 40);
+        assertThat(job(spark, catalog, List.of(list), DAY1).run().active()).isEqualTo(40);
+
+        ips(list, 10); // the download stopped a quarter of the way through
+        ThreatIntelSyncJob.Result cut = job(spark, catalog, List.of(list), DAY2).run();
+
+        assertThat(activeFrom(table(catalog), "blocklist.txt")).as("a truncated download is no delisting")
+                .isEqualTo(40);
+        assertThat(cut.problems()).singleElement().asString().isEqualTo("threat feed " + list + " lists 10 "
+                + "indicators, fewer than half of the 40 it listed at the last sync (a download cut short?); they are "
+                + "synced, and nothing it listed before is withdrawn until it lists at least half as many again. If "
+                + "the list really shrank, remove the file from intel.feeds for one night (which withdraws all it "
+                + "listed) and add it back");
+
+        ips(list, 25);
+        ThreatIntelSyncJob.Result shrank = job(spark, catalog, List.of(list), DAY2).run();
+        assertThat(shrank.problems()).isEmpty();
+        assertThat(activeFrom(table(catalog), "blocklist.txt")).as("the 15 it no longer lists are withdrawn")
+                .isEqualTo(25);
+    }
+
     @Test
     void twoSyncsAddRevokeAndSupersedeIndicatorsAndTheScorerMatchesTheSyncedCidr(@TempDir Path dir) throws Exception {
         TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));

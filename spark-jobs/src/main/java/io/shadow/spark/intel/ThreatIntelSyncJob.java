@@ -104,6 +104,7 @@ public final class ThreatIntelSyncJob {
         List<String> problems = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         List<String> held = new ArrayList<>(); // sources whose rows are not withdrawn by this sync
+        Map<String, Long> listedBefore = activeListEntries();
         for (Path f : feeds) {
             FeedBatch b;
             try {
@@ -122,6 +123,15 @@ public final class ThreatIntelSyncJob {
                         + b.indicators().size() + " usable ones are synced, and nothing it listed before is "
                         + "withdrawn until most of it reads again; its format may have changed: fix the file or "
                         + "remove it from intel.feeds");
+            } else if (shrankByHalf(b, listedBefore.getOrDefault(b.source(), 0L))) {
+                // a download cut short reads cleanly but lacks most entries: that is no delisting either
+                held.add(b.source());
+                problems.add("threat feed " + f + " lists " + Counts.of(b.indicators().size(), "indicator")
+                        + ", fewer than half of the " + Counts.number(listedBefore.get(b.source()))
+                        + " it listed at the last sync (a download cut short?); they are synced, and nothing it "
+                        + "listed before is withdrawn until it lists at least half as many again. If the list "
+                        + "really shrank, remove the file from intel.feeds for one night (which withdraws all it "
+                        + "listed) and add it back");
             }
         }
         TaxiiCursorFile cursorFile = new TaxiiCursorFile(catalog, spark.sparkContext().hadoopConfiguration());
@@ -153,6 +163,27 @@ public final class ThreatIntelSyncJob {
         long revoked = counts.stream().filter(r -> r.getBoolean(0)).mapToLong(r -> r.getLong(1)).sum();
         return new Result(latest.size(), skipped, active, revoked, batches.stream().map(FeedBatch::source).toList(),
                 problems, refused);
+    }
+
+    /** Lists needing this many active entries before a shrink by half is taken for a broken download. */
+    static final long SHRINK_GUARD_MIN = 20;
+
+    private static boolean shrankByHalf(FeedBatch b, long before) {
+        return before >= SHRINK_GUARD_MIN && 2L * b.indicators().size() < before;
+    }
+
+    /** Active list entries (rows without a version) per source, before this sync; empty before the first. */
+    private Map<String, Long> activeListEntries() {
+        Map<String, Long> out = new HashMap<>();
+        if (feeds.isEmpty()) {
+            return out;
+        }
+        for (Row r : DeltaTables.read(spark, catalog, ShadowTable.THREAT_INDICATORS)
+                .filter(col("modified").isNull().and(col("revoked").equalTo(false))).groupBy("source").count()
+                .collectAsList()) {
+            out.put(r.getString(0), r.getLong(1));
+        }
+        return out;
     }
 
     private static boolean newer(Indicator a, Indicator b) {
