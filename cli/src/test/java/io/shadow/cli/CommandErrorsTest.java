@@ -214,6 +214,26 @@ class CommandErrorsTest {
     }
 
     @Test
+    void aKeyStoreWhosePrivateKeyHasAnotherPasswordIsRefusedBeforeServeStarts() throws Exception {
+        Path store = dir.resolve("server.jks"); // PKCS12 cannot give a key its own password; JKS can
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "shadow", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
+                "-storetype", "JKS", "-keystore", store.toString(), "-storepass", "store-password",
+                "-keypass", "key-password").redirectErrorStream(true).start();
+        keytool.getInputStream().readAllBytes();
+        assertThat(keytool.waitFor()).isZero();
+
+        assertThat(serve(serveConfig("{port: 0}"), "server.tls-key-store=" + store,
+                "server.tls-password=store-password")).isEqualTo(2);
+
+        assertThat(cli.err.toString()).isEqualTo("error: invalid server.tls-key-store = " + store + "; expected its "
+                + "private key to open with server.tls-password, as the store does, but the key has a password of its "
+                + "own. Give the key the store's password (keytool -keypasswd -alias ALIAS -keystore " + store + ")"
+                + System.lineSeparator());
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
     void aPortInUseNamesServerPortAndTheWayOut() throws Exception {
         try (java.net.ServerSocket other = new java.net.ServerSocket(0, 50,
                 java.net.InetAddress.getByName("127.0.0.1"))) {

@@ -47,11 +47,18 @@ final class ServerKeyStore {
         try {
             for (String alias : Collections.list(store.aliases())) {
                 if (store.isKeyEntry(alias)) {
+                    // the connector unlocks the key with the same password (Jetty's key manager password
+                    // defaults to the store's): a key under another password fails only at the handshake
+                    store.getKey(alias, password.toCharArray());
                     return;
                 }
             }
+        } catch (UnrecoverableKeyException e) {
+            throw new ConfigException("invalid server.tls-key-store = " + file + "; expected its private key to open "
+                    + "with server.tls-password, as the store does, but the key has a password of its own. Give the key "
+                    + "the store's password (keytool -keypasswd -alias ALIAS -keystore " + file + ")");
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot list the key store " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the key store " + file + ": " + e.getMessage(), e);
         }
         throw new ConfigException("invalid server.tls-key-store = " + file + "; expected " + expected + ", but it "
                 + "holds no private key (a trust store?). " + HOW_TO_MAKE);
