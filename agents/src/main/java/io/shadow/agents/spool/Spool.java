@@ -388,15 +388,23 @@ public final class Spool implements Closeable {
      */
     public void registerConsumer(String consumer) {
         registered.add(consumer);
+        lock.lock();
+        long oldest;
+        try {
+            oldest = segments.isEmpty() ? nextSequence : segments.firstKey();
+        } finally {
+            lock.unlock();
+        }
         if (!cursors.exists(consumer)) {
-            lock.lock();
-            long oldest;
-            try {
-                oldest = segments.isEmpty() ? nextSequence : segments.firstKey();
-            } finally {
-                lock.unlock();
-            }
             cursors.write(consumer, oldest);
+            return;
+        }
+        long at = cursor(consumer);
+        if (at < oldest) {
+            // deleted while this consumer was not configured (its cursor held nothing back then)
+            LOG.warn("spool consumer {} resumes from its cursor {} at sequence {}, but the spool starts at {}: "
+                    + "{} record(s) deleted while it was not configured are skipped, never shipped to it",
+                    consumer, cursors.file(consumer), at, oldest, oldest - at);
         }
     }
 
