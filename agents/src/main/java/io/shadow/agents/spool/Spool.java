@@ -214,7 +214,8 @@ public final class Spool implements Closeable {
     /**
      * Undoes a batch that failed part-way: segments it started are deleted and the segment it began in
      * is cut back to its length before the batch, so no partial record sits before later ones. If even
-     * that fails, appends are refused until a restart (whose recovery cuts the torn tail).
+     * that fails, appends are refused until a restart (whose recovery keeps the batch's whole records and
+     * cuts a torn one); readers stop at the last acknowledged record either way.
      */
     private void rollBack(long first, long segment, long segmentSize, long total, IOException cause) {
         // an interrupt (Agent.close) is what closed the channel: the truncate must not see it as well
