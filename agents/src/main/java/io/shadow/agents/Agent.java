@@ -86,6 +86,14 @@ public final class Agent implements AutoCloseable {
         String tenant = cfg.tenant().isBlank() ? EventCodec.DEFAULT_TENANT : cfg.tenant();
         String cloudTrailTenant = cfg.tenant().isBlank() ? null : cfg.tenant();
         var s = cfg.sources();
+        if (cfg.tenant().equals(EventCodec.DEFAULT_TENANT)
+                && !(s.cloudtrailDirs().isEmpty() && s.cloudtrailLogs().isEmpty())) {
+            // before, CloudTrail events took their AWS account as tenant whatever the agent's tenant was
+            LOG.warn("CloudTrail events take the agent's tenant, and tenant is '{}' (its default): the events of "
+                    + "every AWS account these sources read land in tenant '{}'. Set tenant to the tenant these "
+                    + "accounts belong to, or tenant: \"\" to keep one tenant per AWS account id",
+                    cfg.tenant(), cfg.tenant());
+        }
         if (s.hostMetrics().enabled()) {
             sources.add(new HostMetricsSource(tenant, host,
                     YamlConfig.duration("sources.host-metrics.interval", s.hostMetrics().interval()),

@@ -136,6 +136,30 @@ class AgentTest {
     }
 
     @Test
+    void cloudTrailSourcesUnderTheDefaultTenantAreReportedAtStart() {
+        String warning = "WARN CloudTrail events take the agent's tenant, and tenant is 'default' (its default): the "
+                + "events of every AWS account these sources read land in tenant 'default'. Set tenant to the tenant "
+                + "these accounts belong to, or tenant: \"\" to keep one tenant per AWS account id";
+        List<String> common = List.of("agent-id=ws-17", "host=ws-17", "spool.dir=" + tmp.resolve("spool"),
+                "landing.uri=" + tmp.resolve("landing").toUri(), "sources.host-metrics.enabled=false",
+                "sources.processes.enabled=false");
+        List<String> cloudTrail = new ArrayList<>(common);
+        cloudTrail.add("sources.cloudtrail-logs=" + tmp.resolve("cloudtrail.jsonl"));
+        List<String> acme = new ArrayList<>(cloudTrail);
+        acme.add("tenant=acme");
+
+        try (LogLines log = new LogLines(Agent.class)) {
+            new Agent(AgentConfig.load(null, Map.of(), cloudTrail)).close();
+            assertThat(log.lines()).contains(warning);
+        }
+        try (LogLines log = new LogLines(Agent.class)) {
+            new Agent(AgentConfig.load(null, Map.of(), acme)).close();
+            new Agent(AgentConfig.load(null, Map.of(), common)).close();
+            assertThat(log.lines()).as("a tenant set, or no CloudTrail source").noneMatch(l -> l.startsWith("WARN"));
+        }
+    }
+
+    @Test
     void withoutATenantCloudTrailEventsBelongToTheirAccountAndTheRestToTheDefault() throws Exception {
         Files.createDirectories(tmp.resolve("drop"));
         Path delivered = resource("cloudtrail/123456789012_CloudTrail_eu-west-1_20261109T1000Z_ab12.json");

@@ -70,9 +70,12 @@ public final class AgentIntake implements AutoCloseable {
         }
         server.setExecutor(workers);
         server.createContext("/health", ex -> {
-            ObjectNode o = EventCodec.mapper().createObjectNode().put("status", "ok")
-                    .put("spool_bytes", spool.sizeBytes());
-            send(ex, 200, o);
+            // a spool that refuses writes until a restart is unhealthy: every event sent now is refused
+            var failure = spool.writeFailure();
+            ObjectNode o = EventCodec.mapper().createObjectNode().put("status", failure.isEmpty() ? "ok"
+                    : "spool_broken").put("spool_bytes", spool.sizeBytes());
+            failure.ifPresent(f -> o.put("error", f));
+            send(ex, failure.isEmpty() ? 200 : 503, o);
         });
         server.createContext("/v1/events", this::events);
         server.start();

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -60,11 +61,13 @@ public final class Spool implements Closeable {
     private final java.util.Set<String> registered = new java.util.concurrent.ConcurrentSkipListSet<>();
     private final SegmentOpener opener;
     /** Why appends are refused for good: a failed write that could not be rolled back. */
-    private IOException broken;
+    private volatile IOException broken;
     private FileChannel active;
     private ByteBuffer writeBuffer;
     private long activeSize;
     private long nextSequence;
+    /** Sequence after the last batch forced to disk: readers stop here, whatever a failed batch left. */
+    private long acknowledged;
     private long totalBytes;
 
     /** Opens a segment for appending; tests give one whose writes fail as on a full disk. */
@@ -149,9 +152,7 @@ public final class Spool implements Closeable {
         lock.lock();
         try {
             if (broken != null) {
-                throw new UncheckedIOException("spool " + dir + " refuses writes since a failed write could not be "
-                        + "rolled back (" + cause(broken) + "); nothing was acknowledged after it. Restart the agent: "
-                        + "on start the unacknowledged tail is cut", broken);
+                throw new UncheckedIOException(brokenMessage(), broken);
             }
             long size = 0;
             for (int i = 0; i < count; i++) {
@@ -207,14 +208,18 @@ public final class Spool implements Closeable {
         }
         write(buf);
         active.force(false);
+        acknowledged = nextSequence;
     }
 
     /**
      * Undoes a batch that failed part-way: segments it started are deleted and the segment it began in
      * is cut back to its length before the batch, so no partial record sits before later ones. If even
-     * that fails, appends are refused until a restart (whose recovery cuts the torn tail).
+     * that fails, appends are refused until a restart (whose recovery keeps the batch's whole records and
+     * cuts a torn one); readers stop at the last acknowledged record either way.
      */
     private void rollBack(long first, long segment, long segmentSize, long total, IOException cause) {
+        // an interrupt (Agent.close) is what closed the channel: the truncate must not see it as well
+        boolean interrupted = Thread.interrupted();
         try {
             boolean rolled = segments.lastKey() != segment;
             while (segments.lastKey() != segment) {
@@ -228,17 +233,33 @@ public final class Spool implements Closeable {
             }
             active.truncate(segmentSize);
             active.force(true);
-            activeSize = segmentSize;
-            totalBytes = total;
-            nextSequence = first;
             LOG.warn("spool write failed in {} ({}); rolled back to sequence {}, {} bytes of {}", dir, cause(cause),
                     first, segmentSize, segments.get(segment).getFileName());
         } catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
             broken = cause;
-            LOG.error("spool {} could not roll back a failed write ({}); appends are refused until a restart", dir,
-                    e.toString());
+            LOG.error("{} (the rollback failed: {})", brokenMessage(), e.toString());
+        } finally {
+            // the batch is refused either way: nothing of it is read, and numbering resumes where it began
+            activeSize = segmentSize;
+            totalBytes = total;
+            nextSequence = first;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    private String brokenMessage() {
+        return "spool " + dir + " refuses writes since a failed write could not be rolled back (" + cause(broken)
+                + "); nothing was acknowledged after it. Fix the disk under spool.dir and restart the agent: records "
+                + "of the refused batch that reached the disk whole are then kept and shipped (a sender that sent "
+                + "them again has them twice; ingest keeps one per event_id), a torn last record is cut";
+    }
+
+    /** Why appends are refused until a restart (a failed write that could not be rolled back), if they are. */
+    public Optional<String> writeFailure() {
+        return broken == null ? Optional.empty() : Optional.of(brokenMessage());
     }
 
     private static String cause(IOException e) {
@@ -297,7 +318,7 @@ public final class Spool implements Closeable {
         try {
             // an append holds the lock until its batch is forced or rolled back: records from here on
             // may still be undone, and a consumer that shipped one would skip its replacement
-            end = nextSequence;
+            end = acknowledged;
             Long floor = segments.floorKey(from);
             files = new ArrayList<>((floor == null ? segments : segments.tailMap(floor, true)).entrySet());
         } finally {
@@ -368,15 +389,23 @@ public final class Spool implements Closeable {
      */
     public void registerConsumer(String consumer) {
         registered.add(consumer);
+        lock.lock();
+        long oldest;
+        try {
+            oldest = segments.isEmpty() ? nextSequence : segments.firstKey();
+        } finally {
+            lock.unlock();
+        }
         if (!cursors.exists(consumer)) {
-            lock.lock();
-            long oldest;
-            try {
-                oldest = segments.isEmpty() ? nextSequence : segments.firstKey();
-            } finally {
-                lock.unlock();
-            }
             cursors.write(consumer, oldest);
+            return;
+        }
+        long at = cursor(consumer);
+        if (at < oldest) {
+            // deleted while this consumer was not configured (its cursor held nothing back then)
+            LOG.warn("spool consumer {} resumes from its cursor {} at sequence {}, but the spool starts at {}: "
+                    + "{} record(s) deleted while it was not configured are skipped, never shipped to it",
+                    consumer, cursors.file(consumer), at, oldest, oldest - at);
         }
     }
 
@@ -477,8 +506,9 @@ public final class Spool implements Closeable {
             totalBytes += Files.size(p);
         }
         if (segments.isEmpty()) {
-            nextSequence = 0;
-            openSegment(0);
+            nextSequence = aheadOfCursors(0);
+            acknowledged = nextSequence;
+            openSegment(nextSequence);
             return;
         }
         var last = segments.lastEntry();
@@ -497,8 +527,43 @@ public final class Spool implements Closeable {
             totalBytes -= size - validBytes;
         }
         nextSequence = last.getKey() + records;
-        active = opener.open(last.getValue());
-        activeSize = validBytes;
+        long resume = aheadOfCursors(nextSequence);
+        if (resume > nextSequence) {
+            nextSequence = resume;
+            openSegment(resume);
+        } else {
+            active = opener.open(last.getValue());
+            activeSize = validBytes;
+        }
+        acknowledged = nextSequence;
+    }
+
+    /**
+     * Where numbering must resume so no new record gets a sequence a cursor has passed: records a consumer
+     * shipped are gone from disk (a batch refused after a failed rollback, shipped by an older agent and cut
+     * on start; a damaged disk), and a record reusing their numbers would never be shipped to it.
+     */
+    private long aheadOfCursors(long recovered) {
+        long resume = recovered;
+        List<String> ahead = new ArrayList<>();
+        for (String c : cursors.names()) {
+            long at;
+            try {
+                at = cursors.read(c);
+            } catch (IllegalStateException unreadable) {
+                continue; // reported with its fix when that consumer reads
+            }
+            if (at > recovered) {
+                ahead.add(cursors.file(c) + " at " + at);
+                resume = Math.max(resume, at);
+            }
+        }
+        if (!ahead.isEmpty()) {
+            LOG.error("spool {} holds records below sequence {} but cursor(s) {} are past it: what they shipped "
+                    + "beyond it is no longer on disk. New records are numbered from {} in a new segment, so none "
+                    + "reuses a sequence a consumer has passed", dir, recovered, String.join(", ", ahead), resume);
+        }
+        return resume;
     }
 
     /** Returns {valid byte length, record count} of the longest valid prefix of a segment. */

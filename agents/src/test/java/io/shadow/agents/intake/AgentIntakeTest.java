@@ -339,4 +339,23 @@ class AgentIntakeTest {
                 .containsEntry("status", "ok").containsEntry("spool_bytes", (int) spool.sizeBytes());
         assertThat(spool.sizeBytes()).isPositive();
     }
+
+    @Test
+    void healthIsUnhealthyOnceTheSpoolRefusesWritesAndSaysWhy() throws Exception {
+        FillingDisk disk = new FillingDisk();
+        spool = disk.open(spoolDir(), SEGMENT, ROOMY);
+        intake = new AgentIntake(spool, "acme", "127.0.0.1", 0, TOKEN, 1 << 20, TransferLimit.DEFAULT_MAX_BYTES);
+        disk.goBad(); // a failed fsync whose rollback fails too
+        assertThat(postAuthorized(event(1)).statusCode()).isEqualTo(503);
+
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + intake.port() + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(json(r).path("status").asText()).isEqualTo("spool_broken");
+        assertThat(json(r).path("error").asText()).startsWith("spool " + spoolDir() + " refuses writes since a "
+                + "failed write could not be rolled back (Input/output error)");
+        disk.freed();
+    }
 }

@@ -9,24 +9,39 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A disk that runs out of space: spools opened through it write real segment files, but once
  * {@link #room} bytes are written a write stores only what fits and the next one fails with
- * "No space left on device", as write(2) does on a full file system.
+ * "No space left on device", as write(2) does on a full file system. It can also {@link #goBad}:
+ * writes still land, but every fsync and truncate fails with "Input/output error".
  */
 public final class FillingDisk {
     private final AtomicLong room = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicBoolean bad = new AtomicBoolean();
 
     /** Bytes that can still be written from now on. */
     public void room(long bytes) {
         room.set(bytes);
     }
 
-    /** Space is back. */
+    /** Space is back (and a disk that went bad works again). */
     public void freed() {
         room.set(Long.MAX_VALUE);
+        bad.set(false);
+    }
+
+    /** From now on force and truncate fail, as fsync(2) and ftruncate(2) do with EIO on a failing disk. */
+    public void goBad() {
+        bad.set(true);
+    }
+
+    private void failIfBad() throws IOException {
+        if (bad.get()) {
+            throw new IOException("Input/output error");
+        }
     }
 
     public Spool open(Path dir, long segmentBytes, long maxBytes) {
@@ -96,12 +111,14 @@ public final class FillingDisk {
 
         @Override
         public FileChannel truncate(long size) throws IOException {
+            failIfBad();
             file.truncate(size);
             return this;
         }
 
         @Override
         public void force(boolean metaData) throws IOException {
+            failIfBad();
             file.force(metaData);
         }
 

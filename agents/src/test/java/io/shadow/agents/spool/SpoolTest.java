@@ -3,6 +3,7 @@ package io.shadow.agents.spool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shadow.agents.LogLines;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -261,6 +262,31 @@ class SpoolTest {
 
             assertThat(segmentFiles()).containsExactly("segment-00000000000000000008.log");
             assertThat(reopened.cursor("scorer")).as("kept, should the scorer come back").isZero();
+        }
+    }
+
+    @Test
+    void aConsumerConfiguredAgainIsToldHowManyRecordsItMissed() throws IOException {
+        try (Spool spool = Spool.open(dir, SEGMENT, ROOMY)) {
+            spool.registerConsumer("landing");
+            spool.registerConsumer("scorer");
+            spool.append(payloads(0, 12));
+            spool.commitCursor("scorer", 3);
+            spool.commitCursor("landing", 12);
+        }
+        try (Spool landingOnly = Spool.open(dir, SEGMENT, ROOMY)) {
+            landingOnly.registerConsumer("landing");
+            landingOnly.trim(landingOnly.consumers());
+        }
+
+        try (LogLines log = new LogLines(Spool.class); Spool both = Spool.open(dir, SEGMENT, ROOMY)) {
+            both.registerConsumer("landing");
+            both.registerConsumer("scorer");
+
+            assertThat(log.lines()).containsExactly("WARN spool consumer scorer resumes from its cursor "
+                    + dir.resolve("scorer.cursor") + " at sequence 3, but the spool starts at 8: 5 record(s) deleted "
+                    + "while it was not configured are skipped, never shipped to it");
+            assertThat(sequences(both.read(both.cursor("scorer"), 100))).isEqualTo(range(8, 12));
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import io.shadow.agents.LogLines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +115,81 @@ class SpoolWriteFailureTest {
 
             assertThat(texts(spool.read(spool.cursor("landing"), 100))).containsExactlyElementsOf(expectedTexts(2, 5));
             assertThat(spool.corruptRegions()).isZero();
+        }
+    }
+
+    @Test
+    void aBatchThatCannotBeRolledBackIsNeverHandedToConsumers() throws IOException {
+        try (LogLines log = new LogLines(Spool.class); Spool spool = disk.open(dir, SEGMENT, ROOMY)) {
+            spool.append(payloads(0, 2));
+            disk.goBad(); // the batch is written whole, then neither its fsync nor the rollback's truncate works
+
+            assertThatThrownBy(() -> spool.append(payloads(2, 4))).isInstanceOf(UncheckedIOException.class);
+
+            assertThat(texts(spool.read(0, 100))).as("the refused batch is not read").containsExactlyElementsOf(
+                    expectedTexts(0, 2));
+            assertThat(spool.nextSequence()).isEqualTo(2);
+            assertThat(spool.sizeBytes()).isEqualTo(2 * RECORD);
+            String broken = "spool " + dir + " refuses writes since a failed write could not be rolled back "
+                    + "(Input/output error); nothing was acknowledged after it. Fix the disk under spool.dir and "
+                    + "restart the agent: records of the refused batch that reached the disk whole are then kept and "
+                    + "shipped (a sender that sent them again has them twice; ingest keeps one per event_id), a torn "
+                    + "last record is cut";
+            assertThat(spool.writeFailure()).hasValue(broken);
+            assertThatThrownBy(() -> spool.append(payloads(4, 5))).hasMessage(broken);
+            assertThat(log.lines()).filteredOn(l -> l.startsWith("ERROR")).singleElement()
+                    .isEqualTo("ERROR " + broken + " (the rollback failed: java.io.IOException: Input/output error)");
+            disk.freed();
+        }
+        try (Spool reopened = Spool.open(dir, SEGMENT, ROOMY)) {
+            assertThat(texts(reopened.read(0, 100))).as("as the message says").containsExactlyElementsOf(
+                    expectedTexts(0, 4));
+        }
+    }
+
+    @Test
+    void newRecordsNeverReuseASequenceACursorHasPassed() throws IOException {
+        try (Spool spool = Spool.open(dir, SEGMENT, ROOMY)) {
+            spool.registerConsumer("landing");
+            spool.append(payloads(0, 2));
+            // records 2 and 3 were shipped, then lost from disk (a refused batch an older agent handed out)
+            spool.commitCursor("landing", 4);
+        }
+        try (LogLines log = new LogLines(Spool.class); Spool reopened = Spool.open(dir, SEGMENT, ROOMY)) {
+            reopened.registerConsumer("landing");
+
+            assertThat(reopened.append(payloads(4, 5))).isEqualTo(4);
+
+            assertThat(texts(reopened.read(reopened.cursor("landing"), 100))).containsExactly("event-0004");
+            assertThat(segmentFiles()).containsExactly("segment-00000000000000000000.log",
+                    "segment-00000000000000000004.log");
+            assertThat(log.lines()).containsExactly("ERROR spool " + dir + " holds records below sequence 2 but "
+                    + "cursor(s) " + dir.resolve("landing.cursor") + " at 4 are past it: what they shipped beyond it "
+                    + "is no longer on disk. New records are numbered from 4 in a new segment, so none reuses a "
+                    + "sequence a consumer has passed");
+        }
+        try (Spool again = Spool.open(dir, SEGMENT, ROOMY)) {
+            assertThat(again.nextSequence()).isEqualTo(5);
+            assertThat(texts(again.read(0, 100))).containsExactly("event-0000", "event-0001", "event-0004");
+        }
+    }
+
+    @Test
+    void anInterruptedAppendIsRolledBackAndTheSpoolKeepsWorking() throws IOException {
+        try (Spool spool = Spool.open(dir, SEGMENT, ROOMY)) {
+            spool.append(payloads(0, 2));
+            Thread.currentThread().interrupt(); // Agent.close() interrupts a source thread that is appending
+
+            assertThatThrownBy(() -> spool.append(payloads(2, 4))).isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("the batch was rolled back");
+
+            assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+            assertThat(spool.writeFailure()).isEmpty();
+            assertThat(Files.size(segment(0))).isEqualTo(2 * RECORD);
+            assertThat(spool.append(payloads(2, 3))).isEqualTo(2);
+        }
+        try (Spool reopened = Spool.open(dir, SEGMENT, ROOMY)) {
+            assertThat(texts(reopened.read(0, 100))).containsExactlyElementsOf(expectedTexts(0, 3));
         }
     }
 }
