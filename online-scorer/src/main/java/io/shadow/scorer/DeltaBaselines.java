@@ -24,6 +24,21 @@ public final class DeltaBaselines implements BaselineSource {
 
     @Override
     public Generation read() {
-        return new Generation(baselines.read(), PatternHistory.read(kernel, catalog));
+        try {
+            return new Generation(baselines.read(), PatternHistory.read(kernel, catalog));
+        } catch (RuntimeException e) {
+            // Delta Kernel's own words rarely name the table ("while trying to Could not parse JSON: …")
+            throw new IllegalStateException("cannot read the gold tables the nightly run wrote under " + catalog.root()
+                    + "gold/ (baselines, novelty profiles, pattern statistics): " + innermost(e) + "; a damaged "
+                    + "commit in a table's _delta_log is named in the cause", e);
+        }
+    }
+
+    private static String innermost(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + t + ")";
     }
 }

@@ -104,7 +104,9 @@ public final class ScorerRoutes {
         out.put("queued", admission.queued());
         out.put("mitigations_held", service.sink().held());
         out.put("mitigations_dropped", service.sink().dropped());
-        out.put("ready", service.readiness().ready());
+        ScorerService.Readiness r = service.readiness();
+        out.put("ready", r.ready());
+        out.put("warnings", r.warnings());
         ctx.json(out);
     }
 
@@ -115,6 +117,9 @@ public final class ScorerRoutes {
         out.put("ready", r.ready());
         if (!r.ready()) {
             out.put("error", "not ready: " + String.join("; ", r.reasons()));
+        }
+        if (!r.warnings().isEmpty()) {
+            out.put("warnings", r.warnings());
         }
         out.put("model", r.model());
         out.put("baselines_version", r.baselinesVersion());

@@ -53,7 +53,14 @@ public final class ScorerService implements AutoCloseable {
     private volatile boolean draining;
 
     /** Whether the scorer should get traffic, and if not, why. */
-    public record Readiness(boolean ready, List<String> reasons, String model, long baselinesVersion) {
+    /**
+     * Whether the scorer should get traffic: {@code reasons} why not; {@code warnings} are failures
+     * that leave what is served in place (a reload of newer baselines or of a new champion that did
+     * not load): the scorer stays ready, so that one bad table commit or model version does not take
+     * every replica reading it out of a load balancer at once.
+     */
+    public record Readiness(boolean ready, List<String> reasons, List<String> warnings, String model,
+            long baselinesVersion) {
     }
 
     /** With a fixed threat-intel index. */
@@ -168,16 +175,17 @@ public final class ScorerService implements AutoCloseable {
         if (draining) {
             reasons.add("shutting down");
         }
-        if (baselinesError != null) {
-            reasons.add(baselinesError);
-        } else if (version < 0) {
-            reasons.add("no baselines yet: run 'bin/shadow nightly' to build them; they are picked up at the "
-                    + "next reload");
+        List<String> warnings = new ArrayList<>(2);
+        if (version < 0) {
+            reasons.add(baselinesError != null ? baselinesError : "no baselines yet: run 'bin/shadow nightly' to "
+                    + "build them; they are picked up at the next reload");
+        } else if (baselinesError != null) {
+            warnings.add(baselinesError);
         }
         if (modelError != null) {
-            reasons.add(modelError);
+            warnings.add(modelError); // the model served stays: the previous champion, or the weighted fallback
         }
-        return new Readiness(reasons.isEmpty(), reasons, models.get().id(), version);
+        return new Readiness(reasons.isEmpty(), reasons, warnings, models.get().id(), version);
     }
 
     /**

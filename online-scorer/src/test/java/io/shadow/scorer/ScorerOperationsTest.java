@@ -66,6 +66,41 @@ class ScorerOperationsTest {
     }
 
     @Test
+    void newerBaselinesThatDoNotLoadLeaveTheScorerReadyOnTheOnesItServesAndSayWhy() throws Exception {
+        AtomicLong version = new AtomicLong(4);
+        BaselineSource nightly = new BaselineSource() {
+            @Override
+            public long currentVersion() {
+                return version.get();
+            }
+
+            @Override
+            public Generation read() {
+                if (version.get() > 4) {
+                    throw new IllegalStateException("gold/baselines/_delta_log/00000000000000000005.json is damaged");
+                }
+                return new Generation(TestServer.snapshot(version.get()), PatternHistory.EMPTY);
+            }
+        };
+        try (TestServer s = server(nightly)) {
+            assertThat(s.get("/ready", null).statusCode()).isEqualTo(200);
+
+            version.set(5); // a damaged commit: every replica reading the table fails the same way
+            assertThat(s.service.reload()).isEmpty();
+
+            HttpResponse<String> ready = s.get("/ready", null);
+            assertThat(ready.statusCode()).as("still serving v4: no reason to be drained").isEqualTo(200);
+            assertThat(TestServer.json(ready).get("baselines_version").asLong()).isEqualTo(4);
+            assertThat(TestServer.json(ready).get("warnings").get(0).asText()).isEqualTo("baselines did not load "
+                    + "(gold/baselines/_delta_log/00000000000000000005.json is damaged); still serving v4");
+            assertThat(TestServer.json(s.get("/v1/scorer/status", TestServer.OPERATOR)).get("warnings"))
+                    .hasSize(1);
+            assertThat(s.post("/v1/events", TestServer.deletes("u-1", "10.0.0.5", 3), TestServer.AGENT)
+                    .statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void prometheusMetricsCountEventsAnomaliesLatenciesAndTheModelServed() throws Exception {
         try (TestServer s = server(TestServer.baselines(3))) {
             s.post("/v1/events", TestServer.deletes("u-1", "10.0.0.5", 30) + "broken\n", TestServer.AGENT);
