@@ -17,9 +17,10 @@ import java.util.stream.Collectors;
 /**
  * A request body that is a JSON object with known fields. Decisions are read strictly: a misspelt
  * field is refused before anything acts, not dropped (approving without the comment the caller
- * meant to record). Agent acknowledgements keep unknown fields: an agent cannot act on a refusal, and a
- * refused acknowledgement would be replayed as refused under its idempotency key, the command pending
- * for good. Every body is exactly one JSON value with each field once ({@link #STRICT}).
+ * meant to record). Agent acknowledgements keep unknown fields: an agent cannot act on a refusal, so
+ * a refused acknowledgement leaves the command pending until the agent is fixed (an ack is read before
+ * its idempotency key is reserved, so a corrected one may reuse the key). Every body is exactly one
+ * JSON value with each field once ({@link #STRICT}).
  */
 final class JsonBody {
     /** The start of every 400 for a body that is not JSON, or not JSON this route can read. */

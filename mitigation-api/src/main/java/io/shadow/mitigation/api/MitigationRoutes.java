@@ -73,7 +73,12 @@ public final class MitigationRoutes {
             ownHost(ServiceApp.caller(ctx), host);
             ctx.json(engine.actuators().agents().pending(required(ctx, "tenant"), host));
         }, AGENT);
-        r.post("/v1/agent/commands/{id}/ack", json(idempotency.wrap(this::ack)), AGENT);
+        r.post("/v1/agent/commands/{id}/ack", json(ctx -> {
+            // read before the Idempotency-Key is reserved: a refused ack is not stored under it, so the agent's
+            // corrected ack with the same key (CommandExecutor derives it from the command) is still taken
+            Ack a = ack(ctx);
+            idempotency.wrap(c -> acknowledge(c, a)).handle(ctx);
+        }), AGENT);
         new KeyRoutes(engine.actuators().keys(), idempotency).register(cfg);
         String doc = OpenApiFragments.merge(List.of(OPENAPI)).toString();
         r.get("/v1/openapi/mitigation.json", ctx -> ctx.contentType("application/json").result(doc));
@@ -83,7 +88,12 @@ public final class MitigationRoutes {
         WebUi.register(cfg);
     }
 
-    private void ack(Context ctx) throws Exception {
+    /** An agent's acknowledgement as stored: {@code body} is what it sent, its detail cut to the limit. */
+    private record Ack(String commandId, boolean ok, String body) {
+    }
+
+    /** The acknowledgement in the body; 400 (the command stays pending) when Shadow cannot tell its outcome. */
+    private static Ack ack(Context ctx) {
         String id = ctx.pathParam("id");
         ObjectNode body = JsonBody.anyObject(ctx.body(), "an agent ack", "{\"ok\": true, \"detail\": \"...\", "
                 + "\"pids\": [..]}");
@@ -109,12 +119,16 @@ public final class MitigationRoutes {
             // an agent cannot act on a refusal, and its acknowledgement must not be lost: a long detail is cut
             body.put("detail", RequestLimits.cut(detail.asText(), RequestLimits.MAX_ACK_DETAIL_CHARS));
         }
+        return new Ack(id, ok.booleanValue(), body.toString());
+    }
+
+    private void acknowledge(Context ctx, Ack a) {
         Caller c = ServiceApp.caller(ctx);
-        engine.actuators().agents().get(id).ifPresent(cmd -> ownHost(c, cmd.host()));
-        if (!engine.actuators().agents().acknowledge(id, c.name(), ok.booleanValue(), body.toString())) {
-            throw new ApiError(409, "command " + id + " is unknown or not pending");
+        engine.actuators().agents().get(a.commandId()).ifPresent(cmd -> ownHost(c, cmd.host()));
+        if (!engine.actuators().agents().acknowledge(a.commandId(), c.name(), a.ok(), a.body())) {
+            throw new ApiError(409, "command " + a.commandId() + " is unknown or not pending");
         }
-        ctx.json(Map.of("acknowledged", id, "status", ok.booleanValue() ? "done" : "failed"));
+        ctx.json(Map.of("acknowledged", a.commandId(), "status", a.ok() ? "done" : "failed"));
     }
 
     /**

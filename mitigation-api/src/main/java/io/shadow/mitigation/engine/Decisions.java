@@ -99,8 +99,9 @@ public final class Decisions {
     private String undo(ActionRecord r, List<String> failed) {
         try {
             return engine.undo(r, ActionRecord.UNDONE);
-        } catch (RuntimeException e) {
-            failed.add(r.type() + " (" + r.actionId() + "): " + e.getMessage());
+        } catch (RuntimeException | Error e) {
+            failed.add(r.type() + " (" + r.actionId() + "): " + (e instanceof Error
+                    ? e.getClass().getSimpleName() + ": " + e.getMessage() : e.getMessage()));
             return null;
         }
     }
@@ -144,19 +145,21 @@ public final class Decisions {
         ActionTarget target = new ActionTarget(i.tenant(), i.principal(), i.host(),
                 ResourceType.fromWire(i.resourceType()), i.resourceId());
         claim(c, Mitigation.MODIFIED, FeedbackRecord.MODIFY, decider, comment);
-        // An action in force stays only if asked for with the same params and, when given, the same expiry
-        // (a new rate or expiry replaces the old one).
-        List<ActionRecord> before = store.actionsOf(mitigationId);
-        List<ActionRecord> unchanged = before.stream()
-                .filter(r -> ActionRecord.APPLIED.equals(r.status()) && actions.stream().anyMatch(a -> same(a, r)))
-                .toList();
-        List<ActionRecord> dropped = before.stream().filter(r -> !unchanged.contains(r)).toList();
+        List<ActionRecord> unchanged = new ArrayList<>();
+        List<ActionRecord> dropped = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         // only what was reversed is applied again if the modify is withdrawn (a kept rotation is not repeated)
         List<ActionRecord> replaced = new ArrayList<>();
         List<ActionRecord> added = new ArrayList<>();
-        String step = "undoing the actions it replaces";
+        String step = "reading the actions in force";
         try {
+            // An action in force stays only if asked for with the same params and, when given, the same expiry
+            // (a new rate or expiry replaces the old one).
+            for (ActionRecord r : store.actionsOf(mitigationId)) {
+                boolean keep = ActionRecord.APPLIED.equals(r.status()) && actions.stream().anyMatch(a -> same(a, r));
+                (keep ? unchanged : dropped).add(r);
+            }
+            step = "undoing the actions it replaces";
             for (ActionRecord r : dropped) {
                 if (actions.stream().anyMatch(a -> a.type().wireName().equals(r.type()))
                         && ActionRecord.UNDONE.equals(undo(r, failed))) {
@@ -216,9 +219,15 @@ public final class Decisions {
             try {
                 ActionRecord again = engine.reapply(r, target);
                 notAgain = ActionRecord.APPLIED.equals(again.status()) ? null : again.detail();
-            } catch (RuntimeException e) {
+            } catch (UnrecordedActionException e) {
+                LOG.error("applying {} ({}) again left it in force without a record", r.type(), r.actionId(), e);
+                problems.add(r.type() + " (" + r.actionId() + "), which the modify had undone, was applied again, "
+                        + "but " + e.getMessage());
+                continue;
+            } catch (RuntimeException | Error e) {
+                // an Error too (an actuator's classes missing): the rest must still be restored and the claim withdrawn
                 LOG.error("applying {} ({}) again failed", r.type(), r.actionId(), e);
-                notAgain = e.getMessage();
+                notAgain = e instanceof Error ? e.getClass().getSimpleName() + ": " + e.getMessage() : e.getMessage();
             }
             if (notAgain != null) {
                 problems.add(r.type() + " (" + r.actionId() + "), which the modify had undone, could not be applied "
@@ -232,21 +241,34 @@ public final class Decisions {
         added.stream().filter(r -> !ActionRecord.APPLIED.equals(r.status())).map(Decisions::notApplied)
                 .forEach(reasons::add);
         String why = String.join("; ", reasons);
-        List<String> inForce = store.actionsOf(id).stream().filter(r -> ActionRecord.APPLIED.equals(r.status()))
-                .map(r -> r.type() + " (" + r.actionId() + ")").toList();
         String state = (problems.isEmpty() ? "what was in force before is in force" : String.join("; ", problems))
                 + (kept.isEmpty() ? "" : "; the new " + String.join(", ", kept) + " cannot be reversed and stays "
-                        + "(audit: action.kept)")
-                + "; in force now: " + (inForce.isEmpty() ? "nothing" : String.join(", ", inForce));
+                        + "(audit: action.kept)");
+        // reopened before anything else is read: a store that fails a read must not leave the claim standing
         boolean reopened = store.withdrawDecision(id, Mitigation.MODIFIED, c.mitigation.status(), feedbackId(id),
                 why + "; " + state);
         boolean clean = thrown == null && problems.isEmpty()
                 && added.stream().noneMatch(r -> ActionRecord.FAILED.equals(r.status()));
         String after = reopened ? "the mitigation is open for a decision again (audit: mitigation.modify_withdrawn)"
-                : "the mitigation's status changed meanwhile (now " + store.mitigation(id).map(Mitigation::status)
-                        .orElse("unknown") + "), so it was not reopened";
+                : "the mitigation's status changed meanwhile (now " + read(() -> store.mitigation(id)
+                        .map(Mitigation::status).orElse("unknown")) + "), so it was not reopened";
+        String inForce = read(() -> {
+            List<String> applied = store.actionsOf(id).stream().filter(r -> ActionRecord.APPLIED.equals(r.status()))
+                    .map(r -> r.type() + " (" + r.actionId() + ")").toList();
+            return applied.isEmpty() ? "nothing" : String.join(", ", applied);
+        });
         throw new DecisionException(clean ? 422 : 500, "mitigation " + id + " was not modified: " + why + "; "
-                + state + "; " + after, cause);
+                + state + "; in force now: " + inForce + "; " + after, cause);
+    }
+
+    /** What {@code read} gets from the store, or that it is unknown and why: a withdraw always answers. */
+    private static String read(java.util.function.Supplier<String> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            LOG.error("reading the store while withdrawing a modify failed", e);
+            return "unknown (reading the store failed: " + e.getMessage() + ")";
+        }
     }
 
     private static String notApplied(ActionRecord r) {

@@ -320,10 +320,16 @@ public final class MitigationEngine {
         boolean reversed;
         try {
             reversed = actuator.undo(r.handle());
-        } catch (RuntimeException e) {
-            store.reopenAction(r.actionId(), claimed);
-            store.audit("shadow", "action.undo_failed", r.mitigationId(), r.type() + ": " + e.getMessage()
-                    + "; the action stays in force");
+        } catch (RuntimeException | Error e) {
+            // an Error too (a rollback without Spark's classes): the action is still in force, so is its record
+            try {
+                store.reopenAction(r.actionId(), claimed);
+                store.audit("shadow", "action.undo_failed", r.mitigationId(), r.type() + ": "
+                        + (e instanceof Error ? e.getClass().getSimpleName() + ": " : "") + e.getMessage()
+                        + "; the action stays in force");
+            } catch (RuntimeException s) {
+                e.addSuppressed(s);
+            }
             throw e;
         }
         String status = reversed ? finalStatus : ActionRecord.KEPT;
@@ -365,40 +371,52 @@ public final class MitigationEngine {
     }
 
     /**
-     * Applies and records one action of a modify. If it cannot be recorded it is undone again (without
-     * a record nothing could undo it later) and the failure rethrown, for the modify to be withdrawn.
+     * Applies and records one action of a modify. If it cannot be recorded it is undone again (see
+     * {@link #record}) and the failure rethrown, for the modify to be withdrawn.
      */
     ActionRecord applyForModify(String mitigationId, ActionSpec spec, ActionTarget target) {
         ActionRecord r = apply(mitigationId, spec, target, false);
-        try {
-            store.insertAction(r);
-        } catch (RuntimeException e) {
-            if (ActionRecord.APPLIED.equals(r.status())) {
-                try {
-                    actuators.get(spec.type()).undo(r.handle());
-                } catch (RuntimeException u) {
-                    e.addSuppressed(u);
-                    LOG.error("{} on {} is in force without a record: undo it by hand ({})", r.type(),
-                            target.describe(), r.detail(), u);
-                }
-            }
-            throw e;
-        }
-        store.audit("shadow", "action." + r.status(), mitigationId, r.type() + ": " + r.detail());
+        record(r, target, r.type() + ": " + r.detail());
         return r;
     }
 
     /**
      * Applies a recorded action again as a new action, with its params and its expiry (a withdrawn
-     * modify restores what it had undone).
+     * modify restores what it had undone). Recorded as {@link #applyForModify} records.
      */
     ActionRecord reapply(ActionRecord r, ActionTarget target) {
         ActionSpec spec = new ActionSpec(ActionType.fromWire(r.type()), r.params(), null);
         ActionRecord again = apply(r.mitigationId(), spec, target, false, clock.instant(), r.expiresAt());
-        store.insertAction(again);
-        store.audit("shadow", "action." + again.status(), r.mitigationId(), again.type() + " again (was "
-                + r.actionId() + "): " + again.detail());
+        record(again, target, again.type() + " again (was " + r.actionId() + "): " + again.detail());
         return again;
+    }
+
+    /**
+     * Records an action just applied, with its audit line, in one transaction. If the store refuses,
+     * the action is undone through its actuator (without a record nothing could expire or undo it
+     * later) and the store's failure rethrown; if that undo fails too, an
+     * {@link UnrecordedActionException} says it is in force without a record.
+     */
+    private void record(ActionRecord r, ActionTarget target, String auditDetail) {
+        try {
+            store.insertAction(r, auditDetail);
+        } catch (RuntimeException e) {
+            if (ActionRecord.APPLIED.equals(r.status())) {
+                try {
+                    actuators.get(ActionType.fromWire(r.type())).undo(r.handle());
+                } catch (RuntimeException | Error u) {
+                    String what = r.type() + " on " + target.describe() + " (" + r.detail() + ")";
+                    LOG.error("{} is in force without a record: undo it by hand", what, u);
+                    UnrecordedActionException x = new UnrecordedActionException(what + " is in force without a "
+                            + "record: recording it failed (" + e.getMessage() + ") and undoing it failed too ("
+                            + u.getClass().getSimpleName() + ": " + u.getMessage() + "); nothing in Shadow can "
+                            + "expire or undo it, undo it by hand", e);
+                    x.addSuppressed(u);
+                    throw x;
+                }
+            }
+            throw e;
+        }
     }
 
     Clock clock() {

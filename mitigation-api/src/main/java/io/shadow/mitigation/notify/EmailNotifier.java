@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Mails every notification to its recipient (and the operators' addresses) through the outbox; a
- * recipient of a tenant without a domain in {@code mitigation.channels.smtp.domains} gets no mail
- * (WARN once per tenant).
+ * recipient of a tenant without a domain in {@code mitigation.channels.smtp.domains}, or an address
+ * outside its tenant's domain there, gets no mail (WARN once per tenant).
  */
 public final class EmailNotifier implements Notifier {
     private static final Logger LOG = LoggerFactory.getLogger(EmailNotifier.class);
@@ -30,9 +30,13 @@ public final class EmailNotifier implements Notifier {
         if (own != null) {
             to.add(own);
         } else if (n.recipient() != null && !smtp.domains().isEmpty() && warnedTenants.add(String.valueOf(n.tenant()))) {
-            LOG.warn("tenant '{}' has no domain in mitigation.channels.smtp.domains: its principals ({} and others) get "
-                    + "no e-mail, only the operators' addresses do; add '{}=<its mail domain>'", n.tenant(),
-                    n.recipient(), n.tenant());
+            String d = smtp.domainOf(n.tenant());
+            LOG.warn("principal '{}' of tenant '{}' gets no e-mail, only the operators' addresses do (logged once per "
+                    + "tenant): {}", n.recipient(), n.tenant(), d == null
+                    ? "the tenant has no domain in mitigation.channels.smtp.domains; add '" + n.tenant()
+                            + "=<its mail domain>'"
+                    : "with mitigation.channels.smtp.domains set, a principal is mailed only in its tenant's domain ("
+                            + d + "), not at an address of another domain, which could be another tenant's");
         }
         to.addAll(smtp.operators());
         for (String address : to) {

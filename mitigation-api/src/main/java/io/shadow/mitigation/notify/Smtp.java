@@ -10,9 +10,9 @@ import java.util.Map;
  * @param domain a principal without {@code @} is mailed at {@code principal@domain} (empty: only
  *     principals that are addresses get mail). For one tenant: when {@code domains} is set it is not used
  * @param domains {@code tenant=domain} entries: a principal without {@code @} of such a tenant is
- *     mailed at {@code principal@domain}, one of a tenant not listed gets no mail (principals of
- *     different tenants may share a name, so one domain for all would mail one tenant's
- *     notifications to another tenant's namesake)
+ *     mailed at {@code principal@domain}, one that is an address only if it is in that domain, one of
+ *     a tenant not listed gets no mail (principals of different tenants may share a name, so one
+ *     domain for all would mail one tenant's notifications to another tenant's namesake)
  * @param operators addresses that receive every notification
  */
 public record Smtp(String host, int port, String from, String username, String password, boolean startTls,
@@ -62,17 +62,29 @@ public record Smtp(String host, int port, String from, String username, String p
     }
 
     /**
-     * The address for a notification's recipient in {@code tenant}, or null when there is none: a
-     * recipient that is an address as it is, else {@code recipient@} the tenant's domain.
+     * The address for a notification's recipient in {@code tenant}, or null when there is none:
+     * {@code recipient@} the tenant's domain, or a recipient that is an address as it is. With
+     * {@code domains} set, an address only in its tenant's domain (any case): a principal named
+     * {@code ceo@globex.example} in tenant acme is not mailed acme's notifications.
      */
     public String addressOf(String tenant, String recipient) {
         if (recipient == null) {
             return null;
         }
-        if (recipient.contains("@")) {
-            return recipient;
+        if (domains.isEmpty()) {
+            return recipient.contains("@") ? recipient
+                    : domain == null || domain.isBlank() ? null : recipient + "@" + domain;
         }
-        String d = domains.isEmpty() ? domain : byTenant(domains).get(tenant);
-        return d == null || d.isBlank() ? null : recipient + "@" + d;
+        String d = domainOf(tenant);
+        if (d == null) {
+            return null;
+        }
+        int at = recipient.lastIndexOf('@');
+        return at < 0 ? recipient + "@" + d : recipient.substring(at + 1).equalsIgnoreCase(d) ? recipient : null;
+    }
+
+    /** {@code tenant}'s domain in {@code domains}, or null when it has none there. */
+    public String domainOf(String tenant) {
+        return byTenant(domains).get(tenant);
     }
 }

@@ -118,6 +118,18 @@ public final class MitigationStore {
         });
     }
 
+    /**
+     * Records an action and its audit line ({@code action.<status>}, by shadow) together: an action
+     * recorded without its line, or the reverse, cannot happen.
+     */
+    public void insertAction(ActionRecord a, String auditDetail) {
+        jdbc.transaction(c -> {
+            insertAction(c, a);
+            audit(c, "shadow", "action." + a.status(), a.mitigationId(), auditDetail);
+            return null;
+        });
+    }
+
     private static void insertAction(Connection c, ActionRecord a) throws SQLException {
         Jdbc.update(c, "INSERT INTO actions (action_id, mitigation_id, type, target, params, status, applied_at, "
                 + "expires_at, undone_at, handle, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?)", a.actionId(),

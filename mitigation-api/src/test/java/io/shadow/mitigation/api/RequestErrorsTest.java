@@ -227,6 +227,35 @@ class RequestErrorsTest {
     }
 
     @Test
+    void aCorrectedAgentAckIsTakenUnderTheIdempotencyKeyOfTheAckItCorrects() {
+        api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig").build());
+        String commands = "/v1/agent/commands?tenant=acme&host=ws-17";
+        List<String> pending = new java.util.ArrayList<>();
+        RunningApi.json(api.get(commands, RunningApi.AGENT)).forEach(c -> pending.add(c.path("id").asText()));
+        assertThat(pending).hasSizeGreaterThanOrEqualTo(2);
+
+        // as the shipped CommandExecutor does: one key per command, "ack-<commandId>", on every try
+        for (int i = 0; i < 2; i++) {
+            String cmd = pending.get(i);
+            String ack = "/v1/agent/commands/" + cmd + "/ack";
+            String bad = i == 0 ? "{\"ok\": \"no\"}" : "{\"ok\": true, \"ok\": false}";
+            assertThat(api.post(ack, RunningApi.AGENT, bad, Idempotency.HEADER, "ack-" + cmd).statusCode()).as(bad)
+                    .isEqualTo(400);
+
+            HttpResponse<String> corrected = api.post(ack, RunningApi.AGENT, "{\"ok\": false, \"detail\": \"nft "
+                    + "missing\"}", Idempotency.HEADER, "ack-" + cmd);
+
+            assertThat(corrected.statusCode()).as(bad + " then corrected: " + corrected.body()).isEqualTo(200);
+            assertThat(api.service().engine().actuators().agents().get(cmd).orElseThrow().status())
+                    .isEqualTo("failed");
+            HttpResponse<String> again = api.post(ack, RunningApi.AGENT, "{\"ok\": false, \"detail\": \"nft "
+                    + "missing\"}", Idempotency.HEADER, "ack-" + cmd);
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+            assertThat(again.headers().firstValue("Idempotent-Replayed")).as("acknowledged once").hasValue("true");
+        }
+    }
+
+    @Test
     void aModifyActionWithoutATypeIsRefusedSayingTheTypeIsRequiredAndItsValues() {
         Outcome o = api.handle(Assessments.risk(40).build());
 

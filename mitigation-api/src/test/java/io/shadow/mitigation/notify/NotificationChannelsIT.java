@@ -6,6 +6,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.shadow.features.ResourceType;
 import io.shadow.mitigation.Assessments;
+import io.shadow.mitigation.LoggedWarnings;
 import io.shadow.mitigation.ManualClock;
 import io.shadow.mitigation.MitigationOptions;
 import io.shadow.mitigation.api.RunningApi;
@@ -155,6 +156,37 @@ class NotificationChannelsIT {
             }
             assertThat(to).as("globex's u-1 is not acme's u-1@acme.example; globex has no domain: only the operators")
                     .containsExactlyInAnyOrder("u-1@acme.example", "soc@acme.example", "soc@acme.example");
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    @Test
+    void withDomainsPerTenantAPrincipalNamedAfterAnotherDomainsAddressIsNotMailed() throws Exception {
+        GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
+        smtp.start();
+        try (LoggedWarnings warnings = LoggedWarnings.of(EmailNotifier.class);
+                RunningApi api = RunningApi.start(dir, RunningApi.profiles("data-actions.yaml"),
+                        new ManualClock(Assessments.T0), MitigationOptions.defaults(dir.resolve("keys"))
+                                .withSmtp(new Smtp("127.0.0.1", smtp.getSmtp().getPort(), "shadow@acme.example", "",
+                                        "", false, "", List.of("acme=acme.example", "globex=globex.example"),
+                                        List.of("soc@acme.example"))))) {
+            // acme's principals, both named as addresses: one in acme's domain, one in globex's
+            api.handle(Assessments.risk(40).principal("ceo@globex.example").build());
+            api.handle(Assessments.risk(40).principal("bob@ACME.example").build());
+
+            await(() -> smtp.getReceivedMessages().length == 3, "three e-mails");
+            Thread.sleep(500); // a fourth would come as fast
+            List<String> to = new java.util.ArrayList<>();
+            for (MimeMessage m : smtp.getReceivedMessages()) {
+                to.add(m.getAllRecipients()[0].toString());
+            }
+            assertThat(to).as("acme's notifications never reach globex's CEO")
+                    .containsExactlyInAnyOrder("bob@ACME.example", "soc@acme.example", "soc@acme.example");
+            assertThat(warnings.messages()).containsExactly("principal 'ceo@globex.example' of tenant 'acme' gets no "
+                    + "e-mail, only the operators' addresses do (logged once per tenant): with "
+                    + "mitigation.channels.smtp.domains set, a principal is mailed only in its tenant's domain "
+                    + "(acme.example), not at an address of another domain, which could be another tenant's");
         } finally {
             smtp.stop();
         }

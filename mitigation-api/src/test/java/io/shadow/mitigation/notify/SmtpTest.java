@@ -29,6 +29,18 @@ class SmtpTest {
     }
 
     @Test
+    void withDomainsPerTenantAnAddressIsMailedOnlyInItsTenantsDomain() {
+        Smtp s = smtp("", List.of("acme=acme.example", "globex=globex.example"));
+        assertThat(s.addressOf("acme", "alice@acme.example")).isEqualTo("alice@acme.example");
+        assertThat(s.addressOf("acme", "Alice@ACME.Example")).as("domains are case-insensitive")
+                .isEqualTo("Alice@ACME.Example");
+        assertThat(s.addressOf("acme", "ceo@globex.example")).as("acme's principal named after globex's CEO")
+                .isNull();
+        assertThat(s.addressOf("acme", "ceo@globex.example@acme.example.evil")).isNull();
+        assertThat(s.addressOf("initech", "bob@initech.example")).as("a tenant without a domain").isNull();
+    }
+
+    @Test
     void aMalformedOrRepeatedEntryIsRefusedNamingTheKey() {
         assertThatThrownBy(() -> smtp("", List.of("acme.example"))).hasMessage("mitigation.channels.smtp.domains "
                 + "entry 'acme.example' is not tenant=domain, e.g. acme=acme.example");
