@@ -3,7 +3,6 @@ package io.shadow.agents.spool;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
-import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,35 +37,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class Spool implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
-    private static final int HEADER = 8;
-    private static final String SEGMENT_PREFIX = "segment-";
-    private static final String SEGMENT_SUFFIX = ".log";
-    private static final int WRITE_BUFFER = 1 << 18;
+    private static final int HEADER = SegmentReader.HEADER;
 
     private final Path dir;
     private final Cursors cursors;
     private String id;
-    private final long segmentBytes;
     private final long maxBytes;
+    /** Guards appends (the whole {@link SpoolWriter}) and the segment map; readers only snapshot under it. */
     private final ReentrantLock lock = new ReentrantLock();
     /** First sequence of each segment -> its file. */
     private final TreeMap<Long, Path> segments = new TreeMap<>();
     private final AtomicLong refused = new AtomicLong();
-    /** Where recent reads ended: next sequence -> {segment first sequence, byte position}. */
-    private final java.util.Map<Long, long[]> readEnds = new java.util.concurrent.ConcurrentHashMap<>();
-    private final AtomicLong corruptSkipped = new AtomicLong();
     /** Consumers of this process (the configured shippers): only their cursors hold segments. */
     private final java.util.Set<String> registered = new java.util.concurrent.ConcurrentSkipListSet<>();
-    private final SegmentOpener opener;
-    /** Why appends are refused for good: a failed write that could not be rolled back. */
-    private volatile IOException broken;
-    private FileChannel active;
-    private ByteBuffer writeBuffer;
-    private long activeSize;
-    private long nextSequence;
-    /** Sequence after the last batch forced to disk: readers stop here, whatever a failed batch left. */
-    private long acknowledged;
-    private long totalBytes;
+    private final SpoolWriter writer;
+    private final SpoolReader reader = new SpoolReader();
 
     /** Opens a segment for appending; tests give one whose writes fail as on a full disk. */
     interface SegmentOpener {
@@ -77,10 +60,9 @@ public final class Spool implements Closeable {
 
     private Spool(Path dir, long segmentBytes, long maxBytes, SegmentOpener opener) {
         this.dir = dir;
-        this.opener = opener;
         this.cursors = new Cursors(dir);
-        this.segmentBytes = segmentBytes;
         this.maxBytes = maxBytes;
+        this.writer = new SpoolWriter(dir, segmentBytes, opener, segments);
     }
 
     /**
@@ -151,119 +133,25 @@ public final class Spool implements Closeable {
     private long append(int count, IntFunction<byte[]> array, IntUnaryOperator offset, IntUnaryOperator length) {
         lock.lock();
         try {
-            if (broken != null) {
-                throw new UncheckedIOException(brokenMessage(), broken);
-            }
+            writer.refuseIfBroken();
             long size = 0;
             for (int i = 0; i < count; i++) {
                 size += HEADER + length.applyAsInt(i);
             }
+            long totalBytes = writer.totalBytes();
             if (totalBytes + size > maxBytes) {
                 refused.addAndGet(count);
                 throw new SpoolFullException(totalBytes, maxBytes, dir.toString(), oldestWaitsFor());
             }
-            long first = nextSequence;
-            long segment = segments.lastKey();
-            long segmentSize = activeSize;
-            long total = totalBytes;
-            try {
-                writeBatch(count, array, offset, length);
-                return first;
-            } catch (IOException e) {
-                rollBack(first, segment, segmentSize, total, e);
-                throw new UncheckedIOException("spool " + dir + " could not store a batch of " + count
-                        + " event(s) (" + cause(e) + "); the batch was rolled back and none of it is acknowledged. "
-                        + "Free space where spool.dir is (or move spool.dir), then send it again", e);
-            }
+            return writer.append(count, array, offset, length);
         } finally {
             lock.unlock();
         }
     }
 
-    private void writeBatch(int count, IntFunction<byte[]> array, IntUnaryOperator offset, IntUnaryOperator length)
-            throws IOException {
-        ByteBuffer buf = writeBuffer();
-        buf.clear();
-        for (int i = 0; i < count; i++) {
-            byte[] a = array.apply(i);
-            int off = offset.applyAsInt(i);
-            int len = length.applyAsInt(i);
-            // records already buffered count too, or a batch into an empty segment would never roll
-            long pending = activeSize + buf.position();
-            if (pending > 0 && pending + HEADER + len > segmentBytes) {
-                write(buf);
-                roll();
-            }
-            if (buf.remaining() < HEADER + len) {
-                write(buf);
-            }
-            buf.putInt(len).putInt(crc(a, off, len));
-            if (len > buf.remaining()) {
-                write(buf);
-                writeFully(ByteBuffer.wrap(a, off, len));
-            } else {
-                buf.put(a, off, len);
-            }
-            nextSequence++;
-        }
-        write(buf);
-        active.force(false);
-        acknowledged = nextSequence;
-    }
-
-    /**
-     * Undoes a batch that failed part-way: segments it started are deleted and the segment it began in
-     * is cut back to its length before the batch, so no partial record sits before later ones. If even
-     * that fails, appends are refused until a restart (whose recovery keeps the batch's whole records and
-     * cuts a torn one); readers stop at the last acknowledged record either way.
-     */
-    private void rollBack(long first, long segment, long segmentSize, long total, IOException cause) {
-        // an interrupt (Agent.close) is what closed the channel: the truncate must not see it as well
-        boolean interrupted = Thread.interrupted();
-        try {
-            boolean rolled = segments.lastKey() != segment;
-            while (segments.lastKey() != segment) {
-                Files.deleteIfExists(segments.pollLastEntry().getValue());
-            }
-            if (rolled || !active.isOpen()) {
-                if (active.isOpen()) {
-                    active.close();
-                }
-                active = opener.open(segments.get(segment));
-            }
-            active.truncate(segmentSize);
-            active.force(true);
-            LOG.warn("spool write failed in {} ({}); rolled back to sequence {}, {} bytes of {}", dir, cause(cause),
-                    first, segmentSize, segments.get(segment).getFileName());
-        } catch (IOException | RuntimeException e) {
-            cause.addSuppressed(e);
-            broken = cause;
-            LOG.error("{} (the rollback failed: {})", brokenMessage(), e.toString());
-        } finally {
-            // the batch is refused either way: nothing of it is read, and numbering resumes where it began
-            activeSize = segmentSize;
-            totalBytes = total;
-            nextSequence = first;
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private String brokenMessage() {
-        return "spool " + dir + " refuses writes since a failed write could not be rolled back (" + cause(broken)
-                + "); nothing was acknowledged after it. Fix the disk under spool.dir and restart the agent: records "
-                + "of the refused batch that reached the disk whole are then kept and shipped (a sender that sent "
-                + "them again has them twice; ingest keeps one per event_id), a torn last record is cut";
-    }
-
     /** Why appends are refused until a restart (a failed write that could not be rolled back), if they are. */
     public Optional<String> writeFailure() {
-        return broken == null ? Optional.empty() : Optional.of(brokenMessage());
-    }
-
-    private static String cause(IOException e) {
-        return e.getMessage() == null ? e.toString() : e.getMessage();
+        return writer.writeFailure();
     }
 
     /** The registered consumers whose cursor is furthest behind (they keep the oldest segment). */
@@ -283,14 +171,6 @@ public final class Spool implements Closeable {
         return behind;
     }
 
-    /** One direct buffer reused by every append (the JDK would copy a heap buffer into one anyway). */
-    private ByteBuffer writeBuffer() {
-        if (writeBuffer == null) {
-            writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
-        }
-        return writeBuffer;
-    }
-
     public long appendOne(byte[] payload) {
         return append(List.of(payload));
     }
@@ -299,7 +179,7 @@ public final class Spool implements Closeable {
     public long nextSequence() {
         lock.lock();
         try {
-            return nextSequence;
+            return writer.nextSequence();
         } finally {
             lock.unlock();
         }
@@ -311,70 +191,19 @@ public final class Spool implements Closeable {
      * walking the segment from its start.
      */
     public List<SpoolRecord> read(long from, int max) {
-        List<SpoolRecord> out = new ArrayList<>();
         List<java.util.Map.Entry<Long, Path>> files;
         long end;
         lock.lock();
         try {
             // an append holds the lock until its batch is forced or rolled back: records from here on
             // may still be undone, and a consumer that shipped one would skip its replacement
-            end = acknowledged;
+            end = writer.acknowledged();
             Long floor = segments.floorKey(from);
             files = new ArrayList<>((floor == null ? segments : segments.tailMap(floor, true)).entrySet());
         } finally {
             lock.unlock();
         }
-        for (var seg : files) {
-            if (out.size() >= max) {
-                break;
-            }
-            long[] hint = readEnds.get(from);
-            long startSeq = seg.getKey();
-            long startPos = 0;
-            if (hint != null && hint[0] == seg.getKey() && out.isEmpty()) {
-                startSeq = from;
-                startPos = hint[1];
-            }
-            readSegment(seg.getKey(), seg.getValue(), startSeq, startPos, from, max, end, out);
-        }
-        return out;
-    }
-
-    private void readSegment(long firstSeq, Path file, long startSeq, long startPos, long from, int max, long end,
-            List<SpoolRecord> out) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            SegmentReader r = new SegmentReader(ch, startSeq, startPos);
-            while (out.size() < max && r.sequence() < end) {
-                long seq = r.sequence();
-                byte[] payload = r.next(seq >= from);
-                if (payload == null) {
-                    if (r.problem() != null) {
-                        reportCorrupt(file, r.position(), r.problem());
-                    }
-                    break;
-                }
-                if (seq >= from) {
-                    out.add(new SpoolRecord(seq, payload));
-                }
-            }
-            rememberReadEnd(r.sequence(), firstSeq, r.position());
-        } catch (java.nio.file.NoSuchFileException e) {
-            // deleted by a concurrent trim: everything in it was shipped by every consumer
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read spool segment " + file, e);
-        }
-    }
-
-    private void rememberReadEnd(long nextSeq, long segment, long pos) {
-        if (readEnds.size() > 16) {
-            readEnds.clear();
-        }
-        readEnds.put(nextSeq, new long[] {segment, pos});
-    }
-
-    private void reportCorrupt(Path file, long pos, String why) {
-        corruptSkipped.incrementAndGet();
-        LOG.error("spool segment {} is corrupt at byte {} ({}); the rest of this segment is skipped", file, pos, why);
+        return reader.read(files, from, max, end);
     }
 
     /** The position a consumer has shipped up to (exclusive), 0 if it never shipped. */
@@ -392,7 +221,7 @@ public final class Spool implements Closeable {
         lock.lock();
         long oldest;
         try {
-            oldest = segments.isEmpty() ? nextSequence : segments.firstKey();
+            oldest = segments.isEmpty() ? writer.nextSequence() : segments.firstKey();
         } finally {
             lock.unlock();
         }
@@ -452,7 +281,7 @@ public final class Spool implements Closeable {
                 long size = Files.size(first.getValue());
                 Files.deleteIfExists(first.getValue());
                 segments.pollFirstEntry();
-                totalBytes -= size;
+                writer.trimmed(size);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot trim spool " + dir, e);
@@ -468,13 +297,13 @@ public final class Spool implements Closeable {
 
     /** Corrupt regions found and skipped while reading or recovering. */
     public long corruptRegions() {
-        return corruptSkipped.get();
+        return reader.corruptRegions();
     }
 
     public long sizeBytes() {
         lock.lock();
         try {
-            return totalBytes;
+            return writer.totalBytes();
         } finally {
             lock.unlock();
         }
@@ -484,11 +313,7 @@ public final class Spool implements Closeable {
     public void close() {
         lock.lock();
         try {
-            if (active != null) {
-                active.force(true);
-                active.close();
-                active = null;
-            }
+            writer.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -496,128 +321,12 @@ public final class Spool implements Closeable {
         }
     }
 
+    /** Repairs the segments on disk after a crash and resumes appending where they end. */
     private void recover() throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            files.filter(p -> p.getFileName().toString().startsWith(SEGMENT_PREFIX)
-                            && p.getFileName().toString().endsWith(SEGMENT_SUFFIX))
-                    .forEach(p -> segments.put(parseStart(p), p));
+        SpoolRecovery.Resume at = SpoolRecovery.recover(dir, cursors, segments);
+        if (at.tailCut()) {
+            reader.countCorrupt();
         }
-        for (Path p : segments.values()) {
-            totalBytes += Files.size(p);
-        }
-        if (segments.isEmpty()) {
-            nextSequence = aheadOfCursors(0);
-            acknowledged = nextSequence;
-            openSegment(nextSequence);
-            return;
-        }
-        var last = segments.lastEntry();
-        long[] scan = scanValidPrefix(last.getValue());
-        long validBytes = scan[0];
-        long records = scan[1];
-        long size = Files.size(last.getValue());
-        if (validBytes < size) {
-            LOG.warn("spool segment {} has a torn or corrupt tail: cut {} bytes after {} good records",
-                    last.getValue(), size - validBytes, records);
-            corruptSkipped.incrementAndGet();
-            try (FileChannel ch = FileChannel.open(last.getValue(), StandardOpenOption.WRITE)) {
-                ch.truncate(validBytes);
-                ch.force(true);
-            }
-            totalBytes -= size - validBytes;
-        }
-        nextSequence = last.getKey() + records;
-        long resume = aheadOfCursors(nextSequence);
-        if (resume > nextSequence) {
-            nextSequence = resume;
-            openSegment(resume);
-        } else {
-            active = opener.open(last.getValue());
-            activeSize = validBytes;
-        }
-        acknowledged = nextSequence;
-    }
-
-    /**
-     * Where numbering must resume so no new record gets a sequence a cursor has passed: records a consumer
-     * shipped are gone from disk (a batch refused after a failed rollback, shipped by an older agent and cut
-     * on start; a damaged disk), and a record reusing their numbers would never be shipped to it.
-     */
-    private long aheadOfCursors(long recovered) {
-        long resume = recovered;
-        List<String> ahead = new ArrayList<>();
-        for (String c : cursors.names()) {
-            long at;
-            try {
-                at = cursors.read(c);
-            } catch (IllegalStateException unreadable) {
-                continue; // reported with its fix when that consumer reads
-            }
-            if (at > recovered) {
-                ahead.add(cursors.file(c) + " at " + at);
-                resume = Math.max(resume, at);
-            }
-        }
-        if (!ahead.isEmpty()) {
-            LOG.error("spool {} holds records below sequence {} but cursor(s) {} are past it: what they shipped "
-                    + "beyond it is no longer on disk. New records are numbered from {} in a new segment, so none "
-                    + "reuses a sequence a consumer has passed", dir, recovered, String.join(", ", ahead), resume);
-        }
-        return resume;
-    }
-
-    /** Returns {valid byte length, record count} of the longest valid prefix of a segment. */
-    private static long[] scanValidPrefix(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            SegmentReader r = new SegmentReader(ch, 0, 0);
-            while (r.next(true) != null) {
-                continue;
-            }
-            return new long[] {r.position(), r.sequence()};
-        }
-    }
-
-    /** Writes what is buffered to the active segment (forced by the caller, once per batch). */
-    private void write(ByteBuffer buf) throws IOException {
-        buf.flip();
-        writeFully(buf);
-        buf.clear();
-    }
-
-    private void writeFully(ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            int n = active.write(b);
-            activeSize += n;
-            totalBytes += n;
-        }
-    }
-
-    private void roll() throws IOException {
-        active.force(true);
-        active.close();
-        openSegment(nextSequence);
-    }
-
-    private void openSegment(long firstSequence) throws IOException {
-        Path p = dir.resolve(String.format("%s%020d%s", SEGMENT_PREFIX, firstSequence, SEGMENT_SUFFIX));
-        active = opener.open(p);
-        activeSize = active.size();
-        segments.put(firstSequence, p);
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException ignored) {
-            // directory fsync is not supported on every file system; the segment itself is forced
-        }
-    }
-
-    private static long parseStart(Path p) {
-        String n = p.getFileName().toString();
-        return Long.parseLong(n.substring(SEGMENT_PREFIX.length(), n.length() - SEGMENT_SUFFIX.length()));
-    }
-
-    private static int crc(byte[] a, int off, int len) {
-        CRC32C c = new CRC32C();
-        c.update(a, off, len);
-        return (int) c.getValue();
+        writer.resume(at);
     }
 }
