@@ -108,6 +108,9 @@ final class SpoolWriter {
             throw new UncheckedIOException("spool " + dir + " could not store a batch of " + count
                     + " event(s) (" + cause(e) + "); the batch was rolled back and none of it is acknowledged. "
                     + "Free space where spool.dir is (or move spool.dir), then send it again", e);
+        } catch (RuntimeException e) { // a caller's bad slice bounds: what was buffered or written is undone too
+            rollBack(first, segment, segmentSize, total, new IOException(e.toString(), e));
+            throw e;
         }
     }
 

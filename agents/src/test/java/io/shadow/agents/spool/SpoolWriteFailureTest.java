@@ -192,4 +192,19 @@ class SpoolWriteFailureTest {
             assertThat(texts(reopened.read(0, 100))).containsExactlyElementsOf(expectedTexts(0, 3));
         }
     }
+
+    @Test
+    void aBatchWithBadSliceBoundsIsRolledBackAndNumberingStaysRight() {
+        try (Spool spool = Spool.open(dir, SEGMENT, ROOMY)) {
+            spool.append(payloads(0, 2));
+            byte[] body = "event-0002event-0003".getBytes(StandardCharsets.UTF_8);
+
+            assertThatThrownBy(() -> spool.append(body, new int[] {0, 10, 5000, 5010}, 2))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+            long next = spool.append(body, new int[] {0, 10, 10, 20}, 2);
+
+            assertThat(next).as("the refused batch used no sequence number").isEqualTo(2);
+            assertThat(texts(spool.read(0, 100))).isEqualTo(expectedTexts(0, 4));
+        }
+    }
 }
