@@ -13,6 +13,7 @@ import io.shadow.features.json.EventFormatException;
 import io.shadow.mitigation.api.ApiError;
 import io.shadow.mitigation.api.ServiceApp;
 import io.shadow.scorer.intake.Answers;
+import io.shadow.scorer.intake.BodyEncoding;
 import io.shadow.scorer.intake.EventBatch;
 import io.shadow.scorer.intake.TenantCoverage;
 import io.shadow.scorer.load.Admission;
@@ -140,6 +141,7 @@ public final class ScorerRoutes {
             }
             int status = 500;
             try {
+                BodyEncoding.requireIdentity(ctx);
                 handler.handle(ctx);
                 status = ctx.statusCode();
             } catch (ApiError e) {

@@ -1,8 +1,12 @@
 package io.shadow.features.json;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shadow.features.ActivityEvent;
@@ -10,6 +14,8 @@ import io.shadow.features.EventClass;
 import io.shadow.features.EventIds;
 import io.shadow.features.Outcome;
 import io.shadow.features.ResourceType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
@@ -37,6 +43,15 @@ public final class EventCodec {
     public static final String DEFAULT_TENANT = "default";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * An event is read with each field once: of {@code "tenant":"acme",…,"tenant":"globex"} the tree
+     * would keep the last, the sender may have meant the first. Checked only when a key repeats, so free.
+     */
+    private static final ObjectReader ELEMENT = MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+    /** One event's text is exactly one JSON value: {@code {…} {…}} is not the first event alone. */
+    private static final ObjectReader ONE = ELEMENT.with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final String DUPLICATE = "Duplicate field '";
     private static final Set<String> KNOWN = Set.of("event_id", "time", "tenant", "class_uid", "operation",
             "principal", "src_ip", "user_agent", "host", "resource_type", "resource_id", "outcome", "bytes_in",
             "bytes_out", "cpu_pct", "mem_pct", "raw");
@@ -58,22 +73,72 @@ public final class EventCodec {
      * {@code tenant} when that is null (readers that must not guess whose event it is).
      */
     public static ActivityEvent parse(String json, String defaultTenant) {
-        // UTF-8 needs at most 3 bytes per char, so only long strings need counting
-        if (json.length() > MAX_EVENT_BYTES / 3) {
-            int bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        checkSize(json, 0, json.length());
+        return fromNode(tree(json), defaultTenant);
+    }
+
+    /**
+     * The tree of one event's text: exactly one JSON value, each field once. A repeated field is
+     * refused naming it; text that is not one JSON value, with no field.
+     */
+    public static JsonNode tree(String json) {
+        try {
+            return ONE.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw unreadable(e);
+        }
+    }
+
+    /**
+     * The tree of the value at {@code p}'s current token (an element of an array of events), each
+     * field once; the parser stops after it. See {@link #duplicate} for a repeated field.
+     */
+    public static JsonNode readTree(JsonParser p) throws IOException {
+        return ELEMENT.readTree(p);
+    }
+
+    /** The error for a field given twice, or null when {@code e} is about something else. */
+    public static EventFormatException duplicate(JsonProcessingException e) {
+        String m = e.getOriginalMessage();
+        if (m == null || !m.startsWith(DUPLICATE)) {
+            return null;
+        }
+        String field = m.substring(DUPLICATE.length(), Math.max(DUPLICATE.length(), m.indexOf('\'', DUPLICATE.length())));
+        return new EventFormatException(field, "appears twice in the event; which one was meant is unknown, so send "
+                + "each field once");
+    }
+
+    private static EventFormatException unreadable(JsonProcessingException e) {
+        EventFormatException dup = duplicate(e);
+        if (dup != null) {
+            return dup;
+        }
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (m.startsWith("Trailing token")) {
+            return new EventFormatException(null, "more than one JSON value: another one follows the event" + at(
+                    e.getLocation()) + "; send exactly one JSON object per event (in NDJSON, one per line)");
+        }
+        return new EventFormatException(null, "not valid JSON (" + m + "); send one JSON object per event");
+    }
+
+    /** " at line L, column C", or nothing when the location is unknown. */
+    public static String at(JsonLocation l) {
+        return l == null || l.getLineNr() < 1 ? "" : " at line " + l.getLineNr() + ", column " + l.getColumnNr();
+    }
+
+    /**
+     * Refuses an event whose JSON text, {@code json} from {@code from} to {@code to}, is over
+     * {@link #MAX_EVENT_BYTES} in UTF-8: rejected, not truncated.
+     */
+    public static void checkSize(String json, int from, int to) {
+        // UTF-8 needs at most 3 bytes per char, so only long texts need counting
+        if (to - from > MAX_EVENT_BYTES / 3) {
+            int bytes = json.substring(from, to).getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_EVENT_BYTES) {
                 throw new EventFormatException(null, "event of " + bytes + " bytes exceeds the limit of "
                         + MAX_EVENT_BYTES + "; split it or move bulky data out of 'raw'");
             }
         }
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new EventFormatException(null, "not valid JSON (" + e.getOriginalMessage()
-                    + "); send one JSON object per event");
-        }
-        return fromNode(node, defaultTenant);
     }
 
     public static ActivityEvent fromNode(JsonNode node) {
@@ -97,27 +162,29 @@ public final class EventCodec {
         String tenant = tenant(o, defaultTenant);
         EventClass eventClass = eventClass(o);
         String operation = requiredText(o, "operation");
-        String principal = optText(o, "principal", null);
+        String principal = name(o, "principal");
         String srcIp = optText(o, "src_ip", null);
         String userAgent = optText(o, "user_agent", null);
-        String host = optText(o, "host", null);
+        String host = name(o, "host");
         ResourceType resourceType = enumField(o, "resource_type", ResourceType::fromWire, null);
         if (resourceType == null) {
             throw new EventFormatException("resource_type", "is required; one of data_storage, database, network, "
                     + "compute, process, identity");
         }
-        String resourceId = optText(o, "resource_id", null);
+        String resourceId = plain("resource_id", optText(o, "resource_id", null));
         Outcome outcome = enumField(o, "outcome", Outcome::fromWire, Outcome.UNKNOWN);
         long bytesIn = nonNegativeLong(o, "bytes_in");
         long bytesOut = nonNegativeLong(o, "bytes_out");
         Double cpu = percent(o, "cpu_pct");
         Double mem = percent(o, "mem_pct");
         if (principal == null && host == null) {
-            throw new EventFormatException("principal", "an event needs a principal or a host to attribute it to");
+            throw new EventFormatException("principal", "an event needs a principal or a host to attribute it to "
+                    + "(an empty or blank one counts as none)");
         }
         Map<String, String> raw = raw(o);
         String eventId = optText(o, "event_id", null);
-        if (eventId == null) {
+        // a blank id is no id: ingest MERGEs on event_id, so every event sent with "" would become one
+        if (eventId == null || eventId.isBlank()) {
             eventId = EventIds.derive(tenant, time, eventClass, operation, principal, host, resourceId, srcIp);
         }
         return new ActivityEvent(eventId, time, tenant, eventClass, operation, principal, srcIp, userAgent, host,
@@ -187,6 +254,11 @@ public final class EventCodec {
     private static Instant time(ObjectNode o) {
         JsonNode t = o.get("time");
         if (t == null || t.isNull()) {
+            String wrapper = wrapperField(o);
+            if (wrapper != null) {
+                throw new EventFormatException(null, "expected an event, got an object with field '" + wrapper
+                        + "' holding an array; send each event as a JSON object of its own");
+            }
             throw new EventFormatException("time", "is required, as an ISO-8601 instant like 2026-11-25T10:15:30Z "
                     + "or epoch milliseconds");
         }
@@ -211,7 +283,49 @@ public final class EventCodec {
             throw new EventFormatException("tenant", "is required: the id of the tenant the event belongs to "
                     + "(case-sensitive, e.g. \"acme\"); its events are judged against that tenant's baselines");
         }
+        plain("tenant", t);
+        if (Character.isWhitespace(t.charAt(0)) || Character.isWhitespace(t.charAt(t.length() - 1))) {
+            throw new EventFormatException("tenant", "starts or ends with white space ('" + t + "'): tenant ids are "
+                    + "compared exactly, so remove it");
+        }
         return t;
+    }
+
+    /**
+     * The name of a field whose value is an array, when {@code o} names none of an event's required
+     * fields: a batch wrapped in an object ({@code {"events":[…]}}) rather than an event. Null otherwise.
+     */
+    public static String wrapperField(ObjectNode o) {
+        if (o.has("time") || o.has("class_uid") || o.has("operation")) {
+            return null;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (f.getValue().isArray()) {
+                return f.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** An entity's name: absent when empty or blank (it names no one), plain text otherwise. */
+    private static String name(ObjectNode o, String field) {
+        String v = optText(o, field, null);
+        return v == null || v.isBlank() ? null : plain(field, v);
+    }
+
+    /** {@code v} unless it holds a control character (a NUL, a line break…): ids are compared exactly. */
+    private static String plain(String field, String v) {
+        if (v != null) {
+            for (int i = 0; i < v.length(); i++) {
+                if (Character.isISOControl(v.charAt(i))) {
+                    throw new EventFormatException(field, "contains the control character " + String.format(
+                            "U+%04X", (int) v.charAt(i)) + ": it must be plain text (an id compared exactly); "
+                            + "fix the sender's mapping");
+                }
+            }
+        }
+        return v;
     }
 
     private static EventClass eventClass(ObjectNode o) {

@@ -197,7 +197,72 @@ class EventCodecTest {
         EventFormatException e = rejected(VALID.replace("\"principal\":\"u-eng-01\",", ""));
 
         assertThat(e.field()).isEqualTo("principal");
-        assertThat(e).hasMessage("field 'principal': an event needs a principal or a host to attribute it to");
+        assertThat(e).hasMessage("field 'principal': an event needs a principal or a host to attribute it to "
+                + "(an empty or blank one counts as none)");
+    }
+
+    @Test
+    void aBlankPrincipalOrHostCountsAsNone() {
+        for (String blank : new String[] {"\"\"", "\"   \""}) {
+            EventFormatException e = rejected(VALID.replace("\"u-eng-01\"", blank));
+            assertThat(e.field()).as(blank).isEqualTo("principal");
+            assertThat(e).hasMessageEndingWith("(an empty or blank one counts as none)");
+        }
+        assertThat(rejected(VALID.replace("\"u-eng-01\"", "\"\",\"host\":\" \"")).field()).isEqualTo("principal");
+
+        ActivityEvent onHost = EventCodec.parse(VALID.replace("\"u-eng-01\"", "\"\",\"host\":\"db-1\""));
+        assertThat(onHost.principal()).isNull();
+        assertThat(onHost.host()).isEqualTo("db-1");
+    }
+
+    @Test
+    void aControlCharacterInAnIdIsRefusedNamingTheField() {
+        EventFormatException e = rejected(VALID.replace("u-eng-01", "u-eng\\u000001"));
+        assertThat(e.field()).isEqualTo("principal");
+        assertThat(e).hasMessage("field 'principal': contains the control character U+0000: it must be plain text "
+                + "(an id compared exactly); fix the sender's mapping");
+
+        assertThat(rejected(with("\"host\":\"db\\n1\"")).field()).isEqualTo("host");
+        assertThat(rejected(with("\"tenant\":\"ac\\tme\"")).field()).isEqualTo("tenant");
+        assertThat(rejected(with("\"resource_id\":\"s3://a\\u0007\"")).field()).isEqualTo("resource_id");
+    }
+
+    @Test
+    void aTenantWithSurroundingWhiteSpaceIsRefused() {
+        EventFormatException e = rejected(with("\"tenant\":\" acme\""));
+
+        assertThat(e.field()).isEqualTo("tenant");
+        assertThat(e).hasMessage("field 'tenant': starts or ends with white space (' acme'): tenant ids are compared "
+                + "exactly, so remove it");
+        assertThat(rejected(with("\"tenant\":\"acme \"")).field()).isEqualTo("tenant");
+    }
+
+    @Test
+    void aSecondValueAfterTheEventIsRefusedNotDropped() {
+        EventFormatException e = rejected(VALID + " " + VALID);
+
+        assertThat(e.field()).isNull();
+        assertThat(e.getMessage()).startsWith("more than one JSON value: another one follows the event at line 2, column ")
+                .endsWith("; send exactly one JSON object per event (in NDJSON, one per line)");
+        assertThat(rejected(VALID + " garbage")).hasMessageStartingWith("not valid JSON (");
+    }
+
+    @Test
+    void aFieldGivenTwiceIsRefusedNamingIt() {
+        EventFormatException e = rejected(with("\"tenant\":\"acme\",\"tenant\":\"globex\""));
+
+        assertThat(e.field()).isEqualTo("tenant");
+        assertThat(e).hasMessage("field 'tenant': appears twice in the event; which one was meant is unknown, so send "
+                + "each field once");
+    }
+
+    @Test
+    void aBatchWrappedInAnObjectIsNamedAsSuch() {
+        EventFormatException e = rejected("{\"events\":[" + VALID + "]}");
+
+        assertThat(e.field()).isNull();
+        assertThat(e).hasMessage("expected an event, got an object with field 'events' holding an array; send each "
+                + "event as a JSON object of its own");
     }
 
     @Test
@@ -282,6 +347,16 @@ class EventCodecTest {
         assertThat(EventCodec.parse(VALID.replace("10:15:30Z", "10:15:31Z")).eventId()).isNotEqualTo(base);
         assertThat(EventCodec.parse(VALID.replace("u-eng-01", "u-eng-02")).eventId()).isNotEqualTo(base);
         assertThat(EventCodec.parse(with("\"tenant\":\"globex\"")).eventId()).isNotEqualTo(base);
+    }
+
+    @Test
+    void aBlankIdIsDerivedLikeAMissingOne() {
+        String derived = EventCodec.parse(VALID).eventId();
+
+        assertThat(EventCodec.parse(with("\"event_id\":\"\"")).eventId()).isEqualTo(derived);
+        assertThat(EventCodec.parse(with("\"event_id\":\"  \"")).eventId()).isEqualTo(derived);
+        assertThat(EventCodec.parse(VALID.replace("GetObject", "PutObject").replace("{", "{\"event_id\":\"\","))
+                .eventId()).as("distinct events sent with a blank id keep distinct ids").isNotEqualTo(derived);
     }
 
     @Test

@@ -1,10 +1,12 @@
 package io.shadow.scorer.intake;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.json.EventCodec;
 import io.shadow.features.json.EventFormatException;
@@ -30,7 +32,10 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
         return parse(body, null);
     }
 
-    /** The events the scorer accepts under {@code rules}; null: the wire format alone. */
+    /**
+     * The events the scorer accepts under {@code rules}; null: the wire format alone. A body that is
+     * not one batch (an array followed by more JSON) raises {@link EventFormatException}: nothing in it is kept.
+     */
     public static EventBatch parse(String body, IntakeRules rules) {
         String trimmed = body.stripLeading();
         if (trimmed.isEmpty()) {
@@ -40,7 +45,9 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
             return array(trimmed, rules);
         }
         EventBatch lines = lines(body, rules);
-        if (lines.events.isEmpty() && trimmed.charAt(0) == '{' && lines.errors.size() > 1) {
+        // one object over several lines (pretty-printed), read as NDJSON, fails line by line; a second
+        // read only on that error path finds it (an NDJSON body stops it at its second line)
+        if (trimmed.charAt(0) == '{' && !lines.errors.isEmpty()) {
             EventBatch single = single(trimmed, rules);
             if (single != null) {
                 return single;
@@ -55,6 +62,7 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
         int i = 0;
         try (JsonParser p = EventCodec.mapper().createParser(body)) {
             p.nextToken();
+            JsonStreamContext array = p.getParsingContext();
             while (true) {
                 JsonToken t = p.nextToken();
                 if (t == null) {
@@ -62,13 +70,25 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
                     break;
                 }
                 if (t == JsonToken.END_ARRAY) {
+                    refuseTrailing(p);
                     break;
                 }
-                JsonNode node = p.readValueAsTree();
+                int from = (int) p.currentTokenLocation().getCharOffset();
                 try {
+                    JsonNode node = EventCodec.readTree(p);
+                    EventCodec.checkSize(body, from, (int) p.currentLocation().getCharOffset());
                     ok.add(rules == null ? EventCodec.fromNode(node) : rules.decode(node));
                 } catch (EventFormatException e) {
                     errors.add(new Rejected(i, e.field(), e.getMessage()));
+                } catch (JsonProcessingException e) {
+                    EventFormatException dup = EventCodec.duplicate(e);
+                    if (dup == null) {
+                        throw e;
+                    }
+                    errors.add(new Rejected(i, dup.field(), dup.getMessage()));
+                    while (p.getParsingContext() != array && p.nextToken() != null) {
+                        // the rest of this element; the next one is read as usual
+                    }
                 }
                 i++;
             }
@@ -80,6 +100,25 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
             throw new java.io.UncheckedIOException(e);
         }
         return new EventBatch(ok, errors);
+    }
+
+    /**
+     * Refuses the body when anything but white space follows its array: {@code [E] [E]} is not the
+     * first batch alone, and which events the sender meant to send is unknown.
+     */
+    private static void refuseTrailing(JsonParser p) throws IOException {
+        JsonLocation at;
+        try {
+            if (p.nextToken() == null) {
+                return;
+            }
+            at = p.currentTokenLocation();
+        } catch (JsonProcessingException e) {
+            at = e.getLocation();
+        }
+        throw new EventFormatException(null, "the body must be exactly one JSON array of events (or NDJSON, one "
+                + "event per line), but more follows the array's end" + EventCodec.at(at) + "; nothing was scored: "
+                + "send each batch as a request of its own");
     }
 
     private static EventBatch lines(String body, IntakeRules rules) {
@@ -114,15 +153,32 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
     private static EventBatch single(String body, IntakeRules rules) {
         JsonNode node;
         try {
-            node = EventCodec.mapper().readerFor(JsonNode.class)
-                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
-        } catch (JsonProcessingException e) {
-            return null;
+            node = EventCodec.tree(body);
+        } catch (EventFormatException e) {
+            // a repeated field is named when the body is one object; NDJSON is answered line by line
+            return e.field() != null && oneValue(body)
+                    ? new EventBatch(List.of(), List.of(new Rejected(0, e.field(), e.getMessage()))) : null;
+        }
+        String wrapper = node instanceof ObjectNode o ? EventCodec.wrapperField(o) : null;
+        if (wrapper != null) {
+            throw new EventFormatException(null, "expected a JSON array of events or NDJSON (one event per line), "
+                    + "got an object with field '" + wrapper + "'; send the array itself");
         }
         try {
+            EventCodec.checkSize(body, 0, body.stripTrailing().length());
             return new EventBatch(List.of(rules == null ? EventCodec.fromNode(node) : rules.decode(node)), List.of());
         } catch (EventFormatException e) {
             return new EventBatch(List.of(), List.of(new Rejected(0, e.field(), e.getMessage())));
+        }
+    }
+
+    private static boolean oneValue(String body) {
+        try (JsonParser p = EventCodec.mapper().createParser(body)) {
+            p.nextToken();
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (IOException e) {
+            return false;
         }
     }
 }
