@@ -80,12 +80,18 @@ public final class EventLineCheck {
             boolean type = false;
             boolean who = false;
             boolean tenant = false;
+            int seen = 0;
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
+                int bit = fieldBit(f);
+                if ((seen & bit) != 0) {
+                    return false; // a field given twice: the full codec says which
+                }
+                seen |= bit;
                 JsonToken v = p.nextToken();
                 switch (f) {
-                    case "event_id" -> id = v == JsonToken.VALUE_STRING && p.getTextLength() > 0;
+                    case "event_id" -> id = v == JsonToken.VALUE_STRING && !blank(p);
                     case "time" -> time = v == JsonToken.VALUE_STRING ? instant(p)
                             : v == JsonToken.VALUE_NUMBER_INT;
                     case "class_uid" -> cls = v == JsonToken.VALUE_NUMBER_INT && knownClass(p.getIntValue());
@@ -93,13 +99,20 @@ public final class EventLineCheck {
                     case "resource_type" -> type = v == JsonToken.VALUE_STRING
                             && (oneOf(p, RESOURCE_TYPES) || resourceType(p.getText()));
                     case "principal", "host" -> {
-                        if (v != JsonToken.VALUE_STRING && v != JsonToken.VALUE_NULL) {
+                        if (v != JsonToken.VALUE_STRING && v != JsonToken.VALUE_NULL
+                                || v == JsonToken.VALUE_STRING && control(p)) {
                             return false;
                         }
-                        who |= v == JsonToken.VALUE_STRING;
+                        who |= v == JsonToken.VALUE_STRING && !blank(p);
                     }
-                    case "tenant" -> tenant = v == JsonToken.VALUE_STRING && !blank(p);
-                    case "src_ip", "user_agent", "resource_id" -> {
+                    case "tenant" -> tenant = v == JsonToken.VALUE_STRING && !blank(p) && !control(p) && trimmed(p);
+                    case "resource_id" -> {
+                        if (v != JsonToken.VALUE_STRING && v != JsonToken.VALUE_NULL
+                                || v == JsonToken.VALUE_STRING && control(p)) {
+                            return false;
+                        }
+                    }
+                    case "src_ip", "user_agent" -> {
                         if (v != JsonToken.VALUE_STRING && v != JsonToken.VALUE_NULL) {
                             return false;
                         }
@@ -190,6 +203,50 @@ public final class EventLineCheck {
             case 4, 6, 9, 11 -> 30;
             default -> 31;
         };
+    }
+
+    /** The fields the check looks at, one bit each, so a repeated one sends the line to the full codec. */
+    private static int fieldBit(String f) {
+        return switch (f) {
+            case "event_id" -> 1;
+            case "time" -> 1 << 1;
+            case "class_uid" -> 1 << 2;
+            case "operation" -> 1 << 3;
+            case "resource_type" -> 1 << 4;
+            case "principal" -> 1 << 5;
+            case "host" -> 1 << 6;
+            case "tenant" -> 1 << 7;
+            case "src_ip" -> 1 << 8;
+            case "user_agent" -> 1 << 9;
+            case "resource_id" -> 1 << 10;
+            case "outcome" -> 1 << 11;
+            case "bytes_in" -> 1 << 12;
+            case "bytes_out" -> 1 << 13;
+            case "cpu_pct" -> 1 << 14;
+            case "mem_pct" -> 1 << 15;
+            case "raw" -> 1 << 16;
+            default -> 0;
+        };
+    }
+
+    /** Whether the string holds a control character (the full codec refuses ids with one). */
+    private static boolean control(JsonParser p) throws IOException {
+        char[] c = p.getTextCharacters();
+        int o = p.getTextOffset();
+        for (int i = o; i < o + p.getTextLength(); i++) {
+            if (Character.isISOControl(c[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the string has no white space at either end (a tenant id is compared exactly). */
+    private static boolean trimmed(JsonParser p) throws IOException {
+        char[] c = p.getTextCharacters();
+        int o = p.getTextOffset();
+        int n = p.getTextLength();
+        return n > 0 && !Character.isWhitespace(c[o]) && !Character.isWhitespace(c[o + n - 1]);
     }
 
     private static boolean blank(JsonParser p) throws IOException {

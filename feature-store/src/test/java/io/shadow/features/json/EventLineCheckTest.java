@@ -42,6 +42,23 @@ class EventLineCheckTest {
     }
 
     @Test
+    void whatTheFullCodecNowRefusesOrDerivesTakesTheFullCodecToo() {
+        String[] lines = {
+            VALID.replace("\"e-1\"", "\"  \""),                                  // a blank id is derived
+            VALID.replace("\"alice\"", "\" \""),                                 // a blank principal is none
+            VALID.replace("\"alice\"", "\"al\\u0000ice\""),                      // a control character
+            VALID.replace("\"s3://b\"", "\"s3://b\\n\""),
+            VALID.replace("\"acme\"", "\" acme\""),                              // a padded tenant
+            VALID.replace("\"tenant\":\"acme\",", "\"tenant\":\"acme\",\"tenant\":\"globex\","), // twice
+        };
+        for (String line : lines) {
+            assertThat(EventLineCheck.validWithId(line)).as(line).isFalse();
+            byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(EventLineCheck.validWithId(bytes, 0, bytes.length)).as(line).isFalse();
+        }
+    }
+
+    @Test
     void byteCountsAboveTheLimitFailTheFastPathInBothForms() {
         byte[] bytes = VALID.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(EventLineCheck.validWithId(VALID, 10)).isTrue();
