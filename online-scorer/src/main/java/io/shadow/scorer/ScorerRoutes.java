@@ -60,7 +60,8 @@ public final class ScorerRoutes {
         List<ScoredEvent> scored = service.shards().scoreAll(batch.events());
         TenantCoverage.Gaps gaps = service.coverage().check(batch.events(), scorer.detector().snapshot());
         Map<String, Object> out = Answers.batch(batch, scored, gaps);
-        metrics.batch(batch.events().size(), batch.errors().size(), (Integer) out.get("anomalies"));
+        metrics.batch(batch.events().size(), (Integer) out.get("duplicates"), batch.errors().size(),
+                (Integer) out.get("anomalies"));
         metrics.unjudged(gaps.events());
         if (batch.events().isEmpty() && !batch.errors().isEmpty()) {
             Map<String, Object> rejected = new LinkedHashMap<>();
@@ -82,12 +83,12 @@ public final class ScorerRoutes {
         try {
             e = service.intake().decode(body);
         } catch (EventFormatException ex) {
-            metrics.batch(0, 1, 0);
+            metrics.batch(0, 0, 1, 0);
             throw new ApiError(400, "event rejected: " + ex.getMessage());
         }
         ScoredEvent s = service.shards().score(e);
         TenantCoverage.Gaps gaps = service.coverage().check(List.of(e), scorer.detector().snapshot());
-        metrics.batch(1, 0, s.assessments().size());
+        metrics.batch(1, s.duplicate() ? 1 : 0, 0, s.assessments().size());
         metrics.unjudged(gaps.events());
         ctx.json(Answers.scored(s, service.models().get().id(), gaps));
     }
