@@ -26,7 +26,7 @@ import java.util.Map;
  * The scorer's HTTP routes. Intake: {@code POST /v1/events} takes a JSON array or NDJSON batch and
  * scores every valid event, listing the invalid ones with the field at fault (the rest of the batch
  * is still processed; {@link io.shadow.scorer.intake.IntakeRules} say what is valid beyond the wire
- * format) and counting those of tenants without baselines; {@code POST /v1/score} scores one event
+ * format, including that an agent token bound to a host sends only that host's events) and counting those of tenants without baselines; {@code POST /v1/score} scores one event
  * and answers with its anomalies, risk and explanation. Both pass {@link Admission}: overload is
  * answered 429 or 503 with {@code Retry-After}. Operations: {@code GET /v1/scorer/status},
  * {@code GET /ready}, {@code GET /metrics} (Prometheus); the OpenAPI fragment is {@link #OPENAPI}.
@@ -57,11 +57,12 @@ public final class ScorerRoutes {
     }
 
     private void events(Context ctx) throws InterruptedException {
-        EventBatch batch = EventBatch.parse(ctx.body(), service.intake());
+        EventBatch batch = EventBatch.parse(ctx.body(), service.intake().forCaller(ServiceApp.caller(ctx)));
         List<ScoredEvent> scored = service.shards().scoreAll(batch.events());
         TenantCoverage.Gaps gaps = service.coverage().check(batch.events(), scorer.detector().snapshot());
         Map<String, Object> out = Answers.batch(batch, scored, gaps);
-        metrics.batch(batch.events().size(), batch.errors().size(), (Integer) out.get("anomalies"));
+        metrics.batch(batch.events().size(), (Integer) out.get("duplicates"), batch.errors().size(),
+                (Integer) out.get("anomalies"));
         metrics.unjudged(gaps.events());
         if (batch.events().isEmpty() && !batch.errors().isEmpty()) {
             Map<String, Object> rejected = new LinkedHashMap<>();
@@ -81,14 +82,14 @@ public final class ScorerRoutes {
         }
         ActivityEvent e;
         try {
-            e = service.intake().decode(body);
+            e = service.intake().forCaller(ServiceApp.caller(ctx)).decode(body);
         } catch (EventFormatException ex) {
-            metrics.batch(0, 1, 0);
+            metrics.batch(0, 0, 1, 0);
             throw new ApiError(400, "event rejected: " + ex.getMessage());
         }
         ScoredEvent s = service.shards().score(e);
         TenantCoverage.Gaps gaps = service.coverage().check(List.of(e), scorer.detector().snapshot());
-        metrics.batch(1, 0, s.assessments().size());
+        metrics.batch(1, s.duplicate() ? 1 : 0, 0, s.assessments().size());
         metrics.unjudged(gaps.events());
         ctx.json(Answers.scored(s, service.models().get().id(), gaps));
     }

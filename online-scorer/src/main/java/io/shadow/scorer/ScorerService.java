@@ -12,6 +12,7 @@ import io.shadow.scorer.intake.TenantCoverage;
 import io.shadow.scorer.load.Admission;
 import io.shadow.scorer.metrics.ScorerMetrics;
 import io.shadow.scorer.shard.EntityShards;
+import io.shadow.scorer.shard.RecentEventIds;
 import io.shadow.scorer.state.StateCheckpoints;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,7 +100,8 @@ public final class ScorerService implements AutoCloseable {
         LOG.info("{} threat indicators from {}", ti.intel().size(), ti.from());
         this.scorer = new OnlineScorer(detectorConfig, g.snapshot(), ti.intel(), g.history(), resourceRisk, models,
                 sink);
-        this.shards = new EntityShards(scorer, settings.effectiveShards());
+        this.shards = new EntityShards(scorer, settings.effectiveShards(),
+                new RecentEventIds(settings.dedupeWindow(), settings.effectiveShards()));
         this.admission = new Admission(settings.maxInFlight(), settings.maxQueued(), settings.queueTimeout());
         this.metrics = new ScorerMetrics(new ScorerMetrics.Sources(admission::queued, admission::inFlight,
                 () -> scorer.detector().trackedEntities(), () -> scorer.detector().snapshot().version(),

@@ -29,10 +29,18 @@ import java.time.Duration;
  * @param maxTransferBytes the most bytes an event may report in {@code bytes_in} or {@code bytes_out};
  *     a larger value is rejected (one absurd value would weigh on its entities' volume statistics for
  *     a long while), at least 1
+ * @param dedupeWindow distinct event ids (with their tenant) remembered across all shards: an event
+ *     whose id is among them is answered as a duplicate and not scored again; the oldest is forgotten
+ *     first. 24 to 40 bytes each; 0: no de-duplication, at most {@value #MAX_DEDUPE_WINDOW}
  */
 public record ScorerSettings(int shards, int maxInFlight, int maxQueued, Duration queueTimeout, int retryAfterSeconds,
         int maxEntities, Path checkpointDir, Duration checkpointInterval, Duration reloadInterval,
-        Duration modelPoll, Duration maxFutureSkew, String defaultTenant, long maxTransferBytes) {
+        Duration modelPoll, Duration maxFutureSkew, String defaultTenant, long maxTransferBytes, int dedupeWindow) {
+
+    /** The default {@link #dedupeWindow}: 24 MB of heap with a power-of-two shard count, at most 40 MB. */
+    public static final int DEFAULT_DEDUPE_WINDOW = 1_000_000;
+    /** The largest {@link #dedupeWindow}: up to about 4 GiB of heap. */
+    public static final int MAX_DEDUPE_WINDOW = 100_000_000;
 
     /** The longest {@link #maxFutureSkew}: a day covers any local time mislabelled as UTC. */
     private static final Duration MAX_FUTURE_SKEW_LIMIT = Duration.ofDays(1);
@@ -57,56 +65,71 @@ public record ScorerSettings(int shards, int maxInFlight, int maxQueued, Duratio
                         + "spaces; tenant ids are case-sensitive");
         check(maxTransferBytes >= 1, "scorer.max-transfer-bytes", maxTransferBytes,
                 "a positive number of bytes, e.g. " + TransferLimit.DEFAULT_MAX_BYTES + " (1 TiB)");
+        check(dedupeWindow >= 0 && dedupeWindow <= MAX_DEDUPE_WINDOW, "scorer.dedupe-window", dedupeWindow,
+                "0 (no de-duplication) to " + MAX_DEDUPE_WINDOW + " event ids, e.g. " + DEFAULT_DEDUPE_WINDOW);
     }
 
     public static ScorerSettings defaults() {
         return new ScorerSettings(0, 8, 64, Duration.ofMillis(500), 1, 200_000, null, Duration.ofMinutes(1),
                 Duration.ofMinutes(1), Duration.ofSeconds(15), Duration.ofMinutes(5), "",
-                TransferLimit.DEFAULT_MAX_BYTES);
+                TransferLimit.DEFAULT_MAX_BYTES, DEFAULT_DEDUPE_WINDOW);
     }
 
     public ScorerSettings withCheckpointDir(Path dir) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities, dir,
-                checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant, maxTransferBytes);
+                checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant, maxTransferBytes,
+                dedupeWindow);
     }
 
     public ScorerSettings withAdmission(int inFlight, int queued, Duration timeout) {
         return new ScorerSettings(shards, inFlight, queued, timeout, retryAfterSeconds, maxEntities, checkpointDir,
-                checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant, maxTransferBytes);
+                checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant, maxTransferBytes,
+                dedupeWindow);
     }
 
     public ScorerSettings withMaxEntities(int max) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, max, checkpointDir,
-                checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant, maxTransferBytes);
+                checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant, maxTransferBytes,
+                dedupeWindow);
     }
 
     public ScorerSettings withIntervals(Duration checkpoint, Duration reload) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
-                checkpointDir, checkpoint, reload, modelPoll, maxFutureSkew, defaultTenant, maxTransferBytes);
+                checkpointDir, checkpoint, reload, modelPoll, maxFutureSkew, defaultTenant, maxTransferBytes,
+                dedupeWindow);
     }
 
     public ScorerSettings withShards(int n) {
         return new ScorerSettings(n, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
                 checkpointDir, checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant,
-                maxTransferBytes);
+                maxTransferBytes, dedupeWindow);
     }
 
     public ScorerSettings withModelPoll(Duration poll) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
                 checkpointDir, checkpointInterval, reloadInterval, poll, maxFutureSkew, defaultTenant,
-                maxTransferBytes);
+                maxTransferBytes, dedupeWindow);
     }
 
     /** The intake's rules: how far ahead of the scorer's clock an event may be; the tenant of events without one. */
     public ScorerSettings withIntake(Duration futureSkew, String tenant) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
-                checkpointDir, checkpointInterval, reloadInterval, modelPoll, futureSkew, tenant, maxTransferBytes);
+                checkpointDir, checkpointInterval, reloadInterval, modelPoll, futureSkew, tenant, maxTransferBytes,
+                dedupeWindow);
     }
 
     /** The intake's limit on {@code bytes_in} and {@code bytes_out} of one event. */
     public ScorerSettings withMaxTransferBytes(long max) {
         return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
-                checkpointDir, checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant, max);
+                checkpointDir, checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant, max,
+                dedupeWindow);
+    }
+
+    /** How many recent event ids are remembered for de-duplication; 0: none. */
+    public ScorerSettings withDedupeWindow(int ids) {
+        return new ScorerSettings(shards, maxInFlight, maxQueued, queueTimeout, retryAfterSeconds, maxEntities,
+                checkpointDir, checkpointInterval, reloadInterval, modelPoll, maxFutureSkew, defaultTenant,
+                maxTransferBytes, ids);
     }
 
     /** The shard count in force: {@code shards}, or one per core when 0. */

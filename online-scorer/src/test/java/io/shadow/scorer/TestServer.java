@@ -40,6 +40,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class TestServer implements AutoCloseable {
     static final String AGENT = "agent-token-0123456789";
+    /** An agent token bound to host {@code web-1}. */
+    static final String AGENT_WEB_1 = "agent-web-1-token-0123456789";
+    static final String SERVICE = "service-token-0123456789";
     static final String OPERATOR = "operator-token-0123456789";
     static final String ADMIN = "admin-token-0123456789";
     static final Instant T0 = Instant.parse("2026-11-09T10:00:00Z");
@@ -62,6 +65,8 @@ final class TestServer implements AutoCloseable {
                     return "observed";
                 }, settings);
         Tokens tokens = new Tokens(Map.of(AGENT, new Caller("agent-1", Role.AGENT, null),
+                AGENT_WEB_1, new Caller("web-1-agent", Role.AGENT, "web-1"),
+                SERVICE, new Caller("collector", Role.SERVICE, null),
                 OPERATOR, new Caller("ops", Role.OPERATOR, null), ADMIN, new Caller("root", Role.ADMIN, null)));
         app = ServiceApp.create(tokens, maxRequestBytes, cfg -> {
             service.register(cfg);

@@ -4,6 +4,7 @@ import io.shadow.features.config.ConfigException;
 import io.shadow.features.config.ConfigFolders;
 import io.shadow.features.config.YamlConfig;
 import io.shadow.features.json.TransferLimit;
+import io.shadow.scorer.ScorerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,7 +100,8 @@ public final class ConfigLoader {
               max-future-skew: PT5M
               default-tenant: ""
               max-transfer-bytes: %d
-            """.formatted(TransferLimit.DEFAULT_MAX_BYTES);
+              dedupe-window: %d
+            """.formatted(TransferLimit.DEFAULT_MAX_BYTES, ScorerSettings.DEFAULT_DEDUPE_WINDOW);
 
     private ConfigLoader() {
     }

@@ -135,12 +135,13 @@ public record ShadowConfig(
      * hot reload ({@code reload-interval}; {@code model.poll} for the champion alias alone) and intake
      * ({@code max-future-skew}: how far ahead of the scorer's clock an event may be; {@code default-tenant}:
      * the tenant of events without one, empty to require it; {@code max-transfer-bytes}: the most bytes
-     * an event may report in {@code bytes_in} or {@code bytes_out}). Durations are ISO-8601; {@code PT0S}
-     * turns the periodic task off.
+     * an event may report in {@code bytes_in} or {@code bytes_out}; {@code dedupe-window}: how many recent
+     * event ids are remembered so that a repeated one is not scored again, 0 for none). Durations are
+     * ISO-8601; {@code PT0S} turns the periodic task off.
      */
     public record Scorer(int shards, int maxInFlight, int maxQueued, String queueTimeout, int retryAfterSeconds, int maxEntities,
             String checkpointDir, String checkpointInterval, String reloadInterval, Model model, String maxFutureSkew,
-            String defaultTenant, long maxTransferBytes) {
+            String defaultTenant, long maxTransferBytes, int dedupeWindow) {
         public io.shadow.scorer.ScorerSettings toSettings(java.nio.file.Path dataDir) {
             java.nio.file.Path dir = checkpointDir.isBlank() ? dataDir.resolve("scorer")
                     : checkpointDir.equals("none") ? null : java.nio.file.Path.of(checkpointDir);
@@ -149,7 +150,8 @@ public record ShadowConfig(
                     ConfigLoader.durationOrZero("scorer.checkpoint-interval", checkpointInterval),
                     ConfigLoader.durationOrZero("scorer.reload-interval", reloadInterval),
                     ConfigLoader.durationOrZero("scorer.model.poll", model.poll()),
-                    ConfigLoader.duration("scorer.max-future-skew", maxFutureSkew), defaultTenant, maxTransferBytes);
+                    ConfigLoader.duration("scorer.max-future-skew", maxFutureSkew), defaultTenant, maxTransferBytes,
+                    dedupeWindow);
         }
     }
 

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code scorer.max-future-skew}, {@code scorer.default-tenant} and {@code scorer.max-transfer-bytes}:
+ * {@code scorer.max-future-skew}, {@code scorer.default-tenant}, {@code scorer.max-transfer-bytes} and
+ * {@code scorer.dedupe-window}:
  * documented defaults, bad values named.
  */
 class ScorerIntakeConfigTest {
@@ -48,6 +49,17 @@ class ScorerIntakeConfigTest {
                         + "1099511627776 (1 TiB)");
         assertThatThrownBy(() -> settings(Map.of(), "scorer.max-transfer-bytes=1 TiB"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("scorer.max-transfer-bytes");
+    }
+
+    @Test
+    void theScorerRemembersAMillionEventIdsUnlessToldOtherwise() {
+        assertThat(settings(Map.of()).dedupeWindow()).isEqualTo(1_000_000);
+        assertThat(settings(Map.of("SHADOW_SCORER_DEDUPE_WINDOW", "4000000")).dedupeWindow()).isEqualTo(4_000_000);
+        assertThat(settings(Map.of(), "scorer.dedupe-window=0").dedupeWindow()).isZero();
+        assertThatThrownBy(() -> settings(Map.of(), "scorer.dedupe-window=-1"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid scorer.dedupe-window = -1; expected 0 (no de-duplication) to 100000000 event "
+                        + "ids, e.g. 1000000");
     }
 
     @Test

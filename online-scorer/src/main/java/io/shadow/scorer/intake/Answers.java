@@ -15,11 +15,15 @@ public final class Answers {
     private Answers() {
     }
 
-    /** {@code POST /v1/score}: the event's anomalies with evidence, risk with contributions, explanation, outcome. */
+    /**
+     * {@code POST /v1/score}: the event's anomalies with evidence, risk with contributions, explanation,
+     * outcome; a duplicate (its id seen recently) has none: it was not scored again.
+     */
     public static Map<String, Object> scored(ScoredEvent s, String model, TenantCoverage.Gaps gaps) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("event_id", s.eventId());
         out.put("anomalous", s.anomalous());
+        out.put("duplicate", s.duplicate());
         double risk = 0;
         List<Object> anomalies = new ArrayList<>(s.assessments().size());
         for (int i = 0; i < s.assessments().size(); i++) {
@@ -38,12 +42,14 @@ public final class Answers {
 
     /**
      * {@code POST /v1/events}: counts, the malformed events, the events that could not be judged
-     * (tenant without baselines), and what the mitigation side did.
+     * (tenant without baselines), the duplicates (not scored again), and what the mitigation side did.
      */
     public static Map<String, Object> batch(EventBatch batch, List<ScoredEvent> scored, TenantCoverage.Gaps gaps) {
         int anomalies = 0;
+        int duplicates = 0;
         List<Object> mitigations = new ArrayList<>();
         for (ScoredEvent s : scored) {
+            duplicates += s.duplicate() ? 1 : 0;
             anomalies += s.assessments().size();
             for (int k = 0; k < s.assessments().size(); k++) {
                 String outcome = s.outcomes().get(k);
@@ -61,6 +67,7 @@ public final class Answers {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("accepted", batch.events().size());
         out.put("rejected", batch.errors().size());
+        out.put("duplicates", duplicates);
         out.put("errors", batch.errors());
         out.put("anomalies", anomalies);
         out.put("unjudged", gaps.events());

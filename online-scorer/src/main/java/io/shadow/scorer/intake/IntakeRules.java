@@ -5,6 +5,8 @@ import io.shadow.features.ActivityEvent;
 import io.shadow.features.json.EventCodec;
 import io.shadow.features.json.EventFormatException;
 import io.shadow.features.json.TransferLimit;
+import io.shadow.mitigation.api.Caller;
+import io.shadow.mitigation.api.Role;
 import io.shadow.mitigation.store.ColumnLimits;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,11 +19,35 @@ import java.time.Instant;
  * {@code bytes_out} are at most {@code maxTransferBytes} ({@link TransferLimit}). Past times are
  * fine (late and replayed events). An event from the future would move its entities' current
  * bucket there, so that every real event after it counted as late and their volumes went
- * unjudged until that time.
+ * unjudged until that time. Events sent with an agent token bound to a host ({@link #forCaller})
+ * must name that host: otherwise one compromised host could report any principal's activity and
+ * have them locked out.
  *
  * @param defaultTenant the tenant of events that name none; null: {@code tenant} is required
+ * @param boundHost the host every event must name (the caller's agent token is bound to it); null: any
+ * @param boundToken the name of that token, for the error message
  */
-public record IntakeRules(String defaultTenant, Duration maxFutureSkew, long maxTransferBytes, Clock clock) {
+public record IntakeRules(String defaultTenant, Duration maxFutureSkew, long maxTransferBytes, Clock clock,
+        String boundHost, String boundToken) {
+
+    /** Rules for callers not bound to a host. */
+    public IntakeRules(String defaultTenant, Duration maxFutureSkew, long maxTransferBytes, Clock clock) {
+        this(defaultTenant, maxFutureSkew, maxTransferBytes, clock, null, null);
+    }
+
+    /**
+     * These rules for one caller: an agent token bound to a host ({@code principal} of its
+     * {@code auth.tokens} entry) may only send events that name that host; unbound agent tokens
+     * and service tokens may send any.
+     */
+    public IntakeRules forCaller(Caller caller) {
+        if (caller == null || caller.role() != Role.AGENT || caller.principal() == null
+                || caller.principal().isBlank()) {
+            return this;
+        }
+        return new IntakeRules(defaultTenant, maxFutureSkew, maxTransferBytes, clock, caller.principal(),
+                caller.name());
+    }
 
     /** Reads one event from its tree and applies the rules; {@link EventFormatException} names the field. */
     public ActivityEvent decode(JsonNode node) {
@@ -46,6 +72,13 @@ public record IntakeRules(String defaultTenant, Duration maxFutureSkew, long max
         fits("host", e.host(), ColumnLimits.HOST);
         fits("resource_id", e.resourceId(), ColumnLimits.RESOURCE_ID);
         fits("event_id", e.eventId(), ColumnLimits.EVENT_ID);
+        if (boundHost != null && !boundHost.equals(e.host())) {
+            throw new EventFormatException("host", (e.host() == null ? "is missing" : "'" + e.host() + "' is not "
+                    + "the host") + "; agent token '" + boundToken + "' is bound to host '" + boundHost + "' and may "
+                    + "only send events that name it (host: " + boundHost + "). Send other hosts' events, and those "
+                    + "of collectors that report no host (CloudTrail, Kubernetes audit, applications), with an "
+                    + "unbound agent token or a service token");
+        }
         Instant now = clock.instant();
         if (e.time().isAfter(now.plus(maxFutureSkew))) {
             throw new EventFormatException("time", e.time() + " is more than " + maxFutureSkew + " ahead of the "

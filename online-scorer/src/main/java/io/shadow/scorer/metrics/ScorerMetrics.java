@@ -20,8 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * The scorer's Prometheus metrics (Micrometer), served by {@code GET /metrics}: request rates and
- * latencies per route and status (histograms), events scored, rejected and unjudged (tenant
- * without baselines), anomalies, overload
+ * latencies per route and status (histograms), events scored, rejected, duplicate and unjudged
+ * (tenant without baselines), anomalies, overload
  * answers, queue depth and requests in flight, entities tracked and evicted, checkpoints, reloads,
  * and the model and baselines served; plus JVM memory, GC, threads and CPU.
  */
@@ -32,6 +32,7 @@ public final class ScorerMetrics implements AutoCloseable {
     private final Map<String, Timer> requests = new ConcurrentHashMap<>();
     private final Counter scored;
     private final Counter rejected;
+    private final Counter duplicates;
     private final Counter anomalies;
     private final Counter unjudged;
     private final Counter queueFull;
@@ -55,6 +56,9 @@ public final class ScorerMetrics implements AutoCloseable {
                 .description("events scored").register(registry);
         rejected = Counter.builder("shadow.scorer.events").tag("result", "rejected")
                 .description("malformed events rejected (answered with the field at fault)").register(registry);
+        duplicates = Counter.builder("shadow.scorer.events").tag("result", "duplicate")
+                .description("events whose tenant and event_id were seen recently: not scored again")
+                .register(registry);
         anomalies = Counter.builder("shadow.scorer.anomalies").description("anomalies raised").register(registry);
         unjudged = Counter.builder("shadow.scorer.events.unjudged")
                 .description("events accepted for a tenant without baselines: not judged").register(registry);
@@ -102,8 +106,12 @@ public final class ScorerMetrics implements AutoCloseable {
                 .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
-    public void batch(int accepted, int malformed, int anomalyCount) {
-        scored.increment(accepted);
+    /** One request's events: {@code accepted} valid ones, of which {@code duplicate} were not scored again. */
+    public void batch(int accepted, int duplicate, int malformed, int anomalyCount) {
+        scored.increment(accepted - duplicate);
+        if (duplicate > 0) {
+            duplicates.increment(duplicate);
+        }
         if (malformed > 0) {
             rejected.increment(malformed);
         }

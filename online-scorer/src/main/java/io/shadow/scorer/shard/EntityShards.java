@@ -22,17 +22,27 @@ import java.util.function.Predicate;
  * order across requests. A batch is sorted by event time, split by shard and scored on every
  * shard at once, so even one connection uses all cores; the results come back in time order.
  * The queues need no bound of their own: admission control bounds the requests in flight.
+ * Before that, an event whose tenant and id are among the {@link RecentEventIds} is answered as a
+ * duplicate and not scored again: an agent re-sending a batch must not double its entities' rates.
  */
 public final class EntityShards implements AutoCloseable {
     private static final Comparator<ActivityEvent> BY_TIME = Comparator.comparing(ActivityEvent::time);
     private final OnlineScorer scorer;
     private final Worker[] workers;
+    private final RecentEventIds recent;
 
+    /** Without de-duplication. */
     public EntityShards(OnlineScorer scorer, int shards) {
+        this(scorer, shards, RecentEventIds.none());
+    }
+
+    /** De-duplicating on {@code recent} (see {@link RecentEventIds}). */
+    public EntityShards(OnlineScorer scorer, int shards, RecentEventIds recent) {
         if (shards < 1) {
             throw new IllegalArgumentException("invalid scorer.shards = " + shards + "; expected at least 1");
         }
         this.scorer = scorer;
+        this.recent = recent;
         this.workers = new Worker[shards];
         for (int i = 0; i < shards; i++) {
             workers[i] = new Worker("shadow-scorer-shard-" + i);
@@ -61,6 +71,33 @@ public final class EntityShards implements AutoCloseable {
         }
         ActivityEvent[] ordered = events.toArray(new ActivityEvent[0]);
         Arrays.sort(ordered, BY_TIME);
+        // per event, its id hash while it is new to the window, 0 for a duplicate (never scored)
+        long[] fresh = new long[ordered.length];
+        boolean[] duplicate = new boolean[ordered.length];
+        if (recent.enabled()) {
+            for (int i = 0; i < ordered.length; i++) {
+                long h = recent.hash(ordered[i].tenant(), ordered[i].eventId());
+                if (recent.add(h)) {
+                    fresh[i] = h;
+                } else {
+                    duplicate[i] = true;
+                }
+            }
+        }
+        try {
+            return scoreOrdered(ordered, duplicate);
+        } catch (InterruptedException | RuntimeException | Error e) {
+            // not scored after all: the sender's retry must be scored, not answered as a duplicate
+            for (long h : fresh) {
+                if (h != 0) {
+                    recent.forget(h);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private List<ScoredEvent> scoreOrdered(ActivityEvent[] ordered, boolean[] duplicate) throws InterruptedException {
         int n = workers.length;
         // per event, the shards it concerns as a bit set (at most 64 shards are told apart; more
         // shards simply share bits, which only costs a look at an entity another shard owns)
@@ -68,6 +105,9 @@ public final class EntityShards implements AutoCloseable {
         int[][] byShard = new int[n][];
         int[] counts = new int[n];
         for (int i = 0; i < ordered.length; i++) {
+            if (duplicate[i]) {
+                continue;
+            }
             // the entities the event gives parts to (an API call naming its host is its
             // principal's only), so no shard takes an event it has nothing to observe in
             ActivityEvent e = ordered[i];
@@ -107,7 +147,7 @@ public final class EntityShards implements AutoCloseable {
         }
         ScoredEvent[] out = new ScoredEvent[ordered.length];
         for (int i = 0; i < ordered.length; i++) {
-            out[i] = merge(ordered[i], parts, i);
+            out[i] = duplicate[i] ? ScoredEvent.duplicateOf(ordered[i].eventId()) : merge(ordered[i], parts, i);
         }
         return Arrays.asList(out);
     }

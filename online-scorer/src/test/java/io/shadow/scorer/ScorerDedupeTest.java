@@ -1,0 +1,91 @@
+package io.shadow.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.json.EventCodec;
+import io.shadow.model.registry.LocalModelRegistry;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * De-duplication by tenant and {@code event_id}, on a real port: one event repeated, or a batch
+ * sent again because its answer was lost, is counted once in its entities' rates, answered as
+ * duplicates and never escalated.
+ */
+class ScorerDedupeTest {
+    private static final String TOKEN = TestServer.AGENT;
+
+    @TempDir
+    Path dir;
+
+    private TestServer server(ScorerSettings settings) {
+        return new TestServer(new LocalModelRegistry(dir.resolve("registry")), TestServer.baselines(1), settings,
+                4 << 20);
+    }
+
+    private static String repeated(ActivityEvent e, int times) {
+        return (EventCodec.toJson(e) + "\n").repeat(times);
+    }
+
+    @Test
+    void oneEventRepeatedFourHundredTimesIsScoredOnceAndTheRestAnsweredAsDuplicates() throws Exception {
+        ActivityEvent e = TestServer.delete("u-1", "10.0.0.5", TestServer.T0).toBuilder().eventId("dup-1").build();
+        JsonNode once;
+        int handedOnce;
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            once = TestServer.json(s.post("/v1/events", repeated(e, 1), TOKEN));
+            handedOnce = s.handed.size();
+        }
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            HttpResponse<String> r = s.post("/v1/events", repeated(e, 400), TOKEN);
+            JsonNode out = TestServer.json(r);
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(out.get("anomalies").asInt()).isEqualTo(once.get("anomalies").asInt());
+            assertThat(s.handed).hasSize(handedOnce);
+            assertThat(out.get("accepted").asInt()).isEqualTo(400);
+            assertThat(out.get("duplicates").asInt()).isEqualTo(399);
+            assertThat(out.get("rejected").asInt()).isZero();
+            String metrics = s.get("/metrics", TestServer.OPERATOR).body();
+            assertThat(metrics).contains("shadow_scorer_events_total{result=\"duplicate\"} 399.0")
+                    .contains("shadow_scorer_events_total{result=\"scored\"} 1.0");
+        }
+    }
+
+    @Test
+    void aBatchSentAgainIsNotScoredAgainNorAsASingleEvent() throws Exception {
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            String burst = TestServer.deletes("u-1", "10.0.0.5", 60);
+            JsonNode first = TestServer.json(s.post("/v1/events", burst, TOKEN));
+            int handed = s.handed.size();
+            JsonNode again = TestServer.json(s.post("/v1/events", burst, TOKEN));
+            String one = burst.substring(0, burst.indexOf('\n'));
+            JsonNode single = TestServer.json(s.post("/v1/score", one, TOKEN));
+
+            assertThat(first.get("anomalies").asInt()).isPositive();
+            assertThat(again.get("anomalies").asInt()).isZero();
+            assertThat(s.handed).hasSize(handed);
+            assertThat(first.get("duplicates").asInt()).isZero();
+            assertThat(again.get("accepted").asInt()).isEqualTo(60);
+            assertThat(again.get("duplicates").asInt()).isEqualTo(60);
+            assertThat(single.get("duplicate").asBoolean()).isTrue();
+            assertThat(single.get("anomalous").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void theSameIdInAnotherTenantIsAnotherEvent() throws Exception {
+        ActivityEvent acme = TestServer.delete("u-1", "10.0.0.5", TestServer.T0).toBuilder().eventId("e-1").build();
+        ActivityEvent globex = acme.toBuilder().tenant("globex").build();
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            JsonNode out = TestServer.json(s.post("/v1/events", repeated(acme, 1) + repeated(globex, 1), TOKEN));
+
+            assertThat(out.get("accepted").asInt()).isEqualTo(2);
+            assertThat(out.get("duplicates").asInt()).isZero();
+        }
+    }
+}
