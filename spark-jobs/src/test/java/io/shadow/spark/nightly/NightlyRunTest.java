@@ -349,7 +349,8 @@ class NightlyRunTest {
         List<NightlyStep> steps = List.of(
                 new NightlyStep("feedback-import", scope -> new FeedbackImportJob.Result(1250, 7, 1, null)),
                 new NightlyStep("ingest", scope -> new IngestJob.Result(1, 105242, 0)),
-                new NightlyStep("features", scope -> "61,752 feature rows for 2026-11-09"),
+                new NightlyStep("features", scope -> RowsWritten.forDate("silver/features", 61752, scope.date(),
+                        "feature row", List.of())),
                 new NightlyStep("threat-intel", scope -> new ThreatIntelSyncJob.Result(12004, 3, 11890, 1,
                         List.of("feeds/blocklist.txt"), List.of("line 7: not an IP, CIDR, URL or domain"), List.of())),
                 new NightlyStep("training-set", scope -> new TrainingSetJob.Result(438, 1, 12, 2051)),
@@ -406,6 +407,15 @@ class NightlyRunTest {
                 new IngestJob.Result(1, 105242, 0))));
         assertThat(json.get("steps").get(1).get("result").fieldNames()).toIterable()
                 .containsExactly("batches", "events", "quarantined");
+        assertThat(json.get("steps").get(2).get("result")).as("the features step's figures as numbers")
+                .isEqualTo(RunFiles.JSON.readTree("{\"table\": \"silver/features\", \"rows\": 61752, "
+                        + "\"date\": \"2026-11-09\"}"));
+        assertThat(RunFiles.JSON.readTree(RunFiles.json(RowsWritten.of("gold/baselines", 3212,
+                "entity-feature baseline")))).isEqualTo(RunFiles.JSON.readTree("{\"table\": \"gold/baselines\", "
+                + "\"rows\": 3212}"));
+        assertThat(RowsWritten.of("gold/baselines", 3212, "entity-feature baseline"))
+                .hasToString("3,212 entity-feature baselines");
+        assertThat(RowsWritten.everyDate("silver/features", 1, "feature row")).hasToString("1 feature row, every date");
         assertThat(json.get("steps").get(5).get("result")).as("the decision's own fields, as before")
                 .isEqualTo(RunFiles.JSON.readTree(RunFiles.json(PROMOTED)));
         assertThat(json.get("steps").get(0).fieldNames()).toIterable()
