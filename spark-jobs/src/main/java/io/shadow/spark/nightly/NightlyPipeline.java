@@ -99,21 +99,23 @@ public final class NightlyPipeline {
      */
     private java.util.Optional<String> noEvents(LocalDate date) {
         String path = cfg.catalog().path(ShadowTable.EVENTS);
-        if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
+        Row span = null;
+        if (io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
+            Dataset<Row> events = DeltaTables.read(spark, cfg.catalog(), ShadowTable.EVENTS);
+            if (!events.filter(col("event_date").equalTo(lit(date))).isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            span = events.agg(min("time"), max("time")).first();
+        }
+        if (span == null || span.isNullAt(0)) {
             return java.util.Optional.of("no stored events for " + date + ": " + path + " holds no events at all (a "
                     + "fresh warehouse). If this installation has events, the run used the wrong data directory: "
                     + "check the working directory, --config and data-dir; else check the agents' shipping to "
                     + cfg.landingEvents());
         }
-        Dataset<Row> events = DeltaTables.read(spark, cfg.catalog(), ShadowTable.EVENTS);
-        if (!events.filter(col("event_date").equalTo(lit(date))).isEmpty()) {
-            return java.util.Optional.empty();
-        }
-        Row span = events.agg(min("time"), max("time")).first();
-        return java.util.Optional.of("no stored events for " + date + " in " + path + " (" + (span.isNullAt(0)
-                ? "no events at all" : "events from " + span.get(0) + " to " + span.get(1)) + "); this run "
-                + "recomputes the tables from the same events. Check --date, or the agents' shipping to "
-                + cfg.landingEvents());
+        return java.util.Optional.of("no stored events for " + date + " in " + path + " (events from " + span.get(0)
+                + " to " + span.get(1) + "); this run recomputes the tables from the same events. Check --date, or "
+                + "the agents' shipping to " + cfg.landingEvents());
     }
 
     /** A TAXII outage must not cost the night's training: the previous table stays in use, and the report says so. */
