@@ -4,8 +4,10 @@ import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.model.registry.MissingRunException;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.registry.ModelVersion;
+import io.shadow.model.registry.RegisteredVersion;
 import io.shadow.model.risk.ModelMetrics;
 import io.shadow.spark.training.TrainAndPromote;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code shadow models}: the risk model's champion in the registry, and moving it. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "Work with the risk model registry.",
-        subcommands = {ModelsCommand.Champion.class, ModelsCommand.Promote.class})
+        subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Champion.class, ModelsCommand.Promote.class})
 final class ModelsCommand implements Runnable {
     @Override
     public void run() {
@@ -38,6 +40,23 @@ final class ModelsCommand implements Runnable {
         }
         return v.map(x -> x.id() + " (run " + x.runId() + "; " + ModelMetrics.describe(x.metrics()) + ")")
                 .orElse("none");
+    }
+
+    /** The champion's version number, also when its run is missing; empty without a champion. */
+    private static Optional<Integer> championNumber(ModelRegistry registry) {
+        try {
+            return registry.version(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION).map(ModelVersion::version);
+        } catch (MissingRunException e) {
+            return Optional.of(Integer.parseInt(e.versionId().substring(e.versionId().lastIndexOf(':') + 1)));
+        }
+    }
+
+    /** Version numbers for a message: all of them, or the latest ten of many. */
+    static String numbers(List<RegisteredVersion> versions) {
+        List<String> all = versions.stream().map(v -> Integer.toString(v.version())).toList();
+        return all.size() <= 10 ? String.join(", ", all)
+                : "…, " + String.join(", ", all.subList(all.size() - 10, all.size())) + " (the latest 10 of "
+                        + all.size() + ")";
     }
 
     private static void warn(CommandSpec spec, String line) {
@@ -98,18 +117,67 @@ final class ModelsCommand implements Runnable {
                 throw new IllegalArgumentException("cannot promote version " + version + ": " + noRegistry(paths));
             }
             ModelRegistry registry = paths.openRegistry();
+            List<RegisteredVersion> versions = registry.versions(TrainAndPromote.MODEL_NAME);
+            if (versions.stream().noneMatch(v -> v.version() == version)) {
+                throw new IllegalArgumentException("model " + TrainAndPromote.MODEL_NAME + " has no version " + version
+                        + " in the model registry at " + paths.registryLocation() + "; " + (versions.isEmpty()
+                        ? "it has no versions yet (`bin/shadow nightly` or `bin/shadow train` registers them)"
+                        : "its versions: " + numbers(versions) + " (`bin/shadow models list` shows their metrics)"));
+            }
             // a champion that cannot be served any more is exactly what promoting replaces: warn and go on
+            boolean[] servable = {true};
             String before = champion(registry, e -> {
+                servable[0] = false;
                 if (!e.versionId().equals(TrainAndPromote.MODEL_NAME + ":" + version)) { // else setAlias says it
                     warn(spec, "the champion " + e.versionId() + " cannot be served: " + e.missing()
                             + "; promoting version " + version + " in its place");
                 }
             });
+            if (servable[0] && championNumber(registry).filter(c -> c == version).isPresent()) {
+                spec.commandLine().getOut().println("champion: " + before + " is already champion, nothing changed");
+                spec.commandLine().getOut().flush();
+                return 0;
+            }
             registry.setAlias(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION, version);
             spec.commandLine().getOut().println("champion: " + before + " -> " + champion(registry, e -> {
                 throw e; // setAlias refuses a version whose run is missing
             }));
             spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the registered versions, oldest first: run, when registered, hold-out metrics; the "
+                    + "champion marked with *.")
+    static final class ListVersions implements Callable<Integer> {
+        @Mixin
+        InstallationOptions installation = new InstallationOptions();
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            ResolvedPaths paths = ResolvedPaths.of(installation.load());
+            var out = spec.commandLine().getOut();
+            if (!paths.registryExists()) { // a read-only look: opening a local registry would create it
+                out.println("no versions: " + noRegistry(paths));
+                out.flush();
+                return 0;
+            }
+            ModelRegistry registry = paths.openRegistry();
+            List<RegisteredVersion> versions = registry.versions(TrainAndPromote.MODEL_NAME);
+            Optional<Integer> champion = championNumber(registry);
+            out.println("versions of " + TrainAndPromote.MODEL_NAME + " in the model registry at "
+                    + paths.registryLocation() + (versions.isEmpty() ? ": none yet (`bin/shadow nightly` or "
+                    + "`bin/shadow train` registers them)" : " (* champion):"));
+            for (RegisteredVersion v : versions) {
+                out.println((champion.filter(c -> c == v.version()).isPresent() ? "* " : "  ") + v.id() + "  run "
+                        + v.runId() + (v.registeredAt() == null ? "" : "  registered " + v.registeredAt()) + "  "
+                        + (v.runMissing() ? "run missing: cannot be served" : ModelMetrics.describe(v.metrics())));
+            }
+            out.flush();
             return 0;
         }
     }

@@ -28,9 +28,18 @@ import picocli.CommandLine.Option;
         description = {"Run the nightly pipeline for one UTC event date: feedback-import -> profile-suggestions -> "
                 + "ingest -> features -> baselines -> novelty-profiles -> threat-intel -> training-set -> "
                 + "train-and-promote.",
-            "Re-running a date replaces its outputs. A run that failed resumes at the failed step; finished steps "
-                + "are kept in <warehouse>/_reports/<date>/state.json, the report in report.json and report.txt."})
+            "Re-running a date replaces its outputs. A run that failed or was stopped resumes at that step; "
+                + "finished steps are kept in <warehouse>/_reports/<date>/state.json, the report in report.json and "
+                + "report.txt."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:succeeded", "1:a step failed (re-run the same command to resume)",
+            "2:a bad flag or config key", "3:succeeded with warnings, e.g. no stored events for the date (listed at "
+                + "the top of the report; report.json status 'succeeded-with-warnings')",
+            "143:stopped by SIGTERM (130: Ctrl-C); recorded as interrupted, re-run to resume"})
 final class NightlyCommand implements Callable<Integer> {
+    /** The exit code of a run that finished with warnings: operators alert on the exit code. */
+    static final int WARNINGS = 3;
+
     @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "Event date to process (UTC; default: "
             + "yesterday).")
     String date;
@@ -70,9 +79,9 @@ final class NightlyCommand implements Callable<Integer> {
             System.out.println("warehouse " + paths.catalog().root() + ", Spark " + spark.sparkContext().master());
             RunReport report = new NightlyPipeline(spark, nightly, System.out::println).run(request);
             System.out.print(report.table());
+            return report.warnings().isEmpty() ? 0 : WARNINGS;
         } finally {
             spark.stop();
         }
-        return 0;
     }
 }

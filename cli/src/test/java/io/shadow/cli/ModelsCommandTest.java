@@ -90,4 +90,39 @@ class ModelsCommandTest {
         assertThat(cli.err.toString()).isEqualTo(refused);
         assertThat(alias()).isEqualTo(2);
     }
+
+    @Test
+    void promotingAVersionThatDoesNotExistNamesTheOnesThatDo() throws IOException {
+        assertThat(cli.run("models", "promote", "99", "--data", data.toString())).isEqualTo(2);
+        assertThat(cli.err.toString()).isEqualTo("error: model shadow-risk has no version 99 in the model registry "
+                + "at " + data.resolve("registry") + "; its versions: 1, 2, 3 (`bin/shadow models list` shows their "
+                + "metrics)" + NL);
+        assertThat(alias()).isEqualTo(3);
+    }
+
+    @Test
+    void promotingTheChampionAgainSaysNothingChanged() throws IOException {
+        assertThat(cli.run("models", "promote", "2", "--data", data.toString())).isZero();
+        cli.out.getBuffer().setLength(0);
+        assertThat(cli.run("models", "promote", "2", "--data", data.toString())).isZero();
+        assertThat(cli.out.toString()).isEqualTo("champion: shadow-risk:2 (run " + runs.get(1) + "; PR-AUC 0.700, "
+                + "precision 0.500, recall 0.250) is already champion, nothing changed" + NL);
+        assertThat(alias()).isEqualTo(2);
+    }
+
+    @Test
+    void listShowsEveryVersionWithItsRunMetricsAndTheChampionMarked() throws IOException {
+        assertThat(cli.run("models", "list", "--data", data.toString())).as(cli.err.toString()).isZero();
+        assertThat(cli.out.toString().replaceAll("registered 20[-0-9T:.]+Z", "registered T")).isEqualTo(
+                "versions of shadow-risk in the model registry at " + data.resolve("registry") + " (* champion):" + NL
+                + "  shadow-risk:1  run " + runs.get(0) + "  registered T  PR-AUC 0.600, precision 0.500, recall 0.250"
+                + NL
+                + "  shadow-risk:2  run " + runs.get(1) + "  registered T  PR-AUC 0.700, precision 0.500, recall 0.250"
+                + NL
+                + "* shadow-risk:3  run " + runs.get(2) + "  registered T  run missing: cannot be served" + NL);
+        assertThat(registry.versions(TrainAndPromote.MODEL_NAME)).extracting(v -> v.version(), v -> v.runMissing())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, false), org.assertj.core.groups.Tuple.tuple(
+                        2, false), org.assertj.core.groups.Tuple.tuple(3, true));
+        assertThat(registry.versions("no-such-model")).isEmpty();
+    }
 }

@@ -235,6 +235,33 @@ public final class LocalModelRegistry implements ModelRegistry {
         return out;
     }
 
+    @Override
+    public List<RegisteredVersion> versions(String modelName) {
+        Path model = root.resolve("models").resolve(modelName);
+        if (!Files.isDirectory(model)) {
+            return List.of();
+        }
+        List<RegisteredVersion> out = new java.util.ArrayList<>();
+        try (Stream<Path> s = Files.list(model)) {
+            for (Path dir : s.filter(p -> p.getFileName().toString().matches("version-[0-9]+"))
+                    .filter(p -> Files.isRegularFile(p.resolve("meta.yaml"))).toList()) {
+                Map<String, Object> meta = readYaml(dir.resolve("meta.yaml"));
+                String runId = (String) meta.get("run_id");
+                Optional<Path> run = findRun(runId);
+                boolean measured = run.isPresent() && Files.isDirectory(run.get().resolve("metrics"));
+                Object created = meta.get("creation_timestamp");
+                out.add(new RegisteredVersion(modelName, Integer.parseInt(dir.getFileName().toString()
+                        .substring("version-".length())), runId, created instanceof Number n
+                        ? java.time.Instant.ofEpochMilli(n.longValue()) : null, measured ? metrics(runId) : Map.of(),
+                        run.isEmpty()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.sort(java.util.Comparator.comparingInt(RegisteredVersion::version));
+        return out;
+    }
+
     private int latestVersion(Path model) throws IOException {
         try (Stream<Path> s = Files.list(model)) {
             return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("version-"))

@@ -200,6 +200,43 @@ public final class MlflowModelRegistry implements ModelRegistry {
         return Optional.of(new ModelVersion(modelName, number, runId, local, metrics));
     }
 
+    @Override
+    public List<RegisteredVersion> versions(String modelName) {
+        List<RegisteredVersion> out = new ArrayList<>();
+        String page = null;
+        do {
+            Map<String, String> query = new LinkedHashMap<>(Map.of("filter", "name='" + modelName + "'",
+                    "max_results", "1000"));
+            if (page != null) {
+                query.put("page_token", page);
+            }
+            JsonNode found = rest.get("model-versions/search", query);
+            for (JsonNode v : found.path("model_versions")) {
+                String runId = v.path("run_id").asText();
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                boolean missing = false;
+                try {
+                    JsonNode run = rest.get("runs/get", Map.of("run_id", runId)).path("run");
+                    missing = "deleted".equals(run.path("info").path("lifecycle_stage").asText());
+                    for (JsonNode m : run.path("data").path("metrics")) {
+                        metrics.put(m.path("key").asText(), m.path("value").asDouble());
+                    }
+                } catch (MlflowRest.Failure e) {
+                    if (!"RESOURCE_DOES_NOT_EXIST".equals(e.errorCode)) {
+                        throw e;
+                    }
+                    missing = true;
+                }
+                out.add(new RegisteredVersion(modelName, Integer.parseInt(v.path("version").asText()), runId,
+                        v.has("creation_timestamp") ? java.time.Instant.ofEpochMilli(v.path("creation_timestamp")
+                                .asLong()) : null, missing ? Map.of() : metrics, missing));
+            }
+            page = found.path("next_page_token").asText(null);
+        } while (page != null && !page.isEmpty());
+        out.sort(java.util.Comparator.comparingInt(RegisteredVersion::version));
+        return out;
+    }
+
     /**
      * The version's artifacts in the local cache, downloaded on first use. Keyed by version and run,
      * so a reset server (or another one) whose version N is another run is never served from cache.

@@ -1,6 +1,7 @@
 package io.shadow.model.registry;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,4 +34,7 @@ public interface ModelRegistry {
     void setAlias(String modelName, String alias, int version);
 
     Optional<ModelVersion> version(String modelName, String alias);
+
+    /** Every registered version of a model, oldest first, none loaded; empty if it has none. */
+    List<RegisteredVersion> versions(String modelName);
 }

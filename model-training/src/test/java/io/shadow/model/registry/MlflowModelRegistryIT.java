@@ -90,6 +90,12 @@ class MlflowModelRegistryIT {
         assertThat(first.localPath()).startsWith(dir.resolve("reader-1"));
         assertThat(first.localPath().resolve("saved_model.pb")).isRegularFile();
         assertThat(second.id()).isEqualTo(model + ":" + v2);
+        assertThat(writer.versions(model)).as("listed oldest first, with each run's metrics")
+                .extracting(RegisteredVersion::version, RegisteredVersion::runId, RegisteredVersion::runMissing)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(v1, run1, false),
+                        org.assertj.core.groups.Tuple.tuple(v2, run2, false));
+        assertThat(writer.versions(model).get(0).metrics()).containsKey("pr_auc");
+        assertThat(writer.versions(model).get(0).registeredAt()).isNotNull();
         assertThat(get("registered-models/get?name=" + model).path("registered_model").path("aliases")
                 .findValuesAsText("version")).containsExactly(Integer.toString(v2));
         try (TensorFlowRiskModel m1 = TensorFlowRiskModel.load(first.localPath(), first.id());

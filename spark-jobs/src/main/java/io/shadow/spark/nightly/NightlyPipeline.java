@@ -9,7 +9,6 @@ import io.shadow.features.table.KernelTableReader;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.model.intel.ThreatIndicatorTable;
 import io.shadow.model.intel.taxii.TaxiiException;
-import io.shadow.spark.Counts;
 import io.shadow.spark.baseline.BaselineJob;
 import io.shadow.spark.baseline.NoveltyProfileJob;
 import io.shadow.spark.features.FeatureJob;
@@ -68,18 +67,20 @@ public final class NightlyPipeline {
         steps.add(new NightlyStep("ingest", scope -> new IngestJob(spark, cfg.catalog(), cfg.landingEvents(),
                 cfg.maxTransferBytes(), cfg.defaultTenant()).run()));
         steps.add(new NightlyStep("features", scope -> {
+            String table = ShadowTable.FEATURES.relativePath();
             if (scope.allDates()) {
-                return Counts.of(new FeatureJob(spark, cfg.catalog()).run(), "feature row") + ", every date";
+                return RowsWritten.everyDate(table, new FeatureJob(spark, cfg.catalog()).run(), "feature row");
             }
-            warnIfNoEvents(scope.date());
-            return Counts.of(new FeatureJob(spark, cfg.catalog()).run(scope.date()), "feature row") + " for "
-                    + scope.date();
+            List<String> warnings = noEvents(scope.date()).stream().toList();
+            return RowsWritten.forDate(table, new FeatureJob(spark, cfg.catalog()).run(scope.date()), scope.date(),
+                    "feature row", warnings);
         }));
-        steps.add(new NightlyStep("baselines", scope -> Counts.of(new BaselineJob(spark, cfg.catalog()).run(),
-                "entity-feature baseline")));
+        steps.add(new NightlyStep("baselines", scope -> RowsWritten.of(ShadowTable.BASELINES.relativePath(),
+                new BaselineJob(spark, cfg.catalog()).run(), "entity-feature baseline")));
         // novelty reads the features step's partials, not the baselines: the two run side by side
-        steps.add(new NightlyStep("novelty-profiles", scope -> Counts.of(new NoveltyProfileJob(spark,
-                cfg.catalog()).run(), "entity-attribute value")).besidePreviousStep());
+        steps.add(new NightlyStep("novelty-profiles", scope -> RowsWritten.of(
+                ShadowTable.NOVELTY_PROFILES.relativePath(), new NoveltyProfileJob(spark, cfg.catalog()).run(),
+                "entity-attribute value")).besidePreviousStep());
         if (!cfg.threatFeeds().isEmpty() || cfg.taxii() != null) {
             steps.add(new NightlyStep("threat-intel", scope -> syncThreatIntel()));
         }
@@ -92,22 +93,29 @@ public final class NightlyPipeline {
     }
 
     /**
-     * A date without stored events (after ingest) is most likely a wrong {@code --date}: said at once,
-     * with the stored range, rather than left to a "0 feature rows" in the report.
+     * A date without stored events (after ingest) is most likely a wrong {@code --date}, agents that
+     * stopped shipping, or a run against the wrong data directory (a cron line run from another
+     * directory starts a fresh one): a warning, with the stored range, rather than a "0 feature rows".
      */
-    private void warnIfNoEvents(LocalDate date) {
-        if (!io.delta.tables.DeltaTable.isDeltaTable(spark, cfg.catalog().path(ShadowTable.EVENTS))) {
-            return; // a fresh installation: ingest said what it found
+    private java.util.Optional<String> noEvents(LocalDate date) {
+        String path = cfg.catalog().path(ShadowTable.EVENTS);
+        Row span = null;
+        if (io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
+            Dataset<Row> events = DeltaTables.read(spark, cfg.catalog(), ShadowTable.EVENTS);
+            if (!events.filter(col("event_date").equalTo(lit(date))).isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            span = events.agg(min("time"), max("time")).first();
         }
-        Dataset<Row> events = DeltaTables.read(spark, cfg.catalog(), ShadowTable.EVENTS);
-        if (!events.filter(col("event_date").equalTo(lit(date))).isEmpty()) {
-            return;
+        if (span == null || span.isNullAt(0)) {
+            return java.util.Optional.of("no stored events for " + date + ": " + path + " holds no events at all (a "
+                    + "fresh warehouse). If this installation has events, the run used the wrong data directory: "
+                    + "check the working directory, --config and data-dir; else check the agents' shipping to "
+                    + cfg.landingEvents());
         }
-        Row span = events.agg(min("time"), max("time")).first();
-        progress.accept("WARN: no stored events for " + date + " in " + cfg.catalog().path(ShadowTable.EVENTS)
-                + " (" + (span.isNullAt(0) ? "no events at all" : "events from " + span.get(0) + " to "
-                + span.get(1)) + "); this run recomputes the tables from the same "
-                + "events. Check --date, or the agents' shipping to " + cfg.landingEvents());
+        return java.util.Optional.of("no stored events for " + date + " in " + path + " (events from " + span.get(0)
+                + " to " + span.get(1) + "); this run recomputes the tables from the same events. Check --date, or "
+                + "the agents' shipping to " + cfg.landingEvents());
     }
 
     /** A TAXII outage must not cost the night's training: the previous table stays in use, and the report says so. */

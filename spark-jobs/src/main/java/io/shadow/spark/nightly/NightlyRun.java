@@ -1,27 +1,39 @@
 package io.shadow.spark.nightly;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.shadow.spark.Figure;
+import io.shadow.spark.Counts;
 import io.shadow.spark.Figures;
 import io.shadow.spark.SideBySide;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.util.ShutdownHookManager;
 
 /**
  * Runs a list of steps for one scope with a run state: plans where to start ({@link RunPlan}),
  * records each finished step at once, stops at the first failure with a message that names the
- * step and the command that resumes, and writes the report either way. Knows nothing of Spark.
+ * step and the command that resumes, and writes the report either way, also when the process is
+ * stopped in the middle ({@link #interruptActiveRuns}). Knows nothing of Spark.
  */
 public final class NightlyRun {
-    /** Set by a shutdown hook while a run is under way: the JVM is stopping (SIGTERM, Ctrl-C). */
+    /** Set by the shutdown hook: the JVM is stopping (SIGTERM, Ctrl-C). */
     private static final AtomicBoolean STOPPING = new AtomicBoolean();
     private static final AtomicBoolean HOOKED = new AtomicBoolean();
+    /** What ends each run under way as interrupted, for the shutdown hook. */
+    private static final Set<Runnable> ACTIVE = ConcurrentHashMap.newKeySet();
+    /**
+     * Before Spark's own hook (file system + 30) stops the context and before Hadoop closes the file
+     * systems the state is written to; bounded, so a hung warehouse cannot keep the JVM from exiting.
+     */
+    private static final int HOOK_PRIORITY = FileSystem.SHUTDOWN_HOOK_PRIORITY + 40;
+    private static final long HOOK_SECONDS = 20;
 
     private final RunFiles files;
     private final Consumer<String> progress;
@@ -31,7 +43,10 @@ public final class NightlyRun {
     public NightlyRun(RunFiles files, Consumer<String> progress, Clock clock) {
         this(files, progress, clock, STOPPING::get);
         if (HOOKED.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> STOPPING.set(true), "shadow-nightly-stopping"));
+            ShutdownHookManager.get().addShutdownHook(() -> {
+                STOPPING.set(true);
+                interruptActiveRuns();
+            }, HOOK_PRIORITY, HOOK_SECONDS, TimeUnit.SECONDS);
         }
     }
 
@@ -48,6 +63,21 @@ public final class NightlyRun {
         };
         this.clock = clock;
         this.stopping = stopping;
+    }
+
+    /**
+     * What the shutdown hook does: records every run under way as interrupted (state and report)
+     * before the JVM exits; steps such as training or a JDBC read do not throw when it stops, so
+     * their run would otherwise stay {@code running} with an earlier report in place.
+     */
+    static void interruptActiveRuns() {
+        for (Runnable interrupt : ACTIVE) {
+            try {
+                interrupt.run();
+            } catch (RuntimeException e) {
+                System.err.println("nightly run: could not record the interruption: " + e.getMessage());
+            }
+        }
     }
 
     /** Thrown when a step fails; the report and state are written before it is. */
@@ -70,14 +100,23 @@ public final class NightlyRun {
             throw new IllegalArgumentException("nightly step names must be unique: " + names);
         }
         RunPlan plan = RunPlan.of(names, request, files.readState());
-        Instant started = clock.instant();
-        RunState state = RunState.start(request.scope().key(), plan.carriedOver(), started);
-        files.writeState(state);
-        progress.accept(String.format("nightly run of %s: %s", request.scope(), plan.reason()));
+        RunLedger ledger = new RunLedger(files, request, plan, names, clock);
+        Runnable interrupt = () -> ledger.interrupt().ifPresent(r -> progress.accept(String.format(
+                "nightly run of %s %s; recorded in %s/%s, the same command resumes there (report: %s/%s)",
+                request.scope(), r.error(), files.directory(), RunFiles.STATE, files.directory(),
+                RunFiles.REPORT_TEXT)));
+        ACTIVE.add(interrupt);
+        try {
+            return run(steps, request, plan, ledger);
+        } finally {
+            ACTIVE.remove(interrupt);
+        }
+    }
 
-        List<RunReport.StepOutcome> outcomes = new ArrayList<>();
+    private RunReport run(List<NightlyStep> steps, RunRequest request, RunPlan plan, RunLedger ledger) {
+        List<String> names = steps.stream().map(NightlyStep::name).toList();
+        progress.accept(String.format("nightly run of %s: %s", request.scope(), plan.reason()));
         for (int i = 0; i < plan.start(); i++) {
-            outcomes.add(new RunReport.StepOutcome(names.get(i), RunReport.SKIPPED, 0, null, null));
             progress.accept(String.format("  [%d/%d] %s: skipped (%s)", i + 1, steps.size(), names.get(i),
                     plan.carriedOver().contains(names.get(i)) ? "finished in the earlier run" : "before --from-step"));
         }
@@ -87,28 +126,17 @@ public final class NightlyRun {
             while (end < steps.size() && steps.get(end).besidePrevious()) {
                 end++;
             }
-            List<Done> group = runGroup(steps, i, end, request.scope());
-            for (Done d : group) {
-                if (d.failure() == null) {
-                    outcomes.add(new RunReport.StepOutcome(d.step().name(), RunReport.RAN, d.seconds(), d.json(), null,
-                            d.figures()));
-                    state = state.finishedStep(d.step().name(), clock.instant());
-                    files.writeState(state);
-                } else {
-                    outcomes.add(new RunReport.StepOutcome(d.step().name(), RunReport.FAILED, d.seconds(), null,
-                            message(d.failure())));
-                }
+            List<Done> group = runGroup(steps, i, end, request.scope(), ledger);
+            Done failed = group.stream().filter(d -> d != null && d.failure() != null).findFirst().orElse(null);
+            RunReport interrupted = ledger.ended().orElse(null);
+            if (interrupted != null) { // the shutdown hook ended the run
+                throw new StepFailedException("nightly run of " + request.scope() + " " + interrupted.error()
+                        + "; the same command resumes there", failed == null ? null : failed.failure(), interrupted);
             }
-            Done failed = group.stream().filter(d -> d.failure() != null).findFirst().orElse(null);
             if (failed != null) {
                 Throwable e = failed.failure();
                 String message = message(e);
-                for (int j = end; j < steps.size(); j++) {
-                    outcomes.add(new RunReport.StepOutcome(names.get(j), RunReport.NOT_RUN, 0, null, null));
-                }
-                files.writeState(state.failed(failed.step().name(), message, clock.instant()));
-                RunReport report = report(request, RunState.FAILED, started, plan, outcomes, message);
-                files.writeReport(report);
+                RunReport report = ledger.fail(failed.step().name(), message, e instanceof Interrupted);
                 throw new StepFailedException("nightly step '" + failed.step().name() + "' failed for "
                         + request.scope() + ": " + message + "; finished steps are recorded in " + files.directory()
                         + "/" + RunFiles.STATE + ", so after fixing the cause the same command resumes at '"
@@ -117,37 +145,46 @@ public final class NightlyRun {
             }
             i = end;
         }
-        files.writeState(state.succeeded(clock.instant()));
-        RunReport report = report(request, RunState.SUCCEEDED, started, plan, outcomes, null);
-        files.writeReport(report);
-        progress.accept(String.format("nightly run of %s succeeded in %.1f s; report: %s/%s", request.scope(),
-                report.seconds(), files.directory(), RunFiles.REPORT_TEXT));
+        RunReport report = ledger.succeed();
+        progress.accept(String.format("nightly run of %s %s in %.1f s; report: %s/%s", request.scope(),
+                report.warnings().isEmpty() ? "succeeded" : "succeeded with " + Counts.of(report.warnings().size(),
+                        "warning"), report.seconds(), files.directory(), RunFiles.REPORT_TEXT));
         return report;
     }
 
-    /** How one step ended: its result as JSON (and as figures, if it gives them), or what it threw. */
-    private record Done(NightlyStep step, double seconds, JsonNode json, List<Figure> figures, Throwable failure) {
+    /** How one step ended: the result it gave, or what it threw. */
+    private record Done(NightlyStep step, Throwable failure) {
+    }
+
+    /** A step that failed because the process was stopping. */
+    private static final class Interrupted extends Exception {
+        Interrupted(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**
      * Runs steps {@code from} (inclusive) to {@code to} (exclusive) at the same time ({@link
      * SideBySide}: each on its own thread started from this one, so a step inherits the caller's
      * thread-local context, such as Spark's job group) and waits for all. Progress lines are
-     * printed as each starts and ends.
+     * printed as each starts and ends; each is recorded in the ledger as it ends.
      */
-    private List<Done> runGroup(List<NightlyStep> steps, int from, int to, RunScope scope) {
+    private List<Done> runGroup(List<NightlyStep> steps, int from, int to, RunScope scope, RunLedger ledger) {
         Done[] done = new Done[to - from];
         Runnable[] group = new Runnable[to - from];
         for (int k = from; k < to; k++) {
             int at = k;
-            group[at - from] = () -> done[at - from] = runStep(steps, at, scope);
+            group[at - from] = () -> done[at - from] = runStep(steps, at, scope, ledger);
         }
         SideBySide.run(group);
-        return List.of(done);
+        return java.util.Arrays.asList(done);
     }
 
-    private Done runStep(List<NightlyStep> steps, int i, RunScope scope) {
+    private Done runStep(List<NightlyStep> steps, int i, RunScope scope, RunLedger ledger) {
         NightlyStep step = steps.get(i);
+        if (!ledger.begin(i)) {
+            return null; // the process is stopping: the run was recorded as interrupted
+        }
         progress.accept(String.format("  [%d/%d] %s ...", i + 1, steps.size(), step.name()));
         Instant t0 = clock.instant();
         try {
@@ -155,31 +192,27 @@ public final class NightlyRun {
             double s = seconds(t0);
             progress.accept(String.format("  [%d/%d] %s done in %.1f s: %s", i + 1, steps.size(), step.name(), s,
                     result));
-            return new Done(step, s, result == null ? null : RunFiles.JSON.valueToTree(result),
-                    result instanceof Figures f ? List.copyOf(f.figures()) : null, null);
+            List<String> warnings = result instanceof StepWarnings w ? List.copyOf(w.warnings()) : List.of();
+            warnings.forEach(w -> progress.accept(String.format("  [%d/%d] %s WARN: %s", i + 1, steps.size(),
+                    step.name(), w)));
+            ledger.ran(i, s, result == null ? null : RunFiles.JSON.valueToTree(result),
+                    result instanceof Figures f ? List.copyOf(f.figures()) : null, warnings);
+            return new Done(step, null);
         } catch (Exception | LinkageError raised) {
             double s = seconds(t0);
             Throwable e = raised;
             if (stopping.getAsBoolean()) {
-                e = new InterruptedException("interrupted: the process was stopped (SIGTERM or Ctrl-C) while the "
-                        + "step ran");
-                e.initCause(raised);
+                e = new Interrupted(RunLedger.interruption(clock.instant(), "the step ran"), raised);
             }
             progress.accept(String.format("  [%d/%d] %s FAILED after %.1f s: %s", i + 1, steps.size(), step.name(), s,
                     message(e)));
-            return new Done(step, s, null, null, e);
+            ledger.failed(i, s, message(e));
+            return new Done(step, e);
         }
     }
 
     private static String message(Throwable e) {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getName();
-    }
-
-    private RunReport report(RunRequest request, String status, Instant started, RunPlan plan,
-            List<RunReport.StepOutcome> outcomes, String error) {
-        Instant end = clock.instant();
-        return new RunReport(request.scope().key(), status, started, end, Duration.between(started, end).toMillis()
-                / 1000.0, plan.reason(), List.copyOf(outcomes), error);
     }
 
     private double seconds(Instant t0) {

@@ -31,7 +31,9 @@ import org.apache.spark.sql.SparkSession;
  *   [--threat-feed FILE]... [--taxii-url URL [--taxii-collection ID]...]
  * </pre>
  *
- * Exit codes: 0 done, 1 a step failed (re-run the same command to resume), 2 bad arguments.
+ * Exit codes: 0 done (also with warnings, so a scheduler's retries do not re-run a finished date:
+ * {@code report.json} says {@code succeeded-with-warnings}), 1 a step failed (re-run the same command
+ * to resume), 2 bad arguments.
  */
 public final class NightlySubmit {
     static final String USAGE = """

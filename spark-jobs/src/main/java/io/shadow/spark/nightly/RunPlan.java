@@ -53,7 +53,7 @@ public record RunPlan(int start, List<String> carriedOver, String reason) {
                     + "was not marked done; running every step");
         }
         return new RunPlan(i, List.copyOf(steps.subList(0, i)), "resuming the " + p.status() + " run of "
-                + request.scope() + " at '" + steps.get(i) + "'" + (p.failedStep() != null ? " (it failed there: "
-                + p.error() + ")" : "") + "; skipping " + String.join(", ", steps.subList(0, i)));
+                + request.scope() + " at '" + steps.get(i) + "'" + (RunState.INTERRUPTED.equals(p.status()) ? " ("
+                + p.error() + ")" : p.failedStep() != null ? " (it failed there: " + p.error() + ")" : "") + "; skipping " + String.join(", ", steps.subList(0, i)));
     }
 }

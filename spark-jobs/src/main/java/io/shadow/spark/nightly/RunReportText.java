@@ -19,9 +19,17 @@ final class RunReportText {
 
     static String of(RunReport r) {
         StringBuilder b = new StringBuilder();
-        b.append("Nightly run of ").append(scope(r.scope())).append(": ").append(r.status()).append('\n');
+        b.append("Nightly run of ").append(scope(r.scope())).append(": ").append(status(r)).append('\n');
+        if (!r.warnings().isEmpty()) {
+            b.append('\n');
+            for (RunReport.Warning w : r.warnings()) {
+                b.append("  WARNING (").append(w.step()).append("): ").append(w.message()).append('\n');
+            }
+            b.append('\n');
+        }
         List<Figure> run = new ArrayList<>(List.of(new Figure("Started", r.startedAt().toString()),
-                new Figure("Finished", r.finishedAt().toString()), new Figure("Duration", seconds(r.seconds())),
+                new Figure("Finished", r.finishedAt() == null ? "not yet" : r.finishedAt().toString()),
+                new Figure("Duration", seconds(r.seconds()) + (r.finishedAt() == null ? " so far" : "")),
                 new Figure("Plan", r.plan())));
         if (r.error() != null) {
             run.add(new Figure("Error", r.error()));
@@ -41,12 +49,22 @@ final class RunReportText {
         return RunScope.ALL_DATES.key().equals(key) ? "every event date" : "event date " + key;
     }
 
+    private static String status(RunReport r) {
+        return switch (r.status()) {
+            case RunState.RUNNING -> "running (if no nightly process runs it, it was killed; the same command resumes it)";
+            case RunReport.SUCCEEDED_WITH_WARNINGS -> "succeeded with " + Counts.of(r.warnings().size(), "warning");
+            default -> r.status();
+        };
+    }
+
     private static String status(RunReport.StepOutcome s) {
         return switch (s.status()) {
             case RunReport.RAN -> "ran in " + seconds(s.seconds());
             case RunReport.FAILED -> "failed after " + seconds(s.seconds());
             case RunReport.SKIPPED -> "skipped (see Plan above)";
             case RunReport.NOT_RUN -> "not run (a step before it failed)";
+            case RunReport.RUNNING -> "running";
+            case RunReport.PENDING -> "not started yet";
             default -> s.status();
         };
     }

@@ -9,7 +9,8 @@ import java.util.List;
  * rewritten after every step, so a run that dies (failure, kill, lost driver) can resume after
  * the last finished step.
  *
- * @param status {@code running}, {@code failed} or {@code succeeded}
+ * @param status {@code running}, {@code failed}, {@code interrupted} (the process was stopped during
+ *     the run) or {@code succeeded}
  * @param finished names of the steps this run (or the runs it resumed) completed, in order
  * @param failedStep the step that failed, if one did
  * @param error that step's error message
@@ -19,6 +20,7 @@ public record RunState(String scope, String status, Instant startedAt, Instant u
     public static final String RUNNING = "running";
     public static final String FAILED = "failed";
     public static final String SUCCEEDED = "succeeded";
+    public static final String INTERRUPTED = "interrupted";
 
     public RunState {
         finished = List.copyOf(finished == null ? List.of() : finished);
@@ -36,6 +38,10 @@ public record RunState(String scope, String status, Instant startedAt, Instant u
 
     RunState failed(String step, String message, Instant now) {
         return new RunState(scope, FAILED, startedAt, now, finished, step, message);
+    }
+
+    RunState interrupted(String step, String message, Instant now) {
+        return new RunState(scope, INTERRUPTED, startedAt, now, finished, step, message);
     }
 
     RunState succeeded(Instant now) {

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.delta.tables.DeltaTable;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.model.registry.LocalModelRegistry;
@@ -121,11 +122,19 @@ class NightlyPipelineIT {
         NightlyPipeline pipeline = new NightlyPipeline(spark, f.config(), progress::add);
         List<NightlyStep> upToFeatures = pipeline.steps().stream()
                 .filter(s -> s.name().equals("ingest") || s.name().equals("features")).toList();
-        pipeline.run(RunRequest.resumeOrRun(RunScope.of(java.time.LocalDate.parse("2026-10-01"))), upToFeatures);
-        assertThat(progress).anySatisfy(line -> assertThat(line)
-                .startsWith("WARN: no stored events for 2026-10-01 in " + f.catalog.path(ShadowTable.EVENTS)
-                        + " (events from ")
+        RunReport report = pipeline.run(RunRequest.resumeOrRun(RunScope.of(java.time.LocalDate.parse("2026-10-01"))),
+                upToFeatures);
+        String warning = "no stored events for 2026-10-01 in " + f.catalog.path(ShadowTable.EVENTS) + " (events from ";
+        assertThat(progress).anySatisfy(line -> assertThat(line).startsWith("  [2/2] features WARN: " + warning)
                 .contains("Check --date"));
+        assertThat(report.status()).isEqualTo("succeeded-with-warnings");
+        assertThat(report.warnings()).singleElement().satisfies(w -> assertThat(w.message()).startsWith(warning));
+        JsonNode json = RunFiles.JSON.readTree(new RunFiles(spark.sparkContext().hadoopConfiguration(),
+                f.catalog.root(), RunScope.of(java.time.LocalDate.parse("2026-10-01"))).read(RunFiles.REPORT_JSON)
+                .orElseThrow());
+        assertThat(json.get("status").asText()).isEqualTo("succeeded-with-warnings");
+        assertThat(json.get("warnings").get(0).get("message").asText()).startsWith(warning);
+        assertThat(json.get("steps").get(1).get("result").get("rows").asLong()).isZero();
         assertThat(progress).anySatisfy(line -> assertThat(line).matches("  \\[1/2] ingest done in [0-9.]+ s: "
                 + "[1-9][0-9]{0,2}(,[0-9]{3})* events in [1-9][0-9]* batch(es)?, 0 quarantined"));
         assertThat(progress).anySatisfy(line -> assertThat(line).matches("  \\[2/2] features done in [0-9.]+ s: "

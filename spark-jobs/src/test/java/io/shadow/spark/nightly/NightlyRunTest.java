@@ -72,11 +72,97 @@ class NightlyRunTest {
 
         assertThatThrownBy(() -> run.run(steps(), RunRequest.resumeOrRun(DAY)))
                 .isInstanceOf(NightlyRun.StepFailedException.class)
-                .hasMessageContaining("interrupted: the process was stopped (SIGTERM or Ctrl-C) while the step ran")
+                .hasMessageContaining("interrupted: the process was stopped (SIGTERM or Ctrl-C) at 20")
+                .hasMessageContaining(" while the step ran")
                 .hasMessageNotContaining("corrupt");
         RunState state = files().readState().orElseThrow();
+        assertThat(state.status()).isEqualTo(RunState.INTERRUPTED);
         assertThat(state.failedStep()).isEqualTo("features");
         assertThat(state.error()).startsWith("interrupted: the process was stopped");
+    }
+
+    @Test
+    void aRunStoppedInAStepThatDoesNotThrowIsRecordedAsInterruptedByTheShutdownHook() throws Exception {
+        run(RunRequest.resumeOrRun(DAY)); // an earlier run of the date succeeded: its report must not stand
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<NightlyStep> steps = new ArrayList<>(steps().subList(0, 3));
+        steps.add(new NightlyStep("train-and-promote", scope -> { // like TensorFlow: the stopping JVM does not stop it
+            started.countDown();
+            release.await();
+            return "trained";
+        }));
+        var outcome = java.util.concurrent.CompletableFuture.supplyAsync(() -> new NightlyRun(files(), progress::add,
+                Clock.systemUTC(), () -> false).run(steps, new RunRequest(DAY, null, true)));
+        assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
+        JsonNode running = RunFiles.JSON.readTree(files().read(RunFiles.REPORT_JSON).orElseThrow());
+        assertThat(running.get("status").asText()).as("the earlier run's report is replaced at once")
+                .isEqualTo("running");
+        assertThat(running.get("steps").findValuesAsText("status")).containsExactly("ran", "ran", "ran", "running");
+
+        NightlyRun.interruptActiveRuns(); // what the shutdown hook does on SIGTERM
+
+        RunState state = files().readState().orElseThrow();
+        assertThat(state.status()).isEqualTo(RunState.INTERRUPTED);
+        assertThat(state.failedStep()).isEqualTo("train-and-promote");
+        assertThat(state.error()).matches("interrupted: the process was stopped \\(SIGTERM or Ctrl-C\\) at "
+                + "20[-0-9T:.]+Z while 'train-and-promote' ran");
+        assertThat(state.finished()).containsExactly("ingest", "features", "baselines");
+        JsonNode json = RunFiles.JSON.readTree(files().read(RunFiles.REPORT_JSON).orElseThrow());
+        assertThat(json.get("status").asText()).isEqualTo("interrupted");
+        assertThat(json.get("error").asText()).isEqualTo(state.error());
+        assertThat(json.get("steps").findValuesAsText("status")).containsExactly("ran", "ran", "ran", "failed");
+        assertThat(json.get("steps").get(3).get("error").asText()).startsWith("interrupted: the process was stopped")
+                .endsWith(" while the step ran");
+        assertThat(files().read(RunFiles.REPORT_TEXT).orElseThrow())
+                .startsWith("Nightly run of event date 2026-11-09: interrupted\n")
+                .contains("\n  Error:     interrupted: the process was stopped");
+        assertThat(progress).anySatisfy(l -> assertThat(l).startsWith("nightly run of event date 2026-11-09 "
+                + "interrupted: the process was stopped").contains("the same command resumes there"));
+
+        String recorded = files().read(RunFiles.STATE).orElseThrow();
+        NightlyRun.interruptActiveRuns();
+        release.countDown(); // the step ends after all: the run's own thread must not overwrite the record
+        assertThatThrownBy(outcome::join).hasCauseInstanceOf(NightlyRun.StepFailedException.class)
+                .hasMessageContaining("nightly run of event date 2026-11-09 interrupted: the process was stopped");
+        assertThat(files().read(RunFiles.STATE).orElseThrow()).isEqualTo(recorded);
+
+        ran.clear();
+        RunReport resumed = run(RunRequest.resumeOrRun(DAY));
+        assertThat(resumed.plan()).startsWith("resuming the interrupted run of event date 2026-11-09 at "
+                + "'training-set'");
+    }
+
+    @Test
+    void aStepsWarningsComeFirstInTheReportAndTheRunSucceedsWithWarnings() throws Exception {
+        record Rows(long rows, List<String> warnings) implements StepWarnings {
+        }
+        List<NightlyStep> steps = List.of(new NightlyStep("ingest", scope -> "0 events"),
+                new NightlyStep("features", scope -> new Rows(0, List.of("no stored events for 2026-11-09"))));
+
+        RunReport report = new NightlyRun(files(), progress::add, Clock.systemUTC()).run(steps,
+                RunRequest.resumeOrRun(DAY));
+
+        assertThat(report.status()).isEqualTo(RunReport.SUCCEEDED_WITH_WARNINGS).isEqualTo("succeeded-with-warnings");
+        JsonNode json = RunFiles.JSON.readTree(files().read(RunFiles.REPORT_JSON).orElseThrow());
+        assertThat(json.get("status").asText()).isEqualTo("succeeded-with-warnings");
+        assertThat(json.get("warnings")).hasSize(1);
+        assertThat(json.get("warnings").get(0).get("step").asText()).isEqualTo("features");
+        assertThat(json.get("warnings").get(0).get("message").asText()).isEqualTo("no stored events for 2026-11-09");
+        assertThat(files().read(RunFiles.REPORT_TEXT).orElseThrow()).startsWith("""
+                Nightly run of event date 2026-11-09: succeeded with 1 warning
+
+                  WARNING (features): no stored events for 2026-11-09
+
+                  Started:""");
+        assertThat(progress).contains("  [2/2] features WARN: no stored events for 2026-11-09");
+        assertThat(files().readState().orElseThrow().status()).as("finished: nothing to resume")
+                .isEqualTo(RunState.SUCCEEDED);
+
+        RunReport clean = run(RunRequest.resumeOrRun(DAY));
+        assertThat(clean.status()).isEqualTo("succeeded");
+        assertThat(RunFiles.JSON.readTree(files().read(RunFiles.REPORT_JSON).orElseThrow()).get("warnings"))
+                .isEmpty();
     }
 
     @Test
@@ -263,7 +349,8 @@ class NightlyRunTest {
         List<NightlyStep> steps = List.of(
                 new NightlyStep("feedback-import", scope -> new FeedbackImportJob.Result(1250, 7, 1, null)),
                 new NightlyStep("ingest", scope -> new IngestJob.Result(1, 105242, 0)),
-                new NightlyStep("features", scope -> "61,752 feature rows for 2026-11-09"),
+                new NightlyStep("features", scope -> RowsWritten.forDate("silver/features", 61752, scope.date(),
+                        "feature row", List.of())),
                 new NightlyStep("threat-intel", scope -> new ThreatIntelSyncJob.Result(12004, 3, 11890, 1,
                         List.of("feeds/blocklist.txt"), List.of("line 7: not an IP, CIDR, URL or domain"), List.of())),
                 new NightlyStep("training-set", scope -> new TrainingSetJob.Result(438, 1, 12, 2051)),
@@ -320,6 +407,15 @@ class NightlyRunTest {
                 new IngestJob.Result(1, 105242, 0))));
         assertThat(json.get("steps").get(1).get("result").fieldNames()).toIterable()
                 .containsExactly("batches", "events", "quarantined");
+        assertThat(json.get("steps").get(2).get("result")).as("the features step's figures as numbers")
+                .isEqualTo(RunFiles.JSON.readTree("{\"table\": \"silver/features\", \"rows\": 61752, "
+                        + "\"date\": \"2026-11-09\"}"));
+        assertThat(RunFiles.JSON.readTree(RunFiles.json(RowsWritten.of("gold/baselines", 3212,
+                "entity-feature baseline")))).isEqualTo(RunFiles.JSON.readTree("{\"table\": \"gold/baselines\", "
+                + "\"rows\": 3212}"));
+        assertThat(RowsWritten.of("gold/baselines", 3212, "entity-feature baseline"))
+                .hasToString("3,212 entity-feature baselines");
+        assertThat(RowsWritten.everyDate("silver/features", 1, "feature row")).hasToString("1 feature row, every date");
         assertThat(json.get("steps").get(5).get("result")).as("the decision's own fields, as before")
                 .isEqualTo(RunFiles.JSON.readTree(RunFiles.json(PROMOTED)));
         assertThat(json.get("steps").get(0).fieldNames()).toIterable()

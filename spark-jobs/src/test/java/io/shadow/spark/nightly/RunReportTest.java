@@ -14,7 +14,7 @@ class RunReportTest {
     @Test
     void aResultWithoutFiguresOfItsOwnIsShownByItsFieldsInWordsWithoutTheOnesItLeftEmpty() {
         Instant t = Instant.parse("2026-11-09T02:00:00Z");
-        RunReport r = new RunReport("2026-11-08", RunReport.RAN, t, t.plusSeconds(5), 5, "first run",
+        RunReport r = new RunReport("2026-11-08", RunReport.RAN, List.of(), t, t.plusSeconds(5), 5, "first run",
                 List.of(new RunReport.StepOutcome("feedback-import", RunReport.RAN, 1.5,
                         JSON.valueToTree(new FeedbackImportJob.Result(8, 7, 5, null)), null)), null);
 
