@@ -94,8 +94,9 @@ public final class NightlyBench {
             Report out = new Report("nightly").row("events", String.format("%,d bronze events on %s (%d principals, "
                     + "%d hosts)", events, DAY, PRINCIPALS, HOSTS));
             for (RunReport.StepOutcome s : report.steps()) {
-                out.row("  " + s.name() + " (last round)", String.format("%.1f s  %s", s.seconds(),
-                        s.result() == null ? "" : s.result().isTextual() ? s.result().asText() : s.result().toString()));
+                String result = s.result() == null ? "" : s.result().isTextual() ? s.result().asText()
+                        : s.result().toString();
+                out.row("  " + s.name() + " (last round)", String.format("%.1f s  %s", s.seconds(), result));
             }
             for (int r = 0; r < rounds; r++) {
                 out.row("round " + (r + 1) + ": nightly / bare", String.format("%.1f s / %.1f s = %.2f", nightly[r],

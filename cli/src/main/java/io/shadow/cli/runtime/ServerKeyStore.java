@@ -55,8 +55,8 @@ final class ServerKeyStore {
             }
         } catch (UnrecoverableKeyException e) {
             throw new ConfigException("invalid server.tls-key-store = " + file + "; expected its private key to open "
-                    + "with server.tls-password, as the store does, but the key has a password of its own. Give the key "
-                    + "the store's password (keytool -keypasswd -alias ALIAS -keystore " + file + ")");
+                    + "with server.tls-password, as the store does, but the key has a password of its own. Give the "
+                    + "key the store's password (keytool -keypasswd -alias ALIAS -keystore " + file + ")");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot read the key store " + file + ": " + e.getMessage(), e);
         }
