@@ -23,6 +23,9 @@ class RecentEventIdsTest {
         assertThat(recent.add(recent.hash("acme", "a"))).isTrue();
         assertThat(recent.add(recent.hash("acme", "c"))).isFalse();
         assertThat(recent.hash("ab", "c")).isNotEqualTo(recent.hash("a", "bc"));
+        assertThat(recent.hash("acme", "web-1", "x")).as("another host's event with the same id is another event")
+                .isNotEqualTo(recent.hash("acme", "web-2", "x"));
+        assertThat(recent.hash("acme", "web-1", "x")).isNotEqualTo(recent.hash("acme", "web-", "1x"));
     }
 
     @Test

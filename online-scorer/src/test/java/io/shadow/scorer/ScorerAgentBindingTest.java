@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An agent token bound to a host ({@code principal: web-1} in {@code auth.tokens}) reports that
- * host's events only, on a real port: a compromised host cannot get another principal locked out.
+ * host's events only, on a real port: a compromised host cannot make up another host's activity (or
+ * activity naming no host) to get a principal locked out.
  * Unbound agent tokens and service tokens (collectors such as CloudTrail report no host) send any.
  */
 class ScorerAgentBindingTest {

@@ -87,6 +87,10 @@ final class SpoolWriter {
         if (broken != null) {
             throw new UncheckedIOException(brokenMessage(), broken);
         }
+        if (active == null) { // closed: the agent is stopping; nothing is written, nothing marked broken
+            throw new IllegalStateException("spool " + dir + " is closed (the agent is stopping); nothing of this "
+                    + "batch was acknowledged: send it again once the agent is back");
+        }
     }
 
     /** Why appends are refused until a restart (a failed write that could not be rolled back), if they are. */

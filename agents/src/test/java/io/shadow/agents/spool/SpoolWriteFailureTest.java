@@ -207,4 +207,19 @@ class SpoolWriteFailureTest {
             assertThat(texts(spool.read(0, 100))).isEqualTo(expectedTexts(0, 4));
         }
     }
+
+    @Test
+    void anAppendAfterCloseIsRefusedPlainlyAndLeavesTheSpoolSound() {
+        Spool spool = Spool.open(dir, SEGMENT, ROOMY);
+        spool.append(payloads(0, 2));
+        spool.close();
+
+        assertThatThrownBy(() -> spool.append(payloads(2, 3))).isInstanceOf(IllegalStateException.class)
+                .hasMessage("spool " + dir + " is closed (the agent is stopping); nothing of this batch was "
+                        + "acknowledged: send it again once the agent is back");
+        assertThat(spool.writeFailure()).as("not broken").isEmpty();
+        try (Spool again = Spool.open(dir, SEGMENT, ROOMY)) {
+            assertThat(texts(again.read(0, 100))).isEqualTo(expectedTexts(0, 2));
+        }
+    }
 }

@@ -81,6 +81,7 @@ public final class EventLineCheck {
             boolean who = false;
             boolean tenant = false;
             int seen = 0;
+            java.util.List<String> others = null; // names of other fields, kept only when a line has some
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
@@ -89,6 +90,14 @@ public final class EventLineCheck {
                     return false; // a field given twice: the full codec says which
                 }
                 seen |= bit;
+                if (bit == 0) {
+                    if (others == null) {
+                        others = new java.util.ArrayList<>(2);
+                    } else if (others.contains(f)) {
+                        return false;
+                    }
+                    others.add(f);
+                }
                 JsonToken v = p.nextToken();
                 switch (f) {
                     case "event_id" -> id = v == JsonToken.VALUE_STRING && !blank(p);

@@ -50,6 +50,7 @@ class EventLineCheckTest {
             VALID.replace("\"s3://b\"", "\"s3://b\\n\""),
             VALID.replace("\"acme\"", "\" acme\""),                              // a padded tenant
             VALID.replace("\"tenant\":\"acme\",", "\"tenant\":\"acme\",\"tenant\":\"globex\","), // twice
+            VALID.replace("\"tenant\":\"acme\",", "\"tenant\":\"acme\",\"region\":\"eu\",\"region\":\"us\","),
         };
         for (String line : lines) {
             assertThat(EventLineCheck.validWithId(line)).as(line).isFalse();

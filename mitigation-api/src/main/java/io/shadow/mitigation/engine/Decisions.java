@@ -176,11 +176,14 @@ public final class Decisions {
             // not a failed record but an exception: the claim is taken and replaced actions may be undone, so
             // the modify is withdrawn all the same; the target must never be left uncontained
             LOG.error("modify of mitigation {} failed while {}; withdrawing it", mitigationId, step, e);
+            if (e instanceof UnrecordedActionException u) { // in force with no record: say so, not "as before"
+                withdraw(c, added, replaced, target, step + " failed", u, u.getMessage());
+            }
             withdraw(c, added, replaced, target, step + " failed unexpectedly (" + e.getClass().getSimpleName()
-                    + ": " + e.getMessage() + "; the server log has the details)", e);
+                    + ": " + e.getMessage() + "; the server log has the details)", e, null);
         }
         if (added.stream().anyMatch(r -> !ActionRecord.APPLIED.equals(r.status()))) {
-            withdraw(c, added, replaced, target, null, null);
+            withdraw(c, added, replaced, target, null, null, null);
         }
         for (ActionRecord r : dropped) {
             if (!replaced.contains(r)) {
@@ -203,7 +206,7 @@ public final class Decisions {
      * @param thrown why, when applying or undoing threw instead of returning a failed record; else null
      */
     private void withdraw(Context c, List<ActionRecord> added, List<ActionRecord> replaced, ActionTarget target,
-            String thrown, Throwable cause) {
+            String thrown, Throwable cause, String unrecorded) {
         String id = c.mitigation.mitigationId();
         List<String> stuck = new ArrayList<>();
         List<String> kept = new ArrayList<>();
@@ -213,6 +216,9 @@ public final class Decisions {
             }
         }
         List<String> problems = new ArrayList<>();
+        if (unrecorded != null) {
+            problems.add("the new action " + unrecorded);
+        }
         stuck.forEach(f -> problems.add("undoing the new " + f + " failed; it stays in force"));
         for (ActionRecord r : replaced) {
             String notAgain;

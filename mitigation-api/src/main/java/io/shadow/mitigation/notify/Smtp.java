@@ -68,8 +68,8 @@ public record Smtp(String host, int port, String from, String username, String p
      * {@code ceo@globex.example} in tenant acme is not mailed acme's notifications.
      */
     public String addressOf(String tenant, String recipient) {
-        if (recipient == null) {
-            return null;
+        if (recipient == null || !oneAddress(recipient)) {
+            return null; // "ceo@globex.example, x@acme.example" would be mailed as a list of addresses
         }
         if (domains.isEmpty()) {
             return recipient.contains("@") ? recipient
@@ -81,6 +81,24 @@ public record Smtp(String host, int port, String from, String username, String p
         }
         int at = recipient.lastIndexOf('@');
         return at < 0 ? recipient + "@" + d : recipient.substring(at + 1).equalsIgnoreCase(d) ? recipient : null;
+    }
+
+    /**
+     * Whether {@code recipient} can only be one mailbox: principals come from event data, and the
+     * courier parses its destination as an address list, so a comma, a group or a quoted or
+     * commented part would add addresses no rule looked at.
+     */
+    private static boolean oneAddress(String recipient) {
+        if (recipient.isBlank() || recipient.indexOf('@') != recipient.lastIndexOf('@')) {
+            return false;
+        }
+        for (int i = 0; i < recipient.length(); i++) {
+            char c = recipient.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c) || ",;:<>()[]\\\"".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code tenant}'s domain in {@code domains}, or null when it has none there. */

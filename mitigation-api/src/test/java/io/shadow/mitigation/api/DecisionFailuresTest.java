@@ -129,6 +129,20 @@ class DecisionFailuresTest {
     }
 
     @Test
+    void aNewActionThatCanBeNeitherRecordedNorUndoneIsNamedInTheAnswerNotCalledAsBefore() throws SQLException {
+        table.failOn(4, new IllegalStateException("the table is locked")); // undoing the unrecorded new one
+        refuseRecordingAnAppliedRollback();
+
+        HttpResponse<String> r = modifyToTheNamedTable();
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(500);
+        assertThat(error(r)).contains("the new action rollback_table on ", ") is in force without a record: "
+                + "recording it failed (", "undoing it failed too (IllegalStateException: the table is locked)")
+                .doesNotContain("what was in force before is in force");
+        assertOpenAgain();
+    }
+
+    @Test
     void anErrorApplyingAReplacedActionAgainStillWithdrawsTheModify() {
         table.failOn(3, new IllegalStateException("the table is locked"));
         table.failOn(4, new NoClassDefFoundError(NO_SPARK)); // applying the old one again

@@ -41,6 +41,19 @@ class SmtpTest {
     }
 
     @Test
+    void aPrincipalThatWouldBeReadAsSeveralAddressesGetsNoMail() {
+        Smtp perTenant = smtp("", List.of("acme=acme.example"));
+        Smtp single = smtp("acme.example", List.of());
+        for (String sneaky : List.of("ceo@globex.example, x@acme.example", "ceo@globex.example;x@acme.example",
+                "Boss <ceo@globex.example> x@acme.example", "\"a,b\"@acme.example", "a@b@acme.example",
+                "x@acme.example (ceo@globex.example)")) {
+            assertThat(perTenant.addressOf("acme", sneaky)).as(sneaky).isNull();
+            assertThat(single.addressOf("acme", sneaky)).as(sneaky).isNull();
+        }
+        assertThat(perTenant.addressOf("acme", "alice.smith@acme.example")).isEqualTo("alice.smith@acme.example");
+    }
+
+    @Test
     void aMalformedOrRepeatedEntryIsRefusedNamingTheKey() {
         assertThatThrownBy(() -> smtp("", List.of("acme.example"))).hasMessage("mitigation.channels.smtp.domains "
                 + "entry 'acme.example' is not tenant=domain, e.g. acme=acme.example");

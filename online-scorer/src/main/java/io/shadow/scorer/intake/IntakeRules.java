@@ -20,8 +20,8 @@ import java.time.Instant;
  * fine (late and replayed events). An event from the future would move its entities' current
  * bucket there, so that every real event after it counted as late and their volumes went
  * unjudged until that time. Events sent with an agent token bound to a host ({@link #forCaller})
- * must name that host: otherwise one compromised host could report any principal's activity and
- * have them locked out.
+ * must name that host: otherwise one compromised host could make up any host's activity. (It can
+ * still report any principal's activity on its own host, as its agent legitimately does.)
  *
  * @param defaultTenant the tenant of events that name none; null: {@code tenant} is required
  * @param boundHost the host every event must name (the caller's agent token is bound to it); null: any

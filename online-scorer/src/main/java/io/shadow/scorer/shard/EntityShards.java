@@ -76,7 +76,7 @@ public final class EntityShards implements AutoCloseable {
         boolean[] duplicate = new boolean[ordered.length];
         if (recent.enabled()) {
             for (int i = 0; i < ordered.length; i++) {
-                long h = recent.hash(ordered[i].tenant(), ordered[i].eventId());
+                long h = recent.hash(ordered[i].tenant(), ordered[i].host(), ordered[i].eventId());
                 if (recent.add(h)) {
                     fresh[i] = h;
                 } else {
@@ -84,20 +84,26 @@ public final class EntityShards implements AutoCloseable {
                 }
             }
         }
+        boolean[] dispatched = new boolean[1];
         try {
-            return scoreOrdered(ordered, duplicate);
+            return scoreOrdered(ordered, duplicate, dispatched);
         } catch (InterruptedException | RuntimeException | Error e) {
-            // not scored after all: the sender's retry must be scored, not answered as a duplicate
-            for (long h : fresh) {
-                if (h != 0) {
-                    recent.forget(h);
+            if (!dispatched[0]) {
+                // nothing was scored: the sender's retry must be scored, not answered as a duplicate
+                for (long h : fresh) {
+                    if (h != 0) {
+                        recent.forget(h);
+                    }
                 }
             }
+            // once parts are with the shards, some of them may have observed their events: a retry
+            // must not count those twice, so the ids stay (a batch that fails there is not scored again)
             throw e;
         }
     }
 
-    private List<ScoredEvent> scoreOrdered(ActivityEvent[] ordered, boolean[] duplicate) throws InterruptedException {
+    private List<ScoredEvent> scoreOrdered(ActivityEvent[] ordered, boolean[] duplicate, boolean[] dispatched)
+            throws InterruptedException {
         int n = workers.length;
         // per event, the shards it concerns as a bit set (at most 64 shards are told apart; more
         // shards simply share bits, which only costs a look at an entity another shard owns)
@@ -135,6 +141,7 @@ public final class EntityShards implements AutoCloseable {
             busy += c > 0 ? 1 : 0;
         }
         Part.Done done = new Part.Done(busy);
+        dispatched[0] = true;
         for (int s = 0; s < n; s++) {
             if (counts[s] > 0) {
                 parts[s] = new ScoredEvent[ordered.length];

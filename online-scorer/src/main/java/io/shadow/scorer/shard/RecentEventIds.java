@@ -47,9 +47,19 @@ public final class RecentEventIds {
 
     /** A 64-bit hash of tenant and event id, never 0 (0 marks an empty slot). */
     public long hash(String tenant, String eventId) {
+        return hash(tenant, null, eventId);
+    }
+
+    /**
+     * A 64-bit hash of tenant, host and event id, never 0: with the host in it, a sender that may only
+     * report its own host (a bound agent token) cannot pre-empt another host's events by their ids.
+     */
+    public long hash(String tenant, String host, String eventId) {
         long h = seed;
         h = chars(h, tenant == null ? "" : tenant);
         h = (h ^ (tenant == null ? -1 : tenant.length())) * FNV_PRIME; // "ab"+"c" is not "a"+"bc"
+        h = chars(h, host == null ? "" : host);
+        h = (h ^ (host == null ? -1 : host.length())) * FNV_PRIME;
         h = chars(h, eventId);
         h = mix(h);
         return h == 0 ? 1 : h;
@@ -65,7 +75,8 @@ public final class RecentEventIds {
 
     /**
      * Forgets a hash added by a batch that was not scored after all, so that its sender's retry is
-     * scored. Its place in the ring stays taken until it comes round: the window is that much shorter.
+     * scored. Its place in the ring stays taken until it comes round, and should the id be added again,
+     * that old place forgets it early: the window is that much shorter for it.
      */
     public void forget(long hash) {
         Stripe s = stripes[stripeOf(hash)];
