@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.HandlerType;
 import io.javalin.router.ParsedEndpoint;
-import io.shadow.features.baseline.BaselineSnapshot;
 import io.shadow.model.registry.LocalModelRegistry;
-import io.shadow.model.risk.PatternHistory;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,18 +31,7 @@ class ScorerOperationsTest {
     @Test
     void readyOnlyWithBaselinesLoadedAndReadyAgainAfterTheyArrive() throws Exception {
         AtomicLong version = new AtomicLong(-1);
-        BaselineSource nightly = new BaselineSource() {
-            @Override
-            public long currentVersion() {
-                return version.get();
-            }
-
-            @Override
-            public Generation read() {
-                return new Generation(version.get() < 0 ? BaselineSnapshot.EMPTY : TestServer.snapshot(version.get()),
-                        PatternHistory.EMPTY);
-            }
-        };
+        BaselineSource nightly = TestServer.moving(version, v -> { });
         try (TestServer s = server(nightly)) {
             HttpResponse<String> notYet = s.get("/ready", null);
             assertThat(notYet.statusCode()).isEqualTo(503);
@@ -68,20 +55,11 @@ class ScorerOperationsTest {
     @Test
     void newerBaselinesThatDoNotLoadLeaveTheScorerReadyOnTheOnesItServesAndSayWhy() throws Exception {
         AtomicLong version = new AtomicLong(4);
-        BaselineSource nightly = new BaselineSource() {
-            @Override
-            public long currentVersion() {
-                return version.get();
+        BaselineSource nightly = TestServer.moving(version, v -> {
+            if (v > 4) {
+                throw new IllegalStateException("gold/baselines/_delta_log/00000000000000000005.json is damaged");
             }
-
-            @Override
-            public Generation read() {
-                if (version.get() > 4) {
-                    throw new IllegalStateException("gold/baselines/_delta_log/00000000000000000005.json is damaged");
-                }
-                return new Generation(TestServer.snapshot(version.get()), PatternHistory.EMPTY);
-            }
-        };
+        });
         try (TestServer s = server(nightly)) {
             assertThat(s.get("/ready", null).statusCode()).isEqualTo(200);
 

@@ -2,11 +2,9 @@ package io.shadow.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shadow.features.baseline.BaselineSnapshot;
 import io.shadow.features.signal.Assessment;
 import io.shadow.model.registry.LocalModelRegistry;
 import io.shadow.model.registry.ModelRegistry;
-import io.shadow.model.risk.PatternHistory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,18 +31,7 @@ class ScorerReloadIT {
         int v2 = Champions.train(registry, false);
         registry.setAlias("shadow-risk", ModelRegistry.CHAMPION, v1);
         AtomicLong version = new AtomicLong(1);
-        BaselineSource nightly = new BaselineSource() {
-            @Override
-            public long currentVersion() {
-                return version.get();
-            }
-
-            @Override
-            public Generation read() {
-                BaselineSnapshot s = TestServer.snapshot(version.get());
-                return new Generation(s, PatternHistory.EMPTY);
-            }
-        };
+        BaselineSource nightly = TestServer.moving(version, v -> { });
         ScorerSettings manual = ScorerSettings.defaults().withIntervals(Duration.ZERO, Duration.ZERO)
                 .withModelPoll(Duration.ZERO);
         try (TestServer server = new TestServer(registry, nightly, manual, 4 << 20)) {

@@ -79,6 +79,27 @@ final class TestServer implements AutoCloseable {
         return BaselineSource.fixed(snapshot(version), PatternHistory.EMPTY);
     }
 
+    /**
+     * Baselines whose version the test moves: {@link #snapshot} of the current {@code version} (none
+     * while it is negative), or what {@code read} throws for it.
+     */
+    static BaselineSource moving(java.util.concurrent.atomic.AtomicLong version,
+            java.util.function.LongConsumer read) {
+        return new BaselineSource() {
+            @Override
+            public long currentVersion() {
+                return version.get();
+            }
+
+            @Override
+            public Generation read() {
+                long v = version.get();
+                read.accept(v);
+                return new Generation(v < 0 ? BaselineSnapshot.EMPTY : snapshot(v), PatternHistory.EMPTY);
+            }
+        };
+    }
+
     /** Principals u-* (and the population) that never delete and work from 10.0.0.0/24 with the AWS CLI. */
     static BaselineSnapshot snapshot(long version) {
         Map<EntityKey, EntityBaseline> m = new HashMap<>();
