@@ -64,6 +64,27 @@ final class ModelsCommand implements Runnable {
         spec.commandLine().getErr().flush();
     }
 
+    /** How versions come to be, for the answers that find none. */
+    private static final String REGISTERS_THEM = "`bin/shadow nightly` or `bin/shadow train` registers them";
+
+    /** What the subcommands share: the installation they look at and where they print. */
+    abstract static class RegistryCommand implements Callable<Integer> {
+        @Mixin
+        InstallationOptions installation = new InstallationOptions();
+
+        @Spec
+        CommandSpec spec;
+
+        /** Prints {@code lines} to standard output and flushes it. */
+        void say(String... lines) {
+            var out = spec.commandLine().getOut();
+            for (String l : lines) {
+                out.println(l);
+            }
+            out.flush();
+        }
+    }
+
     /** What to say when the installation has no registry yet: nothing was trained there. */
     static String noRegistry(ResolvedPaths paths) {
         return "no model registry at " + paths.registryLocation() + " yet (`bin/shadow nightly` or `bin/shadow "
@@ -72,13 +93,7 @@ final class ModelsCommand implements Runnable {
 
     @Command(name = "champion", mixinStandardHelpOptions = true,
             description = "Print the version the scorer serves (the `champion` alias).")
-    static final class Champion implements Callable<Integer> {
-        @Mixin
-        InstallationOptions installation = new InstallationOptions();
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Champion extends RegistryCommand {
         @Override
         public Integer call() {
             ResolvedPaths paths = ResolvedPaths.of(installation.load());
@@ -87,8 +102,7 @@ final class ModelsCommand implements Runnable {
                     : "champion: " + champion(paths.openRegistry(), e -> warn(spec, e.getMessage()))
                             + " in the model registry at "
                             + paths.registryLocation();
-            spec.commandLine().getOut().println(line);
-            spec.commandLine().getOut().flush();
+            say(line);
             return 0;
         }
     }
@@ -96,19 +110,13 @@ final class ModelsCommand implements Runnable {
     @Command(name = "promote", mixinStandardHelpOptions = true,
             description = "Point the `champion` alias at a registered version; a running scorer picks it up at its "
                     + "next reload.")
-    static final class Promote implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Promote extends RegistryCommand {
         int version;
 
         @Parameters(paramLabel = "VERSION", description = "Registered version number, e.g. 2.")
         void version(int v) {
             version = (int) OptionValues.atLeast(spec, "VERSION", v, 1, "(versions are numbered from 1)");
         }
-
-        @Mixin
-        InstallationOptions installation = new InstallationOptions();
 
         @Override
         public Integer call() {
@@ -121,7 +129,7 @@ final class ModelsCommand implements Runnable {
             if (versions.stream().noneMatch(v -> v.version() == version)) {
                 throw new IllegalArgumentException("model " + TrainAndPromote.MODEL_NAME + " has no version " + version
                         + " in the model registry at " + paths.registryLocation() + "; " + (versions.isEmpty()
-                        ? "it has no versions yet (`bin/shadow nightly` or `bin/shadow train` registers them)"
+                        ? "it has no versions yet (" + REGISTERS_THEM + ")"
                         : "its versions: " + numbers(versions) + " (`bin/shadow models list` shows their metrics)"));
             }
             // a champion that cannot be served any more is exactly what promoting replaces: warn and go on
@@ -134,15 +142,13 @@ final class ModelsCommand implements Runnable {
                 }
             });
             if (servable[0] && championNumber(registry).filter(c -> c == version).isPresent()) {
-                spec.commandLine().getOut().println("champion: " + before + " is already champion, nothing changed");
-                spec.commandLine().getOut().flush();
+                say("champion: " + before + " is already champion, nothing changed");
                 return 0;
             }
             registry.setAlias(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION, version);
-            spec.commandLine().getOut().println("champion: " + before + " -> " + champion(registry, e -> {
+            say("champion: " + before + " -> " + champion(registry, e -> {
                 throw e; // setAlias refuses a version whose run is missing
             }));
-            spec.commandLine().getOut().flush();
             return 0;
         }
     }
@@ -150,34 +156,27 @@ final class ModelsCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List the registered versions, oldest first: run, when registered, hold-out metrics; the "
                     + "champion marked with *.")
-    static final class ListVersions implements Callable<Integer> {
-        @Mixin
-        InstallationOptions installation = new InstallationOptions();
-
-        @Spec
-        CommandSpec spec;
-
+    static final class ListVersions extends RegistryCommand {
         @Override
         public Integer call() {
             ResolvedPaths paths = ResolvedPaths.of(installation.load());
-            var out = spec.commandLine().getOut();
             if (!paths.registryExists()) { // a read-only look: opening a local registry would create it
-                out.println("no versions: " + noRegistry(paths));
-                out.flush();
+                say("no versions: " + noRegistry(paths));
                 return 0;
             }
             ModelRegistry registry = paths.openRegistry();
             List<RegisteredVersion> versions = registry.versions(TrainAndPromote.MODEL_NAME);
             Optional<Integer> champion = championNumber(registry);
-            out.println("versions of " + TrainAndPromote.MODEL_NAME + " in the model registry at "
-                    + paths.registryLocation() + (versions.isEmpty() ? ": none yet (`bin/shadow nightly` or "
-                    + "`bin/shadow train` registers them)" : " (* champion):"));
+            List<String> lines = new java.util.ArrayList<>();
+            lines.add("versions of " + TrainAndPromote.MODEL_NAME + " in the model registry at "
+                    + paths.registryLocation() + (versions.isEmpty() ? ": none yet (" + REGISTERS_THEM + ")"
+                    : " (* champion):"));
             for (RegisteredVersion v : versions) {
-                out.println((champion.filter(c -> c == v.version()).isPresent() ? "* " : "  ") + v.id() + "  run "
+                lines.add((champion.filter(c -> c == v.version()).isPresent() ? "* " : "  ") + v.id() + "  run "
                         + v.runId() + (v.registeredAt() == null ? "" : "  registered " + v.registeredAt()) + "  "
                         + (v.runMissing() ? "run missing: cannot be served" : ModelMetrics.describe(v.metrics())));
             }
-            out.flush();
+            say(lines.toArray(String[]::new));
             return 0;
         }
     }
