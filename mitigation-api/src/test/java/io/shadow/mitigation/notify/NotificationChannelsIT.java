@@ -68,6 +68,9 @@ class NotificationChannelsIT {
             });
             assertThat(got.get(1).atMillis() - got.get(0).atMillis()).as("first backoff").isGreaterThanOrEqualTo(190);
             assertThat(got.get(2).atMillis() - got.get(1).atMillis()).as("doubled").isGreaterThanOrEqualTo(390);
+            // the receiver answers before the outbox records the delivery: wait for the record too
+            await(() -> api.store().auditLog(null).stream().anyMatch(e -> e.action().equals("webhook.delivered")),
+                    "delivery recorded");
             assertThat(api.store().auditLog(null)).anySatisfy(e -> {
                 assertThat(e.action()).isEqualTo("webhook.delivered");
                 assertThat(e.detail()).isEqualTo("mitigation.action.applied to soc after 3 attempt(s)");
