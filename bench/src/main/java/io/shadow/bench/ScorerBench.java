@@ -60,7 +60,8 @@ public final class ScorerBench {
         registry.setAlias("shadow-risk", ModelRegistry.CHAMPION, champions[0]);
         AtomicLong anomalies = new AtomicLong();
         ScorerSettings settings = ScorerSettings.defaults().withCheckpointDir(dir.resolve("state"))
-                .withIntervals(java.time.Duration.ofMinutes(1), java.time.Duration.ZERO);
+                .withIntervals(java.time.Duration.ofMinutes(1), java.time.Duration.ZERO)
+                .withDedupeWindow(Integer.getInteger("bench.dedupe", ScorerSettings.DEFAULT_DEDUPE_WINDOW));
         ScorerService scorer = new ScorerService(DetectorConfig.defaults(), BaselineSource.fixed(snapshot,
                 PatternHistory.EMPTY), ThreatIntel.fromBlocklist(List.of("185.220.101.0/24"), "tor-exits", 0.9),
                 ResourceRisk.defaults(), new RiskModelHolder(registry, "shadow-risk"), a -> {

@@ -29,17 +29,18 @@ import java.time.Duration;
  * @param maxTransferBytes the most bytes an event may report in {@code bytes_in} or {@code bytes_out};
  *     a larger value is rejected (one absurd value would weigh on its entities' volume statistics for
  *     a long while), at least 1
- * @param dedupeWindow distinct event ids (with their tenant) remembered across all shards: an event
- *     whose id is among them is answered as a duplicate and not scored again; the oldest is forgotten
- *     first. 24 to 40 bytes each; 0: no de-duplication, at most {@value #MAX_DEDUPE_WINDOW}
+ * @param dedupeWindow distinct event ids (with their tenant and host) remembered across all shards: an
+ *     event whose id is among them is answered as a duplicate and not scored again; each id is kept until
+ *     at least this many newer ones were taken (at most 17/16 of it), the oldest forgotten first. About
+ *     27 bytes each; 0: no de-duplication, at most {@value #MAX_DEDUPE_WINDOW}
  */
 public record ScorerSettings(int shards, int maxInFlight, int maxQueued, Duration queueTimeout, int retryAfterSeconds,
         int maxEntities, Path checkpointDir, Duration checkpointInterval, Duration reloadInterval,
         Duration modelPoll, Duration maxFutureSkew, String defaultTenant, long maxTransferBytes, int dedupeWindow) {
 
-    /** The default {@link #dedupeWindow}: 24 MB of heap with a power-of-two shard count, at most 40 MB. */
+    /** The default {@link #dedupeWindow}: about 27 MB of heap. */
     public static final int DEFAULT_DEDUPE_WINDOW = 1_000_000;
-    /** The largest {@link #dedupeWindow}: up to about 4 GiB of heap. */
+    /** The largest {@link #dedupeWindow}: about 2.7 GB of heap. */
     public static final int MAX_DEDUPE_WINDOW = 100_000_000;
 
     /** The longest {@link #maxFutureSkew}: a day covers any local time mislabelled as UTC. */

@@ -3,25 +3,29 @@ package io.shadow.scorer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shadow.scorer.shard.RecentEventIds;
-import java.util.ArrayDeque;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The de-duplication window: exactly the last {@code capacity} distinct ids, the oldest forgotten first. */
+/**
+ * The de-duplication window: every id is remembered until at least {@code capacity} newer distinct
+ * ids were taken, and forgotten within 17/16 of that (epochs of {@code capacity / 16} ids).
+ */
 class RecentEventIdsTest {
 
     @Test
-    void remembersTheLastIdsAndForgetsTheOldestFirst() {
-        RecentEventIds recent = new RecentEventIds(3, 1);
-        for (String id : new String[] {"a", "b", "c"}) {
-            assertThat(recent.add(recent.hash("acme", id))).as(id).isTrue();
+    void remembersAtLeastTheLastCapacityIdsAndForgetsOlderOnes() {
+        RecentEventIds recent = new RecentEventIds(32, 1); // epochs of 2 ids: a window of 32 to 33
+        for (int i = 0; i < 32; i++) {
+            assertThat(recent.add(recent.hash("acme", "e" + i))).as("e%d", i).isTrue();
         }
-        assertThat(recent.add(recent.hash("acme", "a"))).isFalse();
-        assertThat(recent.add(recent.hash("acme", "d"))).isTrue(); // "a" is forgotten
-        assertThat(recent.add(recent.hash("acme", "a"))).isTrue();
-        assertThat(recent.add(recent.hash("acme", "c"))).isFalse();
+        assertThat(recent.add(recent.hash("acme", "e0"))).as("32 newer ids or fewer: remembered").isFalse();
+        assertThat(recent.add(recent.hash("acme", "e32"))).isTrue();
+        assertThat(recent.add(recent.hash("acme", "e33"))).isTrue();
+        assertThat(recent.add(recent.hash("acme", "e34"))).isTrue();
+        assertThat(recent.add(recent.hash("acme", "e0"))).as("34 newer ids: forgotten").isTrue();
+        assertThat(recent.add(recent.hash("acme", "e5"))).as("30 newer ids: remembered").isFalse();
         assertThat(recent.hash("ab", "c")).isNotEqualTo(recent.hash("a", "bc"));
         assertThat(recent.hash("acme", "web-1", "x")).as("another host's event with the same id is another event")
                 .isNotEqualTo(recent.hash("acme", "web-2", "x"));
@@ -29,25 +33,28 @@ class RecentEventIdsTest {
     }
 
     @Test
-    void agreesWithASimpleModelUnderChurn() {
-        // few distinct ids against a small table: long probe runs, so backward-shift deletion is exercised
-        int capacity = 500;
-        RecentEventIds recent = new RecentEventIds(capacity, 1);
-        ArrayDeque<String> order = new ArrayDeque<>();
-        Set<String> window = new HashSet<>();
-        Random random = new Random(7);
-        for (int i = 0; i < 200_000; i++) {
-            String id = "evt-" + random.nextInt(1_500);
-            boolean fresh = !window.contains(id);
-            assertThat(recent.add(recent.hash("acme", id))).as("step %d, %s", i, id).isEqualTo(fresh);
-            if (fresh) {
-                order.addLast(id);
-                window.add(id);
-                if (order.size() > capacity) {
-                    window.remove(order.removeFirst());
-                }
-            }
+    void agreesWithTheEpochModelUnderChurnAndPastTheEpochCounterWrappingRound() {
+        // epochs of one id: 400,000 ids go round the 16-bit epoch counter six times, and a pool of
+        // 40 ids against a window of 16 to 17 brings each one back both inside and outside it
+        assertAgreesWithModel(16, 40, 400_000, 11);
+        // a larger table with longer epochs
+        assertAgreesWithModel(5_000, 9_000, 300_000, 7);
+    }
+
+    @Test
+    void aBatchTakesEachIdOnceAndMarksRepeatsAcrossStripes() {
+        RecentEventIds recent = new RecentEventIds(1_000, 4);
+        assertThat(recent.add(recent.hash("acme", "earlier"))).isTrue();
+        String[] ids = {"a", "b", "a", "earlier", "c", "b", "d"};
+        long[] hashes = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            hashes[i] = recent.hash("acme", ids[i]);
         }
+        boolean[] duplicate = new boolean[ids.length];
+        recent.addAll(hashes, duplicate);
+        assertThat(duplicate).containsExactly(false, false, true, true, false, true, false);
+        recent.addAll(hashes, duplicate);
+        assertThat(duplicate).as("all of them again").containsOnly(true);
     }
 
     @Test
@@ -58,5 +65,26 @@ class RecentEventIdsTest {
         recent.forget(h);
         assertThat(recent.add(h)).isTrue();
         assertThat(recent.add(h)).isFalse();
+    }
+
+    /**
+     * Draws ids at random from a pool and checks each answer against the documented rule: an id is
+     * a duplicate exactly while fewer than 17 epochs began since the epoch it was taken in.
+     */
+    private static void assertAgreesWithModel(int capacity, int pool, int steps, long seed) {
+        RecentEventIds recent = new RecentEventIds(capacity, 1);
+        int perEpoch = (capacity + 15) / 16;
+        Map<String, Long> takenAt = new HashMap<>(); // id -> how many ids were taken before it
+        long taken = 0;
+        Random random = new Random(seed);
+        for (int i = 0; i < steps; i++) {
+            String id = "evt-" + random.nextInt(pool);
+            Long at = takenAt.get(id);
+            boolean remembered = at != null && taken / perEpoch - at / perEpoch <= 16;
+            assertThat(recent.add(recent.hash("acme", id))).as("step %d, %s", i, id).isEqualTo(!remembered);
+            if (!remembered) {
+                takenAt.put(id, taken++);
+            }
+        }
     }
 }

@@ -15,12 +15,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Predicate;
 
 /**
- * Scores events on a fixed set of shard threads, each owning the entities (principals and hosts)
- * whose key hashes to it. An event that concerns a principal and a host is observed for each on
- * its owner's thread, so an entity's state is only touched by its own shard: no lock contention
- * between requests, and every entity sees its events in time order within a batch and in arrival
- * order across requests. A batch is sorted by event time, split by shard and scored on every
- * shard at once, so even one connection uses all cores; the results come back in time order.
+ * Scores events on a fixed set of shards, each owning the entities (principals and hosts) whose key
+ * hashes to it. An event that concerns a principal and a host is observed for each under its
+ * owner's lock, so an entity's state is only touched by one thread at a time, with no global lock,
+ * and every entity sees its events in time order within a batch and in arrival order across
+ * requests. A batch is sorted by event time, split by shard and scored on every shard's thread at
+ * once, so even one connection uses all cores; the results come back in time order. A single event
+ * or a batch of at most {@link #INLINE_MAX} is scored on the caller's thread instead, taking the
+ * shards' locks in turn: waking a shard thread and waiting for it would be most of its latency.
  * The queues need no bound of their own: admission control bounds the requests in flight.
  * Before that, an event whose tenant and id are among the {@link RecentEventIds} is answered as a
  * duplicate and not scored again: an agent re-sending a batch must not double its entities' rates.
@@ -28,7 +30,14 @@ import java.util.function.Predicate;
 public final class EntityShards implements AutoCloseable {
     private static final Comparator<ActivityEvent> BY_TIME = Comparator.comparing(ActivityEvent::time);
     private final OnlineScorer scorer;
+    /**
+     * Batches of at most this many events are scored on the caller's thread: below it, handing them
+     * to the shard threads and waiting costs more than the parallelism gains.
+     */
+    static final int INLINE_MAX = 16;
     private final Worker[] workers;
+    /** Per shard, the lock held while its entities are observed: by its thread, or a caller scoring inline. */
+    private final Object[] guards;
     private final RecentEventIds recent;
 
     /** Without de-duplication. */
@@ -44,6 +53,10 @@ public final class EntityShards implements AutoCloseable {
         this.scorer = scorer;
         this.recent = recent;
         this.workers = new Worker[shards];
+        this.guards = new Object[shards];
+        for (int i = 0; i < shards; i++) {
+            guards[i] = new Object();
+        }
         for (int i = 0; i < shards; i++) {
             workers[i] = new Worker("shadow-scorer-shard-" + i);
             workers[i].start();
@@ -71,18 +84,14 @@ public final class EntityShards implements AutoCloseable {
         }
         ActivityEvent[] ordered = events.toArray(new ActivityEvent[0]);
         Arrays.sort(ordered, BY_TIME);
-        // per event, its id hash while it is new to the window, 0 for a duplicate (never scored)
-        long[] fresh = new long[ordered.length];
+        // per event, its id's hash, and whether the window held it already (a duplicate, never scored)
+        long[] hashes = new long[ordered.length];
         boolean[] duplicate = new boolean[ordered.length];
         if (recent.enabled()) {
             for (int i = 0; i < ordered.length; i++) {
-                long h = recent.hash(ordered[i].tenant(), ordered[i].host(), ordered[i].eventId());
-                if (recent.add(h)) {
-                    fresh[i] = h;
-                } else {
-                    duplicate[i] = true;
-                }
+                hashes[i] = recent.hash(ordered[i].tenant(), ordered[i].host(), ordered[i].eventId());
             }
+            recent.addAll(hashes, duplicate);
         }
         boolean[] dispatched = new boolean[1];
         try {
@@ -90,9 +99,9 @@ public final class EntityShards implements AutoCloseable {
         } catch (InterruptedException | RuntimeException | Error e) {
             if (!dispatched[0]) {
                 // nothing was scored: the sender's retry must be scored, not answered as a duplicate
-                for (long h : fresh) {
-                    if (h != 0) {
-                        recent.forget(h);
+                for (int i = 0; i < ordered.length && recent.enabled(); i++) {
+                    if (!duplicate[i]) {
+                        recent.forget(hashes[i]);
                     }
                 }
             }
@@ -140,23 +149,49 @@ public final class EntityShards implements AutoCloseable {
         for (int c : counts) {
             busy += c > 0 ? 1 : 0;
         }
-        Part.Done done = new Part.Done(busy);
         dispatched[0] = true;
-        for (int s = 0; s < n; s++) {
-            if (counts[s] > 0) {
-                parts[s] = new ScoredEvent[ordered.length];
-                workers[s].queue.add(new Part(s, ordered, byShard[s], counts[s], parts[s], done));
+        if (ordered.length <= INLINE_MAX) {
+            // a handful of events: scored on this thread, one shard's lock at a time, rather than
+            // waking shard threads and waiting for them (a single event's latency is mostly that)
+            try {
+                for (int s = 0; s < n; s++) {
+                    if (counts[s] > 0) {
+                        parts[s] = new ScoredEvent[ordered.length];
+                        scorePart(s, ordered, byShard[s], counts[s], parts[s]);
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                throw new IllegalStateException("scoring failed: " + e.getMessage(), e);
             }
-        }
-        done.latch.await();
-        if (done.failure != null) {
-            throw new IllegalStateException("scoring failed: " + done.failure.getMessage(), done.failure);
+        } else {
+            Part.Done done = new Part.Done(busy);
+            for (int s = 0; s < n; s++) {
+                if (counts[s] > 0) {
+                    parts[s] = new ScoredEvent[ordered.length];
+                    workers[s].queue.add(new Part(s, ordered, byShard[s], counts[s], parts[s], done));
+                }
+            }
+            done.latch.await();
+            if (done.failure != null) {
+                throw new IllegalStateException("scoring failed: " + done.failure.getMessage(), done.failure);
+            }
         }
         ScoredEvent[] out = new ScoredEvent[ordered.length];
         for (int i = 0; i < ordered.length; i++) {
             out[i] = duplicate[i] ? ScoredEvent.duplicateOf(ordered[i].eventId()) : merge(ordered[i], parts, i);
         }
         return Arrays.asList(out);
+    }
+
+    /** Scores the events at {@code positions} for the entities shard {@code shard} owns, holding its lock. */
+    private void scorePart(int shard, ActivityEvent[] events, int[] positions, int count, ScoredEvent[] out) {
+        Predicate<EntityKey> owned = k -> shardOf(k) == shard;
+        synchronized (guards[shard]) {
+            for (int j = 0; j < count; j++) {
+                int i = positions[j];
+                out[i] = scorer.score(events[i], owned);
+            }
+        }
     }
 
     private static ScoredEvent merge(ActivityEvent e, ScoredEvent[][] parts, int i) {
@@ -222,12 +257,7 @@ public final class EntityShards implements AutoCloseable {
                     return;
                 }
                 try {
-                    int shard = p.shard();
-                    Predicate<EntityKey> owned = k -> shardOf(k) == shard;
-                    for (int j = 0; j < p.count(); j++) {
-                        int i = p.positions()[j];
-                        p.out()[i] = scorer.score(p.events()[i], owned);
-                    }
+                    scorePart(p.shard(), p.events(), p.positions(), p.count(), p.out());
                 } catch (RuntimeException | Error e) {
                     p.done().failure = e;
                 } finally {

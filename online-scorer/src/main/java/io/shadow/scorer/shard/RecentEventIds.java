@@ -3,24 +3,36 @@ package io.shadow.scorer.shard;
 import java.security.SecureRandom;
 
 /**
- * The last {@code capacity} distinct event ids the scorer took, for de-duplication: an agent that
- * re-sends a batch whose answer was lost, or one event repeated in a batch, must not count twice
- * in an entity's rates. Ids are kept as 64-bit hashes of tenant and id (with a million remembered, a
- * new id is taken for one of them with odds of about 1 in 10^13; with 32 bits, as
- * {@code String.hashCode}, about 1 in 4,000, and hundreds of ids in a million would share one), salted
- * per process so that no sender can choose ids that pile up on one slot. Each stripe is an
- * open-addressing table (linear probing, at most half full) beside a ring of its hashes in arrival
- * order: when full, the oldest is forgotten. A check is O(1) and allocates nothing; memory is 24 to
- * 40 bytes per id (the ring's 8, the table's 16 to 32 as it is rounded to a power of two per stripe).
- * Not checkpointed: a restarted scorer starts with an empty window.
+ * The event ids the scorer took recently, for de-duplication: an agent that re-sends a batch whose
+ * answer was lost, or one event repeated in a batch, must not count twice in an entity's rates.
+ *
+ * <p><b>Window.</b> Ids are remembered in generations ("epochs") of {@code ceil(capacity / 16)} ids
+ * per stripe; an id is forgotten when the 17th epoch after its own begins. So every id is remembered
+ * until at least {@code capacity} newer distinct ids were taken (per stripe; the stripes share the
+ * capacity evenly), and none longer than 17/16 of that. An id is never forgotten sooner, whatever the
+ * hashes: a full bucket spills into the next one rather than dropping an id.
+ *
+ * <p><b>Ids.</b> Kept as 64-bit hashes of tenant, host and id, salted per process (so that no sender
+ * can choose ids that pile up in one place). The table keeps 48 bits of each beside its 16-bit epoch;
+ * the bucket comes from other bits, so a new id is taken for a remembered one with odds of about
+ * 1 in 10^13 (with 32 bits, as {@code String.hashCode}, hundreds of ids in a million would share one).
+ *
+ * <p><b>Cost.</b> Each stripe is an array of buckets of 15 entries and one spill marker (128 bytes,
+ * two adjacent cache lines), sized so that buckets are a third full: a check reads one bucket
+ * (more only when it overflowed, odds of about 1 in 10,000), expired entries are reused in place,
+ * and nothing else is touched (no delete, no ring of arrival order). About 27 bytes per remembered id;
+ * no allocation. A batch takes each stripe's lock once ({@link #addAll}). Not checkpointed: a restarted
+ * scorer starts with an empty window.
  */
 public final class RecentEventIds {
+    /** Full epochs an id outlives: a window of 16 to 17 epochs. */
+    static final int EPOCHS = 16;
     private static final long FNV_PRIME = 0x100000001b3L;
     private final Stripe[] stripes;
     private final long seed;
 
     /**
-     * @param capacity distinct ids remembered in all (0: none, no de-duplication)
+     * @param capacity distinct ids remembered at least, in all (0: none, no de-duplication)
      * @param stripes independent tables, each with its own lock (one per shard)
      */
     public RecentEventIds(int capacity, int stripes) {
@@ -45,13 +57,13 @@ public final class RecentEventIds {
         return stripes.length > 0;
     }
 
-    /** A 64-bit hash of tenant and event id, never 0 (0 marks an empty slot). */
+    /** A 64-bit hash of tenant and event id. */
     public long hash(String tenant, String eventId) {
         return hash(tenant, null, eventId);
     }
 
     /**
-     * A 64-bit hash of tenant, host and event id, never 0: with the host in it, a sender that may only
+     * A 64-bit hash of tenant, host and event id: with the host in it, a sender that may only
      * report its own host (a bound agent token) cannot pre-empt another host's events by their ids.
      */
     public long hash(String tenant, String host, String eventId) {
@@ -61,8 +73,7 @@ public final class RecentEventIds {
         h = chars(h, host == null ? "" : host);
         h = (h ^ (host == null ? -1 : host.length())) * FNV_PRIME;
         h = chars(h, eventId);
-        h = mix(h);
-        return h == 0 ? 1 : h;
+        return mix(h);
     }
 
     /** Remembers {@code hash}; false when it was remembered already (a duplicate). */
@@ -74,9 +85,43 @@ public final class RecentEventIds {
     }
 
     /**
+     * Remembers {@code hashes} in order, taking each stripe's lock once; {@code duplicate[i]} is set
+     * for each one remembered already (earlier, or earlier in {@code hashes}).
+     */
+    public void addAll(long[] hashes, boolean[] duplicate) {
+        if (stripes.length == 1) {
+            Stripe s = stripes[0];
+            synchronized (s) {
+                for (int i = 0; i < hashes.length; i++) {
+                    duplicate[i] = !s.add(hashes[i]);
+                }
+            }
+            return;
+        }
+        int[] stripeOf = new int[hashes.length];
+        long pending = 0; // stripes with ids to take (the first 64 told apart; more are visited each)
+        for (int i = 0; i < hashes.length; i++) {
+            stripeOf[i] = stripeOf(hashes[i]);
+            pending |= 1L << (stripeOf[i] & 63);
+        }
+        for (int k = 0; k < stripes.length; k++) {
+            if ((pending & (1L << (k & 63))) == 0) {
+                continue;
+            }
+            Stripe s = stripes[k];
+            synchronized (s) {
+                for (int i = 0; i < hashes.length; i++) {
+                    if (stripeOf[i] == k) {
+                        duplicate[i] = !s.add(hashes[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Forgets a hash added by a batch that was not scored after all, so that its sender's retry is
-     * scored. Its place in the ring stays taken until it comes round, and should the id be added again,
-     * that old place forgets it early: the window is that much shorter for it.
+     * scored.
      */
     public void forget(long hash) {
         Stripe s = stripes[stripeOf(hash)];
@@ -97,7 +142,7 @@ public final class RecentEventIds {
     }
 
     /** MurmurHash3's finaliser: every input bit reaches every output bit (FNV alone mixes the low bits poorly). */
-    private static long mix(long h) {
+    static long mix(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
@@ -106,67 +151,125 @@ public final class RecentEventIds {
         return h;
     }
 
-    /** One table with its ring of hashes in arrival order; guarded by its own monitor. */
-    private static final class Stripe {
+    /**
+     * One table; guarded by its own monitor. Bucket {@code b} is {@code slots[16b .. 16b+15]}: slot 0
+     * is its spill marker ({@code SPILLED | epoch} of the last id that went on to the next bucket
+     * because this one was full, 0 for none), slots 1 to 15 hold entries ({@code fingerprint | epoch},
+     * 0 when empty). A look-up goes on to the next bucket only while the spill marker is younger than
+     * the window, so it finds every entry that is.
+     */
+    static final class Stripe {
+        private static final int WIDTH = 16;
+        private static final long EPOCH_MASK = 0xFFFF;
+        private static final long SPILLED = 1L << 16;
         final long[] slots;
-        final long[] ring;
-        final int mask;
-        int oldest;
-        int size;
+        final int buckets;
+        final int perEpoch;
+        int epoch;
+        int taken;
 
         Stripe(int capacity) {
-            ring = new long[Math.max(1, capacity)];
-            slots = new long[Integer.highestOneBit(Math.max(2, ring.length * 2 - 1)) << 1];
-            mask = slots.length - 1;
+            perEpoch = Math.max(1, (capacity + EPOCHS - 1) / EPOCHS);
+            long live = (long) (EPOCHS + 1) * perEpoch;
+            buckets = (int) Math.max(2, (3 * live + WIDTH - 2) / (WIDTH - 1));
+            slots = new long[buckets * WIDTH];
         }
 
         boolean add(long h) {
-            if (find(h) >= 0) {
-                return false;
+            long fp = fingerprint(h);
+            int b = home(h);
+            int free = -1;
+            for (int hop = 0; hop < buckets; hop++) {
+                int base = b * WIDTH;
+                for (int j = base + 1; j < base + WIDTH; j++) {
+                    long v = slots[j];
+                    if (v != 0 && !live(v)) {
+                        // cleared as soon as seen, so that no expired entry waits for the 16-bit epoch
+                        // to come round and look young again
+                        slots[j] = 0;
+                        v = 0;
+                    }
+                    if (v == 0) {
+                        if (free < 0) {
+                            free = j;
+                        }
+                    } else if ((v & ~EPOCH_MASK) == fp) {
+                        return false;
+                    }
+                }
+                if (!live(slots[base])) {
+                    slots[base] = 0;
+                    break; // nothing spilled past this bucket within the window
+                }
+                b = next(b);
             }
-            if (size == ring.length) {
-                remove(ring[oldest]); // may be gone already (forgotten): then nothing to do
-                oldest = (oldest + 1) % ring.length;
-                size--;
+            int home = home(h);
+            if (free < 0) {
+                free = firstFree(home);
             }
-            int i = home(h);
-            while (slots[i] != 0) {
-                i = (i + 1) & mask;
+            // every bucket passed was full: its marker must outlive this id, so that look-ups go on
+            for (int p = home; p != free / WIDTH; p = next(p)) {
+                slots[p * WIDTH] = SPILLED | epoch;
             }
-            slots[i] = h;
-            ring[(oldest + size) % ring.length] = h;
-            size++;
+            slots[free] = fp | epoch;
+            if (++taken == perEpoch) {
+                taken = 0;
+                epoch = (int) ((epoch + 1) & EPOCH_MASK);
+            }
             return true;
         }
 
-        int find(long h) {
-            for (int i = home(h); slots[i] != 0; i = (i + 1) & mask) {
-                if (slots[i] == h) {
-                    return i;
+        /** The first free slot from bucket {@code b} on. */
+        private int firstFree(int b) {
+            for (int hop = 0; hop < buckets; hop++) {
+                int base = b * WIDTH;
+                for (int j = base + 1; j < base + WIDTH; j++) {
+                    if (!live(slots[j])) {
+                        return j;
+                    }
                 }
+                b = next(b);
             }
-            return -1;
+            throw new IllegalStateException("de-duplication table full"); // cannot happen: a third full at most
         }
 
-        /** Deletes with backward shift, so that probing never needs tombstones. */
         void remove(long h) {
-            int hole = find(h);
-            if (hole < 0) {
-                return;
-            }
-            slots[hole] = 0;
-            for (int j = (hole + 1) & mask; slots[j] != 0; j = (j + 1) & mask) {
-                // the entry at j may fill the hole when the hole lies between its home and j
-                if (((j - home(slots[j])) & mask) >= ((j - hole) & mask)) {
-                    slots[hole] = slots[j];
-                    slots[j] = 0;
-                    hole = j;
+            long fp = fingerprint(h);
+            int b = home(h);
+            for (int hop = 0; hop < buckets; hop++) {
+                int base = b * WIDTH;
+                for (int j = base + 1; j < base + WIDTH; j++) {
+                    long v = slots[j];
+                    if (live(v) && (v & ~EPOCH_MASK) == fp) {
+                        slots[j] = 0;
+                        return;
+                    }
                 }
+                if (!live(slots[base])) {
+                    return;
+                }
+                b = next(b);
             }
         }
 
+        /** An entry or spill marker (not 0) from the last {@link #EPOCHS} full epochs or the current one. */
+        private boolean live(long v) {
+            return v != 0 && ((epoch - v) & EPOCH_MASK) <= EPOCHS;
+        }
+
+        private int next(int b) {
+            return b + 1 == buckets ? 0 : b + 1;
+        }
+
+        /** The bucket, from bits the fingerprint does not keep (Lemire's multiply-shift range reduction). */
         int home(long h) {
-            return (int) h & mask;
+            return (int) (((mix(h ^ 0x9e3779b97f4a7c15L) >>> 32) * buckets) >>> 32);
+        }
+
+        /** The hash's upper 48 bits, never 0. */
+        static long fingerprint(long h) {
+            long fp = h & ~EPOCH_MASK;
+            return fp == 0 ? 1L << 16 : fp;
         }
     }
 }
