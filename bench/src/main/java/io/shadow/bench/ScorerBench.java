@@ -34,12 +34,15 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code bin/bench scorer [seconds] [clients] [batch] [employees]}: the online scorer on a real
- * port, fed the workload's week replayed forward in time (baselines fitted on that week, two
- * TensorFlow champions in a local registry, anomalies handed to a counting sink). Measured in one
- * run: (1) batch intake events/s, against a bare Javalin endpoint in the same JVM that only parses
- * the same NDJSON payload (rounds alternate, means reported), also per CPU-second the JVM used, which
- * the load of other processes on the machine does not skew; (2) the same load while the champion
+ * {@code bin/bench scorer [seconds=10] [clients=4] [batch=500] [employees=200] [rounds=4]}: the online
+ * scorer on a real port, fed the workload's week replayed forward in time (baselines fitted on that
+ * week, two TensorFlow champions in a local registry, anomalies handed to a counting sink). Measured
+ * in one run: (1) batch intake events/s, against a bare Javalin endpoint in the same JVM that only
+ * parses the same NDJSON payload: rounds alternate bare and scorer, each pair gives a ratio and the
+ * median of those is reported (a pair shares the machine's state of the moment, which drifts on a
+ * shared machine), also per CPU-second the JVM used, which the load of other processes on the machine
+ * does not skew; rates are means. System property {@code bench.dedupe} sets {@code scorer.dedupe-window}
+ * (default 1,000,000; 0 shows what de-duplication costs). (2) the same load while the champion
  * is reloaded 10 times, counting failed requests; (3) single events: the maximum rate, then the
  * latency (p50/p99 from when each request was due) at half of it.
  */
@@ -47,10 +50,11 @@ public final class ScorerBench {
     private static final String TOKEN = "bench-agent-token-0123456789";
 
     public static void main(String[] args) throws Exception {
-        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 15;
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 10;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : 500;
         int employees = args.length > 3 ? Integer.parseInt(args[3]) : 200;
+        int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 4;
         Path dir = Files.createTempDirectory("shadow-scorer-bench");
         Prepared prepared = prepare(employees);
         BaselineSnapshot snapshot = prepared.snapshot();
@@ -80,21 +84,32 @@ public final class ScorerBench {
         bare.start("127.0.0.1", 0);
         try {
             Report report = new Report("scorer");
-            ScorerLoad.Run[] base = new ScorerLoad.Run[2];
-            ScorerLoad.Run[] scored = new ScorerLoad.Run[2];
-            for (int round = 0; round < 2; round++) {
+            ScorerLoad.Run[] base = new ScorerLoad.Run[rounds];
+            ScorerLoad.Run[] scored = new ScorerLoad.Run[rounds];
+            double[] ratios = new double[rounds];
+            double[] cpuRatios = new double[rounds];
+            double baseRate = 0;
+            double rate = 0;
+            double baseCpuRate = 0;
+            double cpuRate = 0;
+            long batchFailures = 0;
+            for (int round = 0; round < rounds; round++) {
                 double warm = round == 0 ? seconds : 3;
                 base[round] = ScorerLoad.closedLoop(bare.port(), "/parse", null, clients, warm, seconds, batch,
                         () -> stream.batch(batch));
                 scored[round] = ScorerLoad.closedLoop(app.port(), "/v1/events", TOKEN, clients, warm, seconds, batch,
                         () -> stream.batch(batch));
+                ratios[round] = scored[round].eventsPerSecond() / base[round].eventsPerSecond();
+                cpuRatios[round] = (scored[round].events() / scored[round].cpuSeconds())
+                        / (base[round].events() / base[round].cpuSeconds());
+                baseRate += base[round].eventsPerSecond() / rounds;
+                rate += scored[round].eventsPerSecond() / rounds;
+                baseCpuRate += base[round].events() / base[round].cpuSeconds() / rounds;
+                cpuRate += scored[round].events() / scored[round].cpuSeconds() / rounds;
+                batchFailures += scored[round].failed() + base[round].failed();
             }
-            double baseRate = (base[0].eventsPerSecond() + base[1].eventsPerSecond()) / 2;
-            double rate = (scored[0].eventsPerSecond() + scored[1].eventsPerSecond()) / 2;
-            double baseCpuRate = (base[0].events() + base[1].events()) / (base[0].cpuSeconds() + base[1].cpuSeconds());
-            double cpuRate = (scored[0].events() + scored[1].events())
-                    / (scored[0].cpuSeconds() + scored[1].cpuSeconds());
-            long batchFailures = scored[0].failed() + scored[1].failed() + base[0].failed() + base[1].failed();
+            double ratio = median(ratios);
+            double cpuRatio = median(cpuRatios);
 
             List<String> reloads = new ArrayList<>();
             Thread reloader = new Thread(() -> {
@@ -117,14 +132,14 @@ public final class ScorerBench {
 
             report.row("workload", String.format("%,d events of one week, %d employees, %,d baseline entities, "
                             + "replayed forward in time", stream.size(), employees, snapshot.size()))
-                    .row("batch intake", String.format("%,.0f events/s (rounds %,.0f / %,.0f), %d clients x %d events",
-                            rate, scored[0].eventsPerSecond(), scored[1].eventsPerSecond(), clients, batch))
-                    .row("bare parse (same payload)", String.format("%,.0f events/s (rounds %,.0f / %,.0f)", baseRate,
-                            base[0].eventsPerSecond(), base[1].eventsPerSecond()))
-                    .row("ratio scorer / bare", String.format("%.2f", rate / baseRate))
-                    .row("per CPU-second (whole JVM)", String.format("scorer %,.0f, bare %,.0f events; ratio %.2f "
-                            + "(the comparison other processes' load does not skew)", cpuRate, baseCpuRate,
-                            cpuRate / baseCpuRate))
+                    .row("batch intake", String.format("%,.0f events/s (rounds %s), %d clients x %d events",
+                            rate, rates(scored), clients, batch))
+                    .row("bare parse (same payload)", String.format("%,.0f events/s (rounds %s)", baseRate,
+                            rates(base)))
+                    .row("ratio scorer / bare", String.format("%.2f (median of the rounds' %s)", ratio, list(ratios)))
+                    .row("per CPU-second (whole JVM)", String.format("scorer %,.0f, bare %,.0f events; ratio %.2f, "
+                            + "median of %s (the comparison other processes' load does not skew)", cpuRate,
+                            baseCpuRate, cpuRatio, list(cpuRatios)))
                     .row("failed batch requests", Long.toString(batchFailures))
                     .row("during 10 reloads", String.format("%,.0f events/s, %d failed of %,d requests; %s",
                             duringReloads.eventsPerSecond(), duringReloads.failed(), duringReloads.requests(),
@@ -140,10 +155,10 @@ public final class ScorerBench {
                     .row("targets", ">= 50,000 events/s, ratio >= 0.5, p99 < 5 ms, 0 failed during reloads")
                     .figure("events_per_s", rate)
                     .figure("baseline_events_per_s", baseRate)
-                    .figure("ratio", rate / baseRate)
+                    .figure("ratio", ratio)
                     .figure("events_per_cpu_s", cpuRate)
                     .figure("baseline_events_per_cpu_s", baseCpuRate)
-                    .figure("cpu_ratio", cpuRate / baseCpuRate)
+                    .figure("cpu_ratio", cpuRatio)
                     .figure("reload_events_per_s", duringReloads.eventsPerSecond())
                     .figure("reload_failed_requests", duringReloads.failed())
                     .figure("reloads", reloads.stream().filter(r -> r.contains("model")).count())
@@ -159,6 +174,29 @@ public final class ScorerBench {
             scorer.close();
             FileTrees.deleteQuietly(dir);
         }
+    }
+
+    private static double median(double[] xs) {
+        double[] sorted = xs.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String rates(ScorerLoad.Run[] runs) {
+        List<String> out = new ArrayList<>();
+        for (ScorerLoad.Run r : runs) {
+            out.add(String.format("%,.0f", r.eventsPerSecond()));
+        }
+        return String.join(" / ", out);
+    }
+
+    private static String list(double[] xs) {
+        List<String> out = new ArrayList<>();
+        for (double x : xs) {
+            out.add(String.format("%.2f", x));
+        }
+        return String.join(", ", out);
     }
 
     /** Baselines fitted on the workload's week and the stream replaying it; the week itself is let go. */

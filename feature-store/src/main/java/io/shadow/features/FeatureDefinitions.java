@@ -73,8 +73,9 @@ public final class FeatureDefinitions {
         sink.accept(p, Feature.EVENTS, 1);
         sink.accept(p, Feature.BYTES_OUT, e.bytesOut());
         sink.accept(p, Feature.BYTES_IN, e.bytesIn());
-        sink.accept(p, Feature.DELETES, Operations.isDelete(e.operation()) ? 1 : 0);
-        sink.accept(p, Feature.PRIVILEGED_OPS, Operations.isPrivileged(e.operation()) ? 1 : 0);
+        int classes = Operations.classes(e.operation());
+        sink.accept(p, Feature.DELETES, (classes & Operations.DELETE) != 0 ? 1 : 0);
+        sink.accept(p, Feature.PRIVILEGED_OPS, (classes & Operations.PRIVILEGE) != 0 ? 1 : 0);
         sink.accept(p, Feature.FAILURES, e.outcome() == Outcome.FAILURE ? 1 : 0);
     }
 

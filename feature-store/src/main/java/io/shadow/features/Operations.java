@@ -24,9 +24,9 @@ public final class Operations {
                     + "|create serviceaccounts/token|create certificatesigningrequests|impersonate .*|"
                     + "(create|get) pods/exec");
 
-    private static final int DELETE = 1;
-    private static final int PRIVILEGE = 2;
-    private static final int PROCESS_START = 4;
+    static final int DELETE = 1;
+    static final int PRIVILEGE = 2;
+    static final int PROCESS_START = 4;
     /**
      * Classes of operation names seen so far: every event of the online path asks about its
      * operation, and a service's vocabulary is small. Bounded in count and name length, so odd
@@ -51,7 +51,8 @@ public final class Operations {
         return (classes(operation) & PROCESS_START) != 0;
     }
 
-    private static int classes(String operation) {
+    /** The operation's classes as bits ({@link #DELETE}, {@link #PRIVILEGE}, {@link #PROCESS_START}): one look-up. */
+    static int classes(String operation) {
         Integer known = KNOWN.get(operation);
         if (known != null) {
             return known;

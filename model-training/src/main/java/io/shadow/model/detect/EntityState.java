@@ -27,6 +27,14 @@ import java.util.function.Supplier;
 final class EntityState {
     private static final Feature[] FEATURES = Feature.values();
     private static final int F = FEATURES.length;
+    /** Each feature's 0 on its scale (NaN on a log scale), for buckets without activity. */
+    private static final double[] ZERO_SCALED = new double[F];
+
+    static {
+        for (int i = 0; i < F; i++) {
+            ZERO_SCALED[i] = FEATURES[i].toScale(0);
+        }
+    }
     /** Weight of the newest change in the trend average. */
     static final double TREND_ALPHA = 0.5;
     /** Spread of that average relative to one change's, for independent changes: sqrt(a / (2 - a)). */
@@ -312,11 +320,11 @@ final class EntityState {
                     ? TREND_ALPHA * (xs - ps) + (1 - TREND_ALPHA) * trend[i] : 0;
             if (adjacent && hasValue) {
                 previous[i] = finalValue;
-                previousScaled[i] = f.toScale(finalValue);
+                previousScaled[i] = xs;
                 previousKnown[i] = true;
             } else if (sumFeature && bucket != Long.MIN_VALUE) {
                 previous[i] = 0;
-                previousScaled[i] = f.toScale(0);
+                previousScaled[i] = ZERO_SCALED[i];
                 previousKnown[i] = true;
             } else {
                 previousKnown[i] = false;

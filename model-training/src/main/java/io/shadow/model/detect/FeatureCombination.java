@@ -108,8 +108,9 @@ final class FeatureCombination {
 
     /** The current bucket's values by the χ² tail alone; null when fewer than two features are known. */
     Judgement judgeCurrent() {
-        int[] dims = new int[F];
-        double[] x = new double[F];
+        Scratch w = SCRATCH.get();
+        int[] dims = w.dims;
+        double[] x = w.x;
         int k = 0;
         for (int i = 0; i < F; i++) {
             if (Double.isNaN(current[i]) || cov[index(i, i)] <= 0) {
@@ -122,12 +123,12 @@ final class FeatureCombination {
         if (k < 2) {
             return null;
         }
-        double[][] s = regularised(dims, k);
-        double full = mahalanobis(s, x, k);
+        double[] s = regularised(dims, k, w.s);
+        double full = mahalanobis(s, x, k, w);
         int driver = 0;
         double driverTerm = -1;
         for (int a = 0; a < k; a++) {
-            double term = x[a] * x[a] / s[a][a];
+            double term = x[a] * x[a] / s[a * k + a];
             if (term > driverTerm) {
                 driverTerm = term;
                 driver = a;
@@ -142,15 +143,15 @@ final class FeatureCombination {
             if (a == driver) {
                 continue;
             }
-            double beta = s[a][driver] / s[driver][driver];
-            double rest = s[a][a] - beta * s[a][driver];
+            double beta = s[a * k + driver] / s[driver * k + driver];
+            double rest = s[a * k + a] - beta * s[a * k + driver];
             double r = Math.abs(x[a] - beta * x[driver]) / Math.sqrt(Math.max(rest, 1e-9));
             if (r > worst) {
                 worst = r;
                 broken = a;
             }
         }
-        double rho = s[broken][driver] / Math.sqrt(s[broken][broken] * s[driver][driver]);
+        double rho = s[broken * k + driver] / Math.sqrt(s[broken * k + broken] * s[driver * k + driver]);
         Feature[] fs = Feature.values();
         return new Judgement(z, fs[dims[driver]], fs[dims[broken]], x[driver] + mean[dims[driver]],
                 x[broken] + mean[dims[broken]], rho, k);
@@ -180,7 +181,8 @@ final class FeatureCombination {
             }
         }
         int known = 0;
-        double[] x = new double[F];
+        double[] x = SCRATCH.get().vector;
+        Arrays.fill(x, 0);
         for (int i = 0; i < F; i++) {
             if (!Double.isNaN(current[i])) {
                 known++;
@@ -197,8 +199,9 @@ final class FeatureCombination {
     private void learn(double[] x) {
         double weight = 1;
         if (buckets >= MIN_BUCKETS) {
-            int[] dims = new int[F];
-            double[] y = new double[F];
+            Scratch w = SCRATCH.get();
+            int[] dims = w.dims;
+            double[] y = w.x;
             int k = 0;
             for (int i = 0; i < F; i++) {
                 if (cov[index(i, i)] > 0 || x[i] != 0) {
@@ -208,7 +211,7 @@ final class FeatureCombination {
             }
             if (k > 0) {
                 // Huber-like: a bucket beyond the usual bulk (about the 99.9th percentile of χ²_k) counts less
-                double d2 = mahalanobis(regularised(dims, k), y, k);
+                double d2 = mahalanobis(regularised(dims, k, w.s), y, k, w);
                 double bulk = k + 4 * Math.sqrt(2.0 * k);
                 weight = d2 > bulk ? bulk / d2 : 1;
             }
@@ -228,20 +231,20 @@ final class FeatureCombination {
     }
 
     /** Covariance of the chosen features, correlations shrunk towards 0 while young, variances floored. */
-    private double[][] regularised(int[] dims, int k) {
+    /** Into {@code s} (row-major, k × k): the covariance of the chosen features, correlations shrunk towards 0 while young, variances floored. */
+    private double[] regularised(int[] dims, int k, double[] s) {
         double keep = buckets / (buckets + SHRINK);
-        double[][] s = new double[k][k];
         for (int a = 0; a < k; a++) {
-            s[a][a] = Math.max(cov[index(dims[a], dims[a])], VARIANCE_FLOOR);
+            s[a * k + a] = Math.max(cov[index(dims[a], dims[a])], VARIANCE_FLOOR);
         }
         for (int a = 0; a < k; a++) {
             for (int b = 0; b < a; b++) {
                 double c = keep * cov[index(dims[a], dims[b])];
                 // keep the matrix positive definite: |correlation| below 0.99
-                double bound = 0.99 * Math.sqrt(s[a][a] * s[b][b]);
+                double bound = 0.99 * Math.sqrt(s[a * k + a] * s[b * k + b]);
                 c = Math.max(-bound, Math.min(bound, c));
-                s[a][b] = c;
-                s[b][a] = c;
+                s[a * k + b] = c;
+                s[b * k + a] = c;
             }
         }
         return s;
@@ -249,32 +252,59 @@ final class FeatureCombination {
 
     /** xᵀ S⁻¹ x by Cholesky (S positive definite; k ≤ F). */
     static double mahalanobis(double[][] s, double[] x, int k) {
-        double[][] l = new double[k][k];
+        double[] flat = new double[k * k];
+        for (int i = 0; i < k; i++) {
+            System.arraycopy(s[i], 0, flat, i * k, k);
+        }
+        return mahalanobis(flat, x, k, new Scratch());
+    }
+
+    /** As above with S row-major in {@code s}, working in {@code w}'s arrays. */
+    private static double mahalanobis(double[] s, double[] x, int k, Scratch w) {
+        double[] l = w.l;
         for (int i = 0; i < k; i++) {
             for (int j = 0; j <= i; j++) {
-                double sum = s[i][j];
+                double sum = s[i * k + j];
                 for (int m = 0; m < j; m++) {
-                    sum -= l[i][m] * l[j][m];
+                    sum -= l[i * k + m] * l[j * k + m];
                 }
                 if (i == j) {
-                    l[i][i] = Math.sqrt(Math.max(sum, 1e-12));
+                    l[i * k + i] = Math.sqrt(Math.max(sum, 1e-12));
                 } else {
-                    l[i][j] = sum / l[j][j];
+                    l[i * k + j] = sum / l[j * k + j];
                 }
             }
         }
         double d2 = 0;
-        double[] y = new double[k];
+        double[] y = w.y;
         for (int i = 0; i < k; i++) {
             double sum = x[i];
             for (int m = 0; m < i; m++) {
-                sum -= l[i][m] * y[m];
+                sum -= l[i * k + m] * y[m];
             }
-            y[i] = sum / l[i][i];
+            y[i] = sum / l[i * k + i];
             d2 += y[i] * y[i];
         }
         return d2;
     }
+
+    /**
+     * Each thread's working arrays for judging and learning (every entity rolls its bucket on most
+     * events, and these would otherwise be a dozen small allocations each time). Entities are locked
+     * while they use them, and none of these methods calls another entity's.
+     */
+    private static final class Scratch {
+        final int[] dims = new int[F];
+        /** The chosen features' deviations from the mean (judging), or the bucket's (learning). */
+        final double[] x = new double[F];
+        /** The finished bucket's vector, unknown features at their mean. */
+        final double[] vector = new double[F];
+        final double[] s = new double[F * F];
+        final double[] l = new double[F * F];
+        final double[] y = new double[F];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
      * Spreads on the normal scale with the same upper tail as q under χ²_ν: exact for 1 and 2
