@@ -58,8 +58,9 @@ public final class ScorerRoutes {
 
     private void events(Context ctx) throws InterruptedException {
         EventBatch batch = EventBatch.parse(ctx.body(), service.intake().forCaller(ServiceApp.caller(ctx)));
-        List<ScoredEvent> scored = service.shards().scoreAll(batch.events());
+        // coverage first, while the events just parsed are in this core's cache
         TenantCoverage.Gaps gaps = service.coverage().check(batch.events(), scorer.detector().snapshot());
+        List<ScoredEvent> scored = service.shards().scoreAll(batch.events());
         Map<String, Object> out = Answers.batch(batch, scored, gaps);
         metrics.batch(batch.events().size(), (Integer) out.get("duplicates"), batch.errors().size(),
                 (Integer) out.get("anomalies"));

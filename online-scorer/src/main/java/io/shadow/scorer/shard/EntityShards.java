@@ -2,6 +2,7 @@ package io.shadow.scorer.shard;
 
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.EntityKey;
+import io.shadow.features.EntityKind;
 import io.shadow.features.FeatureDefinitions;
 import io.shadow.features.signal.Assessment;
 import io.shadow.scorer.OnlineScorer;
@@ -69,7 +70,12 @@ public final class EntityShards implements AutoCloseable {
 
     /** The shard that owns an entity. */
     public int shardOf(EntityKey k) {
-        int h = k.hashCode();
+        return shardOf(k.tenant(), k.kind(), k.id());
+    }
+
+    /** {@link #shardOf(EntityKey)} without making the key (routing asks this for every event). */
+    private int shardOf(String tenant, EntityKind kind, String id) {
+        int h = (tenant.hashCode() * 31 + kind.ordinal()) * 31 + id.hashCode();
         return Math.floorMod(h ^ (h >>> 16), workers.length);
     }
 
@@ -127,10 +133,10 @@ public final class EntityShards implements AutoCloseable {
             // principal's only), so no shard takes an event it has nothing to observe in
             ActivityEvent e = ordered[i];
             if (FeatureDefinitions.concernsPrincipal(e)) {
-                shardsOf[i] |= 1L << (shardOf(EntityKey.principal(e.tenant(), e.principal())) & 63);
+                shardsOf[i] |= 1L << (shardOf(e.tenant(), EntityKind.PRINCIPAL, e.principal()) & 63);
             }
             if (FeatureDefinitions.concernsHost(e)) {
-                shardsOf[i] |= 1L << (shardOf(EntityKey.host(e.tenant(), e.host())) & 63);
+                shardsOf[i] |= 1L << (shardOf(e.tenant(), EntityKind.HOST, e.host()) & 63);
             }
             if (shardsOf[i] == 0) {
                 shardsOf[i] = 1L; // nothing to observe: shard 0 answers it
