@@ -87,6 +87,11 @@ public final class Spool implements Closeable {
             s.recover();
             s.id = identity(dir);
         } catch (IOException e) {
+            try {
+                s.close(); // recovery may have opened the active segment: do not leave its channel open
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             throw new UncheckedIOException("cannot open spool at " + dir + ": " + e.getMessage()
                     + "; check the directory exists and is writable", e);
         }

@@ -392,4 +392,17 @@ class SpoolTest {
         assertThatThrownBy(() -> Spool.open(dir, 4096, 1024))
                 .hasMessage("spool.segment-bytes (4096) must be > 8 and <= spool.max-bytes (1024)");
     }
+
+    @Test
+    void aSpoolThatCannotBeOpenedLeavesNoSegmentOpen() throws IOException {
+        Files.createDirectories(dir.resolve("spool.id")); // unreadable as the spool's id
+        List<FileChannel> opened = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> Spool.open(dir, SEGMENT, ROOMY, p -> {
+            FileChannel c = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            opened.add(c);
+            return c;
+        })).hasMessageStartingWith("cannot open spool at " + dir);
+        assertThat(opened).isNotEmpty().allSatisfy(c -> assertThat(c.isOpen()).as("segment channel").isFalse());
+    }
 }
