@@ -163,6 +163,11 @@ final class SpoolWriter {
             while (segments.lastKey() != segment) {
                 Files.deleteIfExists(segments.pollLastEntry().getValue());
             }
+            if (rolled) {
+                // the deletes must last: a segment back after a power cut would bring the refused batch's
+                // records with it, and the sender has retried them
+                syncDirectory();
+            }
             if (rolled || !active.isOpen()) {
                 if (active.isOpen()) {
                     active.close();
@@ -242,10 +247,15 @@ final class SpoolWriter {
         active = opener.open(p);
         activeSize = active.size();
         segments.put(firstSequence, p);
+        syncDirectory();
+    }
+
+    /** Forces the spool directory's entries (a segment created or deleted) to disk. */
+    private void syncDirectory() {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         } catch (IOException ignored) {
-            // directory fsync is not supported on every file system; the segment itself is forced
+            // directory fsync is not supported on every file system; the segments themselves are forced
         }
     }
 
