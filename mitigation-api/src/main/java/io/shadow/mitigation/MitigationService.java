@@ -90,14 +90,18 @@ public final class MitigationService implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 io.shadow.mitigation.store.StoreException.logTaskFailure(LOG, "expiry sweep", e);
+            } catch (Error e) {
+                // an Error leaving the task would cancel every later sweep: nothing would expire again
+                LOG.error("expiry sweep failed; the next one runs as scheduled", e);
             }
         }, expirySweep.toMillis(), expirySweep.toMillis(), TimeUnit.MILLISECONDS);
         if (options.tableRollback() != null && !options.rollbackTables().isEmpty()) {
             sweeper.scheduleWithFixedDelay(() -> {
                 try {
                     actuators.rollback().pinAll();
-                } catch (RuntimeException e) {
-                    LOG.error("pinning rollback tables failed", e);
+                } catch (RuntimeException | Error e) {
+                    // an Error (Spark's classes missing) leaving the task would cancel every later pinning
+                    LOG.error("pinning rollback tables failed; tried again in {}", options.pinInterval(), e);
                 }
             }, 0, options.pinInterval().toMillis(), TimeUnit.MILLISECONDS);
         }

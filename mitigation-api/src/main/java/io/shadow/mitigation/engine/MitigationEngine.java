@@ -363,8 +363,18 @@ public final class MitigationEngine {
     public int expire() {
         int n = 0;
         for (ActionRecord r : store.expiredActions(clock.instant())) {
-            if (ActionRecord.EXPIRED.equals(undo(r, ActionRecord.EXPIRED))) {
-                n++;
+            try {
+                if (ActionRecord.EXPIRED.equals(undo(r, ActionRecord.EXPIRED))) {
+                    n++;
+                }
+            } catch (StoreException e) {
+                throw e; // the store is out: the next sweep tries them all again
+            } catch (RuntimeException | Error e) {
+                // one action that cannot be undone (reopened and audited by undo) must not hold back the
+                // others' expiry: it was first in the list at every sweep, and nothing after it lapsed
+                LOG.error("action {} ({} of mitigation {}) expired but undoing it failed; it stays in force and is "
+                        + "tried again at the next sweep (audit: action.undo_failed)", r.actionId(), r.type(),
+                        r.mitigationId(), e);
             }
         }
         return n;

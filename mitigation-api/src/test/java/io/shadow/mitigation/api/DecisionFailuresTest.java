@@ -211,7 +211,7 @@ class DecisionFailuresTest {
     }
 
     /** A Delta table in memory whose n-th restore (from 1) throws what the test scripts. */
-    private static final class ScriptedTable implements TableRollback {
+    static final class ScriptedTable implements TableRollback {
         final AtomicLong version = new AtomicLong(3);
         final AtomicInteger restores = new AtomicInteger();
         private final Map<Integer, Throwable> failures = new ConcurrentHashMap<>();
