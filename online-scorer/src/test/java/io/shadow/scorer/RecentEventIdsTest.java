@@ -58,6 +58,29 @@ class RecentEventIdsTest {
     }
 
     @Test
+    void idsTakenAndForgottenRightAwayDoNotShortenTheWindow() {
+        // a batch refused before it was scored forgets its ids: they must not push older ids out
+        RecentEventIds recent = new RecentEventIds(160, 1); // epochs of 10 ids
+        long x = recent.hash("acme", "x");
+        assertThat(recent.add(x)).isTrue();
+        for (int retry = 0; retry < 400; retry++) {
+            long y = recent.hash("acme", "refused-" + retry);
+            assertThat(recent.add(y)).isTrue();
+            recent.forget(y);
+        }
+        assertThat(recent.add(x)).as("no newer id was kept").isFalse();
+    }
+
+    @Test
+    void idsThatDifferOnlyInLengthOrInCharactersTopBitsAreDifferentIds() {
+        RecentEventIds recent = new RecentEventIds(1_000, 1);
+        assertThat(recent.hash("acme", "h", "a\0\0\0")).isNotEqualTo(recent.hash("acme", "h", "a"));
+        assertThat(recent.hash("acme", "h", "x\0\0\0y")).isNotEqualTo(recent.hash("acme", "h", "xy"));
+        assertThat(recent.hash("acme", "h", "abc\u8064efg\u8068")).isNotEqualTo(recent.hash("acme", "h", "abcdefgh"));
+        assertThat(recent.hash("acme", "hos\u8074", "evt\u8031")).isNotEqualTo(recent.hash("acme", "host", "evt1"));
+    }
+
+    @Test
     void aForgottenIdIsNewAgain() {
         RecentEventIds recent = new RecentEventIds(10, 2);
         long h = recent.hash("acme", "x");

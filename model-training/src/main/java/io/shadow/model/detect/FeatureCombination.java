@@ -230,8 +230,10 @@ final class FeatureCombination {
         }
     }
 
-    /** Covariance of the chosen features, correlations shrunk towards 0 while young, variances floored. */
-    /** Into {@code s} (row-major, k × k): the covariance of the chosen features, correlations shrunk towards 0 while young, variances floored. */
+    /**
+     * Into {@code s} (row-major, k × k): the covariance of the chosen features, correlations shrunk
+     * towards 0 while young, variances floored.
+     */
     private double[] regularised(int[] dims, int k, double[] s) {
         double keep = buckets / (buckets + SHRINK);
         for (int a = 0; a < k; a++) {

@@ -19,8 +19,9 @@ import java.util.function.Predicate;
  * Scores events on a fixed set of shards, each owning the entities (principals and hosts) whose key
  * hashes to it. An event that concerns a principal and a host is observed for each under its
  * owner's lock, so an entity's state is only touched by one thread at a time, with no global lock,
- * and every entity sees its events in time order within a batch and in arrival order across
- * requests. A batch is sorted by event time, split by shard and scored on every shard's thread at
+ * and every entity sees its events in time order within a batch, and a request's events after those
+ * of every request that was answered before it came (concurrent requests take a shard's lock in
+ * either order). A batch is sorted by event time, split by shard and scored on every shard's thread at
  * once, so even one connection uses all cores; the results come back in time order. A single event
  * or a batch of at most {@link #INLINE_MAX} is scored on the caller's thread instead, taking the
  * shards' locks in turn: waking a shard thread and waiting for it would be most of its latency.
@@ -159,15 +160,21 @@ public final class EntityShards implements AutoCloseable {
         if (ordered.length <= INLINE_MAX) {
             // a handful of events: scored on this thread, one shard's lock at a time, rather than
             // waking shard threads and waiting for them (a single event's latency is mostly that)
-            try {
-                for (int s = 0; s < n; s++) {
-                    if (counts[s] > 0) {
-                        parts[s] = new ScoredEvent[ordered.length];
+            // every shard's part is scored even when one fails, as on the shard threads: their ids are
+            // remembered, so a part skipped here would be answered as duplicates on the retry, never scored
+            Throwable failure = null;
+            for (int s = 0; s < n; s++) {
+                if (counts[s] > 0) {
+                    parts[s] = new ScoredEvent[ordered.length];
+                    try {
                         scorePart(s, ordered, byShard[s], counts[s], parts[s]);
+                    } catch (RuntimeException | Error e) {
+                        failure = failure == null ? e : failure;
                     }
                 }
-            } catch (RuntimeException | Error e) {
-                throw new IllegalStateException("scoring failed: " + e.getMessage(), e);
+            }
+            if (failure != null) {
+                throw new IllegalStateException("scoring failed: " + failure.getMessage(), failure);
             }
         } else {
             Part.Done done = new Part.Done(busy);

@@ -10,15 +10,18 @@ import java.security.SecureRandom;
  * per stripe; an id is forgotten when the 17th epoch after its own begins. So every id is remembered
  * until at least {@code capacity} newer distinct ids were taken (per stripe; the stripes share the
  * capacity evenly), and none longer than 17/16 of that. An id is never forgotten sooner, whatever the
- * hashes: a full bucket spills into the next one rather than dropping an id.
+ * hashes: a full bucket spills into the next one rather than dropping an id. (One exception: an id
+ * {@link #forget forgotten} after its epoch ended still counted towards the window. Ids are forgotten
+ * only for a batch that was refused before it was scored, right after they were taken.)
  *
- * <p><b>Ids.</b> Kept as 64-bit hashes of tenant, host and id, salted per process (so that no sender
- * can choose ids that pile up in one place). The table keeps 48 bits of each beside its 16-bit epoch;
- * the bucket comes from other bits, so a new id is taken for a remembered one with odds of about
- * 1 in 10^13 (with 32 bits, as {@code String.hashCode}, hundreds of ids in a million would share one).
+ * <p><b>Ids.</b> Kept as 64-bit hashes of tenant, host and id (each with its length), salted per
+ * process (so that no sender can choose ids that pile up in one place). The table keeps the upper 48
+ * bits of each beside its 16-bit epoch; the stripe comes from the lower 16 and the bucket from all 64
+ * mixed again, so a new id is taken for a remembered one with odds of about 1 in 10^13 (with 32 bits,
+ * as {@code String.hashCode}, hundreds of ids in a million would share one).
  *
  * <p><b>Cost.</b> Each stripe is an array of buckets of 15 entries and one spill marker (128 bytes,
- * two adjacent cache lines), sized so that buckets are a third full: a check reads one bucket
+ * two or three cache lines), sized so that buckets are a third full: a check reads one bucket
  * (more only when it overflowed, odds of about 1 in 10,000), expired entries are reused in place,
  * and nothing else is touched (no delete, no ring of arrival order). About 27 bytes per remembered id;
  * no allocation. A batch takes each stripe's lock once ({@link #addAll}). Not checkpointed: a restarted
@@ -28,6 +31,8 @@ public final class RecentEventIds {
     /** Full epochs an id outlives: a window of 16 to 17 epochs. */
     static final int EPOCHS = 16;
     private static final long FNV_PRIME = 0x100000001b3L;
+    /** The most ids one table holds (6.8 GB; its array stays within Java's limits with one stripe). */
+    static final int MAX_CAPACITY = 250_000_000;
     private final Stripe[] stripes;
     private final long seed;
 
@@ -36,9 +41,9 @@ public final class RecentEventIds {
      * @param stripes independent tables, each with its own lock (one per shard)
      */
     public RecentEventIds(int capacity, int stripes) {
-        if (capacity < 0 || stripes < 1) {
+        if (capacity < 0 || capacity > MAX_CAPACITY || stripes < 1) {
             throw new IllegalArgumentException("invalid de-duplication window " + capacity + " over " + stripes
-                    + " stripes; expected 0 or more ids over at least 1 stripe");
+                    + " stripes; expected 0 to " + MAX_CAPACITY + " ids over at least 1 stripe");
         }
         this.seed = new SecureRandom().nextLong();
         this.stripes = new Stripe[capacity == 0 ? 0 : stripes];
@@ -73,6 +78,7 @@ public final class RecentEventIds {
         h = chars(h, host == null ? "" : host);
         h = (h ^ (host == null ? -1 : host.length())) * FNV_PRIME;
         h = chars(h, eventId);
+        h = (h ^ eventId.length()) * FNV_PRIME;
         return mix(h);
     }
 
@@ -102,9 +108,12 @@ public final class RecentEventIds {
             // read each bucket's two cache lines before taking any: these loads do not wait for one
             // another, so the batch's cache misses overlap instead of coming one after the other
             // (the reads are unguarded; what they see does not matter, only that the lines come in)
-            touched += s.slots[homes[i] * Stripe.WIDTH] + s.slots[homes[i] * Stripe.WIDTH + Stripe.WIDTH / 2];
+            int base = homes[i] * Stripe.WIDTH;
+            touched += s.slots[base] + s.slots[base + Stripe.WIDTH / 2] + s.slots[base + Stripe.WIDTH - 1];
         }
-        sink = touched;
+        if (touched == 0x5a5a5a5a5a5a5a5aL) {
+            sink = touched; // (practically never: a write every batch would bounce this object's cache line)
+        }
         for (int k = 0; k < stripes.length; k++) {
             if ((pending & (1L << (k & 63))) == 0) {
                 continue;
@@ -135,18 +144,23 @@ public final class RecentEventIds {
         }
     }
 
+    /** From the bits the fingerprint does not keep. */
     private int stripeOf(long hash) {
-        return (int) Long.remainderUnsigned(hash >>> 40, stripes.length);
+        return (int) ((hash & 0xFFFF) % stripes.length);
     }
 
-    /** FNV-style over the characters, four at a time (the final {@link #mix} spreads every bit). */
+    /**
+     * FNV-style over the characters, four at a time, rotating after each product (a difference in the
+     * top bit of a block would otherwise stay in the top bit, and two such would cancel); the caller
+     * mixes in the length, and the final {@link #mix} spreads every bit.
+     */
     private static long chars(long h, String s) {
         int n = s.length();
         int i = 0;
         for (; i + 4 <= n; i += 4) {
             long block = s.charAt(i) | (long) s.charAt(i + 1) << 16 | (long) s.charAt(i + 2) << 32
                     | (long) s.charAt(i + 3) << 48;
-            h = (h ^ block) * FNV_PRIME;
+            h = Long.rotateLeft((h ^ block) * FNV_PRIME, 31);
         }
         for (; i < n; i++) {
             h = (h ^ s.charAt(i)) * FNV_PRIME;
@@ -175,9 +189,14 @@ public final class RecentEventIds {
         static final int WIDTH = 16;
         private static final long EPOCH_MASK = 0xFFFF;
         private static final long SPILLED = 1L << 16;
+        /** Epochs in which every bucket is swept once: well before the 16-bit epoch comes round. */
+        private static final int SWEEP_EPOCHS = 1 << 15;
         final long[] slots;
         final int buckets;
         final int perEpoch;
+        /** Buckets swept clean of expired entries at each new epoch, round-robin from {@link #sweep}. */
+        private final int sweepPerEpoch;
+        private int sweep;
         int epoch;
         int taken;
 
@@ -186,6 +205,7 @@ public final class RecentEventIds {
             long live = (long) (EPOCHS + 1) * perEpoch;
             buckets = (int) Math.max(2, (3 * live + WIDTH - 2) / (WIDTH - 1));
             slots = new long[buckets * WIDTH];
+            sweepPerEpoch = (buckets + SWEEP_EPOCHS - 1) / SWEEP_EPOCHS;
         }
 
         boolean add(long h) {
@@ -232,6 +252,17 @@ public final class RecentEventIds {
             if (++taken == perEpoch) {
                 taken = 0;
                 epoch = (int) ((epoch + 1) & EPOCH_MASK);
+                // a bucket no look-up visits keeps its expired entries: clear a few each epoch, so that none
+                // is still there when the epoch counter comes round and would make it look young again
+                for (int k = 0; k < sweepPerEpoch; k++) {
+                    int base = sweep * WIDTH;
+                    for (int j = base; j < base + WIDTH; j++) {
+                        if (!live(slots[j])) {
+                            slots[j] = 0;
+                        }
+                    }
+                    sweep = next(sweep);
+                }
             }
             return true;
         }
@@ -259,6 +290,9 @@ public final class RecentEventIds {
                     long v = slots[j];
                     if (live(v) && (v & ~EPOCH_MASK) == fp) {
                         slots[j] = 0;
+                        if ((v & EPOCH_MASK) == epoch && taken > 0) {
+                            taken--; // taken in this epoch: it no longer counts towards the window
+                        }
                         return;
                     }
                 }
@@ -278,7 +312,7 @@ public final class RecentEventIds {
             return b + 1 == buckets ? 0 : b + 1;
         }
 
-        /** The bucket, from bits the fingerprint does not keep (Lemire's multiply-shift range reduction). */
+        /** The bucket, from all 64 bits mixed again (Lemire's multiply-shift range reduction). */
         int home(long h) {
             return (int) (((mix(h ^ 0x9e3779b97f4a7c15L) >>> 32) * buckets) >>> 32);
         }
