@@ -100,8 +100,9 @@ public final class ScorerService implements AutoCloseable {
         LOG.info("{} threat indicators from {}", ti.intel().size(), ti.from());
         this.scorer = new OnlineScorer(detectorConfig, g.snapshot(), ti.intel(), g.history(), resourceRisk, models,
                 sink);
-        this.shards = new EntityShards(scorer, settings.effectiveShards(),
-                new RecentEventIds(settings.dedupeWindow(), settings.effectiveShards()));
+        this.shards = new EntityShards(scorer, settings.effectiveShards(), checkpoints == null
+                ? new RecentEventIds(settings.dedupeWindow(), settings.effectiveShards())
+                : checkpoints.restore(settings.dedupeWindow(), settings.effectiveShards()));
         this.admission = new Admission(settings.maxInFlight(), settings.maxQueued(), settings.queueTimeout());
         this.metrics = new ScorerMetrics(new ScorerMetrics.Sources(admission::queued, admission::inFlight,
                 () -> scorer.detector().trackedEntities(), () -> scorer.detector().snapshot().version(),
@@ -257,7 +258,10 @@ public final class ScorerService implements AutoCloseable {
         }
     }
 
-    /** Writes a checkpoint of the per-entity state now; returns how many entities it holds (-1: checkpoints are off, or this one failed). */
+    /**
+     * Writes a checkpoint of the per-entity state and the de-duplication window now; returns how many
+     * entities it holds (-1: checkpoints are off, or this one failed).
+     */
     public long checkpoint() {
         if (checkpoints == null) {
             return -1;
@@ -267,6 +271,9 @@ public final class ScorerService implements AutoCloseable {
             long n = checkpoints.write(scorer.detector());
             metrics.checkpoint(n, System.nanoTime() - t0);
             LOG.debug("scorer checkpoint: {} entities in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
+            if (shards.recent().enabled()) {
+                checkpoints.write(shards.recent());
+            }
             return n;
         } catch (RuntimeException e) {
             metrics.checkpointFailed();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.json.EventCodec;
 import io.shadow.model.registry.LocalModelRegistry;
+import io.shadow.scorer.state.StateCheckpoints;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,42 @@ class ScorerDedupeTest {
 
             assertThat(out.get("accepted").asInt()).isEqualTo(2);
             assertThat(out.get("duplicates").asInt()).isZero();
+        }
+    }
+
+    @Test
+    void aBatchSentAgainAfterARestartIsStillADuplicate() throws Exception {
+        ScorerSettings checkpointed = ScorerSettings.defaults().withCheckpointDir(dir.resolve("state"));
+        String burst = TestServer.deletes("u-1", "10.0.0.5", 60);
+        try (TestServer first = server(checkpointed)) {
+            assertThat(TestServer.json(first.post("/v1/events", burst, TOKEN)).get("duplicates").asInt()).isZero();
+        }
+        assertThat(dir.resolve("state").resolve(StateCheckpoints.RECENT_FILE)).isRegularFile();
+        try (TestServer second = server(checkpointed)) {
+            JsonNode again = TestServer.json(second.post("/v1/events", burst, TOKEN));
+
+            assertThat(again.get("duplicates").asInt()).as("the window outlived the restart").isEqualTo(60);
+            assertThat(again.get("anomalies").asInt()).isZero();
+        }
+        // another window size: the kept window does not fit, so it starts empty (and says so)
+        try (TestServer resized = server(checkpointed.withDedupeWindow(500_000))) {
+            assertThat(TestServer.json(resized.post("/v1/events", burst, TOKEN)).get("duplicates").asInt()).isZero();
+        }
+    }
+
+    @Test
+    void anUnreadableWindowIsSetAsideAndTheScorerStartsWithAnEmptyOne() throws Exception {
+        Path state = dir.resolve("state");
+        java.nio.file.Files.createDirectories(state);
+        java.nio.file.Files.writeString(state.resolve(StateCheckpoints.RECENT_FILE), "not a window");
+        String burst = TestServer.deletes("u-1", "10.0.0.5", 10);
+        try (TestServer s = server(ScorerSettings.defaults().withCheckpointDir(state))) {
+            assertThat(TestServer.json(s.post("/v1/events", burst, TOKEN)).get("accepted").asInt()).isEqualTo(10);
+        }
+        try (var files = java.nio.file.Files.list(state)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith(StateCheckpoints.RECENT_FILE + ".unreadable-"))
+                    .contains(StateCheckpoints.RECENT_FILE);
         }
     }
 }

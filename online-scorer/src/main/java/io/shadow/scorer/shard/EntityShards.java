@@ -69,6 +69,11 @@ public final class EntityShards implements AutoCloseable {
         return workers.length;
     }
 
+    /** The de-duplication window (for checkpoints). */
+    public RecentEventIds recent() {
+        return recent;
+    }
+
     /** The shard that owns an entity. */
     public int shardOf(EntityKey k) {
         return shardOf(k.tenant(), k.kind(), k.id());

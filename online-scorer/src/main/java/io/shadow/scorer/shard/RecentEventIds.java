@@ -1,5 +1,9 @@
 package io.shadow.scorer.shard;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 
 /**
@@ -24,13 +28,18 @@ import java.security.SecureRandom;
  * two or three cache lines), sized so that buckets are a third full: a check reads one bucket
  * (more only when it overflowed, odds of about 1 in 10,000), expired entries are reused in place,
  * and nothing else is touched (no delete, no ring of arrival order). About 27 bytes per remembered id;
- * no allocation. A batch takes each stripe's lock once ({@link #addAll}). Not checkpointed: a restarted
- * scorer starts with an empty window.
+ * no allocation. A batch takes each stripe's lock once ({@link #addAll}).
+ *
+ * <p><b>Restarts.</b> {@link #write} and {@link #read} keep the window (salt and tables) across a
+ * restart, so a batch re-sent because the scorer stopped while it was in flight is still a duplicate.
  */
 public final class RecentEventIds {
     /** Full epochs an id outlives: a window of 16 to 17 epochs. */
     static final int EPOCHS = 16;
     private static final long FNV_PRIME = 0x100000001b3L;
+    /** The start of a window {@link #write} wrote ("SDEP"), and its format. */
+    private static final int MAGIC = 0x53444550;
+    private static final int FORMAT = 1;
     /** The most ids one table holds (6.8 GB; its array stays within Java's limits with one stripe). */
     static final int MAX_CAPACITY = 250_000_000;
     private final Stripe[] stripes;
@@ -41,11 +50,15 @@ public final class RecentEventIds {
      * @param stripes independent tables, each with its own lock (one per shard)
      */
     public RecentEventIds(int capacity, int stripes) {
+        this(capacity, stripes, new SecureRandom().nextLong());
+    }
+
+    private RecentEventIds(int capacity, int stripes, long seed) {
         if (capacity < 0 || capacity > MAX_CAPACITY || stripes < 1) {
             throw new IllegalArgumentException("invalid de-duplication window " + capacity + " over " + stripes
                     + " stripes; expected 0 to " + MAX_CAPACITY + " ids over at least 1 stripe");
         }
-        this.seed = new SecureRandom().nextLong();
+        this.seed = seed;
         this.stripes = new Stripe[capacity == 0 ? 0 : stripes];
         int each = (capacity + stripes - 1) / Math.max(1, stripes);
         for (int i = 0; i < this.stripes.length; i++) {
@@ -129,6 +142,85 @@ public final class RecentEventIds {
         }
     }
 
+    /**
+     * Writes the window: its salt, then each stripe's table, copied under its lock (a few milliseconds
+     * per stripe at the default size), so each stripe is consistent on its own.
+     */
+    public void write(DataOutputStream out) throws IOException {
+        out.writeInt(MAGIC);
+        out.writeInt(FORMAT);
+        out.writeLong(seed);
+        out.writeInt(stripes.length);
+        for (Stripe s : stripes) {
+            long[] slots;
+            int epoch;
+            int taken;
+            int sweep;
+            synchronized (s) {
+                slots = s.slots.clone();
+                epoch = s.epoch;
+                taken = s.taken;
+                sweep = s.sweep;
+            }
+            out.writeInt(s.perEpoch);
+            out.writeInt(s.buckets);
+            out.writeInt(epoch);
+            out.writeInt(taken);
+            out.writeInt(sweep);
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+            for (int i = 0; i < slots.length; ) {
+                chunk.clear();
+                int n = Math.min(slots.length - i, chunk.capacity() / Long.BYTES);
+                chunk.asLongBuffer().put(slots, i, n);
+                out.write(chunk.array(), 0, n * Long.BYTES);
+                i += n;
+            }
+        }
+    }
+
+    /**
+     * Reads a window {@link #write} wrote, for {@code capacity} ids over {@code stripes}; null when it
+     * was written for another capacity or number of stripes (its tables do not fit: start empty).
+     *
+     * @throws IOException when the file is not such a window or is cut short
+     */
+    public static RecentEventIds read(DataInputStream in, int capacity, int stripes) throws IOException {
+        if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
+            throw new IOException("not a de-duplication window of this format");
+        }
+        RecentEventIds r = new RecentEventIds(capacity, stripes, in.readLong());
+        if (in.readInt() != r.stripes.length) {
+            return null;
+        }
+        byte[] chunk = new byte[1 << 16];
+        for (Stripe s : r.stripes) {
+            if (in.readInt() != s.perEpoch || in.readInt() != s.buckets) {
+                return null;
+            }
+            s.epoch = in.readInt() & (int) Stripe.EPOCH_MASK;
+            s.taken = Math.floorMod(in.readInt(), s.perEpoch);
+            s.sweep = Math.floorMod(in.readInt(), s.buckets);
+            for (int i = 0; i < s.slots.length; ) {
+                int n = Math.min(s.slots.length - i, chunk.length / Long.BYTES);
+                in.readFully(chunk, 0, n * Long.BYTES);
+                ByteBuffer.wrap(chunk, 0, n * Long.BYTES).asLongBuffer().get(s.slots, i, n);
+                i += n;
+            }
+        }
+        return r;
+    }
+
+    /** How many changes the window has had (ids taken or forgotten): equal counts, equal windows. */
+    public long changes() {
+        long n = 0;
+        for (Stripe s : stripes) {
+            synchronized (s) {
+                n += s.changes;
+            }
+        }
+        return n;
+    }
+
     /** Keeps the JIT from dropping {@link #addAll}'s early reads as unused. */
     @SuppressWarnings("unused")
     private long sink;
@@ -187,7 +279,7 @@ public final class RecentEventIds {
      */
     static final class Stripe {
         static final int WIDTH = 16;
-        private static final long EPOCH_MASK = 0xFFFF;
+        static final long EPOCH_MASK = 0xFFFF;
         private static final long SPILLED = 1L << 16;
         /** Epochs in which every bucket is swept once: well before the 16-bit epoch comes round. */
         private static final int SWEEP_EPOCHS = 1 << 15;
@@ -196,9 +288,11 @@ public final class RecentEventIds {
         final int perEpoch;
         /** Buckets swept clean of expired entries at each new epoch, round-robin from {@link #sweep}. */
         private final int sweepPerEpoch;
-        private int sweep;
+        int sweep;
         int epoch;
         int taken;
+        /** Ids taken or forgotten so far. */
+        long changes;
 
         Stripe(int capacity) {
             perEpoch = Math.max(1, (capacity + EPOCHS - 1) / EPOCHS);
@@ -249,6 +343,7 @@ public final class RecentEventIds {
                 slots[p * WIDTH] = SPILLED | epoch;
             }
             slots[free] = fp | epoch;
+            changes++;
             if (++taken == perEpoch) {
                 taken = 0;
                 epoch = (int) ((epoch + 1) & EPOCH_MASK);
@@ -290,6 +385,7 @@ public final class RecentEventIds {
                     long v = slots[j];
                     if (live(v) && (v & ~EPOCH_MASK) == fp) {
                         slots[j] = 0;
+                        changes++;
                         if ((v & EPOCH_MASK) == epoch && taken > 0) {
                             taken--; // taken in this epoch: it no longer counts towards the window
                         }

@@ -3,8 +3,11 @@ package io.shadow.scorer.state;
 import io.shadow.features.config.ConfigException;
 import io.shadow.features.config.ConfigFolders;
 import io.shadow.model.detect.Detector;
+import io.shadow.scorer.shard.RecentEventIds;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,14 +27,19 @@ import org.slf4j.LoggerFactory;
  * written to a temporary file, synced and renamed over the previous one, so a crash mid-write
  * leaves the previous checkpoint intact. A checkpoint that cannot be read is set aside as
  * {@code detector-state.bin.unreadable-<time>}; entities read before the damage keep their state,
- * the others start from their baselines.
+ * the others start from their baselines. The de-duplication window is kept beside it, the same way,
+ * in {@code recent-event-ids.bin}.
  */
 public final class StateCheckpoints {
     public static final String FILE = "detector-state.bin";
+    /** The de-duplication window's file. */
+    public static final String RECENT_FILE = "recent-event-ids.bin";
     /** The config key naming the checkpoint folder, for messages. */
     public static final String KEY = "scorer.checkpoint-dir";
     private static final Logger LOG = LoggerFactory.getLogger(StateCheckpoints.class);
     private final Path dir;
+    /** {@link RecentEventIds#changes} when the window was last written; -1 before. */
+    private long recentWritten = -1;
 
     public StateCheckpoints(Path dir) {
         this.dir = dir;
@@ -52,22 +60,84 @@ public final class StateCheckpoints {
 
     /** Writes the detector's state; returns how many entities it holds. */
     public synchronized long write(Detector detector) {
-        Path tmp = dir.resolve(FILE + ".tmp");
+        return writeAtomically(file(), detector::exportState);
+    }
+
+    /**
+     * Writes the de-duplication window (about 27 bytes per id it holds: 27 MB at the default), unless
+     * it has not changed since it was last written here.
+     */
+    public synchronized void write(RecentEventIds recent) {
+        long changes = recent.changes();
+        if (changes == recentWritten && Files.isRegularFile(dir.resolve(RECENT_FILE))) {
+            return;
+        }
+        recentWritten = changes;
+        writeAtomically(dir.resolve(RECENT_FILE), out -> {
+            DataOutputStream data = new DataOutputStream(out);
+            recent.write(data);
+            data.flush();
+            return 0;
+        });
+    }
+
+    private interface Contents {
+        long writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes {@code file} through a temporary file, synced and renamed over it. */
+    private long writeAtomically(Path file, Contents contents) {
+        Path tmp = dir.resolve(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(dir);
             long n;
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
-                n = detector.exportState(out);
+                n = contents.writeTo(out);
                 out.flush();
                 ch.force(true);
             }
-            Files.move(tmp, file(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return n;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the scorer checkpoint " + file() + " (" + e.getMessage()
+            throw new UncheckedIOException("cannot write the scorer checkpoint " + file + " (" + e.getMessage()
                     + "); check scorer.checkpoint-dir is writable and the disk has room", e);
+        }
+    }
+
+    /**
+     * The de-duplication window of the last checkpoint, for {@code capacity} ids over {@code stripes},
+     * or a new, empty one: when there is none, when it was kept for another window size or shard count,
+     * or when it cannot be read (then it is set aside as {@code recent-event-ids.bin.unreadable-<time>}).
+     */
+    public synchronized RecentEventIds restore(int capacity, int stripes) {
+        Path f = dir.resolve(RECENT_FILE);
+        if (capacity == 0 || !Files.isRegularFile(f)) {
+            return new RecentEventIds(capacity, stripes);
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
+            RecentEventIds r = RecentEventIds.read(in, capacity, stripes);
+            if (r == null) {
+                LOG.info("de-duplication window {} was kept for another scorer.dedupe-window or scorer.shards; "
+                        + "starting with an empty window", f);
+                return new RecentEventIds(capacity, stripes);
+            }
+            LOG.info("de-duplication window restored from {}", f);
+            return r;
+        } catch (IOException | RuntimeException e) {
+            setAside(f, e);
+            return new RecentEventIds(capacity, stripes);
+        }
+    }
+
+    private void setAside(Path f, Exception e) {
+        Path aside = dir.resolve(f.getFileName() + ".unreadable-" + Instant.now().toEpochMilli());
+        LOG.warn("scorer checkpoint {} is unreadable ({}); moved to {}", f, e.getMessage(), aside);
+        try {
+            Files.move(f, aside);
+        } catch (IOException moveFailed) {
+            LOG.warn("cannot move {} aside: {}", f, moveFailed.getMessage());
         }
     }
 
