@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -141,6 +142,25 @@ class ThreatIntelSyncIT {
         assertThat(shrank.problems()).isEmpty();
         assertThat(activeFrom(table(catalog), "blocklist.txt")).as("the 15 it no longer lists are withdrawn")
                 .isEqualTo(25);
+    }
+
+    @Test
+    void aListRefusedForLongerThanAWeekNoLongerKeepsWhatItListed(@TempDir Path dir) throws Exception {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        Path list = dir.resolve("feeds/blocklist.txt");
+        ips(list, 30);
+        assertThat(job(spark, catalog, List.of(list), DAY1).run().active()).isEqualTo(30);
+        Files.writeString(list, "# nothing: the download fails every night from here on\n");
+
+        ThreatIntelSyncJob.Result sixDays = job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(6))).run();
+        assertThat(sixDays.refused()).hasSize(1);
+        assertThat(activeFrom(table(catalog), "blocklist.txt")).as("a failed download is no delisting").isEqualTo(30);
+
+        ThreatIntelSyncJob.Result eightDays = job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(8))).run();
+        assertThat(activeFrom(table(catalog), "blocklist.txt")).as("a week on, still refused: withdrawn").isZero();
+        assertThat(eightDays.problems().get(0)).isEqualTo("30 list entries of blocklist.txt no readable list has "
+                + "named for 7 days are withdrawn: a list refused or held back that long is no longer taken as a "
+                + "failed download; fix the file or remove it from intel.feeds");
     }
 
     @Test

@@ -151,6 +151,13 @@ public final class ThreatIntelSyncJob {
             skipped += b.skipped().size();
             b.skipped().stream().limit(Math.max(0, 5 - problems.size())).forEach(problems::add);
         }
+        long stale = staleHeldEntries(latest.keySet(), held, now);
+        if (stale > 0) {
+            problems.add(0, Counts.of(stale, "list entry", "list entries") + " of " + String.join(", ", held)
+                    + " no readable list has named for " + MAX_HELD.toDays() + " days are withdrawn: a list refused "
+                    + "or held back that long is no longer taken as a failed download; fix the file or remove it "
+                    + "from intel.feeds");
+        }
         merge(latest.values(), held, now);
         supersede(versions, now);
         if (taxii != null) {
@@ -164,6 +171,13 @@ public final class ThreatIntelSyncJob {
         return new Result(latest.size(), skipped, active, revoked, batches.stream().map(FeedBatch::source).toList(),
                 problems, refused);
     }
+
+    /**
+     * How long a list entry stays active while its list is refused or held back (a broken download is
+     * not a delisting) without any readable list naming it: after that it is withdrawn, so a feed that
+     * stays broken does not keep blocking what it listed for good.
+     */
+    public static final java.time.Duration MAX_HELD = java.time.Duration.ofDays(7);
 
     /** Lists needing this many active entries before a shrink by half is taken for a broken download. */
     static final long SHRINK_GUARD_MIN = 20;
@@ -186,6 +200,22 @@ public final class ThreatIntelSyncJob {
         return out;
     }
 
+    /**
+     * Active list entries of held-back sources that no list named since {@link #MAX_HELD} before
+     * {@code now} and none names now: the merge withdraws them.
+     */
+    private long staleHeldEntries(java.util.Set<String> named, List<String> held, Instant now) {
+        if (held.isEmpty()) {
+            return 0;
+        }
+        return DeltaTables.read(spark, catalog, ShadowTable.THREAT_INDICATORS)
+                .filter(col("modified").isNull().and(col("revoked").equalTo(false))
+                        .and(col("source").isin(held.toArray()))
+                        .and(col("synced_at").lt(lit(java.sql.Timestamp.from(now.minus(MAX_HELD))))))
+                .select("indicator_id").collectAsList().stream().filter(r -> !named.contains(r.getString(0)))
+                .count();
+    }
+
     private static boolean newer(Indicator a, Indicator b) {
         return b.modified() == null || (a.modified() != null && !a.modified().isBefore(b.modified()));
     }
@@ -205,7 +235,8 @@ public final class ThreatIntelSyncJob {
                 // list entries, the only rows without a version, are re-read in full every night: one no
                 // list names any more was delisted, or its file left intel.feeds
                 .whenNotMatchedBySource(col("t.modified").isNull().and(col("t.revoked").equalTo(false))
-                        .and(held.isEmpty() ? lit(true) : not(col("t.source").isin(held.toArray()))))
+                        .and(held.isEmpty() ? lit(true) : not(col("t.source").isin(held.toArray()))
+                                .or(col("t.synced_at").lt(lit(java.sql.Timestamp.from(now.minus(MAX_HELD)))))))
                 .update(Map.of("revoked", lit(true), "synced_at", lit(now)))
                 .execute();
     }
