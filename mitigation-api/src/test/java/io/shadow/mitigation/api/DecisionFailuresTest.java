@@ -47,11 +47,7 @@ class DecisionFailuresTest {
 
     @BeforeEach
     void start() {
-        api = RunningApi.start(dir.resolve("store"), RunningApi.profiles("data-actions.yaml"), clock,
-                MitigationOptions.defaults(dir.resolve("keys")).withRollback(table, List.of(TABLE),
-                        Duration.ofHours(1)));
-        api.service().engine().actuators().rollback().pinAll();
-        table.version.set(5); // the attack's writes; restore 1 rolls them back to the pinned version 3
+        api = table.startApi(dir, "data-actions.yaml", clock, TABLE); // restore 1 rolls back to version 3
         o = api.handle(Assessments.risk(60).on(ResourceType.DATABASE, TABLE).build());
         assertThat(table.version.get()).as("rolled back").isEqualTo(3);
         rollback = api.store().actionsOf(o.mitigationId()).get(0);
@@ -215,6 +211,19 @@ class DecisionFailuresTest {
         final AtomicLong version = new AtomicLong(3);
         final AtomicInteger restores = new AtomicInteger();
         private final Map<Integer, Throwable> failures = new ConcurrentHashMap<>();
+
+        /**
+         * A mitigation API (H2 in {@code dir}) with {@code profiles}, rolling {@code name} back through this
+         * table: version 3 pinned, then the attack's writes up to version 5.
+         */
+        RunningApi startApi(Path dir, String profiles, ManualClock clock, String name) {
+            RunningApi api = RunningApi.start(dir.resolve("store"), RunningApi.profiles(profiles), clock,
+                    MitigationOptions.defaults(dir.resolve("keys")).withRollback(this, List.of(name),
+                            Duration.ofHours(1)));
+            api.service().engine().actuators().rollback().pinAll();
+            version.set(5);
+            return api;
+        }
 
         void failOn(int restore, Throwable t) {
             failures.put(restore, t);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shadow.features.ResourceType;
 import io.shadow.mitigation.Assessments;
 import io.shadow.mitigation.ManualClock;
-import io.shadow.mitigation.MitigationOptions;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.AuditEntry;
@@ -33,11 +32,7 @@ class ExpirySweepFailuresTest {
 
     @BeforeEach
     void start() {
-        api = RunningApi.start(dir.resolve("store"), RunningApi.profiles("expiring-rollback.yaml"), clock,
-                MitigationOptions.defaults(dir.resolve("keys")).withRollback(table, List.of(TABLE),
-                        Duration.ofHours(1)));
-        api.service().engine().actuators().rollback().pinAll();
-        table.version.set(5);
+        api = table.startApi(dir, "expiring-rollback.yaml", clock, TABLE);
     }
 
     @AfterEach
