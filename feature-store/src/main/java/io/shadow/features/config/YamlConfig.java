@@ -39,6 +39,15 @@ public final class YamlConfig {
     private YamlConfig() {
     }
 
+    /**
+     * The key a mapper with {@link DeserializationFeature#FAIL_ON_READING_DUP_TREE_KEY} found twice
+     * in one mapping, or null when {@code e} is about something else.
+     */
+    public static String duplicateKey(com.fasterxml.jackson.core.JsonProcessingException e) {
+        java.util.regex.Matcher m = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+        return m.matches() ? m.group(1) : null;
+    }
+
     public static <T> T load(Class<T> type, String defaults, Path file, Map<String, String> env, String envPrefix,
             List<String> sets) {
         ObjectNode tree = (ObjectNode) read(defaults, "defaults");
@@ -118,9 +127,9 @@ public final class YamlConfig {
         try {
             return YAML.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            java.util.regex.Matcher m = DUPLICATE.matcher(e.getOriginalMessage());
-            if (m.matches()) {
-                throw new ConfigException(source + ": key '" + m.group(1) + "' is given twice"
+            String twice = duplicateKey(e);
+            if (twice != null) {
+                throw new ConfigException(source + ": key '" + twice + "' is given twice"
                         + (e.getLocation() == null ? "" : " (the second at line " + e.getLocation().getLineNr() + ")")
                         + "; give it once");
             }

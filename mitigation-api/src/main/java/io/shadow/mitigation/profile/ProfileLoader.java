@@ -30,7 +30,9 @@ import java.util.Set;
  * ({@code bin/shadow profiles check FILE}).
  */
 public final class ProfileLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            // a key given twice (two `expires:` in one action) is a mistake, not "the last one wins"
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     private static final Set<String> TOP_KEYS = Set.of("version", "author", "thresholds", "profiles");
     private static final Set<String> PROFILE_KEYS = Set.of("name", "band", "resource_types", "dry_run", "actions");
     public static final String DEFAULT_RESOURCE = "/io/shadow/mitigation/profiles/default.yaml";
@@ -67,8 +69,10 @@ public final class ProfileLoader {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
+            String twice = io.shadow.features.config.YamlConfig.duplicateKey(e);
             throw new ProfileException(List.of(source + " line " + (loc == null ? "?" : loc.getLineNr())
-                    + ": not valid YAML: " + e.getOriginalMessage()));
+                    + (twice != null ? ": key '" + twice + "' is given twice in one mapping; give it once"
+                            : ": not valid YAML: " + e.getOriginalMessage())));
         }
         ProfileLoader l = new ProfileLoader(source, lineIndex(yaml));
         ProfileSet set = l.read(root);

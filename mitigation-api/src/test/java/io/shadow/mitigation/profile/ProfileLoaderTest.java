@@ -207,6 +207,16 @@ class ProfileLoaderTest {
     }
 
     @Test
+    void refusesAKeyGivenTwiceRatherThanLettingTheLastOneWin() {
+        // the second expires would silently have made a one-hour lockout a one-day one
+        String yaml = "version: 1\nauthor: a\nthresholds: {low: 30, medium: 55, high: 80}\nprofiles:\n"
+                + "  - name: lock\n    band: high\n    resource_types: [identity]\n    actions:\n"
+                + "      - type: lock_user\n        expires: PT1H\n        expires: P1D\n";
+        assertThat(problems(yaml)).containsExactly("profiles.yaml line 11: key 'expires' is given twice in one "
+                + "mapping; give it once");
+    }
+
+    @Test
     void aRejectedFileIsAnIllegalArgumentSoTheApiAnswers400() {
         assertThatThrownBy(() -> ProfileLoader.parse("version: 0", "x.yaml"))
                 .isInstanceOf(IllegalArgumentException.class)
