@@ -47,6 +47,22 @@ public record Caller(String name, Role role, String tenant, String principal) {
         return seesEverything() || Objects.equals(this.tenant, tenant);
     }
 
+    /**
+     * The tenant a list asked for with {@code ?tenant=asked} is read for: the asked one (null: every
+     * tenant) for an operator, the caller's own for a user; empty when a user asks for another tenant,
+     * whose entries do not exist for them (an empty list, not 403, so its ids do not leak).
+     */
+    public java.util.Optional<ListScope> listScope(String asked) {
+        if (asked != null && !sees(asked)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new ListScope(seesEverything() ? asked : tenant));
+    }
+
+    /** The tenant a list is read for; null: every tenant (an operator's unnarrowed list). */
+    public record ListScope(String tenant) {
+    }
+
     /** Whether this caller may see and decide what is about {@code principal} of {@code tenant}. */
     public boolean speaksFor(String tenant, String principal) {
         return seesEverything() || (sees(tenant) && this.principal != null && this.principal.equals(principal));

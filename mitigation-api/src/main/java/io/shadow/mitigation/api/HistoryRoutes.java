@@ -38,9 +38,9 @@ public final class HistoryRoutes {
         }
         // a user's own principal, in their own tenant only: a namesake in another tenant is someone else;
         // an operator narrows to one tenant with ?tenant=
-        String tenant = ctx.queryParam("tenant");
-        List<Incident> incidents = tenant != null && !c.sees(tenant) ? List.of()
-                : store.incidents(c.seesEverything() ? tenant : c.tenant(), principal, RequestLimits.listLimit(ctx));
+        List<Incident> incidents = c.listScope(ctx.queryParam("tenant"))
+                .map(scope -> store.incidents(scope.tenant(), principal, RequestLimits.listLimit(ctx)))
+                .orElse(List.of());
         ctx.json(history("principal", principal, incidents));
     }
 
@@ -50,10 +50,10 @@ public final class HistoryRoutes {
         if (resource == null || resource.isBlank()) {
             throw new ApiError(400, "query parameter 'id' (the resource id, e.g. s3://bucket/prefix) is required");
         }
-        String tenant = ctx.queryParam("tenant");
-        List<Incident> incidents = tenant != null && !c.sees(tenant) ? List.of()
-                : c.seesEverything() ? store.incidentsOn(resource, tenant, null, RequestLimits.listLimit(ctx))
-                : store.incidentsOn(resource, c.tenant(), c.principal(), RequestLimits.listLimit(ctx));
+        List<Incident> incidents = c.listScope(ctx.queryParam("tenant"))
+                .map(scope -> store.incidentsOn(resource, scope.tenant(), c.seesEverything() ? null : c.principal(),
+                        RequestLimits.listLimit(ctx)))
+                .orElse(List.of());
         ctx.json(history("resource", resource, incidents));
     }
 

@@ -185,13 +185,9 @@ public final class MitigationRoutes {
             throw new ApiError(403, "a user sees only their own incidents (" + c.principal() + "), not those of "
                     + principal + "; leave out 'principal' or ask an operator");
         }
-        String tenant = ctx.queryParam("tenant");
-        if (tenant != null && !c.sees(tenant)) {
-            ctx.json(List.of()); // another tenant's incidents do not exist for a user
-            return;
-        }
-        ctx.json(c.seesEverything() ? store.incidents(tenant, principal, limit)
-                : store.incidents(c.tenant(), c.principal(), limit));
+        ctx.json(c.listScope(ctx.queryParam("tenant"))
+                .map(scope -> store.incidents(scope.tenant(), c.seesEverything() ? principal : c.principal(), limit))
+                .orElse(List.of()));
     }
 
     private void incident(Context ctx) {
