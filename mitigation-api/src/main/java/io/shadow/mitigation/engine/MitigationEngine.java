@@ -57,6 +57,12 @@ public final class MitigationEngine {
     private final Clock clock;
     private final Duration incidentWindow;
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+    /** Expired actions whose undo failed: when the sweep tries each again (backing off), by action id. */
+    private final Map<String, UndoRetry> undoRetries = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The wait after an expired action's first failed undo; it doubles with each failure after that. */
+    static final Duration FIRST_UNDO_RETRY = Duration.ofMinutes(1);
+    /** The longest wait between two tries of an expired action's undo. */
+    static final Duration MAX_UNDO_RETRY = Duration.ofHours(1);
     private volatile ProfileSet profiles;
 
     /**
@@ -362,22 +368,40 @@ public final class MitigationEngine {
      */
     public int expire() {
         int n = 0;
-        for (ActionRecord r : store.expiredActions(clock.instant())) {
+        Instant now = clock.instant();
+        List<ActionRecord> expired = store.expiredActions(now);
+        // an action undone meanwhile by a decision is no longer waiting for a retry
+        undoRetries.keySet().retainAll(expired.stream().map(ActionRecord::actionId).toList());
+        for (ActionRecord r : expired) {
+            UndoRetry retry = undoRetries.get(r.actionId());
+            if (retry != null && now.isBefore(retry.at())) {
+                continue;
+            }
             try {
                 if (ActionRecord.EXPIRED.equals(undo(r, ActionRecord.EXPIRED))) {
                     n++;
                 }
+                undoRetries.remove(r.actionId());
             } catch (StoreException e) {
                 throw e; // the store is out: the next sweep tries them all again
             } catch (RuntimeException | Error e) {
                 // one action that cannot be undone (reopened and audited by undo) must not hold back the
-                // others' expiry: it was first in the list at every sweep, and nothing after it lapsed
+                // others' expiry: it was first in the list at every sweep, and nothing after it lapsed. It is
+                // tried again later and later, so that a lasting fault does not write an audit line per sweep
+                Duration wait = retry == null ? FIRST_UNDO_RETRY
+                        : retry.wait().multipliedBy(2).compareTo(MAX_UNDO_RETRY) > 0 ? MAX_UNDO_RETRY
+                        : retry.wait().multipliedBy(2);
+                undoRetries.put(r.actionId(), new UndoRetry(now.plus(wait), wait));
                 LOG.error("action {} ({} of mitigation {}) expired but undoing it failed; it stays in force and is "
-                        + "tried again at the next sweep (audit: action.undo_failed)", r.actionId(), r.type(),
-                        r.mitigationId(), e);
+                        + "tried again in {} (audit: action.undo_failed)", r.actionId(), r.type(), r.mitigationId(),
+                        wait, e);
             }
         }
         return n;
+    }
+
+    /** When an expired action's undo is tried again, and the wait that led there. */
+    private record UndoRetry(Instant at, Duration wait) {
     }
 
     /**

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One expired action that cannot be undone does not hold back the others: before, it came first in
  * every sweep, its failure ended the sweep, and nothing after it ever expired (and an Error ended the
- * scheduled sweep for good).
+ * scheduled sweep for good). It is tried again after a minute, then later and later.
  */
 class ExpirySweepFailuresTest {
     private static final String TABLE = "finance.payroll";
@@ -58,7 +58,11 @@ class ExpirySweepFailuresTest {
         assertThat(api.store().auditLog(rolledBack.mitigationId())).extracting(AuditEntry::action)
                 .contains("action.undo_failed");
 
-        assertThat(api.service().engine().expire()).as("tried again at the next sweep, and undone").isEqualTo(1);
+        assertThat(api.service().engine().expire()).as("not tried again at once").isZero();
+        assertThat(api.store().auditLog(rolledBack.mitigationId())).extracting(AuditEntry::action)
+                .filteredOn("action.undo_failed"::equals).hasSize(1);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(api.service().engine().expire()).as("tried again a minute later, and undone").isEqualTo(1);
         assertThat(actions(rolledBack)).extracting(ActionRecord::status).containsExactly(ActionRecord.EXPIRED);
         assertThat(table.version.get()).as("the attack's writes are back, as an undone rollback leaves them")
                 .isEqualTo(5);
