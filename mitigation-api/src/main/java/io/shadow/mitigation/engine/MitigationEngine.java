@@ -383,21 +383,40 @@ public final class MitigationEngine {
                 }
                 undoRetries.remove(r.actionId());
             } catch (StoreException e) {
-                throw e; // the store is out: the next sweep tries them all again
+                if (e.isTransient()) {
+                    throw e; // the store is out: the next sweep tries them all again
+                }
+                retryLater(r, retry, now, e); // one action's own failure (a row an actuator needs, say)
+            } catch (VirtualMachineError e) {
+                throw e; // out of memory or stack: nothing more is tried in this run
             } catch (RuntimeException | Error e) {
-                // one action that cannot be undone (reopened and audited by undo) must not hold back the
-                // others' expiry: it was first in the list at every sweep, and nothing after it lapsed. It is
-                // tried again later and later, so that a lasting fault does not write an audit line per sweep
-                Duration wait = retry == null ? FIRST_UNDO_RETRY
-                        : retry.wait().multipliedBy(2).compareTo(MAX_UNDO_RETRY) > 0 ? MAX_UNDO_RETRY
-                        : retry.wait().multipliedBy(2);
-                undoRetries.put(r.actionId(), new UndoRetry(now.plus(wait), wait));
-                LOG.error("action {} ({} of mitigation {}) expired but undoing it failed; it stays in force and is "
-                        + "tried again in {} (audit: action.undo_failed)", r.actionId(), r.type(), r.mitigationId(),
-                        wait, e);
+                for (Throwable suppressed : e.getSuppressed()) {
+                    if (suppressed instanceof StoreException s) {
+                        // undo could not even reopen the action's record: it is in force but recorded otherwise
+                        LOG.error("action {} ({} of mitigation {}) expired; undoing it failed ({}) and so did "
+                                + "reopening its record ({}): it is IN FORCE though its record says it ended; undo "
+                                + "it by hand", r.actionId(), r.type(), r.mitigationId(), e.toString(), s.getMessage());
+                        throw s;
+                    }
+                }
+                retryLater(r, retry, now, e);
             }
         }
         return n;
+    }
+
+    /**
+     * One action that cannot be undone (reopened and audited by undo) must not hold back the others'
+     * expiry: it was first in the list at every sweep, and nothing after it lapsed. It is tried again
+     * later and later, so that a lasting fault does not write an audit line per sweep.
+     */
+    private void retryLater(ActionRecord r, UndoRetry retry, Instant now, Throwable e) {
+        Duration wait = retry == null ? FIRST_UNDO_RETRY
+                : retry.wait().multipliedBy(2).compareTo(MAX_UNDO_RETRY) > 0 ? MAX_UNDO_RETRY
+                : retry.wait().multipliedBy(2);
+        undoRetries.put(r.actionId(), new UndoRetry(now.plus(wait), wait));
+        LOG.error("action {} ({} of mitigation {}) expired but undoing it failed; it stays in force and is tried "
+                + "again in {} (audit: action.undo_failed)", r.actionId(), r.type(), r.mitigationId(), wait, e);
     }
 
     /** When an expired action's undo is tried again, and the wait that led there. */

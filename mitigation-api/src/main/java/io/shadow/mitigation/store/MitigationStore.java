@@ -162,10 +162,10 @@ public final class MitigationStore {
                 MitigationStore::action, ActionRecord.APPLIED);
     }
 
-    /** Applied actions whose expiry has passed. */
+    /** Applied actions whose expiry has passed, the earliest expiry first. */
     public List<ActionRecord> expiredActions(Instant now) {
-        return jdbc.query("SELECT * FROM actions WHERE status = ? AND expires_at IS NOT NULL AND expires_at <= ?",
-                MitigationStore::action, ActionRecord.APPLIED, now);
+        return jdbc.query("SELECT * FROM actions WHERE status = ? AND expires_at IS NOT NULL AND expires_at <= ? "
+                + "ORDER BY expires_at, action_id", MitigationStore::action, ActionRecord.APPLIED, now);
     }
 
     /** Moves an action from applied to a final status; false when another thread got there first. */
