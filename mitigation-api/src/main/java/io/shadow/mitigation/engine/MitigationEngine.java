@@ -412,15 +412,15 @@ public final class MitigationEngine {
      */
     private void retryLater(ActionRecord r, UndoRetry retry, Instant now, Throwable e) {
         Duration wait = retry == null ? FIRST_UNDO_RETRY
-                : retry.wait().multipliedBy(2).compareTo(MAX_UNDO_RETRY) > 0 ? MAX_UNDO_RETRY
-                : retry.wait().multipliedBy(2);
+                : retry.delay().multipliedBy(2).compareTo(MAX_UNDO_RETRY) > 0 ? MAX_UNDO_RETRY
+                : retry.delay().multipliedBy(2);
         undoRetries.put(r.actionId(), new UndoRetry(now.plus(wait), wait));
         LOG.error("action {} ({} of mitigation {}) expired but undoing it failed; it stays in force and is tried "
                 + "again in {} (audit: action.undo_failed)", r.actionId(), r.type(), r.mitigationId(), wait, e);
     }
 
     /** When an expired action's undo is tried again, and the wait that led there. */
-    private record UndoRetry(Instant at, Duration wait) {
+    private record UndoRetry(Instant at, Duration delay) {
     }
 
     /**
