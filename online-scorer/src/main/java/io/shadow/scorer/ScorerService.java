@@ -272,7 +272,13 @@ public final class ScorerService implements AutoCloseable {
             metrics.checkpoint(n, System.nanoTime() - t0);
             LOG.debug("scorer checkpoint: {} entities in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
             if (shards.recent().enabled()) {
-                checkpoints.write(shards.recent());
+                try {
+                    checkpoints.write(shards.recent());
+                } catch (RuntimeException e) {
+                    // the entity state is saved; only re-sent batches would be scored again after a restart
+                    metrics.checkpointFailed();
+                    LOG.warn("scorer checkpoint of the de-duplication window failed: {}", e.getMessage(), e);
+                }
             }
             return n;
         } catch (RuntimeException e) {

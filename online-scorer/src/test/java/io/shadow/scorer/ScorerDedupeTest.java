@@ -97,7 +97,10 @@ class ScorerDedupeTest {
         try (TestServer first = server(checkpointed)) {
             assertThat(TestServer.json(first.post("/v1/events", burst, TOKEN)).get("duplicates").asInt()).isZero();
         }
-        assertThat(dir.resolve("state").resolve(StateCheckpoints.RECENT_FILE)).isRegularFile();
+        Path window = dir.resolve("state").resolve(StateCheckpoints.RECENT_FILE);
+        assertThat(window).isRegularFile();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(
+                window))).as("it holds the salt: its owner's only").isEqualTo("rw-------");
         try (TestServer second = server(checkpointed)) {
             JsonNode again = TestServer.json(second.post("/v1/events", burst, TOKEN));
 

@@ -18,8 +18,9 @@ import java.security.SecureRandom;
  * {@link #forget forgotten} after its epoch ended still counted towards the window. Ids are forgotten
  * only for a batch that was refused before it was scored, right after they were taken.)
  *
- * <p><b>Ids.</b> Kept as 64-bit hashes of tenant, host and id (each with its length), salted per
- * process (so that no sender can choose ids that pile up in one place). The table keeps the upper 48
+ * <p><b>Ids.</b> Kept as 64-bit hashes of tenant, host and id (each with its length), salted with a
+ * secret random number (so that no sender can choose ids that pile up in one place; it is kept with
+ * the window's checkpoint, readable by its owner only). The table keeps the upper 48
  * bits of each beside its 16-bit epoch; the stripe comes from the lower 16 and the bucket from all 64
  * mixed again, so a new id is taken for a remembered one with odds of about 1 in 10^13 (with 32 bits,
  * as {@code String.hashCode}, hundreds of ids in a million would share one).
@@ -32,6 +33,7 @@ import java.security.SecureRandom;
  *
  * <p><b>Restarts.</b> {@link #write} and {@link #read} keep the window (salt and tables) across a
  * restart, so a batch re-sent because the scorer stopped while it was in flight is still a duplicate.
+ * Writing copies one stripe at a time (its share of the window, about 27 bytes per id).
  */
 public final class RecentEventIds {
     /** Full epochs an id outlives: a window of 16 to 17 epochs. */

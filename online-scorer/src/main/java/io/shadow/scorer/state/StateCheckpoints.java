@@ -72,13 +72,13 @@ public final class StateCheckpoints {
         if (changes == recentWritten && Files.isRegularFile(dir.resolve(RECENT_FILE))) {
             return;
         }
-        recentWritten = changes;
         writeAtomically(dir.resolve(RECENT_FILE), out -> {
             DataOutputStream data = new DataOutputStream(out);
             recent.write(data);
             data.flush();
             return 0;
         });
+        recentWritten = changes; // only once it is on disk: a failed write is tried again at the next checkpoint
     }
 
     private interface Contents {
@@ -91,8 +91,9 @@ public final class StateCheckpoints {
         try {
             Files.createDirectories(dir);
             long n;
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
+            Files.deleteIfExists(tmp);
+            try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), ownerOnly());
                  OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 n = contents.writeTo(out);
                 out.flush();
@@ -104,6 +105,15 @@ public final class StateCheckpoints {
             throw new UncheckedIOException("cannot write the scorer checkpoint " + file + " (" + e.getMessage()
                     + "); check scorer.checkpoint-dir is writable and the disk has room", e);
         }
+    }
+
+    /** Readable and writable by the owner only (the window holds its salt) where POSIX permissions exist. */
+    private java.nio.file.attribute.FileAttribute<?>[] ownerOnly() {
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return new java.nio.file.attribute.FileAttribute<?>[0];
+        }
+        return new java.nio.file.attribute.FileAttribute<?>[] {java.nio.file.attribute.PosixFilePermissions
+                .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))};
     }
 
     /**
@@ -124,6 +134,7 @@ public final class StateCheckpoints {
                 return new RecentEventIds(capacity, stripes);
             }
             LOG.info("de-duplication window restored from {}", f);
+            recentWritten = 0; // as restored: the file already holds it
             return r;
         } catch (IOException | RuntimeException e) {
             setAside(f, e);
