@@ -145,22 +145,33 @@ class ThreatIntelSyncIT {
     }
 
     @Test
-    void aListRefusedForLongerThanAWeekNoLongerKeepsWhatItListed(@TempDir Path dir) throws Exception {
+    void aListRefusedAtEverySyncForAWeekNoLongerKeepsWhatItListed(@TempDir Path dir) throws Exception {
         TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
         Path list = dir.resolve("feeds/blocklist.txt");
         ips(list, 30);
         assertThat(job(spark, catalog, List.of(list), DAY1).run().active()).isEqualTo(30);
         Files.writeString(list, "# nothing: the download fails every night from here on\n");
 
-        ThreatIntelSyncJob.Result sixDays = job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(6))).run();
-        assertThat(sixDays.refused()).hasSize(1);
+        // the first sync in ten days (the nightly was stopped) is the first refusal: held, not withdrawn
+        ThreatIntelSyncJob.Result first = job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(10))).run();
+        assertThat(first.refused()).hasSize(1);
+        assertThat(first.toString()).contains("its indicators kept as last synced (for up to 7 days of refusals)");
         assertThat(activeFrom(table(catalog), "blocklist.txt")).as("a failed download is no delisting").isEqualTo(30);
+        job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(16))).run();
+        assertThat(activeFrom(table(catalog), "blocklist.txt")).as("held for 6 days").isEqualTo(30);
 
-        ThreatIntelSyncJob.Result eightDays = job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(8))).run();
-        assertThat(activeFrom(table(catalog), "blocklist.txt")).as("a week on, still refused: withdrawn").isZero();
-        assertThat(eightDays.problems().get(0)).isEqualTo("30 list entries of blocklist.txt no readable list has "
-                + "named for 7 days are withdrawn: a list refused or held back that long is no longer taken as a "
-                + "failed download; fix the file or remove it from intel.feeds");
+        ThreatIntelSyncJob.Result week = job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(17))).run();
+        assertThat(activeFrom(table(catalog), "blocklist.txt")).as("refused at every sync for 7 days").isZero();
+        assertThat(week.problems().get(0)).isEqualTo("threat feed blocklist.txt has been refused or held back at "
+                + "every sync since " + DAY1.plus(Duration.ofDays(10)) + " (7 days): its 30 list entries no readable "
+                + "list names are withdrawn; fix the file or remove it from intel.feeds");
+
+        // read cleanly again: its entries are back, and a later refusal starts a new hold
+        ips(list, 30);
+        assertThat(job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(18))).run().problems()).isEmpty();
+        Files.writeString(list, "");
+        job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(19))).run();
+        assertThat(activeFrom(table(catalog), "blocklist.txt")).isEqualTo(30);
     }
 
     @Test
@@ -206,7 +217,8 @@ class ThreatIntelSyncIT {
         Files.writeString(drop, "; Spamhaus DROP List 2026/11/16\n");
         ThreatIntelSyncJob.Result broken = job(spark, catalog, List.of(cert, drop), DAY2).run();
         assertThat(broken.refused()).singleElement().asString().contains("drop.txt lists no indicator");
-        assertThat(broken.toString()).contains(", 0 skipped; 1 file refused, its indicators kept as last synced: "
+        assertThat(broken.toString()).contains(", 0 skipped; 1 file refused, its indicators kept as last synced "
+                + "(for up to 7 days of refusals): "
                 + "threat feed " + drop + " lists no indicator");
         assertThat(table(catalog)).as("nothing withdrawn").isEqualTo(afterSecond);
 

@@ -17,6 +17,7 @@ import io.shadow.spark.Counts;
 import io.shadow.spark.DeltaTables;
 import io.shadow.spark.Figure;
 import io.shadow.spark.Figures;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -83,7 +84,8 @@ public final class ThreatIntelSyncJob {
                     : String.join(", ", sources)) + ", " + Counts.number(skipped) + " skipped"
                     + (problems.isEmpty() ? "" : " (e.g. " + problems.get(0) + ")")
                     + (refused.isEmpty() ? "" : "; " + Counts.of(refused.size(), "file") + " refused, "
-                            + (refused.size() == 1 ? "its" : "their") + " indicators kept as last synced: "
+                            + (refused.size() == 1 ? "its" : "their") + " indicators kept as last synced (for up to "
+                            + MAX_HELD.toDays() + " days of refusals): "
                             + String.join("; ", refused))
                     + "; table: " + Counts.number(active) + " active, " + Counts.number(revoked) + " revoked";
         }
@@ -151,14 +153,29 @@ public final class ThreatIntelSyncJob {
             skipped += b.skipped().size();
             b.skipped().stream().limit(Math.max(0, 5 - problems.size())).forEach(problems::add);
         }
-        long stale = staleHeldEntries(latest.keySet(), held, now);
-        if (stale > 0) {
-            problems.add(0, Counts.of(stale, "list entry", "list entries") + " of " + String.join(", ", held)
-                    + " no readable list has named for " + MAX_HELD.toDays() + " days are withdrawn: a list refused "
-                    + "or held back that long is no longer taken as a failed download; fix the file or remove it "
-                    + "from intel.feeds");
+        // a list held back for MAX_HELD (refused, or read short, at every sync since) is held no longer:
+        // what it does not name now is withdrawn, as for any list
+        StateFile heldFile = new StateFile(catalog, "held-feeds.json", spark.sparkContext().hadoopConfiguration(),
+                "threat feed hold state");
+        Map<String, Instant> heldSince = new java.util.TreeMap<>();
+        Map<String, Instant> before = heldSince(heldFile);
+        held.forEach(source -> heldSince.put(source, before.getOrDefault(source, now)));
+        List<String> stillHeld = new ArrayList<>();
+        for (Map.Entry<String, Instant> h : heldSince.entrySet()) {
+            if (now.isBefore(h.getValue().plus(MAX_HELD))) {
+                stillHeld.add(h.getKey());
+                continue;
+            }
+            long withdrawn = unnamedEntries(h.getKey(), latest.keySet());
+            if (withdrawn > 0) {
+                problems.add(0, "threat feed " + h.getKey() + " has been refused or held back at every sync since "
+                        + h.getValue() + " (" + MAX_HELD.toDays() + " days): its " + Counts.of(withdrawn,
+                        "list entry", "list entries") + " no readable list names are withdrawn; fix the file or "
+                        + "remove it from intel.feeds");
+            }
         }
-        merge(latest.values(), held, now);
+        merge(latest.values(), stillHeld, now);
+        writeHeldSince(heldFile, heldSince);
         supersede(versions, now);
         if (taxii != null) {
             syncs.forEach(s -> cursors.advance(s.collection().objectsUrl().toString(), s.dateAddedLast()));
@@ -173,9 +190,10 @@ public final class ThreatIntelSyncJob {
     }
 
     /**
-     * How long a list entry stays active while its list is refused or held back (a broken download is
-     * not a delisting) without any readable list naming it: after that it is withdrawn, so a feed that
-     * stays broken does not keep blocking what it listed for good.
+     * How long a list is held back (what it lists stays active although it is refused or read short: a
+     * broken download is not a delisting), counted from the first sync that held it, through every sync
+     * since: after that, what it does not name is withdrawn, so a feed that stays broken does not keep
+     * blocking what it listed for good.
      */
     public static final java.time.Duration MAX_HELD = java.time.Duration.ofDays(7);
 
@@ -200,20 +218,37 @@ public final class ThreatIntelSyncJob {
         return out;
     }
 
-    /**
-     * Active list entries of held-back sources that no list named since {@link #MAX_HELD} before
-     * {@code now} and none names now: the merge withdraws them.
-     */
-    private long staleHeldEntries(java.util.Set<String> named, List<String> held, Instant now) {
-        if (held.isEmpty()) {
-            return 0;
-        }
+    /** Active list entries of {@code source} that this sync does not name: what the merge withdraws. */
+    private long unnamedEntries(String source, java.util.Set<String> named) {
         return DeltaTables.read(spark, catalog, ShadowTable.THREAT_INDICATORS)
-                .filter(col("modified").isNull().and(col("revoked").equalTo(false))
-                        .and(col("source").isin(held.toArray()))
-                        .and(col("synced_at").lt(lit(java.sql.Timestamp.from(now.minus(MAX_HELD))))))
+                .filter(col("modified").isNull().and(col("revoked").equalTo(false)).and(col("source").equalTo(source)))
                 .select("indicator_id").collectAsList().stream().filter(r -> !named.contains(r.getString(0)))
                 .count();
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** Per held-back source, the first sync of the run of syncs that held it. */
+    private static Map<String, Instant> heldSince(StateFile file) {
+        Map<String, Instant> out = new HashMap<>();
+        file.read().ifPresent(bytes -> {
+            try {
+                JSON.readTree(bytes).fields().forEachRemaining(e -> out.put(e.getKey(),
+                        Instant.parse(e.getValue().asText())));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("cannot read threat feed hold state " + file + " (" + e.getMessage()
+                        + "); delete it: every held-back feed then counts its 7 days from tonight", e);
+            }
+        });
+        return out;
+    }
+
+    private static void writeHeldSince(StateFile file, Map<String, Instant> heldSince) {
+        com.fasterxml.jackson.databind.node.ObjectNode n = JSON.createObjectNode();
+        heldSince.forEach((source, since) -> n.put(source, since.toString()));
+        file.write(n.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), "a feed held back tonight "
+                + "counts its 7 days again from its next hold");
     }
 
     private static boolean newer(Indicator a, Indicator b) {
@@ -235,8 +270,7 @@ public final class ThreatIntelSyncJob {
                 // list entries, the only rows without a version, are re-read in full every night: one no
                 // list names any more was delisted, or its file left intel.feeds
                 .whenNotMatchedBySource(col("t.modified").isNull().and(col("t.revoked").equalTo(false))
-                        .and(held.isEmpty() ? lit(true) : not(col("t.source").isin(held.toArray()))
-                                .or(col("t.synced_at").lt(lit(java.sql.Timestamp.from(now.minus(MAX_HELD)))))))
+                        .and(held.isEmpty() ? lit(true) : not(col("t.source").isin(held.toArray()))))
                 .update(Map.of("revoked", lit(true), "synced_at", lit(now)))
                 .execute();
     }
