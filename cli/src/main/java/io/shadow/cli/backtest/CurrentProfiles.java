@@ -28,7 +28,7 @@ public final class CurrentProfiles {
         if (stored.isPresent() && stored.get().version() >= configured.version()) {
             ProfileStore.Version v = stored.get();
             return new Backtest.Profiles("current", "mitigation store, profiles v" + v.version() + " by " + v.author(),
-                    ProfileLoader.parse(v.yaml(), "stored profiles v" + v.version()));
+                    ProfileLoader.parseStored(v.yaml(), "stored profiles v" + v.version()));
         }
         return new Backtest.Profiles("current", source, configured);
     }

@@ -130,7 +130,7 @@ public final class YamlConfig {
             String twice = duplicateKey(e);
             if (twice != null) {
                 throw new ConfigException(source + ": key '" + twice + "' is given twice"
-                        + (e.getLocation() == null ? "" : " (the second at line " + e.getLocation().getLineNr() + ")")
+                        + (e.getLocation() == null ? "" : " (the second ends near line " + e.getLocation().getLineNr() + ")")
                         + "; give it once");
             }
             throw new ConfigException(source + ": not valid YAML: " + e.getMessage());

@@ -33,6 +33,8 @@ public final class ProfileLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             // a key given twice (two `expires:` in one action) is a mistake, not "the last one wins"
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+    /** For versions stored before duplicate keys were refused ({@link #parseStored}). */
+    private static final ObjectMapper LENIENT_YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP_KEYS = Set.of("version", "author", "thresholds", "profiles");
     private static final Set<String> PROFILE_KEYS = Set.of("name", "band", "resource_types", "dry_run", "actions");
     public static final String DEFAULT_RESOURCE = "/io/shadow/mitigation/profiles/default.yaml";
@@ -64,14 +66,37 @@ public final class ProfileLoader {
 
     /** Parses and validates; throws {@link ProfileException} listing every problem with its line. */
     public static ProfileSet parse(String yaml, String source) {
+        return parse(yaml, source, YAML);
+    }
+
+    /**
+     * As {@link #parse} for a version already in the store: one stored before keys given twice were
+     * refused still loads (the last one wins, as it did then), with a warning naming the version, so an
+     * upgrade does not stop the service over a row nobody can edit.
+     */
+    public static ProfileSet parseStored(String yaml, String source) {
+        try {
+            return parse(yaml, source, YAML);
+        } catch (ProfileException e) {
+            if (!e.getMessage().contains("is given twice")) {
+                throw e;
+            }
+            org.slf4j.LoggerFactory.getLogger(ProfileLoader.class).warn("{}; loaded as it was stored (the last "
+                    + "value wins); upload a corrected version to replace it", e.getMessage());
+            return parse(yaml, source, LENIENT_YAML);
+        }
+    }
+
+    private static ProfileSet parse(String yaml, String source, ObjectMapper mapper) {
         JsonNode root;
         try {
-            root = YAML.readTree(yaml);
+            root = mapper.readTree(yaml);
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             String twice = io.shadow.features.config.YamlConfig.duplicateKey(e);
             throw new ProfileException(List.of(source + " line " + (loc == null ? "?" : loc.getLineNr())
-                    + (twice != null ? ": key '" + twice + "' is given twice in one mapping; give it once"
+                    + (twice != null ? ": key '" + twice + "' is given twice in one mapping (the second ends near "
+                            + "here); give it once"
                             : ": not valid YAML: " + e.getOriginalMessage())));
         }
         ProfileLoader l = new ProfileLoader(source, lineIndex(yaml));

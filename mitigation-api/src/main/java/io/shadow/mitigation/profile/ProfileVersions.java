@@ -60,7 +60,7 @@ public final class ProfileVersions {
             LOG.info("profiles v{} from the store are newer than the configured v{}; keeping v{}",
                     latest.get().version(), configured.version(), latest.get().version());
         }
-        return ProfileLoader.parse(latest.get().yaml(), "stored profiles v" + latest.get().version());
+        return ProfileLoader.parseStored(latest.get().yaml(), "stored profiles v" + latest.get().version());
     }
 
     /** Validates and stores a new version, then puts it in force; returns it. */

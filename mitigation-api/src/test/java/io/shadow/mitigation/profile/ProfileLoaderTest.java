@@ -213,7 +213,13 @@ class ProfileLoaderTest {
                 + "  - name: lock\n    band: high\n    resource_types: [identity]\n    actions:\n"
                 + "      - type: lock_user\n        expires: PT1H\n        expires: P1D\n";
         assertThat(problems(yaml)).containsExactly("profiles.yaml line 11: key 'expires' is given twice in one "
-                + "mapping; give it once");
+                + "mapping (the second ends near here); give it once");
+        // a version stored before this was refused still loads, as it did then, rather than stop the service
+        String stored = defaultYaml().replaceFirst("expires: PT1H\n", "expires: PT1H\n        expires: PT2H\n");
+        assertThat(ProfileLoader.parseStored(stored, "stored profiles v1").profiles().get(0).actions().get(0)
+                .expires()).isEqualTo(java.time.Duration.ofHours(2));
+        assertThatThrownBy(() -> ProfileLoader.parse(stored, "uploaded profiles")).hasMessageContaining(
+                "key 'expires' is given twice");
     }
 
     @Test
@@ -221,5 +227,13 @@ class ProfileLoaderTest {
         assertThatThrownBy(() -> ProfileLoader.parse("version: 0", "x.yaml"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("x.yaml line 1, key version: version must be a positive integer");
+    }
+
+    private static String defaultYaml() {
+        try (var in = ProfileLoader.class.getResourceAsStream(ProfileLoader.DEFAULT_RESOURCE)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
