@@ -215,9 +215,13 @@ final class SpoolWriter {
     /** Forces and closes the active segment; later appends have none to write to. */
     void close() throws IOException {
         if (active != null) {
-            active.force(true);
-            active.close();
-            active = null;
+            try {
+                active.force(true);
+            } finally {
+                // closed even when the force fails (a disk error): a channel must not outlive its spool
+                active.close();
+                active = null;
+            }
         }
     }
 
