@@ -159,12 +159,17 @@ class AgentTest {
         }
     }
 
-    @Test
-    void withoutATenantCloudTrailEventsBelongToTheirAccountAndTheRestToTheDefault() throws Exception {
+    /** A CloudTrail delivery (5 events of account 123456789012) in {@code drop/}, and a Kubernetes audit log (4). */
+    private void deliverCloudTrailAndAuditLog() throws Exception {
         Files.createDirectories(tmp.resolve("drop"));
         Path delivered = resource("cloudtrail/123456789012_CloudTrail_eu-west-1_20261109T1000Z_ab12.json");
         Files.copy(delivered, tmp.resolve("drop").resolve(delivered.getFileName()));
         Files.copy(resource("k8s/audit.jsonl"), tmp.resolve("audit.log"));
+    }
+
+    @Test
+    void withoutATenantCloudTrailEventsBelongToTheirAccountAndTheRestToTheDefault() throws Exception {
+        deliverCloudTrailAndAuditLog();
         AgentConfig noTenant = AgentConfig.load(null, Map.of(), List.of("agent-id=ws-17", "host=ws-17", "tenant=",
                 "spool.dir=" + tmp.resolve("spool"), "landing.uri=" + tmp.resolve("landing").toUri(),
                 "landing.interval=PT0.1S", "sources.poll-interval=PT0.1S", "sources.host-metrics.enabled=false",
@@ -205,11 +210,8 @@ class AgentTest {
 
     @Test
     void everySourceAndTheIntakeLandOnceAcrossARestart() throws Exception {
-        Files.createDirectories(tmp.resolve("drop"));
-        Path delivered = resource("cloudtrail/123456789012_CloudTrail_eu-west-1_20261109T1000Z_ab12.json");
-        Files.copy(delivered, tmp.resolve("drop").resolve(delivered.getFileName()));
+        deliverCloudTrailAndAuditLog();
         Files.copy(resource("cloudtrail/records.jsonl"), tmp.resolve("cloudtrail.jsonl"));
-        Files.copy(resource("k8s/audit.jsonl"), tmp.resolve("audit.log"));
 
         try (Agent agent = new Agent(config()).start()) {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
