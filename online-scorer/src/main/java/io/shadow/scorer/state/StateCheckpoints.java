@@ -137,14 +137,15 @@ public final class StateCheckpoints {
             recentWritten = 0; // as restored: the file already holds it
             return r;
         } catch (IOException | RuntimeException e) {
-            setAside(f, e);
+            setAside(f, e, "starting with an empty de-duplication window");
             return new RecentEventIds(capacity, stripes);
         }
     }
 
-    private void setAside(Path f, Exception e) {
+    /** Moves an unreadable checkpoint aside ({@code NAME.unreadable-<time>}); {@code then}: what happens instead. */
+    private void setAside(Path f, Exception e, String then) {
         Path aside = dir.resolve(f.getFileName() + ".unreadable-" + Instant.now().toEpochMilli());
-        LOG.warn("scorer checkpoint {} is unreadable ({}); moved to {}", f, e.getMessage(), aside);
+        LOG.warn("scorer checkpoint {} is unreadable ({}); moved to {}; {}", f, e.getMessage(), aside, then);
         try {
             Files.move(f, aside);
         } catch (IOException moveFailed) {
@@ -173,14 +174,8 @@ public final class StateCheckpoints {
             }
             return n.loaded();
         } catch (IOException | RuntimeException e) {
-            Path aside = dir.resolve(FILE + ".unreadable-" + Instant.now().toEpochMilli());
-            LOG.warn("scorer checkpoint {} is unreadable ({}); moved to {}; {} entities restored before the damage, "
-                    + "the others start from their baselines", f, e.getMessage(), aside, detector.trackedEntities());
-            try {
-                Files.move(f, aside);
-            } catch (IOException moveFailed) {
-                LOG.warn("cannot move {} aside: {}", f, moveFailed.getMessage());
-            }
+            setAside(f, e, detector.trackedEntities() + " entities restored before the damage, the others start "
+                    + "from their baselines");
             return 0;
         }
     }
