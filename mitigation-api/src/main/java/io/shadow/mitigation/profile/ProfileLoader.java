@@ -76,15 +76,17 @@ public final class ProfileLoader {
      */
     public static ProfileSet parseStored(String yaml, String source) {
         try {
-            return parse(yaml, source, YAML);
-        } catch (ProfileException e) {
-            if (!e.getMessage().contains("is given twice")) {
-                throw e;
+            YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            String twice = io.shadow.features.config.YamlConfig.duplicateKey(e);
+            if (twice != null) {
+                org.slf4j.LoggerFactory.getLogger(ProfileLoader.class).warn("{}: key '{}' is given twice in one "
+                        + "mapping; loaded as it was stored (the last value wins); upload a corrected version to "
+                        + "replace it", source, twice);
+                return parse(yaml, source, LENIENT_YAML);
             }
-            org.slf4j.LoggerFactory.getLogger(ProfileLoader.class).warn("{}; loaded as it was stored (the last "
-                    + "value wins); upload a corrected version to replace it", e.getMessage());
-            return parse(yaml, source, LENIENT_YAML);
         }
+        return parse(yaml, source, YAML);
     }
 
     private static ProfileSet parse(String yaml, String source, ObjectMapper mapper) {
