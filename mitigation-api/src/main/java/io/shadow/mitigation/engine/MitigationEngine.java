@@ -411,9 +411,8 @@ public final class MitigationEngine {
      * later and later, so that a lasting fault does not write an audit line per sweep.
      */
     private void retryLater(ActionRecord r, UndoRetry retry, Instant now, Throwable e) {
-        Duration wait = retry == null ? FIRST_UNDO_RETRY
-                : retry.delay().multipliedBy(2).compareTo(MAX_UNDO_RETRY) > 0 ? MAX_UNDO_RETRY
-                : retry.delay().multipliedBy(2);
+        Duration doubled = retry == null ? FIRST_UNDO_RETRY : retry.delay().multipliedBy(2);
+        Duration wait = doubled.compareTo(MAX_UNDO_RETRY) > 0 ? MAX_UNDO_RETRY : doubled;
         undoRetries.put(r.actionId(), new UndoRetry(now.plus(wait), wait));
         LOG.error("action {} ({} of mitigation {}) expired but undoing it failed; it stays in force and is tried "
                 + "again in {} (audit: action.undo_failed)", r.actionId(), r.type(), r.mitigationId(), wait, e);
