@@ -67,7 +67,8 @@ final class NightlyCommand implements Callable<Integer> {
                 cfg.store().user(), cfg.store().password(), paths.openRegistry(),
                 cfg.intel().feeds().stream().map(Path::of).toList(), cfg.intel().taxiiSettings(),
                 d.toDetectorConfig(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults(),
-                cfg.scorer().maxTransferBytes(), cfg.scorer().defaultTenant());
+                cfg.scorer().maxTransferBytes(), cfg.scorer().defaultTenant(),
+                ConfigLoader.duration("intel.max-held", cfg.intel().maxHeld()));
         java.time.Clock clock = java.time.Clock.systemUTC();
         RunScope scope = date == null ? RunScope.yesterdayUtc(clock)
                 : RunScope.parse(date, java.time.LocalDate.now(clock));

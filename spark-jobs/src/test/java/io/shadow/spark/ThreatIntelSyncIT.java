@@ -1,6 +1,7 @@
 package io.shadow.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shadow.features.EntityKey;
 import io.shadow.features.ResourceType;
@@ -163,7 +164,7 @@ class ThreatIntelSyncIT {
         ThreatIntelSyncJob.Result week = job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(17))).run();
         assertThat(activeFrom(table(catalog), "blocklist.txt")).as("refused at every sync for 7 days").isZero();
         assertThat(week.problems().get(0)).isEqualTo("threat feed blocklist.txt has been refused or held back at "
-                + "every sync since " + DAY1.plus(Duration.ofDays(10)) + " (7 days): its 30 list entries no readable "
+                + "every sync since " + DAY1.plus(Duration.ofDays(10)) + " (intel.max-held = 7 days): its 30 list entries no readable "
                 + "list names are withdrawn; fix the file or remove it from intel.feeds");
 
         // read cleanly again: its entries are back, and a later refusal starts a new hold
@@ -172,6 +173,31 @@ class ThreatIntelSyncIT {
         Files.writeString(list, "");
         job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(19))).run();
         assertThat(activeFrom(table(catalog), "blocklist.txt")).isEqualTo(30);
+    }
+
+    @Test
+    void theHoldLastsAsLongAsIntelMaxHeldSays(@TempDir Path dir) throws Exception {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        Path list = dir.resolve("feeds/blocklist.txt");
+        ips(list, 12);
+        Duration maxHeld = Duration.ofHours(36);
+        new ThreatIntelSyncJob(spark, catalog, List.of(list), null, Clock.fixed(DAY1, ZoneOffset.UTC), maxHeld).run();
+        Files.writeString(list, "");
+
+        ThreatIntelSyncJob.Result first = new ThreatIntelSyncJob(spark, catalog, List.of(list), null,
+                Clock.fixed(DAY2, ZoneOffset.UTC), maxHeld).run();
+        assertThat(first.toString()).contains("(for up to 36 hours of refusals)");
+        new ThreatIntelSyncJob(spark, catalog, List.of(list), null,
+                Clock.fixed(DAY2.plus(Duration.ofHours(35)), ZoneOffset.UTC), maxHeld).run();
+        assertThat(activeFrom(table(catalog), "blocklist.txt")).as("held for 35 hours").isEqualTo(12);
+        ThreatIntelSyncJob.Result last = new ThreatIntelSyncJob(spark, catalog, List.of(list), null,
+                Clock.fixed(DAY2.plus(maxHeld), ZoneOffset.UTC), maxHeld).run();
+        assertThat(activeFrom(table(catalog), "blocklist.txt")).as("refused for 36 hours").isZero();
+        assertThat(last.problems().get(0)).contains("(intel.max-held = 36 hours)");
+
+        assertThatThrownBy(() -> new ThreatIntelSyncJob(spark, catalog, List.of(list), null, Clock.systemUTC(),
+                Duration.ZERO)).hasMessageContaining("invalid intel.max-held = PT0S; expected a positive ISO-8601 "
+                        + "duration");
     }
 
     @Test

@@ -53,6 +53,7 @@ public final class ConfigLoader {
                 user: ""
                 password: ""
                 token: ""
+              max-held: P7D
             profiles: ""
             spark:
               master: local[*]
@@ -144,6 +145,7 @@ public final class ConfigLoader {
             check(Files.isReadable(Path.of(f)), "intel.feeds", f, "a readable file");
         }
         validateTaxii(c.intel().taxii());
+        duration("intel.max-held", c.intel().maxHeld());
         if (!c.profiles().isBlank()) {
             check(Files.isReadable(Path.of(c.profiles())), "profiles", c.profiles(), "a readable YAML file");
         }

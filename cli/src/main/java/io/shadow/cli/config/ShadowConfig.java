@@ -66,8 +66,9 @@ public record ShadowConfig(
      * Threat-intelligence feeds, synced nightly into the {@code threat_indicators} table.
      *
      * @param feeds files: STIX 2.1 bundles, abuse.ch-style CSV, or plain lists (IP, CIDR, URL or domain a line)
+     * @param maxHeld ISO-8601 duration a list refused (or read short) at every sync keeps what it listed active
      */
-    public record Intel(List<String> feeds, Taxii taxii) {
+    public record Intel(List<String> feeds, Taxii taxii, String maxHeld) {
         /** The TAXII server to sync, or null when {@code intel.taxii.url} is empty. */
         public io.shadow.model.intel.taxii.TaxiiSettings taxiiSettings() {
             if (taxii == null || taxii.url().isBlank()) {

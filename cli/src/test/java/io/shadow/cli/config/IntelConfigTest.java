@@ -44,4 +44,14 @@ class IntelConfigTest {
         assertThatThrownBy(() -> load(Map.of(), "intel.taxii.collections=C2 indicators"))
                 .hasMessageStartingWith("invalid intel.taxii.url = (empty); expected a TAXII discovery URL");
     }
+
+    @Test
+    void aRefusedFeedIsHeldForSevenDaysUnlessConfiguredOtherwise() {
+        assertThat(load(Map.of()).intel().maxHeld()).isEqualTo("P7D");
+        assertThat(load(Map.of("SHADOW_INTEL_MAX_HELD", "PT36H")).intel().maxHeld()).isEqualTo("PT36H");
+        assertThatThrownBy(() -> load(Map.of(), "intel.max-held=7 days")).isInstanceOf(ConfigException.class)
+                .hasMessage("invalid intel.max-held = 7 days; expected an ISO-8601 duration like PT30S or PT2H");
+        assertThatThrownBy(() -> load(Map.of(), "intel.max-held=-P1D")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("invalid intel.max-held = -P1D; expected a positive ISO-8601 duration");
+    }
 }

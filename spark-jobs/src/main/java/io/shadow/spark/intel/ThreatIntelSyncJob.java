@@ -48,14 +48,16 @@ public final class ThreatIntelSyncJob {
     private final List<Path> feeds;
     private final TaxiiSettings taxii;
     private final Clock clock;
+    private final java.time.Duration maxHeld;
 
     /**
      * What a sync did. {@code skipped} counts the unusable entries (unsupported patterns, bad lines) of the
      * feeds read, {@code problems} names the first of them; {@code refused} names each feed file not read at
-     * all (unreadable, or nothing usable in it), whose indicators stay as the last sync left them.
+     * all (unreadable, or nothing usable in it), whose indicators stay as the last sync left them, for up to
+     * {@code maxHeld} of refusals.
      */
     public record Result(int fetched, int skipped, long active, long revoked, List<String> sources,
-            List<String> problems, List<String> refused) implements Figures {
+            List<String> problems, List<String> refused, java.time.Duration maxHeld) implements Figures {
         public Result {
             sources = List.copyOf(sources);
             problems = List.copyOf(problems);
@@ -85,20 +87,35 @@ public final class ThreatIntelSyncJob {
                     + (problems.isEmpty() ? "" : " (e.g. " + problems.get(0) + ")")
                     + (refused.isEmpty() ? "" : "; " + Counts.of(refused.size(), "file") + " refused, "
                             + (refused.size() == 1 ? "its" : "their") + " indicators kept as last synced (for up to "
-                            + MAX_HELD.toDays() + " days of refusals): "
+                            + describe(maxHeld) + " of refusals): "
                             + String.join("; ", refused))
                     + "; table: " + Counts.number(active) + " active, " + Counts.number(revoked) + " revoked";
         }
     }
 
-    /** @param taxii null when no TAXII server is configured */
+    /** Holding refused lists back for {@link #DEFAULT_MAX_HELD}. */
     public ThreatIntelSyncJob(SparkSession spark, TableCatalog catalog, List<Path> feeds, TaxiiSettings taxii,
             Clock clock) {
+        this(spark, catalog, feeds, taxii, clock, DEFAULT_MAX_HELD);
+    }
+
+    /**
+     * @param taxii null when no TAXII server is configured
+     * @param maxHeld how long a list refused (or read short) at every sync keeps what it listed active
+     *     ({@code intel.max-held}); positive
+     */
+    public ThreatIntelSyncJob(SparkSession spark, TableCatalog catalog, List<Path> feeds, TaxiiSettings taxii,
+            Clock clock, java.time.Duration maxHeld) {
+        if (maxHeld == null || maxHeld.isNegative() || maxHeld.isZero()) {
+            throw new IllegalArgumentException("invalid intel.max-held = " + maxHeld
+                    + "; expected a positive ISO-8601 duration such as P7D (the default) or PT36H");
+        }
         this.spark = spark;
         this.catalog = catalog;
         this.feeds = List.copyOf(feeds);
         this.taxii = taxii;
         this.clock = clock;
+        this.maxHeld = maxHeld;
     }
 
     public Result run() {
@@ -153,7 +170,7 @@ public final class ThreatIntelSyncJob {
             skipped += b.skipped().size();
             b.skipped().stream().limit(Math.max(0, 5 - problems.size())).forEach(problems::add);
         }
-        // a list held back for MAX_HELD (refused, or read short, at every sync since) is held no longer:
+        // a list held back for maxHeld (refused, or read short, at every sync since) is held no longer:
         // what it does not name now is withdrawn, as for any list
         StateFile heldFile = new StateFile(catalog, "held-feeds.json", spark.sparkContext().hadoopConfiguration(),
                 "threat feed hold state");
@@ -162,14 +179,14 @@ public final class ThreatIntelSyncJob {
         held.forEach(source -> heldSince.put(source, before.getOrDefault(source, now)));
         List<String> stillHeld = new ArrayList<>();
         for (Map.Entry<String, Instant> h : heldSince.entrySet()) {
-            if (now.isBefore(h.getValue().plus(MAX_HELD))) {
+            if (now.isBefore(h.getValue().plus(maxHeld))) {
                 stillHeld.add(h.getKey());
                 continue;
             }
             long withdrawn = unnamedEntries(h.getKey(), latest.keySet());
             if (withdrawn > 0) {
                 problems.add(0, "threat feed " + h.getKey() + " has been refused or held back at every sync since "
-                        + h.getValue() + " (" + MAX_HELD.toDays() + " days): its " + Counts.of(withdrawn,
+                        + h.getValue() + " (intel.max-held = " + describe(maxHeld) + "): its " + Counts.of(withdrawn,
                         "list entry", "list entries") + " no readable list names are withdrawn; fix the file or "
                         + "remove it from intel.feeds");
             }
@@ -186,7 +203,7 @@ public final class ThreatIntelSyncJob {
         long active = counts.stream().filter(r -> !r.getBoolean(0)).mapToLong(r -> r.getLong(1)).sum();
         long revoked = counts.stream().filter(r -> r.getBoolean(0)).mapToLong(r -> r.getLong(1)).sum();
         return new Result(latest.size(), skipped, active, revoked, batches.stream().map(FeedBatch::source).toList(),
-                problems, refused);
+                problems, refused, maxHeld);
     }
 
     /**
@@ -195,7 +212,21 @@ public final class ThreatIntelSyncJob {
      * since: after that, what it does not name is withdrawn, so a feed that stays broken does not keep
      * blocking what it listed for good.
      */
-    public static final java.time.Duration MAX_HELD = java.time.Duration.ofDays(7);
+    public static final java.time.Duration DEFAULT_MAX_HELD = java.time.Duration.ofDays(7);
+
+    /** "7 days", "36 hours", "90 minutes": whole units where they fit, else the ISO form. */
+    static String describe(java.time.Duration d) {
+        if (d.toDays() > 0 && d.equals(java.time.Duration.ofDays(d.toDays()))) {
+            return Counts.of(d.toDays(), "day");
+        }
+        if (d.toHours() > 0 && d.equals(java.time.Duration.ofHours(d.toHours()))) {
+            return Counts.of(d.toHours(), "hour");
+        }
+        if (d.toMinutes() > 0 && d.equals(java.time.Duration.ofMinutes(d.toMinutes()))) {
+            return Counts.of(d.toMinutes(), "minute");
+        }
+        return d.toString();
+    }
 
     /** Lists needing this many active entries before a shrink by half is taken for a broken download. */
     static final long SHRINK_GUARD_MIN = 20;

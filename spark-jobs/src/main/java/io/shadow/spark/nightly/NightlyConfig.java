@@ -7,7 +7,9 @@ import io.shadow.model.intel.taxii.TaxiiSettings;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskModelTrainer;
+import io.shadow.spark.intel.ThreatIntelSyncJob;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -21,11 +23,13 @@ import java.util.List;
  *     quarantines events above it (the scorer's {@code scorer.max-transfer-bytes}, so both judge alike)
  * @param defaultTenant the tenant of events that name none (the scorer's {@code scorer.default-tenant});
  *     null or blank: ingest quarantines them, as the scorer rejects them
+ * @param intelMaxHeld how long a threat list refused (or read short) at every sync keeps what it listed
+ *     active ({@code intel.max-held}; null: {@link ThreatIntelSyncJob#DEFAULT_MAX_HELD})
  */
 public record NightlyConfig(TableCatalog catalog, String landingEvents, String storeJdbcUrl, String storeUser,
         String storePassword, ModelRegistry registry, List<Path> threatFeeds, TaxiiSettings taxii,
         DetectorConfig detector, ResourceRisk resourceRisk, RiskModelTrainer.Settings training,
-        long maxTransferBytes, String defaultTenant) {
+        long maxTransferBytes, String defaultTenant, Duration intelMaxHeld) {
 
     public NightlyConfig {
         if (maxTransferBytes < 1) {
@@ -33,6 +37,16 @@ public record NightlyConfig(TableCatalog catalog, String landingEvents, String s
                     + "; expected a positive number of bytes (default " + TransferLimit.DEFAULT_MAX_BYTES + ")");
         }
         defaultTenant = defaultTenant == null || defaultTenant.isBlank() ? null : defaultTenant;
+        intelMaxHeld = intelMaxHeld == null ? ThreatIntelSyncJob.DEFAULT_MAX_HELD : intelMaxHeld;
+    }
+
+    /** Holding refused threat lists back for the default {@link ThreatIntelSyncJob#DEFAULT_MAX_HELD}. */
+    public NightlyConfig(TableCatalog catalog, String landingEvents, String storeJdbcUrl, String storeUser,
+            String storePassword, ModelRegistry registry, List<Path> threatFeeds, TaxiiSettings taxii,
+            DetectorConfig detector, ResourceRisk resourceRisk, RiskModelTrainer.Settings training,
+            long maxTransferBytes, String defaultTenant) {
+        this(catalog, landingEvents, storeJdbcUrl, storeUser, storePassword, registry, threatFeeds, taxii, detector,
+                resourceRisk, training, maxTransferBytes, defaultTenant, null);
     }
 
     /** Without a default tenant: events that name none are quarantined. */

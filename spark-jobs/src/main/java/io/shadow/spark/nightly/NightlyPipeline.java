@@ -122,7 +122,7 @@ public final class NightlyPipeline {
     private Object syncThreatIntel() {
         try {
             return new ThreatIntelSyncJob(spark, cfg.catalog(), cfg.threatFeeds(), cfg.taxii(),
-                    java.time.Clock.systemUTC()).run();
+                    java.time.Clock.systemUTC(), cfg.intelMaxHeld()).run();
         } catch (TaxiiException e) {
             return "FAILED, the previous threat_indicators table stays in use: " + e.getMessage();
         }

@@ -50,6 +50,8 @@ public final class NightlySubmit {
               --taxii-collection ID    collection id or title, repeatable (default: every readable one)
                                        credentials from the environment: SHADOW_INTEL_TAXII_TOKEN, or
                                        SHADOW_INTEL_TAXII_USER and SHADOW_INTEL_TAXII_PASSWORD
+              --intel-max-held DURATION  how long a feed refused (or read short) at every sync keeps
+                                       what it listed active (ISO-8601, default P7D; intel.max-held)
               --date YYYY-MM-DD        event date to process (UTC; default: yesterday)
               --from-step STEP         start at this step whatever the run state says
               --restart                ignore the run state and run every step
@@ -61,7 +63,7 @@ public final class NightlySubmit {
             """;
     private static final List<String> VALUED = List.of("--warehouse", "--registry", "--landing", "--store-jdbc-url",
             "--store-user", "--store-password", "--threat-feed", "--taxii-url", "--taxii-collection", "--date", "--from-step",
-            "--shuffle-partitions", "--max-transfer-bytes", "--default-tenant");
+            "--shuffle-partitions", "--max-transfer-bytes", "--default-tenant", "--intel-max-held");
 
     private NightlySubmit() {
     }
@@ -152,7 +154,24 @@ public final class NightlySubmit {
         return new NightlyConfig(catalog, landing, one(opts, "--store-jdbc-url"), one(opts, "--store-user"),
                 one(opts, "--store-password"), registry, feeds, taxii(opts, env), DetectorConfig.defaults(),
                 ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults(), maxTransferBytes(opts),
-                one(opts, "--default-tenant"));
+                one(opts, "--default-tenant"), intelMaxHeld(opts));
+    }
+
+    private static java.time.Duration intelMaxHeld(Map<String, List<String>> opts) {
+        String v = one(opts, "--intel-max-held");
+        if (v == null) {
+            return null;
+        }
+        try {
+            java.time.Duration d = java.time.Duration.parse(v);
+            if (!d.isNegative() && !d.isZero()) {
+                return d;
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            // named below
+        }
+        throw new IllegalArgumentException("--intel-max-held '" + v + "' is not a positive ISO-8601 duration; "
+                + "e.g. P7D (the default) or PT36H");
     }
 
     /** The TAXII server from {@code --taxii-url}, credentials from the environment (not the process list). */

@@ -320,7 +320,8 @@ class NightlyRunTest {
                 new NightlyStep("feedback-import", scope -> new FeedbackImportJob.Result(1250, 7, 1, null)),
                 new NightlyStep("ingest", scope -> new IngestJob.Result(1, 105242, 0)),
                 new NightlyStep("threat-intel", scope -> new ThreatIntelSyncJob.Result(12004, 3, 11890, 1,
-                        List.of("feeds/blocklist.txt", "taxii:https://intel.example/api"), List.of(), List.of())),
+                        List.of("feeds/blocklist.txt", "taxii:https://intel.example/api"), List.of(), List.of(),
+                        ThreatIntelSyncJob.DEFAULT_MAX_HELD)),
                 new NightlyStep("training-set", scope -> new TrainingSetJob.Result(438, 1, 12, 2051)),
                 new NightlyStep("train-and-promote", scope -> new TrainAndPromote.Outcome(PROMOTED)));
 
@@ -352,7 +353,8 @@ class NightlyRunTest {
                 new NightlyStep("features", scope -> RowsWritten.forDate("silver/features", 61752, scope.date(),
                         "feature row", List.of())),
                 new NightlyStep("threat-intel", scope -> new ThreatIntelSyncJob.Result(12004, 3, 11890, 1,
-                        List.of("feeds/blocklist.txt"), List.of("line 7: not an IP, CIDR, URL or domain"), List.of())),
+                        List.of("feeds/blocklist.txt"), List.of("line 7: not an IP, CIDR, URL or domain"), List.of(),
+                        ThreatIntelSyncJob.DEFAULT_MAX_HELD)),
                 new NightlyStep("training-set", scope -> new TrainingSetJob.Result(438, 1, 12, 2051)),
                 new NightlyStep("train-and-promote", scope -> new TrainAndPromote.Outcome(PROMOTED)));
 

@@ -49,6 +49,15 @@ class NightlySubmitTest {
     }
 
     @Test
+    void aRefusedThreatFeedIsHeldForSevenDaysUnlessGiven() {
+        assertThat(config(Map.of()).intelMaxHeld()).isEqualTo(java.time.Duration.ofDays(7));
+        assertThat(config(Map.of(), "--intel-max-held", "PT36H").intelMaxHeld())
+                .isEqualTo(java.time.Duration.ofHours(36));
+        assertThatThrownBy(() -> config(Map.of(), "--intel-max-held", "P0D")).hasMessage("--intel-max-held 'P0D' is "
+                + "not a positive ISO-8601 duration; e.g. P7D (the default) or PT36H");
+    }
+
+    @Test
     void eventsWithoutATenantAreQuarantinedUnlessADefaultTenantIsGivenAsTheScorerDoes() {
         assertThat(config(Map.of()).defaultTenant()).isNull();
         assertThat(config(Map.of(), "--default-tenant", "acme").defaultTenant()).isEqualTo("acme");
