@@ -42,6 +42,36 @@ class RecentEventIdsTest {
     }
 
     @Test
+    void aWindowWrittenAndReadBackAnswersEveryLaterIdAsTheOriginalDoes() throws Exception {
+        // three stripes of ~113,000 slots each: written in many chunks
+        RecentEventIds original = new RecentEventIds(100_000, 3);
+        Random random = new Random(5);
+        for (int i = 0; i < 150_000; i++) {
+            original.add(original.hash("acme", "e" + random.nextInt(200_000)));
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        original.write(new java.io.DataOutputStream(bytes));
+        RecentEventIds restored = RecentEventIds.read(new java.io.DataInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray())), 100_000, 3);
+        assertThat(restored).isNotNull();
+        int duplicates = 0;
+        for (int i = 0; i < 200_000; i++) {
+            String id = "e" + random.nextInt(200_000);
+            boolean taken = original.add(original.hash("acme", id));
+            assertThat(restored.add(restored.hash("acme", id))).as("id %s, step %d", id, i).isEqualTo(taken);
+            duplicates += taken ? 0 : 1;
+        }
+        assertThat(duplicates).as("the test exercises remembered ids too").isGreaterThan(20_000);
+
+        assertThat(RecentEventIds.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(
+                bytes.toByteArray())), 100_000, 4)).as("kept for another shard count").isNull();
+        byte[] earlierFormat = bytes.toByteArray().clone();
+        earlierFormat[7] = 1; // the format number after the magic: version 1 kept the counters first
+        assertThat(RecentEventIds.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(
+                earlierFormat)), 100_000, 3)).as("kept by an earlier version").isNull();
+    }
+
+    @Test
     void aBatchTakesEachIdOnceAndMarksRepeatsAcrossStripes() {
         RecentEventIds recent = new RecentEventIds(1_000, 4);
         assertThat(recent.add(recent.hash("acme", "earlier"))).isTrue();

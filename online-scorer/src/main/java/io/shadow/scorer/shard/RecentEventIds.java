@@ -33,7 +33,8 @@ import java.security.SecureRandom;
  *
  * <p><b>Restarts.</b> {@link #write} and {@link #read} keep the window (salt and tables) across a
  * restart, so a batch re-sent because the scorer stopped while it was in flight is still a duplicate.
- * Writing copies one stripe at a time (its share of the window, about 27 bytes per id).
+ * Writing copies 64 KB of a table at a time under its lock, so a checkpoint neither holds up scoring
+ * nor allocates a copy of the window.
  */
 public final class RecentEventIds {
     /** Full epochs an id outlives: a window of 16 to 17 epochs. */
@@ -41,7 +42,9 @@ public final class RecentEventIds {
     private static final long FNV_PRIME = 0x100000001b3L;
     /** The start of a window {@link #write} wrote ("SDEP"), and its format. */
     private static final int MAGIC = 0x53444550;
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
+    /** Entries copied under a stripe's lock at a time while writing (64 KB). */
+    private static final int CHUNK = 8192;
     /** The most ids one table holds (6.8 GB; its array stays within Java's limits with one stripe). */
     static final int MAX_CAPACITY = 250_000_000;
     private final Stripe[] stripes;
@@ -145,69 +148,80 @@ public final class RecentEventIds {
     }
 
     /**
-     * Writes the window: its salt, then each stripe's table, copied under its lock (a few milliseconds
-     * per stripe at the default size), so each stripe is consistent on its own.
+     * Writes the window: its salt, then each stripe's table, copied a chunk of 8,192 entries at a time under
+     * the stripe's lock (microseconds each: scoring on the shard waits no longer than that, and nothing the
+     * size of the table is allocated), then the stripe's counters as they were when its last chunk was
+     * copied. Every id taken before the write began is in it; one taken or forgotten during the write may
+     * be or not, as if it had come just after (or before) the checkpoint.
      */
     public void write(DataOutputStream out) throws IOException {
         out.writeInt(MAGIC);
         out.writeInt(FORMAT);
         out.writeLong(seed);
         out.writeInt(stripes.length);
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK * Long.BYTES);
+        java.nio.LongBuffer longs = chunk.asLongBuffer();
         for (Stripe s : stripes) {
-            long[] slots;
-            int epoch;
-            int taken;
-            int sweep;
-            synchronized (s) {
-                slots = s.slots.clone();
-                epoch = s.epoch;
-                taken = s.taken;
-                sweep = s.sweep;
-            }
             out.writeInt(s.perEpoch);
             out.writeInt(s.buckets);
-            out.writeInt(epoch);
-            out.writeInt(taken);
-            out.writeInt(sweep);
-            ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
-            for (int i = 0; i < slots.length; ) {
-                chunk.clear();
-                int n = Math.min(slots.length - i, chunk.capacity() / Long.BYTES);
-                chunk.asLongBuffer().put(slots, i, n);
+            int epoch = 0;
+            int taken = 0;
+            int sweep = 0;
+            for (int i = 0; i < s.slots.length; ) {
+                int n = Math.min(s.slots.length - i, CHUNK);
+                longs.clear();
+                synchronized (s) {
+                    longs.put(s.slots, i, n);
+                    epoch = s.epoch;
+                    taken = s.taken;
+                    sweep = s.sweep;
+                }
                 out.write(chunk.array(), 0, n * Long.BYTES);
                 i += n;
             }
+            // the counters after the last chunk: no entry written is younger than the epoch restored
+            out.writeInt(epoch);
+            out.writeInt(taken);
+            out.writeInt(sweep);
         }
     }
 
     /**
      * Reads a window {@link #write} wrote, for {@code capacity} ids over {@code stripes}; null when it
-     * was written for another capacity or number of stripes (its tables do not fit: start empty).
+     * was written for another capacity or number of stripes (its tables do not fit: start empty) or by an
+     * earlier version (format 1, the counters before the table).
      *
      * @throws IOException when the file is not such a window or is cut short
      */
     public static RecentEventIds read(DataInputStream in, int capacity, int stripes) throws IOException {
-        if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
-            throw new IOException("not a de-duplication window of this format");
+        if (in.readInt() != MAGIC) {
+            throw new IOException("not a de-duplication window");
+        }
+        int format = in.readInt();
+        if (format == 1) {
+            return null;
+        }
+        if (format != FORMAT) {
+            throw new IOException("de-duplication window of unknown format " + format);
         }
         RecentEventIds r = new RecentEventIds(capacity, stripes, in.readLong());
         if (in.readInt() != r.stripes.length) {
             return null;
         }
-        byte[] chunk = new byte[1 << 16];
+        byte[] chunk = new byte[CHUNK * Long.BYTES];
         for (Stripe s : r.stripes) {
             if (in.readInt() != s.perEpoch || in.readInt() != s.buckets) {
                 return null;
             }
-            s.epoch = in.readInt() & (int) Stripe.EPOCH_MASK;
-            s.taken = Math.floorMod(in.readInt(), s.perEpoch);
-            s.sweep = Math.floorMod(in.readInt(), s.buckets);
             for (int i = 0; i < s.slots.length; ) {
-                int n = Math.min(s.slots.length - i, chunk.length / Long.BYTES);
+                int n = Math.min(s.slots.length - i, CHUNK);
                 in.readFully(chunk, 0, n * Long.BYTES);
                 ByteBuffer.wrap(chunk, 0, n * Long.BYTES).asLongBuffer().get(s.slots, i, n);
                 i += n;
             }
+            s.epoch = in.readInt() & (int) Stripe.EPOCH_MASK;
+            s.taken = Math.floorMod(in.readInt(), s.perEpoch);
+            s.sweep = Math.floorMod(in.readInt(), s.buckets);
         }
         return r;
     }

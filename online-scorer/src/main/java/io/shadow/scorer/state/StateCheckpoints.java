@@ -118,7 +118,8 @@ public final class StateCheckpoints {
 
     /**
      * The de-duplication window of the last checkpoint, for {@code capacity} ids over {@code stripes},
-     * or a new, empty one: when there is none, when it was kept for another window size or shard count,
+     * or a new, empty one: when there is none, when it was kept for another window size or shard count
+     * or by an earlier version,
      * or when it cannot be read (then it is set aside as {@code recent-event-ids.bin.unreadable-<time>}).
      */
     public synchronized RecentEventIds restore(int capacity, int stripes) {
@@ -129,8 +130,8 @@ public final class StateCheckpoints {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
             RecentEventIds r = RecentEventIds.read(in, capacity, stripes);
             if (r == null) {
-                LOG.info("de-duplication window {} was kept for another scorer.dedupe-window or scorer.shards; "
-                        + "starting with an empty window", f);
+                LOG.info("de-duplication window {} was kept for another scorer.dedupe-window or scorer.shards, "
+                        + "or by an earlier version; starting with an empty window", f);
                 return new RecentEventIds(capacity, stripes);
             }
             LOG.info("de-duplication window restored from {}", f);
