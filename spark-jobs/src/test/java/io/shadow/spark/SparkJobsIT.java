@@ -291,6 +291,12 @@ class SparkJobsIT {
                         "principal", c[1], "deletes@data_storage", c[2], "because", c[3], c[3].equals(c[1]),
                         t.plusSeconds(600)));
             }
+            // u-4's emergency shutdown at night: applied, nobody has decided on it yet
+            store.insertIncident(new Incident("inc-d", "acme", "principal", "u-4", "u-4", null, "data_storage",
+                    "s3://b", "bytes_out@data_storage", Band.HIGH, 95, Incident.OPEN, t, t.plusSeconds(90), t, 5,
+                    "{}"));
+            store.insertMitigation(new Mitigation("mit-inc-d", "inc-d", "p", Band.HIGH, Mitigation.EMERGENCY, 95,
+                    Mitigation.APPLIED, "e", t, t, false, null, null, "{}"), List.of());
         }
         // a warehouse written before decisions carried own_activity: the import adds the column
         io.delta.tables.DeltaTable.createIfNotExists(spark).location(catalog.path(ShadowTable.FEEDBACK))
@@ -307,6 +313,13 @@ class SparkJobsIT {
         new KernelTableReader().scan(catalog.path(ShadowTable.INCIDENTS), row ->
                 labels.put(row.string("entity_id"), row.intValue("label")));
         assertThat(labels).containsExactlyInAnyOrderEntriesOf(Map.of("u-1", 1, "u-2", 0));
+        assertThat(r.unreviewed()).as("the self-rejected and the undecided incident await review").isEqualTo(2);
+        List<String> awaiting = new ArrayList<>();
+        new KernelTableReader().scan(catalog.path(ShadowTable.UNREVIEWED_INCIDENTS), row ->
+                awaiting.add(row.string("entity_id") + " " + row.string("pattern") + " " + row.string("band") + " "
+                        + row.instant("start_time") + ".." + row.instant("end_time")));
+        assertThat(awaiting).containsExactlyInAnyOrder("u-3 deletes@data_storage medium " + t + ".." + t.plusSeconds(60),
+                "u-4 bytes_out@data_storage high " + t + ".." + t.plusSeconds(90));
         Map<String, Boolean> own = new HashMap<>();
         new KernelTableReader().scan(catalog.path(ShadowTable.FEEDBACK), row ->
                 own.put(row.string("decided_by") + "/" + row.string("entity_id"), row.booleanValue("own_activity")));

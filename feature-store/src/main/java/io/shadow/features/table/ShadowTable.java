@@ -107,6 +107,16 @@ public enum ShadowTable {
             required("label", INT, "1 confirmed incident, 0 benign (rejected by someone other than the "
                     + "entity itself)"),
             required("decided_at", TIMESTAMP, "when a user or the import labelled it"))),
+    UNREVIEWED_INCIDENTS("gold/unreviewed_incidents", List.of(), List.of(
+            required("incident_id", STRING, "id in the mitigation store"),
+            required("tenant", STRING, "client"),
+            required("entity_kind", STRING, "principal or host"),
+            required("entity_id", STRING, "entity"),
+            required("start_time", TIMESTAMP, "first anomalous activity"),
+            required("end_time", TIMESTAMP, "last anomalous activity"),
+            required("pattern", STRING, "anomaly pattern, e.g. bytes_out@data_storage"),
+            required("band", STRING, "risk band the incident was mitigated in: low, medium or high"),
+            required("opened_at", TIMESTAMP, "when the mitigation API opened it"))),
     FEEDBACK("gold/feedback", List.of(), List.of(
             required("feedback_id", STRING, "id in the mitigation store"),
             required("mitigation_id", STRING, "the mitigation decided on"),
@@ -155,7 +165,8 @@ public enum ShadowTable {
             required("resource_risk", DOUBLE, "resource-type risk factor 0-1"),
             required("prior_incidents", DOUBLE, "prior-incident factor 0-1"),
             required("threat_intel", DOUBLE, "threat-intelligence factor 0-1"),
-            required("label", INT, "1 inside a confirmed incident, else 0"))),
+            required("label", INT, "1 inside a confirmed incident, else 0 (anomalies inside an incident nobody "
+                    + "has reviewed yet are left out: their label is not known)"))),
     THREAT_INDICATORS("silver/threat_indicators", List.of(), List.of(
             required("indicator_id", STRING, "stable key: feed object id and value; MERGE key of the sync"),
             required("object_id", STRING, "feed object (STIX indicator id, or indicator_id for list entries)"),

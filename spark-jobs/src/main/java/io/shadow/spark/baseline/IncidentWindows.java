@@ -12,7 +12,9 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Removes activity inside confirmed incidents, so attacks never become part of "normal". An
+ * Removes activity inside confirmed incidents and incidents nobody has reviewed yet (an attack the
+ * emergency path stopped while nobody looked is still an attack), so attacks never become part of
+ * "normal"; only an incident someone other than the entity rejected is benign again. An
  * incident's recorded window runs from its first to its last anomaly, but an attack starts before
  * it is detected and goes on while users decide. Novelty profiles widen the window by {@link #LEAD}
  * before and {@link #TRAIL} after: one sighting of an attacker's address or client would make it
@@ -29,25 +31,29 @@ public final class IncidentWindows {
     }
 
     /**
-     * The confirmed incidents' windows per entity ({@link #entityKey}), widened by {@code leadSeconds}
-     * before their first anomaly and {@code trailSeconds} after their last, as inclusive
-     * {@code [from, to]} epoch microseconds: few enough to ship to every task. Read on the driver
-     * with Delta Kernel: the table is small (one row per reviewed incident), and a Spark read would
-     * cost a snapshot and several small jobs in each of the three steps that call this.
+     * The windows of confirmed and of unreviewed incidents per entity ({@link #entityKey}), widened by
+     * {@code leadSeconds} before their first anomaly and {@code trailSeconds} after their last, as
+     * inclusive {@code [from, to]} epoch microseconds: few enough to ship to every task. Read on the
+     * driver with Delta Kernel: the tables are small (one row per incident), and a Spark read would
+     * cost a snapshot and several small jobs in each of the three steps that call this. A table not
+     * written yet (no feedback import so far) adds nothing.
      */
-    static Map<String, List<long[]>> confirmed(SparkSession spark, TableCatalog catalog, long leadSeconds,
+    static Map<String, List<long[]>> notNormal(SparkSession spark, TableCatalog catalog, long leadSeconds,
             long trailSeconds) {
         Map<String, List<long[]>> out = new HashMap<>();
-        new KernelTableReader(spark.sparkContext().hadoopConfiguration()).scan(catalog.path(ShadowTable.INCIDENTS),
-                r -> {
-                    if (r.isNull("label") || r.intValue("label") != 1) {
-                        return;
-                    }
-                    long from = micros(r.instant("start_time")) - leadSeconds * 1_000_000L;
-                    long to = micros(r.instant("end_time")) + trailSeconds * 1_000_000L;
-                    out.computeIfAbsent(entityKey(r.string("tenant"), r.string("entity_kind"), r.string("entity_id")),
-                            k -> new ArrayList<>()).add(new long[] {from, to});
-                });
+        KernelTableReader reader = new KernelTableReader(spark.sparkContext().hadoopConfiguration());
+        java.util.function.Consumer<KernelTableReader.NamedRow> add = r -> {
+            long from = micros(r.instant("start_time")) - leadSeconds * 1_000_000L;
+            long to = micros(r.instant("end_time")) + trailSeconds * 1_000_000L;
+            out.computeIfAbsent(entityKey(r.string("tenant"), r.string("entity_kind"), r.string("entity_id")),
+                    k -> new ArrayList<>()).add(new long[] {from, to});
+        };
+        reader.scan(catalog.path(ShadowTable.INCIDENTS), r -> {
+            if (!r.isNull("label") && r.intValue("label") == 1) {
+                add.accept(r);
+            }
+        });
+        reader.scan(catalog.path(ShadowTable.UNREVIEWED_INCIDENTS), add);
         return out;
     }
 

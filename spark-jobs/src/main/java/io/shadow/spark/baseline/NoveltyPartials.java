@@ -66,9 +66,9 @@ public final class NoveltyPartials {
     private NoveltyPartials() {
     }
 
-    /** Today's confirmed incident windows as novelty sees them, per entity ({@link IncidentWindows#entityKey}). */
+    /** Today's confirmed and unreviewed incident windows as novelty sees them, per entity ({@link IncidentWindows#entityKey}). */
     public static Map<String, List<long[]>> incidents(SparkSession spark, TableCatalog catalog) {
-        return IncidentWindows.confirmed(spark, catalog, IncidentWindows.LEAD.toSeconds(),
+        return IncidentWindows.notNormal(spark, catalog, IncidentWindows.LEAD.toSeconds(),
                 IncidentWindows.TRAIL.toSeconds());
     }
 

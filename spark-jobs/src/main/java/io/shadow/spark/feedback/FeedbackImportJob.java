@@ -23,8 +23,11 @@ import org.apache.spark.sql.SparkSession;
  * modified is confirmed (label 1); one whose mitigations were all rejected is benign (label 0). A
  * rejection by the person whose own activity the incident is about ({@code own_activity}) is kept in
  * {@code feedback} but labels nothing: an attacker holding the account would reject too, so only
- * someone else's rejection teaches the nightly run that the activity was benign. Both tables are
- * rewritten from the store, which stays the source of truth, so the import is idempotent. A store
+ * someone else's rejection teaches the nightly run that the activity was benign. Incidents nobody has
+ * labelled yet (no decision, or only the entity's own rejections) go to {@code unreviewed_incidents}:
+ * an attack the emergency path stopped while nobody looked is still an attack, so baselines, novelty
+ * profiles and the training set treat them as not normal and not labelled (never as benign). The
+ * tables are rewritten from the store, which stays the source of truth, so the import is idempotent. A store
  * whose schema predates {@code own_activity} (store migration V4, applied when the mitigation API
  * next starts) is read as if no decision were on one's own activity.
  */
@@ -37,20 +40,23 @@ public final class FeedbackImportJob {
      * Rows written; or, with {@code skipped}, why nothing was imported (no store yet) and the gold
      * tables were left as they were.
      */
-    public record Result(long feedback, long incidents, long confirmed, String skipped) implements Figures {
+    public record Result(long feedback, long incidents, long confirmed, long unreviewed, String skipped)
+            implements Figures {
         @Override
         public List<Figure> figures() {
             return skipped != null ? List.of(new Figure("Skipped", skipped))
                     : List.of(Figure.count("Feedback imported", feedback, "row"),
                             Figure.count("Incidents reviewed", incidents, "incident"),
-                            Figure.count("Incidents confirmed", confirmed, "incident"));
+                            Figure.count("Incidents confirmed", confirmed, "incident"),
+                            Figure.count("Incidents awaiting review", unreviewed, "incident"));
         }
 
         @Override
         public String toString() {
             return skipped != null ? skipped
                     : Counts.of(feedback, "feedback row") + ", " + Counts.of(incidents, "reviewed incident") + " ("
-                            + Counts.number(confirmed) + " confirmed)";
+                            + Counts.number(confirmed) + " confirmed)" + (unreviewed == 0 ? "" : ", "
+                            + Counts.number(unreviewed) + " awaiting review (kept out of normal, unlabelled)");
         }
     }
 
@@ -64,7 +70,7 @@ public final class FeedbackImportJob {
     public Result run() {
         var missing = store.missing("feedback", "incidents");
         if (missing.isPresent()) {
-            return new Result(0, 0, 0, missing.get() + ": no feedback to import");
+            return new Result(0, 0, 0, 0, missing.get() + ": no feedback to import");
         }
         try (MitigationStoreTables.Hold open = store.holdOpen()) {
             return importStore();
@@ -86,9 +92,15 @@ public final class FeedbackImportJob {
                             col("first_seen").as("start_time"), col("last_seen").as("end_time"), col("pattern"),
                             col("label"), col("decided_at"));
             DeltaTables.overwrite(spark, catalog, ShadowTable.INCIDENTS, labelled);
+            Dataset<Row> unlabelled = incidents.join(labels, incidents.col("incident_id")
+                    .equalTo(labels.col("incident_id")), "left_anti")
+                    .select(col("incident_id"), col("tenant"), col("entity_kind"), col("entity_id"),
+                            col("first_seen").as("start_time"), col("last_seen").as("end_time"), col("pattern"),
+                            col("band"), col("opened_at"));
+            DeltaTables.overwrite(spark, catalog, ShadowTable.UNREVIEWED_INCIDENTS, unlabelled);
             Dataset<Row> written = DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS);
             return new Result(feedback.count(), written.count(), written.filter(col("label").equalTo(1)).count(),
-                    null);
+                    DeltaTables.read(spark, catalog, ShadowTable.UNREVIEWED_INCIDENTS).count(), null);
         } finally {
             feedback.unpersist();
         }

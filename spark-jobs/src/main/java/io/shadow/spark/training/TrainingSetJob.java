@@ -47,7 +47,10 @@ import org.apache.spark.sql.types.StructType;
  * model also sees the mild anomalies it must learn to score low) against the fresh baselines. Each
  * anomaly gets the same four risk factors the scorer computes, with the prior-incident factor
  * taken causally (only incidents that ended before it, never its own), and the label of the
- * reviewed incident it falls in (confirmed 1, rejected or none 0). The reviewed incidents' outcomes
+ * reviewed incident it falls in (confirmed 1, rejected or none 0). An anomaly inside an incident
+ * nobody has reviewed yet ({@code unreviewed_incidents}; unless a confirmed one covers it) is left out:
+ * it may well be the attack the emergency path stopped, so 0 would teach the model that attacks are
+ * benign. The reviewed incidents' outcomes
  * per pattern go to {@code pattern_stats} (per tenant: the prior-incident factor) and
  * {@code entity_pattern_stats} (per entity: the feedback adjustment of the score).
  */
@@ -62,12 +65,17 @@ public final class TrainingSetJob {
     private final ThreatIntel intel;
     private final ResourceRisk resourceRisk;
 
-    /** Rows written: training examples, of which positives, tenant patterns, entity patterns. */
-    public record Result(long rows, long positives, long patterns, long entityPatterns) implements Figures {
+    /**
+     * Rows written: training examples, of which positives; anomalies left out as inside an unreviewed
+     * incident; tenant patterns, entity patterns.
+     */
+    public record Result(long rows, long positives, long unreviewed, long patterns, long entityPatterns)
+            implements Figures {
         @Override
         public List<Figure> figures() {
             return List.of(Figure.count("Training rows", rows, "row"),
                     Figure.count("In confirmed incidents", positives, "row"),
+                    Figure.count("Left out as unreviewed", unreviewed, "anomaly", "anomalies"),
                     Figure.count("Tenant patterns", patterns, "pattern"),
                     Figure.count("Entity patterns", entityPatterns, "pattern"));
         }
@@ -76,8 +84,9 @@ public final class TrainingSetJob {
         @Override
         public String toString() {
             return Counts.of(rows, "training row") + ", " + Counts.number(positives) + " of them in confirmed "
-                    + "incidents, " + Counts.of(patterns, "tenant pattern") + ", "
-                    + Counts.of(entityPatterns, "entity pattern");
+                    + "incidents" + (unreviewed == 0 ? "" : " (" + Counts.of(unreviewed, "anomaly", "anomalies")
+                            + " in incidents awaiting review left out)") + ", " + Counts.of(patterns, "tenant pattern")
+                    + ", " + Counts.of(entityPatterns, "entity pattern");
         }
     }
 
@@ -131,6 +140,11 @@ public final class TrainingSetJob {
                         EntityKind.fromWire(r.getAs("entity_kind")), r.getAs("entity_id")), r.getAs("start_time"),
                         r.getAs("end_time"), r.getAs("pattern"), r.<Integer>getAs("label")))
                 .toList();
+        List<Reviewed> awaiting = DeltaTables.read(spark, catalog, ShadowTable.UNREVIEWED_INCIDENTS).collectAsList()
+                .stream().map(r -> new Reviewed(r.getAs("incident_id"), new EntityKey(r.getAs("tenant"),
+                        EntityKind.fromWire(r.getAs("entity_kind")), r.getAs("entity_id")), r.getAs("start_time"),
+                        r.getAs("end_time"), r.getAs("pattern"), -1))
+                .toList();
 
         // which reviewed incident each anomaly falls in, and the patterns of each incident
         Map<Row, Reviewed> incidentOf = new HashMap<>();
@@ -151,9 +165,14 @@ public final class TrainingSetJob {
                 PatternHistory.EMPTY);
         List<Row> training = new ArrayList<>();
         long positives = 0;
+        long leftOut = 0;
         for (Row a : anomalies) {
             Reviewed own = incidentOf.get(a);
             Instant t = EntityReplay.time(a);
+            if ((own == null || own.label() != 1) && within(awaiting, entity(a), t)) {
+                leftOut++;
+                continue;
+            }
             String tenant = a.getAs("tenant");
             String pattern = a.getAs("pattern");
             long confirmed = 0;
@@ -196,7 +215,18 @@ public final class TrainingSetJob {
         List<Row> entityRows = entityStats(reviewed, patternsOf, now);
         DeltaTables.overwrite(spark, catalog, ShadowTable.ENTITY_PATTERN_STATS,
                 spark.createDataFrame(entityRows, DeltaTables.schema(ShadowTable.ENTITY_PATTERN_STATS)));
-        return new Result(training.size(), positives, statRows.size(), entityRows.size());
+        return new Result(training.size(), positives, leftOut, statRows.size(), entityRows.size());
+    }
+
+    /** Whether {@code t} falls in one of {@code incidents}' windows of entity {@code e}, give or take {@link #LABEL_SLACK}. */
+    private static boolean within(List<Reviewed> incidents, EntityKey e, Instant t) {
+        for (Reviewed rv : incidents) {
+            if (rv.entity().equals(e) && !t.isBefore(rv.start().minus(LABEL_SLACK))
+                    && !t.isAfter(rv.end().plus(LABEL_SLACK))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

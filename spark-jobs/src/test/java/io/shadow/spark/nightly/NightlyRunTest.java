@@ -317,12 +317,12 @@ class NightlyRunTest {
     @Test
     void eachStepsProgressLineReadsAsFiguresAndTheReportKeepsTheFields() {
         List<NightlyStep> steps = List.of(
-                new NightlyStep("feedback-import", scope -> new FeedbackImportJob.Result(1250, 7, 1, null)),
+                new NightlyStep("feedback-import", scope -> new FeedbackImportJob.Result(1250, 7, 1, 2, null)),
                 new NightlyStep("ingest", scope -> new IngestJob.Result(1, 105242, 0)),
                 new NightlyStep("threat-intel", scope -> new ThreatIntelSyncJob.Result(12004, 3, 11890, 1,
                         List.of("feeds/blocklist.txt", "taxii:https://intel.example/api"), List.of(), List.of(),
                         ThreatIntelSyncJob.DEFAULT_MAX_HELD)),
-                new NightlyStep("training-set", scope -> new TrainingSetJob.Result(438, 1, 12, 2051)),
+                new NightlyStep("training-set", scope -> new TrainingSetJob.Result(438, 1, 9, 12, 2051)),
                 new NightlyStep("train-and-promote", scope -> new TrainAndPromote.Outcome(PROMOTED)));
 
         RunReport report = new NightlyRun(files(), progress::add, Clock.systemUTC()).run(steps,
@@ -330,12 +330,13 @@ class NightlyRunTest {
 
         assertThat(progress.stream().filter(l -> l.contains(" done in ")).map(l -> l.replaceFirst(
                 " done in [0-9.]+ s: ", " done: "))).containsExactly(
-                "  [1/5] feedback-import done: 1,250 feedback rows, 7 reviewed incidents (1 confirmed)",
+                "  [1/5] feedback-import done: 1,250 feedback rows, 7 reviewed incidents (1 confirmed), 2 awaiting "
+                        + "review (kept out of normal, unlabelled)",
                 "  [2/5] ingest done: 105,242 events in 1 batch, 0 quarantined",
                 "  [3/5] threat-intel done: 12,004 indicators fetched from feeds/blocklist.txt, "
                         + "taxii:https://intel.example/api, 3 skipped; table: 11,890 active, 1 revoked",
-                "  [4/5] training-set done: 438 training rows, 1 of them in confirmed incidents, 12 tenant patterns, "
-                        + "2,051 entity patterns",
+                "  [4/5] training-set done: 438 training rows, 1 of them in confirmed incidents (9 anomalies in "
+                        + "incidents awaiting review left out), 12 tenant patterns, 2,051 entity patterns",
                 "  [5/5] train-and-promote done: version 5 promoted: " + PROMOTED.reason());
         assertThat(report.steps().get(1).result().get("events").asLong()).as("report.json keeps the figures as "
                 + "numbers").isEqualTo(105242);
@@ -348,14 +349,14 @@ class NightlyRunTest {
     @Test
     void theReportReadsAsLabelledFiguresOneSectionPerStepAndTheJsonKeepsTheResultsFields() throws Exception {
         List<NightlyStep> steps = List.of(
-                new NightlyStep("feedback-import", scope -> new FeedbackImportJob.Result(1250, 7, 1, null)),
+                new NightlyStep("feedback-import", scope -> new FeedbackImportJob.Result(1250, 7, 1, 2, null)),
                 new NightlyStep("ingest", scope -> new IngestJob.Result(1, 105242, 0)),
                 new NightlyStep("features", scope -> RowsWritten.forDate("silver/features", 61752, scope.date(),
                         "feature row", List.of())),
                 new NightlyStep("threat-intel", scope -> new ThreatIntelSyncJob.Result(12004, 3, 11890, 1,
                         List.of("feeds/blocklist.txt"), List.of("line 7: not an IP, CIDR, URL or domain"), List.of(),
                         ThreatIntelSyncJob.DEFAULT_MAX_HELD)),
-                new NightlyStep("training-set", scope -> new TrainingSetJob.Result(438, 1, 12, 2051)),
+                new NightlyStep("training-set", scope -> new TrainingSetJob.Result(438, 1, 9, 12, 2051)),
                 new NightlyStep("train-and-promote", scope -> new TrainAndPromote.Outcome(PROMOTED)));
 
         new NightlyRun(files(), progress::add, Clock.systemUTC()).run(steps, RunRequest.resumeOrRun(DAY));
@@ -364,9 +365,10 @@ class NightlyRunTest {
                 "in 1.0 s\n");
         assertThat(text).contains("""
                 Step 1 of 6, feedback-import: ran in 1.0 s
-                  Feedback imported:    1,250 rows
-                  Incidents reviewed:   7 incidents
-                  Incidents confirmed:  1 incident
+                  Feedback imported:          1,250 rows
+                  Incidents reviewed:         7 incidents
+                  Incidents confirmed:        1 incident
+                  Incidents awaiting review:  2 incidents
 
                 Step 2 of 6, ingest: ran in 1.0 s
                   Events ingested:       105,242 events
@@ -387,6 +389,7 @@ class NightlyRunTest {
                 Step 5 of 6, training-set: ran in 1.0 s
                   Training rows:           438 rows
                   In confirmed incidents:  1 row
+                  Left out as unreviewed:  9 anomalies
                   Tenant patterns:         12 patterns
                   Entity patterns:         2,051 patterns
 
