@@ -109,6 +109,36 @@ class SparkJobsIT {
     }
 
     @Test
+    void aDataDirMovedElsewhereKeepsIngestingWithoutLandingAnythingTwice(@TempDir Path dir) throws Exception {
+        Path before = dir.resolve("before");
+        land(before.resolve("landing/events"), "cloud-api-batch-1.ndjson");
+        IngestJob.Result first = new IngestJob(spark, TableCatalog.local(before.resolve("warehouse")),
+                before.resolve("landing/events").toUri().toString()).run();
+        assertThat(first.events()).isEqualTo(4);
+
+        // the operator moves the whole data-dir (a new disk, a restore from backup), then an agent lands more
+        Path after = dir.resolve("moved/data");
+        Files.createDirectories(after.getParent());
+        Files.move(before, after);
+        land(after.resolve("landing/events"), "cloud-api-batch-2.ndjson");
+        TableCatalog catalog = TableCatalog.local(after.resolve("warehouse"));
+        IngestJob.Result moved = new IngestJob(spark, catalog, after.resolve("landing/events").toUri().toString())
+                .run();
+
+        assertThat(moved.relocatedFrom()).as("the run says the landing zone's files were read again")
+                .endsWith("before/landing/events");
+        assertThat(DeltaTables.read(spark, catalog, ShadowTable.EVENTS).orderBy("event_id").collectAsList())
+                .extracting(r -> r.<String>getAs("event_id")).as("every event once")
+                .containsExactly("ct-0001", "ct-0002", "ct-0004", "ct-0005", "ct-0006");
+        assertThat(DeltaTables.read(spark, catalog, ShadowTable.QUARANTINE).count())
+                .as("each bad line once, though its file was read twice").isEqualTo(4);
+        assertThat(moved.toString()).contains("read again");
+        IngestJob.Result next = new IngestJob(spark, catalog, after.resolve("landing/events").toUri().toString()).run();
+        assertThat(next.batches()).as("the new checkpoint remembers every file").isZero();
+        assertThat(next.relocatedFrom()).isNull();
+    }
+
+    @Test
     void ingestQuarantinesEventsReportingAbsurdBytesWithTheFieldAndTheLimit(@TempDir Path dir) throws Exception {
         TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
         Path landing = dir.resolve("landing/events");

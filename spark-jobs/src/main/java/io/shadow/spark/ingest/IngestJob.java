@@ -45,9 +45,13 @@ import org.apache.spark.sql.types.StructType;
  * {@code bytes_in} or {@code bytes_out}: one absurd value would stretch its entities' baselines.
  * An event without {@code tenant} is quarantined, naming the field as the scorer does, unless a
  * default tenant is given (the scorer's {@code scorer.default-tenant}): baselines learned for a
- * guessed tenant would never judge a live event.
+ * guessed tenant would never judge a live event. A data-dir moved or restored elsewhere (the
+ * checkpoint names its files by their old paths) is found before the stream starts: the checkpoint is
+ * set aside and the landing zone read again, events already stored landing once and lines already
+ * quarantined not appended again ({@link Result#relocatedFrom()}).
  */
 public final class IngestJob {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IngestJob.class);
     /** How far ahead of the ingest's clock an event's time may be (agents' clocks drift; dates do not). */
     public static final java.time.Duration MAX_AHEAD = java.time.Duration.ofDays(1);
 
@@ -57,20 +61,36 @@ public final class IngestJob {
     private final long maxTransferBytes;
     private final String defaultTenant;
 
-    /** Rows counted by one run. */
-    public record Result(long batches, long events, long quarantined) implements Figures {
+    /**
+     * Rows counted by one run; {@code relocatedFrom}: the folder the checkpoint had read its files in when
+     * that was not the landing zone (the data-dir moved), whose files this run read again; else null.
+     */
+    public record Result(long batches, long events, long quarantined, String relocatedFrom) implements Figures {
+        public Result(long batches, long events, long quarantined) {
+            this(batches, events, quarantined, null);
+        }
+
         @Override
         public List<Figure> figures() {
-            return List.of(Figure.count("Events ingested", events, "event"),
+            List<Figure> out = new ArrayList<>(List.of(Figure.count("Events ingested", events, "event"),
                     Figure.count("Landing batches read", batches, "batch", "batches"),
-                    Figure.count("Events quarantined", quarantined, "event"));
+                    Figure.count("Events quarantined", quarantined, "event")));
+            if (relocatedFrom != null) {
+                out.add(new Figure("Read again", relocatedNote()));
+            }
+            return out;
+        }
+
+        private String relocatedNote() {
+            return "the checkpoint had read its files in " + relocatedFrom + " (the data-dir moved), so the landing "
+                    + "zone was read again; events already stored land once";
         }
 
         /** One line for the nightly progress output; the report keeps the fields. */
         @Override
         public String toString() {
             return Counts.of(events, "event") + " in " + Counts.of(batches, "batch", "batches") + ", "
-                    + Counts.number(quarantined) + " quarantined";
+                    + Counts.number(quarantined) + " quarantined" + (relocatedFrom == null ? "" : "; " + relocatedNote());
         }
     }
 
@@ -96,19 +116,29 @@ public final class IngestJob {
         DeltaTables.ensure(spark, catalog, ShadowTable.EVENTS);
         DeltaTables.ensure(spark, catalog, ShadowTable.QUARANTINE);
         makeDirs(landingEvents);
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        String checkpoint = catalog.checkpoint("ingest");
+        String relocatedFrom = LandingCheckpoint.recordedElsewhere(conf, checkpoint, landingEvents);
+        if (relocatedFrom != null) {
+            String aside = LandingCheckpoint.setAside(conf, checkpoint);
+            LOG.warn("the ingest checkpoint read its files in {}, not in the landing zone {} (the data-dir moved): "
+                    + "moved it to {}; reading the landing zone again (events already stored land once)",
+                    relocatedFrom, landingEvents, aside);
+        }
+        boolean rereading = relocatedFrom != null;
         long[] counts = new long[3];
         Dataset<Row> lines = spark.readStream().format("text").option("maxFilesPerTrigger", 500)
                 .load(landingEvents)
                 .select(col("value"), col("_metadata.file_path").as("source_file"));
         VoidFunction2<Dataset<Row>, Long> writeBatch = (batch, id) -> {
-            long[] c = writeBatch(batch);
+            long[] c = writeBatch(batch, rereading);
             counts[0]++;
             counts[1] += c[0];
             counts[2] += c[1];
         };
         try {
             StreamingQuery q = lines.writeStream().queryName("shadow-ingest")
-                    .option("checkpointLocation", catalog.checkpoint("ingest"))
+                    .option("checkpointLocation", checkpoint)
                     .trigger(Trigger.AvailableNow())
                     .foreachBatch(writeBatch)
                     .start();
@@ -117,7 +147,7 @@ public final class IngestJob {
             throw new IllegalStateException("ingest from " + landingEvents + " failed: " + e.getMessage()
                     + "; nothing past the last completed batch was committed, re-run to resume", e);
         }
-        return new Result(counts[0], counts[1], counts[2]);
+        return new Result(counts[0], counts[1], counts[2], relocatedFrom);
     }
 
     private void makeDirs(String dir) {
@@ -129,8 +159,12 @@ public final class IngestJob {
         }
     }
 
-    /** Parses and writes one micro-batch; returns {events merged-in candidates, quarantined}. */
-    private long[] writeBatch(Dataset<Row> batch) {
+    /**
+     * Parses and writes one micro-batch; returns {events merged-in candidates, quarantined}. When
+     * {@code rereading} files read before (a moved data-dir), a bad line already quarantined from a file
+     * of the same name is not appended again.
+     */
+    private long[] writeBatch(Dataset<Row> batch, boolean rereading) {
         StructType events = DeltaTables.schema(ShadowTable.EVENTS);
         // a parsed line is either an event or an error, so every column may be null here
         StructType parsed = new StructType(java.util.Arrays.stream(events.fields())
@@ -156,6 +190,13 @@ public final class IngestJob {
                             .as("received_at"),
                     col("__source").as("source_file"), col("__field").as("field"), col("__error").as("reason"),
                     col("__raw").as("raw_text"));
+            if (rereading) {
+                Dataset<Row> known = DeltaTables.read(spark, catalog, ShadowTable.QUARANTINE).select(
+                        org.apache.spark.sql.functions.regexp_extract(col("source_file"), "[^/]*$", 0).as("k_file"),
+                        col("raw_text").as("k_raw")).distinct();
+                bad = bad.join(known, org.apache.spark.sql.functions.regexp_extract(col("source_file"), "[^/]*$", 0)
+                        .equalTo(col("k_file")).and(col("raw_text").equalTo(col("k_raw"))), "left_anti");
+            }
             long badCount = bad.count();
             if (badCount > 0) {
                 bad.write().format("delta").mode("append").save(catalog.path(ShadowTable.QUARANTINE));
