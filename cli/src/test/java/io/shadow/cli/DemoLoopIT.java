@@ -124,7 +124,8 @@ class DemoLoopIT {
         assertThat(result.mitigations()).isNotEmpty();
         assertThat(output).contains("model shadow-risk:1");
         assertThat(output).as("the champion's hold-out figures, each one readable")
-                .containsPattern(": champion shadow-risk:1 \\(hold-out \\d+ rows, \\d+ incidents?: PR-AUC [0-9.]+, "
+                .containsPattern(": champion shadow-risk:1 \\(hold-out \\d+ rows, \\d+ in incidents \\(no-skill PR-AUC "
+                        + "[0-9.]+\\): PR-AUC [0-9.]+, "
                         + "precision ([0-9.]+|n/a \\(no positive predictions\\)), recall [0-9.]+\\)")
                 .doesNotContain("NaN");
         assertThat(result.mitigations()).allSatisfy(m -> assertThat(m.explanation())

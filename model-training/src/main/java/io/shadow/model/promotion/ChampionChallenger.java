@@ -63,6 +63,10 @@ public final class ChampionChallenger {
             Path dir = registry.artifactDirectory(run, "model");
             metrics = new RiskModelTrainer(settings).train(sorted, dir);
             challenger = predict(dir, run, holdout);
+            if (metrics.trainRows() > 0) {
+                registry.logMetrics(run, Map.of(ChampionPromotion.TRAIN_LAST,
+                        (double) sorted.get(metrics.trainRows() - 1).time().getEpochSecond()));
+            }
         } catch (RuntimeException e) {
             registry.finishRun(run, false);
             throw e;

@@ -28,6 +28,11 @@ import java.util.Optional;
 public final class ChampionPromotion {
     public static final String DECISION_TAG = "shadow.promotion";
     public static final String CHAMPION_PREFIX = "champion_";
+    /**
+     * Metric on each run: the time (epoch seconds) of the last row the model was trained on, so that a
+     * later hold-out reaching back before it is known to be partly the model's own training data.
+     */
+    public static final String TRAIN_LAST = "train_last_epoch_s";
 
     private final ModelRegistry registry;
     private final String modelName;
@@ -123,7 +128,12 @@ public final class ChampionPromotion {
         }
         Map<String, Double> logged = new LinkedHashMap<>(challenger.asMap());
         if (champion != null) {
-            champion.asMap().forEach((k, v) -> logged.put(CHAMPION_PREFIX + k, v));
+            // the champion's training rows are not known here (its own run has them): not logged as 0
+            champion.asMap().forEach((k, v) -> {
+                if (!k.equals("train_rows")) {
+                    logged.put(CHAMPION_PREFIX + k, v);
+                }
+            });
         }
         registry.logMetrics(runId, logged);
         registry.finishRun(runId, true);
@@ -156,10 +166,11 @@ public final class ChampionPromotion {
             verdict = promote ? "promoted" : challenger.prAuc() == champion.prAuc() ? "tie, champion kept"
                     : "champion kept";
         }
-        String reason = basis + ": " + verdict;
+        String note = champion == null ? "" : seenByChampion(current.get(), holdout);
+        String reason = basis + ": " + verdict + note;
         if (policy != Policy.IF_BETTER && promote != (policy == Policy.ALWAYS)) {
             reason = basis + ": the if-better rule would " + (promote ? "promote it" : "keep the champion") + "; "
-                    + (promote ? "not promoted (policy never)" : "promoted anyway (policy always)");
+                    + (promote ? "not promoted (policy never)" : "promoted anyway (policy always)") + note;
             promote = policy == Policy.ALWAYS;
         }
         if (promote) {
@@ -168,6 +179,22 @@ public final class ChampionPromotion {
         registry.setTag(runId, DECISION_TAG, (promote ? "promoted " : "not promoted ") + modelName + ":" + version
                 + ": " + reason);
         return new Decision(version, promote, challenger, championId, champion, reason);
+    }
+
+    /**
+     * Empty, or a note that the champion was trained on some of the hold-out's rows (a window retrained
+     * further back than the champion's data reached): its figures are then optimistic.
+     */
+    private static String seenByChampion(ModelVersion champion, List<TrainingExample> holdout) {
+        Double last = champion.metrics().get(TRAIN_LAST);
+        if (last == null || holdout.isEmpty()) {
+            return "";
+        }
+        java.time.Instant trainedTo = java.time.Instant.ofEpochSecond(last.longValue());
+        long seen = holdout.stream().filter(e -> !e.time().isAfter(trainedTo)).count();
+        return seen == 0 ? "" : String.format(java.util.Locale.ROOT, " (note: %s was trained on rows up to %s, which "
+                + "include %d of the %d hold-out rows, so its figures are optimistic)", champion.id(), trainedTo,
+                seen, holdout.size());
     }
 
     private static String precision(ModelMetrics m) {

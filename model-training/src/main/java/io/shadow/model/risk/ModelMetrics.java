@@ -41,10 +41,18 @@ public record ModelMetrics(int trainRows, int holdoutRows, int holdoutPositives,
         Double rows = metrics.get("holdout_rows");
         Double positives = metrics.get("holdout_positives");
         String holdout = rows == null || positives == null ? "" : String.format(Locale.ROOT,
-                "hold-out %d rows, %d incident%s: ", rows.longValue(), positives.longValue(),
-                positives.longValue() == 1 ? "" : "s");
+                "hold-out %d rows, %s: ", rows.longValue(), positives(positives.longValue(), rows.longValue()));
         return holdout + summary(metrics.getOrDefault("pr_auc", Double.NaN),
                 metrics.getOrDefault("precision", Double.NaN), metrics.getOrDefault("recall", Double.NaN));
+    }
+
+    /**
+     * {@code 6 in incidents (no-skill PR-AUC 0.055)}: how many hold-out rows are positives, and the PR-AUC a
+     * model ranking at random would get, against which a PR-AUC is read.
+     */
+    public static String positives(long positives, long rows) {
+        return positives + " in incidents" + (rows == 0 || positives == 0 ? ""
+                : String.format(Locale.ROOT, " (no-skill PR-AUC %.3f)", positives / (double) rows));
     }
 
     private static String summary(double prAuc, double precision, double recall) {

@@ -70,6 +70,28 @@ class ChampionChallengerTest {
     }
 
     @Test
+    void aHoldOutTheChampionWasTrainedOnIsSaidToFlatterIt(@TempDir Path dir) {
+        LocalModelRegistry registry = new LocalModelRegistry(dir);
+        ChampionChallenger cc = new ChampionChallenger(registry, FAST, "risk", "exp");
+        List<TrainingExample> data = examples(240, 3);
+        cc.run(data, Map.of(), ChampionPromotion.Policy.IF_BETTER); // trained on rows 0-179 (02:59)
+        assertThat(registry.version("risk", ModelRegistry.CHAMPION).orElseThrow().metrics())
+                .containsEntry(ChampionPromotion.TRAIN_LAST, 179 * 60.0);
+
+        // a data scientist retrains on an earlier window: its hold-out, rows 120-159, is in the champion's past
+        ChampionChallenger.Result earlier = cc.run(data.subList(0, 160), Map.of(), ChampionPromotion.Policy.NEVER);
+
+        assertThat(earlier.decision().reason()).endsWith("(note: risk:1 was trained on rows up to "
+                + "1970-01-01T02:59:00Z, which include 40 of the 40 hold-out rows, so its figures are optimistic)");
+        assertThat(registry.versions("risk")).filteredOn(v -> v.version() == 2).singleElement()
+                .satisfies(v -> assertThat(v.metrics()).as("the champion's training rows are not known: not "
+                        + "logged as 0").doesNotContainKey(ChampionPromotion.CHAMPION_PREFIX + "train_rows")
+                        .containsKey(ChampionPromotion.CHAMPION_PREFIX + "pr_auc"));
+        ChampionChallenger.Result later = cc.run(data, Map.of(), ChampionPromotion.Policy.NEVER);
+        assertThat(later.decision().reason()).as("a hold-out after the champion's data").doesNotContain("note:");
+    }
+
+    @Test
     void aChampionWhoseRunDirectoryWasDeletedDoesNotStopTheNextRound(@TempDir Path dir) throws IOException {
         LocalModelRegistry registry = new LocalModelRegistry(dir);
         ChampionChallenger cc = new ChampionChallenger(registry, FAST, "risk", "exp");

@@ -19,7 +19,8 @@ class ModelMetricsTest {
 
         assertThat(m.precision()).isNaN();
         assertThat(m.summary()).isEqualTo("PR-AUC 1.000, precision n/a (no positive predictions), recall 0.000");
-        assertThat(ModelMetrics.describe(m.asMap())).isEqualTo("hold-out 3 rows, 1 incident: PR-AUC 1.000, "
+        assertThat(ModelMetrics.describe(m.asMap())).isEqualTo("hold-out 3 rows, 1 in incidents (no-skill PR-AUC "
+                + "0.333): PR-AUC 1.000, "
                 + "precision n/a (no positive predictions), recall 0.000");
     }
 

@@ -65,7 +65,9 @@ public final class IngestJob {
      * Rows counted by one run; {@code relocatedFrom}: the folder the checkpoint had read its files in when
      * that was not the landing zone (the data-dir moved), whose files this run read again; else null.
      */
-    public record Result(long batches, long events, long quarantined, String relocatedFrom) implements Figures {
+    public record Result(long batches, long events, long quarantined,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String relocatedFrom) implements Figures {
         public Result(long batches, long events, long quarantined) {
             this(batches, events, quarantined, null);
         }

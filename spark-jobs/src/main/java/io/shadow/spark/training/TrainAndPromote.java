@@ -73,8 +73,8 @@ public final class TrainAndPromote {
         }
 
         private static String metrics(ModelMetrics m) {
-            return m.summary() + " on " + Counts.of(m.holdoutRows(), "hold-out row") + " ("
-                    + Counts.of(m.holdoutPositives(), "incident") + ") at threshold "
+            return m.summary() + " on " + Counts.of(m.holdoutRows(), "hold-out row") + ", "
+                    + ModelMetrics.positives(m.holdoutPositives(), m.holdoutRows()) + ", at threshold "
                     + String.format(Locale.ROOT, "%.2f", m.threshold())
                     + (m.trainRows() > 0 ? ", trained on " + Counts.of(m.trainRows(), "row") : "");
         }

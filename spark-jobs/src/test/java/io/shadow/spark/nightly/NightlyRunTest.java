@@ -396,10 +396,10 @@ class NightlyRunTest {
                 Step 6 of 6, train-and-promote: ran in 1.0 s
                   Version registered:  shadow-risk:5
                   Promoted:            yes, now champion
-                  Challenger:          PR-AUC 0.912, precision 0.750, recall 0.600 on 150 hold-out rows (29 \
-                incidents) at threshold 0.50, trained on 450 rows
+                  Challenger:          PR-AUC 0.912, precision 0.750, recall 0.600 on 150 hold-out rows, 29 in \
+                incidents (no-skill PR-AUC 0.193), at threshold 0.50, trained on 450 rows
                   Champion before:     shadow-risk:4, PR-AUC 0.801, precision 0.700, recall 0.500 on 150 hold-out \
-                rows (29 incidents) at threshold 0.50
+                rows, 29 in incidents (no-skill PR-AUC 0.193), at threshold 0.50
                   Reason:              challenger PR-AUC 0.9123 vs champion 0.8012: promoted
                 """);
         assertThat(text).as("no record syntax, no field names").doesNotContainPattern("[A-Za-z]\\[[a-zA-Z]+=")
