@@ -67,7 +67,7 @@ public enum ShadowTable {
             required("entity_id", STRING, "entity"),
             required("attribute", STRING, "see NoveltyAttribute"),
             required("value", STRING, "a value the entity showed on that date"),
-            required("count", LONG, "how often, outside confirmed incidents"),
+            required("count", LONG, "how often, outside confirmed and unreviewed incidents"),
             required("first_seen", TIMESTAMP, "first time that date"),
             required("last_seen", TIMESTAMP, "last time that date"),
             required("event_date", DATE, "the bronze partition counted; the partition column"),
@@ -78,8 +78,10 @@ public enum ShadowTable {
             required("entity_kind", STRING, "principal or host"),
             required("entity_id", STRING, "entity, or * for the population prior"),
             required("feature", STRING, "feature name"),
-            required("hour", INT, "hour of day 0-23, or -1 for all hours"),
-            required("median", DOUBLE, "median bucket value"),
+            required("hour", INT, "hour of day 0-23 (UTC), or -1 for all hours"),
+            required("median", DOUBLE, "median bucket value on the feature's scale: as stored in silver/features, "
+                    + "except bytes_in, bytes_out and net_out, kept as ln(1 + bytes) over active buckets only (see "
+                    + "the features below)"),
             required("scale", DOUBLE, "robust spread: max(1.4826 x MAD, (p95 - median) / 1.645)"),
             required("mean", DOUBLE, "mean bucket value"),
             required("variance", DOUBLE, "variance of bucket values"),
