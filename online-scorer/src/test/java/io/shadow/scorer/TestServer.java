@@ -44,6 +44,8 @@ final class TestServer implements AutoCloseable {
     static final String AGENT_WEB_1 = "agent-web-1-token-0123456789";
     static final String SERVICE = "service-token-0123456789";
     static final String OPERATOR = "operator-token-0123456789";
+    /** A token of role gateway: decisions only, none of the scorer's routes. */
+    static final String GATEWAY = "gateway-token-0123456789";
     static final String ADMIN = "admin-token-0123456789";
     static final Instant T0 = Instant.parse("2026-11-09T10:00:00Z");
 
@@ -67,7 +69,8 @@ final class TestServer implements AutoCloseable {
         Tokens tokens = new Tokens(Map.of(AGENT, new Caller("agent-1", Role.AGENT, null),
                 AGENT_WEB_1, new Caller("web-1-agent", Role.AGENT, "web-1"),
                 SERVICE, new Caller("collector", Role.SERVICE, null),
-                OPERATOR, new Caller("ops", Role.OPERATOR, null), ADMIN, new Caller("root", Role.ADMIN, null)));
+                OPERATOR, new Caller("ops", Role.OPERATOR, null), ADMIN, new Caller("root", Role.ADMIN, null),
+                GATEWAY, new Caller("nginx", Role.GATEWAY, null)));
         app = ServiceApp.create(tokens, maxRequestBytes, cfg -> {
             service.register(cfg);
             ServiceApp.openApi(cfg, List.of(ScorerRoutes.OPENAPI));

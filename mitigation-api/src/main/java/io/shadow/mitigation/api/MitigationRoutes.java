@@ -1,6 +1,7 @@
 package io.shadow.mitigation.api;
 
 import static io.shadow.mitigation.api.Role.AGENT;
+import static io.shadow.mitigation.api.Role.GATEWAY;
 import static io.shadow.mitigation.api.Role.OPERATOR;
 import static io.shadow.mitigation.api.Role.SERVICE;
 import static io.shadow.mitigation.api.Role.USER;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The mitigation API: incidents with their explanations, approve / reject / modify, feedback and
- * audit for operators, the gateway decision endpoint, assessments from the scorer, agent commands
+ * audit for operators, the gateway decision endpoint (the one route of role gateway), assessments from
+ * the scorer (role service: they decide mitigations up to a lock-out), agent commands
  * and access keys ({@link KeyRoutes}).
  */
 public final class MitigationRoutes {
@@ -59,7 +61,7 @@ public final class MitigationRoutes {
 
     public void register(JavalinConfig cfg) {
         var r = cfg.routes;
-        r.get("/v1/decision", this::decision, SERVICE, AGENT);
+        r.get("/v1/decision", this::decision, GATEWAY, SERVICE, AGENT);
         r.post("/v1/assessments", json(idempotency.wrap(this::assess)), SERVICE);
         r.get("/v1/incidents", this::incidents, USER, OPERATOR);
         r.get("/v1/incidents/{id}", this::incident, USER, OPERATOR);

@@ -26,6 +26,8 @@ import java.time.Duration;
  */
 public final class RunningApi implements AutoCloseable {
     public static final String SERVICE = "svc-token-0123456789abcdef";
+    /** A token of role gateway: decisions only. */
+    public static final String GATEWAY = "gateway-token-0123456789abcdef";
     public static final String AGENT = "agent-token-0123456789abcdef";
     public static final String OPERATOR = "operator-token-0123456789abcdef";
     /** A user token for principal u-1 of tenant acme. */
@@ -49,6 +51,7 @@ public final class RunningApi implements AutoCloseable {
     private RunningApi(MitigationService service) {
         this.service = service;
         Tokens tokens = Tokens.of(SERVICE, new Caller("gateway", Role.SERVICE, null),
+                GATEWAY, new Caller("nginx-gateway", Role.GATEWAY, null),
                 AGENT, new Caller("agent-ws-17", Role.AGENT, null),
                 OPERATOR, new Caller("olga@acme.example", Role.OPERATOR, null),
                 USER_U1, new Caller("u-1@acme.example", Role.USER, "acme", "u-1"),
