@@ -26,7 +26,8 @@ import java.util.Map;
  * The scorer's HTTP routes. Intake: {@code POST /v1/events} takes a JSON array or NDJSON batch and
  * scores every valid event, listing the invalid ones with the field at fault (the rest of the batch
  * is still processed; {@link io.shadow.scorer.intake.IntakeRules} say what is valid beyond the wire
- * format, including that an agent token bound to a host sends only that host's events) and counting those of tenants without baselines; {@code POST /v1/score} scores one event
+ * format, including that an agent token bound to a tenant or a host sends only that tenant's and host's
+ * events) and counting those of tenants without baselines; {@code POST /v1/score} scores one event
  * and answers with its anomalies, risk and explanation. Both pass {@link Admission}: overload is
  * answered 429 or 503 with {@code Retry-After}. Operations: {@code GET /v1/scorer/status},
  * {@code GET /ready}, {@code GET /metrics} (Prometheus); the OpenAPI fragment is {@link #OPENAPI}.

@@ -183,6 +183,21 @@ class ScorerHttpTest {
     }
 
     @Test
+    void aGatewayTokenCallsNoneOfTheScorersRoutes() throws Exception {
+        String event = deletes("u-1", "10.0.0.5", 1);
+        String[][] routes = {{"POST", "/v1/events", "[agent, service]"}, {"POST", "/v1/score", "[agent, service]"},
+            {"GET", "/v1/scorer/status", "[operator, service]"}, {"GET", "/metrics", "[operator, service]"}};
+        for (String[] r : routes) {
+            HttpResponse<String> denied = r[0].equals("POST") ? post(r[1], event, TestServer.GATEWAY)
+                    : server.get(r[1], TestServer.GATEWAY);
+            assertThat(denied.statusCode()).as("%s %s", r[0], r[1]).isEqualTo(403);
+            assertThat(json(denied).get("error").asText()).isEqualTo("role gateway may not call " + r[0] + " " + r[1]
+                    + "; allowed: " + r[2]);
+        }
+        assertThat(server.handed).as("nothing scored").isEmpty();
+    }
+
+    @Test
     void aTokenSentWithoutTheBearerSchemeIsRefusedSayingTheSchemeIsMissing() throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri("/v1/events"))
                 .header("Authorization", TOKEN).POST(HttpRequest.BodyPublishers.ofString(deletes("u-1", "10.0.0.5",

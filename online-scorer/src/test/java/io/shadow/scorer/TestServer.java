@@ -42,8 +42,12 @@ final class TestServer implements AutoCloseable {
     static final String AGENT = "agent-token-0123456789";
     /** An agent token bound to host {@code web-1}. */
     static final String AGENT_WEB_1 = "agent-web-1-token-0123456789";
+    /** An agent token bound to tenant {@code acme} and its host {@code web-1}. */
+    static final String AGENT_ACME_WEB_1 = "agent-acme-web-1-token-0123456789";
     static final String SERVICE = "service-token-0123456789";
     static final String OPERATOR = "operator-token-0123456789";
+    /** A token of role gateway: decisions only, none of the scorer's routes. */
+    static final String GATEWAY = "gateway-token-0123456789";
     static final String ADMIN = "admin-token-0123456789";
     static final Instant T0 = Instant.parse("2026-11-09T10:00:00Z");
 
@@ -66,8 +70,10 @@ final class TestServer implements AutoCloseable {
                 }, settings);
         Tokens tokens = new Tokens(Map.of(AGENT, new Caller("agent-1", Role.AGENT, null),
                 AGENT_WEB_1, new Caller("web-1-agent", Role.AGENT, "web-1"),
+                AGENT_ACME_WEB_1, new Caller("acme-web-1", Role.AGENT, "acme", "web-1"),
                 SERVICE, new Caller("collector", Role.SERVICE, null),
-                OPERATOR, new Caller("ops", Role.OPERATOR, null), ADMIN, new Caller("root", Role.ADMIN, null)));
+                OPERATOR, new Caller("ops", Role.OPERATOR, null), ADMIN, new Caller("root", Role.ADMIN, null),
+                GATEWAY, new Caller("nginx", Role.GATEWAY, null)));
         app = ServiceApp.create(tokens, maxRequestBytes, cfg -> {
             service.register(cfg);
             ServiceApp.openApi(cfg, List.of(ScorerRoutes.OPENAPI));
@@ -77,6 +83,11 @@ final class TestServer implements AutoCloseable {
 
     static BaselineSource baselines(long version) {
         return BaselineSource.fixed(snapshot(version), PatternHistory.EMPTY);
+    }
+
+    /** {@link #snapshot} for principals of each of {@code tenants}. */
+    static BaselineSource baselines(long version, String... tenants) {
+        return BaselineSource.fixed(snapshot(version, tenants), PatternHistory.EMPTY);
     }
 
     /**
@@ -102,16 +113,23 @@ final class TestServer implements AutoCloseable {
 
     /** Principals u-* (and the population) that never delete and work from 10.0.0.0/24 with the AWS CLI. */
     static BaselineSnapshot snapshot(long version) {
+        return snapshot(version, "acme");
+    }
+
+    /** The same principals in each of {@code tenants}. */
+    static BaselineSnapshot snapshot(long version, String... tenants) {
         Map<EntityKey, EntityBaseline> m = new HashMap<>();
-        for (String p : List.of("u-1", "u-2", "*")) {
-            Map<Feature, FeatureBaseline> f = new EnumMap<>(Feature.class);
-            f.put(Feature.EVENTS, FeatureBaseline.flat(3, 2, 3, 6, 0, 2, 2000));
-            f.put(Feature.DELETES, FeatureBaseline.flat(0, 0, 0.01, 0.01, 0, 0.1, 2000));
-            Map<NoveltyAttribute, Map<String, Long>> usual = new EnumMap<>(NoveltyAttribute.class);
-            usual.put(NoveltyAttribute.SOURCE_NETWORK, Map.of("10.0.0.0/24", 5000L));
-            usual.put(NoveltyAttribute.USER_AGENT, Map.of("aws-cli/2.22.4", 5000L));
-            EntityKey k = EntityKey.principal("acme", p);
-            m.put(k, new EntityBaseline(k, f, usual));
+        for (String tenant : tenants) {
+            for (String p : List.of("u-1", "u-2", "*")) {
+                Map<Feature, FeatureBaseline> f = new EnumMap<>(Feature.class);
+                f.put(Feature.EVENTS, FeatureBaseline.flat(3, 2, 3, 6, 0, 2, 2000));
+                f.put(Feature.DELETES, FeatureBaseline.flat(0, 0, 0.01, 0.01, 0, 0.1, 2000));
+                Map<NoveltyAttribute, Map<String, Long>> usual = new EnumMap<>(NoveltyAttribute.class);
+                usual.put(NoveltyAttribute.SOURCE_NETWORK, Map.of("10.0.0.0/24", 5000L));
+                usual.put(NoveltyAttribute.USER_AGENT, Map.of("aws-cli/2.22.4", 5000L));
+                EntityKey k = EntityKey.principal(tenant, p);
+                m.put(k, new EntityBaseline(k, f, usual));
+            }
         }
         return new BaselineSnapshot(version, T0, m);
     }

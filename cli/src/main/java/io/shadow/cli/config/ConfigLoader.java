@@ -137,6 +137,7 @@ public final class ConfigLoader {
             throw new ConfigException(e.getMessage());
         }
         validateTokens(c.auth().tokens());
+        HostTokenTenants.check(c);
         String registry = c.registry().uri().trim();
         check(registry.isEmpty() || !registry.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || registry.startsWith("http://")
                 || registry.startsWith("https://") || registry.startsWith("file:"), "registry.uri", registry,
@@ -184,9 +185,14 @@ public final class ConfigLoader {
                             + ", role: user, tenant: acme, principal: " + t.principal() + "}: principals of different "
                             + "tenants may share a name, and a user sees and decides only their own principal's "
                             + "incidents in their own tenant");
-            check(role == io.shadow.mitigation.api.Role.USER || t.tenant() == null, "auth.tokens[" + t.name()
-                    + "].tenant", t.tenant(), "no tenant: only user tokens name one (role " + t.role() + " is not "
-                            + "confined to one tenant); remove the key");
+            boolean agent = role == io.shadow.mitigation.api.Role.AGENT;
+            check(role == io.shadow.mitigation.api.Role.USER || agent || t.tenant() == null, "auth.tokens[" + t.name()
+                    + "].tenant", t.tenant(), "no tenant: only user and agent tokens name one (role " + t.role()
+                            + " is not confined to one tenant); remove the key");
+            check(!agent || t.tenant() == null || (!t.tenant().isBlank() && t.tenant().equals(t.tenant().strip())),
+                    "auth.tokens[" + t.name() + "].tenant", "'" + t.tenant() + "'", "the tenant this agent token "
+                            + "sends events and reads commands of, exactly as its events name it (no surrounding "
+                            + "white space), or no tenant key");
         }
         java.util.Set<String> names = new java.util.HashSet<>();
         for (ShadowConfig.Token t : tokens) {

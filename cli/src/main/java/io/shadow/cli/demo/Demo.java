@@ -91,7 +91,7 @@ public final class Demo {
                 "intel.feeds=" + feed, "spark.master=" + options.sparkMaster(), "spark.shuffle-partitions=4")),
                 List.of(new ShadowConfig.Token("demo-operator", operatorToken, "operator", null, null),
                         new ShadowConfig.Token("demo-agent", agentToken, "agent", null, null),
-                        new ShadowConfig.Token("demo-gateway", gatewayToken, "service", null, null)));
+                        new ShadowConfig.Token("demo-gateway", gatewayToken, "gateway", null, null)));
         ResolvedPaths paths = ResolvedPaths.of(cfg);
 
         header("Generating the workload");

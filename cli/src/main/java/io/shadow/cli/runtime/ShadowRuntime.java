@@ -2,6 +2,7 @@ package io.shadow.cli.runtime;
 
 import io.javalin.Javalin;
 import io.shadow.cli.config.ConfigLoader;
+import io.shadow.cli.config.HostTokenTenants;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
 import io.shadow.features.config.ConfigFolders;
@@ -35,12 +36,15 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running Shadow service: the online scorer and the mitigation API in one process and one
  * HTTP server, the scorer handing assessments to the engine in-process. Wiring only.
  */
 public final class ShadowRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShadowRuntime.class);
     /** Under data-dir: assessments not yet mitigated when the service stopped during a store outage. */
     public static final String HELD_FILE = "held-assessments.jsonl";
     private final ShadowConfig config;
@@ -107,6 +111,7 @@ public final class ShadowRuntime implements AutoCloseable {
     }
 
     public static ShadowRuntime start(ShadowConfig config) {
+        HostTokenTenants.warnings(config).forEach(LOG::warn);
         return new ShadowRuntime(config, tokens(config));
     }
 

@@ -78,8 +78,8 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load("auth:\n  tokens: [{name: ops, token: ops-token-0123456789abc, role: operator, "
                 + "tenant: acme}]\n"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid auth.tokens[ops].tenant = acme; expected no tenant: only user tokens name one "
-                        + "(role operator is not confined to one tenant); remove the key");
+                .hasMessage("invalid auth.tokens[ops].tenant = acme; expected no tenant: only user and agent tokens "
+                        + "name one (role operator is not confined to one tenant); remove the key");
         assertThatThrownBy(() -> load("""
                 auth:
                   tokens:

@@ -1,6 +1,7 @@
 package io.shadow.mitigation.api;
 
 import static io.shadow.mitigation.api.Role.AGENT;
+import static io.shadow.mitigation.api.Role.GATEWAY;
 import static io.shadow.mitigation.api.Role.OPERATOR;
 import static io.shadow.mitigation.api.Role.SERVICE;
 import static io.shadow.mitigation.api.Role.USER;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The mitigation API: incidents with their explanations, approve / reject / modify, feedback and
- * audit for operators, the gateway decision endpoint, assessments from the scorer, agent commands
+ * audit for operators, the gateway decision endpoint (the one route of role gateway), assessments from
+ * the scorer (role service: they decide mitigations up to a lock-out), agent commands
  * and access keys ({@link KeyRoutes}).
  */
 public final class MitigationRoutes {
@@ -59,7 +61,7 @@ public final class MitigationRoutes {
 
     public void register(JavalinConfig cfg) {
         var r = cfg.routes;
-        r.get("/v1/decision", this::decision, SERVICE, AGENT);
+        r.get("/v1/decision", this::decision, GATEWAY, SERVICE, AGENT);
         r.post("/v1/assessments", json(idempotency.wrap(this::assess)), SERVICE);
         r.get("/v1/incidents", this::incidents, USER, OPERATOR);
         r.get("/v1/incidents/{id}", this::incident, USER, OPERATOR);
@@ -69,9 +71,10 @@ public final class MitigationRoutes {
         r.get("/v1/feedback", ctx -> ctx.json(store.feedback()), OPERATOR);
         r.get("/v1/audit", ctx -> ctx.json(store.auditLog(ctx.queryParam("subject"))), OPERATOR);
         r.get("/v1/agent/commands", ctx -> {
+            String tenant = required(ctx, "tenant");
             String host = required(ctx, "host");
-            ownHost(ServiceApp.caller(ctx), host);
-            ctx.json(engine.actuators().agents().pending(required(ctx, "tenant"), host));
+            ownCommands(ServiceApp.caller(ctx), tenant, host);
+            ctx.json(engine.actuators().agents().pending(tenant, host));
         }, AGENT);
         r.post("/v1/agent/commands/{id}/ack", json(ctx -> {
             // read before the Idempotency-Key is reserved: a refused ack is not stored under it, so the agent's
@@ -124,7 +127,7 @@ public final class MitigationRoutes {
 
     private void acknowledge(Context ctx, Ack a) {
         Caller c = ServiceApp.caller(ctx);
-        engine.actuators().agents().get(a.commandId()).ifPresent(cmd -> ownHost(c, cmd.host()));
+        engine.actuators().agents().get(a.commandId()).ifPresent(cmd -> ownCommands(c, cmd.tenant(), cmd.host()));
         if (!engine.actuators().agents().acknowledge(a.commandId(), c.name(), a.ok(), a.body())) {
             throw new ApiError(409, "command " + a.commandId() + " is unknown or not pending");
         }
@@ -132,10 +135,17 @@ public final class MitigationRoutes {
     }
 
     /**
-     * An agent token bound to a host ({@code principal} of its {@code auth.tokens} entry) sees and
-     * acknowledges that host's commands only; an unbound agent token serves every host.
+     * An agent token bound to a tenant or a host ({@code tenant}, {@code principal} of its
+     * {@code auth.tokens} entry) sees and acknowledges the commands of that tenant and host only; an
+     * unbound agent token serves every one. Host names are the tenant's own: web-1 of acme is not web-1
+     * of globex.
      */
-    private static void ownHost(Caller c, String host) {
+    private static void ownCommands(Caller c, String tenant, String host) {
+        if (!c.actsIn(tenant)) {
+            throw new ApiError(403, "agent token '" + c.name() + "' is bound to tenant " + c.tenant() + " and may not "
+                    + "read or acknowledge the commands of tenant " + tenant + " (host " + host + "); poll with "
+                    + "tenant=" + c.tenant() + ", the agent's tenant, or give this host's agent a token of its tenant");
+        }
         if (c.principal() != null && !c.principal().isBlank() && !c.principal().equals(host)) {
             throw new ApiError(403, "agent token '" + c.name() + "' is bound to host " + c.principal()
                     + " and may not read or acknowledge the commands of host " + host);
@@ -155,6 +165,11 @@ public final class MitigationRoutes {
         if (tenant == null || tenant.isBlank()) {
             // without a tenant no rule can match and every request would pass: refuse to decide instead
             throw new ApiError(400, MISSING_TENANT);
+        }
+        Caller c = ServiceApp.caller(ctx);
+        if (!c.actsIn(tenant)) {
+            throw new ApiError(403, "agent token '" + c.name() + "' is bound to tenant " + c.tenant() + " and may not "
+                    + "ask for decisions of tenant " + tenant + "; ask with a gateway token (role gateway)");
         }
         GatewayDecision d = engine.actuators().gatekeeper().decide(tenant, principal, resource, host,
                 ctx.header("X-Shadow-Key"));

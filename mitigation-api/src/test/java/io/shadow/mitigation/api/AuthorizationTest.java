@@ -125,7 +125,7 @@ class AuthorizationTest {
         assertError(api.get("/v1/incidents", RunningApi.AGENT), 403,
                 "role agent may not call GET /v1/incidents; allowed: [operator, user]");
         assertError(api.get("/v1/decision?principal=u-1", RunningApi.USER_U1), 403,
-                "role user may not call GET /v1/decision; allowed: [agent, service]");
+                "role user may not call GET /v1/decision; allowed: [agent, gateway, service]");
         assertError(api.get("/v1/feedback", RunningApi.USER_U1), 403,
                 "role user may not call GET /v1/feedback; allowed: [operator]");
         assertThat(api.get("/v1/decision?tenant=acme&principal=u-3", RunningApi.AGENT).statusCode()).isEqualTo(200);

@@ -27,8 +27,25 @@ class CallerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names no tenant");
         assertThatThrownBy(() -> new Caller("ops", Role.OPERATOR, "acme", null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("the operator token 'ops' names a tenant; only user tokens do (auth.tokens[].tenant): "
-                        + "remove it, this role is not confined to one tenant");
+                .hasMessage("the operator token 'ops' names a tenant; only user and agent tokens do "
+                        + "(auth.tokens[].tenant): remove it, this role is not confined to one tenant");
+        assertThatThrownBy(() -> new Caller("nginx", Role.GATEWAY, "acme", null))
+                .hasMessageStartingWith("the gateway token 'nginx' names a tenant");
+    }
+
+    @Test
+    void anAgentTokenNamingATenantActsInThatTenantOnly() {
+        Caller web1 = new Caller("acme-web-1", Role.AGENT, "acme", "web-1");
+        Caller unbound = new Caller("collectors", Role.AGENT, null);
+
+        assertThat(web1.actsIn("acme")).isTrue();
+        assertThat(web1.actsIn("globex")).isFalse();
+        assertThat(web1.actsIn("Acme")).as("tenant ids are case-sensitive").isFalse();
+        assertThat(unbound.actsIn("globex")).isTrue();
+        assertThat(web1.seesEverything()).isFalse();
+        assertThatThrownBy(() -> new Caller("web-1", Role.AGENT, " ", "web-1"))
+                .hasMessage("the agent token 'web-1' names a blank tenant; name the tenant of its events exactly as "
+                        + "they do (auth.tokens[].tenant), or leave the key out");
     }
 
     @Test

@@ -31,8 +31,8 @@ class RouteRolesTest {
     private record Route(String method, String path, Set<String> roles) {
     }
 
-    private static final Map<String, String> TOKENS = Map.of("agent", RunningApi.AGENT, "service", RunningApi.SERVICE,
-            "user", RunningApi.USER_U1, "operator", RunningApi.OPERATOR);
+    private static final Map<String, String> TOKENS = Map.of("agent", RunningApi.AGENT, "gateway", RunningApi.GATEWAY,
+            "service", RunningApi.SERVICE, "user", RunningApi.USER_U1, "operator", RunningApi.OPERATOR);
 
     private static HttpResponse<String> call(RunningApi api, String method, String path, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path));
@@ -54,7 +54,7 @@ class RouteRolesTest {
             Outcome o = api.handle(Assessments.risk(40).build());
             String m = "/v1/mitigations/" + o.mitigationId();
             List<Route> routes = List.of(
-                    new Route("GET", "/v1/decision", Set.of("service", "agent")),
+                    new Route("GET", "/v1/decision", Set.of("gateway", "service", "agent")),
                     new Route("POST", "/v1/assessments", Set.of("service")),
                     new Route("GET", "/v1/incidents", Set.of("user", "operator")),
                     new Route("GET", "/v1/incidents/" + o.incidentId(), Set.of("user", "operator")),
@@ -97,7 +97,28 @@ class RouteRolesTest {
                 assertThat(call(api, r.method(), r.path(), RunningApi.ADMIN).statusCode())
                         .as("admin may call %s %s", r.method(), r.path()).isNotIn(401, 403);
             }
-            assertThat(checked).hasSize(54);
+            assertThat(checked).hasSize(74);
+            assertThat(checked).as("a gateway asks for decisions and may call nothing else")
+                    .filteredOn(c -> c.endsWith(" as gateway")).hasSize(routes.size() - 1)
+                    .contains("POST /v1/assessments as gateway");
+        }
+    }
+
+    @Test
+    void aGatewayTokenAsksForDecisionsButCannotLockAnyoneOut() throws Exception {
+        try (RunningApi api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0))) {
+            String lockOut = ServiceApp.JSON.writeValueAsString(Assessments.risk(99).tenant("globex")
+                    .principal("ceo").build());
+            String[] asked = {"X-Shadow-Tenant", "globex", "X-Shadow-Principal", "ceo", "X-Shadow-Resource", "/"};
+
+            HttpResponse<String> posted = api.post("/v1/assessments", RunningApi.GATEWAY, lockOut);
+            HttpResponse<String> decided = api.get("/v1/decision", RunningApi.GATEWAY, asked);
+
+            assertThat(posted.statusCode()).isEqualTo(403);
+            assertThat(RunningApi.json(posted).path("error").asText()).isEqualTo("role gateway may not call POST "
+                    + "/v1/assessments; allowed: [service]");
+            assertThat(api.store().incidents(null, null, 10)).isEmpty();
+            RunningApi.assertVerdict(decided, 200, "allow", RunningApi.json(decided).path("reason").asText());
         }
     }
 

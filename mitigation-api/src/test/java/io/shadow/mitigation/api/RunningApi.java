@@ -26,6 +26,8 @@ import java.time.Duration;
  */
 public final class RunningApi implements AutoCloseable {
     public static final String SERVICE = "svc-token-0123456789abcdef";
+    /** A token of role gateway: decisions only. */
+    public static final String GATEWAY = "gateway-token-0123456789abcdef";
     public static final String AGENT = "agent-token-0123456789abcdef";
     public static final String OPERATOR = "operator-token-0123456789abcdef";
     /** A user token for principal u-1 of tenant acme. */
@@ -43,19 +45,23 @@ public final class RunningApi implements AutoCloseable {
 
     /** An agent token bound to host ws-99 (its principal). */
     public static final String AGENT_WS99 = "agent-ws99-token-0123456789ab";
+    /** An agent token bound to tenant acme and its host ws-17 (tenant and principal). */
+    public static final String AGENT_ACME_WS17 = "agent-acme-ws17-token-0123456789";
     /** The admin token, named "admin". */
     public static final String ADMIN = "admin-token-0123456789abcdef";
 
     private RunningApi(MitigationService service) {
         this.service = service;
         Tokens tokens = Tokens.of(SERVICE, new Caller("gateway", Role.SERVICE, null),
+                GATEWAY, new Caller("nginx-gateway", Role.GATEWAY, null),
                 AGENT, new Caller("agent-ws-17", Role.AGENT, null),
                 OPERATOR, new Caller("olga@acme.example", Role.OPERATOR, null),
                 USER_U1, new Caller("u-1@acme.example", Role.USER, "acme", "u-1"),
                 USER_U2, new Caller("u-2@acme.example", Role.USER, "acme", "u-2"),
                 USER_GLOBEX_U1, new Caller("u-1@globex.example", Role.USER, "globex", "u-1"),
                 ADMIN, new Caller("admin", Role.ADMIN, null),
-                AGENT_WS99, new Caller("agent-ws-99", Role.AGENT, "ws-99"));
+                AGENT_WS99, new Caller("agent-ws-99", Role.AGENT, "ws-99"),
+                AGENT_ACME_WS17, new Caller("acme-ws-17", Role.AGENT, "acme", "ws-17"));
         this.app = ServiceApp.create(tokens, MAX_REQUEST_BYTES,
                 cfg -> new MitigationRoutes(service).register(cfg));
         app.start("127.0.0.1", 0);

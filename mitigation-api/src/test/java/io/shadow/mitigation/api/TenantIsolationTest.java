@@ -61,6 +61,42 @@ class TenantIsolationTest {
     }
 
     @Test
+    void anAgentTokenOfOneTenantNeitherReadsNorAcknowledgesTheCommandsOfAnotherTenantsNamesakeHost() {
+        // both tenants have a host named ws-17, and each a command pending for it
+        api.handle(Assessments.risk(60).principal("u-3").on(io.shadow.features.ResourceType.PROCESS,
+                "/usr/bin/xmrig").build());
+        api.handle(Assessments.risk(60).tenant(GLOBEX).principal("u-3").on(io.shadow.features.ResourceType.PROCESS,
+                "/usr/bin/xmrig").build());
+        String globexCmd = RunningApi.json(api.get("/v1/agent/commands?tenant=globex&host=ws-17", RunningApi.AGENT))
+                .get(0).path("id").asText();
+        String notYours = "agent token 'acme-ws-17' is bound to tenant acme and may not read or acknowledge the "
+                + "commands of tenant globex (host ws-17); poll with tenant=acme, the agent's tenant, or give this "
+                + "host's agent a token of its tenant";
+
+        assertError(api.get("/v1/agent/commands?tenant=globex&host=ws-17", RunningApi.AGENT_ACME_WS17), 403,
+                notYours);
+        assertError(api.post("/v1/agent/commands/" + globexCmd + "/ack", RunningApi.AGENT_ACME_WS17,
+                "{\"ok\": true}"), 403, notYours);
+        JsonNode own = RunningApi.json(api.get("/v1/agent/commands?tenant=acme&host=ws-17",
+                RunningApi.AGENT_ACME_WS17));
+        assertThat(own).isNotEmpty().allMatch(c -> c.path("tenant").asText().equals("acme"));
+        assertThat(RunningApi.json(api.get("/v1/agent/commands?tenant=globex&host=ws-17", RunningApi.AGENT)))
+                .as("still pending for globex's own agent").anyMatch(c -> c.path("id").asText().equals(globexCmd));
+    }
+
+    @Test
+    void anAgentTokenOfOneTenantAsksForDecisionsOfThatTenantOnly() {
+        HttpResponse<String> other = api.get("/v1/decision?principal=u-9", RunningApi.AGENT_ACME_WS17,
+                "X-Shadow-Tenant", GLOBEX);
+        HttpResponse<String> own = api.get("/v1/decision?principal=u-9", RunningApi.AGENT_ACME_WS17,
+                "X-Shadow-Tenant", "acme");
+
+        assertError(other, 403, "agent token 'acme-ws-17' is bound to tenant acme and may not ask for decisions of "
+                + "tenant globex; ask with a gateway token (role gateway)");
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+    }
+
+    @Test
     void aUserListsOnlyTheIncidentsOfTheirPrincipalInTheirOwnTenant() {
         assertThat(incidentIds(RunningApi.json(api.get("/v1/incidents", RunningApi.USER_U1))))
                 .containsExactly(ofAcme.incidentId());

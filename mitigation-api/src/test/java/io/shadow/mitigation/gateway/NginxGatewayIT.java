@@ -59,7 +59,7 @@ class NginxGatewayIT {
         }).start("127.0.0.1", 0);
         // the test client's address is the default assessment's host, as an operator would map it
         nginx = NginxProcess.start(binary, dir.resolve("nginx"), Map.of("APP_UPSTREAM", "127.0.0.1:" + app.port(),
-                "SHADOW_API", "127.0.0.1:" + api.port(), "SHADOW_GATEWAY_TOKEN", RunningApi.SERVICE,
+                "SHADOW_API", "127.0.0.1:" + api.port(), "SHADOW_GATEWAY_TOKEN", RunningApi.GATEWAY,
                 "SHADOW_TENANT", Assessments.TENANT), Map.of("127.0.0.1", CLIENT_HOST));
     }
 
