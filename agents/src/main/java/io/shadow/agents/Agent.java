@@ -242,8 +242,18 @@ public final class Agent implements AutoCloseable {
             isolation = new HostIsolation(a.nft(), a.netns(), allow);
         }
         return new CommandExecutor(api, a.effectiveToken(cfg.scorer()), tenant, host, http.build(),
-                new ProcessControl(), isolation,
+                new ProcessControl(shadowEndpoints(cfg)), isolation,
                 new CommandJournal(Path.of(cfg.spool().dir()).resolve("commands").resolve("journal.jsonl")));
+    }
+
+    /** The Shadow URLs this agent talks to: what listens on them here is Shadow's and never signalled. */
+    private static List<URI> shadowEndpoints(AgentConfig cfg) {
+        List<URI> out = new ArrayList<>();
+        out.add(URI.create(cfg.actions().effectiveUrl(cfg.scorer())));
+        if (!cfg.scorer().url().isBlank()) {
+            out.add(URI.create(cfg.scorer().url()));
+        }
+        return out;
     }
 
     /** Shadow's API as address:port, kept reachable while the host is isolated. */

@@ -1,6 +1,7 @@
 package io.shadow.mitigation;
 
 import io.shadow.features.EntityKey;
+import io.shadow.features.ProcessRef;
 import io.shadow.features.ResourceType;
 import io.shadow.features.signal.Anomaly;
 import io.shadow.features.signal.Assessment;
@@ -30,6 +31,7 @@ public final class Assessments {
     private ResourceType resourceType = ResourceType.DATA_STORAGE;
     private String resourceId = BUCKET;
     private Instant time = T0;
+    private ProcessRef process;
     private final double risk;
 
     private Assessments(double risk) {
@@ -63,6 +65,12 @@ public final class Assessments {
         return this;
     }
 
+    /** Raised by an event about this process (pid, start time in clock ticks), as the agent's process events are. */
+    public Assessments process(long pid, long startTicks) {
+        this.process = new ProcessRef(pid, startTicks);
+        return this;
+    }
+
     public Assessments later(Duration d) {
         this.time = T0.plus(d);
         return this;
@@ -72,7 +80,7 @@ public final class Assessments {
         String eventId = "evt-" + UUID.randomUUID();
         Anomaly a = new Anomaly("anm-" + UUID.randomUUID(), EntityKey.principal(tenant, principal), time, eventId, 8.4,
                 "deletes@" + resourceType.wireName(), resourceType, resourceId, principal, host, "10.1.2.3",
-                "aws-cli/2.15", List.of(DELETES));
+                "aws-cli/2.15", List.of(DELETES), process);
         RiskScore score = new RiskScore(risk, risk * 0.2, List.of(new FactorContribution("severity", 0.8, risk * 0.5),
                 new FactorContribution("resource_risk", 0.6, risk * 0.3)), "risk:3");
         return new Assessment(a, score);

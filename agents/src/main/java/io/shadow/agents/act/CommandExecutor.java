@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Executes the commands Shadow issues for this host: polls {@code GET /v1/agent/commands}, acts
  * (suspend, resume or kill processes; isolate or release the host), and acknowledges each with
  * {@code {ok, detail, pids}} so Shadow knows what to reverse on undo. A command that cannot be
- * carried out is acknowledged as failed with the reason, never left pending; a command is run at
+ * carried out is acknowledged as failed with the reason, never left pending (one that would signal
+ * only Shadow's own processes, or a process whose pid was reused, is refused so, saying which); a command is run at
  * most once ({@link CommandJournal}), however often its acknowledgement has to be repeated.
  */
 public final class CommandExecutor {
@@ -99,13 +100,20 @@ public final class CommandExecutor {
     }
 
     private Result signal(String id, String action, Map<String, String> params, String signal, String verb) {
-        List<Long> pids = processes.select(params);
-        if (pids.isEmpty()) {
+        ProcessControl.Selection selected = processes.select(params);
+        String spared = String.join("; ", selected.spared());
+        if (selected.pids().isEmpty()) {
+            if (!spared.isEmpty()) {
+                LOG.warn("command {} ({} {}) refused: {}", id, action, params, spared);
+                return new Result(id, action, false, "refused, nothing was " + verb + ": " + spared, List.of());
+            }
             return new Result(id, action, false, "no running process matches " + params, List.of());
         }
-        List<Long> done = processes.signal(pids, signal);
-        LOG.info("command {}: {} process(es) {} ({})", id, verb, done, params);
-        return new Result(id, action, true, verb + " process(es) " + done + " selected by " + params, done);
+        List<Long> done = processes.signal(selected.pids(), signal);
+        LOG.info("command {}: {} process(es) {} ({}){}", id, verb, done, params, spared.isEmpty() ? "" : "; spared: "
+                + spared);
+        return new Result(id, action, true, verb + " process(es) " + done + " selected by " + params
+                + (spared.isEmpty() ? "" : "; spared: " + spared), done);
     }
 
     private Result network(String id, String action) {

@@ -1,40 +1,56 @@
 package io.shadow.agents.act;
 
+import io.shadow.agents.capture.ProcFs;
+import io.shadow.features.ProcessRef;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.OptionalLong;
 import oshi.SystemInfo;
 import oshi.software.os.OSProcess;
 import oshi.software.os.OperatingSystem;
 
 /**
  * Finds the processes a command names and signals them. Selectors: {@code pid} (one or a
- * comma-separated list), {@code exe} (every process running that executable), {@code top_cpu}
- * (the busiest process). The agent itself, its ancestors and pid 1 are never touched.
+ * comma-separated list; with {@code start_ticks}, one process started at that kernel tick, so that a
+ * pid reused since the anomaly is spared), {@code exe} (every process running that executable: only
+ * when a profile asks for it), {@code top_cpu} (the busiest process that is not Shadow's). Pid 1, the
+ * agent, its ancestors and Shadow's own processes on this host ({@link ShadowProcesses}) are never
+ * touched: they are reported as spared, with why.
  */
 public final class ProcessControl {
     private final OperatingSystem os = new SystemInfo().getOperatingSystem();
-    private final Set<Long> protectedPids = new HashSet<>();
+    private final ShadowProcesses shadow;
 
+    /** Spares pid 1, the agent, its ancestors and Shadow's JVMs (by main class). */
     public ProcessControl() {
-        protectedPids.add(1L);
-        Optional<ProcessHandle> p = Optional.of(ProcessHandle.current());
-        while (p.isPresent()) {
-            protectedPids.add(p.get().pid());
-            p = p.get().parent();
-        }
+        this(List.of());
     }
 
-    /** The pids a selector names (empty when none runs); throws on a malformed selector. */
-    public List<Long> select(Map<String, String> selector) {
-        List<Long> out = new ArrayList<>();
+    /** Also spares whatever serves these Shadow endpoints (actions, scorer URL) when they are on this host. */
+    public ProcessControl(List<URI> shadowEndpoints) {
+        this.shadow = new ShadowProcesses(shadowEndpoints);
+    }
+
+    /**
+     * What a selector names: the pids to signal, and the running processes it names that are
+     * spared, each as "pid N …" saying why.
+     */
+    public record Selection(List<Long> pids, List<String> spared) {
+    }
+
+    /** The processes a selector names (none when none runs); throws on a malformed selector. */
+    public Selection select(Map<String, String> selector) {
+        List<Long> named = new ArrayList<>();
+        List<String> spared = new ArrayList<>();
+        ShadowProcesses.Snapshot host = shadow.now();
         if (selector.containsKey("pid")) {
+            Long startTicks = startTicks(selector);
             for (String s : selector.get("pid").split(",")) {
                 long pid;
                 try {
@@ -43,28 +59,64 @@ public final class ProcessControl {
                     throw new IllegalArgumentException("selector pid '" + selector.get("pid")
                             + "' is not a pid or comma-separated pids");
                 }
-                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                    out.add(pid);
+                if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                OptionalLong started = ProcFs.startTicks(pid);
+                if (startTicks != null && started.isPresent() && started.getAsLong() != startTicks) {
+                    spared.add("pid " + pid + " is another process now: it started at tick " + started.getAsLong()
+                            + ", the one named at tick " + startTicks + " (the pid was reused)");
+                } else if (startTicks != null && started.isEmpty()) {
+                    spared.add("pid " + pid + ": its start time cannot be read to check it is the process named");
+                } else {
+                    named.add(pid);
                 }
             }
         } else if (selector.containsKey("exe")) {
             String exe = selector.get("exe");
             ProcessHandle.allProcesses().filter(h -> h.info().command().map(exe::equals).orElse(false))
-                    .forEach(h -> out.add(h.pid()));
+                    .forEach(h -> named.add(h.pid()));
         } else if (selector.containsKey("top_cpu")) {
-            busiestNow().ifPresent(out::add);
+            busiestNow(host).ifPresent(named::add);
         } else {
             throw new IllegalArgumentException("no process selector in " + selector + "; expected pid, exe or top_cpu");
         }
-        out.removeIf(protectedPids::contains);
-        return out;
+        List<Long> out = new ArrayList<>();
+        for (long pid : named) {
+            Optional<String> why = host.why(pid);
+            if (why.isPresent()) {
+                spared.add(why.get());
+            } else {
+                out.add(pid);
+            }
+        }
+        return new Selection(out, spared);
+    }
+
+    /** The selector's start_ticks, which only one pid can have; null when not given. */
+    private static Long startTicks(Map<String, String> selector) {
+        String t = selector.get(ProcessRef.START_TICKS);
+        if (t == null) {
+            return null;
+        }
+        if (selector.get("pid").contains(",")) {
+            throw new IllegalArgumentException("selector start_ticks names one process, but pid is a list: '"
+                    + selector.get("pid") + "'; give one pid with start_ticks");
+        }
+        try {
+            return Long.parseLong(t.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("selector start_ticks '" + t + "' is not a whole number of clock "
+                    + "ticks since boot (field 22 of /proc/PID/stat)");
+        }
     }
 
     /**
-     * The process using the most CPU right now: load measured between two samples half a second
-     * apart (a lifetime average would pick a long-running service over a miner that just started).
+     * The process using the most CPU right now, Shadow's left out: load measured between two samples
+     * half a second apart (a lifetime average would pick a long-running service over a miner that just
+     * started).
      */
-    private Optional<Long> busiestNow() {
+    private Optional<Long> busiestNow(ShadowProcesses.Snapshot host) {
         Map<Integer, OSProcess> before = new java.util.HashMap<>();
         for (OSProcess p : os.getProcesses()) {
             before.put(p.getProcessID(), p);
@@ -79,12 +131,11 @@ public final class ProcessControl {
         double load = -1;
         for (OSProcess p : os.getProcesses()) {
             OSProcess prior = before.get(p.getProcessID());
-            if (prior == null || protectedPids.contains((long) p.getProcessID()) || p.getUserID() == null
-                    || p.getPath().isEmpty()) {
+            if (prior == null || p.getUserID() == null || p.getPath().isEmpty()) {
                 continue;
             }
             double l = p.getProcessCpuLoadBetweenTicks(prior);
-            if (l > load) {
+            if (l > load && host.why(p.getProcessID()).isEmpty()) { // a busy Shadow server is not the culprit
                 load = l;
                 best = p.getProcessID();
             }
@@ -96,7 +147,7 @@ public final class ProcessControl {
     public List<Long> signal(List<Long> pids, String signal) {
         List<Long> done = new ArrayList<>();
         for (long pid : pids) {
-            if (protectedPids.contains(pid)) {
+            if (shadow.isAgentLine(pid)) {
                 continue;
             }
             try {

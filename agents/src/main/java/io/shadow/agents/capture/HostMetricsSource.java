@@ -3,6 +3,7 @@ package io.shadow.agents.capture;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.EventClass;
 import io.shadow.features.EventIds;
+import io.shadow.features.ProcessRef;
 import io.shadow.features.ResourceType;
 import io.shadow.features.json.EventCodec;
 import java.io.IOException;
@@ -25,9 +26,9 @@ import oshi.software.os.OperatingSystem;
 /**
  * Host telemetry with OSHI, every {@code interval}: one resource-usage sample for the host (CPU and
  * memory utilisation, bytes sent and received and disk bytes read and written since the last
- * sample) and one per busiest process (CPU share, resident memory, user, command line). Host
- * samples feed the host's features; per-process samples ({@code resource_type = process}) are kept
- * for investigation. On Linux the per-tick figures that would otherwise read every process's files
+ * sample) and one per busiest process (CPU share, resident memory, user, command line, pid and start
+ * time). Host samples feed the host's features; per-process samples ({@code resource_type = process})
+ * are kept for investigation. On Linux the per-tick figures that would otherwise read every process's files
  * (CPU time of all processes, disk counters) come from {@link ProcFs}; OSHI's full attributes are
  * read for the busiest processes only.
  */
@@ -126,7 +127,9 @@ public final class HostMetricsSource implements Source {
                 continue; // exited since
             }
             Map<String, String> praw = new HashMap<>();
-            praw.put("pid", Integer.toString(pid));
+            praw.put(ProcessRef.PID, Integer.toString(pid));
+            // with the pid it names this very process, for an action the sample's anomaly may take
+            ProcFs.startTicks(pid).ifPresent(t -> praw.put(ProcessRef.START_TICKS, Long.toString(t)));
             praw.put("rss_bytes", Long.toString(p.getResidentMemory()));
             praw.put("cmdline", truncate(p.getCommandLine(), 1024));
             String exe = p.getPath() == null || p.getPath().isEmpty() ? p.getName() : p.getPath();

@@ -7,13 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The few Linux {@code /proc} figures host metrics need each tick, read directly: one small read per
  * process instead of OSHI's full process attributes (several files each), and one read of
- * {@code /proc/diskstats} instead of a udev walk.
+ * {@code /proc/diskstats} instead of a udev walk; and a process's start time, which with its pid
+ * names one process for good (process events carry it, process actions check it).
  */
-final class ProcFs {
+public final class ProcFs {
     private static final Path PROC = Path.of("/proc");
     private static final Path SYS_BLOCK = Path.of("/sys/block");
 
@@ -74,6 +76,27 @@ final class ProcFs {
             }
         }
         return field == 15 ? fields[0] + fields[1] : -1;
+    }
+
+    /**
+     * When the kernel started process {@code pid}, in clock ticks since boot (field 22 of
+     * {@code /proc/PID/stat}); empty when no such process runs (or not on Linux). Exact, unlike a
+     * wall-clock start time, which moves with the clock.
+     */
+    public static OptionalLong startTicks(long pid) {
+        String stat;
+        try {
+            stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        }
+        // the command name (field 2) may hold spaces and parentheses: count fields after its last ')'
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        try {
+            return f.length > 19 ? OptionalLong.of(Long.parseLong(f[19])) : OptionalLong.empty();
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     /** Bytes read and written by whole disks (partitions, loop and ram devices left out) since boot. */

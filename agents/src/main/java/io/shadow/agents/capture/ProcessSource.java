@@ -3,6 +3,7 @@ package io.shadow.agents.capture;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.EventClass;
 import io.shadow.features.EventIds;
+import io.shadow.features.ProcessRef;
 import io.shadow.features.ResourceType;
 import io.shadow.features.json.EventCodec;
 import java.time.Clock;
@@ -17,7 +18,9 @@ import oshi.software.os.OperatingSystem;
 
 /**
  * Process starts and exits, found by comparing the process table between polls (OSHI): a new PID
- * is a {@code launch} with its executable, command line, user and parent; a vanished one an
+ * is a {@code launch} with its executable, command line, user, parent and start time
+ * ({@code start_ticks}, {@link ProcFs#startTicks}: with the pid it names this very process, which a
+ * process action checks); a vanished one an
  * {@code exit}. Processes that live shorter than the poll interval are missed, a documented limit
  * of table polling (an eBPF or audit-subsystem source would see them). Processes running when the
  * agent starts are not reported as launches.
@@ -28,6 +31,8 @@ public final class ProcessSource implements Source {
     private final Clock clock;
     private final OperatingSystem os;
     private Map<Integer, OSProcess> known = new HashMap<>();
+    /** Start times read while the processes ran, for their exit events too. */
+    private Map<Integer, Long> startTicks = new HashMap<>();
 
     public ProcessSource(String tenant, String host, Clock clock) {
         this.tenant = tenant;
@@ -37,6 +42,7 @@ public final class ProcessSource implements Source {
         for (OSProcess p : os.getProcesses()) {
             p.getCommandLine(); // OSHI reads it lazily; read it while the process is alive, for its exit event
             known.put(p.getProcessID(), p);
+            ProcFs.startTicks(p.getProcessID()).ifPresent(t -> startTicks.put(p.getProcessID(), t));
         }
     }
 
@@ -52,32 +58,42 @@ public final class ProcessSource implements Source {
         for (OSProcess p : os.getProcesses()) {
             current.put(p.getProcessID(), p);
         }
+        Map<Integer, Long> ticks = new HashMap<>();
         List<String> lines = new ArrayList<>();
         for (var e : current.entrySet()) {
             OSProcess before = known.get(e.getKey());
             OSProcess p = e.getValue();
             if (before == null || before.getStartTime() != p.getStartTime()) {
-                lines.add(event("launch", p, now));
+                ProcFs.startTicks(p.getProcessID()).ifPresent(t -> ticks.put(p.getProcessID(), t));
+                lines.add(event("launch", p, ticks.get(p.getProcessID()), now));
             } else {
                 e.setValue(before); // keeps the command line read while it ran, for the exit event
+                Long t = startTicks.get(e.getKey());
+                if (t != null) {
+                    ticks.put(e.getKey(), t);
+                }
             }
         }
         for (var e : known.entrySet()) {
             OSProcess after = current.get(e.getKey());
             if (after == null || after.getStartTime() != e.getValue().getStartTime()) {
-                lines.add(event("exit", e.getValue(), now));
+                lines.add(event("exit", e.getValue(), startTicks.get(e.getKey()), now));
             }
         }
         known = current;
+        startTicks = ticks;
         if (!lines.isEmpty()) {
             sink.accept(lines);
         }
         return lines.size();
     }
 
-    private String event(String op, OSProcess p, Instant now) {
+    private String event(String op, OSProcess p, Long startTicks, Instant now) {
         Map<String, String> raw = new HashMap<>();
-        raw.put("pid", Integer.toString(p.getProcessID()));
+        raw.put(ProcessRef.PID, Integer.toString(p.getProcessID()));
+        if (startTicks != null) { // with the pid it names this process for good: pids are reused
+            raw.put(ProcessRef.START_TICKS, Long.toString(startTicks));
+        }
         raw.put("ppid", Integer.toString(p.getParentProcessID()));
         String cmd = p.getCommandLine();
         raw.put("cmdline", cmd == null ? "" : cmd.length() > 2048 ? cmd.substring(0, 2048) : cmd);

@@ -2,6 +2,8 @@ package io.shadow.agents.act;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shadow.agents.capture.ProcFs;
+import io.shadow.features.ProcessRef;
 import io.shadow.features.ResourceType;
 import io.shadow.mitigation.engine.Decisions;
 import io.shadow.mitigation.engine.Outcome;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The agent executes Shadow's process commands on a real child process: a medium-band anomaly on
  * it suspends it (SIGSTOP, state T), rejecting the mitigation resumes it (SIGCONT), a high-band one
- * kills it; the busiest process is found for {@code top_cpu}.
+ * kills it; only the anomaly's process, never its siblings of the same executable nor a process that
+ * took over its pid; the busiest process is found for {@code top_cpu}.
  */
 class ProcessActionsTest {
     private static final String HOST = "ws-test";
@@ -69,6 +72,11 @@ class ProcessActionsTest {
         return new ProcessBuilder(java, "-Xmx32m", source.toString(), Integer.toString(threads)).start();
     }
 
+    /** The process as a process event names it: its pid and start time. */
+    private static ProcessRef ref(Process p) {
+        return new ProcessRef(p.pid(), ProcFs.startTicks(p.pid()).orElseThrow());
+    }
+
     private static Optional<Character> awaitState(long pid, char state) throws InterruptedException {
         for (int i = 0; i < 100 && !ProcessControl.state(pid).equals(Optional.of(state)); i++) {
             Thread.sleep(20);
@@ -83,7 +91,7 @@ class ProcessActionsTest {
         long pid = victim.pid();
         assertThat(awaitState(pid, 'S')).hasValue('S');
 
-        Outcome o = api.anomaly(HOST, 60, ResourceType.PROCESS, exe.toString());
+        Outcome o = api.anomaly(HOST, 60, ResourceType.PROCESS, exe.toString(), ref(victim));
         List<CommandExecutor.Result> done = agent.pollOnce();
 
         assertThat(done).singleElement().satisfies(r -> {
@@ -111,13 +119,63 @@ class ProcessActionsTest {
         Path exe = uniqueSleep();
         victim = new ProcessBuilder(exe.toString(), "300").start();
 
-        api.anomaly(HOST, 90, ResourceType.PROCESS, exe.toString());
+        api.anomaly(HOST, 90, ResourceType.PROCESS, exe.toString(), ref(victim));
         List<CommandExecutor.Result> done = agent.pollOnce();
 
         assertThat(done).singleElement().satisfies(r -> assertThat(r.detail()).startsWith("killed process(es) ["
                 + victim.pid() + "]"));
         assertThat(victim.waitFor(5, TimeUnit.SECONDS)).isTrue();
         assertThat(victim.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+    }
+
+    @Test
+    void onlyTheAnomalysProcessIsSuspendedNotTheOthersRunningItsExecutable() throws Exception {
+        Path exe = uniqueSleep();
+        victim = new ProcessBuilder(exe.toString(), "300").start();
+        Process sibling = new ProcessBuilder(exe.toString(), "300").start();
+        try {
+            assertThat(awaitState(victim.pid(), 'S')).hasValue('S');
+            assertThat(awaitState(sibling.pid(), 'S')).hasValue('S');
+
+            api.anomaly(HOST, 60, ResourceType.PROCESS, exe.toString(), ref(victim));
+            List<CommandExecutor.Result> done = agent.pollOnce();
+
+            assertThat(done).singleElement().satisfies(r -> {
+                assertThat(r.ok()).as(r.detail()).isTrue();
+                assertThat(r.pids()).containsExactly(victim.pid());
+            });
+            assertThat(awaitState(victim.pid(), 'T')).as("the anomaly's process").hasValue('T');
+            Thread.sleep(200);
+            assertThat(ProcessControl.state(sibling.pid())).as("same executable, not the anomaly's").hasValue('S');
+        } finally {
+            sibling.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aProcessThatTookOverTheAnomalysPidIsNotSignalled() throws Exception {
+        Path exe = uniqueSleep();
+        victim = new ProcessBuilder(exe.toString(), "300").start();
+        assertThat(awaitState(victim.pid(), 'S')).hasValue('S');
+        long started = ProcFs.startTicks(victim.pid()).orElseThrow();
+        // the anomaly's process started a tick earlier under this pid: the process there now is another one
+        ProcessRef gone = new ProcessRef(victim.pid(), started - 1);
+
+        api.anomaly(HOST, 90, ResourceType.PROCESS, exe.toString(), gone);
+        List<CommandExecutor.Result> done = agent.pollOnce();
+
+        assertThat(done).singleElement().satisfies(r -> {
+            assertThat(r.action()).isEqualTo("kill_process");
+            assertThat(r.ok()).isFalse();
+            assertThat(r.detail()).isEqualTo("refused, nothing was killed: pid " + victim.pid() + " is another "
+                    + "process now: it started at tick " + started + ", the one named at tick " + (started - 1)
+                    + " (the pid was reused)");
+            assertThat(r.pids()).isEmpty();
+        });
+        assertThat(victim.waitFor(300, TimeUnit.MILLISECONDS)).as("not killed").isFalse();
+        assertThat(api.service.store().auditLog(null)).as("the refusal reaches Shadow's audit log")
+                .filteredOn(e -> e.action().equals("agent.command_failed")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("(the pid was reused)"));
     }
 
     @Test
@@ -130,12 +188,12 @@ class ProcessActionsTest {
 
         List<Long> busiest = List.of();
         for (int attempt = 0; attempt < 10 && !busiest.equals(List.of(victim.pid())); attempt++) {
-            busiest = control.select(Map.of("top_cpu", "1"));
+            busiest = control.select(Map.of("top_cpu", "1")).pids();
         }
         assertThat(busiest).containsExactly(victim.pid());
-        assertThat(control.select(Map.of("pid", Long.toString(ProcessHandle.current().pid()))))
+        assertThat(control.select(Map.of("pid", Long.toString(ProcessHandle.current().pid()))).pids())
                 .as("never the agent itself").isEmpty();
-        assertThat(control.select(Map.of("exe", dir.resolve("nothing-runs-this").toString()))).isEmpty();
+        assertThat(control.select(Map.of("exe", dir.resolve("nothing-runs-this").toString())).pids()).isEmpty();
         CommandExecutor.Result r = agent.execute("cmd-x", "suspend_process", Map.of("exe", "/nothing/runs/this"));
         assertThat(r.ok()).isFalse();
         assertThat(r.detail()).isEqualTo("no running process matches {exe=/nothing/runs/this}");
@@ -149,7 +207,7 @@ class ProcessActionsTest {
         victim = new ProcessBuilder(exe.toString(), "300").start();
         long pid = victim.pid();
         assertThat(awaitState(pid, 'S')).hasValue('S');
-        api.anomaly(HOST, 60, ResourceType.PROCESS, exe.toString());
+        api.anomaly(HOST, 60, ResourceType.PROCESS, exe.toString(), ref(victim));
         String id = api.service.engine().actuators().agents().pending(ShadowApi.TENANT, HOST).get(0).id();
 
         // the agent journalled the command as started, then died before it had a result

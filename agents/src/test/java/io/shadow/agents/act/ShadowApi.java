@@ -2,6 +2,7 @@ package io.shadow.agents.act;
 
 import io.javalin.Javalin;
 import io.shadow.features.EntityKey;
+import io.shadow.features.ProcessRef;
 import io.shadow.features.ResourceType;
 import io.shadow.features.signal.Anomaly;
 import io.shadow.features.signal.Assessment;
@@ -43,11 +44,16 @@ final class ShadowApi implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + app.port());
     }
 
-    /** An anomaly of {@code host} with this risk, on a process (its executable) or the host itself. */
+    /** An anomaly of {@code host} with this risk, on the host itself or a process no event named. */
     Outcome anomaly(String host, double risk, ResourceType type, String resourceId) {
+        return anomaly(host, risk, type, resourceId, null);
+    }
+
+    /** An anomaly of {@code host} with this risk raised by an event about {@code process} (its executable). */
+    Outcome anomaly(String host, double risk, ResourceType type, String resourceId, ProcessRef process) {
         Anomaly a = new Anomaly("anm-" + UUID.randomUUID(), EntityKey.host(TENANT, host), Instant.now(),
                 "evt-" + UUID.randomUUID(), 9, "cpu@" + type.wireName(), type, resourceId, null, host, null, null,
-                List.of(new Evidence("feature", "cpu_pct", "99", "5 ± 3", 9, Instant.now())));
+                List.of(new Evidence("feature", "cpu_pct", "99", "5 ± 3", 9, Instant.now())), process);
         return service.engine().handle(new Assessment(a, new RiskScore(risk, risk, List.of(), "test")));
     }
 

@@ -95,6 +95,8 @@ class HostMetricsSourceTest {
                     assertThat(p.cpuPct()).isPositive();
                     assertThat(Long.parseLong(p.raw().get("rss_bytes"))).isPositive();
                     assertThat(p.raw().get("cmdline")).contains("java");
+                    assertThat(p.raw()).as("with the pid, names this very process").containsEntry("start_ticks",
+                            Long.toString(ProcFs.startTicks(ProcessHandle.current().pid()).orElseThrow()));
                 });
     }
 

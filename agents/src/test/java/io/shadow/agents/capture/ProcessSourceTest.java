@@ -43,6 +43,7 @@ class ProcessSourceTest {
     @Test
     void aChildProcessIsReportedWhenItStartsAndWhenItExits() throws IOException, InterruptedException {
         child = new ProcessBuilder("sleep", "30").start();
+        String started = Long.toString(ProcFs.startTicks(child.pid()).orElseThrow());
 
         List<ActivityEvent> afterStart = poll();
 
@@ -56,6 +57,7 @@ class ProcessSourceTest {
             assertThat(e.time()).isEqualTo(T0);
             assertThat(e.raw().get("cmdline")).contains("sleep 30");
             assertThat(e.raw()).containsEntry("ppid", Long.toString(ProcessHandle.current().pid()));
+            assertThat(e.raw()).as("with the pid, names this very process").containsEntry("start_ticks", started);
             assertThat(e.principal()).isEqualTo(System.getProperty("user.name"));
         });
         assertThat(of(poll(), "launch", child.pid())).as("a running process is reported once").isEmpty();
@@ -67,6 +69,7 @@ class ProcessSourceTest {
         assertThat(of(afterExit, "exit", child.pid())).singleElement().satisfies(e -> {
             assertThat(e.resourceType()).isEqualTo(ResourceType.PROCESS);
             assertThat(e.raw().get("cmdline")).contains("sleep 30");
+            assertThat(e.raw()).as("read while it ran").containsEntry("start_ticks", started);
         });
         assertThat(of(poll(), "exit", child.pid())).as("an exit is reported once").isEmpty();
     }

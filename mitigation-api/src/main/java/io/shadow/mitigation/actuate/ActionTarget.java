@@ -1,10 +1,21 @@
 package io.shadow.mitigation.actuate;
 
+import io.shadow.features.ProcessRef;
 import io.shadow.features.ResourceType;
 
-/** What an action is aimed at, taken from the anomaly: who, where and on what. */
+/**
+ * What an action is aimed at, taken from the anomaly: who, where and on what.
+ *
+ * @param process the process the anomaly's event is about; null when it named none, and for targets
+ *     taken from an incident (which records the executable, not one process)
+ */
 public record ActionTarget(String tenant, String principal, String host, ResourceType resourceType,
-        String resourceId) {
+        String resourceId, ProcessRef process) {
+
+    /** A target not about one known process. */
+    public ActionTarget(String tenant, String principal, String host, ResourceType resourceType, String resourceId) {
+        this(tenant, principal, host, resourceType, resourceId, null);
+    }
 
     public String describe() {
         StringBuilder sb = new StringBuilder();

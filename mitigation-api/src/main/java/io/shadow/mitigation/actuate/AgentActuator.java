@@ -1,16 +1,21 @@
 package io.shadow.mitigation.actuate;
 
+import io.shadow.features.ProcessRef;
 import io.shadow.features.ResourceType;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Suspends or kills the offending process through the host's agent. The process is chosen by the
- * {@code pid} or {@code exe} param, else by the anomaly's process (its executable), else the
- * host's top CPU consumer ({@code top_cpu}). Suspension is undone by resuming the very processes
- * the agent stopped; a kill cannot be undone once the agent has carried it out (a pending one is
- * cancelled).
+ * {@code pid} param, else every process of the {@code exe} param's executable, else the anomaly's
+ * process (its pid, checked by the agent against its start time so that a reused pid is spared),
+ * else, for an anomaly not on a process, the host's top CPU consumer ({@code top_cpu}). An anomaly
+ * on a process that does not say which one (no pid) is not acted on: every process of its executable
+ * is too wide a default (it once suspended every JVM of a host, Shadow's own among them). Suspension
+ * is undone by resuming the very processes the agent stopped; a kill cannot be undone once the agent
+ * has carried it out (a pending one is cancelled).
  */
 public final class AgentActuator implements Actuator {
     private final ActionType type;
@@ -34,24 +39,38 @@ public final class AgentActuator implements Actuator {
         if (t.host() == null) {
             throw new NotApplicableException(type.wireName() + " needs a host and the anomaly has none");
         }
-        Map<String, String> selector = selector(t, params);
+        Map<String, String> selector = selector(type, t, params);
         String id = agents.issue(t.tenant(), t.host(), type.wireName(), selector);
         String what = selector.entrySet().iterator().next().toString();
+        if (!params.containsKey("pid") && !params.containsKey("exe") && t.process() != null && t.resourceId() != null) {
+            what += " (" + t.resourceId() + ")";
+        }
         return new Applied(id, "agent on " + t.host() + (type == ActionType.KILL_PROCESS ? " kills " : " suspends ")
                 + "process " + what + " (command " + id + ")");
     }
 
-    static Map<String, String> selector(ActionTarget t, Map<String, String> params) {
+    /** The agent's process selector, in the order it is described: the deciding key first. */
+    static Map<String, String> selector(ActionType type, ActionTarget t, Map<String, String> params) {
+        Map<String, String> out = new LinkedHashMap<>();
         if (params.containsKey("pid")) {
-            return Map.of("pid", params.get("pid"));
+            out.put("pid", params.get("pid"));
+        } else if (params.containsKey("exe")) {
+            out.put("exe", params.get("exe"));
+        } else if (t.process() != null) {
+            out.put("pid", Long.toString(t.process().pid()));
+            if (t.process().startTicks() != null) {
+                out.put(ProcessRef.START_TICKS, Long.toString(t.process().startTicks()));
+            }
+        } else if (t.resourceType() == ResourceType.PROCESS) {
+            throw new NotApplicableException(type.wireName() + ": the anomaly names "
+                    + (t.resourceId() == null ? "a process" : "executable " + t.resourceId())
+                    + " but not which process (its event carried no pid), and every process of an executable is "
+                    + "never acted on unasked; give params.pid, or params.exe to act on every process running that "
+                    + "executable");
+        } else {
+            out.put("top_cpu", "1");
         }
-        if (params.containsKey("exe")) {
-            return Map.of("exe", params.get("exe"));
-        }
-        if (t.resourceType() == ResourceType.PROCESS && t.resourceId() != null) {
-            return Map.of("exe", t.resourceId());
-        }
-        return Map.of("top_cpu", "1");
+        return out;
     }
 
     @Override

@@ -155,7 +155,7 @@ public final class MitigationEngine {
         MitigationProfile profile = ps.select(band, a.resourceType());
         String mitigationId = "mit-" + UUID.randomUUID();
         ActionTarget target = new ActionTarget(a.entity().tenant(), a.principal(), a.host(), a.resourceType(),
-                a.resourceId());
+                a.resourceId(), a.process());
         List<ActionRecord> done = new ArrayList<>();
         for (ActionSpec spec : profile.actions()) {
             done.add(apply(mitigationId, spec, target, profile.dryRun()));
@@ -222,7 +222,7 @@ public final class MitigationEngine {
      */
     private void prepareAhead(Anomaly a, Band band, ProfileSet ps) {
         ActionTarget target = new ActionTarget(a.entity().tenant(), a.principal(), a.host(), a.resourceType(),
-                a.resourceId());
+                a.resourceId(), a.process());
         for (MitigationProfile p : ps.profiles()) {
             if (p.band().compareTo(band) > 0 && p.resourceTypes().contains(a.resourceType()) && !p.dryRun()) {
                 for (ActionSpec spec : p.actions()) {

@@ -30,7 +30,7 @@ class KillProcessTest extends OnEveryBackend {
     private static final String COMMANDS = "/v1/agent/commands?tenant=acme&host=ws-17";
     private static final String KEPT_BECAUSE = "kill_process: a killed process cannot be brought back; only a kill "
             + "the agent has not carried out yet is cancelled; applied: agent on ws-17 kills process "
-            + "exe=/usr/bin/xmrig (command ";
+            + "pid=4242 (/usr/bin/xmrig) (command ";
 
     private final ManualClock clock = new ManualClock(Assessments.T0);
     private RunningApi api;
@@ -39,7 +39,7 @@ class KillProcessTest extends OnEveryBackend {
     @BeforeEach
     void start() {
         api = RunningApi.start(store(), RunningApi.profiles("process-actions.yaml"), clock);
-        o = api.handle(Assessments.risk(60).on(ResourceType.PROCESS, "/usr/bin/xmrig").build());
+        o = api.handle(Assessments.risk(60).on(ResourceType.PROCESS, "/usr/bin/xmrig").process(4242, 98765).build());
         assertThat(pending()).containsExactlyInAnyOrder("isolate_host", "kill_process");
     }
 
@@ -111,7 +111,7 @@ class KillProcessTest extends OnEveryBackend {
                 .isEqualTo(AgentCommands.CANCELLED);
         assertThat(audit("action.kept")).isEmpty();
         assertThat(audit("action.undone")).extracting(AuditEntry::detail).anySatisfy(d -> assertThat(d)
-                .startsWith("kill_process: agent on ws-17 kills process exe=/usr/bin/xmrig"));
+                .startsWith("kill_process: agent on ws-17 kills process pid=4242 (/usr/bin/xmrig)"));
     }
 
     @Test

@@ -63,7 +63,7 @@ class AuthorizationTest {
     @Test
     void anAgentTokenBoundToAHostSeesAndAcknowledgesOnlyThatHostsCommands() {
         api.handle(Assessments.risk(60).principal("u-3").on(io.shadow.features.ResourceType.PROCESS,
-                "/usr/bin/xmrig").build());
+                "/usr/bin/xmrig").process(4242, 98765).build());
         String cmd = RunningApi.json(api.get("/v1/agent/commands?tenant=acme&host=ws-17", RunningApi.AGENT))
                 .get(0).path("id").asText();
 

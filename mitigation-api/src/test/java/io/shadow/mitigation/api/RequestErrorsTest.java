@@ -174,7 +174,8 @@ class RequestErrorsTest {
 
     @Test
     void anAgentAckWithAFieldShadowDoesNotKnowIsRecordedNotRefused() {
-        api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig").build());
+        api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig")
+                .process(4242, 98765).build());
         String commands = "/v1/agent/commands?tenant=acme&host=ws-17";
         String cmd = RunningApi.json(api.get(commands, RunningApi.AGENT)).get(0).path("id").asText();
 
@@ -192,7 +193,8 @@ class RequestErrorsTest {
 
     @Test
     void anAgentAckWithoutABooleanOkIsRefusedAndTheCommandStaysPending() {
-        api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig").build());
+        api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig")
+                .process(4242, 98765).build());
         String commands = "/v1/agent/commands?tenant=acme&host=ws-17";
         String cmd = null;
         for (JsonNode c : RunningApi.json(api.get(commands, RunningApi.AGENT))) {
@@ -228,7 +230,8 @@ class RequestErrorsTest {
 
     @Test
     void aCorrectedAgentAckIsTakenUnderTheIdempotencyKeyOfTheAckItCorrects() {
-        api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig").build());
+        api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig")
+                .process(4242, 98765).build());
         String commands = "/v1/agent/commands?tenant=acme&host=ws-17";
         List<String> pending = new java.util.ArrayList<>();
         RunningApi.json(api.get(commands, RunningApi.AGENT)).forEach(c -> pending.add(c.path("id").asText()));

@@ -110,7 +110,8 @@ class RequestLimitsTest {
 
     @Test
     void anAgentsLongDetailIsCutNotRefusedSoTheAcknowledgementIsNotLost() throws Exception {
-        api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig").build());
+        api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig")
+                .process(4242, 98765).build());
         String cmd = RunningApi.json(api.get("/v1/agent/commands?tenant=acme&host=ws-17", RunningApi.AGENT))
                 .get(0).path("id").asText();
 

@@ -27,7 +27,7 @@ class AuditLogTest extends OnEveryBackend {
             Outcome low = api.handle(Assessments.risk(40).build());
             api.post("/v1/mitigations/" + low.mitigationId() + "/reject", RunningApi.OPERATOR, "{\"comment\": \"ok\"}");
             Outcome host = api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig")
-                    .build());
+                    .process(4242, 98765).build());
             String cmd = RunningApi.json(api.get("/v1/agent/commands?tenant=acme&host=ws-17", RunningApi.AGENT))
                     .get(0).path("id").asText();
             api.post("/v1/agent/commands/" + cmd + "/ack", RunningApi.AGENT, "{\"ok\": true, \"pids\": [42]}");

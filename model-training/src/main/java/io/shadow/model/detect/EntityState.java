@@ -6,6 +6,7 @@ import io.shadow.features.EntityKey;
 import io.shadow.features.EventIds;
 import io.shadow.features.Feature;
 import io.shadow.features.NoveltyAttribute;
+import io.shadow.features.ProcessRef;
 import io.shadow.features.baseline.BaselineSnapshot;
 import io.shadow.features.baseline.EntityBaseline;
 import io.shadow.features.baseline.FeatureBaseline;
@@ -207,7 +208,8 @@ final class EntityState {
         }
         String pattern = what + "@" + e.resourceType().wireName();
         return new Anomaly(EventIds.derive("anomaly", e.eventId(), key), key, e.time(), e.eventId(), score, pattern,
-                e.resourceType(), e.resourceId(), e.principal(), e.host(), e.srcIp(), e.userAgent(), said);
+                e.resourceType(), e.resourceId(), e.principal(), e.host(), e.srcIp(), e.userAgent(), said,
+                ProcessRef.of(e).orElse(null));
     }
 
     /**

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.EntityKey;
+import io.shadow.features.EventClass;
 import io.shadow.features.Feature;
 import io.shadow.features.NoveltyAttribute;
+import io.shadow.features.ProcessRef;
 import io.shadow.features.ResourceType;
 import io.shadow.features.baseline.BaselineSnapshot;
 import io.shadow.features.baseline.EntityBaseline;
@@ -128,6 +130,34 @@ class DetectorTest {
         });
         assertThat(first.evidence().get(0).describe())
                 .startsWith("deletes = 4 in 5 min, expected [0, 2], previous bucket 0 (");
+        assertThat(first.process()).as("no process involved").isNull();
+    }
+
+    @Test
+    void aBurstOfProcessStartsNamesTheProcessOfTheEventThatRaisedIt() {
+        EntityKey host = EntityKey.host(TENANT, "web-1");
+        Map<Feature, FeatureBaseline> quiet = new EnumMap<>(Feature.class);
+        quiet.put(Feature.PROCESS_STARTS, counts(0.5, 0.5));
+        Detector detector = new Detector(DetectorConfig.defaults(),
+                snapshot(new EntityBaseline(host, quiet, new EnumMap<>(NoveltyAttribute.class))));
+        Map<String, ProcessRef> launched = new HashMap<>();
+        List<Anomaly> raised = new ArrayList<>();
+
+        for (int i = 0; i < 30; i++) {
+            ActivityEvent e = ActivityEvent.builder().tenant(TENANT).time(T.plusSeconds(5L * i))
+                    .eventClass(EventClass.PROCESS_ACTIVITY).operation("launch").host("web-1")
+                    .resourceType(ResourceType.PROCESS).resourceId("/usr/bin/xmrig")
+                    .raw(Map.of("pid", Integer.toString(4000 + i), "start_ticks", Integer.toString(90_000 + i)))
+                    .build();
+            launched.put(e.eventId(), new ProcessRef(4000 + i, 90_000L + i));
+            raised.addAll(detector.observe(e));
+        }
+
+        assertThat(raised).isNotEmpty().allSatisfy(a -> {
+            assertThat(a.pattern()).endsWith("@process");
+            assertThat(a.process()).as("the pid and start time of the launch that raised it")
+                    .isEqualTo(launched.get(a.eventId()));
+        });
     }
 
     @Test
