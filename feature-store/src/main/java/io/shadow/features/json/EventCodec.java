@@ -3,6 +3,8 @@ package io.shadow.features.json;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -108,10 +110,33 @@ public final class EventCodec {
                 + "each field once");
     }
 
+    /**
+     * What a parser limit refused, in plain words, or null when {@code e} is about something else.
+     * Jackson gives such an error no location, so it is named by the limit instead.
+     */
+    public static String overLimit(JsonProcessingException e) {
+        if (!(e instanceof StreamConstraintsException)) {
+            return null;
+        }
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (m.startsWith("Document nesting depth")) {
+            int max = StreamReadConstraints.defaults().getMaxNestingDepth();
+            return "the JSON is nested too deep: more than " + max + " arrays and objects inside each other (the "
+                    + "limit is " + max + ")";
+        }
+        // "… exceeds the maximum allowed (N, from `StreamReadConstraints.getX()`)": keep the limit, not the method
+        return "the JSON exceeds a parser limit: " + m.replaceAll(",\\s*from `[^`]*`", "");
+    }
+
     private static EventFormatException unreadable(JsonProcessingException e) {
         EventFormatException dup = duplicate(e);
         if (dup != null) {
             return dup;
+        }
+        String limit = overLimit(e);
+        if (limit != null) {
+            return new EventFormatException(null, limit + "; an event is one flat JSON object (with 'raw' one "
+                    + "level of extra fields)");
         }
         String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         if (m.startsWith("Trailing token")) {

@@ -93,9 +93,14 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
                 i++;
             }
         } catch (JsonProcessingException e) {
-            errors.add(new Rejected(i, null, "not valid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + " (" + e.getOriginalMessage() + "); the events before it were "
-                    + "read, the rest of the array was not"));
+            String limit = EventCodec.overLimit(e);
+            if (limit != null) {
+                // where the array stops being readable is unknown (no location): none of it is scored
+                throw new EventFormatException(null, limit + "; nothing was scored: an event is one flat JSON object "
+                        + "(with 'raw' one level of extra fields) and a batch one array of them");
+            }
+            errors.add(new Rejected(i, null, "not valid JSON" + EventCodec.at(e.getLocation()) + " ("
+                    + e.getOriginalMessage() + "); the events before it were read, the rest of the array was not"));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
