@@ -250,6 +250,33 @@ class CommandErrorsTest {
     }
 
     @Test
+    void aHostThatIsNotThisMachinesNamesServerHostNotThePort() throws Exception {
+        boolean tenNineLocal = java.net.NetworkInterface.getByInetAddress(
+                java.net.InetAddress.getByName("10.9.9.9")) != null;
+        String expected = "error: invalid server.host = %s; expected an address of this machine (e.g. 127.0.0.1 or "
+                + "0.0.0.0): ";
+        String[][] cases = {
+            {"999.1.1.1", "'999.1.1.1' is neither an IP address nor a host name that resolves"},
+            {"nosuchhost.invalid", "'nosuchhost.invalid' is neither an IP address nor a host name that resolves"},
+            {"10.9.9.9", "10.9.9.9 is not an address of this machine ("},
+        };
+        for (String[] c : cases) {
+            if (c[0].equals("10.9.9.9") && tenNineLocal) {
+                continue; // this machine has it
+            }
+            for (String port : new String[] {"18431", "0"}) {
+                cli.err.getBuffer().setLength(0);
+
+                assertThat(serve(serveConfig("{port: " + port + "}"), "server.host=" + c[0])).as(c[0]).isEqualTo(2);
+
+                assertThat(cli.err.toString()).as(c[0]).startsWith(expected.formatted(c[0]) + c[1])
+                        .doesNotContain("server.port");
+                assertThat(dir.resolve("data")).as("checked before the store is opened").doesNotExist();
+            }
+        }
+    }
+
+    @Test
     void nightlyRefusesADataDirItCannotCreateBeforeSparkStarts() {
         Path proc = Path.of("/proc");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(proc), "needs Linux /proc");

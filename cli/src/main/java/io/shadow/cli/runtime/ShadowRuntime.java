@@ -54,7 +54,7 @@ public final class ShadowRuntime implements AutoCloseable {
     private ShadowRuntime(ShadowConfig config, Tokens tokens) {
         this.config = config;
         var srv = config.server();
-        // before anything is created or opened: a taken port or a wrong key store is the user's to fix
+        // before anything is created or opened: a wrong host, a taken port or a wrong key store is the user's to fix
         ServerPort.checkFree(srv.host(), srv.port());
         if (!srv.tlsKeyStore().isBlank()) {
             ServerKeyStore.check(Path.of(srv.tlsKeyStore()), srv.tlsPassword());
@@ -97,11 +97,16 @@ public final class ShadowRuntime implements AutoCloseable {
                 app.start();
             }
         } catch (io.javalin.util.JavalinBindException e) {
-            // another process took the port since ServerPort looked
+            // what changed since ServerPort looked (another process took the port), named as ServerPort names it
             scorer.close();
             handoff.close();
             mitigation.close();
-            throw ServerPort.inUse(srv.host(), srv.port());
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof java.net.BindException b) {
+                    throw ServerPort.refused(srv.host(), srv.port(), b);
+                }
+            }
+            throw e;
         }
         this.scheme = tls == null ? "http" : "https";
     }
