@@ -49,7 +49,7 @@ final class MappingErrors {
             return "a value of another type (see docs/configuration.md)";
         }
         if (type == int.class || type == Integer.class) {
-            return given != null && given.isNumber() ? "a whole number from " + Integer.MIN_VALUE + " to "
+            return given != null && given.isIntegralNumber() ? "a whole number from " + Integer.MIN_VALUE + " to "
                     + Integer.MAX_VALUE : "a whole number";
         }
         if (type == long.class || type == Long.class || type == short.class || type == Short.class

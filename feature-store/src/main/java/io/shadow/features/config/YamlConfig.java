@@ -31,6 +31,8 @@ public final class YamlConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // port: 8080.5 is a typo or a misunderstanding, not port 8080
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             // a key given twice is a mistake (which one was meant?), not "the last one wins"
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile(

@@ -73,6 +73,20 @@ class YamlConfigTest {
     }
 
     @Test
+    void aDecimalWhereAWholeNumberIsExpectedIsAnErrorNotRoundedDown() {
+        assertThatThrownBy(() -> load("max-in-flight: 8.5"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid max-in-flight = 8.5; expected a whole number");
+        assertThatThrownBy(() -> load("limits: {max-bytes: 1024.5}"))
+                .hasMessage("invalid limits.max-bytes = 1024.5; expected a whole number");
+        assertThatThrownBy(() -> load(null, Map.of("TEST_MAX_IN_FLIGHT", "8.5")))
+                .hasMessageStartingWith("invalid max-in-flight = 8.5").hasMessageEndingWith("; expected a whole number");
+        assertThatThrownBy(() -> load(null, Map.of(), "limits.max-bytes=1024.5"))
+                .hasMessageStartingWith("invalid limits.max-bytes = 1024.5")
+                .hasMessageEndingWith("; expected a whole number");
+    }
+
+    @Test
     void aSingleValueWhereAListIsExpectedShowsTheList() {
         assertThatThrownBy(() -> load("feeds: /etc/x"))
                 .isInstanceOf(ConfigException.class)
