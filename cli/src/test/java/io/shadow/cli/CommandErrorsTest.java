@@ -107,7 +107,8 @@ class CommandErrorsTest {
     @Test
     void aDataDirThatIsAFileIsOneErrorNamingItWithoutAStackTrace() throws Exception {
         Path file = Files.writeString(dir.resolve("afile"), "x");
-        String expected = "error: invalid data-dir = " + file + "; expected a folder Shadow can write in, but " + file
+        String expected = "error: invalid data-dir = " + file + " (from --set); expected a folder Shadow can write "
+                + "in, but " + file
                 + " is a file, not a folder. Set data-dir to a writable folder (created if missing)"
                 + System.lineSeparator();
         for (String command : new String[] {"serve", "nightly"}) {
@@ -117,7 +118,7 @@ class CommandErrorsTest {
         }
         cli.err.getBuffer().setLength(0);
         assertThat(cli.run("train", "--data", file.toString())).isEqualTo(2);
-        assertThat(cli.err.toString()).startsWith("error: invalid data-dir = " + file + ";");
+        assertThat(cli.err.toString()).startsWith("error: invalid data-dir = " + file + " (from --data);");
     }
 
     @Test
@@ -289,8 +290,9 @@ class CommandErrorsTest {
     @Test
     void aSparkMasterSparkCannotParseIsAConfigErrorBeforeSparkStarts() {
         assertThat(cli.run("nightly", "--set", "data-dir=" + dir, "--set", "spark.master=bogus")).isEqualTo(2);
-        assertThat(cli.err.toString()).startsWith("error: invalid spark.master = bogus; expected local, local[N], "
-                + "local[*], local[N,F] (N threads, F task attempts) or spark://host:port of a standalone cluster");
+        assertThat(cli.err.toString()).startsWith("error: invalid spark.master = bogus (from --set); expected local, "
+                + "local[N], local[*], local[N,F] (N threads, F task attempts) or spark://host:port of a standalone "
+                + "cluster");
     }
 
     @Test

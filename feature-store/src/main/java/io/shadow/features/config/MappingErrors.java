@@ -40,8 +40,7 @@ final class MappingErrors {
         JsonNode given = at(tree, e.getPath());
         Class<?> type = e instanceof MismatchedInputException m ? m.getTargetType()
                 : e.getCause() instanceof InputCoercionException c ? c.getTargetType() : null;
-        return new ConfigException("invalid " + key + " = " + (secret(key) ? "(hidden)" : shown(given)) + "; expected "
-                + expected(type, given));
+        return ConfigException.invalid(key, secret(key) ? "(hidden)" : shown(given), expected(type, given));
     }
 
     private static String expected(Class<?> type, JsonNode given) {

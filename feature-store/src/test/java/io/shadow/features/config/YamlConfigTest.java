@@ -80,10 +80,9 @@ class YamlConfigTest {
         assertThatThrownBy(() -> load("limits: {max-bytes: 1024.5}"))
                 .hasMessage("invalid limits.max-bytes = 1024.5; expected a whole number");
         assertThatThrownBy(() -> load(null, Map.of("TEST_MAX_IN_FLIGHT", "8.5")))
-                .hasMessageStartingWith("invalid max-in-flight = 8.5").hasMessageEndingWith("; expected a whole number");
+                .hasMessage("invalid max-in-flight = 8.5 (from TEST_MAX_IN_FLIGHT); expected a whole number");
         assertThatThrownBy(() -> load(null, Map.of(), "limits.max-bytes=1024.5"))
-                .hasMessageStartingWith("invalid limits.max-bytes = 1024.5")
-                .hasMessageEndingWith("; expected a whole number");
+                .hasMessage("invalid limits.max-bytes = 1024.5 (from --set); expected a whole number");
     }
 
     @Test
@@ -108,14 +107,35 @@ class YamlConfigTest {
     }
 
     @Test
-    void environmentAndSetOverridesAreExplainedTheSameWay() {
+    void environmentAndSetOverridesAreExplainedTheSameWayNamingTheVariableOrSet() {
         assertThatThrownBy(() -> load(null, Map.of("TEST_MAX_IN_FLIGHT", "eight")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid max-in-flight = eight; expected a whole number");
+                .hasMessage("invalid max-in-flight = eight (from TEST_MAX_IN_FLIGHT); expected a whole number");
         assertThatThrownBy(() -> load(null, Map.of(), "starttls=yes please"))
-                .hasMessage("invalid starttls = yes please; expected true or false");
+                .hasMessage("invalid starttls = yes please (from --set); expected true or false");
         assertThatThrownBy(() -> load(null, Map.of(), "tokens=admin"))
-                .hasMessage("invalid tokens[0] = admin; expected a mapping of the keys name, principal, role-name");
+                .hasMessage("invalid tokens[0] = admin (from --set); expected a mapping of the keys name, principal, "
+                        + "role-name");
+        assertThatThrownBy(() -> load("ratio: half", Map.of("TEST_MAX_IN_FLIGHT", "9")))
+                .as("a value from the file names no variable")
+                .hasMessage("invalid ratio = half; expected a number");
+        assertThatThrownBy(() -> load(null, Map.of("TEST_RATIO", "half"), "ratio=lots"))
+                .hasMessage("invalid ratio = lots (from --set); expected a number");
+    }
+
+    @Test
+    void aValidationErrorAboutAnOverriddenValueNamesTheVariableOrSetToo() throws Exception {
+        java.util.function.Consumer<Settings> validate = s -> ConfigException.check(s.maxInFlight() > 0,
+                "max-in-flight", s.maxInFlight(), "at least 1");
+        Path file = Files.writeString(dir.resolve("test.yaml"), "max-in-flight: 0\n");
+        assertThatThrownBy(() -> YamlConfig.load(Settings.class, DEFAULTS, file, Map.of(), "TEST", List.of(), validate))
+                .hasMessage("invalid max-in-flight = 0; expected at least 1");
+        assertThatThrownBy(() -> YamlConfig.load(Settings.class, DEFAULTS, null, Map.of("TEST_MAX_IN_FLIGHT", "0"),
+                "TEST", List.of(), validate))
+                .hasMessage("invalid max-in-flight = 0 (from TEST_MAX_IN_FLIGHT); expected at least 1");
+        assertThatThrownBy(() -> YamlConfig.load(Settings.class, DEFAULTS, null, Map.of(), "TEST",
+                List.of("max-in-flight=-2"), validate))
+                .hasMessage("invalid max-in-flight = -2 (from --set); expected at least 1");
     }
 
     @Test
