@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    /** How long scorer shipping waits after an error it cannot retry on its own (a refused token). */
+    private static final Duration SCORER_PAUSE = Duration.ofSeconds(30);
 
     private final AgentConfig cfg;
     private final Spool spool;
@@ -203,8 +205,10 @@ public final class Agent implements AutoCloseable {
                     sleep(500);
                 }
             } catch (RuntimeException e) {
-                LOG.error("scorer shipping stopped: {}", e.getMessage());
-                sleep(30_000);
+                // a wrong token is fixed on the scorer's side as often as on the agent's: keep trying
+                LOG.error("scorer shipping paused: {}; the events stay in the spool, next try in {} s",
+                        e.getMessage(), SCORER_PAUSE.toSeconds());
+                sleep(SCORER_PAUSE.toMillis());
             }
         }
     }

@@ -136,6 +136,34 @@ class AgentTest {
     }
 
     @Test
+    void aScorerRefusingTheTokenIsLoggedNamingTheKeyAndTheNextTry() throws Exception {
+        com.sun.net.httpserver.HttpServer scorer = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        scorer.createContext("/v1/events", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(401, -1);
+            ex.close();
+        });
+        scorer.start();
+        AgentConfig wrongToken = AgentConfig.load(null, Map.of(), List.of("agent-id=ws-17", "host=ws-17",
+                "tenant=acme", "spool.dir=" + tmp.resolve("spool"), "intake.port=0", "intake.token=" + TOKEN,
+                "scorer.url=http://127.0.0.1:" + scorer.getAddress().getPort(), "scorer.token=wrong-token-0123456789",
+                "sources.host-metrics.enabled=false", "sources.processes.enabled=false"));
+        try (LogLines log = new LogLines(Agent.class); Agent agent = new Agent(wrongToken).start()) {
+            assertThat(post(agent, appEvent()).statusCode()).isEqualTo(200);
+
+            await("the refusal is logged", () -> log.lines().stream().anyMatch(l -> l.startsWith("ERROR")));
+            assertThat(log.lines()).contains("ERROR scorer shipping paused: scorer at http://127.0.0.1:"
+                    + scorer.getAddress().getPort() + "/v1/events refused the agent token (HTTP 401); set "
+                    + "scorer.token (SHADOW_AGENT_SCORER_TOKEN) to a token of the scorer with the agent role; the "
+                    + "events stay in the spool, next try in 30 s");
+            assertThat(agent.spool().cursor(ScorerShipper.CONSUMER)).as("nothing dropped").isZero();
+        } finally {
+            scorer.stop(0);
+        }
+    }
+
+    @Test
     void cloudTrailSourcesUnderTheDefaultTenantAreReportedAtStart() {
         String warning = "WARN CloudTrail events take the agent's tenant, and tenant is 'default' (its default): the "
                 + "events of every AWS account these sources read land in tenant 'default'. Set tenant to the tenant "

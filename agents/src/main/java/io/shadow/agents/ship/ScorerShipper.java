@@ -89,7 +89,8 @@ public final class ScorerShipper {
             }
             if (code == 401 || code == 403) {
                 throw new IllegalStateException("scorer at " + eventsUri + " refused the agent token (HTTP " + code
-                        + "); set agent.scorer-token to a token with the agent role");
+                        + "); set scorer.token (SHADOW_AGENT_SCORER_TOKEN) to a token of the scorer with the agent "
+                        + "role");
             }
             LOG.warn("scorer answered HTTP {} to a batch of {}; retrying: {}", code, batch.size(), resp.body());
         } catch (IOException e) {
