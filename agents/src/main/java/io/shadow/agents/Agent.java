@@ -121,7 +121,8 @@ public final class Agent implements AutoCloseable {
         }
         if (cfg.intake().port() >= 0) {
             intake = new AgentIntake(spool, tenant, cfg.intake().host(), cfg.intake().port(),
-                    cfg.intake().token(), cfg.intake().maxRequestBytes(), cfg.intake().maxTransferBytes());
+                    cfg.intake().token(), cfg.intake().maxRequestBytes(), cfg.intake().maxTransferBytes(),
+                    scorer == null ? null : scorer::rejectedByScorer);
         }
         LOG.info("agent {} on {}: spool {}, {} source(s), landing {}, scorer {}, intake {}", agentId, host,
                 spool.directory(), sources.size(), landing == null ? "off" : cfg.landing().uri(),
@@ -261,9 +262,12 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Counters: lines captured from sources, records shipped to the landing zone and to the scorer. */
+    /**
+     * Counters: lines captured from sources, records shipped to the landing zone and to the scorer, and
+     * of those the events the scorer refused.
+     */
     public long[] counters() {
-        return new long[] {captured.get(), landed.get(), scored.get()};
+        return new long[] {captured.get(), landed.get(), scored.get(), scorer == null ? 0 : scorer.rejectedByScorer()};
     }
 
     private void thread(String name, Runnable r) {
