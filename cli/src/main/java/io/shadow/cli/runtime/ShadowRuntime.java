@@ -68,10 +68,16 @@ public final class ShadowRuntime implements AutoCloseable {
         ProfileSet profiles = config.profiles().isBlank() ? ProfileLoader.defaults()
                 : ProfileLoader.load(Path.of(config.profiles()));
         Database db = Database.open(paths.jdbcUrl(), config.store().user(), config.store().password());
-        this.mitigation = new MitigationService(db, profiles, Clock.systemUTC(),
-                ConfigLoader.duration("mitigation.incident-window", config.mitigation().incidentWindow()),
-                ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()),
-                MitigationWiring.options(config, paths, null));
+        try {
+            this.mitigation = new MitigationService(db, profiles, config.profiles().isBlank() ? null
+                    : config.profiles(), Clock.systemUTC(),
+                    ConfigLoader.duration("mitigation.incident-window", config.mitigation().incidentWindow()),
+                    ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()),
+                    MitigationWiring.options(config, paths, null));
+        } catch (RuntimeException e) {
+            db.close(); // profiles refused: nothing else was started
+            throw e;
+        }
         // assessments scored while the store is down are held and handed over when it is back
         this.handoff = new MitigationHandoff(mitigation.engine(), config.mitigation().maxHeld(),
                 ConfigLoader.duration("mitigation.held-retry", config.mitigation().heldRetry()), Clock.systemUTC(),
