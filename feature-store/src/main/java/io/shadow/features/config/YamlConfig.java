@@ -203,7 +203,11 @@ public final class YamlConfig {
         JsonNode old = node.get(parts[parts.length - 1]);
         if (old != null && old.isArray()) {
             var arr = YAML.createArrayNode();
-            for (String v : value.split(",")) {
+            String items = value.strip();
+            if (items.startsWith("[") && items.endsWith("]")) {
+                items = items.substring(1, items.length() - 1); // as the file writes a list: [a, b]
+            }
+            for (String v : items.split(",")) {
                 if (!v.isBlank()) {
                     arr.add(v.trim());
                 }

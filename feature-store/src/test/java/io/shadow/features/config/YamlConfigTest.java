@@ -139,6 +139,14 @@ class YamlConfigTest {
     }
 
     @Test
+    void aListFromTheEnvironmentOrSetIsCommaSeparatedWithOrWithoutTheFilesBrackets() throws Exception {
+        assertThat(load(null, Map.of(), "feeds=/etc/x,/etc/y").feeds()).containsExactly("/etc/x", "/etc/y");
+        assertThat(load(null, Map.of(), "feeds=[/etc/x, /etc/y]").feeds()).containsExactly("/etc/x", "/etc/y");
+        assertThat(load(null, Map.of("TEST_FEEDS", "[/etc/x]")).feeds()).containsExactly("/etc/x");
+        assertThat(load("feeds: [/etc/x]", Map.of(), "feeds=[]").feeds()).isEmpty();
+    }
+
+    @Test
     void valuesOfTheRightTypeLoad() throws Exception {
         Settings s = load("feeds: [/etc/x]\ntokens: [{name: a, role-name: admin}]\n", Map.of("TEST_RATIO", "0.25"),
                 "starttls=true");
