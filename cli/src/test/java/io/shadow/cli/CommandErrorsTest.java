@@ -180,19 +180,34 @@ class CommandErrorsTest {
     }
 
     @Test
-    void aTlsKeyStoreThatIsNotOneNamesTheKeyTheFileAndHowToMakeOne() throws Exception {
+    void aTlsKeyStoreThatIsNotOneNamesTheKeyTheFileWhatItIsAndHowToMakeOne() throws Exception {
         Path yaml = Files.writeString(dir.resolve("server.yaml"), "server:\n  port: 8443\n");
+        Path pem = Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n"
+                + "-----END CERTIFICATE-----\n");
+        Path empty = Files.writeString(dir.resolve("empty.p12"), "");
+        Path binary = Files.write(dir.resolve("random.p12"), new byte[] {0x30, 0x03, 0x02, 0x01, 0x05});
         Path config = serveConfig("{port: 0}");
+        String[][] cases = {
+            {yaml.toString(), "it is a text file, and a key store is binary"},
+            {pem.toString(), "it is a PEM file (-----BEGIN CERTIFICATE-----), which the server does not read; convert "
+                    + "the certificate and its key to PKCS12"},
+            {empty.toString(), "it is empty"},
+            {binary.toString(), "its content is neither PKCS12 nor JKS ("}, // then the JDK's words
+        };
+        for (String[] c : cases) {
+            cli.err.getBuffer().setLength(0);
 
-        assertThat(serve(config, "server.tls-key-store=" + yaml)).isEqualTo(2);
+            assertThat(serve(config, "server.tls-key-store=" + c[0])).isEqualTo(2);
 
-        assertThat(cli.err.toString()).startsWith("error: invalid server.tls-key-store = " + yaml + "; expected a "
-                + "PKCS12 key store (a JKS one works too) with the server's private key and certificate, but the file "
-                + "is not a key store (")
-                .contains("Make one with keytool (keytool -genkeypair -alias shadow -keyalg EC")
-                .contains("openssl pkcs12 -export -in cert.pem -inkey key.pem -out shadow.p12")
-                .contains("set server.tls-password to its password");
-        assertThat(dir.resolve("data")).as("nothing was started").doesNotExist();
+            assertThat(cli.err.toString()).as(c[0]).startsWith("error: invalid server.tls-key-store = " + c[0]
+                    + "; expected a PKCS12 key store (a JKS one works too) with the server's private key and "
+                    + "certificate, but the file is not a key store: " + c[1])
+                    .contains(". Make one with keytool (keytool -genkeypair -alias shadow -keyalg EC")
+                    .contains("openssl pkcs12 -export -in cert.pem -inkey key.pem -out shadow.p12")
+                    .contains("set server.tls-password to its password")
+                    .doesNotContain("(null)");
+            assertThat(dir.resolve("data")).as("nothing was started").doesNotExist();
+        }
     }
 
     @Test
