@@ -228,16 +228,9 @@ public final class AgentIntake implements AutoCloseable {
                     throw new JsonParseException(p, "the array is not closed");
                 }
                 try {
-                    take(EventCodec.readTree(p).toString(), i, good, errors);
-                } catch (JsonProcessingException e) {
-                    EventFormatException twice = EventCodec.duplicate(e);
-                    if (twice == null) {
-                        throw e;
-                    }
+                    take(EventCodec.readElement(p, array).toString(), i, good, errors);
+                } catch (EventFormatException twice) {
                     errors.addObject().put("index", i).put("field", twice.field()).put("error", twice.getMessage());
-                    while (p.getParsingContext() != array && p.nextToken() != null) {
-                        // the rest of this element; the next one is read as usual
-                    }
                 }
             }
         }

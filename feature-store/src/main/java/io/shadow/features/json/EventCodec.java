@@ -3,6 +3,7 @@ package io.shadow.features.json;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -92,11 +93,24 @@ public final class EventCodec {
     }
 
     /**
-     * The tree of the value at {@code p}'s current token (an element of an array of events), each
-     * field once; the parser stops after it. See {@link #duplicate} for a repeated field.
+     * The tree of the value at {@code p}'s current token, an element of {@code array}, each field once;
+     * the parser stops after it. A repeated field raises {@link EventFormatException} naming it, after
+     * the rest of the element is skipped, so the next element reads as usual. Other unreadable JSON is
+     * thrown as the parser found it.
      */
-    public static JsonNode readTree(JsonParser p) throws IOException {
-        return ELEMENT.readTree(p);
+    public static JsonNode readElement(JsonParser p, JsonStreamContext array) throws IOException {
+        try {
+            return ELEMENT.readTree(p);
+        } catch (JsonProcessingException e) {
+            EventFormatException twice = duplicate(e);
+            if (twice == null) {
+                throw e;
+            }
+            while (p.getParsingContext() != array && p.nextToken() != null) {
+                // the rest of this element
+            }
+            throw twice;
+        }
     }
 
     /** The error for a field given twice, or null when {@code e} is about something else. */

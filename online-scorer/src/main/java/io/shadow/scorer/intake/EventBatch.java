@@ -75,20 +75,11 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
                 }
                 int from = (int) p.currentTokenLocation().getCharOffset();
                 try {
-                    JsonNode node = EventCodec.readTree(p);
+                    JsonNode node = EventCodec.readElement(p, array);
                     EventCodec.checkSize(body, from, (int) p.currentLocation().getCharOffset());
                     ok.add(rules == null ? EventCodec.fromNode(node) : rules.decode(node));
                 } catch (EventFormatException e) {
                     errors.add(new Rejected(i, e.field(), e.getMessage()));
-                } catch (JsonProcessingException e) {
-                    EventFormatException dup = EventCodec.duplicate(e);
-                    if (dup == null) {
-                        throw e;
-                    }
-                    errors.add(new Rejected(i, dup.field(), dup.getMessage()));
-                    while (p.getParsingContext() != array && p.nextToken() != null) {
-                        // the rest of this element; the next one is read as usual
-                    }
                 }
                 i++;
             }
