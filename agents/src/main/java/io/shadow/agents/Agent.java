@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    /** How long scorer shipping waits after an error it cannot retry on its own (a refused token). */
+    private static final Duration SCORER_PAUSE = Duration.ofSeconds(30);
 
     private final AgentConfig cfg;
     private final Spool spool;
@@ -119,7 +121,8 @@ public final class Agent implements AutoCloseable {
         }
         if (cfg.intake().port() >= 0) {
             intake = new AgentIntake(spool, tenant, cfg.intake().host(), cfg.intake().port(),
-                    cfg.intake().token(), cfg.intake().maxRequestBytes(), cfg.intake().maxTransferBytes());
+                    cfg.intake().token(), cfg.intake().maxRequestBytes(), cfg.intake().maxTransferBytes(),
+                    scorer == null ? null : scorer::rejectedByScorer);
         }
         LOG.info("agent {} on {}: spool {}, {} source(s), landing {}, scorer {}, intake {}", agentId, host,
                 spool.directory(), sources.size(), landing == null ? "off" : cfg.landing().uri(),
@@ -203,8 +206,10 @@ public final class Agent implements AutoCloseable {
                     sleep(500);
                 }
             } catch (RuntimeException e) {
-                LOG.error("scorer shipping stopped: {}", e.getMessage());
-                sleep(30_000);
+                // a wrong token is fixed on the scorer's side as often as on the agent's: keep trying
+                LOG.error("scorer shipping paused: {}; the events stay in the spool, next try in {} s",
+                        e.getMessage(), SCORER_PAUSE.toSeconds());
+                sleep(SCORER_PAUSE.toMillis());
             }
         }
     }
@@ -267,9 +272,12 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Counters: lines captured from sources, records shipped to the landing zone and to the scorer. */
+    /**
+     * Counters: lines captured from sources, records shipped to the landing zone and to the scorer, and
+     * of those the events the scorer refused.
+     */
     public long[] counters() {
-        return new long[] {captured.get(), landed.get(), scored.get()};
+        return new long[] {captured.get(), landed.get(), scored.get(), scorer == null ? 0 : scorer.rejectedByScorer()};
     }
 
     private void thread(String name, Runnable r) {

@@ -127,9 +127,7 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
     }
 
     public static AgentConfig load(Path file, Map<String, String> env, List<String> sets) {
-        AgentConfig c = YamlConfig.load(AgentConfig.class, DEFAULTS, file, env, "SHADOW_AGENT", sets);
-        c.validate();
-        return c;
+        return YamlConfig.load(AgentConfig.class, DEFAULTS, file, env, "SHADOW_AGENT", sets, AgentConfig::validate);
     }
 
     private void validate() {
@@ -153,7 +151,7 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
             try {
                 uri = URI.create(landing.uri());
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("invalid landing.uri = " + landing.uri() + "; expected a URI such as "
+                throw ConfigException.invalid("landing.uri", landing.uri(), "a URI such as "
                         + "file:///var/lib/shadow/landing (" + e.getMessage() + ")");
             }
             ConfigException.check(uri.getScheme() != null, "landing.uri", landing.uri(),

@@ -113,7 +113,7 @@ class AgentConfigTest {
         assertThatThrownBy(() -> load("scorer.url=https://scorer:8443"))
                 .hasMessage("invalid scorer.token = (empty); expected the agent-role token the scorer issued");
         assertThatThrownBy(() -> load("scorer.url=scorer:8443", "scorer.token=agent-0123456789"))
-                .hasMessage("invalid scorer.url = scorer:8443; expected an http:// or https:// URL");
+                .hasMessage("invalid scorer.url = scorer:8443 (from --set); expected an http:// or https:// URL");
     }
 
     @Test
@@ -129,37 +129,37 @@ class AgentConfigTest {
                         + "scorer.token)");
         assertThatThrownBy(() -> load(LANDING, "actions.enabled=true", "actions.url=http://shadow:8080",
                 "actions.token=agent-0123456789", "actions.isolation=iptables"))
-                .hasMessage("invalid actions.isolation = iptables; expected off or nftables");
+                .hasMessage("invalid actions.isolation = iptables (from --set); expected off or nftables");
     }
 
     @Test
     void aLandingUriNeedsAScheme() {
         assertThatThrownBy(() -> load("landing.uri=/var/lib/shadow/landing"))
-                .hasMessage("invalid landing.uri = /var/lib/shadow/landing; expected a URI with a scheme, e.g. "
-                        + "file:///var/lib/shadow/landing or hdfs://namenode:8020/shadow/landing");
+                .hasMessage("invalid landing.uri = /var/lib/shadow/landing (from --set); expected a URI with a "
+                        + "scheme, e.g. file:///var/lib/shadow/landing or hdfs://namenode:8020/shadow/landing");
     }
 
     @Test
     void aLandingSchemeNoFileSystemServesAndAPortOutOfRangeAreConfigErrors() {
         assertThatThrownBy(() -> load("landing.uri=s3a://bucket/landing"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("invalid landing.uri = s3a://bucket/landing; expected a file:// or hdfs:// URI "
-                        + "(no Hadoop file system for 's3a' is on the agent's class path");
+                .hasMessageStartingWith("invalid landing.uri = s3a://bucket/landing (from --set); expected a file:// "
+                        + "or hdfs:// URI (no Hadoop file system for 's3a' is on the agent's class path");
         assertThat(load("landing.uri=hdfs://namenode:8020/shadow/landing").landing().uri())
                 .as("hdfs is served (nothing is contacted while the config is read)")
                 .isEqualTo("hdfs://namenode:8020/shadow/landing");
         assertThatThrownBy(() -> load(LANDING, "intake.port=99999", "intake.token=intake-token-0123456789"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid intake.port = 99999; expected -1 (off), 0 (any free port) or a port from 1 to "
-                        + "65535");
+                .hasMessage("invalid intake.port = 99999 (from --set); expected -1 (off), 0 (any free port) or a "
+                        + "port from 1 to 65535");
     }
 
     @Test
     void anIntakeTokenTooShortIsRefusedWithoutShowingIt() {
         assertThatThrownBy(() -> load(LANDING, "intake.port=8099", "intake.token=hunter2"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid intake.token = (hidden); expected a random token of at least 16 characters "
-                        + "when the intake is on")
+                .hasMessage("invalid intake.token = (hidden) (from --set); expected a random token of at least 16 "
+                        + "characters when the intake is on")
                 .hasMessageNotContaining("hunter2");
         assertThat(load(LANDING, "intake.port=0", "intake.token=0123456789abcdef").intake().port()).isZero();
         assertThat(load(LANDING, "intake.token=short").intake().port()).as("intake off: token unused").isEqualTo(-1);
@@ -168,44 +168,49 @@ class AgentConfigTest {
     @Test
     void aBadDurationNamesItsKey() {
         assertThatThrownBy(() -> load(LANDING, "sources.poll-interval=1s"))
-                .hasMessage("invalid sources.poll-interval = 1s; expected an ISO-8601 duration like PT30S or PT2H");
+                .hasMessage("invalid sources.poll-interval = 1s (from --set); expected an ISO-8601 duration like "
+                        + "PT30S or PT2H");
         assertThatThrownBy(() -> load(LANDING, "sources.host-metrics.interval=PT0S"))
-                .hasMessage("invalid sources.host-metrics.interval = PT0S; expected a positive ISO-8601 duration like "
-                        + "PT30S");
+                .hasMessage("invalid sources.host-metrics.interval = PT0S (from --set); expected a positive ISO-8601 "
+                        + "duration like PT30S");
         assertThatThrownBy(() -> load(LANDING, "landing.interval=5 seconds"))
-                .hasMessage("invalid landing.interval = 5 seconds; expected an ISO-8601 duration like PT30S or PT2H");
+                .hasMessage("invalid landing.interval = 5 seconds (from --set); expected an ISO-8601 duration like "
+                        + "PT30S or PT2H");
     }
 
     @Test
     void aValueOfTheWrongTypeNamesItsKeyAndWhatIsExpected() {
         assertThatThrownBy(() -> load(LANDING, "intake.port=eighty"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid intake.port = eighty; expected a whole number");
+                .hasMessage("invalid intake.port = eighty (from --set); expected a whole number");
     }
 
     @Test
     void spoolBoundsAreChecked() {
         assertThatThrownBy(() -> load(LANDING, "spool.segment-bytes=100"))
-                .hasMessage("invalid spool.segment-bytes = 100; expected at least 1024");
+                .hasMessage("invalid spool.segment-bytes = 100 (from --set); expected at least 1024");
         assertThatThrownBy(() -> load(LANDING, "spool.segment-bytes=4096", "spool.max-bytes=2048"))
-                .hasMessage("invalid spool.max-bytes = 2048; expected at least spool.segment-bytes (4096)");
+                .hasMessage("invalid spool.max-bytes = 2048 (from --set); expected at least spool.segment-bytes "
+                        + "(4096)");
     }
 
     @Test
     void countsThatWouldStopShippingOrIntakeAreRefusedByName() {
         assertThatThrownBy(() -> load(LANDING, "landing.batch-records=0")).isInstanceOf(ConfigException.class)
-                .hasMessage("invalid landing.batch-records = 0; expected at least 1");
+                .hasMessage("invalid landing.batch-records = 0 (from --set); expected at least 1");
         assertThatThrownBy(() -> load(LANDING, "landing.batch-records=-5"))
-                .hasMessage("invalid landing.batch-records = -5; expected at least 1");
+                .hasMessage("invalid landing.batch-records = -5 (from --set); expected at least 1");
         assertThatThrownBy(() -> load("scorer.url=https://scorer:8443", "scorer.token=t", "scorer.batch-records=0"))
-                .hasMessage("invalid scorer.batch-records = 0; expected at least 1");
+                .hasMessage("invalid scorer.batch-records = 0 (from --set); expected at least 1");
         assertThatThrownBy(() -> load(LANDING, "intake.max-request-bytes=0"))
-                .hasMessage("invalid intake.max-request-bytes = 0; expected from 1 to 2147483639 (a request body is "
-                        + "held in memory)");
+                .hasMessage("invalid intake.max-request-bytes = 0 (from --set); expected from 1 to 2147483639 (a "
+                        + "request body is held in memory)");
         assertThatThrownBy(() -> load(LANDING, "intake.max-request-bytes=4294967296"))
-                .hasMessageStartingWith("invalid intake.max-request-bytes = 4294967296; expected from 1 to");
+                .hasMessageStartingWith("invalid intake.max-request-bytes = 4294967296 (from --set); expected from 1 "
+                        + "to");
         assertThatThrownBy(() -> load(LANDING, "sources.host-metrics.top-processes=-1"))
-                .hasMessage("invalid sources.host-metrics.top-processes = -1; expected 0 (host figures only) or more");
+                .hasMessage("invalid sources.host-metrics.top-processes = -1 (from --set); expected 0 (host figures "
+                        + "only) or more");
         assertThat(load(LANDING, "landing.batch-records=1", "sources.host-metrics.top-processes=0").landing()
                 .batchRecords()).isEqualTo(1);
     }
@@ -214,7 +219,8 @@ class AgentConfigTest {
     void aCloudTrailDirectoryMustExist() throws IOException {
         Path missing = tmp.resolve("no-such-dir");
         assertThatThrownBy(() -> load(LANDING, "sources.cloudtrail-dirs=" + missing))
-                .hasMessage("invalid sources.cloudtrail-dirs = " + missing + "; expected an existing directory");
+                .hasMessage("invalid sources.cloudtrail-dirs = " + missing + " (from --set); expected an existing "
+                        + "directory");
 
         Path dir = Files.createDirectories(tmp.resolve("cloudtrail"));
         assertThat(load(LANDING, "sources.cloudtrail-dirs=" + dir).sources().cloudtrailDirs())

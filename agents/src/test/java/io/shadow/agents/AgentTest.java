@@ -2,6 +2,7 @@ package io.shadow.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.shadow.agents.ship.LandingZoneShipper;
 import io.shadow.agents.ship.ScorerShipper;
 import io.shadow.agents.spool.Spool;
@@ -132,6 +133,76 @@ class AgentTest {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             await("the event landed", () -> landed().events().size() == 1);
             assertThat(agent.spool().unregisteredCursors()).containsExactly(spoolDir.resolve("scorer.cursor"));
+        }
+    }
+
+    @Test
+    void aScorerRefusingTheTokenIsLoggedNamingTheKeyAndTheNextTry() throws Exception {
+        com.sun.net.httpserver.HttpServer scorer = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        scorer.createContext("/v1/events", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(401, -1);
+            ex.close();
+        });
+        scorer.start();
+        AgentConfig wrongToken = AgentConfig.load(null, Map.of(), List.of("agent-id=ws-17", "host=ws-17",
+                "tenant=acme", "spool.dir=" + tmp.resolve("spool"), "intake.port=0", "intake.token=" + TOKEN,
+                "scorer.url=http://127.0.0.1:" + scorer.getAddress().getPort(), "scorer.token=wrong-token-0123456789",
+                "sources.host-metrics.enabled=false", "sources.processes.enabled=false"));
+        try (LogLines log = new LogLines(Agent.class); Agent agent = new Agent(wrongToken).start()) {
+            assertThat(post(agent, appEvent()).statusCode()).isEqualTo(200);
+
+            await("the refusal is logged", () -> log.lines().stream().anyMatch(l -> l.startsWith("ERROR")));
+            assertThat(log.lines()).contains("ERROR scorer shipping paused: scorer at http://127.0.0.1:"
+                    + scorer.getAddress().getPort() + "/v1/events refused the agent token (HTTP 401); set "
+                    + "scorer.token (SHADOW_AGENT_SCORER_TOKEN) to a token of the scorer with the agent role; the "
+                    + "events stay in the spool, next try in 30 s");
+            assertThat(agent.spool().cursor(ScorerShipper.CONSUMER)).as("nothing dropped").isZero();
+        } finally {
+            scorer.stop(0);
+        }
+    }
+
+    @Test
+    void eventsTheScorerRefusesAreLoggedOnceAMinuteAndCountedOnHealth() throws Exception {
+        com.sun.net.httpserver.HttpServer scorer = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+        scorer.createContext("/v1/events", ex -> {
+            long lines = new String(ex.getRequestBody().readAllBytes()).lines().count();
+            batches.incrementAndGet();
+            byte[] answer = ("{\"accepted\":" + (lines - 1) + ",\"rejected\":1,\"errors\":[{\"index\":0,\"field\":"
+                    + "\"host\",\"error\":\"field 'host': is not the host of this token\"}]}").getBytes();
+            ex.sendResponseHeaders(200, answer.length);
+            ex.getResponseBody().write(answer);
+            ex.close();
+        });
+        scorer.start();
+        AgentConfig cfg = AgentConfig.load(null, Map.of(), List.of("agent-id=ws-17", "host=ws-17", "tenant=acme",
+                "spool.dir=" + tmp.resolve("spool"), "intake.port=0", "intake.token=" + TOKEN,
+                "scorer.url=http://127.0.0.1:" + scorer.getAddress().getPort(), "scorer.token=agent-token-0123456789",
+                "sources.host-metrics.enabled=false", "sources.processes.enabled=false"));
+        try (LogLines log = new LogLines(ScorerShipper.class); Agent agent = new Agent(cfg).start()) {
+            assertThat(post(agent, appEvent() + "\n" + appEvent().replace("files-api-1", "files-api-2"))
+                    .statusCode()).isEqualTo(200);
+            await("the first batch is answered", () -> agent.counters()[3] == 1);
+            assertThat(post(agent, appEvent().replace("files-api-1", "files-api-3")).statusCode()).isEqualTo(200);
+            await("the second batch is answered", () -> agent.counters()[3] == 2);
+
+            assertThat(batches).hasValue(2);
+            assertThat(log.lines()).as("the second refusal within the minute waits for the next report")
+                    .containsExactly("WARN scorer refused 1 of 2 events of a batch (the first, line 0 of the batch: "
+                            + "field 'host': is not the host of this token); 1 refused in 1 batch(es) since the last "
+                            + "report, 1 since the agent started; they are not sent again (they still reach the "
+                            + "landing zone, if one is configured): fix the sender, or the host binding of "
+                            + "scorer.token");
+            JsonNode health = EventCodec.mapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + agent.intakePort() + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(health.path("refused_by_scorer").asLong()).isEqualTo(2);
+        } finally {
+            scorer.stop(0);
         }
     }
 

@@ -2,6 +2,7 @@ package io.shadow.cli;
 
 import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ShadowConfig;
+import io.shadow.features.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +40,13 @@ final class InstallationOptions {
             }
         }
         overrides.addAll(sets);
-        return ConfigLoader.load(file, System.getenv(), overrides);
+        try {
+            return ConfigLoader.load(file, System.getenv(), overrides);
+        } catch (ConfigException e) {
+            // --data reaches the loader as a --set of data-dir; the user typed --data (unless a --set came after it)
+            boolean fromData = data != null && "data-dir".equals(e.key())
+                    && sets.stream().noneMatch(s -> s.startsWith("data-dir="));
+            throw fromData ? e.from("--data") : e;
+        }
     }
 }

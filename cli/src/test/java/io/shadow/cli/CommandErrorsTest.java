@@ -107,7 +107,8 @@ class CommandErrorsTest {
     @Test
     void aDataDirThatIsAFileIsOneErrorNamingItWithoutAStackTrace() throws Exception {
         Path file = Files.writeString(dir.resolve("afile"), "x");
-        String expected = "error: invalid data-dir = " + file + "; expected a folder Shadow can write in, but " + file
+        String expected = "error: invalid data-dir = " + file + " (from --set); expected a folder Shadow can write "
+                + "in, but " + file
                 + " is a file, not a folder. Set data-dir to a writable folder (created if missing)"
                 + System.lineSeparator();
         for (String command : new String[] {"serve", "nightly"}) {
@@ -117,7 +118,7 @@ class CommandErrorsTest {
         }
         cli.err.getBuffer().setLength(0);
         assertThat(cli.run("train", "--data", file.toString())).isEqualTo(2);
-        assertThat(cli.err.toString()).startsWith("error: invalid data-dir = " + file + ";");
+        assertThat(cli.err.toString()).startsWith("error: invalid data-dir = " + file + " (from --data);");
     }
 
     @Test
@@ -179,19 +180,34 @@ class CommandErrorsTest {
     }
 
     @Test
-    void aTlsKeyStoreThatIsNotOneNamesTheKeyTheFileAndHowToMakeOne() throws Exception {
+    void aTlsKeyStoreThatIsNotOneNamesTheKeyTheFileWhatItIsAndHowToMakeOne() throws Exception {
         Path yaml = Files.writeString(dir.resolve("server.yaml"), "server:\n  port: 8443\n");
+        Path pem = Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n"
+                + "-----END CERTIFICATE-----\n");
+        Path empty = Files.writeString(dir.resolve("empty.p12"), "");
+        Path binary = Files.write(dir.resolve("random.p12"), new byte[] {0x30, 0x03, 0x02, 0x01, 0x05});
         Path config = serveConfig("{port: 0}");
+        String[][] cases = {
+            {yaml.toString(), "it is a text file, and a key store is binary"},
+            {pem.toString(), "it is a PEM file (-----BEGIN CERTIFICATE-----), which the server does not read; convert "
+                    + "the certificate and its key to PKCS12"},
+            {empty.toString(), "it is empty"},
+            {binary.toString(), "its content is neither PKCS12 nor JKS ("}, // then the JDK's words
+        };
+        for (String[] c : cases) {
+            cli.err.getBuffer().setLength(0);
 
-        assertThat(serve(config, "server.tls-key-store=" + yaml)).isEqualTo(2);
+            assertThat(serve(config, "server.tls-key-store=" + c[0])).isEqualTo(2);
 
-        assertThat(cli.err.toString()).startsWith("error: invalid server.tls-key-store = " + yaml + "; expected a "
-                + "PKCS12 key store (a JKS one works too) with the server's private key and certificate, but the file "
-                + "is not a key store (")
-                .contains("Make one with keytool (keytool -genkeypair -alias shadow -keyalg EC")
-                .contains("openssl pkcs12 -export -in cert.pem -inkey key.pem -out shadow.p12")
-                .contains("set server.tls-password to its password");
-        assertThat(dir.resolve("data")).as("nothing was started").doesNotExist();
+            assertThat(cli.err.toString()).as(c[0]).startsWith("error: invalid server.tls-key-store = " + c[0]
+                    + "; expected a PKCS12 key store (a JKS one works too) with the server's private key and "
+                    + "certificate, but the file is not a key store: " + c[1])
+                    .contains(". Make one with keytool (keytool -genkeypair -alias shadow -keyalg EC")
+                    .contains("openssl pkcs12 -export -in cert.pem -inkey key.pem -out shadow.p12")
+                    .contains("set server.tls-password to its password")
+                    .doesNotContain("(null)");
+            assertThat(dir.resolve("data")).as("nothing was started").doesNotExist();
+        }
     }
 
     @Test
@@ -250,6 +266,33 @@ class CommandErrorsTest {
     }
 
     @Test
+    void aHostThatIsNotThisMachinesNamesServerHostNotThePort() throws Exception {
+        boolean tenNineLocal = java.net.NetworkInterface.getByInetAddress(
+                java.net.InetAddress.getByName("10.9.9.9")) != null;
+        String expected = "error: invalid server.host = %s; expected an address of this machine (e.g. 127.0.0.1 or "
+                + "0.0.0.0): ";
+        String[][] cases = {
+            {"999.1.1.1", "'999.1.1.1' is neither an IP address nor a host name that resolves"},
+            {"nosuchhost.invalid", "'nosuchhost.invalid' is neither an IP address nor a host name that resolves"},
+            {"10.9.9.9", "10.9.9.9 is not an address of this machine ("},
+        };
+        for (String[] c : cases) {
+            if (c[0].equals("10.9.9.9") && tenNineLocal) {
+                continue; // this machine has it
+            }
+            for (String port : new String[] {"18431", "0"}) {
+                cli.err.getBuffer().setLength(0);
+
+                assertThat(serve(serveConfig("{port: " + port + "}"), "server.host=" + c[0])).as(c[0]).isEqualTo(2);
+
+                assertThat(cli.err.toString()).as(c[0]).startsWith(expected.formatted(c[0]) + c[1])
+                        .doesNotContain("server.port");
+                assertThat(dir.resolve("data")).as("checked before the store is opened").doesNotExist();
+            }
+        }
+    }
+
+    @Test
     void nightlyRefusesADataDirItCannotCreateBeforeSparkStarts() {
         Path proc = Path.of("/proc");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(proc), "needs Linux /proc");
@@ -262,8 +305,9 @@ class CommandErrorsTest {
     @Test
     void aSparkMasterSparkCannotParseIsAConfigErrorBeforeSparkStarts() {
         assertThat(cli.run("nightly", "--set", "data-dir=" + dir, "--set", "spark.master=bogus")).isEqualTo(2);
-        assertThat(cli.err.toString()).startsWith("error: invalid spark.master = bogus; expected local, local[N], "
-                + "local[*], local[N,F] (N threads, F task attempts) or spark://host:port of a standalone cluster");
+        assertThat(cli.err.toString()).startsWith("error: invalid spark.master = bogus (from --set); expected local, "
+                + "local[N], local[*], local[N,F] (N threads, F task attempts) or spark://host:port of a standalone "
+                + "cluster");
     }
 
     @Test

@@ -51,7 +51,19 @@ public final class MitigationService implements AutoCloseable {
 
     public MitigationService(Database db, ProfileSet profiles, Clock clock, Duration incidentWindow,
             Duration expirySweep, MitigationOptions options) {
+        this(db, profiles, null, clock, incidentWindow, expirySweep, options);
+    }
+
+    /**
+     * @param profilesFile the file {@code profiles} were read from, or null (the built-in defaults): a file
+     *     whose rules differ from the stored version of the same number is refused (see {@link ProfileVersions})
+     */
+    public MitigationService(Database db, ProfileSet profiles, String profilesFile, Clock clock,
+            Duration incidentWindow, Duration expirySweep, MitigationOptions options) {
         this.db = db;
+        // first: profiles refused at start leave nothing running
+        this.profileVersions = new ProfileVersions(new ProfileStore(db));
+        ProfileSet inForce = profileVersions.startWith(profiles, profilesFile);
         MitigationStore store = new MitigationStore(db);
         List<Courier> couriers = new ArrayList<>();
         if (!options.webhooks().isEmpty()) {
@@ -68,8 +80,6 @@ public final class MitigationService implements AutoCloseable {
         if (options.smtp().enabled()) {
             notifiers.add(new EmailNotifier(outbox, options.smtp()));
         }
-        this.profileVersions = new ProfileVersions(new ProfileStore(db));
-        ProfileSet inForce = profileVersions.startWith(profiles);
         Actuators actuators = new Actuators(db, clock, options, outbox);
         this.engine = new MitigationEngine(store, inForce, actuators, notifiers, clock, incidentWindow);
         profileVersions.onChange(engine::updateProfiles);

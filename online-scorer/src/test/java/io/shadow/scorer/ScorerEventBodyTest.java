@@ -125,6 +125,30 @@ class ScorerEventBodyTest {
     }
 
     @Test
+    void jsonNestedDeeperThanTheParserAllowsIsA400NamingTheLimitAndNothingIsScored() throws Exception {
+        String deep = "{\"a\":".repeat(2000);
+        String tooDeep = "the JSON is nested too deep: more than 1000 arrays and objects inside each other (the limit "
+                + "is 1000)";
+        for (String body : new String[] {"[".repeat(1001), "[" + deep, "[" + event("u-1", 0) + "," + deep}) {
+            HttpResponse<String> r = post("/v1/events", body);
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(json(r).get("error").asText()).isEqualTo(tooDeep + "; nothing was scored: an event is one flat "
+                    + "JSON object (with 'raw' one level of extra fields) and a batch one array of them");
+        }
+        HttpResponse<String> line = post("/v1/events", deep);
+        assertThat(line.statusCode()).as(line.body()).isEqualTo(400);
+        assertThat(json(line).get("errors").get(0).get("error").asText()).isEqualTo(tooDeep + "; an event is one "
+                + "flat JSON object (with 'raw' one level of extra fields)");
+        HttpResponse<String> one = post("/v1/score", deep);
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(400);
+        assertThat(json(one).get("error").asText()).startsWith("event rejected: " + tooDeep);
+        assertThat(server.handed).isEmpty();
+        assertThat(server.get("/metrics", TestServer.OPERATOR).body())
+                .doesNotContain("shadow_scorer_events_total{result=\"scored\"} 1.0");
+    }
+
+    @Test
     void aFieldGivenTwiceIsRefusedNamingItAndTheRestOfTheArrayIsScored() throws Exception {
         String twice = event("u-1", 1).replace("\"tenant\":\"acme\"", "\"tenant\":\"acme\",\"raw\":{\"a\":{\"b\":1}},"
                 + "\"tenant\":\"globex\"");

@@ -1,5 +1,10 @@
 package io.shadow.agents.intake;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,6 +29,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.LongSupplier;
 
 /**
  * The agent's HTTP intake for applications (the Javalin reporter, scripts): {@code POST /v1/events}
@@ -57,6 +63,15 @@ public final class AgentIntake implements AutoCloseable {
      */
     public AgentIntake(Spool spool, String tenant, String host, int port, String token, long maxRequestBytes,
             long maxTransferBytes) {
+        this(spool, tenant, host, port, token, maxRequestBytes, maxTransferBytes, null);
+    }
+
+    /**
+     * @param refusedByScorer events the scorer refused so far, shown by {@code /health}; null when the
+     *     agent does not ship to a scorer
+     */
+    public AgentIntake(Spool spool, String tenant, String host, int port, String token, long maxRequestBytes,
+            long maxTransferBytes, LongSupplier refusedByScorer) {
         this.spool = spool;
         this.tenant = tenant;
         this.maxTransferBytes = maxTransferBytes;
@@ -75,6 +90,9 @@ public final class AgentIntake implements AutoCloseable {
             ObjectNode o = EventCodec.mapper().createObjectNode().put("status", failure.isEmpty() ? "ok"
                     : "spool_broken").put("spool_bytes", spool.sizeBytes());
             failure.ifPresent(f -> o.put("error", f));
+            if (refusedByScorer != null) {
+                o.put("refused_by_scorer", refusedByScorer.getAsLong());
+            }
             send(ex, failure.isEmpty() ? 200 : 503, o);
         });
         server.createContext("/v1/events", this::events);
@@ -120,17 +138,13 @@ public final class AgentIntake implements AutoCloseable {
             first++;
         }
         if (first < body.length && body[first] == '[') {
-            JsonNode array;
             try {
-                array = EventCodec.mapper().readTree(body);
+                elements(body, good, errors);
             } catch (IOException e) {
-                send(ex, 400, error(400, "body starts like a JSON array but does not parse; send a JSON array of "
-                        + "events or NDJSON"));
+                String limit = e instanceof JsonProcessingException j ? EventCodec.overLimit(j) : null;
+                send(ex, 400, error(400, "body starts like a JSON array but does not parse" + (limit == null ? ""
+                        : " (" + limit + ")") + "; send a JSON array of events or NDJSON"));
                 return;
-            }
-            int i = 0;
-            for (JsonNode n : array) {
-                take(n.toString(), i++, good, errors);
             }
         } else {
             // NDJSON: lines are checked and kept as byte slices of the body, never decoded to strings
@@ -197,6 +211,29 @@ public final class AgentIntake implements AutoCloseable {
         out.put("rejected", errors.size());
         out.set("errors", errors);
         send(ex, accepted == 0 ? 400 : 200, out);
+    }
+
+    /**
+     * Each element of a JSON array through {@link #take}, read with each field once as the scorer reads
+     * it: an element that repeats a field is listed naming it (of {@code "tenant":"acme",…,"tenant":"globex"}
+     * a tree would keep the last, the sender may have meant the first), the others are taken.
+     */
+    private void elements(byte[] body, List<byte[]> good, ArrayNode errors) throws IOException {
+        try (JsonParser p = EventCodec.mapper().createParser(body)) {
+            p.nextToken();
+            JsonStreamContext array = p.getParsingContext();
+            int i = 0;
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), i++) {
+                if (t == null) {
+                    throw new JsonParseException(p, "the array is not closed");
+                }
+                try {
+                    take(EventCodec.readElement(p, array).toString(), i, good, errors);
+                } catch (EventFormatException twice) {
+                    errors.addObject().put("index", i).put("field", twice.field()).put("error", twice.getMessage());
+                }
+            }
+        }
     }
 
     /** A line off the fast path: the full codec adds a derived id and the agent's tenant, or says what is wrong. */

@@ -1,5 +1,7 @@
 package io.shadow.agents.ship;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.shadow.agents.spool.Spool;
 import io.shadow.agents.spool.SpoolRecord;
 import io.shadow.features.json.EventCodec;
@@ -33,7 +35,10 @@ public final class ScorerShipper {
     private final int batchRecords;
     private final HttpClient http;
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30));
-    private long rejectedByScorer;
+    /** How often at most a refusal by the scorer is logged; the counts in between are summed. */
+    static final Duration REPORT_EVERY = Duration.ofMinutes(1);
+    private volatile long rejectedByScorer; // written by the shipping thread alone
+    private final Refusals refusals = new Refusals();
 
     public ScorerShipper(Spool spool, URI scorerBase, String token, int batchRecords, HttpClient http) {
         this.spool = spool;
@@ -72,13 +77,12 @@ public final class ScorerShipper {
             if (code / 100 == 2 || code == 400 && refusedEventByEvent(resp.body())) {
                 // a 400 that lists each event's problem refused them all as malformed (no tenant, a time
                 // ahead of the scorer's clock): sending them again cannot help, and would stall the stream
-                long rejected = countRejected(resp.body());
-                if (code == 400) {
-                    LOG.warn("scorer refused all {} events of a batch; moving on (they still reach the landing zone):"
-                            + " {}", batch.size(), resp.body().length() > 500 ? resp.body().substring(0, 500) + "…"
-                            : resp.body());
-                }
+                JsonNode answer = answer(resp.body());
+                long rejected = answer.path("rejected").asLong(0);
                 rejectedByScorer += rejected;
+                if (rejected > 0) {
+                    refusals.report(rejected, batch.size(), answer.path("errors").path(0));
+                }
                 spool.commitCursor(CONSUMER, batch.get(batch.size() - 1).sequence() + 1);
                 backoff.reset();
                 return new Attempt(batch.size(), Optional.empty());
@@ -89,7 +93,8 @@ public final class ScorerShipper {
             }
             if (code == 401 || code == 403) {
                 throw new IllegalStateException("scorer at " + eventsUri + " refused the agent token (HTTP " + code
-                        + "); set agent.scorer-token to a token with the agent role");
+                        + "); set scorer.token (SHADOW_AGENT_SCORER_TOKEN) to a token of the scorer with the agent "
+                        + "role");
             }
             LOG.warn("scorer answered HTTP {} to a batch of {}; retrying: {}", code, batch.size(), resp.body());
         } catch (IOException e) {
@@ -114,25 +119,50 @@ public final class ScorerShipper {
         }
     }
 
-    /** Events the scorer rejected as malformed. */
+    /** Events the scorer rejected as malformed (or, for a host-bound token, as another host's). */
     public long rejectedByScorer() {
         return rejectedByScorer;
     }
 
     /** A 400 whose body lists the events' problems one by one ({@code errors}), not a refusal of the request. */
     private static boolean refusedEventByEvent(String body) {
+        return answer(body).path("errors").size() > 0;
+    }
+
+    private static JsonNode answer(String body) {
         try {
-            return EventCodec.mapper().readTree(body).path("errors").size() > 0;
+            JsonNode n = EventCodec.mapper().readTree(body);
+            return n == null ? MissingNode.getInstance() : n;
         } catch (IOException e) {
-            return false;
+            return MissingNode.getInstance();
         }
     }
 
-    private static long countRejected(String body) {
-        try {
-            return EventCodec.mapper().readTree(body).path("rejected").asLong(0);
-        } catch (IOException e) {
-            return 0;
+    /**
+     * Events the scorer refused, logged as WARN at most once a {@link #REPORT_EVERY}: a sender whose every
+     * event is refused (a host-bound token and CloudTrail events) would otherwise log once a batch.
+     */
+    private final class Refusals {
+        private long lastReport = Long.MIN_VALUE;
+        private long events;
+        private long batches;
+
+        void report(long rejected, int batchSize, JsonNode firstError) {
+            events += rejected;
+            batches++;
+            long now = System.nanoTime();
+            if (lastReport != Long.MIN_VALUE && now - lastReport < REPORT_EVERY.toNanos()) {
+                return;
+            }
+            // the scorer's error names the field ("field 'tenant': is required …")
+            LOG.warn("scorer refused {} of {} events of a batch (the first, line {} of the batch: {}); {} refused "
+                    + "in {} batch(es) since the last report, {} since the agent started; they are not sent again "
+                    + "(they still reach the landing zone, if one is configured): fix the sender, or the host binding "
+                    + "of scorer.token", rejected, batchSize, firstError.path("index").asText("?"),
+                    firstError.path("error").asText("no reason given"), events, batches, rejectedByScorer);
+            lastReport = now;
+            events = 0;
+            batches = 0;
         }
     }
 }

@@ -326,6 +326,30 @@ class AgentIntakeTest {
     }
 
     @Test
+    void aFieldGivenTwiceIsRefusedNamingItAsTheScorerDoesAndTheRestIsKept() throws Exception {
+        start(ROOMY);
+        String twice = event(2).replace("\"tenant\":\"acme\"", "\"tenant\":\"acme\",\"tenant\":\"globex\"");
+        String nestedTwice = event(3).replace("\"tenant\":\"acme\"", "\"tenant\":\"acme\",\"raw\":{\"a\":1,\"a\":2}");
+        String expected = "field 'tenant': appears twice in the event; which one was meant is unknown, so send each "
+                + "field once";
+
+        HttpResponse<String> array = postAuthorized("[" + event(1) + "," + twice + "," + nestedTwice + "," + event(4)
+                + "]");
+        HttpResponse<String> lines = postAuthorized(twice + "\n" + event(5) + "\n");
+
+        assertThat(array.statusCode()).as(array.body()).isEqualTo(200);
+        assertThat(json(array).path("accepted").asInt()).isEqualTo(2);
+        assertThat(json(array).path("errors")).extracting(e -> e.path("index").asInt()).containsExactly(1, 2);
+        assertThat(json(array).path("errors").get(0).path("field").asText()).isEqualTo("tenant");
+        assertThat(json(array).path("errors").get(0).path("error").asText()).isEqualTo(expected);
+        assertThat(json(array).path("errors").get(1).path("error").asText()).startsWith("field 'a': appears twice");
+        assertThat(json(lines).path("errors").get(0).path("error").asText()).as("as an NDJSON line is")
+                .isEqualTo(expected);
+        assertThat(spooledAfterRestart()).extracting(ActivityEvent::eventId)
+                .containsExactly("files-api-1", "files-api-4", "files-api-5");
+    }
+
+    @Test
     void healthReportsTheSpoolSize() throws Exception {
         start(ROOMY);
         postAuthorized(event(1));

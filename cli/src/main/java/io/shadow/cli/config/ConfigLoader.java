@@ -108,9 +108,7 @@ public final class ConfigLoader {
     }
 
     public static ShadowConfig load(Path file, Map<String, String> env, List<String> sets) {
-        ShadowConfig cfg = YamlConfig.load(ShadowConfig.class, DEFAULTS, file, env, "SHADOW", sets);
-        validate(cfg);
-        return cfg;
+        return YamlConfig.load(ShadowConfig.class, DEFAULTS, file, env, "SHADOW", sets, ConfigLoader::validate);
     }
 
     public static String envName(String key) {
@@ -134,7 +132,7 @@ public final class ConfigLoader {
         try {
             io.shadow.cli.runtime.MitigationWiring.options(c, ResolvedPaths.of(c), null);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
+            throw e instanceof ConfigException known ? known : new ConfigException(e.getMessage());
         }
         validateTokens(c.auth().tokens());
         HostTokenTenants.check(c);
@@ -157,7 +155,7 @@ public final class ConfigLoader {
                 ConfigFolders.checkPlace("scorer.checkpoint-dir", checkpoints);
             }
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
+            throw e instanceof ConfigException known ? known : new ConfigException(e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package io.shadow.cli.runtime;
 import io.shadow.features.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -42,7 +43,7 @@ final class ServerKeyStore {
                         + "store " + file + " (server.tls-key-store), but it does not open it");
             }
             throw new ConfigException("invalid server.tls-key-store = " + file + "; expected " + expected + ", but "
-                    + "the file is not a key store (" + e.getMessage() + "). " + HOW_TO_MAKE);
+                    + "the file is not a key store: " + notAKeyStore(file, e) + ". " + HOW_TO_MAKE);
         }
         try {
             for (String alias : Collections.list(store.aliases())) {
@@ -62,5 +63,31 @@ final class ServerKeyStore {
         }
         throw new ConfigException("invalid server.tls-key-store = " + file + "; expected " + expected + ", but it "
                 + "holds no private key (a trust store?). " + HOW_TO_MAKE);
+    }
+
+    /**
+     * Why {@code file} did not load, from its first bytes: the JDK's words alone are parser internals, or
+     * nothing at all (a text file ends in an {@code EOFException} without a message).
+     */
+    private static String notAKeyStore(Path file, Exception e) {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(512);
+        } catch (IOException io) {
+            return "it cannot be read (" + io.getMessage() + ")";
+        }
+        if (head.length == 0) {
+            return "it is empty";
+        }
+        String text = new String(head, StandardCharsets.US_ASCII);
+        if (text.startsWith("-----BEGIN")) {
+            return "it is a PEM file (" + text.lines().findFirst().orElse("").strip() + "), which the server does not "
+                    + "read; convert the certificate and its key to PKCS12";
+        }
+        if (text.chars().allMatch(c -> c >= 0x20 && c < 0x7f || c == '\n' || c == '\r' || c == '\t')) {
+            return "it is a text file, and a key store is binary";
+        }
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return "its content is neither PKCS12 nor JKS (" + why + ")";
     }
 }

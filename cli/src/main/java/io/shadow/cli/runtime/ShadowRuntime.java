@@ -58,7 +58,7 @@ public final class ShadowRuntime implements AutoCloseable {
     private ShadowRuntime(ShadowConfig config, Tokens tokens) {
         this.config = config;
         var srv = config.server();
-        // before anything is created or opened: a taken port or a wrong key store is the user's to fix
+        // before anything is created or opened: a wrong host, a taken port or a wrong key store is the user's to fix
         ServerPort.checkFree(srv.host(), srv.port());
         if (!srv.tlsKeyStore().isBlank()) {
             ServerKeyStore.check(Path.of(srv.tlsKeyStore()), srv.tlsPassword());
@@ -72,10 +72,16 @@ public final class ShadowRuntime implements AutoCloseable {
         ProfileSet profiles = config.profiles().isBlank() ? ProfileLoader.defaults()
                 : ProfileLoader.load(Path.of(config.profiles()));
         Database db = Database.open(paths.jdbcUrl(), config.store().user(), config.store().password());
-        this.mitigation = new MitigationService(db, profiles, Clock.systemUTC(),
-                ConfigLoader.duration("mitigation.incident-window", config.mitigation().incidentWindow()),
-                ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()),
-                MitigationWiring.options(config, paths, null));
+        try {
+            this.mitigation = new MitigationService(db, profiles, config.profiles().isBlank() ? null
+                    : config.profiles(), Clock.systemUTC(),
+                    ConfigLoader.duration("mitigation.incident-window", config.mitigation().incidentWindow()),
+                    ConfigLoader.duration("mitigation.expiry-sweep", config.mitigation().expirySweep()),
+                    MitigationWiring.options(config, paths, null));
+        } catch (RuntimeException e) {
+            db.close(); // profiles refused: nothing else was started
+            throw e;
+        }
         // assessments scored while the store is down are held and handed over when it is back
         this.handoff = new MitigationHandoff(mitigation.engine(), config.mitigation().maxHeld(),
                 ConfigLoader.duration("mitigation.held-retry", config.mitigation().heldRetry()), Clock.systemUTC(),
@@ -101,11 +107,16 @@ public final class ShadowRuntime implements AutoCloseable {
                 app.start();
             }
         } catch (io.javalin.util.JavalinBindException e) {
-            // another process took the port since ServerPort looked
+            // what changed since ServerPort looked (another process took the port), named as ServerPort names it
             scorer.close();
             handoff.close();
             mitigation.close();
-            throw ServerPort.inUse(srv.host(), srv.port());
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof java.net.BindException b) {
+                    throw ServerPort.refused(srv.host(), srv.port(), b);
+                }
+            }
+            throw e;
         }
         this.scheme = tls == null ? "http" : "https";
     }

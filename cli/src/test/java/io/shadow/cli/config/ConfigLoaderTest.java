@@ -26,7 +26,8 @@ class ConfigLoaderTest {
         Path file = Files.writeString(dir.resolve("afile"), "x");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("data-dir=" + file)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid data-dir = " + file + "; expected a folder Shadow can write in, but " + file
+                .hasMessage("invalid data-dir = " + file + " (from --set); expected a folder Shadow can write in, "
+                        + "but " + file
                         + " is a file, not a folder. Set data-dir to a writable folder (created if missing)");
         assertThatThrownBy(() -> load("scorer: {checkpoint-dir: " + file.resolve("state") + "}\n"))
                 .isInstanceOf(ConfigException.class)
@@ -44,7 +45,22 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load("scorer: {max-in-flight: lots}\n"))
                 .hasMessage("invalid scorer.max-in-flight = lots; expected a whole number");
         assertThatThrownBy(() -> load("", "mitigation.channels.smtp.starttls=maybe"))
-                .hasMessage("invalid mitigation.channels.smtp.starttls = maybe; expected true or false");
+                .hasMessage("invalid mitigation.channels.smtp.starttls = maybe (from --set); expected true or false");
+    }
+
+    @Test
+    void aBadValueFromTheEnvironmentOrSetNamesTheVariableOrSet() throws Exception {
+        Path file = Files.writeString(dir.resolve("shadow.yaml"), "data-dir: " + dir.resolve("data") + "\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of("SHADOW_DETECTOR_THRESHOLD", "abc"), List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid detector.threshold = abc (from SHADOW_DETECTOR_THRESHOLD); expected a number");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of("SHADOW_DETECTOR_THRESHOLD", "-1"), List.of()))
+                .hasMessage("invalid detector.threshold = -1.0 (from SHADOW_DETECTOR_THRESHOLD); expected a positive "
+                        + "number of spreads, e.g. 5");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), List.of("server.port=70000")))
+                .hasMessage("invalid server.port = 70000 (from --set); expected 0-65535");
+        assertThatThrownBy(() -> load("server: {port: 70000}\n"))
+                .hasMessage("invalid server.port = 70000; expected 0-65535");
     }
 
     @Test

@@ -37,10 +37,10 @@ class IntelConfigTest {
     void badTaxiiSettingsNameTheKey() {
         assertThatThrownBy(() -> load(Map.of(), "intel.taxii.url=ftp://taxii.example.org/"))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith(
-                        "invalid intel.taxii.url = ftp://taxii.example.org/; expected an http(s) URL");
+                        "invalid intel.taxii.url = ftp://taxii.example.org/ (from --set); expected an http(s) URL");
         assertThatThrownBy(() -> load(Map.of(), "intel.taxii.url=https://t.example/taxii2/", "intel.taxii.user=u",
-                "intel.taxii.token=t")).hasMessageStartingWith("invalid intel.taxii.token = (hidden); expected empty "
-                + "when intel.taxii.user is set");
+                "intel.taxii.token=t")).hasMessageStartingWith("invalid intel.taxii.token = (hidden) (from --set); "
+                + "expected empty when intel.taxii.user is set");
         assertThatThrownBy(() -> load(Map.of(), "intel.taxii.collections=C2 indicators"))
                 .hasMessageStartingWith("invalid intel.taxii.url = (empty); expected a TAXII discovery URL");
     }
@@ -50,8 +50,10 @@ class IntelConfigTest {
         assertThat(load(Map.of()).intel().maxHeld()).isEqualTo("P7D");
         assertThat(load(Map.of("SHADOW_INTEL_MAX_HELD", "PT36H")).intel().maxHeld()).isEqualTo("PT36H");
         assertThatThrownBy(() -> load(Map.of(), "intel.max-held=7 days")).isInstanceOf(ConfigException.class)
-                .hasMessage("invalid intel.max-held = 7 days; expected an ISO-8601 duration like PT30S or PT2H");
+                .hasMessage("invalid intel.max-held = 7 days (from --set); expected an ISO-8601 duration like PT30S "
+                        + "or PT2H");
         assertThatThrownBy(() -> load(Map.of(), "intel.max-held=-P1D")).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("invalid intel.max-held = -P1D; expected a positive ISO-8601 duration");
+                .hasMessageStartingWith("invalid intel.max-held = -P1D (from --set); expected a positive ISO-8601 "
+                        + "duration");
     }
 }

@@ -44,8 +44,9 @@ class RegistryConfigTest {
     void anUnsupportedRegistrySchemeIsRefusedNamingTheKey() {
         assertThatThrownBy(() -> load(Map.of(), "registry.uri=s3://models/shadow"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid registry.uri = s3://models/shadow; expected empty (<data-dir>/registry), a "
-                        + "directory, file:///dir, or http(s)://host:port of an MLflow server");
+                .hasMessage("invalid registry.uri = s3://models/shadow (from --set); expected empty "
+                        + "(<data-dir>/registry), a directory, file:///dir, or http(s)://host:port of an MLflow "
+                        + "server");
     }
 
     @Test

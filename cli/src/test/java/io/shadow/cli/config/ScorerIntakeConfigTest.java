@@ -66,7 +66,8 @@ class ScorerIntakeConfigTest {
     void aBadSkewOrTenantIsRefusedNamingTheKey() {
         assertThatThrownBy(() -> settings(Map.of(), "scorer.max-future-skew=PT0S"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid scorer.max-future-skew = PT0S; expected a positive ISO-8601 duration like PT30S");
+                .hasMessage("invalid scorer.max-future-skew = PT0S (from --set); expected a positive ISO-8601 "
+                        + "duration like PT30S");
         assertThatThrownBy(() -> settings(Map.of(), "scorer.max-future-skew=P30D"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("invalid scorer.max-future-skew = PT720H; expected a duration from PT1S to P1D, e.g. PT5M");

@@ -32,7 +32,7 @@ public final class ConfigFolders {
     }
 
     private static ConfigException refused(String key, Path dir, String why) {
-        return new ConfigException("invalid " + key + " = " + dir + "; expected a folder Shadow can write in, but "
-                + why + ". Set " + key + " to a writable folder (created if missing)");
+        return ConfigException.invalid(key, dir, "a folder Shadow can write in, but " + why + ". Set " + key
+                + " to a writable folder (created if missing)");
     }
 }

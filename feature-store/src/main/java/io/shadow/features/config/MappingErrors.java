@@ -40,8 +40,7 @@ final class MappingErrors {
         JsonNode given = at(tree, e.getPath());
         Class<?> type = e instanceof MismatchedInputException m ? m.getTargetType()
                 : e.getCause() instanceof InputCoercionException c ? c.getTargetType() : null;
-        return new ConfigException("invalid " + key + " = " + (secret(key) ? "(hidden)" : shown(given)) + "; expected "
-                + expected(type, given));
+        return ConfigException.invalid(key, secret(key) ? "(hidden)" : shown(given), expected(type, given));
     }
 
     private static String expected(Class<?> type, JsonNode given) {
@@ -49,7 +48,7 @@ final class MappingErrors {
             return "a value of another type (see docs/configuration.md)";
         }
         if (type == int.class || type == Integer.class) {
-            return given != null && given.isNumber() ? "a whole number from " + Integer.MIN_VALUE + " to "
+            return given != null && given.isIntegralNumber() ? "a whole number from " + Integer.MIN_VALUE + " to "
                     + Integer.MAX_VALUE : "a whole number";
         }
         if (type == long.class || type == Long.class || type == short.class || type == Short.class

@@ -31,6 +31,8 @@ public final class YamlConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // port: 8080.5 is a typo or a misunderstanding, not port 8080
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             // a key given twice is a mistake (which one was meant?), not "the last one wins"
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile(
@@ -50,6 +52,17 @@ public final class YamlConfig {
 
     public static <T> T load(Class<T> type, String defaults, Path file, Map<String, String> env, String envPrefix,
             List<String> sets) {
+        return load(type, defaults, file, env, envPrefix, sets, c -> { });
+    }
+
+    /**
+     * As {@link #load(Class, String, Path, Map, String, List)}, then {@code validate}; an error about a
+     * value given by an environment variable or {@code --set}, in either step, names that variable or
+     * {@code --set} after the value: the file may hold a good one.
+     */
+    public static <T> T load(Class<T> type, String defaults, Path file, Map<String, String> env, String envPrefix,
+            List<String> sets, java.util.function.Consumer<? super T> validate) {
+        Map<String, String> origins = new java.util.HashMap<>();
         ObjectNode tree = (ObjectNode) read(defaults, "defaults");
         if (file != null) {
             String text;
@@ -82,6 +95,7 @@ public final class YamlConfig {
             for (String key : leaves) {
                 if (envName(envPrefix, key).equals(e.getKey())) {
                     set(tree, key, e.getValue());
+                    origins.put(key, e.getKey());
                 }
             }
         }
@@ -95,14 +109,28 @@ public final class YamlConfig {
                 throw new ConfigException("--set " + key + ": unknown key; known keys: " + leaves);
             }
             set(tree, key, s.substring(eq + 1));
+            origins.put(key, "--set");
         }
+        T config;
         try {
-            return YAML.treeToValue(tree, type);
+            config = YAML.treeToValue(tree, type);
         } catch (JsonMappingException e) {
-            throw MappingErrors.explain(e, tree, file);
+            throw from(MappingErrors.explain(e, tree, file), origins);
         } catch (IOException e) {
             throw new ConfigException("config: " + e.getMessage());
         }
+        try {
+            validate.accept(config);
+        } catch (ConfigException e) {
+            throw from(e, origins);
+        }
+        return config;
+    }
+
+    /** {@code e} naming where its key's value came from, when not from a file or the defaults. */
+    private static ConfigException from(ConfigException e, Map<String, String> origins) {
+        String origin = e.key() == null ? null : origins.get(e.key().replaceFirst("\\[.*", ""));
+        return origin == null ? e : e.from(origin);
     }
 
     /** The environment variable that overrides {@code key}. */
@@ -118,8 +146,7 @@ public final class YamlConfig {
                     "a positive ISO-8601 duration like PT30S");
             return d;
         } catch (java.time.format.DateTimeParseException e) {
-            throw new ConfigException("invalid " + key + " = " + value + "; expected an ISO-8601 duration like PT30S "
-                    + "or PT2H");
+            throw ConfigException.invalid(key, value, "an ISO-8601 duration like PT30S or PT2H");
         }
     }
 
@@ -176,7 +203,11 @@ public final class YamlConfig {
         JsonNode old = node.get(parts[parts.length - 1]);
         if (old != null && old.isArray()) {
             var arr = YAML.createArrayNode();
-            for (String v : value.split(",")) {
+            String items = value.strip();
+            if (items.startsWith("[") && items.endsWith("]")) {
+                items = items.substring(1, items.length() - 1); // as the file writes a list: [a, b]
+            }
+            for (String v : items.split(",")) {
                 if (!v.isBlank()) {
                     arr.add(v.trim());
                 }

@@ -3,6 +3,9 @@ package io.shadow.features.json;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -90,11 +93,24 @@ public final class EventCodec {
     }
 
     /**
-     * The tree of the value at {@code p}'s current token (an element of an array of events), each
-     * field once; the parser stops after it. See {@link #duplicate} for a repeated field.
+     * The tree of the value at {@code p}'s current token, an element of {@code array}, each field once;
+     * the parser stops after it. A repeated field raises {@link EventFormatException} naming it, after
+     * the rest of the element is skipped, so the next element reads as usual. Other unreadable JSON is
+     * thrown as the parser found it.
      */
-    public static JsonNode readTree(JsonParser p) throws IOException {
-        return ELEMENT.readTree(p);
+    public static JsonNode readElement(JsonParser p, JsonStreamContext array) throws IOException {
+        try {
+            return ELEMENT.readTree(p);
+        } catch (JsonProcessingException e) {
+            EventFormatException twice = duplicate(e);
+            if (twice == null) {
+                throw e;
+            }
+            while (p.getParsingContext() != array && p.nextToken() != null) {
+                // the rest of this element
+            }
+            throw twice;
+        }
     }
 
     /** The error for a field given twice, or null when {@code e} is about something else. */
@@ -108,10 +124,33 @@ public final class EventCodec {
                 + "each field once");
     }
 
+    /**
+     * What a parser limit refused, in plain words, or null when {@code e} is about something else.
+     * Jackson gives such an error no location, so it is named by the limit instead.
+     */
+    public static String overLimit(JsonProcessingException e) {
+        if (!(e instanceof StreamConstraintsException)) {
+            return null;
+        }
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (m.startsWith("Document nesting depth")) {
+            int max = StreamReadConstraints.defaults().getMaxNestingDepth();
+            return "the JSON is nested too deep: more than " + max + " arrays and objects inside each other (the "
+                    + "limit is " + max + ")";
+        }
+        // "… exceeds the maximum allowed (N, from `StreamReadConstraints.getX()`)": keep the limit, not the method
+        return "the JSON exceeds a parser limit: " + m.replaceAll(",\\s*from `[^`]*`", "");
+    }
+
     private static EventFormatException unreadable(JsonProcessingException e) {
         EventFormatException dup = duplicate(e);
         if (dup != null) {
             return dup;
+        }
+        String limit = overLimit(e);
+        if (limit != null) {
+            return new EventFormatException(null, limit + "; an event is one flat JSON object (with 'raw' one "
+                    + "level of extra fields)");
         }
         String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         if (m.startsWith("Trailing token")) {

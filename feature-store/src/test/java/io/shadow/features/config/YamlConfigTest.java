@@ -73,6 +73,19 @@ class YamlConfigTest {
     }
 
     @Test
+    void aDecimalWhereAWholeNumberIsExpectedIsAnErrorNotRoundedDown() {
+        assertThatThrownBy(() -> load("max-in-flight: 8.5"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid max-in-flight = 8.5; expected a whole number");
+        assertThatThrownBy(() -> load("limits: {max-bytes: 1024.5}"))
+                .hasMessage("invalid limits.max-bytes = 1024.5; expected a whole number");
+        assertThatThrownBy(() -> load(null, Map.of("TEST_MAX_IN_FLIGHT", "8.5")))
+                .hasMessage("invalid max-in-flight = 8.5 (from TEST_MAX_IN_FLIGHT); expected a whole number");
+        assertThatThrownBy(() -> load(null, Map.of(), "limits.max-bytes=1024.5"))
+                .hasMessage("invalid limits.max-bytes = 1024.5 (from --set); expected a whole number");
+    }
+
+    @Test
     void aSingleValueWhereAListIsExpectedShowsTheList() {
         assertThatThrownBy(() -> load("feeds: /etc/x"))
                 .isInstanceOf(ConfigException.class)
@@ -94,14 +107,43 @@ class YamlConfigTest {
     }
 
     @Test
-    void environmentAndSetOverridesAreExplainedTheSameWay() {
+    void environmentAndSetOverridesAreExplainedTheSameWayNamingTheVariableOrSet() {
         assertThatThrownBy(() -> load(null, Map.of("TEST_MAX_IN_FLIGHT", "eight")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid max-in-flight = eight; expected a whole number");
+                .hasMessage("invalid max-in-flight = eight (from TEST_MAX_IN_FLIGHT); expected a whole number");
         assertThatThrownBy(() -> load(null, Map.of(), "starttls=yes please"))
-                .hasMessage("invalid starttls = yes please; expected true or false");
+                .hasMessage("invalid starttls = yes please (from --set); expected true or false");
         assertThatThrownBy(() -> load(null, Map.of(), "tokens=admin"))
-                .hasMessage("invalid tokens[0] = admin; expected a mapping of the keys name, principal, role-name");
+                .hasMessage("invalid tokens[0] = admin (from --set); expected a mapping of the keys name, principal, "
+                        + "role-name");
+        assertThatThrownBy(() -> load("ratio: half", Map.of("TEST_MAX_IN_FLIGHT", "9")))
+                .as("a value from the file names no variable")
+                .hasMessage("invalid ratio = half; expected a number");
+        assertThatThrownBy(() -> load(null, Map.of("TEST_RATIO", "half"), "ratio=lots"))
+                .hasMessage("invalid ratio = lots (from --set); expected a number");
+    }
+
+    @Test
+    void aValidationErrorAboutAnOverriddenValueNamesTheVariableOrSetToo() throws Exception {
+        java.util.function.Consumer<Settings> validate = s -> ConfigException.check(s.maxInFlight() > 0,
+                "max-in-flight", s.maxInFlight(), "at least 1");
+        Path file = Files.writeString(dir.resolve("test.yaml"), "max-in-flight: 0\n");
+        assertThatThrownBy(() -> YamlConfig.load(Settings.class, DEFAULTS, file, Map.of(), "TEST", List.of(), validate))
+                .hasMessage("invalid max-in-flight = 0; expected at least 1");
+        assertThatThrownBy(() -> YamlConfig.load(Settings.class, DEFAULTS, null, Map.of("TEST_MAX_IN_FLIGHT", "0"),
+                "TEST", List.of(), validate))
+                .hasMessage("invalid max-in-flight = 0 (from TEST_MAX_IN_FLIGHT); expected at least 1");
+        assertThatThrownBy(() -> YamlConfig.load(Settings.class, DEFAULTS, null, Map.of(), "TEST",
+                List.of("max-in-flight=-2"), validate))
+                .hasMessage("invalid max-in-flight = -2 (from --set); expected at least 1");
+    }
+
+    @Test
+    void aListFromTheEnvironmentOrSetIsCommaSeparatedWithOrWithoutTheFilesBrackets() throws Exception {
+        assertThat(load(null, Map.of(), "feeds=/etc/x,/etc/y").feeds()).containsExactly("/etc/x", "/etc/y");
+        assertThat(load(null, Map.of(), "feeds=[/etc/x, /etc/y]").feeds()).containsExactly("/etc/x", "/etc/y");
+        assertThat(load(null, Map.of("TEST_FEEDS", "[/etc/x]")).feeds()).containsExactly("/etc/x");
+        assertThat(load("feeds: [/etc/x]", Map.of(), "feeds=[]").feeds()).isEmpty();
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shadow.features.json.EventCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -76,6 +77,10 @@ final class JsonBody {
         if (e instanceof UnrecognizedPropertyException u) {
             return "unknown field '" + u.getPropertyName() + "'" + at + "; known fields: "
                     + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+        }
+        String limit = EventCodec.overLimit(e);
+        if (limit != null) {
+            return limit;
         }
         if (message.startsWith("No content to map")) {
             return "the body is empty";

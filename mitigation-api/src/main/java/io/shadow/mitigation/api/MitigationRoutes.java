@@ -42,9 +42,10 @@ public final class MitigationRoutes {
     /** This module's OpenAPI fragment (see {@link OpenApiFragments}). */
     public static final String OPENAPI = "openapi/mitigation.json";
     private static final String MISSING_TENANT = "X-Shadow-Tenant header (or tenant query parameter) is required: the tenant "
-            + "whose rules decide, exactly as its events name it (tenant ids are case-sensitive; events without one "
-            + "belong to 'default'). Without it no rule could match and every request would pass, so Shadow does not "
-            + "decide; set it in the gateway (SHADOW_TENANT in docs/nginx-shadow.conf)";
+            + "whose rules decide, exactly as its events name it (tenant ids are case-sensitive; an event without one "
+            + "is scored only when scorer.default-tenant names its tenant). Without it no rule could match and every "
+            + "request would pass, so Shadow does not decide; set it in the gateway (SHADOW_TENANT in "
+            + "docs/nginx-shadow.conf)";
     private final MitigationService service;
     private final MitigationEngine engine;
     private final Decisions decisions;

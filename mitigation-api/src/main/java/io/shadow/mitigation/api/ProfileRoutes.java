@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.shadow.mitigation.engine.MitigationEngine;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.profile.ProfileVersions;
+import io.shadow.mitigation.store.ProfileStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -26,10 +27,21 @@ public final class ProfileRoutes {
 
     public void register(JavalinConfig cfg) {
         cfg.routes.get("/v1/profiles", ctx -> ctx.json(engine.profiles()), OPERATOR);
-        cfg.routes.get("/v1/profiles/versions", ctx -> ctx.json(versions.list()), OPERATOR);
+        cfg.routes.get("/v1/profiles/versions", ctx -> ctx.json(versions.list().stream().map(ProfileRoutes::summary)
+                .toList()), OPERATOR);
         cfg.routes.get("/v1/profiles/versions/{version}", this::version, OPERATOR);
         cfg.routes.post("/v1/profiles", RequestLimits.bodyAtMost(RequestLimits.MAX_PROFILES_BYTES,
                 idempotency.wrap(this::upload)), ADMIN);
+    }
+
+    /** A version in the list: who and when, without its text (the list reads none: GET one version for it). */
+    private static Map<String, Object> summary(ProfileStore.Version v) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("version", v.version());
+        out.put("author", v.author());
+        out.put("uploadedBy", v.uploadedBy());
+        out.put("uploadedAt", v.uploadedAt());
+        return out;
     }
 
     private void version(Context ctx) {

@@ -48,19 +48,47 @@ public final class ProfileVersions {
         this.listener = l;
     }
 
-    /** The profiles to start with: the configured ones if newer than the stored ones (then stored), else the stored. */
+    /** As {@link #startWith(ProfileSet, String)} for profiles that come from no file (the built-in defaults). */
     public ProfileSet startWith(ProfileSet configured) {
+        return startWith(configured, null);
+    }
+
+    /**
+     * The profiles to start with: the configured ones if newer than the stored ones (then stored), else
+     * the stored. A profiles {@code file} (null: the built-in defaults) whose rules differ from the stored
+     * version of the same number is refused: its edit would silently not be in force. One older than the
+     * stored version leaves that in force, with a WARN saying how to put the file's rules in force.
+     */
+    public ProfileSet startWith(ProfileSet configured, String file) {
         var latest = store.latest();
         if (latest.isEmpty() || configured.version() > latest.get().version()) {
             store.insert(new Version(configured.version(), configured.author(), "configuration", Instant.now(),
                     toYaml(configured)));
             return configured;
         }
-        if (configured.version() < latest.get().version()) {
-            LOG.info("profiles v{} from the store are newer than the configured v{}; keeping v{}",
-                    latest.get().version(), configured.version(), latest.get().version());
+        Version stored = latest.get();
+        ProfileSet inForce = ProfileLoader.parseStored(stored.yaml(), "stored profiles v" + stored.version());
+        int next = stored.version() + 1;
+        String origin = "configuration".equals(stored.uploadedBy()) ? "stored from the profiles configured at an "
+                + "earlier start" : "uploaded by " + stored.uploadedBy();
+        if (file != null && configured.version() == stored.version() && !toYaml(configured).equals(toYaml(inForce))) {
+            throw new ProfileException(List.of("profiles file " + file + " has version " + configured.version()
+                    + ", the version stored and in force (" + origin + "), but different rules: "
+                    + "started, Shadow would keep the stored rules and ignore the edit. Raise 'version' in " + file
+                    + " to " + next + " to put the edited rules in force (or undo the edit: GET "
+                    + "/v1/profiles/versions/" + stored.version() + "?format=yaml shows the stored rules)"));
         }
-        return ProfileLoader.parseStored(latest.get().yaml(), "stored profiles v" + latest.get().version());
+        if (configured.version() < stored.version()) {
+            if (file != null) {
+                LOG.warn("profiles file {} has version {}, older than the stored version {} in force ({}): its rules "
+                        + "are not in force. To put them in force, raise 'version' in {} to {} and restart", file,
+                        configured.version(), stored.version(), origin, file, next);
+            } else {
+                LOG.info("profiles v{} from the store are newer than the built-in v{}; keeping v{}", stored.version(),
+                        configured.version(), stored.version());
+            }
+        }
+        return inForce;
     }
 
     /** Validates and stores a new version, then puts it in force; returns it. */

@@ -102,7 +102,10 @@ class DecisionEndpointTest {
             assertThat(r.headers().firstValue("X-Shadow-Decision")).as("no verdict to act on").isEmpty();
             assertThat(RunningApi.json(r).path("error").asText())
                     .startsWith("X-Shadow-Tenant header (or tenant query parameter) is required")
-                    .contains("tenant ids are case-sensitive", "SHADOW_TENANT in docs/nginx-shadow.conf");
+                    .contains("tenant ids are case-sensitive", "SHADOW_TENANT in docs/nginx-shadow.conf")
+                    .as("the scorer refuses an event without a tenant unless told whose it is")
+                    .contains("an event without one is scored only when scorer.default-tenant names its tenant")
+                    .doesNotContain("belong to 'default'");
         }
         HttpResponse<String> commands = api.get("/v1/agent/commands?host=ws-17", RunningApi.AGENT);
         assertThat(commands.statusCode()).as(commands.body()).isEqualTo(400);

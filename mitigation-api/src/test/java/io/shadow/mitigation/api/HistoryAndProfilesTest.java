@@ -132,6 +132,10 @@ class HistoryAndProfilesTest {
             JsonNode versions = RunningApi.json(api.get("/v1/profiles/versions", RunningApi.OPERATOR));
             assertThat(versions).extracting(v -> v.path("version").asInt() + " " + v.path("author").asText() + " "
                     + v.path("uploadedBy").asText()).containsExactly("2 alice admin", "1 shadow-defaults configuration");
+            assertThat(versions).as("the list names each version; its text is GET /v1/profiles/versions/{version}")
+                    .allSatisfy(v -> assertThat(v.fieldNames()).toIterable()
+                            .containsExactly("version", "author", "uploadedBy", "uploadedAt"));
+            assertThat(versions.get(0).path("uploadedAt").asText()).isNotBlank();
             assertThat(api.get("/v1/profiles/versions/2?format=yaml", RunningApi.OPERATOR).body()).isEqualTo(v2);
             String v1 = api.get("/v1/profiles/versions/1?format=yaml", RunningApi.OPERATOR).body();
             assertThat(v1).as("the bundled defaults, stored as read, thresholds in their order")

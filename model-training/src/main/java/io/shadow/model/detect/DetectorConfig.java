@@ -38,8 +38,6 @@ public record DetectorConfig(double threshold, double hourPrior, double populati
     }
 
     private static void check(boolean ok, String key, Object value, String expected) {
-        if (!ok) {
-            throw new IllegalArgumentException("invalid " + key + " = " + value + "; expected " + expected);
-        }
+        io.shadow.features.config.ConfigException.check(ok, key, value, expected);
     }
 }

@@ -75,27 +75,23 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
                 }
                 int from = (int) p.currentTokenLocation().getCharOffset();
                 try {
-                    JsonNode node = EventCodec.readTree(p);
+                    JsonNode node = EventCodec.readElement(p, array);
                     EventCodec.checkSize(body, from, (int) p.currentLocation().getCharOffset());
                     ok.add(rules == null ? EventCodec.fromNode(node) : rules.decode(node));
                 } catch (EventFormatException e) {
                     errors.add(new Rejected(i, e.field(), e.getMessage()));
-                } catch (JsonProcessingException e) {
-                    EventFormatException dup = EventCodec.duplicate(e);
-                    if (dup == null) {
-                        throw e;
-                    }
-                    errors.add(new Rejected(i, dup.field(), dup.getMessage()));
-                    while (p.getParsingContext() != array && p.nextToken() != null) {
-                        // the rest of this element; the next one is read as usual
-                    }
                 }
                 i++;
             }
         } catch (JsonProcessingException e) {
-            errors.add(new Rejected(i, null, "not valid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + " (" + e.getOriginalMessage() + "); the events before it were "
-                    + "read, the rest of the array was not"));
+            String limit = EventCodec.overLimit(e);
+            if (limit != null) {
+                // where the array stops being readable is unknown (no location): none of it is scored
+                throw new EventFormatException(null, limit + "; nothing was scored: an event is one flat JSON object "
+                        + "(with 'raw' one level of extra fields) and a batch one array of them");
+            }
+            errors.add(new Rejected(i, null, "not valid JSON" + EventCodec.at(e.getLocation()) + " ("
+                    + e.getOriginalMessage() + "); the events before it were read, the rest of the array was not"));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
