@@ -53,17 +53,15 @@ public final class ShadowRuntime implements AutoCloseable {
     private final MitigationHandoff handoff;
     private final ScorerService scorer;
     private final Javalin app;
+    private final DataDirLock dataDirLock;
     private String scheme;
 
-    private ShadowRuntime(ShadowConfig config, Tokens tokens) {
+    /** After {@link #start}'s checks, holding the data-dir. */
+    private ShadowRuntime(ShadowConfig config, Tokens tokens, ResolvedPaths paths, DataDirLock dataDirLock) {
         this.config = config;
+        this.dataDirLock = dataDirLock;
         var srv = config.server();
-        // before anything is created or opened: a wrong host, a taken port or a wrong key store is the user's to fix
-        ServerPort.checkFree(srv.host(), srv.port());
-        if (!srv.tlsKeyStore().isBlank()) {
-            ServerKeyStore.check(Path.of(srv.tlsKeyStore()), srv.tlsPassword());
-        }
-        this.paths = ResolvedPaths.of(config).prepareDataDir();
+        this.paths = paths;
         ScorerSettings scorerSettings = config.scorer().toSettings(paths.dataDir());
         if (scorerSettings.checkpointDir() != null) {
             // the scorer checks it too, but only after the store has opened: refuse before anything starts
@@ -123,7 +121,21 @@ public final class ShadowRuntime implements AutoCloseable {
 
     public static ShadowRuntime start(ShadowConfig config) {
         HostTokenTenants.warnings(config).forEach(LOG::warn);
-        return new ShadowRuntime(config, tokens(config));
+        Tokens tokens = tokens(config);
+        var srv = config.server();
+        // before anything is created or opened: a wrong host, a taken port or a wrong key store is the user's to fix
+        ServerPort.checkFree(srv.host(), srv.port());
+        if (!srv.tlsKeyStore().isBlank()) {
+            ServerKeyStore.check(Path.of(srv.tlsKeyStore()), srv.tlsPassword());
+        }
+        ResolvedPaths paths = ResolvedPaths.of(config).prepareDataDir();
+        DataDirLock lock = DataDirLock.acquire(paths.dataDir(), "serving " + srv.host() + ":" + srv.port());
+        try {
+            return new ShadowRuntime(config, tokens, paths, lock);
+        } catch (RuntimeException | Error e) {
+            lock.close();
+            throw e;
+        }
     }
 
     public static Tokens tokens(ShadowConfig config) {
@@ -173,11 +185,15 @@ public final class ShadowRuntime implements AutoCloseable {
     @Override
     public void close() {
         scorer.drain();
-        mitigation.stream().close();
-        app.stop();
-        scorer.close();
-        handoff.close();
-        mitigation.close();
+        try {
+            mitigation.stream().close();
+            app.stop();
+            scorer.close();
+            handoff.close();
+            mitigation.close();
+        } finally {
+            dataDirLock.close();
+        }
     }
 
     /** The scorer's side of the hand-off: "mitigated high", "held high", … for its answer. */
