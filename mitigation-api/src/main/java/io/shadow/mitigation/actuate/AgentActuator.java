@@ -54,6 +54,9 @@ public final class AgentActuator implements Actuator {
         Map<String, String> out = new LinkedHashMap<>();
         if (params.containsKey("pid")) {
             out.put("pid", params.get("pid"));
+            if (params.containsKey(ProcessRef.START_TICKS)) {
+                out.put(ProcessRef.START_TICKS, params.get(ProcessRef.START_TICKS));
+            }
         } else if (params.containsKey("exe")) {
             out.put("exe", params.get("exe"));
         } else if (t.process() != null) {
@@ -71,6 +74,46 @@ public final class AgentActuator implements Actuator {
             out.put("top_cpu", "1");
         }
         return out;
+    }
+
+    /**
+     * The params to record for a process action: {@code params} plus the anomaly's process ({@code pid},
+     * {@code start_ticks}) when the action acts on it, so that a later modify, withdrawal or restart acts on
+     * the same process (an incident does not keep it); {@code params} unchanged otherwise.
+     */
+    public static Map<String, String> recorded(ActionType type, Map<String, String> params, ActionTarget t) {
+        if ((type != ActionType.SUSPEND_PROCESS && type != ActionType.KILL_PROCESS) || t.process() == null
+                || params.containsKey("pid") || params.containsKey("exe")) {
+            return params;
+        }
+        Map<String, String> out = new LinkedHashMap<>(params);
+        out.put("pid", Long.toString(t.process().pid()));
+        if (t.process().startTicks() != null) {
+            out.put(ProcessRef.START_TICKS, Long.toString(t.process().startTicks()));
+        }
+        return Map.copyOf(out);
+    }
+
+    /** {@code recorded} without what {@link #recorded} added: the params the action was asked for. */
+    public static Map<String, String> requested(Map<String, String> recorded, Map<String, String> asked) {
+        if (asked.containsKey("pid") || asked.containsKey("exe") || !recorded.containsKey("pid")) {
+            return recorded;
+        }
+        Map<String, String> out = new LinkedHashMap<>(recorded);
+        out.remove("pid");
+        out.remove(ProcessRef.START_TICKS);
+        return out;
+    }
+
+    /** The process recorded with a process action ({@link #recorded}), if any. */
+    public static Optional<ProcessRef> process(Map<String, String> recorded) {
+        try {
+            return recorded.containsKey("pid") ? Optional.of(new ProcessRef(Long.parseLong(recorded.get("pid")),
+                    recorded.containsKey(ProcessRef.START_TICKS) ? Long.valueOf(recorded.get(ProcessRef.START_TICKS))
+                            : null)) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

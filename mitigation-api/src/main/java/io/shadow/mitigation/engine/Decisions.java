@@ -142,8 +142,14 @@ public final class Decisions {
         Context c = context(mitigationId);
         refuseLiftingOwnEmergency(c, decider, "modify");
         Incident i = c.incident;
+        // the process its process actions were on (kept with them: the incident does not say which)
+        io.shadow.features.ProcessRef process = store.actionsOf(mitigationId).stream()
+                .filter(r -> r.type().equals(io.shadow.mitigation.actuate.ActionType.SUSPEND_PROCESS.wireName())
+                        || r.type().equals(io.shadow.mitigation.actuate.ActionType.KILL_PROCESS.wireName()))
+                .map(r -> io.shadow.mitigation.actuate.AgentActuator.process(r.params()))
+                .flatMap(java.util.Optional::stream).findFirst().orElse(null);
         ActionTarget target = new ActionTarget(i.tenant(), i.principal(), i.host(),
-                ResourceType.fromWire(i.resourceType()), i.resourceId());
+                ResourceType.fromWire(i.resourceType()), i.resourceId(), process);
         claim(c, Mitigation.MODIFIED, FeedbackRecord.MODIFY, decider, comment);
         List<ActionRecord> unchanged = new ArrayList<>();
         List<ActionRecord> dropped = new ArrayList<>();
@@ -297,7 +303,8 @@ public final class Decisions {
      * not compared.
      */
     private boolean same(ActionSpec spec, ActionRecord r) {
-        if (!r.type().equals(spec.type().wireName()) || !r.params().equals(spec.params())) {
+        if (!r.type().equals(spec.type().wireName())
+                || !io.shadow.mitigation.actuate.AgentActuator.requested(r.params(), spec.params()).equals(spec.params())) {
             return false;
         }
         if (spec.expires() == null || engine.actuators().get(spec.type()).notReversible().isPresent()) {

@@ -246,21 +246,24 @@ public final class MitigationEngine {
             Instant expires) {
         String id = "act-" + UUID.randomUUID();
         String type = spec.type().wireName();
+        // the process acted on is kept with the action: an incident does not keep it, a modify needs it
+        Map<String, String> params = io.shadow.mitigation.actuate.AgentActuator.recorded(spec.type(), spec.params(),
+                target);
         if (dryRun) {
-            return new ActionRecord(id, mitigationId, type, target.describe(), spec.params(), ActionRecord.DRY_RUN, now,
+            return new ActionRecord(id, mitigationId, type, target.describe(), params, ActionRecord.DRY_RUN, now,
                     expires, null, "", "dry run: would " + type + " " + target.describe());
         }
         Actuator actuator = actuators.get(spec.type());
         try {
             Applied applied = actuator.apply(target, spec.params(), expires);
-            return new ActionRecord(id, mitigationId, type, target.describe(), spec.params(), ActionRecord.APPLIED, now,
+            return new ActionRecord(id, mitigationId, type, target.describe(), params, ActionRecord.APPLIED, now,
                     expires, null, applied.handle(), applied.detail());
         } catch (NotApplicableException e) {
-            return new ActionRecord(id, mitigationId, type, target.describe(), spec.params(), ActionRecord.SKIPPED, now,
+            return new ActionRecord(id, mitigationId, type, target.describe(), params, ActionRecord.SKIPPED, now,
                     null, null, "", e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("action {} on {} failed", type, target.describe(), e);
-            return new ActionRecord(id, mitigationId, type, target.describe(), spec.params(), ActionRecord.FAILED, now,
+            return new ActionRecord(id, mitigationId, type, target.describe(), params, ActionRecord.FAILED, now,
                     null, null, "", "failed: " + e.getMessage());
         }
     }

@@ -67,6 +67,36 @@ class ProcessSelectorTest {
     }
 
     @Test
+    void aModifyActsOnTheProcessTheMitigationActedOnThoughTheIncidentDoesNotKeepIt() {
+        Outcome o = api.handle(Assessments.risk(60).on(ResourceType.PROCESS, JAVA).process(4242, 98765).build());
+        assertThat(kill(o).params()).as("the process acted on is kept with the action")
+                .containsEntry("pid", "4242").containsEntry("start_ticks", "98765");
+
+        // the reviewer would rather suspend it than kill it: the pending kill is cancelled, the same process suspended
+        HttpResponse<String> r = api.decide(o.mitigationId(), "modify", "{\"actions\": [{\"type\": "
+                + "\"isolate_host\", \"expires\": \"PT1H\"}, {\"type\": \"suspend_process\", \"expires\": \"PT2H\"}]}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(pending()).containsExactlyInAnyOrder("isolate_host {}",
+                "suspend_process {pid=4242, start_ticks=98765}");
+    }
+
+    @Test
+    void aModifyThatKeepsAProcessActionLeavesItAsItIs() {
+        Outcome o = api.handle(Assessments.risk(60).on(ResourceType.PROCESS, JAVA).process(4242, 98765).build());
+        String killed = kill(o).actionId();
+
+        HttpResponse<String> r = api.decide(o.mitigationId(), "modify", "{\"actions\": [{\"type\": "
+                + "\"isolate_host\"}, {\"type\": \"kill_process\"}]}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(api.store().actionsOf(o.mitigationId())).filteredOn(x -> x.type().equals("kill_process"))
+                .singleElement().satisfies(x -> assertThat(x.actionId()).isEqualTo(killed));
+        assertThat(pending()).containsExactlyInAnyOrder("isolate_host {}",
+                "kill_process {pid=4242, start_ticks=98765}");
+    }
+
+    @Test
     void anAnomalyOnAnExecutableThatNamesNoProcessKillsNothingUntilEveryProcessOfItIsAskedFor() {
         Outcome o = api.handle(Assessments.risk(60).on(ResourceType.PROCESS, JAVA).build());
 
