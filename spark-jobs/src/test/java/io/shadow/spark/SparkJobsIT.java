@@ -327,6 +327,14 @@ class SparkJobsIT {
                     "{}"));
             store.insertMitigation(new Mitigation("mit-inc-d", "inc-d", "p", Band.HIGH, Mitigation.EMERGENCY, 95,
                     Mitigation.APPLIED, "e", t, t, false, null, null, "{}"), List.of());
+            // undecided too, but part of normal: a low-band throttle (rarely reviewed), and a high-band
+            // incident nobody reviewed in the 30 days since it opened
+            store.insertIncident(new Incident("inc-e", "acme", "principal", "u-5", "u-5", null, "data_storage",
+                    "s3://b", "events@data_storage", Band.LOW, 35, Incident.OPEN, t, t.plusSeconds(60), t, 2, "{}"));
+            Instant old = t.minus(java.time.Duration.ofDays(31));
+            store.insertIncident(new Incident("inc-f", "acme", "principal", "u-6", "u-6", null, "data_storage",
+                    "s3://b", "deletes@data_storage", Band.HIGH, 90, Incident.OPEN, old, old.plusSeconds(60), old, 4,
+                    "{}"));
         }
         // a warehouse written before decisions carried own_activity: the import adds the column
         io.delta.tables.DeltaTable.createIfNotExists(spark).location(catalog.path(ShadowTable.FEEDBACK))
@@ -334,7 +342,8 @@ class SparkJobsIT {
                         DeltaTables.schema(ShadowTable.FEEDBACK).fields())
                         .filter(f -> !f.name().equals("own_activity"))
                         .toArray(org.apache.spark.sql.types.StructField[]::new))).execute();
-        FeedbackImportJob.Result r = new FeedbackImportJob(spark, catalog, url, "sa", "").run();
+        FeedbackImportJob.Result r = new FeedbackImportJob(spark, catalog, url, "sa", "",
+                java.time.Clock.fixed(t.plus(java.time.Duration.ofDays(1)), java.time.ZoneOffset.UTC)).run();
 
         assertThat(r.feedback()).isEqualTo(3);
         assertThat(r.incidents()).as("the self-rejected incident stays unlabelled").isEqualTo(2);
@@ -343,7 +352,8 @@ class SparkJobsIT {
         new KernelTableReader().scan(catalog.path(ShadowTable.INCIDENTS), row ->
                 labels.put(row.string("entity_id"), row.intValue("label")));
         assertThat(labels).containsExactlyInAnyOrderEntriesOf(Map.of("u-1", 1, "u-2", 0));
-        assertThat(r.unreviewed()).as("the self-rejected and the undecided incident await review").isEqualTo(2);
+        assertThat(r.unreviewed()).as("the self-rejected and the undecided medium and high incidents await review")
+                .isEqualTo(2);
         List<String> awaiting = new ArrayList<>();
         new KernelTableReader().scan(catalog.path(ShadowTable.UNREVIEWED_INCIDENTS), row ->
                 awaiting.add(row.string("entity_id") + " " + row.string("pattern") + " " + row.string("band") + " "

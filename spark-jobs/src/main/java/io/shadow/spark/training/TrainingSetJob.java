@@ -140,11 +140,11 @@ public final class TrainingSetJob {
                         EntityKind.fromWire(r.getAs("entity_kind")), r.getAs("entity_id")), r.getAs("start_time"),
                         r.getAs("end_time"), r.getAs("pattern"), r.<Integer>getAs("label")))
                 .toList();
-        List<Reviewed> awaiting = DeltaTables.read(spark, catalog, ShadowTable.UNREVIEWED_INCIDENTS).collectAsList()
-                .stream().map(r -> new Reviewed(r.getAs("incident_id"), new EntityKey(r.getAs("tenant"),
+        Map<EntityKey, List<Reviewed>> awaiting = DeltaTables.read(spark, catalog, ShadowTable.UNREVIEWED_INCIDENTS)
+                .collectAsList().stream().map(r -> new Reviewed(r.getAs("incident_id"), new EntityKey(r.getAs("tenant"),
                         EntityKind.fromWire(r.getAs("entity_kind")), r.getAs("entity_id")), r.getAs("start_time"),
                         r.getAs("end_time"), r.getAs("pattern"), -1))
-                .toList();
+                .collect(java.util.stream.Collectors.groupingBy(Reviewed::entity));
 
         // which reviewed incident each anomaly falls in, and the patterns of each incident
         Map<Row, Reviewed> incidentOf = new HashMap<>();
@@ -169,7 +169,7 @@ public final class TrainingSetJob {
         for (Row a : anomalies) {
             Reviewed own = incidentOf.get(a);
             Instant t = EntityReplay.time(a);
-            if ((own == null || own.label() != 1) && within(awaiting, entity(a), t)) {
+            if ((own == null || own.label() != 1) && within(awaiting.getOrDefault(entity(a), List.of()), t)) {
                 leftOut++;
                 continue;
             }
@@ -218,10 +218,10 @@ public final class TrainingSetJob {
         return new Result(training.size(), positives, leftOut, statRows.size(), entityRows.size());
     }
 
-    /** Whether {@code t} falls in one of {@code incidents}' windows of entity {@code e}, give or take {@link #LABEL_SLACK}. */
-    private static boolean within(List<Reviewed> incidents, EntityKey e, Instant t) {
+    /** Whether {@code t} falls in one of an entity's {@code incidents}' windows, give or take {@link #LABEL_SLACK}. */
+    private static boolean within(List<Reviewed> incidents, Instant t) {
         for (Reviewed rv : incidents) {
-            if (rv.entity().equals(e) && !t.isBefore(rv.start().minus(LABEL_SLACK))
+            if (!t.isBefore(rv.start().minus(LABEL_SLACK))
                     && !t.isAfter(rv.end().plus(LABEL_SLACK))) {
                 return true;
             }
