@@ -35,11 +35,12 @@ final class ShadowProcesses {
     private static final Path PROC = Path.of("/proc");
 
     private final Set<Long> agentLine = new HashSet<>();
+    /** The endpoints served from this host, decided once (a host isolated later may not resolve names). */
     private final List<URI> endpoints;
 
     /** @param endpoints Shadow's URLs the agent uses (actions, scorer); those served from this host are spared */
     ShadowProcesses(List<URI> endpoints) {
-        this.endpoints = List.copyOf(endpoints);
+        this.endpoints = endpoints.stream().filter(u -> u.getHost() != null && local(u.getHost())).toList();
         agentLine.add(1L);
         Optional<ProcessHandle> p = Optional.of(ProcessHandle.current());
         while (p.isPresent()) {
@@ -91,7 +92,8 @@ final class ShadowProcesses {
         } catch (IOException e) {
             return Optional.empty();
         }
-        if (argv.isEmpty() || !Path.of(argv.get(0)).getFileName().toString().startsWith("java")) {
+        if (argv.isEmpty() || !Path.of(argv.get(0)).getFileName().toString().startsWith("java")
+                || !javaRuntime(pid)) {
             return Optional.empty();
         }
         for (int i = 1; i < argv.size(); i++) {
@@ -109,6 +111,24 @@ final class ShadowProcesses {
         return Optional.empty();
     }
 
+    /**
+     * Whether the process runs a Java runtime's launcher (its executable, not what its command line says:
+     * {@code exec -a java xmrig io.shadow.cli.Main} names itself so): {@code <home>/bin/java*} beside
+     * {@code <home>/lib/modules}. A process whose executable cannot be read (another user's, to an agent
+     * not running as root) is not taken for Shadow on its command line alone.
+     */
+    static boolean javaRuntime(long pid) {
+        try {
+            Path exe = Files.readSymbolicLink(PROC.resolve(Long.toString(pid)).resolve("exe"));
+            Path bin = exe.getParent();
+            return exe.getFileName().toString().startsWith("java") && bin != null && bin.getParent() != null
+                    && bin.getFileName().toString().equals("bin")
+                    && Files.isRegularFile(bin.getParent().resolve("lib").resolve("modules"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
     private static String args(List<String> argv, int from) {
         return from < argv.size() ? " " + argv.get(from) : "";
     }
@@ -117,9 +137,6 @@ final class ShadowProcesses {
     private Map<Long, String> endpointOwners() {
         Map<String, String> inodes = new HashMap<>();
         for (URI u : endpoints) {
-            if (u.getHost() == null || !local(u.getHost())) {
-                continue;
-            }
             int port = u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
             for (String table : List.of("net/tcp", "net/tcp6")) {
                 listening(PROC.resolve(table), port).forEach(inode -> inodes.put(inode, u.toString()));

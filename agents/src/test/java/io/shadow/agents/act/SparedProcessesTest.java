@@ -135,4 +135,23 @@ class SparedProcessesTest {
         assertThat(s.spared()).contains("pid " + serve.pid() + " is Shadow's own process (java io.shadow.cli.Main "
                 + "serve)", "pid " + self + " is this agent or one of its parent processes");
     }
+
+    @Test
+    void aProcessThatOnlyCallsItselfShadowOnItsCommandLineIsNotSpared() throws Exception {
+        // `exec -a java cat io.shadow.cli.Main`: argv reads "java io.shadow.cli.Main", the executable is cat
+        // (blocked opening a FIFO of that name, so it stays up without reading anything)
+        Path fifo = dir.resolve("io.shadow.cli.Main");
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        Process fake = new ProcessBuilder("bash", "-c", "exec -a java cat io.shadow.cli.Main").directory(dir.toFile())
+                .start();
+        started.add(fake);
+        Thread.sleep(300);
+        assertThat(Files.readString(Path.of("/proc", Long.toString(fake.pid()), "cmdline")).replace('\0', ' ').trim())
+                .isEqualTo("java io.shadow.cli.Main");
+
+        assertThat(ShadowProcesses.shadowMain(fake.pid())).as("its executable is not a Java runtime").isEmpty();
+        Process serve = shadowServe();
+        Thread.sleep(300);
+        assertThat(ShadowProcesses.shadowMain(serve.pid())).contains("java io.shadow.cli.Main serve");
+    }
 }
