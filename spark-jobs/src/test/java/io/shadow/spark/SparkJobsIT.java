@@ -133,6 +133,8 @@ class SparkJobsIT {
         assertThat(DeltaTables.read(spark, catalog, ShadowTable.QUARANTINE).count())
                 .as("each bad line once, though its file was read twice").isEqualTo(4);
         assertThat(moved.toString()).contains("read again");
+        assertThat(after.resolve("warehouse/_checkpoints/ingest.rereading")).as("read again in full: the mark goes")
+                .doesNotExist();
         IngestJob.Result next = new IngestJob(spark, catalog, after.resolve("landing/events").toUri().toString()).run();
         assertThat(next.batches()).as("the new checkpoint remembers every file").isZero();
         assertThat(next.relocatedFrom()).isNull();

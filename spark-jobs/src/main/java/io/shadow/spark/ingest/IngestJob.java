@@ -127,7 +127,7 @@ public final class IngestJob {
                     + "moved it to {}; reading the landing zone again (events already stored land once)",
                     relocatedFrom, landingEvents, aside);
         }
-        boolean rereading = relocatedFrom != null;
+        boolean rereading = relocatedFrom != null || LandingCheckpoint.rereading(conf, checkpoint);
         long[] counts = new long[3];
         Dataset<Row> lines = spark.readStream().format("text").option("maxFilesPerTrigger", 500)
                 .load(landingEvents)
@@ -145,6 +145,9 @@ public final class IngestJob {
                     .foreachBatch(writeBatch)
                     .start();
             q.awaitTermination();
+            if (rereading) {
+                LandingCheckpoint.reread(conf, checkpoint);
+            }
         } catch (TimeoutException | StreamingQueryException e) {
             throw new IllegalStateException("ingest from " + landingEvents + " failed: " + e.getMessage()
                     + "; nothing past the last completed batch was committed, re-run to resume", e);

@@ -52,21 +52,33 @@ final class LandingCheckpoint {
             if (recorded == null) {
                 return null;
             }
+            // each path qualified by its own file system: the landing zone may be on another than the warehouse
             Path file = new Path(URI.create(recorded));
-            Path root = fs.makeQualified(new Path(landing));
-            return under(fs.makeQualified(file), root) ? null : file.getParent().toString();
+            Path root = new Path(landing);
+            root = root.getFileSystem(conf).makeQualified(root);
+            try {
+                file = file.getFileSystem(conf).makeQualified(file);
+            } catch (IOException | IllegalArgumentException e) {
+                return file.getParent().toString(); // a file system this run cannot even open: not the landing zone
+            }
+            return under(file, root) ? null : file.getParent().toString();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the ingest checkpoint " + checkpoint + ": " + e.getMessage()
                     + "; check its permissions", e);
         }
     }
 
-    /** Moves the checkpoint aside as {@code <checkpoint>.moved-<epoch millis>}; returns where. */
+    /**
+     * Moves the checkpoint aside as {@code <checkpoint>.moved-<epoch millis>}, and marks the landing zone
+     * as being read again ({@link #rereading}) until a run completes; returns where.
+     */
     static String setAside(Configuration conf, String checkpoint) {
         Path from = new Path(checkpoint);
         Path to = new Path(checkpoint + ".moved-" + Instant.now().toEpochMilli());
         try {
-            if (!from.getFileSystem(conf).rename(from, to)) {
+            FileSystem fs = from.getFileSystem(conf);
+            fs.create(marker(checkpoint), true).close();
+            if (!fs.rename(from, to)) {
                 throw new IOException("rename returned false");
             }
             return to.toString();
@@ -75,6 +87,32 @@ final class LandingCheckpoint {
                     + "); move or delete it by hand and run again: the landing zone is then read again, and "
                     + "events already stored land once", e);
         }
+    }
+
+    /**
+     * Whether the landing zone is being read again after a move (set aside, and no run has completed
+     * since): lines already quarantined are then not appended twice, also by a run that resumes one
+     * that failed part-way.
+     */
+    static boolean rereading(Configuration conf, String checkpoint) {
+        try {
+            return marker(checkpoint).getFileSystem(conf).exists(marker(checkpoint));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + marker(checkpoint) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A run completed: the landing zone has been read again in full. */
+    static void reread(Configuration conf, String checkpoint) {
+        try {
+            marker(checkpoint).getFileSystem(conf).delete(marker(checkpoint), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + marker(checkpoint) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path marker(String checkpoint) {
+        return new Path(checkpoint + ".rereading");
     }
 
     private static String firstPath(FileSystem fs, Path log) throws IOException {
