@@ -63,8 +63,10 @@ public final class CommandExecutor {
         HttpResponse<String> r = send(HttpRequest.newBuilder(base.resolve(q)).GET());
         if (r.statusCode() != 200) {
             throw new IOException("GET " + q + " answered HTTP " + r.statusCode() + ": " + r.body()
-                    + (r.statusCode() == 401 || r.statusCode() == 403 ? " (actions.token must be an agent-role token)"
-                    : ""));
+                    + (r.statusCode() == 401 ? " (actions.token is not a token Shadow accepts: set it to an agent-role "
+                            + "token of auth.tokens)"
+                    : r.statusCode() == 403 ? " (actions.token may not read these commands: it needs the agent role, "
+                            + "and a token bound to a host or tenant reads only that host's and tenant's)" : ""));
         }
         List<Result> results = new java.util.ArrayList<>();
         for (JsonNode c : JSON.readTree(r.body())) {

@@ -59,6 +59,18 @@ public final class ProfileVersions {
      * version of the same number is refused: its edit would silently not be in force. One older than the
      * stored version leaves that in force, with a WARN saying how to put the file's rules in force.
      */
+    /** Writes the stored rules beside {@code file} to compare with (the service is not up to be asked); says where. */
+    private static String storedBeside(String file, Version stored) {
+        java.nio.file.Path copy = java.nio.file.Path.of(file + ".stored-v" + stored.version());
+        try {
+            java.nio.file.Files.writeString(copy, stored.yaml());
+            return "the stored rules are written to " + copy + " to compare with";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "the stored rules could not be written beside it (" + e.getMessage() + "); a running service "
+                    + "shows them at GET /v1/profiles/versions/" + stored.version() + "?format=yaml";
+        }
+    }
+
     public ProfileSet startWith(ProfileSet configured, String file) {
         var latest = store.latest();
         if (latest.isEmpty() || configured.version() > latest.get().version()) {
@@ -75,8 +87,8 @@ public final class ProfileVersions {
             throw new ProfileException(List.of("profiles file " + file + " has version " + configured.version()
                     + ", the version stored and in force (" + origin + "), but different rules: "
                     + "started, Shadow would keep the stored rules and ignore the edit. Raise 'version' in " + file
-                    + " to " + next + " to put the edited rules in force (or undo the edit: GET "
-                    + "/v1/profiles/versions/" + stored.version() + "?format=yaml shows the stored rules)"));
+                    + " to " + next + " to put the edited rules in force (or undo the edit; " + storedBeside(file, stored)
+                    + ")"));
         }
         if (configured.version() < stored.version()) {
             if (file != null) {

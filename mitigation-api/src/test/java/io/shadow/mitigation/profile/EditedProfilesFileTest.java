@@ -53,8 +53,10 @@ class EditedProfilesFileTest {
                 .hasMessage("profiles file " + file + " has version 1, the version stored and in force (stored from "
                         + "the profiles configured at an earlier start), but different rules: started, Shadow would "
                         + "keep the stored rules and ignore the edit. Raise 'version' in " + file + " to 2 to put the "
-                        + "edited rules in force (or undo the edit: GET /v1/profiles/versions/1?format=yaml shows the "
-                        + "stored rules)");
+                        + "edited rules in force (or undo the edit; the stored rules are written to " + file
+                        + ".stored-v1 to compare with)");
+        assertThat(Files.readString(Path.of(file + ".stored-v1"))).as("the rules in force, beside the edited file")
+                .contains("per_minute: \"20\"").doesNotContain("per_minute: \"5\"");
         Files.writeString(file, defaults().replace("per_minute: 20", "per_minute: 5").replace("version: 1",
                 "version: 2"));
         assertThat(serve(file)).as("raised as the message says").isEqualTo(2);
