@@ -4,8 +4,6 @@ import io.shadow.agents.capture.ProcFs;
 import io.shadow.features.ProcessRef;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -171,11 +169,7 @@ public final class ProcessControl {
 
     /** The process state letter from /proc ({@code T} stopped, {@code S} sleeping, ...), or empty. */
     public static Optional<Character> state(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return Optional.of(stat.charAt(stat.lastIndexOf(')') + 2));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return io.shadow.agents.capture.ProcFs.statFields(pid).filter(f -> f.length > 0 && !f[0].isEmpty())
+                .map(f -> f[0].charAt(0));
     }
 }

@@ -84,19 +84,29 @@ public final class ProcFs {
      * wall-clock start time, which moves with the clock.
      */
     public static OptionalLong startTicks(long pid) {
-        String stat;
-        try {
-            stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            return OptionalLong.empty();
-        }
-        // the command name (field 2) may hold spaces and parentheses: count fields after its last ')'
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        String[] f = statFields(pid).orElse(new String[0]);
         try {
             return f.length > 19 ? OptionalLong.of(Long.parseLong(f[19])) : OptionalLong.empty();
         } catch (NumberFormatException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /**
+     * The fields of {@code /proc/PID/stat} from the third on (the state letter first, the start time at
+     * index 19); empty when no such process runs (or not on Linux).
+     */
+    public static java.util.Optional<String[]> statFields(long pid) {
+        String stat;
+        try {
+            stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+        // the command name (field 2) may hold spaces and parentheses: count fields after its last ')'
+        int end = stat.lastIndexOf(')');
+        return end < 0 || end + 2 > stat.length() ? java.util.Optional.empty()
+                : java.util.Optional.of(stat.substring(end + 2).trim().split(" "));
     }
 
     /** Bytes read and written by whole disks (partitions, loop and ram devices left out) since boot. */
