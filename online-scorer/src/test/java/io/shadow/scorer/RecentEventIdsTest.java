@@ -72,6 +72,34 @@ class RecentEventIdsTest {
     }
 
     @Test
+    void aWindowWrittenWhileIdsArriveKeepsEveryIdTakenBeforeTheWriteBegan() throws Exception {
+        RecentEventIds recent = new RecentEventIds(1_000_000, 2); // ~17 MB: many chunks per stripe
+        for (int i = 0; i < 200_000; i++) {
+            recent.add(recent.hash("acme", "before-" + i));
+        }
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger during = new java.util.concurrent.atomic.AtomicInteger();
+        Thread scorer = new Thread(() -> {
+            while (writing.get() && during.get() < 300_000) {
+                recent.add(recent.hash("acme", "during-" + during.getAndIncrement()));
+            }
+        });
+        scorer.start();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        recent.write(new java.io.DataOutputStream(bytes));
+        writing.set(false);
+        scorer.join();
+
+        RecentEventIds restored = RecentEventIds.read(new java.io.DataInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray())), 1_000_000, 2);
+        assertThat(during.get()).as("ids arrived while the window was written").isPositive();
+        for (int i = 0; i < 200_000; i++) {
+            assertThat(restored.add(restored.hash("acme", "before-" + i))).as("before-%d", i).isFalse();
+        }
+        assertThat(restored.add(restored.hash("acme", "after"))).isTrue();
+    }
+
+    @Test
     void aBatchTakesEachIdOnceAndMarksRepeatsAcrossStripes() {
         RecentEventIds recent = new RecentEventIds(1_000, 4);
         assertThat(recent.add(recent.hash("acme", "earlier"))).isTrue();
