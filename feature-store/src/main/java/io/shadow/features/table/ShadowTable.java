@@ -98,27 +98,14 @@ public enum ShadowTable {
             required("count", LONG, "how often"),
             required("first_seen", TIMESTAMP, "first time"),
             required("last_seen", TIMESTAMP, "last time"))),
-    INCIDENTS("gold/incidents", List.of(), List.of(
-            required("incident_id", STRING, "id in the mitigation store"),
-            required("tenant", STRING, "client"),
-            required("entity_kind", STRING, "principal or host"),
-            required("entity_id", STRING, "entity"),
-            required("start_time", TIMESTAMP, "first anomalous activity"),
-            required("end_time", TIMESTAMP, "last anomalous activity"),
-            required("pattern", STRING, "anomaly pattern, e.g. bytes_out@data_storage"),
+    INCIDENTS("gold/incidents", List.of(), Incident.columns(
             required("label", INT, "1 confirmed incident, 0 benign (rejected by someone other than the "
                     + "entity itself)"),
             required("decided_at", TIMESTAMP, "when a user or the import labelled it"))),
-    UNREVIEWED_INCIDENTS("gold/unreviewed_incidents", List.of(), List.of(
-            required("incident_id", STRING, "id in the mitigation store"),
-            required("tenant", STRING, "client"),
-            required("entity_kind", STRING, "principal or host"),
-            required("entity_id", STRING, "entity"),
-            required("start_time", TIMESTAMP, "first anomalous activity"),
-            required("end_time", TIMESTAMP, "last anomalous activity"),
-            required("pattern", STRING, "anomaly pattern, e.g. bytes_out@data_storage"),
-            required("band", STRING, "risk band the incident was mitigated in: low, medium or high"),
-            required("opened_at", TIMESTAMP, "when the mitigation API opened it"))),
+    UNREVIEWED_INCIDENTS("gold/unreviewed_incidents", List.of(), Incident.columns(
+            required("band", STRING, "risk band the incident was mitigated in: medium or high (low-band incidents "
+                    + "count as normal unreviewed)"),
+            required("opened_at", TIMESTAMP, "when the mitigation API opened it (listed for 30 days from then)"))),
     FEEDBACK("gold/feedback", List.of(), List.of(
             required("feedback_id", STRING, "id in the mitigation store"),
             required("mitigation_id", STRING, "the mitigation decided on"),
@@ -181,6 +168,22 @@ public enum ShadowTable {
             required("revoked", ColumnType.BOOLEAN, "withdrawn by the feed or superseded by a newer version"),
             optional("modified", TIMESTAMP, "version of the feed object; null for unversioned lists"),
             required("synced_at", TIMESTAMP, "when the sync last wrote the row")));
+
+    /** The columns both incident tables start with (an enum constant cannot read a static field of its enum). */
+    private static final class Incident {
+        static List<Column> columns(Column... more) {
+            List<Column> out = new java.util.ArrayList<>(List.of(
+                    required("incident_id", STRING, "id in the mitigation store"),
+                    required("tenant", STRING, "client"),
+                    required("entity_kind", STRING, "principal or host"),
+                    required("entity_id", STRING, "entity"),
+                    required("start_time", TIMESTAMP, "first anomalous activity"),
+                    required("end_time", TIMESTAMP, "last anomalous activity"),
+                    required("pattern", STRING, "anomaly pattern, e.g. bytes_out@data_storage")));
+            out.addAll(List.of(more));
+            return List.copyOf(out);
+        }
+    }
 
     private final String relativePath;
     private final List<String> partitionColumns;
