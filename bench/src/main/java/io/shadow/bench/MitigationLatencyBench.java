@@ -8,6 +8,7 @@ import io.shadow.cli.runtime.ShadowRuntime;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.EventClass;
 import io.shadow.features.ResourceType;
+import io.shadow.features.files.FileTrees;
 import io.shadow.features.json.EventCodec;
 import io.shadow.mitigation.store.Database;
 import java.io.PrintStream;
@@ -130,6 +131,8 @@ public final class MitigationLatencyBench {
                     .row("latency max", String.format("%.2f ms", sorted.length == 0 ? 0 : sorted[sorted.length - 1]))
                     .figure("probes", sorted.length).figure("p50_ms", pct(sorted, 0.50))
                     .figure("p99_ms", pct(sorted, 0.99)).print();
+        } finally {
+            FileTrees.deleteQuietly(store); // the run's own H2 store
         }
     }
 
