@@ -17,6 +17,11 @@ public record ActionTarget(String tenant, String principal, String host, Resourc
         this(tenant, principal, host, resourceType, resourceId, null);
     }
 
+    /** This target, about {@code p}. */
+    public ActionTarget withProcess(io.shadow.features.ProcessRef p) {
+        return new ActionTarget(tenant, principal, host, resourceType, resourceId, p);
+    }
+
     public String describe() {
         StringBuilder sb = new StringBuilder();
         if (principal != null) {

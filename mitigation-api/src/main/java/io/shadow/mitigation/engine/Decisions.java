@@ -142,14 +142,8 @@ public final class Decisions {
         Context c = context(mitigationId);
         refuseLiftingOwnEmergency(c, decider, "modify");
         Incident i = c.incident;
-        // the process its process actions were on (kept with them: the incident does not say which)
-        io.shadow.features.ProcessRef process = store.actionsOf(mitigationId).stream()
-                .filter(r -> r.type().equals(io.shadow.mitigation.actuate.ActionType.SUSPEND_PROCESS.wireName())
-                        || r.type().equals(io.shadow.mitigation.actuate.ActionType.KILL_PROCESS.wireName()))
-                .map(r -> io.shadow.mitigation.actuate.AgentActuator.process(r.params()))
-                .flatMap(java.util.Optional::stream).findFirst().orElse(null);
         ActionTarget target = new ActionTarget(i.tenant(), i.principal(), i.host(),
-                ResourceType.fromWire(i.resourceType()), i.resourceId(), process);
+                ResourceType.fromWire(i.resourceType()), i.resourceId());
         claim(c, Mitigation.MODIFIED, FeedbackRecord.MODIFY, decider, comment);
         List<ActionRecord> unchanged = new ArrayList<>();
         List<ActionRecord> dropped = new ArrayList<>();
@@ -161,10 +155,13 @@ public final class Decisions {
         try {
             // An action in force stays only if asked for with the same params and, when given, the same expiry
             // (a new rate or expiry replaces the old one).
-            for (ActionRecord r : store.actionsOf(mitigationId)) {
+            List<ActionRecord> recorded = store.actionsOf(mitigationId);
+            for (ActionRecord r : recorded) {
                 boolean keep = ActionRecord.APPLIED.equals(r.status()) && actions.stream().anyMatch(a -> same(a, r));
                 (keep ? unchanged : dropped).add(r);
             }
+            // the process its process actions were on (kept with them: the incident does not say which)
+            target = processOf(recorded).map(target::withProcess).orElse(target);
             step = "undoing the actions it replaces";
             for (ActionRecord r : dropped) {
                 if (actions.stream().anyMatch(a -> a.type().wireName().equals(r.type()))
@@ -302,6 +299,15 @@ public final class Decisions {
      * kill) a lifetime means nothing, and replacing it would do it a second time: {@code expires} is
      * not compared.
      */
+    /** The process a mitigation's process actions acted on, as recorded with them. */
+    private static java.util.Optional<io.shadow.features.ProcessRef> processOf(List<ActionRecord> recorded) {
+        return recorded.stream()
+                .filter(r -> r.type().equals(io.shadow.mitigation.actuate.ActionType.SUSPEND_PROCESS.wireName())
+                        || r.type().equals(io.shadow.mitigation.actuate.ActionType.KILL_PROCESS.wireName()))
+                .map(r -> io.shadow.mitigation.actuate.AgentActuator.process(r.params()))
+                .flatMap(java.util.Optional::stream).findFirst();
+    }
+
     private boolean same(ActionSpec spec, ActionRecord r) {
         if (!r.type().equals(spec.type().wireName())
                 || !io.shadow.mitigation.actuate.AgentActuator.requested(r.params(), spec.params()).equals(spec.params())) {
