@@ -68,7 +68,8 @@ final class NightlyCommand implements Callable<Integer> {
                 cfg.intel().feeds().stream().map(Path::of).toList(), cfg.intel().taxiiSettings(),
                 d.toDetectorConfig(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults(),
                 cfg.scorer().maxTransferBytes(), cfg.scorer().defaultTenant(),
-                ConfigLoader.duration("intel.max-held", cfg.intel().maxHeld()));
+                ConfigLoader.duration("intel.max-held", cfg.intel().maxHeld()),
+                ConfigLoader.duration("mitigation.review-window", cfg.mitigation().reviewWindow()));
         java.time.Clock clock = java.time.Clock.systemUTC();
         RunScope scope = date == null ? RunScope.yesterdayUtc(clock)
                 : RunScope.parse(date, java.time.LocalDate.now(clock));

@@ -344,8 +344,9 @@ class SparkJobsIT {
                         DeltaTables.schema(ShadowTable.FEEDBACK).fields())
                         .filter(f -> !f.name().equals("own_activity"))
                         .toArray(org.apache.spark.sql.types.StructField[]::new))).execute();
-        FeedbackImportJob.Result r = new FeedbackImportJob(spark, catalog, url, "sa", "",
-                java.time.Clock.fixed(t.plus(java.time.Duration.ofDays(1)), java.time.ZoneOffset.UTC)).run();
+        java.time.Clock nextDay = java.time.Clock.fixed(t.plus(java.time.Duration.ofDays(1)), java.time.ZoneOffset.UTC);
+        FeedbackImportJob.Result r = new FeedbackImportJob(spark, catalog, url, "sa", "", nextDay,
+                FeedbackImportJob.DEFAULT_REVIEW_WINDOW).run();
 
         assertThat(r.feedback()).isEqualTo(3);
         assertThat(r.incidents()).as("the self-rejected incident stays unlabelled").isEqualTo(2);
@@ -362,6 +363,8 @@ class SparkJobsIT {
                         + row.instant("start_time") + ".." + row.instant("end_time")));
         assertThat(awaiting).containsExactlyInAnyOrder("u-3 deletes@data_storage medium " + t + ".." + t.plusSeconds(60),
                 "u-4 bytes_out@data_storage high " + t + ".." + t.plusSeconds(90));
+        assertThat(new FeedbackImportJob(spark, catalog, url, "sa", "", nextDay, java.time.Duration.ofHours(12)).run()
+                .unreviewed()).as("mitigation.review-window = PT12H: opened a day ago, no longer awaited").isZero();
         Map<String, Boolean> own = new HashMap<>();
         new KernelTableReader().scan(catalog.path(ShadowTable.FEEDBACK), row ->
                 own.put(row.string("decided_by") + "/" + row.string("entity_id"), row.booleanValue("own_activity")));

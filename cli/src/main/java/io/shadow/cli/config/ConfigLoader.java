@@ -63,6 +63,7 @@ public final class ConfigLoader {
               expiry-sweep: PT30S
               max-held: 10000
               held-retry: PT1S
+              review-window: P30D
               encryption:
                 key-dir: ""
                 roots: []
@@ -129,6 +130,7 @@ public final class ConfigLoader {
         duration("mitigation.expiry-sweep", c.mitigation().expirySweep());
         check(c.mitigation().maxHeld() >= 1, "mitigation.max-held", c.mitigation().maxHeld(), "at least 1");
         duration("mitigation.held-retry", c.mitigation().heldRetry());
+        duration("mitigation.review-window", c.mitigation().reviewWindow());
         try {
             io.shadow.cli.runtime.MitigationWiring.options(c, ResolvedPaths.of(c), null);
         } catch (IllegalArgumentException e) {

@@ -97,9 +97,11 @@ public record ShadowConfig(
      * @param expirySweep ISO-8601 duration between sweeps that undo expired actions
      * @param maxHeld assessments the scorer holds in memory while the mitigation store is unavailable
      * @param heldRetry ISO-8601 duration between attempts to hand held assessments over
+     * @param reviewWindow ISO-8601 duration a medium- or high-band incident nobody has reviewed is kept out of
+     *     what the nightly run learns (baselines, novelty profiles, training labels), from when it opened
      */
     public record Mitigation(String incidentWindow, String expirySweep, int maxHeld, String heldRetry,
-            Encryption encryption, Rollback rollback, Channels channels) {
+            String reviewWindow, Encryption encryption, Rollback rollback, Channels channels) {
     }
 
     /** encrypt_data: the master key's directory (empty: data-dir/keys) and the only roots it may encrypt under. */

@@ -151,4 +151,13 @@ class ConfigLoaderTest {
                         + "[auth.tokens[0].name, auth.tokens[0].token, auth.tokens[0].role, auth.tokens[0].principal, "
                         + "auth.tokens[0].tenant]");
     }
+
+    @Test
+    void unreviewedIncidentsAreKeptOutOfLearningForThirtyDaysUnlessConfiguredOtherwise() {
+        assertThat(ConfigLoader.load(null, Map.of(), List.of()).mitigation().reviewWindow()).isEqualTo("P30D");
+        assertThat(ConfigLoader.load(null, Map.of(), List.of("mitigation.review-window=P14D")).mitigation()
+                .reviewWindow()).isEqualTo("P14D");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("mitigation.review-window=-P1D")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("invalid mitigation.review-window = -P1D");
+    }
 }

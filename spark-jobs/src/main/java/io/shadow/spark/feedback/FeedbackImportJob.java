@@ -25,23 +25,28 @@ import org.apache.spark.sql.SparkSession;
  * {@code feedback} but labels nothing: an attacker holding the account would reject too, so only
  * someone else's rejection teaches the nightly run that the activity was benign. Incidents nobody has
  * labelled yet (no decision, or only the entity's own rejections) in the medium or high band, opened
- * within {@link #AWAITING_REVIEW}, go to {@code unreviewed_incidents}: an attack the emergency path
- * stopped while nobody looked is still an attack, so baselines, novelty profiles and the training set
- * treat them as not normal and not labelled (never as benign). Low-band incidents (logged, throttled
- * for an hour) are rarely reviewed and stay part of normal, as do unreviewed ones older than that, so
- * that a new routine nobody objects to is learned rather than flagged for good. The
- * tables are rewritten from the store, which stays the source of truth, so the import is idempotent. A store
+ * within the review window ({@code mitigation.review-window}, default {@link #DEFAULT_REVIEW_WINDOW}),
+ * go to {@code unreviewed_incidents}: an attack the emergency path stopped while nobody looked is still
+ * an attack, so baselines, novelty profiles and the training set treat them as not normal and not
+ * labelled (never as benign). Low-band incidents (logged, throttled for an hour) are rarely reviewed
+ * and stay part of normal, as do unreviewed ones older than that, so that a new routine nobody objects
+ * to is learned rather than flagged for good. The tables are rewritten from the store, which stays the
+ * source of truth, so the import is idempotent. A store
  * whose schema predates {@code own_activity} (store migration V4, applied when the mitigation API
  * next starts) is read as if no decision were on one's own activity.
  */
 public final class FeedbackImportJob {
-    /** How long an unreviewed medium- or high-band incident is kept out of normal, from when it opened. */
-    public static final java.time.Duration AWAITING_REVIEW = java.time.Duration.ofDays(30);
+    /**
+     * How long an unreviewed medium- or high-band incident is kept out of normal, from when it opened,
+     * unless {@code mitigation.review-window} says otherwise.
+     */
+    public static final java.time.Duration DEFAULT_REVIEW_WINDOW = java.time.Duration.ofDays(30);
 
     private final SparkSession spark;
     private final TableCatalog catalog;
     private final MitigationStoreTables store;
     private final java.time.Clock clock;
+    private final java.time.Duration reviewWindow;
 
     /**
      * Rows written; or, with {@code skipped}, why nothing was imported (no store yet) and the gold
@@ -68,16 +73,20 @@ public final class FeedbackImportJob {
     }
 
     public FeedbackImportJob(SparkSession spark, TableCatalog catalog, String jdbcUrl, String user, String password) {
-        this(spark, catalog, jdbcUrl, user, password, java.time.Clock.systemUTC());
+        this(spark, catalog, jdbcUrl, user, password, java.time.Clock.systemUTC(), DEFAULT_REVIEW_WINDOW);
     }
 
-    /** @param clock the import's time, from which {@link #AWAITING_REVIEW} is counted back */
+    /**
+     * @param clock the import's time, from which {@code reviewWindow} is counted back
+     * @param reviewWindow how long an unreviewed medium- or high-band incident is listed as awaiting review
+     */
     public FeedbackImportJob(SparkSession spark, TableCatalog catalog, String jdbcUrl, String user, String password,
-            java.time.Clock clock) {
+            java.time.Clock clock, java.time.Duration reviewWindow) {
         this.spark = spark;
         this.catalog = catalog;
         this.store = MitigationStoreTables.of(jdbcUrl, user, password);
         this.clock = clock;
+        this.reviewWindow = reviewWindow;
     }
 
     /** Imports the store; skips, creating nothing, when it does not exist yet or has no feedback table. */
@@ -106,7 +115,7 @@ public final class FeedbackImportJob {
                             col("first_seen").as("start_time"), col("last_seen").as("end_time"), col("pattern"),
                             col("label"), col("decided_at"));
             DeltaTables.overwrite(spark, catalog, ShadowTable.INCIDENTS, labelled);
-            java.sql.Timestamp since = java.sql.Timestamp.from(clock.instant().minus(AWAITING_REVIEW));
+            java.sql.Timestamp since = java.sql.Timestamp.from(clock.instant().minus(reviewWindow));
             Dataset<Row> unlabelled = incidents.join(labels, incidents.col("incident_id")
                     .equalTo(labels.col("incident_id")), "left_anti")
                     .filter(org.apache.spark.sql.functions.lower(col("band")).isin("medium", "high")

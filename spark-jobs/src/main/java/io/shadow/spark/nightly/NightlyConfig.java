@@ -7,6 +7,7 @@ import io.shadow.model.intel.taxii.TaxiiSettings;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskModelTrainer;
+import io.shadow.spark.feedback.FeedbackImportJob;
 import io.shadow.spark.intel.ThreatIntelSyncJob;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,11 +26,13 @@ import java.util.List;
  *     null or blank: ingest quarantines them, as the scorer rejects them
  * @param intelMaxHeld how long a threat list refused (or read short) at every sync keeps what it listed
  *     active ({@code intel.max-held}; null: {@link ThreatIntelSyncJob#DEFAULT_MAX_HELD})
+ * @param reviewWindow how long an unreviewed medium- or high-band incident is kept out of what the run
+ *     learns ({@code mitigation.review-window}; null: {@link FeedbackImportJob#DEFAULT_REVIEW_WINDOW})
  */
 public record NightlyConfig(TableCatalog catalog, String landingEvents, String storeJdbcUrl, String storeUser,
         String storePassword, ModelRegistry registry, List<Path> threatFeeds, TaxiiSettings taxii,
         DetectorConfig detector, ResourceRisk resourceRisk, RiskModelTrainer.Settings training,
-        long maxTransferBytes, String defaultTenant, Duration intelMaxHeld) {
+        long maxTransferBytes, String defaultTenant, Duration intelMaxHeld, Duration reviewWindow) {
 
     public NightlyConfig {
         if (maxTransferBytes < 1) {
@@ -38,6 +41,7 @@ public record NightlyConfig(TableCatalog catalog, String landingEvents, String s
         }
         defaultTenant = defaultTenant == null || defaultTenant.isBlank() ? null : defaultTenant;
         intelMaxHeld = intelMaxHeld == null ? ThreatIntelSyncJob.DEFAULT_MAX_HELD : intelMaxHeld;
+        reviewWindow = reviewWindow == null ? FeedbackImportJob.DEFAULT_REVIEW_WINDOW : reviewWindow;
     }
 
     /** Holding refused threat lists back for the default {@link ThreatIntelSyncJob#DEFAULT_MAX_HELD}. */
@@ -46,7 +50,7 @@ public record NightlyConfig(TableCatalog catalog, String landingEvents, String s
             DetectorConfig detector, ResourceRisk resourceRisk, RiskModelTrainer.Settings training,
             long maxTransferBytes, String defaultTenant) {
         this(catalog, landingEvents, storeJdbcUrl, storeUser, storePassword, registry, threatFeeds, taxii, detector,
-                resourceRisk, training, maxTransferBytes, defaultTenant, null);
+                resourceRisk, training, maxTransferBytes, defaultTenant, null, null);
     }
 
     /** Without a default tenant: events that name none are quarantined. */

@@ -54,7 +54,7 @@ public final class NightlyPipeline {
             // a fresh installation has no store until the mitigation API first runs: both steps skip then
             steps.add(new NightlyStep("feedback-import", scope -> {
                 FeedbackImportJob.Result r = new FeedbackImportJob(spark, cfg.catalog(), cfg.storeJdbcUrl(),
-                        cfg.storeUser(), cfg.storePassword()).run();
+                        cfg.storeUser(), cfg.storePassword(), java.time.Clock.systemUTC(), cfg.reviewWindow()).run();
                 return r.skipped() != null ? r.skipped() : r;
             }));
             steps.add(new NightlyStep("profile-suggestions", scope -> {

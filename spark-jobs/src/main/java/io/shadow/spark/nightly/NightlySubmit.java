@@ -52,6 +52,9 @@ public final class NightlySubmit {
                                        SHADOW_INTEL_TAXII_USER and SHADOW_INTEL_TAXII_PASSWORD
               --intel-max-held DURATION  how long a feed refused (or read short) at every sync keeps
                                        what it listed active (ISO-8601, default P7D; intel.max-held)
+              --review-window DURATION   how long a medium- or high-band incident nobody reviewed is
+                                       kept out of what the run learns (ISO-8601, default P30D;
+                                       mitigation.review-window)
               --date YYYY-MM-DD        event date to process (UTC; default: yesterday)
               --from-step STEP         start at this step whatever the run state says
               --restart                ignore the run state and run every step
@@ -63,7 +66,8 @@ public final class NightlySubmit {
             """;
     private static final List<String> VALUED = List.of("--warehouse", "--registry", "--landing", "--store-jdbc-url",
             "--store-user", "--store-password", "--threat-feed", "--taxii-url", "--taxii-collection", "--date", "--from-step",
-            "--shuffle-partitions", "--max-transfer-bytes", "--default-tenant", "--intel-max-held");
+            "--shuffle-partitions", "--max-transfer-bytes", "--default-tenant", "--intel-max-held",
+            "--review-window");
 
     private NightlySubmit() {
     }
@@ -154,11 +158,13 @@ public final class NightlySubmit {
         return new NightlyConfig(catalog, landing, one(opts, "--store-jdbc-url"), one(opts, "--store-user"),
                 one(opts, "--store-password"), registry, feeds, taxii(opts, env), DetectorConfig.defaults(),
                 ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults(), maxTransferBytes(opts),
-                one(opts, "--default-tenant"), intelMaxHeld(opts));
+                one(opts, "--default-tenant"), positiveDuration(opts, "--intel-max-held", "P7D", "PT36H"),
+                positiveDuration(opts, "--review-window", "P30D", "P14D"));
     }
 
-    private static java.time.Duration intelMaxHeld(Map<String, List<String>> opts) {
-        String v = one(opts, "--intel-max-held");
+    private static java.time.Duration positiveDuration(Map<String, List<String>> opts, String option,
+            String byDefault, String example) {
+        String v = one(opts, option);
         if (v == null) {
             return null;
         }
@@ -170,8 +176,8 @@ public final class NightlySubmit {
         } catch (java.time.format.DateTimeParseException e) {
             // named below
         }
-        throw new IllegalArgumentException("--intel-max-held '" + v + "' is not a positive ISO-8601 duration; "
-                + "e.g. P7D (the default) or PT36H");
+        throw new IllegalArgumentException(option + " '" + v + "' is not a positive ISO-8601 duration; "
+                + "e.g. " + byDefault + " (the default) or " + example);
     }
 
     /** The TAXII server from {@code --taxii-url}, credentials from the environment (not the process list). */

@@ -49,6 +49,14 @@ class NightlySubmitTest {
     }
 
     @Test
+    void unreviewedIncidentsAreKeptOutOfLearningForThirtyDaysUnlessGiven() {
+        assertThat(config(Map.of()).reviewWindow()).isEqualTo(java.time.Duration.ofDays(30));
+        assertThat(config(Map.of(), "--review-window", "P14D").reviewWindow()).isEqualTo(java.time.Duration.ofDays(14));
+        assertThatThrownBy(() -> config(Map.of(), "--review-window", "a month")).hasMessage("--review-window "
+                + "'a month' is not a positive ISO-8601 duration; e.g. P30D (the default) or P14D");
+    }
+
+    @Test
     void aRefusedThreatFeedIsHeldForSevenDaysUnlessGiven() {
         assertThat(config(Map.of()).intelMaxHeld()).isEqualTo(java.time.Duration.ofDays(7));
         assertThat(config(Map.of(), "--intel-max-held", "PT36H").intelMaxHeld())
