@@ -51,19 +51,15 @@ public final class AgentActuator implements Actuator {
 
     /** The agent's process selector, in the order it is described: the deciding key first. */
     static Map<String, String> selector(ActionType type, ActionTarget t, Map<String, String> params) {
+        Map<String, String> asked = recorded(type, params, t); // the anomaly's process unless params name one
         Map<String, String> out = new LinkedHashMap<>();
-        if (params.containsKey("pid")) {
-            out.put("pid", params.get("pid"));
-            if (params.containsKey(ProcessRef.START_TICKS)) {
-                out.put(ProcessRef.START_TICKS, params.get(ProcessRef.START_TICKS));
+        if (asked.containsKey("pid")) {
+            out.put("pid", asked.get("pid"));
+            if (asked.containsKey(ProcessRef.START_TICKS)) {
+                out.put(ProcessRef.START_TICKS, asked.get(ProcessRef.START_TICKS));
             }
-        } else if (params.containsKey("exe")) {
-            out.put("exe", params.get("exe"));
-        } else if (t.process() != null) {
-            out.put("pid", Long.toString(t.process().pid()));
-            if (t.process().startTicks() != null) {
-                out.put(ProcessRef.START_TICKS, Long.toString(t.process().startTicks()));
-            }
+        } else if (asked.containsKey("exe")) {
+            out.put("exe", asked.get("exe"));
         } else if (t.resourceType() == ResourceType.PROCESS) {
             throw new NotApplicableException(type.wireName() + ": the anomaly names "
                     + (t.resourceId() == null ? "a process" : "executable " + t.resourceId())

@@ -111,18 +111,14 @@ public final class FeedbackImportJob {
                     .agg(max(when(col("decision").equalTo("reject"), 0).otherwise(1)).as("label"),
                             max("decided_at").as("decided_at"));
             Dataset<Row> labelled = incidents.join(labels, "incident_id")
-                    .select(col("incident_id"), col("tenant"), col("entity_kind"), col("entity_id"),
-                            col("first_seen").as("start_time"), col("last_seen").as("end_time"), col("pattern"),
-                            col("label"), col("decided_at"));
+                    .select(incidentColumns(col("label"), col("decided_at")));
             DeltaTables.overwrite(spark, catalog, ShadowTable.INCIDENTS, labelled);
             java.sql.Timestamp since = java.sql.Timestamp.from(clock.instant().minus(reviewWindow));
             Dataset<Row> unlabelled = incidents.join(labels, incidents.col("incident_id")
                     .equalTo(labels.col("incident_id")), "left_anti")
                     .filter(org.apache.spark.sql.functions.lower(col("band")).isin("medium", "high")
                             .and(col("opened_at").geq(lit(since))))
-                    .select(col("incident_id"), col("tenant"), col("entity_kind"), col("entity_id"),
-                            col("first_seen").as("start_time"), col("last_seen").as("end_time"), col("pattern"),
-                            col("band"), col("opened_at"));
+                    .select(incidentColumns(col("band"), col("opened_at")));
             DeltaTables.overwrite(spark, catalog, ShadowTable.UNREVIEWED_INCIDENTS, unlabelled);
             Dataset<Row> written = DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS);
             return new Result(feedback.count(), written.count(), written.filter(col("label").equalTo(1)).count(),
@@ -130,6 +126,15 @@ public final class FeedbackImportJob {
         } finally {
             feedback.unpersist();
         }
+    }
+
+    /** The columns both gold incident tables start with, as the store names them, then {@code more}. */
+    private static org.apache.spark.sql.Column[] incidentColumns(org.apache.spark.sql.Column... more) {
+        List<org.apache.spark.sql.Column> out = new java.util.ArrayList<>(List.of(col("incident_id"), col("tenant"),
+                col("entity_kind"), col("entity_id"), col("first_seen").as("start_time"),
+                col("last_seen").as("end_time"), col("pattern")));
+        out.addAll(List.of(more));
+        return out.toArray(org.apache.spark.sql.Column[]::new);
     }
 
     /** The store's feedback with {@code own_activity}, false for every decision when the store has no such column yet. */

@@ -104,6 +104,17 @@ public final class TrainingSetJob {
     }
 
     private record Reviewed(String id, EntityKey entity, Instant start, Instant end, String pattern, int label) {
+        /** A row of gold {@code incidents} or {@code unreviewed_incidents} (label -1: none yet). */
+        static Reviewed of(Row r, int label) {
+            return new Reviewed(r.getAs("incident_id"), new EntityKey(r.getAs("tenant"),
+                    EntityKind.fromWire(r.getAs("entity_kind")), r.getAs("entity_id")), r.getAs("start_time"),
+                    r.getAs("end_time"), r.getAs("pattern"), label);
+        }
+
+        /** Whether {@code t} falls in this incident's window, give or take {@link #LABEL_SLACK}. */
+        boolean covers(Instant t) {
+            return !t.isBefore(start.minus(LABEL_SLACK)) && !t.isAfter(end.plus(LABEL_SLACK));
+        }
     }
 
     public Result run() {
@@ -136,14 +147,9 @@ public final class TrainingSetJob {
         snap.destroy();
 
         List<Reviewed> reviewed = DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS).collectAsList().stream()
-                .map(r -> new Reviewed(r.getAs("incident_id"), new EntityKey(r.getAs("tenant"),
-                        EntityKind.fromWire(r.getAs("entity_kind")), r.getAs("entity_id")), r.getAs("start_time"),
-                        r.getAs("end_time"), r.getAs("pattern"), r.<Integer>getAs("label")))
-                .toList();
+                .map(r -> Reviewed.of(r, r.<Integer>getAs("label"))).toList();
         Map<EntityKey, List<Reviewed>> awaiting = DeltaTables.read(spark, catalog, ShadowTable.UNREVIEWED_INCIDENTS)
-                .collectAsList().stream().map(r -> new Reviewed(r.getAs("incident_id"), new EntityKey(r.getAs("tenant"),
-                        EntityKind.fromWire(r.getAs("entity_kind")), r.getAs("entity_id")), r.getAs("start_time"),
-                        r.getAs("end_time"), r.getAs("pattern"), -1))
+                .collectAsList().stream().map(r -> Reviewed.of(r, -1))
                 .collect(java.util.stream.Collectors.groupingBy(Reviewed::entity));
 
         // which reviewed incident each anomaly falls in, and the patterns of each incident
@@ -153,8 +159,7 @@ public final class TrainingSetJob {
             EntityKey e = entity(a);
             Instant t = EntityReplay.time(a);
             for (Reviewed rv : reviewed) {
-                if (rv.entity().equals(e) && !t.isBefore(rv.start().minus(LABEL_SLACK))
-                        && !t.isAfter(rv.end().plus(LABEL_SLACK))) {
+                if (rv.entity().equals(e) && rv.covers(t)) {
                     incidentOf.put(a, rv);
                     patternsOf.computeIfAbsent(rv.id(), x -> new HashSet<>()).add(a.getAs("pattern"));
                     break;
@@ -169,7 +174,8 @@ public final class TrainingSetJob {
         for (Row a : anomalies) {
             Reviewed own = incidentOf.get(a);
             Instant t = EntityReplay.time(a);
-            if ((own == null || own.label() != 1) && within(awaiting.getOrDefault(entity(a), List.of()), t)) {
+            if ((own == null || own.label() != 1)
+                    && awaiting.getOrDefault(entity(a), List.of()).stream().anyMatch(rv -> rv.covers(t))) {
                 leftOut++;
                 continue;
             }
@@ -216,17 +222,6 @@ public final class TrainingSetJob {
         DeltaTables.overwrite(spark, catalog, ShadowTable.ENTITY_PATTERN_STATS,
                 spark.createDataFrame(entityRows, DeltaTables.schema(ShadowTable.ENTITY_PATTERN_STATS)));
         return new Result(training.size(), positives, leftOut, statRows.size(), entityRows.size());
-    }
-
-    /** Whether {@code t} falls in one of an entity's {@code incidents}' windows, give or take {@link #LABEL_SLACK}. */
-    private static boolean within(List<Reviewed> incidents, Instant t) {
-        for (Reviewed rv : incidents) {
-            if (!t.isBefore(rv.start().minus(LABEL_SLACK))
-                    && !t.isAfter(rv.end().plus(LABEL_SLACK))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
