@@ -3,6 +3,7 @@ package io.shadow.cli;
 import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ShadowConfig;
 import io.shadow.cli.runtime.ShadowRuntime;
+import io.shadow.features.config.ConfigException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,9 +66,17 @@ final class ServeCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }, "shadow-serve-shutdown"));
-        try (ShadowRuntime rt = ShadowRuntime.start(cfg)) {
-            System.out.println("shadow serving on " + rt.baseUrl());
-            stop.await();
+        try {
+            ShadowRuntime started;
+            try {
+                started = ShadowRuntime.start(cfg);
+            } catch (ConfigException e) { // a port in use, a key store that does not open: name SHADOW_X or --set
+                throw ConfigLoader.withOrigin(e, System.getenv(), all);
+            }
+            try (ShadowRuntime rt = started) {
+                System.out.println("shadow serving on " + rt.baseUrl());
+                stop.await();
+            }
         } finally {
             stopped.countDown();
         }

@@ -200,7 +200,7 @@ class CommandErrorsTest {
             assertThat(serve(config, "server.tls-key-store=" + c[0])).isEqualTo(2);
 
             assertThat(cli.err.toString()).as(c[0]).startsWith("error: invalid server.tls-key-store = " + c[0]
-                    + "; expected a PKCS12 key store (a JKS one works too) with the server's private key and "
+                    + " (from --set); expected a PKCS12 key store (a JKS one works too) with the server's private key and "
                     + "certificate, but the file is not a key store: " + c[1])
                     .contains(". Make one with keytool (keytool -genkeypair -alias shadow -keyalg EC")
                     .contains("openssl pkcs12 -export -in cert.pem -inkey key.pem -out shadow.p12")
@@ -223,7 +223,7 @@ class CommandErrorsTest {
         assertThat(serve(serveConfig("{port: 0}"), "server.tls-key-store=" + store,
                 "server.tls-password=wrong-password")).isEqualTo(2);
 
-        assertThat(cli.err.toString()).isEqualTo("error: invalid server.tls-password = (hidden); expected the password "
+        assertThat(cli.err.toString()).isEqualTo("error: invalid server.tls-password = (hidden) (from --set); expected the password "
                 + "of the key store " + store + " (server.tls-key-store), but it does not open it"
                 + System.lineSeparator());
         assertThat(dir.resolve("data")).doesNotExist();
@@ -242,7 +242,7 @@ class CommandErrorsTest {
         assertThat(serve(serveConfig("{port: 0}"), "server.tls-key-store=" + store,
                 "server.tls-password=store-password")).isEqualTo(2);
 
-        assertThat(cli.err.toString()).isEqualTo("error: invalid server.tls-key-store = " + store + "; expected its "
+        assertThat(cli.err.toString()).isEqualTo("error: invalid server.tls-key-store = " + store + " (from --set); expected its "
                 + "private key to open with server.tls-password, as the store does, but the key has a password of its "
                 + "own. Give the key the store's password (keytool -keypasswd -alias ALIAS -keystore " + store + ")"
                 + System.lineSeparator());
@@ -262,6 +262,14 @@ class CommandErrorsTest {
                     + "server.port to another port (--set server.port=" + (port + 1) + ", or 0 for any free one)"
                     + System.lineSeparator());
             assertThat(dir.resolve("data")).as("checked before the store is opened").doesNotExist();
+
+            // the same port given on the command line: the message says where it came from
+            cli.err.getBuffer().setLength(0);
+
+            assertThat(serve(serveConfig("{host: 127.0.0.1, port: 0}"), "server.port=" + port)).isEqualTo(2);
+
+            assertThat(cli.err.toString()).startsWith("error: invalid server.port = " + port + " (from --set); "
+                    + "expected a port no other process listens on, but 127.0.0.1:" + port + " is in use.");
         }
     }
 
@@ -269,7 +277,7 @@ class CommandErrorsTest {
     void aHostThatIsNotThisMachinesNamesServerHostNotThePort() throws Exception {
         boolean tenNineLocal = java.net.NetworkInterface.getByInetAddress(
                 java.net.InetAddress.getByName("10.9.9.9")) != null;
-        String expected = "error: invalid server.host = %s; expected an address of this machine (e.g. 127.0.0.1 or "
+        String expected = "error: invalid server.host = %s (from --set); expected an address of this machine (e.g. 127.0.0.1 or "
                 + "0.0.0.0): ";
         String[][] cases = {
             {"999.1.1.1", "'999.1.1.1' is neither an IP address nor a host name that resolves"},

@@ -112,6 +112,11 @@ public final class ConfigLoader {
         return YamlConfig.load(ShadowConfig.class, DEFAULTS, file, env, "SHADOW", sets, ConfigLoader::validate);
     }
 
+    /** {@link YamlConfig#withOrigin} for a check after {@link #load} with the same environment and sets. */
+    public static ConfigException withOrigin(ConfigException e, Map<String, String> env, List<String> sets) {
+        return YamlConfig.withOrigin(e, env, "SHADOW", sets);
+    }
+
     public static String envName(String key) {
         return YamlConfig.envName("SHADOW", key);
     }

@@ -28,7 +28,7 @@ final class ServerKeyStore {
     static void check(Path file, String password) {
         String expected = "a PKCS12 key store (a JKS one works too) with the server's private key and certificate";
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new ConfigException("invalid server.tls-key-store = " + file + "; expected " + expected + ", but "
+            throw ConfigException.invalid("server.tls-key-store", file, expected + ", but "
                     + (Files.isDirectory(file) ? "it is a folder" : Files.exists(file) ? "it cannot be read"
                             : "there is no such file") + ". " + HOW_TO_MAKE);
         }
@@ -39,10 +39,10 @@ final class ServerKeyStore {
             store.load(in, password.toCharArray());
         } catch (IOException | GeneralSecurityException e) {
             if (e.getCause() instanceof UnrecoverableKeyException) {
-                throw new ConfigException("invalid server.tls-password = (hidden); expected the password of the key "
+                throw ConfigException.invalid("server.tls-password", "(hidden)", "the password of the key "
                         + "store " + file + " (server.tls-key-store), but it does not open it");
             }
-            throw new ConfigException("invalid server.tls-key-store = " + file + "; expected " + expected + ", but "
+            throw ConfigException.invalid("server.tls-key-store", file, expected + ", but "
                     + "the file is not a key store: " + notAKeyStore(file, e) + ". " + HOW_TO_MAKE);
         }
         try {
@@ -55,13 +55,13 @@ final class ServerKeyStore {
                 }
             }
         } catch (UnrecoverableKeyException e) {
-            throw new ConfigException("invalid server.tls-key-store = " + file + "; expected its private key to open "
+            throw ConfigException.invalid("server.tls-key-store", file, "its private key to open "
                     + "with server.tls-password, as the store does, but the key has a password of its own. Give the "
                     + "key the store's password (keytool -keypasswd -alias ALIAS -keystore " + file + ")");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot read the key store " + file + ": " + e.getMessage(), e);
         }
-        throw new ConfigException("invalid server.tls-key-store = " + file + "; expected " + expected + ", but it "
+        throw ConfigException.invalid("server.tls-key-store", file, expected + ", but it "
                 + "holds no private key (a trust store?). " + HOW_TO_MAKE);
     }
 

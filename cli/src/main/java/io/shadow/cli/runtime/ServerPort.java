@@ -49,15 +49,14 @@ final class ServerPort {
     }
 
     static ConfigException inUse(String host, int port) {
-        return new ConfigException("invalid server.port = " + port + "; expected a port no other process listens "
-                + "on, but " + host + ":" + port + " is in use. Stop the other process, or set server.port to "
-                + "another port (--set server.port=" + (port == 65535 ? port - 1 : port + 1) + ", or 0 for any free "
-                + "one)");
+        return ConfigException.invalid("server.port", port, "a port no other process listens on, but " + host + ":"
+                + port + " is in use. Stop the other process, or set server.port to another port (--set server.port="
+                + (port == 65535 ? port - 1 : port + 1) + ", or 0 for any free one)");
     }
 
     private static ConfigException badHost(String host, String reason) {
-        return new ConfigException("invalid server.host = " + host + "; expected an address of this machine (e.g. "
-                + "127.0.0.1 or 0.0.0.0): " + reason);
+        return ConfigException.invalid("server.host", host, "an address of this machine (e.g. 127.0.0.1 or "
+                + "0.0.0.0): " + reason);
     }
 
     private static ConfigException cannotListen(String host, int port, IOException e) {

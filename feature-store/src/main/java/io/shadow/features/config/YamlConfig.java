@@ -62,7 +62,6 @@ public final class YamlConfig {
      */
     public static <T> T load(Class<T> type, String defaults, Path file, Map<String, String> env, String envPrefix,
             List<String> sets, java.util.function.Consumer<? super T> validate) {
-        Map<String, String> origins = new java.util.HashMap<>();
         ObjectNode tree = (ObjectNode) read(defaults, "defaults");
         if (file != null) {
             String text;
@@ -95,7 +94,6 @@ public final class YamlConfig {
             for (String key : leaves) {
                 if (envName(envPrefix, key).equals(e.getKey())) {
                     set(tree, key, e.getValue());
-                    origins.put(key, e.getKey());
                 }
             }
         }
@@ -109,28 +107,39 @@ public final class YamlConfig {
                 throw new ConfigException("--set " + key + ": unknown key; known keys: " + leaves);
             }
             set(tree, key, s.substring(eq + 1));
-            origins.put(key, "--set");
         }
         T config;
         try {
             config = YAML.treeToValue(tree, type);
         } catch (JsonMappingException e) {
-            throw from(MappingErrors.explain(e, tree, file), origins);
+            throw withOrigin(MappingErrors.explain(e, tree, file), env, envPrefix, sets);
         } catch (IOException e) {
             throw new ConfigException("config: " + e.getMessage());
         }
         try {
             validate.accept(config);
         } catch (ConfigException e) {
-            throw from(e, origins);
+            throw withOrigin(e, env, envPrefix, sets);
         }
         return config;
     }
 
-    /** {@code e} naming where its key's value came from, when not from a file or the defaults. */
-    private static ConfigException from(ConfigException e, Map<String, String> origins) {
-        String origin = e.key() == null ? null : origins.get(e.key().replaceFirst("\\[.*", ""));
-        return origin == null ? e : e.from(origin);
+    /**
+     * {@code e} naming where its key's value came from when that was an environment variable or
+     * {@code --set}: for checks that run after {@link #load} (a port in use, a key store that does not
+     * open), with the same inputs {@code load} was given.
+     */
+    public static ConfigException withOrigin(ConfigException e, Map<String, String> env, String envPrefix,
+            List<String> sets) {
+        if (e.key() == null) {
+            return e;
+        }
+        String key = e.key().replaceFirst("\\[.*", "");
+        if (sets.stream().anyMatch(s -> s.indexOf('=') > 0 && s.substring(0, s.indexOf('=')).trim().equals(key))) {
+            return e.from("--set");
+        }
+        String variable = envName(envPrefix, key);
+        return env.containsKey(variable) ? e.from(variable) : e;
     }
 
     /** The environment variable that overrides {@code key}. */
