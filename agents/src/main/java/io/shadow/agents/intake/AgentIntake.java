@@ -44,6 +44,7 @@ import java.util.function.LongSupplier;
 public final class AgentIntake implements AutoCloseable {
     /** How much of an oversized body is read and dropped so its sender gets the 413 (16 MiB). */
     static final long DRAIN_LIMIT = 16L << 20;
+    private static final String AFTER_ARRAY = "there is more JSON after the array's closing ]";
     private final HttpServer server;
     private final ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "shadow-intake");
@@ -141,9 +142,10 @@ public final class AgentIntake implements AutoCloseable {
             try {
                 elements(body, good, errors);
             } catch (IOException e) {
-                String limit = e instanceof JsonProcessingException j ? EventCodec.overLimit(j) : null;
-                send(ex, 400, error(400, "body starts like a JSON array but does not parse" + (limit == null ? ""
-                        : " (" + limit + ")") + "; send a JSON array of events or NDJSON"));
+                String why = e instanceof JsonProcessingException j ? AFTER_ARRAY.equals(j.getOriginalMessage())
+                        ? AFTER_ARRAY : EventCodec.overLimit(j) : null;
+                send(ex, 400, error(400, "body starts like a JSON array but does not parse" + (why == null ? ""
+                        : " (" + why + ")") + "; send a JSON array of events or NDJSON"));
                 return;
             }
         } else {
@@ -232,6 +234,9 @@ public final class AgentIntake implements AutoCloseable {
                 } catch (EventFormatException twice) {
                     errors.addObject().put("index", i).put("field", twice.field()).put("error", twice.getMessage());
                 }
+            }
+            if (p.nextToken() != null) { // [..] {..}: what follows the array would be dropped unread
+                throw new JsonParseException(p, AFTER_ARRAY);
             }
         }
     }

@@ -279,6 +279,20 @@ class AgentIntakeTest {
     }
 
     @Test
+    void jsonAfterTheArrayIsRefusedNotDroppedUnread() throws Exception {
+        start(ROOMY);
+
+        HttpResponse<String> r = postAuthorized("[" + event(1) + "]\n" + event(2) + "\n");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).path("error").asText()).isEqualTo("body starts like a JSON array but does not parse "
+                + "(there is more JSON after the array's closing ]); send a JSON array of events or NDJSON");
+        assertThat(spooled()).as("nothing of the request is kept").isEmpty();
+        assertThat(postAuthorized("[" + event(1) + "]  \n").statusCode()).as("white space after it is fine")
+                .isEqualTo(200);
+    }
+
+    @Test
     void aFullSpoolAnswers503WithRetryAfterAndKeepsNothingOfTheBatch() throws Exception {
         start(1024);
         StringBuilder big = new StringBuilder();
@@ -345,8 +359,11 @@ class AgentIntakeTest {
         assertThat(json(array).path("errors").get(1).path("error").asText()).startsWith("field 'a': appears twice");
         assertThat(json(lines).path("errors").get(0).path("error").asText()).as("as an NDJSON line is")
                 .isEqualTo(expected);
+        HttpResponse<String> nestedLine = postAuthorized(nestedTwice + "\n" + event(6) + "\n");
+        assertThat(json(nestedLine).path("errors")).as("a field twice inside raw, as an NDJSON line").hasSize(1);
+        assertThat(json(nestedLine).path("errors").get(0).path("error").asText()).startsWith("field 'a': appears twice");
         assertThat(spooledAfterRestart()).extracting(ActivityEvent::eventId)
-                .containsExactly("files-api-1", "files-api-4", "files-api-5");
+                .containsExactly("files-api-1", "files-api-4", "files-api-5", "files-api-6");
     }
 
     @Test

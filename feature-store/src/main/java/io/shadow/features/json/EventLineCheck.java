@@ -144,10 +144,9 @@ public final class EventLineCheck {
                         }
                     }
                     case "raw" -> {
-                        if (v != JsonToken.START_OBJECT && v != JsonToken.VALUE_NULL) {
+                        if (v == JsonToken.START_OBJECT ? !eachFieldOnce(p) : v != JsonToken.VALUE_NULL) {
                             return false;
                         }
-                        p.skipChildren();
                     }
                     case EventCodec.REJECTED -> {
                         return false;
@@ -158,6 +157,35 @@ public final class EventLineCheck {
             return t == JsonToken.END_OBJECT && p.nextToken() == null && id && time && cls && op && type && who
                     && tenant;
         }
+    }
+
+    /**
+     * Reads the object whose {@code START_OBJECT} is {@code p}'s current token to its end; false when an
+     * object inside it gives a field twice (the full codec refuses that line naming the field, as the
+     * scorer and the nightly ingest do).
+     */
+    private static boolean eachFieldOnce(JsonParser p) throws IOException {
+        java.util.ArrayDeque<java.util.Set<String>> open = new java.util.ArrayDeque<>();
+        open.push(new java.util.HashSet<>());
+        while (!open.isEmpty()) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                return false;
+            }
+            switch (t) {
+                case FIELD_NAME -> {
+                    if (!open.peek().add(p.currentName())) {
+                        return false;
+                    }
+                }
+                case START_OBJECT -> open.push(new java.util.HashSet<>());
+                case START_ARRAY -> open.push(java.util.Set.of()); // an array's elements have no names
+                case END_OBJECT, END_ARRAY -> open.pop();
+                default -> {
+                }
+            }
+        }
+        return true;
     }
 
     /**

@@ -51,12 +51,22 @@ class EventLineCheckTest {
             VALID.replace("\"acme\"", "\" acme\""),                              // a padded tenant
             VALID.replace("\"tenant\":\"acme\",", "\"tenant\":\"acme\",\"tenant\":\"globex\","), // twice
             VALID.replace("\"tenant\":\"acme\",", "\"tenant\":\"acme\",\"region\":\"eu\",\"region\":\"us\","),
+            VALID.replace("{\"awsRegion\"", "{\"a\":1,\"a\":2,\"awsRegion\""),            // twice inside raw
+            VALID.replace("{\"awsRegion\"", "{\"x\":[{\"k\":1},{\"k\":2,\"k\":3}],\"awsRegion\""), // deeper
         };
         for (String line : lines) {
             assertThat(EventLineCheck.validWithId(line)).as(line).isFalse();
             byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             assertThat(EventLineCheck.validWithId(bytes, 0, bytes.length)).as(line).isFalse();
         }
+    }
+
+    @Test
+    void rawWithTheSameNameAtDifferentLevelsStillPasses() {
+        String line = VALID.replace("{\"awsRegion\"", "{\"k\":{\"k\":[{\"k\":1},{\"k\":2}]},\"awsRegion\"");
+
+        assertThat(EventLineCheck.validWithId(line)).as(line).isTrue();
+        assertThat(EventCodec.parse(line).raw()).containsKey("k");
     }
 
     @Test
