@@ -190,13 +190,13 @@ public final class ConfigLoader {
                             + ", role: user, tenant: acme, principal: " + t.principal() + "}: principals of different "
                             + "tenants may share a name, and a user sees and decides only their own principal's "
                             + "incidents in their own tenant");
-            boolean agent = role == io.shadow.mitigation.api.Role.AGENT;
-            check(role == io.shadow.mitigation.api.Role.USER || agent || t.tenant() == null, "auth.tokens[" + t.name()
-                    + "].tenant", t.tenant(), "no tenant: only user and agent tokens name one (role " + t.role()
-                            + " is not confined to one tenant); remove the key");
-            check(!agent || t.tenant() == null || (!t.tenant().isBlank() && t.tenant().equals(t.tenant().strip())),
-                    "auth.tokens[" + t.name() + "].tenant", "'" + t.tenant() + "'", "the tenant this agent token "
-                            + "sends events and reads commands of, exactly as its events name it (no surrounding "
+            check(io.shadow.mitigation.api.Caller.confinable(role) || t.tenant() == null, "auth.tokens[" + t.name()
+                    + "].tenant", t.tenant(), "no tenant: only user, agent and gateway tokens name one (role "
+                            + t.role() + " is not confined to one tenant); remove the key");
+            check(role == io.shadow.mitigation.api.Role.USER || t.tenant() == null
+                    || (!t.tenant().isBlank() && t.tenant().equals(t.tenant().strip())),
+                    "auth.tokens[" + t.name() + "].tenant", "'" + t.tenant() + "'", "the tenant this "
+                            + role.name().toLowerCase(java.util.Locale.ROOT) + " token is confined to, exactly as its events name it (no surrounding "
                             + "white space), or no tenant key");
         }
         java.util.Set<String> names = new java.util.HashSet<>();

@@ -90,12 +90,18 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void onlyUserTokensNameATenantAndNoTwoTokensShareAUsersName() {
+    void onlyUserAgentAndGatewayTokensNameATenantAndNoTwoTokensShareAUsersName() throws Exception {
         assertThatThrownBy(() -> load("auth:\n  tokens: [{name: ops, token: ops-token-0123456789abc, role: operator, "
                 + "tenant: acme}]\n"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid auth.tokens[ops].tenant = acme; expected no tenant: only user and agent tokens "
-                        + "name one (role operator is not confined to one tenant); remove the key");
+                .hasMessage("invalid auth.tokens[ops].tenant = acme; expected no tenant: only user, agent and "
+                        + "gateway tokens name one (role operator is not confined to one tenant); remove the key");
+        assertThat(load("auth:\n  tokens: [{name: nginx, token: nginx-token-0123456789a, role: gateway, "
+                + "tenant: acme}]\n").auth().tokens().get(0).tenant()).isEqualTo("acme");
+        assertThatThrownBy(() -> load("auth:\n  tokens: [{name: nginx, token: nginx-token-0123456789a, role: gateway, "
+                + "tenant: ' acme'}]\n"))
+                .hasMessage("invalid auth.tokens[nginx].tenant = ' acme'; expected the tenant this gateway token is "
+                        + "confined to, exactly as its events name it (no surrounding white space), or no tenant key");
         assertThatThrownBy(() -> load("""
                 auth:
                   tokens:

@@ -8,11 +8,13 @@ import java.util.Objects;
  * different tenants may share a name), so a user without either is refused here rather than left
  * to see other people's incidents. An agent token may name a tenant too: it then sends events and
  * reads commands of that tenant only ({@link #actsIn}), so a compromised host of one tenant cannot
- * speak for another's. Other roles name none: operators and admins see every tenant, and a tenant
- * on their token would suggest a confinement that does not exist.
+ * speak for another's. A gateway token may name one too: it then asks for decisions of that tenant
+ * only, and a request that names no tenant is decided for it (one application, one tenant). Other
+ * roles name none: operators and admins see every tenant, and a tenant on their token would suggest
+ * a confinement that does not exist.
  *
  * @param tenant a user's tenant, exactly as its events name it (case-sensitive); the tenant an agent
- *     token is confined to, or null (any tenant); null for other roles
+ *     or gateway token is confined to, or null (any tenant); null for other roles
  * @param principal a user's principal; an agent's host it is bound to, or null
  */
 public record Caller(String name, Role role, String tenant, String principal) {
@@ -26,25 +28,31 @@ public record Caller(String name, Role role, String tenant, String principal) {
                     + "name the tenant of the principal it speaks for (auth.tokens[].tenant, exactly as its events "
                     + "name it): principals of different tenants may share a name");
         }
-        if (role == Role.AGENT && tenant != null && tenant.isBlank()) {
-            throw new IllegalArgumentException("the agent token '" + name + "' names a blank tenant; name the tenant "
-                    + "of its events exactly as they do (auth.tokens[].tenant), or leave the key out");
-        }
-        if (role != Role.USER && role != Role.AGENT && tenant != null) {
+        if ((role == Role.AGENT || role == Role.GATEWAY) && tenant != null && tenant.isBlank()) {
             throw new IllegalArgumentException("the " + role.name().toLowerCase(java.util.Locale.ROOT) + " token '"
-                    + name + "' names a tenant; only user and agent tokens do (auth.tokens[].tenant): remove it, "
-                    + "this role is not confined to one tenant");
+                    + name + "' names a blank tenant; name its tenant exactly as events do (auth.tokens[].tenant), "
+                    + "or leave the key out");
+        }
+        if (!confinable(role) && tenant != null) {
+            throw new IllegalArgumentException("the " + role.name().toLowerCase(java.util.Locale.ROOT) + " token '"
+                    + name + "' names a tenant; only user, agent and gateway tokens do (auth.tokens[].tenant): remove "
+                    + "it, this role is not confined to one tenant");
         }
     }
 
-    /** A caller without a tenant: an operator, admin, service, gateway, or an agent not confined to one. */
+    /** Whether a token of {@code role} may name a tenant: users must, agents and gateways may. */
+    public static boolean confinable(Role role) {
+        return role == Role.USER || role == Role.AGENT || role == Role.GATEWAY;
+    }
+
+    /** A caller without a tenant: an operator, admin, service, or an agent or gateway not confined to one. */
     public Caller(String name, Role role, String principal) {
         this(name, role, null, principal);
     }
 
     /**
-     * Whether this caller may send events and read or acknowledge commands of {@code tenant}: an agent
-     * (or user) token's own tenant only; any tenant when the token names none.
+     * Whether this caller may send events, read or acknowledge commands and ask for decisions of
+     * {@code tenant}: an agent, gateway (or user) token's own tenant only; any tenant when it names none.
      */
     public boolean actsIn(String tenant) {
         return this.tenant == null || this.tenant.equals(tenant);

@@ -45,7 +45,7 @@ public final class MitigationRoutes {
             + "whose rules decide, exactly as its events name it (tenant ids are case-sensitive; an event without one "
             + "is scored only when scorer.default-tenant names its tenant). Without it no rule could match and every "
             + "request would pass, so Shadow does not decide; set it in the gateway (SHADOW_TENANT in "
-            + "docs/nginx-shadow.conf)";
+            + "docs/nginx-shadow.conf), or give the gateway a token bound to its tenant (auth.tokens[].tenant)";
     private final MitigationService service;
     private final MitigationEngine engine;
     private final Decisions decisions;
@@ -163,14 +163,19 @@ public final class MitigationRoutes {
         String resource = firstNonNull(ctx.header("X-Shadow-Resource"), ctx.queryParam("resource"));
         String host = firstNonNull(ctx.header("X-Shadow-Host"), ctx.queryParam("host"));
         String tenant = firstNonNull(ctx.header("X-Shadow-Tenant"), ctx.queryParam("tenant"));
+        Caller c = ServiceApp.caller(ctx);
+        if ((tenant == null || tenant.isBlank()) && c.role() == Role.GATEWAY && c.tenant() != null) {
+            tenant = c.tenant(); // a gateway token bound to one tenant decides for it
+        }
         if (tenant == null || tenant.isBlank()) {
             // without a tenant no rule can match and every request would pass: refuse to decide instead
             throw new ApiError(400, MISSING_TENANT);
         }
-        Caller c = ServiceApp.caller(ctx);
         if (!c.actsIn(tenant)) {
-            throw new ApiError(403, "agent token '" + c.name() + "' is bound to tenant " + c.tenant() + " and may not "
-                    + "ask for decisions of tenant " + tenant + "; ask with a gateway token (role gateway)");
+            throw new ApiError(403, c.role().name().toLowerCase(java.util.Locale.ROOT) + " token '" + c.name()
+                    + "' is bound to tenant " + c.tenant() + " and may not ask for decisions of tenant " + tenant
+                    + (c.role() == Role.GATEWAY ? "; give this gateway a token of tenant " + tenant + ", or one bound "
+                            + "to no tenant" : "; ask with a gateway token (role gateway)"));
         }
         GatewayDecision d = engine.actuators().gatekeeper().decide(tenant, principal, resource, host,
                 ctx.header("X-Shadow-Key"));

@@ -27,10 +27,12 @@ class CallerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names no tenant");
         assertThatThrownBy(() -> new Caller("ops", Role.OPERATOR, "acme", null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("the operator token 'ops' names a tenant; only user and agent tokens do "
+                .hasMessage("the operator token 'ops' names a tenant; only user, agent and gateway tokens do "
                         + "(auth.tokens[].tenant): remove it, this role is not confined to one tenant");
-        assertThatThrownBy(() -> new Caller("nginx", Role.GATEWAY, "acme", null))
-                .hasMessageStartingWith("the gateway token 'nginx' names a tenant");
+        assertThatThrownBy(() -> new Caller("scorer-2", Role.SERVICE, "acme", null))
+                .hasMessageStartingWith("the service token 'scorer-2' names a tenant");
+        assertThat(new Caller("nginx", Role.GATEWAY, "acme", null).actsIn("globex")).as("a gateway may name one")
+                .isFalse();
     }
 
     @Test
@@ -44,8 +46,8 @@ class CallerTest {
         assertThat(unbound.actsIn("globex")).isTrue();
         assertThat(web1.seesEverything()).isFalse();
         assertThatThrownBy(() -> new Caller("web-1", Role.AGENT, " ", "web-1"))
-                .hasMessage("the agent token 'web-1' names a blank tenant; name the tenant of its events exactly as "
-                        + "they do (auth.tokens[].tenant), or leave the key out");
+                .hasMessage("the agent token 'web-1' names a blank tenant; name its tenant exactly as events do "
+                        + "(auth.tokens[].tenant), or leave the key out");
     }
 
     @Test

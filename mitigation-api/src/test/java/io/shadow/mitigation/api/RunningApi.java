@@ -47,6 +47,8 @@ public final class RunningApi implements AutoCloseable {
     public static final String AGENT_WS99 = "agent-ws99-token-0123456789ab";
     /** An agent token bound to tenant acme and its host ws-17 (tenant and principal). */
     public static final String AGENT_ACME_WS17 = "agent-acme-ws17-token-0123456789";
+    /** A gateway token bound to tenant acme. */
+    public static final String GATEWAY_ACME = "gateway-acme-token-0123456789ab";
     /** The admin token, named "admin". */
     public static final String ADMIN = "admin-token-0123456789abcdef";
 
@@ -61,7 +63,8 @@ public final class RunningApi implements AutoCloseable {
                 USER_GLOBEX_U1, new Caller("u-1@globex.example", Role.USER, "globex", "u-1"),
                 ADMIN, new Caller("admin", Role.ADMIN, null),
                 AGENT_WS99, new Caller("agent-ws-99", Role.AGENT, "ws-99"),
-                AGENT_ACME_WS17, new Caller("acme-ws-17", Role.AGENT, "acme", "ws-17"));
+                AGENT_ACME_WS17, new Caller("acme-ws-17", Role.AGENT, "acme", "ws-17"),
+                GATEWAY_ACME, new Caller("acme-gateway", Role.GATEWAY, "acme", null));
         this.app = ServiceApp.create(tokens, MAX_REQUEST_BYTES,
                 cfg -> new MitigationRoutes(service).register(cfg));
         app.start("127.0.0.1", 0);

@@ -97,6 +97,26 @@ class TenantIsolationTest {
     }
 
     @Test
+    void aGatewayTokenOfOneTenantDecidesForItWithoutTheHeaderAndNotForAnother() {
+        api.handle(Assessments.risk(95).principal("u-7").build()); // u-7 of acme is locked out
+
+        HttpResponse<String> bound = api.get("/v1/decision?principal=u-7", RunningApi.GATEWAY_ACME);
+        HttpResponse<String> unbound = api.get("/v1/decision?principal=u-7", RunningApi.GATEWAY);
+        HttpResponse<String> other = api.get("/v1/decision?principal=u-7", RunningApi.GATEWAY_ACME,
+                "X-Shadow-Tenant", GLOBEX);
+        HttpResponse<String> named = api.get("/v1/decision?principal=u-7", RunningApi.GATEWAY_ACME,
+                "X-Shadow-Tenant", "acme");
+
+        assertThat(bound.statusCode()).as("decided for acme, whose rules lock u-7 out: " + bound.body())
+                .isEqualTo(403);
+        assertThat(bound.headers().firstValue("X-Shadow-Decision")).hasValue("deny");
+        assertThat(named.statusCode()).as(named.body()).isEqualTo(403);
+        assertThat(unbound.statusCode()).as("a gateway token of no tenant must name one").isEqualTo(400);
+        assertError(other, 403, "gateway token 'acme-gateway' is bound to tenant acme and may not ask for decisions "
+                + "of tenant globex; give this gateway a token of tenant globex, or one bound to no tenant");
+    }
+
+    @Test
     void aUserListsOnlyTheIncidentsOfTheirPrincipalInTheirOwnTenant() {
         assertThat(incidentIds(RunningApi.json(api.get("/v1/incidents", RunningApi.USER_U1))))
                 .containsExactly(ofAcme.incidentId());
