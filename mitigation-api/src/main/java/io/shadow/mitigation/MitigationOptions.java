@@ -20,9 +20,12 @@ import java.util.List;
  * @param webhooks signed webhook receivers (actions and/or notifications)
  * @param delivery retries and backoff of webhooks and e-mails
  * @param smtp e-mail notifications; an empty host turns them off
+ * @param storeSync how often gateway rules and profiles are brought in line with the store, for several
+ *     Shadow processes on one store ({@code mitigation.store-sync}, default 1 s; zero: never)
  */
 public record MitigationOptions(Path keyDir, List<Path> encryptionRoots, TableRollback tableRollback,
-        List<String> rollbackTables, Duration pinInterval, List<Webhook> webhooks, DeliveryPolicy delivery, Smtp smtp) {
+        List<String> rollbackTables, Duration pinInterval, List<Webhook> webhooks, DeliveryPolicy delivery, Smtp smtp,
+        Duration storeSync) {
 
     public MitigationOptions {
         encryptionRoots = List.copyOf(encryptionRoots);
@@ -36,25 +39,32 @@ public record MitigationOptions(Path keyDir, List<Path> encryptionRoots, TableRo
     /** Nothing configured: keys under {@code keyDir}, no encryption roots, no rollback, no webhooks, no e-mail. */
     public static MitigationOptions defaults(Path keyDir) {
         return new MitigationOptions(keyDir, List.of(), null, List.of(), Duration.ofHours(1), List.of(),
-                DeliveryPolicy.DEFAULT, new Smtp("", 25, "shadow@localhost", "", "", false, "", List.of()));
+                DeliveryPolicy.DEFAULT, new Smtp("", 25, "shadow@localhost", "", "", false, "", List.of()),
+                Duration.ofSeconds(1));
     }
 
     public MitigationOptions withEncryptionRoots(List<Path> roots) {
         return new MitigationOptions(keyDir, roots, tableRollback, rollbackTables, pinInterval, webhooks, delivery,
-                smtp);
+                smtp, storeSync);
     }
 
     public MitigationOptions withRollback(TableRollback rollback, List<String> tables, Duration interval) {
-        return new MitigationOptions(keyDir, encryptionRoots, rollback, tables, interval, webhooks, delivery, smtp);
+        return new MitigationOptions(keyDir, encryptionRoots, rollback, tables, interval, webhooks, delivery, smtp,
+                storeSync);
     }
 
     public MitigationOptions withWebhooks(List<Webhook> hooks, DeliveryPolicy policy) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, hooks,
-                policy, smtp);
+                policy, smtp, storeSync);
     }
 
     public MitigationOptions withSmtp(Smtp mail) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
-                delivery, mail);
+                delivery, mail, storeSync);
+    }
+
+    public MitigationOptions withStoreSync(Duration every) {
+        return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
+                delivery, smtp, every);
     }
 }

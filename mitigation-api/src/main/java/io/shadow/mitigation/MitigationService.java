@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The mitigation side wired together: store (migrated), profile versions, outbox (webhooks,
  * e-mail), actuators, notifiers (store, SSE, webhooks, e-mail), engine, the sweep that undoes
- * expired actions every {@code expirySweep}, and the pinning of rollback tables (warm standby).
+ * expired actions every {@code expirySweep}, the pinning of rollback tables (warm standby), and the
+ * {@link StoreSync} that keeps several Shadow processes on one store enforcing the same rules.
  */
 public final class MitigationService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MitigationService.class);
@@ -86,8 +87,8 @@ public final class MitigationService implements AutoCloseable {
         int restored = engine.restore();
         store.audit("shadow", "service.started", "mitigation-api", "profiles v" + inForce.version() + " by "
                 + inForce.author() + ", " + restored + " action(s) in force restored");
-        // two threads: pinning rollback tables (a Spark job) never delays undoing expired actions
-        this.sweeper = Executors.newScheduledThreadPool(2, r -> {
+        // three threads: pinning rollback tables (a Spark job) never delays undoing expired actions or the store sync
+        this.sweeper = Executors.newScheduledThreadPool(3, r -> {
             Thread t = new Thread(r, "shadow-sweeper");
             t.setDaemon(true);
             return t;
@@ -105,6 +106,11 @@ public final class MitigationService implements AutoCloseable {
                 LOG.error("expiry sweep failed; the next one runs as scheduled", e);
             }
         }, expirySweep.toMillis(), expirySweep.toMillis(), TimeUnit.MILLISECONDS);
+        if (!options.storeSync().isZero() && !options.storeSync().isNegative()) {
+            StoreSync sync = new StoreSync(engine, profileVersions, clock);
+            sweeper.scheduleWithFixedDelay(sync::run, options.storeSync().toMillis(), options.storeSync().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         if (options.tableRollback() != null && !options.rollbackTables().isEmpty()) {
             sweeper.scheduleWithFixedDelay(() -> {
                 try {

@@ -61,6 +61,7 @@ public final class ConfigLoader {
             mitigation:
               incident-window: PT2H
               expiry-sweep: PT30S
+              store-sync: PT1S
               max-held: 10000
               held-retry: PT1S
               review-window: P30D
@@ -133,6 +134,7 @@ public final class ConfigLoader {
                 "a positive number");
         duration("mitigation.incident-window", c.mitigation().incidentWindow());
         duration("mitigation.expiry-sweep", c.mitigation().expirySweep());
+        durationOrZero("mitigation.store-sync", c.mitigation().storeSync());
         check(c.mitigation().maxHeld() >= 1, "mitigation.max-held", c.mitigation().maxHeld(), "at least 1");
         duration("mitigation.held-retry", c.mitigation().heldRetry());
         duration("mitigation.review-window", c.mitigation().reviewWindow());

@@ -95,12 +95,13 @@ public record ShadowConfig(
     /**
      * @param incidentWindow ISO-8601 duration: anomalies of an entity this close to its open incident join it
      * @param expirySweep ISO-8601 duration between sweeps that undo expired actions
+     * @param storeSync ISO-8601 duration between syncs of gateway rules and profiles with the store (PT0S: off)
      * @param maxHeld assessments the scorer holds in memory while the mitigation store is unavailable
      * @param heldRetry ISO-8601 duration between attempts to hand held assessments over
      * @param reviewWindow ISO-8601 duration a medium- or high-band incident nobody has reviewed is kept out of
      *     what the nightly run learns (baselines, novelty profiles, training labels), from when it opened
      */
-    public record Mitigation(String incidentWindow, String expirySweep, int maxHeld, String heldRetry,
+    public record Mitigation(String incidentWindow, String expirySweep, String storeSync, int maxHeld, String heldRetry,
             String reviewWindow, Encryption encryption, Rollback rollback, Channels channels) {
     }
 

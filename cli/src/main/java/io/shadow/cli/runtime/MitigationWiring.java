@@ -59,7 +59,8 @@ public final class MitigationWiring {
                 .withRollback(tables, m.rollback().tables(),
                         ConfigLoader.duration("mitigation.rollback.pin-interval", m.rollback().pinInterval()))
                 .withWebhooks(webhooks, policy)
-                .withSmtp(smtp);
+                .withSmtp(smtp)
+                .withStoreSync(ConfigLoader.durationOrZero("mitigation.store-sync", m.storeSync()));
     }
 
     private static URI uri(ShadowConfig.WebhookEntry w) {

@@ -10,13 +10,16 @@ import java.util.UUID;
  * network where an agent runs).
  */
 public final class GatewayActuator implements Actuator {
+    /** The action types enforced at the gateway, by their wire names. */
+    public static final java.util.List<String> TYPES = java.util.stream.Stream.of(ActionType.RATE_LIMIT,
+            ActionType.RESTRICT, ActionType.LOCK_USER, ActionType.SHUTDOWN_RESOURCE, ActionType.ISOLATE_HOST)
+            .map(ActionType::wireName).toList();
     private final ActionType type;
     private final GatewayPolicy policy;
     private final AgentCommands agents;
 
     public GatewayActuator(ActionType type, GatewayPolicy policy, AgentCommands agents) {
-        if (!java.util.Set.of(ActionType.RATE_LIMIT, ActionType.RESTRICT, ActionType.LOCK_USER,
-                ActionType.SHUTDOWN_RESOURCE, ActionType.ISOLATE_HOST).contains(type)) {
+        if (!TYPES.contains(type.wireName())) {
             throw new IllegalArgumentException(type + " is not a gateway action");
         }
         this.type = type;
@@ -48,6 +51,12 @@ public final class GatewayActuator implements Actuator {
         return new Applied(id, detail);
     }
 
+    /** The gateway rule of an action's handle ({@code rule-… [cmd-…]}). */
+    public static String ruleId(String handle) {
+        int space = handle.indexOf(' ');
+        return space < 0 ? handle : handle.substring(0, space);
+    }
+
     @Override
     public boolean undo(String handle) {
         String[] parts = handle.split(" ");
@@ -60,7 +69,7 @@ public final class GatewayActuator implements Actuator {
 
     @Override
     public void restore(ActionTarget t, Map<String, String> params, Instant expiresAt, String handle) {
-        policy.add(rule(handle.split(" ")[0], t, params, expiresAt));
+        policy.add(rule(ruleId(handle), t, params, expiresAt));
     }
 
     private GatewayPolicy.Rule rule(String id, ActionTarget t, Map<String, String> params, Instant expiresAt) {

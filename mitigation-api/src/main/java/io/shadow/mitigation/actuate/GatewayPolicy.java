@@ -66,11 +66,11 @@ public final class GatewayPolicy {
 
     /** Adds (or replaces, by id) a rule; writers are serialised, decisions read without a lock. */
     public synchronized void add(Rule r) {
-        rulesVersion++;
-        Rule replaced = byId.put(r.id(), r);
-        if (replaced != null) {
-            uncount(replaced);
+        if (byId.containsKey(r.id())) {
+            remove(r.id()); // from the indexes too: the replaced rule must not decide beside its replacement
         }
+        rulesVersion++;
+        byId.put(r.id(), r);
         String t = tenant(r.tenant());
         rulesByFoldedTenant.computeIfAbsent(folded(t), k -> new ConcurrentHashMap<>()).merge(t, 1, Integer::sum);
         if (r.principal() != null) {
@@ -101,6 +101,11 @@ public final class GatewayPolicy {
 
     public int size() {
         return byId.size();
+    }
+
+    /** The ids of the rules held (a copy). */
+    public Set<String> ids() {
+        return new HashSet<>(byId.keySet());
     }
 
     /** Decides for one request; any argument may be null when the gateway does not know it. */

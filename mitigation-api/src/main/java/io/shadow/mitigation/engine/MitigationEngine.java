@@ -87,8 +87,13 @@ public final class MitigationEngine {
     }
 
     public void updateProfiles(ProfileSet next, String actor) {
-        profiles = next;
+        useProfiles(next);
         store.audit(actor, "profiles.updated", "profiles", "version " + next.version() + " by " + next.author());
+    }
+
+    /** Puts profiles in force that are already stored and audited (by another Shadow process on this store). */
+    public void useProfiles(ProfileSet next) {
+        profiles = next;
     }
 
     public Actuators actuators() {
@@ -354,15 +359,59 @@ public final class MitigationEngine {
     public int restore() {
         int n = 0;
         for (ActionRecord r : store.actionsInForce()) {
-            Mitigation m = store.mitigation(r.mitigationId()).orElseThrow();
-            Incident i = store.incident(m.incidentId()).orElseThrow();
-            ActionTarget target = new ActionTarget(i.tenant(), i.principal(), i.host(),
-                    io.shadow.features.ResourceType.fromWire(i.resourceType()), i.resourceId());
-            actuators.get(ActionType.fromWire(r.type())).restore(target, r.params(),
-                    r.expiresAt(), r.handle());
+            restore(r);
             n++;
         }
         return n;
+    }
+
+    private void restore(ActionRecord r) {
+        Mitigation m = store.mitigation(r.mitigationId()).orElseThrow();
+        Incident i = store.incident(m.incidentId()).orElseThrow();
+        ActionTarget target = new ActionTarget(i.tenant(), i.principal(), i.host(),
+                io.shadow.features.ResourceType.fromWire(i.resourceType()), i.resourceId());
+        actuators.get(ActionType.fromWire(r.type())).restore(target, r.params(), r.expiresAt(), r.handle());
+    }
+
+    /** What {@link #syncGatewayRules} changed. */
+    public record RulesSync(int added, int removed) {
+    }
+
+    /**
+     * Brings this process's gateway rules in line with the store, for several Shadow processes on one
+     * store behind one load balancer: rules another process applied are enforced here too, and rules
+     * another process undid (a reject, an expiry, a modify) are dropped. A rule this process applied
+     * whose action is not recorded yet is kept (it is being recorded), as is one whose recording
+     * failed (in force without a record, see {@link IncompleteMitigationException}).
+     *
+     * @param since the start of the previous sync less the clock difference allowed between processes:
+     *     actions that left force from then on are looked up
+     */
+    public RulesSync syncGatewayRules(Instant since) {
+        io.shadow.mitigation.actuate.GatewayPolicy policy = actuators.gateway();
+        java.util.Set<String> local = policy.ids(); // first: a rule applied after this is kept below
+        List<ActionRecord> inForce = store.actionsInForce(io.shadow.mitigation.actuate.GatewayActuator.TYPES);
+        java.util.Set<String> left = new java.util.HashSet<>();
+        for (String handle : store.handlesLeftForceSince(since)) {
+            left.add(io.shadow.mitigation.actuate.GatewayActuator.ruleId(handle));
+        }
+        java.util.Set<String> enforced = new java.util.HashSet<>();
+        int added = 0;
+        for (ActionRecord r : inForce) {
+            String id = io.shadow.mitigation.actuate.GatewayActuator.ruleId(r.handle());
+            enforced.add(id);
+            if (!local.contains(id) && !left.contains(id)) {
+                restore(r);
+                added++;
+            }
+        }
+        int removed = 0;
+        for (String id : local) {
+            if (!enforced.contains(id) && left.contains(id) && policy.remove(id)) {
+                removed++;
+            }
+        }
+        return new RulesSync(added, removed);
     }
 
     /**

@@ -25,6 +25,8 @@ public final class ProfileVersions {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private final ProfileStore store;
     private BiConsumer<ProfileSet, String> listener = (p, a) -> { };
+    /** The version in force in this process. */
+    private volatile int inForce;
 
     /** An upload that cannot be taken, with the HTTP status that says why. */
     public static final class Rejected extends RuntimeException {
@@ -76,6 +78,7 @@ public final class ProfileVersions {
         if (latest.isEmpty() || configured.version() > latest.get().version()) {
             store.insert(new Version(configured.version(), configured.author(), "configuration", Instant.now(),
                     toYaml(configured)));
+            inForce = configured.version();
             return configured;
         }
         Version stored = latest.get();
@@ -100,11 +103,29 @@ public final class ProfileVersions {
                         configured.version(), stored.version());
             }
         }
+        this.inForce = inForce.version();
         return inForce;
     }
 
+    /**
+     * The newest stored version when it is newer than the one in force here: another Shadow process on
+     * the same store took an upload. Empty when nothing changed.
+     */
+    public synchronized java.util.Optional<ProfileSet> refresh() {
+        var latest = store.latest();
+        if (latest.isEmpty() || latest.get().version() <= inForce) {
+            return java.util.Optional.empty();
+        }
+        Version v = latest.get();
+        ProfileSet next = ProfileLoader.parseStored(v.yaml(), "stored profiles v" + v.version());
+        inForce = v.version();
+        LOG.info("profiles v{} (uploaded by {} through another Shadow process on this store) in force", v.version(),
+                v.uploadedBy());
+        return java.util.Optional.of(next);
+    }
+
     /** Validates and stores a new version, then puts it in force; returns it. */
-    public ProfileSet upload(String yaml, String uploadedBy) {
+    public synchronized ProfileSet upload(String yaml, String uploadedBy) {
         ProfileSet next;
         try {
             next = ProfileLoader.parse(yaml, "uploaded profiles");
@@ -117,6 +138,7 @@ public final class ProfileVersions {
             throw new Rejected(409, "profiles version " + next.version() + " cannot be stored: the next version is "
                     + expected + "; set 'version: " + expected + "' and upload again");
         }
+        inForce = next.version();
         listener.accept(next, uploadedBy);
         return next;
     }

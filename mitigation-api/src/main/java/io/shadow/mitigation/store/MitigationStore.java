@@ -162,6 +162,26 @@ public final class MitigationStore {
                 MitigationStore::action, ActionRecord.APPLIED);
     }
 
+    /** Actions of {@code types} currently in force, oldest first. */
+    public List<ActionRecord> actionsInForce(java.util.Collection<String> types) {
+        if (types.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query("SELECT * FROM actions WHERE status = ? AND type IN (" + String.join(",",
+                java.util.Collections.nCopies(types.size(), "?")) + ") ORDER BY applied_at, action_id",
+                MitigationStore::action, java.util.stream.Stream.concat(java.util.stream.Stream.of(ActionRecord.APPLIED),
+                        types.stream()).toArray());
+    }
+
+    /**
+     * The handles of actions that left force ({@link #finishAction}) at or after {@code since} by the
+     * clock of the process that finished them, and are not back in force.
+     */
+    public java.util.Set<String> handlesLeftForceSince(Instant since) {
+        return new java.util.HashSet<>(jdbc.query("SELECT handle FROM actions WHERE undone_at >= ? AND status <> ?",
+                rs -> rs.getString(1), since, ActionRecord.APPLIED));
+    }
+
     /** Applied actions whose expiry has passed, the earliest expiry first. */
     public List<ActionRecord> expiredActions(Instant now) {
         return jdbc.query("SELECT * FROM actions WHERE status = ? AND expires_at IS NOT NULL AND expires_at <= ? "
