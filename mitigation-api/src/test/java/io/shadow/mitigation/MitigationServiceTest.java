@@ -97,6 +97,37 @@ class MitigationServiceTest extends OnEveryBackend {
     }
 
     @Test
+    void actionsStayOnTheResourceTheyWereAimedAtAcrossARestartAModifyAndInTheResourcesHistory() {
+        String teamA = "s3://acme-team-a/data";
+        String teamB = "s3://acme-team-b/data";
+        String restricted;
+        try (RunningApi api = start()) {
+            api.handle(Assessments.risk(30).on(io.shadow.features.ResourceType.DATA_STORAGE, teamA).build());
+            // the same principal's incident escalates on another bucket: the restriction is on that one
+            restricted = api.handle(Assessments.risk(60).on(io.shadow.features.ResourceType.DATA_STORAGE, teamB)
+                    .later(Duration.ofMinutes(5)).build()).mitigationId();
+            assertThat(api.decision("u-1", teamB).statusCode()).isEqualTo(403);
+            assertThat(api.decision("u-1", teamA).statusCode()).isEqualTo(200);
+        }
+
+        try (RunningApi api = start()) {
+            assertThat(api.decision("u-1", teamB).statusCode()).as("restored on the bucket it was applied to")
+                    .isEqualTo(403);
+            assertThat(api.decision("u-1", teamA).statusCode()).isEqualTo(200);
+
+            HttpResponse<String> modify = api.post("/v1/mitigations/" + restricted + "/modify", RunningApi.OPERATOR,
+                    "{\"actions\": [{\"type\": \"restrict\", \"expires\": \"PT30M\"}]}");
+            assertThat(modify.statusCode()).as(modify.body()).isEqualTo(200);
+            assertThat(api.decision("u-1", teamB).statusCode()).as("a shorter restriction, same bucket")
+                    .isEqualTo(403);
+            assertThat(api.decision("u-1", teamA).statusCode()).isEqualTo(200);
+
+            HttpResponse<String> history = api.get("/v1/history/resources?id=" + teamB, RunningApi.OPERATOR);
+            assertThat(RunningApi.json(history).path("incidents")).as(history.body()).hasSize(1);
+        }
+    }
+
+    @Test
     void anExpiryRunningAtARestartIsStillEnforcedAndThenUndoneOnTime() {
         Outcome o;
         try (RunningApi api = RunningApi.start(store(), RunningApi.profiles("short-expiry.yaml"), clock)) {

@@ -141,9 +141,7 @@ public final class Decisions {
         }
         Context c = context(mitigationId);
         refuseLiftingOwnEmergency(c, decider, "modify");
-        Incident i = c.incident;
-        ActionTarget target = new ActionTarget(i.tenant(), i.principal(), i.host(),
-                ResourceType.fromWire(i.resourceType()), i.resourceId());
+        ActionTarget target = engine.targetOf(mitigationId, c.incident);
         claim(c, Mitigation.MODIFIED, FeedbackRecord.MODIFY, decider, comment);
         List<ActionRecord> unchanged = new ArrayList<>();
         List<ActionRecord> dropped = new ArrayList<>();

@@ -171,7 +171,9 @@ public final class MitigationEngine {
             String status = profile.dryRun() ? Mitigation.DRY_RUN : Mitigation.APPLIED;
             store.insertMitigation(new Mitigation(mitigationId, incidentId, profile.name(), band,
                     emergency ? Mitigation.EMERGENCY : Mitigation.STANDARD, assessment.risk().score(), status,
-                    a.eventId(), a.time(), appliedAt, profile.dryRun(), null, null, explanation), done);
+                    a.eventId(), a.time(), appliedAt, profile.dryRun(), null, null, explanation),
+                    new MitigationStore.Target(target.principal(), target.host(), target.resourceType().wireName(),
+                            target.resourceId()), done);
             for (ActionRecord r : done) {
                 store.audit("shadow", "action." + r.status(), mitigationId, r.type() + ": " + r.detail());
             }
@@ -368,9 +370,20 @@ public final class MitigationEngine {
     private void restore(ActionRecord r) {
         Mitigation m = store.mitigation(r.mitigationId()).orElseThrow();
         Incident i = store.incident(m.incidentId()).orElseThrow();
-        ActionTarget target = new ActionTarget(i.tenant(), i.principal(), i.host(),
-                io.shadow.features.ResourceType.fromWire(i.resourceType()), i.resourceId());
-        actuators.get(ActionType.fromWire(r.type())).restore(target, r.params(), r.expiresAt(), r.handle());
+        actuators.get(ActionType.fromWire(r.type())).restore(targetOf(m.mitigationId(), i), r.params(),
+                r.expiresAt(), r.handle());
+    }
+
+    /**
+     * What a mitigation's actions were aimed at: the target it was recorded with, or for one recorded
+     * without (before the store kept it) the incident's principal, host and first resource.
+     */
+    ActionTarget targetOf(String mitigationId, Incident i) {
+        return store.targetOf(mitigationId)
+                .map(t -> new ActionTarget(i.tenant(), t.principal(), t.host(),
+                        io.shadow.features.ResourceType.fromWire(t.resourceType()), t.resourceId()))
+                .orElseGet(() -> new ActionTarget(i.tenant(), i.principal(), i.host(),
+                        io.shadow.features.ResourceType.fromWire(i.resourceType()), i.resourceId()));
     }
 
     /** What {@link #syncGatewayRules} changed. */

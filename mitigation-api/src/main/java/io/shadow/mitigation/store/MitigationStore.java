@@ -67,9 +67,13 @@ public final class MitigationStore {
         return scoped("", List.of(), tenant, principal, limit);
     }
 
-    /** Incidents on a resource about {@code principal} of {@code tenant}, newest first; null does not narrow. */
+    /**
+     * Incidents on a resource about {@code principal} of {@code tenant}, newest first; null does not narrow.
+     * An incident is on the resource of its first anomaly and on those its mitigations were aimed at.
+     */
     public List<Incident> incidentsOn(String resourceId, String tenant, String principal, int limit) {
-        return scoped("resource_id = ?", List.of(resourceId), tenant, principal, limit);
+        return scoped("(resource_id = ? OR incident_id IN (SELECT incident_id FROM mitigations WHERE "
+                + "target_resource_id = ?))", List.of(resourceId, resourceId), tenant, principal, limit);
     }
 
     private List<Incident> scoped(String condition, List<Object> values, String tenant, String principal, int limit) {
@@ -97,13 +101,28 @@ public final class MitigationStore {
 
     // ---- mitigations and actions
 
+    /**
+     * What a mitigation's actions were aimed at (the anomaly's, which the incident does not keep: its
+     * later anomalies may be on other resources).
+     */
+    public record Target(String principal, String host, String resourceType, String resourceId) {
+    }
+
+    /** A mitigation recorded without its target (one made outside the engine): it is taken from the incident. */
     public void insertMitigation(Mitigation m, List<ActionRecord> actions) {
+        insertMitigation(m, null, actions);
+    }
+
+    public void insertMitigation(Mitigation m, Target target, List<ActionRecord> actions) {
+        Target t = target == null ? new Target(null, null, null, null) : target;
         jdbc.transaction(c -> {
             Jdbc.update(c, "INSERT INTO mitigations (mitigation_id, incident_id, profile, band, path, risk, status, "
-                    + "trigger_event, event_time, applied_at, dry_run, decided_at, decided_by, explanation) "
-                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", m.mitigationId(), m.incidentId(), m.profile(), m.band(),
-                    m.path(), m.risk(), m.status(), m.triggerEvent(), m.eventTime(), m.appliedAt(), m.dryRun(),
-                    m.decidedAt(), m.decidedBy(), m.explanation());
+                    + "trigger_event, event_time, applied_at, dry_run, decided_at, decided_by, explanation, "
+                    + "target_principal, target_host, target_resource_type, target_resource_id) "
+                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", m.mitigationId(), m.incidentId(), m.profile(),
+                    m.band(), m.path(), m.risk(), m.status(), m.triggerEvent(), m.eventTime(), m.appliedAt(),
+                    m.dryRun(), m.decidedAt(), m.decidedBy(), m.explanation(), t.principal(), t.host(),
+                    t.resourceType(), t.resourceId());
             for (ActionRecord a : actions) {
                 insertAction(c, a);
             }
@@ -139,6 +158,14 @@ public final class MitigationStore {
 
     public Optional<Mitigation> mitigation(String id) {
         return jdbc.query("SELECT * FROM mitigations WHERE mitigation_id = ?", MitigationStore::mitigation, id)
+                .stream().findFirst();
+    }
+
+    /** The target a mitigation was recorded with; empty for one recorded without (before V8, or by hand). */
+    public Optional<Target> targetOf(String mitigationId) {
+        return jdbc.query("SELECT target_principal, target_host, target_resource_type, target_resource_id FROM "
+                + "mitigations WHERE mitigation_id = ? AND target_resource_type IS NOT NULL",
+                rs -> new Target(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)), mitigationId)
                 .stream().findFirst();
     }
 
