@@ -1,6 +1,5 @@
 package io.shadow.mitigation.engine;
 
-import io.shadow.features.ResourceType;
 import io.shadow.features.EventIds;
 import io.shadow.mitigation.actuate.ActionTarget;
 import io.shadow.mitigation.profile.ActionRules;
