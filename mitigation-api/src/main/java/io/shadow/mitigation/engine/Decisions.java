@@ -140,6 +140,18 @@ public final class Decisions {
         }
         Context c = context(mitigationId);
         refuseLiftingOwnEmergency(c, decider, "modify");
+        List<ActionRecord> before;
+        try {
+            before = store.actionsOf(mitigationId);
+        } catch (RuntimeException e) {
+            before = null; // read again below, where a failure withdraws the modify and says what is in force
+        }
+        if (decider.principal() != null) {
+            refuseWidening(c, before == null ? List.of() : before, actions); // unread: only own-account actions
+        }
+        if (before != null) {
+            refuseNoChange(c, before, actions);
+        }
         ActionTarget target = engine.targetOf(mitigationId, c.incident);
         claim(c, Mitigation.MODIFIED, FeedbackRecord.MODIFY, decider, comment);
         List<ActionRecord> unchanged = new ArrayList<>();
@@ -325,6 +337,60 @@ public final class Decisions {
                 "no mitigation " + mitigationId + "; list them with GET /v1/incidents"));
         Incident i = store.incident(m.incidentId()).orElseThrow();
         return new Context(m, i);
+    }
+
+    /**
+     * The actions a user may add in a modify: they act on the user's own principal only. Others (a
+     * resource shut down for everyone, a host isolated, data encrypted or rolled back, a process
+     * killed) a user may keep or drop where the mitigation has them, not add.
+     */
+    static final Set<io.shadow.mitigation.actuate.ActionType> OWN_PRINCIPAL = java.util.EnumSet.of(
+            io.shadow.mitigation.actuate.ActionType.LOG, io.shadow.mitigation.actuate.ActionType.RATE_LIMIT,
+            io.shadow.mitigation.actuate.ActionType.RESTRICT, io.shadow.mitigation.actuate.ActionType.LOCK_USER,
+            io.shadow.mitigation.actuate.ActionType.ROTATE_KEYS);
+    /** The only param a user may give: the others aim an action elsewhere (a path, a table, a process, a webhook). */
+    static final Set<String> USER_PARAMS = Set.of("per_minute");
+
+    /**
+     * A user's modify stays on the mitigation's own target and within its reach: an action a user
+     * asks for is one the mitigation applied or one that acts on their own principal, without params
+     * that aim it elsewhere. Wider ones are an operator's call (403, nothing undone or recorded).
+     */
+    private static void refuseWidening(Context c, List<ActionRecord> before, List<ActionSpec> actions) {
+        List<String> refused = new ArrayList<>();
+        for (int i = 0; i < actions.size(); i++) {
+            ActionSpec a = actions.get(i);
+            String at = "actions[" + i + "] (" + a.type().wireName() + ")";
+            boolean had = before.stream().anyMatch(r -> r.type().equals(a.type().wireName())
+                    && !ActionRecord.DRY_RUN.equals(r.status()) && !ActionRecord.SKIPPED.equals(r.status()));
+            if (!had && !OWN_PRINCIPAL.contains(a.type())) {
+                refused.add(at + ": the mitigation did not apply " + a.type().wireName() + ", and a user may add only "
+                        + "actions on their own account (" + OWN_PRINCIPAL.stream().map(t -> t.wireName()).sorted()
+                        .toList() + ")");
+            }
+            a.params().keySet().stream().filter(k -> !USER_PARAMS.contains(k)).sorted().forEach(k -> refused.add(at
+                    + ": params." + k + " aims the action elsewhere; a user's modify acts on the mitigation's own "
+                    + "target, so leave it out"));
+        }
+        if (!refused.isEmpty()) {
+            throw new DecisionException(403, "modify refused, nothing was undone or recorded: " + String.join("; ",
+                    refused) + ". Ask an operator for wider actions on mitigation " + c.mitigation.mitigationId());
+        }
+    }
+
+    /**
+     * A modify that would change nothing (every action asked for is in force as asked, and nothing in
+     * force is dropped) is refused: it would close the mitigation as modified without a change.
+     */
+    private void refuseNoChange(Context c, List<ActionRecord> before, List<ActionSpec> actions) {
+        List<ActionRecord> inForce = before.stream().filter(r -> ActionRecord.APPLIED.equals(r.status())).toList();
+        boolean allKept = inForce.stream().allMatch(r -> actions.stream().anyMatch(a -> same(a, r)));
+        boolean noneNew = actions.stream().allMatch(a -> inForce.stream().anyMatch(r -> same(a, r)));
+        if (allKept && noneNew && !inForce.isEmpty()) {
+            throw new DecisionException(400, "modify would change nothing: the actions asked for are those in force "
+                    + "on mitigation " + c.mitigation.mitigationId() + ". Approve it to keep them as they are, or change "
+                    + "an action, its params or its expires");
+        }
     }
 
     private static void refuseLiftingOwnEmergency(Context c, Decider decider, String what) {

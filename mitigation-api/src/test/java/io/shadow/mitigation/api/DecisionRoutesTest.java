@@ -58,6 +58,39 @@ class DecisionRoutesTest extends OnEveryBackend {
     }
 
     @Test
+    void aUsersModifyStaysOnTheirOwnAccountAndTheMitigationsTargetAnOperatorsMayGoWider() {
+        String base = "modify refused, nothing was undone or recorded: ";
+        HttpResponse<String> shutdown = api.post("/v1/mitigations/" + low.mitigationId() + "/modify",
+                RunningApi.USER_U1, "{\"actions\": [{\"type\": \"shutdown_resource\"}]}");
+        HttpResponse<String> elsewhere = api.post("/v1/mitigations/" + low.mitigationId() + "/modify",
+                RunningApi.USER_U1, "{\"actions\": [{\"type\": \"rate_limit\", \"params\": {\"per_minute\": 5}}, "
+                        + "{\"type\": \"encrypt_data\", \"params\": {\"path\": \"/srv/shares/hr\"}}]}");
+
+        assertThat(shutdown.statusCode()).as(shutdown.body()).isEqualTo(403);
+        assertThat(RunningApi.json(shutdown).path("error").asText()).isEqualTo(base + "actions[0] "
+                + "(shutdown_resource): the mitigation did not apply shutdown_resource, and a user may add only actions "
+                + "on their own account ([lock_user, log, rate_limit, restrict, rotate_keys]). Ask an operator for wider "
+                + "actions on mitigation " + low.mitigationId());
+        assertThat(elsewhere.statusCode()).as(elsewhere.body()).isEqualTo(403);
+        assertThat(RunningApi.json(elsewhere).path("error").asText()).contains("actions[1] (encrypt_data): the "
+                + "mitigation did not apply encrypt_data", "actions[1] (encrypt_data): params.path aims the action "
+                + "elsewhere; a user's modify acts on the mitigation's own target, so leave it out")
+                .doesNotContain("actions[0]");
+        assertThat(mitigation().status()).as("nothing decided").isEqualTo(Mitigation.APPLIED);
+        assertThat(api.decision("u-2", Assessments.BUCKET).statusCode()).as("the bucket is not shut down for others")
+                .isEqualTo(200);
+
+        HttpResponse<String> own = api.post("/v1/mitigations/" + low.mitigationId() + "/modify", RunningApi.USER_U1,
+                "{\"actions\": [{\"type\": \"rate_limit\", \"params\": {\"per_minute\": 5}}]}");
+        assertThat(own.statusCode()).as("a slower rate on their own account: " + own.body()).isEqualTo(200);
+
+        Outcome other = api.handle(Assessments.risk(40).principal("u-3").build());
+        HttpResponse<String> operator = api.decide(other.mitigationId(), "modify",
+                "{\"actions\": [{\"type\": \"shutdown_resource\"}]}");
+        assertThat(operator.statusCode()).as("an operator may: " + operator.body()).isEqualTo(200);
+    }
+
+    @Test
     void approvingKeepsTheActionsAndRecordsFeedback() {
         HttpResponse<String> r = decide("approve", "{\"comment\": \"not a planned clean-up\"}");
 

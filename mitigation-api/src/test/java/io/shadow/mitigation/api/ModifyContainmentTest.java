@@ -70,15 +70,20 @@ class ModifyContainmentTest {
     }
 
     @Test
-    void anExpiryOnAKeyRotationInForceDoesNotRotateAgain() {
+    void aModifyThatChangesNothingIsRefusedAndRotatesNoKeyAgain() {
         Outcome o = api.handle(Assessments.risk(60).build());
 
         HttpResponse<String> r = modify(o, "[{\"type\": \"restrict\", \"expires\": \"PT4H\"}, "
                 + "{\"type\": \"rotate_keys\", \"expires\": \"PT1H\"}]");
 
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(RunningApi.json(r).path("error").asText()).isEqualTo("modify would change nothing: the actions "
+                + "asked for are those in force on mitigation " + o.mitigationId() + ". Approve it to keep them as "
+                + "they are, or change an action, its params or its expires");
         assertThat(statuses(o)).as("the same two actions, neither done again")
                 .containsExactlyInAnyOrder("restrict=applied", "rotate_keys=applied");
+        assertThat(api.store().mitigation(o.mitigationId()).orElseThrow().status()).as("still open for a decision")
+                .isEqualTo("applied");
     }
 
     @Test
