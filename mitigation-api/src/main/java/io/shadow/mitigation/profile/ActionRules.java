@@ -110,7 +110,23 @@ public final class ActionRules {
         }
     }
 
+    /** The params each action type reads; any other is a typo that would silently do nothing. */
+    public static Set<String> knownParams(ActionType type) {
+        return switch (type) {
+            case RATE_LIMIT -> Set.of("per_minute");
+            case SUSPEND_PROCESS, KILL_PROCESS -> Set.of("pid", "exe", io.shadow.features.ProcessRef.START_TICKS);
+            case ENCRYPT_DATA -> Set.of("path");
+            case ROLLBACK_TABLE -> Set.of("table");
+            case NOTIFY_EXTERNAL -> Set.of("webhook");
+            default -> Set.of();
+        };
+    }
+
     private static void params(ActionSpec spec, BiConsumer<String, String> problem) {
+        Set<String> known = knownParams(spec.type());
+        spec.params().keySet().stream().filter(k -> !known.contains(k)).sorted().forEach(k -> problem.accept(
+                "/params/" + k, "unknown param '" + k + "' of " + spec.type().wireName() + "; " + (known.isEmpty()
+                        ? spec.type().wireName() + " takes no params" : "it takes " + known.stream().sorted().toList())));
         spec.params().forEach((k, v) -> {
             if (v.length() > MAX_PARAM_CHARS) {
                 problem.accept("/params/" + k, "params." + k + " is " + v.length() + " characters long; at most "

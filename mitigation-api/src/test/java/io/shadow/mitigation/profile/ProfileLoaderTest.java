@@ -115,6 +115,8 @@ class ProfileLoaderTest {
                 "profiles.yaml line 9, key profiles.0.band: unknown band 'lowish'; expected low, medium or high",
                 "profiles.yaml line 15, key profiles.0.actions.0.expires: '1 hour' is not an ISO-8601 duration; "
                         + "use e.g. PT30M or PT4H",
+                "profiles.yaml line 14, key profiles.0.actions.0.params.burst: unknown param 'burst' of rate_limit; "
+                        + "it takes [per_minute]",
                 "profiles.yaml line 14, key profiles.0.actions.0.params: rate_limit needs params.per_minute, "
                         + "a positive whole number of requests",
                 "profiles.yaml line 16, key profiles.0.actions.1.type: unknown action 'quarantine'; expected one of "
@@ -154,6 +156,36 @@ class ProfileLoaderTest {
                         + "whole number of requests (1 to 2147483647); use e.g. 20",
                 "profiles.yaml line 18, key profiles.2.actions.0.params.pid: params.pid must be text or a number, "
                         + "got [1,2]");
+    }
+
+    @Test
+    void refusesParamsTheActionDoesNotReadRatherThanIgnoringThem() {
+        List<String> problems = problems("""
+                version: 2
+                author: secops
+                thresholds: {low: 30, medium: 55, high: 80}
+                profiles:
+                  - name: slow
+                    band: low
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions:
+                      - type: rate_limit
+                        params: {per_minute: 5, burst: 3}
+                  - name: contain
+                    band: medium
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: lock_user, params: {duration: PT1H}}]
+                  - name: shutdown
+                    band: high
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: suspend_process, params: {exe: /usr/bin/xmrig}}]
+                """);
+
+        assertThat(problems).containsExactly(
+                "profiles.yaml line 10, key profiles.0.actions.0.params.burst: unknown param 'burst' of rate_limit; "
+                        + "it takes [per_minute]",
+                "profiles.yaml line 14, key profiles.1.actions.0.params.duration: unknown param 'duration' of "
+                        + "lock_user; lock_user takes no params");
     }
 
     @Test
