@@ -17,6 +17,7 @@ import io.shadow.mitigation.actuate.GatewayDecision;
 import io.shadow.mitigation.engine.Decider;
 import io.shadow.mitigation.engine.Decisions;
 import io.shadow.mitigation.engine.MitigationEngine;
+import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.IdempotencyStore;
@@ -69,6 +70,7 @@ public final class MitigationRoutes {
         r.post("/v1/mitigations/{id}/approve", json(idempotency.wrap(ctx -> decide(ctx, "approve"))), USER, OPERATOR);
         r.post("/v1/mitigations/{id}/reject", json(idempotency.wrap(ctx -> decide(ctx, "reject"))), USER, OPERATOR);
         r.post("/v1/mitigations/{id}/modify", json(idempotency.wrap(ctx -> decide(ctx, "modify"))), USER, OPERATOR);
+        r.post("/v1/mitigations/{id}/release", json(idempotency.wrap(ctx -> decide(ctx, "release"))), OPERATOR);
         r.get("/v1/feedback", ctx -> ctx.json(store.feedback()), OPERATOR);
         r.get("/v1/audit", ctx -> ctx.json(store.auditLog(ctx.queryParam("subject"))), OPERATOR);
         r.get("/v1/agent/commands", ctx -> {
@@ -240,8 +242,17 @@ public final class MitigationRoutes {
             Mitigation out = switch (what) {
                 case "approve" -> decisions.approve(id, decider, request.comment());
                 case "reject" -> decisions.reject(id, decider, request.comment());
+                case "release" -> {
+                    List<ActionRecord> released = decisions.release(id, decider, request.comment());
+                    ctx.json(Map.of("mitigation", store.mitigation(id).orElseThrow(), "actions", store.actionsOf(id),
+                            "released", released.stream().map(ActionRecord::actionId).toList()));
+                    yield null;
+                }
                 default -> decisions.modify(id, decider, request.comment(), request.actions());
             };
+            if (out == null) {
+                return;
+            }
             ctx.json(Map.of("mitigation", out, "actions", store.actionsOf(id)));
         } catch (Decisions.DecisionException e) {
             throw new ApiError(e.status(), e.getMessage());

@@ -91,6 +91,49 @@ public final class Decisions {
     }
 
     /**
+     * Takes a decided mitigation's actions out of force, its decision standing: an approved lock-out
+     * without expiry, or what a modify put in force, once the threat is over. The approve or modify
+     * stays the label the nightly run learns from; the audit log has {@code mitigation.released} with
+     * who and why. An undecided mitigation is 409 (reject it: that is a decision and a label); one
+     * rejected already has nothing in force. Actions that cannot be reversed are kept, as on reject.
+     *
+     * @return the actions taken out of force (undone or kept)
+     */
+    public List<ActionRecord> release(String mitigationId, Decider decider, String comment) {
+        Context c = context(mitigationId);
+        String status = c.mitigation.status();
+        if (OPEN.contains(status)) {
+            throw new DecisionException(409, "mitigation " + mitigationId + " is not decided yet; reject it to undo "
+                    + "its actions (a reject is also the label that it was a false alarm), or approve it and release "
+                    + "it once the threat is over");
+        }
+        if (Mitigation.REJECTED.equals(status)) {
+            throw new DecisionException(409, "mitigation " + mitigationId + " was rejected (" + c.mitigation.decidedBy()
+                    + " at " + c.mitigation.decidedAt() + "); nothing of it is in force");
+        }
+        List<String> failed = new ArrayList<>();
+        List<ActionRecord> released = new ArrayList<>();
+        for (ActionRecord r : store.actionsOf(mitigationId)) {
+            if (ActionRecord.APPLIED.equals(r.status()) && undo(r, failed) != null) {
+                released.add(r);
+            }
+        }
+        store.audit(decider.name(), "mitigation.released", mitigationId, (released.isEmpty() ? "nothing was in force"
+                : released.size() + " action(s) taken out of force: " + released.stream().map(ActionRecord::type)
+                        .toList()) + "; the " + status + " decision stands" + (comment == null || comment.isBlank() ? ""
+                                : "; " + comment));
+        boolean othersInForce = store.mitigationsOf(c.incident.incidentId()).stream()
+                .filter(m -> !m.mitigationId().equals(mitigationId))
+                .anyMatch(m -> store.actionsOf(m.mitigationId()).stream()
+                        .anyMatch(r -> ActionRecord.APPLIED.equals(r.status())));
+        if (!othersInForce && failed.isEmpty()) {
+            store.setIncidentStatus(c.incident.incidentId(), Incident.RESOLVED);
+        }
+        throwIfFailed(mitigationId, "released", failed);
+        return released;
+    }
+
+    /**
      * Undoes one action; returns the status recorded ({@code undone}, or {@code kept} when it cannot
      * be reversed), or null when it was not in force or its undo failed. A failure is collected (the
      * action stays in force) so the others are still undone.

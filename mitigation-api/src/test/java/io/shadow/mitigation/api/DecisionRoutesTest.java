@@ -91,6 +91,35 @@ class DecisionRoutesTest extends OnEveryBackend {
     }
 
     @Test
+    void anOperatorReleasesAnApprovedLockOutWhoseDecisionStands() {
+        Outcome lockout = api.handle(Assessments.risk(90).principal("u-7").build());
+        assertThat(api.decide(lockout.mitigationId(), "release", "").statusCode()).as("undecided: reject instead")
+                .isEqualTo(409);
+        assertThat(api.decide(lockout.mitigationId(), "approve", "").statusCode()).isEqualTo(200);
+        assertThat(api.decision("u-7", Assessments.BUCKET).statusCode()).isEqualTo(403);
+        assertThat(api.decide(lockout.mitigationId(), "reject", "").statusCode()).as("the decision stands")
+                .isEqualTo(409);
+
+        HttpResponse<String> user = api.post("/v1/mitigations/" + lockout.mitigationId() + "/release",
+                RunningApi.USER_U1, "");
+        HttpResponse<String> r = api.decide(lockout.mitigationId(), "release", "{\"comment\": \"laptop reimaged\"}");
+
+        assertThat(user.statusCode()).isEqualTo(403);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(RunningApi.json(r).at("/mitigation/status").asText()).isEqualTo("approved");
+        assertThat(RunningApi.json(r).path("released")).isNotEmpty();
+        assertThat(api.decision("u-7", Assessments.BUCKET).statusCode()).as("lifted").isEqualTo(200);
+        assertThat(api.store().actionsOf(lockout.mitigationId())).extracting(ActionRecord::status)
+                .doesNotContain(ActionRecord.APPLIED);
+        assertThat(api.store().feedback()).filteredOn(f -> f.mitigationId().equals(lockout.mitigationId()))
+                .singleElement().extracting(FeedbackRecord::decision).isEqualTo(FeedbackRecord.APPROVE);
+        assertThat(api.store().auditLog(lockout.mitigationId())).last().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("mitigation.released");
+            assertThat(e.detail()).endsWith("; the approved decision stands; laptop reimaged");
+        });
+    }
+
+    @Test
     void approvingKeepsTheActionsAndRecordsFeedback() {
         HttpResponse<String> r = decide("approve", "{\"comment\": \"not a planned clean-up\"}");
 
