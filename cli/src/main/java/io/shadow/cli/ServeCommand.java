@@ -24,6 +24,12 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
+    /** Serving without tokens: what to add, with an entry to copy (an operator's signs in to the web UI). */
+    static final String NO_TOKENS = "auth.tokens is empty: every API needs a bearer token. Add tokens to the config "
+            + "file, e.g. auth: {tokens: [{name: ops, token: <random, 32+ characters, e.g. from `openssl rand -hex "
+            + "24`>, role: operator}]} (an operator token signs in to the web UI at /ui/; the other roles and fields: "
+            + "docs/configuration.md)";
+
     @Option(names = "--config", description = "YAML config file (keys: docs/configuration.md).")
     Path config;
 
@@ -50,8 +56,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         ShadowConfig cfg = ConfigLoader.load(config, System.getenv(), all);
         if (cfg.auth().tokens().isEmpty()) {
-            throw new IllegalArgumentException("auth.tokens is empty: every API needs a bearer token. Add tokens to "
-                    + "the config file (see docs/configuration.md)");
+            throw new IllegalArgumentException(NO_TOKENS);
         }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -122,6 +122,22 @@ class CommandErrorsTest {
     }
 
     @Test
+    void serveWithoutTokensShowsAnEntryToAddAndWhereTheRestIsDocumented() throws Exception {
+        Path config = Files.writeString(dir.resolve("shadow.yaml"), """
+                data-dir: %s
+                server: {port: 0}
+                """.formatted(dir.resolve("data")));
+
+        assertThat(cli.run("serve", "--config", config.toString())).isEqualTo(2);
+
+        assertThat(cli.err.toString()).isEqualTo("error: auth.tokens is empty: every API needs a bearer token. Add "
+                + "tokens to the config file, e.g. auth: {tokens: [{name: ops, token: <random, 32+ characters, e.g. "
+                + "from `openssl rand -hex 24`>, role: operator}]} (an operator token signs in to the web UI at /ui/; "
+                + "the other roles and fields: docs/configuration.md)" + System.lineSeparator());
+        assertThat(dir.resolve("data")).as("nothing was started").doesNotExist();
+    }
+
+    @Test
     void serveRefusesAUserTokenThatNamesNoTenantSayingWhichTokenAndWhatToAdd() throws Exception {
         Path config = Files.writeString(dir.resolve("shadow.yaml"), """
                 data-dir: %s

@@ -120,6 +120,21 @@ class DemoLoopIT {
     }
 
     @Test
+    void theConfigItLeavesIsTheOneItRanOnAndItSaysHowToServeItForTheWebUi() {
+        Path config = Path.of(result.config().dataDir()).resolve("shadow.yaml");
+        var left = io.shadow.cli.config.ConfigLoader.load(config, Map.of(), List.of());
+        assertThat(left.auth().tokens()).as("the tokens the run used").isEqualTo(result.config().auth().tokens());
+        assertThat(left.auth().tokens()).anyMatch(t -> t.name().equals("demo-operator") && t.role().equals("operator"));
+        assertThat(output).contains("[7] An operator (token demo-operator) reviews the mitigations through the API")
+                .contains("to look at the result in the web UI, serve the demo's data:" + System.lineSeparator()
+                        + "  bin/shadow serve --config " + config + System.lineSeparator()
+                        + "then open http://127.0.0.1:8080/ui/ and sign in with the token of auth.tokens[demo-operator] "
+                        + "in " + config + " (paste it into the \"API token\" field)");
+        assertThat(left.auth().tokens()).allSatisfy(t -> assertThat(output).as("no secret printed")
+                .doesNotContain(t.token()));
+    }
+
+    @Test
     void theRiskModelServingTheLiveDayIsTheTrainedTensorFlowChampion() {
         assertThat(result.mitigations()).isNotEmpty();
         assertThat(output).contains("model shadow-risk:1");

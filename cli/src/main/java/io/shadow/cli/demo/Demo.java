@@ -42,13 +42,11 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -57,8 +55,9 @@ import org.apache.spark.sql.SparkSession;
  * The whole Shadow loop on embedded defaults, as {@code bin/shadow demo} runs it: workload →
  * agent spool → landing zone → Spark ingest, features, baselines, training set → TF risk model in
  * the local registry → scorer and mitigation API → live day replayed over HTTP → mitigations
- * before notifications → a user's reject and approve → feedback imported for the next night.
- * Wiring and printing only; every step is a product component.
+ * before notifications → an operator's reject and approve → feedback imported for the next night.
+ * Wiring and printing only; every step is a product component. It runs on the {@code shadow.yaml} it
+ * leaves in its folder (with another port), whose tokens let {@code serve} show the result in the web UI.
  */
 public final class Demo {
     /** Options of one demo run. */
@@ -82,16 +81,15 @@ public final class Demo {
 
     public Result run() throws IOException, InterruptedException {
         Path work = DemoWorkdir.standard().prepare(options.workDir());
-        String operatorToken = token();
-        String agentToken = token();
-        String gatewayToken = token();
         Path feed = work.resolve("threat-feed.txt");
         Files.write(feed, WorkloadGenerator.threatFeed(), StandardCharsets.UTF_8);
-        ShadowConfig cfg = withTokens(ConfigLoader.load(null, Map.of(), List.of("data-dir=" + work, "server.port=0",
-                "intel.feeds=" + feed, "spark.master=" + options.sparkMaster(), "spark.shuffle-partitions=4")),
-                List.of(new ShadowConfig.Token("demo-operator", operatorToken, "operator", null, null),
-                        new ShadowConfig.Token("demo-agent", agentToken, "agent", null, null),
-                        new ShadowConfig.Token("demo-gateway", gatewayToken, "gateway", null, null)));
+        Path config = DemoData.writeConfig(work, feed);
+        // the file the demo leaves, as serve reads it (no environment), on a free port
+        ShadowConfig cfg = ConfigLoader.load(config, Map.of(), List.of("server.port=0",
+                "spark.master=" + options.sparkMaster(), "spark.shuffle-partitions=4"));
+        String operatorToken = DemoData.token(cfg, DemoData.OPERATOR);
+        String agentToken = DemoData.token(cfg, DemoData.AGENT);
+        String gatewayToken = DemoData.token(cfg, DemoData.GATEWAY);
         ResolvedPaths paths = ResolvedPaths.of(cfg);
 
         header("Generating the workload");
@@ -103,7 +101,7 @@ public final class Demo {
                 options.workload().liveStart().toString().substring(0, 10));
         say("injected attacks: %s", w.attacks().stream().map(a -> a.name()).toList());
         say("benign but unusual: %s", w.benign().stream().map(b -> b.name()).toList());
-        say("ground truth for grading (never shown to the detector): %s", DemoData.write(work, w, feed));
+        say("ground truth for grading (never shown to the detector): %s", DemoData.write(work, w));
 
         header("Agent: durable spool -> landing zone");
         long shipped;
@@ -154,7 +152,7 @@ public final class Demo {
                 ScenarioScorecard card = ScenarioScorecard.score(w.attacks(), observed(rt.mitigation().store(),
                         mitigations));
 
-                header("A user reviews the mitigations through the API");
+                header("An operator (token " + DemoData.OPERATOR.name() + ") reviews the mitigations through the API");
                 ApiClient api = new ApiClient(rt.baseUrl(), operatorToken);
                 ApiClient gateway = new ApiClient(rt.baseUrl(), gatewayToken);
                 String[] decided = decide(api, gateway, rt.mitigation().store(), card, mitigations);
@@ -180,7 +178,12 @@ public final class Demo {
                 header("Summary");
                 out.print(card.table());
                 out.printf("demo finished in %d s; data in %s (config %s)%n", Duration.between(started, Instant.now())
-                        .getSeconds(), work, work.resolve(DemoData.CONFIG));
+                        .getSeconds(), work, config);
+                out.printf("to look at the result in the web UI, serve the demo's data:%n"
+                        + "  bin/shadow serve --config %s%n"
+                        + "then open http://%s:%d/ui/ and sign in with the token of auth.tokens[%s] in %s "
+                        + "(paste it into the \"API token\" field); Ctrl-C stops serve%n", config, DemoData.HOST,
+                        DemoData.PORT, DemoData.OPERATOR.name(), config);
             }
             return result;
         } finally {
@@ -242,8 +245,8 @@ public final class Demo {
             say("no mitigations to review");
             return new String[] {null, null};
         }
-        // A false mitigation is what a user would reject; without one, the user rejects the first,
-        // superseded step of an escalated incident and approves its final step, so the incident's label
+        // A false mitigation is what the operator would reject; without one, they reject the first,
+        // superseded step of an escalated incident and approve its final step, so the incident's label
         // (confirmed: some mitigation approved) stays true.
         java.util.Set<String> falseIds = new java.util.HashSet<>();
         card.falseMitigations().forEach(m -> falseIds.add(m.mitigationId()));
@@ -342,18 +345,6 @@ public final class Demo {
         if (!batch.isEmpty()) {
             spool.append(batch);
         }
-    }
-
-    private static ShadowConfig withTokens(ShadowConfig c, List<ShadowConfig.Token> tokens) {
-        return new ShadowConfig(c.dataDir(), c.warehouse(), c.registry(), c.store(), c.server(),
-                new ShadowConfig.Auth(tokens), c.detector(), c.intel(), c.profiles(), c.spark(), c.mitigation(),
-                c.scorer());
-    }
-
-    private static String token() {
-        byte[] b = new byte[24];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 
     private void header(String title) {
