@@ -134,7 +134,21 @@ public final class MitigationRoutes {
         if (!engine.actuators().agents().acknowledge(a.commandId(), c.name(), a.ok(), a.body())) {
             throw new ApiError(409, "command " + a.commandId() + " is unknown or not pending");
         }
+        if (!a.ok()) {
+            engine.actuators().agents().get(a.commandId()).ifPresent(cmd -> engine.agentFailed(cmd.id(), cmd.host(),
+                    failure(a.body())));
+        }
         ctx.json(Map.of("acknowledged", a.commandId(), "status", a.ok() ? "done" : "failed"));
+    }
+
+    /** What a failed acknowledgement says went wrong: its {@code detail}, else the body as sent. */
+    private static String failure(String body) {
+        try {
+            JsonNode n = ServiceApp.JSON.readTree(body == null ? "{}" : body).path("detail");
+            return n.isTextual() && !n.asText().isBlank() ? n.asText() : "no detail given";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return body;
+        }
     }
 
     /**

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -201,15 +202,48 @@ public final class MitigationEngine {
                 Explanations.body(a, assessment.risk(), band, profile.name(), emergency, done, notReversible(done),
                         mitigationId),
                 clock.instant());
+        notifyAll(n);
+        return mitigationId;
+    }
+
+    /**
+     * A host's agent could not carry out the command an action issued (it acknowledged it as failed):
+     * the action's record says so, the mitigation's audit has {@code action.agent_failed}, and the
+     * security operators are notified (web UI, SSE, webhooks, e-mail), since what Shadow shows as in
+     * force is not. A failed command no action issued (a reversal) is in the audit log under its id.
+     */
+    public void agentFailed(String commandId, String host, String detail) {
+        Optional<ActionRecord> found = store.actionOfCommand(commandId);
+        if (found.isEmpty()) {
+            LOG.error("agent command {} on host {} failed and no action issued it (a reversal?): {}; check the host",
+                    commandId, host, detail);
+            return;
+        }
+        ActionRecord r = found.get();
+        String what = r.type() + " was NOT carried out on host " + host + ": its agent reported " + detail;
+        store.appendActionDetail(r.actionId(), "; " + what);
+        store.audit("shadow", "action.agent_failed", r.mitigationId(), what + " (command " + commandId + ")");
+        LOG.error("mitigation {}: {}", r.mitigationId(), what);
+        Mitigation m = store.mitigation(r.mitigationId()).orElseThrow();
+        Incident i = store.incident(m.incidentId()).orElseThrow();
+        notifyAll(new NotificationRecord("ntf-" + UUID.randomUUID(), i.incidentId(), m.mitigationId(), i.tenant(),
+                "action_failed", "security-operators", "Action not carried out: " + r.type() + " on host " + host,
+                "Mitigation " + m.mitigationId() + " of incident " + i.incidentId() + " (" + i.entityKind() + " "
+                        + i.entityId() + ") asked the agent on host " + host + " to " + r.type() + ", and the agent "
+                        + "reported that it could not: " + detail + ". The rest of the mitigation is in force; "
+                        + "contain the host by hand or fix the agent (command " + commandId + ").",
+                clock.instant()));
+    }
+
+    private void notifyAll(NotificationRecord n) {
         for (Notifier notifier : notifiers) {
             try {
                 notifier.send(n);
             } catch (RuntimeException e) {
-                LOG.error("notifier {} failed for mitigation {}: {}", notifier.getClass().getSimpleName(),
-                        mitigationId, e.toString());
+                LOG.error("notifier {} failed for {}: {}", notifier.getClass().getSimpleName(), n.notificationId(),
+                        e.toString());
             }
         }
-        return mitigationId;
     }
 
     /** Why each applied action that a reject would not reverse stays, by action type. */

@@ -209,6 +209,28 @@ public final class MitigationStore {
                 rs -> rs.getString(1), since, ActionRecord.APPLIED));
     }
 
+    /**
+     * The action that issued agent command {@code commandId} (its handle is the command id, or ends with
+     * it after the gateway rule of an isolation); empty for a reversal or a command issued otherwise.
+     */
+    public Optional<ActionRecord> actionOfCommand(String commandId) {
+        return jdbc.query("SELECT * FROM actions WHERE handle = ? OR handle LIKE ?", MitigationStore::action,
+                commandId, "% " + commandId).stream().findFirst();
+    }
+
+    /** Adds {@code more} to what an action's record says it did (e.g. that the host's agent could not). */
+    public void appendActionDetail(String actionId, String more) {
+        jdbc.transaction(c -> {
+            List<String> now = Jdbc.query(c, "SELECT detail FROM actions WHERE action_id = ?", rs -> rs.getString(1),
+                    actionId);
+            if (!now.isEmpty()) {
+                Jdbc.update(c, "UPDATE actions SET detail = ? WHERE action_id = ?",
+                        (now.get(0) == null ? "" : now.get(0)) + more, actionId);
+            }
+            return null;
+        });
+    }
+
     /** Applied actions whose expiry has passed, the earliest expiry first. */
     public List<ActionRecord> expiredActions(Instant now) {
         return jdbc.query("SELECT * FROM actions WHERE status = ? AND expires_at IS NOT NULL AND expires_at <= ? "

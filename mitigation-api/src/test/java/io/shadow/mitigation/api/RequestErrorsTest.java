@@ -8,6 +8,7 @@ import io.shadow.mitigation.Assessments;
 import io.shadow.mitigation.ManualClock;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.store.AuditEntry;
 import io.shadow.mitigation.store.Mitigation;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -226,6 +227,19 @@ class RequestErrorsTest {
         assertThat(failed.statusCode()).as(failed.body()).isEqualTo(200);
         assertThat(RunningApi.json(failed).path("status").asText()).isEqualTo("failed");
         assertThat(api.service().engine().actuators().agents().get(cmd).orElseThrow().status()).isEqualTo("failed");
+
+        // what a reviewer sees: the action says it was not carried out, and the operators are told
+        String mitigation = api.store().mitigations().get(0).mitigationId();
+        assertThat(api.store().actionsOf(mitigation)).filteredOn(r -> r.type().equals("isolate_host"))
+                .singleElement().satisfies(r -> assertThat(r.detail()).endsWith("; isolate_host was NOT carried "
+                        + "out on host ws-17: its agent reported nft missing"));
+        assertThat(api.store().auditLog(mitigation)).extracting(AuditEntry::action).contains("action.agent_failed");
+        assertThat(api.store().notifications(null)).filteredOn(n -> n.kind().equals("action_failed"))
+                .singleElement().satisfies(n -> {
+                    assertThat(n.recipient()).isEqualTo("security-operators");
+                    assertThat(n.subject()).isEqualTo("Action not carried out: isolate_host on host ws-17");
+                    assertThat(n.body()).contains("reported that it could not: nft missing");
+                });
     }
 
     @Test
