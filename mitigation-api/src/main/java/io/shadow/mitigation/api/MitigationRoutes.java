@@ -70,6 +70,15 @@ public final class MitigationRoutes {
         r.post("/v1/mitigations/{id}/approve", json(idempotency.wrap(ctx -> decide(ctx, "approve"))), USER, OPERATOR);
         r.post("/v1/mitigations/{id}/reject", json(idempotency.wrap(ctx -> decide(ctx, "reject"))), USER, OPERATOR);
         r.post("/v1/mitigations/{id}/modify", json(idempotency.wrap(ctx -> decide(ctx, "modify"))), USER, OPERATOR);
+        r.get("/v1/me", ctx -> {
+            Caller c = ServiceApp.caller(ctx);
+            Map<String, Object> me = new LinkedHashMap<>();
+            me.put("name", c.name());
+            me.put("role", c.role().name().toLowerCase(java.util.Locale.ROOT));
+            me.put("tenant", c.tenant());
+            me.put("principal", c.principal());
+            ctx.json(me);
+        }, USER, OPERATOR);
         r.post("/v1/mitigations/{id}/release", json(idempotency.wrap(ctx -> decide(ctx, "release"))), OPERATOR);
         r.get("/v1/feedback", ctx -> ctx.json(store.feedback()), OPERATOR);
         r.get("/v1/audit", ctx -> ctx.json(store.auditLog(ctx.queryParam("subject"))), OPERATOR);

@@ -64,6 +64,11 @@ public final class Explanations {
                     .append(one ? "; a reject records it as kept)" : "; a reject records them as kept)");
         }
         sb.append(", approve it to confirm the incident, or modify it to replace the actions.\n");
+        if (emergency && a.principal() != null) {
+            sb.append("As an emergency mitigation of ").append(a.principal()).append("'s activity, it is rejected or "
+                    + "modified by someone else (an operator or the security team): ").append(a.principal())
+                    .append(" may approve it but not lift it. If this was you, ask them.\n");
+        }
         return sb.toString();
     }
 }

@@ -62,6 +62,7 @@ class RouteRolesTest {
                     new Route("POST", m + "/reject", Set.of("user", "operator")),
                     new Route("POST", m + "/modify", Set.of("user", "operator")),
                     new Route("POST", m + "/release", Set.of("operator")),
+                    new Route("GET", "/v1/me", Set.of("user", "operator")),
                     new Route("GET", "/v1/feedback", Set.of("operator")),
                     new Route("GET", "/v1/audit", Set.of("operator")),
                     new Route("GET", "/v1/notifications", Set.of("user", "operator")),
@@ -98,7 +99,7 @@ class RouteRolesTest {
                 assertThat(call(api, r.method(), r.path(), RunningApi.ADMIN).statusCode())
                         .as("admin may call %s %s", r.method(), r.path()).isNotIn(401, 403);
             }
-            assertThat(checked).hasSize(78);
+            assertThat(checked).hasSize(81);
             assertThat(checked).as("a gateway asks for decisions and may call nothing else")
                     .filteredOn(c -> c.endsWith(" as gateway")).hasSize(routes.size() - 1)
                     .contains("POST /v1/assessments as gateway");
