@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -333,16 +334,55 @@ public final class MitigationStore {
         });
     }
 
+    private static final String NOTIFICATIONS = "SELECT n.*, i.tenant AS incident_tenant FROM notifications n "
+            + "LEFT JOIN incidents i ON i.incident_id = n.incident_id";
+
     /** Notifications, oldest first, each with its incident's tenant; {@code incidentId} null for all. */
     public List<NotificationRecord> notifications(String incidentId) {
         String where = incidentId == null ? "" : " WHERE n.incident_id = ?";
         Object[] params = incidentId == null ? new Object[0] : new Object[] {incidentId};
-        return jdbc.query("SELECT n.*, i.tenant AS incident_tenant FROM notifications n LEFT JOIN incidents i "
-                + "ON i.incident_id = n.incident_id" + where + " ORDER BY n.created_at, n.notification_id",
-                rs -> new NotificationRecord(rs.getString("notification_id"), rs.getString("incident_id"),
-                        rs.getString("mitigation_id"), rs.getString("incident_tenant"), rs.getString("kind"),
-                        rs.getString("recipient"), rs.getString("subject"), rs.getString("body"),
-                        Jdbc.instant(rs, "created_at")), params);
+        return jdbc.query(NOTIFICATIONS + where + " ORDER BY n.created_at, n.notification_id",
+                MitigationStore::notification, params);
+    }
+
+    /** One notification with its incident's tenant; empty for an id never stored. */
+    public Optional<NotificationRecord> notification(String notificationId) {
+        return jdbc.query(NOTIFICATIONS + " WHERE n.notification_id = ?", MitigationStore::notification,
+                notificationId).stream().findFirst();
+    }
+
+    /**
+     * The notifications stored after {@code notificationId}, oldest first, in the order they were
+     * stored (the database's {@code seq}, not {@code created_at}: that is the clock of the process
+     * that made each, equal within one tick and skewed between processes); none when that id was
+     * never stored. {@code tenant} (its incident's) and {@code recipient} narrow when not null.
+     * When more than {@code limit} match, the newest {@code limit}.
+     */
+    public List<NotificationRecord> notificationsAfter(String notificationId, String tenant, String recipient,
+            int limit) {
+        StringBuilder sql = new StringBuilder(NOTIFICATIONS)
+                .append(" WHERE n.seq > (SELECT m.seq FROM notifications m WHERE m.notification_id = ?)");
+        List<Object> params = new ArrayList<>(List.of(notificationId));
+        if (tenant != null) {
+            sql.append(" AND i.tenant = ?");
+            params.add(tenant);
+        }
+        if (recipient != null) {
+            sql.append(" AND n.recipient = ?");
+            params.add(recipient);
+        }
+        sql.append(" ORDER BY n.seq DESC FETCH FIRST ").append(limit).append(" ROWS ONLY");
+        List<NotificationRecord> newestFirst = new ArrayList<>(jdbc.query(sql.toString(),
+                MitigationStore::notification, params.toArray()));
+        Collections.reverse(newestFirst);
+        return newestFirst;
+    }
+
+    private static NotificationRecord notification(ResultSet rs) throws SQLException {
+        return new NotificationRecord(rs.getString("notification_id"), rs.getString("incident_id"),
+                rs.getString("mitigation_id"), rs.getString("incident_tenant"), rs.getString("kind"),
+                rs.getString("recipient"), rs.getString("subject"), rs.getString("body"),
+                Jdbc.instant(rs, "created_at"));
     }
 
     public List<FeedbackRecord> feedback() {
