@@ -86,8 +86,9 @@ class ProcessSelectorTest {
         Outcome o = api.handle(Assessments.risk(60).on(ResourceType.PROCESS, JAVA).process(4242, 98765).build());
         String killed = kill(o).actionId();
 
+        // the isolation gets an end; the kill is asked for as it is
         HttpResponse<String> r = api.decide(o.mitigationId(), "modify", "{\"actions\": [{\"type\": "
-                + "\"isolate_host\"}, {\"type\": \"kill_process\"}]}");
+                + "\"isolate_host\", \"expires\": \"PT7H\"}, {\"type\": \"kill_process\"}]}");
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(api.store().actionsOf(o.mitigationId())).filteredOn(x -> x.type().equals("kill_process"))

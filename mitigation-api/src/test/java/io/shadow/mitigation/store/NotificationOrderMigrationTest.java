@@ -10,7 +10,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
- * V8 numbers the notifications in the order they are stored (what a reconnecting SSE client is
+ * V9 numbers the notifications in the order they are stored (what a reconnecting SSE client is
  * replayed in); those of a store made before it are numbered as GET /v1/notifications lists them:
  * by time, then id.
  */
@@ -25,7 +25,7 @@ class NotificationOrderMigrationTest extends OnEveryBackend {
     void notificationsStoredBeforeTheUpgradeAreReplayedByTimeAndLaterOnesAfterThem() {
         StoreBackend backend = store();
         Flyway.configure().dataSource(backend.jdbcUrl(), backend.user(), "")
-                .locations("classpath:db/migration", "classpath:db/vendor/" + backend.name()).target("7").load()
+                .locations("classpath:db/migration", "classpath:db/vendor/" + backend.name()).target("8").load()
                 .migrate();
         try (Database v7 = Database.openExisting(backend.jdbcUrl(), backend.user(), "")) {
             MitigationStore old = new MitigationStore(v7);
