@@ -72,6 +72,42 @@ class ScorerIntakeTest {
     }
 
     @Test
+    void aTimeBeforeTheUnixEpochIsRefusedByIndexNamingTheRangeAndTheRestOfTheAnomalousBatchIsScored()
+            throws Exception {
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            String ancient = EventCodec.toJson(TestServer.delete("u-1", "10.0.0.5", TestServer.T0)).replace(
+                    "\"2026-11-09T10:00:00Z\"", "\"-999999999-01-01T00:00:00Z\"").replaceFirst("\"event_id\":\"[^\"]*\",", "");
+            String body = TestServer.deletes("u-1", "10.0.0.5", 30) + ancient + "\n"
+                    + TestServer.deletes("u-1", "10.0.0.5", 30, TestServer.T0.plusSeconds(30));
+            HttpResponse<String> r = s.post("/v1/events", body, TOKEN);
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode out = json(r);
+            assertThat(out.get("accepted").asInt()).isEqualTo(60);
+            assertThat(out.get("anomalies").asInt()).isPositive();
+            assertThat(out.get("errors")).hasSize(1);
+            JsonNode error = out.get("errors").get(0);
+            assertThat(error.get("index").asInt()).isEqualTo(30);
+            assertThat(error.get("field").asText()).isEqualTo("time");
+            assertThat(error.get("error").asText()).startsWith("field 'time': '-999999999-01-01T00:00:00Z' is before "
+                    + "1970-01-01T00:00:00Z, the earliest time accepted").contains("a bug of the sender");
+            assertThat(s.handed).allSatisfy(a -> assertThat(a.anomaly().time()).isAfter(Instant.EPOCH));
+
+            HttpResponse<String> one = s.post("/v1/score", ancient, TOKEN);
+            assertThat(one.statusCode()).isEqualTo(400);
+            assertThat(json(one).get("error").asText()).startsWith("event rejected: field 'time': "
+                    + "'-999999999-01-01T00:00:00Z' is before 1970-01-01T00:00:00Z");
+            // epoch seconds where milliseconds are expected, and a number beyond a long, are named too
+            String seconds = ancient.replace("\"-999999999-01-01T00:00:00Z\"", "1762682400");
+            assertThat(json(s.post("/v1/score", seconds, TOKEN)).get("error").asText())
+                    .contains("looks like epoch seconds");
+            String huge = ancient.replace("\"-999999999-01-01T00:00:00Z\"", "18446745869459661301");
+            assertThat(json(s.post("/v1/score", huge, TOKEN)).get("error").asText())
+                    .contains("does not fit in a 64-bit integer");
+        }
+    }
+
+    @Test
     void aFutureEventInABatchIsNamedByIndexAndTheRestIsScored() throws Exception {
         try (TestServer s = server(ScorerSettings.defaults())) {
             String body = TestServer.deletes("u-1", "10.0.0.5", 2)
