@@ -299,4 +299,26 @@ class ScorerIntakeTest {
             assertThat(metrics).contains("shadow_scorer_events_unjudged_total 61.0");
         }
     }
+
+    @Test
+    void thousandsOfUnknownTenantsInOneRequestGiveASummarisedAnswerAndABoundedMemory() throws Exception {
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            StringBuilder body = new StringBuilder();
+            for (int i = 0; i < 5000; i++) {
+                body.append(line(TestServer.delete("u-1", "10.0.0.5", TestServer.T0).toBuilder().eventId("e-" + i)
+                        .tenant("t-" + i).build()));
+            }
+            HttpResponse<String> r = s.post("/v1/events", body.toString(), TOKEN);
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode out = json(r);
+            assertThat(out.get("unjudged").asInt()).isEqualTo(5000);
+            assertThat(out.get("warnings")).hasSize(21);
+            assertThat(out.get("warnings").get(0).asText()).startsWith("no baselines exist for tenant 't-0'");
+            assertThat(out.get("warnings").get(20).asText()).startsWith("and 4980 more tenant(s) without baselines in "
+                    + "this request (5000 unjudged event(s) in all; only the first 20 are named)");
+            assertThat(r.body().length()).as("the answer stays small").isLessThan(20_000);
+            assertThat(s.service.coverage().remembered()).isEqualTo(io.shadow.scorer.intake.TenantCoverage.MAX_WARNED);
+        }
+    }
 }
