@@ -57,7 +57,7 @@ public record ActivityEvent(
                 .bytesOut(bytesOut).cpuPct(cpuPct).memPct(memPct).raw(raw);
     }
 
-    /** Fluent builder; {@link #build()} derives a stable id when none was set. */
+    /** Fluent builder; {@link #build()} derives a stable id when none was set ({@link EventIds#forEvent}). */
     public static final class Builder {
         private String eventId;
         private Instant time;
@@ -97,7 +97,8 @@ public record ActivityEvent(
 
         public ActivityEvent build() {
             String id = eventId != null ? eventId
-                    : EventIds.derive(tenant, time, eventClass, operation, principal, host, resourceId, srcIp);
+                    : EventIds.forEvent(tenant, time, eventClass, operation, principal, host, resourceId, srcIp,
+                            outcome, bytesIn, bytesOut, userAgent, cpuPct, memPct);
             return new ActivityEvent(id, time, tenant, eventClass, operation, principal, srcIp, userAgent, host,
                     resourceType, resourceId, outcome, bytesIn, bytesOut, cpuPct, memPct, raw);
         }

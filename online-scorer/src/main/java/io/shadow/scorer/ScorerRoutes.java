@@ -10,6 +10,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.json.EventFormatException;
+import io.shadow.features.json.Utf8Text;
 import io.shadow.mitigation.api.ApiError;
 import io.shadow.mitigation.api.ServiceApp;
 import io.shadow.scorer.intake.Answers;
@@ -58,7 +59,7 @@ public final class ScorerRoutes {
     }
 
     private void events(Context ctx) throws InterruptedException {
-        EventBatch batch = EventBatch.parse(ctx.body(), service.intake().forCaller(ServiceApp.caller(ctx)));
+        EventBatch batch = EventBatch.parse(ctx.bodyAsBytes(), service.intake().forCaller(ServiceApp.caller(ctx)));
         // coverage first, while the events just parsed are in this core's cache
         TenantCoverage.Gaps gaps = service.coverage().check(batch.events(), scorer.detector().snapshot());
         List<ScoredEvent> scored = service.shards().scoreAll(batch.events());
@@ -78,7 +79,13 @@ public final class ScorerRoutes {
     }
 
     private void score(Context ctx) throws InterruptedException {
-        String body = ctx.body();
+        byte[] bytes = ctx.bodyAsBytes();
+        String body;
+        try {
+            body = Utf8Text.decode(bytes, 0, bytes.length, "the body");
+        } catch (EventFormatException ex) {
+            throw new ApiError(400, "event rejected: " + ex.getMessage());
+        }
         if (body.isBlank()) {
             throw new ApiError(400, "request body is empty; send one event as a JSON object");
         }

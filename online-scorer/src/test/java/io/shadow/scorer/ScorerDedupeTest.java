@@ -128,4 +128,50 @@ class ScorerDedupeTest {
                     .contains(StateCheckpoints.RECENT_FILE);
         }
     }
+
+    @Test
+    void aBatchWhoseScoringFailedMidwayLeavesTheEventsNotReachedUnseenSoARetryScoresThem() throws Exception {
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            // the mitigation side fails on the first anomaly: the shard stops at that event
+            java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+            s.then = a -> {
+                if (failed.compareAndSet(false, true)) {
+                    throw new IllegalStateException("mitigation store unavailable");
+                }
+                return "observed";
+            };
+            String burst = TestServer.deletes("u-1", "10.0.0.5", 60);
+            HttpResponse<String> first = s.post("/v1/events", burst, TOKEN);
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(500);
+            int reached = s.handed.size();
+            assertThat(reached).isEqualTo(1);
+            java.util.List<String> ids = burst.lines().map(l -> EventCodec.parse(l).time()).sorted()
+                    .map(t -> t.toString()).toList();
+            int failedAt = ids.indexOf(s.handed.get(0).anomaly().time().toString());
+            assertThat(failedAt).isBetween(0, 58);
+
+            JsonNode again = TestServer.json(s.post("/v1/events", burst, TOKEN));
+
+            // the events up to the failing one were observed: duplicates; those after it are scored now
+            assertThat(again.get("duplicates").asInt()).isEqualTo(failedAt + 1);
+            assertThat(again.get("anomalies").asInt()).isPositive();
+            assertThat(again.get("rejected").asInt()).isZero();
+        }
+    }
+
+    @Test
+    void eventsWithoutIdThatDifferOnlyInOutcomeBytesOrUserAgentAreNotTakenForDuplicates() throws Exception {
+        String login = "{\"time\":\"2026-11-09T10:00:00Z\",\"tenant\":\"acme\",\"class_uid\":6003,"
+                + "\"operation\":\"ConsoleLogin\",\"principal\":\"u-1\",\"src_ip\":\"10.0.0.5\","
+                + "\"resource_type\":\"identity\",\"outcome\":\"failure\"}";
+        String body = login + "\n" + login.replace("failure", "success") + "\n"
+                + login.replace("}", ",\"bytes_in\":10}") + "\n" + login.replace("}", ",\"bytes_out\":10}") + "\n"
+                + login.replace("}", ",\"user_agent\":\"curl/8\"}") + "\n" + login + "\n";
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            JsonNode out = TestServer.json(s.post("/v1/events", body, TOKEN));
+
+            assertThat(out.get("accepted").asInt()).isEqualTo(6);
+            assertThat(out.get("duplicates").asInt()).as("only the last, a re-send of the first").isEqualTo(1);
+        }
+    }
 }

@@ -215,4 +215,45 @@ class ScorerEventBodyTest {
                     + "per line), got an object with field 'events'; send the array itself");
         }
     }
+
+    private HttpResponse<String> postBytes(String path, byte[] body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri(path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void invalidUtf8IsA400NamingTheByteOffsetAndNothingIsScoredAndALeadingBomIsSkipped() throws Exception {
+        String text = event("u-1", 0) + "\n" + event("al#ice", 1) + "\n";
+        byte[] bad = text.getBytes(StandardCharsets.UTF_8);
+        int at = text.indexOf('#');
+        bad[at] = (byte) 0xFF;
+
+        HttpResponse<String> r = postBytes("/v1/events", bad);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(json(r).get("error").asText()).isEqualTo("the body is not valid UTF-8: byte 0xFF at byte offset "
+                + at + " (line 2, byte " + (at - text.indexOf('\n')) + " of the line) does not begin or continue a "
+                + "UTF-8 character; send the events as UTF-8 text (a field holding other bytes must be encoded, e.g. "
+                + "as base64 or hex)");
+        byte[] one = event("al#ice", 1).getBytes(StandardCharsets.UTF_8);
+        one[event("al#ice", 1).indexOf('#')] = (byte) 0xC0; // an overlong form: as invalid as 0xFF
+        HttpResponse<String> single = postBytes("/v1/score", one);
+        assertThat(single.statusCode()).isEqualTo(400);
+        assertThat(json(single).get("error").asText()).startsWith("event rejected: the body is not valid UTF-8: byte "
+                + "0xC0 at byte offset ");
+        assertThat(server.handed).isEmpty();
+
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        for (String body : new String[] {"[" + event("u-1", 2) + "]", event("u-1", 3) + "\n", event("u-1", 4)}) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            b.write(bom);
+            b.write(body.getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> ok = postBytes(body.startsWith("[") || body.endsWith("\n") ? "/v1/events"
+                    : "/v1/score", b.toByteArray());
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        }
+        // U+FFFD sent as such is text like any other
+        HttpResponse<String> replacement = post("/v1/events", event("al\uFFFDice", 5) + "\n");
+        assertThat(json(replacement).get("accepted").asInt()).isEqualTo(1);
+    }
 }

@@ -122,22 +122,57 @@ class ScorerHttpTest {
     }
 
     @Test
-    void aJsonArrayIsReadElementByElementAndABrokenTailNamesWhereItBroke() throws Exception {
+    void aJsonArrayIsReadElementByElementAndInvalidEventsAreNamedWhileTheRestIsScored() throws Exception {
         String good = EventCodec.toJson(TestServer.delete("u-1", "10.0.0.5", T0));
         String noResourceType = "{\"time\":\"2026-11-09T10:00:01Z\",\"tenant\":\"acme\",\"class_uid\":6003,"
                 + "\"operation\":\"x\",\"principal\":\"u-1\"}";
 
-        HttpResponse<String> r = post("/v1/events", "[" + good + ", 17, " + noResourceType + ", " + good + ", {\"time\": ]",
-                TOKEN);
+        HttpResponse<String> r = post("/v1/events", "[" + good + ", 17, " + noResourceType + ", " + good + "]", TOKEN);
 
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode out = json(r);
         assertThat(out.get("accepted").asInt()).isEqualTo(2);
-        assertThat(out.get("errors")).extracting(e -> e.get("index").asInt()).containsExactly(1, 2, 4);
+        assertThat(out.get("errors")).extracting(e -> e.get("index").asInt()).containsExactly(1, 2);
         assertThat(out.get("errors").get(0).get("error").asText()).contains("expected a JSON object per event");
         assertThat(out.get("errors").get(1).get("field").asText()).isEqualTo("resource_type");
-        assertThat(out.get("errors").get(2).get("error").asText()).startsWith("not valid JSON at line 1")
-                .endsWith("the events before it were read, the rest of the array was not");
+    }
+
+    @Test
+    void anArrayThatIsNotWellFormedJsonIsA400WithLineAndColumnAndNothingIsScored() throws Exception {
+        String good = EventCodec.toJson(TestServer.delete("u-1", "10.0.0.5", T0));
+        String other = EventCodec.toJson(TestServer.delete("u-1", "10.0.0.5", T0.plusSeconds(1)));
+        String[][] cases = {
+            {"[" + good + ", {\"time\": ]", "the body is not a well-formed JSON array: not valid JSON at line 1, "
+                    + "column "},
+            {"[" + good + ",]", "the body is not a well-formed JSON array: not valid JSON at line 1, column "},
+            {"[" + good + ",\n" + other, "the body is not a well-formed JSON array: the JSON array is not closed (the "
+                    + "body ends at line 2, column "},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> r = post("/v1/events", c[0], TOKEN);
+
+            assertThat(r.statusCode()).as(c[0]).isEqualTo(400);
+            String error = json(r).get("error").asText();
+            assertThat(error).as(c[0]).startsWith(c[1]).contains("nothing was scored")
+                    .doesNotContain("Source").doesNotContain("REDACTED").doesNotContain("StreamReadFeature");
+            assertThat(json(r).has("accepted")).isFalse();
+        }
+        assertThat(handed).isEmpty();
+        String metrics = server.get("/metrics", TestServer.OPERATOR).body();
+        assertThat(metrics).doesNotContain("shadow_scorer_events_total{result=\"scored\"} 1.0");
+        // the same events in a well-formed array are scored: nothing of the refused bodies was remembered
+        HttpResponse<String> ok = post("/v1/events", "[" + good + "," + other + "]", TOKEN);
+        assertThat(json(ok).get("accepted").asInt()).isEqualTo(2);
+        assertThat(json(ok).get("duplicates").asInt()).isZero();
+    }
+
+    @Test
+    void invalidJsonForOneEventNamesLineAndColumn() throws Exception {
+        HttpResponse<String> r = post("/v1/score", "{\"time\":\n  \"2026-11-09T10:00:00Z\",", TOKEN);
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).get("error").asText()).startsWith("event rejected: not valid JSON at line 2, column ")
+                .doesNotContain("Source");
     }
 
     @Test

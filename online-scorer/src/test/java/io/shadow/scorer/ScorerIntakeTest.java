@@ -72,6 +72,42 @@ class ScorerIntakeTest {
     }
 
     @Test
+    void aTimeBeforeTheUnixEpochIsRefusedByIndexNamingTheRangeAndTheRestOfTheAnomalousBatchIsScored()
+            throws Exception {
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            String ancient = EventCodec.toJson(TestServer.delete("u-1", "10.0.0.5", TestServer.T0)).replace(
+                    "\"2026-11-09T10:00:00Z\"", "\"-999999999-01-01T00:00:00Z\"").replaceFirst("\"event_id\":\"[^\"]*\",", "");
+            String body = TestServer.deletes("u-1", "10.0.0.5", 30) + ancient + "\n"
+                    + TestServer.deletes("u-1", "10.0.0.5", 30, TestServer.T0.plusSeconds(30));
+            HttpResponse<String> r = s.post("/v1/events", body, TOKEN);
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode out = json(r);
+            assertThat(out.get("accepted").asInt()).isEqualTo(60);
+            assertThat(out.get("anomalies").asInt()).isPositive();
+            assertThat(out.get("errors")).hasSize(1);
+            JsonNode error = out.get("errors").get(0);
+            assertThat(error.get("index").asInt()).isEqualTo(30);
+            assertThat(error.get("field").asText()).isEqualTo("time");
+            assertThat(error.get("error").asText()).startsWith("field 'time': '-999999999-01-01T00:00:00Z' is before "
+                    + "1970-01-01T00:00:00Z, the earliest time accepted").contains("a bug of the sender");
+            assertThat(s.handed).allSatisfy(a -> assertThat(a.anomaly().time()).isAfter(Instant.EPOCH));
+
+            HttpResponse<String> one = s.post("/v1/score", ancient, TOKEN);
+            assertThat(one.statusCode()).isEqualTo(400);
+            assertThat(json(one).get("error").asText()).startsWith("event rejected: field 'time': "
+                    + "'-999999999-01-01T00:00:00Z' is before 1970-01-01T00:00:00Z");
+            // epoch seconds where milliseconds are expected, and a number beyond a long, are named too
+            String seconds = ancient.replace("\"-999999999-01-01T00:00:00Z\"", "1762682400");
+            assertThat(json(s.post("/v1/score", seconds, TOKEN)).get("error").asText())
+                    .contains("looks like epoch seconds");
+            String huge = ancient.replace("\"-999999999-01-01T00:00:00Z\"", "18446745869459661301");
+            assertThat(json(s.post("/v1/score", huge, TOKEN)).get("error").asText())
+                    .contains("does not fit in a 64-bit integer");
+        }
+    }
+
+    @Test
     void aFutureEventInABatchIsNamedByIndexAndTheRestIsScored() throws Exception {
         try (TestServer s = server(ScorerSettings.defaults())) {
             String body = TestServer.deletes("u-1", "10.0.0.5", 2)
@@ -261,6 +297,28 @@ class ScorerIntakeTest {
 
             String metrics = s.get("/metrics", TestServer.OPERATOR).body();
             assertThat(metrics).contains("shadow_scorer_events_unjudged_total 61.0");
+        }
+    }
+
+    @Test
+    void thousandsOfUnknownTenantsInOneRequestGiveASummarisedAnswerAndABoundedMemory() throws Exception {
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            StringBuilder body = new StringBuilder();
+            for (int i = 0; i < 5000; i++) {
+                body.append(line(TestServer.delete("u-1", "10.0.0.5", TestServer.T0).toBuilder().eventId("e-" + i)
+                        .tenant("t-" + i).build()));
+            }
+            HttpResponse<String> r = s.post("/v1/events", body.toString(), TOKEN);
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode out = json(r);
+            assertThat(out.get("unjudged").asInt()).isEqualTo(5000);
+            assertThat(out.get("warnings")).hasSize(21);
+            assertThat(out.get("warnings").get(0).asText()).startsWith("no baselines exist for tenant 't-0'");
+            assertThat(out.get("warnings").get(20).asText()).startsWith("and 4980 more tenant(s) without baselines in "
+                    + "this request (5000 unjudged event(s) in all; only the first 20 are named)");
+            assertThat(r.body().length()).as("the answer stays small").isLessThan(20_000);
+            assertThat(s.service.coverage().remembered()).isEqualTo(io.shadow.scorer.intake.TenantCoverage.MAX_WARNED);
         }
     }
 }

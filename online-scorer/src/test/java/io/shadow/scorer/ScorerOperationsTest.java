@@ -130,4 +130,21 @@ class ScorerOperationsTest {
                     .as("%s resolves", ref).isFalse());
         }
     }
+
+    @Test
+    void theEventSchemaStatesTheLengthLimitsTheIntakeEnforces() throws Exception {
+        try (TestServer s = server(TestServer.baselines(1))) {
+            JsonNode event = TestServer.json(s.get("/openapi.json", null)).at("/components/schemas/Event/properties");
+
+            assertThat(event.at("/event_id/maxLength").asInt()).isEqualTo(io.shadow.mitigation.store.ColumnLimits.EVENT_ID);
+            assertThat(event.at("/tenant/maxLength").asInt()).isEqualTo(io.shadow.mitigation.store.ColumnLimits.TENANT);
+            assertThat(event.at("/principal/maxLength").asInt())
+                    .isEqualTo(io.shadow.mitigation.store.ColumnLimits.PRINCIPAL);
+            assertThat(event.at("/host/maxLength").asInt()).isEqualTo(io.shadow.mitigation.store.ColumnLimits.HOST);
+            assertThat(event.at("/resource_id/maxLength").asInt())
+                    .isEqualTo(io.shadow.mitigation.store.ColumnLimits.RESOURCE_ID);
+            assertThat(event.at("/time/oneOf/1/minimum").asLong())
+                    .isEqualTo(io.shadow.features.json.EventCodec.MIN_EPOCH_MILLIS);
+        }
+    }
 }

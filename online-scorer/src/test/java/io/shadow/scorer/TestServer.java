@@ -54,6 +54,8 @@ final class TestServer implements AutoCloseable {
     final ScorerService service;
     final Javalin app;
     final List<Assessment> handed = new CopyOnWriteArrayList<>();
+    /** What the mitigation side does with an assessment after it was recorded in {@link #handed}; tests may fail it. */
+    volatile AssessmentSink then = a -> "observed";
     private final HttpClient http = HttpClient.newHttpClient();
 
     TestServer(ModelRegistry registry, BaselineSource baselines, ScorerSettings settings, long maxRequestBytes) {
@@ -66,7 +68,7 @@ final class TestServer implements AutoCloseable {
         service = new ScorerService(DetectorConfig.defaults(), baselines, intel, ResourceRisk.defaults(),
                 new RiskModelHolder(registry, modelName), a -> {
                     handed.add(a);
-                    return "observed";
+                    return then.accept(a);
                 }, settings);
         Tokens tokens = new Tokens(Map.of(AGENT, new Caller("agent-1", Role.AGENT, null),
                 AGENT_WEB_1, new Caller("web-1-agent", Role.AGENT, "web-1"),

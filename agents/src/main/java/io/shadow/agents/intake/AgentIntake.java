@@ -17,6 +17,7 @@ import io.shadow.features.json.EventCodec;
 import io.shadow.features.json.EventFormatException;
 import io.shadow.features.json.EventLineCheck;
 import io.shadow.features.json.TransferLimit;
+import io.shadow.features.json.Utf8Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -134,13 +135,21 @@ public final class AgentIntake implements AutoCloseable {
         int[] slices = new int[64];
         int sliced = 0;
         ArrayNode errors = EventCodec.mapper().createArrayNode();
-        int first = 0;
+        // a leading byte order mark is not part of the JSON: skipped, as the scorer skips it
+        int bom = Utf8Text.bom(body, 0, body.length);
+        int first = bom;
         while (first < body.length && Character.isWhitespace(body[first])) {
             first++;
         }
         if (first < body.length && body[first] == '[') {
+            if (!Utf8Text.valid(body, bom, body.length - bom)) {
+                // the parser would let some of it through: refused as the scorer refuses it, nothing kept
+                send(ex, 400, error(400, Utf8Text.describe(body, bom, Utf8Text.invalidAt(body, bom, body.length - bom),
+                        "the body") + "; nothing was kept"));
+                return;
+            }
             try {
-                elements(body, good, errors);
+                elements(body, bom, good, errors);
             } catch (IOException e) {
                 String why = e instanceof JsonProcessingException j ? AFTER_ARRAY.equals(j.getOriginalMessage())
                         ? AFTER_ARRAY : EventCodec.overLimit(j) : null;
@@ -151,7 +160,7 @@ public final class AgentIntake implements AutoCloseable {
         } else {
             // NDJSON: lines are checked and kept as byte slices of the body, never decoded to strings
             int index = 0;
-            for (int start = 0; start < body.length; index++) {
+            for (int start = bom; start < body.length; index++) {
                 int end = start;
                 while (end < body.length && body[end] != '\n') {
                     end++;
@@ -171,7 +180,15 @@ public final class AgentIntake implements AutoCloseable {
                             good.add(Arrays.copyOfRange(body, slices[2 * i], slices[2 * i + 1]));
                         }
                         sliced = 0;
-                        take(new String(body, start, stop - start, StandardCharsets.UTF_8), index, good, errors);
+                        String line;
+                        try {
+                            line = Utf8Text.decode(body, start, stop - start, "the line");
+                        } catch (EventFormatException e) {
+                            errors.addObject().put("index", index).putNull("field").put("error", e.getMessage());
+                            start = end + 1;
+                            continue;
+                        }
+                        take(line, index, good, errors);
                     }
                 }
                 start = end + 1;
@@ -220,8 +237,8 @@ public final class AgentIntake implements AutoCloseable {
      * it: an element that repeats a field is listed naming it (of {@code "tenant":"acme",…,"tenant":"globex"}
      * a tree would keep the last, the sender may have meant the first), the others are taken.
      */
-    private void elements(byte[] body, List<byte[]> good, ArrayNode errors) throws IOException {
-        try (JsonParser p = EventCodec.mapper().createParser(body)) {
+    private void elements(byte[] body, int from, List<byte[]> good, ArrayNode errors) throws IOException {
+        try (JsonParser p = EventCodec.mapper().createParser(body, from, body.length - from)) {
             p.nextToken();
             JsonStreamContext array = p.getParsingContext();
             int i = 0;

@@ -211,7 +211,7 @@ class AgentIntakeTest {
         JsonNode second = out.path("errors").get(1);
         assertThat(second.path("index").asInt()).isEqualTo(3);
         assertThat(second.path("field").isNull()).isTrue();
-        assertThat(second.path("error").asText()).startsWith("not valid JSON (")
+        assertThat(second.path("error").asText()).startsWith("not valid JSON at line 1, column 9 (")
                 .endsWith("); send one JSON object per event");
         assertThat(spooledAfterRestart()).extracting(ActivityEvent::eventId)
                 .containsExactly("files-api-1", "files-api-3");
@@ -398,5 +398,56 @@ class AgentIntakeTest {
         assertThat(json(r).path("error").asText()).startsWith("spool " + spoolDir() + " refuses writes since a "
                 + "failed write could not be rolled back (Input/output error)");
         disk.freed();
+    }
+
+    private HttpResponse<String> postBytes(byte[] body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + intake.port() + "/v1/events"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code text} as UTF-8 with the byte {@code 0xFF} where {@code marker} ("#") is. */
+    private static byte[] withInvalidByte(String text) {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int k = 0; k < b.length; k++) {
+            if (b[k] == '#') {
+                b[k] = (byte) 0xFF;
+            }
+        }
+        return b;
+    }
+
+    @Test
+    void invalidUtf8IsRefusedNamingTheByteAsTheScorerDoesAndALeadingBomIsSkipped() throws Exception {
+        start(ROOMY);
+        // NDJSON: the line with the invalid byte is listed, the others kept (with and without an id)
+        String noId = event(2).replaceFirst("\"event_id\":\"[^\"]*\",", "").replace("alice", "al#ce");
+        HttpResponse<String> nd = postBytes(withInvalidByte(event(1) + "\n" + noId + "\n"
+                + event(3).replace("alice", "al#ce") + "\n" + event(4) + "\n"));
+
+        assertThat(nd.statusCode()).as(nd.body()).isEqualTo(200);
+        assertThat(json(nd).path("accepted").asInt()).isEqualTo(2);
+        assertThat(json(nd).path("errors")).extracting(e -> e.path("index").asInt()).containsExactly(1, 2);
+        assertThat(json(nd).path("errors").get(1).path("error").asText()).startsWith("the line is not valid UTF-8: "
+                + "byte 0xFF at byte offset ").contains("send the events as UTF-8 text");
+
+        // an array: refused as a whole, as the scorer refuses it
+        HttpResponse<String> array = postBytes(withInvalidByte("[" + event(5).replace("alice", "al#ce") + "]"));
+        assertThat(array.statusCode()).isEqualTo(400);
+        assertThat(json(array).path("error").asText()).startsWith("the body is not valid UTF-8: byte 0xFF at byte "
+                + "offset ").endsWith("nothing was kept");
+
+        // a byte order mark before the array or the first line is skipped
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        for (String body : new String[] {"[" + event(6) + "]", event(7) + "\n"}) {
+            byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] withBom = java.util.Arrays.copyOf(bom, 3 + b.length);
+            System.arraycopy(b, 0, withBom, 3, b.length);
+            HttpResponse<String> r = postBytes(withBom);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(json(r).path("accepted").asInt()).isEqualTo(1);
+        }
+        assertThat(spooledAfterRestart()).extracting(ActivityEvent::eventId)
+                .containsExactly("files-api-1", "files-api-4", "files-api-6", "files-api-7");
     }
 }

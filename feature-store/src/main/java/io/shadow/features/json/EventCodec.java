@@ -42,6 +42,18 @@ public final class EventCodec {
      */
     public static final String REJECTED = "shadow_rejected";
 
+    /**
+     * The earliest event time accepted: 1970-01-01T00:00:00Z. An earlier one is a sender's bug (an unset
+     * clock, a wrong field), and times near the lower end of Java's range could not even be stored.
+     */
+    public static final Instant EARLIEST_TIME = Instant.EPOCH;
+
+    /**
+     * The smallest numeric {@code time} (epoch milliseconds) accepted: 10^11 ms, 1973-03-03T09:46:40Z. A
+     * smaller number is almost certainly epoch seconds (1.8e9 today) sent where milliseconds are expected.
+     */
+    public static final long MIN_EPOCH_MILLIS = 100_000_000_000L;
+
     /** The tenant of an event that names none, where the reader allows that ({@link #parse(String)}). */
     public static final String DEFAULT_TENANT = "default";
 
@@ -157,7 +169,18 @@ public final class EventCodec {
             return new EventFormatException(null, "more than one JSON value: another one follows the event" + at(
                     e.getLocation()) + "; send exactly one JSON object per event (in NDJSON, one per line)");
         }
-        return new EventFormatException(null, "not valid JSON (" + m + "); send one JSON object per event");
+        return new EventFormatException(null, "not valid JSON" + at(e.getLocation()) + " (" + plainMessage(e)
+                + "); send one JSON object per event");
+    }
+
+    /**
+     * The parser's message without its location in Jackson's own words ({@code [Source: REDACTED …; line: 1,
+     * column: 9]}), which names a parser setting rather than the input; {@link #at} says where instead.
+     */
+    public static String plainMessage(JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        return m.replaceAll("\\s*\\((?:start marker )?at \\[Source: [^\\]]*\\]\\)", "")
+                .replaceAll("\\s*(?:at )?\\[Source: [^\\]]*\\]", "").replaceAll("\\s+", " ").strip();
     }
 
     /** " at line L, column C", or nothing when the location is unknown. */
@@ -224,7 +247,8 @@ public final class EventCodec {
         String eventId = optText(o, "event_id", null);
         // a blank id is no id: ingest MERGEs on event_id, so every event sent with "" would become one
         if (eventId == null || eventId.isBlank()) {
-            eventId = EventIds.derive(tenant, time, eventClass, operation, principal, host, resourceId, srcIp);
+            eventId = EventIds.forEvent(tenant, time, eventClass, operation, principal, host, resourceId, srcIp,
+                    outcome, bytesIn, bytesOut, userAgent, cpu, mem);
         }
         return new ActivityEvent(eventId, time, tenant, eventClass, operation, principal, srcIp, userAgent, host,
                 resourceType, resourceId, outcome, bytesIn, bytesOut, cpu, mem, raw);
@@ -302,14 +326,47 @@ public final class EventCodec {
                     + "or epoch milliseconds");
         }
         if (t.isIntegralNumber()) {
-            return Instant.ofEpochMilli(t.longValue());
+            return epochMillis(t);
         }
+        Instant at;
         try {
-            return Instant.parse(t.asText());
+            at = Instant.parse(t.asText());
         } catch (DateTimeParseException e) {
             throw new EventFormatException("time", "'" + t.asText() + "' is not an ISO-8601 instant; use a form like "
                     + "2026-11-25T10:15:30Z");
         }
+        if (at.isBefore(EARLIEST_TIME)) {
+            throw new EventFormatException("time", "'" + t.asText() + "' is before " + EARLIEST_TIME + ", the earliest "
+                    + "time accepted (an event's time must be from 1970-01-01T00:00:00Z on, and the scorer also "
+                    + "refuses one ahead of its clock): a time before the Unix epoch is a bug of the sender (an "
+                    + "unset clock, a wrong field mapped); fix the sender's time");
+        }
+        return at;
+    }
+
+    /**
+     * A numeric {@code time}: epoch milliseconds, a 64-bit integer of at least {@link #MIN_EPOCH_MILLIS}.
+     * A smaller one is refused as a likely unit mistake: epoch seconds (1.8e9 today) read as milliseconds
+     * would be January 1970.
+     */
+    private static Instant epochMillis(JsonNode t) {
+        if (!t.canConvertToLong()) {
+            throw new EventFormatException("time", t + " does not fit in a 64-bit integer of epoch milliseconds; "
+                    + "send epoch milliseconds (like 1795688130000) or an ISO-8601 instant like 2026-11-25T10:15:30Z");
+        }
+        long ms = t.longValue();
+        if (ms < 0) {
+            throw new EventFormatException("time", ms + " (epoch milliseconds) is before " + EARLIEST_TIME + ", the "
+                    + "earliest time accepted: a time before the Unix epoch is a bug of the sender; send epoch "
+                    + "milliseconds (like 1795688130000) or an ISO-8601 instant like 2026-11-25T10:15:30Z");
+        }
+        if (ms < MIN_EPOCH_MILLIS) {
+            throw new EventFormatException("time", ms + " read as epoch milliseconds is " + Instant.ofEpochMilli(ms)
+                    + ", which looks like epoch seconds (or another unit) sent where milliseconds are expected; "
+                    + "numeric times below " + MIN_EPOCH_MILLIS + " (" + Instant.ofEpochMilli(MIN_EPOCH_MILLIS) + ") are "
+                    + "refused: send milliseconds (seconds × 1000) or an ISO-8601 instant like 2026-11-25T10:15:30Z");
+        }
+        return Instant.ofEpochMilli(ms);
     }
 
     /** The event's tenant; a blank one is as good as none: {@code dflt}, or refused when there is none. */

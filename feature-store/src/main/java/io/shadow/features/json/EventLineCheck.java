@@ -51,14 +51,19 @@ public final class EventLineCheck {
         }
     }
 
-    /** The same for a UTF-8 line inside a buffer, without copying or decoding it. */
+    /**
+     * The same for a UTF-8 line inside a buffer, without copying or decoding it; false also when the line
+     * is not valid UTF-8.
+     */
     public static boolean validWithId(byte[] buf, int offset, int length) {
         return validWithId(buf, offset, length, TransferLimit.DEFAULT_MAX_BYTES);
     }
 
     /** The same with {@code maxTransferBytes} for {@code bytes_in} and {@code bytes_out}. */
     public static boolean validWithId(byte[] buf, int offset, int length, long maxTransferBytes) {
-        if (length > EventCodec.MAX_EVENT_BYTES) {
+        // the parser lets some invalid UTF-8 through (overlong forms, surrogates): such a line takes the
+        // full path, which refuses it naming the byte (Utf8Text), as the scorer does
+        if (length > EventCodec.MAX_EVENT_BYTES || !Utf8Text.valid(buf, offset, length)) {
             return false;
         }
         try (JsonParser p = JSON.createParser(buf, offset, length)) {
@@ -102,7 +107,8 @@ public final class EventLineCheck {
                 switch (f) {
                     case "event_id" -> id = v == JsonToken.VALUE_STRING && !blank(p);
                     case "time" -> time = v == JsonToken.VALUE_STRING ? instant(p)
-                            : v == JsonToken.VALUE_NUMBER_INT;
+                            : v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+                                    && p.getLongValue() >= EventCodec.MIN_EPOCH_MILLIS;
                     case "class_uid" -> cls = v == JsonToken.VALUE_NUMBER_INT && knownClass(p.getIntValue());
                     case "operation" -> op = v == JsonToken.VALUE_STRING && !blank(p);
                     case "resource_type" -> type = v == JsonToken.VALUE_STRING
@@ -199,7 +205,10 @@ public final class EventLineCheck {
         return plainUtc(c, o, n) || instant(new String(c, o, n));
     }
 
-    /** {@code yyyy-MM-ddTHH:mm:ss[.f…]Z} with every field in range; false only means "not this form". */
+    /**
+     * {@code yyyy-MM-ddTHH:mm:ss[.f…]Z} with every field in range, from 1970 on ({@link EventCodec#EARLIEST_TIME});
+     * false only means "not this form".
+     */
     static boolean plainUtc(char[] c, int o, int n) {
         if (n < 20 || n > 30 || c[o + 4] != '-' || c[o + 7] != '-' || c[o + 10] != 'T' || c[o + 13] != ':'
                 || c[o + 16] != ':' || c[o + n - 1] != 'Z') {
@@ -211,7 +220,7 @@ public final class EventLineCheck {
         int hour = digits(c, o + 11, 2);
         int minute = digits(c, o + 14, 2);
         int second = digits(c, o + 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour < 0 || hour > 23
+        if (year < 1970 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour < 0 || hour > 23
                 || minute < 0 || minute > 59 || second < 0 || second > 59) {
             return false;
         }
@@ -312,8 +321,7 @@ public final class EventLineCheck {
 
     private static boolean instant(String s) {
         try {
-            Instant.parse(s);
-            return true;
+            return !Instant.parse(s).isBefore(EventCodec.EARLIEST_TIME);
         } catch (DateTimeParseException e) {
             return false;
         }

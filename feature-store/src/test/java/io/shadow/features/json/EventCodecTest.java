@@ -244,7 +244,7 @@ class EventCodecTest {
         assertThat(e.field()).isNull();
         assertThat(e.getMessage()).startsWith("more than one JSON value: another one follows the event at line 2, column ")
                 .endsWith("; send exactly one JSON object per event (in NDJSON, one per line)");
-        assertThat(rejected(VALID + " garbage")).hasMessageStartingWith("not valid JSON (");
+        assertThat(rejected(VALID + " garbage")).hasMessageStartingWith("not valid JSON at line 2, column 57 (");
     }
 
     @Test
@@ -278,7 +278,8 @@ class EventCodecTest {
         EventFormatException e = rejected("time=2026-11-25T10:15:30Z op=GetObject");
 
         assertThat(e.field()).isNull();
-        assertThat(e.getMessage()).startsWith("not valid JSON (").endsWith("); send one JSON object per event");
+        assertThat(e.getMessage()).startsWith("not valid JSON at line 1, column 1 (").endsWith("); send one JSON "
+                + "object per event");
     }
 
     @Test
@@ -334,9 +335,11 @@ class EventCodecTest {
         ActivityEvent parsed = EventCodec.parse(VALID);
         ActivityEvent built = ActivityEvent.builder().time(Instant.parse("2026-11-25T10:15:30Z"))
                 .eventClass(EventClass.API_ACTIVITY).operation("GetObject").principal("u-eng-01")
-                .resourceType(ResourceType.DATA_STORAGE).build();
+                .resourceType(ResourceType.DATA_STORAGE).outcome(Outcome.UNKNOWN).build();
 
-        assertThat(parsed.eventId()).isEqualTo(built.eventId());
+        // the outcome is part of the id: the builder's default (success) is not the wire format's (unknown)
+        assertThat(parsed.eventId()).isEqualTo(built.eventId())
+                .isNotEqualTo(built.toBuilder().eventId(null).outcome(Outcome.SUCCESS).build().eventId());
     }
 
     @Test
@@ -362,5 +365,68 @@ class EventCodecTest {
     @Test
     void aSuppliedIdIsKept() {
         assertThat(EventCodec.parse(with("\"event_id\":\"cloudtrail-3f9a\"")).eventId()).isEqualTo("cloudtrail-3f9a");
+    }
+
+    @Test
+    void eventsDifferingOnlyInOutcomeBytesUserAgentOrUsageGetDifferentIdsButRawDoesNotCount() {
+        String base = EventCodec.parse(VALID).eventId();
+
+        // a failed and then a successful login in the same second are two events, not a re-send
+        assertThat(EventCodec.parse(with("\"outcome\":\"failure\"")).eventId())
+                .isNotEqualTo(EventCodec.parse(with("\"outcome\":\"success\"")).eventId());
+        assertThat(EventCodec.parse(with("\"bytes_in\":10")).eventId()).isNotEqualTo(base);
+        assertThat(EventCodec.parse(with("\"bytes_out\":10")).eventId()).isNotEqualTo(base)
+                .isNotEqualTo(EventCodec.parse(with("\"bytes_in\":10")).eventId());
+        assertThat(EventCodec.parse(with("\"user_agent\":\"curl/8\"")).eventId()).isNotEqualTo(base);
+        assertThat(EventCodec.parse(with("\"cpu_pct\":10")).eventId()).isNotEqualTo(base);
+        assertThat(EventCodec.parse(with("\"mem_pct\":10")).eventId()).isNotEqualTo(base);
+        assertThat(EventCodec.parse(with("\"raw\":{\"received\":\"x\"}")).eventId()).as("raw is not identifying")
+                .isEqualTo(base);
+        // the builder derives the same id as the wire format, so agents, scorer and ingest agree
+        ActivityEvent parsed = EventCodec.parse(with("\"outcome\":\"failure\",\"bytes_out\":7,\"user_agent\":\"ua\""));
+        assertThat(parsed.toBuilder().eventId(null).build().eventId()).isEqualTo(parsed.eventId());
+        // pinned on purpose: a change here gives every event sent without an id a new id (see the upgrade note)
+        assertThat(base).isEqualTo(PINNED_ID);
+    }
+
+    /** The derived id of {@link #VALID}; changing the derivation changes it (docs: upgrade note on derived ids). */
+    private static final String PINNED_ID = "9cd599428c737df990e7d1b653733807";
+
+    @Test
+    void aTimeBeforeTheUnixEpochIsRefusedNamingTheRange() {
+        EventFormatException e = rejected(VALID.replace("2026-11-25T10:15:30Z", "-999999999-01-01T00:00:00Z"));
+
+        assertThat(e.field()).isEqualTo("time");
+        assertThat(e.getMessage()).contains("'-999999999-01-01T00:00:00Z' is before 1970-01-01T00:00:00Z, the "
+                + "earliest time accepted").contains("a bug of the sender");
+        assertThat(rejected(VALID.replace("2026-11-25T10:15:30Z", "1969-12-31T23:59:59Z")).field()).isEqualTo("time");
+        assertThat(EventCodec.parse(VALID.replace("2026-11-25T10:15:30Z", "1970-01-01T00:00:00Z")).time())
+                .isEqualTo(Instant.EPOCH);
+        assertThat(rejected(VALID.replace("\"2026-11-25T10:15:30Z\"", "-1")).getMessage())
+                .contains("-1 (epoch milliseconds) is before 1970-01-01T00:00:00Z");
+    }
+
+    @Test
+    void aNumericTimeMustFitALongAndLookLikeMilliseconds() {
+        EventFormatException huge = rejected(VALID.replace("\"2026-11-25T10:15:30Z\"", "18446745869459661301"));
+        assertThat(huge.field()).isEqualTo("time");
+        assertThat(huge).hasMessageContaining("18446745869459661301 does not fit in a 64-bit integer of epoch "
+                + "milliseconds");
+
+        EventFormatException seconds = rejected(VALID.replace("\"2026-11-25T10:15:30Z\"", "1795688130"));
+        assertThat(seconds.field()).isEqualTo("time");
+        assertThat(seconds).hasMessageContaining("1795688130 read as epoch milliseconds is 1970-01-21T18:48:08.130Z, "
+                + "which looks like epoch seconds").hasMessageContaining("seconds × 1000");
+        assertThat(EventCodec.parse(VALID.replace("\"2026-11-25T10:15:30Z\"", "1795688130000")).time())
+                .isEqualTo(Instant.ofEpochSecond(1795688130L));
+    }
+
+    @Test
+    void invalidJsonNamesLineAndColumnInPlainWords() {
+        EventFormatException e = rejected("{\"time\":\n \"2026-11-25T10:15:30Z\",");
+
+        assertThat(e.field()).isNull();
+        assertThat(e.getMessage()).startsWith("not valid JSON at line 2, column ").doesNotContain("Source")
+                .doesNotContain("REDACTED");
     }
 }

@@ -53,6 +53,11 @@ class EventLineCheckTest {
             VALID.replace("\"tenant\":\"acme\",", "\"tenant\":\"acme\",\"region\":\"eu\",\"region\":\"us\","),
             VALID.replace("{\"awsRegion\"", "{\"a\":1,\"a\":2,\"awsRegion\""),            // twice inside raw
             VALID.replace("{\"awsRegion\"", "{\"x\":[{\"k\":1},{\"k\":2,\"k\":3}],\"awsRegion\""), // deeper
+            VALID.replace("2026-11-09T10:00:00Z", "1969-12-31T23:59:59Z"),         // before the Unix epoch
+            VALID.replace("2026-11-09T10:00:00Z", "-999999999-01-01T00:00:00Z"),
+            VALID.replace("\"2026-11-09T10:00:00Z\"", "-1"),
+            VALID.replace("\"2026-11-09T10:00:00Z\"", "1762682400"),             // epoch seconds
+            VALID.replace("\"2026-11-09T10:00:00Z\"", "18446745869459661301"),   // beyond a long
         };
         for (String line : lines) {
             assertThat(EventLineCheck.validWithId(line)).as(line).isFalse();
@@ -120,5 +125,22 @@ class EventLineCheckTest {
     void otherSpellingsOfResourceTypesAndOutcomesStillPass() {
         assertThat(EventLineCheck.validWithId(VALID.replace("\"data_storage\"", "\"DATA_STORAGE\""))).isTrue();
         assertThat(EventLineCheck.validWithId(VALID.replace("\"success\"", "\"Success\""))).isTrue();
+    }
+
+    @Test
+    void invalidUtf8FailsTheFastPathOfBytesEvenWhereTheParserLetsItThrough() {
+        byte[] good = VALID.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int at = VALID.indexOf("alice") + 2;
+        for (byte[] bad : new byte[][] {{(byte) 0xFF}, {(byte) 0xC0, (byte) 0xAC}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}}) {
+            byte[] line = new byte[good.length + bad.length];
+            System.arraycopy(good, 0, line, 0, at);
+            System.arraycopy(bad, 0, line, at, bad.length);
+            System.arraycopy(good, at, line, at + bad.length, good.length - at);
+
+            assertThat(EventLineCheck.validWithId(line, 0, line.length)).as(java.util.Arrays.toString(bad)).isFalse();
+            assertThat(Utf8Text.invalidAt(line, 0, line.length)).isEqualTo(at);
+        }
+        byte[] accented = VALID.replace("alice", "alicé").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(EventLineCheck.validWithId(accented, 0, accented.length)).isTrue();
     }
 }

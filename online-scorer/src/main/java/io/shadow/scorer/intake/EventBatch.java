@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.json.EventCodec;
 import io.shadow.features.json.EventFormatException;
+import io.shadow.features.json.Utf8Text;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,15 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
     public record Rejected(int index, String field, String error) {
     }
 
+    /**
+     * The events of a request body as sent: UTF-8, read strictly (a leading byte order mark is skipped;
+     * invalid UTF-8 raises {@link EventFormatException} naming the byte offset and line, and nothing in the
+     * body is kept: {@link Utf8Text}), then as {@link #parse(String, IntakeRules)}.
+     */
+    public static EventBatch parse(byte[] body, IntakeRules rules) {
+        return parse(Utf8Text.decode(body, 0, body.length, "the body"), rules);
+    }
+
     /** The events as the wire format alone allows them (an event without tenant is the default tenant's). */
     public static EventBatch parse(String body) {
         return parse(body, null);
@@ -34,7 +44,10 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
 
     /**
      * The events the scorer accepts under {@code rules}; null: the wire format alone. A body that is
-     * not one batch (an array followed by more JSON) raises {@link EventFormatException}: nothing in it is kept.
+     * not one batch (an array followed by more JSON), or an array that is not well-formed JSON (a syntax
+     * error inside, a trailing comma, no closing bracket), raises {@link EventFormatException} naming the
+     * line and column: nothing in it is kept. Elements that are well-formed JSON but not valid events are
+     * listed in {@link #errors} and the rest kept.
      */
     public static EventBatch parse(String body, IntakeRules rules) {
         String trimmed = body.stripLeading();
@@ -66,8 +79,7 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
             while (true) {
                 JsonToken t = p.nextToken();
                 if (t == null) {
-                    errors.add(new Rejected(i, null, "the JSON array is not closed; the events before were read"));
-                    break;
+                    throw notClosed(p.currentLocation());
                 }
                 if (t == JsonToken.END_ARRAY) {
                     refuseTrailing(p);
@@ -90,12 +102,25 @@ public record EventBatch(List<ActivityEvent> events, List<Rejected> errors) {
                 throw new EventFormatException(null, limit + "; nothing was scored: an event is one flat JSON object "
                         + "(with 'raw' one level of extra fields) and a batch one array of them");
             }
-            errors.add(new Rejected(i, null, "not valid JSON" + EventCodec.at(e.getLocation()) + " ("
-                    + e.getOriginalMessage() + "); the events before it were read, the rest of the array was not"));
+            // which events the sender meant is unknown once the array is broken (and its rest cannot be
+            // read): none of it is scored, rather than the events before the error alone
+            if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Unexpected end-of-input")) {
+                throw notClosed(e.getLocation());
+            }
+            throw new EventFormatException(null, "the body is not a well-formed JSON array: not valid JSON"
+                    + EventCodec.at(e.getLocation()) + " (" + EventCodec.plainMessage(e) + ", in or after element "
+                    + i + "); nothing was scored: fix the JSON and send the whole batch again (an element that is "
+                    + "well-formed JSON but not a valid event is listed in 'errors' instead, and the rest scored)");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         return new EventBatch(ok, errors);
+    }
+
+    private static EventFormatException notClosed(JsonLocation end) {
+        return new EventFormatException(null, "the body is not a well-formed JSON array: the JSON array is not "
+                + "closed (the body ends" + EventCodec.at(end) + " before its closing ']'); nothing was scored: the "
+                + "body may have been cut off, so send the whole batch again");
     }
 
     /**

@@ -106,25 +106,27 @@ public final class EntityShards implements AutoCloseable {
             recent.addAll(hashes, duplicate);
         }
         boolean[] dispatched = new boolean[1];
+        // per event, whether a shard failed before it got to it (set by the shard that failed)
+        boolean[] unreached = new boolean[ordered.length];
         try {
-            return scoreOrdered(ordered, duplicate, dispatched);
+            return scoreOrdered(ordered, duplicate, dispatched, unreached);
         } catch (InterruptedException | RuntimeException | Error e) {
-            if (!dispatched[0]) {
-                // nothing was scored: the sender's retry must be scored, not answered as a duplicate
-                for (int i = 0; i < ordered.length && recent.enabled(); i++) {
-                    if (!duplicate[i]) {
-                        recent.forget(hashes[i]);
-                    }
+            for (int i = 0; i < ordered.length && recent.enabled(); i++) {
+                // nothing was scored, or a shard failed before it reached this event: the sender's retry
+                // must score it, not answer it as a duplicate
+                if (!duplicate[i] && (!dispatched[0] || unreached[i])) {
+                    recent.forget(hashes[i]);
                 }
             }
-            // once parts are with the shards, some of them may have observed their events: a retry
-            // must not count those twice, so the ids stay (a batch that fails there is not scored again)
+            // the events a shard observed (the one it failed on included: the detector may have counted it
+            // before the failure) keep their ids: a retry must not count them twice in their entities' rates.
+            // Interrupted while the shards work, which events they reached is unknown: the ids stay
             throw e;
         }
     }
 
-    private List<ScoredEvent> scoreOrdered(ActivityEvent[] ordered, boolean[] duplicate, boolean[] dispatched)
-            throws InterruptedException {
+    private List<ScoredEvent> scoreOrdered(ActivityEvent[] ordered, boolean[] duplicate, boolean[] dispatched,
+            boolean[] unreached) throws InterruptedException {
         int n = workers.length;
         // per event, the shards it concerns as a bit set (at most 64 shards are told apart; more
         // shards simply share bits, which only costs a look at an entity another shard owns)
@@ -172,7 +174,7 @@ public final class EntityShards implements AutoCloseable {
                 if (counts[s] > 0) {
                     parts[s] = new ScoredEvent[ordered.length];
                     try {
-                        scorePart(s, ordered, byShard[s], counts[s], parts[s]);
+                        scorePart(s, ordered, byShard[s], counts[s], parts[s], unreached);
                     } catch (RuntimeException | Error e) {
                         failure = failure == null ? e : failure;
                     }
@@ -186,7 +188,7 @@ public final class EntityShards implements AutoCloseable {
             for (int s = 0; s < n; s++) {
                 if (counts[s] > 0) {
                     parts[s] = new ScoredEvent[ordered.length];
-                    workers[s].queue.add(new Part(s, ordered, byShard[s], counts[s], parts[s], done));
+                    workers[s].queue.add(new Part(s, ordered, byShard[s], counts[s], parts[s], unreached, done));
                 }
             }
             done.latch.await();
@@ -201,13 +203,26 @@ public final class EntityShards implements AutoCloseable {
         return Arrays.asList(out);
     }
 
-    /** Scores the events at {@code positions} for the entities shard {@code shard} owns, holding its lock. */
-    private void scorePart(int shard, ActivityEvent[] events, int[] positions, int count, ScoredEvent[] out) {
+    /**
+     * Scores the events at {@code positions} for the entities shard {@code shard} owns, holding its lock.
+     * When one fails, the part stops there and the events after it are marked in {@code unreached}: their
+     * ids are forgotten, so that a retry scores them (the caller's latch, or its own thread, publishes them).
+     */
+    private void scorePart(int shard, ActivityEvent[] events, int[] positions, int count, ScoredEvent[] out,
+            boolean[] unreached) {
         Predicate<EntityKey> owned = k -> shardOf(k) == shard;
         synchronized (guards[shard]) {
-            for (int j = 0; j < count; j++) {
-                int i = positions[j];
-                out[i] = scorer.score(events[i], owned);
+            int j = 0;
+            try {
+                for (; j < count; j++) {
+                    int i = positions[j];
+                    out[i] = scorer.score(events[i], owned);
+                }
+            } catch (RuntimeException | Error e) {
+                for (int k = j + 1; k < count; k++) {
+                    unreached[positions[k]] = true;
+                }
+                throw e;
             }
         }
     }
@@ -246,7 +261,8 @@ public final class EntityShards implements AutoCloseable {
     }
 
     /** The events of one batch that concern one shard's entities, by position in the time-ordered batch. */
-    private record Part(int shard, ActivityEvent[] events, int[] positions, int count, ScoredEvent[] out, Done done) {
+    private record Part(int shard, ActivityEvent[] events, int[] positions, int count, ScoredEvent[] out,
+            boolean[] unreached, Done done) {
         static final class Done {
             final CountDownLatch latch;
             volatile Throwable failure;
@@ -275,7 +291,7 @@ public final class EntityShards implements AutoCloseable {
                     return;
                 }
                 try {
-                    scorePart(p.shard(), p.events(), p.positions(), p.count(), p.out());
+                    scorePart(p.shard(), p.events(), p.positions(), p.count(), p.out(), p.unreached());
                 } catch (RuntimeException | Error e) {
                     p.done().failure = e;
                 } finally {

@@ -16,7 +16,7 @@ import java.security.SecureRandom;
  * capacity evenly), and none longer than 17/16 of that. An id is never forgotten sooner, whatever the
  * hashes: a full bucket spills into the next one rather than dropping an id. (One exception: an id
  * {@link #forget forgotten} after its epoch ended still counted towards the window. Ids are forgotten
- * only for a batch that was refused before it was scored, right after they were taken.)
+ * only for the events of a batch that failed before they were scored, right after they were taken.)
  *
  * <p><b>Ids.</b> Kept as 64-bit hashes of tenant, host and id (each with its length), salted with a
  * secret random number (so that no sender can choose ids that pile up in one place; it is kept with
