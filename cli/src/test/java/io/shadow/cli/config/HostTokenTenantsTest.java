@@ -58,8 +58,8 @@ class HostTokenTenantsTest {
                 .satisfies(t -> assertThat(t.tenant()).isEqualTo("acme"));
         assertThat(HostTokenTenants.warnings(c)).isEmpty();
         assertThatThrownBy(() -> load(WEB_1.replace("role: agent,", "role: agent, tenant: ' acme',")))
-                .hasMessageStartingWith("invalid auth.tokens[web-1].tenant = ' acme'; expected the tenant this agent "
-                        + "token sends events and reads commands of");
+                .hasMessage("invalid auth.tokens[web-1].tenant = ' acme'; expected the tenant this agent token is "
+                        + "confined to, exactly as its events name it (no surrounding white space), or no tenant key");
     }
 
     @Test

@@ -60,7 +60,7 @@ public final class Decisions {
     public Mitigation approve(String mitigationId, Decider decider, String comment) {
         Context c = context(mitigationId);
         claim(c, Mitigation.APPROVED, FeedbackRecord.APPROVE, decider, comment);
-        return store.mitigation(mitigationId).orElseThrow();
+        return notified(c, "approved", decider, comment);
     }
 
     public Mitigation reject(String mitigationId, String user, String comment) {
@@ -87,7 +87,7 @@ public final class Decisions {
             store.setIncidentStatus(c.incident.incidentId(), Incident.RESOLVED);
         }
         throwIfFailed(mitigationId, "rejected", failed);
-        return store.mitigation(mitigationId).orElseThrow();
+        return notified(c, "rejected", decider, comment);
     }
 
     /**
@@ -130,7 +130,15 @@ public final class Decisions {
             store.setIncidentStatus(c.incident.incidentId(), Incident.RESOLVED);
         }
         throwIfFailed(mitigationId, "released", failed);
+        notified(c, "released", decider, comment);
         return released;
+    }
+
+    /** The mitigation after a decision, its people told what the decision did ({@link MitigationEngine#notifyDecision}). */
+    private Mitigation notified(Context c, String what, Decider decider, String comment) {
+        Mitigation now = store.mitigation(c.mitigation.mitigationId()).orElseThrow();
+        engine.notifyDecision(now, c.incident, what, decider.name(), comment, store.actionsOf(now.mitigationId()));
+        return now;
     }
 
     /**
@@ -246,7 +254,7 @@ public final class Decisions {
             }
         }
         throwIfFailed(mitigationId, "modified", failed);
-        return store.mitigation(mitigationId).orElseThrow();
+        return notified(c, "modified", decider, comment);
     }
 
     /**

@@ -235,6 +235,31 @@ public final class MitigationEngine {
                 clock.instant()));
     }
 
+    /**
+     * Tells the incident's principal (and, through webhooks and e-mail, the operators) what a decision
+     * did: who decided, and which actions are now out of force or in force instead. A lifted lock-out
+     * is news to the locked-out user and to the security team alike.
+     */
+    void notifyDecision(Mitigation m, Incident i, String what, String by, String comment, List<ActionRecord> after) {
+        List<String> inForce = after.stream().filter(r -> ActionRecord.APPLIED.equals(r.status()))
+                .map(r -> r.type() + (r.expiresAt() == null ? "" : " until " + r.expiresAt())).toList();
+        List<String> undone = after.stream().filter(r -> ActionRecord.UNDONE.equals(r.status()))
+                .map(ActionRecord::type).toList();
+        List<String> kept = after.stream().filter(r -> ActionRecord.KEPT.equals(r.status()))
+                .map(ActionRecord::type).toList();
+        String who = i.principal() != null ? i.principal() : i.entityId();
+        notifyAll(new NotificationRecord("ntf-" + UUID.randomUUID(), i.incidentId(), m.mitigationId(), i.tenant(),
+                "mitigation_" + what, i.principal() != null ? i.principal() : "security-operators",
+                "[Shadow] Mitigation " + what + " by " + by + ": " + who + " on "
+                        + (i.resourceId() == null ? i.resourceType() : i.resourceId()),
+                "Mitigation " + m.mitigationId() + " of incident " + i.incidentId() + " was " + what + " by " + by
+                        + (comment == null || comment.isBlank() ? "" : " (\"" + comment + "\")") + ".\n"
+                        + "In force now: " + (inForce.isEmpty() ? "nothing" : String.join(", ", inForce)) + ".\n"
+                        + (undone.isEmpty() ? "" : "Undone: " + String.join(", ", undone) + ".\n")
+                        + (kept.isEmpty() ? "" : "Kept, as it cannot be undone: " + String.join(", ", kept) + ".\n"),
+                clock.instant()));
+    }
+
     private void notifyAll(NotificationRecord n) {
         for (Notifier notifier : notifiers) {
             try {

@@ -197,6 +197,12 @@ class DecisionRoutesTest extends OnEveryBackend {
         assertThat(gatewayRules()).isZero();
         assertThat(api.store().incident(low.incidentId()).orElseThrow().status()).isEqualTo(Incident.RESOLVED);
         assertThat(api.store().feedback()).extracting(FeedbackRecord::decision).containsExactly("reject");
+        assertThat(api.store().notifications(low.incidentId())).as("the user learns their restriction was lifted")
+                .filteredOn(n -> n.kind().equals("mitigation_rejected")).singleElement().satisfies(n -> {
+                    assertThat(n.recipient()).isEqualTo("u-1");
+                    assertThat(n.subject()).startsWith("[Shadow] Mitigation rejected by olga@acme.example: u-1 on ");
+                    assertThat(n.body()).contains("In force now: nothing.", "Undone: ");
+                });
     }
 
     @Test
