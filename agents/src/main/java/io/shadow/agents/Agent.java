@@ -13,6 +13,7 @@ import io.shadow.agents.intake.AgentIntake;
 import io.shadow.agents.ship.Backoff;
 import io.shadow.agents.ship.LandingZoneShipper;
 import io.shadow.agents.ship.ScorerShipper;
+import io.shadow.agents.ship.ShipStatus;
 import io.shadow.agents.ship.TlsTrust;
 import io.shadow.agents.spool.Spool;
 import io.shadow.agents.spool.SpoolFullException;
@@ -37,7 +38,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The Shadow agent: capture sources and the HTTP intake append to the durable spool; one loop ships
  * the spool to the landing zone, another sends live batches to the scorer. Every loop survives
- * outages (retry with backoff) and a restart resumes from the spool's cursors.
+ * outages (retry with backoff) and a restart resumes from the spool's cursors. A source that fails
+ * (whatever it throws) is logged and retried at the next poll without holding up the others; the
+ * intake's {@code GET /health} reports failing sources, shipping lag per consumer and a loop thread
+ * that stopped (see {@link AgentHealth}).
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -53,6 +57,12 @@ public final class Agent implements AutoCloseable {
     private final AtomicLong captured = new AtomicLong();
     private final AtomicLong landed = new AtomicLong();
     private final AtomicLong scored = new AtomicLong();
+    /** Each source's last failure (absent while it polls fine). */
+    final java.util.Map<String, String> failingSources = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Loop threads that stopped on an error they did not survive: name -> why. */
+    final java.util.Map<String, String> stoppedThreads = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ShipStatus landingStatus = new ShipStatus(LandingZoneShipper.CONSUMER, Clock.systemUTC());
+    private final ShipStatus scorerStatus = new ShipStatus(ScorerShipper.CONSUMER, Clock.systemUTC());
     private LandingZoneShipper landing;
     private ScorerShipper scorer;
     private AgentIntake intake;
@@ -106,15 +116,18 @@ public final class Agent implements AutoCloseable {
         }
         int i = 0;
         for (String d : s.cloudtrailDirs()) {
-            sources.add(new DropDirectorySource("cloudtrail-dir-" + i++, Path.of(d), state, cloudTrailTenant));
+            sources.add(new DropDirectorySource("cloudtrail-dir-" + i++, Path.of(d), state, cloudTrailTenant,
+                    s.maxFileBytes(), cfg.cloudtrailSettle(), Clock.systemUTC()));
         }
         i = 0;
         for (String f : s.cloudtrailLogs()) {
-            sources.add(LogFileSource.cloudTrailLines("cloudtrail-log-" + i++, Path.of(f), state, cloudTrailTenant));
+            sources.add(LogFileSource.cloudTrailLines("cloudtrail-log-" + i++, Path.of(f), state, cloudTrailTenant,
+                    s.maxLineBytes()));
         }
         i = 0;
         for (String f : s.k8sAuditLogs()) {
-            sources.add(LogFileSource.kubernetesAudit("k8s-audit-" + i++, Path.of(f), state, tenant));
+            sources.add(LogFileSource.kubernetesAudit("k8s-audit-" + i++, Path.of(f), state, tenant,
+                    s.maxLineBytes()));
         }
         if (cfg.actions().enabled()) {
             executor = executor(cfg, tenant, host);
@@ -122,11 +135,18 @@ public final class Agent implements AutoCloseable {
         if (cfg.intake().port() >= 0) {
             intake = new AgentIntake(spool, tenant, cfg.intake().host(), cfg.intake().port(),
                     cfg.intake().token(), cfg.intake().maxRequestBytes(), cfg.intake().maxTransferBytes(),
-                    scorer == null ? null : scorer::rejectedByScorer);
+                    YamlConfig.duration("intake.max-future-skew", cfg.intake().maxFutureSkew()),
+                    new AgentHealth(this, YamlConfig.duration("health.max-ship-lag", cfg.health().maxShipLag())));
         }
         LOG.info("agent {} on {}: spool {}, {} source(s), landing {}, scorer {}, intake {}", agentId, host,
                 spool.directory(), sources.size(), landing == null ? "off" : cfg.landing().uri(),
                 scorer == null ? "off" : cfg.scorer().url(), intake == null ? "off" : "port " + intake.port());
+    }
+
+    /** Adds a source beside the configured ones (tests: one that fails as no real one can on demand). */
+    Agent withSource(Source source) {
+        sources.add(source);
+        return this;
     }
 
     /** Starts the loops; returns at once. */
@@ -162,17 +182,45 @@ public final class Agent implements AutoCloseable {
     private void captureLoop(Duration poll) {
         while (running.get()) {
             for (Source src : sources) {
-                try {
-                    captured.addAndGet(src.poll(lines -> spool.append(lines.stream()
-                            .map(l -> l.getBytes(StandardCharsets.UTF_8)).toList())));
-                } catch (SpoolFullException e) {
-                    LOG.warn("{}: {}", src.name(), e.getMessage());
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("source {} failed ({}); retrying next poll", src.name(), e.toString());
-                }
+                pollSource(src);
             }
             sleep(poll.toMillis());
         }
+    }
+
+    /**
+     * One poll of one source. Whatever it throws (an OutOfMemoryError included) is logged and the
+     * source marked failing until a poll succeeds: the other sources go on.
+     */
+    private void pollSource(Source src) {
+        try {
+            captured.addAndGet(src.poll(lines -> spool.append(lines.stream()
+                    .map(l -> l.getBytes(StandardCharsets.UTF_8)).toList())));
+            String was = failingSources.remove(src.name());
+            if (was != null) {
+                LOG.info("source {} captures again (it had failed: {})", src.name(), was);
+            }
+        } catch (SpoolFullException e) {
+            LOG.warn("{}: {}", src.name(), e.getMessage());
+        } catch (Throwable e) { // NOPMD: one source's failure, even an Error, must not stop the others
+            String why = e.toString();
+            if (!why.equals(failingSources.put(src.name(), why))) {
+                LOG.error("source {} failed ({}); the other sources go on, it is retried every poll and /health "
+                        + "reports it until it captures again", src.name(), why, e);
+            }
+        }
+    }
+
+    ShipStatus landingStatus() {
+        return landing == null ? null : landingStatus;
+    }
+
+    ShipStatus scorerStatus() {
+        return scorer == null ? null : scorerStatus;
+    }
+
+    ScorerShipper scorer() {
+        return scorer;
     }
 
     private void landingLoop() {
@@ -182,14 +230,16 @@ public final class Agent implements AutoCloseable {
             try {
                 int n = landing.shipOnce();
                 landed.addAndGet(n);
+                landingStatus.succeeded(n);
                 backoff.reset();
                 if (n == 0) {
                     sleep(idle);
                 }
             } catch (IOException | RuntimeException e) {
                 long wait = backoff.nextDelay().toMillis();
-                LOG.warn("landing zone {} unavailable ({}); {} unshipped bytes stay in the spool, retry in {} ms",
-                        cfg.landing().uri(), e.toString(), spool.sizeBytes(), wait);
+                landingStatus.failed("landing zone " + cfg.landing().uri() + " unavailable (" + e + ")", false);
+                LOG.warn("landing zone {} unavailable ({}); {} unshipped records stay in the spool, retry in {} ms",
+                        cfg.landing().uri(), e.toString(), spool.backlog(LandingZoneShipper.CONSUMER).records(), wait);
                 sleep(wait);
             }
         }
@@ -200,6 +250,11 @@ public final class Agent implements AutoCloseable {
             try {
                 ScorerShipper.Attempt a = scorer.shipOnce();
                 scored.addAndGet(a.shipped());
+                if (a.error().isPresent()) {
+                    scorerStatus.failed(a.error().get(), false);
+                } else {
+                    scorerStatus.succeeded(a.shipped());
+                }
                 if (a.retryAfter().isPresent()) {
                     sleep(a.retryAfter().get().toMillis());
                 } else if (a.shipped() == 0) {
@@ -207,6 +262,7 @@ public final class Agent implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 // a wrong token is fixed on the scorer's side as often as on the agent's: keep trying
+                scorerStatus.failed(e.getMessage(), true);
                 LOG.error("scorer shipping paused: {}; the events stay in the spool, next try in {} s",
                         e.getMessage(), SCORER_PAUSE.toSeconds());
                 sleep(SCORER_PAUSE.toMillis());
@@ -281,7 +337,15 @@ public final class Agent implements AutoCloseable {
     }
 
     private void thread(String name, Runnable r) {
-        Thread t = new Thread(r, "shadow-agent-" + name);
+        Thread t = new Thread(() -> {
+            try {
+                r.run();
+            } catch (Throwable e) { // NOPMD: a loop that stops must show on /health, not vanish
+                stoppedThreads.put("shadow-agent-" + name, e.toString());
+                LOG.error("agent thread shadow-agent-{} stopped ({}); /health answers 503 until the agent is "
+                        + "restarted", name, e.toString(), e);
+            }
+        }, "shadow-agent-" + name);
         t.setDaemon(true);
         t.start();
         threads.add(t);

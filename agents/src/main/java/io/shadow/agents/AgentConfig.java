@@ -5,6 +5,7 @@ import io.shadow.features.config.YamlConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +14,7 @@ import java.util.Map;
  * in {@link #DEFAULTS}, environment variables are {@code SHADOW_AGENT_<KEY>}.
  */
 public record AgentConfig(String agentId, String tenant, String host, Spool spool, Landing landing, Scorer scorer,
-        Intake intake, Sources sources, Actions actions) {
+        Intake intake, Sources sources, Actions actions, Health health) {
 
     /** The durable spool. */
     public record Spool(String dir, long segmentBytes, long maxBytes) {
@@ -32,12 +33,25 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
      * than {@code max-transfer-bytes} in {@code bytes_in} or {@code bytes_out} are refused (keep it at
      * the scorer's {@code scorer.max-transfer-bytes}: above it the scorer refuses and ingest quarantines).
      */
-    public record Intake(String host, int port, String token, long maxRequestBytes, long maxTransferBytes) {
+    public record Intake(String host, int port, String token, long maxRequestBytes, long maxTransferBytes,
+            String maxFutureSkew) {
     }
 
-    /** Capture sources. */
-    public record Sources(String pollInterval, HostMetrics hostMetrics, Processes processes,
+    /**
+     * Capture sources. A line of a tailed log longer than {@code max-line-bytes}, and a CloudTrail file
+     * larger than {@code max-file-bytes} (stored or unpacked), is skipped and shipped as a rejection
+     * naming it; CloudTrail files modified within {@code cloudtrail-settle} wait for a later poll.
+     */
+    public record Sources(String pollInterval, long maxLineBytes, long maxFileBytes, String cloudtrailSettle,
+            HostMetrics hostMetrics, Processes processes,
             List<String> cloudtrailDirs, List<String> cloudtrailLogs, List<String> k8sAuditLogs) {
+    }
+
+    /**
+     * What {@code GET /health} calls degraded: a consumer (landing zone, scorer) that has failed to
+     * ship for longer than {@code max-ship-lag}.
+     */
+    public record Health(String maxShipLag) {
     }
 
     /** OSHI host and per-process samples. */
@@ -88,8 +102,12 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
               token: ""
               max-request-bytes: 10485760
               max-transfer-bytes: 1099511627776
+              max-future-skew: PT5M
             sources:
               poll-interval: PT1S
+              max-line-bytes: 1048576
+              max-file-bytes: 67108864
+              cloudtrail-settle: PT5S
               host-metrics:
                 enabled: true
                 interval: PT15S
@@ -108,6 +126,8 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
               nft: nft
               netns: ""
               allow: []
+            health:
+              max-ship-lag: PT5M
             """;
 
     /** The largest request body the intake can hold: one Java array. */
@@ -126,8 +146,98 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
         }
     }
 
+    /** The largest sources.max-line-bytes: a line up to it is held in memory (the agent's heap is small). */
+    static final long MAX_LINE_BYTES_LIMIT = 256L << 20;
+
     public static AgentConfig load(Path file, Map<String, String> env, List<String> sets) {
+        checkEnvironment(env);
         return YamlConfig.load(AgentConfig.class, DEFAULTS, file, env, "SHADOW_AGENT", sets, AgentConfig::validate);
+    }
+
+    /** Every key of {@link #DEFAULTS}, dotted ({@code spool.dir}). */
+    static List<String> keys() {
+        try {
+            com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper(
+                    new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(DEFAULTS);
+            List<String> out = new java.util.ArrayList<>();
+            leaves(tree, "", out);
+            return out;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the agent's defaults do not parse", e);
+        }
+    }
+
+    private static void leaves(com.fasterxml.jackson.databind.JsonNode node, String prefix, List<String> out) {
+        node.fields().forEachRemaining(f -> {
+            if (f.getValue().isObject()) {
+                leaves(f.getValue(), prefix + f.getKey() + ".", out);
+            } else {
+                out.add(prefix + f.getKey());
+            }
+        });
+    }
+
+    /**
+     * A variable {@code SHADOW_AGENT_…} that overrides no key is refused naming the closest one: a
+     * misspelt name (SHADOW_AGENT_SPOOL_DIRR) would otherwise be ignored without a word, as an unknown
+     * key in the file is not. (The server reads {@code SHADOW_…} and ignores {@code SHADOW_AGENT_…}.)
+     */
+    static void checkEnvironment(Map<String, String> env) {
+        List<String> keys = keys();
+        java.util.Set<String> known = new java.util.HashSet<>();
+        for (String k : keys) {
+            known.add(YamlConfig.envName("SHADOW_AGENT", k));
+        }
+        for (String variable : new java.util.TreeSet<>(env.keySet())) {
+            if (!variable.startsWith("SHADOW_AGENT_") || known.contains(variable)) {
+                continue;
+            }
+            String closest = null;
+            int best = Integer.MAX_VALUE;
+            for (String k : keys) {
+                int d = distance(variable, YamlConfig.envName("SHADOW_AGENT", k));
+                if (d < best) {
+                    best = d;
+                    closest = k;
+                }
+            }
+            throw new ConfigException("environment variable " + variable + " is not a setting of the agent"
+                    + (closest == null ? "" : "; did you mean " + YamlConfig.envName("SHADOW_AGENT", closest) + " ("
+                    + closest + ")?") + " Every SHADOW_AGENT_<KEY> variable must name a key of docs/agent.md; unset "
+                    + "it or fix its name");
+        }
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1,
+                        prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /** sources.cloudtrail-settle: 0 (read at once) or a positive duration. */
+    public Duration cloudtrailSettle() {
+        try {
+            Duration d = Duration.parse(sources.cloudtrailSettle());
+            ConfigException.check(!d.isNegative(), "sources.cloudtrail-settle", sources.cloudtrailSettle(),
+                    "PT0S (read files at once) or a positive ISO-8601 duration like PT5S");
+            return d;
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ConfigException.invalid("sources.cloudtrail-settle", sources.cloudtrailSettle(),
+                    "an ISO-8601 duration like PT5S");
+        }
     }
 
     private void validate() {
@@ -170,7 +280,7 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
                     "the agent-role token the scorer issued");
             if (!scorer.trustStore().isBlank()) {
                 ConfigException.check(Files.isReadable(Path.of(scorer.trustStore())), "scorer.trust-store",
-                        scorer.trustStore(), "a readable PKCS12 file");
+                        scorer.trustStore(), "a readable PKCS12 file or PEM file of the scorer's CA certificate(s)");
             }
         }
         if (intake.port() >= 0) {
@@ -194,5 +304,29 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
         for (String d : sources.cloudtrailDirs()) {
             ConfigException.check(Files.isDirectory(Path.of(d)), "sources.cloudtrail-dirs", d, "an existing directory");
         }
+        // a log file may appear later (the API server creates it), but in a directory that does not exist it
+        // never will: a typo there would capture nothing, silently, forever
+        for (String f : sources.k8sAuditLogs()) {
+            logDirectoryExists("sources.k8s-audit-logs", f);
+        }
+        for (String f : sources.cloudtrailLogs()) {
+            logDirectoryExists("sources.cloudtrail-logs", f);
+        }
+        ConfigException.check(sources.maxLineBytes() >= 1024 && sources.maxLineBytes() <= MAX_LINE_BYTES_LIMIT,
+                "sources.max-line-bytes", sources.maxLineBytes(), "from 1024 to " + MAX_LINE_BYTES_LIMIT + " bytes "
+                        + "(default 1048576: a line up to it is held in memory)");
+        ConfigException.check(sources.maxFileBytes() >= 1, "sources.max-file-bytes", sources.maxFileBytes(),
+                "a positive number of bytes (default 67108864, 64 MiB)");
+        cloudtrailSettle();
+        YamlConfig.duration("health.max-ship-lag", health.maxShipLag());
+        Duration skew = YamlConfig.duration("intake.max-future-skew", intake.maxFutureSkew());
+        ConfigException.check(skew.compareTo(Duration.ofDays(1)) <= 0, "intake.max-future-skew",
+                intake.maxFutureSkew(), "PT1S to P1D (default PT5M, the scorer's scorer.max-future-skew)");
+    }
+
+    private static void logDirectoryExists(String key, String file) {
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        ConfigException.check(parent != null && Files.isDirectory(parent), key, file, "a log file in an existing "
+                + "directory (the file may appear later, but directory " + parent + " does not exist)");
     }
 }

@@ -37,7 +37,12 @@ class AgentConfigTest {
         assertThat(c.spool()).isEqualTo(new AgentConfig.Spool(".shadow/agent/spool", 67_108_864L, 4_294_967_296L));
         assertThat(c.landing()).isEqualTo(new AgentConfig.Landing("file:///var/lib/shadow/landing", 5000, "PT5S"));
         assertThat(c.scorer().url()).isEmpty();
-        assertThat(c.intake()).isEqualTo(new AgentConfig.Intake("127.0.0.1", -1, "", 10_485_760L, 1L << 40));
+        assertThat(c.intake()).isEqualTo(new AgentConfig.Intake("127.0.0.1", -1, "", 10_485_760L, 1L << 40,
+                "PT5M"));
+        assertThat(c.sources().maxLineBytes()).isEqualTo(1_048_576L);
+        assertThat(c.sources().maxFileBytes()).isEqualTo(67_108_864L);
+        assertThat(c.sources().cloudtrailSettle()).isEqualTo("PT5S");
+        assertThat(c.health().maxShipLag()).isEqualTo("PT5M");
         assertThat(c.sources().pollInterval()).isEqualTo("PT1S");
         assertThat(c.sources().hostMetrics()).isEqualTo(new AgentConfig.HostMetrics(true, "PT15S", 5));
         assertThat(c.sources().processes().enabled()).isTrue();
@@ -48,22 +53,23 @@ class AgentConfigTest {
 
     @Test
     void aFileEnvironmentAndSetsOverlayInThatOrder() throws IOException {
+        Path audit = tmp.resolve("audit.log");
         Path f = file("""
                 tenant: acme
                 spool:
                   dir: /from/file
                 sources:
-                  k8s-audit-logs: [/var/log/kubernetes/audit.log]
+                  k8s-audit-logs: [%s]
                   host-metrics:
                     top-processes: 10
-                """);
+                """.formatted(audit));
 
         AgentConfig c = AgentConfig.load(f, Map.of("SHADOW_AGENT_SPOOL_DIR", "/var/lib/shadow/spool",
                 "SHADOW_AGENT_TENANT", "acme-env", "HOME", "/root"), List.of(LANDING, "tenant=acme-set"));
 
         assertThat(c.spool().dir()).isEqualTo("/var/lib/shadow/spool");
         assertThat(c.tenant()).isEqualTo("acme-set");
-        assertThat(c.sources().k8sAuditLogs()).containsExactly("/var/log/kubernetes/audit.log");
+        assertThat(c.sources().k8sAuditLogs()).containsExactly(audit.toString());
         assertThat(c.sources().hostMetrics().topProcesses()).isEqualTo(10);
         assertThat(c.sources().hostMetrics().enabled()).as("untouched default beside an override").isTrue();
     }
@@ -71,9 +77,10 @@ class AgentConfigTest {
     @Test
     void listsComeFromTheEnvironmentCommaSeparated() {
         AgentConfig c = AgentConfig.load(null, Map.of("SHADOW_AGENT_SOURCES_CLOUDTRAIL_LOGS",
-                "/var/log/ct/a.jsonl, /var/log/ct/b.jsonl"), List.of(LANDING));
+                tmp.resolve("a.jsonl") + ", " + tmp.resolve("b.jsonl")), List.of(LANDING));
 
-        assertThat(c.sources().cloudtrailLogs()).containsExactly("/var/log/ct/a.jsonl", "/var/log/ct/b.jsonl");
+        assertThat(c.sources().cloudtrailLogs()).containsExactly(tmp.resolve("a.jsonl").toString(),
+                tmp.resolve("b.jsonl").toString());
     }
 
     @Test
@@ -225,5 +232,48 @@ class AgentConfigTest {
         Path dir = Files.createDirectories(tmp.resolve("cloudtrail"));
         assertThat(load(LANDING, "sources.cloudtrail-dirs=" + dir).sources().cloudtrailDirs())
                 .containsExactly(dir.toString());
+    }
+
+    @Test
+    void aLogInADirectoryThatDoesNotExistIsRefusedNamingTheKey() throws IOException {
+        Path missing = tmp.resolve("no-such-dir").resolve("audit.log");
+        assertThatThrownBy(() -> load(LANDING, "sources.k8s-audit-logs=" + missing))
+                .hasMessage("invalid sources.k8s-audit-logs = " + missing + " (from --set); expected a log file in an "
+                        + "existing directory (the file may appear later, but directory " + missing.getParent()
+                        + " does not exist)");
+        assertThatThrownBy(() -> load(LANDING, "sources.cloudtrail-logs=" + missing))
+                .hasMessageStartingWith("invalid sources.cloudtrail-logs = " + missing);
+
+        Path later = tmp.resolve("audit.log");
+        assertThat(load(LANDING, "sources.k8s-audit-logs=" + later).sources().k8sAuditLogs())
+                .as("the file itself may appear later").containsExactly(later.toString());
+    }
+
+    @Test
+    void aMisspeltAgentVariableIsRefusedNamingTheClosestKey() {
+        assertThatThrownBy(() -> AgentConfig.load(null, Map.of("SHADOW_AGENT_SPOOL_DIRR", "/var/lib/spool"),
+                List.of(LANDING)))
+                .hasMessage("environment variable SHADOW_AGENT_SPOOL_DIRR is not a setting of the agent; did you mean "
+                        + "SHADOW_AGENT_SPOOL_DIR (spool.dir)? Every SHADOW_AGENT_<KEY> variable must name a key of "
+                        + "docs/agent.md; unset it or fix its name");
+        // the server's variables, and others that merely start with SHADOW_, are none of the agent's business
+        AgentConfig c = AgentConfig.load(null, Map.of("SHADOW_SERVER_PORT", "8080", "SHADOW_TEST_X", "1",
+                "SHADOW_AGENT_HEALTH_MAX_SHIP_LAG", "PT1M"), List.of(LANDING));
+        assertThat(c.health().maxShipLag()).isEqualTo("PT1M");
+    }
+
+    @Test
+    void newBoundsAreCheckedByName() {
+        assertThatThrownBy(() -> load(LANDING, "sources.max-line-bytes=10"))
+                .hasMessageStartingWith("invalid sources.max-line-bytes = 10 (from --set); expected from 1024 to");
+        assertThatThrownBy(() -> load(LANDING, "sources.max-file-bytes=0"))
+                .hasMessageStartingWith("invalid sources.max-file-bytes = 0 (from --set)");
+        assertThatThrownBy(() -> load(LANDING, "sources.cloudtrail-settle=-PT1S"))
+                .hasMessageStartingWith("invalid sources.cloudtrail-settle = -PT1S (from --set)");
+        assertThatThrownBy(() -> load(LANDING, "health.max-ship-lag=soon"))
+                .hasMessageStartingWith("invalid health.max-ship-lag = soon (from --set)");
+        assertThatThrownBy(() -> load(LANDING, "intake.max-future-skew=P2D"))
+                .hasMessageStartingWith("invalid intake.max-future-skew = P2D (from --set)");
+        assertThat(load(LANDING, "sources.cloudtrail-settle=PT0S").cloudtrailSettle()).isZero();
     }
 }

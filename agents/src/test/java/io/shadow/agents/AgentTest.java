@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shadow.agents.ship.LandingZoneShipper;
 import io.shadow.agents.ship.ScorerShipper;
+import io.shadow.agents.ship.ShipStatus;
 import io.shadow.agents.spool.Spool;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.ResourceType;
@@ -159,6 +160,12 @@ class AgentTest {
                     + "scorer.token (SHADOW_AGENT_SCORER_TOKEN) to a token of the scorer with the agent role; the "
                     + "events stay in the spool, next try in 30 s");
             assertThat(agent.spool().cursor(ScorerShipper.CONSUMER)).as("nothing dropped").isZero();
+            HttpResponse<String> health = health(agent);
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(503);
+            JsonNode h = EventCodec.mapper().readTree(health.body());
+            assertThat(h.path("status").asText()).isEqualTo("degraded");
+            assertThat(h.path("problems").path(0).asText()).startsWith("scorer refuses the agent's token: scorer at ");
+            assertThat(h.path("consumers").path("scorer").path("unshipped_records").asLong()).isEqualTo(1);
         } finally {
             scorer.stop(0);
         }
@@ -313,5 +320,196 @@ class AgentTest {
         assertThat(landed.events()).extracting(ActivityEvent::tenant).containsOnly("acme");
         assertThat(landed.events()).filteredOn(e -> e.operation().equals("create clusterrolebindings"))
                 .hasSize(2).allSatisfy(e -> assertThat(e.tenant()).isEqualTo("acme"));
+    }
+
+    private static HttpResponse<String> health(Agent agent) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + agent.intakePort() + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String auditLine(int i) {
+        return "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"stage\":\"ResponseComplete\","
+                + "\"auditID\":\"a-" + i + "\",\"verb\":\"get\",\"user\":{\"username\":\"alice\"},"
+                + "\"objectRef\":{\"resource\":\"secrets\",\"namespace\":\"prod\",\"name\":\"db\"},"
+                + "\"stageTimestamp\":\"2026-11-09T10:00:0" + i + "Z\",\"responseStatus\":{\"code\":200}}";
+    }
+
+    @Test
+    void anOversizedLogLineIsRejectedNamingItAndCaptureGoesOn() throws Exception {
+        Path audit = tmp.resolve("audit.log");
+        // the good line, one line of 8 MiB (no newline inside), the next good line
+        try (var out = Files.newOutputStream(audit)) {
+            out.write((auditLine(1) + "\n").getBytes());
+            out.write("{\"kind\":\"Event\",\"requestObject\":\"".getBytes());
+            byte[] chunk = new byte[1 << 20];
+            java.util.Arrays.fill(chunk, (byte) 'x');
+            for (int i = 0; i < 8; i++) {
+                out.write(chunk);
+            }
+            out.write("\"}\n".getBytes());
+            out.write((auditLine(2) + "\n").getBytes());
+        }
+        long hugeAt = auditLine(1).length() + 1;
+        long hugeLength = Files.size(audit) - hugeAt - auditLine(2).length() - 2;
+        AgentConfig cfg = AgentConfig.load(null, Map.of(), List.of("agent-id=ws-17", "host=ws-17", "tenant=acme",
+                "spool.dir=" + tmp.resolve("spool"), "landing.uri=" + tmp.resolve("landing").toUri(),
+                "landing.interval=PT0.1S", "sources.poll-interval=PT0.1S", "sources.host-metrics.enabled=false",
+                "sources.processes.enabled=false", "sources.max-line-bytes=65536",
+                "sources.k8s-audit-logs=" + audit));
+
+        try (LogLines log = new LogLines(io.shadow.agents.capture.LogFileSource.class);
+             Agent agent = new Agent(cfg).start()) {
+            await("both good lines and the rejection landed", () -> landed().events().size() == 2
+                    && landed().rejections() == 1);
+            assertThat(log.lines()).containsExactly("WARN source k8s-audit-0: line at byte " + hugeAt + " of " + audit
+                    + " is " + hugeLength + " bytes, more than sources.max-line-bytes (65536); skipped (the record "
+                    + "holds its first 1024 characters). Raise sources.max-line-bytes if lines this long are real");
+        }
+        String rejection = Files.readAllLines(Files.list(tmp.resolve("landing/events")).sorted().toList().get(0))
+                .stream().filter(l -> l.contains(EventCodec.REJECTED)).findFirst().orElseThrow();
+        assertThat(EventCodec.mapper().readTree(rejection).path(EventCodec.REJECTED).path("reason").asText())
+                .contains("line at byte " + hugeAt + " of " + audit + " is " + hugeLength + " bytes");
+        assertThat(landed().events()).extracting(ActivityEvent::eventId).containsExactly("a-1", "a-2");
+    }
+
+    /** A source that fails as a real one did on a huge line (OutOfMemoryError) while {@code failing} is set. */
+    private static final class FailingSource implements io.shadow.agents.capture.Source {
+        final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        volatile boolean nameFails;
+
+        @Override
+        public String name() {
+            if (nameFails) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return "broken-0";
+        }
+
+        @Override
+        public int poll(Sink sink) {
+            if (failing.get()) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return 0;
+        }
+    }
+
+    @Test
+    void aSourceThatFailsEvenWithAnErrorDoesNotStopTheOthersAndShowsOnHealth() throws Exception {
+        Path audit = tmp.resolve("audit.log");
+        AgentConfig cfg = AgentConfig.load(null, Map.of(), List.of("agent-id=ws-17", "host=ws-17", "tenant=acme",
+                "spool.dir=" + tmp.resolve("spool"), "landing.uri=" + tmp.resolve("landing").toUri(),
+                "landing.interval=PT0.1S", "sources.poll-interval=PT0.1S", "sources.host-metrics.enabled=false",
+                "sources.processes.enabled=false", "intake.port=0", "intake.token=" + TOKEN,
+                "sources.k8s-audit-logs=" + audit));
+        FailingSource broken = new FailingSource();
+
+        try (LogLines log = new LogLines(Agent.class); Agent agent = new Agent(cfg).withSource(broken).start()) {
+            Files.writeString(audit, auditLine(1) + "\n");
+            await("the audit line landed", () -> landed().events().size() == 1);
+            HttpResponse<String> health = health(agent);
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(503);
+            JsonNode h = EventCodec.mapper().readTree(health.body());
+            assertThat(h.path("status").asText()).isEqualTo("degraded");
+            assertThat(h.path("failing_sources").path("broken-0").asText())
+                    .isEqualTo("java.lang.OutOfMemoryError: Java heap space");
+            assertThat(log.lines()).filteredOn(l -> l.startsWith("ERROR")).containsExactly("ERROR source broken-0 "
+                    + "failed (java.lang.OutOfMemoryError: Java heap space); the other sources go on, it is retried "
+                    + "every poll and /health reports it until it captures again");
+
+            broken.failing.set(false);
+            await("the source is healthy again", () -> {
+                try {
+                    return health(agent).statusCode() == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertThat(log.lines()).contains("INFO source broken-0 captures again (it had failed: "
+                    + "java.lang.OutOfMemoryError: Java heap space)");
+
+            // a failure the loop does not survive: /health says so until a restart
+            broken.nameFails = true;
+            broken.failing.set(true);
+            await("the capture thread stopped", () -> log.lines().stream().anyMatch(l -> l.startsWith(
+                    "ERROR agent thread shadow-agent-capture stopped")));
+            health = health(agent);
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(EventCodec.mapper().readTree(health.body()).path("problems").toString())
+                    .contains("thread shadow-agent-capture stopped (java.lang.OutOfMemoryError: Java heap space); "
+                            + "restart the agent");
+        }
+    }
+
+    @Test
+    void healthIsDegradedWhileShippingFailsLongerThanTheLagAndShowsTheBacklog() throws Exception {
+        com.sun.net.httpserver.HttpServer scorer = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        scorer.createContext("/v1/events", ex -> {
+            long lines = new String(ex.getRequestBody().readAllBytes()).lines().count();
+            byte[] answer = down.get() ? "{\"status\":503,\"error\":\"overloaded\"}".getBytes()
+                    : ("{\"accepted\":" + lines + ",\"rejected\":0,\"errors\":[]}").getBytes();
+            ex.getResponseHeaders().set("Retry-After", "1");
+            ex.sendResponseHeaders(down.get() ? 503 : 200, answer.length);
+            ex.getResponseBody().write(answer);
+            ex.close();
+        });
+        scorer.start();
+        AgentConfig cfg = AgentConfig.load(null, Map.of(), List.of("agent-id=ws-17", "host=ws-17", "tenant=acme",
+                "spool.dir=" + tmp.resolve("spool"), "intake.port=0", "intake.token=" + TOKEN,
+                "scorer.url=http://127.0.0.1:" + scorer.getAddress().getPort(), "scorer.token=agent-token-0123456789",
+                "health.max-ship-lag=PT1S", "sources.host-metrics.enabled=false", "sources.processes.enabled=false"));
+        try (LogLines log = new LogLines(ShipStatus.class); Agent agent = new Agent(cfg).start()) {
+            assertThat(post(agent, appEvent()).statusCode()).isEqualTo(200);
+
+            await("health turns degraded", () -> {
+                try {
+                    return health(agent).statusCode() == 503;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            JsonNode h = EventCodec.mapper().readTree(health(agent).body());
+            JsonNode s = h.path("consumers").path("scorer");
+            assertThat(s.path("unshipped_records").asLong()).isEqualTo(1);
+            assertThat(s.path("unshipped_bytes").asLong()).isEqualTo(appEvent().length() + 8);
+            assertThat(s.path("last_shipped").isNull()).isTrue();
+            assertThat(s.path("last_error").asText()).isEqualTo("scorer at http://127.0.0.1:"
+                    + scorer.getAddress().getPort() + "/v1/events is busy (HTTP 503), retry after 1 s");
+            assertThat(h.path("problems").path(0).asText()).startsWith("shipping to scorer has failed for ")
+                    .contains("(more than health.max-ship-lag PT1S), 1 record(s) wait: scorer at ");
+            assertThat(h.path("refused_by_scorer").asLong()).isZero();
+
+            down.set(false);
+            await("the backlog is shipped", () -> agent.spool().cursor(ScorerShipper.CONSUMER) == 1);
+            await("health is ok again", () -> {
+                try {
+                    return health(agent).statusCode() == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            h = EventCodec.mapper().readTree(health(agent).body());
+            assertThat(h.path("consumers").path("scorer").path("unshipped_records").asLong()).isZero();
+            assertThat(h.path("consumers").path("scorer").path("last_shipped").asText()).isNotEmpty();
+            assertThat(log.lines()).filteredOn(l -> l.startsWith("INFO")).singleElement().asString()
+                    .startsWith("INFO shipping to scorer resumed after ");
+        } finally {
+            scorer.stop(0);
+        }
+    }
+
+    @Test
+    void aSpoolDirThatIsAFileIsNamedAsSuch() throws Exception {
+        Path file = Files.writeString(tmp.resolve("spool-file"), "x");
+        AgentConfig cfg = AgentConfig.load(null, Map.of(), List.of("spool.dir=" + file,
+                "landing.uri=" + tmp.resolve("landing").toUri(), "sources.host-metrics.enabled=false",
+                "sources.processes.enabled=false"));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Agent(cfg)).hasMessage("spool.dir " + file
+                + " is a regular file, not a directory; set spool.dir to a directory (it is created if missing) or "
+                + "move the file away");
     }
 }

@@ -1,12 +1,20 @@
 package io.shadow.agents.capture;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.EventClass;
 import io.shadow.features.Outcome;
 import io.shadow.features.ResourceType;
 import io.shadow.features.json.EventCodec;
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -15,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -32,28 +41,100 @@ public final class CloudTrail {
 
     /** The records of a delivered file or of JSON-lines text; unreadable lines become rejections. */
     public static List<Mapped> mapAll(String text, String tenant) {
+        return mapAll(text, tenant, null);
+    }
+
+    /** The same, naming {@code file} in the rejections of the file as a whole. */
+    public static List<Mapped> mapAll(String text, String tenant, String file) {
         List<Mapped> out = new ArrayList<>();
-        String trimmed = text.stripLeading();
-        if (DELIVERED.matcher(trimmed).lookingAt()) {
-            JsonNode root;
-            try {
-                root = EventCodec.mapper().readTree(trimmed);
-            } catch (IOException e) {
-                out.add(new Mapped.Rejected(SOURCE, null, "file is not valid JSON (" + e.getMessage().lines()
-                        .findFirst().orElse("") + ")", text.length() > 4096 ? text.substring(0, 4096) : text));
-                return out;
-            }
-            for (JsonNode r : root.path("Records")) {
-                out.add(map(r, tenant));
-            }
-            return out;
-        }
-        for (String line : (Iterable<String>) text.lines()::iterator) {
-            if (!line.isBlank()) {
-                out.add(mapLine(line, tenant));
-            }
+        try {
+            mapStream(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    tenant, file, out::add);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // not from an array
         }
         return out;
+    }
+
+    /**
+     * Maps a delivered file ({@code {"Records":[...]}}, read record by record, never whole) or JSON
+     * lines from {@code in}, handing each result to {@code out}. A file that is empty, is not valid
+     * JSON, or whose {@code Records} is missing or not an array yields a rejection naming {@code file}
+     * (after the records read before the damage).
+     *
+     * @throws IOException when {@code in} cannot be read (a truncated gzip, a file above the size limit)
+     */
+    public static void mapStream(InputStream in, String tenant, String file, Consumer<Mapped> out)
+            throws IOException {
+        BufferedInputStream buf = new BufferedInputStream(in, 1 << 16);
+        buf.mark(1 << 12);
+        byte[] start = buf.readNBytes(1 << 12);
+        buf.reset();
+        String head = new String(start, java.nio.charset.StandardCharsets.UTF_8).stripLeading();
+        if (head.isEmpty()) {
+            out.accept(new Mapped.Rejected(SOURCE, null, named(file) + " is empty (or only white space); a "
+                    + "CloudTrail file holds {\"Records\":[...]} or one JSON record per line", ""));
+            return;
+        }
+        if (DELIVERED.matcher(head).lookingAt()) {
+            mapDelivered(buf, tenant, file, head.length() > 4096 ? head.substring(0, 4096) : head, out);
+            return;
+        }
+        BufferedReader lines = new BufferedReader(new InputStreamReader(buf, java.nio.charset.StandardCharsets.UTF_8));
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (!line.isBlank()) {
+                out.accept(mapLine(line, tenant));
+            }
+        }
+    }
+
+    private static String named(String file) {
+        return file == null ? "file" : "file " + file;
+    }
+
+    private static void mapDelivered(InputStream in, String tenant, String file, String head, Consumer<Mapped> out)
+            throws IOException {
+        int records = 0;
+        boolean sawRecords = false;
+        try (JsonParser p = EventCodec.mapper().createParser(in)) {
+            p.nextToken(); // the file's object
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (!field.equals("Records")) {
+                    p.skipChildren();
+                    continue;
+                }
+                sawRecords = true;
+                if (value != JsonToken.START_ARRAY) {
+                    JsonNode v = EventCodec.mapper().readTree(p);
+                    String shown = String.valueOf(v);
+                    out.accept(new Mapped.Rejected(SOURCE, "Records", named(file) + ": Records is "
+                            + (v == null || v.isNull() ? "null" : v.getNodeType().name().toLowerCase(Locale.ROOT))
+                            + ", not an array of records; a CloudTrail file holds {\"Records\":[...]}",
+                            shown.length() > 4096 ? shown.substring(0, 4096) : shown));
+                    continue;
+                }
+                for (JsonToken r = p.nextToken(); r != JsonToken.END_ARRAY; r = p.nextToken()) {
+                    if (r == null) {
+                        throw new JsonParseException(p, "the Records array is not closed");
+                    }
+                    out.accept(map(EventCodec.mapper().readTree(p), tenant));
+                    records++;
+                }
+            }
+        } catch (JsonProcessingException e) {
+            out.accept(new Mapped.Rejected(SOURCE, null, named(file) + " is not valid JSON" + (records > 0
+                    ? " after its first " + records + " record(s)" : "") + " ("
+                    + e.getOriginalMessage().lines().findFirst().orElse("") + (e.getLocation() == null ? ""
+                    : " at byte " + e.getLocation().getByteOffset()) + ")" + (records > 0 ? "; the records before the damage were taken" : ""),
+                    head));
+            return;
+        }
+        if (!sawRecords) {
+            out.accept(new Mapped.Rejected(SOURCE, "Records", named(file) + " has no Records array; a CloudTrail "
+                    + "file holds {\"Records\":[...]}", head));
+        }
     }
 
     public static Mapped mapLine(String line, String tenant) {

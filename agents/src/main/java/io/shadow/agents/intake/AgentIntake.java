@@ -57,6 +57,11 @@ public final class AgentIntake implements AutoCloseable {
     private final long maxRequestBytes;
     private final String tenant;
     private final long maxTransferBytes;
+    /** Events dated further ahead of this clock than {@code maxFutureSkew} are refused naming {@code time}. */
+    private final java.time.Duration maxFutureSkew;
+    private final java.time.Clock clock = java.time.Clock.systemUTC();
+    /** Default intake.max-future-skew: the scorer's default scorer.max-future-skew. */
+    public static final java.time.Duration DEFAULT_MAX_FUTURE_SKEW = java.time.Duration.ofMinutes(5);
 
     /**
      * @param tenant stamped on events that name none (the agent's configured tenant)
@@ -74,9 +79,24 @@ public final class AgentIntake implements AutoCloseable {
      */
     public AgentIntake(Spool spool, String tenant, String host, int port, String token, long maxRequestBytes,
             long maxTransferBytes, LongSupplier refusedByScorer) {
+        this(spool, tenant, host, port, token, maxRequestBytes, maxTransferBytes, DEFAULT_MAX_FUTURE_SKEW,
+                refusedByScorer == null ? null : answer -> {
+                    answer.put("refused_by_scorer", refusedByScorer.getAsLong());
+                    return List.of();
+                });
+    }
+
+    /**
+     * @param maxFutureSkew events dated further ahead of the agent's clock are refused naming {@code time}
+     *     ({@code intake.max-future-skew}; the scorer would refuse them)
+     * @param health what {@code /health} reports beyond the spool (the agent's shipping and capture); null: none
+     */
+    public AgentIntake(Spool spool, String tenant, String host, int port, String token, long maxRequestBytes,
+            long maxTransferBytes, java.time.Duration maxFutureSkew, HealthReport health) {
         this.spool = spool;
         this.tenant = tenant;
         this.maxTransferBytes = maxTransferBytes;
+        this.maxFutureSkew = maxFutureSkew;
         this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.maxRequestBytes = maxRequestBytes;
         try {
@@ -88,14 +108,22 @@ public final class AgentIntake implements AutoCloseable {
         server.setExecutor(workers);
         server.createContext("/health", ex -> {
             // a spool that refuses writes until a restart is unhealthy: every event sent now is refused
+            // so is one that refuses them now (full, or a full disk), or an agent that stores or ships nothing
             var failure = spool.writeFailure();
-            ObjectNode o = EventCodec.mapper().createObjectNode().put("status", failure.isEmpty() ? "ok"
-                    : "spool_broken").put("spool_bytes", spool.sizeBytes());
+            ObjectNode o = EventCodec.mapper().createObjectNode().put("status", "ok")
+                    .put("spool_bytes", spool.sizeBytes());
             failure.ifPresent(f -> o.put("error", f));
-            if (refusedByScorer != null) {
-                o.put("refused_by_scorer", refusedByScorer.getAsLong());
+            List<String> problems = new ArrayList<>();
+            spool.appendRefusal().ifPresent(r -> problems.add("the spool refuses new events: " + r));
+            if (health != null) {
+                problems.addAll(health.report(o));
             }
-            send(ex, failure.isEmpty() ? 200 : 503, o);
+            String status = failure.isPresent() ? "spool_broken" : problems.isEmpty() ? "ok" : "degraded";
+            o.put("status", status);
+            if (!problems.isEmpty()) {
+                problems.forEach(o.putArray("problems")::add);
+            }
+            send(ex, status.equals("ok") ? 200 : 503, o);
         });
         server.createContext("/v1/events", this::events);
         server.start();
@@ -167,7 +195,8 @@ public final class AgentIntake implements AutoCloseable {
                 }
                 int stop = end > start && body[end - 1] == '\r' ? end - 1 : end;
                 if (stop > start && !blank(body, start, stop)) {
-                    if (EventLineCheck.validWithId(body, start, stop - start, maxTransferBytes)) {
+                    if (EventLineCheck.validWithId(body, start, stop - start, maxTransferBytes)
+                            && aheadOfClock(body, start, stop - start) == null) {
                         if (2 * sliced + 2 > slices.length) {
                             slices = Arrays.copyOf(slices, slices.length * 2);
                         }
@@ -264,7 +293,13 @@ public final class AgentIntake implements AutoCloseable {
             return;
         }
         if (EventLineCheck.validWithId(line, maxTransferBytes)) {
-            good.add(line.getBytes(StandardCharsets.UTF_8));
+            byte[] b = line.getBytes(StandardCharsets.UTF_8);
+            String ahead = aheadOfClock(b, 0, b.length);
+            if (ahead == null) {
+                good.add(b);
+            } else {
+                errors.addObject().put("index", index).put("field", "time").put("error", ahead);
+            }
             return;
         }
         try {
@@ -272,10 +307,57 @@ public final class AgentIntake implements AutoCloseable {
             TransferLimit.check(event, maxTransferBytes, "Fix the sender, or raise intake.max-transfer-bytes in the "
                     + "agent's configuration (and scorer.max-transfer-bytes on the server) if single transfers "
                     + "really are this large.");
+            String ahead = aheadOfClock(event.time());
+            if (ahead != null) {
+                errors.addObject().put("index", index).put("field", "time").put("error", ahead);
+                return;
+            }
             good.add(EventCodec.toJson(event).getBytes(StandardCharsets.UTF_8));
         } catch (EventFormatException e) {
             errors.addObject().put("index", index).put("field", e.field()).put("error", e.getMessage());
         }
+    }
+
+    /**
+     * Why the top-level {@code time} of an event that passed the checks is refused (further ahead of
+     * the agent's clock than intake.max-future-skew), or null.
+     */
+    private String aheadOfClock(byte[] b, int from, int length) {
+        try (JsonParser p = EventCodec.mapper().getFactory().createParser(b, from, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                boolean time = "time".equals(p.currentName());
+                p.nextToken();
+                if (time) {
+                    return p.currentToken() == JsonToken.VALUE_STRING ? aheadOfClock(instant(p.getText())) : null;
+                }
+                p.skipChildren();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null; // the event passed the checks: its time is what they accepted
+        }
+        return null;
+    }
+
+    private static java.time.Instant instant(String text) {
+        try {
+            return java.time.Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        }
+    }
+
+    private String aheadOfClock(java.time.Instant time) {
+        java.time.Instant now = clock.instant();
+        if (time == null || !time.isAfter(now.plus(maxFutureSkew))) {
+            return null;
+        }
+        return new EventFormatException("time", time + " is more than " + maxFutureSkew + " ahead of the agent's "
+                + "clock (" + now + "); the scorer would refuse it. Fix the sender's clock, or raise "
+                + "intake.max-future-skew (and the scorer's scorer.max-future-skew) if the agent's clock is behind")
+                .getMessage();
     }
 
     private static boolean blank(byte[] b, int from, int to) {

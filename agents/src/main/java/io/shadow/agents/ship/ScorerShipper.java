@@ -23,7 +23,11 @@ import org.slf4j.LoggerFactory;
  * with backoff. The cursor moves only when the scorer answered for the batch's events: records the
  * scorer rejects as malformed — some of a batch (200) or all of it (400 listing each one's problem) —
  * are counted and not re-sent (they also reach the landing zone, where ingest quarantines them with
- * the reason).
+ * the reason). The agent's own rejection records ({@code shadow_rejected}: source records it could not
+ * map) are not sent: the scorer would refuse them; they belong to the landing zone's quarantine. TLS
+ * problems are told apart from outages: an untrusted certificate is an ERROR naming
+ * {@code scorer.trust-store}, a scheme that does not match the port (http:// to a TLS port, https://
+ * to a plain one) an ERROR naming {@code scorer.url}.
  */
 public final class ScorerShipper {
     public static final String CONSUMER = "scorer";
@@ -49,8 +53,27 @@ public final class ScorerShipper {
         this.http = http;
     }
 
-    /** Outcome of one attempt. */
-    public record Attempt(int shipped, Optional<Duration> retryAfter) {
+    /**
+     * Outcome of one attempt: the records the cursor passed, how long to wait before the next, and why
+     * nothing was shipped when it failed.
+     */
+    public record Attempt(int shipped, Optional<Duration> retryAfter, Optional<String> error) {
+        public Attempt(int shipped, Optional<Duration> retryAfter) {
+            this(shipped, retryAfter, Optional.empty());
+        }
+
+        static Attempt failed(Duration wait, String error) {
+            return new Attempt(0, Optional.of(wait), Optional.of(error));
+        }
+    }
+
+    private static final byte[] REJECTED_PREFIX = ("{\"" + EventCodec.REJECTED + "\"")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** A line the agent wrote for a source record it could not map: for the landing zone's quarantine only. */
+    static boolean agentRejection(byte[] payload) {
+        return java.util.Arrays.equals(payload, 0, Math.min(payload.length, REJECTED_PREFIX.length),
+                REJECTED_PREFIX, 0, REJECTED_PREFIX.length);
     }
 
     /** Sends one batch from the cursor; on failure returns how long to wait, nothing lost. */
@@ -61,9 +84,19 @@ public final class ScorerShipper {
             return new Attempt(0, Optional.empty());
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream(batch.size() * 300);
+        int sent = 0;
         for (SpoolRecord r : batch) {
+            if (agentRejection(r.payload())) {
+                continue;
+            }
             body.writeBytes(r.payload());
             body.write('\n');
+            sent++;
+        }
+        if (sent == 0) {
+            // only the agent's own rejections: nothing for the scorer, the landing zone quarantines them
+            spool.commitCursor(CONSUMER, batch.get(batch.size() - 1).sequence() + 1);
+            return new Attempt(batch.size(), Optional.empty());
         }
         HttpRequest req = HttpRequest.newBuilder(eventsUri)
                 .timeout(Duration.ofSeconds(30))
@@ -81,28 +114,41 @@ public final class ScorerShipper {
                 long rejected = answer.path("rejected").asLong(0);
                 rejectedByScorer += rejected;
                 if (rejected > 0) {
-                    refusals.report(rejected, batch.size(), answer.path("errors").path(0));
+                    refusals.report(rejected, sent, answer.path("errors").path(0));
                 }
                 spool.commitCursor(CONSUMER, batch.get(batch.size() - 1).sequence() + 1);
                 backoff.reset();
                 return new Attempt(batch.size(), Optional.empty());
             }
             if (code == 429 || code == 503) {
-                long secs = resp.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
-                return new Attempt(0, Optional.of(Duration.ofSeconds(secs)));
+                long secs;
+                try {
+                    secs = resp.headers().firstValue("Retry-After").map(v -> Long.parseLong(v.trim())).orElse(1L);
+                } catch (NumberFormatException e) {
+                    secs = 1;
+                }
+                return Attempt.failed(Duration.ofSeconds(secs), "scorer at " + eventsUri + " is busy (HTTP " + code
+                        + "), retry after " + secs + " s");
             }
             if (code == 401 || code == 403) {
                 throw new IllegalStateException("scorer at " + eventsUri + " refused the agent token (HTTP " + code
                         + "); set scorer.token (SHADOW_AGENT_SCORER_TOKEN) to a token of the scorer with the agent "
                         + "role");
             }
-            LOG.warn("scorer answered HTTP {} to a batch of {}; retrying: {}", code, batch.size(), resp.body());
+            LOG.warn("scorer answered HTTP {} to a batch of {}; retrying: {}", code, sent, resp.body());
+            return Attempt.failed(backoff.nextDelay(), "scorer at " + eventsUri + " answered HTTP " + code);
         } catch (IOException e) {
+            String tls = TlsProblems.explain(eventsUri, e);
+            if (tls != null) {
+                LOG.error("{}; the events stay in the spool, retrying with backoff", tls);
+                return Attempt.failed(backoff.nextDelay(), tls);
+            }
             LOG.warn("scorer at {} unreachable ({}); retrying with backoff", eventsUri, e.toString());
+            return Attempt.failed(backoff.nextDelay(), "scorer at " + eventsUri + " unreachable (" + e + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return Attempt.failed(backoff.nextDelay(), "interrupted");
         }
-        return new Attempt(0, Optional.of(backoff.nextDelay()));
     }
 
     /** Ships everything spooled, waiting out overload and outages. */

@@ -48,6 +48,8 @@ public final class Spool implements Closeable {
     /** First sequence of each segment -> its file. */
     private final TreeMap<Long, Path> segments = new TreeMap<>();
     private final AtomicLong refused = new AtomicLong();
+    /** Why the last append was refused (full, or a failed write); null once one succeeds or space was freed. */
+    private volatile String refusal;
     /** Consumers of this process (the configured shippers): only their cursors hold segments. */
     private final java.util.Set<String> registered = new java.util.concurrent.ConcurrentSkipListSet<>();
     private final SpoolWriter writer;
@@ -92,10 +94,32 @@ public final class Spool implements Closeable {
             } catch (RuntimeException closing) {
                 e.addSuppressed(closing);
             }
-            throw new UncheckedIOException("cannot open spool at " + dir + ": " + e.getMessage()
-                    + "; check the directory exists and is writable", e);
+            throw new UncheckedIOException(openProblem(dir, e), e);
         }
         return s;
+    }
+
+    /** Why the spool directory cannot be used, naming spool.dir and the fix. */
+    private static String openProblem(Path dir, IOException e) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            return "spool.dir " + dir + " is a regular file, not a directory; set spool.dir to a directory (it is "
+                    + "created if missing) or move the file away";
+        }
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && !Files.isDirectory(existing)) {
+            return "spool.dir " + dir + " cannot be created: " + existing + " is a regular file, not a directory; "
+                    + "set spool.dir to a directory";
+        }
+        if (existing != null && (!Files.isWritable(existing) || e instanceof java.nio.file.AccessDeniedException)) {
+            return "spool.dir " + dir + " is not writable by this user (" + (existing.equals(dir.toAbsolutePath())
+                    ? "the directory" : "its parent " + existing) + " is read-only for it: " + e.getMessage()
+                    + "); give the agent's user write access, or set spool.dir to a writable directory";
+        }
+        return "cannot open spool.dir " + dir + ": " + e + "; check the directory exists and is writable by the "
+                + "agent's user";
     }
 
     /**
@@ -143,15 +167,119 @@ public final class Spool implements Closeable {
             for (int i = 0; i < count; i++) {
                 size += HEADER + length.applyAsInt(i);
             }
+            if (writer.totalBytes() + size > maxBytes) {
+                // what every consumer has shipped still counts while it sits in the active segment: drop it first
+                reclaimShipped();
+            }
             long totalBytes = writer.totalBytes();
             if (totalBytes + size > maxBytes) {
                 refused.addAndGet(count);
-                throw new SpoolFullException(totalBytes, maxBytes, dir.toString(), oldestWaitsFor());
+                SpoolFullException full = new SpoolFullException(totalBytes, maxBytes, dir.toString(), oldestWaitsFor());
+                refusal = full.getMessage();
+                throw full;
             }
-            return writer.append(count, array, offset, length);
+            try {
+                long first = writer.append(count, array, offset, length);
+                refusal = null;
+                return first;
+            } catch (UncheckedIOException e) {
+                // no space left: if what the spool holds is all shipped, deleting it makes room; else refuse
+                if (writer.writeFailure().isEmpty() && reclaimShipped()) {
+                    try {
+                        long first = writer.append(count, array, offset, length);
+                        refusal = null;
+                        return first;
+                    } catch (UncheckedIOException again) {
+                        refusal = again.getMessage();
+                        throw again;
+                    }
+                }
+                refusal = e.getMessage();
+                throw e;
+            }
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Why the last append was refused (the spool was full, or the disk under it), while no append has
+     * succeeded since and no space was freed; empty otherwise.
+     */
+    public Optional<String> appendRefusal() {
+        return Optional.ofNullable(refusal);
+    }
+
+    /**
+     * When every registered consumer has shipped every record, replaces the segments, the active one
+     * included, with an empty segment that continues the numbering: only complete segments are deleted
+     * otherwise, and a full disk holding one shipped active segment would refuse every write for good.
+     * Called under the lock; returns whether anything was freed.
+     */
+    private boolean reclaimShipped() {
+        if (registered.isEmpty() || segments.isEmpty() || segments.lastKey() == writer.nextSequence()
+                && segments.size() == 1) {
+            return false;
+        }
+        for (String c : registered) {
+            if (cursor(c) < writer.nextSequence()) {
+                return false;
+            }
+        }
+        try {
+            long freed = writer.dropShipped();
+            LOG.info("spool {}: every consumer ({}) has shipped all {} record(s) it held; its segments were deleted "
+                    + "({} bytes freed) and it continues at sequence {} in a new segment", dir, String.join(", ",
+                    registered), writer.nextSequence(), freed, writer.nextSequence());
+            refusal = null;
+            return true;
+        } catch (IOException e) {
+            LOG.warn("spool {}: could not delete its shipped segments ({})", dir, e.toString());
+            return false;
+        }
+    }
+
+    /** Unshipped records and bytes of one consumer (the bytes exact once it has shipped from this process). */
+    public record Backlog(long records, long bytes) {
+    }
+
+    /** What {@code consumer} has not shipped yet: records, and the bytes they take in the segments. */
+    public Backlog backlog(String consumer) {
+        long end;
+        List<java.util.Map.Entry<Long, Path>> files;
+        long activeBytes;
+        lock.lock();
+        try {
+            end = writer.acknowledged();
+            files = new ArrayList<>(segments.entrySet());
+            activeBytes = writer.activeSize();
+        } finally {
+            lock.unlock();
+        }
+        long at = cursor(consumer);
+        long first = files.isEmpty() ? end : files.get(0).getKey();
+        long records = Math.max(0, end - Math.max(at, first));
+        long bytes = 0;
+        for (int i = 0; i < files.size(); i++) {
+            long start = files.get(i).getKey();
+            long next = i + 1 < files.size() ? files.get(i + 1).getKey() : end;
+            if (next <= at || start >= end) {
+                continue;
+            }
+            long size;
+            try {
+                size = i + 1 < files.size() ? Files.size(files.get(i).getValue()) : activeBytes;
+            } catch (IOException e) {
+                continue; // deleted by a concurrent trim
+            }
+            if (start >= at) {
+                bytes += size;
+            } else {
+                long pos = reader.position(at, start);
+                bytes += pos < 0 ? size : Math.max(0, size - pos);
+            }
+        }
+        return new Backlog(records, records == 0 ? 0 : bytes);
     }
 
     /** Why appends are refused until a restart (a failed write that could not be rolled back), if they are. */
@@ -287,6 +415,11 @@ public final class Spool implements Closeable {
                 Files.deleteIfExists(first.getValue());
                 segments.pollFirstEntry();
                 writer.trimmed(size);
+                refusal = null;
+            }
+            if (refusal != null && consumers.containsAll(registered)) {
+                // writes are being refused: what every consumer has shipped makes room now, not at the next try
+                reclaimShipped();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot trim spool " + dir, e);

@@ -49,6 +49,12 @@ final class SpoolReader {
         return out;
     }
 
+    /** The byte position of {@code seq} in the segment starting at {@code segment}, if a recent read ended there; else -1. */
+    long position(long seq, long segment) {
+        long[] hint = readEnds.get(seq);
+        return hint != null && hint[0] == segment ? hint[1] : -1;
+    }
+
     /** Corrupt regions found and skipped while reading or recovering. */
     long corruptRegions() {
         return corruptSkipped.get();

@@ -7,6 +7,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
@@ -75,6 +77,50 @@ final class SpoolWriter {
     /** Bytes of all segments on disk. */
     long totalBytes() {
         return totalBytes;
+    }
+
+    /** Bytes of the active segment. */
+    long activeSize() {
+        return activeSize;
+    }
+
+    /**
+     * Replaces every segment (all shipped, the caller checked) with a new empty one starting at the next
+     * sequence, so numbering goes on; returns the bytes freed. On a disk too full even for an empty
+     * file, the old segments are deleted first (a restart then resumes numbering after the cursors).
+     */
+    long dropShipped() throws IOException {
+        List<Path> old = new ArrayList<>(segments.values());
+        long freed = totalBytes;
+        active.close();
+        active = null;
+        segments.clear();
+        try {
+            openSegment(nextSequence);
+        } catch (IOException noRoom) {
+            for (Path p : old) {
+                Files.deleteIfExists(p);
+            }
+            old.clear();
+            try {
+                openSegment(nextSequence);
+            } catch (IOException e) {
+                e.addSuppressed(noRoom);
+                broken = e;
+                LOG.error("{} (no new segment could be opened after deleting the shipped ones)", brokenMessage());
+                throw e;
+            }
+        }
+        Path now = segments.get(nextSequence);
+        for (Path p : old) {
+            if (!p.equals(now)) {
+                Files.deleteIfExists(p);
+            }
+        }
+        syncDirectory();
+        totalBytes = activeSize;
+        acknowledged = nextSequence;
+        return freed - totalBytes;
     }
 
     /** Accounts for a segment of {@code bytes} that trimming deleted. */

@@ -160,13 +160,88 @@ class DropDirectorySourceTest {
         try (DropDirectorySource source = source()) {
             List<String> lines = poll(source);
 
-            assertThat(lines).hasSize(4);
-            assertThat(ids(lines.subList(1, 4))).containsExactlyInAnyOrder(GZIPPED_IDS);
-            assertThatThrownBy(() -> EventCodec.parse(lines.get(0))).asInstanceOf(type(EventFormatException.class))
+            // records read before the damage are taken (the file is read record by record), then its rejection
+            List<String> rejections = lines.stream().filter(l -> l.contains(EventCodec.REJECTED)).toList();
+            assertThat(rejections).singleElement().satisfies(r -> assertThatThrownBy(() -> EventCodec.parse(r))
+                    .asInstanceOf(type(EventFormatException.class))
                     .satisfies(e -> assertThat(e.getMessage()).startsWith("cloudtrail record: file "
                             + "AWSLogs/123456789012/CloudTrail/eu-west-1/2026/11/09/"
-                            + "123456789012_CloudTrail_eu-west-1_20261109T1100Z_0bad.json.gz cannot be read ("));
+                            + "123456789012_CloudTrail_eu-west-1_20261109T1100Z_0bad.json.gz cannot be read (")));
+            List<String> events = lines.stream().filter(l -> !l.contains(EventCodec.REJECTED)).toList();
+            assertThat(ids(events)).contains(GZIPPED_IDS).doesNotHaveDuplicates();
             assertThat(poll(source)).isEmpty();
+        }
+    }
+
+    private DropDirectorySource source(long maxFileBytes, java.time.Duration settle) {
+        return new DropDirectorySource("cloudtrail-dir-0", drop, tmp.resolve("state"), null, maxFileBytes, settle,
+                java.time.Clock.systemUTC());
+    }
+
+    private static String reason(String line) {
+        try {
+            return EventCodec.mapper().readTree(line).path(EventCodec.REJECTED).path("reason").asText();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void filesWithoutRecordsAreRejectedNamingTheFileAndWarned() throws IOException {
+        Files.writeString(day.resolve("a-oops.json"), "{\"Records\":\"oops\"}");
+        Files.writeString(day.resolve("b-empty.json"), "");
+        Files.writeString(day.resolve("c-truncated.json"), "{\"Records\":[{\"eventTime\":\"2026-11-09T10:00:00Z\",");
+        String rel = "AWSLogs/123456789012/CloudTrail/eu-west-1/2026/11/09/";
+        try (io.shadow.agents.LogLines log = new io.shadow.agents.LogLines(DropDirectorySource.class);
+             DropDirectorySource source = source()) {
+            List<String> lines = poll(source);
+
+            assertThat(lines).hasSize(3);
+            assertThat(reason(lines.get(0))).isEqualTo("file " + rel + "a-oops.json: Records is string, not an "
+                    + "array of records; a CloudTrail file holds {\"Records\":[...]}");
+            assertThat(reason(lines.get(1))).isEqualTo("file " + rel + "b-empty.json is empty (or only white space); "
+                    + "a CloudTrail file holds {\"Records\":[...]} or one JSON record per line");
+            assertThat(reason(lines.get(2))).startsWith("file " + rel + "c-truncated.json is not valid JSON (");
+            assertThat(log.lines()).as("one WARN a minute, the others counted in the next").containsExactly(
+                    "WARN source cloudtrail-dir-0: 1 of 1 record(s) of file " + rel + "a-oops.json rejected, shipped "
+                            + "for quarantine (the first: " + reason(lines.get(0)) + ")");
+        }
+    }
+
+    @Test
+    void aFileStillBeingWrittenWaitsForTheSettleTime() throws IOException {
+        Path f = day.resolve("123456789012_CloudTrail_eu-west-1_20261109T1000Z_ab12.json");
+        String full = Files.readString(Fixtures.path(Fixtures.DELIVERED));
+        Files.writeString(f, full.substring(0, full.length() / 2));
+        try (DropDirectorySource source = source(DropDirectorySource.DEFAULT_MAX_FILE_BYTES,
+                java.time.Duration.ofSeconds(5))) {
+            assertThat(poll(source)).as("half-written, modified just now: not read, not rejected").isEmpty();
+
+            Files.writeString(f, full);
+            Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
+                    - 6_000));
+            assertThat(ids(poll(source))).containsExactlyInAnyOrder(DELIVERED_IDS);
+            assertThat(poll(source)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileAboveTheSizeLimitIsRejectedNamingItStoredOrUnpacked() throws IOException {
+        deliverPlain();
+        Path gz = deliverGzipped("123456789012_CloudTrail_eu-west-1_20261109T1105Z_cd34.json.gz");
+        long plain = Files.size(day.resolve(Fixtures.path(Fixtures.DELIVERED).getFileName()));
+        long limit = Math.max(Files.size(gz), 1024);
+        assertThat(plain).isGreaterThan(limit);
+        try (DropDirectorySource source = source(limit, java.time.Duration.ZERO)) {
+            List<String> lines = poll(source);
+
+            assertThat(lines).allSatisfy(l -> assertThat(l).contains(EventCodec.REJECTED)).hasSize(2);
+            assertThat(lines).extracting(DropDirectorySourceTest::reason).anySatisfy(r -> assertThat(r)
+                    .endsWith(Fixtures.path(Fixtures.DELIVERED).getFileName() + " cannot be read (it is " + plain
+                            + " bytes, more than sources.max-file-bytes (" + limit + "); raise sources.max-file-bytes "
+                            + "if files this large are real)"))
+                    .anySatisfy(r -> assertThat(r).contains("cd34.json.gz cannot be read (it unpacks to more than "
+                            + "sources.max-file-bytes (" + limit + " bytes)"));
         }
     }
 

@@ -243,4 +243,57 @@ class JsonLinesTailerTest {
                 .hasMessageStartingWith("source state " + stateFile + " is unreadable (")
                 .hasMessageEndingWith("); delete it to re-read the source from the start (downstream de-duplicates)");
     }
+
+    @Test
+    void aCopytruncateFollowedAtOnceByMoreThanTheOldOffsetIsReadFromTheStart() throws IOException {
+        append(log(), "{\"n\":\"C0\"}\n{\"n\":\"C1\"}\n{\"n\":\"C2\"}\n");
+        try (JsonLinesTailer t = tailer()) {
+            assertThat(poll(t)).hasSize(3);
+
+            // cp audit.log audit.log.1; : > audit.log; then the application writes on before the next poll
+            Files.copy(log(), dir.resolve("audit.log.1"));
+            try (FileChannel ch = FileChannel.open(log(), StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            }
+            StringBuilder d = new StringBuilder();
+            for (int i = 0; i < 6; i++) {
+                d.append("{\"n\":\"D").append(i).append("\"}\n");
+            }
+            append(log(), d.toString());
+
+            assertThat(poll(t)).containsExactly("{\"n\":\"D0\"}", "{\"n\":\"D1\"}", "{\"n\":\"D2\"}",
+                    "{\"n\":\"D3\"}", "{\"n\":\"D4\"}", "{\"n\":\"D5\"}");
+            assertThat(poll(t)).isEmpty();
+        }
+    }
+
+    @Test
+    void aLineLongerThanTheLimitIsSkippedWithoutHoldingItAndReportedWithItsOffsetAndLength() throws IOException {
+        String huge = "{\"big\":\"" + "x".repeat(10_000);
+        append(log(), "{\"n\":1}\n" + huge);
+        List<String> lines = new ArrayList<>();
+        List<JsonLinesTailer.Overlong> overlong = new ArrayList<>();
+        JsonLinesTailer.Handler h = (l, o) -> {
+            lines.addAll(l);
+            overlong.addAll(o);
+        };
+        try (JsonLinesTailer t = new JsonLinesTailer(log(), state(), "k8s-audit-0", 1000, 4096)) {
+            assertThat(t.poll(h)).isEqualTo(1);
+            assertThat(lines).containsExactly("{\"n\":1}");
+            assertThat(overlong).as("its newline has not come yet").isEmpty();
+
+            append(log(), "x".repeat(5_000) + "\"}\n{\"n\":2}\n");
+            assertThat(t.poll(h)).isEqualTo(2);
+            assertThat(lines).containsExactly("{\"n\":1}", "{\"n\":2}");
+            assertThat(overlong).singleElement().satisfies(o -> {
+                assertThat(o.offset()).isEqualTo(8);
+                assertThat(o.length()).isEqualTo(huge.length() + 5_002);
+                assertThat(o.head()).isEqualTo(huge.substring(0, 1024));
+            });
+            assertThat(t.poll(h)).isZero();
+        }
+        try (JsonLinesTailer t = new JsonLinesTailer(log(), state(), "k8s-audit-0", 1000, 4096)) {
+            assertThat(t.poll(h)).as("after a restart").isZero();
+        }
+    }
 }

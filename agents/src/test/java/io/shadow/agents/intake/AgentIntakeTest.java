@@ -450,4 +450,69 @@ class AgentIntakeTest {
         assertThat(spooledAfterRestart()).extracting(ActivityEvent::eventId)
                 .containsExactly("files-api-1", "files-api-4", "files-api-6", "files-api-7");
     }
+
+    private HttpResponse<String> health() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + intake.port() + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthIsDegradedWhileTheIntakeRefusesWritesAndOkOnceOneIsStored() throws Exception {
+        FillingDisk disk = new FillingDisk();
+        spool = disk.open(spoolDir(), SEGMENT, ROOMY);
+        intake = new AgentIntake(spool, "acme", "127.0.0.1", 0, TOKEN, 1 << 20, TransferLimit.DEFAULT_MAX_BYTES);
+        disk.room(10);
+        assertThat(postAuthorized(event(1)).statusCode()).isEqualTo(503);
+
+        HttpResponse<String> r = health();
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+        assertThat(json(r).path("status").asText()).isEqualTo("degraded");
+        assertThat(json(r).path("problems").path(0).asText()).isEqualTo("the spool refuses new events: spool "
+                + spoolDir() + " could not store a batch of 1 event(s) (No space left on device); the batch was rolled "
+                + "back and none of it is acknowledged. Free space where spool.dir is (or move spool.dir), then send "
+                + "it again");
+        disk.freed();
+        assertThat(postAuthorized(event(2)).statusCode()).isEqualTo(200);
+        assertThat(health().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aFullSpoolMakesHealthDegraded() throws Exception {
+        start(1024);
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            big.append(event(i)).append('\n');
+        }
+        assertThat(postAuthorized(big.toString()).statusCode()).isEqualTo(503);
+
+        assertThat(health().statusCode()).isEqualTo(503);
+        assertThat(json(health()).path("problems").path(0).asText()).startsWith("the spool refuses new events: spool "
+                + spoolDir() + " is full");
+    }
+
+    @Test
+    void anEventDatedBeyondTheFutureSkewIsRefusedNamingTimeTheRestIsKept() throws Exception {
+        start(ROOMY);
+        String ahead = event(2).replace("2026-11-09T10:00:02Z", "2031-01-01T00:00:00Z");
+        assertThat(ahead).contains("2031-01-01T00:00:00Z");
+
+        HttpResponse<String> lines = postAuthorized(event(1) + "\n" + ahead + "\n" + event(3) + "\n");
+        HttpResponse<String> array = postAuthorized("[" + ahead + "," + event(4) + "]");
+        HttpResponse<String> noId = postAuthorized(ahead.replace("\"event_id\":\"files-api-2\",", ""));
+
+        assertThat(lines.statusCode()).as(lines.body()).isEqualTo(200);
+        assertThat(json(lines).path("accepted").asInt()).isEqualTo(2);
+        JsonNode error = json(lines).path("errors").get(0);
+        assertThat(error.path("index").asInt()).isEqualTo(1);
+        assertThat(error.path("field").asText()).isEqualTo("time");
+        assertThat(error.path("error").asText()).startsWith("field 'time': 2031-01-01T00:00:00Z is more than PT5M ahead "
+                + "of the agent's clock (").endsWith("); the scorer would refuse it. Fix the sender's clock, or raise "
+                + "intake.max-future-skew (and the scorer's scorer.max-future-skew) if the agent's clock is behind");
+        assertThat(json(array).path("errors").get(0).path("field").asText()).isEqualTo("time");
+        assertThat(noId.statusCode()).as("through the full codec too").isEqualTo(400);
+        assertThat(json(noId).path("errors").get(0).path("field").asText()).isEqualTo("time");
+        assertThat(spooledAfterRestart()).extracting(ActivityEvent::eventId)
+                .containsExactly("files-api-1", "files-api-3", "files-api-4");
+    }
 }

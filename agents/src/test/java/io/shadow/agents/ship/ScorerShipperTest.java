@@ -83,4 +83,156 @@ class ScorerShipperTest {
         assertThat(a.retryAfter()).isPresent();
         assertThat(spool.cursor(ScorerShipper.CONSUMER)).isZero();
     }
+
+    @Test
+    void theAgentsOwnRejectionsAreNotSentToTheScorer() throws Exception {
+        AtomicInteger batches = new AtomicInteger();
+        java.util.List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/events", ex -> {
+            bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            batches.incrementAndGet();
+            byte[] b = "{\"accepted\":1,\"rejected\":0,\"errors\":[]}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        });
+        server.start();
+        spool = Spool.open(dir.resolve("spool"), 1 << 20, 16 << 20);
+        String rejection = io.shadow.features.json.EventCodec.rejected("k8s-audit", null, "not valid JSON", "{oops");
+        spool.append(List.of(rejection.getBytes(StandardCharsets.UTF_8),
+                "{\"event_id\":\"a\"}".getBytes(StandardCharsets.UTF_8), rejection.getBytes(StandardCharsets.UTF_8)));
+        spool.append(List.of(rejection.getBytes(StandardCharsets.UTF_8)));
+        ScorerShipper shipper = new ScorerShipper(spool, URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                "t", 3, HttpClient.newHttpClient());
+
+        assertThat(shipper.shipOnce().shipped()).isEqualTo(3);
+        assertThat(shipper.shipOnce().shipped()).as("a batch of rejections only: nothing sent").isEqualTo(1);
+
+        assertThat(bodies).containsExactly("{\"event_id\":\"a\"}\n");
+        assertThat(spool.cursor(ScorerShipper.CONSUMER)).isEqualTo(4);
+        assertThat(shipper.rejectedByScorer()).isZero();
+    }
+
+    // --- TLS: a real HTTPS server with a certificate made by keytool ---
+
+    private static final String PASS = "changeit";
+
+    private Path keyStore() throws Exception {
+        Path ks = dir.resolve("scorer.p12");
+        if (!java.nio.file.Files.exists(ks)) {
+            keytool("-genkeypair", "-alias", "scorer", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
+                    "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
+                    "-keystore", ks.toString(), "-storepass", PASS, "-keypass", PASS);
+            keytool("-exportcert", "-rfc", "-alias", "scorer", "-keystore", ks.toString(), "-storepass", PASS,
+                    "-file", dir.resolve("scorer.pem").toString());
+        }
+        return ks;
+    }
+
+    private static void keytool(String... args) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+    }
+
+    /** A scorer over TLS that accepts every batch; returns its port. */
+    private int tlsScorer() throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(keyStore())) {
+            ks.load(in, PASS.toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, PASS.toCharArray());
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                new InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ctx));
+        https.createContext("/v1/events", ex -> {
+            long lines = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).lines().count();
+            byte[] b = ("{\"accepted\":" + lines + ",\"rejected\":0,\"errors\":[]}").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        });
+        https.start();
+        server = https;
+        spool = Spool.open(dir.resolve("spool"), 1 << 20, 16 << 20);
+        spool.append(List.of("{\"event_id\":\"a\"}".getBytes(StandardCharsets.UTF_8)));
+        return https.getAddress().getPort();
+    }
+
+    @Test
+    void anUntrustedCertificateIsAnErrorNamingTheTrustStoreNotAnOutage() throws Exception {
+        int port = tlsScorer();
+        ScorerShipper shipper = new ScorerShipper(spool, URI.create("https://127.0.0.1:" + port), "t", 100,
+                HttpClient.newHttpClient());
+        try (io.shadow.agents.LogLines log = new io.shadow.agents.LogLines(ScorerShipper.class)) {
+            ScorerShipper.Attempt a = shipper.shipOnce();
+
+            assertThat(a.shipped()).isZero();
+            assertThat(a.error()).get().asString().startsWith("the scorer's certificate at 127.0.0.1:" + port
+                    + " is not trusted (").endsWith("); set scorer.trust-store to a PEM file (or PKCS12 trust store) "
+                    + "holding the CA certificate that signed the scorer's certificate, or the scorer's own certificate");
+            assertThat(log.lines()).singleElement().asString().startsWith("ERROR the scorer's certificate at ")
+                    .doesNotContain("unreachable");
+        }
+    }
+
+    @Test
+    void aPemTrustStoreIsAccepted() throws Exception {
+        int port = tlsScorer();
+        HttpClient http = HttpClient.newBuilder().sslContext(TlsTrust.fromTrustStore(dir.resolve("scorer.pem"),
+                new char[0])).build();
+        ScorerShipper shipper = new ScorerShipper(spool, URI.create("https://127.0.0.1:" + port), "t", 100, http);
+
+        assertThat(shipper.shipOnce().shipped()).isEqualTo(1);
+        assertThat(spool.cursor(ScorerShipper.CONSUMER)).isEqualTo(1);
+        // and as PKCS12 still
+        HttpClient p12 = HttpClient.newBuilder().sslContext(TlsTrust.fromTrustStore(dir.resolve("scorer.p12"),
+                PASS.toCharArray())).build();
+        assertThat(p12).isNotNull();
+    }
+
+    @Test
+    void aPemFileWithoutCertificatesIsRefusedPlainly() throws Exception {
+        Path key = java.nio.file.Files.writeString(dir.resolve("key.pem"),
+                "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TlsTrust.fromTrustStore(key, new char[0]))
+                .hasMessage("scorer.trust-store " + key + " is a PEM file holding PRIVATE KEY, not certificates; "
+                        + "expected the CA certificate(s) that signed the scorer's certificate, as -----BEGIN "
+                        + "CERTIFICATE----- blocks (never a private key)");
+    }
+
+    @Test
+    void plainHttpToATlsPortNamesScorerUrl() throws Exception {
+        int port = tlsScorer();
+        ScorerShipper shipper = new ScorerShipper(spool, URI.create("http://127.0.0.1:" + port), "t", 100,
+                HttpClient.newHttpClient());
+
+        assertThat(shipper.shipOnce().error()).get().asString().startsWith("scorer.url is http://127.0.0.1:" + port
+                + " (plain HTTP), but the scorer there speaks TLS (").endsWith("); set scorer.url to https://127.0.0.1:"
+                + port + " (and scorer.trust-store to its CA certificate)");
+    }
+
+    @Test
+    void httpsToAPlainPortNamesScorerUrl() throws Exception {
+        AtomicInteger batches = new AtomicInteger();
+        shipperAgainst(200, "{}", batches);
+        int port = server.getAddress().getPort();
+        // as the agent's client: a plain server waits for a request line, the TLS handshake times out
+        ScorerShipper shipper = new ScorerShipper(spool, URI.create("https://127.0.0.1:" + port), "t", 100,
+                HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build());
+
+        assertThat(shipper.shipOnce().error()).get().asString().startsWith("scorer.url is https://127.0.0.1:" + port
+                + ", but the scorer there speaks plain HTTP, not TLS (").endsWith("); set scorer.url to "
+                + "http://127.0.0.1:" + port + ", or turn TLS on at the scorer");
+    }
 }

@@ -21,6 +21,33 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FillingDisk {
     private final AtomicLong room = new AtomicLong(Long.MAX_VALUE);
     private final AtomicBoolean bad = new AtomicBoolean();
+    /** A file system of this many bytes holding {@link #volume}: deleting files there gives room back. */
+    private volatile long capacity = -1;
+    private volatile Path volume;
+
+    /**
+     * From now on the disk is a file system of {@code bytes} bytes holding {@code dir} (as a small tmpfs
+     * mounted there): what can be written is the capacity less the files in it, so a delete frees room.
+     */
+    public void capacity(Path dir, long bytes) {
+        volume = dir;
+        capacity = bytes;
+    }
+
+    private long left() throws IOException {
+        if (capacity < 0) {
+            return room.get();
+        }
+        long used = 0;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(volume)) {
+            for (Path p : files.toList()) {
+                if (java.nio.file.Files.isRegularFile(p)) {
+                    used += java.nio.file.Files.size(p);
+                }
+            }
+        }
+        return Math.max(0, capacity - used);
+    }
 
     /** Bytes that can still be written from now on. */
     public void room(long bytes) {
@@ -58,19 +85,23 @@ public final class FillingDisk {
 
         @Override
         public int write(ByteBuffer src) throws IOException {
-            long left = room.get();
+            long left = left();
             if (left == 0) {
                 throw new IOException("No space left on device");
             }
             if (src.remaining() <= left) {
                 int n = file.write(src);
-                room.addAndGet(left == Long.MAX_VALUE ? 0 : -n);
+                if (capacity < 0) {
+                    room.addAndGet(left == Long.MAX_VALUE ? 0 : -n);
+                }
                 return n;
             }
             ByteBuffer fits = src.slice().limit((int) left);
             int n = file.write(fits);
             src.position(src.position() + n);
-            room.addAndGet(-n);
+            if (capacity < 0) {
+                room.addAndGet(-n);
+            }
             return n;
         }
 

@@ -404,7 +404,29 @@ class SpoolTest {
                     StandardOpenOption.APPEND);
             opened.add(c);
             return c;
-        })).hasMessageStartingWith("cannot open spool at " + dir);
+        })).hasMessageStartingWith("cannot open spool.dir " + dir);
         assertThat(opened).isNotEmpty().allSatisfy(c -> assertThat(c.isOpen()).as("segment channel").isFalse());
+    }
+
+    @Test
+    void aSpoolDirThatIsAFileOrReadOnlyIsNamedWithTheReason() throws IOException {
+        Path file = Files.writeString(dir.resolve("spool-file"), "x");
+        assertThatThrownBy(() -> Spool.open(file, SEGMENT, ROOMY)).hasMessage("spool.dir " + file + " is a regular "
+                + "file, not a directory; set spool.dir to a directory (it is created if missing) or move the file away");
+        assertThatThrownBy(() -> Spool.open(file.resolve("spool"), SEGMENT, ROOMY)).hasMessage("spool.dir "
+                + file.resolve("spool") + " cannot be created: " + file + " is a regular file, not a directory; set "
+                + "spool.dir to a directory");
+    }
+
+    @Test
+    void aReadOnlySpoolDirIsNamedWithTheReason() throws IOException {
+        Path readOnly = Files.createDirectories(dir.resolve("read-only"));
+        readOnly.toFile().setWritable(false, false);
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly), "root writes anywhere");
+        assertThatThrownBy(() -> Spool.open(readOnly.resolve("spool"), SEGMENT, ROOMY))
+                .hasMessageStartingWith("spool.dir " + readOnly.resolve("spool") + " is not writable by this user (its "
+                        + "parent " + readOnly + " is read-only for it: ")
+                .hasMessageEndingWith("); give the agent's user write access, or set spool.dir to a writable directory");
+        readOnly.toFile().setWritable(true, false);
     }
 }

@@ -222,4 +222,58 @@ class SpoolWriteFailureTest {
             assertThat(texts(again.read(0, 100))).isEqualTo(expectedTexts(0, 2));
         }
     }
+
+    @Test
+    void aFullDiskWhoseOnlySegmentIsShippedFreesItAndStoresAgainAlsoAfterARestart() throws IOException {
+        // a 2 KiB file system (cursor files included) and 64 MiB segments: the active segment never completes
+        long segmentBytes = 64L << 20;
+        disk.capacity(dir, 2048);
+        int stored = 0;
+        try (LogLines log = new LogLines(Spool.class); Spool spool = disk.open(dir, segmentBytes, 1L << 32)) {
+            spool.registerConsumer("landing");
+            while (true) {
+                try {
+                    spool.append(payloads(stored, stored + 1));
+                    stored++;
+                } catch (UncheckedIOException full) {
+                    assertThat(full).hasMessageContaining("No space left on device");
+                    break;
+                }
+            }
+            assertThat(stored).isGreaterThan(50);
+            assertThat(spool.appendRefusal()).as("refusing, so /health says degraded").isPresent();
+            // shipped, but only complete segments used to be deleted: every later append was refused
+            spool.commitCursor("landing", stored);
+            assertThat(spool.appendRefusal()).as("room is made as soon as everything is shipped").isEmpty();
+
+            assertThat(spool.append(payloads(stored, stored + 1))).isEqualTo(stored);
+            assertThat(texts(spool.read(spool.cursor("landing"), 100))).containsExactlyElementsOf(
+                    expectedTexts(stored, stored + 1));
+            assertThat(segmentFiles()).containsExactly(String.format("segment-%020d.log", stored));
+            assertThat(log.lines()).filteredOn(l -> l.startsWith("INFO")).singleElement().asString()
+                    .startsWith("INFO spool " + dir + ": every consumer (landing) has shipped all " + stored);
+            stored++;
+            while (true) {
+                try {
+                    spool.append(payloads(stored, stored + 1));
+                    stored++;
+                } catch (UncheckedIOException full) {
+                    break;
+                }
+            }
+            spool.commitCursor("landing", stored);
+        }
+        // full again and all shipped; a restart must not leave it refusing for good
+        disk.capacity(dir, 2048);
+        try (Spool spool = disk.open(dir, segmentBytes, 1L << 32)) {
+            spool.registerConsumer("landing");
+            assertThat(spool.append(payloads(stored, stored + 1))).as("the shipped segment was replaced").isEqualTo(stored);
+            assertThat(texts(spool.read(spool.cursor("landing"), 100))).containsExactlyElementsOf(
+                    expectedTexts(stored, stored + 1));
+        }
+        try (Spool reopened = Spool.open(dir, segmentBytes, 1L << 32)) {
+            assertThat(reopened.corruptRegions()).isZero();
+            assertThat(reopened.nextSequence()).isEqualTo(stored + 1);
+        }
+    }
 }
