@@ -49,7 +49,8 @@ public final class Explanations {
         for (ActionRecord r : actions) {
             sb.append(" - ").append(r.type()).append(": ").append(r.detail());
             if (r.expiresAt() != null) {
-                sb.append(" (until ").append(r.expiresAt()).append(')');
+                sb.append(" (until ").append(r.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                        .append(')');
             }
             sb.append(" [").append(r.status()).append("]\n");
         }

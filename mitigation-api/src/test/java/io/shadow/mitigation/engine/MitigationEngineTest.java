@@ -164,7 +164,8 @@ class MitigationEngineTest extends OnEveryBackend {
         assertThat(body).contains("Evidence:\n - deletes_per_hour = 412, expected 3 ± 1.5 (8.4 spreads out, "
                 + "since 2025-02-01T00:00:00Z)\n");
         assertThat(body).contains("What was done (profile throttle):\n");
-        assertThat(body).containsPattern(" - rate_limit: gateway throttles u-1 to 20 requests/min \\(until \\S+\\) "
+        assertThat(body).as("to the second").containsPattern(" - rate_limit: gateway throttles u-1 to 20 requests/min "
+                + "\\(until \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\) "
                 + "\\[applied\\]\n");
         assertThat(body).contains(" - log: recorded in the audit log [applied]\n");
         assertThat(body).endsWith("How to undo: reject mitigation " + id + " (POST /v1/mitigations/" + id
