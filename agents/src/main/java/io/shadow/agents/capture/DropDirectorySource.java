@@ -44,6 +44,10 @@ public final class DropDirectorySource implements Source {
     private final Duration settle;
     private final Clock clock;
     private long lastWarn = Long.MIN_VALUE;
+    /** How often the state is written while files are read; once more when a poll ends. */
+    private static final long SAVE_EVERY_MS = 1000;
+    private long lastSave = Long.MIN_VALUE;
+    private boolean unsaved;
     private long unwarned;
 
     public DropDirectorySource(String name, Path dir, Path stateDir, String tenant) {
@@ -76,11 +80,20 @@ public final class DropDirectorySource implements Source {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
-        List<Path> fresh;
+        List<Path> fresh = new ArrayList<>();
+        Set<String> present = new HashSet<>();
         try (Stream<Path> walk = Files.walk(dir)) {
-            fresh = walk.filter(Files::isRegularFile).filter(DropDirectorySource::delivered)
-                    .filter(p -> !done.contains(id(p))).sorted().toList();
+            walk.filter(Files::isRegularFile).filter(DropDirectorySource::delivered).forEach(p -> {
+                String id = id(p);
+                present.add(id);
+                if (!done.contains(id)) {
+                    fresh.add(p);
+                }
+            });
         }
+        fresh.sort(null);
+        // files deleted or moved away (a retention job) leave the state: it stays as large as the folder
+        boolean pruned = done.retainAll(present);
         int total = 0;
         long settledBefore = clock.millis() - settle.toMillis();
         for (Path f : fresh) {
@@ -127,8 +140,17 @@ public final class DropDirectorySource implements Source {
                 warn(rel, counts[1], counts[0], firstRejection[0]);
             }
             done.add(id(f));
-            save();
+            // at most once a second while catching up: a rewrite of the whole state per file grew with the
+            // square of the files delivered; a crash re-reads at most a second's files (ingest keeps one per id)
+            if (clock.millis() - lastSave >= SAVE_EVERY_MS) {
+                save();
+            } else {
+                unsaved = true;
+            }
             total += sent[0] + lines.size();
+        }
+        if (unsaved || pruned) {
+            save();
         }
         return total;
     }
@@ -213,6 +235,8 @@ public final class DropDirectorySource implements Source {
     }
 
     private void save() {
+        lastSave = clock.millis();
+        unsaved = false;
         ObjectNode s = io.shadow.features.json.EventCodec.mapper().createObjectNode();
         ArrayNode files = s.putArray("files");
         done.stream().sorted().forEach(files::add);

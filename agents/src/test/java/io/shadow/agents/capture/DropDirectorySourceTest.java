@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,36 @@ class DropDirectorySourceTest {
         }
         try (DropDirectorySource source = source()) {
             assertThat(poll(source)).isEmpty();
+        }
+    }
+
+    @Test
+    void filesARetentionJobRemovedLeaveTheStateSoItStaysAsLargeAsTheFolder() throws IOException {
+        deliverPlain();
+        Path gz = deliverGzipped("123456789012_CloudTrail_eu-west-1_20261109T1105Z_cd34.json.gz");
+        Path state = tmp.resolve("state");
+        try (DropDirectorySource source = source()) {
+            assertThat(poll(source)).hasSize(8);
+            assertThat(stateText(state)).contains("cd34.json.gz");
+
+            Files.delete(gz);
+            assertThat(poll(source)).isEmpty();
+
+            assertThat(stateText(state)).as("the deleted file is forgotten").doesNotContain("cd34.json.gz")
+                    .contains(Fixtures.path(Fixtures.DELIVERED).getFileName().toString());
+        }
+        try (DropDirectorySource source = source()) {
+            assertThat(poll(source)).as("the file still there is not read again").isEmpty();
+        }
+    }
+
+    private static String stateText(Path stateDir) throws IOException {
+        try (Stream<Path> files = Files.list(stateDir)) {
+            StringBuilder sb = new StringBuilder();
+            for (Path f : files.toList()) {
+                sb.append(Files.readString(f));
+            }
+            return sb.toString();
         }
     }
 
