@@ -98,7 +98,9 @@ async function showIncident(id) {
   const note = d.notifications.length ? d.notifications[d.notifications.length - 1] : null;
   view.innerHTML = `<h2>Incident ${esc(i.incidentId)} ${band(i.band)}</h2>
     <p>${esc(i.principal || i.entityId)} <span class="muted">(tenant ${esc(i.tenant)})</span> on ${esc(i.resourceType)} <strong>${esc(i.resourceId)}</strong>
-      ${i.host ? "from host " + esc(i.host) + " " : ""}— risk ${Math.round(i.risk)}, ${esc(i.anomalies)} anomal${i.anomalies === 1 ? "y" : "ies"},
+      ${i.host ? "from host " + esc(i.host) + " " : ""}— risk ${Math.round(i.risk)} (the highest of its
+      ${esc(i.anomalies)} anomal${i.anomalies === 1 ? "y" : "ies"}; the explanation below is of the one the latest
+      notification is about),
       status <strong>${esc(i.status)}</strong></p>
     <div class="card"><h3>${note ? esc(note.subject) : "Explanation"}</h3>
       <pre class="explanation" id="explanation">${esc(note ? note.body : JSON.stringify(i.explanation, null, 2))}</pre></div>

@@ -116,6 +116,32 @@ class WebUiIT {
     }
 
     @Test
+    void aUserIsNotOfferedToLiftTheirOwnEmergencyAndAnOperatorReleasesItOnceApproved() {
+        Outcome lockout = api.handle(Assessments.risk(90).build()); // u-1's own activity, emergency path
+
+        signIn(RunningApi.USER_U1);
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#incident/" + lockout.incidentId());
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".own-emergency")));
+        assertThat(browser.findElements(By.cssSelector(".mitigation .reject"))).as("the API would answer 403")
+                .isEmpty();
+        assertThat(browser.findElements(By.cssSelector(".mitigation .approve"))).hasSize(1);
+
+        browser.findElement(By.id("sign-out")).click();
+        signIn(RunningApi.OPERATOR);
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#incident/" + lockout.incidentId());
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".mitigation .approve"))).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector(".mitigation-status"), "approved"));
+        assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).isEqualTo(403);
+
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".mitigation .release"))).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Released"));
+        assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("lifted for real").isEqualTo(200);
+        assertThat(api.store().mitigation(lockout.mitigationId()).orElseThrow().status()).isEqualTo("approved");
+        assertThat(browser.findElements(By.cssSelector(".mitigation .release"))).as("nothing left to release")
+                .isEmpty();
+    }
+
+    @Test
     void aUserSeesOnlyTheirOwnIncidentsAndIsToldWhatIsRefused() {
         Outcome ofU1 = api.handle(Assessments.risk(40).build());
         Outcome ofU2 = api.handle(Assessments.risk(40).principal("u-2").build());
