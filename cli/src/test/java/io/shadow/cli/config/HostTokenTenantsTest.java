@@ -59,7 +59,7 @@ class HostTokenTenantsTest {
         assertThat(HostTokenTenants.warnings(c)).isEmpty();
         assertThatThrownBy(() -> load(WEB_1.replace("role: agent,", "role: agent, tenant: ' acme',")))
                 .hasMessageStartingWith("invalid auth.tokens[web-1].tenant = ' acme'; expected the tenant this agent "
-                        + "token sends events and reads commands of");
+                        + "token is confined to, exactly as its events name it (no surrounding white space)");
     }
 
     @Test
