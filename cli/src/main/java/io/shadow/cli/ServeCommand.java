@@ -62,11 +62,14 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         onStopSignals(stop);
         // other ways out (System.exit elsewhere, a signal not handled above): the JVM halts once shutdown hooks
-        // return, so wait in the hook until the scorer wrote its last checkpoint
+        // return, so wait in the hook until the drain, the requests in progress and the last checkpoint are done
+        long stopSeconds = 60 + ConfigLoader.durationOrZero("server.drain-delay", cfg.server().drainDelay())
+                .toSeconds() + ConfigLoader.durationOrZero("server.shutdown-timeout", cfg.server().shutdownTimeout())
+                .toSeconds();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop.countDown();
             try {
-                stopped.await(60, TimeUnit.SECONDS);
+                stopped.await(stopSeconds, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

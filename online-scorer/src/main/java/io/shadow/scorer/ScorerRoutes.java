@@ -7,7 +7,6 @@ import static io.shadow.mitigation.api.Role.SERVICE;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import io.javalin.http.HttpResponseException;
 import io.shadow.features.ActivityEvent;
 import io.shadow.features.json.EventFormatException;
 import io.shadow.features.json.Utf8Text;
@@ -50,8 +49,10 @@ public final class ScorerRoutes {
     }
 
     public void register(JavalinConfig cfg) {
-        cfg.routes.post("/v1/events", admitted("/v1/events", this::events), AGENT, SERVICE);
-        cfg.routes.post("/v1/score", admitted("/v1/score", this::score), AGENT, SERVICE);
+        // one request timer for every route of the service this is part of, refusals included
+        ServiceApp.observeRequests(cfg, metrics::http);
+        cfg.routes.post("/v1/events", admitted(this::events), AGENT, SERVICE);
+        cfg.routes.post("/v1/score", admitted(this::score), AGENT, SERVICE);
         cfg.routes.get("/v1/scorer/status", this::status, OPERATOR, SERVICE);
         cfg.routes.get("/ready", this::ready);
         cfg.routes.get("/metrics", ctx -> ctx.contentType(ScorerMetrics.CONTENT_TYPE).result(metrics.scrape()),
@@ -137,35 +138,27 @@ public final class ScorerRoutes {
         ctx.status(r.ready() ? 200 : 503).json(out);
     }
 
-    /** Wraps a scoring handler in admission control and request metrics. */
-    private Handler admitted(String route, Handler handler) {
+    /**
+     * Wraps a scoring handler in admission control. The body is read before a scoring slot is asked
+     * for (ServiceApp reads it, bounded by server.max-request-bytes and server.body-timeout): a slow or
+     * stalled upload never holds a slot. Request metrics are taken for every route by
+     * {@link ScorerMetrics#http}, refusals included.
+     */
+    private Handler admitted(Handler handler) {
         return ctx -> {
-            long t0 = System.nanoTime();
+            BodyEncoding.requireIdentity(ctx);
+            ctx.bodyAsBytes(); // in already: ServiceApp read it before the route ran
             Admission.Verdict v = admission.enter();
             if (v != Admission.Verdict.ADMITTED) {
                 int status = v == Admission.Verdict.QUEUE_FULL ? 429 : 503;
                 overloaded(ctx, status);
                 metrics.overload(status);
-                metrics.request(route, status, System.nanoTime() - t0);
                 return;
             }
-            int status = 500;
             try {
-                BodyEncoding.requireIdentity(ctx);
                 handler.handle(ctx);
-                status = ctx.statusCode();
-            } catch (ApiError e) {
-                status = e.status();
-                throw e;
-            } catch (HttpResponseException e) {
-                status = e.getStatus();
-                throw e;
-            } catch (IllegalArgumentException e) {
-                status = 400;
-                throw e;
             } finally {
                 admission.leave();
-                metrics.request(route, status, System.nanoTime() - t0);
                 service.afterScoring();
             }
         };

@@ -105,6 +105,48 @@ class ScorerOperationsTest {
     }
 
     @Test
+    void everyAnswerIsTimedByRouteTemplateAndStatusRefusalsIncludedAndReloadsCountFromZero() throws Exception {
+        try (TestServer s = server(TestServer.baselines(3))) {
+            String metrics = s.get("/metrics", TestServer.OPERATOR).body();
+            // before any reload: the counters alerts watch are there, at 0
+            for (String what : List.of("baselines", "model", "threat_intel")) {
+                for (String result : List.of("failed", "switched")) {
+                    assertThat(metrics).contains("shadow_scorer_reloads_total{result=\"" + result + "\",what=\""
+                            + what + "\"} 0.0");
+                }
+            }
+
+            String event = io.shadow.features.json.EventCodec.toJson(TestServer.delete("u-1", "10.0.0.5",
+                    TestServer.T0));
+            assertThat(s.post("/v1/score", event, null).statusCode()).isEqualTo(401);
+            assertThat(s.post("/v1/score", event, "a-token-nobody-has-0123").statusCode()).isEqualTo(401);
+            assertThat(s.post("/v1/score", event, TestServer.GATEWAY).statusCode()).isEqualTo(403);
+            assertThat(s.post("/v1/score", event, TestServer.AGENT).statusCode()).isEqualTo(200);
+            assertThat(s.get("/v1/scorer/status", TestServer.OPERATOR).statusCode()).isEqualTo(200);
+            assertThat(s.get("/no/such/route", TestServer.OPERATOR).statusCode()).isEqualTo(404);
+
+            metrics = s.get("/metrics", TestServer.OPERATOR).body();
+            assertThat(metrics)
+                    .as("a fleet with a bad token shows in the scorer's own request metric")
+                    .contains("shadow_scorer_requests_seconds_count{route=\"/v1/score\",status=\"401\"} 2")
+                    .contains("shadow_scorer_requests_seconds_count{route=\"/v1/score\",status=\"403\"} 1")
+                    .contains("shadow_scorer_requests_seconds_count{route=\"/v1/score\",status=\"200\"} 1")
+                    .as("and in the one timer of every route")
+                    .contains("shadow_http_server_requests_seconds_count{method=\"POST\",route=\"/v1/score\","
+                            + "status=\"401\"} 2")
+                    .contains("shadow_http_server_requests_seconds_count{method=\"POST\",route=\"/v1/score\","
+                            + "status=\"200\"} 1")
+                    .contains("shadow_http_server_requests_seconds_count{method=\"GET\",route=\"/v1/scorer/status\","
+                            + "status=\"200\"} 1")
+                    .contains("shadow_http_server_requests_seconds_count{method=\"GET\",route=\"unmatched\","
+                            + "status=\"404\"} 1")
+                    .containsPattern("shadow_http_server_requests_seconds_bucket\\{method=\"POST\",route=\"/v1/score\","
+                            + "status=\"200\",le=\"10.0\"\\} 1")
+                    .as("the route template, never the path asked").doesNotContain("/no/such/route");
+        }
+    }
+
+    @Test
     void everyRouteTheServerRegistersIsInTheOpenApiDocumentAndNothingElse() throws Exception {
         try (TestServer s = server(TestServer.baselines(1))) {
             HttpResponse<String> r = s.get("/openapi.json", null);

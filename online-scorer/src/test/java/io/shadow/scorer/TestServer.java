@@ -64,6 +64,16 @@ final class TestServer implements AutoCloseable {
 
     TestServer(ModelRegistry registry, String modelName, BaselineSource baselines, ScorerSettings settings,
             long maxRequestBytes) {
+        this(registry, modelName, baselines, settings, ServiceApp.Options.defaults(maxRequestBytes));
+    }
+
+    /** With the HTTP shell's {@code options}: body timeout, stop timeout. */
+    TestServer(ModelRegistry registry, BaselineSource baselines, ScorerSettings settings, ServiceApp.Options options) {
+        this(registry, "shadow-risk", baselines, settings, options);
+    }
+
+    TestServer(ModelRegistry registry, String modelName, BaselineSource baselines, ScorerSettings settings,
+            ServiceApp.Options options) {
         ThreatIntel intel = ThreatIntel.fromBlocklist(List.of("185.220.101.0/24"), "tor-exits", 0.9);
         service = new ScorerService(DetectorConfig.defaults(), baselines, intel, ResourceRisk.defaults(),
                 new RiskModelHolder(registry, modelName), a -> {
@@ -76,7 +86,7 @@ final class TestServer implements AutoCloseable {
                 SERVICE, new Caller("collector", Role.SERVICE, null),
                 OPERATOR, new Caller("ops", Role.OPERATOR, null), ADMIN, new Caller("root", Role.ADMIN, null),
                 GATEWAY, new Caller("nginx", Role.GATEWAY, null)));
-        app = ServiceApp.create(tokens, maxRequestBytes, cfg -> {
+        app = ServiceApp.create(tokens, options, null, null, 0, cfg -> {
             service.register(cfg);
             ServiceApp.openApi(cfg, List.of(ScorerRoutes.OPENAPI));
         });

@@ -34,6 +34,9 @@ public final class ConfigLoader {
               host: 127.0.0.1
               port: 8080
               max-request-bytes: 10485760
+              body-timeout: PT30S
+              drain-delay: PT0S
+              shutdown-timeout: PT20S
               tls-key-store: ""
               tls-password: ""
             auth:
@@ -128,6 +131,9 @@ public final class ConfigLoader {
         check(c.server().port() >= 0 && c.server().port() <= 65535, "server.port", c.server().port(), "0-65535");
         check(c.server().maxRequestBytes() >= 1024, "server.max-request-bytes", c.server().maxRequestBytes(),
                 "at least 1024");
+        duration("server.body-timeout", c.server().bodyTimeout());
+        durationOrZero("server.drain-delay", c.server().drainDelay());
+        durationOrZero("server.shutdown-timeout", c.server().shutdownTimeout());
         check(io.shadow.spark.SparkSessions.isMaster(c.spark().master()), "spark.master", c.spark().master(),
                 io.shadow.spark.SparkSessions.MASTERS);
         check(c.spark().shufflePartitions() > 0, "spark.shuffle-partitions", c.spark().shufflePartitions(),

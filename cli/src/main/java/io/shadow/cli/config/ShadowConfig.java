@@ -36,9 +36,12 @@ public record ShadowConfig(
 
     /**
      * Where the HTTP services listen; 0 picks a free port. With {@code tls-key-store} (PKCS12) set,
-     * HTTPS only.
+     * HTTPS only. {@code body-timeout}: the time a request body may take to arrive; {@code drain-delay}:
+     * how long a stopping service answers {@code /ready} with 503 while still serving, for load
+     * balancers to notice; {@code shutdown-timeout}: how long it then lets requests in progress finish.
      */
-    public record Server(String host, int port, long maxRequestBytes, String tlsKeyStore, String tlsPassword) {
+    public record Server(String host, int port, long maxRequestBytes, String bodyTimeout, String drainDelay,
+            String shutdownTimeout, String tlsKeyStore, String tlsPassword) {
     }
 
     /** Bearer tokens; an empty list in {@code serve} is refused (every API needs a token). */

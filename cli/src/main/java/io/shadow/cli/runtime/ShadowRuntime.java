@@ -54,6 +54,8 @@ public final class ShadowRuntime implements AutoCloseable {
     private final ScorerService scorer;
     private final Javalin app;
     private final DataDirLock dataDirLock;
+    private final java.time.Duration drainDelay;
+    private final java.time.Duration shutdownTimeout;
     private String scheme;
 
     /** After {@link #start}'s checks, holding the data-dir. */
@@ -93,7 +95,11 @@ public final class ShadowRuntime implements AutoCloseable {
                 new HandoffSink(handoff), scorerSettings);
         MitigationRoutes mitigationRoutes = new MitigationRoutes(mitigation);
         Tls tls = srv.tlsKeyStore().isBlank() ? null : new Tls(Path.of(srv.tlsKeyStore()), srv.tlsPassword());
-        this.app = ServiceApp.create(tokens, srv.maxRequestBytes(), tls, srv.host(), srv.port(), cfg -> {
+        this.drainDelay = ConfigLoader.durationOrZero("server.drain-delay", srv.drainDelay());
+        this.shutdownTimeout = ConfigLoader.durationOrZero("server.shutdown-timeout", srv.shutdownTimeout());
+        ServiceApp.Options http = new ServiceApp.Options(srv.maxRequestBytes(),
+                ConfigLoader.duration("server.body-timeout", srv.bodyTimeout()), shutdownTimeout);
+        this.app = ServiceApp.create(tokens, http, tls, srv.host(), srv.port(), cfg -> {
             scorer.register(cfg);
             mitigationRoutes.register(cfg);
             ServiceApp.openApi(cfg, List.of(ScorerRoutes.OPENAPI, MitigationRoutes.OPENAPI));
@@ -182,12 +188,31 @@ public final class ShadowRuntime implements AutoCloseable {
         return paths;
     }
 
+    /**
+     * Stops gracefully: {@code /ready} answers 503 at once while everything else is still served for
+     * {@code server.drain-delay} (for load balancers to stop sending here); then the server stops
+     * accepting and lets the requests in progress finish, up to {@code server.shutdown-timeout};
+     * then the scorer writes its last checkpoint and the store closes.
+     */
     @Override
     public void close() {
         scorer.drain();
         try {
-            mitigation.stream().close();
-            app.stop();
+            if (!drainDelay.isZero()) {
+                LOG.info("stopping: /ready answers 503; still serving for {} (server.drain-delay)", drainDelay);
+                try {
+                    Thread.sleep(drainDelay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // stop now: the requests in progress still get their time
+                }
+            }
+            mitigation.stream().close(); // open streams never end by themselves: they would take the whole grace
+            try {
+                app.stop(); // waits for the requests in progress, up to server.shutdown-timeout
+            } catch (RuntimeException e) {
+                LOG.warn("requests still in progress after {} (server.shutdown-timeout) were cut off: {}",
+                        shutdownTimeout, e.getCause() != null ? e.getCause() : e.getMessage());
+            }
             scorer.close();
             handoff.close();
             mitigation.close();

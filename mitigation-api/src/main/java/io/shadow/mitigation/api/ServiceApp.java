@@ -9,6 +9,8 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +27,7 @@ public final class ServiceApp {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceApp.class);
     public static final String CALLER = "shadow.caller";
     private static final String ERROR_WRITTEN = "shadow.error-written";
+    private static final String BEARER_REALM = "Bearer realm=\"shadow\"";
     /** Retry-After of a 503 answered while the mitigation store is unavailable. */
     static final int STORE_RETRY_AFTER_SECONDS = 5;
     public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -35,28 +38,91 @@ public final class ServiceApp {
     }
 
     /**
+     * How the shell treats requests and its own stop.
+     *
+     * @param maxRequestBytes larger bodies get 413 ({@code server.max-request-bytes})
+     * @param bodyTimeout the time a request body may take to arrive, from the request's start;
+     *     later, 408 ({@code server.body-timeout})
+     * @param stopTimeout how long {@code app.stop()} lets requests in progress finish once it stopped
+     *     accepting new ones; zero: none, connections are closed at once ({@code server.shutdown-timeout})
+     */
+    public record Options(long maxRequestBytes, Duration bodyTimeout, Duration stopTimeout) {
+        public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
+        public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(20);
+
+        public Options {
+            if (bodyTimeout.isNegative() || bodyTimeout.isZero() || stopTimeout.isNegative()) {
+                throw new IllegalArgumentException("bodyTimeout must be positive and stopTimeout not negative");
+            }
+        }
+
+        public static Options defaults(long maxRequestBytes) {
+            return new Options(maxRequestBytes, DEFAULT_BODY_TIMEOUT, DEFAULT_STOP_TIMEOUT);
+        }
+    }
+
+    /**
+     * Told of every request the service answered, once its status is known and before the answer is
+     * sent: the method, the route template matched ({@code /v1/incidents/{id}}, not the path asked;
+     * {@link #UNMATCHED} for 404 and 405, {@link #STATIC} for the web UI's files), the status and the
+     * time from the request's start. Refusals count too: 401, 403, 413, 408.
+     */
+    @FunctionalInterface
+    public interface RequestObserver {
+        void request(String method, String route, int status, long nanos);
+    }
+
+    /** The route of an answer no route gave: no such path (404), or not with that method (405). */
+    public static final String UNMATCHED = "unmatched";
+    /** The route of a static file (the web UI). */
+    public static final String STATIC = "static";
+    private static final String STARTED = "shadow.started-nanos";
+    /** Methods a metric names; any other is "OTHER", so that no client can add series at will. */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    private static final String BODY_READ = "shadow.body-read";
+
+    /**
      * @param maxRequestBytes larger bodies get 413
      */
     public static Javalin create(Tokens tokens, long maxRequestBytes, Consumer<JavalinConfig> routes) {
-        return create(tokens, maxRequestBytes, null, null, 0, routes);
+        return create(tokens, Options.defaults(maxRequestBytes), null, null, 0, routes);
+    }
+
+    public static Javalin create(Tokens tokens, long maxRequestBytes, Tls tls, String host, int port,
+            Consumer<JavalinConfig> routes) {
+        return create(tokens, Options.defaults(maxRequestBytes), tls, host, port, routes);
     }
 
     /**
      * A service that, with {@code tls} set, listens with HTTPS only on {@code host:port}; start it
-     * with {@code app.start()} then (the connector carries the address).
+     * with {@code app.start()} then (the connector carries the address). {@code app.stop()} stops
+     * accepting connections, answers 503 to new requests on open ones, and waits up to
+     * {@code options.stopTimeout()} for the requests in progress to be answered.
      */
-    public static Javalin create(Tokens tokens, long maxRequestBytes, Tls tls, String host, int port,
+    public static Javalin create(Tokens tokens, Options options, Tls tls, String host, int port,
             Consumer<JavalinConfig> routes) {
+        long maxRequestBytes = options.maxRequestBytes();
         return Javalin.create(cfg -> {
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
             }
+            cfg.jetty.modifyServer(server -> {
+                // Javalin puts its servlet context inside: stop() lets the requests it counts finish
+                server.setHandler(new org.eclipse.jetty.server.handler.GracefulHandler());
+                server.setStopTimeout(options.stopTimeout().toMillis());
+            });
             cfg.jsonMapper(new JavalinJackson(JSON, false));
             cfg.http.maxRequestSize = maxRequestBytes;
             // a path that exists with other methods answers 405 with Allow, not 404
             cfg.http.prefer405over404 = true;
             cfg.startup.showJavalinBanner = false;
-            cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens));
+            cfg.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+            cfg.routes.beforeMatched(ctx -> {
+                authorize(ctx, tokens);
+                // the whole body, within server.body-timeout, before any route works on it: a slow
+                // or stalled upload holds a thread for a bounded time, and never a scoring slot
+                readBody(ctx, options);
+            });
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             cfg.routes.exception(com.fasterxml.jackson.core.JsonProcessingException.class, (e, ctx) -> error(ctx, 400,
@@ -120,14 +186,142 @@ public final class ServiceApp {
         if (roles.isEmpty()) {
             return;
         }
-        String token = bearerToken(ctx.header("Authorization"));
-        Caller caller = tokens.caller(token).orElseThrow(() -> new ApiError(401, "unknown token"));
+        String token;
+        try {
+            token = bearerToken(ctx.header("Authorization"));
+        } catch (ApiError e) {
+            // RFC 6750 3.1: no error code when no bearer token was sent; a bare "Bearer" is a malformed request
+            String header = ctx.header("Authorization");
+            boolean bareBearer = header != null && header.trim().equalsIgnoreCase("Bearer");
+            ctx.header("WWW-Authenticate", BEARER_REALM + (bareBearer ? ", error=\"invalid_request\"" : ""));
+            throw e;
+        }
+        Caller caller = tokens.caller(token).orElse(null);
+        if (caller == null) {
+            ctx.header("WWW-Authenticate", BEARER_REALM + ", error=\"invalid_token\", error_description=\"unknown "
+                    + "token\"");
+            throw new ApiError(401, "unknown token");
+        }
         if (caller.role() != Role.ADMIN && !roles.contains(caller.role())) {
             throw new ApiError(403, "role " + caller.role().name().toLowerCase() + " may not call " + ctx.method()
                     + " " + ctx.path() + "; allowed: " + roles.stream().map(r -> r.toString().toLowerCase())
                     .sorted().toList());
         }
         ctx.attribute(CALLER, caller);
+    }
+
+    /**
+     * Reads the request body now, if it has one, so that {@code ctx.body()} and its kin return it at
+     * once: at most {@code server.max-request-bytes} (else 413), within {@code server.body-timeout}
+     * of the request's start (else 408; the connection is closed after the answer). A body whose
+     * length is declared above the limit is left unread for the 413 Javalin answers at the first read.
+     */
+    private static void readBody(Context ctx, Options options) throws Exception {
+        if (ctx.attribute(BODY_READ) != null || !hasBody(ctx) || ctx.contentLength() > options.maxRequestBytes()) {
+            return;
+        }
+        ctx.attribute(BODY_READ, true);
+        Long started = ctx.attribute(STARTED);
+        long deadline = (started == null ? System.nanoTime() : started) + options.bodyTimeout().toNanos();
+        org.eclipse.jetty.server.Request request =
+                org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(ctx.req());
+        if (request == null) { // not served by Jetty's servlet layer: no deadline to enforce
+            ctx.bodyAsBytes();
+            return;
+        }
+        BodyDeadline watch = new BodyDeadline(request.getConnectionMetaData().getConnection().getEndPoint());
+        long left = deadline - System.nanoTime();
+        org.eclipse.jetty.util.thread.Scheduler.Task task = left <= 0 ? null
+                : request.getComponents().getScheduler().schedule(watch::expire, left,
+                        java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (task == null) {
+            watch.expire();
+        }
+        try {
+            ctx.bodyAsBytes();
+        } catch (Exception e) {
+            if (watch.expired() && !(e instanceof io.javalin.http.HttpResponseException)) {
+                throw new ApiError(408, "the request body did not arrive within " + seconds(options.bodyTimeout())
+                        + " (server.body-timeout); send it faster, or send smaller batches");
+            }
+            if (e instanceof IOException) {
+                for (Throwable c = e; c != null; c = c.getCause()) {
+                    if (c instanceof java.util.concurrent.TimeoutException) { // no byte for the idle timeout
+                        throw new ApiError(408, "the request body stopped arriving before all of it came ("
+                                + c.getMessage() + ")");
+                    }
+                }
+                throw new ApiError(400, "the request body ended before all of it came (" + e.getMessage() + ")");
+            }
+            throw e;
+        } finally {
+            if (task != null) {
+                task.cancel();
+            }
+            watch.done();
+        }
+    }
+
+    private static boolean hasBody(Context ctx) {
+        return ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /**
+     * Ends a body read at its deadline: the connection's idle timeout, which bounds each wait for
+     * bytes, is cut to nothing, so the read waiting now fails at once; put back once the body is in.
+     */
+    private static final class BodyDeadline {
+        private final org.eclipse.jetty.io.EndPoint endPoint;
+        private final long idleTimeout;
+        private boolean expired;
+        private boolean done;
+
+        BodyDeadline(org.eclipse.jetty.io.EndPoint endPoint) {
+            this.endPoint = endPoint;
+            this.idleTimeout = endPoint.getIdleTimeout();
+        }
+
+        synchronized void expire() {
+            if (!done) {
+                expired = true;
+                endPoint.setIdleTimeout(1);
+            }
+        }
+
+        synchronized boolean expired() {
+            return expired;
+        }
+
+        synchronized void done() {
+            done = true;
+            if (expired) {
+                endPoint.setIdleTimeout(idleTimeout);
+            }
+        }
+    }
+
+    /**
+     * Tells {@code observer} of every request {@code cfg}'s service answers (see {@link RequestObserver}):
+     * the one place request metrics are taken, so that no route and no status is left out.
+     */
+    public static void observeRequests(JavalinConfig cfg, RequestObserver observer) {
+        cfg.routes.after(ctx -> {
+            Long started = ctx.attribute(STARTED);
+            long nanos = started == null ? 0 : System.nanoTime() - started;
+            io.javalin.router.Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+            int status = ctx.statusCode();
+            String route = matched != null ? matched.path : status == 404 || status == 405 ? UNMATCHED : STATIC;
+            try {
+                observer.request(METHODS.contains(ctx.req().getMethod()) ? ctx.req().getMethod() : "OTHER", route,
+                        status, nanos);
+            } catch (RuntimeException e) {
+                LOG.warn("request metrics of {} {} not recorded", ctx.method(), route, e);
+            }
+        });
     }
 
     /** The token of an {@code Authorization: Bearer <token>} header (any case of Bearer); else 401 saying why. */

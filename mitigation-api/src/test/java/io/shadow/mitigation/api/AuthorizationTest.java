@@ -51,6 +51,33 @@ class AuthorizationTest {
     }
 
     @Test
+    void a401NamesTheBearerSchemeAndSaysWhenTheTokenIsUnknown() {
+        assertThat(api.get("/v1/incidents", null).headers().firstValue("WWW-Authenticate"))
+                .as("RFC 6750: no error code when no token was sent").hasValue("Bearer realm=\"shadow\"");
+        assertThat(api.get("/v1/incidents", null, "Authorization", "Basic b2xnYTpzZWNyZXQ=").headers()
+                .firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"shadow\"");
+        assertThat(api.get("/v1/incidents", null, "Authorization", "Bearer").headers()
+                .firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"shadow\", error=\"invalid_request\"");
+        assertThat(api.get("/v1/incidents", "not-a-token-we-ever-issued").headers().firstValue("WWW-Authenticate"))
+                .hasValue("Bearer realm=\"shadow\", error=\"invalid_token\", error_description=\"unknown token\"");
+        HttpResponse<String> forbidden = api.get("/v1/feedback", RunningApi.USER_U1);
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(forbidden.headers().firstValue("WWW-Authenticate")).as("a known token: not a 401").isEmpty();
+    }
+
+    @Test
+    void everyAnswerIsToldToTheRequestObserverByRouteTemplateRefusalsIncluded() {
+        api.answered.clear();
+        assertThat(api.decision("u-1", "s3://finance").statusCode()).isEqualTo(200);
+        assertThat(api.get("/v1/decision", "not-a-token-we-ever-issued").statusCode()).isEqualTo(401);
+        assertThat(api.get("/v1/incidents/" + ofU1.incidentId(), RunningApi.OPERATOR).statusCode()).isEqualTo(200);
+        assertThat(api.get("/v1/feedback", RunningApi.USER_U1).statusCode()).isEqualTo(403);
+        assertThat(api.get("/no/such/route", RunningApi.OPERATOR).statusCode()).isEqualTo(404);
+        assertThat(api.answered).containsExactly("GET /v1/decision 200", "GET /v1/decision 401",
+                "GET /v1/incidents/{id} 200", "GET /v1/feedback 403", "GET unmatched 404");
+    }
+
+    @Test
     void aTokenSentWithoutTheBearerSchemeIsRefusedSayingTheSchemeIsMissing() {
         assertError(api.get("/v1/incidents", null, "Authorization", RunningApi.OPERATOR), 401,
                 "the Authorization header has no 'Bearer ' scheme; send 'Authorization: Bearer <token>'");

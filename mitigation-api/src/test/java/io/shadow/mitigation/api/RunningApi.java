@@ -42,6 +42,8 @@ public final class RunningApi implements AutoCloseable {
     private final MitigationService service;
     private final Javalin app;
     private final HttpClient http = HttpClient.newHttpClient();
+    /** "METHOD route status" of every request answered, as {@link ServiceApp#observeRequests} tells them. */
+    public final java.util.List<String> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** An agent token bound to host ws-99 (its principal). */
     public static final String AGENT_WS99 = "agent-ws99-token-0123456789ab";
@@ -66,7 +68,11 @@ public final class RunningApi implements AutoCloseable {
                 AGENT_ACME_WS17, new Caller("acme-ws-17", Role.AGENT, "acme", "ws-17"),
                 GATEWAY_ACME, new Caller("acme-gateway", Role.GATEWAY, "acme", null));
         this.app = ServiceApp.create(tokens, MAX_REQUEST_BYTES,
-                cfg -> new MitigationRoutes(service).register(cfg));
+                cfg -> {
+                    ServiceApp.observeRequests(cfg, (method, route, status, nanos) -> answered.add(method + " "
+                            + route + " " + status));
+                    new MitigationRoutes(service).register(cfg);
+                });
         app.start("127.0.0.1", 0);
     }
 

@@ -29,7 +29,17 @@ public final class ScorerMetrics implements AutoCloseable {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** The routes {@code shadow_scorer_requests_seconds} covers (its name and tags predate the HTTP-wide timer). */
+    public static final java.util.Set<String> SCORING_ROUTES = java.util.Set.of("/v1/events", "/v1/score");
+    /** What {@link #reload} counts, each pre-registered at 0 so that alerts on them have data from the start. */
+    public static final List<String> RELOADED = List.of("baselines", "threat_intel", "model");
+    public static final List<String> RELOAD_RESULTS = List.of("switched", "failed");
+    private static final Duration[] HTTP_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
     private final Map<String, Timer> requests = new ConcurrentHashMap<>();
+    private final Map<String, Timer> httpRequests = new ConcurrentHashMap<>();
     private final Counter scored;
     private final Counter rejected;
     private final Counter duplicates;
@@ -91,10 +101,32 @@ public final class ScorerMetrics implements AutoCloseable {
                 .description("entities in the last checkpoint").register(registry);
         modelInfo = MultiGauge.builder("shadow.scorer.model.info")
                 .description("1 for the risk model served, tagged with its id").register(registry);
+        for (String what : RELOADED) {
+            for (String result : RELOAD_RESULTS) {
+                reloads(what, result);
+            }
+        }
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+    }
+
+    /**
+     * One answered request of the whole service (scorer and mitigation API), for
+     * {@code shadow_http_server_requests_seconds{method, route, status}}; {@code route} is the route
+     * template, so the series are bounded. Those of the scoring routes also count in
+     * {@code shadow_scorer_requests_seconds}, as they always did, now with their 401 and 403 too.
+     */
+    public void http(String method, String route, int status, long nanos) {
+        httpRequests.computeIfAbsent(method + ' ' + route + ' ' + status, k -> Timer.builder("shadow.http.server.requests")
+                .tags("method", method, "route", route, "status", Integer.toString(status))
+                .description("HTTP requests answered, by method, route template and status")
+                .serviceLevelObjectives(HTTP_BUCKETS).register(registry))
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (SCORING_ROUTES.contains(route)) {
+            request(route, status, nanos);
+        }
     }
 
     public void request(String route, int status, long nanos) {
@@ -146,8 +178,12 @@ public final class ScorerMetrics implements AutoCloseable {
     }
 
     public void reload(String what, String result) {
-        Counter.builder("shadow.scorer.reloads").tags("what", what, "result", result)
-                .description("reloads of baselines, threat indicators and model: switched or failed").register(registry).increment();
+        reloads(what, result).increment();
+    }
+
+    private Counter reloads(String what, String result) {
+        return Counter.builder("shadow.scorer.reloads").tags("what", what, "result", result)
+                .description("reloads of baselines, threat indicators and model: switched or failed").register(registry);
     }
 
     public void model(String id) {
