@@ -44,13 +44,20 @@ final class StoreSync implements Runnable {
                 LOG.info("gateway rules brought in line with the store: {} applied and {} undone by another Shadow "
                         + "process", changed.added(), changed.removed());
             }
-            profiles.refresh().ifPresent(engine::useProfiles);
             previous = started;
         } catch (RuntimeException e) {
-            io.shadow.mitigation.store.StoreException.logTaskFailure(LOG, "store sync", e);
+            io.shadow.mitigation.store.StoreException.logTaskFailure(LOG, "store sync of gateway rules", e);
         } catch (Error e) {
             // an Error leaving the task would cancel every later sync
-            LOG.error("store sync failed; the next one runs as scheduled", e);
+            LOG.error("store sync of gateway rules failed; the next one runs as scheduled", e);
+        }
+        // apart: a stored version this process cannot read must not hold up the rules' sync
+        try {
+            profiles.refresh().ifPresent(engine::useProfiles);
+        } catch (RuntimeException e) {
+            io.shadow.mitigation.store.StoreException.logTaskFailure(LOG, "store sync of profiles", e);
+        } catch (Error e) {
+            LOG.error("store sync of profiles failed; the next one runs as scheduled", e);
         }
     }
 }

@@ -32,6 +32,7 @@ public final class Assessments {
     private String resourceId = BUCKET;
     private Instant time = T0;
     private ProcessRef process;
+    private boolean ofHost;
     private final double risk;
 
     private Assessments(double risk) {
@@ -71,6 +72,12 @@ public final class Assessments {
         return this;
     }
 
+    /** An anomaly of the host (an incident of a host gathers several principals' anomalies), not of the principal. */
+    public Assessments ofHost() {
+        this.ofHost = true;
+        return this;
+    }
+
     public Assessments later(Duration d) {
         this.time = T0.plus(d);
         return this;
@@ -78,7 +85,8 @@ public final class Assessments {
 
     public Assessment build() {
         String eventId = "evt-" + UUID.randomUUID();
-        Anomaly a = new Anomaly("anm-" + UUID.randomUUID(), EntityKey.principal(tenant, principal), time, eventId, 8.4,
+        Anomaly a = new Anomaly("anm-" + UUID.randomUUID(), ofHost ? EntityKey.host(tenant, host)
+                : EntityKey.principal(tenant, principal), time, eventId, 8.4,
                 "deletes@" + resourceType.wireName(), resourceType, resourceId, principal, host, "10.1.2.3",
                 "aws-cli/2.15", List.of(DELETES), process);
         RiskScore score = new RiskScore(risk, risk * 0.2, List.of(new FactorContribution("severity", 0.8, risk * 0.5),

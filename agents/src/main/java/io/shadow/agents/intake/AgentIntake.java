@@ -331,7 +331,12 @@ public final class AgentIntake implements AutoCloseable {
                 boolean time = "time".equals(p.currentName());
                 p.nextToken();
                 if (time) {
-                    return p.currentToken() == JsonToken.VALUE_STRING ? aheadOfClock(instant(p.getText())) : null;
+                    return switch (p.currentToken()) {
+                        case VALUE_STRING -> aheadOfClock(instant(p.getText()));
+                        // epoch milliseconds, as the codec reads them (it refused what does not fit a long)
+                        case VALUE_NUMBER_INT -> aheadOfClock(java.time.Instant.ofEpochMilli(p.getLongValue()));
+                        default -> null;
+                    };
                 }
                 p.skipChildren();
             }

@@ -512,6 +512,11 @@ class AgentIntakeTest {
         assertThat(json(array).path("errors").get(0).path("field").asText()).isEqualTo("time");
         assertThat(noId.statusCode()).as("through the full codec too").isEqualTo(400);
         assertThat(json(noId).path("errors").get(0).path("field").asText()).isEqualTo("time");
+        String numeric = event(5).replace("\"2026-11-09T10:00:05Z\"", "1924992000000"); // 2031, epoch ms
+        assertThat(numeric).contains("1924992000000");
+        HttpResponse<String> millis = postAuthorized(numeric + "\n");
+        assertThat(millis.statusCode()).as("a numeric time on the fast path too: " + millis.body()).isEqualTo(400);
+        assertThat(json(millis).path("errors").get(0).path("field").asText()).isEqualTo("time");
         assertThat(spooledAfterRestart()).extracting(ActivityEvent::eventId)
                 .containsExactly("files-api-1", "files-api-3", "files-api-4");
     }

@@ -238,7 +238,9 @@ public final class MitigationRoutes {
 
     private void incident(Context ctx) {
         String id = ctx.pathParam("id");
-        Incident i = visibleIncident(ServiceApp.caller(ctx), id, "no incident " + id);
+        Caller c = ServiceApp.caller(ctx);
+        Incident i = visibleIncident(c, id, "no incident " + id);
+        Decider decider = new Decider(c.name(), c.tenant(), c.principal());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("incident", i);
         List<Map<String, Object>> ms = new ArrayList<>();
@@ -246,6 +248,7 @@ public final class MitigationRoutes {
             Map<String, Object> mm = new LinkedHashMap<>();
             mm.put("mitigation", m);
             mm.put("actions", store.actionsOf(m.mitigationId()));
+            mm.put("allowed", decisions.allowed(m, i, decider, c.seesEverything()));
             ms.add(mm);
         }
         out.put("mitigations", ms);

@@ -25,7 +25,17 @@ public record Decider(String name, String tenant, String principal) {
      * activity is benign.
      */
     public boolean concerns(Incident incident) {
-        return principal != null && principal.equals(incident.principal())
-                && (tenant == null || tenant.equals(incident.tenant()));
+        return concerns(incident.tenant(), incident.principal());
+    }
+
+    /** Whether {@code principal} of {@code tenant} (a mitigation's target) is the decider. */
+    public boolean concerns(String tenant, String principal) {
+        return this.principal != null && this.principal.equals(principal)
+                && (this.tenant == null || this.tenant.equals(tenant));
+    }
+
+    /** A user deciding for themselves, not a reviewer of others' activity. */
+    public boolean user() {
+        return principal != null;
     }
 }

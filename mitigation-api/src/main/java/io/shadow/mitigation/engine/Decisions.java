@@ -59,6 +59,7 @@ public final class Decisions {
 
     public Mitigation approve(String mitigationId, Decider decider, String comment) {
         Context c = context(mitigationId);
+        refuseOthersMitigation(c, decider, "approve");
         claim(c, Mitigation.APPROVED, FeedbackRecord.APPROVE, decider, comment);
         return notified(c, "approved", decider, comment);
     }
@@ -74,18 +75,14 @@ public final class Decisions {
      */
     public Mitigation reject(String mitigationId, Decider decider, String comment) {
         Context c = context(mitigationId);
+        refuseOthersMitigation(c, decider, "reject");
         refuseLiftingOwnEmergency(c, decider, "reject");
         claim(c, Mitigation.REJECTED, FeedbackRecord.REJECT, decider, comment);
         List<String> failed = new ArrayList<>();
         for (ActionRecord r : store.actionsOf(mitigationId)) {
             undo(r, failed);
         }
-        boolean othersInForce = store.mitigationsOf(c.incident.incidentId()).stream()
-                .anyMatch(m -> OPEN.contains(m.status()) || Mitigation.APPROVED.equals(m.status())
-                        || Mitigation.MODIFIED.equals(m.status()));
-        if (!othersInForce && failed.isEmpty()) {
-            store.setIncidentStatus(c.incident.incidentId(), Incident.RESOLVED);
-        }
+        resolveIfNothingInForce(c, failed);
         throwIfFailed(mitigationId, "rejected", failed);
         return notified(c, "rejected", decider, comment);
     }
@@ -118,17 +115,16 @@ public final class Decisions {
                 released.add(r);
             }
         }
+        if (released.isEmpty() && failed.isEmpty()) {
+            // released already (a repeat, a concurrent release) or expired: nothing happened, nobody is told
+            throw new DecisionException(409, "nothing of mitigation " + mitigationId + " is in force (released, "
+                    + "expired or undone already); see its actions in GET /v1/incidents/" + c.incident.incidentId());
+        }
         store.audit(decider.name(), "mitigation.released", mitigationId, (released.isEmpty() ? "nothing was in force"
                 : released.size() + " action(s) taken out of force: " + released.stream().map(ActionRecord::type)
                         .toList()) + "; the " + status + " decision stands" + (comment == null || comment.isBlank() ? ""
                                 : "; " + comment));
-        boolean othersInForce = store.mitigationsOf(c.incident.incidentId()).stream()
-                .filter(m -> !m.mitigationId().equals(mitigationId))
-                .anyMatch(m -> store.actionsOf(m.mitigationId()).stream()
-                        .anyMatch(r -> ActionRecord.APPLIED.equals(r.status())));
-        if (!othersInForce && failed.isEmpty()) {
-            store.setIncidentStatus(c.incident.incidentId(), Incident.RESOLVED);
-        }
+        resolveIfNothingInForce(c, failed);
         throwIfFailed(mitigationId, "released", failed);
         notified(c, "released", decider, comment);
         return released;
@@ -137,8 +133,46 @@ public final class Decisions {
     /** The mitigation after a decision, its people told what the decision did ({@link MitigationEngine#notifyDecision}). */
     private Mitigation notified(Context c, String what, Decider decider, String comment) {
         Mitigation now = store.mitigation(c.mitigation.mitigationId()).orElseThrow();
-        engine.notifyDecision(now, c.incident, what, decider.name(), comment, store.actionsOf(now.mitigationId()));
+        engine.notifyDecision(now, c.incident, c.target, what, decider.name(), store.actionsOf(now.mitigationId()));
         return now;
+    }
+
+    /**
+     * The incident is resolved once a decision leaves nothing of it in force: no mitigation of it open
+     * for a decision, and no action of any of them applied (one rule for reject and release).
+     */
+    private void resolveIfNothingInForce(Context c, List<String> failed) {
+        if (!failed.isEmpty()) {
+            return;
+        }
+        for (Mitigation m : store.mitigationsOf(c.incident.incidentId())) {
+            if (OPEN.contains(m.status()) || store.actionsOf(m.mitigationId()).stream()
+                    .anyMatch(r -> ActionRecord.APPLIED.equals(r.status()))) {
+                return;
+            }
+        }
+        store.setIncidentStatus(c.incident.incidentId(), Incident.RESOLVED);
+    }
+
+    /**
+     * The decisions {@code decider} may take on {@code m} now, by the rules the decisions enforce: a user
+     * none on a mitigation of someone else's account; approve, reject and modify while it is open, but only
+     * approve on an emergency mitigation of their own activity; release (operators) once decided while
+     * something of it is in force. For the web UI, which shows these and no others.
+     */
+    public List<String> allowed(Mitigation m, Incident i, Decider decider, boolean operator) {
+        Context c = new Context(m, i, engine.targetOf(m.mitigationId(), i));
+        if (decider.user() && c.target.principal() != null && !decider.concerns(i.tenant(), c.target.principal())) {
+            return List.of();
+        }
+        if (OPEN.contains(m.status())) {
+            boolean ownEmergency = decider.concerns(i.tenant(), c.target.principal())
+                    && Mitigation.EMERGENCY.equals(m.path());
+            return ownEmergency ? List.of("approve") : List.of("approve", "reject", "modify");
+        }
+        boolean inForce = store.actionsOf(m.mitigationId()).stream()
+                .anyMatch(r -> ActionRecord.APPLIED.equals(r.status()));
+        return operator && inForce && !Mitigation.REJECTED.equals(m.status()) ? List.of("release") : List.of();
     }
 
     /**
@@ -190,6 +224,7 @@ public final class Decisions {
                     + String.join("; ", invalid));
         }
         Context c = context(mitigationId);
+        refuseOthersMitigation(c, decider, "modify");
         refuseLiftingOwnEmergency(c, decider, "modify");
         List<ActionRecord> before;
         try {
@@ -203,7 +238,7 @@ public final class Decisions {
         if (before != null) {
             refuseNoChange(c, before, actions);
         }
-        ActionTarget target = engine.targetOf(mitigationId, c.incident);
+        ActionTarget target = c.target;
         claim(c, Mitigation.MODIFIED, FeedbackRecord.MODIFY, decider, comment);
         List<ActionRecord> unchanged = new ArrayList<>();
         List<ActionRecord> dropped = new ArrayList<>();
@@ -380,14 +415,28 @@ public final class Decisions {
                 && Duration.between(r.appliedAt(), r.expiresAt()).equals(spec.expires());
     }
 
-    private record Context(Mitigation mitigation, Incident incident) {
+    /** A mitigation, its incident, and what its actions act on (whose account: {@code target.principal()}). */
+    private record Context(Mitigation mitigation, Incident incident, ActionTarget target) {
     }
 
     private Context context(String mitigationId) {
         Mitigation m = store.mitigation(mitigationId).orElseThrow(() -> new DecisionException(404,
                 "no mitigation " + mitigationId + "; list them with GET /v1/incidents"));
         Incident i = store.incident(m.incidentId()).orElseThrow();
-        return new Context(m, i);
+        return new Context(m, i, engine.targetOf(mitigationId, i));
+    }
+
+    /**
+     * A user decides only mitigations of their own account: an incident of a host gathers several
+     * principals' anomalies, and a later mitigation of it may act on another principal, whose
+     * containment the incident's first principal must neither lift nor widen (403).
+     */
+    private static void refuseOthersMitigation(Context c, Decider decider, String what) {
+        String on = c.target.principal();
+        if (decider.user() && on != null && !decider.concerns(c.incident.tenant(), on)) {
+            throw new DecisionException(403, "mitigation " + c.mitigation.mitigationId() + " acts on " + on
+                    + "'s account, not yours (" + decider.principal() + "); to " + what + " it ask an operator");
+        }
     }
 
     /**
@@ -412,16 +461,21 @@ public final class Decisions {
         for (int i = 0; i < actions.size(); i++) {
             ActionSpec a = actions.get(i);
             String at = "actions[" + i + "] (" + a.type().wireName() + ")";
-            boolean had = before.stream().anyMatch(r -> r.type().equals(a.type().wireName())
-                    && !ActionRecord.DRY_RUN.equals(r.status()) && !ActionRecord.SKIPPED.equals(r.status()));
-            if (!had && !OWN_PRINCIPAL.contains(a.type())) {
+            List<ActionRecord> same = before.stream().filter(r -> r.type().equals(a.type().wireName())
+                    && !ActionRecord.DRY_RUN.equals(r.status()) && !ActionRecord.SKIPPED.equals(r.status())).toList();
+            // an action on an account is the user's own only where the mitigation acts on their account
+            boolean own = OWN_PRINCIPAL.contains(a.type()) && c.target.principal() != null;
+            if (same.isEmpty() && !own) {
                 refused.add(at + ": the mitigation did not apply " + a.type().wireName() + ", and a user may add only "
                         + "actions on their own account (" + OWN_PRINCIPAL.stream().map(t -> t.wireName()).sorted()
                         .toList() + ")");
             }
-            a.params().keySet().stream().filter(k -> !USER_PARAMS.contains(k)).sorted().forEach(k -> refused.add(at
-                    + ": params." + k + " aims the action elsewhere; a user's modify acts on the mitigation's own "
-                    + "target, so leave it out"));
+            // a param the mitigation's own action of this type has, with the same value, keeps it as it is
+            a.params().entrySet().stream().filter(p -> !USER_PARAMS.contains(p.getKey()))
+                    .filter(p -> same.stream().noneMatch(r -> p.getValue().equals(r.params().get(p.getKey()))))
+                    .map(java.util.Map.Entry::getKey).sorted().forEach(k -> refused.add(at + ": params." + k
+                            + " aims the action elsewhere; a user's modify acts on the mitigation's own target, so "
+                            + "leave it out"));
         }
         if (!refused.isEmpty()) {
             throw new DecisionException(403, "modify refused, nothing was undone or recorded: " + String.join("; ",
@@ -445,7 +499,8 @@ public final class Decisions {
     }
 
     private static void refuseLiftingOwnEmergency(Context c, Decider decider, String what) {
-        if (decider.concerns(c.incident) && Mitigation.EMERGENCY.equals(c.mitigation.path())) {
+        if (decider.concerns(c.incident.tenant(), c.target.principal())
+                && Mitigation.EMERGENCY.equals(c.mitigation.path())) {
             throw new DecisionException(403, "mitigation " + c.mitigation.mitigationId() + " is an emergency "
                     + "mitigation of your own activity (" + decider.principal() + "); you may approve it, but to "
                     + what + " it ask an operator or your security team");
@@ -456,7 +511,8 @@ public final class Decisions {
         Incident i = c.incident;
         FeedbackRecord fb = new FeedbackRecord(feedbackId(c.mitigation.mitigationId()),
                 c.mitigation.mitigationId(), i.incidentId(), i.tenant(), i.entityKind(), i.entityId(), i.pattern(),
-                decision, comment, decider.name(), decider.concerns(i), engine.clock().instant());
+                decision, comment, decider.name(), decider.concerns(i.tenant(), c.target.principal()),
+                engine.clock().instant());
         if (!store.decide(c.mitigation.mitigationId(), OPEN, to, fb)) {
             Mitigation now = store.mitigation(c.mitigation.mitigationId()).orElseThrow();
             throw new DecisionException(409, "mitigation " + now.mitigationId() + " was already decided ("

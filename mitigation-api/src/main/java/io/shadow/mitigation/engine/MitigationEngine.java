@@ -92,9 +92,14 @@ public final class MitigationEngine {
         store.audit(actor, "profiles.updated", "profiles", "version " + next.version() + " by " + next.author());
     }
 
-    /** Puts profiles in force that are already stored and audited (by another Shadow process on this store). */
-    public void useProfiles(ProfileSet next) {
-        profiles = next;
+    /**
+     * Puts profiles in force that are already stored and audited (by another Shadow process on this
+     * store), unless a newer version is in force already (an upload here raced the sync).
+     */
+    public synchronized void useProfiles(ProfileSet next) {
+        if (next.version() >= profiles.version()) {
+            profiles = next;
+        }
     }
 
     public Actuators actuators() {
@@ -213,6 +218,16 @@ public final class MitigationEngine {
      * force is not. A failed command no action issued (a reversal) is in the audit log under its id.
      */
     public void agentFailed(String commandId, String host, String detail) {
+        try {
+            recordAgentFailure(commandId, host, detail);
+        } catch (RuntimeException e) {
+            // the ack is recorded (agent.command_failed in the audit log): its answer must not make the agent retry
+            LOG.error("agent command {} on host {} failed ({}), and recording that with its action failed too; "
+                    + "see the audit log for the command", commandId, host, detail, e);
+        }
+    }
+
+    private void recordAgentFailure(String commandId, String host, String detail) {
         Optional<ActionRecord> found = store.actionOfCommand(commandId);
         if (found.isEmpty()) {
             LOG.error("agent command {} on host {} failed and no action issued it (a reversal?): {}; check the host",
@@ -240,20 +255,23 @@ public final class MitigationEngine {
      * did: who decided, and which actions are now out of force or in force instead. A lifted lock-out
      * is news to the locked-out user and to the security team alike.
      */
-    void notifyDecision(Mitigation m, Incident i, String what, String by, String comment, List<ActionRecord> after) {
+    void notifyDecision(Mitigation m, Incident i, ActionTarget target, String what, String by,
+            List<ActionRecord> after) {
         List<String> inForce = after.stream().filter(r -> ActionRecord.APPLIED.equals(r.status()))
                 .map(r -> r.type() + (r.expiresAt() == null ? "" : " until " + r.expiresAt())).toList();
         List<String> undone = after.stream().filter(r -> ActionRecord.UNDONE.equals(r.status()))
                 .map(ActionRecord::type).toList();
         List<String> kept = after.stream().filter(r -> ActionRecord.KEPT.equals(r.status()))
                 .map(ActionRecord::type).toList();
-        String who = i.principal() != null ? i.principal() : i.entityId();
+        // to the account the mitigation acts on (an incident of a host gathers several principals' anomalies);
+        // the decider's comment is not quoted: it is the reviewers' (GET /v1/feedback, the audit log)
+        String who = target.principal() != null ? target.principal() : i.entityId();
         notifyAll(new NotificationRecord("ntf-" + UUID.randomUUID(), i.incidentId(), m.mitigationId(), i.tenant(),
-                "mitigation_" + what, i.principal() != null ? i.principal() : "security-operators",
+                "mitigation_" + what, target.principal() != null ? target.principal() : "security-operators",
                 "[Shadow] Mitigation " + what + " by " + by + ": " + who + " on "
-                        + (i.resourceId() == null ? i.resourceType() : i.resourceId()),
+                        + (target.resourceId() == null ? target.resourceType().wireName() : target.resourceId()),
                 "Mitigation " + m.mitigationId() + " of incident " + i.incidentId() + " was " + what + " by " + by
-                        + (comment == null || comment.isBlank() ? "" : " (\"" + comment + "\")") + ".\n"
+                        + ".\n"
                         + "In force now: " + (inForce.isEmpty() ? "nothing" : String.join(", ", inForce)) + ".\n"
                         + (undone.isEmpty() ? "" : "Undone: " + String.join(", ", undone) + ".\n")
                         + (kept.isEmpty() ? "" : "Kept, as it cannot be undone: " + String.join(", ", kept) + ".\n"),

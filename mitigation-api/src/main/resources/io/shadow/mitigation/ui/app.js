@@ -55,44 +55,35 @@ function decided(what, answer) {
   return what === "approve" ? "Approved." : "Modified." + keptNote;
 }
 
-// Who is signed in ({name, role, tenant, principal}), read once per token: which buttons make sense.
-let me = null;
-async function whoAmI() {
-  if (!me) { me = await api("GET", "/v1/me"); }
-  return me;
-}
-
-function mitigationCard(m, incident) {
+function mitigationCard(m) {
   const mit = m.mitigation;
   const open = mit.status === "applied" || mit.status === "dry_run";
+  // the decisions this caller may take, as the API says (the rules live there only)
+  const may = what => (m.allowed || []).includes(what);
   // an emergency mitigation of one's own activity is lifted by someone else (the API answers 403)
-  const ownEmergency = me && me.role === "user" && mit.path === "emergency" && incident.principal === me.principal;
-  const inForce = m.actions.some(a => a.status === "applied");
-  const operator = me && (me.role === "operator" || me.role === "admin");
-  const decidedInForce = (mit.status === "approved" || mit.status === "modified") && inForce;
+  const ownEmergency = open && may("approve") && !may("reject");
   return `<div class="card mitigation" data-id="${esc(mit.mitigationId)}">
     <h3>${esc(mit.profile)} ${band(mit.band)} <span class="muted">${esc(mit.path)} path, applied ${esc(mit.appliedAt)}</span></h3>
     <p>Status: <strong class="mitigation-status">${esc(mit.status)}</strong>${mit.decidedBy ? " by " + esc(mit.decidedBy) : ""}</p>
     <ul>${m.actions.map(a => `<li><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
       ${a.expiresAt ? "<span class='muted'>(until " + esc(a.expiresAt) + ")</span>" : ""}
       ${a.status === "kept" ? "<span class='muted'>(not reversed: this action cannot be undone; see the audit log)</span>" : ""}</li>`).join("")}</ul>
-    ${open && ownEmergency ? `<div class="actions"><button class="approve">Approve</button>
+    ${ownEmergency ? `<div class="actions"><button class="approve">Approve</button>
       <p class="muted own-emergency">This emergency mitigation is about your own activity: only someone else can
       reject or modify it. If this was you, ask an operator or your security team.</p></div>` : ""}
-    ${open && !ownEmergency ? `<div class="actions">
+    ${may("reject") ? `<div class="actions">
       <button class="approve">Approve</button><button class="reject">Reject (undo the actions)</button>
       <button class="modify">Modify…</button></div>
       <div class="modify-form" hidden><p>Replace the actions (JSON; add "expires": "PT1H" to give one an end):</p>
       <textarea rows="4">${esc(JSON.stringify(m.actions.filter(a => a.status === "applied").map(a =>
         ({type: a.type, params: a.params})), null, 1))}</textarea>
       <button class="modify-send">Apply</button><button class="modify-cancel">Cancel</button></div>` : ""}
-    ${decidedInForce && operator ? `<div class="actions"><button class="release">Release (take the actions out of
+    ${may("release") ? `<div class="actions"><button class="release">Release (take the actions out of
       force; the decision stands)</button></div>` : ""}
   </div>`;
 }
 
 async function showIncident(id) {
-  await whoAmI();
   const d = await api("GET", "/v1/incidents/" + encodeURIComponent(id));
   const i = d.incident;
   const note = d.notifications.length ? d.notifications[d.notifications.length - 1] : null;
@@ -104,7 +95,7 @@ async function showIncident(id) {
       status <strong>${esc(i.status)}</strong></p>
     <div class="card"><h3>${note ? esc(note.subject) : "Explanation"}</h3>
       <pre class="explanation" id="explanation">${esc(note ? note.body : JSON.stringify(i.explanation, null, 2))}</pre></div>
-    <h3>What was done</h3>${d.mitigations.map(m => mitigationCard(m, i)).join("")}
+    <h3>What was done</h3>${d.mitigations.map(mitigationCard).join("")}
     <p><a href="#history/${encodeURIComponent(i.principal || "")}/${encodeURIComponent(i.tenant || "")}">History of
       ${esc(i.principal)} in ${esc(i.tenant)}</a></p>`;
   view.querySelectorAll(".mitigation").forEach(card => {
@@ -190,10 +181,9 @@ async function route() {
 document.getElementById("login").addEventListener("submit", e => {
   e.preventDefault();
   sessionStorage.setItem(tokenKey, document.getElementById("token").value.trim());
-  me = null;
   document.getElementById("token").value = "";
   route();
 });
-document.getElementById("sign-out").addEventListener("click", () => { sessionStorage.removeItem(tokenKey); me = null; route(); });
+document.getElementById("sign-out").addEventListener("click", () => { sessionStorage.removeItem(tokenKey); route(); });
 window.addEventListener("hashchange", route);
 route();

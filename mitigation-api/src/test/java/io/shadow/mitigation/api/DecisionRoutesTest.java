@@ -120,6 +120,59 @@ class DecisionRoutesTest extends OnEveryBackend {
     }
 
     @Test
+    void onAHostsIncidentAUserDecidesOnlyTheMitigationsOfTheirOwnAccountAndTheRightPersonIsTold() {
+        // ws-17's incident opens on u-1's activity, then escalates on u-2's: the second mitigation acts on u-2
+        Outcome first = api.handle(Assessments.risk(40).ofHost().build());
+        Outcome second = api.handle(Assessments.risk(60).ofHost().principal("u-2").later(Duration.ofMinutes(5))
+                .build());
+        assertThat(second.incidentId()).isEqualTo(first.incidentId());
+        String m2 = "/v1/mitigations/" + second.mitigationId();
+
+        HttpResponse<String> lockOther = api.post(m2 + "/modify", RunningApi.USER_U1, "{\"actions\": [{\"type\": "
+                + "\"restrict\"}, {\"type\": \"lock_user\"}]}");
+        HttpResponse<String> liftOther = api.post(m2 + "/reject", RunningApi.USER_U1, "");
+
+        assertThat(lockOther.statusCode()).as(lockOther.body()).isEqualTo(403);
+        assertThat(RunningApi.json(lockOther).path("error").asText()).isEqualTo("mitigation " + second.mitigationId()
+                + " acts on u-2's account, not yours (u-1); to modify it ask an operator");
+        assertThat(liftOther.statusCode()).as(liftOther.body()).isEqualTo(403);
+        assertThat(api.decision("u-2", Assessments.BUCKET).statusCode()).as("still restricted, not locked out")
+                .isEqualTo(403);
+        JsonNode view = RunningApi.json(api.get("/v1/incidents/" + first.incidentId(), RunningApi.USER_U1));
+        assertThat(view.path("mitigations")).extracting(m -> m.at("/mitigation/mitigationId").asText() + " "
+                + m.path("allowed")).containsExactlyInAnyOrder(first.mitigationId() + " [\"approve\",\"reject\",\"modify\"]",
+                        second.mitigationId() + " []");
+
+        assertThat(api.decide(second.mitigationId(), "reject", "{\"comment\": \"HR case 123\"}").statusCode())
+                .isEqualTo(200);
+        assertThat(api.store().notifications(first.incidentId())).filteredOn(n -> n.kind().equals("mitigation_rejected"))
+                .singleElement().satisfies(n -> {
+                    assertThat(n.recipient()).as("the account it acted on").isEqualTo("u-2");
+                    assertThat(n.body()).as("the reviewer's comment is not quoted to them").doesNotContain("HR case");
+                });
+    }
+
+    @Test
+    void theIncidentIsResolvedOnceNothingOfItIsInForceAndARepeatedReleaseChangesNothing() {
+        Outcome lockout = api.handle(Assessments.risk(90).later(Duration.ofMinutes(5)).build()); // joins low's incident
+        assertThat(lockout.incidentId()).isEqualTo(low.incidentId());
+        assertThat(api.decide(low.mitigationId(), "approve", "").statusCode()).isEqualTo(200);
+        assertThat(api.decide(low.mitigationId(), "release", "").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> again = api.decide(low.mitigationId(), "release", "");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+        assertThat(RunningApi.json(again).path("error").asText()).startsWith("nothing of mitigation "
+                + low.mitigationId() + " is in force");
+        assertThat(api.store().notifications(low.incidentId())).filteredOn(n -> n.kind().equals("mitigation_released"))
+                .as("told once").hasSize(1);
+        assertThat(api.store().incident(low.incidentId()).orElseThrow().status()).as("the lock-out is in force")
+                .isEqualTo("open");
+
+        assertThat(api.decide(lockout.mitigationId(), "reject", "").statusCode()).isEqualTo(200);
+        assertThat(api.store().incident(low.incidentId()).orElseThrow().status()).isEqualTo(Incident.RESOLVED);
+    }
+
+    @Test
     void approvingKeepsTheActionsAndRecordsFeedback() {
         HttpResponse<String> r = decide("approve", "{\"comment\": \"not a planned clean-up\"}");
 
