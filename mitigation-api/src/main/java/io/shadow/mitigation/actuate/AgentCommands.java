@@ -185,6 +185,21 @@ public final class AgentCommands {
         return store.get(id);
     }
 
+    /**
+     * The command a reversal ({@code release_host}, {@code resume_process}) took back: the latest of the
+     * reversed kind on its host that was reverted when the reversal was issued; empty for another command.
+     */
+    public Optional<Command> reversedBy(Command reversal) {
+        Optional<String> original = REVERSE.entrySet().stream().filter(e -> e.getValue().equals(reversal.action()))
+                .map(Map.Entry::getKey).findFirst();
+        if (original.isEmpty()) {
+            return Optional.empty();
+        }
+        return store.withStatus(reversal.tenant(), reversal.host(), REVERTED).stream()
+                .filter(c -> c.action().equals(original.get()) && !c.issuedAt().isAfter(reversal.issuedAt()))
+                .reduce((a, b) -> b);
+    }
+
     private static String resultField(Command c, String field) {
         if (c.result() == null) {
             return null;

@@ -229,24 +229,38 @@ public final class MitigationEngine {
 
     private void recordAgentFailure(String commandId, String host, String detail) {
         Optional<ActionRecord> found = store.actionOfCommand(commandId);
-        if (found.isEmpty()) {
-            LOG.error("agent command {} on host {} failed and no action issued it (a reversal?): {}; check the host",
-                    commandId, host, detail);
-            return;
+        String what;
+        if (found.isPresent()) {
+            what = found.get().type() + " was NOT carried out on host " + host + ": its agent reported " + detail;
+        } else {
+            // a reversal: what it should have taken back is still in force on the host, though Shadow undid it
+            var reversal = actuators.agents().get(commandId);
+            var original = reversal.flatMap(actuators.agents()::reversedBy);
+            found = original.flatMap(o -> store.actionOfCommand(o.id()));
+            if (found.isEmpty()) {
+                LOG.error("agent command {} on host {} failed and no action issued or reversed it: {}; check the host",
+                        commandId, host, detail);
+                return;
+            }
+            what = "its reversal " + reversal.get().action() + " was NOT carried out on host " + host + ", so "
+                    + found.get().type() + " is still in force there although Shadow undid it: its agent reported "
+                    + detail + "; take it back by hand";
         }
         ActionRecord r = found.get();
-        String what = r.type() + " was NOT carried out on host " + host + ": its agent reported " + detail;
         store.appendActionDetail(r.actionId(), "; " + what);
         store.audit("shadow", "action.agent_failed", r.mitigationId(), what + " (command " + commandId + ")");
         LOG.error("mitigation {}: {}", r.mitigationId(), what);
         Mitigation m = store.mitigation(r.mitigationId()).orElseThrow();
         Incident i = store.incident(m.incidentId()).orElseThrow();
+        boolean reversal = what.startsWith("its reversal");
         notifyAll(new NotificationRecord("ntf-" + UUID.randomUUID(), i.incidentId(), m.mitigationId(), i.tenant(),
-                "action_failed", "security-operators", "Action not carried out: " + r.type() + " on host " + host,
+                "action_failed", "security-operators", reversal
+                        ? "Undo not carried out: " + r.type() + " still in force on host " + host
+                        : "Action not carried out: " + r.type() + " on host " + host,
                 "Mitigation " + m.mitigationId() + " of incident " + i.incidentId() + " (" + i.entityKind() + " "
-                        + i.entityId() + ") asked the agent on host " + host + " to " + r.type() + ", and the agent "
-                        + "reported that it could not: " + detail + ". The rest of the mitigation is in force; "
-                        + "contain the host by hand or fix the agent (command " + commandId + ").",
+                        + i.entityId() + "): " + what + " (command " + commandId + ")."
+                        + (reversal ? "" : " The rest of the mitigation is in force; contain the host by hand or fix "
+                                + "the agent."),
                 clock.instant()));
     }
 

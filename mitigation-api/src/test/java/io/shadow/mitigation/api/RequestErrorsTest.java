@@ -238,8 +238,42 @@ class RequestErrorsTest {
                 .singleElement().satisfies(n -> {
                     assertThat(n.recipient()).isEqualTo("security-operators");
                     assertThat(n.subject()).isEqualTo("Action not carried out: isolate_host on host ws-17");
-                    assertThat(n.body()).contains("reported that it could not: nft missing");
+                    assertThat(n.body()).contains("isolate_host was NOT carried out on host ws-17: its agent "
+                            + "reported nft missing (command " + pending + ")");
                 });
+    }
+
+    @Test
+    void aReversalTheAgentCouldNotCarryOutIsShownWithTheActionItShouldHaveTakenBack() {
+        Outcome o = api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig")
+                .process(4242, 98765).build());
+        String commands = "/v1/agent/commands?tenant=acme&host=ws-17";
+        String isolate = pendingCommand(commands, "isolate_host");
+        assertThat(api.post("/v1/agent/commands/" + isolate + "/ack", RunningApi.AGENT, "{\"ok\": true}")
+                .statusCode()).isEqualTo(200);
+        assertThat(api.decide(o.mitigationId(), "reject", "").statusCode()).isEqualTo(200);
+        String release = pendingCommand(commands, "release_host");
+
+        HttpResponse<String> failed = api.post("/v1/agent/commands/" + release + "/ack", RunningApi.AGENT,
+                "{\"ok\": false, \"detail\": \"nft: permission denied\"}");
+
+        assertThat(failed.statusCode()).as(failed.body()).isEqualTo(200);
+        assertThat(api.store().actionsOf(o.mitigationId())).filteredOn(r -> r.type().equals("isolate_host"))
+                .singleElement().satisfies(r -> assertThat(r.detail()).endsWith("; its reversal release_host was NOT "
+                        + "carried out on host ws-17, so isolate_host is still in force there although Shadow undid "
+                        + "it: its agent reported nft: permission denied; take it back by hand"));
+        assertThat(api.store().notifications(null)).filteredOn(n -> n.kind().equals("action_failed"))
+                .singleElement().satisfies(n -> assertThat(n.subject())
+                        .isEqualTo("Undo not carried out: isolate_host still in force on host ws-17"));
+    }
+
+    private String pendingCommand(String commands, String action) {
+        for (JsonNode c : RunningApi.json(api.get(commands, RunningApi.AGENT))) {
+            if (c.path("action").asText().equals(action)) {
+                return c.path("id").asText();
+            }
+        }
+        throw new AssertionError("no pending " + action + " command");
     }
 
     @Test
