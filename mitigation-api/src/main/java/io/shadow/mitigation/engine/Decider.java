@@ -1,7 +1,5 @@
 package io.shadow.mitigation.engine;
 
-import io.shadow.mitigation.store.Incident;
-
 /**
  * Who decides on a mitigation.
  *
@@ -19,16 +17,11 @@ public record Decider(String name, String tenant, String principal) {
     }
 
     /**
-     * Whether the incident is about the decider's own activity. Such a decision is recorded but is
-     * not a security review: an attacker holding the account would reject every mitigation of their
-     * own activity, so it neither lifts an emergency mitigation nor teaches the nightly run that the
-     * activity is benign.
+     * Whether {@code principal} of {@code tenant} (the account a mitigation acts on) is the decider's
+     * own. Such a decision is recorded but is not a security review: an attacker holding the account
+     * would reject every mitigation of their own activity, so it neither lifts an emergency mitigation
+     * nor teaches the nightly run that the activity is benign.
      */
-    public boolean concerns(Incident incident) {
-        return concerns(incident.tenant(), incident.principal());
-    }
-
-    /** Whether {@code principal} of {@code tenant} (a mitigation's target) is the decider. */
     public boolean concerns(String tenant, String principal) {
         return this.principal != null && this.principal.equals(principal)
                 && (this.tenant == null || this.tenant.equals(tenant));

@@ -229,20 +229,21 @@ public final class MitigationEngine {
 
     private void recordAgentFailure(String commandId, String host, String detail) {
         Optional<ActionRecord> found = store.actionOfCommand(commandId);
+        boolean reversal = found.isEmpty();
         String what;
-        if (found.isPresent()) {
+        if (!reversal) {
             what = found.get().type() + " was NOT carried out on host " + host + ": its agent reported " + detail;
         } else {
             // a reversal: what it should have taken back is still in force on the host, though Shadow undid it
-            var reversal = actuators.agents().get(commandId);
-            var original = reversal.flatMap(actuators.agents()::reversedBy);
+            var command = actuators.agents().get(commandId);
+            var original = command.flatMap(actuators.agents()::reversedBy);
             found = original.flatMap(o -> store.actionOfCommand(o.id()));
             if (found.isEmpty()) {
                 LOG.error("agent command {} on host {} failed and no action issued or reversed it: {}; check the host",
                         commandId, host, detail);
                 return;
             }
-            what = "its reversal " + reversal.get().action() + " was NOT carried out on host " + host + ", so "
+            what = "its reversal " + command.get().action() + " was NOT carried out on host " + host + ", so "
                     + found.get().type() + " is still in force there although Shadow undid it: its agent reported "
                     + detail + "; take it back by hand";
         }
@@ -252,7 +253,6 @@ public final class MitigationEngine {
         LOG.error("mitigation {}: {}", r.mitigationId(), what);
         Mitigation m = store.mitigation(r.mitigationId()).orElseThrow();
         Incident i = store.incident(m.incidentId()).orElseThrow();
-        boolean reversal = what.startsWith("its reversal");
         notifyAll(new NotificationRecord("ntf-" + UUID.randomUUID(), i.incidentId(), m.mitigationId(), i.tenant(),
                 "action_failed", "security-operators", reversal
                         ? "Undo not carried out: " + r.type() + " still in force on host " + host
