@@ -162,6 +162,7 @@ public final class AgentIntake implements AutoCloseable {
         // NDJSON lines that pass the fast check stay where they are in the body: {start, end} pairs
         int[] slices = new int[64];
         int sliced = 0;
+        long latest = latestMillis();
         ArrayNode errors = EventCodec.mapper().createArrayNode();
         // a leading byte order mark is not part of the JSON: skipped, as the scorer skips it
         int bom = Utf8Text.bom(body, 0, body.length);
@@ -195,8 +196,7 @@ public final class AgentIntake implements AutoCloseable {
                 }
                 int stop = end > start && body[end - 1] == '\r' ? end - 1 : end;
                 if (stop > start && !blank(body, start, stop)) {
-                    if (EventLineCheck.validWithId(body, start, stop - start, maxTransferBytes)
-                            && aheadOfClock(body, start, stop - start) == null) {
+                    if (EventLineCheck.validWithId(body, start, stop - start, maxTransferBytes, latest)) {
                         if (2 * sliced + 2 > slices.length) {
                             slices = Arrays.copyOf(slices, slices.length * 2);
                         }
@@ -292,14 +292,8 @@ public final class AgentIntake implements AutoCloseable {
         if (line.isBlank()) {
             return;
         }
-        if (EventLineCheck.validWithId(line, maxTransferBytes)) {
-            byte[] b = line.getBytes(StandardCharsets.UTF_8);
-            String ahead = aheadOfClock(b, 0, b.length);
-            if (ahead == null) {
-                good.add(b);
-            } else {
-                errors.addObject().put("index", index).put("field", "time").put("error", ahead);
-            }
+        if (EventLineCheck.validWithId(line, maxTransferBytes, latestMillis())) {
+            good.add(line.getBytes(StandardCharsets.UTF_8));
             return;
         }
         try {
@@ -318,39 +312,12 @@ public final class AgentIntake implements AutoCloseable {
         }
     }
 
-    /**
-     * Why the top-level {@code time} of an event that passed the checks is refused (further ahead of
-     * the agent's clock than intake.max-future-skew), or null.
-     */
-    private String aheadOfClock(byte[] b, int from, int length) {
-        try (JsonParser p = EventCodec.mapper().getFactory().createParser(b, from, length)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                boolean time = "time".equals(p.currentName());
-                p.nextToken();
-                if (time) {
-                    return switch (p.currentToken()) {
-                        case VALUE_STRING -> aheadOfClock(instant(p.getText()));
-                        // epoch milliseconds, as the codec reads them (it refused what does not fit a long)
-                        case VALUE_NUMBER_INT -> aheadOfClock(java.time.Instant.ofEpochMilli(p.getLongValue()));
-                        default -> null;
-                    };
-                }
-                p.skipChildren();
-            }
-        } catch (IOException | RuntimeException e) {
-            return null; // the event passed the checks: its time is what they accepted
-        }
-        return null;
-    }
-
-    private static java.time.Instant instant(String text) {
+    /** The latest event time the intake takes now: its clock plus intake.max-future-skew. */
+    private long latestMillis() {
         try {
-            return java.time.Instant.parse(text);
-        } catch (java.time.format.DateTimeParseException e) {
-            return java.time.OffsetDateTime.parse(text).toInstant();
+            return Math.addExact(clock.millis(), maxFutureSkew.toMillis());
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE; // a skew beyond any representable time: nothing is ahead
         }
     }
 

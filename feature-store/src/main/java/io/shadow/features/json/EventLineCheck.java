@@ -41,11 +41,19 @@ public final class EventLineCheck {
 
     /** The same with {@code maxTransferBytes} for {@code bytes_in} and {@code bytes_out}. */
     public static boolean validWithId(String line, long maxTransferBytes) {
+        return validWithId(line, maxTransferBytes, Long.MAX_VALUE);
+    }
+
+    /**
+     * The same, and false also when the line's {@code time} is after {@code latestEpochMillis} (an intake
+     * refusing events dated ahead of its clock, which the full path then words).
+     */
+    public static boolean validWithId(String line, long maxTransferBytes, long latestEpochMillis) {
         if (line.length() > EventCodec.MAX_EVENT_BYTES / 3) {
             return false;
         }
         try (JsonParser p = JSON.createParser(line)) {
-            return check(p, maxTransferBytes);
+            return check(p, maxTransferBytes, latestEpochMillis);
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -61,19 +69,25 @@ public final class EventLineCheck {
 
     /** The same with {@code maxTransferBytes} for {@code bytes_in} and {@code bytes_out}. */
     public static boolean validWithId(byte[] buf, int offset, int length, long maxTransferBytes) {
+        return validWithId(buf, offset, length, maxTransferBytes, Long.MAX_VALUE);
+    }
+
+    /** The same, and false also when the line's {@code time} is after {@code latestEpochMillis}. */
+    public static boolean validWithId(byte[] buf, int offset, int length, long maxTransferBytes,
+            long latestEpochMillis) {
         // the parser lets some invalid UTF-8 through (overlong forms, surrogates): such a line takes the
         // full path, which refuses it naming the byte (Utf8Text), as the scorer does
         if (length > EventCodec.MAX_EVENT_BYTES || !Utf8Text.valid(buf, offset, length)) {
             return false;
         }
         try (JsonParser p = JSON.createParser(buf, offset, length)) {
-            return check(p, maxTransferBytes);
+            return check(p, maxTransferBytes, latestEpochMillis);
         } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
-    private static boolean check(JsonParser p, long maxTransferBytes) throws IOException {
+    private static boolean check(JsonParser p, long maxTransferBytes, long latest) throws IOException {
         {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return false;
@@ -106,9 +120,9 @@ public final class EventLineCheck {
                 JsonToken v = p.nextToken();
                 switch (f) {
                     case "event_id" -> id = v == JsonToken.VALUE_STRING && !blank(p);
-                    case "time" -> time = v == JsonToken.VALUE_STRING ? instant(p)
+                    case "time" -> time = v == JsonToken.VALUE_STRING ? instant(p, latest)
                             : v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
-                                    && p.getLongValue() >= EventCodec.MIN_EPOCH_MILLIS;
+                                    && p.getLongValue() >= EventCodec.MIN_EPOCH_MILLIS && p.getLongValue() <= latest;
                     case "class_uid" -> cls = v == JsonToken.VALUE_NUMBER_INT && knownClass(p.getIntValue());
                     case "operation" -> op = v == JsonToken.VALUE_STRING && !blank(p);
                     case "resource_type" -> type = v == JsonToken.VALUE_STRING
@@ -198,21 +212,27 @@ public final class EventLineCheck {
      * The form Shadow's writers use ({@code 2026-11-09T10:00:00.073Z}) is checked character by
      * character; anything else goes to {@link Instant#parse} (the formatter was a third of the check's time).
      */
-    private static boolean instant(JsonParser p) throws IOException {
+    private static boolean instant(JsonParser p, long latest) throws IOException {
         char[] c = p.getTextCharacters();
         int o = p.getTextOffset();
         int n = p.getTextLength();
-        return plainUtc(c, o, n) || instant(new String(c, o, n));
+        long millis = plainUtc(c, o, n);
+        return millis != NOT_PLAIN ? millis <= latest : instant(new String(c, o, n), latest);
     }
 
+    /** What {@link #plainUtc} answers for a text not in the plain form. */
+    static final long NOT_PLAIN = Long.MIN_VALUE;
+
     /**
-     * {@code yyyy-MM-ddTHH:mm:ss[.f…]Z} with every field in range, from 1970 on ({@link EventCodec#EARLIEST_TIME});
-     * false only means "not this form".
+     * The epoch milliseconds of {@code yyyy-MM-ddTHH:mm:ss[.f…]Z} with every field in range, from 1970 on
+     * ({@link EventCodec#EARLIEST_TIME}), rounded up to the next millisecond when the fraction is finer (so
+     * a comparison with a latest allowed time never lets a later one through); {@link #NOT_PLAIN} only means
+     * "not this form".
      */
-    static boolean plainUtc(char[] c, int o, int n) {
+    static long plainUtc(char[] c, int o, int n) {
         if (n < 20 || n > 30 || c[o + 4] != '-' || c[o + 7] != '-' || c[o + 10] != 'T' || c[o + 13] != ':'
                 || c[o + 16] != ':' || c[o + n - 1] != 'Z') {
-            return false;
+            return NOT_PLAIN;
         }
         int year = digits(c, o, 4);
         int month = digits(c, o + 5, 2);
@@ -222,12 +242,23 @@ public final class EventLineCheck {
         int second = digits(c, o + 17, 2);
         if (year < 1970 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour < 0 || hour > 23
                 || minute < 0 || minute > 59 || second < 0 || second > 59) {
-            return false;
+            return NOT_PLAIN;
         }
+        long millis = ((java.time.LocalDate.of(year, month, day).toEpochDay() * 24 + hour) * 60 + minute) * 60_000L
+                + second * 1000L;
         if (n == 20) {
-            return true;
+            return millis;
         }
-        return c[o + 19] == '.' && n >= 22 && digits(c, o + 20, n - 21) >= 0;
+        if (c[o + 19] != '.' || n < 22 || digits(c, o + 20, n - 21) < 0) {
+            return NOT_PLAIN;
+        }
+        int fraction = n - 21; // 1 to 9 digits
+        int ms = digits(c, o + 20, Math.min(fraction, 3));
+        for (int i = fraction; i < 3; i++) {
+            ms *= 10;
+        }
+        boolean finer = fraction > 3 && digits(c, o + 23, fraction - 3) > 0;
+        return millis + ms + (finer ? 1 : 0);
     }
 
     /** The decimal value of {@code len} (≤ 9) ASCII digits, or -1 if any is not a digit. */
@@ -319,9 +350,10 @@ public final class EventLineCheck {
         return false;
     }
 
-    private static boolean instant(String s) {
+    private static boolean instant(String s, long latest) {
         try {
-            return !Instant.parse(s).isBefore(EventCodec.EARLIEST_TIME);
+            Instant t = Instant.parse(s);
+            return !t.isBefore(EventCodec.EARLIEST_TIME) && !t.isAfter(Instant.ofEpochMilli(latest));
         } catch (DateTimeParseException e) {
             return false;
         }

@@ -121,6 +121,32 @@ class EventLineCheckTest {
                 line.length())).as(time).isEqualTo(parses);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "2026-11-09T10:00:00Z", "2026-11-09T10:00:00.073Z", "2026-11-09T10:00:00.5Z", "2026-11-09T10:00:00.07Z",
+        "2026-11-09T10:00:00.123456789Z", "2026-11-09T10:00:00.123000000Z", "2024-02-29T23:59:59.999Z",
+        "1970-01-01T00:00:01Z", "2099-12-31T23:59:59.9999Z", "2026-11-09T10:00:00+01:00"})
+    void aTimeAfterTheLatestAllowedFailsTheFastPathToTheNanosecondInEveryForm(String time) {
+        Instant t = Instant.parse(time);
+        long ms = t.toEpochMilli(); // rounded down
+        long exact = t.getNano() % 1_000_000 == 0 ? ms : ms + 1; // the first whole millisecond at or after it
+        // numeric times are epoch milliseconds from 1973 on (EventCodec.MIN_EPOCH_MILLIS)
+        String[] lines = ms < EventCodec.MIN_EPOCH_MILLIS ? new String[] {VALID.replace("2026-11-09T10:00:00Z", time)}
+                : new String[] {VALID.replace("2026-11-09T10:00:00Z", time),
+                    VALID.replace("\"2026-11-09T10:00:00Z\"", Long.toString(ms))};
+        for (String line : lines) {
+            boolean numeric = !line.contains(time);
+            long first = numeric ? ms : exact;
+            byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(EventLineCheck.validWithId(line, TransferLimit.DEFAULT_MAX_BYTES, first)).as(line).isTrue();
+            assertThat(EventLineCheck.validWithId(bytes, 0, bytes.length, TransferLimit.DEFAULT_MAX_BYTES, first))
+                    .as(line).isTrue();
+            assertThat(EventLineCheck.validWithId(line, TransferLimit.DEFAULT_MAX_BYTES, first - 1)).as(line).isFalse();
+            assertThat(EventLineCheck.validWithId(bytes, 0, bytes.length, TransferLimit.DEFAULT_MAX_BYTES, first - 1))
+                    .as(line).isFalse();
+        }
+    }
+
     @Test
     void otherSpellingsOfResourceTypesAndOutcomesStillPass() {
         assertThat(EventLineCheck.validWithId(VALID.replace("\"data_storage\"", "\"DATA_STORAGE\""))).isTrue();
