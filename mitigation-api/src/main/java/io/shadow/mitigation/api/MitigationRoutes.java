@@ -18,6 +18,7 @@ import io.shadow.mitigation.engine.Decider;
 import io.shadow.mitigation.engine.Decisions;
 import io.shadow.mitigation.engine.MitigationEngine;
 import io.shadow.mitigation.store.ActionRecord;
+import io.shadow.mitigation.store.FeedbackRecord;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.IdempotencyStore;
@@ -252,8 +253,24 @@ public final class MitigationRoutes {
             ms.add(mm);
         }
         out.put("mitigations", ms);
+        out.put("decisions", store.feedbackOf(i.incidentId()).stream().map(f -> decision(f, c)).toList());
         out.put("notifications", store.notifications(i.incidentId()));
         ctx.json(out);
+    }
+
+    /**
+     * One decision as the incident view shows it: who took which, when and why. The comment is the
+     * reviewers' (as in GET /v1/feedback): a user reads only the comments they wrote themselves, not
+     * the notes a reviewer left on their case.
+     */
+    private static Map<String, Object> decision(FeedbackRecord f, Caller c) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("mitigationId", f.mitigationId());
+        d.put("decision", f.decision());
+        d.put("decidedBy", f.decidedBy());
+        d.put("decidedAt", f.decidedAt());
+        d.put("comment", c.seesEverything() || c.name().equals(f.decidedBy()) ? f.comment() : null);
+        return d;
     }
 
     private void decide(Context ctx, String what) throws Exception {

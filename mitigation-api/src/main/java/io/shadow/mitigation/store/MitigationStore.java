@@ -386,11 +386,20 @@ public final class MitigationStore {
     }
 
     public List<FeedbackRecord> feedback() {
-        return jdbc.query("SELECT * FROM feedback ORDER BY decided_at, feedback_id", rs -> new FeedbackRecord(
-                rs.getString("feedback_id"), rs.getString("mitigation_id"), rs.getString("incident_id"),
-                rs.getString("tenant"), rs.getString("entity_kind"), rs.getString("entity_id"), rs.getString("pattern"),
-                rs.getString("decision"), rs.getString("comment"), rs.getString("decided_by"),
-                rs.getBoolean("own_activity"), Jdbc.instant(rs, "decided_at")));
+        return jdbc.query("SELECT * FROM feedback ORDER BY decided_at, feedback_id", MitigationStore::feedback);
+    }
+
+    /** The decisions taken on one incident's mitigations, oldest first. */
+    public List<FeedbackRecord> feedbackOf(String incidentId) {
+        return jdbc.query("SELECT * FROM feedback WHERE incident_id = ? ORDER BY decided_at, feedback_id",
+                MitigationStore::feedback, incidentId);
+    }
+
+    private static FeedbackRecord feedback(ResultSet rs) throws SQLException {
+        return new FeedbackRecord(rs.getString("feedback_id"), rs.getString("mitigation_id"),
+                rs.getString("incident_id"), rs.getString("tenant"), rs.getString("entity_kind"),
+                rs.getString("entity_id"), rs.getString("pattern"), rs.getString("decision"), rs.getString("comment"),
+                rs.getString("decided_by"), rs.getBoolean("own_activity"), Jdbc.instant(rs, "decided_at"));
     }
 
     /** Appends to the audit log; returns the entry's sequence number. */

@@ -55,7 +55,15 @@ function decided(what, answer) {
   return what === "approve" ? "Approved." : "Modified." + keptNote;
 }
 
-function mitigationCard(m) {
+// The decisions taken on a mitigation, with the reasons the caller may read (the API leaves out
+// a reviewer's comment for the user the mitigation is about).
+function decisionList(decisions) {
+  if (!decisions.length) { return ""; }
+  return `<ul class="decisions">${decisions.map(d => `<li>${esc(d.decidedAt)}: <strong>${esc(d.decision)}</strong>
+    by ${esc(d.decidedBy)}${d.comment ? ` — <q class="decision-comment">${esc(d.comment)}</q>` : ""}</li>`).join("")}</ul>`;
+}
+
+function mitigationCard(m, decisions) {
   const mit = m.mitigation;
   const open = mit.status === "applied" || mit.status === "dry_run";
   // the decisions this caller may take, as the API says (the rules live there only)
@@ -68,6 +76,9 @@ function mitigationCard(m) {
     <ul>${m.actions.map(a => `<li><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
       ${a.expiresAt ? "<span class='muted'>(until " + esc(a.expiresAt) + ")</span>" : ""}
       ${a.status === "kept" ? "<span class='muted'>(not reversed: this action cannot be undone; see the audit log)</span>" : ""}</li>`).join("")}</ul>
+    ${decisionList(decisions)}
+    ${m.allowed && m.allowed.length ? `<p><input class="comment" maxlength="2000" size="60"
+      placeholder="Why (optional; kept with the decision for the reviewers)"></p>` : ""}
     ${ownEmergency ? `<div class="actions"><button class="approve">Approve</button>
       <p class="muted own-emergency">This emergency mitigation is about your own activity: only someone else can
       reject or modify it. If this was you, ask an operator or your security team.</p></div>` : ""}
@@ -95,14 +106,17 @@ async function showIncident(id) {
       status <strong>${esc(i.status)}</strong></p>
     <div class="card"><h3>${note ? esc(note.subject) : "Explanation"}</h3>
       <pre class="explanation" id="explanation">${esc(note ? note.body : JSON.stringify(i.explanation, null, 2))}</pre></div>
-    <h3>What was done</h3>${d.mitigations.map(mitigationCard).join("")}
+    <h3>What was done</h3>${d.mitigations.map(m => mitigationCard(m, (d.decisions || [])
+      .filter(x => x.mitigationId === m.mitigation.mitigationId))).join("")}
     <p><a href="#history/${encodeURIComponent(i.principal || "")}/${encodeURIComponent(i.tenant || "")}">History of
       ${esc(i.principal)} in ${esc(i.tenant)}</a></p>`;
   view.querySelectorAll(".mitigation").forEach(card => {
     const mid = card.dataset.id;
     const decide = async (what, body) => {
+      const comment = card.querySelector(".comment") ? card.querySelector(".comment").value.trim() : "";
       try {
-        const done = await api("POST", `/v1/mitigations/${encodeURIComponent(mid)}/${what}`, body || {});
+        const done = await api("POST", `/v1/mitigations/${encodeURIComponent(mid)}/${what}`,
+          Object.assign({}, body || {}, comment ? {comment} : {}));
         say(decided(what, done));
         await showIncident(id);
       } catch (e) { say(e.message); }

@@ -153,6 +153,33 @@ class DecisionRoutesTest extends OnEveryBackend {
     }
 
     @Test
+    void theIncidentViewListsEachDecisionWithItsReasonAndAUserReadsOnlyTheirOwnReasons() {
+        Outcome first = api.handle(Assessments.risk(40).ofHost().build()); // u-1's activity
+        Outcome second = api.handle(Assessments.risk(60).ofHost().principal("u-2").later(Duration.ofMinutes(5))
+                .build());
+        assertThat(api.post("/v1/mitigations/" + first.mitigationId() + "/approve", RunningApi.USER_U1,
+                "{\"comment\": \"that was my export job\"}").statusCode()).isEqualTo(200);
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(api.decide(second.mitigationId(), "reject", "{\"comment\": \"HR case 123\"}").statusCode())
+                .isEqualTo(200);
+
+        JsonNode asOperator = RunningApi.json(api.get("/v1/incidents/" + first.incidentId(), RunningApi.OPERATOR));
+        JsonNode asUser = RunningApi.json(api.get("/v1/incidents/" + first.incidentId(), RunningApi.USER_U1));
+
+        assertThat(asOperator.path("decisions")).extracting(d -> d.path("mitigationId").asText() + " "
+                + d.path("decision").asText() + " " + d.path("comment").asText()).containsExactly(
+                        first.mitigationId() + " approve that was my export job",
+                        second.mitigationId() + " reject HR case 123");
+        assertThat(asUser.path("decisions")).extracting(d -> d.path("decision").asText() + " by "
+                + d.path("decidedBy").asText() + ": " + d.path("comment")).containsExactly(
+                        "approve by " + api.store().mitigation(first.mitigationId()).orElseThrow().decidedBy()
+                                + ": \"that was my export job\"",
+                        "reject by " + api.store().mitigation(second.mitigationId()).orElseThrow().decidedBy()
+                                + ": null");
+        assertThat(asUser.path("decisions").get(1).path("decidedAt").asText()).isNotEmpty();
+    }
+
+    @Test
     void theIncidentIsResolvedOnceNothingOfItIsInForceAndARepeatedReleaseChangesNothing() {
         Outcome lockout = api.handle(Assessments.risk(90).later(Duration.ofMinutes(5)).build()); // joins low's incident
         assertThat(lockout.incidentId()).isEqualTo(low.incidentId());

@@ -96,13 +96,18 @@ class WebUiIT {
         assertThat(Files.size(shot)).as("a screenshot of the incident page").isGreaterThan(20_000);
         assertThat(Files.readAllBytes(shot)).startsWith(0x89, 'P', 'N', 'G');
 
+        browser.findElement(By.cssSelector(".mitigation .comment")).sendKeys("planned clean-up, ticket OPS-42");
         browser.findElement(By.cssSelector(".mitigation .reject")).click();
         wait.until(ExpectedConditions.textToBe(By.cssSelector(".mitigation-status"), "rejected"));
         assertThat(browser.findElement(By.id("status")).getText())
                 .isEqualTo("Rejected: every other action was undone. Kept (cannot be undone): rotate_keys.");
+        assertThat(browser.findElement(By.cssSelector(".mitigation .decisions")).getText()).as("the reason stays with it")
+                .contains("reject by olga@acme.example", "planned clean-up, ticket OPS-42");
+        assertThat(browser.findElements(By.cssSelector(".mitigation .comment"))).as("nothing left to decide").isEmpty();
         assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("undone for real").isEqualTo(200);
         assertThat(api.store().mitigation(ofU1.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.REJECTED);
-        assertThat(api.store().feedback()).extracting(FeedbackRecord::decision).containsExactly("reject");
+        assertThat(api.store().feedback()).extracting(FeedbackRecord::decision, FeedbackRecord::comment)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("reject", "planned clean-up, ticket OPS-42"));
 
         browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#history/u-1");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h2"), "History of u-1"));
