@@ -205,6 +205,29 @@ class ScorerEventBodyTest {
     }
 
     @Test
+    void aBodyAnnouncedInAnotherCharsetIsRefusedWith415AndUtf8OrAsciiIsRead() throws Exception {
+        byte[] latin1 = (event("ren\u00e9", 0) + "\n").getBytes(StandardCharsets.ISO_8859_1);
+        for (String type : new String[] {"application/x-ndjson; charset=ISO-8859-1", "application/json;charset=\"latin1\""}) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri("/v1/events"))
+                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(latin1)).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(r.statusCode()).as(type).isEqualTo(415);
+            assertThat(json(r).get("error").asText()).as(type).isEqualTo("the Content-Type says charset="
+                    + (type.endsWith("1") ? "ISO-8859-1" : "latin1") + ", but Shadow reads request bodies as UTF-8 "
+                    + "only; send the body in UTF-8 with charset=utf-8, or leave the charset out");
+        }
+        assertThat(server.handed).isEmpty();
+        for (String type : new String[] {"application/x-ndjson; charset=UTF-8", "application/json; charset=us-ascii"}) {
+            HttpResponse<String> ok = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri("/v1/events"))
+                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString(event("u-1", type.length()) + "\n")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).as(type + ": " + ok.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aBatchWrappedInAnObjectIsNamedAsSuch() throws Exception {
         for (String body : new String[] {"{\"events\":[" + event("u-1", 0) + "]}",
                 "{\n  \"events\": [\n    " + event("u-1", 0) + "\n  ]\n}\n"}) {

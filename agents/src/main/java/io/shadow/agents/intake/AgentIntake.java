@@ -153,6 +153,11 @@ public final class AgentIntake implements AutoCloseable {
                         + "batches"));
                 return;
             }
+            String charset = Utf8Text.foreignCharset(ex.getRequestHeaders().getFirst("Content-Type"));
+            if (charset != null) {
+                send(ex, 415, error(415, Utf8Text.charsetRefusal(charset) + "; nothing was kept"));
+                return;
+            }
             accept(ex, body);
         }
     }

@@ -451,6 +451,22 @@ class AgentIntakeTest {
                 .containsExactly("files-api-1", "files-api-4", "files-api-6", "files-api-7");
     }
 
+    @Test
+    void aBodyAnnouncedInAnotherCharsetIsRefusedWith415AndNothingIsKept() throws Exception {
+        start(ROOMY);
+        HttpResponse<String> latin1 = post(event(1) + "\n", "Authorization", "Bearer " + TOKEN, "Content-Type",
+                "application/x-ndjson; charset=windows-1252");
+        HttpResponse<String> utf8 = post(event(2) + "\n", "Authorization", "Bearer " + TOKEN, "Content-Type",
+                "application/x-ndjson; charset=utf-8");
+
+        assertThat(latin1.statusCode()).as(latin1.body()).isEqualTo(415);
+        assertThat(json(latin1).path("error").asText()).isEqualTo("the Content-Type says charset=windows-1252, but "
+                + "Shadow reads request bodies as UTF-8 only; send the body in UTF-8 with charset=utf-8, or leave the "
+                + "charset out; nothing was kept");
+        assertThat(utf8.statusCode()).as(utf8.body()).isEqualTo(200);
+        assertThat(spooledAfterRestart()).extracting(ActivityEvent::eventId).containsExactly("files-api-2");
+    }
+
     private HttpResponse<String> health() throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + intake.port() + "/health")).build(),
                 HttpResponse.BodyHandlers.ofString());

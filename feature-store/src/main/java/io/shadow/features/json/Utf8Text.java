@@ -93,4 +93,36 @@ public final class Utf8Text {
                 + "begin or continue a UTF-8 character; send the events as UTF-8 text (a field holding other bytes "
                 + "must be encoded, e.g. as base64 or hex)";
     }
+
+    /**
+     * The charset {@code contentType} names when it is neither UTF-8 nor its subset US-ASCII, else null
+     * (also for no header or no charset). Shadow reads every request body as UTF-8: a body announced in
+     * another charset would be read as something the sender did not mean (or, by a reader honouring the
+     * header, differently by different routes), so it is refused with {@link #charsetRefusal}.
+     */
+    public static String foreignCharset(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        for (String param : contentType.split(";")) {
+            String p = param.trim();
+            int eq = p.indexOf('=');
+            if (eq < 0 || !p.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+                continue;
+            }
+            String cs = p.substring(eq + 1).trim();
+            if (cs.length() >= 2 && cs.startsWith("\"") && cs.endsWith("\"")) {
+                cs = cs.substring(1, cs.length() - 1);
+            }
+            String n = cs.toLowerCase(java.util.Locale.ROOT);
+            return n.equals("utf-8") || n.equals("utf8") || n.equals("us-ascii") || n.equals("ascii") ? null : cs;
+        }
+        return null;
+    }
+
+    /** What a 415 says of a body announced in {@code charset} ({@link #foreignCharset}). */
+    public static String charsetRefusal(String charset) {
+        return "the Content-Type says charset=" + charset + ", but Shadow reads request bodies as UTF-8 only; "
+                + "send the body in UTF-8 with charset=utf-8, or leave the charset out";
+    }
 }

@@ -119,6 +119,11 @@ public final class ServiceApp {
             cfg.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
             cfg.routes.beforeMatched(ctx -> {
                 authorize(ctx, tokens);
+                String charset = hasBody(ctx) ? io.shadow.features.json.Utf8Text.foreignCharset(
+                        ctx.header("Content-Type")) : null;
+                if (charset != null) {
+                    throw new ApiError(415, io.shadow.features.json.Utf8Text.charsetRefusal(charset));
+                }
                 // the whole body, within server.body-timeout, before any route works on it: a slow
                 // or stalled upload holds a thread for a bounded time, and never a scoring slot
                 readBody(ctx, options);

@@ -55,6 +55,28 @@ class RequestErrorsTest {
     }
 
     @Test
+    void aBodyAnnouncedInAnotherCharsetIsRefusedWith415BeforeAnythingActs() throws Exception {
+        io.shadow.mitigation.engine.Outcome o = api.handle(Assessments.risk(40).build());
+        java.net.http.HttpRequest reject = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + api.port() + "/v1/mitigations/" + o.mitigationId() + "/reject"))
+                .header("Authorization", "Bearer " + RunningApi.OPERATOR)
+                .header("Content-Type", "application/json; charset=ISO-8859-1")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray("{\"comment\": \"Ren\u00e9e's job\"}"
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).build();
+
+        assertThat(error(java.net.http.HttpClient.newHttpClient().send(reject,
+                java.net.http.HttpResponse.BodyHandlers.ofString()), 415)).isEqualToIgnoringCase("the Content-Type says "
+                        + "charset=ISO-8859-1, but Shadow reads request bodies as UTF-8 only; send the body in UTF-8 with "
+                        + "charset=utf-8, or leave the charset out");
+        assertThat(api.store().mitigation(o.mitigationId()).orElseThrow().status()).as("nothing acted")
+                .isEqualTo(io.shadow.mitigation.store.Mitigation.APPLIED);
+        assertThat(api.post("/v1/mitigations/" + o.mitigationId() + "/reject", RunningApi.OPERATOR,
+                "{\"comment\": \"Ren\u00e9e's job\"}").statusCode()).as("UTF-8, as the client sends by default")
+                .isEqualTo(200);
+        assertThat(api.store().feedback()).singleElement().extracting(f -> f.comment()).isEqualTo("Ren\u00e9e's job");
+    }
+
+    @Test
     void malformedJsonIsABadRequestThatSaysWhatIsWrong() throws Exception {
         assertThat(error(api.post("/v1/assessments", RunningApi.SERVICE, "{\"anomaly\": "), 400))
                 .isEqualTo("request body is not valid JSON for this endpoint: unexpected end of input at line 1, "
