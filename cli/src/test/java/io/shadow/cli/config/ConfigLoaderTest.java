@@ -141,6 +141,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aTokenNoAuthorizationHeaderCouldCarryIsRefusedAtStartWithoutShowingIt() {
+        // the header's token is read without the white space around it: these could never sign anyone in
+        for (String token : new String[] {"\"                    \"", "\"op-token-0123456789abcdef   \"",
+            "\"op-token 0123456789abcdef\"", "\"op-token-0123456789\\tabcdef\""}) {
+            assertThatThrownBy(() -> load("auth:\n  tokens: [{name: ops, token: " + token + ", role: operator}]\n"))
+                    .as(token).isInstanceOf(ConfigException.class)
+                    .hasMessage("invalid auth.tokens[ops].token = (hidden); expected a token without white space or "
+                            + "control characters (an 'Authorization: Bearer' header carries one word; e.g. openssl "
+                            + "rand -hex 24)")
+                    .hasMessageNotContaining("op-token");
+        }
+    }
+
+    @Test
     void aSecretOfTheWrongShapeIsNotShownInTheMessage() {
         assertThatThrownBy(() -> load("auth:\n  tokens: [{name: a, token: [s3cr3t-value-0123456789]}]\n"))
                 .isInstanceOf(ConfigException.class)

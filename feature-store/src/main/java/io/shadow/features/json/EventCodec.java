@@ -328,6 +328,11 @@ public final class EventCodec {
         if (t.isIntegralNumber()) {
             return epochMillis(t);
         }
+        if (t.isNumber()) {
+            throw new EventFormatException("time", t + " is not a whole number of epoch milliseconds; send whole "
+                    + "milliseconds (like 1795688130000; epoch seconds × 1000, rounded) or an ISO-8601 instant like "
+                    + "2026-11-25T10:15:30.250Z");
+        }
         Instant at;
         try {
             at = Instant.parse(t.asText());

@@ -419,6 +419,13 @@ class EventCodecTest {
                 + "which looks like epoch seconds").hasMessageContaining("seconds × 1000");
         assertThat(EventCodec.parse(VALID.replace("\"2026-11-25T10:15:30Z\"", "1795688130000")).time())
                 .isEqualTo(Instant.ofEpochSecond(1795688130L));
+
+        for (String fractional : new String[] {"1795688130000.5", "1.79568813e12"}) {
+            EventFormatException e = rejected(VALID.replace("\"2026-11-25T10:15:30Z\"", fractional));
+            assertThat(e.field()).isEqualTo("time");
+            assertThat(e).as(fractional).hasMessageContaining(" is not a whole number of epoch milliseconds; send "
+                    + "whole milliseconds");
+        }
     }
 
     @Test

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The rules the gateway decision endpoint enforces, indexed by principal, resource and host so a
  * decision looks at only the rules that can match. Deny beats throttle beats allow; expired rules
- * are ignored (and removed by the expiry sweep). Throttling is a token bucket per rule: up to
- * {@code perMinute} requests a minute.
+ * are ignored (and removed by the expiry sweep). Throttling counts per rule over a sliding minute: at
+ * most {@code perMinute} requests pass in any 60 seconds, the first of them at once (no burst on top).
  *
  * <p>Tenant ids are compared as they are: {@code ACME} is not {@code acme}. A gateway that names a
  * tenant without rules while a tenant differing only in case has some (most likely a mistyped
@@ -40,7 +40,7 @@ public final class GatewayPolicy {
     private final Map<String, List<Rule>> byPrincipal = new ConcurrentHashMap<>();
     private final Map<String, List<Rule>> byResource = new ConcurrentHashMap<>();
     private final Map<String, List<Rule>> byHost = new ConcurrentHashMap<>();
-    private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private final Map<String, SlidingMinute> buckets = new ConcurrentHashMap<>();
     /**
      * Rules held per tenant, grouped by the tenant in lower case: whether a tenant has rules, and
      * which tenants differ from it only in case, is one look-up.
@@ -81,7 +81,7 @@ public final class GatewayPolicy {
             byHost.computeIfAbsent(key(r.tenant(), r.host()), k -> new CopyOnWriteArrayList<>()).add(r);
         }
         if ("throttle".equals(r.effect())) {
-            buckets.put(r.id(), new TokenBucket(r.perMinute(), clock));
+            buckets.put(r.id(), new SlidingMinute(r.perMinute(), clock));
         }
     }
 
@@ -122,8 +122,13 @@ public final class GatewayPolicy {
                     return new GatewayDecision("deny", r.id(), r.reason(), 0);
                 }
                 if (throttled == null || "allow".equals(throttled.verdict())) {
-                    TokenBucket b = buckets.get(r.id());
+                    SlidingMinute b = buckets.get(r.id());
                     long wait = b == null ? 0 : b.tryTake();
+                    if (wait > 0 && r.expiresAt() != null) {
+                        // the rule ends first: a client told to wait longer would wait for nothing
+                        long ends = (long) Math.ceil(java.time.Duration.between(now, r.expiresAt()).toMillis() / 1000.0);
+                        wait = Math.max(1, Math.min(wait, ends));
+                    }
                     throttled = wait > 0 ? new GatewayDecision("throttle", r.id(), r.reason(), wait)
                             : new GatewayDecision("allow", r.id(), "within the rate limit", 0);
                 }
@@ -217,19 +222,39 @@ public final class GatewayPolicy {
                 && (r.host() == null || r.host().equals(host));
     }
 
-    /** A rule on a resource covers everything under it: {@code /finance} covers {@code /finance/q1.csv}. */
+    /**
+     * A rule on a resource covers everything under it: {@code /finance} covers {@code /finance/q1.csv},
+     * and so does {@code /finance/} (a folder or prefix named with its slash), which also covers
+     * {@code /finance} itself.
+     */
     static boolean within(String resource, String ruleResource) {
-        return resource != null && (resource.equals(ruleResource) || (resource.startsWith(ruleResource)
-                && (ruleResource.endsWith("/") || resource.charAt(ruleResource.length()) == '/')));
+        if (resource == null) {
+            return false;
+        }
+        if (ruleResource.endsWith("/")) {
+            return resource.startsWith(ruleResource)
+                    || resource.length() == ruleResource.length() - 1 && ruleResource.startsWith(resource);
+        }
+        return resource.equals(ruleResource) || (resource.startsWith(ruleResource)
+                && resource.charAt(ruleResource.length()) == '/');
     }
 
-    /** Rules on the resource and on each of its ancestors ({@code a/b/c}, {@code a/b}, {@code a}). */
+    /**
+     * Rules on the resource and on each of its ancestors, with and without the slash that ends a
+     * folder ({@code a/b/c}, {@code a/b/c/}, {@code a/b/}, {@code a/b}, {@code a/}, {@code a}).
+     */
     private List<Rule> resourceRules(String tenant, String resource) {
         if (resource == null || byResource.isEmpty()) {
             return List.of();
         }
         List<Rule> out = new java.util.ArrayList<>(get(byResource, tenant, resource));
-        for (int i = resource.lastIndexOf('/'); i > 0; i = resource.lastIndexOf('/', i - 1)) {
+        if (!resource.endsWith("/")) {
+            out.addAll(get(byResource, tenant, resource + "/"));
+        } else if (resource.length() > 1) {
+            out.addAll(get(byResource, tenant, resource.substring(0, resource.length() - 1)));
+        }
+        for (int i = resource.lastIndexOf('/', resource.length() - 2); i > 0; i = resource.lastIndexOf('/', i - 1)) {
+            out.addAll(get(byResource, tenant, resource.substring(0, i + 1)));
             out.addAll(get(byResource, tenant, resource.substring(0, i)));
         }
         return out;
@@ -247,32 +272,47 @@ public final class GatewayPolicy {
         return tenant == null ? "default" : tenant;
     }
 
-    /** Refills {@code perMinute} tokens a minute, continuously. */
-    private static final class TokenBucket {
-        private final double capacity;
-        private final double perSecond;
+    /**
+     * At most {@code perMinute} requests in any 60 seconds, exactly: the times of the requests let
+     * through in the last minute, oldest first, in a ring that grows with the traffic (never beyond
+     * {@code perMinute} entries), so a rule of 20 a minute holds 20 times and a generous one costs
+     * only what its traffic uses.
+     */
+    static final class SlidingMinute {
+        private static final long MINUTE_NANOS = 60_000_000_000L;
+        private final int perMinute;
         private final Clock clock;
-        private double tokens;
-        private long lastNanos;
+        private long[] times = new long[8];
+        private int head;
+        private int size;
 
-        TokenBucket(int perMinute, Clock clock) {
-            this.capacity = perMinute;
-            this.perSecond = perMinute / 60.0;
+        SlidingMinute(int perMinute, Clock clock) {
+            this.perMinute = perMinute;
             this.clock = clock;
-            this.tokens = perMinute;
-            this.lastNanos = nanos();
         }
 
-        /** 0 if a request may pass now, else the seconds until one may. */
+        /** 0 if a request may pass now (it is counted), else the whole seconds until one may. */
         synchronized long tryTake() {
             long now = nanos();
-            tokens = Math.min(capacity, tokens + (now - lastNanos) / 1e9 * perSecond);
-            lastNanos = now;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return 0;
+            while (size > 0 && now - times[head] >= MINUTE_NANOS) {
+                head = (head + 1) % times.length;
+                size--;
             }
-            return Math.max(1, (long) Math.ceil((1 - tokens) / perSecond));
+            if (size >= perMinute) {
+                long waitNanos = times[head] + MINUTE_NANOS - now;
+                return Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+            }
+            if (size == times.length) {
+                long[] grown = new long[(int) Math.min((long) perMinute, 2L * times.length)];
+                for (int i = 0; i < size; i++) {
+                    grown[i] = times[(head + i) % times.length];
+                }
+                times = grown;
+                head = 0;
+            }
+            times[(head + size) % times.length] = now;
+            size++;
+            return 0;
         }
 
         private long nanos() {

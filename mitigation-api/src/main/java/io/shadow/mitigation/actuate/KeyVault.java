@@ -98,7 +98,8 @@ public final class KeyVault implements Actuator {
         }
         AccessKey k = found.get();
         if (!k.tenant().equals(tenant)) {
-            return refused("access key " + k.keyId() + " was issued for another tenant than '" + tenant
+            // no key id: a gateway of one tenant learns nothing of another tenant's keys
+            return refused("the access key in X-Shadow-Key was not issued for tenant '" + tenant
                     + "'; a key authenticates only at the gateway of its own tenant");
         }
         return switch (k.status()) {

@@ -185,10 +185,12 @@ public final class MitigationRoutes {
      * and maps 403 with {@code X-Shadow-Decision: throttle} back to 429 itself.
      */
     private void decision(Context ctx) {
-        String principal = firstNonNull(ctx.header("X-Shadow-Principal"), ctx.queryParam("principal"));
-        String resource = firstNonNull(ctx.header("X-Shadow-Resource"), ctx.queryParam("resource"));
-        String host = firstNonNull(ctx.header("X-Shadow-Host"), ctx.queryParam("host"));
-        String tenant = firstNonNull(ctx.header("X-Shadow-Tenant"), ctx.queryParam("tenant"));
+        String principal = GatewayInput.value(ctx, "X-Shadow-Principal", "principal");
+        String resource = GatewayInput.value(ctx, "X-Shadow-Resource", "resource");
+        String host = GatewayInput.value(ctx, "X-Shadow-Host", "host");
+        String tenant = GatewayInput.value(ctx, "X-Shadow-Tenant", "tenant");
+        String key = GatewayInput.value(ctx, "X-Shadow-Key", null);
+        String throttleStatus = GatewayInput.value(ctx, "X-Shadow-Throttle-Status", null);
         Caller c = ServiceApp.caller(ctx);
         if ((tenant == null || tenant.isBlank()) && c.role() == Role.GATEWAY && c.tenant() != null) {
             tenant = c.tenant(); // a gateway token bound to one tenant decides for it
@@ -203,14 +205,13 @@ public final class MitigationRoutes {
                     + (c.role() == Role.GATEWAY ? "; give this gateway a token of tenant " + tenant + ", or one bound "
                             + "to no tenant" : "; ask with a gateway token (role gateway)"));
         }
-        GatewayDecision d = engine.actuators().gatekeeper().decide(tenant, principal, resource, host,
-                ctx.header("X-Shadow-Key"));
+        GatewayDecision d = engine.actuators().gatekeeper().decide(tenant, principal, resource, host, key);
         if (d.retryAfterSeconds() > 0) {
             ctx.header("Retry-After", Long.toString(d.retryAfterSeconds()));
         }
         ctx.header("X-Shadow-Decision", d.verdict());
         int status = d.httpStatus();
-        if (status == 429 && "403".equals(ctx.header("X-Shadow-Throttle-Status"))) {
+        if (status == 429 && "403".equals(throttleStatus)) {
             status = 403;
         }
         ctx.status(status).json(d);
@@ -326,9 +327,5 @@ public final class MitigationRoutes {
             throw new ApiError(400, "query parameter '" + param + "' is required");
         }
         return v;
-    }
-
-    private static String firstNonNull(String a, String b) {
-        return a != null ? a : b;
     }
 }

@@ -28,6 +28,19 @@ public final class ServiceApp {
     public static final String CALLER = "shadow.caller";
     private static final String ERROR_WRITTEN = "shadow.error-written";
     private static final String BEARER_REALM = "Bearer realm=\"shadow\"";
+    /**
+     * Connections the operating system queues for the service before it accepts them (Jetty's default,
+     * 50, dropped connections of a gateway opening many at once, which nginx then answered 500 after its
+     * 1 s connect timeout). The kernel caps it (net.core.somaxconn).
+     */
+    static final int ACCEPT_QUEUE = 1024;
+    /**
+     * The request line and headers Shadow reads (Jetty's default is 8 KiB): a gateway forwards what its
+     * client sent (a path, an access key) of up to 8 KiB each in nginx, and an answer of 431 to such a
+     * request would be an error the client can provoke (a fail-open gateway lets those through).
+     */
+    static final int MAX_HEADER_BYTES = 32 * 1024;
+
     /** Retry-After of a 503 answered while the mitigation store is unavailable. */
     static final int STORE_RETRY_AFTER_SECONDS = 5;
     public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -110,7 +123,21 @@ public final class ServiceApp {
                 // Javalin puts its servlet context inside: stop() lets the requests it counts finish
                 server.setHandler(new org.eclipse.jetty.server.handler.GracefulHandler());
                 server.setStopTimeout(options.stopTimeout().toMillis());
+                // every connector (Javalin's default one is added at start) queues ACCEPT_QUEUE connections
+                server.addEventListener(new org.eclipse.jetty.util.component.Container.Listener() {
+                    @Override
+                    public void beanAdded(org.eclipse.jetty.util.component.Container parent, Object child) {
+                        if (child instanceof org.eclipse.jetty.server.ServerConnector c) {
+                            c.setAcceptQueueSize(ACCEPT_QUEUE);
+                        }
+                    }
+
+                    @Override
+                    public void beanRemoved(org.eclipse.jetty.util.component.Container parent, Object child) {
+                    }
+                });
             });
+            cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
             cfg.jsonMapper(new JavalinJackson(JSON, false));
             cfg.http.maxRequestSize = maxRequestBytes;
             // a path that exists with other methods answers 405 with Allow, not 404

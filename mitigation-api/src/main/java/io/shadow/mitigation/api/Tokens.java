@@ -16,8 +16,29 @@ public final class Tokens {
                 throw new IllegalArgumentException("auth token for '" + byToken.get(t).name()
                         + "' is shorter than 16 characters; use a long random token");
             }
+            String why = unusable(t);
+            if (why != null) {
+                throw new IllegalArgumentException("auth token for '" + byToken.get(t).name() + "' " + why);
+            }
         }
         this.byToken = Map.copyOf(byToken);
+    }
+
+    /**
+     * Why {@code token} could never be presented, or null: an {@code Authorization: Bearer} token is one
+     * word (RFC 6750: letters, digits and {@code -._~+/=}), and white space around it is dropped when
+     * the header is read, so a token holding white space or a control character signs nobody in.
+     */
+    public static String unusable(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+                return "holds white space or a control character (at character " + (i + 1) + "), so no "
+                        + "'Authorization: Bearer' header can carry it; use a random token of letters and digits, "
+                        + "e.g. from openssl rand -hex 24";
+            }
+        }
+        return null;
     }
 
     public Optional<Caller> caller(String token) {

@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What the policy answers a gateway that names a tenant differing only in case from one with rules. */
+/**
+ * What the policy answers: folder rules, rate limits over a sliding minute, and a gateway that names a
+ * tenant differing only in case from one with rules.
+ */
 class GatewayPolicyTest {
     private final ManualClock clock = new ManualClock(Assessments.T0);
     private final GatewayPolicy policy = new GatewayPolicy(clock);
@@ -61,6 +64,67 @@ class GatewayPolicyTest {
             assertThat(logged.get(logged.size() - 1)).isEqualTo("warned about 1024 tenants that differ only in case "
                     + "from a tenant with gateway rules; further ones are not logged, their decisions still say so");
         }
+    }
+
+    private static GatewayPolicy.Rule shutdown(String id, String resource) {
+        return new GatewayPolicy.Rule(id, "deny", "acme", null, resource, null, 0, null, "resource shut down");
+    }
+
+    private static GatewayPolicy.Rule rateLimit(String id, int perMinute, Duration lasts) {
+        return new GatewayPolicy.Rule(id, "throttle", "acme", "u-1", null, null, perMinute,
+                lasts == null ? null : Assessments.T0.plus(lasts), "rate limited");
+    }
+
+    @Test
+    void aRuleOnAFolderNamedWithItsSlashCoversWhatIsUnderItAndTheFolderItself() {
+        policy.add(shutdown("r-1", "/shared/"));
+        policy.add(shutdown("r-2", "s3://acme-hr/payroll/"));
+        policy.add(shutdown("r-3", "/finance"));
+
+        for (String denied : List.of("/shared/", "/shared", "/shared/x.txt", "/shared/a/b/c", "s3://acme-hr/payroll/2026.csv",
+                "/finance/", "/finance/q1.csv")) {
+            assertThat(policy.decide("acme", "u-1", denied, null).verdict()).as(denied).isEqualTo("deny");
+        }
+        for (String allowed : List.of("/sharedx", "/shared.txt", "/other/shared/x", "s3://acme-hr/payrollx",
+                "/financial", "/")) {
+            assertThat(policy.decide("acme", "u-1", allowed, null).verdict()).as(allowed).isEqualTo("allow");
+        }
+    }
+
+    @Test
+    void aRateLimitLetsAtMostPerMinuteRequestsThroughInAnySixtySeconds() {
+        policy.add(rateLimit("r-1", 20, null));
+        int passed = 0;
+        // one request every 0.25 s for two minutes
+        java.util.ArrayDeque<Integer> window = new java.util.ArrayDeque<>();
+        for (int i = 0; i < 480; i++) {
+            if (policy.decide("acme", "u-1", null, null).verdict().equals("allow")) {
+                passed += i < 240 ? 1 : 0;
+                window.add(i);
+            }
+            while (!window.isEmpty() && window.peek() <= i - 240) {
+                window.poll();
+            }
+            assertThat(window.size()).as("requests let through in the 60 s up to request " + i).isLessThanOrEqualTo(20);
+            clock.advance(Duration.ofMillis(250));
+        }
+        assertThat(passed).as("in the first minute").isEqualTo(20);
+    }
+
+    @Test
+    void retryAfterIsTheTimeUntilARequestPassesButNeverBeyondTheRulesEnd() {
+        policy.add(rateLimit("r-1", 1, Duration.ofSeconds(10)));
+        assertThat(policy.decide("acme", "u-1", null, null).verdict()).isEqualTo("allow");
+        clock.advance(Duration.ofMillis(1500));
+
+        GatewayDecision throttled = policy.decide("acme", "u-1", null, null);
+        assertThat(throttled.verdict()).isEqualTo("throttle");
+        assertThat(throttled.retryAfterSeconds()).as("the rule ends in 8.5 s, the minute in 58.5 s").isEqualTo(9);
+
+        policy.add(rateLimit("r-1", 1, null));
+        assertThat(policy.decide("acme", "u-1", null, null).verdict()).isEqualTo("allow");
+        clock.advance(Duration.ofMillis(1500));
+        assertThat(policy.decide("acme", "u-1", null, null).retryAfterSeconds()).isEqualTo(59);
     }
 
     /** {@code s} with the case of its letters flipped where the bits of {@code n} say. */

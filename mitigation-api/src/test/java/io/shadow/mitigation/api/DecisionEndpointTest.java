@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,12 +54,52 @@ class DecisionEndpointTest {
         }
         HttpResponse<String> throttled = api.decision("u-1", OTHER_BUCKET);
         RunningApi.assertVerdict(throttled, 429, "throttle", "rate limited");
-        assertThat(throttled.headers().firstValue("Retry-After")).hasValue("3");
+        assertThat(throttled.headers().firstValue("Retry-After")).as("when the first of the 20 leaves the minute")
+                .hasValue("60");
         assertThat(api.decision("u-2", Assessments.BUCKET).statusCode()).isEqualTo(200);
 
-        clock.advance(Duration.ofSeconds(3));
-        assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("one token refilled").isEqualTo(200);
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("still 20 in the last minute")
+                .isEqualTo(429);
+        clock.advance(Duration.ofSeconds(1));
+        for (int i = 1; i <= 20; i++) {
+            assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("next minute, request %d", i)
+                    .isEqualTo(200);
+        }
         assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void whatAGatewaySaysIsReadOnceAndAsUtf8() {
+        startWithDefaults();
+        api.handle(Assessments.risk(90).principal("j\u00fcrgen").on(io.shadow.features.ResourceType.DATA_STORAGE,
+                "/b\u00fccher").build());
+        // sent as UTF-8 bytes, as nginx sends the X-User it got and the decoded path
+        Map.Entry<Integer, String> locked = api.rawDecision("X-Shadow-Tenant: acme", "X-Shadow-Principal: j\u00fcrgen");
+        Map.Entry<Integer, String> shut = api.rawDecision("X-Shadow-Tenant: acme", "X-Shadow-Principal: bob",
+                "X-Shadow-Resource: /b\u00fccher/2026.pdf");
+        Map.Entry<Integer, String> other = api.rawDecision("X-Shadow-Tenant: acme", "X-Shadow-Principal: j\u00fcrgen2");
+
+        assertThat(locked.getKey()).as(locked.getValue()).isEqualTo(403);
+        assertThat(locked.getValue()).contains("\"reason\":\"user locked out\"");
+        assertThat(shut.getKey()).as(shut.getValue()).isEqualTo(403);
+        assertThat(shut.getValue()).contains("\"reason\":\"resource shut down\"");
+        assertThat(other.getKey()).as(other.getValue()).isEqualTo(200);
+
+        // a line a client slipped in before the gateway's own (nginx's decoded $uri holding %0d%0a)
+        for (String twice : List.of("X-Shadow-Host", "X-Shadow-Key", "X-Shadow-Principal", "X-Shadow-Tenant",
+                "X-Shadow-Resource", "X-Shadow-Throttle-Status")) {
+            HttpResponse<String> r = api.decisionWith("X-Shadow-Tenant", "acme", "X-Shadow-Principal", "bob", twice, "a",
+                    twice, "b");
+            assertThat(r.statusCode()).as(twice + ": " + r.body()).isEqualTo(400);
+            assertThat(RunningApi.json(r).path("error").asText()).startsWith(twice + " was sent ")
+                    .contains(" times; a decision needs it once.");
+        }
+        HttpResponse<String> query = api.get("/v1/decision?tenant=acme&principal=bob&principal=j%C3%BCrgen",
+                RunningApi.SERVICE);
+        assertThat(query.statusCode()).as(query.body()).isEqualTo(400);
+        assertThat(RunningApi.json(query).path("error").asText()).isEqualTo("query parameter 'principal' was given 2 "
+                + "times; a decision needs it once");
     }
 
     @Test

@@ -140,6 +140,29 @@ public final class RunningApi implements AutoCloseable {
         return send(b.GET().build());
     }
 
+    /**
+     * Asks the gateway decision endpoint over a plain socket with these header lines as UTF-8 bytes, as
+     * nginx sends them ({@link java.net.http.HttpClient} sends '?' for every character beyond ASCII);
+     * the answer's status and body.
+     */
+    public java.util.Map.Entry<Integer, String> rawDecision(String... headerLines) {
+        StringBuilder req = new StringBuilder("GET /v1/decision HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                + "Authorization: Bearer " + SERVICE + "\r\n");
+        for (String line : headerLines) {
+            req.append(line).append("\r\n");
+        }
+        req.append("\r\n");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(req.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int status = Integer.parseInt(answer.substring(9, 12));
+            return java.util.Map.entry(status, answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Asks the gateway decision endpoint with exactly these headers (name, value, ...), as a gateway would. */
     public HttpResponse<String> decisionWith(String... headers) {
         HttpRequest.Builder b = request("/v1/decision", SERVICE);

@@ -54,7 +54,9 @@ class NginxGatewayIT {
             cfg.startup.showJavalinBanner = false;
             cfg.routes.get("/*", ctx -> {
                 upstreamHits.incrementAndGet();
-                ctx.result("hello " + ctx.header("X-User") + " from " + ctx.path());
+                java.util.List<String> keys = java.util.Collections.list(ctx.req().getHeaders("X-Api-Key"));
+                ctx.result("hello " + ctx.header("X-User") + " from " + ctx.path()
+                        + (keys.isEmpty() ? "" : " with keys " + keys));
             });
         }).start("127.0.0.1", 0);
         // the test client's address is the default assessment's host, as an operator would map it
@@ -102,6 +104,65 @@ class NginxGatewayIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
+    /** A request through nginx written byte for byte (HttpClient cannot send a raw path or UTF-8 headers). */
+    private String raw(String requestLineAndHeaders) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", nginx.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write((requestLineAndHeaders + "Host: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(nginx.errorLog(), e);
+        }
+    }
+
+    @Test
+    void aClientCannotAddToShadowsQuestionNorPassAKeyShadowDidNotJudge() {
+        KeyVault.IssuedKey key = api.service().engine().actuators().keys().issue(Assessments.TENANT, "u-1");
+        Outcome isolated = api.handle(Assessments.risk(60).host(CLIENT_HOST).on(ResourceType.COMPUTE, "i-0abc").build());
+        assertThat(get("u-2", "/hello").statusCode()).as(nginx.errorLog()).isEqualTo(403);
+        int hits = upstreamHits.get();
+
+        // %0d%0a in the path decodes to a line break: a header line of the client's own in Shadow's question
+        String injected = raw("GET /hello%0d%0aX-Shadow-Host:%20elsewhere HTTP/1.1\r\nX-User: u-2\r\n");
+        assertThat(injected).startsWith("HTTP/1.1 400");
+        assertThat(upstreamHits.get()).as("the application never saw it").isEqualTo(hits);
+        reject(isolated);
+
+        api.handle(Assessments.risk(90).principal("j\u00fcrgen").on(ResourceType.DATA_STORAGE, "/b\u00fccher").build());
+        assertThat(raw("GET /x HTTP/1.1\r\nX-User: u-3\r\n")).startsWith("HTTP/1.1 200");
+        // jürgen's name and the path as UTF-8 bytes, as nginx passes them on: locked out, shut down
+        assertThat(raw("GET /x HTTP/1.1\r\nX-User: j\u00fcrgen\r\n")).startsWith("HTTP/1.1 403");
+        assertThat(raw("GET /b%C3%BCcher/2026.pdf HTTP/1.1\r\nX-User: u-3\r\n")).startsWith("HTTP/1.1 403");
+
+        api.handle(Assessments.risk(90).principal("u-1").on(ResourceType.DATA_STORAGE, "/other").build());
+        // two keys: Shadow judges the first (one it never issued: no say), the application gets only that one
+        HttpResponse<String> twoKeys = get("u-2", "/hello", "X-Api-Key", "app-own-key-1", "X-Api-Key", key.secret());
+        assertThat(twoKeys.statusCode()).as(nginx.errorLog()).isEqualTo(200);
+        assertThat(twoKeys.body()).isEqualTo("hello u-2 from /hello with keys [app-own-key-1]");
+        assertThat(get("u-2", "/hello", "X-Api-Key", key.secret()).statusCode()).as("the locked-out owner's key alone")
+                .isEqualTo(403);
+    }
+
+    @Test
+    void theDocumentedFailOpenPassesOnlyWhenShadowIsUnreachableNeverOnAnAnswerAClientCanProvoke() throws IOException {
+        nginx.close();
+        nginx = NginxProcess.start(TestEnv.require("SHADOW_TEST_NGINX"), dir.resolve("nginx-open"), Map.of(
+                "APP_UPSTREAM", "127.0.0.1:" + app.port(), "SHADOW_API", "127.0.0.1:" + api.port(),
+                "SHADOW_GATEWAY_TOKEN", RunningApi.GATEWAY, "SHADOW_TENANT", Assessments.TENANT), Map.of(), true);
+        mitigate(90); // u-1 locked out, the reports shut down
+
+        assertThat(get("u-1", "/hello").statusCode()).as(nginx.errorLog()).isEqualTo(403);
+        String oversized = "k".repeat(7000); // nginx takes header lines up to 8 KiB
+        assertThat(get("u-1", "/hello", "X-Api-Key", oversized).statusCode()).as("an oversized key is still judged")
+                .isEqualTo(403);
+
+        api.close();
+        api = null;
+        HttpResponse<String> down = get("u-1", "/hello");
+        assertThat(down.statusCode()).as("Shadow unreachable: the documented fail-open lets it through").isEqualTo(200);
+    }
+
     @Test
     void aRateLimitedPrincipalGets429BeyondItsRateAnd200AfterUndo() {
         HttpResponse<String> before = get("u-1", REPORTS + "/q1.csv");
@@ -116,7 +177,8 @@ class NginxGatewayIT {
         int hits = upstreamHits.get();
         HttpResponse<String> throttled = get("u-1", "/elsewhere");
         assertThat(throttled.statusCode()).as(throttled.body()).isEqualTo(429);
-        assertThat(throttled.headers().firstValue("Retry-After")).hasValue("3");
+        assertThat(throttled.headers().firstValue("Retry-After")).as("the first of the minute's 20 leaves it then")
+                .hasValue("60");
         assertThat(throttled.body()).contains("rate limited by Shadow");
         assertThat(upstreamHits.get()).as("a throttled request never reaches the application").isEqualTo(hits);
         assertThat(get("u-2", REPORTS).statusCode()).as("other principals pass").isEqualTo(200);

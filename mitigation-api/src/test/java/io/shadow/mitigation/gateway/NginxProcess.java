@@ -33,8 +33,21 @@ final class NginxProcess implements AutoCloseable {
     /** With {@code hosts} (client address → host name) entered in the file's host map, as its comment says. */
     static NginxProcess start(String nginx, Path dir, Map<String, String> placeholders, Map<String, String> hosts)
             throws IOException {
+        return start(nginx, dir, placeholders, hosts, false);
+    }
+
+    /** With {@code failOpen}, the file's fail-open line uncommented, as its comment says to. */
+    static NginxProcess start(String nginx, Path dir, Map<String, String> placeholders, Map<String, String> hosts,
+            boolean failOpen) throws IOException {
         int port = freePort();
         String shadow = Files.readString(Path.of("..", "docs", "nginx-shadow.conf"));
+        String failOpenLine = "# error_page 502 504 = @shadow_unreachable;";
+        if (failOpen) {
+            if (!shadow.contains(failOpenLine)) {
+                throw new IllegalStateException("docs/nginx-shadow.conf has no line '" + failOpenLine + "'");
+            }
+            shadow = shadow.replace(failOpenLine, failOpenLine.substring(2));
+        }
         String mapDefault = "    default $remote_addr;\n";
         if (!hosts.isEmpty() && !shadow.contains(mapDefault)) {
             throw new IllegalStateException("docs/nginx-shadow.conf has no host map with '" + mapDefault.trim() + "'");
