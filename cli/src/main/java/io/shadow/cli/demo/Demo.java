@@ -123,7 +123,8 @@ public final class Demo {
         }
         say("%d reviewed episodes loaded (%d confirmed incidents, %d rejected false alarms) into %s",
                 w.pastIncidents().size(), w.pastIncidents().stream().filter(p -> p.confirmed()).count(),
-                w.pastIncidents().stream().filter(p -> !p.confirmed()).count(), paths.jdbcUrl());
+                w.pastIncidents().stream().filter(p -> !p.confirmed()).count(),
+                io.shadow.features.config.Credentials.redact(paths.jdbcUrl()));
 
         header("Nightly run on Spark " + options.sparkMaster());
         SparkSession spark = SparkSessions.create("shadow-demo", options.sparkMaster(), 4);

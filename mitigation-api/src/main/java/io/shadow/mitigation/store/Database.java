@@ -2,6 +2,7 @@ package io.shadow.mitigation.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.shadow.features.config.Credentials;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,8 +40,8 @@ public final class Database implements Closeable {
 
     private static HikariDataSource pool(String jdbcUrl, String user, String password) {
         if (jdbcUrl == null || !(jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.startsWith("jdbc:postgresql:"))) {
-            throw new IllegalArgumentException("store.jdbc-url '" + jdbcUrl + "' is not supported; use "
-                    + "jdbc:h2:file:/path/to/shadow (default) or jdbc:postgresql://host:5432/db");
+            throw new IllegalArgumentException("store.jdbc-url '" + Credentials.redact(jdbcUrl) + "' is not supported; "
+                    + "use jdbc:h2:file:/path/to/shadow (default) or jdbc:postgresql://host:5432/db");
         }
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(jdbcUrl);
@@ -55,8 +56,8 @@ public final class Database implements Closeable {
         try {
             return new HikariDataSource(cfg);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot connect to the mitigation store at " + jdbcUrl + ": "
-                    + rootMessage(e) + "; check store.jdbc-url, store.user and store.password", e);
+            throw new IllegalStateException("cannot connect to the mitigation store at " + Credentials.redact(jdbcUrl)
+                    + ": " + rootMessage(e) + "; check store.jdbc-url, store.user and store.password", e);
         }
     }
 
@@ -78,7 +79,8 @@ public final class Database implements Closeable {
             Files.createDirectories(folder);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the folder " + folder + " of the mitigation store at "
-                    + jdbcUrl + " (" + e + "); check store.jdbc-url, or data-dir when store.jdbc-url is empty", e);
+                    + Credentials.redact(jdbcUrl) + " (" + e + "); check store.jdbc-url, or data-dir when "
+                    + "store.jdbc-url is empty", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.shadow.spark.feedback;
 
+import io.shadow.features.config.Credentials;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
@@ -60,10 +61,10 @@ record MitigationStoreTables(String jdbcUrl, Properties props) {
                     || e.getErrorCode() == ErrorCode.DATABASE_NOT_FOUND_1) {
                 return Optional.of("no mitigation store yet at " + location());
             }
-            throw new IllegalStateException("cannot open the mitigation store at " + jdbcUrl + ": " + e.getMessage()
-                    + "; check store.jdbc-url, store.user and store.password", e);
+            throw new IllegalStateException("cannot open the mitigation store at " + Credentials.redact(jdbcUrl) + ": "
+                    + e.getMessage() + "; check store.jdbc-url, store.user and store.password", e);
         } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("no H2 driver on the classpath for " + jdbcUrl, e);
+            throw new IllegalStateException("no H2 driver on the classpath for " + Credentials.redact(jdbcUrl), e);
         }
     }
 
@@ -83,7 +84,7 @@ record MitigationStoreTables(String jdbcUrl, Properties props) {
     private String location() {
         String u = jdbcUrl.split(";", 2)[0];
         if (!h2(u) || u.startsWith("jdbc:h2:mem:") || u.startsWith("jdbc:h2:tcp:") || u.startsWith("jdbc:h2:ssl:")) {
-            return u;
+            return Credentials.redact(u);
         }
         String path = u.substring("jdbc:h2:".length());
         return (path.startsWith("file:") ? path.substring("file:".length()) : path) + ".mv.db";
@@ -111,12 +112,13 @@ record MitigationStoreTables(String jdbcUrl, Properties props) {
                 try {
                     held.close();
                 } catch (SQLException e) {
-                    throw new IllegalStateException("cannot close the mitigation store at " + jdbcUrl, e);
+                    throw new IllegalStateException("cannot close the mitigation store at "
+                            + Credentials.redact(jdbcUrl), e);
                 }
             };
         } catch (ClassNotFoundException | SQLException e) {
-            throw new IllegalStateException("cannot open the mitigation store at " + jdbcUrl + ": " + e.getMessage()
-                    + "; check store.jdbc-url, store.user and store.password", e);
+            throw new IllegalStateException("cannot open the mitigation store at " + Credentials.redact(jdbcUrl) + ": "
+                    + e.getMessage() + "; check store.jdbc-url, store.user and store.password", e);
         }
     }
 

@@ -44,7 +44,9 @@ public final class NightlySubmit {
                                        http(s):// URI (default: 'registry' beside a file:// warehouse)
               --landing URI            landing zone event files (default: <warehouse>/landing/events)
               --store-jdbc-url URL     mitigation store for the feedback import (default: no feedback import)
-              --store-user USER        --store-password PASSWORD
+              --store-user USER        the store's password from the environment: SHADOW_STORE_PASSWORD
+                                       (--store-password PASSWORD still works, but every local user
+                                       sees it in ps and schedulers log it)
               --threat-feed FILE       blocklist file, repeatable
               --taxii-url URL          TAXII 2.1 discovery endpoint to sync (default: none)
               --taxii-collection ID    collection id or title, repeatable (default: every readable one)
@@ -156,10 +158,24 @@ public final class NightlySubmit {
         // the agents' landing-zone layout: event files under <landing zone>/events
         String landing = one(opts, "--landing") != null ? one(opts, "--landing") : catalog.landingZone() + "events";
         return new NightlyConfig(catalog, landing, one(opts, "--store-jdbc-url"), one(opts, "--store-user"),
-                one(opts, "--store-password"), registry, feeds, taxii(opts, env), DetectorConfig.defaults(),
+                storePassword(opts, env), registry, feeds, taxii(opts, env), DetectorConfig.defaults(),
                 ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults(), maxTransferBytes(opts),
                 one(opts, "--default-tenant"), positiveDuration(opts, "--intel-max-held", "P7D", "PT36H"),
                 positiveDuration(opts, "--review-window", "P30D", "P14D"));
+    }
+
+    /**
+     * The store's password: SHADOW_STORE_PASSWORD (as for bin/shadow), or --store-password, which a
+     * command line shows to every local user; given both, they must agree.
+     */
+    static String storePassword(Map<String, List<String>> opts, Map<String, String> env) {
+        String fromEnv = env.get("SHADOW_STORE_PASSWORD");
+        String fromArgs = one(opts, "--store-password");
+        if (fromEnv != null && !fromEnv.isEmpty() && fromArgs != null && !fromArgs.equals(fromEnv)) {
+            throw new IllegalArgumentException("--store-password and SHADOW_STORE_PASSWORD differ; give the password "
+                    + "once, in SHADOW_STORE_PASSWORD (a command line is visible to every local user)");
+        }
+        return fromEnv != null && !fromEnv.isEmpty() ? fromEnv : fromArgs;
     }
 
     private static java.time.Duration positiveDuration(Map<String, List<String>> opts, String option,

@@ -10,8 +10,10 @@ import java.util.List;
 
 /**
  * What a step that rewrites one table wrote (features, baselines, novelty profiles): in {@code
- * report.json} {@code {"table": "silver/features", "rows": 61752, "date": "2026-11-24"}}, in the
- * progress line and {@code report.txt} {@code 61,752 feature rows for 2026-11-24}.
+ * report.json} {@code {"table": "silver/features", "rows": 61752, "unit": "feature row", "date":
+ * "2026-11-24"}}, in the progress line and {@code report.txt} {@code 61,752 feature rows for 2026-11-24}.
+ * {@code rows} counts {@code unit}s, which are not always the table's rows: the baselines step counts
+ * one per entity and feature, while the table holds one per entity, feature and hour-of-day.
  *
  * @param table the table's path under the warehouse
  * @param date the event date written, or null for every date (or a table not kept per date)
@@ -19,7 +21,7 @@ import java.util.List;
  * @param over what the rows cover, for people: {@code  for 2026-11-24}, {@code , every date} or empty
  */
 public record RowsWritten(String table, long rows, @JsonInclude(JsonInclude.Include.NON_NULL) LocalDate date,
-        @JsonIgnore String unit, @JsonIgnore String over, @JsonIgnore List<String> warnings)
+        String unit, @JsonIgnore String over, @JsonIgnore List<String> warnings)
         implements Figures, StepWarnings {
 
     public RowsWritten {

@@ -414,10 +414,11 @@ class NightlyRunTest {
                 .containsExactly("batches", "events", "quarantined");
         assertThat(json.get("steps").get(2).get("result")).as("the features step's figures as numbers")
                 .isEqualTo(RunFiles.JSON.readTree("{\"table\": \"silver/features\", \"rows\": 61752, "
-                        + "\"date\": \"2026-11-09\"}"));
+                        + "\"unit\": \"feature row\", \"date\": \"2026-11-09\"}"));
         assertThat(RunFiles.JSON.readTree(RunFiles.json(RowsWritten.of("gold/baselines", 3212,
-                "entity-feature baseline")))).isEqualTo(RunFiles.JSON.readTree("{\"table\": \"gold/baselines\", "
-                + "\"rows\": 3212}"));
+                "entity-feature baseline")))).as("what 'rows' counts, as it is not the table's rows")
+                .isEqualTo(RunFiles.JSON.readTree("{\"table\": \"gold/baselines\", \"rows\": 3212, "
+                        + "\"unit\": \"entity-feature baseline\"}"));
         assertThat(RowsWritten.of("gold/baselines", 3212, "entity-feature baseline"))
                 .hasToString("3,212 entity-feature baselines");
         assertThat(RowsWritten.everyDate("silver/features", 1, "feature row")).hasToString("1 feature row, every date");

@@ -35,6 +35,17 @@ class NightlySubmitTest {
     }
 
     @Test
+    void theStorePasswordComesFromTheEnvironmentSoNoCommandLineShowsIt() {
+        assertThat(config(Map.of("SHADOW_STORE_PASSWORD", "hunter2secret"), "--store-jdbc-url",
+                "jdbc:postgresql://db/shadow", "--store-user", "shadow").storePassword()).isEqualTo("hunter2secret");
+        assertThat(config(Map.of(), "--store-jdbc-url", "jdbc:postgresql://db/shadow", "--store-password", "old-way")
+                .storePassword()).as("still accepted").isEqualTo("old-way");
+        assertThatThrownBy(() -> config(Map.of("SHADOW_STORE_PASSWORD", "hunter2secret"), "--store-password", "other"))
+                .hasMessage("--store-password and SHADOW_STORE_PASSWORD differ; give the password once, in "
+                        + "SHADOW_STORE_PASSWORD (a command line is visible to every local user)");
+    }
+
+    @Test
     void withoutATaxiiUrlNothingIsSynced() {
         assertThat(config(Map.of("SHADOW_INTEL_TAXII_TOKEN", "t0ken")).taxii()).isNull();
     }
