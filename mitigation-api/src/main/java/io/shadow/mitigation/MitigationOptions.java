@@ -22,10 +22,13 @@ import java.util.List;
  * @param smtp e-mail notifications; an empty host turns them off
  * @param storeSync how often gateway rules and profiles are brought in line with the store, for several
  *     Shadow processes on one store ({@code mitigation.store-sync}, default 1 s; zero: never)
+ * @param ignorePrincipalCase whether the gateway matches principals whatever their case
+ *     ({@code mitigation.gateway.principal-case: ignore}; default exact), for identity stores that take a
+ *     login in any case (Active Directory, most LDAP): a lock-out of {@code alice} then denies {@code ALICE}
  */
 public record MitigationOptions(Path keyDir, List<Path> encryptionRoots, TableRollback tableRollback,
         List<String> rollbackTables, Duration pinInterval, List<Webhook> webhooks, DeliveryPolicy delivery, Smtp smtp,
-        Duration storeSync) {
+        Duration storeSync, boolean ignorePrincipalCase) {
 
     public MitigationOptions {
         encryptionRoots = List.copyOf(encryptionRoots);
@@ -40,31 +43,36 @@ public record MitigationOptions(Path keyDir, List<Path> encryptionRoots, TableRo
     public static MitigationOptions defaults(Path keyDir) {
         return new MitigationOptions(keyDir, List.of(), null, List.of(), Duration.ofHours(1), List.of(),
                 DeliveryPolicy.DEFAULT, new Smtp("", 25, "shadow@localhost", "", "", false, "", List.of()),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), false);
     }
 
     public MitigationOptions withEncryptionRoots(List<Path> roots) {
         return new MitigationOptions(keyDir, roots, tableRollback, rollbackTables, pinInterval, webhooks, delivery,
-                smtp, storeSync);
+                smtp, storeSync, ignorePrincipalCase);
     }
 
     public MitigationOptions withRollback(TableRollback rollback, List<String> tables, Duration interval) {
         return new MitigationOptions(keyDir, encryptionRoots, rollback, tables, interval, webhooks, delivery, smtp,
-                storeSync);
+                storeSync, ignorePrincipalCase);
     }
 
     public MitigationOptions withWebhooks(List<Webhook> hooks, DeliveryPolicy policy) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, hooks,
-                policy, smtp, storeSync);
+                policy, smtp, storeSync, ignorePrincipalCase);
     }
 
     public MitigationOptions withSmtp(Smtp mail) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
-                delivery, mail, storeSync);
+                delivery, mail, storeSync, ignorePrincipalCase);
+    }
+
+    public MitigationOptions withPrincipalCase(boolean ignore) {
+        return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
+                delivery, smtp, storeSync, ignore);
     }
 
     public MitigationOptions withStoreSync(Duration every) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
-                delivery, smtp, every);
+                delivery, smtp, every, ignorePrincipalCase);
     }
 }

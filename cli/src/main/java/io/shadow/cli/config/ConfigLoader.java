@@ -68,6 +68,8 @@ public final class ConfigLoader {
               max-held: 10000
               held-retry: PT1S
               review-window: P30D
+              gateway:
+                principal-case: exact
               encryption:
                 key-dir: ""
                 roots: []
@@ -144,6 +146,10 @@ public final class ConfigLoader {
         check(c.mitigation().maxHeld() >= 1, "mitigation.max-held", c.mitigation().maxHeld(), "at least 1");
         duration("mitigation.held-retry", c.mitigation().heldRetry());
         duration("mitigation.review-window", c.mitigation().reviewWindow());
+        check(List.of("exact", "ignore").contains(c.mitigation().gateway().principalCase()),
+                "mitigation.gateway.principal-case", c.mitigation().gateway().principalCase(),
+                "exact (the default: 'Alice' is not 'alice') or ignore (for identity stores that accept a login in "
+                        + "any case, such as Active Directory)");
         try {
             io.shadow.cli.runtime.MitigationWiring.options(c, ResolvedPaths.of(c), null);
         } catch (IllegalArgumentException e) {

@@ -105,7 +105,16 @@ public record ShadowConfig(
      *     what the nightly run learns (baselines, novelty profiles, training labels), from when it opened
      */
     public record Mitigation(String incidentWindow, String expirySweep, String storeSync, int maxHeld, String heldRetry,
-            String reviewWindow, Encryption encryption, Rollback rollback, Channels channels) {
+            String reviewWindow, Gateway gateway, Encryption encryption, Rollback rollback, Channels channels) {
+    }
+
+    /**
+     * How the gateway decision endpoint matches requests to rules.
+     *
+     * @param principalCase {@code exact} (default) or {@code ignore}: whether a rule on {@code alice} also
+     *     decides for {@code ALICE}, for identity stores that accept a login in any case
+     */
+    public record Gateway(String principalCase) {
     }
 
     /** encrypt_data: the master key's directory (empty: data-dir/keys) and the only roots it may encrypt under. */

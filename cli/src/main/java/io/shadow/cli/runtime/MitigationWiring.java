@@ -60,7 +60,8 @@ public final class MitigationWiring {
                         ConfigLoader.duration("mitigation.rollback.pin-interval", m.rollback().pinInterval()))
                 .withWebhooks(webhooks, policy)
                 .withSmtp(smtp)
-                .withStoreSync(ConfigLoader.durationOrZero("mitigation.store-sync", m.storeSync()));
+                .withStoreSync(ConfigLoader.durationOrZero("mitigation.store-sync", m.storeSync()))
+                .withPrincipalCase("ignore".equals(m.gateway().principalCase()));
     }
 
     private static URI uri(ShadowConfig.WebhookEntry w) {

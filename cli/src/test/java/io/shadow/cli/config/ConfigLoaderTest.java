@@ -155,6 +155,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theGatewaysPrincipalCaseIsExactOrIgnoreAndNamedWhenWrong() {
+        assertThatThrownBy(() -> load("mitigation:\n  gateway:\n    principal-case: lower\n"))
+                .hasMessageStartingWith("invalid mitigation.gateway.principal-case = lower; expected exact (the "
+                        + "default: 'Alice' is not 'alice') or ignore");
+    }
+
+    @Test
     void aSecretOfTheWrongShapeIsNotShownInTheMessage() {
         assertThatThrownBy(() -> load("auth:\n  tokens: [{name: a, token: [s3cr3t-value-0123456789]}]\n"))
                 .isInstanceOf(ConfigException.class)

@@ -20,7 +20,7 @@ public final class Actuators {
     private final RollbackActuator rollback;
 
     public Actuators(Database db, Clock clock, MitigationOptions options, Outbox outbox) {
-        this.gateway = new GatewayPolicy(clock);
+        this.gateway = new GatewayPolicy(clock, options.ignorePrincipalCase());
         this.agents = new AgentCommands(new CommandStore(db), clock);
         this.keys = new KeyVault(new KeyStore(db), clock);
         this.gatekeeper = new Gatekeeper(gateway, keys);

@@ -27,7 +27,7 @@ public final class Gatekeeper {
         }
         GatewayDecision named = policy.decide(tenant, principal, resource, host);
         String owner = check.owner();
-        if (owner == null || owner.equals(principal) || "deny".equals(named.verdict())) {
+        if (owner == null || policy.samePrincipal(owner, principal) || "deny".equals(named.verdict())) {
             return named;
         }
         GatewayDecision owners = policy.decide(tenant, owner, resource, host);

@@ -36,6 +36,8 @@ public final class GatewayPolicy {
     }
 
     private final Clock clock;
+    /** Principals compared whatever their case (mitigation.gateway.principal-case: ignore). */
+    private final boolean ignorePrincipalCase;
     private final Map<String, Rule> byId = new ConcurrentHashMap<>();
     private final Map<String, List<Rule>> byPrincipal = new ConcurrentHashMap<>();
     private final Map<String, List<Rule>> byResource = new ConcurrentHashMap<>();
@@ -60,8 +62,24 @@ public final class GatewayPolicy {
         }
     }
 
+    /** Principals compared exactly (the default). */
     public GatewayPolicy(Clock clock) {
+        this(clock, false);
+    }
+
+    /** With {@code ignorePrincipalCase}, a rule on {@code alice} also decides for {@code ALICE}. */
+    public GatewayPolicy(Clock clock, boolean ignorePrincipalCase) {
         this.clock = clock;
+        this.ignorePrincipalCase = ignorePrincipalCase;
+    }
+
+    /** Whether {@code a} and {@code b} name the same principal for the gateway (null never does). */
+    public boolean samePrincipal(String a, String b) {
+        return a != null && b != null && (ignorePrincipalCase ? a.equalsIgnoreCase(b) : a.equals(b));
+    }
+
+    private String principalKey(String principal) {
+        return principal == null || !ignorePrincipalCase ? principal : principal.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Adds (or replaces, by id) a rule; writers are serialised, decisions read without a lock. */
@@ -74,7 +92,8 @@ public final class GatewayPolicy {
         String t = tenant(r.tenant());
         rulesByFoldedTenant.computeIfAbsent(folded(t), k -> new ConcurrentHashMap<>()).merge(t, 1, Integer::sum);
         if (r.principal() != null) {
-            byPrincipal.computeIfAbsent(key(r.tenant(), r.principal()), k -> new CopyOnWriteArrayList<>()).add(r);
+            byPrincipal.computeIfAbsent(key(r.tenant(), principalKey(r.principal())), k -> new CopyOnWriteArrayList<>())
+                    .add(r);
         } else if (r.resource() != null) {
             byResource.computeIfAbsent(key(r.tenant(), r.resource()), k -> new CopyOnWriteArrayList<>()).add(r);
         } else if (r.host() != null) {
@@ -112,8 +131,8 @@ public final class GatewayPolicy {
     public GatewayDecision decide(String tenant, String principal, String resource, String host) {
         Instant now = clock.instant();
         GatewayDecision throttled = null;
-        for (List<Rule> rules : List.of(get(byPrincipal, tenant, principal), resourceRules(tenant, resource),
-                get(byHost, tenant, host))) {
+        for (List<Rule> rules : List.of(get(byPrincipal, tenant, principalKey(principal)),
+                resourceRules(tenant, resource), get(byHost, tenant, host))) {
             for (Rule r : rules) {
                 if (!matches(r, principal, resource, host, now)) {
                     continue;
@@ -126,7 +145,7 @@ public final class GatewayPolicy {
                     long wait = b == null ? 0 : b.tryTake();
                     if (wait > 0 && r.expiresAt() != null) {
                         // the rule ends first: a client told to wait longer would wait for nothing
-                        long ends = (long) Math.ceil(java.time.Duration.between(now, r.expiresAt()).toMillis() / 1000.0);
+                        long ends = (java.time.Duration.between(now, r.expiresAt()).toMillis() + 999) / 1000;
                         wait = Math.max(1, Math.min(wait, ends));
                     }
                     throttled = wait > 0 ? new GatewayDecision("throttle", r.id(), r.reason(), wait)
@@ -213,11 +232,11 @@ public final class GatewayPolicy {
         return r.expiresAt() == null || now.isBefore(r.expiresAt());
     }
 
-    private static boolean matches(Rule r, String principal, String resource, String host, Instant now) {
+    private boolean matches(Rule r, String principal, String resource, String host, Instant now) {
         if (!inForce(r, now)) {
             return false;
         }
-        return (r.principal() == null || r.principal().equals(principal))
+        return (r.principal() == null || samePrincipal(r.principal(), principal))
                 && (r.resource() == null || within(resource, r.resource()))
                 && (r.host() == null || r.host().equals(host));
     }

@@ -92,6 +92,23 @@ class GatewayPolicyTest {
     }
 
     @Test
+    void principalsAreComparedExactlyUnlessTheCaseIsToBeIgnored() {
+        policy.add(lockOut("r-1", "acme", "alice", null));
+        GatewayPolicy folding = new GatewayPolicy(clock, true);
+        folding.add(lockOut("r-1", "acme", "Alice", null));
+
+        assertThat(policy.decide("acme", "alice", null, null).verdict()).isEqualTo("deny");
+        assertThat(policy.decide("acme", "ALICE", null, null).verdict()).as("exact, the default").isEqualTo("allow");
+        for (String login : List.of("alice", "ALICE", "aLiCe", "Alice")) {
+            assertThat(folding.decide("acme", login, null, null).verdict()).as(login).isEqualTo("deny");
+        }
+        assertThat(folding.decide("acme", "alicex", null, null).verdict()).isEqualTo("allow");
+        assertThat(folding.decide("ACME", "alice", null, null).verdict()).as("tenants stay exact").isEqualTo("allow");
+        assertThat(folding.samePrincipal("Alice", "aLICE")).isTrue();
+        assertThat(policy.samePrincipal("Alice", "aLICE")).isFalse();
+    }
+
+    @Test
     void aRateLimitLetsAtMostPerMinuteRequestsThroughInAnySixtySeconds() {
         policy.add(rateLimit("r-1", 20, null));
         int passed = 0;
