@@ -188,9 +188,9 @@ public final class ConfigLoader {
         for (ShadowConfig.Token t : tokens) {
             check(t.token() != null && t.token().length() >= 16, "auth.tokens[" + t.name() + "].token", "(hidden)",
                     "a random string of at least 16 characters");
-            check(io.shadow.mitigation.api.Tokens.unusable(t.token()) == null, "auth.tokens[" + t.name() + "].token",
-                    "(hidden)", "a token without white space or control characters (an 'Authorization: Bearer' "
-                            + "header carries one word; e.g. openssl rand -hex 24)");
+            String unusable = io.shadow.mitigation.api.Tokens.unusable(t.token());
+            check(unusable == null, "auth.tokens[" + t.name() + "].token", "(hidden)", "a token of printable ASCII "
+                    + "without white space at either end (it " + unusable + "; e.g. openssl rand -hex 24)");
             io.shadow.mitigation.api.Role role;
             try {
                 role = io.shadow.mitigation.api.Role.fromWire(t.role() == null ? "" : t.role());

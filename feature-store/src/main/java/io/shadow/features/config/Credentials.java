@@ -9,21 +9,30 @@ import java.util.regex.Pattern;
  * never repeat it.
  */
 public final class Credentials {
-    /** {@code user:password@} after {@code //}: the password part. */
-    private static final Pattern USER_INFO = Pattern.compile("(//[^/@:?#;]*:)[^@/?#]*@");
+    /**
+     * {@code user:password@} after {@code //}: the password part, to the last {@code @} of the location
+     * (a password may hold {@code @}, {@code #} or {@code /}, as an S3 secret key does); when that
+     * {@code @} was not the end of a password, more is hidden than needed, never less.
+     */
+    private static final Pattern USER_INFO = Pattern.compile("(//[^/@:?#;\\s]*:)\\S*@");
     /** A parameter naming a secret, in a query ({@code ?a&b}) or after {@code ;} (H2, SQL Server). */
     private static final Pattern SECRET_PARAM = Pattern.compile(
-            "(?i)([?&;](?:password|pwd|passwd|sslpassword|sslkey_password|secret|token|access_token|api_key)=)[^&;#]*");
+            "(?i)([?&;](?:password|pwd|passwd|sslpassword|sslkey_password|secret|token|access_token|api_key)=)"
+                    + "[^&;\\s]*");
 
     private Credentials() {
     }
 
-    /** {@code location} with every password or token in it replaced by {@code ***}; null stays null. */
-    public static String redact(String location) {
-        if (location == null) {
+    /**
+     * {@code text} (a location, or a message quoting one, such as a JDBC driver's) with every password
+     * or token in it replaced by {@code ***}; null stays null.
+     */
+    public static String redact(String text) {
+        if (text == null) {
             return null;
         }
-        String s = USER_INFO.matcher(location).replaceAll("$1***@");
-        return SECRET_PARAM.matcher(s).replaceAll("$1***");
+        // parameters first: a password=p@ss would otherwise look like user information ending at its @
+        String s = SECRET_PARAM.matcher(text).replaceAll("$1***");
+        return USER_INFO.matcher(s).replaceAll("$1***@");
     }
 }

@@ -329,9 +329,9 @@ public final class EventCodec {
             return epochMillis(t);
         }
         if (t.isNumber()) {
-            throw new EventFormatException("time", t + " is not a whole number of epoch milliseconds; send whole "
-                    + "milliseconds (like 1795688130000; epoch seconds × 1000, rounded) or an ISO-8601 instant like "
-                    + "2026-11-25T10:15:30.250Z");
+            throw new EventFormatException("time", t + " is not epoch milliseconds written as a whole number (digits "
+                    + "only, no fraction or exponent); send whole milliseconds (like 1795688130000; epoch seconds × "
+                    + "1000, rounded) or an ISO-8601 instant like 2026-11-25T10:15:30.250Z");
         }
         Instant at;
         try {

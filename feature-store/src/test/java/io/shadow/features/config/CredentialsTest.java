@@ -2,6 +2,7 @@ package io.shadow.features.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -17,9 +18,18 @@ class CredentialsTest {
         "https://alice:hunter2secret@mlflow.example/api?x=1|https://alice:***@mlflow.example/api?x=1",
         "https://taxii.example/api?token=hunter2secret|https://taxii.example/api?token=***",
         "jdbc:postgresql://db:5432/shadow?user=shadow|jdbc:postgresql://db:5432/shadow?user=shadow",
-        "http://mlflow:5000/path@x|http://mlflow:5000/path@x",
-        "hdfs://namenode:8020/warehouse|hdfs://namenode:8020/warehouse"})
+        "hdfs://namenode:8020/warehouse|hdfs://namenode:8020/warehouse",
+        "http://alice:hunter2#se@cret@mlflow:5000/|http://alice:***@mlflow:5000/",
+        "s3a://AKIAEXAMPLE:hunter2/secret+key@bucket/warehouse|s3a://AKIAEXAMPLE:***@bucket/warehouse",
+        "jdbc:sqlserver://db:1433;user=sa;password=hunter2@x#1;encrypt=true|jdbc:sqlserver://db:1433;user=sa;password=***;encrypt=true",
+        "jdbc:postgresql://db/shadow?password=hunter2#x&ssl=true|jdbc:postgresql://db/shadow?password=***&ssl=true",
+        "Unable to parse URL jdbc:postgresql://db:54x/shadow?user=shadow&password=hunter2secret (more)|Unable to parse URL jdbc:postgresql://db:54x/shadow?user=shadow&password=*** (more)"})
     void passwordsAndTokensAreReplacedAndTheRestIsKept(String location, String shown) {
         assertThat(Credentials.redact(location)).isEqualTo(shown).doesNotContain("hunter2");
+    }
+
+    @Test
+    void anAtAfterAPortIsTakenForTheEndOfAPasswordSoMoreIsHiddenNeverLess() {
+        assertThat(Credentials.redact("http://mlflow:5000/path@x")).isEqualTo("http://mlflow:***@x");
     }
 }

@@ -423,8 +423,8 @@ class EventCodecTest {
         for (String fractional : new String[] {"1795688130000.5", "1.79568813e12"}) {
             EventFormatException e = rejected(VALID.replace("\"2026-11-25T10:15:30Z\"", fractional));
             assertThat(e.field()).isEqualTo("time");
-            assertThat(e).as(fractional).hasMessageContaining(" is not a whole number of epoch milliseconds; send "
-                    + "whole milliseconds");
+            assertThat(e).as(fractional).hasMessageContaining(" is not epoch milliseconds written as a whole number "
+                    + "(digits only, no fraction or exponent); send whole milliseconds");
         }
     }
 

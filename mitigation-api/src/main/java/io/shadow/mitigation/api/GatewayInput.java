@@ -10,7 +10,8 @@ import java.util.List;
  * What a gateway says about a request it asks a decision for ({@code X-Shadow-*} headers, or query
  * parameters), read so that it cannot be made to say something else:
  * <ul>
- *   <li>a header (or parameter) given more than once is refused (400), never settled by taking one of
+ *   <li>a header (or parameter) given more than once, or given both as a header and a parameter, is
+ *       refused (400), never settled by taking one of
  *       the values: a gateway that copies client input into a header (nginx's decoded {@code $uri}
  *       holding {@code %0d%0a}) would otherwise let the client add a line of its own before the
  *       gateway's, and choose the host or key Shadow judges;</li>
@@ -35,13 +36,14 @@ final class GatewayInput {
                     + "A gateway that copies client input into it must not let a client add header lines: see "
                     + "docs/nginx-shadow.conf, which refuses control characters in the path");
         }
+        List<String> params = param == null ? List.of() : ctx.queryParams(param);
+        if (!values.isEmpty() && !params.isEmpty()) {
+            throw new ApiError(400, header + " and the query parameter '" + param + "' were both given; a decision "
+                    + "needs one of them");
+        }
         if (!values.isEmpty()) {
             return utf8(values.get(0));
         }
-        if (param == null) {
-            return null;
-        }
-        List<String> params = ctx.queryParams(param);
         if (params.size() > 1) {
             throw new ApiError(400, "query parameter '" + param + "' was given " + params.size() + " times; a "
                     + "decision needs it once");

@@ -25,17 +25,23 @@ public final class Tokens {
     }
 
     /**
-     * Why {@code token} could never be presented, or null: an {@code Authorization: Bearer} token is one
-     * word (RFC 6750: letters, digits and {@code -._~+/=}), and white space around it is dropped when
-     * the header is read, so a token holding white space or a control character signs nobody in.
+     * Why {@code token} could never be presented, or null: the {@code Authorization} header is read
+     * without the white space around its token, carries no control characters, and its bytes are not
+     * read as UTF-8 (HTTP clients send non-ASCII characters as {@code ?} or as bytes the server reads as
+     * ISO-8859-1), so a token with white space at either end, a control character or a character
+     * beyond ASCII signs nobody in.
      */
     public static String unusable(String token) {
+        if (!token.isEmpty() && (Character.isWhitespace(token.charAt(0))
+                || Character.isWhitespace(token.charAt(token.length() - 1)))) {
+            return "starts or ends with white space, which is dropped from an 'Authorization: Bearer' header "
+                    + "before the token is compared";
+        }
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
-            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
-                return "holds white space or a control character (at character " + (i + 1) + "), so no "
-                        + "'Authorization: Bearer' header can carry it; use a random token of letters and digits, "
-                        + "e.g. from openssl rand -hex 24";
+            if (Character.isISOControl(c) || c > 0x7E) {
+                return "holds a control character or a character beyond ASCII (at character " + (i + 1) + "), "
+                        + "which no 'Authorization: Bearer' header carries as written";
             }
         }
         return null;

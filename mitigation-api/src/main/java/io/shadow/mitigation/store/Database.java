@@ -57,7 +57,8 @@ public final class Database implements Closeable {
             return new HikariDataSource(cfg);
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot connect to the mitigation store at " + Credentials.redact(jdbcUrl)
-                    + ": " + rootMessage(e) + "; check store.jdbc-url, store.user and store.password", e);
+                    + ": " + Credentials.redact(rootMessage(e)) + "; check store.jdbc-url, store.user and "
+                    + "store.password", e);
         }
     }
 

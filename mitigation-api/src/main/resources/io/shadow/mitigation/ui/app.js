@@ -78,7 +78,9 @@ function mitigationCard(m, decisions) {
       ${a.status === "kept" ? "<span class='muted'>(not reversed: this action cannot be undone; see the audit log)</span>" : ""}</li>`).join("")}</ul>
     ${decisionList(decisions)}
     ${m.allowed && m.allowed.length ? `<p><input class="comment" maxlength="2000" size="60"
-      placeholder="Why (optional; kept with the decision for the reviewers)"></p>` : ""}
+      placeholder="${may("approve") || may("reject")
+        ? "Why (optional; kept with the decision for the reviewers)"
+        : "Why (optional; kept in the audit log with the release)"}"></p>` : ""}
     ${ownEmergency ? `<div class="actions"><button class="approve">Approve</button>
       <p class="muted own-emergency">This emergency mitigation is about your own activity: only someone else can
       reject or modify it. If this was you, ask an operator or your security team.</p></div>` : ""}

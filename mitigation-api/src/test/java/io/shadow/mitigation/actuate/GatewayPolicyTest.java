@@ -89,6 +89,17 @@ class GatewayPolicyTest {
                 "/financial", "/")) {
             assertThat(policy.decide("acme", "u-1", allowed, null).verdict()).as(allowed).isEqualTo("allow");
         }
+        String deep = "/finance" + "/a".repeat(4000);
+        assertThat(policy.decide("acme", "u-1", deep, null).verdict()).as("4,000 folders down").isEqualTo("deny");
+        assertThat(policy.decide("acme", "u-1", "/other" + "/a".repeat(4000), null).verdict()).isEqualTo("allow");
+
+        policy.remove("r-3");
+        assertThat(policy.decide("acme", "u-1", "/finance/q1.csv", null).verdict()).as("removed").isEqualTo("allow");
+        policy.add(shutdown("r-4", "/"));
+        for (String under : List.of("/", "/x", "/a/b", deep)) {
+            assertThat(policy.decide("acme", "u-1", under, null).verdict()).as("a rule on / covers " + under)
+                    .isEqualTo("deny");
+        }
     }
 
     @Test
@@ -106,6 +117,11 @@ class GatewayPolicyTest {
         assertThat(folding.decide("ACME", "alice", null, null).verdict()).as("tenants stay exact").isEqualTo("allow");
         assertThat(folding.samePrincipal("Alice", "aLICE")).isTrue();
         assertThat(policy.samePrincipal("Alice", "aLICE")).isFalse();
+        // names equalsIgnoreCase takes for alice but the rule index does not: not alice either
+        for (String lookAlike : List.of("al\u0131ce", "AL\u0130CE")) {
+            assertThat(folding.samePrincipal("alice", lookAlike)).as(lookAlike).isFalse();
+            assertThat(folding.decide("acme", lookAlike, null, null).verdict()).as(lookAlike).isEqualTo("allow");
+        }
     }
 
     @Test
@@ -126,6 +142,20 @@ class GatewayPolicyTest {
             clock.advance(Duration.ofMillis(250));
         }
         assertThat(passed).as("in the first minute").isEqualTo(20);
+    }
+
+    @Test
+    void aClockSteppingBackDoesNotHoldTheLimitForAsLongAsItStepped() {
+        policy.add(rateLimit("r-1", 2, null));
+        assertThat(policy.decide("acme", "u-1", null, null).verdict()).isEqualTo("allow");
+        assertThat(policy.decide("acme", "u-1", null, null).verdict()).isEqualTo("allow");
+        clock.advance(Duration.ofHours(-1));
+
+        GatewayDecision throttled = policy.decide("acme", "u-1", null, null);
+        assertThat(throttled.verdict()).isEqualTo("throttle");
+        assertThat(throttled.retryAfterSeconds()).as("a minute at most, not an hour and a minute").isEqualTo(60);
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(policy.decide("acme", "u-1", null, null).verdict()).isEqualTo("allow");
     }
 
     @Test

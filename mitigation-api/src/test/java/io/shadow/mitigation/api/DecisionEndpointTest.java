@@ -100,6 +100,11 @@ class DecisionEndpointTest {
         assertThat(query.statusCode()).as(query.body()).isEqualTo(400);
         assertThat(RunningApi.json(query).path("error").asText()).isEqualTo("query parameter 'principal' was given 2 "
                 + "times; a decision needs it once");
+        HttpResponse<String> both = api.get("/v1/decision?tenant=acme&principal=bob", RunningApi.SERVICE,
+                "X-Shadow-Principal", "dave");
+        assertThat(both.statusCode()).as(both.body()).isEqualTo(400);
+        assertThat(RunningApi.json(both).path("error").asText()).isEqualTo("X-Shadow-Principal and the query "
+                + "parameter 'principal' were both given; a decision needs one of them");
     }
 
     @Test

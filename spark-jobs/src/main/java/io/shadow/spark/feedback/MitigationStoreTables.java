@@ -62,7 +62,7 @@ record MitigationStoreTables(String jdbcUrl, Properties props) {
                 return Optional.of("no mitigation store yet at " + location());
             }
             throw new IllegalStateException("cannot open the mitigation store at " + Credentials.redact(jdbcUrl) + ": "
-                    + e.getMessage() + "; check store.jdbc-url, store.user and store.password", e);
+                    + Credentials.redact(e.getMessage()) + "; check store.jdbc-url, store.user and store.password", e);
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("no H2 driver on the classpath for " + Credentials.redact(jdbcUrl), e);
         }
@@ -118,7 +118,7 @@ record MitigationStoreTables(String jdbcUrl, Properties props) {
             };
         } catch (ClassNotFoundException | SQLException e) {
             throw new IllegalStateException("cannot open the mitigation store at " + Credentials.redact(jdbcUrl) + ": "
-                    + e.getMessage() + "; check store.jdbc-url, store.user and store.password", e);
+                    + Credentials.redact(e.getMessage()) + "; check store.jdbc-url, store.user and store.password", e);
         }
     }
 
