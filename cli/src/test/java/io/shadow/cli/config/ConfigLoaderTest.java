@@ -164,10 +164,16 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theGatewaysPrincipalCaseIsExactOrIgnoreAndNamedWhenWrong() {
+    void theGatewaysPrincipalCaseIsExactOrIgnoreAndNamedWhenWrong() throws Exception {
         assertThatThrownBy(() -> load("mitigation:\n  gateway:\n    principal-case: lower\n"))
                 .hasMessageStartingWith("invalid mitigation.gateway.principal-case = lower; expected exact (the "
                         + "default: 'Alice' is not 'alice') or ignore");
+        ShadowConfig exact = load("");
+        ShadowConfig ignore = load("", "mitigation.gateway.principal-case=ignore");
+        assertThat(io.shadow.cli.runtime.MitigationWiring.options(exact, ResolvedPaths.of(exact), null)
+                .ignorePrincipalCase()).isFalse();
+        assertThat(io.shadow.cli.runtime.MitigationWiring.options(ignore, ResolvedPaths.of(ignore), null)
+                .ignorePrincipalCase()).as("what serve hands the gateway policy").isTrue();
     }
 
     @Test
