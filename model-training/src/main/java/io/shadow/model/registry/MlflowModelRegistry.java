@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * by {@link #finishRun}, so a run that fails leaves no half-written model on the server.
  *
  * <p>Every call carries the {@link MlflowCredentials} given, or the user:password in the URI, which
- * messages show masked.
+ * messages show masked. Each look at an alias records the version it found in the cache ({@code
+ * <model>/aliases/<alias>.json}), which {@link #lastSeen} reads while the server cannot be reached.
  *
  * <p>A version whose run is deleted, garbage-collected or without its model files is a {@link
  * MissingRunException}, as a lost run directory is for {@link LocalModelRegistry}: checked at every
@@ -46,6 +47,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final MlflowRest rest;
     private final Path cacheDir;
+    private final SeenAliases seen;
     private final Map<String, String> artifactRoots = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
@@ -68,6 +70,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
         }
         this.rest = new MlflowRest(trackingUri, timeout, MlflowCredentials.fromUri(trackingUri).or(credentials));
         this.cacheDir = cacheDir.toAbsolutePath();
+        this.seen = new SeenAliases(this.cacheDir);
     }
 
     /** The server, as messages show it (a password in the URI masked). */
@@ -187,6 +190,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
             // a missing model is 404 RESOURCE_DOES_NOT_EXIST; a missing alias is 400 INVALID_PARAMETER_VALUE
             if ("RESOURCE_DOES_NOT_EXIST".equals(e.errorCode) || ("INVALID_PARAMETER_VALUE".equals(e.errorCode)
                     && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("not found"))) {
+                seen.forget(modelName, alias); // no champion now: a restart during an outage must not bring one back
                 return Optional.empty();
             }
             throw e;
@@ -209,7 +213,14 @@ public final class MlflowModelRegistry implements ModelRegistry {
         for (JsonNode m : run.path("data").path("metrics")) {
             metrics.put(m.path("key").asText(), m.path("value").asDouble());
         }
-        return Optional.of(new ModelVersion(modelName, number, runId, local, metrics));
+        ModelVersion served = new ModelVersion(modelName, number, runId, local, metrics);
+        seen.remember(alias, served, rest.shown().toString());
+        return Optional.of(served);
+    }
+
+    @Override
+    public Optional<CachedVersion> lastSeen(String modelName, String alias) {
+        return seen.lastSeen(modelName, alias);
     }
 
     @Override

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The registry against a real MLflow server behind {@link MlflowGate}, which answers as MLflow's
  * basic-auth app: every call carries the credentials (Basic from a user:password in the URI or MLflow's
  * variables, Bearer from {@code MLFLOW_TRACKING_TOKEN}); a refused call names what was sent, never
- * its value; and no message shows the password.
+ * its value; no message shows the password; and the champion last seen is known from the cache while
+ * the server cannot be reached.
  */
 class MlflowAuthenticationIT {
     private static final String PASSWORD = "S3cretPw";
@@ -143,6 +144,33 @@ class MlflowAuthenticationIT {
                 .hasMessageStartingWith("MLflow at http://alice:***@127.0.0.1:" + gate.uri().getPort() + "/: ");
     }
 
+    @Test
+    void theChampionLastSeenIsKnownFromTheCacheWhileTheServerCannotBeReachedUntilItSaysThereIsNone()
+            throws Exception {
+        gate = MlflowGate.open(server);
+        MlflowModelRegistry scorer = new MlflowModelRegistry(gate.uri(), dir.resolve("cache"));
+        assertThat(scorer.lastSeen(model, ModelRegistry.CHAMPION)).as("nothing seen yet").isEmpty();
+        int v = register(scorer);
+        scorer.setAlias(model, ModelRegistry.CHAMPION, v);
+        ModelVersion seen = scorer.version(model, ModelRegistry.CHAMPION).orElseThrow();
+
+        gate.stop();
+        MlflowModelRegistry restarted = new MlflowModelRegistry(gate.uri(), dir.resolve("cache"),
+                Duration.ofSeconds(2));
+        assertThatThrownBy(() -> restarted.version(model, ModelRegistry.CHAMPION))
+                .hasMessageStartingWith("cannot reach the MLflow tracking server at " + gate.uri() + "/");
+        CachedVersion cached = restarted.lastSeen(model, ModelRegistry.CHAMPION).orElseThrow();
+        assertThat(cached.version()).isEqualTo(seen);
+        assertThat(cached.registry()).isEqualTo(gate.uri() + "/");
+        assertThat(cached.confirmedAt()).isBefore(java.time.Instant.now().plusSeconds(1));
+
+        gate.start();
+        deleteChampionAlias();
+        assertThat(restarted.version(model, ModelRegistry.CHAMPION)).isEmpty();
+        assertThat(restarted.lastSeen(model, ModelRegistry.CHAMPION)).as("the server said there is none")
+                .isEmpty();
+    }
+
     /** A run whose "model" is one small file, registered as the next version; returns it. */
     private int register(MlflowModelRegistry r) throws Exception {
         String run = r.startRun("shadow-auth-it", Map.of("p", "1"));
@@ -152,5 +180,16 @@ class MlflowAuthenticationIT {
         Files.writeString(model.resolve("saved_model.pb"), "model " + next);
         r.finishRun(run, true);
         return r.registerVersion(this.model, run, "model");
+    }
+
+    private void deleteChampionAlias() throws Exception {
+        var req = java.net.http.HttpRequest.newBuilder(URI.create(server + "/api/2.0/mlflow/registered-models/alias?name="
+                + model + "&alias=champion"))
+                .header("Content-Type", "application/json")
+                .method("DELETE", java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\": \"" + model
+                        + "\", \"alias\": \"champion\"}")).build();
+        var res = java.net.http.HttpClient.newHttpClient().send(req,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
     }
 }
