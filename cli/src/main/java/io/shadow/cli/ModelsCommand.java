@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code shadow models}: the risk model's champion in the registry, and moving it. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "Work with the risk model registry.",
-        subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Champion.class, ModelsCommand.Promote.class})
+        subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Champion.class, ModelsCommand.Promote.class,
+                ModelsImport.class})
 final class ModelsCommand implements Runnable {
     @Override
     public void run() {

@@ -1,6 +1,7 @@
 package io.shadow.scorer;
 
 import io.shadow.features.signal.RiskScore;
+import io.shadow.model.registry.CachedVersion;
 import io.shadow.model.registry.MissingRunException;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.registry.ModelVersion;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Serves the current champion risk model and swaps in a new one without failing a request: the
  * new model is loaded beside the old and swapped atomically; every score holds a lease on the model
  * it uses, and the old model is closed when its last lease ends. Without a champion, the weighted
- * fallback serves; a champion that fails to load leaves the model served unchanged.
+ * fallback serves; a champion that fails to load leaves the model served unchanged. A registry that
+ * cannot be reached while the fallback serves (a restart during an MLflow outage) brings in the
+ * champion it last named, from the local cache ({@link ModelRegistry#lastSeen}), until it answers.
  */
 public final class RiskModelHolder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RiskModelHolder.class);
@@ -61,6 +64,8 @@ public final class RiskModelHolder implements AutoCloseable {
                 return false;
             }
             throw e;
+        } catch (RuntimeException unreachable) {
+            throw servingCached(unreachable);
         }
         if (champion.isEmpty() || champion.get().id().equals(current.get().model.id())) {
             return false;
@@ -77,6 +82,38 @@ public final class RiskModelHolder implements AutoCloseable {
         LOG.info("risk model switched {} -> {}", old.model.id(), next.id());
         old.release();
         return true;
+    }
+
+    /**
+     * The registry did not answer: serves the champion it last named, cached locally, if the fallback is
+     * served now; returns the failure, saying which cached version serves, for the readiness warnings.
+     */
+    private RuntimeException servingCached(RuntimeException unreachable) {
+        Optional<CachedVersion> cached = registry.lastSeen(modelName, ModelRegistry.CHAMPION);
+        if (cached.isEmpty()) {
+            return unreachable;
+        }
+        ModelVersion v = cached.get().version();
+        if (current.get().model instanceof WeightedRiskModel) {
+            RiskModel loaded;
+            try {
+                loaded = TensorFlowRiskModel.load(v.localPath(), v.id());
+            } catch (RuntimeException e) {
+                return new IllegalStateException(unreachable.getMessage() + "; the champion cached at "
+                        + v.localPath() + ", " + v.id() + ", did not load either (" + e.getMessage() + "): serving "
+                        + get().id(), unreachable);
+            }
+            Served old = current.getAndSet(new Served(loaded));
+            old.release();
+            LOG.warn("the model registry did not answer: serving the cached champion {} from {} ({})", v.id(),
+                    v.localPath(), unreachable.getMessage());
+        } else if (!v.id().equals(get().id())) {
+            return unreachable; // serves what the registry named while this process ran: newer than the record
+        }
+        return new IllegalStateException(unreachable.getMessage() + "; serving " + v.id() + ", cached in "
+                + v.localPath().getParent() + ": the champion at " + cached.get().registry() + " when it last "
+                + "answered (" + cached.get().confirmedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + "); the registry is asked again at every model poll", unreachable);
     }
 
     @Override

@@ -26,6 +26,9 @@ public final class ConfigLoader {
             warehouse: ""
             registry:
               uri: ""
+              username: ""
+              password: ""
+              token: ""
             store:
               jdbc-url: ""
               user: sa
@@ -157,10 +160,7 @@ public final class ConfigLoader {
         }
         validateTokens(c.auth().tokens());
         HostTokenTenants.check(c);
-        String registry = c.registry().uri().trim();
-        check(registry.isEmpty() || !registry.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || registry.startsWith("http://")
-                || registry.startsWith("https://") || registry.startsWith("file:"), "registry.uri", registry,
-                "empty (<data-dir>/registry), a directory, file:///dir, or http(s)://host:port of an MLflow server");
+        validateRegistry(c.registry());
         for (String f : c.intel().feeds()) {
             check(Files.isReadable(Path.of(f)), "intel.feeds", f, "a readable file");
         }
@@ -233,6 +233,25 @@ public final class ConfigLoader {
                         + "). Give each entry its own random token (at least 16 characters)");
             }
         }
+    }
+
+    private static void validateRegistry(ShadowConfig.Registry r) {
+        String uri = r.uri().trim();
+        String shown = io.shadow.model.registry.ModelRegistries.shown(uri);
+        check(uri.isEmpty() || !uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || uri.startsWith("http://")
+                || uri.startsWith("https://") || uri.startsWith("file:"), "registry.uri", shown,
+                "empty (<data-dir>/registry), a directory, file:///dir, or http(s)://host:port of an MLflow server");
+        boolean mlflow = uri.startsWith("http://") || uri.startsWith("https://");
+        check(mlflow || (r.username().isBlank() && r.token().isBlank()), "registry.uri", uri.isEmpty() ? "(empty)"
+                : shown, "http(s)://host:port of an MLflow server when registry.username or registry.token is set "
+                        + "(a local registry takes no credentials)");
+        check(r.username().isBlank() || r.token().isBlank(), "registry.token", "(hidden)",
+                "empty when registry.username is set (Basic auth or a Bearer token, not both)");
+        check(r.password().isBlank() || !r.username().isBlank(), "registry.username", "(empty)",
+                "set when registry.password is");
+        check(shown.equals(uri) || (r.username().isBlank() && r.token().isBlank()), "registry.uri", shown,
+                "no user:password when registry.username or registry.token is set (give the credentials in one "
+                        + "place; the environment keeps them off the command line and out of files)");
     }
 
     private static void validateTaxii(ShadowConfig.Taxii t) {

@@ -25,9 +25,16 @@ public record ShadowConfig(
     /**
      * The model registry: {@code uri} empty for a local directory under {@code data-dir} (MLflow's
      * file layout), a directory or {@code file:} URI for one elsewhere, {@code http(s)://host:port}
-     * for an MLflow tracking server started with {@code --serve-artifacts}.
+     * for an MLflow tracking server started with {@code --serve-artifacts}. {@code username} with
+     * {@code password} (Basic) or {@code token} (Bearer) authenticate to that server; without them,
+     * MLflow's own variables do (see {@link io.shadow.model.registry.MlflowCredentials}).
      */
-    public record Registry(String uri) {
+    public record Registry(String uri, String username, String password, String token) {
+        @Override
+        public String toString() { // never the secrets
+            return "Registry[uri=" + io.shadow.model.registry.ModelRegistries.shown(uri) + ", username=" + username
+                    + "]";
+        }
     }
 
     /** The mitigation store. Empty jdbc-url: an H2 file database under data-dir. */

@@ -136,7 +136,7 @@ public final class Demo {
                     cfg.detector().toDetectorConfig(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults(),
                     cfg.scorer().maxTransferBytes(), cfg.scorer().defaultTenant());
             new NightlyPipeline(spark, nightly, out::println).run();
-            say("registry %s: champion %s", paths.registryUri().isEmpty() ? paths.registry() : paths.registryUri(),
+            say("registry %s: champion %s", paths.registryLocation(),
                     registry.version(io.shadow.spark.training.TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION)
                             .map(v -> v.id() + " (" + ModelMetrics.describe(v.metrics()) + ")").orElse("none"));
 

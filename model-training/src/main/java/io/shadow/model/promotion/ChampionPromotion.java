@@ -144,7 +144,10 @@ public final class ChampionPromotion {
         String verdict;
         if (championId == null) {
             promote = true;
-            basis = "first model";
+            // e.g. the first night on a new registry: say that nobody measured what now serves
+            basis = Double.isNaN(challenger.prAuc()) ? String.format("first model in this registry, not evaluated: "
+                    + "the hold-out of %d rows has no confirmed incident, so PR-AUC cannot measure it", holdout.size())
+                    : "first model";
             verdict = "becomes champion";
         } else if (champion == null && !Double.isNaN(challenger.prAuc())) {
             promote = true;

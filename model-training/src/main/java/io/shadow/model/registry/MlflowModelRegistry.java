@@ -34,33 +34,48 @@ import org.slf4j.LoggerFactory;
  * <p>Artifacts are written to a local staging directory ({@link #artifactDirectory}) and uploaded
  * by {@link #finishRun}, so a run that fails leaves no half-written model on the server.
  *
+ * <p>Every call carries the {@link MlflowCredentials} given, or the user:password in the URI, which
+ * messages show masked. Each look at an alias records the version it found in the cache ({@code
+ * <model>/aliases/<alias>.json}), which {@link #lastSeen} reads while the server cannot be reached.
+ *
  * <p>A version whose run is deleted, garbage-collected or without its model files is a {@link
  * MissingRunException}, as a lost run directory is for {@link LocalModelRegistry}: checked at every
  * look, also for a cached version, so every machine judges the champion alike.
  */
 public final class MlflowModelRegistry implements ModelRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(MlflowModelRegistry.class);
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final MlflowRest rest;
     private final Path cacheDir;
+    private final SeenAliases seen;
     private final Map<String, String> artifactRoots = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
+    /** With MLflow's own variables ({@link MlflowCredentials#fromEnvironment}) unless the URI holds a user. */
     public MlflowModelRegistry(URI trackingUri, Path cacheDir) {
-        this(trackingUri, cacheDir, Duration.ofSeconds(30));
+        this(trackingUri, cacheDir, TIMEOUT);
     }
 
     public MlflowModelRegistry(URI trackingUri, Path cacheDir, Duration timeout) {
-        String scheme = trackingUri.getScheme();
-        if (!"http".equals(scheme) && !"https".equals(scheme)) {
-            throw new IllegalArgumentException("registry.uri " + trackingUri + " is not an MLflow tracking server; "
-                    + "use http(s)://host:port, or a directory for the local registry");
-        }
-        this.rest = new MlflowRest(trackingUri, timeout);
-        this.cacheDir = cacheDir.toAbsolutePath();
+        this(trackingUri, cacheDir, timeout, MlflowCredentials.fromEnvironment(System.getenv()));
     }
 
+    /** @param credentials sent with every call, unless {@code trackingUri} holds a user:password (sent instead) */
+    public MlflowModelRegistry(URI trackingUri, Path cacheDir, Duration timeout, MlflowCredentials credentials) {
+        String scheme = trackingUri.getScheme();
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
+            throw new IllegalArgumentException("registry.uri " + ModelRegistries.shown(trackingUri.toString())
+                    + " is not an MLflow tracking server; use http(s)://host:port, or a directory for the local "
+                    + "registry");
+        }
+        this.rest = new MlflowRest(trackingUri, timeout, MlflowCredentials.fromUri(trackingUri).or(credentials));
+        this.cacheDir = cacheDir.toAbsolutePath();
+        this.seen = new SeenAliases(this.cacheDir);
+    }
+
+    /** The server, as messages show it (a password in the URI masked). */
     public URI uri() {
-        return rest.base();
+        return rest.shown();
     }
 
     @Override
@@ -125,7 +140,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
                     "end_time", System.currentTimeMillis()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot upload the artifacts of run " + runId + " from " + staged
-                    + " to " + rest.base(), e);
+                    + " to " + rest.shown(), e);
         } finally {
             artifactRoots.remove(runId);
             deleteRecursively(staged);
@@ -175,6 +190,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
             // a missing model is 404 RESOURCE_DOES_NOT_EXIST; a missing alias is 400 INVALID_PARAMETER_VALUE
             if ("RESOURCE_DOES_NOT_EXIST".equals(e.errorCode) || ("INVALID_PARAMETER_VALUE".equals(e.errorCode)
                     && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("not found"))) {
+                seen.forget(modelName, alias); // no champion now: a restart during an outage must not bring one back
                 return Optional.empty();
             }
             throw e;
@@ -197,7 +213,14 @@ public final class MlflowModelRegistry implements ModelRegistry {
         for (JsonNode m : run.path("data").path("metrics")) {
             metrics.put(m.path("key").asText(), m.path("value").asDouble());
         }
-        return Optional.of(new ModelVersion(modelName, number, runId, local, metrics));
+        ModelVersion served = new ModelVersion(modelName, number, runId, local, metrics);
+        seen.remember(alias, served, rest.shown().toString());
+        return Optional.of(served);
+    }
+
+    @Override
+    public Optional<CachedVersion> lastSeen(String modelName, String alias) {
+        return seen.lastSeen(modelName, alias);
     }
 
     @Override
@@ -266,7 +289,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
             }
             return target;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot download " + artifact + " from " + rest.base() + " into "
+            throw new UncheckedIOException("cannot download " + artifact + " from " + rest.shown() + " into "
                     + cacheDir + "; check that the directory is writable", e);
         } finally {
             deleteRecursively(tmp);
@@ -291,11 +314,11 @@ public final class MlflowModelRegistry implements ModelRegistry {
             if (!"RESOURCE_DOES_NOT_EXIST".equals(e.errorCode)) {
                 throw e;
             }
-            throw new MissingRunException(versionId, runId, "is missing from the model registry at " + rest.base()
+            throw new MissingRunException(versionId, runId, "is missing from the model registry at " + rest.shown()
                     + " (deleted and garbage-collected)", fix);
         }
         if ("deleted".equals(run.path("info").path("lifecycle_stage").asText())) {
-            throw new MissingRunException(versionId, runId, "is deleted in the model registry at " + rest.base()
+            throw new MissingRunException(versionId, runId, "is deleted in the model registry at " + rest.shown()
                     + " (in MLflow's trash until mlflow gc removes it; runs/restore brings it back)", fix);
         }
         String artifact = proxyPath(runId, run.path("info").path("artifact_uri").asText()) + "/"
@@ -307,7 +330,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
     }
 
     private String noModelFiles(String artifact) {
-        return "has no model files in the model registry at " + rest.base() + " (nothing under artifact path "
+        return "has no model files in the model registry at " + rest.shown() + " (nothing under artifact path "
                 + artifact + ")";
     }
 
@@ -351,7 +374,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
         URI u = URI.create(artifactUri);
         if (!"mlflow-artifacts".equals(u.getScheme())) {
             throw new IllegalStateException("run " + runId + " stores its artifacts at " + artifactUri + ", which "
-                    + "only the server can reach; start the MLflow server at " + rest.base() + " with "
+                    + "only the server can reach; start the MLflow server at " + rest.shown() + " with "
                     + "--serve-artifacts (artifact root mlflow-artifacts:/)");
         }
         return u.getPath().replaceAll("^/+", "").replaceAll("/+$", "");

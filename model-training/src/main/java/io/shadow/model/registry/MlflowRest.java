@@ -22,11 +22,19 @@ import java.util.stream.Collectors;
  * JSON over HTTP to an MLflow tracking server ({@code /api/2.0/mlflow/...}) and its artifact proxy
  * ({@code /api/2.0/mlflow-artifacts/...}), with the JDK client. Every failure names the server,
  * the call, the HTTP status and MLflow's error code, so a wrong {@code registry.uri} or a server
- * started without {@code --serve-artifacts} reads as such.
+ * started without {@code --serve-artifacts} reads as such; a refused one also names the credentials
+ * sent. The server is shown with its password masked ({@code http://alice:***@host/}) everywhere.
  */
 final class MlflowRest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where credentials come from, for a 401's fix. */
+    private static final String SETTINGS = MlflowCredentials.USERNAME_ENV + " and " + MlflowCredentials.PASSWORD_ENV
+            + " (Basic) or " + MlflowCredentials.TOKEN_ENV + " (Bearer) in the environment, registry.username and "
+            + "registry.password or registry.token (SHADOW_REGISTRY_USERNAME, SHADOW_REGISTRY_PASSWORD, "
+            + "SHADOW_REGISTRY_TOKEN), or user:password in registry.uri";
     private final URI base;
+    private final URI shown;
+    private final MlflowCredentials credentials;
     private final HttpClient http;
     private final Duration timeout;
 
@@ -42,15 +50,20 @@ final class MlflowRest {
         }
     }
 
-    MlflowRest(URI base, Duration timeout) {
+    /** @param credentials sent with every call; a user:password in {@code base} goes only through them */
+    MlflowRest(URI base, Duration timeout, MlflowCredentials credentials) {
         String s = base.toString();
-        this.base = URI.create(s.endsWith("/") ? s : s + "/");
+        URI slashed = URI.create(s.endsWith("/") ? s : s + "/");
+        this.shown = URI.create(ModelRegistries.shown(slashed.toString()));
+        this.base = withoutUserInfo(slashed);
+        this.credentials = credentials;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    URI base() {
-        return base;
+    /** The server as messages show it: a password in the URI masked. */
+    URI shown() {
+        return shown;
     }
 
     JsonNode get(String api, Map<String, String> query) {
@@ -100,6 +113,9 @@ final class MlflowRest {
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
+        if (credentials.present()) {
+            b.header("Authorization", credentials.header());
+        }
         return b.build();
     }
 
@@ -107,11 +123,11 @@ final class MlflowRest {
         try {
             return http.send(req, handler);
         } catch (IOException e) {
-            throw new Failure("cannot reach the MLflow tracking server at " + base + " (" + req.method() + " "
+            throw new Failure("cannot reach the MLflow tracking server at " + shown + " (" + req.method() + " "
                     + req.uri().getPath() + ": " + e + "); start it or fix registry.uri", -1, "UNREACHABLE");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Failure("interrupted while calling MLflow at " + base, -1, "INTERRUPTED");
+            throw new Failure("interrupted while calling MLflow at " + shown, -1, "INTERRUPTED");
         }
     }
 
@@ -127,9 +143,24 @@ final class MlflowRest {
         }
         String hint = status == 404 && req.uri().getPath().contains("mlflow-artifacts")
                 ? "; start the server with --serve-artifacts so clients can upload and download models"
-                : status == 403 ? "; the server refuses this Host header: start it with --allowed-hosts" : "";
-        return new Failure("MLflow at " + base + ": " + req.method() + " " + req.uri().getPath() + " answered "
+                : status == 403 && message.contains("Host header")
+                        ? "; the server refuses this Host header: start it with --allowed-hosts"
+                        : status == 401 ? "; sent " + credentials + ": " + (credentials.present()
+                                ? "the server did not accept them; check them, or set others: " + SETTINGS
+                                : "set " + SETTINGS)
+                        : status == 403 ? "; sent " + credentials + ": the server knows this user but does not let it "
+                                + "do this; grant it permission on the experiment and the model in MLflow (serve and "
+                                + "models list read, nightly and train also write), or use another user" : "";
+        return new Failure("MLflow at " + shown + ": " + req.method() + " " + req.uri().getPath() + " answered "
                 + status + (code.isEmpty() ? "" : " " + code) + ": " + abbreviate(message) + hint, status, code);
+    }
+
+    private static URI withoutUserInfo(URI u) {
+        if (u.getRawUserInfo() == null) {
+            return u;
+        }
+        String authority = u.getRawAuthority();
+        return URI.create(u.toString().replace(authority, authority.substring(authority.lastIndexOf('@') + 1)));
     }
 
     private static String abbreviate(String s) {

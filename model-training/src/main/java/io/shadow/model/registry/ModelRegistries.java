@@ -10,18 +10,60 @@ public final class ModelRegistries {
     }
 
     /**
+     * As {@link #open(String, Path, MlflowCredentials)} with MLflow's own variables ({@code
+     * MLFLOW_TRACKING_USERNAME}, {@code MLFLOW_TRACKING_PASSWORD}, {@code MLFLOW_TRACKING_TOKEN}).
+     */
+    public static ModelRegistry open(String uri, Path defaultDir) {
+        return open(uri, defaultDir, MlflowCredentials.fromEnvironment(System.getenv()));
+    }
+
+    /**
      * @param uri the {@code registry.uri} setting: blank for {@code defaultDir}, a directory or
      *     {@code file:} URI for a local registry there, {@code http(s)://host:port} for an MLflow server
      * @param defaultDir the local registry directory under the data dir; MLflow downloads are cached
      *     beside it in {@code <defaultDir>-cache}
+     * @param credentials what an MLflow server is sent unless {@code uri} holds a user:password
      */
-    public static ModelRegistry open(String uri, Path defaultDir) {
+    public static ModelRegistry open(String uri, Path defaultDir, MlflowCredentials credentials) {
         Optional<Path> local = localDirectory(uri, defaultDir);
         if (local.isPresent()) {
             return new LocalModelRegistry(local.get());
         }
         Path cache = defaultDir.resolveSibling(defaultDir.getFileName() + "-cache");
-        return new MlflowModelRegistry(URI.create(uri.trim()), cache);
+        URI server;
+        try {
+            server = URI.create(uri.trim());
+        } catch (IllegalArgumentException e) { // its message would repeat the URI, password and all
+            throw new IllegalArgumentException("registry.uri " + shown(uri) + " is not a URI; expected "
+                    + "http(s)://host:port of an MLflow tracking server");
+        }
+        return new MlflowModelRegistry(server, cache, MlflowModelRegistry.TIMEOUT, credentials);
+    }
+
+    /**
+     * {@code uri} as every message shows it: a password in it masked ({@code http://alice:***@host}, a
+     * user part without one, which may be a token, as {@code ***}); anything else unchanged.
+     */
+    public static String shown(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        int scheme = uri.indexOf("://");
+        if (scheme < 0) {
+            return uri;
+        }
+        int start = scheme + 3;
+        int end = start;
+        while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
+            end++;
+        }
+        int at = uri.lastIndexOf('@', end - 1);
+        if (at < start) {
+            return uri;
+        }
+        int colon = uri.indexOf(':', start);
+        String user = colon >= 0 && colon < at ? uri.substring(start, colon) + ":***" : "***";
+        return uri.substring(0, start) + user + uri.substring(at);
     }
 
     /**
@@ -40,8 +82,8 @@ public final class ModelRegistries {
             return Optional.of(Path.of(URI.create(u)));
         }
         if (u.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-            throw new IllegalArgumentException("registry.uri " + u + " has an unsupported scheme; use a directory, "
-                    + "file:///dir, or http(s)://host:port of an MLflow tracking server");
+            throw new IllegalArgumentException("registry.uri " + shown(u) + " has an unsupported scheme; use a "
+                    + "directory, file:///dir, or http(s)://host:port of an MLflow tracking server");
         }
         return Optional.of(Path.of(u));
     }

@@ -35,6 +35,15 @@ public interface ModelRegistry {
 
     Optional<ModelVersion> version(String modelName, String alias);
 
+    /**
+     * The version {@code alias} pointed at when {@link #version} last reached the registry, from the
+     * local cache and without asking the registry: for serving through an outage. Empty when nothing
+     * was cached, and for a registry that is a local directory (it cannot be out of reach).
+     */
+    default Optional<CachedVersion> lastSeen(String modelName, String alias) {
+        return Optional.empty();
+    }
+
     /** Every registered version of a model, oldest first, none loaded; empty if it has none. */
     List<RegisteredVersion> versions(String modelName);
 }

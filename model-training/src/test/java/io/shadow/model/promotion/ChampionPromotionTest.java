@@ -92,6 +92,24 @@ class ChampionPromotionTest {
     }
 
     @Test
+    void aFirstModelWhoseHoldOutHasNoIncidentBecomesChampionSayingThatItCouldNotBeEvaluated() {
+        // e.g. the first night after registry.uri moved to a new MLflow server, on a quiet hold-out
+        int train = examples.size() - RiskModelTrainer.holdout(examples, SETTINGS.holdoutFraction()).size();
+        List<TrainingExample> quiet = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            TrainingExample e = examples.get(i);
+            quiet.add(i < train ? e : new TrainingExample(e.time(), e.factors(), false));
+        }
+        Round first = challenge(quiet);
+
+        assertThat(first.decision().promoted()).isTrue();
+        assertThat(first.decision().reason()).isEqualTo("first model in this registry, not evaluated: the hold-out "
+                + "of 150 rows has no confirmed incident, so PR-AUC cannot measure it: becomes champion");
+        assertThat(registry.tag(first.run(), ChampionPromotion.DECISION_TAG)).hasValue("promoted shadow-risk:1: "
+                + first.decision().reason());
+    }
+
+    @Test
     void aChallengerThatBeatsTheChampionOnTheSameHoldOutTakesTheAlias() {
         Round weak = challenge(shuffledTrainingLabels());
         Round better = challenge(examples);
