@@ -19,6 +19,8 @@ class CredentialsTest {
         "https://taxii.example/api?token=hunter2secret|https://taxii.example/api?token=***",
         "jdbc:postgresql://db:5432/shadow?user=shadow|jdbc:postgresql://db:5432/shadow?user=shadow",
         "hdfs://namenode:8020/warehouse|hdfs://namenode:8020/warehouse",
+        "https://t0kenhunter2@mlflow/|https://***@mlflow/",
+        "http://alice:hunter2 secret@mlflow:5000|http://alice:***@mlflow:5000",
         "http://alice:hunter2#se@cret@mlflow:5000/|http://alice:***@mlflow:5000/",
         "s3a://AKIAEXAMPLE:hunter2/secret+key@bucket/warehouse|s3a://AKIAEXAMPLE:***@bucket/warehouse",
         "jdbc:sqlserver://db:1433;user=sa;password=hunter2@x#1;encrypt=true|jdbc:sqlserver://db:1433;user=sa;password=***;encrypt=true",

@@ -42,28 +42,11 @@ public final class ModelRegistries {
 
     /**
      * {@code uri} as every message shows it: a password in it masked ({@code http://alice:***@host}, a
-     * user part without one, which may be a token, as {@code ***}); anything else unchanged.
+     * user part without one, which may be a token, as {@code ***}); see {@link
+     * io.shadow.features.config.Credentials#redact}.
      */
     public static String shown(String uri) {
-        if (uri == null) {
-            return null;
-        }
-        int scheme = uri.indexOf("://");
-        if (scheme < 0) {
-            return uri;
-        }
-        int start = scheme + 3;
-        int end = start;
-        while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
-            end++;
-        }
-        int at = uri.lastIndexOf('@', end - 1);
-        if (at < start) {
-            return uri;
-        }
-        int colon = uri.indexOf(':', start);
-        String user = colon >= 0 && colon < at ? uri.substring(start, colon) + ":***" : "***";
-        return uri.substring(0, start) + user + uri.substring(at);
+        return io.shadow.features.config.Credentials.redact(uri);
     }
 
     /**
