@@ -155,9 +155,7 @@ public final class ConfigLoader {
         check(registry.isEmpty() || !registry.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || registry.startsWith("http://")
                 || registry.startsWith("https://") || registry.startsWith("file:"), "registry.uri", registry,
                 "empty (<data-dir>/registry), a directory, file:///dir, or http(s)://host:port of an MLflow server");
-        for (String f : c.intel().feeds()) {
-            check(Files.isReadable(Path.of(f)), "intel.feeds", f, "a readable file");
-        }
+        FeedFiles.checkPaths(c.intel().feeds());
         validateTaxii(c.intel().taxii());
         duration("intel.max-held", c.intel().maxHeld());
         if (!c.profiles().isBlank()) {

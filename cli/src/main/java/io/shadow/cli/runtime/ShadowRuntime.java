@@ -20,6 +20,7 @@ import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.store.Database;
+import io.shadow.model.intel.ThreatIndicatorTable;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.scorer.AssessmentSink;
 import io.shadow.scorer.DeltaBaselines;
@@ -128,6 +129,8 @@ public final class ShadowRuntime implements AutoCloseable {
     public static ShadowRuntime start(ShadowConfig config) {
         HostTokenTenants.warnings(config).forEach(LOG::warn);
         Tokens tokens = tokens(config);
+        io.shadow.cli.config.FeedFiles.unreadable(config.intel().feeds(), ThreatIndicatorTable.currentVersion(
+                new KernelTableReader(), ResolvedPaths.of(config).catalog()) >= 0).forEach(LOG::warn);
         var srv = config.server();
         // before anything is created or opened: a wrong host, a taken port or a wrong key store is the user's to fix
         ServerPort.checkFree(srv.host(), srv.port());

@@ -10,7 +10,6 @@ import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.spark.SparkSessions;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -147,12 +146,14 @@ public final class NightlySubmit {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--registry: " + e.getMessage(), e);
         }
-        List<Path> feeds = opts.getOrDefault("--threat-feed", List.of()).stream().map(Path::of).toList();
-        for (Path f : feeds) {
-            if (!Files.isReadable(f)) {
-                throw new IllegalArgumentException("--threat-feed " + f + " is not a readable file");
+        // a feed that cannot be read tonight (a failed download) is refused by the threat-intel step, not here
+        for (String f : opts.getOrDefault("--threat-feed", List.of())) {
+            if (f.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+                throw new IllegalArgumentException("--threat-feed " + f + " is a URL; expected the path of a feed "
+                        + "file on the driver (download the feed to a file and name the file)");
             }
         }
+        List<Path> feeds = opts.getOrDefault("--threat-feed", List.of()).stream().map(Path::of).toList();
         // the agents' landing-zone layout: event files under <landing zone>/events
         String landing = one(opts, "--landing") != null ? one(opts, "--landing") : catalog.landingZone() + "events";
         return new NightlyConfig(catalog, landing, one(opts, "--store-jdbc-url"), one(opts, "--store-user"),
