@@ -55,7 +55,9 @@ public final class NightlyPipeline {
             steps.add(new NightlyStep("feedback-import", scope -> {
                 FeedbackImportJob.Result r = new FeedbackImportJob(spark, cfg.catalog(), cfg.storeJdbcUrl(),
                         cfg.storeUser(), cfg.storePassword(), java.time.Clock.systemUTC(), cfg.reviewWindow()).run();
-                return r.skipped() != null ? r.skipped() : r;
+                // a store without the tables is likely the wrong database: the skip warns then
+                return r.skipped() == null ? r : r.warnings().isEmpty() ? r.skipped()
+                        : new WithWarnings(r.skipped(), r.warnings());
             }));
             steps.add(new NightlyStep("profile-suggestions", scope -> {
                 ProfileSuggestionJob.Result r = new ProfileSuggestionJob(spark, cfg.catalog(), cfg.storeJdbcUrl(),
@@ -118,13 +120,22 @@ public final class NightlyPipeline {
                 + "the agents' shipping to " + cfg.landingEvents());
     }
 
-    /** A TAXII outage must not cost the night's training: the previous table stays in use, and the report says so. */
+    /**
+     * A TAXII outage must not cost the night's training: the previous table stays in use, and the report
+     * warns, so that an outage is heard of (alerting reads the run's status).
+     */
     private Object syncThreatIntel() {
         try {
             return new ThreatIntelSyncJob(spark, cfg.catalog(), cfg.threatFeeds(), cfg.taxii(),
                     java.time.Clock.systemUTC(), cfg.intelMaxHeld()).run();
         } catch (TaxiiException e) {
-            return "FAILED, the previous threat_indicators table stays in use: " + e.getMessage();
+            return new WithWarnings("FAILED, the previous threat_indicators table stays in use: " + e.getMessage(),
+                    List.of("TAXII server " + cfg.taxii().url() + " could not be synced: " + e.getMessage()
+                            + ". Nothing was synced tonight (the feed files neither): the training set and the "
+                            + "scorer keep the indicators of the last sync, and the next sync fetches what was "
+                            + "missed (the TAXII cursors did not advance). An outage withdraws nothing: intel.max-held "
+                            + "applies to feed lists only, the server's indicators stay until they expire or are "
+                            + "revoked. Check the server and the intel.taxii.* keys"));
         }
     }
 

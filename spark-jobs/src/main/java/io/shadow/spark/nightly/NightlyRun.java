@@ -3,6 +3,7 @@ package io.shadow.spark.nightly;
 import io.shadow.spark.Counts;
 import io.shadow.spark.Figures;
 import io.shadow.spark.SideBySide;
+import io.shadow.spark.StepWarnings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,0 +1,89 @@
+package io.shadow.spark.nightly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shadow.features.ActivityEvent;
+import io.shadow.features.config.ConfigException;
+import io.shadow.features.table.TableCatalog;
+import io.shadow.model.detect.DetectorConfig;
+import io.shadow.model.intel.taxii.TaxiiSettings;
+import io.shadow.model.registry.LocalModelRegistry;
+import io.shadow.model.risk.ResourceRisk;
+import io.shadow.model.risk.RiskModelTrainer;
+import io.shadow.spark.SharedSpark;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.DeltaOperations;
+import org.apache.spark.sql.delta.OptimisticTransaction;
+import org.apache.spark.sql.delta.actions.Action;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the nightly run must tell an operator who alerts on its status (exit 3, {@code
+ * succeeded-with-warnings}): a threat feed refused, a TAXII outage, late events for a date already
+ * run; and failures a user can cause that must name their cause: two runs at once, an unreachable
+ * warehouse.
+ */
+class NightlyWarningsIT {
+    private final SparkSession spark = SharedSpark.session();
+    private final List<String> progress = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    private NightlyConfig config(List<Path> feeds, TaxiiSettings taxii) throws Exception {
+        Path landing = Files.createDirectories(dir.resolve("warehouse/landing/events"));
+        return new NightlyConfig(TableCatalog.local(dir.resolve("warehouse")), landing.toUri().toString(), null,
+                null, null, new LocalModelRegistry(dir.resolve("registry")), feeds, taxii, DetectorConfig.defaults(),
+                ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
+    }
+
+    /** Runs only the named steps of the pipeline for {@code date}. */
+    private RunReport run(NightlyConfig cfg, java.time.LocalDate date, Set<String> names) {
+        NightlyPipeline pipeline = new NightlyPipeline(spark, cfg, progress::add);
+        return pipeline.run(RunRequest.resumeOrRun(RunScope.of(date)),
+                pipeline.steps().stream().filter(s -> names.contains(s.name())).toList());
+    }
+
+    @Test
+    void aMissingFeedFileIsRefusedByTheThreatIntelStepAndTheRunEndsWithAWarningNamingIt() throws Exception {
+        Path good = Files.writeString(dir.resolve("threat-feed.txt"), "203.0.113.7\nevil.example\n");
+        Path missing = dir.resolve("feodo.csv");
+
+        RunReport report = run(config(List.of(good, missing), null), NightlyFixture.DAY, Set.of("threat-intel"));
+
+        assertThat(report.status()).isEqualTo(RunReport.SUCCEEDED_WITH_WARNINGS);
+        assertThat(report.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.step()).isEqualTo("threat-intel");
+            assertThat(w.message()).startsWith("threat feed " + missing + " does not exist (a download that failed "
+                    + "and removed it?); fix the download or remove it from intel.feeds. What it listed stays active "
+                    + "as last synced until ").contains("(intel.max-held = 7 days from its first refusal or hold, ")
+                    .endsWith("); after that, what no readable list names is withdrawn");
+        });
+        assertThat(progress).anyMatch(l -> l.contains("threat-intel done in ")
+                && l.contains("2 indicators fetched from threat-feed.txt"));
+    }
+
+    @Test
+    void aTaxiiOutageEndsTheRunWithAWarningNamingTheServer() throws Exception {
+        TaxiiSettings taxii = new TaxiiSettings(URI.create("http://127.0.0.1:1/taxii2/"), List.of(), "", "", "");
+
+        RunReport report = run(config(List.of(), taxii), NightlyFixture.DAY, Set.of("threat-intel"));
+
+        assertThat(report.status()).isEqualTo(RunReport.SUCCEEDED_WITH_WARNINGS);
+        assertThat(report.warnings()).singleElement().satisfies(w -> assertThat(w.message())
+                .startsWith("TAXII server http://127.0.0.1:1/taxii2/ could not be synced: ")
+                .contains("the training set and the scorer keep the indicators of the last sync")
+                .contains("intel.max-held applies to feed lists only"));
+        assertThat(report.steps().get(0).result().asText()).startsWith("FAILED, the previous threat_indicators "
+                + "table stays in use: ");
+    }
+}
