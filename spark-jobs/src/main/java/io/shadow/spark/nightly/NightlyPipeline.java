@@ -66,8 +66,12 @@ public final class NightlyPipeline {
                 return r.skipped() != null ? r.skipped() : r;
             }));
         }
-        steps.add(new NightlyStep("ingest", scope -> new IngestJob(spark, cfg.catalog(), cfg.landingEvents(),
-                cfg.maxTransferBytes(), cfg.defaultTenant()).run()));
+        steps.add(new NightlyStep("ingest", scope -> {
+            IngestJob.Result r = new IngestJob(spark, cfg.catalog(), cfg.landingEvents(), cfg.maxTransferBytes(),
+                    cfg.defaultTenant()).run();
+            List<String> late = lateEvents(scope, r);
+            return late.isEmpty() ? r : new WithWarnings(r, late);
+        }));
         steps.add(new NightlyStep("features", scope -> {
             String table = ShadowTable.FEATURES.relativePath();
             if (scope.allDates()) {
@@ -118,6 +122,38 @@ public final class NightlyPipeline {
         return java.util.Optional.of("no stored events for " + date + " in " + path + " (events from " + span.get(0)
                 + " to " + span.get(1) + "); this run recomputes the tables from the same events. Check --date, or "
                 + "the agents' shipping to " + cfg.landingEvents());
+    }
+
+    /**
+     * Events this run's ingest stored for another date whose nightly already succeeded (an agent's spool
+     * sent late): bronze has them, but that date's features, and so the baselines, do not until the date
+     * is run again. Nothing tells an operator otherwise, so the run warns naming the dates.
+     */
+    private List<String> lateEvents(RunScope scope, IngestJob.Result r) {
+        if (scope.allDates()) {
+            return List.of(); // every date's features are recomputed
+        }
+        java.util.SortedMap<LocalDate, Long> late = new java.util.TreeMap<>();
+        r.newEvents().forEach((date, count) -> {
+            if (!date.equals(scope.date()) && new RunFiles(spark.sparkContext().hadoopConfiguration(),
+                    cfg.catalog().root(), RunScope.of(date)).readState()
+                    .filter(s -> RunState.SUCCEEDED.equals(s.status())).isPresent()) {
+                late.put(date, count);
+            }
+        });
+        if (late.isEmpty()) {
+            return List.of();
+        }
+        long all = late.values().stream().mapToLong(Long::longValue).sum();
+        String dates = late.entrySet().stream().map(e -> io.shadow.spark.Counts.number(e.getValue()) + " on "
+                + e.getKey()).collect(java.util.stream.Collectors.joining(", "));
+        String commands = late.keySet().stream().map(d -> "bin/shadow nightly --date " + d)
+                .collect(java.util.stream.Collectors.joining(", then "));
+        return List.of(io.shadow.spark.Counts.of(all, "late event") + " stored for "
+                + (late.size() == 1 ? "a date" : "dates") + " whose nightly run already succeeded (" + dates
+                + "): the features of " + (late.size() == 1 ? "that date" : "those dates") + ", and so the "
+                + "baselines, do not count them (the training set and novelty profiles do) until "
+                + (late.size() == 1 ? "it is" : "they are") + " run again: " + commands);
     }
 
     /**

@@ -86,4 +86,36 @@ class NightlyWarningsIT {
         assertThat(report.steps().get(0).result().asText()).startsWith("FAILED, the previous threat_indicators "
                 + "table stays in use: ");
     }
+
+    @Test
+    void lateEventsForADateWhoseRunSucceededAreNamedWithTheCommandThatTakesThemIn() throws Exception {
+        NightlyFixture f = new NightlyFixture(dir);
+        java.time.LocalDate day = NightlyFixture.DAY;
+        RunReport first = run(f.config(), day, Set.of("ingest", "features"));
+        assertThat(first.status()).as("the first run stores every day's events").isEqualTo(RunState.SUCCEEDED);
+
+        // an agent's spool sent after the night of 'day': new events of that day, and one of the next
+        List<ActivityEvent> late = new ArrayList<>();
+        for (ActivityEvent e : f.workload.history()) {
+            if (e.time().toString().startsWith(day.toString()) && late.size() < 40) {
+                late.add(e.toBuilder().eventId("late-" + late.size()).build());
+            }
+        }
+        f.land("spool-late.ndjson", late);
+        RunReport next = run(f.config(), day.plusDays(1), Set.of("ingest"));
+
+        assertThat(next.status()).isEqualTo(RunReport.SUCCEEDED_WITH_WARNINGS);
+        assertThat(next.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.step()).isEqualTo("ingest");
+            assertThat(w.message()).isEqualTo("40 late events stored for a date whose nightly run already succeeded "
+                    + "(40 on " + day + "): the features of that date, and so the baselines, do not count them (the "
+                    + "training set and novelty profiles do) until it is run again: bin/shadow nightly --date " + day);
+        });
+        assertThat(next.steps().get(0).result().get("newEvents").get(day.toString()).asLong()).isEqualTo(40);
+
+        // the same files read again (a re-sent batch) store nothing new: no warning
+        f.land("spool-late-resent.ndjson", late);
+        RunReport again = run(f.config(), day.plusDays(1), Set.of("ingest"));
+        assertThat(again.warnings()).isEmpty();
+    }
 }
