@@ -175,6 +175,23 @@ public final class NightlyPipeline {
         }
     }
 
+    /**
+     * A Delta commit refused because another writer committed to the same table meanwhile: on a
+     * warehouse only nightly runs write, that is another run, of whatever date, at the same time.
+     */
+    static Exception explained(Exception e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof org.apache.spark.sql.delta.DeltaConcurrentModificationException) {
+                String delta = String.valueOf(c.getMessage()).lines().findFirst().orElse("");
+                return new IllegalStateException("another nightly run wrote the same table at the same time, and "
+                        + "Delta refused this run's commit (" + delta + "). Nightly runs on one warehouse must not "
+                        + "overlap, whatever their dates: run them one after the other, e.g. under flock as in the "
+                        + "cron line of docs/operations.md. Nothing was corrupted", e);
+            }
+        }
+        return e;
+    }
+
     /** Refuses a request before Spark starts: an unknown {@code --from-step} is named with the valid steps. */
     public static void check(NightlyConfig cfg, RunRequest request) {
         if (request.fromStep() != null) {
@@ -194,6 +211,13 @@ public final class NightlyPipeline {
 
     /** Runs the given steps (normally {@link #steps()}) with the scope's run state and report. */
     public RunReport run(RunRequest request, List<NightlyStep> steps) {
+        steps = steps.stream().map(s -> new NightlyStep(s.name(), scope -> {
+            try {
+                return s.work().run(scope);
+            } catch (Exception e) {
+                throw explained(e);
+            }
+        }, s.besidePrevious())).toList();
         RunFiles files = new RunFiles(spark.sparkContext().hadoopConfiguration(), cfg.catalog().root(),
                 request.scope());
         spark.sparkContext().setJobGroup("shadow-nightly", "nightly " + request.scope().key(), false);

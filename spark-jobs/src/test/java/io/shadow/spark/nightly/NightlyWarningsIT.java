@@ -118,4 +118,28 @@ class NightlyWarningsIT {
         RunReport again = run(f.config(), day.plusDays(1), Set.of("ingest"));
         assertThat(again.warnings()).isEmpty();
     }
+
+    @Test
+    void anotherRunWritingTheSameTableMeanwhileFailsSayingRunsMustNotOverlap() throws Exception {
+        String table = dir.resolve("warehouse/gold/feedback").toUri().toString();
+        spark.range(5).write().format("delta").save(table);
+        // the step reads the table, another nightly rewrites it, then the step commits what it read: Delta refuses
+        NightlyStep step = new NightlyStep("feedback-import", scope -> {
+            OptimisticTransaction txn = DeltaLog.forTable(spark, table).startTransaction();
+            Action remove = txn.filterFiles().head().remove();
+            spark.range(3).write().format("delta").mode("overwrite").save(table);
+            return txn.commit(scala.jdk.javaapi.CollectionConverters.asScala(List.of(remove)).toList(),
+                    DeltaOperations.ManualUpdate$.MODULE$);
+        });
+        NightlyPipeline pipeline = new NightlyPipeline(spark, config(List.of(), null), progress::add);
+
+        assertThatThrownBy(() -> pipeline.run(RunRequest.resumeOrRun(RunScope.of(NightlyFixture.DAY)), List.of(step)))
+                .isInstanceOf(NightlyRun.StepFailedException.class)
+                .hasMessageStartingWith("nightly step 'feedback-import' failed for event date " + NightlyFixture.DAY
+                        + ": another nightly run wrote the same table at the same time, and Delta refused this run's "
+                        + "commit ([DELTA_CONCURRENT_")
+                .hasMessageContaining("Nightly runs on one warehouse must not overlap, whatever their dates: run them "
+                        + "one after the other, e.g. under flock as in the cron line of docs/operations.md. Nothing "
+                        + "was corrupted; finished steps are recorded in ");
+    }
 }
