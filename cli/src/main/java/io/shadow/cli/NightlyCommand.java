@@ -79,6 +79,11 @@ final class NightlyCommand implements Callable<Integer> {
                 cfg.spark().shufflePartitions());
         try {
             System.out.println("warehouse " + paths.catalog().root() + ", Spark " + spark.sparkContext().master());
+            try {
+                NightlyPipeline.checkWarehouse(spark, nightly, "warehouse");
+            } catch (io.shadow.features.config.ConfigException e) {
+                throw ConfigLoader.withOrigin(e, System.getenv(), sets);
+            }
             RunReport report = new NightlyPipeline(spark, nightly, System.out::println).run(request);
             System.out.print(report.table());
             return report.warnings().isEmpty() ? 0 : WARNINGS;

@@ -56,4 +56,16 @@ class NightlyCommandIT {
         report.get("steps").forEach(step -> statuses.add(step.get("status").asText()));
         assertThat(statuses).as("every step ran").containsOnly("ran").hasSize(9);
     }
+
+    @Test
+    void aWarehouseOnAHostThatDoesNotResolveIsABadValueOfWarehouse() {
+        CliRun cli = new CliRun();
+        int code = cli.run("nightly", "--date", "2026-11-24", "--set", "data-dir=" + dir.resolve("data"), "--set",
+                "spark.master=local[1]", "--set", "warehouse=hdfs://nosuchhost.invalid:8020/wh");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(cli.err.toString()).startsWith("error: invalid warehouse = hdfs://nosuchhost.invalid:8020/wh/ "
+                + "(from --set); expected a warehouse this machine can reach, but the host nosuchhost.invalid is "
+                + "unknown to this machine");
+    }
 }

@@ -192,6 +192,31 @@ public final class NightlyPipeline {
         return e;
     }
 
+    /**
+     * Refuses a warehouse this machine cannot reach (an unknown host, a namenode that does not answer)
+     * as the bad value of {@code key}, before the run writes its state there.
+     */
+    public static void checkWarehouse(SparkSession spark, NightlyConfig cfg, String key) {
+        java.net.URI root = cfg.catalog().root();
+        try {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(root);
+            p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof java.net.UnknownHostException)
+                    && !(cause instanceof java.net.ConnectException)) {
+                cause = cause.getCause();
+            }
+            String why = cause instanceof java.net.UnknownHostException ? "the host " + root.getHost() + " is unknown "
+                    + "to this machine (" + cause + ")" : cause instanceof java.net.ConnectException
+                    ? "nothing answers at " + root.getHost() + ":" + root.getPort() + " (" + cause + ")"
+                    : "it cannot be reached (" + e + ")";
+            throw io.shadow.features.config.ConfigException.invalid(key, root, "a warehouse this machine can reach, "
+                    + "but " + why + ". Check the host name and port (the HDFS namenode, e.g. "
+                    + "hdfs://namenode:8020/shadow/warehouse) and this machine's DNS and network");
+        }
+    }
+
     /** Refuses a request before Spark starts: an unknown {@code --from-step} is named with the valid steps. */
     public static void check(NightlyConfig cfg, RunRequest request) {
         if (request.fromStep() != null) {

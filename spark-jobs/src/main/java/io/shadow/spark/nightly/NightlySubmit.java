@@ -97,11 +97,15 @@ public final class NightlySubmit {
         int code = 0;
         try {
             System.out.println("warehouse " + cfg.catalog().root() + ", Spark " + spark.sparkContext().master());
+            NightlyPipeline.checkWarehouse(spark, cfg, "--warehouse");
             RunReport report = new NightlyPipeline(spark, cfg, System.out::println).run(request);
             System.out.print(report.table());
         } catch (NightlyRun.StepFailedException e) {
             System.err.println("error: " + e.getMessage());
             code = 1;
+        } catch (io.shadow.features.config.ConfigException e) {
+            System.err.println("error: " + e.getMessage());
+            code = 2;
         } finally {
             spark.stop();
         }

@@ -142,4 +142,21 @@ class NightlyWarningsIT {
                         + "one after the other, e.g. under flock as in the cron line of docs/operations.md. Nothing "
                         + "was corrupted; finished steps are recorded in ");
     }
+
+    @Test
+    void aWarehouseOnAnUnknownHostIsABadValueOfTheKeyNamed() throws Exception {
+        NightlyConfig cfg = config(List.of(), null);
+        NightlyConfig hdfs = new NightlyConfig(new TableCatalog(URI.create("hdfs://nosuchhost.invalid:8020/wh")),
+                cfg.landingEvents(), null, null, null, cfg.registry(), List.of(), null, DetectorConfig.defaults(),
+                ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults());
+
+        assertThatThrownBy(() -> NightlyPipeline.checkWarehouse(spark, hdfs, "warehouse"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("invalid warehouse = hdfs://nosuchhost.invalid:8020/wh/; expected a warehouse "
+                        + "this machine can reach, but the host nosuchhost.invalid is unknown to this machine "
+                        + "(java.net.UnknownHostException: ")
+                .hasMessageEndingWith("Check the host name and port (the HDFS namenode, e.g. "
+                        + "hdfs://namenode:8020/shadow/warehouse) and this machine's DNS and network");
+        NightlyPipeline.checkWarehouse(spark, cfg, "warehouse"); // a local warehouse passes
+    }
 }
