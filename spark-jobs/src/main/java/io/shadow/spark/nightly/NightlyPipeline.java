@@ -207,13 +207,15 @@ public final class NightlyPipeline {
                     && !(cause instanceof java.net.ConnectException)) {
                 cause = cause.getCause();
             }
+            String network = ". Check the host name and port (the HDFS namenode, e.g. "
+                    + "hdfs://namenode:8020/shadow/warehouse) and this machine's DNS and network";
             String why = cause instanceof java.net.UnknownHostException ? "the host " + root.getHost() + " is unknown "
-                    + "to this machine (" + cause + ")" : cause instanceof java.net.ConnectException
-                    ? "nothing answers at " + root.getHost() + ":" + root.getPort() + " (" + cause + ")"
-                    : "it cannot be reached (" + e + ")";
+                    + "to this machine (" + cause + ")" + network : cause instanceof java.net.ConnectException
+                    ? "nothing answers at " + root.getHost() + ":" + root.getPort() + " (" + cause + ")" + network
+                    : "it cannot be read (" + e + "). Check the URI and this machine's access to it (credentials, "
+                            + "permissions)";
             throw io.shadow.features.config.ConfigException.invalid(key, root, "a warehouse this machine can reach, "
-                    + "but " + why + ". Check the host name and port (the HDFS namenode, e.g. "
-                    + "hdfs://namenode:8020/shadow/warehouse) and this machine's DNS and network");
+                    + "but " + why);
         }
     }
 
