@@ -38,9 +38,10 @@ public final class FeedFiles {
      * One line per feed file {@code serve} cannot read, saying what that means for it: nothing while
      * the table exists, the feed left out of the fallback while it does not.
      *
-     * @param tableExists whether {@code threat_indicators} exists (the scorer then reads no feed file)
+     * @param tableExists whether {@code threat_indicators} exists (the scorer then reads no feed file);
+     *     asked only when a feed cannot be read
      */
-    public static List<String> unreadable(List<String> feeds, boolean tableExists) {
+    public static List<String> unreadable(List<String> feeds, java.util.function.BooleanSupplier tableExists) {
         List<String> out = new ArrayList<>();
         for (String f : feeds) {
             Path p = Path.of(f);
@@ -49,7 +50,7 @@ public final class FeedFiles {
             }
             String why = !Files.exists(p) ? "does not exist" : Files.isDirectory(p) ? "is a directory"
                     : "cannot be read";
-            out.add("intel.feeds lists " + p + ", which " + why + ": " + (tableExists
+            out.add("intel.feeds lists " + p + ", which " + why + ": " + (tableExists.getAsBoolean()
                     ? "the scorer reads silver/threat_indicators, not the feed files, so nothing changes now; "
                     : "the scorer reads the feed files only until the nightly writes silver/threat_indicators, "
                             + "and leaves this one out; ")

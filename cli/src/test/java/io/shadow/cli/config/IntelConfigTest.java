@@ -75,12 +75,12 @@ class IntelConfigTest {
             java.nio.file.Path dir) throws Exception {
         java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("list.txt"), "203.0.113.7\n");
         java.nio.file.Path missing = dir.resolve("feodo.csv");
-        assertThat(FeedFiles.unreadable(List.of(good.toString(), missing.toString()), false)).containsExactly(
+        assertThat(FeedFiles.unreadable(List.of(good.toString(), missing.toString()), () -> false)).containsExactly(
                 "intel.feeds lists " + missing + ", which does not exist: the scorer reads the feed files only until "
                         + "the nightly writes silver/threat_indicators, and leaves this one out; the nightly's "
                         + "threat-intel step refuses it and keeps what it listed as last synced for intel.max-held. "
                         + "Fix the download or remove the file from intel.feeds");
-        assertThat(FeedFiles.unreadable(List.of(missing.toString()), true)).singleElement().asString()
+        assertThat(FeedFiles.unreadable(List.of(missing.toString()), () -> true)).singleElement().asString()
                 .contains("the scorer reads silver/threat_indicators, not the feed files, so nothing changes now");
     }
 }
