@@ -33,8 +33,9 @@ import picocli.CommandLine.Option;
                 + "report.txt."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:succeeded", "1:a step failed (re-run the same command to resume)",
-            "2:a bad flag or config key", "3:succeeded with warnings, e.g. no stored events for the date (listed at "
-                + "the top of the report; report.json status 'succeeded-with-warnings')",
+            "2:a bad flag or config key", "3:succeeded with warnings, e.g. no stored events for the date, a threat "
+                + "feed refused, a TAXII outage, late events for a date already run (listed at the top of the "
+                + "report; report.json status 'succeeded-with-warnings')",
             "143:stopped by SIGTERM (130: Ctrl-C); recorded as interrupted, re-run to resume"})
 final class NightlyCommand implements Callable<Integer> {
     /** The exit code of a run that finished with warnings: operators alert on the exit code. */
@@ -79,6 +80,11 @@ final class NightlyCommand implements Callable<Integer> {
                 cfg.spark().shufflePartitions());
         try {
             System.out.println("warehouse " + paths.catalog().root() + ", Spark " + spark.sparkContext().master());
+            try {
+                NightlyPipeline.checkWarehouse(spark, nightly, "warehouse");
+            } catch (io.shadow.features.config.ConfigException e) {
+                throw ConfigLoader.withOrigin(e, System.getenv(), sets);
+            }
             RunReport report = new NightlyPipeline(spark, nightly, System.out::println).run(request);
             System.out.print(report.table());
             return report.warnings().isEmpty() ? 0 : WARNINGS;

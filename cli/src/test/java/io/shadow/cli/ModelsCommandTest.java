@@ -125,4 +125,15 @@ class ModelsCommandTest {
                         2, false), org.assertj.core.groups.Tuple.tuple(3, true));
         assertThat(registry.versions("no-such-model")).isEmpty();
     }
+
+    @Test
+    void aDemoConfigNamingAFeedFileThatIsGoneDoesNotStopCommandsThatReadNoFeed() throws IOException {
+        // the demo writes its feed's absolute path; once its folder moved, that file is gone
+        Path gone = data.resolveSibling("moved-away").resolve("threat-feed.txt");
+        Files.writeString(data.resolve("shadow.yaml"), "intel:\n  feeds: [" + gone + "]\n");
+
+        assertThat(cli.run("models", "champion", "--data", data.toString())).as(cli.err.toString()).isZero();
+        assertThat(cli.out.toString()).startsWith("champion: shadow-risk:3");
+        assertThat(cli.err.toString()).doesNotContain("intel.feeds");
+    }
 }

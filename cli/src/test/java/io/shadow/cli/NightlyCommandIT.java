@@ -36,4 +36,36 @@ class NightlyCommandIT {
                 .startsWith("Nightly run of event date 2026-11-24: succeeded with 1 warning\n\n"
                         + "  WARNING (features): no stored events for 2026-11-24: ");
     }
+
+    @Test
+    void aFeedFileThatIsGoneIsRefusedByItsStepAndTheNightGoesOnWithWarningExitThree() throws Exception {
+        Path data = dir.resolve("data");
+        Path feed = Files.createDirectories(dir.resolve("feeds")).resolve("feodo.csv"); // the download removed it
+        CliRun cli = new CliRun();
+        int code = cli.run("nightly", "--date", "2026-11-24", "--set", "data-dir=" + data, "--set", "spark.master=local[1]", "--set", "intel.feeds=[" + feed + "]");
+
+        assertThat(code).as(cli.err.toString()).isEqualTo(NightlyCommand.WARNINGS);
+        JsonNode report = new ObjectMapper().readTree(data.resolve("warehouse/_reports/2026-11-24/report.json")
+                .toFile());
+        assertThat(report.get("status").asText()).isEqualTo("succeeded-with-warnings");
+        JsonNode intel = report.get("warnings").get(1); // after the features step's: this data-dir has no events
+        assertThat(intel.get("step").asText()).isEqualTo("threat-intel");
+        assertThat(intel.get("message").asText()).startsWith("threat feed " + feed + " does not exist (a download "
+                + "that failed and removed it?)").contains("intel.max-held");
+        java.util.List<String> statuses = new java.util.ArrayList<>();
+        report.get("steps").forEach(step -> statuses.add(step.get("status").asText()));
+        assertThat(statuses).as("every step ran").containsOnly("ran").hasSize(9);
+    }
+
+    @Test
+    void aWarehouseOnAHostThatDoesNotResolveIsABadValueOfWarehouse() {
+        CliRun cli = new CliRun();
+        int code = cli.run("nightly", "--date", "2026-11-24", "--set", "data-dir=" + dir.resolve("data"), "--set",
+                "spark.master=local[1]", "--set", "warehouse=hdfs://nosuchhost.invalid:8020/wh");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(cli.err.toString()).startsWith("error: invalid warehouse = hdfs://nosuchhost.invalid:8020/wh/ "
+                + "(from --set); expected a warehouse this machine can reach, but the host nosuchhost.invalid is "
+                + "unknown to this machine");
+    }
 }

@@ -157,6 +157,12 @@ class ThreatIntelSyncIT {
         ThreatIntelSyncJob.Result first = job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(10))).run();
         assertThat(first.refused()).hasSize(1);
         assertThat(first.toString()).contains("its indicators kept as last synced (for up to 7 days of refusals)");
+        assertThat(first.warnings()).as("a refusal is a warning of the run, naming the feed and the deadline")
+                .containsExactly("threat feed " + list + " lists no indicator (empty, or comments only: a failed "
+                        + "download?); fix the file or remove it from intel.feeds. What it listed stays active as "
+                        + "last synced until " + DAY1.plus(Duration.ofDays(17)) + " (intel.max-held = 7 days from "
+                        + "its first refusal or hold, " + DAY1.plus(Duration.ofDays(10)) + "); after that, what no "
+                        + "readable list names is withdrawn");
         assertThat(activeFrom(table(catalog), "blocklist.txt")).as("a failed download is no delisting").isEqualTo(30);
         job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(16))).run();
         assertThat(activeFrom(table(catalog), "blocklist.txt")).as("held for 6 days").isEqualTo(30);
@@ -166,10 +172,15 @@ class ThreatIntelSyncIT {
         assertThat(week.problems().get(0)).isEqualTo("threat feed blocklist.txt has been refused or held back at "
                 + "every sync since " + DAY1.plus(Duration.ofDays(10)) + " (intel.max-held = 7 days): its 30 list entries no readable "
                 + "list names are withdrawn; fix the file or remove it from intel.feeds");
+        assertThat(week.warnings()).singleElement().asString().endsWith(". It has been refused or held back at every "
+                + "sync since " + DAY1.plus(Duration.ofDays(10)) + ", longer than intel.max-held = 7 days: what it "
+                + "listed and no readable list names is withdrawn tonight");
 
         // read cleanly again: its entries are back, and a later refusal starts a new hold
         ips(list, 30);
-        assertThat(job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(18))).run().problems()).isEmpty();
+        ThreatIntelSyncJob.Result clean = job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(18))).run();
+        assertThat(clean.problems()).isEmpty();
+        assertThat(clean.warnings()).isEmpty();
         Files.writeString(list, "");
         job(spark, catalog, List.of(list), DAY1.plus(Duration.ofDays(19))).run();
         assertThat(activeFrom(table(catalog), "blocklist.txt")).isEqualTo(30);

@@ -161,9 +161,7 @@ public final class ConfigLoader {
         validateTokens(c.auth().tokens());
         HostTokenTenants.check(c);
         validateRegistry(c.registry());
-        for (String f : c.intel().feeds()) {
-            check(Files.isReadable(Path.of(f)), "intel.feeds", f, "a readable file");
-        }
+        FeedFiles.checkPaths(c.intel().feeds());
         validateTaxii(c.intel().taxii());
         duration("intel.max-held", c.intel().maxHeld());
         if (!c.profiles().isBlank()) {

@@ -2,6 +2,7 @@ package io.shadow.cli.runtime;
 
 import io.javalin.Javalin;
 import io.shadow.cli.config.ConfigLoader;
+import io.shadow.cli.config.FeedFiles;
 import io.shadow.cli.config.HostTokenTenants;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
@@ -20,6 +21,7 @@ import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.store.Database;
+import io.shadow.model.intel.ThreatIndicatorTable;
 import io.shadow.model.risk.ResourceRisk;
 import io.shadow.scorer.AssessmentSink;
 import io.shadow.scorer.DeltaBaselines;
@@ -128,6 +130,8 @@ public final class ShadowRuntime implements AutoCloseable {
     public static ShadowRuntime start(ShadowConfig config) {
         HostTokenTenants.warnings(config).forEach(LOG::warn);
         Tokens tokens = tokens(config);
+        FeedFiles.unreadable(config.intel().feeds(), () -> ThreatIndicatorTable.currentVersion(
+                new KernelTableReader(), ResolvedPaths.of(config).catalog()) >= 0).forEach(LOG::warn);
         var srv = config.server();
         // before anything is created or opened: a wrong host, a taken port or a wrong key store is the user's to fix
         ServerPort.checkFree(srv.host(), srv.port());

@@ -56,4 +56,31 @@ class IntelConfigTest {
                 .hasMessageStartingWith("invalid intel.max-held = -P1D (from --set); expected a positive ISO-8601 "
                         + "duration");
     }
+
+    @Test
+    void aFeedFileThatIsMissingIsNoConfigErrorButAnEntryThatIsNoPathIs(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) {
+        java.nio.file.Path missing = dir.resolve("feodo.csv");
+        assertThat(load(Map.of(), "intel.feeds=[" + missing + "]").intel().feeds()).containsExactly(
+                missing.toString());
+        assertThatThrownBy(() -> load(Map.of(), "intel.feeds=https://feodotracker.abuse.ch/downloads/ipblocklist.csv"))
+                .isInstanceOf(ConfigException.class).hasMessage("invalid intel.feeds = "
+                        + "https://feodotracker.abuse.ch/downloads/ipblocklist.csv (from --set); expected the path of a "
+                        + "feed file, not a URL: download the feed to a file (e.g. a cron job with curl) and list the "
+                        + "file");
+    }
+
+    @Test
+    void serveIsToldOfAFeedFileItCannotReadAndWhatThatMeansForIt(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("list.txt"), "203.0.113.7\n");
+        java.nio.file.Path missing = dir.resolve("feodo.csv");
+        assertThat(FeedFiles.unreadable(List.of(good.toString(), missing.toString()), () -> false)).containsExactly(
+                "intel.feeds lists " + missing + ", which does not exist: the scorer reads the feed files only until "
+                        + "the nightly writes silver/threat_indicators, and leaves this one out; the nightly's "
+                        + "threat-intel step refuses it and keeps what it listed as last synced for intel.max-held. "
+                        + "Fix the download or remove the file from intel.feeds");
+        assertThat(FeedFiles.unreadable(List.of(missing.toString()), () -> true)).singleElement().asString()
+                .contains("the scorer reads silver/threat_indicators, not the feed files, so nothing changes now");
+    }
 }

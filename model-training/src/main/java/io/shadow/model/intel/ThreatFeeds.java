@@ -38,9 +38,12 @@ public final class ThreatFeeds {
         List<String> lines;
         try {
             lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UncheckedIOException("threat feed " + f + " does not exist (a download that failed and "
+                    + "removed it?); fix the download or remove it from intel.feeds", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read threat feed " + f + " (" + e.getMessage()
-                    + "); fix intel.feeds", e);
+                    + "); fix the file or remove it from intel.feeds", e);
         }
         String first = lines.stream().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
         FeedBatch batch;

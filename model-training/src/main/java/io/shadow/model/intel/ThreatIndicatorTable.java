@@ -19,7 +19,11 @@ public final class ThreatIndicatorTable {
     public record Loaded(ThreatIntel intel, long tableVersion, String from) {
     }
 
-    /** The table's active rows, or {@code fallbackFeeds} when the table does not exist. */
+    /**
+     * The table's active rows, or {@code fallbackFeeds} when the table does not exist. A fallback feed
+     * that cannot be read is left out and named in {@link Loaded#from}: the nightly's threat-intel step
+     * refuses it too, so one broken download must not stop a scorer or a backtest.
+     */
     public static Loaded load(KernelTableReader reader, TableCatalog catalog, List<Path> fallbackFeeds) {
         ThreatIntel.Builder b = ThreatIntel.builder();
         String path = catalog.path(ShadowTable.THREAT_INDICATORS);
@@ -32,10 +36,24 @@ public final class ThreatIndicatorTable {
             }
         });
         if (version < 0) {
-            return new Loaded(ThreatFeeds.load(fallbackFeeds), -1, fallbackFeeds.isEmpty() ? "no feeds"
-                    : "files " + fallbackFeeds);
+            return fallback(fallbackFeeds);
         }
         return new Loaded(b.build(), version, path + " v" + version);
+    }
+
+    private static Loaded fallback(List<Path> feeds) {
+        ThreatIntel.Builder b = ThreatIntel.builder();
+        List<String> refused = new java.util.ArrayList<>();
+        for (Path f : feeds) {
+            try {
+                b.addAll(ThreatFeeds.read(f));
+            } catch (RuntimeException e) {
+                refused.add(e.getMessage());
+            }
+        }
+        String from = feeds.isEmpty() ? "no feeds" : "files " + feeds;
+        return new Loaded(b.build(), -1, refused.isEmpty() ? from : from + ", " + refused.size() + " of them left "
+                + "out: " + String.join("; ", refused));
     }
 
     /** The table's current version, or -1 when it does not exist: cheap check before reloading. */

@@ -63,8 +63,8 @@ class BlocklistFeedsTest {
         assertThatThrownBy(() -> ThreatFeeds.read(f)).hasMessageContaining("threat feed " + f + " has no usable entry")
                 .hasMessageContaining("junk.txt line 1");
         Path missing = dir.resolve("missing.txt");
-        assertThatThrownBy(() -> ThreatFeeds.read(missing)).hasMessageContaining(missing.toString())
-                .hasMessageContaining("fix intel.feeds");
+        assertThatThrownBy(() -> ThreatFeeds.read(missing)).hasMessage("threat feed " + missing + " does not exist "
+                + "(a download that failed and removed it?); fix the download or remove it from intel.feeds");
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.shadow.spark.Counts;
 import io.shadow.spark.DeltaTables;
 import io.shadow.spark.Figure;
 import io.shadow.spark.Figures;
+import io.shadow.spark.StepWarnings;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -52,8 +53,16 @@ public final class FeedbackImportJob {
      * Rows written; or, with {@code skipped}, why nothing was imported (no store yet) and the gold
      * tables were left as they were.
      */
-    public record Result(long feedback, long incidents, long confirmed, long unreviewed, String skipped)
-            implements Figures {
+    public record Result(long feedback, long incidents, long confirmed, long unreviewed, String skipped,
+            @com.fasterxml.jackson.annotation.JsonIgnore List<String> warnings) implements Figures, StepWarnings {
+        public Result {
+            warnings = List.copyOf(warnings);
+        }
+
+        public Result(long feedback, long incidents, long confirmed, long unreviewed, String skipped) {
+            this(feedback, incidents, confirmed, unreviewed, skipped, List.of());
+        }
+
         @Override
         public List<Figure> figures() {
             return skipped != null ? List.of(new Figure("Skipped", skipped))
@@ -93,7 +102,12 @@ public final class FeedbackImportJob {
     public Result run() {
         var missing = store.missing("feedback", "incidents");
         if (missing.isPresent()) {
-            return new Result(0, 0, 0, 0, missing.get() + ": no feedback to import");
+            // a fresh installation has no store file yet; a database without the tables is likely the wrong one
+            List<String> warnings = !missing.get().storeWithoutTables() ? List.of() : List.of(missing.get().reason()
+                    + ": no feedback was imported, and the incidents the next steps leave out are those of the last "
+                    + "import. A store the mitigation API has run against has these tables: check that "
+                    + "store.jdbc-url names the database the API uses (" + store.location() + ")");
+            return new Result(0, 0, 0, 0, missing.get().reason() + ": no feedback to import", warnings);
         }
         try (MitigationStoreTables.Hold open = store.holdOpen()) {
             return importStore();

@@ -36,11 +36,19 @@ record MitigationStoreTables(String jdbcUrl, Properties props) {
     }
 
     /**
+     * Why the store cannot be read: {@code reason} for the report; {@code storeWithoutTables} when a
+     * database answered but lacks a table (a fresh H2 store has no file at all; one without tables is
+     * more likely a {@code store.jdbc-url} naming the wrong database).
+     */
+    record Missing(String reason, boolean storeWithoutTables) {
+    }
+
+    /**
      * Why the store cannot be read yet, or empty when it can: no H2 database where the URL points (no
      * service has run on this installation yet), or a database without one of {@code tables}. Looks
      * without creating anything: H2 is opened with {@code IFEXISTS}, which refuses to create the file.
      */
-    Optional<String> missing(String... tables) {
+    Optional<Missing> missing(String... tables) {
         String url = h2(jdbcUrl) && !jdbcUrl.startsWith("jdbc:h2:mem:") ? jdbcUrl + ";IFEXISTS=TRUE" : jdbcUrl;
         try {
             if (h2(jdbcUrl)) {
@@ -50,8 +58,8 @@ record MitigationStoreTables(String jdbcUrl, Properties props) {
                 DatabaseMetaData meta = c.getMetaData();
                 for (String table : tables) {
                     if (!hasTable(meta, table)) {
-                        return Optional.of("the mitigation store at " + location() + " has no " + table
-                                + " table yet (the mitigation API creates it when it first starts)");
+                        return Optional.of(new Missing("the mitigation store at " + location() + " has no " + table
+                                + " table yet (the mitigation API creates it when it first starts)", true));
                     }
                 }
                 return Optional.empty();
@@ -59,7 +67,7 @@ record MitigationStoreTables(String jdbcUrl, Properties props) {
         } catch (SQLException e) {
             if (e.getErrorCode() == ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1
                     || e.getErrorCode() == ErrorCode.DATABASE_NOT_FOUND_1) {
-                return Optional.of("no mitigation store yet at " + location());
+                return Optional.of(new Missing("no mitigation store yet at " + location(), false));
             }
             throw new IllegalStateException("cannot open the mitigation store at " + Credentials.redact(jdbcUrl) + ": "
                     + Credentials.redact(e.getMessage()) + "; check store.jdbc-url, store.user and store.password", e);
@@ -80,8 +88,8 @@ record MitigationStoreTables(String jdbcUrl, Properties props) {
         return false;
     }
 
-    /** The store's file for an H2 file URL ({@code <path>.mv.db}), else the URL. */
-    private String location() {
+    /** The store's file for an H2 file URL ({@code <path>.mv.db}), else the URL without a password in it. */
+    String location() {
         String u = jdbcUrl.split(";", 2)[0];
         if (!h2(u) || u.startsWith("jdbc:h2:mem:") || u.startsWith("jdbc:h2:tcp:") || u.startsWith("jdbc:h2:ssl:")) {
             return Credentials.redact(u);

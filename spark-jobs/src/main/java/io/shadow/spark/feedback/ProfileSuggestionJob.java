@@ -93,7 +93,7 @@ public final class ProfileSuggestionJob {
     public Result run() {
         var missing = store.missing("mitigations", "actions", "feedback");
         if (missing.isPresent()) {
-            return new Result(List.of(), missing.get() + ": no profile suggestions");
+            return new Result(List.of(), missing.get().reason() + ": no profile suggestions");
         }
         try (MitigationStoreTables.Hold open = store.holdOpen()) {
             return suggest();

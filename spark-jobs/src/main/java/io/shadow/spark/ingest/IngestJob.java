@@ -64,12 +64,21 @@ public final class IngestJob {
     /**
      * Rows counted by one run; {@code relocatedFrom}: the folder the checkpoint had read its files in when
      * that was not the landing zone (the data-dir moved), whose files this run read again; else null.
+     * {@code newEvents}: per event date, the events this run stored that were not stored before (a
+     * re-sent or re-read event is not counted), so a run can tell which dates' features miss some.
      */
     public record Result(long batches, long events, long quarantined,
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            String relocatedFrom) implements Figures {
+            String relocatedFrom,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+            java.util.SortedMap<java.time.LocalDate, Long> newEvents) implements Figures {
+        public Result {
+            newEvents = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(
+                    newEvents == null ? java.util.Map.of() : newEvents));
+        }
+
         public Result(long batches, long events, long quarantined) {
-            this(batches, events, quarantined, null);
+            this(batches, events, quarantined, null, null);
         }
 
         @Override
@@ -77,10 +86,18 @@ public final class IngestJob {
             List<Figure> out = new ArrayList<>(List.of(Figure.count("Events ingested", events, "event"),
                     Figure.count("Landing batches read", batches, "batch", "batches"),
                     Figure.count("Events quarantined", quarantined, "event")));
+            if (!newEvents.isEmpty()) {
+                out.add(new Figure("New events by date", newEventsNote()));
+            }
             if (relocatedFrom != null) {
                 out.add(new Figure("Read again", relocatedNote()));
             }
             return out;
+        }
+
+        private String newEventsNote() {
+            return newEvents.entrySet().stream().map(e -> Counts.number(e.getValue()) + " on " + e.getKey())
+                    .collect(java.util.stream.Collectors.joining(", "));
         }
 
         private String relocatedNote() {
@@ -129,11 +146,12 @@ public final class IngestJob {
         }
         boolean rereading = relocatedFrom != null || LandingCheckpoint.rereading(conf, checkpoint);
         long[] counts = new long[3];
+        java.util.SortedMap<java.time.LocalDate, Long> newEvents = new java.util.TreeMap<>();
         Dataset<Row> lines = spark.readStream().format("text").option("maxFilesPerTrigger", 500)
                 .load(landingEvents)
                 .select(col("value"), col("_metadata.file_path").as("source_file"));
         VoidFunction2<Dataset<Row>, Long> writeBatch = (batch, id) -> {
-            long[] c = writeBatch(batch, rereading);
+            long[] c = writeBatch(batch, rereading, newEvents);
             counts[0]++;
             counts[1] += c[0];
             counts[2] += c[1];
@@ -152,7 +170,7 @@ public final class IngestJob {
             throw new IllegalStateException("ingest from " + landingEvents + " failed: " + e.getMessage()
                     + "; nothing past the last completed batch was committed, re-run to resume", e);
         }
-        return new Result(counts[0], counts[1], counts[2], relocatedFrom);
+        return new Result(counts[0], counts[1], counts[2], relocatedFrom, newEvents);
     }
 
     private void makeDirs(String dir) {
@@ -167,9 +185,10 @@ public final class IngestJob {
     /**
      * Parses and writes one micro-batch; returns {events merged-in candidates, quarantined}. When
      * {@code rereading} files read before (a moved data-dir), a bad line already quarantined from a file
-     * of the same name is not appended again.
+     * of the same name is not appended again. Adds the events not stored before to {@code newEvents}, per date.
      */
-    private long[] writeBatch(Dataset<Row> batch, boolean rereading) {
+    private long[] writeBatch(Dataset<Row> batch, boolean rereading,
+            java.util.SortedMap<java.time.LocalDate, Long> newEvents) {
         StructType events = DeltaTables.schema(ShadowTable.EVENTS);
         // a parsed line is either an event or an error, so every column may be null here
         StructType parsed = new StructType(java.util.Arrays.stream(events.fields())
@@ -210,6 +229,16 @@ public final class IngestJob {
                     .map(r -> r.get(0)).toList();
             long goodCount = good.count();
             if (goodCount > 0) {
+                // counted before the MERGE, against the same partitions: what it is about to insert
+                Dataset<Row> stored = DeltaTables.read(spark, catalog, ShadowTable.EVENTS)
+                        .filter(col("event_date").isin(dates.toArray())).select("event_id", "event_date");
+                for (Row r : good.join(stored, good.col("event_id").equalTo(stored.col("event_id"))
+                        .and(good.col("event_date").equalTo(stored.col("event_date"))), "left_anti")
+                        .groupBy("event_date").count().collectAsList()) {
+                    java.time.LocalDate date = r.get(0) instanceof java.sql.Date d ? d.toLocalDate()
+                            : (java.time.LocalDate) r.get(0);
+                    newEvents.merge(date, r.getLong(1), Long::sum);
+                }
                 org.apache.spark.sql.Column cond = col("t.event_id").equalTo(col("s.event_id"))
                         .and(col("t.event_date").equalTo(col("s.event_date")))
                         .and(col("t.event_date").isin(dates.toArray()));

@@ -17,6 +17,7 @@ import io.shadow.spark.Counts;
 import io.shadow.spark.DeltaTables;
 import io.shadow.spark.Figure;
 import io.shadow.spark.Figures;
+import io.shadow.spark.StepWarnings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,14 +55,23 @@ public final class ThreatIntelSyncJob {
      * What a sync did. {@code skipped} counts the unusable entries (unsupported patterns, bad lines) of the
      * feeds read, {@code problems} names the first of them; {@code refused} names each feed file not read at
      * all (unreadable, or nothing usable in it), whose indicators stay as the last sync left them, for up to
-     * {@code maxHeld} of refusals.
+     * {@code maxHeld} of refusals. {@code warnings}: each feed refused or held back, with until when what it
+     * listed stays active (the run report's warnings, so that a broken feed is heard of before it is withdrawn).
      */
     public record Result(int fetched, int skipped, long active, long revoked, List<String> sources,
-            List<String> problems, List<String> refused, java.time.Duration maxHeld) implements Figures {
+            List<String> problems, List<String> refused, java.time.Duration maxHeld,
+            @com.fasterxml.jackson.annotation.JsonIgnore List<String> warnings) implements Figures, StepWarnings {
         public Result {
             sources = List.copyOf(sources);
             problems = List.copyOf(problems);
             refused = List.copyOf(refused);
+            warnings = List.copyOf(warnings);
+        }
+
+        /** Without warnings: every feed read. */
+        public Result(int fetched, int skipped, long active, long revoked, List<String> sources,
+                List<String> problems, List<String> refused, java.time.Duration maxHeld) {
+            this(fetched, skipped, active, revoked, sources, problems, refused, maxHeld, List.of());
         }
 
         @Override
@@ -122,35 +132,36 @@ public final class ThreatIntelSyncJob {
         List<FeedBatch> batches = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<String> refused = new ArrayList<>();
-        List<String> held = new ArrayList<>(); // sources whose rows are not withdrawn by this sync
+        // sources whose rows are not withdrawn by this sync, with why
+        Map<String, String> held = new LinkedHashMap<>();
         Map<String, Long> listedBefore = activeListEntries();
         for (Path f : feeds) {
             FeedBatch b;
             try {
                 b = ThreatFeeds.read(f);
             } catch (RuntimeException e) {
-                held.add(f.getFileName().toString());
+                held.put(f.getFileName().toString(), e.getMessage());
                 refused.add(e.getMessage());
                 continue;
             }
             batches.add(b);
             if (ThreatFeeds.mostlyUnusable(b)) {
                 // a changed format or a broken download: what it lacks was not necessarily delisted
-                held.add(b.source());
                 problems.add("threat feed " + f + ": " + b.skipped().size() + " of " + (b.skipped().size()
                         + b.indicators().size()) + " entries are unusable (first: " + b.skipped().get(0) + "); its "
                         + b.indicators().size() + " usable ones are synced, and nothing it listed before is "
                         + "withdrawn until most of it reads again; its format may have changed: fix the file or "
                         + "remove it from intel.feeds");
+                held.put(b.source(), problems.get(problems.size() - 1));
             } else if (shrankByHalf(b, listedBefore.getOrDefault(b.source(), 0L))) {
                 // a download cut short reads cleanly but lacks most entries: that is no delisting either
-                held.add(b.source());
                 problems.add("threat feed " + f + " lists " + Counts.of(b.indicators().size(), "indicator")
                         + ", fewer than half of the " + Counts.number(listedBefore.get(b.source()))
                         + " it listed at the last sync (a download cut short?); they are synced, and nothing it "
                         + "listed before is withdrawn until it lists at least half as many again. If the list "
                         + "really shrank, remove the file from intel.feeds for one night (which withdraws all it "
                         + "listed) and add it back");
+                held.put(b.source(), problems.get(problems.size() - 1));
             }
         }
         TaxiiCursorFile cursorFile = new TaxiiCursorFile(catalog, spark.sparkContext().hadoopConfiguration());
@@ -176,13 +187,20 @@ public final class ThreatIntelSyncJob {
                 "threat feed hold state");
         Map<String, Instant> heldSince = new java.util.TreeMap<>();
         Map<String, Instant> before = heldSince(heldFile);
-        held.forEach(source -> heldSince.put(source, before.getOrDefault(source, now)));
+        held.keySet().forEach(source -> heldSince.put(source, before.getOrDefault(source, now)));
         List<String> stillHeld = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         for (Map.Entry<String, Instant> h : heldSince.entrySet()) {
             if (now.isBefore(h.getValue().plus(maxHeld))) {
                 stillHeld.add(h.getKey());
+                warnings.add(held.get(h.getKey()) + ". What it listed stays active as last synced until "
+                        + h.getValue().plus(maxHeld) + " (intel.max-held = " + describe(maxHeld) + " from its first "
+                        + "refusal or hold, " + h.getValue() + "); after that, what no readable list names is withdrawn");
                 continue;
             }
+            warnings.add(held.get(h.getKey()) + ". It has been refused or held back at every sync since "
+                    + h.getValue() + ", longer than intel.max-held = " + describe(maxHeld) + ": what it listed and no "
+                    + "readable list names is withdrawn tonight");
             long withdrawn = unnamedEntries(h.getKey(), latest.keySet());
             if (withdrawn > 0) {
                 problems.add(0, "threat feed " + h.getKey() + " has been refused or held back at every sync since "
@@ -203,7 +221,7 @@ public final class ThreatIntelSyncJob {
         long active = counts.stream().filter(r -> !r.getBoolean(0)).mapToLong(r -> r.getLong(1)).sum();
         long revoked = counts.stream().filter(r -> r.getBoolean(0)).mapToLong(r -> r.getLong(1)).sum();
         return new Result(latest.size(), skipped, active, revoked, batches.stream().map(FeedBatch::source).toList(),
-                problems, refused, maxHeld);
+                problems, refused, maxHeld, warnings);
     }
 
     /**

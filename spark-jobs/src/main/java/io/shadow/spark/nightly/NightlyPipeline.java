@@ -55,7 +55,9 @@ public final class NightlyPipeline {
             steps.add(new NightlyStep("feedback-import", scope -> {
                 FeedbackImportJob.Result r = new FeedbackImportJob(spark, cfg.catalog(), cfg.storeJdbcUrl(),
                         cfg.storeUser(), cfg.storePassword(), java.time.Clock.systemUTC(), cfg.reviewWindow()).run();
-                return r.skipped() != null ? r.skipped() : r;
+                // a store without the tables is likely the wrong database: the skip warns then
+                return r.skipped() == null ? r : r.warnings().isEmpty() ? r.skipped()
+                        : new WithWarnings(r.skipped(), r.warnings());
             }));
             steps.add(new NightlyStep("profile-suggestions", scope -> {
                 ProfileSuggestionJob.Result r = new ProfileSuggestionJob(spark, cfg.catalog(), cfg.storeJdbcUrl(),
@@ -64,8 +66,12 @@ public final class NightlyPipeline {
                 return r.skipped() != null ? r.skipped() : r;
             }));
         }
-        steps.add(new NightlyStep("ingest", scope -> new IngestJob(spark, cfg.catalog(), cfg.landingEvents(),
-                cfg.maxTransferBytes(), cfg.defaultTenant()).run()));
+        steps.add(new NightlyStep("ingest", scope -> {
+            IngestJob.Result r = new IngestJob(spark, cfg.catalog(), cfg.landingEvents(), cfg.maxTransferBytes(),
+                    cfg.defaultTenant()).run();
+            List<String> late = lateEvents(scope, r);
+            return late.isEmpty() ? r : new WithWarnings(r, late);
+        }));
         steps.add(new NightlyStep("features", scope -> {
             String table = ShadowTable.FEATURES.relativePath();
             if (scope.allDates()) {
@@ -118,13 +124,98 @@ public final class NightlyPipeline {
                 + "the agents' shipping to " + cfg.landingEvents());
     }
 
-    /** A TAXII outage must not cost the night's training: the previous table stays in use, and the report says so. */
+    /**
+     * Events this run's ingest stored for another date whose nightly already succeeded (an agent's spool
+     * sent late): bronze has them, but that date's features, and so the baselines, do not until the date
+     * is run again. Nothing tells an operator otherwise, so the run warns naming the dates.
+     */
+    private List<String> lateEvents(RunScope scope, IngestJob.Result r) {
+        if (scope.allDates()) {
+            return List.of(); // every date's features are recomputed
+        }
+        java.util.SortedMap<LocalDate, Long> late = new java.util.TreeMap<>();
+        r.newEvents().forEach((date, count) -> {
+            if (!date.equals(scope.date()) && new RunFiles(spark.sparkContext().hadoopConfiguration(),
+                    cfg.catalog().root(), RunScope.of(date)).readState()
+                    .filter(s -> RunState.SUCCEEDED.equals(s.status())).isPresent()) {
+                late.put(date, count);
+            }
+        });
+        if (late.isEmpty()) {
+            return List.of();
+        }
+        long all = late.values().stream().mapToLong(Long::longValue).sum();
+        String dates = late.entrySet().stream().map(e -> io.shadow.spark.Counts.number(e.getValue()) + " on "
+                + e.getKey()).collect(java.util.stream.Collectors.joining(", "));
+        String commands = late.keySet().stream().map(d -> "bin/shadow nightly --date " + d)
+                .collect(java.util.stream.Collectors.joining(", then "));
+        return List.of(io.shadow.spark.Counts.of(all, "late event") + " stored for "
+                + (late.size() == 1 ? "a date" : "dates") + " whose nightly run already succeeded (" + dates
+                + "): the features of " + (late.size() == 1 ? "that date" : "those dates") + ", and so the "
+                + "baselines, do not count them (the training set and novelty profiles do) until "
+                + (late.size() == 1 ? "it is" : "they are") + " run again: " + commands);
+    }
+
+    /**
+     * A TAXII outage must not cost the night's training: the previous table stays in use, and the report
+     * warns, so that an outage is heard of (alerting reads the run's status).
+     */
     private Object syncThreatIntel() {
         try {
             return new ThreatIntelSyncJob(spark, cfg.catalog(), cfg.threatFeeds(), cfg.taxii(),
                     java.time.Clock.systemUTC(), cfg.intelMaxHeld()).run();
         } catch (TaxiiException e) {
-            return "FAILED, the previous threat_indicators table stays in use: " + e.getMessage();
+            return new WithWarnings("FAILED, the previous threat_indicators table stays in use: " + e.getMessage(),
+                    List.of("TAXII server " + cfg.taxii().url() + " could not be synced: " + e.getMessage()
+                            + ". Nothing was synced tonight (the feed files neither): the training set and the "
+                            + "scorer keep the indicators of the last sync, and the next sync fetches what was "
+                            + "missed (the TAXII cursors did not advance). An outage withdraws nothing: intel.max-held "
+                            + "applies to feed lists only, the server's indicators stay until they expire or are "
+                            + "revoked. Check the server and the intel.taxii.* keys"));
+        }
+    }
+
+    /**
+     * A Delta commit refused because another writer committed to the same table meanwhile: on a
+     * warehouse only nightly runs write, that is another run, of whatever date, at the same time.
+     */
+    static Exception explained(Exception e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof org.apache.spark.sql.delta.DeltaConcurrentModificationException) {
+                String delta = String.valueOf(c.getMessage()).lines().findFirst().orElse("");
+                return new IllegalStateException("another nightly run wrote the same table at the same time, and "
+                        + "Delta refused this run's commit (" + delta + "). Nightly runs on one warehouse must not "
+                        + "overlap, whatever their dates: run them one after the other, e.g. under flock as in the "
+                        + "cron line of docs/operations.md. Nothing was corrupted", e);
+            }
+        }
+        return e;
+    }
+
+    /**
+     * Refuses a warehouse this machine cannot reach (an unknown host, a namenode that does not answer)
+     * as the bad value of {@code key}, before the run writes its state there.
+     */
+    public static void checkWarehouse(SparkSession spark, NightlyConfig cfg, String key) {
+        java.net.URI root = cfg.catalog().root();
+        try {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(root);
+            p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof java.net.UnknownHostException)
+                    && !(cause instanceof java.net.ConnectException)) {
+                cause = cause.getCause();
+            }
+            String network = ". Check the host name and port (the HDFS namenode, e.g. "
+                    + "hdfs://namenode:8020/shadow/warehouse) and this machine's DNS and network";
+            String why = cause instanceof java.net.UnknownHostException ? "the host " + root.getHost() + " is unknown "
+                    + "to this machine (" + cause + ")" + network : cause instanceof java.net.ConnectException
+                    ? "nothing answers at " + root.getHost() + ":" + root.getPort() + " (" + cause + ")" + network
+                    : "it cannot be read (" + e + "). Check the URI and this machine's access to it (credentials, "
+                            + "permissions)";
+            throw io.shadow.features.config.ConfigException.invalid(key, root, "a warehouse this machine can reach, "
+                    + "but " + why);
         }
     }
 
@@ -147,6 +238,13 @@ public final class NightlyPipeline {
 
     /** Runs the given steps (normally {@link #steps()}) with the scope's run state and report. */
     public RunReport run(RunRequest request, List<NightlyStep> steps) {
+        steps = steps.stream().map(s -> new NightlyStep(s.name(), scope -> {
+            try {
+                return s.work().run(scope);
+            } catch (Exception e) {
+                throw explained(e);
+            }
+        }, s.besidePrevious())).toList();
         RunFiles files = new RunFiles(spark.sparkContext().hadoopConfiguration(), cfg.catalog().root(),
                 request.scope());
         spark.sparkContext().setJobGroup("shadow-nightly", "nightly " + request.scope().key(), false);

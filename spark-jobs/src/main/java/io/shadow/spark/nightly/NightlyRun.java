@@ -3,6 +3,7 @@ package io.shadow.spark.nightly;
 import io.shadow.spark.Counts;
 import io.shadow.spark.Figures;
 import io.shadow.spark.SideBySide;
+import io.shadow.spark.StepWarnings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -211,8 +212,10 @@ public final class NightlyRun {
         }
     }
 
+    /** What the progress line and the reports say of a failed step; a password a message quotes is masked. */
     private static String message(Throwable e) {
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+        return io.shadow.features.config.Credentials.redact(e.getMessage() != null ? e.getMessage()
+                : e.getClass().getName());
     }
 
     private double seconds(Instant t0) {

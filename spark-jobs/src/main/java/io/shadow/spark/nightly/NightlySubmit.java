@@ -10,7 +10,6 @@ import io.shadow.model.risk.ResourceRisk;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.spark.SparkSessions;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -100,11 +99,15 @@ public final class NightlySubmit {
         int code = 0;
         try {
             System.out.println("warehouse " + cfg.catalog().root() + ", Spark " + spark.sparkContext().master());
+            NightlyPipeline.checkWarehouse(spark, cfg, "--warehouse");
             RunReport report = new NightlyPipeline(spark, cfg, System.out::println).run(request);
             System.out.print(report.table());
         } catch (NightlyRun.StepFailedException e) {
             System.err.println("error: " + e.getMessage());
             code = 1;
+        } catch (io.shadow.features.config.ConfigException e) {
+            System.err.println("error: " + e.getMessage());
+            code = 2;
         } finally {
             spark.stop();
         }
@@ -149,12 +152,14 @@ public final class NightlySubmit {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--registry: " + e.getMessage(), e);
         }
-        List<Path> feeds = opts.getOrDefault("--threat-feed", List.of()).stream().map(Path::of).toList();
-        for (Path f : feeds) {
-            if (!Files.isReadable(f)) {
-                throw new IllegalArgumentException("--threat-feed " + f + " is not a readable file");
+        // a feed that cannot be read tonight (a failed download) is refused by the threat-intel step, not here
+        for (String f : opts.getOrDefault("--threat-feed", List.of())) {
+            if (f.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+                throw new IllegalArgumentException("--threat-feed " + f + " is a URL; expected the path of a feed "
+                        + "file on the driver (download the feed to a file and name the file)");
             }
         }
+        List<Path> feeds = opts.getOrDefault("--threat-feed", List.of()).stream().map(Path::of).toList();
         // the agents' landing-zone layout: event files under <landing zone>/events
         String landing = one(opts, "--landing") != null ? one(opts, "--landing") : catalog.landingZone() + "events";
         return new NightlyConfig(catalog, landing, one(opts, "--store-jdbc-url"), one(opts, "--store-user"),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.shadow.spark.Counts;
 import io.shadow.spark.Figure;
 import io.shadow.spark.Figures;
+import io.shadow.spark.StepWarnings;
 import java.time.LocalDate;
 import java.util.List;
 

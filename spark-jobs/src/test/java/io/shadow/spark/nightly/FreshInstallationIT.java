@@ -40,6 +40,7 @@ class FreshInstallationIT {
     void withoutAStoreTheFeedbackStepsAreSkippedAndNoDatabaseIsCreated() throws Exception {
         List<String> progress = new ArrayList<>();
         RunReport report = runFirstSteps(Database.h2Url(dir.resolve("store")), progress);
+        assertThat(report.warnings()).as("a fresh installation: the API has not run yet").isEmpty();
 
         Path file = dir.resolve("store/shadow.mv.db");
         assertThat(report.ran()).containsExactly("feedback-import", "profile-suggestions", "ingest");
@@ -80,5 +81,24 @@ class FreshInstallationIT {
                 && l.endsWith(" s: the mitigation store at " + dir.resolve("store/shadow.mv.db")
                 + " has no feedback table yet (the mitigation API creates it when it first starts): no feedback to "
                 + "import"));
+        // a database without the tables, where a store the API ran against has them: likely the wrong database
+        assertThat(report.status()).isEqualTo(RunReport.SUCCEEDED_WITH_WARNINGS);
+        assertThat(report.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.step()).isEqualTo("feedback-import");
+            assertThat(w.message()).isEqualTo("the mitigation store at " + dir.resolve("store/shadow.mv.db")
+                    + " has no feedback table yet (the mitigation API creates it when it first starts): no feedback "
+                    + "was imported, and the incidents the next steps leave out are those of the last import. A store "
+                    + "the mitigation API has run against has these tables: check that store.jdbc-url names the "
+                    + "database the API uses (" + dir.resolve("store/shadow.mv.db") + ")");
+        });
+    }
+
+    @Test
+    void aStoreUrlIsNamedWithoutItsPassword() {
+        assertThat(io.shadow.features.config.Credentials.redact(
+                "jdbc:postgresql://db:5432/shadw?user=shadow&password=hunter2secret&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db:5432/shadw?user=shadow&password=***&ssl=true");
+        assertThat(io.shadow.features.config.Credentials.redact("jdbc:postgresql://shadow:hunter2@db/shadow"))
+                .isEqualTo("jdbc:postgresql://shadow:***@db/shadow");
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shadow.model.promotion.ChampionPromotion;
 import io.shadow.model.risk.ModelMetrics;
+import io.shadow.spark.StepWarnings;
 import io.shadow.spark.feedback.FeedbackImportJob;
 import io.shadow.spark.ingest.IngestJob;
 import io.shadow.spark.intel.ThreatIntelSyncJob;
