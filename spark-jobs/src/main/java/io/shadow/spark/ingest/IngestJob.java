@@ -229,28 +229,43 @@ public final class IngestJob {
                     .map(r -> r.get(0)).toList();
             long goodCount = good.count();
             if (goodCount > 0) {
-                // counted before the MERGE, against the same partitions: what it is about to insert
-                Dataset<Row> stored = DeltaTables.read(spark, catalog, ShadowTable.EVENTS)
-                        .filter(col("event_date").isin(dates.toArray())).select("event_id", "event_date");
-                for (Row r : good.join(stored, good.col("event_id").equalTo(stored.col("event_id"))
-                        .and(good.col("event_date").equalTo(stored.col("event_date"))), "left_anti")
-                        .groupBy("event_date").count().collectAsList()) {
-                    java.time.LocalDate date = r.get(0) instanceof java.sql.Date d ? d.toLocalDate()
-                            : (java.time.LocalDate) r.get(0);
-                    newEvents.merge(date, r.getLong(1), Long::sum);
+                if (dates.size() > 1) {
+                    // which date each new event has: counted before the MERGE, against the same partitions
+                    newEvents(good, dates).forEach((date, n) -> newEvents.merge(date, n, Long::sum));
                 }
                 org.apache.spark.sql.Column cond = col("t.event_id").equalTo(col("s.event_id"))
                         .and(col("t.event_date").equalTo(col("s.event_date")))
                         .and(col("t.event_date").isin(dates.toArray()));
-                DeltaTable.forPath(spark, catalog.path(ShadowTable.EVENTS)).as("t")
+                Row merged = DeltaTable.forPath(spark, catalog.path(ShadowTable.EVENTS)).as("t")
                         .merge(good.as("s"), cond)
                         .whenNotMatched().insertAll()
-                        .execute();
+                        .execute().select("num_inserted_rows").head();
+                if (dates.size() == 1 && merged.getLong(0) > 0) {
+                    // one date, the usual batch: the MERGE's own count, without a second join
+                    newEvents.merge(localDate(dates.get(0)), merged.getLong(0), Long::sum);
+                }
             }
             return new long[] {goodCount, badCount};
         } finally {
             rows.unpersist();
         }
+    }
+
+    /** Per event date, the events of {@code good} not stored yet. */
+    private java.util.Map<java.time.LocalDate, Long> newEvents(Dataset<Row> good, List<Object> dates) {
+        Dataset<Row> stored = DeltaTables.read(spark, catalog, ShadowTable.EVENTS)
+                .filter(col("event_date").isin(dates.toArray())).select("event_id", "event_date");
+        java.util.Map<java.time.LocalDate, Long> out = new java.util.HashMap<>();
+        for (Row r : good.join(stored, good.col("event_id").equalTo(stored.col("event_id"))
+                .and(good.col("event_date").equalTo(stored.col("event_date"))), "left_anti")
+                .groupBy("event_date").count().collectAsList()) {
+            out.put(localDate(r.get(0)), r.getLong(1));
+        }
+        return out;
+    }
+
+    private static java.time.LocalDate localDate(Object v) {
+        return v instanceof java.sql.Date d ? d.toLocalDate() : (java.time.LocalDate) v;
     }
 
     private static Iterator<Row> parse(Iterator<Row> in, Instant now, long maxTransferBytes, String defaultTenant,

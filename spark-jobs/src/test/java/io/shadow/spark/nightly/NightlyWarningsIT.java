@@ -101,6 +101,10 @@ class NightlyWarningsIT {
                 late.add(e.toBuilder().eventId("late-" + late.size()).build());
             }
         }
+        for (int i = 0; i < 5; i++) {
+            late.add(late.get(i).toBuilder().eventId("next-" + i).time(late.get(i).time().plus(java.time.Duration
+                    .ofDays(1))).build());
+        }
         f.land("spool-late.ndjson", late);
         RunReport next = run(f.config(), day.plusDays(1), Set.of("ingest"));
 
@@ -112,11 +116,20 @@ class NightlyWarningsIT {
                     + "training set and novelty profiles do) until it is run again: bin/shadow nightly --date " + day);
         });
         assertThat(next.steps().get(0).result().get("newEvents").get(day.toString()).asLong()).isEqualTo(40);
+        assertThat(next.steps().get(0).result().get("newEvents").get(day.plusDays(1).toString()).asLong())
+                .as("the run's own date, in the same batch").isEqualTo(5);
+
+        // one date in a batch: counted from the MERGE itself
+        f.land("spool-later.ndjson", List.of(late.get(0).toBuilder().eventId("later-0").build(),
+                late.get(1).toBuilder().eventId("later-1").build()));
+        RunReport later = run(f.config(), day.plusDays(1), Set.of("ingest"));
+        assertThat(later.steps().get(0).result().get("newEvents").get(day.toString()).asLong()).isEqualTo(2);
 
         // the same files read again (a re-sent batch) store nothing new: no warning
         f.land("spool-late-resent.ndjson", late);
         RunReport again = run(f.config(), day.plusDays(1), Set.of("ingest"));
         assertThat(again.warnings()).isEmpty();
+        assertThat(again.steps().get(0).result().has("newEvents")).isFalse();
     }
 
     @Test
