@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * Sends events in batches to an agent's intake from a background thread, so request threads never
  * wait. The queue is bounded ({@code capacity}): when the agent is unreachable for long, the oldest
  * reports are kept and new ones are dropped and counted ({@link #dropped()}), never blocking the
- * application. For no loss at all, embed a {@link SpoolSink} instead.
+ * application. Held meanwhile: the queue plus the batch being retried (the report the sender took and
+ * what it drained after it, at most {@code capacity + 1}). For no loss at all, embed a
+ * {@link SpoolSink} instead.
  */
 public final class IntakeSink implements EventSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IntakeSink.class);

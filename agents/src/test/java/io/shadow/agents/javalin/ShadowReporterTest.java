@@ -239,8 +239,9 @@ class ShadowReporterTest {
         Duration reporting = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(reporting).as("200 reports with the agent down").isLessThan(Duration.ofSeconds(1));
-        // at most a full queue plus the batch the sender holds are kept
-        assertThat(intakeSink.dropped()).isBetween(200L - 2 * capacity, 200L - capacity);
+        // at most a full queue plus the batch the sender holds are kept; that batch is the report it
+        // polled plus what it drained after, which the request thread may have refilled in between
+        assertThat(intakeSink.dropped()).isBetween(200L - (2 * capacity + 1), 200L - capacity);
         assertThat(intakeSink.sent()).isZero();
 
         spool = Spool.open(tmp.resolve("agent-spool"), SEGMENT, ROOMY);
