@@ -179,33 +179,64 @@ public final class EventLineCheck {
         }
     }
 
+    /** Names an object inside {@code raw} compares in an array before it takes a set. */
+    private static final int FEW_NAMES = 8;
+
     /**
-     * Reads the object whose {@code START_OBJECT} is {@code p}'s current token to its end; false when an
-     * object inside it gives a field twice (the full codec refuses that line naming the field, as the
-     * scorer and the nightly ingest do).
+     * Reads the object whose {@code START_OBJECT} is {@code p}'s current token to its end; false when it
+     * or an object inside it gives a field twice (the full codec refuses that line naming the field, as
+     * the scorer and the nightly ingest do). The few names of a typical object are compared in an array
+     * (the parser's names are canonical, so mostly by identity): a set per object was most of the agent
+     * intake's time. Nesting is bounded by the parser's depth limit.
      */
     private static boolean eachFieldOnce(JsonParser p) throws IOException {
-        java.util.ArrayDeque<java.util.Set<String>> open = new java.util.ArrayDeque<>();
-        open.push(new java.util.HashSet<>());
-        while (!open.isEmpty()) {
-            JsonToken t = p.nextToken();
-            if (t == null) {
-                return false;
-            }
-            switch (t) {
-                case FIELD_NAME -> {
-                    if (!open.peek().add(p.currentName())) {
+        String[] few = null;
+        int n = 0;
+        java.util.Set<String> many = null;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            if (many != null) {
+                if (!many.add(name)) {
+                    return false;
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    if (few[i].equals(name)) {
                         return false;
                     }
                 }
-                case START_OBJECT -> open.push(new java.util.HashSet<>());
-                case START_ARRAY -> open.push(java.util.Set.of()); // an array's elements have no names
-                case END_OBJECT, END_ARRAY -> open.pop();
-                default -> {
+                if (few == null) {
+                    few = new String[FEW_NAMES];
+                }
+                if (n < FEW_NAMES) {
+                    few[n++] = name;
+                } else {
+                    many = new java.util.HashSet<>(Arrays.asList(few));
+                    many.add(name);
+                }
+            }
+            if (!eachFieldOnceIn(p, p.nextToken())) {
+                return false;
+            }
+        }
+        return t == JsonToken.END_OBJECT;
+    }
+
+    /** Reads the value {@code v} starts to its end; false when an object in it gives a field twice. */
+    private static boolean eachFieldOnceIn(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.START_OBJECT) {
+            return eachFieldOnce(p);
+        }
+        if (v == JsonToken.START_ARRAY) {
+            JsonToken e;
+            while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (!eachFieldOnceIn(p, e)) {
+                    return false;
                 }
             }
         }
-        return true;
+        return v != null;
     }
 
     /**

@@ -53,6 +53,8 @@ class EventLineCheckTest {
             VALID.replace("\"tenant\":\"acme\",", "\"tenant\":\"acme\",\"region\":\"eu\",\"region\":\"us\","),
             VALID.replace("{\"awsRegion\"", "{\"a\":1,\"a\":2,\"awsRegion\""),            // twice inside raw
             VALID.replace("{\"awsRegion\"", "{\"x\":[{\"k\":1},{\"k\":2,\"k\":3}],\"awsRegion\""), // deeper
+            VALID.replace("{\"awsRegion\"", "{" + manyNames(12) + ",\"n3\":0,\"awsRegion\""),    // past the few
+            VALID.replace("{\"awsRegion\"", "{\"x\":[[{" + manyNames(9) + ",\"n9\":0}]],\"awsRegion\""),
             VALID.replace("2026-11-09T10:00:00Z", "1969-12-31T23:59:59Z"),         // before the Unix epoch
             VALID.replace("2026-11-09T10:00:00Z", "-999999999-01-01T00:00:00Z"),
             VALID.replace("\"2026-11-09T10:00:00Z\"", "-1"),
@@ -64,6 +66,29 @@ class EventLineCheckTest {
             byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             assertThat(EventLineCheck.validWithId(bytes, 0, bytes.length)).as(line).isFalse();
         }
+    }
+
+    private static String manyNames(int count) {
+        return java.util.stream.IntStream.rangeClosed(1, count).mapToObj(i -> "\"n" + i + "\":" + i)
+                .collect(java.util.stream.Collectors.joining(","));
+    }
+
+    @Test
+    void rawWithManyDistinctNamesPasses() {
+        String line = VALID.replace("{\"awsRegion\"", "{\"x\":[{" + manyNames(20) + "}]," + manyNames(8)
+                + ",\"awsRegion\"");
+
+        assertThat(EventLineCheck.validWithId(line)).as(line).isTrue();
+        assertThat(EventCodec.parse(line).raw()).containsKeys("x", "n8");
+    }
+
+    @Test
+    void rawNestedBeyondTheParsersDepthLimitFailsTheFastPathWithoutThrowing() {
+        String line = VALID.replace("{\"awsRegion\"", "{\"x\":" + "[".repeat(3000) + "1"
+                + "]".repeat(3000) + ",\"awsRegion\"");
+        assertThat(line.length()).as("short enough to be parsed").isLessThan(EventCodec.MAX_EVENT_BYTES / 3);
+
+        assertThat(EventLineCheck.validWithId(line)).isFalse();
     }
 
     @Test
