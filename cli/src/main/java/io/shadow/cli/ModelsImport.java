@@ -7,6 +7,7 @@ import io.shadow.model.registry.ModelImport;
 import io.shadow.model.registry.ModelRegistries;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.registry.ModelVersion;
+import io.shadow.model.registry.RegisteredVersion;
 import io.shadow.spark.training.TrainAndPromote;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -57,16 +58,29 @@ final class ModelsImport extends ModelsCommand.RegistryCommand {
         ModelRegistry registry = paths.openRegistry();
         boolean[] servable = {true};
         String before = ModelsCommand.champion(registry, e -> servable[0] = false);
-        ModelImport.Imported imported = ModelImport.copy(champion, source, registry, TrainAndPromote.EXPERIMENT);
-        String copied = "registered " + champion.id() + " (run " + champion.runId() + ") of the model registry at "
-                + source + " as " + imported.id() + " (run " + imported.runId() + ") in the model registry at "
-                + target + ", with its hold-out metrics";
+        Optional<RegisteredVersion> earlier = ModelImport.earlierCopy(champion, source, registry);
+        int version;
+        String copied;
+        if (earlier.isPresent()) { // run again (e.g. after a failure further on): nothing registered twice
+            version = earlier.get().version();
+            copied = champion.id() + " (run " + champion.runId() + ") of the model registry at " + source
+                    + " was registered before as " + earlier.get().id() + " (run " + earlier.get().runId()
+                    + ") in the model registry at " + target + "; not copied again";
+        } else {
+            ModelImport.Imported imported = ModelImport.copy(champion, source, registry, TrainAndPromote.EXPERIMENT);
+            version = imported.version();
+            copied = "registered " + champion.id() + " (run " + champion.runId() + ") of the model registry at "
+                    + source + " as " + imported.id() + " (run " + imported.runId() + ") in the model registry at "
+                    + target + ", with its hold-out metrics";
+        }
         if (!"none".equals(before) && servable[0]) {
-            say(copied, "champion: " + before + " stays; `bin/shadow models promote " + imported.version()
-                    + "` serves the imported version");
+            say(copied, before.startsWith(TrainAndPromote.MODEL_NAME + ":" + version + " ")
+                    ? "champion: " + before + " (the imported version)"
+                    : "champion: " + before + " stays; `bin/shadow models promote " + version
+                            + "` serves the imported version");
             return 0;
         }
-        registry.setAlias(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION, imported.version());
+        registry.setAlias(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION, version);
         say(copied, "champion: " + before + " -> " + ModelsCommand.champion(registry, e -> {
             throw e;
         }));

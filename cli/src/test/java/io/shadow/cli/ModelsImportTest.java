@@ -64,15 +64,34 @@ class ModelsImportTest {
         assertThat(old.version(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION).orElseThrow().version())
                 .as("the old registry is only read").isEqualTo(2);
 
-        // again, into a registry that has a champion: registered, the alias stays for a person to move
+        // again (say after a failure further on): nothing registered twice, the champion is the import
         CliRun again = new CliRun();
         assertThat(again.run("models", "import", "--from", data.resolve("registry").toString(), "--data",
                 data.toString(), "--set", "registry.uri=" + fresh)).as(again.err.toString()).isZero();
-        assertThat(again.out.toString()).endsWith(NL + "champion: shadow-risk:1 (run " + champion.runId()
-                + "; PR-AUC 0.700, precision 0.500, recall 0.250) stays; `bin/shadow models promote 2` serves the "
+        String before = "shadow-risk:2 (run " + oldRun + ") of the model registry at " + data.resolve("registry")
+                + " was registered before as shadow-risk:1 (run " + champion.runId() + ") in the model registry at "
+                + fresh + "; not copied again" + NL;
+        assertThat(again.out.toString()).isEqualTo(before + "champion: shadow-risk:1 (run " + champion.runId()
+                + "; PR-AUC 0.700, precision 0.500, recall 0.250) (the imported version)" + NL);
+        assertThat(now.versions(TrainAndPromote.MODEL_NAME)).hasSize(1);
+
+        // and once the new registry has trained a champion of its own, that alias stays for a person to move
+        String trained = now.startRun(TrainAndPromote.EXPERIMENT, Map.of());
+        Files.writeString(Files.createDirectories(now.artifactDirectory(trained, "model")).resolve("saved_model.pb"),
+                "model trained here");
+        now.logMetrics(trained, Map.of("pr_auc", 0.8, "precision", 0.5, "recall", 0.5));
+        now.finishRun(trained, true);
+        now.setAlias(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION,
+                now.registerVersion(TrainAndPromote.MODEL_NAME, trained, "model"));
+        CliRun third = new CliRun();
+        assertThat(third.run("models", "import", "--from", data.resolve("registry").toString(), "--data",
+                data.toString(), "--set", "registry.uri=" + fresh)).as(third.err.toString()).isZero();
+        assertThat(third.out.toString()).isEqualTo(before + "champion: shadow-risk:2 (run " + trained
+                + "; PR-AUC 0.800, precision 0.500, recall 0.500) stays; `bin/shadow models promote 1` serves the "
                 + "imported version" + NL);
+        assertThat(now.versions(TrainAndPromote.MODEL_NAME)).hasSize(2);
         assertThat(now.version(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION).orElseThrow().version())
-                .isEqualTo(1);
+                .isEqualTo(2);
     }
 
     @Test

@@ -104,9 +104,13 @@ public final class LocalModelRegistry implements ModelRegistry {
         }
     }
 
-    /** A tag of a run, if set. */
+    @Override
     public Optional<String> tag(String runId, String key) {
-        Path f = runDir(runId).resolve("tags").resolve(key);
+        Optional<Path> run = findRun(runId);
+        if (run.isEmpty()) {
+            return Optional.empty();
+        }
+        Path f = run.get().resolve("tags").resolve(key);
         try {
             return Files.isRegularFile(f) ? Optional.of(Files.readString(f)) : Optional.empty();
         } catch (IOException e) {

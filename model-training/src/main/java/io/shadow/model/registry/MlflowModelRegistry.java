@@ -110,6 +110,23 @@ public final class MlflowModelRegistry implements ModelRegistry {
     }
 
     @Override
+    public Optional<String> tag(String runId, String key) {
+        try {
+            for (JsonNode t : rest.get("runs/get", Map.of("run_id", runId)).path("run").path("data").path("tags")) {
+                if (key.equals(t.path("key").asText())) {
+                    return Optional.of(t.path("value").asText());
+                }
+            }
+            return Optional.empty();
+        } catch (MlflowRest.Failure e) {
+            if ("RESOURCE_DOES_NOT_EXIST".equals(e.errorCode)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public Path artifactDirectory(String runId, String artifactPath) {
         if (!artifactRoots.containsKey(runId)) {
             throw new IllegalStateException("run " + runId + " was not started by this registry instance; artifacts "

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +31,21 @@ public final class ModelImport {
     }
 
     /**
+     * The version of {@code to} registered from {@code from} of {@code fromRegistry} by an earlier
+     * {@link #copy}, if any (the same version, run and registry), so that importing twice registers once.
+     */
+    public static Optional<RegisteredVersion> earlierCopy(ModelVersion from, String fromRegistry, ModelRegistry to) {
+        String origin = origin(from, fromRegistry);
+        return to.versions(from.name()).stream().filter(v -> !v.runMissing())
+                .filter(v -> to.tag(v.runId(), IMPORTED_TAG).filter(origin::equals).isPresent())
+                .reduce((first, later) -> later);
+    }
+
+    private static String origin(ModelVersion from, String fromRegistry) {
+        return from.id() + " (run " + from.runId() + ") from " + fromRegistry;
+    }
+
+    /**
      * @param fromRegistry where {@code from} is, as messages show it
      * @param experiment the experiment the new run goes to (the nightly run's)
      */
@@ -40,7 +56,7 @@ public final class ModelImport {
         try {
             copyFiles(from.localPath(), to.artifactDirectory(run, ARTIFACT));
             to.logMetrics(run, from.metrics());
-            to.setTag(run, IMPORTED_TAG, from.id() + " (run " + from.runId() + ") from " + fromRegistry);
+            to.setTag(run, IMPORTED_TAG, origin(from, fromRegistry));
             copied = true;
         } finally {
             to.finishRun(run, copied); // a failed copy leaves a failed run, never a version

@@ -23,6 +23,9 @@ public interface ModelRegistry {
     /** Sets a tag on a run (also after it finished), e.g. the promotion decision. */
     void setTag(String runId, String key, String value);
 
+    /** A tag of a run, if set; empty also for a run that is gone. */
+    Optional<String> tag(String runId, String key);
+
     /** A local directory to write an artifact into before {@link #finishRun}. */
     Path artifactDirectory(String runId, String artifactPath);
 

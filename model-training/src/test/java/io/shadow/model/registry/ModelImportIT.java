@@ -51,6 +51,9 @@ class ModelImportIT {
         assertThat(Files.readAllBytes(there.localPath().resolve("saved_model.pb")))
                 .isEqualTo(Files.readAllBytes(champion.localPath().resolve("saved_model.pb")));
         assertThat(local.version(model, ModelRegistry.CHAMPION)).as("the source is only read").contains(champion);
+        assertThat(ModelImport.earlierCopy(champion, local.root().toString(), mlflow)).as("found by its tag in MLflow")
+                .map(RegisteredVersion::version).contains(imported.version());
+        assertThat(ModelImport.earlierCopy(champion, dir.resolve("elsewhere").toString(), mlflow)).isEmpty();
 
         // the same rows with a hold-out that has no incident: nothing can be measured, the copied champion stays
         int train = examples.size() - RiskModelTrainer.holdout(examples, SETTINGS.holdoutFraction()).size();
