@@ -49,6 +49,9 @@ public final class ScorerService implements AutoCloseable {
     private final TenantCoverage coverage = new TenantCoverage();
     private final ScheduledThreadPoolExecutor maintenance;
     private final AtomicBoolean evicting = new AtomicBoolean();
+    /** How often {@link #reportLate} looks. */
+    static final Duration LATE_REPORT = Duration.ofMinutes(1);
+    private long lateReported;
     private volatile String baselinesError;
     private volatile String modelError;
     private volatile boolean draining;
@@ -108,6 +111,7 @@ public final class ScorerService implements AutoCloseable {
                 () -> scorer.detector().trackedEntities(), () -> scorer.detector().snapshot().version(),
                 () -> readiness().ready() ? 1 : 0, sink::held, sink::dropped));
         metrics.model(models.get().id());
+        metrics.lateEvents(scorer.detector()::lateEvents);
         if (checkpoints != null) {
             checkpoints.restore(scorer.detector(), intake.horizon());
         }
@@ -119,6 +123,7 @@ public final class ScorerService implements AutoCloseable {
         maintenance.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         every(settings.reloadInterval(), this::reload);
         every(settings.modelPoll(), this::reloadModel);
+        every(LATE_REPORT, this::reportLate);
         if (checkpoints != null) {
             every(settings.checkpointInterval(), this::checkpoint);
         }
@@ -288,6 +293,22 @@ public final class ScorerService implements AutoCloseable {
         }
     }
 
+    /**
+     * Says in the log, at most once per {@link #LATE_REPORT}, how many events came too late for their
+     * volumes to be judged since the last report (shadow_scorer_events_late_total counts them all).
+     */
+    void reportLate() {
+        long now = scorer.detector().lateEvents();
+        long since = now - lateReported;
+        lateReported = now;
+        if (since > 0) {
+            LOG.warn("{} event(s) in the last {} s came after a later event had opened their entity's current "
+                    + "5-minute bucket (an agent shipping a backlog while another source reported the entity, a "
+                    + "clock behind, or back-dated events): only their novelty was judged, not their volumes. "
+                    + "Check the agents' clocks and backlogs", since, LATE_REPORT.toSeconds());
+        }
+    }
+
     /** Called after each scored request: starts an eviction when the state outgrew its bound. */
     void afterScoring() {
         Detector d = scorer.detector();
@@ -349,6 +370,11 @@ public final class ScorerService implements AutoCloseable {
                 task.run();
             } catch (RuntimeException e) {
                 LOG.warn("scorer maintenance task failed: {}", e.getMessage(), e);
+            } catch (Error e) {
+                // anything leaving the task would cancel every later run (checkpoints, reloads) without a
+                // word; an OutOfMemoryError ends the process before this (bin/shadow's
+                // -XX:+ExitOnOutOfMemoryError), so that a supervisor restarts it from its last checkpoint
+                LOG.error("scorer maintenance task failed; it runs again as scheduled", e);
             }
         }, ms, ms, TimeUnit.MILLISECONDS);
     }

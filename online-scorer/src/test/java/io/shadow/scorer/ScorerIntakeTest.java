@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -297,6 +298,25 @@ class ScorerIntakeTest {
 
             String metrics = s.get("/metrics", TestServer.OPERATOR).body();
             assertThat(metrics).contains("shadow_scorer_events_unjudged_total 61.0");
+        }
+    }
+
+    @Test
+    void eventsBeforeTheirEntitysCurrentBucketAreCountedAsLateNotSilentlyPassed() throws Exception {
+        try (TestServer s = server(ScorerSettings.defaults())) {
+            JsonNode now = json(s.post("/v1/events", TestServer.deletes("u-1", "10.0.0.5", 1,
+                    TestServer.T0.plusSeconds(1200)), TOKEN));
+            JsonNode backlog = json(s.post("/v1/events", TestServer.deletes("u-1", "10.0.0.5", 10), TOKEN));
+            JsonNode inTime = json(s.post("/v1/events", TestServer.deletes("u-1", "10.0.0.5", 3,
+                    TestServer.T0.plusSeconds(1201)), TOKEN));
+            JsonNode otherEntity = json(s.post("/v1/events", TestServer.deletes("u-2", "10.0.0.5", 2), TOKEN));
+
+            assertThat(List.of(now, backlog, inTime, otherEntity)).allSatisfy(a -> assertThat(a.get("rejected")
+                    .asInt()).isZero());
+            assertThat(s.get("/metrics", TestServer.OPERATOR).body())
+                    .as("the 10 events 20 minutes behind u-1's bucket; u-2's first events are not late")
+                    .contains("shadow_scorer_events_late_total 10.0");
+            assertThat(s.service.scorer().detector().lateEvents()).isEqualTo(10);
         }
     }
 

@@ -37,6 +37,7 @@ public final class ConfigLoader {
               host: 127.0.0.1
               port: 8080
               max-request-bytes: 10485760
+              max-bodies-bytes: 0
               body-timeout: PT30S
               drain-delay: PT0S
               shutdown-timeout: PT20S
@@ -136,6 +137,8 @@ public final class ConfigLoader {
         check(c.server().port() >= 0 && c.server().port() <= 65535, "server.port", c.server().port(), "0-65535");
         check(c.server().maxRequestBytes() >= 1024, "server.max-request-bytes", c.server().maxRequestBytes(),
                 "at least 1024");
+        check(c.server().maxBodiesBytes() >= 0, "server.max-bodies-bytes", c.server().maxBodiesBytes(),
+                "0 (an eighth of the heap) or a number of bytes");
         duration("server.body-timeout", c.server().bodyTimeout());
         durationOrZero("server.drain-delay", c.server().drainDelay());
         durationOrZero("server.shutdown-timeout", c.server().shutdownTimeout());

@@ -61,6 +61,9 @@ class ConfigLoaderTest {
                 .hasMessage("invalid server.port = 70000 (from --set); expected 0-65535");
         assertThatThrownBy(() -> load("server: {port: 70000}\n"))
                 .hasMessage("invalid server.port = 70000; expected 0-65535");
+        assertThatThrownBy(() -> load("server: {max-bodies-bytes: -1}\n"))
+                .hasMessage("invalid server.max-bodies-bytes = -1; expected 0 (an eighth of the heap) or a number of "
+                        + "bytes");
     }
 
     @Test

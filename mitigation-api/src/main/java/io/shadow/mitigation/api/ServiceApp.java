@@ -59,14 +59,29 @@ public final class ServiceApp {
      * @param stopTimeout how long {@code app.stop()} lets requests in progress finish once it stopped
      *     accepting new ones; zero: none, connections are closed at once ({@code server.shutdown-timeout})
      */
-    public record Options(long maxRequestBytes, Duration bodyTimeout, Duration stopTimeout) {
+    /**
+     * @param maxBodiesBytes the request bodies held at once, being read or worked on, in bytes ({@code
+     *     server.max-bodies-bytes}); 0 for an eighth of the JVM's heap. A body that does not fit is answered
+     *     503 before it is read.
+     */
+    public record Options(long maxRequestBytes, Duration bodyTimeout, Duration stopTimeout, long maxBodiesBytes) {
         public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
         public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(20);
 
         public Options {
-            if (bodyTimeout.isNegative() || bodyTimeout.isZero() || stopTimeout.isNegative()) {
-                throw new IllegalArgumentException("bodyTimeout must be positive and stopTimeout not negative");
+            if (bodyTimeout.isNegative() || bodyTimeout.isZero() || stopTimeout.isNegative() || maxBodiesBytes < 0) {
+                throw new IllegalArgumentException("bodyTimeout must be positive, stopTimeout and maxBodiesBytes not "
+                        + "negative");
             }
+        }
+
+        public Options(long maxRequestBytes, Duration bodyTimeout, Duration stopTimeout) {
+            this(maxRequestBytes, bodyTimeout, stopTimeout, 0);
+        }
+
+        /** {@link #maxBodiesBytes}, with 0 resolved to an eighth of this JVM's heap. */
+        public long bodiesBudget() {
+            return maxBodiesBytes > 0 ? maxBodiesBytes : Runtime.getRuntime().maxMemory() / 8;
         }
 
         public static Options defaults(long maxRequestBytes) {
@@ -115,6 +130,7 @@ public final class ServiceApp {
     public static Javalin create(Tokens tokens, Options options, Tls tls, String host, int port,
             Consumer<JavalinConfig> routes) {
         long maxRequestBytes = options.maxRequestBytes();
+        BodyBudget bodies = new BodyBudget(options.bodiesBudget());
         return Javalin.create(cfg -> {
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
@@ -153,8 +169,9 @@ public final class ServiceApp {
                 }
                 // the whole body, within server.body-timeout, before any route works on it: a slow
                 // or stalled upload holds a thread for a bounded time, and never a scoring slot
-                readBody(ctx, options);
+                readBody(ctx, options, bodies);
             });
+            cfg.routes.after(bodies::release);
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             cfg.routes.exception(com.fasterxml.jackson.core.JsonProcessingException.class, (e, ctx) -> error(ctx, 400,
@@ -248,11 +265,12 @@ public final class ServiceApp {
      * of the request's start (else 408; the connection is closed after the answer). A body whose
      * length is declared above the limit is left unread for the 413 Javalin answers at the first read.
      */
-    private static void readBody(Context ctx, Options options) throws Exception {
+    private static void readBody(Context ctx, Options options, BodyBudget bodies) throws Exception {
         if (ctx.attribute(BODY_READ) != null || !hasBody(ctx) || ctx.contentLength() > options.maxRequestBytes()) {
             return;
         }
         ctx.attribute(BODY_READ, true);
+        bodies.take(ctx, options.maxRequestBytes());
         Long started = ctx.attribute(STARTED);
         long deadline = (started == null ? System.nanoTime() : started) + options.bodyTimeout().toNanos();
         org.eclipse.jetty.server.Request request =

@@ -1,6 +1,7 @@
 package io.shadow.model.detect;
 
 import io.shadow.features.ActivityEvent;
+import io.shadow.features.Buckets;
 import io.shadow.features.EntityKey;
 import io.shadow.features.baseline.BaselineSnapshot;
 import io.shadow.features.signal.Anomaly;
@@ -32,6 +33,7 @@ import java.util.function.Predicate;
  * None of this changes how an event is judged.
  */
 public final class Detector {
+    private final java.util.concurrent.atomic.LongAdder late = new java.util.concurrent.atomic.LongAdder();
     /** Each thread's collector of an event's parts, reused from event to event. */
     private static final ThreadLocal<EventParts> PARTS = ThreadLocal.withInitial(EventParts::new);
     private final DetectorConfig config;
@@ -62,6 +64,16 @@ public final class Detector {
         }
     }
 
+    /**
+     * Events that came for an entity after a later one had opened its current 5-minute bucket (an agent
+     * shipping a backlog while another source reported the entity, a clock behind, a back-dated event):
+     * their volumes are not judged, only their novelty. Counted per entity: an event late for both its
+     * principal and its host counts twice.
+     */
+    public long lateEvents() {
+        return late.sum();
+    }
+
     public int trackedEntities() {
         return states.size();
     }
@@ -80,6 +92,7 @@ public final class Detector {
         EventParts parts = PARTS.get().of(e);
         List<Anomaly> out = List.of();
         long now = System.currentTimeMillis();
+        long eventBucket = Buckets.start(e.time().getEpochSecond());
         for (int p = 0; p < parts.entities(); p++) {
             EntityKey k = parts.key(p);
             if (!part.test(k)) {
@@ -96,6 +109,9 @@ public final class Detector {
                         continue; // evicted between the look-up and the lock: the next look-up makes a new one
                     }
                     state.touch(now);
+                    if (eventBucket < state.bucket() && parts.numbers(p) > 0) {
+                        late.increment(); // before its entity's current bucket: only novelty is judged
+                    }
                     // the snapshot is read under the entity's lock: a switch either comes before
                     // (and this reads the new one) or forgets what this event cached afterwards, so
                     // no entity keeps an old snapshot alive

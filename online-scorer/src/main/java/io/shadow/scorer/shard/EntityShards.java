@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scores events on a fixed set of shards, each owning the entities (principals and hosts) whose key
@@ -30,6 +32,7 @@ import java.util.function.Predicate;
  * duplicate and not scored again: an agent re-sending a batch must not double its entities' rates.
  */
 public final class EntityShards implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EntityShards.class);
     private static final Comparator<ActivityEvent> BY_TIME = Comparator.comparing(ActivityEvent::time);
     private final OnlineScorer scorer;
     /**
@@ -289,6 +292,9 @@ public final class EntityShards implements AutoCloseable {
                     p = queue.take();
                 } catch (InterruptedException e) {
                     return;
+                } catch (Error e) {
+                    LOG.error("scorer shard worker {} could not take its next part; it goes on", getName(), e);
+                    continue; // a worker that ended would leave every later part of its shard waiting
                 }
                 try {
                     scorePart(p.shard(), p.events(), p.positions(), p.count(), p.out(), p.unreached());
