@@ -100,10 +100,19 @@ public final class StateCheckpoints {
                 ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(); // the rename itself, so a power loss cannot bring the previous checkpoint back
             return n;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the scorer checkpoint " + file + " (" + e.getMessage()
                     + "); check scorer.checkpoint-dir is writable and the disk has room", e);
+        }
+    }
+
+    private void syncDirectory() {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // some file systems cannot open or sync a directory; the file itself was synced
         }
     }
 
