@@ -38,6 +38,7 @@ public final class ConfigLoader {
               port: 8080
               max-request-bytes: 10485760
               max-bodies-bytes: 0
+              max-connections: 10000
               body-timeout: PT30S
               drain-delay: PT0S
               shutdown-timeout: PT20S
@@ -139,6 +140,8 @@ public final class ConfigLoader {
                 "at least 1024");
         check(c.server().maxBodiesBytes() >= 0, "server.max-bodies-bytes", c.server().maxBodiesBytes(),
                 "0 (an eighth of the heap) or a number of bytes");
+        check(c.server().maxConnections() >= 1, "server.max-connections", c.server().maxConnections(),
+                "at least 1");
         duration("server.body-timeout", c.server().bodyTimeout());
         durationOrZero("server.drain-delay", c.server().drainDelay());
         durationOrZero("server.shutdown-timeout", c.server().shutdownTimeout());

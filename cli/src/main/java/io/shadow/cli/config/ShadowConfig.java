@@ -44,11 +44,13 @@ public record ShadowConfig(
     /**
      * Where the HTTP services listen; 0 picks a free port. With {@code tls-key-store} (PKCS12) set,
      * HTTPS only. {@code max-bodies-bytes}: the request bodies held at once (0: an eighth of the heap);
+     * {@code max-connections}: connections open at once;
      * {@code body-timeout}: the time a request body may take to arrive; {@code drain-delay}:
      * how long a stopping service answers {@code /ready} with 503 while still serving, for load
      * balancers to notice; {@code shutdown-timeout}: how long it then lets requests in progress finish.
      */
-    public record Server(String host, int port, long maxRequestBytes, long maxBodiesBytes, String bodyTimeout,
+    public record Server(String host, int port, long maxRequestBytes, long maxBodiesBytes, int maxConnections,
+            String bodyTimeout,
             String drainDelay,
             String shutdownTimeout, String tlsKeyStore, String tlsPassword) {
     }

@@ -100,7 +100,8 @@ public final class ShadowRuntime implements AutoCloseable {
         this.drainDelay = ConfigLoader.durationOrZero("server.drain-delay", srv.drainDelay());
         this.shutdownTimeout = ConfigLoader.durationOrZero("server.shutdown-timeout", srv.shutdownTimeout());
         ServiceApp.Options http = new ServiceApp.Options(srv.maxRequestBytes(),
-                ConfigLoader.duration("server.body-timeout", srv.bodyTimeout()), shutdownTimeout, srv.maxBodiesBytes());
+                ConfigLoader.duration("server.body-timeout", srv.bodyTimeout()), shutdownTimeout, srv.maxBodiesBytes(),
+                srv.maxConnections());
         this.app = ServiceApp.create(tokens, http, tls, srv.host(), srv.port(), cfg -> {
             scorer.register(cfg);
             mitigationRoutes.register(cfg);

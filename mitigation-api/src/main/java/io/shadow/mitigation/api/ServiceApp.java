@@ -63,20 +63,25 @@ public final class ServiceApp {
      * @param maxBodiesBytes the request bodies held at once, being read or worked on, in bytes ({@code
      *     server.max-bodies-bytes}); 0 for an eighth of the JVM's heap. A body that does not fit is answered
      *     503 before it is read.
+     * @param maxConnections connections open at once ({@code server.max-connections}); more wait in the
+     *     accept queue until one closes
      */
-    public record Options(long maxRequestBytes, Duration bodyTimeout, Duration stopTimeout, long maxBodiesBytes) {
+    public record Options(long maxRequestBytes, Duration bodyTimeout, Duration stopTimeout, long maxBodiesBytes,
+            int maxConnections) {
+        public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
         public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
         public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(20);
 
         public Options {
-            if (bodyTimeout.isNegative() || bodyTimeout.isZero() || stopTimeout.isNegative() || maxBodiesBytes < 0) {
-                throw new IllegalArgumentException("bodyTimeout must be positive, stopTimeout and maxBodiesBytes not "
-                        + "negative");
+            if (bodyTimeout.isNegative() || bodyTimeout.isZero() || stopTimeout.isNegative() || maxBodiesBytes < 0
+                    || maxConnections < 1) {
+                throw new IllegalArgumentException("bodyTimeout and maxConnections must be positive, stopTimeout and "
+                        + "maxBodiesBytes not negative");
             }
         }
 
         public Options(long maxRequestBytes, Duration bodyTimeout, Duration stopTimeout) {
-            this(maxRequestBytes, bodyTimeout, stopTimeout, 0);
+            this(maxRequestBytes, bodyTimeout, stopTimeout, 0, DEFAULT_MAX_CONNECTIONS);
         }
 
         /** {@link #maxBodiesBytes}, with 0 resolved to an eighth of this JVM's heap. */
@@ -139,6 +144,9 @@ public final class ServiceApp {
                 // Javalin puts its servlet context inside: stop() lets the requests it counts finish
                 server.setHandler(new org.eclipse.jetty.server.handler.GracefulHandler());
                 server.setStopTimeout(options.stopTimeout().toMillis());
+                // connections trickling their headers need no token: a bound keeps the descriptors that
+                // checkpoints, reloads and the store need (beyond it new connections wait to be accepted)
+                server.addBean(new org.eclipse.jetty.server.NetworkConnectionLimit(options.maxConnections(), server));
                 // every connector (Javalin's default one is added at start) queues ACCEPT_QUEUE connections
                 server.addEventListener(new org.eclipse.jetty.util.component.Container.Listener() {
                     @Override

@@ -31,7 +31,7 @@ class BodyBudgetTest {
     @BeforeEach
     void start() {
         ServiceApp.Options options = new ServiceApp.Options(1024 * KB, ServiceApp.Options.DEFAULT_BODY_TIMEOUT,
-                Duration.ZERO, 1536 * KB);
+                Duration.ZERO, 1536 * KB, ServiceApp.Options.DEFAULT_MAX_CONNECTIONS);
         app = ServiceApp.create(Tokens.of(), options, null, null, 0, cfg -> {
             cfg.routes.post("/hold", ctx -> {
                 holding.countDown();
@@ -108,7 +108,7 @@ class BodyBudgetTest {
     void oneBodyAloneIsReadWhateverTheBudget() throws Exception {
         app.stop();
         ServiceApp.Options tiny = new ServiceApp.Options(1024 * KB, ServiceApp.Options.DEFAULT_BODY_TIMEOUT,
-                Duration.ZERO, 1);
+                Duration.ZERO, 1, ServiceApp.Options.DEFAULT_MAX_CONNECTIONS);
         app = ServiceApp.create(Tokens.of(), tiny, null, null, 0,
                 cfg -> cfg.routes.post("/echo", ctx -> ctx.result("read " + ctx.bodyAsBytes().length))).start(0);
 
