@@ -111,11 +111,30 @@ public final class CommandExecutor {
             }
             return new Result(id, action, false, "no running process matches " + params, List.of());
         }
-        List<Long> done = processes.signal(selected.pids(), signal);
-        LOG.info("command {}: {} process(es) {} ({}){}", id, verb, done, params, spared.isEmpty() ? "" : "; spared: "
-                + spared);
-        return new Result(id, action, true, verb + " process(es) " + done + " selected by " + params
-                + (spared.isEmpty() ? "" : "; spared: " + spared), done);
+        ProcessControl.Signalled sent = processes.signal(selected.pids(), signal);
+        List<Long> done = sent.done();
+        String also = (sent.gone().isEmpty() ? "" : "; ended before it was signalled: " + sent.gone())
+                + (spared.isEmpty() ? "" : "; spared: " + spared);
+        if (sent.failed().isEmpty()) {
+            LOG.info("command {}: {} process(es) {} ({}){}", id, verb, done, params, also);
+            return new Result(id, action, true, verb + " process(es) " + done + " selected by " + params + also, done);
+        }
+        String failures = String.join("; ", sent.failed().values());
+        if (signal.equals("STOP") && !done.isEmpty()) {
+            // a suspension that failed holds nothing on Shadow's side, so nothing would ever resume the
+            // processes it did stop: it is undone here, whole
+            ProcessControl.Signalled resumed = processes.signal(done, "CONT");
+            String left = resumed.failed().isEmpty() ? "" : "; could not resume " + resumed.failed().keySet()
+                    + " again (" + String.join("; ", resumed.failed().values()) + "): resume them by hand (kill -CONT)";
+            LOG.error("command {} ({} {}) failed: {}; {} stopped first, resumed{}", id, action, params, failures, done,
+                    left);
+            return new Result(id, action, false, "nothing was suspended: " + failures + "; " + done + ", stopped "
+                    + "first, were resumed" + left + also, resumed.failed().isEmpty() ? List.of()
+                    : List.copyOf(resumed.failed().keySet()));
+        }
+        LOG.error("command {} ({} {}) failed: {}; {} process(es) {}", id, action, params, failures, verb, done);
+        return new Result(id, action, false, (done.isEmpty() ? "no process was " + verb : verb + " process(es) "
+                + done + " only") + ": " + failures + also, done);
     }
 
     private Result network(String id, String action) {

@@ -26,13 +26,21 @@ public final class ProcessControl {
     private final ShadowProcesses shadow;
 
     /** Spares pid 1, the agent, its ancestors and Shadow's JVMs (by main class). */
+    private final String kill;
+
     public ProcessControl() {
         this(List.of());
     }
 
     /** Also spares whatever serves these Shadow endpoints (actions, scorer URL) when they are on this host. */
     public ProcessControl(List<URI> shadowEndpoints) {
+        this(shadowEndpoints, "kill");
+    }
+
+    /** With another program than {@code kill} to send signals (tests: one that fails for a pid). */
+    ProcessControl(List<URI> shadowEndpoints, String kill) {
         this.shadow = new ShadowProcesses(shadowEndpoints);
+        this.kill = kill;
     }
 
     /**
@@ -141,30 +149,44 @@ public final class ProcessControl {
         return best < 0 ? Optional.empty() : Optional.of(best);
     }
 
-    /** Sends {@code signal} (STOP, CONT, KILL, TERM) to each pid; returns those that got it. */
-    public List<Long> signal(List<Long> pids, String signal) {
+    /**
+     * What {@link #signal} did: the pids that got the signal, those that had ended before it was sent
+     * (nothing to do), and why each of the others could not be signalled.
+     */
+    public record Signalled(List<Long> done, List<Long> gone, Map<Long, String> failed) {
+    }
+
+    /**
+     * Sends {@code signal} (STOP, CONT, KILL, TERM) to each pid, going on past a pid that fails, so that
+     * the caller knows exactly which processes it reached.
+     */
+    public Signalled signal(List<Long> pids, String signal) {
         List<Long> done = new ArrayList<>();
+        List<Long> gone = new ArrayList<>();
+        Map<Long, String> failed = new java.util.LinkedHashMap<>();
         for (long pid : pids) {
             if (shadow.isAgentLine(pid)) {
                 continue;
             }
             try {
-                Process p = new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).redirectErrorStream(true)
+                Process p = new ProcessBuilder(kill, "-s", signal, Long.toString(pid)).redirectErrorStream(true)
                         .start();
                 String out = new String(p.getInputStream().readAllBytes()).trim();
                 if (p.waitFor() == 0) {
                     done.add(pid);
+                } else if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    gone.add(pid); // it ended since it was selected
                 } else {
-                    throw new IllegalStateException("kill -s " + signal + " " + pid + " failed: " + out);
+                    failed.put(pid, "kill -s " + signal + " " + pid + " failed: " + out);
                 }
             } catch (IOException e) {
-                throw new IllegalStateException("cannot run kill to signal " + pid + ": " + e.getMessage(), e);
+                failed.put(pid, "cannot run kill to signal " + pid + ": " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+                failed.put(pid, "interrupted before signalling " + pid);
             }
         }
-        return done;
+        return new Signalled(done, gone, failed);
     }
 
     /** The process state letter from /proc ({@code T} stopped, {@code S} sleeping, ...), or empty. */

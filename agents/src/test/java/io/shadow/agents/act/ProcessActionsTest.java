@@ -114,6 +114,47 @@ class ProcessActionsTest {
                 .contains("agent.command_issued", "agent.command_done", "agent.command_reverted");
     }
 
+    /** A kill(1) that refuses to signal {@code pid}, as it does for a process of another user. */
+    private ProcessControl killRefusing(long pid) throws Exception {
+        Path kill = dir.resolve("kill-refusing");
+        Files.writeString(kill, "#!/bin/sh\nif [ \"$3\" = \"" + pid + "\" ]; then echo \"kill: ($3) - Operation not "
+                + "permitted\"; exit 1; fi\nexec kill \"$@\"\n");
+        kill.toFile().setExecutable(true);
+        return new ProcessControl(List.of(), kill.toString());
+    }
+
+    @Test
+    void aSuspensionThatFailsForOneProcessLeavesNoneStopped() throws Exception {
+        Path exe = uniqueSleep();
+        victim = new ProcessBuilder(exe.toString(), "300").start();
+        Process other = new ProcessBuilder(exe.toString(), "300").start();
+        try {
+            assertThat(awaitState(victim.pid(), 'S')).hasValue('S');
+            CommandExecutor refused = new CommandExecutor(api.base(), ShadowApi.AGENT_TOKEN, ShadowApi.TENANT, HOST,
+                    HttpClient.newHttpClient(), killRefusing(other.pid()), null,
+                    new CommandJournal(dir.resolve("journal-2.jsonl")));
+
+            CommandExecutor.Result r = refused.execute("c-1", "suspend_process", Map.of("pid", victim.pid() + ","
+                    + other.pid()));
+
+            assertThat(r.ok()).isFalse();
+            assertThat(r.detail()).isEqualTo("nothing was suspended: kill -s STOP " + other.pid() + " failed: kill: ("
+                    + other.pid() + ") - Operation not permitted; [" + victim.pid() + "], stopped first, were resumed");
+            assertThat(r.pids()).as("nothing for Shadow to resume").isEmpty();
+            assertThat(awaitState(victim.pid(), 'S')).as("stopped, then resumed: not left frozen").hasValue('S');
+
+            CommandExecutor.Result kill = refused.execute("c-2", "kill_process", Map.of("pid", victim.pid() + ","
+                    + other.pid()));
+            assertThat(kill.ok()).isFalse();
+            assertThat(kill.pids()).as("what was killed is reported").containsExactly(victim.pid());
+            assertThat(kill.detail()).startsWith("killed process(es) [" + victim.pid() + "] only: kill -s KILL "
+                    + other.pid() + " failed");
+            assertThat(victim.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
     @Test
     void aHighRiskKillsTheProcess() throws Exception {
         Path exe = uniqueSleep();
