@@ -298,9 +298,14 @@ public final class Agent implements AutoCloseable {
         }
         HostIsolation isolation = null;
         if (a.isolation().equals("nftables")) {
+            reachableWhileIsolated(api, Path.of("/etc/hosts"));
             List<String> allow = new ArrayList<>(a.allow());
             allow.add(address(api));
             isolation = new HostIsolation(a.nft(), a.netns(), allow);
+            if (!onPath(a.nft())) {
+                LOG.warn("actions.nft '{}' is not found: isolate_host commands will fail (acknowledged as failed) "
+                        + "until nftables is installed or actions.nft names it", a.nft());
+            }
         }
         return new CommandExecutor(api, a.effectiveToken(cfg.scorer()), tenant, host, http.build(),
                 new ProcessControl(shadowEndpoints(cfg)), isolation,
@@ -315,6 +320,47 @@ public final class Agent implements AutoCloseable {
             out.add(URI.create(cfg.scorer().url()));
         }
         return out;
+    }
+
+    /**
+     * Refuses an {@code actions.url} whose host this host finds only through DNS: isolation blocks DNS, so
+     * once the JVM's cached address expired (30 s) the agent could not reach Shadow to be released, and
+     * the host would stay cut off until someone deleted the nftables table by hand.
+     */
+    static void reachableWhileIsolated(URI api, Path etcHosts) {
+        String host = api.getHost();
+        if (host == null || HostIsolation.literal(host) || inHostsFile(host, etcHosts)) {
+            return;
+        }
+        throw new IllegalArgumentException("invalid actions.url = " + api + " with actions.isolation: nftables; its "
+                + "host '" + host + "' is looked up through DNS, which isolation blocks, so an isolated host could "
+                + "not fetch its release: give actions.url with Shadow's IP address, or add '" + host + "' to "
+                + etcHosts);
+    }
+
+    private static boolean inHostsFile(String host, Path etcHosts) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(etcHosts)) {
+                String[] f = line.replaceAll("#.*", "").trim().split("\\s+");
+                for (int i = 1; i < f.length; i++) {
+                    if (f[i].equalsIgnoreCase(host)) {
+                        return true;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private static boolean onPath(String program) {
+        if (program.contains("/")) {
+            return java.nio.file.Files.isExecutable(Path.of(program));
+        }
+        String path = System.getenv("PATH");
+        return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+                .anyMatch(d -> !d.isEmpty() && java.nio.file.Files.isExecutable(Path.of(d, program)));
     }
 
     /** Shadow's API as address:port, kept reachable while the host is isolated. */

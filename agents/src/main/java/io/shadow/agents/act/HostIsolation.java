@@ -26,6 +26,41 @@ public final class HostIsolation {
         this.nft = nft;
         this.netns = netns == null ? "" : netns;
         this.allow = List.copyOf(allow);
+        for (String a : this.allow) {
+            if (!allowed(a)) {
+                throw new IllegalArgumentException("invalid actions.allow entry '" + a + "'; expected an IP address "
+                        + "(10.0.0.5, fd00::1, a network 10.0.0.0/24) or address:port (10.0.0.5:8080, [fd00::1]:8080), "
+                        + "not a host name or URL: isolation blocks DNS");
+            }
+        }
+    }
+
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(/([0-9]|[12]\\d|3[0-2]))?");
+    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile(
+            "[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}(/([0-9]|[1-9]\\d|1[01]\\d|12[0-8]))?");
+    private static final java.util.regex.Pattern PORT = java.util.regex.Pattern.compile(
+            "([1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])");
+
+    /** Whether {@code entry} is an address or address:port the rules can name. */
+    static boolean allowed(String entry) {
+        if (entry.startsWith("[")) {
+            int close = entry.indexOf(']');
+            return close > 0 && IPV6.matcher(entry.substring(1, close)).matches()
+                    && (entry.length() == close + 1 || entry.charAt(close + 1) == ':'
+                            && PORT.matcher(entry.substring(close + 2)).matches());
+        }
+        if (entry.chars().filter(c -> c == ':').count() == 1) {
+            int colon = entry.indexOf(':');
+            return IPV4.matcher(entry.substring(0, colon)).matches() && PORT.matcher(entry.substring(colon + 1)).matches();
+        }
+        return IPV4.matcher(entry).matches() || IPV6.matcher(entry).matches();
+    }
+
+    /** Whether {@code host} is an IP address literal (no look-up needed). */
+    public static boolean literal(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return IPV4.matcher(h).matches() && !h.contains("/") || IPV6.matcher(h).matches() && !h.contains("/");
     }
 
     public void isolate() {
