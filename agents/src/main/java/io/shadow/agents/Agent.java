@@ -63,6 +63,8 @@ public final class Agent implements AutoCloseable {
     final java.util.Map<String, String> stoppedThreads = new java.util.concurrent.ConcurrentHashMap<>();
     private final ShipStatus landingStatus = new ShipStatus(LandingZoneShipper.CONSUMER, Clock.systemUTC());
     private final ShipStatus scorerStatus = new ShipStatus(ScorerShipper.CONSUMER, Clock.systemUTC());
+    /** How fetching Shadow's commands goes (its "shipped" is the last poll answered). */
+    private final ShipStatus commandsStatus = new ShipStatus("commands", Clock.systemUTC());
     private LandingZoneShipper landing;
     private ScorerShipper scorer;
     private AgentIntake intake;
@@ -215,6 +217,11 @@ public final class Agent implements AutoCloseable {
         return landing == null ? null : landingStatus;
     }
 
+    /** How fetching commands goes; null when the agent takes none ({@code actions} off). */
+    ShipStatus commandsStatus() {
+        return executor == null ? null : commandsStatus;
+    }
+
     ShipStatus scorerStatus() {
         return scorer == null ? null : scorerStatus;
     }
@@ -275,9 +282,11 @@ public final class Agent implements AutoCloseable {
         while (running.get()) {
             try {
                 executor.pollOnce();
+                commandsStatus.succeeded(1);
                 backoff.reset();
                 sleep(everyMs);
             } catch (IOException | RuntimeException e) {
+                commandsStatus.failed(e.getMessage(), e instanceof CommandExecutor.PollFailed f && f.tokenRefused());
                 long wait = backoff.nextDelay().toMillis();
                 LOG.warn("Shadow commands unavailable ({}); retry in {} ms", e.toString(), wait);
                 sleep(wait);

@@ -87,7 +87,11 @@ class AgentTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        await(what, condition, Duration.ofSeconds(20));
+    }
+
+    private static void await(String what, BooleanSupplier condition, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);
@@ -168,6 +172,43 @@ class AgentTest {
             assertThat(h.path("consumers").path("scorer").path("unshipped_records").asLong()).isEqualTo(1);
         } finally {
             scorer.stop(0);
+        }
+    }
+
+    @Test
+    void anAgentShadowWillNotGiveCommandsToIsDegradedNotOk() throws Exception {
+        com.sun.net.httpserver.HttpServer api = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger(401);
+        api.createContext("/v1/agent/commands", ex -> {
+            byte[] body = status.get() == 200 ? "[]".getBytes() : "{\"status\":401,\"error\":\"unknown token\"}"
+                    .getBytes();
+            ex.sendResponseHeaders(status.get(), body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        api.start();
+        AgentConfig cfg = AgentConfig.load(null, Map.of(), List.of("agent-id=ws-17", "host=ws-17", "tenant=acme",
+                "spool.dir=" + tmp.resolve("spool"), "intake.port=0", "intake.token=" + TOKEN,
+                "landing.uri=" + tmp.resolve("landing").toUri(), "actions.enabled=true",
+                "actions.url=http://127.0.0.1:" + api.getAddress().getPort(), "actions.token=wrong-token-0123456789",
+                "actions.poll-interval=PT0.1S", "sources.host-metrics.enabled=false", "sources.processes.enabled=false"));
+        try (Agent agent = new Agent(cfg).start()) {
+            await("a refused poll", () -> healthStatus(agent) == 503);
+            JsonNode h = EventCodec.mapper().readTree(health(agent).body());
+            assertThat(h.path("problems").path(0).asText()).startsWith("Shadow refuses actions.token, so no command "
+                    + "(isolate, suspend, release) reaches this host: GET /v1/agent/commands?tenant=acme&host=ws-17 "
+                    + "answered HTTP 401");
+            assertThat(h.path("commands").path("failing_since").isNull()).isFalse();
+
+            status.set(200);
+            // the poll backs off while refused (0.5 s doubling to 60 s): a slow machine may wait a while
+            await("polls answered again", () -> healthStatus(agent) == 200, Duration.ofSeconds(90));
+            JsonNode ok = EventCodec.mapper().readTree(health(agent).body());
+            assertThat(ok.path("commands").path("last_polled").asText()).isNotEmpty();
+            assertThat(ok.path("commands").path("failing_since").isNull()).isTrue();
+        } finally {
+            api.stop(0);
         }
     }
 
@@ -320,6 +361,17 @@ class AgentTest {
         assertThat(landed.events()).extracting(ActivityEvent::tenant).containsOnly("acme");
         assertThat(landed.events()).filteredOn(e -> e.operation().equals("create clusterrolebindings"))
                 .hasSize(2).allSatisfy(e -> assertThat(e.tenant()).isEqualTo("acme"));
+    }
+
+    private static int healthStatus(Agent agent) {
+        try {
+            return health(agent).statusCode();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static HttpResponse<String> health(Agent agent) throws IOException, InterruptedException {

@@ -57,12 +57,27 @@ public final class CommandExecutor {
     public record Result(String commandId, String action, boolean ok, String detail, List<Long> pids) {
     }
 
+    /** Shadow did not give the commands; {@code tokenRefused} when it refused {@code actions.token} (401/403). */
+    public static final class PollFailed extends IOException {
+        private final boolean tokenRefused;
+
+        PollFailed(boolean tokenRefused, String message) {
+            super(message);
+            this.tokenRefused = tokenRefused;
+        }
+
+        public boolean tokenRefused() {
+            return tokenRefused;
+        }
+    }
+
     /** Fetches and executes the pending commands once; returns what each did. */
     public List<Result> pollOnce() throws IOException, InterruptedException {
         String q = "/v1/agent/commands?tenant=" + enc(tenant) + "&host=" + enc(host);
         HttpResponse<String> r = send(HttpRequest.newBuilder(base.resolve(q)).GET());
         if (r.statusCode() != 200) {
-            throw new IOException("GET " + q + " answered HTTP " + r.statusCode() + ": " + r.body()
+            throw new PollFailed(r.statusCode() == 401 || r.statusCode() == 403, "GET " + q + " answered HTTP "
+                    + r.statusCode() + ": " + r.body()
                     + (r.statusCode() == 401 ? " (actions.token is not a token Shadow accepts: set it to an agent-role "
                             + "token of auth.tokens)"
                     : r.statusCode() == 403 ? " (actions.token may not read these commands: it needs the agent role, "
