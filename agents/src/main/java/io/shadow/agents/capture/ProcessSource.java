@@ -34,6 +34,12 @@ public final class ProcessSource implements Source {
     /** Start times read while the processes ran, for their exit events too. */
     private Map<Integer, Long> startTicks = new HashMap<>();
 
+    /** Process events held for a retry after the sink refused them. */
+    static final int MAX_UNSENT = 10_000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessSource.class);
+    private List<String> unsent = new ArrayList<>();
+    private long dropped;
+
     public ProcessSource(String tenant, String host, Clock clock) {
         this.tenant = tenant;
         this.host = host;
@@ -82,8 +88,27 @@ public final class ProcessSource implements Source {
         }
         known = current;
         startTicks = ticks;
+        if (!unsent.isEmpty()) { // refused before (a full spool): they go first, in order
+            unsent.addAll(lines);
+            lines = unsent;
+            unsent = new ArrayList<>();
+        }
         if (!lines.isEmpty()) {
-            sink.accept(lines);
+            try {
+                sink.accept(lines);
+            } catch (RuntimeException refused) {
+                // a process that started and ended while the spool was full is only in these lines: they are
+                // kept for the next poll (at most MAX_UNSENT; older ones go first, counted and logged)
+                int over = lines.size() - MAX_UNSENT;
+                if (over > 0) {
+                    dropped += over;
+                    LOG.warn("{} process event(s) dropped: the spool refused them for too long (at most {} are held "
+                            + "for a retry; {} dropped since start)", over, MAX_UNSENT, dropped);
+                    lines = new ArrayList<>(lines.subList(over, lines.size()));
+                }
+                unsent = lines;
+                throw refused;
+            }
         }
         return lines.size();
     }

@@ -75,6 +75,24 @@ class ProcessSourceTest {
     }
 
     @Test
+    void aProcessThatStartedAndEndedWhileTheSpoolRefusedEventsIsStillReported() throws Exception {
+        child = new ProcessBuilder("sleep", "31").start();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> source.poll(lines -> {
+            throw new IllegalStateException("spool full");
+        })).hasMessage("spool full");
+        child.destroy();
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        List<ActivityEvent> afterRoom = poll();
+
+        assertThat(of(afterRoom, "launch", child.pid())).as("held from the refused poll").hasSize(1);
+        assertThat(of(afterRoom, "exit", child.pid())).hasSize(1);
+        assertThat(afterRoom.indexOf(of(afterRoom, "launch", child.pid()).get(0)))
+                .isLessThan(afterRoom.indexOf(of(afterRoom, "exit", child.pid()).get(0)));
+        assertThat(of(poll(), "launch", child.pid())).as("and sent once").isEmpty();
+    }
+
+    @Test
     void twoProcessesOfOneExecutableStartingInOnePollAreTwoEventsWithTheirOwnIds() throws IOException {
         child = new ProcessBuilder("sleep", "32").start();
         Process second = new ProcessBuilder("sleep", "32").start();
