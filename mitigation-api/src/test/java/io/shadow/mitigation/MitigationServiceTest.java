@@ -158,7 +158,7 @@ class MitigationServiceTest extends OnEveryBackend {
 
             clock.advance(Duration.ofSeconds(2));
 
-            Instant deadline = Instant.now().plusSeconds(10);
+            Instant deadline = Instant.now().plusSeconds(30);
             while (!service.store().actionsOf(o.mitigationId()).get(0).status().equals(ActionRecord.EXPIRED)
                     && Instant.now().isBefore(deadline)) {
                 Thread.sleep(20);

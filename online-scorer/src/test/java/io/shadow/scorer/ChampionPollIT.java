@@ -61,7 +61,9 @@ class ChampionPollIT {
                     + "mean risk %.1f with v1, %.1f with v2%n", switchMs, seen, before, after);
             assertThat(seen).as("every request while the champion changed").containsOnlyKeys(200);
             assertThat(server.service.models().get().id()).isEqualTo(model + ":" + v2);
-            assertThat(switchMs).as("picked up within a few poll intervals").isLessThan(5_000);
+            // a switch downloads the new champion from MLflow and loads it into TensorFlow, seconds on a
+            // loaded 2-core machine; a poll that stopped would not switch at all (the wait above ends at 20 s)
+            assertThat(switchMs).as("picked up within a few poll intervals and a model load").isLessThan(15_000);
             assertThat(all.subList(0, beforeSwitch)).isNotEmpty()
                     .allSatisfy(a -> assertThat(a.risk().model()).isEqualTo(model + ":" + v1));
             assertThat(all.subList(all.size() - 10, all.size()))

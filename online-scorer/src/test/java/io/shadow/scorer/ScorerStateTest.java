@@ -107,12 +107,16 @@ class ScorerStateTest {
             s.post("/v1/events", TestServer.deletes("u-1", "10.0.0.5", 3) + TestServer.deletes("u-2", "10.0.0.5", 3),
                     TestServer.AGENT);
             Path file = dir.resolve("state").resolve(StateCheckpoints.FILE);
-            long deadline = System.currentTimeMillis() + 5_000;
-            while (entitiesIn(file) < 2 && System.currentTimeMillis() < deadline) {
+            // the gauge is set just after the file is written: a scrape between the two still says the
+            // previous checkpoint's count, so wait for both (at most 30 s, for a loaded machine)
+            String gauge = "shadow_scorer_checkpoint_entities 2.0";
+            long deadline = System.currentTimeMillis() + 30_000;
+            while ((entitiesIn(file) < 2 || !s.get("/metrics", TestServer.OPERATOR).body().contains(gauge))
+                    && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
             }
             assertThat(entitiesIn(file)).as("written without a shutdown").isEqualTo(2);
-            assertThat(s.get("/metrics", TestServer.OPERATOR).body()).contains("shadow_scorer_checkpoint_entities 2.0");
+            assertThat(s.get("/metrics", TestServer.OPERATOR).body()).contains(gauge);
         }
     }
 
@@ -201,13 +205,18 @@ class ScorerStateTest {
             for (int i = 0; i < 50; i++) {
                 s.post("/v1/events", TestServer.deletes("p-" + i, "10.0.0.5", 1), TestServer.AGENT);
             }
-            long deadline = System.currentTimeMillis() + 5_000;
-            while (s.service.scorer().detector().trackedEntities() > 10 && System.currentTimeMillis() < deadline) {
+            // an eviction forgets the entities, then counts them: wait for the count too (at most 30 s, for a
+            // loaded machine)
+            java.util.regex.Pattern evicted = java.util.regex.Pattern.compile(
+                    "shadow_scorer_entities_evicted_total (4[0-9]|[5-9][0-9])\\.0");
+            long deadline = System.currentTimeMillis() + 30_000;
+            while ((s.service.scorer().detector().trackedEntities() > 10
+                    || !evicted.matcher(s.get("/metrics", TestServer.OPERATOR).body()).find())
+                    && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }
             assertThat(s.service.scorer().detector().trackedEntities()).isBetween(1, 10);
-            assertThat(s.get("/metrics", TestServer.OPERATOR).body())
-                    .containsPattern("shadow_scorer_entities_evicted_total (4[0-9]|[5-9][0-9])\\.0");
+            assertThat(s.get("/metrics", TestServer.OPERATOR).body()).containsPattern(evicted);
         }
     }
 

@@ -11,11 +11,14 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,11 +80,30 @@ class ProcessActionsTest {
         return new ProcessRef(p.pid(), ProcFs.startTicks(p.pid()).orElseThrow());
     }
 
+    /**
+     * The process's state once it is {@code state}, or whatever it is after 30 s: a child just started
+     * on a loaded machine may take more than a moment to exec and reach its sleep (returns at once when
+     * it is there).
+     */
     private static Optional<Character> awaitState(long pid, char state) throws InterruptedException {
-        for (int i = 0; i < 100 && !ProcessControl.state(pid).equals(Optional.of(state)); i++) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!ProcessControl.state(pid).equals(Optional.of(state)) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         return ProcessControl.state(pid);
+    }
+
+    /** CPU time so far (user + system, in clock ticks: /proc/PID/stat fields 14 and 15) of every process, by pid. */
+    private static Map<Long, Long> cpuTicks() {
+        Map<Long, Long> out = new HashMap<>();
+        ProcessHandle.allProcesses().forEach(h -> ProcFs.statFields(h.pid()).ifPresent(f -> {
+            try {
+                out.put(h.pid(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+            } catch (RuntimeException gone) {
+                // exited while read
+            }
+        }));
+        return out;
     }
 
     @Test
@@ -221,17 +243,11 @@ class ProcessActionsTest {
 
     @Test
     void theBusiestProcessIsSelectedForTopCpuAndNothingUnknownIsTouched() throws Exception {
-        // busy on more threads than there are cores, so it stays the busiest even on a machine other
-        // builds are using; the selection samples half a second, so a burst elsewhere gets a few tries
-        victim = busyProcess(8 * Runtime.getRuntime().availableProcessors());
-        Thread.sleep(1500);
+        // busy on more threads than there are cores; the selection samples half a second, so a burst
+        // elsewhere gets more tries
+        int cores = Runtime.getRuntime().availableProcessors();
+        victim = busyProcess(8 * cores);
         ProcessControl control = new ProcessControl();
-
-        List<Long> busiest = List.of();
-        for (int attempt = 0; attempt < 10 && !busiest.equals(List.of(victim.pid())); attempt++) {
-            busiest = control.select(Map.of("top_cpu", "1")).pids();
-        }
-        assertThat(busiest).containsExactly(victim.pid());
         assertThat(control.select(Map.of("pid", Long.toString(ProcessHandle.current().pid()))).pids())
                 .as("never the agent itself").isEmpty();
         assertThat(control.select(Map.of("exe", dir.resolve("nothing-runs-this").toString())).pids()).isEmpty();
@@ -240,6 +256,42 @@ class ProcessActionsTest {
         assertThat(r.detail()).isEqualTo("no running process matches {exe=/nothing/runs/this}");
         assertThat(agent.execute("cmd-y", "isolate_host", Map.of()).detail()).startsWith(
                 "host isolation is off on this agent (actions.isolation: off)");
+        Thread.sleep(1500);
+
+        // Its thread count does not make it the busiest for sure: with the kernel's autogroup scheduling
+        // (the default) each session gets its share of the CPUs whatever its threads, so a build running
+        // beside this one (another Maven, CI's next job) can outrun it for a while; one did on a loaded
+        // 2-core machine, ten tries in a row. So a process other than the victim may be chosen, but only
+        // one measured (over a window holding the half second the selection sampled) to have used at
+        // least as much CPU as the victim did; and should others keep outrunning it for a minute the
+        // test is skipped, not passed. Choosing an idle process, or never the victim on a quiet
+        // machine, still fails.
+        boolean chosen = false;
+        List<String> outran = new ArrayList<>();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!chosen && System.nanoTime() < until) {
+            Map<Long, Long> before = cpuTicks();
+            long t0 = System.nanoTime();
+            List<Long> busiest = control.select(Map.of("top_cpu", "1")).pids();
+            long windowMs = (System.nanoTime() - t0) / 1_000_000;
+            Map<Long, Long> after = cpuTicks();
+            assertThat(busiest).hasSize(1);
+            long other = busiest.get(0);
+            chosen = other == victim.pid();
+            if (!chosen && before.containsKey(other) && after.containsKey(other)) {
+                long otherTicks = after.get(other) - before.get(other);
+                long victimTicks = after.get(victim.pid()) - before.get(victim.pid());
+                // outside the sampled half second the victim may have run on every core (100 ticks a
+                // second), plus a tick of rounding per reading
+                long slack = Math.max(0, windowMs - 500) * cores / 10 + 4;
+                assertThat(otherTicks + slack).as("pid %d, chosen over the victim (pid %d), used %d ticks, the "
+                        + "victim %d, in %d ms", other, victim.pid(), otherTicks, victimTicks, windowMs)
+                        .isGreaterThanOrEqualTo(victimTicks);
+                outran.add("pid " + other + " (" + otherTicks + " ticks, the victim " + victimTicks + ", in "
+                        + windowMs + " ms)");
+            }
+        }
+        Assumptions.assumeTrue(chosen, () -> "other processes kept outrunning the victim for a minute: " + outran);
     }
 
     @Test

@@ -145,9 +145,14 @@ class SparedProcessesTest {
         Process fake = new ProcessBuilder("bash", "-c", "exec -a java cat io.shadow.cli.Main").directory(dir.toFile())
                 .start();
         started.add(fake);
-        Thread.sleep(300);
-        assertThat(Files.readString(Path.of("/proc", Long.toString(fake.pid()), "cmdline")).replace('\0', ' ').trim())
-                .isEqualTo("java io.shadow.cli.Main");
+        // bash reads as "bash -c ..." until it has exec'd cat, which on a loaded machine may take a while
+        Path cmdline = Path.of("/proc", Long.toString(fake.pid()), "cmdline");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!Files.readString(cmdline).replace('\0', ' ').trim().equals("java io.shadow.cli.Main")
+                && fake.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(Files.readString(cmdline).replace('\0', ' ').trim()).isEqualTo("java io.shadow.cli.Main");
 
         assertThat(ShadowProcesses.shadowMain(fake.pid())).as("its executable is not a Java runtime").isEmpty();
         Process serve = shadowServe();

@@ -61,7 +61,7 @@ class NotificationReplayTest extends OnEveryBackend {
     private static List<String> nextIds(SseEvents s, int n) throws InterruptedException {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Event e = s.next(10_000);
+            Event e = s.next(30_000);
             assertThat(e).as("event %d of %d (got %s)", i + 1, n, ids).isNotNull();
             assertThat(e.name()).as(e.toString()).isEqualTo("notification");
             assertThat(e.id()).as("every notification event has its id").isNotBlank();
@@ -131,15 +131,15 @@ class NotificationReplayTest extends OnEveryBackend {
         SseEvents otherPrincipal = open(STREAM, RunningApi.USER_U2, "Last-Event-ID", ofAcme);
         SseEvents unknown = open(STREAM, RunningApi.USER_GLOBEX_U1, "Last-Event-ID", "ntf-never-made");
 
-        Event foreign = otherTenant.next(10_000);
+        Event foreign = otherTenant.next(30_000);
         assertThat(foreign).isNotNull();
         assertThat(foreign.name()).isEqualTo("reload");
         assertThat(foreign.id()).as("the client's last id is left as it is").isNull();
         JsonNode data = ServiceApp.JSON.readTree(foreign.data());
         assertThat(data.path("reason").asText()).isEqualTo("unknown_last_event_id");
         assertThat(data.path("message").asText()).contains("GET /v1/notifications");
-        assertThat(otherPrincipal.next(10_000)).as("another principal's id of the same tenant").isEqualTo(foreign);
-        assertThat(unknown.next(10_000)).as("an id never made: the same answer").isEqualTo(foreign);
+        assertThat(otherPrincipal.next(30_000)).as("another principal's id of the same tenant").isEqualTo(foreign);
+        assertThat(unknown.next(30_000)).as("an id never made: the same answer").isEqualTo(foreign);
 
         String live = notify("globex", "u-1");
         assertThat(nextIds(otherTenant, 1)).as("nothing replayed, then the live ones").containsExactly(live);
@@ -161,7 +161,7 @@ class NotificationReplayTest extends OnEveryBackend {
 
         SseEvents s = open(STREAM, RunningApi.USER_U1, "Last-Event-ID", seen);
 
-        Event reload = s.next(10_000);
+        Event reload = s.next(30_000);
         assertThat(reload).isNotNull();
         assertThat(reload.name()).isEqualTo("reload");
         JsonNode data = ServiceApp.JSON.readTree(reload.data());
@@ -191,10 +191,16 @@ class NotificationReplayTest extends OnEveryBackend {
         assertNothingMore(s);
     }
 
+    /**
+     * Waits until {@code n} clients are subscribed: the response's headers reach the client before the
+     * server subscribes it, so a notification made right after {@code open} could miss it. At most 30 s
+     * (a loaded machine), then fails saying so rather than letting a later wait for an event time out.
+     */
     private void awaitClients(int n) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 5000;
+        long deadline = System.currentTimeMillis() + 30_000;
         while (api.service().stream().clients() < n && System.currentTimeMillis() < deadline) {
             Thread.sleep(10);
         }
+        assertThat(api.service().stream().clients()).as("SSE clients subscribed").isGreaterThanOrEqualTo(n);
     }
 }

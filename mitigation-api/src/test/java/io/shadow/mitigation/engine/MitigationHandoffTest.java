@@ -61,8 +61,8 @@ class MitigationHandoffTest {
         return h;
     }
 
-    private static long in10s() {
-        return System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    private static long in30s() {
+        return System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     }
 
     @Test
@@ -82,13 +82,13 @@ class MitigationHandoffTest {
         first.accept(Assessments.risk(90).principal("u-2").build());
         first.accept(Assessments.risk(90).principal("u-3").build());
         storeDown.set(false);
-        assertThat(first.retryHeld(in10s())).isEqualTo(2);
+        assertThat(first.retryHeld(in30s())).isEqualTo(2);
         acted.clear();
 
         MitigationHandoff next = handoff(100, leftByTheKill, a -> null);
         assertThat(next.heldNow()).extracting(a -> a.anomaly().principal())
                 .as("u-2 was handed over before the kill: not again").containsExactly("u-3");
-        assertThat(next.retryHeld(in10s())).isEqualTo(1);
+        assertThat(next.retryHeld(in30s())).isEqualTo(1);
         assertThat(acted).containsExactly("u-3");
         assertThat(leftByTheKill).as("removed once handed over").doesNotExist();
     }

@@ -189,7 +189,7 @@ class StoreOutageTest {
         handoff.accept(Assessments.risk(95).principal("u-4").build());
         assertThat(handoff.dropped()).isEqualTo(1);
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (java.nio.file.Files.readAllLines(file).size() != 2 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }

@@ -20,7 +20,7 @@ class NotificationStreamPingTest {
                 .start("127.0.0.1", 0);
         try {
             try (Socket socket = new Socket("127.0.0.1", app.port())) {
-                socket.setSoTimeout(5000);
+                socket.setSoTimeout(30_000);
                 OutputStream out = socket.getOutputStream();
                 out.write("GET /s HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
                         .getBytes(StandardCharsets.US_ASCII));
@@ -35,7 +35,7 @@ class NotificationStreamPingTest {
                 assertThat(pinged).as("an idle client is pinged").isTrue();
                 assertThat(stream.clients()).isEqualTo(1);
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (stream.clients() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }

@@ -29,10 +29,10 @@ class NotificationStreamReplayTest {
                 Instant.parse("2025-03-03T10:00:00Z"));
     }
 
-    /** The ids of the events on {@code lines} until {@code n} came or 10 s passed; event names must be {@code notification}. */
+    /** The ids of the events on {@code lines} until {@code n} came or 30 s passed; event names must be {@code notification}. */
     private static List<String> ids(BlockingQueue<String> lines, int n) throws InterruptedException {
         List<String> ids = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + 10_000;
+        long deadline = System.currentTimeMillis() + 30_000;
         String line;
         while (ids.size() < n && (line = lines.poll(Math.max(1, deadline - System.currentTimeMillis()),
                 TimeUnit.MILLISECONDS)) != null) {
