@@ -85,6 +85,22 @@ class SpoolTest {
     }
 
     @Test
+    void aCursorCommittedAsTheAgentStopsIsKept() {
+        try (Spool spool = fillOneByOne(10, ROOMY)) {
+            Thread.currentThread().interrupt(); // Agent.close() interrupts its threads while they ship
+            try {
+                spool.commitCursor("landing", 7);
+            } finally {
+                assertThat(Thread.interrupted()).as("the interrupt is left for the thread to see").isTrue();
+            }
+        }
+
+        try (Spool reopened = Spool.open(dir, SEGMENT, ROOMY)) {
+            assertThat(reopened.cursor("landing")).as("not shipped again after a restart").isEqualTo(7);
+        }
+    }
+
+    @Test
     void reopeningKeepsEveryRecordAndContinuesTheNumbering() {
         try (Spool spool = fillOneByOne(10, ROOMY)) {
             assertThat(spool.nextSequence()).isEqualTo(10);
