@@ -46,12 +46,30 @@ public final class AgentIntake implements AutoCloseable {
     /** How much of an oversized body is read and dropped so its sender gets the 413 (16 MiB). */
     static final long DRAIN_LIMIT = 16L << 20;
     private static final String AFTER_ARRAY = "there is more JSON after the array's closing ]";
+    /** Seconds a request may take to arrive, headers and body, before its connection is closed. */
+    static final int REQUEST_SECONDS = 60;
+
+    static {
+        // the JDK server reads a request on a worker: without a bound, two connections that never finished
+        // their headers (no token needed) held both workers and /health went unanswered. A request, headers
+        // and body, must arrive within REQUEST_SECONDS (the property bounds both); more workers below
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+        }
+    }
+
     private final HttpServer server;
-    private final ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "shadow-intake");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Two workers, more (up to {@link #MAX_WORKERS}) while requests are slow, each idle one gone after a
+     * minute; beyond that a new connection is closed at once rather than queued behind slow ones.
+     */
+    private final ExecutorService workers = new java.util.concurrent.ThreadPoolExecutor(2, MAX_WORKERS, 60,
+            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "shadow-intake");
+                t.setDaemon(true);
+                return t;
+            });
+    static final int MAX_WORKERS = 32;
     private final Spool spool;
     private final byte[] expected;
     private final long maxRequestBytes;
