@@ -37,6 +37,11 @@ public final class ScorerShipper {
     private final URI eventsUri;
     private final String token;
     private final int batchRecords;
+    /** Bytes of one request at most: below the scorer's default server.max-request-bytes (10 MiB). */
+    static final int MAX_BATCH_BYTES = 4 << 20;
+    /** Never smaller than this after 413s: above one event's largest size (64 KiB). */
+    static final int MIN_BATCH_BYTES = 128 << 10;
+    private int batchBytes = MAX_BATCH_BYTES;
     private final HttpClient http;
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30));
     /** How often at most a refusal by the scorer is logged; the counts in between are summed. */
@@ -83,9 +88,14 @@ public final class ScorerShipper {
         if (batch.isEmpty()) {
             return new Attempt(0, Optional.empty());
         }
-        ByteArrayOutputStream body = new ByteArrayOutputStream(batch.size() * 300);
+        ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(batch.size() * 300, batchBytes));
         int sent = 0;
+        int covered = 0; // records of the batch this request answers for, from the first
         for (SpoolRecord r : batch) {
+            if (sent > 0 && body.size() + r.payload().length + 1 > batchBytes) {
+                break; // the rest goes in the next request: the scorer refuses bodies over its max-request-bytes
+            }
+            covered++;
             if (agentRejection(r.payload())) {
                 continue;
             }
@@ -93,6 +103,7 @@ public final class ScorerShipper {
             body.write('\n');
             sent++;
         }
+        batch = batch.subList(0, covered);
         if (sent == 0) {
             // only the agent's own rejections: nothing for the scorer, the landing zone quarantines them
             spool.commitCursor(CONSUMER, batch.get(batch.size() - 1).sequence() + 1);
@@ -129,6 +140,14 @@ public final class ScorerShipper {
                 }
                 return Attempt.failed(Duration.ofSeconds(secs), "scorer at " + eventsUri + " is busy (HTTP " + code
                         + "), retry after " + secs + " s");
+            }
+            if (code == 413 && sent > 1) {
+                // a scorer with a smaller server.max-request-bytes: smaller requests from now on, at once
+                batchBytes = Math.max(MIN_BATCH_BYTES, body.size() / 2);
+                LOG.warn("scorer at {} refused a batch of {} events, {} bytes, as too large (HTTP 413); sending at "
+                        + "most {} bytes a request from now on", eventsUri, sent, body.size(), batchBytes);
+                return Attempt.failed(Duration.ZERO, "scorer at " + eventsUri + " refused a batch as too large "
+                        + "(HTTP 413)");
             }
             if (code == 401 || code == 403) {
                 throw new IllegalStateException("scorer at " + eventsUri + " refused the agent token (HTTP " + code

@@ -73,6 +73,77 @@ class ScorerShipperTest {
     }
 
     @Test
+    void batchesStayBelowTheScorersBodyLimitAndShrinkOnA413() throws Exception {
+        int limit = 200 << 10; // a scorer with server.max-request-bytes of 200 KiB
+        List<List<String>> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/events", ex -> {
+            byte[] in = ex.getRequestBody().readAllBytes();
+            int status = in.length > limit ? 413 : 200;
+            if (status == 200) {
+                received.add(new String(in, StandardCharsets.UTF_8).lines()
+                        .map(l -> l.substring(l.indexOf("\"id-") + 1, l.indexOf("\",\"pad\""))).toList());
+            }
+            byte[] b = (status == 200 ? "{\"accepted\":1,\"rejected\":0}" : "{\"status\":413}")
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(status, b.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        });
+        server.start();
+        spool = Spool.open(dir.resolve("spool"), 1 << 20, 64 << 20);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 260; i++) { // 260 events of 20 KB: 5.2 MB, more than one request may carry
+            ids.add("id-" + i);
+            spool.appendOne(("{\"event_id\":\"id-" + i + "\",\"pad\":\"" + "x".repeat(20_000) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        ScorerShipper shipper = new ScorerShipper(spool, URI.create("http://127.0.0.1:" + server.getAddress()
+                .getPort()), "t", 500, HttpClient.newHttpClient());
+
+        for (int i = 0; i < 100 && spool.cursor(ScorerShipper.CONSUMER) < 260; i++) {
+            shipper.shipOnce();
+        }
+
+        assertThat(received.stream().flatMap(List::stream).toList()).as("each once, in order").isEqualTo(ids);
+        assertThat(received).allSatisfy(b -> assertThat(b.size() * 20_000).isLessThanOrEqualTo(limit));
+        assertThat(spool.cursor(ScorerShipper.CONSUMER)).isEqualTo(260);
+    }
+
+    @Test
+    void aBatchIsCutAtFourMebibytes() throws Exception {
+        AtomicInteger batches = new AtomicInteger();
+        List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/events", ex -> {
+            sizes.add(ex.getRequestBody().readAllBytes().length);
+            batches.incrementAndGet();
+            byte[] b = "{\"accepted\":1,\"rejected\":0}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        });
+        server.start();
+        spool = Spool.open(dir.resolve("spool"), 1 << 20, 64 << 20);
+        for (int i = 0; i < 260; i++) {
+            spool.appendOne(("{\"event_id\":\"id-" + i + "\",\"pad\":\"" + "x".repeat(20_000) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        ScorerShipper shipper = new ScorerShipper(spool, URI.create("http://127.0.0.1:" + server.getAddress()
+                .getPort()), "t", 500, HttpClient.newHttpClient());
+
+        ScorerShipper.Attempt first = shipper.shipOnce();
+
+        assertThat(sizes.get(0)).isLessThanOrEqualTo(ScorerShipper.MAX_BATCH_BYTES).isGreaterThan(3 << 20);
+        assertThat(spool.cursor(ScorerShipper.CONSUMER)).as("only what was sent").isEqualTo(first.shipped())
+                .isLessThan(260);
+        shipper.shipOnce();
+        assertThat(spool.cursor(ScorerShipper.CONSUMER)).isEqualTo(260);
+    }
+
+    @Test
     void aServerErrorIsRetriedAndTheCursorStays() throws Exception {
         AtomicInteger batches = new AtomicInteger();
         ScorerShipper shipper = shipperAgainst(500, "{\"status\":500,\"error\":\"boom\"}", batches);
