@@ -58,9 +58,14 @@ public final class CommandJournal {
                 List.of())));
     }
 
+    /**
+     * Records that a command is about to run; throws, leaving it unseen, when the journal cannot be
+     * written (a full disk): the command then stays pending at Shadow and runs once it can be recorded,
+     * rather than running with no record that could keep it from running twice.
+     */
     public synchronized void started(String id, String action) {
-        entries.put(id, Optional.empty());
         append(JSON.createObjectNode().put("id", id).put("action", action).put("state", "started").toString());
+        entries.put(id, Optional.empty());
     }
 
     public synchronized void done(CommandExecutor.Result r) {
@@ -118,12 +123,13 @@ public final class CommandJournal {
     }
 
     private void append(String n) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ch.write(StandardCharsets.UTF_8.encode(n + "\n"));
-            ch.force(true);
+        // a stream, not a channel: an interrupt (the agent stopping) must not lose the record
+        try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile(), true)) {
+            out.write((n + "\n").getBytes(StandardCharsets.UTF_8));
+            out.getFD().sync();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the agent's command journal " + file, e);
+            throw new UncheckedIOException("cannot write the agent's command journal " + file + " (" + e.getMessage()
+                    + "); commands stay pending at Shadow until it can be written: free space in spool.dir", e);
         }
     }
 }
