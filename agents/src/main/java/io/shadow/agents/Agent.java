@@ -108,6 +108,14 @@ public final class Agent implements AutoCloseable {
                     + "accounts belong to, or tenant: \"\" to keep one tenant per AWS account id",
                     cfg.tenant(), cfg.tenant());
         }
+        for (String url : java.util.Arrays.asList(cfg.scorer().url(), cfg.actions().enabled()
+                ? cfg.actions().effectiveUrl(cfg.scorer()) : "")) {
+            if (inClear(url)) {
+                LOG.warn("{} is plain HTTP to another machine: the agent's token, its events and Shadow's commands "
+                        + "travel unencrypted and unauthenticated; use https:// (scorer.trust-store for a private CA)",
+                        url);
+            }
+        }
         if (s.hostMetrics().enabled()) {
             sources.add(new HostMetricsSource(tenant, host,
                     YamlConfig.duration("sources.host-metrics.interval", s.hostMetrics().interval()),
@@ -370,6 +378,16 @@ public final class Agent implements AutoCloseable {
         String path = System.getenv("PATH");
         return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
                 .anyMatch(d -> !d.isEmpty() && java.nio.file.Files.isExecutable(Path.of(d, program)));
+    }
+
+    /** An http:// URL to a host other than this one (loopback stays on the machine). */
+    static boolean inClear(String url) {
+        if (url == null || url.isBlank() || !url.regionMatches(true, 0, "http://", 0, 7)) {
+            return false;
+        }
+        String host = URI.create(url.trim()).getHost();
+        return host != null && !host.equalsIgnoreCase("localhost") && !host.startsWith("127.")
+                && !host.equals("[::1]") && !host.equals("::1");
     }
 
     /** Shadow's API as address:port, kept reachable while the host is isolated. */

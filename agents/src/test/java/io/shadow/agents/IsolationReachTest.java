@@ -18,6 +18,17 @@ class IsolationReachTest {
     Path dir;
 
     @Test
+    void plainHttpToAnotherMachineIsToldApart() {
+        org.assertj.core.api.Assertions.assertThat(Agent.inClear("http://10.0.0.7:8080")).isTrue();
+        org.assertj.core.api.Assertions.assertThat(Agent.inClear("HTTP://shadow.example")).isTrue();
+        org.assertj.core.api.Assertions.assertThat(Agent.inClear("http://127.0.0.1:8080")).isFalse();
+        org.assertj.core.api.Assertions.assertThat(Agent.inClear("http://localhost:8080")).isFalse();
+        org.assertj.core.api.Assertions.assertThat(Agent.inClear("http://[::1]:8080")).isFalse();
+        org.assertj.core.api.Assertions.assertThat(Agent.inClear("https://10.0.0.7:8443")).isFalse();
+        org.assertj.core.api.Assertions.assertThat(Agent.inClear("")).isFalse();
+    }
+
+    @Test
     void aHostNameOnlyDnsKnowsIsRefusedAnAddressOrAHostsFileNameIsNot() throws Exception {
         Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n10.0.0.7  shadow-api.internal "
                 + "shadow  # Shadow\n# 10.0.0.8 commented.example\n");
