@@ -37,6 +37,9 @@ import java.time.Duration;
 public record ScorerSettings(int shards, int maxInFlight, int maxQueued, Duration queueTimeout, int retryAfterSeconds,
         int maxEntities, Path checkpointDir, Duration checkpointInterval, Duration reloadInterval,
         Duration modelPoll, Duration maxFutureSkew, String defaultTenant, long maxTransferBytes, int dedupeWindow) {
+    /** Scoring threads at most: more only cost memory and switches on any machine Shadow runs on. */
+    public static final int MAX_SHARDS = 256;
+
 
     /** The default {@link #dedupeWindow}: about 27 MB of heap. */
     public static final int DEFAULT_DEDUPE_WINDOW = 1_000_000;
@@ -47,7 +50,8 @@ public record ScorerSettings(int shards, int maxInFlight, int maxQueued, Duratio
     private static final Duration MAX_FUTURE_SKEW_LIMIT = Duration.ofDays(1);
 
     public ScorerSettings {
-        check(shards >= 0, "scorer.shards", shards, "0 (one per core) or more");
+        check(shards >= 0 && shards <= MAX_SHARDS, "scorer.shards", shards, "0 (one per core) to " + MAX_SHARDS
+                + " (each is a thread)");
         check(maxInFlight >= 1, "scorer.max-in-flight", maxInFlight, "at least 1");
         check(maxQueued >= 0, "scorer.max-queued", maxQueued, "0 or more");
         check(!queueTimeout.isNegative(), "scorer.queue-timeout", queueTimeout, "a duration of 0 or more, e.g. PT0.5S");

@@ -201,6 +201,8 @@ class ScorerIntakeTest {
         assertThatThrownBy(() -> ScorerSettings.defaults().withMaxTransferBytes(0))
                 .hasMessage("invalid scorer.max-transfer-bytes = 0; expected a positive number of bytes, e.g. "
                         + "1099511627776 (1 TiB)");
+        assertThatThrownBy(() -> ScorerSettings.defaults().withShards(100_000)).as("each shard is a thread")
+                .hasMessage("invalid scorer.shards = 100000; expected 0 (one per core) to 256 (each is a thread)");
     }
 
     @Test
