@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        // a thread ended by an exception no code caught is told in the structured log, not as a bare
+        // stack trace on stderr that log collectors cannot parse
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> org.slf4j.LoggerFactory.getLogger(Main.class)
+                .error("thread {} ended by an uncaught {}", t.getName(), e.toString(), e));
         System.exit(commandLine().execute(args));
     }
 
