@@ -125,6 +125,9 @@ public final class AgentIntake implements AutoCloseable {
         }
         server.setExecutor(workers);
         server.createContext("/health", ex -> {
+            if (!exactly(ex, "/health")) {
+                return;
+            }
             // a spool that refuses writes until a restart is unhealthy: every event sent now is refused
             // so is one that refuses them now (full, or a full disk), or an agent that stores or ships nothing
             var failure = spool.writeFailure();
@@ -151,14 +154,37 @@ public final class AgentIntake implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The JDK server matches a context by prefix: anything longer than its path is 404 here. */
+    private static boolean exactly(HttpExchange ex, String path) throws IOException {
+        if (ex.getRequestURI().getPath().equals(path)) {
+            return true;
+        }
+        try (ex) {
+            send(ex, 404, error(404, "no route " + ex.getRequestURI().getPath() + "; the intake serves POST /v1/events "
+                    + "and GET /health"));
+        }
+        return false;
+    }
+
+    /** The token as sent with any case of the scheme ({@code Bearer}, {@code bearer}: RFC 7235 says either). */
+    private static byte[] credentials(String auth) {
+        if (auth.length() > 7 && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            auth = "Bearer " + auth.substring(7);
+        }
+        return auth.getBytes(StandardCharsets.UTF_8);
+    }
+
     private void events(HttpExchange ex) throws IOException {
+        if (!exactly(ex, "/v1/events")) {
+            return;
+        }
         try (ex) {
             if (!"POST".equals(ex.getRequestMethod())) {
                 send(ex, 405, error(405, "use POST /v1/events"));
                 return;
             }
             String auth = ex.getRequestHeaders().getFirst("Authorization");
-            if (auth == null || !MessageDigest.isEqual(expected, auth.getBytes(StandardCharsets.UTF_8))) {
+            if (auth == null || !MessageDigest.isEqual(expected, credentials(auth))) {
                 send(ex, 401, error(401, "missing or wrong 'Authorization: Bearer <token>' (intake.token of the "
                         + "agent)"));
                 return;

@@ -115,6 +115,26 @@ class AgentIntakeTest {
     }
 
     @Test
+    void theSchemeIsReadInAnyCaseAndOnlyTheIntakesOwnPathsAreServed() throws Exception {
+        start(ROOMY);
+
+        assertThat(post(event(1), "Authorization", "bearer " + TOKEN).statusCode()).as("RFC 7235").isEqualTo(200);
+        assertThat(post(event(2), "Authorization", "BEARER " + TOKEN).statusCode()).isEqualTo(200);
+        assertThat(post(event(3), "Authorization", "bearer " + TOKEN.toUpperCase(java.util.Locale.ROOT))
+                .statusCode()).as("the token itself is compared exactly").isEqualTo(401);
+        HttpResponse<String> longer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + intake.port()
+                + "/v1/eventsXYZ")).header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers
+                .ofString(event(4))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(longer.statusCode()).isEqualTo(404);
+        assertThat(json(longer).path("error").asText()).isEqualTo("no route /v1/eventsXYZ; the intake serves POST "
+                + "/v1/events and GET /health");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + intake.port() + "/healthz"))
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        assertThat(spooledAfterRestart()).extracting(ActivityEvent::eventId).containsExactly("files-api-1",
+                "files-api-2");
+    }
+
+    @Test
     void anEventReportingMoreBytesThanTheLimitIsRefusedNamingTheFieldAndTheKnob() throws Exception {
         start(ROOMY, 3000);
         // event(i) reports 1024 * i bytes out: the third is over the limit, with and without an event_id
