@@ -74,8 +74,22 @@ public final class Spool implements Closeable {
      * @param maxBytes bound on unshipped data on disk
      */
     public static Spool open(Path dir, long segmentBytes, long maxBytes) {
-        return open(dir, segmentBytes, maxBytes, p -> FileChannel.open(p, StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+        return open(dir, segmentBytes, maxBytes, p -> FileChannel.open(p, java.util.Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND), ownerOnly(p, "rw-------")));
+    }
+
+    /**
+     * Readable by the agent's user only where POSIX permissions exist: segments hold what the agent
+     * captured (command lines, user names, addresses). Applies to what the agent creates; a folder made
+     * beforehand keeps its own.
+     */
+    private static java.nio.file.attribute.FileAttribute<?>[] ownerOnly(Path p, String perms) {
+        Path parent = p.toAbsolutePath().getParent();
+        if (parent == null || !parent.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return new java.nio.file.attribute.FileAttribute<?>[0];
+        }
+        return new java.nio.file.attribute.FileAttribute<?>[] {java.nio.file.attribute.PosixFilePermissions
+                .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString(perms))};
     }
 
     static Spool open(Path dir, long segmentBytes, long maxBytes, SegmentOpener opener) {
@@ -85,7 +99,9 @@ public final class Spool implements Closeable {
         }
         Spool s = new Spool(dir, segmentBytes, maxBytes, opener);
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, ownerOnly(dir, "rwx------"));
+            }
             s.recover();
             s.id = identity(dir);
         } catch (IOException e) {

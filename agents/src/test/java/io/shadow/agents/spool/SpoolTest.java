@@ -85,6 +85,23 @@ class SpoolTest {
     }
 
     @Test
+    void whatTheAgentCapturedIsReadableByItsUserOnly() throws Exception {
+        Path fresh = dir.resolve("fresh/spool");
+        try (Spool spool = Spool.open(fresh, SEGMENT, ROOMY)) {
+            spool.appendOne(payload(0));
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(fresh.getFileSystem().supportedFileAttributeViews()
+                .contains("posix"));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files
+                .getPosixFilePermissions(fresh))).isEqualTo("rwx------");
+        try (var segments = java.nio.file.Files.list(fresh)) {
+            assertThat(segments.filter(p -> p.getFileName().toString().startsWith("segment-")).toList())
+                    .isNotEmpty().allSatisfy(p -> assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                            java.nio.file.Files.getPosixFilePermissions(p))).isEqualTo("rw-------"));
+        }
+    }
+
+    @Test
     void aCursorCommittedAsTheAgentStopsIsKept() {
         try (Spool spool = fillOneByOne(10, ROOMY)) {
             Thread.currentThread().interrupt(); // Agent.close() interrupts its threads while they ship
