@@ -184,22 +184,29 @@ public final class Detector {
     }
 
     /**
-     * Forgets the least recently observed entities until at most {@code keep} remain; returns how
-     * many were forgotten. A forgotten entity that shows up again starts from its baseline, like a
-     * new one.
+     * How much longer an entity with its own nightly baseline is kept than one without: events of many
+     * made-up principals, or of a tenant without baselines, go before the state of known entities.
+     */
+    static final long BASELINED_GRACE_MS = java.time.Duration.ofHours(1).toMillis();
+
+    /**
+     * Forgets the least recently observed entities until at most {@code keep} remain, those without a
+     * baseline of their own first (as if seen {@link #BASELINED_GRACE_MS} earlier); returns how many
+     * were forgotten. A forgotten entity that shows up again starts from its baseline, like a new one.
      */
     public int evictLeastRecentlySeen(int keep) {
         int size = states.size();
         if (size <= keep) {
             return 0;
         }
+        BaselineSnapshot baselines = snapshot;
         long[] seen = new long[size + 64];
         int n = 0;
         for (EntityState s : states.values()) {
             if (n == seen.length) {
                 break;
             }
-            seen[n++] = s.lastSeen();
+            seen[n++] = rank(s, baselines);
         }
         Arrays.sort(seen, 0, n);
         int excess = Math.max(0, n - keep);
@@ -214,12 +221,16 @@ public final class Detector {
             }
             EntityState s = e.getValue();
             synchronized (s) {
-                if (s.lastSeen() <= cutoff && !s.evicted() && states.remove(e.getKey(), s)) {
+                if (rank(s, baselines) <= cutoff && !s.evicted() && states.remove(e.getKey(), s)) {
                     s.markEvicted();
                     evicted++;
                 }
             }
         }
         return evicted;
+    }
+
+    private static long rank(EntityState s, BaselineSnapshot baselines) {
+        return baselines.entity(s.key()) != null ? s.lastSeen() + BASELINED_GRACE_MS : s.lastSeen();
     }
 }

@@ -116,16 +116,32 @@ class DetectorStateTest {
     @Test
     void evictionForgetsTheLeastRecentlySeenEntities() throws Exception {
         Detector d = new Detector(DetectorConfig.defaults(), snapshot(7));
-        for (String p : List.of("alice", "bob", "carol", "dave")) {
+        for (String p : List.of("carol", "dave", "erin", "frank")) { // none has a baseline
             d.observe(day(p).get(0));
             Thread.sleep(5);
         }
-        d.observe(day("alice").get(1));
+        d.observe(day("carol").get(1));
 
         assertThat(d.evictLeastRecentlySeen(2)).isEqualTo(2);
         assertThat(d.trackedEntities()).isEqualTo(2);
-        assertThat(ids(export(d))).containsExactlyInAnyOrder("alice", "dave");
+        assertThat(ids(export(d))).containsExactlyInAnyOrder("carol", "frank");
         assertThat(d.evictLeastRecentlySeen(2)).isZero();
+    }
+
+    @Test
+    void entitiesWithoutABaselineAreForgottenBeforeKnownOnesSeenLessRecently() throws Exception {
+        Detector d = new Detector(DetectorConfig.defaults(), snapshot(7)); // alice and bob have baselines
+        d.observe(day("alice").get(0));
+        Thread.sleep(5); // entities are ordered by the milliseconds they were last seen at
+        d.observe(day("bob").get(0));
+        for (int i = 0; i < 50; i++) { // then a flood of made-up principals
+            d.observe(day("junk-" + i).get(0));
+        }
+
+        assertThat(d.evictLeastRecentlySeen(10)).isEqualTo(42);
+        assertThat(ids(export(d))).contains("alice", "bob").hasSize(10);
+        assertThat(d.evictLeastRecentlySeen(1)).isEqualTo(9);
+        assertThat(ids(export(d))).as("the more recently seen of the two").containsExactly("bob");
     }
 
     @Test
