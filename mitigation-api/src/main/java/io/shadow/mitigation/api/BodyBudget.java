@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * batches together fill the heap (the JVM then spends minutes in garbage collection, answering
  * nothing). A request takes its declared length, or {@code server.max-request-bytes} for a body of
  * unknown length, before a byte is read, and gives it back once answered; one that does not fit is
- * answered 503 with {@code Retry-After} at once and its connection closed, unread.
+ * read past without being kept and answered 503 with {@code Retry-After}.
  */
 final class BodyBudget {
     /** Seconds a refused client is asked to wait. */
@@ -22,8 +22,11 @@ final class BodyBudget {
         this.limit = limit;
     }
 
-    /** Takes the request's share, or refuses the request with 503. */
-    void take(Context ctx, long maxRequestBytes) {
+    /**
+     * Takes the request's share; null when it has it, else the 503 to answer (with {@code Retry-After}
+     * set) once the body has been read past without being kept ({@link #skip}).
+     */
+    ApiError take(Context ctx, long maxRequestBytes) {
         long want = ctx.contentLength() >= 0 ? ctx.contentLength() : maxRequestBytes;
         long now;
         do {
@@ -31,13 +34,31 @@ final class BodyBudget {
             // one body alone always fits: a budget below server.max-request-bytes must not refuse everything
             if (now > 0 && now + want > limit) {
                 ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-                ctx.header("Connection", "close");
-                throw new ApiError(503, "the server is holding " + mb(now) + " of request bodies, its limit is "
-                        + mb(limit) + " (server.max-bodies-bytes); this one (" + mb(want) + ") was not read: retry "
+                return new ApiError(503, "the server is holding " + mb(now) + " of request bodies, its limit is "
+                        + mb(limit) + " (server.max-bodies-bytes); this one (" + mb(want) + ") was not kept: retry "
                         + "after " + RETRY_AFTER_SECONDS + " s, or send smaller batches");
             }
         } while (!held.compareAndSet(now, now + want));
         ctx.attribute(HELD, want);
+        return null;
+    }
+
+    /**
+     * Reads a refused body through a small buffer, keeping nothing, so that its sender gets the 503
+     * rather than a reset connection (closing on unread bytes resets it); past {@code maxRequestBytes}
+     * the connection is closed instead.
+     */
+    static void skip(Context ctx, long maxRequestBytes) throws java.io.IOException {
+        byte[] buf = new byte[8192];
+        long read = 0;
+        java.io.InputStream in = ctx.req().getInputStream();
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            read += n;
+            if (read > maxRequestBytes) {
+                ctx.header("Connection", "close");
+                return;
+            }
+        }
     }
 
     /** Gives back what {@link #take} took for this request, if anything. */

@@ -278,12 +278,16 @@ public final class ServiceApp {
             return;
         }
         ctx.attribute(BODY_READ, true);
-        bodies.take(ctx, options.maxRequestBytes());
+        ApiError refused = bodies.take(ctx, options.maxRequestBytes());
         Long started = ctx.attribute(STARTED);
         long deadline = (started == null ? System.nanoTime() : started) + options.bodyTimeout().toNanos();
         org.eclipse.jetty.server.Request request =
                 org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(ctx.req());
         if (request == null) { // not served by Jetty's servlet layer: no deadline to enforce
+            if (refused != null) {
+                BodyBudget.skip(ctx, options.maxRequestBytes());
+                throw refused;
+            }
             ctx.bodyAsBytes();
             return;
         }
@@ -296,7 +300,13 @@ public final class ServiceApp {
             watch.expire();
         }
         try {
+            if (refused != null) {
+                BodyBudget.skip(ctx, options.maxRequestBytes()); // within the deadline too
+                throw refused;
+            }
             ctx.bodyAsBytes();
+        } catch (ApiError e) {
+            throw e;
         } catch (Exception e) {
             if (watch.expired() && !(e instanceof io.javalin.http.HttpResponseException)) {
                 throw new ApiError(408, "the request body did not arrive within " + seconds(options.bodyTimeout())

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code server.max-bodies-bytes}: the bodies a service holds at once are bounded, a body that does not
- * fit is refused before it is read (503, Retry-After), and what a request held is given back when it is
+ * fit is refused without being kept (503, Retry-After, read past so its sender gets the answer rather
+ * than a reset), and what a request held is given back when it is
  * answered, whether its route succeeded or failed.
  */
 class BodyBudgetTest {
@@ -70,14 +71,14 @@ class BodyBudgetTest {
     }
 
     @Test
-    void aBodyBeyondWhatIsHeldIsRefusedUnreadAndTheShareComesBackWhenAnswered() throws Exception {
+    void aBodyBeyondWhatIsHeldIsRefusedUnkeptAndTheShareComesBackWhenAnswered() throws Exception {
         CompletableFuture<HttpResponse<String>> held = holdWith(800 * KB);
 
         HttpResponse<String> refused = post("/echo", 800 * KB);
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(RunningApi.json(refused).path("error").asText()).isEqualTo("the server is holding 800 KB of request "
-                + "bodies, its limit is 1.5 MB (server.max-bodies-bytes); this one (800 KB) was not read: retry after "
+                + "bodies, its limit is 1.5 MB (server.max-bodies-bytes); this one (800 KB) was not kept: retry after "
                 + "1 s, or send smaller batches");
         HttpResponse<String> small = post("/echo", 100 * KB);
         assertThat(small.statusCode()).as("what still fits is read").isEqualTo(200);
