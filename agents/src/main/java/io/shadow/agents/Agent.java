@@ -315,9 +315,17 @@ public final class Agent implements AutoCloseable {
         }
         HostIsolation isolation = null;
         if (a.isolation().equals("nftables")) {
-            reachableWhileIsolated(api, Path.of("/etc/hosts"));
+            if (a.netns().isBlank()) { // isolating another namespace leaves the agent's own DNS alone
+                reachableWhileIsolated(api, Path.of("/etc/hosts"));
+            }
             List<String> allow = new ArrayList<>(a.allow());
-            allow.add(address(api));
+            String shadow = address(api);
+            if (!HostIsolation.allowed(shadow)) {
+                throw new IllegalArgumentException("invalid actions.url = " + api + " with actions.isolation: nftables; "
+                        + "it resolves to " + shadow + ", which nftables rules cannot name (a link-local address "
+                        + "with a zone?): give Shadow's global or site address");
+            }
+            allow.add(shadow);
             isolation = new HostIsolation(a.nft(), a.netns(), allow);
             if (!onPath(a.nft())) {
                 LOG.warn("actions.nft '{}' is not found: isolate_host commands will fail (acknowledged as failed) "
@@ -386,7 +394,7 @@ public final class Agent implements AutoCloseable {
             return false;
         }
         String host = URI.create(url.trim()).getHost();
-        return host != null && !host.equalsIgnoreCase("localhost") && !host.startsWith("127.")
+        return host != null && !host.equalsIgnoreCase("localhost") && !host.matches("127(\\.\\d{1,3}){3}")
                 && !host.equals("[::1]") && !host.equals("::1");
     }
 

@@ -37,16 +37,16 @@ public final class HostIsolation {
 
     private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(/([0-9]|[12]\\d|3[0-2]))?");
-    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile(
-            "[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}(/([0-9]|[1-9]\\d|1[01]\\d|12[0-8]))?");
+    private static final java.util.regex.Pattern IPV6_PREFIX = java.util.regex.Pattern.compile(
+            "([0-9]|[1-9]\\d|1[01]\\d|12[0-8])");
     private static final java.util.regex.Pattern PORT = java.util.regex.Pattern.compile(
             "([1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])");
 
     /** Whether {@code entry} is an address or address:port the rules can name. */
-    static boolean allowed(String entry) {
+    public static boolean allowed(String entry) {
         if (entry.startsWith("[")) {
             int close = entry.indexOf(']');
-            return close > 0 && IPV6.matcher(entry.substring(1, close)).matches()
+            return close > 0 && ipv6(entry.substring(1, close), false)
                     && (entry.length() == close + 1 || entry.charAt(close + 1) == ':'
                             && PORT.matcher(entry.substring(close + 2)).matches());
         }
@@ -54,13 +54,36 @@ public final class HostIsolation {
             int colon = entry.indexOf(':');
             return IPV4.matcher(entry.substring(0, colon)).matches() && PORT.matcher(entry.substring(colon + 1)).matches();
         }
-        return IPV4.matcher(entry).matches() || IPV6.matcher(entry).matches();
+        return IPV4.matcher(entry).matches() || ipv6(entry, true);
+    }
+
+    /**
+     * An IPv6 address (with a {@code /prefix} when {@code network}), as the JDK parses it, without a zone
+     * ({@code %eth0}: rules cannot name one). A text with a colon is never looked up in DNS.
+     */
+    private static boolean ipv6(String text, boolean network) {
+        String addr = text;
+        int slash = text.indexOf('/');
+        if (slash >= 0) {
+            if (!network || !IPV6_PREFIX.matcher(text.substring(slash + 1)).matches()) {
+                return false;
+            }
+            addr = text.substring(0, slash);
+        }
+        if (!addr.contains(":") || addr.contains("%") || !addr.matches("[0-9A-Fa-f:.]+")) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(addr) instanceof java.net.Inet6Address;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Whether {@code host} is an IP address literal (no look-up needed). */
     public static boolean literal(String host) {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        return IPV4.matcher(h).matches() && !h.contains("/") || IPV6.matcher(h).matches() && !h.contains("/");
+        return IPV4.matcher(h).matches() && !h.contains("/") || ipv6(h, false);
     }
 
     public void isolate() {

@@ -172,7 +172,7 @@ public final class ProcessControl {
                 Process p = new ProcessBuilder(kill, "-s", signal, Long.toString(pid)).redirectErrorStream(true)
                         .start();
                 String out = new String(p.getInputStream().readAllBytes()).trim();
-                if (p.waitFor() == 0) {
+                if (exitOf(p) == 0) {
                     done.add(pid);
                 } else if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                     gone.add(pid); // it ended since it was selected
@@ -181,12 +181,30 @@ public final class ProcessControl {
                 }
             } catch (IOException e) {
                 failed.put(pid, "cannot run kill to signal " + pid + ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failed.put(pid, "interrupted before signalling " + pid);
             }
         }
         return new Signalled(done, gone, failed);
+    }
+
+    /**
+     * The exit status of {@code kill}, waiting through interrupts (the agent stopping): once started it
+     * has signalled or not, and the caller must know which to report and undo; the interrupt is kept.
+     */
+    private static int exitOf(Process p) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return p.waitFor();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The process state letter from /proc ({@code T} stopped, {@code S} sleeping, ...), or empty. */

@@ -88,7 +88,7 @@ public final class HostMetricsSource implements Source {
         last = now;
         List<String> lines = new ArrayList<>(1 + topProcesses);
         double cpuPct = 100 * cpu.getSystemCpuLoadBetweenTicks(ticks);
-        long[] ticksNow = cpu.getSystemCpuLoadTicks();
+        ticks = cpu.getSystemCpuLoadTicks();
         long total = hal.getMemory().getTotal();
         double memPct = total == 0 ? 0 : 100.0 * (total - hal.getMemory().getAvailable()) / total;
         long[] net = network();
@@ -104,6 +104,10 @@ public final class HostMetricsSource implements Source {
                 .resourceType(ResourceType.COMPUTE).resourceId("host:" + host)
                 .cpuPct(clamp(cpuPct)).memPct(clamp(memPct))
                 .bytesOut(Math.max(0, net[0] - netSent)).bytesIn(Math.max(0, net[1] - netRecv)).raw(raw).build()));
+        netSent = net[0];
+        netRecv = net[1];
+        diskRead = disk[0];
+        diskWrite = disk[1];
         // share of one core each process used since the last sample; new processes count from the next one
         double elapsedMs = Math.max(1, (nanos - previousNanos) / 1e6);
         Map<Integer, Double> load = new HashMap<>();
@@ -111,6 +115,8 @@ public final class HostMetricsSource implements Source {
             Long before = previousCpu.get(pid);
             load.put(pid, before == null ? 0 : Math.max(0, ms - before) / elapsedMs);
         });
+        previousCpu = cpuNow;
+        previousNanos = nanos;
         List<Integer> busiest = load.entrySet().stream()
                 .sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(topProcesses)
                 .map(Map.Entry::getKey).toList();
@@ -136,15 +142,6 @@ public final class HostMetricsSource implements Source {
                     .cpuPct(clamp(100 * load.get(pid) / cores)).raw(praw).build()));
         }
         sink.accept(lines);
-        // only once stored: a sample the spool refused (full) leaves the counters where they were, so the
-        // next one reports the bytes of both intervals instead of losing them
-        ticks = ticksNow;
-        netSent = net[0];
-        netRecv = net[1];
-        diskRead = disk[0];
-        diskWrite = disk[1];
-        previousCpu = cpuNow;
-        previousNanos = nanos;
         return lines.size();
     }
 

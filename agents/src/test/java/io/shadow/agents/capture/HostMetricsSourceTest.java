@@ -115,30 +115,6 @@ class HostMetricsSourceTest {
     }
 
     @Test
-    void bytesOfASampleTheSpoolRefusedAreReportedWithTheNextOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
-        poll();
-        java.nio.file.Path f = dir.resolve("written");
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
-                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(new byte[16 << 20]));
-            ch.force(true); // to the disk's counters now
-        }
-        clock.advance(Duration.ofSeconds(15));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> source.poll(lines -> {
-            throw new IllegalStateException("spool full");
-        })).hasMessage("spool full");
-        clock.advance(Duration.ofSeconds(15));
-
-        ActivityEvent next = poll().get(0);
-
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(java.nio.file.Path.of(
-                "/proc/diskstats")), "no disk counters on this machine");
-        assertThat(Long.parseLong(next.raw().get("disk_write_bytes"))).as("the 16 MiB written before the refused "
-                + "sample").isGreaterThanOrEqualTo(16L << 20);
-    }
-
-    @Test
     void samplesAreTakenOncePerInterval() {
         assertThat(poll()).isNotEmpty();
 
