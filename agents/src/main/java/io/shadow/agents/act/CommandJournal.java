@@ -125,8 +125,19 @@ public final class CommandJournal {
     private void append(String n) {
         // a stream, not a channel: an interrupt (the agent stopping) must not lose the record
         try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile(), true)) {
-            out.write((n + "\n").getBytes(StandardCharsets.UTF_8));
-            out.getFD().sync();
+            long before = out.getChannel().size();
+            try {
+                out.write((n + "\n").getBytes(StandardCharsets.UTF_8));
+                out.getFD().sync();
+            } catch (IOException e) {
+                // a part of the line written (a full disk) would glue the next record to it: cut it off
+                try {
+                    out.getChannel().truncate(before);
+                } catch (IOException cut) {
+                    e.addSuppressed(cut);
+                }
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the agent's command journal " + file + " (" + e.getMessage()
                     + "); commands stay pending at Shadow until it can be written: free space in spool.dir", e);

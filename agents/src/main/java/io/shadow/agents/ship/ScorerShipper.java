@@ -39,8 +39,6 @@ public final class ScorerShipper {
     private final int batchRecords;
     /** Bytes of one request at most: below the scorer's default server.max-request-bytes (10 MiB). */
     static final int MAX_BATCH_BYTES = 4 << 20;
-    /** Never smaller than this after 413s: above one event's largest size (64 KiB). */
-    static final int MIN_BATCH_BYTES = 128 << 10;
     private int batchBytes = MAX_BATCH_BYTES;
     private final HttpClient http;
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30));
@@ -142,12 +140,21 @@ public final class ScorerShipper {
                         + "), retry after " + secs + " s");
             }
             if (code == 413 && sent > 1) {
-                // a scorer with a smaller server.max-request-bytes: smaller requests from now on, at once
-                batchBytes = Math.max(MIN_BATCH_BYTES, body.size() / 2);
+                // a scorer with a smaller server.max-request-bytes: smaller requests from now on, at once (each
+                // try halves them, so this ends at one event a request)
+                batchBytes = Math.max(1, body.size() / 2);
                 LOG.warn("scorer at {} refused a batch of {} events, {} bytes, as too large (HTTP 413); sending at "
                         + "most {} bytes a request from now on", eventsUri, sent, body.size(), batchBytes);
                 return Attempt.failed(Duration.ZERO, "scorer at " + eventsUri + " refused a batch as too large "
                         + "(HTTP 413)");
+            }
+            if (code == 413) {
+                // one event larger than the scorer takes: sending it again cannot help and would stall the stream
+                rejectedByScorer++;
+                refusals.report(1, 1, io.shadow.features.json.EventCodec.mapper().createObjectNode().put("index", 0).put("error", "the event alone, "
+                        + body.size() + " bytes, is larger than the scorer's server.max-request-bytes (HTTP 413)"));
+                spool.commitCursor(CONSUMER, batch.get(batch.size() - 1).sequence() + 1);
+                return new Attempt(batch.size(), Optional.empty());
             }
             if (code == 401 || code == 403) {
                 throw new IllegalStateException("scorer at " + eventsUri + " refused the agent token (HTTP " + code

@@ -112,6 +112,39 @@ class ScorerShipperTest {
     }
 
     @Test
+    void anEventLargerThanTheScorerTakesIsCountedAsRefusedAndTheStreamGoesOn() throws Exception {
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/events", ex -> {
+            byte[] in = ex.getRequestBody().readAllBytes();
+            int status = in.length > 1000 ? 413 : 200; // a scorer taking at most 1000 bytes a request
+            if (status == 200) {
+                received.addAll(new String(in, StandardCharsets.UTF_8).lines().toList());
+            }
+            byte[] b = "{\"accepted\":1,\"rejected\":0}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(status, b.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        });
+        server.start();
+        spool = Spool.open(dir.resolve("spool"), 1 << 20, 16 << 20);
+        spool.append(List.of("{\"event_id\":\"a\"}".getBytes(StandardCharsets.UTF_8),
+                ("{\"event_id\":\"big\",\"pad\":\"" + "x".repeat(2000) + "\"}").getBytes(StandardCharsets.UTF_8),
+                "{\"event_id\":\"b\"}".getBytes(StandardCharsets.UTF_8)));
+        ScorerShipper shipper = new ScorerShipper(spool, URI.create("http://127.0.0.1:" + server.getAddress()
+                .getPort()), "t", 100, HttpClient.newHttpClient());
+
+        for (int i = 0; i < 20 && spool.cursor(ScorerShipper.CONSUMER) < 3; i++) {
+            shipper.shipOnce();
+        }
+
+        assertThat(received).containsExactly("{\"event_id\":\"a\"}", "{\"event_id\":\"b\"}");
+        assertThat(shipper.rejectedByScorer()).isEqualTo(1);
+        assertThat(spool.cursor(ScorerShipper.CONSUMER)).isEqualTo(3);
+    }
+
+    @Test
     void aBatchIsCutAtFourMebibytes() throws Exception {
         AtomicInteger batches = new AtomicInteger();
         List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
