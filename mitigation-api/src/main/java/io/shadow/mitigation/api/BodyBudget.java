@@ -9,14 +9,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * batches together fill the heap (the JVM then spends minutes in garbage collection, answering
  * nothing). A request takes its declared length, or {@code server.max-request-bytes} for a body of
  * unknown length, before a byte is read, and gives it back once answered; one that does not fit is
- * read past without being kept and answered 503 with {@code Retry-After}.
+ * answered 503 with {@code Retry-After}, read past without being kept when at most 1 MiB (else its
+ * connection is closed). One token holds at most a quarter of the budget.
  */
 final class BodyBudget {
     /** Seconds a refused client is asked to wait. */
     static final int RETRY_AFTER_SECONDS = 1;
     private static final String HELD = "shadow.body-bytes-held";
+    private static final String HOLDER = "shadow.body-bytes-holder";
+    /** A caller (one token) holds at most this share of the budget, so that a few slow uploads of one
+     * token cannot take it all from the others. */
+    static final int CALLER_SHARE = 4;
+    /** A refused body is read past (so its sender gets the 503) up to this size; a larger one is not read
+     * and its connection closed, so that refusals cost no thread for long. */
+    static final long SKIP_LIMIT = 1 << 20;
     private final long limit;
     private final AtomicLong held = new AtomicLong();
+    private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> byCaller =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     BodyBudget(long limit) {
         this.limit = limit;
@@ -28,6 +38,17 @@ final class BodyBudget {
      */
     ApiError take(Context ctx, long maxRequestBytes) {
         long want = ctx.contentLength() >= 0 ? ctx.contentLength() : maxRequestBytes;
+        Caller caller = ctx.attribute(ServiceApp.CALLER);
+        String who = caller == null ? "" : caller.name();
+        AtomicLong mine = byCaller.computeIfAbsent(who, k -> new AtomicLong());
+        long own = mine.get();
+        if (own > 0 && own + want > limit / CALLER_SHARE) {
+            ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+            return new ApiError(503, "this token's requests hold " + mb(own) + " of request bodies, its share of "
+                    + "the server's " + mb(limit) + " (server.max-bodies-bytes) is " + mb(limit / CALLER_SHARE)
+                    + "; this one (" + mb(want) + ") was not kept: retry after " + RETRY_AFTER_SECONDS + " s, or "
+                    + "send smaller batches");
+        }
         long now;
         do {
             now = held.get();
@@ -39,7 +60,9 @@ final class BodyBudget {
                         + "after " + RETRY_AFTER_SECONDS + " s, or send smaller batches");
             }
         } while (!held.compareAndSet(now, now + want));
+        mine.addAndGet(want);
         ctx.attribute(HELD, want);
+        ctx.attribute(HOLDER, who);
         return null;
     }
 
@@ -49,12 +72,17 @@ final class BodyBudget {
      * the connection is closed instead.
      */
     static void skip(Context ctx, long maxRequestBytes) throws java.io.IOException {
+        long most = Math.min(maxRequestBytes, SKIP_LIMIT);
+        if (ctx.contentLength() > most) {
+            ctx.header("Connection", "close");
+            return;
+        }
         byte[] buf = new byte[8192];
         long read = 0;
         java.io.InputStream in = ctx.req().getInputStream();
         for (int n; (n = in.read(buf)) >= 0; ) {
             read += n;
-            if (read > maxRequestBytes) {
+            if (read > most) {
                 ctx.header("Connection", "close");
                 return;
             }
@@ -67,6 +95,11 @@ final class BodyBudget {
         if (took != null) {
             ctx.attribute(HELD, null);
             held.addAndGet(-took);
+            String who = ctx.attribute(HOLDER);
+            AtomicLong mine = byCaller.get(who == null ? "" : who);
+            if (mine != null) {
+                mine.addAndGet(-took);
+            }
         }
     }
 
