@@ -55,6 +55,21 @@ class ScorerShipperTest {
                 HttpClient.newHttpClient());
     }
 
+    /** A scorer on port 0 answering each batch with the status {@code statusOf} gives its body. */
+    private void scorer(java.util.function.ToIntFunction<byte[]> statusOf) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/events", ex -> {
+            int status = statusOf.applyAsInt(ex.getRequestBody().readAllBytes());
+            byte[] b = (status == 200 ? "{\"accepted\":1,\"rejected\":0,\"errors\":[]}" : "{\"status\":" + status
+                    + "}").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(status, b.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        });
+        server.start();
+    }
+
     @Test
     void aBatchTheScorerRefusesEventByEventIsCountedAndNotSentAgain() throws Exception {
         AtomicInteger batches = new AtomicInteger();
@@ -76,22 +91,14 @@ class ScorerShipperTest {
     void batchesStayBelowTheScorersBodyLimitAndShrinkOnA413() throws Exception {
         int limit = 200 << 10; // a scorer with server.max-request-bytes of 200 KiB
         List<List<String>> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v1/events", ex -> {
-            byte[] in = ex.getRequestBody().readAllBytes();
-            int status = in.length > limit ? 413 : 200;
-            if (status == 200) {
-                received.add(new String(in, StandardCharsets.UTF_8).lines()
-                        .map(l -> l.substring(l.indexOf("\"id-") + 1, l.indexOf("\",\"pad\""))).toList());
+        scorer(in -> {
+            if (in.length > limit) {
+                return 413;
             }
-            byte[] b = (status == 200 ? "{\"accepted\":1,\"rejected\":0}" : "{\"status\":413}")
-                    .getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(status, b.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(b);
-            }
+            received.add(new String(in, StandardCharsets.UTF_8).lines()
+                    .map(l -> l.substring(l.indexOf("\"id-") + 1, l.indexOf("\",\"pad\""))).toList());
+            return 200;
         });
-        server.start();
         spool = Spool.open(dir.resolve("spool"), 1 << 20, 64 << 20);
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 260; i++) { // 260 events of 20 KB: 5.2 MB, more than one request may carry
@@ -114,20 +121,13 @@ class ScorerShipperTest {
     @Test
     void anEventLargerThanTheScorerTakesIsCountedAsRefusedAndTheStreamGoesOn() throws Exception {
         List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v1/events", ex -> {
-            byte[] in = ex.getRequestBody().readAllBytes();
-            int status = in.length > 1000 ? 413 : 200; // a scorer taking at most 1000 bytes a request
-            if (status == 200) {
-                received.addAll(new String(in, StandardCharsets.UTF_8).lines().toList());
+        scorer(in -> { // a scorer taking at most 1000 bytes a request
+            if (in.length > 1000) {
+                return 413;
             }
-            byte[] b = "{\"accepted\":1,\"rejected\":0}".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(status, b.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(b);
-            }
+            received.addAll(new String(in, StandardCharsets.UTF_8).lines().toList());
+            return 200;
         });
-        server.start();
         spool = Spool.open(dir.resolve("spool"), 1 << 20, 16 << 20);
         spool.append(List.of("{\"event_id\":\"a\"}".getBytes(StandardCharsets.UTF_8),
                 ("{\"event_id\":\"big\",\"pad\":\"" + "x".repeat(2000) + "\"}").getBytes(StandardCharsets.UTF_8),
@@ -146,19 +146,11 @@ class ScorerShipperTest {
 
     @Test
     void aBatchIsCutAtFourMebibytes() throws Exception {
-        AtomicInteger batches = new AtomicInteger();
         List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v1/events", ex -> {
-            sizes.add(ex.getRequestBody().readAllBytes().length);
-            batches.incrementAndGet();
-            byte[] b = "{\"accepted\":1,\"rejected\":0}".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, b.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(b);
-            }
+        scorer(in -> {
+            sizes.add(in.length);
+            return 200;
         });
-        server.start();
         spool = Spool.open(dir.resolve("spool"), 1 << 20, 64 << 20);
         for (int i = 0; i < 260; i++) {
             spool.appendOne(("{\"event_id\":\"id-" + i + "\",\"pad\":\"" + "x".repeat(20_000) + "\"}")
@@ -190,19 +182,11 @@ class ScorerShipperTest {
 
     @Test
     void theAgentsOwnRejectionsAreNotSentToTheScorer() throws Exception {
-        AtomicInteger batches = new AtomicInteger();
         java.util.List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v1/events", ex -> {
-            bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            batches.incrementAndGet();
-            byte[] b = "{\"accepted\":1,\"rejected\":0,\"errors\":[]}".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, b.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(b);
-            }
+        scorer(in -> {
+            bodies.add(new String(in, StandardCharsets.UTF_8));
+            return 200;
         });
-        server.start();
         spool = Spool.open(dir.resolve("spool"), 1 << 20, 16 << 20);
         String rejection = io.shadow.features.json.EventCodec.rejected("k8s-audit", null, "not valid JSON", "{oops");
         spool.append(List.of(rejection.getBytes(StandardCharsets.UTF_8),
