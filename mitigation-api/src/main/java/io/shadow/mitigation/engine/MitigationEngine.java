@@ -122,12 +122,21 @@ public final class MitigationEngine {
         ReentrantLock lock = locks[Math.floorMod(a.entity().hashCode(), STRIPES)];
         lock.lock();
         try {
+            // the same anomaly again (its event scored twice: a batch re-sent after the scorer crashed between
+            // checkpoints): neither counted nor acted on a second time
+            Optional<String> before = store.incidentOfAnomaly(a.anomalyId());
+            if (before.isPresent()) {
+                Band was = store.incident(before.get()).map(Incident::band).orElse(band);
+                return new Outcome("attached", was, before.get(), null);
+            }
             var open = store.openIncident(a.entity().tenant(), a.entity().kind().wireName(), a.entity().id(),
                     a.time().minus(incidentWindow));
             String explanation = explanation(assessment);
             if (open.isPresent() && open.get().band().compareTo(band) >= 0) {
-                store.recordAnomaly(open.get().incidentId(), a.time(), assessment.risk().score(), open.get().band(),
-                        explanation);
+                if (store.noteAnomaly(a.anomalyId(), open.get().incidentId())) {
+                    store.recordAnomaly(open.get().incidentId(), a.time(), assessment.risk().score(),
+                            open.get().band(), explanation);
+                }
                 return new Outcome("attached", open.get().band(), open.get().incidentId(), null);
             }
             // act first (the spec's order: act, log, notify): the incident is recorded once the actions are in force
@@ -135,6 +144,7 @@ public final class MitigationEngine {
                     : "inc-" + EventIds.derive("incident", a.anomalyId()).substring(0, 20);
             String kind = open.isPresent() ? "escalated" : "mitigated";
             Runnable record = () -> {
+                store.noteAnomaly(a.anomalyId(), incidentId);
                 if (open.isPresent()) {
                     store.recordAnomaly(incidentId, a.time(), assessment.risk().score(), band, explanation);
                     store.audit("shadow", "incident.escalated", incidentId, open.get().band().wireName() + " -> "

@@ -48,6 +48,28 @@ public final class MitigationStore {
                 explanation, incidentId);
     }
 
+    /** The incident an anomaly (by its id) was recorded on, if it was. */
+    public Optional<String> incidentOfAnomaly(String anomalyId) {
+        return jdbc.query("SELECT incident_id FROM incident_anomalies WHERE anomaly_id = ?", r -> r.getString(1),
+                anomalyId).stream().findFirst();
+    }
+
+    /**
+     * Notes that an anomaly was recorded on an incident, so that the same anomaly scored again (a batch
+     * re-sent after a scorer crash) is not counted twice; false when it was noted already.
+     */
+    public boolean noteAnomaly(String anomalyId, String incidentId) {
+        try {
+            jdbc.update("INSERT INTO incident_anomalies (anomaly_id, incident_id) VALUES (?,?)", anomalyId, incidentId);
+            return true;
+        } catch (StoreException e) {
+            if (Jdbc.isUniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** The open incident of an entity whose last anomaly is not older than {@code since}. */
     public Optional<Incident> openIncident(String tenant, String kind, String id, Instant since) {
         return jdbc.query("SELECT * FROM incidents WHERE tenant = ? AND entity_kind = ? AND entity_id = ? "

@@ -111,6 +111,24 @@ class MitigationEngineTest extends OnEveryBackend {
     }
 
     @Test
+    void theSameAnomalyScoredAgainIsNeitherCountedNorActedOnTwice() {
+        // a batch re-sent after the scorer crashed between checkpoints raises the same anomaly ids again
+        var first = Assessments.risk(40).build();
+        var escalating = Assessments.risk(60).later(Duration.ofMinutes(5)).build();
+        Outcome opened = engine.handle(first);
+        Outcome escalated = engine.handle(escalating);
+
+        Outcome again = engine.handle(first);
+        Outcome escalatedAgain = engine.handle(escalating);
+
+        assertThat(escalated.kind()).isEqualTo("escalated");
+        assertThat(again).isEqualTo(new Outcome("attached", Band.MEDIUM, opened.incidentId(), null));
+        assertThat(escalatedAgain).isEqualTo(new Outcome("attached", Band.MEDIUM, opened.incidentId(), null));
+        assertThat(store.incident(opened.incidentId()).orElseThrow().anomalies()).isEqualTo(2);
+        assertThat(store.mitigations()).as("one per band, as before the re-send").hasSize(2);
+    }
+
+    @Test
     void laterAnomaliesJoinTheOpenIncidentAndAHigherBandEscalatesIt() {
         Outcome first = engine.handle(Assessments.risk(40).build());
         Outcome same = engine.handle(Assessments.risk(45).later(Duration.ofMinutes(5)).build());
