@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,16 +98,12 @@ public final class CommandJournal {
                 all.size())) {
             entries.put(e.getKey(), e.getValue());
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (Map.Entry<String, Optional<CommandExecutor.Result>> e : entries.entrySet()) {
-                ch.write(StandardCharsets.UTF_8.encode(line(e.getKey(), e.getValue()) + "\n"));
-            }
-            ch.force(true);
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<String, Optional<CommandExecutor.Result>> e : entries.entrySet()) {
+            text.append(line(e.getKey(), e.getValue())).append('\n');
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        io.shadow.agents.spool.DurableFile.replace(file, file.resolveSibling(file.getFileName() + ".tmp"),
+                text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static String line(String id, Optional<CommandExecutor.Result> r) {
