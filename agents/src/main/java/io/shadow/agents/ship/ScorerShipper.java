@@ -12,14 +12,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Ships spooled events to the online scorer in NDJSON batches over HTTP(S) with a bearer token.
- * Overload answers (429/503) are retried after {@code Retry-After}; network errors and other 5xx
+ * Overload answers (429/503) are retried after {@code Retry-After} (seconds or an HTTP date, at most five
+ * minutes, plus up to half as long again at random so turned-away agents spread out); network errors and other 5xx
  * with backoff. The cursor moves only when the scorer answered for the batch's events: records the
  * scorer rejects as malformed — some of a batch (200) or all of it (400 listing each one's problem) —
  * are counted and not re-sent (they also reach the landing zone, where ingest quarantines them with
@@ -130,13 +136,8 @@ public final class ScorerShipper {
                 return new Attempt(batch.size(), Optional.empty());
             }
             if (code == 429 || code == 503) {
-                long secs;
-                try {
-                    secs = resp.headers().firstValue("Retry-After").map(v -> Long.parseLong(v.trim())).orElse(1L);
-                } catch (NumberFormatException e) {
-                    secs = 1;
-                }
-                return Attempt.failed(Duration.ofSeconds(secs), "scorer at " + eventsUri + " is busy (HTTP " + code
+                long secs = retryAfterSeconds(resp.headers().firstValue("Retry-After"), Instant.now());
+                return Attempt.failed(withJitter(secs), "scorer at " + eventsUri + " is busy (HTTP " + code
                         + "), retry after " + secs + " s");
             }
             if (code == 413 && sent > 1) {
@@ -175,6 +176,41 @@ public final class ScorerShipper {
             Thread.currentThread().interrupt();
             return Attempt.failed(backoff.nextDelay(), "interrupted");
         }
+    }
+
+    /** The longest wait a {@code Retry-After} is taken for: a larger one (a proxy's mistake) waits this long. */
+    static final long MAX_RETRY_AFTER_SECONDS = 300;
+
+    /**
+     * The seconds a {@code Retry-After} asks for, in either of its forms (seconds, or an HTTP date), from 1 to
+     * {@link #MAX_RETRY_AFTER_SECONDS}; 1 when it is missing or cannot be read.
+     */
+    static long retryAfterSeconds(Optional<String> header, Instant now) {
+        if (header.isEmpty()) {
+            return 1;
+        }
+        String v = header.get().trim();
+        long secs;
+        try {
+            secs = Long.parseLong(v);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                secs = Duration.between(now, ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant()).toSeconds();
+            } catch (DateTimeParseException notADate) {
+                secs = 1;
+            }
+        }
+        return Math.max(1, Math.min(MAX_RETRY_AFTER_SECONDS, secs));
+    }
+
+    /**
+     * The wait before trying again after {@code secs}: up to half as long again, at random, so agents that
+     * a busy scorer turned away together do not all come back in the same instant.
+     */
+    static Duration withJitter(long secs) {
+        long millis = secs * 1000;
+        return Duration.ofMillis(millis + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
     }
 
     /** Ships everything spooled, waiting out overload and outages. */

@@ -181,6 +181,50 @@ class ScorerShipperTest {
     }
 
     @Test
+    void anOverloadedScorerIsTriedAgainAfterItsRetryAfterSpreadByJitter() throws Exception {
+        AtomicInteger batches = new AtomicInteger();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/events", ex -> {
+            ex.getRequestBody().readAllBytes();
+            batches.incrementAndGet();
+            ex.getResponseHeaders().set("Retry-After", "4");
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
+        server.start();
+        spool = Spool.open(dir.resolve("spool"), 1 << 20, 16 << 20);
+        spool.append(List.of("{\"event_id\":\"a\"}".getBytes(StandardCharsets.UTF_8)));
+        ScorerShipper shipper = new ScorerShipper(spool, URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                "t", 100, HttpClient.newHttpClient());
+
+        java.util.Set<Long> waits = new java.util.HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            ScorerShipper.Attempt a = shipper.shipOnce();
+            assertThat(a.error()).get().asString().endsWith("is busy (HTTP 503), retry after 4 s");
+            long ms = a.retryAfter().orElseThrow().toMillis();
+            assertThat(ms).isBetween(4000L, 6000L);
+            waits.add(ms);
+        }
+        assertThat(waits).as("twenty agents turned away at once do not all come back together").hasSizeGreaterThan(10);
+        assertThat(spool.cursor(ScorerShipper.CONSUMER)).isZero();
+        assertThat(batches).hasValue(20);
+    }
+
+    @Test
+    void retryAfterIsReadAsSecondsOrAnHttpDateAndKeptWithinFiveMinutes() {
+        java.time.Instant now = java.time.Instant.parse("2026-11-27T12:00:00Z");
+        assertThat(ScorerShipper.retryAfterSeconds(java.util.Optional.of(" 7 "), now)).isEqualTo(7);
+        assertThat(ScorerShipper.retryAfterSeconds(java.util.Optional.of("Fri, 27 Nov 2026 12:00:42 GMT"), now))
+                .isEqualTo(42);
+        assertThat(ScorerShipper.retryAfterSeconds(java.util.Optional.of("Fri, 27 Nov 2026 11:00:00 GMT"), now))
+                .as("a date already past").isEqualTo(1);
+        assertThat(ScorerShipper.retryAfterSeconds(java.util.Optional.of("86400"), now)).isEqualTo(300);
+        assertThat(ScorerShipper.retryAfterSeconds(java.util.Optional.of("0"), now)).isEqualTo(1);
+        assertThat(ScorerShipper.retryAfterSeconds(java.util.Optional.of("soon"), now)).isEqualTo(1);
+        assertThat(ScorerShipper.retryAfterSeconds(java.util.Optional.empty(), now)).isEqualTo(1);
+    }
+
+    @Test
     void theAgentsOwnRejectionsAreNotSentToTheScorer() throws Exception {
         java.util.List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
         scorer(in -> {
