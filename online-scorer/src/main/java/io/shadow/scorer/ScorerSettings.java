@@ -1,5 +1,6 @@
 package io.shadow.scorer;
 
+import io.shadow.features.config.ConfigException;
 import io.shadow.features.json.TransferLimit;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -142,9 +143,8 @@ public record ScorerSettings(int shards, int maxInFlight, int maxQueued, Duratio
         return shards > 0 ? shards : Runtime.getRuntime().availableProcessors();
     }
 
+    /** A {@link ConfigException} naming the key, so that the command can say where the value came from. */
     private static void check(boolean ok, String key, Object value, String expected) {
-        if (!ok) {
-            throw new IllegalArgumentException("invalid " + key + " = " + value + "; expected " + expected);
-        }
+        ConfigException.check(ok, key, value, expected);
     }
 }

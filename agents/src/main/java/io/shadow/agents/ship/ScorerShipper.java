@@ -152,7 +152,8 @@ public final class ScorerShipper {
             if (code == 413) {
                 // one event larger than the scorer takes: sending it again cannot help and would stall the stream
                 rejectedByScorer++;
-                refusals.report(1, 1, io.shadow.features.json.EventCodec.mapper().createObjectNode().put("index", 0).put("error", "the event alone, "
+                refusals.report(1, 1, EventCodec.mapper().createObjectNode().put("index", 0).put("error",
+                        "the event alone, "
                         + body.size() + " bytes, is larger than the scorer's server.max-request-bytes (HTTP 413)"));
                 spool.commitCursor(CONSUMER, batch.get(batch.size() - 1).sequence() + 1);
                 return new Attempt(batch.size(), Optional.empty());

@@ -194,8 +194,8 @@ class ScorerShipperTest {
         server.start();
         spool = Spool.open(dir.resolve("spool"), 1 << 20, 16 << 20);
         spool.append(List.of("{\"event_id\":\"a\"}".getBytes(StandardCharsets.UTF_8)));
-        ScorerShipper shipper = new ScorerShipper(spool, URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-                "t", 100, HttpClient.newHttpClient());
+        ScorerShipper shipper = new ScorerShipper(spool, URI.create("http://127.0.0.1:"
+                + server.getAddress().getPort()), "t", 100, HttpClient.newHttpClient());
 
         java.util.Set<Long> waits = new java.util.HashSet<>();
         for (int i = 0; i < 20; i++) {

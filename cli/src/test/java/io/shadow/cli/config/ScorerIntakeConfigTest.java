@@ -45,8 +45,8 @@ class ScorerIntakeConfigTest {
         assertThat(settings(Map.of(), "scorer.max-transfer-bytes=1000000").maxTransferBytes()).isEqualTo(1_000_000L);
         assertThatThrownBy(() -> settings(Map.of(), "scorer.max-transfer-bytes=0"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid scorer.max-transfer-bytes = 0; expected a positive number of bytes, e.g. "
-                        + "1099511627776 (1 TiB)");
+                .hasMessage("invalid scorer.max-transfer-bytes = 0 (from --set); expected a positive number of "
+                        + "bytes, e.g. 1099511627776 (1 TiB)");
         assertThatThrownBy(() -> settings(Map.of(), "scorer.max-transfer-bytes=1 TiB"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("scorer.max-transfer-bytes");
     }
@@ -58,8 +58,19 @@ class ScorerIntakeConfigTest {
         assertThat(settings(Map.of(), "scorer.dedupe-window=0").dedupeWindow()).isZero();
         assertThatThrownBy(() -> settings(Map.of(), "scorer.dedupe-window=-1"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid scorer.dedupe-window = -1; expected 0 (no de-duplication) to 100000000 event "
-                        + "ids, e.g. 1000000");
+                .hasMessage("invalid scorer.dedupe-window = -1 (from --set); expected 0 (no de-duplication) to "
+                        + "100000000 event ids, e.g. 1000000");
+    }
+
+    @Test
+    void anOutOfRangeServingKnobNamesWhereItsValueCameFrom() {
+        assertThatThrownBy(() -> settings(Map.of(), "scorer.shards=1000"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid scorer.shards = 1000 (from --set); expected 0 (one per core) to 256 (each is a "
+                        + "thread)");
+        assertThatThrownBy(() -> settings(Map.of("SHADOW_SCORER_MAX_QUEUED", "-1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid scorer.max-queued = -1 (from SHADOW_SCORER_MAX_QUEUED); expected 0 or more");
     }
 
     @Test
@@ -70,11 +81,12 @@ class ScorerIntakeConfigTest {
                         + "duration like PT30S");
         assertThatThrownBy(() -> settings(Map.of(), "scorer.max-future-skew=P30D"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid scorer.max-future-skew = PT720H; expected a duration from PT1S to P1D, e.g. PT5M");
+                .hasMessage("invalid scorer.max-future-skew = PT720H (from --set); expected a duration from PT1S to "
+                        + "P1D, e.g. PT5M");
         assertThatThrownBy(() -> settings(Map.of(), "scorer.max-future-skew=five minutes"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("scorer.max-future-skew");
         assertThatThrownBy(() -> settings(Map.of(), "scorer.default-tenant=acme "))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("invalid scorer.default-tenant = 'acme '; expected empty");
+                .hasMessageStartingWith("invalid scorer.default-tenant = 'acme ' (from --set); expected empty");
     }
 }
