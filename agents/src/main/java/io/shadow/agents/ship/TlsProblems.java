@@ -7,7 +7,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -18,7 +22,8 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Tells a TLS misconfiguration from an outage: a certificate the agent does not trust names
- * {@code scorer.trust-store}, a host the certificate does not name names {@code scorer.url}, and a
+ * {@code scorer.trust-store} (one it trusts but that expired, or is not valid yet, says so and names the
+ * clock), a host the certificate does not name names {@code scorer.url}, and a
  * scheme that does not match what the port speaks (found by a short probe of the port) names
  * {@code scorer.url}. Anything else is an outage (null).
  */
@@ -35,6 +40,15 @@ final class TlsProblems {
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         if (https && (has(e, CertificateException.class) || chain.contains("PKIX path")
                 || chain.contains("unable to find valid certification path"))) {
+            Throwable expired = find(e, CertificateExpiredException.class);
+            Throwable early = find(e, CertificateNotYetValidException.class);
+            if (expired != null || early != null) {
+                // trusted, but outside its dates: renewing it (or fixing the clock) is the fix, not the trust store
+                return "the scorer's certificate at " + where + (expired != null ? " has expired (" + expired.getMessage()
+                        : " is not valid yet (" + early.getMessage()) + "); " + (expired != null
+                        ? "renew the scorer's certificate (if it is still valid, " : "(if it is valid now, ")
+                        + "this machine's clock is wrong: it reads " + LocalDate.now(ZoneOffset.UTC) + " UTC)";
+            }
             if (chain.contains("No subject alternative") || chain.contains("No name matching")) {
                 return "the scorer's certificate at " + where + " does not name host " + uri.getHost() + " ("
                         + firstLine(chain) + "); set scorer.url to a host name the certificate names, or have the "
@@ -66,12 +80,16 @@ final class TlsProblems {
     }
 
     private static boolean has(Throwable e, Class<? extends Throwable> type) {
+        return find(e, type) != null;
+    }
+
+    private static Throwable find(Throwable e, Class<? extends Throwable> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
-                return true;
+                return t;
             }
         }
-        return false;
+        return null;
     }
 
     private static String messages(Throwable e) {

@@ -319,6 +319,43 @@ class ScorerShipperTest {
     }
 
     @Test
+    void anExpiredCertificateSaysSoNotThatItIsUntrusted() throws Exception {
+        // a CA the agent trusts, and a scorer certificate it signed that expired eight days ago
+        Path ca = dir.resolve("ca.p12");
+        Path ks = dir.resolve("scorer.p12");
+        keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=Test CA",
+                "-ext", "bc:c", "-validity", "30", "-storetype", "PKCS12", "-keystore", ca.toString(),
+                "-storepass", PASS, "-keypass", PASS);
+        keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-storepass", PASS,
+                "-file", dir.resolve("ca.pem").toString());
+        keytool("-genkeypair", "-alias", "scorer", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", PASS,
+                "-keypass", PASS);
+        keytool("-certreq", "-alias", "scorer", "-keystore", ks.toString(), "-storepass", PASS,
+                "-file", dir.resolve("scorer.csr").toString());
+        keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-storepass", PASS,
+                "-infile", dir.resolve("scorer.csr").toString(), "-outfile", dir.resolve("scorer.crt").toString(),
+                "-startdate", "-10d", "-validity", "2", "-ext", "san=ip:127.0.0.1,dns:localhost");
+        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", dir.resolve("ca.pem").toString(),
+                "-keystore", ks.toString(), "-storepass", PASS);
+        keytool("-importcert", "-noprompt", "-alias", "scorer", "-file", dir.resolve("scorer.crt").toString(),
+                "-keystore", ks.toString(), "-storepass", PASS, "-keypass", PASS);
+        int port = tlsScorer();
+        HttpClient http = HttpClient.newBuilder().sslContext(TlsTrust.fromTrustStore(dir.resolve("ca.pem"),
+                new char[0])).build();
+        ScorerShipper shipper = new ScorerShipper(spool, URI.create("https://127.0.0.1:" + port), "t", 100, http);
+
+        ScorerShipper.Attempt a = shipper.shipOnce();
+
+        assertThat(a.shipped()).isZero();
+        assertThat(a.error()).get().asString().startsWith("the scorer's certificate at 127.0.0.1:" + port
+                + " has expired (").contains("NotAfter: ").endsWith("); renew the scorer's certificate (if it "
+                + "is still valid, this machine's clock is wrong: it reads " + java.time.LocalDate.now(
+                java.time.ZoneOffset.UTC) + " UTC)");
+        assertThat(spool.cursor(ScorerShipper.CONSUMER)).isZero();
+    }
+
+    @Test
     void aPemTrustStoreIsAccepted() throws Exception {
         int port = tlsScorer();
         HttpClient http = HttpClient.newBuilder().sslContext(TlsTrust.fromTrustStore(dir.resolve("scorer.pem"),
