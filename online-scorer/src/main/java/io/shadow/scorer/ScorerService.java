@@ -294,8 +294,8 @@ public final class ScorerService implements AutoCloseable {
     }
 
     /**
-     * Says in the log, at most once per {@link #LATE_REPORT}, how many events came too late for their
-     * volumes to be judged since the last report (shadow_scorer_events_late_total counts them all).
+     * Says in the log, at most once per {@link #LATE_REPORT}, how many events came after their entity had
+     * moved on since the last report (shadow_scorer_events_late_total counts them all).
      */
     void reportLate() {
         long now = scorer.detector().lateEvents();
@@ -304,8 +304,9 @@ public final class ScorerService implements AutoCloseable {
         if (since > 0) {
             LOG.warn("{} event(s) in the last {} s came after a later event had opened their entity's current "
                     + "5-minute bucket (an agent shipping a backlog while another source reported the entity, a "
-                    + "clock behind, or back-dated events): only their novelty was judged, not their volumes. "
-                    + "Check the agents' clocks and backlogs", since, LATE_REPORT.toSeconds());
+                    + "clock behind, or back-dated events): their volumes were judged on the late events alone, "
+                    + "without the rest of their bucket, so a volume that only the two together make unusual "
+                    + "passes. Check the agents' clocks and backlogs", since, LATE_REPORT.toSeconds());
         }
     }
 

@@ -67,7 +67,8 @@ public final class Detector {
     /**
      * Events that came for an entity after a later one had opened its current 5-minute bucket (an agent
      * shipping a backlog while another source reported the entity, a clock behind, a back-dated event):
-     * their volumes are not judged, only their novelty. Counted per entity: an event late for both its
+     * their volumes are judged on the late events of their bucket alone (the bucket's on-time values are
+     * no longer held), with their novelty as usual. Counted per entity: an event late for both its
      * principal and its host counts twice.
      */
     public long lateEvents() {

@@ -82,6 +82,29 @@ final class EntityState {
     private EntityBaseline populationBaseline;
     /** Set under the lock when {@link Detector} evicted this state; a caller holding it looks again. */
     private boolean evicted;
+    /** Late events' own values for the earlier bucket they came for; null until the first (not checkpointed). */
+    private LateBucket lateBucket;
+
+    /**
+     * The values of events that came for an earlier bucket than the entity's current one (an agent shipping
+     * a backlog while another source reported the entity), summed for the last such bucket and judged on
+     * their own: the bucket's on-time values are gone, so the judgement can only fall short, never
+     * exceed, for sums. Alerts keep their own quiet period.
+     */
+    private static final class LateBucket {
+        long bucket = Long.MIN_VALUE;
+        final double[] sum = new double[F];
+        final int[] samples = new int[F];
+        long lastAlertAt = Long.MIN_VALUE;
+        double lastAlertScore;
+
+        double value(int i) {
+            if (FEATURES[i].aggregation() == Feature.Aggregation.MEAN) {
+                return samples[i] == 0 ? 0 : sum[i] / samples[i];
+            }
+            return sum[i];
+        }
+    }
 
     EntityState(EntityKey key) {
         this.key = key;
@@ -142,6 +165,52 @@ final class EntityState {
                 }
             }
         }
+        double lateScore = Double.NEGATIVE_INFINITY;
+        Feature lateFeature = null;
+        if (late && judgeable && numbers > 0) {
+            if (lateBucket == null) {
+                lateBucket = new LateBucket();
+            }
+            LateBucket lb = lateBucket;
+            if (lb.bucket != b) {
+                lb.bucket = b;
+                java.util.Arrays.fill(lb.sum, 0);
+                java.util.Arrays.fill(lb.samples, 0);
+            }
+            int hour = Buckets.hourOfDay(b);
+            for (int c = 0; c < numbers; c++) {
+                int i = parts.feature(entity, c).ordinal();
+                lb.sum[i] += parts.value(entity, c);
+                lb.samples[i]++;
+            }
+            for (int c = 0; c < numbers; c++) {
+                Feature f = parts.feature(entity, c);
+                FeatureBaseline fo = own == null ? null : own.feature(f);
+                FeatureBaseline fp = population == null ? null : population.feature(f);
+                if (fo == null && fp == null) {
+                    continue;
+                }
+                double x = lb.value(f.ordinal());
+                double xs = f.toScale(x);
+                if (Double.isNaN(xs)) {
+                    continue;
+                }
+                Expectation exp = Expectation.of(f, fo, fp, hour, cfg);
+                double dev = exp.levelDeviation(f, xs);
+                if (dev > lateScore) {
+                    lateScore = dev;
+                    lateFeature = f;
+                }
+                if (dev >= cfg.threshold() / 2) {
+                    long of = b;
+                    long current = bucket;
+                    evidence.add(() -> new Evidence("feature", f.wireName(), Units.format(f, x) + " in 5 min, "
+                            + "from events that arrived late", Expectation.of(f, fo, fp, hour, cfg).normalRange(f)
+                            + "; judged on the late events alone (the entity's events had already reached "
+                            + Instant.ofEpochSecond(current) + ")", dev, Instant.ofEpochSecond(of)));
+                }
+            }
+        }
         double lnTail = 0;
         List<String> novel = List.of();
         for (int c = 0; c < parts.categorical(entity); c++) {
@@ -194,6 +263,13 @@ final class EntityState {
             lastMixAlertAt = t;
             lastMixAlertScore = score;
             what = "combination";
+        } else if (lateScore >= cfg.threshold()
+                && shouldAlert(t, lateScore, lateBucket.lastAlertAt, lateBucket.lastAlertScore, cfg)) {
+            // its own quiet period: a backlog's times lie before the entity's on-time alerts
+            score = lateScore;
+            lateBucket.lastAlertAt = t;
+            lateBucket.lastAlertScore = score;
+            what = lateFeature.wireName();
         } else {
             return null;
         }

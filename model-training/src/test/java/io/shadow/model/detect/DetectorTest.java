@@ -110,6 +110,42 @@ class DetectorTest {
     }
 
     @Test
+    void anExfiltrationThatArrivesLateIsJudgedOnItsOwnAndSaysSo() {
+        Detector detector = new Detector(DetectorConfig.defaults(), snapshot(engineer("alice")));
+        String[] ops = {"GetObject", "ListObjects", "GetObject", "PutObject", "GetObject"};
+        List<Anomaly> onTime = new ArrayList<>();
+        for (int i = 0; i < 10; i++) { // the gateway's events of 10:20, in time
+            onTime.addAll(detector.observe(call("alice", ops[i % ops.length], T.plusSeconds(1200 + 20L * i))
+                    .bytesOut(100_000).build()));
+        }
+        // an agent's backlog of 10:00-10:05 arrives afterwards: its usual calls, and 30 downloads of 40 MB
+        List<Anomaly> usual = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            usual.addAll(detector.observe(call("alice", ops[i % ops.length], T.plusSeconds(20L * i))
+                    .bytesOut(100_000).build()));
+        }
+        List<Anomaly> exfiltration = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            exfiltration.addAll(detector.observe(call("alice", "GetObject", T.plusSeconds(200 + 3L * i))
+                    .bytesOut(40_000_000).build()));
+        }
+
+        assertThat(onTime).isEmpty();
+        assertThat(usual).as("a late backlog of ordinary activity").isEmpty();
+        assertThat(exfiltration).as("raised, and again only as the volume grows by the re-alert factor")
+                .isNotEmpty().hasSizeLessThan(6)
+                .allSatisfy(x -> assertThat(x.pattern()).isEqualTo("bytes_out@data_storage"));
+        Anomaly a = exfiltration.get(0);
+        assertThat(a.time()).isBefore(T.plusSeconds(300));
+        Evidence ev = a.evidence().stream().filter(x -> x.name().equals("bytes_out")).findFirst().orElseThrow();
+        assertThat(ev.observed()).endsWith(" in 5 min, from events that arrived late");
+        assertThat(ev.expected()).contains("judged on the late events alone (the entity's events had already "
+                + "reached 2026-11-09T10:20:00Z)");
+        assertThat(ev.since()).isEqualTo(T);
+        assertThat(detector.lateEvents()).isEqualTo(40);
+    }
+
+    @Test
     void aBurstOfDeletesRaisesADeletesAnomalyWithTheEvidence() {
         Detector detector = new Detector(DetectorConfig.defaults(), snapshot(engineer("alice")));
 

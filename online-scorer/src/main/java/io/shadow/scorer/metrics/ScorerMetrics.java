@@ -153,12 +153,12 @@ public final class ScorerMetrics implements AutoCloseable {
         batchSize.record(accepted + malformed);
     }
 
-    /** Counts, from {@code late}, the events whose volumes were not judged because they came late. */
+    /** Counts, from {@code late}, the events whose volumes were judged without the rest of their bucket. */
     public void lateEvents(java.util.function.LongSupplier late) {
         io.micrometer.core.instrument.FunctionCounter.builder("shadow.scorer.events.late", late,
                         l -> l.getAsLong())
                 .description("events that came after their entity's current 5-minute bucket had begun: their "
-                        + "volumes were not judged, only their novelty (per entity)")
+                        + "volumes were judged on the late events alone (per entity)")
                 .register(registry);
     }
 
