@@ -166,8 +166,7 @@ public final class Decisions {
             return List.of();
         }
         if (OPEN.contains(m.status())) {
-            boolean ownEmergency = decider.concerns(i.tenant(), c.target.principal())
-                    && Mitigation.EMERGENCY.equals(m.path());
+            boolean ownEmergency = ownActivity(i, c.target, decider) && Mitigation.EMERGENCY.equals(m.path());
             return ownEmergency ? List.of("approve") : List.of("approve", "reject", "modify");
         }
         boolean inForce = store.actionsOf(m.mitigationId()).stream()
@@ -498,8 +497,19 @@ public final class Decisions {
         }
     }
 
+    /**
+     * Whether the mitigation is about {@code decider}'s own activity: it acts on their account, or it acts on
+     * no account (a host isolated, a process suspended, a resource shut down) in an incident about them — a
+     * later anomaly of a host often names no one, and the person whose activity opened the incident must
+     * not lift its emergency step, nor have their reject taken for a reviewer's.
+     */
+    private static boolean ownActivity(Incident i, ActionTarget target, Decider decider) {
+        String about = target.principal() != null ? target.principal() : i.principal();
+        return decider.concerns(i.tenant(), about);
+    }
+
     private static void refuseLiftingOwnEmergency(Context c, Decider decider, String what) {
-        if (decider.concerns(c.incident.tenant(), c.target.principal())
+        if (ownActivity(c.incident, c.target, decider)
                 && Mitigation.EMERGENCY.equals(c.mitigation.path())) {
             throw new DecisionException(403, "mitigation " + c.mitigation.mitigationId() + " is an emergency "
                     + "mitigation of your own activity (" + decider.principal() + "); you may approve it, but to "
@@ -511,7 +521,7 @@ public final class Decisions {
         Incident i = c.incident;
         FeedbackRecord fb = new FeedbackRecord(feedbackId(c.mitigation.mitigationId()),
                 c.mitigation.mitigationId(), i.incidentId(), i.tenant(), i.entityKind(), i.entityId(), i.pattern(),
-                decision, comment, decider.name(), decider.concerns(i.tenant(), c.target.principal()),
+                decision, comment, decider.name(), ownActivity(i, c.target, decider),
                 engine.clock().instant());
         if (!store.decide(c.mitigation.mitigationId(), OPEN, to, fb)) {
             Mitigation now = store.mitigation(c.mitigation.mitigationId()).orElseThrow();

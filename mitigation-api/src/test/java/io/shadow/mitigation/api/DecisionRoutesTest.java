@@ -267,6 +267,40 @@ class DecisionRoutesTest extends OnEveryBackend {
     }
 
     @Test
+    void aUserCannotLiftTheEmergencyOfAHostIncidentAboutThemWhenItsAnomalyNamesNoOne() {
+        // ws-17's incident opens on u-1's activity; the host's CPU then raises the emergency, naming no one
+        Outcome first = api.handle(Assessments.risk(40).ofHost().build());
+        Outcome emergency = api.handle(Assessments.risk(95).ofHost().principal(null).on(
+                io.shadow.features.ResourceType.COMPUTE, "host:ws-17").later(Duration.ofMinutes(5)).build());
+        assertThat(emergency.incidentId()).isEqualTo(first.incidentId());
+        Mitigation m = api.store().mitigation(emergency.mitigationId()).orElseThrow();
+        assertThat(m.path()).isEqualTo(Mitigation.EMERGENCY);
+        List<String> inForce = api.store().actionsOf(emergency.mitigationId()).stream().map(ActionRecord::status)
+                .toList();
+        String path = "/v1/mitigations/" + emergency.mitigationId();
+
+        for (String what : List.of("reject", "modify")) {
+            HttpResponse<String> r = api.post(path + "/" + what, RunningApi.USER_U1,
+                    what.equals("modify") ? "{\"actions\": [{\"type\": \"log\"}]}" : "{\"comment\": \"it was me\"}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+            assertThat(RunningApi.json(r).path("error").asText()).isEqualTo("mitigation " + emergency.mitigationId()
+                    + " is an emergency mitigation of your own activity (u-1); you may approve it, but to " + what
+                    + " it ask an operator or your security team");
+        }
+        assertThat(api.store().actionsOf(emergency.mitigationId())).extracting(ActionRecord::status)
+                .as("nothing undone").isEqualTo(inForce);
+        JsonNode view = RunningApi.json(api.get("/v1/incidents/" + first.incidentId(), RunningApi.USER_U1));
+        assertThat(view.path("mitigations")).filteredOn(x -> x.at("/mitigation/mitigationId").asText()
+                .equals(emergency.mitigationId())).singleElement()
+                .satisfies(x -> assertThat(x.path("allowed").toString()).isEqualTo("[\"approve\"]"));
+
+        assertThat(api.post(path + "/approve", RunningApi.USER_U1, "").statusCode()).isEqualTo(200);
+        assertThat(api.store().feedback()).filteredOn(f -> f.mitigationId().equals(emergency.mitigationId()))
+                .singleElement().satisfies(f -> assertThat(f.ownActivity())
+                        .as("the activity of the incident is u-1's: not a security review").isTrue());
+    }
+
+    @Test
     void rejectingUndoesEveryActionAndResolvesTheIncident() {
         HttpResponse<String> r = decide("reject", "");
 
