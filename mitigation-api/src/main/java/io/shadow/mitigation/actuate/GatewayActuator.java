@@ -81,10 +81,28 @@ public final class GatewayActuator implements Actuator {
             case LOCK_USER -> new GatewayPolicy.Rule(id, "deny", t.tenant(), need(t.principal(), "a principal"), null,
                     null, 0, expiresAt, "user locked out");
             case SHUTDOWN_RESOURCE -> new GatewayPolicy.Rule(id, "deny", t.tenant(), null,
-                    need(t.resourceId(), "a resource"), null, 0, expiresAt, "resource shut down");
+                    notWhole(t.tenant(), need(t.resourceId(), "a resource")), null, 0, expiresAt, "resource shut down");
             default -> new GatewayPolicy.Rule(id, "deny", t.tenant(), null, null, need(t.host(), "a host"), 0,
                     expiresAt, "host isolated");
         };
+    }
+
+    /**
+     * A resource that names a whole application or store rather than a part of it: the root path, a bare
+     * scheme ({@code s3://}), a web application's root ({@code https://app.example.com/}), a drive. A rule on
+     * it covers everything under it, so shutting it down would deny every request of the tenant to every user.
+     */
+    private static final java.util.regex.Pattern WHOLE = java.util.regex.Pattern.compile(
+            "[/*\\\\]*|[A-Za-z][A-Za-z0-9+.-]*://|(?i:https?)://[^/?#]*[/]?|[A-Za-z]:[/\\\\]?");
+
+    private String notWhole(String tenant, String resource) {
+        if (WHOLE.matcher(resource.strip()).matches()) {
+            throw new NotApplicableException("shutdown_resource on '" + resource + "' would deny every request of "
+                    + "tenant " + tenant + " to every user (a rule on a resource covers everything under it), so it "
+                    + "was not applied; the mitigation's actions on the principal (restrict, lock_user) contain "
+                    + "the activity, or an operator shuts down a narrower resource with a modify");
+        }
+        return resource;
     }
 
     private String need(String v, String what) {

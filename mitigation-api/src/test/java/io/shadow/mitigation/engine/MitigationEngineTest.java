@@ -111,6 +111,29 @@ class MitigationEngineTest extends OnEveryBackend {
     }
 
     @Test
+    void anEmergencyDoesNotShutDownAWholeApplicationOnlyThePrincipal() {
+        for (String whole : List.of("/", "s3://", "https://app.example.com/", "C:\\")) {
+            Outcome o = engine.handle(Assessments.risk(95).principal("mallory-" + whole.length()).on(
+                    io.shadow.features.ResourceType.DATA_STORAGE, whole).build());
+
+            assertThat(store.actionsOf(o.mitigationId())).as(whole)
+                    .extracting(ActionRecord::type, ActionRecord::status)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("lock_user", "applied"),
+                            org.assertj.core.groups.Tuple.tuple("shutdown_resource", "skipped"),
+                            org.assertj.core.groups.Tuple.tuple("rotate_keys", "applied"));
+            assertThat(store.actionsOf(o.mitigationId())).filteredOn(r -> r.type().equals("shutdown_resource"))
+                    .singleElement().satisfies(r -> assertThat(r.detail()).startsWith("shutdown_resource on '" + whole
+                            + "' would deny every request of tenant acme to every user"));
+            assertThat(engine.actuators().gateway().decide("acme", "alice", whole + "index.html", null).verdict())
+                    .as("everyone else still gets in").isEqualTo("allow");
+        }
+        Outcome bucket = engine.handle(Assessments.risk(95).principal("mallory").build());
+        assertThat(store.actionsOf(bucket.mitigationId())).filteredOn(r -> r.type().equals("shutdown_resource"))
+                .singleElement().extracting(ActionRecord::status).as("a part of the store still shuts down")
+                .isEqualTo("applied");
+    }
+
+    @Test
     void theSameAnomalyScoredAgainIsNeitherCountedNorActedOnTwice() {
         // a batch re-sent after the scorer crashed between checkpoints raises the same anomaly ids again
         var first = Assessments.risk(40).build();
