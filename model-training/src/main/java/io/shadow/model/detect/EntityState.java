@@ -58,6 +58,15 @@ final class EntityState {
     private double persistence;
     /** Largest feature deviation seen in the current bucket. */
     private double bucketMax;
+    /** The feature of {@link #bucketMax}, -1 when none (not checkpointed: it only names a sustained anomaly). */
+    private int bucketMaxFeature = -1;
+    /** The feature of the last bucket that fed the CUSUM, -1 when none (not checkpointed, as above). */
+    private int sustainedFeature = -1;
+    /**
+     * Features whose deviation reached half the threshold in the current bucket, one bit each (not
+     * checkpointed): a finished bucket without its bit ends the feature's "since".
+     */
+    private int flaggedFeatures;
     private int persistentBuckets;
     private double allowance = 4;
     private long lastAlertAt = Long.MIN_VALUE;
@@ -239,8 +248,9 @@ final class EntityState {
                 evidence.add(() -> combinationEvidence(judged));
             }
         }
-        if (!late) {
-            bucketMax = Math.max(bucketMax, bestFeature);
+        if (!late && bestFeature > bucketMax) {
+            bucketMax = bestFeature;
+            bucketMaxFeature = best.ordinal();
         }
         double cusum = Math.max(0, persistence + Math.max(bucketMax, 0) - allowance);
         double sustained = cusum > 0 && persistentBuckets > 0 ? allowance + cusum : Double.NEGATIVE_INFINITY;
@@ -257,7 +267,8 @@ final class EntityState {
             score = single;
             lastAlertAt = t;
             lastAlertScore = score;
-            what = numeric >= noveltyScore && best != null ? best.wireName() : "novel_" + String.join("+", novel);
+            what = numeric < noveltyScore ? "novel_" + String.join("+", novel)
+                    : best != null ? best.wireName() : sustainedName();
         } else if (combined >= cfg.threshold() && shouldAlert(t, combined, lastMixAlertAt, lastMixAlertScore, cfg)) {
             score = combined;
             lastMixAlertAt = t;
@@ -318,15 +329,17 @@ final class EntityState {
         double zTrend = exp.changeDeviation(trendNow) / TREND_SPREAD;
         double dev = Math.max(zLevel, Math.min(zTrend, 2 * zLevel));
         if (dev >= cfg.threshold() / 2) {
+            flaggedFeatures |= 1 << i;
             if (since[i] == 0) {
                 since[i] = bucket;
             }
             long from = since[i];
             double before = ps;
+            boolean knownBefore = previousKnown[i];
             // the words recompute the expectation: capturing it would keep it on the heap for every event
             evidence.add(() -> new Evidence("feature", f.wireName(), Units.format(f, x) + " in 5 min",
-                    Expectation.of(f, own, pop, hour, cfg).normalRange(f) + ", previous bucket "
-                            + Units.format(f, f.fromScale(before))
+                    Expectation.of(f, own, pop, hour, cfg).normalRange(f) + (knownBefore ? ", previous bucket "
+                            + Units.format(f, f.fromScale(before)) : ", no previous bucket")
                             + (dev > zLevel ? String.format(", rising %.1f spreads faster than usual", zTrend) : ""),
                     dev, Instant.ofEpochSecond(from)));
         }
@@ -364,6 +377,15 @@ final class EntityState {
                 Math.min(combination.buckets(), FeatureCombination.MEMORY));
         return new Evidence("combination", j.driver().wireName() + "+" + j.broken().wireName(), observed, expected,
                 j.z(), Instant.ofEpochSecond(finishedMixBucket));
+    }
+
+    /**
+     * The name of an anomaly raised by the CUSUM alone (the event itself moved no feature): the feature that
+     * fed it, so that its pattern keeps the history of that feature's incidents.
+     */
+    private String sustainedName() {
+        int f = sustainedFeature >= 0 ? sustainedFeature : bucketMaxFeature;
+        return f >= 0 ? FEATURES[f].wireName() : "sustained";
     }
 
     private static boolean shouldAlert(long t, double score, long lastAt, double lastScore, DetectorConfig cfg) {
@@ -407,12 +429,13 @@ final class EntityState {
             } else {
                 previousKnown[i] = false;
             }
-            if (!adjacent || samples[i] == 0) {
-                since[i] = 0;
+            if (!adjacent || samples[i] == 0 || (flaggedFeatures & (1 << i)) == 0) {
+                since[i] = 0; // a gap, or a finished bucket back to normal, ends the deviation's run
             }
             sum[i] = 0;
             samples[i] = 0;
         }
+        flaggedFeatures = 0;
         bucket = newBucket;
     }
 
@@ -427,7 +450,13 @@ final class EntityState {
         }
         persistentBuckets = next > 0 ? persistentBuckets + 1 : 0;
         persistence = next;
+        if (next == 0) {
+            sustainedFeature = -1;
+        } else if (bucketMax > allowance && bucketMaxFeature >= 0) {
+            sustainedFeature = bucketMaxFeature;
+        }
         bucketMax = Double.NEGATIVE_INFINITY;
+        bucketMaxFeature = -1;
     }
 
     /** Drops the baselines looked up in an older snapshot, so an idle entity does not keep it in memory. */

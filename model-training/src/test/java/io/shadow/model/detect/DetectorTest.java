@@ -161,12 +161,31 @@ class DetectorTest {
             assertThat(ev.kind()).isEqualTo("feature");
             assertThat(ev.name()).isEqualTo("deletes");
             assertThat(ev.observed()).isEqualTo("4 in 5 min");
-            assertThat(ev.expected()).isEqualTo("[0, 2], previous bucket 0");
+            assertThat(ev.expected()).as("alice's first bucket: none before it to compare with")
+                    .isEqualTo("[0, 2], no previous bucket");
             assertThat(ev.since()).isEqualTo(T);
         });
         assertThat(first.evidence().get(0).describe())
-                .startsWith("deletes = 4 in 5 min, expected [0, 2], previous bucket 0 (");
+                .startsWith("deletes = 4 in 5 min, expected [0, 2], no previous bucket (");
         assertThat(first.process()).as("no process involved").isNull();
+    }
+
+    @Test
+    void sinceIsWhereTheCurrentRunOfUnusualBucketsBeganNotAnEarlierBumpThatPassed() {
+        Detector detector = new Detector(DetectorConfig.defaults(), snapshot(engineer("alice")));
+        List<Anomaly> raised = new ArrayList<>();
+        for (int b = 0; b < 12; b++) { // an hour of five-minute buckets, every one with calls
+            int calls = b == 0 ? 22 : b >= 10 ? 60 : 10; // a passing bump at 10:00, then a surge from 10:50
+            for (int i = 0; i < calls; i++) {
+                raised.addAll(detector.observe(call("alice", "GetObject", T.plusSeconds(300L * b + 4L * i))
+                        .bytesOut(100_000).build()));
+            }
+        }
+
+        Anomaly surge = raised.stream().filter(a -> a.time().isAfter(T.plusSeconds(3000))).findFirst().orElseThrow();
+        Evidence ev = surge.evidence().stream().filter(x -> x.name().equals("events")).findFirst().orElseThrow();
+        assertThat(ev.since()).as(ev.describe()).isEqualTo(T.plusSeconds(3000));
+        assertThat(ev.expected()).contains(", previous bucket ");
     }
 
     @Test
@@ -193,6 +212,33 @@ class DetectorTest {
             assertThat(a.pattern()).endsWith("@process");
             assertThat(a.process()).as("the pid and start time of the launch that raised it")
                     .isEqualTo(launched.get(a.eventId()));
+        });
+    }
+
+    @Test
+    void anAnomalyRaisedByTheSustainedSumAloneIsNamedAfterTheFeatureThatFedIt() {
+        EntityKey host = EntityKey.host(TENANT, "web-1");
+        Map<Feature, FeatureBaseline> quiet = new EnumMap<>(Feature.class);
+        quiet.put(Feature.PROCESS_STARTS, counts(0.5, 0.5)); // no CPU baseline: a CPU sample moves no feature
+        DetectorConfig everyAlert = new DetectorConfig(5, DetectorConfig.defaults().hourPrior(),
+                DetectorConfig.defaults().populationPrior(), 1.25, 0, DetectorConfig.defaults().sustainedAllowance());
+        Detector detector = new Detector(everyAlert,
+                snapshot(new EntityBaseline(host, quiet, new EnumMap<>(NoveltyAttribute.class))));
+        for (int b = 0; b < 4; b++) { // four buckets of launch bursts
+            for (int i = 0; i < 12; i++) {
+                detector.observe(ActivityEvent.builder().tenant(TENANT).time(T.plusSeconds(300L * b + 5L * i))
+                        .eventClass(EventClass.PROCESS_ACTIVITY).operation("launch").host("web-1")
+                        .resourceType(ResourceType.PROCESS).resourceId("/usr/bin/xmrig").build());
+            }
+        }
+
+        List<Anomaly> sample = detector.observe(ActivityEvent.builder().tenant(TENANT).time(T.plusSeconds(1210))
+                .eventClass(EventClass.RESOURCE_USAGE).operation("sample").host("web-1")
+                .resourceType(ResourceType.COMPUTE).resourceId("host:web-1").cpuPct(35.0).build());
+
+        assertThat(sample).singleElement().satisfies(a -> {
+            assertThat(a.pattern()).isEqualTo("process_starts@compute");
+            assertThat(a.evidence()).extracting(Evidence::name).contains("sustained");
         });
     }
 
