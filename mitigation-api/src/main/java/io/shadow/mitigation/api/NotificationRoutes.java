@@ -25,6 +25,13 @@ public final class NotificationRoutes {
      * newest this many and is told to reload the list for the others.
      */
     static final int REPLAY_MAX = 1000;
+    /**
+     * Live streams one caller (one token) may hold open at once: each has a server thread, and the process
+     * also answers the gateway's decisions. A browser tab holds one; beyond this the answer is 429.
+     */
+    static final int MAX_STREAMS_PER_CALLER = 8;
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> streamsOf =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** Longer than any notification id ({@code notifications.notification_id}): not looked up. */
     private static final int MAX_ID_LENGTH = 64;
     private final MitigationStore store;
@@ -55,6 +62,13 @@ public final class NotificationRoutes {
                     + "(GET /v1/notifications lists them as JSON)");
         }
         Caller caller = ServiceApp.caller(ctx);
+        String who = caller.name();
+        if (streamsOf.merge(who, 1, Integer::sum) > MAX_STREAMS_PER_CALLER) {
+            ended(who);
+            throw new ApiError(429, caller.name() + " has " + MAX_STREAMS_PER_CALLER + " notification streams open "
+                    + "already, the most one caller may hold; close one (each browser tab holds one) or read "
+                    + "GET /v1/notifications");
+        }
         Predicate<NotificationRecord> visible = visibleTo(caller);
         String lastId = lastEventId(ctx);
         Supplier<Replay> replay = lastId == null ? () -> Replay.NONE : () -> replay(lastId, caller, visible);
@@ -68,9 +82,15 @@ public final class NotificationRoutes {
         try {
             res.flushBuffer();
         } catch (IOException e) {
+            ended(who);
             return; // the client went away before the stream began
         }
-        ctx.async(task -> task.timeout = 0, () -> stream.connect(new SseClient(ctx), visible, replay));
+        ctx.async(task -> task.timeout = 0, () -> stream.connect(new SseClient(ctx), visible, replay,
+                () -> ended(who)));
+    }
+
+    private void ended(String who) {
+        streamsOf.computeIfPresent(who, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     /** The id of the last event a reconnecting client got: the header, else the query parameter; null if none. */
@@ -122,9 +142,22 @@ public final class NotificationRoutes {
         return false;
     }
 
+    /**
+     * The newest {@code limit} (default and most {@value RequestLimits#MAX_LIST}) notifications the caller may
+     * read; a user's are selected in the store by tenant and recipient, not filtered from every tenant's.
+     */
     private void list(Context ctx) {
-        Predicate<NotificationRecord> visible = visibleTo(ServiceApp.caller(ctx));
-        ctx.json(store.notifications(ctx.queryParam("incident")).stream().filter(visible).toList());
+        Caller c = ServiceApp.caller(ctx);
+        int limit = ctx.queryParam("limit") == null ? RequestLimits.MAX_LIST : RequestLimits.listLimit(ctx);
+        String tenant = c.seesEverything() ? null : c.tenant();
+        String recipient = c.seesEverything() ? null : c.principal();
+        if (!c.seesEverything() && recipient == null) {
+            ctx.json(List.of()); // speaks for no principal: nothing addressed to it
+            return;
+        }
+        Predicate<NotificationRecord> visible = visibleTo(c);
+        ctx.json(store.notifications(ctx.queryParam("incident"), tenant, recipient, limit).stream().filter(visible)
+                .toList());
     }
 
     private static Predicate<NotificationRecord> visibleTo(Caller c) {

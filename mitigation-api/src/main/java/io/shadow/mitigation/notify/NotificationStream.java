@@ -89,16 +89,30 @@ public final class NotificationStream implements Notifier {
      * client's sender thread, after it is subscribed) says it missed.
      */
     public void connect(SseClient client, Predicate<NotificationRecord> visible, Supplier<Replay> replay) {
+        connect(client, visible, replay, () -> { });
+    }
+
+    /** As {@link #connect(SseClient, Predicate, Supplier)}, running {@code ended} once when the stream ends. */
+    public void connect(SseClient client, Predicate<NotificationRecord> visible, Supplier<Replay> replay,
+            Runnable ended) {
         client.keepAlive();
         Sender s = new Sender(client, visible, replay, pingNanos);
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable end = () -> {
+            if (once.compareAndSet(false, true)) {
+                ended.run();
+            }
+        };
         client.onClose(() -> {
             clients.remove(client);
             s.interrupt();
+            end.run();
         });
         clients.put(client, s);
         if (closed) { // connected while the service stops: no sender may outlive the server
             clients.remove(client);
             client.close();
+            end.run();
             return;
         }
         client.sendComment("connected");

@@ -367,6 +367,33 @@ public final class MitigationStore {
                 MitigationStore::notification, params);
     }
 
+    /**
+     * The newest {@code limit} notifications, oldest first as stored ({@code seq}), of one incident when
+     * {@code incidentId} is not null, of one tenant (its incident's) and one recipient when those are not
+     * null: a user's list reads their own rows, not the whole table.
+     */
+    public List<NotificationRecord> notifications(String incidentId, String tenant, String recipient, int limit) {
+        StringBuilder sql = new StringBuilder(NOTIFICATIONS).append(" WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (incidentId != null) {
+            sql.append(" AND n.incident_id = ?");
+            params.add(incidentId);
+        }
+        if (tenant != null) {
+            sql.append(" AND i.tenant = ?");
+            params.add(tenant);
+        }
+        if (recipient != null) {
+            sql.append(" AND n.recipient = ?");
+            params.add(recipient);
+        }
+        sql.append(" ORDER BY n.seq DESC FETCH FIRST ").append(limit).append(" ROWS ONLY");
+        List<NotificationRecord> newestFirst = new ArrayList<>(jdbc.query(sql.toString(),
+                MitigationStore::notification, params.toArray()));
+        Collections.reverse(newestFirst);
+        return newestFirst;
+    }
+
     /** One notification with its incident's tenant; empty for an id never stored. */
     public Optional<NotificationRecord> notification(String notificationId) {
         return jdbc.query(NOTIFICATIONS + " WHERE n.notification_id = ?", MitigationStore::notification,

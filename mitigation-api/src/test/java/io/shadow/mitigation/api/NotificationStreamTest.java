@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -147,6 +148,56 @@ class NotificationStreamTest {
 
             assertThat(nextEvent(globex, 30_000)).as("globex's u-1 got nothing about acme's u-1 before its own")
                     .contains(own.incidentId(), "\"tenant\":\"globex\"");
+        }
+    }
+
+    /** A stream opened on a plain socket (closed by the caller); returns its status line. */
+    private static java.net.Socket rawStream(RunningApi api, String token, String[] status) throws Exception {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", api.port());
+        socket.getOutputStream().write(("GET /v1/notifications/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Accept: text/event-stream\r\nAuthorization: Bearer " + token + "\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        socket.setSoTimeout(30_000);
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+        status[0] = in.readLine();
+        return socket;
+    }
+
+    @Test
+    void oneCallerHoldsAtMostEightStreamsAndAClosedOneFreesItsPlace() throws Exception {
+        try (RunningApi api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0))) {
+            List<java.net.Socket> open = new java.util.ArrayList<>();
+            String[] status = new String[1];
+            try {
+                for (int i = 0; i < 8; i++) {
+                    open.add(rawStream(api, RunningApi.USER_U1, status));
+                    assertThat(status[0]).as("stream " + i).isEqualTo("HTTP/1.1 200 OK");
+                }
+                HttpResponse<String> ninth = api.get("/v1/notifications/stream", RunningApi.USER_U1);
+                assertThat(ninth.statusCode()).as(ninth.body()).isEqualTo(429);
+                assertThat(RunningApi.json(ninth).path("error").asText()).endsWith(" has 8 notification streams "
+                        + "open already, the most one caller may hold; close one (each browser tab holds one) or "
+                        + "read GET /v1/notifications");
+                open.add(rawStream(api, RunningApi.USER_U2, status));
+                assertThat(status[0]).as("another caller").isEqualTo("HTTP/1.1 200 OK");
+
+                open.remove(0).close();
+                // the server sees the closed connection at its next write (a ping within 15 s)
+                long deadline = System.currentTimeMillis() + 60_000;
+                java.net.Socket again;
+                do {
+                    Thread.sleep(500);
+                    again = rawStream(api, RunningApi.USER_U1, status);
+                    open.add(again);
+                } while (!"HTTP/1.1 200 OK".equals(status[0]) && System.currentTimeMillis() < deadline);
+                assertThat(status[0]).as("the closed stream's place is free again").isEqualTo("HTTP/1.1 200 OK");
+            } finally {
+                for (java.net.Socket s : open) {
+                    s.close();
+                }
+            }
         }
     }
 

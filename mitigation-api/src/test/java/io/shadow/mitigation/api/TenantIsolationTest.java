@@ -148,6 +148,12 @@ class TenantIsolationTest {
         assertThat(RunningApi.json(api.get("/v1/notifications", RunningApi.USER_GLOBEX_U1)))
                 .isNotEmpty().allSatisfy(n -> assertThat(n.path("incidentId").asText())
                         .isEqualTo(ofGlobex.incidentId()));
+
+        JsonNode all = RunningApi.json(api.get("/v1/notifications", RunningApi.OPERATOR));
+        assertThat(all.size()).isGreaterThan(1);
+        assertThat(RunningApi.json(api.get("/v1/notifications?limit=1", RunningApi.OPERATOR)))
+                .as("the newest one").singleElement().isEqualTo(all.get(all.size() - 1));
+        assertThat(api.get("/v1/notifications?limit=0", RunningApi.OPERATOR).statusCode()).isEqualTo(400);
     }
 
     @Test
