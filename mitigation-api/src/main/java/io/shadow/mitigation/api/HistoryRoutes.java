@@ -19,9 +19,11 @@ import java.util.Map;
  */
 public final class HistoryRoutes {
     private final MitigationStore store;
+    private final IncidentAccess access;
 
     public HistoryRoutes(MitigationStore store) {
         this.store = store;
+        this.access = new IncidentAccess(store);
     }
 
     public void register(JavalinConfig cfg) {
@@ -41,7 +43,7 @@ public final class HistoryRoutes {
         List<Incident> incidents = c.listScope(ctx.queryParam("tenant"))
                 .map(scope -> store.incidents(scope.tenant(), principal, RequestLimits.listLimit(ctx)))
                 .orElse(List.of());
-        ctx.json(history("principal", principal, incidents));
+        ctx.json(history(c, "principal", principal, incidents));
     }
 
     private void ofResource(Context ctx) {
@@ -54,16 +56,19 @@ public final class HistoryRoutes {
                 .map(scope -> store.incidentsOn(resource, scope.tenant(), c.seesEverything() ? null : c.principal(),
                         RequestLimits.listLimit(ctx)))
                 .orElse(List.of());
-        ctx.json(history("resource", resource, incidents));
+        ctx.json(history(c, "resource", resource, incidents));
     }
 
-    private Map<String, Object> history(String kind, String subject, List<Incident> incidents) {
+    private Map<String, Object> history(Caller c, String kind, String subject, List<Incident> incidents) {
         List<Map<String, Object>> entries = new ArrayList<>();
         for (Incident i : incidents) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("incident", summary(i));
             List<Map<String, Object>> ms = new ArrayList<>();
             for (Mitigation m : store.mitigationsOf(i.incidentId())) {
+                if (!access.shown(c, i, m)) {
+                    continue; // another person's account, in an incident of a host they share
+                }
                 Map<String, Object> mm = new LinkedHashMap<>();
                 mm.put("mitigationId", m.mitigationId());
                 mm.put("profile", m.profile());
@@ -83,6 +88,7 @@ public final class HistoryRoutes {
                     am.put("undoneAt", a.undoneAt());
                     return am;
                 }).toList());
+                mm.put("releases", access.releases(m.mitigationId()));
                 ms.add(mm);
             }
             e.put("mitigations", ms);

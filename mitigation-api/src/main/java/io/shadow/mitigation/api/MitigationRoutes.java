@@ -53,6 +53,7 @@ public final class MitigationRoutes {
     private final Decisions decisions;
     private final MitigationStore store;
     private final Idempotency idempotency;
+    private final IncidentAccess access;
 
     public MitigationRoutes(MitigationService service) {
         this.service = service;
@@ -60,6 +61,7 @@ public final class MitigationRoutes {
         this.decisions = new Decisions(engine);
         this.store = engine.store();
         this.idempotency = new Idempotency(new IdempotencyStore(service.database()));
+        this.access = new IncidentAccess(store);
     }
 
     public void register(JavalinConfig cfg) {
@@ -247,15 +249,21 @@ public final class MitigationRoutes {
         out.put("incident", i);
         List<Map<String, Object>> ms = new ArrayList<>();
         for (Mitigation m : store.mitigationsOf(i.incidentId())) {
+            if (!access.shown(c, i, m)) {
+                continue;
+            }
             Map<String, Object> mm = new LinkedHashMap<>();
             mm.put("mitigation", m);
             mm.put("actions", store.actionsOf(m.mitigationId()));
             mm.put("allowed", decisions.allowed(m, i, decider, c.seesEverything()));
+            mm.put("releases", access.releases(m.mitigationId()));
             ms.add(mm);
         }
         out.put("mitigations", ms);
         out.put("decisions", store.feedbackOf(i.incidentId()).stream().map(f -> decision(f, c)).toList());
-        out.put("notifications", store.notifications(i.incidentId()));
+        // a user reads the notices addressed to them, not another person's of the same incident
+        out.put("notifications", store.notifications(i.incidentId()).stream()
+                .filter(n -> c.speaksFor(n.tenant(), n.recipient())).toList());
         ctx.json(out);
     }
 
@@ -309,12 +317,7 @@ public final class MitigationRoutes {
      * principal's of the caller's own tenant is 403.
      */
     private Incident visibleIncident(Caller c, String id, String notFound) {
-        Incident i = store.incident(id).filter(x -> c.sees(x.tenant()))
-                .orElseThrow(() -> new ApiError(404, notFound));
-        if (!c.speaksFor(i.tenant(), i.principal())) {
-            throw new ApiError(403, "incident " + id + " is not about you (" + c.principal() + "); ask an operator");
-        }
-        return i;
+        return access.visible(c, id, notFound);
     }
 
     private static Handler json(Handler h) {

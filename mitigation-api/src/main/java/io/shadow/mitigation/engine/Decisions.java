@@ -171,7 +171,15 @@ public final class Decisions {
         }
         boolean inForce = store.actionsOf(m.mitigationId()).stream()
                 .anyMatch(r -> ActionRecord.APPLIED.equals(r.status()));
-        return operator && inForce && !Mitigation.REJECTED.equals(m.status()) ? List.of("release") : List.of();
+        List<String> out = new ArrayList<>(2);
+        if (!ownActivity(i, c.target, decider) && decidedOnOwnActivity(m)) {
+            // its own person's decision: a reviewer may still take the decision that counts
+            out.addAll(List.of("approve", "reject"));
+        }
+        if (operator && inForce && !Mitigation.REJECTED.equals(m.status())) {
+            out.add("release");
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -517,6 +525,22 @@ public final class Decisions {
         }
     }
 
+    /**
+     * Whether a decision may take the place of the one already taken: a reviewer's approve or reject (not
+     * a modify) of a mitigation its own person decided on their own activity. That person's decision labels
+     * nothing at night when it is a reject, and an approve (often the only button a locked-out person is
+     * offered) must not keep a reviewer from recording a false alarm.
+     */
+    private boolean supersedes(String decision, FeedbackRecord fb, Mitigation now) {
+        return !fb.ownActivity() && !FeedbackRecord.MODIFY.equals(decision) && !OPEN.contains(now.status())
+                && decidedOnOwnActivity(now);
+    }
+
+    private boolean decidedOnOwnActivity(Mitigation m) {
+        return store.feedbackOf(m.incidentId()).stream()
+                .anyMatch(f -> f.mitigationId().equals(m.mitigationId()) && f.ownActivity());
+    }
+
     private void claim(Context c, String to, String decision, Decider decider, String comment) {
         Incident i = c.incident;
         FeedbackRecord fb = new FeedbackRecord(feedbackId(c.mitigation.mitigationId()),
@@ -525,6 +549,10 @@ public final class Decisions {
                 engine.clock().instant());
         if (!store.decide(c.mitigation.mitigationId(), OPEN, to, fb)) {
             Mitigation now = store.mitigation(c.mitigation.mitigationId()).orElseThrow();
+            if (supersedes(decision, fb, now)
+                    && store.supersedeOwnDecision(now.mitigationId(), now.status(), to, fb)) {
+                return;
+            }
             throw new DecisionException(409, "mitigation " + now.mitigationId() + " was already decided ("
                     + now.status() + " by " + now.decidedBy() + " at " + now.decidedAt() + "); its decision stands");
         }

@@ -83,8 +83,9 @@ public final class MitigationStore {
     }
 
     /**
-     * Incidents of {@code principal} in {@code tenant}, newest first; a null tenant or principal
-     * does not narrow (principals of different tenants may share a name).
+     * Incidents of {@code principal} in {@code tenant} — about them, or with a mitigation acting on their
+     * account —, newest first; a null tenant or principal does not narrow (principals of different
+     * tenants may share a name).
      */
     public List<Incident> incidents(String tenant, String principal, int limit) {
         return scoped("", List.of(), tenant, principal, limit);
@@ -110,7 +111,10 @@ public final class MitigationStore {
             params.add(tenant);
         }
         if (principal != null) {
-            where.add("principal = ?");
+            // about the principal, or acting on their account (a host's incident gathers several principals)
+            where.add("(principal = ? OR incident_id IN (SELECT incident_id FROM mitigations WHERE target_principal "
+                    + "= ?))");
+            params.add(principal);
             params.add(principal);
         }
         return jdbc.query("SELECT * FROM incidents" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
@@ -316,6 +320,37 @@ public final class MitigationStore {
             String comment = feedback.comment() == null ? "" : feedback.comment();
             audit(c, feedback.decidedBy(), "mitigation." + feedback.decision(), mitigationId,
                     feedback.ownActivity() ? ("on own activity" + (comment.isEmpty() ? "" : ": " + comment)) : comment);
+            return true;
+        });
+    }
+
+    /**
+     * A reviewer's decision in place of the one the mitigation's own person took on their own activity
+     * (recorded with {@code own_activity}): the mitigation goes from {@code from} to {@code to}, the
+     * own-activity feedback row is replaced by {@code feedback} (one label per mitigation: the review's),
+     * and the audit log says what it supersedes. All of it commits, or none.
+     *
+     * @return false when the mitigation is no longer in {@code from}, or its decision was not on own activity
+     */
+    public boolean supersedeOwnDecision(String mitigationId, String from, String to, FeedbackRecord feedback) {
+        return jdbc.transaction(c -> {
+            int n = Jdbc.update(c, "UPDATE mitigations SET status = ?, decided_at = ?, decided_by = ? "
+                    + "WHERE mitigation_id = ? AND status = ? AND EXISTS (SELECT 1 FROM feedback f WHERE "
+                    + "f.mitigation_id = ? AND f.own_activity = ?)", to, feedback.decidedAt(), feedback.decidedBy(),
+                    mitigationId, from, mitigationId, true);
+            if (n != 1) {
+                return false;
+            }
+            Jdbc.update(c, "DELETE FROM feedback WHERE mitigation_id = ?", mitigationId);
+            Jdbc.update(c, "INSERT INTO feedback (feedback_id, mitigation_id, incident_id, tenant, entity_kind, "
+                    + "entity_id, pattern, decision, comment, decided_by, own_activity, decided_at) "
+                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    feedback.feedbackId(), feedback.mitigationId(), feedback.incidentId(), feedback.tenant(),
+                    feedback.entityKind(), feedback.entityId(), feedback.pattern(), feedback.decision(),
+                    feedback.comment(), feedback.decidedBy(), feedback.ownActivity(), feedback.decidedAt());
+            String comment = feedback.comment() == null || feedback.comment().isEmpty() ? "" : "; " + feedback.comment();
+            audit(c, feedback.decidedBy(), "mitigation." + feedback.decision(), mitigationId, "review in place of the "
+                    + from + " decision its own person took on their own activity" + comment);
             return true;
         });
     }

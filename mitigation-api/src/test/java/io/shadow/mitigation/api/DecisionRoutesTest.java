@@ -117,6 +117,18 @@ class DecisionRoutesTest extends OnEveryBackend {
             assertThat(e.action()).isEqualTo("mitigation.released");
             assertThat(e.detail()).endsWith("; the approved decision stands; laptop reimaged");
         });
+        // who released it, when and why: under the mitigation in the incident view and in the history
+        JsonNode view = RunningApi.json(api.get("/v1/incidents/" + lockout.incidentId(), RunningApi.OPERATOR));
+        JsonNode history = RunningApi.json(api.get("/v1/history/users/u-7", RunningApi.OPERATOR));
+        for (JsonNode releases : List.of(view.at("/mitigations/0/releases"), history.at("/incidents/0/mitigations/0"
+                + "/releases"))) {
+            assertThat(releases).singleElement().satisfies(rel -> {
+                assertThat(rel.path("by").asText()).isEqualTo(api.store().auditLog(lockout.mitigationId()).get(
+                        api.store().auditLog(lockout.mitigationId()).size() - 1).actor());
+                assertThat(rel.path("at").asText()).isNotEmpty();
+                assertThat(rel.path("detail").asText()).endsWith("laptop reimaged");
+            });
+        }
     }
 
     @Test
@@ -139,9 +151,20 @@ class DecisionRoutesTest extends OnEveryBackend {
         assertThat(api.decision("u-2", Assessments.BUCKET).statusCode()).as("still restricted, not locked out")
                 .isEqualTo(403);
         JsonNode view = RunningApi.json(api.get("/v1/incidents/" + first.incidentId(), RunningApi.USER_U1));
-        assertThat(view.path("mitigations")).extracting(m -> m.at("/mitigation/mitigationId").asText() + " "
-                + m.path("allowed")).containsExactlyInAnyOrder(first.mitigationId() + " [\"approve\",\"reject\",\"modify\"]",
-                        second.mitigationId() + " []");
+        assertThat(view.path("mitigations")).as("u-2's containment is not shown to u-1")
+                .extracting(m -> m.at("/mitigation/mitigationId").asText() + " " + m.path("allowed"))
+                .containsExactly(first.mitigationId() + " [\"approve\",\"reject\",\"modify\"]");
+        assertThat(view.path("notifications")).extracting(n -> n.path("recipient").asText()).containsOnly("u-1");
+        // u-2, whose account the second mitigation restricts, sees the incident, that mitigation, and decides it
+        JsonNode theirs = RunningApi.json(api.get("/v1/incidents/" + first.incidentId(), RunningApi.USER_U2));
+        assertThat(theirs.path("mitigations")).extracting(m -> m.at("/mitigation/mitigationId").asText() + " "
+                + m.path("allowed")).containsExactly(second.mitigationId() + " [\"approve\",\"reject\",\"modify\"]");
+        assertThat(theirs.path("notifications")).extracting(n -> n.path("recipient").asText()).containsOnly("u-2");
+        assertThat(RunningApi.json(api.get("/v1/incidents", RunningApi.USER_U2)))
+                .extracting(i -> i.path("incidentId").asText()).containsExactly(first.incidentId());
+        assertThat(RunningApi.json(api.get("/v1/history/users/u-2", RunningApi.USER_U2)).path("incidents"))
+                .singleElement().satisfies(h -> assertThat(h.path("mitigations"))
+                        .extracting(m -> m.path("mitigationId").asText()).containsExactly(second.mitigationId()));
 
         assertThat(api.decide(second.mitigationId(), "reject", "{\"comment\": \"HR case 123\"}").statusCode())
                 .isEqualTo(200);
@@ -298,6 +321,36 @@ class DecisionRoutesTest extends OnEveryBackend {
         assertThat(api.store().feedback()).filteredOn(f -> f.mitigationId().equals(emergency.mitigationId()))
                 .singleElement().satisfies(f -> assertThat(f.ownActivity())
                         .as("the activity of the incident is u-1's: not a security review").isTrue());
+    }
+
+    @Test
+    void aReviewerStillRejectsAnEmergencyItsLockedOutPersonApproved() {
+        Outcome high = api.handle(Assessments.risk(95).build());
+        String path = "/v1/mitigations/" + high.mitigationId();
+        assertThat(api.post(path + "/approve", RunningApi.USER_U1, "{\"comment\": \"ok\"}").statusCode())
+                .as("the only button u-1 is offered").isEqualTo(200);
+        JsonNode view = RunningApi.json(api.get("/v1/incidents/" + high.incidentId(), RunningApi.OPERATOR));
+        assertThat(view.at("/mitigations/0/allowed").toString()).isEqualTo("[\"approve\",\"reject\",\"release\"]");
+
+        HttpResponse<String> r = api.post(path + "/reject", RunningApi.OPERATOR, "{\"comment\": \"false alarm\"}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(api.store().mitigation(high.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.REJECTED);
+        assertThat(api.store().actionsOf(high.mitigationId())).extracting(ActionRecord::type, ActionRecord::status)
+                .containsExactlyInAnyOrder(tuple("lock_user", "undone"), tuple("shutdown_resource", "undone"),
+                        tuple("rotate_keys", "kept"));
+        assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("let back in").isEqualTo(200);
+        assertThat(api.store().feedback()).as("one label, the review's").singleElement().satisfies(f -> {
+            assertThat(f.decision()).isEqualTo(FeedbackRecord.REJECT);
+            assertThat(f.ownActivity()).isFalse();
+            assertThat(f.comment()).isEqualTo("false alarm");
+        });
+        assertThat(api.store().auditLog(high.mitigationId())).filteredOn(e -> e.action().equals("mitigation.reject"))
+                .singleElement().satisfies(e -> assertThat(e.detail()).isEqualTo("review in place of the approved "
+                        + "decision its own person took on their own activity; false alarm"));
+        assertThat(api.post(path + "/approve", RunningApi.OPERATOR, "").statusCode())
+                .as("a review's decision stands").isEqualTo(409);
+        assertThat(api.post(path + "/reject", RunningApi.USER_U1, "").statusCode()).isIn(403, 409);
     }
 
     @Test
