@@ -90,4 +90,9 @@ public record Caller(String name, Role role, String tenant, String principal) {
     public boolean speaksFor(String tenant, String principal) {
         return seesEverything() || (sees(tenant) && this.principal != null && this.principal.equals(principal));
     }
+
+    /** Whether the caller reads {@code n}: one addressed to them, or any for operators (the security team's too). */
+    public boolean reads(io.shadow.mitigation.store.NotificationRecord n) {
+        return seesEverything() || !n.forOperators() && speaksFor(n.tenant(), n.recipient());
+    }
 }

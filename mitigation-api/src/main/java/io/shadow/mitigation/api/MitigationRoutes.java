@@ -263,7 +263,7 @@ public final class MitigationRoutes {
         out.put("decisions", store.feedbackOf(i.incidentId()).stream().map(f -> decision(f, c)).toList());
         // a user reads the notices addressed to them, not another person's of the same incident
         out.put("notifications", store.notifications(i.incidentId()).stream()
-                .filter(n -> c.speaksFor(n.tenant(), n.recipient())).toList());
+                .filter(c::reads).toList());
         ctx.json(out);
     }
 

@@ -161,6 +161,6 @@ public final class NotificationRoutes {
     }
 
     private static Predicate<NotificationRecord> visibleTo(Caller c) {
-        return n -> c.speaksFor(n.tenant(), n.recipient());
+        return c::reads;
     }
 }

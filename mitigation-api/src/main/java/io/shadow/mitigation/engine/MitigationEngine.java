@@ -264,7 +264,7 @@ public final class MitigationEngine {
         Mitigation m = store.mitigation(r.mitigationId()).orElseThrow();
         Incident i = store.incident(m.incidentId()).orElseThrow();
         notifyAll(new NotificationRecord("ntf-" + UUID.randomUUID(), i.incidentId(), m.mitigationId(), i.tenant(),
-                "action_failed", "security-operators", reversal
+                "action_failed", NotificationRecord.OPERATORS, reversal
                         ? "Undo not carried out: " + r.type() + " still in force on host " + host
                         : "Action not carried out: " + r.type() + " on host " + host,
                 "Mitigation " + m.mitigationId() + " of incident " + i.incidentId() + " (" + i.entityKind() + " "
@@ -291,7 +291,7 @@ public final class MitigationEngine {
         // the decider's comment is not quoted: it is the reviewers' (GET /v1/feedback, the audit log)
         String who = target.principal() != null ? target.principal() : i.entityId();
         notifyAll(new NotificationRecord("ntf-" + UUID.randomUUID(), i.incidentId(), m.mitigationId(), i.tenant(),
-                "mitigation_" + what, target.principal() != null ? target.principal() : "security-operators",
+                "mitigation_" + what, target.principal() != null ? target.principal() : NotificationRecord.OPERATORS,
                 "[Shadow] Mitigation " + what + " by " + by + ": " + who + " on "
                         + (target.resourceId() == null ? target.resourceType().wireName() : target.resourceId()),
                 "Mitigation " + m.mitigationId() + " of incident " + i.incidentId() + " was " + what + " by " + by
@@ -400,7 +400,7 @@ public final class MitigationEngine {
     }
 
     private static String recipient(Anomaly a) {
-        return a.principal() != null ? a.principal() : "security-operators";
+        return a.principal() != null ? a.principal() : NotificationRecord.OPERATORS;
     }
 
     private static String explanation(Assessment assessment) {

@@ -26,10 +26,11 @@ public final class EmailNotifier implements Notifier {
     @Override
     public void send(NotificationRecord n) {
         Set<String> to = new LinkedHashSet<>();
-        String own = smtp.addressOf(n.tenant(), n.recipient());
+        // the security team's notices go to smtp.operators only, never to a made-up security-operators@domain
+        String own = n.forOperators() ? null : smtp.addressOf(n.tenant(), n.recipient());
         if (own != null) {
             to.add(own);
-        } else if (n.recipient() != null && !smtp.domains().isEmpty() && warnedTenants.add(String.valueOf(n.tenant()))) {
+        } else if (n.recipient() != null && !n.forOperators() && !smtp.domains().isEmpty() && warnedTenants.add(String.valueOf(n.tenant()))) {
             String d = smtp.domainOf(n.tenant());
             LOG.warn("principal '{}' of tenant '{}' gets no e-mail, only the operators' addresses do (logged once per "
                     + "tenant): {}", n.recipient(), n.tenant(), d == null

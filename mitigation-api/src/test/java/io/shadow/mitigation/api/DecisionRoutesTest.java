@@ -330,7 +330,9 @@ class DecisionRoutesTest extends OnEveryBackend {
         assertThat(api.post(path + "/approve", RunningApi.USER_U1, "{\"comment\": \"ok\"}").statusCode())
                 .as("the only button u-1 is offered").isEqualTo(200);
         JsonNode view = RunningApi.json(api.get("/v1/incidents/" + high.incidentId(), RunningApi.OPERATOR));
-        assertThat(view.at("/mitigations/0/allowed").toString()).isEqualTo("[\"approve\",\"reject\",\"release\"]");
+        assertThat(view.path("mitigations")).filteredOn(m -> m.at("/mitigation/mitigationId").asText()
+                .equals(high.mitigationId())).singleElement().satisfies(m -> assertThat(m.path("allowed").toString())
+                        .isEqualTo("[\"approve\",\"reject\",\"release\"]"));
 
         HttpResponse<String> r = api.post(path + "/reject", RunningApi.OPERATOR, "{\"comment\": \"false alarm\"}");
 

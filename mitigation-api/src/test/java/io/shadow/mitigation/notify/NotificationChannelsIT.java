@@ -141,6 +141,27 @@ class NotificationChannelsIT {
     }
 
     @Test
+    void aNoticeForTheSecurityTeamIsMailedToTheOperatorsOnlyNotToAnAddressAtTheTenantsDomain() throws Exception {
+        GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
+        smtp.start();
+        try (RunningApi api = RunningApi.start(dir, RunningApi.profiles("data-actions.yaml"),
+                new ManualClock(Assessments.T0), MitigationOptions.defaults(dir.resolve("keys"))
+                        .withSmtp(new Smtp("127.0.0.1", smtp.getSmtp().getPort(), "shadow@acme.example", "", "",
+                                false, "acme.example", List.of("soc@acme.example"))))) {
+            Outcome o = api.handle(Assessments.risk(40).ofHost().principal(null).build()); // a host's, no one's
+
+            await(() -> smtp.getReceivedMessages().length >= 1, "an e-mail");
+            Thread.sleep(500); // a second would come as fast
+            assertThat(smtp.getReceivedMessages()).singleElement().satisfies(m -> assertThat(
+                    m.getAllRecipients()[0].toString()).isEqualTo("soc@acme.example"));
+            assertThat(api.store().notifications(o.incidentId())).singleElement()
+                    .satisfies(n -> assertThat(n.recipient()).isEqualTo("security-operators"));
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    @Test
     void withDomainsPerTenantANamesakeOfAnotherTenantIsNotMailedAtTheFirstTenantsDomain() throws Exception {
         GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
         smtp.start();
