@@ -11,7 +11,12 @@ function esc(s) {
   return String(s == null ? "" : s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"}[c]));
 }
 
+// Bumped by every route(): a page read for an earlier route is not drawn over the one asked for since.
+let navigation = 0;
+class Stale extends Error {}
+
 async function api(method, path, body, contentType) {
+  const asked = navigation;
   const headers = {"Authorization": "Bearer " + token()};
   if (body !== undefined) {
     headers["Content-Type"] = contentType || "application/json";
@@ -20,6 +25,7 @@ async function api(method, path, body, contentType) {
   const r = await fetch(path, {method, headers, body: body === undefined ? undefined
     : (typeof body === "string" ? body : JSON.stringify(body))});
   const text = await r.text();
+  if (method === "GET" && asked !== navigation) { throw new Stale("left this page"); }
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = text; }
   if (!r.ok) { throw new Error((data && data.error) || ("HTTP " + r.status)); }
@@ -63,8 +69,48 @@ function decisionList(decisions) {
     by ${esc(d.decidedBy)}${d.comment ? ` — <q class="decision-comment">${esc(d.comment)}</q>` : ""}</li>`).join("")}</ul>`;
 }
 
-function mitigationCard(m, decisions) {
+// When an action is or was in force: an action out of force says when it left (undone, expired, kept),
+// one in force until when it stays.
+function actionTime(a) {
+  if (a.undoneAt && a.status !== "applied") {
+    return `<span class="muted action-time">(${esc(a.status)} at ${esc(a.undoneAt)})</span>`;
+  }
+  return a.expiresAt ? `<span class="muted action-time">(until ${esc(a.expiresAt)})</span>` : "";
+}
+
+function num(n) { return typeof n === "number" ? n.toFixed(1).replace(/\.0$/, "") : esc(n); }
+
+// An explanation as the API gives it, {anomaly, risk}: what was measured, observed and expected since
+// when, and how each factor moved the risk. Anything else (an imported review) is shown as it is.
+function explanationHtml(x) {
+  if (!x || !x.anomaly) {
+    return `<pre class="explanation-raw">${esc(JSON.stringify(x, null, 2))}</pre>`;
+  }
+  const a = x.anomaly;
+  const r = x.risk || {};
+  return `<p>${esc(a.pattern)} at ${esc(a.time)}, ${num(a.score)} spreads from normal${a.srcIp ? ", from " + esc(a.srcIp) : ""}
+      ${a.userAgent ? "<span class='muted'>(" + esc(a.userAgent) + ")</span>" : ""}</p>
+    <table class="evidence"><thead><tr><th>Evidence</th><th>Observed</th><th>Expected</th><th>Spreads out</th>
+      <th>Since</th></tr></thead><tbody>${(a.evidence || []).map(e => `<tr><td>${esc(e.name)}
+      <span class="muted">${esc(e.kind)}</span></td><td>${esc(e.observed)}</td><td>${esc(e.expected)}</td>
+      <td>${num(e.deviations)}</td><td>${esc(e.since)}</td></tr>`).join("")}</tbody></table>
+    <p class="risk">Risk ${Math.round(r.score)} of 100: base ${num(r.base)}${(r.contributions || []).map(c =>
+      `, ${esc(c.factor)} ${c.points >= 0 ? "+" : ""}${num(c.points)} <span class="muted">(${num(c.value)})</span>`).join("")}
+      ${r.model ? `<span class="muted">— model ${esc(r.model)}</span>` : ""}</p>`;
+}
+
+// The notifications of an incident (explanations sent, decision notices, failed actions), newest first.
+function notificationList(notes) {
+  if (!notes.length) { return "<p class='muted'>None.</p>"; }
+  return `<ul id="notifications">${notes.slice().reverse().map(n => `<li class="notification">
+    <span class="muted">${esc(n.createdAt)}, to ${esc(n.recipient)}:</span> <strong>${esc(n.subject)}</strong>
+    <pre class="notification-body">${esc(n.body)}</pre></li>`).join("")}</ul>`;
+}
+
+function mitigationCard(m, decisions, incident) {
   const mit = m.mitigation;
+  // the incident's explanation is its latest anomaly: said once when the mitigation was about that one
+  const sameAnomaly = JSON.stringify(mit.explanation) === JSON.stringify(incident.explanation);
   const open = mit.status === "applied" || mit.status === "dry_run";
   // the decisions this caller may take, as the API says (the rules live there only)
   const may = what => (m.allowed || []).includes(what);
@@ -73,8 +119,11 @@ function mitigationCard(m, decisions) {
   return `<div class="card mitigation" data-id="${esc(mit.mitigationId)}">
     <h3>${esc(mit.profile)} ${band(mit.band)} <span class="muted">${esc(mit.path)} path, applied ${esc(mit.appliedAt)}</span></h3>
     <p>Status: <strong class="mitigation-status">${esc(mit.status)}</strong>${mit.decidedBy ? " by " + esc(mit.decidedBy) : ""}</p>
-    <ul>${m.actions.map(a => `<li><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
-      ${a.expiresAt ? "<span class='muted'>(until " + esc(a.expiresAt) + ")</span>" : ""}
+    ${sameAnomaly ? "<p class='muted mitigation-explanation'>Why: the anomaly above (risk "
+      + Math.round(mit.risk) + ").</p>" : `<div class="mitigation-explanation"><p><strong>Why</strong> (risk
+      ${Math.round(mit.risk)}, anomaly of ${esc(mit.eventTime)}):</p>${explanationHtml(mit.explanation)}</div>`}
+    <ul class="action-list">${m.actions.map(a => `<li class="action"><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
+      ${actionTime(a)}
       ${a.status === "kept" ? "<span class='muted'>(not reversed: this action cannot be undone; see the audit log)</span>" : ""}</li>`).join("")}</ul>
     ${decisionList(decisions)}
     ${m.allowed && m.allowed.length ? `<p><input class="comment" maxlength="2000" size="60"
@@ -99,17 +148,17 @@ function mitigationCard(m, decisions) {
 async function showIncident(id) {
   const d = await api("GET", "/v1/incidents/" + encodeURIComponent(id));
   const i = d.incident;
-  const note = d.notifications.length ? d.notifications[d.notifications.length - 1] : null;
   view.innerHTML = `<h2>Incident ${esc(i.incidentId)} ${band(i.band)}</h2>
     <p>${esc(i.principal || i.entityId)} <span class="muted">(tenant ${esc(i.tenant)})</span> on ${esc(i.resourceType)} <strong>${esc(i.resourceId)}</strong>
       ${i.host ? "from host " + esc(i.host) + " " : ""}— risk ${Math.round(i.risk)} (the highest of its
-      ${esc(i.anomalies)} anomal${i.anomalies === 1 ? "y" : "ies"}; the explanation below is of the one the latest
-      notification is about),
-      status <strong>${esc(i.status)}</strong></p>
-    <div class="card"><h3>${note ? esc(note.subject) : "Explanation"}</h3>
-      <pre class="explanation" id="explanation">${esc(note ? note.body : JSON.stringify(i.explanation, null, 2))}</pre></div>
+      ${esc(i.anomalies)} anomal${i.anomalies === 1 ? "y" : "ies"}), status <strong>${esc(i.status)}</strong></p>
+    <p id="activity">Activity from ${esc(i.firstSeen)} to ${esc(i.lastSeen)} <span class="muted">(event time; Shadow
+      opened the incident at ${esc(i.openedAt)})</span></p>
+    <div class="card"><h3>Why Shadow acted${i.anomalies > 1 ? " (the latest anomaly)" : ""}</h3>
+      <div class="explanation" id="explanation">${explanationHtml(i.explanation)}</div></div>
     <h3>What was done</h3>${d.mitigations.map(m => mitigationCard(m, (d.decisions || [])
-      .filter(x => x.mitigationId === m.mitigation.mitigationId))).join("")}
+      .filter(x => x.mitigationId === m.mitigation.mitigationId), i)).join("")}
+    <h3>Notifications <span class="muted">(newest first)</span></h3>${notificationList(d.notifications || [])}
     <p><a href="#history/${encodeURIComponent(i.principal || "")}/${encodeURIComponent(i.tenant || "")}">History of
       ${esc(i.principal)} in ${esc(i.tenant)}</a></p>`;
   view.querySelectorAll(".mitigation").forEach(card => {
@@ -121,7 +170,7 @@ async function showIncident(id) {
           Object.assign({}, body || {}, comment ? {comment} : {}));
         say(decided(what, done));
         await showIncident(id);
-      } catch (e) { say(e.message); }
+      } catch (e) { if (!(e instanceof Stale)) { say(e.message); } }
     };
     const q = sel => card.querySelector(sel);
     if (q(".approve")) {
@@ -182,6 +231,7 @@ async function route() {
     return;
   }
   const [what, arg, arg2] = location.hash.replace(/^#/, "").split("/");
+  navigation++;
   say("");
   try {
     if (what === "incident" && arg) { await showIncident(decodeURIComponent(arg)); }
@@ -189,6 +239,7 @@ async function route() {
     else if (what === "profiles") { await showProfiles(); }
     else { await showIncidents(); }
   } catch (e) {
+    if (e instanceof Stale) { return; }
     say(e.message);
     view.innerHTML = "";
   }

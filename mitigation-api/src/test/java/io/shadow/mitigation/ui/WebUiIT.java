@@ -86,8 +86,13 @@ class WebUiIT {
         browser.findElement(By.cssSelector("tr.incident[data-id='" + ofU1.incidentId() + "']")).click();
         WebElement explanation = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("explanation")));
 
-        assertThat(explanation.getText()).contains("Shadow detected unusual activity of acme/principal:u-1",
-                "deletes_per_hour = 412", "What was done (profile contain-data-access)", "restrict",
+        assertThat(explanation.getText()).as("the anomaly's evidence and risk factors").contains("deletes@data_storage",
+                "deletes_per_hour", "412", "3 ± 1.5", "8.4", "2025-02-01T00:00:00Z", "Risk 60 of 100", "severity +30",
+                "resource_risk +18");
+        assertThat(browser.findElement(By.id("activity")).getText()).contains("Activity from " + Assessments.T0 + " to "
+                + Assessments.T0);
+        assertThat(browser.findElement(By.id("notifications")).getText()).contains(
+                "Shadow detected unusual activity of acme/principal:u-1", "What was done (profile contain-data-access)",
                 "How to undo: reject mitigation " + ofU1.mitigationId(), "every action except rotate_keys, which "
                         + "cannot be undone (key rotation is not reversed");
         Path shot = Path.of("target", "ui-incident.png");
@@ -104,6 +109,16 @@ class WebUiIT {
         assertThat(browser.findElement(By.cssSelector(".mitigation .decisions")).getText()).as("the reason stays with it")
                 .contains("reject by olga@acme.example", "planned clean-up, ticket OPS-42");
         assertThat(browser.findElements(By.cssSelector(".mitigation .comment"))).as("nothing left to decide").isEmpty();
+        assertThat(browser.findElement(By.id("explanation")).getText()).as("the explanation stays after a decision")
+                .contains("deletes_per_hour", "412", "3 ± 1.5", "2025-02-01T00:00:00Z", "Risk 60 of 100");
+        List<WebElement> notes = browser.findElements(By.cssSelector("#notifications .notification"));
+        assertThat(notes).as("the decision notice listed apart, newest first").hasSize(2);
+        assertThat(notes.get(0).getText()).contains("Mitigation rejected by olga@acme.example", "Undone: restrict");
+        assertThat(notes.get(1).getText()).contains("How to undo: reject mitigation " + ofU1.mitigationId());
+        String restrict = browser.findElements(By.cssSelector(".mitigation .action")).stream().map(WebElement::getText)
+                .filter(t -> t.startsWith("restrict")).findFirst().orElseThrow();
+        assertThat(restrict).as("when it was undone, not until when it would have lasted")
+                .contains("(undone at " + Assessments.T0).doesNotContain("until");
         assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("undone for real").isEqualTo(200);
         assertThat(api.store().mitigation(ofU1.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.REJECTED);
         assertThat(api.store().feedback()).extracting(FeedbackRecord::decision, FeedbackRecord::comment)
@@ -118,6 +133,28 @@ class WebUiIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h2"), "Profiles v1"));
         assertThat(browser.findElement(By.id("view")).getText()).contains("emergency-data-shutdown",
                 "v1 by shadow-defaults, uploaded by configuration");
+    }
+
+    @Test
+    void eachMitigationOfAnEscalatedIncidentShowsItsOwnExplanation() {
+        Outcome low = api.handle(Assessments.risk(40).build());
+        Outcome medium = api.handle(Assessments.risk(60).later(Duration.ofMinutes(10)).build());
+        assertThat(medium.incidentId()).as("escalated in the same incident").isEqualTo(low.incidentId());
+
+        signIn(RunningApi.OPERATOR);
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#incident/" + low.incidentId());
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".mitigation"), 2));
+
+        assertThat(browser.findElement(By.id("activity")).getText()).contains("Activity from " + Assessments.T0
+                + " to " + Assessments.T0.plus(Duration.ofMinutes(10)));
+        assertThat(browser.findElement(By.id("explanation")).getText()).as("the latest anomaly")
+                .contains("Risk 60 of 100", "deletes_per_hour");
+        WebElement first = browser.findElement(By.cssSelector(".mitigation[data-id='" + low.mitigationId() + "']"));
+        assertThat(first.findElement(By.cssSelector(".mitigation-explanation")).getText())
+                .contains("risk 40", "Risk 40 of 100", "deletes_per_hour", "412", "3 ± 1.5", "severity +20");
+        WebElement second = browser.findElement(By.cssSelector(".mitigation[data-id='" + medium.mitigationId() + "']"));
+        assertThat(second.findElement(By.cssSelector(".mitigation-explanation")).getText())
+                .isEqualTo("Why: the anomaly above (risk 60).");
     }
 
     @Test
