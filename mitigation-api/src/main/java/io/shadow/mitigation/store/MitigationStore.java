@@ -359,11 +359,14 @@ public final class MitigationStore {
     private static final String NOTIFICATIONS = "SELECT n.*, i.tenant AS incident_tenant FROM notifications n "
             + "LEFT JOIN incidents i ON i.incident_id = n.incident_id";
 
-    /** Notifications, oldest first, each with its incident's tenant; {@code incidentId} null for all. */
+    /**
+     * Notifications, oldest first (those of one clock tick in the order they were stored: a decision
+     * notice after the explanation it follows), each with its incident's tenant; {@code incidentId} null for all.
+     */
     public List<NotificationRecord> notifications(String incidentId) {
         String where = incidentId == null ? "" : " WHERE n.incident_id = ?";
         Object[] params = incidentId == null ? new Object[0] : new Object[] {incidentId};
-        return jdbc.query(NOTIFICATIONS + where + " ORDER BY n.created_at, n.notification_id",
+        return jdbc.query(NOTIFICATIONS + where + " ORDER BY n.created_at, n.seq",
                 MitigationStore::notification, params);
     }
 
