@@ -58,7 +58,12 @@ function decided(what, answer) {
   if (what === "release") {
     return "Released: the actions are out of force; the decision stands." + keptNote;
   }
-  return what === "approve" ? "Approved." : "Modified." + keptNote;
+  if (what === "modify") {
+    const inForce = ((answer && answer.actions) || []).filter(a => a.status === "applied")
+      .map(a => a.type + (a.expiresAt ? " until " + a.expiresAt : " (no end)")).join(", ");
+    return "Modified. In force now: " + (inForce || "nothing") + "." + keptNote;
+  }
+  return "Approved.";
 }
 
 // The decisions taken on a mitigation, with the reasons the caller may read (the API leaves out
@@ -107,6 +112,38 @@ function notificationList(notes) {
     <pre class="notification-body">${esc(n.body)}</pre></li>`).join("")}</ul>`;
 }
 
+// An instant as the API writes it (ISO-8601, UTC, up to nanoseconds) as [epoch seconds, nanoseconds], exactly.
+function instant(s) {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(s || "");
+  return m ? [Date.parse(m[1] + "Z") / 1000, Number((m[2] || "").padEnd(9, "0"))] : null;
+}
+
+// An action's lifetime (appliedAt to expiresAt) as the ISO-8601 duration modify takes as "expires": the
+// API keeps an action asked for with its own lifetime as it is, so the prefill must match it to the nanosecond.
+function lifetime(a) {
+  const from = instant(a.appliedAt);
+  const to = instant(a.expiresAt);
+  if (!from || !to) { return null; }
+  let secs = to[0] - from[0];
+  let nanos = to[1] - from[1];
+  if (nanos < 0) { secs -= 1; nanos += 1e9; }
+  if (secs < 0 || (secs === 0 && nanos === 0)) { return null; }
+  const h = Math.floor(secs / 3600);
+  const m = Math.floor(secs % 3600 / 60);
+  const s = secs % 60;
+  const frac = nanos ? "." + String(nanos).padStart(9, "0").replace(/0+$/, "") : "";
+  return "PT" + (h ? h + "H" : "") + (m ? m + "M" : "") + (s || frac ? s + frac + "S" : "");
+}
+
+// The modify form's starting point: the actions in force now, each with its own lifetime (left out, a
+// changed action would never expire).
+function modifyPrefill(m) {
+  return JSON.stringify(m.actions.filter(a => a.status === "applied").map(a => {
+    const expires = lifetime(a);
+    return expires ? {type: a.type, params: a.params, expires} : {type: a.type, params: a.params};
+  }), null, 1);
+}
+
 function mitigationCard(m, decisions, incident) {
   const mit = m.mitigation;
   // the incident's explanation is its latest anomaly: said once when the mitigation was about that one
@@ -136,9 +173,11 @@ function mitigationCard(m, decisions, incident) {
     ${may("reject") ? `<div class="actions">
       <button class="approve">Approve</button><button class="reject">Reject (undo the actions)</button>
       <button class="modify">Modify…</button></div>
-      <div class="modify-form" hidden><p>Replace the actions (JSON; add "expires": "PT1H" to give one an end):</p>
-      <textarea rows="4">${esc(JSON.stringify(m.actions.filter(a => a.status === "applied").map(a =>
-        ({type: a.type, params: a.params})), null, 1))}</textarea>
+      <div class="modify-form" hidden><p>Replace the actions (JSON). <code>expires</code> is an ISO-8601 duration:
+      an action left as it is keeps its own end; a changed one lasts that long from now.</p>
+      <p class="modify-warning"><strong>An action without "expires" stays in force until an operator releases
+      it.</strong></p>
+      <textarea rows="4">${esc(modifyPrefill(m))}</textarea>
       <button class="modify-send">Apply</button><button class="modify-cancel">Cancel</button></div>` : ""}
     ${may("release") ? `<div class="actions"><button class="release">Release (take the actions out of
       force; the decision stands)</button></div>` : ""}
@@ -178,7 +217,20 @@ async function showIncident(id) {
     }
     if (q(".reject")) {
       q(".reject").addEventListener("click", () => decide("reject"));
-      q(".modify").addEventListener("click", () => { q(".modify-form").hidden = false; });
+      // read again first: what was in force when the page was drawn may have expired or changed since
+      q(".modify").addEventListener("click", async () => {
+        try {
+          const fresh = (await api("GET", "/v1/incidents/" + encodeURIComponent(id))).mitigations
+            .find(x => x.mitigation.mitigationId === mid);
+          if (!fresh || !(fresh.allowed || []).includes("modify")) {
+            await showIncident(id);
+            say("This mitigation changed meanwhile and can no longer be modified; its state is shown below.");
+            return;
+          }
+          q("textarea").value = modifyPrefill(fresh);
+          q(".modify-form").hidden = false;
+        } catch (e) { if (!(e instanceof Stale)) { say(e.message); } }
+      });
       q(".modify-cancel").addEventListener("click", () => { q(".modify-form").hidden = true; });
       q(".modify-send").addEventListener("click", () => {
         let actions;

@@ -8,6 +8,7 @@ import io.shadow.mitigation.TestEnv;
 import io.shadow.mitigation.api.RunningApi;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.FeedbackRecord;
 import io.shadow.mitigation.store.Mitigation;
 import java.io.File;
@@ -38,6 +39,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class WebUiIT {
     @TempDir
     Path dir;
+    private final ManualClock clock = new ManualClock(Assessments.T0);
     private RunningApi api;
     private ChromeDriver browser;
     private WebDriverWait wait;
@@ -46,7 +48,7 @@ class WebUiIT {
     void start() {
         String chromium = TestEnv.require("SHADOW_TEST_CHROMIUM");
         String chromedriver = TestEnv.require("SHADOW_TEST_CHROMEDRIVER");
-        api = RunningApi.start(dir.resolve("store"), ProfileLoader.defaults(), new ManualClock(Assessments.T0));
+        api = RunningApi.start(dir.resolve("store"), ProfileLoader.defaults(), clock);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium);
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -155,6 +157,52 @@ class WebUiIT {
         WebElement second = browser.findElement(By.cssSelector(".mitigation[data-id='" + medium.mitigationId() + "']"));
         assertThat(second.findElement(By.cssSelector(".mitigation-explanation")).getText())
                 .isEqualTo("Why: the anomaly above (risk 60).");
+    }
+
+    @Test
+    void softeningAThrottleInTheModifyFormKeepsItsExpiry() {
+        Outcome low = api.handle(Assessments.risk(40).build()); // throttle: rate_limit 20/min for PT1H, log
+
+        signIn(RunningApi.OPERATOR);
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#incident/" + low.incidentId());
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".mitigation .modify"))).click();
+        WebElement form = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".modify-form")));
+        WebElement actions = form.findElement(By.tagName("textarea"));
+        String prefill = actions.getAttribute("value");
+        assertThat(prefill).as("each action with its own lifetime").contains("\"expires\": \"PT1H\"");
+        assertThat(form.findElement(By.cssSelector(".modify-warning")).getText())
+                .isEqualTo("An action without \"expires\" stays in force until an operator releases it.");
+
+        actions.clear();
+        actions.sendKeys(prefill.replaceAll("\"per_minute\": \"?20\"?", "\"per_minute\": \"10\""));
+        form.findElement(By.cssSelector(".modify-send")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Modified."));
+
+        ActionRecord rate = api.store().actionsOf(low.mitigationId()).stream()
+                .filter(a -> a.type().equals("rate_limit") && a.status().equals(ActionRecord.APPLIED)).findFirst()
+                .orElseThrow();
+        assertThat(rate.params()).containsEntry("per_minute", "10");
+        assertThat(rate.expiresAt()).as("still a 1-hour throttle, not a permanent one")
+                .isEqualTo(Assessments.T0.plus(Duration.ofHours(1)));
+        assertThat(browser.findElement(By.id("status")).getText()).startsWith("Modified. In force now: ")
+                .contains("log (no end)", "rate_limit until " + Assessments.T0.plus(Duration.ofHours(1)));
+    }
+
+    @Test
+    void theModifyFormLeavesOutActionsThatExpiredSinceThePageWasDrawn() {
+        Outcome low = api.handle(Assessments.risk(40).build());
+
+        signIn(RunningApi.OPERATOR);
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#incident/" + low.incidentId());
+        WebElement modify = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".mitigation .modify")));
+        clock.advance(Duration.ofHours(2));
+        assertThat(api.service().engine().expire()).isEqualTo(1);
+        modify.click();
+        WebElement actions = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(
+                ".modify-form textarea")));
+
+        assertThat(actions.getAttribute("value")).as("the throttle has ended: a modify must not put it back")
+                .contains("\"log\"").doesNotContain("rate_limit");
     }
 
     @Test
