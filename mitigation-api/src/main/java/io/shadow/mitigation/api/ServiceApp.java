@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP shell both services share: JSON with java.time, bearer-token auth checked against each
- * route's roles, request size limits, and errors as {@code {"status", "error"}} bodies that say
+ * route's roles, request size limits, security headers on every answer ({@link SecurityHeaders}), and errors as {@code {"status", "error"}} bodies that say
  * what to fix. Modules add their routes through {@code routes}.
  */
 public final class ServiceApp {
@@ -167,7 +167,10 @@ public final class ServiceApp {
             // a path that exists with other methods answers 405 with Allow, not 404
             cfg.http.prefer405over404 = true;
             cfg.startup.showJavalinBanner = false;
-            cfg.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+            cfg.routes.before(ctx -> {
+                ctx.attribute(STARTED, System.nanoTime());
+                SecurityHeaders.set(ctx);
+            });
             cfg.routes.beforeMatched(ctx -> {
                 authorize(ctx, tokens);
                 String charset = hasBody(ctx) ? io.shadow.features.json.Utf8Text.foreignCharset(

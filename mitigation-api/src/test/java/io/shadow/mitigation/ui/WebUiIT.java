@@ -206,6 +206,20 @@ class WebUiIT {
     }
 
     @Test
+    void theUiWorksUnderItsContentSecurityPolicyWhichBlocksInjectedInlineScript() {
+        api.handle(Assessments.risk(40).build());
+        signIn(RunningApi.OPERATOR);
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr.incident"), 1));
+
+        // what a missed escape would let through: an inline handler in the page's markup
+        Object ran = browser.executeScript("const d = document.createElement('div');"
+                + "d.innerHTML = '<img src=\"no-such-image\" onerror=\"window.injected = true\">';"
+                + "document.getElementById('view').appendChild(d);"
+                + "return new Promise(done => setTimeout(() => done(window.injected === true), 1000));");
+        assertThat(ran).as("the policy refuses inline script").isEqualTo(false);
+    }
+
+    @Test
     void aUserIsNotOfferedToLiftTheirOwnEmergencyAndAnOperatorReleasesItOnceApproved() {
         Outcome lockout = api.handle(Assessments.risk(90).build()); // u-1's own activity, emergency path
 
