@@ -136,6 +136,7 @@ public final class ServiceApp {
             Consumer<JavalinConfig> routes) {
         long maxRequestBytes = options.maxRequestBytes();
         BodyBudget bodies = new BodyBudget(options.bodiesBudget());
+        RefusedTokens refused = new RefusedTokens(java.time.Clock.systemUTC());
         return Javalin.create(cfg -> {
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
@@ -172,7 +173,7 @@ public final class ServiceApp {
                 SecurityHeaders.set(ctx);
             });
             cfg.routes.beforeMatched(ctx -> {
-                authorize(ctx, tokens);
+                authorize(ctx, tokens, refused);
                 String charset = hasBody(ctx) ? io.shadow.features.json.Utf8Text.foreignCharset(
                         ctx.header("Content-Type")) : null;
                 if (charset != null) {
@@ -241,7 +242,7 @@ public final class ServiceApp {
         ctx.status(status).json(body);
     }
 
-    private static void authorize(Context ctx, Tokens tokens) {
+    private static void authorize(Context ctx, Tokens tokens, RefusedTokens refused) {
         Set<RouteRole> roles = ctx.routeRoles();
         if (roles.isEmpty()) {
             return;
@@ -258,6 +259,7 @@ public final class ServiceApp {
         }
         Caller caller = tokens.caller(token).orElse(null);
         if (caller == null) {
+            refused.refused(ctx.req().getRemoteAddr());
             ctx.header("WWW-Authenticate", BEARER_REALM + ", error=\"invalid_token\", error_description=\"unknown "
                     + "token\"");
             throw new ApiError(401, "unknown token");
