@@ -6,6 +6,8 @@ const statusLine = document.getElementById("status");
 const tokenKey = "shadow.token";
 
 function token() { return sessionStorage.getItem(tokenKey); }
+// Who the stored token speaks for (GET /v1/me), read once per sign-in.
+let me = null;
 function say(text) { statusLine.textContent = text || ""; }
 function esc(s) {
   return String(s == null ? "" : s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"}[c]));
@@ -28,8 +30,43 @@ async function api(method, path, body, contentType) {
   if (method === "GET" && asked !== navigation) { throw new Stale("left this page"); }
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = text; }
+  if (r.status === 401) {
+    // a refused token is not kept: every further call would be refused too
+    signOut();
+    throw new Error("Your token was refused (" + ((data && data.error) || "HTTP 401") + "); you are signed out. "
+      + "Sign in with a valid token.");
+  }
   if (!r.ok) { throw new Error((data && data.error) || ("HTTP " + r.status)); }
   return data;
+}
+
+function signOut() {
+  sessionStorage.removeItem(tokenKey);
+  me = null;
+  showWho();
+}
+
+// The header says who is signed in; links to pages the role may not read are hidden.
+function showWho() {
+  const who = document.getElementById("who");
+  who.textContent = me ? "Signed in as " + me.name + " (" + (me.role === "user"
+    ? "user " + me.principal + " of tenant " + me.tenant
+    : me.role + ", " + (me.tenant ? "tenant " + me.tenant : "every tenant")) + ")" : "";
+  document.getElementById("nav-profiles").hidden = !me || me.role === "user";
+}
+
+// Reads who the token speaks for; a token the UI cannot work with (another role's) is not kept either.
+async function whoAmI() {
+  if (me) { return; }
+  try {
+    me = await api("GET", "/v1/me");
+  } catch (e) {
+    if (e instanceof Stale) { throw e; }
+    if (token()) { signOut(); }
+    throw new Error(e.message.startsWith("Your token") ? e.message
+      : "This token cannot use the web UI (" + e.message + "); you are signed out. Sign in with a user or operator token.");
+  }
+  showWho();
 }
 
 function band(b) { const n = String(b || "").toLowerCase(); return `<span class="band band-${esc(n)}">${esc(n)}</span>`; }
@@ -209,7 +246,14 @@ async function showIncident(id) {
           Object.assign({}, body || {}, comment ? {comment} : {}));
         say(decided(what, done));
         await showIncident(id);
-      } catch (e) { if (!(e instanceof Stale)) { say(e.message); } }
+      } catch (e) {
+        if (e instanceof Stale) { return; }
+        // refused (409: someone decided first) or failed: show the incident as it is now, then why
+        if (token()) {
+          try { await showIncident(id); } catch (again) { if (again instanceof Stale) { return; } }
+        }
+        say(e.message);
+      }
     };
     const q = sel => card.querySelector(sel);
     if (q(".approve")) {
@@ -278,14 +322,16 @@ async function showProfiles() {
 }
 
 async function route() {
+  navigation++;
   if (!token()) {
+    showWho();
     view.innerHTML = "<p class='muted'>Enter your API token to sign in.</p>";
     return;
   }
   const [what, arg, arg2] = location.hash.replace(/^#/, "").split("/");
-  navigation++;
   say("");
   try {
+    await whoAmI();
     if (what === "incident" && arg) { await showIncident(decodeURIComponent(arg)); }
     else if (what === "history") { await showHistory(arg ? decodeURIComponent(arg) : "", arg2 ? decodeURIComponent(arg2) : ""); }
     else if (what === "profiles") { await showProfiles(); }
@@ -293,16 +339,17 @@ async function route() {
   } catch (e) {
     if (e instanceof Stale) { return; }
     say(e.message);
-    view.innerHTML = "";
+    view.innerHTML = token() ? "" : "<p class='muted'>Enter your API token to sign in.</p>";
   }
 }
 
 document.getElementById("login").addEventListener("submit", e => {
   e.preventDefault();
+  me = null;
   sessionStorage.setItem(tokenKey, document.getElementById("token").value.trim());
   document.getElementById("token").value = "";
   route();
 });
-document.getElementById("sign-out").addEventListener("click", () => { sessionStorage.removeItem(tokenKey); route(); });
+document.getElementById("sign-out").addEventListener("click", () => { signOut(); say(""); route(); });
 window.addEventListener("hashchange", route);
 route();

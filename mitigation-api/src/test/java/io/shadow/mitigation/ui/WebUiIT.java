@@ -220,6 +220,47 @@ class WebUiIT {
     }
 
     @Test
+    void theHeaderSaysWhoIsSignedInAndAUserIsNotOfferedOperatorPages() {
+        signIn(RunningApi.OPERATOR);
+        wait.until(ExpectedConditions.textToBe(By.id("who"), "Signed in as olga@acme.example (operator, every tenant)"));
+        assertThat(browser.findElement(By.id("nav-profiles")).isDisplayed()).isTrue();
+
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("who"), ""));
+        browser.findElement(By.id("token")).sendKeys(RunningApi.USER_U1);
+        browser.findElement(By.id("sign-in")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("who"), "Signed in as u-1@acme.example (user u-1 of tenant acme)"));
+        assertThat(browser.findElement(By.id("nav-profiles")).isDisplayed()).as("operators only").isFalse();
+    }
+
+    @Test
+    void aRefusedTokenIsNotKeptAndTheUserIsToldSo() {
+        signIn("not-a-token-of-this-service-0123456789");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "refused"));
+
+        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Your token was refused (unknown token); "
+                + "you are signed out. Sign in with a valid token.");
+        assertThat(browser.executeScript("return sessionStorage.getItem('shadow.token')")).isNull();
+        assertThat(browser.findElement(By.id("who")).getText()).isEmpty();
+        assertThat(browser.findElement(By.id("view")).getText()).isEqualTo("Enter your API token to sign in.");
+    }
+
+    @Test
+    void aDecisionSomeoneElseTookFirstIsShownAfterTheConflict() {
+        Outcome low = api.handle(Assessments.risk(40).build());
+        signIn(RunningApi.OPERATOR);
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#incident/" + low.incidentId());
+        WebElement approve = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".mitigation .approve")));
+        assertThat(api.decide(low.mitigationId(), "reject", "{}").statusCode()).isEqualTo(200); // another reviewer
+
+        approve.click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector(".mitigation-status"), "rejected"));
+        assertThat(browser.findElement(By.id("status")).getText()).contains("already decided (rejected by "
+                + "olga@acme.example");
+        assertThat(browser.findElements(By.cssSelector(".mitigation .approve"))).as("nothing left to decide").isEmpty();
+    }
+
+    @Test
     void aUserIsNotOfferedToLiftTheirOwnEmergencyAndAnOperatorReleasesItOnceApproved() {
         Outcome lockout = api.handle(Assessments.risk(90).build()); // u-1's own activity, emergency path
 
