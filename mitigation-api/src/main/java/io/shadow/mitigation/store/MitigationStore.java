@@ -87,7 +87,22 @@ public final class MitigationStore {
      * does not narrow (principals of different tenants may share a name).
      */
     public List<Incident> incidents(String tenant, String principal, int limit) {
-        return scoped("", List.of(), tenant, principal, limit);
+        return incidents(tenant, principal, null, limit);
+    }
+
+    /** As {@link #incidents(String, String, int)}, only those of {@code status} ({@link Incident#OPEN}, {@link Incident#RESOLVED}) unless null. */
+    public List<Incident> incidents(String tenant, String principal, String status, int limit) {
+        Where w = where(status == null ? "" : "status = ?", status == null ? List.of() : List.of(status), tenant,
+                principal);
+        return jdbc.query("SELECT * FROM incidents" + w.sql() + " ORDER BY opened_at DESC, incident_id FETCH FIRST "
+                + limit + " ROWS ONLY", MitigationStore::incident, w.params());
+    }
+
+    /** How many incidents {@link #incidents(String, String, String, int)} would list without a limit. */
+    public long countIncidents(String tenant, String principal, String status) {
+        Where w = where(status == null ? "" : "status = ?", status == null ? List.of() : List.of(status), tenant,
+                principal);
+        return jdbc.query("SELECT COUNT(*) FROM incidents" + w.sql(), rs -> rs.getLong(1), w.params()).get(0);
     }
 
     /**
@@ -100,6 +115,16 @@ public final class MitigationStore {
     }
 
     private List<Incident> scoped(String condition, List<Object> values, String tenant, String principal, int limit) {
+        Where w = where(condition, values, tenant, principal);
+        return jdbc.query("SELECT * FROM incidents" + w.sql() + " ORDER BY opened_at DESC, incident_id FETCH FIRST "
+                + limit + " ROWS ONLY", MitigationStore::incident, w.params());
+    }
+
+    /** A WHERE clause (empty when nothing narrows) and its parameters. */
+    private record Where(String sql, Object[] params) {
+    }
+
+    private static Where where(String condition, List<Object> values, String tenant, String principal) {
         List<String> where = new ArrayList<>();
         List<Object> params = new ArrayList<>(values);
         if (!condition.isEmpty()) {
@@ -113,9 +138,7 @@ public final class MitigationStore {
             where.add("principal = ?");
             params.add(principal);
         }
-        return jdbc.query("SELECT * FROM incidents" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-                + " ORDER BY opened_at DESC, incident_id FETCH FIRST " + limit + " ROWS ONLY",
-                MitigationStore::incident, params.toArray());
+        return new Where(where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where), params.toArray());
     }
 
     public void setIncidentStatus(String incidentId, String status) {

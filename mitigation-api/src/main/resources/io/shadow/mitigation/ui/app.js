@@ -18,6 +18,11 @@ let navigation = 0;
 class Stale extends Error {}
 
 async function api(method, path, body, contentType) {
+  return (await call(method, path, body, contentType)).data;
+}
+
+// A call and its answer: {data, headers}.
+async function call(method, path, body, contentType) {
   const asked = navigation;
   const headers = {"Authorization": "Bearer " + token()};
   if (body !== undefined) {
@@ -37,7 +42,7 @@ async function api(method, path, body, contentType) {
       + "Sign in with a valid token.");
   }
   if (!r.ok) { throw new Error((data && data.error) || ("HTTP " + r.status)); }
-  return data;
+  return {data, headers: r.headers};
 }
 
 function signOut() {
@@ -71,15 +76,42 @@ async function whoAmI() {
 
 function band(b) { const n = String(b || "").toLowerCase(); return `<span class="band band-${esc(n)}">${esc(n)}</span>`; }
 
-async function showIncidents() {
-  const incidents = await api("GET", "/v1/incidents?limit=200");
-  view.innerHTML = `<h2>Incidents</h2>
-    <table id="incidents"><thead><tr><th>Opened</th><th>Who</th><th>Resource</th><th>Band</th><th>Risk</th>
-    <th>Status</th><th>Pattern</th></tr></thead><tbody>${incidents.map(i => `
-      <tr class="incident" data-id="${esc(i.incidentId)}"><td>${esc(i.openedAt)}</td><td>${esc(i.principal || i.entityId)} <span class="muted">${esc(i.tenant)}</span></td>
+// The most open incidents and resolved ones the list shows; X-Total-Count says how many more there are.
+const OPEN_SHOWN = 1000;
+const RESOLVED_SHOWN = 100;
+const bandRank = {high: 3, medium: 2, low: 1};
+
+function incidentTable(id, incidents) {
+  return `<table id="${id}"><thead><tr><th>Opened</th><th>Last activity</th><th>Who</th><th>Resource</th><th>Band</th>
+    <th>Risk</th><th>Status</th><th>Pattern</th></tr></thead><tbody>${incidents.map(i => `
+      <tr class="incident" data-id="${esc(i.incidentId)}"><td>${esc(i.openedAt)}</td><td>${esc(i.lastSeen)}</td>
+      <td>${esc(i.principal || i.entityId)} <span class="muted">${esc(i.tenant)}</span></td>
       <td>${esc(i.resourceId)}</td><td>${band(i.band)}</td><td>${Math.round(i.risk)}</td><td class="incident-status">${esc(i.status)}</td>
-      <td>${esc(i.pattern)}</td></tr>`).join("")}</tbody></table>
-    ${incidents.length ? "" : "<p class='muted'>No incidents.</p>"}`;
+      <td>${esc(i.pattern)}</td></tr>`).join("")}</tbody></table>`;
+}
+
+function notShown(id, total, shown, what) {
+  const more = (Number(total) || shown) - shown;
+  return more > 0 ? `<p class="muted" id="${id}">${more} ${what} not shown.</p>` : "";
+}
+
+// Open incidents first, the most serious on top (band, then risk, then the newest), then the latest resolved
+// ones: an open emergency never hides behind many small closed cases.
+async function showIncidents() {
+  const [open, resolved] = await Promise.all([
+    call("GET", "/v1/incidents?status=open&limit=" + OPEN_SHOWN),
+    call("GET", "/v1/incidents?status=resolved&limit=" + RESOLVED_SHOWN)]);
+  const serious = open.data.slice().sort((a, b) =>
+    (bandRank[String(b.band).toLowerCase()] || 0) - (bandRank[String(a.band).toLowerCase()] || 0)
+    || b.risk - a.risk || String(b.openedAt).localeCompare(String(a.openedAt)));
+  view.innerHTML = `<h2>Open incidents <span class="muted">(${esc(open.headers.get("X-Total-Count") || serious.length)},
+      the most serious first)</span></h2>
+    ${serious.length ? incidentTable("open-incidents", serious) : "<p class='muted'>No open incidents.</p>"}
+    ${notShown("open-not-shown", open.headers.get("X-Total-Count"), serious.length, "older open incidents are")}
+    <h2>Resolved incidents <span class="muted">(newest first)</span></h2>
+    ${resolved.data.length ? incidentTable("resolved-incidents", resolved.data) : "<p class='muted'>No resolved incidents.</p>"}
+    ${notShown("resolved-not-shown", resolved.headers.get("X-Total-Count"), resolved.data.length,
+      "older resolved incidents are")}`;
   view.querySelectorAll("tr.incident").forEach(tr => tr.addEventListener("click", () => {
     location.hash = "#incident/" + tr.dataset.id;
   }));

@@ -8,14 +8,17 @@ import io.shadow.mitigation.TestEnv;
 import io.shadow.mitigation.api.RunningApi;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.Band;
 import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.FeedbackRecord;
+import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -258,6 +261,27 @@ class WebUiIT {
         assertThat(browser.findElement(By.id("status")).getText()).contains("already decided (rejected by "
                 + "olga@acme.example");
         assertThat(browser.findElements(By.cssSelector(".mitigation .approve"))).as("nothing left to decide").isEmpty();
+    }
+
+    @Test
+    void openIncidentsComeFirstTheMostSeriousOnTopAndTheListSaysHowManyItLeavesOut() {
+        Outcome emergency = api.handle(Assessments.risk(90).principal("u-9").build()); // the oldest
+        Outcome low = api.handle(Assessments.risk(40).build());
+        for (int i = 0; i < 105; i++) { // newer, small and closed
+            Instant at = Assessments.T0.plusSeconds(60 + i);
+            api.store().insertIncident(new Incident("inc-closed-" + i, "acme", "principal", "p-" + i, "p-" + i, null,
+                    "data_storage", "s3://acme-logs/" + i, "deletes@data_storage", Band.LOW, 30, Incident.RESOLVED, at,
+                    at, at, 1, "{}"));
+        }
+
+        signIn(RunningApi.OPERATOR);
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#resolved-incidents tr.incident"), 100));
+        assertThat(browser.findElements(By.cssSelector("#open-incidents tr.incident")))
+                .extracting(tr -> tr.getAttribute("data-id")).as("the open emergency on top")
+                .containsExactly(emergency.incidentId(), low.incidentId());
+        assertThat(browser.findElement(By.id("resolved-not-shown")).getText())
+                .isEqualTo("5 older resolved incidents are not shown.");
+        assertThat(browser.findElements(By.id("open-not-shown"))).isEmpty();
     }
 
     @Test
