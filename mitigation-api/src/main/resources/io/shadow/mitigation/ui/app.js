@@ -41,7 +41,11 @@ async function call(method, path, body, contentType) {
     throw new Error("Your token was refused (" + ((data && data.error) || "HTTP 401") + "); you are signed out. "
       + "Sign in with a valid token.");
   }
-  if (!r.ok) { throw new Error((data && data.error) || ("HTTP " + r.status)); }
+  if (!r.ok) {
+    const refused = new Error((data && data.error) || ("HTTP " + r.status));
+    refused.status = r.status;
+    throw refused;
+  }
   return {data, headers: r.headers};
 }
 
@@ -66,10 +70,10 @@ async function whoAmI() {
   try {
     me = await api("GET", "/v1/me");
   } catch (e) {
-    if (e instanceof Stale) { throw e; }
-    if (token()) { signOut(); }
-    throw new Error(e.message.startsWith("Your token") ? e.message
-      : "This token cannot use the web UI (" + e.message + "); you are signed out. Sign in with a user or operator token.");
+    if (e.status !== 403) { throw e; } // refused (already signed out), or a failure worth a retry: token kept
+    signOut();
+    throw new Error("This token cannot use the web UI (" + e.message + "); you are signed out. Sign in with a user "
+      + "or operator token.");
   }
   showWho();
 }

@@ -246,6 +246,12 @@ class WebUiIT {
         assertThat(browser.executeScript("return sessionStorage.getItem('shadow.token')")).isNull();
         assertThat(browser.findElement(By.id("who")).getText()).isEmpty();
         assertThat(browser.findElement(By.id("view")).getText()).isEqualTo("Enter your API token to sign in.");
+
+        signIn(RunningApi.AGENT); // a real token, of a role the UI cannot work with
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "cannot use the web UI"));
+        assertThat(browser.findElement(By.id("status")).getText()).startsWith("This token cannot use the web UI (role "
+                + "agent may not call GET /v1/me");
+        assertThat(browser.executeScript("return sessionStorage.getItem('shadow.token')")).isNull();
     }
 
     @Test
