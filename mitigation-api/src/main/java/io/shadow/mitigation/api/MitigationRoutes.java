@@ -235,9 +235,17 @@ public final class MitigationRoutes {
             throw new ApiError(403, "a user sees only their own incidents (" + c.principal() + "), not those of "
                     + principal + "; leave out 'principal' or ask an operator");
         }
-        ctx.json(c.listScope(ctx.queryParam("tenant"))
-                .map(scope -> store.incidents(scope.tenant(), c.seesEverything() ? principal : c.principal(), limit))
-                .orElse(List.of()));
+        String status = ctx.queryParam("status");
+        if (status != null && !status.equals(Incident.OPEN) && !status.equals(Incident.RESOLVED)) {
+            throw new ApiError(400, "query parameter 'status' must be " + Incident.OPEN + " or " + Incident.RESOLVED
+                    + " (got '" + status + "'); leave it out for both");
+        }
+        String of = c.seesEverything() ? principal : c.principal();
+        var scope = c.listScope(ctx.queryParam("tenant"));
+        // how many match in all, so that a client showing the first `limit` can say how many it leaves out
+        ctx.header("X-Total-Count", Long.toString(scope.map(s -> store.countIncidents(s.tenant(), of, status))
+                .orElse(0L)));
+        ctx.json(scope.map(s -> store.incidents(s.tenant(), of, status, limit)).orElse(List.of()));
     }
 
     private void incident(Context ctx) {

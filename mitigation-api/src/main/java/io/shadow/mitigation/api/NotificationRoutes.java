@@ -77,7 +77,7 @@ public final class NotificationRoutes {
         res.setCharacterEncoding("UTF-8");
         res.setContentType("text/event-stream");
         res.addHeader("Connection", "close");
-        res.addHeader("Cache-Control", "no-cache");
+        res.setHeader("Cache-Control", "no-cache"); // replaces the shell's no-store: one value only
         res.addHeader("X-Accel-Buffering", "no");
         try {
             res.flushBuffer();

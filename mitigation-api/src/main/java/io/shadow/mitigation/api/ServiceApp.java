@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP shell both services share: JSON with java.time, bearer-token auth checked against each
- * route's roles, request size limits, and errors as {@code {"status", "error"}} bodies that say
+ * route's roles, request size limits, security headers on every answer ({@link SecurityHeaders}), and errors as {@code {"status", "error"}} bodies that say
  * what to fix. Modules add their routes through {@code routes}.
  */
 public final class ServiceApp {
@@ -136,6 +136,7 @@ public final class ServiceApp {
             Consumer<JavalinConfig> routes) {
         long maxRequestBytes = options.maxRequestBytes();
         BodyBudget bodies = new BodyBudget(options.bodiesBudget());
+        RefusedTokens refused = new RefusedTokens(java.time.Clock.systemUTC());
         return Javalin.create(cfg -> {
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
@@ -167,9 +168,12 @@ public final class ServiceApp {
             // a path that exists with other methods answers 405 with Allow, not 404
             cfg.http.prefer405over404 = true;
             cfg.startup.showJavalinBanner = false;
-            cfg.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+            cfg.routes.before(ctx -> {
+                ctx.attribute(STARTED, System.nanoTime());
+                SecurityHeaders.set(ctx);
+            });
             cfg.routes.beforeMatched(ctx -> {
-                authorize(ctx, tokens);
+                authorize(ctx, tokens, refused);
                 String charset = hasBody(ctx) ? io.shadow.features.json.Utf8Text.foreignCharset(
                         ctx.header("Content-Type")) : null;
                 if (charset != null) {
@@ -238,7 +242,7 @@ public final class ServiceApp {
         ctx.status(status).json(body);
     }
 
-    private static void authorize(Context ctx, Tokens tokens) {
+    private static void authorize(Context ctx, Tokens tokens, RefusedTokens refused) {
         Set<RouteRole> roles = ctx.routeRoles();
         if (roles.isEmpty()) {
             return;
@@ -255,6 +259,7 @@ public final class ServiceApp {
         }
         Caller caller = tokens.caller(token).orElse(null);
         if (caller == null) {
+            refused.refused(ctx.req().getRemoteAddr());
             ctx.header("WWW-Authenticate", BEARER_REALM + ", error=\"invalid_token\", error_description=\"unknown "
                     + "token\"");
             throw new ApiError(401, "unknown token");

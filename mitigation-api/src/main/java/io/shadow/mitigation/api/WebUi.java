@@ -17,6 +17,7 @@ final class WebUi {
             sf.hostedPath = "/ui";
             sf.directory = "/io/shadow/mitigation/ui";
             sf.location = Location.CLASSPATH;
+            sf.headers = SecurityHeaders.uiFiles();
         });
         cfg.routes.get("/", ctx -> ctx.redirect("/ui/index.html"));
     }

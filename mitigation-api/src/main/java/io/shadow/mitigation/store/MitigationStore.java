@@ -88,7 +88,22 @@ public final class MitigationStore {
      * tenants may share a name).
      */
     public List<Incident> incidents(String tenant, String principal, int limit) {
-        return scoped("", List.of(), tenant, principal, limit);
+        return incidents(tenant, principal, null, limit);
+    }
+
+    /** As {@link #incidents(String, String, int)}, only those of {@code status} ({@link Incident#OPEN}, {@link Incident#RESOLVED}) unless null. */
+    public List<Incident> incidents(String tenant, String principal, String status, int limit) {
+        Where w = where(status == null ? "" : "status = ?", status == null ? List.of() : List.of(status), tenant,
+                principal);
+        return jdbc.query("SELECT * FROM incidents" + w.sql() + " ORDER BY opened_at DESC, incident_id FETCH FIRST "
+                + limit + " ROWS ONLY", MitigationStore::incident, w.params());
+    }
+
+    /** How many incidents {@link #incidents(String, String, String, int)} would list without a limit. */
+    public long countIncidents(String tenant, String principal, String status) {
+        Where w = where(status == null ? "" : "status = ?", status == null ? List.of() : List.of(status), tenant,
+                principal);
+        return jdbc.query("SELECT COUNT(*) FROM incidents" + w.sql(), rs -> rs.getLong(1), w.params()).get(0);
     }
 
     /**
@@ -101,6 +116,16 @@ public final class MitigationStore {
     }
 
     private List<Incident> scoped(String condition, List<Object> values, String tenant, String principal, int limit) {
+        Where w = where(condition, values, tenant, principal);
+        return jdbc.query("SELECT * FROM incidents" + w.sql() + " ORDER BY opened_at DESC, incident_id FETCH FIRST "
+                + limit + " ROWS ONLY", MitigationStore::incident, w.params());
+    }
+
+    /** A WHERE clause (empty when nothing narrows) and its parameters. */
+    private record Where(String sql, Object[] params) {
+    }
+
+    private static Where where(String condition, List<Object> values, String tenant, String principal) {
         List<String> where = new ArrayList<>();
         List<Object> params = new ArrayList<>(values);
         if (!condition.isEmpty()) {
@@ -117,9 +142,7 @@ public final class MitigationStore {
             params.add(principal);
             params.add(principal);
         }
-        return jdbc.query("SELECT * FROM incidents" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-                + " ORDER BY opened_at DESC, incident_id FETCH FIRST " + limit + " ROWS ONLY",
-                MitigationStore::incident, params.toArray());
+        return new Where(where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where), params.toArray());
     }
 
     public void setIncidentStatus(String incidentId, String status) {
@@ -394,11 +417,14 @@ public final class MitigationStore {
     private static final String NOTIFICATIONS = "SELECT n.*, i.tenant AS incident_tenant FROM notifications n "
             + "LEFT JOIN incidents i ON i.incident_id = n.incident_id";
 
-    /** Notifications, oldest first, each with its incident's tenant; {@code incidentId} null for all. */
+    /**
+     * Notifications, oldest first (those of one clock tick in the order they were stored: a decision
+     * notice after the explanation it follows), each with its incident's tenant; {@code incidentId} null for all.
+     */
     public List<NotificationRecord> notifications(String incidentId) {
         String where = incidentId == null ? "" : " WHERE n.incident_id = ?";
         Object[] params = incidentId == null ? new Object[0] : new Object[] {incidentId};
-        return jdbc.query(NOTIFICATIONS + where + " ORDER BY n.created_at, n.notification_id",
+        return jdbc.query(NOTIFICATIONS + where + " ORDER BY n.created_at, n.seq",
                 MitigationStore::notification, params);
     }
 

@@ -6,12 +6,24 @@ const statusLine = document.getElementById("status");
 const tokenKey = "shadow.token";
 
 function token() { return sessionStorage.getItem(tokenKey); }
+// Who the stored token speaks for (GET /v1/me), read once per sign-in.
+let me = null;
 function say(text) { statusLine.textContent = text || ""; }
 function esc(s) {
   return String(s == null ? "" : s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"}[c]));
 }
 
+// Bumped by every route(): a page read for an earlier route is not drawn over the one asked for since.
+let navigation = 0;
+class Stale extends Error {}
+
 async function api(method, path, body, contentType) {
+  return (await call(method, path, body, contentType)).data;
+}
+
+// A call and its answer: {data, headers}.
+async function call(method, path, body, contentType) {
+  const asked = navigation;
   const headers = {"Authorization": "Bearer " + token()};
   if (body !== undefined) {
     headers["Content-Type"] = contentType || "application/json";
@@ -20,23 +32,90 @@ async function api(method, path, body, contentType) {
   const r = await fetch(path, {method, headers, body: body === undefined ? undefined
     : (typeof body === "string" ? body : JSON.stringify(body))});
   const text = await r.text();
+  if (method === "GET" && asked !== navigation) { throw new Stale("left this page"); }
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = text; }
-  if (!r.ok) { throw new Error((data && data.error) || ("HTTP " + r.status)); }
-  return data;
+  if (r.status === 401) {
+    // a refused token is not kept: every further call would be refused too
+    signOut();
+    throw new Error("Your token was refused (" + ((data && data.error) || "HTTP 401") + "); you are signed out. "
+      + "Sign in with a valid token.");
+  }
+  if (!r.ok) {
+    const refused = new Error((data && data.error) || ("HTTP " + r.status));
+    refused.status = r.status;
+    throw refused;
+  }
+  return {data, headers: r.headers};
+}
+
+function signOut() {
+  sessionStorage.removeItem(tokenKey);
+  me = null;
+  showWho();
+}
+
+// The header says who is signed in; links to pages the role may not read are hidden.
+function showWho() {
+  const who = document.getElementById("who");
+  who.textContent = me ? "Signed in as " + me.name + " (" + (me.role === "user"
+    ? "user " + me.principal + " of tenant " + me.tenant
+    : me.role + ", " + (me.tenant ? "tenant " + me.tenant : "every tenant")) + ")" : "";
+  document.getElementById("nav-profiles").hidden = !me || me.role === "user";
+}
+
+// Reads who the token speaks for; a token the UI cannot work with (another role's) is not kept either.
+async function whoAmI() {
+  if (me) { return; }
+  try {
+    me = await api("GET", "/v1/me");
+  } catch (e) {
+    if (e.status !== 403) { throw e; } // refused (already signed out), or a failure worth a retry: token kept
+    signOut();
+    throw new Error("This token cannot use the web UI (" + e.message + "); you are signed out. Sign in with a user "
+      + "or operator token.");
+  }
+  showWho();
 }
 
 function band(b) { const n = String(b || "").toLowerCase(); return `<span class="band band-${esc(n)}">${esc(n)}</span>`; }
 
-async function showIncidents() {
-  const incidents = await api("GET", "/v1/incidents?limit=200");
-  view.innerHTML = `<h2>Incidents</h2>
-    <table id="incidents"><thead><tr><th>Opened</th><th>Who</th><th>Resource</th><th>Band</th><th>Risk</th>
-    <th>Status</th><th>Pattern</th></tr></thead><tbody>${incidents.map(i => `
-      <tr class="incident" data-id="${esc(i.incidentId)}"><td>${esc(i.openedAt)}</td><td>${esc(i.principal || i.entityId)} <span class="muted">${esc(i.tenant)}</span></td>
+// The most open incidents and resolved ones the list shows; X-Total-Count says how many more there are.
+const OPEN_SHOWN = 1000;
+const RESOLVED_SHOWN = 100;
+const bandRank = {high: 3, medium: 2, low: 1};
+
+function incidentTable(id, incidents) {
+  return `<table id="${id}"><thead><tr><th>Opened</th><th>Last activity</th><th>Who</th><th>Resource</th><th>Band</th>
+    <th>Risk</th><th>Status</th><th>Pattern</th></tr></thead><tbody>${incidents.map(i => `
+      <tr class="incident" data-id="${esc(i.incidentId)}"><td>${esc(i.openedAt)}</td><td>${esc(i.lastSeen)}</td>
+      <td>${esc(i.principal || i.entityId)} <span class="muted">${esc(i.tenant)}</span></td>
       <td>${esc(i.resourceId)}</td><td>${band(i.band)}</td><td>${Math.round(i.risk)}</td><td class="incident-status">${esc(i.status)}</td>
-      <td>${esc(i.pattern)}</td></tr>`).join("")}</tbody></table>
-    ${incidents.length ? "" : "<p class='muted'>No incidents.</p>"}`;
+      <td>${esc(i.pattern)}</td></tr>`).join("")}</tbody></table>`;
+}
+
+function notShown(id, total, shown, what) {
+  const more = (Number(total) || shown) - shown;
+  return more > 0 ? `<p class="muted" id="${id}">${more} ${what} not shown.</p>` : "";
+}
+
+// Open incidents first, the most serious on top (band, then risk, then the newest), then the latest resolved
+// ones: an open emergency never hides behind many small closed cases.
+async function showIncidents() {
+  const [open, resolved] = await Promise.all([
+    call("GET", "/v1/incidents?status=open&limit=" + OPEN_SHOWN),
+    call("GET", "/v1/incidents?status=resolved&limit=" + RESOLVED_SHOWN)]);
+  const serious = open.data.slice().sort((a, b) =>
+    (bandRank[String(b.band).toLowerCase()] || 0) - (bandRank[String(a.band).toLowerCase()] || 0)
+    || b.risk - a.risk || String(b.openedAt).localeCompare(String(a.openedAt)));
+  view.innerHTML = `<h2>Open incidents <span class="muted">(${esc(open.headers.get("X-Total-Count") || serious.length)},
+      the most serious first)</span></h2>
+    ${serious.length ? incidentTable("open-incidents", serious) : "<p class='muted'>No open incidents.</p>"}
+    ${notShown("open-not-shown", open.headers.get("X-Total-Count"), serious.length, "older open incidents are")}
+    <h2>Resolved incidents <span class="muted">(newest first)</span></h2>
+    ${resolved.data.length ? incidentTable("resolved-incidents", resolved.data) : "<p class='muted'>No resolved incidents.</p>"}
+    ${notShown("resolved-not-shown", resolved.headers.get("X-Total-Count"), resolved.data.length,
+      "older resolved incidents are")}`;
   view.querySelectorAll("tr.incident").forEach(tr => tr.addEventListener("click", () => {
     location.hash = "#incident/" + tr.dataset.id;
   }));
@@ -52,7 +131,12 @@ function decided(what, answer) {
   if (what === "release") {
     return "Released: the actions are out of force; the decision stands." + keptNote;
   }
-  return what === "approve" ? "Approved." : "Modified." + keptNote;
+  if (what === "modify") {
+    const inForce = ((answer && answer.actions) || []).filter(a => a.status === "applied")
+      .map(a => a.type + (a.expiresAt ? " until " + a.expiresAt : " (no end)")).join(", ");
+    return "Modified. In force now: " + (inForce || "nothing") + "." + keptNote;
+  }
+  return "Approved.";
 }
 
 // The decisions taken on a mitigation, with the reasons the caller may read (the API leaves out
@@ -63,8 +147,80 @@ function decisionList(decisions) {
     by ${esc(d.decidedBy)}${d.comment ? ` — <q class="decision-comment">${esc(d.comment)}</q>` : ""}</li>`).join("")}</ul>`;
 }
 
-function mitigationCard(m, decisions) {
+// When an action is or was in force: an action out of force says when it left (undone, expired, kept),
+// one in force until when it stays.
+function actionTime(a) {
+  if (a.undoneAt && a.status !== "applied") {
+    return `<span class="muted action-time">(${esc(a.status)} at ${esc(a.undoneAt)})</span>`;
+  }
+  return a.expiresAt ? `<span class="muted action-time">(until ${esc(a.expiresAt)})</span>` : "";
+}
+
+function num(n) { return typeof n === "number" ? n.toFixed(1).replace(/\.0$/, "") : esc(n); }
+
+// An explanation as the API gives it, {anomaly, risk}: what was measured, observed and expected since
+// when, and how each factor moved the risk. Anything else (an imported review) is shown as it is.
+function explanationHtml(x) {
+  if (!x || !x.anomaly) {
+    return `<pre class="explanation-raw">${esc(JSON.stringify(x, null, 2))}</pre>`;
+  }
+  const a = x.anomaly;
+  const r = x.risk || {};
+  return `<p>${esc(a.pattern)} at ${esc(a.time)}, ${num(a.score)} spreads from normal${a.srcIp ? ", from " + esc(a.srcIp) : ""}
+      ${a.userAgent ? "<span class='muted'>(" + esc(a.userAgent) + ")</span>" : ""}</p>
+    <table class="evidence"><thead><tr><th>Evidence</th><th>Observed</th><th>Expected</th><th>Spreads out</th>
+      <th>Since</th></tr></thead><tbody>${(a.evidence || []).map(e => `<tr><td>${esc(e.name)}
+      <span class="muted">${esc(e.kind)}</span></td><td>${esc(e.observed)}</td><td>${esc(e.expected)}</td>
+      <td>${num(e.deviations)}</td><td>${esc(e.since)}</td></tr>`).join("")}</tbody></table>
+    <p class="risk">Risk ${Math.round(r.score)} of 100: base ${num(r.base)}${(r.contributions || []).map(c =>
+      `, ${esc(c.factor)} ${c.points >= 0 ? "+" : ""}${num(c.points)} <span class="muted">(${num(c.value)})</span>`).join("")}
+      ${r.model ? `<span class="muted">— model ${esc(r.model)}</span>` : ""}</p>`;
+}
+
+// The notifications of an incident (explanations sent, decision notices, failed actions), newest first.
+function notificationList(notes) {
+  if (!notes.length) { return "<p class='muted'>None.</p>"; }
+  return `<ul id="notifications">${notes.slice().reverse().map(n => `<li class="notification">
+    <span class="muted">${esc(n.createdAt)}, to ${esc(n.recipient)}:</span> <strong>${esc(n.subject)}</strong>
+    <pre class="notification-body">${esc(n.body)}</pre></li>`).join("")}</ul>`;
+}
+
+// An instant as the API writes it (ISO-8601, UTC, up to nanoseconds) as [epoch seconds, nanoseconds], exactly.
+function instant(s) {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(s || "");
+  return m ? [Date.parse(m[1] + "Z") / 1000, Number((m[2] || "").padEnd(9, "0"))] : null;
+}
+
+// An action's lifetime (appliedAt to expiresAt) as the ISO-8601 duration modify takes as "expires": the
+// API keeps an action asked for with its own lifetime as it is, so the prefill must match it to the nanosecond.
+function lifetime(a) {
+  const from = instant(a.appliedAt);
+  const to = instant(a.expiresAt);
+  if (!from || !to) { return null; }
+  let secs = to[0] - from[0];
+  let nanos = to[1] - from[1];
+  if (nanos < 0) { secs -= 1; nanos += 1e9; }
+  if (secs < 0 || (secs === 0 && nanos === 0)) { return null; }
+  const h = Math.floor(secs / 3600);
+  const m = Math.floor(secs % 3600 / 60);
+  const s = secs % 60;
+  const frac = nanos ? "." + String(nanos).padStart(9, "0").replace(/0+$/, "") : "";
+  return "PT" + (h ? h + "H" : "") + (m ? m + "M" : "") + (s || frac ? s + frac + "S" : "");
+}
+
+// The modify form's starting point: the actions in force now, each with its own lifetime (left out, a
+// changed action would never expire).
+function modifyPrefill(m) {
+  return JSON.stringify(m.actions.filter(a => a.status === "applied").map(a => {
+    const expires = lifetime(a);
+    return expires ? {type: a.type, params: a.params, expires} : {type: a.type, params: a.params};
+  }), null, 1);
+}
+
+function mitigationCard(m, decisions, incident) {
   const mit = m.mitigation;
+  // the incident's explanation is its latest anomaly: said once when the mitigation was about that one
+  const sameAnomaly = JSON.stringify(mit.explanation) === JSON.stringify(incident.explanation);
   const open = mit.status === "applied" || mit.status === "dry_run";
   // the decisions this caller may take, as the API says (the rules live there only)
   const may = what => (m.allowed || []).includes(what);
@@ -73,8 +229,11 @@ function mitigationCard(m, decisions) {
   return `<div class="card mitigation" data-id="${esc(mit.mitigationId)}">
     <h3>${esc(mit.profile)} ${band(mit.band)} <span class="muted">${esc(mit.path)} path, applied ${esc(mit.appliedAt)}</span></h3>
     <p>Status: <strong class="mitigation-status">${esc(mit.status)}</strong>${mit.decidedBy ? " by " + esc(mit.decidedBy) : ""}</p>
-    <ul>${m.actions.map(a => `<li><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
-      ${a.expiresAt ? "<span class='muted'>(until " + esc(a.expiresAt) + ")</span>" : ""}
+    ${sameAnomaly ? "<p class='muted mitigation-explanation'>Why: the anomaly above (risk "
+      + Math.round(mit.risk) + ").</p>" : `<div class="mitigation-explanation"><p><strong>Why</strong> (risk
+      ${Math.round(mit.risk)}, anomaly of ${esc(mit.eventTime)}):</p>${explanationHtml(mit.explanation)}</div>`}
+    <ul class="action-list">${m.actions.map(a => `<li class="action"><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
+      ${actionTime(a)}
       ${a.status === "kept" ? "<span class='muted'>(not reversed: this action cannot be undone; see the audit log)</span>" : ""}</li>`).join("")}</ul>
     ${decisionList(decisions)}
     ${m.allowed && m.allowed.length ? `<p><input class="comment" maxlength="2000" size="60"
@@ -87,9 +246,11 @@ function mitigationCard(m, decisions) {
     ${may("reject") ? `<div class="actions">
       <button class="approve">Approve</button><button class="reject">Reject (undo the actions)</button>
       <button class="modify">Modify…</button></div>
-      <div class="modify-form" hidden><p>Replace the actions (JSON; add "expires": "PT1H" to give one an end):</p>
-      <textarea rows="4">${esc(JSON.stringify(m.actions.filter(a => a.status === "applied").map(a =>
-        ({type: a.type, params: a.params})), null, 1))}</textarea>
+      <div class="modify-form" hidden><p>Replace the actions (JSON). <code>expires</code> is an ISO-8601 duration:
+      an action left as it is keeps its own end; a changed one lasts that long from now.</p>
+      <p class="modify-warning"><strong>An action without "expires" stays in force until an operator releases
+      it.</strong></p>
+      <textarea rows="4">${esc(modifyPrefill(m))}</textarea>
       <button class="modify-send">Apply</button><button class="modify-cancel">Cancel</button></div>` : ""}
     ${may("release") ? `<div class="actions"><button class="release">Release (take the actions out of
       force; the decision stands)</button></div>` : ""}
@@ -99,17 +260,17 @@ function mitigationCard(m, decisions) {
 async function showIncident(id) {
   const d = await api("GET", "/v1/incidents/" + encodeURIComponent(id));
   const i = d.incident;
-  const note = d.notifications.length ? d.notifications[d.notifications.length - 1] : null;
   view.innerHTML = `<h2>Incident ${esc(i.incidentId)} ${band(i.band)}</h2>
     <p>${esc(i.principal || i.entityId)} <span class="muted">(tenant ${esc(i.tenant)})</span> on ${esc(i.resourceType)} <strong>${esc(i.resourceId)}</strong>
       ${i.host ? "from host " + esc(i.host) + " " : ""}— risk ${Math.round(i.risk)} (the highest of its
-      ${esc(i.anomalies)} anomal${i.anomalies === 1 ? "y" : "ies"}; the explanation below is of the one the latest
-      notification is about),
-      status <strong>${esc(i.status)}</strong></p>
-    <div class="card"><h3>${note ? esc(note.subject) : "Explanation"}</h3>
-      <pre class="explanation" id="explanation">${esc(note ? note.body : JSON.stringify(i.explanation, null, 2))}</pre></div>
+      ${esc(i.anomalies)} anomal${i.anomalies === 1 ? "y" : "ies"}), status <strong>${esc(i.status)}</strong></p>
+    <p id="activity">Activity from ${esc(i.firstSeen)} to ${esc(i.lastSeen)} <span class="muted">(event time; Shadow
+      opened the incident at ${esc(i.openedAt)})</span></p>
+    <div class="card"><h3>Why Shadow acted${i.anomalies > 1 ? " (the latest anomaly)" : ""}</h3>
+      <div class="explanation" id="explanation">${explanationHtml(i.explanation)}</div></div>
     <h3>What was done</h3>${d.mitigations.map(m => mitigationCard(m, (d.decisions || [])
-      .filter(x => x.mitigationId === m.mitigation.mitigationId))).join("")}
+      .filter(x => x.mitigationId === m.mitigation.mitigationId), i)).join("")}
+    <h3>Notifications <span class="muted">(newest first)</span></h3>${notificationList(d.notifications || [])}
     <p><a href="#history/${encodeURIComponent(i.principal || "")}/${encodeURIComponent(i.tenant || "")}">History of
       ${esc(i.principal)} in ${esc(i.tenant)}</a></p>`;
   view.querySelectorAll(".mitigation").forEach(card => {
@@ -121,7 +282,14 @@ async function showIncident(id) {
           Object.assign({}, body || {}, comment ? {comment} : {}));
         say(decided(what, done));
         await showIncident(id);
-      } catch (e) { say(e.message); }
+      } catch (e) {
+        if (e instanceof Stale) { return; }
+        // refused (409: someone decided first) or failed: show the incident as it is now, then why
+        if (token()) {
+          try { await showIncident(id); } catch (again) { if (again instanceof Stale) { return; } }
+        }
+        say(e.message);
+      }
     };
     const q = sel => card.querySelector(sel);
     if (q(".approve")) {
@@ -129,7 +297,20 @@ async function showIncident(id) {
     }
     if (q(".reject")) {
       q(".reject").addEventListener("click", () => decide("reject"));
-      q(".modify").addEventListener("click", () => { q(".modify-form").hidden = false; });
+      // read again first: what was in force when the page was drawn may have expired or changed since
+      q(".modify").addEventListener("click", async () => {
+        try {
+          const fresh = (await api("GET", "/v1/incidents/" + encodeURIComponent(id))).mitigations
+            .find(x => x.mitigation.mitigationId === mid);
+          if (!fresh || !(fresh.allowed || []).includes("modify")) {
+            await showIncident(id);
+            say("This mitigation changed meanwhile and can no longer be modified; its state is shown below.");
+            return;
+          }
+          q("textarea").value = modifyPrefill(fresh);
+          q(".modify-form").hidden = false;
+        } catch (e) { if (!(e instanceof Stale)) { say(e.message); } }
+      });
       q(".modify-cancel").addEventListener("click", () => { q(".modify-form").hidden = true; });
       q(".modify-send").addEventListener("click", () => {
         let actions;
@@ -177,29 +358,34 @@ async function showProfiles() {
 }
 
 async function route() {
+  navigation++;
   if (!token()) {
+    showWho();
     view.innerHTML = "<p class='muted'>Enter your API token to sign in.</p>";
     return;
   }
   const [what, arg, arg2] = location.hash.replace(/^#/, "").split("/");
   say("");
   try {
+    await whoAmI();
     if (what === "incident" && arg) { await showIncident(decodeURIComponent(arg)); }
     else if (what === "history") { await showHistory(arg ? decodeURIComponent(arg) : "", arg2 ? decodeURIComponent(arg2) : ""); }
     else if (what === "profiles") { await showProfiles(); }
     else { await showIncidents(); }
   } catch (e) {
+    if (e instanceof Stale) { return; }
     say(e.message);
-    view.innerHTML = "";
+    view.innerHTML = token() ? "" : "<p class='muted'>Enter your API token to sign in.</p>";
   }
 }
 
 document.getElementById("login").addEventListener("submit", e => {
   e.preventDefault();
+  me = null;
   sessionStorage.setItem(tokenKey, document.getElementById("token").value.trim());
   document.getElementById("token").value = "";
   route();
 });
-document.getElementById("sign-out").addEventListener("click", () => { sessionStorage.removeItem(tokenKey); route(); });
+document.getElementById("sign-out").addEventListener("click", () => { signOut(); say(""); route(); });
 window.addEventListener("hashchange", route);
 route();

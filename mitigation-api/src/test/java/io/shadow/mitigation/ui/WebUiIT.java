@@ -8,13 +8,17 @@ import io.shadow.mitigation.TestEnv;
 import io.shadow.mitigation.api.RunningApi;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.Band;
+import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.FeedbackRecord;
+import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +42,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class WebUiIT {
     @TempDir
     Path dir;
+    private final ManualClock clock = new ManualClock(Assessments.T0);
     private RunningApi api;
     private ChromeDriver browser;
     private WebDriverWait wait;
@@ -46,7 +51,7 @@ class WebUiIT {
     void start() {
         String chromium = TestEnv.require("SHADOW_TEST_CHROMIUM");
         String chromedriver = TestEnv.require("SHADOW_TEST_CHROMEDRIVER");
-        api = RunningApi.start(dir.resolve("store"), ProfileLoader.defaults(), new ManualClock(Assessments.T0));
+        api = RunningApi.start(dir.resolve("store"), ProfileLoader.defaults(), clock);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium);
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -86,8 +91,13 @@ class WebUiIT {
         browser.findElement(By.cssSelector("tr.incident[data-id='" + ofU1.incidentId() + "']")).click();
         WebElement explanation = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("explanation")));
 
-        assertThat(explanation.getText()).contains("Shadow detected unusual activity of acme/principal:u-1",
-                "deletes_per_hour = 412", "What was done (profile contain-data-access)", "restrict",
+        assertThat(explanation.getText()).as("the anomaly's evidence and risk factors").contains("deletes@data_storage",
+                "deletes_per_hour", "412", "3 ± 1.5", "8.4", "2025-02-01T00:00:00Z", "Risk 60 of 100", "severity +30",
+                "resource_risk +18");
+        assertThat(browser.findElement(By.id("activity")).getText()).contains("Activity from " + Assessments.T0 + " to "
+                + Assessments.T0);
+        assertThat(browser.findElement(By.id("notifications")).getText()).contains(
+                "Shadow detected unusual activity of acme/principal:u-1", "What was done (profile contain-data-access)",
                 "How to undo: reject mitigation " + ofU1.mitigationId(), "every action except rotate_keys, which "
                         + "cannot be undone (key rotation is not reversed");
         Path shot = Path.of("target", "ui-incident.png");
@@ -104,6 +114,16 @@ class WebUiIT {
         assertThat(browser.findElement(By.cssSelector(".mitigation .decisions")).getText()).as("the reason stays with it")
                 .contains("reject by olga@acme.example", "planned clean-up, ticket OPS-42");
         assertThat(browser.findElements(By.cssSelector(".mitigation .comment"))).as("nothing left to decide").isEmpty();
+        assertThat(browser.findElement(By.id("explanation")).getText()).as("the explanation stays after a decision")
+                .contains("deletes_per_hour", "412", "3 ± 1.5", "2025-02-01T00:00:00Z", "Risk 60 of 100");
+        List<WebElement> notes = browser.findElements(By.cssSelector("#notifications .notification"));
+        assertThat(notes).as("the decision notice listed apart, newest first").hasSize(2);
+        assertThat(notes.get(0).getText()).contains("Mitigation rejected by olga@acme.example", "Undone: restrict");
+        assertThat(notes.get(1).getText()).contains("How to undo: reject mitigation " + ofU1.mitigationId());
+        String restrict = browser.findElements(By.cssSelector(".mitigation .action")).stream().map(WebElement::getText)
+                .filter(t -> t.startsWith("restrict")).findFirst().orElseThrow();
+        assertThat(restrict).as("when it was undone, not until when it would have lasted")
+                .contains("(undone at " + Assessments.T0).doesNotContain("until");
         assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("undone for real").isEqualTo(200);
         assertThat(api.store().mitigation(ofU1.mitigationId()).orElseThrow().status()).isEqualTo(Mitigation.REJECTED);
         assertThat(api.store().feedback()).extracting(FeedbackRecord::decision, FeedbackRecord::comment)
@@ -118,6 +138,156 @@ class WebUiIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h2"), "Profiles v1"));
         assertThat(browser.findElement(By.id("view")).getText()).contains("emergency-data-shutdown",
                 "v1 by shadow-defaults, uploaded by configuration");
+    }
+
+    @Test
+    void eachMitigationOfAnEscalatedIncidentShowsItsOwnExplanation() {
+        Outcome low = api.handle(Assessments.risk(40).build());
+        Outcome medium = api.handle(Assessments.risk(60).later(Duration.ofMinutes(10)).build());
+        assertThat(medium.incidentId()).as("escalated in the same incident").isEqualTo(low.incidentId());
+
+        signIn(RunningApi.OPERATOR);
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#incident/" + low.incidentId());
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".mitigation"), 2));
+
+        assertThat(browser.findElement(By.id("activity")).getText()).contains("Activity from " + Assessments.T0
+                + " to " + Assessments.T0.plus(Duration.ofMinutes(10)));
+        assertThat(browser.findElement(By.id("explanation")).getText()).as("the latest anomaly")
+                .contains("Risk 60 of 100", "deletes_per_hour");
+        WebElement first = browser.findElement(By.cssSelector(".mitigation[data-id='" + low.mitigationId() + "']"));
+        assertThat(first.findElement(By.cssSelector(".mitigation-explanation")).getText())
+                .contains("risk 40", "Risk 40 of 100", "deletes_per_hour", "412", "3 ± 1.5", "severity +20");
+        WebElement second = browser.findElement(By.cssSelector(".mitigation[data-id='" + medium.mitigationId() + "']"));
+        assertThat(second.findElement(By.cssSelector(".mitigation-explanation")).getText())
+                .isEqualTo("Why: the anomaly above (risk 60).");
+    }
+
+    @Test
+    void softeningAThrottleInTheModifyFormKeepsItsExpiry() {
+        Outcome low = api.handle(Assessments.risk(40).build()); // throttle: rate_limit 20/min for PT1H, log
+
+        signIn(RunningApi.OPERATOR);
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#incident/" + low.incidentId());
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".mitigation .modify"))).click();
+        WebElement form = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".modify-form")));
+        WebElement actions = form.findElement(By.tagName("textarea"));
+        String prefill = actions.getAttribute("value");
+        assertThat(prefill).as("each action with its own lifetime").contains("\"expires\": \"PT1H\"");
+        assertThat(form.findElement(By.cssSelector(".modify-warning")).getText())
+                .isEqualTo("An action without \"expires\" stays in force until an operator releases it.");
+
+        actions.clear();
+        actions.sendKeys(prefill.replaceAll("\"per_minute\": \"?20\"?", "\"per_minute\": \"10\""));
+        form.findElement(By.cssSelector(".modify-send")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Modified."));
+
+        ActionRecord rate = api.store().actionsOf(low.mitigationId()).stream()
+                .filter(a -> a.type().equals("rate_limit") && a.status().equals(ActionRecord.APPLIED)).findFirst()
+                .orElseThrow();
+        assertThat(rate.params()).containsEntry("per_minute", "10");
+        assertThat(rate.expiresAt()).as("still a 1-hour throttle, not a permanent one")
+                .isEqualTo(Assessments.T0.plus(Duration.ofHours(1)));
+        assertThat(browser.findElement(By.id("status")).getText()).startsWith("Modified. In force now: ")
+                .contains("log (no end)", "rate_limit until " + Assessments.T0.plus(Duration.ofHours(1)));
+    }
+
+    @Test
+    void theModifyFormLeavesOutActionsThatExpiredSinceThePageWasDrawn() {
+        Outcome low = api.handle(Assessments.risk(40).build());
+
+        signIn(RunningApi.OPERATOR);
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#incident/" + low.incidentId());
+        WebElement modify = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".mitigation .modify")));
+        clock.advance(Duration.ofHours(2));
+        assertThat(api.service().engine().expire()).isEqualTo(1);
+        modify.click();
+        WebElement actions = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(
+                ".modify-form textarea")));
+
+        assertThat(actions.getAttribute("value")).as("the throttle has ended: a modify must not put it back")
+                .contains("\"log\"").doesNotContain("rate_limit");
+    }
+
+    @Test
+    void theUiWorksUnderItsContentSecurityPolicyWhichBlocksInjectedInlineScript() {
+        api.handle(Assessments.risk(40).build());
+        signIn(RunningApi.OPERATOR);
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr.incident"), 1));
+
+        // what a missed escape would let through: an inline handler in the page's markup
+        Object ran = browser.executeScript("const d = document.createElement('div');"
+                + "d.innerHTML = '<img src=\"no-such-image\" onerror=\"window.injected = true\">';"
+                + "document.getElementById('view').appendChild(d);"
+                + "return new Promise(done => setTimeout(() => done(window.injected === true), 1000));");
+        assertThat(ran).as("the policy refuses inline script").isEqualTo(false);
+    }
+
+    @Test
+    void theHeaderSaysWhoIsSignedInAndAUserIsNotOfferedOperatorPages() {
+        signIn(RunningApi.OPERATOR);
+        wait.until(ExpectedConditions.textToBe(By.id("who"), "Signed in as olga@acme.example (operator, every tenant)"));
+        assertThat(browser.findElement(By.id("nav-profiles")).isDisplayed()).isTrue();
+
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("who"), ""));
+        browser.findElement(By.id("token")).sendKeys(RunningApi.USER_U1);
+        browser.findElement(By.id("sign-in")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("who"), "Signed in as u-1@acme.example (user u-1 of tenant acme)"));
+        assertThat(browser.findElement(By.id("nav-profiles")).isDisplayed()).as("operators only").isFalse();
+    }
+
+    @Test
+    void aRefusedTokenIsNotKeptAndTheUserIsToldSo() {
+        signIn("not-a-token-of-this-service-0123456789");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "refused"));
+
+        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Your token was refused (unknown token); "
+                + "you are signed out. Sign in with a valid token.");
+        assertThat(browser.executeScript("return sessionStorage.getItem('shadow.token')")).isNull();
+        assertThat(browser.findElement(By.id("who")).getText()).isEmpty();
+        assertThat(browser.findElement(By.id("view")).getText()).isEqualTo("Enter your API token to sign in.");
+
+        signIn(RunningApi.AGENT); // a real token, of a role the UI cannot work with
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "cannot use the web UI"));
+        assertThat(browser.findElement(By.id("status")).getText()).startsWith("This token cannot use the web UI (role "
+                + "agent may not call GET /v1/me");
+        assertThat(browser.executeScript("return sessionStorage.getItem('shadow.token')")).isNull();
+    }
+
+    @Test
+    void aDecisionSomeoneElseTookFirstIsShownAfterTheConflict() {
+        Outcome low = api.handle(Assessments.risk(40).build());
+        signIn(RunningApi.OPERATOR);
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#incident/" + low.incidentId());
+        WebElement approve = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".mitigation .approve")));
+        assertThat(api.decide(low.mitigationId(), "reject", "{}").statusCode()).isEqualTo(200); // another reviewer
+
+        approve.click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector(".mitigation-status"), "rejected"));
+        assertThat(browser.findElement(By.id("status")).getText()).contains("already decided (rejected by "
+                + "olga@acme.example");
+        assertThat(browser.findElements(By.cssSelector(".mitigation .approve"))).as("nothing left to decide").isEmpty();
+    }
+
+    @Test
+    void openIncidentsComeFirstTheMostSeriousOnTopAndTheListSaysHowManyItLeavesOut() {
+        Outcome emergency = api.handle(Assessments.risk(90).principal("u-9").build()); // the oldest
+        Outcome low = api.handle(Assessments.risk(40).build());
+        for (int i = 0; i < 105; i++) { // newer, small and closed
+            Instant at = Assessments.T0.plusSeconds(60 + i);
+            api.store().insertIncident(new Incident("inc-closed-" + i, "acme", "principal", "p-" + i, "p-" + i, null,
+                    "data_storage", "s3://acme-logs/" + i, "deletes@data_storage", Band.LOW, 30, Incident.RESOLVED, at,
+                    at, at, 1, "{}"));
+        }
+
+        signIn(RunningApi.OPERATOR);
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#resolved-incidents tr.incident"), 100));
+        assertThat(browser.findElements(By.cssSelector("#open-incidents tr.incident")))
+                .extracting(tr -> tr.getAttribute("data-id")).as("the open emergency on top")
+                .containsExactly(emergency.incidentId(), low.incidentId());
+        assertThat(browser.findElement(By.id("resolved-not-shown")).getText())
+                .isEqualTo("5 older resolved incidents are not shown.");
+        assertThat(browser.findElements(By.id("open-not-shown"))).isEmpty();
     }
 
     @Test
