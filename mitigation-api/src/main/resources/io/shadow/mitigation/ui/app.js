@@ -236,6 +236,7 @@ function mitigationCard(m, decisions, incident) {
       ${actionTime(a)}
       ${a.status === "kept" ? "<span class='muted'>(not reversed: this action cannot be undone; see the audit log)</span>" : ""}</li>`).join("")}</ul>
     ${decisionList(decisions)}
+    ${(m.releases || []).map(r => `<p class="release-record muted">Released by ${esc(r.by)} at ${esc(r.at)}: ${esc(r.detail)}</p>`).join("")}
     ${m.allowed && m.allowed.length ? `<p><input class="comment" maxlength="2000" size="60"
       placeholder="${may("approve") || may("reject")
         ? "Why (optional; kept with the decision for the reviewers)"
@@ -245,7 +246,7 @@ function mitigationCard(m, decisions, incident) {
       reject or modify it. If this was you, ask an operator or your security team.</p></div>` : ""}
     ${may("reject") ? `<div class="actions">
       <button class="approve">Approve</button><button class="reject">Reject (undo the actions)</button>
-      <button class="modify">Modify…</button></div>
+      ${may("modify") ? `<button class="modify">Modify…</button>` : ""}</div>
       <div class="modify-form" hidden><p>Replace the actions (JSON). <code>expires</code> is an ISO-8601 duration:
       an action left as it is keeps its own end; a changed one lasts that long from now.</p>
       <p class="modify-warning"><strong>An action without "expires" stays in force until an operator releases
@@ -297,6 +298,8 @@ async function showIncident(id) {
     }
     if (q(".reject")) {
       q(".reject").addEventListener("click", () => decide("reject"));
+    }
+    if (q(".modify")) {
       // read again first: what was in force when the page was drawn may have expired or changed since
       q(".modify").addEventListener("click", async () => {
         try {

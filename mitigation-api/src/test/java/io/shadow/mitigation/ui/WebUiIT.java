@@ -314,6 +314,9 @@ class WebUiIT {
         assertThat(api.store().mitigation(lockout.mitigationId()).orElseThrow().status()).isEqualTo("approved");
         assertThat(browser.findElements(By.cssSelector(".mitigation .release"))).as("nothing left to release")
                 .isEmpty();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(
+                ".mitigation .release-record"))).getText()).as("who released it, and why")
+                .startsWith("Released by ").contains("the approved decision stands");
     }
 
     @Test
