@@ -131,6 +131,21 @@ class RevokeInProgressTest extends OnEveryBackend {
     }
 
     @Test
+    void aModifyDroppingASuspensionTheAgentIsCarryingOutResumesTheProcessOnceItAcknowledges() {
+        mitigated(ProfileLoader.defaults());
+        Map<String, String> fetched = agentFetches();
+
+        HttpResponse<String> r = api.decide(o.mitigationId(), "modify", "{\"actions\": [{\"type\": \"isolate_host\", "
+                + "\"expires\": \"PT4H\"}]}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(status(fetched.get("suspend_process"))).isEqualTo(AgentCommands.CANCELLING);
+        assertThat(ack(fetched.get("suspend_process"), "{\"ok\": true, \"pids\": [4242]}").statusCode())
+                .isEqualTo(200);
+        assertThat(notFetched()).contains("resume_process {pid=4242, start_ticks=98765}");
+    }
+
+    @Test
     void anExpiryWhileTheAgentIsolatesReleasesTheHostOnceItAcknowledges() {
         mitigated(ProfileLoader.defaults());
         String isolate = agentFetches().get("isolate_host");
