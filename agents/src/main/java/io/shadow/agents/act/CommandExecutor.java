@@ -23,11 +23,15 @@ import org.slf4j.LoggerFactory;
  * {@code {ok, detail, pids}} so Shadow knows what to reverse on undo. A command that cannot be
  * carried out is acknowledged as failed with the reason, never left pending (one that would signal
  * only Shadow's own processes, or a process whose pid was reused, is refused so, saying which); a command is run at
- * most once ({@link CommandJournal}), however often its acknowledgement has to be repeated.
+ * most once ({@link CommandJournal}), however often its acknowledgement has to be repeated. One handed out again as
+ * {@code cancelling} (withdrawn since an earlier poll) that this agent never ran is not run: it is acknowledged as
+ * not carried out.
  */
 public final class CommandExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(CommandExecutor.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The status of a command revoked after it was handed out (see the mitigation API's AgentCommands). */
+    private static final String CANCELLING = "cancelling";
     private final URI base;
     private final String token;
     private final String tenant;
@@ -89,6 +93,13 @@ public final class CommandExecutor {
             String action = c.path("action").asText();
             // a command seen before (its ack was lost, or the agent restarted) is acknowledged, not run again
             Result res = journal.outcome(id, action).orElse(null);
+            if (res == null && CANCELLING.equals(c.path("status").asText())) {
+                // Shadow withdrew it after an earlier poll handed it out, and this agent never ran it
+                // (it stopped before it could, or that answer was lost): it is not run now
+                LOG.info("command {} ({}) was withdrawn before this agent carried it out; not run", id, action);
+                res = new Result(id, action, false, "not carried out: Shadow withdrew it before this agent ran it",
+                        List.of());
+            }
             if (res == null) {
                 journal.started(id, action);
                 res = execute(id, action, params(c.path("params")));

@@ -8,6 +8,8 @@ import io.shadow.features.ResourceType;
 import io.shadow.mitigation.engine.Decisions;
 import io.shadow.mitigation.engine.Outcome;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -134,6 +136,31 @@ class ProcessActionsTest {
         assertThat(awaitState(pid, 'S')).as("SIGCONT").hasValue('S');
         assertThat(api.service.store().auditLog(null)).extracting(e -> e.action())
                 .contains("agent.command_issued", "agent.command_done", "agent.command_reverted");
+    }
+
+    @Test
+    void aSuspensionWithdrawnAfterAnEarlierPollHandedItOutIsNotRun() throws Exception {
+        Path exe = uniqueSleep();
+        victim = new ProcessBuilder(exe.toString(), "300").start();
+        long pid = victim.pid();
+        assertThat(awaitState(pid, 'S')).hasValue('S');
+        Outcome o = api.anomaly(HOST, 60, ResourceType.PROCESS, exe.toString(), ref(victim));
+        // a poll whose answer never reached the agent: Shadow handed the command out
+        HttpResponse<String> lost = HttpClient.newHttpClient().send(HttpRequest.newBuilder(api.base().resolve(
+                "/v1/agent/commands?tenant=" + ShadowApi.TENANT + "&host=" + HOST))
+                .header("Authorization", "Bearer " + ShadowApi.AGENT_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(lost.body()).contains("suspend_process");
+        new Decisions(api.service.engine()).reject(o.mitigationId(), "olga", "a build, not mining");
+
+        List<CommandExecutor.Result> done = agent.pollOnce();
+
+        assertThat(done).singleElement().satisfies(r -> {
+            assertThat(r.ok()).isFalse();
+            assertThat(r.detail()).isEqualTo("not carried out: Shadow withdrew it before this agent ran it");
+        });
+        assertThat(ProcessControl.state(pid)).as("never stopped").hasValue('S');
+        assertThat(api.service.store().auditLog(null)).extracting(e -> e.action()).contains("agent.command_cancelled");
+        assertThat(agent.pollOnce()).as("settled: nothing handed out again").isEmpty();
     }
 
     /** A kill(1) that refuses to signal {@code pid}, as it does for a process of another user. */

@@ -6,6 +6,7 @@ import io.shadow.mitigation.store.CommandStore;
 import io.shadow.mitigation.store.CommandStore.Command;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -23,9 +24,15 @@ import org.slf4j.LoggerFactory;
  * acknowledge with what they did. Kept in the store, so a restart neither loses nor repeats one.
  * A revoked command that an agent already executed is answered by its reverse ({@code release_host},
  * {@code resume_process} for the very processes it suspended); an executed kill has no reverse.
+ * A command the agent has fetched is {@link #IN_PROGRESS}: revoking it cannot stop the agent, so it
+ * is {@link #CANCELLING} until the agent's acknowledgement says whether there is something to reverse.
  */
 public final class AgentCommands {
     public static final String PENDING = "pending";
+    /** Fetched by the agent, not acknowledged yet: it may be carrying it out right now. */
+    public static final String IN_PROGRESS = "in_progress";
+    /** Revoked while {@link #IN_PROGRESS}: what the agent did is reversed when it acknowledges it. */
+    public static final String CANCELLING = "cancelling";
     public static final String DONE = "done";
     public static final String FAILED = "failed";
     public static final String CANCELLED = "cancelled";
@@ -58,10 +65,12 @@ public final class AgentCommands {
      * process (a suspension), executed or about to be: e.g. a medium-band isolation expiring or
      * rejected must not release a host that a later emergency isolated. Such a command is
      * {@link #WITHDRAWN}; the reversal is issued when the last holder goes (withdrawn, cancelled, or
-     * failed on the agent), see {@link #settle}.
+     * failed on the agent), see {@link #settle}. One the agent has fetched is {@link #CANCELLING}: its
+     * acknowledgement decides ({@link #acknowledge}).
      *
-     * @return false when the command was executed and has no reverse (a kill), so its effect stays;
-     *     true otherwise (also when another command still holds what this one did: its own claim is gone)
+     * @return false when the command was executed, or is being executed, and has no reverse (a kill),
+     *     so its effect stays; true otherwise (also when another command still holds what this one did:
+     *     its own claim is gone)
      */
     public synchronized boolean revoke(String id) {
         Optional<Command> found = store.get(id);
@@ -73,9 +82,13 @@ public final class AgentCommands {
             settle(c); // it may have been what held back another command's reversal
             return true;
         }
+        if (store.transition(id, IN_PROGRESS, CANCELLING, "shadow", null, null)) {
+            return REVERSE.containsKey(c.action()); // a kill under way cannot be called back
+        }
         if (!REVERSE.containsKey(c.action())) {
             // read again: the agent may have acknowledged it between the read above and the cancel
-            return !DONE.equals(store.get(id).map(Command::status).orElse(c.status()));
+            String now = store.get(id).map(Command::status).orElse(c.status());
+            return !DONE.equals(now) && !CANCELLING.equals(now);
         }
         if (store.transition(id, DONE, WITHDRAWN, "shadow", null, null)) {
             settle(c);
@@ -87,27 +100,30 @@ public final class AgentCommands {
      * Issues the reversals that withdrawn commands of {@code c}'s kind on its host owe, as far as no
      * command of that kind still holds (executed, or pending: the agent will carry it out). An
      * isolation is released when none holds the host; a suspension's processes are resumed as far as
-     * no other suspension holds them (one still pending, or without reported pids, holds them all).
+     * no other suspension holds them (one not acknowledged yet, or without reported pids, holds them all).
+     *
+     * @return the ids of the reversals issued
      */
-    private void settle(Command c) {
+    private List<String> settle(Command c) {
         String reverse = REVERSE.get(c.action());
         if (reverse == null) {
-            return;
+            return List.of();
         }
         List<Command> owed = store.withStatus(c.tenant(), c.host(), WITHDRAWN).stream()
                 .filter(w -> w.action().equals(c.action())).toList();
         if (owed.isEmpty()) {
-            return;
+            return List.of();
         }
         List<Command> holders = holders(c.tenant(), c.host(), c.action());
+        List<String> issued = new ArrayList<>();
         if ("isolate_host".equals(c.action())) {
             if (!holders.isEmpty()) {
                 LOG.info("host {} stays isolated: command {} still isolates it", c.host(), holders.get(0).id());
-                return;
+                return issued;
             }
             owed.forEach(w -> store.transition(w.id(), WITHDRAWN, REVERTED, "shadow", null, null));
-            issue(c.tenant(), c.host(), reverse, owed.get(owed.size() - 1).params());
-            return;
+            issued.add(issue(c.tenant(), c.host(), reverse, owed.get(owed.size() - 1).params()));
+            return issued;
         }
         Set<String> held = heldPids(holders);
         for (Command w : owed) {
@@ -116,7 +132,7 @@ public final class AgentCommands {
             if (pids == null || pids.isBlank()) {
                 if (holders.isEmpty()) { // which processes it stopped is not known: resume by its selector
                     store.transition(w.id(), WITHDRAWN, REVERTED, "shadow", null, null);
-                    issue(w.tenant(), w.host(), reverse, params);
+                    issued.add(issue(w.tenant(), w.host(), reverse, params));
                 }
                 continue;
             }
@@ -132,29 +148,26 @@ public final class AgentCommands {
             }
             if (!free.isEmpty()) {
                 params.put("pid", String.join(",", free));
-                issue(w.tenant(), w.host(), reverse, params);
+                issued.add(issue(w.tenant(), w.host(), reverse, params));
             }
         }
+        return issued;
     }
 
-    /** Commands of {@code action} on the host that are in force or about to be. */
+    /**
+     * Commands of {@code action} on the host that are in force or about to be: a cancelling one too,
+     * as the agent may have carried it out (its reversal follows its acknowledgement).
+     */
     private List<Command> holders(String tenant, String host, String action) {
-        List<Command> out = new ArrayList<>();
-        for (String status : List.of(DONE, PENDING)) {
-            for (Command o : store.withStatus(tenant, host, status)) {
-                if (o.action().equals(action)) {
-                    out.add(o);
-                }
-            }
-        }
-        return out;
+        return store.withStatuses(tenant, host, List.of(DONE, PENDING, IN_PROGRESS, CANCELLING)).stream()
+                .filter(o -> o.action().equals(action)).toList();
     }
 
-    /** The pids suspensions hold; null when one may hold any (pending, or without reported pids). */
+    /** The pids suspensions hold; null when one may hold any (not acknowledged yet, or without reported pids). */
     private static Set<String> heldPids(List<Command> holders) {
         Set<String> held = new HashSet<>();
         for (Command h : holders) {
-            String hp = PENDING.equals(h.status()) ? null : resultField(h, "pids");
+            String hp = DONE.equals(h.status()) ? resultField(h, "pids") : null;
             if (hp == null || hp.isBlank()) {
                 return null;
             }
@@ -163,22 +176,67 @@ public final class AgentCommands {
         return held;
     }
 
-    /** Pending commands for a host, oldest first. */
+    /** Pending commands for a host (not fetched by its agent yet), oldest first. */
     public List<Command> pending(String tenant, String host) {
         return store.withStatus(tenant, host, PENDING);
     }
 
     /**
-     * An agent reports a command executed ({@code ok}) or failed, with what it did (JSON object:
-     * {@code detail}, {@code pids}).
+     * The commands a host's agent is to carry out, oldest first: the pending ones, now
+     * {@link #IN_PROGRESS}, and again those fetched before but not acknowledged (the answer or the
+     * acknowledgement was lost, or the agent restarted: its journal keeps it from running one twice),
+     * {@link #CANCELLING} ones among them (an agent that has not run one yet acknowledges it as not
+     * carried out).
      */
-    public synchronized boolean acknowledge(String id, String agent, boolean ok, String resultJson) {
-        boolean moved = store.transition(id, PENDING, ok ? DONE : FAILED, agent, clock.instant(),
-                resultJson == null ? "{}" : resultJson);
-        if (moved && !ok) {
-            store.get(id).ifPresent(this::settle); // a failed holder holds nothing
+    public synchronized List<Command> fetch(String tenant, String host) {
+        for (Command c : pending(tenant, host)) {
+            // one revoked meanwhile stays cancelled and is not handed out
+            store.transition(c.id(), PENDING, IN_PROGRESS, "shadow", null, null);
         }
-        return moved;
+        return store.withStatuses(tenant, host, List.of(IN_PROGRESS, CANCELLING));
+    }
+
+    /**
+     * What an acknowledgement did: the command's status after it, whether it had been revoked while
+     * the agent carried it out ({@link #CANCELLING}), and the reversals it issued.
+     */
+    public record Acknowledged(String status, boolean revoked, List<String> reversals) {
+    }
+
+    /**
+     * An agent reports a command executed ({@code ok}) or failed, with what it did (JSON object:
+     * {@code detail}, {@code pids}). One revoked while the agent carried it out is taken all the
+     * same: carried out, it is {@link #WITHDRAWN} and reversed at once, as far as no other command
+     * holds what it did (a kill stays {@link #DONE}: it has no reverse); not carried out, it is
+     * {@link #CANCELLED}.
+     *
+     * @return empty when the command is unknown or was acknowledged already
+     */
+    public synchronized Optional<Acknowledged> acknowledge(String id, String agent, boolean ok, String resultJson) {
+        String result = resultJson == null ? "{}" : resultJson;
+        Instant at = clock.instant();
+        for (String from : List.of(IN_PROGRESS, PENDING)) {
+            if (store.transition(id, from, ok ? DONE : FAILED, agent, at, result)) {
+                // a failed holder holds nothing
+                List<String> reversals = ok ? List.of() : store.get(id).map(this::settle).orElse(List.of());
+                return Optional.of(new Acknowledged(ok ? DONE : FAILED, false, reversals));
+            }
+        }
+        Optional<Command> c = store.get(id);
+        if (c.isEmpty()) {
+            return Optional.empty();
+        }
+        String to = !ok ? CANCELLED : REVERSE.containsKey(c.get().action()) ? WITHDRAWN : DONE;
+        if (!store.transition(id, CANCELLING, to, agent, at, result)) {
+            return Optional.empty();
+        }
+        List<String> reversals = settle(c.get());
+        return Optional.of(new Acknowledged(store.get(id).map(Command::status).orElse(to), true, reversals));
+    }
+
+    /** The command that reverses {@code action} ({@code release_host} for {@code isolate_host}…); empty for a kill. */
+    public static Optional<String> reverseOf(String action) {
+        return Optional.ofNullable(REVERSE.get(action));
     }
 
     public Optional<Command> get(String id) {

@@ -13,6 +13,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.shadow.features.signal.Assessment;
 import io.shadow.mitigation.MitigationService;
+import io.shadow.mitigation.actuate.AgentCommands;
 import io.shadow.mitigation.actuate.GatewayDecision;
 import io.shadow.mitigation.engine.Decider;
 import io.shadow.mitigation.engine.Decisions;
@@ -89,7 +90,7 @@ public final class MitigationRoutes {
             String tenant = required(ctx, "tenant");
             String host = required(ctx, "host");
             ownCommands(ServiceApp.caller(ctx), tenant, host);
-            ctx.json(engine.actuators().agents().pending(tenant, host));
+            ctx.json(engine.actuators().agents().fetch(tenant, host));
         }, AGENT);
         r.post("/v1/agent/commands/{id}/ack", json(ctx -> {
             // read before the Idempotency-Key is reserved: a refused ack is not stored under it, so the agent's
@@ -143,14 +144,17 @@ public final class MitigationRoutes {
     private void acknowledge(Context ctx, Ack a) {
         Caller c = ServiceApp.caller(ctx);
         engine.actuators().agents().get(a.commandId()).ifPresent(cmd -> ownCommands(c, cmd.tenant(), cmd.host()));
-        if (!engine.actuators().agents().acknowledge(a.commandId(), c.name(), a.ok(), a.body())) {
-            throw new ApiError(409, "command " + a.commandId() + " is unknown or not pending");
+        AgentCommands.Acknowledged done = engine.actuators().agents().acknowledge(a.commandId(), c.name(), a.ok(),
+                a.body()).orElseThrow(() -> new ApiError(409, "command " + a.commandId()
+                        + " is unknown or acknowledged already"));
+        var cmd = engine.actuators().agents().get(a.commandId());
+        if (done.revoked()) {
+            cmd.ifPresent(x -> engine.agentActedAfterRevoke(x, a.ok(), a.ok() ? null : failure(a.body()),
+                    done.reversals()));
+        } else if (!a.ok()) {
+            cmd.ifPresent(x -> engine.agentFailed(x.id(), x.host(), failure(a.body())));
         }
-        if (!a.ok()) {
-            engine.actuators().agents().get(a.commandId()).ifPresent(cmd -> engine.agentFailed(cmd.id(), cmd.host(),
-                    failure(a.body())));
-        }
-        ctx.json(Map.of("acknowledged", a.commandId(), "status", a.ok() ? "done" : "failed"));
+        ctx.json(Map.of("acknowledged", a.commandId(), "status", done.status()));
     }
 
     /** What a failed acknowledgement says went wrong: its {@code detail}, else the body as sent. */

@@ -142,16 +142,10 @@ public final class Decisions {
      * for a decision, and no action of any of them applied (one rule for reject and release).
      */
     private void resolveIfNothingInForce(Context c, List<String> failed) {
-        if (!failed.isEmpty()) {
-            return;
+        if (failed.isEmpty()) {
+            // one check-and-set: an escalation adding a mitigation meanwhile is not resolved away
+            store.resolveIfNothingInForce(c.incident.incidentId());
         }
-        for (Mitigation m : store.mitigationsOf(c.incident.incidentId())) {
-            if (OPEN.contains(m.status()) || store.actionsOf(m.mitigationId()).stream()
-                    .anyMatch(r -> ActionRecord.APPLIED.equals(r.status()))) {
-                return;
-            }
-        }
-        store.setIncidentStatus(c.incident.incidentId(), Incident.RESOLVED);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.shadow.mitigation.actuate.ActionTarget;
 import io.shadow.mitigation.actuate.ActionType;
 import io.shadow.mitigation.actuate.Actuator;
 import io.shadow.mitigation.actuate.Actuators;
+import io.shadow.mitigation.actuate.AgentCommands;
 import io.shadow.mitigation.actuate.Applied;
 import io.shadow.mitigation.actuate.NotApplicableException;
 import io.shadow.mitigation.notify.Explanations;
@@ -21,6 +22,7 @@ import io.shadow.mitigation.profile.MitigationProfile;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.ColumnLimits;
+import io.shadow.mitigation.store.CommandStore;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.MitigationStore;
@@ -272,6 +274,45 @@ public final class MitigationEngine {
                         + (reversal ? "" : " The rest of the mitigation is in force; contain the host by hand or fix "
                                 + "the agent."),
                 clock.instant()));
+    }
+
+    /**
+     * A host's agent acknowledged a command that was revoked (reject, modify, expiry) while it was
+     * carrying it out. The action's record and the mitigation's audit ({@code action.acted_after_revoke})
+     * say what became of it: reversed at once by {@code reversals}, reversal owed while another
+     * command holds the host or processes, kept (a kill), or not carried out at all.
+     */
+    public void agentActedAfterRevoke(CommandStore.Command c, boolean ok, String failure, List<String> reversals) {
+        try {
+            Optional<ActionRecord> found = store.actionOfCommand(c.id());
+            Optional<String> reverse = AgentCommands.reverseOf(c.action());
+            String what = c.action() + (ok ? " was carried out" : " was not carried out") + " on host " + c.host()
+                    + " after it was withdrawn";
+            if (!ok) {
+                what += ": its agent reported " + failure;
+            } else if (!reversals.isEmpty()) {
+                what += "; reversed at once by " + reverse.orElseThrow() + " (command " + String.join(", ", reversals)
+                        + ")";
+            } else if (reverse.isPresent()) {
+                what += "; its reversal " + reverse.get() + " is issued once no other command holds "
+                        + ("isolate_host".equals(c.action()) ? "the host" : "its processes");
+            } else {
+                what += ": " + actuators.get(ActionType.fromWire(c.action())).notReversible()
+                        .orElse("it cannot be reversed") + "; kept";
+            }
+            if (found.isEmpty()) {
+                LOG.warn("agent command {}: {}; no action issued it", c.id(), what);
+                return;
+            }
+            ActionRecord r = found.get();
+            store.appendActionDetail(r.actionId(), "; " + what);
+            store.audit("shadow", "action.acted_after_revoke", r.mitigationId(), what + " (command " + c.id() + ")");
+            LOG.warn("mitigation {}: {}", r.mitigationId(), what);
+        } catch (RuntimeException e) {
+            // the ack is recorded (audit log, the command's status): its answer must not make the agent retry
+            LOG.error("agent command {} on host {} was acknowledged after it was withdrawn, and recording that with "
+                    + "its action failed; see the audit log for the command", c.id(), c.host(), e);
+        }
     }
 
     /**

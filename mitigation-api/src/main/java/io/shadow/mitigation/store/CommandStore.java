@@ -45,6 +45,19 @@ public final class CommandStore {
                 + "ORDER BY issued_at, command_id", CommandStore::map, tenant, host, status);
     }
 
+    /** Commands of a host in any of {@code statuses}, oldest first. */
+    public List<Command> withStatuses(String tenant, String host, List<String> statuses) {
+        String in = String.join(",", java.util.Collections.nCopies(statuses.size(), "?"));
+        Object[] args = new Object[2 + statuses.size()];
+        args[0] = tenant;
+        args[1] = host;
+        for (int i = 0; i < statuses.size(); i++) {
+            args[2 + i] = statuses.get(i);
+        }
+        return jdbc.query("SELECT * FROM agent_commands WHERE tenant = ? AND host = ? AND status IN (" + in + ") "
+                + "ORDER BY issued_at, command_id", CommandStore::map, args);
+    }
+
     /** Moves a command from one status to another; false when it was not in {@code from}. */
     public boolean transition(String id, String from, String to, String actor, Instant at, String result) {
         return jdbc.transaction(conn -> {

@@ -145,8 +145,30 @@ public final class MitigationStore {
         return new Where(where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where), params.toArray());
     }
 
-    public void setIncidentStatus(String incidentId, String status) {
-        jdbc.update("UPDATE incidents SET status = ? WHERE incident_id = ?", status, incidentId);
+    /**
+     * Resolves an open incident when nothing of it is in force: no mitigation of it open for a decision
+     * (applied, dry run) and no action of one applied; false when something is (or it was not open).
+     * Checked and set in one statement under the incident's row lock, which {@link #insertMitigation}
+     * takes too: a mitigation added meanwhile is either seen here, or re-opens the incident.
+     */
+    public boolean resolveIfNothingInForce(String incidentId) {
+        return jdbc.transaction(c -> {
+            lockIncident(c, incidentId);
+            return Jdbc.update(c, "UPDATE incidents SET status = ? WHERE incident_id = ? AND status = ? AND NOT EXISTS "
+                    + "(SELECT 1 FROM mitigations m WHERE m.incident_id = incidents.incident_id AND (m.status IN (?, ?) "
+                    + "OR EXISTS (SELECT 1 FROM actions a WHERE a.mitigation_id = m.mitigation_id AND a.status = ?)))",
+                    Incident.RESOLVED, incidentId, Incident.OPEN, Mitigation.APPLIED, Mitigation.DRY_RUN,
+                    ActionRecord.APPLIED) == 1;
+        });
+    }
+
+    /**
+     * Locks the incident's row until the transaction ends (a statement after this one reads what was
+     * committed before the lock was granted); the incident's status, null when there is no such incident.
+     */
+    private static String lockIncident(Connection c, String incidentId) throws SQLException {
+        return Jdbc.query(c, "SELECT status FROM incidents WHERE incident_id = ? FOR UPDATE", r -> r.getString(1),
+                incidentId).stream().findFirst().orElse(null);
     }
 
     // ---- mitigations and actions
@@ -163,9 +185,21 @@ public final class MitigationStore {
         insertMitigation(m, null, actions);
     }
 
+    /**
+     * Records a mitigation with its actions. One open for a decision re-opens its incident if a decision
+     * resolved it meanwhile (a reject of its other mitigation racing with this escalation): an incident
+     * with something in force is open (see {@link #resolveIfNothingInForce}).
+     */
     public void insertMitigation(Mitigation m, Target target, List<ActionRecord> actions) {
         Target t = target == null ? new Target(null, null, null, null) : target;
         jdbc.transaction(c -> {
+            String incident = lockIncident(c, m.incidentId());
+            if (Incident.RESOLVED.equals(incident)
+                    && (Mitigation.APPLIED.equals(m.status()) || Mitigation.DRY_RUN.equals(m.status()))) {
+                Jdbc.update(c, "UPDATE incidents SET status = ? WHERE incident_id = ?", Incident.OPEN, m.incidentId());
+                audit(c, "shadow", "incident.reopened", m.incidentId(), "mitigation " + m.mitigationId()
+                        + " was added as a decision resolved it");
+            }
             Jdbc.update(c, "INSERT INTO mitigations (mitigation_id, incident_id, profile, band, path, risk, status, "
                     + "trigger_event, event_time, applied_at, dry_run, decided_at, decided_by, explanation, "
                     + "target_principal, target_host, target_resource_type, target_resource_id) "

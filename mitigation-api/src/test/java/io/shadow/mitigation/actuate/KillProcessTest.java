@@ -48,10 +48,10 @@ class KillProcessTest extends OnEveryBackend {
         api.close();
     }
 
-    /** The actions of the commands pending for ws-17, as its agent polls them. */
+    /** The actions of the commands pending for ws-17 that its agent has not fetched yet. */
     private List<String> pending() {
         List<String> out = new ArrayList<>();
-        RunningApi.json(api.get(COMMANDS, RunningApi.AGENT)).forEach(c -> out.add(c.path("action").asText()));
+        api.service().engine().actuators().agents().pending("acme", "ws-17").forEach(c -> out.add(c.action()));
         return out;
     }
 
