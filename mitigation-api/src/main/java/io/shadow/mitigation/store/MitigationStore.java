@@ -368,17 +368,19 @@ public final class MitigationStore {
             if (n != 1) {
                 return false;
             }
-            Jdbc.update(c, "INSERT INTO feedback (feedback_id, mitigation_id, incident_id, tenant, entity_kind, "
-                    + "entity_id, pattern, decision, comment, decided_by, own_activity, decided_at) "
-                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    feedback.feedbackId(), feedback.mitigationId(), feedback.incidentId(), feedback.tenant(),
-                    feedback.entityKind(), feedback.entityId(), feedback.pattern(), feedback.decision(),
-                    feedback.comment(), feedback.decidedBy(), feedback.ownActivity(), feedback.decidedAt());
+            insertFeedback(c, feedback);
             String comment = feedback.comment() == null ? "" : feedback.comment();
             audit(c, feedback.decidedBy(), "mitigation." + feedback.decision(), mitigationId,
                     feedback.ownActivity() ? ("on own activity" + (comment.isEmpty() ? "" : ": " + comment)) : comment);
             return true;
         });
+    }
+
+    private static void insertFeedback(java.sql.Connection c, FeedbackRecord f) throws SQLException {
+        Jdbc.update(c, "INSERT INTO feedback (feedback_id, mitigation_id, incident_id, tenant, entity_kind, entity_id, "
+                + "pattern, decision, comment, decided_by, own_activity, decided_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                f.feedbackId(), f.mitigationId(), f.incidentId(), f.tenant(), f.entityKind(), f.entityId(), f.pattern(),
+                f.decision(), f.comment(), f.decidedBy(), f.ownActivity(), f.decidedAt());
     }
 
     /**
@@ -399,12 +401,7 @@ public final class MitigationStore {
                 return false;
             }
             Jdbc.update(c, "DELETE FROM feedback WHERE mitigation_id = ?", mitigationId);
-            Jdbc.update(c, "INSERT INTO feedback (feedback_id, mitigation_id, incident_id, tenant, entity_kind, "
-                    + "entity_id, pattern, decision, comment, decided_by, own_activity, decided_at) "
-                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    feedback.feedbackId(), feedback.mitigationId(), feedback.incidentId(), feedback.tenant(),
-                    feedback.entityKind(), feedback.entityId(), feedback.pattern(), feedback.decision(),
-                    feedback.comment(), feedback.decidedBy(), feedback.ownActivity(), feedback.decidedAt());
+            insertFeedback(c, feedback);
             String comment = feedback.comment() == null || feedback.comment().isEmpty() ? "" : "; " + feedback.comment();
             audit(c, feedback.decidedBy(), "mitigation." + feedback.decision(), mitigationId, "review in place of the "
                     + from + " decision its own person took on their own activity" + comment);
@@ -468,12 +465,15 @@ public final class MitigationStore {
      * null: a user's list reads their own rows, not the whole table.
      */
     public List<NotificationRecord> notifications(String incidentId, String tenant, String recipient, int limit) {
-        StringBuilder sql = new StringBuilder(NOTIFICATIONS).append(" WHERE 1 = 1");
-        List<Object> params = new ArrayList<>();
-        if (incidentId != null) {
-            sql.append(" AND n.incident_id = ?");
-            params.add(incidentId);
-        }
+        return newestNotifications(incidentId == null ? "1 = 1" : "n.incident_id = ?",
+                incidentId == null ? List.of() : List.of(incidentId), tenant, recipient, limit);
+    }
+
+    /** The newest {@code limit} notifications matching {@code condition}, tenant and recipient, oldest first. */
+    private List<NotificationRecord> newestNotifications(String condition, List<Object> values, String tenant,
+            String recipient, int limit) {
+        StringBuilder sql = new StringBuilder(NOTIFICATIONS).append(" WHERE ").append(condition);
+        List<Object> params = new ArrayList<>(values);
         if (tenant != null) {
             sql.append(" AND i.tenant = ?");
             params.add(tenant);
@@ -504,22 +504,8 @@ public final class MitigationStore {
      */
     public List<NotificationRecord> notificationsAfter(String notificationId, String tenant, String recipient,
             int limit) {
-        StringBuilder sql = new StringBuilder(NOTIFICATIONS)
-                .append(" WHERE n.seq > (SELECT m.seq FROM notifications m WHERE m.notification_id = ?)");
-        List<Object> params = new ArrayList<>(List.of(notificationId));
-        if (tenant != null) {
-            sql.append(" AND i.tenant = ?");
-            params.add(tenant);
-        }
-        if (recipient != null) {
-            sql.append(" AND n.recipient = ?");
-            params.add(recipient);
-        }
-        sql.append(" ORDER BY n.seq DESC FETCH FIRST ").append(limit).append(" ROWS ONLY");
-        List<NotificationRecord> newestFirst = new ArrayList<>(jdbc.query(sql.toString(),
-                MitigationStore::notification, params.toArray()));
-        Collections.reverse(newestFirst);
-        return newestFirst;
+        return newestNotifications("n.seq > (SELECT m.seq FROM notifications m WHERE m.notification_id = ?)",
+                List.of(notificationId), tenant, recipient, limit);
     }
 
     private static NotificationRecord notification(ResultSet rs) throws SQLException {
