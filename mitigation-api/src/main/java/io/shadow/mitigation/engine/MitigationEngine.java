@@ -328,6 +328,17 @@ public final class MitigationEngine {
                 .map(ActionRecord::type).toList();
         List<String> kept = after.stream().filter(r -> ActionRecord.KEPT.equals(r.status()))
                 .map(ActionRecord::type).toList();
+        // what the incident's other mitigations still enforce on the same account (or, for a host's, on the host):
+        // "nothing" of this one is not "nothing" for the person still locked out by another
+        List<String> elsewhere = new ArrayList<>();
+        for (Mitigation other : store.mitigationsOf(i.incidentId())) {
+            if (other.mitigationId().equals(m.mitigationId())
+                    || !java.util.Objects.equals(targetOf(other.mitigationId(), i).principal(), target.principal())) {
+                continue;
+            }
+            store.actionsOf(other.mitigationId()).stream().filter(r -> ActionRecord.APPLIED.equals(r.status()))
+                    .forEach(r -> elsewhere.add(r.type() + " (mitigation " + other.mitigationId() + ")"));
+        }
         // to the account the mitigation acts on (an incident of a host gathers several principals' anomalies);
         // the decider's comment is not quoted: it is the reviewers' (GET /v1/feedback, the audit log)
         String who = target.principal() != null ? target.principal() : i.entityId();
@@ -339,7 +350,9 @@ public final class MitigationEngine {
                         + ".\n"
                         + "In force now: " + (inForce.isEmpty() ? "nothing" : String.join(", ", inForce)) + ".\n"
                         + (undone.isEmpty() ? "" : "Undone: " + String.join(", ", undone) + ".\n")
-                        + (kept.isEmpty() ? "" : "Kept, as it cannot be undone: " + String.join(", ", kept) + ".\n"),
+                        + (kept.isEmpty() ? "" : "Kept, as it cannot be undone: " + String.join(", ", kept) + ".\n")
+                        + (elsewhere.isEmpty() ? "" : "Still in force from other mitigations of this incident: "
+                                + String.join(", ", elsewhere) + ".\n"),
                 clock.instant()));
     }
 

@@ -356,6 +356,20 @@ class DecisionRoutesTest extends OnEveryBackend {
     }
 
     @Test
+    void aDecisionNoticeSaysWhatTheIncidentsOtherMitigationsStillEnforceOnTheAccount() {
+        Outcome high = api.handle(Assessments.risk(95).later(Duration.ofMinutes(5)).build()); // same incident
+        assertThat(high.incidentId()).isEqualTo(low.incidentId());
+
+        assertThat(decide("reject", "").statusCode()).isEqualTo(200);
+
+        assertThat(api.store().notifications(low.incidentId())).filteredOn(n -> n.kind().equals("mitigation_rejected"))
+                .singleElement().satisfies(n -> assertThat(n.body()).contains("In force now: nothing.",
+                        "Still in force from other mitigations of this incident: ", "lock_user (mitigation "
+                                + high.mitigationId() + ")"));
+        assertThat(api.decision("u-1", Assessments.BUCKET).statusCode()).as("as the notice says").isEqualTo(403);
+    }
+
+    @Test
     void rejectingUndoesEveryActionAndResolvesTheIncident() {
         HttpResponse<String> r = decide("reject", "");
 
