@@ -146,6 +146,14 @@ public final class MitigationStore {
     }
 
     /**
+     * Sets an incident's status as it is, without the checks of {@link #resolveIfNothingInForce}: for
+     * importing reviewed past incidents (the demo's history), not for live decisions.
+     */
+    public void setIncidentStatus(String incidentId, String status) {
+        jdbc.update("UPDATE incidents SET status = ? WHERE incident_id = ?", status, incidentId);
+    }
+
+    /**
      * Resolves an open incident when nothing of it is in force: no mitigation of it open for a decision
      * (applied, dry run) and no action of one applied; false when something is (or it was not open).
      * Checked and set in one statement under the incident's row lock, which {@link #insertMitigation}
