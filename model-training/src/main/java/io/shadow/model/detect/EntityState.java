@@ -275,8 +275,11 @@ final class EntityState {
             lastMixAlertScore = score;
             what = "combination";
         } else if (lateScore >= cfg.threshold()
-                && shouldAlert(t, lateScore, lateBucket.lastAlertAt, lateBucket.lastAlertScore, cfg)) {
-            // its own quiet period: a backlog's times lie before the entity's on-time alerts
+                && shouldAlert(t, lateScore, lateBucket.lastAlertAt, lateBucket.lastAlertScore, cfg)
+                && (lastAlertAt == Long.MIN_VALUE || Math.abs(t - lastAlertAt) >= cfg.quietSeconds()
+                        || lateScore >= cfg.realertFactor() * lastAlertScore)) {
+            // its own quiet period (a backlog's times lie before the entity's on-time alerts), and the entity's:
+            // activity the on-time events already alerted on within it is not raised again for arriving late
             score = lateScore;
             lateBucket.lastAlertAt = t;
             lateBucket.lastAlertScore = score;

@@ -146,6 +146,28 @@ class DetectorTest {
     }
 
     @Test
+    void lateEventsOfActivityTheEntityAlreadyAlertedOnAreNotRaisedAgainWithinTheQuietPeriod() {
+        Detector detector = new Detector(DetectorConfig.defaults(), snapshot(engineer("alice")));
+        List<Anomaly> onTime = new ArrayList<>();
+        for (int i = 0; i < 30; i++) { // 10:05: a download of 1.2 GB, in time
+            onTime.addAll(detector.observe(call("alice", "GetObject", T.plusSeconds(300 + 3L * i))
+                    .bytesOut(40_000_000).build()));
+        }
+        for (int i = 0; i < 5; i++) { // 10:10: the entity moves on
+            detector.observe(call("alice", "GetObject", T.plusSeconds(600 + 20L * i)).bytesOut(100_000).build());
+        }
+        List<Anomaly> late = new ArrayList<>();
+        for (int i = 0; i < 30; i++) { // 10:05 again, from another source, late: as large, no larger
+            late.addAll(detector.observe(call("alice", "GetObject", T.plusSeconds(301 + 3L * i))
+                    .bytesOut(20_000_000).build()));
+        }
+
+        assertThat(onTime).isNotEmpty();
+        assertThat(late).as("the same download, told again late, within the quiet period").isEmpty();
+        assertThat(detector.lateEvents()).isEqualTo(30);
+    }
+
+    @Test
     void aBurstOfDeletesRaisesADeletesAnomalyWithTheEvidence() {
         Detector detector = new Detector(DetectorConfig.defaults(), snapshot(engineer("alice")));
 
