@@ -108,10 +108,7 @@ final class EntityState {
         double lastAlertScore;
 
         double value(int i) {
-            if (FEATURES[i].aggregation() == Feature.Aggregation.MEAN) {
-                return samples[i] == 0 ? 0 : sum[i] / samples[i];
-            }
-            return sum[i];
+            return EntityState.value(i, sum, samples);
         }
     }
 
@@ -396,6 +393,11 @@ final class EntityState {
     }
 
     private double value(int i) {
+        return value(i, sum, samples);
+    }
+
+    /** A bucket's value of feature {@code i} from its running sum and sample count: the mean or the sum. */
+    private static double value(int i, double[] sum, int[] samples) {
         if (FEATURES[i].aggregation() == Feature.Aggregation.MEAN) {
             return samples[i] == 0 ? 0 : sum[i] / samples[i];
         }
