@@ -7,6 +7,7 @@ import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.registry.ModelVersion;
 import io.shadow.model.risk.RiskFactors;
 import io.shadow.model.risk.RiskModel;
+import io.shadow.model.risk.Monotonicity;
 import io.shadow.model.risk.TensorFlowRiskModel;
 import io.shadow.model.risk.WeightedRiskModel;
 import java.util.Optional;
@@ -71,13 +72,17 @@ public final class RiskModelHolder implements AutoCloseable {
             return false;
         }
         ModelVersion v = champion.get();
-        RiskModel next;
+        TensorFlowRiskModel next;
         try {
             next = TensorFlowRiskModel.load(v.localPath(), v.id());
         } catch (RuntimeException e) {
             throw new IllegalStateException("champion " + v.id() + " at " + v.localPath() + " did not load ("
                     + e.getMessage() + "); still serving " + get().id() + ". Promote a working version", e);
         }
+        // served all the same (refusing it would leave the scorer on an older model or the fallback); the next
+        // nightly run replaces it with a monotone challenger
+        Monotonicity.check(next::predict).ifPresent(bent -> LOG.warn("risk model {} is not monotone: {}; the next "
+                + "nightly run replaces it (docs/models.md, Champion and challenger)", v.id(), bent.describe()));
         Served old = current.getAndSet(new Served(next));
         LOG.info("risk model switched {} -> {}", old.model.id(), next.id());
         old.release();

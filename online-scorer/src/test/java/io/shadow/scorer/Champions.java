@@ -16,7 +16,9 @@ final class Champions {
 
     /**
      * Trains and registers a {@code shadow-risk} version; two models that disagree on threat
-     * intelligence: one learned it means an incident, one that it does not. Returns the version.
+     * intelligence: one learned it means an incident, one was shown matches that were no incident (the
+     * trainer is monotone, so it learns that a match adds nothing, never that it lowers risk). Returns
+     * the version.
      */
     static int train(ModelRegistry registry, boolean intelMeansIncident) {
         return train(registry, "shadow-risk", intelMeansIncident);

@@ -34,8 +34,8 @@ public final class Explanations {
             sb.append(' ').append(a.resourceId());
         }
         sb.append(" at ").append(a.time()).append(".\n\n");
-        sb.append(String.format("Why: risk %.0f/100 (%s band), from a baseline of %.0f:", risk.score(), band.wireName(),
-                risk.base()));
+        sb.append(String.format("Why: risk %.0f/100 (%s band), from %.0f for the mildest anomaly Shadow raises:",
+                risk.score(), band.wireName(), risk.base()));
         for (FactorContribution c : risk.contributions()) {
             sb.append(String.format(" %s %+.0f (%.2f);", c.factor().replace('_', ' '), c.points(), c.value()));
         }

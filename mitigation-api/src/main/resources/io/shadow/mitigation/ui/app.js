@@ -172,7 +172,7 @@ function explanationHtml(x) {
       <th>Since</th></tr></thead><tbody>${(a.evidence || []).map(e => `<tr><td>${esc(e.name)}
       <span class="muted">${esc(e.kind)}</span></td><td>${esc(e.observed)}</td><td>${esc(e.expected)}</td>
       <td>${num(e.deviations)}</td><td>${esc(e.since)}</td></tr>`).join("")}</tbody></table>
-    <p class="risk">Risk ${Math.round(r.score)} of 100: base ${num(r.base)}${(r.contributions || []).map(c =>
+    <p class="risk" title="the mildest anomaly Shadow raises (at the detection threshold, on a network resource, no history, no threat intel) scores the base; each factor adds its points">Risk ${Math.round(r.score)} of 100: base ${num(r.base)}${(r.contributions || []).map(c =>
       `, ${esc(c.factor)} ${c.points >= 0 ? "+" : ""}${num(c.points)} <span class="muted">(${num(c.value)})</span>`).join("")}
       ${r.model ? `<span class="muted">— model ${esc(r.model)}</span>` : ""}</p>`;
 }

@@ -200,7 +200,7 @@ class MitigationEngineTest extends OnEveryBackend {
         String id = o.mitigationId();
         assertThat(body).startsWith("Shadow detected unusual activity of acme/principal:u-1 on data_storage "
                 + Assessments.BUCKET + " at 2025-03-03T10:00:00Z.");
-        assertThat(body).contains("Why: risk 40/100 (low band), from a baseline of 8: severity +20 (0.80); "
+        assertThat(body).contains("Why: risk 40/100 (low band), from 8 for the mildest anomaly Shadow raises: severity +20 (0.80); "
                 + "resource risk +12 (0.60); model risk:3.");
         assertThat(body).contains("Evidence:\n - deletes_per_hour = 412, expected 3 ± 1.5 (8.4 spreads out, "
                 + "since 2025-02-01T00:00:00Z)\n");

@@ -53,7 +53,7 @@ public final class ChampionChallenger {
         params.put("steps", Integer.toString(settings.steps()));
         params.put("learning_rate", Float.toString(settings.learningRate()));
         params.put("holdout_fraction", Double.toString(settings.holdoutFraction()));
-        params.put("architecture", "mlp-4-16-8-1");
+        params.put("architecture", RiskModelTrainer.ARCHITECTURE);
         params.putAll(extraParams);
         String run = registry.startRun(experiment, params);
         List<TrainingExample> holdout = RiskModelTrainer.holdout(sorted, settings.holdoutFraction());

@@ -4,22 +4,32 @@ import io.shadow.model.registry.MissingRunException;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.registry.ModelVersion;
 import io.shadow.model.risk.ModelMetrics;
+import io.shadow.model.risk.Monotonicity;
 import io.shadow.model.risk.TensorFlowRiskModel;
 import io.shadow.model.risk.TrainingExample;
+import io.shadow.model.risk.WeightedRiskModel;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Decides whether a freshly trained risk model (the challenger) becomes {@code champion}. Both
- * models are scored on the same time-split hold-out (the latest rows, which neither was trained
- * on); both sets of metrics (PR-AUC, precision and recall at the operating threshold) go to the
- * challenger's run. The rule:
+ * Decides whether a freshly trained risk model (the challenger) becomes {@code champion}. The
+ * challenger, the champion and the weighted fallback are scored on the same time-split hold-out (the
+ * latest rows, which neither model was trained on); every set of metrics (PR-AUC, precision and recall
+ * at the operating threshold) goes to the challenger's run. The rule:
  * <ul>
- *   <li>no champion yet (or it no longer loads, e.g. its run is missing from the registry, so the scorer
- *       could not serve it either): promote;</li>
+ *   <li>a challenger whose risk falls anywhere as one factor rises ({@link Monotonicity}) is never
+ *       promoted;</li>
+ *   <li>no champion yet: the weighted fallback is what serves, and the challenger replaces it only with
+ *       a strictly higher PR-AUC (a hold-out without a confirmed incident cannot measure it: the
+ *       fallback stays);</li>
+ *   <li>the champion no longer loads (e.g. its run is missing from the registry, so the scorer could not
+ *       serve it either): promote a measured challenger;</li>
  *   <li>a hold-out without a confirmed incident cannot rank models: keep the champion;</li>
+ *   <li>a champion that is not monotone (trained by an older Shadow, or imported) gives way to a measured
+ *       monotone challenger;</li>
  *   <li>otherwise promote only if the challenger's PR-AUC is strictly higher. A tie keeps the
  *       champion: a switch costs a reload and changes every explanation for no measured gain.</li>
  * </ul>
@@ -28,6 +38,9 @@ import java.util.Optional;
 public final class ChampionPromotion {
     public static final String DECISION_TAG = "shadow.promotion";
     public static final String CHAMPION_PREFIX = "champion_";
+    /** Prefix of the weighted fallback's hold-out metrics, logged on every run as the analysts' reference. */
+    public static final String FALLBACK_PREFIX = "fallback_";
+    private static final String FALLBACK_KEPT = "the weighted fallback keeps serving";
     /**
      * Metric on each run: the time (epoch seconds) of the last row the model was trained on, so that a
      * later hold-out reaching back before it is known to be partly the model's own training data.
@@ -107,8 +120,9 @@ public final class ChampionPromotion {
                     + " hold-out rows but " + holdout.size() + " were given; pass the same time-split hold-out "
                     + "(RiskModelTrainer.holdout) so both models are judged on the same rows");
         }
+        Optional<Monotonicity.Violation> bent = violation(registry.artifactDirectory(runId, artifactPath), runId);
         Optional<ModelVersion> current;
-        ModelMetrics champion = null;
+        Judged champion = null;
         String championError = null;
         String championId;
         try {
@@ -126,15 +140,22 @@ public final class ChampionPromotion {
                 championError = e.getMessage();
             }
         }
+        ModelMetrics fallback = ModelMetrics.evaluate(0, holdout, WeightedRiskModel.defaults().batch(rows(holdout)),
+                threshold);
         Map<String, Double> logged = new LinkedHashMap<>(challenger.asMap());
         if (champion != null) {
             // the champion's training rows are not known here (its own run has them): not logged as 0
-            champion.asMap().forEach((k, v) -> {
+            champion.metrics().asMap().forEach((k, v) -> {
                 if (!k.equals("train_rows")) {
                     logged.put(CHAMPION_PREFIX + k, v);
                 }
             });
         }
+        fallback.asMap().forEach((k, v) -> {
+            if (!k.equals("train_rows")) {
+                logged.put(FALLBACK_PREFIX + k, v);
+            }
+        });
         registry.logMetrics(runId, logged);
         registry.finishRun(runId, true);
         int version = registry.registerVersion(modelName, runId, artifactPath);
@@ -142,13 +163,24 @@ public final class ChampionPromotion {
         boolean promote;
         String basis;
         String verdict;
-        if (championId == null) {
-            promote = true;
-            // e.g. the first night on a new registry: say that nobody measured what now serves
-            basis = Double.isNaN(challenger.prAuc()) ? String.format("first model in this registry, not evaluated: "
-                    + "the hold-out of %d rows has no confirmed incident, so PR-AUC cannot measure it", holdout.size())
-                    : "first model";
-            verdict = "becomes champion";
+        String kept = championId == null ? FALLBACK_KEPT : "champion " + championId + " kept";
+        if (bent.isPresent()) {
+            promote = false;
+            basis = "the challenger is not monotone: " + bent.get().describe();
+            verdict = kept;
+        } else if (championId == null) {
+            // nothing promoted yet: the weighted fallback serves, and a trained model has to beat it
+            if (Double.isNaN(challenger.prAuc())) {
+                promote = false;
+                basis = String.format("first model in this registry, not evaluated: the hold-out of %d rows has no "
+                        + "confirmed incident, so PR-AUC cannot rank it against the weighted fallback", holdout.size());
+                verdict = FALLBACK_KEPT;
+            } else {
+                promote = challenger.prAuc() > fallback.prAuc();
+                basis = "first model: " + comparison(challenger, WeightedRiskModel.ID, fallback, holdout.size());
+                verdict = promote ? "becomes champion" : challenger.prAuc() == fallback.prAuc()
+                        ? "tie, " + FALLBACK_KEPT : FALLBACK_KEPT;
+            }
         } else if (champion == null && !Double.isNaN(challenger.prAuc())) {
             promote = true;
             basis = String.format("champion %s did not load on the hold-out (%s)", championId, championError);
@@ -158,15 +190,18 @@ public final class ChampionPromotion {
             promote = false;
             basis = String.format("the hold-out of %d rows has no confirmed incident, so PR-AUC cannot rank the "
                     + "models", holdout.size());
-            verdict = "champion " + championId + " kept";
+            verdict = kept;
+        } else if (champion.violation().isPresent()) {
+            // a champion trained before the trainer was monotone (or imported): risk it serves can fall as a
+            // factor rises, which no analyst reads into a score; a monotone measured challenger replaces it
+            promote = true;
+            basis = comparison(challenger, championId, champion.metrics(), holdout.size()) + "; champion "
+                    + championId + " is not monotone: " + champion.violation().get().describe();
+            verdict = "challenger promoted";
         } else {
-            promote = Double.isNaN(champion.prAuc()) || challenger.prAuc() > champion.prAuc();
-            basis = String.format(java.util.Locale.ROOT, "challenger PR-AUC %s (precision %s, recall %s) vs champion "
-                    + "%s PR-AUC %s (precision %s, recall %s) on the same %d hold-out rows at threshold %.2f",
-                    ModelMetrics.figure(challenger.prAuc(), 4, "n/a"), precision(challenger), recall(challenger),
-                    championId, ModelMetrics.figure(champion.prAuc(), 4, "n/a"), precision(champion),
-                    recall(champion), holdout.size(), threshold);
-            verdict = promote ? "promoted" : challenger.prAuc() == champion.prAuc() ? "tie, champion kept"
+            promote = Double.isNaN(champion.metrics().prAuc()) || challenger.prAuc() > champion.metrics().prAuc();
+            basis = comparison(challenger, "champion " + championId, champion.metrics(), holdout.size());
+            verdict = promote ? "promoted" : challenger.prAuc() == champion.metrics().prAuc() ? "tie, champion kept"
                     : "champion kept";
         }
         String note = champion == null ? "" : seenByChampion(current.get(), holdout);
@@ -181,7 +216,10 @@ public final class ChampionPromotion {
         }
         registry.setTag(runId, DECISION_TAG, (promote ? "promoted " : "not promoted ") + modelName + ":" + version
                 + ": " + reason);
-        return new Decision(version, promote, challenger, championId, champion, reason);
+        return championId == null
+                ? new Decision(version, promote, challenger, WeightedRiskModel.ID, fallback, reason)
+                : new Decision(version, promote, challenger, championId, champion == null ? null : champion.metrics(),
+                        reason);
     }
 
     /**
@@ -208,10 +246,33 @@ public final class ChampionPromotion {
         return ModelMetrics.figure(m.recall(), 3, ModelMetrics.NO_INCIDENT);
     }
 
-    private ModelMetrics evaluate(ModelVersion v, List<TrainingExample> holdout) {
+    /** A champion's hold-out metrics, and where its risk falls as a factor rises (empty: it never does). */
+    private record Judged(ModelMetrics metrics, Optional<Monotonicity.Violation> violation) {
+    }
+
+    private Judged evaluate(ModelVersion v, List<TrainingExample> holdout) {
         try (TensorFlowRiskModel m = TensorFlowRiskModel.load(v.localPath(), v.id())) {
-            double[][] rows = holdout.stream().map(e -> e.factors().toArray()).toArray(double[][]::new);
-            return ModelMetrics.evaluate(0, holdout, rows.length == 0 ? new double[0] : m.predict(rows), threshold);
+            double[][] rows = rows(holdout);
+            return new Judged(ModelMetrics.evaluate(0, holdout, rows.length == 0 ? new double[0] : m.predict(rows),
+                    threshold), Monotonicity.check(m::predict));
         }
+    }
+
+    private static Optional<Monotonicity.Violation> violation(Path savedModel, String runId) {
+        try (TensorFlowRiskModel m = TensorFlowRiskModel.load(savedModel, runId)) {
+            return Monotonicity.check(m::predict);
+        }
+    }
+
+    private static double[][] rows(List<TrainingExample> holdout) {
+        return holdout.stream().map(e -> e.factors().toArray()).toArray(double[][]::new);
+    }
+
+    /** {@code challenger PR-AUC … vs <other> PR-AUC … on the same N hold-out rows at threshold t}. */
+    private String comparison(ModelMetrics challenger, String other, ModelMetrics theirs, int rows) {
+        return String.format(java.util.Locale.ROOT, "challenger PR-AUC %s (precision %s, recall %s) vs %s PR-AUC %s "
+                + "(precision %s, recall %s) on the same %d hold-out rows at threshold %.2f",
+                ModelMetrics.figure(challenger.prAuc(), 4, "n/a"), precision(challenger), recall(challenger), other,
+                ModelMetrics.figure(theirs.prAuc(), 4, "n/a"), precision(theirs), recall(theirs), rows, threshold);
     }
 }

@@ -10,6 +10,14 @@ import java.util.List;
 public record RiskFactors(double severity, double resourceRisk, double priorIncidents, double threatIntel) {
     public static final List<String> NAMES = List.of("severity", "resource_risk", "prior_incidents", "threat_intel");
     public static final int COUNT = 4;
+    /**
+     * What a score's explanation starts from: an anomaly just at the detection threshold (severity
+     * 0.39) on a network resource (0.5, the least risky type by default), with no incident history
+     * and no threat-intel match — the mildest anomaly the scorer raises. Each factor's contribution
+     * is what it adds to that (exact Shapley values), so on a monotone model a factor above the
+     * reference never shows a negative contribution.
+     */
+    public static final RiskFactors REFERENCE = new RiskFactors(severityOf(1, 1), 0.5, 0, 0);
 
     public RiskFactors {
         check("severity", severity);

@@ -21,9 +21,16 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Trains the risk model in TensorFlow Java: a small MLP (4 → 16 → 8 → 1, ReLU, sigmoid) fitted with
- * Adam on binary cross-entropy, evaluated on a time-split hold-out (the latest
+ * Trains the risk model in TensorFlow Java: a small monotone MLP (4 → 16 → 8 → 1, tanh, sigmoid)
+ * fitted with Adam on binary cross-entropy, evaluated on a time-split hold-out (the latest
  * {@code holdoutFraction} of examples), and exported as a SavedModel.
+ *
+ * <p>Monotone by construction: every layer's weights are the softplus of a free variable, so they
+ * are positive, and tanh and sigmoid only rise; a composition of rising functions with positive
+ * weights rises in every input. Risk therefore never falls as severity, the resource type's risk,
+ * prior incidents or threat intelligence rise — what analysts read into a risk score, and what the
+ * weighted fallback promises too. An unconstrained MLP fitted to a few dozen labels did not keep it
+ * (a data-storage anomaly scored below a network one, explanations showed "resource risk −16").
  *
  * <p>Labels are few (a handful of reviewed incidents a week), so the fit also sees
  * {@code priorExamples} pseudo-examples whose soft labels are the analysts' transparent model
@@ -31,6 +38,8 @@ import org.tensorflow.types.TFloat32;
  * feedback the model stays close to that prior, and as labels accumulate they dominate it.
  */
 public final class RiskModelTrainer {
+    /** Logged as the run's {@code architecture} parameter. */
+    public static final String ARCHITECTURE = "monotone-mlp-4-16-8-1-tanh";
     private static final Logger LOG = LoggerFactory.getLogger(RiskModelTrainer.class);
 
     /**
@@ -81,9 +90,9 @@ public final class RiskModelTrainer {
                     Placeholder.shape(Shape.of(-1, 1)));
             Random rnd = new Random(settings.seed());
             List<Variable<TFloat32>> variables = new ArrayList<>();
-            Operand<TFloat32> h1 = tf.nn.relu(dense(tf, x, RiskFactors.COUNT, 16, rnd, variables));
-            Operand<TFloat32> h2 = tf.nn.relu(dense(tf, h1, 16, 8, rnd, variables));
-            Operand<TFloat32> logits = dense(tf, h2, 8, 1, rnd, variables);
+            Operand<TFloat32> h1 = tf.math.tanh(monotoneDense(tf, x, RiskFactors.COUNT, 16, rnd, variables));
+            Operand<TFloat32> h2 = tf.math.tanh(monotoneDense(tf, h1, 16, 8, rnd, variables));
+            Operand<TFloat32> logits = monotoneDense(tf, h2, 8, 1, rnd, variables);
             Operand<TFloat32> prob = tf.withName(TensorFlowRiskModel.OUTPUT).math.sigmoid(logits);
             // numerically stable weighted binary cross-entropy on logits
             Operand<TFloat32> bce = tf.math.add(tf.math.sub(tf.math.maximum(logits, tf.constant(0f)),
@@ -132,19 +141,25 @@ public final class RiskModelTrainer {
         return List.copyOf(sorted.subList(cut, sorted.size()));
     }
 
-    /** A fully connected layer; its weights and bias are added to {@code variables}. */
-    private static Operand<TFloat32> dense(Ops tf, Operand<TFloat32> in, int from, int to, Random rnd,
+    /**
+     * A fully connected layer whose weights are {@code softplus(raw)}, positive whatever the optimiser
+     * does to {@code raw}; {@code raw} and the bias are added to {@code variables}. The weights start
+     * uniform in (0.05, Glorot's limit).
+     */
+    private static Operand<TFloat32> monotoneDense(Ops tf, Operand<TFloat32> in, int from, int to, Random rnd,
             List<Variable<TFloat32>> variables) {
         float[][] init = new float[from][to];
         double limit = Math.sqrt(6.0 / (from + to));
         for (float[] row : init) {
             for (int j = 0; j < to; j++) {
-                row[j] = (float) ((rnd.nextDouble() * 2 - 1) * limit);
+                double weight = 0.05 + rnd.nextDouble() * (limit - 0.05);
+                row[j] = (float) Math.log(Math.expm1(weight)); // softplus⁻¹
             }
         }
-        Variable<TFloat32> weights = tf.variable(tf.constant(init));
+        Variable<TFloat32> raw = tf.variable(tf.constant(init));
+        Operand<TFloat32> weights = tf.math.softplus(raw);
         Variable<TFloat32> bias = tf.variable(tf.constant(new float[to]));
-        variables.add(weights);
+        variables.add(raw);
         variables.add(bias);
         return tf.math.add(tf.linalg.matMul(in, weights), bias);
     }

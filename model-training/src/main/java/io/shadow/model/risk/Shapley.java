@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Exact Shapley values over the four risk factors against an all-zero reference: every coalition
- * of factors is scored in one batch (16 rows), so the contributions add up to the score minus the
- * reference score whatever the model's shape.
+ * Exact Shapley values over the four risk factors against {@link RiskFactors#REFERENCE} (the mildest
+ * anomaly the scorer raises): every coalition of factors is scored in one batch (16 rows), a factor
+ * outside the coalition at its reference value, so the contributions add up to the score minus the
+ * reference's score whatever the model's shape. The reference used to be all zeros, a point no
+ * anomaly has (every resource type's risk is at least 0.5), where the base read "1" and a
+ * resource's contribution measured the model's extrapolation rather than what the resource adds.
  */
 final class Shapley {
     private static final int N = RiskFactors.COUNT;
@@ -30,10 +33,11 @@ final class Shapley {
      * @param model scores a batch of factor rows, returning probabilities in [0, 1]
      */
     static RiskScore explain(double[] x, Function<double[][], double[]> model, String modelId) {
+        double[] reference = RiskFactors.REFERENCE.toArray();
         double[][] rows = new double[SUBSETS][N];
         for (int mask = 0; mask < SUBSETS; mask++) {
             for (int i = 0; i < N; i++) {
-                rows[mask][i] = (mask & (1 << i)) != 0 ? x[i] : 0;
+                rows[mask][i] = (mask & (1 << i)) != 0 ? x[i] : reference[i];
             }
         }
         double[] f = model.apply(rows);

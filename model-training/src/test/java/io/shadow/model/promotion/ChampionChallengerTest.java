@@ -27,12 +27,16 @@ class ChampionChallengerTest {
     private static final RiskModelTrainer.Settings FAST = new RiskModelTrainer.Settings(200, 0.05f, 0.25, 0.5, 7L,
             100, 0.5);
 
+    /**
+     * Incidents are severe anomalies with a history of incidents: a pattern the weighted fallback (which weighs
+     * severity three times prior incidents) ranks worse than a trained model, so a first model can replace it.
+     */
     private static List<TrainingExample> examples(int n, long seed) {
         Random r = new Random(seed);
         List<TrainingExample> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             RiskFactors f = new RiskFactors(r.nextDouble(), r.nextDouble(), r.nextDouble() * 0.5, 0);
-            out.add(new TrainingExample(Instant.ofEpochSecond(i * 60L), f, f.severity() > 0.7 && f.resourceRisk() > 0.4));
+            out.add(new TrainingExample(Instant.ofEpochSecond(i * 60L), f, f.severity() > 0.5 && f.priorIncidents() > 0.3));
         }
         return out;
     }
@@ -46,7 +50,8 @@ class ChampionChallengerTest {
         ChampionChallenger.Result first = cc.run(data, Map.of("window_from", "all"),
                 ChampionPromotion.Policy.IF_BETTER);
         assertThat(first.decision().promoted()).isTrue();
-        assertThat(first.decision().championId()).isNull();
+        assertThat(first.decision().championId()).isEqualTo("weighted-fallback");
+        assertThat(first.decision().challenger().prAuc()).isGreaterThan(first.decision().champion().prAuc());
         assertThat(first.holdout()).hasSize(first.decision().challenger().holdoutRows())
                 .allSatisfy(h -> assertThat(h.champion()).isNull());
         assertThat(registry.version("risk", ModelRegistry.CHAMPION).orElseThrow().version()).isEqualTo(1);
@@ -120,12 +125,12 @@ class ChampionChallengerTest {
 
         ChampionChallenger.Result never = cc.run(data, Map.of(), ChampionPromotion.Policy.NEVER);
         assertThat(never.decision().promoted()).isFalse();
-        assertThat(never.decision().reason())
-                .isEqualTo("first model: the if-better rule would promote it; not promoted (policy never)");
+        assertThat(never.decision().reason()).startsWith("first model: challenger PR-AUC ")
+                .endsWith(": the if-better rule would promote it; not promoted (policy never)");
         assertThat(registry.version("risk", ModelRegistry.CHAMPION)).isEmpty();
 
         assertThat(cc.run(data, Map.of(), ChampionPromotion.Policy.IF_BETTER).decision().reason())
-                .isEqualTo("first model: becomes champion");
+                .startsWith("first model: challenger PR-AUC ").endsWith(": becomes champion");
         // a challenger clearly worse than the champion on the same hold-out: trained on the same rows
         // with their labels inverted (retraining on the same rows gives the same model, a tie, which
         // would not show that the rule is overridden on quality)

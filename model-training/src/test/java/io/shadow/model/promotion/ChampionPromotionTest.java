@@ -61,10 +61,29 @@ class ChampionPromotionTest {
     }
 
     private Round challenge(List<TrainingExample> trainOn) {
+        return challenge(trainOn, ChampionPromotion.Policy.IF_BETTER);
+    }
+
+    private Round challenge(List<TrainingExample> trainOn, ChampionPromotion.Policy policy) {
         String run = registry.startRun("promotion-test", Map.of());
         ModelMetrics m = new RiskModelTrainer(SETTINGS).train(trainOn, registry.artifactDirectory(run, "model"));
         return new Round(run, promotion.challenge(run, "model", m,
-                RiskModelTrainer.holdout(trainOn, SETTINGS.holdoutFraction())));
+                RiskModelTrainer.holdout(trainOn, SETTINGS.holdoutFraction()), policy));
+    }
+
+    /** A model written elsewhere (an older Shadow, another registry), judged on {@code trainOn}'s hold-out. */
+    private Round challengeWith(Path savedModelSource, List<TrainingExample> trainOn,
+            ChampionPromotion.Policy policy) throws IOException {
+        String run = registry.startRun("promotion-test", Map.of());
+        Path target = registry.artifactDirectory(run, "model");
+        BentModels.copy(savedModelSource, target);
+        List<TrainingExample> holdout = RiskModelTrainer.holdout(trainOn, SETTINGS.holdoutFraction());
+        ModelMetrics m;
+        try (var model = io.shadow.model.risk.TensorFlowRiskModel.load(target, run)) {
+            m = ModelMetrics.evaluate(0, holdout, model.predict(holdout.stream().map(e -> e.factors().toArray())
+                    .toArray(double[][]::new)), SETTINGS.operatingThreshold());
+        }
+        return new Round(run, promotion.challenge(run, "model", m, holdout, policy));
     }
 
     private int champion() {
@@ -77,7 +96,12 @@ class ChampionPromotionTest {
         Round worse = challenge(shuffledTrainingLabels());
 
         assertThat(first.decision().promoted()).isTrue();
-        assertThat(first.decision().reason()).isEqualTo("first model: becomes champion");
+        assertThat(first.decision().reason()).startsWith("first model: challenger PR-AUC ")
+                .contains(" vs weighted-fallback PR-AUC ").endsWith(": becomes champion");
+        assertThat(first.decision().championId()).isEqualTo("weighted-fallback");
+        assertThat(first.decision().challenger().prAuc()).isGreaterThan(first.decision().champion().prAuc());
+        assertThat(registry.metrics(first.run())).containsKeys("fallback_pr_auc", "fallback_precision",
+                "fallback_recall");
         assertThat(worse.decision().promoted()).isFalse();
         assertThat(worse.decision().version()).isEqualTo(2);
         assertThat(champion()).as("the alias stays on the better model").isEqualTo(1);
@@ -92,7 +116,19 @@ class ChampionPromotionTest {
     }
 
     @Test
-    void aFirstModelWhoseHoldOutHasNoIncidentBecomesChampionSayingThatItCouldNotBeEvaluated() {
+    void aFirstModelThatRanksTheHoldOutWorseThanTheWeightedFallbackLeavesTheFallbackServing() {
+        Round weak = challenge(shuffledTrainingLabels());
+
+        assertThat(weak.decision().promoted()).isFalse();
+        assertThat(weak.decision().championId()).isEqualTo("weighted-fallback");
+        assertThat(weak.decision().champion().prAuc()).isGreaterThan(weak.decision().challenger().prAuc());
+        assertThat(weak.decision().reason()).startsWith("first model: challenger PR-AUC ")
+                .endsWith(": the weighted fallback keeps serving");
+        assertThat(registry.version(MODEL, ModelRegistry.CHAMPION)).isEmpty();
+    }
+
+    @Test
+    void aFirstModelWhoseHoldOutHasNoIncidentIsNotPromotedSayingThatItCouldNotBeEvaluated() {
         // e.g. the first night after registry.uri moved to a new MLflow server, on a quiet hold-out
         int train = examples.size() - RiskModelTrainer.holdout(examples, SETTINGS.holdoutFraction()).size();
         List<TrainingExample> quiet = new ArrayList<>();
@@ -102,19 +138,21 @@ class ChampionPromotionTest {
         }
         Round first = challenge(quiet);
 
-        assertThat(first.decision().promoted()).isTrue();
+        assertThat(first.decision().promoted()).isFalse();
         assertThat(first.decision().reason()).isEqualTo("first model in this registry, not evaluated: the hold-out "
-                + "of 150 rows has no confirmed incident, so PR-AUC cannot measure it: becomes champion");
-        assertThat(registry.tag(first.run(), ChampionPromotion.DECISION_TAG)).hasValue("promoted shadow-risk:1: "
+                + "of 150 rows has no confirmed incident, so PR-AUC cannot rank it against the weighted fallback: "
+                + "the weighted fallback keeps serving");
+        assertThat(registry.tag(first.run(), ChampionPromotion.DECISION_TAG)).hasValue("not promoted shadow-risk:1: "
                 + first.decision().reason());
+        assertThat(registry.version(MODEL, ModelRegistry.CHAMPION)).isEmpty();
     }
 
     @Test
     void aChallengerThatBeatsTheChampionOnTheSameHoldOutTakesTheAlias() {
-        Round weak = challenge(shuffledTrainingLabels());
+        Round weak = challenge(shuffledTrainingLabels(), ChampionPromotion.Policy.ALWAYS);
         Round better = challenge(examples);
 
-        assertThat(weak.decision().promoted()).as("the first model is champion whatever its quality").isTrue();
+        assertThat(weak.decision().promoted()).isTrue();
         assertThat(better.decision().promoted()).isTrue();
         assertThat(champion()).isEqualTo(2);
         assertThat(better.decision().challenger().prAuc()).isGreaterThan(better.decision().champion().prAuc());
@@ -142,7 +180,7 @@ class ChampionPromotionTest {
 
     @Test
     void aChampionWhoseRunIsMissingIsReplacedAndAVersionWithoutItsRunIsNeverPromoted() throws Exception {
-        Round first = challenge(shuffledTrainingLabels());
+        Round first = challenge(shuffledTrainingLabels(), ChampionPromotion.Policy.ALWAYS);
         Path run = registry.root().resolve("1").resolve(first.run());
         assertThat(run).isDirectory();
         deleteRecursively(run); // e.g. removed by hand, or a registry copied without it
@@ -160,6 +198,32 @@ class ChampionPromotionTest {
                         + "model registry at " + registry.root() + "; alias 'champion' stays where it was; point it at "
                         + "a version whose run exists");
         assertThat(champion()).isEqualTo(2);
+    }
+
+    @Test
+    void aChampionWhoseRiskFallsAsAFactorRisesGivesWayAndSuchAChallengerIsNeverPromoted() throws IOException {
+        // ranks this hold-out almost perfectly, but its risk falls as resource risk rises above 0.95
+        Path bent = BentModels.export(dir.resolve("bent"));
+        Round old = challengeWith(bent, examples, ChampionPromotion.Policy.ALWAYS); // e.g. trained by an older Shadow
+        assertThat(champion()).isEqualTo(1);
+
+        Round weaker = challenge(shuffledTrainingLabels());
+
+        assertThat(weaker.decision().champion().prAuc()).as("the bent champion ranks better")
+                .isGreaterThan(weaker.decision().challenger().prAuc());
+        assertThat(weaker.decision().promoted()).isTrue();
+        assertThat(weaker.decision().reason()).contains("; champion shadow-risk:1 is not monotone: risk falls from ")
+                .contains("as resource_risk rises from 0.9 to 1.0").endsWith(": challenger promoted");
+        assertThat(champion()).isEqualTo(2);
+
+        Round bentAgain = challengeWith(bent, examples, ChampionPromotion.Policy.IF_BETTER);
+        assertThat(bentAgain.decision().challenger().prAuc()).isGreaterThan(weaker.decision().challenger().prAuc());
+        assertThat(bentAgain.decision().promoted()).isFalse();
+        assertThat(bentAgain.decision().reason()).startsWith("the challenger is not monotone: risk falls from ")
+                .endsWith(": champion shadow-risk:2 kept");
+        assertThat(champion()).isEqualTo(2);
+        assertThat(old.decision().reason()).startsWith("the challenger is not monotone")
+                .contains("promoted anyway (policy always)");
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

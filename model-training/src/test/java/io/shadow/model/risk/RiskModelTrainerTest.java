@@ -39,6 +39,43 @@ class RiskModelTrainerTest {
     }
 
     @Test
+    void theTrainedModelNeverLowersRiskAsAFactorRisesAndExplainsFromTheMildestAnomaly(@TempDir Path dir) {
+        // a few weeks whose confirmed incidents happen to be on the network while moderate anomalies on data
+        // stores were false alarms: an unconstrained MLP learnt that a data store lowers risk (a data-storage
+        // anomaly scored below a network one, explanations read "resource risk -16")
+        List<TrainingExample> rows = new java.util.ArrayList<>(TrainingFixtures.examples(120, 3));
+        java.util.Random r = new java.util.Random(11);
+        for (int i = 0; i < 60; i++) {
+            boolean network = i % 2 == 0;
+            rows.add(new TrainingExample(java.time.Instant.ofEpochSecond(120 * 60L + i * 60L), new RiskFactors(
+                    0.4 + 0.15 * r.nextDouble(), network ? 0.5 : 0.8, 0.3, 0), network));
+        }
+        new RiskModelTrainer(RiskModelTrainer.Settings.defaults()).train(rows, dir.resolve("model"));
+
+        try (TensorFlowRiskModel model = TensorFlowRiskModel.load(dir.resolve("model"), "risk:1")) {
+            assertThat(Monotonicity.check(model::predict)).isEmpty();
+            RiskScore dataStore = model.score(new RiskFactors(0.45, 0.8, 0.3, 0));
+            RiskScore network = model.score(new RiskFactors(0.45, 0.5, 0.3, 0));
+            assertThat(dataStore.score()).isGreaterThanOrEqualTo(network.score());
+            assertThat(dataStore.contributions()).as("every factor at or above the reference adds, never subtracts")
+                    .allSatisfy(c -> assertThat(c.points()).isGreaterThanOrEqualTo(-1e-3));
+            assertThat(dataStore.base()).as("the base is the reference anomaly's own risk")
+                    .isCloseTo(100 * model.predict(new double[][] {RiskFactors.REFERENCE.toArray()})[0], within(1e-6));
+        }
+    }
+
+    @Test
+    void monotonicityNamesTheFactorAndWhereRiskFalls() {
+        // risk falls as resource risk rises above 0.6: what the first trained champions did
+        java.util.function.Function<double[][], double[]> bent = batch -> java.util.Arrays.stream(batch)
+                .mapToDouble(r -> 0.3 * r[0] + 0.2 * r[3] + (r[1] > 0.6 ? 0.1 : 0.3)).toArray();
+        Monotonicity.Violation v = Monotonicity.check(bent).orElseThrow();
+        assertThat(v.factor()).isEqualTo("resource_risk");
+        assertThat(v.describe()).startsWith("risk falls from ").contains("as resource_risk rises from 0.6 to 0.7");
+        assertThat(Monotonicity.check(WeightedRiskModel.defaults()::batch)).isEmpty();
+    }
+
+    @Test
     void theSameRowsAndSeedGiveTheSameModelPredictionForPrediction(@TempDir Path dir) throws Exception {
         List<TrainingExample> rows = TrainingFixtures.examples(600, 1);
         RiskModelTrainer trainer = new RiskModelTrainer(RiskModelTrainer.Settings.defaults());
@@ -88,7 +125,8 @@ class RiskModelTrainerTest {
         WeightedRiskModel m = WeightedRiskModel.defaults();
         RiskScore s = m.score(new RiskFactors(1, 0.5, 0, 1));
         assertThat(s.score()).isCloseTo(100 / (1 + Math.exp(-(-6 + 6 + 1.5 + 5))), within(1e-9));
-        assertThat(s.base()).isCloseTo(100 / (1 + Math.exp(6)), within(1e-9));
+        double reference = -6 + 6 * RiskFactors.REFERENCE.severity() + 3 * 0.5;
+        assertThat(s.base()).isCloseTo(100 / (1 + Math.exp(-reference)), within(1e-9));
         assertThat(s.base() + s.contributions().stream().mapToDouble(FactorContribution::points).sum())
                 .isCloseTo(s.score(), within(1e-9));
         assertThat(s.contributions()).filteredOn(c -> c.factor().equals("prior_incidents"))

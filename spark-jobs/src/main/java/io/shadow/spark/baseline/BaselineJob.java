@@ -55,7 +55,8 @@ public final class BaselineJob {
 
     /** Recomputes the baselines table; returns the number of entity-features with a baseline. */
     public long run() {
-        Map<String, List<long[]>> incidents = IncidentWindows.notNormal(spark, catalog, Buckets.SECONDS, 0);
+        Map<String, List<long[]>> incidents = IncidentWindows.notNormal(spark, catalog,
+                IncidentWindows.LEAD.toSeconds(), Buckets.SECONDS);
         Instant computedAt = Instant.now();
         MapFunction<Row, String> key = r -> IncidentWindows.entityKey(r.getString(0), r.getString(1), r.getString(2));
         var features = DeltaTables.read(spark, catalog, ShadowTable.FEATURES)

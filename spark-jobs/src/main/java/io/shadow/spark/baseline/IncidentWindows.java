@@ -15,14 +15,16 @@ import org.apache.spark.sql.SparkSession;
  * Removes activity inside confirmed incidents and incidents nobody has reviewed yet (an attack the
  * emergency path stopped while nobody looked is still an attack), so attacks never become part of
  * "normal"; only an incident someone other than the entity rejected is benign again. An
- * incident's recorded window runs from its first to its last anomaly, but an attack starts before
- * it is detected and goes on while users decide. Novelty profiles widen the window by {@link #LEAD}
- * before and {@link #TRAIL} after: one sighting of an attacker's address or client would make it
- * "usual" next time. Baselines (robust statistics that a few buckets barely move) keep the recorded
- * window plus one bucket, so an entity's benign activity around an incident still counts.
+ * incident's recorded window runs from its first acted-on anomaly to its last, but an attack starts
+ * before it is detected and goes on while users decide. Both widen the window by {@link #LEAD}
+ * before: a slow ramp's first buckets (an exfiltration growing 15 % a minute, below the low band
+ * for its first minutes) made part of the baseline let the same attack a week later pass unseen.
+ * Novelty profiles also widen it by {@link #TRAIL} after (one sighting of an attacker's address or
+ * client would make it "usual" next time); baselines, robust statistics that a few buckets barely
+ * move, by one bucket after, so an entity's benign activity after an incident still counts.
  */
 public final class IncidentWindows {
-    /** For novelty: activity this long before an incident's first anomaly counts as part of it. */
+    /** Activity this long before an incident's first anomaly counts as part of it (novelty and baselines). */
     public static final Duration LEAD = Duration.ofHours(1);
     /** For novelty: activity this long after an incident's last anomaly counts as part of it. */
     public static final Duration TRAIL = Duration.ofHours(1);

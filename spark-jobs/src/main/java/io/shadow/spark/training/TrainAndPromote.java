@@ -10,6 +10,7 @@ import io.shadow.model.risk.ModelMetrics;
 import io.shadow.model.risk.RiskFactors;
 import io.shadow.model.risk.RiskModelTrainer;
 import io.shadow.model.risk.TrainingExample;
+import io.shadow.model.risk.WeightedRiskModel;
 import io.shadow.spark.Counts;
 import io.shadow.spark.DeltaTables;
 import io.shadow.spark.Figure;
@@ -24,8 +25,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Gold training set → a new risk model version in the registry. The model is trained in TensorFlow
  * Java, logged as a run with its parameters, hold-out metrics and SavedModel artifact, registered,
- * and made {@code champion} by {@link ChampionPromotion}: only if there is none yet or it beats the
- * current champion's PR-AUC on the same time-split hold-out (a tie keeps the champion).
+ * and made {@code champion} by {@link ChampionPromotion}: only if it beats the PR-AUC of what serves
+ * (the champion, or without one the weighted fallback) on the same time-split hold-out (a tie keeps
+ * what serves), and never if its risk can fall as a factor rises.
  */
 public final class TrainAndPromote {
     public static final String MODEL_NAME = "shadow-risk";
@@ -61,6 +63,8 @@ public final class TrainAndPromote {
                     new Figure("Promoted", d.promoted() ? "yes, now champion" : "no"),
                     new Figure("Challenger", metrics(d.challenger())),
                     new Figure("Champion before", d.championId() == null ? "none"
+                            : d.championId().equals(WeightedRiskModel.ID) ? "none, the weighted fallback served: "
+                                    + metrics(d.champion())
                             : d.champion() == null ? d.championId() + ", did not load"
                             : d.championId() + ", " + metrics(d.champion())),
                     new Figure("Reason", d.reason()));
