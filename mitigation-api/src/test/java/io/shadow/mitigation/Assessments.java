@@ -33,6 +33,7 @@ public final class Assessments {
     private Instant time = T0;
     private ProcessRef process;
     private boolean ofHost;
+    private String evidence = "deletes";
     private final double risk;
 
     private Assessments(double risk) {
@@ -78,6 +79,12 @@ public final class Assessments {
         return this;
     }
 
+    /** What kind of anomaly it is: its pattern's part before {@code @} ({@code failures}, {@code bytes_out}, …). */
+    public Assessments evidence(String kind) {
+        this.evidence = kind;
+        return this;
+    }
+
     public Assessments later(Duration d) {
         this.time = T0.plus(d);
         return this;
@@ -87,7 +94,7 @@ public final class Assessments {
         String eventId = "evt-" + UUID.randomUUID();
         Anomaly a = new Anomaly("anm-" + UUID.randomUUID(), ofHost ? EntityKey.host(tenant, host)
                 : EntityKey.principal(tenant, principal), time, eventId, 8.4,
-                "deletes@" + resourceType.wireName(), resourceType, resourceId, principal, host, "10.1.2.3",
+                evidence + "@" + resourceType.wireName(), resourceType, resourceId, principal, host, "10.1.2.3",
                 "aws-cli/2.15", List.of(DELETES), process);
         RiskScore score = new RiskScore(risk, risk * 0.2, List.of(new FactorContribution("severity", 0.8, risk * 0.5),
                 new FactorContribution("resource_risk", 0.6, risk * 0.3)), "risk:3");

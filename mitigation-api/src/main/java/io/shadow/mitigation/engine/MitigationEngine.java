@@ -175,7 +175,7 @@ public final class MitigationEngine {
             Runnable record) {
         Anomaly a = assessment.anomaly();
         boolean emergency = band == Band.HIGH;
-        MitigationProfile profile = ps.select(band, a.resourceType());
+        MitigationProfile profile = ps.select(band, a.resourceType(), a.pattern());
         String mitigationId = "mit-" + UUID.randomUUID();
         ActionTarget target = new ActionTarget(a.entity().tenant(), a.principal(), a.host(), a.resourceType(),
                 a.resourceId(), a.process());

@@ -36,7 +36,15 @@ public final class ProfileLoader {
     /** For versions stored before duplicate keys were refused ({@link #parseStored}). */
     private static final ObjectMapper LENIENT_YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP_KEYS = Set.of("version", "author", "thresholds", "profiles");
-    private static final Set<String> PROFILE_KEYS = Set.of("name", "band", "resource_types", "dry_run", "actions");
+    /**
+     * What a profile's {@code evidence} may name: the part of an anomaly's pattern before {@code @} — a
+     * feature, {@code combination} (several features together), {@code novel} (any first-seen value).
+     */
+    static final List<String> EVIDENCE = java.util.stream.Stream.concat(java.util.Arrays.stream(
+            io.shadow.features.Feature.values()).map(io.shadow.features.Feature::wireName),
+            java.util.stream.Stream.of("combination", "novel")).toList();
+    private static final Set<String> PROFILE_KEYS = Set.of("name", "band", "resource_types", "evidence", "dry_run",
+            "actions");
     public static final String DEFAULT_RESOURCE = "/io/shadow/mitigation/profiles/default.yaml";
 
     private final String source;
@@ -182,6 +190,23 @@ public final class ProfileLoader {
                 }
             }
         }
+        Set<String> evidence = new java.util.TreeSet<>();
+        JsonNode ev = p.path("evidence");
+        if (!ev.isMissingNode()) {
+            if (!ev.isArray() || ev.isEmpty()) {
+                problem(at + "/evidence", "evidence must be a non-empty list of anomaly kinds, e.g. [failures], or "
+                        + "left out for every kind");
+            } else {
+                for (int i = 0; i < ev.size(); i++) {
+                    String kind = ev.get(i).asText("");
+                    if (!EVIDENCE.contains(kind)) {
+                        problem(at + "/evidence/" + i, "unknown anomaly kind '" + kind + "'; use one of " + EVIDENCE);
+                    } else {
+                        evidence.add(kind);
+                    }
+                }
+            }
+        }
         List<ActionSpec> actions = new ArrayList<>();
         JsonNode as = p.path("actions");
         if (!as.isArray() || as.isEmpty()) {
@@ -197,7 +222,7 @@ public final class ProfileLoader {
         if (band == null || band == Band.NONE || types.isEmpty() || name == null) {
             return null;
         }
-        return new MitigationProfile(name, band, types, p.path("dry_run").asBoolean(false), actions);
+        return new MitigationProfile(name, band, types, evidence, p.path("dry_run").asBoolean(false), actions);
     }
 
     private ActionSpec action(JsonNode a, String at) {
@@ -208,14 +233,34 @@ public final class ProfileLoader {
         List<String> missing = new ArrayList<>();
         for (Band b : List.of(Band.LOW, Band.MEDIUM, Band.HIGH)) {
             for (ResourceType t : ResourceType.values()) {
-                if (profiles.stream().noneMatch(p -> p.matches(b, t))) {
+                if (profiles.stream().noneMatch(p -> p.matches(b, t))) { // a profile with evidence covers some only
                     missing.add(b.wireName() + "/" + t.wireName());
                 }
             }
         }
         if (!missing.isEmpty() && problems.isEmpty()) {
             problem("/profiles", "no profile covers " + missing + "; every band needs a profile for every resource "
-                    + "type");
+                    + "type (one without evidence: a profile with evidence answers only those anomalies)");
+        }
+        if (!problems.isEmpty()) {
+            return;
+        }
+        // first match wins: a profile with evidence after one for every anomaly of its band and types is never used
+        for (int i = 0; i < profiles.size(); i++) {
+            MitigationProfile p = profiles.get(i);
+            if (p.evidence().isEmpty()) {
+                continue;
+            }
+            for (int j = 0; j < i; j++) {
+                MitigationProfile q = profiles.get(j);
+                if (q.evidence().isEmpty() && q.band() == p.band() && q.resourceTypes().containsAll(p.resourceTypes())) {
+                    problem("/profiles/" + i + "/evidence", "profile '" + p.name() + "' is never chosen: profile '"
+                            + q.name() + "' before it answers every " + p.band().wireName() + " anomaly on "
+                            + p.resourceTypes().stream().map(ResourceType::wireName).sorted().toList()
+                            + "; move '" + p.name() + "' above it");
+                    break;
+                }
+            }
         }
     }
 

@@ -26,10 +26,18 @@ public record ProfileSet(int version, String author, double low, double medium, 
         return risk >= low ? Band.LOW : Band.NONE;
     }
 
-    /** The first profile for the band and resource type (every pair is covered, checked at load). */
+    /** The first profile for every anomaly of the band and resource type (each pair is covered, checked at load). */
     public MitigationProfile select(Band band, ResourceType type) {
+        return select(band, type, null);
+    }
+
+    /**
+     * The first profile, in file order, for an anomaly of the band, resource type and pattern
+     * ({@code failures@identity}): one naming the pattern's evidence, or one for every anomaly.
+     */
+    public MitigationProfile select(Band band, ResourceType type, String pattern) {
         for (MitigationProfile p : profiles) {
-            if (p.matches(band, type)) {
+            if (pattern == null ? p.matches(band, type) : p.matches(band, type, pattern)) {
                 return p;
             }
         }

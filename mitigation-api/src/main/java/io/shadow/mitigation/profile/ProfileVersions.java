@@ -168,6 +168,9 @@ public final class ProfileVersions {
             m.put("name", p.name());
             m.put("band", p.band().wireName());
             m.put("resource_types", p.resourceTypes().stream().map(ResourceType::wireName).sorted().toList());
+            if (!p.evidence().isEmpty()) {
+                m.put("evidence", p.evidence().stream().sorted().toList());
+            }
             m.put("dry_run", p.dryRun());
             List<Object> actions = new ArrayList<>();
             for (ActionSpec a : p.actions()) {

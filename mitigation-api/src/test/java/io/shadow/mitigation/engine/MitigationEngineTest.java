@@ -3,6 +3,7 @@ package io.shadow.mitigation.engine;
 import io.shadow.mitigation.OnEveryBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shadow.features.ResourceType;
 import io.shadow.mitigation.Assessments;
 import io.shadow.mitigation.Band;
 import io.shadow.mitigation.MitigationService;
@@ -83,6 +84,23 @@ class MitigationEngineTest extends OnEveryBackend {
         assertThat(log).containsSubsequence("incident.opened", "action.applied", "action.applied",
                 "mitigation.applied", "notification.sent");
         assertThat(log.lastIndexOf("action.applied")).isLessThan(log.indexOf("notification.sent"));
+    }
+
+    @Test
+    void aBurstOfFailedLoginsIsRestrictedForAnHourWithoutAnIrreversibleKeyRotation() {
+        Outcome typos = engine.handle(Assessments.risk(60).evidence("failures").on(ResourceType.IDENTITY,
+                "iam:console").build());
+        Outcome escalation = engine.handle(Assessments.risk(60).principal("u-2").evidence("privileged_ops")
+                .on(ResourceType.IDENTITY, "iam:role/admin").build());
+
+        Mitigation m = store.mitigation(typos.mitigationId()).orElseThrow();
+        assertThat(m.profile()).isEqualTo("contain-failed-logins");
+        assertThat(store.actionsOf(m.mitigationId())).extracting(ActionRecord::type).containsExactly("restrict");
+        ActionRecord restrict = store.actionsOf(m.mitigationId()).get(0);
+        assertThat(Duration.between(restrict.appliedAt(), restrict.expiresAt())).isEqualTo(Duration.ofHours(1));
+        assertThat(store.mitigation(escalation.mitigationId()).orElseThrow().profile()).isEqualTo("contain-identity");
+        assertThat(store.actionsOf(escalation.mitigationId())).extracting(ActionRecord::type)
+                .containsExactly("restrict", "rotate_keys");
     }
 
     @Test

@@ -111,7 +111,7 @@ class ProfileLoaderTest {
                 "profiles.yaml line 3, key thresholds: thresholds must satisfy 0 <= low < medium < high <= 100, "
                         + "got low=60.0 medium=50.0 high=80.0",
                 "profiles.yaml line 11, key profiles.0.colour: unknown key 'colour'; allowed here: "
-                        + "[actions, band, dry_run, name, resource_types]",
+                        + "[actions, band, dry_run, evidence, name, resource_types]",
                 "profiles.yaml line 9, key profiles.0.band: unknown band 'lowish'; expected low, medium or high",
                 "profiles.yaml line 15, key profiles.0.actions.0.expires: '1 hour' is not an ISO-8601 duration; "
                         + "use e.g. PT30M or PT4H",
@@ -226,7 +226,69 @@ class ProfileLoaderTest {
                 """);
 
         assertThat(problems).containsExactly("profiles.yaml line 4, key profiles: no profile covers "
-                + "[low/network, high/identity]; every band needs a profile for every resource type");
+                + "[low/network, high/identity]; every band needs a profile for every resource type (one without "
+                + "evidence: a profile with evidence answers only those anomalies)");
+    }
+
+    @Test
+    void aProfileWithEvidenceAnswersOnlyThoseAnomaliesAndMustComeBeforeTheProfileForEveryAnomaly() {
+        ProfileSet defaults = ProfileLoader.defaults();
+        assertThat(defaults.select(Band.MEDIUM, ResourceType.IDENTITY, "failures@identity").name())
+                .isEqualTo("contain-failed-logins");
+        assertThat(defaults.select(Band.MEDIUM, ResourceType.IDENTITY, "failures@identity").actions())
+                .as("five mistyped passwords must not cost an irreversible key rotation")
+                .extracting(a -> a.type()).containsExactly(ActionType.RESTRICT);
+        assertThat(defaults.select(Band.MEDIUM, ResourceType.IDENTITY, "privileged_ops@identity").name())
+                .isEqualTo("contain-identity");
+        assertThat(defaults.select(Band.MEDIUM, ResourceType.IDENTITY, "combination@identity").name())
+                .isEqualTo("contain-identity");
+        assertThat(defaults.select(Band.HIGH, ResourceType.IDENTITY, "failures@identity").name())
+                .isEqualTo("emergency-identity-lockout");
+        assertThat(defaults.select(Band.MEDIUM, ResourceType.IDENTITY).name()).as("the profile for every anomaly")
+                .isEqualTo("contain-identity");
+
+        String head = """
+                version: 3
+                author: alice@example.com
+                thresholds: {low: 30, medium: 55, high: 80}
+                profiles:
+                  - name: everything
+                    band: low
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: log}]
+                """;
+        String tail = """
+                  - name: contain
+                    band: medium
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: restrict}]
+                  - name: shutdown
+                    band: high
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: lock_user}]
+                """;
+        assertThat(problems(head + """
+                  - name: new-places
+                    band: low
+                    resource_types: [identity]
+                    evidence: [novel, bytes_out]
+                    actions: [{type: restrict}]
+                """ + tail)).containsExactly("profiles.yaml line 12, key profiles.1.evidence: profile 'new-places' is "
+                + "never chosen: profile 'everything' before it answers every low anomaly on [identity]; move "
+                + "'new-places' above it");
+        assertThat(problems(head + """
+                  - name: typo
+                    band: medium
+                    resource_types: [identity]
+                    evidence: [failed_logins]
+                    actions: [{type: restrict}]
+                """ + tail)).singleElement().asString().startsWith("profiles.yaml line 12, key profiles.1.evidence.0: "
+                + "unknown anomaly kind 'failed_logins'; use one of [events, bytes_out, ");
+        MitigationProfile novel = new MitigationProfile("n", Band.LOW, java.util.Set.of(ResourceType.IDENTITY),
+                java.util.Set.of("novel"), false, List.of(new ActionSpec(ActionType.LOG, Map.of(), null)));
+        assertThat(novel.matches(Band.LOW, ResourceType.IDENTITY, "novel_source_network+user_agent@identity")).isTrue();
+        assertThat(novel.matches(Band.LOW, ResourceType.IDENTITY, "events@identity")).isFalse();
+        assertThat(novel.matches(Band.LOW, ResourceType.IDENTITY)).as("covers only some anomalies").isFalse();
     }
 
     @Test
