@@ -87,7 +87,8 @@ final class ProfileReplay implements AutoCloseable {
 
     private static ProfileSet noAct(ProfileSet p) {
         return new ProfileSet(p.version(), p.author(), p.low(), p.medium(), p.high(), p.profiles().stream()
-                .map(x -> new MitigationProfile(x.name(), x.band(), x.resourceTypes(), true, x.actions())).toList());
+                .map(x -> new MitigationProfile(x.name(), x.band(), x.resourceTypes(), x.evidence(), true,
+                        x.actions())).toList());
     }
 
     @Override
