@@ -242,6 +242,9 @@ class ProfileLoaderTest {
                 .isEqualTo("contain-identity");
         assertThat(defaults.select(Band.MEDIUM, ResourceType.IDENTITY, "combination@identity").name())
                 .isEqualTo("contain-identity");
+        assertThat(defaults.select(Band.LOW, ResourceType.DATABASE, "bytes_out@database").name())
+                .isEqualTo("restrict-transfer");
+        assertThat(defaults.select(Band.LOW, ResourceType.NETWORK, "bytes_out@network").name()).isEqualTo("throttle");
         assertThat(defaults.select(Band.HIGH, ResourceType.IDENTITY, "failures@identity").name())
                 .isEqualTo("emergency-identity-lockout");
         assertThat(defaults.select(Band.MEDIUM, ResourceType.IDENTITY).name()).as("the profile for every anomaly")
@@ -310,8 +313,8 @@ class ProfileLoaderTest {
                 + "mapping (the second ends near here); give it once");
         // a version stored before this was refused still loads, as it did then, rather than stop the service
         String stored = defaultYaml().replaceFirst("expires: PT1H\n", "expires: PT1H\n        expires: PT2H\n");
-        assertThat(ProfileLoader.parseStored(stored, "stored profiles v1").profiles().get(0).actions().get(0)
-                .expires()).isEqualTo(java.time.Duration.ofHours(2));
+        assertThat(ProfileLoader.parseStored(stored, "stored profiles v1").select(Band.LOW, ResourceType.NETWORK)
+                .actions().get(0).expires()).isEqualTo(java.time.Duration.ofHours(2));
         assertThatThrownBy(() -> ProfileLoader.parse(stored, "uploaded profiles")).hasMessageContaining(
                 "key 'expires' is given twice");
     }
