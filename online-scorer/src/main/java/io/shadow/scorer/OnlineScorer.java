@@ -58,7 +58,7 @@ public final class OnlineScorer {
         PatternHistory h = history;
         for (Anomaly a : anomalies) {
             RiskFactorExtractor.Extraction ex = x.extract(a);
-            RiskScore risk = h.adjust(models.score(ex.factors()), a.entity(), a.pattern());
+            RiskScore risk = h.adjust(models.score(ex.factors()), a.entity(), a.pattern(), a.score());
             Assessment assessment = new Assessment(ex.anomaly(), risk);
             assessments.add(assessment);
             outcomes.add(sink.accept(assessment));

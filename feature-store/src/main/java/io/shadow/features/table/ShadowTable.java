@@ -133,6 +133,11 @@ public enum ShadowTable {
             required("pattern", STRING, "anomaly pattern"),
             required("confirmed", LONG, "this entity's confirmed incidents (approved or modified mitigations)"),
             required("rejected", LONG, "this entity's incidents whose mitigations users rejected"),
+            optional("rejected_max_score", DOUBLE, "the largest detector score of this pattern in the entity's "
+                    + "rejected incidents: a rejection steps down anomalies up to 1.5 times it (null: none replayed)"),
+            optional("confirmed_min_score", DOUBLE, "the smallest detector score of this pattern in the entity's "
+                    + "confirmed incidents: a confirmation steps up anomalies from two thirds of it (null: none "
+                    + "replayed)"),
             required("computed_at", TIMESTAMP, "when"))),
     PROFILE_SUGGESTIONS("gold/profile_suggestions", List.of(), List.of(
             required("tenant", STRING, "client"),

@@ -22,16 +22,32 @@ import java.util.Map;
  * entity sees the next one of that pattern on that entity stepped down a band; one who approved it
  * sees it stepped up. The cap keeps an attack on an entity with a rejected history above the
  * observe-only band when its model score is high.
+ *
+ * <p>A decision speaks for anomalies of about its size ({@link #MAGNITUDE_RATIO}): a rejection steps
+ * down anomalies whose detector score is at most 1.5 times the largest one in the rejected
+ * incidents, a confirmation steps up those of at least two thirds of the smallest one in the
+ * confirmed incidents. One rejected 2 GB download no longer waved a 1 TB one through, and one
+ * confirmed crypto-miner on a build host no longer turned every routine build's CPU peak into an
+ * isolation (audit F14, F9). Without a recorded score (nothing replayed in the incident, or a table
+ * written before the scores were kept) a decision counts whatever the size, as before.
  */
 public final class PatternHistory {
     /** ln 4: one decision multiplies or divides the odds of the risk by four. */
     public static final double STEP = Math.log(4);
     public static final int MAX_STEPS = 3;
+    /** How much larger (rejection) or smaller (confirmation) than the reviewed anomalies a decision still covers. */
+    public static final double MAGNITUDE_RATIO = 1.5;
     /** The contribution an entity's decisions add to an explanation. */
     public static final String FEEDBACK_FACTOR = "feedback";
 
-    /** Outcomes of one pattern. */
-    public record Outcomes(long confirmed, long rejected) {
+    /**
+     * Outcomes of one pattern; for an entity also the largest detector score in its rejected incidents and
+     * the smallest in its confirmed ones (NaN: not known).
+     */
+    public record Outcomes(long confirmed, long rejected, double rejectedMaxScore, double confirmedMinScore) {
+        public Outcomes(long confirmed, long rejected) {
+            this(confirmed, rejected, Double.NaN, Double.NaN);
+        }
     }
 
     public static final PatternHistory EMPTY = new PatternHistory(Map.of());
@@ -76,8 +92,22 @@ public final class PatternHistory {
 
     /** Net decisions for the entity and pattern (confirmed − rejected), capped at ±{@link #MAX_STEPS}. */
     public long netDecisions(EntityKey entity, String pattern) {
+        return netDecisions(entity, pattern, Double.NaN);
+    }
+
+    /**
+     * Net decisions for the entity and pattern that speak for an anomaly of detector score {@code score}
+     * (NaN: any), capped at ±{@link #MAX_STEPS}: rejections only up to {@link #MAGNITUDE_RATIO} times the
+     * largest rejected score, confirmations only from the smallest confirmed score divided by it.
+     */
+    public long netDecisions(EntityKey entity, String pattern, double score) {
         Outcomes o = outcomes(entity, pattern);
-        return Math.max(-MAX_STEPS, Math.min(MAX_STEPS, o.confirmed() - o.rejected()));
+        boolean rejectionsApply = Double.isNaN(score) || Double.isNaN(o.rejectedMaxScore())
+                || score <= o.rejectedMaxScore() * MAGNITUDE_RATIO;
+        boolean confirmationsApply = Double.isNaN(score) || Double.isNaN(o.confirmedMinScore())
+                || score >= o.confirmedMinScore() / MAGNITUDE_RATIO;
+        long net = (confirmationsApply ? o.confirmed() : 0) - (rejectionsApply ? o.rejected() : 0);
+        return Math.max(-MAX_STEPS, Math.min(MAX_STEPS, net));
     }
 
     /**
@@ -86,7 +116,12 @@ public final class PatternHistory {
      * decisions), so base plus contributions still equals the score.
      */
     public RiskScore adjust(RiskScore s, EntityKey entity, String pattern) {
-        long net = netDecisions(entity, pattern);
+        return adjust(s, entity, pattern, Double.NaN);
+    }
+
+    /** As {@link #adjust(RiskScore, EntityKey, String)}, counting only decisions that speak for {@code score}. */
+    public RiskScore adjust(RiskScore s, EntityKey entity, String pattern, double score) {
+        long net = netDecisions(entity, pattern, score);
         if (net == 0) {
             return s;
         }
@@ -96,6 +131,11 @@ public final class PatternHistory {
         List<FactorContribution> c = new ArrayList<>(s.contributions());
         c.add(new FactorContribution(FEEDBACK_FACTOR, net, adjusted - s.score()));
         return new RiskScore(adjusted, s.base(), c, s.model());
+    }
+
+    /** A score column, NaN when null or absent (a table written before the scores were kept). */
+    private static double score(KernelTableReader.NamedRow r, String column) {
+        return r.schema().indexOf(column) < 0 || r.isNull(column) ? Double.NaN : r.doubleValue(column);
     }
 
     public int size() {
@@ -111,7 +151,8 @@ public final class PatternHistory {
         reader.scan(catalog.path(ShadowTable.ENTITY_PATTERN_STATS), r -> entities.put(key(new EntityKey(
                 r.string("tenant"), io.shadow.features.EntityKind.fromWire(r.string("entity_kind")),
                 r.string("entity_id")), r.string("pattern")),
-                new Outcomes(r.longValue("confirmed"), r.longValue("rejected"))));
+                new Outcomes(r.longValue("confirmed"), r.longValue("rejected"), score(r, "rejected_max_score"),
+                        score(r, "confirmed_min_score"))));
         return new PatternHistory(tenants, entities);
     }
 }

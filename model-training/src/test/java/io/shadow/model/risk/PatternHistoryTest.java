@@ -49,6 +49,28 @@ class PatternHistoryTest {
                 .isGreaterThan(55);
     }
 
+    @Test
+    void aDecisionSpeaksForAnomaliesOfAboutItsSizeOnly() {
+        EntityKey downloader = EntityKey.principal("acme", "u-eng-02");
+        EntityKey ci = EntityKey.host("acme", "ci-1");
+        String cpu = "cpu_pct@compute";
+        PatternHistory sized = new PatternHistory(Map.of(), Map.of(
+                // a rejected 30 x 60 MB dataset download, replayed at detector score 6
+                PatternHistory.key(downloader, EXPORT), new PatternHistory.Outcomes(0, 1, 6.0, Double.NaN),
+                // a confirmed crypto-miner on the build host, its anomalies at scores 12 and more
+                PatternHistory.key(ci, cpu), new PatternHistory.Outcomes(1, 0, Double.NaN, 12.0)));
+
+        assertThat(sized.netDecisions(downloader, EXPORT, 8.5)).as("a download like the rejected one").isEqualTo(-1);
+        assertThat(sized.netDecisions(downloader, EXPORT, 25)).as("a terabyte, far beyond what was rejected")
+                .isZero();
+        assertThat(sized.adjust(medium, downloader, EXPORT, 25)).isSameAs(medium);
+        assertThat(sized.netDecisions(ci, cpu, 5.5)).as("a routine build's threshold-level CPU peak").isZero();
+        assertThat(sized.netDecisions(ci, cpu, 9)).as("a peak like the miner's").isEqualTo(1);
+        assertThat(sized.netDecisions(ci, cpu, Double.NaN)).as("size unknown: every decision").isEqualTo(1);
+        assertThat(history.netDecisions(ETL, EXPORT, 100)).as("no recorded size: counts whatever the size")
+                .isEqualTo(-1);
+    }
+
     private static double odds(double score) {
         return score / (100 - score);
     }

@@ -218,7 +218,7 @@ public final class TrainingSetJob {
         });
         DeltaTables.overwrite(spark, catalog, ShadowTable.PATTERN_STATS,
                 spark.createDataFrame(statRows, DeltaTables.schema(ShadowTable.PATTERN_STATS)));
-        List<Row> entityRows = entityStats(reviewed, patternsOf, now);
+        List<Row> entityRows = entityStats(reviewed, patternsOf, magnitudes(anomalies, incidentOf), now);
         DeltaTables.overwrite(spark, catalog, ShadowTable.ENTITY_PATTERN_STATS,
                 spark.createDataFrame(entityRows, DeltaTables.schema(ShadowTable.ENTITY_PATTERN_STATS)));
         return new Result(training.size(), positives, leftOut, statRows.size(), entityRows.size());
@@ -228,7 +228,8 @@ public final class TrainingSetJob {
      * Decisions per entity and pattern: each reviewed incident counts once for its own pattern (the
      * one the store opened it with) and for every pattern replayed inside its window.
      */
-    private static List<Row> entityStats(List<Reviewed> reviewed, Map<String, Set<String>> patternsOf, Instant now) {
+    private static List<Row> entityStats(List<Reviewed> reviewed, Map<String, Set<String>> patternsOf,
+            Map<List<String>, double[]> magnitudes, Instant now) {
         Map<List<String>, long[]> counts = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
         for (Reviewed rv : reviewed) {
             Set<String> patterns = new java.util.TreeSet<>(patternsOf.getOrDefault(rv.id(), Set.of()));
@@ -240,8 +241,37 @@ public final class TrainingSetJob {
             }
         }
         List<Row> rows = new ArrayList<>(counts.size());
-        counts.forEach((k, c) -> rows.add(RowFactory.create(k.get(0), k.get(1), k.get(2), k.get(3), c[0], c[1], now)));
+        counts.forEach((k, c) -> {
+            double[] m = magnitudes.get(k);
+            rows.add(RowFactory.create(k.get(0), k.get(1), k.get(2), k.get(3), c[0], c[1],
+                    m == null || Double.isNaN(m[0]) ? null : m[0], m == null || Double.isNaN(m[1]) ? null : m[1], now));
+        });
         return rows;
+    }
+
+    /**
+     * Per entity and pattern ({@code [tenant, kind, id, pattern]}): the largest detector score replayed in its
+     * rejected incidents and the smallest in its confirmed ones (NaN where there is none), so that a decision
+     * speaks for anomalies of a similar size only ({@link PatternHistory#adjust}).
+     */
+    private static Map<List<String>, double[]> magnitudes(List<Row> anomalies, Map<Row, Reviewed> incidentOf) {
+        Map<List<String>, double[]> out = new HashMap<>();
+        for (Row a : anomalies) {
+            Reviewed rv = incidentOf.get(a);
+            if (rv == null || rv.label() < 0) {
+                continue;
+            }
+            EntityKey e = rv.entity();
+            double[] m = out.computeIfAbsent(List.of(e.tenant(), e.kind().wireName(), e.id(), a.getAs("pattern")),
+                    x -> new double[] {Double.NaN, Double.NaN});
+            double score = a.<Double>getAs("score");
+            if (rv.label() == 1) {
+                m[1] = Double.isNaN(m[1]) ? score : Math.min(m[1], score);
+            } else {
+                m[0] = Double.isNaN(m[0]) ? score : Math.max(m[0], score);
+            }
+        }
+        return out;
     }
 
     private static EntityKey entity(Row a) {
