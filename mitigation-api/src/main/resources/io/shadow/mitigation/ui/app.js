@@ -1,4 +1,5 @@
-// Shadow web UI: incidents with their explanation, approve / reject / modify, history, profiles.
+// Shadow web UI: incidents with their explanation, approve / reject / modify, history, profiles
+// (notifications: notifications.js).
 // Talks to the API with the token the user entered (kept in this tab's session storage only).
 "use strict";
 const view = document.getElementById("view");
@@ -51,6 +52,7 @@ async function call(method, path, body, contentType) {
 
 function signOut() {
   sessionStorage.removeItem(tokenKey);
+  stopListening();
   me = null;
   showWho();
 }
@@ -62,6 +64,7 @@ function showWho() {
     ? "user " + me.principal + " of tenant " + me.tenant
     : me.role + ", " + (me.tenant ? "tenant " + me.tenant : "every tenant")) + ")" : "";
   document.getElementById("nav-profiles").hidden = !me || me.role === "user";
+  document.getElementById("nav-notifications").hidden = !me;
 }
 
 // Reads who the token speaks for; a token the UI cannot work with (another role's) is not kept either.
@@ -76,6 +79,7 @@ async function whoAmI() {
       + "or operator token.");
   }
   showWho();
+  listen();
 }
 
 function band(b) { const n = String(b || "").toLowerCase(); return `<span class="band band-${esc(n)}">${esc(n)}</span>`; }
@@ -121,6 +125,9 @@ async function showIncidents() {
   }));
 }
 
+// In force: applied, or applied while the host's agent failed its part (Shadow's own part, a gateway rule, stands).
+function inForce(a) { return a.status === "applied" || a.status === "agent_failed"; }
+
 // What a decision did, in words: a rotation or a kill the agent carried out cannot be undone and is kept.
 function decided(what, answer) {
   const kept = ((answer && answer.actions) || []).filter(a => a.status === "kept").map(a => a.type).join(", ");
@@ -132,9 +139,12 @@ function decided(what, answer) {
     return "Released: the actions are out of force; the decision stands." + keptNote;
   }
   if (what === "modify") {
-    const inForce = ((answer && answer.actions) || []).filter(a => a.status === "applied")
+    const now = ((answer && answer.actions) || []).filter(inForce)
       .map(a => a.type + (a.expiresAt ? " until " + a.expiresAt : " (no end)")).join(", ");
-    return "Modified. In force now: " + (inForce || "nothing") + "." + keptNote;
+    return "Modified. In force now: " + (now || "nothing") + "." + keptNote;
+  }
+  if (answer && answer.note) { // nothing was in force any more: the approve is a label only
+    return "Approved, but " + answer.note + ".";
   }
   return "Approved.";
 }
@@ -150,7 +160,7 @@ function decisionList(decisions) {
 // When an action is or was in force: an action out of force says when it left (undone, expired, kept),
 // one in force until when it stays.
 function actionTime(a) {
-  if (a.undoneAt && a.status !== "applied") {
+  if (a.undoneAt && !inForce(a)) {
     return `<span class="muted action-time">(${esc(a.status)} at ${esc(a.undoneAt)})</span>`;
   }
   return a.expiresAt ? `<span class="muted action-time">(until ${esc(a.expiresAt)})</span>` : "";
@@ -211,7 +221,7 @@ function lifetime(a) {
 // The modify form's starting point: the actions in force now, each with its own lifetime (left out, a
 // changed action would never expire).
 function modifyPrefill(m) {
-  return JSON.stringify(m.actions.filter(a => a.status === "applied").map(a => {
+  return JSON.stringify(m.actions.filter(inForce).map(a => {
     const expires = lifetime(a);
     return expires ? {type: a.type, params: a.params, expires} : {type: a.type, params: a.params};
   }), null, 1);
@@ -226,15 +236,24 @@ function mitigationCard(m, decisions, incident) {
   const may = what => (m.allowed || []).includes(what);
   // an emergency mitigation of one's own activity is lifted by someone else (the API answers 403)
   const ownEmergency = open && may("approve") && !may("reject");
+  // an undecided mitigation whose time limit ended everything it did (a log changes nothing): a decision now is
+  // a label only
+  const expired = m.actions.filter(a => a.status === "expired");
+  const ended = open && !mit.dryRun && expired.length > 0 && !m.actions.some(a => inForce(a) && a.type !== "log");
   return `<div class="card mitigation" data-id="${esc(mit.mitigationId)}">
     <h3>${esc(mit.profile)} ${band(mit.band)} <span class="muted">${esc(mit.path)} path, applied ${esc(mit.appliedAt)}</span></h3>
     <p>Status: <strong class="mitigation-status">${esc(mit.status)}</strong>${mit.decidedBy ? " by " + esc(mit.decidedBy) : ""}</p>
+    ${ended ? `<p class="already-expired"><strong>Already expired:</strong> ${expired.map(a => esc(a.type) + " ended at "
+      + esc(a.undoneAt)).join(", ")}; nothing of it is in force. Approving or rejecting it now only records whether it
+      was a real threat.</p>` : ""}
     ${sameAnomaly ? "<p class='muted mitigation-explanation'>Why: the anomaly above (risk "
       + Math.round(mit.risk) + ").</p>" : `<div class="mitigation-explanation"><p><strong>Why</strong> (risk
       ${Math.round(mit.risk)}, anomaly of ${esc(mit.eventTime)}):</p>${explanationHtml(mit.explanation)}</div>`}
-    <ul class="action-list">${m.actions.map(a => `<li class="action"><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
+    <ul class="action-list">${m.actions.map(a => `<li class="action action-${esc(a.status)}"><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
       ${actionTime(a)}
-      ${a.status === "kept" ? "<span class='muted'>(not reversed: this action cannot be undone; see the audit log)</span>" : ""}</li>`).join("")}</ul>
+      ${a.status === "kept" ? "<span class='muted'>(not reversed: this action cannot be undone; see the audit log)</span>" : ""}
+      ${a.status === "agent_failed" ? "<span class='agent-failed'>(the host's agent could not carry this out: contain "
+        + "the host by hand or fix the agent)</span>" : ""}</li>`).join("")}</ul>
     ${decisionList(decisions)}
     ${(m.releases || []).map(r => `<p class="release-record muted">Released by ${esc(r.by)} at ${esc(r.at)}: ${esc(r.detail)}</p>`).join("")}
     ${m.allowed && m.allowed.length ? `<p><input class="comment" maxlength="2000" size="60"
@@ -374,6 +393,7 @@ async function route() {
     if (what === "incident" && arg) { await showIncident(decodeURIComponent(arg)); }
     else if (what === "history") { await showHistory(arg ? decodeURIComponent(arg) : "", arg2 ? decodeURIComponent(arg2) : ""); }
     else if (what === "profiles") { await showProfiles(); }
+    else if (what === "notifications") { await showNotifications(); }
     else { await showIncidents(); }
   } catch (e) {
     if (e instanceof Stale) { return; }
@@ -385,6 +405,7 @@ async function route() {
 document.getElementById("login").addEventListener("submit", e => {
   e.preventDefault();
   me = null;
+  stopListening(); // the previous token's stream and notices are not the new one's
   sessionStorage.setItem(tokenKey, document.getElementById("token").value.trim());
   document.getElementById("token").value = "";
   route();
