@@ -227,6 +227,12 @@ function modifyPrefill(m) {
   }), null, 1);
 }
 
+// The new key a rotation left waiting for its owner (its detail names where to collect it), or null.
+function waitingKey(a) {
+  const k = a.type === "rotate_keys" ? /GET \/v1\/keys\/(key-[A-Za-z0-9-]+)/.exec(a.detail || "") : null;
+  return k ? k[1] : null;
+}
+
 function mitigationCard(m, decisions, incident) {
   const mit = m.mitigation;
   // the incident's explanation is its latest anomaly: said once when the mitigation was about that one
@@ -252,6 +258,9 @@ function mitigationCard(m, decisions, incident) {
     <ul class="action-list">${m.actions.map(a => `<li class="action action-${esc(a.status)}"><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
       ${actionTime(a)}
       ${a.status === "kept" ? "<span class='muted'>(not reversed: this action cannot be undone; see the audit log)</span>" : ""}
+      ${me && me.role === "user" && waitingKey(a) ? `<div class="key-handover"><button class="collect-key"
+        data-key="${esc(waitingKey(a))}">Collect my new key</button> <span class="muted">(its secret is shown once,
+        here: copy it before you leave the page)</span></div>` : ""}
       ${a.status === "agent_failed" ? "<span class='agent-failed'>(the host's agent could not carry this out: contain "
         + "the host by hand or fix the agent)</span>" : ""}</li>`).join("")}</ul>
     ${decisionList(decisions)}
@@ -343,7 +352,24 @@ async function showIncident(id) {
     if (q(".release")) {
       q(".release").addEventListener("click", () => decide("release"));
     }
+    card.querySelectorAll(".collect-key").forEach(b => b.addEventListener("click", () => collectKey(b)));
   });
+}
+
+// Hands the user their rotated key's secret (once: the API refuses a second collection, saying why; a secret
+// a restart lost is 410 too, and the API's message says who issues a new key).
+async function collectKey(button) {
+  const id = button.dataset.key;
+  try {
+    const k = await api("GET", "/v1/keys/" + encodeURIComponent(id));
+    const box = button.parentElement;
+    box.innerHTML = `<p>Your new key <code>${esc(k.key_id)}</code>: <input class="key-secret" readonly size="56"
+      value="${esc(k.secret)}"> <strong>Copy it now: Shadow shows it once and keeps only its hash.</strong></p>`;
+    box.querySelector(".key-secret").select();
+    say("");
+  } catch (e) {
+    if (!(e instanceof Stale)) { say("Key " + id + " could not be collected: " + e.message); }
+  }
 }
 
 // A principal's history; with a tenant, only in that tenant (principals of different tenants may share a name).

@@ -404,6 +404,30 @@ class WebUiIT {
     }
 
     @Test
+    void aUserCollectsTheKeyARotationLeftWaitingFromTheIncidentPageOnce() {
+        Outcome medium = api.handle(Assessments.risk(60).build()); // contain-data-access: restrict, rotate_keys
+        String keyId = api.store().actionsOf(medium.mitigationId()).stream()
+                .filter(a -> a.type().equals("rotate_keys")).findFirst().orElseThrow().handle();
+
+        signIn(RunningApi.USER_U1);
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#incident/" + medium.incidentId());
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".action .collect-key"))).click();
+        WebElement secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".key-secret")));
+
+        assertThat(secret.getAttribute("value")).startsWith("shk_");
+        assertThat(browser.findElement(By.cssSelector(".key-handover")).getText()).contains(keyId,
+                "Copy it now: Shadow shows it once");
+        assertThat(api.get("/v1/keys/" + keyId, RunningApi.USER_U1).statusCode()).as("handed over, once")
+                .isEqualTo(410);
+
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".action .collect-key"))).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "could not be collected"));
+        assertThat(browser.findElement(By.id("status")).getText()).startsWith("Key " + keyId + " could not be "
+                + "collected: the secret of key " + keyId + " was handed over already");
+    }
+
+    @Test
     void aUserSeesOnlyTheirOwnIncidentsAndIsToldWhatIsRefused() {
         Outcome ofU1 = api.handle(Assessments.risk(40).build());
         Outcome ofU2 = api.handle(Assessments.risk(40).principal("u-2").build());
