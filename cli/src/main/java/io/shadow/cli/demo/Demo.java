@@ -324,7 +324,7 @@ public final class Demo {
         for (Mitigation m : ms) {
             Incident i = store.incident(m.incidentId()).orElseThrow();
             String actions = String.join(",", store.actionsOf(m.mitigationId()).stream()
-                    .filter(a -> ActionRecord.APPLIED.equals(a.status()) || ActionRecord.UNDONE.equals(a.status())
+                    .filter(a -> a.inForce() || ActionRecord.UNDONE.equals(a.status())
                             || ActionRecord.KEPT.equals(a.status()))
                     .map(ActionRecord::type).toList());
             out.add(new ObservedMitigation(m.mitigationId(), new EntityKey(i.tenant(),

@@ -317,10 +317,27 @@ public final class MitigationRoutes {
             if (out == null) {
                 return;
             }
-            ctx.json(Map.of("mitigation", out, "actions", store.actionsOf(id)));
+            List<ActionRecord> actions = store.actionsOf(id);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("mitigation", out);
+            answer.put("actions", actions);
+            if (what.equals("approve") && !out.dryRun() && actions.stream().noneMatch(ActionRecord::enforces)) {
+                answer.put("note", alreadyEnded(id, actions));
+            }
+            ctx.json(answer);
         } catch (Decisions.DecisionException e) {
             throw new ApiError(e.status(), e.getMessage());
         }
+    }
+
+    /** Why an approve kept nothing in force: every action of the mitigation had ended before it. */
+    private static String alreadyEnded(String id, List<ActionRecord> actions) {
+        List<String> expired = actions.stream().filter(a -> ActionRecord.EXPIRED.equals(a.status()))
+                .map(a -> a.type() + " at " + a.undoneAt()).toList();
+        return "nothing of mitigation " + id + " was in force when it was approved: "
+                + (expired.isEmpty() ? "its actions had all ended" : "its actions had already expired ("
+                        + String.join(", ", expired) + ")")
+                + "; the approve records that it was a real threat, and keeps nothing in force";
     }
 
     /**

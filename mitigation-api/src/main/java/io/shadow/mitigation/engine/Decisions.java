@@ -111,7 +111,7 @@ public final class Decisions {
         List<String> failed = new ArrayList<>();
         List<ActionRecord> released = new ArrayList<>();
         for (ActionRecord r : store.actionsOf(mitigationId)) {
-            if (ActionRecord.APPLIED.equals(r.status()) && undo(r, failed) != null) {
+            if (r.inForce() && undo(r, failed) != null) {
                 released.add(r);
             }
         }
@@ -164,7 +164,7 @@ public final class Decisions {
             return ownEmergency ? List.of("approve") : List.of("approve", "reject", "modify");
         }
         boolean inForce = store.actionsOf(m.mitigationId()).stream()
-                .anyMatch(r -> ActionRecord.APPLIED.equals(r.status()));
+                .anyMatch(ActionRecord::inForce);
         List<String> out = new ArrayList<>(2);
         if (!ownActivity(i, c.target, decider) && decidedOnOwnActivity(m)) {
             // its own person's decision: a reviewer may still take the decision that counts
@@ -253,7 +253,7 @@ public final class Decisions {
             // (a new rate or expiry replaces the old one).
             List<ActionRecord> recorded = store.actionsOf(mitigationId);
             for (ActionRecord r : recorded) {
-                boolean keep = ActionRecord.APPLIED.equals(r.status()) && actions.stream().anyMatch(a -> same(a, r));
+                boolean keep = r.inForce() && actions.stream().anyMatch(a -> same(a, r));
                 (keep ? unchanged : dropped).add(r);
             }
             // the process its process actions were on (kept with them: the incident does not say which)
@@ -358,7 +358,7 @@ public final class Decisions {
                 : "the mitigation's status changed meanwhile (now " + read(() -> store.mitigation(id)
                         .map(Mitigation::status).orElse("unknown")) + "), so it was not reopened";
         String inForce = read(() -> {
-            List<String> applied = store.actionsOf(id).stream().filter(r -> ActionRecord.APPLIED.equals(r.status()))
+            List<String> applied = store.actionsOf(id).stream().filter(ActionRecord::inForce)
                     .map(r -> r.type() + " (" + r.actionId() + ")").toList();
             return applied.isEmpty() ? "nothing" : String.join(", ", applied);
         });
@@ -489,7 +489,7 @@ public final class Decisions {
      * force is dropped) is refused: it would close the mitigation as modified without a change.
      */
     private void refuseNoChange(Context c, List<ActionRecord> before, List<ActionSpec> actions) {
-        List<ActionRecord> inForce = before.stream().filter(r -> ActionRecord.APPLIED.equals(r.status())).toList();
+        List<ActionRecord> inForce = before.stream().filter(ActionRecord::inForce).toList();
         boolean allKept = inForce.stream().allMatch(r -> actions.stream().anyMatch(a -> same(a, r)));
         boolean noneNew = actions.stream().allMatch(a -> inForce.stream().anyMatch(r -> same(a, r)));
         if (allKept && noneNew && !inForce.isEmpty()) {

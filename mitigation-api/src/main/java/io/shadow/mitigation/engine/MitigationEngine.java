@@ -260,6 +260,9 @@ public final class MitigationEngine {
                     + detail + "; take it back by hand";
         }
         ActionRecord r = found.get();
+        if (!reversal) { // the bracketed status a reviewer scans says so; an action out of force meanwhile stays so
+            store.settleAction(r.actionId(), ActionRecord.APPLIED, ActionRecord.AGENT_FAILED);
+        }
         store.appendActionDetail(r.actionId(), "; " + what);
         store.audit("shadow", "action.agent_failed", r.mitigationId(), what + " (command " + commandId + ")");
         LOG.error("mitigation {}: {}", r.mitigationId(), what);
@@ -322,12 +325,17 @@ public final class MitigationEngine {
      */
     void notifyDecision(Mitigation m, Incident i, ActionTarget target, String what, String by,
             List<ActionRecord> after) {
-        List<String> inForce = after.stream().filter(r -> ActionRecord.APPLIED.equals(r.status()))
-                .map(r -> r.type() + (r.expiresAt() == null ? "" : " until " + r.expiresAt())).toList();
+        List<String> inForce = after.stream().filter(ActionRecord::inForce)
+                .map(r -> r.type() + (r.expiresAt() == null ? "" : " until " + r.expiresAt())
+                        + (ActionRecord.AGENT_FAILED.equals(r.status()) ? " (its host's agent could not carry it out)"
+                                : "")).toList();
         List<String> undone = after.stream().filter(r -> ActionRecord.UNDONE.equals(r.status()))
                 .map(ActionRecord::type).toList();
         List<String> kept = after.stream().filter(r -> ActionRecord.KEPT.equals(r.status()))
                 .map(ActionRecord::type).toList();
+        // ended by their time limit before this decision: an approve of them keeps nothing in force
+        List<String> expired = after.stream().filter(r -> ActionRecord.EXPIRED.equals(r.status()))
+                .map(r -> r.type() + " at " + r.undoneAt()).toList();
         // what the incident's other mitigations still enforce on the same account (or, for a host's, on the host):
         // "nothing" of this one is not "nothing" for the person still locked out by another
         List<String> elsewhere = new ArrayList<>();
@@ -336,7 +344,7 @@ public final class MitigationEngine {
                     || !java.util.Objects.equals(targetOf(other.mitigationId(), i).principal(), target.principal())) {
                 continue;
             }
-            store.actionsOf(other.mitigationId()).stream().filter(r -> ActionRecord.APPLIED.equals(r.status()))
+            store.actionsOf(other.mitigationId()).stream().filter(ActionRecord::inForce)
                     .forEach(r -> elsewhere.add(r.type() + " (mitigation " + other.mitigationId() + ")"));
         }
         // to the account the mitigation acts on (an incident of a host gathers several principals' anomalies);
@@ -351,6 +359,7 @@ public final class MitigationEngine {
                         + "In force now: " + (inForce.isEmpty() ? "nothing" : String.join(", ", inForce)) + ".\n"
                         + (undone.isEmpty() ? "" : "Undone: " + String.join(", ", undone) + ".\n")
                         + (kept.isEmpty() ? "" : "Kept, as it cannot be undone: " + String.join(", ", kept) + ".\n")
+                        + (expired.isEmpty() ? "" : "Already expired: " + String.join(", ", expired) + ".\n")
                         + (elsewhere.isEmpty() ? "" : "Still in force from other mitigations of this incident: "
                                 + String.join(", ", elsewhere) + ".\n"),
                 clock.instant()));
@@ -479,7 +488,7 @@ public final class MitigationEngine {
      *     the action was not in force
      */
     String undo(ActionRecord r, String finalStatus) {
-        if (!ActionRecord.APPLIED.equals(r.status())) {
+        if (!r.inForce()) {
             return null;
         }
         Actuator actuator = actuators.get(ActionType.fromWire(r.type()));
@@ -494,7 +503,7 @@ public final class MitigationEngine {
         } catch (RuntimeException | Error e) {
             // an Error too (a rollback without Spark's classes): the action is still in force, so is its record
             try {
-                store.reopenAction(r.actionId(), claimed);
+                store.reopenAction(r.actionId(), claimed, r.status());
                 store.audit("shadow", "action.undo_failed", r.mitigationId(), r.type() + ": "
                         + (e instanceof Error ? e.getClass().getSimpleName() + ": " : "") + e.getMessage()
                         + "; the action stays in force");
@@ -592,37 +601,83 @@ public final class MitigationEngine {
         List<ActionRecord> expired = store.expiredActions(now);
         // an action undone meanwhile by a decision is no longer waiting for a retry
         undoRetries.keySet().retainAll(expired.stream().map(ActionRecord::actionId).toList());
-        for (ActionRecord r : expired) {
-            UndoRetry retry = undoRetries.get(r.actionId());
-            if (retry != null && now.isBefore(retry.at())) {
-                continue;
+        // what this sweep ended, by mitigation: its person is told once per mitigation, also when a later one fails
+        Map<String, List<ActionRecord>> ended = new LinkedHashMap<>();
+        try {
+            for (ActionRecord r : expired) {
+                n += expire(r, now, ended);
             }
-            try {
-                if (ActionRecord.EXPIRED.equals(undo(r, ActionRecord.EXPIRED))) {
-                    n++;
-                }
-                undoRetries.remove(r.actionId());
-            } catch (StoreException e) {
-                if (e.isTransient()) {
-                    throw e; // the store is out: the next sweep tries them all again
-                }
-                retryLater(r, retry, now, e); // one action's own failure (a row an actuator needs, say)
-            } catch (VirtualMachineError e) {
-                throw e; // out of memory or stack: nothing more is tried in this run
-            } catch (RuntimeException | Error e) {
-                for (Throwable suppressed : e.getSuppressed()) {
-                    if (suppressed instanceof StoreException s) {
-                        // undo could not even reopen the action's record: it is in force but recorded otherwise
-                        LOG.error("action {} ({} of mitigation {}) expired; undoing it failed ({}) and so did "
-                                + "reopening its record ({}): it is IN FORCE though its record says it ended; undo "
-                                + "it by hand", r.actionId(), r.type(), r.mitigationId(), e.toString(), s.getMessage());
-                        throw s;
-                    }
-                }
-                retryLater(r, retry, now, e);
-            }
+        } finally {
+            ended.forEach(this::notifyExpired);
         }
         return n;
+    }
+
+    /** Ends one expired action (see {@link #expire()}); 1 when it was undone, 0 otherwise. */
+    private int expire(ActionRecord r, Instant now, Map<String, List<ActionRecord>> ended) {
+        UndoRetry retry = undoRetries.get(r.actionId());
+        if (retry != null && now.isBefore(retry.at())) {
+            return 0;
+        }
+        try {
+            String status = undo(r, ActionRecord.EXPIRED);
+            undoRetries.remove(r.actionId());
+            if (status != null) {
+                ended.computeIfAbsent(r.mitigationId(), k -> new ArrayList<>()).add(r);
+            }
+            return ActionRecord.EXPIRED.equals(status) ? 1 : 0;
+        } catch (StoreException e) {
+            if (e.isTransient()) {
+                throw e; // the store is out: the next sweep tries them all again
+            }
+            retryLater(r, retry, now, e); // one action's own failure (a row an actuator needs, say)
+        } catch (VirtualMachineError e) {
+            throw e; // out of memory or stack: nothing more is tried in this run
+        } catch (RuntimeException | Error e) {
+            for (Throwable suppressed : e.getSuppressed()) {
+                if (suppressed instanceof StoreException s) {
+                    // undo could not even reopen the action's record: it is in force but recorded otherwise
+                    LOG.error("action {} ({} of mitigation {}) expired; undoing it failed ({}) and so did "
+                            + "reopening its record ({}): it is IN FORCE though its record says it ended; undo "
+                            + "it by hand", r.actionId(), r.type(), r.mitigationId(), e.toString(), s.getMessage());
+                    throw s;
+                }
+            }
+            retryLater(r, retry, now, e);
+        }
+        return 0;
+    }
+
+    /**
+     * Tells the mitigation's person (the principal it acts on, else the security team) that its time limit
+     * ended {@code ended}: what ended, what of it is still in force, and whether it still awaits a decision.
+     */
+    private void notifyExpired(String mitigationId, List<ActionRecord> ended) {
+        try {
+            Mitigation m = store.mitigation(mitigationId).orElseThrow();
+            Incident i = store.incident(m.incidentId()).orElseThrow();
+            ActionTarget target = targetOf(mitigationId, i);
+            List<String> inForce = store.actionsOf(mitigationId).stream().filter(ActionRecord::enforces)
+                    .map(r -> r.type() + (r.expiresAt() == null ? "" : " until " + r.expiresAt())).toList();
+            String who = target.principal() != null ? target.principal() : i.entityId();
+            String what = String.join(", ", ended.stream().map(ActionRecord::type).toList());
+            boolean open = Mitigation.APPLIED.equals(m.status());
+            notifyAll(new NotificationRecord("ntf-" + UUID.randomUUID(), i.incidentId(), mitigationId, i.tenant(),
+                    "mitigation_expired", target.principal() != null ? target.principal() : NotificationRecord.OPERATORS,
+                    "[Shadow] Ended at its time limit: " + what + " of " + who + " on "
+                            + (target.resourceId() == null ? target.resourceType().wireName() : target.resourceId()),
+                    "Mitigation " + mitigationId + " of incident " + i.incidentId() + " reached its time limit: "
+                            + String.join(", ", ended.stream().map(r -> r.type() + " (set to end at " + r.expiresAt()
+                                    + ")").toList()) + " ended at " + clock.instant() + ".\n"
+                            + "In force now from this mitigation: " + (inForce.isEmpty() ? "nothing, it has ended"
+                                    : String.join(", ", inForce)) + ".\n"
+                            + (open ? "It still awaits a decision: approve if it was a real threat, reject if it "
+                                    + "was not (that is what Shadow learns from).\n" : ""),
+                    clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.error("mitigation {}: its actions {} expired, and telling its person failed: {}", mitigationId,
+                    ended.stream().map(ActionRecord::type).toList(), e.toString());
+        }
     }
 
     /**

@@ -164,9 +164,9 @@ public final class MitigationStore {
             lockIncident(c, incidentId);
             return Jdbc.update(c, "UPDATE incidents SET status = ? WHERE incident_id = ? AND status = ? AND NOT EXISTS "
                     + "(SELECT 1 FROM mitigations m WHERE m.incident_id = incidents.incident_id AND (m.status IN (?, ?) "
-                    + "OR EXISTS (SELECT 1 FROM actions a WHERE a.mitigation_id = m.mitigation_id AND a.status = ?)))",
+                    + "OR EXISTS (SELECT 1 FROM actions a WHERE a.mitigation_id = m.mitigation_id AND a.status IN (?, ?))))",
                     Incident.RESOLVED, incidentId, Incident.OPEN, Mitigation.APPLIED, Mitigation.DRY_RUN,
-                    ActionRecord.APPLIED) == 1;
+                    ActionRecord.APPLIED, ActionRecord.AGENT_FAILED) == 1;
         });
     }
 
@@ -275,10 +275,10 @@ public final class MitigationStore {
                 MitigationStore::action, mitigationId);
     }
 
-    /** Actions currently in force (status applied), oldest first. */
+    /** Actions currently in force ({@link ActionRecord#IN_FORCE}), oldest first. */
     public List<ActionRecord> actionsInForce() {
-        return jdbc.query("SELECT * FROM actions WHERE status = ? ORDER BY applied_at, action_id",
-                MitigationStore::action, ActionRecord.APPLIED);
+        return jdbc.query("SELECT * FROM actions WHERE status IN (?, ?) ORDER BY applied_at, action_id",
+                MitigationStore::action, ActionRecord.APPLIED, ActionRecord.AGENT_FAILED);
     }
 
     /** Actions of {@code types} currently in force, oldest first. */
@@ -286,9 +286,9 @@ public final class MitigationStore {
         if (types.isEmpty()) {
             return List.of();
         }
-        return jdbc.query("SELECT * FROM actions WHERE status = ? AND type IN (" + String.join(",",
+        return jdbc.query("SELECT * FROM actions WHERE status IN (?, ?) AND type IN (" + String.join(",",
                 java.util.Collections.nCopies(types.size(), "?")) + ") ORDER BY applied_at, action_id",
-                MitigationStore::action, java.util.stream.Stream.concat(java.util.stream.Stream.of(ActionRecord.APPLIED),
+                MitigationStore::action, java.util.stream.Stream.concat(ActionRecord.IN_FORCE.stream(),
                         types.stream()).toArray());
     }
 
@@ -297,8 +297,8 @@ public final class MitigationStore {
      * clock of the process that finished them, and are not back in force.
      */
     public java.util.Set<String> handlesLeftForceSince(Instant since) {
-        return new java.util.HashSet<>(jdbc.query("SELECT handle FROM actions WHERE undone_at >= ? AND status <> ?",
-                rs -> rs.getString(1), since, ActionRecord.APPLIED));
+        return new java.util.HashSet<>(jdbc.query("SELECT handle FROM actions WHERE undone_at >= ? AND status NOT IN (?, ?)",
+                rs -> rs.getString(1), since, ActionRecord.APPLIED, ActionRecord.AGENT_FAILED));
     }
 
     /**
@@ -323,16 +323,17 @@ public final class MitigationStore {
         });
     }
 
-    /** Applied actions whose expiry has passed, the earliest expiry first. */
+    /** Actions in force whose expiry has passed, the earliest expiry first. */
     public List<ActionRecord> expiredActions(Instant now) {
-        return jdbc.query("SELECT * FROM actions WHERE status = ? AND expires_at IS NOT NULL AND expires_at <= ? "
-                + "ORDER BY expires_at, action_id", MitigationStore::action, ActionRecord.APPLIED, now);
+        return jdbc.query("SELECT * FROM actions WHERE status IN (?, ?) AND expires_at IS NOT NULL AND expires_at <= ? "
+                + "ORDER BY expires_at, action_id", MitigationStore::action, ActionRecord.APPLIED,
+                ActionRecord.AGENT_FAILED, now);
     }
 
-    /** Moves an action from applied to a final status; false when another thread got there first. */
+    /** Moves an action from in force to a final status; false when another thread got there first. */
     public boolean finishAction(String actionId, String status, Instant at) {
-        return jdbc.update("UPDATE actions SET status = ?, undone_at = ? WHERE action_id = ? AND status = ?", status, at,
-                actionId, ActionRecord.APPLIED) == 1;
+        return jdbc.update("UPDATE actions SET status = ?, undone_at = ? WHERE action_id = ? AND status IN (?, ?)",
+                status, at, actionId, ActionRecord.APPLIED, ActionRecord.AGENT_FAILED) == 1;
     }
 
     /**
@@ -349,8 +350,13 @@ public final class MitigationStore {
      * {@link #finishAction}), so it shows as applied and a later undo or expiry sweep retries it.
      */
     public void reopenAction(String actionId, String status) {
+        reopenAction(actionId, status, ActionRecord.APPLIED);
+    }
+
+    /** As {@link #reopenAction(String, String)}, back to {@code inForce} (applied, or agent_failed as it was). */
+    public void reopenAction(String actionId, String status, String inForce) {
         jdbc.update("UPDATE actions SET status = ?, undone_at = NULL WHERE action_id = ? AND status = ?",
-                ActionRecord.APPLIED, actionId, status);
+                inForce, actionId, status);
     }
 
     /**

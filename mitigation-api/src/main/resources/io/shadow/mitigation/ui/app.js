@@ -1,4 +1,5 @@
-// Shadow web UI: incidents with their explanation, approve / reject / modify, history, profiles.
+// Shadow web UI: incidents with their explanation, approve / reject / modify, history, profiles
+// (notifications: notifications.js).
 // Talks to the API with the token the user entered (kept in this tab's session storage only).
 "use strict";
 const view = document.getElementById("view");
@@ -51,6 +52,7 @@ async function call(method, path, body, contentType) {
 
 function signOut() {
   sessionStorage.removeItem(tokenKey);
+  stopListening();
   me = null;
   showWho();
 }
@@ -62,6 +64,7 @@ function showWho() {
     ? "user " + me.principal + " of tenant " + me.tenant
     : me.role + ", " + (me.tenant ? "tenant " + me.tenant : "every tenant")) + ")" : "";
   document.getElementById("nav-profiles").hidden = !me || me.role === "user";
+  document.getElementById("nav-notifications").hidden = !me;
 }
 
 // Reads who the token speaks for; a token the UI cannot work with (another role's) is not kept either.
@@ -76,6 +79,7 @@ async function whoAmI() {
       + "or operator token.");
   }
   showWho();
+  listen();
 }
 
 function band(b) { const n = String(b || "").toLowerCase(); return `<span class="band band-${esc(n)}">${esc(n)}</span>`; }
@@ -121,6 +125,9 @@ async function showIncidents() {
   }));
 }
 
+// In force: applied, or applied while the host's agent failed its part (Shadow's own part, a gateway rule, stands).
+function inForce(a) { return a.status === "applied" || a.status === "agent_failed"; }
+
 // What a decision did, in words: a rotation or a kill the agent carried out cannot be undone and is kept.
 function decided(what, answer) {
   const kept = ((answer && answer.actions) || []).filter(a => a.status === "kept").map(a => a.type).join(", ");
@@ -132,9 +139,12 @@ function decided(what, answer) {
     return "Released: the actions are out of force; the decision stands." + keptNote;
   }
   if (what === "modify") {
-    const inForce = ((answer && answer.actions) || []).filter(a => a.status === "applied")
+    const now = ((answer && answer.actions) || []).filter(inForce)
       .map(a => a.type + (a.expiresAt ? " until " + a.expiresAt : " (no end)")).join(", ");
-    return "Modified. In force now: " + (inForce || "nothing") + "." + keptNote;
+    return "Modified. In force now: " + (now || "nothing") + "." + keptNote;
+  }
+  if (answer && answer.note) { // nothing was in force any more: the approve is a label only
+    return "Approved, but " + answer.note + ".";
   }
   return "Approved.";
 }
@@ -150,7 +160,7 @@ function decisionList(decisions) {
 // When an action is or was in force: an action out of force says when it left (undone, expired, kept),
 // one in force until when it stays.
 function actionTime(a) {
-  if (a.undoneAt && a.status !== "applied") {
+  if (a.undoneAt && !inForce(a)) {
     return `<span class="muted action-time">(${esc(a.status)} at ${esc(a.undoneAt)})</span>`;
   }
   return a.expiresAt ? `<span class="muted action-time">(until ${esc(a.expiresAt)})</span>` : "";
@@ -211,10 +221,16 @@ function lifetime(a) {
 // The modify form's starting point: the actions in force now, each with its own lifetime (left out, a
 // changed action would never expire).
 function modifyPrefill(m) {
-  return JSON.stringify(m.actions.filter(a => a.status === "applied").map(a => {
+  return JSON.stringify(m.actions.filter(inForce).map(a => {
     const expires = lifetime(a);
     return expires ? {type: a.type, params: a.params, expires} : {type: a.type, params: a.params};
   }), null, 1);
+}
+
+// The new key a rotation left waiting for its owner (its detail names where to collect it), or null.
+function waitingKey(a) {
+  const k = a.type === "rotate_keys" ? /GET \/v1\/keys\/(key-[A-Za-z0-9-]+)/.exec(a.detail || "") : null;
+  return k ? k[1] : null;
 }
 
 function mitigationCard(m, decisions, incident) {
@@ -226,15 +242,27 @@ function mitigationCard(m, decisions, incident) {
   const may = what => (m.allowed || []).includes(what);
   // an emergency mitigation of one's own activity is lifted by someone else (the API answers 403)
   const ownEmergency = open && may("approve") && !may("reject");
+  // an undecided mitigation whose time limit ended everything it did (a log changes nothing): a decision now is
+  // a label only
+  const expired = m.actions.filter(a => a.status === "expired");
+  const ended = open && !mit.dryRun && expired.length > 0 && !m.actions.some(a => inForce(a) && a.type !== "log");
   return `<div class="card mitigation" data-id="${esc(mit.mitigationId)}">
     <h3>${esc(mit.profile)} ${band(mit.band)} <span class="muted">${esc(mit.path)} path, applied ${esc(mit.appliedAt)}</span></h3>
     <p>Status: <strong class="mitigation-status">${esc(mit.status)}</strong>${mit.decidedBy ? " by " + esc(mit.decidedBy) : ""}</p>
+    ${ended ? `<p class="already-expired"><strong>Already expired:</strong> ${expired.map(a => esc(a.type) + " ended at "
+      + esc(a.undoneAt)).join(", ")}; nothing of it is in force. Approving or rejecting it now only records whether it
+      was a real threat.</p>` : ""}
     ${sameAnomaly ? "<p class='muted mitigation-explanation'>Why: the anomaly above (risk "
       + Math.round(mit.risk) + ").</p>" : `<div class="mitigation-explanation"><p><strong>Why</strong> (risk
       ${Math.round(mit.risk)}, anomaly of ${esc(mit.eventTime)}):</p>${explanationHtml(mit.explanation)}</div>`}
-    <ul class="action-list">${m.actions.map(a => `<li class="action"><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
+    <ul class="action-list">${m.actions.map(a => `<li class="action action-${esc(a.status)}"><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
       ${actionTime(a)}
-      ${a.status === "kept" ? "<span class='muted'>(not reversed: this action cannot be undone; see the audit log)</span>" : ""}</li>`).join("")}</ul>
+      ${a.status === "kept" ? "<span class='muted'>(not reversed: this action cannot be undone; see the audit log)</span>" : ""}
+      ${me && me.role === "user" && waitingKey(a) ? `<div class="key-handover"><button class="collect-key"
+        data-key="${esc(waitingKey(a))}">Collect my new key</button> <span class="muted">(its secret is shown once,
+        here: copy it before you leave the page)</span></div>` : ""}
+      ${a.status === "agent_failed" ? "<span class='agent-failed'>(the host's agent could not carry this out: contain "
+        + "the host by hand or fix the agent)</span>" : ""}</li>`).join("")}</ul>
     ${decisionList(decisions)}
     ${(m.releases || []).map(r => `<p class="release-record muted">Released by ${esc(r.by)} at ${esc(r.at)}: ${esc(r.detail)}</p>`).join("")}
     ${m.allowed && m.allowed.length ? `<p><input class="comment" maxlength="2000" size="60"
@@ -324,7 +352,24 @@ async function showIncident(id) {
     if (q(".release")) {
       q(".release").addEventListener("click", () => decide("release"));
     }
+    card.querySelectorAll(".collect-key").forEach(b => b.addEventListener("click", () => collectKey(b)));
   });
+}
+
+// Hands the user their rotated key's secret (once: the API refuses a second collection, saying why; a secret
+// a restart lost is 410 too, and the API's message says who issues a new key).
+async function collectKey(button) {
+  const id = button.dataset.key;
+  try {
+    const k = await api("GET", "/v1/keys/" + encodeURIComponent(id));
+    const box = button.parentElement;
+    box.innerHTML = `<p>Your new key <code>${esc(k.key_id)}</code>: <input class="key-secret" readonly size="56"
+      value="${esc(k.secret)}"> <strong>Copy it now: Shadow shows it once and keeps only its hash.</strong></p>`;
+    box.querySelector(".key-secret").select();
+    say("");
+  } catch (e) {
+    if (!(e instanceof Stale)) { say("Key " + id + " could not be collected: " + e.message); }
+  }
 }
 
 // A principal's history; with a tenant, only in that tenant (principals of different tenants may share a name).
@@ -374,6 +419,7 @@ async function route() {
     if (what === "incident" && arg) { await showIncident(decodeURIComponent(arg)); }
     else if (what === "history") { await showHistory(arg ? decodeURIComponent(arg) : "", arg2 ? decodeURIComponent(arg2) : ""); }
     else if (what === "profiles") { await showProfiles(); }
+    else if (what === "notifications") { await showNotifications(); }
     else { await showIncidents(); }
   } catch (e) {
     if (e instanceof Stale) { return; }
@@ -385,6 +431,7 @@ async function route() {
 document.getElementById("login").addEventListener("submit", e => {
   e.preventDefault();
   me = null;
+  stopListening(); // the previous token's stream and notices are not the new one's
   sessionStorage.setItem(tokenKey, document.getElementById("token").value.trim());
   document.getElementById("token").value = "";
   route();

@@ -320,6 +320,114 @@ class WebUiIT {
     }
 
     @Test
+    void aUserSeesTheirNotificationsWithANewBadgeAndLiveUpdatesLinkingToTheIncident() {
+        Outcome ofU1 = api.handle(Assessments.risk(40).build());
+        api.handle(Assessments.risk(40).principal("u-2").build()); // another person's: never shown to u-1
+
+        signIn(RunningApi.USER_U1);
+        WebElement badge = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("unread")));
+        wait.until(ExpectedConditions.textToBe(By.id("unread"), "1 new"));
+
+        // an operator decides while u-1's page is open: the notice arrives over the stream, without a reload
+        assertThat(api.decide(ofU1.mitigationId(), "reject", "{}").statusCode()).isEqualTo(200);
+        wait.until(ExpectedConditions.textToBe(By.id("unread"), "2 new"));
+
+        browser.findElement(By.id("nav-notifications")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list .notice"), 2));
+        List<WebElement> notices = browser.findElements(By.cssSelector("#notification-list .notice"));
+        assertThat(notices.get(0).getText()).as("newest first, marked new").startsWith("new ")
+                .contains("rejected", "Mitigation rejected by olga@acme.example", "Undone: log, rate_limit");
+        assertThat(notices.get(1).getText()).contains("mitigation applied", "How to undo: reject mitigation "
+                + ofU1.mitigationId());
+        assertThat(browser.findElement(By.id("view")).getText()).doesNotContain("u-2");
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("unread")));
+        assertThat(badge.getText()).as("read once the list was shown").isEmpty();
+
+        notices.get(0).findElement(By.cssSelector("a.notice-incident")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector(".mitigation-status"), "rejected"));
+        assertThat(browser.getCurrentUrl()).endsWith("#incident/" + ofU1.incidentId());
+
+        // a later notice while on another page brings the badge back; the stream stays open across pages
+        api.handle(Assessments.risk(60).later(Duration.ofMinutes(5)).build());
+        wait.until(ExpectedConditions.textToBe(By.id("unread"), "1 new"));
+    }
+
+    @Test
+    void anOperatorSeesAnAgentsFailureAsAnAlertInTheNotifications() {
+        api.handle(Assessments.risk(60).principal("u-3").on(io.shadow.features.ResourceType.PROCESS, "/usr/bin/xmrig")
+                .process(4242, 98765).build()); // isolate_host of ws-17, carried out by its agent
+        String isolate = pendingCommand("isolate_host");
+        signIn(RunningApi.OPERATOR);
+        wait.until(ExpectedConditions.textToBe(By.id("unread"), "1 new"));
+
+        assertThat(api.post("/v1/agent/commands/" + isolate + "/ack", RunningApi.AGENT,
+                "{\"ok\": false, \"detail\": \"nft missing\"}").statusCode()).isEqualTo(200);
+        wait.until(ExpectedConditions.textToBe(By.id("unread"), "2 new"));
+        browser.findElement(By.id("nav-notifications")).click();
+        WebElement alert = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(
+                "#notification-list .notice-alert")));
+        assertThat(alert.getText()).contains("action failed", "to security-operators",
+                "Action not carried out: isolate_host on host", "nft missing");
+
+        alert.findElement(By.cssSelector("a.notice-incident")).click();
+        WebElement failed = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(
+                ".mitigation .action-agent_failed")));
+        assertThat(failed.getText()).as("the bracketed status says what happened").startsWith(
+                "isolate_host [agent_failed]: ").contains("the host's agent could not carry this out");
+    }
+
+    @Test
+    void aMitigationWhoseActionsExpiredSaysSoAndApprovingItSaysNothingWasInForce() {
+        Outcome low = api.handle(Assessments.risk(40).build()); // throttle: rate_limit for 1 h, and log
+        clock.advance(Duration.ofHours(2));
+        assertThat(api.service().engine().expire()).isEqualTo(1);
+
+        signIn(RunningApi.USER_U1);
+        wait.until(ExpectedConditions.textToBe(By.id("unread"), "2 new")); // applied, then expired
+        browser.findElement(By.id("nav-notifications")).click();
+        WebElement newest = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(
+                "#notification-list .notice")));
+        assertThat(newest.getText()).contains("expired", "Ended at its time limit: rate_limit of u-1",
+                "In force now from this mitigation: nothing, it has ended.");
+
+        newest.findElement(By.cssSelector("a.notice-incident")).click();
+        WebElement ended = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(
+                ".mitigation .already-expired")));
+        assertThat(ended.getText()).startsWith("Already expired: rate_limit ended at "
+                + Assessments.T0.plus(Duration.ofHours(2))).contains("nothing of it is in force");
+        browser.findElement(By.cssSelector(".mitigation .approve")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector(".mitigation-status"), "approved"));
+        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Approved, but nothing of mitigation "
+                + low.mitigationId() + " was in force when it was approved: its actions had already expired "
+                + "(rate_limit at " + Assessments.T0.plus(Duration.ofHours(2)) + "); the approve records that it was "
+                + "a real threat, and keeps nothing in force.");
+    }
+
+    @Test
+    void aUserCollectsTheKeyARotationLeftWaitingFromTheIncidentPageOnce() {
+        Outcome medium = api.handle(Assessments.risk(60).build()); // contain-data-access: restrict, rotate_keys
+        String keyId = api.store().actionsOf(medium.mitigationId()).stream()
+                .filter(a -> a.type().equals("rotate_keys")).findFirst().orElseThrow().handle();
+
+        signIn(RunningApi.USER_U1);
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#incident/" + medium.incidentId());
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".action .collect-key"))).click();
+        WebElement secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".key-secret")));
+
+        assertThat(secret.getAttribute("value")).startsWith("shk_");
+        assertThat(browser.findElement(By.cssSelector(".key-handover")).getText()).contains(keyId,
+                "Copy it now: Shadow shows it once");
+        assertThat(api.get("/v1/keys/" + keyId, RunningApi.USER_U1).statusCode()).as("handed over, once")
+                .isEqualTo(410);
+
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".action .collect-key"))).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "could not be collected"));
+        assertThat(browser.findElement(By.id("status")).getText()).startsWith("Key " + keyId + " could not be "
+                + "collected: the secret of key " + keyId + " was handed over already");
+    }
+
+    @Test
     void aUserSeesOnlyTheirOwnIncidentsAndIsToldWhatIsRefused() {
         Outcome ofU1 = api.handle(Assessments.risk(40).build());
         Outcome ofU2 = api.handle(Assessments.risk(40).principal("u-2").build());
@@ -333,5 +441,15 @@ class WebUiIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "not about you"));
         assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("incident " + ofU2.incidentId()
                 + " is not about you (u-1); ask an operator");
+    }
+
+    private String pendingCommand(String action) {
+        for (com.fasterxml.jackson.databind.JsonNode c : RunningApi.json(api.get(
+                "/v1/agent/commands?tenant=acme&host=ws-17", RunningApi.AGENT))) {
+            if (c.path("action").asText().equals(action)) {
+                return c.path("id").asText();
+            }
+        }
+        throw new AssertionError("no pending " + action + " command");
     }
 }
