@@ -31,11 +31,14 @@ class SchemathesisIT {
             api.handle(Assessments.risk(40).build());
             api.handle(Assessments.risk(90).principal("u-2").build());
             String base = "http://127.0.0.1:" + api.port();
+            // one worker: with two, CPython 3.11's ast module, which schemathesis' data generation uses from
+            // both threads, sometimes failed with "SystemError: AST constructor recursion depth mismatch"
+            // (CPython gh-106905), failing the test with no request sent wrong
             Path log = dir.resolve("schemathesis.log");
             Process p = new ProcessBuilder(python, "-m", "schemathesis.cli", "run", base + "/v1/openapi/mitigation.json",
                     "--url", base, "-H", "Authorization: Bearer " + RunningApi.ADMIN, "--checks", "not_a_server_error",
                     "--exclude-path", "/v1/notifications/stream", "--max-examples", "25", "--seed", "7",
-                    "--phases", "examples,coverage,fuzzing", "--workers", "2", "--request-timeout", "10")
+                    "--phases", "examples,coverage,fuzzing", "--workers", "1", "--request-timeout", "10")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             boolean finished = p.waitFor(8, TimeUnit.MINUTES);
             String out = Files.readString(log, StandardCharsets.UTF_8);
