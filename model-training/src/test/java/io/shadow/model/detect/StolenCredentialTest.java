@@ -7,6 +7,7 @@ import io.shadow.features.ActivityEvent;
 import io.shadow.features.EntityKey;
 import io.shadow.features.Feature;
 import io.shadow.features.NoveltyAttribute;
+import io.shadow.features.Outcome;
 import io.shadow.features.ResourceType;
 import io.shadow.features.baseline.BaselineSnapshot;
 import io.shadow.features.baseline.EntityBaseline;
@@ -81,8 +82,9 @@ class StolenCredentialTest {
         for (int i = 0; i < calls; i++) {
             String op = OPS[rnd.nextInt(OPS.length)];
             long bytes = op.equals("GetObject") ? (long) (1.5e6 * Math.exp(1.2 * rnd.nextGaussian())) : 2_000;
+            boolean denied = rnd.nextDouble() < 0.015; // a missing permission now and then
             out.add(call(op, bucket.plusMillis((long) (300_000.0 * i / calls)), net + (11 + rnd.nextInt(3)))
-                    .bytesOut(bytes).build());
+                    .bytesOut(denied ? 0 : bytes).outcome(denied ? Outcome.FAILURE : Outcome.SUCCESS).build());
         }
         return out;
     }
@@ -167,6 +169,22 @@ class StolenCredentialTest {
         assertThat(observeAll(d, day)).isEmpty();
     }
 
+    /** Keys tried from a new network and refused: the alert on the failures names the network, seen at the first. */
+    @Test
+    void aBurstOfRefusedCallsNamesTheNewNetworkItCameFrom() {
+        Detector d = replayedWeek(DetectorConfig.defaults());
+        observeAll(d, morning(10, 1));
+        List<Anomaly> raised = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            raised.addAll(d.observe(call("ListObjects", LIVE_DAY.plusSeconds(11 * 3600 + 6L * i), "198.51.100.23")
+                    .outcome(Outcome.FAILURE).build()));
+        }
+
+        assertThat(raised).isNotEmpty();
+        assertThat(raised.get(0).evidence()).extracting(Evidence::name).contains("failures");
+        assertThat(novelNetworks(raised.subList(0, 1))).containsExactly("198.51.100.0/24");
+    }
+
     /**
      * A new network with otherwise ordinary work (a hotel, a new Wi-Fi): about one call in six hundred of
      * this user's comes from a network it never used, so alone it is routine, and an alert on it would
@@ -211,12 +229,14 @@ class StolenCredentialTest {
         int buckets = 5 * 10 * 12;
         double[] calls = new double[buckets];
         double[] bytes = new double[buckets];
+        double[] failures = new double[buckets];
         Map<NoveltyAttribute, Map<String, Long>> usual = new EnumMap<>(NoveltyAttribute.class);
         for (ActivityEvent e : events) {
             long s = e.time().getEpochSecond() - WEEK_START.getEpochSecond();
             int index = (int) ((s / 86_400) * 120 + (s % 86_400 - 8 * 3600) / 300);
             calls[index]++;
             bytes[index] += e.bytesOut();
+            failures[index] += e.outcome() == Outcome.FAILURE ? 1 : 0;
             String ip = e.srcIp();
             count(usual, NoveltyAttribute.SOURCE_NETWORK, ip.substring(0, ip.lastIndexOf('.') + 1) + "0/24");
             count(usual, NoveltyAttribute.USER_AGENT, e.userAgent());
@@ -228,7 +248,7 @@ class StolenCredentialTest {
         f.put(Feature.BYTES_OUT, robust(activeBytes));
         f.put(Feature.DELETES, FeatureBaseline.flat(0, 0, 0, 0, 0, 0, buckets));
         f.put(Feature.PRIVILEGED_OPS, FeatureBaseline.flat(0, 0, 0, 0, 0, 0, buckets));
-        f.put(Feature.FAILURES, FeatureBaseline.flat(0, 0, 0, 0, 0, 0, buckets));
+        f.put(Feature.FAILURES, robust(failures));
         EntityKey key = EntityKey.principal(TENANT, USER);
         Map<EntityKey, EntityBaseline> m = new HashMap<>();
         m.put(key, new EntityBaseline(key, f, usual));
