@@ -53,6 +53,7 @@ public final class ConfigLoader {
               realert-factor: 1.25
               quiet-seconds: 1800
               sustained-allowance: 4.0
+              novelty-half-life-seconds: 3600
             intel:
               feeds: []
               taxii:

@@ -69,10 +69,10 @@ public record ShadowConfig(
 
     /** See {@code io.shadow.model.detect.DetectorConfig}. */
     public record Detector(double threshold, double hourPrior, double populationPrior, double realertFactor,
-            long quietSeconds, double sustainedAllowance) {
+            long quietSeconds, double sustainedAllowance, long noveltyHalfLifeSeconds) {
         public io.shadow.model.detect.DetectorConfig toDetectorConfig() {
             return new io.shadow.model.detect.DetectorConfig(threshold, hourPrior, populationPrior, realertFactor,
-                    quietSeconds, sustainedAllowance);
+                    quietSeconds, sustainedAllowance, noveltyHalfLifeSeconds);
         }
     }
 

@@ -67,6 +67,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theNoveltyHalfLifeDefaultsToAnHourAndANegativeOneIsRefused() throws Exception {
+        assertThat(load("").detector().toDetectorConfig().noveltyHalfLifeSeconds()).isEqualTo(3600);
+        assertThat(load("", "detector.novelty-half-life-seconds=0").detector().noveltyHalfLifeSeconds()).isZero();
+        assertThatThrownBy(() -> load("detector: {novelty-half-life-seconds: -5}\n"))
+                .hasMessage("invalid detector.novelty-half-life-seconds = -5; expected zero or more seconds, e.g. 3600");
+    }
+
+    @Test
     void aUserTokenWithoutItsPrincipalIsRefusedRatherThanShownEveryonesIncidents() throws Exception {
         assertThatThrownBy(() -> load("auth:\n  tokens: [{name: alice, token: alice-token-0123456789, role: user}]\n"))
                 .isInstanceOf(ConfigException.class)

@@ -17,7 +17,7 @@ public record Evidence(String kind, String name, String observed, String expecte
     /** One line for notifications and the demo output. */
     public String describe() {
         return switch (kind) {
-            case "novelty" -> name + " '" + observed + "' never seen before for this entity (" + expected + ")";
+            case "novelty" -> name + " '" + observed + "' new to this entity (" + expected + ")";
             case "threat_intel" -> name + " " + observed + " is listed in " + expected;
             case "combination" -> String.format("combination of features unusual: %s; %s (%.1f spreads out, since %s)",
                     observed, expected, deviations, since);

@@ -54,6 +54,8 @@ final class EntityState {
     private final double[] trend = new double[F];
     /** Values first seen online, until the next snapshot includes them. */
     private final OnlineNovelty novelty = new OnlineNovelty();
+    /** Values first seen lately, whose evidence still counts (kept across snapshots: it decays with time). */
+    private final RecentNovelty recent = new RecentNovelty();
     /** CUSUM of the entity's per-bucket deviation above the sustained allowance, up to the previous bucket. */
     private double persistence;
     /** Largest feature deviation seen in the current bucket. */
@@ -219,6 +221,7 @@ final class EntityState {
         }
         double lnTail = 0;
         List<String> novel = List.of();
+        long halfLife = cfg.noveltyHalfLifeSeconds();
         for (int c = 0; c < parts.categorical(entity); c++) {
             NoveltyAttribute attribute = parts.attribute(entity, c);
             String value = parts.category(entity, c);
@@ -231,6 +234,7 @@ final class EntityState {
                 novel.add(attribute.wireName());
                 evidence.add(() -> new Evidence("novelty", attribute.wireName(), value,
                         String.format("chance of a new value %.2g", Math.exp(lnP)), 0, e.time()));
+                recent.firstSeen(attribute, value, lnP, t, halfLife);
             }
         }
         double noveltyScore = novel.isEmpty() ? Double.NEGATIVE_INFINITY : NoveltyScoring.zFromLogTail(lnTail);
@@ -255,7 +259,20 @@ final class EntityState {
         if (bestBurst > Math.max(bestFeature, sustained)) {
             best = burstFeature;
         }
-        double single = Math.max(numeric, noveltyScore);
+        // the entity's recent first-seen values and the bucket's numeric deviation are independent pieces of
+        // evidence, combined by Fisher's method: a new network plus moderately unusual activity can alert where
+        // each alone stays below the threshold. The recent values enter jointly, as first-seen values of one
+        // event always have (their chances multiplied), so three arriving seconds apart weigh as in one event
+        int recentValues = late ? 0 : recent.count(t, halfLife);
+        double lnRecent = recentValues == 0 ? 0 : recent.lnAt(t, halfLife);
+        double recentScore = recentValues == 0 ? Double.NEGATIVE_INFINITY : NoveltyScoring.zFromLogTail(lnRecent);
+        double withRecent = Double.NEGATIVE_INFINITY;
+        if (recentValues > 0) {
+            boolean judged = numeric > Double.NEGATIVE_INFINITY;
+            withRecent = NoveltyScoring.zFromLogTail(NoveltyScoring.fisherLogTail(
+                    lnRecent + (judged ? NoveltyScoring.lnUpperTail(numeric) : 0), judged ? 2 : 1));
+        }
+        double single = Math.max(Math.max(numeric, noveltyScore), withRecent);
         // the combination keeps its own quiet period: an unusual mix must not silence the feature that
         // later goes out of range (a different, usually better-known pattern), nor the other way round
         String what;
@@ -264,8 +281,12 @@ final class EntityState {
             score = single;
             lastAlertAt = t;
             lastAlertScore = score;
-            what = numeric < noveltyScore ? "novel_" + String.join("+", novel)
-                    : best != null ? best.wireName() : sustainedName();
+            // a feature that carried half the threshold names the anomaly even when recent values pushed it over:
+            // its pattern keeps that feature's incident history; first-seen values alone name it after themselves
+            boolean featureLeads = numeric >= Math.max(noveltyScore, recentScore)
+                    || (single == withRecent && numeric >= cfg.threshold() / 2);
+            what = featureLeads ? (best != null ? best.wireName() : sustainedName())
+                    : "novel_" + (novel.isEmpty() ? recent.attributes() : String.join("+", novel));
         } else if (combined >= cfg.threshold() && shouldAlert(t, combined, lastMixAlertAt, lastMixAlertScore, cfg)) {
             score = combined;
             lastMixAlertAt = t;
@@ -293,6 +314,7 @@ final class EntityState {
                     + "normal", "deviation above " + allowance + " spreads accumulates", sustained,
                     Instant.ofEpochSecond(bucket - persistentBuckets * Buckets.SECONDS)));
         }
+        recentEvidence(t, halfLife, novel, said);
         String pattern = what + "@" + e.resourceType().wireName();
         return new Anomaly(EventIds.derive("anomaly", e.eventId(), key), key, e.time(), e.eventId(), score, pattern,
                 e.resourceType(), e.resourceId(), e.principal(), e.host(), e.srcIp(), e.userAgent(), said,
@@ -365,6 +387,24 @@ final class EntityState {
                     + " entity's usual)", b.z(), Instant.ofEpochSecond(b.since())));
         }
         return b.z();
+    }
+
+    /**
+     * Every recent first-seen value of the entity, whether or not it weighed in the score: an analyst's most
+     * useful fact (all of a burst of failed logins came from a network never seen before). Values this event
+     * showed first are already described.
+     */
+    private void recentEvidence(long t, long halfLife, List<String> novelNow, List<Evidence> said) {
+        recent.forEach(t, halfLife, v -> {
+            if (v.firstSeen() == t && novelNow.contains(v.attribute().wireName())) {
+                return;
+            }
+            double ln = v.lnAt(t, halfLife);
+            said.add(new Evidence("novelty", v.attribute().wireName(), v.value(), String.format(
+                    "first seen %s, chance of a new value then %.2g; %.0f%% of that evidence left",
+                    Instant.ofEpochSecond(v.firstSeen()), Math.exp(v.lnFirst()), 100 * v.weightAt(t, halfLife)),
+                    Math.max(0, NoveltyScoring.zFromLogTail(ln)), Instant.ofEpochSecond(v.firstSeen())));
+        });
     }
 
     /** "combination of features unusual": which feature broke with which, in the user's words. */
@@ -530,13 +570,14 @@ final class EntityState {
         if (bursts != null) {
             bursts.write(out);
         }
+        recent.write(out);
     }
 
     /**
      * Reads a state {@link #write} wrote, possibly by a build with other features or attributes:
      * {@code features[i]} / {@code attributes[i]} is the current ordinal of the file's i-th one, or -1
      * when it no longer exists (its values are skipped; features new since then start empty). Format 1
-     * had no feature combination: it starts empty.
+     * had no feature combination: it starts empty; before format 4 no recent first-seen values.
      */
     static EntityState read(DataInput in, EntityKey key, int version, int[] features, int[] attributes)
             throws IOException {
@@ -574,6 +615,9 @@ final class EntityState {
         }
         if (version >= 2 && in.readBoolean()) {
             s.bursts = FeatureBursts.read(in, features, version);
+        }
+        if (version >= 4) {
+            s.recent.read(in, attributes);
         }
         return s;
     }

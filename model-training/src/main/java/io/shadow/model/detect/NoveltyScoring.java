@@ -27,6 +27,34 @@ final class NoveltyScoring {
         return NormalTail.zFromLogTail(lnTail);
     }
 
+    /** ln P(Z > z) for a standard normal Z; the asymptotic series where the tail underflows. */
+    static double lnUpperTail(double z) {
+        if (z < 30) {
+            return Math.log(NormalTail.upper(z));
+        }
+        return -z * z / 2 - Math.log(z * Math.sqrt(2 * Math.PI));
+    }
+
+    /**
+     * Fisher's combination of {@code k} independent tails whose logarithms sum to {@code lnSum}: ln of
+     * P(chi-squared with 2k degrees of freedom > -2 lnSum), which is uniform when none of them is
+     * anomalous. So a score combined from several pieces of evidence alerts no more often on normal
+     * activity than a single score does, while pieces that are each unusual add up.
+     */
+    static double fisherLogTail(double lnSum, int k) {
+        if (k <= 0) {
+            return 0;
+        }
+        double s = -Math.min(lnSum, 0);
+        double term = 1;
+        double series = 1;
+        for (int j = 1; j < k; j++) {
+            term *= s / j;
+            series += term;
+        }
+        return Math.min(0, -s + Math.log(series));
+    }
+
     static double lowerQuantile(double p) {
         return NormalTail.lowerQuantile(p);
     }

@@ -21,10 +21,10 @@ final class StateFormat {
     static final int MAGIC = 0x53484453;
     /**
      * 2 added each entity's feature combination (mean and covariance) and anomaly likelihoods; 3 the
-     * start times of the buckets in the likelihoods' windows. Older formats are still read (what they
-     * lack starts empty).
+     * start times of the buckets in the likelihoods' windows; 4 each entity's recent first-seen values.
+     * Older formats are still read (what they lack starts empty).
      */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     private static final int OLDEST_READABLE = 1;
     private static final int MAX_STRING_BYTES = 1 << 20;
 

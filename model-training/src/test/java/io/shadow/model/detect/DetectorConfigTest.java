@@ -52,6 +52,14 @@ class DetectorConfigTest {
     }
 
     @Test
+    void noveltyHalfLifeMustNotBeNegativeAndKeepsItsValueAcrossThresholds() {
+        assertThatThrownBy(() -> new DetectorConfig(5, 24, 48, 1.25, 1800, 4, -1))
+                .hasMessage("invalid detector.novelty-half-life-seconds = -1; expected zero or more seconds, e.g. 3600");
+        assertThat(DetectorConfig.defaults().noveltyHalfLifeSeconds()).isEqualTo(3600);
+        assertThat(new DetectorConfig(5, 24, 48, 1.25, 1800, 4, 0).withThreshold(4).noveltyHalfLifeSeconds()).isZero();
+    }
+
+    @Test
     void withThresholdScalesTheAllowanceAlong() {
         DetectorConfig stricter = DetectorConfig.defaults().withThreshold(8);
 

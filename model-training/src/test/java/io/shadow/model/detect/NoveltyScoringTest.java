@@ -47,4 +47,36 @@ class NoveltyScoringTest {
         assertThat(NoveltyScoring.populationShare(300, 999)).isCloseTo(0.3, within(1e-12));
         assertThat(NoveltyScoring.populationShare(0, 0)).isZero();
     }
+
+    @Test
+    void fishersCombinationAlertsAsOftenAsOneScoreOnNormalActivity() {
+        java.util.Random rnd = new java.util.Random(1);
+        int n = 200_000;
+        int single = 0;
+        int combined = 0;
+        double z = 2.0; // a threshold whose tail is common enough to count (2.3 % of draws)
+        for (int i = 0; i < n; i++) {
+            double a = rnd.nextDouble();
+            double b = rnd.nextDouble();
+            single += NoveltyScoring.zFromLogTail(Math.log(a)) >= z ? 1 : 0;
+            combined += NoveltyScoring.zFromLogTail(NoveltyScoring.fisherLogTail(Math.log(a) + Math.log(b), 2)) >= z
+                    ? 1 : 0;
+        }
+
+        assertThat((double) combined / single).isCloseTo(1.0, within(0.06));
+    }
+
+    @Test
+    void twoModeratePiecesOfEvidenceAddUpWhereTheLargerAloneDoesNot() {
+        double newNetwork = Math.log(3.0 / 1802); // a user with two usual networks and ~1,800 calls: 2.9 spreads
+        double moreCallsThanUsual = NoveltyScoring.lnUpperTail(4.0);
+
+        double together = NoveltyScoring.zFromLogTail(NoveltyScoring.fisherLogTail(newNetwork + moreCallsThanUsual, 2));
+
+        assertThat(NoveltyScoring.zFromLogTail(newNetwork)).isCloseTo(2.94, within(0.01));
+        assertThat(together).isGreaterThan(4.6).isLessThan(5.0);
+        assertThat(NoveltyScoring.fisherLogTail(newNetwork, 1)).isEqualTo(newNetwork);
+        assertThat(NoveltyScoring.lnUpperTail(40)).isCloseTo(-40 * 40 / 2.0 - Math.log(40 * Math.sqrt(2 * Math.PI)),
+                within(1e-9));
+    }
 }
