@@ -225,8 +225,9 @@ class SparseBaselinesIT {
                         col("start_time").as("i_start"), col("end_time").as("i_end"));
         Column inIncident = col("tenant").equalTo(col("i_tenant")).and(col("entity_kind").equalTo(col("i_kind")))
                 .and(col("entity_id").equalTo(col("i_id")))
-                .and(col("bucket_start").geq(col("i_start").minus(expr("INTERVAL " + Buckets.SECONDS + " SECONDS"))))
-                .and(col("bucket_start").leq(col("i_end")));
+                .and(col("bucket_start").geq(col("i_start").minus(expr("INTERVAL "
+                        + IncidentWindows.LEAD.toSeconds() + " SECONDS"))))
+                .and(col("bucket_start").leq(col("i_end").plus(expr("INTERVAL " + Buckets.SECONDS + " SECONDS"))));
         Dataset<Row> features = dense.join(confirmed, inIncident, "left_anti")
                 .filter(not(col("feature").isin(logFeatures)).or(col("value").gt(0)))
                 .withColumn("value", when(col("feature").isin(logFeatures), log1p(col("value")))
