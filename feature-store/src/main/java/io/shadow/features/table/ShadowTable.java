@@ -135,7 +135,7 @@ public enum ShadowTable {
             required("rejected", LONG, "this entity's incidents whose mitigations users rejected"),
             optional("rejected_max_score", DOUBLE, "the largest detector score of this pattern in the entity's "
                     + "rejected incidents: a rejection steps down anomalies up to 1.5 times it (null: none replayed)"),
-            optional("confirmed_min_score", DOUBLE, "the smallest detector score of this pattern in the entity's "
+            optional("confirmed_max_score", DOUBLE, "the largest detector score of this pattern in the entity's "
                     + "confirmed incidents: a confirmation steps up anomalies from two thirds of it (null: none "
                     + "replayed)"),
             required("computed_at", TIMESTAMP, "when"))),

@@ -25,8 +25,10 @@ import java.util.Map;
  *
  * <p>A decision speaks for anomalies of about its size ({@link #MAGNITUDE_RATIO}): a rejection steps
  * down anomalies whose detector score is at most 1.5 times the largest one in the rejected
- * incidents, a confirmation steps up those of at least two thirds of the smallest one in the
- * confirmed incidents. One rejected 2 GB download no longer waved a 1 TB one through, and one
+ * incidents, a confirmation steps up those of at least two thirds of the largest one in the
+ * confirmed incidents (its peak: the first anomalies of an attack are threshold-level, like any
+ * routine peak, so only the peak tells them apart; a repeat's smaller beginning still gets the
+ * tenant's prior-incident factor). One rejected 2 GB download no longer waved a 1 TB one through, and one
  * confirmed crypto-miner on a build host no longer turned every routine build's CPU peak into an
  * isolation (audit F14, F9). Without a recorded score (nothing replayed in the incident, or a table
  * written before the scores were kept) a decision counts whatever the size, as before.
@@ -42,9 +44,9 @@ public final class PatternHistory {
 
     /**
      * Outcomes of one pattern; for an entity also the largest detector score in its rejected incidents and
-     * the smallest in its confirmed ones (NaN: not known).
+     * the largest in its confirmed ones (NaN: not known).
      */
-    public record Outcomes(long confirmed, long rejected, double rejectedMaxScore, double confirmedMinScore) {
+    public record Outcomes(long confirmed, long rejected, double rejectedMaxScore, double confirmedMaxScore) {
         public Outcomes(long confirmed, long rejected) {
             this(confirmed, rejected, Double.NaN, Double.NaN);
         }
@@ -98,14 +100,14 @@ public final class PatternHistory {
     /**
      * Net decisions for the entity and pattern that speak for an anomaly of detector score {@code score}
      * (NaN: any), capped at ±{@link #MAX_STEPS}: rejections only up to {@link #MAGNITUDE_RATIO} times the
-     * largest rejected score, confirmations only from the smallest confirmed score divided by it.
+     * largest rejected score, confirmations only from the largest confirmed score divided by it.
      */
     public long netDecisions(EntityKey entity, String pattern, double score) {
         Outcomes o = outcomes(entity, pattern);
         boolean rejectionsApply = Double.isNaN(score) || Double.isNaN(o.rejectedMaxScore())
                 || score <= o.rejectedMaxScore() * MAGNITUDE_RATIO;
-        boolean confirmationsApply = Double.isNaN(score) || Double.isNaN(o.confirmedMinScore())
-                || score >= o.confirmedMinScore() / MAGNITUDE_RATIO;
+        boolean confirmationsApply = Double.isNaN(score) || Double.isNaN(o.confirmedMaxScore())
+                || score >= o.confirmedMaxScore() / MAGNITUDE_RATIO;
         long net = (confirmationsApply ? o.confirmed() : 0) - (rejectionsApply ? o.rejected() : 0);
         return Math.max(-MAX_STEPS, Math.min(MAX_STEPS, net));
     }
@@ -152,7 +154,7 @@ public final class PatternHistory {
                 r.string("tenant"), io.shadow.features.EntityKind.fromWire(r.string("entity_kind")),
                 r.string("entity_id")), r.string("pattern")),
                 new Outcomes(r.longValue("confirmed"), r.longValue("rejected"), score(r, "rejected_max_score"),
-                        score(r, "confirmed_min_score"))));
+                        score(r, "confirmed_max_score"))));
         return new PatternHistory(tenants, entities);
     }
 }

@@ -57,7 +57,7 @@ class PatternHistoryTest {
         PatternHistory sized = new PatternHistory(Map.of(), Map.of(
                 // a rejected 30 x 60 MB dataset download, replayed at detector score 6
                 PatternHistory.key(downloader, EXPORT), new PatternHistory.Outcomes(0, 1, 6.0, Double.NaN),
-                // a confirmed crypto-miner on the build host, its anomalies at scores 12 and more
+                // a confirmed crypto-miner on the build host, its anomalies peaking at score 12
                 PatternHistory.key(ci, cpu), new PatternHistory.Outcomes(1, 0, Double.NaN, 12.0)));
 
         assertThat(sized.netDecisions(downloader, EXPORT, 8.5)).as("a download like the rejected one").isEqualTo(-1);

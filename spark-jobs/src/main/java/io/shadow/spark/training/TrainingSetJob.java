@@ -251,7 +251,7 @@ public final class TrainingSetJob {
 
     /**
      * Per entity and pattern ({@code [tenant, kind, id, pattern]}): the largest detector score replayed in its
-     * rejected incidents and the smallest in its confirmed ones (NaN where there is none), so that a decision
+     * rejected incidents and the largest in its confirmed ones (NaN where there is none), so that a decision
      * speaks for anomalies of a similar size only ({@link PatternHistory#adjust}).
      */
     private static Map<List<String>, double[]> magnitudes(List<Row> anomalies, Map<Row, Reviewed> incidentOf) {
@@ -266,7 +266,7 @@ public final class TrainingSetJob {
                     x -> new double[] {Double.NaN, Double.NaN});
             double score = a.<Double>getAs("score");
             if (rv.label() == 1) {
-                m[1] = Double.isNaN(m[1]) ? score : Math.min(m[1], score);
+                m[1] = Double.isNaN(m[1]) ? score : Math.max(m[1], score);
             } else {
                 m[0] = Double.isNaN(m[0]) ? score : Math.max(m[0], score);
             }
