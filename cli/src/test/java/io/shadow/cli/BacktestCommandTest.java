@@ -73,7 +73,7 @@ class BacktestCommandTest {
         int code = cli.run("backtest", "--profiles", bad.toString(), "--data", dir.toString(),
                 "--from", "2026-11-09", "--to", "2026-11-09");
         assertThat(code).isEqualTo(2);
-        assertThat(cli.err.toString()).contains(bad + " line 7, key thresholds: thresholds must satisfy 0 <= low < medium "
+        assertThat(cli.err.toString()).contains(bad + " line 10, key thresholds: thresholds must satisfy 0 <= low < medium "
                 + "< high <= 100, got low=70.0");
     }
 }
