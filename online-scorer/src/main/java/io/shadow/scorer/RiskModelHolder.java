@@ -81,8 +81,9 @@ public final class RiskModelHolder implements AutoCloseable {
         }
         // served all the same (refusing it would leave the scorer on an older model or the fallback); the next
         // nightly run replaces it with a monotone challenger
-        Monotonicity.check(next::predict).ifPresent(bent -> LOG.warn("risk model {} is not monotone: {}; the next "
-                + "nightly run replaces it (docs/models.md, Champion and challenger)", v.id(), bent.describe()));
+        Monotonicity.check(next::predict).ifPresent(bent -> LOG.warn("risk model {} is not monotone: {}; a nightly "
+                + "run replaces it once its hold-out has a confirmed incident and a challenger beats the weighted fallback "
+                + "there (docs/models.md, Champion and challenger)", v.id(), bent.describe()));
         Served old = current.getAndSet(new Served(next));
         LOG.info("risk model switched {} -> {}", old.model.id(), next.id());
         old.release();

@@ -119,7 +119,7 @@ class HistoryAndProfilesTest {
         try (RunningApi api = RunningApi.startWithAdmin(dir, ADMIN)) {
             HttpResponse<String> bad = upload(api, ADMIN, v2.replace("band: low", "band: lowish"));
             assertThat(bad.statusCode()).isEqualTo(400);
-            assertThat(RunningApi.json(bad).path("error").asText()).startsWith("uploaded profiles line 20, key "
+            assertThat(RunningApi.json(bad).path("error").asText()).startsWith("uploaded profiles line 22, key "
                     + "profiles.0.band: unknown band 'lowish'");
             assertThat(upload(api, ADMIN, v2.replace("version: 2", "version: 7")).statusCode()).isEqualTo(409);
             assertThat(upload(api, RunningApi.OPERATOR, v2).statusCode()).as("admin only").isEqualTo(403);

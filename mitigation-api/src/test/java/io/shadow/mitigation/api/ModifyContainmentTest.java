@@ -133,14 +133,15 @@ class ModifyContainmentTest {
     void profilesCheckRefusesTheSameRateInTheSameWords() throws IOException {
         String yaml;
         try (InputStream in = ProfileLoader.class.getResourceAsStream(ProfileLoader.DEFAULT_RESOURCE)) {
-            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("per_minute: 20", "per_minute: -5");
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceFirst("per_minute: 20",
+                    "per_minute: -5");
         }
 
         try {
             ProfileLoader.parse(yaml, "profiles.yaml");
             throw new AssertionError("a rate of -5 was accepted");
         } catch (ProfileException e) {
-            assertThat(e.problems()).containsExactly("profiles.yaml line 33, key profiles.1.actions.0.params.per_minute: "
+            assertThat(e.problems()).containsExactly("profiles.yaml line 29, key profiles.0.actions.1.params.per_minute: "
                     + "'-5' is not a positive whole number of requests (1 to 2147483647); use e.g. 20");
         }
     }
@@ -272,7 +273,7 @@ class ModifyContainmentTest {
             yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("version: 1", "version: 2")
                     .replaceFirst("expires: PT1H", "expires: PT9999999999999H");
         }
-        String problem = "line 34, key profiles.1.actions.0.expires: 'PT9999999999999H' is longer than the longest "
+        String problem = "line 30, key profiles.0.actions.1.expires: 'PT9999999999999H' is longer than the longest "
                 + "expiry, 365 days (P365D); give a shorter one such as PT4H or P30D, or leave expires out to keep the "
                 + "action until it is undone";
 

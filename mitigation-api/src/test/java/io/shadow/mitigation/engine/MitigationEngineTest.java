@@ -104,13 +104,14 @@ class MitigationEngineTest extends OnEveryBackend {
     }
 
     @Test
-    void aLowBandTransferAnomalyRestrictsTheResourceForAQuarterOfAnHourWhereARateLimitWouldNotSlowIt() {
+    void aLowBandTransferAnomalyAlsoRestrictsTheResourceForAQuarterOfAnHourWhereARateLimitWouldNotSlowIt() {
         Outcome transfer = engine.handle(Assessments.risk(40).evidence("bytes_out").build());
         Outcome deletes = engine.handle(Assessments.risk(40).principal("u-2").build());
 
         Mitigation m = store.mitigation(transfer.mitigationId()).orElseThrow();
         assertThat(m.profile()).isEqualTo("restrict-transfer");
-        assertThat(store.actionsOf(m.mitigationId())).extracting(ActionRecord::type).containsExactly("restrict", "log");
+        assertThat(store.actionsOf(m.mitigationId())).extracting(ActionRecord::type)
+                .containsExactly("restrict", "rate_limit", "log");
         assertThat(store.actionsOf(m.mitigationId()).get(0).detail()).contains(Assessments.BUCKET);
         ActionRecord restrict = store.actionsOf(m.mitigationId()).get(0);
         assertThat(Duration.between(restrict.appliedAt(), restrict.expiresAt())).isEqualTo(Duration.ofMinutes(15));

@@ -313,8 +313,8 @@ class ProfileLoaderTest {
                 + "mapping (the second ends near here); give it once");
         // a version stored before this was refused still loads, as it did then, rather than stop the service
         String stored = defaultYaml().replaceFirst("expires: PT1H\n", "expires: PT1H\n        expires: PT2H\n");
-        assertThat(ProfileLoader.parseStored(stored, "stored profiles v1").select(Band.LOW, ResourceType.NETWORK)
-                .actions().get(0).expires()).isEqualTo(java.time.Duration.ofHours(2));
+        assertThat(ProfileLoader.parseStored(stored, "stored profiles v1").select(Band.LOW, ResourceType.DATABASE,
+                "bytes_out@database").actions().get(1).expires()).isEqualTo(java.time.Duration.ofHours(2));
         assertThatThrownBy(() -> ProfileLoader.parse(stored, "uploaded profiles")).hasMessageContaining(
                 "key 'expires' is given twice");
     }

@@ -29,7 +29,7 @@ import java.util.Optional;
  *       serve it either): promote a measured challenger;</li>
  *   <li>a hold-out without a confirmed incident cannot rank models: keep the champion;</li>
  *   <li>a champion that is not monotone (trained by an older Shadow, or imported) gives way to a measured
- *       monotone challenger;</li>
+ *       monotone challenger that beats the weighted fallback's PR-AUC, whatever the champion's;</li>
  *   <li>otherwise promote only if the challenger's PR-AUC is strictly higher. A tie keeps the
  *       champion: a switch costs a reload and changes every explanation for no measured gain.</li>
  * </ul>
@@ -194,10 +194,14 @@ public final class ChampionPromotion {
         } else if (champion.violation().isPresent()) {
             // a champion trained before the trainer was monotone (or imported): risk it serves can fall as a
             // factor rises, which no analyst reads into a score; a monotone measured challenger replaces it
-            promote = true;
+            // whatever the champion's PR-AUC, as long as it ranks better than the weighted fallback would
+            promote = challenger.prAuc() > fallback.prAuc();
             basis = comparison(challenger, championId, champion.metrics(), holdout.size()) + "; champion "
-                    + championId + " is not monotone: " + champion.violation().get().describe();
-            verdict = "challenger promoted";
+                    + championId + " is not monotone: " + champion.violation().get().describe()
+                    + String.format(java.util.Locale.ROOT, "; the weighted fallback's PR-AUC %s",
+                            ModelMetrics.figure(fallback.prAuc(), 4, "n/a"));
+            verdict = promote ? "challenger promoted" : "champion " + championId + " kept: the challenger does not "
+                    + "beat the weighted fallback either";
         } else {
             promote = Double.isNaN(champion.metrics().prAuc()) || challenger.prAuc() > champion.metrics().prAuc();
             basis = comparison(challenger, "champion " + championId, champion.metrics(), holdout.size());

@@ -208,20 +208,25 @@ class ChampionPromotionTest {
         assertThat(champion()).isEqualTo(1);
 
         Round weaker = challenge(shuffledTrainingLabels());
-
         assertThat(weaker.decision().champion().prAuc()).as("the bent champion ranks better")
                 .isGreaterThan(weaker.decision().challenger().prAuc());
-        assertThat(weaker.decision().promoted()).isTrue();
+        assertThat(weaker.decision().promoted()).as("not monotone, but no worse than what would replace it").isFalse();
         assertThat(weaker.decision().reason()).contains("; champion shadow-risk:1 is not monotone: risk falls from ")
-                .contains("as resource_risk rises from 0.9 to 1.0").endsWith(": challenger promoted");
-        assertThat(champion()).isEqualTo(2);
+                .contains("as resource_risk rises from 0.9 to 1.0").contains("; the weighted fallback's PR-AUC ")
+                .endsWith(": champion shadow-risk:1 kept: the challenger does not beat the weighted fallback either");
+
+        Round good = challenge(examples);
+        assertThat(good.decision().promoted()).isTrue();
+        assertThat(good.decision().reason()).contains("; champion shadow-risk:1 is not monotone: risk falls from ")
+                .endsWith(": challenger promoted");
+        assertThat(champion()).isEqualTo(3);
 
         Round bentAgain = challengeWith(bent, examples, ChampionPromotion.Policy.IF_BETTER);
         assertThat(bentAgain.decision().challenger().prAuc()).isGreaterThan(weaker.decision().challenger().prAuc());
         assertThat(bentAgain.decision().promoted()).isFalse();
         assertThat(bentAgain.decision().reason()).startsWith("the challenger is not monotone: risk falls from ")
-                .endsWith(": champion shadow-risk:2 kept");
-        assertThat(champion()).isEqualTo(2);
+                .endsWith(": champion shadow-risk:3 kept");
+        assertThat(champion()).isEqualTo(3);
         assertThat(old.decision().reason()).startsWith("the challenger is not monotone")
                 .contains("promoted anyway (policy always)");
     }
