@@ -97,7 +97,7 @@ public final class ChampionChallenger {
             return new double[0];
         }
         try (TensorFlowRiskModel m = TensorFlowRiskModel.load(savedModel, id)) {
-            return m.predict(rows.stream().map(e -> e.factors().toArray()).toArray(double[][]::new));
+            return m.predict(TrainingExample.factorRows(rows));
         }
     }
 }

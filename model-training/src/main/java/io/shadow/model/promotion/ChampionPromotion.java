@@ -140,7 +140,7 @@ public final class ChampionPromotion {
                 championError = e.getMessage();
             }
         }
-        ModelMetrics fallback = ModelMetrics.evaluate(0, holdout, WeightedRiskModel.defaults().batch(rows(holdout)),
+        ModelMetrics fallback = ModelMetrics.evaluate(0, holdout, WeightedRiskModel.defaults().batch(TrainingExample.factorRows(holdout)),
                 threshold);
         Map<String, Double> logged = new LinkedHashMap<>(challenger.asMap());
         if (champion != null) {
@@ -256,7 +256,7 @@ public final class ChampionPromotion {
 
     private Judged evaluate(ModelVersion v, List<TrainingExample> holdout) {
         try (TensorFlowRiskModel m = TensorFlowRiskModel.load(v.localPath(), v.id())) {
-            double[][] rows = rows(holdout);
+            double[][] rows = TrainingExample.factorRows(holdout);
             return new Judged(ModelMetrics.evaluate(0, holdout, rows.length == 0 ? new double[0] : m.predict(rows),
                     threshold), Monotonicity.check(m::predict));
         }
@@ -266,10 +266,6 @@ public final class ChampionPromotion {
         try (TensorFlowRiskModel m = TensorFlowRiskModel.load(savedModel, runId)) {
             return Monotonicity.check(m::predict);
         }
-    }
-
-    private static double[][] rows(List<TrainingExample> holdout) {
-        return holdout.stream().map(e -> e.factors().toArray()).toArray(double[][]::new);
     }
 
     /** {@code challenger PR-AUC … vs <other> PR-AUC … on the same N hold-out rows at threshold t}. */

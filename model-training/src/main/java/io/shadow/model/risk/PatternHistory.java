@@ -92,11 +92,6 @@ public final class PatternHistory {
         return o.confirmed() / (o.confirmed() + o.rejected() + 1.0);
     }
 
-    /** Net decisions for the entity and pattern (confirmed − rejected), capped at ±{@link #MAX_STEPS}. */
-    public long netDecisions(EntityKey entity, String pattern) {
-        return netDecisions(entity, pattern, Double.NaN);
-    }
-
     /**
      * Net decisions for the entity and pattern that speak for an anomaly of detector score {@code score}
      * (NaN: any), capped at ±{@link #MAX_STEPS}: rejections only up to {@link #MAGNITUDE_RATIO} times the
@@ -113,15 +108,11 @@ public final class PatternHistory {
     }
 
     /**
-     * The score moved by the entity's decisions on this pattern; unchanged without any. The move is
+     * The score moved by the entity's decisions on this pattern that speak for an anomaly of detector score
+     * {@code score} (NaN: every decision, whatever its size); unchanged without any. The move is
      * added to the explanation as the {@value #FEEDBACK_FACTOR} contribution (its value: the net
      * decisions), so base plus contributions still equals the score.
      */
-    public RiskScore adjust(RiskScore s, EntityKey entity, String pattern) {
-        return adjust(s, entity, pattern, Double.NaN);
-    }
-
-    /** As {@link #adjust(RiskScore, EntityKey, String)}, counting only decisions that speak for {@code score}. */
     public RiskScore adjust(RiskScore s, EntityKey entity, String pattern, double score) {
         long net = netDecisions(entity, pattern, score);
         if (net == 0) {

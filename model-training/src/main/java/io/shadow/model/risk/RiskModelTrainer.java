@@ -124,7 +124,7 @@ public final class RiskModelTrainer {
             throw new UncheckedIOException("cannot export the risk model to " + exportDir, e);
         }
         try (TensorFlowRiskModel m = TensorFlowRiskModel.load(exportDir, "candidate")) {
-            double[][] rows = holdout.stream().map(e -> e.factors().toArray()).toArray(double[][]::new);
+            double[][] rows = TrainingExample.factorRows(holdout);
             double[] p = rows.length == 0 ? new double[0] : m.predict(rows);
             return ModelMetrics.evaluate(train.size(), holdout, p, settings.operatingThreshold());
         }

@@ -15,4 +15,9 @@ public record TrainingExample(Instant time, RiskFactors factors, boolean inciden
             .thenComparingDouble(e -> e.factors().priorIncidents())
             .thenComparingDouble(e -> e.factors().threatIntel())
             .thenComparing(TrainingExample::incident);
+
+    /** The examples' factor rows, as a model scores them in one batch. */
+    public static double[][] factorRows(java.util.List<TrainingExample> examples) {
+        return examples.stream().map(e -> e.factors().toArray()).toArray(double[][]::new);
+    }
 }

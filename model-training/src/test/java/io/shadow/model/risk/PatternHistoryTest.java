@@ -24,8 +24,8 @@ class PatternHistoryTest {
 
     @Test
     void aRejectionStepsTheSamePatternOnTheSameEntityDownAndAnApprovalStepsItUp() {
-        RiskScore rejected = history.adjust(medium, ETL, EXPORT);
-        RiskScore approved = history.adjust(medium, ANALYST, EXPORT);
+        RiskScore rejected = history.adjust(medium, ETL, EXPORT, Double.NaN);
+        RiskScore approved = history.adjust(medium, ANALYST, EXPORT, Double.NaN);
 
         assertThat(medium.score()).as("a medium-band risk before any decision").isBetween(55.0, 80.0);
         assertThat(odds(rejected.score())).isCloseTo(odds(medium.score()) / 4, within(1e-9));
@@ -39,12 +39,13 @@ class PatternHistoryTest {
 
     @Test
     void otherPatternsAndEntitiesAreUntouchedAndRepeatedRejectionsAreCapped() {
-        assertThat(history.adjust(medium, ETL, "deletes@data_storage")).isSameAs(medium);
-        assertThat(history.adjust(medium, EntityKey.principal("other-tenant", "svc-etl"), EXPORT)).isSameAs(medium);
-        assertThat(history.netDecisions(OTHER, EXPORT)).isEqualTo(-PatternHistory.MAX_STEPS);
+        assertThat(history.adjust(medium, ETL, "deletes@data_storage", Double.NaN)).isSameAs(medium);
+        assertThat(history.adjust(medium, EntityKey.principal("other-tenant", "svc-etl"), EXPORT, Double.NaN))
+                .isSameAs(medium);
+        assertThat(history.netDecisions(OTHER, EXPORT, Double.NaN)).isEqualTo(-PatternHistory.MAX_STEPS);
         RiskScore emergency = WeightedRiskModel.defaults().score(new RiskFactors(1, 0.9, 0, 1));
         assertThat(emergency.score()).isGreaterThan(99);
-        assertThat(history.adjust(emergency, OTHER, EXPORT).score())
+        assertThat(history.adjust(emergency, OTHER, EXPORT, Double.NaN).score())
                 .as("five rejections (capped at three steps) still leave a near-certain attack in the medium band")
                 .isGreaterThan(55);
     }
