@@ -227,7 +227,9 @@ public final class MitigationEngine {
      * A host's agent could not carry out the command an action issued (it acknowledged it as failed):
      * the action's record says so, the mitigation's audit has {@code action.agent_failed}, and the
      * security operators are notified (web UI, SSE, webhooks, e-mail), since what Shadow shows as in
-     * force is not. A failed command no action issued (a reversal) is in the audit log under its id.
+     * force is not. An action that is the command alone (a suspension, a kill) is then {@code failed},
+     * out of force; one with a part of Shadow's own (an isolation's gateway rule) {@code agent_failed},
+     * still in force. A failed command no action issued (a reversal) is in the audit log under its id.
      */
     public void agentFailed(String commandId, String host, String detail) {
         try {
@@ -260,8 +262,14 @@ public final class MitigationEngine {
                     + detail + "; take it back by hand";
         }
         ActionRecord r = found.get();
+        // an action that is the command alone (suspend_process, kill_process) has nothing else in force: it
+        // failed, as one whose actuator refused it did, so no notice calls it in force and no reject or expiry
+        // reverses it (a resume_process for processes never suspended); one with a part of Shadow's own (an
+        // isolation's gateway rule) stays in force as agent_failed
+        boolean commandOnly = !reversal && commandId.equals(r.handle());
         if (!reversal) { // the bracketed status a reviewer scans says so; an action out of force meanwhile stays so
-            store.settleAction(r.actionId(), ActionRecord.APPLIED, ActionRecord.AGENT_FAILED);
+            store.settleAction(r.actionId(), ActionRecord.APPLIED,
+                    commandOnly ? ActionRecord.FAILED : ActionRecord.AGENT_FAILED);
         }
         store.appendActionDetail(r.actionId(), "; " + what);
         store.audit("shadow", "action.agent_failed", r.mitigationId(), what + " (command " + commandId + ")");
@@ -274,7 +282,9 @@ public final class MitigationEngine {
                         : "Action not carried out: " + r.type() + " on host " + host,
                 "Mitigation " + m.mitigationId() + " of incident " + i.incidentId() + " (" + i.entityKind() + " "
                         + i.entityId() + "): " + what + " (command " + commandId + ")."
-                        + (reversal ? "" : " The rest of the mitigation is in force; contain the host by hand or fix "
+                        + (reversal ? "" : commandOnly ? " Nothing of this action is in force; the rest of the "
+                                + "mitigation is. Act on the process by hand or fix the agent."
+                                : " The rest of the mitigation is in force; contain the host by hand or fix "
                                 + "the agent."),
                 clock.instant()));
     }

@@ -19,6 +19,8 @@ public record ActionRecord(String actionId, String mitigationId, String type, St
     /**
      * Applied, but the host's agent reported that it could not carry out its part (the command it was sent):
      * Shadow's own part (a gateway rule) stands, so it is in force as applied is, and undone or expired alike.
+     * An action that is the agent's command alone (a suspension, a kill) is {@link #FAILED} instead: nothing of
+     * it is in force.
      */
     public static final String AGENT_FAILED = "agent_failed";
     /** The statuses of an action in force: what a reject, modify, release or expiry takes out of force. */

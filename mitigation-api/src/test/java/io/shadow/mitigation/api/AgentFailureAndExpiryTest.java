@@ -18,8 +18,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a reviewer reads in a status (audit F14): an action whose host's agent could not carry it out is
- * {@code agent_failed}, not {@code applied}, and is still taken out of force like one in force; an expiry
+ * What a reviewer reads in a status (audit F14): an action whose host's agent could not carry out its part is
+ * {@code agent_failed}, not {@code applied}, and is still taken out of force like one in force (a suspension,
+ * which is that part alone, is {@code failed} and out of force); an expiry
  * tells the mitigation's person what ended, once per mitigation, and approving a mitigation whose actions
  * all expired says that nothing of it was in force.
  */
@@ -55,6 +56,40 @@ class AgentFailureAndExpiryTest extends OnEveryBackend {
             assertThat(isolateIn(RunningApi.json(reject)).path("status").asText()).isEqualTo("undone");
             assertThat(api.service().engine().actuators().gateway().size()).as("the host's rule removed").isZero();
             assertThat(api.store().incident(o.incidentId()).orElseThrow().status()).isEqualTo(Incident.RESOLVED);
+        }
+    }
+
+    @Test
+    void aSuspensionItsAgentCouldNotCarryOutIsFailedNotInForceAndARejectResumesNothing() {
+        try (RunningApi api = RunningApi.start(store(), ProfileLoader.defaults(), clock)) {
+            Outcome o = api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig")
+                    .process(4242, 98765).build());
+            assertThat(api.post("/v1/agent/commands/" + pending(api, "isolate_host") + "/ack", RunningApi.AGENT,
+                    "{\"ok\": true}").statusCode()).isEqualTo(200);
+            HttpResponse<String> ack = api.post("/v1/agent/commands/" + pending(api, "suspend_process") + "/ack",
+                    RunningApi.AGENT, "{\"ok\": false, \"detail\": \"kill -s STOP 4242 failed: not permitted\"}");
+            assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
+
+            JsonNode suspend = actionIn(RunningApi.json(api.get("/v1/incidents/" + o.incidentId(),
+                    RunningApi.OPERATOR)), "suspend_process");
+            assertThat(suspend.path("status").asText()).as("the process was never suspended").isEqualTo("failed");
+            assertThat(api.store().actionsInForce()).extracting(ActionRecord::type).as("the isolation still is")
+                    .containsExactly("isolate_host");
+            assertThat(api.store().notifications(null)).filteredOn(n -> n.kind().equals("action_failed"))
+                    .singleElement().satisfies(n -> assertThat(n.body()).contains("suspend_process was NOT carried "
+                            + "out on host ws-17", "Nothing of this action is in force"));
+
+            HttpResponse<String> reject = api.decide(o.mitigationId(), "reject", "{}");
+
+            assertThat(reject.statusCode()).as(reject.body()).isEqualTo(200);
+            assertThat(actionIn(RunningApi.json(reject), "suspend_process").path("status").asText())
+                    .isEqualTo("failed");
+            assertThat(RunningApi.json(api.get(COMMANDS, RunningApi.AGENT))).extracting(c -> c.path("action").asText())
+                    .as("a release for the isolation, no resume for a process never suspended")
+                    .containsExactly("release_host");
+            assertThat(api.store().notifications(null)).filteredOn(n -> n.kind().equals("mitigation_rejected"))
+                    .singleElement().satisfies(n -> assertThat(n.body()).contains("In force now: nothing.")
+                            .doesNotContain("suspend_process"));
         }
     }
 
@@ -100,14 +135,18 @@ class AgentFailureAndExpiryTest extends OnEveryBackend {
     }
 
     private static JsonNode isolateIn(JsonNode incidentOrDecision) {
+        return actionIn(incidentOrDecision, "isolate_host");
+    }
+
+    private static JsonNode actionIn(JsonNode incidentOrDecision, String type) {
         JsonNode actions = incidentOrDecision.has("mitigations")
                 ? incidentOrDecision.path("mitigations").get(0).path("actions") : incidentOrDecision.path("actions");
         for (JsonNode a : actions) {
-            if (a.path("type").asText().equals("isolate_host")) {
+            if (a.path("type").asText().equals(type)) {
                 return a;
             }
         }
-        throw new AssertionError("no isolate_host in " + incidentOrDecision);
+        throw new AssertionError("no " + type + " in " + incidentOrDecision);
     }
 
     private static String pending(RunningApi api, String action) {
