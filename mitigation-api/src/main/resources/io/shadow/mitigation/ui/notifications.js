@@ -10,6 +10,8 @@ const retryMax = 30000;
 let notes = new Map();
 let listening = null; // the AbortController of the running stream reader, null when none
 let lastEventId = null;
+// Counts sign-outs: a list read that began before one belongs to the last user and is dropped when it answers.
+let generation = 0;
 
 // What the user has seen: the ids shown on the notifications page, in this tab's session storage.
 function seenIds() {
@@ -43,9 +45,11 @@ function remember(n) {
 // Reads the list again (on sign-in, and when the stream says what it missed is not known). Not through api():
 // a read the stream started is not given up when the user moves to another page.
 async function loadNotifications() {
+  const asked = generation;
   const r = await fetch("/v1/notifications?limit=" + NOTES_LISTED, {headers: {"Authorization": "Bearer " + token()}});
   if (!r.ok) { throw new Error("the notifications could not be read (HTTP " + r.status + ")"); }
   const list = await r.json();
+  if (asked !== generation) { throw new Stale("signed out while the notifications were read"); }
   // the list is in store order; what only the stream brought is newer than all of it
   const ordered = new Map(list.map(n => [n.notificationId, n]));
   notes.forEach((n, id) => { if (!ordered.has(id)) { ordered.set(id, n); } });
@@ -168,6 +172,7 @@ async function listen() {
 
 // On sign-out: the stream ends and what this tab knew of the last user's notifications goes with it.
 function stopListening() {
+  generation++;
   if (listening) { listening.abort(); }
   listening = null;
   lastEventId = null;
