@@ -681,8 +681,11 @@ public final class MitigationEngine {
                                     + ")").toList()) + " ended at " + clock.instant() + ".\n"
                             + "In force now from this mitigation: " + (inForce.isEmpty() ? "nothing, it has ended"
                                     : String.join(", ", inForce)) + ".\n"
-                            + (open ? "It still awaits a decision: approve if it was a real threat, reject if it "
-                                    + "was not (that is what Shadow learns from).\n" : ""),
+                            + (!open ? "" : Mitigation.EMERGENCY.equals(m.path()) && target.principal() != null
+                                    ? "It still awaits the security team's decision (an emergency mitigation of your "
+                                    + "own activity is theirs to reject; you may approve it if it was a real threat).\n"
+                                    : "It still awaits a decision: approve if it was a real threat, reject if it "
+                                    + "was not (that is what Shadow learns from).\n"),
                     clock.instant()));
         } catch (RuntimeException e) {
             LOG.error("mitigation {}: its actions {} expired, and telling its person failed: {}", mitigationId,

@@ -134,6 +134,46 @@ class AgentFailureAndExpiryTest extends OnEveryBackend {
         }
     }
 
+    @Test
+    void anExpiredEmergencyMitigationDoesNotAskItsPersonForTheRejectOnlyReviewersMayGive() {
+        String yaml = """
+                version: 1
+                author: tests@shadow.example
+                thresholds: {low: 30, medium: 55, high: 80}
+                profiles:
+                  - name: log-low
+                    band: low
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: log}]
+                  - name: log-medium
+                    band: medium
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: log}]
+                  - name: brief-lockout
+                    band: high
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions:
+                      - type: lock_user
+                        expires: PT1S
+                """;
+        try (RunningApi api = RunningApi.start(store(), ProfileLoader.parse(yaml, "brief-lockout.yaml"), clock)) {
+            Outcome o = api.handle(Assessments.risk(90).build());
+            clock.advance(Duration.ofSeconds(2));
+
+            assertThat(api.service().engine().expire()).isEqualTo(1);
+
+            assertThat(api.store().notifications(null)).filteredOn(n -> n.kind().equals("mitigation_expired"))
+                    .singleElement().satisfies(n -> {
+                        assertThat(n.recipient()).isEqualTo("u-1");
+                        assertThat(n.body()).contains("It still awaits the security team's decision")
+                                .doesNotContain("reject if it was not");
+                    });
+            assertThat(RunningApi.json(api.get("/v1/incidents/" + o.incidentId(), RunningApi.USER_U1))
+                    .path("mitigations").get(0).path("allowed")).extracting(JsonNode::asText)
+                    .as("what the notice offers is what the person may do").containsExactly("approve");
+        }
+    }
+
     private static JsonNode isolateIn(JsonNode incidentOrDecision) {
         return actionIn(incidentOrDecision, "isolate_host");
     }
