@@ -330,13 +330,39 @@ public final class MitigationRoutes {
         }
     }
 
-    /** Why an approve kept nothing in force: every action of the mitigation had ended before it. */
+    /**
+     * Why an approve kept nothing in force, action by action: ended at its time limit, never took effect
+     * (applying it failed, it did not fit, or the host's agent could not carry it out), only records (log),
+     * or ended before (undone, kept).
+     */
     private static String alreadyEnded(String id, List<ActionRecord> actions) {
-        List<String> expired = actions.stream().filter(a -> ActionRecord.EXPIRED.equals(a.status()))
-                .map(a -> a.type() + " at " + a.undoneAt()).toList();
+        List<String> expired = new ArrayList<>();
+        List<String> never = new ArrayList<>();
+        List<String> ended = new ArrayList<>();
+        boolean logged = false;
+        for (ActionRecord a : actions) {
+            switch (a.status()) {
+                case ActionRecord.EXPIRED -> expired.add(a.type() + " at " + a.undoneAt());
+                case ActionRecord.FAILED, ActionRecord.SKIPPED -> never.add(a.type() + " (" + a.status() + ")");
+                case ActionRecord.UNDONE, ActionRecord.KEPT -> ended.add(a.type() + " (" + a.status() + ")");
+                default -> logged |= "log".equals(a.type());
+            }
+        }
+        List<String> why = new ArrayList<>();
+        if (!expired.isEmpty()) {
+            why.add("its actions had already expired (" + String.join(", ", expired) + ")");
+        }
+        if (!never.isEmpty()) {
+            why.add("never took effect: " + String.join(", ", never));
+        }
+        if (!ended.isEmpty()) {
+            why.add("ended before: " + String.join(", ", ended));
+        }
+        if (logged) {
+            why.add("log only records the anomaly");
+        }
         return "nothing of mitigation " + id + " was in force when it was approved: "
-                + (expired.isEmpty() ? "its actions had all ended" : "its actions had already expired ("
-                        + String.join(", ", expired) + ")")
+                + (why.isEmpty() ? "its actions had all ended" : String.join("; ", why))
                 + "; the approve records that it was a real threat, and keeps nothing in force";
     }
 

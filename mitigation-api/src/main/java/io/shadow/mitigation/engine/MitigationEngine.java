@@ -37,6 +37,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,7 @@ import org.slf4j.LoggerFactory;
  * incident join it; a higher band escalates it with the higher band's actions.
  */
 public final class MitigationEngine {
+    private static final AtomicLong ACTION_SEQ = new AtomicLong();
     private static final Logger LOG = LoggerFactory.getLogger(MitigationEngine.class);
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -418,6 +421,17 @@ public final class MitigationEngine {
         }
     }
 
+    /**
+     * A new action id that sorts after every earlier one (of this process, and of earlier ones while the
+     * wall clock does not go back): a mitigation's actions, listed by time applied and then id, come in
+     * the profile's order even when the clock gives them the same instant.
+     */
+    static String nextActionId() {
+        long micros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+        long seq = ACTION_SEQ.updateAndGet(last -> Math.max(last + 1, micros));
+        return String.format("act-%014x-%s", seq, UUID.randomUUID().toString().substring(0, 8));
+    }
+
     private ActionRecord apply(String mitigationId, ActionSpec spec, ActionTarget target, boolean dryRun) {
         Instant now = clock.instant();
         return apply(mitigationId, spec, target, dryRun, now, spec.expires() == null ? null : now.plus(spec.expires()));
@@ -425,7 +439,7 @@ public final class MitigationEngine {
 
     private ActionRecord apply(String mitigationId, ActionSpec spec, ActionTarget target, boolean dryRun, Instant now,
             Instant expires) {
-        String id = "act-" + UUID.randomUUID();
+        String id = nextActionId();
         String type = spec.type().wireName();
         // the process acted on is kept with the action: an incident does not keep it, a modify needs it
         Map<String, String> params = io.shadow.mitigation.actuate.AgentActuator.recorded(spec.type(), spec.params(),

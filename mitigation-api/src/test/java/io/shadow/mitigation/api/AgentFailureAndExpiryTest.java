@@ -126,11 +126,47 @@ class AgentFailureAndExpiryTest extends OnEveryBackend {
             assertThat(approve.statusCode()).as(approve.body()).isEqualTo(200);
             assertThat(RunningApi.json(approve).path("note").asText()).isEqualTo("nothing of mitigation "
                     + low.mitigationId() + " was in force when it was approved: its actions had already expired "
-                    + "(rate_limit at " + Assessments.T0.plusSeconds(2) + "); the approve records that it was a real "
-                    + "threat, and keeps nothing in force");
+                    + "(rate_limit at " + Assessments.T0.plusSeconds(2) + "); log only records the anomaly; the "
+                    + "approve records that it was a real threat, and keeps nothing in force");
             assertThat(api.store().notifications(null)).filteredOn(n -> n.kind().equals("mitigation_approved"))
                     .singleElement().satisfies(n -> assertThat(n.body()).contains("Already expired: rate_limit at "
                             + Assessments.T0.plusSeconds(2)));
+        }
+    }
+
+    @Test
+    void anApproveOfASuspensionThatNeverTookEffectSaysSoRatherThanThatItEnded() {
+        String yaml = """
+                version: 1
+                author: tests@shadow.example
+                thresholds: {low: 30, medium: 55, high: 80}
+                profiles:
+                  - name: log-low
+                    band: low
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: log}]
+                  - name: suspend
+                    band: medium
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: suspend_process}, {type: log}]
+                  - name: log-high
+                    band: high
+                    resource_types: [data_storage, database, identity, compute, process, network]
+                    actions: [{type: log}]
+                """;
+        try (RunningApi api = RunningApi.start(store(), ProfileLoader.parse(yaml, "suspend.yaml"), clock)) {
+            Outcome o = api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig")
+                    .process(4242, 98765).build());
+            assertThat(api.post("/v1/agent/commands/" + pending(api, "suspend_process") + "/ack", RunningApi.AGENT,
+                    "{\"ok\": false, \"detail\": \"no such process\"}").statusCode()).isEqualTo(200);
+
+            HttpResponse<String> approve = api.decide(o.mitigationId(), "approve", "{}");
+
+            assertThat(approve.statusCode()).as(approve.body()).isEqualTo(200);
+            assertThat(RunningApi.json(approve).path("note").asText()).isEqualTo("nothing of mitigation "
+                    + o.mitigationId() + " was in force when it was approved: never took effect: suspend_process "
+                    + "(failed); log only records the anomaly; the approve records that it was a real threat, and "
+                    + "keeps nothing in force");
         }
     }
 

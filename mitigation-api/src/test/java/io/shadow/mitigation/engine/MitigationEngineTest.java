@@ -87,6 +87,20 @@ class MitigationEngineTest extends OnEveryBackend {
     }
 
     @Test
+    void aMitigationsActionsAreListedInItsProfilesOrderEvenWhenTheClockGivesThemOneInstant() {
+        try (MitigationService frozen = new MitigationService(super.store().open(), ProfileLoader.defaults(),
+                Clock.fixed(Assessments.T0, java.time.ZoneOffset.UTC), Duration.ofHours(1), Duration.ofHours(1))) {
+            for (int k = 0; k < 12; k++) { // twelve chances for ids in random order to show it
+                Outcome o = frozen.engine().handle(Assessments.risk(40).principal("u-" + k).build());
+
+                assertThat(frozen.store().actionsOf(o.mitigationId())).extracting(ActionRecord::type)
+                        .as("what notices and the UI list, in the order the profile gives").containsExactly(
+                                "rate_limit", "log");
+            }
+        }
+    }
+
+    @Test
     void aBurstOfFailedLoginsIsRestrictedForAnHourWithoutAnIrreversibleKeyRotation() {
         Outcome typos = engine.handle(Assessments.risk(60).evidence("failures").on(ResourceType.IDENTITY,
                 "iam:console").build());

@@ -336,7 +336,7 @@ class WebUiIT {
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list .notice"), 2));
         List<WebElement> notices = browser.findElements(By.cssSelector("#notification-list .notice"));
         assertThat(notices.get(0).getText()).as("newest first, marked new").startsWith("new ")
-                .contains("rejected", "Mitigation rejected by olga@acme.example", "Undone: log, rate_limit");
+                .contains("rejected", "Mitigation rejected by olga@acme.example", "Undone: rate_limit, log");
         assertThat(notices.get(1).getText()).contains("mitigation applied", "How to undo: reject mitigation "
                 + ofU1.mitigationId());
         assertThat(browser.findElement(By.id("view")).getText()).doesNotContain("u-2");
@@ -399,8 +399,8 @@ class WebUiIT {
         wait.until(ExpectedConditions.textToBe(By.cssSelector(".mitigation-status"), "approved"));
         assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Approved, but nothing of mitigation "
                 + low.mitigationId() + " was in force when it was approved: its actions had already expired "
-                + "(rate_limit at " + Assessments.T0.plus(Duration.ofHours(2)) + "); the approve records that it was "
-                + "a real threat, and keeps nothing in force.");
+                + "(rate_limit at " + Assessments.T0.plus(Duration.ofHours(2)) + "); log only records the anomaly; "
+                + "the approve records that it was a real threat, and keeps nothing in force.");
     }
 
     @Test
