@@ -195,6 +195,14 @@ public final class Demo {
     private void replay(ShadowRuntime rt, Workload w, Path work, String agentToken, String gatewayToken,
             ResolvedPaths paths) throws InterruptedException, IOException {
         HttpClient http = HttpClient.newHttpClient();
+        // each person holds a gateway access key Shadow issued, which a rotate_keys replaces (a person holding
+        // none is given none: the rotation is skipped)
+        var holders = new java.util.LinkedHashSet<List<String>>();
+        w.live().stream().filter(e -> e.principal() != null).forEach(e -> holders.add(List.of(e.tenant(),
+                e.principal())));
+        holders.forEach(h -> rt.mitigation().engine().actuators().keys().issue(h.get(0), h.get(1)));
+        say("%d access keys issued, one per principal (a rotate_keys revokes its holder's and leaves a new one to "
+                + "collect)", holders.size());
         EnforcedReplay world = new EnforcedReplay(w, URI.create(rt.baseUrl()), gatewayToken, agentToken, http);
         try (Spool spool = Spool.open(work.resolve("agent/spool-live"), 64L << 20, 4L << 30)) {
             ScorerShipper shipper = new ScorerShipper(spool, URI.create(rt.baseUrl()), agentToken,

@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * is stored. A standby key is prepared ahead (warm standby), so rotating is one transaction:
  * active keys are revoked, the standby becomes active, and its secret waits for its owner to
  * collect it once. An old key stops authenticating the moment the transaction commits. A rotation
- * is not reversed on reject, modify or expiry: the action is recorded as kept.
+ * is not reversed on reject, modify or expiry: the action is recorded as kept. A principal holding no
+ * active key is not given one: the action is skipped, saying so.
  *
  * <p>Secrets not handed over yet live in this process's memory only (the store never holds a
  * usable secret). A standby key whose secret this process does not hold (prepared before a
@@ -227,6 +228,11 @@ public final class KeyVault implements Actuator {
         for (int attempt = 1; ; attempt++) {
             String standby = standby(t.tenant(), t.principal());
             Optional<List<String>> revoked = store.rotate(t.tenant(), t.principal(), standby, clock.instant());
+            if (revoked.isPresent() && revoked.get().isEmpty()) {
+                throw new NotApplicableException("rotate_keys: " + t.principal() + " holds no active key Shadow "
+                        + "issued, so there is nothing to rotate, and no key is minted for a principal who had none; "
+                        + "revoke the principal's credentials where they were issued (the identity provider)");
+            }
             if (revoked.isPresent()) {
                 revoked.get().forEach(secrets::remove);
                 prepare(t);

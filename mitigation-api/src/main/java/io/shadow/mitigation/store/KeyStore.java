@@ -72,7 +72,9 @@ public final class KeyStore {
 
     /**
      * Activates the standby key {@code standbyKeyId} and revokes the principal's other active keys, in
-     * one transaction; empty (and nothing changed) when that key is no longer standby.
+     * one transaction; empty (and nothing changed) when that key is no longer standby. A principal
+     * without an active key gets none: the answer is an empty list and the standby key stays standby
+     * (a rotation replaces credentials, it never hands a suspect one they did not have).
      *
      * @return the ids of the revoked keys
      */
@@ -80,6 +82,9 @@ public final class KeyStore {
         return jdbc.transaction(c -> {
             List<String> old = Jdbc.query(c, "SELECT key_id FROM access_keys WHERE tenant = ? AND principal = ? "
                     + "AND status = ? ORDER BY created_at, key_id", rs -> rs.getString(1), tenant, principal, ACTIVE);
+            if (old.isEmpty()) {
+                return Optional.of(old);
+            }
             if (Jdbc.update(c, "UPDATE access_keys SET status = ? WHERE key_id = ? AND status = ?", ACTIVE,
                     standbyKeyId, STANDBY) != 1) {
                 return Optional.empty();

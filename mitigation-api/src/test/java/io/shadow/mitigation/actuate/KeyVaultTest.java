@@ -87,6 +87,22 @@ class KeyVaultTest extends OnEveryBackend {
     }
 
     @Test
+    void aPrincipalHoldingNoKeyIsNotGivenOneByARotation() {
+        Outcome o = api.handle(Assessments.risk(60).principal("u-2").build()); // contain-data-access
+
+        ActionRecord r = rotation(o);
+        assertThat(r.status()).isEqualTo(ActionRecord.SKIPPED);
+        assertThat(r.detail()).isEqualTo("rotate_keys: u-2 holds no active key Shadow issued, so there is nothing "
+                + "to rotate, and no key is minted for a principal who had none; revoke the principal's credentials "
+                + "where they were issued (the identity provider)");
+        assertThat(keys.keyIds(Assessments.TENANT, "u-2", KeyStore.ACTIVE)).as("no credential for the suspect")
+                .isEmpty();
+        assertThat(api.store().actionsOf(o.mitigationId())).filteredOn(a -> a.type().equals("restrict"))
+                .extracting(ActionRecord::status).as("the rest of the mitigation stands")
+                .containsExactly(ActionRecord.APPLIED);
+    }
+
+    @Test
     void theNewSecretIsCollectedOnceByItsOwner() {
         String newKey = rotation(api.handle(Assessments.risk(60).build())).handle();
 

@@ -37,6 +37,7 @@ class DecisionRoutesTest extends OnEveryBackend {
     @BeforeEach
     void start() {
         api = RunningApi.start(store(), ProfileLoader.defaults(), clock);
+        api.service().engine().actuators().keys().issue(Assessments.TENANT, "u-1"); // what a rotate_keys replaces
         low = api.handle(Assessments.risk(40).build());
     }
 

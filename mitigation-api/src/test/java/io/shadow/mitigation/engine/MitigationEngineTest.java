@@ -25,6 +25,7 @@ class MitigationEngineTest extends OnEveryBackend {
     private MitigationService service;
     private MitigationEngine engine;
     private MitigationStore store;
+    private io.shadow.mitigation.actuate.KeyVault.IssuedKey key;
 
     @BeforeEach
     void open() {
@@ -32,6 +33,7 @@ class MitigationEngineTest extends OnEveryBackend {
                 Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1));
         engine = service.engine();
         store = service.store();
+        key = engine.actuators().keys().issue(Assessments.TENANT, "u-1"); // what a rotate_keys replaces
     }
 
     @AfterEach
@@ -160,6 +162,7 @@ class MitigationEngineTest extends OnEveryBackend {
     @Test
     void anEmergencyDoesNotShutDownAWholeApplicationOnlyThePrincipal() {
         for (String whole : List.of("/", "s3://", "https://app.example.com/", "C:\\")) {
+            engine.actuators().keys().issue(Assessments.TENANT, "mallory-" + whole.length());
             Outcome o = engine.handle(Assessments.risk(95).principal("mallory-" + whole.length()).on(
                     io.shadow.features.ResourceType.DATA_STORAGE, whole).build());
 
@@ -267,7 +270,7 @@ class MitigationEngineTest extends OnEveryBackend {
 
         String body = store.notifications(o.incidentId()).get(0).body();
         String id = o.mitigationId();
-        assertThat(body).contains(" - rotate_keys: revoked 0 key(s) of u-1 []; new key ");
+        assertThat(body).contains(" - rotate_keys: revoked 1 key(s) of u-1 [" + key.keyId() + "]; new key ");
         assertThat(body).endsWith("How to undo: reject mitigation " + id + " (POST /v1/mitigations/" + id
                 + "/reject) to reverse every action except rotate_keys, which cannot be undone (key rotation is not "
                 + "reversed: the new key stays active and the old one revoked; a reject records it as kept), approve "

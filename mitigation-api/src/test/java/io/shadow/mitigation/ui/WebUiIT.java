@@ -52,6 +52,7 @@ class WebUiIT {
         String chromium = TestEnv.require("SHADOW_TEST_CHROMIUM");
         String chromedriver = TestEnv.require("SHADOW_TEST_CHROMEDRIVER");
         api = RunningApi.start(dir.resolve("store"), ProfileLoader.defaults(), clock);
+        api.service().engine().actuators().keys().issue(Assessments.TENANT, "u-1"); // what a rotate_keys replaces
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium);
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
