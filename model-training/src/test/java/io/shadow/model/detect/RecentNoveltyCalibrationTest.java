@@ -174,7 +174,7 @@ class RecentNoveltyCalibrationTest {
     }
 
     /**
-     * A new laptop's client, first seen an hour or more ago (chance of a new client 1 in 7,000), reused in
+     * A new laptop's client, first seen an hour or more ago (chance of a new client 1 in 6,700), reused in
      * every later bucket of ordinary work: the threshold's rate is P(Z > 3) per test, so over the 14,400
      * engineer-buckets the value may add at most that rate's count to what the same work raises with the
      * usual client (the numeric judgement's own alerts: identical activity, same seed).
