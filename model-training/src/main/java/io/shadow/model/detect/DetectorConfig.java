@@ -15,7 +15,8 @@ package io.shadow.model.detect;
  * @param sustainedAllowance deviation (spreads) a bucket must exceed to add to an entity's
  *     sustained-deviation sum (a CUSUM); quieter buckets drain it. Default 4
  * @param noveltyHalfLifeSeconds a first-seen value (network, client, operation, process) stays recent
- *     and keeps adding its evidence to the entity's later events, halved every this many seconds,
+ *     and keeps adding its evidence to the entity's later events, halved every this many seconds
+ *     (and charged for each five-minute bucket it has been counted in: {@code RecentNovelty}),
  *     and is named in its anomalies until it is down to a sixteenth; 0 counts it on its first event
  *     only. Default 3600
  */

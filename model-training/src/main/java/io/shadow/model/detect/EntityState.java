@@ -260,17 +260,21 @@ final class EntityState {
             best = burstFeature;
         }
         // the entity's recent first-seen values and the bucket's numeric deviation are independent pieces of
-        // evidence, combined by Fisher's method: a new network plus moderately unusual activity can alert where
-        // each alone stays below the threshold. The recent values enter jointly, as first-seen values of one
-        // event always have (their chances multiplied), so three arriving seconds apart weigh as in one event
+        // evidence, combined by Fisher's method with one term per event that showed values first: a new network
+        // plus moderately unusual activity can alert where each alone stays below the threshold, while values
+        // that came one by one (a developer's new tools) are not multiplied into one rare event. Each piece is
+        // charged for every bucket it has been judged in (RecentNovelty: a union bound), so its reuse over hours
+        // keeps the threshold's rate
         int recentValues = late ? 0 : recent.count(t, halfLife);
-        double lnRecent = recentValues == 0 ? 0 : recent.lnAt(t, halfLife);
-        double recentScore = recentValues == 0 ? Double.NEGATIVE_INFINITY : NoveltyScoring.zFromLogTail(lnRecent);
+        int pieces = recentValues == 0 ? 0 : recent.pieces();
+        double lnRecent = recentValues == 0 ? 0 : recent.lnTailsAt(t, halfLife);
+        double recentScore = recentValues == 0 ? Double.NEGATIVE_INFINITY
+                : NoveltyScoring.zFromLogTail(NoveltyScoring.fisherLogTail(lnRecent, pieces));
         double withRecent = Double.NEGATIVE_INFINITY;
         if (recentValues > 0) {
             boolean judged = numeric > Double.NEGATIVE_INFINITY;
             withRecent = NoveltyScoring.zFromLogTail(NoveltyScoring.fisherLogTail(
-                    lnRecent + (judged ? NoveltyScoring.lnUpperTail(numeric) : 0), judged ? 2 : 1));
+                    lnRecent + (judged ? NoveltyScoring.lnUpperTail(numeric) : 0), pieces + (judged ? 1 : 0)));
         }
         double single = Math.max(Math.max(numeric, noveltyScore), withRecent);
         // the combination keeps its own quiet period: an unusual mix must not silence the feature that
@@ -399,11 +403,13 @@ final class EntityState {
             if (v.firstSeen() == t && novelNow.contains(v.attribute().wireName())) {
                 return;
             }
-            double ln = v.lnAt(t, halfLife);
+            double ln = v.lnTailAt(t, halfLife);
+            long buckets = v.bucketsJudged(t);
             said.add(new Evidence("novelty", v.attribute().wireName(), v.value(), String.format(
-                    "first seen %s, chance of a new value then %.2g; %.0f%% of that evidence left",
-                    Instant.ofEpochSecond(v.firstSeen()), Math.exp(v.lnFirst()), 100 * v.weightAt(t, halfLife)),
-                    Math.max(0, NoveltyScoring.zFromLogTail(ln)), Instant.ofEpochSecond(v.firstSeen())));
+                    "first seen %s, chance of a new value then %.2g; %.0f%% of that evidence left, counted in %d"
+                    + " five-minute bucket%s: chance %.2g now", Instant.ofEpochSecond(v.firstSeen()),
+                    Math.exp(v.lnFirst()), 100 * v.weightAt(t, halfLife), buckets, buckets == 1 ? "" : "s",
+                    Math.exp(ln)), Math.max(0, NoveltyScoring.zFromLogTail(ln)), Instant.ofEpochSecond(v.firstSeen())));
         });
     }
 

@@ -6,8 +6,10 @@ import io.shadow.model.detect.stream.NormalTail;
  * Turns first-seen values into evidence on the same z-scale as numeric deviations. The chance that
  * an entity shows a value it never showed is estimated from how often it has done so before
  * ({@code (distinct + 1) / (observations + 2)}); a value common across the tenant's population is
- * weak evidence however new it is to the entity. Independent novel attributes multiply, and the
- * joint tail probability is mapped to the standard-normal quantile with the same tail.
+ * weak evidence however new it is to the entity. The novel attributes of one event multiply (the chance
+ * of that event), and the joint tail probability is mapped to the standard-normal quantile with the same
+ * tail. Separate pieces of evidence (the first-seen values of different events, still recent, and a
+ * bucket's numeric deviation) are combined by {@link #fisherLogTail}, one term each.
  */
 final class NoveltyScoring {
     private NoveltyScoring() {
@@ -39,7 +41,9 @@ final class NoveltyScoring {
      * Fisher's combination of {@code k} independent tails whose logarithms sum to {@code lnSum}: ln of
      * P(chi-squared with 2k degrees of freedom > -2 lnSum), which is uniform when none of them is
      * anomalous. So a score combined from several pieces of evidence alerts no more often on normal
-     * activity than a single score does, while pieces that are each unusual add up.
+     * activity than a single score does, while pieces that are each unusual add up. A first-seen value's
+     * tail is p when new and 1 otherwise, never below uniform, so with such terms the combination errs on
+     * the side of silence.
      */
     static double fisherLogTail(double lnSum, int k) {
         if (k <= 0) {

@@ -1,5 +1,6 @@
 package io.shadow.model.detect;
 
+import io.shadow.features.Buckets;
 import io.shadow.features.NoveltyAttribute;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -9,9 +10,28 @@ import java.util.function.Consumer;
 /**
  * An entity's recently first-seen values, each with the evidence it carried when new, so that the
  * evidence is not spent on the one event that showed the value: a stolen credential's later calls from
- * the attacker's network still carry that network's novelty, halved every {@code halfLife} seconds, and
- * every anomaly of the entity can name what is new. At most {@link #MAX} values (the weakest goes first),
- * forgotten once their evidence has fallen below {@link #FORGET_BELOW} of what it was.
+ * the attacker's network still carry that network's novelty, and every anomaly of the entity can name
+ * what is new. At most {@link #MAX} values (the weakest goes first), forgotten once their evidence has
+ * fallen below {@link #FORGET_BELOW} of what it was.
+ *
+ * <p>A value's evidence at a later event is a tail that stays calibrated although the same value is
+ * judged again bucket after bucket, with a fresh numeric deviation each time ({@link Value#lnTailAt}):
+ * its chance of a new value {@code p}, halved in log every {@code halfLife} seconds ({@code p^w},
+ * w = 0.5^(age / halfLife)), times the number {@code j} of five-minute buckets it has been judged in
+ * (a union bound: the j-th test charges the value for all j it took part in). On normal activity the
+ * combined test with a tail q alerts with a chance about c/q (c set by the threshold), so the value's first
+ * j tests together alert at most (c/p)(1 + 1/2 + ... + 1/j): the harmonic number (4.5 for the 48 buckets
+ * of four half-lives) times what one test with its undivided evidence would, where the evidence used
+ * whole in every test gave j times; and as a value that rare turns up only with chance {@code p}, the
+ * false alarms it brings stay within that small factor of the threshold's rate. The decay stays beside the
+ * bound: {@code p^w >= p} keeps the tail valid, and it makes the later tests weigh less again, so a rare
+ * value (p = 1e-4, j p still 0.005 after four hours) is spent within hours, while a stolen session, used
+ * in its first hour, loses little to it.
+ *
+ * <p>The values first seen in one event are one piece of evidence (their chances multiplied, as that
+ * event's first-sight score has them); values first seen by different events are separate pieces, each
+ * its own term in Fisher's method ({@link #pieces}), so several that came one by one (a developer's new
+ * tools in an hour) are charged for being several rather than multiplied into one rare event.
  * Not thread-safe; its {@link EntityState} is locked.
  */
 final class RecentNovelty {
@@ -25,6 +45,19 @@ final class RecentNovelty {
         /** ln of its evidence at {@code t}: the first evidence, halved every {@code halfLife} seconds. */
         double lnAt(long t, long halfLife) {
             return lnFirst * weightAt(t, halfLife);
+        }
+
+        /**
+         * ln of its tail for a judgement at {@code t}: the decayed evidence times the buckets it has been judged
+         * in (its first's to {@code t}'s, at least 1), at most 0 (no evidence once that product reaches 1).
+         */
+        double lnTailAt(long t, long halfLife) {
+            return Math.min(0, lnAt(t, halfLife) + Math.log(bucketsJudged(t)));
+        }
+
+        /** The five-minute buckets from the first sight's to {@code t}'s, both included: the tests it took part in. */
+        long bucketsJudged(long t) {
+            return Math.max(1, (Buckets.start(t) - Buckets.start(firstSeen)) / Buckets.SECONDS + 1);
         }
 
         double weightAt(long t, long halfLife) {
@@ -73,13 +106,49 @@ final class RecentNovelty {
         return size;
     }
 
-    /** ln of the evidence of the recent values at {@code t}: their logarithms summed. */
-    double lnAt(long t, long halfLife) {
+    /**
+     * How many independent pieces of evidence the recent values are: one per event that showed any of them
+     * first (values first seen in the same second count as one event's). Call after {@link #count}.
+     */
+    int pieces() {
+        int n = 0;
+        for (int k = 0; k < size; k++) {
+            n += firstOfItsEvent(k) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
+     * The sum of the {@link #pieces}' ln tails at {@code t}, for Fisher's method with one term each. An
+     * event's first-seen values weigh jointly (their chances multiplied: the chance of that event, as its own
+     * first-sight score has it), charged once for the buckets the piece has been judged in, as
+     * {@link Value#lnTailAt} charges one value.
+     */
+    double lnTailsAt(long t, long halfLife) {
         double ln = 0;
         for (int k = 0; k < size; k++) {
-            ln += values[k].lnAt(t, halfLife);
+            if (!firstOfItsEvent(k)) {
+                continue;
+            }
+            double piece = 0;
+            for (int m = k; m < size; m++) {
+                if (values[m].firstSeen() == values[k].firstSeen()) {
+                    piece += values[m].lnAt(t, halfLife);
+                }
+            }
+            ln += Math.min(0, piece + Math.log(values[k].bucketsJudged(t)));
         }
         return ln;
+    }
+
+    /** Whether no value before {@code k} was first seen with it (the replaced weakest may sit anywhere). */
+    private boolean firstOfItsEvent(int k) {
+        for (int m = 0; m < k; m++) {
+            if (values[m].firstSeen() == values[k].firstSeen()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The attributes of the recent values, in attribute order, joined by '+'. */
