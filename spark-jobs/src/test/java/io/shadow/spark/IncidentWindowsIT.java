@@ -46,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IncidentWindowsIT {
     private static final Instant T0 = Instant.parse("2026-11-09T00:00:00Z");
     private static final Instant BURST = T0.plusSeconds(6 * 3600);
+    private static final Instant LAST_YEAR = BURST.minus(java.time.Duration.ofDays(360));
 
     @TempDir
     Path dir;
@@ -62,7 +63,10 @@ class IncidentWindowsIT {
                 RowFactory.create("inc-1", "acme", "principal", "u-1", BURST, BURST.plusSeconds(240),
                         "deletes@data_storage", 1, BURST.plusSeconds(3600)),
                 RowFactory.create("inc-2", "acme", "principal", "u-2", BURST, BURST.plusSeconds(240),
-                        "deletes@data_storage", 0, BURST.plusSeconds(3600)));
+                        "deletes@data_storage", 0, BURST.plusSeconds(3600)),
+                // a year before (two half-lives of a decision), u-2's burst was rejected too
+                RowFactory.create("inc-0", "acme", "principal", "u-2", LAST_YEAR, LAST_YEAR.plusSeconds(240),
+                        "deletes@data_storage", 0, LAST_YEAR.plusSeconds(3600)));
         DeltaTables.overwrite(spark, catalog, ShadowTable.INCIDENTS,
                 spark.createDataFrame(incidents, DeltaTables.schema(ShadowTable.INCIDENTS)));
         DeltaTables.overwrite(spark, catalog, ShadowTable.UNREVIEWED_INCIDENTS, spark.createDataFrame(List.of(
@@ -103,6 +107,15 @@ class IncidentWindowsIT {
         assertThat(labels.get("u-2")).as("rejected").isNotEmpty().containsOnly(0);
         assertThat(labels).as("awaiting review").doesNotContainKey("u-3");
         assertThat(training.unreviewed()).isEqualTo(labels.get("u-1").size());
+
+        // what the scorer steps u-2's next burst down by: two rejections, the one a year old counting a quarter
+        List<String> decisions = new ArrayList<>();
+        new KernelTableReader().scan(catalog.path(ShadowTable.ENTITY_PATTERN_STATS), r -> {
+            if (r.string("entity_id").equals("u-2") && r.string("pattern").equals("deletes@data_storage")) {
+                decisions.add(r.longValue("rejected") + " " + String.format("%.2f", r.doubleValue("rejected_weight")));
+            }
+        });
+        assertThat(decisions).containsExactly("2 1.25");
     }
 
     /** Twelve hours of steady work for u-1 and u-2 (three reads and one delete every five minutes), and the bursts. */

@@ -138,6 +138,9 @@ public enum ShadowTable {
             optional("confirmed_max_score", DOUBLE, "the largest detector score of this pattern in the entity's "
                     + "confirmed incidents: a confirmation steps up anomalies from two thirds of it (null: none "
                     + "replayed)"),
+            optional("confirmed_weight", DOUBLE, "the confirmed incidents as they count now, each halved for every "
+                    + "180 days of age (from its end to the newest activity of the run; null: each counts whole)"),
+            optional("rejected_weight", DOUBLE, "the rejected incidents as they count now, weighted the same way"),
             required("computed_at", TIMESTAMP, "when"))),
     PROFILE_SUGGESTIONS("gold/profile_suggestions", List.of(), List.of(
             required("tenant", STRING, "client"),

@@ -32,6 +32,12 @@ import java.util.Map;
  * confirmed crypto-miner on a build host no longer turned every routine build's CPU peak into an
  * isolation (audit F14, F9). Without a recorded score (nothing replayed in the incident, or a table
  * written before the scores were kept) a decision counts whatever the size, as before.
+ *
+ * <p>A decision also fades with age ({@link #DECISION_HALF_LIFE}): it counts 0.5^(age / 180 days), its
+ * age taken at the nightly run from the newest activity it replayed, so a rejection from two years
+ * ago weighs a twentieth of one from last week: people's work changes, and a false alarm dismissed
+ * long ago says little about the same pattern today. Tables written before the weights were kept
+ * count every decision whole.
  */
 public final class PatternHistory {
     /** ln 4: one decision multiplies or divides the odds of the risk by four. */
@@ -39,17 +45,40 @@ public final class PatternHistory {
     public static final int MAX_STEPS = 3;
     /** How much larger (rejection) or smaller (confirmation) than the reviewed anomalies a decision still covers. */
     public static final double MAGNITUDE_RATIO = 1.5;
+    /** A decision's weight halves every this long ({@code entity_pattern_stats.confirmed_weight}, {@code rejected_weight}). */
+    public static final java.time.Duration DECISION_HALF_LIFE = java.time.Duration.ofDays(180);
     /** The contribution an entity's decisions add to an explanation. */
     public static final String FEEDBACK_FACTOR = "feedback";
 
     /**
      * Outcomes of one pattern; for an entity also the largest detector score in its rejected incidents and
-     * the largest in its confirmed ones (NaN: not known).
+     * the largest in its confirmed ones, and the decisions weighted by their age ({@link #weight}; NaN: not
+     * known, each counts whole).
      */
-    public record Outcomes(long confirmed, long rejected, double rejectedMaxScore, double confirmedMaxScore) {
+    public record Outcomes(long confirmed, long rejected, double rejectedMaxScore, double confirmedMaxScore,
+            double confirmedWeight, double rejectedWeight) {
         public Outcomes(long confirmed, long rejected) {
             this(confirmed, rejected, Double.NaN, Double.NaN);
         }
+
+        public Outcomes(long confirmed, long rejected, double rejectedMaxScore, double confirmedMaxScore) {
+            this(confirmed, rejected, rejectedMaxScore, confirmedMaxScore, Double.NaN, Double.NaN);
+        }
+
+        /** The confirmations as they count now: weighted by age when known. */
+        double confirmations() {
+            return Double.isNaN(confirmedWeight) ? confirmed : confirmedWeight;
+        }
+
+        double rejections() {
+            return Double.isNaN(rejectedWeight) ? rejected : rejectedWeight;
+        }
+    }
+
+    /** What a decision {@code age} old counts for: 1 when new, halved every {@link #DECISION_HALF_LIFE}. */
+    public static double weight(java.time.Duration age) {
+        double halfLives = Math.max(0, age.toSeconds()) / (double) DECISION_HALF_LIFE.toSeconds();
+        return Math.pow(0.5, halfLives);
     }
 
     public static final PatternHistory EMPTY = new PatternHistory(Map.of());
@@ -94,16 +123,17 @@ public final class PatternHistory {
 
     /**
      * Net decisions for the entity and pattern that speak for an anomaly of detector score {@code score}
-     * (NaN: any), capped at ±{@link #MAX_STEPS}: rejections only up to {@link #MAGNITUDE_RATIO} times the
-     * largest rejected score, confirmations only from the largest confirmed score divided by it.
+     * (NaN: any), each weighted by its age, capped at ±{@link #MAX_STEPS}: rejections only up to
+     * {@link #MAGNITUDE_RATIO} times the largest rejected score, confirmations only from the largest
+     * confirmed score divided by it.
      */
-    public long netDecisions(EntityKey entity, String pattern, double score) {
+    public double netDecisions(EntityKey entity, String pattern, double score) {
         Outcomes o = outcomes(entity, pattern);
         boolean rejectionsApply = Double.isNaN(score) || Double.isNaN(o.rejectedMaxScore())
                 || score <= o.rejectedMaxScore() * MAGNITUDE_RATIO;
         boolean confirmationsApply = Double.isNaN(score) || Double.isNaN(o.confirmedMaxScore())
                 || score >= o.confirmedMaxScore() / MAGNITUDE_RATIO;
-        long net = (confirmationsApply ? o.confirmed() : 0) - (rejectionsApply ? o.rejected() : 0);
+        double net = (confirmationsApply ? o.confirmations() : 0) - (rejectionsApply ? o.rejections() : 0);
         return Math.max(-MAX_STEPS, Math.min(MAX_STEPS, net));
     }
 
@@ -114,7 +144,7 @@ public final class PatternHistory {
      * decisions), so base plus contributions still equals the score.
      */
     public RiskScore adjust(RiskScore s, EntityKey entity, String pattern, double score) {
-        long net = netDecisions(entity, pattern, score);
+        double net = netDecisions(entity, pattern, score);
         if (net == 0) {
             return s;
         }
@@ -126,7 +156,7 @@ public final class PatternHistory {
         return new RiskScore(adjusted, s.base(), c, s.model());
     }
 
-    /** A score column, NaN when null or absent (a table written before the scores were kept). */
+    /** A number column, NaN when null or absent (a table written before it was kept). */
     private static double score(KernelTableReader.NamedRow r, String column) {
         return r.schema().indexOf(column) < 0 || r.isNull(column) ? Double.NaN : r.doubleValue(column);
     }
@@ -145,7 +175,7 @@ public final class PatternHistory {
                 r.string("tenant"), io.shadow.features.EntityKind.fromWire(r.string("entity_kind")),
                 r.string("entity_id")), r.string("pattern")),
                 new Outcomes(r.longValue("confirmed"), r.longValue("rejected"), score(r, "rejected_max_score"),
-                        score(r, "confirmed_max_score"))));
+                        score(r, "confirmed_max_score"), score(r, "confirmed_weight"), score(r, "rejected_weight"))));
         return new PatternHistory(tenants, entities);
     }
 }

@@ -42,7 +42,7 @@ class PatternHistoryTest {
         assertThat(history.adjust(medium, ETL, "deletes@data_storage", Double.NaN)).isSameAs(medium);
         assertThat(history.adjust(medium, EntityKey.principal("other-tenant", "svc-etl"), EXPORT, Double.NaN))
                 .isSameAs(medium);
-        assertThat(history.netDecisions(OTHER, EXPORT, Double.NaN)).isEqualTo(-PatternHistory.MAX_STEPS);
+        assertThat(history.netDecisions(OTHER, EXPORT, Double.NaN)).isEqualTo((double) -PatternHistory.MAX_STEPS);
         RiskScore emergency = WeightedRiskModel.defaults().score(new RiskFactors(1, 0.9, 0, 1));
         assertThat(emergency.score()).isGreaterThan(99);
         assertThat(history.adjust(emergency, OTHER, EXPORT, Double.NaN).score())
@@ -61,15 +61,37 @@ class PatternHistoryTest {
                 // a confirmed crypto-miner on the build host, its anomalies peaking at score 12
                 PatternHistory.key(ci, cpu), new PatternHistory.Outcomes(1, 0, Double.NaN, 12.0)));
 
-        assertThat(sized.netDecisions(downloader, EXPORT, 8.5)).as("a download like the rejected one").isEqualTo(-1);
+        assertThat(sized.netDecisions(downloader, EXPORT, 8.5)).as("a download like the rejected one").isEqualTo(-1.0);
         assertThat(sized.netDecisions(downloader, EXPORT, 25)).as("a terabyte, far beyond what was rejected")
                 .isZero();
         assertThat(sized.adjust(medium, downloader, EXPORT, 25)).isSameAs(medium);
         assertThat(sized.netDecisions(ci, cpu, 5.5)).as("a routine build's threshold-level CPU peak").isZero();
-        assertThat(sized.netDecisions(ci, cpu, 9)).as("a peak like the miner's").isEqualTo(1);
-        assertThat(sized.netDecisions(ci, cpu, Double.NaN)).as("size unknown: every decision").isEqualTo(1);
+        assertThat(sized.netDecisions(ci, cpu, 9)).as("a peak like the miner's").isEqualTo(1.0);
+        assertThat(sized.netDecisions(ci, cpu, Double.NaN)).as("size unknown: every decision").isEqualTo(1.0);
         assertThat(history.netDecisions(ETL, EXPORT, 100)).as("no recorded size: counts whatever the size")
-                .isEqualTo(-1);
+                .isEqualTo(-1.0);
+    }
+
+    @Test
+    void aDecisionFadesWithAgeSoAnOldRejectionNoLongerWavesTheSameAnomalyThrough() {
+        EntityKey analyst = EntityKey.principal("acme", "u-fin-02");
+        EntityKey returning = EntityKey.principal("acme", "u-fin-03");
+        double twoYears = PatternHistory.weight(java.time.Duration.ofDays(730));
+        PatternHistory aged = new PatternHistory(Map.of(), Map.of(
+                PatternHistory.key(analyst, EXPORT), new PatternHistory.Outcomes(0, 3, Double.NaN, Double.NaN,
+                        0, 3 * twoYears),
+                PatternHistory.key(returning, EXPORT), new PatternHistory.Outcomes(0, 1, Double.NaN, Double.NaN,
+                        0, PatternHistory.weight(java.time.Duration.ofDays(7)))));
+
+        assertThat(PatternHistory.weight(java.time.Duration.ZERO)).isEqualTo(1.0);
+        assertThat(PatternHistory.weight(PatternHistory.DECISION_HALF_LIFE)).isEqualTo(0.5);
+        assertThat(aged.netDecisions(analyst, EXPORT, Double.NaN)).as("three rejections two years ago")
+                .isCloseTo(-0.19, within(0.01));
+        assertThat(aged.adjust(medium, analyst, EXPORT, Double.NaN).score()).as("still in the medium band, where "
+                + "three fresh rejections put it two bands down").isGreaterThan(55)
+                .isGreaterThan(history.adjust(medium, OTHER, EXPORT, Double.NaN).score());
+        assertThat(aged.netDecisions(returning, EXPORT, Double.NaN)).as("a rejection last week counts nearly whole")
+                .isCloseTo(-0.97, within(0.01));
     }
 
     private static double odds(double score) {

@@ -218,7 +218,8 @@ public final class TrainingSetJob {
         });
         DeltaTables.overwrite(spark, catalog, ShadowTable.PATTERN_STATS,
                 spark.createDataFrame(statRows, DeltaTables.schema(ShadowTable.PATTERN_STATS)));
-        List<Row> entityRows = entityStats(reviewed, patternsOf, magnitudes(anomalies, incidentOf), now);
+        List<Row> entityRows = entityStats(reviewed, patternsOf, magnitudes(anomalies, incidentOf),
+                newestActivity(anomalies, reviewed, now), now);
         DeltaTables.overwrite(spark, catalog, ShadowTable.ENTITY_PATTERN_STATS,
                 spark.createDataFrame(entityRows, DeltaTables.schema(ShadowTable.ENTITY_PATTERN_STATS)));
         return new Result(training.size(), positives, leftOut, statRows.size(), entityRows.size());
@@ -226,27 +227,49 @@ public final class TrainingSetJob {
 
     /**
      * Decisions per entity and pattern: each reviewed incident counts once for its own pattern (the
-     * one the store opened it with) and for every pattern replayed inside its window.
+     * one the store opened it with) and for every pattern replayed inside its window; its weight is
+     * {@link PatternHistory#weight} of its age at {@code asOf}.
      */
     private static List<Row> entityStats(List<Reviewed> reviewed, Map<String, Set<String>> patternsOf,
-            Map<List<String>, double[]> magnitudes, Instant now) {
-        Map<List<String>, long[]> counts = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
+            Map<List<String>, double[]> magnitudes, Instant asOf, Instant now) {
+        Map<List<String>, double[]> counts = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
         for (Reviewed rv : reviewed) {
             Set<String> patterns = new java.util.TreeSet<>(patternsOf.getOrDefault(rv.id(), Set.of()));
             patterns.add(rv.pattern());
+            int side = rv.label() == 1 ? 0 : 1;
+            double weight = PatternHistory.weight(Duration.between(rv.end(), asOf));
             for (String p : patterns) {
                 EntityKey e = rv.entity();
-                counts.computeIfAbsent(List.of(e.tenant(), e.kind().wireName(), e.id(), p), x -> new long[2])
-                        [rv.label() == 1 ? 0 : 1]++;
+                double[] c = counts.computeIfAbsent(List.of(e.tenant(), e.kind().wireName(), e.id(), p),
+                        x -> new double[4]); // confirmed, rejected, and their weights
+                c[side]++;
+                c[2 + side] += weight;
             }
         }
         List<Row> rows = new ArrayList<>(counts.size());
         counts.forEach((k, c) -> {
             double[] m = magnitudes.get(k);
-            rows.add(RowFactory.create(k.get(0), k.get(1), k.get(2), k.get(3), c[0], c[1],
-                    m == null || Double.isNaN(m[0]) ? null : m[0], m == null || Double.isNaN(m[1]) ? null : m[1], now));
+            rows.add(RowFactory.create(k.get(0), k.get(1), k.get(2), k.get(3), (long) c[0], (long) c[1],
+                    m == null || Double.isNaN(m[0]) ? null : m[0], m == null || Double.isNaN(m[1]) ? null : m[1],
+                    c[2], c[3], now));
         });
         return rows;
+    }
+
+    /**
+     * The time decisions' ages are taken at: the newest replayed anomaly or reviewed incident's end, so a
+     * backtest of old data ages them as they were then; {@code now} when there is neither.
+     */
+    private static Instant newestActivity(List<Row> anomalies, List<Reviewed> reviewed, Instant now) {
+        Instant newest = null;
+        for (Row a : anomalies) {
+            Instant t = EntityReplay.time(a);
+            newest = newest == null || t.isAfter(newest) ? t : newest;
+        }
+        for (Reviewed rv : reviewed) {
+            newest = newest == null || rv.end().isAfter(newest) ? rv.end() : newest;
+        }
+        return newest == null ? now : newest;
     }
 
     /**
