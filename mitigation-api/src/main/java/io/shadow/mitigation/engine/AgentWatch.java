@@ -106,11 +106,10 @@ public final class AgentWatch {
         try {
             AgentCommands agents = engine.actuators().agents();
             Optional<Instant> reported = agents.reportedSilentAt(commandId);
-            Optional<Command> found = agents.get(commandId);
-            if (reported.isEmpty() || found.isEmpty()) {
-                return;
+            if (reported.isEmpty()) {
+                return; // the usual case: answered in time
             }
-            Command c = found.get();
+            Command c = agents.get(commandId).orElseThrow();
             Instant when = c.ackedAt() != null ? c.ackedAt() : engine.clock().instant();
             Subject s = subject(c);
             String what = (s != null && s.reversal() ? "its reversal " : "") + c.action()
