@@ -8,6 +8,7 @@ import io.shadow.features.ResourceType;
 import io.shadow.mitigation.Assessments;
 import io.shadow.mitigation.ManualClock;
 import io.shadow.mitigation.MitigationOptions;
+import io.shadow.mitigation.MitigationService;
 import io.shadow.mitigation.OnEveryBackend;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
@@ -153,6 +154,27 @@ class AgentSilenceTest extends OnEveryBackend {
                     "Undo not confirmed: isolate_host may still be in force on host ws-17",
                     "Undo not confirmed: suspend_process may still be in force on host ws-17");
         }
+    }
+
+    @Test
+    void theServicesSweepReportsASilentAgentOnItsOwn() throws Exception {
+        try (MitigationService service = new MitigationService(store().open(), ProfileLoader.defaults(), clock,
+                Duration.ofHours(1), Duration.ofMillis(50))) {
+            service.engine().handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig")
+                    .process(4242, 98765).build());
+
+            clock.advance(Duration.ofSeconds(61));
+
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (kinds(service, "action_unconfirmed") < 2 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(20);
+            }
+            assertThat(kinds(service, "action_unconfirmed")).isEqualTo(2);
+        }
+    }
+
+    private static long kinds(MitigationService service, String kind) {
+        return service.store().notifications(null).stream().filter(n -> n.kind().equals(kind)).count();
     }
 
     @Test
