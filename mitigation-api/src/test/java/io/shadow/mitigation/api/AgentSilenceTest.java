@@ -119,7 +119,7 @@ class AgentSilenceTest extends OnEveryBackend {
                     + "out late on host ws-17, at 2025-03-03T10:01:30Z, after it was reported as not confirmed at "
                     + "2025-03-03T10:01:01Z");
             JsonNode suspend = action(api, o, "suspend_process");
-            assertThat(suspend.path("status").asText()).as("the normal path ran").isEqualTo("agent_failed");
+            assertThat(suspend.path("status").asText()).as("the normal path ran: out of force").isEqualTo("failed");
             assertThat(suspend.path("detail").asText()).contains("suspend_process was NOT carried out on host ws-17: "
                     + "its agent reported no such process").endsWith("; suspend_process: its agent answered late, at "
                             + "2025-03-03T10:01:30Z, after it was reported as not confirmed at 2025-03-03T10:01:01Z");
