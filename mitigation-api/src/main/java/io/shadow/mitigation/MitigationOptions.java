@@ -25,10 +25,14 @@ import java.util.List;
  * @param ignorePrincipalCase whether the gateway matches principals whatever their case
  *     ({@code mitigation.gateway.principal-case: ignore}; default exact), for identity stores that take a
  *     login in any case (Active Directory, most LDAP): a lock-out of {@code alice} then denies {@code ALICE}
+ * @param agentFetchTimeout a command its host's agent has not fetched for this long is reported
+ *     ({@code mitigation.agent.fetch-timeout})
+ * @param agentAckTimeout a command fetched but not acknowledged for this long is reported
+ *     ({@code mitigation.agent.ack-timeout})
  */
 public record MitigationOptions(Path keyDir, List<Path> encryptionRoots, TableRollback tableRollback,
         List<String> rollbackTables, Duration pinInterval, List<Webhook> webhooks, DeliveryPolicy delivery, Smtp smtp,
-        Duration storeSync, boolean ignorePrincipalCase) {
+        Duration storeSync, boolean ignorePrincipalCase, Duration agentFetchTimeout, Duration agentAckTimeout) {
 
     public MitigationOptions {
         encryptionRoots = List.copyOf(encryptionRoots);
@@ -37,42 +41,58 @@ public record MitigationOptions(Path keyDir, List<Path> encryptionRoots, TableRo
         if (webhooks.stream().map(Webhook::name).distinct().count() != webhooks.size()) {
             throw new IllegalArgumentException("mitigation.channels.webhooks: two webhooks share a name; names must be unique");
         }
+        requirePositive("mitigation.agent.fetch-timeout", agentFetchTimeout, "PT1M");
+        requirePositive("mitigation.agent.ack-timeout", agentAckTimeout, "PT3M");
+    }
+
+    private static void requirePositive(String key, Duration d, String example) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("invalid " + key + " = " + d + "; expected a positive ISO-8601 duration "
+                    + "such as " + example + " (longer than the agents' actions.poll-interval, or every command is "
+                    + "reported as not confirmed)");
+        }
     }
 
     /** Nothing configured: keys under {@code keyDir}, no encryption roots, no rollback, no webhooks, no e-mail. */
     public static MitigationOptions defaults(Path keyDir) {
         return new MitigationOptions(keyDir, List.of(), null, List.of(), Duration.ofHours(1), List.of(),
                 DeliveryPolicy.DEFAULT, new Smtp("", 25, "shadow@localhost", "", "", false, "", List.of()),
-                Duration.ofSeconds(1), false);
+                Duration.ofSeconds(1), false, io.shadow.mitigation.engine.AgentWatch.DEFAULT_FETCH_TIMEOUT,
+                io.shadow.mitigation.engine.AgentWatch.DEFAULT_ACK_TIMEOUT);
     }
 
     public MitigationOptions withEncryptionRoots(List<Path> roots) {
         return new MitigationOptions(keyDir, roots, tableRollback, rollbackTables, pinInterval, webhooks, delivery,
-                smtp, storeSync, ignorePrincipalCase);
+                smtp, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout);
     }
 
     public MitigationOptions withRollback(TableRollback rollback, List<String> tables, Duration interval) {
         return new MitigationOptions(keyDir, encryptionRoots, rollback, tables, interval, webhooks, delivery, smtp,
-                storeSync, ignorePrincipalCase);
+                storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout);
     }
 
     public MitigationOptions withWebhooks(List<Webhook> hooks, DeliveryPolicy policy) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, hooks,
-                policy, smtp, storeSync, ignorePrincipalCase);
+                policy, smtp, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout);
     }
 
     public MitigationOptions withSmtp(Smtp mail) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
-                delivery, mail, storeSync, ignorePrincipalCase);
+                delivery, mail, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout);
     }
 
     public MitigationOptions withPrincipalCase(boolean ignore) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
-                delivery, smtp, storeSync, ignore);
+                delivery, smtp, storeSync, ignore, agentFetchTimeout, agentAckTimeout);
     }
 
     public MitigationOptions withStoreSync(Duration every) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
-                delivery, smtp, every, ignorePrincipalCase);
+                delivery, smtp, every, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout);
+    }
+
+    public MitigationOptions withAgentTimeouts(Duration fetchTimeout, Duration ackTimeout) {
+        return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
+                delivery, smtp, storeSync, ignorePrincipalCase, fetchTimeout, ackTimeout);
     }
 }

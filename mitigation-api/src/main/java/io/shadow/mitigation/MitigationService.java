@@ -1,6 +1,7 @@
 package io.shadow.mitigation;
 
 import io.shadow.mitigation.actuate.Actuators;
+import io.shadow.mitigation.engine.AgentWatch;
 import io.shadow.mitigation.engine.MitigationEngine;
 import io.shadow.mitigation.notify.Courier;
 import io.shadow.mitigation.notify.EmailCourier;
@@ -31,13 +32,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The mitigation side wired together: store (migrated), profile versions, outbox (webhooks,
  * e-mail), actuators, notifiers (store, SSE, webhooks, e-mail), engine, the sweep that undoes
- * expired actions every {@code expirySweep}, the pinning of rollback tables (warm standby), and the
+ * expired actions every {@code expirySweep} and reports commands their agents left unconfirmed, the pinning of rollback tables (warm standby), and the
  * {@link StoreSync} that keeps several Shadow processes on one store enforcing the same rules.
  */
 public final class MitigationService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MitigationService.class);
     private final Database db;
     private final MitigationEngine engine;
+    private final AgentWatch agentWatch;
     private final ProfileVersions profileVersions;
     private final NotificationStream stream = new NotificationStream();
     private final Outbox outbox;
@@ -83,6 +85,7 @@ public final class MitigationService implements AutoCloseable {
         }
         Actuators actuators = new Actuators(db, clock, options, outbox);
         this.engine = new MitigationEngine(store, inForce, actuators, notifiers, clock, incidentWindow);
+        this.agentWatch = new AgentWatch(engine, options.agentFetchTimeout(), options.agentAckTimeout());
         profileVersions.onChange(engine::updateProfiles);
         int restored = engine.restore();
         store.audit("shadow", "service.started", "mitigation-api", "profiles v" + inForce.version() + " by "
@@ -105,6 +108,16 @@ public final class MitigationService implements AutoCloseable {
                 // an Error leaving the task would cancel every later sweep: nothing would expire again
                 LOG.error("expiry sweep failed; the next one runs as scheduled", e);
             }
+            try { // on its own: an expiry failing must not keep a silent agent from being reported, nor the reverse
+                int n = agentWatch.sweep();
+                if (n > 0) {
+                    LOG.warn("reported {} agent command(s) not confirmed in time", n);
+                }
+            } catch (RuntimeException e) {
+                io.shadow.mitigation.store.StoreException.logTaskFailure(LOG, "agent watch", e);
+            } catch (Error e) {
+                LOG.error("agent watch failed; the next one runs as scheduled", e);
+            }
         }, expirySweep.toMillis(), expirySweep.toMillis(), TimeUnit.MILLISECONDS);
         if (!options.storeSync().isZero() && !options.storeSync().isNegative()) {
             StoreSync sync = new StoreSync(engine, profileVersions, clock);
@@ -125,6 +138,11 @@ public final class MitigationService implements AutoCloseable {
 
     public MitigationEngine engine() {
         return engine;
+    }
+
+    /** Reports commands host agents have not fetched or acknowledged in time (see {@link AgentWatch}). */
+    public AgentWatch agentWatch() {
+        return agentWatch;
     }
 
     public MitigationStore store() {

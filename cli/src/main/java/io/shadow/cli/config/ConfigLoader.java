@@ -76,6 +76,9 @@ public final class ConfigLoader {
               review-window: P30D
               gateway:
                 principal-case: exact
+              agent:
+                fetch-timeout: PT1M
+                ack-timeout: PT3M
               encryption:
                 key-dir: ""
                 roots: []
@@ -160,6 +163,8 @@ public final class ConfigLoader {
                 "mitigation.gateway.principal-case", c.mitigation().gateway().principalCase(),
                 "exact (the default: 'Alice' is not 'alice') or ignore (for identity stores that accept a login in "
                         + "any case, such as Active Directory)");
+        duration("mitigation.agent.fetch-timeout", c.mitigation().agent().fetchTimeout());
+        duration("mitigation.agent.ack-timeout", c.mitigation().agent().ackTimeout());
         try {
             io.shadow.cli.runtime.MitigationWiring.options(c, ResolvedPaths.of(c), null);
         } catch (IllegalArgumentException e) {

@@ -116,7 +116,17 @@ public record ShadowConfig(
      *     what the nightly run learns (baselines, novelty profiles, training labels), from when it opened
      */
     public record Mitigation(String incidentWindow, String expirySweep, String storeSync, int maxHeld, String heldRetry,
-            String reviewWindow, Gateway gateway, Encryption encryption, Rollback rollback, Channels channels) {
+            String reviewWindow, Gateway gateway, Agent agent, Encryption encryption, Rollback rollback,
+            Channels channels) {
+    }
+
+    /**
+     * How long host agents may leave a command unconfirmed before the security operators are told.
+     *
+     * @param fetchTimeout ISO-8601 duration a command may wait for its agent to fetch it
+     * @param ackTimeout ISO-8601 duration a fetched command may wait for its agent's acknowledgement
+     */
+    public record Agent(String fetchTimeout, String ackTimeout) {
     }
 
     /**

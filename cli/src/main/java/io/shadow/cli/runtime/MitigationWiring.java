@@ -61,7 +61,9 @@ public final class MitigationWiring {
                 .withWebhooks(webhooks, policy)
                 .withSmtp(smtp)
                 .withStoreSync(ConfigLoader.durationOrZero("mitigation.store-sync", m.storeSync()))
-                .withPrincipalCase("ignore".equals(m.gateway().principalCase()));
+                .withPrincipalCase("ignore".equals(m.gateway().principalCase()))
+                .withAgentTimeouts(ConfigLoader.duration("mitigation.agent.fetch-timeout", m.agent().fetchTimeout()),
+                        ConfigLoader.duration("mitigation.agent.ack-timeout", m.agent().ackTimeout()));
     }
 
     private static URI uri(ShadowConfig.WebhookEntry w) {

@@ -49,6 +49,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anAgentTimeoutThatIsNotAPositiveDurationIsRefusedNamingTheKey() throws Exception {
+        assertThatThrownBy(() -> load("", "mitigation.agent.fetch-timeout=PT0S"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid mitigation.agent.fetch-timeout = PT0S (from --set); expected a positive ISO-8601 "
+                        + "duration like PT30S");
+        assertThatThrownBy(() -> load("mitigation: {agent: {ack-timeout: 3m}}\n"))
+                .hasMessage("invalid mitigation.agent.ack-timeout = 3m; expected an ISO-8601 duration like PT30S or "
+                        + "PT2H");
+        assertThat(load("").mitigation().agent()).as("the defaults")
+                .isEqualTo(new ShadowConfig.Agent("PT1M", "PT3M"));
+    }
+
+    @Test
     void aBadValueFromTheEnvironmentOrSetNamesTheVariableOrSet() throws Exception {
         Path file = Files.writeString(dir.resolve("shadow.yaml"), "data-dir: " + dir.resolve("data") + "\n");
         assertThatThrownBy(() -> ConfigLoader.load(file, Map.of("SHADOW_DETECTOR_THRESHOLD", "abc"), List.of()))

@@ -6,6 +6,7 @@ import io.shadow.mitigation.store.CommandStore;
 import io.shadow.mitigation.store.CommandStore.Command;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -191,7 +192,7 @@ public final class AgentCommands {
     public synchronized List<Command> fetch(String tenant, String host) {
         for (Command c : pending(tenant, host)) {
             // one revoked meanwhile stays cancelled and is not handed out
-            store.transition(c.id(), PENDING, IN_PROGRESS, "shadow", null, null);
+            store.fetched(c.id(), clock.instant());
         }
         return store.withStatuses(tenant, host, List.of(IN_PROGRESS, CANCELLING));
     }
@@ -232,6 +233,25 @@ public final class AgentCommands {
         }
         List<String> reversals = settle(c.get());
         return Optional.of(new Acknowledged(store.get(id).map(Command::status).orElse(to), true, reversals));
+    }
+
+    /**
+     * Commands not reported silent yet whose agent has not fetched them within {@code fetchTimeout} of their
+     * issue, or not acknowledged them within {@code ackTimeout} of fetching them; see {@link CommandStore#unconfirmed}.
+     */
+    public List<CommandStore.Unconfirmed> unconfirmed(Duration fetchTimeout, Duration ackTimeout) {
+        Instant now = clock.instant();
+        return store.unconfirmed(now.minus(fetchTimeout), now.minus(ackTimeout));
+    }
+
+    /** Marks the command reported silent while it is still {@code status}; false when another sweep did, or it moved on. */
+    public boolean reportSilent(Command c) {
+        return store.reportSilent(c.id(), c.status(), clock.instant());
+    }
+
+    /** When the command was reported as not confirmed by its agent; empty when it never was. */
+    public Optional<Instant> reportedSilentAt(String id) {
+        return store.reportedSilentAt(id);
     }
 
     /** The command that reverses {@code action} ({@code release_host} for {@code isolate_host}…); empty for a kill. */

@@ -154,6 +154,7 @@ public final class MitigationRoutes {
         } else if (!a.ok()) {
             cmd.ifPresent(x -> engine.agentFailed(x.id(), x.host(), failure(a.body())));
         }
+        service.agentWatch().acknowledged(a.commandId(), a.ok()); // reported silent before: it answered late
         ctx.json(Map.of("acknowledged", a.commandId(), "status", done.status()));
     }
 

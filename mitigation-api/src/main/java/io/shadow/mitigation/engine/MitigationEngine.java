@@ -378,6 +378,11 @@ public final class MitigationEngine {
                 clock.instant()));
     }
 
+    /** Sends a notice about an action to the security operators by every channel, as {@link #agentFailed} does. */
+    void notifyOperators(NotificationRecord n) {
+        notifyAll(n);
+    }
+
     private void notifyAll(NotificationRecord n) {
         for (Notifier notifier : notifiers) {
             try {

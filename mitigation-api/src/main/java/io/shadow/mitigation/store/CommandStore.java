@@ -58,6 +58,50 @@ public final class CommandStore {
                 + "ORDER BY issued_at, command_id", CommandStore::map, args);
     }
 
+    /** Hands a pending command to its agent ({@code in_progress}, fetched {@code at}); false when it was not pending. */
+    public boolean fetched(String id, Instant at) {
+        return jdbc.transaction(conn -> {
+            int n = Jdbc.update(conn, "UPDATE agent_commands SET status = ?, fetched_at = ? WHERE command_id = ? "
+                    + "AND status = ?", "in_progress", at, id, "pending");
+            if (n == 1) {
+                MitigationStore.audit(conn, "shadow", "agent.command_in_progress", id, "");
+            }
+            return n == 1;
+        });
+    }
+
+    /** A command its agent has not confirmed, with when it was fetched (null: not fetched, or before V13). */
+    public record Unconfirmed(Command command, Instant fetchedAt) {
+    }
+
+    /**
+     * Commands not reported silent yet that their agent has not fetched since {@code issuedBefore}, or has
+     * fetched but not acknowledged since {@code fetchedBefore} (one fetched before the store kept when counts
+     * from its issue), oldest first, over every tenant and host.
+     */
+    public List<Unconfirmed> unconfirmed(Instant issuedBefore, Instant fetchedBefore) {
+        return jdbc.query("SELECT * FROM agent_commands WHERE reported_silent_at IS NULL AND ((status = ? AND "
+                + "issued_at < ?) OR (status = ? AND COALESCE(fetched_at, issued_at) < ?)) ORDER BY issued_at, "
+                + "command_id", rs -> new Unconfirmed(map(rs), Jdbc.instant(rs, "fetched_at")), "pending",
+                issuedBefore, "in_progress", fetchedBefore);
+    }
+
+    /**
+     * Marks a command reported as not confirmed by its agent, if it still is {@code status} and was not
+     * reported yet: of several sweeps (several Shadow processes on one store) exactly one reports it.
+     */
+    public boolean reportSilent(String id, String status, Instant at) {
+        return jdbc.transaction(conn -> Jdbc.update(conn, "UPDATE agent_commands SET reported_silent_at = ? "
+                + "WHERE command_id = ? AND status = ? AND reported_silent_at IS NULL", at, id, status) == 1);
+    }
+
+    /** When the command was reported as not confirmed by its agent; empty when it never was. */
+    public Optional<Instant> reportedSilentAt(String id) {
+        return jdbc.query("SELECT reported_silent_at FROM agent_commands WHERE command_id = ?",
+                rs -> Optional.ofNullable(Jdbc.instant(rs, "reported_silent_at")), id).stream().findFirst()
+                .flatMap(x -> x);
+    }
+
     /** Moves a command from one status to another; false when it was not in {@code from}. */
     public boolean transition(String id, String from, String to, String actor, Instant at, String result) {
         return jdbc.transaction(conn -> {
