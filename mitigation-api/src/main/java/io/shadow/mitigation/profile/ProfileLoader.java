@@ -245,23 +245,43 @@ public final class ProfileLoader {
         if (!problems.isEmpty()) {
             return;
         }
-        // first match wins: a profile with evidence after one for every anomaly of its band and types is never used
+        // first match wins: a profile whose every anomaly an earlier profile (or several together) answers first
+        // is never used
         for (int i = 0; i < profiles.size(); i++) {
             MitigationProfile p = profiles.get(i);
-            if (p.evidence().isEmpty()) {
-                continue;
-            }
-            for (int j = 0; j < i; j++) {
-                MitigationProfile q = profiles.get(j);
-                if (q.evidence().isEmpty() && q.band() == p.band() && q.resourceTypes().containsAll(p.resourceTypes())) {
-                    problem("/profiles/" + i + "/evidence", "profile '" + p.name() + "' is never chosen: profile '"
-                            + q.name() + "' before it answers every " + p.band().wireName() + " anomaly on "
-                            + p.resourceTypes().stream().map(ResourceType::wireName).sorted().toList()
-                            + "; move '" + p.name() + "' above it");
-                    break;
-                }
+            List<MitigationProfile> before = profiles.subList(0, i);
+            java.util.Set<String> takers = new java.util.TreeSet<>();
+            if (claimedBefore(p, before, takers)) {
+                String kinds = p.evidence().isEmpty() ? "" : " of kinds " + p.evidence().stream().sorted().toList();
+                problem("/profiles/" + i + (p.evidence().isEmpty() ? "/resource_types" : "/evidence"), "profile '"
+                        + p.name() + "' is never chosen: " + (takers.size() == 1 ? "profile '" + takers.iterator()
+                                .next() + "' before it answers" : "profiles " + takers.stream().map(n -> "'" + n + "'")
+                                .toList() + " before it answer") + " every " + p.band().wireName() + " anomaly"
+                        + kinds + " on " + p.resourceTypes().stream().map(ResourceType::wireName).sorted().toList()
+                        + "; move '" + p.name() + "' above " + (takers.size() == 1 ? "it" : "them"));
             }
         }
+    }
+
+    /**
+     * Whether every anomaly {@code p} answers (each of its resource types, and each of its evidence kinds, or
+     * every kind when it has none) is answered by a profile in {@code before}; {@code takers} gets their names.
+     * A profile with evidence claims only its kinds, so it never takes an anomaly of every kind.
+     */
+    private static boolean claimedBefore(MitigationProfile p, List<MitigationProfile> before,
+            java.util.Set<String> takers) {
+        for (ResourceType t : p.resourceTypes()) {
+            for (String kind : p.evidence().isEmpty() ? java.util.Collections.<String>singleton(null) : p.evidence()) {
+                MitigationProfile taker = before.stream().filter(q -> q.band() == p.band()
+                        && q.resourceTypes().contains(t) && (q.evidence().isEmpty()
+                                || (kind != null && q.evidence().contains(kind)))).findFirst().orElse(null);
+                if (taker == null) {
+                    return false;
+                }
+                takers.add(taker.name());
+            }
+        }
+        return true;
     }
 
     private void unknownKeys(JsonNode node, String at, Set<String> allowed) {

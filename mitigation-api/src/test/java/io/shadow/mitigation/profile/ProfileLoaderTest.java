@@ -277,8 +277,37 @@ class ProfileLoaderTest {
                     evidence: [novel, bytes_out]
                     actions: [{type: restrict}]
                 """ + tail)).containsExactly("profiles.yaml line 12, key profiles.1.evidence: profile 'new-places' is "
-                + "never chosen: profile 'everything' before it answers every low anomaly on [identity]; move "
-                + "'new-places' above it");
+                + "never chosen: profile 'everything' before it answers every low anomaly of kinds [bytes_out, novel] "
+                + "on [identity]; move 'new-places' above it");
+        // split over two profiles before it, each answering part of its resource types or kinds
+        String split = """
+                version: 3
+                author: alice@example.com
+                thresholds: {low: 30, medium: 55, high: 80}
+                profiles:
+                  - name: data
+                    band: low
+                    resource_types: [data_storage, database]
+                    actions: [{type: log}]
+                  - name: rest
+                    band: low
+                    resource_types: [identity, compute, process, network]
+                    actions: [{type: log}]
+                  - name: transfers
+                    band: low
+                    resource_types: [database, identity]
+                    evidence: [bytes_out]
+                    actions: [{type: restrict}]
+                  - name: twice
+                    band: low
+                    resource_types: [network]
+                    actions: [{type: log}]
+                """ + tail;
+        assertThat(problems(split)).containsExactly("profiles.yaml line 16, key profiles.2.evidence: profile "
+                + "'transfers' is never chosen: profiles ['data', 'rest'] before it answer every low anomaly of kinds "
+                + "[bytes_out] on [database, identity]; move 'transfers' above them", "profiles.yaml line 20, key "
+                + "profiles.3.resource_types: profile 'twice' is never chosen: profile 'rest' before it answers every "
+                + "low anomaly on [network]; move 'twice' above it");
         assertThat(problems(head + """
                   - name: typo
                     band: medium
