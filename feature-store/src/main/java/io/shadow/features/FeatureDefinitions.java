@@ -94,6 +94,45 @@ public final class FeatureDefinitions {
             sink.accept(p, NoveltyAttribute.USER_AGENT, e.userAgent());
         }
         sink.accept(p, NoveltyAttribute.OPERATION, e.operation());
+        if (e.resourceId() != null && (e.resourceType() == ResourceType.DATA_STORAGE
+                || e.resourceType() == ResourceType.DATABASE)) {
+            sink.accept(p, NoveltyAttribute.RESOURCE, dataContainer(e.resourceId()));
+        }
+    }
+
+    /**
+     * The container of a data resource: {@code scheme://authority} of a URI with a path, plus the first path
+     * segment of a database URI ({@code postgres://db1:5432/sales} of {@code postgres://db1:5432/sales/orders});
+     * the bucket of an S3 ARN ({@code arn:aws:s3:::bucket}); the part before the first {@code /} or {@code .} of
+     * a bare name ({@code finance} of {@code finance.ledger}). So {@code s3://finance-reports/2025/q1.csv} is
+     * {@code s3://finance-reports}.
+     */
+    public static String dataContainer(String id) {
+        int scheme = id.indexOf("://");
+        if (scheme > 0) {
+            int pathStart = id.indexOf('/', scheme + 3);
+            if (pathStart < 0) {
+                return id;
+            }
+            String s = id.substring(0, scheme).toLowerCase(java.util.Locale.ROOT);
+            boolean database = s.startsWith("jdbc") || s.startsWith("postgres") || s.startsWith("mysql")
+                    || s.startsWith("mongodb") || s.startsWith("sqlserver") || s.startsWith("oracle");
+            if (!database) {
+                return id.substring(0, pathStart);
+            }
+            int next = id.indexOf('/', pathStart + 1);
+            return next < 0 ? id : id.substring(0, next);
+        }
+        if (id.startsWith("arn:")) {
+            int slash = id.indexOf('/');
+            return slash < 0 ? id : id.substring(0, slash);
+        }
+        int cut = id.length();
+        for (char c : new char[] {'/', '.'}) {
+            int i = id.indexOf(c);
+            cut = i > 0 ? Math.min(cut, i) : cut;
+        }
+        return id.substring(0, cut);
     }
 
     /** The /24 of an IPv4 address or the /48 of an IPv6 one: where a request came from. */

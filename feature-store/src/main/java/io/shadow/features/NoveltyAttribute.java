@@ -9,7 +9,13 @@ public enum NoveltyAttribute {
     USER_AGENT(EntityKind.PRINCIPAL),
     OPERATION(EntityKind.PRINCIPAL),
     /** The executable a host started, by file name. */
-    PROCESS(EntityKind.HOST);
+    PROCESS(EntityKind.HOST),
+    /**
+     * The data container a principal read or wrote: a bucket or a database, not the object or table (a
+     * person's work reaches new objects every day, a new container seldom), see
+     * {@link FeatureDefinitions#dataContainer}.
+     */
+    RESOURCE(EntityKind.PRINCIPAL);
 
     private final EntityKind entityKind;
 

@@ -128,13 +128,30 @@ class FeatureDefinitionsTest {
         assertThat(novelty(e)).containsExactly(
                 new Novel(ALICE, NoveltyAttribute.SOURCE_NETWORK, "185.220.101.0/24"),
                 new Novel(ALICE, NoveltyAttribute.USER_AGENT, "python-requests/2.32.3"),
-                new Novel(ALICE, NoveltyAttribute.OPERATION, "GetObject"));
+                new Novel(ALICE, NoveltyAttribute.OPERATION, "GetObject"),
+                new Novel(ALICE, NoveltyAttribute.RESOURCE, "s3://eng-artifacts"));
     }
 
     @Test
     void missingSourceAndClientAreSimplyNotReported() {
-        assertThat(novelty(api("ListObjects").build()))
-                .containsExactly(new Novel(ALICE, NoveltyAttribute.OPERATION, "ListObjects"));
+        assertThat(novelty(api("ListObjects").build())).containsExactly(
+                new Novel(ALICE, NoveltyAttribute.OPERATION, "ListObjects"),
+                new Novel(ALICE, NoveltyAttribute.RESOURCE, "s3://eng-artifacts"));
+    }
+
+    @Test
+    void aDataResourceIsNewByItsContainerNotByEachObject() {
+        assertThat(novelty(api("GetObject").resourceId("s3://finance-reports/2025/q1.csv").build()))
+                .contains(new Novel(ALICE, NoveltyAttribute.RESOURCE, "s3://finance-reports"));
+        assertThat(FeatureDefinitions.dataContainer("postgres://db1:5432/sales/orders"))
+                .isEqualTo("postgres://db1:5432/sales");
+        assertThat(FeatureDefinitions.dataContainer("arn:aws:s3:::finance-reports/2025/q1.csv"))
+                .isEqualTo("arn:aws:s3:::finance-reports");
+        assertThat(FeatureDefinitions.dataContainer("finance.ledger")).isEqualTo("finance");
+        assertThat(FeatureDefinitions.dataContainer("db://eng-metrics")).isEqualTo("db://eng-metrics");
+        assertThat(novelty(api("AssumeRole").resourceType(ResourceType.IDENTITY).resourceId("iam:role/admin")
+                .build())).as("only data resources").extracting(Novel::attribute)
+                .doesNotContain(NoveltyAttribute.RESOURCE);
     }
 
     @Test

@@ -34,6 +34,7 @@ class DetectorStateTest {
         Map<NoveltyAttribute, Map<String, Long>> usual = new EnumMap<>(NoveltyAttribute.class);
         usual.put(NoveltyAttribute.SOURCE_NETWORK, Map.of("10.20.1.0/24", 20_000L));
         usual.put(NoveltyAttribute.OPERATION, Map.of("GetObject", 12_000L, "DeleteObject", 10L));
+        usual.put(NoveltyAttribute.RESOURCE, Map.of("s3://finance", 12_010L));
         Map<EntityKey, EntityBaseline> m = new java.util.HashMap<>();
         for (String p : List.of("alice", "bob")) {
             EntityKey k = EntityKey.principal("acme", p);

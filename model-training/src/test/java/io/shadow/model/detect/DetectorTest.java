@@ -62,6 +62,7 @@ class DetectorTest {
         u.put(NoveltyAttribute.USER_AGENT, Map.of(FIREFOX, 15_000L, "aws-cli/2.22.4", 5_000L));
         u.put(NoveltyAttribute.OPERATION, Map.of("GetObject", 12_000L, "ListObjects", 5_000L, "PutObject", 2_990L,
                 "DeleteObject", 10L));
+        u.put(NoveltyAttribute.RESOURCE, Map.of("s3://eng-artifacts", 20_000L));
         return u;
     }
 
@@ -107,6 +108,26 @@ class DetectorTest {
 
         assertThat(raised).isEmpty();
         assertThat(detector.trackedEntities()).isEqualTo(1);
+    }
+
+    @Test
+    void aBucketNewToThePrincipalTurnsModeratelyHighVolumeIntoAnAnomalyThatNamesIt() {
+        Detector detector = new Detector(DetectorConfig.defaults(), snapshot(engineer("alice"), engineer("bob")));
+        List<Anomaly> alice = new ArrayList<>();
+        List<Anomaly> bob = new ArrayList<>();
+
+        for (int i = 0; i < 10; i++) { // ten downloads of 800 kB in five minutes: eight times the usual volume
+            Instant at = T.plusSeconds(30L * i);
+            alice.addAll(detector.observe(call("alice", "GetObject", at).resourceId("s3://finance-reports/2025/q"
+                    + i + ".csv").bytesOut(800_000).build()));
+            bob.addAll(detector.observe(call("bob", "GetObject", at).resourceId("s3://eng-artifacts/build-" + i
+                    + ".tar").bytesOut(800_000).build()));
+        }
+
+        assertThat(bob).as("the same volume from the principal's own bucket stays below the threshold").isEmpty();
+        assertThat(alice).isNotEmpty();
+        assertThat(alice.get(0).evidence()).extracting(Evidence::name, Evidence::observed)
+                .contains(tuple("resource", "s3://finance-reports"));
     }
 
     @Test
