@@ -9,6 +9,7 @@ import io.shadow.mitigation.ManualClock;
 import io.shadow.mitigation.OnEveryBackend;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.NotificationRecord;
@@ -34,12 +35,11 @@ class AgentFailureAndExpiryTest extends OnEveryBackend {
         try (RunningApi api = RunningApi.start(store(), ProfileLoader.defaults(), clock)) {
             o = api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig")
                     .process(4242, 98765).build());
-            HttpResponse<String> ack = api.post("/v1/agent/commands/" + pending(api, "isolate_host") + "/ack",
+            HttpResponse<String> ack = api.post("/v1/agent/commands/" + api.commandOf("isolate_host") + "/ack",
                     RunningApi.AGENT, "{\"ok\": false, \"detail\": \"nft missing\"}");
             assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
 
-            JsonNode isolate = isolateIn(RunningApi.json(api.get("/v1/incidents/" + o.incidentId(),
-                    RunningApi.OPERATOR)));
+            JsonNode isolate = api.action(o.incidentId(), "isolate_host");
             assertThat(isolate.path("status").asText()).as("the status a reviewer scans").isEqualTo("agent_failed");
             assertThat(isolate.path("detail").asText()).endsWith("isolate_host was NOT carried out on host ws-17: "
                     + "its agent reported nft missing");
@@ -53,7 +53,8 @@ class AgentFailureAndExpiryTest extends OnEveryBackend {
             HttpResponse<String> reject = api.decide(o.mitigationId(), "reject", "{}");
 
             assertThat(reject.statusCode()).as(reject.body()).isEqualTo(200);
-            assertThat(isolateIn(RunningApi.json(reject)).path("status").asText()).isEqualTo("undone");
+            assertThat(RunningApi.actionIn(RunningApi.json(reject), "isolate_host").path("status").asText())
+                    .isEqualTo("undone");
             assertThat(api.service().engine().actuators().gateway().size()).as("the host's rule removed").isZero();
             assertThat(api.store().incident(o.incidentId()).orElseThrow().status()).isEqualTo(Incident.RESOLVED);
         }
@@ -64,14 +65,13 @@ class AgentFailureAndExpiryTest extends OnEveryBackend {
         try (RunningApi api = RunningApi.start(store(), ProfileLoader.defaults(), clock)) {
             Outcome o = api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig")
                     .process(4242, 98765).build());
-            assertThat(api.post("/v1/agent/commands/" + pending(api, "isolate_host") + "/ack", RunningApi.AGENT,
+            assertThat(api.post("/v1/agent/commands/" + api.commandOf("isolate_host") + "/ack", RunningApi.AGENT,
                     "{\"ok\": true}").statusCode()).isEqualTo(200);
-            HttpResponse<String> ack = api.post("/v1/agent/commands/" + pending(api, "suspend_process") + "/ack",
+            HttpResponse<String> ack = api.post("/v1/agent/commands/" + api.commandOf("suspend_process") + "/ack",
                     RunningApi.AGENT, "{\"ok\": false, \"detail\": \"kill -s STOP 4242 failed: not permitted\"}");
             assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
 
-            JsonNode suspend = actionIn(RunningApi.json(api.get("/v1/incidents/" + o.incidentId(),
-                    RunningApi.OPERATOR)), "suspend_process");
+            JsonNode suspend = api.action(o.incidentId(), "suspend_process");
             assertThat(suspend.path("status").asText()).as("the process was never suspended").isEqualTo("failed");
             assertThat(api.store().actionsInForce()).extracting(ActionRecord::type).as("the isolation still is")
                     .containsExactly("isolate_host");
@@ -82,7 +82,7 @@ class AgentFailureAndExpiryTest extends OnEveryBackend {
             HttpResponse<String> reject = api.decide(o.mitigationId(), "reject", "{}");
 
             assertThat(reject.statusCode()).as(reject.body()).isEqualTo(200);
-            assertThat(actionIn(RunningApi.json(reject), "suspend_process").path("status").asText())
+            assertThat(RunningApi.actionIn(RunningApi.json(reject), "suspend_process").path("status").asText())
                     .isEqualTo("failed");
             assertThat(RunningApi.json(api.get(COMMANDS, RunningApi.AGENT))).extracting(c -> c.path("action").asText())
                     .as("a release for the isolation, no resume for a process never suspended")
@@ -136,28 +136,11 @@ class AgentFailureAndExpiryTest extends OnEveryBackend {
 
     @Test
     void anApproveOfASuspensionThatNeverTookEffectSaysSoRatherThanThatItEnded() {
-        String yaml = """
-                version: 1
-                author: tests@shadow.example
-                thresholds: {low: 30, medium: 55, high: 80}
-                profiles:
-                  - name: log-low
-                    band: low
-                    resource_types: [data_storage, database, identity, compute, process, network]
-                    actions: [{type: log}]
-                  - name: suspend
-                    band: medium
-                    resource_types: [data_storage, database, identity, compute, process, network]
-                    actions: [{type: suspend_process}, {type: log}]
-                  - name: log-high
-                    band: high
-                    resource_types: [data_storage, database, identity, compute, process, network]
-                    actions: [{type: log}]
-                """;
-        try (RunningApi api = RunningApi.start(store(), ProfileLoader.parse(yaml, "suspend.yaml"), clock)) {
+        ProfileSet profiles = oneBand("medium", "{type: suspend_process}, {type: log}");
+        try (RunningApi api = RunningApi.start(store(), profiles, clock)) {
             Outcome o = api.handle(Assessments.risk(60).principal("u-3").on(ResourceType.PROCESS, "/usr/bin/xmrig")
                     .process(4242, 98765).build());
-            assertThat(api.post("/v1/agent/commands/" + pending(api, "suspend_process") + "/ack", RunningApi.AGENT,
+            assertThat(api.post("/v1/agent/commands/" + api.commandOf("suspend_process") + "/ack", RunningApi.AGENT,
                     "{\"ok\": false, \"detail\": \"no such process\"}").statusCode()).isEqualTo(200);
 
             HttpResponse<String> approve = api.decide(o.mitigationId(), "approve", "{}");
@@ -172,27 +155,8 @@ class AgentFailureAndExpiryTest extends OnEveryBackend {
 
     @Test
     void anExpiredEmergencyMitigationDoesNotAskItsPersonForTheRejectOnlyReviewersMayGive() {
-        String yaml = """
-                version: 1
-                author: tests@shadow.example
-                thresholds: {low: 30, medium: 55, high: 80}
-                profiles:
-                  - name: log-low
-                    band: low
-                    resource_types: [data_storage, database, identity, compute, process, network]
-                    actions: [{type: log}]
-                  - name: log-medium
-                    band: medium
-                    resource_types: [data_storage, database, identity, compute, process, network]
-                    actions: [{type: log}]
-                  - name: brief-lockout
-                    band: high
-                    resource_types: [data_storage, database, identity, compute, process, network]
-                    actions:
-                      - type: lock_user
-                        expires: PT1S
-                """;
-        try (RunningApi api = RunningApi.start(store(), ProfileLoader.parse(yaml, "brief-lockout.yaml"), clock)) {
+        ProfileSet profiles = oneBand("high", "{type: lock_user, expires: PT1S}");
+        try (RunningApi api = RunningApi.start(store(), profiles, clock)) {
             Outcome o = api.handle(Assessments.risk(90).build());
             clock.advance(Duration.ofSeconds(2));
 
@@ -210,27 +174,15 @@ class AgentFailureAndExpiryTest extends OnEveryBackend {
         }
     }
 
-    private static JsonNode isolateIn(JsonNode incidentOrDecision) {
-        return actionIn(incidentOrDecision, "isolate_host");
-    }
-
-    private static JsonNode actionIn(JsonNode incidentOrDecision, String type) {
-        JsonNode actions = incidentOrDecision.has("mitigations")
-                ? incidentOrDecision.path("mitigations").get(0).path("actions") : incidentOrDecision.path("actions");
-        for (JsonNode a : actions) {
-            if (a.path("type").asText().equals(type)) {
-                return a;
-            }
+    /** Profiles that take {@code actions} on every resource type in {@code band} and only log in the others. */
+    private static ProfileSet oneBand(String band, String actions) {
+        StringBuilder yaml = new StringBuilder("version: 1\nauthor: tests@shadow.example\n"
+                + "thresholds: {low: 30, medium: 55, high: 80}\nprofiles:\n");
+        for (String b : List.of("low", "medium", "high")) {
+            yaml.append("  - name: ").append(b).append("\n    band: ").append(b).append("\n    resource_types: "
+                    + "[data_storage, database, identity, compute, process, network]\n    actions: [")
+                    .append(b.equals(band) ? actions : "{type: log}").append("]\n");
         }
-        throw new AssertionError("no " + type + " in " + incidentOrDecision);
-    }
-
-    private static String pending(RunningApi api, String action) {
-        for (JsonNode c : RunningApi.json(api.get(COMMANDS, RunningApi.AGENT))) {
-            if (c.path("action").asText().equals(action)) {
-                return c.path("id").asText();
-            }
-        }
-        throw new AssertionError("no pending " + action + " command");
+        return ProfileLoader.parse(yaml.toString(), band + "-band.yaml");
     }
 }

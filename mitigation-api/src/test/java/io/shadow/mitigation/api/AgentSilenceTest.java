@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Test;
  * and a late acknowledgement is recorded as late.
  */
 class AgentSilenceTest extends OnEveryBackend {
-    private static final String COMMANDS = "/v1/agent/commands?tenant=acme&host=ws-17";
     private static final Instant T0 = Assessments.T0;
     private final ManualClock clock = new ManualClock(T0);
 
@@ -46,9 +45,10 @@ class AgentSilenceTest extends OnEveryBackend {
             assertThat(api.service().agentWatch().sweep()).as("isolate_host and suspend_process").isEqualTo(2);
             assertThat(api.service().agentWatch().sweep()).as("a second sweep reports nothing").isZero();
 
-            assertThat(action(api, o, "isolate_host").path("detail").asText()).endsWith("; isolate_host not "
-                    + "confirmed on host ws-17: its agent has not fetched command " + isolate
-                    + " since 2025-03-03T10:00:00Z (1 min)");
+            assertThat(api.action(o.incidentId(), "isolate_host").path("detail").asText())
+                    .endsWith("; isolate_host not "
+                            + "confirmed on host ws-17: its agent has not fetched command " + isolate
+                            + " since 2025-03-03T10:00:00Z (1 min)");
             assertThat(api.store().auditLog(o.mitigationId())).extracting(AuditEntry::action)
                     .filteredOn("action.agent_silent"::equals).hasSize(2);
             NotificationRecord n = unconfirmed(api).stream().filter(x -> x.subject().contains("isolate_host"))
@@ -74,16 +74,17 @@ class AgentSilenceTest extends OnEveryBackend {
         try (RunningApi api = RunningApi.start(store(), ProfileLoader.defaults(), clock)) {
             Outcome o = handle(api);
             clock.advance(Duration.ofSeconds(30));
-            String isolate = commandOf(api, "isolate_host"); // fetched now
+            String isolate = api.commandOf("isolate_host"); // fetched now
             clock.advance(Duration.ofMinutes(2));
             assertThat(api.service().agentWatch().sweep()).as("fetched in time, not past the ack timeout").isZero();
             clock.advance(Duration.ofSeconds(61));
 
             assertThat(api.service().agentWatch().sweep()).isEqualTo(2);
 
-            assertThat(action(api, o, "isolate_host").path("detail").asText()).endsWith("; isolate_host not "
-                    + "confirmed on host ws-17: its agent fetched command " + isolate + " at 2025-03-03T10:00:30Z "
-                    + "and has not acknowledged it (3 min)");
+            assertThat(api.action(o.incidentId(), "isolate_host").path("detail").asText())
+                    .endsWith("; isolate_host not "
+                            + "confirmed on host ws-17: its agent fetched command " + isolate + " at 2025-03-03T10:00:30Z "
+                            + "and has not acknowledged it (3 min)");
             assertThat(unconfirmed(api)).hasSize(2);
         }
     }
@@ -93,14 +94,15 @@ class AgentSilenceTest extends OnEveryBackend {
         try (RunningApi api = RunningApi.start(store(), ProfileLoader.defaults(), clock)) {
             Outcome o = handle(api);
             clock.advance(Duration.ofSeconds(5));
-            ack(api, commandOf(api, "isolate_host"), "{\"ok\": true, \"detail\": \"isolated\"}");
-            ack(api, commandOf(api, "suspend_process"), "{\"ok\": true, \"pids\": [98765]}");
+            ack(api, api.commandOf("isolate_host"), "{\"ok\": true, \"detail\": \"isolated\"}");
+            ack(api, api.commandOf("suspend_process"), "{\"ok\": true, \"pids\": [98765]}");
             clock.advance(Duration.ofHours(1));
 
             assertThat(api.service().agentWatch().sweep()).isZero();
 
             assertThat(unconfirmed(api)).isEmpty();
-            assertThat(action(api, o, "isolate_host").path("detail").asText()).doesNotContain("not confirmed");
+            assertThat(api.action(o.incidentId(), "isolate_host").path("detail").asText())
+                    .doesNotContain("not confirmed");
         }
     }
 
@@ -112,13 +114,14 @@ class AgentSilenceTest extends OnEveryBackend {
             assertThat(api.service().agentWatch().sweep()).isEqualTo(2);
             clock.advance(Duration.ofSeconds(29));
 
-            ack(api, commandOf(api, "isolate_host"), "{\"ok\": true, \"detail\": \"isolated\"}");
-            ack(api, commandOf(api, "suspend_process"), "{\"ok\": false, \"detail\": \"no such process\"}");
+            ack(api, api.commandOf("isolate_host"), "{\"ok\": true, \"detail\": \"isolated\"}");
+            ack(api, api.commandOf("suspend_process"), "{\"ok\": false, \"detail\": \"no such process\"}");
 
-            assertThat(action(api, o, "isolate_host").path("detail").asText()).endsWith("; isolate_host was carried "
-                    + "out late on host ws-17, at 2025-03-03T10:01:30Z, after it was reported as not confirmed at "
-                    + "2025-03-03T10:01:01Z");
-            JsonNode suspend = action(api, o, "suspend_process");
+            assertThat(api.action(o.incidentId(), "isolate_host").path("detail").asText())
+                    .endsWith("; isolate_host was carried "
+                            + "out late on host ws-17, at 2025-03-03T10:01:30Z, after it was reported as not confirmed at "
+                            + "2025-03-03T10:01:01Z");
+            JsonNode suspend = api.action(o.incidentId(), "suspend_process");
             assertThat(suspend.path("status").asText()).as("the normal path ran: out of force").isEqualTo("failed");
             assertThat(suspend.path("detail").asText()).contains("suspend_process was NOT carried out on host ws-17: "
                     + "its agent reported no such process").endsWith("; suspend_process: its agent answered late, at "
@@ -137,19 +140,20 @@ class AgentSilenceTest extends OnEveryBackend {
     void aSilentReversalIsReportedNamingWhatStaysInForce() {
         try (RunningApi api = RunningApi.start(store(), ProfileLoader.defaults(), clock)) {
             Outcome o = handle(api);
-            ack(api, commandOf(api, "isolate_host"), "{\"ok\": true, \"detail\": \"isolated\"}");
-            ack(api, commandOf(api, "suspend_process"), "{\"ok\": true, \"pids\": [98765]}");
+            ack(api, api.commandOf("isolate_host"), "{\"ok\": true, \"detail\": \"isolated\"}");
+            ack(api, api.commandOf("suspend_process"), "{\"ok\": true, \"pids\": [98765]}");
             HttpResponse<String> reject = api.decide(o.mitigationId(), "reject", "{}");
             assertThat(reject.statusCode()).as(reject.body()).isEqualTo(200);
-            String release = commandOf(api, "release_host");
+            String release = api.commandOf("release_host");
             clock.advance(Duration.ofMinutes(4)); // fetched, not acknowledged
 
             assertThat(api.service().agentWatch().sweep()).as("release_host and resume_process").isEqualTo(2);
 
-            assertThat(action(api, o, "isolate_host").path("detail").asText()).endsWith("; its reversal release_host "
-                    + "is not confirmed on host ws-17, so isolate_host may still be in force there although Shadow "
-                    + "undid it: its agent fetched command " + release + " at 2025-03-03T10:00:00Z and has not "
-                    + "acknowledged it (4 min)");
+            assertThat(api.action(o.incidentId(), "isolate_host").path("detail").asText())
+                    .endsWith("; its reversal release_host "
+                            + "is not confirmed on host ws-17, so isolate_host may still be in force there although Shadow "
+                            + "undid it: its agent fetched command " + release + " at 2025-03-03T10:00:00Z and has not "
+                            + "acknowledged it (4 min)");
             assertThat(unconfirmed(api)).extracting(NotificationRecord::subject).containsExactlyInAnyOrder(
                     "Undo not confirmed: isolate_host may still be in force on host ws-17",
                     "Undo not confirmed: suspend_process may still be in force on host ws-17");
@@ -202,25 +206,5 @@ class AgentSilenceTest extends OnEveryBackend {
     private static void ack(RunningApi api, String command, String body) {
         HttpResponse<String> r = api.post("/v1/agent/commands/" + command + "/ack", RunningApi.AGENT, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    }
-
-    private static JsonNode action(RunningApi api, Outcome o, String type) {
-        JsonNode incident = RunningApi.json(api.get("/v1/incidents/" + o.incidentId(), RunningApi.OPERATOR));
-        for (JsonNode a : incident.path("mitigations").get(0).path("actions")) {
-            if (a.path("type").asText().equals(type)) {
-                return a;
-            }
-        }
-        throw new AssertionError("no " + type + " in " + incident);
-    }
-
-    /** The id of the host's command of {@code action}, fetched as its agent does. */
-    private static String commandOf(RunningApi api, String action) {
-        for (JsonNode c : RunningApi.json(api.get(COMMANDS, RunningApi.AGENT))) {
-            if (c.path("action").asText().equals(action)) {
-                return c.path("id").asText();
-            }
-        }
-        throw new AssertionError("no " + action + " command for ws-17");
     }
 }

@@ -230,6 +230,36 @@ public final class RunningApi implements AutoCloseable {
         org.assertj.core.api.Assertions.assertThat(body.path("reason").asText()).isEqualTo(reason);
     }
 
+    /**
+     * The id of host ws-17's (tenant acme) command of {@code action}, fetched as its agent does (so a pending
+     * one is in progress afterwards).
+     */
+    public String commandOf(String action) {
+        for (JsonNode c : json(get("/v1/agent/commands?tenant=acme&host=ws-17", AGENT))) {
+            if (c.path("action").asText().equals(action)) {
+                return c.path("id").asText();
+            }
+        }
+        throw new AssertionError("no " + action + " command for ws-17");
+    }
+
+    /** The action of {@code type} of the incident's first mitigation, as an operator reads it. */
+    public JsonNode action(String incidentId, String type) {
+        return actionIn(json(get("/v1/incidents/" + incidentId, OPERATOR)), type);
+    }
+
+    /** The action of {@code type} of an incident's first mitigation, or of a decision's answer. */
+    public static JsonNode actionIn(JsonNode incidentOrDecision, String type) {
+        JsonNode actions = incidentOrDecision.has("mitigations")
+                ? incidentOrDecision.path("mitigations").get(0).path("actions") : incidentOrDecision.path("actions");
+        for (JsonNode a : actions) {
+            if (a.path("type").asText().equals(type)) {
+                return a;
+            }
+        }
+        throw new AssertionError("no " + type + " in " + incidentOrDecision);
+    }
+
     public static JsonNode json(HttpResponse<String> r) {
         try {
             return ServiceApp.JSON.readTree(r.body());
