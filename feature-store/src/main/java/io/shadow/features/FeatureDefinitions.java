@@ -6,6 +6,8 @@ package io.shadow.features;
  * method into incremental state), so the two cannot drift apart.
  */
 public final class FeatureDefinitions {
+    /** URI schemes whose first path segment names a database (prefixes: {@code jdbc:postgresql://…} too). */
+    private static final String[] DATABASE_SCHEMES = {"jdbc", "postgres", "mysql", "mongodb", "sqlserver", "oracle"};
 
     /** Receives one numeric contribution of an event to an entity's current bucket. */
     @FunctionalInterface
@@ -114,9 +116,10 @@ public final class FeatureDefinitions {
             if (pathStart < 0) {
                 return id;
             }
-            String s = id.substring(0, scheme).toLowerCase(java.util.Locale.ROOT);
-            boolean database = s.startsWith("jdbc") || s.startsWith("postgres") || s.startsWith("mysql")
-                    || s.startsWith("mongodb") || s.startsWith("sqlserver") || s.startsWith("oracle");
+            boolean database = false;
+            for (String prefix : DATABASE_SCHEMES) {
+                database |= id.regionMatches(true, 0, prefix, 0, prefix.length());
+            }
             if (!database) {
                 return id.substring(0, pathStart);
             }
