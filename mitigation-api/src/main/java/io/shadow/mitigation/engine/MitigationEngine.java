@@ -523,7 +523,8 @@ public final class MitigationEngine {
         Actuator actuator = actuators.get(ActionType.fromWire(r.type()));
         // one that may not be reversible is claimed as kept: it never shows as undone before it is
         String claimed = actuator.notReversible().isPresent() ? ActionRecord.KEPT : finalStatus;
-        if (!store.finishAction(r.actionId(), claimed, clock.instant())) {
+        Optional<String> was = store.finishAction(r.actionId(), claimed, clock.instant());
+        if (was.isEmpty()) {
             return null;
         }
         boolean reversed;
@@ -532,7 +533,7 @@ public final class MitigationEngine {
         } catch (RuntimeException | Error e) {
             // an Error too (a rollback without Spark's classes): the action is still in force, so is its record
             try {
-                store.reopenAction(r.actionId(), claimed, r.status());
+                store.reopenAction(r.actionId(), claimed, was.get()); // as it was, agent_failed included
                 store.audit("shadow", "action.undo_failed", r.mitigationId(), r.type() + ": "
                         + (e instanceof Error ? e.getClass().getSimpleName() + ": " : "") + e.getMessage()
                         + "; the action stays in force");

@@ -330,10 +330,22 @@ public final class MitigationStore {
                 ActionRecord.AGENT_FAILED, now);
     }
 
-    /** Moves an action from in force to a final status; false when another thread got there first. */
-    public boolean finishAction(String actionId, String status, Instant at) {
-        return jdbc.update("UPDATE actions SET status = ?, undone_at = ? WHERE action_id = ? AND status IN (?, ?)",
-                status, at, actionId, ActionRecord.APPLIED, ActionRecord.AGENT_FAILED) == 1;
+    /**
+     * Moves an action from in force to a final status, in one transaction with reading which in-force status
+     * it had (applied, or agent_failed if its agent's failure was recorded meanwhile), so that a failed undo
+     * puts back that one ({@link #reopenAction(String, String, String)}); empty when another thread got there
+     * first.
+     */
+    public Optional<String> finishAction(String actionId, String status, Instant at) {
+        return jdbc.transaction(c -> {
+            List<String> was = Jdbc.query(c, "SELECT status FROM actions WHERE action_id = ? AND status IN (?, ?) "
+                    + "FOR UPDATE", rs -> rs.getString(1), actionId, ActionRecord.APPLIED, ActionRecord.AGENT_FAILED);
+            if (was.isEmpty() || Jdbc.update(c, "UPDATE actions SET status = ?, undone_at = ? WHERE action_id = ? "
+                    + "AND status = ?", status, at, actionId, was.get(0)) != 1) {
+                return Optional.<String>empty();
+            }
+            return Optional.of(was.get(0));
+        });
     }
 
     /**
