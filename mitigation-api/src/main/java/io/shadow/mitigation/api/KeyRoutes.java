@@ -11,9 +11,12 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.shadow.mitigation.actuate.KeyVault;
 import io.shadow.mitigation.store.ColumnLimits;
+import io.shadow.mitigation.store.MitigationStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Access keys Shadow issues: {@code POST /v1/keys} (admin) issues one, its secret shown once in the
@@ -30,12 +33,15 @@ final class KeyRoutes {
     /** Stands in for the secret when an answer is replayed for its Idempotency-Key. */
     static final String SHOWN_ONCE = "the secret is shown once, in the first answer to this Idempotency-Key, and "
             + "Shadow keeps only its SHA-256; if that answer was lost, issue another key with a new Idempotency-Key";
+    private static final Logger LOG = LoggerFactory.getLogger(KeyRoutes.class);
     private final KeyVault keys;
     private final Idempotency idempotency;
+    private final MitigationStore store;
 
-    KeyRoutes(KeyVault keys, Idempotency idempotency) {
+    KeyRoutes(KeyVault keys, Idempotency idempotency, MitigationStore store) {
         this.keys = keys;
         this.idempotency = idempotency;
+        this.store = store;
     }
 
     void register(JavalinConfig cfg) {
@@ -109,9 +115,24 @@ final class KeyRoutes {
         }
         try {
             String secret = keys.collect(id, c.seesEverything() ? null : c.tenant(), c.name());
+            collected(id, c.name());
             ctx.json(Map.of("key_id", id, "secret", secret, "collected_by", c.name()));
         } catch (KeyVault.NotCollectable e) {
             throw new ApiError(e.status(), e.getMessage());
+        }
+    }
+
+    /**
+     * The rotation that left the key waiting says it is collected now, so its history no longer reads
+     * "waiting" (and the web UI stops offering it). The secret is handed over whatever this does.
+     */
+    private void collected(String keyId, String by) {
+        try {
+            store.actionOfCommand(keyId).filter(a -> a.type().equals("rotate_keys"))
+                    .ifPresent(a -> store.appendActionDetail(a.actionId(), "; collected by " + by + " at "
+                            + keys.key(keyId).map(k -> String.valueOf(k.collectedAt())).orElse("now")));
+        } catch (RuntimeException e) {
+            LOG.warn("key {} was handed to {}, and noting that on its rotation failed: {}", keyId, by, e.toString());
         }
     }
 }

@@ -98,7 +98,7 @@ public final class MitigationRoutes {
             Ack a = ack(ctx);
             idempotency.wrap(c -> acknowledge(c, a)).handle(ctx);
         }), AGENT);
-        new KeyRoutes(engine.actuators().keys(), idempotency).register(cfg);
+        new KeyRoutes(engine.actuators().keys(), idempotency, store).register(cfg);
         String doc = OpenApiFragments.merge(List.of(OPENAPI)).toString();
         r.get("/v1/openapi/mitigation.json", ctx -> ctx.contentType("application/json").result(doc));
         new NotificationRoutes(store, service.stream()).register(cfg);

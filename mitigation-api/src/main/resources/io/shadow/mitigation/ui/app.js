@@ -227,9 +227,10 @@ function modifyPrefill(m) {
   }), null, 1);
 }
 
-// The new key a rotation left waiting for its owner (its detail names where to collect it), or null.
+// The new key a rotation left waiting for its owner (its detail names where to collect it), or null once collected.
 function waitingKey(a) {
-  const k = a.type === "rotate_keys" ? /GET \/v1\/keys\/(key-[A-Za-z0-9-]+)/.exec(a.detail || "") : null;
+  const k = a.type === "rotate_keys" && !/; collected by /.test(a.detail || "")
+    ? /GET \/v1\/keys\/(key-[A-Za-z0-9-]+)/.exec(a.detail || "") : null;
   return k ? k[1] : null;
 }
 

@@ -104,7 +104,8 @@ class KeyVaultTest extends OnEveryBackend {
 
     @Test
     void theNewSecretIsCollectedOnceByItsOwner() {
-        String newKey = rotation(api.handle(Assessments.risk(60).build())).handle();
+        Outcome o = api.handle(Assessments.risk(60).build());
+        String newKey = rotation(o).handle();
 
         HttpResponse<String> first = api.get("/v1/keys/" + newKey, RunningApi.USER_U1);
 
@@ -122,6 +123,10 @@ class KeyVaultTest extends OnEveryBackend {
                 + " was handed over already (at ").endsWith("); a secret is shown once: if it was lost, an admin "
                 + "issues a new key with POST /v1/keys");
         assertThat(api.store().auditLog(newKey)).extracting(AuditEntry::action).containsExactly("key.collected");
+        assertThat(api.store().actionsOf(o.mitigationId())).filteredOn(a -> a.type().equals("rotate_keys"))
+                .singleElement().satisfies(a -> assertThat(a.detail()).as("its history no longer says waiting")
+                        .endsWith("; collected by u-1@acme.example at "
+                                + keys.key(newKey).orElseThrow().collectedAt()));
     }
 
     @Test

@@ -47,6 +47,7 @@ class ModifyContainmentTest {
         Files.writeString(data.resolve("payroll.csv"), "IBAN DE89 3704 0044 0532 0130 00");
         api = RunningApi.start(dir.resolve("store"), ProfileLoader.defaults(), clock,
                 MitigationOptions.defaults(dir.resolve("keys")).withEncryptionRoots(List.of(dir.resolve("data"))));
+        api.service().engine().actuators().keys().issue(Assessments.TENANT, "u-1"); // what a rotate_keys replaces
     }
 
     @AfterEach

@@ -127,6 +127,7 @@ class RouteRolesTest {
     @Test
     void aUserIsRefusedAnotherUsersIncidentDecisionHistoryAndKey() {
         try (RunningApi api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0))) {
+            api.service().engine().actuators().keys().issue(Assessments.TENANT, "u-2"); // rotated below
             Outcome ofU2 = api.handle(Assessments.risk(60).principal("u-2").build());
             String keyOfU2 = api.store().actionsOf(ofU2.mitigationId()).stream()
                     .filter(a -> a.type().equals("rotate_keys")).findFirst().orElseThrow().handle();

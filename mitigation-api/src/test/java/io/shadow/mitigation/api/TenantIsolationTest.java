@@ -36,7 +36,9 @@ class TenantIsolationTest {
     @BeforeEach
     void start() {
         api = RunningApi.start(dir, ProfileLoader.defaults(), new ManualClock(Assessments.T0));
-        // medium band: a restriction and a key rotation, which a user may approve or reject
+        // medium band: a restriction and a key rotation, which a user may approve or reject; each u-1 holds a key
+        api.service().engine().actuators().keys().issue(Assessments.TENANT, "u-1");
+        api.service().engine().actuators().keys().issue(GLOBEX, "u-1");
         ofAcme = api.handle(Assessments.risk(60).build());
         ofGlobex = api.handle(Assessments.risk(60).tenant(GLOBEX).build());
     }
