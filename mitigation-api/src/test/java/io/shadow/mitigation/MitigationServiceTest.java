@@ -76,6 +76,9 @@ class MitigationServiceTest extends OnEveryBackend {
     void actionsInForceAreStillEnforcedAfterARestart() {
         Outcome lockout;
         try (RunningApi api = start()) {
+            for (String p : List.of("u-1", "u-3")) { // their rotations are among the actions in force
+                api.service().engine().actuators().keys().issue(Assessments.TENANT, p);
+            }
             lockout = api.handle(Assessments.risk(90).build());
             api.handle(Assessments.risk(60).principal("u-3").build());
             assertThat(api.decision("u-1", OTHER_BUCKET).statusCode()).isEqualTo(403);
