@@ -6,8 +6,12 @@ package io.shadow.features;
  * method into incremental state), so the two cannot drift apart.
  */
 public final class FeatureDefinitions {
-    /** URI schemes whose first path segment names a database (prefixes: {@code jdbc:postgresql://…} too). */
-    private static final String[] DATABASE_SCHEMES = {"jdbc", "postgres", "mysql", "mongodb", "sqlserver", "oracle"};
+    /**
+     * URI schemes whose first path segment is part of the container: a database's name, a path-style bucket
+     * (prefixes: {@code jdbc:postgresql://…} and {@code https://…} too).
+     */
+    private static final String[] SEGMENT_SCHEMES = {"jdbc", "postgres", "mysql", "mongodb", "sqlserver", "oracle",
+        "http"};
 
     /** Receives one numeric contribution of an event to an entity's current bucket. */
     @FunctionalInterface
@@ -103,11 +107,13 @@ public final class FeatureDefinitions {
     }
 
     /**
-     * The container of a data resource: {@code scheme://authority} of a URI with a path, plus the first path
-     * segment of a database URI ({@code postgres://db1:5432/sales} of {@code postgres://db1:5432/sales/orders});
-     * the bucket of an S3 ARN ({@code arn:aws:s3:::bucket}); the part before the first {@code /} or {@code .} of
-     * a bare name ({@code finance} of {@code finance.ledger}). So {@code s3://finance-reports/2025/q1.csv} is
-     * {@code s3://finance-reports}.
+     * The container of a data resource: {@code scheme://authority} of an object-store URI ({@code s3://bucket}
+     * of {@code s3://bucket/2025/q1.csv}); with the first path segment for a database URI
+     * ({@code postgres://db1:5432/sales} of {@code postgres://db1:5432/sales/orders}) and an HTTP one, where
+     * path-style object stores put the bucket ({@code https://storage.googleapis.com/bucket}); the bucket of
+     * an S3 ARN ({@code arn:aws:s3:::bucket}); the first two directories of a file path ({@code /mnt/data},
+     * {@code C:\data}); the part before the first {@code /} or {@code .} of a bare name ({@code finance} of
+     * {@code finance.ledger}).
      */
     public static String dataContainer(String id) {
         int scheme = id.indexOf("://");
@@ -116,11 +122,11 @@ public final class FeatureDefinitions {
             if (pathStart < 0) {
                 return id;
             }
-            boolean database = false;
-            for (String prefix : DATABASE_SCHEMES) {
-                database |= id.regionMatches(true, 0, prefix, 0, prefix.length());
+            boolean segment = false;
+            for (String prefix : SEGMENT_SCHEMES) {
+                segment |= id.regionMatches(true, 0, prefix, 0, prefix.length());
             }
-            if (!database) {
+            if (!segment) {
                 return id.substring(0, pathStart);
             }
             int next = id.indexOf('/', pathStart + 1);
@@ -130,10 +136,24 @@ public final class FeatureDefinitions {
             int slash = id.indexOf('/');
             return slash < 0 ? id : id.substring(0, slash);
         }
+        boolean drive = id.length() > 2 && Character.isLetter(id.charAt(0)) && id.charAt(1) == ':'
+                && (id.charAt(2) == '\\' || id.charAt(2) == '/');
+        if (id.startsWith("/") || drive) { // a file path: its first two directories
+            int from = drive ? 3 : 1;
+            int cuts = 0;
+            for (int k = from; k < id.length(); k++) {
+                char c = id.charAt(k);
+                if ((c == '/' || c == '\\') && ++cuts == 2) {
+                    return id.substring(0, k);
+                }
+            }
+            int last = Math.max(id.lastIndexOf('/'), id.lastIndexOf('\\'));
+            return last >= from ? id.substring(0, last) : id; // a file near the root: its directory
+        }
         int cut = id.length();
         for (char c : new char[] {'/', '.'}) {
-            int i = id.indexOf(c);
-            cut = i > 0 ? Math.min(cut, i) : cut;
+            int k = id.indexOf(c);
+            cut = k > 0 ? Math.min(cut, k) : cut;
         }
         return id.substring(0, cut);
     }

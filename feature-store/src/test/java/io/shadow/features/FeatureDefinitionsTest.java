@@ -149,6 +149,11 @@ class FeatureDefinitionsTest {
                 .isEqualTo("arn:aws:s3:::finance-reports");
         assertThat(FeatureDefinitions.dataContainer("finance.ledger")).isEqualTo("finance");
         assertThat(FeatureDefinitions.dataContainer("db://eng-metrics")).isEqualTo("db://eng-metrics");
+        assertThat(FeatureDefinitions.dataContainer("/mnt/data/2025/q1.csv")).isEqualTo("/mnt/data");
+        assertThat(FeatureDefinitions.dataContainer("/srv/q1.csv")).isEqualTo("/srv");
+        assertThat(FeatureDefinitions.dataContainer("C:\\data\\finance\\q1.csv")).isEqualTo("C:\\data\\finance");
+        assertThat(FeatureDefinitions.dataContainer("https://storage.googleapis.com/finance-reports/q1.csv"))
+                .as("a path-style bucket").isEqualTo("https://storage.googleapis.com/finance-reports");
         assertThat(novelty(api("AssumeRole").resourceType(ResourceType.IDENTITY).resourceId("iam:role/admin")
                 .build())).as("only data resources").extracting(Novel::attribute)
                 .doesNotContain(NoveltyAttribute.RESOURCE);

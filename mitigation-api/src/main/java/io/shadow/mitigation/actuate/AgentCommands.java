@@ -244,9 +244,18 @@ public final class AgentCommands {
         return store.unconfirmed(now.minus(fetchTimeout), now.minus(ackTimeout));
     }
 
-    /** Marks the command reported silent while it is still {@code status}; false when another sweep did, or it moved on. */
-    public boolean reportSilent(Command c) {
-        return store.reportSilent(c.id(), c.status(), clock.instant());
+    /**
+     * Marks the command reported silent while it is still in its status: when, or empty when another sweep
+     * did, or it moved on.
+     */
+    public Optional<Instant> reportSilent(Command c) {
+        Instant at = clock.instant();
+        return store.reportSilent(c.id(), c.status(), at) ? Optional.of(at) : Optional.empty();
+    }
+
+    /** Takes back a mark {@link #reportSilent} made at {@code at}: reporting failed, a later sweep tries again. */
+    public void unmarkSilent(Command c, Instant at) {
+        store.unmarkSilent(c.id(), at);
     }
 
     /** When the command was reported as not confirmed by its agent; empty when it never was. */

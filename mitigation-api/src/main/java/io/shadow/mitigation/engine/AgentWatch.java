@@ -51,13 +51,19 @@ public final class AgentWatch {
         AgentCommands agents = engine.actuators().agents();
         int n = 0;
         for (Unconfirmed u : agents.unconfirmed(fetchTimeout, ackTimeout)) {
-            if (!agents.reportSilent(u.command())) {
+            Optional<Instant> marked = agents.reportSilent(u.command());
+            if (marked.isEmpty()) {
                 continue; // acknowledged meanwhile, or reported by another process
             }
             try {
                 report(u);
                 n++;
             } catch (RuntimeException e) {
+                try { // not reported after all: a later sweep tries again
+                    agents.unmarkSilent(u.command(), marked.get());
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
                 if (e instanceof io.shadow.mitigation.store.StoreException s && s.isTransient()) {
                     throw s;
                 }

@@ -50,6 +50,8 @@ public final class ProfileLoader {
     private final String source;
     private final Map<String, Integer> lines;
     private final List<String> problems = new ArrayList<>();
+    /** Parsing a version already in the store (see {@link #parse(String, String, ObjectMapper, boolean)}). */
+    private boolean stored;
 
     private ProfileLoader(String source, Map<String, Integer> lines) {
         this.source = source;
@@ -91,13 +93,22 @@ public final class ProfileLoader {
                 org.slf4j.LoggerFactory.getLogger(ProfileLoader.class).warn("{}: key '{}' is given twice in one "
                         + "mapping; loaded as it was stored (the last value wins); upload a corrected version to "
                         + "replace it", source, twice);
-                return parse(yaml, source, LENIENT_YAML);
+                return parse(yaml, source, LENIENT_YAML, true);
             }
         }
-        return parse(yaml, source, YAML);
+        return parse(yaml, source, YAML, true);
     }
 
     private static ProfileSet parse(String yaml, String source, ObjectMapper mapper) {
+        return parse(yaml, source, mapper, false);
+    }
+
+    /**
+     * @param stored a version already in the store: a profile that is never chosen (refused in uploads and
+     *     files since 2026-11-27 when the profiles before it answer its anomalies between them) is a warning
+     *     naming the version, so that an upgrade does not stop the service over a row nobody can edit
+     */
+    private static ProfileSet parse(String yaml, String source, ObjectMapper mapper, boolean stored) {
         JsonNode root;
         try {
             root = mapper.readTree(yaml);
@@ -110,6 +121,7 @@ public final class ProfileLoader {
                             : ": not valid YAML: " + e.getOriginalMessage())));
         }
         ProfileLoader l = new ProfileLoader(source, lineIndex(yaml));
+        l.stored = stored;
         ProfileSet set = l.read(root);
         if (!l.problems.isEmpty()) {
             throw new ProfileException(l.problems);
@@ -253,7 +265,7 @@ public final class ProfileLoader {
             java.util.Set<String> takers = new java.util.TreeSet<>();
             if (claimedBefore(p, before, takers)) {
                 String kinds = p.evidence().isEmpty() ? "" : " of kinds " + p.evidence().stream().sorted().toList();
-                problem("/profiles/" + i + (p.evidence().isEmpty() ? "/resource_types" : "/evidence"), "profile '"
+                neverChosen("/profiles/" + i + (p.evidence().isEmpty() ? "/resource_types" : "/evidence"), "profile '"
                         + p.name() + "' is never chosen: " + (takers.size() == 1 ? "profile '" + takers.iterator()
                                 .next() + "' before it answers" : "profiles " + takers.stream().map(n -> "'" + n + "'")
                                 .toList() + " before it answer") + " every " + p.band().wireName() + " anomaly"
@@ -261,6 +273,16 @@ public final class ProfileLoader {
                         + "; move '" + p.name() + "' above " + (takers.size() == 1 ? "it" : "them"));
             }
         }
+    }
+
+    /** A problem, or for a version already in the store a warning: it was taken when it was stored. */
+    private void neverChosen(String pointer, String message) {
+        if (!stored) {
+            problem(pointer, message);
+            return;
+        }
+        org.slf4j.LoggerFactory.getLogger(ProfileLoader.class).warn("{} (key {}): {}; loaded as it was stored; "
+                + "upload a corrected version to replace it", source, pointer, message);
     }
 
     /**

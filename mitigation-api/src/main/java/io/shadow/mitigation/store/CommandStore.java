@@ -96,6 +96,12 @@ public final class CommandStore {
     }
 
     /** When the command was reported as not confirmed by its agent; empty when it never was. */
+    /** Takes back {@link #reportSilent}'s mark when the report itself failed, so that a later sweep reports it. */
+    public void unmarkSilent(String id, Instant at) {
+        jdbc.update("UPDATE agent_commands SET reported_silent_at = NULL WHERE command_id = ? AND reported_silent_at = ?",
+                id, at);
+    }
+
     public Optional<Instant> reportedSilentAt(String id) {
         return jdbc.query("SELECT reported_silent_at FROM agent_commands WHERE command_id = ?",
                 rs -> Optional.ofNullable(Jdbc.instant(rs, "reported_silent_at")), id).stream().findFirst()

@@ -310,11 +310,14 @@ public final class MitigationStore {
                 commandId, "% " + commandId).stream().findFirst();
     }
 
-    /** Adds {@code more} to what an action's record says it did (e.g. that the host's agent could not). */
+    /**
+     * Adds {@code more} to what an action's record says it did (e.g. that the host's agent could not), under the
+     * row's lock: an agent's failure and the silent-agent sweep appending at once both stay.
+     */
     public void appendActionDetail(String actionId, String more) {
         jdbc.transaction(c -> {
-            List<String> now = Jdbc.query(c, "SELECT detail FROM actions WHERE action_id = ?", rs -> rs.getString(1),
-                    actionId);
+            List<String> now = Jdbc.query(c, "SELECT detail FROM actions WHERE action_id = ? FOR UPDATE",
+                    rs -> rs.getString(1), actionId);
             if (!now.isEmpty()) {
                 Jdbc.update(c, "UPDATE actions SET detail = ? WHERE action_id = ?",
                         (now.get(0) == null ? "" : now.get(0)) + more, actionId);

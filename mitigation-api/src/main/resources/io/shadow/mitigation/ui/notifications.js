@@ -47,6 +47,7 @@ function remember(n) {
 async function loadNotifications() {
   const asked = generation;
   const r = await fetch("/v1/notifications?limit=" + NOTES_LISTED, {headers: {"Authorization": "Bearer " + token()}});
+  if (asked !== generation) { throw new Stale("signed out while the notifications were read"); }
   if (!r.ok) { throw new Error("the notifications could not be read (HTTP " + r.status + ")"); }
   const list = await r.json();
   if (asked !== generation) { throw new Stale("signed out while the notifications were read"); }

@@ -308,6 +308,8 @@ class ProfileLoaderTest {
                 + "[bytes_out] on [database, identity]; move 'transfers' above them", "profiles.yaml line 20, key "
                 + "profiles.3.resource_types: profile 'twice' is never chosen: profile 'rest' before it answers every "
                 + "low anomaly on [network]; move 'twice' above it");
+        assertThat(ProfileLoader.parseStored(split, "stored profiles v3").profiles()).as("a version stored before "
+                + "this check loads, with a warning: the service must start after an upgrade").hasSize(6);
         assertThat(problems(head + """
                   - name: typo
                     band: medium

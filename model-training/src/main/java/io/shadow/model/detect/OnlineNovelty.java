@@ -58,6 +58,9 @@ final class OnlineNovelty {
         }
         seen.computeIfAbsent(attribute, x -> new HashSet<>()).add(value);
         distinct[a]++;
+        if (notCounted(attribute, population)) {
+            return 0;
+        }
         double p = NoveltyScoring.newValueProbability(n, d);
         if (population != null) {
             Map<String, Long> pop = population.usual(attribute);
@@ -68,6 +71,25 @@ final class OnlineNovelty {
             p = Math.max(p, NoveltyScoring.populationShare(pop.getOrDefault(value, 0L), total));
         }
         return Math.log(Math.min(1, p));
+    }
+
+    /**
+     * Whether the snapshot did not count {@code attribute} at all: the tenant's population shows none of its
+     * values while it shows values of another attribute of the same entity kind. That is a snapshot built
+     * before the attribute was counted (an upgrade, until the next nightly run counts every date again), in
+     * which every value would look new; its first sightings are remembered but carry no evidence.
+     */
+    private static boolean notCounted(NoveltyAttribute attribute, EntityBaseline population) {
+        if (population == null || !population.usual(attribute).isEmpty()) {
+            return false;
+        }
+        for (NoveltyAttribute other : ATTRIBUTES) {
+            if (other != attribute && other.entityKind() == attribute.entityKind()
+                    && !population.usual(other).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The observations behind the baseline's usual values of attribute {@code a}, summed once per baseline. */

@@ -131,6 +131,31 @@ class DetectorTest {
     }
 
     @Test
+    void aSnapshotBuiltBeforeBucketsWereCountedTakesNoBucketAsNew() {
+        // an upgrade: the tenant's baselines know networks, clients and operations, but no data containers yet
+        Map<NoveltyAttribute, Map<String, Long>> before = new EnumMap<>(engineerHabits());
+        before.remove(NoveltyAttribute.RESOURCE);
+        EntityKey population = EntityKey.principal(TENANT, EntityKey.POPULATION);
+        Detector detector = new Detector(DetectorConfig.defaults(), snapshot(
+                new EntityBaseline(EntityKey.principal(TENANT, "alice"), engineerFeatures(), before),
+                new EntityBaseline(population, engineerFeatures(), before)));
+        List<Anomaly> raised = new ArrayList<>();
+        Instant later = T.plusSeconds(300L * 600);
+        for (int i = 0; i < 6000; i++) { // two days of her usual work since the upgrade: one bucket, seen online
+            raised.addAll(detector.observe(call("alice", i % 5 == 0 ? "ListObjects" : "GetObject",
+                    T.plusSeconds(30L * i)).bytesOut(100_000).build()));
+        }
+        assertThat(raised).isEmpty();
+
+        for (int i = 0; i < 10; i++) { // the same eight-fold volume from a bucket it never counted for her
+            raised.addAll(detector.observe(call("alice", "GetObject", later.plusSeconds(30L * i)).resourceId(
+                    "s3://finance-reports/2025/q" + i + ".csv").bytesOut(800_000).build()));
+        }
+
+        assertThat(raised).as("every bucket would look new until the nightly run counts them").isEmpty();
+    }
+
+    @Test
     void anExfiltrationThatArrivesLateIsJudgedOnItsOwnAndSaysSo() {
         Detector detector = new Detector(DetectorConfig.defaults(), snapshot(engineer("alice")));
         String[] ops = {"GetObject", "ListObjects", "GetObject", "PutObject", "GetObject"};

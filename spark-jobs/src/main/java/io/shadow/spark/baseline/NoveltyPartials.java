@@ -43,7 +43,8 @@ import org.apache.spark.sql.types.StructType;
  * counts them in the same pass over the date's events; the novelty profiles are the merge of every
  * date's partials. Each date's partials carry a fingerprint of what they counted: the date's bronze
  * files (late events merged into an old date add files) and the incident windows that touch the
- * date (an incident confirmed later changes it). A date whose partials are missing or whose
+ * date (an incident confirmed later changes it), and the attributes counted (a build that counts a new one
+ * counts every date again once). A date whose partials are missing or whose
  * fingerprint no longer matches is counted again from bronze, so the merge always equals a count
  * over all of bronze with today's incidents.
  */
@@ -118,6 +119,10 @@ public final class NoveltyPartials {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(("date\t" + date + '\n').getBytes(StandardCharsets.UTF_8));
+            // what is counted: a build that counts another attribute (RESOURCE, added 2026-11-27) counts every date
+            // again on its first night, so the profiles never hold an attribute for recent dates only
+            sha.update(("attributes\t" + Arrays.toString(NoveltyAttribute.values()) + '\n')
+                    .getBytes(StandardCharsets.UTF_8));
             for (String l : lines) {
                 sha.update((l + '\n').getBytes(StandardCharsets.UTF_8));
             }
