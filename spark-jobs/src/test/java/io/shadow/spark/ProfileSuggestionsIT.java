@@ -51,7 +51,8 @@ class ProfileSuggestionsIT {
                      Duration.ofHours(2), Duration.ofMinutes(30))) {
             Decisions decisions = new Decisions(svc.engine());
             List<String> medium = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 4; i++) { // each holds a key, which the profile's rotate_keys replaces
+                svc.engine().actuators().keys().issue("acme", "u-" + i);
                 medium.add(svc.engine().handle(assessment("u-" + i, 65, T0.plusSeconds(i * 60L))).mitigationId());
             }
             decisions.modify(medium.get(0), "alice", "rotating keys broke the nightly export", GENTLER);
