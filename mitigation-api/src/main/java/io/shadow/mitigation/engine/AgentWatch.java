@@ -90,15 +90,21 @@ public final class AgentWatch {
                     c.host(), silence);
             return;
         }
+        // withdrawn while its agent held it: if the agent carried it out, it stands, and its reversal waits for the ack
+        boolean withdrawn = AgentCommands.CANCELLING.equals(c.status());
         String what = s.reversal()
                 ? "its reversal " + c.action() + " is not confirmed on host " + c.host() + ", so " + s.action().type()
                         + " may still be in force there although Shadow undid it: " + silence
+                : withdrawn ? c.action() + " was withdrawn while its agent held it and is not confirmed on host "
+                        + c.host() + ": " + silence + "; if the agent carried it out, it is still in force there, and "
+                        + "its reversal is issued only once the agent acknowledges it"
                 : c.action() + " not confirmed on host " + c.host() + ": " + silence;
         record(s.action(), "action.agent_silent", what, c);
         notify(s.action(), "action_unconfirmed", s.reversal()
                 ? "Undo not confirmed: " + s.action().type() + " may still be in force on host " + c.host()
+                : withdrawn ? "Withdrawn action not confirmed: " + c.action() + " may be in force on host " + c.host()
                 : "Action not confirmed: " + c.action() + " on host " + c.host(), what + " (command " + c.id() + "). "
-                        + (s.reversal() ? "Check the host's agent, or take it back by hand."
+                        + (s.reversal() || withdrawn ? "Check the host's agent, or take it back by hand."
                                 : "Shadow shows it as in force, but nothing says it was done on the host: check "
                                         + "the host's agent (is it running, can it reach Shadow?), or contain the host "
                                         + "by hand."));

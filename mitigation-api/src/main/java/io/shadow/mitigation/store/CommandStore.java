@@ -76,14 +76,14 @@ public final class CommandStore {
 
     /**
      * Commands not reported silent yet that their agent has not fetched since {@code issuedBefore}, or has
-     * fetched but not acknowledged since {@code fetchedBefore} (one fetched before the store kept when counts
-     * from its issue), oldest first, over every tenant and host.
+     * fetched but not acknowledged since {@code fetchedBefore} (in progress, or withdrawn meanwhile: cancelling;
+     * one fetched before the store kept when counts from its issue), oldest first, over every tenant and host.
      */
     public List<Unconfirmed> unconfirmed(Instant issuedBefore, Instant fetchedBefore) {
         return jdbc.query("SELECT * FROM agent_commands WHERE reported_silent_at IS NULL AND ((status = ? AND "
-                + "issued_at < ?) OR (status = ? AND COALESCE(fetched_at, issued_at) < ?)) ORDER BY issued_at, "
+                + "issued_at < ?) OR (status IN (?, ?) AND COALESCE(fetched_at, issued_at) < ?)) ORDER BY issued_at, "
                 + "command_id", rs -> new Unconfirmed(map(rs), Jdbc.instant(rs, "fetched_at")), "pending",
-                issuedBefore, "in_progress", fetchedBefore);
+                issuedBefore, "in_progress", "cancelling", fetchedBefore);
     }
 
     /**
@@ -95,13 +95,13 @@ public final class CommandStore {
                 + "WHERE command_id = ? AND status = ? AND reported_silent_at IS NULL", at, id, status) == 1);
     }
 
-    /** When the command was reported as not confirmed by its agent; empty when it never was. */
     /** Takes back {@link #reportSilent}'s mark when the report itself failed, so that a later sweep reports it. */
     public void unmarkSilent(String id, Instant at) {
         jdbc.update("UPDATE agent_commands SET reported_silent_at = NULL WHERE command_id = ? AND reported_silent_at = ?",
                 id, at);
     }
 
+    /** When the command was reported as not confirmed by its agent; empty when it never was. */
     public Optional<Instant> reportedSilentAt(String id) {
         return jdbc.query("SELECT reported_silent_at FROM agent_commands WHERE command_id = ?",
                 rs -> Optional.ofNullable(Jdbc.instant(rs, "reported_silent_at")), id).stream().findFirst()

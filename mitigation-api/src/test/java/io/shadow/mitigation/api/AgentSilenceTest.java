@@ -90,6 +90,30 @@ class AgentSilenceTest extends OnEveryBackend {
     }
 
     @Test
+    void anIsolationWithdrawnWhileItsAgentHeldItIsReportedWhenTheAgentStaysSilent() {
+        try (RunningApi api = RunningApi.start(store(), ProfileLoader.defaults(), clock)) {
+            Outcome o = handle(api);
+            String isolate = api.commandOf("isolate_host"); // fetched now: the agent may be isolating the host
+            api.commandOf("suspend_process");
+            assertThat(api.decide(o.mitigationId(), "reject", "{}").statusCode()).isEqualTo(200); // now cancelling
+            clock.advance(Duration.ofSeconds(179));
+            assertThat(api.service().agentWatch().sweep()).as("within the ack timeout").isZero();
+            clock.advance(Duration.ofSeconds(2));
+
+            assertThat(api.service().agentWatch().sweep()).isEqualTo(2);
+            assertThat(api.service().agentWatch().sweep()).as("once").isZero();
+
+            assertThat(api.action(o.incidentId(), "isolate_host").path("detail").asText()).endsWith("; isolate_host "
+                    + "was withdrawn while its agent held it and is not confirmed on host ws-17: its agent fetched "
+                    + "command " + isolate + " at 2025-03-03T10:00:00Z and has not acknowledged it (3 min); if the "
+                    + "agent carried it out, it is still in force there, and its reversal is issued only once the "
+                    + "agent acknowledges it");
+            assertThat(unconfirmed(api)).extracting(NotificationRecord::subject).contains(
+                    "Withdrawn action not confirmed: isolate_host may be in force on host ws-17");
+        }
+    }
+
+    @Test
     void aCommandAcknowledgedInTimeIsNeverReported() {
         try (RunningApi api = RunningApi.start(store(), ProfileLoader.defaults(), clock)) {
             Outcome o = handle(api);
