@@ -4,15 +4,11 @@ import io.shadow.mitigation.actuate.AgentCommands;
 import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.CommandStore.Command;
 import io.shadow.mitigation.store.CommandStore.Unconfirmed;
-import io.shadow.mitigation.store.Incident;
-import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.MitigationStore;
-import io.shadow.mitigation.store.NotificationRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +78,7 @@ public final class AgentWatch {
                         + ago(c.issuedAt(), now) + ")"
                 : "its agent fetched command " + c.id() + " at " + at(fetched(u)) + " and has not acknowledged it ("
                         + ago(fetched(u), now) + ")";
-        Subject s = subject(c);
+        MitigationEngine.CommandSubject s = engine.subjectOf(c).orElse(null);
         if (s == null) {
             engine.store().audit("shadow", "action.agent_silent", c.id(), c.action() + " not confirmed on host "
                     + c.host() + ": " + silence);
@@ -100,7 +96,7 @@ public final class AgentWatch {
                         + "its reversal is issued only once the agent acknowledges it"
                 : c.action() + " not confirmed on host " + c.host() + ": " + silence;
         record(s.action(), "action.agent_silent", what, c);
-        notify(s.action(), "action_unconfirmed", s.reversal()
+        engine.notifyOperators(s.action(), "action_unconfirmed", s.reversal()
                 ? "Undo not confirmed: " + s.action().type() + " may still be in force on host " + c.host()
                 : withdrawn ? "Withdrawn action not confirmed: " + c.action() + " may be in force on host " + c.host()
                 : "Action not confirmed: " + c.action() + " on host " + c.host(), what + " (command " + c.id() + "). "
@@ -123,7 +119,7 @@ public final class AgentWatch {
             }
             Command c = agents.get(commandId).orElseThrow();
             Instant when = c.ackedAt() != null ? c.ackedAt() : engine.clock().instant();
-            Subject s = subject(c);
+            MitigationEngine.CommandSubject s = engine.subjectOf(c).orElse(null);
             String what = (s != null && s.reversal() ? "its reversal " : "") + c.action()
                     + (ok ? " was carried out late on host " + c.host() + ", at " + at(when)
                             : ": its agent answered late, at " + at(when))
@@ -134,7 +130,7 @@ public final class AgentWatch {
             }
             record(s.action(), "action.agent_late", what, c);
             if (ok) { // a failure is notified as action_failed already
-                notify(s.action(), "action_confirmed", s.reversal()
+                engine.notifyOperators(s.action(), "action_confirmed", s.reversal()
                         ? "Undo confirmed late: " + c.action() + " on host " + c.host()
                         : "Action confirmed late: " + c.action() + " on host " + c.host(),
                         what + " (command " + c.id() + ").");
@@ -146,35 +142,11 @@ public final class AgentWatch {
         }
     }
 
-    /** The action a command carries out, or for a reversal the action it takes back. */
-    private record Subject(ActionRecord action, boolean reversal) {
-    }
-
-    private Subject subject(Command c) {
-        MitigationStore store = engine.store();
-        Optional<ActionRecord> own = store.actionOfCommand(c.id());
-        if (own.isPresent()) {
-            return new Subject(own.get(), false);
-        }
-        return engine.actuators().agents().reversedBy(c).flatMap(o -> store.actionOfCommand(o.id()))
-                .map(r -> new Subject(r, true)).orElse(null);
-    }
-
     private void record(ActionRecord r, String event, String what, Command c) {
         MitigationStore store = engine.store();
         store.appendActionDetail(r.actionId(), "; " + what);
         store.audit("shadow", event, r.mitigationId(), what + " (command " + c.id() + ")");
         LOG.warn("mitigation {}: {}", r.mitigationId(), what);
-    }
-
-    private void notify(ActionRecord r, String kind, String subject, String body) {
-        MitigationStore store = engine.store();
-        Mitigation m = store.mitigation(r.mitigationId()).orElseThrow();
-        Incident i = store.incident(m.incidentId()).orElseThrow();
-        engine.notifyOperators(new NotificationRecord("ntf-" + UUID.randomUUID(), i.incidentId(), m.mitigationId(),
-                i.tenant(), kind, NotificationRecord.OPERATORS, subject, "Mitigation " + m.mitigationId()
-                        + " of incident " + i.incidentId() + " (" + i.entityKind() + " " + i.entityId() + "): " + body,
-                engine.clock().instant()));
     }
 
     private static Instant fetched(Unconfirmed u) {

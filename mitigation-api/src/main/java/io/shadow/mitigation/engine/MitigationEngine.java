@@ -245,26 +245,21 @@ public final class MitigationEngine {
     }
 
     private void recordAgentFailure(String commandId, String host, String detail) {
-        Optional<ActionRecord> found = store.actionOfCommand(commandId);
-        boolean reversal = found.isEmpty();
-        String what;
-        if (!reversal) {
-            what = found.get().type() + " was NOT carried out on host " + host + ": its agent reported " + detail;
-        } else {
-            // a reversal: what it should have taken back is still in force on the host, though Shadow undid it
-            var command = actuators.agents().get(commandId);
-            var original = command.flatMap(actuators.agents()::reversedBy);
-            found = original.flatMap(o -> store.actionOfCommand(o.id()));
-            if (found.isEmpty()) {
-                LOG.error("agent command {} on host {} failed and no action issued or reversed it: {}; check the host",
-                        commandId, host, detail);
-                return;
-            }
-            what = "its reversal " + command.get().action() + " was NOT carried out on host " + host + ", so "
-                    + found.get().type() + " is still in force there although Shadow undid it: its agent reported "
-                    + detail + "; take it back by hand";
+        Optional<CommandStore.Command> command = actuators.agents().get(commandId);
+        Optional<CommandSubject> subject = command.flatMap(this::subjectOf);
+        if (subject.isEmpty()) {
+            LOG.error("agent command {} on host {} failed and no action issued or reversed it: {}; check the host",
+                    commandId, host, detail);
+            return;
         }
-        ActionRecord r = found.get();
+        ActionRecord r = subject.get().action();
+        boolean reversal = subject.get().reversal();
+        // a reversal: what it should have taken back is still in force on the host, though Shadow undid it
+        String what = reversal
+                ? "its reversal " + command.get().action() + " was NOT carried out on host " + host + ", so "
+                        + r.type() + " is still in force there although Shadow undid it: its agent reported "
+                        + detail + "; take it back by hand"
+                : r.type() + " was NOT carried out on host " + host + ": its agent reported " + detail;
         // an action that is the command alone (suspend_process, kill_process) has nothing else in force: it
         // failed, as one whose actuator refused it did, so no notice calls it in force and no reject or expiry
         // reverses it (a resume_process for processes never suspended); one with a part of Shadow's own (an
@@ -277,18 +272,39 @@ public final class MitigationEngine {
         store.appendActionDetail(r.actionId(), "; " + what);
         store.audit("shadow", "action.agent_failed", r.mitigationId(), what + " (command " + commandId + ")");
         LOG.error("mitigation {}: {}", r.mitigationId(), what);
-        Mitigation m = store.mitigation(r.mitigationId()).orElseThrow();
-        Incident i = store.incident(m.incidentId()).orElseThrow();
-        notifyAll(new NotificationRecord("ntf-" + UUID.randomUUID(), i.incidentId(), m.mitigationId(), i.tenant(),
-                "action_failed", NotificationRecord.OPERATORS, reversal
-                        ? "Undo not carried out: " + r.type() + " still in force on host " + host
-                        : "Action not carried out: " + r.type() + " on host " + host,
-                "Mitigation " + m.mitigationId() + " of incident " + i.incidentId() + " (" + i.entityKind() + " "
-                        + i.entityId() + "): " + what + " (command " + commandId + ")."
+        notifyOperators(r, "action_failed", reversal
+                ? "Undo not carried out: " + r.type() + " still in force on host " + host
+                : "Action not carried out: " + r.type() + " on host " + host, what + " (command " + commandId + ")."
                         + (reversal ? "" : commandOnly ? " Nothing of this action is in force; the rest of the "
                                 + "mitigation is. Act on the process by hand or fix the agent."
                                 : " The rest of the mitigation is in force; contain the host by hand or fix "
-                                + "the agent."),
+                                + "the agent."));
+    }
+
+    /** The action a host command carries out, or for a reversal (release_host, resume_process) the one it takes back. */
+    record CommandSubject(ActionRecord action, boolean reversal) {
+    }
+
+    /** What {@code c} acts for; empty for a command no action issued or reversed. */
+    Optional<CommandSubject> subjectOf(CommandStore.Command c) {
+        Optional<ActionRecord> own = store.actionOfCommand(c.id());
+        if (own.isPresent()) {
+            return Optional.of(new CommandSubject(own.get(), false));
+        }
+        return actuators.agents().reversedBy(c).flatMap(o -> store.actionOfCommand(o.id()))
+                .map(r -> new CommandSubject(r, true));
+    }
+
+    /**
+     * Tells the security operators (web UI, SSE, webhooks, e-mail) about an action of a mitigation: {@code body}
+     * after a line naming the mitigation, its incident and the incident's entity.
+     */
+    void notifyOperators(ActionRecord r, String kind, String subject, String body) {
+        Mitigation m = store.mitigation(r.mitigationId()).orElseThrow();
+        Incident i = store.incident(m.incidentId()).orElseThrow();
+        notifyAll(new NotificationRecord("ntf-" + UUID.randomUUID(), i.incidentId(), m.mitigationId(), i.tenant(),
+                kind, NotificationRecord.OPERATORS, subject, "Mitigation " + m.mitigationId() + " of incident "
+                        + i.incidentId() + " (" + i.entityKind() + " " + i.entityId() + "): " + body,
                 clock.instant()));
     }
 
@@ -379,10 +395,6 @@ public final class MitigationEngine {
     }
 
     /** Sends a notice about an action to the security operators by every channel, as {@link #agentFailed} does. */
-    void notifyOperators(NotificationRecord n) {
-        notifyAll(n);
-    }
-
     private void notifyAll(NotificationRecord n) {
         for (Notifier notifier : notifiers) {
             try {
