@@ -37,7 +37,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The web UI in a real headless Chromium (Selenium, chromedriver): sign in with a token, list the
  * incidents, open one with its plain explanation (screenshot: target/ui-incident.png), reject it
  * (the restriction is undone, the key rotation kept, and the decision is feedback), see the history
- * and the profiles; a user sees only their own incidents.
+ * and the profiles; a user sees only their own incidents, and nothing of the user signed out before them.
  */
 class WebUiIT {
     @TempDir
@@ -354,6 +354,58 @@ class WebUiIT {
     }
 
     @Test
+    void aNotificationsReadStillInFlightAtSignOutShowsNothingOfTheLastUserToTheNextOne() {
+        api.handle(Assessments.risk(40).build());
+        Outcome ofU2 = api.handle(Assessments.risk(40).principal("u-2").build());
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#notifications");
+        // u-1's list reads (GET /v1/notifications, not the stream) wait until the test answers them
+        browser.executeScript("const held = 'Bearer ' + arguments[0]; const realFetch = window.fetch.bind(window);"
+                + "window.heldReads = [];"
+                + "window.fetch = (url, init) => {"
+                + "  const auth = init && init.headers && init.headers.Authorization;"
+                + "  if (!String(url).startsWith('/v1/notifications?') || auth !== held) { return realFetch(url, init); }"
+                + "  const read = realFetch(url, init).then(r => r.text().then(body => ({status: r.status, body})));"
+                + "  return new Promise(answer => window.heldReads.push(ok => read.then(a => {"
+                + "    const r = ok ? a : {status: 503, body: '{\"error\": \"unavailable\"}'};"
+                + "    const response = new Response(r.body, {status: r.status});"
+                + "    response.json = () => Promise.resolve(JSON.parse(r.body));" // answered at once once released
+                + "    answer(response);"
+                + "  })));"
+                + "};", RunningApi.USER_U1);
+        browser.findElement(By.id("token")).sendKeys(RunningApi.USER_U1);
+        browser.findElement(By.id("sign-in")).click();
+        // the notifications page's read, then the one the stream starts once subscribed
+        wait.until(d -> ((Number) browser.executeScript("return window.heldReads.length")).intValue() == 2);
+
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("who"), ""));
+        browser.findElement(By.id("token")).sendKeys(RunningApi.USER_U2);
+        browser.findElement(By.id("sign-in")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list .notice"), 1));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("unread")));
+
+        // u-1's reads answer now, in u-2's session: the page's read failed, the stream's brings u-1's notice
+        browser.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "Promise.all([window.heldReads[0](false), window.heldReads[1](true)]).then(() => setTimeout(done, 0));");
+        assertThat(browser.findElement(By.id("status")).getText()).as("u-1's failed read is not reported to u-2")
+                .isEmpty();
+        assertThat(browser.findElement(By.id("unread")).isDisplayed()).as("nothing of u-1's counted as new").isFalse();
+        assertThat(shownNotices()).as("u-2's list stays drawn").containsExactlyInAnyOrderElementsOf(
+                notificationIds(RunningApi.USER_U2));
+
+        // u-2's next notice redraws the list from what this tab knows
+        assertThat(api.decide(ofU2.mitigationId(), "reject", "{}").statusCode()).isEqualTo(200);
+        wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#notification-list .notice"), 1));
+        List<String> ofU1Notes = notificationIds(RunningApi.USER_U1);
+        assertThat(ofU1Notes).as("what u-1's held read brought").hasSize(1);
+        assertThat(notificationIds(RunningApi.USER_U2)).hasSize(2);
+        assertThat(shownNotices()).as("u-2's notices only, none of u-1's")
+                .containsExactlyInAnyOrderElementsOf(notificationIds(RunningApi.USER_U2))
+                .doesNotContainAnyElementsOf(ofU1Notes);
+        assertThat(browser.findElement(By.id("view")).getText()).doesNotContain("u-1");
+    }
+
+    @Test
     void anOperatorSeesAnAgentsFailureAsAnAlertInTheNotifications() {
         api.handle(Assessments.risk(60).principal("u-3").on(io.shadow.features.ResourceType.PROCESS, "/usr/bin/xmrig")
                 .process(4242, 98765).build()); // isolate_host of ws-17, carried out by its agent
@@ -441,6 +493,18 @@ class WebUiIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "not about you"));
         assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("incident " + ofU2.incidentId()
                 + " is not about you (u-1); ask an operator");
+    }
+
+    private List<String> shownNotices() {
+        return browser.findElements(By.cssSelector("#notification-list .notice")).stream()
+                .map(li -> li.getAttribute("data-id")).toList();
+    }
+
+    /** The ids of the notifications the API lists to the token's holder. */
+    private List<String> notificationIds(String token) {
+        List<String> ids = new java.util.ArrayList<>();
+        RunningApi.json(api.get("/v1/notifications", token)).forEach(n -> ids.add(n.path("notificationId").asText()));
+        return ids;
     }
 
     private String pendingCommand(String action) {
