@@ -22,7 +22,7 @@ public final class Actuators {
     public Actuators(Database db, Clock clock, MitigationOptions options, Outbox outbox) {
         this.gateway = new GatewayPolicy(clock, options.ignorePrincipalCase());
         this.agents = new AgentCommands(new CommandStore(db), clock);
-        this.keys = new KeyVault(new KeyStore(db), clock);
+        this.keys = new KeyVault(new KeyStore(db), clock, options.ignorePrincipalCase());
         this.gatekeeper = new Gatekeeper(gateway, keys);
         StandbyStore standby = new StandbyStore(db);
         this.rollback = new RollbackActuator(options.tableRollback(), standby, options.rollbackTables(), clock);

@@ -87,7 +87,15 @@ public final class GatewayPolicy {
     }
 
     private String principalKey(String principal) {
-        return principal == null || !ignorePrincipalCase ? principal : principal.toLowerCase(java.util.Locale.ROOT);
+        return principalKey(principal, ignorePrincipalCase);
+    }
+
+    /**
+     * The form in which principals are compared: as given, or with {@code ignoreCase} folded to lower case
+     * (the same fold wherever Shadow matches principals: gateway rules, the keys a rotation replaces).
+     */
+    public static String principalKey(String principal, boolean ignoreCase) {
+        return principal == null || !ignoreCase ? principal : principal.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Adds (or replaces, by id) a rule; writers are serialised, decisions read without a lock. */

@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * active keys are revoked, the standby becomes active, and its secret waits for its owner to
  * collect it once. An old key stops authenticating the moment the transaction commits. A rotation
  * is not reversed on reject, modify or expiry: the action is recorded as kept. A principal holding no
- * active key is not given one: the action is skipped, saying so.
+ * active key is not given one: the action is skipped, saying so. With {@code mitigation.gateway.principal-case:
+ * ignore} a rotation replaces the keys of every spelling of the principal's name, as the gateway matches them.
  *
  * <p>Secrets not handed over yet live in this process's memory only (the store never holds a
  * usable secret). A standby key whose secret this process does not hold (prepared before a
@@ -39,9 +41,22 @@ public final class KeyVault implements Actuator {
     /** Secrets of standby and freshly rotated keys, until the owner collects them. */
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
 
+    /** Principals matched whatever their case (mitigation.gateway.principal-case: ignore), as the gateway does. */
+    private final boolean ignorePrincipalCase;
+
     public KeyVault(KeyStore store, Clock clock) {
+        this(store, clock, false);
+    }
+
+    /**
+     * With {@code ignorePrincipalCase}, a rotation for {@code ALICE} replaces the keys issued to {@code alice}
+     * (and to every other spelling of the name): the gateway takes them all for one principal, so leaving
+     * one valid would leave the suspect a working credential.
+     */
+    public KeyVault(KeyStore store, Clock clock, boolean ignorePrincipalCase) {
         this.store = store;
         this.clock = clock;
+        this.ignorePrincipalCase = ignorePrincipalCase;
     }
 
     /** A newly issued key: its id and its secret (shown once). */
@@ -215,7 +230,9 @@ public final class KeyVault implements Actuator {
     @Override
     public void prepare(ActionTarget t) {
         if (t.principal() != null) {
-            standby(t.tenant(), t.principal());
+            for (String name : holders(t.tenant(), t.principal())) {
+                standby(t.tenant(), name);
+            }
         }
     }
 
@@ -224,28 +241,62 @@ public final class KeyVault implements Actuator {
         if (t.principal() == null) {
             throw new NotApplicableException("rotate_keys needs a principal and the anomaly has none");
         }
+        List<String> handles = new ArrayList<>();
+        List<String> details = new ArrayList<>();
+        for (String name : holders(t.tenant(), t.principal())) {
+            rotate(t.tenant(), name).ifPresent(a -> {
+                handles.add(a.handle());
+                details.add(a.detail());
+            });
+        }
+        if (handles.isEmpty()) {
+            throw new NotApplicableException("rotate_keys: " + t.principal() + " holds no active key Shadow issued"
+                    + (ignorePrincipalCase ? " (in any case of the name)" : "") + ", so there is nothing to rotate, "
+                    + "and no key is minted for a principal who had none; revoke the principal's credentials where "
+                    + "they were issued (the identity provider)");
+        }
+        // the first new key is the handle (GET /v1/keys/{id}, the web UI); each spelling's rotation is in the detail
+        return new Applied(handles.get(0), String.join("; ", details));
+    }
+
+    /**
+     * Replaces the active keys issued to exactly {@code principal} by its standby key; empty when it holds none.
+     */
+    private Optional<Applied> rotate(String tenant, String principal) {
         // a second try only when the standby was discarded meanwhile (by another process sharing the store)
         for (int attempt = 1; ; attempt++) {
-            String standby = standby(t.tenant(), t.principal());
-            Optional<List<String>> revoked = store.rotate(t.tenant(), t.principal(), standby, clock.instant());
+            String standby = standby(tenant, principal);
+            Optional<List<String>> revoked = store.rotate(tenant, principal, standby, clock.instant());
             if (revoked.isPresent() && revoked.get().isEmpty()) {
-                throw new NotApplicableException("rotate_keys: " + t.principal() + " holds no active key Shadow "
-                        + "issued, so there is nothing to rotate, and no key is minted for a principal who had none; "
-                        + "revoke the principal's credentials where they were issued (the identity provider)");
+                return Optional.empty();
             }
             if (revoked.isPresent()) {
                 revoked.get().forEach(secrets::remove);
-                prepare(t);
-                return new Applied(standby, "revoked " + revoked.get().size() + " key(s) of " + t.principal() + " "
-                        + revoked.get() + "; new key " + standby + " is waiting for its owner at GET /v1/keys/"
-                        + standby);
+                standby(tenant, principal); // the next rotation's, ready ahead
+                return Optional.of(new Applied(standby, "revoked " + revoked.get().size() + " key(s) of " + principal
+                        + " " + revoked.get() + "; new key " + standby + " is waiting for its owner at GET /v1/keys/"
+                        + standby));
             }
             secrets.remove(standby);
             if (attempt == 2) {
-                throw new IllegalStateException("standby key " + standby + " of " + t.principal()
+                throw new IllegalStateException("standby key " + standby + " of " + principal
                         + " was taken out of standby while rotating; nothing was rotated");
             }
         }
+    }
+
+    /**
+     * The names {@code principal}'s keys were issued to: itself, or with the case ignored every spelling of it
+     * that holds an active key (itself when none does).
+     */
+    private List<String> holders(String tenant, String principal) {
+        if (!ignorePrincipalCase) {
+            return List.of(principal);
+        }
+        String folded = GatewayPolicy.principalKey(principal, true);
+        List<String> spelled = store.activePrincipals(tenant).stream()
+                .filter(p -> GatewayPolicy.principalKey(p, true).equals(folded)).toList();
+        return spelled.isEmpty() ? List.of(principal) : spelled;
     }
 
     /** Rotation is not reversed: the old key may be in an attacker's hands, and its owner has the new one. */

@@ -4,7 +4,6 @@ import io.shadow.mitigation.actuate.AgentCommands;
 import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.CommandStore.Command;
 import io.shadow.mitigation.store.CommandStore.Unconfirmed;
-import io.shadow.mitigation.store.MitigationStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -96,7 +95,8 @@ public final class AgentWatch {
                         + "its reversal is issued only once the agent acknowledges it"
                 : c.action() + " not confirmed on host " + c.host() + ": " + silence;
         record(s.action(), "action.agent_silent", what, c);
-        engine.notifyOperators(s.action(), "action_unconfirmed", s.reversal()
+        // recorded: from here on a failure must not unmark it (a later sweep would record it a second time)
+        notify(s.action(), "action_unconfirmed", s.reversal()
                 ? "Undo not confirmed: " + s.action().type() + " may still be in force on host " + c.host()
                 : withdrawn ? "Withdrawn action not confirmed: " + c.action() + " may be in force on host " + c.host()
                 : "Action not confirmed: " + c.action() + " on host " + c.host(), what + " (command " + c.id() + "). "
@@ -130,7 +130,7 @@ public final class AgentWatch {
             }
             record(s.action(), "action.agent_late", what, c);
             if (ok) { // a failure is notified as action_failed already
-                engine.notifyOperators(s.action(), "action_confirmed", s.reversal()
+                notify(s.action(), "action_confirmed", s.reversal()
                         ? "Undo confirmed late: " + c.action() + " on host " + c.host()
                         : "Action confirmed late: " + c.action() + " on host " + c.host(),
                         what + " (command " + c.id() + ").");
@@ -142,11 +142,21 @@ public final class AgentWatch {
         }
     }
 
+    /** The action's history and the mitigation's audit, both or neither. */
     private void record(ActionRecord r, String event, String what, Command c) {
-        MitigationStore store = engine.store();
-        store.appendActionDetail(r.actionId(), "; " + what);
-        store.audit("shadow", event, r.mitigationId(), what + " (command " + c.id() + ")");
+        engine.store().appendActionDetail(r.actionId(), "; " + what, "shadow", event, r.mitigationId(),
+                what + " (command " + c.id() + ")");
         LOG.warn("mitigation {}: {}", r.mitigationId(), what);
+    }
+
+    /** Tells the operators about a recorded report; a failure is logged, the record stands. */
+    private void notify(ActionRecord r, String kind, String subject, String body) {
+        try {
+            engine.notifyOperators(r, kind, subject, body);
+        } catch (RuntimeException e) {
+            LOG.error("mitigation {}: {} is recorded in the action's history, and notifying the operators failed: "
+                    + "{}", r.mitigationId(), subject, e.toString());
+        }
     }
 
     private static Instant fetched(Unconfirmed u) {

@@ -223,7 +223,40 @@ public final class MitigationEngine {
                         mitigationId),
                 clock.instant());
         notifyAll(n);
+        alertNotTaken(done, emergency);
         return mitigationId;
+    }
+
+    /**
+     * Tells the security operators, apart from the mitigation's own notice (which goes to the person it acts
+     * on), about what of it was not taken and needs a hand: an action that failed (any band), or one an
+     * emergency mitigation skipped (a key rotation for a principal whose credentials Shadow did not issue, a
+     * kill without a process): the emergency path acts with no one in the loop, so a gap in it is theirs to
+     * close. A skip in a lower band is shown with the mitigation only (a profile may list actions that do not
+     * apply to every anomaly).
+     */
+    private void alertNotTaken(List<ActionRecord> done, boolean emergency) {
+        List<ActionRecord> failed = done.stream().filter(r -> ActionRecord.FAILED.equals(r.status())).toList();
+        List<ActionRecord> skipped = !emergency ? List.of()
+                : done.stream().filter(r -> ActionRecord.SKIPPED.equals(r.status())).toList();
+        if (failed.isEmpty() && skipped.isEmpty()) {
+            return;
+        }
+        List<ActionRecord> missing = new ArrayList<>(failed);
+        missing.addAll(skipped);
+        List<String> inForce = done.stream().filter(ActionRecord::enforces).map(ActionRecord::type).toList();
+        String types = String.join(", ", missing.stream().map(ActionRecord::type).toList());
+        try {
+            notifyOperators(missing.get(0), failed.isEmpty() ? "action_skipped" : "action_failed",
+                    (emergency ? "Emergency mitigation incomplete: " : "Action failed: ") + types + " not taken",
+                    "not taken: " + String.join("; ", missing.stream().map(r -> r.type() + " (" + r.status() + ": "
+                            + r.detail() + ")").toList()) + ". In force: "
+                            + (inForce.isEmpty() ? "nothing" : String.join(", ", inForce))
+                            + ". Take what was not taken by hand, or fix its cause.");
+        } catch (RuntimeException e) {
+            LOG.error("mitigation {}: {} not taken, and telling the operators failed: {}", missing.get(0).mitigationId(),
+                    types, e.toString());
+        }
     }
 
     /**

@@ -58,6 +58,12 @@ public final class KeyStore {
                 + "ORDER BY created_at, key_id", rs -> rs.getString(1), tenant, principal, status);
     }
 
+    /** The principals of {@code tenant} holding an active key, each as its key was issued to. */
+    public List<String> activePrincipals(String tenant) {
+        return jdbc.query("SELECT DISTINCT principal FROM access_keys WHERE tenant = ? AND status = ? ORDER BY principal",
+                rs -> rs.getString(1), tenant, ACTIVE);
+    }
+
     /** Discards a standby key, saying why; false when it is no longer standby. */
     public boolean discard(String keyId, String reason, Instant at) {
         return jdbc.transaction(c -> {

@@ -315,12 +315,24 @@ public final class MitigationStore {
      * row's lock: an agent's failure and the silent-agent sweep appending at once both stay.
      */
     public void appendActionDetail(String actionId, String more) {
+        appendActionDetail(actionId, more, null, null, null, null);
+    }
+
+    /**
+     * Appends {@code more} to an action's detail and writes an audit line ({@code auditAction} null: none) in
+     * one transaction, so that a failed write leaves neither and trying again does not say it twice.
+     */
+    public void appendActionDetail(String actionId, String more, String actor, String auditAction, String subject,
+            String auditDetail) {
         jdbc.transaction(c -> {
             List<String> now = Jdbc.query(c, "SELECT detail FROM actions WHERE action_id = ? FOR UPDATE",
                     rs -> rs.getString(1), actionId);
             if (!now.isEmpty()) {
                 Jdbc.update(c, "UPDATE actions SET detail = ? WHERE action_id = ?",
                         (now.get(0) == null ? "" : now.get(0)) + more, actionId);
+            }
+            if (auditAction != null) {
+                audit(c, actor, auditAction, subject, auditDetail);
             }
             return null;
         });

@@ -64,11 +64,11 @@ function newestFirst() {
   return Array.from(notes.values()).reverse();
 }
 
-// Kinds a reviewer must not miss: something Shadow shows as in force is not.
-const alertKinds = ["action_failed", "action_unconfirmed"];
+// Kinds a reviewer must not miss: something Shadow shows as in force is not, or an emergency left a gap.
+const alertKinds = ["action_failed", "action_unconfirmed", "action_skipped"];
 const kindLabel = {
   mitigation_applied: "mitigation applied", emergency_shutdown: "emergency shutdown", action_failed: "action failed",
-  action_unconfirmed: "action not confirmed by the host's agent", action_confirmed: "action confirmed late",
+  action_skipped: "emergency action not taken", action_unconfirmed: "action not confirmed by the host's agent", action_confirmed: "action confirmed late",
   mitigation_approved: "approved", mitigation_rejected: "rejected", mitigation_modified: "modified",
   mitigation_released: "released", mitigation_expired: "expired"
 };

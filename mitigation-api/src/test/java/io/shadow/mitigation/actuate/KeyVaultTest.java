@@ -103,6 +103,57 @@ class KeyVaultTest extends OnEveryBackend {
     }
 
     @Test
+    void anEmergencyThatCouldNotRotateTellsTheOperatorsWhatToDoByHand() {
+        Outcome o = api.handle(Assessments.risk(90).principal("u-2").build()); // emergency-data-shutdown
+
+        assertThat(rotation(o).status()).isEqualTo(ActionRecord.SKIPPED);
+        assertThat(api.store().notifications(o.incidentId())).filteredOn(n -> n.kind().equals("action_skipped"))
+                .singleElement().satisfies(n -> {
+                    assertThat(n.forOperators()).isTrue();
+                    assertThat(n.subject()).isEqualTo("Emergency mitigation incomplete: rotate_keys not taken");
+                    assertThat(n.body()).contains("rotate_keys (skipped: rotate_keys: u-2 holds no active key",
+                            "revoke the principal's credentials where they were issued",
+                            "In force: lock_user, shutdown_resource.");
+                });
+
+        Outcome rotated = api.handle(Assessments.risk(90).build()); // u-1 holds a key: nothing to say
+        assertThat(rotation(rotated).status()).isEqualTo(ActionRecord.APPLIED);
+        assertThat(api.store().notifications(rotated.incidentId())).extracting(n -> n.kind())
+                .containsExactly("emergency_shutdown");
+        Outcome medium = api.handle(Assessments.risk(60).principal("u-3").on(
+                io.shadow.features.ResourceType.DATABASE, "db://crm").build());
+        assertThat(rotation(medium).status()).isEqualTo(ActionRecord.SKIPPED);
+        assertThat(api.store().notifications(medium.incidentId())).as("a skip below the emergency band is shown "
+                + "with its mitigation only").extracting(n -> n.kind()).containsExactly("mitigation_applied");
+    }
+
+    @Test
+    void withPrincipalCaseIgnoredARotationForAnotherSpellingReplacesTheKeysOfEverySpelling() {
+        api.close();
+        api = RunningApi.start(store(), ProfileLoader.defaults(), new ManualClock(Assessments.T0),
+                io.shadow.mitigation.MitigationOptions.defaults(store().dir().resolve("folding-keys"))
+                        .withPrincipalCase(true));
+        keys = api.service().engine().actuators().keys();
+        KeyVault.IssuedKey lower = keys.issue(Assessments.TENANT, "alice");
+        KeyVault.IssuedKey title = keys.issue(Assessments.TENANT, "Alice");
+        KeyVault.IssuedKey bob = keys.issue(Assessments.TENANT, "bob");
+
+        Outcome o = api.handle(Assessments.risk(60).principal("ALICE").build()); // contain-data-access
+
+        ActionRecord r = rotation(o);
+        assertThat(r.status()).as(r.detail()).isEqualTo(ActionRecord.APPLIED);
+        assertThat(keys.authenticate(Assessments.TENANT, lower.secret())).as("alice's key").isEmpty();
+        assertThat(keys.authenticate(Assessments.TENANT, title.secret())).as("Alice's key").isEmpty();
+        assertThat(keys.authenticate(Assessments.TENANT, bob.secret())).as("another principal's").hasValue("bob");
+        assertThat(r.detail()).contains("revoked 1 key(s) of Alice [" + title.keyId() + "]",
+                "revoked 1 key(s) of alice [" + lower.keyId() + "]");
+        assertThat(keys.keyIds(Assessments.TENANT, "alice", KeyStore.ACTIVE)).as("alice's new key, to collect")
+                .hasSize(1);
+        assertThat(keys.keyIds(Assessments.TENANT, "ALICE", KeyStore.ACTIVE)).as("no key minted for the spelling "
+                + "the anomaly used").isEmpty();
+    }
+
+    @Test
     void theNewSecretIsCollectedOnceByItsOwner() {
         Outcome o = api.handle(Assessments.risk(60).build());
         String newKey = rotation(o).handle();

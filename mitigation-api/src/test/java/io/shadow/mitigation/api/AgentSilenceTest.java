@@ -114,6 +114,39 @@ class AgentSilenceTest extends OnEveryBackend {
     }
 
     @Test
+    void aReportThatCouldNotBeRecordedIsMadeWholeAtALaterSweepAndSaidOnce() throws Exception {
+        try (RunningApi api = RunningApi.start(store(), ProfileLoader.defaults(), clock)) {
+            Outcome o = handle(api);
+            clock.advance(Duration.ofSeconds(61));
+            // the action's history can be written, its audit line cannot: the report fails half-way
+            sql(api, "ALTER TABLE audit_log RENAME TO audit_log_away");
+            try {
+                assertThat(api.service().agentWatch().sweep()).as("nothing could be recorded").isZero();
+            } finally {
+                sql(api, "ALTER TABLE audit_log_away RENAME TO audit_log");
+            }
+            assertThat(api.action(o.incidentId(), "isolate_host").path("detail").asText()).as("neither half")
+                    .doesNotContain("not confirmed");
+            assertThat(unconfirmed(api)).isEmpty();
+
+            assertThat(api.service().agentWatch().sweep()).as("unmarked, so reported now").isEqualTo(2);
+
+            String detail = api.action(o.incidentId(), "isolate_host").path("detail").asText();
+            assertThat(detail.split("isolate_host not confirmed", -1)).as(detail).hasSize(2);
+            assertThat(api.store().auditLog(o.mitigationId())).extracting(AuditEntry::action)
+                    .filteredOn("action.agent_silent"::equals).hasSize(2);
+            assertThat(unconfirmed(api)).hasSize(2);
+        }
+    }
+
+    private static void sql(RunningApi api, String statement) throws java.sql.SQLException {
+        try (java.sql.Connection c = api.service().database().dataSource().getConnection();
+                java.sql.Statement st = c.createStatement()) {
+            st.execute(statement);
+        }
+    }
+
+    @Test
     void aCommandAcknowledgedInTimeIsNeverReported() {
         try (RunningApi api = RunningApi.start(store(), ProfileLoader.defaults(), clock)) {
             Outcome o = handle(api);
