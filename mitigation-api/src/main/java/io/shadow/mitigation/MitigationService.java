@@ -9,6 +9,7 @@ import io.shadow.mitigation.notify.EmailNotifier;
 import io.shadow.mitigation.notify.NotificationStream;
 import io.shadow.mitigation.notify.Notifier;
 import io.shadow.mitigation.notify.Outbox;
+import io.shadow.mitigation.notify.HoldingNotifier;
 import io.shadow.mitigation.notify.StoreNotifier;
 import io.shadow.mitigation.notify.WebhookCourier;
 import io.shadow.mitigation.notify.WebhookNotifier;
@@ -43,6 +44,8 @@ public final class MitigationService implements AutoCloseable {
     private final ProfileVersions profileVersions;
     private final NotificationStream stream = new NotificationStream();
     private final Outbox outbox;
+    /** The notifiers that write to the store, holding their notices while it is out. */
+    private final List<HoldingNotifier> held = new ArrayList<>();
     private final ScheduledExecutorService sweeper;
 
     /** With default options: keys under the system temp directory, no webhooks, no e-mail, no rollback. */
@@ -76,13 +79,16 @@ public final class MitigationService implements AutoCloseable {
             couriers.add(new EmailCourier(options.smtp(), options.delivery()));
         }
         this.outbox = new Outbox(new OutboxStore(db), options.delivery(), couriers);
-        List<Notifier> notifiers = new ArrayList<>(List.of(new StoreNotifier(store), stream));
+        // the channels that write to the store hold their notices while it is out (the stream needs no store)
+        held.add(new HoldingNotifier("web UI list", new StoreNotifier(store)));
         if (!options.webhooks().isEmpty()) {
-            notifiers.add(new WebhookNotifier(outbox, options.webhooks()));
+            held.add(new HoldingNotifier("webhooks", new WebhookNotifier(outbox, options.webhooks())));
         }
         if (options.smtp().enabled()) {
-            notifiers.add(new EmailNotifier(outbox, options.smtp()));
+            held.add(new HoldingNotifier("e-mail", new EmailNotifier(outbox, options.smtp())));
         }
+        List<Notifier> notifiers = new ArrayList<>(held);
+        notifiers.add(1, stream);
         Actuators actuators = new Actuators(db, clock, options, outbox);
         this.engine = new MitigationEngine(store, inForce, actuators, notifiers, clock, incidentWindow);
         this.agentWatch = new AgentWatch(engine, options.agentFetchTimeout(), options.agentAckTimeout());
@@ -107,6 +113,13 @@ public final class MitigationService implements AutoCloseable {
             } catch (Error e) {
                 // an Error leaving the task would cancel every later sweep: nothing would expire again
                 LOG.error("expiry sweep failed; the next one runs as scheduled", e);
+            }
+            for (HoldingNotifier h : held) { // notices held while the store was out
+                try {
+                    h.retry();
+                } catch (RuntimeException e) {
+                    LOG.error("sending held notifications failed; tried again at the next sweep", e);
+                }
             }
             try { // on its own: an expiry failing must not keep a silent agent from being reported, nor the reverse
                 int n = agentWatch.sweep();
@@ -185,6 +198,14 @@ public final class MitigationService implements AutoCloseable {
         } catch (InterruptedException e) {
             sweeper.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+        for (HoldingNotifier h : held) {
+            try {
+                h.retry(); // a last try: the store may be back since the last sweep
+            } catch (RuntimeException e) {
+                LOG.error("sending held notifications at close failed", e);
+            }
+            h.close();
         }
         outbox.close();
         db.close();

@@ -476,8 +476,16 @@ public final class MitigationStore {
 
     // ---- notifications, feedback, audit
 
+    /**
+     * Stores a notification; one stored already (a retry after the store failed to answer a commit) is left
+     * as it is, so it is never listed twice.
+     */
     public void insertNotification(NotificationRecord n) {
         jdbc.transaction(c -> {
+            if (!Jdbc.query(c, "SELECT 1 FROM notifications WHERE notification_id = ?", rs -> 1,
+                    n.notificationId()).isEmpty()) {
+                return null;
+            }
             Jdbc.update(c, "INSERT INTO notifications (notification_id, incident_id, mitigation_id, kind, recipient, "
                     + "subject, body, created_at) VALUES (?,?,?,?,?,?,?,?)", n.notificationId(), n.incidentId(),
                     n.mitigationId(), n.kind(), n.recipient(), n.subject(), n.body(), n.createdAt());

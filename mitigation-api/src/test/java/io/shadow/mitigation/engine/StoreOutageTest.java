@@ -120,6 +120,36 @@ class StoreOutageTest {
     }
 
     @Test
+    void aNoticeMadeWhileTheStoreIsDownIsListedOnceItIsBackAndOnlyOnce() throws Exception {
+        startOnH2Server();
+        Outcome o = api.handle(Assessments.risk(40).build());
+        var list = new io.shadow.mitigation.notify.HoldingNotifier("web UI list",
+                new io.shadow.mitigation.notify.StoreNotifier(api.store()));
+        var notice = new io.shadow.mitigation.store.NotificationRecord("ntf-held-1", o.incidentId(), o.mitigationId(),
+                "acme", "action_failed", io.shadow.mitigation.store.NotificationRecord.OPERATORS,
+                "Action failed: rate_limit not taken", "held while the store was out", java.time.Instant.now());
+        int port = h2.getPort();
+        h2.stop();
+
+        list.send(notice); // no exception: the engine goes on
+        assertThat(list.held()).isEqualTo(1);
+        assertThat(list.retry()).as("still out").isZero();
+
+        h2 = h2Server(port);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (list.retry() == 0 && list.held() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+
+        assertThat(list.held()).isZero();
+        assertThat(api.store().notifications(o.incidentId())).extracting(n -> n.notificationId())
+                .containsOnlyOnce("ntf-held-1");
+        list.send(notice); // the same notice again (a commit whose answer was lost): listed once
+        assertThat(api.store().notifications(o.incidentId())).filteredOn(n -> n.notificationId().equals("ntf-held-1"))
+                .hasSize(1);
+    }
+
+    @Test
     void beyondItsCapacityTheLowestRiskAssessmentIsDropped() throws Exception {
         startOnH2Server();
         handoff = new MitigationHandoff(api.service().engine(), 2, Duration.ofHours(1), Clock.systemUTC(), null);
