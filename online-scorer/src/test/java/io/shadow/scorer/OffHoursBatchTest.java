@@ -192,6 +192,7 @@ class OffHoursBatchTest {
             assertThat(x.anomaly().evidence()).extracting(Evidence::expected)
                     .anySatisfy(e -> assertThat(e).contains("usual for it at 02:00 UTC"));
         });
+        assertThat(worst(a)).as("acted on, not only observed: %s", describe(a)).isEqualTo(Band.LOW);
     }
 
     @Test

@@ -44,11 +44,13 @@ final class UsualHour {
     }
 
     /**
-     * What a deviation explained by the hour alone weighs: half the threshold (flagged and named, and able
-     * to tip other evidence over), and never above the sustained allowance, so a long run at the odd hour does
-     * not add up to an alert either.
+     * What a deviation explained by the hour alone weighs: the sustained allowance (at most the threshold), the
+     * most a deviation can weigh without raising an anomaly alone or adding to the sustained-deviation sum. It is
+     * flagged and named, counts as a bucket above normal in the anomaly likelihood, and tips first-seen values
+     * over: an odd-hour run of a service's usual batch ends at most in the low band, and the same from a network
+     * and client never seen is acted on rather than only observed.
      */
     static double weight(DetectorConfig cfg) {
-        return Math.min(cfg.threshold() / 2, cfg.sustainedAllowance());
+        return Math.min(cfg.threshold(), cfg.sustainedAllowance());
     }
 }
