@@ -205,6 +205,11 @@ final class EntityState {
                 }
                 Expectation exp = Expectation.of(f, fo, fp, hour, cfg);
                 double dev = exp.levelDeviation(f, xs);
+                int usual = dev >= cfg.threshold() / 2
+                        ? UsualHour.find(f, fo, fp, hour, cfg, at -> at.levelDeviation(f, xs)) : UsualHour.NONE;
+                if (usual != UsualHour.NONE) {
+                    dev = Math.min(dev, UsualHour.weight(cfg)); // unusual by the hour alone, as on time
+                }
                 if (dev > lateScore) {
                     lateScore = dev;
                     lateFeature = f;
@@ -212,10 +217,14 @@ final class EntityState {
                 if (dev >= cfg.threshold() / 2) {
                     long of = b;
                     long current = bucket;
+                    double judged = dev;
                     evidence.add(() -> new Evidence("feature", f.wireName(), Units.format(f, x) + " in 5 min, "
                             + "from events that arrived late", Expectation.of(f, fo, fp, hour, cfg).normalRange(f)
+                            + (usual == UsualHour.NONE ? "" : String.format(", but usual for it at %02d:00 UTC (%s):"
+                                    + " unusual by the hour alone, weighed as weak evidence", usual,
+                                    Expectation.of(f, fo, fp, usual, cfg).normalRange(f)))
                             + "; judged on the late events alone (the entity's events had already reached "
-                            + Instant.ofEpochSecond(current) + ")", dev, Instant.ofEpochSecond(of)));
+                            + Instant.ofEpochSecond(current) + ")", judged, Instant.ofEpochSecond(of)));
                 }
             }
         }
@@ -330,7 +339,9 @@ final class EntityState {
      * exponentially weighted average of bucket-to-bucket changes, against the spread such an
      * average has in normal times), capped at twice the level's. A moderately high level that
      * rises fast thus alerts as early as a very high one, while a single spike, which the average
-     * halves, does not.
+     * halves, does not. A value the entity's own baseline takes as ordinary at another hour is unusual
+     * by the hour alone and weighs {@link UsualHour#weight} (usual activity at an unusual time is weak
+     * evidence, not an emergency).
      */
     private double deviation(Feature f, FeatureBaseline own, FeatureBaseline pop, int hour, DetectorConfig cfg,
             List<Supplier<Evidence>> evidence) {
@@ -346,14 +357,25 @@ final class EntityState {
             ps = exp.level();
         }
         double zLevel = exp.levelDeviation(f, xs);
+        double zTrend = trendDeviation(exp, xs, i);
+        double dev = levelOrTrend(zLevel, zTrend);
+        int usualHour = UsualHour.NONE;
+        Expectation mixedAgainst = exp;
+        if (dev >= cfg.threshold() / 2) {
+            // ordinary for the entity at another hour: unusual by the hour alone, weak evidence
+            usualHour = UsualHour.find(f, own, pop, hour, cfg,
+                    at -> levelOrTrend(at.levelDeviation(f, xs), trendDeviation(at, xs, i)));
+            if (usualHour != UsualHour.NONE) {
+                dev = Math.min(dev, UsualHour.weight(cfg));
+                mixedAgainst = Expectation.of(f, own, pop, usualHour, cfg);
+            }
+        }
         if (combination == null) {
             combination = new FeatureCombination();
         }
-        // signed and on every feature's own scale (a count's tail z is one-sided): the combination's input
-        combination.observe(f, (xs - exp.level()) / exp.levelScale());
-        double trendNow = TREND_ALPHA * (xs - ps) + (1 - TREND_ALPHA) * trend[i];
-        double zTrend = exp.changeDeviation(trendNow) / TREND_SPREAD;
-        double dev = Math.max(zLevel, Math.min(zTrend, 2 * zLevel));
+        // signed and on every feature's own scale (a count's tail z is one-sided): the combination's input; a
+        // value the hour alone makes unusual enters as it stands at its usual hour (the mix, not its timing)
+        combination.observe(f, (xs - mixedAgainst.level()) / mixedAgainst.levelScale());
         if (dev >= cfg.threshold() / 2) {
             flaggedFeatures |= 1 << i;
             if (since[i] == 0) {
@@ -362,14 +384,38 @@ final class EntityState {
             long from = since[i];
             double before = ps;
             boolean knownBefore = previousKnown[i];
+            double judged = dev;
+            int usual = usualHour;
             // the words recompute the expectation: capturing it would keep it on the heap for every event
             evidence.add(() -> new Evidence("feature", f.wireName(), Units.format(f, x) + " in 5 min",
                     Expectation.of(f, own, pop, hour, cfg).normalRange(f) + (knownBefore ? ", previous bucket "
                             + Units.format(f, f.fromScale(before)) : ", no previous bucket")
-                            + (dev > zLevel ? String.format(", rising %.1f spreads faster than usual", zTrend) : ""),
-                    dev, Instant.ofEpochSecond(from)));
+                            + (usual == UsualHour.NONE && judged > zLevel
+                                    ? String.format(", rising %.1f spreads faster than usual", zTrend) : "")
+                            + (usual == UsualHour.NONE ? "" : String.format(", but usual for it at %02d:00 UTC "
+                                    + "(%s): unusual by the hour alone, weighed as weak evidence", usual,
+                                    Expectation.of(f, own, pop, usual, cfg).normalRange(f))),
+                    judged, Instant.ofEpochSecond(from)));
         }
         return dev;
+    }
+
+    /**
+     * The trend's deviation: the exponentially weighted change up to this event's value, against the usual
+     * change of {@code exp}'s hour and the spread such an average has.
+     */
+    private double trendDeviation(Expectation exp, double xs, int i) {
+        double ps = previousKnown[i] ? previousScaled[i] : Double.NaN;
+        if (Double.isNaN(ps)) {
+            ps = exp.level(); // no previous bucket, or an idle one on a log scale
+        }
+        double trendNow = TREND_ALPHA * (xs - ps) + (1 - TREND_ALPHA) * trend[i];
+        return exp.changeDeviation(trendNow) / TREND_SPREAD;
+    }
+
+    /** The level's deviation, or the trend's when higher, capped at twice the level's. */
+    private static double levelOrTrend(double zLevel, double zTrend) {
+        return Math.max(zLevel, Math.min(zTrend, 2 * zLevel));
     }
 
     /**

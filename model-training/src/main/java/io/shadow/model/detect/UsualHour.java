@@ -1,0 +1,56 @@
+package io.shadow.model.detect;
+
+import io.shadow.features.Feature;
+import io.shadow.features.baseline.FeatureBaseline;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Whether a feature's deviation is explained by the hour of day alone: the entity's own baseline takes
+ * the same value as ordinary at another hour (a service's nightly batch run at 14:00, its usual volume at
+ * 02:00). Such a deviation says only "usual activity at an unusual time", which is weak evidence: it is
+ * weighed at {@link #weight} — named in the evidence and combined with other signals (a first-seen network
+ * makes it news), never an anomaly on its own, never piling up in the sustained-deviation sum. A value that
+ * is unusual at every hour of the entity keeps its full deviation, the hour included.
+ *
+ * <p>Only hours the entity's own baseline has buckets for count, each judged as the detector would judge the
+ * value then (the same blend with all hours and the population, {@link Expectation#of}); looked for only when
+ * a feature is flagged, so ordinary events pay nothing.
+ */
+final class UsualHour {
+    /** No hour of the entity explains the value. */
+    static final int NONE = -1;
+
+    private UsualHour() {
+    }
+
+    /**
+     * An hour other than {@code hour} at which {@code judge} finds the value below half the threshold (not
+     * even flagged), the first such from the hour after; {@link #NONE} when there is none or the entity has no
+     * baseline of its own for the feature.
+     */
+    static int find(Feature f, FeatureBaseline own, FeatureBaseline population, int hour, DetectorConfig cfg,
+            ToDoubleFunction<Expectation> judge) {
+        if (own == null) {
+            return NONE;
+        }
+        for (int k = 1; k < FeatureBaseline.HOURS; k++) {
+            int h = (hour + k) % FeatureBaseline.HOURS;
+            if (own.hour(h).samples() > 0
+                    && judge.applyAsDouble(Expectation.of(f, own, population, h, cfg)) < cfg.threshold() / 2) {
+                return h;
+            }
+        }
+        return NONE;
+    }
+
+    /**
+     * What a deviation explained by the hour alone weighs: the sustained allowance (at most the threshold), the
+     * most a deviation can weigh without raising an anomaly alone or adding to the sustained-deviation sum. It is
+     * flagged and named, counts as a bucket above normal in the anomaly likelihood, and tips first-seen values
+     * over: an odd-hour run of a service's usual batch ends at most in the low band, and the same from a network
+     * and client never seen is acted on rather than only observed.
+     */
+    static double weight(DetectorConfig cfg) {
+        return Math.min(cfg.threshold(), cfg.sustainedAllowance());
+    }
+}
