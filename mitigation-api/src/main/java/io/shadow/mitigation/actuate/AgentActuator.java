@@ -61,7 +61,7 @@ public final class AgentActuator implements Actuator {
         } else if (asked.containsKey("exe")) {
             out.put("exe", asked.get("exe"));
         } else if (t.resourceType() == ResourceType.PROCESS) {
-            throw new NotApplicableException(type.wireName() + ": the anomaly names "
+            throw NotApplicableException.gap(type.wireName() + ": the anomaly names "
                     + (t.resourceId() == null ? "a process" : "executable " + t.resourceId())
                     + " but not which process (its event carried no pid), and every process of an executable is "
                     + "never acted on unasked; give params.pid, or params.exe to act on every process running that "

@@ -82,7 +82,7 @@ public final class EncryptActuator implements Actuator {
         // compared as real paths: a symbolic link under a root cannot lead outside it
         if (roots.stream().map(EncryptActuator::real).noneMatch(p::startsWith)) {
             if (required) {
-                throw new NotApplicableException("encrypt_data refuses " + p + ": it is not under "
+                throw NotApplicableException.gap("encrypt_data refuses " + p + ": it is not under "
                         + "mitigation.encryption.roots " + roots + "; add its parent there to allow it");
             }
             return null;

@@ -243,14 +243,24 @@ public final class KeyVault implements Actuator {
         }
         List<String> handles = new ArrayList<>();
         List<String> details = new ArrayList<>();
+        RuntimeException failed = null;
         for (String name : holders(t.tenant(), t.principal())) {
-            rotate(t.tenant(), name).ifPresent(a -> {
-                handles.add(a.handle());
-                details.add(a.detail());
-            });
+            try {
+                rotate(t.tenant(), name).ifPresent(a -> {
+                    handles.add(a.handle());
+                    details.add(a.detail());
+                });
+            } catch (RuntimeException e) { // the spellings rotated so far stand: say which one failed
+                failed = failed == null ? e : failed;
+                details.add("rotating the keys of " + name + " FAILED (" + e.getMessage() + "): revoke them by hand "
+                        + "with POST /v1/keys/{id}/revoke (the audit log's key.issued lines name each key's principal)");
+            }
+        }
+        if (handles.isEmpty() && failed != null) {
+            throw failed; // nothing rotated: the action failed as a whole
         }
         if (handles.isEmpty()) {
-            throw new NotApplicableException("rotate_keys: " + t.principal() + " holds no active key Shadow issued"
+            throw NotApplicableException.gap("rotate_keys: " + t.principal() + " holds no active key Shadow issued"
                     + (ignorePrincipalCase ? " (in any case of the name)" : "") + ", so there is nothing to rotate, "
                     + "and no key is minted for a principal who had none; revoke the principal's credentials where "
                     + "they were issued (the identity provider)");

@@ -37,12 +37,12 @@ public final class NotifyExternalActuator implements Actuator {
         List<String> to = params.containsKey("webhook") ? List.of(params.get("webhook"))
                 : webhooks.stream().map(Webhook::name).toList();
         if (to.isEmpty()) {
-            throw new NotApplicableException("notify_external: no webhook is configured for actions "
+            throw NotApplicableException.gap("notify_external: no webhook is configured for actions "
                     + "(mitigation.channels.webhooks with uses: [actions])");
         }
         for (String name : to) {
             if (webhooks.stream().noneMatch(w -> w.name().equals(name))) {
-                throw new NotApplicableException("notify_external: webhook '" + name + "' is not configured for "
+                throw NotApplicableException.gap("notify_external: webhook '" + name + "' is not configured for "
                         + "actions; known: " + webhooks.stream().map(Webhook::name).toList());
             }
         }

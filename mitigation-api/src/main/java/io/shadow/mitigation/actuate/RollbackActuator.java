@@ -54,14 +54,14 @@ public final class RollbackActuator implements Actuator {
     public Applied apply(ActionTarget t, Map<String, String> params, Instant expiresAt) {
         String table = params.getOrDefault("table", t.resourceId());
         if (tables == null) {
-            throw new NotApplicableException("rollback_table: no table rollback is wired in this process (Spark is "
+            throw NotApplicableException.gap("rollback_table: no table rollback is wired in this process (Spark is "
                     + "needed; list tables in mitigation.rollback.tables)");
         }
         if (table == null || !allowed.contains(table)) {
-            throw new NotApplicableException("rollback_table refuses " + table + ": not in mitigation.rollback.tables "
+            throw NotApplicableException.gap("rollback_table refuses " + table + ": not in mitigation.rollback.tables "
                     + allowed);
         }
-        StandbyStore.Pin pin = store.pinOf(table).orElseThrow(() -> new NotApplicableException("rollback_table: no "
+        StandbyStore.Pin pin = store.pinOf(table).orElseThrow(() -> NotApplicableException.gap("rollback_table: no "
                 + "version of " + table + " was pinned ahead; pins are taken every mitigation.rollback.pin-interval"));
         long before = tables.currentVersion(table);
         if (before == pin.version()) {

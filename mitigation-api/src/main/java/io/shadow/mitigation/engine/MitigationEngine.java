@@ -183,8 +183,11 @@ public final class MitigationEngine {
         ActionTarget target = new ActionTarget(a.entity().tenant(), a.principal(), a.host(), a.resourceType(),
                 a.resourceId(), a.process());
         List<ActionRecord> done = new ArrayList<>();
+        List<ActionRecord> gaps = new ArrayList<>(); // skipped, leaving something to do
         for (ActionSpec spec : profile.actions()) {
-            done.add(apply(mitigationId, spec, target, profile.dryRun()));
+            Instant now = clock.instant();
+            done.add(apply(mitigationId, spec, target, profile.dryRun(), now,
+                    spec.expires() == null ? null : now.plus(spec.expires()), gaps));
         }
         Instant appliedAt = clock.instant();
         try {
@@ -223,27 +226,25 @@ public final class MitigationEngine {
                         mitigationId),
                 clock.instant());
         notifyAll(n);
-        alertNotTaken(done, emergency);
+        alertNotTaken(done, emergency ? gaps : List.of(), emergency);
         return mitigationId;
     }
 
     /**
      * Tells the security operators, apart from the mitigation's own notice (which goes to the person it acts
-     * on), about what of it was not taken and needs a hand: an action that failed (any band), or one an
-     * emergency mitigation skipped (a key rotation for a principal whose credentials Shadow did not issue, a
-     * kill without a process): the emergency path acts with no one in the loop, so a gap in it is theirs to
-     * close. A skip in a lower band is shown with the mitigation only (a profile may list actions that do not
-     * apply to every anomaly).
+     * on), about what of it was not taken and needs a hand: an action that failed (any band), or, of an
+     * emergency mitigation, a skip that leaves something to do ({@code gaps}: a key rotation for a principal whose
+     * credentials Shadow did not issue, a process named without its pid): the emergency path acts with no one in
+     * the loop, so a gap in it is theirs to close. An action with nothing to act on for the anomaly (a lock-out
+     * without a principal), and a gap in a lower band, show with the mitigation only.
      */
-    private void alertNotTaken(List<ActionRecord> done, boolean emergency) {
+    private void alertNotTaken(List<ActionRecord> done, List<ActionRecord> gaps, boolean emergency) {
         List<ActionRecord> failed = done.stream().filter(r -> ActionRecord.FAILED.equals(r.status())).toList();
-        List<ActionRecord> skipped = !emergency ? List.of()
-                : done.stream().filter(r -> ActionRecord.SKIPPED.equals(r.status())).toList();
-        if (failed.isEmpty() && skipped.isEmpty()) {
+        if (failed.isEmpty() && gaps.isEmpty()) {
             return;
         }
         List<ActionRecord> missing = new ArrayList<>(failed);
-        missing.addAll(skipped);
+        missing.addAll(gaps);
         List<String> inForce = done.stream().filter(ActionRecord::enforces).map(ActionRecord::type).toList();
         String types = String.join(", ", missing.stream().map(ActionRecord::type).toList());
         try {
@@ -433,7 +434,7 @@ public final class MitigationEngine {
             try {
                 notifier.send(n);
             } catch (RuntimeException e) {
-                LOG.error("notifier {} failed for {}: {}", notifier.getClass().getSimpleName(), n.notificationId(),
+                LOG.error("notifier {} failed for {}: {}", notifier, n.notificationId(),
                         e.toString());
             }
         }
@@ -489,6 +490,12 @@ public final class MitigationEngine {
 
     private ActionRecord apply(String mitigationId, ActionSpec spec, ActionTarget target, boolean dryRun, Instant now,
             Instant expires) {
+        return apply(mitigationId, spec, target, dryRun, now, expires, new ArrayList<>());
+    }
+
+    /** As above; a skip that leaves something to do ({@link NotApplicableException#gap()}) is added to {@code gaps}. */
+    private ActionRecord apply(String mitigationId, ActionSpec spec, ActionTarget target, boolean dryRun, Instant now,
+            Instant expires, List<ActionRecord> gaps) {
         String id = nextActionId();
         String type = spec.type().wireName();
         // the process acted on is kept with the action: an incident does not keep it, a modify needs it
@@ -504,8 +511,12 @@ public final class MitigationEngine {
             return new ActionRecord(id, mitigationId, type, target.describe(), params, ActionRecord.APPLIED, now,
                     expires, null, applied.handle(), applied.detail());
         } catch (NotApplicableException e) {
-            return new ActionRecord(id, mitigationId, type, target.describe(), params, ActionRecord.SKIPPED, now,
-                    null, null, "", e.getMessage());
+            ActionRecord skipped = new ActionRecord(id, mitigationId, type, target.describe(), params,
+                    ActionRecord.SKIPPED, now, null, null, "", e.getMessage());
+            if (e.gap()) {
+                gaps.add(skipped);
+            }
+            return skipped;
         } catch (RuntimeException e) {
             LOG.error("action {} on {} failed", type, target.describe(), e);
             return new ActionRecord(id, mitigationId, type, target.describe(), params, ActionRecord.FAILED, now,

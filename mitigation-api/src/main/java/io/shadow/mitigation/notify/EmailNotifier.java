@@ -41,7 +41,8 @@ public final class EmailNotifier implements Notifier {
         }
         to.addAll(smtp.operators());
         for (String address : to) {
-            outbox.enqueue(EmailCourier.CHANNEL, address, "notification." + n.kind(), n.subject(), n.body());
+            outbox.enqueue(n.notificationId(), EmailCourier.CHANNEL, address, "notification." + n.kind(), n.subject(),
+                    n.body());
         }
     }
 }

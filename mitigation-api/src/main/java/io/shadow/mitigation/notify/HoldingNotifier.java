@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A channel that writes to the mitigation store (the web UI's list, the outbox of webhooks and e-mail) holding
- * its notices while the store is out, in memory and in order, and sending them once it answers: at the next
- * notice or the next {@link #retry()} (the service runs one with every expiry sweep). A notice the store refuses
+ * its notices while the store is out, in memory and in order, and sending them once it answers, at the
+ * next {@link #retry()} (the service runs one with every expiry sweep). A notice the store refuses
  * for another reason is not held (its error is the caller's to log). At most {@link #MAX_HELD} are held; beyond
  * that the oldest is dropped, logged with its subject. Held notices are lost if the process stops first (logged
  * at close).
@@ -22,6 +22,8 @@ public final class HoldingNotifier implements Notifier {
     private final String channel;
     private final Notifier inner;
     private final Deque<NotificationRecord> held = new ArrayDeque<>();
+    /** Held by the one {@link #retry} running. */
+    private final Object retrying = new Object();
 
     /** {@code channel} names it in logs ({@code web UI list}, {@code webhooks}, {@code e-mail}). */
     public HoldingNotifier(String channel, Notifier inner) {
@@ -29,12 +31,18 @@ public final class HoldingNotifier implements Notifier {
         this.inner = inner;
     }
 
+    /**
+     * Sends {@code n}, or holds it behind the notices held already (the store was out at their last try: the
+     * sweep's {@link #retry} sends them in order). The store is never called under this object's lock, so a
+     * caller does not wait for another's timeout.
+     */
     @Override
-    public synchronized void send(NotificationRecord n) {
-        retry();
-        if (!held.isEmpty()) {
-            hold(n); // behind the earlier ones: the store is still out, and the order is kept
-            return;
+    public void send(NotificationRecord n) {
+        synchronized (this) {
+            if (!held.isEmpty()) {
+                hold(n);
+                return;
+            }
         }
         try {
             inner.send(n);
@@ -42,40 +50,54 @@ public final class HoldingNotifier implements Notifier {
             if (!e.isTransient()) {
                 throw e;
             }
-            hold(n);
+            synchronized (this) {
+                hold(n);
+            }
             LOG.warn("notification {} ({}) held for the {}: the mitigation store is unavailable ({}); sent once it "
                     + "answers", n.notificationId(), n.subject(), channel, e.reason());
         }
     }
 
     /**
-     * Sends the held notices, oldest first, until the store fails again.
+     * Sends the held notices, oldest first, until the store fails again; one retry at a time.
      *
      * @return how many were sent
      */
-    public synchronized int retry() {
-        int sent = 0;
-        while (!held.isEmpty()) {
-            NotificationRecord n = held.peekFirst();
-            try {
-                inner.send(n);
-                sent++;
-            } catch (StoreException e) {
-                if (e.isTransient()) {
-                    return sent;
+    public int retry() {
+        synchronized (retrying) {
+            int sent = 0;
+            while (true) {
+                NotificationRecord n;
+                synchronized (this) {
+                    n = held.peekFirst();
                 }
-                LOG.error("held notification {} ({}) was refused by the store for the {} and is dropped: {}",
-                        n.notificationId(), n.subject(), channel, e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.error("held notification {} ({}) could not be sent on the {} and is dropped", n.notificationId(),
-                        n.subject(), channel, e);
+                if (n == null) {
+                    break;
+                }
+                try {
+                    inner.send(n);
+                    sent++;
+                } catch (StoreException e) {
+                    if (e.isTransient()) {
+                        return sent;
+                    }
+                    LOG.error("held notification {} ({}) was refused by the store for the {} and is dropped: {}",
+                            n.notificationId(), n.subject(), channel, e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.error("held notification {} ({}) could not be sent on the {} and is dropped",
+                            n.notificationId(), n.subject(), channel, e);
+                }
+                synchronized (this) {
+                    if (held.peekFirst() == n) { // not dropped meanwhile to make room
+                        held.removeFirst();
+                    }
+                }
             }
-            held.removeFirst();
+            if (sent > 0) {
+                LOG.info("the mitigation store answers again: {} held notification(s) sent on the {}", sent, channel);
+            }
+            return sent;
         }
-        if (sent > 0) {
-            LOG.info("the mitigation store answers again: {} held notification(s) sent on the {}", sent, channel);
-        }
-        return sent;
     }
 
     /** Notices waiting for the store. */
@@ -89,6 +111,12 @@ public final class HoldingNotifier implements Notifier {
             LOG.error("stopping with {} notification(s) not sent on the {} (the mitigation store was unavailable): {}",
                     held.size(), channel, held.stream().map(n -> n.notificationId() + " " + n.subject()).toList());
         }
+    }
+
+    /** The channel, as the engine's log of a failed notifier names it. */
+    @Override
+    public String toString() {
+        return channel;
     }
 
     private void hold(NotificationRecord n) {

@@ -128,6 +128,12 @@ public final class NotificationStream implements Notifier {
         return dropped.get();
     }
 
+    /** As the engine's log of a failed notifier names it. */
+    @Override
+    public String toString() {
+        return "live stream";
+    }
+
     @Override
     public void send(NotificationRecord n) {
         clients.forEach((client, s) -> {

@@ -51,10 +51,22 @@ public final class Outbox implements AutoCloseable {
 
     /** Queues a message and wakes the sender; returns the delivery id. */
     public String enqueue(String channel, String destination, String event, String subject, String body) {
+        return enqueue(null, channel, destination, event, subject, body);
+    }
+
+    /**
+     * As {@link #enqueue(String, String, String, String, String)}, once per {@code key} (a notification's id) and
+     * destination: queuing it again (a notice held while the store was out and sent again, all its destinations
+     * with it) adds nothing. A null key queues every time.
+     */
+    public String enqueue(String key, String channel, String destination, String event, String subject,
+            String body) {
         if (!couriers.containsKey(channel)) {
             throw new IllegalStateException("no " + channel + " channel configured");
         }
-        String id = store.enqueue(channel, destination, event, subject, body, clock.instant());
+        String id = key == null ? null : "dlv-" + java.util.UUID.nameUUIDFromBytes((key + "\n" + channel + "\n"
+                + destination).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        id = store.enqueue(id, channel, destination, event, subject, body, clock.instant());
         if (kicked.compareAndSet(false, true)) {
             thread.execute(this::drainSafely);
         }

@@ -28,7 +28,8 @@ public final class WebhookNotifier implements Notifier {
         body.put("notification", n);
         String json = json(body);
         for (Webhook w : webhooks) {
-            outbox.enqueue(WebhookCourier.CHANNEL, w.name(), "notification." + n.kind(), n.subject(), json);
+            outbox.enqueue(n.notificationId(), WebhookCourier.CHANNEL, w.name(), "notification." + n.kind(), n.subject(),
+                    json);
         }
     }
 

@@ -28,11 +28,23 @@ public final class OutboxStore {
 
     public String enqueue(String channel, String destination, String event, String subject, String body,
             Instant now) {
-        String id = "dlv-" + UUID.randomUUID();
-        jdbc.update("INSERT INTO outbox (delivery_id, channel, destination, event, subject, body, status, attempts, "
-                + "next_attempt_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", id, channel, destination, event,
-                subject, body, PENDING, 0, now, now);
-        return id;
+        return enqueue(null, channel, destination, event, subject, body, now);
+    }
+
+    /** Queues a delivery with the id {@code id} (null: a new one), unless one with that id is queued already. */
+    public String enqueue(String id, String channel, String destination, String event, String subject, String body,
+            Instant now) {
+        String deliveryId = id == null ? "dlv-" + UUID.randomUUID() : id;
+        jdbc.transaction(c -> {
+            if (id != null && !Jdbc.query(c, "SELECT 1 FROM outbox WHERE delivery_id = ?", rs -> 1, id).isEmpty()) {
+                return null;
+            }
+            Jdbc.update(c, "INSERT INTO outbox (delivery_id, channel, destination, event, subject, body, status, "
+                    + "attempts, next_attempt_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", deliveryId, channel,
+                    destination, event, subject, body, PENDING, 0, now, now);
+            return null;
+        });
+        return deliveryId;
     }
 
     /** Pending deliveries whose next attempt is due, oldest first. */

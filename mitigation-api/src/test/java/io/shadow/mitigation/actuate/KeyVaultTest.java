@@ -125,6 +125,13 @@ class KeyVaultTest extends OnEveryBackend {
         assertThat(rotation(medium).status()).isEqualTo(ActionRecord.SKIPPED);
         assertThat(api.store().notifications(medium.incidentId())).as("a skip below the emergency band is shown "
                 + "with its mitigation only").extracting(n -> n.kind()).containsExactly("mitigation_applied");
+        Outcome noHost = api.handle(Assessments.risk(90).principal("u-4").host(null)
+                .on(io.shadow.features.ResourceType.COMPUTE, "vm-9").build()); // emergency-workload-shutdown
+        assertThat(api.store().actionsOf(noHost.mitigationId())).extracting(ActionRecord::type, ActionRecord::status)
+                .contains(org.assertj.core.groups.Tuple.tuple("isolate_host", ActionRecord.SKIPPED),
+                        org.assertj.core.groups.Tuple.tuple("lock_user", ActionRecord.APPLIED));
+        assertThat(api.store().notifications(noHost.incidentId())).as("nothing to isolate without a host: no gap "
+                + "to close").extracting(n -> n.kind()).containsExactly("emergency_shutdown");
     }
 
     @Test

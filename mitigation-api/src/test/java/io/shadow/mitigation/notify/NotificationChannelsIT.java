@@ -135,6 +135,16 @@ class NotificationChannelsIT {
             assertThat(hook.received).extracting(SignedReceiver.Received::event)
                     .containsOnly("notification.mitigation_applied");
             assertThat(hook.received.get(1).body()).contains(o.incidentId(), "How to undo");
+
+            // the same notice sent again (held while the store was out, then resent whole): queued once per address
+            var n = api.store().notifications(o.incidentId()).get(0);
+            var outbox = api.service().outbox();
+            int queued = outbox.store().all("email").size() + outbox.store().all("webhook").size();
+            new EmailNotifier(outbox, new Smtp("127.0.0.1", smtp.getSmtp().getPort(), "shadow@acme.example", "", "",
+                    false, "acme.example", List.of("soc@acme.example"))).send(n);
+            new WebhookNotifier(outbox, List.of(new Webhook("chat", URI.create(hook.url()), SECRET,
+                    Set.of(Webhook.NOTIFICATIONS)))).send(n);
+            assertThat(outbox.store().all("email").size() + outbox.store().all("webhook").size()).isEqualTo(queued);
         } finally {
             smtp.stop();
         }
