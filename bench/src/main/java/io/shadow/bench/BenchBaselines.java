@@ -4,9 +4,9 @@ import io.shadow.features.ActivityEvent;
 import io.shadow.features.Buckets;
 import io.shadow.features.EntityKey;
 import io.shadow.features.Feature;
-import io.shadow.features.FeatureDefinitions;
 import io.shadow.features.NoveltyAttribute;
 import io.shadow.features.baseline.BaselineSnapshot;
+import io.shadow.features.baseline.BucketSums;
 import io.shadow.features.baseline.EntityBaseline;
 import io.shadow.features.baseline.FeatureBaseline;
 import java.time.Instant;
@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,20 +32,9 @@ final class BenchBaselines {
     static BaselineSnapshot fit(List<ActivityEvent> history) {
         // entities in order of first appearance: the population pools their buckets in this order,
         // and its change statistics depend on it (a hash order would vary from JVM to JVM)
-        Map<EntityKey, Map<Feature, TreeMap<Long, double[]>>> buckets = new LinkedHashMap<>();
-        Map<EntityKey, Map<NoveltyAttribute, Map<String, Long>>> usual = new HashMap<>();
-        for (ActivityEvent e : history) {
-            long b = Buckets.start(e.time());
-            FeatureDefinitions.contributions(e, (k, f, v) -> {
-                double[] acc = buckets.computeIfAbsent(k, x -> new EnumMap<>(Feature.class))
-                        .computeIfAbsent(f, x -> new TreeMap<>()).computeIfAbsent(b, x -> new double[2]);
-                acc[0] += v;
-                acc[1]++;
-            });
-            FeatureDefinitions.noveltyValues(e, (k, a, v) -> usual.computeIfAbsent(k,
-                    x -> new EnumMap<>(NoveltyAttribute.class)).computeIfAbsent(a, x -> new HashMap<>())
-                    .merge(v, 1L, Long::sum));
-        }
+        BucketSums sums = BucketSums.of(history);
+        Map<EntityKey, Map<Feature, TreeMap<Long, double[]>>> buckets = sums.buckets();
+        Map<EntityKey, Map<NoveltyAttribute, Map<String, Long>>> usual = sums.usual();
         Map<EntityKey, EntityBaseline> entities = new HashMap<>();
         Map<EntityKey, Map<Feature, List<double[]>>> pooled = new HashMap<>();
         Map<EntityKey, Map<NoveltyAttribute, Map<String, Long>>> pooledUsual = new HashMap<>();

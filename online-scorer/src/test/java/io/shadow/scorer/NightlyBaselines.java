@@ -4,9 +4,9 @@ import io.shadow.features.ActivityEvent;
 import io.shadow.features.Buckets;
 import io.shadow.features.EntityKey;
 import io.shadow.features.Feature;
-import io.shadow.features.FeatureDefinitions;
 import io.shadow.features.NoveltyAttribute;
 import io.shadow.features.baseline.BaselineSnapshot;
+import io.shadow.features.baseline.BucketSums;
 import io.shadow.features.baseline.EntityBaseline;
 import io.shadow.features.baseline.FeatureBaseline;
 import java.time.Instant;
@@ -33,22 +33,9 @@ final class NightlyBaselines {
 
     /** The snapshot a nightly run over {@code history} (which ends at {@code end}, exclusive) would write. */
     static BaselineSnapshot fit(List<ActivityEvent> history, Instant end) {
-        Map<EntityKey, Map<Feature, TreeMap<Long, double[]>>> buckets = new HashMap<>();
-        Map<EntityKey, Long> first = new HashMap<>();
-        Map<EntityKey, Map<NoveltyAttribute, Map<String, Long>>> usual = new HashMap<>();
-        for (ActivityEvent e : history) {
-            long b = Buckets.start(e.time());
-            FeatureDefinitions.contributions(e, (k, f, v) -> {
-                first.merge(k, b, Math::min);
-                double[] acc = buckets.computeIfAbsent(k, x -> new EnumMap<>(Feature.class))
-                        .computeIfAbsent(f, x -> new TreeMap<>()).computeIfAbsent(b, x -> new double[2]);
-                acc[0] += v;
-                acc[1]++;
-            });
-            FeatureDefinitions.noveltyValues(e, (k, a, v) -> usual.computeIfAbsent(k,
-                    x -> new EnumMap<>(NoveltyAttribute.class)).computeIfAbsent(a, x -> new HashMap<>())
-                    .merge(v, 1L, Long::sum));
-        }
+        BucketSums sums = BucketSums.of(history);
+        Map<EntityKey, Map<Feature, TreeMap<Long, double[]>>> buckets = sums.buckets();
+        Map<EntityKey, Map<NoveltyAttribute, Map<String, Long>>> usual = sums.usual();
         long last = Buckets.start(end.getEpochSecond() - 1);
         Map<EntityKey, EntityBaseline> out = new HashMap<>();
         Map<EntityKey, Map<Feature, Hours>> populations = new HashMap<>();
@@ -59,7 +46,7 @@ final class NightlyBaselines {
                 if (f.entityKind() != k.kind()) {
                     continue;
                 }
-                Hours h = series(f, features.getOrDefault(f, new TreeMap<>()), first.get(k), last);
+                Hours h = series(f, features.getOrDefault(f, new TreeMap<>()), sums.firstBucket(k), last);
                 if (h.isEmpty()) {
                     continue;
                 }
