@@ -23,7 +23,8 @@ import java.util.function.Predicate;
  * state and compares it with the baseline snapshot. An anomaly is raised when a feature's level is
  * unusual — its rate of change can raise the deviation up to twice the level's, so a fast rise
  * counts before the level alone would, while a fast change at an ordinary level does not alert —
- * when it stays above normal (sustained, or in many recent buckets), when the entity's features
+ * when it stays above normal (sustained, or in many recent buckets), when it rises bucket after
+ * bucket (a run of rising buckets judged together: {@code RisingRuns}), when the entity's features
  * combine as they never do, or when first-seen values are improbable enough. Thread-safe: entities
  * are independent and each is locked on its own.
  *

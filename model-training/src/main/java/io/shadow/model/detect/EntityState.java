@@ -79,6 +79,11 @@ final class EntityState {
     private long lastSeen;
     /** The stream detector's likelihood stage per feature; null until the entity's first judged feature. */
     private FeatureBursts bursts;
+    /** Each feature's run of rising buckets; null until the entity's first judged feature. */
+    private RisingRuns runs;
+    /** The strongest rising run the current event extended, and its feature (per event, not state). */
+    private double eventRun;
+    private Feature eventRunFeature;
     /** How the entity's features usually move together; null until its first judged bucket. */
     private FeatureCombination combination;
     /** The combination's verdict on the bucket just finished, for the event that finished it (not state). */
@@ -147,6 +152,8 @@ final class EntityState {
         Feature burstFeature = null;
         boolean judgeable = own != null || population != null;
         int numbers = parts.numbers(entity);
+        eventRun = Double.NEGATIVE_INFINITY;
+        eventRunFeature = null;
         if (!late) {
             for (int c = 0; c < numbers; c++) {
                 int i = parts.feature(entity, c).ordinal();
@@ -268,6 +275,10 @@ final class EntityState {
         if (bestBurst > Math.max(bestFeature, sustained)) {
             best = burstFeature;
         }
+        if (eventRun > numeric) {
+            numeric = eventRun;
+            best = eventRunFeature;
+        }
         // the entity's recent first-seen values and the bucket's numeric deviation are independent pieces of
         // evidence, combined by Fisher's method with one term per event that showed values first: a new network
         // plus moderately unusual activity can alert where each alone stays below the threshold, while values
@@ -376,6 +387,9 @@ final class EntityState {
         // signed and on every feature's own scale (a count's tail z is one-sided): the combination's input; a
         // value the hour alone makes unusual enters as it stands at its usual hour (the mix, not its timing)
         combination.observe(f, (xs - mixedAgainst.level()) / mixedAgainst.levelScale());
+        // a run of rising buckets is judged at the hour that explains them, as the bucket's own deviation is
+        rising(f, mixedAgainst, x, usualHour == UsualHour.NONE ? zLevel : mixedAgainst.levelDeviation(f, xs), dev,
+                cfg, evidence);
         if (dev >= cfg.threshold() / 2) {
             flaggedFeatures |= 1 << i;
             if (since[i] == 0) {
@@ -416,6 +430,43 @@ final class EntityState {
     /** The level's deviation, or the trend's when higher, capped at twice the level's. */
     private static double levelOrTrend(double zLevel, double zTrend) {
         return Math.max(zLevel, Math.min(zTrend, 2 * zLevel));
+    }
+
+    /**
+     * Judges the run of rising buckets the feature's current bucket extends ({@link RisingRuns}); the
+     * strongest of the event goes into {@link #eventRun}, with its evidence when it says more than the
+     * bucket's own deviation.
+     */
+    private void rising(Feature f, Expectation exp, double x, double zLevel, double dev, DetectorConfig cfg,
+            List<Supplier<Evidence>> evidence) {
+        if (runs == null) {
+            runs = new RisingRuns();
+        }
+        RisingRuns.Run run = runs.judge(f, zLevel, RisingRuns.lagOneCorrelation(f, exp));
+        if (run == null) {
+            return;
+        }
+        if (run.z() > eventRun) {
+            eventRun = run.z();
+            eventRunFeature = f;
+        }
+        if (run.z() > dev && run.z() >= cfg.threshold() / 2) {
+            long from = bucket - (long) (run.buckets() - 1) * Buckets.SECONDS;
+            evidence.add(() -> new Evidence("feature", f.wireName(), String.format("%s in 5 min, the %d%s bucket in a"
+                    + " row above normal and above the one before", Units.format(f, x), run.buckets(),
+                    ordinalSuffix(run.buckets())), String.format("this bucket alone %.1f spreads above normal;"
+                    + " rising buckets count together, the less the more the entity's buckets usually move together"
+                    + " (correlation %.2f)", zLevel, run.rho()), run.z(), Instant.ofEpochSecond(from)));
+        }
+    }
+
+    private static String ordinalSuffix(int n) {
+        return n % 100 >= 11 && n % 100 <= 13 ? "th" : switch (n % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
     }
 
     /**
@@ -504,6 +555,9 @@ final class EntityState {
         }
         if (bursts != null) {
             bursts.finishBucket(bucket);
+        }
+        if (runs != null) {
+            runs.finishBucket(adjacent);
         }
         updatePersistence(adjacent);
         for (int i = 0; i < F; i++) {
@@ -623,13 +677,18 @@ final class EntityState {
             bursts.write(out);
         }
         recent.write(out);
+        out.writeBoolean(runs != null);
+        if (runs != null) {
+            runs.write(out);
+        }
     }
 
     /**
      * Reads a state {@link #write} wrote, possibly by a build with other features or attributes:
      * {@code features[i]} / {@code attributes[i]} is the current ordinal of the file's i-th one, or -1
      * when it no longer exists (its values are skipped; features new since then start empty). Format 1
-     * had no feature combination: it starts empty; before format 4 no recent first-seen values.
+     * had no feature combination: it starts empty; before format 4 no recent first-seen values; before 5 no
+     * rising runs.
      */
     static EntityState read(DataInput in, EntityKey key, int version, int[] features, int[] attributes)
             throws IOException {
@@ -670,6 +729,9 @@ final class EntityState {
         }
         if (version >= 4) {
             s.recent.read(in, attributes);
+        }
+        if (version >= 5 && in.readBoolean()) {
+            s.runs = RisingRuns.read(in, features);
         }
         return s;
     }

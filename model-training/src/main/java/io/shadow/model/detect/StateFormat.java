@@ -21,10 +21,11 @@ final class StateFormat {
     static final int MAGIC = 0x53484453;
     /**
      * 2 added each entity's feature combination (mean and covariance) and anomaly likelihoods; 3 the
-     * start times of the buckets in the likelihoods' windows; 4 each entity's recent first-seen values.
+     * start times of the buckets in the likelihoods' windows; 4 each entity's recent first-seen values; 5 each
+     * feature's run of rising buckets.
      * Older formats are still read (what they lack starts empty).
      */
-    static final int VERSION = 4;
+    static final int VERSION = 5;
     private static final int OLDEST_READABLE = 1;
     private static final int MAX_STRING_BYTES = 1 << 20;
 

@@ -93,21 +93,62 @@ class DetectorStateTest {
     }
 
     @Test
+    void aFormat4FileWithoutRisingRunsStillLoads() throws IOException {
+        Detector d = new Detector(DetectorConfig.defaults(), snapshot(7));
+        judge(d, day("alice").subList(0, 20));
+        byte[] v5 = export(d);
+        int end = endOfFormat4Record(v5);
+        // format 4 is format 5 without the rising runs after the recent values
+        byte[] v4 = withVersion(java.util.Arrays.copyOf(v5, end + 1), 4);
+
+        Detector restored = new Detector(DetectorConfig.defaults(), snapshot(7));
+
+        assertThat(restored.importState(new ByteArrayInputStream(v4))).isEqualTo(1);
+        assertThat(export(restored)).as("the runs start empty").isEqualTo(noRuns(v5, end));
+    }
+
+    @Test
     void aFormat3FileWithoutRecentFirstSeenValuesStillLoads() throws IOException {
         Detector d = new Detector(DetectorConfig.defaults(), snapshot(7));
         judge(d, day("alice").subList(0, 20)); // ordinary calls from the office: nothing first seen
-        byte[] v4 = export(d);
-        // format 3 is format 4 without the recent values' count (0 here) before the end marker
-        byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - 4);
-        v3[v3.length - 1] = 0;
-        java.nio.ByteBuffer.wrap(v3).putInt(4, 3);
-        assertThat(java.nio.ByteBuffer.wrap(v4).getInt(4)).isEqualTo(4);
-        assertThat(java.nio.ByteBuffer.wrap(v4, v4.length - 5, 4).getInt()).isZero();
+        byte[] v5 = export(d);
+        int end = endOfFormat4Record(v5);
+        // format 3 is format 4 without the recent values' count (0 here)
+        byte[] v3 = withVersion(java.util.Arrays.copyOf(v5, end - 4 + 1), 3);
+        assertThat(java.nio.ByteBuffer.wrap(v5).getInt(4)).isEqualTo(5);
+        assertThat(java.nio.ByteBuffer.wrap(v5, end - 4, 4).getInt()).isZero();
 
         Detector restored = new Detector(DetectorConfig.defaults(), snapshot(7));
 
         assertThat(restored.importState(new ByteArrayInputStream(v3))).isEqualTo(1);
-        assertThat(export(restored)).isEqualTo(v4);
+        assertThat(export(restored)).isEqualTo(noRuns(v5, end));
+    }
+
+    /** Where the one entity's record of a state file ends when read as format 4 (the start of its rising runs). */
+    private static int endOfFormat4Record(byte[] state) throws IOException {
+        ByteArrayInputStream bytes = new ByteArrayInputStream(state);
+        DataInputStream in = new DataInputStream(bytes);
+        StateFormat.Header h = StateFormat.readHeader(in);
+        assertThat(in.readByte()).isEqualTo((byte) 1);
+        EntityKey key = new EntityKey(StateFormat.readString(in), io.shadow.features.EntityKind.fromWire(
+                StateFormat.readString(in)), StateFormat.readString(in));
+        EntityState.read(in, key, 4, h.features(), h.attributes());
+        return state.length - bytes.available();
+    }
+
+    /** The bytes up to {@code end} ending the file (the last byte, 0, is the end marker) as format {@code version}. */
+    private static byte[] withVersion(byte[] upToEndPlusOne, int version) {
+        upToEndPlusOne[upToEndPlusOne.length - 1] = 0;
+        java.nio.ByteBuffer.wrap(upToEndPlusOne).putInt(4, version);
+        return upToEndPlusOne;
+    }
+
+    /** The format 5 file {@code v5} with its entity's rising runs absent. */
+    private static byte[] noRuns(byte[] v5, int end) {
+        byte[] out = java.util.Arrays.copyOf(v5, end + 2);
+        out[end] = 0; // no runs
+        out[end + 1] = 0; // end marker
+        return out;
     }
 
     @Test
