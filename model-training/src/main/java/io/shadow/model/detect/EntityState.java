@@ -387,8 +387,9 @@ final class EntityState {
         // signed and on every feature's own scale (a count's tail z is one-sided): the combination's input; a
         // value the hour alone makes unusual enters as it stands at its usual hour (the mix, not its timing)
         combination.observe(f, (xs - mixedAgainst.level()) / mixedAgainst.levelScale());
-        // a run of rising buckets is judged at the hour that explains them, as the bucket's own deviation is
-        rising(f, mixedAgainst, x, usualHour == UsualHour.NONE ? zLevel : mixedAgainst.levelDeviation(f, xs), dev,
+        // every bucket of a run is measured against its own hour (so "above the one before" compares like with
+        // like); a value the hour alone makes unusual weighs no more in a run than alone
+        rising(f, exp, x, zLevel, dev, usualHour == UsualHour.NONE ? Double.POSITIVE_INFINITY : UsualHour.weight(cfg),
                 cfg, evidence);
         if (dev >= cfg.threshold() / 2) {
             flaggedFeatures |= 1 << i;
@@ -437,8 +438,8 @@ final class EntityState {
      * strongest of the event goes into {@link #eventRun}, with its evidence when it says more than the
      * bucket's own deviation.
      */
-    private void rising(Feature f, Expectation exp, double x, double zLevel, double dev, DetectorConfig cfg,
-            List<Supplier<Evidence>> evidence) {
+    private void rising(Feature f, Expectation exp, double x, double zLevel, double dev, double cap,
+            DetectorConfig cfg, List<Supplier<Evidence>> evidence) {
         if (runs == null) {
             runs = new RisingRuns();
         }
@@ -446,27 +447,19 @@ final class EntityState {
         if (run == null) {
             return;
         }
-        if (run.z() > eventRun) {
-            eventRun = run.z();
+        double z = Math.min(run.z(), cap);
+        if (z > eventRun) {
+            eventRun = z;
             eventRunFeature = f;
         }
-        if (run.z() > dev && run.z() >= cfg.threshold() / 2) {
+        if (z > dev && z >= cfg.threshold() / 2) {
             long from = bucket - (long) (run.buckets() - 1) * Buckets.SECONDS;
-            evidence.add(() -> new Evidence("feature", f.wireName(), String.format("%s in 5 min, the %d%s bucket in a"
-                    + " row above normal and above the one before", Units.format(f, x), run.buckets(),
-                    ordinalSuffix(run.buckets())), String.format("this bucket alone %.1f spreads above normal;"
-                    + " rising buckets count together, the less the more the entity's buckets usually move together"
-                    + " (correlation %.2f)", zLevel, run.rho()), run.z(), Instant.ofEpochSecond(from)));
+            evidence.add(() -> new Evidence("feature", f.wireName(), String.format("%s in 5 min, rising for the last"
+                    + " %d buckets, each above normal and above the one before", Units.format(f, x), run.buckets()),
+                    String.format("this bucket alone %.1f spreads above normal for its hour; rising buckets count"
+                    + " together, the less the more the entity's buckets usually move together (correlation %.2f)",
+                    zLevel, run.rho()), z, Instant.ofEpochSecond(from)));
         }
-    }
-
-    private static String ordinalSuffix(int n) {
-        return n % 100 >= 11 && n % 100 <= 13 ? "th" : switch (n % 10) {
-            case 1 -> "st";
-            case 2 -> "nd";
-            case 3 -> "rd";
-            default -> "th";
-        };
     }
 
     /**

@@ -26,7 +26,10 @@ final class UsualHour {
     /**
      * An hour other than {@code hour} at which {@code judge} finds the value below half the threshold (not
      * even flagged), the first such from the hour after; {@link #NONE} when there is none or the entity has no
-     * baseline of its own for the feature.
+     * baseline of its own for the feature. Only an hour with at least {@code detector.hour-prior} buckets of the
+     * entity's own counts (24 by default: two hours of activity at that hour in the history), so that its own
+     * figures, not the blend with all hours, say what is usual then: one stray transfer at 03:00 does not make
+     * 03:00 a usual hour for it.
      */
     static int find(Feature f, FeatureBaseline own, FeatureBaseline population, int hour, DetectorConfig cfg,
             ToDoubleFunction<Expectation> judge) {
@@ -35,7 +38,7 @@ final class UsualHour {
         }
         for (int k = 1; k < FeatureBaseline.HOURS; k++) {
             int h = (hour + k) % FeatureBaseline.HOURS;
-            if (own.hour(h).samples() > 0
+            if (own.hour(h).samples() >= Math.max(1, cfg.hourPrior())
                     && judge.applyAsDouble(Expectation.of(f, own, population, h, cfg)) < cfg.threshold() / 2) {
                 return h;
             }
@@ -44,13 +47,14 @@ final class UsualHour {
     }
 
     /**
-     * What a deviation explained by the hour alone weighs: the sustained allowance (at most the threshold), the
-     * most a deviation can weigh without raising an anomaly alone or adding to the sustained-deviation sum. It is
-     * flagged and named, counts as a bucket above normal in the anomaly likelihood, and tips first-seen values
-     * over: an odd-hour run of a service's usual batch ends at most in the low band, and the same from a network
-     * and client never seen is acted on rather than only observed.
+     * What a deviation explained by the hour alone weighs: the sustained allowance (kept below the threshold and
+     * at least half of it), the most a deviation can weigh without raising an anomaly in one bucket or adding to
+     * the sustained-deviation sum. It is flagged and named, counts as a bucket above normal in the anomaly
+     * likelihood (many such buckets can raise a low-band anomaly) and in a run of rising buckets (capped at this
+     * weight), and tips first-seen values over: an odd-hour run of a service's usual batch ends at most in the
+     * low band, and the same from a network and client never seen is acted on rather than only observed.
      */
     static double weight(DetectorConfig cfg) {
-        return Math.min(cfg.threshold(), cfg.sustainedAllowance());
+        return Math.max(cfg.threshold() / 2, Math.min(Math.nextDown(cfg.threshold()), cfg.sustainedAllowance()));
     }
 }

@@ -162,8 +162,8 @@ class RisingVolumeTest {
         // the level alone first reaches the threshold at about 13:20, when a bucket holds 2,000 times the usual
         assertThat(first.time()).isBefore(EXFIL_START.plusSeconds(15 * 60));
         assertThat(first.evidence()).extracting(Evidence::observed)
-                .anyMatch(o -> o.contains("in a row above normal and above the one before"));
-        assertThat(first.evidence()).filteredOn(ev -> ev.observed().contains("in a row"))
+                .anyMatch(o -> o.contains("each above normal and above the one before"));
+        assertThat(first.evidence()).filteredOn(ev -> ev.observed().contains("rising for the last"))
                 .extracting(Evidence::since).containsExactly(EXFIL_START);
     }
 
