@@ -85,6 +85,15 @@ public final class Detector {
         return observe(e, k -> true);
     }
 
+    /** Observes events in order (a replay); returns every anomaly they raised, in order. */
+    public List<Anomaly> observeAll(Iterable<ActivityEvent> events) {
+        List<Anomaly> raised = new java.util.ArrayList<>();
+        for (ActivityEvent e : events) {
+            raised.addAll(observe(e));
+        }
+        return raised;
+    }
+
     /**
      * Observes one event for the entities {@code part} accepts only (an event can concern a
      * principal and a host; a sharded scorer observes each entity on the thread that owns it, so

@@ -18,7 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -120,17 +119,9 @@ class RisingVolumeTest {
         return out;
     }
 
-    private static List<Anomaly> observeAll(Detector d, List<ActivityEvent> events) {
-        List<Anomaly> raised = new ArrayList<>();
-        for (ActivityEvent e : events) {
-            raised.addAll(d.observe(e));
-        }
-        return raised;
-    }
-
     private static Detector replayed(BaselineSnapshot snapshot, List<ActivityEvent> history) {
         Detector d = new Detector(DetectorConfig.defaults(), snapshot);
-        observeAll(d, history);
+        d.observeAll(history);
         return d;
     }
 
@@ -145,16 +136,16 @@ class RisingVolumeTest {
         assertThat(usual.scale()).as("a bucket's volume varies several-fold").isBetween(1.0, 2.5);
         assertThat(usual.diffScale()).as("and so does the change from one bucket to the next")
                 .isGreaterThan(usual.scale());
-        assertThat(observeAll(new Detector(DetectorConfig.defaults(), snapshot), week)).isEmpty();
+        assertThat(new Detector(DetectorConfig.defaults(), snapshot).observeAll(week)).isEmpty();
     }
 
     @Test
     void aTransferGrowingBucketAfterBucketIsRaisedInItsFirstQuarterOfAnHour() {
         List<ActivityEvent> week = workingDays(7, 0, 4, 18, 1);
         Detector d = replayed(snapshotOf(week), week);
-        assertThat(observeAll(d, workingDays(8, 7, 7, 13, 1))).as("the live morning").isEmpty();
+        assertThat(d.observeAll(workingDays(8, 7, 7, 13, 1))).as("the live morning").isEmpty();
 
-        List<Anomaly> raised = observeAll(d, exfiltration(new Random(42)));
+        List<Anomaly> raised = d.observeAll(exfiltration(new Random(42)));
 
         assertThat(raised).isNotEmpty();
         Anomaly first = raised.get(0);
@@ -177,16 +168,16 @@ class RisingVolumeTest {
         List<ActivityEvent> before = live.stream().filter(e -> e.time().isBefore(restartAt)).toList();
         List<ActivityEvent> after = live.stream().filter(e -> !e.time().isBefore(restartAt)).toList();
         Detector uninterrupted = replayed(snapshot, week);
-        observeAll(uninterrupted, before);
+        uninterrupted.observeAll(before);
         Detector stopped = replayed(snapshot, week);
-        assertThat(observeAll(stopped, before)).isEmpty();
+        assertThat(stopped.observeAll(before)).isEmpty();
         ByteArrayOutputStream state = new ByteArrayOutputStream();
         stopped.exportState(state);
         Detector restarted = new Detector(DetectorConfig.defaults(), snapshot);
         restarted.importState(new ByteArrayInputStream(state.toByteArray()));
 
-        List<Anomaly> expected = observeAll(uninterrupted, after);
-        List<Anomaly> raised = observeAll(restarted, after);
+        List<Anomaly> expected = uninterrupted.observeAll(after);
+        List<Anomaly> raised = restarted.observeAll(after);
 
         assertThat(raised).isNotEmpty();
         assertThat(raised.get(0).time()).isEqualTo(expected.get(0).time());
@@ -203,7 +194,7 @@ class RisingVolumeTest {
         List<ActivityEvent> week = workingDays(7, 0, 4, 18, 1.3);
         Detector d = replayed(snapshotOf(week), week);
 
-        assertThat(observeAll(d, workingDays(8, 7, 7, 12, 1.3))).isEmpty();
+        assertThat(d.observeAll(workingDays(8, 7, 7, 12, 1.3))).isEmpty();
     }
 
     /**
@@ -221,7 +212,7 @@ class RisingVolumeTest {
         }
         Detector d = replayed(snapshotOf(nights), nights);
 
-        assertThat(observeAll(d, nightlyExport(new Random(6), 7, 8))).isEmpty();
+        assertThat(d.observeAll(nightlyExport(new Random(6), 7, 8))).isEmpty();
     }
 
     // -- the baseline the nightly would compute from the history
@@ -296,16 +287,8 @@ class RisingVolumeTest {
         return new FeatureBaseline.Stats(level[0], level[1], level[2], level[3], change[0], change[1], values.size());
     }
 
-    /** Median, spread (the larger of 1.4826 MAD and (p95 - median) / 1.645), mean and variance. */
     private static double[] summary(List<Double> x) {
-        double[] s = x.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double median = s[s.length / 2];
-        double p95 = s[(int) (0.95 * (s.length - 1))];
-        double[] dev = Arrays.stream(s).map(v -> Math.abs(v - median)).sorted().toArray();
-        double mad = dev[dev.length / 2] * 1.4826;
-        double mean = Arrays.stream(s).average().orElse(0);
-        double variance = Arrays.stream(s).map(v -> (v - mean) * (v - mean)).average().orElse(0);
-        return new double[] {median, Math.max(mad, (p95 - median) / 1.645), mean, variance};
+        return RobustFigures.summary(x.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static int poisson(Random rnd, double mean) {

@@ -124,14 +124,6 @@ class StolenCredentialTest {
         return out;
     }
 
-    private static List<Anomaly> observeAll(Detector d, List<ActivityEvent> events) {
-        List<Anomaly> raised = new ArrayList<>();
-        for (ActivityEvent e : events) {
-            raised.addAll(d.observe(e));
-        }
-        return raised;
-    }
-
     private static List<String> novelNetworks(List<Anomaly> anomalies) {
         return anomalies.stream().flatMap(a -> a.evidence().stream())
                 .filter(ev -> ev.kind().equals("novelty") && ev.name().equals("source_network"))
@@ -143,16 +135,16 @@ class StolenCredentialTest {
         assertThat(week).hasSizeBetween(1_500, 2_200);
         assertThat(snapshot.entity(EntityKey.principal(TENANT, USER)).usual(NoveltyAttribute.SOURCE_NETWORK))
                 .containsOnlyKeys(OFFICE + "0/24", VPN + "0/24");
-        assertThat(observeAll(new Detector(DetectorConfig.defaults(), snapshot), week))
+        assertThat(new Detector(DetectorConfig.defaults(), snapshot).observeAll(week))
                 .as("the week the baseline was built from is normal").isEmpty();
     }
 
     @Test
     void quietCredentialMisuseFromANewNetworkIsRaisedAndNamesTheNetwork() {
         Detector d = replayedWeek(DetectorConfig.defaults());
-        assertThat(observeAll(d, morning(10, 1))).isEmpty();
+        assertThat(d.observeAll(morning(10, 1))).isEmpty();
 
-        List<Anomaly> raised = observeAll(d, credentialMisuse(LIVE_DAY.plusSeconds(10 * 3600 + 1800), ATTACKER_IP));
+        List<Anomaly> raised = d.observeAll(credentialMisuse(LIVE_DAY.plusSeconds(10 * 3600 + 1800), ATTACKER_IP));
 
         assertThat(raised).as("the misuse, victim's browser, address on no feed").isNotEmpty();
         assertThat(raised.get(0).time()).as("within its first five minutes")
@@ -166,14 +158,14 @@ class StolenCredentialTest {
         List<ActivityEvent> day = morning(18, 2);
         assertThat(day.size()).as("twice a usual day's calls").isGreaterThan(2 * week.size() / 5 - 100);
 
-        assertThat(observeAll(d, day)).isEmpty();
+        assertThat(d.observeAll(day)).isEmpty();
     }
 
     /** Keys tried from a new network and refused: the alert on the failures names the network, seen at the first. */
     @Test
     void aBurstOfRefusedCallsNamesTheNewNetworkItCameFrom() {
         Detector d = replayedWeek(DetectorConfig.defaults());
-        observeAll(d, morning(10, 1));
+        d.observeAll(morning(10, 1));
         List<Anomaly> raised = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             raised.addAll(d.observe(call("ListObjects", LIVE_DAY.plusSeconds(11 * 3600 + 6L * i), "198.51.100.23")
@@ -199,22 +191,22 @@ class StolenCredentialTest {
             hotel.addAll(workingBucket(rnd, LIVE_DAY.plusSeconds(b * 300L), "198.51.100.", 1));
         }
 
-        assertThat(observeAll(d, hotel)).isEmpty();
+        assertThat(d.observeAll(hotel)).isEmpty();
     }
 
     @Test
     void recentFirstSeenValuesSurviveARestart() throws IOException {
         Detector before = replayedWeek(DetectorConfig.defaults());
-        observeAll(before, morning(10, 1));
+        before.observeAll(morning(10, 1));
         List<ActivityEvent> misuse = credentialMisuse(LIVE_DAY.plusSeconds(10 * 3600 + 1800), ATTACKER_IP);
         // the identity probe, then a restart of the scorer from its checkpoint
-        assertThat(observeAll(before, misuse.subList(0, 1))).isEmpty();
+        assertThat(before.observeAll(misuse.subList(0, 1))).isEmpty();
         ByteArrayOutputStream state = new ByteArrayOutputStream();
         before.exportState(state);
         Detector restored = new Detector(DetectorConfig.defaults(), snapshot);
         restored.importState(new ByteArrayInputStream(state.toByteArray()));
 
-        List<Anomaly> raised = observeAll(restored, misuse.subList(1, misuse.size()));
+        List<Anomaly> raised = restored.observeAll(misuse.subList(1, misuse.size()));
 
         assertThat(raised).isNotEmpty();
         assertThat(raised.get(0).evidence()).filteredOn(ev -> ev.kind().equals("novelty"))
@@ -265,20 +257,8 @@ class StolenCredentialTest {
         for (int i = 1; i < x.length; i++) {
             d[i - 1] = x[i] - x[i - 1];
         }
-        double[] level = summary(x);
-        double[] change = summary(d);
+        double[] level = RobustFigures.summary(x);
+        double[] change = RobustFigures.summary(d);
         return FeatureBaseline.flat(level[0], level[1], level[2], level[3], change[0], change[1], x.length);
-    }
-
-    private static double[] summary(double[] x) {
-        double[] s = x.clone();
-        Arrays.sort(s);
-        double median = s[s.length / 2];
-        double p95 = s[(int) (0.95 * (s.length - 1))];
-        double[] dev = Arrays.stream(s).map(v -> Math.abs(v - median)).sorted().toArray();
-        double mad = dev[dev.length / 2] * 1.4826;
-        double mean = Arrays.stream(s).average().orElse(0);
-        double variance = Arrays.stream(s).map(v -> (v - mean) * (v - mean)).average().orElse(0);
-        return new double[] {median, Math.max(mad, (p95 - median) / 1.645), mean, variance};
     }
 }
