@@ -196,6 +196,45 @@ class OffHoursBatchTest {
     }
 
     @Test
+    void oneOffExportAtAnotherHourDoesNotMakeThatHourUsual() {
+        // an analyst reading a few objects every working hour, who once ran a 100-minute export from 03:00
+        Random rnd = new Random(5);
+        for (int day = 0; day < NIGHTS; day++) {
+            Instant d = START.plusSeconds(day * 86_400L);
+            for (int hour = 9; hour < 17; hour++) {
+                for (int i = 0; i < 6; i++) {
+                    history.add(read("u-ana", d.plusSeconds(hour * 3600L + rnd.nextInt(3600)), bytes(rnd, 1e6)));
+                }
+            }
+        }
+        Instant once = START.plusSeconds(10 * 86_400L + 3 * 3600);
+        for (int i = 0; i < 600; i++) {
+            history.add(read("u-ana", once.plusSeconds(rnd.nextInt(6000)), bytes(rnd, 40e6)));
+        }
+        history.sort(Comparator.comparing(ActivityEvent::time));
+        snapshot = NightlyBaselines.fit(history, LIVE);
+        List<ActivityEvent> export = new ArrayList<>();
+        Instant live = LIVE.plusSeconds(14 * 3600);
+        for (int i = 0; i < 300; i++) {
+            export.add(read("u-ana", live.plusSeconds(rnd.nextInt(3000)), bytes(rnd, 40e6)));
+        }
+        export.sort(Comparator.comparing(ActivityEvent::time));
+
+        List<Assessment> a = scoreAfterHistory(export);
+        // the volume: 03:00 and 04:00 hold twelve and eight buckets of their own, fewer than detector.hour-prior (24)
+        assertThat(a).as(describe(a)).allSatisfy(x -> assertThat(x.anomaly().evidence())
+                .filteredOn(e -> e.name().equals("bytes_out")).extracting(Evidence::expected)
+                .noneMatch(e -> e.contains("usual for it at")));
+        assertThat(worst(a)).as(describe(a)).isGreaterThanOrEqualTo(Band.MEDIUM);
+    }
+
+    private static ActivityEvent read(String principal, Instant at, long bytes) {
+        return ActivityEvent.builder().tenant(TENANT).time(at).principal(principal).eventClass(EventClass.API_ACTIVITY)
+                .operation("GetObject").resourceType(ResourceType.DATA_STORAGE).resourceId("s3://finance")
+                .srcIp("10.0.3.7").userAgent("aws-cli/2.17").bytesOut(bytes).bytesIn(500).build();
+    }
+
+    @Test
     void tenTimesItsVolumeAtAnUnusualHourIsMoreThanTheHour() {
         List<Assessment> a = scoreAfterHistory(runAt(LIVE.plusSeconds(14 * 3600), IP, CLIENT, 10));
         assertThat(worst(a)).as(describe(a)).isGreaterThanOrEqualTo(Band.MEDIUM);
