@@ -17,6 +17,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -96,6 +97,17 @@ final class EntityState {
     private BaselineSnapshot baselinesOf;
     private EntityBaseline ownBaseline;
     private EntityBaseline populationBaseline;
+    /**
+     * The usual-hour search's last answer per feature in this bucket and snapshot: the scaled value it judged
+     * (NaN: none yet) and the hour it found ({@link UsualHour#NONE}: none); null until a feature is first flagged,
+     * not checkpointed. Exact, because every hour's judgement grows with the value and the bucket's trend and
+     * previous value stay put until it ends: no usual hour for a value means none for a larger one, and for a
+     * larger one the search goes on from the hour found. Without it, every event of a flood in a flagged bucket
+     * searched up to 23 hours again (a flagged flood of one entity: about 205,000 events/s against 500,000
+     * without the search, measured on the session's machine).
+     */
+    private double[] usualJudged;
+    private byte[] usualFound;
     /** Set under the lock when {@link Detector} evicted this state; a caller holding it looks again. */
     private boolean evicted;
     /** Late events' own values for the earlier bucket they came for; null until the first (not checkpointed). */
@@ -134,6 +146,7 @@ final class EntityState {
             ownBaseline = snapshot.entity(key);
             populationBaseline = snapshot.population(key);
             baselinesOf = snapshot;
+            forgetUsualHours();
         }
         EntityBaseline own = ownBaseline;
         EntityBaseline population = populationBaseline;
@@ -374,7 +387,7 @@ final class EntityState {
         Expectation mixedAgainst = exp;
         if (dev >= cfg.threshold() / 2) {
             // ordinary for the entity at another hour: unusual by the hour alone, weak evidence
-            usualHour = UsualHour.find(f, own, pop, hour, cfg,
+            usualHour = usualHour(f, own, pop, hour, cfg, xs,
                     at -> levelOrTrend(at.levelDeviation(f, xs), trendDeviation(at, xs, i)));
             if (usualHour != UsualHour.NONE) {
                 dev = Math.min(dev, UsualHour.weight(cfg));
@@ -426,6 +439,34 @@ final class EntityState {
         }
         double trendNow = TREND_ALPHA * (xs - ps) + (1 - TREND_ALPHA) * trend[i];
         return exp.changeDeviation(trendNow) / TREND_SPREAD;
+    }
+
+    /** {@link UsualHour#find} for this bucket's value {@code xs} of {@code f}, from the bucket's last answer on. */
+    private int usualHour(Feature f, FeatureBaseline own, FeatureBaseline pop, int hour, DetectorConfig cfg, double xs,
+            java.util.function.ToDoubleFunction<Expectation> judge) {
+        int i = f.ordinal();
+        if (usualJudged == null) {
+            usualJudged = new double[F];
+            usualFound = new byte[F];
+            Arrays.fill(usualJudged, Double.NaN);
+        }
+        int found;
+        if (xs >= usualJudged[i]) { // false while NaN
+            int before = usualFound[i];
+            found = before == UsualHour.NONE ? UsualHour.NONE : UsualHour.find(f, own, pop, hour, cfg, judge,
+                    Math.floorMod(before - hour, FeatureBaseline.HOURS));
+        } else {
+            found = UsualHour.find(f, own, pop, hour, cfg, judge);
+        }
+        usualJudged[i] = xs;
+        usualFound[i] = (byte) found;
+        return found;
+    }
+
+    private void forgetUsualHours() {
+        if (usualJudged != null) {
+            Arrays.fill(usualJudged, Double.NaN);
+        }
     }
 
     /** The level's deviation, or the trend's when higher, capped at twice the level's. */
@@ -542,6 +583,7 @@ final class EntityState {
 
     private void roll(long newBucket) {
         boolean adjacent = bucket != Long.MIN_VALUE && newBucket - bucket == Buckets.SECONDS;
+        forgetUsualHours();
         if (combination != null) {
             finishedMix = combination.finishBucket();
             finishedMixBucket = bucket;

@@ -33,10 +33,19 @@ final class UsualHour {
      */
     static int find(Feature f, FeatureBaseline own, FeatureBaseline population, int hour, DetectorConfig cfg,
             ToDoubleFunction<Expectation> judge) {
+        return find(f, own, population, hour, cfg, judge, 1);
+    }
+
+    /**
+     * As above, from the hour {@code first} hours after {@code hour} on (the hours before it are known to fail:
+     * the judge grows with the value, so an hour that failed for a smaller value fails for this one).
+     */
+    static int find(Feature f, FeatureBaseline own, FeatureBaseline population, int hour, DetectorConfig cfg,
+            ToDoubleFunction<Expectation> judge, int first) {
         if (own == null) {
             return NONE;
         }
-        for (int k = 1; k < FeatureBaseline.HOURS; k++) {
+        for (int k = first; k < FeatureBaseline.HOURS; k++) {
             int h = (hour + k) % FeatureBaseline.HOURS;
             if (own.hour(h).samples() >= Math.max(1, cfg.hourPrior())
                     && judge.applyAsDouble(Expectation.of(f, own, population, h, cfg)) < cfg.threshold() / 2) {
