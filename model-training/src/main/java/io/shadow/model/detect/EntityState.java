@@ -99,8 +99,9 @@ final class EntityState {
     private EntityBaseline populationBaseline;
     /**
      * The usual-hour search's last answer per feature in this bucket and snapshot: the scaled value it judged
-     * (NaN: none yet) and the hour it found ({@link UsualHour#NONE}: none); null until a feature is first flagged,
-     * not checkpointed. Exact, because every hour's judgement grows with the value and the bucket's trend and
+     * (NaN: none yet) and the hour it found ({@link UsualHour#NONE}: none); null until a feature of the bucket is
+     * flagged and again once the bucket ends (so an entity's state grows only while it is flagged), not
+     * checkpointed. Exact, because every hour's judgement grows with the value and the bucket's trend and
      * previous value stay put until it ends: no usual hour for a value means none for a larger one, and for a
      * larger one the search goes on from the hour found. Without it, every event of a flood in a flagged bucket
      * searched up to 23 hours again (a flagged flood of one entity: about 205,000 events/s against 500,000
@@ -463,10 +464,10 @@ final class EntityState {
         return found;
     }
 
+    /** Dropped, not cleared: it is needed only while a bucket is flagged, and most entities' buckets are not. */
     private void forgetUsualHours() {
-        if (usualJudged != null) {
-            Arrays.fill(usualJudged, Double.NaN);
-        }
+        usualJudged = null;
+        usualFound = null;
     }
 
     /** The level's deviation, or the trend's when higher, capped at twice the level's. */
