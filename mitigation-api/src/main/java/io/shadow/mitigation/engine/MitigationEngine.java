@@ -226,7 +226,8 @@ public final class MitigationEngine {
                         mitigationId),
                 clock.instant());
         notifyAll(n);
-        alertNotTaken(done, emergency ? gaps : List.of(), emergency);
+        alertNotTaken(new Subject(a.entity().tenant(), incidentId, mitigationId, a.entity().kind().wireName(),
+                a.entity().id()), done, emergency ? gaps : List.of(), emergency);
         return mitigationId;
     }
 
@@ -238,7 +239,7 @@ public final class MitigationEngine {
      * the loop, so a gap in it is theirs to close. An action with nothing to act on for the anomaly (a lock-out
      * without a principal), and a gap in a lower band, show with the mitigation only.
      */
-    private void alertNotTaken(List<ActionRecord> done, List<ActionRecord> gaps, boolean emergency) {
+    private void alertNotTaken(Subject about, List<ActionRecord> done, List<ActionRecord> gaps, boolean emergency) {
         List<ActionRecord> failed = done.stream().filter(r -> ActionRecord.FAILED.equals(r.status())).toList();
         if (failed.isEmpty() && gaps.isEmpty()) {
             return;
@@ -248,7 +249,7 @@ public final class MitigationEngine {
         List<String> inForce = done.stream().filter(ActionRecord::enforces).map(ActionRecord::type).toList();
         String types = String.join(", ", missing.stream().map(ActionRecord::type).toList());
         try {
-            notifyOperators(missing.get(0), failed.isEmpty() ? "action_skipped" : "action_failed",
+            notifyOperators(about, failed.isEmpty() ? "action_skipped" : "action_failed",
                     (emergency ? "Emergency mitigation incomplete: " : "Action failed: ") + types + " not taken",
                     "not taken: " + String.join("; ", missing.stream().map(r -> r.type() + " (" + r.status() + ": "
                             + r.detail() + ")").toList()) + ". In force: "
@@ -336,10 +337,24 @@ public final class MitigationEngine {
     void notifyOperators(ActionRecord r, String kind, String subject, String body) {
         Mitigation m = store.mitigation(r.mitigationId()).orElseThrow();
         Incident i = store.incident(m.incidentId()).orElseThrow();
-        notifyAll(new NotificationRecord("ntf-" + UUID.randomUUID(), i.incidentId(), m.mitigationId(), i.tenant(),
-                kind, NotificationRecord.OPERATORS, subject, "Mitigation " + m.mitigationId() + " of incident "
-                        + i.incidentId() + " (" + i.entityKind() + " " + i.entityId() + "): " + body,
-                clock.instant()));
+        notifyOperators(new Subject(i.tenant(), i.incidentId(), m.mitigationId(), i.entityKind(), i.entityId()), kind,
+                subject, body);
+    }
+
+    /**
+     * As above for a mitigation the caller has in hand (the one just applied): nothing is read from the store, so
+     * the alert is made even when the store stopped answering right after the mitigation was recorded, and the
+     * store-backed channels hold it until it answers again ({@link io.shadow.mitigation.notify.HoldingNotifier}).
+     */
+    private void notifyOperators(Subject about, String kind, String subject, String body) {
+        notifyAll(new NotificationRecord("ntf-" + UUID.randomUUID(), about.incidentId(), about.mitigationId(),
+                about.tenant(), kind, NotificationRecord.OPERATORS, subject, "Mitigation " + about.mitigationId()
+                        + " of incident " + about.incidentId() + " (" + about.entityKind() + " " + about.entityId()
+                        + "): " + body, clock.instant()));
+    }
+
+    /** The mitigation an operators' alert is about, with its incident and the incident's entity. */
+    private record Subject(String tenant, String incidentId, String mitigationId, String entityKind, String entityId) {
     }
 
     /**

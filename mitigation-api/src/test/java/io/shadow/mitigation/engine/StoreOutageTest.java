@@ -150,6 +150,37 @@ class StoreOutageTest {
     }
 
     @Test
+    void anOperatorsAlertAboutAnEmergencyIsMadeEvenWhenTheStoreGoesOutRightAfterItWasRecorded() throws Exception {
+        startOnH2Server();
+        var list = new io.shadow.mitigation.notify.HoldingNotifier("web UI list",
+                new io.shadow.mitigation.notify.StoreNotifier(api.store()));
+        int port = h2.getPort();
+        io.shadow.mitigation.notify.Notifier outageAfterTheNotice = n -> {
+            if (n.kind().equals("emergency_shutdown")) {
+                h2.stop(); // the mitigation and its notice are stored; the operators' alert comes next
+            }
+        };
+        var engine = new MitigationEngine(api.store(), ProfileLoader.defaults(), api.service().engine().actuators(),
+                java.util.List.of(list, outageAfterTheNotice), Clock.systemUTC(), Duration.ofHours(1));
+
+        Outcome o = engine.handle(Assessments.risk(90).principal("u-2").build()); // no key of u-2 to rotate
+
+        assertThat(o.kind()).isEqualTo("mitigated");
+        assertThat(list.held()).as("the alert, made without reading the store, waits for it").isEqualTo(1);
+        h2 = h2Server(port);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (list.held() > 0 && System.nanoTime() < deadline) {
+            list.retry();
+            Thread.sleep(100);
+        }
+        assertThat(api.store().notifications(o.incidentId())).extracting(n -> n.kind())
+                .containsExactly("emergency_shutdown", "action_skipped");
+        assertThat(api.store().notifications(o.incidentId())).filteredOn(n -> n.kind().equals("action_skipped"))
+                .singleElement().satisfies(n -> assertThat(n.body()).startsWith("Mitigation " + o.mitigationId()
+                        + " of incident " + o.incidentId() + " (principal u-2): not taken: rotate_keys"));
+    }
+
+    @Test
     void beyondItsCapacityTheLowestRiskAssessmentIsDropped() throws Exception {
         startOnH2Server();
         handoff = new MitigationHandoff(api.service().engine(), 2, Duration.ofHours(1), Clock.systemUTC(), null);
