@@ -128,9 +128,9 @@ final class KeyRoutes {
      */
     private void collected(String keyId, String by) {
         try {
-            store.actionOfCommand(keyId).filter(a -> a.type().equals("rotate_keys"))
-                    .ifPresent(a -> store.appendActionDetail(a.actionId(), "; collected by " + by + " at "
-                            + keys.key(keyId).map(k -> String.valueOf(k.collectedAt())).orElse("now")));
+            store.rotationOfKey(keyId).ifPresent(a -> store.appendActionDetail(a.actionId(), "; new key " + keyId
+                    + " collected by " + by + " at " + keys.key(keyId).map(k -> String.valueOf(k.collectedAt()))
+                            .orElse("now")));
         } catch (RuntimeException e) {
             LOG.warn("key {} was handed to {}, and noting that on its rotation failed: {}", keyId, by, e.toString());
         }

@@ -302,6 +302,24 @@ public final class MitigationStore {
     }
 
     /**
+     * The key rotation that left new key {@code keyId} waiting for its owner: the one whose handle it is, or, of a
+     * rotation that replaced the keys of several spellings of a name (its handle is the first new key), the one whose
+     * detail names it. Empty for a key no rotation made (issued with {@code POST /v1/keys}).
+     */
+    public Optional<ActionRecord> rotationOfKey(String keyId) {
+        Optional<ActionRecord> byHandle = jdbc.query("SELECT * FROM actions WHERE handle = ? AND type = 'rotate_keys'",
+                MitigationStore::action, keyId).stream().findFirst();
+        if (byHandle.isPresent()) {
+            return byHandle;
+        }
+        String named = "GET /v1/keys/" + keyId;
+        return jdbc.query("SELECT * FROM actions WHERE type = 'rotate_keys' AND detail LIKE ? ORDER BY applied_at DESC",
+                MitigationStore::action, "%" + named + "%").stream()
+                .filter(a -> (a.detail() + ";").contains(named + ";")) // not a longer id it is the start of
+                .findFirst();
+    }
+
+    /**
      * The action that issued agent command {@code commandId} (its handle is the command id, or ends with
      * it after the gateway rule of an isolation); empty for a reversal or a command issued otherwise.
      */

@@ -227,11 +227,16 @@ function modifyPrefill(m) {
   }), null, 1);
 }
 
-// The new key a rotation left waiting for its owner (its detail names where to collect it), or null once collected.
-function waitingKey(a) {
-  const k = a.type === "rotate_keys" && !/; collected by /.test(a.detail || "")
-    ? /GET \/v1\/keys\/(key-[A-Za-z0-9-]+)/.exec(a.detail || "") : null;
-  return k ? k[1] : null;
+// The new keys a rotation left waiting for their owners (its detail names where to collect each: one per spelling
+// of the name when the gateway ignores case), without those collected since ("; new key K collected by ...", or
+// before 2026-11-28 "; collected by ...", which was always the first).
+function waitingKeys(a) {
+  if (a.type !== "rotate_keys") { return []; }
+  const detail = a.detail || "";
+  const ids = [...detail.matchAll(/GET \/v1\/keys\/(key-[A-Za-z0-9-]+)/g)].map(m => m[1]);
+  const collected = new Set([...detail.matchAll(/; new key (key-[A-Za-z0-9-]+) collected by /g)].map(m => m[1]));
+  if (/; collected by /.test(detail) && ids.length) { collected.add(ids[0]); }
+  return ids.filter(id => !collected.has(id));
 }
 
 function mitigationCard(m, decisions, incident) {
@@ -259,9 +264,10 @@ function mitigationCard(m, decisions, incident) {
     <ul class="action-list">${m.actions.map(a => `<li class="action action-${esc(a.status)}"><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
       ${actionTime(a)}
       ${a.status === "kept" ? "<span class='muted'>(not reversed: this action cannot be undone; see the audit log)</span>" : ""}
-      ${me && me.role === "user" && waitingKey(a) ? `<div class="key-handover"><button class="collect-key"
-        data-key="${esc(waitingKey(a))}">Collect my new key</button> <span class="muted">(its secret is shown once,
-        here: copy it before you leave the page)</span></div>` : ""}
+      ${me && me.role === "user" ? waitingKeys(a).map((id, i, all) => `<div class="key-handover"><button
+        class="collect-key" data-key="${esc(id)}">${all.length > 1 ? `Collect new key ${esc(id)}` : "Collect my new key"}</button>
+        <span class="muted">(${all.length > 1 ? "one per spelling of your name; the one issued to yours is yours. " : ""}its
+        secret is shown once, here: copy it before you leave the page)</span></div>`).join("") : ""}
       ${a.status === "agent_failed" ? "<span class='agent-failed'>(the host's agent could not carry this out: contain "
         + "the host by hand or fix the agent)</span>" : ""}</li>`).join("")}</ul>
     ${decisionList(decisions)}

@@ -13,6 +13,7 @@ import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.AuditEntry;
 import io.shadow.mitigation.store.KeyStore;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -158,6 +159,15 @@ class KeyVaultTest extends OnEveryBackend {
                 .hasSize(1);
         assertThat(keys.keyIds(Assessments.TENANT, "ALICE", KeyStore.ACTIVE)).as("no key minted for the spelling "
                 + "the anomaly used").isEmpty();
+
+        String second = keys.keyIds(Assessments.TENANT, "alice", KeyStore.ACTIVE).get(0);
+        assertThat(r.handle()).as("the first spelling's new key is the handle").isNotEqualTo(second);
+        for (String newKey : List.of(second, r.handle())) {
+            assertThat(api.get("/v1/keys/" + newKey, RunningApi.OPERATOR).statusCode()).isEqualTo(200);
+        }
+        assertThat(api.store().actionsOf(o.mitigationId())).filteredOn(a -> a.type().equals("rotate_keys"))
+                .singleElement().satisfies(a -> assertThat(a.detail()).as("each spelling's key said collected")
+                        .contains("; new key " + second + " collected by ", "; new key " + r.handle() + " collected by "));
     }
 
     @Test
@@ -183,7 +193,7 @@ class KeyVaultTest extends OnEveryBackend {
         assertThat(api.store().auditLog(newKey)).extracting(AuditEntry::action).containsExactly("key.collected");
         assertThat(api.store().actionsOf(o.mitigationId())).filteredOn(a -> a.type().equals("rotate_keys"))
                 .singleElement().satisfies(a -> assertThat(a.detail()).as("its history no longer says waiting")
-                        .endsWith("; collected by u-1@acme.example at "
+                        .endsWith("; new key " + newKey + " collected by u-1@acme.example at "
                                 + keys.key(newKey).orElseThrow().collectedAt()));
     }
 
