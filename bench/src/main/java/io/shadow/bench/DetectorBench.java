@@ -16,7 +16,8 @@ import java.util.Random;
  * a bare baseline in the same run: one EWMA per series over the same inputs. State per
  * entity-feature is measured twice: by {@link StateSize} (object layout) and from the heap growth
  * of allocating the detectors. The scorer's whole state per entity is measured as well
- * ({@link EntityStateSize}: {@code copies} organisations of {@code employees} people for a week).
+ * ({@link EntityStateSize}: {@code copies} organisations of {@code employees} people for a week), and the
+ * cost of a flagged flood of one entity ({@link FloodProbe}).
  */
 public final class DetectorBench {
     private static final long START = 1_396_310_400L;
@@ -45,6 +46,7 @@ public final class DetectorBench {
                 .filter(f -> f.entityKind() == EntityKind.PRINCIPAL).count();
         double streamMillionEntitiesGb = 1e6 * featuresPerEntity * layoutBytes / 1e9;
         EntityStateSize scorerState = EntityStateSize.measure(entityEmployees, entityCopies);
+        FloodProbe flood = FloodProbe.measure(200_000, 3);
         double millionEntitiesGb = 1e6 * scorerState.bytesPerEntity() / 1e9;
         new Report("detector")
                 .row("series (entity-features)", String.format("%,d, round robin, %d s per loop", series, seconds))
@@ -62,6 +64,11 @@ public final class DetectorBench {
                         + "simulated week, %,d events", scorerState.bytesPerEntity(), scorerState.entities(),
                         scorerState.events()))
                 .row("1M entities in the scorer", String.format("%.2f GB heap", millionEntitiesGb))
+                .row("flagged flood of one entity, usual at another hour", String.format("%,.0f events/s "
+                        + "(CPU-seconds of the thread; %d anomalies)", flood.withUsualHourPerS(), flood.anomaliesWith()))
+                .row("same flood, no usual hour (reference)", String.format("%,.0f events/s (%d anomalies)",
+                        flood.withoutPerS(), flood.anomaliesWithout()))
+                .row("flood: usual-hour search / reference", String.format("%.2f", flood.ratio()))
                 .row("goal", "<= 2 KB per entity-feature; 1M entities in one scorer's heap")
                 .row("checksum", String.format("%.3f", detect.checksum() + bare.checksum()))
                 .figure("updates_per_s", detect.perCpuSecond())
@@ -70,6 +77,9 @@ public final class DetectorBench {
                 .figure("heap_bytes_per_entity_feature", heapPerSeries)
                 .figure("bytes_per_entity", scorerState.bytesPerEntity())
                 .figure("gb_per_million_entities", millionEntitiesGb)
+                .figure("flood_events_per_s", flood.withUsualHourPerS())
+                .figure("flood_reference_events_per_s", flood.withoutPerS())
+                .figure("flood_ratio", flood.ratio())
                 .print();
     }
 
