@@ -154,77 +154,20 @@ public record AgentConfig(String agentId, String tenant, String host, Spool spoo
         return YamlConfig.load(AgentConfig.class, DEFAULTS, file, env, "SHADOW_AGENT", sets, AgentConfig::validate);
     }
 
-    /** Every key of {@link #DEFAULTS}, dotted ({@code spool.dir}). */
-    static List<String> keys() {
-        try {
-            com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper(
-                    new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(DEFAULTS);
-            List<String> out = new java.util.ArrayList<>();
-            leaves(tree, "", out);
-            return out;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("the agent's defaults do not parse", e);
-        }
-    }
-
-    private static void leaves(com.fasterxml.jackson.databind.JsonNode node, String prefix, List<String> out) {
-        node.fields().forEachRemaining(f -> {
-            if (f.getValue().isObject()) {
-                leaves(f.getValue(), prefix + f.getKey() + ".", out);
-            } else {
-                out.add(prefix + f.getKey());
-            }
-        });
-    }
-
     /**
      * A variable {@code SHADOW_AGENT_…} that overrides no key is refused naming the closest one: a
      * misspelt name (SHADOW_AGENT_SPOOL_DIRR) would otherwise be ignored without a word, as an unknown
      * key in the file is not. (The server reads {@code SHADOW_…} and ignores {@code SHADOW_AGENT_…}.)
      */
     static void checkEnvironment(Map<String, String> env) {
-        List<String> keys = keys();
-        java.util.Set<String> known = new java.util.HashSet<>();
-        for (String k : keys) {
-            known.add(YamlConfig.envName("SHADOW_AGENT", k));
+        List<YamlConfig.StrayVariable> stray = YamlConfig.strayVariables(env, "SHADOW_AGENT", DEFAULTS, List.of());
+        if (!stray.isEmpty()) {
+            YamlConfig.StrayVariable v = stray.get(0);
+            throw new ConfigException("environment variable " + v.variable() + " is not a setting of the agent"
+                    + (v.closestKey() == null ? "" : "; did you mean " + YamlConfig.envName("SHADOW_AGENT",
+                            v.closestKey()) + " (" + v.closestKey() + ")?") + " Every SHADOW_AGENT_<KEY> variable must "
+                    + "name a key of docs/agent.md; unset it or fix its name");
         }
-        for (String variable : new java.util.TreeSet<>(env.keySet())) {
-            if (!variable.startsWith("SHADOW_AGENT_") || known.contains(variable)) {
-                continue;
-            }
-            String closest = null;
-            int best = Integer.MAX_VALUE;
-            for (String k : keys) {
-                int d = distance(variable, YamlConfig.envName("SHADOW_AGENT", k));
-                if (d < best) {
-                    best = d;
-                    closest = k;
-                }
-            }
-            throw new ConfigException("environment variable " + variable + " is not a setting of the agent"
-                    + (closest == null ? "" : "; did you mean " + YamlConfig.envName("SHADOW_AGENT", closest) + " ("
-                    + closest + ")?") + " Every SHADOW_AGENT_<KEY> variable must name a key of docs/agent.md; unset "
-                    + "it or fix its name");
-        }
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1,
-                        prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     /** sources.cloudtrail-settle: 0 (read at once) or a positive duration. */

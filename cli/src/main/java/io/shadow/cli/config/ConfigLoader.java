@@ -120,11 +120,33 @@ public final class ConfigLoader {
               dedupe-window: %d
             """.formatted(TransferLimit.DEFAULT_MAX_BYTES, ScorerSettings.DEFAULT_DEDUPE_WINDOW);
 
+    /**
+     * {@code SHADOW_…} variables that are not settings of the config: the agent's ({@code SHADOW_AGENT_…}, its own
+     * config), the tests' switches, and those {@code bin/shadow}, {@code bin/notebooks} and {@code bin/test} read.
+     */
+    static final List<String> NOT_SETTINGS = List.of("SHADOW_AGENT_", "SHADOW_TEST_", "SHADOW_LOG_LEVEL",
+            "SHADOW_LIB_LOG_LEVEL", "SHADOW_NO_BUILD", "SHADOW_VENV");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
+
     private ConfigLoader() {
     }
 
     public static ShadowConfig load(Path file, Map<String, String> env, List<String> sets) {
+        strayVariables(env).forEach(LOG::warn);
         return YamlConfig.load(ShadowConfig.class, DEFAULTS, file, env, "SHADOW", sets, ConfigLoader::validate);
+    }
+
+    /**
+     * A warning for each {@code SHADOW_…} variable of {@code env} that sets nothing (a misspelt name), naming the
+     * closest setting's variable. A warning, not an error: other programs' variables may share the prefix.
+     */
+    static List<String> strayVariables(Map<String, String> env) {
+        return YamlConfig.strayVariables(env, "SHADOW", DEFAULTS, NOT_SETTINGS).stream()
+                .map(v -> "environment variable " + v.variable() + " is not a setting and is ignored"
+                        + (v.closestKey() == null ? "" : "; did you mean " + envName(v.closestKey()) + " ("
+                                + v.closestKey() + ")?") + " Every SHADOW_<KEY> variable names a key of "
+                        + "docs/configuration.md")
+                .toList();
     }
 
     /** {@link YamlConfig#withOrigin} for a check after {@link #load} with the same environment and sets. */

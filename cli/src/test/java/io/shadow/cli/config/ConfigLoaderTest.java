@@ -201,12 +201,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMisspeltVariableIsWarnedAboutNamingTheSettingItWasMeantForAndTheOthersAreLeftAlone() throws Exception {
+        Map<String, String> env = Map.of("SHADOW_SERVER_PROT", "9090", "SHADOW_SERVER_PORT", "9091",
+                "SHADOW_LOG_LEVEL", "debug", "SHADOW_AGENT_SPOOL_DIR", "/x", "SHADOW_TEST_PG_URL", "jdbc:x", "PATH", "/");
+
+        assertThat(ConfigLoader.strayVariables(env)).containsExactly("environment variable SHADOW_SERVER_PROT is not "
+                + "a setting and is ignored; did you mean SHADOW_SERVER_PORT (server.port)? Every SHADOW_<KEY> variable "
+                + "names a key of docs/configuration.md");
+        assertThat(ConfigLoader.load(null, env, List.of()).server().port()).as("still loads").isEqualTo(9091);
+    }
+
+    @Test
     void aSecretOfTheWrongShapeIsNotShownInTheMessage() {
         assertThatThrownBy(() -> load("auth:\n  tokens: [{name: a, token: [s3cr3t-value-0123456789]}]\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("invalid auth.tokens[0].token = (hidden); expected a text value");
         assertThatThrownBy(() -> load("store: {password: {x: s3cr3t}}\n"))
                 .hasMessageStartingWith("invalid store.password = (hidden)").hasMessageNotContaining("s3cr3t");
+        // the shapes around a token, wrong (a walkthrough printed the token in each of these)
+        assertThatThrownBy(() -> load("auth:\n  tokens: {name: ops, token: s3cr3t-value-0123456789, role: operator}\n"))
+                .hasMessage("invalid auth.tokens = (hidden); expected a list, e.g. [one, two]");
+        assertThatThrownBy(() -> load("auth:\n  tokens:\n    - [ops, s3cr3t-value-0123456789, operator]\n"))
+                .hasMessageStartingWith("invalid auth.tokens[0] = (hidden); expected a mapping of the keys name, ");
+        assertThatThrownBy(() -> load("auth:\n  tokens:\n    - {name: ops, token: \"s3cr3t-value-0123456789, role: x}\n"))
+                .hasMessageContaining("not valid YAML at line ").hasMessageNotContaining("s3cr3t");
     }
 
     @Test

@@ -40,9 +40,11 @@ final class MappingErrors {
         JsonNode given = at(tree, e.getPath());
         Class<?> type = e instanceof MismatchedInputException m ? m.getTargetType()
                 : e.getCause() instanceof InputCoercionException c ? c.getTargetType() : null;
-        return ConfigException.invalid(key, secret(key) ? "(hidden)" : shown(given), expected(type, given));
+        boolean secret = secret(key);
+        return ConfigException.invalid(key, secret ? "(hidden)" : shown(given), expected(type, secret ? null : given));
     }
 
+    /** What {@code type} takes in words; {@code given} (null when it must not be shown) seeds the list example. */
     private static String expected(Class<?> type, JsonNode given) {
         if (type == null) {
             return "a value of another type (see docs/configuration.md)";
@@ -103,14 +105,24 @@ final class MappingErrors {
         return node;
     }
 
-    /** Keys whose values never appear in a message (they would end up in logs). */
+    /**
+     * Keys whose values never appear in a message (they would end up in logs): a token, password or secret, or
+     * anything inside one or inside a list of them ({@code auth.tokens[0]} written as a line of text holds a token).
+     */
     private static boolean secret(String key) {
-        String last = key.substring(key.lastIndexOf('.') + 1).replaceAll("\\[\\d+]", "")
-                .toLowerCase(java.util.Locale.ROOT);
-        return last.equals("token") || last.endsWith("-token") || last.endsWith("password")
-                || last.endsWith("secret");
+        for (String part : key.replaceAll("\\[[^]]*]", "").toLowerCase(java.util.Locale.ROOT).split("\\.")) {
+            String one = part.endsWith("s") ? part.substring(0, part.length() - 1) : part;
+            if (one.equals("token") || one.endsWith("-token") || one.endsWith("password") || one.endsWith("secret")) {
+                return true;
+            }
+        }
+        return false;
     }
 
+    /**
+     * A value as the message shows it: a single value as given; a mapping or list by its shape only (its keys, how
+     * many items), since what it holds may be a secret in the wrong place ({@code tokens: {name: ops, token: …}}).
+     */
     private static String shown(JsonNode given) {
         if (given == null || given.isNull()) {
             return "(empty)";
@@ -118,8 +130,11 @@ final class MappingErrors {
         if (given.isValueNode()) {
             return given.asText().isEmpty() ? "''" : given.asText();
         }
-        List<String> items = new ArrayList<>();
-        given.forEach(n -> items.add(n.isValueNode() ? n.asText() : n.toString()));
-        return given.isArray() ? items.toString() : given.toString();
+        if (given.isObject()) {
+            List<String> keys = new ArrayList<>();
+            given.fieldNames().forEachRemaining(keys::add);
+            return "a mapping of " + String.join(", ", keys);
+        }
+        return "a list of " + given.size() + (given.size() == 1 ? " item" : " items");
     }
 }

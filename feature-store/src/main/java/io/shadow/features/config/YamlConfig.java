@@ -169,10 +169,84 @@ public final class YamlConfig {
                         + (e.getLocation() == null ? "" : " (the second ends near line " + e.getLocation().getLineNr() + ")")
                         + "; give it once");
             }
-            throw new ConfigException(source + ": not valid YAML: " + e.getMessage());
+            throw new ConfigException(source + ": not valid YAML" + syntaxError(e) + "; fix the file's syntax there");
         } catch (IOException e) {
             throw new ConfigException(source + ": not valid YAML: " + e.getMessage());
         }
+    }
+
+    /** A variable named like a setting ({@code PREFIX_…}) that sets none, with the key whose variable is closest. */
+    public record StrayVariable(String variable, String closestKey) {
+    }
+
+    /**
+     * The variables of {@code env} that start with {@code prefix_} but set no key of {@code defaults} (a misspelt
+     * {@code SHADOW_SERVER_PROT} would otherwise be ignored without a word, as an unknown key in the file is not),
+     * sorted, each with the key whose variable is closest by edit distance; variables starting with one of
+     * {@code others} (another program's settings, test switches) are not settings of this one.
+     */
+    public static List<StrayVariable> strayVariables(Map<String, String> env, String prefix, String defaults,
+            java.util.Collection<String> others) {
+        List<String> keys = new ArrayList<>();
+        leaves(read(defaults, "defaults"), "", keys);
+        java.util.Set<String> known = new java.util.HashSet<>();
+        keys.forEach(k -> known.add(envName(prefix, k)));
+        List<StrayVariable> out = new ArrayList<>();
+        for (String variable : new java.util.TreeSet<>(env.keySet())) {
+            if (!variable.startsWith(prefix + "_") || known.contains(variable)
+                    || others.stream().anyMatch(variable::startsWith)) {
+                continue;
+            }
+            String closest = null;
+            int best = Integer.MAX_VALUE;
+            for (String k : keys) {
+                int d = distance(variable, envName(prefix, k));
+                if (d < best) {
+                    best = d;
+                    closest = k;
+                }
+            }
+            out.add(new StrayVariable(variable, closest));
+        }
+        return out;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1,
+                        prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /**
+     * Where and what the syntax error is, without the parser's copy of the offending line: that line may hold a
+     * token or password, and the message ends up in logs.
+     */
+    static String syntaxError(com.fasterxml.jackson.core.JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null) {
+                var start = m.getContextMark();
+                return " at line " + (m.getProblemMark().getLine() + 1) + ", column " + (m.getProblemMark().getColumn() + 1)
+                        + ": " + m.getProblem() + (m.getContext() == null ? "" : " (" + m.getContext()
+                                + (start == null ? "" : " from line " + (start.getLine() + 1) + ", column "
+                                        + (start.getColumn() + 1)) + ")");
+            }
+        }
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr();
+        return where + ": " + e.getOriginalMessage();
     }
 
     private static void merge(ObjectNode base, ObjectNode user, String prefix, String source) {

@@ -64,7 +64,7 @@ class YamlConfigTest {
         assertThatThrownBy(() -> load("starttls: maybe"))
                 .hasMessage("invalid starttls = maybe; expected true or false");
         assertThatThrownBy(() -> load("name: [a, b]"))
-                .hasMessage("invalid name = [a, b]; expected a text value");
+                .hasMessage("invalid name = a list of 2 items; expected a text value");
         assertThatThrownBy(() -> load("limits: {max-bytes: 1 KiB}"))
                 .hasMessage("invalid limits.max-bytes = 1 KiB; expected a whole number");
         assertThatThrownBy(() -> load("max-in-flight: 99999999999"))
@@ -90,8 +90,25 @@ class YamlConfigTest {
         assertThatThrownBy(() -> load("feeds: /etc/x"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("invalid feeds = /etc/x; expected a list, e.g. [/etc/x]");
-        assertThatThrownBy(() -> load("tokens: [admin]"))
-                .hasMessage("invalid tokens[0] = admin; expected a mapping of the keys name, principal, role-name");
+        assertThatThrownBy(() -> load("tokens: [admin]")).as("a token's line may hold its secret")
+                .hasMessage("invalid tokens[0] = (hidden); expected a mapping of the keys name, principal, role-name");
+    }
+
+    @Test
+    void aSecretInAWrongShapeOrABrokenLineNeverAppearsInTheMessage() {
+        String secret = "s3cr3t-0123456789abcdef";
+        assertThatThrownBy(() -> load("tokens: {name: ops, token: " + secret + "}"))
+                .hasMessage("invalid tokens = (hidden); expected a list, e.g. [one, two]");
+        assertThatThrownBy(() -> load("limits: [ops, " + secret + "]"))
+                .hasMessage("invalid limits = a list of 2 items; expected a mapping of the keys max-bytes");
+        assertThatThrownBy(() -> load("limits: {max-bytes: {token: " + secret + "}}"))
+                .hasMessage("invalid limits.max-bytes = a mapping of token; expected a whole number");
+        assertThatThrownBy(() -> load("name: shadow\ntokens:\n  - {name: ops, token: \"" + secret + ", role: x}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not valid YAML at line 4, column 1: found unexpected end of stream (while "
+                        + "scanning a quoted scalar from line 3, column ")
+                .hasMessageEndingWith("; fix the file's syntax there")
+                .hasMessageNotContaining(secret);
     }
 
     @Test
@@ -114,7 +131,7 @@ class YamlConfigTest {
         assertThatThrownBy(() -> load(null, Map.of(), "starttls=yes please"))
                 .hasMessage("invalid starttls = yes please (from --set); expected true or false");
         assertThatThrownBy(() -> load(null, Map.of(), "tokens=admin"))
-                .hasMessage("invalid tokens[0] = admin (from --set); expected a mapping of the keys name, principal, "
+                .hasMessage("invalid tokens[0] = (hidden) (from --set); expected a mapping of the keys name, principal, "
                         + "role-name");
         assertThatThrownBy(() -> load("ratio: half", Map.of("TEST_MAX_IN_FLIGHT", "9")))
                 .as("a value from the file names no variable")
