@@ -41,6 +41,8 @@ public final class Assessments {
     }
 
     /** An assessment with this 0–100 risk score; change the defaults with the other methods. */
+    private final List<Evidence> more = new java.util.ArrayList<>();
+
     public static Assessments risk(double risk) {
         return new Assessments(risk);
     }
@@ -85,6 +87,12 @@ public final class Assessments {
         return this;
     }
 
+    /** Evidence beside the deletes (a cold-start note, a threat-intelligence match). */
+    public Assessments with(Evidence more) {
+        this.more.add(more);
+        return this;
+    }
+
     public Assessments later(Duration d) {
         this.time = T0.plus(d);
         return this;
@@ -95,7 +103,8 @@ public final class Assessments {
         Anomaly a = new Anomaly("anm-" + UUID.randomUUID(), ofHost ? EntityKey.host(tenant, host)
                 : EntityKey.principal(tenant, principal), time, eventId, 8.4,
                 evidence + "@" + resourceType.wireName(), resourceType, resourceId, principal, host, "10.1.2.3",
-                "aws-cli/2.15", List.of(DELETES), process);
+                "aws-cli/2.15", java.util.stream.Stream.concat(java.util.stream.Stream.of(DELETES), more.stream())
+                        .toList(), process);
         RiskScore score = new RiskScore(risk, risk * 0.2, List.of(new FactorContribution("severity", 0.8, risk * 0.5),
                 new FactorContribution("resource_risk", 0.6, risk * 0.3)), "risk:3");
         return new Assessment(a, score);

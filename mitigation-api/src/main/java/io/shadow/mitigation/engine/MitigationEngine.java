@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.shadow.features.EventIds;
 import io.shadow.features.signal.Anomaly;
 import io.shadow.features.signal.Assessment;
+import io.shadow.features.signal.Evidence;
 import io.shadow.mitigation.Band;
 import io.shadow.mitigation.actuate.ActionTarget;
 import io.shadow.mitigation.actuate.ActionType;
@@ -120,7 +121,7 @@ public final class MitigationEngine {
         Anomaly a = assessment.anomaly();
         requireStorable(a);
         ProfileSet ps = profiles;
-        Band band = ps.band(assessment.risk().score());
+        Band band = heldBelowEmergency(a, ps.band(assessment.risk().score()));
         if (band == Band.NONE) {
             return Outcome.observed(band);
         }
@@ -564,6 +565,24 @@ public final class MitigationEngine {
 
     private static String recipient(Anomaly a) {
         return a.principal() != null ? a.principal() : NotificationRecord.OPERATORS;
+    }
+
+    /**
+     * {@code band}, or medium instead of high for an entity Shadow has no baseline of its own for yet (judged against
+     * its population's: a host on its first minutes, a principal new since the last nightly), unless a threat
+     * intelligence match corroborates the anomaly. The emergency path acts with no one in the loop, and a deviation
+     * from a population's figures by an entity never seen says less about it than one from its own (a new build
+     * server's first compile pegs its CPU): it is contained at medium (reversible, time-limited, decided by a person)
+     * instead. Its cold-start evidence says so in the explanation.
+     */
+    static Band heldBelowEmergency(Anomaly a, Band band) {
+        if (band != Band.HIGH || a.evidence().stream().noneMatch(e -> Evidence.COLD_START.equals(e.kind()))
+                || a.evidence().stream().anyMatch(e -> Evidence.THREAT_INTEL.equals(e.kind()))) {
+            return band;
+        }
+        LOG.info("{} has no baseline of its own yet: held at medium instead of the emergency band (no threat "
+                + "intelligence corroborates anomaly {})", a.entity(), a.anomalyId());
+        return Band.MEDIUM;
     }
 
     private static String explanation(Assessment assessment) {

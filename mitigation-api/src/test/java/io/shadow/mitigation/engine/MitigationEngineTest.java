@@ -57,6 +57,33 @@ class MitigationEngineTest extends OnEveryBackend {
     }
 
     @Test
+    void anEntityWithoutABaselineOfItsOwnIsContainedAtMediumNotByTheEmergencyPathUnlessThreatIntelCorroborates() {
+        io.shadow.features.signal.Evidence coldStart = new io.shadow.features.signal.Evidence(
+                io.shadow.features.signal.Evidence.COLD_START, "baseline", "none of its own yet",
+                "its population's, every host of tenant acme", 0, Assessments.T0);
+        Outcome newHost = engine.handle(Assessments.risk(83).host("vm-new").ofHost()
+                .on(io.shadow.features.ResourceType.COMPUTE, "host:vm-new").with(coldStart).build());
+
+        assertThat(newHost.band()).isEqualTo(Band.MEDIUM);
+        assertThat(store.mitigation(newHost.mitigationId()).orElseThrow()).satisfies(m -> {
+            assertThat(m.path()).isEqualTo(io.shadow.mitigation.store.Mitigation.STANDARD);
+            assertThat(m.profile()).isEqualTo("isolate-workload");
+        });
+
+        Outcome listed = engine.handle(Assessments.risk(83).host("vm-listed").ofHost()
+                .on(io.shadow.features.ResourceType.COMPUTE, "host:vm-listed").with(coldStart)
+                .with(new io.shadow.features.signal.Evidence(io.shadow.features.signal.Evidence.THREAT_INTEL, "src_ip",
+                        "185.220.101.47", "tor-exits (185.220.101.0/24)", 0, Assessments.T0)).build());
+        assertThat(listed.band()).as("corroborated").isEqualTo(Band.HIGH);
+        assertThat(store.mitigation(listed.mitigationId()).orElseThrow().path())
+                .isEqualTo(io.shadow.mitigation.store.Mitigation.EMERGENCY);
+
+        Outcome known = engine.handle(Assessments.risk(83).host("vm-known").ofHost()
+                .on(io.shadow.features.ResourceType.COMPUTE, "host:vm-known").build());
+        assertThat(known.band()).as("a host with its own baseline").isEqualTo(Band.HIGH);
+    }
+
+    @Test
     void lowBandThrottlesAndLogsThenNotifies() {
         Outcome o = engine.handle(Assessments.risk(40).build());
 

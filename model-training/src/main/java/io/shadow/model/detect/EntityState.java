@@ -353,6 +353,12 @@ final class EntityState {
                     Instant.ofEpochSecond(bucket - persistentBuckets * Buckets.SECONDS)));
         }
         recentEvidence(t, halfLife, novel, said);
+        if (ownBaseline == null) { // the entity's own figures come with the next nightly baselines
+            said.add(new Evidence(Evidence.COLD_START, "baseline", "none of its own yet (new since the last nightly "
+                    + "baselines)", "its population's, every " + key.kind().wireName() + " of tenant " + key.tenant() + " (no "
+                    + "emergency action on that alone: contained at most at medium unless threat intelligence matches)",
+                    0, e.time()));
+        }
         String pattern = what + "@" + e.resourceType().wireName();
         return new Anomaly(EventIds.derive("anomaly", e.eventId(), key), key, e.time(), e.eventId(), score, pattern,
                 e.resourceType(), e.resourceId(), e.principal(), e.host(), e.srcIp(), e.userAgent(), said,
