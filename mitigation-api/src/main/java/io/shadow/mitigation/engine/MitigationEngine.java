@@ -220,9 +220,10 @@ public final class MitigationEngine {
         LOG.info("{} {} risk {} ({}): profile {} -> {}", emergency ? "EMERGENCY" : "mitigated", a.entity(),
                 Math.round(assessment.risk().score()), band.wireName(), profile.name(),
                 done.stream().map(r -> r.type() + "=" + r.status()).toList());
+        boolean contained = profile.dryRun() || done.stream().anyMatch(ActionRecord::enforces);
         NotificationRecord n = new NotificationRecord("ntf-" + UUID.randomUUID(), incidentId, mitigationId,
                 a.entity().tenant(), emergency ? "emergency_shutdown" : "mitigation_applied", recipient(a),
-                Explanations.subject(a, band, emergency),
+                Explanations.subject(a, band, emergency, contained),
                 Explanations.body(a, assessment.risk(), band, profile.name(), emergency, done, notReversible(done),
                         mitigationId),
                 clock.instant());

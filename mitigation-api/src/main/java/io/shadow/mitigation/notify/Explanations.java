@@ -15,10 +15,17 @@ public final class Explanations {
     private Explanations() {
     }
 
-    public static String subject(Anomaly a, Band band, boolean emergency) {
+    /**
+     * The notice's subject: what was done, the band, who and where. {@code contained} is false when nothing but a
+     * log entry is in force (every other action skipped or failed, e.g. a rate limit for a host's anomaly, which
+     * names no principal to limit): the subject then says it was logged, not mitigated.
+     */
+    public static String subject(Anomaly a, Band band, boolean emergency, boolean contained) {
         String who = a.principal() != null ? a.principal() : a.entity().id();
-        return (emergency ? "[Shadow] Emergency shutdown: " : "[Shadow] Mitigated: ") + band.wireName() + " risk from "
-                + who + " on " + (a.resourceId() == null ? a.resourceType().wireName() : a.resourceId());
+        String what = !contained ? (emergency ? "[Shadow] Emergency, nothing contained: " : "[Shadow] Logged, not "
+                + "contained: ") : emergency ? "[Shadow] Emergency shutdown: " : "[Shadow] Mitigated: ";
+        return what + band.wireName() + " risk from " + who + " on "
+                + (a.resourceId() == null ? a.resourceType().wireName() : a.resourceId());
     }
 
     /**

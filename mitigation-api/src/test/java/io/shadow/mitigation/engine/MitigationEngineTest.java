@@ -84,6 +84,18 @@ class MitigationEngineTest extends OnEveryBackend {
     }
 
     @Test
+    void aLowBandAnomalyOfAHostIsOnlyLoggedAndItsNoticeSaysSoRatherThanMitigated() {
+        Outcome o = engine.handle(Assessments.risk(40).principal(null).host("dev-1").ofHost()
+                .on(io.shadow.features.ResourceType.COMPUTE, "host:dev-1").build()); // throttle: no principal to limit
+
+        assertThat(store.actionsOf(o.mitigationId())).extracting(ActionRecord::type, ActionRecord::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("rate_limit", ActionRecord.SKIPPED),
+                        org.assertj.core.groups.Tuple.tuple("log", ActionRecord.APPLIED));
+        assertThat(store.notifications(o.incidentId())).singleElement().satisfies(n -> assertThat(n.subject())
+                .isEqualTo("[Shadow] Logged, not contained: low risk from dev-1 on host:dev-1"));
+    }
+
+    @Test
     void lowBandThrottlesAndLogsThenNotifies() {
         Outcome o = engine.handle(Assessments.risk(40).build());
 
