@@ -34,8 +34,14 @@ public final class Main implements Runnable {
                 });
     }
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** No command given: a usage error (exit 2) naming the commands, not a silent success. */
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        throw new CommandLine.ParameterException(spec.commandLine(), "give a command: "
+                + String.join(", ", spec.subcommands().keySet().stream().filter(c -> !c.equals("help")).toList())
+                + " or agent (bin/shadow COMMAND --help for one, bin/shadow --help for all)");
     }
 }

@@ -15,6 +15,13 @@ class CommandErrorsTest {
     private final CliRun cli = new CliRun();
 
     @Test
+    void noCommandIsAUsageErrorNamingTheCommands() {
+        assertThat(cli.run()).isEqualTo(2);
+        assertThat(cli.err.toString()).startsWith("give a command: demo, serve, nightly, profiles, nab, nab-score, "
+                + "backtest, train, models or agent");
+    }
+
+    @Test
     void aMissingProfilesFileIsAUsageErrorNamingTheFile() {
         Path missing = dir.resolve("nonexistent.yaml");
         assertThat(cli.run("profiles", "check", missing.toString())).isEqualTo(2);

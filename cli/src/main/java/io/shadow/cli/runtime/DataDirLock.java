@@ -53,10 +53,9 @@ public final class DataDirLock implements AutoCloseable {
                         + "overwrite each other's scorer checkpoint and held assessments. Stop that one, or give "
                         + "this one its own data-dir (--set data-dir=DIR)");
             }
-            ch.truncate(0);
-            ch.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", " + serving + ", started "
-                    + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-            return new DataDirLock(ch, l);
+            DataDirLock taken = new DataDirLock(ch, l);
+            taken.serving(serving);
+            return taken;
         } catch (IOException e) {
             try {
                 ch.close();
@@ -65,6 +64,16 @@ public final class DataDirLock implements AutoCloseable {
             }
             throw new UncheckedIOException("cannot lock " + f + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * Says in the lock file what this process serves ({@code serving 127.0.0.1:36501}), for the message that refuses
+     * a second service: set again once the server is listening, when port 0 became a real one.
+     */
+    public void serving(String serving) throws IOException {
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", " + serving + ", started "
+                + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
     }
 
     private static String holder(FileChannel ch) throws IOException {

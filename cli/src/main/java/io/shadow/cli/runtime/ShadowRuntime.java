@@ -142,7 +142,13 @@ public final class ShadowRuntime implements AutoCloseable {
         ResolvedPaths paths = ResolvedPaths.of(config).prepareDataDir();
         DataDirLock lock = DataDirLock.acquire(paths.dataDir(), "serving " + srv.host() + ":" + srv.port());
         try {
-            return new ShadowRuntime(config, tokens, paths, lock);
+            ShadowRuntime started = new ShadowRuntime(config, tokens, paths, lock);
+            try {
+                lock.serving("serving " + srv.host() + ":" + started.port()); // port 0 is a real one now
+            } catch (java.io.IOException e) {
+                LOG.warn("could not note the port in {}: {}", paths.dataDir().resolve(DataDirLock.FILE), e.toString());
+            }
+            return started;
         } catch (RuntimeException | Error e) {
             lock.close();
             throw e;

@@ -33,7 +33,7 @@ class DataDirLockTest {
         try {
             assertThatThrownBy(this::start).isInstanceOf(ConfigException.class)
                     .hasMessageStartingWith("data-dir " + dir + " is in use by another Shadow service (pid "
-                            + ProcessHandle.current().pid() + ", serving 127.0.0.1:0, started ")
+                            + ProcessHandle.current().pid() + ", serving 127.0.0.1:" + first.port() + ", started ")
                     .hasMessageEndingWith("; two services on one data-dir would overwrite each other's scorer "
                             + "checkpoint and held assessments. Stop that one, or give this one its own data-dir "
                             + "(--set data-dir=DIR)");
