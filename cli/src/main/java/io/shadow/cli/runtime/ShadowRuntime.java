@@ -61,7 +61,8 @@ public final class ShadowRuntime implements AutoCloseable {
     private String scheme;
 
     /** After {@link #start}'s checks, holding the data-dir. */
-    private ShadowRuntime(ShadowConfig config, Tokens tokens, ResolvedPaths paths, DataDirLock dataDirLock) {
+    private ShadowRuntime(ShadowConfig config, Tokens tokens, ProfileSet profiles, ResolvedPaths paths,
+            DataDirLock dataDirLock) {
         this.config = config;
         this.dataDirLock = dataDirLock;
         var srv = config.server();
@@ -71,8 +72,6 @@ public final class ShadowRuntime implements AutoCloseable {
             // the scorer checks it too, but only after the store has opened: refuse before anything starts
             ConfigFolders.prepare(StateCheckpoints.KEY, scorerSettings.checkpointDir());
         }
-        ProfileSet profiles = config.profiles().isBlank() ? ProfileLoader.defaults()
-                : ProfileLoader.load(Path.of(config.profiles()));
         Database db = Database.open(paths.jdbcUrl(), config.store().user(), config.store().password());
         try {
             this.mitigation = new MitigationService(db, profiles, config.profiles().isBlank() ? null
@@ -139,10 +138,13 @@ public final class ShadowRuntime implements AutoCloseable {
         if (!srv.tlsKeyStore().isBlank()) {
             ServerKeyStore.check(Path.of(srv.tlsKeyStore()), srv.tlsPassword());
         }
+        // a profiles file that does not load is refused before the data-dir, its lock and the store are touched
+        ProfileSet profiles = config.profiles().isBlank() ? ProfileLoader.defaults()
+                : ProfileLoader.load(Path.of(config.profiles()));
         ResolvedPaths paths = ResolvedPaths.of(config).prepareDataDir();
         DataDirLock lock = DataDirLock.acquire(paths.dataDir(), "serving " + srv.host() + ":" + srv.port());
         try {
-            ShadowRuntime started = new ShadowRuntime(config, tokens, paths, lock);
+            ShadowRuntime started = new ShadowRuntime(config, tokens, profiles, paths, lock);
             try {
                 lock.serving("serving " + srv.host() + ":" + started.port()); // port 0 is a real one now
             } catch (java.io.IOException e) {

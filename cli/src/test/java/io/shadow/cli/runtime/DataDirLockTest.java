@@ -44,6 +44,18 @@ class DataDirLockTest {
     }
 
     @Test
+    void aProfilesFileThatDoesNotLoadIsRefusedBeforeTheDataDirIsTouched() throws Exception {
+        Path profiles = dir.resolve("broken-profiles.yaml");
+        java.nio.file.Files.writeString(profiles, "version: 1\nthresholds: {low: 30, medium: 55, high: 80}\n"
+                + "profiles: [{name: x, band: extreme, actions: [{type: log}]}]\n");
+        Path data = dir.resolve("data");
+
+        assertThatThrownBy(() -> ShadowRuntime.start(ConfigLoader.load(null, Map.of(), List.of("server.port=0",
+                "data-dir=" + data, "profiles=" + profiles)))).hasMessageContaining("broken-profiles.yaml");
+        assertThat(data).as("nothing created: no data-dir, lock or store").doesNotExist();
+    }
+
+    @Test
     void aServiceInAnotherProcessHoldsTheDataDirUntilItDies() throws Exception {
         Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), Holder.class.getName(), dir.toString())
