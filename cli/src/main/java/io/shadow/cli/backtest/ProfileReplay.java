@@ -9,6 +9,7 @@ import io.shadow.mitigation.engine.MitigationEngine;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.MitigationProfile;
 import io.shadow.mitigation.profile.ProfileSet;
+import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.Database;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
@@ -71,18 +72,15 @@ final class ProfileReplay implements AutoCloseable {
         for (Mitigation m : store.mitigations().stream().sorted(Comparator.comparing(Mitigation::eventTime)
                 .thenComparing(Mitigation::mitigationId)).toList()) {
             Incident i = store.incident(m.incidentId()).orElseThrow();
-            String actions = String.join(",", actionsOf(m.profile()));
+            // what the dry run would have done: an action the anomaly gives nothing to act on (a lock-out of a host's
+            // anomaly, which names no principal) is skipped, as the live engine skips it
+            String actions = String.join(",", store.actionsOf(m.mitigationId()).stream()
+                    .filter(a -> ActionRecord.DRY_RUN.equals(a.status())).map(ActionRecord::type).toList());
             out.add(new ObservedMitigation(m.mitigationId(), new EntityKey(i.tenant(),
                     EntityKind.fromWire(i.entityKind()), i.entityId()), m.eventTime(), m.band().wireName(), m.risk(),
                     m.profile(), m.path(), actions));
         }
         return out;
-    }
-
-    /** The actions a profile would run, in its order. */
-    private List<String> actionsOf(String profile) {
-        return profiles.profiles().stream().filter(p -> p.name().equals(profile)).findFirst()
-                .map(p -> p.actions().stream().map(a -> a.type().wireName()).toList()).orElse(List.of());
     }
 
     private static ProfileSet noAct(ProfileSet p) {

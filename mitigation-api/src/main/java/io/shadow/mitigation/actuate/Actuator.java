@@ -39,6 +39,15 @@ public interface Actuator {
         return Optional.empty();
     }
 
+    /**
+     * Why {@link #apply} would skip this action for {@code target} because of what the anomaly names (no principal
+     * for a lock-out, no host for an isolation, a process without its pid), found without acting: a dry run and a
+     * backtest say what would really have been done. Empty when it would be tried.
+     */
+    default Optional<String> wouldSkip(ActionTarget target, Map<String, String> params) {
+        return Optional.empty();
+    }
+
     /** Re-establishes an action that was in force before a restart. */
     default void restore(ActionTarget target, Map<String, String> params, Instant expiresAt, String handle) {
     }

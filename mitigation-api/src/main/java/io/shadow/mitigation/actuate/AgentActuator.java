@@ -49,6 +49,19 @@ public final class AgentActuator implements Actuator {
                 + "process " + what + " (command " + id + ")");
     }
 
+    @Override
+    public java.util.Optional<String> wouldSkip(ActionTarget t, Map<String, String> params) {
+        if (t.host() == null) {
+            return java.util.Optional.of(type.wireName() + " needs a host and the anomaly has none");
+        }
+        try {
+            selector(type, t, params);
+            return java.util.Optional.empty();
+        } catch (NotApplicableException e) {
+            return java.util.Optional.of(e.getMessage());
+        }
+    }
+
     /** The agent's process selector, in the order it is described: the deciding key first. */
     static Map<String, String> selector(ActionType type, ActionTarget t, Map<String, String> params) {
         Map<String, String> asked = recorded(type, params, t); // the anomaly's process unless params name one

@@ -2,6 +2,7 @@ package io.shadow.mitigation.actuate;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -65,6 +66,16 @@ public final class GatewayActuator implements Actuator {
             agents.revoke(parts[1]);
         }
         return true;
+    }
+
+    @Override
+    public Optional<String> wouldSkip(ActionTarget t, Map<String, String> params) {
+        try {
+            rule("dry-run", t, params, null); // builds the rule only: nothing is added
+            return Optional.empty();
+        } catch (NotApplicableException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     @Override

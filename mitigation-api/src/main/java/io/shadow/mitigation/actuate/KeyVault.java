@@ -309,6 +309,12 @@ public final class KeyVault implements Actuator {
         return spelled.isEmpty() ? List.of(principal) : spelled;
     }
 
+    @Override
+    public Optional<String> wouldSkip(ActionTarget t, Map<String, String> params) {
+        return t.principal() == null ? Optional.of("rotate_keys needs a principal and the anomaly has none")
+                : Optional.empty();
+    }
+
     /** Rotation is not reversed: the old key may be in an attacker's hands, and its owner has the new one. */
     @Override
     public boolean undo(String handle) {

@@ -518,11 +518,15 @@ public final class MitigationEngine {
         // the process acted on is kept with the action: an incident does not keep it, a modify needs it
         Map<String, String> params = io.shadow.mitigation.actuate.AgentActuator.recorded(spec.type(), spec.params(),
                 target);
-        if (dryRun) {
-            return new ActionRecord(id, mitigationId, type, target.describe(), params, ActionRecord.DRY_RUN, now,
-                    expires, null, "", "dry run: would " + type + " " + target.describe());
-        }
         Actuator actuator = actuators.get(spec.type());
+        if (dryRun) {
+            Optional<String> skip = actuator.wouldSkip(target, spec.params());
+            return skip.isPresent()
+                    ? new ActionRecord(id, mitigationId, type, target.describe(), params, ActionRecord.SKIPPED, now,
+                            null, null, "", "dry run: would skip: " + skip.get())
+                    : new ActionRecord(id, mitigationId, type, target.describe(), params, ActionRecord.DRY_RUN, now,
+                            expires, null, "", "dry run: would " + type + " " + target.describe());
+        }
         try {
             Applied applied = actuator.apply(target, spec.params(), expires);
             return new ActionRecord(id, mitigationId, type, target.describe(), params, ActionRecord.APPLIED, now,

@@ -96,6 +96,26 @@ class MitigationEngineTest extends OnEveryBackend {
     }
 
     @Test
+    void aDryRunSaysWhichActionsItWouldSkipForWhatTheAnomalyNames() {
+        var defaults = ProfileLoader.defaults();
+        engine.updateProfiles(new io.shadow.mitigation.profile.ProfileSet(defaults.version() + 1, "test", defaults.low(),
+                defaults.medium(), defaults.high(), defaults.profiles().stream().map(p -> new io.shadow.mitigation
+                        .profile.MitigationProfile(p.name(), p.band(), p.resourceTypes(), p.evidence(), true, p.actions()))
+                .toList()), "test");
+
+        Outcome o = engine.handle(Assessments.risk(90).principal(null).host("dev-1").ofHost()
+                .on(io.shadow.features.ResourceType.COMPUTE, "host:dev-1").build()); // emergency-workload-shutdown
+
+        assertThat(store.actionsOf(o.mitigationId())).extracting(ActionRecord::type, ActionRecord::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("isolate_host", ActionRecord.DRY_RUN),
+                        org.assertj.core.groups.Tuple.tuple("suspend_process", ActionRecord.DRY_RUN),
+                        org.assertj.core.groups.Tuple.tuple("lock_user", ActionRecord.SKIPPED));
+        assertThat(store.actionsOf(o.mitigationId()).get(2).detail())
+                .isEqualTo("dry run: would skip: lock_user needs a principal and the anomaly has none");
+        assertThat(engine.actuators().gateway().size()).as("a dry run changes nothing").isZero();
+    }
+
+    @Test
     void lowBandThrottlesAndLogsThenNotifies() {
         Outcome o = engine.handle(Assessments.risk(40).build());
 
