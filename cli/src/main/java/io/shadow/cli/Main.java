@@ -5,8 +5,10 @@ import picocli.CommandLine.Command;
 
 /** {@code bin/shadow}: one entry point, a subcommand per task. Parsing and wiring only. */
 @Command(name = "bin/shadow", mixinStandardHelpOptions = true, version = "shadow 0.1.0",
-        footer = "%n  agent     Run the agent (bin/shadow agent --help); it runs on the agents module's own small "
-                + "classpath.",
+        footer = "%n  agent      Run the agent: host metrics, processes, CloudTrail and an HTTP%n"
+                + "               intake into a durable spool, shipped to the landing zone and%n"
+                + "               the scorer (bin/shadow agent --help; it runs on the agents%n"
+                + "               module's own small classpath).",
         description = "Predictive security mitigation: learn normal behaviour, detect deviations early, act, "
                 + "then explain.",
         subcommands = {DemoCommand.class, ServeCommand.class, NightlyCommand.class, ProfilesCommand.class,
