@@ -601,7 +601,8 @@ final class EntityState {
             boolean sumFeature = f.aggregation() == Feature.Aggregation.SUM;
             boolean hasValue = samples[i] > 0 || (sumFeature && bucket != Long.MIN_VALUE);
             double finalValue = value(i);
-            double xs = hasValue ? f.toScale(finalValue) : Double.NaN;
+            // on its scale only when the next bucket follows: a gap needs neither the trend nor the previous value
+            double xs = adjacent && hasValue ? f.toScale(finalValue) : Double.NaN;
             double ps = previousKnown[i] ? previousScaled[i] : Double.NaN;
             trend[i] = adjacent && !Double.isNaN(xs) && !Double.isNaN(ps)
                     ? TREND_ALPHA * (xs - ps) + (1 - TREND_ALPHA) * trend[i] : 0;
