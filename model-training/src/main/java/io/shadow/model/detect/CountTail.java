@@ -28,6 +28,9 @@ final class CountTail {
 
     /** ln P(X ≥ x); 0 when x is not above the mean. */
     static double lnUpperTail(double x, double mean, double variance) {
+        if (noTail(x, mean)) {
+            return 0; // most counts of a bucket, known without the memo (every event asks for several)
+        }
         Memo m = MEMO.get();
         int slot = Memo.slot(x, mean, variance);
         if (m.tailKeys[3 * slot] == x && m.tailKeys[3 * slot + 1] == mean && m.tailKeys[3 * slot + 2] == variance) {
@@ -49,10 +52,10 @@ final class CountTail {
      * below 1 above the mean, so the sum runs in plain arithmetic.
      */
     static double computeLnUpperTail(double x, double mean, double variance) {
-        int k0 = (int) Math.ceil(x - 1e-9);
-        if (k0 <= 0 || x <= mean) {
+        if (noTail(x, mean)) {
             return 0;
         }
+        int k0 = (int) Math.ceil(x - 1e-9);
         boolean poisson = variance <= mean * 1.05;
         double r = poisson ? 0 : mean * mean / (variance - mean);
         double q = poisson ? 0 : mean / (r + mean); // the failure probability 1 - p of the negative binomial
@@ -80,6 +83,11 @@ final class CountTail {
             sum += term * ratio / (1 - ratio);
         }
         return Math.min(0, first + Math.log(sum));
+    }
+
+    /** Whether ln P(X ≥ x) is 0 without summing: x is not above the mean, or no count from 1 up reaches it. */
+    private static boolean noTail(double x, double mean) {
+        return (int) Math.ceil(x - 1e-9) <= 0 || x <= mean;
     }
 
     /** The smallest count whose upper tail is below {@code lnTail}: the top of the normal range. */

@@ -40,10 +40,13 @@ public final class Detector {
     private final DetectorConfig config;
     private final Map<EntityKey, EntityState> states = new ConcurrentHashMap<>();
     private volatile BaselineSnapshot snapshot;
+    /** Expectations of the snapshot's baselines (an older table only misses for the newer ones). */
+    private volatile Expectations expectations;
 
     public Detector(DetectorConfig config, BaselineSnapshot snapshot) {
         this.config = config;
         this.snapshot = snapshot;
+        this.expectations = new Expectations(config);
     }
 
     public DetectorConfig config() {
@@ -57,6 +60,7 @@ public final class Detector {
     /** Switches to a newer snapshot; values learned online since the old one are dropped from state. */
     public void updateSnapshot(BaselineSnapshot newer) {
         this.snapshot = newer;
+        this.expectations = new Expectations(config);
         for (EntityState s : states.values()) {
             synchronized (s) {
                 s.resetOnlineNovelty();
@@ -126,7 +130,7 @@ public final class Detector {
                     // the snapshot is read under the entity's lock: a switch either comes before
                     // (and this reads the new one) or forgets what this event cached afterwards, so
                     // no entity keeps an old snapshot alive
-                    a = state.observe(e, parts, p, snapshot, config);
+                    a = state.observe(e, parts, p, snapshot, expectations);
                 }
                 break;
             }

@@ -138,10 +138,11 @@ final class EntityState {
 
     /**
      * Observes the parts {@code e} gives this entity (number {@code entity} of {@code parts}),
-     * judged against its own baseline and its population's in {@code snapshot}; returns the
-     * anomaly it raised or null.
+     * judged against its own baseline and its population's in {@code snapshot} (their expectations
+     * remembered in {@code expected}, which holds the configuration); returns the anomaly it raised or null.
      */
-    Anomaly observe(ActivityEvent e, EventParts parts, int entity, BaselineSnapshot snapshot, DetectorConfig cfg) {
+    Anomaly observe(ActivityEvent e, EventParts parts, int entity, BaselineSnapshot snapshot, Expectations expected) {
+        DetectorConfig cfg = expected.config();
         if (snapshot != baselinesOf) {
             // once per entity and snapshot rather than two map look-ups per event
             ownBaseline = snapshot.entity(key);
@@ -182,7 +183,7 @@ final class EntityState {
                 if (!judgeable || (fo == null && fp == null)) {
                     continue;
                 }
-                double dev = deviation(f, fo, fp, hour, cfg, evidence);
+                double dev = deviation(f, fo, fp, hour, expected, evidence);
                 if (dev > bestFeature) {
                     bestFeature = dev;
                     best = f;
@@ -224,10 +225,10 @@ final class EntityState {
                 if (Double.isNaN(xs)) {
                     continue;
                 }
-                Expectation exp = Expectation.of(f, fo, fp, hour, cfg);
+                Expectation exp = expected.of(f, fo, fp, hour);
                 double dev = exp.levelDeviation(f, xs);
                 int usual = dev >= cfg.threshold() / 2
-                        ? UsualHour.find(f, fo, fp, hour, cfg, at -> at.levelDeviation(f, xs)) : UsualHour.NONE;
+                        ? UsualHour.find(f, fo, fp, hour, expected, at -> at.levelDeviation(f, xs)) : UsualHour.NONE;
                 if (usual != UsualHour.NONE) {
                     dev = Math.min(dev, UsualHour.weight(cfg)); // unusual by the hour alone, as on time
                 }
@@ -374,15 +375,16 @@ final class EntityState {
      * by the hour alone and weighs {@link UsualHour#weight} (usual activity at an unusual time is weak
      * evidence, not an emergency).
      */
-    private double deviation(Feature f, FeatureBaseline own, FeatureBaseline pop, int hour, DetectorConfig cfg,
+    private double deviation(Feature f, FeatureBaseline own, FeatureBaseline pop, int hour, Expectations expected,
             List<Supplier<Evidence>> evidence) {
+        DetectorConfig cfg = expected.config();
         int i = f.ordinal();
         double x = value(i);
         double xs = f.toScale(x);
         if (Double.isNaN(xs)) {
             return Double.NEGATIVE_INFINITY;
         }
-        Expectation exp = Expectation.of(f, own, pop, hour, cfg);
+        Expectation exp = expected.of(f, own, pop, hour);
         double ps = previousKnown[i] ? previousScaled[i] : Double.NaN;
         if (Double.isNaN(ps)) {
             ps = exp.level();
@@ -394,11 +396,11 @@ final class EntityState {
         Expectation mixedAgainst = exp;
         if (dev >= cfg.threshold() / 2) {
             // ordinary for the entity at another hour: unusual by the hour alone, weak evidence
-            usualHour = usualHour(f, own, pop, hour, cfg, xs,
+            usualHour = usualHour(f, own, pop, hour, expected, xs,
                     at -> levelOrTrend(at.levelDeviation(f, xs), trendDeviation(at, xs, i)));
             if (usualHour != UsualHour.NONE) {
                 dev = Math.min(dev, UsualHour.weight(cfg));
-                mixedAgainst = Expectation.of(f, own, pop, usualHour, cfg);
+                mixedAgainst = expected.of(f, own, pop, usualHour);
             }
         }
         if (combination == null) {
@@ -449,7 +451,7 @@ final class EntityState {
     }
 
     /** {@link UsualHour#find} for this bucket's value {@code xs} of {@code f}, from the bucket's last answer on. */
-    private int usualHour(Feature f, FeatureBaseline own, FeatureBaseline pop, int hour, DetectorConfig cfg, double xs,
+    private int usualHour(Feature f, FeatureBaseline own, FeatureBaseline pop, int hour, Expectations expected, double xs,
             java.util.function.ToDoubleFunction<Expectation> judge) {
         int i = f.ordinal();
         if (usualJudged == null) {
@@ -460,10 +462,10 @@ final class EntityState {
         int found;
         if (xs >= usualJudged[i]) { // false while NaN
             int before = usualFound[i];
-            found = before == UsualHour.NONE ? UsualHour.NONE : UsualHour.find(f, own, pop, hour, cfg, judge,
+            found = before == UsualHour.NONE ? UsualHour.NONE : UsualHour.find(f, own, pop, hour, expected, judge,
                     Math.floorMod(before - hour, FeatureBaseline.HOURS));
         } else {
-            found = UsualHour.find(f, own, pop, hour, cfg, judge);
+            found = UsualHour.find(f, own, pop, hour, expected, judge);
         }
         usualJudged[i] = xs;
         usualFound[i] = (byte) found;
@@ -607,7 +609,8 @@ final class EntityState {
             boolean sumFeature = f.aggregation() == Feature.Aggregation.SUM;
             boolean hasValue = samples[i] > 0 || (sumFeature && bucket != Long.MIN_VALUE);
             double finalValue = value(i);
-            double xs = hasValue ? f.toScale(finalValue) : Double.NaN;
+            // on its scale only when the next bucket follows: a gap needs neither the trend nor the previous value
+            double xs = adjacent && hasValue ? f.toScale(finalValue) : Double.NaN;
             double ps = previousKnown[i] ? previousScaled[i] : Double.NaN;
             trend[i] = adjacent && !Double.isNaN(xs) && !Double.isNaN(ps)
                     ? TREND_ALPHA * (xs - ps) + (1 - TREND_ALPHA) * trend[i] : 0;

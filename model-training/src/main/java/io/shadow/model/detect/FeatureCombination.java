@@ -34,7 +34,8 @@ import java.util.Arrays;
  * allocated on an entity's first judged bucket.
  */
 final class FeatureCombination {
-    static final int F = Feature.values().length;
+    private static final Feature[] FEATURES = Feature.values();
+    static final int F = FEATURES.length;
     /** Deviations are clipped here before they are learned or judged: one huge value stays one feature's news. */
     static final double CLIP = 8;
     /** Active buckets the mean and covariance remember (a week of five-minute buckets). */
@@ -125,6 +126,8 @@ final class FeatureCombination {
         }
         double[] s = regularised(dims, k, w.s);
         double full = mahalanobis(s, x, k, w);
+        w.judgedDims = mask(dims, k);
+        w.judgedDistance = full;
         int driver = 0;
         double driverTerm = -1;
         for (int a = 0; a < k; a++) {
@@ -152,8 +155,7 @@ final class FeatureCombination {
             }
         }
         double rho = s[broken * k + driver] / Math.sqrt(s[broken * k + broken] * s[driver * k + driver]);
-        Feature[] fs = Feature.values();
-        return new Judgement(z, fs[dims[driver]], fs[dims[broken]], x[driver] + mean[dims[driver]],
+        return new Judgement(z, FEATURES[dims[driver]], FEATURES[dims[broken]], x[driver] + mean[dims[driver]],
                 x[broken] + mean[dims[broken]], rho, k);
     }
 
@@ -164,6 +166,7 @@ final class FeatureCombination {
      */
     Judgement finishBucket() {
         Judgement verdict = null;
+        SCRATCH.get().judgedDims = 0;
         if (buckets >= HISTORY_FROM) {
             Judgement finished = judgeCurrent();
             if (finished != null && buckets >= MIN_BUCKETS) {
@@ -210,8 +213,11 @@ final class FeatureCombination {
                 }
             }
             if (k > 0) {
-                // Huber-like: a bucket beyond the usual bulk (about the 99.9th percentile of χ²_k) counts less
-                double d2 = mahalanobis(regularised(dims, k, w.s), y, k, w);
+                // Huber-like: a bucket beyond the usual bulk (about the 99.9th percentile of χ²_k) counts less.
+                // The bucket was just judged over the same features (its known ones are those with a variance,
+                // the usual case) and so the same vector and matrix: that distance is this one
+                double d2 = mask(dims, k) == w.judgedDims ? w.judgedDistance
+                        : mahalanobis(regularised(dims, k, w.s), y, k, w);
                 double bulk = k + 4 * Math.sqrt(2.0 * k);
                 weight = d2 > bulk ? bulk / d2 : 1;
             }
@@ -304,6 +310,12 @@ final class FeatureCombination {
         final double[] s = new double[F * F];
         final double[] l = new double[F * F];
         final double[] y = new double[F];
+        /**
+         * The features (as bits; 0: none) and distance of the bucket {@link #finishBucket} judged last, for
+         * its learning step.
+         */
+        int judgedDims;
+        double judgedDistance;
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -326,6 +338,15 @@ final class FeatureCombination {
         }
         double v = 2.0 / (9.0 * nu);
         return (Math.cbrt(q / nu) - (1 - v)) / Math.sqrt(v);
+    }
+
+    /** The features {@code dims[0..k)} as bits. */
+    private static int mask(int[] dims, int k) {
+        int bits = 0;
+        for (int a = 0; a < k; a++) {
+            bits |= 1 << dims[a];
+        }
+        return bits;
     }
 
     private static int index(int i, int j) {

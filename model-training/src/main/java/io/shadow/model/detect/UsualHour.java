@@ -31,24 +31,25 @@ final class UsualHour {
      * figures, not the blend with all hours, say what is usual then: one stray transfer at 03:00 does not make
      * 03:00 a usual hour for it.
      */
-    static int find(Feature f, FeatureBaseline own, FeatureBaseline population, int hour, DetectorConfig cfg,
+    static int find(Feature f, FeatureBaseline own, FeatureBaseline population, int hour, Expectations expected,
             ToDoubleFunction<Expectation> judge) {
-        return find(f, own, population, hour, cfg, judge, 1);
+        return find(f, own, population, hour, expected, judge, 1);
     }
 
     /**
      * As above, from the hour {@code first} hours after {@code hour} on (the hours before it are known to fail:
      * the judge grows with the value, so an hour that failed for a smaller value fails for this one).
      */
-    static int find(Feature f, FeatureBaseline own, FeatureBaseline population, int hour, DetectorConfig cfg,
+    static int find(Feature f, FeatureBaseline own, FeatureBaseline population, int hour, Expectations expected,
             ToDoubleFunction<Expectation> judge, int first) {
         if (own == null) {
             return NONE;
         }
+        DetectorConfig cfg = expected.config();
         for (int k = first; k < FeatureBaseline.HOURS; k++) {
             int h = (hour + k) % FeatureBaseline.HOURS;
             if (own.hour(h).samples() >= Math.max(1, cfg.hourPrior())
-                    && judge.applyAsDouble(Expectation.of(f, own, population, h, cfg)) < cfg.threshold() / 2) {
+                    && judge.applyAsDouble(expected.of(f, own, population, h)) < cfg.threshold() / 2) {
                 return h;
             }
         }
