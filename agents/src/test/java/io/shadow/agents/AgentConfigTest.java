@@ -163,7 +163,8 @@ class AgentConfigTest {
 
     @Test
     void aScorerWrittenAsAListDoesNotShowItsToken() throws IOException {
-        Path f = file("landing: {uri: 'file:///var/lib/shadow/landing'}\nscorer: [https://x, s3cr3t-0123456789abcdef]\n");
+        Path f = file("landing: {uri: 'file:///var/lib/shadow/landing'}\n"
+                + "scorer: [https://x, s3cr3t-0123456789abcdef]\n");
         assertThatThrownBy(() -> AgentConfig.load(f, Map.of(), List.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("invalid scorer = a list of 2 items; expected a mapping of the keys url, ")

@@ -65,7 +65,8 @@ public final class DetectorBench {
                         scorerState.events()))
                 .row("1M entities in the scorer", String.format("%.2f GB heap", millionEntitiesGb))
                 .row("flagged flood of one entity, usual at another hour", String.format("%,.0f events/s "
-                        + "(CPU-seconds of the thread; %d anomalies)", flood.withUsualHourPerS(), flood.anomaliesWith()))
+                        + "(CPU-seconds of the thread; %d anomalies)", flood.withUsualHourPerS(),
+                        flood.anomaliesWith()))
                 .row("same flood, no usual hour (reference)", String.format("%,.0f events/s (%d anomalies)",
                         flood.withoutPerS(), flood.anomaliesWithout()))
                 .row("flood: usual-hour search / reference", String.format("%.2f", flood.ratio()))

@@ -203,11 +203,12 @@ class ConfigLoaderTest {
     @Test
     void aMisspeltVariableIsWarnedAboutNamingTheSettingItWasMeantForAndTheOthersAreLeftAlone() throws Exception {
         Map<String, String> env = Map.of("SHADOW_SERVER_PROT", "9090", "SHADOW_SERVER_PORT", "9091",
-                "SHADOW_LOG_LEVEL", "debug", "SHADOW_AGENT_SPOOL_DIR", "/x", "SHADOW_TEST_PG_URL", "jdbc:x", "PATH", "/");
+                "SHADOW_LOG_LEVEL", "debug", "SHADOW_AGENT_SPOOL_DIR", "/x", "SHADOW_TEST_PG_URL", "jdbc:x",
+                "PATH", "/");
 
         assertThat(ConfigLoader.strayVariables(env)).containsExactly("environment variable SHADOW_SERVER_PROT is not "
-                + "a setting and is ignored; did you mean SHADOW_SERVER_PORT (server.port)? Every SHADOW_<KEY> variable "
-                + "names a key of docs/configuration.md");
+                + "a setting and is ignored; did you mean SHADOW_SERVER_PORT (server.port)? Every SHADOW_<KEY> "
+                + "variable names a key of docs/configuration.md");
         assertThat(ConfigLoader.load(null, env, List.of()).server().port()).as("still loads").isEqualTo(9091);
     }
 
@@ -223,7 +224,8 @@ class ConfigLoaderTest {
                 .hasMessage("invalid auth.tokens = (hidden); expected a list, e.g. [one, two]");
         assertThatThrownBy(() -> load("auth:\n  tokens:\n    - [ops, s3cr3t-value-0123456789, operator]\n"))
                 .hasMessageStartingWith("invalid auth.tokens[0] = (hidden); expected a mapping of the keys name, ");
-        assertThatThrownBy(() -> load("auth:\n  tokens:\n    - {name: ops, token: \"s3cr3t-value-0123456789, role: x}\n"))
+        assertThatThrownBy(() -> load("auth:\n  tokens:\n    - {name: ops, token: \"s3cr3t-value-0123456789, "
+                + "role: x}\n"))
                 .hasMessageContaining("not valid YAML at line ").hasMessageNotContaining("s3cr3t");
     }
 

@@ -238,7 +238,8 @@ public final class YamlConfig {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null) {
                 var start = m.getContextMark();
-                return " at line " + (m.getProblemMark().getLine() + 1) + ", column " + (m.getProblemMark().getColumn() + 1)
+                return " at line " + (m.getProblemMark().getLine() + 1) + ", column "
+                        + (m.getProblemMark().getColumn() + 1)
                         + ": " + m.getProblem() + (m.getContext() == null ? "" : " (" + m.getContext()
                                 + (start == null ? "" : " from line " + (start.getLine() + 1) + ", column "
                                         + (start.getColumn() + 1)) + ")");

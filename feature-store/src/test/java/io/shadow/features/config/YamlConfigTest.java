@@ -131,8 +131,8 @@ class YamlConfigTest {
         assertThatThrownBy(() -> load(null, Map.of(), "starttls=yes please"))
                 .hasMessage("invalid starttls = yes please (from --set); expected true or false");
         assertThatThrownBy(() -> load(null, Map.of(), "tokens=admin"))
-                .hasMessage("invalid tokens[0] = (hidden) (from --set); expected a mapping of the keys name, principal, "
-                        + "role-name");
+                .hasMessage("invalid tokens[0] = (hidden) (from --set); expected a mapping of the keys name, "
+                        + "principal, role-name");
         assertThatThrownBy(() -> load("ratio: half", Map.of("TEST_MAX_IN_FLIGHT", "9")))
                 .as("a value from the file names no variable")
                 .hasMessage("invalid ratio = half; expected a number");

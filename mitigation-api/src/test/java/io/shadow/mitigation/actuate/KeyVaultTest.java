@@ -167,7 +167,8 @@ class KeyVaultTest extends OnEveryBackend {
         }
         assertThat(api.store().actionsOf(o.mitigationId())).filteredOn(a -> a.type().equals("rotate_keys"))
                 .singleElement().satisfies(a -> assertThat(a.detail()).as("each spelling's key said collected")
-                        .contains("; new key " + second + " collected by ", "; new key " + r.handle() + " collected by "));
+                        .contains("; new key " + second + " collected by ",
+                                "; new key " + r.handle() + " collected by "));
     }
 
     @Test

@@ -98,10 +98,11 @@ class MitigationEngineTest extends OnEveryBackend {
     @Test
     void aDryRunSaysWhichActionsItWouldSkipForWhatTheAnomalyNames() {
         var defaults = ProfileLoader.defaults();
-        engine.updateProfiles(new io.shadow.mitigation.profile.ProfileSet(defaults.version() + 1, "test", defaults.low(),
-                defaults.medium(), defaults.high(), defaults.profiles().stream().map(p -> new io.shadow.mitigation
-                        .profile.MitigationProfile(p.name(), p.band(), p.resourceTypes(), p.evidence(), true, p.actions()))
-                .toList()), "test");
+        engine.updateProfiles(new io.shadow.mitigation.profile.ProfileSet(defaults.version() + 1, "test",
+                defaults.low(), defaults.medium(), defaults.high(), defaults.profiles().stream()
+                        .map(p -> new io.shadow.mitigation.profile.MitigationProfile(p.name(), p.band(),
+                                p.resourceTypes(), p.evidence(), true, p.actions()))
+                        .toList()), "test");
 
         Outcome o = engine.handle(Assessments.risk(90).principal(null).host("dev-1").ofHost()
                 .on(io.shadow.features.ResourceType.COMPUTE, "host:dev-1").build()); // emergency-workload-shutdown

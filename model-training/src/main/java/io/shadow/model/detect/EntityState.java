@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Incremental state of one entity: the running values of the current five-minute bucket, the
@@ -356,9 +357,9 @@ final class EntityState {
         recentEvidence(t, halfLife, novel, said);
         if (ownBaseline == null) { // the entity's own figures come with the next nightly baselines
             said.add(new Evidence(Evidence.COLD_START, "baseline", "none of its own yet (new since the last nightly "
-                    + "baselines)", "its population's, every " + key.kind().wireName() + " of tenant " + key.tenant() + " (no "
-                    + "emergency action on that alone: contained at most at medium unless threat intelligence matches)",
-                    0, e.time()));
+                    + "baselines)", "its population's, every " + key.kind().wireName() + " of tenant " + key.tenant()
+                    + " (no emergency action on that alone: contained at most at medium unless threat intelligence "
+                    + "matches)", 0, e.time()));
         }
         String pattern = what + "@" + e.resourceType().wireName();
         return new Anomaly(EventIds.derive("anomaly", e.eventId(), key), key, e.time(), e.eventId(), score, pattern,
@@ -451,8 +452,8 @@ final class EntityState {
     }
 
     /** {@link UsualHour#find} for this bucket's value {@code xs} of {@code f}, from the bucket's last answer on. */
-    private int usualHour(Feature f, FeatureBaseline own, FeatureBaseline pop, int hour, Expectations expected, double xs,
-            java.util.function.ToDoubleFunction<Expectation> judge) {
+    private int usualHour(Feature f, FeatureBaseline own, FeatureBaseline pop, int hour, Expectations expected,
+            double xs, ToDoubleFunction<Expectation> judge) {
         int i = f.ordinal();
         if (usualJudged == null) {
             usualJudged = new double[F];
