@@ -41,7 +41,7 @@ class ConfigLoaderTest {
     void valuesOfTheWrongShapeSayWhatIsExpectedInPlainWords() {
         assertThatThrownBy(() -> load("intel: {feeds: /etc/x}\n"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid intel.feeds = /etc/x; expected a list, e.g. [/etc/x]");
+                .hasMessage("invalid intel.feeds = a single value (not shown); expected a list, e.g. [one, two]");
         assertThatThrownBy(() -> load("scorer: {max-in-flight: lots}\n"))
                 .hasMessage("invalid scorer.max-in-flight = lots; expected a whole number");
         assertThatThrownBy(() -> load("", "mitigation.channels.smtp.starttls=maybe"))
@@ -222,6 +222,14 @@ class ConfigLoaderTest {
         // the shapes around a token, wrong (a walkthrough printed the token in each of these)
         assertThatThrownBy(() -> load("auth:\n  tokens: {name: ops, token: s3cr3t-value-0123456789, role: operator}\n"))
                 .hasMessage("invalid auth.tokens = (hidden); expected a list, e.g. [one, two]");
+        assertThatThrownBy(() -> load("store: sa s3cr3t-pw\n")).as("a single value where a mapping belongs")
+                .hasMessage("invalid store = a single value (not shown); expected a mapping of the keys jdbc-url, "
+                        + "user, password");
+        assertThatThrownBy(() -> load("mitigation: {channels: {webhooks: 'https://hooks.example.com/T0/s3cr3t'}}\n"))
+                .hasMessageStartingWith("invalid mitigation.channels.webhooks = a single value (not shown); expected a "
+                        + "list").hasMessageNotContaining("s3cr3t");
+        assertThatThrownBy(() -> load("auth:\n  tokens: [{name: ops, token: s3cr3t-value-0123456789, role: 7}]\n"))
+                .as("a token entry's other keys are shown").hasMessageNotContaining("s3cr3t");
         assertThatThrownBy(() -> load("auth:\n  tokens:\n    - [ops, s3cr3t-value-0123456789, operator]\n"))
                 .hasMessageStartingWith("invalid auth.tokens[0] = (hidden); expected a mapping of the keys name, ");
         assertThatThrownBy(() -> load("auth:\n  tokens:\n    - {name: ops, token: \"s3cr3t-value-0123456789, "

@@ -40,8 +40,18 @@ final class MappingErrors {
         JsonNode given = at(tree, e.getPath());
         Class<?> type = e instanceof MismatchedInputException m ? m.getTargetType()
                 : e.getCause() instanceof InputCoercionException c ? c.getTargetType() : null;
+        // a single value is shown only where a single value of a plain type belongs: given for a mapping or a list
+        // (a scorer's "url token", a webhook's URL), it may well be the secret that belongs inside
         boolean secret = secret(key);
-        return ConfigException.invalid(key, secret ? "(hidden)" : shown(given), expected(type, secret ? null : given));
+        boolean single = given != null && given.isValueNode() && !given.isNull();
+        String value = secret ? "(hidden)" : single && !isPlain(type) ? "a single value (not shown)" : shown(given);
+        return ConfigException.invalid(key, value, expected(type, secret || !isPlain(type) ? null : given));
+    }
+
+    /** A type whose values are single words or numbers: text, numbers, true/false, a choice of names. */
+    private static boolean isPlain(Class<?> type) {
+        return type != null && (type.isPrimitive() || type.isEnum() || type == String.class
+                || Number.class.isAssignableFrom(type) || type == Boolean.class);
     }
 
     /** What {@code type} takes in words; {@code given} (null when it must not be shown) seeds the list example. */
@@ -106,17 +116,15 @@ final class MappingErrors {
     }
 
     /**
-     * Keys whose values never appear in a message (they would end up in logs): a token, password or secret, or
-     * anything inside one or inside a list of them ({@code auth.tokens[0]} written as a line of text holds a token).
+     * Keys whose values never appear in a message (they would end up in logs): a token, password or secret, or an
+     * item of a list of them ({@code auth.tokens[0]} written as a line of text holds a token); the other keys of a
+     * token's entry ({@code auth.tokens[0].role}) are not secret.
      */
     private static boolean secret(String key) {
-        for (String part : key.replaceAll("\\[[^]]*]", "").toLowerCase(java.util.Locale.ROOT).split("\\.")) {
-            String one = part.endsWith("s") ? part.substring(0, part.length() - 1) : part;
-            if (one.equals("token") || one.endsWith("-token") || one.endsWith("password") || one.endsWith("secret")) {
-                return true;
-            }
-        }
-        return false;
+        String last = key.substring(key.lastIndexOf('.') + 1).replaceAll("\\[[^]]*]", "")
+                .toLowerCase(java.util.Locale.ROOT);
+        String one = last.endsWith("s") ? last.substring(0, last.length() - 1) : last;
+        return one.equals("token") || one.endsWith("-token") || one.endsWith("password") || one.endsWith("secret");
     }
 
     /**

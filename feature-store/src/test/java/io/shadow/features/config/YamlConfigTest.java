@@ -89,7 +89,7 @@ class YamlConfigTest {
     void aSingleValueWhereAListIsExpectedShowsTheList() {
         assertThatThrownBy(() -> load("feeds: /etc/x"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid feeds = /etc/x; expected a list, e.g. [/etc/x]");
+                .hasMessage("invalid feeds = a single value (not shown); expected a list, e.g. [one, two]");
         assertThatThrownBy(() -> load("tokens: [admin]")).as("a token's line may hold its secret")
                 .hasMessage("invalid tokens[0] = (hidden); expected a mapping of the keys name, principal, role-name");
     }
