@@ -10,8 +10,10 @@ import io.shadow.features.signal.FactorContribution;
 import io.shadow.features.signal.RiskScore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Assessments as the scorer hands them over: by default principal u-1 of tenant acme deleting
@@ -35,14 +37,13 @@ public final class Assessments {
     private boolean ofHost;
     private String evidence = "deletes";
     private final double risk;
+    private final List<Evidence> more = new ArrayList<>();
 
     private Assessments(double risk) {
         this.risk = risk;
     }
 
     /** An assessment with this 0–100 risk score; change the defaults with the other methods. */
-    private final List<Evidence> more = new java.util.ArrayList<>();
-
     public static Assessments risk(double risk) {
         return new Assessments(risk);
     }
@@ -103,8 +104,7 @@ public final class Assessments {
         Anomaly a = new Anomaly("anm-" + UUID.randomUUID(), ofHost ? EntityKey.host(tenant, host)
                 : EntityKey.principal(tenant, principal), time, eventId, 8.4,
                 evidence + "@" + resourceType.wireName(), resourceType, resourceId, principal, host, "10.1.2.3",
-                "aws-cli/2.15", java.util.stream.Stream.concat(java.util.stream.Stream.of(DELETES), more.stream())
-                        .toList(), process);
+                "aws-cli/2.15", Stream.concat(Stream.of(DELETES), more.stream()).toList(), process);
         RiskScore score = new RiskScore(risk, risk * 0.2, List.of(new FactorContribution("severity", 0.8, risk * 0.5),
                 new FactorContribution("resource_risk", 0.6, risk * 0.3)), "risk:3");
         return new Assessment(a, score);

@@ -122,10 +122,12 @@ public final class ConfigLoader {
 
     /**
      * {@code SHADOW_…} variables that are not settings of the config: the agent's ({@code SHADOW_AGENT_…}, its own
-     * config), the tests' switches, and those {@code bin/shadow}, {@code bin/notebooks} and {@code bin/test} read.
+     * config), the tests' switches, those {@code bin/shadow}, {@code bin/notebooks} and {@code bin/test} read, and
+     * the gateway's of {@code docs/nginx-shadow.conf} (often set in the same environment).
      */
     static final List<String> NOT_SETTINGS = List.of("SHADOW_AGENT_", "SHADOW_TEST_", "SHADOW_LOG_LEVEL",
-            "SHADOW_LIB_LOG_LEVEL", "SHADOW_NO_BUILD", "SHADOW_VENV");
+            "SHADOW_LIB_LOG_LEVEL", "SHADOW_NO_BUILD", "SHADOW_VENV", "SHADOW_API", "SHADOW_GATEWAY_TOKEN",
+            "SHADOW_TENANT");
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
 
     private ConfigLoader() {

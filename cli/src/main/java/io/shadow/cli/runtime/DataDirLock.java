@@ -22,6 +22,7 @@ public final class DataDirLock implements AutoCloseable {
     public static final String FILE = "serve.lock";
     private final FileChannel channel;
     private final FileLock lock;
+    private final Instant started = Instant.now();
 
     private DataDirLock(FileChannel channel, FileLock lock) {
         this.channel = channel;
@@ -71,9 +72,11 @@ public final class DataDirLock implements AutoCloseable {
      * a second service: set again once the server is listening, when port 0 became a real one.
      */
     public void serving(String serving) throws IOException {
-        channel.truncate(0);
-        channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", " + serving + ", started "
-                + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+        // written over the old text, then cut to its length: a service refused meanwhile never reads an empty file
+        byte[] text = ("pid " + ProcessHandle.current().pid() + ", " + serving + ", started " + started + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        channel.write(ByteBuffer.wrap(text), 0);
+        channel.truncate(text.length);
     }
 
     private static String holder(FileChannel ch) throws IOException {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.shadow.features.EventIds;
 import io.shadow.features.signal.Anomaly;
 import io.shadow.features.signal.Assessment;
-import io.shadow.features.signal.Evidence;
 import io.shadow.mitigation.Band;
 import io.shadow.mitigation.actuate.ActionTarget;
 import io.shadow.mitigation.actuate.ActionType;
@@ -93,6 +92,15 @@ public final class MitigationEngine {
         return profiles;
     }
 
+    /** The band {@code assessment} is acted on in with the profiles in force ({@link ColdStart} included). */
+    public Band bandOf(Assessment assessment) {
+        return bandOf(assessment, profiles);
+    }
+
+    private static Band bandOf(Assessment assessment, ProfileSet ps) {
+        return ColdStart.band(assessment.anomaly(), ps.band(assessment.risk().score()));
+    }
+
     public void updateProfiles(ProfileSet next, String actor) {
         useProfiles(next);
         store.audit(actor, "profiles.updated", "profiles", "version " + next.version() + " by " + next.author());
@@ -121,7 +129,7 @@ public final class MitigationEngine {
         Anomaly a = assessment.anomaly();
         requireStorable(a);
         ProfileSet ps = profiles;
-        Band band = heldBelowEmergency(a, ps.band(assessment.risk().score()));
+        Band band = bandOf(assessment, ps);
         if (band == Band.NONE) {
             return Outcome.observed(band);
         }
@@ -220,7 +228,8 @@ public final class MitigationEngine {
         LOG.info("{} {} risk {} ({}): profile {} -> {}", emergency ? "EMERGENCY" : "mitigated", a.entity(),
                 Math.round(assessment.risk().score()), band.wireName(), profile.name(),
                 done.stream().map(r -> r.type() + "=" + r.status()).toList());
-        boolean contained = profile.dryRun() || done.stream().anyMatch(ActionRecord::enforces);
+        boolean contained = done.stream().anyMatch(r -> r.enforces()
+                || (ActionRecord.DRY_RUN.equals(r.status()) && !"log".equals(r.type())));
         NotificationRecord n = new NotificationRecord("ntf-" + UUID.randomUUID(), incidentId, mitigationId,
                 a.entity().tenant(), emergency ? "emergency_shutdown" : "mitigation_applied", recipient(a),
                 Explanations.subject(a, band, emergency, contained),
@@ -520,7 +529,14 @@ public final class MitigationEngine {
                 target);
         Actuator actuator = actuators.get(spec.type());
         if (dryRun) {
-            Optional<String> skip = actuator.wouldSkip(target, spec.params());
+            Optional<String> skip;
+            try {
+                skip = actuator.wouldSkip(target, spec.params());
+            } catch (RuntimeException e) { // a check that cannot tell leaves the dry run saying what it would try
+                LOG.warn("dry run of {} on {}: could not tell whether it would be skipped: {}", type,
+                        target.describe(), e.toString());
+                skip = Optional.empty();
+            }
             return skip.isPresent()
                     ? new ActionRecord(id, mitigationId, type, target.describe(), params, ActionRecord.SKIPPED, now,
                             null, null, "", "dry run: would skip: " + skip.get())
@@ -570,24 +586,6 @@ public final class MitigationEngine {
 
     private static String recipient(Anomaly a) {
         return a.principal() != null ? a.principal() : NotificationRecord.OPERATORS;
-    }
-
-    /**
-     * {@code band}, or medium instead of high for an entity Shadow has no baseline of its own for yet (judged against
-     * its population's: a host on its first minutes, a principal new since the last nightly), unless a threat
-     * intelligence match corroborates the anomaly. The emergency path acts with no one in the loop, and a deviation
-     * from a population's figures by an entity never seen says less about it than one from its own (a new build
-     * server's first compile pegs its CPU): it is contained at medium (reversible, time-limited, decided by a person)
-     * instead. Its cold-start evidence says so in the explanation.
-     */
-    static Band heldBelowEmergency(Anomaly a, Band band) {
-        if (band != Band.HIGH || a.evidence().stream().noneMatch(e -> Evidence.COLD_START.equals(e.kind()))
-                || a.evidence().stream().anyMatch(e -> Evidence.THREAT_INTEL.equals(e.kind()))) {
-            return band;
-        }
-        LOG.info("{} has no baseline of its own yet: held at medium instead of the emergency band (no threat "
-                + "intelligence corroborates anomaly {})", a.entity(), a.anomalyId());
-        return Band.MEDIUM;
     }
 
     private static String explanation(Assessment assessment) {

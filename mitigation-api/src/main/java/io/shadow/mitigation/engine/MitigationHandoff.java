@@ -89,7 +89,7 @@ public final class MitigationHandoff implements AutoCloseable {
      *     at the next start (null: not saved)
      */
     public MitigationHandoff(MitigationEngine engine, int capacity, Duration retryEvery, Clock clock, Path heldFile) {
-        this(engine::handle, a -> engine.profiles().band(a.risk().score()), capacity, retryEvery, clock, heldFile);
+        this(engine::handle, engine::bandOf, capacity, retryEvery, clock, heldFile);
     }
 
     MitigationHandoff(Function<Assessment, Outcome> engine, Function<Assessment, Band> bandOf, int capacity,

@@ -1,13 +1,17 @@
 package io.shadow.mitigation.engine;
 
-import io.shadow.mitigation.OnEveryBackend;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.shadow.features.ResourceType;
+import io.shadow.features.signal.Evidence;
 import io.shadow.mitigation.Assessments;
 import io.shadow.mitigation.Band;
 import io.shadow.mitigation.MitigationService;
+import io.shadow.mitigation.OnEveryBackend;
+import io.shadow.mitigation.profile.MitigationProfile;
 import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.AuditEntry;
 import io.shadow.mitigation.store.Incident;
@@ -58,39 +62,39 @@ class MitigationEngineTest extends OnEveryBackend {
 
     @Test
     void anEntityWithoutABaselineOfItsOwnIsContainedAtMediumNotByTheEmergencyPathUnlessThreatIntelCorroborates() {
-        io.shadow.features.signal.Evidence coldStart = new io.shadow.features.signal.Evidence(
-                io.shadow.features.signal.Evidence.COLD_START, "baseline", "none of its own yet",
+        Evidence coldStart = new Evidence(
+                Evidence.COLD_START, "baseline", "none of its own yet",
                 "its population's, every host of tenant acme", 0, Assessments.T0);
         Outcome newHost = engine.handle(Assessments.risk(83).host("vm-new").ofHost()
-                .on(io.shadow.features.ResourceType.COMPUTE, "host:vm-new").with(coldStart).build());
+                .on(ResourceType.COMPUTE, "host:vm-new").with(coldStart).build());
 
         assertThat(newHost.band()).isEqualTo(Band.MEDIUM);
         assertThat(store.mitigation(newHost.mitigationId()).orElseThrow()).satisfies(m -> {
-            assertThat(m.path()).isEqualTo(io.shadow.mitigation.store.Mitigation.STANDARD);
+            assertThat(m.path()).isEqualTo(Mitigation.STANDARD);
             assertThat(m.profile()).isEqualTo("isolate-workload");
         });
 
         Outcome listed = engine.handle(Assessments.risk(83).host("vm-listed").ofHost()
-                .on(io.shadow.features.ResourceType.COMPUTE, "host:vm-listed").with(coldStart)
-                .with(new io.shadow.features.signal.Evidence(io.shadow.features.signal.Evidence.THREAT_INTEL, "src_ip",
+                .on(ResourceType.COMPUTE, "host:vm-listed").with(coldStart)
+                .with(new Evidence(Evidence.THREAT_INTEL, "src_ip",
                         "185.220.101.47", "tor-exits (185.220.101.0/24)", 0, Assessments.T0)).build());
         assertThat(listed.band()).as("corroborated").isEqualTo(Band.HIGH);
         assertThat(store.mitigation(listed.mitigationId()).orElseThrow().path())
-                .isEqualTo(io.shadow.mitigation.store.Mitigation.EMERGENCY);
+                .isEqualTo(Mitigation.EMERGENCY);
 
         Outcome known = engine.handle(Assessments.risk(83).host("vm-known").ofHost()
-                .on(io.shadow.features.ResourceType.COMPUTE, "host:vm-known").build());
+                .on(ResourceType.COMPUTE, "host:vm-known").build());
         assertThat(known.band()).as("a host with its own baseline").isEqualTo(Band.HIGH);
     }
 
     @Test
     void aLowBandAnomalyOfAHostIsOnlyLoggedAndItsNoticeSaysSoRatherThanMitigated() {
         Outcome o = engine.handle(Assessments.risk(40).principal(null).host("dev-1").ofHost()
-                .on(io.shadow.features.ResourceType.COMPUTE, "host:dev-1").build()); // throttle: no principal to limit
+                .on(ResourceType.COMPUTE, "host:dev-1").build()); // throttle: no principal to limit
 
         assertThat(store.actionsOf(o.mitigationId())).extracting(ActionRecord::type, ActionRecord::status)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("rate_limit", ActionRecord.SKIPPED),
-                        org.assertj.core.groups.Tuple.tuple("log", ActionRecord.APPLIED));
+                .containsExactly(tuple("rate_limit", ActionRecord.SKIPPED),
+                        tuple("log", ActionRecord.APPLIED));
         assertThat(store.notifications(o.incidentId())).singleElement().satisfies(n -> assertThat(n.subject())
                 .isEqualTo("[Shadow] Logged, not contained: low risk from dev-1 on host:dev-1"));
     }
@@ -98,19 +102,19 @@ class MitigationEngineTest extends OnEveryBackend {
     @Test
     void aDryRunSaysWhichActionsItWouldSkipForWhatTheAnomalyNames() {
         var defaults = ProfileLoader.defaults();
-        engine.updateProfiles(new io.shadow.mitigation.profile.ProfileSet(defaults.version() + 1, "test",
+        engine.updateProfiles(new ProfileSet(defaults.version() + 1, "test",
                 defaults.low(), defaults.medium(), defaults.high(), defaults.profiles().stream()
-                        .map(p -> new io.shadow.mitigation.profile.MitigationProfile(p.name(), p.band(),
+                        .map(p -> new MitigationProfile(p.name(), p.band(),
                                 p.resourceTypes(), p.evidence(), true, p.actions()))
                         .toList()), "test");
 
         Outcome o = engine.handle(Assessments.risk(90).principal(null).host("dev-1").ofHost()
-                .on(io.shadow.features.ResourceType.COMPUTE, "host:dev-1").build()); // emergency-workload-shutdown
+                .on(ResourceType.COMPUTE, "host:dev-1").build()); // emergency-workload-shutdown
 
         assertThat(store.actionsOf(o.mitigationId())).extracting(ActionRecord::type, ActionRecord::status)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("isolate_host", ActionRecord.DRY_RUN),
-                        org.assertj.core.groups.Tuple.tuple("suspend_process", ActionRecord.DRY_RUN),
-                        org.assertj.core.groups.Tuple.tuple("lock_user", ActionRecord.SKIPPED));
+                .containsExactly(tuple("isolate_host", ActionRecord.DRY_RUN),
+                        tuple("suspend_process", ActionRecord.DRY_RUN),
+                        tuple("lock_user", ActionRecord.SKIPPED));
         assertThat(store.actionsOf(o.mitigationId()).get(2).detail())
                 .isEqualTo("dry run: would skip: lock_user needs a principal and the anomaly has none");
         assertThat(engine.actuators().gateway().size()).as("a dry run changes nothing").isZero();

@@ -3,10 +3,15 @@ package io.shadow.mitigation.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shadow.features.ResourceType;
+import io.shadow.features.signal.Evidence;
 import io.shadow.mitigation.Assessments;
 import io.shadow.mitigation.Band;
 import io.shadow.mitigation.StoreBackend;
 import io.shadow.mitigation.api.RunningApi;
+import io.shadow.mitigation.notify.HoldingNotifier;
+import io.shadow.mitigation.notify.Notifier;
+import io.shadow.mitigation.notify.StoreNotifier;
 import io.shadow.mitigation.profile.ProfileLoader;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
@@ -16,6 +21,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -152,16 +158,15 @@ class StoreOutageTest {
     @Test
     void anOperatorsAlertAboutAnEmergencyIsMadeEvenWhenTheStoreGoesOutRightAfterItWasRecorded() throws Exception {
         startOnH2Server();
-        var list = new io.shadow.mitigation.notify.HoldingNotifier("web UI list",
-                new io.shadow.mitigation.notify.StoreNotifier(api.store()));
+        var list = new HoldingNotifier("web UI list", new StoreNotifier(api.store()));
         int port = h2.getPort();
-        io.shadow.mitigation.notify.Notifier outageAfterTheNotice = n -> {
+        Notifier outageAfterTheNotice = n -> {
             if (n.kind().equals("emergency_shutdown")) {
                 h2.stop(); // the mitigation and its notice are stored; the operators' alert comes next
             }
         };
         var engine = new MitigationEngine(api.store(), ProfileLoader.defaults(), api.service().engine().actuators(),
-                java.util.List.of(list, outageAfterTheNotice), Clock.systemUTC(), Duration.ofHours(1));
+                List.of(list, outageAfterTheNotice), Clock.systemUTC(), Duration.ofHours(1));
 
         Outcome o = engine.handle(Assessments.risk(90).principal("u-2").build()); // no key of u-2 to rotate
 
@@ -178,6 +183,20 @@ class StoreOutageTest {
         assertThat(api.store().notifications(o.incidentId())).filteredOn(n -> n.kind().equals("action_skipped"))
                 .singleElement().satisfies(n -> assertThat(n.body()).startsWith("Mitigation " + o.mitigationId()
                         + " of incident " + o.incidentId() + " (principal u-2): not taken: rotate_keys"));
+    }
+
+    @Test
+    void aNewcomersAssessmentHeldDuringAnOutageIsHeldInTheBandItWillBeActedOn() throws Exception {
+        startOnH2Server();
+        handoff = new MitigationHandoff(api.service().engine(), 100, Duration.ofHours(1), Clock.systemUTC(), null);
+        h2.stop();
+
+        Outcome o = handoff.accept(Assessments.risk(90).principal(null).host("vm-new").ofHost()
+                .on(ResourceType.COMPUTE, "host:vm-new").with(new Evidence(Evidence.COLD_START, "baseline",
+                        "none of its own yet", "its population's", 0, Assessments.T0)).build());
+
+        assertThat(o).as("medium, as the engine will act on it: no emergency on a newcomer's population figures")
+                .isEqualTo(new Outcome("held", Band.MEDIUM, null, null));
     }
 
     @Test

@@ -42,11 +42,14 @@ public final class Detector {
     private volatile BaselineSnapshot snapshot;
     /** Expectations of the snapshot's baselines (an older table only misses for the newer ones). */
     private volatile Expectations expectations;
+    /** The snapshot's entity names with the case aside, for telling a new entity from another spelling. */
+    private volatile Spellings spellings;
 
     public Detector(DetectorConfig config, BaselineSnapshot snapshot) {
         this.config = config;
         this.snapshot = snapshot;
         this.expectations = new Expectations(config);
+        this.spellings = new Spellings(snapshot);
     }
 
     public DetectorConfig config() {
@@ -61,6 +64,7 @@ public final class Detector {
     public void updateSnapshot(BaselineSnapshot newer) {
         this.snapshot = newer;
         this.expectations = new Expectations(config);
+        this.spellings = new Spellings(newer);
         for (EntityState s : states.values()) {
             synchronized (s) {
                 s.resetOnlineNovelty();
@@ -130,7 +134,7 @@ public final class Detector {
                     // the snapshot is read under the entity's lock: a switch either comes before
                     // (and this reads the new one) or forgets what this event cached afterwards, so
                     // no entity keeps an old snapshot alive
-                    a = state.observe(e, parts, p, snapshot, expectations);
+                    a = state.observe(e, parts, p, snapshot, expectations, spellings);
                 }
                 break;
             }

@@ -140,9 +140,11 @@ final class EntityState {
     /**
      * Observes the parts {@code e} gives this entity (number {@code entity} of {@code parts}),
      * judged against its own baseline and its population's in {@code snapshot} (their expectations
-     * remembered in {@code expected}, which holds the configuration); returns the anomaly it raised or null.
+     * remembered in {@code expected}, which holds the configuration; {@code spellings} tells a new entity from
+     * another spelling of a known one); returns the anomaly it raised or null.
      */
-    Anomaly observe(ActivityEvent e, EventParts parts, int entity, BaselineSnapshot snapshot, Expectations expected) {
+    Anomaly observe(ActivityEvent e, EventParts parts, int entity, BaselineSnapshot snapshot, Expectations expected,
+            Spellings spellings) {
         DetectorConfig cfg = expected.config();
         if (snapshot != baselinesOf) {
             // once per entity and snapshot rather than two map look-ups per event
@@ -355,11 +357,13 @@ final class EntityState {
                     Instant.ofEpochSecond(bucket - persistentBuckets * Buckets.SECONDS)));
         }
         recentEvidence(t, halfLife, novel, said);
-        if (ownBaseline == null) { // the entity's own figures come with the next nightly baselines
+        // new to Shadow: its own figures come with the next nightly baselines (another spelling of a known name
+        // is no newcomer)
+        if (ownBaseline == null && !spellings.known(key)) {
             said.add(new Evidence(Evidence.COLD_START, "baseline", "none of its own yet (new since the last nightly "
-                    + "baselines)", "its population's, every " + key.kind().wireName() + " of tenant " + key.tenant()
-                    + " (no emergency action on that alone: contained at most at medium unless threat intelligence "
-                    + "matches)", 0, e.time()));
+                    + "baselines)", "its population's (every " + key.kind().wireName() + " of tenant " + key.tenant()
+                    + ") where the tenant has one; no emergency action on that alone: contained at most at medium "
+                    + "unless threat intelligence matches", 0, e.time()));
         }
         String pattern = what + "@" + e.resourceType().wireName();
         return new Anomaly(EventIds.derive("anomaly", e.eventId(), key), key, e.time(), e.eventId(), score, pattern,

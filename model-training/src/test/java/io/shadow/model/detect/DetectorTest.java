@@ -403,12 +403,15 @@ class DetectorTest {
                 .singleElement().extracting(Evidence::expected).asString().startsWith("[0, 2]");
         assertThat(raised.get(0).evidence()).as("says it has no baseline of its own, which keeps it out of the "
                 + "emergency band").filteredOn(ev -> ev.kind().equals(Evidence.COLD_START)).singleElement()
-                .satisfies(ev -> assertThat(ev.expected()).startsWith("its population's, every principal of tenant "));
+                .satisfies(ev -> assertThat(ev.expected()).startsWith("its population's (every principal of tenant "));
 
         Detector known = new Detector(DetectorConfig.defaults(), snapshot(engineer("alice"),
                 new EntityBaseline(population, engineerFeatures(), engineerHabits())));
         assertThat(deleteBurst(known, "alice", T, 40)).isNotEmpty().allSatisfy(a -> assertThat(a.evidence())
                 .noneMatch(ev -> ev.kind().equals(Evidence.COLD_START)));
+        assertThat(deleteBurst(known, "ALICE", T, 40)).as("another spelling of a known name is no newcomer: an "
+                + "attacker signing in as ALICE keeps the emergency path").isNotEmpty()
+                .allSatisfy(a -> assertThat(a.evidence()).noneMatch(ev -> ev.kind().equals(Evidence.COLD_START)));
     }
 
     @Test
