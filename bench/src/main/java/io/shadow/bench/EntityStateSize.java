@@ -16,15 +16,27 @@ import java.util.List;
  * the others start from the population prior like new clients), and the heap it then holds is
  * divided by the entities it tracks. Everything the scorer keeps per entity is in that figure:
  * the per-feature state, the likelihood stage, the feature combination, values learned online, the
- * key and its map entry.
+ * key and its map entry. What the detector keeps once for all entities (its table of blended
+ * expectations, about 1 MB when full) is in it too, spread over the entities measured; so the same is
+ * measured with half the copies as well, and the difference per entity between the two runs is the
+ * marginal cost of one more entity ({@code bytesPerEntity}), the figure that scales to a million.
  */
-record EntityStateSize(int entities, long events, double bytesPerEntity) {
+record EntityStateSize(int entities, long events, double bytesPerEntity, double heldPerEntity) {
 
     static EntityStateSize measure(int employees, int copies) {
         List<ActivityEvent> week = WorkloadGenerator.generate(new WorkloadConfig(42L, "acme", employees, 7, 24,
                 WorkloadConfig.DEFAULT_START, 1.0)).history().stream()
                 .sorted(Comparator.comparing(ActivityEvent::time)).toList();
         BaselineSnapshot snapshot = BenchBaselines.fit(week);
+        long[] half = held(week, snapshot, Math.max(1, copies / 2));
+        long[] full = held(week, snapshot, copies);
+        double marginal = full[1] > half[1] ? (double) (full[0] - half[0]) / (full[1] - half[1])
+                : (double) full[0] / full[1];
+        return new EntityStateSize((int) full[1], full[2], marginal, (double) full[0] / full[1]);
+    }
+
+    /** {heap held, entities tracked, events observed} after {@code copies} copies of the week. */
+    private static long[] held(List<ActivityEvent> week, BaselineSnapshot snapshot, int copies) {
         long before = DetectorBench.usedHeap();
         Detector detector = new Detector(DetectorConfig.defaults(), snapshot);
         long events = 0;
@@ -35,8 +47,9 @@ record EntityStateSize(int entities, long events, double bytesPerEntity) {
             }
         }
         long held = DetectorBench.usedHeap() - before;
-        int entities = detector.trackedEntities();
-        return new EntityStateSize(entities, events, (double) held / entities);
+        long[] out = {held, detector.trackedEntities(), events};
+        java.lang.ref.Reference.reachabilityFence(detector);
+        return out;
     }
 
     /** The same activity by the {@code c}-th copy's principal on its host, so it is tracked apart. */
