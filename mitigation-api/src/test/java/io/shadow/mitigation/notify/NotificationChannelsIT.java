@@ -124,8 +124,8 @@ class NotificationChannelsIT {
                     throw new IllegalStateException(e);
                 }
             })).containsExactlyInAnyOrder("u-1@acme.example", "soc@acme.example");
-            assertThat(mails[0].getSubject()).isEqualTo("[Shadow] Mitigated: low risk from u-1 on "
-                    + Assessments.BUCKET);
+            assertThat(mails[0].getSubject()).as("its profile only logs").isEqualTo("[Shadow] Logged, not contained: "
+                    + "low risk from u-1 on " + Assessments.BUCKET);
             assertThat(mails[0].getFrom()[0].toString()).isEqualTo("shadow@acme.example");
             String body = ((String) mails[0].getContent()).replace("\r\n", "\n");
             assertThat(body).contains("Why: risk 40/100", "deletes_per_hour", "What was done",
