@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resolves a {@link ShadowConfig} with {@link YamlConfig}: defaults, overlaid by a YAML file, by
@@ -128,7 +130,7 @@ public final class ConfigLoader {
     static final List<String> NOT_SETTINGS = List.of("SHADOW_AGENT_", "SHADOW_TEST_", "SHADOW_LOG_LEVEL",
             "SHADOW_LIB_LOG_LEVEL", "SHADOW_NO_BUILD", "SHADOW_VENV", "SHADOW_API", "SHADOW_GATEWAY_TOKEN",
             "SHADOW_TENANT");
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
     private ConfigLoader() {
     }

@@ -36,9 +36,7 @@ public final class AgentActuator implements Actuator {
 
     @Override
     public Applied apply(ActionTarget t, Map<String, String> params, Instant expiresAt) {
-        if (t.host() == null) {
-            throw new NotApplicableException(type.wireName() + " needs a host and the anomaly has none");
-        }
+        needHost(t);
         Map<String, String> selector = selector(type, t, params);
         String id = agents.issue(t.tenant(), t.host(), type.wireName(), selector);
         String what = selector.entrySet().iterator().next().toString();
@@ -50,15 +48,19 @@ public final class AgentActuator implements Actuator {
     }
 
     @Override
-    public java.util.Optional<String> wouldSkip(ActionTarget t, Map<String, String> params) {
-        if (t.host() == null) {
-            return java.util.Optional.of(type.wireName() + " needs a host and the anomaly has none");
-        }
+    public Optional<String> wouldSkip(ActionTarget t, Map<String, String> params) {
         try {
+            needHost(t);
             selector(type, t, params);
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (NotApplicableException e) {
-            return java.util.Optional.of(e.getMessage());
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private void needHost(ActionTarget t) {
+        if (t.host() == null) {
+            throw new NotApplicableException(type.wireName() + " needs a host and the anomaly has none");
         }
     }
 

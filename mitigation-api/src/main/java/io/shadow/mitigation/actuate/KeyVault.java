@@ -238,9 +238,9 @@ public final class KeyVault implements Actuator {
 
     @Override
     public Applied apply(ActionTarget t, Map<String, String> params, Instant expiresAt) {
-        if (t.principal() == null) {
-            throw new NotApplicableException("rotate_keys needs a principal and the anomaly has none");
-        }
+        wouldSkip(t, params).ifPresent(reason -> {
+            throw new NotApplicableException(reason);
+        });
         List<String> handles = new ArrayList<>();
         List<String> details = new ArrayList<>();
         RuntimeException failed = null;

@@ -39,17 +39,22 @@ public final class Detector {
     private static final ThreadLocal<EventParts> PARTS = ThreadLocal.withInitial(EventParts::new);
     private final DetectorConfig config;
     private final Map<EntityKey, EntityState> states = new ConcurrentHashMap<>();
-    private volatile BaselineSnapshot snapshot;
-    /** Expectations of the snapshot's baselines (an older table only misses for the newer ones). */
-    private volatile Expectations expectations;
-    /** The snapshot's entity names with the case aside, for telling a new entity from another spelling. */
-    private volatile Spellings spellings;
+    /** The snapshot in use with what is derived from it, switched as one. */
+    private volatile Baselines baselines;
+
+    /**
+     * A snapshot, the expectations blended from its baselines, and its entity names with the case aside (for telling
+     * a new entity from another spelling of a known one).
+     */
+    private record Baselines(BaselineSnapshot snapshot, Expectations expected, Spellings spellings) {
+        Baselines(BaselineSnapshot snapshot, DetectorConfig config) {
+            this(snapshot, new Expectations(config), new Spellings(snapshot));
+        }
+    }
 
     public Detector(DetectorConfig config, BaselineSnapshot snapshot) {
         this.config = config;
-        this.snapshot = snapshot;
-        this.expectations = new Expectations(config);
-        this.spellings = new Spellings(snapshot);
+        this.baselines = new Baselines(snapshot, config);
     }
 
     public DetectorConfig config() {
@@ -57,14 +62,12 @@ public final class Detector {
     }
 
     public BaselineSnapshot snapshot() {
-        return snapshot;
+        return baselines.snapshot();
     }
 
     /** Switches to a newer snapshot; values learned online since the old one are dropped from state. */
     public void updateSnapshot(BaselineSnapshot newer) {
-        this.snapshot = newer;
-        this.expectations = new Expectations(config);
-        this.spellings = new Spellings(newer);
+        this.baselines = new Baselines(newer, config);
         for (EntityState s : states.values()) {
             synchronized (s) {
                 s.resetOnlineNovelty();
@@ -134,7 +137,8 @@ public final class Detector {
                     // the snapshot is read under the entity's lock: a switch either comes before
                     // (and this reads the new one) or forgets what this event cached afterwards, so
                     // no entity keeps an old snapshot alive
-                    a = state.observe(e, parts, p, snapshot, expectations, spellings);
+                    Baselines b = baselines;
+                    a = state.observe(e, parts, p, b.snapshot(), b.expected(), b.spellings());
                 }
                 break;
             }
@@ -155,7 +159,7 @@ public final class Detector {
      */
     public long exportState(OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(out);
-        long n = StateFormat.write(data, snapshot.version(), states);
+        long n = StateFormat.write(data, baselines.snapshot().version(), states);
         data.flush();
         return n;
     }
@@ -181,7 +185,7 @@ public final class Detector {
     public Imported importState(InputStream in, Instant horizon) throws IOException {
         DataInputStream data = new DataInputStream(in);
         StateFormat.Header h = StateFormat.readHeader(data);
-        boolean otherBaselines = h.baselinesVersion() != snapshot.version();
+        boolean otherBaselines = h.baselinesVersion() != baselines.snapshot().version();
         long latest = horizon.getEpochSecond();
         long[] ahead = new long[1];
         long read = StateFormat.readStates(data, h, s -> {
@@ -218,14 +222,14 @@ public final class Detector {
         if (size <= keep) {
             return 0;
         }
-        BaselineSnapshot baselines = snapshot;
+        BaselineSnapshot current = baselines.snapshot();
         long[] seen = new long[size + 64];
         int n = 0;
         for (EntityState s : states.values()) {
             if (n == seen.length) {
                 break;
             }
-            seen[n++] = rank(s, baselines);
+            seen[n++] = rank(s, current);
         }
         Arrays.sort(seen, 0, n);
         int excess = Math.max(0, n - keep);
@@ -240,7 +244,7 @@ public final class Detector {
             }
             EntityState s = e.getValue();
             synchronized (s) {
-                if (rank(s, baselines) <= cutoff && !s.evicted() && states.remove(e.getKey(), s)) {
+                if (rank(s, current) <= cutoff && !s.evicted() && states.remove(e.getKey(), s)) {
                     s.markEvicted();
                     evicted++;
                 }
