@@ -229,14 +229,27 @@ function modifyPrefill(m) {
 
 // The new keys a rotation left waiting for their owners (its detail names where to collect each: one per spelling
 // of the name when the gateway ignores case), without those collected since ("; new key K collected by ...", or
-// before 2026-11-28 "; collected by ...", which was always the first).
+// before 2026-11-28 "; collected by ..."). Each with the spelling it was issued to ("revoked N key(s) of P [...];
+// new key K is waiting"), null where the detail does not say.
 function waitingKeys(a) {
   if (a.type !== "rotate_keys") { return []; }
   const detail = a.detail || "";
   const ids = [...detail.matchAll(/GET \/v1\/keys\/(key-[A-Za-z0-9-]+)/g)].map(m => m[1]);
+  const owners = new Map([...detail.matchAll(
+    /revoked \d+ key\(s\) of (.+?) \[[^\]]*\]; new key (key-[A-Za-z0-9-]+) is waiting/g)].map(m => [m[2], m[1]]));
   const collected = new Set([...detail.matchAll(/; new key (key-[A-Za-z0-9-]+) collected by /g)].map(m => m[1]));
   if (/; collected by /.test(detail) && ids.length) { collected.add(ids[0]); }
-  return ids.filter(id => !collected.has(id));
+  return ids.filter(id => !collected.has(id)).map(id => ({id, owner: owners.has(id) ? owners.get(id) : null}));
+}
+
+// What a user is offered of a rotation's waiting keys: a button for the key issued to their own spelling (the API
+// hands a key to its exact owner only), and for another spelling's key whom to ask, instead of a button that fails.
+function keyHandover(a) {
+  return waitingKeys(a).map(k => k.owner === null || k.owner === me.principal
+    ? `<div class="key-handover"><button class="collect-key" data-key="${esc(k.id)}">Collect my new key</button>
+        <span class="muted">(${esc(k.id)}; its secret is shown once, here: copy it before you leave the page)</span></div>`
+    : `<p class="key-elsewhere muted">New key ${esc(k.id)} was issued to the spelling ${esc(k.owner)} of your name,
+        not to ${esc(me.principal)}: an operator hands it over (GET /v1/keys/${esc(k.id)}) if it is yours.</p>`).join("");
 }
 
 function mitigationCard(m, decisions, incident) {
@@ -264,10 +277,7 @@ function mitigationCard(m, decisions, incident) {
     <ul class="action-list">${m.actions.map(a => `<li class="action action-${esc(a.status)}"><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
       ${actionTime(a)}
       ${a.status === "kept" ? "<span class='muted'>(not reversed: this action cannot be undone; see the audit log)</span>" : ""}
-      ${me && me.role === "user" ? waitingKeys(a).map((id, i, all) => `<div class="key-handover"><button
-        class="collect-key" data-key="${esc(id)}">${all.length > 1 ? `Collect new key ${esc(id)}` : "Collect my new key"}</button>
-        <span class="muted">(${all.length > 1 ? "one per spelling of your name; the one issued to yours is yours. " : ""}its
-        secret is shown once, here: copy it before you leave the page)</span></div>`).join("") : ""}
+      ${me && me.role === "user" ? keyHandover(a) : ""}
       ${a.status === "agent_failed" ? "<span class='agent-failed'>(the host's agent could not carry this out: contain "
         + "the host by hand or fix the agent)</span>" : ""}</li>`).join("")}</ul>
     ${decisionList(decisions)}

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shadow.mitigation.Assessments;
 import io.shadow.mitigation.ManualClock;
+import io.shadow.mitigation.MitigationOptions;
 import io.shadow.mitigation.TestEnv;
+import io.shadow.mitigation.actuate.KeyVault;
 import io.shadow.mitigation.api.RunningApi;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.ProfileLoader;
@@ -12,6 +14,7 @@ import io.shadow.mitigation.Band;
 import io.shadow.mitigation.store.ActionRecord;
 import io.shadow.mitigation.store.FeedbackRecord;
 import io.shadow.mitigation.store.Incident;
+import io.shadow.mitigation.store.KeyStore;
 import io.shadow.mitigation.store.Mitigation;
 import java.io.File;
 import java.nio.file.Files;
@@ -477,6 +480,39 @@ class WebUiIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".mitigation"),
                 "collected by u-1@acme.example at ")); // the rotation's history no longer says "waiting"
         assertThat(browser.findElements(By.cssSelector(".action .collect-key"))).as("no longer offered").isEmpty();
+    }
+
+    @Test
+    void withTheCaseOfNamesIgnoredAUserIsOfferedTheKeyOfTheirOwnSpellingAndToldWhoHasTheOther() {
+        api.close(); // again, with the gateway's case of names ignored: one rotation replaces every spelling's keys
+        api = RunningApi.start(dir.resolve("store"), ProfileLoader.defaults(), clock,
+                MitigationOptions.defaults(dir.resolve("folding-keys")).withPrincipalCase(true));
+        KeyVault keys = api.service().engine().actuators().keys();
+        keys.issue(Assessments.TENANT, "u-1");
+        keys.issue(Assessments.TENANT, "U-1");
+        Outcome medium = api.handle(Assessments.risk(60).build()); // contain-data-access: restrict, rotate_keys
+        String own = keys.keyIds(Assessments.TENANT, "u-1", KeyStore.ACTIVE).get(0);
+        String other = keys.keyIds(Assessments.TENANT, "U-1", KeyStore.ACTIVE).get(0);
+
+        signIn(RunningApi.USER_U1);
+        browser.get("http://127.0.0.1:" + api.port() + "/ui/index.html#incident/" + medium.incidentId());
+        WebElement button = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".action .collect-key")));
+        assertThat(browser.findElements(By.cssSelector(".action .collect-key"))).as("one button: the other spelling's "
+                + "key would be refused as not theirs").hasSize(1);
+        assertThat(button.getAttribute("data-key")).isEqualTo(own);
+        assertThat(browser.findElement(By.cssSelector(".action .key-elsewhere")).getText()).contains("New key "
+                + other + " was issued to the spelling U-1 of your name, not to u-1: an operator hands it over");
+
+        button.click();
+        WebElement secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".key-secret")));
+        assertThat(keys.authenticate(Assessments.TENANT, secret.getAttribute("value"))).hasValue("u-1");
+
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".mitigation"),
+                "new key " + own + " collected by u-1@acme.example at "));
+        assertThat(browser.findElements(By.cssSelector(".action .collect-key"))).as("collected").isEmpty();
+        assertThat(browser.findElement(By.cssSelector(".action .key-elsewhere")).getText()).as("still waiting")
+                .contains(other);
     }
 
     @Test
