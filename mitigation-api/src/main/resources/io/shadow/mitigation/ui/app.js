@@ -277,6 +277,8 @@ function mitigationCard(m, decisions, incident) {
     <ul class="action-list">${m.actions.map(a => `<li class="action action-${esc(a.status)}"><strong>${esc(a.type)}</strong> [${esc(a.status)}]: ${esc(a.detail)}
       ${actionTime(a)}
       ${a.status === "kept" ? "<span class='muted'>(not reversed: this action cannot be undone; see the audit log)</span>" : ""}
+      ${a.type === "log" && a.status === "undone" ? "<span class='muted'>(a log entry changes nothing, so there was "
+        + "nothing to reverse; the audit line stays)</span>" : ""}
       ${me && me.role === "user" ? keyHandover(a) : ""}
       ${a.status === "agent_failed" ? "<span class='agent-failed'>(the host's agent could not carry this out: contain "
         + "the host by hand or fix the agent)</span>" : ""}</li>`).join("")}</ul>

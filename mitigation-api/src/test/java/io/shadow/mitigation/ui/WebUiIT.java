@@ -271,6 +271,10 @@ class WebUiIT {
         assertThat(browser.findElement(By.id("status")).getText()).contains("already decided (rejected by "
                 + "olga@acme.example");
         assertThat(browser.findElements(By.cssSelector(".mitigation .approve"))).as("nothing left to decide").isEmpty();
+        assertThat(browser.findElements(By.cssSelector(".action-undone")).stream().map(WebElement::getText)
+                .filter(t -> t.startsWith("log ")).findFirst().orElseThrow()).as("the log's audit line was not taken "
+                        + "away").contains("a log entry changes nothing, so there was nothing to reverse; the audit "
+                                + "line stays");
     }
 
     @Test
