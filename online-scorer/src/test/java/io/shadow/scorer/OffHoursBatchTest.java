@@ -196,6 +196,31 @@ class OffHoursBatchTest {
     }
 
     @Test
+    void theExplanationNamesTheUsualHourNearestTheEvent() {
+        // the batch at 02:00 on Mondays to Wednesdays and at 14:00 on Thursdays and Fridays; then at 04:00 from a
+        // network and client never seen: 02:00 (two hours before) is named, not 14:00 (the first one after)
+        Random rnd = new Random(11);
+        history.clear();
+        List<long[]> runs = new ArrayList<>();
+        for (int night = 0; night < NIGHTS; night++) {
+            if (night % 7 < 5) {
+                Instant run = START.plusSeconds(night * 86_400L + (night % 7 < 3 ? 2 : 14) * 3600L);
+                history.addAll(batch(rnd, run, IP, CLIENT, 1));
+                runs.add(new long[] {run.getEpochSecond(), run.getEpochSecond() + RUN_SECONDS + 300});
+            }
+        }
+        history.addAll(hostSamples(rnd, START, LIVE, runs));
+        history.sort(Comparator.comparing(ActivityEvent::time));
+        snapshot = NightlyBaselines.fit(history, LIVE);
+
+        List<Assessment> a = scoreAfterHistory(runAt(LIVE.plusSeconds(4 * 3600), "198.51.100.7", "curl/8.5.0", 1));
+        List<String> usual = a.stream().flatMap(x -> x.anomaly().evidence().stream()).map(Evidence::expected)
+                .filter(e -> e.contains("usual for it at")).toList();
+        assertThat(usual).as(describe(a)).isNotEmpty()
+                .allSatisfy(e -> assertThat(e).contains("usual for it at 02:00 UTC"));
+    }
+
+    @Test
     void oneOffExportAtAnotherHourDoesNotMakeThatHourUsual() {
         // an analyst reading a few objects every working hour, who once ran a 100-minute export from 03:00
         Random rnd = new Random(5);

@@ -468,7 +468,7 @@ final class EntityState {
         if (xs >= usualJudged[i]) { // false while NaN
             int before = usualFound[i];
             found = before == UsualHour.NONE ? UsualHour.NONE : UsualHour.find(f, own, pop, hour, expected, judge,
-                    Math.floorMod(before - hour, FeatureBaseline.HOURS));
+                    UsualHour.order(hour, before));
         } else {
             found = UsualHour.find(f, own, pop, hour, expected, judge);
         }

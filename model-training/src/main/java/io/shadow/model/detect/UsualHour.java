@@ -25,7 +25,8 @@ final class UsualHour {
 
     /**
      * An hour other than {@code hour} at which {@code judge} finds the value below half the threshold (not
-     * even flagged), the first such from the hour after; {@link #NONE} when there is none or the entity has no
+     * even flagged), the nearest such (the hour after before the hour before: {@link #nth}), so that the
+     * explanation names the usual time closest to the event; {@link #NONE} when there is none or the entity has no
      * baseline of its own for the feature. Only an hour with at least {@code detector.hour-prior} buckets of the
      * entity's own counts (24 by default: two hours of activity at that hour in the history), so that its own
      * figures, not the blend with all hours, say what is usual then: one stray transfer at 03:00 does not make
@@ -37,7 +38,7 @@ final class UsualHour {
     }
 
     /**
-     * As above, from the hour {@code first} hours after {@code hour} on (the hours before it are known to fail:
+     * As above, from the {@code first}-th hour of {@link #nth}'s order on (the hours before it are known to fail:
      * the judge grows with the value, so an hour that failed for a smaller value fails for this one).
      */
     static int find(Feature f, FeatureBaseline own, FeatureBaseline population, int hour, Expectations expected,
@@ -47,13 +48,28 @@ final class UsualHour {
         }
         DetectorConfig cfg = expected.config();
         for (int k = first; k < FeatureBaseline.HOURS; k++) {
-            int h = (hour + k) % FeatureBaseline.HOURS;
+            int h = nth(hour, k);
             if (own.hour(h).samples() >= Math.max(1, cfg.hourPrior())
                     && judge.applyAsDouble(expected.of(f, own, population, h)) < cfg.threshold() / 2) {
                 return h;
             }
         }
         return NONE;
+    }
+
+    /**
+     * The {@code k}-th hour (1 to 23) in order of distance from {@code hour}, the later one first: +1, −1, +2, −2,
+     * …, +11, −11, +12.
+     */
+    static int nth(int hour, int k) {
+        int offset = k % 2 == 1 ? (k + 1) / 2 : -(k / 2);
+        return Math.floorMod(hour + offset, FeatureBaseline.HOURS);
+    }
+
+    /** The inverse of {@link #nth}: where {@code other} (not {@code hour}) comes in the order from {@code hour}. */
+    static int order(int hour, int other) {
+        int ahead = Math.floorMod(other - hour, FeatureBaseline.HOURS);
+        return ahead <= FeatureBaseline.HOURS / 2 ? 2 * ahead - 1 : 2 * (FeatureBaseline.HOURS - ahead);
     }
 
     /**
