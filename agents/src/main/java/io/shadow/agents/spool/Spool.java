@@ -1,5 +1,6 @@
 package io.shadow.agents.spool;
 
+import io.shadow.features.files.OwnerOnly;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,21 +76,7 @@ public final class Spool implements Closeable {
      */
     public static Spool open(Path dir, long segmentBytes, long maxBytes) {
         return open(dir, segmentBytes, maxBytes, p -> FileChannel.open(p, java.util.Set.of(StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.APPEND), ownerOnly(p, "rw-------")));
-    }
-
-    /**
-     * Readable by the agent's user only where POSIX permissions exist: segments hold what the agent
-     * captured (command lines, user names, addresses). Applies to what the agent creates; a folder made
-     * beforehand keeps its own.
-     */
-    private static java.nio.file.attribute.FileAttribute<?>[] ownerOnly(Path p, String perms) {
-        Path parent = p.toAbsolutePath().getParent();
-        if (parent == null || !parent.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return new java.nio.file.attribute.FileAttribute<?>[0];
-        }
-        return new java.nio.file.attribute.FileAttribute<?>[] {java.nio.file.attribute.PosixFilePermissions
-                .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString(perms))};
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND), OwnerOnly.file(p))); // what the agent captured
     }
 
     static Spool open(Path dir, long segmentBytes, long maxBytes, SegmentOpener opener) {
@@ -100,7 +87,7 @@ public final class Spool implements Closeable {
         Spool s = new Spool(dir, segmentBytes, maxBytes, opener);
         try {
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, ownerOnly(dir, "rwx------"));
+                OwnerOnly.createFolder(dir);
             }
             s.recover();
             s.id = identity(dir);

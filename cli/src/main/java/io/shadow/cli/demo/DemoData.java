@@ -3,11 +3,11 @@ package io.shadow.cli.demo;
 import io.shadow.agents.simulate.ScenarioLabels;
 import io.shadow.agents.simulate.Workload;
 import io.shadow.cli.config.ShadowConfig;
+import io.shadow.features.files.OwnerOnly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -69,9 +69,7 @@ final class DemoData {
         }
         Path file = work.resolve(CONFIG);
         Files.deleteIfExists(file);
-        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
+        OwnerOnly.createFile(file); // it holds the demo's tokens
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
         return file;
     }

@@ -1,5 +1,6 @@
 package io.shadow.mitigation.actuate;
 
+import io.shadow.features.files.OwnerOnly;
 import io.shadow.mitigation.store.StandbyStore;
 import io.shadow.mitigation.store.StandbyStore.DataKey;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -98,11 +98,10 @@ public final class DataKeys {
             Path file = keyDir.resolve("master.key");
             try {
                 if (!Files.exists(file)) {
-                    Files.createDirectories(keyDir);
+                    OwnerOnly.createFolder(keyDir);
                     byte[] raw = new byte[32];
                     RANDOM.nextBytes(raw);
-                    Path tmp = Files.createTempFile(keyDir, "master", ".tmp",
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    Path tmp = Files.createTempFile(keyDir, "master", ".tmp", OwnerOnly.file(keyDir));
                     Files.write(tmp, raw);
                     Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.shadow.features.files.OwnerOnly;
 import io.shadow.features.signal.Assessment;
 import io.shadow.mitigation.Band;
 import io.shadow.mitigation.store.StoreException;
@@ -259,6 +260,13 @@ public final class MitigationHandoff implements AutoCloseable {
         }
         closeJournal(); // the next append opens the new file
         Path tmp = heldFile.resolveSibling(heldFile.getFileName() + ".tmp");
+        try {
+            Files.deleteIfExists(tmp);
+            OwnerOnly.createFile(tmp); // assessments name principals, hosts and resources: not for other users
+        } catch (IOException e) {
+            journalFailure("cannot save held assessments to " + heldFile, e);
+            return false;
+        }
         try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             for (Assessment a : held) {
                 w.write(JSON.writeValueAsString(a));
@@ -393,6 +401,7 @@ public final class MitigationHandoff implements AutoCloseable {
             return;
         }
         if (journal == null) {
+            OwnerOnly.createFile(heldFile);
             journal = Files.newBufferedWriter(heldFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
             heldFileLoaded = true; // removed once they are all handed over

@@ -3,19 +3,41 @@ package io.shadow.mitigation.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.shadow.features.config.Credentials;
+import io.shadow.features.files.OwnerOnly;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The mitigation store's connection pool, migrated to the current schema with Flyway on open.
  * {@code jdbc:h2:file:…} is the embedded default; {@code jdbc:postgresql://…} at scale.
+ *
+ * <p>The embedded store holds access keys and the commands agents carry out, so it is kept from other users of
+ * the machine: its folder is created owner-only and its files are made owner-only at every open (the lock file
+ * H2 writes names the port and key of its {@code AUTO_SERVER}), a folder holding nothing but its files is made
+ * owner-only too, and H2's server for other processes ({@code AUTO_SERVER}) listens on the loopback interface
+ * only unless {@code -Dh2.bindAddress} says otherwise.
  */
 public final class Database implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final String H2_FILE = "jdbc:h2:file:";
+    /** H2's own system property for the address its servers bind to, read once when H2 is first used. */
+    static final String H2_BIND_ADDRESS = "h2.bindAddress";
+    /** The files H2 keeps beside a database {@code name}: {@code name.mv.db} and the rest. */
+    private static final List<String> H2_SUFFIXES = List.of(".mv.db", ".lock.db", ".trace.db");
+
+    static {
+        if (System.getProperty(H2_BIND_ADDRESS) == null) {
+            System.setProperty(H2_BIND_ADDRESS, "127.0.0.1"); // else AUTO_SERVER listens on every interface
+        }
+    }
     /** How long a store operation waits for a connection before failing as unavailable. */
     static final long CONNECTION_TIMEOUT_MS = 5_000;
     private final HikariDataSource dataSource;
@@ -26,7 +48,9 @@ public final class Database implements Closeable {
 
     public static Database open(String jdbcUrl, String user, String password) {
         createH2Folder(jdbcUrl);
+        protectH2Files(jdbcUrl);
         HikariDataSource ds = pool(jdbcUrl, user, password);
+        protectH2Files(jdbcUrl); // the lock file H2 has just written
         String vendor = jdbcUrl.startsWith("jdbc:h2:") ? "h2" : "postgresql";
         Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/" + vendor).load()
                 .migrate();
@@ -35,7 +59,9 @@ public final class Database implements Closeable {
 
     /** Connects to an existing store without migrating it, for readers that must leave it as it is (backtests). */
     public static Database openExisting(String jdbcUrl, String user, String password) {
-        return new Database(pool(jdbcUrl, user, password));
+        HikariDataSource ds = pool(jdbcUrl, user, password);
+        protectH2Files(jdbcUrl);
+        return new Database(ds);
     }
 
     private static HikariDataSource pool(String jdbcUrl, String user, String password) {
@@ -68,16 +94,12 @@ public final class Database implements Closeable {
      * either), and then names no cause a user can act on.
      */
     private static void createH2Folder(String jdbcUrl) {
-        if (jdbcUrl == null || !jdbcUrl.startsWith(H2_FILE)) {
-            return;
-        }
-        String file = jdbcUrl.substring(H2_FILE.length()).split(";", 2)[0];
-        Path folder = file.startsWith("~") ? null : Path.of(file).toAbsolutePath().getParent();
+        Path folder = h2Folder(jdbcUrl);
         if (folder == null) {
             return;
         }
         try {
-            Files.createDirectories(folder);
+            OwnerOnly.createFolder(folder);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the folder " + folder + " of the mitigation store at "
                     + Credentials.redact(jdbcUrl) + " (" + e + "); check store.jdbc-url, or data-dir when "
@@ -85,8 +107,53 @@ public final class Database implements Closeable {
         }
     }
 
+    /** The folder of an H2 file database, null for other URLs and for H2's home-relative ({@code ~}) paths. */
+    private static Path h2Folder(String jdbcUrl) {
+        Path file = h2File(jdbcUrl);
+        return file == null ? null : file.getParent();
+    }
+
+    /** The path an H2 file database's files start with ({@code <folder>/shadow}), or null. */
+    private static Path h2File(String jdbcUrl) {
+        if (jdbcUrl == null || !jdbcUrl.startsWith(H2_FILE)) {
+            return null;
+        }
+        String file = jdbcUrl.substring(H2_FILE.length()).split(";", 2)[0];
+        return file.startsWith("~") ? null : Path.of(file).toAbsolutePath().normalize();
+    }
+
+    /**
+     * Makes an H2 file database's files owner-only, and its folder when nothing else is in it (the data-dir's
+     * {@code store/}; a folder shared with other files keeps its permissions). A file that cannot be changed is
+     * a WARN naming it and the fix: the store still opens, as it did before this rule.
+     */
+    private static void protectH2Files(String jdbcUrl) {
+        Path base = h2File(jdbcUrl);
+        if (base == null || base.getParent() == null) {
+            return;
+        }
+        Path folder = base.getParent();
+        String name = base.getFileName().toString();
+        try {
+            for (String suffix : H2_SUFFIXES) {
+                OwnerOnly.restrict(folder.resolve(name + suffix));
+            }
+            boolean onlyOurs;
+            try (Stream<Path> entries = Files.list(folder)) {
+                onlyOurs = entries.allMatch(e -> e.getFileName().toString().startsWith(name + "."));
+            }
+            if (onlyOurs) {
+                OwnerOnly.restrict(folder);
+            }
+        } catch (IOException | SecurityException e) {
+            LOG.warn("could not make the mitigation store's files under {} readable by their owner only ({}); other "
+                    + "users of this machine may read or change the store: chmod 700 {} and chmod 600 {}.*",
+                    folder, e.toString(), folder, base);
+        }
+    }
+
     /** An H2 file database under {@code dir}, readable by other processes (nightly import) while open. */
-    public static String h2Url(java.nio.file.Path dir) {
+    public static String h2Url(Path dir) {
         return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("shadow") + ";AUTO_SERVER=TRUE";
     }
 

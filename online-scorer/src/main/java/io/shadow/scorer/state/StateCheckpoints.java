@@ -2,6 +2,7 @@ package io.shadow.scorer.state;
 
 import io.shadow.features.config.ConfigException;
 import io.shadow.features.config.ConfigFolders;
+import io.shadow.features.files.OwnerOnly;
 import io.shadow.model.detect.Detector;
 import io.shadow.scorer.shard.RecentEventIds;
 import java.io.BufferedInputStream;
@@ -93,7 +94,7 @@ public final class StateCheckpoints {
             long n;
             Files.deleteIfExists(tmp);
             try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE), ownerOnly());
+                    StandardOpenOption.WRITE), OwnerOnly.file(tmp)); // the window holds its salt
                  OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 n = contents.writeTo(out);
                 out.flush();
@@ -114,15 +115,6 @@ public final class StateCheckpoints {
         } catch (IOException e) {
             // some file systems cannot open or sync a directory; the file itself was synced
         }
-    }
-
-    /** Readable and writable by the owner only (the window holds its salt) where POSIX permissions exist. */
-    private java.nio.file.attribute.FileAttribute<?>[] ownerOnly() {
-        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return new java.nio.file.attribute.FileAttribute<?>[0];
-        }
-        return new java.nio.file.attribute.FileAttribute<?>[] {java.nio.file.attribute.PosixFilePermissions
-                .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))};
     }
 
     /**
