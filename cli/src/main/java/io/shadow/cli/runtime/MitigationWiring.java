@@ -70,8 +70,9 @@ public final class MitigationWiring {
         try {
             return URI.create(w.url() == null ? "" : w.url());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("mitigation.channels.webhooks[" + w.name() + "].url '" + w.url()
-                    + "' is not a URL");
+            throw new IllegalArgumentException("mitigation.channels.webhooks[" + w.name() + "].url is not a URL ("
+                    + e.getMessage().replace(w.url(), "…") + "; the value is not shown: a webhook URL may carry its "
+                    + "secret)");
         }
     }
 }

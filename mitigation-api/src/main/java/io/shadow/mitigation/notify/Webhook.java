@@ -20,8 +20,8 @@ public record Webhook(String name, URI url, String secret, Set<String> uses) {
             throw new IllegalArgumentException("mitigation.channels.webhooks[]: name is required");
         }
         if (url == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
-            throw new IllegalArgumentException("mitigation.channels.webhooks[" + name + "].url '" + url
-                    + "' is not an http:// or https:// URL");
+            throw new IllegalArgumentException("mitigation.channels.webhooks[" + name + "].url " + shown(url)
+                    + " is not an http:// or https:// URL");
         }
         if (secret == null || secret.length() < 16) {
             throw new IllegalArgumentException("mitigation.channels.webhooks[" + name + "].secret is shorter than 16 characters; "
@@ -34,5 +34,27 @@ public record Webhook(String name, URI url, String secret, Set<String> uses) {
                         + "'; expected actions and/or notifications");
             }
         }
+    }
+
+    /** Where it posts, for logs, errors and the outbox: {@link #shown}. */
+    public String where() {
+        return shown(url);
+    }
+
+    /**
+     * A webhook URL as logs and errors may show it: scheme, host and port, and {@code /…} for a path or query,
+     * which are left out because an incoming-webhook URL often carries its secret there (Slack, Teams, Discord).
+     */
+    public static String shown(URI url) {
+        if (url == null) {
+            return "(none)";
+        }
+        if (url.getScheme() == null || url.getHost() == null) {
+            return "(not shown: a webhook URL may carry its secret)";
+        }
+        boolean more = (url.getRawPath() != null && !url.getRawPath().isEmpty() && !url.getRawPath().equals("/"))
+                || url.getRawQuery() != null;
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+                + (more ? "/…" : "");
     }
 }

@@ -50,10 +50,17 @@ public final class WebhookCourier implements Courier {
                 .header("X-Shadow-Attempt", Integer.toString(attempt))
                 .header(Signatures.HEADER, Signatures.header(w.secret(), now, d.body()))
                 .POST(HttpRequest.BodyPublishers.ofString(d.body())).build();
-        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r;
+        try {
+            r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) { // said without the URL, whose path may be the receiver's secret
+            throw new IOException("webhook " + w.name() + " at " + w.where() + " could not be reached: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace(
+                            w.url().toString(), w.where())), e);
+        }
         if (r.statusCode() / 100 != 2) {
             String body = r.body() == null ? "" : r.body();
-            throw new IOException("webhook " + w.name() + " at " + w.url() + " answered HTTP " + r.statusCode()
+            throw new IOException("webhook " + w.name() + " at " + w.where() + " answered HTTP " + r.statusCode()
                     + (body.isBlank() ? "" : ": " + body.substring(0, Math.min(200, body.length()))));
         }
     }
