@@ -7,6 +7,7 @@ import io.shadow.mitigation.store.MitigationStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Who sees which incident and which of its mitigations, one rule for the incident view, decisions and
@@ -63,8 +64,12 @@ final class IncidentAccess {
         return r;
     }
 
-    /** The account {@code m} acts on: its recorded target's principal, else the incident's (older rows). */
+    /**
+     * The account {@code m} acts on: its recorded target's principal (null for a host, a process, a resource:
+     * no one's account), else, for older rows without a target, the incident's.
+     */
     private String actsOn(Incident i, Mitigation m) {
-        return store.targetOf(m.mitigationId()).map(MitigationStore.Target::principal).orElse(i.principal());
+        Optional<MitigationStore.Target> t = store.targetOf(m.mitigationId());
+        return t.isPresent() ? t.get().principal() : i.principal();
     }
 }

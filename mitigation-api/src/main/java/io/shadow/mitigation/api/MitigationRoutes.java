@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -273,7 +274,11 @@ public final class MitigationRoutes {
             ms.add(mm);
         }
         out.put("mitigations", ms);
-        out.put("decisions", store.feedbackOf(i.incidentId()).stream().map(f -> decision(f, c)).toList());
+        // of the mitigations shown: another person's decided mitigation is not this caller's business
+        Set<String> shown = ms.stream().map(mm -> ((Mitigation) mm.get("mitigation")).mitigationId())
+                .collect(Collectors.toSet());
+        out.put("decisions", store.feedbackOf(i.incidentId()).stream().filter(f -> shown.contains(f.mitigationId()))
+                .map(f -> decision(f, c)).toList());
         // a user reads the notices addressed to them, not another person's of the same incident
         out.put("notifications", store.notifications(i.incidentId()).stream()
                 .filter(c::reads).toList());

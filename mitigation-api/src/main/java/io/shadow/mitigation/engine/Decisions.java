@@ -501,16 +501,24 @@ public final class Decisions {
 
     /**
      * Whether the mitigation is about {@code decider}'s own activity: it acts on their account, or it acts on
-     * no account (a host isolated, a process suspended, a resource shut down) in an incident about them — a
-     * later anomaly of a host often names no one, and the person whose activity opened the incident must
-     * not lift its emergency step, nor have their reject taken for a reviewer's.
+     * no account (a host isolated, a process suspended, a resource shut down) in an incident whose activity
+     * includes theirs — the person who opened it, or one a mitigation of it acts on (an incident of a host
+     * gathers several principals' anomalies, and its later anomalies often name no one). None of them may
+     * lift such an emergency step, nor have their reject taken for a reviewer's: any of them may be the
+     * attacker.
      */
-    private static boolean ownActivity(Incident i, ActionTarget target, Decider decider) {
-        String about = target.principal() != null ? target.principal() : i.principal();
-        return decider.concerns(i.tenant(), about);
+    private boolean ownActivity(Incident i, ActionTarget target, Decider decider) {
+        if (!decider.user()) {
+            return false;
+        }
+        if (target.principal() != null) {
+            return decider.concerns(i.tenant(), target.principal());
+        }
+        return decider.concerns(i.tenant(), i.principal()) || store.mitigationsOf(i.incidentId()).stream()
+                .anyMatch(m -> decider.concerns(i.tenant(), engine.targetOf(m.mitigationId(), i).principal()));
     }
 
-    private static void refuseLiftingOwnEmergency(Context c, Decider decider, String what) {
+    private void refuseLiftingOwnEmergency(Context c, Decider decider, String what) {
         if (ownActivity(c.incident, c.target, decider)
                 && Mitigation.EMERGENCY.equals(c.mitigation.path())) {
             throw new DecisionException(403, "mitigation " + c.mitigation.mitigationId() + " is an emergency "

@@ -197,10 +197,13 @@ class DecisionRoutesTest extends OnEveryBackend {
         assertThat(asUser.path("decisions")).extracting(d -> d.path("decision").asText() + " by "
                 + d.path("decidedBy").asText() + ": " + d.path("comment")).containsExactly(
                         "approve by " + api.store().mitigation(first.mitigationId()).orElseThrow().decidedBy()
-                                + ": \"that was my export job\"",
-                        "reject by " + api.store().mitigation(second.mitigationId()).orElseThrow().decidedBy()
-                                + ": null");
-        assertThat(asUser.path("decisions").get(1).path("decidedAt").asText()).isNotEmpty();
+                                + ": \"that was my export job\"");
+        assertThat(asUser.path("decisions").get(0).path("decidedAt").asText()).isNotEmpty();
+        // the decision on u-2's containment is u-2's business, not u-1's (the mitigation is not shown to u-1)
+        JsonNode asU2 = RunningApi.json(api.get("/v1/incidents/" + first.incidentId(), RunningApi.USER_U2));
+        assertThat(asU2.path("decisions")).extracting(d -> d.path("mitigationId").asText() + " "
+                + d.path("decision").asText() + " " + d.path("comment")).containsExactly(second.mitigationId()
+                        + " reject null");
     }
 
     @Test
@@ -322,6 +325,39 @@ class DecisionRoutesTest extends OnEveryBackend {
         assertThat(api.store().feedback()).filteredOn(f -> f.mitigationId().equals(emergency.mitigationId()))
                 .singleElement().satisfies(f -> assertThat(f.ownActivity())
                         .as("the activity of the incident is u-1's: not a security review").isTrue());
+    }
+
+    @Test
+    void noPersonWhoseActivityAHostIncidentGathersLiftsItsEmergencyThatNamesNoOne() {
+        // ws-17's incident opens on u-1's activity, escalates on u-2's, then the host's CPU raises the emergency
+        Outcome first = api.handle(Assessments.risk(40).ofHost().build());
+        Outcome second = api.handle(Assessments.risk(60).ofHost().principal("u-2").later(Duration.ofMinutes(5))
+                .build());
+        Outcome emergency = api.handle(Assessments.risk(95).ofHost().principal(null).on(
+                io.shadow.features.ResourceType.COMPUTE, "host:ws-17").later(Duration.ofMinutes(10)).build());
+        assertThat(List.of(second.incidentId(), emergency.incidentId())).containsOnly(first.incidentId());
+        String path = "/v1/mitigations/" + emergency.mitigationId();
+        List<String> inForce = api.store().actionsOf(emergency.mitigationId()).stream().map(ActionRecord::status)
+                .toList();
+
+        HttpResponse<String> r = api.post(path + "/reject", RunningApi.USER_U2, "{\"comment\": \"false alarm\"}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+        assertThat(RunningApi.json(r).path("error").asText()).isEqualTo("mitigation " + emergency.mitigationId()
+                + " is an emergency mitigation of your own activity (u-2); you may approve it, but to reject it ask "
+                + "an operator or your security team");
+        assertThat(api.store().actionsOf(emergency.mitigationId())).extracting(ActionRecord::status)
+                .as("nothing undone").isEqualTo(inForce);
+        assertThat(api.store().feedback()).as("nothing recorded").isEmpty();
+        JsonNode view = RunningApi.json(api.get("/v1/incidents/" + first.incidentId(), RunningApi.USER_U2));
+        assertThat(view.path("mitigations")).as("the host's containment acts on no account: u-2 sees it, and may "
+                + "only approve it").extracting(m -> m.at("/mitigation/mitigationId").asText() + " "
+                        + m.path("allowed")).containsExactlyInAnyOrder(second.mitigationId() + " [\"approve\",\"reject\","
+                                + "\"modify\"]", emergency.mitigationId() + " [\"approve\"]");
+
+        assertThat(api.post(path + "/approve", RunningApi.USER_U2, "").statusCode()).isEqualTo(200);
+        assertThat(api.store().feedback()).singleElement().satisfies(f -> assertThat(f.ownActivity())
+                .as("u-2's activity is part of the incident: not a security review").isTrue());
     }
 
     @Test
