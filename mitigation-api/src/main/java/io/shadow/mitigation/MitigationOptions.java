@@ -29,10 +29,15 @@ import java.util.List;
  *     ({@code mitigation.agent.fetch-timeout})
  * @param agentAckTimeout a command fetched but not acknowledged for this long is reported
  *     ({@code mitigation.agent.ack-timeout})
+ * @param emergencyLimit at most this many emergency mitigations per tenant within {@code emergencyWindow}
+ *     ({@code mitigation.emergency.limit}, default 5; 0 turns the emergency path off); beyond, high-band
+ *     anomalies are contained at medium
+ * @param emergencyWindow what the limit counts over ({@code mitigation.emergency.window}, default 10 minutes)
  */
 public record MitigationOptions(Path keyDir, List<Path> encryptionRoots, TableRollback tableRollback,
         List<String> rollbackTables, Duration pinInterval, List<Webhook> webhooks, DeliveryPolicy delivery, Smtp smtp,
-        Duration storeSync, boolean ignorePrincipalCase, Duration agentFetchTimeout, Duration agentAckTimeout) {
+        Duration storeSync, boolean ignorePrincipalCase, Duration agentFetchTimeout, Duration agentAckTimeout,
+        int emergencyLimit, Duration emergencyWindow) {
 
     public MitigationOptions {
         encryptionRoots = List.copyOf(encryptionRoots);
@@ -43,6 +48,10 @@ public record MitigationOptions(Path keyDir, List<Path> encryptionRoots, TableRo
         }
         requirePositive("mitigation.agent.fetch-timeout", agentFetchTimeout, "PT1M");
         requirePositive("mitigation.agent.ack-timeout", agentAckTimeout, "PT3M");
+        if (emergencyLimit < 0 || emergencyWindow == null || emergencyWindow.isNegative() || emergencyWindow.isZero()) {
+            throw new IllegalArgumentException("invalid mitigation.emergency.limit = " + emergencyLimit + " / window = "
+                    + emergencyWindow + "; expected a limit of 0 or more and a positive ISO-8601 duration such as PT10M");
+        }
     }
 
     private static void requirePositive(String key, Duration d, String example) {
@@ -58,41 +67,54 @@ public record MitigationOptions(Path keyDir, List<Path> encryptionRoots, TableRo
         return new MitigationOptions(keyDir, List.of(), null, List.of(), Duration.ofHours(1), List.of(),
                 DeliveryPolicy.DEFAULT, new Smtp("", 25, "shadow@localhost", "", "", false, "", List.of()),
                 Duration.ofSeconds(1), false, io.shadow.mitigation.engine.AgentWatch.DEFAULT_FETCH_TIMEOUT,
-                io.shadow.mitigation.engine.AgentWatch.DEFAULT_ACK_TIMEOUT);
+                io.shadow.mitigation.engine.AgentWatch.DEFAULT_ACK_TIMEOUT,
+                io.shadow.mitigation.engine.MitigationEngine.DEFAULT_EMERGENCY_LIMIT,
+                io.shadow.mitigation.engine.MitigationEngine.DEFAULT_EMERGENCY_WINDOW);
     }
 
     public MitigationOptions withEncryptionRoots(List<Path> roots) {
         return new MitigationOptions(keyDir, roots, tableRollback, rollbackTables, pinInterval, webhooks, delivery,
-                smtp, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout);
+                smtp, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout, emergencyLimit,
+                emergencyWindow);
     }
 
     public MitigationOptions withRollback(TableRollback rollback, List<String> tables, Duration interval) {
         return new MitigationOptions(keyDir, encryptionRoots, rollback, tables, interval, webhooks, delivery, smtp,
-                storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout);
+                storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout, emergencyLimit,
+                emergencyWindow);
     }
 
     public MitigationOptions withWebhooks(List<Webhook> hooks, DeliveryPolicy policy) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, hooks,
-                policy, smtp, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout);
+                policy, smtp, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout, emergencyLimit,
+                emergencyWindow);
     }
 
     public MitigationOptions withSmtp(Smtp mail) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
-                delivery, mail, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout);
+                delivery, mail, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout, emergencyLimit,
+                emergencyWindow);
     }
 
     public MitigationOptions withPrincipalCase(boolean ignore) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
-                delivery, smtp, storeSync, ignore, agentFetchTimeout, agentAckTimeout);
+                delivery, smtp, storeSync, ignore, agentFetchTimeout, agentAckTimeout, emergencyLimit,
+                emergencyWindow);
     }
 
     public MitigationOptions withStoreSync(Duration every) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
-                delivery, smtp, every, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout);
+                delivery, smtp, every, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout, emergencyLimit,
+                emergencyWindow);
     }
 
     public MitigationOptions withAgentTimeouts(Duration fetchTimeout, Duration ackTimeout) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
-                delivery, smtp, storeSync, ignorePrincipalCase, fetchTimeout, ackTimeout);
+                delivery, smtp, storeSync, ignorePrincipalCase, fetchTimeout, ackTimeout, emergencyLimit, emergencyWindow);
+    }
+
+    public MitigationOptions withEmergencyBudget(int limit, Duration window) {
+        return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
+                delivery, smtp, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout, limit, window);
     }
 }

@@ -90,7 +90,8 @@ public final class MitigationService implements AutoCloseable {
         List<Notifier> notifiers = new ArrayList<>(held);
         notifiers.add(1, stream);
         Actuators actuators = new Actuators(db, clock, options, outbox);
-        this.engine = new MitigationEngine(store, inForce, actuators, notifiers, clock, incidentWindow);
+        this.engine = new MitigationEngine(store, inForce, actuators, notifiers, clock, incidentWindow,
+                options.emergencyLimit(), options.emergencyWindow());
         this.agentWatch = new AgentWatch(engine, options.agentFetchTimeout(), options.agentAckTimeout());
         profileVersions.onChange(engine::updateProfiles);
         int restored = engine.restore();

@@ -76,6 +76,9 @@ public final class ConfigLoader {
               max-held: 10000
               held-retry: PT1S
               review-window: P30D
+              emergency:
+                limit: 5
+                window: PT10M
               gateway:
                 principal-case: exact
               agent:
@@ -189,6 +192,9 @@ public final class ConfigLoader {
                 "mitigation.gateway.principal-case", c.mitigation().gateway().principalCase(),
                 "exact (the default: 'Alice' is not 'alice') or ignore (for identity stores that accept a login in "
                         + "any case, such as Active Directory)");
+        check(c.mitigation().emergency().limit() >= 0, "mitigation.emergency.limit", c.mitigation().emergency().limit(),
+                "0 or more (0 turns the emergency path off: high-band anomalies are contained at medium)");
+        duration("mitigation.emergency.window", c.mitigation().emergency().window());
         duration("mitigation.agent.fetch-timeout", c.mitigation().agent().fetchTimeout());
         duration("mitigation.agent.ack-timeout", c.mitigation().agent().ackTimeout());
         try {

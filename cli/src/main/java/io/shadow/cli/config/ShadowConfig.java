@@ -116,8 +116,18 @@ public record ShadowConfig(
      *     what the nightly run learns (baselines, novelty profiles, training labels), from when it opened
      */
     public record Mitigation(String incidentWindow, String expirySweep, String storeSync, int maxHeld, String heldRetry,
-            String reviewWindow, Gateway gateway, Agent agent, Encryption encryption, Rollback rollback,
-            Channels channels) {
+            String reviewWindow, Emergency emergency, Gateway gateway, Agent agent, Encryption encryption,
+            Rollback rollback, Channels channels) {
+    }
+
+    /**
+     * The emergency path's budget per tenant: beyond {@code limit} emergency mitigations within {@code window},
+     * high-band anomalies are contained at medium and the security team is told.
+     *
+     * @param limit at most this many emergency mitigations per tenant in a window; 0 turns the path off
+     * @param window ISO-8601 duration the limit counts over (this process's clock)
+     */
+    public record Emergency(int limit, String window) {
     }
 
     /**

@@ -62,6 +62,9 @@ final class DemoData {
                 .append("data-dir: ").append(quote(work)).append('\n')
                 .append("server:\n  host: ").append(HOST).append("\n  port: ").append(PORT).append('\n')
                 .append("intel:\n  feeds: [").append(quote(threatFeed)).append("]\n")
+                .append("# the demo replays a day of activity in about a minute, so its emergency budget is a day's\n")
+                .append("# (the default is 5 emergency mitigations per tenant in 10 minutes of the clock)\n")
+                .append("mitigation:\n  emergency:\n    limit: 20\n")
                 .append("auth:\n  tokens:\n");
         for (DemoToken t : TOKENS) {
             yaml.append("    - {name: ").append(t.name()).append(", token: \"").append(secret()).append("\", role: ")

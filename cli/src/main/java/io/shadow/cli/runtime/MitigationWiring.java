@@ -63,7 +63,9 @@ public final class MitigationWiring {
                 .withStoreSync(ConfigLoader.durationOrZero("mitigation.store-sync", m.storeSync()))
                 .withPrincipalCase("ignore".equals(m.gateway().principalCase()))
                 .withAgentTimeouts(ConfigLoader.duration("mitigation.agent.fetch-timeout", m.agent().fetchTimeout()),
-                        ConfigLoader.duration("mitigation.agent.ack-timeout", m.agent().ackTimeout()));
+                        ConfigLoader.duration("mitigation.agent.ack-timeout", m.agent().ackTimeout()))
+                .withEmergencyBudget(m.emergency().limit(),
+                        ConfigLoader.duration("mitigation.emergency.window", m.emergency().window()));
     }
 
     private static URI uri(ShadowConfig.WebhookEntry w) {

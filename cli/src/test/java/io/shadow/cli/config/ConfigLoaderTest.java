@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.shadow.features.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -198,6 +199,27 @@ class ConfigLoaderTest {
                 .ignorePrincipalCase()).isFalse();
         assertThat(io.shadow.cli.runtime.MitigationWiring.options(ignore, ResolvedPaths.of(ignore), null)
                 .ignorePrincipalCase()).as("what serve hands the gateway policy").isTrue();
+    }
+
+    @Test
+    void theEmergencyBudgetDefaultsToFiveInTenMinutesAndABadOneIsNamed() throws Exception {
+        ShadowConfig defaults = load("");
+        ShadowConfig set = load("", "mitigation.emergency.limit=0", "mitigation.emergency.window=PT1H");
+        assertThat(io.shadow.cli.runtime.MitigationWiring.options(defaults, ResolvedPaths.of(defaults), null))
+                .satisfies(o -> {
+                    assertThat(o.emergencyLimit()).isEqualTo(5);
+                    assertThat(o.emergencyWindow()).isEqualTo(Duration.ofMinutes(10));
+                });
+        assertThat(io.shadow.cli.runtime.MitigationWiring.options(set, ResolvedPaths.of(set), null))
+                .satisfies(o -> {
+                    assertThat(o.emergencyLimit()).as("the emergency path off").isZero();
+                    assertThat(o.emergencyWindow()).isEqualTo(Duration.ofHours(1));
+                });
+        assertThatThrownBy(() -> load("mitigation:\n  emergency:\n    limit: -1\n"))
+                .hasMessageStartingWith("invalid mitigation.emergency.limit = -1; expected 0 or more (0 turns the "
+                        + "emergency path off");
+        assertThatThrownBy(() -> load("mitigation:\n  emergency:\n    window: 10m\n"))
+                .hasMessageStartingWith("invalid mitigation.emergency.window = 10m");
     }
 
     @Test

@@ -62,11 +62,15 @@ public final class MitigationEngine {
     private final List<Notifier> notifiers;
     private final Clock clock;
     private final Duration incidentWindow;
+    private final EmergencyBudget emergencies;
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
     /** Expired actions whose undo failed: when the sweep tries each again (backing off), by action id. */
     private final Map<String, UndoRetry> undoRetries = new java.util.concurrent.ConcurrentHashMap<>();
     /** The wait after an expired action's first failed undo; it doubles with each failure after that. */
     static final Duration FIRST_UNDO_RETRY = Duration.ofMinutes(1);
+    /** Emergency mitigations a tenant may have within {@link #DEFAULT_EMERGENCY_WINDOW} by default. */
+    public static final int DEFAULT_EMERGENCY_LIMIT = 5;
+    public static final Duration DEFAULT_EMERGENCY_WINDOW = Duration.ofMinutes(10);
     /** The longest wait between two tries of an expired action's undo. */
     static final Duration MAX_UNDO_RETRY = Duration.ofHours(1);
     private volatile ProfileSet profiles;
@@ -77,6 +81,18 @@ public final class MitigationEngine {
      */
     public MitigationEngine(MitigationStore store, ProfileSet profiles, Actuators actuators, List<Notifier> notifiers,
             Clock clock, Duration incidentWindow) {
+        this(store, profiles, actuators, notifiers, clock, incidentWindow, DEFAULT_EMERGENCY_LIMIT,
+                DEFAULT_EMERGENCY_WINDOW);
+    }
+
+    /**
+     * @param emergencyLimit at most this many emergency mitigations per tenant within {@code emergencyWindow};
+     *     beyond, high-band anomalies are contained at medium ({@link EmergencyBudget}); 0 turns the emergency
+     *     path off
+     */
+    public MitigationEngine(MitigationStore store, ProfileSet profiles, Actuators actuators, List<Notifier> notifiers,
+            Clock clock, Duration incidentWindow, int emergencyLimit, Duration emergencyWindow) {
+        this.emergencies = new EmergencyBudget(emergencyLimit, emergencyWindow);
         this.store = store;
         this.profiles = profiles;
         this.actuators = actuators;
@@ -129,9 +145,9 @@ public final class MitigationEngine {
         Anomaly a = assessment.anomaly();
         requireStorable(a);
         ProfileSet ps = profiles;
-        Band band = bandOf(assessment, ps);
-        if (band == Band.NONE) {
-            return Outcome.observed(band);
+        Band wanted = bandOf(assessment, ps);
+        if (wanted == Band.NONE) {
+            return Outcome.observed(wanted);
         }
         ReentrantLock lock = locks[Math.floorMod(a.entity().hashCode(), STRIPES)];
         lock.lock();
@@ -140,16 +156,30 @@ public final class MitigationEngine {
             // checkpoints): neither counted nor acted on a second time
             Optional<String> before = store.incidentOfAnomaly(a.anomalyId());
             if (before.isPresent()) {
-                Band was = store.incident(before.get()).map(Incident::band).orElse(band);
+                Band was = store.incident(before.get()).map(Incident::band).orElse(wanted);
                 return new Outcome("attached", was, before.get(), null);
             }
             var open = store.openIncident(a.entity().tenant(), a.entity().kind().wireName(), a.entity().id(),
                     a.time().minus(incidentWindow));
+            // a new emergency takes one of the tenant's budget; beyond it, contained at medium
+            EmergencyBudget.Verdict budget = wanted == Band.HIGH
+                    && !(open.isPresent() && open.get().band() == Band.HIGH)
+                    ? emergencies.take(a.entity().tenant(), clock.instant()) : EmergencyBudget.Verdict.TAKEN;
+            Band band = budget == EmergencyBudget.Verdict.TAKEN ? wanted : Band.MEDIUM;
+            if (band != wanted) {
+                LOG.warn("{} risk {}: contained at medium instead of the emergency band: tenant {} has used its "
+                        + "emergency budget ({} per {}, mitigation.emergency.limit / window)", a.entity(),
+                        Math.round(assessment.risk().score()), a.entity().tenant(), emergencies.limit(),
+                        emergencies.window());
+            }
             String explanation = explanation(assessment);
             if (open.isPresent() && open.get().band().compareTo(band) >= 0) {
                 if (store.noteAnomaly(a.anomalyId(), open.get().incidentId())) {
                     store.recordAnomaly(open.get().incidentId(), a.time(), assessment.risk().score(),
                             open.get().band(), explanation);
+                }
+                if (budget == EmergencyBudget.Verdict.REFUSED_TELL) {
+                    tellBudgetUsedUp(a, assessment, open.get().incidentId(), null);
                 }
                 return new Outcome("attached", open.get().band(), open.get().incidentId(), null);
             }
@@ -172,6 +202,9 @@ public final class MitigationEngine {
                 }
             };
             String mitigationId = act(assessment, band, ps, incidentId, explanation, record);
+            if (budget == EmergencyBudget.Verdict.REFUSED_TELL) {
+                tellBudgetUsedUp(a, assessment, incidentId, mitigationId);
+            }
             prepareAhead(a, band, ps);
             return new Outcome(kind, band, incidentId, mitigationId);
         } finally {
@@ -362,6 +395,32 @@ public final class MitigationEngine {
                 about.tenant(), kind, NotificationRecord.OPERATORS, subject, "Mitigation " + about.mitigationId()
                         + " of incident " + about.incidentId() + " (" + about.entityKind() + " " + about.entityId()
                         + "): " + body, clock.instant()));
+    }
+
+    /**
+     * Tells the security team, once per window, that {@code a}'s tenant has used its emergency budget: this and
+     * further high-band anomalies are contained at medium until the window has passed.
+     */
+    private void tellBudgetUsedUp(Anomaly a, Assessment assessment, String incidentId, String mitigationId) {
+        try {
+            notifyAll(new NotificationRecord("ntf-" + UUID.randomUUID(), incidentId, mitigationId,
+                    a.entity().tenant(), "emergency_budget", NotificationRecord.OPERATORS,
+                    "Emergency budget used up for tenant " + a.entity().tenant() + ": contained at medium",
+                    "Tenant " + a.entity().tenant() + " has had " + emergencies.limit() + " emergency mitigation(s) "
+                            + "within " + emergencies.window() + " (mitigation.emergency.limit / window). "
+                            + a.entity() + " (risk " + Math.round(assessment.risk().score()) + ", incident "
+                            + incidentId + ") and further high-risk anomalies of the tenant are contained at medium, "
+                            + "reversible and waiting for a person, until the window has passed. So many at once is "
+                            + "more often forged telemetry (a stolen agent token), a bad model or a broken feed than "
+                            + "as many attacks: check GET /v1/incidents?status=open for the tenant.",
+                    clock.instant()));
+            store.audit("shadow", "mitigation.emergency_budget", incidentId, "tenant " + a.entity().tenant() + ": "
+                    + emergencies.limit() + " emergency mitigation(s) within " + emergencies.window()
+                    + "; high-risk anomalies contained at medium until the window has passed");
+        } catch (RuntimeException e) { // what was acted on stands: the alert must not fail the assessment
+            LOG.error("tenant {}: emergency budget used up, and telling the operators failed: {}",
+                    a.entity().tenant(), e.toString());
+        }
     }
 
     /** The mitigation an operators' alert is about, with its incident and the incident's entity. */
