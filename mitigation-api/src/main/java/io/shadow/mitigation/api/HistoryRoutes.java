@@ -32,6 +32,7 @@ public final class HistoryRoutes {
     }
 
     private void ofUser(Context ctx) {
+        RequestLimits.onlyQueryParams(ctx, "tenant", "limit");
         Caller c = ServiceApp.caller(ctx);
         String principal = ctx.pathParam("principal");
         if (!c.seesEverything() && !principal.equals(c.principal())) {
@@ -47,6 +48,7 @@ public final class HistoryRoutes {
     }
 
     private void ofResource(Context ctx) {
+        RequestLimits.onlyQueryParams(ctx, "id", "tenant", "limit");
         Caller c = ServiceApp.caller(ctx);
         String resource = ctx.queryParam("id");
         if (resource == null || resource.isBlank()) {

@@ -24,6 +24,7 @@ import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.IdempotencyStore;
 import io.shadow.mitigation.store.MitigationStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,8 +86,8 @@ public final class MitigationRoutes {
             ctx.json(me);
         }, USER, OPERATOR);
         r.post("/v1/mitigations/{id}/release", json(idempotency.wrap(ctx -> decide(ctx, "release"))), OPERATOR);
-        r.get("/v1/feedback", ctx -> ctx.json(store.feedback()), OPERATOR);
-        r.get("/v1/audit", ctx -> ctx.json(store.auditLog(ctx.queryParam("subject"))), OPERATOR);
+        r.get("/v1/feedback", this::feedback, OPERATOR);
+        r.get("/v1/audit", this::audit, OPERATOR);
         r.get("/v1/agent/commands", ctx -> {
             String tenant = required(ctx, "tenant");
             String host = required(ctx, "host");
@@ -233,7 +234,50 @@ public final class MitigationRoutes {
         ctx.json(engine.handle(a));
     }
 
+    /**
+     * The newest {@code limit} decisions (default and most {@value RequestLimits#MAX_LIST}), oldest first; {@code
+     * before} (an instant) pages back; {@code X-Total-Count} says how many there are before it in all.
+     */
+    private void feedback(Context ctx) {
+        RequestLimits.onlyQueryParams(ctx, "limit", "before");
+        int limit = RequestLimits.listLimit(ctx);
+        Instant before = instantParam(ctx, "before");
+        ctx.header("X-Total-Count", Long.toString(store.countFeedback(before)));
+        ctx.json(store.feedback(before, limit));
+    }
+
+    /**
+     * The newest {@code limit} audit entries (default and most {@value RequestLimits#MAX_LIST}), of one
+     * {@code subject} or all, oldest first; {@code before} (an entry's {@code seq}) pages back; {@code
+     * X-Total-Count} says how many there are before it in all. The log only grows, so it is never read whole.
+     */
+    private void audit(Context ctx) {
+        RequestLimits.onlyQueryParams(ctx, "subject", "limit", "before");
+        int limit = RequestLimits.listLimit(ctx);
+        String before = ctx.queryParam("before");
+        Long beforeSeq = before == null ? null
+                : (long) RequestLimits.wholeNumber("query parameter 'before' (an entry's seq)", before, 1,
+                        Integer.MAX_VALUE);
+        String subject = ctx.queryParam("subject");
+        ctx.header("X-Total-Count", Long.toString(store.countAudit(subject, beforeSeq)));
+        ctx.json(store.auditLog(subject, beforeSeq, limit));
+    }
+
+    private static Instant instantParam(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(v);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ApiError(400, "query parameter '" + name + "' must be an ISO-8601 instant such as "
+                    + "2026-11-28T04:00:00Z (got '" + v + "')");
+        }
+    }
+
     private void incidents(Context ctx) {
+        RequestLimits.onlyQueryParams(ctx, "principal", "tenant", "status", "limit");
         Caller c = ServiceApp.caller(ctx);
         int limit = RequestLimits.listLimit(ctx);
         String principal = ctx.queryParam("principal");

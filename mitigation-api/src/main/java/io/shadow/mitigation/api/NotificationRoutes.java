@@ -147,6 +147,7 @@ public final class NotificationRoutes {
      * read; a user's are selected in the store by tenant and recipient, not filtered from every tenant's.
      */
     private void list(Context ctx) {
+        RequestLimits.onlyQueryParams(ctx, "incident", "limit");
         Caller c = ServiceApp.caller(ctx);
         int limit = ctx.queryParam("limit") == null ? RequestLimits.MAX_LIST : RequestLimits.listLimit(ctx);
         String tenant = c.seesEverything() ? null : c.tenant();

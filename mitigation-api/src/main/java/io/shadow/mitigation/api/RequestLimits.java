@@ -2,6 +2,7 @@ package io.shadow.mitigation.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
+import java.util.List;
 import io.javalin.http.Handler;
 import java.util.Locale;
 
@@ -44,6 +45,23 @@ public final class RequestLimits {
     static int listLimit(Context ctx) {
         String limit = ctx.queryParam("limit");
         return limit == null ? DEFAULT_LIST : wholeNumber("query parameter 'limit'", limit, 1, MAX_LIST);
+    }
+
+    /**
+     * Refuses (400) a query parameter the route does not know (a misspelt {@code limt} would otherwise be ignored
+     * and the answer taken for what was asked) and one given more than once (which of them would count?).
+     */
+    static void onlyQueryParams(Context ctx, String... known) {
+        for (var p : ctx.queryParamMap().entrySet()) {
+            if (!List.of(known).contains(p.getKey())) {
+                throw new ApiError(400, "unknown query parameter '" + p.getKey() + "' on " + ctx.method() + " "
+                        + ctx.path() + "; it takes " + (known.length == 0 ? "none" : String.join(", ", known)));
+            }
+            if (p.getValue().size() > 1) {
+                throw new ApiError(400, "query parameter '" + p.getKey() + "' is given " + p.getValue().size()
+                        + " times; give it once");
+            }
+        }
     }
 
     /** {@code value} as a number; 400 naming {@code what}, the value and the range unless it is one from min to max. */

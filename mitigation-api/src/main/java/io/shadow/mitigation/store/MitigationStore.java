@@ -586,6 +586,25 @@ public final class MitigationStore {
         return jdbc.query("SELECT * FROM feedback ORDER BY decided_at, feedback_id", MitigationStore::feedback);
     }
 
+    /**
+     * The newest {@code limit} decisions taken before {@code before} (all when null), oldest first: a page of the
+     * feedback, whose next page back is {@code before} = the first one's {@code decidedAt}.
+     */
+    public List<FeedbackRecord> feedback(Instant before, int limit) {
+        String where = before == null ? "" : " WHERE decided_at < ?";
+        Object[] params = before == null ? new Object[0] : new Object[] {before};
+        List<FeedbackRecord> newest = new ArrayList<>(jdbc.query("SELECT * FROM feedback" + where
+                + " ORDER BY decided_at DESC, feedback_id DESC LIMIT " + limit, MitigationStore::feedback, params));
+        Collections.reverse(newest);
+        return newest;
+    }
+
+    /** How many decisions were taken before {@code before} (all when null). */
+    public long countFeedback(Instant before) {
+        return before == null ? jdbc.query("SELECT COUNT(*) FROM feedback", rs -> rs.getLong(1)).get(0)
+                : jdbc.query("SELECT COUNT(*) FROM feedback WHERE decided_at < ?", rs -> rs.getLong(1), before).get(0);
+    }
+
     /** The decisions taken on one incident's mitigations, oldest first. */
     public List<FeedbackRecord> feedbackOf(String incidentId) {
         return jdbc.query("SELECT * FROM feedback WHERE incident_id = ? ORDER BY decided_at, feedback_id",
@@ -616,9 +635,45 @@ public final class MitigationStore {
     public List<AuditEntry> auditLog(String subject) {
         String where = subject == null ? "" : " WHERE subject = ?";
         Object[] params = subject == null ? new Object[0] : new Object[] {subject};
-        return jdbc.query("SELECT * FROM audit_log" + where + " ORDER BY seq", rs -> new AuditEntry(rs.getLong("seq"),
-                Jdbc.instant(rs, "at"), rs.getString("actor"), rs.getString("action"), rs.getString("subject"),
-                rs.getString("detail")), params);
+        return jdbc.query("SELECT * FROM audit_log" + where + " ORDER BY seq", MitigationStore::auditEntry, params);
+    }
+
+    /**
+     * The newest {@code limit} entries about {@code subject} (every subject when null) with a sequence number
+     * below {@code beforeSeq} (all when null), oldest first: a page of the log, whose next page back is
+     * {@code beforeSeq} = the first one's {@code seq}.
+     */
+    public List<AuditEntry> auditLog(String subject, Long beforeSeq, int limit) {
+        Where w = auditWhere(subject, beforeSeq);
+        List<AuditEntry> newest = new ArrayList<>(jdbc.query("SELECT * FROM audit_log" + w.sql()
+                + " ORDER BY seq DESC LIMIT " + limit, MitigationStore::auditEntry, w.params()));
+        Collections.reverse(newest);
+        return newest;
+    }
+
+    /** How many entries {@link #auditLog(String, Long, int)} pages through. */
+    public long countAudit(String subject, Long beforeSeq) {
+        Where w = auditWhere(subject, beforeSeq);
+        return jdbc.query("SELECT COUNT(*) FROM audit_log" + w.sql(), rs -> rs.getLong(1), w.params()).get(0);
+    }
+
+    private static Where auditWhere(String subject, Long beforeSeq) {
+        List<String> terms = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        if (subject != null) {
+            terms.add("subject = ?");
+            params.add(subject);
+        }
+        if (beforeSeq != null) {
+            terms.add("seq < ?");
+            params.add(beforeSeq);
+        }
+        return new Where(terms.isEmpty() ? "" : " WHERE " + String.join(" AND ", terms), params.toArray());
+    }
+
+    private static AuditEntry auditEntry(ResultSet rs) throws SQLException {
+        return new AuditEntry(rs.getLong("seq"), Jdbc.instant(rs, "at"), rs.getString("actor"), rs.getString("action"),
+                rs.getString("subject"), rs.getString("detail"));
     }
 
     // ---- mapping
