@@ -220,6 +220,7 @@ public final class Decisions {
             String at = "actions[" + i + "] (" + actions.get(i).type().wireName() + ") ";
             ActionRules.problems(actions.get(i)).forEach(p -> invalid.add(at + p));
         }
+        invalid.addAll(repeats(actions));
         if (!invalid.isEmpty()) {
             throw new DecisionException(400, "modify refused, nothing was undone or recorded: "
                     + String.join("; ", invalid));
@@ -482,6 +483,27 @@ public final class Decisions {
             throw new DecisionException(403, "modify refused, nothing was undone or recorded: " + String.join("; ",
                     refused) + ". Ask an operator for wider actions on mitigation " + c.mitigation.mitigationId());
         }
+    }
+
+    /**
+     * Actions asked for twice: the same type aimed at the same thing (its params but the rate, {@code per_minute}).
+     * Both would be put in force (two rate limits of 5 and 9 a minute), and which one holds would be an accident.
+     */
+    private static List<String> repeats(List<ActionSpec> actions) {
+        List<String> out = new ArrayList<>();
+        java.util.Map<String, Integer> first = new java.util.HashMap<>();
+        for (int i = 0; i < actions.size(); i++) {
+            ActionSpec a = actions.get(i);
+            java.util.Map<String, String> aim = new java.util.TreeMap<>(a.params());
+            aim.keySet().removeAll(USER_PARAMS);
+            Integer earlier = first.putIfAbsent(a.type().wireName() + aim, i);
+            if (earlier != null) {
+                out.add("actions[" + i + "] (" + a.type().wireName() + ") repeats actions[" + earlier + "]: a "
+                        + "mitigation holds one " + a.type().wireName() + (aim.isEmpty() ? "" : " per " + aim)
+                        + "; give it once, with the params and expires it should have");
+            }
+        }
+        return out;
     }
 
     /**

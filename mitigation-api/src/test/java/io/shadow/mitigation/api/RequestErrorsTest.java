@@ -344,6 +344,21 @@ class RequestErrorsTest {
     }
 
     @Test
+    void aModifyNamingTheSameActionTwiceIsRefusedWithNothingUndone() {
+        Outcome o = api.handle(Assessments.risk(40).build()); // throttle: log, rate_limit
+        List<String> before = api.store().actionsOf(o.mitigationId()).stream().map(a -> a.type() + " " + a.status())
+                .toList();
+
+        String twoRates = "{\"actions\": [{\"type\": \"log\"}, {\"type\": \"rate_limit\", \"params\": {\"per_minute\": "
+                + "\"5\"}}, {\"type\": \"rate_limit\", \"params\": {\"per_minute\": \"9\"}}]}";
+        assertThat(error(api.decide(o.mitigationId(), "modify", twoRates), 400)).isEqualTo("modify refused, nothing "
+                + "was undone or recorded: actions[2] (rate_limit) repeats actions[1]: a mitigation holds one "
+                + "rate_limit; give it once, with the params and expires it should have");
+        assertThat(api.store().actionsOf(o.mitigationId()).stream().map(a -> a.type() + " " + a.status()).toList())
+                .isEqualTo(before);
+    }
+
+    @Test
     void anUnknownProfilesVersionFormatIsRefusedNamingTheFormatsThereAre() {
         assertThat(error(api.get("/v1/profiles/versions/1?format=xml", RunningApi.OPERATOR), 400))
                 .isEqualTo("query parameter 'format' must be json or yaml (got 'xml')");
