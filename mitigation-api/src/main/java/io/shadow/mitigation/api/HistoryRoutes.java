@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.MitigationStore;
+import io.shadow.mitigation.store.SupersededDecision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +68,7 @@ public final class HistoryRoutes {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("incident", summary(i));
             List<Map<String, Object>> ms = new ArrayList<>();
+            List<SupersededDecision> superseded = store.supersededOf(i.incidentId());
             for (Mitigation m : store.mitigationsOf(i.incidentId())) {
                 if (!access.shown(c, i, m)) {
                     continue; // another person's account, in an incident of a host they share
@@ -80,6 +82,20 @@ public final class HistoryRoutes {
                 mm.put("appliedAt", m.appliedAt());
                 mm.put("decidedBy", m.decidedBy());
                 mm.put("decidedAt", m.decidedAt());
+                // a person's own decision a review took the place of: still part of what happened
+                List<Map<String, Object>> replaced = superseded.stream()
+                        .filter(d -> d.mitigationId().equals(m.mitigationId())).map(d -> {
+                            Map<String, Object> dm = new LinkedHashMap<>();
+                            dm.put("decision", d.decision());
+                            dm.put("decidedBy", d.decidedBy());
+                            dm.put("decidedAt", d.decidedAt());
+                            dm.put("supersededBy", d.supersededBy());
+                            dm.put("supersededAt", d.supersededAt());
+                            return dm;
+                        }).toList();
+                if (!replaced.isEmpty()) {
+                    mm.put("superseded", replaced);
+                }
                 mm.put("actions", store.actionsOf(m.mitigationId()).stream().map(a -> {
                     Map<String, Object> am = new LinkedHashMap<>();
                     am.put("type", a.type());

@@ -24,6 +24,7 @@ import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.IdempotencyStore;
 import io.shadow.mitigation.store.MitigationStore;
+import io.shadow.mitigation.store.SupersededDecision;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -321,8 +322,7 @@ public final class MitigationRoutes {
         // of the mitigations shown: another person's decided mitigation is not this caller's business
         Set<String> shown = ms.stream().map(mm -> ((Mitigation) mm.get("mitigation")).mitigationId())
                 .collect(Collectors.toSet());
-        out.put("decisions", store.feedbackOf(i.incidentId()).stream().filter(f -> shown.contains(f.mitigationId()))
-                .map(f -> decision(f, c)).toList());
+        out.put("decisions", decisions(i, c, shown));
         // a user reads the notices addressed to them, not another person's of the same incident
         out.put("notifications", store.notifications(i.incidentId()).stream()
                 .filter(c::reads).toList());
@@ -334,14 +334,39 @@ public final class MitigationRoutes {
      * reviewers' (as in GET /v1/feedback): a user reads only the comments they wrote themselves, not
      * the notes a reviewer left on their case.
      */
-    private static Map<String, Object> decision(FeedbackRecord f, Caller c) {
+    private static Map<String, Object> decision(String mitigationId, String decision, String decidedBy,
+            Instant decidedAt, String comment, Caller c) {
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("mitigationId", f.mitigationId());
-        d.put("decision", f.decision());
-        d.put("decidedBy", f.decidedBy());
-        d.put("decidedAt", f.decidedAt());
-        d.put("comment", c.seesEverything() || c.name().equals(f.decidedBy()) ? f.comment() : null);
+        d.put("mitigationId", mitigationId);
+        d.put("decision", decision);
+        d.put("decidedBy", decidedBy);
+        d.put("decidedAt", decidedAt);
+        d.put("comment", c.seesEverything() || c.name().equals(decidedBy) ? comment : null);
         return d;
+    }
+
+    /**
+     * The decisions on the {@code shown} mitigations of {@code i}, oldest first: those that stand, and those a
+     * review took the place of (a person's own decision on their own activity), marked {@code superseded} with
+     * who reviewed it and when, so the history still says what the person decided.
+     */
+    private List<Map<String, Object>> decisions(Incident i, Caller c, Set<String> shown) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SupersededDecision s : store.supersededOf(i.incidentId())) { // first: taken before what replaced them
+            if (shown.contains(s.mitigationId())) {
+                Map<String, Object> d = decision(s.mitigationId(), s.decision(), s.decidedBy(), s.decidedAt(),
+                        s.comment(), c);
+                d.put("superseded", Map.of("by", s.supersededBy(), "at", s.supersededAt()));
+                out.add(d);
+            }
+        }
+        for (FeedbackRecord f : store.feedbackOf(i.incidentId())) {
+            if (shown.contains(f.mitigationId())) {
+                out.add(decision(f.mitigationId(), f.decision(), f.decidedBy(), f.decidedAt(), f.comment(), c));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(d -> (Instant) d.get("decidedAt"))); // stable: ties keep that order
+        return out;
     }
 
     private void decide(Context ctx, String what) throws Exception {

@@ -459,6 +459,11 @@ public final class MitigationStore {
             if (n != 1) {
                 return false;
             }
+            // what the person decided stays in the history; the label is the review's
+            Jdbc.update(c, "INSERT INTO superseded_decisions (feedback_id, mitigation_id, incident_id, decision, "
+                    + "comment, decided_by, decided_at, superseded_by, superseded_at) SELECT feedback_id, mitigation_id, "
+                    + "incident_id, decision, comment, decided_by, decided_at, ?, ? FROM feedback WHERE mitigation_id = ?",
+                    feedback.decidedBy(), feedback.decidedAt(), mitigationId);
             Jdbc.update(c, "DELETE FROM feedback WHERE mitigation_id = ?", mitigationId);
             insertFeedback(c, feedback);
             String comment = feedback.comment() == null || feedback.comment().isEmpty() ? "" : "; " + feedback.comment();
@@ -609,6 +614,15 @@ public final class MitigationStore {
     public List<FeedbackRecord> feedbackOf(String incidentId) {
         return jdbc.query("SELECT * FROM feedback WHERE incident_id = ? ORDER BY decided_at, feedback_id",
                 MitigationStore::feedback, incidentId);
+    }
+
+    /** The decisions reviews took the place of on one incident's mitigations, oldest first. */
+    public List<SupersededDecision> supersededOf(String incidentId) {
+        return jdbc.query("SELECT * FROM superseded_decisions WHERE incident_id = ? ORDER BY decided_at, feedback_id",
+                rs -> new SupersededDecision(rs.getString("mitigation_id"), rs.getString("incident_id"),
+                        rs.getString("decision"), rs.getString("comment"), rs.getString("decided_by"),
+                        Jdbc.instant(rs, "decided_at"), rs.getString("superseded_by"),
+                        Jdbc.instant(rs, "superseded_at")), incidentId);
     }
 
     private static FeedbackRecord feedback(ResultSet rs) throws SQLException {

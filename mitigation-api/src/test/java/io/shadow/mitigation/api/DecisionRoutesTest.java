@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -390,6 +391,23 @@ class DecisionRoutesTest extends OnEveryBackend {
         assertThat(api.post(path + "/approve", RunningApi.OPERATOR, "").statusCode())
                 .as("a review's decision stands").isEqualTo(409);
         assertThat(api.post(path + "/reject", RunningApi.USER_U1, "").statusCode()).isIn(403, 409);
+        // what u-1 decided is still part of the incident's story, marked as taken over by the review
+        JsonNode asUser = RunningApi.json(api.get("/v1/incidents/" + high.incidentId(), RunningApi.USER_U1));
+        String operator = api.store().mitigation(high.mitigationId()).orElseThrow().decidedBy();
+        assertThat(asUser.path("decisions")).extracting(d -> d.path("decision").asText() + " by "
+                + d.path("decidedBy").asText() + ", comment " + d.path("comment") + ", superseded by "
+                + d.at("/superseded/by").asText("-")).containsExactly(
+                        "approve by u-1@acme.example, comment \"ok\", superseded by " + operator,
+                        "reject by " + operator + ", comment null, superseded by -");
+        JsonNode history = RunningApi.json(api.get("/v1/history/users/u-1", RunningApi.USER_U1));
+        JsonNode mitigationInHistory = StreamSupport.stream(history.path("incidents").spliterator(), false)
+                .flatMap(i -> StreamSupport.stream(i.path("mitigations").spliterator(), false))
+                .filter(m -> m.path("mitigationId").asText().equals(high.mitigationId())).findFirst().orElseThrow();
+        assertThat(mitigationInHistory.path("superseded")).singleElement().satisfies(d -> {
+            assertThat(d.path("decision").asText()).isEqualTo("approve");
+            assertThat(d.path("decidedBy").asText()).isEqualTo("u-1@acme.example");
+            assertThat(d.path("supersededBy").asText()).isEqualTo(operator);
+        });
     }
 
     @Test
