@@ -102,20 +102,39 @@ public final class FeedbackImportJob {
         this.reviewWindow = reviewWindow;
     }
 
-    /** Imports the store; skips, creating nothing, when it does not exist yet or has no feedback table. */
+    /**
+     * Imports the store; skips, creating nothing, when it does not exist yet or has no feedback table.
+     * Skipping warns where earlier imports brought decisions (no store, or one without incidents, there is
+     * a misconfiguration), and leaves the gold tables as the last import wrote them.
+     */
     public Result run() {
         var missing = store.missing("feedback", "incidents", "mitigations");
         if (missing.isPresent()) {
             // a fresh installation has no store file yet; a database without the tables is likely the wrong one
-            List<String> warnings = !missing.get().storeWithoutTables() ? List.of() : List.of(missing.get().reason()
+            List<String> warnings = missing.get().storeWithoutTables() ? List.of(missing.get().reason()
                     + ": no feedback was imported, and the incidents the next steps leave out are those of the last "
                     + "import. A store the mitigation API has run against has these tables: check that "
-                    + "store.jdbc-url names the database the API uses (" + store.location() + ")");
+                    + "store.jdbc-url names the database the API uses (" + store.location() + ")")
+                    : imported().storeLost("no mitigation store at " + store.location(), store.location()).stream()
+                            .toList();
             return new Result(0, 0, 0, 0, missing.get().reason() + ": no feedback to import", warnings);
         }
         try (MitigationStoreTables.Hold open = store.holdOpen()) {
+            if (store.read(spark, "incidents").isEmpty()) {
+                // incidents are never deleted from a store: none where earlier imports found some is another store
+                String reason = "the mitigation store at " + store.location() + " has no incidents";
+                List<String> warnings = imported().storeLost(reason, store.location()).stream().toList();
+                if (!warnings.isEmpty()) {
+                    return new Result(0, 0, 0, 0, reason + ": no feedback imported, the last import's labels kept",
+                            warnings);
+                }
+            }
             return importStore();
         }
+    }
+
+    private ImportedLabels imported() {
+        return ImportedLabels.read(spark.sparkContext().hadoopConfiguration(), catalog);
     }
 
     private Result importStore() {
