@@ -84,7 +84,7 @@ public record ImportedLabels(long decisions, long labelled, Set<String> approved
      * labelled confirmed (gold {@code incidents} moved, emptied or older than {@code feedback}): the step
      * would take their activity for normal. Empty when every confirmation is there.
      *
-     * @param fix the command that imports the labels again
+     * @param fix the command that imports the labels again and recomputes the steps after it
      */
     public Optional<String> missingConfirmations(String fix) {
         SortedSet<String> missing = unlabelled();
@@ -99,8 +99,8 @@ public record ImportedLabels(long decisions, long labelled, Set<String> approved
                         + ids + ")";
         return Optional.of(what + ": this run takes their activity for normal (baselines and novelty profiles "
                 + "learn it, so the attackers' networks, agents and processes become usual, and the training set "
-                + "labels their anomalies benign). Import the labels again from the mitigation store: " + fix
-                + " (or put gold/incidents back)");
+                + "labels their anomalies benign). Import the labels again from the mitigation store and recompute "
+                + "these tables: " + fix);
     }
 
     private String evidence() {

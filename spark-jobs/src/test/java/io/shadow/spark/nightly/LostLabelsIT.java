@@ -124,8 +124,8 @@ class LostLabelsIT {
                             + "1 incident (inc-1): this run takes their activity for normal (baselines and novelty "
                             + "profiles learn it, so the attackers' networks, agents and processes become usual, and "
                             + "the training set labels their anomalies benign). Import the labels again from the "
-                            + "mitigation store: bin/shadow nightly --date " + NightlyFixture.DAY
-                            + " --from-step feedback-import (or put gold/incidents back)");
+                            + "mitigation store and recompute these tables: bin/shadow nightly --date "
+                            + NightlyFixture.DAY + " --from-step feedback-import");
                 });
         assertThat(incidents).as("not replaced by an empty table the backup cannot be moved back over")
                 .doesNotExist();
