@@ -84,6 +84,15 @@ public final class DeltaTables {
         return spark.read().format("delta").load(catalog.path(t));
     }
 
+    /**
+     * The table's rows, or none (with the table's columns) where there is no table: unlike {@link #read}
+     * it creates nothing, so a table an operator moved aside is not replaced by an empty one.
+     */
+    public static Dataset<Row> readIfExists(SparkSession spark, TableCatalog catalog, ShadowTable t) {
+        return DeltaTable.isDeltaTable(spark, catalog.path(t)) ? spark.read().format("delta").load(catalog.path(t))
+                : spark.createDataFrame(List.of(), schema(t));
+    }
+
     /** The table as it was at {@code version} (a snapshot listed elsewhere, e.g. with Delta Kernel). */
     public static Dataset<Row> readVersion(SparkSession spark, TableCatalog catalog, ShadowTable t, long version) {
         return spark.read().format("delta").option("versionAsOf", version).load(catalog.path(t));

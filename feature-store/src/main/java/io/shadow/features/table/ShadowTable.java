@@ -99,8 +99,8 @@ public enum ShadowTable {
             required("first_seen", TIMESTAMP, "first time"),
             required("last_seen", TIMESTAMP, "last time"))),
     INCIDENTS("gold/incidents", List.of(), Incident.columns(
-            required("label", INT, "1 confirmed incident, 0 benign (rejected by someone other than the "
-                    + "entity itself)"),
+            required("label", INT, "1 confirmed incident (a mitigation approved or modified), 0 benign (every "
+                    + "mitigation rejected by someone other than the entity itself)"),
             required("decided_at", TIMESTAMP, "when a user or the import labelled it"))),
     UNREVIEWED_INCIDENTS("gold/unreviewed_incidents", List.of(), Incident.columns(
             required("band", STRING, "risk band the incident was mitigated in: medium or high (low-band incidents "
@@ -132,7 +132,7 @@ public enum ShadowTable {
             required("entity_id", STRING, "entity"),
             required("pattern", STRING, "anomaly pattern"),
             required("confirmed", LONG, "this entity's confirmed incidents (approved or modified mitigations)"),
-            required("rejected", LONG, "this entity's incidents whose mitigations users rejected"),
+            required("rejected", LONG, "this entity's incidents whose mitigations users all rejected"),
             optional("rejected_max_score", DOUBLE, "the largest detector score of this pattern in the entity's "
                     + "rejected incidents: a rejection steps down anomalies up to 1.5 times it (null: none replayed)"),
             optional("confirmed_max_score", DOUBLE, "the largest detector score of this pattern in the entity's "

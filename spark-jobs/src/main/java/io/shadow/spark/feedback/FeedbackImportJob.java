@@ -1,6 +1,7 @@
 package io.shadow.spark.feedback;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
@@ -21,12 +22,15 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Mitigation store → gold {@code feedback} and {@code incidents}. Users' decisions are read over
  * JDBC (H2 or PostgreSQL) and become labels: an incident any of whose mitigations was approved or
- * modified is confirmed (label 1); one whose mitigations were all rejected is benign (label 0). A
+ * modified is confirmed (label 1); one whose mitigations were all rejected by a reviewer is benign
+ * (label 0). One reject among undecided steps labels nothing: an operator who rejects an attack's
+ * first step (a throttle that was the wrong response) has not called the escalation after it benign. A
  * rejection by the person whose own activity the incident is about ({@code own_activity}) is kept in
  * {@code feedback} but labels nothing: an attacker holding the account would reject too, so only
  * someone else's rejection teaches the nightly run that the activity was benign. Incidents nobody has
- * labelled yet (no decision, or only the entity's own rejections) in the medium or high band, opened
- * within the review window ({@code mitigation.review-window}, default {@link #DEFAULT_REVIEW_WINDOW}),
+ * labelled yet (a mitigation without a decision, or with only the entity's own rejection) in the medium
+ * or high band, opened within the review window ({@code mitigation.review-window}, default
+ * {@link #DEFAULT_REVIEW_WINDOW}),
  * go to {@code unreviewed_incidents}: an attack the emergency path stopped while nobody looked is still
  * an attack, so baselines, novelty profiles and the training set treat them as not normal and not
  * labelled (never as benign). Low-band incidents (logged, throttled for an hour) are rarely reviewed
@@ -98,20 +102,39 @@ public final class FeedbackImportJob {
         this.reviewWindow = reviewWindow;
     }
 
-    /** Imports the store; skips, creating nothing, when it does not exist yet or has no feedback table. */
+    /**
+     * Imports the store; skips, creating nothing, when it does not exist yet or has no feedback table.
+     * Skipping warns where earlier imports brought decisions (no store, or one without incidents, there is
+     * a misconfiguration), and leaves the gold tables as the last import wrote them.
+     */
     public Result run() {
-        var missing = store.missing("feedback", "incidents");
+        var missing = store.missing("feedback", "incidents", "mitigations");
         if (missing.isPresent()) {
             // a fresh installation has no store file yet; a database without the tables is likely the wrong one
-            List<String> warnings = !missing.get().storeWithoutTables() ? List.of() : List.of(missing.get().reason()
+            List<String> warnings = missing.get().storeWithoutTables() ? List.of(missing.get().reason()
                     + ": no feedback was imported, and the incidents the next steps leave out are those of the last "
                     + "import. A store the mitigation API has run against has these tables: check that "
-                    + "store.jdbc-url names the database the API uses (" + store.location() + ")");
+                    + "store.jdbc-url names the database the API uses (" + store.location() + ")")
+                    : imported().storeLost("no mitigation store at " + store.location(), store.location()).stream()
+                            .toList();
             return new Result(0, 0, 0, 0, missing.get().reason() + ": no feedback to import", warnings);
         }
         try (MitigationStoreTables.Hold open = store.holdOpen()) {
+            if (store.read(spark, "incidents").isEmpty()) {
+                // incidents are never deleted from a store: none where earlier imports found some is another store
+                String reason = "the mitigation store at " + store.location() + " has no incidents";
+                List<String> warnings = imported().storeLost(reason, store.location()).stream().toList();
+                if (!warnings.isEmpty()) {
+                    return new Result(0, 0, 0, 0, reason + ": no feedback imported, the last import's labels kept",
+                            warnings);
+                }
+            }
             return importStore();
         }
+    }
+
+    private ImportedLabels imported() {
+        return ImportedLabels.read(spark.sparkContext().hadoopConfiguration(), catalog);
     }
 
     private Result importStore() {
@@ -119,11 +142,7 @@ public final class FeedbackImportJob {
         Dataset<Row> incidents = store.read(spark, "incidents");
         try {
             DeltaTables.overwrite(spark, catalog, ShadowTable.FEEDBACK, feedback);
-            Dataset<Row> labels = feedback
-                    .filter(col("decision").notEqual("reject").or(col("own_activity").equalTo(false)))
-                    .groupBy("incident_id")
-                    .agg(max(when(col("decision").equalTo("reject"), 0).otherwise(1)).as("label"),
-                            max("decided_at").as("decided_at"));
+            Dataset<Row> labels = labels(store.read(spark, "mitigations"), feedback);
             Dataset<Row> labelled = incidents.join(labels, "incident_id")
                     .select(incidentColumns(col("label"), col("decided_at")));
             DeltaTables.overwrite(spark, catalog, ShadowTable.INCIDENTS, labelled);
@@ -140,6 +159,28 @@ public final class FeedbackImportJob {
         } finally {
             feedback.unpersist();
         }
+    }
+
+    /**
+     * {@code incident_id, label, decided_at} of the incidents decided: 1 when any of its mitigations was
+     * approved or modified, 0 when every one of them was rejected by a reviewer. An incident with a
+     * mitigation nobody has reviewed yet (no decision, or only its own person's reject) is left out: an
+     * operator who rejects an attack's first step and has not yet reached the escalation has not called
+     * the attack benign.
+     */
+    private static Dataset<Row> labels(Dataset<Row> mitigations, Dataset<Row> feedback) {
+        Dataset<Row> reviewed = feedback
+                .filter(col("decision").notEqual("reject").or(col("own_activity").equalTo(false)))
+                .groupBy("mitigation_id")
+                .agg(max(when(col("decision").equalTo("reject"), 0).otherwise(1)).as("confirms"),
+                        max("decided_at").as("decided_at"));
+        return mitigations.select("mitigation_id", "incident_id").join(reviewed, "mitigation_id", "left")
+                .groupBy("incident_id")
+                .agg(max("confirms").as("confirms"), count(lit(1)).as("mitigations"),
+                        count("confirms").as("reviewed"), max("decided_at").as("decided_at"))
+                .filter(col("confirms").equalTo(1).or(col("reviewed").equalTo(col("mitigations"))))
+                .select(col("incident_id"), when(col("confirms").equalTo(1), 1).otherwise(0).as("label"),
+                        col("decided_at"));
     }
 
     /** The columns both gold incident tables start with, as the store names them, then {@code more}. */

@@ -13,6 +13,7 @@ import io.shadow.spark.baseline.BaselineJob;
 import io.shadow.spark.baseline.NoveltyProfileJob;
 import io.shadow.spark.features.FeatureJob;
 import io.shadow.spark.feedback.FeedbackImportJob;
+import io.shadow.spark.feedback.ImportedLabels;
 import io.shadow.spark.feedback.ProfileSuggestionJob;
 import io.shadow.spark.DeltaTables;
 import io.shadow.spark.ingest.IngestJob;
@@ -50,12 +51,14 @@ public final class NightlyPipeline {
     /** The steps in order. Add a step here (a name and a body) and it gets state, resume and reporting. */
     public List<NightlyStep> steps() {
         List<NightlyStep> steps = new ArrayList<>();
+        LabelCheck labels = new LabelCheck();
         if (cfg.storeJdbcUrl() != null) {
             // a fresh installation has no store until the mitigation API first runs: both steps skip then
             steps.add(new NightlyStep("feedback-import", scope -> {
                 FeedbackImportJob.Result r = new FeedbackImportJob(spark, cfg.catalog(), cfg.storeJdbcUrl(),
                         cfg.storeUser(), cfg.storePassword(), java.time.Clock.systemUTC(), cfg.reviewWindow()).run();
-                // a store without the tables is likely the wrong database: the skip warns then
+                // a store without the tables, or none where earlier imports found one, is likely the wrong
+                // database: the skip warns then
                 return r.skipped() == null ? r : r.warnings().isEmpty() ? r.skipped()
                         : new WithWarnings(r.skipped(), r.warnings());
             }));
@@ -74,28 +77,58 @@ public final class NightlyPipeline {
         }));
         steps.add(new NightlyStep("features", scope -> {
             String table = ShadowTable.FEATURES.relativePath();
+            List<String> lost = labels.once(scope);
             if (scope.allDates()) {
-                return RowsWritten.everyDate(table, new FeatureJob(spark, cfg.catalog()).run(), "feature row");
+                return WithWarnings.of(RowsWritten.everyDate(table, new FeatureJob(spark, cfg.catalog()).run(),
+                        "feature row"), lost);
             }
-            List<String> warnings = noEvents(scope.date()).stream().toList();
+            List<String> warnings = new ArrayList<>(noEvents(scope.date()).stream().toList());
+            warnings.addAll(lost);
             return RowsWritten.forDate(table, new FeatureJob(spark, cfg.catalog()).run(scope.date()), scope.date(),
                     "feature row", warnings);
         }));
-        steps.add(new NightlyStep("baselines", scope -> RowsWritten.of(ShadowTable.BASELINES.relativePath(),
-                new BaselineJob(spark, cfg.catalog()).run(), "entity-feature baseline")));
+        steps.add(new NightlyStep("baselines", scope -> {
+            List<String> lost = labels.once(scope);
+            return WithWarnings.of(RowsWritten.of(ShadowTable.BASELINES.relativePath(),
+                    new BaselineJob(spark, cfg.catalog()).run(), "entity-feature baseline"), lost);
+        }));
         // novelty reads the features step's partials, not the baselines: the two run side by side
-        steps.add(new NightlyStep("novelty-profiles", scope -> RowsWritten.of(
-                ShadowTable.NOVELTY_PROFILES.relativePath(), new NoveltyProfileJob(spark, cfg.catalog()).run(),
-                "entity-attribute value")).besidePreviousStep());
+        steps.add(new NightlyStep("novelty-profiles", scope -> {
+            List<String> lost = labels.once(scope);
+            return WithWarnings.of(RowsWritten.of(ShadowTable.NOVELTY_PROFILES.relativePath(),
+                    new NoveltyProfileJob(spark, cfg.catalog()).run(), "entity-attribute value"), lost);
+        }).besidePreviousStep());
         if (!cfg.threatFeeds().isEmpty() || cfg.taxii() != null) {
             steps.add(new NightlyStep("threat-intel", scope -> syncThreatIntel()));
         }
-        steps.add(new NightlyStep("training-set", scope -> new TrainingSetJob(spark, cfg.catalog(), cfg.detector(),
-                0.5, ThreatIndicatorTable.load(new KernelTableReader(spark.sparkContext().hadoopConfiguration()),
-                        cfg.catalog(), cfg.threatFeeds()).intel(), cfg.resourceRisk()).run()));
+        steps.add(new NightlyStep("training-set", scope -> {
+            List<String> lost = labels.once(scope);
+            return WithWarnings.of(new TrainingSetJob(spark, cfg.catalog(), cfg.detector(), 0.5,
+                    ThreatIndicatorTable.load(new KernelTableReader(spark.sparkContext().hadoopConfiguration()),
+                            cfg.catalog(), cfg.threatFeeds()).intel(), cfg.resourceRisk()).run(), lost);
+        }));
         steps.add(new NightlyStep("train-and-promote", scope -> new TrainAndPromote(spark, cfg.catalog(),
                 cfg.registry(), cfg.training()).runOrSkip()));
         return steps;
+    }
+
+    /**
+     * The run's check that the incident labels the steps read hold every incident users confirmed. Made by
+     * the first step of the run that reads them (features, or the step a {@code --from-step} starts at), so
+     * one missing table is one warning; the steps run beside each other share it.
+     */
+    private final class LabelCheck {
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+        List<String> once(RunScope scope) {
+            if (!done.compareAndSet(false, true)) {
+                return List.of();
+            }
+            String fix = "bin/shadow nightly " + (scope.allDates() ? "" : "--date " + scope.date() + " ")
+                    + "--from-step feedback-import";
+            return ImportedLabels.read(spark.sparkContext().hadoopConfiguration(), cfg.catalog())
+                    .missingConfirmations(fix).stream().toList();
+        }
     }
 
     /**

@@ -16,6 +16,11 @@ record WithWarnings(@JsonValue Object result, List<String> warnings) implements 
         warnings = List.copyOf(warnings);
     }
 
+    /** {@code result} itself when there is nothing to warn about, else with the warnings. */
+    static Object of(Object result, List<String> warnings) {
+        return warnings.isEmpty() ? result : new WithWarnings(result, warnings);
+    }
+
     @Override
     public List<Figure> figures() {
         return result instanceof Figures f ? f.figures() : List.of(new Figure("Result", String.valueOf(result)));

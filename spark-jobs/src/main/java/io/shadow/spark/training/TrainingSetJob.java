@@ -146,9 +146,9 @@ public final class TrainingSetJob {
                 .collectAsList();
         snap.destroy();
 
-        List<Reviewed> reviewed = DeltaTables.read(spark, catalog, ShadowTable.INCIDENTS).collectAsList().stream()
+        List<Reviewed> reviewed = DeltaTables.readIfExists(spark, catalog, ShadowTable.INCIDENTS).collectAsList().stream()
                 .map(r -> Reviewed.of(r, r.<Integer>getAs("label"))).toList();
-        Map<EntityKey, List<Reviewed>> awaiting = DeltaTables.read(spark, catalog, ShadowTable.UNREVIEWED_INCIDENTS)
+        Map<EntityKey, List<Reviewed>> awaiting = DeltaTables.readIfExists(spark, catalog, ShadowTable.UNREVIEWED_INCIDENTS)
                 .collectAsList().stream().map(r -> Reviewed.of(r, -1))
                 .collect(java.util.stream.Collectors.groupingBy(Reviewed::entity));
 
