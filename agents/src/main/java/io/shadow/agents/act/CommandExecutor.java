@@ -93,6 +93,13 @@ public final class CommandExecutor {
             String action = c.path("action").asText();
             // a command seen before (its ack was lost, or the agent restarted) is acknowledged, not run again
             Result res = journal.outcome(id, action).orElse(null);
+            String misaddressed = res == null ? misaddressed(c) : null;
+            if (misaddressed != null) {
+                // Shadow hands an agent its own host's commands only: this answer is not Shadow's (an impersonated
+                // or intercepted actions.url) or a bug, and a process kill or an isolation must not follow it
+                LOG.error("command {} ({}) is {}; not run", id, action, misaddressed);
+                res = new Result(id, action, false, "not carried out: the command is " + misaddressed, List.of());
+            }
             if (res == null && CANCELLING.equals(c.path("status").asText())) {
                 // Shadow withdrew it after an earlier poll handed it out, and this agent never ran it
                 // (it stopped before it could, or that answer was lost): it is not run now
@@ -109,6 +116,20 @@ public final class CommandExecutor {
             results.add(res);
         }
         return results;
+    }
+
+    /** Why command {@code c} is not this agent's to run (another or no host, another tenant), or null. */
+    private String misaddressed(JsonNode c) {
+        String to = c.path("host").asText("");
+        if (!host.equals(to)) {
+            return "addressed to " + (to.isEmpty() ? "no host" : "host '" + to + "'") + ", and this agent acts for "
+                    + "host '" + host + "' only";
+        }
+        String tenantOf = c.path("tenant").asText("");
+        if (!tenantOf.isEmpty() && !tenantOf.equals(tenant)) {
+            return "of tenant '" + tenantOf + "', and this agent acts for tenant '" + tenant + "' only";
+        }
+        return null;
     }
 
     Result execute(String id, String action, Map<String, String> params) {
