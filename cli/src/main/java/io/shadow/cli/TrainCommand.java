@@ -86,7 +86,8 @@ final class TrainCommand implements Callable<Integer> {
         params.put("window_from", f == null ? "all" : f.toString());
         params.put("window_to", t == null ? "all" : t.toString());
         params.put("trigger", "bin/shadow train");
-        stdout.printf("training a challenger on %d examples (%d incidents) from %s%n", examples.size(),
+        stdout.printf("training a challenger on %d examples (%d of them in confirmed incidents) from %s%n",
+                examples.size(),
                 examples.stream().filter(TrainingExample::incident).count(), paths.catalog().root());
         stdout.flush();
         ChampionChallenger.Result r = new ChampionChallenger(paths.openRegistry(), RiskModelTrainer.Settings.defaults(),

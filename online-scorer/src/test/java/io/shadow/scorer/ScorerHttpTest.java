@@ -227,7 +227,7 @@ class ScorerHttpTest {
                     : server.get(r[1], TestServer.GATEWAY);
             assertThat(denied.statusCode()).as("%s %s", r[0], r[1]).isEqualTo(403);
             assertThat(json(denied).get("error").asText()).isEqualTo("role gateway may not call " + r[0] + " " + r[1]
-                    + "; allowed: " + r[2]);
+                    + "; allowed: " + r[2] + " (and admin, which may call every route)");
         }
         assertThat(server.handed).as("nothing scored").isEmpty();
     }

@@ -150,11 +150,11 @@ class AuthorizationTest {
     @Test
     void eachRouteAdmitsOnlyItsRoles() {
         assertError(api.get("/v1/incidents", RunningApi.AGENT), 403,
-                "role agent may not call GET /v1/incidents; allowed: [operator, user]");
+                "role agent may not call GET /v1/incidents; allowed: [operator, user] (and admin, which may call every route)");
         assertError(api.get("/v1/decision?principal=u-1", RunningApi.USER_U1), 403,
-                "role user may not call GET /v1/decision; allowed: [agent, gateway, service]");
+                "role user may not call GET /v1/decision; allowed: [agent, gateway, service] (and admin, which may call every route)");
         assertError(api.get("/v1/feedback", RunningApi.USER_U1), 403,
-                "role user may not call GET /v1/feedback; allowed: [operator]");
+                "role user may not call GET /v1/feedback; allowed: [operator] (and admin, which may call every route)");
         assertThat(api.get("/v1/decision?tenant=acme&principal=u-3", RunningApi.AGENT).statusCode()).isEqualTo(200);
     }
 

@@ -208,7 +208,7 @@ class NotificationStreamTest {
             HttpResponse<String> agent = api.get("/v1/notifications/stream", RunningApi.AGENT);
             assertThat(agent.statusCode()).isEqualTo(403);
             assertThat(RunningApi.json(agent).path("error").asText()).isEqualTo(
-                    "role agent may not call GET /v1/notifications/stream; allowed: [operator, user]");
+                    "role agent may not call GET /v1/notifications/stream; allowed: [operator, user] (and admin, which may call every route)");
         }
     }
 

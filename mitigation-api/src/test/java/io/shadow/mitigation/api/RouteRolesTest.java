@@ -93,7 +93,8 @@ class RouteRolesTest {
                     allowed.add("admin");
                     assertThat(RunningApi.json(denied).path("error").asText()).isEqualTo("role " + role.getKey()
                             + " may not call " + r.method() + " " + bare + "; allowed: " + allowed.stream().sorted()
-                            .filter(x -> !x.equals("admin") || r.roles().isEmpty()).toList());
+                            .filter(x -> !x.equals("admin") || r.roles().isEmpty()).toList()
+                            + " (and admin, which may call every route)");
                     checked.add(r.method() + " " + bare + " as " + role.getKey());
                 }
                 assertThat(call(api, r.method(), r.path(), RunningApi.ADMIN).statusCode())
@@ -118,7 +119,7 @@ class RouteRolesTest {
 
             assertThat(posted.statusCode()).isEqualTo(403);
             assertThat(RunningApi.json(posted).path("error").asText()).isEqualTo("role gateway may not call POST "
-                    + "/v1/assessments; allowed: [service]");
+                    + "/v1/assessments; allowed: [service] (and admin, which may call every route)");
             assertThat(api.store().incidents(null, null, 10)).isEmpty();
             RunningApi.assertVerdict(decided, 200, "allow", RunningApi.json(decided).path("reason").asText());
         }
