@@ -1,5 +1,6 @@
 package io.shadow.mitigation;
 
+import io.shadow.mitigation.actuate.Protected;
 import io.shadow.mitigation.actuate.TableRollback;
 import io.shadow.mitigation.notify.DeliveryPolicy;
 import io.shadow.mitigation.notify.Smtp;
@@ -33,11 +34,13 @@ import java.util.List;
  *     ({@code mitigation.emergency.limit}, default 5; 0 turns the emergency path off); beyond, high-band
  *     anomalies are contained at medium
  * @param emergencyWindow what the limit counts over ({@code mitigation.emergency.window}, default 10 minutes)
+ * @param protectedTargets principals, hosts and resources Shadow never acts on by itself
+ *     ({@code mitigation.protected.*}; default none)
  */
 public record MitigationOptions(Path keyDir, List<Path> encryptionRoots, TableRollback tableRollback,
         List<String> rollbackTables, Duration pinInterval, List<Webhook> webhooks, DeliveryPolicy delivery, Smtp smtp,
         Duration storeSync, boolean ignorePrincipalCase, Duration agentFetchTimeout, Duration agentAckTimeout,
-        int emergencyLimit, Duration emergencyWindow) {
+        int emergencyLimit, Duration emergencyWindow, Protected protectedTargets) {
 
     public MitigationOptions {
         encryptionRoots = List.copyOf(encryptionRoots);
@@ -69,52 +72,60 @@ public record MitigationOptions(Path keyDir, List<Path> encryptionRoots, TableRo
                 Duration.ofSeconds(1), false, io.shadow.mitigation.engine.AgentWatch.DEFAULT_FETCH_TIMEOUT,
                 io.shadow.mitigation.engine.AgentWatch.DEFAULT_ACK_TIMEOUT,
                 io.shadow.mitigation.engine.MitigationEngine.DEFAULT_EMERGENCY_LIMIT,
-                io.shadow.mitigation.engine.MitigationEngine.DEFAULT_EMERGENCY_WINDOW);
+                io.shadow.mitigation.engine.MitigationEngine.DEFAULT_EMERGENCY_WINDOW, Protected.NONE);
     }
 
     public MitigationOptions withEncryptionRoots(List<Path> roots) {
         return new MitigationOptions(keyDir, roots, tableRollback, rollbackTables, pinInterval, webhooks, delivery,
                 smtp, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout, emergencyLimit,
-                emergencyWindow);
+                emergencyWindow, protectedTargets);
     }
 
     public MitigationOptions withRollback(TableRollback rollback, List<String> tables, Duration interval) {
         return new MitigationOptions(keyDir, encryptionRoots, rollback, tables, interval, webhooks, delivery, smtp,
                 storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout, emergencyLimit,
-                emergencyWindow);
+                emergencyWindow, protectedTargets);
     }
 
     public MitigationOptions withWebhooks(List<Webhook> hooks, DeliveryPolicy policy) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, hooks,
                 policy, smtp, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout, emergencyLimit,
-                emergencyWindow);
+                emergencyWindow, protectedTargets);
     }
 
     public MitigationOptions withSmtp(Smtp mail) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
                 delivery, mail, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout, emergencyLimit,
-                emergencyWindow);
+                emergencyWindow, protectedTargets);
     }
 
     public MitigationOptions withPrincipalCase(boolean ignore) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
                 delivery, smtp, storeSync, ignore, agentFetchTimeout, agentAckTimeout, emergencyLimit,
-                emergencyWindow);
+                emergencyWindow, protectedTargets);
     }
 
     public MitigationOptions withStoreSync(Duration every) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
                 delivery, smtp, every, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout, emergencyLimit,
-                emergencyWindow);
+                emergencyWindow, protectedTargets);
     }
 
     public MitigationOptions withAgentTimeouts(Duration fetchTimeout, Duration ackTimeout) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
-                delivery, smtp, storeSync, ignorePrincipalCase, fetchTimeout, ackTimeout, emergencyLimit, emergencyWindow);
+                delivery, smtp, storeSync, ignorePrincipalCase, fetchTimeout, ackTimeout, emergencyLimit, emergencyWindow,
+                protectedTargets);
     }
 
     public MitigationOptions withEmergencyBudget(int limit, Duration window) {
         return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
-                delivery, smtp, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout, limit, window);
+                delivery, smtp, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout, limit, window,
+                protectedTargets);
+    }
+
+    public MitigationOptions withProtected(Protected targets) {
+        return new MitigationOptions(keyDir, encryptionRoots, tableRollback, rollbackTables, pinInterval, webhooks,
+                delivery, smtp, storeSync, ignorePrincipalCase, agentFetchTimeout, agentAckTimeout, emergencyLimit,
+                emergencyWindow, targets);
     }
 }

@@ -79,6 +79,10 @@ public final class ConfigLoader {
               emergency:
                 limit: 5
                 window: PT10M
+              protected:
+                principals: []
+                hosts: []
+                resources: []
               gateway:
                 principal-case: exact
               agent:

@@ -1,5 +1,6 @@
 package io.shadow.cli.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -116,8 +117,18 @@ public record ShadowConfig(
      *     what the nightly run learns (baselines, novelty profiles, training labels), from when it opened
      */
     public record Mitigation(String incidentWindow, String expirySweep, String storeSync, int maxHeld, String heldRetry,
-            String reviewWindow, Emergency emergency, Gateway gateway, Agent agent, Encryption encryption,
-            Rollback rollback, Channels channels) {
+            String reviewWindow, Emergency emergency, @JsonProperty("protected") Protected protectedTargets,
+            Gateway gateway, Agent agent, Encryption encryption, Rollback rollback, Channels channels) {
+    }
+
+    /**
+     * What Shadow never acts on by itself: an action aimed at one is skipped and the security team told.
+     *
+     * @param principals accounts (a break-glass administrator), compared as the gateway compares principals
+     * @param hosts hosts (domain controllers, the bastion): no isolation, no process suspended or killed
+     * @param resources resource ids, each with everything under it: no shutdown, encryption or rollback
+     */
+    public record Protected(List<String> principals, List<String> hosts, List<String> resources) {
     }
 
     /**

@@ -4,6 +4,7 @@ import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
 import io.shadow.mitigation.MitigationOptions;
+import io.shadow.mitigation.actuate.Protected;
 import io.shadow.mitigation.actuate.TableRollback;
 import io.shadow.mitigation.notify.DeliveryPolicy;
 import io.shadow.mitigation.notify.Smtp;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Turns the {@code mitigation.*} configuration into the mitigation side's options. Wiring only. */
 public final class MitigationWiring {
@@ -65,7 +67,9 @@ public final class MitigationWiring {
                 .withAgentTimeouts(ConfigLoader.duration("mitigation.agent.fetch-timeout", m.agent().fetchTimeout()),
                         ConfigLoader.duration("mitigation.agent.ack-timeout", m.agent().ackTimeout()))
                 .withEmergencyBudget(m.emergency().limit(),
-                        ConfigLoader.duration("mitigation.emergency.window", m.emergency().window()));
+                        ConfigLoader.duration("mitigation.emergency.window", m.emergency().window()))
+                .withProtected(new Protected(Set.copyOf(m.protectedTargets().principals()),
+                        Set.copyOf(m.protectedTargets().hosts()), m.protectedTargets().resources()));
     }
 
     private static URI uri(ShadowConfig.WebhookEntry w) {

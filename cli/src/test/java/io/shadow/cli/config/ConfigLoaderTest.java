@@ -223,6 +223,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void protectedTargetsAreNoneByDefaultAndReachTheMitigationSide() throws Exception {
+        ShadowConfig defaults = load("");
+        ShadowConfig set = load("mitigation:\n  protected:\n    principals: [break-glass]\n    resources: "
+                + "[\"s3://backups\"]\n", "mitigation.protected.hosts=dc-1,dc-2");
+        assertThat(io.shadow.cli.runtime.MitigationWiring.options(defaults, ResolvedPaths.of(defaults), null)
+                .protectedTargets().isEmpty()).isTrue();
+        assertThat(io.shadow.cli.runtime.MitigationWiring.options(set, ResolvedPaths.of(set), null).protectedTargets())
+                .isEqualTo(new io.shadow.mitigation.actuate.Protected(java.util.Set.of("break-glass"),
+                        java.util.Set.of("dc-1", "dc-2"), List.of("s3://backups")));
+    }
+
+    @Test
     void aMisspeltVariableIsWarnedAboutNamingTheSettingItWasMeantForAndTheOthersAreLeftAlone() throws Exception {
         Map<String, String> env = Map.of("SHADOW_SERVER_PROT", "9090", "SHADOW_SERVER_PORT", "9091",
                 "SHADOW_LOG_LEVEL", "debug", "SHADOW_AGENT_SPOOL_DIR", "/x", "SHADOW_TEST_PG_URL", "jdbc:x",

@@ -9,6 +9,7 @@ import io.shadow.mitigation.store.StandbyStore;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** The actuator of every action type, wired to one gateway policy, agent queue, key vault and outbox. */
 public final class Actuators {
@@ -18,8 +19,12 @@ public final class Actuators {
     private final KeyVault keys;
     private final Gatekeeper gatekeeper;
     private final RollbackActuator rollback;
+    private final Protected protectedTargets;
+    private final boolean ignorePrincipalCase;
 
     public Actuators(Database db, Clock clock, MitigationOptions options, Outbox outbox) {
+        this.protectedTargets = options.protectedTargets();
+        this.ignorePrincipalCase = options.ignorePrincipalCase();
         this.gateway = new GatewayPolicy(clock, options.ignorePrincipalCase());
         this.agents = new AgentCommands(new CommandStore(db), clock);
         this.keys = new KeyVault(new KeyStore(db), clock, options.ignorePrincipalCase());
@@ -42,6 +47,14 @@ public final class Actuators {
                 throw new IllegalStateException("no actuator for " + t);
             }
         }
+    }
+
+    /**
+     * Why Shadow does not take {@code type} on {@code target} by itself: it aims at a protected principal, host or
+     * resource ({@code mitigation.protected.*}); empty when it may.
+     */
+    public Optional<String> refusal(ActionType type, ActionTarget target) {
+        return protectedTargets.refuses(type, target, ignorePrincipalCase);
     }
 
     private void register(Actuator a) {

@@ -587,6 +587,16 @@ public final class MitigationEngine {
         Map<String, String> params = io.shadow.mitigation.actuate.AgentActuator.recorded(spec.type(), spec.params(),
                 target);
         Actuator actuator = actuators.get(spec.type());
+        Optional<String> shielded = actuators.refusal(spec.type(), target);
+        if (shielded.isPresent()) { // a protected principal, host or resource: a person decides, and is told
+            ActionRecord skipped = new ActionRecord(id, mitigationId, type, target.describe(), params,
+                    ActionRecord.SKIPPED, now, null, null, "", (dryRun ? "dry run: would skip: " : "")
+                            + shielded.get());
+            if (!dryRun) {
+                gaps.add(skipped);
+            }
+            return skipped;
+        }
         if (dryRun) {
             Optional<String> skip;
             try {
