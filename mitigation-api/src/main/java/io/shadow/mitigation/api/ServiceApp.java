@@ -267,7 +267,8 @@ public final class ServiceApp {
         if (caller.role() != Role.ADMIN && !roles.contains(caller.role())) {
             throw new ApiError(403, "role " + caller.role().name().toLowerCase() + " may not call " + ctx.method()
                     + " " + ctx.path() + "; allowed: " + roles.stream().map(r -> r.toString().toLowerCase())
-                    .sorted().toList() + " (and admin, which may call every route)");
+                    .sorted().toList()
+                    + (roles.contains(Role.ADMIN) ? "" : " (and admin, which may call every route)"));
         }
         ctx.attribute(CALLER, caller);
     }
