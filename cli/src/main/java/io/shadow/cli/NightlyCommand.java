@@ -70,7 +70,8 @@ final class NightlyCommand implements Callable<Integer> {
                 d.toDetectorConfig(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults(),
                 cfg.scorer().maxTransferBytes(), cfg.scorer().defaultTenant(),
                 ConfigLoader.duration("intel.max-held", cfg.intel().maxHeld()),
-                ConfigLoader.duration("mitigation.review-window", cfg.mitigation().reviewWindow()));
+                ConfigLoader.duration("mitigation.review-window", cfg.mitigation().reviewWindow()),
+                cfg.intel().networkScope());
         java.time.Clock clock = java.time.Clock.systemUTC();
         RunScope scope = date == null ? RunScope.yesterdayUtc(clock)
                 : RunScope.parse(date, java.time.LocalDate.now(clock));

@@ -92,7 +92,7 @@ public final class NightlyPipeline {
         }
         steps.add(new NightlyStep("training-set", scope -> new TrainingSetJob(spark, cfg.catalog(), cfg.detector(),
                 0.5, ThreatIndicatorTable.load(new KernelTableReader(spark.sparkContext().hadoopConfiguration()),
-                        cfg.catalog(), cfg.threatFeeds()).intel(), cfg.resourceRisk()).run()));
+                        cfg.catalog(), cfg.threatFeeds(), cfg.intelScope()).intel(), cfg.resourceRisk()).run()));
         steps.add(new NightlyStep("train-and-promote", scope -> new TrainAndPromote(spark, cfg.catalog(),
                 cfg.registry(), cfg.training()).runOrSkip()));
         return steps;
@@ -163,7 +163,7 @@ public final class NightlyPipeline {
     private Object syncThreatIntel() {
         try {
             return new ThreatIntelSyncJob(spark, cfg.catalog(), cfg.threatFeeds(), cfg.taxii(),
-                    java.time.Clock.systemUTC(), cfg.intelMaxHeld()).run();
+                    java.time.Clock.systemUTC(), cfg.intelMaxHeld(), cfg.intelScope()).run();
         } catch (TaxiiException e) {
             return new WithWarnings("FAILED, the previous threat_indicators table stays in use: " + e.getMessage(),
                     List.of("TAXII server " + cfg.taxii().url() + " could not be synced: " + e.getMessage()
