@@ -61,8 +61,12 @@ public record FeedBatch(String source, List<Indicator> indicators, Map<String, I
          * A revoked one is added either way (it only withdraws, it never matches).
          */
         public Builder add(Indicator i, String where) {
-            (i.revoked() ? java.util.Optional.<NetworkScope.Refusal>empty() : scope.refusal(i)).ifPresentOrElse(r -> refused.add(new Refused(source, where, i.value(), r)),
-                    () -> indicators.add(i));
+            java.util.Optional<NetworkScope.Refusal> r = i.revoked() ? java.util.Optional.empty() : scope.refusal(i);
+            if (r.isPresent()) {
+                refused.add(new Refused(source, where, i.value(), r.get()));
+            } else {
+                indicators.add(i);
+            }
             return this;
         }
 

@@ -35,7 +35,8 @@ public record NetworkScope(int minPrefixIpv4, int minPrefixIpv6) {
     private static final List<Special> SPECIAL = List.of(
             special("0.0.0.0/8", "reserved", "'this network' 0.0.0.0/8 (RFC 1122)"),
             special("10.0.0.0/8", "private", "private range 10.0.0.0/8 (RFC 1918)"),
-            special("100.64.0.0/10", "shared (CGNAT)", "shared address space 100.64.0.0/10 (RFC 6598, carrier-grade NAT)"),
+            special("100.64.0.0/10", "shared (CGNAT)",
+                    "shared address space 100.64.0.0/10 (RFC 6598, carrier-grade NAT)"),
             special("127.0.0.0/8", "loopback", "loopback 127.0.0.0/8"),
             special("169.254.0.0/16", "link-local", "link-local 169.254.0.0/16 (RFC 3927)"),
             special("172.16.0.0/12", "private", "private range 172.16.0.0/12 (RFC 1918)"),

@@ -24,9 +24,9 @@ class NetworkScopeTest {
 
     @ParameterizedTest(name = "{0} is refused as {1}")
     @CsvSource(delimiter = '|', value = {
-        "0.0.0.0/0          | too broad      | /0 is wider than intel.min-prefix-ipv4 = /8 (it would match every IPv4 address)",
-        "::/0               | too broad      | /0 is wider than intel.min-prefix-ipv6 = /32 (it would match every IPv6 address)",
-        "8.0.0.0/7          | too broad      | /7 is wider than intel.min-prefix-ipv4 = /8 (it would match 1/128 of the IPv4 Internet)",
+        "0.0.0.0/0          | too broad      | /0 is wider than intel.min-prefix-ipv4 = /8 (it would match every IPv4",
+        "::/0               | too broad      | /0 is wider than intel.min-prefix-ipv6 = /32 (it would match every IPv6",
+        "8.0.0.0/7          | too broad      | /7 is wider than intel.min-prefix-ipv4 = /8 (it would match 1/128",
         "2a00::/12          | too broad      | /12 is wider than intel.min-prefix-ipv6 = /32",
         "::ffff:0:0/96      | too broad      | /0 is wider than intel.min-prefix-ipv4 = /8",
         "10.0.0.0/8         | private        | it lies in private range 10.0.0.0/8 (RFC 1918)",
@@ -131,7 +131,8 @@ class NetworkScopeTest {
         FeedBatch stix = StixBundleParser.parse(new ObjectMapper().readTree("""
                 {"type": "bundle", "objects": [{"type": "indicator", "id": "indicator--c1", "pattern_type": "stix",
                   "modified": "2026-11-01T00:00:00Z",
-                  "pattern": "[ipv4-addr:value = '0.0.0.0/0'] OR [ipv6-addr:value = 'fc00::/7'] OR [ipv4-addr:value = '198.51.100.7']"}]}
+                  "pattern": "[ipv4-addr:value = '0.0.0.0/0'] OR [ipv6-addr:value = 'fc00::/7'] \
+                OR [ipv4-addr:value = '198.51.100.7']"}]}
                 """), "cert.json");
         assertThat(stix.indicators()).extracting(Indicator::value).containsExactly("198.51.100.7");
         assertThat(stix.refused()).extracting(Object::toString).containsExactly(

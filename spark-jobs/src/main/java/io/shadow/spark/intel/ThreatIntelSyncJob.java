@@ -57,8 +57,8 @@ public final class ThreatIntelSyncJob {
      * What a sync did. {@code skipped} counts the entries of the feeds read that were not loaded: the
      * unusable ones (unsupported patterns, bad lines) and the network indicators out of the {@link
      * NetworkScope} (too broad, private or reserved space), {@code skippedBy} the same per reason
-     * ({@code unusable}, {@code too broad}, {@code private}, ...); {@code problems} names the first unusable ones; {@code refused} names each feed file not read at
-     * all (unreadable, or nothing usable in it), whose indicators stay as the last sync left them, for up to
+     * ({@code unusable}, {@code too broad}, {@code private}, ...); {@code problems} names the first
+     * unusable ones; {@code refused} names each feed file not read at all (unreadable, or nothing usable in it), whose indicators stay as the last sync left them, for up to
      * {@code maxHeld} of refusals. {@code warnings}: each feed refused or held back, with until when what it
      * listed stays active, and each feed with network indicators out of scope, naming them (the run report's
      * warnings, so that a broken feed is heard of before it is withdrawn, and a bogon list is heard of at all).
@@ -83,7 +83,10 @@ public final class ThreatIntelSyncJob {
 
         /** " (2 unusable, 1 too broad, 1 private)"; empty when nothing, or only unusable entries, were skipped. */
         private String reasons() {
-            return skippedBy.keySet().stream().allMatch(UNUSABLE::equals) ? "" : " (" + String.join(", ", skippedBy.entrySet().stream()
+            if (skippedBy.keySet().stream().allMatch(UNUSABLE::equals)) {
+                return "";
+            }
+            return " (" + String.join(", ", skippedBy.entrySet().stream()
                     .map(e -> Counts.number(e.getValue()) + " " + e.getKey()).toList()) + ")";
         }
 
@@ -191,7 +194,8 @@ public final class ThreatIntelSyncJob {
         }
         TaxiiCursorFile cursorFile = new TaxiiCursorFile(catalog, spark.sparkContext().hadoopConfiguration());
         TaxiiCursors cursors = taxii == null ? null : cursorFile.read();
-        List<TaxiiClient.CollectionSync> syncs = taxii == null ? List.of() : new TaxiiClient(taxii, scope).sync(cursors);
+        List<TaxiiClient.CollectionSync> syncs = taxii == null ? List.of()
+                : new TaxiiClient(taxii, scope).sync(cursors);
         syncs.forEach(s -> batches.add(s.batch()));
 
         Instant now = clock.instant();

@@ -3,6 +3,7 @@ package io.shadow.spark.nightly;
 import io.shadow.features.json.TransferLimit;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.model.detect.DetectorConfig;
+import io.shadow.model.intel.NetworkScope;
 import io.shadow.model.intel.taxii.TaxiiSettings;
 import io.shadow.model.registry.ModelRegistries;
 import io.shadow.model.registry.ModelRegistry;
@@ -239,10 +240,9 @@ public final class NightlySubmit {
                 " of bytes (default " + TransferLimit.DEFAULT_MAX_BYTES + ", 1 TiB; the scorer's scorer.max-transfer-bytes)");
     }
 
-    private static io.shadow.model.intel.NetworkScope networkScope(Map<String, List<String>> opts) {
-        return new io.shadow.model.intel.NetworkScope(
-                prefix(opts, "--intel-min-prefix-ipv4", io.shadow.model.intel.NetworkScope.DEFAULT_MIN_PREFIX_IPV4, 32),
-                prefix(opts, "--intel-min-prefix-ipv6", io.shadow.model.intel.NetworkScope.DEFAULT_MIN_PREFIX_IPV6, 128));
+    private static NetworkScope networkScope(Map<String, List<String>> opts) {
+        return new NetworkScope(prefix(opts, "--intel-min-prefix-ipv4", NetworkScope.DEFAULT_MIN_PREFIX_IPV4, 32),
+                prefix(opts, "--intel-min-prefix-ipv6", NetworkScope.DEFAULT_MIN_PREFIX_IPV6, 128));
     }
 
     private static int prefix(Map<String, List<String>> opts, String option, int byDefault, int bits) {
