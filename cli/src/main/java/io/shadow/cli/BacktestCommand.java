@@ -120,7 +120,8 @@ final class BacktestCommand implements Callable<Integer> {
         KernelTableReader kernel = new KernelTableReader();
         Backtest.Inputs inputs = new Backtest.Inputs(paths.catalog(), paths::openRegistry,
                 cfg.detector().toDetectorConfig(), new DeltaBaselines(kernel, paths.catalog()),
-                new DeltaThreatIntel(kernel, paths.catalog(), cfg.intel().feeds().stream().map(Path::of).toList()),
+                new DeltaThreatIntel(kernel, paths.catalog(), cfg.intel().feeds().stream().map(Path::of).toList(),
+                        cfg.intel().networkScope()),
                 ResourceRisk.defaults(), ConfigLoader.duration("mitigation.incident-window",
                         cfg.mitigation().incidentWindow()), truth, cfg.scorer().maxTransferBytes());
         BacktestReport report = new Backtest(inputs, line -> {

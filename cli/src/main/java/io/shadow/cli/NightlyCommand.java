@@ -33,9 +33,10 @@ import picocli.CommandLine.Option;
                 + "report.txt."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:succeeded", "1:a step failed (re-run the same command to resume)",
-            "2:a bad flag or config key", "3:succeeded with warnings, e.g. no stored events for the date, a threat "
-                + "feed refused, a TAXII outage, late events for a date already run, no mitigation store or "
-                + "incident labels where earlier runs imported them (listed at the top of the "
+            "2:a bad flag or config key", "3:succeeded with warnings, e.g. no stored events for the date (nothing "
+                + "recorded or learnt), a threat feed refused or listing ranges too broad or private, a TAXII "
+                + "outage, late events for a date already run, no mitigation store or incident labels where "
+                + "earlier runs imported them (listed at the top of the "
                 + "report; report.json status 'succeeded-with-warnings')",
             "143:stopped by SIGTERM (130: Ctrl-C); recorded as interrupted, re-run to resume"})
 final class NightlyCommand implements Callable<Integer> {
@@ -71,7 +72,8 @@ final class NightlyCommand implements Callable<Integer> {
                 d.toDetectorConfig(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults(),
                 cfg.scorer().maxTransferBytes(), cfg.scorer().defaultTenant(),
                 ConfigLoader.duration("intel.max-held", cfg.intel().maxHeld()),
-                ConfigLoader.duration("mitigation.review-window", cfg.mitigation().reviewWindow()));
+                ConfigLoader.duration("mitigation.review-window", cfg.mitigation().reviewWindow()),
+                cfg.intel().networkScope());
         java.time.Clock clock = java.time.Clock.systemUTC();
         RunScope scope = date == null ? RunScope.yesterdayUtc(clock)
                 : RunScope.parse(date, java.time.LocalDate.now(clock));

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,11 +106,11 @@ class ThreatIntelSyncIT {
         assertThat(table(catalog)).containsEntry("delisted-later.example", "revoked|list.txt|null");
     }
 
-    /** A plain list of {@code n} IPs, 198.18.0.1 on. */
+    /** A plain list of {@code n} IPs, 45.155.0.1 on (public space: 198.18.0.0/15, benchmarking, is refused). */
     private static void ips(Path to, int n) throws Exception {
         StringBuilder b = new StringBuilder("# blocklist\n");
         for (int i = 1; i <= n; i++) {
-            b.append("198.18.").append(i / 250).append('.').append(i % 250 + 1).append('\n');
+            b.append("45.155.").append(i / 250).append('.').append(i % 250 + 1).append('\n');
         }
         Files.createDirectories(to.getParent());
         Files.writeString(to, b);
@@ -209,6 +210,60 @@ class ThreatIntelSyncIT {
         assertThatThrownBy(() -> new ThreatIntelSyncJob(spark, catalog, List.of(list), null, Clock.systemUTC(),
                 Duration.ZERO)).hasMessageContaining("invalid intel.max-held = PT0S; expected a positive ISO-8601 "
                         + "duration");
+    }
+
+    @Test
+    void rangesTooBroadOrInPrivateSpaceAreSkippedPerReasonWarnedAboutAndWithdrawnFromAnOlderTable(@TempDir Path dir)
+            throws Exception {
+        TableCatalog catalog = TableCatalog.local(dir.resolve("warehouse"));
+        Path firehol = dir.resolve("feeds/firehol-level1.txt");
+        feed("firehol-level1.txt", firehol);
+        // what an older version synced from this list: the bogons too
+        DeltaTables.ensure(spark, catalog, ShadowTable.THREAT_INDICATORS);
+        List<Row> old = Stream.of("0.0.0.0/0", "::/0", "10.0.0.0/8", "185.220.101.47").map(v -> RowFactory.create(
+                "firehol-level1.txt:" + (v.contains("/") ? "cidr" : "ipv4") + ":" + v, "firehol-level1.txt:"
+                        + (v.contains("/") ? "cidr" : "ipv4") + ":" + v, v.contains("/") ? "cidr" : "ipv4", v,
+                "firehol-level1.txt", 0.9, null, null, false, null, DAY1)).toList();
+        spark.createDataFrame(old, DeltaTables.schema(ShadowTable.THREAT_INDICATORS)).write().format("delta")
+                .mode("append").save(catalog.path(ShadowTable.THREAT_INDICATORS));
+
+        // the scorer's index ignores such rows of an older table, and says so once
+        ThreatIndicatorTable.Loaded before = ThreatIndicatorTable.load(new KernelTableReader(), catalog, List.of());
+        assertThat(before.intel().size()).isEqualTo(1);
+        assertThat(before.intel().matchIp("10.20.1.11", DAY2)).as("an internal address").isEmpty();
+        assertThat(before.intel().matchIp("8.8.8.8", DAY2)).isEmpty();
+        assertThat(before.intel().matchIp("185.220.101.47", DAY2)).isPresent();
+        assertThat(before.ignoredWarning()).get().asString().startsWith("3 threat indicator(s) from "
+                + catalog.path(ShadowTable.THREAT_INDICATORS) + " v1 ignored: too broad or in private/reserved space");
+
+        ThreatIntelSyncJob.Result r = job(spark, catalog, List.of(firehol), DAY2).run();
+
+        assertThat(r.fetched()).isEqualTo(3);
+        assertThat(r.skipped()).isEqualTo(14);
+        assertThat(r.skippedBy()).containsExactly(Map.entry("too broad", 3), Map.entry("reserved", 1),
+                Map.entry("private", 4), Map.entry("shared (CGNAT)", 1), Map.entry("loopback", 2),
+                Map.entry("link-local", 2), Map.entry("unspecified", 1));
+        assertThat(r.toString()).isEqualTo("3 indicators fetched from firehol-level1.txt, 14 skipped (3 too broad, "
+                + "1 reserved, 4 private, 1 shared (CGNAT), 2 loopback, 2 link-local, 1 unspecified); table: 3 active, "
+                + "3 revoked");
+        assertThat(r.warnings()).singleElement().asString()
+                .startsWith("threat feed firehol-level1.txt: 14 network indicators not loaded as threat intel (too "
+                        + "broad, or private/reserved space): line 5 '0.0.0.0/0': /0 is wider than "
+                        + "intel.min-prefix-ipv4 = /8 (it would match every IPv4 address); line 6 '::/0': /0 is wider "
+                        + "than intel.min-prefix-ipv6 = /32 (it would match every IPv6 address); line 7 '0.0.0.0/8': "
+                        + "it lies in 'this network' 0.0.0.0/8 (RFC 1122)")
+                .contains("; line 8 '10.0.0.0/8': it lies in private range 10.0.0.0/8 (RFC 1918)")
+                .contains("; and 4 more. The rest of the feed is synced.")
+                .endsWith("loaded after lowering intel.min-prefix-ipv4 / intel.min-prefix-ipv6");
+        assertThat(table(catalog)).as("the older sync's bogons are withdrawn, being no longer listed")
+                .containsEntry("0.0.0.0/0", "revoked|firehol-level1.txt|null")
+                .containsEntry("10.0.0.0/8", "revoked|firehol-level1.txt|null")
+                .containsEntry("185.220.101.47", "active|firehol-level1.txt|null")
+                .containsEntry("5.188.206.0/24", "active|firehol-level1.txt|null")
+                .doesNotContainKey("192.168.0.0/16");
+        ThreatIndicatorTable.Loaded after = ThreatIndicatorTable.load(new KernelTableReader(), catalog, List.of());
+        assertThat(after.ignored()).isEmpty();
+        assertThat(after.intel().matchIp("10.20.1.11", DAY2)).isEmpty();
     }
 
     @Test

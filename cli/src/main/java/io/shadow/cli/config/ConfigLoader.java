@@ -65,6 +65,8 @@ public final class ConfigLoader {
                 password: ""
                 token: ""
               max-held: P7D
+              min-prefix-ipv4: 8
+              min-prefix-ipv6: 32
             profiles: ""
             spark:
               master: local[*]
@@ -212,6 +214,11 @@ public final class ConfigLoader {
         FeedFiles.checkPaths(c.intel().feeds());
         validateTaxii(c.intel().taxii());
         duration("intel.max-held", c.intel().maxHeld());
+        check(c.intel().minPrefixIpv4() >= 0 && c.intel().minPrefixIpv4() <= 32, "intel.min-prefix-ipv4",
+                c.intel().minPrefixIpv4(), "a prefix length 0-32 (default 8: a range wider than a /8 is no threat "
+                        + "indicator)");
+        check(c.intel().minPrefixIpv6() >= 0 && c.intel().minPrefixIpv6() <= 128, "intel.min-prefix-ipv6",
+                c.intel().minPrefixIpv6(), "a prefix length 0-128 (default 32)");
         if (!c.profiles().isBlank()) {
             check(Files.isReadable(Path.of(c.profiles())), "profiles", c.profiles(), "a readable YAML file");
         }

@@ -82,8 +82,15 @@ public record ShadowConfig(
      *
      * @param feeds files: STIX 2.1 bundles, abuse.ch-style CSV, or plain lists (IP, CIDR, URL or domain a line)
      * @param maxHeld ISO-8601 duration a list refused (or read short) at every sync keeps what it listed active
+     * @param minPrefixIpv4 the shortest IPv4 prefix loaded as an indicator (wider ranges are skipped)
+     * @param minPrefixIpv6 the shortest IPv6 prefix loaded as an indicator
      */
-    public record Intel(List<String> feeds, Taxii taxii, String maxHeld) {
+    public record Intel(List<String> feeds, Taxii taxii, String maxHeld, int minPrefixIpv4, int minPrefixIpv6) {
+        /** Which network indicators are loaded: these prefixes, never private or reserved space. */
+        public io.shadow.model.intel.NetworkScope networkScope() {
+            return new io.shadow.model.intel.NetworkScope(minPrefixIpv4, minPrefixIpv6);
+        }
+
         /** The TAXII server to sync, or null when {@code intel.taxii.url} is empty. */
         public io.shadow.model.intel.taxii.TaxiiSettings taxiiSettings() {
             if (taxii == null || taxii.url().isBlank()) {

@@ -134,7 +134,8 @@ public final class Demo {
             NightlyConfig nightly = new NightlyConfig(paths.catalog(), paths.landingEvents(), paths.jdbcUrl(),
                     cfg.store().user(), cfg.store().password(), registry, List.of(feed), null,
                     cfg.detector().toDetectorConfig(), ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults(),
-                    cfg.scorer().maxTransferBytes(), cfg.scorer().defaultTenant());
+                    cfg.scorer().maxTransferBytes(), cfg.scorer().defaultTenant(), null, null,
+                    cfg.intel().networkScope());
             new NightlyPipeline(spark, nightly, out::println).run();
             say("registry %s: champion %s", paths.registryLocation(),
                     registry.version(io.shadow.spark.training.TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION)

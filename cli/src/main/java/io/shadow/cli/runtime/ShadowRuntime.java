@@ -92,7 +92,8 @@ public final class ShadowRuntime implements AutoCloseable {
         KernelTableReader kernel = new KernelTableReader();
         this.scorer = new ScorerService(config.detector().toDetectorConfig(),
                 new DeltaBaselines(kernel, paths.catalog()), new DeltaThreatIntel(kernel, paths.catalog(),
-                        config.intel().feeds().stream().map(Path::of).toList()), ResourceRisk.defaults(), models,
+                        config.intel().feeds().stream().map(Path::of).toList(), config.intel().networkScope()),
+                ResourceRisk.defaults(), models,
                 new HandoffSink(handoff), scorerSettings);
         MitigationRoutes mitigationRoutes = new MitigationRoutes(mitigation);
         Tls tls = srv.tlsKeyStore().isBlank() ? null : new Tls(Path.of(srv.tlsKeyStore()), srv.tlsPassword());

@@ -46,6 +46,21 @@ class IntelConfigTest {
     }
 
     @Test
+    void rangesWiderThanASlash8OrASlash32AreNoThreatIndicatorsUnlessConfiguredOtherwise() {
+        assertThat(load(Map.of()).intel().networkScope()).isEqualTo(io.shadow.model.intel.NetworkScope.DEFAULT);
+        assertThat(load(Map.of()).intel().networkScope().refusal("8.0.0.0/7")).isPresent();
+        var wide = load(Map.of("SHADOW_INTEL_MIN_PREFIX_IPV4", "6"), "intel.min-prefix-ipv6=24").intel();
+        assertThat(wide.networkScope()).isEqualTo(new io.shadow.model.intel.NetworkScope(6, 24));
+        assertThat(wide.networkScope().refusal("8.0.0.0/7")).isEmpty();
+        assertThatThrownBy(() -> load(Map.of(), "intel.min-prefix-ipv4=33")).isInstanceOf(ConfigException.class)
+                .hasMessage("invalid intel.min-prefix-ipv4 = 33 (from --set); expected a prefix length 0-32 (default "
+                        + "8: a range wider than a /8 is no threat indicator)");
+        assertThatThrownBy(() -> load(Map.of(), "intel.min-prefix-ipv6=-1")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("invalid intel.min-prefix-ipv6 = -1 (from --set); expected a prefix length "
+                        + "0-128");
+    }
+
+    @Test
     void aRefusedFeedIsHeldForSevenDaysUnlessConfiguredOtherwise() {
         assertThat(load(Map.of()).intel().maxHeld()).isEqualTo("P7D");
         assertThat(load(Map.of("SHADOW_INTEL_MAX_HELD", "PT36H")).intel().maxHeld()).isEqualTo("PT36H");

@@ -33,7 +33,16 @@ public final class ThreatFeeds {
         return b.build();
     }
 
+    /** With {@link NetworkScope#DEFAULT}. */
     public static FeedBatch read(Path f) {
+        return read(f, NetworkScope.DEFAULT);
+    }
+
+    /**
+     * One file's indicators; network entries out of {@code scope} (too broad, private or reserved space)
+     * are not among them but in {@link FeedBatch#refused}, which the file is not refused for.
+     */
+    public static FeedBatch read(Path f, NetworkScope scope) {
         String source = f.getFileName().toString();
         List<String> lines;
         try {
@@ -49,11 +58,11 @@ public final class ThreatFeeds {
         FeedBatch batch;
         try {
             if (first.startsWith("{") || first.startsWith("[")) {
-                batch = StixBundleParser.parse(f);
+                batch = StixBundleParser.parse(f, scope);
             } else if (looksLikeCsv(lines, source)) {
-                batch = CsvFeedParser.parse(lines, source, BLOCKLIST_CONFIDENCE);
+                batch = CsvFeedParser.parse(lines, source, BLOCKLIST_CONFIDENCE, scope);
             } else {
-                batch = BlocklistParser.parse(lines, source, BLOCKLIST_CONFIDENCE);
+                batch = BlocklistParser.parse(lines, source, BLOCKLIST_CONFIDENCE, scope);
             }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("threat feed " + f + ": " + e.getMessage() + "; fix the file or "
@@ -62,12 +71,13 @@ public final class ThreatFeeds {
         boolean list = !(first.startsWith("{") || first.startsWith("["));
         // a list is a full snapshot: read as empty (a failed download) it would withdraw everything it
         // listed before, so it is refused instead; a mostly unusable one is kept, and the sync does not
-        // let it withdraw anything (see mostlyUnusable)
-        if (list && batch.indicators().isEmpty() && batch.skipped().isEmpty()) {
+        // let it withdraw anything (see mostlyUnusable). One that lists only refused ranges was read
+        // fine: it lists nothing usable now, so what it listed before is withdrawn.
+        if (list && batch.indicators().isEmpty() && batch.skipped().isEmpty() && batch.refused().isEmpty()) {
             throw new IllegalArgumentException("threat feed " + f + " lists no indicator (empty, or comments only: "
                     + "a failed download?); fix the file or remove it from intel.feeds");
         }
-        if (batch.indicators().isEmpty() && !batch.skipped().isEmpty()) {
+        if (batch.indicators().isEmpty() && !batch.skipped().isEmpty() && batch.refused().isEmpty()) {
             throw new IllegalArgumentException("threat feed " + f + " has no usable entry; first problem: "
                     + batch.skipped().get(0) + ". Supported: STIX 2.1 JSON, abuse.ch CSV, or one IP/CIDR/URL/domain "
                     + "a line");

@@ -22,7 +22,7 @@ import java.util.Optional;
  * {@code evil.example.com}, never the other way round.
  */
 public final class ThreatIntel {
-    public static final ThreatIntel EMPTY = new Builder().build();
+    public static final ThreatIntel EMPTY = builder().build();
 
     private final List<Indicator> indicators;
     private final IpRangeIndex networks;
@@ -41,8 +41,14 @@ public final class ThreatIntel {
         byType.forEach((t, l) -> values.put(t, ValueIndex.of(l)));
     }
 
+    /** Ignoring network indicators out of {@link NetworkScope#DEFAULT}. */
     public static Builder builder() {
-        return new Builder();
+        return new Builder(NetworkScope.DEFAULT);
+    }
+
+    /** Ignoring network indicators out of {@code scope} (see {@link Builder#ignored}). */
+    public static Builder builder(NetworkScope scope) {
+        return new Builder(scope);
     }
 
     /** Parses a plain blocklist: one IP or CIDR per line, '#' or ';' comments, blank lines ignored. */
@@ -135,13 +141,34 @@ public final class ThreatIntel {
         return i == null ? Optional.empty() : Optional.of(i.toMatch());
     }
 
-    /** Collects indicators, keeps the newest version of each feed object, then builds the index. */
+    /**
+     * Collects indicators, keeps the newest version of each feed object, then builds the index. Network
+     * indicators out of its {@link NetworkScope} are ignored, whatever they come from (a table written
+     * before the scope was enforced, a fixed list): the index never matches the whole Internet or
+     * internal addresses.
+     */
     public static final class Builder {
         private final List<Indicator> pending = new ArrayList<>();
+        private final List<FeedBatch.Refused> ignored = new ArrayList<>();
+        private final NetworkScope scope;
+
+        private Builder(NetworkScope scope) {
+            this.scope = java.util.Objects.requireNonNull(scope, "scope");
+        }
 
         public Builder add(Indicator i) {
-            pending.add(i);
+            Optional<NetworkScope.Refusal> r = i.revoked() ? Optional.empty() : scope.refusal(i);
+            if (r.isPresent()) {
+                ignored.add(new FeedBatch.Refused(i.source(), i.id(), i.value(), r.get()));
+            } else {
+                pending.add(i);
+            }
             return this;
+        }
+
+        /** The network indicators left out as out of scope, in the order added. */
+        public List<FeedBatch.Refused> ignored() {
+            return List.copyOf(ignored);
         }
 
         /** An IP or CIDR from a list without versions or windows. */
@@ -155,12 +182,12 @@ public final class ThreatIntel {
         }
 
         public Builder addAll(FeedBatch batch) {
-            pending.addAll(batch.indicators());
+            batch.indicators().forEach(this::add);
             return this;
         }
 
         public Builder addAll(ThreatIntel other) {
-            pending.addAll(other.indicators);
+            other.indicators.forEach(this::add);
             return this;
         }
 

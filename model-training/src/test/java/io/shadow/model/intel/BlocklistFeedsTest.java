@@ -54,7 +54,10 @@ class BlocklistFeedsTest {
         ThreatIntel intel = ThreatFeeds.load(List.of(fixture("plain-ips.txt")));
         assertThat(intel.matchIp("185.220.101.4")).get().extracting(ThreatMatch::source).isEqualTo("plain-ips.txt");
         assertThat(intel.matchIp("2a0b:f4c2:1::1")).isPresent();
-        assertThat(ThreatIntel.fromBlocklist(List.of("10.0.0.0/8 ; rfc1918"), "x", 0.5).matchIp("10.2.3.4")).isPresent();
+        assertThat(ThreatIntel.fromBlocklist(List.of("185.220.101.0/24 ; tor"), "x", 0.5).matchIp("185.220.101.9"))
+                .isPresent();
+        assertThat(ThreatIntel.fromBlocklist(List.of("10.0.0.0/8 ; rfc1918"), "x", 0.5).matchIp("10.2.3.4"))
+                .as("private space is no threat intel").isEmpty();
     }
 
     @Test

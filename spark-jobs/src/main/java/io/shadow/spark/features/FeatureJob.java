@@ -117,13 +117,23 @@ public final class FeatureJob {
      * a past date to its last bucket, today only to the last bucket seen so far. The same pass
      * counts the date's novelty partials ({@link NoveltyPartials}) and replaces them. Returns that
      * date's feature rows.
+     *
+     * <p>A date without stored events records nothing ({@link #clearDate}): the spans of a quiet
+     * day are written only beside other entities' events, since a day without any event is far
+     * more likely a wrong date or a shipping outage than a whole installation at rest, and zero
+     * spans for it would dilute every baseline with a quiet day that never happened.
      */
     public long run(LocalDate date) {
         Map<String, List<long[]>> incidents = NoveltyPartials.incidents(spark, catalog);
         NoveltyPartials.Bronze bronze = NoveltyPartials.bronze(spark, catalog, incidents);
+        Dataset<Row> events = DeltaTables.readVersion(spark, catalog, ShadowTable.EVENTS, bronze.version())
+                .filter(col("event_date").equalTo(lit(date)));
+        if (events.isEmpty()) {
+            clearDate(date);
+            return 0;
+        }
         // read three times below (spans, features, partials): computed once
-        Dataset<Row> scan = scan(DeltaTables.readVersion(spark, catalog, ShadowTable.EVENTS, bronze.version())
-                .filter(col("event_date").equalTo(lit(date))), incidents).persist();
+        Dataset<Row> scan = scan(events, incidents).persist();
         Dataset<Row> buckets = buckets(scan);
         try {
             Instant midnight = date.atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -155,6 +165,23 @@ public final class FeatureJob {
         } finally {
             scan.unpersist();
         }
+    }
+
+    /**
+     * For a date without stored events: writes nothing for it, and removes the feature spans (and any
+     * feature rows) an earlier version wrote for it, a "quiet day" of zeros for every known entity.
+     * Returns the spans removed; with none there, no table is touched (no commit).
+     */
+    public long clearDate(LocalDate date) {
+        String where = "bucket_date = DATE'" + date + "'";
+        long spans = DeltaTables.read(spark, catalog, ShadowTable.FEATURE_SPANS).filter(where).count();
+        if (spans > 0) {
+            io.delta.tables.DeltaTable.forPath(spark, catalog.path(ShadowTable.FEATURE_SPANS)).delete(where);
+        }
+        if (!DeltaTables.read(spark, catalog, ShadowTable.FEATURES).filter(where).isEmpty()) {
+            io.delta.tables.DeltaTable.forPath(spark, catalog.path(ShadowTable.FEATURES)).delete(where);
+        }
+        return spans;
     }
 
     /**

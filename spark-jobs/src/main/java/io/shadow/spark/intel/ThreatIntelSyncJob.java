@@ -9,6 +9,7 @@ import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.model.intel.FeedBatch;
 import io.shadow.model.intel.Indicator;
+import io.shadow.model.intel.NetworkScope;
 import io.shadow.model.intel.ThreatFeeds;
 import io.shadow.model.intel.taxii.TaxiiClient;
 import io.shadow.model.intel.taxii.TaxiiCursors;
@@ -50,18 +51,23 @@ public final class ThreatIntelSyncJob {
     private final TaxiiSettings taxii;
     private final Clock clock;
     private final java.time.Duration maxHeld;
+    private final NetworkScope scope;
 
     /**
-     * What a sync did. {@code skipped} counts the unusable entries (unsupported patterns, bad lines) of the
-     * feeds read, {@code problems} names the first of them; {@code refused} names each feed file not read at
-     * all (unreadable, or nothing usable in it), whose indicators stay as the last sync left them, for up to
+     * What a sync did. {@code skipped} counts the entries of the feeds read that were not loaded: the
+     * unusable ones (unsupported patterns, bad lines) and the network indicators out of the {@link
+     * NetworkScope} (too broad, private or reserved space), {@code skippedBy} the same per reason
+     * ({@code unusable}, {@code too broad}, {@code private}, ...); {@code problems} names the first
+     * unusable ones; {@code refused} names each feed file not read at all (unreadable, or nothing usable in it), whose indicators stay as the last sync left them, for up to
      * {@code maxHeld} of refusals. {@code warnings}: each feed refused or held back, with until when what it
-     * listed stays active (the run report's warnings, so that a broken feed is heard of before it is withdrawn).
+     * listed stays active, and each feed with network indicators out of scope, naming them (the run report's
+     * warnings, so that a broken feed is heard of before it is withdrawn, and a bogon list is heard of at all).
      */
-    public record Result(int fetched, int skipped, long active, long revoked, List<String> sources,
-            List<String> problems, List<String> refused, java.time.Duration maxHeld,
+    public record Result(int fetched, int skipped, Map<String, Integer> skippedBy, long active, long revoked,
+            List<String> sources, List<String> problems, List<String> refused, java.time.Duration maxHeld,
             @com.fasterxml.jackson.annotation.JsonIgnore List<String> warnings) implements Figures, StepWarnings {
         public Result {
+            skippedBy = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(skippedBy));
             sources = List.copyOf(sources);
             problems = List.copyOf(problems);
             refused = List.copyOf(refused);
@@ -71,14 +77,24 @@ public final class ThreatIntelSyncJob {
         /** Without warnings: every feed read. */
         public Result(int fetched, int skipped, long active, long revoked, List<String> sources,
                 List<String> problems, List<String> refused, java.time.Duration maxHeld) {
-            this(fetched, skipped, active, revoked, sources, problems, refused, maxHeld, List.of());
+            this(fetched, skipped, skipped == 0 ? Map.of() : Map.of(UNUSABLE, skipped), active, revoked, sources,
+                    problems, refused, maxHeld, List.of());
+        }
+
+        /** " (2 unusable, 1 too broad, 1 private)"; empty when nothing, or only unusable entries, were skipped. */
+        private String reasons() {
+            if (skippedBy.keySet().stream().allMatch(UNUSABLE::equals)) {
+                return "";
+            }
+            return " (" + String.join(", ", skippedBy.entrySet().stream()
+                    .map(e -> Counts.number(e.getValue()) + " " + e.getKey()).toList()) + ")";
         }
 
         @Override
         public List<Figure> figures() {
             List<Figure> out = new ArrayList<>(List.of(Figure.count("Indicators fetched", fetched, "indicator"),
                     new Figure("Sources", sources.isEmpty() ? "none" : String.join(", ", sources)),
-                    Figure.count("Entries skipped", skipped, "entry", "entries"),
+                    new Figure("Entries skipped", Counts.of(skipped, "entry", "entries") + reasons()),
                     Figure.count("Active in the table", active, "indicator"),
                     Figure.count("Revoked in the table", revoked, "indicator")));
             if (!problems.isEmpty()) {
@@ -93,7 +109,7 @@ public final class ThreatIntelSyncJob {
         @Override
         public String toString() {
             return Counts.of(fetched, "indicator") + " fetched from " + (sources.isEmpty() ? "no feed"
-                    : String.join(", ", sources)) + ", " + Counts.number(skipped) + " skipped"
+                    : String.join(", ", sources)) + ", " + Counts.number(skipped) + " skipped" + reasons()
                     + (problems.isEmpty() ? "" : " (e.g. " + problems.get(0) + ")")
                     + (refused.isEmpty() ? "" : "; " + Counts.of(refused.size(), "file") + " refused, "
                             + (refused.size() == 1 ? "its" : "their") + " indicators kept as last synced (for up to "
@@ -103,19 +119,30 @@ public final class ThreatIntelSyncJob {
         }
     }
 
+    /** The reason counted for an entry that cannot be read as an indicator (a bad line, an unsupported pattern). */
+    public static final String UNUSABLE = "unusable";
+
     /** Holding refused lists back for {@link #DEFAULT_MAX_HELD}. */
     public ThreatIntelSyncJob(SparkSession spark, TableCatalog catalog, List<Path> feeds, TaxiiSettings taxii,
             Clock clock) {
         this(spark, catalog, feeds, taxii, clock, DEFAULT_MAX_HELD);
     }
 
+    /** Refusing network indicators out of {@link NetworkScope#DEFAULT}. */
+    public ThreatIntelSyncJob(SparkSession spark, TableCatalog catalog, List<Path> feeds, TaxiiSettings taxii,
+            Clock clock, java.time.Duration maxHeld) {
+        this(spark, catalog, feeds, taxii, clock, maxHeld, NetworkScope.DEFAULT);
+    }
+
     /**
      * @param taxii null when no TAXII server is configured
      * @param maxHeld how long a list refused (or read short) at every sync keeps what it listed active
      *     ({@code intel.max-held}); positive
+     * @param scope the network indicators that may be loaded ({@code intel.min-prefix-ipv4/-ipv6}); the
+     *     others are skipped, counted per reason and warned about per feed
      */
     public ThreatIntelSyncJob(SparkSession spark, TableCatalog catalog, List<Path> feeds, TaxiiSettings taxii,
-            Clock clock, java.time.Duration maxHeld) {
+            Clock clock, java.time.Duration maxHeld, NetworkScope scope) {
         if (maxHeld == null || maxHeld.isNegative() || maxHeld.isZero()) {
             throw new IllegalArgumentException("invalid intel.max-held = " + maxHeld
                     + "; expected a positive ISO-8601 duration such as P7D (the default) or PT36H");
@@ -126,6 +153,7 @@ public final class ThreatIntelSyncJob {
         this.taxii = taxii;
         this.clock = clock;
         this.maxHeld = maxHeld;
+        this.scope = java.util.Objects.requireNonNull(scope, "scope");
     }
 
     public Result run() {
@@ -138,7 +166,7 @@ public final class ThreatIntelSyncJob {
         for (Path f : feeds) {
             FeedBatch b;
             try {
-                b = ThreatFeeds.read(f);
+                b = ThreatFeeds.read(f, scope);
             } catch (RuntimeException e) {
                 held.put(f.getFileName().toString(), e.getMessage());
                 refused.add(e.getMessage());
@@ -166,20 +194,28 @@ public final class ThreatIntelSyncJob {
         }
         TaxiiCursorFile cursorFile = new TaxiiCursorFile(catalog, spark.sparkContext().hadoopConfiguration());
         TaxiiCursors cursors = taxii == null ? null : cursorFile.read();
-        List<TaxiiClient.CollectionSync> syncs = taxii == null ? List.of() : new TaxiiClient(taxii).sync(cursors);
+        List<TaxiiClient.CollectionSync> syncs = taxii == null ? List.of()
+                : new TaxiiClient(taxii, scope).sync(cursors);
         syncs.forEach(s -> batches.add(s.batch()));
 
         Instant now = clock.instant();
         Map<String, Indicator> latest = new LinkedHashMap<>(); // a MERGE source must hold each key once
         Map<String, Instant> versions = new HashMap<>();
         int skipped = 0;
+        Map<String, Integer> skippedBy = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
         for (FeedBatch b : batches) {
             for (Indicator i : b.indicators()) {
                 latest.merge(i.id(), i, (old, neu) -> newer(neu, old) ? neu : old);
             }
             b.versions().forEach((id, v) -> versions.merge(id, v, (x, y) -> x.isAfter(y) ? x : y));
-            skipped += b.skipped().size();
+            skipped += b.skipped().size() + b.refused().size();
+            if (!b.skipped().isEmpty()) {
+                skippedBy.merge(UNUSABLE, b.skipped().size(), Integer::sum);
+            }
+            b.refused().forEach(r -> skippedBy.merge(r.refusal().reason(), 1, Integer::sum));
             b.skipped().stream().limit(Math.max(0, 5 - problems.size())).forEach(problems::add);
+            outOfScope(b).ifPresent(warnings::add);
         }
         // a list held back for maxHeld (refused, or read short, at every sync since) is held no longer:
         // what it does not name now is withdrawn, as for any list
@@ -189,7 +225,6 @@ public final class ThreatIntelSyncJob {
         Map<String, Instant> before = heldSince(heldFile);
         held.keySet().forEach(source -> heldSince.put(source, before.getOrDefault(source, now)));
         List<String> stillHeld = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
         for (Map.Entry<String, Instant> h : heldSince.entrySet()) {
             if (now.isBefore(h.getValue().plus(maxHeld))) {
                 stillHeld.add(h.getKey());
@@ -220,8 +255,31 @@ public final class ThreatIntelSyncJob {
                 .collectAsList();
         long active = counts.stream().filter(r -> !r.getBoolean(0)).mapToLong(r -> r.getLong(1)).sum();
         long revoked = counts.stream().filter(r -> r.getBoolean(0)).mapToLong(r -> r.getLong(1)).sum();
-        return new Result(latest.size(), skipped, active, revoked, batches.stream().map(FeedBatch::source).toList(),
-                problems, refused, maxHeld, warnings);
+        return new Result(latest.size(), skipped, skippedBy, active, revoked,
+                batches.stream().map(FeedBatch::source).toList(), problems, refused, maxHeld, warnings);
+    }
+
+    /** The most out-of-scope entries one warning names; the rest are counted. */
+    static final int OUT_OF_SCOPE_NAMED = 10;
+
+    /**
+     * A feed's network indicators out of scope, as one warning: they are not loaded (and, being list
+     * entries, what an earlier sync loaded of them is withdrawn), and the feed or the setting wants a look.
+     */
+    private java.util.Optional<String> outOfScope(FeedBatch b) {
+        if (b.refused().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        List<String> named = b.refused().stream().limit(OUT_OF_SCOPE_NAMED).map(r -> r.where() + " '" + r.value()
+                + "': " + r.refusal().why()).toList();
+        int more = b.refused().size() - named.size();
+        return java.util.Optional.of("threat feed " + b.source() + ": " + Counts.of(b.refused().size(),
+                "network indicator") + " not loaded as threat intel (too broad, or private/reserved space): "
+                + String.join("; ", named) + (more > 0 ? "; and " + Counts.number(more) + " more" : "")
+                + ". The rest of the feed is synced. Remove these entries from the feed (FireHOL level1, for "
+                + "one, lists bogons on purpose: filter them out when downloading it); a range wider than /"
+                + scope.minPrefixIpv4() + " (IPv4) or /" + scope.minPrefixIpv6() + " (IPv6) that is meant is "
+                + "loaded after lowering intel.min-prefix-ipv4 / intel.min-prefix-ipv6");
     }
 
     /**

@@ -3,6 +3,7 @@ package io.shadow.spark.nightly;
 import io.shadow.features.json.TransferLimit;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.model.detect.DetectorConfig;
+import io.shadow.model.intel.NetworkScope;
 import io.shadow.model.intel.taxii.TaxiiSettings;
 import io.shadow.model.registry.ModelRegistry;
 import io.shadow.model.risk.ResourceRisk;
@@ -28,11 +29,14 @@ import java.util.List;
  *     active ({@code intel.max-held}; null: {@link ThreatIntelSyncJob#DEFAULT_MAX_HELD})
  * @param reviewWindow how long an unreviewed medium- or high-band incident is kept out of what the run
  *     learns ({@code mitigation.review-window}; null: {@link FeedbackImportJob#DEFAULT_REVIEW_WINDOW})
+ * @param intelScope the network indicators the sync loads and the training set matches ({@code
+ *     intel.min-prefix-ipv4/-ipv6}; null: {@link NetworkScope#DEFAULT})
  */
 public record NightlyConfig(TableCatalog catalog, String landingEvents, String storeJdbcUrl, String storeUser,
         String storePassword, ModelRegistry registry, List<Path> threatFeeds, TaxiiSettings taxii,
         DetectorConfig detector, ResourceRisk resourceRisk, RiskModelTrainer.Settings training,
-        long maxTransferBytes, String defaultTenant, Duration intelMaxHeld, Duration reviewWindow) {
+        long maxTransferBytes, String defaultTenant, Duration intelMaxHeld, Duration reviewWindow,
+        NetworkScope intelScope) {
 
     public NightlyConfig {
         if (maxTransferBytes < 1) {
@@ -42,6 +46,16 @@ public record NightlyConfig(TableCatalog catalog, String landingEvents, String s
         defaultTenant = defaultTenant == null || defaultTenant.isBlank() ? null : defaultTenant;
         intelMaxHeld = intelMaxHeld == null ? ThreatIntelSyncJob.DEFAULT_MAX_HELD : intelMaxHeld;
         reviewWindow = reviewWindow == null ? FeedbackImportJob.DEFAULT_REVIEW_WINDOW : reviewWindow;
+        intelScope = intelScope == null ? NetworkScope.DEFAULT : intelScope;
+    }
+
+    /** With the default {@link NetworkScope#DEFAULT}. */
+    public NightlyConfig(TableCatalog catalog, String landingEvents, String storeJdbcUrl, String storeUser,
+            String storePassword, ModelRegistry registry, List<Path> threatFeeds, TaxiiSettings taxii,
+            DetectorConfig detector, ResourceRisk resourceRisk, RiskModelTrainer.Settings training,
+            long maxTransferBytes, String defaultTenant, Duration intelMaxHeld, Duration reviewWindow) {
+        this(catalog, landingEvents, storeJdbcUrl, storeUser, storePassword, registry, threatFeeds, taxii, detector,
+                resourceRisk, training, maxTransferBytes, defaultTenant, intelMaxHeld, reviewWindow, null);
     }
 
     /** Holding refused threat lists back for the default {@link ThreatIntelSyncJob#DEFAULT_MAX_HELD}. */
@@ -50,7 +64,7 @@ public record NightlyConfig(TableCatalog catalog, String landingEvents, String s
             DetectorConfig detector, ResourceRisk resourceRisk, RiskModelTrainer.Settings training,
             long maxTransferBytes, String defaultTenant) {
         this(catalog, landingEvents, storeJdbcUrl, storeUser, storePassword, registry, threatFeeds, taxii, detector,
-                resourceRisk, training, maxTransferBytes, defaultTenant, null, null);
+                resourceRisk, training, maxTransferBytes, defaultTenant, null, null, null);
     }
 
     /** Without a default tenant: events that name none are quarantined. */

@@ -33,7 +33,9 @@ import org.apache.spark.sql.SparkSession;
  * The nightly run as a list of named steps: feedback import → profile suggestions (printed for
  * operators) → ingest → features → baselines → novelty profiles → threat intel → training set →
  * train and promote. Each step replaces its outputs (features only the run's event date), so a
- * re-run of a date gives the same tables, not more rows; a {@link NightlyRun} records finished
+ * re-run of a date gives the same tables, not more rows. A date without stored events records
+ * nothing and learns nothing: the run warns, and the steps from baselines on leave their tables and
+ * the champion as they were; a {@link NightlyRun} records finished
  * steps in the date's run state, so a failed run resumes at the step that failed. Progress goes to
  * {@code progress}; the report to {@code _reports/<date>/}.
  */
@@ -82,33 +84,41 @@ public final class NightlyPipeline {
                 return WithWarnings.of(RowsWritten.everyDate(table, new FeatureJob(spark, cfg.catalog()).run(),
                         "feature row"), lost);
             }
-            List<String> warnings = new ArrayList<>(noEvents(scope.date()).stream().toList());
-            warnings.addAll(lost);
+            java.util.Optional<String> none = noEvents(scope.date());
+            if (none.isPresent()) {
+                // nothing to record: no zero spans for the date, and away with those an older version wrote
+                long removed = new FeatureJob(spark, cfg.catalog()).clearDate(scope.date());
+                List<String> warnings = new ArrayList<>(List.of(none.get() + removedSpans(scope.date(), removed)));
+                warnings.addAll(lost);
+                return RowsWritten.forDate(table, 0, scope.date(), "feature row", warnings);
+            }
             return RowsWritten.forDate(table, new FeatureJob(spark, cfg.catalog()).run(scope.date()), scope.date(),
-                    "feature row", warnings);
+                    "feature row", lost);
         }));
+        // the lost-labels check is made even when a step is skipped for a date without events
         steps.add(new NightlyStep("baselines", scope -> {
             List<String> lost = labels.once(scope);
-            return WithWarnings.of(RowsWritten.of(ShadowTable.BASELINES.relativePath(),
-                    new BaselineJob(spark, cfg.catalog()).run(), "entity-feature baseline"), lost);
+            return WithWarnings.of(learning(scope, () -> RowsWritten.of(ShadowTable.BASELINES.relativePath(),
+                    new BaselineJob(spark, cfg.catalog()).run(), "entity-feature baseline")), lost);
         }));
         // novelty reads the features step's partials, not the baselines: the two run side by side
         steps.add(new NightlyStep("novelty-profiles", scope -> {
             List<String> lost = labels.once(scope);
-            return WithWarnings.of(RowsWritten.of(ShadowTable.NOVELTY_PROFILES.relativePath(),
-                    new NoveltyProfileJob(spark, cfg.catalog()).run(), "entity-attribute value"), lost);
+            return WithWarnings.of(learning(scope, () -> RowsWritten.of(ShadowTable.NOVELTY_PROFILES.relativePath(),
+                    new NoveltyProfileJob(spark, cfg.catalog()).run(), "entity-attribute value")), lost);
         }).besidePreviousStep());
         if (!cfg.threatFeeds().isEmpty() || cfg.taxii() != null) {
             steps.add(new NightlyStep("threat-intel", scope -> syncThreatIntel()));
         }
         steps.add(new NightlyStep("training-set", scope -> {
             List<String> lost = labels.once(scope);
-            return WithWarnings.of(new TrainingSetJob(spark, cfg.catalog(), cfg.detector(), 0.5,
+            return WithWarnings.of(learning(scope, () -> new TrainingSetJob(spark, cfg.catalog(), cfg.detector(), 0.5,
                     ThreatIndicatorTable.load(new KernelTableReader(spark.sparkContext().hadoopConfiguration()),
-                            cfg.catalog(), cfg.threatFeeds()).intel(), cfg.resourceRisk()).run(), lost);
+                            cfg.catalog(), cfg.threatFeeds(), cfg.intelScope()).intel(), cfg.resourceRisk()).run()),
+                    lost);
         }));
-        steps.add(new NightlyStep("train-and-promote", scope -> new TrainAndPromote(spark, cfg.catalog(),
-                cfg.registry(), cfg.training()).runOrSkip()));
+        steps.add(new NightlyStep("train-and-promote", scope -> learning(scope, () -> new TrainAndPromote(spark,
+                cfg.catalog(), cfg.registry(), cfg.training()).runOrSkip())));
         return steps;
     }
 
@@ -132,9 +142,38 @@ public final class NightlyPipeline {
     }
 
     /**
+     * A step that learns from the stored history (baselines, novelty profiles, training set, model):
+     * for a date without stored events it is skipped, leaving its tables and the champion as they were,
+     * since nothing was recorded for the date and there is nothing new to learn from it (the next run of
+     * a date with events learns again, also what the threat-intel sync and feedback import brought).
+     */
+    private Object learning(RunScope scope, java.util.concurrent.Callable<Object> work) throws Exception {
+        if (!scope.allDates() && !hasEvents(scope.date())) {
+            return "skipped: no stored events for " + scope.date() + ", so nothing new to learn; the tables and "
+                    + "the model stay as the last run left them";
+        }
+        return work.call();
+    }
+
+    private boolean hasEvents(LocalDate date) {
+        return io.delta.tables.DeltaTable.isDeltaTable(spark, cfg.catalog().path(ShadowTable.EVENTS))
+                && !DeltaTables.read(spark, cfg.catalog(), ShadowTable.EVENTS)
+                        .filter(col("event_date").equalTo(lit(date))).isEmpty();
+    }
+
+    /** What the warning adds when the features step removed a quiet day an older version wrote for the date. */
+    private static String removedSpans(LocalDate date, long removed) {
+        return removed == 0 ? "" : ". Removed the " + io.shadow.spark.Counts.of(removed, "feature span")
+                + " an earlier version wrote for " + date + " (a day of zeros for every known entity): the "
+                + "baselines, training set and model drop that day at the next nightly run of a date with events "
+                + "(or now: bin/shadow nightly --date <the last date with events>)";
+    }
+
+    /**
      * A date without stored events (after ingest) is most likely a wrong {@code --date}, agents that
      * stopped shipping, or a run against the wrong data directory (a cron line run from another
-     * directory starts a fresh one): a warning, with the stored range, rather than a "0 feature rows".
+     * directory starts a fresh one): a warning, with the stored range, saying that nothing was recorded
+     * or learnt for the date and what to check.
      */
     private java.util.Optional<String> noEvents(LocalDate date) {
         String path = cfg.catalog().path(ShadowTable.EVENTS);
@@ -146,15 +185,20 @@ public final class NightlyPipeline {
             }
             span = events.agg(min("time"), max("time")).first();
         }
+        String nothing = "Nothing was recorded for " + date + ": no feature spans (no day of zeros), and the "
+                + "baselines, novelty profiles, training set and model are left as they were (the steps that do not "
+                + "depend on the date, feedback import and threat-intel sync, still run). ";
         if (span == null || span.isNullAt(0)) {
             return java.util.Optional.of("no stored events for " + date + ": " + path + " holds no events at all (a "
-                    + "fresh warehouse). If this installation has events, the run used the wrong data directory: "
-                    + "check the working directory, --config and data-dir; else check the agents' shipping to "
-                    + cfg.landingEvents());
+                    + "fresh warehouse). " + nothing + "If this installation has events, the run used the wrong data "
+                    + "directory: check the working directory, --config and data-dir; else check the agents' "
+                    + "shipping to " + cfg.landingEvents());
         }
         return java.util.Optional.of("no stored events for " + date + " in " + path + " (events from " + span.get(0)
-                + " to " + span.get(1) + "); this run recomputes the tables from the same events. Check --date, or "
-                + "the agents' shipping to " + cfg.landingEvents());
+                + " to " + span.get(1) + "). " + nothing + "Likely causes: a wrong --date, agents that stopped "
+                + "shipping to " + cfg.landingEvents() + ", or their files for the day not ingested yet. Check --date "
+                + "and the agents' shipping; once the day's events are in, run bin/shadow nightly --date " + date
+                + " again to record and learn it");
     }
 
     /**
@@ -196,7 +240,7 @@ public final class NightlyPipeline {
     private Object syncThreatIntel() {
         try {
             return new ThreatIntelSyncJob(spark, cfg.catalog(), cfg.threatFeeds(), cfg.taxii(),
-                    java.time.Clock.systemUTC(), cfg.intelMaxHeld()).run();
+                    java.time.Clock.systemUTC(), cfg.intelMaxHeld(), cfg.intelScope()).run();
         } catch (TaxiiException e) {
             return new WithWarnings("FAILED, the previous threat_indicators table stays in use: " + e.getMessage(),
                     List.of("TAXII server " + cfg.taxii().url() + " could not be synced: " + e.getMessage()

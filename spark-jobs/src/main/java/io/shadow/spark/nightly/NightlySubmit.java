@@ -3,6 +3,7 @@ package io.shadow.spark.nightly;
 import io.shadow.features.json.TransferLimit;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.model.detect.DetectorConfig;
+import io.shadow.model.intel.NetworkScope;
 import io.shadow.model.intel.taxii.TaxiiSettings;
 import io.shadow.model.registry.ModelRegistries;
 import io.shadow.model.registry.ModelRegistry;
@@ -53,6 +54,8 @@ public final class NightlySubmit {
                                        SHADOW_INTEL_TAXII_USER and SHADOW_INTEL_TAXII_PASSWORD
               --intel-max-held DURATION  how long a feed refused (or read short) at every sync keeps
                                        what it listed active (ISO-8601, default P7D; intel.max-held)
+              --intel-min-prefix-ipv4 N, --intel-min-prefix-ipv6 N  the widest IP ranges loaded as
+                                       threat indicators (defaults 8 and 32; intel.min-prefix-ipv4/-ipv6)
               --review-window DURATION   how long a medium- or high-band incident nobody reviewed is
                                        kept out of what the run learns (ISO-8601, default P30D;
                                        mitigation.review-window)
@@ -68,7 +71,7 @@ public final class NightlySubmit {
     private static final List<String> VALUED = List.of("--warehouse", "--registry", "--landing", "--store-jdbc-url",
             "--store-user", "--store-password", "--threat-feed", "--taxii-url", "--taxii-collection", "--date", "--from-step",
             "--shuffle-partitions", "--max-transfer-bytes", "--default-tenant", "--intel-max-held",
-            "--review-window");
+            "--review-window", "--intel-min-prefix-ipv4", "--intel-min-prefix-ipv6");
 
     private NightlySubmit() {
     }
@@ -166,7 +169,7 @@ public final class NightlySubmit {
                 storePassword(opts, env), registry, feeds, taxii(opts, env), DetectorConfig.defaults(),
                 ResourceRisk.defaults(), RiskModelTrainer.Settings.defaults(), maxTransferBytes(opts),
                 one(opts, "--default-tenant"), positiveDuration(opts, "--intel-max-held", "P7D", "PT36H"),
-                positiveDuration(opts, "--review-window", "P30D", "P14D"));
+                positiveDuration(opts, "--review-window", "P30D", "P14D"), networkScope(opts));
     }
 
     /**
@@ -235,6 +238,28 @@ public final class NightlySubmit {
         String v = one(opts, "--max-transfer-bytes");
         return v == null ? TransferLimit.DEFAULT_MAX_BYTES : positive("--max-transfer-bytes", v,
                 " of bytes (default " + TransferLimit.DEFAULT_MAX_BYTES + ", 1 TiB; the scorer's scorer.max-transfer-bytes)");
+    }
+
+    private static NetworkScope networkScope(Map<String, List<String>> opts) {
+        return new NetworkScope(prefix(opts, "--intel-min-prefix-ipv4", NetworkScope.DEFAULT_MIN_PREFIX_IPV4, 32),
+                prefix(opts, "--intel-min-prefix-ipv6", NetworkScope.DEFAULT_MIN_PREFIX_IPV6, 128));
+    }
+
+    private static int prefix(Map<String, List<String>> opts, String option, int byDefault, int bits) {
+        String v = one(opts, option);
+        if (v == null) {
+            return byDefault;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n >= 0 && n <= bits) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new IllegalArgumentException(option + " '" + v + "' is not a prefix length 0-" + bits + " (default "
+                + byDefault + ")");
     }
 
     private static int partitions(Map<String, List<String>> opts) {

@@ -140,4 +140,58 @@ class NightlyPipelineIT {
         assertThat(progress).anySatisfy(line -> assertThat(line).matches("  \\[2/2] features done in [0-9.]+ s: "
                 + "0 feature rows for 2026-10-01"));
     }
+
+    @Test
+    void aDateWithoutStoredEventsRecordsNothingAndLearnsNothing(@TempDir Path dir) throws Exception {
+        NightlyFixture f = new NightlyFixture(dir);
+        List<String> progress = new ArrayList<>();
+        NightlyPipeline pipeline = new NightlyPipeline(spark, f.config(), progress::add);
+        pipeline.run(RunRequest.resumeOrRun(RunScope.of(NightlyFixture.DAY)));
+        LocalModelRegistry registry = new LocalModelRegistry(f.registry);
+        var champion = registry.version(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION).orElseThrow();
+        List<ShadowTable> learnt = List.of(ShadowTable.FEATURE_SPANS, ShadowTable.FEATURES, ShadowTable.BASELINES,
+                ShadowTable.NOVELTY_PROFILES, ShadowTable.TRAINING_SET, ShadowTable.PATTERN_STATS);
+        List<Long> versions = learnt.stream().map(t -> version(f, t)).toList();
+        long spans = DeltaTables.count(spark, f.catalog, ShadowTable.FEATURE_SPANS);
+
+        // a wrong --date, or agents that stopped shipping: the date has no stored events
+        java.time.LocalDate empty = java.time.LocalDate.parse("2026-11-20");
+        progress.clear();
+        RunReport report = pipeline.run(RunRequest.resumeOrRun(RunScope.of(empty)));
+
+        assertThat(learnt.stream().map(t -> version(f, t)).toList()).as("no table of " + learnt + " was written")
+                .isEqualTo(versions);
+        assertThat(DeltaTables.count(spark, f.catalog, ShadowTable.FEATURE_SPANS)).isEqualTo(spans);
+        assertThat(DeltaTables.read(spark, f.catalog, ShadowTable.FEATURE_SPANS)
+                .filter(col("bucket_date").equalTo(lit(empty))).count()).as("no day of zeros").isZero();
+        assertThat(registry.version(TrainAndPromote.MODEL_NAME, ModelRegistry.CHAMPION)).as("nothing promoted")
+                .contains(champion);
+        assertThat(report.status()).isEqualTo("succeeded-with-warnings");
+        assertThat(report.warnings()).singleElement().satisfies(w -> assertThat(w.message())
+                .startsWith("no stored events for 2026-11-20 in " + f.catalog.path(ShadowTable.EVENTS) + " (events "
+                        + "from ")
+                .contains("). Nothing was recorded for 2026-11-20: no feature spans (no day of zeros), and the "
+                        + "baselines, novelty profiles, training set and model are left as they were")
+                .contains("Likely causes: a wrong --date, agents that stopped shipping to ")
+                .endsWith("once the day's events are in, run bin/shadow nightly --date 2026-11-20 again to record "
+                        + "and learn it"));
+        assertThat(progress).anySatisfy(line -> assertThat(line).matches("  \\[6/8] novelty-profiles done in [0-9.]+ "
+                + "s: skipped: no stored events for 2026-11-20, so nothing new to learn; the tables and the model "
+                + "stay as the last run left them"));
+        assertThat(progress).anySatisfy(line -> assertThat(line).startsWith("  [8/8] train-and-promote done in ")
+                .endsWith("s: skipped: no stored events for 2026-11-20, so nothing new to learn; the tables and the "
+                        + "model stay as the last run left them"));
+
+        // the quiet day an earlier version wrote for the date: a re-run of the date removes it
+        DeltaTables.read(spark, f.catalog, ShadowTable.FEATURE_SPANS).filter(col("bucket_date").equalTo(
+                lit(NightlyFixture.DAY))).withColumn("bucket_date", lit(empty)).write().format("delta")
+                .mode("append").save(f.catalog.path(ShadowTable.FEATURE_SPANS));
+        long zeros = DeltaTables.read(spark, f.catalog, ShadowTable.FEATURE_SPANS)
+                .filter(col("bucket_date").equalTo(lit(empty))).count();
+        RunReport rerun = pipeline.run(RunRequest.resumeOrRun(RunScope.of(empty)));
+        assertThat(rerun.warnings()).singleElement().satisfies(w -> assertThat(w.message())
+                .contains(". Removed the " + zeros + " feature spans an earlier version wrote for 2026-11-20 (a day "
+                        + "of zeros for every known entity)"));
+        assertThat(DeltaTables.count(spark, f.catalog, ShadowTable.FEATURE_SPANS)).isEqualTo(spans);
+    }
 }

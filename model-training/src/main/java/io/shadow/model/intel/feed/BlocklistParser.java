@@ -3,20 +3,29 @@ package io.shadow.model.intel.feed;
 import io.shadow.model.intel.FeedBatch;
 import io.shadow.model.intel.Indicator;
 import io.shadow.model.intel.IndicatorType;
+import io.shadow.model.intel.NetworkScope;
 import io.shadow.model.intel.Observables;
 import java.util.List;
 
 /**
  * Plain lists, one entry a line: IPs and CIDR ranges (FireHOL netsets, Spamhaus DROP
  * {@code 1.2.3.0/24 ; SBL123}), and also URLs or domain names. Text after {@code #} or {@code ;}
- * is a comment. A line that is none of these is skipped and reported with its number.
+ * is a comment. A line that is none of these is skipped and reported with its number; an IP or
+ * range out of the {@link NetworkScope} (too broad, private or reserved space) is refused, also with
+ * its number ({@link FeedBatch#refused}).
  */
 public final class BlocklistParser {
     private BlocklistParser() {
     }
 
+    /** With {@link NetworkScope#DEFAULT}. */
     public static FeedBatch parse(List<String> lines, String source, double confidence) {
-        FeedBatch.Builder b = new FeedBatch.Builder(source);
+        return parse(lines, source, confidence, NetworkScope.DEFAULT);
+    }
+
+    /** Network entries out of {@code scope} are refused (see {@link FeedBatch#refused}). */
+    public static FeedBatch parse(List<String> lines, String source, double confidence, NetworkScope scope) {
+        FeedBatch.Builder b = new FeedBatch.Builder(source, scope);
         int n = 0;
         for (String raw : lines) {
             n++;
@@ -26,7 +35,7 @@ public final class BlocklistParser {
             }
             try {
                 IndicatorType t = typeOf(line);
-                b.add(Indicator.listed(t, Observables.normalize(t, line), source, confidence));
+                b.add(Indicator.listed(t, Observables.normalize(t, line), source, confidence), "line " + n);
             } catch (IllegalArgumentException e) {
                 b.skip(source + " line " + n + ": " + e.getMessage());
             }

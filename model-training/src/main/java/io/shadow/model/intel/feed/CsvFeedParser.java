@@ -3,6 +3,7 @@ package io.shadow.model.intel.feed;
 import io.shadow.model.intel.FeedBatch;
 import io.shadow.model.intel.Indicator;
 import io.shadow.model.intel.IndicatorType;
+import io.shadow.model.intel.NetworkScope;
 import io.shadow.model.intel.Observables;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,14 @@ public final class CsvFeedParser {
     private CsvFeedParser() {
     }
 
+    /** With {@link NetworkScope#DEFAULT}. */
     public static FeedBatch parse(List<String> lines, String source, double confidence) {
-        FeedBatch.Builder b = new FeedBatch.Builder(source);
+        return parse(lines, source, confidence, NetworkScope.DEFAULT);
+    }
+
+    /** Network values out of {@code scope} are refused (see {@link FeedBatch#refused}). */
+    public static FeedBatch parse(List<String> lines, String source, double confidence, NetworkScope scope) {
+        FeedBatch.Builder b = new FeedBatch.Builder(source, scope);
         List<String> header = null;
         int valueColumn = -1;
         int n = 0;
@@ -67,7 +74,7 @@ public final class CsvFeedParser {
             String value = IP_PORT.matcher(fields.get(valueColumn).strip()).replaceFirst("$1"); // ThreatFox ip:port
             try {
                 IndicatorType t = typeOf(header.get(valueColumn), value);
-                b.add(Indicator.listed(t, Observables.normalize(t, value), source, confidence));
+                b.add(Indicator.listed(t, Observables.normalize(t, value), source, confidence), "line " + n);
             } catch (IllegalArgumentException e) {
                 b.skip(source + " line " + n + ": " + e.getMessage());
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shadow.model.intel.FeedBatch;
 import io.shadow.model.intel.Indicator;
 import io.shadow.model.intel.IndicatorType;
+import io.shadow.model.intel.NetworkScope;
 import io.shadow.model.intel.Observables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,17 +45,28 @@ public final class StixBundleParser {
     private StixBundleParser() {
     }
 
+    /** With {@link NetworkScope#DEFAULT}. */
     public static FeedBatch parse(Path file) {
+        return parse(file, NetworkScope.DEFAULT);
+    }
+
+    /** Network values out of {@code scope} are refused (see {@link FeedBatch#refused}). */
+    public static FeedBatch parse(Path file, NetworkScope scope) {
         try {
-            return parse(JSON.readTree(file.toFile()), file.getFileName().toString());
+            return parse(JSON.readTree(file.toFile()), file.getFileName().toString(), scope);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read STIX bundle " + file + ": " + e.getMessage()
                     + "; expected a STIX 2.1 bundle in JSON", e);
         }
     }
 
+    /** With {@link NetworkScope#DEFAULT}. */
     public static FeedBatch parse(JsonNode root, String source) {
-        FeedBatch.Builder b = new FeedBatch.Builder(source);
+        return parse(root, source, NetworkScope.DEFAULT);
+    }
+
+    public static FeedBatch parse(JsonNode root, String source, NetworkScope scope) {
+        FeedBatch.Builder b = new FeedBatch.Builder(source, scope);
         JsonNode objects = root.isArray() ? root : root.path("objects");
         if (!objects.isArray()) {
             throw new IllegalArgumentException("STIX input " + source + " has no 'objects' array; expected a "
@@ -130,7 +142,7 @@ public final class StixBundleParser {
             values.add(new Indicator(id + "|" + t.wireName() + ":" + value, id, t, value, source, confidence, from, until,
                     revoked, modified));
         }
-        values.forEach(b::add);
+        values.forEach(v -> b.add(v, id)); // a value out of the builder's scope is refused alone
     }
 
     private static Instant time(JsonNode o, String field) {

@@ -25,6 +25,7 @@ public final class TaxiiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TaxiiSettings settings;
+    private final io.shadow.model.intel.NetworkScope scope;
     private final HttpClient http;
 
     /** A collection as the server lists it. */
@@ -35,8 +36,15 @@ public final class TaxiiClient {
     public record CollectionSync(Collection collection, FeedBatch batch, int pages, String dateAddedLast) {
     }
 
+    /** With {@link io.shadow.model.intel.NetworkScope#DEFAULT}. */
     public TaxiiClient(TaxiiSettings settings) {
+        this(settings, io.shadow.model.intel.NetworkScope.DEFAULT);
+    }
+
+    /** Network values out of {@code scope} are refused (see {@link FeedBatch#refused}). */
+    public TaxiiClient(TaxiiSettings settings, io.shadow.model.intel.NetworkScope scope) {
         this.settings = settings;
+        this.scope = scope;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
@@ -96,7 +104,7 @@ public final class TaxiiClient {
 
     /** All objects of a collection added after {@code addedAfter} (null: all), following pagination. */
     public CollectionSync fetch(Collection c, String addedAfter) {
-        FeedBatch.Builder batch = new FeedBatch.Builder("taxii:" + c.title());
+        FeedBatch.Builder batch = new FeedBatch.Builder("taxii:" + c.title(), scope);
         String last = null;
         String next = null;
         String after = addedAfter;
