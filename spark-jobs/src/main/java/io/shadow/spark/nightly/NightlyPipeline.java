@@ -108,7 +108,7 @@ public final class NightlyPipeline {
                     new NoveltyProfileJob(spark, cfg.catalog()).run(), "entity-attribute value")), lost);
         }).besidePreviousStep());
         if (!cfg.threatFeeds().isEmpty() || cfg.taxii() != null) {
-            steps.add(new NightlyStep("threat-intel", scope -> syncThreatIntel()));
+            steps.add(new NightlyStep(RunPlan.THREAT_INTEL, scope -> syncThreatIntel()));
         }
         steps.add(new NightlyStep("training-set", scope -> {
             List<String> lost = labels.once(scope);

@@ -13,10 +13,17 @@ import java.util.Optional;
  * @param reason one line for the operator
  */
 public record RunPlan(int start, List<String> carriedOver, String reason) {
+    /** The step that syncs threat feeds: in a run only when a feed or a TAXII server is configured. */
+    static final String THREAT_INTEL = "threat-intel";
 
     /** Index of {@code step}; the error names the flag and lists the steps. */
     public static int checkStep(List<String> steps, String step) {
         int i = steps.indexOf(step);
+        if (i < 0 && THREAT_INTEL.equals(step)) {
+            throw new IllegalArgumentException("--from-step '" + step + "' is not a step of this run: it syncs threat "
+                    + "feeds, and none is configured (intel.feeds or intel.taxii.url; --threat-feed or --taxii-url "
+                    + "under spark-submit); steps in order: " + String.join(", ", steps));
+        }
         if (i < 0) {
             throw new IllegalArgumentException("--from-step '" + step + "' is not a nightly step; steps in order: "
                     + String.join(", ", steps));

@@ -233,6 +233,10 @@ class NightlyRunTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--from-step 'baseline' is not a nightly step; steps in order: ingest, features, "
                         + "baselines, training-set");
+        assertThatThrownBy(() -> run(new RunRequest(DAY, "threat-intel", false))).as("no feed configured")
+                .hasMessage("--from-step 'threat-intel' is not a step of this run: it syncs threat feeds, and none is "
+                        + "configured (intel.feeds or intel.taxii.url; --threat-feed or --taxii-url under "
+                        + "spark-submit); steps in order: ingest, features, baselines, training-set");
         assertThatThrownBy(() -> new RunRequest(DAY, "features", true))
                 .hasMessageStartingWith("--from-step features and --restart contradict each other");
         LocalDate today = LocalDate.parse("2026-11-25");
