@@ -61,6 +61,9 @@ public record RunPlan(int start, List<String> carriedOver, String reason) {
         }
         return new RunPlan(i, List.copyOf(steps.subList(0, i)), "resuming the " + p.status() + " run of "
                 + request.scope() + " at '" + steps.get(i) + "'" + (RunState.INTERRUPTED.equals(p.status()) ? " ("
-                + p.error() + ")" : p.failedStep() != null ? " (it failed there: " + p.error() + ")" : "") + "; skipping " + String.join(", ", steps.subList(0, i)));
+                + p.error() + ")" : p.failedStep() != null ? " (it failed there: " + p.error() + ")"
+                : RunState.RUNNING.equals(p.status()) ? " (it stopped without a word: killed, or the machine went down;"
+                        + " if it is still running elsewhere, stop this one: two runs of one warehouse interfere)"
+                : "") + "; skipping " + String.join(", ", steps.subList(0, i)));
     }
 }
