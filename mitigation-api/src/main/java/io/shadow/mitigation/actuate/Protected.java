@@ -9,7 +9,8 @@ import java.util.Set;
  * identity provider), hosts (domain controllers, the bastion) and resources (the backup bucket the restore runs
  * from) whose containment would do more harm than the threat, or that an attacker could otherwise make Shadow
  * shut down by feeding it anomalies. An action aimed at one is skipped, said so with the mitigation (a gap the
- * security team closes by hand: an emergency's operators are alerted), and the rest of the mitigation stands.
+ * security team closes by hand: the operators are alerted), and the rest of the mitigation stands. Only Shadow's
+ * own acting is held back: a person's modify is the security team deciding, and may act on them.
  *
  * <p>A resource is protected with everything under it ({@code s3://backups} covers {@code s3://backups/2026});
  * principals compare exactly, or whatever their case when the gateway ignores it.

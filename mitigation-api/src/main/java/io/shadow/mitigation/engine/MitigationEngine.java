@@ -229,7 +229,7 @@ public final class MitigationEngine {
         for (ActionSpec spec : profile.actions()) {
             Instant now = clock.instant();
             done.add(apply(mitigationId, spec, target, profile.dryRun(), now,
-                    spec.expires() == null ? null : now.plus(spec.expires()), gaps));
+                    spec.expires() == null ? null : now.plus(spec.expires()), gaps, true));
         }
         Instant appliedAt = clock.instant();
         try {
@@ -575,19 +575,23 @@ public final class MitigationEngine {
 
     private ActionRecord apply(String mitigationId, ActionSpec spec, ActionTarget target, boolean dryRun, Instant now,
             Instant expires) {
-        return apply(mitigationId, spec, target, dryRun, now, expires, new ArrayList<>());
+        return apply(mitigationId, spec, target, dryRun, now, expires, new ArrayList<>(), false);
     }
 
-    /** As above; a skip that leaves something to do ({@link NotApplicableException#gap()}) is added to {@code gaps}. */
+    /**
+     * As above; a skip that leaves something to do ({@link NotApplicableException#gap()}) is added to {@code gaps}.
+     * {@code automatic}: Shadow acting by itself (a profile's action), which leaves protected principals, hosts and
+     * resources alone ({@code mitigation.protected.*}); a person's modify is the security team deciding, so it may.
+     */
     private ActionRecord apply(String mitigationId, ActionSpec spec, ActionTarget target, boolean dryRun, Instant now,
-            Instant expires, List<ActionRecord> gaps) {
+            Instant expires, List<ActionRecord> gaps, boolean automatic) {
         String id = nextActionId();
         String type = spec.type().wireName();
         // the process acted on is kept with the action: an incident does not keep it, a modify needs it
         Map<String, String> params = io.shadow.mitigation.actuate.AgentActuator.recorded(spec.type(), spec.params(),
                 target);
         Actuator actuator = actuators.get(spec.type());
-        Optional<String> shielded = actuators.refusal(spec.type(), target);
+        Optional<String> shielded = automatic ? actuators.refusal(spec.type(), target) : Optional.empty();
         if (shielded.isPresent()) { // a protected principal, host or resource: a person decides, and is told
             ActionRecord skipped = new ActionRecord(id, mitigationId, type, target.describe(), params,
                     ActionRecord.SKIPPED, now, null, null, "", (dryRun ? "dry run: would skip: " : "")

@@ -73,6 +73,17 @@ class ProtectedTargetsTest {
     }
 
     @Test
+    void anOperatorsModifyIsThePersonDecidingAndMayLockAProtectedPrincipalOut() {
+        Outcome o = api.handle(Assessments.risk(40).principal("break-glass").build()); // throttle: log, rate_limit
+        assertThat(actions(o)).contains("rate_limit skipped");
+
+        assertThat(api.decide(o.mitigationId(), "modify", "{\"actions\": [{\"type\": \"lock_user\"}]}").statusCode())
+                .isEqualTo(200);
+        assertThat(actions(o)).contains("lock_user applied");
+        assertThat(api.decision("break-glass", "s3://elsewhere/x").statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void aProtectedHostIsNotIsolatedAndAResourceMerelyStartingWithAProtectedNameIsNotProtected() {
         Outcome host = api.handle(Assessments.risk(95).host("dc-1").ofHost().principal(null)
                 .on(ResourceType.COMPUTE, "host:dc-1").build());
