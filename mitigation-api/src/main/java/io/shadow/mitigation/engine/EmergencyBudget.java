@@ -20,6 +20,8 @@ import java.util.Map;
 final class EmergencyBudget {
     /** What {@link #take} decided. */
     enum Verdict {
+        /** Not an emergency to take (no high band, one already in force, a dry-run profile): nothing counted. */
+        NOT_ASKED,
         /** Within the budget: take the emergency path. */
         TAKEN,
         /** Over the budget: contain at medium, and tell the security team (the first refusal of the window). */
@@ -68,5 +70,18 @@ final class EmergencyBudget {
         }
         toldUntil.put(tenant, now.plus(window));
         return Verdict.REFUSED_TELL;
+    }
+
+    /** Forgets that the security team was told for this window (telling it failed with the anomaly's recording). */
+    synchronized void untell(String tenant) {
+        toldUntil.remove(tenant);
+    }
+
+    /** Gives back what {@link #take} took at {@code at}: the emergency could not be recorded, and will be asked again. */
+    synchronized void giveBack(String tenant, Instant at) {
+        ArrayDeque<Instant> times = taken.get(tenant);
+        if (times != null) {
+            times.removeLastOccurrence(at);
+        }
     }
 }

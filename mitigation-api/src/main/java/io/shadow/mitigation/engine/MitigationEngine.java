@@ -161,11 +161,16 @@ public final class MitigationEngine {
             }
             var open = store.openIncident(a.entity().tenant(), a.entity().kind().wireName(), a.entity().id(),
                     a.time().minus(incidentWindow));
-            // a new emergency takes one of the tenant's budget; beyond it, contained at medium
+            // a new emergency takes one of the tenant's budget; beyond it, contained at medium (a dry-run emergency
+            // profile acts on nothing, so it takes nothing: lowering it would turn a rehearsal into containment)
+            Instant asked = clock.instant();
             EmergencyBudget.Verdict budget = wanted == Band.HIGH
                     && !(open.isPresent() && open.get().band() == Band.HIGH)
-                    ? emergencies.take(a.entity().tenant(), clock.instant()) : EmergencyBudget.Verdict.TAKEN;
-            Band band = budget == EmergencyBudget.Verdict.TAKEN ? wanted : Band.MEDIUM;
+                    && !ps.select(Band.HIGH, a.resourceType(), a.pattern()).dryRun()
+                    ? emergencies.take(a.entity().tenant(), asked) : EmergencyBudget.Verdict.NOT_ASKED;
+            boolean taken = budget == EmergencyBudget.Verdict.TAKEN;
+            Band band = budget == EmergencyBudget.Verdict.REFUSED || budget == EmergencyBudget.Verdict.REFUSED_TELL
+                    ? Band.MEDIUM : wanted;
             if (band != wanted) {
                 LOG.warn("{} risk {}: contained at medium instead of the emergency band: tenant {} has used its "
                         + "emergency budget ({} per {}, mitigation.emergency.limit / window)", a.entity(),
@@ -178,8 +183,8 @@ public final class MitigationEngine {
                     store.recordAnomaly(open.get().incidentId(), a.time(), assessment.risk().score(),
                             open.get().band(), explanation);
                 }
-                if (budget == EmergencyBudget.Verdict.REFUSED_TELL) {
-                    tellBudgetUsedUp(a, assessment, open.get().incidentId(), null);
+                if (band != wanted) {
+                    budgetUsedUp(a, assessment, budget, open.get().incidentId(), null);
                 }
                 return new Outcome("attached", open.get().band(), open.get().incidentId(), null);
             }
@@ -201,9 +206,20 @@ public final class MitigationEngine {
                     store.audit("shadow", "incident.opened", incidentId, a.entity() + " " + a.pattern());
                 }
             };
-            String mitigationId = act(assessment, band, ps, incidentId, explanation, record);
-            if (budget == EmergencyBudget.Verdict.REFUSED_TELL) {
-                tellBudgetUsedUp(a, assessment, incidentId, mitigationId);
+            String mitigationId;
+            try {
+                mitigationId = act(assessment, band, ps, incidentId, explanation, record);
+            } catch (RuntimeException | Error e) {
+                if (taken) { // no emergency was recorded: the hand-off will ask again
+                    emergencies.giveBack(a.entity().tenant(), asked);
+                }
+                if (budget == EmergencyBudget.Verdict.REFUSED_TELL) { // nobody was told: the next refusal tells
+                    emergencies.untell(a.entity().tenant());
+                }
+                throw e;
+            }
+            if (band != wanted) {
+                budgetUsedUp(a, assessment, budget, incidentId, mitigationId);
             }
             prepareAhead(a, band, ps);
             return new Outcome(kind, band, incidentId, mitigationId);
@@ -270,8 +286,11 @@ public final class MitigationEngine {
                         mitigationId),
                 clock.instant());
         notifyAll(n);
+        // a gap is the team's to close in an emergency; a protected target's skip is theirs to decide in any band
+        List<ActionRecord> told = emergency ? gaps : gaps.stream()
+                .filter(r -> actuators.refusal(ActionType.fromWire(r.type()), target).isPresent()).toList();
         alertNotTaken(new Subject(a.entity().tenant(), incidentId, mitigationId, a.entity().kind().wireName(),
-                a.entity().id()), done, emergency ? gaps : List.of(), emergency);
+                a.entity().id()), done, told, emergency);
         return mitigationId;
     }
 
@@ -294,7 +313,8 @@ public final class MitigationEngine {
         String types = String.join(", ", missing.stream().map(ActionRecord::type).toList());
         try {
             notifyOperators(about, failed.isEmpty() ? "action_skipped" : "action_failed",
-                    (emergency ? "Emergency mitigation incomplete: " : "Action failed: ") + types + " not taken",
+                    (emergency ? "Emergency mitigation incomplete: " : failed.isEmpty() ? "Action skipped: "
+                            : "Action failed: ") + types + " not taken",
                     "not taken: " + String.join("; ", missing.stream().map(r -> r.type() + " (" + r.status() + ": "
                             + r.detail() + ")").toList()) + ". In force: "
                             + (inForce.isEmpty() ? "nothing" : String.join(", ", inForce))
@@ -398,28 +418,37 @@ public final class MitigationEngine {
     }
 
     /**
-     * Tells the security team, once per window, that {@code a}'s tenant has used its emergency budget: this and
-     * further high-band anomalies are contained at medium until the window has passed.
+     * Records that {@code a} was contained at medium because its tenant has used its emergency budget: an audit line
+     * on its incident every time (so the incident says it would have been an emergency), and, once per window, a
+     * notice to the security team (none when the limit is 0: the emergency path is off by configuration, not used
+     * up).
      */
-    private void tellBudgetUsedUp(Anomaly a, Assessment assessment, String incidentId, String mitigationId) {
+    private void budgetUsedUp(Anomaly a, Assessment assessment, EmergencyBudget.Verdict budget, String incidentId,
+            String mitigationId) {
+        String tenant = a.entity().tenant();
         try {
-            notifyAll(new NotificationRecord("ntf-" + UUID.randomUUID(), incidentId, mitigationId,
-                    a.entity().tenant(), "emergency_budget", NotificationRecord.OPERATORS,
-                    "Emergency budget used up for tenant " + a.entity().tenant() + ": contained at medium",
-                    "Tenant " + a.entity().tenant() + " has had " + emergencies.limit() + " emergency mitigation(s) "
-                            + "within " + emergencies.window() + " (mitigation.emergency.limit / window). "
-                            + a.entity() + " (risk " + Math.round(assessment.risk().score()) + ", incident "
-                            + incidentId + ") and further high-risk anomalies of the tenant are contained at medium, "
-                            + "reversible and waiting for a person, until the window has passed. So many at once is "
-                            + "more often forged telemetry (a stolen agent token), a bad model or a broken feed than "
-                            + "as many attacks: check GET /v1/incidents?status=open for the tenant.",
-                    clock.instant()));
-            store.audit("shadow", "mitigation.emergency_budget", incidentId, "tenant " + a.entity().tenant() + ": "
-                    + emergencies.limit() + " emergency mitigation(s) within " + emergencies.window()
-                    + "; high-risk anomalies contained at medium until the window has passed");
-        } catch (RuntimeException e) { // what was acted on stands: the alert must not fail the assessment
-            LOG.error("tenant {}: emergency budget used up, and telling the operators failed: {}",
-                    a.entity().tenant(), e.toString());
+            store.audit("shadow", "mitigation.emergency_budget", incidentId, a.entity() + " risk "
+                    + Math.round(assessment.risk().score()) + " contained at medium instead of the emergency band: "
+                    + (emergencies.limit() == 0 ? "the emergency path is off (mitigation.emergency.limit 0)"
+                            : "tenant " + tenant + " has had " + emergencies.limit() + " emergency mitigation(s) "
+                                    + "within " + emergencies.window()));
+            if (budget == EmergencyBudget.Verdict.REFUSED_TELL && emergencies.limit() > 0) {
+                notifyAll(new NotificationRecord("ntf-" + UUID.randomUUID(), incidentId, mitigationId, tenant,
+                        "emergency_budget", NotificationRecord.OPERATORS,
+                        "Emergency budget used up for tenant " + tenant + ": contained at medium",
+                        "Tenant " + tenant + " has had " + emergencies.limit() + " emergency mitigation(s) within "
+                                + emergencies.window() + " (mitigation.emergency.limit / window). " + a.entity()
+                                + " (risk " + Math.round(assessment.risk().score()) + ", incident " + incidentId
+                                + ") and further high-risk anomalies of the tenant are contained at medium, reversible "
+                                + "and waiting for a person, until the window has passed (each is in the audit log: "
+                                + "mitigation.emergency_budget). So many at once is more often forged telemetry (a "
+                                + "stolen agent token), a bad model or a broken feed than as many attacks: check GET "
+                                + "/v1/incidents?status=open for the tenant.",
+                        clock.instant()));
+            }
+        } catch (RuntimeException e) { // what was acted on stands: the record must not fail the assessment
+            LOG.error("tenant {}: emergency budget used up, and recording or telling it failed: {}", tenant,
+                    e.toString());
         }
     }
 

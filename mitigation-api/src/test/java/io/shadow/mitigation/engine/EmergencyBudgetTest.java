@@ -7,7 +7,9 @@ import io.shadow.mitigation.Band;
 import io.shadow.mitigation.ManualClock;
 import io.shadow.mitigation.MitigationOptions;
 import io.shadow.mitigation.api.RunningApi;
+import io.shadow.mitigation.profile.MitigationProfile;
 import io.shadow.mitigation.profile.ProfileLoader;
+import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.mitigation.store.AuditEntry;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.NotificationRecord;
@@ -83,6 +85,19 @@ class EmergencyBudgetTest {
     }
 
     @Test
+    void anEmergencyThatCouldNotBeRecordedGivesItsPlaceBackAndTheTeamIsToldAtTheNextRefusal() {
+        EmergencyBudget budget = new EmergencyBudget(1, Duration.ofMinutes(10));
+        assertThat(budget.take("acme", Assessments.T0)).isEqualTo(EmergencyBudget.Verdict.TAKEN);
+        budget.giveBack("acme", Assessments.T0); // the store failed before anything was in force
+        assertThat(budget.take("acme", Assessments.T0.plusSeconds(1))).isEqualTo(EmergencyBudget.Verdict.TAKEN);
+
+        assertThat(budget.take("acme", Assessments.T0.plusSeconds(2))).isEqualTo(EmergencyBudget.Verdict.REFUSED_TELL);
+        budget.untell("acme"); // recording that refusal failed: nobody was told
+        assertThat(budget.take("acme", Assessments.T0.plusSeconds(3))).isEqualTo(EmergencyBudget.Verdict.REFUSED_TELL);
+        assertThat(budget.take("acme", Assessments.T0.plusSeconds(4))).isEqualTo(EmergencyBudget.Verdict.REFUSED);
+    }
+
+    @Test
     void anIncidentAlreadyInTheEmergencyBandTakesNothingOfTheBudget() {
         start(1, Duration.ofMinutes(10));
         Outcome lockout = emergencyOf(Assessments.TENANT, "u-1");
@@ -99,8 +114,46 @@ class EmergencyBudgetTest {
     }
 
     @Test
-    void aLimitOfZeroTurnsTheEmergencyPathOff() {
+    void aLimitOfZeroTurnsTheEmergencyPathOffWithNoNoticeButEachAnomalyAudited() {
         start(0, Duration.ofMinutes(10));
-        assertThat(emergencyOf(Assessments.TENANT, "u-1").band()).isEqualTo(Band.MEDIUM);
+        Outcome o = emergencyOf(Assessments.TENANT, "u-1");
+
+        assertThat(o.band()).isEqualTo(Band.MEDIUM);
+        assertThat(api.store().notifications(null)).noneMatch(n -> n.kind().equals("emergency_budget"));
+        assertThat(api.store().auditLog(o.incidentId())).filteredOn(e -> e.action().equals("mitigation.emergency_budget"))
+                .singleElement().satisfies(e -> assertThat(e.detail()).endsWith("contained at medium instead of the "
+                        + "emergency band: the emergency path is off (mitigation.emergency.limit 0)"));
     }
+
+    @Test
+    void everyAnomalyHeldAtMediumByTheBudgetIsAuditedOnItsIncidentNotOnlyTheFirst() {
+        start(1, Duration.ofMinutes(10));
+        emergencyOf(Assessments.TENANT, "u-1");
+        Outcome second = emergencyOf(Assessments.TENANT, "u-2");
+        Outcome third = emergencyOf(Assessments.TENANT, "u-3");
+
+        assertThat(List.of(second, third)).allSatisfy(o -> assertThat(api.store().auditLog(o.incidentId()))
+                .extracting(AuditEntry::action).contains("mitigation.emergency_budget"));
+        assertThat(api.store().notifications(null)).filteredOn(n -> n.kind().equals("emergency_budget")).hasSize(1);
+    }
+
+    @Test
+    void aDryRunEmergencyProfileTakesNothingOfTheBudgetAndIsNotTurnedIntoContainment() {
+        start(1, Duration.ofMinutes(10));
+        var defaults = ProfileLoader.defaults();
+        api.service().engine().updateProfiles(new ProfileSet(defaults.version() + 1, "test", defaults.low(),
+                defaults.medium(), defaults.high(), defaults.profiles().stream().map(p -> new MitigationProfile(
+                        p.name(), p.band(), p.resourceTypes(), p.evidence(), p.band() == Band.HIGH, p.actions()))
+                        .toList()), "test");
+
+        List<Outcome> rehearsed = IntStream.range(0, 3).mapToObj(i -> emergencyOf(Assessments.TENANT, "u-" + i))
+                .toList();
+
+        assertThat(rehearsed).allSatisfy(o -> {
+            assertThat(o.band()).isEqualTo(Band.HIGH);
+            assertThat(api.store().actionsOf(o.mitigationId())).extracting(a -> a.status())
+                    .doesNotContain("applied");
+        });
+    }
+
 }

@@ -77,6 +77,10 @@ class ProtectedTargetsTest {
         Outcome o = api.handle(Assessments.risk(40).principal("break-glass").build()); // throttle: log, rate_limit
         assertThat(actions(o)).contains("rate_limit skipped");
 
+        assertThat(api.store().notifications(o.incidentId())).as("told in any band: the team decides")
+                .filteredOn(n -> n.kind().equals("action_skipped")).singleElement()
+                .satisfies(n -> assertThat(n.subject()).isEqualTo("Action skipped: rate_limit not taken"));
+
         assertThat(api.decide(o.mitigationId(), "modify", "{\"actions\": [{\"type\": \"lock_user\"}]}").statusCode())
                 .isEqualTo(200);
         assertThat(actions(o)).contains("lock_user applied");
