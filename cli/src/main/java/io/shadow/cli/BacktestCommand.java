@@ -8,6 +8,7 @@ import io.shadow.cli.backtest.Window;
 import io.shadow.cli.config.ConfigLoader;
 import io.shadow.cli.config.ResolvedPaths;
 import io.shadow.cli.config.ShadowConfig;
+import io.shadow.cli.runtime.MitigationWiring;
 import io.shadow.features.table.KernelTableReader;
 import io.shadow.mitigation.engine.MitigationEngine;
 import io.shadow.mitigation.profile.ProfileException;
@@ -123,7 +124,8 @@ final class BacktestCommand implements Callable<Integer> {
                 new DeltaThreatIntel(kernel, paths.catalog(), cfg.intel().feeds().stream().map(Path::of).toList(),
                         cfg.intel().networkScope()),
                 ResourceRisk.defaults(), ConfigLoader.duration("mitigation.incident-window",
-                        cfg.mitigation().incidentWindow()), truth, cfg.scorer().maxTransferBytes());
+                        cfg.mitigation().incidentWindow()), truth, cfg.scorer().maxTransferBytes(),
+                MitigationWiring.options(cfg, paths, null).protectedTargets());
         BacktestReport report = new Backtest(inputs, line -> {
             stderr.println(line);
             stderr.flush();

@@ -10,6 +10,7 @@ import io.shadow.features.table.KernelTableReader;
 import io.shadow.features.table.ShadowTable;
 import io.shadow.features.table.TableCatalog;
 import io.shadow.mitigation.engine.Outcome;
+import io.shadow.mitigation.actuate.Protected;
 import io.shadow.mitigation.profile.ProfileSet;
 import io.shadow.model.detect.DetectorConfig;
 import io.shadow.model.registry.ModelRegistry;
@@ -43,10 +44,20 @@ public final class Backtest {
      * @param registry opened only once the tables are found, so a failed backtest creates no registry folder
      * @param maxTransferBytes the scorer's {@code scorer.max-transfer-bytes}: stored events above it
      *     (landed before ingest quarantined them) are skipped, as the scorer refuses them
+     * @param protectedTargets {@code mitigation.protected.*}: the replay says which actions they hold back (the
+     *     emergency budget is not replayed: every profile is replayed as a dry run, which takes none of it)
      */
     public record Inputs(TableCatalog catalog, Supplier<ModelRegistry> registry, DetectorConfig detector,
             BaselineSource baselines, ThreatIntelSource intel, ResourceRisk resourceRisk, Duration incidentWindow,
-            Optional<ScenarioLabels> labels, long maxTransferBytes) {
+            Optional<ScenarioLabels> labels, long maxTransferBytes, Protected protectedTargets) {
+
+        /** As above, with nothing protected. */
+        public Inputs(TableCatalog catalog, Supplier<ModelRegistry> registry, DetectorConfig detector,
+                BaselineSource baselines, ThreatIntelSource intel, ResourceRisk resourceRisk, Duration incidentWindow,
+                Optional<ScenarioLabels> labels, long maxTransferBytes) {
+            this(catalog, registry, detector, baselines, intel, resourceRisk, incidentWindow, labels, maxTransferBytes,
+                    Protected.NONE);
+        }
     }
 
     /** One profile set to try; the last of several is the current one the others are compared with. */
@@ -86,7 +97,8 @@ public final class Backtest {
         try (RiskModelHolder models = new RiskModelHolder(in.registry().get(), TrainAndPromote.MODEL_NAME)) {
             models.refresh();
             for (Profiles p : sets) {
-                replays.add(new ProfileReplay(p.label(), p.source(), p.set(), in.incidentWindow()));
+                replays.add(new ProfileReplay(p.label(), p.source(), p.set(), in.incidentWindow(),
+                        in.protectedTargets()));
             }
             long[] anomalies = {0};
             OnlineScorer scorer = new OnlineScorer(in.detector(), snapshot, intel.intel(), baselines.history(),

@@ -4,7 +4,9 @@ import io.shadow.agents.simulate.ObservedMitigation;
 import io.shadow.features.EntityKey;
 import io.shadow.features.EntityKind;
 import io.shadow.features.signal.Assessment;
+import io.shadow.mitigation.MitigationOptions;
 import io.shadow.mitigation.MitigationService;
+import io.shadow.mitigation.actuate.Protected;
 import io.shadow.mitigation.engine.MitigationEngine;
 import io.shadow.mitigation.engine.Outcome;
 import io.shadow.mitigation.profile.MitigationProfile;
@@ -14,6 +16,7 @@ import io.shadow.mitigation.store.Database;
 import io.shadow.mitigation.store.Incident;
 import io.shadow.mitigation.store.Mitigation;
 import io.shadow.mitigation.store.MitigationStore;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,13 +40,16 @@ final class ProfileReplay implements AutoCloseable {
     private final MitigationEngine engine;
     private final EventClock clock = new EventClock();
 
-    ProfileReplay(String label, String source, ProfileSet profiles, Duration incidentWindow) {
+    ProfileReplay(String label, String source, ProfileSet profiles, Duration incidentWindow, Protected protect) {
         this.label = label;
         this.source = source;
         this.profiles = profiles;
         Database db = Database.open("jdbc:h2:mem:backtest-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        // no webhooks, e-mail, encryption roots or rollback tables: with every profile in dry run, nothing acts
-        this.service = new MitigationService(db, noAct(profiles), clock, incidentWindow, Duration.ofDays(1));
+        // no webhooks, e-mail, encryption roots or rollback tables: with every profile in dry run, nothing acts;
+        // the protected targets as configured, so the report says which actions they would hold back
+        this.service = new MitigationService(db, noAct(profiles), clock, incidentWindow, Duration.ofDays(1),
+                MitigationOptions.defaults(Path.of(System.getProperty("java.io.tmpdir"), "shadow-keys"))
+                        .withProtected(protect));
         this.engine = service.engine();
     }
 
