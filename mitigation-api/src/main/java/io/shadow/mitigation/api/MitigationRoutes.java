@@ -237,12 +237,17 @@ public final class MitigationRoutes {
 
     /**
      * The newest {@code limit} decisions (default and most {@value RequestLimits#MAX_LIST}), oldest first; {@code
-     * before} (an instant) pages back; {@code X-Total-Count} says how many there are before it in all.
+     * before} (a decision's {@code feedbackId}, the first of a page) pages back; {@code X-Total-Count} says how many
+     * there are before it in all.
      */
     private void feedback(Context ctx) {
         RequestLimits.onlyQueryParams(ctx, "limit", "before");
         int limit = RequestLimits.listLimit(ctx);
-        Instant before = instantParam(ctx, "before");
+        String before = ctx.queryParam("before");
+        if (before != null && !store.hasFeedback(before)) {
+            throw new ApiError(400, "query parameter 'before' must be the feedbackId of a decision (the first of a "
+                    + "page, to read the page before it); there is no decision " + before);
+        }
         ctx.header("X-Total-Count", Long.toString(store.countFeedback(before)));
         ctx.json(store.feedback(before, limit));
     }
@@ -257,24 +262,10 @@ public final class MitigationRoutes {
         int limit = RequestLimits.listLimit(ctx);
         String before = ctx.queryParam("before");
         Long beforeSeq = before == null ? null
-                : (long) RequestLimits.wholeNumber("query parameter 'before' (an entry's seq)", before, 1,
-                        Integer.MAX_VALUE);
+                : RequestLimits.wholeNumber("query parameter 'before' (an entry's seq)", before, 1, Long.MAX_VALUE);
         String subject = ctx.queryParam("subject");
         ctx.header("X-Total-Count", Long.toString(store.countAudit(subject, beforeSeq)));
         ctx.json(store.auditLog(subject, beforeSeq, limit));
-    }
-
-    private static Instant instantParam(Context ctx, String name) {
-        String v = ctx.queryParam(name);
-        if (v == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(v);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new ApiError(400, "query parameter '" + name + "' must be an ISO-8601 instant such as "
-                    + "2026-11-28T04:00:00Z (got '" + v + "')");
-        }
     }
 
     private void incidents(Context ctx) {

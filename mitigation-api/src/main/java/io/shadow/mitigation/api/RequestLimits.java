@@ -66,10 +66,15 @@ public final class RequestLimits {
 
     /** {@code value} as a number; 400 naming {@code what}, the value and the range unless it is one from min to max. */
     static int wholeNumber(String what, String value, int min, int max) {
+        return (int) wholeNumber(what, value, min, (long) max);
+    }
+
+    /** As above, for a number that may not fit an int (an audit entry's seq). */
+    static long wholeNumber(String what, String value, long min, long max) {
         try {
             long n = Long.parseLong(value);
             if (n >= min && n <= max) {
-                return (int) n;
+                return n;
             }
         } catch (NumberFormatException e) {
             // answered below, as for a number out of range

@@ -592,22 +592,36 @@ public final class MitigationStore {
     }
 
     /**
-     * The newest {@code limit} decisions taken before {@code before} (all when null), oldest first: a page of the
-     * feedback, whose next page back is {@code before} = the first one's {@code decidedAt}.
+     * The newest {@code limit} decisions before decision {@code beforeId} (in the order of their time, then id; all
+     * when null), oldest first: a page of the feedback, whose next page back is {@code beforeId} = the first one's
+     * id. Empty when no decision has that id.
      */
-    public List<FeedbackRecord> feedback(Instant before, int limit) {
-        String where = before == null ? "" : " WHERE decided_at < ?";
-        Object[] params = before == null ? new Object[0] : new Object[] {before};
-        List<FeedbackRecord> newest = new ArrayList<>(jdbc.query("SELECT * FROM feedback" + where
-                + " ORDER BY decided_at DESC, feedback_id DESC LIMIT " + limit, MitigationStore::feedback, params));
+    public List<FeedbackRecord> feedback(String beforeId, int limit) {
+        Where w = feedbackBefore(beforeId);
+        List<FeedbackRecord> newest = new ArrayList<>(jdbc.query("SELECT * FROM feedback" + w.sql()
+                + " ORDER BY decided_at DESC, feedback_id DESC LIMIT " + limit, MitigationStore::feedback, w.params()));
         Collections.reverse(newest);
         return newest;
     }
 
-    /** How many decisions were taken before {@code before} (all when null). */
-    public long countFeedback(Instant before) {
-        return before == null ? jdbc.query("SELECT COUNT(*) FROM feedback", rs -> rs.getLong(1)).get(0)
-                : jdbc.query("SELECT COUNT(*) FROM feedback WHERE decided_at < ?", rs -> rs.getLong(1), before).get(0);
+    /** Whether a decision has id {@code feedbackId}. */
+    public boolean hasFeedback(String feedbackId) {
+        return !jdbc.query("SELECT 1 FROM feedback WHERE feedback_id = ?", rs -> 1, feedbackId).isEmpty();
+    }
+
+    private static Where feedbackBefore(String beforeId) {
+        if (beforeId == null) {
+            return new Where("", new Object[0]);
+        }
+        String at = "(SELECT decided_at FROM feedback WHERE feedback_id = ?)";
+        return new Where(" WHERE decided_at < " + at + " OR (decided_at = " + at + " AND feedback_id < ?)",
+                new Object[] {beforeId, beforeId, beforeId});
+    }
+
+    /** How many decisions {@link #feedback(String, int)} pages through before {@code beforeId}. */
+    public long countFeedback(String beforeId) {
+        Where w = feedbackBefore(beforeId);
+        return jdbc.query("SELECT COUNT(*) FROM feedback" + w.sql(), rs -> rs.getLong(1), w.params()).get(0);
     }
 
     /** The decisions taken on one incident's mitigations, oldest first. */

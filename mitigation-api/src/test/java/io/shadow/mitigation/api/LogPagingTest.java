@@ -81,10 +81,27 @@ class LogPagingTest {
                 .containsExactly(outcomes.get(1).mitigationId(), outcomes.get(2).mitigationId());
         assertThat(newest.headers().firstValue("X-Total-Count")).hasValue("3");
 
-        HttpResponse<String> back = api.get("/v1/feedback?limit=2&before=" + page.get(0).path("decidedAt").asText(),
+        HttpResponse<String> back = api.get("/v1/feedback?limit=2&before=" + page.get(0).path("feedbackId").asText(),
                 RunningApi.OPERATOR);
         assertThat(RunningApi.json(back)).extracting(f -> f.path("mitigationId").asText())
                 .containsExactly(outcomes.get(0).mitigationId());
+    }
+
+    @Test
+    void decisionsTakenAtTheSameInstantArePagedWithoutLosingOne() {
+        for (Outcome o : outcomes) { // the clock does not move: three decisions at one instant
+            assertThat(api.decide(o.mitigationId(), "approve", "{}").statusCode()).isEqualTo(200);
+        }
+        List<String> seen = new ArrayList<>();
+        String before = null;
+        for (int page = 0; page < 3; page++) {
+            JsonNode p = RunningApi.json(api.get("/v1/feedback?limit=1" + (before == null ? "" : "&before=" + before),
+                    RunningApi.OPERATOR));
+            assertThat(p).hasSize(1);
+            seen.add(p.get(0).path("mitigationId").asText());
+            before = p.get(0).path("feedbackId").asText();
+        }
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(outcomes.stream().map(Outcome::mitigationId).toList());
     }
 
     @Test
@@ -96,7 +113,8 @@ class LogPagingTest {
         assertRefused(api.get("/v1/incidents?offset=10", RunningApi.OPERATOR), "unknown query parameter 'offset' on "
                 + "GET /v1/incidents; it takes principal, tenant, status, limit");
         assertRefused(api.get("/v1/feedback?before=yesterday", RunningApi.OPERATOR), "query parameter 'before' must "
-                + "be an ISO-8601 instant such as 2026-11-28T04:00:00Z (got 'yesterday')");
+                + "be the feedbackId of a decision (the first of a page, to read the page before it); there is no "
+                + "decision yesterday");
         assertRefused(api.get("/v1/audit?limit=5000", RunningApi.OPERATOR), "query parameter 'limit' must be a whole "
                 + "number from 1 to 1000 (got '5000')");
     }
