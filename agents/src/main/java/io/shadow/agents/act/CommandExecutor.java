@@ -126,8 +126,9 @@ public final class CommandExecutor {
                     + "host '" + host + "' only";
         }
         String tenantOf = c.path("tenant").asText("");
-        if (!tenantOf.isEmpty() && !tenantOf.equals(tenant)) {
-            return "of tenant '" + tenantOf + "', and this agent acts for tenant '" + tenant + "' only";
+        if (!tenantOf.equals(tenant)) {
+            return (tenantOf.isEmpty() ? "of no tenant" : "of tenant '" + tenantOf + "'") + ", and this agent acts for "
+                    + "tenant '" + tenant + "' only";
         }
         return null;
     }

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An agent carries out its own host's commands only (a security review's finding: it ran whatever the answer
- * held). Shadow hands an agent nothing else, so a command for another host or tenant comes from an impersonated
- * or intercepted {@code actions.url}: it is acknowledged as not carried out, and the process it names lives on.
+ * held). Shadow hands an agent nothing else, so a command for another host or tenant is a server's bug or a
+ * careless impostor's: it is acknowledged as not carried out, and the process it names lives on. (An impostor
+ * that echoes the agent's own host and tenant is kept out by TLS to {@code actions.url}, not by this check.)
  */
 class MisaddressedCommandTest {
     private static final String HOST = "web-1";
@@ -72,7 +73,8 @@ class MisaddressedCommandTest {
                 + "\"}, \"status\": \"pending\"";
         URI base = impostorAnswering("[{\"id\": \"cmd-1\", \"tenant\": \"acme\", \"host\": \"db-9\", " + kill + "},"
                 + "{\"id\": \"cmd-2\", \"tenant\": \"globex\", \"host\": \"" + HOST + "\", " + kill + "},"
-                + "{\"id\": \"cmd-3\", " + kill + "}]");
+                + "{\"id\": \"cmd-3\", " + kill + "},"
+                + "{\"id\": \"cmd-4\", \"host\": \"" + HOST + "\", " + kill + "}]");
 
         List<CommandExecutor.Result> done = agent(base).pollOnce();
 
@@ -80,9 +82,10 @@ class MisaddressedCommandTest {
         assertThat(done).extracting(CommandExecutor.Result::detail).containsExactly(
                 "not carried out: the command is addressed to host 'db-9', and this agent acts for host 'web-1' only",
                 "not carried out: the command is of tenant 'globex', and this agent acts for tenant 'acme' only",
-                "not carried out: the command is addressed to no host, and this agent acts for host 'web-1' only");
+                "not carried out: the command is addressed to no host, and this agent acts for host 'web-1' only",
+                "not carried out: the command is of no tenant, and this agent acts for tenant 'acme' only");
         assertThat(victim.isAlive()).as("the process the commands name lives on").isTrue();
-        assertThat(acks).as("each acknowledged as not carried out").hasSize(3)
+        assertThat(acks).as("each acknowledged as not carried out").hasSize(4)
                 .allSatisfy(a -> assertThat(a).contains("\"ok\":false"));
     }
 }

@@ -232,6 +232,8 @@ class ConfigLoaderTest {
         assertThat(io.shadow.cli.runtime.MitigationWiring.options(set, ResolvedPaths.of(set), null).protectedTargets())
                 .isEqualTo(new io.shadow.mitigation.actuate.Protected(java.util.Set.of("break-glass"),
                         java.util.Set.of("dc-1", "dc-2"), List.of("s3://backups")));
+        assertThatThrownBy(() -> load("mitigation:\n  protected:\n    resources: [\"\"]\n"))
+                .hasMessageContaining("mitigation.protected: an entry is blank");
     }
 
     @Test

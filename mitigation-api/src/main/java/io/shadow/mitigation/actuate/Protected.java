@@ -13,7 +13,7 @@ import java.util.Set;
  * own acting is held back: a person's modify is the security team deciding, and may act on them.
  *
  * <p>A resource is protected with everything under it ({@code s3://backups} covers {@code s3://backups/2026});
- * principals compare exactly, or whatever their case when the gateway ignores it.
+ * principals compare exactly, or whatever their case when the gateway ignores it; host names whatever their case.
  *
  * @param principals {@code mitigation.protected.principals}
  * @param hosts {@code mitigation.protected.hosts}
@@ -34,6 +34,12 @@ public record Protected(Set<String> principals, Set<String> hosts, List<String> 
         principals = Set.copyOf(principals);
         hosts = Set.copyOf(hosts);
         resources = List.copyOf(resources);
+        for (var list : List.of(List.copyOf(principals), List.copyOf(hosts), resources)) {
+            if (list.stream().anyMatch(String::isBlank)) { // "" would protect every resource id under "/"
+                throw new IllegalArgumentException("mitigation.protected: an entry is blank; name each principal, "
+                        + "host and resource, or leave the list empty");
+            }
+        }
     }
 
     public boolean isEmpty() {
@@ -49,7 +55,8 @@ public record Protected(Set<String> principals, Set<String> hosts, List<String> 
                 || ignorePrincipalCase && principals.stream().anyMatch(p -> p.equalsIgnoreCase(target.principal())))) {
             return Optional.of(why(type, "principal " + target.principal(), "mitigation.protected.principals"));
         }
-        if (ON_HOST.contains(type) && target.host() != null && hosts.contains(target.host())) {
+        if (ON_HOST.contains(type) && target.host() != null
+                && hosts.stream().anyMatch(h -> h.equalsIgnoreCase(target.host()))) { // host names ignore case
             return Optional.of(why(type, "host " + target.host(), "mitigation.protected.hosts"));
         }
         if (ON_RESOURCE.contains(type) && target.resourceId() != null) {

@@ -3,6 +3,7 @@ package io.shadow.mitigation.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.shadow.features.config.Credentials;
+import io.shadow.features.config.H2Servers;
 import io.shadow.features.files.OwnerOnly;
 import java.io.Closeable;
 import java.io.IOException;
@@ -28,15 +29,11 @@ import org.slf4j.LoggerFactory;
 public final class Database implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final String H2_FILE = "jdbc:h2:file:";
-    /** H2's own system property for the address its servers bind to, read once when H2 is first used. */
-    static final String H2_BIND_ADDRESS = "h2.bindAddress";
     /** The files H2 keeps beside a database {@code name}: {@code name.mv.db} and the rest. */
     private static final List<String> H2_SUFFIXES = List.of(".mv.db", ".lock.db", ".trace.db");
 
     static {
-        if (System.getProperty(H2_BIND_ADDRESS) == null) {
-            System.setProperty(H2_BIND_ADDRESS, "127.0.0.1"); // else AUTO_SERVER listens on every interface
-        }
+        H2Servers.loopbackOnly(); // else AUTO_SERVER listens on every interface
     }
     /** How long a store operation waits for a connection before failing as unavailable. */
     static final long CONNECTION_TIMEOUT_MS = 5_000;

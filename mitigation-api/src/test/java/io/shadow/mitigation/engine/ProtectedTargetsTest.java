@@ -89,8 +89,8 @@ class ProtectedTargetsTest {
 
     @Test
     void aProtectedHostIsNotIsolatedAndAResourceMerelyStartingWithAProtectedNameIsNotProtected() {
-        Outcome host = api.handle(Assessments.risk(95).host("dc-1").ofHost().principal(null)
-                .on(ResourceType.COMPUTE, "host:dc-1").build());
+        Outcome host = api.handle(Assessments.risk(95).host("DC-1").ofHost().principal(null)
+                .on(ResourceType.COMPUTE, "host:DC-1").build()); // host names ignore case
         Outcome other = api.handle(Assessments.risk(95).principal("u-3")
                 .on(ResourceType.DATA_STORAGE, "s3://backups-old").build());
 

@@ -1,6 +1,7 @@
 package io.shadow.spark.feedback;
 
 import io.shadow.features.config.Credentials;
+import io.shadow.features.config.H2Servers;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
@@ -52,6 +53,7 @@ record MitigationStoreTables(String jdbcUrl, Properties props) {
         String url = h2(jdbcUrl) && !jdbcUrl.startsWith("jdbc:h2:mem:") ? jdbcUrl + ";IFEXISTS=TRUE" : jdbcUrl;
         try {
             if (h2(jdbcUrl)) {
+                H2Servers.loopbackOnly(); // this process may be the first to open the store
                 Class.forName("org.h2.Driver");
             }
             try (Connection c = DriverManager.getConnection(url, props)) {
@@ -114,6 +116,7 @@ record MitigationStoreTables(String jdbcUrl, Properties props) {
             return () -> { };
         }
         try {
+            H2Servers.loopbackOnly(); // this process may be the first to open the store
             Class.forName("org.h2.Driver");
             Connection held = DriverManager.getConnection(jdbcUrl, props);
             return () -> {
