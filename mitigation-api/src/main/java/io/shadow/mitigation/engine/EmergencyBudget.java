@@ -27,7 +27,12 @@ final class EmergencyBudget {
         /** Over the budget: contain at medium, and tell the security team (the first refusal of the window). */
         REFUSED_TELL,
         /** Over the budget, already told. */
-        REFUSED
+        REFUSED;
+
+        /** Whether the anomaly is to be contained at medium instead. */
+        boolean refused() {
+            return this == REFUSED || this == REFUSED_TELL;
+        }
     }
 
     private final int limit;

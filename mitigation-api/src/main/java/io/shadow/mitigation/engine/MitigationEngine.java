@@ -168,9 +168,7 @@ public final class MitigationEngine {
                     && !(open.isPresent() && open.get().band() == Band.HIGH)
                     && !ps.select(Band.HIGH, a.resourceType(), a.pattern()).dryRun()
                     ? emergencies.take(a.entity().tenant(), asked) : EmergencyBudget.Verdict.NOT_ASKED;
-            boolean taken = budget == EmergencyBudget.Verdict.TAKEN;
-            Band band = budget == EmergencyBudget.Verdict.REFUSED || budget == EmergencyBudget.Verdict.REFUSED_TELL
-                    ? Band.MEDIUM : wanted;
+            Band band = budget.refused() ? Band.MEDIUM : wanted;
             if (band != wanted) {
                 LOG.warn("{} risk {}: contained at medium instead of the emergency band: tenant {} has used its "
                         + "emergency budget ({} per {}, mitigation.emergency.limit / window)", a.entity(),
@@ -210,7 +208,7 @@ public final class MitigationEngine {
             try {
                 mitigationId = act(assessment, band, ps, incidentId, explanation, record);
             } catch (RuntimeException | Error e) {
-                if (taken) { // no emergency was recorded: the hand-off will ask again
+                if (budget == EmergencyBudget.Verdict.TAKEN) { // no emergency was recorded: the hand-off asks again
                     emergencies.giveBack(a.entity().tenant(), asked);
                 }
                 if (budget == EmergencyBudget.Verdict.REFUSED_TELL) { // nobody was told: the next refusal tells

@@ -598,10 +598,8 @@ public final class MitigationStore {
      */
     public List<FeedbackRecord> feedback(String beforeId, int limit) {
         Where w = feedbackBefore(beforeId);
-        List<FeedbackRecord> newest = new ArrayList<>(jdbc.query("SELECT * FROM feedback" + w.sql()
+        return oldestFirst(jdbc.query("SELECT * FROM feedback" + w.sql()
                 + " ORDER BY decided_at DESC, feedback_id DESC LIMIT " + limit, MitigationStore::feedback, w.params()));
-        Collections.reverse(newest);
-        return newest;
     }
 
     /** Whether a decision has id {@code feedbackId}. */
@@ -673,10 +671,15 @@ public final class MitigationStore {
      */
     public List<AuditEntry> auditLog(String subject, Long beforeSeq, int limit) {
         Where w = auditWhere(subject, beforeSeq);
-        List<AuditEntry> newest = new ArrayList<>(jdbc.query("SELECT * FROM audit_log" + w.sql()
-                + " ORDER BY seq DESC LIMIT " + limit, MitigationStore::auditEntry, w.params()));
-        Collections.reverse(newest);
-        return newest;
+        return oldestFirst(jdbc.query("SELECT * FROM audit_log" + w.sql() + " ORDER BY seq DESC LIMIT " + limit,
+                MitigationStore::auditEntry, w.params()));
+    }
+
+    /** A page read newest first (to take the newest {@code limit}), in the order it is shown: oldest first. */
+    private static <T> List<T> oldestFirst(List<T> newestFirst) {
+        List<T> out = new ArrayList<>(newestFirst);
+        Collections.reverse(out);
+        return out;
     }
 
     /** How many entries {@link #auditLog(String, Long, int)} pages through. */
